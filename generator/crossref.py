@@ -1,0 +1,70 @@
+"""Checks that span fields: citations point at declared references, unit keys at declared units."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from .model import UNIT_KEY, Cite, Plan
+
+Finding = tuple[tuple[str | int, ...], Any, str]
+
+
+def paragraphs(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every paragraph-like field of the plan with its location."""
+    for i, p in enumerate(plan.grounds):
+        yield ("grounds", i), p
+    for i, p in enumerate(plan.opening):
+        yield ("opening", i), p
+    for si, sec in enumerate(plan.sections):
+        for i, p in enumerate(sec.paragraphs):
+            yield ("sections", si, "paragraphs", i), p
+        for ci, cl in enumerate(sec.clauses):
+            base = ("sections", si, "clauses", ci)
+            if cl.text is not None:
+                yield base + ("text",), cl.text
+            for name in ("paragraphs", "points", "items"):
+                for i, p in enumerate(getattr(cl, name)):
+                    yield base + (name, i), p
+    if plan.closing is not None:
+        yield ("closing",), plan.closing
+    for ai, app in enumerate(plan.appendices):
+        for gi, group in enumerate(app.groups):
+            for ti, task in enumerate(group.tasks):
+                yield ("appendices", ai, "groups", gi, "tasks", ti, "content"), task.content
+
+
+def unit_refs(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    for i, r in enumerate(plan.recipients):
+        yield ("recipients", i), r
+    for i, r in enumerate(plan.archive):
+        yield ("archive", i), r
+    for ai, app in enumerate(plan.appendices):
+        for gi, group in enumerate(app.groups):
+            for ti, task in enumerate(group.tasks):
+                for role in ("lead", "support"):
+                    for i, r in enumerate(getattr(task, role)):
+                        yield ("appendices", ai, "groups", gi, "tasks", ti, role, i), r
+
+
+def cross_check(plan: Plan) -> list[Finding]:
+    findings: list[Finding] = []
+    for loc, para in paragraphs(plan):
+        if isinstance(para, list):
+            for i, seg in enumerate(para):
+                if isinstance(seg, Cite) and seg.cite not in plan.references:
+                    findings.append((loc + (i, "cite"), seg.cite,
+                                     _unknown("văn bản", seg.cite, plan.references, "references")))
+    for loc, ref in unit_refs(plan):
+        # A string shaped like a key (lower-case ASCII, no spaces) is meant as one: a typo in a key
+        # must not slip through as free text.
+        if ref not in plan.units and UNIT_KEY.match(ref) and ref != "vt":
+            findings.append((loc, ref, _unknown("đơn vị", ref, plan.units, "units")))
+    return findings
+
+
+def _unknown(kind: str, key: str, declared: dict, section: str) -> str:
+    close = difflib.get_close_matches(key, list(declared), n=1, cutoff=0.6)
+    hint = f"; có phải ý bạn là '{close[0]}'?" if close else f"; hãy khai báo khóa này trong mục {section}"
+    return f"không có {kind} nào khai báo với khóa '{key}'{hint}"

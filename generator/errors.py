@@ -1,0 +1,57 @@
+"""The error family. The command line turns these into messages and exit codes in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KehoachError(Exception):
+    """Root of every error this tool raises on purpose."""
+
+    exit_code = 1
+
+
+class UserError(KehoachError):
+    """A problem with what the user gave us (data, options, paths): exit code 2."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located mistake in a data file."""
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}:{self.column or 1}"
+        parts = [where]
+        if self.path:
+            parts.append(self.path)
+        text = ": ".join(parts) + ": " + self.message
+        if self.value is not None:
+            text += f" (giá trị: {self.value})"
+        return text
+
+
+class DataError(UserError):
+    """A data file with one or more mistakes; carries all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class TemplateError(UserError):
+    """A template that cannot be used (syntax error, forbidden construct, unknown variable)."""
+
+
+class OutputExistsError(UserError):
+    """Refusing to overwrite a file without --force."""

@@ -1,0 +1,126 @@
+"""Layout finishing touches that depend on the rendered text, applied after docxtpl.
+
+- The solid lines under the Tiêu ngữ, the agency name and the trích yếu (paragraphs in the style
+  "KH Đường kẻ", a top border) are sized to the text above them: as long as the Tiêu ngữ, 40 % of
+  the agency name and of the trích yếu (Phụ lục I asks 1/3 to 1/2).
+- A plan without appendices would end in an empty landscape section (the template's last
+  section is the appendix one); that empty section is removed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.oxml.ns import qn
+
+from .metrics import text_width_pt
+
+RULE_STYLE = "KHDuongKe"
+FULL_LENGTH_STYLES = {"KHTieuNgu"}
+"""Styles whose line is as long as the text; every other line is RULE_FRACTION of it."""
+RULE_FRACTION = 0.4
+
+
+def finish_layout(document: Any) -> None:
+    body = document.element.body
+    _drop_empty_last_section(body)
+    styles = _style_sizes(document)
+    page_text_width = _first_section_text_width(body)
+    for para in body.iter(qn("w:p")):
+        if _style_of(para) == RULE_STYLE:
+            _size_rule(para, styles, page_text_width)
+
+
+def _style_of(para: Any) -> str | None:
+    ps = para.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return ps.get(qn("w:val")) if ps is not None else None
+
+
+def _style_sizes(document: Any) -> dict[str, tuple[float, bool]]:
+    """Font size (pt) and boldness of each paragraph style, following basedOn."""
+    raw: dict[str, tuple[str | None, float | None, bool | None]] = {}
+    for st in document.styles.element.findall(qn("w:style")):
+        sid = st.get(qn("w:styleId"))
+        based = st.find(qn("w:basedOn"))
+        sz = st.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+        b = st.find(f"{qn('w:rPr')}/{qn('w:b')}")
+        raw[sid] = (
+            based.get(qn("w:val")) if based is not None else None,
+            int(sz.get(qn("w:val"))) / 2 if sz is not None else None,
+            (b.get(qn("w:val"), "1") not in ("0", "false")) if b is not None else None,
+        )
+
+    def resolve(sid: str | None, depth: int = 0) -> tuple[float, bool]:
+        if sid not in raw or depth > 20:
+            return 14.0, False
+        parent, sz, b = raw[sid]
+        psz, pb = resolve(parent, depth + 1) if parent else (14.0, False)
+        return (sz if sz is not None else psz, b if b is not None else pb)
+
+    return {sid: resolve(sid) for sid in raw}
+
+
+def _first_section_text_width(body: Any) -> int:
+    sect = body.find(f".//{qn('w:pPr')}/{qn('w:sectPr')}")
+    if sect is None:
+        sect = body.find(qn("w:sectPr"))
+    pg, mar = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    return int(pg.get(qn("w:w"))) - int(mar.get(qn("w:left"))) - int(mar.get(qn("w:right")))
+
+
+def _size_rule(rule: Any, styles: dict[str, tuple[float, bool]], page_width: int) -> None:
+    above = rule.getprevious()
+    if above is None or above.tag != qn("w:p"):
+        return
+    text = "".join(t.text or "" for t in above.iter(qn("w:t")))
+    style = _style_of(above)
+    size, bold = styles.get(style or "", (14.0, False))
+    cell = rule.getparent()
+    width = page_width
+    if cell.tag == qn("w:tc"):
+        tcw = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+        width = int(tcw.get(qn("w:w")))
+    text_twips = min(text_width_pt(text.strip(), size, bold=bold) * 20, width)
+    fraction = 1.0 if style in FULL_LENGTH_STYLES else RULE_FRACTION
+    length = int(text_twips * fraction)
+    side = max((width - length) // 2, 0)
+    ppr = rule.find(qn("w:pPr"))
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = ppr.makeelement(qn("w:ind"), {})
+        # w:ind must come before w:jc and after w:spacing in the pPr sequence.
+        anchor = next((c for c in ppr if c.tag in {qn("w:contextualSpacing"), qn("w:mirrorIndents"),
+                                                  qn("w:jc"), qn("w:rPr"), qn("w:sectPr")}), None)
+        if anchor is not None:
+            anchor.addprevious(ind)
+        else:
+            ppr.append(ind)
+    ind.set(qn("w:left"), str(side))
+    ind.set(qn("w:right"), str(side))
+    ind.set(qn("w:firstLine"), "0")
+
+
+def _is_empty_paragraph(el: Any) -> bool:
+    if el.tag != qn("w:p"):
+        return False
+    return not any(True for _ in el.iter(qn("w:t"), qn("w:drawing"), qn("w:pict"), qn("w:br")))
+
+
+def _drop_empty_last_section(body: Any) -> None:
+    children = list(body)
+    final = children[-1] if children and children[-1].tag == qn("w:sectPr") else None
+    if final is None:
+        return
+    tail = []
+    for el in reversed(children[:-1]):
+        sect = el.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if el.tag == qn("w:p") else None
+        if sect is not None:
+            if all(_is_empty_paragraph(t) for t in tail):
+                for t in tail:
+                    body.remove(t)
+                el.find(qn("w:pPr")).remove(sect)
+                body.replace(final, sect)
+                if _is_empty_paragraph(el):
+                    body.remove(el)
+            return
+        tail.append(el)

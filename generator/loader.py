@@ -1,0 +1,327 @@
+"""Reading a plan file: YAML with the line of every value, validated into a Plan, every mistake
+reported at once with file:line:column, field path, the value given and how to fix it.
+
+Why not yaml.safe_load: it forgets where each value was, accepts duplicate keys silently (the later
+wins) and expands alias bombs without limit. We compose the node tree with the safe loader and build
+the Python values ourselves, keeping a map from field path to position.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataError, Problem
+from .model import Plan
+
+MAX_NODES = 200_000
+"""Upper bound on values built from one file: a YAML alias bomb stops here instead of eating memory."""
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Source:
+    """A parsed YAML document and where each of its values came from."""
+
+    file: str
+    data: Any
+    value_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Line and column (1-based) of the value at loc, or of its nearest ancestor."""
+        marks = self.key_marks if key else self.value_marks
+        if key and loc not in marks:
+            marks = self.value_marks
+        while True:
+            if loc in marks:
+                return marks[loc]
+            if not loc:
+                return None, None
+            loc = loc[:-1]
+
+
+def format_path(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def show_value(value: Any, limit: int = 80) -> str:
+    if isinstance(value, str):
+        text = value
+    elif value is None:
+        text = "(trống)"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, dict):
+        text = "{…}"
+    elif isinstance(value, list):
+        text = "[…]"
+    else:
+        text = str(value)
+    text = text.replace("\n", "⏎")
+    return repr(text[: limit - 1] + "…" if len(text) > limit else text)
+
+
+def _decode(raw: bytes, file: str) -> str:
+    if b"\x00" in raw[:8192]:
+        raise DataError([Problem(file, None, None, "", None,
+                                 "đây không phải tệp văn bản YAML (tệp nhị phân); hãy chọn đúng tệp .yaml")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError([Problem(
+            file, line, None, "", None,
+            "tệp không ở mã UTF-8 (có thể là Windows-1258, TCVN3 hoặc VNI); hãy mở bằng trình soạn "
+            "thảo và lưu lại với mã Unicode UTF-8 (dùng Unikey: Công cụ chuyển mã → Unicode)",
+        )]) from None
+
+
+def parse_yaml(text: str, file: str) -> Source:
+    """Parse YAML text into plain values with their positions; structural mistakes become Problems."""
+    source = Source(file, None)
+    problems: list[Problem] = []
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = (exc.problem or "").strip()
+        hint = _yaml_hint(reason, text, mark)
+        raise DataError([Problem(
+            file, mark.line + 1 if mark else None, mark.column + 1 if mark else None, "", None,
+            f"lỗi cú pháp YAML ({reason}); {hint}",
+        )]) from None
+    except yaml.YAMLError as exc:
+        raise DataError([Problem(file, None, None, "", None, f"lỗi cú pháp YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise DataError([Problem(file, 1, 1, "", None,
+                                 "tệp dữ liệu trống; xem tệp mẫu trong thư mục data/")])
+
+    count = 0
+
+    def build(n: yaml.Node, loc: Loc) -> Any:
+        nonlocal count
+        count += 1
+        if count > MAX_NODES:
+            raise DataError([Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
+                                     format_path(loc), None,
+                                     "tệp quá lớn hoặc dùng bí danh (&/*) lồng nhau quá nhiều lần")])
+        source.value_marks.setdefault(loc, (n.start_mark.line + 1, n.start_mark.column + 1))
+        if isinstance(n, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            first_line: dict[Any, int] = {}
+            for key_node, value_node in n.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    problems.append(Problem(file, key_node.start_mark.line + 1,
+                                            key_node.start_mark.column + 1, format_path(loc), None,
+                                            "không dùng khóa gộp '<<'; hãy viết đầy đủ các trường"))
+                    continue
+                key = build_scalar(key_node, loc)
+                if not isinstance(key, (str, int)):
+                    problems.append(Problem(file, key_node.start_mark.line + 1,
+                                            key_node.start_mark.column + 1, format_path(loc),
+                                            show_value(key), "tên trường phải là chữ"))
+                    continue
+                key = str(key)
+                line = key_node.start_mark.line + 1
+                if key in out:
+                    problems.append(Problem(
+                        file, line, key_node.start_mark.column + 1, format_path(loc + (key,)), None,
+                        f"trường '{key}' được khai báo hai lần (dòng {first_line[key]} và dòng {line}); "
+                        "hãy xóa một trong hai",
+                    ))
+                    continue
+                first_line[key] = line
+                source.key_marks[loc + (key,)] = (line, key_node.start_mark.column + 1)
+                out[key] = build(value_node, loc + (key,))
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [build(item, loc + (i,)) for i, item in enumerate(n.value)]
+        return build_scalar(n, loc)
+
+    def build_scalar(n: yaml.Node, loc: Loc) -> Any:
+        if not isinstance(n, yaml.ScalarNode):
+            problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
+                                    format_path(loc), None, "tên trường phải là chữ"))
+            return None
+        try:
+            return loader.construct_object(n, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
+                                    format_path(loc), show_value(n.value),
+                                    f"không đọc được giá trị ({exc.problem}); hãy viết giá trị "
+                                    "trong dấu ngoặc kép"))
+            return None
+
+    data = build(node, ())
+    if problems:
+        raise DataError(problems)
+    source.data = data
+    return source
+
+
+def _yaml_hint(reason: str, text: str, mark: Any) -> str:
+    if "\t" in reason or "tab" in reason:
+        return "YAML không cho dùng phím Tab để thụt lề; hãy thay bằng dấu cách"
+    if mark is not None:
+        lines = text.splitlines()
+        if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            return "YAML không cho dùng phím Tab để thụt lề; hãy thay bằng dấu cách"
+    if "mapping values" in reason:
+        return ("có dấu ':' trong nội dung chưa đặt trong ngoặc kép; hãy đặt cả câu trong "
+                "dấu ngoặc kép \"…\"")
+    if "could not find expected ':'" in reason or "simple key" in reason:
+        return "kiểm tra dấu ':' sau tên trường và thụt lề của dòng này"
+    if "found character" in reason:
+        return "đặt nội dung trong dấu ngoặc kép \"…\""
+    return "kiểm tra thụt lề (mỗi cấp 2 dấu cách) và dấu ngoặc kép ở dòng này"
+
+
+def load_source(path: str | Path) -> Source:
+    path = Path(path)
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(file, None, None, "", None, "không tìm thấy tệp")]) from None
+    except IsADirectoryError:
+        raise DataError([Problem(file, None, None, "", None, "đây là thư mục, không phải tệp")]) from None
+    except OSError as exc:
+        raise DataError([Problem(file, None, None, "", None, f"không đọc được tệp ({exc.strerror})")]) from None
+    return parse_yaml(_decode(raw, file), file)
+
+
+def validate(source: Source, model: type[BaseModel] = Plan) -> Any:
+    """Validate parsed data into model; every problem raised together as one DataError."""
+    if not isinstance(source.data, dict):
+        raise DataError([Problem(source.file, 1, 1, "", show_value(source.data),
+                                 "tệp phải là các trường dạng 'tên: giá trị' (xem tệp mẫu trong data/)")])
+    try:
+        result = model.model_validate(source.data)
+    except ValidationError as exc:
+        raise DataError(_problems(exc, source)) from None
+    from .crossref import cross_check  # local: crossref needs the validated model
+
+    problems = [
+        Problem(source.file, *source.position(loc), format_path(loc), show_value(value), message)
+        for loc, value, message in cross_check(result)
+    ]
+    if problems:
+        raise DataError(problems)
+    return result
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read, parse and validate a plan file. Raises DataError listing every mistake."""
+    return validate(load_source(path))
+
+
+def _data_loc(loc: tuple, data: Any) -> Loc:
+    """Drop pydantic's union-branch labels from loc, keeping only real keys and indexes."""
+    out: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            out.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            out.append(part)
+            current = current[part]
+        elif isinstance(current, dict) and isinstance(part, str) and not _is_branch(part):
+            out.append(part)  # a missing or unexpected field: name it, stop descending
+            current = None
+        # else: a union branch label such as 'str' or 'list[...]'
+    return tuple(out)
+
+
+def _is_branch(part: str) -> bool:
+    return any(c in part for c in "[]()") or part in {"str", "int", "Cite", "function-after", "function-before"}
+
+
+def _problems(exc: ValidationError, source: Source) -> list[Problem]:
+    seen: set[str] = set()
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = _data_loc(err["loc"], source.data)
+        path = format_path(loc)
+        if path in seen:
+            continue  # one message per field: the first union branch is the one users mean
+        seen.add(path)
+        kind = err["type"]
+        line, col = source.position(loc, key=kind == "extra_forbidden")
+        value = None if kind == "missing" else show_value(err.get("input"))
+        out.append(Problem(source.file, line, col, path, value, _message(err, loc)))
+    return out
+
+
+def _message(err: dict, loc: Loc) -> str:
+    kind, ctx = err["type"], err.get("ctx") or {}
+    name = loc[-1] if loc else ""
+    if kind == "missing":
+        return f"thiếu trường bắt buộc '{name}'; hãy thêm dòng '{name}: …'"
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(name), sorted(_all_field_names()), n=1, cutoff=0.6)
+        hint = f"; có phải ý bạn là '{close[0]}'?" if close else "; hãy xóa hoặc sửa tên trường"
+        return f"trường '{name}' không có trong mẫu dữ liệu{hint}"
+    if kind in ("string_type", "str_type"):
+        return ("phải là văn bản; nếu là số, ngày hoặc yes/no hãy đặt trong dấu ngoặc kép, "
+                "ví dụ \"05\"")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return "phải là số nguyên, ví dụ 125"
+    if kind == "greater_than_equal":
+        return f"phải từ {ctx.get('ge')} trở lên"
+    if kind == "less_than_equal":
+        return f"không được lớn hơn {ctx.get('le')}"
+    if kind in ("literal_error", "enum"):
+        return f"chỉ nhận một trong các giá trị: {ctx.get('expected')}"
+    if kind == "list_type":
+        return "phải là danh sách: mỗi phần tử một dòng bắt đầu bằng '- '"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "phải là một nhóm trường dạng 'tên: giá trị'"
+    if kind in ("too_short", "too_long", "tuple_type"):
+        return f"cần đúng {ctx.get('max_length') or ctx.get('min_length') or 5} phần tử"
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
+        return "ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2024-02-07"
+    if kind == "bool_type":
+        return "phải là true hoặc false"
+    return err["msg"][0].lower() + err["msg"][1:] if err.get("msg") else kind
+
+
+def _all_field_names() -> set[str]:
+    names: set[str] = set()
+    seen: set[type] = set()
+
+    def visit(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for fname, finfo in model.model_fields.items():
+            names.add(fname)
+            for sub in _models_in(finfo.annotation):
+                visit(sub)
+
+    visit(Plan)
+    return names
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    from typing import get_args
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]

@@ -1,0 +1,347 @@
+"""Builds templates/kehoach.docx, the default docxtpl template, from the numbers of nd30-format.md.
+
+Why a builder: the template is a real Word document a user may open and restyle, but the committed
+file must be reproducible and reviewable. Run `python -m generator.template_builder` after changing
+this file; a test fails when the committed template and a fresh build differ.
+
+Everything a user would restyle lives in named paragraph styles ("KH …"): change a style once in
+Word and every paragraph of that kind follows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+
+from .package import deterministic_zip
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NSDECL = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
+
+FONT = "Times New Roman"
+CM = 567  # twips per centimetre
+
+# Page geometry (nd30-format.md §1): A4, margins top/bottom 20 mm, left 30 mm, right 15 mm.
+PAGE_W, PAGE_H = 11906, 16838
+MARGIN = {"top": 1134, "bottom": 1134, "left": 1701, "right": 851, "header": 567, "footer": 567}
+TEXT_W = PAGE_W - MARGIN["left"] - MARGIN["right"]  # 9354 = 16.5 cm
+LANDSCAPE_TEXT_W = PAGE_H - MARGIN["left"] - MARGIN["right"]  # 14286
+
+# The two-column grid of page 1 (ô 2/3 left, ô 1/4 right). 6.8 cm leaves room for a 12 pt bold
+# agency name of about 30 capitals on one line; 9.7 cm holds the 12 pt Quốc hiệu on one line.
+HEADER_COLS = (3855, TEXT_W - 3855)
+APPENDIX_COLS = (680, 5670, 2835, 2835, LANDSCAPE_TEXT_W - 680 - 5670 - 2835 - 2835)
+
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+
+
+@dataclass(frozen=True)
+class Style:
+    id: str
+    name: str
+    size: float = 14
+    bold: bool = False
+    italic: bool = False
+    align: str = "both"
+    first_line: int = 0
+    before: int = 0
+    after: int = 0
+    line: int = 240
+    based_on: str = "Normal"
+    keep_next: bool = False
+    rule: bool = False  # a solid line along the top edge: the lines under agency name, trích yếu
+
+
+BODY_INDENT = 720  # 1.27 cm first-line indent
+STYLES = [
+    Style("KHCoQuanChuQuan", "KH Cơ quan chủ quản", size=12, align="center"),
+    Style("KHCoQuanBanHanh", "KH Cơ quan ban hành", size=12, bold=True, align="center"),
+    Style("KHQuocHieu", "KH Quốc hiệu", size=12, bold=True, align="center"),
+    Style("KHTieuNgu", "KH Tiêu ngữ", size=13, bold=True, align="center"),
+    Style("KHDuongKe", "KH Đường kẻ", size=6, align="center", before=60, rule=True),
+    Style("KHSoKyHieu", "KH Số, ký hiệu", size=13, align="center", before=120),
+    Style("KHDiaDanh", "KH Địa danh, ngày tháng", size=14, italic=True, align="center", before=120),
+    Style("KHTenLoai", "KH Tên loại", size=14, bold=True, align="center", before=480, keep_next=True),
+    Style("KHTrichYeu", "KH Trích yếu", size=14, bold=True, align="center", keep_next=True),
+    Style("KHCanCu", "KH Căn cứ", size=14, italic=True, first_line=BODY_INDENT, before=120),
+    Style("KHNoiDung", "KH Nội dung", size=14, first_line=BODY_INDENT, before=120, line=264),
+    Style("KHMuc", "KH Mục", size=14, bold=True, first_line=BODY_INDENT, before=120, line=264,
+          based_on="KHNoiDung", keep_next=True),
+    Style("KHKhoan", "KH Khoản", size=14, bold=True, first_line=BODY_INDENT, before=120, line=264,
+          based_on="KHNoiDung", keep_next=True),
+    Style("KHNoiNhan", "KH Nơi nhận", size=12, bold=True, italic=True, align="left", before=120),
+    Style("KHNoiNhanDS", "KH Nơi nhận danh sách", size=11, align="left"),
+    Style("KHThamQuyen", "KH Thẩm quyền ký", size=14, bold=True, align="center"),
+    Style("KHNguoiKy", "KH Người ký", size=14, bold=True, align="center"),
+    Style("KHPhuLucTieuDe", "KH Phụ lục tiêu đề", size=14, bold=True, align="center"),
+    Style("KHPhuLucTen", "KH Phụ lục tên", size=14, bold=True, align="center"),
+    Style("KHPhuLucTrichDan", "KH Phụ lục dòng kèm theo", size=14, italic=True, align="center",
+          after=240),
+    Style("KHBangTieuDe", "KH Bảng tiêu đề", size=12, bold=True, align="center"),
+    Style("KHBangNhom", "KH Bảng nhóm", size=12, bold=True, align="left"),
+    Style("KHBangSo", "KH Bảng số thứ tự", size=12, align="center"),
+    Style("KHBang", "KH Bảng", size=12, align="left"),
+    Style("KHSoTrang", "KH Số trang", size=14, align="center"),
+]
+
+
+def _rfonts() -> str:
+    return f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+
+
+def _style_xml(s: Style) -> str:
+    half = int(s.size * 2)
+    ppr = "<w:pPr>"
+    if s.keep_next:
+        ppr += "<w:keepNext/>"
+    if s.rule:
+        ppr += '<w:pBdr><w:top w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
+    ppr += f'<w:spacing w:before="{s.before}" w:after="{s.after}" w:line="{s.line}" w:lineRule="auto"/>'
+    ppr += f'<w:ind w:firstLine="{s.first_line}"/>' if s.first_line else '<w:ind w:firstLine="0"/>'
+    ppr += f'<w:jc w:val="{s.align}"/></w:pPr>'
+    rpr = "<w:rPr>" + _rfonts()
+    rpr += "<w:b/><w:bCs/>" if s.bold else '<w:b w:val="0"/><w:bCs w:val="0"/>'
+    rpr += "<w:i/><w:iCs/>" if s.italic else '<w:i w:val="0"/><w:iCs w:val="0"/>'
+    rpr += f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>'
+    return (
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{s.id}">'
+        f'<w:name w:val="{escape(s.name)}"/><w:basedOn w:val="{s.based_on}"/>'
+        f'<w:next w:val="{s.id}"/><w:qFormat/>{ppr}{rpr}</w:style>'
+    )
+
+
+def styles_xml() -> str:
+    """styles.xml: docDefaults and Normal in Times New Roman 14, then the KH styles."""
+    return (
+        f'<w:styles {NSDECL}>'
+        "<w:docDefaults><w:rPrDefault><w:rPr>" + _rfonts() +
+        '<w:sz w:val="28"/><w:szCs w:val="28"/><w:lang w:val="vi-VN" w:eastAsia="en-US" w:bidi="ar-SA"/>'
+        "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
+        '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>'
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
+        '<w:rPr>' + _rfonts() + '<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>'
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
+        '<w:unhideWhenUsed/></w:style>'
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+        '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
+        '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
+        '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
+        '<w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/>'
+        '<w:pPr><w:tabs><w:tab w:val="center" w:pos="4680"/><w:tab w:val="right" w:pos="9360"/></w:tabs>'
+        '</w:pPr></w:style>'
+        + "".join(_style_xml(s) for s in STYLES)
+        + "</w:styles>"
+    )
+
+
+def p(text: str = "", style: str | None = None, ppr_extra: str = "") -> str:
+    """A paragraph; its text (Jinja tags included) sits in a single run so Word cannot split a tag."""
+    ppr = ""
+    if style or ppr_extra:
+        ppr = "<w:pPr>" + (f'<w:pStyle w:val="{style}"/>' if style else "") + ppr_extra + "</w:pPr>"
+    run = f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
+    return f"<w:p>{ppr}{run}</w:p>"
+
+
+def tc(width: int, content: str, span: int = 1, valign: str | None = None) -> str:
+    pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        pr += f'<w:gridSpan w:val="{span}"/>'
+    if valign:
+        pr += f'<w:vAlign w:val="{valign}"/>'
+    return f"<w:tc><w:tcPr>{pr}</w:tcPr>{content}</w:tc>"
+
+
+def table(cols: tuple[int, ...], rows: list[str], borders: bool, cell_margin: int | None = None) -> str:
+    edge = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' if borders else '<w:{0} w:val="nil"/>'
+    tbl_borders = "".join(edge.format(e) for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    mar = ""
+    if cell_margin is not None:
+        mar = (f'<w:tblCellMar><w:left w:w="{cell_margin}" w:type="dxa"/>'
+               f'<w:right w:w="{cell_margin}" w:type="dxa"/></w:tblCellMar>')
+    return (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(cols)}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
+        f'<w:tblBorders>{tbl_borders}</w:tblBorders><w:tblLayout w:type="fixed"/>{mar}'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="0"/></w:tblPr>'
+        "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{c}"/>' for c in cols) + "</w:tblGrid>"
+        + "".join(rows) + "</w:tbl>"
+    )
+
+
+def tr(cells: str, header: bool = False, cant_split: bool = False) -> str:
+    pr = ""
+    if cant_split:
+        pr += "<w:cantSplit/>"
+    if header:
+        pr += "<w:tblHeader/>"
+    return f"<w:tr>{f'<w:trPr>{pr}</w:trPr>' if pr else ''}{cells}</w:tr>"
+
+
+def sect_pr(default_hdr: str, first_hdr: str, *, landscape: bool, restart: bool) -> str:
+    w, h = (PAGE_H, PAGE_W) if landscape else (PAGE_W, PAGE_H)
+    orient = ' w:orient="landscape"' if landscape else ""
+    m = MARGIN
+    return (
+        f'<w:sectPr><w:headerReference w:type="default" r:id="{default_hdr}"/>'
+        f'<w:headerReference w:type="first" r:id="{first_hdr}"/>'
+        '<w:type w:val="nextPage"/>'
+        f'<w:pgSz w:w="{w}" w:h="{h}"{orient}/>'
+        f'<w:pgMar w:top="{m["top"]}" w:right="{m["right"]}" w:bottom="{m["bottom"]}" '
+        f'w:left="{m["left"]}" w:header="{m["header"]}" w:footer="{m["footer"]}" w:gutter="0"/>'
+        + ('<w:pgNumType w:start="1"/>' if restart else "")
+        + '<w:cols w:space="720"/><w:titlePg/><w:docGrid w:linePitch="360"/></w:sectPr>'
+    )
+
+
+def body_xml(default_hdr: str, first_hdr: str) -> str:
+    header_table = table(HEADER_COLS, [
+        tr(tc(HEADER_COLS[0], p("{{ agency.parent }}", "KHCoQuanChuQuan")
+              + p("{{ agency.name }}", "KHCoQuanBanHanh") + p("", "KHDuongKe"))
+           + tc(HEADER_COLS[1], p(QUOC_HIEU, "KHQuocHieu") + p(TIEU_NGU, "KHTieuNgu")
+                + p("", "KHDuongKe"))),
+        tr(tc(HEADER_COLS[0], p("{{ number_line }}", "KHSoKyHieu"))
+           + tc(HEADER_COLS[1], p("{{ date_line }}", "KHDiaDanh"))),
+    ], borders=False, cell_margin=0)
+
+    title = (
+        p("{{ doc_type }}", "KHTenLoai") + p("{{ subject }}", "KHTrichYeu") + p("", "KHDuongKe")
+    )
+    body = (
+        p("{%p for g in grounds %}") + p("{{ g }}", "KHCanCu") + p("{%p endfor %}")
+        + p("{%p for o in opening %}") + p("{{ o }}", "KHNoiDung") + p("{%p endfor %}")
+        + p("{%p for b in body %}")
+        + p('{%p if b.kind == "muc" %}') + p("{{ b.text }}", "KHMuc")
+        + p('{%p elif b.kind == "khoan" %}') + p("{{ b.text }}", "KHKhoan")
+        + p("{%p else %}") + p("{{ b.text }}", "KHNoiDung")
+        + p("{%p endif %}") + p("{%p endfor %}")
+        + p("{%p if closing %}") + p("{{ closing }}", "KHNoiDung") + p("{%p endif %}")
+    )
+    signature = table(HEADER_COLS, [tr(
+        tc(HEADER_COLS[0], p("Nơi nhận:", "KHNoiNhan") + p("{%p for r in recipients %}")
+           + p("{{ r }}", "KHNoiNhanDS") + p("{%p endfor %}"))
+        + tc(HEADER_COLS[1], p("", "KHThamQuyen", '<w:spacing w:before="120"/>')
+             + p("{%p for line in signer.lines %}") + p("{{ line }}", "KHThamQuyen")
+             + p("{%p endfor %}") + p("", "KHThamQuyen") * 5 + p("{{ signer.name }}", "KHNguoiKy")),
+        cant_split=True,
+    )], borders=False, cell_margin=0)
+
+    main_break = p("", None, sect_pr(default_hdr, first_hdr, landscape=False, restart=False))
+
+    c = APPENDIX_COLS
+    catalogue = table(c, [
+        tr("".join(tc(c[i], p(f"{{{{ a.columns[{i}] }}}}", "KHBangTieuDe"), valign="center")
+                   for i in range(5)), header=True, cant_split=True),
+        tr(tc(sum(c), p("{%tr for g in a.groups %}"), span=5)),
+        tr(tc(c[0], p("{{ g.number }}", "KHBangNhom", '<w:jc w:val="center"/>'))
+           + tc(sum(c[1:]), p("{{ g.title }}", "KHBangNhom"), span=4), cant_split=True),
+        tr(tc(sum(c), p("{%tr for t in g.tasks %}"), span=5)),
+        tr(tc(c[0], p("{{ t.number }}", "KHBangSo")) + tc(c[1], p("{{ t.content }}", "KHBang"))
+           + tc(c[2], p("{{ t.lead }}", "KHBang")) + tc(c[3], p("{{ t.support }}", "KHBang"))
+           + tc(c[4], p("{{ t.time }}", "KHBangSo"))),
+        tr(tc(sum(c), p("{%tr endfor %}"), span=5)),
+        tr(tc(sum(c), p("{%tr endfor %}"), span=5)),
+    ], borders=True)
+    appendices = (
+        p("{%p for a in appendices %}")
+        + p("{{ a.title }}", "KHPhuLucTieuDe")
+        + p("{%p if a.subtitle %}") + p("{{ a.subtitle }}", "KHPhuLucTen") + p("{%p endif %}")
+        + p("{{ a.reference_line }}", "KHPhuLucTrichDan")
+        + catalogue
+        + p("{%p if not loop.last %}")
+        # The section break rides on an untagged paragraph: docxtpl deletes tagged ones, and the
+        # section would go with it (docxtpl-pitfalls.md §1.8).
+        + p("", None, sect_pr(default_hdr, first_hdr, landscape=True, restart=True))
+        + p("{%p endif %}")
+        + p("{%p endfor %}")
+        + p("")
+    )
+    final = sect_pr(default_hdr, first_hdr, landscape=True, restart=True)
+    return (f"<w:body {NSDECL}>" + header_table + title + body + signature + main_break
+            + appendices + final + "</w:body>")
+
+
+PAGE_FIELD = (
+    '<w:p><w:pPr><w:pStyle w:val="KHSoTrang"/></w:pPr>'
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    '<w:r><w:t>2</w:t></w:r>'
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+)
+
+
+def build() -> bytes:
+    doc = Document()
+    pkg_part = doc.part
+    # Drop stylesWithEffects and friends from python-docx's default: Word reads a stale copy
+    # that differs from styles.xml as unreadable content.
+    for rid, rel in list(pkg_part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del pkg_part.rels[rid]
+
+    styles_el = parse_xml(styles_xml())
+    pkg_part._styles_part._element = styles_el  # replace the whole styles part
+
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    default_header = section.header
+    default_header.is_linked_to_previous = False
+    first_header = section.first_page_header
+    first_header.is_linked_to_previous = False
+    default_header._element.clear()
+    default_header._element.append(parse_xml(PAGE_FIELD.replace("<w:p>", f"<w:p {NSDECL}>", 1)))
+    first_header._element.clear()
+    first_header._element.append(parse_xml(f'<w:p {NSDECL}><w:pPr><w:pStyle w:val="KHSoTrang"/></w:pPr></w:p>'))
+
+    sect = section._sectPr
+    rid_default = rid_first = None
+    for ref in sect.findall(f"{{{W_NS}}}headerReference"):
+        if ref.get(f"{{{W_NS}}}type") == "default":
+            rid_default = ref.get(f"{{{R_NS}}}id")
+        elif ref.get(f"{{{W_NS}}}type") == "first":
+            rid_first = ref.get(f"{{{R_NS}}}id")
+    assert rid_default and rid_first
+
+    body = doc.element.body
+    new_body = parse_xml(body_xml(rid_default, rid_first))
+    doc.element.replace(body, new_body)
+
+    props = doc.core_properties
+    props.title = "Mẫu Kế hoạch (kehoach)"
+    props.author = "kehoach"
+    props.last_modified_by = "kehoach"
+    props.comments = "Mẫu docxtpl của kehoach; sửa định dạng qua các kiểu (style) KH …"
+    props.revision = 1
+    props.created = props.modified = dt.datetime(2024, 1, 1)
+
+    buf = io.BytesIO()
+    doc.save(buf)
+    return deterministic_zip(buf.getvalue())
+
+
+DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
+
+
+def main() -> None:
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_TEMPLATE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(build())
+    print(target)
+
+
+if __name__ == "__main__":
+    main()
