@@ -159,13 +159,22 @@ def parse_yaml(text: str, file: str) -> Source:
             problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
                                     format_path(loc), None, "tên trường phải là chữ"))
             return None
+        if n.style is None and _keep_as_text(n):
+            return n.value
         try:
             return loader.construct_object(n, deep=True)
         except yaml.constructor.ConstructorError as exc:
+            tag = n.tag if n.tag.startswith("!") else ""
+            reason = (f"thẻ {tag} không được phép; chỉ dùng dữ liệu YAML thông thường" if tag
+                      else f"không đọc được giá trị ({exc.problem})")
             problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
                                     format_path(loc), show_value(n.value),
-                                    f"không đọc được giá trị ({exc.problem}); hãy viết giá trị "
-                                    "trong dấu ngoặc kép"))
+                                    f"{reason}; hãy viết giá trị trong dấu ngoặc kép"))
+            return None
+        except (ValueError, OverflowError):
+            problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
+                                    format_path(loc), show_value(n.value),
+                                    "giá trị không hợp lệ; hãy viết trong dấu ngoặc kép"))
             return None
 
     data = build(node, ())
@@ -173,6 +182,27 @@ def parse_yaml(text: str, file: str) -> Source:
         raise DataError(problems)
     source.data = data
     return source
+
+
+_TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"}
+
+
+def _keep_as_text(node: yaml.ScalarNode) -> bool:
+    """Plain scalars that YAML 1.1 would silently turn into something else stay text.
+
+    Dates stay "2024-02-07" (the model parses them, with a Vietnamese message when wrong); "yes",
+    "no", "on", "off" stay words; "05" keeps its zero; "1.5" is not a float we would print as
+    "1.5000001". Only true/false, null and plain decimal integers keep their YAML meaning.
+    """
+    value = node.value
+    if node.tag in _TEXT_TAGS:
+        return True
+    if node.tag == "tag:yaml.org,2002:bool":
+        return value.lower() not in ("true", "false")
+    if node.tag == "tag:yaml.org,2002:int":
+        digits = value.lstrip("+-")
+        return not digits.isdigit() or (len(digits) > 1 and digits.startswith("0"))
+    return False
 
 
 def _yaml_hint(reason: str, text: str, mark: Any) -> str:
@@ -242,8 +272,8 @@ def _data_loc(loc: tuple, data: Any) -> Loc:
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             out.append(part)
             current = current[part]
-        elif isinstance(current, dict) and isinstance(part, str) and not _is_branch(part):
-            out.append(part)  # a missing or unexpected field: name it, stop descending
+        elif isinstance(part, str) and not _is_branch(part) and not isinstance(current, list):
+            out.append(part)  # a missing field, or a field of a value given as text ("date.month")
             current = None
         # else: a union branch label such as 'str' or 'list[...]'
     return tuple(out)
@@ -266,7 +296,7 @@ def _problems(exc: ValidationError, source: Source) -> list[Problem]:
         line, col = source.position(loc, key=kind == "extra_forbidden")
         value = None if kind == "missing" else show_value(err.get("input"))
         out.append(Problem(source.file, line, col, path, value, _message(err, loc)))
-    return out
+    return sorted(out, key=lambda p: (p.line or 0, p.column or 0))
 
 
 def _message(err: dict, loc: Loc) -> str:

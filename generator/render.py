@@ -114,3 +114,33 @@ def _cached_template(path: str | None) -> Template:
 def render_plan(plan: Plan, template: str | Path | None = None) -> bytes:
     """Render one plan with the default or a given template."""
     return _cached_template(str(template) if template else None).render(plan)
+
+
+def render_file(data: str | Path, out: str | Path | None = None, *,
+                template: str | Path | None = None, output_dir: str | Path = "output") -> Path:
+    """Render a plan file to a .docx: the library call behind `kehoach render`.
+
+    out may be a file or an existing directory; by default the document goes to output_dir under
+    the data file's name. Nothing is written when the data or the template has a mistake.
+    """
+    from .loader import load_plan
+    from .package import atomic_write
+
+    plan = load_plan(data)
+    target = output_path(data, out, output_dir)
+    return atomic_write(target, render_plan(plan, template))
+
+
+def output_path(data: str | Path, out: str | Path | None, output_dir: str | Path = "output") -> Path:
+    """Where a rendered document goes: out as given, inside out when it is a folder, else output_dir."""
+    name = Path(data).with_suffix(".docx").name
+    if out is None:
+        return Path(output_dir) / name
+    out = Path(out)
+    if out.is_dir() or str(out).endswith(("/", "\\")):
+        return out / name
+    if out.suffix.lower() != ".docx":
+        raise UserError(f"{out}: tệp kết quả phải có đuôi .docx")
+    if out.resolve() == Path(data).resolve():
+        raise UserError(f"{out}: không ghi đè lên tệp dữ liệu")
+    return out
