@@ -51,6 +51,13 @@ def short_date(date: IssueDate | dt.date) -> str:
     return f"{d}/{m}/{date.year}"
 
 
+def draft_mark(plan: Plan) -> str:
+    """The boxed mark at the top of page 1: the plan's draft_mark while it is a draft, never on a final."""
+    if plan.is_final or not plan.draft_mark:
+        return ""
+    return plan.draft_mark
+
+
 def appendix_reference_line(plan: Plan) -> str:
     """"(Kèm theo Kế hoạch số 125/KH-SKHCN ngày 20/3/2024 của Sở Khoa học và Công nghệ)"."""
     return (
@@ -220,6 +227,7 @@ def build_context(plan: Plan) -> dict[str, Any]:
             "parent": upper_vi(plan.agency.parent),
             "name": upper_vi(plan.agency.name),
         },
+        "draft_mark": draft_mark(plan),
         "number_line": number_line(plan),
         "date_line": date_line(plan),
         "doc_type": upper_vi(plan.type.value),

@@ -149,6 +149,16 @@ def _number(value: object) -> object:
 
 DocNumber = Annotated[int, BeforeValidator(_number), Field(ge=1, le=99999)]
 
+DEFAULT_DRAFT_MARK = "DỰ THẢO"
+
+
+def _draft_mark(value: object) -> object:
+    # `draft_mark: true` means "the usual mark"; `false` turns it off.
+    return DEFAULT_DRAFT_MARK if value is True else value
+
+
+DraftMark = Annotated[Union[Literal[False], Text], BeforeValidator(_draft_mark)]
+
 
 class Agency(Model):
     """Cơ quan ban hành (ô 2 of Phụ lục I)."""
@@ -343,6 +353,11 @@ class Plan(Model):
         default_factory=lambda: ["VT"], description="Dòng Lưu: VT và đơn vị soạn thảo"
     )
     signer: Signer
+    draft_mark: DraftMark = Field(
+        default=DEFAULT_DRAFT_MARK,
+        description="Dấu hiệu dự thảo in trong khung ở đầu trang 1 khi văn bản chưa có số và ngày "
+        "(mặc định: DỰ THẢO); false để không in. Bản phát hành không bao giờ có dấu này",
+    )
     appendices: list[Appendix] = Field(default_factory=list, description="Các phụ lục kèm theo")
 
     @field_validator("units", "references")

@@ -60,10 +60,17 @@ class Style:
     based_on: str = "Normal"
     keep_next: bool = False
     rule: bool = False  # a solid line along the top edge: the lines under agency name, trích yếu
+    box: bool = False  # a border on all four sides: the "DỰ THẢO" mark
+    indent: tuple[int, int] | None = None  # left/right indents (twips), for a box narrower than the page
 
 
 BODY_INDENT = 720  # 1.27 cm first-line indent
+# The draft mark: a small box at the top right of page 1, in the flow above the header table, so a
+# user can move or restyle it in Word like any other paragraph (left indent sets the box width).
+DRAFT_MARK_WIDTH = 2268  # 4 cm
 STYLES = [
+    Style("KHDuThao", "KH Dự thảo", size=13, bold=True, align="center", after=120,
+          box=True, indent=(TEXT_W - DRAFT_MARK_WIDTH, 0)),
     Style("KHCoQuanChuQuan", "KH Cơ quan chủ quản", size=12, align="center"),
     Style("KHCoQuanBanHanh", "KH Cơ quan ban hành", size=12, bold=True, align="center"),
     Style("KHQuocHieu", "KH Quốc hiệu", size=12, bold=True, align="center"),
@@ -106,8 +113,15 @@ def _style_xml(s: Style) -> str:
         ppr += "<w:keepNext/>"
     if s.rule:
         ppr += '<w:pBdr><w:top w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
+    if s.box:
+        ppr += "<w:pBdr>" + "".join(
+            f'<w:{edge} w:val="single" w:sz="8" w:space="1" w:color="000000"/>'
+            for edge in ("top", "left", "bottom", "right")) + "</w:pBdr>"
     ppr += f'<w:spacing w:before="{s.before}" w:after="{s.after}" w:line="{s.line}" w:lineRule="auto"/>'
-    ppr += f'<w:ind w:firstLine="{s.first_line}"/>' if s.first_line else '<w:ind w:firstLine="0"/>'
+    if s.indent:
+        ppr += f'<w:ind w:left="{s.indent[0]}" w:right="{s.indent[1]}" w:firstLine="0"/>'
+    else:
+        ppr += f'<w:ind w:firstLine="{s.first_line}"/>' if s.first_line else '<w:ind w:firstLine="0"/>'
     ppr += f'<w:jc w:val="{s.align}"/></w:pPr>'
     rpr = "<w:rPr>" + _rfonts()
     rpr += "<w:b/><w:bCs/>" if s.bold else '<w:b w:val="0"/><w:bCs w:val="0"/>'
@@ -208,6 +222,8 @@ def sect_pr(default_hdr: str, first_hdr: str, *, landscape: bool, restart: bool)
 
 
 def body_xml(default_hdr: str, first_hdr: str) -> str:
+    # Only a draft carries the mark; the context leaves draft_mark empty for a final.
+    draft_mark = (p("{%p if draft_mark %}") + p("{{ draft_mark }}", "KHDuThao") + p("{%p endif %}"))
     header_table = table(HEADER_COLS, [
         tr(tc(HEADER_COLS[0], p("{{ agency.parent }}", "KHCoQuanChuQuan")
               + p("{{ agency.name }}", "KHCoQuanBanHanh") + p("", "KHDuongKe"))
@@ -270,7 +286,7 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
         + p("")
     )
     final = sect_pr(default_hdr, first_hdr, landscape=True, restart=True)
-    return (f"<w:body {NSDECL}>" + header_table + title + body + signature + main_break
+    return (f"<w:body {NSDECL}>" + draft_mark + header_table + title + body + signature + main_break
             + appendices + final + "</w:body>")
 
 
