@@ -16,10 +16,16 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USER = 0, 1, 2
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .render import render_file
+    from .issue import issue_file
 
-    path = render_file(args.data, args.output, template=args.template)
-    print(f"Đã tạo: {path}")
+    done = issue_file(args.data, args.output, final=args.final, number=args.number, date=args.date,
+                      force=args.force, pdf=args.pdf, template=args.template)
+    if done.final:
+        print(f"Đã tạo bản phát hành: {done.docx}")
+    else:
+        print(f"Đã tạo dự thảo (số và ngày để trống): {done.docx}")
+    if done.pdf:
+        print(f"Đã tạo PDF: {done.pdf}")
     return EXIT_OK
 
 
@@ -61,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT.docx|DIR",
                    help="tệp hoặc thư mục kết quả (mặc định: output/<tên tệp dữ liệu>.docx)")
     p.add_argument("--template", metavar="T.docx", help="mẫu docxtpl khác mẫu mặc định")
+    p.add_argument("--final", action="store_true",
+                   help="tạo bản phát hành: cần số và ngày đầy đủ, không có dấu DỰ THẢO; mặc định "
+                        "ghi output/<tên tệp dữ liệu>-phat-hanh.docx. Không có --final là dự thảo: "
+                        "số và ngày để trống")
+    p.add_argument("--number", metavar="N", help="số văn bản do văn thư cấp (thay số trong dữ liệu; cùng --final)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (thay ngày trong dữ liệu)")
+    p.add_argument("--force", action="store_true",
+                   help="cho phép ghi đè bản phát hành hoặc tệp đã có (mặc định: từ chối)")
+    p.add_argument("--pdf", action="store_true", help="xuất thêm PDF cạnh tệp .docx (cần LibreOffice)")
     p.set_defaults(func=_render)
 
     p = sub.add_parser("validate", help="kiểm tra tệp dữ liệu, không tạo văn bản",

@@ -136,8 +136,9 @@ def output_path(data: str | Path, out: str | Path | None, output_dir: str | Path
     name = Path(data).with_suffix(".docx").name
     if out is None:
         return Path(output_dir) / name
+    into_folder = str(out).endswith(("/", "\\"))  # before Path() drops the trailing slash
     out = Path(out)
-    if out.is_dir() or str(out).endswith(("/", "\\")):
+    if into_folder or out.is_dir():
         return out / name
     if out.suffix.lower() != ".docx":
         raise UserError(f"{out}: tệp kết quả phải có đuôi .docx")

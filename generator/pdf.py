@@ -1,0 +1,172 @@
+"""From .docx to PDF through LibreOffice headless: many files, one soffice process.
+
+Why one process: soffice spends about a second starting up and a fraction of that per document, so
+a batch converted in one call is several times faster than one call per file (benchmarks/bench_pdf.py).
+Why a private profile per call: a LibreOffice user profile must not be shared by two running
+processes; with its own throw-away profile, parallel runs never collide.
+Why every PDF is checked: soffice exits 0 even when a document fails to load or convert.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import UserError
+
+INSTALL_COMMAND = "apt-get install libreoffice-writer-nogui fonts-liberation2"
+SOFFICE_NAMES = ("soffice", "libreoffice")
+
+
+class ConversionError(UserError):
+    """LibreOffice ran but did not produce every PDF as expected; no PDF was written."""
+
+
+def find_soffice() -> str:
+    """The LibreOffice executable, or a UserError saying how to install it."""
+    for name in SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise UserError(
+        "không tìm thấy LibreOffice (lệnh soffice) để xuất PDF; hãy cài bằng lệnh: "
+        f"sudo {INSTALL_COMMAND}"
+    )
+
+
+def default_timeout(count: int) -> float:
+    """Seconds allowed for one soffice run: start-up and a new profile, then each document."""
+    return 120.0 + 15.0 * count
+
+
+def convert_to_pdf(docx_paths: Iterable[str | Path], out_dir: str | Path, *,
+                   timeout: float | None = None, soffice: str | None = None) -> list[Path]:
+    """Convert every .docx to out_dir/<name>.pdf with a single soffice process; return the PDFs.
+
+    All or nothing: the PDFs are made in a hidden folder inside out_dir and renamed into place only
+    when every one exists, is a non-empty PDF and has at least one page per section of its
+    document; otherwise ConversionError names the failures and no PDF is written. Existing PDFs of
+    the same names are replaced (the caller decides whether that is allowed).
+    """
+    paths = [Path(p) for p in docx_paths]
+    if not paths:
+        return []
+    out_dir = Path(out_dir)
+    seen: dict[str, Path] = {}
+    for path in paths:
+        if path.suffix.lower() != ".docx":
+            raise UserError(f"{path}: chỉ chuyển được tệp .docx sang PDF")
+        if not path.is_file():
+            raise UserError(f"{path}: không có tệp này")
+        if path.stem in seen:
+            raise UserError(
+                f"{path} và {seen[path.stem]} cùng tên nên hai tệp PDF sẽ đè lên nhau trong {out_dir}; "
+                "hãy đổi tên một tệp"
+            )
+        seen[path.stem] = path
+    exe = soffice or find_soffice()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".kehoach-pdf-", dir=out_dir))
+    try:
+        with tempfile.TemporaryDirectory(prefix="kehoach-lo-profile-") as profile:
+            log = _run_soffice(exe, paths, staging, Path(profile),
+                               timeout if timeout is not None else default_timeout(len(paths)))
+        made = [staging / f"{p.stem}.pdf" for p in paths]
+        failures = [f"{src}: {problem}" for src, pdf in zip(paths, made)
+                    if (problem := pdf_problem(pdf, min_pages=section_count(src)))]
+        if failures:
+            detail = "\n  ".join(failures)
+            tail = _tail(log)
+            raise ConversionError(
+                f"LibreOffice không xuất được {len(failures)}/{len(paths)} tệp PDF "
+                f"(chưa ghi tệp PDF nào):\n  {detail}" + (f"\n  LibreOffice báo: {tail}" if tail else "")
+            )
+        result = []
+        for pdf in made:
+            target = out_dir / pdf.name
+            os.replace(pdf, target)
+            result.append(target)
+        return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _run_soffice(exe: str, paths: list[Path], outdir: Path, profile: Path, timeout: float) -> str:
+    cmd = [
+        exe, f"-env:UserInstallation={profile.resolve().as_uri()}",
+        "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
+        "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir),
+        *(str(p.resolve()) for p in paths),
+    ]
+    # A session of its own, so a hung soffice and the soffice.bin it spawns can be killed together.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        proc.communicate()
+        raise ConversionError(
+            f"LibreOffice không xong sau {timeout:.0f} giây khi xuất {len(paths)} tệp PDF "
+            "nên đã bị dừng; chưa ghi tệp PDF nào"
+        ) from None
+    except BaseException:
+        _kill_group(proc)
+        proc.wait()
+        raise
+    return out.decode("utf-8", "replace")
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+
+
+def _tail(log: str, lines: int = 3) -> str:
+    kept = [line.strip() for line in log.splitlines() if line.strip() and not line.startswith("convert ")]
+    return " | ".join(kept[-lines:])
+
+
+def section_count(docx: Path) -> int:
+    """Sections in a .docx; each starts a new page in our documents, so the PDF has at least this many."""
+    try:
+        with zipfile.ZipFile(docx) as zf:
+            xml = zf.read("word/document.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return 1
+    return max(1, xml.count(b"<w:sectPr"))
+
+
+def page_count(pdf: Path) -> int:
+    """Pages of a PDF: pdfinfo (poppler) when installed, else counted from the page objects."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo:
+        proc = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, timeout=60)
+        m = re.search(r"^Pages:\s+(\d+)", proc.stdout, re.M)
+        return int(m.group(1)) if proc.returncode == 0 and m else 0
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+
+
+def pdf_problem(pdf: Path, *, min_pages: int = 1) -> str | None:
+    """Why this file is not a usable PDF, or None when it is."""
+    if not pdf.is_file():
+        return "không có tệp PDF"
+    size = pdf.stat().st_size
+    if size == 0:
+        return "tệp PDF rỗng"
+    with pdf.open("rb") as fh:
+        if fh.read(5) != b"%PDF-":
+            return "tệp tạo ra không phải PDF"
+    pages = page_count(pdf)
+    if pages < min_pages:
+        return f"PDF có {pages} trang, cần ít nhất {min_pages}"
+    return None
