@@ -132,7 +132,8 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 def _tail(log: str, lines: int = 3) -> str:
-    kept = [line.strip() for line in log.splitlines() if line.strip() and not line.startswith("convert ")]
+    kept = [line.strip() for line in log.splitlines()
+            if line.strip() and not line.startswith("convert ") and "javaldx" not in line]
     return " | ".join(kept[-lines:])
 
 
