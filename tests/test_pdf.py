@@ -74,8 +74,8 @@ def converted(tmp_path_factory) -> dict[str, Path]:
     return {"draft": pdfs[0], "final": pdfs[1], "dir": work / "pdf"}
 
 
-@needs_soffice
 @needs_poppler
+@needs_soffice
 def test_final_pdf_carries_the_vietnamese_text_exactly(converted) -> None:
     text = pdftotext(converted["final"])
     missing = [line for line in VIETNAMESE_LINES if line not in text]
@@ -85,8 +85,8 @@ def test_final_pdf_carries_the_vietnamese_text_exactly(converted) -> None:
     assert "DỰ THẢO" in draft and "Số: /KH-SKHCN" in draft and "Số: 125" not in draft
 
 
-@needs_soffice
 @needs_poppler
+@needs_soffice
 def test_every_font_is_embedded_and_times_like(converted) -> None:
     for pdf in (converted["draft"], converted["final"]):
         rows = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
@@ -98,8 +98,8 @@ def test_every_font_is_embedded_and_times_like(converted) -> None:
             assert FONT_ALLOW_LIST.match(name), row
 
 
-@needs_soffice
 @needs_poppler
+@needs_soffice
 def test_pages_portrait_then_landscape_appendix(converted) -> None:
     sizes = page_sizes(converted["final"])
     assert len(sizes) >= 2
@@ -109,8 +109,8 @@ def test_pages_portrait_then_landscape_appendix(converted) -> None:
     assert not [p for p in converted["dir"].iterdir() if p.name.startswith(".")]  # staging removed
 
 
-@needs_soffice
 @needs_poppler
+@needs_soffice
 def test_render_pdf_puts_it_beside_the_docx_and_protects_the_final(tmp_path: Path, capsys) -> None:
     data = tmp_path / "kh.yaml"
     shutil.copy(SAMPLE, data)
@@ -177,7 +177,7 @@ def test_missing_libreoffice_says_how_to_install(tmp_path: Path, monkeypatch, ca
 
 def test_a_hung_soffice_is_stopped_at_the_timeout(tmp_path: Path) -> None:
     fake = tmp_path / "soffice"
-    fake.write_text("#!/bin/sh\nsleep 60\n")
+    fake.write_text(f"#!{sys.executable}\nimport time\ntime.sleep(60)\n")
     fake.chmod(0o755)
     doc = tmp_path / "a.docx"
     doc.write_bytes(b"PK")
