@@ -571,3 +571,16 @@ def test_pdf_page_numbers(sample_pdf):
     assert danh_muc >= 2 and all(line == str(i + 1) for i, line in enumerate(first_lines[1:danh_muc], 1))
     if danh_muc + 1 < len(first_lines):
         assert first_lines[danh_muc + 1] == "2"
+
+
+def test_rendered_draft_without_day(sample_plan):
+    # A draft dated only by month: the day is blank in the header date line and the appendix line.
+    from generator.model import IssueDate
+
+    draft = sample_plan.model_copy(update={"date": IssueDate(year=2024, month=3)})
+    pkg = Package(render_plan(draft))
+    texts = [paragraph_text(p) for p in paragraphs(pkg.document)]
+    assert any(re.fullmatch(r"Số: {4,}/KH-SKHCN", t) for t in texts)
+    assert any(re.fullmatch(r"Quảng Ngãi, ngày {4,}tháng 3 năm 2024", t) for t in texts)
+    assert any(re.fullmatch(r"\(Kèm theo Kế hoạch số {4,}/KH-SKHCN ngày {4,}/3/2024 của Sở Khoa học "
+                            r"và Công nghệ\)", t) for t in texts)
