@@ -1,0 +1,54 @@
+"""Shared fixtures: the sample plan, rendered once per test session (rendering and LibreOffice are
+the slow parts, and every test reads the same document)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+
+from generator.cli import main
+from generator.loader import load_plan
+from generator.render import render_plan
+from tests.docx_props import Package
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+SEED = Path(__file__).resolve().parent / "data" / "seed-000.txt"
+"""Copy of /work/shared/seeds/000_d9c92f5e2cd11235.txt: the hand-made Word file the sample replaces."""
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def sample_plan():
+    return load_plan(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def sample_bytes(sample_plan) -> bytes:
+    """The sample rendered through the library (generator.render.render_plan)."""
+    return render_plan(sample_plan)
+
+
+@pytest.fixture(scope="session")
+def sample_docx(tmp_path_factory) -> Path:
+    """The sample rendered through the command line (generator.cli.main) to a file."""
+    out = tmp_path_factory.mktemp("sample") / "ke-hoach.docx"
+    assert main(["render", str(SAMPLE), "-o", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_package(sample_bytes) -> Package:
+    return Package(sample_bytes)
+
+
+@pytest.fixture(scope="session")
+def sample_document(sample_bytes):
+    return docx.Document(io.BytesIO(sample_bytes))

@@ -1,0 +1,138 @@
+"""Broken data files through the command line: exit code 2, every message located
+(file:line:column, field path, the value given), no traceback and no file written."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import ROOT, SAMPLE
+
+SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
+
+
+def broken(tmp_path: Path, old: str, new: str, count: int = 1) -> tuple[Path, int]:
+    """The sample with one edit; returns the file and the 1-based line of the edit."""
+    assert old in SAMPLE_TEXT, old
+    text = SAMPLE_TEXT.replace(old, new, count)
+    line = SAMPLE_TEXT[: SAMPLE_TEXT.index(old)].count("\n") + 1
+    path = tmp_path / "ke-hoach.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, line
+
+
+SUBJECT = "subject: Truyền thông về hoạt động kiểm soát thủ tục hành chính năm 2024 của Sở Khoa học và Công nghệ"
+
+CASES = {
+    # name: (old, new, expected path, expected value shown or None, message fragment, column)
+    "yaml_syntax": (SUBJECT, "subject: Truyền thông: kiểm soát TTHC năm 2024", None, None,
+                    "lỗi cú pháp YAML", 22),
+    "missing_field": ("  name: Sở Khoa học và Công nghệ        # cơ quan ban hành (tự in hoa)\n", "",
+                      "agency.name", None, "thiếu trường bắt buộc 'name'", None),
+    "wrong_type": ("  name: Sở Khoa học và Công nghệ        # cơ quan ban hành (tự in hoa)",
+                   "  name: 5", "agency.name", "'5'", "phải là văn bản", 9),
+    "unknown_field": (SUBJECT, SUBJECT.replace("subject:", "subjet:"), "subjet", None,
+                      "có phải ý bạn là 'subject'?", 1),
+    "undeclared_unit": ("            lead: [hcth]\n", "            lead: [hcht]\n",
+                        "appendices[0].groups[0].tasks[1].lead[0]", "'hcht'",
+                        "có phải ý bạn là 'hcth'?", 20),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_broken_file_is_reported_and_nothing_written(name, tmp_path, capsys):
+    old, new, path, value, fragment, column = CASES[name]
+    data, line = broken(tmp_path, old, new)
+    if name == "missing_field":
+        line -= 1  # reported at the agency block, on the line before the removed one
+    out = tmp_path / "out" / "ke-hoach.docx"
+    before = sorted(tmp_path.rglob("*"))
+    assert main(["render", str(data), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    problems = [l for l in err.splitlines() if l.startswith("lỗi: ")]
+    assert problems and all(re.match(rf"lỗi: {re.escape(str(data))}:\d+:\d+: ", l) for l in problems), err
+    # A renamed field is also a missing one: pick the message about the edited line.
+    (problem,) = [l for l in problems if fragment in l]
+    m = re.match(rf"lỗi: {re.escape(str(data))}:(\d+):(\d+): ", problem)
+    assert m, f"no file:line:column in {problem!r}"
+    assert int(m.group(1)) == line, problem
+    if column is not None:
+        assert int(m.group(2)) == column, problem
+    if path is not None:
+        assert problem[m.end():].startswith(f"{path}: "), problem
+    if value is not None:
+        assert problem.endswith(f"(giá trị: {value})"), problem
+    assert fragment in problem
+    assert "chưa tạo tệp nào" in err
+    assert not out.exists() and sorted(tmp_path.rglob("*")) == before, "a file was written"
+
+
+def test_unknown_field_shows_the_value(tmp_path, capsys):
+    data, line = broken(tmp_path, SUBJECT, SUBJECT.replace("subject:", "subjet:"))
+    assert main(["validate", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert f"{data}:{line}:1: subjet: " in err
+    assert "(giá trị: 'Truyền thông về hoạt động" in err
+
+
+def test_all_mistakes_reported_at_once(tmp_path, capsys):
+    text = SAMPLE_TEXT.replace(SUBJECT, SUBJECT.replace("subject:", "subjet:")).replace(
+        "  name: Sở Khoa học và Công nghệ        # cơ quan ban hành (tự in hoa)", "  name: 5")
+    data = tmp_path / "ke-hoach.yaml"
+    data.write_text(text, encoding="utf-8")
+    assert main(["render", str(data), "-o", str(tmp_path / "x.docx")]) == 2
+    err = capsys.readouterr().err
+    assert "agency.name: phải là văn bản" in err
+    assert "subjet: trường 'subjet' không có trong mẫu dữ liệu" in err
+    assert "thiếu trường bắt buộc 'subject'" in err
+    assert "3 lỗi; chưa tạo tệp nào." in err
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_syntax_error_through_python_m(tmp_path):
+    # The real entry point, in a fresh process: a user's mistake never shows a traceback.
+    data, line = broken(tmp_path, SUBJECT, "subject: Truyền thông: kiểm soát TTHC năm 2024")
+    out = tmp_path / "ke-hoach.docx"
+    proc = subprocess.run([sys.executable, "-m", "generator", "render", str(data), "-o", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert f"{data}:{line}:" in proc.stderr
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ke-hoach.yaml"]
+
+
+def test_unknown_field_through_python_m(tmp_path):
+    data, line = broken(tmp_path, SUBJECT, SUBJECT.replace("subject:", "subjet:"))
+    proc = subprocess.run([sys.executable, "-m", "generator", "render", str(data), "-o",
+                           str(tmp_path / "o.docx")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "có phải ý bạn là 'subject'?" in proc.stderr
+    assert not (tmp_path / "o.docx").exists()
+
+
+def test_existing_output_kept_when_data_is_broken(tmp_path, capsys):
+    # A failed re-render must not destroy the previous good document.
+    out = tmp_path / "ke-hoach.docx"
+    out.write_bytes(b"previous document")
+    data, _ = broken(tmp_path, SUBJECT, SUBJECT.replace("subject:", "subjet:"))
+    assert main(["render", str(data), "-o", str(out)]) == 2
+    assert out.read_bytes() == b"previous document"
+
+
+def test_schema_command(capsys):
+    import json
+
+    assert main(["schema"]) == 0
+    printed = capsys.readouterr().out
+    schema = json.loads(printed)
+    assert {"agency", "sections", "appendices"} <= set(schema["properties"])
+    assert set(schema["required"]) >= {"agency", "sections", "signer"}
+    committed = (ROOT / "kehoach.schema.json").read_text(encoding="utf-8")
+    assert committed == printed, "kehoach.schema.json is stale; run `kehoach schema -o kehoach.schema.json`"
