@@ -59,7 +59,7 @@ class Spec:
 AGENCY = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 SUBJECT = "Truyền thông về hoạt động kiểm soát thủ tục hành chính năm 2024"
-HEADER_COLS = (Cm(6.8), Cm(9.7))
+HEADER_COLS = (Cm(7.2), Cm(9.3))  # 7.2 cm keeps the 12 pt agency name on one line
 
 
 def _body_texts(spec: Spec) -> list[tuple[str, str]]:
