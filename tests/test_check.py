@@ -532,3 +532,15 @@ def test_cli_exit_codes_and_output(tmp_path, sample_docx, capsys):
     bad_yaml = tmp_path / "bad.yaml"
     bad_yaml.write_text("agency: [\n", encoding="utf-8")
     assert main(["check", str(bad_yaml)]) == 2
+
+
+def test_an_unforeseen_construct_is_not_evaluated_not_a_crash(tmp_path, monkeypatch):
+    from generator.check import rules
+
+    def broken(doc):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(rules, "RULES", rules.RULES + [rules.Rule(broken, content=False)])
+    report = check_docx(build(tmp_path))
+    odd = [r for r in report.results if r.rule == "broken"]
+    assert len(odd) == 1 and odd[0].status == NOT_EVALUATED and "boom" in odd[0].message

@@ -196,7 +196,7 @@ class Formatting:
         underline = u.get(qn("w:val")) if u is not None else None
         return RunFormat(
             fonts=fonts,
-            size=int(sz.get(qn("w:val"))) / 2 if sz is not None and _int(sz.get(qn("w:val"))) else None,
+            size=_int(sz.get(qn("w:val"))) / 2 if sz is not None and _int(sz.get(qn("w:val"))) else None,
             bold=_on(first("w:b")) if first("w:b") is not None else False,
             italic=_on(first("w:i")) if first("w:i") is not None else False,
             caps=_on(first("w:caps")) if first("w:caps") is not None else False,

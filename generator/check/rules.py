@@ -55,8 +55,15 @@ def rule(*, content: bool = False) -> Callable:
 def run_rules(doc: KeHoach) -> list[Result]:
     out: list[Result] = []
     for r in RULES:
-        if doc.formatted or r.content:
+        if not (doc.formatted or r.content):
+            continue
+        try:
             out.extend(r.func(doc))
+        except Exception as exc:  # noqa: BLE001 - an odd document must not stop the other rules
+            # Why: the checker reads documents from anywhere; a construct we did not foresee is
+            # reported as "not evaluated" for that rule, never as a pass and never as a traceback.
+            out.append(Result(f"{r.func.__name__}", "Khác", f"quy tắc {r.func.__name__}", ERROR, NOT_EVALUATED,
+                              message=f"không đánh giá được ({type(exc).__name__}: {exc})"))
     return out
 
 
