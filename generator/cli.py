@@ -52,6 +52,14 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check(args: argparse.Namespace) -> int:
+    from .check import check_file
+
+    report = check_file(args.file)
+    print(report.to_json() if args.json else report.to_table())
+    return EXIT_FINDINGS if report.errors else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kehoach",
@@ -82,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Kiểm tra tệp dữ liệu; báo mọi lỗi cùng lúc với dòng, cột và trường.")
     p.add_argument("data", metavar="DATA.yaml")
     p.set_defaults(func=_validate)
+
+    p = sub.add_parser("check", help="kiểm tra thể thức một văn bản .docx hoặc tệp dữ liệu theo Nghị định 30",
+                       description="Kiểm tra từng quy tắc thể thức của Nghị định 30/2020/NĐ-CP trên tệp .docx "
+                       "(kể cả văn bản soạn tay bằng Word) hoặc quy tắc nội dung trên tệp dữ liệu YAML.",
+                       epilog="Mã thoát: 0 không có lỗi; 1 có lỗi thể thức; 2 không đọc được tệp.")
+    p.add_argument("file", metavar="FILE", help="tệp .docx hoặc tệp dữ liệu .yaml")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho máy đọc")
+    p.set_defaults(func=_check)
 
     p = sub.add_parser("schema", help="in JSON Schema của tệp dữ liệu (cho trình soạn thảo)",
                        description="In JSON Schema của tệp dữ liệu để trình soạn thảo kiểm tra và gợi ý.")

@@ -1,0 +1,287 @@
+"""Effective formatting of any paragraph and run of a .docx, the way Word resolves it.
+
+Why: a document made in Word rarely carries direct formatting everywhere; its size, bold or font
+comes from a character style, the paragraph style and its basedOn chain, a table style, the
+document defaults, and theme fonts ("minorHAnsi" = the theme's body font). The checker must judge
+what the reader sees, whatever the route.
+
+Order of precedence, nearest first:
+  runs:       direct rPr → character style chain → paragraph style chain → table style chain
+              → docDefaults rPrDefault
+  paragraphs: direct pPr → paragraph style chain → table style chain → docDefaults pPrDefault
+Each attribute is inherited on its own (a style may set spacing/@before, its parent spacing/@line).
+Toggle properties (bold, italic, caps) take the nearest explicit value; the XOR that ECMA-376
+§17.7.3 describes between paragraph and character styles is not modelled (rare in practice).
+Numbering (list) indents are not modelled either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from docx.oxml.ns import qn
+from lxml import etree
+
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
+_FALSE = {"0", "false", "off", "none"}
+
+
+@dataclass(frozen=True)
+class RunFormat:
+    """What a reader sees of one run."""
+
+    fonts: dict[str, str | None]
+    size: float | None  # pt
+    bold: bool
+    italic: bool
+    caps: bool
+    underline: str | None  # w:u/@w:val when not "none"
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class ParaFormat:
+    """Paragraph layout, in twips (1/20 pt) unless noted."""
+
+    style_id: str | None
+    style_name: str | None
+    align: str  # left/center/right/both/distribute…
+    left: int
+    right: int
+    first_line: int  # negative = hanging
+    before: int
+    after: int
+    line: int | None
+    line_rule: str  # auto (line/240 = multiple), exact, atLeast
+    contextual: bool
+    border_top: bool
+    border_bottom: bool
+    run_defaults: RunFormat = field(repr=False, default=None)  # type: ignore[assignment]
+
+
+def _on(el: Any) -> bool:
+    return el.get(qn("w:val"), "1").lower() not in _FALSE
+
+
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        return None
+
+
+class Formatting:
+    """Resolves effective run and paragraph formatting for one document."""
+
+    def __init__(self, styles_el: Any | None, theme_el: Any | None = None):
+        self.styles: dict[str, Any] = {}
+        self.default_para_style: str | None = None
+        self.default_char_style: str | None = None
+        self.default_table_style: str | None = None
+        self.rpr_default = self.ppr_default = None
+        if styles_el is not None:
+            for st in styles_el.findall(qn("w:style")):
+                sid = st.get(qn("w:styleId"))
+                self.styles[sid] = st
+                if st.get(qn("w:default")) in ("1", "true"):
+                    kind = st.get(qn("w:type"))
+                    if kind == "paragraph":
+                        self.default_para_style = sid
+                    elif kind == "character":
+                        self.default_char_style = sid
+                    elif kind == "table":
+                        self.default_table_style = sid
+            self.rpr_default = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+            self.ppr_default = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
+        self.theme = _theme_fonts(theme_el)
+
+    @classmethod
+    def of(cls, document: Any) -> "Formatting":
+        """From a python-docx Document: its styles part and theme part (when present)."""
+        try:
+            styles_el = document.styles.element
+        except Exception:  # a package without a styles part: everything comes from defaults
+            styles_el = None
+        theme_el = None
+        for rel in document.part.rels.values():
+            if rel.reltype.endswith("/theme") and not rel.is_external:
+                theme_el = etree.fromstring(rel.target_part.blob)
+        return cls(styles_el, theme_el)
+
+    # --- style chains -------------------------------------------------------------------------
+
+    def chain(self, style_id: str | None) -> list[Any]:
+        """The style and its basedOn ancestors, nearest first."""
+        out, seen = [], set()
+        while style_id and style_id in self.styles and style_id not in seen:
+            seen.add(style_id)
+            st = self.styles[style_id]
+            out.append(st)
+            based = st.find(qn("w:basedOn"))
+            style_id = based.get(qn("w:val")) if based is not None else None
+        return out
+
+    def style_name(self, style_id: str | None) -> str | None:
+        st = self.styles.get(style_id or "")
+        if st is None:
+            return None
+        name = st.find(qn("w:name"))
+        return name.get(qn("w:val")) if name is not None else style_id
+
+    def _para_style(self, p: Any) -> str | None:
+        ps = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        return ps.get(qn("w:val")) if ps is not None else self.default_para_style
+
+    def _table_style(self, p: Any) -> str | None:
+        tbl = next((a for a in p.iterancestors(qn("w:tbl"))), None)
+        if tbl is None:
+            return None
+        ts = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
+        return ts.get(qn("w:val")) if ts is not None else self.default_table_style
+
+    def _ppr_levels(self, p: Any) -> list[Any]:
+        levels = [p.find(qn("w:pPr"))]
+        levels += [st.find(qn("w:pPr")) for st in self.chain(self._para_style(p))]
+        levels += [st.find(qn("w:pPr")) for st in self.chain(self._table_style(p))]
+        levels.append(self.ppr_default)
+        return [lv for lv in levels if lv is not None]
+
+    def _rpr_levels(self, p: Any, r: Any | None) -> list[Any]:
+        levels = []
+        if r is not None:
+            rpr = r.find(qn("w:rPr"))
+            levels.append(rpr)
+            rs = rpr.find(qn("w:rStyle")) if rpr is not None else None
+            cstyle = rs.get(qn("w:val")) if rs is not None else self.default_char_style
+            levels += [st.find(qn("w:rPr")) for st in self.chain(cstyle)]
+        levels += [st.find(qn("w:rPr")) for st in self.chain(self._para_style(p))]
+        levels += [st.find(qn("w:rPr")) for st in self.chain(self._table_style(p))]
+        levels.append(self.rpr_default)
+        return [lv for lv in levels if lv is not None]
+
+    # --- runs ---------------------------------------------------------------------------------
+
+    def run(self, p: Any, r: Any | None) -> RunFormat:
+        """Effective formatting of run r in paragraph p (r=None: what a new run would get)."""
+        levels = self._rpr_levels(p, r)
+
+        def first(tag: str) -> Any | None:
+            for lv in levels:
+                el = lv.find(qn(tag))
+                if el is not None:
+                    return el
+            return None
+
+        fonts: dict[str, str | None] = {}
+        for slot in FONT_SLOTS:
+            fonts[slot] = None
+            theme_attr = "w:cstheme" if slot == "cs" else f"w:{slot}Theme"
+            for lv in levels:
+                rf = lv.find(qn("w:rFonts"))
+                if rf is None:
+                    continue
+                theme = rf.get(qn(theme_attr))
+                if theme:  # a theme attribute beats the plain one on the same element
+                    fonts[slot] = self.theme.get(theme)
+                    break
+                if rf.get(qn(f"w:{slot}")):
+                    fonts[slot] = rf.get(qn(f"w:{slot}"))
+                    break
+        sz = first("w:sz")
+        u = first("w:u")
+        underline = u.get(qn("w:val")) if u is not None else None
+        return RunFormat(
+            fonts=fonts,
+            size=_int(sz.get(qn("w:val"))) / 2 if sz is not None and _int(sz.get(qn("w:val"))) else None,
+            bold=_on(first("w:b")) if first("w:b") is not None else False,
+            italic=_on(first("w:i")) if first("w:i") is not None else False,
+            caps=_on(first("w:caps")) if first("w:caps") is not None else False,
+            underline=None if underline in (None, "none") else underline,
+            hidden=_on(first("w:vanish")) if first("w:vanish") is not None else False,
+        )
+
+    # --- paragraphs ---------------------------------------------------------------------------
+
+    def paragraph(self, p: Any) -> ParaFormat:
+        levels = self._ppr_levels(p)
+
+        def attr(tag: str, *names: str) -> str | None:
+            for lv in levels:
+                el = lv.find(qn(tag))
+                if el is None:
+                    continue
+                for name in names:
+                    v = el.get(qn(name))
+                    if v is not None:
+                        return v
+            return None
+
+        def child(tag: str) -> Any | None:
+            for lv in levels:
+                el = lv.find(qn(tag))
+                if el is not None:
+                    return el
+            return None
+
+        def border(edge: str) -> bool:
+            for lv in levels:
+                bdr = lv.find(qn("w:pBdr"))
+                if bdr is not None:
+                    el = bdr.find(qn(f"w:{edge}"))
+                    if el is not None:
+                        return el.get(qn("w:val"), "nil") not in ("nil", "none")
+            return False
+
+        hanging = _int(attr("w:ind", "w:hanging"))
+        first_line = _int(attr("w:ind", "w:firstLine")) or 0
+        # The nearest level that says hanging or firstLine wins; a hanging indent is negative.
+        for lv in levels:
+            ind = lv.find(qn("w:ind"))
+            if ind is None:
+                continue
+            if ind.get(qn("w:hanging")) is not None:
+                first_line = -(hanging or 0)
+                break
+            if ind.get(qn("w:firstLine")) is not None:
+                break
+        ctx = child("w:contextualSpacing")
+        sid = self._para_style(p)
+        return ParaFormat(
+            style_id=sid,
+            style_name=self.style_name(sid),
+            align=attr("w:jc", "w:val") or "left",
+            left=_int(attr("w:ind", "w:left", "w:start")) or 0,
+            right=_int(attr("w:ind", "w:right", "w:end")) or 0,
+            first_line=first_line,
+            before=_int(attr("w:spacing", "w:before")) or 0,
+            after=_int(attr("w:spacing", "w:after")) or 0,
+            line=_int(attr("w:spacing", "w:line")),
+            line_rule=attr("w:spacing", "w:lineRule") or "auto",
+            contextual=ctx is not None and _on(ctx),
+            border_top=border("top"),
+            border_bottom=border("bottom"),
+            run_defaults=self.run(p, None),
+        )
+
+
+def _theme_fonts(theme_el: Any | None) -> dict[str, str]:
+    """Theme font slots by the names w:rFonts uses (minorHAnsi → the minor Latin typeface)."""
+    out: dict[str, str] = {}
+    if theme_el is None:
+        return out
+    for kind in ("major", "minor"):
+        font = theme_el.find(f".//{{{A_NS}}}{kind}Font")
+        if font is None:
+            continue
+        faces = {}
+        for script in ("latin", "ea", "cs"):
+            el = font.find(f"{{{A_NS}}}{script}")
+            faces[script] = el.get("typeface") if el is not None else ""
+        out[f"{kind}Ascii"] = out[f"{kind}HAnsi"] = faces["latin"]
+        out[f"{kind}EastAsia"] = faces["ea"]
+        out[f"{kind}Bidi"] = faces["cs"]
+    return out

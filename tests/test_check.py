@@ -1,0 +1,546 @@
+"""`kehoach check`: the rendered sample passes, hand-made Word-like documents are judged by what a reader
+sees (styles, theme fonts or direct formatting), and each seeded defect is flagged by its own rule."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Mm, Pt
+
+from generator.check import check_data, check_docx, check_file
+from generator.check.report import FAIL, NOT_EVALUATED, PASS
+from generator.cli import main
+from generator.metrics import text_width_pt
+from generator.render import render_file
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+TNR = "Times New Roman"
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+
+
+# --- a Kế hoạch as a Word user makes it ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Spec:
+    mode: str = "styles"  # "styles": formatting only from styles/theme; "direct": only direct formatting
+    font: str = TNR
+    margins_mm: tuple = (20, 20, 30, 15)  # top, bottom, left, right
+    number_line: str = "Số: 05/KH-SKHCN"
+    date_line: str = "Quảng Ngãi, ngày 20 tháng 3 năm 2024"
+    ref_line: str = "(Kèm theo Kế hoạch số 05/KH-SKHCN ngày 20/3/2024 của Sở Khoa học và Công nghệ)"
+    tieu_ngu_line: bool = True
+    page_numbers: bool = True
+    title_page: bool = True
+    appendix_restart: bool = True
+    agency_size: float = 12
+    recipient_size: float = 11
+    body_year: int = 2024
+    own_citation: str = "KH-SKHCN"
+    last_recipient: str = "- Lưu: VT, HCTH."
+    authority: str = "GIÁM ĐỐC"
+    body_align: str = "both"
+    end_mark: str = "./."
+
+
+AGENCY = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+SUBJECT = "Truyền thông về hoạt động kiểm soát thủ tục hành chính năm 2024"
+HEADER_COLS = (Cm(7.2), Cm(9.3))  # 7.2 cm keeps the 12 pt agency name on one line
+
+
+def _body_texts(spec: Spec) -> list[tuple[str, str]]:
+    return [
+        ("text", "Thực hiện Kế hoạch số 36/KH-UBND ngày 07/02/2024 của UBND tỉnh Quảng Ngãi về truyền thông "
+                 "về hoạt động kiểm soát thủ tục hành chính năm 2024, Sở Khoa học và Công nghệ ban hành "
+                 "Kế hoạch thực hiện như sau:"),
+        ("muc", "I. MỤC ĐÍCH, YÊU CẦU"),
+        ("khoan", "1. Mục đích"),
+        ("text", "- Tuyên truyền kịp thời chính sách pháp luật về công tác kiểm soát thủ tục hành chính."),
+        ("text", "- Các hoạt động phải đáp ứng yêu cầu đã đề ra tại Kế hoạch số 254/" + spec.own_citation
+                 + " ngày 30/12/2023 của Sở Khoa học và Công nghệ về công tác CCHC năm 2024."),
+        ("muc", "II. TỔ CHỨC THỰC HIỆN"),
+        ("text", f"1. Trưởng các phòng, đơn vị thuộc Sở thường xuyên kiểm tra nhiệm vụ truyền thông năm "
+                 f"{spec.body_year} và báo cáo Giám đốc Sở (chi tiết tại Danh mục kèm theo)."),
+        ("text", "Yêu cầu các phòng, đơn vị thuộc Sở tổ chức triển khai thực hiện hiệu quả Kế hoạch này"
+                 + spec.end_mark),
+    ]
+
+
+class Builder:
+    """Builds the same plan either through named styles (and theme fonts) or through direct formatting."""
+
+    def __init__(self, spec: Spec):
+        self.spec = spec
+        self.doc = Document()
+        self.direct = spec.mode == "direct"
+        if not self.direct:
+            self._styles()
+
+    # styles mode: theme fonts + paragraph/character styles, nothing direct
+
+    def _styles(self) -> None:
+        doc, font = self.doc, self.spec.font
+        # The body font comes from the theme (minorHAnsi etc.), as in a Word document whose theme
+        # was changed; no style names a font.
+        for rel in doc.part.rels.values():
+            if rel.reltype.endswith("/theme"):
+                part = rel.target_part
+                xml = part.blob.decode()
+                xml = re.sub(r'(<a:minorFont>\s*<a:latin typeface=")[^"]*', rf"\g<1>{font}", xml)
+                xml = re.sub(r'(<a:minorFont>.*?<a:ea typeface=")[^"]*', rf"\g<1>{font}", xml, flags=re.S)
+                xml = re.sub(r'(<a:minorFont>.*?<a:cs typeface=")[^"]*', rf"\g<1>{font}", xml, flags=re.S)
+                part._blob = xml.encode()
+        normal = doc.styles["Normal"]
+        normal.font.size = Pt(14)
+        pf = normal.paragraph_format
+        pf.space_after = Pt(0)
+        pf.line_spacing = 1.0
+
+        def pstyle(name, size, bold=False, italic=False, align="center", first=None, before=0,
+                   line=1.0, left=None, right=None, border=False, base="Normal"):
+            st = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            st.base_style = doc.styles[base]
+            st.font.size = Pt(size)
+            st.font.bold = bold
+            st.font.italic = italic
+            f = st.paragraph_format
+            f.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "both": WD_ALIGN_PARAGRAPH.JUSTIFY,
+                           "left": WD_ALIGN_PARAGRAPH.LEFT}[align]
+            f.space_before = Pt(before)
+            f.space_after = Pt(0)
+            f.line_spacing = line
+            if first is not None:
+                f.first_line_indent = first
+            if left is not None:
+                f.left_indent, f.right_indent = left, right
+            if border:
+                ppr = st.element.get_or_add_pPr()
+                ppr.insert(0, parse_xml(f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="6" w:space="1" '
+                                        'w:color="000000"/></w:pBdr>'))
+            return st
+
+        s = self.spec
+        pstyle("QH", 12, bold=True)
+        pstyle("TN", 13, bold=True)
+        pstyle("CQ", s.agency_size)  # the agency name gets its bold from a character style
+        pstyle("CQCQ", 12)
+        pstyle("So", 13, before=6)
+        pstyle("Ngay", 14, italic=True, before=6)
+        pstyle("TenLoai", 14, bold=True, before=24)
+        pstyle("TrichYeu", 14, bold=True)
+        pstyle("NoiDung", 14, align="both", first=Cm(1.27), before=6, line=1.15)
+        pstyle("Muc", 14, bold=True, align="both", first=Cm(1.27), before=6, line=1.15, base="NoiDung")
+        pstyle("NoiNhan", 12, bold=True, italic=True, align="left", before=6)
+        pstyle("NoiNhanDS", s.recipient_size, align="left")
+        pstyle("ThamQuyen", 14, bold=True)
+        pstyle("SoTrang", 14)
+        pstyle("PLTieuDe", 14, bold=True)
+        pstyle("PLKemTheo", 14, italic=True)
+        pstyle("Bang", 12, align="left")
+        for name, length, width in self._rules():
+            side = (width - length) / 2
+            pstyle(name, 6, border=True, left=Pt(side), right=Pt(side), before=3)
+        cs = doc.styles.add_style("Dam", WD_STYLE_TYPE.CHARACTER)
+        cs.font.bold = True
+
+    def _rules(self) -> list[tuple[str, float, float]]:
+        """(style name, line length pt, column width pt) of the lines drawn as bordered paragraphs."""
+        cq_width = HEADER_COLS[0].pt - 2 * 5.4
+        qh_width = HEADER_COLS[1].pt - 2 * 5.4
+        text_w = (210 - self.spec.margins_mm[2] - self.spec.margins_mm[3]) / 25.4 * 72
+        out = [("KeCQ", 0.4 * text_width_pt(AGENCY, self.spec.agency_size, bold=True), cq_width),
+               ("KeTY", 0.4 * text_width_pt(SUBJECT, 14, bold=True), text_w)]
+        if self.spec.tieu_ngu_line:
+            out.append(("KeTN", text_width_pt(TIEU_NGU, 13, bold=True), qh_width))
+        return out
+
+    # one paragraph, formatted one way or the other
+
+    def para(self, container, text, style, *, size=14, bold=False, italic=False, align="center",
+             first=None, before=0, line=1.0, char_style=None, underline=False):
+        p = container.add_paragraph()
+        if self.direct:
+            f = p.paragraph_format
+            f.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "both": WD_ALIGN_PARAGRAPH.JUSTIFY,
+                           "left": WD_ALIGN_PARAGRAPH.LEFT}[align]
+            f.space_before, f.space_after, f.line_spacing = Pt(before), Pt(0), line
+            f.first_line_indent = first if first is not None else Pt(0)
+        else:
+            p.style = self.doc.styles[style]
+        if text:
+            run = p.add_run(text)
+            if self.direct:
+                run.font.size = Pt(size)
+                run.font.bold, run.font.italic = bold, italic
+                rpr = run._r.get_or_add_rPr()
+                rpr.insert(0, parse_xml(f'<w:rFonts {nsdecls("w")} w:ascii="{self.spec.font}" '
+                                        f'w:hAnsi="{self.spec.font}" w:eastAsia="{self.spec.font}" '
+                                        f'w:cs="{self.spec.font}"/>'))
+            elif char_style:
+                run.style = self.doc.styles[char_style]
+            if underline:
+                run.font.underline = True
+        return p
+
+    def build(self) -> bytes:
+        s, doc = self.spec, self.doc
+        sec = doc.sections[0]
+        sec.page_width, sec.page_height = Mm(210), Mm(297)
+        sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = (Mm(v) for v in s.margins_mm)
+        doc._body.clear_content()
+
+        table = doc.add_table(rows=2, cols=2)
+        for row in table.rows:
+            for cell, width in zip(row.cells, HEADER_COLS):
+                cell.width = width
+        for col, width in zip(table.columns, HEADER_COLS):
+            col.width = width
+        left, right = table.cell(0, 0), table.cell(0, 1)
+        left._tc.remove(left.paragraphs[0]._p)
+        right._tc.remove(right.paragraphs[0]._p)
+        self.para(left, "UBND TỈNH QUẢNG NGÃI", "CQCQ", size=12)
+        self.para(left, AGENCY, "CQ", size=s.agency_size, bold=True, char_style="Dam")
+        self._line(left, "KeCQ", "vml")
+        self.para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "QH", size=12, bold=True)
+        self.para(right, TIEU_NGU, "TN", size=13, bold=True, underline=self.direct and s.tieu_ngu_line)
+        if not self.direct and s.tieu_ngu_line:
+            self.para(right, "", "KeTN")
+        c = table.cell(1, 0)
+        c.paragraphs[0]._p.getparent().remove(c.paragraphs[0]._p)
+        self.para(c, s.number_line, "So", size=13, before=6)
+        c = table.cell(1, 1)
+        c.paragraphs[0]._p.getparent().remove(c.paragraphs[0]._p)
+        self.para(c, s.date_line, "Ngay", size=14, italic=True, before=6)
+
+        self.para(doc, "KẾ HOẠCH", "TenLoai", bold=True, before=24)
+        self.para(doc, SUBJECT, "TrichYeu", bold=True)
+        self._line(doc, "KeTY", "drawingml")
+        for kind, text in _body_texts(s):
+            if kind == "text":
+                p = self.para(doc, text, "NoiDung", align=s.body_align, first=Cm(1.27), before=6, line=1.15)
+                if not self.direct and s.body_align != "both":
+                    p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            else:
+                self.para(doc, text, "Muc", bold=True, align="both", first=Cm(1.27), before=6, line=1.15)
+
+        sig = doc.add_table(rows=1, cols=2)
+        for cell, width in zip(sig.rows[0].cells, HEADER_COLS):
+            cell.width = width
+        nn, sg = sig.cell(0, 0), sig.cell(0, 1)
+        nn._tc.remove(nn.paragraphs[0]._p)
+        sg._tc.remove(sg.paragraphs[0]._p)
+        self.para(nn, "Nơi nhận:", "NoiNhan", size=12, bold=True, italic=True, align="left", before=6)
+        for item in ("- Văn phòng UBND tỉnh;", "- GĐ, các PGĐ Sở;", s.last_recipient):
+            self.para(nn, item, "NoiNhanDS", size=s.recipient_size, align="left")
+        self.para(sg, s.authority, "ThamQuyen", bold=True)
+        for _ in range(4):
+            self.para(sg, "", "ThamQuyen", bold=True)
+        self.para(sg, "Nguyễn Văn Thành", "ThamQuyen", bold=True)
+
+        # Appendix: a new landscape section numbered from 1.
+        app = doc.add_section(WD_SECTION.NEW_PAGE)
+        app.orientation = WD_ORIENT.LANDSCAPE
+        app.page_width, app.page_height = Mm(297), Mm(210)
+        if s.appendix_restart:
+            app._sectPr.append(parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>'))
+        self.para(doc, "Phụ lục", "PLTieuDe", bold=True)
+        self.para(doc, "NỘI DUNG CÔNG VIỆC TRUYỀN THÔNG NĂM 2024", "PLTieuDe", bold=True)
+        self.para(doc, s.ref_line, "PLKemTheo", italic=True)
+        cat = doc.add_table(rows=2, cols=3)
+        cat.style = doc.styles["Table Grid"]
+        for i, text in enumerate(("STT", "Nội dung công việc", "Thời gian thực hiện")):
+            cell = cat.cell(0, i)
+            cell._tc.remove(cell.paragraphs[0]._p)
+            self.para(cell, text, "Bang", size=12, align="left")
+        for i, text in enumerate(("1", "Tuyên truyền về kiểm soát TTHC năm 2024", "Thường xuyên")):
+            cell = cat.cell(1, i)
+            cell._tc.remove(cell.paragraphs[0]._p)
+            self.para(cell, text, "Bang", size=12, align="left")
+        self._page_numbers()
+        buf = io.BytesIO()
+        doc.save(buf)
+        return buf.getvalue()
+
+    def _line(self, container, style: str, shape: str) -> None:
+        """Styles mode: an empty bordered paragraph; direct mode: a drawn line (VML or DrawingML)."""
+        if not self.direct:
+            self.para(container, "", style)
+            return
+        length = next(length for name, length, _ in Builder(dataclasses.replace(self.spec, mode="styles"))._rules()
+                      if name == style)
+        p = self.para(container, "", style, size=6)
+        if shape == "vml":
+            xml = (f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:line from="0,0" to="{length:.1f}pt,0" '
+                   'strokeweight="0.75pt"/></w:pict></w:r>')
+        else:
+            emu = int(length * 12700)
+            xml = (
+                f'<w:r {nsdecls("w", "wp", "a")} xmlns:wps="{WPS}"><w:drawing><wp:inline><wp:extent cx="{emu}" cy="0"/>'
+                '<wp:docPr id="5" name="Line"/><a:graphic><a:graphicData '
+                'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+                '<wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+                f'<a:ext cx="{emu}" cy="0"/></a:xfrm><a:prstGeom prst="line"><a:avLst/></a:prstGeom>'
+                '</wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
+            )
+        p._p.append(parse_xml(xml))
+
+    def _page_numbers(self) -> None:
+        sec = self.doc.sections[0]
+        sec.different_first_page_header_footer = self.spec.title_page
+        if not self.spec.page_numbers:
+            return
+        header = sec.header
+        header.is_linked_to_previous = False
+        p = header.paragraphs[0]
+        if self.direct:
+            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        else:
+            p.style = self.doc.styles["SoTrang"]
+        size = '<w:sz w:val="28"/>' if self.direct else ""
+        fonts = (f'<w:rFonts w:ascii="{self.spec.font}" w:hAnsi="{self.spec.font}" w:eastAsia="{self.spec.font}" '
+                 f'w:cs="{self.spec.font}"/>') if self.direct else ""
+        for part in ('<w:fldChar w:fldCharType="begin"/>', '<w:instrText xml:space="preserve"> PAGE </w:instrText>',
+                     '<w:fldChar w:fldCharType="separate"/>', "<w:t>2</w:t>", '<w:fldChar w:fldCharType="end"/>'):
+            p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:rPr>{fonts}{size}</w:rPr>{part}</w:r>'))
+        if self.spec.title_page:
+            sec.first_page_header.is_linked_to_previous = False
+
+
+def build(tmp_path: Path, name: str = "plan", **changes) -> Path:
+    spec = Spec(**changes)
+    path = tmp_path / f"{name}.docx"
+    path.write_bytes(Builder(spec).build())
+    return path
+
+
+def failing(report) -> set[str]:
+    return {r.rule for r in report.results if r.status == FAIL}
+
+
+def errors(report) -> set[str]:
+    return {r.rule for r in report.errors}
+
+
+# --- the rendered sample ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_docx(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "sample.docx"
+    return render_file(SAMPLE, out)
+
+
+def test_rendered_sample_has_no_error_and_no_warning(sample_docx):
+    report = check_docx(sample_docx)
+    assert report.errors == [] and report.warnings == [], report.to_table()
+    assert report.not_evaluated == [], [r.rule for r in report.not_evaluated]
+    rules = {r.rule for r in report.results}
+    # Every element was found and judged, not skipped.
+    for rid in ("PL1.II.3.le-trang", "PL1.II.4.phong-chu", "PL1.III.1.quoc-hieu.mot-dong",
+                "PL1.III.1.tieu-ngu.duong-ke", "PL1.III.2.co-quan-ban-hanh.duong-ke", "PL1.III.5.trich-yeu.duong-ke",
+                "PL1.III.4.ngay-thang", "PL1.III.6.dau-ket", "PL1.III.9.noi-nhan.hinh-thuc",
+                "PL1.II.7.so-trang.trang-dau", "PL1.IV.phu-luc.so-trang", "PL1.III.3.ky-hieu-thong-nhat",
+                "PL1.III.6.nam", "PL1.III.3.ky-hieu-co-quan", "PL3.ten-loai-viet-tat"):
+        assert rid in rules
+
+
+def test_final_version_with_small_number_and_early_date_passes(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8").replace("date: 2024-03-20", "number: 5\ndate: 2024-02-05")
+    data = tmp_path / "final.yaml"
+    data.write_text(text, encoding="utf-8")
+    out = render_file(data, tmp_path / "final.docx")
+    report = check_docx(out)
+    assert report.errors == [] and report.warnings == [], report.to_table()
+    line = next(r for r in report.results if r.rule == "PL1.III.3.so-ky-hieu.hinh-thuc")
+    assert line.measured == "Số: 05/KH-SKHCN"
+
+
+# --- Word-like documents ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", ["styles", "direct"])
+def test_correct_word_document_passes(tmp_path, mode):
+    report = check_docx(build(tmp_path, mode=mode))
+    assert report.errors == [] and report.warnings == [], report.to_table()
+    assert report.not_evaluated == []
+    lines = {r.rule: r.measured for r in report.results if r.rule.endswith("duong-ke")}
+    if mode == "styles":
+        assert all("viền trên" in m for m in lines.values())
+    else:
+        assert "gạch chân" in lines["PL1.III.1.tieu-ngu.duong-ke"]
+        assert "đường kẻ vẽ" in lines["PL1.III.2.co-quan-ban-hanh.duong-ke"]
+        assert "đường kẻ vẽ" in lines["PL1.III.5.trich-yeu.duong-ke"]
+
+
+def test_styles_mode_really_has_no_direct_formatting(tmp_path):
+    """The styles fixture must get its formatting from styles and the theme only, or the test above
+    would prove nothing about style resolution."""
+    xml = zipfile.ZipFile(build(tmp_path)).read("word/document.xml").decode()
+    for tag in ("w:sz ", "w:b/", "w:i/", "w:rFonts", "w:jc ", "w:ind ", "w:spacing "):
+        assert f"<{tag}" not in xml, tag
+    styles = zipfile.ZipFile(build(tmp_path)).read("word/styles.xml").decode()
+    assert "Times New Roman" not in styles  # the font comes from theme1.xml
+
+
+@pytest.mark.parametrize("mode", ["styles", "direct"])
+@pytest.mark.parametrize("changes, rule", [
+    ({"font": "Arial"}, "PL1.II.4.phong-chu"),
+    ({"margins_mm": (20, 20, 25, 15)}, "PL1.II.3.le-trang"),
+    ({"date_line": "Quảng Ngãi, ngày 5 tháng 2 năm 2024",
+      "ref_line": "(Kèm theo Kế hoạch số 05/KH-SKHCN ngày 05/02/2024 của Sở Khoa học và Công nghệ)"},
+     "PL1.III.4.ngay-thang"),
+    ({"tieu_ngu_line": False}, "PL1.III.1.tieu-ngu.duong-ke"),
+    ({"ref_line": "(Kèm theo Kế hoạch số 05/KH-SKHCNN ngày 20/3/2024 của Sở Khoa học và Công nghệ)"},
+     "PL1.III.3.ky-hieu-thong-nhat"),
+    ({"agency_size": 14}, "PL1.III.2.co-quan-ban-hanh.co-chu"),
+    ({"recipient_size": 13}, "PL1.III.9.noi-nhan.danh-sach.co-chu"),
+    ({"own_citation": "KH-SKHCCN"}, "PL1.III.3.ky-hieu-co-quan"),
+    ({"number_line": "Số: 5/KH-SKHCN",
+      "ref_line": "(Kèm theo Kế hoạch số 5/KH-SKHCN ngày 20/3/2024 của Sở Khoa học và Công nghệ)"},
+     "PL1.III.3.so-ky-hieu.hinh-thuc"),
+    ({"number_line": "Số: 05/QĐ-SKHCN",
+      "ref_line": "(Kèm theo Kế hoạch số 05/QĐ-SKHCN ngày 20/3/2024 của Sở Khoa học và Công nghệ)"},
+     "PL3.ten-loai-viet-tat"),
+    ({"title_page": False}, "PL1.II.7.so-trang.trang-dau"),
+    ({"appendix_restart": False}, "PL1.IV.phu-luc.so-trang"),
+    ({"last_recipient": "- Lưu: VT, HCTH"}, "PL1.III.9.noi-nhan.hinh-thuc"),
+    ({"authority": "KT GIÁM ĐỐC"}, "PL1.III.7.tham-quyen.hinh-thuc"),
+    ({"body_align": "left"}, "PL1.III.6.noi-dung.can-le"),
+    ({"end_mark": "."}, "PL1.III.6.dau-ket"),
+])
+def test_each_defect_is_flagged_by_its_rule_and_nothing_else(tmp_path, mode, changes, rule):
+    report = check_docx(build(tmp_path, mode=mode, **changes))
+    assert failing(report) == {rule}, report.to_table()
+    assert errors(report) == {rule}
+
+
+@pytest.mark.parametrize("mode", ["styles", "direct"])
+def test_missing_page_numbers(tmp_path, mode):
+    report = check_docx(build(tmp_path, mode=mode, page_numbers=False))
+    # The appendix's own numbering fails with it: it has no page number either.
+    assert failing(report) == {"PL1.II.7.so-trang.vi-tri", "PL1.IV.phu-luc.so-trang"}, report.to_table()
+    vi_tri = report.failed("PL1.II.7.so-trang.vi-tri")[0]
+    assert vi_tri.measured == "không có số trang"
+    # What depends on the missing number is not evaluated, never passed.
+    status = {r.rule: r.status for r in report.results}
+    assert status["PL1.II.7.so-trang.can-le"] == NOT_EVALUATED
+
+
+@pytest.mark.parametrize("mode", ["styles", "direct"])
+def test_old_year_in_body_is_a_warning_but_cited_dates_are_not(tmp_path, mode):
+    report = check_docx(build(tmp_path, mode=mode, body_year=2023))
+    assert failing(report) == {"PL1.III.6.nam"}, report.to_table()
+    hit = report.failed("PL1.III.6.nam")
+    assert len(hit) == 1 and hit[0].severity == "warning" and hit[0].measured == "“năm 2023”"
+    assert "Trưởng các phòng" in hit[0].location
+    assert report.errors == []
+
+
+def test_citation_of_own_document_with_other_abbreviation_names_it(tmp_path):
+    report = check_docx(build(tmp_path, own_citation="KH-SKHCCN"))
+    hit = report.failed("PL1.III.3.ky-hieu-co-quan")[0]
+    assert hit.measured == "KH-SKHCCN" and hit.expected == "KH-SKHCN" and hit.severity == "error"
+
+
+def test_arial_reports_the_font_and_its_slots(tmp_path):
+    report = check_docx(build(tmp_path, mode="direct", font="Arial"))
+    hit = report.failed("PL1.II.4.phong-chu")
+    assert len(hit) == 1 and hit[0].measured.startswith("Arial (ascii, cs, eastAsia, hAnsi)")
+
+
+def test_theme_font_is_resolved(tmp_path):
+    """A document whose body font comes only from the theme (minorHAnsi) is judged by that font."""
+    report = check_docx(build(tmp_path, mode="styles", font="Calibri"))
+    assert report.failed("PL1.II.4.phong-chu")[0].measured.startswith("Calibri")
+
+
+def test_elements_that_cannot_be_found_are_not_evaluated(tmp_path):
+    doc = Document()
+    doc.add_paragraph("Một văn bản không có phần đầu theo thể thức.")
+    path = tmp_path / "bare.docx"
+    doc.save(path)
+    report = check_docx(path)
+    status = {}
+    for r in report.results:
+        status.setdefault(r.rule, set()).add(r.status)
+    for rid in ("PL1.III.1.quoc-hieu.co-chu", "PL1.III.1.quoc-hieu.mot-dong", "PL1.III.4.ngay-thang",
+                "PL1.III.3.so-ky-hieu.hinh-thuc", "PL1.III.9.noi-nhan.hinh-thuc", "PL1.III.6.nam"):
+        assert status[rid] == {NOT_EVALUATED}, rid
+    assert PASS not in status["PL1.III.1.tieu-ngu.duong-ke"]
+
+
+# --- data files -------------------------------------------------------------------------------------
+
+def test_sample_data_passes_the_content_rules():
+    report = check_data(SAMPLE)
+    assert report.kind == "data" and report.errors == [] and report.warnings == []
+    rules = {r.rule for r in report.results}
+    assert {"PL1.III.6.nam", "PL1.III.3.ky-hieu-co-quan", "PL1.III.9.noi-nhan.hinh-thuc",
+            "PL1.III.3.ky-hieu-thong-nhat"} <= rules
+    assert not any(r.rule.endswith(".co-chu") for r in report.results)  # no formatting in a data file
+
+
+def test_data_file_with_seed_mistakes(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8")
+    text = text.replace("    number: 254                        # văn bản của chính Sở: ký hiệu tự suy ra KH-SKHCN",
+                        "    number: 254\n    symbol: KH-SKHCCN")
+    text = text.replace("kiểm soát TTHC năm 2024 và báo cáo Giám đốc Sở", "kiểm soát TTHC năm 2023 và báo cáo Giám đốc Sở")
+    data = tmp_path / "seed.yaml"
+    data.write_text(text, encoding="utf-8")
+    report = check_file(data)
+    assert failing(report) == {"PL1.III.6.nam", "PL1.III.3.ky-hieu-co-quan"}, report.to_table()
+    assert report.failed("PL1.III.6.nam")[0].measured == "“năm 2023”"
+    assert main(["check", str(data)]) == 1
+
+
+# --- the command line -------------------------------------------------------------------------------
+
+def test_cli_exit_codes_and_output(tmp_path, sample_docx, capsys):
+    assert main(["check", str(sample_docx)]) == 0
+    out = capsys.readouterr().out
+    assert "■ Quốc hiệu" in out and "0 lỗi, 0 cảnh báo" in out.splitlines()[-1]
+
+    bad = build(tmp_path, margins_mm=(20, 20, 25, 15))
+    assert main(["check", str(bad), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    fails = [r for r in data["results"] if r["status"] == "fail"]
+    # One result per section: the appendix section inherited the wrong margin.
+    assert data["summary"]["errors"] == 2 and {r["rule"] for r in fails} == {"PL1.II.3.le-trang"}
+    assert "trái 25.0" in fails[0]["measured"] and fails[0]["location"] == "mục trang (section) 1"
+
+    warn_only = build(tmp_path, name="warn", body_year=2023)
+    assert main(["check", str(warn_only)]) == 0  # warnings alone do not fail the check
+    capsys.readouterr()
+
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    assert main(["check", str(broken)]) == 2
+    assert "không đọc được" in capsys.readouterr().err
+    assert main(["check", str(tmp_path / "missing.docx")]) == 2
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("agency: [\n", encoding="utf-8")
+    assert main(["check", str(bad_yaml)]) == 2
+
+
+def test_an_unforeseen_construct_is_not_evaluated_not_a_crash(tmp_path, monkeypatch):
+    from generator.check import rules
+
+    def broken(doc):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(rules, "RULES", rules.RULES + [rules.Rule(broken, content=False)])
+    report = check_docx(build(tmp_path))
+    odd = [r for r in report.results if r.rule == "broken"]
+    assert len(odd) == 1 and odd[0].status == NOT_EVALUATED and "boom" in odd[0].message
