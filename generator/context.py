@@ -12,10 +12,11 @@ from typing import Any
 from .model import Appendix, Cite, DocType, IssueDate, Paragraph, Plan, Reference, Signer
 from .text import point_letter, roman, two_digits, upper_vi
 
-BLANK_NUMBER = "      "
-"""Six spaces: where the văn thư writes the number by hand on a draft ("Số:      /KH-SKHCN")."""
-BLANK_DAY = "    "
-"""Four spaces for the day of a draft ("ngày    tháng 3 năm 2024")."""
+BLANK_NUMBER = "     "
+"""With the space after "Số:", six spaces where the văn thư writes the number by hand on a draft
+("Số:      /KH-SKHCN")."""
+BLANK_DAY = "  "
+"""With the spaces around it, four spaces for the day of a draft ("ngày    tháng 3 năm 2024")."""
 
 
 def symbol(plan: Plan) -> str:
@@ -47,7 +48,10 @@ def date_line(plan: Plan) -> str:
 
 def short_date(date: IssueDate | dt.date) -> str:
     """Numeric date as cited: "07/02/2024", "20/3/2024"; "    /3/2024" without a day."""
-    d, m = day_month(getattr(date, "day", None), date.month)
+    day = getattr(date, "day", None)
+    d, m = day_month(day, date.month)
+    if day is None:
+        d = BLANK_DAY * 2  # nothing follows the blank here, so it carries the whole writing room
     return f"{d}/{m}/{date.year}"
 
 
@@ -109,7 +113,10 @@ class _Citations:
 
 def _end_with(text: str, mark: str) -> str:
     """Replace the sentence's own end punctuation with mark (";", ".", "./.")."""
-    return text.rstrip().rstrip(";.,:").rstrip() + mark
+    text = text.rstrip()
+    if text.endswith("./."):  # a closing copied from last year's file already has the end mark
+        text = text[:-3]
+    return text.rstrip(";.,:").rstrip() + mark
 
 
 def body_blocks(plan: Plan, cite: _Citations) -> list[dict[str, str]]:

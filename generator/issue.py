@@ -150,7 +150,9 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     if number is not None and not final:
         raise UserError("--number chỉ dùng cùng --final: dự thảo luôn để trống số cho văn thư ghi")
     plan = with_issue(load_plan(data), number=number, date=date)
-    plan = require_final(plan) if final else as_draft(plan)
+    # Without --final the data is printed as it is: whatever it leaves out (number, day) stays
+    # blank, which is what makes a draft (issue 2); --final insists on both.
+    plan = require_final(plan) if final else plan
     target = issue_path(data, out, final=final, output_dir=output_dir)
     pdf_target = target.with_suffix(".pdf") if pdf else None
     check_overwrite(target, pdf_target, final=final, force=force)

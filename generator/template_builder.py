@@ -86,7 +86,7 @@ STYLES = [
           based_on="KHNoiDung", keep_next=True),
     Style("KHKhoan", "KH Khoản", size=14, bold=True, first_line=BODY_INDENT, before=120, line=264,
           based_on="KHNoiDung", keep_next=True),
-    Style("KHNoiNhan", "KH Nơi nhận", size=12, bold=True, italic=True, align="left", before=120),
+    Style("KHNoiNhan", "KH Nơi nhận", size=12, bold=True, italic=True, align="left"),
     Style("KHNoiNhanDS", "KH Nơi nhận danh sách", size=11, align="left"),
     Style("KHThamQuyen", "KH Thẩm quyền ký", size=14, bold=True, align="center"),
     Style("KHNguoiKy", "KH Người ký", size=14, bold=True, align="center"),
@@ -244,13 +244,14 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
         + p('{%p elif b.kind == "khoan" %}') + p("{{ b.text }}", "KHKhoan")
         + p("{%p else %}") + p("{{ b.text }}", "KHNoiDung")
         + p("{%p endif %}") + p("{%p endfor %}")
-        + p("{%p if closing %}") + p("{{ closing }}", "KHNoiDung") + p("{%p endif %}")
+        + p("{%p if closing %}")
+        # keepNext: the signature block never stands alone on a page without body text.
+        + p("{{ closing }}", "KHNoiDung", "<w:keepNext/>") + p("{%p endif %}")
     )
     signature = table(HEADER_COLS, [tr(
         tc(HEADER_COLS[0], p("Nơi nhận:", "KHNoiNhan") + p("{%p for r in recipients %}")
            + p("{{ r }}", "KHNoiNhanDS") + p("{%p endfor %}"))
-        + tc(HEADER_COLS[1], p("", "KHThamQuyen", '<w:spacing w:before="120"/>')
-             + p("{%p for line in signer.lines %}") + p("{{ line }}", "KHThamQuyen")
+        + tc(HEADER_COLS[1], p("{%p for line in signer.lines %}") + p("{{ line }}", "KHThamQuyen")
              + p("{%p endfor %}") + p("", "KHThamQuyen") * 5 + p("{{ signer.name }}", "KHNguoiKy")),
         cant_split=True,
     )], borders=False, cell_margin=0)

@@ -34,7 +34,7 @@ REFERENCE_LINE = "(Kèm theo Kế hoạch số 125/KH-SKHCN ngày 20/3/2024 củ
 # A draft leaves the number and the day blank, as spaces where the văn thư writes them by hand.
 DRAFT_NUMBER_LINE = f"Số: {BLANK_NUMBER}/KH-SKHCN"
 DRAFT_DATE_LINE = f"Quảng Ngãi, ngày {BLANK_DAY} tháng 3 năm 2024"
-DRAFT_REFERENCE_LINE = (f"(Kèm theo Kế hoạch số {BLANK_NUMBER}/KH-SKHCN ngày {BLANK_DAY}/3/2024 "
+DRAFT_REFERENCE_LINE = (f"(Kèm theo Kế hoạch số {BLANK_NUMBER}/KH-SKHCN ngày {BLANK_DAY * 2}/3/2024 "
                         "của Sở Khoa học và Công nghệ)")
 
 
@@ -79,6 +79,8 @@ def no_temp_files(folder: Path) -> bool:
 # --- the document a văn thư gets ---------------------------------------------------------------
 
 def test_final_differs_from_draft_only_in_number_date_and_mark(data: Path, tmp_path: Path) -> None:
+    # The circulating draft has neither number nor day; the văn thư then gives both on the command line.
+    edited(data, "date: 2024-03-20", "date: 2024-03")
     draft = issue_file(data, tmp_path / "draft.docx").docx
     final = issue_file(data, tmp_path / "final.docx", final=True, number=125, date="2024-03-20").docx
     d, f = paragraphs(draft), paragraphs(final)
@@ -111,10 +113,13 @@ def test_final_differs_from_draft_only_in_number_date_and_mark(data: Path, tmp_p
     assert document_kind(draft) == "draft" and document_kind(final) == "final"
 
 
-def test_draft_blanks_number_and_day_even_when_the_data_has_them(data: Path, tmp_path: Path) -> None:
+def test_data_with_number_and_day_prints_them_without_the_draft_mark(data: Path, tmp_path: Path) -> None:
+    # Without --final the data is printed as it is: a draft is what leaves number or day out.
     edited(data, "date: 2024-03-20", "number: 125\ndate: 2024-03-20")
-    texts = [t for _, t in paragraphs(issue_file(data, tmp_path / "d.docx").docx)]
-    assert DRAFT_NUMBER_LINE in texts and DRAFT_DATE_LINE in texts and DRAFT_REFERENCE_LINE in texts
+    made = issue_file(data, tmp_path / "d.docx").docx
+    texts = [t for _, t in paragraphs(made)]
+    assert NUMBER_LINE in texts and DATE_LINE in texts and REFERENCE_LINE in texts
+    assert "DỰ THẢO" not in texts and document_kind(made) == "final"
     final = issue_file(data, tmp_path / "f.docx", final=True).docx  # number and date from the data
     texts = [t for _, t in paragraphs(final)]
     assert NUMBER_LINE in texts and DATE_LINE in texts and REFERENCE_LINE in texts
