@@ -23,8 +23,7 @@ from .errors import DataError, OutputExistsError, UserError
 from .loader import Loc, format_path, load_plan, parse_yaml, validate
 from .package import atomic_write
 
-YEAR = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?!\d)")
-SLASH_YEAR = re.compile(r"(?:\d{1,2}/)?\d{1,2}/((?:19|20)\d{2})(?!\d)|[IVX]+/((?:19|20)\d{2})(?!\d)")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})(?!\d)")
 FULL_DATE = re.compile(r"ngày\s*\d{0,2}\s*tháng\s*\d{1,2}\s*năm\s*$", re.IGNORECASE)
 PLAN_YEAR = re.compile(r"năm\s+$", re.IGNORECASE)
