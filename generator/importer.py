@@ -42,6 +42,7 @@ POINT = re.compile(r"^([a-zđ]{1,2})\)\s+(.+)$", re.S)
 ITEM = re.compile(r"^-\s+(.+)$", re.S)
 AUTHORITY = re.compile(r"^(KT|TM|TL|TUQ|Q)\.\s*(.+)$")
 CLOSING_MARK = "./."
+RULE_LINE = re.compile(r"[-_–—=.*\s]{3,}")
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,7 @@ class _Reader:
             for loc, lines in cells:
                 for line in lines:
                     up = upper_vi(line)
-                    if up in (QUOC_HIEU, TIEU_NGU) or re.fullmatch(r"[-_–—\s]+", line):
+                    if up in (QUOC_HIEU, TIEU_NGU) or RULE_LINE.fullmatch(line):
                         continue
                     if m := NUMBER_LINE.match(line):
                         number = int(m.group(1)) if m.group(1) else None
@@ -312,6 +313,11 @@ class _Reader:
                           "chép tay vào tệp dữ liệu")
                 continue
             if text := _text(obj):
+                if RULE_LINE.fullmatch(text):
+                    # A line typed under the trích yếu is the rule our template draws itself.
+                    if paras:
+                        self.warn(where, text, "đường kẻ gõ bằng ký tự trong phần nội dung; đã bỏ qua")
+                    continue
                 if obj._p.pPr is not None and obj._p.pPr.numPr is not None:
                     self.warn(where, text, "đoạn dùng đánh số tự động của Word; số thứ tự không có "
                               "trong chữ nên có thể sai cấp")
