@@ -60,6 +60,28 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if report.errors else EXIT_OK
 
 
+def _rollover(args: argparse.Namespace) -> int:
+    from .rollover import format_report, rollover_file
+
+    result = rollover_file(args.data, args.year, args.output, force=args.force)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_report(result))
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importer import import_file
+
+    result = import_file(args.docx, args.output, force=args.force)
+    for warning in result.warnings:
+        print(f"cảnh báo: {warning}", file=sys.stderr)
+    print(f"Đã tạo: {result.output}"
+          + (f" ({len(result.warnings)} cảnh báo: kiểm tra và sửa tay)" if result.warnings else ""))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kehoach",
@@ -103,6 +125,27 @@ def build_parser() -> argparse.ArgumentParser:
                        description="In JSON Schema của tệp dữ liệu để trình soạn thảo kiểm tra và gợi ý.")
     p.add_argument("-o", "--output", metavar="FILE.json", help="ghi ra tệp thay vì in ra màn hình")
     p.set_defaults(func=_schema)
+
+    p = sub.add_parser("rollover", help="chuyển tệp dữ liệu sang năm mới (dự thảo) và báo chỗ cần sửa",
+                       description="Tạo tệp dữ liệu kế hoạch năm mới từ tệp năm nay: chuyển năm của kế "
+                       "hoạch, bỏ số và ngày (dự thảo), giữ nguyên chú thích; báo mọi văn bản được dẫn, "
+                       "năm và giai đoạn khác cần người xem lại.")
+    p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch năm nay")
+    p.add_argument("--year", type=int, required=True, help="năm của kế hoạch mới, ví dụ 2025")
+    p.add_argument("-o", "--output", metavar="NEW.yaml",
+                   help="tệp dữ liệu mới (mặc định: tên tệp cũ với năm mới)")
+    p.add_argument("--force", action="store_true", help="ghi đè nếu tệp kết quả đã có")
+    p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
+    p.set_defaults(func=_rollover)
+
+    p = sub.add_parser("import", help="đọc Kế hoạch đã soạn bằng Word (.docx) thành tệp dữ liệu",
+                       description="Đọc một Kế hoạch đã soạn bằng Word theo bố cục thông thường thành "
+                       "tệp dữ liệu YAML; phần không nhận ra được báo thành cảnh báo kèm vị trí.")
+    p.add_argument("docx", metavar="FILE.docx", help="văn bản Word cần đọc")
+    p.add_argument("-o", "--output", metavar="DATA.yaml",
+                   help="tệp dữ liệu kết quả (mặc định: cùng tên, đuôi .yaml)")
+    p.add_argument("--force", action="store_true", help="ghi đè nếu tệp kết quả đã có")
+    p.set_defaults(func=_import)
     return parser
 
 

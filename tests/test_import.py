@@ -1,0 +1,291 @@
+"""Import: render(sample) → import → render gives the same text, paragraph for paragraph and cell
+for cell; a plan typed by hand in Word (direct formatting, typed numbering, no custom styles)
+imports with the right structure and renders to the same text; what cannot be placed is warned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from openxml_audit import OpenXmlValidator
+
+from generator.cli import main
+from generator.importer import import_file, read_docx
+from generator.loader import load_plan
+from generator.render import render_file, render_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+
+
+def doc_text(path: Path) -> list[tuple[str, str]]:
+    """Body paragraphs and table cells, in document order; empty paragraphs and blank lines
+    dropped (spacing paragraphs are layout, not text); a merged cell counted once."""
+    d = docx.Document(str(path))
+    out: list[tuple[str, str]] = []
+    for el in d.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            text = Paragraph(el, d).text.strip()
+            if text:
+                out.append(("p", text))
+        elif el.tag == qn("w:tbl"):
+            for row in Table(el, d).rows:
+                previous = None
+                for cell in row.cells:
+                    if cell._tc is previous:
+                        continue
+                    previous = cell._tc
+                    lines = [line.strip() for line in cell.text.split("\n") if line.strip()]
+                    out.append(("cell", "\n".join(lines)))
+    return out
+
+
+def _valid(path: Path) -> bool:
+    return OpenXmlValidator().validate(str(path)).is_valid
+
+
+def test_render_import_render_same_text(tmp_path: Path) -> None:
+    first = render_file(SAMPLE, tmp_path / "first.docx")
+    result = import_file(first, tmp_path / "imported.yaml")
+    assert result.warnings == []
+    plan = load_plan(result.output)
+    assert [s.title for s in plan.sections] == [
+        "Mục đích, yêu cầu", "Nội dung, thời gian thực hiện", "Kinh phí thực hiện", "Tổ chức thực hiện"]
+    assert [c.title for c in plan.sections[0].clauses] == ["Mục đích", "Yêu cầu"]
+    assert [len(c.items) for c in plan.sections[0].clauses] == [2, 3]
+    assert all(c.text and not c.title for c in plan.sections[3].clauses)
+    assert plan.agency.name == "Sở Khoa học và Công nghệ"
+    assert plan.agency.parent == "UBND tỉnh Quảng Ngãi"
+    assert (plan.agency.abbreviation, plan.number, plan.date.day) == ("SKHCN", None, 20)
+    assert plan.archive == ["VT", "HCTH"] and len(plan.recipients) == 3
+    assert plan.signer.title == "Giám đốc" and plan.signer.authority is None
+    app = plan.appendices[0]
+    assert app.title == "Danh mục" and app.columns[2] == "Đơn vị, cá nhân chủ trì thực hiện"
+    assert [len(g.tasks) for g in app.groups] == [3, 2, 3, 3]
+    assert app.groups[0].tasks[0].lead == [
+        "Các phòng, đơn vị thực hiện giải quyết TTHC", "Phòng Hành chính - Tổng hợp"]
+
+    second = render_file(result.output, tmp_path / "second.docx")
+    assert _valid(second)
+    a, b = doc_text(first), doc_text(second)
+    assert len(a) > 90
+    assert a == b
+
+
+def _para(doc, text: str = "", *, bold: bool = False, italic: bool = False, center: bool = False,
+          size: float | None = None, container=None):
+    par = (container or doc).add_paragraph()
+    if center:
+        par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if text:
+        run = par.add_run(text)
+        run.bold = bold or None
+        run.italic = italic or None
+        run.font.name = "Times New Roman"
+        if size:
+            run.font.size = docx.shared.Pt(size)
+    return par
+
+
+def _cell(cell, lines: list[tuple[str, dict]]) -> None:
+    first = cell.paragraphs[0]
+    for i, (text, fmt) in enumerate(lines):
+        par = first if i == 0 else cell.add_paragraph()
+        if fmt.get("center"):
+            par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if text:
+            run = par.add_run(text)
+            run.bold = fmt.get("bold") or None
+            run.italic = fmt.get("italic") or None
+
+
+def word_style_plan(path: Path) -> None:
+    """A Kế hoạch as a clerk types it in Word: direct formatting only, numbering typed by hand."""
+    doc = docx.Document()
+    c, b = {"center": True}, {"center": True, "bold": True}
+    head = doc.add_table(rows=2, cols=2)
+    _cell(head.cell(0, 0), [("UBND TỈNH QUẢNG NGÃI", c), ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", b)])
+    _cell(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", b), ("Độc lập - Tự do - Hạnh phúc", b),
+                            ("", c)])
+    _cell(head.cell(1, 0), [("Số: 05/KH-SKHCN", c)])
+    _cell(head.cell(1, 1), [("Quảng Ngãi, ngày 09 tháng 02 năm 2025", {"center": True, "italic": True})])
+    _para(doc)
+    _para(doc, "KẾ HOẠCH", bold=True, center=True)
+    _para(doc, "Triển khai chuyển đổi số năm 2025", bold=True, center=True)
+    _para(doc, "của Sở Khoa học và Công nghệ", bold=True, center=True)
+    _para(doc, "-----------", center=True)
+    _para(doc, "Căn cứ Quyết định số 12/QĐ-UBND ngày 05/01/2025 của UBND tỉnh Quảng Ngãi;", italic=True)
+    _para(doc, "Căn cứ tình hình thực tế của Sở.", italic=True)
+    _para(doc, "Sở Khoa học và Công nghệ ban hành Kế hoạch triển khai chuyển đổi số năm 2025, như sau:")
+    _para(doc, "I. MỤC ĐÍCH, YÊU CẦU", bold=True)
+    _para(doc, "1. Mục đích", bold=True)
+    _para(doc, "- Nâng cao hiệu quả quản lý bằng công nghệ số.")
+    _para(doc, "- Phục vụ người dân, doanh nghiệp tốt hơn.")
+    _para(doc, "2. Yêu cầu", bold=True)
+    _para(doc, "Các yêu cầu cụ thể như sau:")
+    _para(doc, "a) Đúng tiến độ;")
+    _para(doc, "b) Tiết kiệm, hiệu quả;")
+    _para(doc, "c) Báo cáo Giám đốc Sở kết quả thực hiện.")
+    _para(doc, "II. NỘI DUNG THỰC HIỆN", bold=True)
+    _para(doc, "Chi tiết tại Phụ lục kèm theo Kế hoạch này.")
+    _para(doc, "III. TỔ CHỨC THỰC HIỆN", bold=True)
+    _para(doc, "1. Phòng Hành chính - Tổng hợp chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.")
+    _para(doc, "2. Các phòng, đơn vị thuộc Sở triển khai nhiệm vụ được giao.")
+    _para(doc, "Trên đây là Kế hoạch triển khai chuyển đổi số năm 2025 của Sở./.")
+    sig = doc.add_table(rows=1, cols=2)
+    _cell(sig.cell(0, 0), [("Nơi nhận:", {"bold": True, "italic": True}), ("- UBND tỉnh (b/c);", {}),
+                           ("- GĐ, các PGĐ Sở;", {}), ("- Lưu: VT, HCTH.", {})])
+    _cell(sig.cell(0, 1), [("KT. GIÁM ĐỐC", b), ("PHÓ GIÁM ĐỐC", b), ("", c), ("", c), ("", c),
+                           ("Trần Thị Bình", b)])
+    _para(doc).add_run().add_break(WD_BREAK.PAGE)
+    _para(doc, "PHỤ LỤC", bold=True, center=True)
+    _para(doc, "DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ NĂM 2025", bold=True, center=True)
+    _para(doc, "(Kèm theo Kế hoạch số 05/KH-SKHCN ngày 09/02/2025 của Sở Khoa học và Công nghệ)",
+          italic=True, center=True)
+    cat = doc.add_table(rows=1, cols=5)
+    for i, name in enumerate(["TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian"]):
+        _cell(cat.rows[0].cells[i], [(name, b)])
+
+    def group(num: str, title: str) -> None:
+        row = cat.add_row()
+        merged = row.cells[1].merge(row.cells[4])
+        _cell(row.cells[0], [(num, b)])
+        _cell(merged, [(title, {"bold": True})])
+
+    def task(num: str, content: str, lead: list[str], support: list[str], time: str) -> None:
+        row = cat.add_row()
+        _cell(row.cells[0], [(num, c)])
+        _cell(row.cells[1], [(content, {})])
+        _cell(row.cells[2], [(x, {}) for x in lead])
+        _cell(row.cells[3], [(x, {}) for x in support])
+        _cell(row.cells[4], [(time, c)])
+
+    group("I", "Hạ tầng số")
+    task("1", "Nâng cấp mạng nội bộ của Sở.", ["Phòng Hành chính - Tổng hợp"],
+         ["- Trung tâm Ứng dụng;", "- Phòng Quản lý công nghệ."], "Quý II/2025")
+    task("2", "Trang bị chữ ký số cho lãnh đạo.", ["Phòng Hành chính - Tổng hợp"], [], "Tháng 3/2025")
+    group("II", "Dữ liệu số")
+    task("1", "Số hóa hồ sơ lưu trữ.", ["- Phòng Hành chính - Tổng hợp;", "- Trung tâm Ứng dụng."],
+         ["Các phòng, đơn vị thuộc Sở"], "Cả năm")
+    doc.save(str(path))
+
+
+def test_word_style_plan_imports_with_structure(tmp_path: Path) -> None:
+    source = tmp_path / "ke-hoach-word.docx"
+    word_style_plan(source)
+    result = import_file(source)
+    assert result.output == tmp_path / "ke-hoach-word.yaml"
+    assert result.warnings == []
+    plan = load_plan(result.output)
+    assert plan.agency.model_dump() == {"parent": "UBND tỉnh Quảng Ngãi", "name": "Sở Khoa học và Công nghệ",
+                                        "abbreviation": "SKHCN", "place": "Quảng Ngãi"}
+    assert (plan.number, plan.date.year, plan.date.month, plan.date.day) == (5, 2025, 2, 9)
+    assert plan.subject == "Triển khai chuyển đổi số năm 2025 của Sở Khoa học và Công nghệ"
+    assert len(plan.grounds) == 2 and len(plan.opening) == 1
+    s1, s2, s3 = plan.sections
+    assert s1.title == "Mục đích, yêu cầu" and [c.title for c in s1.clauses] == ["Mục đích", "Yêu cầu"]
+    assert len(s1.clauses[0].items) == 2
+    assert s1.clauses[1].paragraphs == ["Các yêu cầu cụ thể như sau:"]
+    assert s1.clauses[1].points[0] == "Đúng tiến độ;" and len(s1.clauses[1].points) == 3
+    assert s2.paragraphs == ["Chi tiết tại Phụ lục kèm theo Kế hoạch này."] and not s2.clauses
+    assert [c.title for c in s3.clauses] == [None, None]
+    assert s3.clauses[0].text.startswith("Phòng Hành chính - Tổng hợp chủ trì")
+    assert plan.closing == "Trên đây là Kế hoạch triển khai chuyển đổi số năm 2025 của Sở"
+    assert plan.recipients == ["UBND tỉnh (b/c)", "GĐ, các PGĐ Sở"] and plan.archive == ["VT", "HCTH"]
+    assert (plan.signer.authority, plan.signer.head_title, plan.signer.name) == (
+        "KT", "Giám đốc", "Trần Thị Bình")
+    assert plan.signer.title.upper() == "PHÓ GIÁM ĐỐC"
+    app = plan.appendices[0]
+    assert (app.title, app.subtitle) == ("Phụ lục", "DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ NĂM 2025")
+    assert app.columns == ("TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian")
+    assert [g.title for g in app.groups] == ["Hạ tầng số", "Dữ liệu số"]
+    t1 = app.groups[0].tasks[0]
+    assert t1.lead == ["Phòng Hành chính - Tổng hợp"]
+    assert t1.support == ["Trung tâm Ứng dụng", "Phòng Quản lý công nghệ"] and t1.time == "Quý II/2025"
+    assert app.groups[0].tasks[1].support == []
+    assert app.groups[1].tasks[0].lead == ["Phòng Hành chính - Tổng hợp", "Trung tâm Ứng dụng"]
+
+    rendered = tmp_path / "rendered.docx"
+    rendered.write_bytes(render_plan(plan))
+    assert _valid(rendered)
+    # Same text, except the hand-typed line under the trích yếu (our template draws a border) and
+    # the trích yếu, which we print on one line.
+    expected = [x for x in doc_text(source) if x[1] != "-----------"]
+    i = expected.index(("p", "Triển khai chuyển đổi số năm 2025"))
+    expected[i: i + 2] = [("p", plan.subject)]
+    assert doc_text(rendered) == expected
+
+
+def test_what_cannot_be_placed_is_warned_not_dropped(tmp_path: Path) -> None:
+    source = tmp_path / "word.docx"
+    word_style_plan(source)
+    doc = docx.Document(str(source))
+    body = doc.element.body
+    paras = [p for p in doc.paragraphs]
+    anchor = next(p for p in paras if p.text == "Chi tiết tại Phụ lục kèm theo Kế hoạch này.")
+    # A dash item under a mục with no khoản, a point out of order, a table inside the body.
+    extra = anchor.insert_paragraph_before("- Ý không thuộc khoản nào.")
+    anchor.insert_paragraph_before("c) Điểm lạc thứ tự.")
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Bảng lạ"
+    anchor._p.addnext(table._tbl)
+    # A row the catalogue does not know, and a paragraph after the last table.
+    catalogue = doc.tables[-1] if doc.tables[-1] is not table else doc.tables[-2]
+    row = catalogue.add_row()
+    row.cells[1].text = "Ghi chú: số liệu ước tính"
+    doc.add_paragraph("Ghi chú cuối văn bản")
+    doc.save(str(source))
+    assert extra.text
+
+    result = read_docx(source)
+    messages = [(w.where, w.excerpt) for w in result.warnings]
+    assert any(e == "- Ý không thuộc khoản nào." and w.startswith("đoạn ") for w, e in messages)
+    assert any(e == "c) Điểm lạc thứ tự." for w, e in messages)
+    assert any(w.startswith("bảng ") and "Bảng lạ" in e for w, e in messages)
+    assert any(", dòng " in w and "Ghi chú: số liệu ước tính" in e for w, e in messages)
+    assert any(e == "Ghi chú cuối văn bản" for w, e in messages)
+    # The kept paragraphs still render, in their place.
+    out = tmp_path / "out.yaml"
+    imported = import_file(source, out)
+    rendered = tmp_path / "out.docx"
+    rendered.write_bytes(render_plan(load_plan(imported.output)))
+    texts = [t for _, t in doc_text(rendered)]
+    i = texts.index("- Ý không thuộc khoản nào.")
+    assert texts[i + 1] == "c) Điểm lạc thứ tự."
+    assert texts[i + 2] == "Chi tiết tại Phụ lục kèm theo Kế hoạch này."
+
+
+def test_cli_import(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    source = tmp_path / "kh.docx"
+    word_style_plan(source)
+    out = tmp_path / "kh.yaml"
+    assert main(["import", str(source), "-o", str(out)]) == 0
+    assert "Đã tạo" in capsys.readouterr().out
+    before = out.read_bytes()
+    assert main(["import", str(source), "-o", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert out.read_bytes() == before
+    assert main(["import", str(source), "-o", str(out), "--force"]) == 0
+    not_docx = tmp_path / "x.docx"
+    not_docx.write_text("không phải docx")
+    assert main(["import", str(not_docx), "-o", str(tmp_path / "x.yaml")]) == 2
+    assert "không mở được" in capsys.readouterr().err
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_import_then_rollover(tmp_path: Path) -> None:
+    """An imported plan (citations as plain text) rolls over too: the cited year stays."""
+    from generator.rollover import rollover_file
+
+    first = render_file(SAMPLE, tmp_path / "ke-hoach-2024.docx")
+    imported = import_file(first).output
+    result = rollover_file(imported, 2025)
+    plan = load_plan(result.output)
+    assert plan.opening[0].startswith("Thực hiện Kế hoạch số 36/KH-UBND ngày 07/02/2024")
+    assert plan.opening[0].endswith("kiểm soát TTHC năm 2025, như sau:")
+    assert any(i.kind == "citation" and i.path == "opening[0]" for i in result.items)

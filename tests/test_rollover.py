@@ -1,0 +1,184 @@
+"""Rollover: the sample moved to 2025 validates and renders, every stale reference is reported at
+the right line, comments and key order survive, nothing is overwritten without --force."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import docx
+import pytest
+from openxml_audit import OpenXmlValidator
+
+from generator.cli import main
+from generator.context import BLANK_DAY, BLANK_NUMBER
+from generator.errors import OutputExistsError, UserError
+from generator.loader import load_plan
+from generator.render import render_plan
+from generator.rollover import default_output, move_years, rollover_file
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+
+
+@pytest.fixture()
+def sample(tmp_path: Path) -> Path:
+    path = tmp_path / SAMPLE.name
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+def _doc_text(data: bytes) -> str:
+    d = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in d.paragraphs]
+    parts += [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def test_rollover_of_sample_validates_and_renders(sample: Path, tmp_path: Path) -> None:
+    result = rollover_file(sample, 2025)
+    assert result.output == tmp_path / "ke-hoach-truyen-thong-kiem-soat-tthc-2025.yaml"
+    plan = load_plan(result.output)
+    assert (plan.date.year, plan.date.month, plan.date.day, plan.number) == (2025, 3, None, None)
+    assert plan.subject.endswith("năm 2025 của Sở Khoa học và Công nghệ")
+    assert plan.appendices[0].subtitle.endswith("năm 2025")
+    # Cited documents are other documents: never moved.
+    assert str(plan.references["kh36_ubnd"].date) == "2024-02-07"
+    assert "năm 2024" in plan.references["kh36_ubnd"].subject
+    assert result.moved == 8
+
+    data = render_plan(plan)
+    out = tmp_path / "new.docx"
+    out.write_bytes(data)
+    assert OpenXmlValidator().validate(str(out)).is_valid
+    text = _doc_text(data)
+    assert f"Quảng Ngãi, ngày {BLANK_DAY} tháng 3 năm 2025" in text
+    assert f"Số: {BLANK_NUMBER}/KH-SKHCN" in text
+    assert f"(Kèm theo Kế hoạch số {BLANK_NUMBER}/KH-SKHCN ngày {BLANK_DAY}/3/2025" in text
+    assert "Kế hoạch số 36/KH-UBND ngày 07/02/2024" in text  # the citation stays, and is reported
+    # The only 2024 left in the document are inside citations.
+    for m in re.finditer(r"2024", text):
+        window = text[max(0, m.start() - 200): m.end()]
+        assert re.search(r"số \d+/[A-Z-]+ ngày \d\d/\d\d?/2024|/2024 của|\bsố \d+/", window), window
+
+
+def test_report_lists_every_stale_reference_of_the_sample(sample: Path) -> None:
+    result = rollover_file(sample, 2025)
+    got = {(i.kind, i.path) for i in result.items}
+    assert got == {
+        ("reference", "references.kh36_ubnd.date"),  # the province's plan: next year's replaces it
+        ("reference", "references.kh254_cchc.date"),  # the agency's own CCHC plan (2023)
+        ("reference", "references.kh418_ksttthc.date"),  # the agency's own TTHC plan
+        ("reference", "references.nq68_cp.date"),  # Nghị quyết 68/NQ-CP (2020)
+        ("period", "appendices[0].groups[2].tasks[1].content[0]"),  # giai đoạn 2020 - 2025
+        ("cleared", "date"),  # the day of the plan
+    }
+    lines = result.output.read_text(encoding="utf-8").split("\n")
+    for item in result.items:
+        assert item.line is not None and item.message
+        line = lines[item.line - 1]
+        if item.path == "date":
+            assert line.startswith("date: 2025-03")
+        elif item.kind == "reference":
+            assert line.strip().startswith("date: ")
+        else:
+            assert "giai đoạn 2020 - 2025" in line
+    kh36 = next(i for i in result.items if i.path == "references.kh36_ubnd.date")
+    assert "36/KH-UBND" in kh36.text and "2024" in kh36.text
+
+
+def test_number_is_cleared_and_reported(sample: Path, tmp_path: Path) -> None:
+    text = sample.read_text(encoding="utf-8").replace("date: 2024-03-20", "number: 125\ndate: 2024-03-20")
+    final = tmp_path / "ke-hoach-2024-final.yaml"
+    final.write_text(text, encoding="utf-8")
+    assert load_plan(final).number == 125
+    result = rollover_file(final, 2025)
+    assert result.output.name == "ke-hoach-2025-final.yaml"
+    assert "number" not in result.output.read_text(encoding="utf-8").split("\ndate:")[0].split("\n")[-2:]
+    assert load_plan(result.output).number is None
+    cleared = [i for i in result.items if i.kind == "cleared"]
+    assert {i.path for i in cleared} == {"number", "date"}
+    assert next(i for i in cleared if i.path == "number").line is None
+
+
+def _comments(text: str) -> list[str]:
+    return [m.group(1).strip() for m in re.finditer(r"(?:^|\s)#\s?(.*)$", text, re.M)]
+
+
+def test_comments_and_key_order_survive(sample: Path) -> None:
+    src = sample.read_text(encoding="utf-8")
+    out = rollover_file(sample, 2025).output.read_text(encoding="utf-8")
+    assert _comments(src) and _comments(out) == _comments(src)
+    top = lambda t: re.findall(r"^([a-z_]+):", t, re.M)  # noqa: E731
+    assert top(out) == top(src)
+    # Untouched lines are byte-identical: only the moved years and the date line changed.
+    changed = [(a, b) for a, b in zip(src.split("\n"), out.split("\n")) if a != b]
+    assert len(src.split("\n")) == len(out.split("\n"))
+    for a, b in changed:
+        assert a.replace("2024", "2025") == b or a.startswith("date:"), (a, b)
+
+
+def test_never_overwrites(sample: Path, tmp_path: Path) -> None:
+    first = rollover_file(sample, 2025)
+    before = first.output.read_bytes()
+    with pytest.raises(OutputExistsError):
+        rollover_file(sample, 2025)
+    assert first.output.read_bytes() == before
+    assert rollover_file(sample, 2025, force=True).output == first.output
+    with pytest.raises(UserError):
+        rollover_file(sample, 2025, sample, force=True)  # never the input, even with --force
+    assert sample.read_text(encoding="utf-8") == SAMPLE.read_text(encoding="utf-8")
+    with pytest.raises(UserError):
+        rollover_file(sample, 2024)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_default_output_name() -> None:
+    assert default_output(Path("d/kh-2024.yaml"), 2024, 2025) == Path("d/kh-2025.yaml")
+    assert default_output(Path("d/kehoach.yaml"), 2024, 2025) == Path("d/kehoach-2025.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "moved", "kinds"),
+    [
+        ("kiểm soát TTHC năm 2024 của Sở", "kiểm soát TTHC năm 2025 của Sở", []),
+        ("Năm 2024, Sở tiếp tục", "Năm 2025, Sở tiếp tục", []),
+        ("hoàn thành trong Quý IV/2024", None, ["year"]),
+        ("ban hành ngày 07/02/2024", None, ["date"]),
+        ("ngày 07 tháng 02 năm 2024", None, ["date"]),
+        ("một kế hoạch năm 2023 còn sót", None, ["year"]),
+        ("giai đoạn 2020 - 2025", None, ["period"]),
+        ("năm học 2023-2024", None, ["period"]),
+        ("theo Đề án 06 và 125 hồ sơ", None, []),
+        (
+            "Thực hiện Kế hoạch số 36/KH-UBND ngày 07/02/2024 của UBND tỉnh về truyền thông năm 2024, "
+            "Sở ban hành Kế hoạch năm 2024, như sau:",
+            "Thực hiện Kế hoạch số 36/KH-UBND ngày 07/02/2024 của UBND tỉnh về truyền thông năm 2024, "
+            "Sở ban hành Kế hoạch năm 2025, như sau:",
+            ["citation"],
+        ),
+    ],
+)
+def test_which_years_move(text: str, moved: str | None, kinds: list[str]) -> None:
+    new, _, found = move_years(text, 2024, 2025)
+    assert new == (moved if moved is not None else text)
+    assert [k for k, _, _ in found] == kinds
+
+
+def test_cli_json_and_exit_codes(sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "moi.yaml"
+    assert main(["rollover", str(sample), "--year", "2025", "-o", str(out), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["new_year"] == 2025 and report["output"] == str(out)
+    assert {"kind", "path", "line", "text", "message"} <= set(report["items"][0])
+    assert main(["rollover", str(sample), "--year", "2025", "-o", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["rollover", str(sample), "--year", "2025", "-o", str(out), "--force"]) == 0
+    text = buf.getvalue()
+    assert "Cần người xem lại 6 chỗ" in text and "references.kh36_ubnd.date" in text
