@@ -160,6 +160,10 @@ def parse_yaml(text: str, file: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = (exc.problem or "").strip()
+        if exc.context_mark is not None and "end of stream" in reason:
+            # An unclosed quote or bracket: where it was opened is what the user must fix.
+            mark = exc.context_mark
+            reason = f"{(exc.context or '').strip()}: {reason}"
         hint = _yaml_hint(reason, text, mark)
         raise DataError([Problem(
             file, mark.line + 1 if mark else None, mark.column + 1 if mark else None, "", None,
@@ -183,6 +187,11 @@ def parse_yaml(text: str, file: str) -> Source:
                                      format_path(loc), None,
                                      "tệp quá lớn hoặc dùng bí danh (&/*) lồng nhau quá nhiều lần")])
         source.value_marks.setdefault(loc, (n.start_mark.line + 1, n.start_mark.column + 1))
+        if n.tag not in _SAFE_TAGS:
+            # !!python/object and friends: never constructed, whatever the node's shape.
+            problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
+                                    format_path(loc), None, _tag_refused(n.tag)))
+            return None
         if isinstance(n, yaml.MappingNode):
             out: dict[Any, Any] = {}
             first_line: dict[Any, int] = {}
@@ -225,12 +234,10 @@ def parse_yaml(text: str, file: str) -> Source:
         try:
             return loader.construct_object(n, deep=True)
         except yaml.constructor.ConstructorError as exc:
-            tag = n.tag if n.tag.startswith("!") else ""
-            reason = (f"thẻ {tag} không được phép; chỉ dùng dữ liệu YAML thông thường" if tag
-                      else f"không đọc được giá trị ({exc.problem})")
             problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
                                     format_path(loc), show_value(n.value),
-                                    f"{reason}; hãy viết giá trị trong dấu ngoặc kép"))
+                                    f"không đọc được giá trị ({exc.problem}); hãy viết giá trị trong "
+                                    "dấu ngoặc kép"))
             return None
         except (ValueError, OverflowError):
             problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
@@ -243,6 +250,17 @@ def parse_yaml(text: str, file: str) -> Source:
         raise DataError(problems)
     source.data = data
     return source
+
+
+_SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
+              ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")}
+"""Tags the safe loader resolves by itself; anything else was written by hand (!!python/…, !x)."""
+
+
+def _tag_refused(tag: str) -> str:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return (f"thẻ {shown} không được phép (tệp dữ liệu chỉ được chứa văn bản, số và danh sách; "
+            "không chạy mã); hãy xóa thẻ này và viết giá trị trong dấu ngoặc kép")
 
 
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"}
