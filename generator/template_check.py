@@ -304,6 +304,11 @@ class _Variables:
             if isinstance(base, list) and isinstance(key, int):
                 return base[0]
             return _UNKNOWN
+        if isinstance(node, nodes.Filter) and node.name == "attr":
+            names = [a.value for a in node.args if isinstance(a, nodes.Const)]
+            if any(isinstance(n, str) and n.startswith("_") for n in names):
+                self.found.append((node.lineno, (
+                    f"'attr({names[0]!r})' truy cập phần bên trong của Python, bị cấm vì lý do an toàn")))
         for child in node.iter_child_nodes():
             self._expr(child, scope)
         return _UNKNOWN
