@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -82,6 +83,24 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_template(args: argparse.Namespace) -> int:
+    from .template_check import check_template
+
+    problems = check_template(args.template)
+    for problem in problems:
+        print(f"lỗi: {args.template}: {problem}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} lỗi trong mẫu; hãy sửa trước khi tạo văn bản.", file=sys.stderr)
+        return EXIT_USER
+    print(f"{args.template}: mẫu hợp lệ")
+    return EXIT_OK
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (kill) unwinds like Ctrl-C, so atomic writes remove their temporary file."""
+    raise KeyboardInterrupt
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kehoach",
@@ -146,12 +165,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="tệp dữ liệu kết quả (mặc định: cùng tên, đuôi .yaml)")
     p.add_argument("--force", action="store_true", help="ghi đè nếu tệp kết quả đã có")
     p.set_defaults(func=_import)
+    p = sub.add_parser("check-template", help="kiểm tra một mẫu .docx trước khi dùng",
+                       description="Kiểm tra mẫu docxtpl: thẻ bị Word tách, thẻ thiếu đóng/mở, "
+                                   "biến không có trong dữ liệu, thao tác bị cấm.")
+    p.add_argument("template", metavar="T.docx")
+    p.set_defaults(func=_check_template)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if argv is None and hasattr(signal, "SIGTERM"):  # only as the program, not inside a host app
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args)
     except DataError as exc:

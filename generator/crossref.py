@@ -68,3 +68,57 @@ def _unknown(kind: str, key: str, declared: dict, section: str) -> str:
     close = difflib.get_close_matches(key, list(declared), n=1, cutoff=0.6)
     hint = f"; có phải ý bạn là '{close[0]}'?" if close else f"; hãy khai báo khóa này trong mục {section}"
     return f"không có {kind} nào khai báo với khóa '{key}'{hint}"
+
+
+def cross_check_data(data: Any) -> list[Finding]:
+    """The same checks on raw parsed data, for a file that also has other mistakes.
+
+    Why: pydantic stops at the model, so without this a wrong cite or unit key would only show up
+    after every other mistake is fixed; users should fix the file in one pass. Shapes that are
+    wrong are skipped here (the model reports them).
+    """
+    if not isinstance(data, dict):
+        return []
+    refs = data.get("references") if isinstance(data.get("references"), dict) else {}
+    units = data.get("units") if isinstance(data.get("units"), dict) else {}
+    findings: list[Finding] = []
+
+    def cites(value: Any, loc: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict):
+            if set(value) == {"cite"} and isinstance(value["cite"], str):
+                if value["cite"] not in refs:
+                    findings.append((loc + ("cite",), value["cite"],
+                                     _unknown("văn bản", value["cite"], refs, "references")))
+                return
+            for k, v in value.items():
+                cites(v, loc + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                cites(v, loc + (i,))
+
+    for key, value in data.items():
+        if key not in ("references", "units"):
+            cites(value, (key,))
+
+    def unit_list(value: Any, loc: tuple[str | int, ...]) -> None:
+        if not isinstance(value, list):
+            return
+        for i, ref in enumerate(value):
+            if isinstance(ref, str) and ref not in units and UNIT_KEY.match(ref) and ref != "vt":
+                findings.append((loc + (i,), ref, _unknown("đơn vị", ref, units, "units")))
+
+    unit_list(data.get("recipients"), ("recipients",))
+    unit_list(data.get("archive"), ("archive",))
+    for ai, app in _items(data.get("appendices")):
+        for gi, group in _items(app.get("groups")):
+            for ti, task in _items(group.get("tasks")):
+                for role in ("lead", "support"):
+                    unit_list(task.get(role), ("appendices", ai, "groups", gi, "tasks", ti, role))
+    return findings
+
+
+def _items(value: Any) -> Iterator[tuple[int, dict]]:
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, dict):
+                yield i, v

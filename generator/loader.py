@@ -9,6 +9,8 @@ the Python values ourselves, keeping a map from field path to position.
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,19 +76,78 @@ def show_value(value: Any, limit: int = 80) -> str:
     return repr(text[: limit - 1] + "…" if len(text) > limit else text)
 
 
+# Legacy Vietnamese encodings, seen as Latin-1/Windows-1252 characters (which is how they look
+# both when the bytes are read raw and when an editor has already re-saved them as UTF-8).
+# TCVN3 (ABC) puts ă â ê ô ơ ư đ and tone letters at 0xA8-0xAE, 0xB5-0xB9…, symbols that never sit
+# inside a Vietnamese word ("KÕ ho¹ch", "Qu¶ng Ng·i", "®¬n vÞ"). VNI writes a base letter followed
+# by a mark character, several of which Vietnamese never uses (ï ø û å ä ë ü ö ñ: "Keá hoaïch",
+# "ñôn vò").
+_TCVN3 = re.compile(r"(?<=[A-Za-z])[\xa8-\xae\xb5-\xb9\xbd\xbe\xc6\xc7\xd7\xde]|"
+                    r"[\xa7\xae\xa8-\xad](?=[A-Za-z])")
+_VNI = re.compile(r"(?<=[A-Za-z])[\xef\xf8\xfb\xe5\xe4\xeb\xfc\xf6\xcf\xd8\xdb\xc5\xc4\xcb\xdc\xd6]|"
+                  r"[\xd1\xf1](?=[a-zA-Z\xf4\xf6])")
+_VIETNAMESE = re.compile("[\u0103\u0111\u01a1\u01b0\u1ea0-\u1ef9]", re.IGNORECASE)
+_CONVERT = ("hãy chuyển sang Unicode: mở Unikey → Công cụ (Ctrl+Shift+F6) → Chuyển mã, bảng mã "
+            "nguồn {source}, bảng mã đích Unicode; rồi lưu tệp với mã UTF-8")
+
+
+def legacy_encoding(text: str) -> tuple[str, int] | None:
+    """("TCVN3"|"VNI", first line) when text looks like legacy-encoded Vietnamese, else None.
+
+    A file in real Unicode has precomposed Vietnamese letters (ạ, ế, ư…); a legacy one has none,
+    so a few signature characters are enough without misjudging names like "Müller".
+    """
+    if len(_VIETNAMESE.findall(text)) > 3:
+        return None
+    scores = {}
+    for name, pattern in (("TCVN3", _TCVN3), ("VNI", _VNI)):
+        hits = list(pattern.finditer(text))
+        if len(hits) >= 3:
+            scores[name] = (len(hits), hits[0].start())
+    if not scores:
+        return None
+    name = max(scores, key=lambda k: scores[k][0])
+    return name, text.count("\n", 0, scores[name][1]) + 1
+
+
 def _decode(raw: bytes, file: str) -> str:
     if b"\x00" in raw[:8192]:
-        raise DataError([Problem(file, None, None, "", None,
+        raise DataError([Problem(file, 1, 1, "", None,
                                  "đây không phải tệp văn bản YAML (tệp nhị phân); hãy chọn đúng tệp .yaml")])
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError([Problem(
-            file, line, None, "", None,
-            "tệp không ở mã UTF-8 (có thể là Windows-1258, TCVN3 hoặc VNI); hãy mở bằng trình soạn "
-            "thảo và lưu lại với mã Unicode UTF-8 (dùng Unikey: Công cụ chuyển mã → Unicode)",
-        )]) from None
+        legacy = legacy_encoding(raw.decode("latin-1"))
+        if legacy:
+            name, line = legacy
+            message = (f"tệp dùng bảng mã {name} cũ, không phải Unicode; "
+                       + _CONVERT.format(source="TCVN3 (ABC)" if name == "TCVN3" else "VNI Windows"))
+        elif _looks_cp1258(raw):
+            message = ("tệp ở mã Windows-1258, không phải UTF-8; hãy mở bằng trình soạn thảo và lưu lại "
+                       "với mã Unicode UTF-8, hoặc " + _CONVERT.format(source="Vietnamese locale CP 1258"))
+        else:
+            message = ("tệp không ở mã UTF-8 (có thể là Windows-1258, TCVN3 hoặc VNI); hãy mở bằng trình "
+                       "soạn thảo và lưu lại với mã Unicode UTF-8 (dùng Unikey: Công cụ → Chuyển mã → "
+                       "Unicode)")
+        raise DataError([Problem(file, line, None, "", None, message)]) from None
+    legacy = legacy_encoding(text)
+    if legacy:
+        name, line = legacy
+        raise DataError([Problem(file, line, None, "", None, (
+            f"nội dung tiếng Việt đang ở bảng mã {name} cũ (chữ hiện sai dấu, ví dụ "
+            f"{'“KÕ ho¹ch”' if name == 'TCVN3' else '“Keá hoaïch”'}), không phải Unicode; "
+            + _CONVERT.format(source="TCVN3 (ABC)" if name == "TCVN3" else "VNI Windows")))])
+    return text
+
+
+def _looks_cp1258(raw: bytes) -> bool:
+    """Windows-1258 writes tones as combining marks after the letter (0xCC, 0xEC, 0xD2, 0xDE, 0xF2)."""
+    try:
+        text = raw.decode("cp1258")
+    except UnicodeDecodeError:
+        return False
+    return any(unicodedata.combining(c) for c in text) or bool(_VIETNAMESE.search(text))
 
 
 def parse_yaml(text: str, file: str) -> Source:
@@ -99,6 +160,10 @@ def parse_yaml(text: str, file: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = (exc.problem or "").strip()
+        if exc.context_mark is not None and "end of stream" in reason:
+            # An unclosed quote or bracket: where it was opened is what the user must fix.
+            mark = exc.context_mark
+            reason = f"{(exc.context or '').strip()}: {reason}"
         hint = _yaml_hint(reason, text, mark)
         raise DataError([Problem(
             file, mark.line + 1 if mark else None, mark.column + 1 if mark else None, "", None,
@@ -122,6 +187,11 @@ def parse_yaml(text: str, file: str) -> Source:
                                      format_path(loc), None,
                                      "tệp quá lớn hoặc dùng bí danh (&/*) lồng nhau quá nhiều lần")])
         source.value_marks.setdefault(loc, (n.start_mark.line + 1, n.start_mark.column + 1))
+        if n.tag not in _SAFE_TAGS:
+            # !!python/object and friends: never constructed, whatever the node's shape.
+            problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
+                                    format_path(loc), None, _tag_refused(n.tag)))
+            return None
         if isinstance(n, yaml.MappingNode):
             out: dict[Any, Any] = {}
             first_line: dict[Any, int] = {}
@@ -164,12 +234,10 @@ def parse_yaml(text: str, file: str) -> Source:
         try:
             return loader.construct_object(n, deep=True)
         except yaml.constructor.ConstructorError as exc:
-            tag = n.tag if n.tag.startswith("!") else ""
-            reason = (f"thẻ {tag} không được phép; chỉ dùng dữ liệu YAML thông thường" if tag
-                      else f"không đọc được giá trị ({exc.problem})")
             problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
                                     format_path(loc), show_value(n.value),
-                                    f"{reason}; hãy viết giá trị trong dấu ngoặc kép"))
+                                    f"không đọc được giá trị ({exc.problem}); hãy viết giá trị trong "
+                                    "dấu ngoặc kép"))
             return None
         except (ValueError, OverflowError):
             problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
@@ -182,6 +250,17 @@ def parse_yaml(text: str, file: str) -> Source:
         raise DataError(problems)
     source.data = data
     return source
+
+
+_SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
+              ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")}
+"""Tags the safe loader resolves by itself; anything else was written by hand (!!python/…, !x)."""
+
+
+def _tag_refused(tag: str) -> str:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return (f"thẻ {shown} không được phép (tệp dữ liệu chỉ được chứa văn bản, số và danh sách; "
+            "không chạy mã); hãy xóa thẻ này và viết giá trị trong dấu ngoặc kép")
 
 
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"}
@@ -241,11 +320,21 @@ def validate(source: Source, model: type[BaseModel] = Plan) -> Any:
     if not isinstance(source.data, dict):
         raise DataError([Problem(source.file, 1, 1, "", show_value(source.data),
                                  "tệp phải là các trường dạng 'tên: giá trị' (xem tệp mẫu trong data/)")])
+    from .crossref import cross_check, cross_check_data  # local: crossref imports the model
+
     try:
         result = model.model_validate(source.data)
     except ValidationError as exc:
-        raise DataError(_problems(exc, source)) from None
-    from .crossref import cross_check  # local: crossref needs the validated model
+        problems = _problems(exc, source)
+        if model is Plan:  # wrong keys are reported with the other mistakes, not one pass later
+            seen = {p.path for p in problems}
+            problems += [
+                Problem(source.file, *source.position(loc), format_path(loc), show_value(value), message)
+                for loc, value, message in cross_check_data(source.data)
+                if format_path(loc) not in seen
+            ]
+            problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise DataError(problems) from None
 
     problems = [
         Problem(source.file, *source.position(loc), format_path(loc), show_value(value), message)

@@ -11,12 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx import Document
 from docxtpl import DocxTemplate
+from docx.opc.exceptions import PackageNotFoundError
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+from markupsafe import Markup, escape
 
 from .context import build_context, symbol
 from .errors import TemplateError, UserError
@@ -27,11 +32,25 @@ from .package import deterministic_zip
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
 
 
+def _literal(value: Any) -> Any:
+    """Escape a printed value so that nothing in the data is ever read as markup or as a tag.
+
+    Why the braces: after Jinja has run, docxtpl turns "{_{", "}_}", "{_%" and "%_}" in the whole
+    rendered XML into "{{", "}}", "{%", "%}" (its escape for literal tags), so data containing
+    "{_{" would be changed. Braces written as character references survive that pass untouched and
+    read back as "{" and "}". Values that already are markup (RichText, Listing) are left alone.
+    """
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+
+
 class _Environment(SandboxedEnvironment):
     """Sandboxed, strict, escaping; compiles each distinct template source once."""
 
     def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                         finalize=_literal)
 
     @functools.lru_cache(maxsize=16)  # noqa: B019 - one environment per template, kept for its life
     def _compiled(self, source: str) -> jinja2.Template:
@@ -43,6 +62,36 @@ class _Environment(SandboxedEnvironment):
         return super().from_string(source, globals, template_class)
 
 
+class _SandboxedDocxTemplate(DocxTemplate):
+    """DocxTemplate that never builds a plain jinja2 Environment.
+
+    docxtpl falls back to an unsandboxed Environment()/Template() when no environment is given
+    (render, render_properties, render_footnotes, get_undeclared_template_variables; docxtpl
+    issue #632): a template from a user could then run code. Every entry point here forces ours.
+    """
+
+    def render(self, context, jinja_env=None, autoescape=True):  # type: ignore[override]
+        super().render(context, _sandboxed(jinja_env), autoescape=True)
+
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):  # type: ignore[override]
+        return super().render_xml_part(src_xml, part, context, _sandboxed(jinja_env))
+
+    def render_properties(self, context, jinja_env=None):  # type: ignore[override]
+        super().render_properties(context, _sandboxed(jinja_env))
+
+    def render_footnotes(self, context, jinja_env=None):  # type: ignore[override]
+        super().render_footnotes(context, _sandboxed(jinja_env))
+
+    def get_undeclared_template_variables(self, jinja_env=None, context=None):  # type: ignore[override]
+        return super().get_undeclared_template_variables(_sandboxed(jinja_env), context)
+
+
+def _sandboxed(env: jinja2.Environment | None) -> SandboxedEnvironment:
+    if isinstance(env, SandboxedEnvironment):
+        return env
+    return _Environment()
+
+
 class Template:
     """A docxtpl template read once and rendered many times."""
 
@@ -52,6 +101,13 @@ class Template:
             self.data = self.path.read_bytes()
         except OSError as exc:
             raise UserError(f"{self.path}: không đọc được mẫu văn bản ({exc.strerror})") from None
+        try:
+            Document(io.BytesIO(self.data))
+        except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.LxmlError) as exc:
+            # A renamed .doc, a broken zip, a package without a main document part.
+            raise TemplateError(
+                f"{self.path}: không đọc được mẫu: đây không phải tệp Word .docx hợp lệ ({exc})"
+            ) from None
         self.env = _Environment()
 
     def render(self, plan: Plan, *, extra: dict[str, Any] | None = None) -> bytes:
@@ -59,20 +115,30 @@ class Template:
         context = build_context(plan)
         if extra:
             context.update(extra)
-        tpl = DocxTemplate(io.BytesIO(self.data))
+        tpl = _SandboxedDocxTemplate(io.BytesIO(self.data))
         try:
             tpl.render(context, self.env, autoescape=True)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
-                f"{self.path}: lỗi cú pháp trong mẫu: {exc.message}"
-                + (f"\n  gần đoạn: {_excerpt(exc)}" if _excerpt(exc) else "")
+                f"{self.path}: lỗi cú pháp trong mẫu: {exc.message}" + _excerpt(exc)
             ) from None
         except jinja2.exceptions.SecurityError as exc:
-            raise TemplateError(f"{self.path}: mẫu dùng thao tác không được phép ({exc})") from None
+            raise TemplateError(
+                f"{self.path}: mẫu truy cập vào phần bên trong của Python, điều này bị cấm vì lý do an "
+                f"toàn; hãy chỉ dùng các biến dữ liệu ({exc})" + _excerpt(exc)
+            ) from None
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"{self.path}: mẫu dùng biến không có trong dữ liệu ({exc.message})") from None
+            raise TemplateError(
+                f"{self.path}: mẫu dùng biến không có trong dữ liệu ({exc.message}); "
+                "chạy 'kehoach check-template' để xem các biến có thể dùng" + _excerpt(exc)
+            ) from None
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"{self.path}: lỗi trong mẫu: {exc}") from None
+            raise TemplateError(f"{self.path}: lỗi trong mẫu: {exc}" + _excerpt(exc)) from None
+        except etree.LxmlError as exc:
+            raise TemplateError(
+                f"{self.path}: mẫu tạo ra XML hỏng ({exc}); kiểm tra các thẻ {{%tr %}}, {{%p %}} "
+                "bằng 'kehoach check-template'"
+            ) from None
         document = tpl.docx
         finish_layout(document)
         _set_properties(document, plan)
@@ -82,10 +148,17 @@ class Template:
 
 
 def _excerpt(exc: Exception) -> str:
+    """"\n  gần đoạn: …": the template text around the error (docxtpl attaches it, tags stripped)."""
     ctx = getattr(exc, "docx_context", None)
-    if not ctx:
+    if ctx is None:
         return ""
-    return " ".join(line.strip() for line in ctx if line.strip())[:300]
+    # docxtpl stores a one-shot iterator; keep the lines so a second look still finds them.
+    lines = list(ctx)
+    exc.docx_context = lines  # type: ignore[attr-defined]
+    text = " ".join(line.strip() for line in lines if line.strip())
+    if not text:
+        return ""
+    return f"\n  gần đoạn: {text[:300]}"
 
 
 def _set_properties(document: Any, plan: Plan) -> None:
@@ -107,13 +180,22 @@ def _set_properties(document: Any, plan: Plan) -> None:
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_template(path: str | None) -> Template:
+def _cached_template(path: str | None, _stamp: tuple[int, int] | None = None) -> Template:
     return Template(path)
+
+
+def _stamp(path: str | Path | None) -> tuple[int, int] | None:
+    """A template edited since it was cached must be read again (same path, new content)."""
+    try:
+        st = Path(path or DEFAULT_TEMPLATE).stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def render_plan(plan: Plan, template: str | Path | None = None) -> bytes:
     """Render one plan with the default or a given template."""
-    return _cached_template(str(template) if template else None).render(plan)
+    return _cached_template(str(template) if template else None, _stamp(template)).render(plan)
 
 
 def render_file(data: str | Path, out: str | Path | None = None, *,
@@ -132,16 +214,50 @@ def render_file(data: str | Path, out: str | Path | None = None, *,
 
 
 def output_path(data: str | Path, out: str | Path | None, output_dir: str | Path = "output") -> Path:
-    """Where a rendered document goes: out as given, inside out when it is a folder, else output_dir."""
-    name = Path(data).with_suffix(".docx").name
+    """Where a rendered document goes: out as given, inside out when it is a folder, else output_dir.
+
+    A name derived from the data file always lands inside the chosen folder (see contained).
+    """
+    name = Path(data).with_suffix(".docx").name if Path(data).name not in ("", ".", "..") else ""
     if out is None:
-        return Path(output_dir) / name
+        return contained(output_dir, name)
     into_folder = str(out).endswith(("/", "\\"))  # before Path() drops the trailing slash
     out = Path(out)
     if into_folder or out.is_dir():
-        return out / name
+        return contained(out, name)
     if out.suffix.lower() != ".docx":
         raise UserError(f"{out}: tệp kết quả phải có đuôi .docx")
     if out.resolve() == Path(data).resolve():
         raise UserError(f"{out}: không ghi đè lên tệp dữ liệu")
     return out
+
+
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                     *(f"lpt{i}" for i in range(1, 10))}
+
+
+def contained(directory: str | Path, name: str) -> Path:
+    """directory/name, refusing any name that would put the file somewhere else.
+
+    Why: file names can come from data (a data file's name, a unit's name in batch output); "..",
+    an absolute path, a separator, a NUL or a Windows device name must never write outside the
+    folder the user chose, nor fail halfway through a batch with an OS error.
+    """
+    bad = (
+        not name
+        or name in (".", "..")
+        or "/" in name or "\\" in name or "\x00" in name or ":" in name
+        or Path(name).is_absolute()
+        or name.split(".")[0].lower() in _WINDOWS_RESERVED
+        or len(name.encode("utf-8")) > 255
+    )
+    directory = Path(directory)
+    target = directory / name
+    if not bad:
+        root = directory.resolve()
+        resolved = target.resolve()
+        bad = resolved.parent != root
+    if bad:
+        raise UserError(f"{name!r}: tên tệp kết quả không hợp lệ, nằm ngoài thư mục {directory}; "
+                        "hãy đổi tên tệp dữ liệu hoặc dùng -o TÊN.docx")
+    return target

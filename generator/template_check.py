@@ -1,0 +1,333 @@
+"""Checking a docxtpl template before anything is rendered with it (`kehoach check-template`).
+
+Finds what makes a template a user edited in Word fail or print the wrong thing:
+- tags Word split across runs ("{" and "{" in different runs, "{%" apart from "p"): spell-check,
+  formatting or revision marks slipped in while typing; fragile even where docxtpl copes;
+- tags left open or closed twice in a paragraph, and blocks (for/if) that do not close;
+- variables the data model does not have: the template is compared with the keys of
+  generator.context.build_context(sample plan), following loops (`b.text` inside
+  `for b in body`), so a misspelt field is found without rendering.
+- anything the sandbox would refuse (names starting with "_").
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from lxml import etree
+
+from .errors import TemplateError
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_STRAY = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+SAMPLE_DATA = Path(__file__).resolve().parent.parent / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+_JINJA_GLOBALS = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop"}
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    """One mistake in a template: the part (body, header…), the text around it, what is wrong."""
+
+    part: str
+    excerpt: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.part}: {self.message}" + (f"\n  gần đoạn: {self.excerpt}" if self.excerpt else "")
+
+
+def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem]:
+    """Every problem found in the template at path; an empty list when it is fit to render.
+
+    sample: a Plan whose context gives the variables the template may use (default: the sample
+    plan shipped in data/).
+    """
+    path = Path(path)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    except OSError as exc:
+        raise TemplateError(f"{path}: không đọc được mẫu ({exc.strerror})") from None
+    except zipfile.BadZipFile:
+        raise TemplateError(f"{path}: không phải tệp Word .docx (đã lưu dạng .doc hoặc tệp hỏng?)") from None
+    parts = sorted(n for n in archive.namelist() if _PART.match(n))
+    if "word/document.xml" not in parts:
+        raise TemplateError(f"{path}: không phải tệp Word .docx (thiếu word/document.xml)")
+
+    from docxtpl import DocxTemplate
+
+    problems: list[TemplateProblem] = []
+    sources: list[tuple[str, str]] = []
+    patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml only needs the class's regexes
+    for name in parts:
+        label = _label(name)
+        try:
+            root = etree.fromstring(archive.read(name))
+        except etree.XMLSyntaxError as exc:
+            problems.append(TemplateProblem(label, "", f"XML hỏng ({exc})"))
+            continue
+        problems += _run_problems(root, label)
+        xml = etree.tostring(root, encoding="unicode")
+        sources.append((label, patcher.patch_xml(xml)))
+
+    env = _environment()
+    shape = _context_shape(sample)
+    for label, src in sources:
+        src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)  # as docxtpl does: one paragraph per line
+        try:
+            tree = env.parse(src)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(TemplateProblem(label, _line_text(src, exc.lineno),
+                                            f"lỗi cú pháp thẻ: {exc.message}"))
+            continue
+        for lineno, message in _Variables(shape).check(tree):
+            problems.append(TemplateProblem(label, _line_text(src, lineno), message))
+    return problems
+
+
+def _environment() -> jinja2.Environment:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def _label(name: str) -> str:
+    stem = name.removeprefix("word/").removesuffix(".xml")
+    return {"document": "thân văn bản"}.get(stem, stem)
+
+
+def _strip(xml: str) -> str:
+    return re.sub(r"<[^>]+>", "", xml).strip()
+
+
+def _line_text(src: str, lineno: int | None, limit: int = 200) -> str:
+    if not lineno:
+        return ""
+    lines = src.splitlines()
+    text = _strip(lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
+    return text[:limit]
+
+
+def _run_problems(root: Any, label: str) -> list[TemplateProblem]:
+    """Split and unbalanced tags, paragraph by paragraph, on the text as Word stores it."""
+    out: list[TemplateProblem] = []
+    for para in root.iter(f"{W}p"):
+        pieces: list[tuple[int, str]] = []  # (index of the w:t it came from, character)
+        for i, t in enumerate(para.iter(f"{W}t")):
+            if t.getparent() is not None and _enclosing_p(t) is para:
+                pieces += [(i, c) for c in (t.text or "")]
+        text = "".join(c for _, c in pieces)
+        if "{" not in text and "}" not in text:
+            continue
+        excerpt = text.strip()[:200]
+        covered = [False] * len(text)
+        for m in _TAG.finditer(text):
+            for k in range(m.start(), m.end()):
+                covered[k] = True
+            tag = m.group(0)
+            if len({pieces[k][0] for k in range(m.start(), m.end())}) > 1:
+                out.append(TemplateProblem(label, excerpt, (
+                    f"thẻ {tag!r} bị Word tách thành nhiều đoạn định dạng (run); hãy xóa thẻ, gõ lại "
+                    "liền một lần rồi chọn thẻ và bấm Clear Formatting (xóa định dạng)")))
+            elif re.match(r"\{%\s+(p|tr|tc|r)\s", tag):
+                out.append(TemplateProblem(label, excerpt, (
+                    f"thẻ {tag!r}: chữ '{tag.split()[1]}' phải viết liền sau '{{%', ví dụ "
+                    f"'{{%{tag.split()[1]} …'")))
+        blocks = [m.group(0) for m in _TAG.finditer(text) if re.match(r"\{%(p|tr|tc)\s", m.group(0))]
+        if blocks:
+            rest = _TAG.sub("", text).strip()
+            if len(blocks) > 1 or rest:
+                out.append(TemplateProblem(label, excerpt, (
+                    f"đoạn có thẻ {blocks[0]!r} bị xóa cả đoạn khi tạo văn bản: thẻ này phải đứng một "
+                    "mình trong đoạn (hàng, ô), không kèm chữ hay thẻ {%p/{%tr khác")))
+        for m in _STRAY.finditer(text):
+            if not covered[m.start()]:
+                out.append(TemplateProblem(label, excerpt, (
+                    f"'{m.group(0)}' không có phần đóng/mở tương ứng trong cùng đoạn; mỗi thẻ "
+                    "{{ … }} hoặc {% … %} phải nằm gọn trong một đoạn văn")))
+                break
+        for m in re.finditer(r"\{\s+\{|\{\s+%|\}\s+\}|%\s+\}", text):
+            if not covered[m.start()]:
+                out.append(TemplateProblem(label, excerpt, (
+                    f"'{m.group(0)}' có dấu cách giữa hai ký tự của thẻ; hãy viết liền '{{{{', '{{%', "
+                    "'}}', '%}'")))
+                break
+    return out
+
+
+def _enclosing_p(el: Any) -> Any:
+    el = el.getparent()
+    while el is not None and el.tag != f"{W}p":
+        el = el.getparent()
+    return el
+
+
+# --- variables -------------------------------------------------------------------------------
+
+_UNKNOWN = object()
+"""Shape of a value whose fields we do not know (a filter's result, a call): not checked further."""
+
+
+def _context_shape(sample: Any) -> Any:
+    from .context import build_context
+
+    if sample is None:
+        from .loader import load_plan
+
+        sample = load_plan(SAMPLE_DATA)
+    return _shape(build_context(sample))
+
+
+def _shape(value: Any) -> Any:
+    """A dict of field -> shape, [element shape] for lists, or "" for text and numbers."""
+    if isinstance(value, dict):
+        return {str(k): _shape(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        merged: Any = None
+        for item in value:
+            merged = _merge(merged, _shape(item))
+        return [merged if merged is not None else _UNKNOWN]
+    return ""
+
+
+def _merge(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {k: _merge(a.get(k), b.get(k)) if k in a and k in b else a.get(k, b.get(k))
+                for k in {*a, *b}}
+    if isinstance(a, list) and isinstance(b, list):
+        return [_merge(a[0], b[0])]
+    return a
+
+
+class _Variables:
+    """Walks a parsed template with the names in scope and the shape each one has."""
+
+    def __init__(self, context: dict[str, Any]):
+        self.context = context
+        self.found: list[tuple[int, str]] = []
+
+    def check(self, tree: nodes.Template) -> list[tuple[int, str]]:
+        self._body(tree.body, dict(self.context))
+        seen: set[tuple[int, str]] = set()
+        return [f for f in self.found if not (f in seen or seen.add(f))]
+
+    def _body(self, body: list[nodes.Node], scope: dict[str, Any]) -> None:
+        for node in body:
+            self._stmt(node, scope)
+
+    def _stmt(self, node: nodes.Node, scope: dict[str, Any]) -> None:
+        if isinstance(node, nodes.For):
+            items = self._expr(node.iter, scope)
+            inner = dict(scope)
+            element = items[0] if isinstance(items, list) else _UNKNOWN
+            self._bind(node.target, element, inner)
+            inner["loop"] = _UNKNOWN
+            if node.test is not None:
+                self._expr(node.test, inner)
+            self._body(node.body, inner)
+            self._body(node.else_, scope)
+        elif isinstance(node, nodes.If):
+            self._expr(node.test, scope)
+            self._body(node.body, scope)
+            for elif_ in node.elif_:
+                self._stmt(elif_, scope)
+            self._body(node.else_, scope)
+        elif isinstance(node, nodes.Assign):
+            self._bind(node.target, self._expr(node.node, scope), scope)
+        elif isinstance(node, (nodes.Macro, nodes.CallBlock)):
+            inner = dict(scope)
+            for arg in getattr(node, "args", []):
+                inner[arg.name] = _UNKNOWN
+            inner.update({"caller": _UNKNOWN, "varargs": _UNKNOWN, "kwargs": _UNKNOWN})
+            if isinstance(node, nodes.Macro):
+                scope[node.name] = _UNKNOWN
+            self._body(node.body, inner)
+        elif isinstance(node, nodes.With):
+            inner = dict(scope)
+            for target, value in zip(node.targets, node.values):
+                self._bind(target, self._expr(value, scope), inner)
+            self._body(node.body, inner)
+        else:
+            for child in node.iter_child_nodes():
+                if isinstance(child, nodes.Expr):
+                    self._expr(child, scope)
+                else:
+                    self._stmt(child, scope)
+
+    def _bind(self, target: nodes.Node, shape: Any, scope: dict[str, Any]) -> None:
+        if isinstance(target, nodes.Name):
+            scope[target.name] = shape
+        elif isinstance(target, nodes.Tuple):
+            for item in target.items:
+                self._bind(item, _UNKNOWN, scope)
+
+    def _expr(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
+        if isinstance(node, nodes.Name):
+            if node.name.startswith("_"):
+                self.found.append((node.lineno, f"tên '{node.name}' bị cấm (bắt đầu bằng '_')"))
+                return _UNKNOWN
+            if node.name in scope:
+                return scope[node.name]
+            if node.name in _JINJA_GLOBALS:
+                return _UNKNOWN
+            self.found.append((node.lineno, _unknown(node.name, None, list(scope))))
+            return _UNKNOWN
+        if isinstance(node, (nodes.Getattr, nodes.Getitem)):
+            base = self._expr(node.node, scope)
+            if isinstance(node, nodes.Getattr):
+                key: Any = node.attr
+            else:
+                if not isinstance(node.arg, nodes.Const):
+                    self._expr(node.arg, scope)
+                    return _UNKNOWN
+                key = node.arg.value
+            if isinstance(key, str) and key.startswith("_"):
+                self.found.append((node.lineno, (
+                    f"'{key}' là phần bên trong của Python, bị cấm vì lý do an toàn; "
+                    "chỉ dùng các trường dữ liệu")))
+                return _UNKNOWN
+            if isinstance(base, dict):
+                if key in base:
+                    return base[key]
+                self.found.append((node.lineno, _unknown(str(key), _dotted(node.node), list(base))))
+                return _UNKNOWN
+            if isinstance(base, list) and isinstance(key, int):
+                return base[0]
+            return _UNKNOWN
+        if isinstance(node, nodes.Filter) and node.name == "attr":
+            names = [a.value for a in node.args if isinstance(a, nodes.Const)]
+            if any(isinstance(n, str) and n.startswith("_") for n in names):
+                self.found.append((node.lineno, (
+                    f"'attr({names[0]!r})' truy cập phần bên trong của Python, bị cấm vì lý do an toàn")))
+        for child in node.iter_child_nodes():
+            self._expr(child, scope)
+        return _UNKNOWN
+
+
+def _dotted(node: nodes.Node) -> str | None:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        inner = _dotted(node.node)
+        return f"{inner}.{node.attr}" if inner else None
+    return None
+
+
+def _unknown(name: str, owner: str | None, known: list[str]) -> str:
+    import difflib
+
+    where = f"'{owner}' không có trường '{name}'" if owner else f"biến '{name}' không có trong dữ liệu"
+    close = difflib.get_close_matches(name, [k for k in known if k != "loop"], n=1, cutoff=0.6)
+    hint = f"; có phải ý bạn là '{close[0]}'?" if close else (
+        f"; các trường có: {', '.join(sorted(k for k in known if k != 'loop'))}" if owner else "")
+    return where + hint
