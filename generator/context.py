@@ -17,6 +17,8 @@ BLANK_NUMBER = "     "
 ("Số:      /KH-SKHCN")."""
 BLANK_DAY = "  "
 """With the spaces around it, four spaces for the day of a draft ("ngày    tháng 3 năm 2024")."""
+BLANK_CITED_DAY = "    "
+"""The day of a draft in the numeric form ("ngày     /3/2024"): nothing follows it, so it is wider."""
 
 
 def symbol(plan: Plan) -> str:
@@ -51,7 +53,7 @@ def short_date(date: IssueDate | dt.date) -> str:
     day = getattr(date, "day", None)
     d, m = day_month(day, date.month)
     if day is None:
-        d = BLANK_DAY * 2  # nothing follows the blank here, so it carries the whole writing room
+        d = BLANK_CITED_DAY
     return f"{d}/{m}/{date.year}"
 
 

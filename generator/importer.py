@@ -234,6 +234,8 @@ class _Reader:
                     up = upper_vi(line)
                     if up in (QUOC_HIEU, TIEU_NGU) or RULE_LINE.fullmatch(line):
                         continue
+                    if up.startswith("DỰ THẢO"):  # a draft's mark, not part of the header grid
+                        continue
                     if m := NUMBER_LINE.match(line):
                         number = int(m.group(1)) if m.group(1) else None
                         if m.group(2) != "KH":

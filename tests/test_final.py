@@ -13,7 +13,7 @@ from openxml_audit import OpenXmlValidator
 
 from generator import template_builder
 from generator.cli import main
-from generator.context import BLANK_DAY, BLANK_NUMBER
+from generator.context import BLANK_CITED_DAY, BLANK_DAY, BLANK_NUMBER
 from generator.errors import UserError
 from generator.issue import (
     FINAL_SUFFIX,
@@ -34,7 +34,7 @@ REFERENCE_LINE = "(Kèm theo Kế hoạch số 125/KH-SKHCN ngày 20/3/2024 củ
 # A draft leaves the number and the day blank, as spaces where the văn thư writes them by hand.
 DRAFT_NUMBER_LINE = f"Số: {BLANK_NUMBER}/KH-SKHCN"
 DRAFT_DATE_LINE = f"Quảng Ngãi, ngày {BLANK_DAY} tháng 3 năm 2024"
-DRAFT_REFERENCE_LINE = (f"(Kèm theo Kế hoạch số {BLANK_NUMBER}/KH-SKHCN ngày {BLANK_DAY * 2}/3/2024 "
+DRAFT_REFERENCE_LINE = (f"(Kèm theo Kế hoạch số {BLANK_NUMBER}/KH-SKHCN ngày {BLANK_CITED_DAY}/3/2024 "
                         "của Sở Khoa học và Công nghệ)")
 
 

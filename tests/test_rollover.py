@@ -15,7 +15,7 @@ import pytest
 from openxml_audit import OpenXmlValidator
 
 from generator.cli import main
-from generator.context import BLANK_DAY, BLANK_NUMBER
+from generator.context import BLANK_CITED_DAY, BLANK_DAY, BLANK_NUMBER
 from generator.errors import OutputExistsError, UserError
 from generator.loader import load_plan
 from generator.render import render_plan
@@ -58,7 +58,7 @@ def test_rollover_of_sample_validates_and_renders(sample: Path, tmp_path: Path) 
     text = _doc_text(data)
     assert f"Quảng Ngãi, ngày {BLANK_DAY} tháng 3 năm 2025" in text
     assert f"Số: {BLANK_NUMBER}/KH-SKHCN" in text
-    assert f"(Kèm theo Kế hoạch số {BLANK_NUMBER}/KH-SKHCN ngày {BLANK_DAY}/3/2025" in text
+    assert f"(Kèm theo Kế hoạch số {BLANK_NUMBER}/KH-SKHCN ngày {BLANK_CITED_DAY}/3/2025" in text
     assert "Kế hoạch số 36/KH-UBND ngày 07/02/2024" in text  # the citation stays, and is reported
     # The only 2024 left in the document are inside citations.
     for m in re.finditer(r"2024", text):
