@@ -45,6 +45,9 @@ FALLBACK_SLUG = "don-vi"
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
 
+CHUNK_MAX = 8
+"""Most units sent to a worker in one task."""
+
 Progress = Callable[[int, int], None]
 """Called with (documents finished, documents to render) as the run advances."""
 
@@ -218,17 +221,23 @@ def _read_entry(src: Source, i: int, entry: Any, mode: str, default_extract: boo
 
 # --- merging and validating one unit ----------------------------------------------------------
 
-def _unit_source(src: Source, i: int, merged: dict) -> Source:
+def _marks_by_unit(src: Source) -> dict[int, tuple[dict, dict]]:
+    """The units file's value and key marks, grouped by entry and re-rooted at the plan's fields
+    (("units", 2, "agency", "name") -> ("agency", "name")). Meta keys are not plan fields."""
+    out: dict[int, tuple[dict, dict]] = {}
+    for which, marks in enumerate((src.value_marks, src.key_marks)):
+        for loc, mark in marks.items():
+            if len(loc) > 2 and loc[0] == "units" and isinstance(loc[1], int) and loc[2] not in META_KEYS:
+                out.setdefault(loc[1], ({}, {}))[which][loc[2:]] = mark
+    return out
+
+
+def _unit_source(src: Source, i: int, merged: dict, marks: dict[int, tuple[dict, dict]]) -> Source:
     """A Source for the unit's merged data whose positions point into the units file: a field the
     unit overrides at its own line, an inherited one at the unit's entry."""
-    prefix = ("units", i)
-    value_marks = {(): src.value_marks.get(prefix, (None, None))}
-    key_marks = {}
-    for marks, out in ((src.value_marks, value_marks), (src.key_marks, key_marks)):
-        for loc, mark in marks.items():
-            if loc[:2] == prefix and len(loc) > 2 and loc[2] not in META_KEYS:
-                out[loc[2:]] = mark
-    return Source(src.file, merged, value_marks, key_marks)
+    value_marks, key_marks = marks.get(i, ({}, {}))
+    value_marks = {(): src.value_marks.get(("units", i), (None, None)), **value_marks}
+    return Source(src.file, merged, value_marks, dict(key_marks))
 
 
 def _relocate(problem: Problem, spec: UnitSpec) -> Problem:
@@ -272,11 +281,12 @@ def _implementing_warnings(base: Plan, plan: Plan, spec: UnitSpec) -> list[str]:
     return out
 
 
-def _prepare_unit(src: Source, spec: UnitSpec, mode: str, base_data: dict, base: Plan) -> tuple[Plan, list[str]]:
+def _prepare_unit(src: Source, marks: dict, spec: UnitSpec, mode: str, base_data: dict,
+                  base: Plan) -> tuple[Plan, list[str]]:
     """The unit's plan and warnings; DataError with units-file positions when it is not valid."""
     merged = merge_unit(base_data, spec.overrides)
     try:
-        plan = validate(_unit_source(src, spec.index, merged))
+        plan = validate(_unit_source(src, spec.index, merged, marks))
     except DataError as exc:
         raise DataError([_relocate(p, spec) for p in exc.problems]) from None
     if mode == "implementing":
@@ -340,14 +350,19 @@ def prepare_batch(data: str | Path, units: str | Path, output_dir: str | Path | 
     Raises DataError when the model plan or the units file as a whole is wrong.
     """
     base_src = load_source(data)
-    base = validate(base_src)
-    units_src = load_source(units)
+    return _prepare(base_src, validate(base_src), data, units, output_dir, template)
+
+
+def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
+             output_dir: str | Path | None, template: str | Path | None) -> PreparedBatch:
+    units_src = load_source(units, fast=True)
     mode, entries = read_units(units_src, base)
     folder = Path(output_dir) if output_dir is not None else default_output_dir(units)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder}: đã có một tệp trùng tên; hãy chọn thư mục kết quả khác (-o)")
     names = file_names([e.spec.name if isinstance(e, UnitFailure) else e.name for e in entries])
     protected = {Path(p).resolve() for p in (data, units, template) if p is not None}
+    marks = _marks_by_unit(units_src)
     jobs: list[UnitJob] = []
     failed: list[UnitFailure] = []
     for entry, fname in zip(entries, names):
@@ -355,7 +370,7 @@ def prepare_batch(data: str | Path, units: str | Path, output_dir: str | Path | 
             failed.append(entry)
             continue
         try:
-            plan, warnings = _prepare_unit(units_src, entry, mode, base_src.data, base)
+            plan, warnings = _prepare_unit(units_src, marks, entry, mode, base_src.data, base)
         except DataError as exc:
             failed.append(UnitFailure(entry, tuple(exc.problems)))
             continue
@@ -377,16 +392,23 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     Raises DataError (nothing written) when the model plan or the units file as a whole is wrong;
     a mistake in one unit is listed in the result's `failed` and does not stop the others.
     """
-    prepared = prepare_batch(data, units, output_dir, template=template)
-    result = BatchResult(prepared.output_dir, failed=list(prepared.failed))
-    if prepared.jobs:
-        Template(template)  # a template that cannot be read fails here, before any worker starts
-        prepared.output_dir.mkdir(parents=True, exist_ok=True)
-        for job, error in render_jobs(prepared.jobs, jobs=jobs, template=template, progress=progress):
-            if error is None:
-                result.written.append(UnitDone(job.spec, job.path, job.warnings))
-            else:
-                result.failed.append(UnitFailure(job.spec, (Problem(str(units), None, None, "", None, error),)))
+    base_src = load_source(data)
+    base = validate(base_src)
+    Template(template)  # a template that cannot be read fails here, before any worker starts
+    workers = jobs or default_jobs()
+    # The workers start now and warm up (template read, Jinja compiled by rendering the model
+    # plan once) while this process validates the units.
+    with RenderPool(workers, template, warm_up=base) as pool:
+        prepared = _prepare(base_src, base, data, units, output_dir, template)
+        result = BatchResult(prepared.output_dir, failed=list(prepared.failed))
+        if prepared.jobs:
+            prepared.output_dir.mkdir(parents=True, exist_ok=True)
+            for job, error in pool.render(prepared.jobs, progress):
+                if error is None:
+                    result.written.append(UnitDone(job.spec, job.path, job.warnings))
+                else:
+                    result.failed.append(UnitFailure(job.spec, (Problem(str(units), None, None, "", None,
+                                                                        error),)))
     result.written.sort(key=lambda d: d.spec.index)
     result.failed.sort(key=lambda f: f.spec.index)
     return result
@@ -397,23 +419,37 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
 _worker_template: Template | None = None
 
 
-def _init_worker(template: str | None) -> None:
+def _init_worker(template: str | None, warm_up: Plan | None = None) -> None:
     """Runs once in each worker: the template is read and its Jinja environment made once."""
     global _worker_template
     _worker_template = Template(template)
+    if warm_up is not None:
+        try:
+            _worker_template.render(warm_up)
+        except Exception:  # noqa: BLE001 - only a warm-up; the real render reports any problem
+            pass
 
 
-def _render_one(plan: Plan, path: str) -> str | None:
-    """Render and write one document in a worker. Returns an error message instead of raising, so
-    nothing unpicklable crosses the process boundary."""
+def _ready() -> None:
+    """A no-op task: submitting it makes the pool start its workers now."""
+
+
+def _render_one(template: Template, plan: Plan, path: str) -> str | None:
+    """Render and write one document. Returns an error message instead of raising, so nothing
+    unpicklable crosses the process boundary and one broken document does not stop the others."""
     try:
-        assert _worker_template is not None
-        atomic_write(path, _worker_template.render(plan))
+        atomic_write(path, template.render(plan))
     except UserError as exc:
         return str(exc)
-    except Exception as exc:  # noqa: BLE001 - one broken document must not stop the batch
+    except Exception as exc:  # noqa: BLE001 - reported for this unit, the batch goes on
         return f"lỗi khi tạo văn bản: {type(exc).__name__}: {exc}"
     return None
+
+
+def _render_chunk(chunk: list[tuple[Plan, str]]) -> list[str | None]:
+    """A few units per task: one round trip to the worker for several documents."""
+    assert _worker_template is not None
+    return [_render_one(_worker_template, plan, path) for plan, path in chunk]
 
 
 def default_jobs() -> int:
@@ -423,56 +459,83 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def render_jobs(units: list[UnitJob], *, jobs: int | None = None, template: str | Path | None = None,
-                progress: Progress | None = None) -> Iterator[tuple[UnitJob, str | None]]:
-    """Render every unit, yielding (unit, None) or (unit, error message) as each one is written.
+_BROKEN = "tiến trình tạo văn bản bị dừng bất thường (thiếu bộ nhớ?); hãy chạy lại với --jobs 1"
 
-    Documents are written by the worker that renders them and only a few units are in flight at a
-    time, so memory stays flat however many units there are.
-    """
-    workers = max(1, min(jobs or default_jobs(), len(units)))
-    total = len(units)
-    tpl = str(template) if template else None
-    if progress:
-        progress(0, total)
-    if workers == 1:
-        _init_worker(tpl)
-        for n, unit in enumerate(units, 1):
-            error = _render_one(unit.plan, str(unit.path))
-            if progress:
-                progress(n, total)
-            yield unit, error
-        return
-    broken = "tiến trình tạo văn bản bị dừng bất thường (thiếu bộ nhớ?); hãy chạy lại với --jobs 1"
-    window = workers * 4
-    done = 0
-    pending: dict[Future, UnitJob] = {}
-    queue = iter(units)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(tpl,)) as pool:
-        try:
-            while True:
-                for unit in queue:
-                    try:
-                        pending[pool.submit(_render_one, unit.plan, str(unit.path))] = unit
-                    except BrokenProcessPool:
+
+class RenderPool:
+    """Renders units to disk: in this process when workers == 1, else in a process pool whose
+    workers each prepare the template once (generator.render.Template) and write each document
+    themselves, so rendered bytes never travel back and memory stays flat."""
+
+    def __init__(self, workers: int = 1, template: str | Path | None = None, *, warm_up: Plan | None = None):
+        self.workers = max(1, workers)
+        self.template = str(template) if template else None
+        self.pool: ProcessPoolExecutor | None = None
+        self._local: Template | None = None
+        if self.workers > 1:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
+                                            initargs=(self.template, warm_up))
+            for _ in range(self.workers):
+                self.pool.submit(_ready)
+
+    def __enter__(self) -> "RenderPool":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def render(self, units: list[UnitJob], progress: Progress | None = None) -> Iterator[tuple[UnitJob, str | None]]:
+        """Yield (unit, None) or (unit, error message) as each document is written."""
+        total = len(units)
+        if progress:
+            progress(0, total)
+        if self.pool is None or total == 1:
+            if self._local is None:
+                self._local = Template(self.template)
+            for n, unit in enumerate(units, 1):
+                error = _render_one(self._local, unit.plan, str(unit.path))
+                if progress:
+                    progress(n, total)
+                yield unit, error
+            return
+        # Chunks amortise the pool's per-task cost (pickling, pipes, wake-ups) over a few
+        # documents, small enough that every worker stays busy to the end and progress moves.
+        size = max(1, min(CHUNK_MAX, total // (self.workers * 8)))
+        chunks = (units[i:i + size] for i in range(0, total, size))
+        window = self.workers * 3
+        done = 0
+        pending: dict[Future, list[UnitJob]] = {}
+        while True:
+            for chunk in chunks:
+                try:
+                    fut = self.pool.submit(_render_chunk, [(u.plan, str(u.path)) for u in chunk])
+                except BrokenProcessPool:
+                    for unit in chunk:
                         done += 1
-                        yield unit, broken
-                        continue
-                    if len(pending) >= window:
-                        break
-                if not pending:
+                        yield unit, _BROKEN
+                    continue
+                pending[fut] = chunk
+                if len(pending) >= window:
                     break
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    unit = pending.pop(fut)
-                    try:
-                        error = fut.result()
-                    except BrokenProcessPool:
-                        error = broken
+            if not pending:
+                break
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                chunk = pending.pop(fut)
+                try:
+                    errors = fut.result()
+                except BrokenProcessPool:
+                    errors = [_BROKEN] * len(chunk)
+                for unit, error in zip(chunk, errors):
                     done += 1
                     if progress:
                         progress(done, total)
                     yield unit, error
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+
+
+def render_jobs(units: list[UnitJob], *, jobs: int | None = None, template: str | Path | None = None,
+                progress: Progress | None = None) -> Iterator[tuple[UnitJob, str | None]]:
+    """Render prepared units (see prepare_batch) with `jobs` workers, yielding as each is written."""
+    with RenderPool(min(jobs or default_jobs(), len(units)), template) as pool:
+        yield from pool.render(units, progress)
