@@ -422,3 +422,19 @@ def test_progress_callback_counts_every_document(tmp_path):
     run_batch(PLAN, INTERNAL, tmp_path, jobs=2, progress=lambda done, total: calls.append((done, total)))
     assert calls[0] == (0, 5) and calls[-1] == (5, 5)
     assert [c[0] for c in calls] == list(range(6))
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_shows_a_progress_bar_on_a_terminal_unless_quiet(tmp_path, monkeypatch):
+    term = _Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    assert main(["batch", str(PLAN), "--units", str(INTERNAL), "-o", str(tmp_path / "a"), "--jobs", "1"]) == 0
+    assert "5/5" in term.getvalue()
+    term = _Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    assert main(["batch", str(PLAN), "--units", str(INTERNAL), "-o", str(tmp_path / "b"), "--quiet"]) == 0
+    assert term.getvalue() == ""
