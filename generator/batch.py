@@ -202,21 +202,22 @@ def _read_entry(src: Source, i: int, entry: Any, mode: str, default_extract: boo
                                      "phải là danh sách khóa đơn vị, ví dụ [phong_thuoc_so]"))
             member_of = []
     overrides = {k: v for k, v in entry.items() if k not in META_KEYS}
-    if raw_name is not None:
-        name = str(raw_name)
-    elif unit and unit in base.units and "units" not in overrides:
-        name = base.units[unit].name
-    elif unit:
-        units = overrides.get("units")
-        declared = units.get(unit) if isinstance(units, dict) else None
-        name = declared.get("name") if isinstance(declared, dict) else None
-        name = str(name) if isinstance(name, str) else (base.units[unit].name if unit in base.units else unit)
-    else:
-        agency = overrides.get("agency")
-        name = agency.get("name") if isinstance(agency, dict) else None
-        name = name if isinstance(name, str) else ""
+    name = str(raw_name) if raw_name is not None else _default_name(overrides, unit, base)
     spec = UnitSpec(i, name.strip(), unit, bool(extract), tuple(member_of), overrides)
     return UnitFailure(spec, tuple(problems)) if problems else spec
+
+
+def _default_name(overrides: Mapping[str, Any], unit: str | None, base: Plan) -> str:
+    """A unit without `name`: its agency's name (implementing) or its declared unit name (internal)."""
+    def text_at(data: Any, *keys: str) -> str | None:
+        for key in keys:
+            data = data.get(key) if isinstance(data, Mapping) else None
+        return data if isinstance(data, str) else None
+
+    if unit is None:
+        return text_at(overrides, "agency", "name") or ""
+    declared = base.units[unit].name if unit in base.units else unit
+    return text_at(overrides, "units", unit, "name") or declared
 
 
 # --- merging and validating one unit ----------------------------------------------------------
