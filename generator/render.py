@@ -25,7 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .context import build_context, symbol
 from .errors import TemplateError, UserError
-from .layout import finish_layout
+from .layout import finish_layout, style_sizes
 from .model import Plan
 from .package import zip_members
 
@@ -112,6 +112,7 @@ class Template:
         self.env = _Environment()
         self._reader: PackageReader | None = None
         self._patched: dict[str, str] = {}
+        self._styles: dict[str, tuple[float, bool]] | None = None
 
     def _new_document(self) -> Any:
         """A fresh python-docx Document from the template's parts (zip read once, parts reparsed)."""
@@ -144,7 +145,9 @@ class Template:
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{self.path}: lỗi trong mẫu: {exc}") from None
         document = tpl.docx
-        finish_layout(document)
+        if self._styles is None:  # rendering never touches styles.xml: compute its sizes once
+            self._styles = style_sizes(document)
+        finish_layout(document, self._styles)
         _set_properties(document, plan)
         return zip_members(_package_members(document))
 
