@@ -101,6 +101,56 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            from tqdm import tqdm
+
+            # A bar only for a person watching a terminal: logs and pipes stay clean.
+            bar = tqdm(total=total, unit=" văn bản", file=sys.stderr, leave=False,
+                       disable=args.quiet or not sys.stderr.isatty())
+        bar.n = done
+        bar.refresh()
+
+    try:
+        result = run_batch(args.data, args.units, args.output, jobs=args.jobs, template=args.template,
+                           progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    if not args.quiet:
+        for done in result.written:
+            print(f"Đã tạo: {done.path}")
+    for warning in result.warnings:
+        print(f"cảnh báo: {warning}", file=sys.stderr)
+    for failure in result.failed:
+        for line in str(failure).splitlines():
+            print(f"lỗi: {line}", file=sys.stderr)
+    summary = f"{len(result.written)} văn bản đã tạo trong {result.output_dir}"
+    if result.failed:
+        summary += f"; {len(result.failed)} đơn vị lỗi, chưa tạo: " + ", ".join(
+            f.spec.label for f in result.failed)
+        print(summary, file=sys.stderr)
+        return EXIT_USER
+    print(summary)
+    return EXIT_OK
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"phải là số nguyên dương, không phải '{text}'")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kehoach",
@@ -139,6 +189,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="tệp .docx hoặc tệp dữ liệu .yaml")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho máy đọc")
     p.set_defaults(func=_check)
+    p = sub.add_parser("batch", help="tạo hàng loạt văn bản cho từng cơ quan, phòng, đơn vị",
+                       description="Từ một kế hoạch mẫu, tạo mỗi đơn vị một văn bản theo tệp đơn vị "
+                                   "(kế hoạch triển khai của từng cơ quan, hoặc bản gửi/bản trích "
+                                   "cho từng phòng, đơn vị). Xem README, mục Tạo văn bản hàng loạt.")
+    p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch mẫu")
+    p.add_argument("--units", required=True, metavar="UNITS.yaml", help="tệp danh sách đơn vị")
+    p.add_argument("-o", "--output", metavar="DIR",
+                   help="thư mục kết quả (mặc định: output/<tên tệp đơn vị>/)")
+    p.add_argument("--jobs", type=_jobs, metavar="N", help="số tiến trình song song (mặc định: số lõi CPU)")
+    p.add_argument("--template", metavar="T.docx", help="mẫu docxtpl khác mẫu mặc định")
+    p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến độ và danh sách tệp")
+    p.set_defaults(func=_batch)
 
     p = sub.add_parser("schema", help="in JSON Schema của tệp dữ liệu (cho trình soạn thảo)",
                        description="In JSON Schema của tệp dữ liệu để trình soạn thảo kiểm tra và gợi ý.")

@@ -21,10 +21,12 @@ FULL_LENGTH_STYLES = {"KHTieuNgu"}
 RULE_FRACTION = 0.4
 
 
-def finish_layout(document: Any) -> None:
+def finish_layout(document: Any, styles: dict[str, tuple[float, bool]] | None = None) -> None:
+    """styles: style_sizes(document) when the caller already has it (a template's styles are the
+    same on every render, so a batch computes them once)."""
     body = document.element.body
     _drop_empty_last_section(body)
-    styles = _style_sizes(document)
+    styles = styles if styles is not None else style_sizes(document)
     page_text_width = _first_section_text_width(body)
     for para in body.iter(qn("w:p")):
         if _style_of(para) == RULE_STYLE:
@@ -36,7 +38,7 @@ def _style_of(para: Any) -> str | None:
     return ps.get(qn("w:val")) if ps is not None else None
 
 
-def _style_sizes(document: Any) -> dict[str, tuple[float, bool]]:
+def style_sizes(document: Any) -> dict[str, tuple[float, bool]]:
     """Font size (pt) and boldness of each paragraph style, following basedOn."""
     raw: dict[str, tuple[str | None, float | None, bool | None]] = {}
     for st in document.styles.element.findall(qn("w:style")):

@@ -21,7 +21,13 @@ def deterministic_zip(data: bytes) -> bytes:
     would differ; a văn thư comparing the draft and the final must be able to trust a byte diff.
     """
     src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
+    return zip_members({name: src.read(name) for name in src.namelist()})
+
+
+def zip_members(members: dict[str, bytes]) -> bytes:
+    """The deterministic zip of members (name -> bytes): what deterministic_zip writes, without
+    first reading a zip (the renderer hands over the parts directly)."""
+    names = list(members)
     ordered = [n for n in _FIRST if n in names] + sorted(n for n in names if n not in _FIRST)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -30,7 +36,7 @@ def deterministic_zip(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            dst.writestr(info, src.read(name), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            dst.writestr(info, members[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
     return out.getvalue()
 
 

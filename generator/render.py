@@ -17,6 +17,11 @@ from typing import Any
 
 import jinja2
 from docx import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.package import PartFactory, Unmarshaller
+from docx.opc.pkgreader import PackageReader
+from docx.opc.pkgwriter import PackageWriter
+from docx.package import Package
 from docxtpl import DocxTemplate
 from docx.opc.exceptions import PackageNotFoundError
 from jinja2.sandbox import SandboxedEnvironment
@@ -25,9 +30,9 @@ from markupsafe import Markup, escape
 
 from .context import build_context, symbol
 from .errors import TemplateError, UserError
-from .layout import finish_layout
+from .layout import finish_layout, style_sizes
 from .model import Plan
-from .package import deterministic_zip
+from .package import zip_members
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
 
@@ -92,6 +97,58 @@ def _sandboxed(env: jinja2.Environment | None) -> SandboxedEnvironment:
     return _Environment()
 
 
+class _CachedDocxTemplate(_SandboxedDocxTemplate):
+    """DocxTemplate that skips the work whose result is the same on every render.
+
+    Why: in a batch the same template is rendered hundreds of times. patch_xml is a pure function
+    of the template's XML (identical each time) and reading the zip gives the same part blobs each
+    time, so both are done once per Template; the parts are still parsed afresh for every render,
+    so no render sees another's changes. Output bytes are unchanged (tests/test_batch.py checks).
+    """
+
+    def __init__(self, owner: "Template") -> None:
+        super().__init__(io.BytesIO(owner.data))
+        self._owner = owner
+
+    def init_docx(self, reload: bool = True) -> None:
+        if not self.docx or (self.is_rendered and reload):
+            self.docx = self._owner._new_document()
+            self.is_rendered = False
+
+    def patch_xml(self, src_xml: str) -> str:
+        cache = self._owner._patched
+        out = cache.get(src_xml)
+        if out is None:
+            out = cache[src_xml] = super().patch_xml(src_xml)
+        return out
+
+
+class _MemberCollector:
+    """Takes the place of python-docx's zip writer: keeps each part's bytes by member name, so the
+    package is zipped once, deterministically, instead of zipped, unzipped and zipped again."""
+
+    def __init__(self) -> None:
+        self.members: dict[str, bytes] = {}
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.members[pack_uri.membername] = blob
+
+    def close(self) -> None:
+        pass
+
+
+def _package_members(document: Any) -> dict[str, bytes]:
+    """The parts python-docx's Document.save would zip, in the order it would write them."""
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    phys = _MemberCollector()
+    PackageWriter._write_content_types_stream(phys, package.parts)
+    PackageWriter._write_pkg_rels(phys, package.rels)
+    PackageWriter._write_parts(phys, package.parts)
+    return phys.members
+
+
 class Template:
     """A docxtpl template read once and rendered many times."""
 
@@ -109,13 +166,27 @@ class Template:
                 f"{self.path}: không đọc được mẫu: đây không phải tệp Word .docx hợp lệ ({exc})"
             ) from None
         self.env = _Environment()
+        self._reader: PackageReader | None = None
+        self._patched: dict[str, str] = {}
+        self._styles: dict[str, tuple[float, bool]] | None = None
+
+    def _new_document(self) -> Any:
+        """A fresh python-docx Document from the template's parts (zip read once, parts reparsed)."""
+        if self._reader is None:
+            self._reader = PackageReader.from_file(io.BytesIO(self.data))
+        package = Package()
+        Unmarshaller.unmarshal(self._reader, package, PartFactory)
+        part = package.main_document_part
+        if part.content_type != CT.WML_DOCUMENT_MAIN:
+            raise UserError(f"{self.path}: không phải tệp Word (.docx)")
+        return part.document
 
     def render(self, plan: Plan, *, extra: dict[str, Any] | None = None) -> bytes:
         """The finished document's bytes: same plan, same bytes."""
         context = build_context(plan)
         if extra:
             context.update(extra)
-        tpl = _SandboxedDocxTemplate(io.BytesIO(self.data))
+        tpl = _CachedDocxTemplate(self)
         try:
             tpl.render(context, self.env, autoescape=True)
         except jinja2.TemplateSyntaxError as exc:
@@ -140,11 +211,11 @@ class Template:
                 "bằng 'kehoach check-template'"
             ) from None
         document = tpl.docx
-        finish_layout(document)
+        if self._styles is None:  # rendering never touches styles.xml: compute its sizes once
+            self._styles = style_sizes(document)
+        finish_layout(document, self._styles)
         _set_properties(document, plan)
-        buf = io.BytesIO()
-        document.save(buf)
-        return deterministic_zip(buf.getvalue())
+        return zip_members(_package_members(document))
 
 
 def _excerpt(exc: Exception) -> str:

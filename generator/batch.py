@@ -1,0 +1,542 @@
+"""Batch unit-specific copies: one model plan, one document per unit, rendered in parallel.
+
+Two cases (README, "Tạo văn bản hàng loạt"):
+- mode: implementing — each department or district issues its own implementing plan: its entry in
+  the units file overrides any plan field (agency, signer, recipients, units…), deep-merged onto the
+  model plan (generator.merge), the model agency's name resolved in the inherited text;
+- mode: internal — each phòng/đơn vị of one agency (a key of the plan's `units`) gets the full plan
+  addressed to it or the extract of the tasks it leads or supports (generator.extract).
+
+Order of work: the model plan and the units file are read; every unit is merged and validated with
+its positions pointing into the units file; only then are documents rendered, by a process pool
+whose workers each prepare the template once, every document written atomically as soon as it is
+done. A unit with mistakes is reported (by name, field and line) and skipped; the others are
+written. Nothing is printed here: the result lists what was written, what failed, and warnings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .context import symbol
+from .errors import DataError, Problem, UserError
+from .extract import extract_is_empty, internal_copy
+from .loader import Source, format_path, load_source, show_value, validate
+from .merge import merge_unit
+from .model import Plan
+from .package import atomic_write
+from .render import Template
+from .text import slugify
+
+MODES = ("implementing", "internal")
+FILE_KEYS = ("mode", "extract", "units")
+META_KEYS = ("name", "unit", "extract", "member_of")
+"""Keys of a units-file entry that describe the copy; every other key overrides a plan field."""
+
+FALLBACK_SLUG = "don-vi"
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                     *(f"lpt{i}" for i in range(1, 10))}
+
+CHUNK_MAX = 8
+"""Most units sent to a worker in one task."""
+
+Progress = Callable[[int, int], None]
+"""Called with (documents finished, documents to render) as the run advances."""
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """One entry of the units file, as read."""
+
+    index: int
+    name: str
+    unit: str | None = None
+    extract: bool = False
+    member_of: tuple[str, ...] = ()
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"đơn vị {self.index + 1} «{self.name}»" if self.name else f"đơn vị {self.index + 1}"
+
+
+@dataclass(frozen=True)
+class UnitJob:
+    """A unit whose merged plan is valid, ready to render to path."""
+
+    spec: UnitSpec
+    plan: Plan
+    path: Path
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitDone:
+    spec: UnitSpec
+    path: Path
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitFailure:
+    """A unit that was not written, with every located problem found in it."""
+
+    spec: UnitSpec
+    problems: tuple[Problem, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(f"{self.spec.label}: {p}" for p in self.problems)
+
+
+@dataclass
+class BatchResult:
+    """What a batch run did: documents written (in units-file order), units that failed, warnings."""
+
+    output_dir: Path
+    written: list[UnitDone] = field(default_factory=list)
+    failed: list[UnitFailure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{d.spec.label}: {w}" for d in self.written for w in d.warnings]
+
+
+@dataclass
+class PreparedBatch:
+    """Every unit merged and validated; nothing written yet."""
+
+    mode: str
+    output_dir: Path
+    jobs: list[UnitJob]
+    failed: list[UnitFailure]
+
+
+# --- reading the units file -------------------------------------------------------------------
+
+def _problem(src: Source, loc: tuple, value: Any, message: str, *, key: bool = False) -> Problem:
+    return Problem(src.file, *src.position(loc, key=key), format_path(loc),
+                   None if value is None else show_value(value), message)
+
+
+def read_units(src: Source, base: Plan) -> tuple[str, list[UnitSpec | UnitFailure]]:
+    """The mode and the entries of a parsed units file. A mistake in the file as a whole raises
+    DataError; a mistake in one entry makes that entry a UnitFailure."""
+    data = src.data
+    if not isinstance(data, dict):
+        raise DataError([_problem(src, (), data, "tệp đơn vị phải có các trường mode và units "
+                                                 "(xem data/don-vi-trien-khai.yaml)")])
+    problems: list[Problem] = []
+    for key in data:
+        if key not in FILE_KEYS:
+            close = difflib.get_close_matches(key, FILE_KEYS, n=1, cutoff=0.6)
+            hint = f"; có phải ý bạn là '{close[0]}'?" if close else "; chỉ dùng mode, extract, units"
+            problems.append(_problem(src, (key,), None, f"trường '{key}' không có trong tệp đơn vị{hint}",
+                                     key=True))
+    mode = data.get("mode", "implementing")
+    if mode not in MODES:
+        problems.append(_problem(src, ("mode",), mode, "chỉ nhận implementing (kế hoạch triển khai "
+                                                        "của từng cơ quan) hoặc internal (bản gửi phòng, đơn vị)"))
+    default_extract = data.get("extract", False)
+    if not isinstance(default_extract, bool):
+        problems.append(_problem(src, ("extract",), default_extract, "phải là true hoặc false"))
+    elif "extract" in data and mode == "implementing":
+        problems.append(_problem(src, ("extract",), default_extract, "extract chỉ dùng khi mode: internal",
+                                 key=True))
+    units = data.get("units")
+    if units is None:
+        problems.append(_problem(src, (), None, "thiếu trường 'units': danh sách các đơn vị"))
+    elif not isinstance(units, list) or not units:
+        problems.append(_problem(src, ("units",), units, "units phải là danh sách, mỗi đơn vị một "
+                                                          "dòng bắt đầu bằng '- '"))
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    default_extract = default_extract if isinstance(default_extract, bool) else False
+    return mode, [_read_entry(src, i, entry, mode, default_extract, base) for i, entry in enumerate(units)]
+
+
+def _read_entry(src: Source, i: int, entry: Any, mode: str, default_extract: bool,
+                base: Plan) -> UnitSpec | UnitFailure:
+    loc = ("units", i)
+    if not isinstance(entry, dict):
+        spec = UnitSpec(i, str(entry) if isinstance(entry, (str, int)) else "")
+        return UnitFailure(spec, (_problem(src, loc, entry, "mỗi đơn vị là một nhóm trường, ví dụ "
+                                                              "'- name: Sở Tư pháp' rồi các trường ghi đè"),))
+    problems: list[Problem] = []
+    raw_name = entry.get("name")
+    if isinstance(raw_name, (dict, list)) or isinstance(raw_name, bool):
+        problems.append(_problem(src, loc + ("name",), raw_name, "tên đơn vị phải là văn bản"))
+        raw_name = None
+    unit = entry.get("unit")
+    extract = entry.get("extract", default_extract)
+    member_of = entry.get("member_of", [])
+    if mode == "implementing":
+        for key in ("unit", "extract", "member_of"):
+            if key in entry:
+                problems.append(_problem(src, loc + (key,), None, f"{key} chỉ dùng khi mode: internal",
+                                         key=True))
+        unit, extract, member_of = None, False, []
+    else:
+        if unit is None:
+            problems.append(_problem(src, loc, None, "thiếu trường 'unit': khóa của phòng, đơn vị "
+                                                     "trong mục units của kế hoạch, ví dụ unit: hcth"))
+        elif not isinstance(unit, str):
+            problems.append(_problem(src, loc + ("unit",), unit, "phải là khóa đơn vị, ví dụ hcth"))
+            unit = None
+        if not isinstance(extract, bool):
+            problems.append(_problem(src, loc + ("extract",), extract, "phải là true hoặc false"))
+            extract = False
+        if not isinstance(member_of, list) or not all(isinstance(k, str) for k in member_of):
+            problems.append(_problem(src, loc + ("member_of",), member_of,
+                                     "phải là danh sách khóa đơn vị, ví dụ [phong_thuoc_so]"))
+            member_of = []
+    overrides = {k: v for k, v in entry.items() if k not in META_KEYS}
+    name = str(raw_name) if raw_name is not None else _default_name(overrides, unit, base)
+    spec = UnitSpec(i, name.strip(), unit, bool(extract), tuple(member_of), overrides)
+    return UnitFailure(spec, tuple(problems)) if problems else spec
+
+
+def _default_name(overrides: Mapping[str, Any], unit: str | None, base: Plan) -> str:
+    """A unit without `name`: its agency's name (implementing) or its declared unit name (internal)."""
+    def text_at(data: Any, *keys: str) -> str | None:
+        for key in keys:
+            data = data.get(key) if isinstance(data, Mapping) else None
+        return data if isinstance(data, str) else None
+
+    if unit is None:
+        return text_at(overrides, "agency", "name") or ""
+    declared = base.units[unit].name if unit in base.units else unit
+    return text_at(overrides, "units", unit, "name") or declared
+
+
+# --- merging and validating one unit ----------------------------------------------------------
+
+def _marks_by_unit(src: Source) -> dict[int, tuple[dict, dict]]:
+    """The units file's value and key marks, grouped by entry and re-rooted at the plan's fields
+    (("units", 2, "agency", "name") -> ("agency", "name")). Meta keys are not plan fields."""
+    out: dict[int, tuple[dict, dict]] = {}
+    for which, marks in enumerate((src.value_marks, src.key_marks)):
+        for loc, mark in marks.items():
+            if len(loc) > 2 and loc[0] == "units" and isinstance(loc[1], int) and loc[2] not in META_KEYS:
+                out.setdefault(loc[1], ({}, {}))[which][loc[2:]] = mark
+    return out
+
+
+def _unit_source(src: Source, i: int, merged: dict, marks: dict[int, tuple[dict, dict]]) -> Source:
+    """A Source for the unit's merged data whose positions point into the units file: a field the
+    unit overrides at its own line, an inherited one at the unit's entry."""
+    value_marks, key_marks = marks.get(i, ({}, {}))
+    value_marks = {(): src.value_marks.get(("units", i), (None, None)), **value_marks}
+    return Source(src.file, merged, value_marks, dict(key_marks))
+
+
+def _relocate(problem: Problem, spec: UnitSpec) -> Problem:
+    """Show the path as it is in the units file when the unit wrote the field itself."""
+    head = re.split(r"[.\[]", problem.path, maxsplit=1)[0]
+    if head in spec.overrides:
+        return replace(problem, path=f"units[{spec.index}].{problem.path}")
+    if problem.path:
+        return replace(problem, path=f"{problem.path} (kế thừa từ kế hoạch mẫu)")
+    return problem
+
+
+def _check_unit_keys(src: Source, spec: UnitSpec, plan: Plan) -> list[Problem]:
+    problems = []
+    loc = ("units", spec.index)
+    wanted = [(loc + ("unit",), spec.unit)] + [(loc + ("member_of", j), k) for j, k in enumerate(spec.member_of)]
+    for where, key in wanted:
+        if key is not None and key not in plan.units:
+            close = difflib.get_close_matches(key, list(plan.units), n=1, cutoff=0.6)
+            hint = f"; có phải ý bạn là '{close[0]}'?" if close else "; hãy khai báo trong mục units của kế hoạch"
+            problems.append(_problem(src, where, key, f"không có đơn vị nào khai báo với khóa '{key}'{hint}"))
+    return problems
+
+
+def _implementing_warnings(base: Plan, plan: Plan, spec: UnitSpec) -> list[str]:
+    out = []
+    if plan.agency.name == base.agency.name:
+        out.append(f"tên cơ quan ban hành vẫn là '{base.agency.name}' như kế hoạch mẫu; hãy ghi agency.name")
+    if plan.agency.abbreviation == base.agency.abbreviation:
+        out.append(f"ký hiệu vẫn là {symbol(base)} như kế hoạch mẫu; hãy ghi agency.abbreviation")
+    if plan.signer.name == base.signer.name and plan.agency.name != base.agency.name:
+        out.append(f"người ký vẫn là {base.signer.name} của kế hoạch mẫu; hãy ghi signer")
+    if base.number is not None and "number" not in spec.overrides:
+        out.append(f"số văn bản {base.number} lấy từ kế hoạch mẫu; mỗi cơ quan có số riêng "
+                   "(ghi number, hoặc number: null khi là dự thảo)")
+    own = spec.overrides.get("references") if isinstance(spec.overrides.get("references"), dict) else {}
+    for key, ref in base.references.items():
+        if ref.issuer is None and ref.symbol is None and key not in own and key in plan.references:
+            out.append(f"văn bản được dẫn '{key}' ({ref.type.value} số {ref.number}) là văn bản của chính "
+                       "cơ quan ban hành kế hoạch mẫu; hãy ghi references." + key + " bằng văn bản của đơn vị")
+    return out
+
+
+def _prepare_unit(src: Source, marks: dict, spec: UnitSpec, mode: str, base_data: dict,
+                  base: Plan) -> tuple[Plan, list[str]]:
+    """The unit's plan and warnings; DataError with units-file positions when it is not valid."""
+    merged = merge_unit(base_data, spec.overrides)
+    try:
+        plan = validate(_unit_source(src, spec.index, merged, marks))
+    except DataError as exc:
+        raise DataError([_relocate(p, spec) for p in exc.problems]) from None
+    if mode == "implementing":
+        return plan, _implementing_warnings(base, plan, spec)
+    problems = _check_unit_keys(src, spec, plan)
+    if problems:
+        raise DataError(problems)
+    assert spec.unit is not None
+    plan = internal_copy(plan, spec.unit, extract=spec.extract, member_of=spec.member_of)
+    warnings = []
+    if spec.extract and not plan.appendices:
+        warnings.append("kế hoạch không có danh mục kèm theo; bản trích giống bản đầy đủ")
+    elif spec.extract and extract_is_empty(plan):
+        warnings.append("đơn vị không chủ trì hay phối hợp nhiệm vụ nào trong danh mục; danh mục của "
+                        "bản trích để trống (xem member_of)")
+    return plan, warnings
+
+
+# --- file names -------------------------------------------------------------------------------
+
+def file_names(names: list[str]) -> list[str]:
+    """One distinct, safe .docx file name per unit name, deterministic in order.
+
+    ASCII slug of the Vietnamese name ("Phòng Hành chính - Tổng hợp" -> phong-hanh-chinh-tong-hop);
+    an empty or symbol-only name becomes "don-vi"; a repeated slug gets -2, -3, … in units-file
+    order; Windows device names (con, nul, …) get a prefix. Slugs hold only [a-z0-9-], so no name
+    can leave the output folder.
+    """
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        slug = slugify(name, fallback=FALLBACK_SLUG)
+        if slug in _WINDOWS_RESERVED:
+            slug = f"{FALLBACK_SLUG}-{slug}"
+        candidate, n = slug, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{slug}-{n}"
+        taken.add(candidate)
+        out.append(candidate + ".docx")
+    return out
+
+
+def _inside(folder: Path, name: str) -> Path:
+    target = folder / name
+    if target.resolve().parent != folder.resolve():
+        raise AssertionError(f"{target} is outside {folder}")  # slugs make this impossible
+    return target
+
+
+# --- the job ----------------------------------------------------------------------------------
+
+def default_output_dir(units: str | Path) -> Path:
+    return Path("output") / Path(units).stem
+
+
+def prepare_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None,
+                  *, template: str | Path | None = None) -> PreparedBatch:
+    """Read the model plan and the units file, merge and validate every unit. Writes nothing.
+
+    Raises DataError when the model plan or the units file as a whole is wrong.
+    """
+    base_src = load_source(data)
+    return _prepare(base_src, validate(base_src), data, units, output_dir, template)
+
+
+def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
+             output_dir: str | Path | None, template: str | Path | None) -> PreparedBatch:
+    units_src = load_source(units, fast=True)
+    mode, entries = read_units(units_src, base)
+    folder = Path(output_dir) if output_dir is not None else default_output_dir(units)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder}: đã có một tệp trùng tên; hãy chọn thư mục kết quả khác (-o)")
+    names = file_names([e.spec.name if isinstance(e, UnitFailure) else e.name for e in entries])
+    protected = {Path(p).resolve() for p in (data, units, template) if p is not None}
+    marks = _marks_by_unit(units_src)
+    jobs: list[UnitJob] = []
+    failed: list[UnitFailure] = []
+    for entry, fname in zip(entries, names):
+        if isinstance(entry, UnitFailure):
+            failed.append(entry)
+            continue
+        try:
+            plan, warnings = _prepare_unit(units_src, marks, entry, mode, base_src.data, base)
+        except DataError as exc:
+            failed.append(UnitFailure(entry, tuple(exc.problems)))
+            continue
+        path = _inside(folder, fname)
+        if path.resolve() in protected:
+            failed.append(UnitFailure(entry, (Problem(str(units), None, None, "", None,
+                                                      f"{path}: không ghi đè lên tệp dữ liệu hoặc mẫu"),)))
+            continue
+        jobs.append(UnitJob(entry, plan, path, tuple(warnings)))
+    return PreparedBatch(mode, folder, jobs, failed)
+
+
+def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None, *,
+              jobs: int | None = None, template: str | Path | None = None,
+              progress: Progress | None = None) -> BatchResult:
+    """The library call behind `kehoach batch`: every valid unit written to output_dir.
+
+    jobs: worker processes (default: the CPUs this process may use); 1 renders in this process.
+    Raises DataError (nothing written) when the model plan or the units file as a whole is wrong;
+    a mistake in one unit is listed in the result's `failed` and does not stop the others.
+    """
+    base_src = load_source(data)
+    base = validate(base_src)
+    Template(template)  # a template that cannot be read fails here, before any worker starts
+    workers = jobs or default_jobs()
+    # The workers start now and warm up (template read, Jinja compiled by rendering the model
+    # plan once) while this process validates the units.
+    with RenderPool(workers, template, warm_up=base) as pool:
+        prepared = _prepare(base_src, base, data, units, output_dir, template)
+        result = BatchResult(prepared.output_dir, failed=list(prepared.failed))
+        if prepared.jobs:
+            prepared.output_dir.mkdir(parents=True, exist_ok=True)
+            for job, error in pool.render(prepared.jobs, progress):
+                if error is None:
+                    result.written.append(UnitDone(job.spec, job.path, job.warnings))
+                else:
+                    result.failed.append(UnitFailure(job.spec, (Problem(str(units), None, None, "", None,
+                                                                        error),)))
+    result.written.sort(key=lambda d: d.spec.index)
+    result.failed.sort(key=lambda f: f.spec.index)
+    return result
+
+
+# --- rendering in parallel --------------------------------------------------------------------
+
+_worker_template: Template | None = None
+
+
+def _init_worker(template: str | None, warm_up: Plan | None = None) -> None:
+    """Runs once in each worker: the template is read and its Jinja environment made once."""
+    global _worker_template
+    _worker_template = Template(template)
+    if warm_up is not None:
+        try:
+            _worker_template.render(warm_up)
+        except Exception:  # noqa: BLE001 - only a warm-up; the real render reports any problem
+            pass
+
+
+def _ready() -> None:
+    """A no-op task: submitting it makes the pool start its workers now."""
+
+
+def _render_one(template: Template, plan: Plan, path: str) -> str | None:
+    """Render and write one document. Returns an error message instead of raising, so nothing
+    unpicklable crosses the process boundary and one broken document does not stop the others."""
+    try:
+        atomic_write(path, template.render(plan))
+    except UserError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - reported for this unit, the batch goes on
+        return f"lỗi khi tạo văn bản: {type(exc).__name__}: {exc}"
+    return None
+
+
+def _render_chunk(chunk: list[tuple[Plan, str]]) -> list[str | None]:
+    """A few units per task: one round trip to the worker for several documents."""
+    assert _worker_template is not None
+    return [_render_one(_worker_template, plan, path) for plan, path in chunk]
+
+
+def default_jobs() -> int:
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_BROKEN = "tiến trình tạo văn bản bị dừng bất thường (thiếu bộ nhớ?); hãy chạy lại với --jobs 1"
+
+
+class RenderPool:
+    """Renders units to disk: in this process when workers == 1, else in a process pool whose
+    workers each prepare the template once (generator.render.Template) and write each document
+    themselves, so rendered bytes never travel back and memory stays flat."""
+
+    def __init__(self, workers: int = 1, template: str | Path | None = None, *, warm_up: Plan | None = None):
+        self.workers = max(1, workers)
+        self.template = str(template) if template else None
+        self.pool: ProcessPoolExecutor | None = None
+        self._local: Template | None = None
+        if self.workers > 1:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
+                                            initargs=(self.template, warm_up))
+            for _ in range(self.workers):
+                self.pool.submit(_ready)
+
+    def __enter__(self) -> "RenderPool":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def render(self, units: list[UnitJob], progress: Progress | None = None) -> Iterator[tuple[UnitJob, str | None]]:
+        """Yield (unit, None) or (unit, error message) as each document is written."""
+        total = len(units)
+        if progress:
+            progress(0, total)
+        if self.pool is None or total == 1:
+            if self._local is None:
+                self._local = Template(self.template)
+            for n, unit in enumerate(units, 1):
+                error = _render_one(self._local, unit.plan, str(unit.path))
+                if progress:
+                    progress(n, total)
+                yield unit, error
+            return
+        # Chunks amortise the pool's per-task cost (pickling, pipes, wake-ups) over a few
+        # documents, small enough that every worker stays busy to the end and progress moves.
+        size = max(1, min(CHUNK_MAX, total // (self.workers * 8)))
+        chunks = (units[i:i + size] for i in range(0, total, size))
+        window = self.workers * 3
+        done = 0
+        pending: dict[Future, list[UnitJob]] = {}
+        while True:
+            for chunk in chunks:
+                try:
+                    fut = self.pool.submit(_render_chunk, [(u.plan, str(u.path)) for u in chunk])
+                except BrokenProcessPool:
+                    for unit in chunk:
+                        done += 1
+                        yield unit, _BROKEN
+                    continue
+                pending[fut] = chunk
+                if len(pending) >= window:
+                    break
+            if not pending:
+                break
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                chunk = pending.pop(fut)
+                try:
+                    errors = fut.result()
+                except BrokenProcessPool:
+                    errors = [_BROKEN] * len(chunk)
+                for unit, error in zip(chunk, errors):
+                    done += 1
+                    if progress:
+                        progress(done, total)
+                    yield unit, error
+
+
+def render_jobs(units: list[UnitJob], *, jobs: int | None = None, template: str | Path | None = None,
+                progress: Progress | None = None) -> Iterator[tuple[UnitJob, str | None]]:
+    """Render prepared units (see prepare_batch) with `jobs` workers, yielding as each is written."""
+    with RenderPool(min(jobs or default_jobs(), len(units)), template) as pool:
+        yield from pool.render(units, progress)

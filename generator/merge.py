@@ -1,0 +1,93 @@
+"""Merging a unit's overrides onto a model plan's data, and renaming the issuing agency in the text
+the unit inherits.
+
+Rules (also in the README, "Tạo văn bản hàng loạt"):
+- Deep merge: a mapping in the overrides is merged key by key into the base's mapping; anything
+  else (lists, text, numbers, null) replaces the base value whole. So `agency: {name: …}` keeps the
+  base's parent and place, while `recipients: […]` is the unit's own list, not an addition.
+- Renaming: when a unit's merged data names its agency (or a declared unit) differently from the
+  model plan, every text the unit inherits from the model plan (trích yếu, mở đầu, nội dung, danh
+  mục, nơi nhận…) has the old name replaced by the new one, exact spelling, longest name first, in
+  one pass. Not renamed: `agency` (given whole by the merge) and `references` (a cited document's
+  issuer and subject are facts about that document, not about who implements it). Values the unit
+  writes itself are taken as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+NOT_RENAMED = ("agency", "references")
+"""Top-level fields whose inherited text keeps the model plan's names."""
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """base with override laid on top: mappings merged recursively, everything else replaced.
+
+    Neither argument is modified; unchanged subtrees of base are shared, not copied.
+    """
+    if isinstance(base, Mapping) and isinstance(override, Mapping):
+        out = dict(base)
+        for key, value in override.items():
+            out[key] = deep_merge(base[key], value) if key in base else value
+        return out
+    return override
+
+
+def renames(base: Mapping[str, Any], merged: Mapping[str, Any]) -> dict[str, str]:
+    """Names that differ between the model plan and a unit's merged data: agency and units.
+
+    Only non-empty text names count; a unit that keeps a name gets no entry for it.
+    """
+    pairs: dict[str, str] = {}
+
+    def name_of(data: Any, *keys: str) -> str | None:
+        for key in keys:
+            if not isinstance(data, Mapping):
+                return None
+            data = data.get(key)
+        return data.strip() if isinstance(data, str) and data.strip() else None
+
+    old, new = name_of(base, "agency", "name"), name_of(merged, "agency", "name")
+    if old and new and old != new:
+        pairs[old] = new
+    base_units = base.get("units") if isinstance(base.get("units"), Mapping) else {}
+    for key in base_units:
+        old, new = name_of(base, "units", key, "name"), name_of(merged, "units", key, "name")
+        if old and new and old != new:
+            pairs.setdefault(old, new)
+    return pairs
+
+
+def rename_text(data: Any, pairs: Mapping[str, str]) -> Any:
+    """data with every occurrence of each old name in its text values replaced by the new name.
+
+    Mapping keys (field names, unit keys) are never touched. One regex pass, longest name first,
+    so "Sở Khoa học và Công nghệ" inside a longer renamed name is not replaced twice.
+    """
+    if not pairs:
+        return data
+    pattern = re.compile("|".join(re.escape(old) for old in sorted(pairs, key=len, reverse=True)))
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern.sub(lambda m: pairs[m.group(0)], value)
+        if isinstance(value, Mapping):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return walk(data)
+
+
+def merge_unit(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> Any:
+    """A unit's plan data: the model plan with inherited names resolved, overrides on top."""
+    merged = deep_merge(base, overrides)
+    pairs = renames(base, merged)
+    if not pairs:
+        return merged
+    inherited = {k: (v if k in NOT_RENAMED else rename_text(v, pairs)) for k, v in base.items()}
+    return deep_merge(inherited, overrides)
