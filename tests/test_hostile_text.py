@@ -136,7 +136,7 @@ def test_any_text_in_any_field(path: tuple, value: str) -> None:
     expected = FIELDS[path](cleaned)
     texts = paragraphs(docx)
     assert expected in texts, (expected, [t for t in texts if t][:40])
-    if "{{" not in value and "{%" not in value:
+    if "{{" not in cleaned and "{%" not in cleaned:  # a removed control character can join braces
         assert not any("{{" in t or "{%" in t for t in texts), "no template tag survives"
 
 
