@@ -103,6 +103,7 @@ class BatchResult:
     output_dir: Path
     written: list[UnitDone] = field(default_factory=list)
     failed: list[UnitFailure] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -386,15 +387,20 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
 
 def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None, *,
               jobs: int | None = None, template: str | Path | None = None,
-              progress: Progress | None = None) -> BatchResult:
+              progress: Progress | None = None, pdf: bool = False) -> BatchResult:
     """The library call behind `kehoach batch`: every valid unit written to output_dir.
 
     jobs: worker processes (default: the CPUs this process may use); 1 renders in this process.
+    pdf: also convert every written document to PDF beside it, with one LibreOffice process.
     Raises DataError (nothing written) when the model plan or the units file as a whole is wrong;
     a mistake in one unit is listed in the result's `failed` and does not stop the others.
     """
     base_src = load_source(data)
     base = validate(base_src)
+    if pdf:
+        from .pdf import find_soffice
+
+        find_soffice()  # say LibreOffice is missing before writing anything
     Template(template)  # a template that cannot be read fails here, before any worker starts
     workers = jobs or default_jobs()
     # The workers start now and warm up (template read, Jinja compiled by rendering the model
@@ -412,6 +418,10 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
                                                                         error),)))
     result.written.sort(key=lambda d: d.spec.index)
     result.failed.sort(key=lambda f: f.spec.index)
+    if pdf and result.written:
+        from .pdf import convert_to_pdf
+
+        result.pdfs = convert_to_pdf([d.path for d in result.written], result.output_dir)
     return result
 
 

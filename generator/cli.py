@@ -119,7 +119,7 @@ def _batch(args: argparse.Namespace) -> int:
 
     try:
         result = run_batch(args.data, args.units, args.output, jobs=args.jobs, template=args.template,
-                           progress=progress)
+                           progress=progress, pdf=args.pdf)
     finally:
         if bar is not None:
             bar.close()
@@ -132,6 +132,8 @@ def _batch(args: argparse.Namespace) -> int:
         for line in str(failure).splitlines():
             print(f"lỗi: {line}", file=sys.stderr)
     summary = f"{len(result.written)} văn bản đã tạo trong {result.output_dir}"
+    if result.pdfs:
+        summary += f" (kèm {len(result.pdfs)} tệp PDF)"
     if result.failed:
         summary += f"; {len(result.failed)} đơn vị lỗi, chưa tạo: " + ", ".join(
             f.spec.label for f in result.failed)
@@ -200,6 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_jobs, metavar="N", help="số tiến trình song song (mặc định: số lõi CPU)")
     p.add_argument("--template", metavar="T.docx", help="mẫu docxtpl khác mẫu mặc định")
     p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến độ và danh sách tệp")
+    p.add_argument("--pdf", action="store_true",
+                   help="xuất thêm PDF cạnh mỗi tệp .docx, một tiến trình LibreOffice cho cả lô")
     p.set_defaults(func=_batch)
 
     p = sub.add_parser("schema", help="in JSON Schema của tệp dữ liệu (cho trình soạn thảo)",

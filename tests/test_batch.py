@@ -4,6 +4,7 @@ exit codes, and byte-identity with a single render."""
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -439,3 +440,25 @@ def test_cli_shows_a_progress_bar_on_a_terminal_unless_quiet(tmp_path, monkeypat
     monkeypatch.setattr(sys, "stderr", term)
     assert main(["batch", str(PLAN), "--units", str(INTERNAL), "-o", str(tmp_path / "b"), "--quiet"]) == 0
     assert term.getvalue() == ""
+
+
+def test_every_batch_output_passes_kehoach_check(implementing, internal):
+    from generator.check import check_docx
+
+    for result in (implementing, internal):
+        for done in result.written:
+            report = check_docx(done.path)
+            assert not report.errors and not report.warnings, (done.path.name, report.to_table())
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="cần LibreOffice (soffice) để xuất PDF")
+def test_batch_pdf_writes_one_pdf_per_document_with_the_units_text(tmp_path):
+    out = tmp_path / "out"
+    assert main(["batch", str(PLAN), "--units", str(IMPLEMENTING), "-o", str(out), "--pdf", "-q"]) == 0
+    docx = sorted(out.glob("*.docx"))
+    pdfs = sorted(out.glob("*.pdf"))
+    assert [p.stem for p in pdfs] == [d.stem for d in docx] and len(pdfs) == 3
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out / "so-tu-phap.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "SỞ TƯ PHÁP" in text and "KH-STP" in text
