@@ -23,8 +23,12 @@ def _render(args: argparse.Namespace) -> int:
                       force=args.force, pdf=args.pdf, template=args.template)
     if done.final:
         print(f"Đã tạo bản phát hành: {done.docx}")
+    elif done.plan.is_final:
+        print(f"Đã tạo văn bản có số và ngày (thêm --final để tạo bản phát hành được bảo vệ): {done.docx}")
     else:
-        print(f"Đã tạo dự thảo (số và ngày để trống): {done.docx}")
+        blank = [w for w, missing in (("số", done.plan.number is None), ("ngày", not done.plan.date.complete))
+                 if missing]
+        print(f"Đã tạo dự thảo ({' và '.join(blank)} để trống): {done.docx}")
     if done.pdf:
         print(f"Đã tạo PDF: {done.pdf}")
     return EXIT_OK

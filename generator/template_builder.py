@@ -246,7 +246,7 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
         + p("{%p endif %}") + p("{%p endfor %}")
         + p("{%p if closing %}")
         # keepNext: the signature block never stands alone on a page without body text.
-        + p("{{ closing }}", "KHNoiDung", "<w:keepNext/>") + p("{%p endif %}")
+        + p("{{ closing }}", "KHNoiDung", '<w:keepNext/><w:spacing w:after="240"/>') + p("{%p endif %}")
     )
     signature = table(HEADER_COLS, [tr(
         tc(HEADER_COLS[0], p("Nơi nhận:", "KHNoiNhan") + p("{%p for r in recipients %}")
@@ -309,6 +309,11 @@ def build() -> bytes:
     for rid, rel in list(pkg_part.rels.items()):
         if rel.reltype.endswith("/stylesWithEffects"):
             del pkg_part.rels[rid]
+    # python-docx's default carries a thumbnail of an empty page: file browsers would show it.
+    package_rels = pkg_part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del package_rels[rid]
 
     styles_el = parse_xml(styles_xml())
     pkg_part._styles_part._element = styles_el  # replace the whole styles part
