@@ -174,8 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", metavar="T.docx", help="mẫu docxtpl khác mẫu mặc định")
     p.add_argument("--final", action="store_true",
                    help="tạo bản phát hành: cần số và ngày đầy đủ, không có dấu DỰ THẢO; mặc định "
-                        "ghi output/<tên tệp dữ liệu>-phat-hanh.docx. Không có --final là dự thảo: "
-                        "số và ngày để trống")
+                        "ghi output/<tên tệp dữ liệu>-phat-hanh.docx. Không có --final: in đúng dữ liệu, "
+                        "thiếu số hoặc ngày thì là dự thảo (để trống chỗ đó)")
     p.add_argument("--number", metavar="N", help="số văn bản do văn thư cấp (thay số trong dữ liệu; cùng --final)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (thay ngày trong dữ liệu)")
     p.add_argument("--force", action="store_true",
