@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from .context import symbol
-from .errors import DataError, Problem, UserError
+from .errors import DataError, OutputExistsError, Problem, UserError
 from .extract import extract_is_empty, internal_copy
 from .loader import Source, format_path, load_source, show_value, validate
 from .merge import merge_unit
 from .model import Plan
 from .package import atomic_write
-from .render import Template
+from .issue import check_overwrite
+from .render import WINDOWS_RESERVED, Template, contained
 from .text import slugify
 
 MODES = ("implementing", "internal")
@@ -42,8 +43,6 @@ META_KEYS = ("name", "unit", "extract", "member_of")
 """Keys of a units-file entry that describe the copy; every other key overrides a plan field."""
 
 FALLBACK_SLUG = "don-vi"
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                     *(f"lpt{i}" for i in range(1, 10))}
 
 CHUNK_MAX = 8
 """Most units sent to a worker in one task."""
@@ -321,7 +320,7 @@ def file_names(names: list[str]) -> list[str]:
     out = []
     for name in names:
         slug = slugify(name, fallback=FALLBACK_SLUG)
-        if slug in _WINDOWS_RESERVED:
+        if slug in WINDOWS_RESERVED:
             slug = f"{FALLBACK_SLUG}-{slug}"
         candidate, n = slug, 1
         while candidate in taken:
@@ -332,13 +331,6 @@ def file_names(names: list[str]) -> list[str]:
     return out
 
 
-def _inside(folder: Path, name: str) -> Path:
-    target = folder / name
-    if target.resolve().parent != folder.resolve():
-        raise AssertionError(f"{target} is outside {folder}")  # slugs make this impossible
-    return target
-
-
 # --- the job ----------------------------------------------------------------------------------
 
 def default_output_dir(units: str | Path) -> Path:
@@ -346,17 +338,19 @@ def default_output_dir(units: str | Path) -> Path:
 
 
 def prepare_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None,
-                  *, template: str | Path | None = None) -> PreparedBatch:
+                  *, template: str | Path | None = None, force: bool = False,
+                  pdf: bool = False) -> PreparedBatch:
     """Read the model plan and the units file, merge and validate every unit. Writes nothing.
 
     Raises DataError when the model plan or the units file as a whole is wrong.
     """
     base_src = load_source(data)
-    return _prepare(base_src, validate(base_src), data, units, output_dir, template)
+    return _prepare(base_src, validate(base_src), data, units, output_dir, template, force=force, pdf=pdf)
 
 
 def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
-             output_dir: str | Path | None, template: str | Path | None) -> PreparedBatch:
+             output_dir: str | Path | None, template: str | Path | None, *,
+             force: bool = False, pdf: bool = False) -> PreparedBatch:
     units_src = load_source(units, fast=True)
     mode, entries = read_units(units_src, base)
     folder = Path(output_dir) if output_dir is not None else default_output_dir(units)
@@ -376,10 +370,18 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
         except DataError as exc:
             failed.append(UnitFailure(entry, tuple(exc.problems)))
             continue
-        path = _inside(folder, fname)
+        path = contained(folder, fname)  # slugs make a refusal impossible; checked all the same
         if path.resolve() in protected:
             failed.append(UnitFailure(entry, (Problem(str(units), None, None, "", None,
                                                       f"{path}: không ghi đè lên tệp dữ liệu hoặc mẫu"),)))
+            continue
+        try:
+            # The same rule as `kehoach render`: a final (maybe already signed) or a file we did
+            # not make is never replaced without --force; an earlier draft may be.
+            check_overwrite(path, path.with_suffix(".pdf") if pdf else None,
+                            final=plan.is_final, force=force)
+        except OutputExistsError as exc:
+            failed.append(UnitFailure(entry, (Problem(str(units), None, None, "", None, str(exc)),)))
             continue
         jobs.append(UnitJob(entry, plan, path, tuple(warnings)))
     return PreparedBatch(mode, folder, jobs, failed)
@@ -387,11 +389,12 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
 
 def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None, *,
               jobs: int | None = None, template: str | Path | None = None,
-              progress: Progress | None = None, pdf: bool = False) -> BatchResult:
+              progress: Progress | None = None, pdf: bool = False, force: bool = False) -> BatchResult:
     """The library call behind `kehoach batch`: every valid unit written to output_dir.
 
     jobs: worker processes (default: the CPUs this process may use); 1 renders in this process.
     pdf: also convert every written document to PDF beside it, with one LibreOffice process.
+    force: replace existing finals and files not made by kehoach (refused per unit otherwise).
     Raises DataError (nothing written) when the model plan or the units file as a whole is wrong;
     a mistake in one unit is listed in the result's `failed` and does not stop the others.
     """
@@ -406,7 +409,7 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     # The workers start now and warm up (template read, Jinja compiled by rendering the model
     # plan once) while this process validates the units.
     with RenderPool(workers, template, warm_up=base) as pool:
-        prepared = _prepare(base_src, base, data, units, output_dir, template)
+        prepared = _prepare(base_src, base, data, units, output_dir, template, force=force, pdf=pdf)
         result = BatchResult(prepared.output_dir, failed=list(prepared.failed))
         if prepared.jobs:
             prepared.output_dir.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,8 @@ def _render(args: argparse.Namespace) -> int:
     if done.final:
         print(f"Đã tạo bản phát hành: {done.docx}")
     elif done.plan.is_final:
-        print(f"Đã tạo văn bản có số và ngày (thêm --final để tạo bản phát hành được bảo vệ): {done.docx}")
+        # Number and full day in the data: a final all the same, protected like one.
+        print(f"Đã tạo bản phát hành (dữ liệu đã có số và ngày): {done.docx}")
     else:
         blank = [w for w, missing in (("số", done.plan.number is None), ("ngày", not done.plan.date.complete))
                  if missing]
@@ -123,7 +124,7 @@ def _batch(args: argparse.Namespace) -> int:
 
     try:
         result = run_batch(args.data, args.units, args.output, jobs=args.jobs, template=args.template,
-                           progress=progress, pdf=args.pdf)
+                           progress=progress, pdf=args.pdf, force=args.force)
     finally:
         if bar is not None:
             bar.close()
@@ -208,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến độ và danh sách tệp")
     p.add_argument("--pdf", action="store_true",
                    help="xuất thêm PDF cạnh mỗi tệp .docx, một tiến trình LibreOffice cho cả lô")
+    p.add_argument("--force", action="store_true",
+                   help="cho phép ghi đè bản phát hành hoặc tệp không do kehoach tạo (mặc định: từ chối)")
     p.set_defaults(func=_batch)
 
     p = sub.add_parser("schema", help="in JSON Schema của tệp dữ liệu (cho trình soạn thảo)",

@@ -77,29 +77,25 @@ def _size_rule(rule: Any, styles: dict[str, tuple[float, bool]], page_width: int
     text = "".join(t.text or "" for t in above.iter(qn("w:t")))
     style = _style_of(above)
     size, bold = styles.get(style or "", (14.0, False))
-    cell = rule.getparent()
-    width = page_width
-    if cell.tag == qn("w:tc"):
-        tcw = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
-        width = int(tcw.get(qn("w:w")))
+    width = _container_width(rule, page_width)
     text_twips = min(text_width_pt(text.strip(), size, bold=bold) * 20, width)
     fraction = 1.0 if style in FULL_LENGTH_STYLES else RULE_FRACTION
     length = int(text_twips * fraction)
     side = max((width - length) // 2, 0)
-    ppr = rule.find(qn("w:pPr"))
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = ppr.makeelement(qn("w:ind"), {})
-        # w:ind must come before w:jc and after w:spacing in the pPr sequence.
-        anchor = next((c for c in ppr if c.tag in {qn("w:contextualSpacing"), qn("w:mirrorIndents"),
-                                                  qn("w:jc"), qn("w:rPr"), qn("w:sectPr")}), None)
-        if anchor is not None:
-            anchor.addprevious(ind)
-        else:
-            ppr.append(ind)
+    ind = rule.get_or_add_pPr().get_or_add_ind()  # python-docx keeps the schema's element order
     ind.set(qn("w:left"), str(side))
     ind.set(qn("w:right"), str(side))
     ind.set(qn("w:firstLine"), "0")
+
+
+def _container_width(para: Any, page_width: int) -> int:
+    """Twips available to a paragraph: its cell's width when given in twips, else the page's."""
+    cell = para.getparent()
+    if cell.tag == qn("w:tc"):
+        tcw = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+        if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" and tcw.get(qn("w:w"), "").isdigit():
+            return int(tcw.get(qn("w:w")))
+    return page_width
 
 
 def _is_empty_paragraph(el: Any) -> bool:

@@ -8,6 +8,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .errors import UserError
+
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 # Word expects [Content_Types].xml first; the rest in a stable order.
@@ -46,8 +48,14 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
     An interrupted run leaves either the old file or the new one, never a truncated document.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise UserError(f"{path}: đây là một thư mục; hãy ghi tên tệp kết quả, ví dụ {path / 'ten-tep'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UserError(f"{path}: không tạo được tệp ở đây ({exc.strerror or exc}); "
+                        "hãy chọn thư mục khác hoặc kiểm tra quyền ghi") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -55,10 +63,13 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):  # disk full, permissions: the user's to fix, not a crash
+            raise UserError(f"{path}: không ghi được tệp ({exc.strerror or exc}); "
+                            "không có tệp dở dang nào được để lại") from None
         raise
     return path

@@ -30,6 +30,7 @@ from markupsafe import Markup, escape
 
 from .context import build_context, symbol
 from .errors import TemplateError, UserError
+from .issue import DRAFT_COMMENT, FINAL_COMMENT
 from .layout import finish_layout, style_sizes
 from .model import Plan
 from .package import zip_members
@@ -242,7 +243,7 @@ def _set_properties(document: Any, plan: Plan) -> None:
     props.author = plan.agency.name
     props.last_modified_by = plan.agency.name
     props.keywords = symbol(plan)
-    props.comments = "Dự thảo" if not plan.is_final else "Bản phát hành"
+    props.comments = FINAL_COMMENT if plan.is_final else DRAFT_COMMENT
     props.category = plan.type.value
     props.created = when
     props.modified = when
@@ -271,17 +272,11 @@ def render_plan(plan: Plan, template: str | Path | None = None) -> bytes:
 
 def render_file(data: str | Path, out: str | Path | None = None, *,
                 template: str | Path | None = None, output_dir: str | Path = "output") -> Path:
-    """Render a plan file to a .docx: the library call behind `kehoach render`.
+    """Render a plan file to a .docx with the rules of `kehoach render` (no overwriting a final,
+    atomic write); see generator.issue.issue_file for finals and PDF."""
+    from .issue import issue_file
 
-    out may be a file or an existing directory; by default the document goes to output_dir under
-    the data file's name. Nothing is written when the data or the template has a mistake.
-    """
-    from .loader import load_plan
-    from .package import atomic_write
-
-    plan = load_plan(data)
-    target = output_path(data, out, output_dir)
-    return atomic_write(target, render_plan(plan, template))
+    return issue_file(data, out, template=template, output_dir=output_dir).docx
 
 
 def output_path(data: str | Path, out: str | Path | None, output_dir: str | Path = "output") -> Path:
@@ -303,7 +298,7 @@ def output_path(data: str | Path, out: str | Path | None, output_dir: str | Path
     return out
 
 
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
 
 
@@ -319,7 +314,7 @@ def contained(directory: str | Path, name: str) -> Path:
         or name in (".", "..")
         or "/" in name or "\\" in name or "\x00" in name or ":" in name
         or Path(name).is_absolute()
-        or name.split(".")[0].lower() in _WINDOWS_RESERVED
+        or name.split(".")[0].lower() in WINDOWS_RESERVED
         or len(name.encode("utf-8")) > 255
     )
     directory = Path(directory)

@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import DataError, OutputExistsError, UserError
 from .loader import Loc, format_path, load_plan, parse_yaml, validate
+from .model import IssueDate
 from .package import atomic_write
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -139,7 +140,8 @@ def rollover_text(text: str, old_year: int, new_year: int) -> tuple[str, list[tu
                         "số văn bản đã xóa (dự thảo); văn thư cấp số mới khi ban hành", False))
         del doc["number"]
     old_date = doc["date"]
-    month = old_date.month if isinstance(old_date, dt.date) else int(str(old_date).split("-")[1])
+    # The same parsing as the model: "2024-03-20", "2024-03", a date or {year:, month:, day:}.
+    month = IssueDate.model_validate(dict(old_date) if hasattr(old_date, "items") else old_date).month
     doc["date"] = f"{new_year}-{month:02d}"
     pending.append(("cleared", ("date",), str(old_date),
                     f"ngày ban hành đã bỏ ngày (dự thảo), giữ tháng {month}; điền ngày khi ban hành",

@@ -182,3 +182,11 @@ def test_cli_json_and_exit_codes(sample: Path, tmp_path: Path, capsys: pytest.Ca
         assert main(["rollover", str(sample), "--year", "2025", "-o", str(out), "--force"]) == 0
     text = buf.getvalue()
     assert "Cần người xem lại 6 chỗ" in text and "references.kh36_ubnd.date" in text
+
+
+def test_rollover_accepts_a_date_written_as_a_mapping(tmp_path):
+    data = tmp_path / "ke-hoach-2024.yaml"
+    data.write_text(SAMPLE.read_text(encoding="utf-8").replace("date: 2024-03-20", "date: {year: 2024, month: 3, day: 20}", 1),
+                    encoding="utf-8")
+    rollover_file(data, 2025)
+    assert "date: 2025-03" in (tmp_path / "ke-hoach-2025.yaml").read_text(encoding="utf-8")
