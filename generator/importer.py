@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from .check.document import visible_text
 from .errors import DataError, OutputExistsError, UserError
 from .loader import parse_yaml, validate
 from .package import atomic_write
@@ -69,7 +70,9 @@ class ImportResult:
 
 
 def _text(par: Paragraph) -> str:
-    return clean_text(par.text).strip()
+    # What a reader sees, tracked insertions and content controls included (python-docx's
+    # Paragraph.text skips both).
+    return clean_text(visible_text(par._p)).strip()
 
 
 def _lines(cell: _Cell) -> list[str]:

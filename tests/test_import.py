@@ -289,3 +289,20 @@ def test_import_then_rollover(tmp_path: Path) -> None:
     assert plan.opening[0].startswith("Thực hiện Kế hoạch số 36/KH-UBND ngày 07/02/2024")
     assert plan.opening[0].endswith("kiểm soát TTHC năm 2025, như sau:")
     assert any(i.kind == "citation" and i.path == "opening[0]" for i in result.items)
+
+
+def test_tracked_insertions_and_content_controls_are_read_not_dropped():
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    from generator.check.document import visible_text
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    p = parse_xml(
+        f'<w:p {w}><w:r><w:t xml:space="preserve">Thực hiện </w:t></w:r>'
+        '<w:ins w:id="1" w:author="a"><w:r><w:t>Kế hoạch</w:t></w:r></w:ins>'
+        '<w:del w:id="2" w:author="a"><w:r><w:delText>bỏ</w:delText></w:r></w:del>'
+        '<w:sdt><w:sdtContent><w:r><w:t xml:space="preserve"> số 36</w:t></w:r></w:sdtContent></w:sdt></w:p>'
+    )
+    Document()  # python-docx's element classes are registered
+    assert visible_text(p) == "Thực hiện Kế hoạch số 36"

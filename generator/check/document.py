@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -323,9 +324,7 @@ class _Reader:
 
     def _para(self, p: Any, section: int, cell: Cell | None, width: int) -> Para:
         runs = []
-        for r in p.iter(qn("w:r")):
-            if _owner_para(r) is not p or any(a.tag in (qn("w:del"), qn("w:moveFrom")) for a in r.iterancestors()):
-                continue
+        for r in visible_runs(p):
             text = _run_text(r)
             if text:
                 runs.append(Run(text, self.fmt.run(p, r)))
@@ -472,6 +471,19 @@ def _vml_length(value: str) -> float | None:
 
 def _owner_para(el: Any) -> Any:
     return next((a for a in el.iterancestors(qn("w:p"))), None)
+
+
+def visible_runs(p: Any) -> Iterator[Any]:
+    """The runs a reader sees in paragraph p: its own (not a nested text box's), including tracked
+    insertions, hyperlinks and content controls, without tracked deletions."""
+    for r in p.iter(qn("w:r")):
+        if _owner_para(r) is p and not any(a.tag in (qn("w:del"), qn("w:moveFrom")) for a in r.iterancestors()):
+            yield r
+
+
+def visible_text(p: Any) -> str:
+    """The text a reader sees in paragraph p (a w:p element); line breaks as "\n", tabs as "\t"."""
+    return "".join(_run_text(r) for r in visible_runs(p))
 
 
 def _run_text(r: Any) -> str:
