@@ -546,10 +546,3 @@ class RenderPool:
                     if progress:
                         progress(done, total)
                     yield unit, error
-
-
-def render_jobs(units: list[UnitJob], *, jobs: int | None = None, template: str | Path | None = None,
-                progress: Progress | None = None) -> Iterator[tuple[UnitJob, str | None]]:
-    """Render prepared units (see prepare_batch) with `jobs` workers, yielding as each is written."""
-    with RenderPool(min(jobs or default_jobs(), len(units)), template) as pool:
-        yield from pool.render(units, progress)

@@ -115,10 +115,7 @@ class _Citations:
 
 def _end_with(text: str, mark: str) -> str:
     """Replace the sentence's own end punctuation with mark (";", ".", "./.")."""
-    text = text.rstrip()
-    if text.endswith("./."):  # a closing copied from last year's file already has the end mark
-        text = text[:-3]
-    return text.rstrip(";.,:").rstrip() + mark
+    return text.rstrip().rstrip(";.,:").rstrip() + mark
 
 
 def body_blocks(plan: Plan, cite: _Citations) -> list[dict[str, str]]:
@@ -228,7 +225,8 @@ def build_context(plan: Plan) -> dict[str, Any]:
     grounds = [_end_with(g, "." if i == len(grounds) - 1 else ";") for i, g in enumerate(grounds)]
     opening = [cite(p) for p in plan.opening]
     body = body_blocks(plan, cite)
-    closing = _end_with(cite(plan.closing), "./.") if plan.closing else ""
+    # A closing copied from last year's file may already carry the end mark: never print it twice.
+    closing = _end_with(cite(plan.closing).rstrip().removesuffix("./."), "./.") if plan.closing else ""
     if not closing and body:
         body[-1] = {**body[-1], "text": _end_with(body[-1]["text"], "./.")}
     return {

@@ -182,11 +182,9 @@ class Template:
             raise UserError(f"{self.path}: không phải tệp Word (.docx)")
         return part.document
 
-    def render(self, plan: Plan, *, extra: dict[str, Any] | None = None) -> bytes:
+    def render(self, plan: Plan) -> bytes:
         """The finished document's bytes: same plan, same bytes."""
         context = build_context(plan)
-        if extra:
-            context.update(extra)
         tpl = _CachedDocxTemplate(self)
         try:
             tpl.render(context, self.env, autoescape=True)

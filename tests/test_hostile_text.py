@@ -64,7 +64,7 @@ FIELDS: dict[tuple, Callable[[str], str]] = {
     ("sections", 0, "clauses", 0, "items", 0): lambda c: f"- {c}",
     ("sections", 0, "clauses", 0, "points", 0): lambda c: f"a) {c}",
     ("sections", 0, "clauses", 1, "text"): lambda c: f"2. {c}",
-    ("closing",): lambda c: _end(c, "./."),
+    ("closing",): lambda c: _end(c.rstrip().removesuffix("./."), "./."),  # a typed end mark is not doubled
     ("recipients", 0): lambda c: f"- {_end(c, ';')}",
     ("units", "hcth", "name"): lambda c: f"- {_end(c, ';')}",
     ("signer", "name"): lambda c: c,
