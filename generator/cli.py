@@ -45,16 +45,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema import plan_schema
+    from .schema import schema_text, write_schema
 
-    text = json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
-        from .package import atomic_write
-
-        atomic_write(args.output, text.encode())
-        print(f"Đã ghi: {args.output}")
+        print(f"Đã ghi: {write_schema(args.output, force=args.force)}")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(schema_text())
     return EXIT_OK
 
 
@@ -216,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="in JSON Schema của tệp dữ liệu (cho trình soạn thảo)",
                        description="In JSON Schema của tệp dữ liệu để trình soạn thảo kiểm tra và gợi ý.")
     p.add_argument("-o", "--output", metavar="FILE.json", help="ghi ra tệp thay vì in ra màn hình")
+    p.add_argument("--force", action="store_true", help="ghi đè nếu tệp đã có")
     p.set_defaults(func=_schema)
 
     p = sub.add_parser("rollover", help="chuyển tệp dữ liệu sang năm mới (dự thảo) và báo chỗ cần sửa",

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import DataError, Problem
 from .model import Plan
+from .text import WORD_LINE_BREAK
 
 MAX_NODES = 200_000
 """Upper bound on values built from one file: a YAML alias bomb stops here instead of eating memory."""
@@ -138,7 +139,17 @@ def _decode(raw: bytes, file: str) -> str:
             f"nội dung tiếng Việt đang ở bảng mã {name} cũ (chữ hiện sai dấu, ví dụ "
             f"{'“KÕ ho¹ch”' if name == 'TCVN3' else '“Keá hoaïch”'}), không phải Unicode; "
             + _CONVERT.format(source="TCVN3 (ABC)" if name == "TCVN3" else "VNI Windows")))])
-    return text
+    return paste_safe(text)
+
+
+# YAML's reader refuses control characters outright, so text pasted from Word straight into the
+# file would stop everything. Word's line break (\x0b) rides through the parser as a noncharacter
+# that clean_text turns back into a line break; the other controls are dropped, as clean_text would.
+_PASTED_CONTROLS = re.compile("[\x01-\x08\x0c\x0e-\x1f\x7f]")
+
+
+def paste_safe(text: str) -> str:
+    return _PASTED_CONTROLS.sub("", text.replace("\x0b", WORD_LINE_BREAK))
 
 
 def _looks_cp1258(raw: bytes) -> bool:

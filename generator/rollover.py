@@ -102,11 +102,13 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     source = Path(data)
     plan = load_plan(source)  # the input must be a valid plan: we never roll a broken file over
     old_year = plan.year
-    if year == old_year:
-        raise UserError(f"kế hoạch đã là năm {year}; hãy chọn năm khác với --year")
+    if year <= old_year:
+        raise UserError(f"kế hoạch đang là năm {old_year}; năm mới phải sau năm đó, ví dụ --year {old_year + 1}")
     if not 1945 <= year <= 2200:
         raise UserError(f"năm {year} không hợp lệ")
     target = Path(out) if out else default_output(source, old_year, year)
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        raise UserError(f"{target}: tệp dữ liệu mới phải có đuôi .yaml")
     if target.exists() and target.resolve() == source.resolve():
         raise UserError(f"{target}: không ghi đè lên tệp dữ liệu gốc; hãy chọn tên khác với -o")
     if target.exists() and not force:

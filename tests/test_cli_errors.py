@@ -135,4 +135,4 @@ def test_schema_command(capsys):
     assert {"agency", "sections", "appendices"} <= set(schema["properties"])
     assert set(schema["required"]) >= {"agency", "sections", "signer"}
     committed = (ROOT / "kehoach.schema.json").read_text(encoding="utf-8")
-    assert committed == printed, "kehoach.schema.json is stale; run `kehoach schema -o kehoach.schema.json`"
+    assert committed == printed, "kehoach.schema.json is stale; run `kehoach schema -o kehoach.schema.json --force`"

@@ -263,3 +263,19 @@ def test_libreoffice_reads_hostile_sample(tmp_path: Path) -> None:
             for word in value.split():
                 if not unicodedata.category(word[0]).startswith("S"):  # emoji may lack a font
                     assert word in flat, (word, path.name)
+
+
+def test_raw_word_controls_pasted_into_the_yaml_file_render(tmp_path):
+    """Word's \\x0b, other controls and a zero-width space pasted straight into the file (not as
+    YAML escapes): the YAML reader would refuse them, the loader cleans them first."""
+    from generator.cli import main
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+    text = sample.read_text(encoding="utf-8").replace(
+        "Bảo đảm công khai, minh bạch", "Bảo đảm công khai,\x0bminh\x01 bạch\u200b", 1)
+    data = tmp_path / "dan-tu-word.yaml"
+    data.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.docx"
+    assert main(["render", str(data), "-o", str(out)]) == 0
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    assert any(t.startswith("- Bảo đảm công khai,\nminh bạch các thông tin") for t in texts)

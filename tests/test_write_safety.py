@@ -58,3 +58,22 @@ def test_atomic_write_leaves_no_temporary_file_on_failure(tmp_path):
     atomic_write(target, b"1")
     assert target.read_bytes() == b"1"
     assert [p.name for p in target.parent.iterdir()] == ["b.docx"]
+
+
+def test_schema_and_rollover_refuse_to_replace_a_users_files(tmp_path, capsys):
+    data = tmp_path / "ke-hoach-2024.yaml"
+    shutil.copy(PLAN, data)
+    before = _md5(data)
+    assert main(["schema", "-o", str(data)]) == 2  # not .json: never the plan file
+    existing = tmp_path / "s.json"
+    existing.write_text("{}")
+    assert main(["schema", "-o", str(existing)]) == 2
+    assert existing.read_text() == "{}"
+    assert main(["schema", "-o", str(existing), "--force"]) == 0
+    signed = tmp_path / "signed.docx"
+    signed.write_bytes(b"PK")
+    assert main(["rollover", str(data), "--year", "2025", "-o", str(signed), "--force"]) == 2
+    assert signed.read_bytes() == b"PK"
+    assert main(["rollover", str(data), "--year", "2023"]) == 2  # backwards
+    assert _md5(data) == before
+    assert "Traceback" not in capsys.readouterr().err
