@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -144,7 +145,8 @@ def _batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _jobs(text: str) -> int:
+def _positive(text: str) -> int:
+    """An argparse type: a positive whole number, refused in Vietnamese otherwise."""
     try:
         value = int(text)
     except ValueError:
@@ -200,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", required=True, metavar="UNITS.yaml", help="tệp danh sách đơn vị")
     p.add_argument("-o", "--output", metavar="DIR",
                    help="thư mục kết quả (mặc định: output/<tên tệp đơn vị>/)")
-    p.add_argument("--jobs", type=_jobs, metavar="N", help="số tiến trình song song (mặc định: số lõi CPU)")
+    p.add_argument("--jobs", type=_positive, metavar="N", help="số tiến trình song song (mặc định: số lõi CPU)")
     p.add_argument("--template", metavar="T.docx", help="mẫu docxtpl khác mẫu mặc định")
     p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến độ và danh sách tệp")
     p.add_argument("--pdf", action="store_true",
@@ -220,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "hoạch, bỏ số và ngày (dự thảo), giữ nguyên chú thích; báo mọi văn bản được dẫn, "
                        "năm và giai đoạn khác cần người xem lại.")
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch năm nay")
-    p.add_argument("--year", type=int, required=True, help="năm của kế hoạch mới, ví dụ 2025")
+    p.add_argument("--year", type=_positive, required=True, help="năm của kế hoạch mới, ví dụ 2025")
     p.add_argument("-o", "--output", metavar="NEW.yaml",
                    help="tệp dữ liệu mới (mặc định: tên tệp cũ với năm mới)")
     p.add_argument("--force", action="store_true", help="ghi đè nếu tệp kết quả đã có")
@@ -262,6 +264,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng; không có tệp dở dang nào được ghi.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`kehoach check … | head`): nothing left to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

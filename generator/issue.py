@@ -46,7 +46,10 @@ def parse_date(value: str | dt.date) -> IssueDate:
     try:
         return IssueDate.model_validate(value)
     except ValidationError as exc:
-        reason = exc.errors()[0]["msg"]
+        from .loader import vietnamese_message
+
+        err = exc.errors()[0]
+        reason = vietnamese_message(err, tuple(err["loc"]))
         raise UserError(f"ngày '{value}' không hợp lệ: {reason}; ví dụ --date 2024-03-20") from None
 
 

@@ -402,12 +402,15 @@ def _problems(exc: ValidationError, source: Source) -> list[Problem]:
         seen.add(path)
         kind = err["type"]
         line, col = source.position(loc, key=kind == "extra_forbidden")
-        value = None if kind == "missing" else show_value(err.get("input"))
-        out.append(Problem(source.file, line, col, path, value, _message(err, loc)))
+        given = err.get("input")
+        # A whole group of fields as "the value given" says nothing: the message names what to add.
+        value = None if kind == "missing" or isinstance(given, (dict, list)) else show_value(given)
+        out.append(Problem(source.file, line, col, path, value, vietnamese_message(err, loc)))
     return sorted(out, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def _message(err: dict, loc: Loc) -> str:
+def vietnamese_message(err: dict, loc: Loc) -> str:
+    """A pydantic error in the words a văn thư would use, saying how to fix it."""
     kind, ctx = err["type"], err.get("ctx") or {}
     name = loc[-1] if loc else ""
     if kind == "missing":
@@ -426,7 +429,7 @@ def _message(err: dict, loc: Loc) -> str:
     if kind == "less_than_equal":
         return f"không được lớn hơn {ctx.get('le')}"
     if kind in ("literal_error", "enum"):
-        return f"chỉ nhận một trong các giá trị: {ctx.get('expected')}"
+        return f"chỉ nhận một trong các giá trị: {str(ctx.get('expected')).replace(' or ', ' hoặc ')}"
     if kind == "list_type":
         return "phải là danh sách: mỗi phần tử một dòng bắt đầu bằng '- '"
     if kind in ("dict_type", "model_type", "model_attributes_type"):

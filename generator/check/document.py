@@ -186,7 +186,8 @@ def read_docx(path: str | Path) -> KeHoach:
     try:
         document = Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UserError(f"{path}: không đọc được tệp .docx ({type(exc).__name__}: {exc})") from None
+        raise UserError(f"{path}: không đọc được: tệp hỏng hoặc không phải văn bản Word .docx "
+                        "(tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx)") from None
     except Exception as exc:  # lxml syntax errors and other damage inside the package
         raise UserError(f"{path}: tệp .docx bị hỏng, không đọc được ({type(exc).__name__})") from None
     return _Reader(document, str(path)).read()
