@@ -66,8 +66,15 @@ def _first_section_text_width(body: Any) -> int:
     sect = body.find(f".//{qn('w:pPr')}/{qn('w:sectPr')}")
     if sect is None:
         sect = body.find(qn("w:sectPr"))
-    pg, mar = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
-    return int(pg.get(qn("w:w"))) - int(mar.get(qn("w:left"))) - int(mar.get(qn("w:right")))
+    pg = sect.find(qn("w:pgSz")) if sect is not None else None
+    mar = sect.find(qn("w:pgMar")) if sect is not None else None
+    try:
+        return int(pg.get(qn("w:w"))) - int(mar.get(qn("w:left"))) - int(mar.get(qn("w:right")))
+    except (AttributeError, TypeError, ValueError):
+        return A4_TEXT_WIDTH  # a user template without page settings: Word's A4 with our margins
+
+
+A4_TEXT_WIDTH = 9354
 
 
 def _size_rule(rule: Any, styles: dict[str, tuple[float, bool]], page_width: int) -> None:

@@ -166,6 +166,17 @@ class Template:
             raise TemplateError(
                 f"{self.path}: không đọc được mẫu: đây không phải tệp Word .docx hợp lệ ({exc})"
             ) from None
+        if self.path.resolve() != DEFAULT_TEMPLATE.resolve():
+            # A template from a user is checked as `kehoach check-template` would before it is
+            # used: a split or unclosed tag would otherwise give a broken document or a crash.
+            from .template_check import check_template
+
+            problems = check_template(self.path)
+            if problems:
+                raise TemplateError(
+                    f"{self.path}: mẫu có {len(problems)} lỗi, chưa tạo văn bản:\n"
+                    + "\n".join(f"  {p}" for p in problems)
+                )
         self.env = _Environment()
         self._reader: PackageReader | None = None
         self._patched: dict[str, str] = {}

@@ -108,12 +108,15 @@ def _strip(xml: str) -> str:
     return re.sub(r"<[^>]+>", "", xml).strip()
 
 
-def _line_text(src: str, lineno: int | None, limit: int = 200) -> str:
+def _line_text(src: str, lineno: int | None, limit: int = 300) -> str:
+    """The paragraph at lineno with the non-empty paragraphs around it, so a user can find it."""
     if not lineno:
         return ""
     lines = src.splitlines()
-    text = _strip(lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
-    return text[:limit]
+    if not 0 < lineno <= len(lines):
+        return ""
+    around = [_strip(line) for line in lines[max(lineno - 3, 0):lineno + 2]]
+    return " … ".join(t for t in around if t.strip())[:limit]
 
 
 def _run_problems(root: Any, label: str) -> list[TemplateProblem]:

@@ -202,3 +202,12 @@ def test_interrupted_render_leaves_no_partial_file(tmp_path: Path, sig: int) -> 
                 assert proc.returncode == 130 and "không có tệp dở dang" in stderr
         if done.exists():
             done.unlink()
+
+
+def test_render_refuses_what_check_template_refuses(tmp_path: Path) -> None:
+    # An unclosed tag used to reach the layout step and crash; render now runs the template check.
+    tpl = make_template(tmp_path / "unclosed.docx", "Mở đầu", "{{ agency.name ", "{{ subject }}")
+    out = tmp_path / "out.docx"
+    result = run_cli("render", str(SAMPLE), "-o", str(out), "--template", str(tpl))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "mẫu có" in result.stderr and not out.exists()
