@@ -434,8 +434,13 @@ def vietnamese_message(err: dict, loc: Loc) -> str:
         return "phải là danh sách: mỗi phần tử một dòng bắt đầu bằng '- '"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "phải là một nhóm trường dạng 'tên: giá trị'"
-    if kind in ("too_short", "too_long", "tuple_type"):
-        return f"cần đúng {ctx.get('max_length') or ctx.get('min_length') or 5} phần tử"
+    if kind == "too_short":
+        return (f"cần ít nhất {ctx.get('min_length')} phần tử"
+                + ("; một danh sách trống thì bỏ hẳn trường này" if ctx.get("min_length") == 1 else ""))
+    if kind == "too_long":
+        return f"chỉ được tối đa {ctx.get('max_length')} phần tử"
+    if kind == "tuple_type":
+        return "phải là một danh sách"
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
         return "ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2024-02-07"
     if kind == "bool_type":

@@ -316,7 +316,8 @@ class Appendix(Model):
     columns: tuple[Text, Text, Text, Text, Text] = Field(
         default=DEFAULT_COLUMNS, description="Tiêu đề 5 cột của bảng"
     )
-    groups: list[TaskGroup] = Field(default_factory=list)
+    groups: list[TaskGroup] = Field(
+        min_length=1, description="Các nhóm nhiệm vụ I, II, …; phụ lục không có nhóm nào thì bỏ cả phụ lục")
 
 
 class Plan(Model):
@@ -346,7 +347,7 @@ class Plan(Model):
     opening: list[Paragraph] = Field(
         default_factory=list, description="Đoạn mở đầu, ví dụ: Thực hiện Kế hoạch số …"
     )
-    sections: list[Section] = Field(description="Các mục I., II., …")
+    sections: list[Section] = Field(min_length=1, description="Các mục I., II., … (ít nhất một mục)")
     closing: Paragraph | None = Field(default=None, description="Câu kết; dấu ./. được tự thêm")
     recipients: list[UnitRef] = Field(description="Nơi nhận (khóa đơn vị hoặc tên)")
     archive: list[UnitRef] = Field(

@@ -200,7 +200,7 @@ def test_empty_lists_where_allowed(tmp_path: Path) -> None:
 
     data = copy.deepcopy(BASE)
     data["sections"] = [{"title": "Mục"}]
-    data["appendices"] = [{"groups": []}]
+    data["appendices"] = [{"groups": [{"title": "Nhóm chưa có nhiệm vụ", "tasks": []}]}]
     data["closing"] = None
     data["units"] = {}
     data["recipients"] = ["Văn phòng UBND tỉnh"]
@@ -211,6 +211,12 @@ def test_empty_lists_where_allowed(tmp_path: Path) -> None:
     data["appendices"] = []
     docx = TEMPLATE.render(validate(Source("plan.yaml", data)))
     assert any(t.startswith("I. MỤC") for t in paragraphs(docx))
+    # An appendix without any group, or a plan without any mục, is a mistake, not an empty page.
+    for key, value in (("appendices", [{"groups": []}]), ("sections", [])):
+        broken = {**data, key: value}
+        with pytest.raises(DataError) as exc:
+            validate(Source("plan.yaml", broken))
+        assert any("cần ít nhất 1" in p.message for p in exc.value.problems)
 
 
 SAMPLE_VALUES = [
