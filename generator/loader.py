@@ -317,7 +317,25 @@ def _yaml_hint(reason: str, text: str, mark: Any) -> str:
         return "kiểm tra dấu ':' sau tên trường và thụt lề của dòng này"
     if "found character" in reason:
         return "đặt nội dung trong dấu ngoặc kép \"…\""
+    unclosed = _unclosed_quote_line(text, mark.line if mark is not None else None)
+    if unclosed is not None:
+        return (f"có thể thiếu dấu ngoặc kép đóng ở dòng {unclosed}: YAML đọc tiếp đến dấu ngoặc kép "
+                "sau và báo lỗi ở đây")
     return "kiểm tra thụt lề (mỗi cấp 2 dấu cách) và dấu ngoặc kép ở dòng này"
+
+
+def _unclosed_quote_line(text: str, error_line: int | None) -> int | None:
+    """1-based line before the error whose value opens a double quote it never closes."""
+    if error_line is None:
+        return None
+    lines = text.splitlines()
+    for n in range(min(error_line, len(lines) - 1), -1, -1):
+        line = lines[n].split(" #")[0]
+        value = re.split(r":\s|^\s*-\s", line, maxsplit=1)[-1].lstrip()
+        if value.startswith('"') and (len(value) == 1 or not value.rstrip().endswith('"')
+                                      or value.rstrip().endswith('\\"')):
+            return n + 1
+    return None
 
 
 def load_source(path: str | Path, *, fast: bool = False) -> Source:

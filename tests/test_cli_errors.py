@@ -136,3 +136,16 @@ def test_schema_command(capsys):
     assert set(schema["required"]) >= {"agency", "sections", "signer"}
     committed = (ROOT / "kehoach.schema.json").read_text(encoding="utf-8")
     assert committed == printed, "kehoach.schema.json is stale; run `kehoach schema -o kehoach.schema.json --force`"
+
+
+def test_unclosed_quote_names_the_line_where_it_opens(tmp_path, capsys):
+    from generator.cli import main
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    n = next(i for i, line in enumerate(lines) if line.startswith("subject:"))
+    lines[n] = 'subject: "Truyền thông về hoạt động kiểm soát'
+    bad = tmp_path / "thieu-ngoac.yaml"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", str(bad)]) == 2
+    assert f"thiếu dấu ngoặc kép đóng ở dòng {n + 1}" in capsys.readouterr().err
