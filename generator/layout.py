@@ -13,6 +13,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+from .check.formatting import Formatting
 from .metrics import text_width_pt
 
 RULE_STYLE = "KHDuongKe"
@@ -21,45 +22,21 @@ FULL_LENGTH_STYLES = {"KHTieuNgu"}
 RULE_FRACTION = 0.4
 
 
-def finish_layout(document: Any, styles: dict[str, tuple[float, bool]] | None = None) -> None:
-    """styles: style_sizes(document) when the caller already has it (a template's styles are the
-    same on every render, so a batch computes them once)."""
+def finish_layout(document: Any, formatting: Formatting | None = None) -> None:
+    """formatting: Formatting.of(document) when the caller already has it (a template's styles are
+    the same on every render, so a batch resolves them once)."""
     body = document.element.body
     _drop_empty_last_section(body)
-    styles = styles if styles is not None else style_sizes(document)
+    formatting = formatting or Formatting.of(document)
     page_text_width = _first_section_text_width(body)
     for para in body.iter(qn("w:p")):
         if _style_of(para) == RULE_STYLE:
-            _size_rule(para, styles, page_text_width)
+            _size_rule(para, formatting, page_text_width)
 
 
 def _style_of(para: Any) -> str | None:
     ps = para.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
     return ps.get(qn("w:val")) if ps is not None else None
-
-
-def style_sizes(document: Any) -> dict[str, tuple[float, bool]]:
-    """Font size (pt) and boldness of each paragraph style, following basedOn."""
-    raw: dict[str, tuple[str | None, float | None, bool | None]] = {}
-    for st in document.styles.element.findall(qn("w:style")):
-        sid = st.get(qn("w:styleId"))
-        based = st.find(qn("w:basedOn"))
-        sz = st.find(f"{qn('w:rPr')}/{qn('w:sz')}")
-        b = st.find(f"{qn('w:rPr')}/{qn('w:b')}")
-        raw[sid] = (
-            based.get(qn("w:val")) if based is not None else None,
-            int(sz.get(qn("w:val"))) / 2 if sz is not None else None,
-            (b.get(qn("w:val"), "1") not in ("0", "false")) if b is not None else None,
-        )
-
-    def resolve(sid: str | None, depth: int = 0) -> tuple[float, bool]:
-        if sid not in raw or depth > 20:
-            return 14.0, False
-        parent, sz, b = raw[sid]
-        psz, pb = resolve(parent, depth + 1) if parent else (14.0, False)
-        return (sz if sz is not None else psz, b if b is not None else pb)
-
-    return {sid: resolve(sid) for sid in raw}
 
 
 def _first_section_text_width(body: Any) -> int:
@@ -77,13 +54,15 @@ def _first_section_text_width(body: Any) -> int:
 A4_TEXT_WIDTH = 9354
 
 
-def _size_rule(rule: Any, styles: dict[str, tuple[float, bool]], page_width: int) -> None:
+def _size_rule(rule: Any, formatting: Formatting, page_width: int) -> None:
     above = rule.getprevious()
     if above is None or above.tag != qn("w:p"):
         return
     text = "".join(t.text or "" for t in above.iter(qn("w:t")))
     style = _style_of(above)
-    size, bold = styles.get(style or "", (14.0, False))
+    first_run = above.find(qn("w:r"))
+    run = formatting.run(above, first_run)  # what the reader sees: styles and direct formatting
+    size, bold = run.size or 14.0, run.bold
     width = _container_width(rule, page_width)
     text_twips = min(text_width_pt(text.strip(), size, bold=bold) * 20, width)
     fraction = 1.0 if style in FULL_LENGTH_STYLES else RULE_FRACTION

@@ -31,7 +31,8 @@ from markupsafe import Markup, escape
 from .context import build_context, symbol
 from .errors import TemplateError, UserError
 from .issue import DRAFT_COMMENT, FINAL_COMMENT
-from .layout import finish_layout, style_sizes
+from .check.formatting import Formatting
+from .layout import finish_layout
 from .model import Plan
 from .package import zip_members
 
@@ -180,7 +181,7 @@ class Template:
         self.env = _Environment()
         self._reader: PackageReader | None = None
         self._patched: dict[str, str] = {}
-        self._styles: dict[str, tuple[float, bool]] | None = None
+        self._formatting: Formatting | None = None
 
     def _new_document(self) -> Any:
         """A fresh python-docx Document from the template's parts (zip read once, parts reparsed)."""
@@ -221,9 +222,9 @@ class Template:
                 "bằng 'kehoach check-template'"
             ) from None
         document = tpl.docx
-        if self._styles is None:  # rendering never touches styles.xml: compute its sizes once
-            self._styles = style_sizes(document)
-        finish_layout(document, self._styles)
+        if self._formatting is None:  # rendering never touches styles.xml: resolve it once
+            self._formatting = Formatting.of(document)
+        finish_layout(document, self._formatting)
         _set_properties(document, plan)
         return zip_members(_package_members(document))
 
