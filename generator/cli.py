@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import sys
-from pathlib import Path
 
 from . import __version__
 from .errors import DataError, KehoachError

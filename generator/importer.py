@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import docx
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from .check.document import visible_text
+from .check.document import run_text, visible_runs, visible_text
+from .check.formatting import Formatting
 from .errors import DataError, OutputExistsError, UserError
 from .loader import parse_yaml, validate
 from .package import atomic_write
@@ -82,35 +82,14 @@ def _lines(cell: _Cell) -> list[str]:
     return out
 
 
-def _style_attr(style: Any, get: Any) -> Any:
-    while style is not None:
-        value = get(style)
-        if value is not None:
-            return value
-        style = style.base_style
-    return None
+def _is_bold(fmt: Formatting, par: Paragraph) -> bool:
+    """Every run with text is bold, as the reader sees it (direct formatting, styles, defaults)."""
+    runs = [r for r in visible_runs(par._p) if run_text(r).strip()]
+    return bool(runs) and all(fmt.run(par._p, r).bold for r in runs)
 
 
-def _is_bold(par: Paragraph) -> bool:
-    """Every run with text is bold, by direct formatting or through the style chain."""
-    runs = [r for r in par.runs if r.text.strip()]
-    if not runs:
-        return False
-    style_bold = bool(_style_attr(par.style, lambda s: s.font.bold))
-    for run in runs:
-        bold = run.bold
-        if bold is None and run.style is not None and run.style.name != "Default Paragraph Font":
-            bold = _style_attr(run.style, lambda s: s.font.bold)
-        if not (style_bold if bold is None else bold):
-            return False
-    return True
-
-
-def _is_centered(par: Paragraph) -> bool:
-    align = par.alignment
-    if align is None:
-        align = _style_attr(par.style, lambda s: s.paragraph_format.alignment)
-    return align == WD_ALIGN_PARAGRAPH.CENTER
+def _is_centered(fmt: Formatting, par: Paragraph) -> bool:
+    return fmt.paragraph(par._p).align == "center"
 
 
 def _unique_cells(row: Any) -> list[_Cell]:
@@ -157,6 +136,7 @@ def _recover_case(caps: str, corpus: str) -> str:
 class _Reader:
     def __init__(self, document: Any):
         self.doc = document
+        self.fmt = Formatting.of(document)
         self.warnings: list[ImportWarning] = []
         self.blocks: list[tuple[str, Any, str]] = []  # kind, object, where
         p_index = t_index = 0
@@ -291,7 +271,7 @@ class _Reader:
                 if lines:
                     break
                 continue
-            if lines and not (_is_bold(obj) and _is_centered(obj)):
+            if lines and not (_is_bold(self.fmt, obj) and _is_centered(self.fmt, obj)):
                 break
             if lines and (SECTION.match(text) or CLAUSE.match(text)):
                 break
@@ -378,7 +358,7 @@ class _Reader:
                 if int(m.group(1)) != expected:
                     self.warn(where, text, f"khoản đánh số {m.group(1)}, khi tạo lại sẽ là {expected}")
                 clause = {"paragraphs": [], "points": [], "items": []}
-                if _is_bold(par) and "\n" not in m.group(2):
+                if _is_bold(self.fmt, par) and "\n" not in m.group(2):
                     clause = {"title": m.group(2).strip(), **clause}
                 else:
                     clause = {"text": m.group(2).strip(), **clause}

@@ -18,7 +18,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from docx import Document
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 
 from .package import deterministic_zip

@@ -225,7 +225,6 @@ def test_what_cannot_be_placed_is_warned_not_dropped(tmp_path: Path) -> None:
     source = tmp_path / "word.docx"
     word_style_plan(source)
     doc = docx.Document(str(source))
-    body = doc.element.body
     paras = [p for p in doc.paragraphs]
     anchor = next(p for p in paras if p.text == "Chi tiết tại Phụ lục kèm theo Kế hoạch này.")
     # A dash item under a mục with no khoản, a point out of order, a table inside the body.

@@ -185,7 +185,7 @@ def read_docx(path: str | Path) -> KeHoach:
     path = Path(path)
     try:
         document = Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise UserError(f"{path}: không đọc được: tệp hỏng hoặc không phải văn bản Word .docx "
                         "(tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx)") from None
     except Exception as exc:  # lxml syntax errors and other damage inside the package
@@ -326,7 +326,7 @@ class _Reader:
     def _para(self, p: Any, section: int, cell: Cell | None, width: int) -> Para:
         runs = []
         for r in visible_runs(p):
-            text = _run_text(r)
+            text = run_text(r)
             if text:
                 runs.append(Run(text, self.fmt.run(p, r)))
         return Para(
@@ -484,10 +484,10 @@ def visible_runs(p: Any) -> Iterator[Any]:
 
 def visible_text(p: Any) -> str:
     """The text a reader sees in paragraph p (a w:p element); line breaks as "\n", tabs as "\t"."""
-    return "".join(_run_text(r) for r in visible_runs(p))
+    return "".join(run_text(r) for r in visible_runs(p))
 
 
-def _run_text(r: Any) -> str:
+def run_text(r: Any) -> str:
     out = []
     for child in r:
         tag = child.tag
