@@ -155,13 +155,33 @@ def _positive(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse speaking Vietnamese where a user reads it: help headings, -h, errors."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        message = (message.replace("the following arguments are required", "thiếu tham số bắt buộc")
+                   .replace("unrecognized arguments", "tham số không nhận ra")
+                   .replace("invalid choice", "lựa chọn không hợp lệ").replace("choose from", "chọn một trong")
+                   .replace("argument ", "tham số "))
+        self.exit(EXIT_USER, f"{self.prog}: lỗi: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kehoach",
         description="Soạn Kế hoạch theo Nghị định 30/2020/NĐ-CP thành tệp Word từ dữ liệu YAML.",
         epilog="Mã thoát: 0 thành công; 1 có lỗi thể thức khi kiểm tra; 2 dữ liệu hoặc tham số sai.",
     )
-    parser.add_argument("--version", action="version", version=f"kehoach {__version__}")
+    parser.add_argument("--version", action="version", version=f"kehoach {__version__}",
+                        help="in phiên bản rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", required=True)
 
     p = sub.add_parser("render", help="tạo tệp .docx từ tệp dữ liệu",
