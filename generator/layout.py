@@ -29,9 +29,8 @@ def finish_layout(document: Any, formatting: Formatting | None = None) -> None:
     _drop_empty_last_section(body)
     formatting = formatting or Formatting.of(document)
     page_text_width = _first_section_text_width(body)
-    for para in body.iter(qn("w:p")):
-        if _style_of(para) == RULE_STYLE:
-            _size_rule(para, formatting, page_text_width)
+    for para in body.xpath(f'.//w:p[w:pPr/w:pStyle/@w:val="{RULE_STYLE}"]'):
+        _size_rule(para, formatting, page_text_width)
 
 
 def _style_of(para: Any) -> str | None:
