@@ -54,6 +54,10 @@ class Spec:
     authority: str = "GIÁM ĐỐC"
     body_align: str = "both"
     end_mark: str = "./."
+    attachment_note: str = " (chi tiết tại Danh mục kèm theo)"  # the body's pointer to the appendix
+    appendix: str = "section"  # "section": own landscape section; "inline": after the signature, no break; "none"
+    catalogue: tuple = (("1", "Tuyên truyền về kiểm soát TTHC năm 2024", "Thường xuyên"),)  # (STT, nội dung, thời gian)
+    merge_groups: bool = False  # group rows as one merged cell "I. Tên nhóm", as many hand-made catalogues do
 
 
 AGENCY = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
@@ -74,7 +78,7 @@ def _body_texts(spec: Spec) -> list[tuple[str, str]]:
                  + " ngày 30/12/2023 của Sở Khoa học và Công nghệ về công tác CCHC năm 2024."),
         ("muc", "II. TỔ CHỨC THỰC HIỆN"),
         ("text", f"1. Trưởng các phòng, đơn vị thuộc Sở thường xuyên kiểm tra nhiệm vụ truyền thông năm "
-                 f"{spec.body_year} và báo cáo Giám đốc Sở (chi tiết tại Danh mục kèm theo)."),
+                 f"{spec.body_year} và báo cáo Giám đốc Sở{spec.attachment_note}."),
         ("text", "Yêu cầu các phòng, đơn vị thuộc Sở tổ chức triển khai thực hiện hiệu quả Kế hoạch này"
                  + spec.end_mark),
     ]
@@ -251,29 +255,40 @@ class Builder:
             self.para(sg, "", "ThamQuyen", bold=True)
         self.para(sg, "Nguyễn Văn Thành", "ThamQuyen", bold=True)
 
-        # Appendix: a new landscape section numbered from 1.
-        app = doc.add_section(WD_SECTION.NEW_PAGE)
-        app.orientation = WD_ORIENT.LANDSCAPE
-        app.page_width, app.page_height = Mm(297), Mm(210)
-        if s.appendix_restart:
-            app._sectPr.append(parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>'))
-        self.para(doc, "Phụ lục", "PLTieuDe", bold=True)
-        self.para(doc, "NỘI DUNG CÔNG VIỆC TRUYỀN THÔNG NĂM 2024", "PLTieuDe", bold=True)
-        self.para(doc, s.ref_line, "PLKemTheo", italic=True)
-        cat = doc.add_table(rows=2, cols=3)
-        cat.style = doc.styles["Table Grid"]
-        for i, text in enumerate(("STT", "Nội dung công việc", "Thời gian thực hiện")):
-            cell = cat.cell(0, i)
-            cell._tc.remove(cell.paragraphs[0]._p)
-            self.para(cell, text, "Bang", size=12, align="left")
-        for i, text in enumerate(("1", "Tuyên truyền về kiểm soát TTHC năm 2024", "Thường xuyên")):
-            cell = cat.cell(1, i)
-            cell._tc.remove(cell.paragraphs[0]._p)
-            self.para(cell, text, "Bang", size=12, align="left")
+        if s.appendix != "none":
+            self._appendix()
         self._page_numbers()
         buf = io.BytesIO()
         doc.save(buf)
         return buf.getvalue()
+
+    def _appendix(self) -> None:
+        """Phụ lục: by default a new landscape section numbered from 1, holding the catalogue table."""
+        s, doc = self.spec, self.doc
+        if s.appendix == "section":
+            app = doc.add_section(WD_SECTION.NEW_PAGE)
+            app.orientation = WD_ORIENT.LANDSCAPE
+            app.page_width, app.page_height = Mm(297), Mm(210)
+            if s.appendix_restart:
+                app._sectPr.append(parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>'))
+        self.para(doc, "Phụ lục", "PLTieuDe", bold=True)
+        self.para(doc, "NỘI DUNG CÔNG VIỆC TRUYỀN THÔNG NĂM 2024", "PLTieuDe", bold=True)
+        self.para(doc, s.ref_line, "PLKemTheo", italic=True)
+        if not s.catalogue:
+            return
+        cat = doc.add_table(rows=1 + len(s.catalogue), cols=3)
+        cat.style = doc.styles["Table Grid"]
+        rows = [("STT", "Nội dung công việc", "Thời gian thực hiện"), *s.catalogue]
+        for r, texts in enumerate(rows):
+            if s.merge_groups and re.fullmatch(r"[IVX]+", texts[0]):
+                merged = cat.cell(r, 0).merge(cat.cell(r, 2))
+                texts, cells = (f"{texts[0]}. {texts[1]}",), [merged]
+            else:
+                cells = [cat.cell(r, i) for i in range(3)]
+            for cell, text in zip(cells, texts):
+                for p in list(cell.paragraphs):
+                    cell._tc.remove(p._p)
+                self.para(cell, text, "Bang", size=12, align="left")
 
     def _line(self, container, style: str, shape: str) -> None:
         """Styles mode: an empty bordered paragraph; direct mode: a drawn line (VML or DrawingML)."""
@@ -518,7 +533,7 @@ def test_cli_exit_codes_and_output(tmp_path, sample_docx, capsys):
     fails = [r for r in data["results"] if r["status"] == "fail"]
     # One result per section: the appendix section inherited the wrong margin.
     assert data["summary"]["errors"] == 2 and {r["rule"] for r in fails} == {"PL1.II.3.le-trang"}
-    assert "trái 25.0" in fails[0]["measured"] and fails[0]["location"] == "mục trang (section) 1"
+    assert "trái 25.0" in fails[0]["measured"] and fails[0]["location"] == "mục trang 1 (phần chính, khổ dọc)"
 
     warn_only = build(tmp_path, name="warn", body_year=2023)
     assert main(["check", str(warn_only)]) == 0  # warnings alone do not fail the check
@@ -544,3 +559,171 @@ def test_an_unforeseen_construct_is_not_evaluated_not_a_crash(tmp_path, monkeypa
     report = check_docx(build(tmp_path))
     odd = [r for r in report.results if r.rule == "broken"]
     assert len(odd) == 1 and odd[0].status == NOT_EVALUATED and "boom" in odd[0].message
+
+
+# --- which section a per-section result is about ----------------------------------------------------
+
+def test_table_names_the_section_of_each_per_section_result(tmp_path):
+    report = check_docx(build(tmp_path))
+    table = report.to_table()
+    for rid in ("PL1.II.1.kho-giay", "PL1.II.2.huong-giay", "PL1.II.3.le-trang"):
+        lines = [line for line in table.splitlines() if f" {rid} " in line]
+        assert len(lines) == 2, lines
+        assert lines[0].endswith("tại: mục trang 1 (phần chính, khổ dọc)"), lines[0]
+        assert lines[1].endswith("tại: mục trang 2 (phụ lục, khổ ngang)"), lines[1]
+    # A rule evaluated once keeps its line short.
+    font = next(line for line in table.splitlines() if " PL1.II.4.phong-chu " in line)
+    assert "tại:" not in font
+
+
+def test_failures_per_section_say_which_section(tmp_path):
+    report = check_docx(build(tmp_path, margins_mm=(20, 20, 25, 15)))
+    assert [r.location for r in report.failed("PL1.II.3.le-trang")] == [
+        "mục trang 1 (phần chính, khổ dọc)", "mục trang 2 (phụ lục, khổ ngang)"]
+    table = report.to_table()
+    assert "tại: mục trang 1 (phần chính, khổ dọc)" in table and "tại: mục trang 2 (phụ lục, khổ ngang)" in table
+    # The page-number rules read the first section's header and say so.
+    report = check_docx(build(tmp_path, name="nopage", page_numbers=False))
+    assert report.failed("PL1.II.7.so-trang.vi-tri")[0].location == "mục trang 1 (phần chính, khổ dọc), đầu trang"
+    assert report.failed("PL1.IV.phu-luc.so-trang")[0].location.startswith("mục trang 2 (phụ lục, khổ ngang)")
+
+
+# --- an appendix the body points to, and the catalogue's groups ---------------------------------------
+
+def _status(report, rule: str) -> list[str]:
+    return [r.status for r in report.results if r.rule == rule]
+
+
+@pytest.mark.parametrize("mode", ["styles", "direct"])
+def test_body_points_to_an_appendix_the_document_lacks(tmp_path, mode):
+    report = check_docx(build(tmp_path, mode=mode, appendix="none"))
+    assert failing(report) == {"PL1.IV.phu-luc.dan-chieu"}, report.to_table()
+    hit = report.failed("PL1.IV.phu-luc.dan-chieu")
+    assert len(hit) == 1 and hit[0].severity == "warning" and report.errors == []
+    assert hit[0].measured == "“(chi tiết tại Danh mục kèm theo)”"
+    assert "Trưởng các phòng" in hit[0].location
+    # The same document with its appendix, or without the pointer, is fine.
+    assert _status(check_docx(build(tmp_path, name="with", mode=mode)), "PL1.IV.phu-luc.dan-chieu") == [PASS]
+    plain = check_docx(build(tmp_path, name="plain", mode=mode, appendix="none", attachment_note=""))
+    assert failing(plain) == set() and _status(plain, "PL1.IV.phu-luc.dan-chieu") == [PASS]
+
+
+def test_appendix_without_its_own_section_is_not_evaluated_not_missing(tmp_path):
+    """Text after the signature in the main section may be the appendix: not a warning, not a pass."""
+    report = check_docx(build(tmp_path, appendix="inline"))
+    res = [r for r in report.results if r.rule == "PL1.IV.phu-luc.dan-chieu"]
+    assert [r.status for r in res] == [NOT_EVALUATED] and "“Phụ lục”" in res[0].message
+    assert report.warnings == [] and report.errors == []
+
+
+def _data(tmp_path: Path, text: str, name: str = "plan") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _without_appendices(text: str) -> str:
+    return text[:text.index("\nappendices:")] + "\n"
+
+
+SAMPLE_POINTER = "được ban hành kèm theo Kế hoạch này."
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    (SAMPLE_POINTER, True),
+    ("được ban hành (chi tiết tại Phụ lục I).", True),
+    ("theo Phụ lục kèm theo.", True),
+    ("theo Danh mục kèm theo Quyết định số 1085/QĐ-UBND của UBND tỉnh.", False),  # another document's
+    ("được ban hành (chi tiết tại Mục II).", False),  # a part of this text
+    ("được ban hành.", False),
+])
+def test_data_file_without_appendices_that_the_body_points_to(tmp_path, sentence, flagged, capsys):
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert SAMPLE_POINTER in text
+    data = _data(tmp_path, _without_appendices(text.replace(SAMPLE_POINTER, sentence)))
+    report = check_data(data)
+    assert failing(report) == ({"PL1.IV.phu-luc.dan-chieu"} if flagged else set()), report.to_table()
+    if flagged:
+        hit = report.failed("PL1.IV.phu-luc.dan-chieu")[0]
+        assert hit.location.startswith("“Hoạt động truyền thông") and hit.severity == "warning"
+        assert main(["check", str(data)]) == 0  # a warning does not fail the check
+        assert "PL1.IV.phu-luc.dan-chieu" in capsys.readouterr().out
+    # The sample itself points to its Danh mục and has it.
+    assert _status(check_data(SAMPLE), "PL1.IV.phu-luc.dan-chieu") == [PASS]
+
+
+@pytest.mark.parametrize("mode", ["styles", "direct"])
+@pytest.mark.parametrize("merge_groups", [False, True])
+def test_catalogue_group_without_a_task(tmp_path, mode, merge_groups):
+    rows = (("I", "Truyền thông hỗ trợ kiểm soát TTHC", ""), ("1", "Tuyên truyền về kiểm soát TTHC", "Thường xuyên"),
+            ("II", "Truyền thông về dịch vụ công trực tuyến", ""))
+    report = check_docx(build(tmp_path, mode=mode, catalogue=rows, merge_groups=merge_groups))
+    assert failing(report) == {"PL1.IV.phu-luc.nhom-nhiem-vu"}, report.to_table()
+    hit = report.failed("PL1.IV.phu-luc.nhom-nhiem-vu")
+    assert len(hit) == 1 and hit[0].severity == "warning" and report.errors == []
+    assert hit[0].measured == "nhóm II không có nhiệm vụ nào"
+    assert "hàng 4" in hit[0].location and "dịch vụ công trực tuyến" in hit[0].location
+    full = check_docx(build(tmp_path, name="full", mode=mode, merge_groups=merge_groups,
+                            catalogue=rows + (("1", "Tuyên truyền cách thức thực hiện", "Thường xuyên"),)))
+    res = [r for r in full.results if r.rule == "PL1.IV.phu-luc.nhom-nhiem-vu"]
+    assert failing(full) == set() and [r.status for r in res] == [PASS] and res[0].measured == "2 nhóm, 2 nhiệm vụ"
+
+
+def test_catalogue_that_cannot_be_read_is_not_evaluated(tmp_path):
+    report = check_docx(build(tmp_path, catalogue=()))
+    assert _status(report, "PL1.IV.phu-luc.nhom-nhiem-vu") == [NOT_EVALUATED]
+    # Numbered tasks without groups are a catalogue too: nothing to complain about.
+    ungrouped = [r for r in check_docx(build(tmp_path, name="flat")).results if r.rule == "PL1.IV.phu-luc.nhom-nhiem-vu"]
+    assert [r.status for r in ungrouped] == [PASS] and ungrouped[0].measured == "1 nhiệm vụ, không chia nhóm"
+
+
+def test_empty_group_in_data_file_and_in_its_rendered_document(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n      - title: Nhóm chưa có nhiệm vụ\n"
+    data = _data(tmp_path, text)
+    for report in (check_data(data), check_docx(render_file(data, tmp_path / "plan.docx"))):
+        assert failing(report) == {"PL1.IV.phu-luc.nhom-nhiem-vu"}, report.to_table()
+        hit = report.failed("PL1.IV.phu-luc.nhom-nhiem-vu")
+        assert len(hit) == 1 and hit[0].measured == "nhóm V không có nhiệm vụ nào"
+        assert "Nhóm chưa có nhiệm vụ" in hit[0].location
+
+
+# --- the leading-zero rule comes from the renderer ------------------------------------------------------
+
+def test_date_rules_accept_exactly_what_the_renderer_prints():
+    """For every day and month, the date line and the appendix reference line pass when written as
+    context.day_month prints them and fail when written otherwise."""
+    from generator.check import rules
+    from generator.check.document import Appendix, KeHoach, Para
+    from generator.context import day_month
+
+    def results(date: str, ref: str) -> dict[str, str]:
+        doc = KeHoach(source="t", formatted=False, date_line=Para(f"Quảng Ngãi, {date}"),
+                      number_line=Para("Số: 05/KH-SKHCN"))
+        doc.appendices.append(Appendix(1, Para("DANH MỤC"), [], Para(
+            f"(Kèm theo Kế hoạch số 05/KH-SKHCN ngày {ref} của Sở Khoa học và Công nghệ)")))
+        out = rules.date_line(doc) + rules.appendices(doc)
+        return {r.rule: r.status for r in out}
+
+    for month in range(1, 13):
+        for day in (None, *range(1, 32)):
+            d, m = day_month(day, month)
+            day_text = "" if day is None else d
+            got = results(f"ngày {day_text} tháng {m} năm 2024", f"{day_text}/{m}/2024")
+            assert got == {"PL1.III.4.ngay-thang": PASS, "PL1.IV.phu-luc.kem-theo": PASS,
+                           "PL1.III.3.ky-hieu-thong-nhat": PASS}, (day, month, got)
+            if month < 10:  # the other way to write the month: with or without its 0
+                other_m = str(month) if m != str(month) else f"{month:02d}"
+                got = results(f"ngày {day_text} tháng {other_m} năm 2024", f"{day_text}/{other_m}/2024")
+                assert got["PL1.III.4.ngay-thang"] == FAIL and got["PL1.IV.phu-luc.kem-theo"] == FAIL, (day, month)
+            if day is not None and d != str(day):
+                got = results(f"ngày {day} tháng {m} năm 2024", f"{day}/{m}/2024")
+                assert got["PL1.III.4.ngay-thang"] == FAIL and got["PL1.IV.phu-luc.kem-theo"] == FAIL, (day, month)
+
+
+def test_leading_zero_messages(tmp_path):
+    report = check_docx(build(tmp_path, date_line="Quảng Ngãi, ngày 5 tháng 03 năm 2024",
+                              ref_line="(Kèm theo Kế hoạch số 05/KH-SKHCN ngày 5/03/2024 của Sở Khoa học và Công nghệ)"))
+    assert failing(report) == {"PL1.III.4.ngay-thang", "PL1.IV.phu-luc.kem-theo"}, report.to_table()
+    for rid in ("PL1.III.4.ngay-thang", "PL1.IV.phu-luc.kem-theo"):
+        message = report.failed(rid)[0].message
+        assert "ngày 5 phải viết 05" in message and "tháng 03 phải viết 3 (chỉ tháng 1, 2 có số 0)" in message

@@ -118,11 +118,20 @@ class Section:
 
 
 @dataclass
+class CatalogueRow:
+    """One row of an appendix's catalogue table, read by its STT cell: "I" a group, "1" a task."""
+
+    number: str  # the STT as written ("I", "II.", "1", "STT" in the header row)
+    para: Para  # the row's text cell (the group title or the task content), for locating it
+
+
+@dataclass
 class Appendix:
     section: int
     heading: Para
     titles: list[Para]
     reference: Para | None
+    rows: list[CatalogueRow] = field(default_factory=list)
 
 
 @dataclass
@@ -401,7 +410,8 @@ class _Reader:
             heading = texts[0]
             ref_i = next((i for i, p in enumerate(texts[:6]) if APPENDIX_REF_RE.match(p.text)), None)
             titles = texts[1:ref_i] if ref_i is not None else texts[1:2]
-            doc.appendices.append(Appendix(s, heading, titles, texts[ref_i] if ref_i is not None else None))
+            doc.appendices.append(Appendix(s, heading, titles, texts[ref_i] if ref_i is not None else None,
+                                           _catalogue_rows(in_sec)))
             doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
 
     def _line_under(self, para: Para | None) -> Line | None:
@@ -434,6 +444,28 @@ class _Reader:
                 form = "border-top" if nxt.fmt.border_top else "border-bottom"
                 return Line(form, (nxt.width - nxt.fmt.left - nxt.fmt.right) / 20, nxt)
         return None
+
+
+ROW_NUMBER_RE = re.compile(r"^(?P<num>[IVXLC]+|\d+(?:\.\d+)*)\.?(?:\s+(?P<rest>\S.*))?$")
+
+
+def _catalogue_rows(paras: list[Para]) -> list[CatalogueRow]:
+    """The table rows of an appendix section, keyed by their first cell. A group row merged into one
+    cell ("I. Truyền thông …") gives its number from the start of that cell's text."""
+    rows: dict[tuple[int, int], list[Para]] = {}
+    for p in paras:
+        if p.cell is not None and p.text:
+            rows.setdefault((p.cell.table, p.cell.row), []).append(p)
+    out = []
+    for cells in rows.values():
+        first = [p for p in cells if p.cell.col == cells[0].cell.col]
+        number = " ".join(p.text for p in first)
+        rest = [p for p in cells if p not in first]
+        m = ROW_NUMBER_RE.match(number)
+        if m and m.group("rest") and not rest:  # merged: number and title in one cell
+            number = m.group("num")
+        out.append(CatalogueRow(number, rest[0] if rest else first[0]))
+    return out
 
 
 def _shape_length(p: Any) -> float | None:
@@ -558,9 +590,13 @@ def from_plan(plan: Any, source: str) -> KeHoach:
     for i, app in enumerate(ctx["appendices"], 1):
         heading = para(app["title"])
         titles = [para(app["subtitle"])] if app["subtitle"] else []
-        doc.appendices.append(Appendix(i, heading, titles, para(app["reference_line"])))
+        appendix = Appendix(i, heading, titles, para(app["reference_line"]))
+        doc.appendices.append(appendix)
         for group in app["groups"]:
             doc.table_texts.append(para(group["title"]))
+            appendix.rows.append(CatalogueRow(group["number"], doc.table_texts[-1]))
             for task in group["tasks"]:
-                doc.table_texts += [para(task[k]) for k in ("content", "lead", "support", "time") if task[k]]
+                cells = [para(task[k]) for k in ("content", "lead", "support", "time") if task[k]]
+                doc.table_texts += cells
+                appendix.rows.append(CatalogueRow(task["number"], cells[0] if cells else doc.table_texts[-1]))
     return doc

@@ -89,6 +89,9 @@ class Report:
         groups: dict[str, list[Result]] = {}
         for r in self.results:
             groups.setdefault(r.element, []).append(r)
+        # A rule applied once per section (or per appendix, per signer line) gives several rows with
+        # the same id: a passing row then names its place too, or the rows cannot be told apart.
+        repeated = {rule for rule, n in Counter(r.rule for r in self.results).items() if n > 1}
         lines = []
         for element, rows in groups.items():
             lines.append(f"■ {element}")
@@ -100,6 +103,8 @@ class Report:
                 else:
                     mark = "✓ đạt"
                 line = f"  {mark:<16} {r.rule:<34} {r.title}"
+                if r.status == PASS and r.location and r.rule in repeated:
+                    line += f" — tại: {r.location}"
                 lines.append(line)
                 if r.status != PASS:
                     detail = []

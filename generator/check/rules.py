@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..context import day_month
 from ..metrics import text_width_pt
 from ..model import DOC_TYPE_ABBREVIATIONS
 from ..text import upper_vi
@@ -176,12 +177,28 @@ def _appendix_sections(doc: KeHoach) -> set[int]:
     return {a.section for a in doc.appendices}
 
 
+def _section_label(doc: KeHoach, index: int) -> str:
+    """Which part of the plan a section holds and how it is turned: "mục trang 2 (phụ lục, khổ ngang)".
+    Why: per-section rules repeat once per section; the reader must see which one each line is about."""
+    apps = [a.section for a in doc.appendices]
+    if index in apps:
+        part = "phụ lục" if len(apps) == 1 else f"phụ lục thứ {apps.index(index) + 1}"
+    elif index <= (doc.noi_nhan.section if doc.noi_nhan is not None else 0):
+        part = "phần chính"
+    else:
+        part = "sau phần ký"
+    if not doc.sections:
+        return f"mục trang {index + 1} ({part})"
+    s = doc.sections[min(index, len(doc.sections) - 1)]
+    return f"mục trang {index + 1} ({part}, khổ {'ngang' if s.width > s.height else 'dọc'})"
+
+
 @rule()
 def page_setup(doc: KeHoach) -> list[Result]:
     out = []
     appendix = _appendix_sections(doc)
     for s in doc.sections:
-        where = f"mục trang (section) {s.index + 1}"
+        where = _section_label(doc, s.index)
         short, long_ = sorted((s.width, s.height))
         ok = abs(short - 11906) <= 30 and abs(long_ - 16838) <= 30
         out.append(_res("PL1.II.1.kho-giay", "Trang", "khổ giấy A4 (210 × 297 mm)", ERROR, ok,
@@ -248,26 +265,27 @@ def page_numbers(doc: KeHoach) -> list[Result]:
     out = []
     in_footer = any(f.has_page_field for s in doc.sections for f in s.footers.values())
     has = default is not None and default.has_page_field
+    where = f"{_section_label(doc, first.index)}, đầu trang"
     measured = "trường PAGE ở đầu trang" if has else ("số trang ở chân trang" if in_footer else "không có số trang")
     out.append(_res("PL1.II.7.so-trang.vi-tri", el, "số trang (trường PAGE) ở đầu trang, giữa lề trên", ERROR, has,
-                    measured=measured, expected="trường PAGE trong phần đầu trang (header)"))
+                    measured=measured, expected="trường PAGE trong phần đầu trang (header)", where=where))
     if has:
         para = default.page_para
         out.append(_res("PL1.II.7.so-trang.can-le", el, "số trang căn giữa", ERROR, para.fmt.align == "center",
-                        measured=_ALIGN_VI.get(para.fmt.align, para.fmt.align), expected="căn giữa"))
+                        measured=_ALIGN_VI.get(para.fmt.align, para.fmt.align), expected="căn giữa", where=where))
         sizes = _sizes(para)
         out.append(_res("PL1.II.7.so-trang.co-chu", el, "cỡ chữ số trang 13–14 pt", ERROR,
                         bool(sizes) and all(13 <= s <= 14 for s in sizes),
-                        measured=_size_text(sizes), expected="13–14 pt"))
+                        measured=_size_text(sizes), expected="13–14 pt", where=where))
         fp = first.headers.get("first")
         hidden = first.title_page and (fp is None or (not fp.has_page_field and not fp.text))
         out.append(_res("PL1.II.7.so-trang.trang-dau", el, "không hiện số trang ở trang đầu", ERROR, hidden,
                         measured="ẩn ở trang 1" if hidden else (
                             "trang đầu riêng nhưng có số trang" if first.title_page else "không đặt trang đầu riêng (titlePg)"),
-                        expected="titlePg và đầu trang đầu tiên để trống"))
+                        expected="titlePg và đầu trang đầu tiên để trống", where=where))
         fmt_ok = first.page_format in (None, "decimal")
         out.append(_res("PL1.II.7.so-trang.chu-so", el, "số trang bằng chữ số Ả Rập", ERROR, fmt_ok,
-                        measured=first.page_format or "decimal", expected="decimal"))
+                        measured=first.page_format or "decimal", expected="decimal", where=where))
     else:
         for aspect, title in (("can-le", "số trang căn giữa"), ("co-chu", "cỡ chữ số trang 13–14 pt"),
                               ("trang-dau", "không hiện số trang ở trang đầu")):
@@ -278,7 +296,8 @@ def page_numbers(doc: KeHoach) -> list[Result]:
         ok = s.page_start == 1 and hdr is not None and hdr.has_page_field
         out.append(_res("PL1.IV.phu-luc.so-trang", "Phụ lục", "phụ lục đánh số trang riêng, bắt đầu từ 1", ERROR, ok,
                         measured=f"bắt đầu từ {s.page_start}" if s.page_start else "nối tiếp phần chính",
-                        expected="pgNumType start=1 và trường PAGE ở đầu trang", where=_where(doc, app.heading)))
+                        expected="pgNumType start=1 và trường PAGE ở đầu trang",
+                        where=f"{_section_label(doc, s.index)}, “{app.heading.text[:40]}”"))
     return out
 
 
@@ -443,6 +462,19 @@ DATE_FORM = re.compile(
     r"(?P<nam>năm)\s*(?P<y>\d{4})\s*$")
 
 
+def _leading_zero_problems(d: str | None, mo: str) -> list[str]:
+    """Day and month as written against what the renderer prints for them (context.day_month, the one
+    place the leading-zero rule of Phụ lục I lives)."""
+    want_d, want_m = day_month(int(d) if d else None, int(mo))
+    problems = []
+    if d and d != want_d:
+        problems.append(f"ngày {d} phải viết {want_d}")
+    if mo != want_m:
+        note = "" if want_m.startswith("0") else " (chỉ tháng 1, 2 có số 0)"
+        problems.append(f"tháng {mo} phải viết {want_m}{note}")
+    return problems
+
+
 def plan_year(doc: KeHoach) -> int | None:
     if doc.date_line is None:
         return None
@@ -467,17 +499,10 @@ def date_line(doc: KeHoach) -> list[Result]:
         problems.append("không theo dạng “Địa danh, ngày … tháng … năm …”")
     else:
         d, mo = m.group("d"), m.group("m")
-        if d:
-            if int(d) < 10 and len(d) < 2:
-                problems.append(f"ngày {d} phải viết {int(d):02d}")
-            if not 1 <= int(d) <= 31:
-                problems.append(f"ngày {d} không có")
-        month = int(mo)
-        if month <= 2 and len(mo) < 2:
-            problems.append(f"tháng {mo} phải viết {month:02d}")
-        if month > 2 and mo.startswith("0"):
-            problems.append(f"tháng {mo} phải viết {month} (chỉ tháng 1, 2 có số 0)")
-        if not 1 <= month <= 12:
+        problems += _leading_zero_problems(d, mo)
+        if d and not 1 <= int(d) <= 31:
+            problems.append(f"ngày {d} không có")
+        if not 1 <= int(mo) <= 12:
             problems.append(f"tháng {mo} không có")
         if not m.group("place")[:1].isupper():
             problems.append("địa danh phải viết hoa chữ đầu")
@@ -820,13 +845,8 @@ def appendices(doc: KeHoach) -> list[Result]:
         if not m:
             problems.append("không theo dạng “(Kèm theo <Tên loại> số …/… ngày …/…/… của …)”")
         else:
-            d, mo = m.group("d"), m.group("m")
-            if d and int(d) < 10 and len(d) < 2:
-                problems.append(f"ngày {d} phải viết {int(d):02d}")
-            if int(mo) <= 2 and len(mo) < 2:
-                problems.append(f"tháng {mo} phải viết {int(mo):02d}")
-            if int(mo) > 2 and mo.startswith("0"):
-                problems.append(f"tháng {mo} phải viết {int(mo)}")
+            mo = m.group("m")
+            problems += _leading_zero_problems(m.group("d"), mo)
         out.append(_res("PL1.IV.phu-luc.kem-theo", el, title, ERROR, not problems, measured=ref.text[:90],
                         where=_where(doc, ref), message="; ".join(problems)))
         if doc.formatted:
@@ -848,4 +868,89 @@ def appendices(doc: KeHoach) -> list[Result]:
         out.append(_res("PL1.III.3.ky-hieu-thong-nhat", el, title, ERROR, not diff,
                         measured=f"{m.group('num')}/{m.group('sym')} ngày {m.group('d')}/{mo}/{m.group('y')}",
                         expected=f"{nl.number}/{nl.symbol}", where=_where(doc, ref), message="; ".join(diff)))
+    return out
+
+
+# The body points the reader to something attached: "… kèm theo Kế hoạch này", "Danh mục … kèm theo",
+# "Phụ lục kèm theo", "(Chi tiết tại …)". Not when what follows is a citation ("kèm theo Quyết định số
+# 12/QĐ-UBND": another document's appendix), a part of this text ("chi tiết tại Mục II") or a web page.
+ATTACHED_RES = (  # the parenthesis first: it is the whole pointer when it holds the others
+    re.compile(r"\(\s*chi\s+tiết\s+(?:tại|theo|như)\b", re.I),
+    re.compile(r"\bkèm\s+theo\s+(?:[^\s,;.()]+\s+){1,2}này\b", re.I),
+    re.compile(r"\b(?:phụ\s+lục|danh\s+mục|biểu\s+mẫu)\b[^.;()]{0,120}?\bkèm\s+theo\b", re.I),
+)
+ELSEWHERE_RE = re.compile(
+    r"^[^.;()]{0,60}?\bsố\s+\d|^\s*(?:các\s+)?(?:mục|khoản|điểm|điều|phần|tiết)\b|^[^)]{0,40}?(?:https?:|www\.)", re.I)
+
+
+def _attached_mention(text: str) -> str | None:
+    """The words that refer to an attachment of this document, if any."""
+    for pattern in ATTACHED_RES:
+        for m in pattern.finditer(text):
+            if "này" in m.group(0).casefold() or not ELSEWHERE_RE.match(text[m.end():]):
+                close = text.find(")", m.end()) if m.group(0).startswith("(") else -1
+                return text[m.start():close + 1] if close != -1 else m.group(0)
+    return None
+
+
+@rule(content=True)
+def attachment_mentioned(doc: KeHoach) -> list[Result]:
+    el = "Phụ lục"
+    rid = "PL1.IV.phu-luc.dan-chieu"
+    title = "nội dung dẫn chiếu phụ lục, danh mục “kèm theo” thì văn bản có phụ lục"
+    if not doc.body:
+        return [_missing(rid, "Nội dung", title, WARNING)]
+    hits = [(p, found) for p in doc.body if (found := _attached_mention(p.text))]
+    if not hits:
+        return [_res(rid, el, title, WARNING, True, measured="nội dung không dẫn chiếu phụ lục",
+                     expected="phụ lục khi có dẫn chiếu")]
+    p, found = hits[0]
+    if doc.appendices:
+        return [_res(rid, el, title, WARNING, True, measured=f"“{found[:60]}”; có {len(doc.appendices)} phụ lục",
+                     expected="có phụ lục", where=_where(doc, p))]
+    if doc.formatted:
+        # Text after the signature block in the same section may be an appendix we could not tell apart
+        # (no section break before it): say so instead of warning about a missing appendix.
+        last_sig = max((q.index for q in [*doc.signer_lines, doc.signer_name, *doc.recipients] if q), default=None)
+        after = [q for q in doc.paragraphs if last_sig is not None and q.index > last_sig and q.text and q.cell is None]
+        if after:
+            return [_res(rid, el, title, WARNING, None, measured=f"“{found[:60]}”", where=_where(doc, p),
+                         message=f"có nội dung sau phần ký (“{after[0].text[:40]}”) nhưng không nhận ra phụ lục: "
+                                 "phụ lục cần bắt đầu ở mục trang (section) riêng")]
+    return [_res(rid, el, title, WARNING, False, measured=f"“{found[:60]}”" + (
+                     f" và {len(hits) - 1} chỗ khác" if len(hits) > 1 else ""),
+                 expected="phụ lục kèm theo văn bản", where=_where(doc, p),
+                 message="nội dung nhắc đến phụ lục, danh mục kèm theo nhưng văn bản không có phụ lục")]
+
+
+ROMAN_ROW_RE = re.compile(r"^[IVXLC]+\.?$")
+TASK_ROW_RE = re.compile(r"^\d+(?:\.\d+)*\.?$")
+
+
+@rule(content=True)
+def catalogue_groups(doc: KeHoach) -> list[Result]:
+    el = "Phụ lục"
+    rid = "PL1.IV.phu-luc.nhom-nhiem-vu"
+    title = "mỗi nhóm (I, II, …) của danh mục có ít nhất một nhiệm vụ"
+    out = []
+    for app in doc.appendices:
+        kinds = [("group" if ROMAN_ROW_RE.match(r.number) else "task" if TASK_ROW_RE.match(r.number) else None, r)
+                 for r in app.rows]
+        kinds = [(k, r) for k, r in kinds if k is not None]  # header row, notes: not part of the list
+        if not kinds:
+            out.append(_res(rid, el, title, WARNING, None, where=_where(doc, app.heading),
+                            message="không nhận ra bảng danh mục có cột STT (I, II, … / 1, 2, …) nên chưa đánh giá được"))
+            continue
+        groups = [r for k, r in kinds if k == "group"]
+        empty = [r for i, (k, r) in enumerate(kinds)
+                 if k == "group" and (i + 1 == len(kinds) or kinds[i + 1][0] == "group")]
+        if not empty:
+            measured = (f"{len(groups)} nhóm, {len(kinds) - len(groups)} nhiệm vụ" if groups
+                        else f"{len(kinds)} nhiệm vụ, không chia nhóm")
+            out.append(_res(rid, el, title, WARNING, True, measured=measured, expected="mỗi nhóm ≥ 1 nhiệm vụ",
+                            where=_where(doc, app.heading)))
+        for r in empty:
+            out.append(_res(rid, el, title, WARNING, False, measured=f"nhóm {r.number} không có nhiệm vụ nào",
+                            expected="mỗi nhóm ≥ 1 nhiệm vụ", where=_where(doc, r.para),
+                            message="thêm nhiệm vụ cho nhóm hoặc bỏ dòng nhóm"))
     return out
