@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .model import Appendix, Cite, DocType, IssueDate, Paragraph, Plan, Reference, Signer
-from .text import point_letter, roman, two_digits, upper_vi
+from .model import Appendix, Cite, DocType, Emphasis, IssueDate, Paragraph, Plan, Reference, Signer
+from .text import ITALIC_END, ITALIC_START, point_letter, roman, two_digits, upper_vi
 
 BLANK_NUMBER = "     "
 """With the space after "Số:", six spaces where the văn thư writes the number by hand on a draft
@@ -108,6 +108,8 @@ class _Citations:
                 ref = self.plan.references[seg.cite]
                 out.append(citation(self.plan, ref, full=seg.cite not in self.cited))
                 self.cited.add(seg.cite)
+            elif isinstance(seg, Emphasis):
+                out.append(f"{ITALIC_START}{seg.italic}{ITALIC_END}")  # made italic by layout.py
             else:
                 out.append(seg)
         return "".join(out)

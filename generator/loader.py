@@ -406,7 +406,7 @@ def _data_loc(loc: tuple, data: Any) -> Loc:
 
 
 def _is_branch(part: str) -> bool:
-    return any(c in part for c in "[]()") or part in {"str", "int", "Cite", "function-after", "function-before"}
+    return any(c in part for c in "[]()") or part in {"str", "int", "Cite", "Emphasis", "function-after", "function-before"}
 
 
 def _problems(exc: ValidationError, source: Source) -> list[Problem]:

@@ -214,9 +214,15 @@ class Cite(Model):
     cite: str = Field(description="Khóa của văn bản trong mục references")
 
 
-Segment = Union[Fragment, Cite]
+class Emphasis(Model):
+    """A piece printed in italics inside a paragraph: {italic: "(lồng ghép trong báo cáo …)"}."""
+
+    italic: Fragment = Field(description="Đoạn chữ in nghiêng trong câu")
+
+
+Segment = Union[Fragment, Cite, Emphasis]
 Paragraph = Union[Text, list[Segment]]
-"""A paragraph: plain text, or a list of text pieces and citations {cite: key}."""
+"""A paragraph: plain text, or a list of text pieces, citations {cite: key} and italics {italic: …}."""
 
 
 class Clause(Model):

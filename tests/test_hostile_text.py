@@ -285,3 +285,11 @@ def test_raw_word_controls_pasted_into_the_yaml_file_render(tmp_path):
     assert main(["render", str(data), "-o", str(out)]) == 0
     texts = [p.text for p in Document(str(out)).paragraphs]
     assert any(t.startswith("- Bảo đảm công khai,\nminh bạch các thông tin") for t in texts)
+
+
+def test_italic_markers_cannot_be_typed_by_a_user():
+    """The private-use brackets that carry {italic: …} to the layout step are removed from user
+    text, so nobody can turn text italic (or break a run) by pasting them."""
+    from generator.text import ITALIC_END, ITALIC_START, clean_text
+
+    assert clean_text(f"a{ITALIC_START}b{ITALIC_END}c") == "abc"

@@ -260,7 +260,8 @@ ELEMENTS = {
     "muc": (lambda t: re.match(r"[IVX]+\. ", t) is not None, (13, 14), True, False,
             lambda t: t == t.upper()),
     "khoan_title": (lambda t: t in ("1. Mục đích", "2. Yêu cầu"), (13, 14), True, False, is_mixed_case),
-    "khoan_untitled": (lambda t: re.match(r"\d\. (Các phòng|Trưởng các|Phòng Hành chính)", t) is not None,
+    # (khoản 2 of mục IV carries an italic piece, checked on its own below)
+    "khoan_untitled": (lambda t: re.match(r"\d\. (Các phòng|Phòng Hành chính)", t) is not None,
                        (13, 14), False, False, is_mixed_case),
     "noi_nhan": (lambda t: t == "Nơi nhận:", (12, 12), True, True, lambda t: t[1:] == t[1:].lower()),
     "recipients": (lambda t: t.startswith("- ") and t.endswith((";", "HCTH.")) and len(t) < 40,
@@ -578,3 +579,13 @@ def test_rendered_draft_without_day(sample_plan):
     assert any(re.fullmatch(r"Quảng Ngãi, ngày {4,}tháng 3 năm 2024", t) for t in texts)
     assert any(re.fullmatch(r"\(Kèm theo Kế hoạch số {4,}/KH-SKHCN ngày {4,}/3/2024 của Sở Khoa học "
                             r"và Công nghệ\)", t) for t in texts)
+
+
+def test_italic_piece_of_the_seed_is_an_italic_run_in_an_upright_sentence(sample_document):
+    """The seed's "(*lồng ghép … định kỳ*)": {italic: …} in the data, an italic run in the output."""
+    para = next(p for p in sample_document.paragraphs if "(lồng ghép trong báo cáo" in p.text)
+    assert para.text.endswith("(lồng ghép trong báo cáo cải cách hành chính định kỳ).")
+    runs = [(r.text, bool(r.italic)) for r in para.runs if r.text]
+    assert ("lồng ghép trong báo cáo cải cách hành chính định kỳ", True) in runs
+    assert all(not italic for text, italic in runs if text != "lồng ghép trong báo cáo cải cách hành chính định kỳ")
+    assert "\ue000" not in para.text and "\ue001" not in para.text

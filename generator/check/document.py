@@ -563,11 +563,14 @@ def _flag(el: Any) -> bool:
 def from_plan(plan: Any, source: str) -> KeHoach:
     """The same model built from a plan's derived strings (no formatting): for the content rules."""
     from ..context import build_context
+    from ..text import ITALIC_END, ITALIC_START
 
     ctx = build_context(plan)
     doc = KeHoach(source=source, formatted=False)
 
     def para(text: str) -> Para:
+        # Italic brackets are for the layout step; the reader sees the words only.
+        text = text.replace(ITALIC_START, "").replace(ITALIC_END, "")
         p = Para(text=norm(text.replace("\n", " ")))
         p.index = len(doc.paragraphs)
         doc.paragraphs.append(p)
