@@ -27,11 +27,10 @@ from .check.document import run_text, visible_runs, visible_text
 from .check.formatting import Formatting
 from .errors import DataError, OutputExistsError, UserError
 from .loader import parse_yaml, validate
+from .model import QUOC_HIEU, TIEU_NGU
 from .package import atomic_write
 from .text import clean_text, point_letter, roman, upper_vi
 
-QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-TIEU_NGU = "ĐỘC LẬP - TỰ DO - HẠNH PHÚC"
 
 NUMBER_LINE = re.compile(r"^Số\s*:?\s*(\d*)\s*/\s*([A-ZĐ0-9]+)-([A-ZĐ0-9-]+)\s*$")
 DATE_LINE = re.compile(
@@ -215,7 +214,7 @@ class _Reader:
             for loc, lines in cells:
                 for line in lines:
                     up = upper_vi(line)
-                    if up in (QUOC_HIEU, TIEU_NGU) or RULE_LINE.fullmatch(line):
+                    if up in (QUOC_HIEU, upper_vi(TIEU_NGU)) or RULE_LINE.fullmatch(line):
                         continue
                     if up.startswith("DỰ THẢO"):  # a draft's mark, not part of the header grid
                         continue

@@ -64,24 +64,26 @@ class DocType(str, Enum):
 
     @property
     def abbreviation(self) -> str:
-        return DOC_TYPE_ABBREVIATIONS[self]
+        return TYPE_ABBREVIATIONS[self.value]
 
 
-DOC_TYPE_ABBREVIATIONS = {
-    DocType.ke_hoach: "KH",
-    DocType.quyet_dinh: "QĐ",
-    DocType.nghi_quyet: "NQ",
-    DocType.chi_thi: "CT",
-    DocType.chuong_trinh: "CTr",
-    DocType.huong_dan: "HD",
-    DocType.thong_bao: "TB",
-    DocType.bao_cao: "BC",
-    DocType.de_an: "ĐA",
-    DocType.cong_van: "",
-    DocType.nghi_dinh: "NĐ-CP",
-    DocType.thong_tu: "TT",
-    DocType.luat: "",
+TYPE_ABBREVIATIONS: dict[str, str] = {
+    # Phụ lục III of Decree 30: tên loại → chữ viết tắt in the ký hiệu (công văn has none).
+    "Nghị quyết": "NQ", "Quyết định": "QĐ", "Chỉ thị": "CT", "Quy chế": "QC", "Quy định": "QyĐ",
+    "Thông cáo": "TC", "Thông báo": "TB", "Hướng dẫn": "HD", "Chương trình": "CTr", "Kế hoạch": "KH",
+    "Phương án": "PA", "Đề án": "ĐA", "Dự án": "DA", "Báo cáo": "BC", "Biên bản": "BB",
+    "Tờ trình": "TTr", "Hợp đồng": "HĐ", "Công điện": "CĐ", "Bản ghi nhớ": "BGN",
+    "Bản thỏa thuận": "BTT", "Giấy ủy quyền": "GUQ", "Giấy mời": "GM", "Giấy giới thiệu": "GGT",
+    "Giấy nghỉ phép": "GNP", "Phiếu gửi": "PG", "Phiếu chuyển": "PC", "Phiếu báo": "PB",
+    "Công văn": "",
+    # Legal documents a plan cites (their ký hiệu comes from other rules, e.g. NĐ-CP).
+    "Nghị định": "NĐ-CP", "Thông tư": "TT", "Luật": "",
 }
+"""The one list of document types and abbreviations: the model, the checker and rollover use it."""
+
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+"""Ô 1 of Phụ lục I: fixed text, printed by the template, looked for by the checker and importer."""
 
 
 def _parse_date(value: object) -> object:

@@ -21,7 +21,7 @@ from typing import Any
 
 from .errors import DataError, OutputExistsError, UserError
 from .loader import Loc, format_path, load_plan, parse_yaml, validate
-from .model import IssueDate
+from .model import TYPE_ABBREVIATIONS, IssueDate
 from .package import atomic_write
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -29,8 +29,7 @@ PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})(?!\d)"
 FULL_DATE = re.compile(r"ngày\s*\d{0,2}\s*tháng\s*\d{1,2}\s*năm\s*$", re.IGNORECASE)
 PLAN_YEAR = re.compile(r"năm\s+$", re.IGNORECASE)
 # A citation written as text: "Kế hoạch số 36/KH-UBND …" up to the end of its clause.
-_DOC_TYPES = ("Kế hoạch|Quyết định|Nghị quyết|Nghị định|Chỉ thị|Chương trình|Hướng dẫn|Thông báo|"
-              "Báo cáo|Đề án|Công văn|Thông tư|Luật|Văn bản")
+_DOC_TYPES = "|".join([*TYPE_ABBREVIATIONS, "Văn bản"])
 TEXT_CITATION = re.compile(rf"(?:{_DOC_TYPES})\s+số\s+\d+[^\s,;]*[^,;]*", re.IGNORECASE)
 
 KINDS = {

@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.oxml import parse_xml
 
+from .model import QUOC_HIEU, TIEU_NGU
 from .package import deterministic_zip
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -40,8 +41,6 @@ LANDSCAPE_TEXT_W = PAGE_H - MARGIN["left"] - MARGIN["right"]  # 14286
 HEADER_COLS = (3855, TEXT_W - 3855)
 APPENDIX_COLS = (680, 5670, 2835, 2835, LANDSCAPE_TEXT_W - 680 - 5670 - 2835 - 2835)
 
-QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from typing import Any
 from docx.oxml.ns import qn
 
 from ..errors import UserError
+from ..model import TYPE_ABBREVIATIONS
+from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
 
 EMU_PER_PT = 12700
@@ -174,11 +176,7 @@ NOI_NHAN_RE = re.compile(r"^nơi\s*nhận\s*:?", re.I)
 APPENDIX_REF_RE = re.compile(r"^\(?\s*kèm\s+theo\b", re.I)
 
 # Tên loại of Phụ lục III in capitals, to find the title line under the header.
-DOC_TYPE_NAMES = (
-    "KẾ HOẠCH", "QUYẾT ĐỊNH", "NGHỊ QUYẾT", "CHỈ THỊ", "QUY CHẾ", "QUY ĐỊNH", "THÔNG CÁO",
-    "THÔNG BÁO", "HƯỚNG DẪN", "CHƯƠNG TRÌNH", "PHƯƠNG ÁN", "ĐỀ ÁN", "DỰ ÁN", "BÁO CÁO", "BIÊN BẢN",
-    "TỜ TRÌNH", "HỢP ĐỒNG", "CÔNG ĐIỆN",
-)
+DOC_TYPE_NAMES = tuple(upper_vi(name) for name in TYPE_ABBREVIATIONS)
 
 
 def _fold_hoa(text: str) -> str:

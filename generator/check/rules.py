@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from ..context import day_month
 from ..metrics import text_width_pt
-from ..model import DOC_TYPE_ABBREVIATIONS
+from ..model import TIEU_NGU, TYPE_ABBREVIATIONS
 from ..text import upper_vi
 from .document import KeHoach, Line, Para
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
@@ -303,7 +303,6 @@ def page_numbers(doc: KeHoach) -> list[Result]:
 
 # --- Quốc hiệu, Tiêu ngữ (III.1) -------------------------------------------------------------------
 
-TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 
 
 @rule()
@@ -381,9 +380,7 @@ def agency(doc: KeHoach) -> list[Result]:
 
 NUMBER_FORM = re.compile(r"^(?P<so>\S+?)\s*:(?P<sp1>\s*)(?P<num>\d*)(?P<sp2>\s*)/(?P<sp3>\s*)(?P<sym>.*)$")
 SYMBOL_FORM = re.compile(r"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)$")
-TYPE_ABBR = {upper_vi(t.value): a for t, a in DOC_TYPE_ABBREVIATIONS.items()}
-TYPE_ABBR.update({"QUY CHẾ": "QC", "QUY ĐỊNH": "QyĐ", "THÔNG CÁO": "TC", "PHƯƠNG ÁN": "PA", "DỰ ÁN": "DA",
-                  "BIÊN BẢN": "BB", "TỜ TRÌNH": "TTr", "HỢP ĐỒNG": "HĐ", "CÔNG ĐIỆN": "CĐ"})
+TYPE_ABBR = {upper_vi(name): abbr for name, abbr in TYPE_ABBREVIATIONS.items()}
 
 
 @dataclass(frozen=True)
