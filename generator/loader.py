@@ -453,8 +453,11 @@ def vietnamese_message(err: dict, loc: Loc) -> str:
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "phải là một nhóm trường dạng 'tên: giá trị'"
     if kind == "too_short":
-        return (f"cần ít nhất {ctx.get('min_length')} phần tử"
-                + ("; một danh sách trống thì bỏ hẳn trường này" if ctx.get("min_length") == 1 else ""))
+        if name == "groups":
+            return "phụ lục cần ít nhất một nhóm nhiệm vụ; nếu không có thì bỏ cả phụ lục này"
+        if name == "sections":
+            return "kế hoạch cần ít nhất một mục (I., II., …)"
+        return f"cần ít nhất {ctx.get('min_length')} phần tử"
     if kind == "too_long":
         return f"chỉ được tối đa {ctx.get('max_length')} phần tử"
     if kind == "tuple_type":

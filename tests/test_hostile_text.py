@@ -216,7 +216,7 @@ def test_empty_lists_where_allowed(tmp_path: Path) -> None:
         broken = {**data, key: value}
         with pytest.raises(DataError) as exc:
             validate(Source("plan.yaml", broken))
-        assert any("cần ít nhất 1" in p.message for p in exc.value.problems)
+        assert any("cần ít nhất một" in p.message for p in exc.value.problems)
 
 
 SAMPLE_VALUES = [
