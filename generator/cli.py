@@ -213,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="tệp .docx hoặc tệp dữ liệu .yaml")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho máy đọc")
     p.set_defaults(func=_check)
+
     p = sub.add_parser("batch", help="tạo hàng loạt văn bản cho từng cơ quan, phòng, đơn vị",
                        description="Từ một kế hoạch mẫu, tạo mỗi đơn vị một văn bản theo tệp đơn vị "
                                    "(kế hoạch triển khai của từng cơ quan, hoặc bản gửi/bản trích "
