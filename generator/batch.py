@@ -32,7 +32,7 @@ from .extract import extract_is_empty, internal_copy
 from .loader import Source, format_path, load_source, show_value, validate
 from .merge import merge_unit
 from .model import Plan
-from .package import atomic_write
+from .word.package import atomic_write
 from .issue import check_overwrite
 from .render import WINDOWS_RESERVED, Template, contained
 from .text import slugify

@@ -23,12 +23,12 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from .check.document import run_text, visible_runs, visible_text
-from .check.formatting import Formatting
+from .word.reader import run_text, visible_runs, visible_text
+from .word.formatting import Formatting
 from .errors import DataError, OutputExistsError, UserError
 from .loader import parse_yaml, validate
 from .model import QUOC_HIEU, TIEU_NGU
-from .package import atomic_write
+from .word.package import atomic_write
 from .text import clean_text, point_letter, roman, upper_vi
 
 

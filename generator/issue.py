@@ -147,7 +147,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     (and the PDF beside it when pdf=True) are each written atomically.
     """
     from .loader import load_plan
-    from .package import atomic_write
+    from .word.package import atomic_write
     from .render import render_plan
 
     if number is not None and not final:

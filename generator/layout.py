@@ -19,8 +19,8 @@ from typing import Any
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from .check.formatting import Formatting
-from .metrics import text_width_pt
+from .word.formatting import Formatting
+from .word.metrics import text_width_pt
 from .text import ITALIC_END, ITALIC_START
 
 RULE_STYLE = "KHDuongKe"

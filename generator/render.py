@@ -31,10 +31,10 @@ from markupsafe import Markup, escape
 from .context import build_context, symbol
 from .errors import TemplateError, UserError
 from .issue import DRAFT_COMMENT, FINAL_COMMENT
-from .check.formatting import Formatting
+from .word.formatting import Formatting
 from .layout import finish_layout
 from .model import Plan
-from .package import zip_members
+from .word.package import zip_members
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
 

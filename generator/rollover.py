@@ -22,7 +22,7 @@ from typing import Any
 from .errors import DataError, OutputExistsError, UserError
 from .loader import Loc, format_path, load_plan, parse_yaml, validate
 from .model import TYPE_ABBREVIATIONS, IssueDate
-from .package import atomic_write
+from .word.package import atomic_write
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})(?!\d)")

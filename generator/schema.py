@@ -19,7 +19,7 @@ def plan_schema() -> dict[str, Any]:
 def write_schema(path: str | Path, *, force: bool = False) -> Path:
     """Write the schema to a .json file; an existing file is replaced only with force."""
     from .errors import OutputExistsError, UserError
-    from .package import atomic_write
+    from .word.package import atomic_write
 
     path = Path(path)
     if path.suffix.lower() != ".json":

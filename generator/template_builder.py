@@ -21,7 +21,7 @@ from docx import Document
 from docx.oxml import parse_xml
 
 from .model import QUOC_HIEU, TIEU_NGU
-from .package import deterministic_zip
+from .word.package import deterministic_zip
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

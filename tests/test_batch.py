@@ -168,7 +168,7 @@ def test_fast_render_path_gives_the_same_bytes_as_plain_docxtpl(tmp_path):
 
     from generator.context import build_context
     from generator.layout import finish_layout
-    from generator.package import deterministic_zip
+    from generator.word.package import deterministic_zip
     from generator.render import DEFAULT_TEMPLATE, _Environment, _set_properties
 
     prepared = prepare_batch(PLAN, INTERNAL, tmp_path)

@@ -23,7 +23,7 @@ from docx.shared import Cm, Mm, Pt
 from generator.check import check_data, check_docx, check_file
 from generator.check.report import FAIL, NOT_EVALUATED, PASS
 from generator.cli import main
-from generator.metrics import text_width_pt
+from generator.word.metrics import text_width_pt
 from generator.render import render_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -693,7 +693,7 @@ def test_date_rules_accept_exactly_what_the_renderer_prints():
     """For every day and month, the date line and the appendix reference line pass when written as
     context.day_month prints them and fail when written otherwise."""
     from generator.check import rules
-    from generator.check.document import Appendix, KeHoach, Para
+    from generator.word.reader import Appendix, KeHoach, Para
     from generator.context import day_month
 
     def results(date: str, ref: str) -> dict[str, str]:

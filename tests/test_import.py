@@ -294,7 +294,7 @@ def test_tracked_insertions_and_content_controls_are_read_not_dropped():
     from docx import Document
     from docx.oxml import parse_xml
 
-    from generator.check.document import visible_text
+    from generator.word.reader import visible_text
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     p = parse_xml(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.metrics import text_width_pt
+from generator.word.metrics import text_width_pt
 from generator.render import Template, render_plan
 from tests.conftest import ROOT, SAMPLE, SEED
 from tests.docx_props import (

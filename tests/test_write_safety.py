@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from generator.cli import main
-from generator.package import atomic_write
+from generator.word.package import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"

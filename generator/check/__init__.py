@@ -4,8 +4,8 @@
     report = check_file("ke-hoach.docx")     # or "ke-hoach.yaml"
     report.errors, report.warnings, report.to_table(), report.to_json()
 
-Modules: formatting.py resolves what a reader sees (styles, defaults, theme fonts); document.py
-finds the parts of a plan by text and layout; rules.py holds the rules; report.py the results.
+The parts of a plan come from the one reader (generator.word.reader), shared with the importer;
+rules.py holds the rules; report.py the results.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
-from .document import KeHoach, from_plan, read_docx
+from ..word.reader import KeHoach, from_plan, read_docx
 from .report import Report, Result
 from .rules import RULES, run_rules
 

@@ -25,10 +25,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..context import day_month
-from ..metrics import text_width_pt
+from ..word.metrics import text_width_pt
 from ..model import TIEU_NGU, TYPE_ABBREVIATIONS
 from ..text import upper_vi
-from .document import KeHoach, Line, Para
+from ..word.reader import KeHoach, Line, Para
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"

@@ -417,7 +417,7 @@ class _Reader:
         if para is None or para.fmt is None:
             return None
         if any(r.fmt and r.fmt.underline for r in para.visible_runs):
-            from ..metrics import text_width_pt
+            from .metrics import text_width_pt
 
             length = sum(text_width_pt(r.text, r.fmt.size or 12, bold=r.fmt.bold)
                          for r in para.visible_runs if r.fmt.underline)

@@ -8,7 +8,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .errors import UserError
+from ..errors import UserError
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
