@@ -9,8 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .model import Appendix, Cite, DocType, Emphasis, IssueDate, Paragraph, Plan, Reference, Signer
-from .text import ITALIC_END, ITALIC_START, point_letter, roman, two_digits, upper_vi
+from .model import (
+    TYPE_ABBREVIATIONS, Appendix, Bold, BoldItalic, Cite, CellSpec, Clause, DocType, Emphasis, Group,
+    Heading, IssueDate, CellLines, Item, Items, Paragraph, Plan, Point, Points, Reference, Signer, Table,
+    TableBlock,
+)
+from .text import point_letter, roman, two_digits, upper_vi
+from .word.tables import TableCell, TableSpec, runs_xml
 
 BLANK_NUMBER = "     "
 """With the space after "Số:", six spaces where the văn thư writes the number by hand on a draft
@@ -68,7 +73,7 @@ def appendix_reference_line(plan: Plan) -> str:
     """"(Kèm theo Kế hoạch số 125/KH-SKHCN ngày 20/3/2024 của Sở Khoa học và Công nghệ)"."""
     return (
         f"(Kèm theo {plan.type.value} số {number_text(plan.number)}/{symbol(plan)} "
-        f"ngày {short_date(plan.date)} của {plan.agency.name})"
+        f"ngày {short_date(plan.date)} của {plan.agency.running_name})"
     )
 
 
@@ -76,43 +81,104 @@ def reference_symbol(plan: Plan, ref: Reference) -> str:
     """A cited document's ký hiệu; the agency's own documents take the agency's abbreviation."""
     if ref.symbol:
         return ref.symbol
-    abbr = ref.type.abbreviation
+    abbr = TYPE_ABBREVIATIONS.get(ref.type, "")
     return f"{abbr}-{plan.agency.abbreviation}" if abbr else plan.agency.abbreviation
 
 
 def citation(plan: Plan, ref: Reference, *, full: bool) -> str:
     """"Kế hoạch số 36/KH-UBND ngày 07/02/2024 của UBND tỉnh Quảng Ngãi về …" (first citation) or
-    "Kế hoạch số 36/KH-UBND" (later ones), as Phụ lục I asks."""
-    head = f"{ref.type.value} số {ref.number}/{reference_symbol(plan, ref)}"
+    "Kế hoạch số 36/KH-UBND" (later ones), as Phụ lục I asks. Party documents join number and
+    symbol with "-" ("Nghị quyết số 57-NQ/TW"); a law without number is cited by its name."""
+    if ref.number is None:
+        head = ref.name or ref.type
+    else:
+        sep = "-" if ref.party else "/"
+        head = f"{ref.type} số {ref.number}{sep}{reference_symbol(plan, ref)}"
     if not full:
         return head
-    text = f"{head} ngày {short_date(ref.date)} của {ref.issuer or plan.agency.name}"
+    text = head
+    if ref.date is not None:
+        text += f" ngày {short_date(ref.date)}"
+    if ref.number is not None or ref.issuer:
+        text += f" của {ref.issuer or plan.agency.running_name}"
     if ref.subject:
         text += f" về {ref.subject}"
     return text
 
 
+Run = tuple[str, bool, bool]
+"""A piece of printed text and its emphasis: (text, bold, italic)."""
+
+
+class Inline:
+    """A paragraph's printed text as runs: the plain text for rules and checks, and the Word runs
+    the template places with {{r x.inline }} (autoescape calls __html__), so bold and italic pieces
+    become real runs with no marker characters."""
+
+    __slots__ = ("runs",)
+
+    def __init__(self, runs: list[Run]):
+        self.runs = [r for r in runs if r[0]]
+
+    @property
+    def text(self) -> str:
+        return "".join(r[0] for r in self.runs)
+
+    def __html__(self) -> str:
+        return runs_xml(self.runs, False)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def prefixed(self, marker: str) -> "Inline":
+        """A numbered or bulleted paragraph: the marker ("1. ", "a) ", "- ") takes the emphasis of
+        the text it opens, so a bold heading sentence keeps its number bold."""
+        b, i = (self.runs[0][1], self.runs[0][2]) if self.runs else (False, False)
+        return Inline([(marker, b, i)] + self.runs)
+
+    def ended(self, mark: str) -> "Inline":
+        """The same runs with the sentence's own end punctuation replaced by mark."""
+        runs = list(self.runs)
+        while runs:
+            text, b, i = runs[-1]
+            stripped = text.rstrip().rstrip(";.,:").rstrip()
+            if stripped:
+                runs[-1] = (stripped + mark, b, i)
+                return Inline(runs)
+            runs.pop()
+        return Inline([(mark, False, False)])
+
+
 class _Citations:
-    """Turns paragraphs into text, citing each reference in full the first time only."""
+    """Turns paragraphs into runs, citing each reference in full the first time only."""
 
     def __init__(self, plan: Plan):
         self.plan = plan
         self.cited: set[str] = set()
 
-    def __call__(self, para: Paragraph) -> str:
+    def inline(self, para: Paragraph | None) -> Inline:
+        if para is None:
+            return Inline([])
         if isinstance(para, str):
-            return para
-        out = []
+            return Inline([(para, False, False)])
+        out: list[Run] = []
         for seg in para:
             if isinstance(seg, Cite):
                 ref = self.plan.references[seg.cite]
-                out.append(citation(self.plan, ref, full=seg.cite not in self.cited))
+                out.append((citation(self.plan, ref, full=seg.full or seg.cite not in self.cited), False, False))
                 self.cited.add(seg.cite)
             elif isinstance(seg, Emphasis):
-                out.append(f"{ITALIC_START}{seg.italic}{ITALIC_END}")  # made italic by layout.py
+                out.append((seg.italic, False, True))
+            elif isinstance(seg, Bold):
+                out.append((seg.bold, True, False))
+            elif isinstance(seg, BoldItalic):
+                out.append((seg.bold_italic, True, True))
             else:
-                out.append(seg)
-        return "".join(out)
+                out.append((seg, False, False))
+        return Inline(out)
+
+    def __call__(self, para: Paragraph) -> str:
+        return self.inline(para).text
 
 
 def _end_with(text: str, mark: str) -> str:
@@ -120,26 +186,65 @@ def _end_with(text: str, mark: str) -> str:
     return text.rstrip().rstrip(";.,:").rstrip() + mark
 
 
-def body_blocks(plan: Plan, cite: _Citations) -> list[dict[str, str]]:
-    """The body as a flat list of paragraphs, each with its kind (the template picks the style)."""
-    blocks: list[dict[str, str]] = []
-    for si, section in enumerate(plan.sections, 1):
-        blocks.append({"kind": "muc", "text": f"{roman(si)}. {upper_vi(section.title)}"})
-        blocks += [{"kind": "para", "text": cite(p)} for p in section.paragraphs]
-        for ci, clause in enumerate(section.clauses, 1):
-            if clause.title is not None:
-                blocks.append({"kind": "khoan", "text": f"{ci}. {clause.title}"})
-                if clause.text is not None:
-                    blocks.append({"kind": "para", "text": cite(clause.text)})
+def _para(kind: str, inline: Inline) -> dict[str, Any]:
+    return {"kind": kind, "text": inline.text, "inline": inline}
+
+
+class _Body:
+    """Flattens ordered blocks into the paragraphs and tables the template prints, deriving every
+    number: mục I., khoản 1. (1.1. inside a khoản), điểm a) … đ), items "- " and "+ "."""
+
+    def __init__(self, plan: Plan, cite: _Citations):
+        self.plan = plan
+        self.cite = cite
+        self.out: list[dict[str, Any]] = []
+
+    def blocks(self, blocks: list[Any], number: str = "") -> None:
+        clause_no = 0
+        for block in blocks:
+            if isinstance(block, Clause):
+                clause_no += 1
+                self.clause(block, f"{number}{clause_no}.")
+            elif isinstance(block, Items):
+                self.items(block.items, 0)
+            elif isinstance(block, Points):
+                for i, point in enumerate(block.points):
+                    text = point.text if isinstance(point, Point) else point
+                    self.out.append(_para("para", self.cite.inline(text).prefixed(f"{point_letter(i)}) ")))
+                    if isinstance(point, Point):
+                        self.blocks(point.blocks, number)
+            elif isinstance(block, TableBlock):
+                self.out.append(table_view(self.plan, block.table, self.cite))
+            elif isinstance(block, Heading):
+                self.out.append(_para("heading", self.cite.inline(block.heading)))
             else:
-                blocks.append({"kind": "para", "text": f"{ci}. {cite(clause.text)}"})
-            blocks += [{"kind": "para", "text": cite(p)} for p in clause.paragraphs]
-            blocks += [
-                {"kind": "para", "text": f"{point_letter(i)}) {cite(p)}"}
-                for i, p in enumerate(clause.points)
-            ]
-            blocks += [{"kind": "para", "text": f"- {cite(p)}"} for p in clause.items]
-    return blocks
+                self.out.append(_para("para", self.cite.inline(block)))
+
+    def clause(self, clause: Clause, number: str) -> None:
+        if clause.title is not None:
+            self.out.append(_para("khoan", Inline([(clause.title, False, False)]).prefixed(number + " ")))
+            if clause.text is not None:
+                self.out.append(_para("para", self.cite.inline(clause.text)))
+        else:
+            self.out.append(_para("para", self.cite.inline(clause.text).prefixed(number + " ")))
+        self.blocks(clause.content, number)
+
+    def items(self, entries: list[Any], depth: int) -> None:
+        marker = "- " if depth == 0 else "+ "
+        for entry in entries:
+            text = entry.text if isinstance(entry, Item) else entry
+            self.out.append(_para("item" if depth == 0 else "item2", self.cite.inline(text).prefixed(marker)))
+            if isinstance(entry, Item):
+                self.items(entry.items, depth + 1)
+
+
+def body_blocks(plan: Plan, cite: _Citations) -> list[dict[str, Any]]:
+    """The body as a flat list of paragraphs and tables, each with its kind (the template picks the style)."""
+    body = _Body(plan, cite)
+    for si, section in enumerate(plan.sections, 1):
+        body.out.append(_para("muc", Inline([(f"{roman(si)}. {upper_vi(section.title)}", False, False)])))
+        body.blocks(section.content)
+    return body.out
 
 
 def unit_name(plan: Plan, ref: str) -> str:
@@ -164,7 +269,9 @@ def recipient_lines(plan: Plan) -> list[str]:
 
 def signer_lines(signer: Signer) -> list[str]:
     """Ô 7a: authority and title lines, in capitals (Phụ lục I, §5 of nd30-format.md)."""
-    title = upper_vi(signer.title)
+    if signer.lines:
+        return [upper_vi(line) for line in signer.lines]
+    title = upper_vi(signer.title or "")
     head = upper_vi(signer.head_title) if signer.head_title else title
     match signer.authority:
         case None:
@@ -191,16 +298,101 @@ def unit_cell(plan: Plan, refs: list[str]) -> str:
     )
 
 
+# --- tables ------------------------------------------------------------------------------------
+
+
+def _cell(cite: _Citations, value: Any, align: str | None = None, role: str = "body") -> TableCell:
+    if isinstance(value, CellSpec):
+        cell = _cell(cite, value.text, value.align or align, role)
+        cell.span, cell.rowspan, cell.bold = value.span, value.rowspan, value.bold
+        return cell
+    if value is None:
+        return TableCell([], align=align, role=role)
+    if isinstance(value, CellLines):
+        return TableCell([cite.inline(x) for x in value.lines], align=align, role=role)
+    return TableCell([cite.inline(value)], align=align, role=role)
+
+
+def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = False) -> dict[str, Any]:
+    """A table block for the template: its cells' text for the rules, its spec for the writer."""
+    widths = [c.width for c in table.columns]
+    header = [_cell(cite, c.title, "center", "head") for c in table.columns]
+    rows: list[list[TableCell]] = []
+    counter = [0]
+    ncols = len(table.columns)
+
+    def walk(entries: list[Any], level: int) -> None:
+        gno = 0
+        for entry in entries:
+            if isinstance(entry, Group):
+                gno += 1
+                number = entry.number or (roman(gno) if level == 0 else str(gno))
+                title = cite.inline(entry.group)
+                if level == 0 and table.group_caps:
+                    title = Inline([(upper_vi(t), b, i) for t, b, i in title.runs])
+                if table.group_style == "merged" or ncols == 1:
+                    rows.append([TableCell([title.prefixed(f"{number}. ")], span=ncols, role="group")])
+                else:
+                    rows.append([TableCell([Inline([(number, False, False)])], align="center", role="group"),
+                                 TableCell([title], span=ncols - 1, role="group")])
+                if table.numbering == "restart":
+                    counter[0] = 0
+                walk(entry.rows, level + 1)
+            else:
+                cells = [_cell(cite, v) for v in entry]
+                if table.numbered:
+                    counter[0] += 1
+                    cells.insert(0, TableCell([Inline([(str(counter[0]), False, False)])], align="center", role="number"))
+                rows.append(cells)
+
+    walk(table.rows, 0)
+    spec = TableSpec(widths=widths, aligns=[c.align for c in table.columns], header=[header], rows=rows,
+                     landscape=landscape)
+    texts = [p.text for row in [header, *rows] for c in row for p in c.paragraphs if p.text]
+    return {"kind": "table", "text": " ".join(texts), "xml": spec, "cells": texts}
+
+
+def _catalogue_table(plan: Plan, app: Appendix) -> Table:
+    """The five-column task catalogue as a general table (the sample's form)."""
+    from .model import Column
+
+    rows: list[Any] = []
+    for group in app.groups or []:
+        rows.append(Group(group=group.title, rows=[
+            [task.content, unit_cell(plan, task.lead) or None, unit_cell(plan, task.support) or None,
+             task.time] for task in group.tasks
+        ]))
+    widths = (1.2, 10, 5, 5, 4)
+    aligns = ("center", "left", "left", "left", "center")
+    return Table(
+        columns=[Column(title=t, width=w, align=a) for t, w, a in zip(app.columns, widths, aligns)],
+        numbered=True, numbering="restart", group_style="split", group_caps=False, rows=rows,
+    )
+
+
 def appendix_view(plan: Plan, app: Appendix, index: int, count: int, cite: _Citations) -> dict[str, Any]:
     title = app.title
     if count > 1 and title == "Phụ lục":
         title = f"Phụ lục {roman(index)}"
-    return {
-        "title": upper_vi(title),
-        "subtitle": app.subtitle or "",
-        "reference_line": appendix_reference_line(plan),
-        "columns": list(app.columns),
-        "groups": [
+    if app.reference_line is False:
+        reference = ""
+    else:
+        reference = app.reference_line or appendix_reference_line(plan)
+    view: dict[str, Any] = {
+        "title": upper_vi(title) if app.upper else title,
+        "subtitle": " ".join(app.subtitle or []),
+        "subtitle_lines": list(app.subtitle or []),
+        "reference_line": reference,
+        "landscape": app.landscape,
+        "groups": [],
+        "table": None,
+        "body": [],
+    }
+    if app.groups is not None:
+        # The same tasks are read twice (the plain view for the rules, the table for the page): both
+        # must cite as the page does, so the second reading starts from the same citations.
+        cited = set(cite.cited)
+        view["groups"] = [
             {
                 "number": roman(gi),
                 "title": group.title,
@@ -216,35 +408,66 @@ def appendix_view(plan: Plan, app: Appendix, index: int, count: int, cite: _Cita
                 ],
             }
             for gi, group in enumerate(app.groups, 1)
-        ],
-    }
+        ]
+        cite.cited = cited
+        view["table"] = table_view(plan, _catalogue_table(plan, app), cite, landscape=app.landscape)
+    elif app.table is not None:
+        view["table"] = table_view(plan, app.table, cite, landscape=app.landscape)
+    else:
+        body = _Body(plan, cite)
+        body.blocks(app.blocks or [])
+        view["body"] = body.out
+    return view
 
 
 def build_context(plan: Plan) -> dict[str, Any]:
-    """Everything the template prints, as plain strings, lists and dicts."""
+    """Everything the template prints: plain strings for rules and simple templates, and for each
+    paragraph its runs (`inline`) from which the renderer makes bold and italic runs."""
     cite = _Citations(plan)
-    grounds = [cite(g) for g in plan.grounds]
-    grounds = [_end_with(g, "." if i == len(grounds) - 1 else ";") for i, g in enumerate(grounds)]
-    opening = [cite(p) for p in plan.opening]
+    grounds_in = [cite.inline(g) for g in plan.grounds]
+    grounds = [g.ended("." if i == len(grounds_in) - 1 else ";") for i, g in enumerate(grounds_in)]
+    opening = [cite.inline(p) for p in plan.opening]
     body = body_blocks(plan, cite)
-    # A closing copied from last year's file may already carry the end mark: never print it twice.
-    closing = _end_with(cite(plan.closing).rstrip().removesuffix("./."), "./.") if plan.closing else ""
-    if not closing and body:
-        body[-1] = {**body[-1], "text": _end_with(body[-1]["text"], "./.")}
+    closing = Inline([])
+    if plan.closing:
+        # A closing copied from last year's file may already carry the end mark: never print it twice.
+        inline = cite.inline(plan.closing)
+        runs = list(inline.runs)
+        if runs and runs[-1][0].rstrip().endswith("./."):
+            t, b, i = runs[-1]
+            runs[-1] = (t.rstrip().removesuffix("./."), b, i)
+        closing = Inline(runs).ended("./.")
+    elif body:
+        for k in range(len(body) - 1, -1, -1):
+            if body[k]["kind"] != "table":
+                body[k] = _para(body[k]["kind"], body[k]["inline"].ended("./."))
+                break
+    subtitle = cite.inline(plan.subtitle) if plan.subtitle is not None else None
+    parent_lines = [upper_vi(x) for x in plan.agency.parent or []]
+    name_lines = [upper_vi(x) for x in plan.agency.name]
     return {
         "agency": {
-            "parent": upper_vi(plan.agency.parent),
-            "name": upper_vi(plan.agency.name),
+            "parent": " ".join(parent_lines),
+            "name": " ".join(name_lines),
+            "parent_lines": parent_lines,
+            "name_lines": name_lines,
         },
         "draft_mark": draft_mark(plan),
         "number_line": number_line(plan),
         "date_line": date_line(plan),
         "doc_type": upper_vi(plan.type.value),
-        "subject": plan.subject,
-        "grounds": grounds,
-        "opening": opening,
+        "subject": plan.subject_text,
+        "subject_lines": list(plan.subject),
+        "subject_inline": Inline([("\n".join(plan.subject), False, False)]),
+        "subtitle": subtitle.text if subtitle else "",
+        "subtitle_inline": subtitle,
+        "grounds": [g.text for g in grounds],
+        "grounds_inline": grounds,
+        "opening": [o.text for o in opening],
+        "opening_inline": opening,
         "body": body,
-        "closing": closing,
+        "closing": closing.text,
+        "closing_inline": closing,
         "recipients": recipient_lines(plan),
         "signer": {"lines": signer_lines(plan.signer), "name": plan.signer.name},
         "appendices": [
@@ -254,4 +477,4 @@ def build_context(plan: Plan) -> dict[str, Any]:
     }
 
 
-__all__ = ["build_context", "symbol", "number_line", "date_line", "appendix_reference_line", "DocType"]
+__all__ = ["build_context", "symbol", "number_line", "date_line", "appendix_reference_line", "DocType", "Inline"]

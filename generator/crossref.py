@@ -6,33 +6,27 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import BaseModel
+
 from .model import UNIT_KEY, Cite, Plan
 
 Finding = tuple[tuple[str | int, ...], Any, str]
 
 
-def paragraphs(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """Every paragraph-like field of the plan with its location."""
-    for i, p in enumerate(plan.grounds):
-        yield ("grounds", i), p
-    for i, p in enumerate(plan.opening):
-        yield ("opening", i), p
-    for si, sec in enumerate(plan.sections):
-        for i, p in enumerate(sec.paragraphs):
-            yield ("sections", si, "paragraphs", i), p
-        for ci, cl in enumerate(sec.clauses):
-            base = ("sections", si, "clauses", ci)
-            if cl.text is not None:
-                yield base + ("text",), cl.text
-            for name in ("paragraphs", "points", "items"):
-                for i, p in enumerate(getattr(cl, name)):
-                    yield base + (name, i), p
-    if plan.closing is not None:
-        yield ("closing",), plan.closing
-    for ai, app in enumerate(plan.appendices):
-        for gi, group in enumerate(app.groups):
-            for ti, task in enumerate(group.tasks):
-                yield ("appendices", ai, "groups", gi, "tasks", ti, "content"), task.content
+def cites(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Cite]]:
+    """Every citation anywhere in the plan (body, khoản, tables, appendices), with its location.
+
+    Why a walk over the model and not a list of fields: blocks nest (khoản in khoản, points with
+    blocks, tables in a text appendix), and a new structure must not escape the check."""
+    if isinstance(value, Cite):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if name not in ("references", "units"):
+                yield from cites(getattr(value, name), loc + (name,))
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            yield from cites(v, loc + (i,))
 
 
 def unit_refs(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -41,7 +35,7 @@ def unit_refs(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str]]:
     for i, r in enumerate(plan.archive):
         yield ("archive", i), r
     for ai, app in enumerate(plan.appendices):
-        for gi, group in enumerate(app.groups):
+        for gi, group in enumerate(app.groups or []):
             for ti, task in enumerate(group.tasks):
                 for role in ("lead", "support"):
                     for i, r in enumerate(getattr(task, role)):
@@ -50,12 +44,10 @@ def unit_refs(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str]]:
 
 def cross_check(plan: Plan) -> list[Finding]:
     findings: list[Finding] = []
-    for loc, para in paragraphs(plan):
-        if isinstance(para, list):
-            for i, seg in enumerate(para):
-                if isinstance(seg, Cite) and seg.cite not in plan.references:
-                    findings.append((loc + (i, "cite"), seg.cite,
-                                     _unknown("văn bản", seg.cite, plan.references, "references")))
+    for loc, seg in cites(plan):
+        if seg.cite not in plan.references:
+            findings.append((loc + ("cite",), seg.cite,
+                             _unknown("văn bản", seg.cite, plan.references, "references")))
     for loc, ref in unit_refs(plan):
         # A string shaped like a key (lower-case ASCII, no spaces) is meant as one: a typo in a key
         # must not slip through as free text.
@@ -83,22 +75,22 @@ def cross_check_data(data: Any) -> list[Finding]:
     units = data.get("units") if isinstance(data.get("units"), dict) else {}
     findings: list[Finding] = []
 
-    def cites(value: Any, loc: tuple[str | int, ...]) -> None:
+    def raw_cites(value: Any, loc: tuple[str | int, ...]) -> None:
         if isinstance(value, dict):
-            if set(value) == {"cite"} and isinstance(value["cite"], str):
+            if "cite" in value and set(value) <= {"cite", "full"} and isinstance(value["cite"], str):
                 if value["cite"] not in refs:
                     findings.append((loc + ("cite",), value["cite"],
                                      _unknown("văn bản", value["cite"], refs, "references")))
                 return
             for k, v in value.items():
-                cites(v, loc + (k,))
+                raw_cites(v, loc + (k,))
         elif isinstance(value, list):
             for i, v in enumerate(value):
-                cites(v, loc + (i,))
+                raw_cites(v, loc + (i,))
 
     for key, value in data.items():
         if key not in ("references", "units"):
-            cites(value, (key,))
+            raw_cites(value, (key,))
 
     def unit_list(value: Any, loc: tuple[str | int, ...]) -> None:
         if not isinstance(value, list):

@@ -53,9 +53,12 @@ def _with_suffix(content: Paragraph, suffix: str) -> Paragraph:
 
 def extract_appendix(plan: Plan, app: Appendix, unit: str, member_of: tuple[str, ...]) -> Appendix:
     """The appendix with only the unit's tasks, each marked with its role on a line of its own
-    under the content, and the subtitle saying whose extract it is."""
+    under the content, and the subtitle saying whose extract it is. A table or text appendix has no
+    tasks to pick from and is sent whole."""
+    if app.groups is None:
+        return app
     groups = []
-    for group in app.groups:
+    for group in app.groups or []:
         tasks = []
         for task in group.tasks:
             role = task_role(plan, task, unit, member_of)
@@ -64,7 +67,7 @@ def extract_appendix(plan: Plan, app: Appendix, unit: str, member_of: tuple[str,
         if tasks:
             groups.append(TaskGroup.model_construct(title=group.title, tasks=tasks))
     note = f"(Trích các nhiệm vụ {plan.units[unit].name} chủ trì hoặc phối hợp thực hiện)"
-    subtitle = f"{app.subtitle}\n{note}" if app.subtitle else note
+    subtitle = [*app.subtitle, note] if app.subtitle else [note]
     return app.model_copy(update={"groups": groups, "subtitle": subtitle})
 
 

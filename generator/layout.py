@@ -3,25 +3,18 @@
 - The solid lines under the Tiêu ngữ, the agency name and the trích yếu (paragraphs in the style
   "KH Đường kẻ", a top border) are sized to the text above them: as long as the Tiêu ngữ, 40 % of
   the agency name and of the trích yếu (Phụ lục I asks 1/3 to 1/2).
-- Pieces of a paragraph the data marks {italic: …} arrive bracketed by ITALIC_START/ITALIC_END
-  inside one run; the run is split so that those pieces are italic runs with the same formatting.
-- A plan without appendices would end in an empty landscape section (the template's last
-  section is the appendix one); that empty section is removed.
+- The template's last section follows the last appendix (each appendix ends its own section);
+  that empty section is removed, and with it the landscape section of a plan without appendices.
 """
 
 from __future__ import annotations
 
-import copy
-import re
-from itertools import groupby
 from typing import Any
 
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from .word.formatting import Formatting
 from .word.metrics import text_width_pt
-from .text import ITALIC_END, ITALIC_START
 
 RULE_STYLE = "KHDuongKe"
 FULL_LENGTH_STYLES = {"KHTieuNgu"}
@@ -34,7 +27,6 @@ def finish_layout(document: Any, formatting: Formatting | None = None) -> None:
     the same on every render, so a batch resolves them once)."""
     body = document.element.body
     _drop_empty_last_section(body)
-    _apply_italics(body)
     formatting = formatting or Formatting.of(document)
     page_text_width = _first_section_text_width(body)
     for para in body.xpath(f'.//w:p[w:pPr/w:pStyle/@w:val="{RULE_STYLE}"]'):
@@ -115,44 +107,3 @@ def _drop_empty_last_section(body: Any) -> None:
                     body.remove(el)
             return
         tail.append(el)
-
-
-_MARK = re.compile(f"([{ITALIC_START}{ITALIC_END}])")
-
-
-def _apply_italics(body: Any) -> None:
-    runs = body.xpath(f'.//w:r[w:t[contains(., "{ITALIC_START}") or contains(., "{ITALIC_END}")]]')
-    for run in runs:
-        _split_italic_run(run)
-
-
-def _split_italic_run(run: Any) -> None:
-    """Replace run by runs of the same formatting, the bracketed pieces italic."""
-    rpr = run.find(qn("w:rPr"))
-    pieces: list[tuple[bool, Any]] = []
-    italic = False
-    for child in run:
-        if child is rpr:
-            continue
-        if child.tag != qn("w:t"):
-            pieces.append((italic, child))  # line breaks and tabs stay where they were
-            continue
-        for part in _MARK.split(child.text or ""):
-            if part in (ITALIC_START, ITALIC_END):
-                italic = part == ITALIC_START
-            elif part:
-                t = OxmlElement("w:t")
-                t.text = part
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                pieces.append((italic, t))
-    for is_italic, group in groupby(pieces, key=lambda piece: piece[0]):
-        new = OxmlElement("w:r")
-        if rpr is not None:
-            new.append(copy.deepcopy(rpr))
-        if is_italic:
-            i = new.get_or_add_rPr().get_or_add_i()
-            i.attrib.pop(qn("w:val"), None)
-        for _, element in group:
-            new.append(element)
-        run.addprevious(new)
-    run.getparent().remove(run)

@@ -16,7 +16,9 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -162,24 +164,60 @@ def _draft_mark(value: object) -> object:
 DraftMark = Annotated[Union[Literal[False], Text], BeforeValidator(_draft_mark)]
 
 
-class Agency(Model):
-    """Cơ quan ban hành (ô 2 of Phụ lục I)."""
+def _lines(value: object) -> object:
+    # A name given as a list is the drafter's choice of header lines; one string is one line.
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise PydanticCustomError("string_type", "phải là văn bản (hoặc danh sách các dòng)")
+    return value
 
-    parent: Text = Field(description="Tên cơ quan chủ quản, ví dụ: UBND tỉnh Quảng Ngãi")
-    name: Text = Field(description="Tên cơ quan ban hành, ví dụ: Sở Khoa học và Công nghệ")
+
+TextLines = Annotated[list[Text], BeforeValidator(_lines), Field(min_length=1)]
+"""One line of text, or a list of lines (the drafter chooses where a header name breaks)."""
+
+
+class Agency(Model):
+    """Cơ quan ban hành (ô 2 of Phụ lục I), with its cơ quan chủ quản when it has one."""
+
+    parent: TextLines | None = Field(
+        default=None,
+        description="Tên cơ quan chủ quản (in hoa, không đậm), ví dụ: UBND tỉnh Quảng Ngãi; nhiều dòng: "
+        "[Ủy ban MTTQ Việt Nam, xã Lương Minh]. Bỏ trống khi cơ quan ban hành không có cơ quan chủ quản "
+        "(UBND, Bộ, Ban ban hành nhân danh chính mình)",
+    )
+    name: TextLines = Field(
+        description="Tên cơ quan ban hành (in hoa, đậm), ví dụ: Sở Khoa học và Công nghệ; nhiều dòng do "
+        "người soạn chọn: [Ủy ban nhân dân, tỉnh Đồng Tháp]"
+    )
+    short_name: Text | None = Field(
+        default=None,
+        description="Tên dùng trong câu văn (dòng Kèm theo, trích dẫn văn bản của chính cơ quan), ví dụ: "
+        "UBND tỉnh Đồng Tháp. Mặc định: tên cơ quan ban hành viết liền một dòng",
+    )
     abbreviation: Annotated[str, AfterValidator(_clean)] = Field(
-        description="Chữ viết tắt tên cơ quan dùng trong ký hiệu, ví dụ: SKHCN"
+        description="Chữ viết tắt tên cơ quan dùng trong ký hiệu, ví dụ: SKHCN, UBND, MTTQ-BTT"
     )
     place: Text = Field(description="Địa danh ghi trên dòng ngày tháng, ví dụ: Quảng Ngãi")
 
     @field_validator("abbreviation")
     @classmethod
     def _abbr(cls, value: str) -> str:
-        if not re.fullmatch(r"[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*", value):
+        if not re.fullmatch(r"[A-ZĐ0-9&]+(?:-[A-ZĐ0-9&]+)*", value):
             raise PydanticCustomError(
                 "abbreviation", "chữ viết tắt chỉ gồm chữ IN HOA và số, không dấu cách, ví dụ SKHCN"
             )
         return value
+
+    @property
+    def full_name(self) -> str:
+        """The issuer's name as running text: the header lines joined."""
+        return " ".join(self.name)
+
+    @property
+    def running_name(self) -> str:
+        """How the plan names its issuer in a sentence ("… của UBND tỉnh Đồng Tháp")."""
+        return self.short_name or self.full_name
 
 
 class Unit(Model):
@@ -189,19 +227,35 @@ class Unit(Model):
     abbreviation: Text | None = Field(default=None, description="Chữ viết tắt, ví dụ: HCTH")
 
 
-class Reference(Model):
-    """A cited document: printed in full at its first citation, by type and số/ký hiệu after."""
+def _number_text(value: object) -> object:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
-    type: DocType = Field(description="Tên loại văn bản được dẫn, ví dụ: Kế hoạch")
-    number: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v), AfterValidator(_clean)] = Field(
-        description="Số văn bản, ví dụ: 36"
+
+class Reference(Model):
+    """A cited document: printed in full at its first citation, by type and số/ký hiệu after.
+
+    State documents read "Kế hoạch số 36/KH-UBND"; Party documents "Nghị quyết số 57-NQ/TW"
+    (party: true); a law is cited by its name and date ("Luật Tổ chức chính quyền địa phương ngày …").
+    """
+
+    type: Text = Field(description="Tên loại văn bản được dẫn, ví dụ: Kế hoạch, Nghị quyết, Luật")
+    number: Annotated[str, BeforeValidator(_number_text), AfterValidator(_clean)] | None = Field(
+        default=None, description="Số văn bản, ví dụ: 36 hoặc 57; bỏ trống với văn bản không có số (luật)"
     )
     symbol: Text | None = Field(
         default=None,
-        description="Ký hiệu, ví dụ: KH-UBND. Bỏ trống khi văn bản do chính cơ quan ban hành "
+        description="Ký hiệu, ví dụ: KH-UBND, NQ/TW. Bỏ trống khi văn bản do chính cơ quan ban hành "
         "(ký hiệu được suy ra từ tên loại và chữ viết tắt của cơ quan)",
     )
-    date: FullDate = Field(description="Ngày ban hành, dạng 2024-02-07")
+    party: bool = Field(
+        default=False,
+        description="true với văn bản của Đảng: số và ký hiệu nối bằng gạch ngang (57-NQ/TW)",
+    )
+    name: Text | None = Field(
+        default=None,
+        description="Tên văn bản không có số, ký hiệu (luật, bộ luật), ví dụ: Luật Tổ chức chính quyền địa phương",
+    )
+    date: FullDate | None = Field(default=None, description="Ngày ban hành, dạng 2024-02-07; bỏ trống nếu không ghi")
     issuer: Text | None = Field(
         default=None,
         description="Cơ quan ban hành văn bản được dẫn, ví dụ: UBND tỉnh Quảng Ngãi. "
@@ -209,50 +263,247 @@ class Reference(Model):
     )
     subject: Text | None = Field(default=None, description="Trích yếu của văn bản được dẫn")
 
+    @model_validator(mode="after")
+    def _named_somehow(self) -> "Reference":
+        if self.number is None and self.name is None:
+            raise PydanticCustomError(
+                "reference_unnamed", "văn bản được dẫn cần number (số) hoặc name (tên, với luật)"
+            )
+        return self
+
 
 class Cite(Model):
-    """A citation inside a paragraph: {cite: key-of-references}."""
+    """A citation inside a paragraph: {cite: key-of-references}; full: true prints it in full again."""
 
     cite: str = Field(description="Khóa của văn bản trong mục references")
+    full: bool = Field(default=False, description="true để in đầy đủ số, ngày, cơ quan, trích yếu dù đã dẫn trước đó")
 
 
 class Emphasis(Model):
-    """A piece printed in italics inside a paragraph: {italic: "(lồng ghép trong báo cáo …)"}."""
+    """A piece printed in italics inside a sentence: {italic: "(lồng ghép trong báo cáo …)"}."""
 
     italic: Fragment = Field(description="Đoạn chữ in nghiêng trong câu")
 
 
-Segment = Union[Fragment, Cite, Emphasis]
+class Bold(Model):
+    """A piece printed in bold inside a sentence: {bold: "01/6 và 15/11"}."""
+
+    bold: Fragment = Field(description="Đoạn chữ in đậm trong câu")
+
+
+class BoldItalic(Model):
+    """A piece printed bold and italic: {bold_italic: "…"}."""
+
+    bold_italic: Fragment = Field(description="Đoạn chữ in đậm và nghiêng trong câu")
+
+
+Segment = Union[Fragment, Cite, Emphasis, Bold, BoldItalic]
 Paragraph = Union[Text, list[Segment]]
-"""A paragraph: plain text, or a list of text pieces, citations {cite: key} and italics {italic: …}."""
+"""A paragraph: plain text, or a list of pieces: text, {cite: key}, {italic: …}, {bold: …},
+{bold_italic: …}. Every character of a text piece prints as itself (no markup inside strings)."""
+
+
+# --- body blocks -------------------------------------------------------------------------------
+
+
+class Item(Model):
+    """A "- " item that has items of its own ("+ " under it)."""
+
+    text: Paragraph = Field(description="Nội dung ý")
+    items: list["ItemEntry"] = Field(default_factory=list, description="Các ý con (dấu +)")
+
+
+ItemEntry = Union[Paragraph, Item]
+
+
+class Items(Model):
+    """A list of "- " items (nested ones get "+ ")."""
+
+    items: list[ItemEntry] = Field(min_length=1, description="Các ý gạch đầu dòng (-)")
+
+
+class Point(Model):
+    """An điểm with more under it: {text: …, blocks: [...]}."""
+
+    text: Paragraph = Field(description="Nội dung điểm")
+    blocks: list["Block"] = Field(default_factory=list, description="Các đoạn, ý dưới điểm")
+
+
+class Points(Model):
+    """Điểm a), b), c), d), đ), … (lettered in Vietnamese order)."""
+
+    points: list[Union[Paragraph, Point]] = Field(min_length=1, description="Các điểm a), b), c)…")
 
 
 class Clause(Model):
-    """Khoản "1. …": with a bold title ("1. Mục đích"), or untitled with its text on the number line."""
+    """Khoản "1. …": with a bold title ("1. Mục đích"), or untitled with its text on the number line.
+    A khoản inside a khoản is numbered "1.1.", "1.2.".
+
+    In `blocks`, write {clause: Mục đích, blocks: [...]} or, untitled, {text: "Các phòng …", blocks: [...]}.
+    """
 
     title: Text | None = Field(default=None, description="Tiêu đề khoản (in đậm), ví dụ: Mục đích")
     text: Paragraph | None = Field(
-        default=None, description="Nội dung ngay sau số thứ tự của khoản không có tiêu đề"
+        default=None, description="Nội dung ngay sau số thứ tự (khoản không tiêu đề) hoặc đoạn ngay sau tiêu đề"
     )
-    paragraphs: list[Paragraph] = Field(default_factory=list, description="Các đoạn văn")
-    points: list[Paragraph] = Field(default_factory=list, description="Các điểm a), b), c)…")
-    items: list[Paragraph] = Field(default_factory=list, description="Các ý gạch đầu dòng (-)")
+    blocks: list["Block"] = Field(default_factory=list, description="Nội dung của khoản, theo đúng thứ tự")
+    paragraphs: list[Paragraph] = Field(default_factory=list, description="Các đoạn văn (cách viết cũ)")
+    points: list[Paragraph] = Field(default_factory=list, description="Các điểm a), b), c)… (cách viết cũ)")
+    items: list[Paragraph] = Field(default_factory=list, description="Các ý gạch đầu dòng (cách viết cũ)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clause_key(cls, value: object) -> object:
+        # {clause: Title} is how a khoản is written among blocks; it is the title.
+        if isinstance(value, dict) and "clause" in value:
+            value = dict(value)
+            title = value.pop("clause")
+            if title is not None:
+                value["title"] = title
+        return value
 
     @model_validator(mode="after")
     def _not_empty(self) -> "Clause":
         if self.title is None and self.text is None:
             raise PydanticCustomError(
-                "clause_empty", "khoản cần có title (tiêu đề) hoặc text (nội dung sau số thứ tự)"
+                "clause_empty", "khoản cần title (tiêu đề) hoặc text (nội dung sau số thứ tự)"
             )
         return self
+
+    @property
+    def content(self) -> list["Block"]:
+        """The khoản's blocks in print order (the old fields paragraphs, points, items come first,
+        in that order, as they always printed)."""
+        legacy: list[Block] = list(self.paragraphs)
+        if self.points:
+            legacy.append(Points(points=self.points))
+        if self.items:
+            legacy.append(Items(items=self.items))
+        return legacy + list(self.blocks)
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+Align = Literal["left", "center", "right", "justify"]
+
+
+class Column(Model):
+    """A table column: its heading, relative width and alignment."""
+
+    title: Paragraph = Field(description="Tiêu đề cột (xuống dòng bằng \\n)")
+    width: float = Field(default=1.0, gt=0, le=100, description="Độ rộng tương đối, ví dụ 1 cho STT, 6 cho nội dung")
+    align: Align = Field(default="left", description="Căn lề nội dung cột: left, center, right, justify")
+
+
+def _column(value: object) -> object:
+    return {"title": value} if isinstance(value, (str, list)) else value
+
+
+class CellLines(Model):
+    """A cell of several paragraphs: {lines: [...]}."""
+
+    lines: list[Paragraph] = Field(min_length=1, description="Mỗi phần tử một dòng (đoạn) trong ô")
+
+
+class CellSpec(Model):
+    """A cell with options: {text: …, span: 2, rowspan: 3, bold: true, align: center}."""
+
+    text: Union[Paragraph, CellLines, None] = Field(default=None, description="Nội dung ô")
+    span: int = Field(default=1, ge=1, le=63, description="Số cột ô trải qua (gộp ngang)")
+    rowspan: int = Field(default=1, ge=1, le=10000, description="Số hàng ô trải qua (gộp dọc)")
+    bold: bool = Field(default=False, description="In đậm cả ô")
+    align: Align | None = Field(default=None, description="Căn lề riêng của ô")
+
+
+def _empty_cell(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Cell = Annotated[Union[Paragraph, CellLines, CellSpec, None], BeforeValidator(_empty_cell)]
+Row = list[Cell]
+
+
+class Group(Model):
+    """A group row ("I. NHIỆM VỤ …") and the rows under it; a group may hold groups (I. then 1.)."""
+
+    group: Paragraph = Field(description="Tên nhóm")
+    number: Text | None = Field(default=None, description="Số của nhóm khi khác số tự đánh (I, II… rồi 1, 2…)")
+    rows: list[Union[Row, "Group"]] = Field(default_factory=list, description="Các hàng của nhóm")
+
+
+class Table(Model):
+    """A table of the body or of an appendix: columns declared by the data.
+
+    numbered: the first column is STT, filled in by the tool (rows give the other cells);
+    numbering: restart (1, 2… in each group) or continue (1 … n across groups);
+    group_style: merged (one cell "I. TÊN NHÓM") or split (STT cell "I", name across the rest).
+    """
+
+    columns: list[Annotated[Column, BeforeValidator(_column)]] = Field(min_length=1, max_length=63, description="Các cột")
+    numbered: bool = Field(default=False, description="true: cột đầu là STT, tự đánh số")
+    numbering: Literal["restart", "continue"] = Field(
+        default="continue", description="STT đánh lại từ 1 trong mỗi nhóm (restart) hay nối tiếp (continue)"
+    )
+    group_style: Literal["merged", "split"] = Field(
+        default="split", description="Dòng nhóm: merged (một ô gộp) hoặc split (ô STT và ô tên nhóm)"
+    )
+    group_caps: bool = Field(default=True, description="In hoa tên nhóm cấp I")
+    rows: list[Union[Row, Group]] = Field(default_factory=list, description="Các hàng và nhóm")
+
+
+class TableBlock(Model):
+    """A table among the body's blocks: {table: {...}}."""
+
+    table: Table
+
+
+class Heading(Model):
+    """A paragraph printed as written, in bold, without a number: {heading: "…"}."""
+
+    heading: Paragraph = Field(description="Dòng tiêu đề in đậm, không đánh số")
+    center: bool = Field(default=False, description="Căn giữa")
+
+
+def _block_kind(value: object) -> str:
+    if isinstance(value, (str, list)):
+        return "paragraph"
+    if isinstance(value, dict):
+        for key, kind in (("table", "table"), ("items", "items"), ("points", "points"),
+                          ("heading", "heading")):
+            if key in value:
+                return kind
+        return "clause"
+    return "paragraph"
+
+
+Block = Annotated[
+    Union[
+        Annotated[Paragraph, Tag("paragraph")],
+        Annotated[Items, Tag("items")],
+        Annotated[Points, Tag("points")],
+        Annotated[Clause, Tag("clause")],
+        Annotated[TableBlock, Tag("table")],
+        Annotated[Heading, Tag("heading")],
+    ],
+    Discriminator(_block_kind),
+]
+"""One block of a mục, khoản or text appendix, in print order: a paragraph; {items: [...]};
+{points: [...]}; a khoản {clause: Tiêu đề, blocks: [...]} or {text: …, blocks: [...]};
+{table: {...}}; {heading: …}."""
 
 
 class Section(Model):
     """Mục "I. MỤC ĐÍCH, YÊU CẦU": Roman-numbered, printed in capitals."""
 
     title: Text = Field(description="Tên mục, ví dụ: Mục đích, yêu cầu (tự in hoa)")
-    paragraphs: list[Paragraph] = Field(default_factory=list, description="Các đoạn văn đầu mục")
-    clauses: list[Clause] = Field(default_factory=list, description="Các khoản 1., 2., …")
+    paragraphs: list[Paragraph] = Field(default_factory=list, description="Các đoạn văn đầu mục (cách viết cũ)")
+    clauses: list[Clause] = Field(default_factory=list, description="Các khoản 1., 2., … (cách viết cũ)")
+    blocks: list[Block] = Field(default_factory=list, description="Nội dung của mục, theo đúng thứ tự")
+
+    @property
+    def content(self) -> list[Block]:
+        """The mục's blocks in print order (old fields first, as they always printed)."""
+        return list(self.paragraphs) + list(self.clauses) + list(self.blocks)
 
 
 Authority = Literal["KT", "TM", "TL", "TUQ", "Q"]
@@ -262,7 +513,7 @@ class Signer(Model):
     """Người ký and thẩm quyền ký (ô 7a, 7b)."""
 
     name: Text = Field(description="Họ tên người ký, không ghi học hàm, học vị")
-    title: Text = Field(description="Chức vụ của người ký, ví dụ: Giám đốc, Phó Giám đốc")
+    title: Text | None = Field(default=None, description="Chức vụ của người ký, ví dụ: Giám đốc, Phó Giám đốc")
     authority: Authority | None = Field(
         default=None,
         description="Thẩm quyền ký: bỏ trống khi người đứng đầu ký; KT, TM, TL, TUQ hoặc Q",
@@ -271,11 +522,20 @@ class Signer(Model):
         default=None, description="Chức vụ người đứng đầu khi ký KT., TL., TUQ. (ví dụ: Giám đốc)"
     )
     collective: Text | None = Field(
-        default=None, description="Tên tập thể khi ký TM. (ví dụ: Ủy ban nhân dân)"
+        default=None, description="Tên tập thể khi ký TM. (ví dụ: Ủy ban nhân dân, Ban Thường trực)"
+    )
+    lines: list[Text] | None = Field(
+        default=None,
+        description="Các dòng thẩm quyền và chức vụ in đúng như viết (thay cho authority, title…) khi "
+        "hình thức ký không thuộc các dạng trên",
     )
 
     @model_validator(mode="after")
     def _authority_needs(self) -> "Signer":
+        if self.lines:
+            return self
+        if self.title is None:
+            raise PydanticCustomError("title_missing", "cần title: chức vụ của người ký, ví dụ Giám đốc")
         if self.authority in ("KT", "TL", "TUQ") and not self.head_title:
             raise PydanticCustomError(
                 "head_title_missing",
@@ -294,7 +554,7 @@ UnitRef = Text
 
 
 class Task(Model):
-    """One row of the catalogue."""
+    """One row of the catalogue (the five-column form)."""
 
     content: Paragraph = Field(description="Nội dung công việc")
     lead: list[UnitRef] = Field(default_factory=list, description="Đơn vị chủ trì (khóa hoặc tên)")
@@ -317,15 +577,53 @@ DEFAULT_COLUMNS = (
 
 
 class Appendix(Model):
-    """Phụ lục / Danh mục kèm theo: a title block and the catalogue table, on its own pages."""
+    """Phụ lục / Danh mục kèm theo, on its own pages: a heading block, then a table or text.
 
-    title: Text = Field(default="Phụ lục", description="Dòng đầu, ví dụ: DANH MỤC hoặc Phụ lục")
-    subtitle: Text | None = Field(default=None, description="Tên phụ lục, ví dụ: Nội dung công việc …")
-    columns: tuple[Text, Text, Text, Text, Text] = Field(
-        default=DEFAULT_COLUMNS, description="Tiêu đề 5 cột của bảng"
+    Three forms: the task catalogue (columns of five + groups of tasks, as the sample writes it);
+    any table (table: {...}); text (blocks: [...], e.g. a "Đề cương báo cáo").
+    """
+
+    title: Text = Field(default="Phụ lục", description="Dòng đầu, ví dụ: DANH MỤC, Phụ lục, Phụ lục số 01")
+    upper: bool = Field(default=True, description="In hoa dòng đầu (false: in đúng như viết)")
+    subtitle: TextLines | None = Field(default=None, description="Tên phụ lục, một hoặc nhiều dòng (in đậm)")
+    reference_line: Union[Literal[False], Text, None] = Field(
+        default=None,
+        description="Dòng (Kèm theo …): mặc định tự suy ra từ số, ngày của kế hoạch; false để không in",
     )
-    groups: list[TaskGroup] = Field(
-        min_length=1, description="Các nhóm nhiệm vụ I, II, …; phụ lục không có nhóm nào thì bỏ cả phụ lục")
+    orientation: Literal["landscape", "portrait"] | None = Field(
+        default=None, description="Hướng trang: landscape (ngang, mặc định cho bảng) hoặc portrait (dọc, mặc định cho văn bản)"
+    )
+    columns: tuple[Text, Text, Text, Text, Text] = Field(
+        default=DEFAULT_COLUMNS, description="Tiêu đề 5 cột của danh mục nhiệm vụ"
+    )
+    groups: list[TaskGroup] | None = Field(
+        default=None, description="Các nhóm nhiệm vụ I, II, … của danh mục (dạng năm cột)")
+    table: Table | None = Field(default=None, description="Bảng tùy ý: cột, hàng, nhóm do dữ liệu khai báo")
+    blocks: list[Block] | None = Field(default=None, description="Phụ lục dạng văn bản: các đoạn, khoản, ý…")
+
+    @model_validator(mode="after")
+    def _one_body(self) -> "Appendix":
+        given = [n for n in ("groups", "table", "blocks") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "appendix_body",
+                "phụ lục cần đúng một trong: groups (danh mục nhiệm vụ), table (bảng) hoặc blocks (văn bản)",
+            )
+        return self
+
+    @field_validator("groups")
+    @classmethod
+    def _some_group(cls, value: list[TaskGroup] | None) -> list[TaskGroup] | None:
+        if value is not None and not value:
+            raise PydanticCustomError(
+                "groups_empty", "phụ lục cần ít nhất một nhóm nhiệm vụ; nếu không có thì bỏ cả phụ lục này")
+        return value
+
+    @property
+    def landscape(self) -> bool:
+        if self.orientation is not None:
+            return self.orientation == "landscape"
+        return self.blocks is None
 
 
 class Plan(Model):
@@ -344,7 +642,13 @@ class Plan(Model):
         default=None, description="Số văn bản do văn thư cấp; bỏ trống khi là dự thảo"
     )
     date: IssueDate = Field(description="Ngày ban hành: 2024-03-20, hoặc 2024-03 khi chưa có ngày")
-    subject: Text = Field(description="Trích yếu nội dung (dòng dưới chữ KẾ HOẠCH)")
+    subject: TextLines = Field(
+        description="Trích yếu nội dung (dưới chữ KẾ HOẠCH); nhiều dòng: [dòng 1, dòng 2] để tự chọn chỗ "
+        "xuống dòng, không cắt đôi tên riêng"
+    )
+    subtitle: Paragraph | None = Field(
+        default=None, description="Dòng dưới trích yếu, ví dụ: (Ban hành kèm theo Quyết định số …)"
+    )
     units: dict[str, Unit] = Field(default_factory=dict, description="Các đơn vị, khai báo một lần")
     references: dict[str, Reference] = Field(
         default_factory=dict, description="Các văn bản được dẫn, khai báo một lần"
@@ -382,9 +686,20 @@ class Plan(Model):
         return value
 
     @property
+    def subject_text(self) -> str:
+        """The trích yếu as running text (its lines joined)."""
+        return " ".join(self.subject)
+
+    @property
     def year(self) -> int:
         return self.date.year
 
     @property
     def is_final(self) -> bool:
         return self.number is not None and self.date.complete
+
+
+Item.model_rebuild()
+Point.model_rebuild()
+Clause.model_rebuild()
+Group.model_rebuild()

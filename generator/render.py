@@ -35,6 +35,7 @@ from .word.formatting import Formatting
 from .layout import finish_layout
 from .model import Plan
 from .word.package import zip_members
+from .word.tables import A4_TEXT_WIDTHS
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
 
@@ -182,6 +183,21 @@ class Template:
         self._reader: PackageReader | None = None
         self._patched: dict[str, str] = {}
         self._formatting: Formatting | None = None
+        self._widths: tuple[int, int] | None = None
+
+    def _text_widths(self) -> tuple[int, int]:
+        """Text-area widths (twips) of a portrait and a landscape page of this template, read from its
+        first section so that a template with other margins gets tables that fit."""
+        if self._widths is None:
+            section = self._new_document().sections[0]
+            try:
+                w, h = int(section.page_width.twips), int(section.page_height.twips)
+                side = int(section.left_margin.twips) + int(section.right_margin.twips)
+                short, long_ = min(w, h), max(w, h)
+                self._widths = (short - side, long_ - side)
+            except (AttributeError, TypeError):
+                self._widths = A4_TEXT_WIDTHS
+        return self._widths
 
     def _new_document(self) -> Any:
         """A fresh python-docx Document from the template's parts (zip read once, parts reparsed)."""
@@ -197,6 +213,7 @@ class Template:
     def render(self, plan: Plan) -> bytes:
         """The finished document's bytes: same plan, same bytes."""
         context = build_context(plan)
+        _place_tables(context, self._text_widths())
         tpl = _CachedDocxTemplate(self)
         try:
             tpl.render(context, self.env, autoescape=True)
@@ -229,6 +246,24 @@ class Template:
         return zip_members(_package_members(document))
 
 
+def _place_tables(context: dict[str, Any], widths: tuple[int, int]) -> None:
+    """Size every table block of the context to its page's text area (portrait for the body, the
+    appendix's own orientation for an appendix), as this template sets its pages."""
+    portrait, landscape = widths
+
+    def place(block: dict[str, Any] | None) -> None:
+        if block and block.get("kind") == "table":
+            spec = block["xml"]
+            spec.text_width = landscape if spec.landscape else portrait
+
+    for block in context["body"]:
+        place(block)
+    for app in context["appendices"]:
+        place(app["table"])
+        for block in app["body"]:
+            place(block)
+
+
 def _excerpt(exc: Exception) -> str:
     """"\n  gần đoạn: …": the template text around the error (docxtpl attaches it, tags stripped)."""
     ctx = getattr(exc, "docx_context", None)
@@ -248,10 +283,10 @@ def _set_properties(document: Any, plan: Plan) -> None:
     props = document.core_properties
     day = plan.date.day or 1
     when = dt.datetime(plan.date.year, plan.date.month, day)
-    props.title = f"{plan.type.value} {plan.subject}"[:255]
-    props.subject = plan.subject[:255]
-    props.author = plan.agency.name
-    props.last_modified_by = plan.agency.name
+    props.title = f"{plan.type.value} {plan.subject_text}"[:255]
+    props.subject = plan.subject_text[:255]
+    props.author = plan.agency.full_name[:255]
+    props.last_modified_by = plan.agency.full_name[:255]
     props.keywords = symbol(plan)
     props.comments = FINAL_COMMENT if plan.is_final else DRAFT_COMMENT
     props.category = plan.type.value

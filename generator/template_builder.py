@@ -39,7 +39,6 @@ LANDSCAPE_TEXT_W = PAGE_H - MARGIN["left"] - MARGIN["right"]  # 14286
 # The two-column grid of page 1 (ô 2/3 left, ô 1/4 right). 6.8 cm leaves room for a 12 pt bold
 # agency name of about 30 capitals on one line; 9.7 cm holds the 12 pt Quốc hiệu on one line.
 HEADER_COLS = (3855, TEXT_W - 3855)
-APPENDIX_COLS = (680, 5670, 2835, 2835, LANDSCAPE_TEXT_W - 680 - 5670 - 2835 - 2835)
 
 
 
@@ -60,6 +59,7 @@ class Style:
     rule: bool = False  # a solid line along the top edge: the lines under agency name, trích yếu
     box: bool = False  # a border on all four sides: the "DỰ THẢO" mark
     indent: tuple[int, int] | None = None  # left/right indents (twips), for a box narrower than the page
+    hanging: int = 0  # hanging indent (twips): wrapped lines of "- …" align after the dash
 
 
 BODY_INDENT = 720  # 1.27 cm first-line indent
@@ -78,6 +78,7 @@ STYLES = [
     Style("KHDiaDanh", "KH Địa danh, ngày tháng", size=14, italic=True, align="center", before=120),
     Style("KHTenLoai", "KH Tên loại", size=14, bold=True, align="center", before=480, keep_next=True),
     Style("KHTrichYeu", "KH Trích yếu", size=14, bold=True, align="center", keep_next=True),
+    Style("KHTrichYeuPhu", "KH Dòng dưới trích yếu", size=14, italic=True, align="center", keep_next=True),
     Style("KHCanCu", "KH Căn cứ", size=14, italic=True, first_line=BODY_INDENT, before=120),
     Style("KHNoiDung", "KH Nội dung", size=14, first_line=BODY_INDENT, before=120, line=264),
     Style("KHMuc", "KH Mục", size=14, bold=True, first_line=BODY_INDENT, before=120, line=264,
@@ -85,7 +86,7 @@ STYLES = [
     Style("KHKhoan", "KH Khoản", size=14, bold=True, first_line=BODY_INDENT, before=120, line=264,
           based_on="KHNoiDung", keep_next=True),
     Style("KHNoiNhan", "KH Nơi nhận", size=12, bold=True, italic=True, align="left"),
-    Style("KHNoiNhanDS", "KH Nơi nhận danh sách", size=11, align="left"),
+    Style("KHNoiNhanDS", "KH Nơi nhận danh sách", size=11, align="left", hanging=170),
     Style("KHThamQuyen", "KH Thẩm quyền ký", size=14, bold=True, align="center"),
     Style("KHNguoiKy", "KH Người ký", size=14, bold=True, align="center"),
     Style("KHPhuLucTieuDe", "KH Phụ lục tiêu đề", size=14, bold=True, align="center"),
@@ -116,7 +117,9 @@ def _style_xml(s: Style) -> str:
             f'<w:{edge} w:val="single" w:sz="8" w:space="1" w:color="000000"/>'
             for edge in ("top", "left", "bottom", "right")) + "</w:pBdr>"
     ppr += f'<w:spacing w:before="{s.before}" w:after="{s.after}" w:line="{s.line}" w:lineRule="auto"/>'
-    if s.indent:
+    if s.hanging:
+        ppr += f'<w:ind w:left="{s.hanging}" w:hanging="{s.hanging}"/>'
+    elif s.indent:
         ppr += f'<w:ind w:left="{s.indent[0]}" w:right="{s.indent[1]}" w:firstLine="0"/>'
     else:
         ppr += f'<w:ind w:firstLine="{s.first_line}"/>' if s.first_line else '<w:ind w:firstLine="0"/>'
@@ -219,12 +222,27 @@ def sect_pr(default_hdr: str, first_hdr: str, *, landscape: bool, restart: bool)
     )
 
 
+def blocks_xml(var: str) -> str:
+    """The loop over a list of body blocks (the body, a text appendix): one paragraph per block in
+    the style of its kind; a table block is a whole w:tbl written by the renderer ({{p …}})."""
+    return (
+        p(f"{{%p for b in {var} %}}")
+        + p('{%p if b.kind == "muc" %}') + p("{{r b.inline }}", "KHMuc")
+        + p('{%p elif b.kind in ("khoan", "heading") %}') + p("{{r b.inline }}", "KHKhoan")
+        + p('{%p elif b.kind == "table" %}') + p("{{p b.xml }}")
+        + p("{%p else %}") + p("{{r b.inline }}", "KHNoiDung")
+        + p("{%p endif %}") + p("{%p endfor %}")
+    )
+
+
 def body_xml(default_hdr: str, first_hdr: str) -> str:
     # Only a draft carries the mark; the context leaves draft_mark empty for a final.
     draft_mark = (p("{%p if draft_mark %}") + p("{{ draft_mark }}", "KHDuThao") + p("{%p endif %}"))
     header_table = table(HEADER_COLS, [
-        tr(tc(HEADER_COLS[0], p("{{ agency.parent }}", "KHCoQuanChuQuan")
-              + p("{{ agency.name }}", "KHCoQuanBanHanh") + p("", "KHDuongKe"))
+        tr(tc(HEADER_COLS[0],
+              p("{%p for line in agency.parent_lines %}") + p("{{ line }}", "KHCoQuanChuQuan") + p("{%p endfor %}")
+              + p("{%p for line in agency.name_lines %}") + p("{{ line }}", "KHCoQuanBanHanh") + p("{%p endfor %}")
+              + p("", "KHDuongKe"))
            + tc(HEADER_COLS[1], p(QUOC_HIEU, "KHQuocHieu") + p(TIEU_NGU, "KHTieuNgu")
                 + p("", "KHDuongKe"))),
         tr(tc(HEADER_COLS[0], p("{{ number_line }}", "KHSoKyHieu"))
@@ -232,19 +250,16 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
     ], borders=False, cell_margin=0)
 
     title = (
-        p("{{ doc_type }}", "KHTenLoai") + p("{{ subject }}", "KHTrichYeu") + p("", "KHDuongKe")
+        p("{{ doc_type }}", "KHTenLoai") + p("{{r subject_inline }}", "KHTrichYeu") + p("", "KHDuongKe")
+        + p("{%p if subtitle %}") + p("{{r subtitle_inline }}", "KHTrichYeuPhu") + p("{%p endif %}")
     )
     body = (
-        p("{%p for g in grounds %}") + p("{{ g }}", "KHCanCu") + p("{%p endfor %}")
-        + p("{%p for o in opening %}") + p("{{ o }}", "KHNoiDung") + p("{%p endfor %}")
-        + p("{%p for b in body %}")
-        + p('{%p if b.kind == "muc" %}') + p("{{ b.text }}", "KHMuc")
-        + p('{%p elif b.kind == "khoan" %}') + p("{{ b.text }}", "KHKhoan")
-        + p("{%p else %}") + p("{{ b.text }}", "KHNoiDung")
-        + p("{%p endif %}") + p("{%p endfor %}")
+        p("{%p for g in grounds_inline %}") + p("{{r g }}", "KHCanCu") + p("{%p endfor %}")
+        + p("{%p for o in opening_inline %}") + p("{{r o }}", "KHNoiDung") + p("{%p endfor %}")
+        + blocks_xml("body")
         + p("{%p if closing %}")
         # keepNext: the signature block never stands alone on a page without body text.
-        + p("{{ closing }}", "KHNoiDung", '<w:keepNext/><w:spacing w:after="240"/>') + p("{%p endif %}")
+        + p("{{r closing_inline }}", "KHNoiDung", '<w:keepNext/><w:spacing w:after="240"/>') + p("{%p endif %}")
     )
     signature = table(HEADER_COLS, [tr(
         tc(HEADER_COLS[0], p("Nơi nhận:", "KHNoiNhan") + p("{%p for r in recipients %}")
@@ -256,30 +271,21 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
 
     main_break = p("", None, sect_pr(default_hdr, first_hdr, landscape=False, restart=False))
 
-    c = APPENDIX_COLS
-    catalogue = table(c, [
-        tr("".join(tc(c[i], p(f"{{{{ a.columns[{i}] }}}}", "KHBangTieuDe"), valign="center")
-                   for i in range(5)), header=True, cant_split=True),
-        tr(tc(sum(c), p("{%tr for g in a.groups %}"), span=5)),
-        tr(tc(c[0], p("{{ g.number }}", "KHBangNhom", '<w:jc w:val="center"/>'))
-           + tc(sum(c[1:]), p("{{ g.title }}", "KHBangNhom"), span=4), cant_split=True),
-        tr(tc(sum(c), p("{%tr for t in g.tasks %}"), span=5)),
-        tr(tc(c[0], p("{{ t.number }}", "KHBangSo")) + tc(c[1], p("{{ t.content }}", "KHBang"))
-           + tc(c[2], p("{{ t.lead }}", "KHBang")) + tc(c[3], p("{{ t.support }}", "KHBang"))
-           + tc(c[4], p("{{ t.time }}", "KHBangSo"))),
-        tr(tc(sum(c), p("{%tr endfor %}"), span=5)),
-        tr(tc(sum(c), p("{%tr endfor %}"), span=5)),
-    ], borders=True)
     appendices = (
         p("{%p for a in appendices %}")
         + p("{{ a.title }}", "KHPhuLucTieuDe")
-        + p("{%p if a.subtitle %}") + p("{{ a.subtitle }}", "KHPhuLucTen") + p("{%p endif %}")
-        + p("{{ a.reference_line }}", "KHPhuLucTrichDan")
-        + catalogue
-        + p("{%p if not loop.last %}")
-        # The section break rides on an untagged paragraph: docxtpl deletes tagged ones, and the
-        # section would go with it (docxtpl-pitfalls.md §1.8).
+        + p("{%p for line in a.subtitle_lines %}") + p("{{ line }}", "KHPhuLucTen") + p("{%p endfor %}")
+        + p("{%p if a.reference_line %}") + p("{{ a.reference_line }}", "KHPhuLucTrichDan") + p("{%p endif %}")
+        + p("{%p if a.table %}") + p("{{p a.table.xml }}") + p("{%p endif %}")
+        + blocks_xml("a.body")
+        # Every appendix ends its own section, landscape or portrait as its data says. The break
+        # rides on an untagged paragraph: docxtpl deletes tagged ones, and the section would go
+        # with it (docxtpl-pitfalls.md §1.8). The empty section left after the last appendix is
+        # removed by the layout step.
+        + p("{%p if a.landscape %}")
         + p("", None, sect_pr(default_hdr, first_hdr, landscape=True, restart=True))
+        + p("{%p else %}")
+        + p("", None, sect_pr(default_hdr, first_hdr, landscape=False, restart=True))
         + p("{%p endif %}")
         + p("{%p endfor %}")
         + p("")

@@ -30,6 +30,9 @@ _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _STRAY = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+STRUCTURES_DATA = SAMPLE_DATA.with_name("ke-hoach-cau-truc-day-du.yaml")
+"""A plan that uses every structure of the data format: with the sample, it shows every field a
+template may use (a body table's `xml`, a text appendix's `body`…)."""
 _JINJA_GLOBALS = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop"}
 
 
@@ -185,7 +188,8 @@ def _context_shape(sample: Any) -> Any:
     if sample is None:
         from .loader import load_plan
 
-        sample = load_plan(SAMPLE_DATA)
+        return _merge(_shape(build_context(load_plan(SAMPLE_DATA))),
+                      _shape(build_context(load_plan(STRUCTURES_DATA))))
     return _shape(build_context(sample))
 
 

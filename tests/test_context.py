@@ -120,7 +120,8 @@ def test_agency_names_upper_cased_in_context():
     ctx = build_context(make_plan(agency={"parent": "Ủy ban nhân dân huyện Đức Phổ",
                                           "name": "Phòng Tư pháp", "abbreviation": "PTP",
                                           "place": "Đức Phổ"}))
-    assert ctx["agency"] == {"parent": "ỦY BAN NHÂN DÂN HUYỆN ĐỨC PHỔ", "name": "PHÒNG TƯ PHÁP"}
+    assert ctx["agency"] == {"parent": "ỦY BAN NHÂN DÂN HUYỆN ĐỨC PHỔ", "name": "PHÒNG TƯ PHÁP",
+                             "parent_lines": ["ỦY BAN NHÂN DÂN HUYỆN ĐỨC PHỔ"], "name_lines": ["PHÒNG TƯ PHÁP"]}
 
 
 @pytest.mark.parametrize("signer,lines", [

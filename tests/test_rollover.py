@@ -44,8 +44,8 @@ def test_rollover_of_sample_validates_and_renders(sample: Path, tmp_path: Path) 
     assert result.output == tmp_path / "ke-hoach-truyen-thong-kiem-soat-tthc-2025.yaml"
     plan = load_plan(result.output)
     assert (plan.date.year, plan.date.month, plan.date.day, plan.number) == (2025, 3, None, None)
-    assert plan.subject.endswith("năm 2025 của Sở Khoa học và Công nghệ")
-    assert plan.appendices[0].subtitle.endswith("năm 2025")
+    assert plan.subject_text.endswith("năm 2025 của Sở Khoa học và Công nghệ")
+    assert plan.appendices[0].subtitle[-1].endswith("năm 2025")
     # Cited documents are other documents: never moved.
     assert str(plan.references["kh36_ubnd"].date) == "2024-02-07"
     assert "năm 2024" in plan.references["kh36_ubnd"].subject

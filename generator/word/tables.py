@@ -1,0 +1,156 @@
+"""Writing a Word table (w:tbl) from a neutral grid: columns with relative widths, header rows
+repeated on every page, cells that span columns (gridSpan) or rows (vMerge), runs with emphasis.
+
+Why in code and not in the template: a plan's tables have any number of columns and merged cells
+that a docxtpl row loop cannot express. The look still comes from the template: every cell
+paragraph takes a "KH Bảng …" paragraph style, found in the template by its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from xml.sax.saxutils import escape
+
+TABLE_STYLES = {
+    "head": "KHBangTieuDe",
+    "group": "KHBangNhom",
+    "number": "KHBangSo",
+    "body": "KHBang",
+}
+"""Which template paragraph style (by style ID of the default template) each cell role takes."""
+
+
+class Runs(Protocol):
+    """Anything with emphasis runs: (text, bold, italic)."""
+
+    runs: list[tuple[str, bool, bool]]
+
+
+@dataclass
+class TableCell:
+    paragraphs: list[Any]  # Runs
+    align: str | None = None  # None: the column's alignment
+    role: str = "body"  # head, group, number, body
+    span: int = 1
+    rowspan: int = 1
+    bold: bool = False
+
+
+@dataclass
+class TableSpec:
+    widths: list[float]
+    aligns: list[str]  # per grid column
+    header: list[list[TableCell]]
+    rows: list[list[TableCell]]
+    landscape: bool = False
+    styles: dict[str, str] = field(default_factory=lambda: dict(TABLE_STYLES))
+    text_width: int | None = None  # twips; the renderer sets it from the template's page
+
+    def __html__(self) -> str:
+        """The table's XML, for {{p b.xml }} in a template (autoescape calls this)."""
+        width = self.text_width or A4_TEXT_WIDTHS[1 if self.landscape else 0]
+        return table_xml(self, width)
+
+
+A4_TEXT_WIDTHS = (9354, 14286)
+"""Text width of an A4 page with Decree 30's margins (30 mm left, 15 mm right), portrait and landscape."""
+
+
+def _text(value: str) -> str:
+    # Braces as character references: docxtpl rewrites "{_{" and friends in the rendered XML, and a
+    # user's literal braces must print as typed (same reason as render._literal).
+    return escape(value).replace("{", "&#123;").replace("}", "&#125;")
+
+
+_JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+
+
+def runs_xml(runs: list[tuple[str, bool, bool]], bold: bool) -> str:
+    """Word runs for text pieces with their emphasis; \\n is a line break inside the paragraph."""
+    out = []
+    for text, b, i in runs:
+        rpr = ("<w:b/><w:bCs/>" if b or bold else "") + ("<w:i/><w:iCs/>" if i else "")
+        pieces = text.split("\n")
+        body = '<w:br/>'.join(f'<w:t xml:space="preserve">{_text(p)}</w:t>' for p in pieces)
+        out.append(f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{body}</w:r>")
+    return "".join(out)
+
+
+def _cell_xml(cell: TableCell, width: int, styles: dict[str, str], merge: str | None = None,
+              align: str = "left") -> str:
+    pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if cell.span > 1:
+        pr += f'<w:gridSpan w:val="{cell.span}"/>'
+    if merge == "restart":
+        pr += '<w:vMerge w:val="restart"/>'
+    elif merge == "continue":
+        pr += "<w:vMerge/>"
+    pr += '<w:vAlign w:val="center"/>'
+    style = styles.get(cell.role, styles["body"])
+    ppr = f'<w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{_JC.get(cell.align or align, "left")}"/></w:pPr>'
+    paras = cell.paragraphs if merge != "continue" else []
+    body = "".join(f"<w:p>{ppr}{runs_xml(p.runs, cell.bold)}</w:p>" for p in paras) or f"<w:p>{ppr}</w:p>"
+    return f"<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>"
+
+
+def table_xml(spec: TableSpec, text_width: int) -> str:
+    """The w:tbl element for spec, as wide as text_width twips (the page's text area)."""
+    total = sum(spec.widths)
+    cols = [int(text_width * w / total) for w in spec.widths]
+    cols[-1] += text_width - sum(cols)
+    n = len(cols)
+    edge = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    borders = "".join(edge.format(e) for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    out = [
+        "<w:tbl><w:tblPr>"
+        f'<w:tblW w:w="{text_width}" w:type="dxa"/><w:jc w:val="center"/>'
+        f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+        '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="0"/>'
+        "</w:tblPr><w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in cols) + "</w:tblGrid>"
+    ]
+    pending: dict[int, tuple[int, TableCell]] = {}  # grid column -> (rows still covered, cell)
+    for ri, row in enumerate([*spec.header, *spec.rows]):
+        header = ri < len(spec.header)
+        if row and row[0].role == "group":
+            pending.clear()  # a group row closes every vertical merge above it
+        cells_xml = []
+        queue = list(row)
+        col = 0
+        while col < n:
+            if col in pending:
+                left, cell = pending[col]
+                span = min(cell.span, n - col)
+                cells_xml.append(_cell_xml(cell, sum(cols[col:col + span]), spec.styles, "continue"))
+                if left <= 1:
+                    del pending[col]
+                else:
+                    pending[col] = (left - 1, cell)
+                col += span
+                continue
+            # A cell never runs over a column still covered by a merge from the rows above.
+            room = 1
+            while col + room < n and col + room not in pending:
+                room += 1
+            if not queue:
+                # A short row: the rest of the grid is one empty cell, so every row spans the table.
+                filler = TableCell([], span=room)
+                cells_xml.append(_cell_xml(filler, sum(cols[col:col + room]), spec.styles))
+                col += room
+                continue
+            cell = queue.pop(0)
+            span = max(1, min(cell.span, room))
+            cell.span = span
+            merge = None
+            if cell.rowspan > 1 and not header:
+                merge = "restart"
+                pending[col] = (cell.rowspan - 1, cell)
+            cells_xml.append(_cell_xml(cell, sum(cols[col:col + span]), spec.styles, merge,
+                                       spec.aligns[col] if cell.role not in ("head", "group") else "left"))
+            col += span
+        trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
+        out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells_xml)}</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
