@@ -23,6 +23,8 @@ BLANK_NUMBER = "     "
 BLANK_DAY = "  "
 """With the spaces around it, four spaces for the day of a draft ("ngày    tháng 3 năm 2024")."""
 BLANK_CITED_DAY = "    "
+BLANK_MONTH = "  "
+"""A month not yet known in a draft ("ngày    tháng    năm 2026")."""
 """The day of a draft in the numeric form ("ngày     /3/2024"): nothing follows it, so it is wider."""
 
 
@@ -40,10 +42,10 @@ def number_line(plan: Plan) -> str:
     return f"Số: {number_text(plan.number)}/{symbol(plan)}"
 
 
-def day_month(day: int | None, month: int) -> tuple[str, str]:
+def day_month(day: int | None, month: int | None) -> tuple[str, str]:
     """Leading-zero rule of Phụ lục I: days below 10 and months 1 and 2 get a 0."""
     d = BLANK_DAY if day is None else two_digits(day)
-    m = two_digits(month) if month <= 2 else str(month)
+    m = BLANK_MONTH if month is None else two_digits(month) if month <= 2 else str(month)
     return d, m
 
 
@@ -59,6 +61,8 @@ def short_date(date: IssueDate | dt.date) -> str:
     d, m = day_month(day, date.month)
     if day is None:
         d = BLANK_CITED_DAY
+    if date.month is None:
+        m = BLANK_CITED_DAY
     return f"{d}/{m}/{date.year}"
 
 
@@ -346,7 +350,7 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
                 rows.append(cells)
 
     walk(table.rows, 0)
-    spec = TableSpec(widths=widths, aligns=[c.align for c in table.columns], header=[header], rows=rows,
+    spec = TableSpec(widths=widths, aligns=[c.align for c in table.columns], header=[header] if table.header else [], rows=rows,
                      landscape=landscape)
     texts = [p.text for row in [header, *rows] for c in row for p in c.paragraphs if p.text]
     return {"kind": "table", "text": " ".join(texts), "xml": spec, "cells": texts}

@@ -1,13 +1,12 @@
-"""Import: a Kế hoạch made in Word (.docx) becomes a plan data file.
+"""Import: a Kế hoạch made in Word (.docx) becomes a plan data file, keeping everything it says.
 
-Why structure from text and layout, not style names: a file made by hand in Word has none of our
-"KH …" styles. What every such file has is the ND30 layout: a header table (agency, Quốc hiệu,
-"Số: …", date line), "KẾ HOẠCH" and the trích yếu, a body numbered "I." / "1." / "a)" / "-",
-a two-column table with "Nơi nhận:" and the signer, then an appendix table with group rows. We read
-those, using boldness only where the text alone is ambiguous (a titled khoản is bold).
+The one reader (generator.word.reader) gives the located paragraphs with their effective formatting;
+this module only maps them to plan data: header parts, title, trích yếu, căn cứ, body blocks in
+order (mục, khoản, điểm, "-"/"+" items, tables), closing, Nơi nhận, signer and appendices.
 
-Nothing is dropped silently: what cannot be placed is kept as plain text where the model allows it
-and reported as a warning with its place (đoạn N, bảng N dòng R ô C) and an excerpt.
+Rule of the house: a structure is derived (numbering, "- ", "(Kèm theo …)") only when deriving
+it prints exactly what the original says; otherwise the piece is kept as text at its place and a
+warning says where ("đoạn 25", "bảng 3, dòng 7"). No word of the original is dropped silently.
 """
 
 from __future__ import annotations
@@ -18,36 +17,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import docx
 from docx.oxml.ns import qn
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
 
-from .word.reader import run_text, visible_runs, visible_text
-from .word.formatting import Formatting
 from .errors import DataError, OutputExistsError, UserError
 from .loader import parse_yaml, validate
-from .model import QUOC_HIEU, TIEU_NGU
+from .model import TYPE_ABBREVIATIONS
+from .text import point_letter, roman, upper_vi
 from .word.package import atomic_write
-from .text import clean_text, point_letter, roman, upper_vi
+from .word.reader import KeHoach, Para, norm, read_docx as read_word
 
-
-NUMBER_LINE = re.compile(r"^Số\s*:?\s*(\d*)\s*/\s*([A-ZĐ0-9]+)-([A-ZĐ0-9-]+)\s*$")
+SECTION = re.compile(r"^([IVXLC]+)\s*[.)]\s*(\S.*)$", re.S)
+CLAUSE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.\s+(\S.*)$", re.S)
+POINT = re.compile(r"^([a-zđ]{1,2})\)\s+(\S.*)$", re.S)
+ITEM = re.compile(r"^-\s+(\S.*)$", re.S)
+SUB_ITEM = re.compile(r"^\+\s+(\S.*)$", re.S)
+NUMBER_LINE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/]+)\s*$", re.I)
 DATE_LINE = re.compile(
-    r"^(?P<place>.+?)\s*,\s*ngày\s*(?P<day>\d{0,2})\s*tháng\s*(?P<month>\d{1,2})\s*năm\s*(?P<year>\d{4})\s*$"
+    r"^(?P<place>[^,]+?)\s*,\s*ngày\s*(?P<day>\d{0,2})\s*tháng\s*(?P<month>\d{0,2})\s*năm\s*(?P<year>\d{4})\s*\.?$",
+    re.I,
 )
-SECTION = re.compile(r"^([IVXLC]+)\s*[.)]\s+(.+)$")
-CLAUSE = re.compile(r"^(\d+)\s*\.\s+(.+)$", re.S)
-POINT = re.compile(r"^([a-zđ]{1,2})\)\s+(.+)$", re.S)
-ITEM = re.compile(r"^-\s+(.+)$", re.S)
 AUTHORITY = re.compile(r"^(KT|TM|TL|TUQ|Q)\.\s*(.+)$")
-CLOSING_MARK = "./."
-RULE_LINE = re.compile(r"[-_–—=.*\s]{3,}")
+ARCHIVE = re.compile(r"^-?\s*Lưu\s*:?\s*(.*?)\s*\.?$", re.I)
+APPENDIX_HEAD = re.compile(r"^(phụ\s*lục|danh\s*mục)\b", re.I)
+APPENDIX_REFERENCE = re.compile(r"^\(?\s*(ban\s+hành\s+)?kèm\s+theo\b", re.I)
+NUMBER_HEAD = re.compile(r"^(stt|tt|số\s*tt)\.?$", re.I)
+GROUND = re.compile(r"^căn\s+cứ\b", re.I)
+RULE_TEXT = re.compile(r"^[-_–—=.*\s]{3,}$")
+
+DOC_TYPES = {upper_vi(name): name for name in TYPE_ABBREVIATIONS if name}
+DOC_TYPES.update({"TỜ TRÌNH": "Tờ trình", "GIẤY MỜI": "Giấy mời", "BIÊN BẢN": "Biên bản"})
 
 
 @dataclass(frozen=True)
-class ImportWarning:
-    """Something the importer could not place exactly; where it was and what it did instead."""
+class ImportNote:
+    """Something the importer could not place exactly: where it was and what it did instead."""
 
     where: str
     excerpt: str
@@ -60,49 +63,170 @@ class ImportWarning:
 @dataclass
 class ImportResult:
     data: dict[str, Any]
-    warnings: list[ImportWarning] = field(default_factory=list)
+    warnings: list[ImportNote] = field(default_factory=list)
     text: str = ""
     output: Path | None = None
 
 
-# --- reading text and layout -------------------------------------------------------------------
+# --- the document as a stream of top-level blocks ----------------------------------------------
 
 
-def _text(par: Paragraph) -> str:
-    # What a reader sees, tracked insertions and content controls included (python-docx's
-    # Paragraph.text skips both).
-    return clean_text(visible_text(par._p)).strip()
+@dataclass
+class _Cell:
+    paras: list[Para]
+    span: int
+    merge: str | None  # None, "restart", "continue" (vertical merge)
 
 
-def _lines(cell: _Cell) -> list[str]:
-    out: list[str] = []
-    for par in cell.paragraphs:
-        out += [line.strip() for line in _text(par).split("\n") if line.strip()]
+@dataclass
+class _Table:
+    el: Any
+    rows: list[list[_Cell]]
+    widths: list[int]
+    section: int
+    number: int  # 1-based, for messages
+
+
+def _stream(doc: KeHoach) -> list[Para | _Table]:
+    """Paragraphs outside tables and whole top-level tables, in document order. A nested table's
+    text stays in the cell that holds it (it is part of that cell's content)."""
+    by_el = {id(p.el): p for p in doc.paragraphs}
+    out: list[Para | _Table] = []
+    seen: set[int] = set()
+    for p in doc.paragraphs:
+        if p.cell is None:
+            out.append(p)
+            continue
+        tbl = _outer_table(p.el)
+        if tbl is None or id(tbl) in seen:
+            continue
+        seen.add(id(tbl))
+        out.append(_read_table(tbl, by_el, p.section, sum(isinstance(b, _Table) for b in out) + 1))
     return out
 
 
-def _is_bold(fmt: Formatting, par: Paragraph) -> bool:
-    """Every run with text is bold, as the reader sees it (direct formatting, styles, defaults)."""
-    runs = [r for r in visible_runs(par._p) if run_text(r).strip()]
-    return bool(runs) and all(fmt.run(par._p, r).bold for r in runs)
+def _outer_table(el: Any) -> Any:
+    outer = None
+    for anc in el.iterancestors(qn("w:tbl")):
+        outer = anc
+    return outer
 
 
-def _is_centered(fmt: Formatting, par: Paragraph) -> bool:
-    return fmt.paragraph(par._p).align == "center"
+def _read_table(tbl: Any, by_el: dict[int, Para], section: int, number: int) -> _Table:
+    widths = []
+    for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
+        try:
+            widths.append(max(int(float(g.get(qn("w:w"), "0"))), 1))
+        except ValueError:
+            widths.append(1)
+    rows = []
+    for tr in tbl.findall(qn("w:tr")):
+        cells = []
+        for tc in tr.findall(qn("w:tc")):
+            pr = tc.find(qn("w:tcPr"))
+            span, merge = 1, None
+            if pr is not None:
+                gs = pr.find(qn("w:gridSpan"))
+                if gs is not None and (gs.get(qn("w:val")) or "1").isdigit():
+                    span = max(int(gs.get(qn("w:val"))), 1)
+                vm = pr.find(qn("w:vMerge"))
+                if vm is not None:
+                    merge = "restart" if vm.get(qn("w:val")) == "restart" else "continue"
+            paras = [by_el[id(p)] for p in tc.iter(qn("w:p")) if id(p) in by_el]
+            cells.append(_Cell(paras, span, merge))
+        rows.append(cells)
+    ncols = max([len(widths)] + [sum(c.span for c in r) for r in rows])
+    widths += [max(widths, default=1)] * (ncols - len(widths))
+    return _Table(tbl, rows, widths[:ncols], section, number)
 
 
-def _unique_cells(row: Any) -> list[_Cell]:
-    """A row's cells, a merged (gridSpan) cell once."""
-    out: list[_Cell] = []
-    for cell in row.cells:
-        if not out or cell._tc is not out[-1]._tc:
-            out.append(cell)
+# --- text and emphasis -------------------------------------------------------------------------
+
+
+def _chars(para: Para) -> list[tuple[str, bool, bool]]:
+    out = []
+    for r in para.runs:
+        fmt = r.fmt
+        if fmt is None or fmt.hidden:
+            continue
+        for ch in r.text:
+            out.append((ch, fmt.bold, fmt.italic))
     return out
 
 
-def _cut(text: str, n: int = 70) -> str:
-    text = text.replace("\n", "⏎")
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _runs(para: Para) -> list[tuple[str, bool, bool]]:
+    """The paragraph's text as (text, bold, italic) pieces, whitespace collapsed as the reader
+    does; a space takes the emphasis of the text before it, so spaces never split a piece."""
+    chars = _chars(para)
+    out: list[list[Any]] = []
+    pending_space: str | None = None
+    for ch, b, i in chars:
+        if ch.isspace():
+            if out:
+                pending_space = "\n" if ch == "\n" or pending_space == "\n" else " "
+            continue
+        if pending_space:
+            out[-1][0] += pending_space
+            pending_space = None
+        if out and out[-1][1] == b and out[-1][2] == i:
+            out[-1][0] += ch
+        else:
+            out.append([ch, b, i])
+    return [(t, b, i) for t, b, i in out]
+
+
+def _plain(runs: list[tuple[str, bool, bool]]) -> str:
+    return "".join(r[0] for r in runs)
+
+
+def _paragraph(runs: list[tuple[str, bool, bool]], *, style_bold: bool = False,
+               style_italic: bool = False) -> Any:
+    """Plan data for a paragraph: a string, or pieces with {bold}/{italic}/{bold_italic} where the
+    emphasis differs from what the target style already prints."""
+    pieces: list[Any] = []
+    for text, b, i in runs:
+        b = b and not style_bold
+        i = i and not style_italic
+        key = "bold_italic" if b and i else "bold" if b else "italic" if i else None
+        if pieces and (key is None and isinstance(pieces[-1], str)):
+            pieces[-1] += text
+        elif pieces and key is not None and isinstance(pieces[-1], dict) and key in pieces[-1]:
+            pieces[-1][key] += text
+        else:
+            pieces.append(text if key is None else {key: text})
+    if not pieces:
+        return ""
+    if len(pieces) == 1 and isinstance(pieces[0], str):
+        return pieces[0]
+    return pieces
+
+
+def _cut_prefix(runs: list[tuple[str, bool, bool]], n: int) -> list[tuple[str, bool, bool]]:
+    """The runs without their first n characters (a number or a dash that the tool derives)."""
+    out = []
+    for text, b, i in runs:
+        if n >= len(text):
+            n -= len(text)
+            continue
+        out.append((text[n:], b, i))
+        n = 0
+    if out:
+        out[0] = (out[0][0].lstrip(), out[0][1], out[0][2])
+    return [r for r in out if r[0]]
+
+
+def _all_bold(para: Para) -> bool:
+    runs = [r for r in para.runs if r.fmt is not None and not r.fmt.hidden and r.text.strip()]
+    return bool(runs) and all(r.fmt.bold for r in runs)
+
+
+def _all_italic(para: Para) -> bool:
+    runs = [r for r in para.runs if r.fmt is not None and not r.fmt.hidden and r.text.strip()]
+    return bool(runs) and all(r.fmt.italic for r in runs)
+
+
+def _centered(para: Para) -> bool:
+    return para.fmt is not None and para.fmt.align == "center"
 
 
 def _sentence_case(text: str) -> str:
@@ -113,8 +237,8 @@ def _sentence_case(text: str) -> str:
 
 
 def _recover_case(caps: str, corpus: str) -> str:
-    """The same words as written in running text ("UBND TỈNH QUẢNG NGÃI" -> "UBND tỉnh Quảng Ngãi"),
-    else sentence case. Only the printed capitals are certain; the data reads better in name case."""
+    """The same words as written in running text ("TỈNH QUẢNG NGÃI" -> "tỉnh Quảng Ngãi"), else
+    sentence case. Only the printed capitals are certain; the data reads better in name case."""
     if upper_vi(caps) != caps:
         return caps  # already in mixed case
     upper = "".join(upper_vi(c) if len(upper_vi(c)) == 1 else c for c in corpus)
@@ -129,406 +253,686 @@ def _recover_case(caps: str, corpus: str) -> str:
     return _sentence_case(caps)
 
 
+def _cut(text: str, n: int = 70) -> str:
+    text = text.replace("\n", "⏎")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 # --- the importer ------------------------------------------------------------------------------
 
 
-class _Reader:
-    def __init__(self, document: Any):
-        self.doc = document
-        self.fmt = Formatting.of(document)
-        self.warnings: list[ImportWarning] = []
-        self.blocks: list[tuple[str, Any, str]] = []  # kind, object, where
-        p_index = t_index = 0
-        for el in document.element.body.iterchildren():
-            if el.tag == qn("w:p"):
-                p_index += 1
-                self.blocks.append(("p", Paragraph(el, document), f"đoạn {p_index}"))
-            elif el.tag == qn("w:tbl"):
-                t_index += 1
-                self.blocks.append(("t", Table(el, document), f"bảng {t_index}"))
-        self.corpus = self._corpus()
+class _Importer:
+    def __init__(self, doc: KeHoach):
+        self.doc = doc
+        self.stream = _stream(doc)
+        self.notes: list[ImportNote] = []
+        self.corpus = " ".join(p.text for p in doc.paragraphs if p.cell is None)
 
-    def _corpus(self) -> str:
-        parts = []
-        for kind, obj, _ in self.blocks:
-            if kind == "p":
-                parts.append(_text(obj))
-            else:
-                parts += ["\n".join(_lines(c)) for row in obj.rows for c in _unique_cells(row)]
-        return "\n".join(parts)
+    def warn(self, where: Para | _Table | str, excerpt: str, message: str) -> None:
+        if isinstance(where, Para):
+            place = f"đoạn {where.index + 1}"
+        elif isinstance(where, _Table):
+            place = f"bảng {where.number}"
+        else:
+            place = where
+        self.notes.append(ImportNote(place, _cut(excerpt), message))
 
-    def warn(self, where: str, excerpt: str, message: str) -> None:
-        self.warnings.append(ImportWarning(where, _cut(excerpt), message))
+    # the whole document
 
-    # Phase by phase: header, title, body, signature, appendices.
     def read(self) -> dict[str, Any]:
-        i = self._find_title()
-        header = self._header(self.blocks[:i])
-        subject, i = self._subject(i + 1)
-        sig = next((k for k in range(i, len(self.blocks)) if self._is_signature(self.blocks[k])), None)
-        if sig is None:
-            raise UserError("không tìm thấy bảng 'Nơi nhận:' và chữ ký sau phần nội dung; "
-                            "chưa đọc được văn bản này")
-        body = self._body(self.blocks[i:sig])
-        recipients, archive, signer = self._signature(self.blocks[sig])
-        appendices, app_agency = self._appendices(self.blocks[sig + 1 :])
-
-        agency = header["agency"]
-        if app_agency and upper_vi(app_agency) == upper_vi(agency["name"]):
-            agency["name"] = app_agency  # the reference line prints the name in name case
-        data: dict[str, Any] = {"agency": agency}
+        header_end, header = self._header()
+        title_at = self._title(header_end)
+        i, subject, subtitle = self._subject(title_at + 1)
+        sig_at = next((k for k in range(i, len(self.stream)) if isinstance(self.stream[k], _Table)
+                       and self._is_signature(self.stream[k])), None)
+        body_end = sig_at if sig_at is not None else len(self.stream)
+        main_section = self.stream[sig_at].section if sig_at is not None else 0
+        # An appendix is what follows the signature; without a signature table, what follows a
+        # section break into an appendix heading.
+        if sig_at is None:
+            body_end = next((k for k in range(i, len(self.stream)) if self._appendix_start(self.stream[k], 0)),
+                            len(self.stream))
+        data: dict[str, Any] = {"agency": header["agency"]}
         if header.get("number") is not None:
             data["number"] = header["number"]
         data["date"] = header["date"]
-        data["subject"] = subject
-        data.update(body)
-        data["recipients"] = recipients
-        data["archive"] = archive
-        data["signer"] = signer
+        data["subject"] = subject if len(subject) > 1 else subject[0]
+        if subtitle is not None:
+            data["subtitle"] = subtitle
+        data.update(self._body(self.stream[i:body_end]))
+        if sig_at is not None:
+            data.update(self._signature(self.stream[sig_at]))
+        else:
+            self.warn("cuối văn bản", "", "không tìm thấy bảng Nơi nhận và chữ ký; người ký để trống "
+                      "(điền signer.name, signer.title)")
+            data["recipients"] = []
+            data["signer"] = {"name": "…", "title": "…"}
+        appendices = self._appendices(self.stream[body_end + (1 if sig_at is not None else 0):], main_section)
         if appendices:
             data["appendices"] = appendices
-        return {k: v for k, v in data.items() if v not in ([], None, "")}
+        return data
 
-    def _find_title(self) -> int:
-        for i, (kind, obj, _) in enumerate(self.blocks):
-            if kind == "p" and upper_vi(_text(obj)).replace(" ", "") == "KẾHOẠCH":
-                return i
-        raise UserError("không tìm thấy tên loại 'KẾ HOẠCH' trong văn bản; lệnh import chỉ đọc Kế hoạch")
+    # header: agency, Số, date
 
-    def _header(self, blocks: list[tuple[str, Any, str]]) -> dict[str, Any]:
-        agency_lines: list[str] = []
-        number = None
-        abbreviation = None
-        date = place = None
-        for kind, obj, where in blocks:
-            if kind == "p":
-                cells = [(where, [_text(obj)] if _text(obj) else [])]
-                col_of = {where: 0}
-            else:
-                cells, col_of = [], {}
-                for r, row in enumerate(obj.rows, 1):
-                    for c, cell in enumerate(_unique_cells(row), 1):
-                        loc = f"{where}, dòng {r}, ô {c}"
-                        cells.append((loc, _lines(cell)))
-                        col_of[loc] = c - 1
-            for loc, lines in cells:
-                for line in lines:
-                    up = upper_vi(line)
-                    if up in (QUOC_HIEU, upper_vi(TIEU_NGU)) or RULE_LINE.fullmatch(line):
-                        continue
-                    if up.startswith("DỰ THẢO"):  # a draft's mark, not part of the header grid
-                        continue
-                    if m := NUMBER_LINE.match(line):
-                        number = int(m.group(1)) if m.group(1) else None
-                        if m.group(2) != "KH":
-                            self.warn(loc, line, f"ký hiệu loại văn bản là {m.group(2)}, không phải KH; "
-                                      "đã đọc như Kế hoạch")
-                        abbreviation = m.group(3)
-                    elif m := DATE_LINE.match(line):
-                        place = m.group("place")
-                        y, mo, d = m.group("year"), int(m.group("month")), m.group("day")
-                        date = f"{y}-{mo:02d}" + (f"-{int(d):02d}" if d else "")
-                    elif col_of[loc] == 0 and up == line:
-                        agency_lines.append(line)
-                    else:
-                        self.warn(loc, line, "không nhận ra dòng này ở phần đầu văn bản; đã bỏ qua")
-        if date is None:
-            raise UserError("không tìm thấy dòng địa danh, ngày tháng (ví dụ 'Quảng Ngãi, ngày 20 "
-                            "tháng 3 năm 2024') ở phần đầu văn bản")
-        if abbreviation is None:
-            self.warn("phần đầu", "Số: …/KH-…", "không tìm thấy dòng 'Số: …/KH-…'; "
-                      "chữ viết tắt cơ quan tạm ghi CHUADIEN, hãy sửa")
-            abbreviation = "CHUADIEN"
-        if not agency_lines:
-            raise UserError("không tìm thấy tên cơ quan ở phần đầu văn bản (ô bên trái bảng đầu trang)")
-        if len(agency_lines) == 1:
-            self.warn("phần đầu", agency_lines[0], "chỉ có một dòng tên cơ quan; đã dùng làm cả cơ "
-                      "quan chủ quản và cơ quan ban hành, hãy sửa")
-            agency_lines = agency_lines * 2
-        if len(agency_lines) > 2:
-            self.warn("phần đầu", " / ".join(agency_lines[1:]),
-                      "tên cơ quan ban hành trên nhiều dòng; đã nối thành một dòng")
-        parent, name = agency_lines[0], " ".join(agency_lines[1:])
-        agency = {
-            "parent": _recover_case(parent, self.corpus),
-            "name": _recover_case(name, self.corpus),
-            "abbreviation": abbreviation,
-            "place": place,
-        }
-        return {"agency": agency, "number": number, "date": date}
-
-    def _subject(self, i: int) -> tuple[str, int]:
-        """The trích yếu: the first text after KẾ HOẠCH, plus following bold centred lines."""
-        lines: list[str] = []
-        while i < len(self.blocks):
-            kind, obj, where = self.blocks[i]
-            if kind != "p":
-                break
-            text = _text(obj)
-            if not text:
-                i += 1
-                if lines:
-                    break
-                continue
-            if lines and not (_is_bold(self.fmt, obj) and _is_centered(self.fmt, obj)):
-                break
-            if lines and (SECTION.match(text) or CLAUSE.match(text)):
-                break
-            lines.append(text)
-            i += 1
-        if not lines:
-            raise UserError("không tìm thấy trích yếu (dòng dưới chữ KẾ HOẠCH)")
-        return " ".join(lines), i
-
-    def _is_signature(self, block: tuple[str, Any, str]) -> bool:
-        kind, obj, _ = block
-        if kind != "t":
-            return False
-        return any(lines and lines[0].startswith("Nơi nhận")
-                   for row in obj.rows for lines in (_lines(c) for c in _unique_cells(row)))
-
-    # The body: grounds and opening, then mục / khoản / điểm / ý, then the closing.
-    def _body(self, blocks: list[tuple[str, Any, str]]) -> dict[str, Any]:
-        paras: list[tuple[Paragraph, str, str]] = []
-        for kind, obj, where in blocks:
-            if kind == "t":
-                cells = " | ".join("\n".join(_lines(c)) for row in obj.rows for c in _unique_cells(row))
-                self.warn(where, cells, "bảng trong phần nội dung chưa được hỗ trợ; đã bỏ qua, hãy "
-                          "chép tay vào tệp dữ liệu")
-                continue
-            if text := _text(obj):
-                if RULE_LINE.fullmatch(text):
-                    # A line typed under the trích yếu is the rule our template draws itself.
-                    if paras:
-                        self.warn(where, text, "đường kẻ gõ bằng ký tự trong phần nội dung; đã bỏ qua")
-                    continue
-                if obj._p.pPr is not None and obj._p.pPr.numPr is not None:
-                    self.warn(where, text, "đoạn dùng đánh số tự động của Word; số thứ tự không có "
-                              "trong chữ nên có thể sai cấp")
-                paras.append((obj, text, where))
-        closing = None
-        if paras:
-            obj, text, where = paras[-1]
-            if text.endswith(CLOSING_MARK):
-                text = text[: -len(CLOSING_MARK)].rstrip()
-                paras[-1] = (obj, text, where)
-                if not any(p.match(text) for p in (SECTION, CLAUSE, POINT, ITEM)):
-                    closing = text
-                    paras.pop()
-            else:
-                self.warn(where, text, "nội dung không kết thúc bằng './.'; khi tạo lại sẽ tự thêm")
-
-        grounds: list[str] = []
-        opening: list[str] = []
-        sections: list[dict[str, Any]] = []
-        clause: dict[str, Any] | None = None
-
-        def verbatim(text: str, where: str, why: str | None) -> None:
-            """Keep text as a plain paragraph in the current clause or section, order preserved."""
-            if why:
-                self.warn(where, text, why)
-            if clause is not None:
-                # A paragraph after points/items would be printed before them: keep order by
-                # turning the earlier points and items into plain paragraphs too.
-                if clause["points"] or clause["items"]:
-                    clause["paragraphs"] += [f"{point_letter(k)}) {p}" for k, p in enumerate(clause["points"])]
-                    clause["paragraphs"] += [f"- {p}" for p in clause["items"]]
-                    clause["points"], clause["items"] = [], []
-                clause["paragraphs"].append(text)
-            else:
-                sections[-1]["paragraphs"].append(text)
-
-        for par, text, where in paras:
-            m = SECTION.match(text)
-            if m and upper_vi(m.group(2)) == m.group(2):
-                if m.group(1) != roman(len(sections) + 1):
-                    self.warn(where, text, f"mục đánh số {m.group(1)}, khi tạo lại sẽ là "
-                              f"{roman(len(sections) + 1)}")
-                sections.append({"title": _sentence_case(m.group(2).strip()), "paragraphs": [],
-                                 "clauses": []})
-                clause = None
-                continue
-            if not sections:
-                (grounds if text.startswith("Căn cứ") else opening).append(text)
-                continue
-            section = sections[-1]
-            if m := CLAUSE.match(text):
-                expected = len(section["clauses"]) + 1
-                if int(m.group(1)) != expected:
-                    self.warn(where, text, f"khoản đánh số {m.group(1)}, khi tạo lại sẽ là {expected}")
-                clause = {"paragraphs": [], "points": [], "items": []}
-                if _is_bold(self.fmt, par) and "\n" not in m.group(2):
-                    clause = {"title": m.group(2).strip(), **clause}
-                else:
-                    clause = {"text": m.group(2).strip(), **clause}
-                section["clauses"].append(clause)
-                continue
-            if m := POINT.match(text):
-                if clause is None:
-                    verbatim(text, where, "điểm a), b)… nằm ngoài khoản nào; giữ nguyên là đoạn văn")
-                elif clause["items"] or m.group(1) != point_letter(len(clause["points"])):
-                    verbatim(text, where, "điểm không đúng thứ tự a), b), c)…; giữ nguyên là đoạn văn")
-                else:
-                    clause["points"].append(m.group(2).strip())
-                continue
-            if m := ITEM.match(text):
-                if clause is None:
-                    verbatim(text, where, "ý gạch đầu dòng nằm ngoài khoản nào; giữ nguyên là đoạn văn")
-                else:
-                    clause["items"].append(m.group(1).strip())
-                continue
-            verbatim(text, where, None if clause is None or not (clause["points"] or clause["items"])
-                     else "đoạn văn sau các điểm/ý của khoản; các điểm/ý trước nó được giữ nguyên "
-                     "là đoạn văn để không đổi thứ tự")
-
-        for section in sections:
-            for cl in section["clauses"]:
-                for key in ("paragraphs", "points", "items"):
-                    if not cl[key]:
-                        del cl[key]
-            for key in ("paragraphs", "clauses"):
-                if not section[key]:
-                    del section[key]
-        if not sections:
-            raise UserError("không tìm thấy mục nào đánh số La Mã (I., II., …) trong phần nội dung")
-        return {"grounds": grounds, "opening": opening, "sections": sections, "closing": closing}
-
-    def _signature(self, block: tuple[str, Any, str]) -> tuple[list[str], list[str], dict[str, Any]]:
-        _, table, where = block
-        recipients: list[str] = []
-        archive: list[str] = []
-        signer_lines: list[str] = []
-        for r, row in enumerate(table.rows, 1):
-            for c, cell in enumerate(_unique_cells(row), 1):
-                lines = _lines(cell)
-                loc = f"{where}, dòng {r}, ô {c}"
-                if lines and lines[0].startswith("Nơi nhận"):
-                    for line in lines[1:]:
-                        if m := re.match(r"^-?\s*Lưu\s*:\s*(.+)$", line):
-                            archive = [a.strip() for a in m.group(1).rstrip(".").split(",") if a.strip()]
-                            continue
-                        if not line.startswith("-"):
-                            self.warn(loc, line, "dòng nơi nhận không bắt đầu bằng '- '; khi tạo lại "
-                                      "sẽ có dấu '- '")
-                        recipients.append(line.lstrip("-").strip().rstrip(";.").strip())
-                else:
-                    signer_lines += [(line, loc) for line in lines]
-        if not signer_lines:
-            raise UserError(f"{where}: không tìm thấy chức vụ và họ tên người ký")
-        name = signer_lines[-1][0]
-        auth = [line for line, _ in signer_lines[:-1]]
-        signer: dict[str, Any] = {"name": name}
-        case = lambda s: _recover_case(s, self.corpus)  # noqa: E731
-        first = AUTHORITY.match(auth[0]) if auth else None
-        if len(auth) == 1 and first and first.group(1) == "Q":
-            signer.update(title=case(first.group(2)), authority="Q")
-        elif len(auth) == 1 and not first:
-            signer["title"] = case(auth[0])
-        elif len(auth) == 2 and first and first.group(1) in ("KT", "TL", "TUQ"):
-            signer.update(title=case(auth[1]), authority=first.group(1), head_title=case(first.group(2)))
-        elif len(auth) == 2 and first and first.group(1) == "TM":
-            signer.update(title=case(auth[1]), authority="TM", collective=case(first.group(2)))
-        elif len(auth) == 3 and first and first.group(1) == "TM" and (kt := AUTHORITY.match(auth[1])):
-            signer.update(title=case(auth[2]), authority="TM", collective=case(first.group(2)),
-                          head_title=case(kt.group(2)))
+    def _header(self) -> tuple[int, dict[str, Any]]:
+        doc = self.doc
+        anchor = doc.quoc_hieu or doc.tieu_ngu
+        if anchor is None:
+            raise UserError(_not_a_plan(self.doc, "không có Quốc hiệu, Tiêu ngữ"))
+        end = 0
+        paras: list[Para] = []
+        if anchor.cell is not None:
+            tbl = _outer_table(anchor.el)
+            k = next(k for k, b in enumerate(self.stream) if isinstance(b, _Table) and b.el is tbl)
+            paras = [p for row in self.stream[k].rows for c in row for p in c.paras]
+            # Paragraphs above the header table (a draft mark, a note) belong to the header too.
+            paras = [p for p in self.stream[:k] if isinstance(p, Para)] + paras
+            end = k + 1
         else:
-            self.warn(signer_lines[0][1], " / ".join(auth) or name,
-                      "không nhận ra thẩm quyền ký; đã lấy dòng cuối trước họ tên làm chức vụ")
-            signer["title"] = case(AUTHORITY.sub(r"\2", auth[-1])) if auth else "Chưa rõ"
-        if not archive:
-            self.warn(where, "Nơi nhận", "không có dòng '- Lưu: …'; tạm ghi Lưu: VT")
-            archive = ["VT"]
-        return recipients, archive, signer
-
-    # Appendices: heading lines, then the catalogue table.
-    def _appendices(self, blocks: list[tuple[str, Any, str]]) -> tuple[list[dict[str, Any]], str | None]:
-        appendices: list[dict[str, Any]] = []
-        heading: list[tuple[str, str]] = []
-        agency_name = None
-        for kind, obj, where in blocks:
-            if kind == "p":
-                if text := _text(obj):
-                    heading.append((text, where))
+            k = next(k for k, b in enumerate(self.stream) if b is anchor)
+            while k + 1 < len(self.stream) and isinstance(self.stream[k + 1], Para) and \
+                    (DATE_LINE.match(self.stream[k + 1].text) or NUMBER_LINE.match(self.stream[k + 1].text)
+                     or not self.stream[k + 1].text):
+                k += 1
+            paras = [p for p in self.stream[: k + 1] if isinstance(p, Para)]
+            end = k + 1
+        number_para = next((p for p in paras if NUMBER_LINE.match(p.text)), None)
+        date_para = next((p for p in paras if DATE_LINE.match(p.text)), None)
+        agency_paras = []
+        for p in paras:
+            if p in (anchor, doc.quoc_hieu, doc.tieu_ngu, number_para, date_para) or not p.text:
                 continue
-            app: dict[str, Any] = {}
-            rest = []
-            for text, hwhere in heading:
-                if text.startswith("(Kèm theo"):
-                    if m := re.search(r"của\s+(.+?)\)\s*$", text):
-                        agency_name = m.group(1)
-                elif "title" not in app:
-                    app["title"] = _sentence_case(text) if upper_vi(text) == text else text
+            if number_para is not None and p.index > number_para.index:
+                if p.text.upper() not in ("DỰ THẢO",):
+                    self.warn(p, p.text, "chữ ở phần đầu văn bản không thuộc thành phần nào; chưa đưa vào dữ liệu")
+                continue
+            if p.cell is not None and doc.quoc_hieu is not None and doc.quoc_hieu.cell is not None \
+                    and p.cell.col >= doc.quoc_hieu.cell.col and p.cell.table == doc.quoc_hieu.cell.table:
+                if p.text.upper() != "DỰ THẢO":
+                    self.warn(p, p.text, "chữ ở phần đầu văn bản không thuộc thành phần nào; chưa đưa vào dữ liệu")
+                continue
+            if p.text.upper() == "DỰ THẢO":
+                continue
+            agency_paras.append(p)
+        parent, name = self._agency_lines(agency_paras)
+        agency: dict[str, Any] = {}
+        if parent:
+            agency["parent"] = parent if len(parent) > 1 else parent[0]
+        agency["name"] = name if len(name) > 1 else name[0]
+        header: dict[str, Any] = {"agency": agency}
+        abbreviation = None
+        if number_para is not None:
+            m = NUMBER_LINE.match(number_para.text)
+            assert m is not None
+            if m.group("number"):
+                header["number"] = int(m.group("number"))
+            symbol = m.group("symbol")
+            type_abbr, _, abbreviation = symbol.partition("-")
+            if type_abbr.upper() != "KH":
+                self.warn(number_para, number_para.text, f"ký hiệu {symbol} không bắt đầu bằng KH-; "
+                          "chữ viết tắt cơ quan lấy phần sau dấu gạch ngang")
+            if not abbreviation:
+                abbreviation = type_abbr
+        else:
+            self.warn("phần đầu văn bản", "", "không tìm thấy dòng 'Số: …/KH-…'")
+        agency["abbreviation"] = upper_vi(abbreviation or "CQ")
+        if not re.fullmatch(r"[A-ZĐ0-9&]+(?:-[A-ZĐ0-9&]+)*", agency["abbreviation"]):
+            self.warn(number_para or "phần đầu văn bản", agency["abbreviation"],
+                      "chữ viết tắt có ký tự lạ; đã bỏ các ký tự đó")
+            agency["abbreviation"] = re.sub(r"[^A-ZĐ0-9&-]", "", agency["abbreviation"]).strip("-") or "CQ"
+        if date_para is not None:
+            m = DATE_LINE.match(date_para.text)
+            assert m is not None
+            agency["place"] = m.group("place").strip()
+            year, month, day = m.group("year"), m.group("month"), m.group("day")
+            if month and day:
+                header["date"] = f"{year}-{int(month):02d}-{int(day):02d}"
+            elif month:
+                header["date"] = f"{year}-{int(month):02d}"
+                if day:
+                    self.warn(date_para, date_para.text, "có ngày mà không có tháng; bỏ ngày")
+            else:
+                header["date"] = year
+        else:
+            self.warn("phần đầu văn bản", "", "không tìm thấy dòng địa danh, ngày tháng; ghi tạm năm nay")
+            agency["place"] = "…"
+            header["date"] = "2026"
+        return end, header
+
+    def _agency_lines(self, paras: list[Para]) -> tuple[list[str], list[str]]:
+        """Parent lines (not bold) over issuer lines (bold): ND30 prints the issuer in bold. A line
+        wrapped by spaces or a break inside one paragraph is two lines."""
+        lines: list[tuple[str, bool]] = []
+        for p in paras:
+            bold = _all_bold(p)
+            raw = "".join(r.text for r in p.runs if r.fmt is None or not r.fmt.hidden)
+            for piece in re.split(r"\n|\s{3,}|\t", raw):
+                piece = norm(piece)
+                if piece:
+                    lines.append((piece, bold))
+        if not lines:
+            self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")
+            return [], ["Cơ quan ban hành"]
+        first_bold = next((k for k, (_, b) in enumerate(lines) if b), None)
+        if first_bold is None:
+            # No bold line: the last line is the issuer, the rest its parent (the usual two-line form).
+            first_bold = len(lines) - 1
+        parent = [self._name(t) for t, _ in lines[:first_bold]]
+        name = [self._name(t) for t, _ in lines[first_bold:]]
+        return parent, name
+
+    def _name(self, caps: str) -> str:
+        return _recover_case(caps, self.corpus)
+
+    # title, trích yếu
+
+    def _title(self, start: int) -> int:
+        for k in range(start, min(len(self.stream), start + 12)):
+            b = self.stream[k]
+            if isinstance(b, Para) and b.text:
+                head = upper_vi(b.text).rstrip(":").strip()
+                if head == "KẾ HOẠCH":
+                    return k
+                if head in DOC_TYPES or head.startswith("V/V"):
+                    raise UserError(_not_a_plan(self.doc, DOC_TYPES.get(head, "Công văn")))
+        raise UserError(_not_a_plan(self.doc, "không có tên loại KẾ HOẠCH dưới phần đầu"))
+
+    def _subject(self, k: int) -> tuple[int, list[str], Any]:
+        lines: list[str] = []
+        subtitle = None
+        while k < len(self.stream):
+            b = self.stream[k]
+            if not isinstance(b, Para):
+                break
+            if not b.text or RULE_TEXT.match(b.text):
+                if lines:
+                    k += 1
+                    # the rule under the trích yếu ends it; a subtitle may still follow
+                    nxt = self._next_text(k)
+                    if nxt is not None and isinstance(self.stream[nxt], Para) and self._is_subtitle(self.stream[nxt]):
+                        subtitle = _paragraph(_runs(self.stream[nxt]), style_italic=True)
+                        k = nxt + 1
+                    break
+                k += 1
+                continue
+            if lines and self._is_subtitle(b):
+                subtitle = _paragraph(_runs(b), style_italic=True)
+                k += 1
+                break
+            if lines and not (_centered(b) and _all_bold(b)):
+                break
+            if not lines and not _centered(b):
+                break
+            lines += [line for line in (norm(x) for x in _plain(_runs(b)).split("\n")) if line]
+            k += 1
+        if not lines:
+            self.warn("sau tên loại", "", "không tìm thấy trích yếu")
+            lines = ["…"]
+        return k, lines, subtitle
+
+    def _is_subtitle(self, b: Para) -> bool:
+        return _centered(b) and b.text.startswith("(") and not _all_bold(b)
+
+    def _next_text(self, k: int) -> int | None:
+        while k < len(self.stream):
+            b = self.stream[k]
+            if isinstance(b, _Table) or b.text:
+                return k
+            k += 1
+        return None
+
+    # body
+
+    def _body(self, blocks: list[Para | _Table]) -> dict[str, Any]:
+        grounds: list[Any] = []
+        opening: list[Any] = []
+        sections: list[dict[str, Any]] = []
+        stack: list[_Container] = []
+        items = [b for b in blocks if isinstance(b, _Table) or (b.text and not RULE_TEXT.match(b.text))]
+        for b in blocks:
+            if isinstance(b, Para) and b.text and RULE_TEXT.match(b.text):
+                self.warn(b, b.text, "dòng kẻ bằng ký tự trong nội dung; bỏ qua (mẫu tự kẻ đường kẻ)")
+        closing = None
+        if items and isinstance(items[-1], Para) and not sections_like(items[-1]) and len(items) > 1:
+            last = items[-1]
+            if not (ITEM.match(last.text) or POINT.match(last.text) or CLAUSE.match(last.text)
+                    or SUB_ITEM.match(last.text)):
+                closing = _paragraph(_runs(last))
+                items = items[:-1]
+        for b in items:
+            if isinstance(b, Para):
+                m = SECTION.match(b.text)
+                if m and upper_vi(m.group(2)) == m.group(2) and m.group(1) == roman(len(sections) + 1):
+                    title = norm(m.group(2))
+                    sec = {"title": title, "blocks": []}
+                    sections.append(sec)
+                    stack = [_Container(sec["blocks"], "")]
+                    continue
+            if not sections:
+                if isinstance(b, _Table):
+                    # A table before the first mục: keep it in a mục of its own name-less form.
+                    self.warn(b, "", "bảng trước mục I; đưa vào đầu mục I")
+                    sections.append({"title": "…", "blocks": []})
+                    stack = [_Container(sections[-1]["blocks"], "")]
+                elif GROUND.match(b.text) and _all_italic(b) and not opening:
+                    grounds.append(_paragraph(_runs(b), style_italic=True))
+                    continue
                 else:
-                    rest.append(text)
-            if rest:
-                app["subtitle"] = " ".join(rest)
-            heading = []
-            table = self._catalogue(obj, where)
-            if table is None:
-                continue
-            if "title" not in app:
-                self.warn(where, "", "bảng danh mục không có dòng tiêu đề phía trên; tạm ghi 'Phụ lục'")
-            app.update(table)
-            appendices.append(app)
-        for text, hwhere in heading:
-            self.warn(hwhere, text, "đoạn văn sau bảng cuối cùng, không thuộc phụ lục nào; đã bỏ qua")
-        return appendices, agency_name
+                    opening.append(_paragraph(_runs(b)))
+                    continue
+            self._place(b, stack)
+        if not sections:
+            # A plan with no "I." mục: the text becomes one mục's paragraphs, kept in order.
+            self.warn("nội dung", "", "không tìm thấy mục I., II., …; toàn bộ nội dung đưa vào một mục")
+            sections = [{"title": "Nội dung", "blocks": opening or ["…"]}]
+            opening = []
+        out: dict[str, Any] = {}
+        if grounds:
+            out["grounds"] = grounds
+        if opening:
+            out["opening"] = opening
+        for sec in sections:
+            if not sec["blocks"]:
+                del sec["blocks"]
+        out["sections"] = sections
+        if closing is not None:
+            out["closing"] = closing
+        return out
 
-    def _catalogue(self, table: Table, where: str) -> dict[str, Any] | None:
-        rows = list(table.rows)
-        header = ["\n".join(_lines(c)).replace("\n", " ") for c in _unique_cells(rows[0])] if rows else []
-        if len(header) != 5:
-            text = " | ".join(header)
-            self.warn(where, text, f"bảng có {len(header)} cột, danh mục cần đúng 5 cột; đã bỏ qua, "
-                      "hãy chép tay vào tệp dữ liệu")
+    def _place(self, b: Para | _Table, stack: list["_Container"]) -> None:
+        """Put one body block in the innermost container that its numbering continues."""
+        if isinstance(b, _Table):
+            stack[-1].blocks.append({"table": self._table(b)})
+            return
+        runs = _runs(b)
+        text = _plain(runs)
+        m = CLAUSE.match(text)
+        if m:
+            parts = m.group(1).split(".")
+            depth = len(parts)
+            if depth <= len(stack):
+                parent = stack[depth - 1]
+                expected = f"{parent.prefix}{parent.clauses + 1}."
+                if m.group(1) + "." == expected:
+                    del stack[depth:]
+                    parent.clauses += 1
+                    rest = _cut_prefix(runs, len(m.group(1)) + 1)
+                    clause: dict[str, Any] = {}
+                    if _all_bold(b):
+                        clause["clause"] = _plain(rest)
+                    else:
+                        clause["text"] = _paragraph(rest)
+                    clause["blocks"] = []
+                    parent.blocks.append(clause)
+                    stack.append(_Container(clause["blocks"], expected))
+                    return
+            self.warn(b, text, "số thứ tự không liền mạch với khoản trước; giữ nguyên dạng chữ")
+            stack[-1].blocks.append(_paragraph(runs))
+            return
+        container = stack[-1]
+        last = container.blocks[-1] if container.blocks else None
+        m = POINT.match(text)
+        if m:
+            if isinstance(last, dict) and "points" in last and m.group(1) == point_letter(len(last["points"])):
+                last["points"].append(_paragraph(_cut_prefix(runs, len(m.group(1)) + 1)))
+                return
+            if m.group(1) == "a":
+                container.blocks.append({"points": [_paragraph(_cut_prefix(runs, 2))]})
+                return
+            self.warn(b, text, "điểm không theo thứ tự a), b), c)…; giữ nguyên dạng chữ")
+            container.blocks.append(_paragraph(runs))
+            return
+        m = ITEM.match(text)
+        if m:
+            entry = _paragraph(_cut_prefix(runs, 1))
+            if isinstance(last, dict) and "items" in last:
+                last["items"].append(entry)
+            else:
+                container.blocks.append({"items": [entry]})
+            return
+        m = SUB_ITEM.match(text)
+        if m and isinstance(last, dict) and "items" in last:
+            entry = _paragraph(_cut_prefix(runs, 1))
+            prev = last["items"][-1]
+            if not (isinstance(prev, dict) and "text" in prev):
+                prev = {"text": prev, "items": []}
+                last["items"][-1] = prev
+            prev["items"].append(entry)
+            return
+        if _all_bold(b) and not SECTION.match(text):
+            container.blocks.append({"heading": _paragraph(runs, style_bold=True)})
+            return
+        if SECTION.match(text):
+            self.warn(b, text, "mục số La Mã không liền mạch hoặc không in hoa; giữ nguyên dạng chữ")
+        container.blocks.append(_paragraph(runs))
+
+    def _table(self, t: _Table, landscape_hint: bool = False) -> dict[str, Any]:
+        """A Word table as a table block: header row as columns when it is a plain row, merged cells
+        kept (gridSpan, vMerge), STT and group rows derived only when that reprints the same text."""
+        rows = t.rows
+        n = len(t.widths)
+        # Rows spanned by each vertical merge: count the continuation cells under a restart.
+        grid_rows: list[list[tuple[int, _Cell]]] = []
+        for row in rows:
+            col, placed = 0, []
+            for c in row:
+                placed.append((col, c))
+                col += c.span
+            grid_rows.append(placed)
+        rowspans: dict[tuple[int, int], int] = {}
+        for ri, placed in enumerate(grid_rows):
+            for col, c in placed:
+                if c.merge == "restart":
+                    span = 1
+                    for below in grid_rows[ri + 1:]:
+                        cont = next((x for cc, x in below if cc == col and x.merge == "continue"), None)
+                        if cont is None:
+                            break
+                        span += 1
+                    rowspans[(ri, col)] = span
+        header_ok = bool(rows) and all(c.span == 1 and c.merge is None for c in rows[0]) and len(rows[0]) == n \
+            and len(rows) > 1
+        columns: list[dict[str, Any]] = []
+        total = sum(t.widths)
+        for ci in range(n):
+            col: dict[str, Any] = {"width": round(t.widths[ci] * 100 / total, 1) or 1}
+            if header_ok:
+                title = _paragraph(_lines_runs(rows[0][ci].paras), style_bold=True)
+                col["title"] = title if title else None
+            col["align"] = _column_align([p for placed in grid_rows[1 if header_ok else 0:]
+                                          for cc, c in placed if cc == ci for p in c.paras])
+            columns.append(col)
+        data_rows: list[list[Any]] = []
+        for ri, placed in enumerate(grid_rows):
+            if header_ok and ri == 0:
+                continue
+            cells: list[Any] = []
+            for col, c in placed:
+                if c.merge == "continue":
+                    continue
+                value = _cell_value(c.paras)
+                rowspan = rowspans.get((ri, col), 1)
+                if c.span > 1 or rowspan > 1:
+                    spec: dict[str, Any] = {"text": value}
+                    if c.span > 1:
+                        spec["span"] = c.span
+                    if rowspan > 1:
+                        spec["rowspan"] = rowspan
+                    value = spec
+                cells.append(value)
+            data_rows.append(cells)
+        table: dict[str, Any] = {"columns": columns}
+        if not header_ok:
+            table["header"] = False
+        derived = _numbered_groups(columns, data_rows) if header_ok else None
+        if derived is not None:
+            table.update(derived)
+        else:
+            table["rows"] = data_rows
+        return table
+
+    # signature
+
+    def _is_signature(self, t: _Table) -> bool:
+        return any(re.match(r"^nơi\s*nhận\s*:?", p.text, re.I) for row in t.rows for c in row for p in c.paras)
+
+    def _signature(self, t: _Table) -> dict[str, Any]:
+        cells = [c for row in t.rows for c in row]
+        left = next(c for c in cells if any(re.match(r"^nơi\s*nhận", p.text, re.I) for p in c.paras))
+        right = [c for c in cells if c is not left and any(p.text for p in c.paras)]
+        recipients: list[str] = []
+        archive: list[str] | None = None
+        started = False
+        for p in left.paras:
+            for raw in _plain(_runs(p)).split("\n"):
+                line = norm(raw)
+                if not line:
+                    continue
+                if not started:
+                    m = re.match(r"^nơi\s*nhận\s*:?\s*(.*)$", line, re.I)
+                    if m:
+                        started = True
+                        line = m.group(1)
+                        if not line:
+                            continue
+                am = ARCHIVE.match(line)
+                if am:
+                    archive = [a.strip() for a in am.group(1).split(",") if a.strip()] or ["VT"]
+                    continue
+                entry = re.sub(r"^[-–]\s*", "", line).rstrip(";,. ").strip()
+                if entry:
+                    recipients.append(entry)
+        lines: list[str] = []
+        for c in right:
+            for p in c.paras:
+                for raw in _plain(_runs(p)).split("\n"):
+                    if norm(raw):
+                        lines.append(norm(raw))
+        out: dict[str, Any] = {"recipients": recipients}
+        if archive is not None:
+            out["archive"] = archive
+        else:
+            self.warn(t, "Nơi nhận", "không có dòng 'Lưu: …'; văn bản mới sẽ in '- Lưu: VT.'")
+        out["signer"] = self._signer(lines, t)
+        return out
+
+    def _signer(self, lines: list[str], t: _Table) -> dict[str, Any]:
+        # The name is the last line not in capitals; lines after it (a second title) stay with it.
+        name_at = max((k for k, line in enumerate(lines) if upper_vi(line) != line), default=None)
+        if name_at is None:
+            self.warn(t, " / ".join(lines), "không tìm thấy họ tên người ký; để '…'")
+            return {"name": "…", "lines": lines or ["…"]}
+        name = lines[name_at]
+        if name_at + 1 < len(lines):
+            name = "\n".join([name, *lines[name_at + 1:]])
+            self.warn(t, " / ".join(lines[name_at + 1:]), "dòng sau họ tên người ký; giữ ngay dưới họ tên")
+        heads = lines[:name_at]
+        signer: dict[str, Any] = {"name": name}
+        auth = [AUTHORITY.match(x) for x in heads]
+        if len(heads) == 1 and not auth[0]:
+            signer["title"] = _sentence_case(heads[0])
+        elif len(heads) == 2 and auth[0] and auth[0].group(1) in ("KT", "TL", "TUQ") and not auth[1]:
+            signer.update(authority=auth[0].group(1), head_title=_sentence_case(auth[0].group(2)),
+                          title=_sentence_case(heads[1]))
+        elif len(heads) == 2 and auth[0] and auth[0].group(1) == "TM" and not auth[1]:
+            signer.update(authority="TM", collective=_sentence_case(auth[0].group(2)), title=_sentence_case(heads[1]))
+        elif len(heads) == 3 and auth[0] and auth[0].group(1) == "TM" and auth[1] and auth[1].group(1) == "KT" \
+                and not auth[2]:
+            signer.update(authority="TM", collective=_sentence_case(auth[0].group(2)),
+                          head_title=_sentence_case(auth[1].group(2)), title=_sentence_case(heads[2]))
+        elif len(heads) == 1 and auth[0] and auth[0].group(1) == "Q":
+            signer.update(authority="Q", title=_sentence_case(auth[0].group(2)))
+        else:
+            signer["lines"] = heads or ["…"]
+        return signer
+
+    # appendices
+
+    def _appendix_start(self, b: Para | _Table, main_section: int) -> bool:
+        return isinstance(b, Para) and bool(APPENDIX_HEAD.match(b.text)) and (
+            _centered(b) or _all_bold(b) or b.section > main_section)
+
+    def _appendices(self, rest: list[Para | _Table], main_section: int) -> list[dict[str, Any]]:
+        parts: list[list[Para | _Table]] = []
+        for b in rest:
+            if isinstance(b, Para) and not b.text:
+                continue
+            if self._appendix_start(b, main_section) or not parts:
+                parts.append([b])
+            else:
+                parts[-1].append(b)
+        out = []
+        for part in parts:
+            out.append(self._appendix(part))
+        return out
+
+    def _appendix(self, part: list[Para | _Table]) -> dict[str, Any]:
+        app: dict[str, Any] = {}
+        k = 0
+        first = part[0]
+        section = first.section
+        if isinstance(first, Para) and APPENDIX_HEAD.match(first.text):
+            app["title"] = first.text
+            if upper_vi(first.text) != first.text:
+                app["upper"] = False
+            k = 1
+        else:
+            self.warn(first if isinstance(first, Para) else "sau chữ ký", getattr(first, "text", ""),
+                      "nội dung sau chữ ký không có tiêu đề PHỤ LỤC; giữ thành một phụ lục không tiêu đề")
+            app["title"] = "Phụ lục"
+        subtitle: list[str] = []
+        while k < len(part) and isinstance(part[k], Para) and _centered(part[k]) \
+                and not APPENDIX_REFERENCE.match(part[k].text) and _all_bold(part[k]) and len(subtitle) < 4:
+            subtitle += [norm(x) for x in _plain(_runs(part[k])).split("\n") if norm(x)]
+            k += 1
+        if subtitle:
+            app["subtitle"] = subtitle if len(subtitle) > 1 else subtitle[0]
+        if k < len(part) and isinstance(part[k], Para) and APPENDIX_REFERENCE.match(part[k].text):
+            app["reference_line"] = part[k].text
+            k += 1
+        else:
+            app["reference_line"] = False
+        body = part[k:]
+        sec = self.doc.sections[min(section, len(self.doc.sections) - 1)]
+        landscape = sec.width > sec.height
+        if len(body) == 1 and isinstance(body[0], _Table):
+            app["table"] = self._table(body[0])
+            if not landscape:
+                app["orientation"] = "portrait"
+        else:
+            stack = [_Container([], "")]
+            for b in body:
+                self._place(b, stack)
+            app["blocks"] = stack[0].blocks or ["…"]
+            if landscape:
+                app["orientation"] = "landscape"
+        return app
+
+
+@dataclass
+class _Container:
+    blocks: list[Any]
+    prefix: str  # the number of the khoản holding these blocks ("1."), "" for a mục
+    clauses: int = 0
+
+
+def sections_like(p: Para) -> bool:
+    return bool(SECTION.match(p.text))
+
+
+def _lines_runs(paras: list[Para]) -> list[tuple[str, bool, bool]]:
+    out: list[tuple[str, bool, bool]] = []
+    for p in paras:
+        runs = _runs(p)
+        if not runs:
+            continue
+        if out:
+            out.append(("\n", out[-1][1], out[-1][2]))
+        out += runs
+    return out
+
+
+def _cell_value(paras: list[Para]) -> Any:
+    lines = [_paragraph(_runs(p)) for p in paras]
+    lines = [x for x in lines if x]
+    if not lines:
+        return None
+    if len(lines) == 1:
+        return lines[0]
+    return {"lines": lines}
+
+
+def _column_align(paras: list[Para]) -> str:
+    names = {"center": "center", "right": "right", "both": "justify", "distribute": "justify"}
+    counts: dict[str, int] = {}
+    for p in paras:
+        if p.text and p.fmt is not None:
+            a = names.get(p.fmt.align, "left")
+            counts[a] = counts.get(a, 0) + 1
+    return max(counts, key=lambda a: counts[a]) if counts else "left"
+
+
+def _text_of(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(v if isinstance(v, str) else next(iter(v.values())) for v in value)
+    if "lines" in value:
+        return "\n".join(_text_of(x) for x in value["lines"])
+    return _text_of(value.get("text"))
+
+
+def _numbered_groups(columns: list[dict[str, Any]], rows: list[list[Any]]) -> dict[str, Any] | None:
+    """STT and group rows, when the table's own numbers are exactly what the tool would print:
+    a first column "STT"/"TT" with 1, 2, … (running on or restarting per group) and group rows
+    "I", "II" with the name across the other columns (split) or "I. NAME" in one cell (merged)."""
+    if len(columns) < 2 or not NUMBER_HEAD.match(_text_of(columns[0].get("title")).strip()):
+        return None
+    n = len(columns)
+    out_rows: list[Any] = []
+    groups = 0
+    counter = 0
+    restart = continued = True
+    style = None
+    caps = True
+    group_no_in = 0
+    for row in rows:
+        if not row:
             return None
-        groups: list[dict[str, Any]] = []
-        for r, row in enumerate(rows[1:], 2):
-            cells = _unique_cells(row)
-            texts = ["\n".join(_lines(c)) for c in cells]
-            loc = f"{where}, dòng {r}"
-            first = texts[0] if texts else ""
-            if texts == header or (len(cells) == 5 and [t.replace("\n", " ") for t in texts] == header):
-                continue  # a repeated header row
-            if re.fullmatch(r"[IVXLC]+", first) and len(cells) >= 2 and not any(texts[2:]):
-                if first != roman(len(groups) + 1):
-                    self.warn(loc, first, f"nhóm đánh số {first}, khi tạo lại sẽ là {roman(len(groups) + 1)}")
-                groups.append({"title": texts[1].replace("\n", " "), "tasks": []})
-                continue
-            if re.fullmatch(r"\d+", first) and len(cells) == 5:
-                if not groups:
-                    self.warn(loc, texts[1], "nhiệm vụ trước mọi dòng nhóm; đã đặt vào nhóm "
-                              "'(chưa có tên nhóm)', hãy sửa")
-                    groups.append({"title": "(chưa có tên nhóm)", "tasks": []})
-                tasks = groups[-1]["tasks"]
-                if int(first) != len(tasks) + 1:
-                    self.warn(loc, first, f"STT {first}, khi tạo lại sẽ là {len(tasks) + 1}")
-                task: dict[str, Any] = {"content": texts[1]}
-                if not texts[1]:
-                    self.warn(f"{loc}, ô 2", first, "nội dung công việc trống; tạm ghi '(trống)'")
-                    task["content"] = "(trống)"
-                for key, text in (("lead", texts[2]), ("support", texts[3])):
-                    if units := _units(text):
-                        task[key] = units
-                if texts[4]:
-                    task["time"] = texts[4]
-                tasks.append(task)
-                continue
-            if any(texts):
-                self.warn(loc, " | ".join(texts), "không nhận ra dòng này của bảng danh mục "
-                          "(không phải dòng nhóm I, II… hay dòng nhiệm vụ 1, 2…); đã bỏ qua")
-        for g in groups:
-            if not g["tasks"]:
-                del g["tasks"]
-        return {"columns": header, "groups": groups}
+        first = row[0]
+        if isinstance(first, dict) and first.get("span") == n and len(row) == 1:
+            text = _text_of(first.get("text")).strip()
+            m = re.match(r"^([IVXLC]+)\.\s+(.+)$", text)
+            if not m or m.group(1) != roman(groups + 1) or style == "split":
+                return None
+            style = "merged"
+            title = m.group(2)
+        elif len(row) == 2 and isinstance(row[1], dict) and row[1].get("span") == n - 1 \
+                and isinstance(first, str) and re.fullmatch(r"[IVXLC]+\.?", first.strip()):
+            if first.strip().rstrip(".") != roman(groups + 1) or style == "merged":
+                return None
+            style = "split"
+            title = _text_of(row[1].get("text")).strip()
+        else:
+            if not isinstance(first, str) or not first.strip().isdigit():
+                return None
+            if any(isinstance(c, dict) and (c.get("rowspan", 1) > 1 or c.get("span", 1) > 1) for c in row):
+                return None
+            num = int(first.strip())
+            counter += 1
+            group_no_in += 1
+            restart = restart and num == group_no_in
+            continued = continued and num == counter
+            if groups == 0:
+                out_rows.append(row[1:])
+            else:
+                out_rows[-1]["rows"].append(row[1:])
+            continue
+        if "\n" in title or not title:
+            return None
+        caps = caps and upper_vi(title) == title
+        groups += 1
+        group_no_in = 0
+        out_rows.append({"group": title, "rows": []})
+        if groups == 1 and any(not isinstance(r, dict) for r in out_rows[:-1]):
+            return None  # rows before the first group cannot sit beside groups
+    if not (restart or continued) or counter == 0:
+        return None
+    derived: dict[str, Any] = {"numbered": True}
+    if groups:
+        derived["numbering"] = "continue" if continued and not restart else "restart"
+        derived["group_style"] = style
+        if not caps:
+            derived["group_caps"] = False
+    derived["rows"] = out_rows
+    return derived
 
 
-def _units(text: str) -> list[str]:
-    """A unit cell: one name, or one "- name;" per line (the last ending ".")."""
-    lines = [line for line in text.split("\n") if line.strip()]
-    if len(lines) > 1 and all(line.startswith("-") for line in lines):
-        return [line.lstrip("-").strip().rstrip(";.").strip() for line in lines]
-    return ["\n".join(lines)] if lines else []
+def _not_a_plan(doc: KeHoach, what: str) -> str:
+    return (f"{doc.source}: không phải Kế hoạch ({what}); lệnh import chỉ đọc văn bản Kế hoạch. "
+            "Kiểm tra thể thức văn bản khác bằng 'kehoach check'")
 
 
 # --- public calls ------------------------------------------------------------------------------
@@ -537,16 +941,11 @@ def _units(text: str) -> list[str]:
 def read_docx(path: str | Path) -> ImportResult:
     """Read a Kế hoạch .docx into plan data (plain dicts and lists) and the warnings."""
     path = Path(path)
-    try:
-        document = docx.Document(str(path))
-    except FileNotFoundError:
-        raise UserError(f"{path}: không tìm thấy tệp") from None
-    except Exception as exc:  # python-docx raises several kinds for a file that is not .docx
-        raise UserError(f"{path}: không mở được tệp Word .docx ({type(exc).__name__}); tệp .doc cũ "
-                        "hãy mở bằng Word rồi lưu lại dạng .docx") from None
-    reader = _Reader(document)
-    data = reader.read()
-    return ImportResult(data, reader.warnings)
+    if not path.exists():
+        raise UserError(f"{path}: không tìm thấy tệp")
+    importer = _Importer(read_word(path))
+    data = importer.read()
+    return ImportResult(data, importer.notes)
 
 
 def dump_yaml(data: dict[str, Any], source_name: str) -> str:

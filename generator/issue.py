@@ -76,7 +76,9 @@ def require_final(plan: Plan) -> Plan:
         missing.append("số văn bản (thêm --number N, hoặc trường number trong dữ liệu)")
     if not plan.date.complete:
         missing.append(
-            f"ngày ban hành đầy đủ: mới có tháng {plan.date.month}/{plan.date.year}, chưa có ngày "
+            "ngày ban hành đầy đủ: mới có "
+            + (f"tháng {plan.date.month}/{plan.date.year}" if plan.date.month else f"năm {plan.date.year}")
+            + ", chưa có ngày "
             "(thêm --date NĂM-THÁNG-NGÀY, ví dụ --date 2024-03-20, hoặc ghi đủ ngày trong trường date)"
         )
     if missing:

@@ -103,10 +103,11 @@ FullDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 
 
 class IssueDate(Model):
-    """The date line's date. In a draft the day is left out and printed blank."""
+    """The date line's date. In a draft the day, or the day and the month, are left out and printed
+    blank ("ngày    tháng    năm 2026": the usual unsigned draft)."""
 
     year: int = Field(ge=1945, le=2200, description="Năm ban hành")
-    month: int = Field(ge=1, le=12, description="Tháng ban hành")
+    month: int | None = Field(default=None, ge=1, le=12, description="Tháng ban hành (bỏ trống khi là dự thảo)")
     day: int | None = Field(default=None, ge=1, le=31, description="Ngày (bỏ trống khi là dự thảo)")
 
     @model_validator(mode="before")
@@ -114,20 +115,25 @@ class IssueDate(Model):
     def _from_text(cls, value: object) -> object:
         if isinstance(value, dt.date):
             return {"year": value.year, "month": value.month, "day": value.day}
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"year": value}
         if isinstance(value, str):
-            m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*", value)
+            m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*", value)
             if not m:
                 raise PydanticCustomError(
                     "issue_date_format",
-                    "ngày ban hành viết dạng 2024-03-20, hoặc 2024-03 khi chưa có ngày (dự thảo)",
+                    "ngày ban hành viết dạng 2024-03-20; dự thảo chưa có ngày: 2024-03; chưa có cả "
+                    "ngày và tháng: 2024",
                 )
             y, mo, d = m.groups()
-            return {"year": int(y), "month": int(mo), "day": int(d) if d else None}
+            return {"year": int(y), "month": int(mo) if mo else None, "day": int(d) if d else None}
         return value
 
     @model_validator(mode="after")
     def _real_day(self) -> "IssueDate":
-        if self.day is not None:
+        if self.day is not None and self.month is None:
+            raise PydanticCustomError("day_without_month", "có ngày thì cần có tháng, ví dụ 2024-03-20")
+        if self.day is not None and self.month is not None:
             try:
                 dt.date(self.year, self.month, self.day)
             except ValueError:
@@ -139,7 +145,7 @@ class IssueDate(Model):
 
     @property
     def complete(self) -> bool:
-        return self.day is not None
+        return self.day is not None and self.month is not None
 
 
 def _number(value: object) -> object:
@@ -390,7 +396,7 @@ Align = Literal["left", "center", "right", "justify"]
 class Column(Model):
     """A table column: its heading, relative width and alignment."""
 
-    title: Paragraph = Field(description="Tiêu đề cột (xuống dòng bằng \\n)")
+    title: Paragraph | None = Field(default=None, description="Tiêu đề cột (xuống dòng bằng \\n)")
     width: float = Field(default=1.0, gt=0, le=100, description="Độ rộng tương đối, ví dụ 1 cho STT, 6 cho nội dung")
     align: Align = Field(default="left", description="Căn lề nội dung cột: left, center, right, justify")
 
@@ -440,6 +446,7 @@ class Table(Model):
     """
 
     columns: list[Annotated[Column, BeforeValidator(_column)]] = Field(min_length=1, max_length=63, description="Các cột")
+    header: bool = Field(default=True, description="false: bảng không có hàng tiêu đề (mọi hàng là dữ liệu)")
     numbered: bool = Field(default=False, description="true: cột đầu là STT, tự đánh số")
     numbering: Literal["restart", "continue"] = Field(
         default="continue", description="STT đánh lại từ 1 trong mỗi nhóm (restart) hay nối tiếp (continue)"
@@ -641,7 +648,7 @@ class Plan(Model):
     number: DocNumber | None = Field(
         default=None, description="Số văn bản do văn thư cấp; bỏ trống khi là dự thảo"
     )
-    date: IssueDate = Field(description="Ngày ban hành: 2024-03-20, hoặc 2024-03 khi chưa có ngày")
+    date: IssueDate = Field(description="Ngày ban hành: 2024-03-20; dự thảo: 2024-03 (chưa có ngày) hoặc 2024 (chưa có ngày, tháng)")
     subject: TextLines = Field(
         description="Trích yếu nội dung (dưới chữ KẾ HOẠCH); nhiều dòng: [dòng 1, dòng 2] để tự chọn chỗ "
         "xuống dòng, không cắt đôi tên riêng"

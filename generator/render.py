@@ -282,7 +282,7 @@ def _set_properties(document: Any, plan: Plan) -> None:
     """Core properties from the data, never from the clock, so a re-render is byte-identical."""
     props = document.core_properties
     day = plan.date.day or 1
-    when = dt.datetime(plan.date.year, plan.date.month, day)
+    when = dt.datetime(plan.date.year, plan.date.month or 1, day)
     props.title = f"{plan.type.value} {plan.subject_text}"[:255]
     props.subject = plan.subject_text[:255]
     props.author = plan.agency.full_name[:255]

@@ -143,9 +143,10 @@ def rollover_text(text: str, old_year: int, new_year: int) -> tuple[str, list[tu
     old_date = doc["date"]
     # The same parsing as the model: "2024-03-20", "2024-03", a date or {year:, month:, day:}.
     month = IssueDate.model_validate(dict(old_date) if hasattr(old_date, "items") else old_date).month
-    doc["date"] = f"{new_year}-{month:02d}"
+    doc["date"] = f"{new_year}-{month:02d}" if month else str(new_year)
     pending.append(("cleared", ("date",), str(old_date),
-                    f"ngày ban hành đã bỏ ngày (dự thảo), giữ tháng {month}; điền ngày khi ban hành",
+                    f"ngày ban hành đã bỏ ngày (dự thảo), giữ tháng {month}; điền ngày khi ban hành"
+                    if month else "ngày ban hành để trống ngày, tháng (dự thảo); điền khi ban hành",
                     True))
 
     for key, ref in (doc.get("references") or {}).items():
