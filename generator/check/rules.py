@@ -1003,7 +1003,7 @@ def appendices(doc: KeHoach) -> list[Result]:
             out.append(_res("PL1.IV.phu-luc.ten.in-hoa", el, "tên phụ lục in hoa", WARNING,
                             bool(app.titles) and not bad, measured=app.titles[0].text[:60] if app.titles else "",
                             where=_where(doc, app.heading)))
-        title = "dòng “(Kèm theo Kế hoạch số …/KH-… ngày … của …)”"
+        title = f"dòng “(Kèm theo {doc.document_type or KE_HOACH} số …/… ngày … của …)”"
         ref = app.reference
         if ref is None:
             out.append(_res("PL1.IV.phu-luc.kem-theo", el, title, ERROR, False, measured="không có",

@@ -712,6 +712,13 @@ class _Reader:
         candidates = [p for p in paras if body_start <= p.index < body_end and p.cell is None
                       and p.section <= main_section and p.text]
         doc.kinh_gui, doc.body = self._split_kinh_gui(candidates)
+        if not doc.kinh_gui:  # "Kính gửi:" set in a borderless table under the header
+            first_body = doc.body[0].index if doc.body else body_end
+            kg = next((p for p in paras if last_top < p.index < first_body and p.cell is not None
+                       and KINH_GUI_RE.match(p.text)), None)
+            if kg is not None:
+                doc.kinh_gui = [p for p in paras if p.cell is not None and p.cell.table == kg.cell.table
+                                and p.index >= kg.index and p.text]
         if title is None and vv is None and doc.kinh_gui:
             doc.document_type = "Công văn"
         sig_end = max((p.index for p in sig), default=body_end - 1)
@@ -849,8 +856,13 @@ class _Reader:
         ref_i = next((i for i, p in enumerate(texts[:6]) if APPENDIX_REF_RE.match(p.text)), None)
         titles = texts[1:ref_i] if ref_i is not None else texts[1:2]
         titles = [t for t in titles if not t.text.startswith("(")]
-        doc.appendices.append(Appendix(section, heading, titles, texts[ref_i] if ref_i is not None else None,
-                                       _catalogue_rows(in_sec), own_section))
+        ref = texts[ref_i] if ref_i is not None else None
+        if ref is not None and ref.text.startswith("(") and ")" not in ref.text and ref_i + 1 < len(texts):
+            # A long reference line typed as two paragraphs: one line for the rules.
+            nxt = texts[ref_i + 1]
+            ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
+                       ref.cell, ref.width, ref.index)
+        doc.appendices.append(Appendix(section, heading, titles, ref, _catalogue_rows(in_sec), own_section))
         doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
 
     def _administrative(self, texts: list[Para], title: Para | None) -> None:
@@ -1125,7 +1137,10 @@ def _shapes(p: Any) -> list[tuple[float, float | None, Any]]:
                 rel = ph.get("relativeFrom")
                 if off is not None and off.text:
                     v = int(off.text) / EMU_PER_PT
-                    x = {"column": "offset", "character": "offset", "margin": "abs", "page": "page"}.get(rel)
+                    # Inside a table cell (layoutInCell, Word's default) "margin" means the cell's.
+                    in_cell = anchor.get("layoutInCell", "1") not in ("0", "false")
+                    x = {"column": "offset", "character": "offset", "margin": "offset" if in_cell else "abs",
+                         "page": "page"}.get(rel)
                     x = (x, v) if x else None
                 elif al is not None:
                     x = (al.text, 0.0) if rel in ("column", "margin") else None
