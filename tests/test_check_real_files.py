@@ -62,7 +62,8 @@ def _anchored_line(p, length_pt, *, x_pt, y_pt, rel_h="column"):
         f'<wp:extent cx="{emu}" cy="0"/><wp:wrapNone/><wp:docPr id="{id(p) % 10000}" name="Line"/>'
         '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
         f'<wps:wsp><wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu}" cy="0"/></a:xfrm>'
-        '<a:prstGeom prst="line"><a:avLst/></a:prstGeom></wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData>'
+        '<a:prstGeom prst="line"><a:avLst/></a:prstGeom><a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/>'
+        '</a:solidFill></a:ln></wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData>'
         '</a:graphic></wp:anchor></w:drawing></w:r>')
     p._p.append(parse_xml(xml))
 
@@ -77,7 +78,7 @@ def build(tmp_path: Path, name: str = "doc", *, issuer=ISSUER, issuer_bold=(True
           body=None, signer=("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), signer_name="Trần Văn An", after_name=(),
           line_rule=None, eastasia="SimSun", last_recipient="- Lưu: VT, VX.", initials="",
           ref="(Kèm theo Kế hoạch số      /KH-UBND ngày      tháng      năm 2026 của Ủy ban nhân dân tỉnh Hòa Bình)",
-          body_cite=None) -> Path:
+          body_cite=None, qh_col_cm=10.5) -> Path:
     """A plan (or another type) laid out as offices do in Word: a 2-column header table whose lines
     are shapes anchored in the paragraph *below* each element (the Số line, the date line, an empty
     paragraph under the trích yếu)."""
@@ -88,9 +89,11 @@ def build(tmp_path: Path, name: str = "doc", *, issuer=ISSUER, issuer_bold=(True
     sec.left_margin, sec.right_margin = Mm(30), Mm(15)
     doc._body.clear_content()
     t = doc.add_table(rows=1, cols=2)
-    widths = (Cm(6.5), Cm(10))
+    widths = (Cm(6.5), Cm(qh_col_cm))
     for cell, w in zip(t.rows[0].cells, widths):
         cell.width = w
+    for col, w in zip(t.columns, widths):  # grid and cell widths agree, as Word writes them
+        col.width = w
     left, right = t.cell(0, 0), t.cell(0, 1)
     for c in (left, right):
         c._tc.remove(c.paragraphs[0]._p)
@@ -264,8 +267,10 @@ def test_a_real_other_face_is_reported_per_slot_and_place(tmp_path):
 
 def test_quoc_hieu_one_line_uses_character_spacing(tmp_path):
     # 13 pt bold in a column just too narrow for it, condensed by 0.3 pt as offices do: it fits.
-    report = check_docx(build(tmp_path, qh_spacing=-6))
+    report = check_docx(build(tmp_path, qh_spacing=-6, qh_col_cm=9.66))
     assert statuses(report, "PL1.III.1.quoc-hieu.mot-dong") == [PASS]
+    report = check_docx(build(tmp_path, "wide", qh_col_cm=9.66))
+    assert statuses(report, "PL1.III.1.quoc-hieu.mot-dong") == [FAIL]
 
 
 # --- drafts, years, body ------------------------------------------------------------------------------
