@@ -1,11 +1,14 @@
-"""`kehoach check`: audit a Kế hoạch (.docx, or a data file before rendering) against Decree 30.
+"""`kehoach check`: audit an administrative document (.docx, or a plan's data file before rendering)
+against Decree 30.
 
     from generator.check import check_file
     report = check_file("ke-hoach.docx")     # or "ke-hoach.yaml"
-    report.errors, report.warnings, report.to_table(), report.to_json()
+    report.document_type, report.errors, report.warnings, report.to_table(), report.to_json()
 
-The parts of a plan come from the one reader (generator.word.reader), shared with the importer;
-rules.py holds the rules; report.py the results.
+The parts of a document come from the one reader (generator.word.reader), shared with the importer;
+rules.py holds the rules (each says which document types it holds for); report.py the results.
+A file that is not an administrative document (a petition, a contract, a docxtpl template) raises
+NotAdministrative (a UserError: one line, exit code 2) instead of forty "not evaluated".
 """
 
 from __future__ import annotations
@@ -20,13 +23,21 @@ from .rules import RULES, run_rules
 DATA_SUFFIXES = (".yaml", ".yml")
 
 
+class NotAdministrative(UserError):
+    """The file is a readable .docx but not an administrative document."""
+
+
 def check_document(doc: KeHoach, kind: str) -> Report:
-    return Report(source=doc.source, kind=kind, results=run_rules(doc))
+    return Report(source=doc.source, kind=kind, results=run_rules(doc), document_type=doc.document_type)
 
 
 def check_docx(path: str | Path) -> Report:
-    """Every rule on a .docx made by us or by hand. UserError when the file cannot be read."""
-    return check_document(read_docx(path), "docx")
+    """Every rule that holds for the document's type. UserError when the file cannot be read,
+    NotAdministrative when it is not an administrative document."""
+    doc = read_docx(path)
+    if doc.not_administrative:
+        raise NotAdministrative(f"{path}: {doc.not_administrative}")
+    return check_document(doc, "docx")
 
 
 def check_data(path: str | Path) -> Report:
@@ -50,4 +61,4 @@ def check_file(path: str | Path) -> Report:
     return check_docx(path)
 
 
-__all__ = ["Report", "Result", "RULES", "check_data", "check_docx", "check_file"]
+__all__ = ["NotAdministrative", "Report", "Result", "RULES", "check_data", "check_docx", "check_file"]

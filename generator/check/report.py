@@ -45,6 +45,7 @@ class Report:
     source: str
     kind: str  # docx | data
     results: list[Result] = field(default_factory=list)
+    document_type: str | None = None  # "Kế hoạch", "Công văn", … as recognised; None: not recognised
 
     @property
     def errors(self) -> list[Result]:
@@ -75,11 +76,13 @@ class Report:
     def summary_line(self) -> str:
         s = self.summary()
         verdict = "CÓ LỖI" if s["errors"] else "KHÔNG CÓ LỖI"
-        return (f"{self.source}: {verdict} — {s['errors']} lỗi, {s['warnings']} cảnh báo, "
+        kind = f" ({self.document_type})" if self.document_type else ""
+        return (f"{self.source}{kind}: {verdict} — {s['errors']} lỗi, {s['warnings']} cảnh báo, "
                 f"{s['not_evaluated']} chưa đánh giá, {s['passed']} đạt ({s['total']} quy tắc)")
 
     def to_json(self) -> str:
-        data = {"source": self.source, "kind": self.kind, "summary": self.summary(),
+        data = {"source": self.source, "kind": self.kind, "document_type": self.document_type,
+                "summary": self.summary(),
                 "results": [asdict(r) for r in self.results]}
         return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -92,7 +95,7 @@ class Report:
         # A rule applied once per section (or per appendix, per signer line) gives several rows with
         # the same id: a passing row then names its place too, or the rows cannot be told apart.
         repeated = {rule for rule, n in Counter(r.rule for r in self.results).items() if n > 1}
-        lines = []
+        lines = [f"Loại văn bản: {self.document_type or 'không nhận ra (kiểm tra như kế hoạch)'}"]
         for element, rows in groups.items():
             lines.append(f"■ {element}")
             for r in sorted(rows, key=lambda r: order[r.status]):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -28,7 +29,9 @@ from ..context import day_month
 from ..word.metrics import text_width_pt
 from ..model import TIEU_NGU, TYPE_ABBREVIATIONS
 from ..text import upper_vi
-from ..word.reader import KeHoach, Line, Para
+from ..word.formatting import font_family
+from ..word.reader import (KeHoach, Line, Para, parse_authority, parse_date_line, parse_number_line,
+                           parse_reference, rendered_lines, text_width)
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"
@@ -41,22 +44,36 @@ TWIPS_PER_MM = 1440 / 25.4
 class Rule:
     func: Callable[[KeHoach], Iterable[Result]]
     content: bool
+    types: frozenset | None = None  # document types the rule holds for; None: every type
 
 
 RULES: list[Rule] = []
+KE_HOACH = "Kế hoạch"
+CONG_VAN = "Công văn"
 
 
-def rule(*, content: bool = False) -> Callable:
+def rule(*, content: bool = False, types: Iterable[str] | None = None) -> Callable:
     def register(func: Callable[[KeHoach], Iterable[Result]]) -> Callable:
-        RULES.append(Rule(func, content))
+        RULES.append(Rule(func, content, frozenset(types) if types is not None else None))
         return func
     return register
+
+
+def applies(r: Rule, doc: KeHoach) -> bool:
+    """A rule of one type (a Kế hoạch's catalogue, a công văn's V/v) never fires on another type.
+    A document whose type is not recognised is judged as the plan this tool makes."""
+    if not (doc.formatted or r.content):
+        return False
+    if r.types is None:
+        return True
+    return (doc.document_type or KE_HOACH) in r.types or (
+        "*titled" in r.types and doc.document_type != CONG_VAN)
 
 
 def run_rules(doc: KeHoach) -> list[Result]:
     out: list[Result] = []
     for r in RULES:
-        if not (doc.formatted or r.content):
+        if not applies(r, doc):
             continue
         try:
             out.extend(r.func(doc))
@@ -89,7 +106,15 @@ def _pt(v: float) -> str:
 
 # --- measuring helpers -------------------------------------------------------------------------
 
-def _sizes(para: Para) -> set[float]:
+def _paras(para: Para | list[Para] | None) -> list[Para]:
+    if para is None:
+        return []
+    return para if isinstance(para, list) else [para]
+
+
+def _sizes(para: Para | list[Para]) -> set[float]:
+    if isinstance(para, list):
+        return set().union(*(_sizes(p) for p in para)) if para else set()
     runs = para.visible_runs
     if not runs and para.fmt is not None:
         return {para.fmt.run_defaults.size} if para.fmt.run_defaults.size else set()
@@ -100,27 +125,31 @@ def _size_text(sizes: set[float]) -> str:
     return ", ".join(_pt(s) + " pt" for s in sorted(sizes)) or "không rõ"
 
 
-def _all(para: Para, attr: str) -> bool | None:
-    runs = para.visible_runs
+def _all(para: Para | list[Para], attr: str) -> bool | None:
+    runs = [r for p in _paras(para) for r in p.visible_runs]
     if not runs:
         return None
     values = {getattr(r.fmt, attr) for r in runs}
     return values.pop() if len(values) == 1 else None  # None: mixed
 
 
-def _shown_text(para: Para) -> str:
+def _shown_text(para: Para | list[Para]) -> str:
     """The text as printed: runs with caps on are shown in capitals."""
+    if isinstance(para, list):
+        return " ".join(_shown_text(p) for p in para)
     if not para.runs:
         return para.text
-    return "".join(upper_vi(r.text) if r.fmt and r.fmt.caps else r.text for r in para.runs).strip()
+    # NFC: Word files often carry decomposed accents ("Ạ" as A + dot below), the same letter on the page.
+    return unicodedata.normalize("NFC", "".join(
+        upper_vi(r.text) if r.fmt and r.fmt.caps else r.text for r in para.runs)).strip()
 
 
-def _is_upper(para: Para) -> bool:
+def _is_upper(para: Para | list[Para]) -> bool:
     text = _shown_text(para)
     return upper_vi(text) == text
 
 
-def _element_format(doc: KeHoach, para: Para | None, rule_id: str, element: str, *,
+def _element_format(doc: KeHoach, para: Para | list[Para] | None, rule_id: str, element: str, *,
                     sizes: tuple[float, float], bold: bool | None, italic: bool | None,
                     caps: bool = False, align: str | None = None) -> list[Result]:
     """Size, bold/italic, capitals and alignment of one header/title element."""
@@ -135,10 +164,12 @@ def _element_format(doc: KeHoach, para: Para | None, rule_id: str, element: str,
         "can-le": "căn giữa",
     }
     aspects = ["co-chu", "kieu-chu"] + (["in-hoa"] if caps else []) + (["can-le"] if align else [])
-    if para is None:
+    if not _paras(para):
         return [_missing(f"{rule_id}.{a}", element, titles[a]) for a in aspects]
+    paras = _paras(para)
+    para = paras if len(paras) > 1 else paras[0]
     out = []
-    where = _where(doc, para)
+    where = _where(doc, paras[0])
     got = _sizes(para)
     out.append(_res(f"{rule_id}.co-chu", element, titles["co-chu"], ERROR,
                     bool(got) and all(lo <= s <= hi for s in got),
@@ -155,12 +186,33 @@ def _element_format(doc: KeHoach, para: Para | None, rule_id: str, element: str,
                     measured=", ".join(measured), expected=titles["kieu-chu"][9:], where=where))
     if caps:
         out.append(_res(f"{rule_id}.in-hoa", element, titles["in-hoa"], ERROR, _is_upper(para),
-                        measured=_shown_text(para)[:60], expected=upper_vi(para.text)[:60], where=where))
+                        measured=_shown_text(para)[:60], expected=upper_vi(_shown_text(para))[:60], where=where))
     if align:
+        off = [p for p in paras if not _looks_aligned(p, align)]
+        shown = off[0] if off else paras[0]
         out.append(_res(f"{rule_id}.can-le", element, titles["can-le"], WARNING,
-                        para.fmt.align == align, measured=_ALIGN_VI.get(para.fmt.align, para.fmt.align),
+                        not off, measured=_ALIGN_VI.get(shown.fmt.align, shown.fmt.align),
                         expected=_ALIGN_VI[align], where=where))
     return out
+
+
+def _looks_aligned(p: Para, align: str) -> bool:
+    """Aligned as asked, or centred by eye: a left-aligned line pushed to the middle of its column with
+    leading spaces or tabs lands within a few points of where centring would put it."""
+    if p.fmt is None or p.fmt.align == align:
+        return True
+    if align != "center" or p.fmt.align not in ("left", "start", "both") or not p.runs:
+        return False
+    raw = "".join(r.text for r in p.runs)
+    lead = raw[:len(raw) - len(raw.lstrip(" \t\xa0"))]
+    if not lead:
+        return False
+    lines = rendered_lines(p)
+    room = (p.width - p.fmt.left - p.fmt.right) / 20
+    width = lines[0][1]  # printed text without the leading spaces
+    size = max(_sizes(p) or {13})
+    lead_w = text_width_pt(lead.replace("\t", "    "), size)
+    return abs(lead_w - (room - width) / 2) <= max(6.0, 0.05 * room)
 
 
 _ALIGN_VI = {"center": "căn giữa", "both": "căn đều hai lề", "left": "căn trái", "right": "căn phải",
@@ -174,13 +226,15 @@ MARGIN_VI = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "ph�
 
 
 def _appendix_sections(doc: KeHoach) -> set[int]:
-    return {a.section for a in doc.appendices}
+    """Sections that hold only an appendix (one after the signature in the body's section does not
+    make that section an appendix)."""
+    return {a.section for a in doc.appendices if a.own_section}
 
 
 def _section_label(doc: KeHoach, index: int) -> str:
     """Which part of the plan a section holds and how it is turned: "mục trang 2 (phụ lục, khổ ngang)".
     Why: per-section rules repeat once per section; the reader must see which one each line is about."""
-    apps = [a.section for a in doc.appendices]
+    apps = [a.section for a in doc.appendices if a.own_section]
     if index in apps:
         part = "phụ lục" if len(apps) == 1 else f"phụ lục thứ {apps.index(index) + 1}"
     elif index <= (doc.noi_nhan.section if doc.noi_nhan is not None else 0):
@@ -224,34 +278,38 @@ def page_setup(doc: KeHoach) -> list[Result]:
 
 @rule()
 def font(doc: KeHoach) -> list[Result]:
+    """Times New Roman in the font slots the text is drawn with. Only the slots a run's characters
+    use count (Vietnamese: ascii and hAnsi); a face name with a style suffix ("Times New Roman Bold")
+    is its family. One result per face and slot, so one odd header run is not reported as the body."""
     paras = list(doc.paragraphs)
     for s in doc.sections:
         for part in list(s.headers.values()) + list(s.footers.values()):
             if part.page_para is not None and part.page_para not in paras:
                 paras.append(part.page_para)
-    wrong: dict[str, list[tuple[Para, set[str]]]] = {}
+    wrong: dict[tuple[str, str], list[Para]] = {}
     runs = 0
     for para in paras:
         for run in para.visible_runs:
             runs += 1
-            by_font: dict[str, set[str]] = {}
-            for slot, name in run.fmt.fonts.items():
-                if name != FONT:
-                    by_font.setdefault(name or "(chưa đặt)", set()).add(slot)
-            for name, slots in by_font.items():
-                wrong.setdefault(name, []).append((para, slots))
+            for slot in run.fmt.slots_used(run.text):
+                name = run.fmt.fonts.get(slot)
+                if name is None and slot in ("eastAsia", "cs"):
+                    continue  # unset: Word falls back to the run's Latin face
+                if font_family(name) != FONT:
+                    hits = wrong.setdefault((name or "(chưa đặt)", slot), [])
+                    if not hits or hits[-1] is not para:
+                        hits.append(para)
+    title = "phông Times New Roman cho mọi chữ"
     if runs == 0:
         return [_missing("PL1.II.4.phong-chu", "Phông chữ", "phông Times New Roman")]
     if not wrong:
-        return [_res("PL1.II.4.phong-chu", "Phông chữ", "phông Times New Roman ở mọi đoạn và mọi ô phông",
-                     ERROR, True, measured=FONT, expected=FONT)]
+        return [_res("PL1.II.4.phong-chu", "Phông chữ", title, ERROR, True, measured=FONT, expected=FONT)]
     out = []
-    for name, hits in sorted(wrong.items()):
-        slots = sorted(set().union(*(s for _, s in hits)))
-        out.append(_res("PL1.II.4.phong-chu", "Phông chữ", "phông Times New Roman ở mọi đoạn và mọi ô phông",
-                        ERROR, False, measured=f"{name} ({', '.join(slots)}) ở {len(hits)} đoạn chữ",
-                        expected=f"{FONT} (ascii, hAnsi, eastAsia, cs)",
-                        where="; ".join(_where(doc, p) for p, _ in hits[:3])))
+    for (name, slot), hits in sorted(wrong.items()):
+        out.append(_res("PL1.II.4.phong-chu", "Phông chữ", title, ERROR, False,
+                        measured=f"{name} (ô phông {slot}) ở {len(hits)} đoạn",
+                        expected=f"{FONT} ({slot})",
+                        where="; ".join(_where(doc, p) for p in hits[:3])))
     return out
 
 
@@ -271,8 +329,10 @@ def page_numbers(doc: KeHoach) -> list[Result]:
                     measured=measured, expected="trường PAGE trong phần đầu trang (header)", where=where))
     if has:
         para = default.page_para
-        out.append(_res("PL1.II.7.so-trang.can-le", el, "số trang căn giữa", ERROR, para.fmt.align == "center",
-                        measured=_ALIGN_VI.get(para.fmt.align, para.fmt.align), expected="căn giữa", where=where))
+        centred = para.fmt.align == "center" or _tab_centred(para, first.text_width)
+        out.append(_res("PL1.II.7.so-trang.can-le", el, "số trang căn giữa", ERROR, centred,
+                        measured="căn giữa bằng điểm dừng tab" if centred and para.fmt.align != "center"
+                        else _ALIGN_VI.get(para.fmt.align, para.fmt.align), expected="căn giữa", where=where))
         sizes = _sizes(para)
         out.append(_res("PL1.II.7.so-trang.co-chu", el, "cỡ chữ số trang 13–14 pt", ERROR,
                         bool(sizes) and all(13 <= s <= 14 for s in sizes),
@@ -293,12 +353,43 @@ def page_numbers(doc: KeHoach) -> list[Result]:
     for app in doc.appendices:
         s = doc.sections[min(app.section, len(doc.sections) - 1)]
         hdr = s.headers.get("default")
-        ok = s.page_start == 1 and hdr is not None and hdr.has_page_field
+        # An appendix that follows the signature in the body's own section cannot restart its numbering.
+        ok = app.own_section and s.page_start == 1 and hdr is not None and hdr.has_page_field
         out.append(_res("PL1.IV.phu-luc.so-trang", "Phụ lục", "phụ lục đánh số trang riêng, bắt đầu từ 1", ERROR, ok,
-                        measured=f"bắt đầu từ {s.page_start}" if s.page_start else "nối tiếp phần chính",
+                        measured=f"bắt đầu từ {s.page_start}" if s.page_start and app.own_section
+                        else "nối tiếp phần chính",
                         expected="pgNumType start=1 và trường PAGE ở đầu trang",
                         where=f"{_section_label(doc, s.index)}, “{app.heading.text[:40]}”"))
     return out
+
+
+def _tab_centred(para: Para, text_width_twips: int) -> bool:
+    """A page number put in the middle with tabs onto a centre tab stop (Word's Header style has one):
+    the text before the field is only tabs, and the stop it reaches is a centre stop near the middle."""
+    if para.el is None or para.fmt is None:
+        return False
+    from docx.oxml.ns import qn
+
+    tabs = 0
+    for r in para.el.iter(qn("w:r")):
+        if r.find(qn("w:instrText")) is not None or r.find(qn("w:fldChar")) is not None:
+            break
+        for child in r:
+            if child.tag == qn("w:tab"):
+                tabs += 1
+            elif child.tag == qn("w:t") and (child.text or "").strip():
+                return False
+    if tabs == 0:
+        return False
+    x, kind = para.fmt.left, "left"
+    stops = [(pos, val) for pos, val in para.fmt.tabs if val not in ("clear", "bar")]
+    for _ in range(tabs):
+        nxt = next(((pos, val) for pos, val in stops if pos > x), None)
+        if nxt is None:
+            x, kind = (x // 720 + 1) * 720, "left"
+        else:
+            x, kind = nxt
+    return kind == "center" and abs(x - text_width_twips / 2) <= 0.12 * text_width_twips
 
 
 # --- Quốc hiệu, Tiêu ngữ (III.1) -------------------------------------------------------------------
@@ -314,9 +405,10 @@ def quoc_hieu(doc: KeHoach) -> list[Result]:
     if p is None:
         out.append(_missing("PL1.III.1.quoc-hieu.mot-dong", el, "Quốc hiệu trên một dòng"))
         return out
-    size = max(_sizes(p) or {13})
-    bold = _all(p, "bold") is not False
-    need = text_width_pt(_shown_text(p), size, bold=bold)
+    # Times New Roman metrics whatever face name the run gives ("Times New Roman Bold" is drawn with
+    # Times New Roman by Word; a converter's substitute face is wider and would wrap it), with the
+    # run's character spacing.
+    need = max(w for _, w in rendered_lines(Para(p.text, p.el, p.fmt, p.runs, width=10 ** 7)))
     room = (p.width - p.fmt.left - p.fmt.right) / 20
     out.append(_res("PL1.III.1.quoc-hieu.mot-dong", el, "Quốc hiệu trên một dòng trong cột của nó", ERROR,
                     need <= room, measured=f"chữ rộng {need:.1f} pt, cột còn {room:.1f} pt",
@@ -341,63 +433,76 @@ def tieu_ngu(doc: KeHoach) -> list[Result]:
     return out
 
 
-def _line_rule(doc: KeHoach, key: str, para: Para | None, rule_id: str, element: str,
+def _line_rule(doc: KeHoach, key: str, para: Para | list[Para] | None, rule_id: str, element: str,
                bounds: tuple[float, float], title: str, expected: str) -> Result:
-    if para is None:
+    paras = _paras(para)
+    if not paras:
         return _missing(rule_id, element, title)
     line: Line | None = doc.lines.get(key)
-    where = _where(doc, para)
+    where = _where(doc, paras[-1])
     if line is None:
         return _res(rule_id, element, title, ERROR, False, measured="không có đường kẻ", expected=expected,
-                    where=where, message="nhận biết: đoạn có viền trên/dưới, gạch chân, hoặc đường kẻ vẽ (shape)")
-    size = max(_sizes(para) or {13})
-    bold = _all(para, "bold") is not False
-    room = (para.width - para.fmt.left - para.fmt.right) / 20
-    text_len = min(text_width_pt(_shown_text(para), size, bold=bold), room)
+                    where=where, message="nhận biết: đường kẻ vẽ (shape) nằm ngay dưới dòng chữ, viền đoạn, "
+                                         "gạch chân, dòng gạch dưới “____”")
+    text_len = text_width(paras)  # the longest printed line
     ratio = line.length_pt / text_len if text_len else 0
     lo, hi = bounds
     forms = {"border-top": "viền trên đoạn", "border-bottom": "viền dưới đoạn", "underline": "gạch chân",
-             "shape": "đường kẻ vẽ"}
+             "shape": "đường kẻ vẽ", "underscore": "dòng gạch dưới"}
+    mm = 25.4 / 72
     return _res(rule_id, element, title, ERROR, lo <= ratio <= hi,
-                measured=f"{forms[line.form]} dài {line.length_pt:.1f} pt = {ratio:.0%} dòng chữ ({text_len:.1f} pt)",
+                measured=f"{forms[line.form]} dài {line.length_pt * mm:.1f} mm = {ratio:.0%} dòng chữ dài nhất "
+                         f"({text_len * mm:.1f} mm)",
                 expected=expected, where=where)
+
+
+# Phụ lục I gives the line under the issuer and the trích yếu as 1/3 to 1/2 of the text; a point of
+# tolerance for rounding in the drawing, no more (a line of 32 % or 53 % is visibly off).
+THIRD_HALF = (1 / 3 - 0.005, 0.5 + 0.01)
 
 
 # --- agency (III.2) ---------------------------------------------------------------------------------
 
 @rule()
 def agency(doc: KeHoach) -> list[Result]:
-    out = _element_format(doc, doc.parent_agency, "PL1.III.2.co-quan-chu-quan", "Cơ quan chủ quản",
-                          sizes=(12, 13), bold=False, italic=False, caps=True, align="center")
-    out += _element_format(doc, doc.agency, "PL1.III.2.co-quan-ban-hanh", "Cơ quan ban hành",
+    out = []
+    if doc.parent_lines:
+        out = _element_format(doc, doc.parent_lines, "PL1.III.2.co-quan-chu-quan", "Cơ quan chủ quản",
+                              sizes=(12, 13), bold=False, italic=False, caps=True, align="center")
+    out += _element_format(doc, doc.issuer_lines, "PL1.III.2.co-quan-ban-hanh", "Cơ quan ban hành",
                            sizes=(12, 13), bold=True, italic=False, caps=True, align="center")
-    out.append(_line_rule(doc, "agency", doc.agency, "PL1.III.2.co-quan-ban-hanh.duong-ke", "Cơ quan ban hành",
-                          (0.3, 0.55), "đường kẻ liền dưới tên cơ quan, dài 1/3–1/2 dòng chữ", "1/3–1/2 dòng chữ (30–55 %)"))
+    out.append(_line_rule(doc, "agency", doc.issuer_lines, "PL1.III.2.co-quan-ban-hanh.duong-ke",
+                          "Cơ quan ban hành", THIRD_HALF, "đường kẻ liền dưới tên cơ quan, dài 1/3–1/2 dòng chữ",
+                          "1/3–1/2 dòng chữ dài nhất"))
     return out
+
+
+_ABBREVIATIONS = {"UBND": "ỦY BAN NHÂN DÂN", "HĐND": "HỘI ĐỒNG NHÂN DÂN", "MTTQ": "MẶT TRẬN TỔ QUỐC",
+                  "TP.": "THÀNH PHỐ", "TP": "THÀNH PHỐ"}
+
+
+def _agency_key(text: str) -> str:
+    words = [_ABBREVIATIONS.get(w, w) for w in upper_vi(text).replace(",", " ").split()]
+    return " ".join(" ".join(words).replace("ỦY", "UỶ").split())
+
+
+@rule(content=True)
+def agency_twice(doc: KeHoach) -> list[Result]:
+    """The same body printed as parent and as issuer ("UBND TỈNH X" over "ỦY BAN NHÂN DÂN TỈNH X")."""
+    title = "cơ quan chủ quản khác cơ quan ban hành (không in một cơ quan hai lần)"
+    el = "Cơ quan chủ quản"
+    if not doc.parent_lines or not doc.issuer_lines:
+        return []
+    same = _agency_key(doc.parent_name) == _agency_key(doc.issuer_name)
+    return [_res("PL1.III.2.co-quan-chu-quan.trung-lap", el, title, ERROR, not same,
+                 measured=f"{doc.parent_name} / {doc.issuer_name}",
+                 expected="chỉ ghi cơ quan ban hành khi không có cơ quan chủ quản", where=_where(doc, doc.parent_lines[0]),
+                 message="cùng một cơ quan được in ở cả hai dòng" if same else "")]
 
 
 # --- Số, ký hiệu (III.3) and Phụ lục III -------------------------------------------------------------
 
-NUMBER_FORM = re.compile(r"^(?P<so>\S+?)\s*:(?P<sp1>\s*)(?P<num>\d*)(?P<sp2>\s*)/(?P<sp3>\s*)(?P<sym>.*)$")
-SYMBOL_FORM = re.compile(r"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)$")
 TYPE_ABBR = {upper_vi(name): abbr for name, abbr in TYPE_ABBREVIATIONS.items()}
-
-
-@dataclass(frozen=True)
-class NumberLine:
-    number: str  # "" in a draft
-    symbol: str
-    type_abbr: str | None
-    agency_abbr: str | None
-
-
-def parse_number_line(text: str) -> NumberLine | None:
-    m = NUMBER_FORM.match(text)
-    if not m:
-        return None
-    sym = m.group("sym").strip()
-    sm = SYMBOL_FORM.match(sym)
-    return NumberLine(m.group("num"), sym, sm.group("type") if sm else None, sm.group("agency") if sm else None)
 
 
 @rule(content=True)
@@ -412,31 +517,32 @@ def number_line(doc: KeHoach) -> list[Result]:
                                align="center")
     if p is None:
         return out + [_missing(rid, el, title)]
-    m = NUMBER_FORM.match(p.text)
+    nl = parse_number_line(p.text)
     problems = []
-    if not m:
+    if nl is None:
         problems.append("không theo dạng “Số: …/…”")
     else:
-        if m.group("so") != "Số":
-            problems.append(f"viết “{m.group('so')}” thay vì “Số”")
-        num = m.group("num")
+        if nl.label != "Số":
+            problems.append(f"viết “{nl.label}” thay vì “Số”")
+        if not nl.colon:
+            problems.append("thiếu dấu hai chấm sau “Số”")
+        num = nl.number
         if num and int(num) < 10 and len(num) < 2:
             problems.append(f"số {num} nhỏ hơn 10 phải có số 0 ở trước ({int(num):02d})")
-        if num and (m.group("sp2") or m.group("sp3")):
+        if num and nl.space_around_slash:
             problems.append("có dấu cách quanh dấu “/”")
-        if not num and m.group("sp3"):
+        if not num and nl.space_after_slash:
             problems.append("có dấu cách sau dấu “/”")
-        sym = m.group("sym")
-        if " " in sym.strip():
+        if " " in nl.symbol:
             problems.append("có dấu cách trong ký hiệu")
-        elif not SYMBOL_FORM.match(sym.strip()):
-            problems.append(f"ký hiệu “{sym.strip()}” không theo dạng TÊN LOẠI-CƠ QUAN viết hoa")
+        elif nl.type_abbr is None:
+            problems.append(f"ký hiệu “{nl.symbol}” không theo dạng TÊN LOẠI-CƠ QUAN viết hoa")
     out.append(_res(rid, el, title, ERROR, not problems, measured=p.text, expected="Số: 05/KH-SKHCN hoặc Số:      /KH-SKHCN",
                     where=_where(doc, p), message="; ".join(problems)))
     return out
 
 
-@rule(content=True)
+@rule(content=True, types=("*titled",))
 def type_abbreviation(doc: KeHoach) -> list[Result]:
     el = "Số, ký hiệu"
     title = "chữ viết tắt tên loại đúng Phụ lục III (Kế hoạch: KH)"
@@ -454,14 +560,11 @@ def type_abbreviation(doc: KeHoach) -> list[Result]:
 
 # --- Địa danh, ngày tháng (III.4) ---------------------------------------------------------------------
 
-DATE_FORM = re.compile(
-    r"^(?P<place>[^,]+),\s*(?P<ngay>ngày)\s*(?P<d>\d{1,2})?\s*(?P<thang>tháng)\s*(?P<m>\d{1,2})\s*"
-    r"(?P<nam>năm)\s*(?P<y>\d{4})\s*$")
-
-
-def _leading_zero_problems(d: str | None, mo: str) -> list[str]:
+def _leading_zero_problems(d: str | None, mo: str | None) -> list[str]:
     """Day and month as written against what the renderer prints for them (context.day_month, the one
-    place the leading-zero rule of Phụ lục I lives)."""
+    place the leading-zero rule of Phụ lục I lives). A blank day or month is the unsigned draft."""
+    if not mo:
+        return []
     want_d, want_m = day_month(int(d) if d else None, int(mo))
     problems = []
     if d and d != want_d:
@@ -475,6 +578,9 @@ def _leading_zero_problems(d: str | None, mo: str) -> list[str]:
 def plan_year(doc: KeHoach) -> int | None:
     if doc.date_line is None:
         return None
+    parsed = parse_date_line(doc.date_line.text)
+    if parsed is not None:
+        return parsed.year
     m = re.search(r"năm\s*(\d{4})", doc.date_line.text)
     return int(m.group(1)) if m else None
 
@@ -490,18 +596,18 @@ def date_line(doc: KeHoach) -> list[Result]:
         out += _element_format(doc, p, rid, el, sizes=(13, 14), bold=False, italic=True, align="center")
     if p is None:
         return out + [_missing(rid, el, title)]
-    m = DATE_FORM.match(p.text)
+    m = parse_date_line(p.text)
     problems = []
     if not m:
         problems.append("không theo dạng “Địa danh, ngày … tháng … năm …”")
     else:
-        d, mo = m.group("d"), m.group("m")
+        d, mo = m.day, m.month
         problems += _leading_zero_problems(d, mo)
         if d and not 1 <= int(d) <= 31:
             problems.append(f"ngày {d} không có")
-        if not 1 <= int(mo) <= 12:
+        if mo and not 1 <= int(mo) <= 12:
             problems.append(f"tháng {mo} không có")
-        if not m.group("place")[:1].isupper():
+        if not m.place[:1].isupper():
             problems.append("địa danh phải viết hoa chữ đầu")
     expected = "Quảng Ngãi, ngày 05 tháng 02 năm 2025 / ngày 20 tháng 3 năm 2024"
     out.append(_res(rid, el, title, ERROR, not problems, measured=p.text, expected=expected,
@@ -511,35 +617,69 @@ def date_line(doc: KeHoach) -> list[Result]:
 
 # --- Tên loại, trích yếu (III.5) ----------------------------------------------------------------------
 
-@rule()
+@rule(types=("*titled",))
 def title_block(doc: KeHoach) -> list[Result]:
     out = _element_format(doc, doc.doc_type, "PL1.III.5.ten-loai", "Tên loại", sizes=(13, 14), bold=True,
                           italic=False, caps=True, align="center")
-    p = doc.subject
-    out += _element_format(doc, p, "PL1.III.5.trich-yeu", "Trích yếu", sizes=(13, 14), bold=True, italic=False,
+    lines = doc.subject_lines
+    out += _element_format(doc, lines, "PL1.III.5.trich-yeu", "Trích yếu", sizes=(13, 14), bold=True, italic=False,
                            align="center")
-    if p is None:
+    if not lines:
         out.append(_missing("PL1.III.5.trich-yeu.in-hoa", "Trích yếu", "viết hoa chữ đầu, không in hoa cả dòng"))
     else:
-        shown = _shown_text(p)
+        shown = _shown_text(lines)
         ok = shown[:1].isupper() and upper_vi(shown) != shown
         out.append(_res("PL1.III.5.trich-yeu.in-hoa", "Trích yếu", "viết hoa chữ đầu, không in hoa cả dòng",
-                        WARNING, ok, measured=shown[:60], where=_where(doc, p)))
-    out.append(_line_rule(doc, "subject", p, "PL1.III.5.trich-yeu.duong-ke", "Trích yếu", (0.3, 0.55),
-                          "đường kẻ liền dưới trích yếu, dài 1/3–1/2 dòng chữ", "1/3–1/2 dòng chữ (30–55 %)"))
+                        WARNING, ok, measured=shown[:60], where=_where(doc, lines[0])))
+    out.append(_line_rule(doc, "subject", lines, "PL1.III.5.trich-yeu.duong-ke", "Trích yếu", THIRD_HALF,
+                          "đường kẻ liền dưới trích yếu, dài 1/3–1/2 dòng chữ", "1/3–1/2 dòng chữ dài nhất"))
     return out
+
+
+@rule(types=(CONG_VAN,))
+def cong_van_subject(doc: KeHoach) -> list[Result]:
+    """Công văn: "V/v …" under the Số line, 12–13 pt upright (Phụ lục I, ô 5b)."""
+    out = _element_format(doc, doc.subject_lines, "PL1.III.5.trich-yeu-cong-van", "Trích yếu",
+                          sizes=(12, 13), bold=False, italic=False, align="center")
+    return out
+
+
+@rule(content=True, types=(CONG_VAN,))
+def kinh_gui(doc: KeHoach) -> list[Result]:
+    title = "công văn có dòng “Kính gửi:” nơi nhận văn bản"
+    ok = bool(doc.kinh_gui)
+    return [_res("PL1.III.6.kinh-gui", "Nội dung", title, WARNING, ok,
+                 measured=doc.kinh_gui[0].text[:60] if ok else "không có", expected="Kính gửi: …",
+                 where=_where(doc, doc.kinh_gui[0]) if ok else "")]
 
 
 # --- body (III.6) -------------------------------------------------------------------------------------
 
-MUC_RE = re.compile(r"^[IVXLC]+\.\s")
+MUC_RE = re.compile(r"^(?P<num>[IVXLC]+)\.\s*(?=\S)")
+
+
+def _is_muc(p: Para) -> bool:
+    m = MUC_RE.match(p.text)
+    return bool(m) and upper_vi(p.text[:30]) == p.text[:30] and len(p.text) < 200
 
 
 def _is_heading(p: Para) -> bool:
     """Mục headings and titled khoản: short, bold lines that need no justification or indent."""
-    if MUC_RE.match(p.text):
+    if _is_muc(p):
         return True
     return len(p.text) < 90 and _all(p, "bold") is True and not p.text.endswith((".", ";", "./."))
+
+
+def _is_display(p: Para) -> bool:
+    """A centred note wholly in brackets ("(Chi tiết tại Phụ lục kèm theo)") is a caption, not running
+    text: justification and first-line indent are rules for running text."""
+    return p.fmt is not None and p.fmt.align == "center" and p.text.startswith("(") and p.text.endswith(")") \
+        and len(rendered_lines(p)) <= 2
+
+
+def _tab_indent(p: Para) -> bool:
+    """A first line indented with a tab at the default stop (1.27 cm) instead of an indent."""
+    return bool(p.runs) and p.runs[0].text.startswith("\t") and p.fmt.first_line <= 0
 
 
 def _aggregate(doc: KeHoach, rule_id: str, title: str, severity: str, paras: list[Para],
@@ -558,7 +698,7 @@ def _aggregate(doc: KeHoach, rule_id: str, title: str, severity: str, paras: lis
 @rule()
 def body_format(doc: KeHoach) -> list[Result]:
     body = doc.body
-    text_paras = [p for p in body if not _is_heading(p)]
+    text_paras = [p for p in body if not _is_heading(p) and not _is_display(p)]
     out = []
     bad = [(p, _ALIGN_VI.get(p.fmt.align, p.fmt.align)) for p in text_paras if p.fmt.align not in ("both", "distribute")]
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.can-le", "căn đều hai lề", ERROR, text_paras, bad, "căn đều hai lề"))
@@ -568,7 +708,8 @@ def body_format(doc: KeHoach) -> list[Result]:
         if not sizes or not all(13 <= s <= 14 for s in sizes):
             bad.append((p, _size_text(sizes)))
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.co-chu", "cỡ chữ 13–14 pt", ERROR, body, bad, "13–14 pt"))
-    bad = [(p, f"{p.fmt.first_line / 567:.2f} cm") for p in text_paras if not 552 <= p.fmt.first_line <= 735]
+    bad = [(p, f"{p.fmt.first_line / 567:.2f} cm") for p in text_paras
+           if not 552 <= p.fmt.first_line <= 735 and not _tab_indent(p)]
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.thut-dau-dong", "thụt đầu dòng 1–1,27 cm", ERROR, text_paras, bad,
                           "1–1,27 cm"))
     bad = []
@@ -578,6 +719,10 @@ def body_format(doc: KeHoach) -> list[Result]:
         if f.line_rule == "auto":
             mult = (f.line or 240) / 240
             ok, shown = 0.99 <= mult <= 1.51, f"{mult:.2f} dòng"
+        elif f.line_rule == "atLeast":
+            # "At least" below the font's own line height prints single spacing.
+            pts = (f.line or 0) / 20
+            ok, shown = pts <= size * 1.5 * 1.2, f"tối thiểu {pts:g} pt"
         else:
             pts = (f.line or 0) / 20
             ok, shown = size * 0.99 <= pts <= size * 1.5 * 1.2, f"{f.line_rule} {pts:g} pt"
@@ -592,12 +737,29 @@ def body_format(doc: KeHoach) -> list[Result]:
             bad.append((nxt, f"{gap / 20:g} pt"))
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.khoang-cach-doan", "khoảng cách giữa các đoạn tối thiểu 6 pt",
                           ERROR, body[1:], bad, "≥ 6 pt"))
-    muc = [p for p in body if MUC_RE.match(p.text)]
+    muc = [p for p in body if _is_muc(p)]
     bad = [(p, "không đậm" if _all(p, "bold") is not True else "không in hoa")
            for p in muc if _all(p, "bold") is not True or not _is_upper(p)]
     if muc:
         out.append(_aggregate(doc, "PL1.III.6.muc", "tên mục (I., II., …) in hoa, đậm", ERROR, muc, bad, "IN HOA, đậm"))
     return out
+
+
+@rule(content=True)
+def muc_order(doc: KeHoach) -> list[Result]:
+    """Mục are numbered I, II, III… in order: two mục both "I." is a numbering slip."""
+    from ..text import roman
+
+    muc = [p for p in doc.body if _is_muc(p)]
+    if not muc:
+        return []
+    bad = []
+    for i, p in enumerate(muc, 1):
+        got = MUC_RE.match(p.text).group("num")
+        if got != roman(i):
+            bad.append((p, f"“{got}.” ở vị trí mục {roman(i)}"))
+    return [_aggregate(doc, "PL1.III.6.muc.thu-tu", "số thứ tự các mục I, II, III… liên tiếp, không trùng", ERROR,
+                       muc, bad[:1], "I, II, III…")]
 
 
 def _gap(doc: KeHoach, prev: Para, nxt: Para) -> int:
@@ -660,20 +822,25 @@ def _content_paras(doc: KeHoach) -> list[tuple[str, Para]]:
     return out
 
 
-@rule(content=True)
+@rule(content=True, types=(KE_HOACH,))
 def other_year(doc: KeHoach) -> list[Result]:
-    title = "năm nhắc trong nội dung khớp năm của kế hoạch (trừ khi trích dẫn văn bản khác)"
+    """A plan carried over to a new year keeps last year's number somewhere. Only the year just before
+    the plan's counts: later years are targets ("đến năm 2030"), older ones history; years inside a
+    citation or a căn cứ line name another document."""
+    title = "không sót năm trước trong nội dung (kế hoạch chuyển sang năm mới)"
     year = plan_year(doc)
     if year is None:
         return [_missing("PL1.III.6.nam", "Nội dung", title, WARNING)]
     hits = []
     for _, p in _content_paras(doc):
+        if re.match(r"^(căn cứ|thực hiện)\b", p.text, re.I):
+            continue
         spans = _citation_spans(p.text)
         for m in YEAR_RE.finditer(p.text):
-            if int(m.group(1)) != year and not any(a <= m.start() < b for a, b in spans):
+            if int(m.group(1)) == year - 1 and not any(a <= m.start() < b for a, b in spans):
                 hits.append((p, m.group(0)))
     if not hits:
-        return [_res("PL1.III.6.nam", "Nội dung", title, WARNING, True, measured=f"chỉ năm {year}",
+        return [_res("PL1.III.6.nam", "Nội dung", title, WARNING, True, measured=f"không có năm {year - 1}",
                      expected=f"năm {year}")]
     return [_res("PL1.III.6.nam", "Nội dung", title, WARNING, False, measured=f"“{found}”", expected=f"năm {year}",
                  where=_where(doc, p), message="còn sót năm cũ khi chuyển kế hoạch sang năm mới?")
@@ -688,7 +855,9 @@ def own_citations(doc: KeHoach) -> list[Result]:
     own = nl.agency_abbr if nl else None
     if own is None:
         return [_missing("PL1.III.3.ky-hieu-co-quan", el, title)]
-    agency_name = (doc.agency.text if doc.agency else "").casefold()
+    # Only a citation naming this very issuer ("… của Sở Khoa học và Công nghệ") can show the issuer
+    # mis-abbreviating itself; other agencies' documents carry their own abbreviations.
+    agency_name = _agency_key(doc.issuer_name) if doc.issuer_lines else ""
     out, seen = [], 0
     for _, p in _content_paras(doc):
         for m in CITATION_RE.finditer(p.text):
@@ -698,13 +867,13 @@ def own_citations(doc: KeHoach) -> list[Result]:
             if abbr == own:
                 continue
             issuer = re.match(r"\s*ngày\s+\S+\s+của\s+(.+?)(?:\s+về\s|[,;:(]|\.\s|\.$|$)", p.text[m.end():])
-            issuer_name = issuer.group(1).strip().casefold() if issuer else ""
+            issuer_name = _agency_key(issuer.group(1).strip()) if issuer else ""
             if agency_name and issuer_name == agency_name:
                 out.append(_res("PL1.III.3.ky-hieu-co-quan", el, title, ERROR, False, measured=sym,
                                 expected=f"{sym.split('-')[0]}-{own}", where=_where(doc, p),
                                 message=f"văn bản của {issuer.group(1).strip()} nhưng ký hiệu ghi {abbr}, "
                                         f"trong khi văn bản này ghi {own}"))
-            elif not issuer_name and difflib.SequenceMatcher(None, abbr, own).ratio() >= 0.75:
+            elif not issuer and difflib.SequenceMatcher(None, abbr, own).ratio() >= 0.75:
                 out.append(_res("PL1.III.3.ky-hieu-co-quan", el, title, WARNING, False, measured=sym,
                                 expected=f"{sym.split('-')[0]}-{own}?", where=_where(doc, p),
                                 message=f"ký hiệu {abbr} gần giống {own} của cơ quan ban hành: viết sai?"))
@@ -716,7 +885,6 @@ def own_citations(doc: KeHoach) -> list[Result]:
 
 # --- signer (III.7) -----------------------------------------------------------------------------------
 
-AUTHORITY_RE = re.compile(r"^(KT|TM|TL|TUQ|Q)\.\s+\S")
 BAD_AUTHORITY_RE = re.compile(r"^(K\s*/\s*T|T\s*/\s*M|T\s*/\s*L|KT|TM|TL|TUQ|Q)(?![A-ZĐÀ-Ỹ])(?!\.\s)", re.I)
 ACADEMIC_RE = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Th\.S)\.?\s", re.I)
 
@@ -732,16 +900,18 @@ def signer(doc: KeHoach) -> list[Result]:
     else:
         problems = []
         first = lines[0].text
-        if BAD_AUTHORITY_RE.match(first) and not AUTHORITY_RE.match(first):
+        auth = parse_authority(first)
+        if BAD_AUTHORITY_RE.match(first) and auth.form is None:
             problems.append(f"“{first}” viết sai dạng thẩm quyền (KT., TM., TL., TUQ., Q. có dấu chấm và dấu cách)")
-        m = AUTHORITY_RE.match(first)
-        if m and m.group(1) in ("KT", "TL", "TUQ", "TM") and len(lines) < 2:
-            problems.append(f"ký {m.group(1)}. cần dòng chức vụ của người ký bên dưới")
+        shown = " / ".join(p.text for p in lines)
+        if auth.form in ("KT", "TL", "TUQ", "TM") and len(lines) < 2 and "\n" not in "".join(
+                r.text for r in lines[0].runs):
+            problems.append(f"ký {auth.form}. cần dòng chức vụ của người ký bên dưới")
         for p in lines:
             if not _is_upper(p):
                 problems.append(f"“{p.text}” phải in hoa")
         out.append(_res("PL1.III.7.tham-quyen.hinh-thuc", el, title, ERROR, not problems,
-                        measured=" / ".join(p.text for p in lines), expected="GIÁM ĐỐC hoặc KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC",
+                        measured=shown, expected="GIÁM ĐỐC hoặc KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC",
                         where=_where(doc, lines[0]), message="; ".join(problems)))
     p = doc.signer_name
     title = "họ tên người ký: viết hoa chữ đầu mỗi tiếng, không ghi học hàm, học vị"
@@ -753,6 +923,11 @@ def signer(doc: KeHoach) -> list[Result]:
         ok = ok and upper_vi(p.text) != p.text
         out.append(_res("PL1.III.7.ho-ten.hinh-thuc", el, title, WARNING, ok, measured=p.text,
                         expected="Nguyễn Văn Thành", where=_where(doc, p)))
+        if doc.after_name:
+            out.append(_res("PL1.III.7.ho-ten.vi-tri", el, "họ tên người ký là dòng cuối của phần ký", ERROR, False,
+                            measured=" / ".join(q.text for q in doc.after_name)[:80],
+                            expected="chức vụ ở trên, họ tên ở dưới cùng", where=_where(doc, doc.after_name[0]),
+                            message="dòng in dưới họ tên người ký thuộc về phần chức vụ, phía trên chữ ký"))
     if doc.formatted:
         for line in lines or [None]:
             out += _element_format(doc, line, "PL1.III.7.tham-quyen", el, sizes=(13, 14), bold=True, italic=None)
@@ -782,12 +957,15 @@ def recipients(doc: KeHoach) -> list[Result]:
     if p.text != "Nơi nhận:":
         problems.append(f"dòng đầu “{p.text}” phải là “Nơi nhận:”")
     items = doc.recipients
+    # The drafter's initials in small raised or lowered type after "Lưu: VT, …" are a filing mark,
+    # not part of the list's text.
     for it in items[:-1]:
-        if not it.text.startswith("- "):
-            problems.append(f"“{it.text[:40]}” phải bắt đầu bằng “- ”")
-        if not it.text.endswith(";"):
-            problems.append(f"“{it.text[:40]}” phải kết thúc bằng “;”")
-    last = items[-1].text
+        text = it.main_text
+        if not text.startswith("- "):
+            problems.append(f"“{text[:40]}” phải bắt đầu bằng “- ”")
+        if not text.endswith(";"):
+            problems.append(f"“{text[:40]}” phải kết thúc bằng “;”")
+    last = items[-1].main_text
     if not LUU_RE.match(last):
         problems.append(f"dòng cuối “{last[:40]}” phải có dạng “- Lưu: VT, ….”")
     out.append(_res("PL1.III.9.noi-nhan.hinh-thuc", el, title, ERROR, not problems,
@@ -807,17 +985,12 @@ def recipients(doc: KeHoach) -> list[Result]:
 
 # --- appendix (IV) ------------------------------------------------------------------------------------
 
-REF_FORM = re.compile(
-    r"^\(\s*Kèm theo (?P<type>.+?) số (?P<num>\d*)\s*/(?P<sym>\S+) ngày (?P<d>\d{0,2})\s*/(?P<m>\d{1,2})/"
-    r"(?P<y>\d{4}) của (?P<issuer>.+?)\s*\)$")
-
-
 @rule(content=True)
 def appendices(doc: KeHoach) -> list[Result]:
     el = "Phụ lục"
     out = []
     nl = parse_number_line(doc.number_line.text) if doc.number_line else None
-    dm = DATE_FORM.match(doc.date_line.text) if doc.date_line else None
+    dm = parse_date_line(doc.date_line.text) if doc.date_line else None
     for app in doc.appendices:
         if doc.formatted:
             out += _element_format(doc, app.heading, "PL1.IV.phu-luc.tieu-de", el, sizes=(13, 14), bold=True,
@@ -830,20 +1003,19 @@ def appendices(doc: KeHoach) -> list[Result]:
             out.append(_res("PL1.IV.phu-luc.ten.in-hoa", el, "tên phụ lục in hoa", WARNING,
                             bool(app.titles) and not bad, measured=app.titles[0].text[:60] if app.titles else "",
                             where=_where(doc, app.heading)))
-        title = "dòng “(Kèm theo Kế hoạch số …/KH-… ngày … của …)”"
+        title = f"dòng “(Kèm theo {doc.document_type or KE_HOACH} số …/… ngày … của …)”"
         ref = app.reference
         if ref is None:
             out.append(_res("PL1.IV.phu-luc.kem-theo", el, title, ERROR, False, measured="không có",
                             expected="(Kèm theo Kế hoạch số …/KH-SKHCN ngày …/…/… của …)", where=_where(doc, app.heading)))
             out.append(_missing("PL1.III.3.ky-hieu-thong-nhat", el, "số, ký hiệu và ngày ở phụ lục giống phần đầu"))
             continue
-        m = REF_FORM.match(ref.text)
+        m = parse_reference(ref.text)
         problems = []
         if not m:
             problems.append("không theo dạng “(Kèm theo <Tên loại> số …/… ngày …/…/… của …)”")
         else:
-            mo = m.group("m")
-            problems += _leading_zero_problems(m.group("d"), mo)
+            problems += _leading_zero_problems(m.day, m.month)
         out.append(_res("PL1.IV.phu-luc.kem-theo", el, title, ERROR, not problems, measured=ref.text[:90],
                         where=_where(doc, ref), message="; ".join(problems)))
         if doc.formatted:
@@ -853,18 +1025,18 @@ def appendices(doc: KeHoach) -> list[Result]:
             out.append(_missing("PL1.III.3.ky-hieu-thong-nhat", el, title))
             continue
         diff = []
-        if m.group("sym") != nl.symbol:
-            diff.append(f"ký hiệu {m.group('sym')} ≠ {nl.symbol}")
-        if m.group("num").lstrip("0") != nl.number.lstrip("0"):
-            diff.append(f"số “{m.group('num')}” ≠ “{nl.number}”")
+        if m.symbol != nl.symbol:
+            diff.append(f"ký hiệu {m.symbol} ≠ {nl.symbol}")
+        if (m.number or "").lstrip("0") != (nl.number or "").lstrip("0"):
+            diff.append(f"số “{m.number or ''}” ≠ “{nl.number or ''}”")
         if dm is not None:
-            head = ((dm.group("d") or "").lstrip("0"), dm.group("m").lstrip("0"), dm.group("y"))
-            here = (m.group("d").lstrip("0"), mo.lstrip("0"), m.group("y"))
+            head = ((dm.day or "").lstrip("0"), (dm.month or "").lstrip("0"), str(dm.year))
+            here = ((m.day or "").lstrip("0"), (m.month or "").lstrip("0"), str(m.year))
             if head != here:
                 diff.append(f"ngày {'/'.join(here)} ≠ {'/'.join(head)}")
         out.append(_res("PL1.III.3.ky-hieu-thong-nhat", el, title, ERROR, not diff,
-                        measured=f"{m.group('num')}/{m.group('sym')} ngày {m.group('d')}/{mo}/{m.group('y')}",
-                        expected=f"{nl.number}/{nl.symbol}", where=_where(doc, ref), message="; ".join(diff)))
+                        measured=f"{m.number or ''}/{m.symbol} ngày {m.day or ''}/{m.month or ''}/{m.year}",
+                        expected=f"{nl.number or ''}/{nl.symbol}", where=_where(doc, ref), message="; ".join(diff)))
     return out
 
 
@@ -924,7 +1096,7 @@ ROMAN_ROW_RE = re.compile(r"^[IVXLC]+\.?$")
 TASK_ROW_RE = re.compile(r"^\d+(?:\.\d+)*\.?$")
 
 
-@rule(content=True)
+@rule(content=True, types=(KE_HOACH,))
 def catalogue_groups(doc: KeHoach) -> list[Result]:
     el = "Phụ lục"
     rid = "PL1.IV.phu-luc.nhom-nhiem-vu"

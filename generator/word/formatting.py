@@ -17,6 +17,7 @@ Numbering (list) indents are not modelled either.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,32 @@ class RunFormat:
     caps: bool
     underline: str | None  # w:u/@w:val when not "none"
     hidden: bool
+    spacing: float = 0.0  # pt added after each character (w:spacing; negative = condensed)
+    vert_align: str | None = None  # superscript / subscript (w:vertAlign), e.g. a drafter's initials
+    hint: str | None = None  # w:rFonts/@w:hint: "eastAsia" sends shared characters to the eastAsia slot
+    complex_script: bool = False  # w:rtl or w:cs: the run is laid out with the cs font
+
+    def slots_used(self, text: str) -> set[str]:
+        """The font slots Word actually draws this run's characters with.
+        Why: a run lists four faces (ascii, hAnsi, eastAsia, cs) but Vietnamese text only ever uses
+        ascii (basic Latin) and hAnsi (the accented letters); an eastAsia or cs face matters only for
+        CJK / right-to-left characters, or when the run is marked complex-script."""
+        if self.complex_script:
+            return {"cs"}
+        out = set()
+        for ch in text:
+            o = ord(ch)
+            if ch.isspace():
+                continue
+            if 0x0590 <= o <= 0x08FF or 0x0E00 <= o <= 0x0E7F:
+                out.add("cs")
+            elif 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF:
+                out.add("eastAsia")
+            elif o < 0x80:
+                out.add("ascii")
+            else:
+                out.add("hAnsi")
+        return out
 
 
 @dataclass(frozen=True)
@@ -58,6 +85,7 @@ class ParaFormat:
     contextual: bool
     border_top: bool
     border_bottom: bool
+    tabs: tuple = ()  # (position twips, kind) of the custom tab stops in force, sorted
     run_defaults: RunFormat = field(repr=False, default=None)  # type: ignore[assignment]
 
 
@@ -192,6 +220,12 @@ class Formatting:
                     fonts[slot] = rf.get(qn(f"w:{slot}"))
                     break
         sz = first("w:sz")
+        sp = first("w:spacing")
+        va = first("w:vertAlign")
+        hint = next((lv.find(qn("w:rFonts")).get(qn("w:hint")) for lv in levels
+                     if lv.find(qn("w:rFonts")) is not None and lv.find(qn("w:rFonts")).get(qn("w:hint"))), None)
+        cs = first("w:rtl")
+        cs2 = first("w:cs")
         u = first("w:u")
         underline = u.get(qn("w:val")) if u is not None else None
         return RunFormat(
@@ -202,6 +236,10 @@ class Formatting:
             caps=_on(first("w:caps")) if first("w:caps") is not None else False,
             underline=None if underline in (None, "none") else underline,
             hidden=_on(first("w:vanish")) if first("w:vanish") is not None else False,
+            spacing=(_int(sp.get(qn("w:val"))) or 0) / 20 if sp is not None else 0.0,
+            vert_align=(va.get(qn("w:val")) if va is not None and va.get(qn("w:val")) != "baseline" else None),
+            hint=hint,
+            complex_script=(cs is not None and _on(cs)) or (cs2 is not None and _on(cs2)),
         )
 
     # --- paragraphs ---------------------------------------------------------------------------
@@ -248,6 +286,18 @@ class Formatting:
                 break
             if ind.get(qn("w:firstLine")) is not None:
                 break
+        # Tab stops accumulate from the farthest level to the nearest; "clear" removes one.
+        stops: dict[int, str] = {}
+        for lv in reversed(levels):
+            tabs = lv.find(qn("w:tabs"))
+            for tab in tabs.findall(qn("w:tab")) if tabs is not None else ():
+                pos = _int(tab.get(qn("w:pos")))
+                if pos is None:
+                    continue
+                if tab.get(qn("w:val")) == "clear":
+                    stops.pop(pos, None)
+                else:
+                    stops[pos] = tab.get(qn("w:val"), "left")
         ctx = child("w:contextualSpacing")
         sid = self._para_style(p)
         return ParaFormat(
@@ -264,8 +314,21 @@ class Formatting:
             contextual=ctx is not None and _on(ctx),
             border_top=border("top"),
             border_bottom=border("bottom"),
+            tabs=tuple(sorted(stops.items())),
             run_defaults=self.run(p, None),
         )
+
+
+_FACE_SUFFIX = re.compile(r"(?:[ ,-]+(?:Bold|Italic|Regular|Oblique|Negreta|Cursiva|Fett|Kursiv))+$", re.I)
+
+
+def font_family(name: str | None) -> str | None:
+    """The family a face name stands for: "Times New Roman Bold" is Times New Roman in bold.
+    Why: Word maps a name with a style suffix to the family when the face is not installed on its own,
+    so the page shows the family; a checker must not report it as another font."""
+    if not name:
+        return name
+    return _FACE_SUFFIX.sub("", name.strip()) or name.strip()
 
 
 def _theme_fonts(theme_el: Any | None) -> dict[str, str]:

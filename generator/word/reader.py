@@ -1,9 +1,24 @@
-"""Finding the parts of a Kế hoạch in any .docx (ours or made by hand in Word) by text and layout.
+"""The one reader of a Word administrative document: its parts found by text and layout.
 
 Why not by style names: a document drafted in Word uses "Normal" and direct formatting, or styles
 named in any language; only the text and where it sits (header table, cells, order) are reliable.
-The result is a neutral model (`KeHoach`) the rules read; a data file builds the same model from
-its derived strings, without formatting, so the content rules run on both.
+The result is a neutral model (`KeHoach`, whatever the document's type) that `check` and `import`
+both read; a data file builds the same model from its derived strings, without formatting, so the
+content rules run on both.
+
+Public API (for check and import; nothing else should parse these lines again):
+- `read_docx(path) -> KeHoach`: every part located (see the fields of KeHoach), with
+  `document_type` ("Kế hoạch", "Công văn", …) and `not_administrative` (why it is not one, or None).
+- `parse_number_line(text) -> NumberLine | None`: "Số: 16/KH-MTTQ-BTT" → number "16" (None when
+  blank), symbol "KH-MTTQ-BTT", type_abbr "KH", agency_abbr "MTTQ-BTT".
+- `parse_date_line(text) -> DateLine | None`: "Lào Cai, ngày     tháng     năm 2026" → place, day and
+  month None when left blank (the normal unsigned draft), year 2026.
+- `parse_authority(text) -> Authority`: "KT. GIÁM ĐỐC" → form "KT", title "GIÁM ĐỐC".
+- `parse_reference(text) -> Reference | None`: an appendix's "(Kèm theo Kế hoạch số …/… ngày … của …)".
+- `recognise_type(text) -> str | None`: "KẾ HOẠCH" → "Kế hoạch".
+- `rendered_lines(para) -> list[tuple[str, float]]`: the printed lines of a paragraph and their widths
+  (pt, Times New Roman metrics, character spacing included).
+- `visible_runs`, `visible_text`, `run_text`, `norm`: what a reader sees of a w:p.
 """
 
 from __future__ import annotations
@@ -19,15 +34,17 @@ from typing import Any
 from docx.oxml.ns import qn
 
 from ..errors import UserError
-from ..model import TYPE_ABBREVIATIONS
+from ..model import QUOC_HIEU, TYPE_ABBREVIATIONS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
+from .metrics import text_width_pt
 
 EMU_PER_PT = 12700
 WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 V_NS = "urn:schemas-microsoft-com:vml"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
 def norm(text: str) -> str:
@@ -44,6 +61,8 @@ class Cell:
     row: int
     col: int
     width: int  # twips available for text: cell width minus cell margins
+    grid_col: int = 0  # first grid column the cell covers (cells of one grid column stack up)
+    left: int = 0  # twips from the table's left edge to the cell's text area
 
     def __str__(self) -> str:
         return f"bảng {self.table + 1}, hàng {self.row + 1}, cột {self.col + 1}"
@@ -72,6 +91,16 @@ class Para:
     def visible_runs(self) -> list[Run]:
         return [r for r in self.runs if r.fmt is not None and not r.fmt.hidden and r.text.strip()]
 
+    @property
+    def main_text(self) -> str:
+        """The text without superscript/subscript runs (a drafter's initials after "Lưu: VT, …")."""
+        if not self.runs:
+            return self.text
+        text = norm("".join(r.text for r in self.runs if not (r.fmt and r.fmt.vert_align)).replace("\n", " "))
+        if self.text[-1:] in ".;" and not text.endswith(self.text[-1]):
+            text += self.text[-1]  # the closing mark typed inside the small initials still closes the list
+        return text
+
     def where(self, section_count: int = 1) -> str:
         excerpt = self.text if len(self.text) <= 50 else self.text[:47] + "…"
         parts = []
@@ -85,11 +114,12 @@ class Para:
 
 @dataclass
 class Line:
-    """A solid line drawn under an element, however the drafter made it."""
+    """A solid line printed under an element, however the drafter made it, found where it lands."""
 
-    form: str  # border-top, border-bottom, underline, shape
+    form: str  # border-top, border-bottom, underline, underscore, shape
     length_pt: float
-    para: Para
+    para: Para  # the paragraph that holds it (a shape's anchor, the bordered paragraph…)
+    gap_pt: float = 0.0  # how far below the element's text it lands
 
 
 @dataclass
@@ -134,29 +164,175 @@ class Appendix:
     titles: list[Para]
     reference: Para | None
     rows: list[CatalogueRow] = field(default_factory=list)
+    own_section: bool = True  # False: it follows the signature in the body's section (numbering runs on)
+
+
+# --- parsed lines (one regex per concept) -----------------------------------------------------------
+
+NUMBER_RE = re.compile(r"^s[ốô]\s*[:.]?\s*(?:\d|[.…_ ]*/)", re.I)
+NUMBER_FORM = re.compile(
+    r"^(?P<so>\S+?)\s*(?P<colon>:?)(?P<sp1>\s*)(?P<num>\d*)[.…_]*(?P<sp2>\s*)/(?P<sp3>\s*)(?P<sym>.*)$")
+SYMBOL_FORM = re.compile(r"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)$")
+
+
+@dataclass(frozen=True)
+class NumberLine:
+    """A parsed "Số: 05/KH-SKHCN" line."""
+
+    text: str
+    label: str  # "Số" as written
+    colon: bool
+    number: str | None  # None when blank (a draft)
+    symbol: str  # "KH-SKHCN"
+    type_abbr: str | None  # "KH"
+    agency_abbr: str | None  # "SKHCN", or "MTTQ-BTT" for a multi-part ký hiệu
+    space_around_slash: bool  # "05 / KH" (wrong when a number is written)
+    space_after_slash: bool
+
+
+def parse_number_line(text: str) -> NumberLine | None:
+    m = NUMBER_FORM.match(norm(text))
+    if not m:
+        return None
+    sym = m.group("sym").strip()
+    sm = SYMBOL_FORM.match(sym)
+    return NumberLine(text=norm(text), label=m.group("so"), colon=bool(m.group("colon")),
+                      number=m.group("num") or None, symbol=sym,
+                      type_abbr=sm.group("type") if sm else None, agency_abbr=sm.group("agency") if sm else None,
+                      space_around_slash=bool(m.group("sp2") or m.group("sp3")), space_after_slash=bool(m.group("sp3")))
+
+
+_BLANK = r"[\s.…_]*"
+DATE_RE = re.compile(r"ngày\s.*tháng\s.*năm\s*\d{4}", re.I)
+DATE_FORM = re.compile(
+    rf"^(?P<place>[^,]+),\s*ngày{_BLANK}(?P<d>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m>\d{{1,2}})?{_BLANK}"
+    r"năm\s*(?P<y>\d{4})\s*\.?$")
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """A parsed "Quảng Ngãi, ngày 05 tháng 02 năm 2025"; day/month None when left blank (a draft)."""
+
+    text: str
+    place: str
+    day: str | None  # as written ("05")
+    month: str | None
+    year: int
+
+
+def parse_date_line(text: str) -> DateLine | None:
+    m = DATE_FORM.match(norm(text))
+    if not m:
+        return None
+    return DateLine(norm(text), m.group("place").strip(), m.group("d"), m.group("m"), int(m.group("y")))
+
+
+AUTHORITY_RE = re.compile(r"^(?P<form>KT|TM|TL|TUQ|Q)\.\s*(?P<rest>\S.*)$")
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A signing-authority line: "KT. GIÁM ĐỐC" → form "KT", title "GIÁM ĐỐC"; "GIÁM ĐỐC" → form None."""
+
+    form: str | None
+    title: str
+
+
+def parse_authority(text: str) -> Authority:
+    m = AUTHORITY_RE.match(norm(text))
+    return Authority(m.group("form"), m.group("rest")) if m else Authority(None, norm(text))
+
+
+REFERENCE_FORM = re.compile(
+    r"^\(\s*(?P<lead>(?:Ban hành\s+)?[Kk]èm theo)\s+(?P<type>.+?)\s+số\s*:?\s*(?P<num>\d*)[.…_\s]*/(?P<sym>\S+)\s+"
+    r"ngày\s*(?:(?P<d>\d{0,2})[.…_\s]*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"
+    rf"|(?P<d2>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m2>\d{{1,2}})?{_BLANK}năm\s*(?P<y2>\d{{4}}))"
+    r"\s+của\s+(?P<issuer>.+?)\s*\)$")
+APPENDIX_REF_RE = re.compile(r"^\(?\s*(?:ban\s+hành\s+)?kèm\s+theo\b", re.I)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An appendix's reference line "(Kèm theo Kế hoạch số 05/KH-SKHCN ngày 20/3/2024 của …)"."""
+
+    text: str
+    doc_type: str
+    number: str | None
+    symbol: str
+    day: str | None
+    month: str | None
+    year: int
+    issuer: str
+
+
+def parse_reference(text: str) -> Reference | None:
+    m = REFERENCE_FORM.match(norm(text))
+    if not m:
+        return None
+    d = m.group("d") if m.group("y") else m.group("d2")
+    mo = m.group("m") if m.group("y") else m.group("m2")
+    return Reference(norm(text), m.group("type"), m.group("num") or None, m.group("sym"), d or None, mo or None,
+                     int(m.group("y") or m.group("y2")), m.group("issuer"))
+
+
+# Tên loại of Phụ lục III (and Công văn, which has none) by their capitals.
+DOC_TYPE_NAMES = {upper_vi(name): name for name in TYPE_ABBREVIATIONS}
+NOT_ADMINISTRATIVE_TYPES = {"HỢP ĐỒNG": "hợp đồng", "ĐƠN": "đơn", "GIẤY": None}
+QUOC_HIEU_RE = re.compile(r"^CỘNG\s*H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$", re.I)
+TIEU_NGU_RE = re.compile(r"^độc\s*lập\s*[-–—]\s*tự\s*do\s*[-–—]\s*hạnh\s*phúc$", re.I)
+NOI_NHAN_RE = re.compile(r"^nơi\s*nhận\s*:?", re.I)
+VV_RE = re.compile(r"^(?:V/v|về\s+việc)\b", re.I)
+KINH_GUI_RE = re.compile(r"^kính\s+gửi\b", re.I)
+SEPARATOR_RE = re.compile(r"^[\s_\-–—=*.]+$")
+TEMPLATE_RE = re.compile(r"\{\{|\{%|\}\}|%\}")
+# Words that begin the place part of an agency's name: "ỦY BAN NHÂN DÂN" over "TỈNH LÀO CAI" is one name.
+ADMIN_UNIT_RE = re.compile(r"^(TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b")
+
+
+def recognise_type(text: str) -> str | None:
+    """The type a title line names: "KẾ HOẠCH" (or "K Ế  H O Ạ C H") → "Kế hoạch"."""
+    t = upper_vi(norm(text)).rstrip(":.")
+    if t in DOC_TYPE_NAMES:
+        return DOC_TYPE_NAMES[t]
+    squeezed = t.replace(" ", "")
+    for name, value in DOC_TYPE_NAMES.items():
+        if squeezed == name.replace(" ", "") and " " in t:
+            return value
+    return None
+
+
+def _fold_hoa(text: str) -> str:
+    """Old and new tone placement are the same word: "HOÀ" = "HÒA"."""
+    return text.replace("OÀ", "ÒA").replace("oà", "òa").replace("Oà", "Òa")
 
 
 @dataclass
 class KeHoach:
-    """The located elements of one plan. A None element was not found."""
+    """The located parts of one administrative document (named after the type we render). A None part
+    was not found. Lists keep the paragraphs of a part printed on several lines."""
 
     source: str
     formatted: bool  # False for a data file: only content rules apply
     paragraphs: list[Para] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
-    parent_agency: Para | None = None
-    agency: Para | None = None
+    parent_lines: list[Para] = field(default_factory=list)  # cơ quan chủ quản, each line as printed
+    issuer_lines: list[Para] = field(default_factory=list)  # cơ quan ban hành ("ỦY BAN NHÂN DÂN", "TỈNH X")
     quoc_hieu: Para | None = None
     tieu_ngu: Para | None = None
     number_line: Para | None = None
     date_line: Para | None = None
-    doc_type: Para | None = None
-    subject: Para | None = None
+    doc_type: Para | None = None  # the tên loại line ("KẾ HOẠCH"); None for a công văn
+    document_type: str | None = None  # "Kế hoạch", "Công văn", … recognised from the document
+    not_administrative: str | None = None  # why the file is not an administrative document
+    subject_lines: list[Para] = field(default_factory=list)  # trích yếu (or "V/v …" of a công văn)
+    subtitle: list[Para] = field(default_factory=list)  # "(Ban hành kèm theo …)" under the trích yếu
+    kinh_gui: list[Para] = field(default_factory=list)
     body: list[Para] = field(default_factory=list)
     noi_nhan: Para | None = None
     recipients: list[Para] = field(default_factory=list)
-    signer_lines: list[Para] = field(default_factory=list)
+    signer_lines: list[Para] = field(default_factory=list)  # authority and title lines
     signer_name: Para | None = None
+    after_name: list[Para] = field(default_factory=list)  # lines printed under the signer's name
     appendices: list[Appendix] = field(default_factory=list)
     lines: dict[str, Line | None] = field(default_factory=dict)
     table_texts: list[Para] = field(default_factory=list)  # appendix table cells, for content rules
@@ -165,27 +341,127 @@ class KeHoach:
     def section_count(self) -> int:
         return max(len(self.sections), 1)
 
+    @property
+    def agency(self) -> Para | None:
+        """The issuer's last line (where its line is drawn); see issuer_lines for all of it."""
+        return self.issuer_lines[-1] if self.issuer_lines else None
+
+    @property
+    def parent_agency(self) -> Para | None:
+        return self.parent_lines[-1] if self.parent_lines else None
+
+    @property
+    def subject(self) -> Para | None:
+        return self.subject_lines[0] if self.subject_lines else None
+
+    @property
+    def issuer_name(self) -> str:
+        return " ".join(p.text for p in self.issuer_lines)
+
+    @property
+    def parent_name(self) -> str:
+        return " ".join(p.text for p in self.parent_lines)
+
+    @property
+    def number(self) -> NumberLine | None:
+        return parse_number_line(self.number_line.text) if self.number_line is not None else None
+
+    @property
+    def date(self) -> DateLine | None:
+        return parse_date_line(self.date_line.text) if self.date_line is not None else None
+
+
+# --- printed lines and widths -------------------------------------------------------------------------
+
+def _chars(para: Para) -> list[tuple[str, float]]:
+    """(character, advance in pt) for every visible character, with size, weight and spacing."""
+    out = []
+    for r in para.runs:
+        if r.fmt is None or r.fmt.hidden:
+            continue
+        size = r.fmt.size or (para.fmt.run_defaults.size if para.fmt and para.fmt.run_defaults else None) or 12
+        if r.fmt.vert_align:
+            size *= 0.65
+        text = upper_vi(r.text) if r.fmt.caps else r.text
+        for ch in unicodedata.normalize("NFC", text):
+            if ch == "\t":
+                out.append((" ", text_width_pt(" ", size, bold=r.fmt.bold) * 4))
+            else:
+                out.append((ch, text_width_pt(ch, size, bold=r.fmt.bold) + r.fmt.spacing))
+    return out
+
+
+def rendered_lines(para: Para) -> list[tuple[str, float]]:
+    """The lines the paragraph prints as (text, width pt), wrapped the way Word wraps: at spaces, with
+    the spaces at a line's end hanging outside the measure."""
+    room = max((para.width - (para.fmt.left + para.fmt.right if para.fmt else 0)) / 20, 1.0)
+    chars = _chars(para) if para.runs else [(c, text_width_pt(c, 13)) for c in para.text]
+    lines: list[tuple[str, float]] = []
+    for piece in _split(chars, "\n"):
+        words: list[list[tuple[str, float]]] = []
+        cur: list[tuple[str, float]] = []
+        for ch in piece:  # words with the spaces before them
+            if ch[0] != " " and cur and cur[-1][0] == " ":
+                words.append(cur)
+                cur = []
+            cur.append(ch)
+        if cur:
+            words.append(cur)
+        line: list[tuple[str, float]] = []
+        for w in words:
+            lead = [c for c in w if c[0] == " "]
+            body = [c for c in w if c[0] != " "]
+            trial = sum(c[1] for c in line) + sum(c[1] for c in w)
+            if line and trial > room and body:
+                lines.append(_line_text(line))
+                line = body
+            else:
+                line += lead + body if line else body
+        if line or not lines:
+            lines.append(_line_text(line))
+    return [ln for ln in lines if ln[0]] or [("", 0.0)]
+
+
+def _split(chars: list[tuple[str, float]], sep: str) -> list[list[tuple[str, float]]]:
+    out: list[list[tuple[str, float]]] = [[]]
+    for c in chars:
+        if c[0] == sep:
+            out.append([])
+        else:
+            out[-1].append(c)
+    return out
+
+
+def _line_text(line: list[tuple[str, float]]) -> tuple[str, float]:
+    while line and line[-1][0] == " ":
+        line = line[:-1]
+    return "".join(c[0] for c in line).strip(), sum(c[1] for c in line)
+
+
+def text_width(paras: list[Para]) -> float:
+    """The longest printed line of one or more paragraphs (pt)."""
+    return max((w for p in paras for _, w in rendered_lines(p)), default=0.0)
+
+
+def _line_height(para: Para, size: float | None = None) -> float:
+    f = para.fmt
+    size = size or max((r.fmt.size or 12 for r in para.visible_runs), default=None) or (
+        f.run_defaults.size if f and f.run_defaults and f.run_defaults.size else 12)
+    natural = size * 1.15  # Times New Roman ascent + descent
+    if f is None or f.line is None:
+        return natural
+    if f.line_rule == "exact":
+        return f.line / 20
+    if f.line_rule == "atLeast":
+        return max(f.line / 20, natural)
+    return natural * f.line / 240
+
 
 # --- reading a .docx ---------------------------------------------------------------------------
 
-QUOC_HIEU_RE = re.compile(r"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$", re.I)
-TIEU_NGU_RE = re.compile(r"^độc\s*lập\s*[-–]\s*tự\s*do\s*[-–]\s*hạnh\s*phúc$", re.I)
-NUMBER_RE = re.compile(r"^số\s*:", re.I)
-DATE_RE = re.compile(r"ngày\s.*tháng\s.*năm\s*\d{4}", re.I)
-NOI_NHAN_RE = re.compile(r"^nơi\s*nhận\s*:?", re.I)
-APPENDIX_REF_RE = re.compile(r"^\(?\s*kèm\s+theo\b", re.I)
-
-# Tên loại of Phụ lục III in capitals, to find the title line under the header.
-DOC_TYPE_NAMES = tuple(upper_vi(name) for name in TYPE_ABBREVIATIONS)
-
-
-def _fold_hoa(text: str) -> str:
-    """Old and new tone placement are the same word: "HOÀ" = "HÒA"."""
-    return text.replace("OÀ", "ÒA").replace("oà", "òa").replace("Oà", "Òa")
-
 
 def read_docx(path: str | Path) -> KeHoach:
-    """Open a .docx and locate every element; UserError when the file is not a readable .docx."""
+    """Open a .docx and locate every part; UserError when the file is not a readable .docx."""
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -200,12 +476,36 @@ def read_docx(path: str | Path) -> KeHoach:
     return _Reader(document, str(path)).read()
 
 
+@dataclass
+class _Box:
+    """Estimated vertical place of a paragraph in its column (pt from the column's top)."""
+
+    top: float
+    text_top: float
+    text_bottom: float
+    bottom: float
+    line_height: float
+
+
+@dataclass
+class _Drawn:
+    """A line drawn somewhere (shape, border, underscores), placed in a column's coordinates."""
+
+    form: str
+    length: float
+    para: Para
+    stack: tuple
+    y: float
+    x: tuple[float, float] | None  # horizontal extent in the column (pt), when known
+
+
 class _Reader:
     def __init__(self, document: Any, source: str):
         self.document = document
         self.fmt = Formatting.of(document)
         self.doc = KeHoach(source=source, formatted=True)
         self.tables: list[Any] = []
+        self.table_left: dict[int, int] = {}
 
     def read(self) -> KeHoach:
         body = self.document.element.body
@@ -230,18 +530,21 @@ class _Reader:
             num = s.find(qn("w:pgNumType"))
             headers = dict(prev_headers)
             footers = dict(prev_footers)
+            width = _attr_int(pg, "w:w", 11906)
+            margins = {k: _attr_int(mar, f"w:{k}", 0) for k in ("top", "bottom", "left", "right")}
             for tag, store in (("w:headerReference", headers), ("w:footerReference", footers)):
                 for ref in s.findall(qn(tag)):
                     part = self.document.part.related_parts.get(ref.get(qn("r:id")))
                     if part is not None:
                         kind = ref.get(qn("w:type"), "default")
-                        store[kind] = self._header_part(kind, part.element, i)
+                        store[kind] = self._header_part(kind, part.element, i,
+                                                        width - margins["left"] - margins["right"])
             prev_headers, prev_footers = headers, footers
             self.doc.sections.append(Section(
                 index=i,
-                width=_attr_int(pg, "w:w", 11906),
+                width=width,
                 height=_attr_int(pg, "w:h", 16838),
-                margins={k: _attr_int(mar, f"w:{k}", 0) for k in ("top", "bottom", "left", "right")},
+                margins=margins,
                 title_page=_flag(s.find(qn("w:titlePg"))),
                 page_start=_attr_int(num, "w:start", None) if num is not None else None,
                 page_format=num.get(qn("w:fmt")) if num is not None else None,
@@ -251,10 +554,10 @@ class _Reader:
         if not self.doc.sections:
             self.doc.sections.append(Section(0, 11906, 16838, {}, False, None, None, {}, {}))
 
-    def _header_part(self, kind: str, root: Any, section: int) -> HeaderPart:
+    def _header_part(self, kind: str, root: Any, section: int, width: int) -> HeaderPart:
         texts, field_para = [], None
         for p in root.iter(qn("w:p")):
-            para = self._para(p, section, None, 0)
+            para = self._para(p, section, None, width)
             texts.append(para.text)
             instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
             instr += " ".join(f.get(qn("w:instr"), "") for f in p.iter(qn("w:fldSimple")))
@@ -291,8 +594,14 @@ class _Reader:
         self.tables.append(tbl)
         grid = [_attr_int(g, "w:w", 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
         default_mar = self._table_margins(tbl)
+        tblpr = tbl.find(qn("w:tblPr"))
+        ind = tblpr.find(qn("w:tblInd")) if tblpr is not None else None
+        self.table_left[ti] = _attr_int(ind, "w:w", 0) if ind is not None else 0
         for ri, tr in enumerate(tbl.findall(qn("w:tr"))):
             col = 0
+            trpr = tr.find(qn("w:trPr"))
+            before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
+            col += _attr_int(before, "w:val", 0) if before is not None else 0
             for ci, tc in enumerate(tr.findall(qn("w:tc"))):
                 tcpr = tc.find(qn("w:tcPr"))
                 span = _attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1)
@@ -305,7 +614,7 @@ class _Reader:
                 if mar is not None:
                     left = _side(mar, "left", "start", left)
                     right = _side(mar, "right", "end", right)
-                cell = Cell(ti, ri, ci, max(width - left - right, 0))
+                cell = Cell(ti, ri, ci, max(width - left - right, 0), col, sum(grid[:col]) + left)
                 for child in tc:
                     if child.tag == qn("w:p"):
                         self._add(self._para(child, section, cell, cell.width))
@@ -341,107 +650,431 @@ class _Reader:
             el=p, fmt=self.fmt.paragraph(p), runs=runs, section=section, cell=cell, width=width,
         )
 
-    # locating elements
+    # locating parts
 
     def _locate(self) -> None:
         doc, paras = self.doc, self.doc.paragraphs
+        texts = [p for p in paras if p.text]
         doc.quoc_hieu = next((p for p in paras if QUOC_HIEU_RE.match(_fold_hoa(p.text))), None)
         doc.tieu_ngu = next((p for p in paras if TIEU_NGU_RE.match(p.text)), None)
         header_table = None
         anchor = doc.quoc_hieu or doc.tieu_ngu
         if anchor is not None and anchor.cell is not None:
             header_table = anchor.cell.table
-        top = [p for p in paras if header_table is not None and p.cell and p.cell.table == header_table]
-        if not top:  # no header table: the paragraphs before the title line
-            top = paras[:12]
+        if header_table is not None:
+            top = [p for p in paras if p.cell and p.cell.table == header_table]
+        else:  # no header table: the paragraphs before the title line
+            top = paras[:max(12, (anchor.index + 6) if anchor else 12)]
         doc.number_line = next((p for p in top if NUMBER_RE.match(p.text)), None)
-        doc.date_line = next((p for p in top if DATE_RE.search(p.text) and not NUMBER_RE.match(p.text)), None)
-        # Agency: the non-empty paragraphs of the cell left of the Quốc hiệu, above the Số line.
-        if doc.quoc_hieu is not None and doc.quoc_hieu.cell is not None:
-            qc = doc.quoc_hieu.cell
-            left = [p for p in top if p.text and p.cell and p.cell.row == qc.row and p.cell.col < qc.col]
-            left = [p for p in left if p is not doc.number_line and p is not doc.date_line]
-            if len(left) >= 2:
-                doc.parent_agency, doc.agency = left[0], left[1]
-            elif len(left) == 1:
-                doc.agency = left[0]
+        doc.date_line = next((p for p in top if DATE_RE.search(p.text) and p is not doc.number_line), None)
+        if doc.number_line is None and header_table is not None:  # "Số" printed under the table
+            doc.number_line = next((p for p in paras[top[-1].index + 1:top[-1].index + 4]
+                                    if NUMBER_RE.match(p.text)), None)
+        self._agency(top, header_table)
         last_top = max((p.index for p in top), default=-1) if header_table is not None else (
-            max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu) if p), default=-1))
-        rest = [p for p in paras if p.index > last_top]
-        doc.doc_type = next((p for p in rest if p.cell is None and p.text.upper() in DOC_TYPE_NAMES), None)
+            max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu, doc.quoc_hieu) if p),
+                default=-1))
+        if doc.number_line is not None:
+            last_top = max(last_top, doc.number_line.index)
+        # Công văn: "V/v …" under the Số line, in its column.
+        vv = next((p for p in top if VV_RE.match(p.text) and p is not doc.number_line), None)
+        rest = [p for p in paras if p.index > last_top and p.cell is None]
+        title = None
+        for p in [q for q in rest if q.text][:6]:
+            t = recognise_type(p.text)
+            if t is not None:
+                title = p
+                break
         body_start = last_top + 1
-        if doc.doc_type is not None:
-            after = [p for p in rest if p.index > doc.doc_type.index and p.cell is None]
-            doc.subject = next((p for p in after if p.text), None)
-            if doc.subject is not None:
-                body_start = doc.subject.index + 1
+        if title is not None:
+            doc.doc_type = title
+            doc.document_type = recognise_type(title.text)
+            self._subject(title, rest)
+            ends = [title, *doc.subject_lines, *doc.subtitle]
+            body_start = max(p.index for p in ends) + 1
+        elif vv is not None:
+            doc.document_type = "Công văn"
+            doc.subject_lines = [vv] + [p for p in top if p.cell and vv.cell and p.index > vv.index
+                                        and (p.cell.table, p.cell.grid_col) == (vv.cell.table, vv.cell.grid_col)
+                                        and p.text and not SEPARATOR_RE.match(p.text)][:2]
         # Nơi nhận and the signer: the table cell starting "Nơi nhận", and its row's other cell.
         doc.noi_nhan = next((p for p in paras if p.cell and NOI_NHAN_RE.match(p.text)
                              and p.index >= body_start), None)
         body_end = len(paras)
+        sig: list[Para] = []
         if doc.noi_nhan is not None:
             nc = doc.noi_nhan.cell
             sig = [p for p in paras if p.cell and p.cell.table == nc.table]
             body_end = min(p.index for p in sig)
             doc.recipients = [p for p in sig if p.cell.col == nc.col and p.index > doc.noi_nhan.index and p.text]
-            right = [p for p in sig if p.cell.col != nc.col and p.text]
-            if right:
-                doc.signer_lines, doc.signer_name = right[:-1], right[-1]
+            self._signer([p for p in sig if p.cell.col != nc.col and p.text])
         main_section = doc.noi_nhan.section if doc.noi_nhan else 0
-        doc.body = [p for p in paras if body_start <= p.index < body_end and p.cell is None
-                    and p.section <= main_section and p.text]
-        self._appendices(main_section, body_end)
+        candidates = [p for p in paras if body_start <= p.index < body_end and p.cell is None
+                      and p.section <= main_section and p.text]
+        doc.kinh_gui, doc.body = self._split_kinh_gui(candidates)
+        if not doc.kinh_gui:  # "Kính gửi:" set in a borderless table under the header
+            first_body = doc.body[0].index if doc.body else body_end
+            kg = next((p for p in paras if last_top < p.index < first_body and p.cell is not None
+                       and KINH_GUI_RE.match(p.text)), None)
+            if kg is not None:
+                doc.kinh_gui = [p for p in paras if p.cell is not None and p.cell.table == kg.cell.table
+                                and p.index >= kg.index and p.text]
+        if title is None and vv is None and doc.kinh_gui:
+            doc.document_type = "Công văn"
+        sig_end = max((p.index for p in sig), default=body_end - 1)
+        self._appendices(main_section, sig_end)
+        self._administrative(texts, title)
+        self._lines()
+
+    def _agency(self, top: list[Para], header_table: int | None) -> None:
+        """Parent and issuer: the names above the Số line in its column (or left of the Quốc hiệu).
+        The issuer is bold and the parent is not (Phụ lục I); when the weights do not tell them apart,
+        a line that starts with a place ("TỈNH …") continues the name above it."""
+        doc = self.doc
+        qh = doc.quoc_hieu
+        skip = {id(p) for p in (doc.number_line, doc.date_line, doc.quoc_hieu, doc.tieu_ngu) if p is not None}
+        if header_table is not None and qh is not None and qh.cell is not None:
+            nl = doc.number_line
+            col_ok = (lambda p: p.cell.grid_col == nl.cell.grid_col) if nl is not None and nl.cell is not None and \
+                nl.cell.table == header_table else (lambda p: p.cell.grid_col < qh.cell.grid_col)
+            limit_row = nl.cell.row if nl is not None and nl.cell is not None else 10 ** 6
+            names = [p for p in top if p.text and id(p) not in skip and col_ok(p) and p.cell.row <= limit_row
+                     and (nl is None or p.index < nl.index) and not SEPARATOR_RE.match(p.text)
+                     and not VV_RE.match(p.text)]
+        else:
+            stop = doc.number_line.index if doc.number_line is not None else (
+                qh.index if qh is not None else 0)
+            names = [p for p in top if p.index < stop and p.text and id(p) not in skip
+                     and not SEPARATOR_RE.match(p.text) and upper_vi(p.text) == p.text]
+        names = [p for p in names if not QUOC_HIEU_RE.match(_fold_hoa(p.text)) and not TIEU_NGU_RE.match(p.text)]
+        if not names:
+            return
+        bold = [_bold(p) for p in names]
+        if any(bold) and not all(bold):
+            k = len(names)
+            while k > 0 and bold[k - 1]:
+                k -= 1
+            if k < len(names) and all(not b for b in bold[:k]):
+                doc.parent_lines, doc.issuer_lines = names[:k], names[k:]
+                return
+        groups: list[list[Para]] = []
+        for p in names:
+            if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not any(
+                    ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in groups[-1]):
+                groups[-1].append(p)
+            else:
+                groups.append([p])
+        doc.issuer_lines = groups[-1]
+        doc.parent_lines = [p for g in groups[:-1] for p in g]
+
+    def _subject(self, title: Para, rest: list[Para]) -> None:
+        """Trích yếu: the centred lines right under the tên loại (a long one is often typed as
+        several paragraphs); then any "(Ban hành kèm theo …)" line."""
+        doc = self.doc
+        after = [p for p in rest if p.index > title.index]
+        lines: list[Para] = []
+        for p in after:
+            if not p.text:
+                if lines:
+                    break
+                continue
+            if lines and (p.fmt.align != "center" or _bold(p) != _bold(lines[0]) or p.text.startswith("(")
+                          or len(lines) >= 4 or upper_vi(p.text) == p.text):
+                break
+            if not lines and p.text.startswith("("):
+                break
+            lines.append(p)
+            if p.fmt.align != "center":
+                break
+        doc.subject_lines = lines
+        nxt = [p for p in after if not lines or p.index > lines[-1].index]
+        for p in nxt[:3]:
+            if not p.text:
+                continue
+            if p.text.startswith("(") and p.text.endswith(")") and p.fmt.align == "center":
+                doc.subtitle.append(p)
+                continue
+            break
+
+    def _split_kinh_gui(self, paras: list[Para]) -> tuple[list[Para], list[Para]]:
+        """"Kính gửi: …" and the addressees listed under it are not running text."""
+        kinh: list[Para] = []
+        body: list[Para] = []
+        in_list = False
+        for p in paras:
+            if SEPARATOR_RE.match(p.text):
+                continue
+            if KINH_GUI_RE.match(p.text) and not body:
+                kinh.append(p)
+                in_list = True
+                continue
+            if in_list and p.text.startswith(("-", "+", "–")) and len(p.text) < 120 and p.fmt.first_line < 400:
+                kinh.append(p)
+                continue
+            in_list = False
+            body.append(p)
+        return kinh, body
+
+    def _signer(self, right: list[Para]) -> None:
+        """Authority and title lines in capitals, then the name (name case); anything printed under the
+        name is kept apart (the name must close the block)."""
+        doc = self.doc
+        if not right:
+            return
+        names = [i for i, p in enumerate(right) if upper_vi(p.text) != p.text and not AUTHORITY_RE.match(p.text)]
+        i = names[-1] if names else len(right) - 1
+        if names and len(names) > 1 and i > 0:
+            # Two name-case lines: the name is the one after the signature space (the later one).
+            i = names[-1]
+        doc.signer_lines, doc.signer_name, doc.after_name = right[:i], right[i], right[i + 1:]
+
+    def _appendices(self, main_section: int, sig_end: int) -> None:
+        """Appendices: text after the signature in the body's section that opens with "Phụ lục" or a
+        title with a "(Kèm theo …)" line; and every later section."""
+        doc = self.doc
+        tail = [p for p in doc.paragraphs if p.index > sig_end and p.section == main_section]
+        starts = []
+        texts = [p for p in tail if p.text and p.cell is None]
+        for i, p in enumerate(texts):
+            if re.match(r"^phụ\s+lục\b", p.text, re.I) and len(p.text) < 120:
+                starts.append(p)
+            elif not starts and any(APPENDIX_REF_RE.match(q.text) for q in texts[i + 1:i + 3]) and _bold(p):
+                starts.append(p)
+        for k, start in enumerate(starts):
+            end = starts[k + 1].index if k + 1 < len(starts) else 10 ** 9
+            in_app = [p for p in tail if start.index <= p.index < end]
+            self._appendix(main_section, in_app, own_section=False)
+        for s in sorted({p.section for p in doc.paragraphs if p.section > main_section}):
+            self._appendix(s, [p for p in doc.paragraphs if p.section == s], own_section=True)
+
+    def _appendix(self, section: int, in_sec: list[Para], own_section: bool) -> None:
+        doc = self.doc
+        texts = [p for p in in_sec if p.text and p.cell is None]
+        if not texts:
+            return
+        heading = texts[0]
+        ref_i = next((i for i, p in enumerate(texts[:6]) if APPENDIX_REF_RE.match(p.text)), None)
+        titles = texts[1:ref_i] if ref_i is not None else texts[1:2]
+        titles = [t for t in titles if not t.text.startswith("(")]
+        ref = texts[ref_i] if ref_i is not None else None
+        if ref is not None and ref.text.startswith("(") and ")" not in ref.text and ref_i + 1 < len(texts):
+            # A long reference line typed as two paragraphs: one line for the rules.
+            nxt = texts[ref_i + 1]
+            ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
+                       ref.cell, ref.width, ref.index)
+        doc.appendices.append(Appendix(section, heading, titles, ref, _catalogue_rows(in_sec), own_section))
+        doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
+
+    def _administrative(self, texts: list[Para], title: Para | None) -> None:
+        """Say why a file is not an administrative document, or leave None."""
+        doc = self.doc
+        if any(TEMPLATE_RE.search(p.text) for p in texts):
+            n = sum(1 for p in texts if TEMPLATE_RE.search(p.text))
+            if n >= 3 or (doc.number_line is not None and TEMPLATE_RE.search(doc.number_line.text)):
+                doc.not_administrative = "đây là mẫu docxtpl (còn thẻ {{ … }} / {% … %}), chưa phải văn bản"
+                return
+        first = next((p for p in texts[:15] if p.cell is None and len(p.text) < 60
+                      and upper_vi(p.text) == p.text and p is not doc.quoc_hieu and p is not doc.tieu_ngu), None)
+        if title is None and first is not None:
+            word = upper_vi(first.text).split()[0] if first.text.split() else ""
+            if upper_vi(first.text).startswith("HỢP ĐỒNG") or word == "ĐƠN":
+                doc.not_administrative = f"đây là {'hợp đồng' if word != 'ĐƠN' else 'đơn'} (“{first.text[:40]}”), " \
+                                         "không phải văn bản hành chính"
+                return
+        if doc.document_type == "Hợp đồng":
+            doc.not_administrative = "đây là hợp đồng, không phải văn bản hành chính"
+            return
+        if doc.quoc_hieu is None or doc.number_line is None or not doc.issuer_lines:
+            missing = [name for name, part in (("Quốc hiệu", doc.quoc_hieu), ("số, ký hiệu", doc.number_line),
+                                               ("tên cơ quan ban hành", doc.issuer_lines or None)) if part is None]
+            doc.not_administrative = ("không phải văn bản hành chính theo Nghị định 30: không thấy "
+                                      + ", ".join(missing))
+
+    # lines under the Tiêu ngữ, the issuer and the trích yếu
+
+    def _lines(self) -> None:
+        doc = self.doc
+        last = max((p.index for p in [doc.tieu_ngu, *doc.issuer_lines, *doc.subject_lines, *doc.subtitle,
+                                      doc.number_line, doc.date_line] if p is not None), default=-1)
+        self._layout(last + 4)
+        drawn = self._drawn(last + 4)
         doc.lines = {
-            "tieu_ngu": self._line_under(doc.tieu_ngu),
-            "agency": self._line_under(doc.agency),
-            "subject": self._line_under(doc.subject),
+            "tieu_ngu": self._line_under([doc.tieu_ngu] if doc.tieu_ngu else [], drawn),
+            "agency": self._line_under(doc.issuer_lines, drawn),
+            "subject": self._line_under([*doc.subject_lines, *doc.subtitle], drawn)
+            if doc.doc_type is not None else None,
         }
 
-    def _appendices(self, main_section: int, body_end: int) -> None:
-        doc = self.doc
-        later = [p for p in doc.paragraphs if p.section > main_section]
-        for s in sorted({p.section for p in later}):
-            in_sec = [p for p in later if p.section == s]
-            texts = [p for p in in_sec if p.text and p.cell is None]
-            if not texts:
+    def _stack(self, p: Para) -> tuple:
+        if p.cell is None:
+            return ("body", p.section)
+        return ("table", p.cell.table, p.cell.grid_col)
+
+    def _layout(self, upto: int) -> None:
+        """Estimated vertical places of the first paragraphs: each column of a table stacks its rows
+        (a row as tall as its tallest cell); the body stacks paragraphs and whole tables."""
+        self.boxes: dict[int, _Box] = {}
+        paras = self.doc.paragraphs[:upto + 1]
+        heights = {p.index: self._height(p) for p in paras}
+        # tables: cell heights, row tops
+        cells: dict[tuple, list[Para]] = {}
+        for p in paras:
+            if p.cell is not None:
+                cells.setdefault((p.cell.table, p.cell.row, p.cell.grid_col), []).append(p)
+        rows: dict[tuple[int, int], float] = {}
+        for (t, r, _), ps in cells.items():
+            rows[(t, r)] = max(rows.get((t, r), 0.0), sum(heights[q.index][0] for q in ps))
+        row_top: dict[tuple[int, int], float] = {}
+        for t in sorted({t for t, _ in rows}):
+            y = 0.0
+            for r in sorted(r for tt, r in rows if tt == t):
+                row_top[(t, r)] = y
+                y += rows[(t, r)]
+        for (t, r, _), ps in cells.items():
+            y = row_top[(t, r)]
+            for q in ps:
+                y = self._box(q, y, heights[q.index])
+        y_body: dict[int, float] = {}
+        seen_tables: set[int] = set()
+        for p in paras:
+            if p.cell is None:
+                y = y_body.get(p.section, 0.0)
+                y_body[p.section] = self._box(p, y, heights[p.index])
+            elif p.cell.table not in seen_tables:
+                seen_tables.add(p.cell.table)
+                total = sum(h for (t, _), h in rows.items() if t == p.cell.table)
+                y_body[p.section] = y_body.get(p.section, 0.0) + total
+
+    def _height(self, p: Para) -> tuple[float, float, float]:
+        """(total, space before, line height) of a paragraph, in pt."""
+        lh = _line_height(p)
+        n = len(rendered_lines(p)) if p.text else 1
+        before = (p.fmt.before if p.fmt else 0) / 20
+        after = (p.fmt.after if p.fmt else 0) / 20
+        return before + n * lh + after, before, lh
+
+    def _box(self, p: Para, y: float, h: tuple[float, float, float]) -> float:
+        total, before, lh = h
+        after = (p.fmt.after if p.fmt else 0) / 20
+        self.boxes[p.index] = _Box(y, y + before, y + total - after, y + total, lh)
+        return y + total
+
+    def _drawn(self, upto: int) -> list[_Drawn]:
+        """Every line drawn in the first paragraphs, placed where it lands."""
+        out: list[_Drawn] = []
+        for p in self.doc.paragraphs[:upto + 1]:
+            box = self.boxes.get(p.index)
+            if box is None:
                 continue
-            heading = texts[0]
-            ref_i = next((i for i, p in enumerate(texts[:6]) if APPENDIX_REF_RE.match(p.text)), None)
-            titles = texts[1:ref_i] if ref_i is not None else texts[1:2]
-            doc.appendices.append(Appendix(s, heading, titles, texts[ref_i] if ref_i is not None else None,
-                                           _catalogue_rows(in_sec)))
-            doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
+            col_w = p.width / 20
+            for length, dy, x in _shapes(p.el):
+                y = box.text_top + box.line_height * 0.8 if dy is None else box.top + dy
+                stack = self._stack(p)
+                if x is not None and x[0] == "page":
+                    sec = self.doc.sections[min(p.section, len(self.doc.sections) - 1)]
+                    x = ("abs", x[1] - sec.margins.get("left", 0) / 20)
+                if x is not None and x[0] == "abs" and p.cell is not None:
+                    stack, x = self._column_at(p, x[1], length)
+                elif x is not None and x[0] == "abs":
+                    x = (x[1], x[1] + length)
+                else:
+                    x = _span(x, length, col_w)
+                out.append(_Drawn("shape", length, p, stack, y, x))
+            if p.fmt is not None and p.fmt.border_bottom:
+                out.append(_Drawn("border-bottom", (p.width - p.fmt.left - p.fmt.right) / 20, p, self._stack(p),
+                                  box.bottom - (p.fmt.after / 20), None))
+            if p.fmt is not None and p.fmt.border_top:
+                out.append(_Drawn("border-top", (p.width - p.fmt.left - p.fmt.right) / 20, p, self._stack(p),
+                                  box.top + p.fmt.before / 20, None))
+            if p.text and re.fullmatch(r"[_\s]{3,}", p.text) and "_" in p.text:
+                width = text_width([p])
+                out.append(_Drawn("underscore", width, p, self._stack(p), box.text_top + box.line_height * 0.85,
+                                  None))
+            under = [r for r in p.visible_runs if r.fmt.underline]
+            if under and p.text and not re.fullmatch(r"[_\s]+", p.text):
+                length = sum(text_width_pt(upper_vi(r.text) if r.fmt.caps else r.text, r.fmt.size or 12,
+                                           bold=r.fmt.bold) + r.fmt.spacing * len(r.text) for r in under)
+                out.append(_Drawn("underline", length, p, self._stack(p), box.text_bottom, None))
+        return out
 
-    def _line_under(self, para: Para | None) -> Line | None:
-        """The line drawn under para: a border, an underline, or a drawn line shape."""
-        if para is None or para.fmt is None:
+    def _column_at(self, p: Para, x_margin: float, length: float) -> tuple[tuple, tuple[float, float]]:
+        """A shape placed from the page or margin inside a table: the column its middle falls in."""
+        centre = x_margin + length / 2 - self.table_left.get(p.cell.table, 0) / 20
+        cols = {q.cell.grid_col: q.cell for q in self.doc.paragraphs if q.cell and q.cell.table == p.cell.table}
+        for gc, c in sorted(cols.items()):
+            if c.left / 20 - 6 <= centre <= (c.left + c.width) / 20 + 6:
+                start = x_margin - self.table_left.get(p.cell.table, 0) / 20 - c.left / 20
+                return ("table", p.cell.table, gc), (start, start + length)
+        return self._stack(p), (x_margin, x_margin + length)
+
+    def _line_under(self, target: list[Para], drawn: list[_Drawn]) -> Line | None:
+        """The line that lands just under the last line of target, in its column, before the next text."""
+        target = [p for p in target if p is not None]
+        if not target:
             return None
-        if any(r.fmt and r.fmt.underline for r in para.visible_runs):
-            from .metrics import text_width_pt
+        last = target[-1]
+        box = self.boxes.get(last.index)
+        if box is None:
+            return None
+        stack = self._stack(last)
+        later = [p for p in self.doc.paragraphs if p.index > last.index and self._stack(p) == stack and p.text
+                 and not re.fullmatch(r"[_\s]+", p.text) and p.index in self.boxes]
+        nxt = self.boxes[later[0].index] if later else None
+        low = box.text_bottom - box.line_height * 0.6
+        high = nxt.text_top + nxt.line_height * 0.35 if nxt else box.text_bottom + 3 * box.line_height
+        span = self._text_span(target)
+        best = None
+        for d in drawn:
+            if d.stack != stack or not low <= d.y <= high:
+                continue
+            if d.form == "underline" and d.para not in target:
+                continue
+            if d.form == "border-top" and d.para in target:
+                continue
+            if d.x is not None and span is not None and (d.x[1] < span[0] - 2 or d.x[0] > span[1] + 2):
+                continue
+            gap = abs(d.y - box.text_bottom)
+            if best is None or gap < best[0]:
+                best = (gap, d)
+        if best is None:
+            return None
+        d = best[1]
+        return Line(d.form, d.length, d.para, d.y - box.text_bottom)
 
-            length = sum(text_width_pt(r.text, r.fmt.size or 12, bold=r.fmt.bold)
-                         for r in para.visible_runs if r.fmt.underline)
-            return Line("underline", length, para)
-        shape = _shape_length(para.el)
-        if shape is not None:
-            return Line("shape", shape, para)
-        if para.fmt.border_bottom:
-            return Line("border-bottom", (para.width - para.fmt.left - para.fmt.right) / 20, para)
-        # The next paragraph(s) in the same place, when empty: a bordered or shape-holding paragraph.
-        paras = self.doc.paragraphs
-        for nxt in paras[para.index + 1:para.index + 3]:
-            same_place = (nxt.cell is None and para.cell is None) or (
-                nxt.cell is not None and para.cell is not None
-                and (nxt.cell.table, nxt.cell.row, nxt.cell.col) == (para.cell.table, para.cell.row, para.cell.col))
-            if not same_place or nxt.text:
-                break
-            shape = _shape_length(nxt.el)
-            if shape is not None:
-                return Line("shape", shape, nxt)
-            if nxt.fmt and (nxt.fmt.border_top or nxt.fmt.border_bottom):
-                form = "border-top" if nxt.fmt.border_top else "border-bottom"
-                return Line(form, (nxt.width - nxt.fmt.left - nxt.fmt.right) / 20, nxt)
+    def _text_span(self, target: list[Para]) -> tuple[float, float] | None:
+        """Horizontal extent (pt in the column) of the target's widest line, as aligned."""
+        p = max(target, key=lambda q: text_width([q]))
+        width = p.width / 20
+        left, right = (p.fmt.left / 20, p.fmt.right / 20) if p.fmt else (0.0, 0.0)
+        w = text_width([p])
+        align = p.fmt.align if p.fmt else "left"
+        if align == "center":
+            start = left + (width - left - right - w) / 2
+        elif align in ("right", "end"):
+            start = width - right - w
+        else:
+            start = left
+        return (start, start + w)
+
+
+def _bold(p: Para) -> bool:
+    runs = p.visible_runs
+    return bool(runs) and all(r.fmt.bold for r in runs)
+
+
+def _span(x: Any, length: float, col_w: float) -> tuple[float, float] | None:
+    if x is None:
         return None
+    kind, value = x
+    if kind == "offset":
+        return (value, value + length)
+    if kind == "center":
+        return ((col_w - length) / 2, (col_w + length) / 2)
+    if kind == "left":
+        return (0.0, length)
+    if kind == "right":
+        return (col_w - length, col_w)
+    return None
 
 
 ROW_NUMBER_RE = re.compile(r"^(?P<num>[IVXLC]+|\d+(?:\.\d+)*)\.?(?:\s+(?P<rest>\S.*))?$")
@@ -466,27 +1099,74 @@ def _catalogue_rows(paras: list[Para]) -> list[CatalogueRow]:
     return out
 
 
-def _shape_length(p: Any) -> float | None:
-    """Length in pt of a straight line drawn in paragraph p (DrawingML or VML), if any."""
+def _in_fallback(el: Any) -> bool:
+    return any(a.tag == f"{{{MC_NS}}}Fallback" for a in el.iterancestors())
+
+
+def _shapes(p: Any) -> list[tuple[float, float | None, Any]]:
+    """Straight lines drawn in paragraph p: (length pt, vertical offset from the paragraph's top in pt
+    or None when inline, horizontal placement). DrawingML first; VML only where no DrawingML stands
+    for it (the mc:Fallback copy of a shape is the same line)."""
+    out = []
     for anchor in p.iter(f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline"):
+        if _owner_para(anchor) is not p:
+            continue
         geom = anchor.find(f".//{{{A_NS}}}prstGeom")
         is_line = geom is not None and geom.get("prst", "").lower() in (
             "line", "straightconnector1", "straightconnector")
-        if is_line or anchor.find(f".//{{{WPS_NS}}}cNvCnPr") is not None:
-            ext = anchor.find(f"{{{WP_NS}}}extent")
-            if ext is not None:
-                return int(ext.get("cx", "0")) / EMU_PER_PT
-    for line in p.iter(f"{{{V_NS}}}line"):
-        x1 = _vml_length(line.get("from", "0,0").split(",")[0])
-        x2 = _vml_length(line.get("to", "0,0").split(",")[0])
-        if x1 is not None and x2 is not None:
-            return abs(x2 - x1)
-    for shape in p.iter(f"{{{V_NS}}}shape"):
-        if "32" in (shape.get("type") or ""):  # _x0000_t32: Word's straight connector
-            m = re.search(r"width:\s*([\d.]+\w*)", shape.get("style", ""))
-            if m:
-                return _vml_length(m.group(1))
-    return None
+        if not (is_line or anchor.find(f".//{{{WPS_NS}}}cNvCnPr") is not None):
+            continue
+        ext = anchor.find(f"{{{WP_NS}}}extent")
+        if ext is None:
+            continue
+        length = int(ext.get("cx", "0")) / EMU_PER_PT
+        if length < 1 or int(ext.get("cy", "0")) / EMU_PER_PT > 3:  # nothing printed, or not a rule  # a slanted or vertical line is not a rule
+            continue
+        dy = x = None
+        if anchor.tag == f"{{{WP_NS}}}anchor":
+            pv = anchor.find(f"{{{WP_NS}}}positionV")
+            if pv is not None and pv.get("relativeFrom") in ("paragraph", "line"):
+                off = pv.find(f"{{{WP_NS}}}posOffset")
+                dy = int(off.text) / EMU_PER_PT if off is not None and off.text else 0.0
+            else:
+                dy = 0.0
+            ph = anchor.find(f"{{{WP_NS}}}positionH")
+            if ph is not None:
+                off = ph.find(f"{{{WP_NS}}}posOffset")
+                al = ph.find(f"{{{WP_NS}}}align")
+                rel = ph.get("relativeFrom")
+                if off is not None and off.text:
+                    v = int(off.text) / EMU_PER_PT
+                    # Inside a table cell (layoutInCell, Word's default) "margin" means the cell's.
+                    in_cell = anchor.get("layoutInCell", "1") not in ("0", "false")
+                    x = {"column": "offset", "character": "offset", "margin": "offset" if in_cell else "abs",
+                         "page": "page"}.get(rel)
+                    x = (x, v) if x else None
+                elif al is not None:
+                    x = (al.text, 0.0) if rel in ("column", "margin") else None
+        out.append((length, dy, x))
+    for el in p.iter(f"{{{V_NS}}}line", f"{{{V_NS}}}shape"):
+        if _owner_para(el) is not p or _in_fallback(el):
+            continue
+        style = dict(kv.split(":", 1) for kv in (el.get("style") or "").split(";") if ":" in kv)
+        if el.tag == f"{{{V_NS}}}line":
+            x1 = _vml_length(el.get("from", "0,0").split(",")[0])
+            x2 = _vml_length(el.get("to", "0,0").split(",")[0])
+            if x1 is None or x2 is None:
+                continue
+            length = abs(x2 - x1)
+        elif "32" in (el.get("type") or ""):  # _x0000_t32: Word's straight connector
+            length = _vml_length(style.get("width", "")) or 0.0
+        else:
+            continue
+        if style.get("position", "").strip() == "absolute":
+            dy = _vml_length(style.get("margin-top", "0")) or 0.0
+            left = _vml_length(style.get("margin-left", "0")) or 0.0
+            x = ("offset", left)
+        else:
+            dy, x = None, None
+        out.append((length, dy, x))
+    return out
 
 
 _UNITS = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75}
@@ -494,7 +1174,7 @@ _UNITS = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75}
 
 def _vml_length(value: str) -> float | None:
     m = re.fullmatch(r"\s*(-?[\d.]+)\s*([a-z]*)\s*", value or "")
-    if not m:
+    if not m or m.group(1) in ("", "."):
         return None
     unit = m.group(2) or "pt"  # VML numbers without a unit in from/to are points in Word's output
     return float(m.group(1)) * _UNITS.get(unit, 1.0)
@@ -574,12 +1254,15 @@ def from_plan(plan: Any, source: str) -> KeHoach:
         doc.paragraphs.append(p)
         return p
 
-    doc.parent_agency = para(ctx["agency"]["parent"])
-    doc.agency = para(ctx["agency"]["name"])
+    if ctx["agency"]["parent"]:
+        doc.parent_lines = [para(ctx["agency"]["parent"])]
+    doc.issuer_lines = [para(ctx["agency"]["name"])]
+    doc.quoc_hieu = para(QUOC_HIEU)
     doc.number_line = para(ctx["number_line"])
     doc.date_line = para(ctx["date_line"])
     doc.doc_type = para(ctx["doc_type"])
-    doc.subject = para(ctx["subject"])
+    doc.document_type = recognise_type(ctx["doc_type"])
+    doc.subject_lines = [para(ctx["subject"])]
     texts = list(ctx["grounds"]) + list(ctx["opening"]) + [b["text"] for b in ctx["body"]]
     if ctx["closing"]:
         texts.append(ctx["closing"])
