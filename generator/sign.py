@@ -49,14 +49,13 @@ IMAGE_PADDING_PT = 2.0
 """Space kept between the signature and the chức vụ line above / the name below."""
 MIN_SIGNING_SPACE_MM = 10.0
 """A gap smaller than this between chức vụ and name is not a signing space: refuse rather than squeeze."""
-ATTACHMENT_FONT_PT = 10.0
+ATTACHMENT_FONT_PT = 10  # an int: pyHanko lays text out in exact fractions
 
 
 def _need_sign_libs() -> None:
-    try:
-        import pdfminer  # noqa: F401
-        import pyhanko  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if not all(importlib.util.find_spec(name) for name in ("pyhanko", "pdfminer", "uharfbuzz", "PIL")):
         raise UserError("ký số cần thư viện pyHanko và pdfminer.six; hãy cài bằng lệnh: "
                         f"{INSTALL_HINT}") from None
 
@@ -472,57 +471,63 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     from pyhanko.pdf_utils.misc import PdfError
 
     try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(data))
+        # Not strict: files re-saved by other tools (pdfunite, printers' drivers) often carry small
+        # cross-reference slips that every reader tolerates; the signature is appended either way.
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     except (PdfError, ValueError, KeyError) as exc:
         raise UserError(f"{src}: không đọc được tệp PDF ({exc})") from None
     if writer.prev.encrypted:
         raise UserError(f"{src}: tệp PDF có mật khẩu; hãy ký bản PDF không mã hóa")
-    existing = _signature_fields(writer.prev)
-    pages = read_pages(data)
-    refuse_draft(pages)
+    with contextlib.ExitStack() as stack:
+        existing = _signature_fields(writer.prev)
+        pages = read_pages(data)
+        refuse_draft(pages)
 
-    if role == "signer":
-        if SIGNER_FIELD in existing:
-            raise UserError(f"{src}: văn bản đã có chữ ký của người có thẩm quyền")
-        if AGENCY_FIELD in existing:
-            raise UserError(f"{src}: văn bản đã có chữ ký của cơ quan; người có thẩm quyền phải ký trước")
-        block = find_signature_block(pages)
-        picture = load_image(image, "signature")  # type: ignore[arg-type]
-        warnings += filter(None, [colour_warning(picture, "signature")])
-        field_name, page_index = SIGNER_FIELD, block.page.index
-        box = signer_box(block, picture.size)
-        style = _image_style(picture)
-        reason = "Người có thẩm quyền ký ban hành văn bản"
-    elif not attachment:
-        if AGENCY_FIELD in existing:
-            raise UserError(f"{src}: văn bản đã có chữ ký số của cơ quan")
-        if SIGNER_FIELD not in existing:
-            find_signature_block(pages)  # a clearer message when it is not one of ours at all
-            raise UserError(f"{src}: chưa có chữ ký của người có thẩm quyền; người có thẩm quyền ký trước "
-                            "(kehoach sign --as signer), văn thư ký số của cơ quan sau")
-        widget = existing[SIGNER_FIELD]
-        signature = tuple(float(v) for v in widget["/Rect"])
-        picture = load_image(seal, "seal")  # type: ignore[arg-type]
-        warnings += filter(None, [colour_warning(picture, "seal")])
-        field_name, page_index = AGENCY_FIELD, _page_of(writer.prev, widget)
-        box = seal_box(signature, picture.size, seal_mm)  # type: ignore[arg-type]
-        style = _image_style(picture)
-        reason = "Văn thư ký số của cơ quan ban hành"
-    else:
-        if any(re.match(r"Nơi nhận\s*:", line.text) for page in pages for line in page.lines):
-            raise UserError(f"{src}: tệp có khối chữ ký (\"Nơi nhận:\"): đây là văn bản, không phải phụ lục "
-                            "tệp riêng; phụ lục trong cùng tệp được ký một lần cùng văn bản (--seal)")
-        if ATTACHMENT_FIELD in existing:
-            raise UserError(f"{src}: phụ lục đã có chữ ký số của cơ quan")
-        if not pages:
-            raise UserError(f"{src}: tệp PDF không có trang nào")
-        text = f"{attachment_symbol(pages[0])}; {when.isoformat(timespec='seconds')}"
-        field_name, page_index = ATTACHMENT_FIELD, 0
-        box = attachment_box(pages[0], text)
-        style = _text_style(text)
-        reason = "Văn thư ký số của cơ quan ban hành (phụ lục)"
+        if role == "signer":
+            if SIGNER_FIELD in existing:
+                raise UserError(f"{src}: văn bản đã có chữ ký của người có thẩm quyền")
+            if AGENCY_FIELD in existing:
+                raise UserError(f"{src}: văn bản đã có chữ ký của cơ quan; người có thẩm quyền phải ký trước")
+            block = find_signature_block(pages)
+            picture = load_image(image, "signature")  # type: ignore[arg-type]
+            warnings += filter(None, [colour_warning(picture, "signature")])
+            field_name, page_index = SIGNER_FIELD, block.page.index
+            box = signer_box(block, picture.size)
+            style = _image_style(picture)
+            reason = "Người có thẩm quyền ký ban hành văn bản"
+        elif not attachment:
+            if AGENCY_FIELD in existing:
+                raise UserError(f"{src}: văn bản đã có chữ ký số của cơ quan")
+            if SIGNER_FIELD not in existing:
+                find_signature_block(pages)  # a clearer message when it is not one of ours at all
+                raise UserError(f"{src}: chưa có chữ ký của người có thẩm quyền; người có thẩm quyền ký trước "
+                                "(kehoach sign --as signer), văn thư ký số của cơ quan sau")
+            widget = existing[SIGNER_FIELD]
+            signature = tuple(float(v) for v in widget["/Rect"])
+            picture = load_image(seal, "seal")  # type: ignore[arg-type]
+            warnings += filter(None, [colour_warning(picture, "seal")])
+            field_name, page_index = AGENCY_FIELD, _page_of(writer.prev, widget)
+            box = seal_box(signature, picture.size, seal_mm)  # type: ignore[arg-type]
+            style = _image_style(picture)
+            reason = "Văn thư ký số của cơ quan ban hành"
+        else:
+            if any(re.match(r"Nơi nhận\s*:", line.text) for page in pages for line in page.lines):
+                raise UserError(f"{src}: tệp có khối chữ ký (\"Nơi nhận:\"): đây là văn bản, không phải phụ lục "
+                                "tệp riêng; phụ lục trong cùng tệp được ký một lần cùng văn bản (--seal)")
+            if ATTACHMENT_FIELD in existing:
+                raise UserError(f"{src}: phụ lục đã có chữ ký số của cơ quan")
+            if not pages:
+                raise UserError(f"{src}: tệp PDF không có trang nào")
+            text = f"{attachment_symbol(pages[0])}; {when.isoformat(timespec='seconds')}"
+            field_name, page_index = ATTACHMENT_FIELD, 0
+            box = attachment_box(pages[0], text)
+            style = _text_style(text, stack.enter_context(_font_in_thousandths(times_new_roman())))
+            reason = "Văn thư ký số của cơ quan ban hành (phụ lục)"
 
-    signed = _sign(writer, key, field_name, page_index, box, style, reason, when)
+        # Whole points: pyHanko's layout works in exact fractions of the box size, and 1 pt (0.35 mm) is
+        # far below what a reader can see.
+        box = tuple(float(round(v)) for v in box)  # type: ignore[assignment]
+        signed = _sign(writer, key, field_name, page_index, box, style, reason, when)
     atomic_write(out, signed)
     return Signed(out, field_name, page_index, box, when, warnings)
 
@@ -563,7 +568,33 @@ def times_new_roman() -> str:
                     "phụ lục; hãy cài bằng lệnh: apt-get install fonts-liberation2")
 
 
-def _text_style(text: str) -> Any:
+@contextlib.contextmanager
+def _font_in_thousandths(path: str) -> Iterator[str]:
+    """A temporary copy of the font rescaled to 1000 units per em.
+
+    pyHanko 0.38 writes a CID font's /W widths in the font's own units, which PDF reads as
+    thousandths of an em: a TrueType font with 2048 units (Times New Roman, Liberation Serif) comes
+    out twice as wide and clipped. Rescaling the copy makes both agree.
+    """
+    import os
+    import tempfile
+
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = TTFont(path)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    fd, tmp = tempfile.mkstemp(prefix="kehoach-font-", suffix=".ttf")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            font.save(fh)
+        yield tmp
+    finally:
+        os.unlink(tmp)
+
+
+def _text_style(text: str, font_file: str) -> Any:
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.layout import AxisAlignment, InnerScaling, Margins, SimpleBoxLayoutRule
     from pyhanko.pdf_utils.text import TextBoxStyle
@@ -572,8 +603,11 @@ def _text_style(text: str) -> Any:
     # Times New Roman 10 pt, upright, black (Phụ lục I); the font is embedded, as PDF/A requires.
     return TextStampStyle(
         stamp_text=text.replace("%", "%%"), border_width=0, background=None,
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(times_new_roman()),
-                                    font_size=ATTACHMENT_FONT_PT, text_color=(0, 0, 0)),
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(font_file, font_size=ATTACHMENT_FONT_PT),
+                                    font_size=ATTACHMENT_FONT_PT, text_color=(0, 0, 0),
+                                    box_layout_rule=SimpleBoxLayoutRule(
+                                        x_align=AxisAlignment.ALIGN_MAX, y_align=AxisAlignment.ALIGN_MID,
+                                        margins=Margins(0, 0, 0, 0))),
         inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MAX,
                                                  y_align=AxisAlignment.ALIGN_MID,
                                                  margins=Margins(0, 0, 0, 0),
@@ -601,8 +635,9 @@ def _sign(writer: Any, key: KeySource, field_name: str, page_index: int, box: Bo
         # need a time-stamping authority, which an offline văn thư does not have.
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page_index, box=box)  # type: ignore[arg-type]
-    with open_signer(key) as signer:
+    spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page_index,
+                               box=tuple(int(v) for v in box))  # type: ignore[arg-type]
+    with open_signer(key) as signer, _quiet_pyhanko():
         pdf_signer = VietnamTimeSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
         try:
             result = pdf_signer.sign_pdf(writer)
@@ -673,12 +708,7 @@ def _load_trust(paths: list[str | Path]) -> list[Any]:
 def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> list[SignatureReport]:
     """Every signature in the PDF, checked: the library call behind `kehoach verify`."""
     _need_sign_libs()
-    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
 
     path = Path(path)
     if not path.is_file():
@@ -690,52 +720,81 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> l
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = list(reader.embedded_signatures)
-    except (PdfError, ValueError, KeyError) as exc:
-        raise UserError(f"{path}: không đọc được tệp PDF ({exc})") from None
+    except Exception as exc:
+        # A PDF that no longer parses after signing has been damaged or altered: that is a broken
+        # document (exit 1), not a wrong argument.
+        return [SignatureReport("?", "?", None, None, False, False, None, False, "không xác định", None,
+                                [f"tệp PDF hỏng hoặc đã bị sửa, không đọc được cấu trúc ({exc})"])]
     reports = []
-    for sig in signatures:
-        problems = []
-        context = ValidationContext(trust_roots=roots, allow_fetching=False) if roots else \
-            ValidationContext(trust_roots=[], allow_fetching=False)
-        try:
-            status = validate_pdf_signature(sig, context)
-        except Exception as exc:  # a mangled CMS blob is a broken signature, not a crash
-            reports.append(SignatureReport(sig.field_name, "?", None, None, False, False, None, False,
-                                           "không xác định", None,
-                                           [f"không đọc được chữ ký ({type(exc).__name__}: {exc})"]))
-            continue
-        cert = status.signing_cert
-        subject = cert.subject.native
-        who = subject.get("common_name") or cert.subject.human_friendly
-        level = status.modification_level
-        whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-        later_ok = (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and level is not None
-                    and level <= ModificationLevel.FORM_FILLING and status.docmdp_ok is not False)
-        if whole:
-            coverage = "toàn bộ tệp"
-        elif later_ok:
-            coverage = "toàn bộ văn bản lúc ký; phần thêm sau đó chỉ là chữ ký số (được phép)"
-        else:
-            coverage = "KHÔNG phủ toàn bộ văn bản: có nội dung bị thêm hoặc sửa sau khi ký"
-        if not status.intact:
-            problems.append("nội dung đã bị thay đổi sau khi ký (mã băm không khớp)")
-        if not status.valid:
-            problems.append("chữ ký không khớp với chứng thư của người ký")
-        if not (whole or later_ok):
-            problems.append("văn bản bị sửa sau khi ký")
-        trusted = None
-        if roots:
-            trusted = bool(status.trusted)
-            if not trusted:
-                problems.append("chứng thư không được cấp bởi tổ chức tin cậy đã cho (--trust)")
-        when = status.signer_reported_dt
-        if when is None:
-            m = sig.sig_object.get("/M")
-            when = _pdf_date(str(m)) if m else None
-        reports.append(SignatureReport(
-            sig.field_name, who, subject.get("organization_name"), when, bool(status.intact),
-            bool(status.valid), trusted, whole or later_ok, coverage, _sig_page(reader, sig), problems))
+    with _quiet_pyhanko():
+        for sig in signatures:
+            reports.append(_verify_one(reader, sig, roots))
     return reports
+
+
+@contextlib.contextmanager
+def _quiet_pyhanko() -> Iterator[None]:
+    """pyHanko logs a traceback whenever a certificate path cannot be built (always, without
+    --trust), and fontTools chatters while subsetting the font; what matters reaches the user as a
+    report or a UserError, so silence both meanwhile."""
+    import logging
+
+    loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator", "fontTools")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
+def _verify_one(reader: Any, sig: Any, roots: list[Any]) -> SignatureReport:
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    problems: list[str] = []
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    try:
+        status = validate_pdf_signature(sig, context)
+    except Exception as exc:  # a mangled CMS blob is a broken signature, not a crash
+        return SignatureReport(sig.field_name, "?", None, None, False, False, None, False,
+                               "không xác định", None,
+                               [f"không đọc được chữ ký ({type(exc).__name__}: {exc})"])
+    cert = status.signing_cert
+    subject = cert.subject.native
+    who = subject.get("common_name") or cert.subject.human_friendly
+    level = status.modification_level
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    later_ok = (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and level is not None
+                and level <= ModificationLevel.FORM_FILLING and status.docmdp_ok is not False)
+    if whole:
+        coverage = "toàn bộ tệp"
+    elif later_ok:
+        coverage = "toàn bộ văn bản lúc ký; phần thêm sau đó chỉ là chữ ký số (được phép)"
+    else:
+        coverage = "KHÔNG phủ toàn bộ văn bản: có nội dung bị thêm hoặc sửa sau khi ký"
+    if not status.intact:
+        problems.append("nội dung đã bị thay đổi sau khi ký (mã băm không khớp)")
+    if not status.valid:
+        problems.append("chữ ký không khớp với chứng thư của người ký")
+    if not (whole or later_ok):
+        problems.append("văn bản bị sửa sau khi ký")
+    trusted = None
+    if roots:
+        trusted = bool(status.trusted)
+        if not trusted:
+            problems.append("chứng thư không được cấp bởi tổ chức tin cậy đã cho (--trust)")
+    when = status.signer_reported_dt
+    if when is None:
+        m = sig.sig_object.get("/M")
+        when = _pdf_date(str(m)) if m else None
+    return SignatureReport(
+        sig.field_name, who, subject.get("organization_name"), when, bool(status.intact),
+        bool(status.valid), trusted, whole or later_ok, coverage, _sig_page(reader, sig), problems)
 
 
 def _sig_page(reader: Any, sig: Any) -> int | None:
