@@ -161,7 +161,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
     """`kehoach sign` and `kehoach verify` (issue 15): electronic issue of a final."""
-    p = sub.add_parser("sign", help="ký số tệp PDF bản phát hành (người ký, rồi cơ quan)",
+    # allow_abbrev=False: otherwise `--password abc` would be taken as --password-file abc.
+    p = sub.add_parser("sign", allow_abbrev=False, help="ký số tệp PDF bản phát hành (người ký, rồi cơ quan)",
                        description="Ký số PAdES tệp PDF do kehoach xuất, đặt chữ ký theo Nghị định 30: "
                                    "ảnh chữ ký giữa chức vụ và họ tên (--as signer), dấu của cơ quan đè "
                                    "1/3 ảnh chữ ký bên trái (--as agency), hoặc chữ ký không hình ảnh ở góc "

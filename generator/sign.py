@@ -287,9 +287,10 @@ def load_image(path: str | Path, what: Literal["signature", "seal"]) -> Any:
 def colour_warning(image: Any, what: Literal["signature", "seal"]) -> str | None:
     """The decree wants a blue signature and a red seal; say so (without refusing) when it is not."""
     r, g, b, n = 0, 0, 0, 0
-    for pr, pg, pb, pa in image.getdata():
-        if pa >= 128:
-            r, g, b, n = r + pr, g + pg, b + pb, n + 1
+    raw = image.convert("RGBA").tobytes()
+    for i in range(0, len(raw), 4):
+        if raw[i + 3] >= 128:
+            r, g, b, n = r + raw[i], g + raw[i + 1], b + raw[i + 2], n + 1
     if not n:
         return None
     r, g, b = r / n, g / n, b / n
