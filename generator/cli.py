@@ -101,13 +101,16 @@ def _read_secret(args: argparse.Namespace, what: str) -> str:
     """The key's password or PIN: from --password-file, else typed at a prompt. Never an argument,
     because arguments are visible to every user of the machine (ps) and stay in the shell history."""
     if args.password_file:
+        from pathlib import Path
+
         try:
-            return open(args.password_file, encoding="utf-8").read().splitlines()[0] if os.path.getsize(
-                args.password_file) else ""
-        except OSError as exc:
+            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+            return lines[0] if lines else ""
+        except (OSError, UnicodeDecodeError) as exc:
             from .errors import UserError
 
-            raise UserError(f"{args.password_file}: không đọc được tệp mật khẩu ({exc.strerror or exc})") from None
+            reason = getattr(exc, "strerror", None) or exc
+            raise UserError(f"{args.password_file}: không đọc được tệp mật khẩu ({reason})") from None
     if not sys.stdin.isatty():
         from .errors import UserError
 

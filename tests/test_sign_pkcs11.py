@@ -11,7 +11,8 @@ import pytest
 
 pytest.importorskip("pkcs11", reason='chưa cài python-pkcs11; cài bằng: pip install -e ".[sign]"')
 
-from tests.test_sign import PASSWORD, SIGNER_FIELD, kit, main, needs_tools, verify_file  # noqa: E402,F401
+from tests.test_sign import SIGNER_FIELD, main, needs_tools, verify_file  # noqa: E402
+from tests.test_sign import kit  # noqa: E402,F401  (the fixture, shared)
 
 SOFTHSM_LIBS = [Path("/usr/lib/softhsm/libsofthsm2.so"),
                 Path("/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"),
