@@ -97,6 +97,111 @@ def _check_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_secret(args: argparse.Namespace, what: str) -> str:
+    """The key's password or PIN: from --password-file, else typed at a prompt. Never an argument,
+    because arguments are visible to every user of the machine (ps) and stay in the shell history."""
+    if args.password_file:
+        from pathlib import Path
+
+        try:
+            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+            return lines[0] if lines else ""
+        except (OSError, UnicodeDecodeError) as exc:
+            from .errors import UserError
+
+            reason = getattr(exc, "strerror", None) or exc
+            raise UserError(f"{args.password_file}: không đọc được tệp mật khẩu ({reason})") from None
+    if not sys.stdin.isatty():
+        from .errors import UserError
+
+        raise UserError(f"cần {what}: chạy lệnh trên màn hình để nhập, hoặc ghi vào một tệp chỉ mình bạn "
+                        "đọc được rồi dùng --password-file TỆP")
+    import getpass
+
+    return getpass.getpass(f"{what}: ")
+
+
+def _sign(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .errors import UserError
+    from .sign import Pkcs11Key, Pkcs12Key, sign_file
+
+    if bool(args.p12) == bool(args.pkcs11_lib):
+        raise UserError("chọn một nguồn khóa: --p12 TỆP.p12, hoặc --pkcs11-lib THƯ-VIỆN --token-label NHÃN")
+    if args.pkcs11_lib and not args.token_label:
+        raise UserError("--pkcs11-lib cần thêm --token-label NHÃN (tên token trên thiết bị ký số)")
+    if args.p12:
+        key: Pkcs12Key | Pkcs11Key = Pkcs12Key(Path(args.p12), _read_secret(args, "mật khẩu tệp khóa").encode())
+    else:
+        key = Pkcs11Key(args.pkcs11_lib, args.token_label, _read_secret(args, "mã PIN của token"),
+                        args.key_label)
+    done = sign_file(args.pdf, args.output, role=args.role, key=key, image=args.image, seal=args.seal,
+                     seal_mm=args.seal_mm, attachment=args.attachment, force=args.force)
+    for warning in done.warnings:
+        print(f"cảnh báo: {warning}", file=sys.stderr)
+    who = {"signer": "người có thẩm quyền", "agency": "cơ quan"}[args.role]
+    print(f"Đã ký số ({who}, trang {done.page + 1}, {done.time.isoformat(timespec='seconds')}): {done.output}")
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .sign import verify_file
+
+    reports = verify_file(args.pdf, trust=args.trust)
+    if not reports:
+        print(f"{args.pdf}: không có chữ ký số nào", file=sys.stderr)
+        return EXIT_FINDINGS
+    for number, report in enumerate(reports, 1):
+        print(report.to_text(number))
+    broken = [r for r in reports if r.broken]
+    if broken:
+        print(f"{len(broken)}/{len(reports)} chữ ký KHÔNG hợp lệ", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"{len(reports)} chữ ký hợp lệ")
+    return EXIT_OK
+
+
+def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
+    """`kehoach sign` and `kehoach verify` (issue 15): electronic issue of a final."""
+    # allow_abbrev=False: otherwise `--password abc` would be taken as --password-file abc.
+    p = sub.add_parser("sign", allow_abbrev=False, help="ký số tệp PDF bản phát hành (người ký, rồi cơ quan)",
+                       description="Ký số PAdES tệp PDF do kehoach xuất, đặt chữ ký theo Nghị định 30: "
+                                   "ảnh chữ ký giữa chức vụ và họ tên (--as signer), dấu của cơ quan đè "
+                                   "1/3 ảnh chữ ký bên trái (--as agency), hoặc chữ ký không hình ảnh ở góc "
+                                   "trên bên phải trang 1 của phụ lục tệp riêng (--as agency --attachment). "
+                                   "Mỗi lần ký là một lần cập nhật nối tiếp: chữ ký trước vẫn hợp lệ.",
+                       epilog="Mật khẩu/PIN được hỏi khi chạy hoặc đọc từ --password-file, không bao giờ "
+                              "là tham số. Mã thoát: 0 đã ký; 2 tham số, khóa hoặc tệp PDF không dùng được.")
+    p.add_argument("pdf", metavar="FILE.pdf", help="tệp PDF cần ký (không bao giờ bị ghi đè)")
+    p.add_argument("-o", "--output", required=True, metavar="SIGNED.pdf", help="tệp PDF đã ký")
+    p.add_argument("--as", dest="role", required=True, choices=["signer", "agency"],
+                   help="signer: người có thẩm quyền ký; agency: văn thư ký số của cơ quan")
+    p.add_argument("--image", metavar="CHU-KY.png", help="ảnh chữ ký (PNG nền trong suốt, màu xanh)")
+    p.add_argument("--seal", metavar="DAU.png", help="ảnh con dấu (PNG nền trong suốt, màu đỏ)")
+    p.add_argument("--seal-mm", type=float, default=36.0, metavar="MM",
+                   help="đường kính thật của con dấu, mm (mặc định 36)")
+    p.add_argument("--attachment", action="store_true",
+                   help="phụ lục là tệp riêng: chữ ký không hình ảnh ở góc trên bên phải trang 1")
+    p.add_argument("--p12", metavar="KEY.p12", help="tệp khóa PKCS#12 (.p12, .pfx)")
+    p.add_argument("--pkcs11-lib", metavar="LIB.so", help="thư viện PKCS#11 của token/USB ký số")
+    p.add_argument("--token-label", metavar="NHÃN", help="tên token (cùng --pkcs11-lib)")
+    p.add_argument("--key-label", metavar="NHÃN", help="nhãn khóa trên token khi token có nhiều khóa")
+    p.add_argument("--password-file", metavar="TỆP", help="đọc mật khẩu/PIN từ dòng đầu của tệp")
+    p.add_argument("--force", action="store_true", help="cho phép ghi đè tệp kết quả đã có (không bao giờ tệp gốc)")
+    p.set_defaults(func=_sign)
+
+    p = sub.add_parser("verify", help="kiểm tra các chữ ký số trong tệp PDF",
+                       description="Liệt kê các chữ ký số: ai ký, lúc nào, văn bản còn nguyên vẹn không, chữ "
+                                   "ký có phủ toàn bộ văn bản không.",
+                       epilog="Mã thoát: 0 mọi chữ ký hợp lệ; 1 có chữ ký hỏng hoặc không có chữ ký; 2 tệp "
+                              "không đọc được.")
+    p.add_argument("pdf", metavar="SIGNED.pdf")
+    p.add_argument("--trust", action="append", metavar="CA.pem",
+                   help="chứng thư gốc tin cậy (PEM/DER); dùng nhiều lần được")
+    p.set_defaults(func=_verify)
+
+
 def _terminate(signum: int, frame: object) -> None:
     """SIGTERM (kill) unwinds like Ctrl-C, so atomic writes remove their temporary file."""
     raise KeyboardInterrupt
@@ -262,6 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "biến không có trong dữ liệu, thao tác bị cấm.")
     p.add_argument("template", metavar="T.docx")
     p.set_defaults(func=_check_template)
+    _add_sign_commands(sub)
     return parser
 
 

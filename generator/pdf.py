@@ -16,6 +16,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -102,7 +103,7 @@ def _run_soffice(exe: str, paths: list[Path], outdir: Path, profile: Path, timeo
     cmd = [
         exe, f"-env:UserInstallation={profile.resolve().as_uri()}",
         "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
-        "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir),
+        "--convert-to", PDF_EXPORT_FILTER, "--outdir", str(outdir),
         *(str(p.resolve()) for p in paths),
     ]
     # A session of its own, so a hung soffice and the soffice.bin it spawns can be killed together.
@@ -170,4 +171,85 @@ def pdf_problem(pdf: Path, *, min_pages: int = 1) -> str | None:
     pages = page_count(pdf)
     if pages < min_pages:
         return f"PDF có {pages} trang, cần ít nhất {min_pages}"
+    return archive_problem(pdf)
+
+
+# --- PDF/A-2b: the archival form of an electronic document (issue 15) -----------------------------
+
+PDF_EXPORT_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+"""LibreOffice's PDF export with SelectPdfVersion 2 = PDF/A-2b. The JSON form of the filter options
+is understood from LibreOffice 7.4 on. PDF/A-2 rather than PDF/A-1: the signature images are PNGs
+with transparency, which PDF/A-1 forbids and PDF/A-2 allows; PDF/A also forces every font to be
+embedded. Title and author come from the .docx core properties (render._set_properties: trích
+yếu, cơ quan ban hành), which LibreOffice copies into the PDF's Info and XMP metadata."""
+
+_OBJ = re.compile(rb"(?<![0-9])\d+\s+\d+\s+obj\b(.*?)(?:\bstream\r?\n|\bendobj\b)", re.S)
+_STREAM = re.compile(rb"<<(.*?)>>\s*stream\r?\n", re.S)
+_EMBEDDED_FONT_FILE = re.compile(rb"/FontFile[23]?\b")
+_SIMPLE_FONT = re.compile(rb"/Subtype\s*/(?:Type1|MMType1|TrueType)\b")
+
+
+def _object_dicts(data: bytes) -> list[bytes]:
+    """The dictionaries of every object, including those packed in object streams (PDF 1.5+).
+
+    A small reader of our own rather than a PDF library so that `render --pdf` needs nothing beyond
+    LibreOffice; the dictionary part of an object ends where its stream data starts, so font
+    programs (binary) are never scanned as dictionaries.
+    """
+    dicts = [m.group(1) for m in _OBJ.finditer(data)]
+    for m in _STREAM.finditer(data):
+        head = m.group(1)
+        if b"/ObjStm" not in head:
+            continue
+        length = re.search(rb"/Length\s+(\d+)(?!\s+\d+\s+R)", head)
+        start = m.end()
+        raw = data[start:start + int(length.group(1))] if length else data[start:data.find(b"endstream", start)]
+        try:
+            dicts.append(zlib.decompress(raw) if b"/FlateDecode" in head else raw)
+        except zlib.error:
+            continue
+    return dicts
+
+
+def archive_problem(pdf: Path) -> str | None:
+    """Why this PDF is not the PDF/A-2b we promise (identification in the XMP metadata, every font
+    embedded), or None when it is."""
+    data = pdf.read_bytes()
+    part = re.search(rb"<pdfaid:part>\s*(\d)\s*</pdfaid:part>|pdfaid:part=\"(\d)\"", data)
+    level = re.search(rb"<pdfaid:conformance>\s*([ABU])\s*</pdfaid:conformance>|pdfaid:conformance=\"([ABU])\"",
+                      data)
+    if not part or (part.group(1) or part.group(2)) != b"2" or not level:
+        return ("PDF không mang nhận dạng PDF/A-2 trong siêu dữ liệu XMP (cần LibreOffice 7.4 trở lên "
+                "để xuất PDF/A)")
+    dicts = _object_dicts(data)
+    missing = []
+    for d in dicts:
+        if re.search(rb"/Type\s*/FontDescriptor\b", d) and not _EMBEDDED_FONT_FILE.search(d):
+            name = re.search(rb"/FontName\s*/([^\s/<>\[\]()]+)", d)
+            missing.append(name.group(1).decode("latin-1") if name else "?")
+        elif (re.search(rb"/Type\s*/Font\b", d) and _SIMPLE_FONT.search(d)
+              and b"/FontDescriptor" not in d):
+            name = re.search(rb"/BaseFont\s*/([^\s/<>\[\]()]+)", d)
+            missing.append(name.group(1).decode("latin-1") if name else "?")
+    if missing:
+        return "PDF có phông chưa được nhúng: " + ", ".join(sorted(set(missing)))
     return None
+
+
+def archive_info(pdf: Path) -> dict[str, str | None]:
+    """PDF/A part and conformance, title and author as written in the XMP metadata (for tests and
+    for `kehoach verify`)."""
+    data = pdf.read_bytes()
+    start, end = data.find(b"<x:xmpmeta"), data.find(b"</x:xmpmeta>")
+    xmp = data[start:end].decode("utf-8", "replace") if start >= 0 < end else ""
+
+    def first(pattern: str) -> str | None:
+        m = re.search(pattern, xmp, re.S)
+        return m.group(1).strip() if m else None
+
+    return {
+        "part": first(r"<pdfaid:part>(.*?)</pdfaid:part>"),
+        "conformance": first(r"<pdfaid:conformance>(.*?)</pdfaid:conformance>"),
+        "title": first(r"<dc:title>.*?<rdf:li[^>]*>(.*?)</rdf:li>"),
+        "author": first(r"<dc:creator>.*?<rdf:li[^>]*>(.*?)</rdf:li>"),
+    }
