@@ -310,7 +310,25 @@ class _Importer:
         appendices = self._appendices(self.stream[body_end + (1 if sig_at is not None else 0):], main_section)
         if appendices:
             data["appendices"] = appendices
+            self._derived_reference_lines(data)
         return data
+
+    def _derived_reference_lines(self, data: dict[str, Any]) -> None:
+        """Drop an appendix's "(Kèm theo …)" line when the tool derives the very same line from the
+        plan's number and date: the data then keeps them in one place."""
+        from pydantic import ValidationError
+
+        from .context import appendix_reference_line
+        from .model import Plan
+
+        try:
+            derived = norm(appendix_reference_line(Plan.model_validate(data)))
+        except (ValidationError, ValueError):
+            return
+        for app in data["appendices"]:
+            line = app.get("reference_line")
+            if isinstance(line, str) and norm(line) == derived:
+                del app["reference_line"]
 
     # header: agency, Số, date
 
@@ -503,7 +521,7 @@ class _Importer:
             if isinstance(b, Para):
                 m = SECTION.match(b.text)
                 if m and upper_vi(m.group(2)) == m.group(2) and m.group(1) == roman(len(sections) + 1):
-                    title = norm(m.group(2))
+                    title = self._name(norm(m.group(2)))
                     sec = {"title": title, "blocks": []}
                     sections.append(sec)
                     stack = [_Container(sec["blocks"], "")]
@@ -532,8 +550,7 @@ class _Importer:
         if opening:
             out["opening"] = opening
         for sec in sections:
-            if not sec["blocks"]:
-                del sec["blocks"]
+            _drop_empty_blocks(sec)
         out["sections"] = sections
         if closing is not None:
             out["closing"] = closing
@@ -804,9 +821,22 @@ class _Importer:
             for b in body:
                 self._place(b, stack)
             app["blocks"] = stack[0].blocks or ["…"]
+            _drop_empty_blocks(app["blocks"])
             if landscape:
                 app["orientation"] = "landscape"
         return app
+
+
+def _drop_empty_blocks(node: Any) -> None:
+    """Remove the empty `blocks: []` a khoản or mục was opened with: the data file stays short."""
+    if isinstance(node, dict):
+        if node.get("blocks") == []:
+            del node["blocks"]
+        for v in node.values():
+            _drop_empty_blocks(v)
+    elif isinstance(node, list):
+        for v in node:
+            _drop_empty_blocks(v)
 
 
 @dataclass
@@ -890,17 +920,17 @@ def _numbered_groups(columns: list[dict[str, Any]], rows: list[list[Any]]) -> di
             style = "merged"
             title = m.group(2)
         elif len(row) == 2 and isinstance(row[1], dict) and row[1].get("span") == n - 1 \
-                and isinstance(first, str) and re.fullmatch(r"[IVXLC]+\.?", first.strip()):
-            if first.strip().rstrip(".") != roman(groups + 1) or style == "merged":
+                and re.fullmatch(r"[IVXLC]+\.?", _text_of(first).strip()):
+            if _text_of(first).strip().rstrip(".") != roman(groups + 1) or style == "merged":
                 return None
             style = "split"
             title = _text_of(row[1].get("text")).strip()
         else:
-            if not isinstance(first, str) or not first.strip().isdigit():
+            if not _text_of(first).strip().isdigit() or isinstance(first, dict) and "span" in first:
                 return None
             if any(isinstance(c, dict) and (c.get("rowspan", 1) > 1 or c.get("span", 1) > 1) for c in row):
                 return None
-            num = int(first.strip())
+            num = int(_text_of(first).strip())
             counter += 1
             group_no_in += 1
             restart = restart and num == group_no_in
