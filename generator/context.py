@@ -226,7 +226,7 @@ class _Body:
 
     def clause(self, clause: Clause, number: str) -> None:
         if clause.title is not None:
-            self.out.append(_para("khoan", Inline([(clause.title, False, False)]).prefixed(number + " ")))
+            self.out.append(_para("khoan", self.cite.inline(clause.title).prefixed(number + " ")))
             if clause.text is not None:
                 self.out.append(_para("para", self.cite.inline(clause.text)))
         else:

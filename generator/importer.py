@@ -155,19 +155,27 @@ def _chars(para: Para) -> list[tuple[str, bool, bool]]:
 
 
 def _runs(para: Para) -> list[tuple[str, bool, bool]]:
-    """The paragraph's text as (text, bold, italic) pieces, whitespace collapsed as the reader
-    does; a space takes the emphasis of the text before it, so spaces never split a piece."""
+    """The paragraph's text as (text, bold, italic) pieces, runs of spaces collapsed as the reader
+    does; a space takes the emphasis of the text before it, so spaces never split a piece. A line
+    break stays a line break, with the space typed beside it (Word shows "A" / " B" as two words)."""
     chars = _chars(para)
     out: list[list[Any]] = []
-    pending_space: str | None = None
+    newline = space = space_after_newline = False
     for ch, b, i in chars:
         if ch.isspace():
             if out:
-                pending_space = "\n" if ch == "\n" or pending_space == "\n" else " "
+                if ch == "\n":
+                    newline = True
+                elif newline:
+                    space_after_newline = True
+                else:
+                    space = True
             continue
-        if pending_space:
-            out[-1][0] += pending_space
-            pending_space = None
+        if newline:
+            out[-1][0] += "\n" + (" " if space_after_newline else "")
+        elif space:
+            out[-1][0] += " "
+        newline = space = space_after_newline = False
         if out and out[-1][1] == b and out[-1][2] == i:
             out[-1][0] += ch
         else:
@@ -576,7 +584,7 @@ class _Importer:
                     rest = _cut_prefix(runs, len(m.group(1)) + 1)
                     clause: dict[str, Any] = {}
                     if _all_bold(b):
-                        clause["clause"] = _plain(rest)
+                        clause["clause"] = _paragraph(rest, style_bold=True)
                     else:
                         clause["text"] = _paragraph(rest)
                     clause["blocks"] = []
@@ -654,8 +662,7 @@ class _Importer:
         for ci in range(n):
             col: dict[str, Any] = {"width": round(t.widths[ci] * 100 / total, 1) or 1}
             if header_ok:
-                title = _paragraph(_lines_runs(rows[0][ci].paras), style_bold=True)
-                col["title"] = title if title else None
+                col["title"] = _cell_value(rows[0][ci].paras, style_bold=True)
             col["align"] = _column_align([p for placed in grid_rows[1 if header_ok else 0:]
                                           for cc, c in placed if cc == ci for p in c.paras])
             columns.append(col)
@@ -700,6 +707,7 @@ class _Importer:
         recipients: list[str] = []
         archive: list[str] | None = None
         started = False
+        continued_ok = True
         for p in left.paras:
             for raw in _plain(_runs(p)).split("\n"):
                 line = norm(raw)
@@ -716,9 +724,16 @@ class _Importer:
                 if am:
                     archive = [a.strip() for a in am.group(1).split(",") if a.strip()] or ["VT"]
                     continue
-                entry = re.sub(r"^[-–]\s*", "", line).rstrip(";,. ").strip()
-                if entry:
+                dashed = bool(re.match(r"^[-–+]", line))
+                entry = re.sub(r"^[-–]\s*", "", line).rstrip(";. ").strip()
+                if not entry:
+                    continue
+                if recipients and not dashed and not continued_ok:
+                    # A recipient wrapped onto a second paragraph by hand: one recipient.
+                    recipients[-1] = f"{recipients[-1]} {entry}"
+                else:
                     recipients.append(entry)
+                continued_ok = line.rstrip().endswith((";", "."))
         lines: list[str] = []
         for c in right:
             for p in c.paras:
@@ -850,20 +865,8 @@ def sections_like(p: Para) -> bool:
     return bool(SECTION.match(p.text))
 
 
-def _lines_runs(paras: list[Para]) -> list[tuple[str, bool, bool]]:
-    out: list[tuple[str, bool, bool]] = []
-    for p in paras:
-        runs = _runs(p)
-        if not runs:
-            continue
-        if out:
-            out.append(("\n", out[-1][1], out[-1][2]))
-        out += runs
-    return out
-
-
-def _cell_value(paras: list[Para]) -> Any:
-    lines = [_paragraph(_runs(p)) for p in paras]
+def _cell_value(paras: list[Para], *, style_bold: bool = False) -> Any:
+    lines = [_paragraph(_runs(p), style_bold=style_bold) for p in paras]
     lines = [x for x in lines if x]
     if not lines:
         return None

@@ -348,7 +348,7 @@ class Clause(Model):
     In `blocks`, write {clause: Mục đích, blocks: [...]} or, untitled, {text: "Các phòng …", blocks: [...]}.
     """
 
-    title: Text | None = Field(default=None, description="Tiêu đề khoản (in đậm), ví dụ: Mục đích")
+    title: Paragraph | None = Field(default=None, description="Tiêu đề khoản (in đậm), ví dụ: Mục đích")
     text: Paragraph | None = Field(
         default=None, description="Nội dung ngay sau số thứ tự (khoản không tiêu đề) hoặc đoạn ngay sau tiêu đề"
     )
@@ -396,7 +396,8 @@ Align = Literal["left", "center", "right", "justify"]
 class Column(Model):
     """A table column: its heading, relative width and alignment."""
 
-    title: Paragraph | None = Field(default=None, description="Tiêu đề cột (xuống dòng bằng \\n)")
+    title: Union[Paragraph, "CellLines", None] = Field(
+        default=None, description="Tiêu đề cột; nhiều dòng: {lines: [dòng 1, dòng 2]}")
     width: float = Field(default=1.0, gt=0, le=100, description="Độ rộng tương đối, ví dụ 1 cho STT, 6 cho nội dung")
     align: Align = Field(default="left", description="Căn lề nội dung cột: left, center, right, justify")
 
@@ -710,3 +711,4 @@ Item.model_rebuild()
 Point.model_rebuild()
 Clause.model_rebuild()
 Group.model_rebuild()
+Column.model_rebuild()
