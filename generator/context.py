@@ -462,7 +462,6 @@ def build_context(plan: Plan) -> dict[str, Any]:
         "doc_type": upper_vi(plan.type.value),
         "subject": plan.subject_text,
         "subject_lines": list(plan.subject),
-        "subject_inline": Inline([("\n".join(plan.subject), False, False)]),
         "subtitle": subtitle.text if subtitle else "",
         "subtitle_inline": subtitle,
         "grounds": [g.text for g in grounds],

@@ -172,7 +172,7 @@ def _runs(para: Para) -> list[tuple[str, bool, bool]]:
                     space = True
             continue
         if newline:
-            out[-1][0] += "\n" + (" " if space_after_newline else "")
+            out[-1][0] += (" " if space else "") + "\n" + (" " if space_after_newline else "")
         elif space:
             out[-1][0] += " "
         newline = space = space_after_newline = False

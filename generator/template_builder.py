@@ -250,7 +250,10 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
     ], borders=False, cell_margin=0)
 
     title = (
-        p("{{ doc_type }}", "KHTenLoai") + p("{{r subject_inline }}", "KHTrichYeu") + p("", "KHDuongKe")
+        p("{{ doc_type }}", "KHTenLoai")
+        # One paragraph per line the data gives: the drafter decides where the trích yếu breaks.
+        + p("{%p for line in subject_lines %}") + p("{{ line }}", "KHTrichYeu") + p("{%p endfor %}")
+        + p("", "KHDuongKe")
         + p("{%p if subtitle %}") + p("{{r subtitle_inline }}", "KHTrichYeuPhu") + p("{%p endif %}")
     )
     body = (
