@@ -220,7 +220,9 @@ class _Body:
             elif isinstance(block, TableBlock):
                 self.out.append(table_view(self.plan, block.table, self.cite))
             elif isinstance(block, Heading):
-                self.out.append(_para("heading", self.cite.inline(block.heading)))
+                if block.heading is not None:
+                    self.out.append(_para("heading", self.cite.inline(block.heading)))
+                self.blocks(block.blocks, "")
             else:
                 self.out.append(_para("para", self.cite.inline(block)))
 

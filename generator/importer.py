@@ -275,6 +275,7 @@ class _Importer:
         self.stream = _stream(doc)
         self.notes: list[ImportNote] = []
         self.corpus = " ".join(p.text for p in doc.paragraphs if p.cell is None)
+        self._literal_number = ""  # the last khoản number kept as text
 
     def warn(self, where: Para | _Table | str, excerpt: str, message: str) -> None:
         if isinstance(where, Para):
@@ -564,59 +565,53 @@ class _Importer:
             out["closing"] = closing
         return out
 
-    def _place(self, b: Para | _Table, stack: list["_Container"]) -> None:
-        """Put one body block in the innermost container that its numbering continues."""
+    def _place(self, b: Para | _Table, stack: list["_Container"], *, appendix: bool = False) -> None:
+        """Put one block in the innermost scope that its numbering continues.
+
+        The stack holds the open scopes: the mục (or an appendix, or a titled heading), then khoản
+        ("1.", "1.1."), then an điểm ("a)"). A block the numbering does not continue is kept as
+        text where it stands. Order is always kept: a block goes into the top scope, or into a
+        lower one after the scopes above it are closed (they print before it)."""
         if isinstance(b, _Table):
             stack[-1].blocks.append({"table": self._table(b)})
             return
         runs = _runs(b)
         text = _plain(runs)
+        if appendix and SECTION.match(text):
+            # In an appendix (an outline, a form) a Roman line heads a part with its own numbering.
+            del stack[1:]
+            heading = {"heading": _paragraph(runs, style_bold=True), "blocks": []}
+            stack[0].blocks.append(heading)
+            stack.append(_Container(heading["blocks"], "", "heading"))
+            return
         m = CLAUSE.match(text)
+        if m and self._clause(b, runs, m.group(1), stack):
+            return
         if m:
-            parts = m.group(1).split(".")
-            depth = len(parts)
-            if depth <= len(stack):
-                parent = stack[depth - 1]
-                expected = f"{parent.prefix}{parent.clauses + 1}."
-                if m.group(1) + "." == expected:
-                    del stack[depth:]
-                    parent.clauses += 1
-                    rest = _cut_prefix(runs, len(m.group(1)) + 1)
-                    clause: dict[str, Any] = {}
-                    if _all_bold(b):
-                        clause["clause"] = _paragraph(rest, style_bold=True)
-                    else:
-                        clause["text"] = _paragraph(rest)
-                    clause["blocks"] = []
-                    parent.blocks.append(clause)
-                    stack.append(_Container(clause["blocks"], expected))
-                    return
-            self.warn(b, text, "số thứ tự không liền mạch với khoản trước; giữ nguyên dạng chữ")
+            # One warning per break in the numbering, not one per khoản that follows it.
+            if not _follows(m.group(1), self._literal_number):
+                self.warn(b, text, "số thứ tự không liền mạch với khoản trước; giữ nguyên dạng chữ")
+            self._literal_number = m.group(1)
+            stack[-1].blocks.append(_paragraph(runs))
+            return
+        m = POINT.match(text)
+        if m and self._point(runs, m.group(1), stack):
+            return
+        if m:
+            hint = " (theo thứ tự tiếng Việt, sau d) là đ))" if m.group(1) == "e" else ""
+            self.warn(b, text, f"điểm không theo thứ tự a), b), c)…{hint}; giữ nguyên dạng chữ")
             stack[-1].blocks.append(_paragraph(runs))
             return
         container = stack[-1]
         last = container.blocks[-1] if container.blocks else None
-        m = POINT.match(text)
-        if m:
-            if isinstance(last, dict) and "points" in last and m.group(1) == point_letter(len(last["points"])):
-                last["points"].append(_paragraph(_cut_prefix(runs, len(m.group(1)) + 1)))
-                return
-            if m.group(1) == "a":
-                container.blocks.append({"points": [_paragraph(_cut_prefix(runs, 2))]})
-                return
-            self.warn(b, text, "điểm không theo thứ tự a), b), c)…; giữ nguyên dạng chữ")
-            container.blocks.append(_paragraph(runs))
-            return
-        m = ITEM.match(text)
-        if m:
+        if ITEM.match(text):
             entry = _paragraph(_cut_prefix(runs, 1))
             if isinstance(last, dict) and "items" in last:
                 last["items"].append(entry)
             else:
                 container.blocks.append({"items": [entry]})
             return
-        m = SUB_ITEM.match(text)
-        if m and isinstance(last, dict) and "items" in last:
+        if SUB_ITEM.match(text) and isinstance(last, dict) and "items" in last:
             entry = _paragraph(_cut_prefix(runs, 1))
             prev = last["items"][-1]
             if not (isinstance(prev, dict) and "text" in prev):
@@ -630,6 +625,65 @@ class _Importer:
         if SECTION.match(text):
             self.warn(b, text, "mục số La Mã không liền mạch hoặc không in hoa; giữ nguyên dạng chữ")
         container.blocks.append(_paragraph(runs))
+
+    def _clause(self, b: Para, runs: list[tuple[str, bool, bool]], number: str, stack: list["_Container"]) -> bool:
+        depth = len(number.split("."))
+        # Khoản count from the innermost part that numbers from 1: the mục, a heading's part.
+        start = max(k for k, c in enumerate(stack) if c.kind in ("section", "heading"))
+        levels = [k for k in range(start, len(stack)) if stack[k].kind != "point"]
+        if depth > len(levels):
+            return False
+        at = levels[depth - 1]
+        parent = stack[at]
+        expected = f"{parent.prefix}{parent.clauses + 1}."
+        if number + "." != expected:
+            # Numbering that starts again at 1 right after a heading: the heading opens a part of
+            # its own (forms and outlines number each part from 1).
+            if number != "1":
+                return False
+            top = stack[-1]
+            last = top.blocks[-1] if top.blocks else None
+            if isinstance(last, dict) and "heading" in last and "blocks" not in last:
+                last["blocks"] = []
+                stack.append(_Container(last["blocks"], "", "heading"))
+            else:
+                # No heading to hang it on: a part of its own, printed as nothing but its content.
+                del stack[start + 1:]
+                part: dict[str, Any] = {"blocks": []}
+                stack[start].blocks.append(part)
+                stack.append(_Container(part["blocks"], "", "heading"))
+            return self._clause(b, runs, number, stack)
+        del stack[at + 1:]
+        parent.clauses += 1
+        rest = _cut_prefix(runs, len(number) + 1)
+        clause: dict[str, Any] = {}
+        if _all_bold(b):
+            clause["clause"] = _paragraph(rest, style_bold=True)
+        else:
+            clause["text"] = _paragraph(rest)
+        clause["blocks"] = []
+        parent.blocks.append(clause)
+        stack.append(_Container(clause["blocks"], expected, "clause"))
+        return True
+
+    def _point(self, runs: list[tuple[str, bool, bool]], letter: str, stack: list["_Container"]) -> bool:
+        entry = {"text": _paragraph(_cut_prefix(runs, len(letter) + 1)), "blocks": []}
+        # The next letter of an open điểm list: close that điểm, add this one beside it.
+        for k in range(len(stack) - 1, 0, -1):
+            if stack[k].kind == "point":
+                holder = stack[k - 1].blocks[-1]
+                if letter == point_letter(len(holder["points"])):
+                    del stack[k:]
+                    holder["points"].append(entry)
+                    stack.append(_Container(entry["blocks"], stack[k - 1].prefix, "point"))
+                    return True
+                break
+        if letter != "a":
+            return False
+        top = stack[-1]
+        top.blocks.append({"points": [entry]})
+        stack.append(_Container(entry["blocks"], top.prefix, "point"))
+        return True
 
     def _table(self, t: _Table, landscape_hint: bool = False) -> dict[str, Any]:
         """A Word table as a table block: header row as columns when it is a plain row, merged cells
@@ -780,16 +834,23 @@ class _Importer:
 
     # appendices
 
-    def _appendix_start(self, b: Para | _Table, main_section: int) -> bool:
-        return isinstance(b, Para) and bool(APPENDIX_HEAD.match(b.text)) and (
-            _centered(b) or _all_bold(b) or b.section > main_section)
+    def _appendix_start(self, b: Para | _Table, main_section: int, after: list[Para | _Table] = ()) -> bool:
+        """An appendix heading: "PHỤ LỤC …"/"DANH MỤC …" set apart, or a bold centred title
+        followed within three paragraphs by its "(Kèm theo …)" line."""
+        if not isinstance(b, Para):
+            return False
+        if APPENDIX_HEAD.match(b.text) and (_centered(b) or _all_bold(b) or b.section > main_section):
+            return True
+        if not (_centered(b) and _all_bold(b)):
+            return False
+        texts = [x for x in after if isinstance(x, _Table) or x.text][:3]
+        return any(isinstance(x, Para) and APPENDIX_REFERENCE.match(x.text) for x in texts)
 
     def _appendices(self, rest: list[Para | _Table], main_section: int) -> list[dict[str, Any]]:
         parts: list[list[Para | _Table]] = []
-        for b in rest:
-            if isinstance(b, Para) and not b.text:
-                continue
-            if self._appendix_start(b, main_section) or not parts:
+        rest = [b for b in rest if isinstance(b, _Table) or b.text]
+        for k, b in enumerate(rest):
+            if self._appendix_start(b, main_section, rest[k + 1:]) or not parts:
                 parts.append([b])
             else:
                 parts[-1].append(b)
@@ -803,7 +864,7 @@ class _Importer:
         k = 0
         first = part[0]
         section = first.section
-        if isinstance(first, Para) and APPENDIX_HEAD.match(first.text):
+        if isinstance(first, Para) and self._appendix_start(first, -1, part[1:]):
             app["title"] = first.text
             if upper_vi(first.text) != first.text:
                 app["upper"] = False
@@ -834,7 +895,7 @@ class _Importer:
         else:
             stack = [_Container([], "")]
             for b in body:
-                self._place(b, stack)
+                self._place(b, stack, appendix=True)
             app["blocks"] = stack[0].blocks or ["…"]
             _drop_empty_blocks(app["blocks"])
             if landscape:
@@ -842,13 +903,23 @@ class _Importer:
         return app
 
 
+def _follows(number: str, previous: str) -> bool:
+    """Whether "1.5" comes right after "1.4" (same depth, last part plus one)."""
+    a, b = number.split("."), previous.split(".")
+    return bool(previous) and len(a) == len(b) and a[:-1] == b[:-1] and int(a[-1]) == int(b[-1]) + 1
+
+
 def _drop_empty_blocks(node: Any) -> None:
-    """Remove the empty `blocks: []` a khoản or mục was opened with: the data file stays short."""
+    """Remove the empty `blocks: []` a khoản or mục was opened with, and write an điểm with nothing
+    under it as its text alone: the data file stays short."""
     if isinstance(node, dict):
         if node.get("blocks") == []:
             del node["blocks"]
         for v in node.values():
             _drop_empty_blocks(v)
+        if "points" in node:
+            node["points"] = [p["text"] if isinstance(p, dict) and set(p) == {"text"} else p
+                              for p in node["points"]]
     elif isinstance(node, list):
         for v in node:
             _drop_empty_blocks(v)
@@ -858,6 +929,7 @@ def _drop_empty_blocks(node: Any) -> None:
 class _Container:
     blocks: list[Any]
     prefix: str  # the number of the khoản holding these blocks ("1."), "" for a mục
+    kind: str = "section"  # section (a mục, an appendix), heading, clause, point
     clauses: int = 0
 
 

@@ -466,10 +466,12 @@ class TableBlock(Model):
 
 
 class Heading(Model):
-    """A paragraph printed as written, in bold, without a number: {heading: "…"}."""
+    """A paragraph printed as written, in bold, without a number: {heading: "…"}. With blocks, it
+    heads a part whose khoản are numbered from 1 again (an outline, a form in an appendix)."""
 
-    heading: Paragraph = Field(description="Dòng tiêu đề in đậm, không đánh số")
-    center: bool = Field(default=False, description="Căn giữa")
+    heading: Paragraph | None = Field(
+        default=None, description="Dòng tiêu đề in đậm, không đánh số; bỏ trống: chỉ đánh số lại từ 1")
+    blocks: list["Block"] = Field(default_factory=list, description="Nội dung của phần (đánh số lại từ 1)")
 
 
 def _block_kind(value: object) -> str:
@@ -480,6 +482,8 @@ def _block_kind(value: object) -> str:
                           ("heading", "heading")):
             if key in value:
                 return kind
+        if set(value) == {"blocks"}:
+            return "heading"  # a part without a heading line: its khoản number from 1 again
         return "clause"
     return "paragraph"
 
@@ -497,7 +501,8 @@ Block = Annotated[
 ]
 """One block of a mục, khoản or text appendix, in print order: a paragraph; {items: [...]};
 {points: [...]}; a khoản {clause: Tiêu đề, blocks: [...]} or {text: …, blocks: [...]};
-{table: {...}}; {heading: …}."""
+{table: {...}}; {heading: …} (with blocks: a part numbered from 1 again; {blocks: [...]} alone:
+the same without a heading line)."""
 
 
 class Section(Model):
@@ -712,3 +717,4 @@ Point.model_rebuild()
 Clause.model_rebuild()
 Group.model_rebuild()
 Column.model_rebuild()
+Heading.model_rebuild()
