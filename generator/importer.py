@@ -815,19 +815,19 @@ class _Importer:
         heads = lines[:name_at]
         signer: dict[str, Any] = {"name": name}
         auth = [AUTHORITY.match(x) for x in heads]
+        case = self._name
         if len(heads) == 1 and not auth[0]:
-            signer["title"] = _sentence_case(heads[0])
+            signer["title"] = case(heads[0])
         elif len(heads) == 2 and auth[0] and auth[0].group(1) in ("KT", "TL", "TUQ") and not auth[1]:
-            signer.update(authority=auth[0].group(1), head_title=_sentence_case(auth[0].group(2)),
-                          title=_sentence_case(heads[1]))
+            signer.update(authority=auth[0].group(1), head_title=case(auth[0].group(2)), title=case(heads[1]))
         elif len(heads) == 2 and auth[0] and auth[0].group(1) == "TM" and not auth[1]:
-            signer.update(authority="TM", collective=_sentence_case(auth[0].group(2)), title=_sentence_case(heads[1]))
+            signer.update(authority="TM", collective=case(auth[0].group(2)), title=case(heads[1]))
         elif len(heads) == 3 and auth[0] and auth[0].group(1) == "TM" and auth[1] and auth[1].group(1) == "KT" \
                 and not auth[2]:
-            signer.update(authority="TM", collective=_sentence_case(auth[0].group(2)),
-                          head_title=_sentence_case(auth[1].group(2)), title=_sentence_case(heads[2]))
+            signer.update(authority="TM", collective=case(auth[0].group(2)),
+                          head_title=case(auth[1].group(2)), title=case(heads[2]))
         elif len(heads) == 1 and auth[0] and auth[0].group(1) == "Q":
-            signer.update(authority="Q", title=_sentence_case(auth[0].group(2)))
+            signer.update(authority="Q", title=case(auth[0].group(2)))
         else:
             signer["lines"] = heads or ["…"]
         return signer
@@ -850,7 +850,9 @@ class _Importer:
         parts: list[list[Para | _Table]] = []
         rest = [b for b in rest if isinstance(b, _Table) or b.text]
         for k, b in enumerate(rest):
-            if self._appendix_start(b, main_section, rest[k + 1:]) or not parts:
+            # A second heading right under the first ("PHỤ LỤC" / "DANH MỤC …") is its name.
+            lone_heading = bool(parts) and len(parts[-1]) == 1 and isinstance(b, Para) and _centered(b)
+            if (self._appendix_start(b, main_section, rest[k + 1:]) and not lone_heading) or not parts:
                 parts.append([b])
             else:
                 parts[-1].append(b)

@@ -17,6 +17,7 @@ from openxml_audit import OpenXmlValidator
 from generator.cli import main
 from generator.importer import import_file, read_docx
 from generator.loader import load_plan
+from generator.model import Emphasis, Items, Points
 from generator.render import render_file, render_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,25 +57,35 @@ def test_render_import_render_same_text(tmp_path: Path) -> None:
     plan = load_plan(result.output)
     assert [s.title for s in plan.sections] == [
         "Mục đích, yêu cầu", "Nội dung, thời gian thực hiện", "Kinh phí thực hiện", "Tổ chức thực hiện"]
-    assert [c.title for c in plan.sections[0].clauses] == ["Mục đích", "Yêu cầu"]
-    assert [len(c.items) for c in plan.sections[0].clauses] == [2, 3]
-    assert all(c.text and not c.title for c in plan.sections[3].clauses)
-    assert plan.agency.name == "Sở Khoa học và Công nghệ"
-    assert plan.agency.parent == "UBND tỉnh Quảng Ngãi"
+    s1 = plan.sections[0].content
+    assert [c.title for c in s1] == ["Mục đích", "Yêu cầu"]
+    assert [len(c.content[0].items) for c in s1] == [2, 3]
+    assert all(c.text and not c.title for c in plan.sections[3].content)
+    assert plan.agency.name == ["Sở Khoa học và Công nghệ"]
+    assert plan.agency.parent == ["UBND tỉnh Quảng Ngãi"]
     assert (plan.agency.abbreviation, plan.number, plan.date.day) == ("SKHCN", None, 20)
     assert plan.archive == ["VT", "HCTH"] and len(plan.recipients) == 3
     assert plan.signer.title == "Giám đốc" and plan.signer.authority is None
     app = plan.appendices[0]
-    assert app.title == "Danh mục" and app.columns[2] == "Đơn vị, cá nhân chủ trì thực hiện"
-    assert [len(g.tasks) for g in app.groups] == [3, 2, 3, 3]
-    assert app.groups[0].tasks[0].lead == [
-        "Các phòng, đơn vị thực hiện giải quyết TTHC", "Phòng Hành chính - Tổng hợp"]
+    assert app.title == "DANH MỤC" and app.reference_line is None  # derived again, not copied
+    table = app.table
+    assert table.numbered and table.numbering == "restart" and table.group_style == "split"
+    assert _text(table.columns[2].title) == "Đơn vị, cá nhân chủ trì thực hiện"
+    assert [len(g.rows) for g in table.rows] == [3, 2, 3, 3]
+    # The italic piece comes back as an italic piece (issue 14: import dropped italics).
+    assert any(isinstance(seg, Emphasis) for c in plan.sections[3].content
+               for seg in (c.text if isinstance(c.text, list) else []))
 
     second = render_file(result.output, tmp_path / "second.docx")
     assert _valid(second)
     a, b = doc_text(first), doc_text(second)
     assert len(a) > 90
     assert a == b
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else "".join(
+        v if isinstance(v, str) else next(iter(v.model_dump().values())) for v in value)
 
 
 def _para(doc, text: str = "", *, bold: bool = False, italic: bool = False, center: bool = False,
@@ -182,42 +193,45 @@ def test_word_style_plan_imports_with_structure(tmp_path: Path) -> None:
     assert result.output == tmp_path / "ke-hoach-word.yaml"
     assert result.warnings == []
     plan = load_plan(result.output)
-    assert plan.agency.model_dump() == {"parent": "UBND tỉnh Quảng Ngãi", "name": "Sở Khoa học và Công nghệ",
-                                        "abbreviation": "SKHCN", "place": "Quảng Ngãi"}
+    assert plan.agency.model_dump() == {"parent": ["UBND tỉnh Quảng Ngãi"], "name": ["Sở Khoa học và Công nghệ"],
+                                        "short_name": None, "abbreviation": "SKHCN", "place": "Quảng Ngãi"}
     assert (plan.number, plan.date.year, plan.date.month, plan.date.day) == (5, 2025, 2, 9)
-    assert plan.subject == "Triển khai chuyển đổi số năm 2025 của Sở Khoa học và Công nghệ"
+    # The trích yếu keeps the drafter's two lines.
+    assert plan.subject == ["Triển khai chuyển đổi số năm 2025", "của Sở Khoa học và Công nghệ"]
     assert len(plan.grounds) == 2 and len(plan.opening) == 1
+    assert plan.grounds[0].endswith(";") and plan.grounds[1].endswith(".")  # punctuation as written
     s1, s2, s3 = plan.sections
-    assert s1.title == "Mục đích, yêu cầu" and [c.title for c in s1.clauses] == ["Mục đích", "Yêu cầu"]
-    assert len(s1.clauses[0].items) == 2
-    assert s1.clauses[1].paragraphs == ["Các yêu cầu cụ thể như sau:"]
-    assert s1.clauses[1].points[0] == "Đúng tiến độ;" and len(s1.clauses[1].points) == 3
-    assert s2.paragraphs == ["Chi tiết tại Phụ lục kèm theo Kế hoạch này."] and not s2.clauses
-    assert [c.title for c in s3.clauses] == [None, None]
-    assert s3.clauses[0].text.startswith("Phòng Hành chính - Tổng hợp chủ trì")
-    assert plan.closing == "Trên đây là Kế hoạch triển khai chuyển đổi số năm 2025 của Sở"
+    c1, c2 = s1.content
+    assert s1.title == "Mục đích, yêu cầu" and (c1.title, c2.title) == ("Mục đích", "Yêu cầu")
+    assert isinstance(c1.content[0], Items) and len(c1.content[0].items) == 2
+    assert c2.content[0] == "Các yêu cầu cụ thể như sau:"
+    points = c2.content[1]
+    assert isinstance(points, Points) and points.points[0] == "Đúng tiến độ;" and len(points.points) == 3
+    assert s2.content == ["Chi tiết tại Phụ lục kèm theo Kế hoạch này."]
+    assert [c.title for c in s3.content] == [None, None]
+    assert s3.content[0].text.startswith("Phòng Hành chính - Tổng hợp chủ trì")
+    assert plan.closing == "Trên đây là Kế hoạch triển khai chuyển đổi số năm 2025 của Sở./."
     assert plan.recipients == ["UBND tỉnh (b/c)", "GĐ, các PGĐ Sở"] and plan.archive == ["VT", "HCTH"]
     assert (plan.signer.authority, plan.signer.head_title, plan.signer.name) == (
         "KT", "Giám đốc", "Trần Thị Bình")
     assert plan.signer.title.upper() == "PHÓ GIÁM ĐỐC"
-    app = plan.appendices[0]
-    assert (app.title, app.subtitle) == ("Phụ lục", "DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ NĂM 2025")
-    assert app.columns == ("TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian")
-    assert [g.title for g in app.groups] == ["Hạ tầng số", "Dữ liệu số"]
-    t1 = app.groups[0].tasks[0]
-    assert t1.lead == ["Phòng Hành chính - Tổng hợp"]
-    assert t1.support == ["Trung tâm Ứng dụng", "Phòng Quản lý công nghệ"] and t1.time == "Quý II/2025"
-    assert app.groups[0].tasks[1].support == []
-    assert app.groups[1].tasks[0].lead == ["Phòng Hành chính - Tổng hợp", "Trung tâm Ứng dụng"]
+    (app,) = plan.appendices
+    assert (app.title, app.subtitle) == ("PHỤ LỤC", ["DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ NĂM 2025"])
+    assert app.reference_line is None and not app.landscape
+    table = app.table
+    assert [_text(c.title) for c in table.columns] == ["TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian"]
+    assert [_text(g.group) for g in table.rows] == ["Hạ tầng số", "Dữ liệu số"]
+    assert table.numbered and table.numbering == "restart" and not table.group_caps
+    row = table.rows[0].rows[0]
+    assert row[0] == "Nâng cấp mạng nội bộ của Sở." and row[1] == "Phòng Hành chính - Tổng hợp"
+    assert row[2].lines == ["- Trung tâm Ứng dụng;", "- Phòng Quản lý công nghệ."] and row[3] == "Quý II/2025"
+    assert table.rows[0].rows[1][2] is None
 
     rendered = tmp_path / "rendered.docx"
     rendered.write_bytes(render_plan(plan))
     assert _valid(rendered)
-    # Same text, except the hand-typed line under the trích yếu (our template draws a border) and
-    # the trích yếu, which we print on one line.
+    # Same text, except the hand-typed line under the trích yếu (our template draws a border).
     expected = [x for x in doc_text(source) if x[1] != "-----------"]
-    i = expected.index(("p", "Triển khai chuyển đổi số năm 2025"))
-    expected[i: i + 2] = [("p", plan.subject)]
     assert doc_text(rendered) == expected
 
 
@@ -227,36 +241,38 @@ def test_what_cannot_be_placed_is_warned_not_dropped(tmp_path: Path) -> None:
     doc = docx.Document(str(source))
     paras = [p for p in doc.paragraphs]
     anchor = next(p for p in paras if p.text == "Chi tiết tại Phụ lục kèm theo Kế hoạch này.")
-    # A dash item under a mục with no khoản, a point out of order, a table inside the body.
-    extra = anchor.insert_paragraph_before("- Ý không thuộc khoản nào.")
+    # A dash item directly under a mục, a point out of order, a khoản number that skips one, a
+    # table inside the body, a row the catalogue does not know, a paragraph after the last table.
+    anchor.insert_paragraph_before("- Ý không thuộc khoản nào.")
     anchor.insert_paragraph_before("c) Điểm lạc thứ tự.")
+    anchor.insert_paragraph_before("3. Khoản nhảy số.")
     table = doc.add_table(rows=1, cols=2)
-    table.cell(0, 0).text = "Bảng lạ"
+    table.cell(0, 0).text = "Bảng trong nội dung"
     anchor._p.addnext(table._tbl)
-    # A row the catalogue does not know, and a paragraph after the last table.
     catalogue = doc.tables[-1] if doc.tables[-1] is not table else doc.tables[-2]
     row = catalogue.add_row()
     row.cells[1].text = "Ghi chú: số liệu ước tính"
     doc.add_paragraph("Ghi chú cuối văn bản")
     doc.save(str(source))
-    assert extra.text
 
     result = read_docx(source)
     messages = [(w.where, w.excerpt) for w in result.warnings]
-    assert any(e == "- Ý không thuộc khoản nào." and w.startswith("đoạn ") for w, e in messages)
-    assert any(e == "c) Điểm lạc thứ tự." for w, e in messages)
-    assert any(w.startswith("bảng ") and "Bảng lạ" in e for w, e in messages)
-    assert any(", dòng " in w and "Ghi chú: số liệu ước tính" in e for w, e in messages)
-    assert any(e == "Ghi chú cuối văn bản" for w, e in messages)
-    # The kept paragraphs still render, in their place.
+    assert any(e == "c) Điểm lạc thứ tự." and w.startswith("đoạn ") for w, e in messages)
+    assert any(e == "3. Khoản nhảy số." and w.startswith("đoạn ") for w, e in messages)
+    # Every word lands in the data, in its place: render and compare with the original.
     out = tmp_path / "out.yaml"
     imported = import_file(source, out)
+    plan = load_plan(imported.output)
+    assert isinstance(plan.sections[1].content[0], Items)  # "-" directly under a mục is an item
     rendered = tmp_path / "out.docx"
-    rendered.write_bytes(render_plan(load_plan(imported.output)))
+    rendered.write_bytes(render_plan(plan))
     texts = [t for _, t in doc_text(rendered)]
     i = texts.index("- Ý không thuộc khoản nào.")
-    assert texts[i + 1] == "c) Điểm lạc thứ tự."
-    assert texts[i + 2] == "Chi tiết tại Phụ lục kèm theo Kế hoạch này."
+    assert texts[i + 1: i + 4] == ["c) Điểm lạc thứ tự.", "3. Khoản nhảy số.", "Chi tiết tại Phụ lục kèm theo Kế hoạch này."]
+    assert "Bảng trong nội dung" in texts and "Ghi chú: số liệu ước tính" in texts
+    assert "Ghi chú cuối văn bản" in texts
+    original = {t for _, t in doc_text(source)} - {"-----------", ""}
+    assert original <= set(texts)
 
 
 def test_cli_import(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -273,7 +289,7 @@ def test_cli_import(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     not_docx = tmp_path / "x.docx"
     not_docx.write_text("không phải docx")
     assert main(["import", str(not_docx), "-o", str(tmp_path / "x.yaml")]) == 2
-    assert "không mở được" in capsys.readouterr().err
+    assert "không đọc được" in capsys.readouterr().err
     assert not (tmp_path / "x.yaml").exists()
 
 
