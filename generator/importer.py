@@ -21,31 +21,16 @@ from docx.oxml.ns import qn
 
 from .errors import DataError, OutputExistsError, UserError
 from .loader import parse_yaml, validate
-from .model import TYPE_ABBREVIATIONS
 from .text import point_letter, roman, upper_vi
 from .word.package import atomic_write
-from .word.reader import KeHoach, Para, norm, read_docx as read_word
-
-SECTION = re.compile(r"^([IVXLC]+)\s*[.)]\s*(\S.*)$", re.S)
-CLAUSE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.\s+(\S.*)$", re.S)
-POINT = re.compile(r"^([a-zđ]{1,2})\)\s+(\S.*)$", re.S)
-ITEM = re.compile(r"^-\s+(\S.*)$", re.S)
-SUB_ITEM = re.compile(r"^\+\s+(\S.*)$", re.S)
-NUMBER_LINE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/]+)\s*$", re.I)
-DATE_LINE = re.compile(
-    r"^(?P<place>[^,]+?)\s*,\s*ngày\s*(?P<day>\d{0,2})\s*tháng\s*(?P<month>\d{0,2})\s*năm\s*(?P<year>\d{4})\s*\.?$",
-    re.I,
+from .word.reader import (
+    APPENDIX_HEAD_RE, APPENDIX_REF_RE, ARCHIVE_RE, DIEM_RE, ITEM_RE, KHOAN_RE, MUC_RE, NOI_NHAN_RE,
+    SEPARATOR_RE, SUB_ITEM_RE, KeHoach, Para, norm, parse_authority, read_docx as read_word,
 )
-AUTHORITY = re.compile(r"^(KT|TM|TL|TUQ|Q)\.\s*(.+)$")
-ARCHIVE = re.compile(r"^-?\s*Lưu\s*:?\s*(.*?)\s*\.?$", re.I)
-APPENDIX_HEAD = re.compile(r"^(phụ\s*lục|danh\s*mục)\b", re.I)
-APPENDIX_REFERENCE = re.compile(r"^\(?\s*(ban\s+hành\s+)?kèm\s+theo\b", re.I)
-NUMBER_HEAD = re.compile(r"^(stt|tt|số\s*tt)\.?$", re.I)
-GROUND = re.compile(r"^căn\s+cứ\b", re.I)
-RULE_TEXT = re.compile(r"^[-_–—=.*\s]{3,}$")
 
-DOC_TYPES = {upper_vi(name): name for name in TYPE_ABBREVIATIONS if name}
-DOC_TYPES.update({"TỜ TRÌNH": "Tờ trình", "GIẤY MỜI": "Giấy mời", "BIÊN BẢN": "Biên bản"})
+NUMBER_HEAD = re.compile(r"^(stt|tt|số\s*tt)\.?$", re.I)
+"""The heading of a table's STT column."""
+GROUND = re.compile(r"^căn\s+cứ\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -183,6 +168,14 @@ def _runs(para: Para) -> list[tuple[str, bool, bool]]:
     return [(t, b, i) for t, b, i in out]
 
 
+def _lines_of(para: Para, *, split_spaces: bool = False) -> list[str]:
+    """The printed lines of one paragraph: split at line breaks, and (for header names typed as
+    one paragraph) at runs of three or more spaces or a tab."""
+    raw = "".join(r.text for r in para.runs if r.fmt is None or not r.fmt.hidden)
+    pattern = r"\n|\s{3,}|\t" if split_spaces else r"\n"
+    return [norm(x) for x in re.split(pattern, raw) if norm(x)]
+
+
 def _plain(runs: list[tuple[str, bool, bool]]) -> str:
     return "".join(r[0] for r in runs)
 
@@ -289,25 +282,32 @@ class _Importer:
     # the whole document
 
     def read(self) -> dict[str, Any]:
-        header_end, header = self._header()
-        title_at = self._title(header_end)
-        i, subject, subtitle = self._subject(title_at + 1)
-        sig_at = next((k for k in range(i, len(self.stream)) if isinstance(self.stream[k], _Table)
-                       and self._is_signature(self.stream[k])), None)
+        doc = self.doc
+        if doc.not_administrative:
+            raise UserError(_not_a_plan(doc, doc.not_administrative))
+        if doc.document_type != "Kế hoạch":
+            raise UserError(_not_a_plan(doc, f"đây là {doc.document_type}" if doc.document_type
+                                        else "không tìm thấy tên loại KẾ HOẠCH dưới phần đầu"))
+        header = self._header()
+        i = self._after_title()
+        sig_at = self._at(doc.noi_nhan) if doc.noi_nhan is not None else None
         body_end = sig_at if sig_at is not None else len(self.stream)
         main_section = self.stream[sig_at].section if sig_at is not None else 0
-        # An appendix is what follows the signature; without a signature table, what follows a
-        # section break into an appendix heading.
         if sig_at is None:
-            body_end = next((k for k in range(i, len(self.stream)) if self._appendix_start(self.stream[k], 0)),
-                            len(self.stream))
+            # No Nơi nhận: the body runs to the first appendix heading.
+            body_end = next((k for k in range(i, len(self.stream))
+                             if self._appendix_start(self.stream[k], 0, self.stream[k + 1:])), len(self.stream))
         data: dict[str, Any] = {"agency": header["agency"]}
         if header.get("number") is not None:
             data["number"] = header["number"]
         data["date"] = header["date"]
+        subject = [line for p in doc.subject_lines for line in _lines_of(p)] or ["…"]
+        if not doc.subject_lines:
+            self.warn("sau tên loại", "", "không tìm thấy trích yếu")
         data["subject"] = subject if len(subject) > 1 else subject[0]
-        if subtitle is not None:
-            data["subtitle"] = subtitle
+        if doc.subtitle:
+            runs = [r for p in doc.subtitle for r in _runs(p) + [(" ", False, False)]][:-1]
+            data["subtitle"] = _paragraph(runs, style_italic=True)
         data.update(self._body(self.stream[i:body_end]))
         if sig_at is not None:
             data.update(self._signature(self.stream[sig_at]))
@@ -321,6 +321,13 @@ class _Importer:
             data["appendices"] = appendices
             self._derived_reference_lines(data)
         return data
+
+    def _at(self, para: Para) -> int:
+        """Where a paragraph sits in the stream (the table holding it, for a cell)."""
+        if para.cell is None:
+            return next(k for k, b in enumerate(self.stream) if b is para)
+        tbl = _outer_table(para.el)
+        return next(k for k, b in enumerate(self.stream) if isinstance(b, _Table) and b.el is tbl)
 
     def _derived_reference_lines(self, data: dict[str, Any]) -> None:
         """Drop an appendix's "(Kèm theo …)" line when the tool derives the very same line from the
@@ -339,174 +346,81 @@ class _Importer:
             if isinstance(line, str) and norm(line) == derived:
                 del app["reference_line"]
 
-    # header: agency, Số, date
+    # header: agency, Số, date (found by the reader; here only turned into data)
 
-    def _header(self) -> tuple[int, dict[str, Any]]:
+    def _header(self) -> dict[str, Any]:
         doc = self.doc
-        anchor = doc.quoc_hieu or doc.tieu_ngu
-        if anchor is None:
-            raise UserError(_not_a_plan(self.doc, "không có Quốc hiệu, Tiêu ngữ"))
-        end = 0
-        paras: list[Para] = []
-        if anchor.cell is not None:
-            tbl = _outer_table(anchor.el)
-            k = next(k for k, b in enumerate(self.stream) if isinstance(b, _Table) and b.el is tbl)
-            paras = [p for row in self.stream[k].rows for c in row for p in c.paras]
-            # Paragraphs above the header table (a draft mark, a note) belong to the header too.
-            paras = [p for p in self.stream[:k] if isinstance(p, Para)] + paras
-            end = k + 1
-        else:
-            k = next(k for k, b in enumerate(self.stream) if b is anchor)
-            while k + 1 < len(self.stream) and isinstance(self.stream[k + 1], Para) and \
-                    (DATE_LINE.match(self.stream[k + 1].text) or NUMBER_LINE.match(self.stream[k + 1].text)
-                     or not self.stream[k + 1].text):
-                k += 1
-            paras = [p for p in self.stream[: k + 1] if isinstance(p, Para)]
-            end = k + 1
-        number_para = next((p for p in paras if NUMBER_LINE.match(p.text)), None)
-        date_para = next((p for p in paras if DATE_LINE.match(p.text)), None)
-        agency_paras = []
-        for p in paras:
-            if p in (anchor, doc.quoc_hieu, doc.tieu_ngu, number_para, date_para) or not p.text:
-                continue
-            if number_para is not None and p.index > number_para.index:
-                if p.text.upper() not in ("DỰ THẢO",):
-                    self.warn(p, p.text, "chữ ở phần đầu văn bản không thuộc thành phần nào; chưa đưa vào dữ liệu")
-                continue
-            if p.cell is not None and doc.quoc_hieu is not None and doc.quoc_hieu.cell is not None \
-                    and p.cell.col >= doc.quoc_hieu.cell.col and p.cell.table == doc.quoc_hieu.cell.table:
-                if p.text.upper() != "DỰ THẢO":
-                    self.warn(p, p.text, "chữ ở phần đầu văn bản không thuộc thành phần nào; chưa đưa vào dữ liệu")
-                continue
-            if p.text.upper() == "DỰ THẢO":
-                continue
-            agency_paras.append(p)
-        parent, name = self._agency_lines(agency_paras)
+        parent = [self._name(x) for p in doc.parent_lines for x in _lines_of(p, split_spaces=True)]
+        name = [self._name(x) for p in doc.issuer_lines for x in _lines_of(p, split_spaces=True)]
+        if not name:
+            self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")
+            name = ["Cơ quan ban hành"]
         agency: dict[str, Any] = {}
         if parent:
             agency["parent"] = parent if len(parent) > 1 else parent[0]
         agency["name"] = name if len(name) > 1 else name[0]
         header: dict[str, Any] = {"agency": agency}
+        number = doc.number
         abbreviation = None
-        if number_para is not None:
-            m = NUMBER_LINE.match(number_para.text)
-            assert m is not None
-            if m.group("number"):
-                header["number"] = int(m.group("number"))
-            symbol = m.group("symbol")
-            type_abbr, _, abbreviation = symbol.partition("-")
-            if type_abbr.upper() != "KH":
-                self.warn(number_para, number_para.text, f"ký hiệu {symbol} không bắt đầu bằng KH-; "
-                          "chữ viết tắt cơ quan lấy phần sau dấu gạch ngang")
-            if not abbreviation:
-                abbreviation = type_abbr
+        if number is not None:
+            if number.number:
+                header["number"] = int(number.number)
+            abbreviation = number.agency_abbr
+            if number.type_abbr != "KH":
+                self.warn(doc.number_line, number.text, f"ký hiệu {number.symbol} không bắt đầu bằng KH-")
         else:
             self.warn("phần đầu văn bản", "", "không tìm thấy dòng 'Số: …/KH-…'")
-        agency["abbreviation"] = upper_vi(abbreviation or "CQ")
-        if not re.fullmatch(r"[A-ZĐ0-9&]+(?:-[A-ZĐ0-9&]+)*", agency["abbreviation"]):
-            self.warn(number_para or "phần đầu văn bản", agency["abbreviation"],
-                      "chữ viết tắt có ký tự lạ; đã bỏ các ký tự đó")
-            agency["abbreviation"] = re.sub(r"[^A-ZĐ0-9&-]", "", agency["abbreviation"]).strip("-") or "CQ"
-        if date_para is not None:
-            m = DATE_LINE.match(date_para.text)
-            assert m is not None
-            agency["place"] = m.group("place").strip()
-            year, month, day = m.group("year"), m.group("month"), m.group("day")
-            if month and day:
-                header["date"] = f"{year}-{int(month):02d}-{int(day):02d}"
-            elif month:
-                header["date"] = f"{year}-{int(month):02d}"
-                if day:
-                    self.warn(date_para, date_para.text, "có ngày mà không có tháng; bỏ ngày")
+        if not abbreviation:
+            self.warn(doc.number_line or "phần đầu văn bản", number.symbol if number else "",
+                      "không đọc được chữ viết tắt của cơ quan trong ký hiệu; ghi tạm CQ, hãy sửa agency.abbreviation")
+        agency["abbreviation"] = abbreviation or "CQ"
+        date = doc.date
+        if date is not None:
+            agency["place"] = date.place
+            if date.month and date.day:
+                header["date"] = f"{date.year}-{int(date.month):02d}-{int(date.day):02d}"
+            elif date.month:
+                header["date"] = f"{date.year}-{int(date.month):02d}"
             else:
-                header["date"] = year
+                header["date"] = str(date.year)
+                if date.day:
+                    self.warn(doc.date_line, date.text, "có ngày mà không có tháng; bỏ ngày")
         else:
-            self.warn("phần đầu văn bản", "", "không tìm thấy dòng địa danh, ngày tháng; ghi tạm năm nay")
+            self.warn("phần đầu văn bản", "", "không tìm thấy dòng địa danh, ngày tháng; hãy điền date và "
+                      "agency.place")
             agency["place"] = "…"
             header["date"] = "2026"
-        return end, header
+        self._unplaced_header_text()
+        return header
 
-    def _agency_lines(self, paras: list[Para]) -> tuple[list[str], list[str]]:
-        """Parent lines (not bold) over issuer lines (bold): ND30 prints the issuer in bold. A line
-        wrapped by spaces or a break inside one paragraph is two lines."""
-        lines: list[tuple[str, bool]] = []
-        for p in paras:
-            bold = _all_bold(p)
-            raw = "".join(r.text for r in p.runs if r.fmt is None or not r.fmt.hidden)
-            for piece in re.split(r"\n|\s{3,}|\t", raw):
-                piece = norm(piece)
-                if piece:
-                    lines.append((piece, bold))
-        if not lines:
-            self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")
-            return [], ["Cơ quan ban hành"]
-        first_bold = next((k for k, (_, b) in enumerate(lines) if b), None)
-        if first_bold is None:
-            # No bold line: the last line is the issuer, the rest its parent (the usual two-line form).
-            first_bold = len(lines) - 1
-        parent = [self._name(t) for t, _ in lines[:first_bold]]
-        name = [self._name(t) for t, _ in lines[first_bold:]]
-        return parent, name
+    def _unplaced_header_text(self) -> None:
+        """Warn about text of the header block that is none of its parts (a note, a second date)."""
+        doc = self.doc
+        known = {id(p) for p in [*doc.parent_lines, *doc.issuer_lines, doc.quoc_hieu, doc.tieu_ngu,
+                                 doc.number_line, doc.date_line] if p is not None}
+        anchor = doc.quoc_hieu or doc.tieu_ngu or doc.number_line
+        if anchor is None:
+            return
+        top = self._at(anchor)
+        for b in self.stream[: top + 1]:
+            paras = [p for row in b.rows for c in row for p in c.paras] if isinstance(b, _Table) else [b]
+            for p in paras:
+                if p.text and id(p) not in known and upper_vi(p.text) != "DỰ THẢO" \
+                        and not SEPARATOR_RE.match(p.text):
+                    self.warn(p, p.text, "chữ ở phần đầu văn bản không thuộc thành phần nào; chưa đưa vào dữ liệu")
 
     def _name(self, caps: str) -> str:
         return _recover_case(caps, self.corpus)
 
-    # title, trích yếu
-
-    def _title(self, start: int) -> int:
-        for k in range(start, min(len(self.stream), start + 12)):
-            b = self.stream[k]
-            if isinstance(b, Para) and b.text:
-                head = upper_vi(b.text).rstrip(":").strip()
-                if head == "KẾ HOẠCH":
-                    return k
-                if head in DOC_TYPES or head.startswith("V/V"):
-                    raise UserError(_not_a_plan(self.doc, DOC_TYPES.get(head, "Công văn")))
-        raise UserError(_not_a_plan(self.doc, "không có tên loại KẾ HOẠCH dưới phần đầu"))
-
-    def _subject(self, k: int) -> tuple[int, list[str], Any]:
-        lines: list[str] = []
-        subtitle = None
-        while k < len(self.stream):
-            b = self.stream[k]
-            if not isinstance(b, Para):
-                break
-            if not b.text or RULE_TEXT.match(b.text):
-                if lines:
-                    k += 1
-                    # the rule under the trích yếu ends it; a subtitle may still follow
-                    nxt = self._next_text(k)
-                    if nxt is not None and isinstance(self.stream[nxt], Para) and self._is_subtitle(self.stream[nxt]):
-                        subtitle = _paragraph(_runs(self.stream[nxt]), style_italic=True)
-                        k = nxt + 1
-                    break
-                k += 1
-                continue
-            if lines and self._is_subtitle(b):
-                subtitle = _paragraph(_runs(b), style_italic=True)
-                k += 1
-                break
-            if lines and not (_centered(b) and _all_bold(b)):
-                break
-            if not lines and not _centered(b):
-                break
-            lines += [line for line in (norm(x) for x in _plain(_runs(b)).split("\n")) if line]
+    def _after_title(self) -> int:
+        """The stream position after the tên loại, trích yếu and the line under it."""
+        doc = self.doc
+        last = [p for p in [doc.doc_type, *doc.subject_lines, *doc.subtitle] if p is not None]
+        k = max(self._at(p) for p in last) + 1
+        while k < len(self.stream) and isinstance(self.stream[k], Para) and \
+                (not self.stream[k].text or SEPARATOR_RE.match(self.stream[k].text)):
             k += 1
-        if not lines:
-            self.warn("sau tên loại", "", "không tìm thấy trích yếu")
-            lines = ["…"]
-        return k, lines, subtitle
-
-    def _is_subtitle(self, b: Para) -> bool:
-        return _centered(b) and b.text.startswith("(") and not _all_bold(b)
-
-    def _next_text(self, k: int) -> int | None:
-        while k < len(self.stream):
-            b = self.stream[k]
-            if isinstance(b, _Table) or b.text:
-                return k
-            k += 1
-        return None
+        return k
 
     # body
 
@@ -515,22 +429,22 @@ class _Importer:
         opening: list[Any] = []
         sections: list[dict[str, Any]] = []
         stack: list[_Container] = []
-        items = [b for b in blocks if isinstance(b, _Table) or (b.text and not RULE_TEXT.match(b.text))]
+        items = [b for b in blocks if isinstance(b, _Table) or (b.text and not SEPARATOR_RE.match(b.text))]
         for b in blocks:
-            if isinstance(b, Para) and b.text and RULE_TEXT.match(b.text):
+            if isinstance(b, Para) and b.text and SEPARATOR_RE.match(b.text):
                 self.warn(b, b.text, "dòng kẻ bằng ký tự trong nội dung; bỏ qua (mẫu tự kẻ đường kẻ)")
         closing = None
         if items and isinstance(items[-1], Para) and not sections_like(items[-1]) and len(items) > 1:
             last = items[-1]
-            if not (ITEM.match(last.text) or POINT.match(last.text) or CLAUSE.match(last.text)
-                    or SUB_ITEM.match(last.text)):
+            if not (ITEM_RE.match(last.text) or DIEM_RE.match(last.text) or KHOAN_RE.match(last.text)
+                    or SUB_ITEM_RE.match(last.text)):
                 closing = _paragraph(_runs(last))
                 items = items[:-1]
         for b in items:
             if isinstance(b, Para):
-                m = SECTION.match(b.text)
-                if m and upper_vi(m.group(2)) == m.group(2) and m.group(1) == roman(len(sections) + 1):
-                    title = self._name(norm(m.group(2)))
+                m = MUC_RE.match(b.text)
+                if m and upper_vi(m.group("rest")) == m.group("rest") and m.group("num") == roman(len(sections) + 1):
+                    title = self._name(norm(m.group("rest")))
                     sec = {"title": title, "blocks": []}
                     sections.append(sec)
                     stack = [_Container(sec["blocks"], "")]
@@ -577,41 +491,41 @@ class _Importer:
             return
         runs = _runs(b)
         text = _plain(runs)
-        if appendix and SECTION.match(text):
+        if appendix and MUC_RE.match(text):
             # In an appendix (an outline, a form) a Roman line heads a part with its own numbering.
             del stack[1:]
             heading = {"heading": _paragraph(runs, style_bold=True), "blocks": []}
             stack[0].blocks.append(heading)
             stack.append(_Container(heading["blocks"], "", "heading"))
             return
-        m = CLAUSE.match(text)
-        if m and self._clause(b, runs, m.group(1), stack):
+        m = KHOAN_RE.match(text)
+        if m and self._clause(b, runs, m.group("num"), stack):
             return
         if m:
             # One warning per break in the numbering, not one per khoản that follows it.
-            if not _follows(m.group(1), self._literal_number):
+            if not _follows(m.group("num"), self._literal_number):
                 self.warn(b, text, "số thứ tự không liền mạch với khoản trước; giữ nguyên dạng chữ")
-            self._literal_number = m.group(1)
+            self._literal_number = m.group("num")
             stack[-1].blocks.append(_paragraph(runs))
             return
-        m = POINT.match(text)
-        if m and self._point(runs, m.group(1), stack):
+        m = DIEM_RE.match(text)
+        if m and self._point(runs, m.group("letter"), stack):
             return
         if m:
-            hint = " (theo thứ tự tiếng Việt, sau d) là đ))" if m.group(1) == "e" else ""
+            hint = " (theo thứ tự tiếng Việt, sau d) là đ))" if m.group("letter") == "e" else ""
             self.warn(b, text, f"điểm không theo thứ tự a), b), c)…{hint}; giữ nguyên dạng chữ")
             stack[-1].blocks.append(_paragraph(runs))
             return
         container = stack[-1]
         last = container.blocks[-1] if container.blocks else None
-        if ITEM.match(text):
+        if ITEM_RE.match(text):
             entry = _paragraph(_cut_prefix(runs, 1))
             if isinstance(last, dict) and "items" in last:
                 last["items"].append(entry)
             else:
                 container.blocks.append({"items": [entry]})
             return
-        if SUB_ITEM.match(text) and isinstance(last, dict) and "items" in last:
+        if SUB_ITEM_RE.match(text) and isinstance(last, dict) and "items" in last:
             entry = _paragraph(_cut_prefix(runs, 1))
             prev = last["items"][-1]
             if not (isinstance(prev, dict) and "text" in prev):
@@ -619,10 +533,10 @@ class _Importer:
                 last["items"][-1] = prev
             prev["items"].append(entry)
             return
-        if _all_bold(b) and not SECTION.match(text):
+        if _all_bold(b) and not MUC_RE.match(text):
             container.blocks.append({"heading": _paragraph(runs, style_bold=True)})
             return
-        if SECTION.match(text):
+        if MUC_RE.match(text):
             self.warn(b, text, "mục số La Mã không liền mạch hoặc không in hoa; giữ nguyên dạng chữ")
         container.blocks.append(_paragraph(runs))
 
@@ -751,83 +665,63 @@ class _Importer:
 
     # signature
 
-    def _is_signature(self, t: _Table) -> bool:
-        return any(re.match(r"^nơi\s*nhận\s*:?", p.text, re.I) for row in t.rows for c in row for p in c.paras)
-
     def _signature(self, t: _Table) -> dict[str, Any]:
-        cells = [c for row in t.rows for c in row]
-        left = next(c for c in cells if any(re.match(r"^nơi\s*nhận", p.text, re.I) for p in c.paras))
-        right = [c for c in cells if c is not left and any(p.text for p in c.paras)]
+        doc = self.doc
         recipients: list[str] = []
         archive: list[str] | None = None
-        started = False
         continued_ok = True
-        for p in left.paras:
-            for raw in _plain(_runs(p)).split("\n"):
-                line = norm(raw)
-                if not line:
-                    continue
-                if not started:
-                    m = re.match(r"^nơi\s*nhận\s*:?\s*(.*)$", line, re.I)
-                    if m:
-                        started = True
-                        line = m.group(1)
-                        if not line:
-                            continue
-                am = ARCHIVE.match(line)
-                if am:
-                    archive = [a.strip() for a in am.group(1).split(",") if a.strip()] or ["VT"]
-                    continue
-                dashed = bool(re.match(r"^[-–+]", line))
-                entry = re.sub(r"^[-–]\s*", "", line).rstrip(";. ").strip()
-                if not entry:
-                    continue
-                if recipients and not dashed and not continued_ok:
-                    # A recipient wrapped onto a second paragraph by hand: one recipient.
-                    recipients[-1] = f"{recipients[-1]} {entry}"
-                else:
-                    recipients.append(entry)
-                continued_ok = line.rstrip().endswith((";", "."))
-        lines: list[str] = []
-        for c in right:
-            for p in c.paras:
-                for raw in _plain(_runs(p)).split("\n"):
-                    if norm(raw):
-                        lines.append(norm(raw))
+        first = doc.noi_nhan
+        tail = NOI_NHAN_RE.sub("", first.text).strip() if first is not None else ""
+        raw_lines = ([tail] if tail else []) + [x for p in doc.recipients for x in _lines_of(p)]
+        for line in raw_lines:
+            am = ARCHIVE_RE.match(line)
+            if am:
+                archive = [a.strip() for a in am.group("units").split(",") if a.strip()] or ["VT"]
+                continue
+            dashed = bool(re.match(r"^[-–+]", line))
+            entry = re.sub(r"^[-–]\s*", "", line).rstrip(";. ").strip()
+            if not entry:
+                continue
+            if recipients and not dashed and not continued_ok:
+                # A recipient wrapped onto a second paragraph by hand: one recipient.
+                recipients[-1] = f"{recipients[-1]} {entry}"
+            else:
+                recipients.append(entry)
+            continued_ok = line.rstrip().endswith((";", "."))
         out: dict[str, Any] = {"recipients": recipients}
         if archive is not None:
             out["archive"] = archive
         else:
             self.warn(t, "Nơi nhận", "không có dòng 'Lưu: …'; văn bản mới sẽ in '- Lưu: VT.'")
-        out["signer"] = self._signer(lines, t)
+        heads = [x for p in doc.signer_lines for x in _lines_of(p)]
+        name = doc.signer_name.text if doc.signer_name is not None else None
+        after = [x for p in doc.after_name for x in _lines_of(p)]
+        out["signer"] = self._signer(heads, name, after, t)
         return out
 
-    def _signer(self, lines: list[str], t: _Table) -> dict[str, Any]:
-        # The name is the last line not in capitals; lines after it (a second title) stay with it.
-        name_at = max((k for k, line in enumerate(lines) if upper_vi(line) != line), default=None)
-        if name_at is None:
-            self.warn(t, " / ".join(lines), "không tìm thấy họ tên người ký; để '…'")
-            return {"name": "…", "lines": lines or ["…"]}
-        name = lines[name_at]
-        if name_at + 1 < len(lines):
-            name = "\n".join([name, *lines[name_at + 1:]])
-            self.warn(t, " / ".join(lines[name_at + 1:]), "dòng sau họ tên người ký; giữ ngay dưới họ tên")
-        heads = lines[:name_at]
+    def _signer(self, heads: list[str], name: str | None, after: list[str], t: _Table) -> dict[str, Any]:
+        if name is None:
+            self.warn(t, " / ".join(heads), "không tìm thấy họ tên người ký; để '…'")
+            name = "…"
+        if after:
+            # Lines printed under the name (a second title) stay right under it.
+            name = "\n".join([name, *after])
+            self.warn(t, " / ".join(after), "dòng sau họ tên người ký; giữ ngay dưới họ tên")
         signer: dict[str, Any] = {"name": name}
-        auth = [AUTHORITY.match(x) for x in heads]
+        auth = [parse_authority(x) for x in heads]
+        forms = [a.form for a in auth]
         case = self._name
-        if len(heads) == 1 and not auth[0]:
+        if forms == [None]:
             signer["title"] = case(heads[0])
-        elif len(heads) == 2 and auth[0] and auth[0].group(1) in ("KT", "TL", "TUQ") and not auth[1]:
-            signer.update(authority=auth[0].group(1), head_title=case(auth[0].group(2)), title=case(heads[1]))
-        elif len(heads) == 2 and auth[0] and auth[0].group(1) == "TM" and not auth[1]:
-            signer.update(authority="TM", collective=case(auth[0].group(2)), title=case(heads[1]))
-        elif len(heads) == 3 and auth[0] and auth[0].group(1) == "TM" and auth[1] and auth[1].group(1) == "KT" \
-                and not auth[2]:
-            signer.update(authority="TM", collective=case(auth[0].group(2)),
-                          head_title=case(auth[1].group(2)), title=case(heads[2]))
-        elif len(heads) == 1 and auth[0] and auth[0].group(1) == "Q":
-            signer.update(authority="Q", title=case(auth[0].group(2)))
+        elif len(forms) == 2 and forms[0] in ("KT", "TL", "TUQ") and forms[1] is None:
+            signer.update(authority=forms[0], head_title=case(auth[0].title), title=case(heads[1]))
+        elif forms == ["TM", None]:
+            signer.update(authority="TM", collective=case(auth[0].title), title=case(heads[1]))
+        elif forms == ["TM", "KT", None]:
+            signer.update(authority="TM", collective=case(auth[0].title), head_title=case(auth[1].title),
+                          title=case(heads[2]))
+        elif forms == ["Q"]:
+            signer.update(authority="Q", title=case(auth[0].title))
         else:
             signer["lines"] = heads or ["…"]
         return signer
@@ -839,12 +733,12 @@ class _Importer:
         followed within three paragraphs by its "(Kèm theo …)" line."""
         if not isinstance(b, Para):
             return False
-        if APPENDIX_HEAD.match(b.text) and (_centered(b) or _all_bold(b) or b.section > main_section):
+        if APPENDIX_HEAD_RE.match(b.text) and (_centered(b) or _all_bold(b) or b.section > main_section):
             return True
         if not (_centered(b) and _all_bold(b)):
             return False
         texts = [x for x in after if isinstance(x, _Table) or x.text][:3]
-        return any(isinstance(x, Para) and APPENDIX_REFERENCE.match(x.text) for x in texts)
+        return any(isinstance(x, Para) and APPENDIX_REF_RE.match(x.text) for x in texts)
 
     def _appendices(self, rest: list[Para | _Table], main_section: int) -> list[dict[str, Any]]:
         parts: list[list[Para | _Table]] = []
@@ -877,12 +771,12 @@ class _Importer:
             app["title"] = "Phụ lục"
         subtitle: list[str] = []
         while k < len(part) and isinstance(part[k], Para) and _centered(part[k]) \
-                and not APPENDIX_REFERENCE.match(part[k].text) and _all_bold(part[k]) and len(subtitle) < 4:
+                and not APPENDIX_REF_RE.match(part[k].text) and _all_bold(part[k]) and len(subtitle) < 4:
             subtitle += [norm(x) for x in _plain(_runs(part[k])).split("\n") if norm(x)]
             k += 1
         if subtitle:
             app["subtitle"] = subtitle if len(subtitle) > 1 else subtitle[0]
-        if k < len(part) and isinstance(part[k], Para) and APPENDIX_REFERENCE.match(part[k].text):
+        if k < len(part) and isinstance(part[k], Para) and APPENDIX_REF_RE.match(part[k].text):
             app["reference_line"] = part[k].text
             k += 1
         else:
@@ -936,7 +830,7 @@ class _Container:
 
 
 def sections_like(p: Para) -> bool:
-    return bool(SECTION.match(p.text))
+    return bool(MUC_RE.match(p.text))
 
 
 def _cell_value(paras: list[Para], *, style_bold: bool = False) -> Any:

@@ -30,7 +30,7 @@ from ..word.metrics import text_width_pt
 from ..model import TIEU_NGU, TYPE_ABBREVIATIONS
 from ..text import upper_vi
 from ..word.formatting import font_family
-from ..word.reader import (KeHoach, Line, Para, parse_authority, parse_date_line, parse_number_line,
+from ..word.reader import (MUC_RE, KeHoach, Line, Para, parse_authority, parse_date_line, parse_number_line,
                            parse_reference, rendered_lines, text_width)
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
@@ -655,7 +655,6 @@ def kinh_gui(doc: KeHoach) -> list[Result]:
 
 # --- body (III.6) -------------------------------------------------------------------------------------
 
-MUC_RE = re.compile(r"^(?P<num>[IVXLC]+)\.\s*(?=\S)")
 
 
 def _is_muc(p: Para) -> bool:

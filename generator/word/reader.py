@@ -275,6 +275,17 @@ def parse_reference(text: str) -> Reference | None:
                      int(m.group("y") or m.group("y2")), m.group("issuer"))
 
 
+# Body numbering as Phụ lục I prints it: mục "I.", khoản "1." and "1.1.", điểm "a)", items "- " and
+# "+ ". One pattern each, for the checker and the importer.
+MUC_RE = re.compile(r"^(?P<num>[IVXLC]+)\s*[.)]\s*(?P<rest>\S.*)$", re.S)
+KHOAN_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)\.\s+(?P<rest>\S.*)$", re.S)
+DIEM_RE = re.compile(r"^(?P<letter>[a-zđ]{1,2})\)\s+(?P<rest>\S.*)$", re.S)
+ITEM_RE = re.compile(r"^-\s+\S", re.S)
+SUB_ITEM_RE = re.compile(r"^\+\s+\S", re.S)
+APPENDIX_HEAD_RE = re.compile(r"^(phụ\s*lục|danh\s*mục)\b", re.I)
+ARCHIVE_RE = re.compile(r"^-?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
+"""The last Nơi nhận line, "- Lưu: VT, HCTH.", with its list of units."""
+
 # Tên loại of Phụ lục III (and Công văn, which has none) by their capitals.
 DOC_TYPE_NAMES = {upper_vi(name): name for name in TYPE_ABBREVIATIONS}
 NOT_ADMINISTRATIVE_TYPES = {"HỢP ĐỒNG": "hợp đồng", "ĐƠN": "đơn", "GIẤY": None}
