@@ -20,6 +20,8 @@ RULE_STYLE = "KHDuongKe"
 FULL_LENGTH_STYLES = {"KHTieuNgu"}
 """Styles whose line is as long as the text; every other line is RULE_FRACTION of it."""
 RULE_FRACTION = 0.4
+UNMEASURED_STYLES = {"KHTrichYeuPhu"}
+"""Lines between an element and its rule that the rule's length does not follow."""
 
 
 def finish_layout(document: Any, formatting: Formatting | None = None) -> None:
@@ -53,17 +55,34 @@ def _first_section_text_width(body: Any) -> int:
 A4_TEXT_WIDTH = 9354
 
 
-def _size_rule(rule: Any, formatting: Formatting, page_width: int) -> None:
+def _element_above(rule: Any) -> list[Any]:
+    """The paragraphs of the element a line is drawn under: the lines of a two-line agency name or
+    trích yếu (same style, one after the other), past the "(Ban hành kèm theo …)" line, which the
+    line goes under but is not measured against."""
     above = rule.getprevious()
+    while above is not None and above.tag == qn("w:p") and _style_of(above) in UNMEASURED_STYLES:
+        above = above.getprevious()
     if above is None or above.tag != qn("w:p"):
+        return []
+    style, out = _style_of(above), []
+    while above is not None and above.tag == qn("w:p") and _style_of(above) == style:
+        out.append(above)
+        above = above.getprevious()
+    return out
+
+
+def _size_rule(rule: Any, formatting: Formatting, page_width: int) -> None:
+    paras = _element_above(rule)
+    if not paras:
         return
-    text = "".join(t.text or "" for t in above.iter(qn("w:t")))
-    style = _style_of(above)
-    first_run = above.find(qn("w:r"))
-    run = formatting.run(above, first_run)  # what the reader sees: styles and direct formatting
-    size, bold = run.size or 14.0, run.bold
+    style = _style_of(paras[0])
     width = _container_width(rule, page_width)
-    text_twips = min(text_width_pt(text.strip(), size, bold=bold) * 20, width)
+    longest = 0.0
+    for para in paras:
+        text = "".join(t.text or "" for t in para.iter(qn("w:t")))
+        run = formatting.run(para, para.find(qn("w:r")))  # what the reader sees: styles and direct formatting
+        longest = max(longest, text_width_pt(text.strip(), run.size or 14.0, bold=run.bold))
+    text_twips = min(longest * 20, width)
     fraction = 1.0 if style in FULL_LENGTH_STYLES else RULE_FRACTION
     length = int(text_twips * fraction)
     side = max((width - length) // 2, 0)

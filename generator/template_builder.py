@@ -253,8 +253,9 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
         p("{{ doc_type }}", "KHTenLoai")
         # One paragraph per line the data gives: the drafter decides where the trích yếu breaks.
         + p("{%p for line in subject_lines %}") + p("{{ line }}", "KHTrichYeu") + p("{%p endfor %}")
-        + p("", "KHDuongKe")
+        # "(Ban hành kèm theo …)" belongs to the trích yếu: the line goes under it (as agencies do).
         + p("{%p if subtitle %}") + p("{{r subtitle_inline }}", "KHTrichYeuPhu") + p("{%p endif %}")
+        + p("", "KHDuongKe")
     )
     body = (
         p("{%p for g in grounds_inline %}") + p("{{r g }}", "KHCanCu") + p("{%p endfor %}")
