@@ -33,7 +33,9 @@ MAX_NUMBER = 99999
 def parse_number(value: int | str) -> int:
     """The số given by the văn thư, as an integer; a UserError in Vietnamese when it is not one."""
     text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= MAX_NUMBER:
+    # ASCII digits only: "²".isdigit() is True but int("²") fails, and "١٢٥" or "１２５" are not
+    # what a văn thư types for a số.
+    if isinstance(value, bool) or not re.fullmatch(r"[0-9]{1,9}", text) or not 1 <= int(text) <= MAX_NUMBER:
         raise UserError(
             f"số văn bản '{value}' không hợp lệ: phải là số nguyên dương từ 1 đến {MAX_NUMBER}, "
             "ví dụ --number 125 (số 0 ở đầu được tự thêm khi cần)"

@@ -8,6 +8,7 @@ docxtpl recompiles the whole document.xml on every render (docxtpl-pitfalls.md �
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import io
@@ -34,7 +35,8 @@ from .issue import DRAFT_COMMENT, FINAL_COMMENT
 from .word.formatting import Formatting
 from .layout import finish_layout
 from .model import Plan
-from .word.package import zip_members
+from .template_guard import GuardedOperators, runtime_error, template_budget
+from .word.package import inspect_package, zip_members
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
 
@@ -52,7 +54,7 @@ def _literal(value: Any) -> Any:
     return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
 
 
-class _Environment(SandboxedEnvironment):
+class _Environment(GuardedOperators, SandboxedEnvironment):
     """Sandboxed, strict, escaping; compiles each distinct template source once."""
 
     def __init__(self) -> None:
@@ -117,6 +119,13 @@ class _CachedDocxTemplate(_SandboxedDocxTemplate):
             self.docx = self._owner._new_document()
             self.is_rendered = False
 
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):  # type: ignore[override]
+        # A template's run-time mistake (1/0, 1+'a', range(10**20)) is the user's: located message.
+        try:
+            return super().render_xml_part(src_xml, part, context, jinja_env)
+        except Exception as exc:  # noqa: BLE001 - runtime_error re-raises what is not the template's
+            raise runtime_error(exc, src_xml, self._owner.path) from None
+
     def patch_xml(self, src_xml: str) -> str:
         cache = self._owner._patched
         out = cache.get(src_xml)
@@ -160,6 +169,9 @@ class Template:
             self.data = self.path.read_bytes()
         except OSError as exc:
             raise UserError(f"{self.path}: không đọc được mẫu văn bản ({exc.strerror})") from None
+        self.user = self.path.resolve() != DEFAULT_TEMPLATE.resolve()
+        if self.user:  # zip bomb, DTD, .docm/.dotx: refused before python-docx reads a part
+            inspect_package(self.data, str(self.path))
         try:
             Document(io.BytesIO(self.data))
         except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.LxmlError) as exc:
@@ -167,7 +179,7 @@ class Template:
             raise TemplateError(
                 f"{self.path}: không đọc được mẫu: đây không phải tệp Word .docx hợp lệ ({exc})"
             ) from None
-        if self.path.resolve() != DEFAULT_TEMPLATE.resolve():
+        if self.user:
             # A template from a user is checked as `kehoach check-template` would before it is
             # used: a split or unclosed tag would otherwise give a broken document or a crash.
             from .template_check import check_template
@@ -199,7 +211,9 @@ class Template:
         context = build_context(plan)
         tpl = _CachedDocxTemplate(self)
         try:
-            tpl.render(context, self.env, autoescape=True)
+            # A user's template runs in a time and memory budget; ours is trusted and may be large.
+            with template_budget(self.path) if self.user else contextlib.nullcontext():
+                tpl.render(context, self.env, autoescape=True)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 f"{self.path}: lỗi cú pháp trong mẫu: {exc.message}" + _excerpt(exc)
