@@ -23,7 +23,9 @@ def _render(args: argparse.Namespace) -> int:
 
     done = issue_file(args.data, args.output, final=args.final, number=args.number, date=args.date,
                       force=args.force, pdf=args.pdf, template=args.template)
-    if done.final:
+    if done.pdf_only:
+        print(f"Bản phát hành đã có và giống hệt dữ liệu này, giữ nguyên: {done.docx}")
+    elif done.final:
         print(f"Đã tạo bản phát hành: {done.docx}")
     elif done.plan.is_final:
         # Number and full day in the data: a final all the same, protected like one.
@@ -146,7 +148,8 @@ def _batch(args: argparse.Namespace) -> int:
                            progress=progress, pdf=args.pdf, force=args.force)
     finally:
         if bar is not None:
-            bar.close()
+            with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+                bar.close()
     if not args.quiet:
         for done in result.written:
             print(f"Đã tạo: {done.path}")

@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 
 from .context import build_context, symbol
 from .errors import TemplateError, UserError
-from .issue import DRAFT_COMMENT, FINAL_COMMENT
+from .issue import DRAFT_COMMENT, FINAL_COMMENT, seal
 from .word.formatting import Formatting
 from .layout import finish_layout
 from .model import Plan
@@ -240,7 +240,8 @@ class Template:
             self._formatting = Formatting.of(document)
         finish_layout(document, self._formatting)
         _set_properties(document, plan)
-        return zip_members(_package_members(document))
+        # Sealed (issue.seal): a later run can tell this file from one edited in Word since.
+        return zip_members(seal(_package_members(document), plan))
 
 
 def _excerpt(exc: Exception) -> str:

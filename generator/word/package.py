@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import struct
@@ -348,3 +349,73 @@ def _external_targets(rels: Any) -> list[str]:
             continue
         out.append(f"{kind} → {target[:120]}")
     return out
+
+
+# --- publishing without replacing ---------------------------------------------------------------
+
+class AlreadyThere(FileExistsError):
+    """publish(replace=False) found the name taken: another run got there first."""
+
+
+def publish(path: str | Path, data: bytes, *, replace: bool) -> Path:
+    """Write data to path atomically; with replace=False, only if path does not exist yet.
+
+    Why link: check-then-rename lets two runs that both saw "no file yet" each rename their copy
+    into place, the last one silently winning. A hard link of the finished temporary file fails
+    with EEXIST when the name is taken, so of any number of runs exactly one creates the file and
+    the others are told (AlreadyThere); a reader never sees a half-written file either way.
+    Where hard links are not supported, O_EXCL gives the same exclusion (the bytes then appear
+    while they are written; the file is complete when this returns).
+    """
+    path = Path(path)
+    if replace:
+        return atomic_write(path, data)
+    staged = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=_parent(path)))
+    try:
+        tmp = atomic_write(staged / path.name, data)
+        return link_into_place(tmp, path)
+    finally:
+        _remove_tree(staged)
+
+
+def link_into_place(source: Path, path: Path) -> Path:
+    """Give the finished file `source` the name `path`, failing with AlreadyThere if it is taken."""
+    try:
+        os.link(source, path)
+        return path
+    except FileExistsError:
+        raise AlreadyThere(str(path)) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise UserError(f"{path}: không ghi được tệp ({exc.strerror or exc})") from None
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise AlreadyThere(str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh, open(source, "rb") as src:
+            while chunk := src.read(1 << 20):
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
+
+
+def _parent(path: Path) -> Path:
+    if path.is_dir():
+        raise UserError(f"{path}: đây là một thư mục; hãy ghi tên tệp kết quả, ví dụ {path / 'ten-tep'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{path}: không tạo được tệp ở đây ({exc.strerror or exc}); "
+                        "hãy chọn thư mục khác hoặc kiểm tra quyền ghi") from None
+    return path.parent
+
+
+def _remove_tree(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
