@@ -296,3 +296,27 @@ def test_guard_accepts_every_document_we_make(docx_bytes) -> None:
     info = inspect_package(docx_bytes)
     assert not info.external and not info.macros
     inspect_package(TEMPLATE)
+
+
+# --- rollover ----------------------------------------------------------------------------------
+
+SUBJECT = "subject: Truyền thông về hoạt động kiểm soát thủ tục hành chính năm 2024 của Sở"
+
+
+def test_rollover_treats_a_slash_period_as_a_period(tmp_path, capsys) -> None:
+    data = sample_with(tmp_path, SUBJECT, SUBJECT.replace("năm 2024", "năm học 2024/2025"))
+    out = tmp_path / "new.yaml"
+    assert main(["rollover", str(data), "--year", "2025", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "năm học 2024/2025" in text and "2025/2025" not in text
+    assert "giai đoạn 2024 - 2025" in capsys.readouterr().out
+
+
+def test_rollover_keeps_a_raw_word_line_break(tmp_path, capsys) -> None:
+    data = sample_with(tmp_path, SUBJECT, SUBJECT.replace("Truyền thông về", "Truyền thông\x0bvề"))
+    assert main(["render", str(data), "-o", str(tmp_path / "d.docx")]) == 0  # render accepts it
+    out = tmp_path / "new.yaml"
+    assert main(["rollover", str(data), "--year", "2025", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Truyền thông\x0bvề" in text and "năm 2025" in text
+    assert main(["validate", str(out)]) == 0
