@@ -19,6 +19,9 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -32,8 +35,8 @@ from .extract import extract_is_empty, internal_copy
 from .loader import Source, format_path, load_source, show_value, validate
 from .merge import merge_unit
 from .model import Plan
-from .word.package import atomic_write
-from .issue import check_overwrite
+from .word.package import AlreadyThere, publish
+from .issue import check_overwrite, taken_error
 from .render import WINDOWS_RESERVED, Template, contained
 from .text import slugify
 
@@ -75,6 +78,8 @@ class UnitJob:
     plan: Plan
     path: Path
     warnings: tuple[str, ...] = ()
+    replace: bool = False
+    """path holds a draft of ours that may be replaced; otherwise it is created, never replaced."""
 
 
 @dataclass(frozen=True)
@@ -378,12 +383,12 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
         try:
             # The same rule as `kehoach render`: a final (maybe already signed) or a file we did
             # not make is never replaced without --force; an earlier draft may be.
-            check_overwrite(path, path.with_suffix(".pdf") if pdf else None,
-                            final=plan.is_final, force=force)
+            replace = check_overwrite(path, path.with_suffix(".pdf") if pdf else None,
+                                      final=plan.is_final, force=force)
         except OutputExistsError as exc:
             failed.append(UnitFailure(entry, (Problem(str(units), None, None, "", None, str(exc)),)))
             continue
-        jobs.append(UnitJob(entry, plan, path, tuple(warnings)))
+        jobs.append(UnitJob(entry, plan, path, tuple(warnings), replace))
     return PreparedBatch(mode, folder, jobs, failed)
 
 
@@ -433,9 +438,11 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
 _worker_template: Template | None = None
 
 
-def _init_worker(template: str | None, warm_up: Plan | None = None) -> None:
+def _init_worker(template: str | None, warm_up: Plan | None = None, parent: int | None = None) -> None:
     """Runs once in each worker: the template is read and its Jinja environment made once."""
     global _worker_template
+    if parent is not None:
+        _bind_to_parent(parent)
     _worker_template = Template(template)
     if warm_up is not None:
         try:
@@ -444,15 +451,59 @@ def _init_worker(template: str | None, warm_up: Plan | None = None) -> None:
             pass
 
 
+def _worker_exit(signum: int, frame: object) -> None:
+    """SIGTERM in a worker: unwind (atomic writes remove their temporary file), then exit quietly."""
+    raise SystemExit(1)
+
+
+def _bind_to_parent(parent: int) -> None:
+    """A worker lives only as long as the batch that started it.
+
+    Why: a worker waits for work on a pipe the parent holds open; if the parent is killed with
+    SIGKILL, nothing closes it and the worker would wait forever. Linux signals the worker when
+    its parent dies (PR_SET_PDEATHSIG); elsewhere a watchdog thread notices the new parent pid.
+    Ctrl-C and a closed terminal (SIGINT, SIGHUP) reach every process of the terminal: the parent
+    handles them and stops the pool, so a worker ignores them and finishes its document.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_exit)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)  # unwind the main thread as above
+        time.sleep(10.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kehoach-parent-watch", daemon=True).start()
+
+
 def _ready() -> None:
     """A no-op task: submitting it makes the pool start its workers now."""
 
 
-def _render_one(template: Template, plan: Plan, path: str) -> str | None:
+def _render_one(template: Template, plan: Plan, path: str, replace: bool = False) -> str | None:
     """Render and write one document. Returns an error message instead of raising, so nothing
-    unpicklable crosses the process boundary and one broken document does not stop the others."""
+    unpicklable crosses the process boundary and one broken document does not stop the others.
+
+    Sealed like `kehoach render`'s documents (a later run can tell an edited draft), and created
+    without replacing anything unless this unit's check allowed it (a final made meanwhile by
+    someone else stays)."""
     try:
-        atomic_write(path, template.render(plan))
+        publish(path, template.render(plan), replace=replace)
+    except AlreadyThere:
+        return str(taken_error(Path(path)))
     except UserError as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - reported for this unit, the batch goes on
@@ -460,10 +511,10 @@ def _render_one(template: Template, plan: Plan, path: str) -> str | None:
     return None
 
 
-def _render_chunk(chunk: list[tuple[Plan, str]]) -> list[str | None]:
+def _render_chunk(chunk: list[tuple[Plan, str, bool]]) -> list[str | None]:
     """A few units per task: one round trip to the worker for several documents."""
     assert _worker_template is not None
-    return [_render_one(_worker_template, plan, path) for plan, path in chunk]
+    return [_render_one(_worker_template, plan, path, replace) for plan, path, replace in chunk]
 
 
 def default_jobs() -> int:
@@ -488,7 +539,7 @@ class RenderPool:
         self._local: Template | None = None
         if self.workers > 1:
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
-                                            initargs=(self.template, warm_up))
+                                            initargs=(self.template, warm_up, os.getpid()))
             for _ in range(self.workers):
                 self.pool.submit(_ready)
 
@@ -508,7 +559,7 @@ class RenderPool:
             if self._local is None:
                 self._local = Template(self.template)
             for n, unit in enumerate(units, 1):
-                error = _render_one(self._local, unit.plan, str(unit.path))
+                error = _render_one(self._local, unit.plan, str(unit.path), unit.replace)
                 if progress:
                     progress(n, total)
                 yield unit, error
@@ -523,7 +574,7 @@ class RenderPool:
         while True:
             for chunk in chunks:
                 try:
-                    fut = self.pool.submit(_render_chunk, [(u.plan, str(u.path)) for u in chunk])
+                    fut = self.pool.submit(_render_chunk, [(u.plan, str(u.path), u.replace) for u in chunk])
                 except BrokenProcessPool:
                     for unit in chunk:
                         done += 1

@@ -5,10 +5,12 @@ result or the problems. Exit codes: 0 success, 1 check findings, 2 a problem wit
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
+from collections.abc import Iterator
 
 from . import __version__
 from .errors import DataError, KehoachError
@@ -21,7 +23,9 @@ def _render(args: argparse.Namespace) -> int:
 
     done = issue_file(args.data, args.output, final=args.final, number=args.number, date=args.date,
                       force=args.force, pdf=args.pdf, template=args.template)
-    if done.final:
+    if done.pdf_only:
+        print(f"Bản phát hành đã có và giống hệt dữ liệu này, giữ nguyên: {done.docx}")
+    elif done.final:
         print(f"Đã tạo bản phát hành: {done.docx}")
     elif done.plan.is_final:
         # Number and full day in the data: a final all the same, protected like one.
@@ -55,9 +59,13 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .check import check_file
+    from .check import DATA_SUFFIXES, check_file
 
-    report = check_file(args.file)
+    if str(args.file).lower().endswith(DATA_SUFFIXES):
+        report = check_file(args.file)
+    else:
+        with _reading(args.file):
+            report = check_file(args.file)
     print(report.to_json() if args.json else report.to_table())
     return EXIT_FINDINGS if report.errors else EXIT_OK
 
@@ -76,12 +84,28 @@ def _rollover(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from .importer import import_file
 
-    result = import_file(args.docx, args.output, force=args.force)
+    with _reading(args.docx):
+        result = import_file(args.docx, args.output, force=args.force)
     for warning in result.warnings:
         print(f"cảnh báo: {warning}", file=sys.stderr)
     print(f"Đã tạo: {result.output}"
           + (f" ({len(result.warnings)} cảnh báo: kiểm tra và sửa tay)" if result.warnings else ""))
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _reading(path: str) -> Iterator[None]:
+    """An uploaded .docx is inspected (zip bomb, DTD, sizes, depth) before anything parses it, and
+    read within a time and memory budget: an office runs check/import on files from anyone."""
+    from . import limits
+    from .word.package import inspect_package
+
+    inspect_package(path)
+    minutes = limits.READ_SECONDS // 60
+    with limits.budget(limits.READ_SECONDS, limits.READ_MEMORY,
+                       f"{path}: tệp quá phức tạp, đọc quá {minutes} phút hoặc quá "
+                       f"{limits.READ_MEMORY // 2**30} GB bộ nhớ nên đã dừng; không phải văn bản bình thường"):
+        yield
 
 
 def _check_template(args: argparse.Namespace) -> int:
@@ -203,7 +227,8 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM (kill) unwinds like Ctrl-C, so atomic writes remove their temporary file."""
+    """SIGTERM (kill) and SIGHUP (terminal closed) unwind like Ctrl-C, so atomic writes remove
+    their temporary file and the user is told the run stopped."""
     raise KeyboardInterrupt
 
 
@@ -228,7 +253,8 @@ def _batch(args: argparse.Namespace) -> int:
                            progress=progress, pdf=args.pdf, force=args.force)
     finally:
         if bar is not None:
-            bar.close()
+            with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+                bar.close()
     if not args.quiet:
         for done in result.written:
             print(f"Đã tạo: {done.path}")
@@ -374,8 +400,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if argv is None and hasattr(signal, "SIGTERM"):  # only as the program, not inside a host app
-        signal.signal(signal.SIGTERM, _terminate)
+    if argv is None:  # only as the program, not inside a host app
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), _terminate)
     try:
         return args.func(args)
     except DataError as exc:
@@ -388,12 +416,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lỗi: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("Đã dừng; không có tệp dở dang nào được ghi.", file=sys.stderr)
+        _say("Đã dừng; không có tệp dở dang nào được ghi.")
         return 130
     except BrokenPipeError:
         # The reader of our output went away (`kehoach check … | head`): nothing left to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except MemoryError:
+        _say("lỗi: không đủ bộ nhớ để xử lý tệp này; chưa tạo tệp nào.")
+        return EXIT_USER
+    except RecursionError:
+        _say("lỗi: dữ liệu lồng nhau quá sâu để xử lý; chưa tạo tệp nào.")
+        return EXIT_USER
+    except Exception as exc:  # noqa: BLE001 - last resort: exit 1 means "check found errors"
+        if os.environ.get("KEHOACH_TRACEBACK"):
+            raise
+        _say(f"lỗi: lỗi không mong đợi của kehoach ({type(exc).__name__}: {str(exc)[:200]}); chưa tạo "
+             "tệp nào. Xin báo lại kèm lệnh đã chạy (đặt KEHOACH_TRACEBACK=1 để xem chi tiết).")
+        return EXIT_USER
+
+
+def _say(message: str) -> None:
+    """Print to stderr, unless the terminal is gone (SIGHUP): then there is no one to tell."""
+    try:
+        print(message, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -10,8 +10,13 @@ made by this tool (drafts are regenerated many times while they circulate), noth
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
+import shutil
+import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -33,7 +38,9 @@ MAX_NUMBER = 99999
 def parse_number(value: int | str) -> int:
     """The số given by the văn thư, as an integer; a UserError in Vietnamese when it is not one."""
     text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= MAX_NUMBER:
+    # ASCII digits only: "²".isdigit() is True but int("²") fails, and "١٢٥" or "１２５" are not
+    # what a văn thư types for a số.
+    if isinstance(value, bool) or not re.fullmatch(r"[0-9]{1,9}", text) or not 1 <= int(text) <= MAX_NUMBER:
         raise UserError(
             f"số văn bản '{value}' không hợp lệ: phải là số nguyên dương từ 1 đến {MAX_NUMBER}, "
             "ví dụ --number 125 (số 0 ở đầu được tự thêm khi cần)"
@@ -86,16 +93,83 @@ def require_final(plan: Plan) -> Plan:
     return plan
 
 
-def document_kind(path: str | Path) -> Literal["draft", "final"] | None:
-    """Whether an existing .docx is a draft or a final made by kehoach; None for anything else."""
+SEAL_PREFIX = "kehoach"
+"""The core property dc:identifier of every document we write: "kehoach:<draft|final>:<số or ->:
+sha256:<digest of the parts>", so a later run can tell our untouched file from one edited in Word."""
+
+_IDENTIFIER = re.compile(rb"<dc:identifier\s*/>|<dc:identifier>[^<]*</dc:identifier>")
+_SEAL = re.compile(r"^kehoach:(draft|final):(\d+|-):sha256:([0-9a-f]{64})$")
+
+
+def _digest(members: dict[str, bytes]) -> str:
+    """sha256 of every part except the document properties (docProps/), in name order.
+
+    Why not the properties: they carry the seal itself, and Word rewrites them (last saved by,
+    total editing time) even when nothing in the text changed; every part that holds what the
+    reader sees (word/…) is covered.
+    """
+    h = hashlib.sha256()
+    for name in sorted(members):
+        if name.startswith("docProps/"):
+            continue
+        h.update(name.encode("utf-8") + b"\0" + len(members[name]).to_bytes(8, "big"))
+        h.update(members[name])
+    return h.hexdigest()
+
+
+def seal(members: dict[str, bytes], plan: Plan) -> dict[str, bytes]:
+    """The package's parts with the seal written into dc:identifier of docProps/core.xml.
+
+    Called by the renderer on every document it makes; the seal is a function of the content, so
+    the same data still gives the same bytes.
+    """
+    kind = "final" if plan.is_final else "draft"
+    value = f"{SEAL_PREFIX}:{kind}:{plan.number if plan.number is not None else '-'}:sha256:{_digest(members)}"
+    element = f"<dc:identifier>{value}</dc:identifier>".encode()
+    core = members.get("docProps/core.xml")
+    if core is None:
+        return members
+    if _IDENTIFIER.search(core):
+        core = _IDENTIFIER.sub(lambda m: element, core, count=1)
+    else:
+        core = core.replace(b"</cp:coreProperties>", element + b"</cp:coreProperties>", 1)
+    return {**members, "docProps/core.xml": core}
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What an existing .docx is, as far as replacing it is concerned."""
+
+    kind: Literal["draft", "final"] | None  # made by kehoach as a draft or a final; None: not ours
+    number: int | None = None  # the final's số, from its seal
+    intact: bool = False  # its parts are exactly what kehoach wrote (no edit in Word since)
+
+
+def existing_document(path: str | Path) -> Existing:
+    """Read an existing .docx's kind, number and whether it is unchanged since kehoach wrote it."""
     try:
         with zipfile.ZipFile(path) as zf:
-            core = zf.read("docProps/core.xml").decode("utf-8")
-    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
-        return None
+            infos = zf.infolist()
+            if len(infos) > 2000 or sum(i.file_size for i in infos) > 512 * 2**20:
+                return Existing(None)  # not something we wrote; never read a bomb to find out
+            members = {i.filename: zf.read(i) for i in infos}
+        core = members["docProps/core.xml"].decode("utf-8")
+    except (OSError, KeyError, ValueError, RuntimeError, EOFError, NotImplementedError, zlib.error,
+            zipfile.BadZipFile, UnicodeDecodeError):
+        return Existing(None)
     m = re.search(r"<dc:description>([^<]*)</dc:description>", core)
-    comment = m.group(1) if m else None
-    return {DRAFT_COMMENT: "draft", FINAL_COMMENT: "final"}.get(comment or "")
+    kind = {DRAFT_COMMENT: "draft", FINAL_COMMENT: "final"}.get(m.group(1) if m else "")
+    ident = re.search(r"<dc:identifier>([^<]*)</dc:identifier>", core)
+    found = _SEAL.match(ident.group(1).strip()) if ident else None
+    if kind is None or found is None:
+        return Existing(kind)  # type: ignore[arg-type]
+    number = int(found.group(2)) if found.group(2) != "-" else None
+    return Existing(kind, number, found.group(3) == _digest(members))  # type: ignore[arg-type]
+
+
+def document_kind(path: str | Path) -> Literal["draft", "final"] | None:
+    """Whether an existing .docx is a draft or a final made by kehoach; None for anything else."""
+    return existing_document(path).kind
 
 
 def issue_path(data: str | Path, out: str | Path | None, *, final: bool,
@@ -110,23 +184,52 @@ def issue_path(data: str | Path, out: str | Path | None, *, final: bool,
     return target
 
 
-def check_overwrite(docx: Path, pdf: Path | None, *, final: bool, force: bool) -> None:
-    """Refuse, before anything is written, to replace what a văn thư would not want replaced."""
+HINT = "dùng --force nếu chắc chắn muốn tạo lại (cùng dữ liệu cho ra tệp giống hệt)"
+
+
+def final_label(existing: Existing) -> str:
+    return f"bản phát hành số {existing.number}" if existing.number is not None else "một bản phát hành"
+
+
+def check_overwrite(docx: Path, pdf: Path | None, *, final: bool, force: bool) -> bool:
+    """Refuse, before anything is written, to replace what a văn thư would not want replaced.
+
+    Returns whether docx may be replaced (an untouched draft of ours, or --force); when False the
+    document must be created without replacing anything (publish(replace=False)), so a final
+    another run makes meanwhile is never overwritten.
+    """
     if force:
-        return
-    hint = "dùng --force nếu chắc chắn muốn tạo lại (cùng dữ liệu cho ra tệp giống hệt)"
+        return True
+    replace = False
     if docx.exists():
-        kind = document_kind(docx)
-        if final or kind != "draft":
-            what = {"final": "một bản phát hành", "draft": "một dự thảo"}.get(
-                kind or "", "một tệp không phải dự thảo do kehoach tạo")
+        existing = existing_document(docx)
+        if final or existing.kind != "draft":
+            what = {"final": final_label(existing), "draft": "một dự thảo"}.get(
+                existing.kind or "", "một tệp không phải dự thảo do kehoach tạo")
             rule = ("bản phát hành không bao giờ bị ghi đè" if final
                     else "dự thảo chỉ ghi đè lên dự thảo cũ")
-            raise OutputExistsError(f"{docx}: đã có {what}; {rule}. Không ghi tệp nào; {hint}")
+            raise OutputExistsError(f"{docx}: đã có {what}; {rule}. Không ghi tệp nào; {HINT}")
+        if not existing.intact:
+            raise OutputExistsError(
+                f"{docx}: dự thảo này đã được sửa (hoặc lưu lại bằng Word) sau khi kehoach tạo; ghi đè "
+                "sẽ làm mất phần đã sửa. Hãy chép phần sửa vào tệp dữ liệu, hoặc đổi tên tệp cũ, hoặc "
+                f"dùng --force để vẫn ghi đè. Không ghi tệp nào")
+        replace = True
     if pdf is not None and pdf.exists() and (final or not docx.exists()):
         raise OutputExistsError(
-            f"{pdf}: đã có tệp PDF (có thể đã ký số); không ghi đè. Không ghi tệp nào; {hint}"
+            f"{pdf}: đã có tệp PDF (có thể đã ký số); không ghi đè. Không ghi tệp nào; {HINT}"
         )
+    return replace
+
+
+def taken_error(docx: Path) -> OutputExistsError:
+    """For the run that lost a race: the name was free when we looked and is taken now."""
+    existing = existing_document(docx)
+    what = final_label(existing) if existing.kind == "final" else (
+        "một dự thảo" if existing.kind == "draft" else "một tệp khác")
+    return OutputExistsError(
+        f"{docx}: trong lúc lệnh này chạy, một lệnh khác đã tạo {what} ở đây; tệp đó được giữ nguyên. "
+        f"Không ghi tệp nào; {HINT}")
 
 
 @dataclass(frozen=True)
@@ -137,6 +240,8 @@ class Issued:
     pdf: Path | None
     final: bool
     plan: Plan
+    pdf_only: bool = False
+    """The document was already there, byte for byte what this run made: only its PDF was written."""
 
 
 def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool = False,
@@ -145,11 +250,14 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
                output_dir: str | Path = "output") -> Issued:
     """Render a plan file as a draft or as the final: the library call behind `kehoach render`.
 
-    Nothing is written when the data, the number, the date or the overwrite rule says no; the .docx
-    (and the PDF beside it when pdf=True) are each written atomically.
+    Nothing is written when the data, the number, the date or the overwrite rule says no. With
+    pdf=True nothing is written until the PDF exists: the .docx and its PDF are made in a hidden
+    folder beside the target and only then given their names, so a LibreOffice failure leaves no
+    final without its PDF. A final whose PDF is missing (from an older run) gets just the PDF when
+    the same data makes the same bytes. Of several runs making the same final at once, exactly one
+    writes it; the others raise OutputExistsError naming its number.
     """
     from .loader import load_plan
-    from .word.package import atomic_write
     from .render import render_plan
 
     if number is not None and not final:
@@ -160,16 +268,90 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     plan = require_final(plan) if final else plan
     target = issue_path(data, out, final=final, output_dir=output_dir)
     pdf_target = target.with_suffix(".pdf") if pdf else None
-    check_overwrite(target, pdf_target, final=final, force=force)
     if pdf:
         from .pdf import find_soffice
 
         find_soffice()  # say LibreOffice is missing before writing anything
-    content = render_plan(plan, template)
-    atomic_write(target, content)
-    made_pdf = None
-    if pdf:
-        from .pdf import convert_to_pdf
+    content = None
+    if pdf_target is not None and not force and target.exists() and not pdf_target.exists():
+        # A retry after a PDF failure of an older run: the final is there, its PDF is not.
+        content = render_plan(plan, template)
+        if (final or plan.is_final) and _same_bytes(target, content):
+            return Issued(target, _pdf_only(target, pdf_target), final, plan, pdf_only=True)
+    replace = check_overwrite(target, pdf_target, final=final, force=force)
+    if content is None:
+        content = render_plan(plan, template)
+    if pdf_target is None:
+        _publish(target, content, replace)
+        return Issued(target, None, final, plan)
+    return Issued(target, _publish_with_pdf(target, pdf_target, content, replace, force), final, plan)
 
-        made_pdf = convert_to_pdf([target], target.parent)[0]
-    return Issued(target, made_pdf, final, plan)
+
+def _same_bytes(path: Path, content: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def _publish(target: Path, content: bytes, replace: bool) -> None:
+    from .word.package import AlreadyThere, publish
+
+    try:
+        publish(target, content, replace=replace)
+    except AlreadyThere:
+        raise taken_error(target) from None
+
+
+def _staging(target: Path) -> Path:
+    from .word.package import _parent
+
+    return Path(tempfile.mkdtemp(prefix=".kehoach-", dir=_parent(target)))
+
+
+def _publish_with_pdf(target: Path, pdf_target: Path, content: bytes, replace: bool,
+                      force: bool) -> Path:
+    """The .docx and its PDF made in a hidden folder beside target, then put in place: the .docx
+    first (the race is decided there), then the PDF."""
+    from .pdf import convert_to_pdf
+    from .word.package import AlreadyThere, atomic_write, link_into_place
+
+    staging = _staging(target)
+    try:
+        staged = atomic_write(staging / target.name, content)
+        made = convert_to_pdf([staged], staging)[0]
+        if replace:
+            os.replace(staged, target)
+        else:
+            try:
+                link_into_place(staged, target)
+            except AlreadyThere:
+                raise taken_error(target) from None
+        # The PDF may replace only the PDF of a draft we just replaced, or anything under --force.
+        if replace or force:
+            os.replace(made, pdf_target)
+        else:
+            try:
+                link_into_place(made, pdf_target)
+            except AlreadyThere:
+                raise OutputExistsError(f"{pdf_target}: một lệnh khác vừa tạo tệp PDF này; giữ nguyên. "
+                                        f"Tệp {target} đã được tạo") from None
+        return pdf_target
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _pdf_only(target: Path, pdf_target: Path) -> Path:
+    """The missing PDF of an existing final, made from that very file."""
+    from .pdf import convert_to_pdf
+    from .word.package import AlreadyThere, link_into_place
+
+    staging = _staging(target)
+    try:
+        made = convert_to_pdf([target], staging)[0]
+        try:
+            return link_into_place(made, pdf_target)
+        except AlreadyThere:
+            raise OutputExistsError(f"{pdf_target}: một lệnh khác vừa tạo tệp PDF này; giữ nguyên") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import limits
 from .errors import DataError, Problem
 from .model import Plan
 from .text import WORD_LINE_BREAK
@@ -111,7 +112,19 @@ def legacy_encoding(text: str) -> tuple[str, int] | None:
     return name, text.count("\n", 0, scores[name][1]) + 1
 
 
+def _utf16(raw: bytes) -> bool:
+    """Notepad's "Unicode" (UTF-16): a byte-order mark, or every other byte zero in Latin text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:4096]
+    return len(head) >= 8 and (head[1::2].count(0) > len(head) * 0.4 or head[0::2].count(0) > len(head) * 0.4)
+
+
 def _decode(raw: bytes, file: str) -> str:
+    if _utf16(raw):
+        raise DataError([Problem(file, 1, 1, "", None, (
+            "tệp đang lưu ở mã UTF-16 (Notepad gọi là “Unicode”), không phải UTF-8; hãy mở bằng "
+            "Notepad, chọn Tệp → Lưu thành (Save As), ở ô Mã hóa (Encoding) chọn UTF-8 rồi lưu"))])
     if b"\x00" in raw[:8192]:
         raise DataError([Problem(file, 1, 1, "", None,
                                  "đây không phải tệp văn bản YAML (tệp nhị phân); hãy chọn đúng tệp .yaml")])
@@ -173,6 +186,7 @@ def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
     """
     source = Source(file, None)
     problems: list[Problem] = []
+    _check_depth(text, file)
     loader = (_FAST_LOADER if fast else yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
@@ -197,6 +211,7 @@ def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
                                  "tệp dữ liệu trống; xem tệp mẫu trong thư mục data/")])
 
     count = 0
+    chars = 0
 
     def build(n: yaml.Node, loc: Loc) -> Any:
         nonlocal count
@@ -244,10 +259,20 @@ def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
         return build_scalar(n, loc)
 
     def build_scalar(n: yaml.Node, loc: Loc) -> Any:
+        nonlocal chars
         if not isinstance(n, yaml.ScalarNode):
             problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
                                     format_path(loc), None, "tên trường phải là chữ"))
             return None
+        # The node count alone lets 1,000 aliases of one 300 KB string through (3 GB of text):
+        # count the text itself, every alias use included.
+        chars += len(n.value)
+        if chars > limits.MAX_TEXT_CHARS:
+            raise DataError([Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
+                                     format_path(loc), None, (
+                                         f"tệp mở rộng ra quá {limits.MAX_TEXT_CHARS // 2**20} triệu ký tự "
+                                         "(bí danh &/* dùng lại một đoạn văn bản dài quá nhiều lần); "
+                                         "hãy viết thẳng nội dung, không dùng bí danh"))])
         if n.style is None and _keep_as_text(n):
             return n.value
         try:
@@ -269,6 +294,29 @@ def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
         raise DataError(problems)
     source.data = data
     return source
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Refuse nesting deeper than limits.MAX_DEPTH, at its line, before anything is composed.
+
+    Why first: PyYAML composes recursively (a RecursionError past ~400 levels) and libyaml's
+    composer recurses in C (a crash past ~50,000); the event parser keeps its own stack, so a
+    pass over the events is safe at any depth, and in C it costs a fraction of composing.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_FAST_LOADER):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > limits.MAX_DEPTH:
+                    mark = event.start_mark
+                    raise DataError([Problem(file, mark.line + 1, mark.column + 1, "", None, (
+                        f"dữ liệu lồng nhau quá {limits.MAX_DEPTH} cấp (danh sách trong nhóm trong danh "
+                        "sách…); kế hoạch chỉ cần vài cấp — kiểm tra thụt lề và dấu ngoặc [ {"))])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # a syntax error: the composer reports it with its position
 
 
 _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
@@ -342,13 +390,18 @@ def load_source(path: str | Path, *, fast: bool = False) -> Source:
     path = Path(path)
     file = str(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:  # bounded: /dev/zero or a 5 GB file must not fill memory
+            raw = fh.read(limits.MAX_DATA_BYTES + 1)
     except FileNotFoundError:
         raise DataError([Problem(file, None, None, "", None, "không tìm thấy tệp")]) from None
     except IsADirectoryError:
         raise DataError([Problem(file, None, None, "", None, "đây là thư mục, không phải tệp")]) from None
     except OSError as exc:
         raise DataError([Problem(file, None, None, "", None, f"không đọc được tệp ({exc.strerror})")]) from None
+    if len(raw) > limits.MAX_DATA_BYTES:
+        raise DataError([Problem(file, None, None, "", None, (
+            f"tệp quá lớn (trên {limits.MAX_DATA_BYTES // 2**20} MB); tệp dữ liệu kế hoạch chỉ cần "
+            "vài trăm KB — có chọn nhầm tệp không?"))])
     return parse_yaml(_decode(raw, file), file, fast=fast)
 
 
@@ -375,11 +428,25 @@ def validate(source: Source, model: type[BaseModel] = Plan) -> Any:
 
     problems = [
         Problem(source.file, *source.position(loc), format_path(loc), show_value(value), message)
-        for loc, value, message in cross_check(result)
+        for loc, value, message in [*cross_check(result), *_length_limits(result)]
     ]
     if problems:
         raise DataError(problems)
     return result
+
+
+def _length_limits(result: Any) -> list[tuple[Loc, str, str]]:
+    """Names Word keeps in the document's properties, which hold at most 255 characters."""
+    agency = getattr(result, "agency", None)
+    if agency is None:
+        return []
+    out = []
+    for name, most in (("name", limits.MAX_NAME_CHARS), ("abbreviation", limits.MAX_ABBREVIATION_CHARS)):
+        value = getattr(agency, name, None)
+        if isinstance(value, str) and len(value) > most:
+            out.append((("agency", name), value,
+                        f"dài {len(value)} ký tự, tối đa {most}; hãy viết ngắn lại"))
+    return out
 
 
 def load_plan(path: str | Path) -> Plan:

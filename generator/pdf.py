@@ -3,7 +3,8 @@
 Why one process: soffice spends about a second starting up and a fraction of that per document, so
 a batch converted in one call is several times faster than one call per file (benchmarks/bench_pdf.py).
 Why a private profile per call: a LibreOffice user profile must not be shared by two running
-processes; with its own throw-away profile, parallel runs never collide.
+processes; with its own throw-away profile, parallel runs never collide. Its temporary files go
+to the same throw-away folder (TMPDIR), so a run killed at the timeout leaves nothing in /tmp.
 Why every PDF is checked: soffice exits 0 even when a document fails to load or convert.
 """
 
@@ -42,9 +43,60 @@ def find_soffice() -> str:
     )
 
 
-def default_timeout(count: int) -> float:
-    """Seconds allowed for one soffice run: start-up and a new profile, then each document."""
-    return 120.0 + 15.0 * count
+SECONDS_PER_MB = 180.0
+"""Seconds allowed per MB of document text (word/document.xml, uncompressed). A plan of 10,000
+tasks is an 11 MB document.xml that LibreOffice 7.4 was still laying out after 14 minutes on a
+shared 2-core machine (its table layout grows faster than the text); a fixed 135 s failed it."""
+
+
+def default_timeout(docs: int | Iterable[str | Path]) -> float:
+    """Seconds allowed for one soffice run: start-up and a new profile, then each document, scaled
+    with the size of its text (a count alone gives the old, size-blind allowance)."""
+    if isinstance(docs, int):
+        return 120.0 + 15.0 * docs
+    paths = list(docs)
+    return 120.0 + 15.0 * len(paths) + SECONDS_PER_MB * sum(_text_megabytes(p) for p in paths)
+
+
+def _text_megabytes(docx: str | Path) -> float:
+    try:
+        with zipfile.ZipFile(docx) as zf:
+            return zf.getinfo("word/document.xml").file_size / 2**20
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return 0.0
+
+
+WORKDIR_PREFIX = "kehoach-lo-"
+
+
+def _private_workdir() -> Path:
+    """A folder of this run for LibreOffice's profile and its temporary files (TMPDIR).
+
+    Why: LibreOffice writes lu*.tmp files into /tmp, and a run killed at the timeout leaves them
+    there; with TMPDIR inside a folder of ours, removing the folder removes everything. The name
+    carries our pid, so a later run can remove what a run killed with SIGKILL left behind.
+    """
+    _sweep_workdirs()
+    return Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
+
+
+def _sweep_workdirs() -> None:
+    """Remove work folders of our runs that no longer exist (killed with SIGKILL)."""
+    root = Path(tempfile.gettempdir())
+    try:
+        candidates = list(root.glob(f"{WORKDIR_PREFIX}*-*"))
+    except OSError:
+        return
+    for folder in candidates:
+        pid = folder.name[len(WORKDIR_PREFIX):].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, AttributeError):
+            continue
 
 
 def convert_to_pdf(docx_paths: Iterable[str | Path], out_dir: str | Path, *,
@@ -76,9 +128,12 @@ def convert_to_pdf(docx_paths: Iterable[str | Path], out_dir: str | Path, *,
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kehoach-pdf-", dir=out_dir))
     try:
-        with tempfile.TemporaryDirectory(prefix="kehoach-lo-profile-") as profile:
-            log = _run_soffice(exe, paths, staging, Path(profile),
-                               timeout if timeout is not None else default_timeout(len(paths)))
+        work = _private_workdir()
+        try:
+            log = _run_soffice(exe, paths, staging, work,
+                               timeout if timeout is not None else default_timeout(paths))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         made = [staging / f"{p.stem}.pdf" for p in paths]
         failures = [f"{src}: {problem}" for src, pdf in zip(paths, made)
                     if (problem := pdf_problem(pdf, min_pages=section_count(src)))]
@@ -99,7 +154,10 @@ def convert_to_pdf(docx_paths: Iterable[str | Path], out_dir: str | Path, *,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_soffice(exe: str, paths: list[Path], outdir: Path, profile: Path, timeout: float) -> str:
+def _run_soffice(exe: str, paths: list[Path], outdir: Path, work: Path, timeout: float) -> str:
+    profile, tmp = work / "profile", work / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp)}
     cmd = [
         exe, f"-env:UserInstallation={profile.resolve().as_uri()}",
         "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
@@ -108,7 +166,7 @@ def _run_soffice(exe: str, paths: list[Path], outdir: Path, profile: Path, timeo
     ]
     # A session of its own, so a hung soffice and the soffice.bin it spawns can be killed together.
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+                            stdin=subprocess.DEVNULL, start_new_session=True, env=env)
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -8,6 +8,7 @@ docxtpl recompiles the whole document.xml on every render (docxtpl-pitfalls.md �
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import io
@@ -30,11 +31,12 @@ from markupsafe import Markup, escape
 
 from .context import build_context, symbol
 from .errors import TemplateError, UserError
-from .issue import DRAFT_COMMENT, FINAL_COMMENT
+from .issue import DRAFT_COMMENT, FINAL_COMMENT, seal
 from .word.formatting import Formatting
 from .layout import finish_layout
 from .model import Plan
-from .word.package import zip_members
+from .template_guard import GuardedOperators, runtime_error, template_budget
+from .word.package import inspect_package, zip_members
 from .word.tables import A4_TEXT_WIDTHS
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
@@ -53,7 +55,7 @@ def _literal(value: Any) -> Any:
     return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
 
 
-class _Environment(SandboxedEnvironment):
+class _Environment(GuardedOperators, SandboxedEnvironment):
     """Sandboxed, strict, escaping; compiles each distinct template source once."""
 
     def __init__(self) -> None:
@@ -118,6 +120,13 @@ class _CachedDocxTemplate(_SandboxedDocxTemplate):
             self.docx = self._owner._new_document()
             self.is_rendered = False
 
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):  # type: ignore[override]
+        # A template's run-time mistake (1/0, 1+'a', range(10**20)) is the user's: located message.
+        try:
+            return super().render_xml_part(src_xml, part, context, jinja_env)
+        except Exception as exc:  # noqa: BLE001 - runtime_error re-raises what is not the template's
+            raise runtime_error(exc, src_xml, self._owner.path) from None
+
     def patch_xml(self, src_xml: str) -> str:
         cache = self._owner._patched
         out = cache.get(src_xml)
@@ -161,6 +170,9 @@ class Template:
             self.data = self.path.read_bytes()
         except OSError as exc:
             raise UserError(f"{self.path}: không đọc được mẫu văn bản ({exc.strerror})") from None
+        self.user = self.path.resolve() != DEFAULT_TEMPLATE.resolve()
+        if self.user:  # zip bomb, DTD, .docm/.dotx: refused before python-docx reads a part
+            inspect_package(self.data, str(self.path))
         try:
             Document(io.BytesIO(self.data))
         except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.LxmlError) as exc:
@@ -168,7 +180,7 @@ class Template:
             raise TemplateError(
                 f"{self.path}: không đọc được mẫu: đây không phải tệp Word .docx hợp lệ ({exc})"
             ) from None
-        if self.path.resolve() != DEFAULT_TEMPLATE.resolve():
+        if self.user:
             # A template from a user is checked as `kehoach check-template` would before it is
             # used: a split or unclosed tag would otherwise give a broken document or a crash.
             from .template_check import check_template
@@ -216,7 +228,9 @@ class Template:
         _place_tables(context, self._text_widths())
         tpl = _CachedDocxTemplate(self)
         try:
-            tpl.render(context, self.env, autoescape=True)
+            # A user's template runs in a time and memory budget; ours is trusted and may be large.
+            with template_budget(self.path) if self.user else contextlib.nullcontext():
+                tpl.render(context, self.env, autoescape=True)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 f"{self.path}: lỗi cú pháp trong mẫu: {exc.message}" + _excerpt(exc)
@@ -243,7 +257,8 @@ class Template:
             self._formatting = Formatting.of(document)
         finish_layout(document, self._formatting)
         _set_properties(document, plan)
-        return zip_members(_package_members(document))
+        # Sealed (issue.seal): a later run can tell this file from one edited in Word since.
+        return zip_members(seal(_package_members(document), plan))
 
 
 def _place_tables(context: dict[str, Any], widths: tuple[int, int]) -> None:
@@ -287,7 +302,7 @@ def _set_properties(document: Any, plan: Plan) -> None:
     props.subject = plan.subject_text[:255]
     props.author = plan.agency.full_name[:255]
     props.last_modified_by = plan.agency.full_name[:255]
-    props.keywords = symbol(plan)
+    props.keywords = symbol(plan)[:255]
     props.comments = FINAL_COMMENT if plan.is_final else DRAFT_COMMENT
     props.category = plan.type.value
     props.created = when

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, OutputExistsError, UserError
-from .loader import Loc, format_path, load_plan, parse_yaml, validate
+from .loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
 from .model import TYPE_ABBREVIATIONS, IssueDate
 from .word.package import atomic_write
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})(?!\d)")
+# "2020 - 2025", "2020–2025" and "2024/2025" (a school or fiscal year) are all periods.
+PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)\d{2})(?!\d)")
 FULL_DATE = re.compile(r"ngày\s*\d{0,2}\s*tháng\s*\d{1,2}\s*năm\s*$", re.IGNORECASE)
 PLAN_YEAR = re.compile(r"năm\s+$", re.IGNORECASE)
 # A citation written as text: "Kế hoạch số 36/KH-UBND …" up to the end of its clause.
@@ -114,7 +115,7 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
         raise OutputExistsError(f"{target}: tệp đã có; dùng --force để ghi đè")
 
     text, pending, moved = rollover_text(source.read_text(encoding="utf-8-sig"), old_year, year)
-    parsed = parse_yaml(text, str(target))
+    parsed = parse_yaml(paste_safe(text), str(target))
     try:
         validate(parsed)
     except DataError as exc:  # a bug of ours, not the user's: say so, write nothing
@@ -132,6 +133,7 @@ def rollover_text(text: str, old_year: int, new_year: int) -> tuple[str, list[tu
     """The new file's text, the findings (kind, loc, excerpt, message, still-present) and the
     count of moved years. Pure: no file is touched."""
     y = _yaml()
+    text, controls = _hide_controls(text)
     doc = y.load(text)
     pending: list[tuple] = []
     moved = 0
@@ -183,7 +185,30 @@ def rollover_text(text: str, old_year: int, new_year: int) -> tuple[str, list[tu
     walk(doc, ())
     buf = io.StringIO()
     y.dump(doc, buf)
-    return _compact_nested_sequences(buf.getvalue()), pending, moved
+    return _restore_controls(_compact_nested_sequences(buf.getvalue()), controls), pending, moved
+
+
+# Control characters pasted from Word (\x0b, its line break, above all): the loader accepts them
+# (loader.paste_safe) but ruamel refuses them. They ride through ruamel as private-use characters
+# and come back byte for byte, so the user's file changes only where a year moved.
+_CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HIDE_BASE = 0xF780
+
+
+def _hide_controls(text: str) -> tuple[str, bool]:
+    if not _CONTROLS.search(text):
+        return text, False
+    if re.search(f"[{chr(_HIDE_BASE)}-{chr(_HIDE_BASE + 0x7f)}]", text):
+        raise UserError("tệp có ký tự điều khiển dán từ Word lẫn ký tự riêng (private use) nên không "
+                        "chuyển năm được; hãy xóa các ký tự lạ trong tệp rồi chạy lại")
+    return _CONTROLS.sub(lambda m: chr(_HIDE_BASE + ord(m.group())), text), True
+
+
+def _restore_controls(text: str, hidden: bool) -> str:
+    if not hidden:
+        return text
+    return re.sub(f"[{chr(_HIDE_BASE)}-{chr(_HIDE_BASE + 0x7f)}]", lambda m: chr(ord(m.group()) - _HIDE_BASE),
+                  text)
 
 
 def _first_year(text: str) -> int | None:

@@ -54,26 +54,29 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
     sample: a Plan whose context gives the variables the template may use (default: the sample
     plan shipped in data/).
     """
+    from .word.package import inspect_package, safe_parser
+
     path = Path(path)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+        data = path.read_bytes()
     except OSError as exc:
         raise TemplateError(f"{path}: không đọc được mẫu ({exc.strerror})") from None
-    except zipfile.BadZipFile:
-        raise TemplateError(f"{path}: không phải tệp Word .docx (đã lưu dạng .doc hoặc tệp hỏng?)") from None
+    # Zip bombs, DTDs (entities), .docm/.dotx, broken theme: refused before any part is parsed.
+    package = inspect_package(data, str(path))
+    archive = zipfile.ZipFile(io.BytesIO(data))
     parts = sorted(n for n in archive.namelist() if _PART.match(n))
     if "word/document.xml" not in parts:
         raise TemplateError(f"{path}: không phải tệp Word .docx (thiếu word/document.xml)")
 
     from docxtpl import DocxTemplate
 
-    problems: list[TemplateProblem] = []
+    problems: list[TemplateProblem] = _package_problems(package)
     sources: list[tuple[str, str]] = []
     patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml only needs the class's regexes
     for name in parts:
         label = _label(name)
         try:
-            root = etree.fromstring(archive.read(name))
+            root = etree.fromstring(archive.read(name), safe_parser())
         except etree.XMLSyntaxError as exc:
             problems.append(TemplateProblem(label, "", f"XML hỏng ({exc})"))
             continue
@@ -94,6 +97,22 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
         for lineno, message in _Variables(shape).check(tree):
             problems.append(TemplateProblem(label, _line_text(src, lineno), message))
     return problems
+
+
+def _package_problems(package: Any) -> list[TemplateProblem]:
+    """What a template must not carry into every document made from it."""
+    out = []
+    if package.macros:
+        out.append(TemplateProblem("tệp mẫu", "", (
+            "mẫu chứa macro (vbaProject.bin), sẽ bị chép vào mọi văn bản tạo ra; hãy lưu lại mẫu "
+            "bằng Word kiểu “Word Document (*.docx)” để bỏ macro")))
+    for target in package.external:
+        out.append(TemplateProblem("tệp mẫu", target, (
+            "mẫu có liên kết ra ngoài mà Word tự mở khi mở văn bản (ảnh, khung, mẫu đính kèm từ "
+            "mạng hoặc từ ổ đĩa khác: có thể theo dõi người đọc hoặc lộ mật khẩu Windows), sẽ bị "
+            "chép vào mọi văn bản; hãy xóa hoặc chèn trực tiếp vào mẫu (Insert → Picture → "
+            "This Device)")))
+    return out
 
 
 def _environment() -> jinja2.Environment:
@@ -259,6 +278,12 @@ class _Variables:
             if isinstance(node, nodes.Macro):
                 scope[node.name] = _UNKNOWN
             self._body(node.body, inner)
+        elif isinstance(node, (nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)):
+            # docxtpl renders each part from a string, with no loader: these fail at render.
+            word = {nodes.Include: "include", nodes.Extends: "extends"}.get(type(node), "import")
+            self.found.append((node.lineno, (
+                f"thẻ {{% {word} %}} không dùng được trong mẫu .docx (mỗi phần văn bản là một mẫu "
+                "riêng, không nạp được tệp khác); hãy chép nội dung cần dùng vào thẳng mẫu")))
         elif isinstance(node, nodes.With):
             inner = dict(scope)
             for target, value in zip(node.targets, node.values):

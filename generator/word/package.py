@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import struct
 import tempfile
 import zipfile
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from .. import limits
 from ..errors import UserError
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -73,3 +79,343 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
                             "không có tệp dở dang nào được để lại") from None
         raise
     return path
+
+
+# --- reading a .docx someone else made: one guard for every reader -----------------------------
+#
+# Why one place: `check` and `import` read uploaded files, `render --template` and `check-template`
+# read templates. A zip bomb, a package with a DTD (external entities), a duplicated member or a
+# 1,000-deep style chain must be refused the same way before python-docx, docxtpl or lxml read any
+# part. Call inspect_package first; it reads only the central directory and the XML parts, each
+# bounded by its declared size, which zipfile enforces when reading.
+
+W_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_OTHER_MAIN = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml": (
+        "tệp .docm (văn bản Word có macro)",
+        "hãy mở bằng Word, chọn Lưu thành (Save As) kiểu “Word Document (*.docx)” để bỏ macro"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": (
+        "tệp .dotx (tệp mẫu của Word)",
+        "hãy mở bằng Word, chọn Lưu thành (Save As) kiểu “Word Document (*.docx)”"),
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": (
+        "tệp .dotm (tệp mẫu Word có macro)",
+        "hãy mở bằng Word, chọn Lưu thành (Save As) kiểu “Word Document (*.docx)” để bỏ macro"),
+}
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_DTD = (b"<!doctype", "<!doctype".encode("utf-16-le"), "<!doctype".encode("utf-16-be"))
+_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def safe_parser() -> Any:
+    """The lxml parser for XML a user gave us: no entities, no network, no DTD, no huge trees.
+
+    lxml before 5.0 resolved external entities by default, so a crafted part could print
+    /etc/passwd into an error excerpt; every parse of user XML goes through this parser.
+    """
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False, dtd_validation=False)
+
+
+def parse_xml(data: bytes) -> Any:
+    """etree.fromstring with safe_parser()."""
+    from lxml import etree
+
+    return etree.fromstring(data, safe_parser())
+
+
+@dataclass
+class PackageInfo:
+    """What inspect_package found that a reader may care about (the dangers were refused)."""
+
+    names: list[str]
+    external: list[str] = field(default_factory=list)
+    """External relationships other than web and mail links: "image → http://…"."""
+    macros: bool = False
+    """A vbaProject.bin part (Word macros) is present."""
+
+
+def _sniff(head: bytes, whole: bytes, label: str) -> UserError:
+    """Why bytes that are not a zip are not a .docx, in the words a clerk can act on."""
+    if head.startswith(_OLE):
+        if "EncryptedPackage".encode("utf-16-le") in whole:
+            return UserError(
+                f"{label}: tệp Word được đặt mật khẩu (mã hóa), không đọc được; hãy mở bằng Word, "
+                "vào Tệp → Thông tin → Bảo vệ tài liệu → Mã hóa bằng mật khẩu, xóa mật khẩu rồi lưu lại")
+        return UserError(f"{label}: tệp .doc cũ (Word 97-2003), không phải .docx; hãy mở bằng Word "
+                         "rồi Lưu thành (Save As) kiểu “Word Document (*.docx)”")
+    if head.startswith(b"%PDF"):
+        return UserError(f"{label}: đây là tệp PDF, không phải tệp Word .docx")
+    if head.startswith(b"{\\rtf"):
+        return UserError(f"{label}: tệp RTF, không phải .docx; hãy mở bằng Word rồi Lưu thành kiểu "
+                         "“Word Document (*.docx)”")
+    return UserError(f"{label}: không mở được tệp: tệp hỏng hoặc không phải văn bản Word .docx (đổi "
+                     "tên từ loại tệp khác?) nên không đọc được")
+
+
+def _read_bounded(path: Path, label: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limits.MAX_DOCX_BYTES + 1)
+    except FileNotFoundError:
+        raise UserError(f"{label}: không tìm thấy tệp") from None
+    except IsADirectoryError:
+        raise UserError(f"{label}: đây là thư mục, không phải tệp") from None
+    except OSError as exc:
+        raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
+    if len(data) > limits.MAX_DOCX_BYTES:
+        raise UserError(f"{label}: tệp quá lớn (trên {limits.MAX_DOCX_BYTES // 2**20} MB); "
+                        "kehoach chỉ đọc tệp .docx đến cỡ này")
+    return data
+
+
+def _central_directory_ok(data: bytes) -> bool:
+    """Entry count and size of the central directory from the end record, before zipfile builds
+    one object per entry (a directory of a million entries is itself a memory bomb)."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at < 0 or at + 22 > len(data):
+        return True  # not a zip at all: zipfile says so
+    entries, cd_size = struct.unpack_from("<HI", data, at + 10)
+    return entries <= limits.MAX_MEMBERS and cd_size <= limits.MAX_MEMBERS * 1024
+
+
+def inspect_package(source: str | Path | bytes, label: str | None = None) -> PackageInfo:
+    """Refuse a .docx that is not one, is dangerous or too costly to read; else describe it.
+
+    UserError (exit 2, Vietnamese, naming the file) for: not a zip (a .doc, a password-protected
+    file, a PDF…), a .docm/.dotx/.dotm, duplicated or encrypted members, too many parts, declared
+    sizes or compression ratios of a zip bomb, a DTD in any XML part (entities), too many
+    paragraphs or elements in a part, a broken theme or styles part, too many styles or a basedOn
+    chain too deep. Nothing here builds a python-docx Document.
+    """
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+        label = label or "tệp .docx"
+    else:
+        label = label or str(source)
+        data = _read_bounded(Path(source), label)
+    if not data.startswith(b"PK"):
+        raise _sniff(data[:16], data, label)
+    if not _central_directory_ok(data):
+        raise UserError(f"{label}: tệp có quá nhiều phần (trên {limits.MAX_MEMBERS}); không phải văn bản "
+                        "Word bình thường, không đọc")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise _sniff(data[:16], data, label) from None
+    infos = zf.infolist()
+    names = [i.filename for i in infos]
+    _check_members(infos, label)
+    info = PackageInfo(names)
+    xml_parts: dict[str, bytes] = {}
+    for item in infos:
+        lower = item.filename.lower()
+        if lower.endswith("vbaproject.bin"):
+            info.macros = True
+        if not lower.endswith((".xml", ".rels")):
+            continue
+        try:
+            blob = zf.read(item)
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError,
+                RuntimeError, zlib.error):
+            raise UserError(f"{label}: phần {item.filename} bị hỏng (nén sai hoặc dữ liệu không khớp); "
+                            "tệp hỏng, không đọc được") from None
+        lowered = blob.lower()  # ASCII letters only, so UTF-16 parts are lowered too
+        if any(mark in lowered for mark in _DTD):
+            raise UserError(f"{label}: phần {item.filename} có khai báo DTD/thực thể XML (<!DOCTYPE>), "
+                            "điều Word không bao giờ ghi; tệp có thể độc hại, không đọc")
+        xml_parts[item.filename] = blob
+    _check_main_type(xml_parts.get("[Content_Types].xml"), label)
+    for name, blob in xml_parts.items():
+        _check_counts(name, blob, label)
+        if name.startswith("word/theme/"):
+            _parse_or_refuse(blob, name, label, "phần giao diện (theme) của tệp")
+        elif name.endswith(".rels"):
+            info.external += _external_targets(_parse_or_refuse(blob, name, label, "phần liên kết"))
+    styles = xml_parts.get("word/styles.xml")
+    if styles is not None:
+        _check_styles(_parse_or_refuse(styles, "word/styles.xml", label, "phần kiểu định dạng (styles)"),
+                      label)
+    return info
+
+
+def _check_members(infos: list[zipfile.ZipInfo], label: str) -> None:
+    if len(infos) > limits.MAX_MEMBERS:
+        raise UserError(f"{label}: tệp có {len(infos)} phần (tối đa {limits.MAX_MEMBERS}); không đọc")
+    seen: set[str] = set()
+    total = 0
+    for item in infos:
+        if item.filename in seen:
+            raise UserError(f"{label}: phần {item.filename} xuất hiện hai lần trong tệp nén; tệp hỏng "
+                            "hoặc bị sửa bằng công cụ khác Word, không đọc được")
+        seen.add(item.filename)
+        if item.flag_bits & 0x1:
+            raise UserError(f"{label}: tệp nén được đặt mật khẩu (mã hóa), không đọc được; hãy bỏ mật "
+                            "khẩu rồi lưu lại bằng Word")
+        if item.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise UserError(f"{label}: phần {item.filename} nén theo cách Word không dùng; tệp không "
+                            "phải văn bản Word bình thường, không đọc")
+        size = item.file_size
+        total += size
+        ratio = size / max(item.compress_size, 1)
+        if size > limits.MAX_PART_BYTES or total > limits.MAX_TOTAL_BYTES or (
+                size > limits.RATIO_FLOOR and ratio > limits.MAX_RATIO):
+            raise UserError(
+                f"{label}: phần {item.filename} giải nén ra {size / 2**20:.0f} MB (nén {ratio:.0f} lần); "
+                f"vượt giới hạn ({limits.MAX_PART_BYTES // 2**20} MB mỗi phần, "
+                f"{limits.MAX_TOTAL_BYTES // 2**20} MB cả tệp, nén tối đa {limits.MAX_RATIO} lần): "
+                "đây là tệp nén độc hại (zip bomb) hoặc quá lớn, không đọc")
+
+
+def _check_main_type(content_types: bytes | None, label: str) -> None:
+    if content_types is None:
+        raise UserError(f"{label}: không phải tệp Word .docx (thiếu [Content_Types].xml)")
+    root = _parse_or_refuse(content_types, "[Content_Types].xml", label, "danh mục loại nội dung")
+    for el in root:
+        part = (el.get("PartName") or "").lower()
+        kind = el.get("ContentType") or ""
+        if part == "/word/document.xml" and kind in _OTHER_MAIN:
+            what, todo = _OTHER_MAIN[kind]
+            raise UserError(f"{label}: đây là {what}, không phải văn bản .docx; {todo}")
+
+
+def _parse_or_refuse(blob: bytes, name: str, label: str, what: str) -> Any:
+    from lxml import etree
+
+    try:
+        return parse_xml(blob)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise UserError(f"{label}: {what} ({name}) bị hỏng, không đọc được ({reason}); hãy mở bằng Word "
+                        "rồi lưu lại") from None
+
+
+def _check_counts(name: str, blob: bytes, label: str) -> None:
+    """Element counts from the bytes, before any tree is built (bytes.count is fast and flat)."""
+    paragraphs = blob.count(b"<w:p>") + blob.count(b"<w:p/>") + blob.count(b"<w:p ")
+    if paragraphs > limits.MAX_PARAGRAPHS:
+        raise UserError(f"{label}: phần {name} có {paragraphs:,} đoạn văn (tối đa "
+                        f"{limits.MAX_PARAGRAPHS:,}); quá lớn để đọc, không đọc".replace(",", "."))
+    elements = blob.count(b"<")
+    if elements > limits.MAX_ELEMENTS:
+        raise UserError(f"{label}: phần {name} có {elements:,} thẻ XML (tối đa {limits.MAX_ELEMENTS:,}); "
+                        "quá lớn để đọc, không đọc".replace(",", "."))
+
+
+def _check_styles(root: Any, label: str) -> None:
+    """Count styles and the longest basedOn chain without following any chain twice (memoised),
+    so a hostile chain costs one pass, not one pass per style."""
+    based: dict[str, str | None] = {}
+    for st in root.iter(f"{_W}style"):
+        sid = st.get(f"{_W}styleId") or ""
+        b = st.find(f"{_W}basedOn")
+        based[sid] = b.get(f"{_W}val") if b is not None else None
+    if len(based) > limits.MAX_STYLES:
+        raise UserError(f"{label}: có {len(based)} kiểu định dạng (tối đa {limits.MAX_STYLES}); "
+                        "tệp không bình thường, không đọc")
+    depth: dict[str, int] = {}
+    for start in based:
+        path: list[str] = []
+        sid: str | None = start
+        while sid is not None and sid in based and sid not in depth and sid not in path:
+            path.append(sid)
+            sid = based[sid]
+        below = depth.get(sid, 0) if sid is not None else 0
+        for k in reversed(path):
+            below += 1
+            depth[k] = below
+            if below > limits.MAX_STYLE_DEPTH:
+                raise UserError(
+                    f"{label}: kiểu định dạng '{start}' kế thừa (basedOn) qua hơn "
+                    f"{limits.MAX_STYLE_DEPTH} cấp; tệp không bình thường, không đọc")
+
+
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _external_targets(rels: Any) -> list[str]:
+    """External relationships Word would follow by itself (images, frames, an attached template,
+    OLE links), and links to files: "loại → đích". Web and mail hyperlinks are left alone: they are
+    only followed when a reader clicks them."""
+    out = []
+    for rel in rels.iter(f"{_REL_NS}Relationship"):
+        if (rel.get("TargetMode") or "").lower() != "external":
+            continue
+        kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
+        target = rel.get("Target") or ""
+        if kind == "hyperlink" and target.lower().startswith(_LINK_SCHEMES):
+            continue
+        out.append(f"{kind} → {target[:120]}")
+    return out
+
+
+# --- publishing without replacing ---------------------------------------------------------------
+
+class AlreadyThere(FileExistsError):
+    """publish(replace=False) found the name taken: another run got there first."""
+
+
+def publish(path: str | Path, data: bytes, *, replace: bool) -> Path:
+    """Write data to path atomically; with replace=False, only if path does not exist yet.
+
+    Why link: check-then-rename lets two runs that both saw "no file yet" each rename their copy
+    into place, the last one silently winning. A hard link of the finished temporary file fails
+    with EEXIST when the name is taken, so of any number of runs exactly one creates the file and
+    the others are told (AlreadyThere); a reader never sees a half-written file either way.
+    Where hard links are not supported, O_EXCL gives the same exclusion (the bytes then appear
+    while they are written; the file is complete when this returns).
+    """
+    path = Path(path)
+    if replace:
+        return atomic_write(path, data)
+    staged = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=_parent(path)))
+    try:
+        tmp = atomic_write(staged / path.name, data)
+        return link_into_place(tmp, path)
+    finally:
+        _remove_tree(staged)
+
+
+def link_into_place(source: Path, path: Path) -> Path:
+    """Give the finished file `source` the name `path`, failing with AlreadyThere if it is taken."""
+    try:
+        os.link(source, path)
+        return path
+    except FileExistsError:
+        raise AlreadyThere(str(path)) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise UserError(f"{path}: không ghi được tệp ({exc.strerror or exc})") from None
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise AlreadyThere(str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh, open(source, "rb") as src:
+            while chunk := src.read(1 << 20):
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
+
+
+def _parent(path: Path) -> Path:
+    if path.is_dir():
+        raise UserError(f"{path}: đây là một thư mục; hãy ghi tên tệp kết quả, ví dụ {path / 'ten-tep'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{path}: không tạo được tệp ở đây ({exc.strerror or exc}); "
+                        "hãy chọn thư mục khác hoặc kiểm tra quyền ghi") from None
+    return path.parent
+
+
+def _remove_tree(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,150 @@
+"""Hard limits on what one input may cost, and the budget user templates and uploaded files run in.
+
+Why limits at all: kehoach runs on clerks' desktops and on office servers that `check` and `import`
+uploaded files. A few kilobytes of YAML aliases, a zip bomb or a template with a runaway loop must
+end in one Vietnamese message, never in a machine out of memory or a process running forever.
+
+Each limit is several times what a real plan needs: a plan of 10,000 tasks (far larger than any
+real Kế hoạch) is a 3.3 MB data file, an 11 MB document.xml of 50,000 paragraphs, 5 s to render
+and 21 s to check. The README (section "Khi dữ liệu sai") states these numbers; keep both in step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+
+from .errors import UserError
+
+# --- data files (generator.loader) ------------------------------------------------------------
+
+MAX_DATA_BYTES = 32 * 1024 * 1024
+"""A data file larger than this is refused before it is parsed (also stops /dev/zero)."""
+
+MAX_TEXT_CHARS = 32 * 1024 * 1024
+"""Characters of text a data file may expand to, aliases (*a) counted at every use."""
+
+MAX_DEPTH = 64
+"""Levels of nesting (groups inside lists inside groups) in a data file; a plan needs about 8."""
+
+MAX_NAME_CHARS = 255
+"""Longest agency name: Word stores it in the document's author property, which holds 255."""
+
+MAX_ABBREVIATION_CHARS = 60
+"""Longest agency abbreviation (ký hiệu "KH-…" is stored in a 255-character property too)."""
+
+# --- .docx packages (generator.word.package.inspect_package) ----------------------------------
+
+MAX_DOCX_BYTES = 64 * 1024 * 1024
+"""Size of a .docx file on disk."""
+
+MAX_MEMBERS = 2000
+"""Parts in a .docx package (a Word document has 10 to 40; each image adds one)."""
+
+MAX_PART_BYTES = 64 * 1024 * 1024
+"""Declared uncompressed size of one part."""
+
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+"""Declared uncompressed size of all parts together."""
+
+MAX_RATIO = 250
+"""Compression ratio above which a large part is a zip bomb (real documents stay under 100)."""
+
+RATIO_FLOOR = 4 * 1024 * 1024
+"""Parts smaller than this are not judged by their ratio: small repetitive XML compresses well."""
+
+MAX_PARAGRAPHS = 250_000
+"""Paragraphs in one XML part (a plan of 10,000 tasks has 50,000)."""
+
+MAX_ELEMENTS = 4_000_000
+"""XML tags in one part (a plan of 10,000 tasks has 725,000)."""
+
+MAX_STYLES = 5000
+"""Styles in styles.xml (Word itself stops near 4,000)."""
+
+MAX_STYLE_DEPTH = 48
+"""Length of a basedOn chain of styles (Word's built-in ones are 2 or 3 deep)."""
+
+# --- time and memory budgets ------------------------------------------------------------------
+
+TEMPLATE_SECONDS = 120
+"""Wall-clock seconds a user template may take to render one document."""
+
+TEMPLATE_MEMORY = 1536 * 1024 * 1024
+"""Address space a user template may add while it renders one document."""
+
+READ_SECONDS = 300
+"""Seconds `check` or `import` may spend on one .docx (a 10,000-task plan takes about 20)."""
+
+READ_MEMORY = 3 * 1024 * 1024 * 1024
+"""Address space `check` or `import` may add while reading one .docx."""
+
+
+class BudgetExceeded(UserError):
+    """Work stopped because it ran out of its time or memory budget."""
+
+
+def _address_space() -> int | None:
+    """Bytes of address space this process uses now (Linux), or None where unknown."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+@contextlib.contextmanager
+def budget(seconds: float, memory: int, message: str) -> Iterator[None]:
+    """Run the block with at most `seconds` of wall-clock time and `memory` more bytes of address
+    space; past either, BudgetExceeded(message) is raised inside the block.
+
+    Why signals and rlimits: the work (Jinja, lxml) is not ours to instrument, and a thread cannot
+    stop another. SIGALRM interrupts Python code between bytecodes; RLIMIT_AS makes an oversized
+    allocation fail with MemoryError instead of taking the machine's memory. Both are restored on
+    exit. Where they are not available (not the main thread, not a Unix), the block runs unbounded.
+    """
+    timer = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread())
+    old_handler = None
+    if timer:
+        def expired(signum: int, frame: object) -> None:
+            raise BudgetExceeded(message)
+
+        old_handler = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    old_limit = _lower_memory_limit(memory)
+    try:
+        yield
+    except MemoryError:
+        raise BudgetExceeded(message) from None
+    finally:
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old_handler)
+        if old_limit is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, old_limit)
+
+
+def _lower_memory_limit(memory: int) -> tuple[int, int] | None:
+    try:
+        import resource
+    except ImportError:  # not a Unix
+        return None
+    used = _address_space()
+    if used is None:
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = used + memory
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft <= wanted:
+        return None  # already tighter than our budget: leave it
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ValueError, OSError):
+        return None
+    return soft, hard
