@@ -282,7 +282,7 @@ def _implementing_warnings(base: Plan, plan: Plan, spec: UnitSpec) -> list[str]:
     own = spec.overrides.get("references") if isinstance(spec.overrides.get("references"), dict) else {}
     for key, ref in base.references.items():
         if ref.issuer is None and ref.symbol is None and key not in own and key in plan.references:
-            out.append(f"văn bản được dẫn '{key}' ({ref.type.value} số {ref.number}) là văn bản của chính "
+            out.append(f"văn bản được dẫn '{key}' ({ref.type} số {ref.number}) là văn bản của chính "
                        "cơ quan ban hành kế hoạch mẫu; hãy ghi references." + key + " bằng văn bản của đơn vị")
     return out
 

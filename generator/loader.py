@@ -443,6 +443,8 @@ def _length_limits(result: Any) -> list[tuple[Loc, str, str]]:
     out = []
     for name, most in (("name", limits.MAX_NAME_CHARS), ("abbreviation", limits.MAX_ABBREVIATION_CHARS)):
         value = getattr(agency, name, None)
+        if isinstance(value, list):  # a name given as header lines: Word keeps them joined
+            value = " ".join(value)
         if isinstance(value, str) and len(value) > most:
             out.append((("agency", name), value,
                         f"dài {len(value)} ký tự, tối đa {most}; hãy viết ngắn lại"))

@@ -48,6 +48,8 @@ def renames(base: Mapping[str, Any], merged: Mapping[str, Any]) -> dict[str, str
             if not isinstance(data, Mapping):
                 return None
             data = data.get(key)
+        if isinstance(data, list) and all(isinstance(x, str) for x in data):
+            data = " ".join(x.strip() for x in data)  # a name given as header lines reads joined
         return data.strip() if isinstance(data, str) and data.strip() else None
 
     old, new = name_of(base, "agency", "name"), name_of(merged, "agency", "name")
