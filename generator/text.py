@@ -9,16 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ITALIC_START, ITALIC_END = "\ue000", "\ue001"
-"""Bracket an italic piece from the context builder to the layout step, which turns it into an
-italic run (private-use characters: removed from user text, so they can only come from us)."""
-
 WORD_LINE_BREAK = "\ufdd0"
 """Stands for Word's \x0b while a data file goes through the YAML parser (a noncharacter: never text)."""
 
 # C0 controls XML 1.0 forbids, minus \t and \n which carry meaning (tab, line break); plus the
 # invisible zero-width space and byte-order mark that Word and web pages paste along.
-_FORBIDDEN = re.compile("[\x00-\x08\x0c\x0e-\x1f\x7f\u200b\ue000\ue001\ufeff\ufffe\uffff\ud800-\udfff]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0c\x0e-\x1f\x7f\u200b\ufeff\ufffe\uffff\ud800-\udfff]")
 # Word's manual line break (\x0b, vertical tab) is a line break the user meant to keep.
 _LINE_BREAKS = re.compile("\r\n|\r|\x0b|\u2028|\ufdd0")
 

@@ -287,9 +287,17 @@ def test_raw_word_controls_pasted_into_the_yaml_file_render(tmp_path):
     assert any(t.startswith("- Bảo đảm công khai,\nminh bạch các thông tin") for t in texts)
 
 
-def test_italic_markers_cannot_be_typed_by_a_user():
-    """The private-use brackets that carry {italic: …} to the layout step are removed from user
-    text, so nobody can turn text italic (or break a run) by pasting them."""
-    from generator.text import ITALIC_END, ITALIC_START, clean_text
+def test_no_character_a_user_types_turns_text_bold_or_italic():
+    """Emphasis travels as runs from the model ({bold: …}, {italic: …}), never as characters in
+    the text: private-use characters, asterisks and underscores print as typed, upright."""
+    data = copy.deepcopy(BASE)
+    typed = "a\ue000b\ue001c *d* _e_ {f}"
+    data["sections"] = [{"title": "Mục", "paragraphs": [typed]}]
+    docx = TEMPLATE.render(validate(Source("plan.yaml", data)))
+    from io import BytesIO
 
-    assert clean_text(f"a{ITALIC_START}b{ITALIC_END}c") == "abc"
+    from docx import Document
+
+    para = next(p for p in Document(BytesIO(docx)).paragraphs if "*d*" in p.text)
+    assert para.text == typed
+    assert all(not r.bold and not r.italic for r in para.runs)
