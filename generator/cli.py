@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 from . import __version__
 from .errors import DataError, KehoachError
@@ -84,8 +85,13 @@ def _rollover(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from .importer import import_file
 
-    with _reading(args.docx):
-        result = import_file(args.docx, args.output, force=args.force)
+    from .sheets import SPREADSHEET_SUFFIXES
+
+    if Path(args.docx).suffix.lower() in SPREADSHEET_SUFFIXES:
+        result = import_file(args.docx, args.output, force=args.force, sheet=args.sheet)
+    else:
+        with _reading(args.docx):
+            result = import_file(args.docx, args.output, force=args.force)
     for warning in result.warnings:
         print(f"cảnh báo: {warning}", file=sys.stderr)
     print(f"Đã tạo: {result.output}"
@@ -383,9 +389,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="đọc Kế hoạch đã soạn bằng Word (.docx) thành tệp dữ liệu",
                        description="Đọc một Kế hoạch đã soạn bằng Word theo bố cục thông thường thành "
                        "tệp dữ liệu YAML; phần không nhận ra được báo thành cảnh báo kèm vị trí.")
-    p.add_argument("docx", metavar="FILE.docx", help="văn bản Word cần đọc")
+    p.add_argument("docx", metavar="FILE.docx|BẢNG.xlsx",
+                   help="văn bản Word cần đọc, hoặc bảng tính danh mục (.xlsx, .xls, .ods, .csv)")
     p.add_argument("-o", "--output", metavar="DATA.yaml",
                    help="tệp dữ liệu kết quả (mặc định: cùng tên, đuôi .yaml)")
+    p.add_argument("--sheet", metavar="TÊN", help="trang tính cần đọc (mặc định: trang đầu tiên)")
     p.add_argument("--force", action="store_true", help="ghi đè nếu tệp kết quả đã có")
     p.set_defaults(func=_import)
     p = sub.add_parser("check-template", help="kiểm tra một mẫu .docx trước khi dùng",

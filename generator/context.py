@@ -58,11 +58,12 @@ def date_line(plan: Plan) -> str:
 def short_date(date: IssueDate | dt.date) -> str:
     """Numeric date as cited: "07/02/2024", "20/3/2024"; "    /3/2024" without a day."""
     day = getattr(date, "day", None)
+    if date.month is None:
+        # Neither day nor month yet: the numeric form would read "/ /2026"; the words read right.
+        return f"{BLANK_CITED_DAY}tháng{BLANK_CITED_DAY}năm {date.year}"
     d, m = day_month(day, date.month)
     if day is None:
         d = BLANK_CITED_DAY
-    if date.month is None:
-        m = BLANK_CITED_DAY
     return f"{d}/{m}/{date.year}"
 
 

@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 
 from .errors import DataError, OutputExistsError, UserError
 from .loader import parse_yaml, validate
+from .table_rows import numbered_groups
 from .text import point_letter, roman, upper_vi
 from .word.package import atomic_write
 from .word.reader import (
@@ -28,8 +29,6 @@ from .word.reader import (
     SEPARATOR_RE, SUB_ITEM_RE, KeHoach, Para, norm, parse_authority, read_docx as read_word,
 )
 
-NUMBER_HEAD = re.compile(r"^(stt|tt|số\s*tt)\.?$", re.I)
-"""The heading of a table's STT column."""
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
 
 
@@ -656,7 +655,7 @@ class _Importer:
         table: dict[str, Any] = {"columns": columns}
         if not header_ok:
             table["header"] = False
-        derived = _numbered_groups(columns, data_rows) if header_ok else None
+        derived = numbered_groups(columns, data_rows) if header_ok else None
         if derived is not None:
             table.update(derived)
         else:
@@ -853,84 +852,6 @@ def _column_align(paras: list[Para]) -> str:
     return max(counts, key=lambda a: counts[a]) if counts else "left"
 
 
-def _text_of(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return "".join(v if isinstance(v, str) else next(iter(v.values())) for v in value)
-    if "lines" in value:
-        return "\n".join(_text_of(x) for x in value["lines"])
-    return _text_of(value.get("text"))
-
-
-def _numbered_groups(columns: list[dict[str, Any]], rows: list[list[Any]]) -> dict[str, Any] | None:
-    """STT and group rows, when the table's own numbers are exactly what the tool would print:
-    a first column "STT"/"TT" with 1, 2, … (running on or restarting per group) and group rows
-    "I", "II" with the name across the other columns (split) or "I. NAME" in one cell (merged)."""
-    if len(columns) < 2 or not NUMBER_HEAD.match(_text_of(columns[0].get("title")).strip()):
-        return None
-    n = len(columns)
-    out_rows: list[Any] = []
-    groups = 0
-    counter = 0
-    restart = continued = True
-    style = None
-    caps = True
-    group_no_in = 0
-    for row in rows:
-        if not row:
-            return None
-        first = row[0]
-        if isinstance(first, dict) and first.get("span") == n and len(row) == 1:
-            text = _text_of(first.get("text")).strip()
-            m = re.match(r"^([IVXLC]+)\.\s+(.+)$", text)
-            if not m or m.group(1) != roman(groups + 1) or style == "split":
-                return None
-            style = "merged"
-            title = m.group(2)
-        elif len(row) == 2 and isinstance(row[1], dict) and row[1].get("span") == n - 1 \
-                and re.fullmatch(r"[IVXLC]+\.?", _text_of(first).strip()):
-            if _text_of(first).strip().rstrip(".") != roman(groups + 1) or style == "merged":
-                return None
-            style = "split"
-            title = _text_of(row[1].get("text")).strip()
-        else:
-            if not _text_of(first).strip().isdigit() or isinstance(first, dict) and "span" in first:
-                return None
-            if any(isinstance(c, dict) and (c.get("rowspan", 1) > 1 or c.get("span", 1) > 1) for c in row):
-                return None
-            num = int(_text_of(first).strip())
-            counter += 1
-            group_no_in += 1
-            restart = restart and num == group_no_in
-            continued = continued and num == counter
-            if groups == 0:
-                out_rows.append(row[1:])
-            else:
-                out_rows[-1]["rows"].append(row[1:])
-            continue
-        if "\n" in title or not title:
-            return None
-        caps = caps and upper_vi(title) == title
-        groups += 1
-        group_no_in = 0
-        out_rows.append({"group": title, "rows": []})
-        if groups == 1 and any(not isinstance(r, dict) for r in out_rows[:-1]):
-            return None  # rows before the first group cannot sit beside groups
-    if not (restart or continued) or counter == 0:
-        return None
-    derived: dict[str, Any] = {"numbered": True}
-    if groups:
-        derived["numbering"] = "continue" if continued and not restart else "restart"
-        derived["group_style"] = style
-        if not caps:
-            derived["group_caps"] = False
-    derived["rows"] = out_rows
-    return derived
-
-
 def _not_a_plan(doc: KeHoach, what: str) -> str:
     return (f"{doc.source}: không phải Kế hoạch ({what}); lệnh import chỉ đọc văn bản Kế hoạch. "
             "Kiểm tra thể thức văn bản khác bằng 'kehoach check'")
@@ -949,6 +870,13 @@ def read_docx(path: str | Path) -> ImportResult:
     return ImportResult(data, importer.notes)
 
 
+def _sheet_yaml(data: dict[str, Any], source_name: str) -> str:
+    head = (f"# Phụ lục nhập từ {source_name} bằng lệnh `kehoach import`.\n"
+            "# Chép mục dưới appendices vào mục appendices của tệp kế hoạch; hoặc để bảng tính là nguồn:\n"
+            f"#   table: {{sheet: {source_name}}}\n\n")
+    return head + dump_yaml(data, source_name).split("\n\n", 1)[1]
+
+
 def dump_yaml(data: dict[str, Any], source_name: str) -> str:
     from ruamel.yaml import YAML
 
@@ -963,10 +891,38 @@ def dump_yaml(data: dict[str, Any], source_name: str) -> str:
     return buf.getvalue()
 
 
-def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: bool = False) -> ImportResult:
-    """Read a .docx and write the plan data file: the library call behind `kehoach import`."""
+def import_sheet(path: str | Path, sheet: str | None = None) -> ImportResult:
+    """A spreadsheet catalogue as an appendix entry ({appendices: [...]}) to paste into a plan."""
+    from .model import Appendix
+    from .sheets import read_sheet
+
+    read = read_sheet(path, sheet)
+    app: dict[str, Any] = {"title": read.titles[0] if read.titles else "Phụ lục"}
+    if len(read.titles) > 1:
+        app["subtitle"] = read.titles[1:]
+    app["table"] = read.table
+    try:
+        Appendix.model_validate(app)
+    except Exception as exc:  # pydantic's ValidationError: the sheet gave something we cannot print
+        raise UserError(f"{path}: bảng tính đọc được chưa thành phụ lục hợp lệ ({exc})") from None
+    return ImportResult({"appendices": [app]}, [ImportNote(f"trang tính {read.sheet}", w, "") for w in read.warnings])
+
+
+def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: bool = False,
+                sheet: str | None = None) -> ImportResult:
+    """Read a .docx (or a spreadsheet catalogue) and write the data file: the library call behind
+    `kehoach import`."""
+    from .sheets import SPREADSHEET_SUFFIXES
+
     source = Path(docx_path)
     target = Path(out) if out else source.with_suffix(".yaml")
+    if source.suffix.lower() in SPREADSHEET_SUFFIXES:
+        if target.exists() and not force:
+            raise OutputExistsError(f"{target}: tệp đã có; dùng --force để ghi đè")
+        result = import_sheet(source, sheet)
+        result.text = _sheet_yaml(result.data, source.name)
+        result.output = atomic_write(target, result.text.encode("utf-8"))
+        return result
     if target.exists() and target.resolve() == source.resolve():
         raise UserError(f"{target}: không ghi đè lên tệp gốc")
     if target.suffix.lower() not in (".yaml", ".yml"):

@@ -412,6 +412,10 @@ def validate(source: Source, model: type[BaseModel] = Plan) -> Any:
                                  "tệp phải là các trường dạng 'tên: giá trị' (xem tệp mẫu trong data/)")])
     from .crossref import cross_check, cross_check_data  # local: crossref imports the model
 
+    if model is Plan:
+        sheet_problems = _read_sheets(source)
+        if sheet_problems:
+            raise DataError(sheet_problems)
     try:
         result = model.model_validate(source.data)
     except ValidationError as exc:
@@ -433,6 +437,40 @@ def validate(source: Source, model: type[BaseModel] = Plan) -> Any:
     if problems:
         raise DataError(problems)
     return result
+
+
+def _read_sheets(source: Source) -> list[Problem]:
+    """Fill every table that names a spreadsheet ({sheet: danh-muc.xlsx#Trang tính}) with the
+    sheet's columns and rows; what the data file says itself (column titles, numbering…) wins.
+    The sheet's path is relative to the data file."""
+    from .sheets import SheetError, read_sheet
+
+    problems: list[Problem] = []
+    base = Path(source.file).parent
+
+    def visit(value: Any, loc: Loc) -> None:
+        if isinstance(value, dict):
+            table = value.get("table")
+            if isinstance(table, dict) and isinstance(table.get("sheet"), str):
+                ref = table["sheet"]
+                name, _, sheet = ref.partition("#")
+                try:
+                    read = read_sheet(base / name, sheet or None)
+                except SheetError as exc:
+                    line, col = source.position(loc + ("table", "sheet"))
+                    problems.append(Problem(source.file, line, col, format_path(loc + ("table", "sheet")),
+                                            show_value(ref), str(exc)))
+                else:
+                    filled = {**read.table, **{k: v for k, v in table.items() if k != "sheet"}}
+                    value["table"] = filled
+            for k, v in value.items():
+                visit(v, loc + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                visit(v, loc + (i,))
+
+    visit(source.data, ())
+    return problems
 
 
 def _length_limits(result: Any) -> list[tuple[Loc, str, str]]:

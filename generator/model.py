@@ -446,6 +446,12 @@ class Table(Model):
     group_style: merged (one cell "I. TÊN NHÓM") or split (STT cell "I", name across the rest).
     """
 
+    sheet: Text | None = Field(
+        default=None,
+        description="Lấy cột và hàng từ bảng tính: danh-muc.xlsx hoặc danh-muc.xlsx#Tên trang tính "
+        "(.xlsx, .xls, .ods, .csv; đường dẫn tính từ thư mục tệp dữ liệu). Các trường ghi thêm ở đây "
+        "(numbered, group_style…) được ưu tiên",
+    )
     columns: list[Annotated[Column, BeforeValidator(_column)]] = Field(min_length=1, max_length=63, description="Các cột")
     header: bool = Field(default=True, description="false: bảng không có hàng tiêu đề (mọi hàng là dữ liệu)")
     numbered: bool = Field(default=False, description="true: cột đầu là STT, tự đánh số")

@@ -1,0 +1,183 @@
+"""Catalogues kept in a spreadsheet: `kehoach import danh-muc.xlsx` gives an appendix table, and a
+data file can name a sheet as a table's rows. The tests write their own workbooks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from generator.check import check_docx
+from generator.errors import DataError
+from generator.importer import import_file
+from generator.loader import load_plan
+from generator.render import render_plan
+from generator.sheets import SheetError, cell_name, read_sheet
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PLAN = """\
+agency: {name: Sở Thử nghiệm, abbreviation: STN, place: Hà Nội}
+date: 2026-05
+subject: Thử danh mục từ bảng tính
+sections: [{title: Mục đích, blocks: [Một đoạn văn.]}]
+recipients: [Sở Tài chính]
+signer: {name: Nguyễn Văn An, title: Giám đốc}
+appendices:
+  - title: Danh mục
+    table: {sheet: "%s"}
+"""
+
+
+def workbook(path: Path) -> Path:
+    """A task list as offices keep it: a title row, a header, Roman group rows merged across the
+    other columns, STT running on, one unit cell merged over two rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Nhiệm vụ"
+    ws.append(["DANH MỤC NHIỆM VỤ NĂM 2026"])
+    ws.merge_cells("A1:D1")
+    ws.append(["STT", "Nội dung công việc", "Đơn vị chủ trì", "Thời gian"])
+    ws.append(["I", "Hạ tầng số", None, None])
+    ws.merge_cells("B3:D3")
+    ws.append([1, "Nâng cấp mạng nội bộ", "Văn phòng Sở", "Quý II"])
+    ws.append([2, "Trang bị máy chủ", None, "Quý III"])
+    ws.merge_cells("C4:C5")
+    ws.append(["II", "Dữ liệu số", None, None])
+    ws.merge_cells("B6:D6")
+    ws.append([3, "Xây dựng kho dữ liệu & <bảng> dùng chung", "Phòng Kế hoạch", "Cả năm"])
+    wb.create_sheet("Ghi chú").append(["chỉ một ô"])
+    wb.save(path)
+    return path
+
+
+def test_sheet_becomes_a_numbered_grouped_table(tmp_path: Path) -> None:
+    read = read_sheet(workbook(tmp_path / "dm.xlsx"))
+    assert read.sheet == "Nhiệm vụ" and read.titles == ["DANH MỤC NHIỆM VỤ NĂM 2026"]
+    table = read.table
+    assert [c["title"] for c in table["columns"]] == ["STT", "Nội dung công việc", "Đơn vị chủ trì", "Thời gian"]
+    assert table["numbered"] and table["numbering"] == "continue" and table["group_style"] == "split"
+    assert [g["group"] for g in table["rows"]] == ["Hạ tầng số", "Dữ liệu số"]
+    first = table["rows"][0]["rows"]
+    assert first[0] == ["Nâng cấp mạng nội bộ", {"text": "Văn phòng Sở", "rowspan": 2}, "Quý II"]
+    assert first[1] == ["Trang bị máy chủ", "Quý III"]  # the merged cell is not repeated
+
+
+def test_a_data_file_can_take_its_rows_from_a_sheet(tmp_path: Path) -> None:
+    workbook(tmp_path / "dm.xlsx")
+    data = tmp_path / "kh.yaml"
+    data.write_text(PLAN % "dm.xlsx#Nhiệm vụ", encoding="utf-8")
+    plan = load_plan(data)
+    out = tmp_path / "kh.docx"
+    out.write_bytes(render_plan(plan))
+    doc = Document(str(out))
+    table = doc.tables[-1]
+    texts = [[c.text for c in row.cells] for row in table.rows]
+    assert texts[0] == ["STT", "Nội dung công việc", "Đơn vị chủ trì", "Thời gian"]
+    assert texts[1][0] == "I" and texts[1][1] == "Hạ tầng số"
+    assert texts[2] == ["1", "Nâng cấp mạng nội bộ", "Văn phòng Sở", "Quý II"]
+    assert texts[5][:2] == ["3", "Xây dựng kho dữ liệu & <bảng> dùng chung"]  # text as typed
+    merges = [tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}") for tc in table._tbl.iter(qn("w:tc"))]
+    assert sum(m is not None for m in merges) == 2  # restart + continue
+    assert check_docx(out).errors == []
+    # Same sheet, same bytes.
+    assert render_plan(load_plan(data)) == out.read_bytes()
+
+
+def test_csv_catalogue(tmp_path: Path) -> None:
+    csv = tmp_path / "dm.csv"
+    csv.write_text("TT;Nội dung;Thời gian\n1;Khảo sát;Quý I\n2;Triển khai;Quý II\n", encoding="utf-8-sig")
+    table = read_sheet(csv).table
+    assert table["numbered"] and table["rows"] == [["Khảo sát", "Quý I"], ["Triển khai", "Quý II"]]
+
+
+def ods(path: Path, rows: list[list[tuple[str, int]]]) -> Path:
+    """An OpenDocument spreadsheet as LibreOffice Calc writes one: cells with their text and
+    number-columns-spanned for a merge (covered cells follow the merged one)."""
+    t = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    o = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    x = 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    body = ""
+    for row in rows:
+        body += "<table:table-row>"
+        for text, span in row:
+            extra = f' table:number-columns-spanned="{span}"' if span > 1 else ""
+            body += f'<table:table-cell office:value-type="string"{extra}><text:p>{text}</text:p></table:table-cell>'
+            body += "<table:covered-table-cell/>" * (span - 1)
+        body += "</table:table-row>"
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {o} {t} {x} office:version="1.2">'
+               f'<office:body><office:spreadsheet><table:table table:name="Danh mục">{body}</table:table>'
+               "</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def test_ods_catalogue(tmp_path: Path) -> None:
+    path = ods(tmp_path / "dm.ods", [
+        [("STT", 1), ("Nội dung", 1), ("Thời gian", 1)],
+        [("I", 1), ("Chuẩn bị", 2)],
+        [("1", 1), ("Khảo sát", 1), ("Quý I", 1)],
+        [("II", 1), ("Triển khai", 2)],
+        [("1", 1), ("Lắp đặt", 1), ("Quý III", 1)],
+    ])
+    read = read_sheet(path)
+    assert read.sheet == "Danh mục"
+    table = read.table
+    assert table["numbering"] == "restart" and [g["group"] for g in table["rows"]] == ["Chuẩn bị", "Triển khai"]
+    assert table["rows"][1]["rows"] == [["Lắp đặt", "Quý III"]]
+
+
+def test_errors_name_the_sheet_and_cell(tmp_path: Path) -> None:
+    assert cell_name("Sheet1", 6, 2) == "Sheet1!C7" and cell_name("A", 0, 27) == "A!AB1"
+    path = workbook(tmp_path / "dm.xlsx")
+    with pytest.raises(SheetError, match="không có trang tính 'Khác'; các trang tính có: Nhiệm vụ, Ghi chú"):
+        read_sheet(path, "Khác")
+    with pytest.raises(SheetError, match="không có hàng tiêu đề"):
+        read_sheet(path, "Ghi chú")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Nhiệm vụ"]
+    ws["D7"] = "#REF!"
+    wb.save(path)
+    with pytest.raises(SheetError, match=r"ô Nhiệm vụ!D7 có lỗi công thức #REF!"):
+        read_sheet(path)
+    # In a data file the mistake is located at the sheet field, with the cell in the message.
+    data = tmp_path / "kh.yaml"
+    data.write_text(PLAN % "dm.xlsx", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load_plan(data)
+    (problem,) = exc.value.problems
+    assert problem.line == 9 and problem.path == "appendices[0].table.sheet" and "Nhiệm vụ!D7" in problem.message
+
+
+def test_cli_import_of_a_sheet_writes_an_appendix(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "dm.xlsx")
+    out = tmp_path / "phu-luc.yaml"
+    run = subprocess.run([sys.executable, "-m", "generator", "import", str(path), "-o", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Phụ lục nhập từ dm.xlsx")
+    # The appendix pasted into a plan renders as the same table.
+    plan_text = PLAN.split("appendices:")[0] + text.split("\n\n", 1)[1]
+    data = tmp_path / "kh.yaml"
+    data.write_text(plan_text, encoding="utf-8")
+    doc = Document(BytesIO(render_plan(load_plan(data))))
+    assert [c.text for c in doc.tables[-1].rows[2].cells] == ["1", "Nâng cấp mạng nội bộ", "Văn phòng Sở", "Quý II"]
+    run = subprocess.run([sys.executable, "-m", "generator", "import", str(path), "-o", str(tmp_path / "x.yaml"), "--sheet", "X"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "không có trang tính 'X'" in run.stderr and "Traceback" not in run.stderr
