@@ -432,7 +432,9 @@ def build_context(plan: Plan) -> dict[str, Any]:
     paragraph its runs (`inline`) from which the renderer makes bold and italic runs."""
     cite = _Citations(plan)
     grounds_in = [cite.inline(g) for g in plan.grounds]
-    grounds = [g.ended("." if i == len(grounds_in) - 1 else ";") for i, g in enumerate(grounds_in)]
+    # A căn cứ keeps the end mark its writer gave it; one without gets ";" (the last one ".").
+    grounds = [g if g.text.rstrip()[-1:] in (";", ".", ",", ":") else g.ended("." if i == len(grounds_in) - 1 else ";")
+               for i, g in enumerate(grounds_in)]
     opening = [cite.inline(p) for p in plan.opening]
     body = body_blocks(plan, cite)
     closing = Inline([])
