@@ -513,6 +513,7 @@ def _data_loc(loc: tuple, data: Any) -> Loc:
 
 
 def _is_branch(part: str) -> bool:
+    # Tags of the model's discriminated unions are bracketed: "(khoản)", "(ô)"…
     return any(c in part for c in "[]()") or part in {"str", "int", "Cite", "Emphasis", "function-after", "function-before"}
 
 
@@ -541,7 +542,12 @@ def vietnamese_message(err: dict, loc: Loc) -> str:
     if kind == "missing":
         return f"thiếu trường bắt buộc '{name}'; hãy thêm dòng '{name}: …'"
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(name), sorted(_all_field_names()), n=1, cutoff=0.6)
+        names = sorted(_all_field_names())
+        if name in names:
+            # A real field in the wrong place: suggesting its own name would say nothing.
+            return (f"trường '{name}' không dùng được ở chỗ này; kiểm tra thụt lề (số dấu cách đầu "
+                    "dòng) và cách viết trong README (ví dụ đoạn có chữ đậm: - [\"Chữ thường \", {bold: chữ đậm}])")
+        close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
         hint = f"; có phải ý bạn là '{close[0]}'?" if close else "; hãy xóa hoặc sửa tên trường"
         return f"trường '{name}' không có trong mẫu dữ liệu{hint}"
     if kind in ("string_type", "str_type"):
@@ -590,7 +596,7 @@ def _all_field_names() -> set[str]:
                 visit(sub)
 
     visit(Plan)
-    return names
+    return names | {"clause"}  # how a khoản is written among blocks (read as its title)
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
@@ -303,8 +303,48 @@ class BoldItalic(Model):
     bold_italic: Fragment = Field(description="Đoạn chữ in đậm và nghiêng trong câu")
 
 
-Segment = Union[Fragment, Cite, Emphasis, Bold, BoldItalic]
-Paragraph = Union[Text, list[Segment]]
+# Unions are discriminated by the shape of the value (a callable picks the branch), so a mistake is
+# reported once, against the form the user meant, not once per form it could have been. The tags are
+# in brackets: the loader drops bracketed labels from the field path it shows.
+SEGMENT_KEYS = {"cite": "(trích dẫn)", "italic": "(nghiêng)", "bold": "(đậm)", "bold_italic": "(đậm nghiêng)"}
+
+
+def _closest_key(value: dict, keys: dict[str, str], default: str) -> str:
+    """The branch whose key the dict has, or whose key is closest to one it has (a typo)."""
+    import difflib
+
+    for key in value:
+        if key in keys:
+            return keys[key]
+    for key in value:
+        close = difflib.get_close_matches(str(key), list(keys), n=1, cutoff=0.6)
+        if close:
+            return keys[close[0]]
+    return default
+
+
+def _segment_kind(value: object) -> str:
+    if isinstance(value, BaseModel):  # already validated (a model built in code)
+        return {Cite: "(trích dẫn)", Emphasis: "(nghiêng)", Bold: "(đậm)", BoldItalic: "(đậm nghiêng)"}[type(value)]
+    if isinstance(value, dict):
+        return _closest_key(value, SEGMENT_KEYS, "(trích dẫn)")
+    return "(chữ)"
+
+
+Segment = Annotated[
+    Union[
+        Annotated[Fragment, Tag("(chữ)")],
+        Annotated[Cite, Tag("(trích dẫn)")],
+        Annotated[Emphasis, Tag("(nghiêng)")],
+        Annotated[Bold, Tag("(đậm)")],
+        Annotated[BoldItalic, Tag("(đậm nghiêng)")],
+    ],
+    Discriminator(_segment_kind),
+]
+Paragraph = Annotated[
+    Union[Annotated[Text, Tag("(đoạn)")], Annotated[list[Segment], Tag("(các mảnh)")]],
+    Discriminator(lambda v: "(các mảnh)" if isinstance(v, list) else "(đoạn)"),
+]
 """A paragraph: plain text, or a list of pieces: text, {cite: key}, {italic: …}, {bold: …},
 {bold_italic: …}. Every character of a text piece prints as itself (no markup inside strings)."""
 
@@ -319,7 +359,10 @@ class Item(Model):
     items: list["ItemEntry"] = Field(default_factory=list, description="Các ý con (dấu +)")
 
 
-ItemEntry = Union[Paragraph, Item]
+ItemEntry = Annotated[
+    Union[Annotated[Paragraph, Tag("(ý)")], Annotated[Item, Tag("(ý có ý con)")]],
+    Discriminator(lambda v: "(ý có ý con)" if isinstance(v, (dict, BaseModel)) else "(ý)"),
+]
 
 
 class Items(Model):
@@ -338,7 +381,10 @@ class Point(Model):
 class Points(Model):
     """Điểm a), b), c), d), đ), … (lettered in Vietnamese order)."""
 
-    points: list[Union[Paragraph, Point]] = Field(min_length=1, description="Các điểm a), b), c)…")
+    points: list[Annotated[
+        Union[Annotated[Paragraph, Tag("(điểm)")], Annotated[Point, Tag("(điểm có nội dung)")]],
+        Discriminator(lambda v: "(điểm có nội dung)" if isinstance(v, (dict, BaseModel)) else "(điểm)"),
+    ]] = Field(min_length=1, description="Các điểm a), b), c)…")
 
 
 class Clause(Model):
@@ -381,10 +427,10 @@ class Clause(Model):
         """The khoản's blocks in print order (the old fields paragraphs, points, items come first,
         in that order, as they always printed)."""
         legacy: list[Block] = list(self.paragraphs)
-        if self.points:
-            legacy.append(Points(points=self.points))
+        if self.points:  # already validated: construct, do not validate again
+            legacy.append(Points.model_construct(points=self.points))
         if self.items:
-            legacy.append(Items(items=self.items))
+            legacy.append(Items.model_construct(items=self.items))
         return legacy + list(self.blocks)
 
 
@@ -423,10 +469,32 @@ class CellSpec(Model):
 
 
 def _empty_cell(value: object) -> object:
+    # Numbers in a cell (an amount, a count) are text to print; blank text is an empty cell.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
     return None if isinstance(value, str) and not value.strip() else value
 
 
-Cell = Annotated[Union[Paragraph, CellLines, CellSpec, None], BeforeValidator(_empty_cell)]
+def _cell_kind(value: object) -> str:
+    if value is None:
+        return "(ô trống)"
+    if isinstance(value, BaseModel):
+        return "(ô nhiều dòng)" if isinstance(value, CellLines) else "(ô có tùy chọn)"
+    if isinstance(value, dict):
+        return "(ô nhiều dòng)" if set(value) == {"lines"} else "(ô có tùy chọn)"
+    return "(ô)"
+
+
+Cell = Annotated[
+    Union[
+        Annotated[Paragraph, Tag("(ô)")],
+        Annotated[CellLines, Tag("(ô nhiều dòng)")],
+        Annotated[CellSpec, Tag("(ô có tùy chọn)")],
+        Annotated[None, Tag("(ô trống)")],
+    ],
+    Discriminator(_cell_kind),
+    BeforeValidator(_empty_cell),
+]
 Row = list[Cell]
 
 
@@ -435,7 +503,7 @@ class Group(Model):
 
     group: Paragraph = Field(description="Tên nhóm")
     number: Text | None = Field(default=None, description="Số của nhóm khi khác số tự đánh (I, II… rồi 1, 2…)")
-    rows: list[Union[Row, "Group"]] = Field(default_factory=list, description="Các hàng của nhóm")
+    rows: list["RowOrGroup"] = Field(default_factory=list, description="Các hàng của nhóm")
 
 
 class Table(Model):
@@ -462,7 +530,41 @@ class Table(Model):
         default="split", description="Dòng nhóm: merged (một ô gộp) hoặc split (ô STT và ô tên nhóm)"
     )
     group_caps: bool = Field(default=True, description="In hoa tên nhóm cấp I")
-    rows: list[Union[Row, Group]] = Field(default_factory=list, description="Các hàng và nhóm")
+    rows: list["RowOrGroup"] = Field(default_factory=list, description="Các hàng và nhóm")
+
+    @model_validator(mode="after")
+    def _rows_fit(self) -> "Table":
+        width = len(self.columns) - (1 if self.numbered else 0)
+
+        def walk(rows: list[Any], where: str) -> None:
+            for i, row in enumerate(rows, 1):
+                if isinstance(row, Group):
+                    walk(row.rows, f"{where}nhóm '{_plain_text(row.group)[:30]}', ")
+                    continue
+                used = sum(c.span if isinstance(c, CellSpec) else 1 for c in row)
+                if used > width:
+                    raise PydanticCustomError(
+                        "row_too_wide",
+                        "{where}hàng {row} có {used} ô mà bảng chỉ có {width} cột"
+                        + (" (cột STT tự đánh, không ghi trong hàng)" if self.numbered else "")
+                        + "; hãy bớt ô hoặc thêm cột trong columns",
+                        {"where": where, "row": i, "used": used, "width": width},
+                    )
+
+        walk(self.rows, "")
+        return self
+
+
+def _plain_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return "".join(v if isinstance(v, str) else next(iter(v.model_dump().values()), "") for v in value)
+
+
+RowOrGroup = Annotated[
+    Union[Annotated[Row, Tag("(hàng)")], Annotated[Group, Tag("(nhóm)")]],
+    Discriminator(lambda v: "(nhóm)" if isinstance(v, (dict, BaseModel)) else "(hàng)"),
+]
 
 
 class TableBlock(Model):
@@ -480,28 +582,29 @@ class Heading(Model):
     blocks: list["Block"] = Field(default_factory=list, description="Nội dung của phần (đánh số lại từ 1)")
 
 
+BLOCK_KEYS = {"table": "(bảng)", "items": "(các ý)", "points": "(các điểm)", "heading": "(tiêu đề)",
+              "clause": "(khoản)", "text": "(khoản)"}
+
+
 def _block_kind(value: object) -> str:
-    if isinstance(value, (str, list)):
-        return "paragraph"
+    if isinstance(value, BaseModel):
+        return {Items: "(các ý)", Points: "(các điểm)", Clause: "(khoản)", TableBlock: "(bảng)",
+                Heading: "(tiêu đề)"}[type(value)]
     if isinstance(value, dict):
-        for key, kind in (("table", "table"), ("items", "items"), ("points", "points"),
-                          ("heading", "heading")):
-            if key in value:
-                return kind
         if set(value) == {"blocks"}:
-            return "heading"  # a part without a heading line: its khoản number from 1 again
-        return "clause"
-    return "paragraph"
+            return "(tiêu đề)"  # a part without a heading line: its khoản number from 1 again
+        return _closest_key(value, BLOCK_KEYS, "(khoản)")
+    return "(đoạn văn)"
 
 
 Block = Annotated[
     Union[
-        Annotated[Paragraph, Tag("paragraph")],
-        Annotated[Items, Tag("items")],
-        Annotated[Points, Tag("points")],
-        Annotated[Clause, Tag("clause")],
-        Annotated[TableBlock, Tag("table")],
-        Annotated[Heading, Tag("heading")],
+        Annotated[Paragraph, Tag("(đoạn văn)")],
+        Annotated[Items, Tag("(các ý)")],
+        Annotated[Points, Tag("(các điểm)")],
+        Annotated[Clause, Tag("(khoản)")],
+        Annotated[TableBlock, Tag("(bảng)")],
+        Annotated[Heading, Tag("(tiêu đề)")],
     ],
     Discriminator(_block_kind),
 ]
