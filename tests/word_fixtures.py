@@ -185,6 +185,22 @@ def blocks(path: Path | str) -> list[str]:
     return out
 
 
+def header_and_rest(path: Path | str) -> tuple[list[str], list[str]]:
+    """blocks() split in two: the paragraphs of the header table (the first top-level table, whose
+    two columns a renderer may order differently: issuer, Số | Quốc hiệu, date) and all the rest."""
+    d = docx.Document(str(path))
+    body = d.element.body
+    first = next((el for el in body.iterchildren() if el.tag in (qn("w:tbl"), qn("w:p"))
+                  and (el.tag == qn("w:tbl") or "".join(x.text or "" for x in el.iter(qn("w:t"))).strip())), None)
+    header_ps = set(first.iter(qn("w:p"))) if first is not None and first.tag == qn("w:tbl") else set()
+    head, rest = [], []
+    for el in body.iter(qn("w:p")):
+        t = norm("".join(x.text or "" for x in el.iter(qn("w:t"))))
+        if t:
+            (head if el in header_ps else rest).append(t)
+    return head, rest
+
+
 def cell_texts(path: Path | str) -> list[str]:
     """Body paragraphs and table cells in document order; a merged cell counted once; empty dropped."""
     d = docx.Document(str(path))
@@ -239,6 +255,40 @@ def emphasis_spans(path: Path | str) -> list[tuple[str, str]]:
     return spans
 
 
+def _emphasis_chars(path: Path | str) -> tuple[str, list[str]]:
+    """The document's text without whitespace, and the emphasis kind of each character."""
+    pkg = Package(Path(path).read_bytes())
+    chars: list[str] = []
+    kinds: list[str] = []
+    for p in pkg.document.iter(w("p")):
+        for r in p.iter(w("r")):
+            text = "".join(t.text or "" for t in r.findall(w("t")))
+            if not text:
+                continue
+            props = pkg.styles.run(r)
+            k = ("b" if props.bold else "") + ("i" if props.italic else "")
+            for ch in "".join(norm(text).split()):
+                chars.append(ch)
+                kinds.append(k)
+    return "".join(chars), kinds
+
+
+def emphasis_lost(original: Path | str, back: Path | str) -> list[tuple[str, str]]:
+    """The original's bold/italic spans (>= 3 words) whose words do not appear in the re-render with
+    the same emphasis, compared without whitespace (a span the re-render wraps on two lines, or
+    "I.MỤC" printed "I. MỤC", still counts as kept)."""
+    text, kinds = _emphasis_chars(back)
+    lost = []
+    for kind, span in emphasis_spans(original):
+        needle = "".join(span.split())
+        start = text.find(needle)
+        while start >= 0 and any(k != kind for k in kinds[start:start + len(needle)]):
+            start = text.find(needle, start + 1)
+        if start < 0:
+            lost.append((kind, span))
+    return lost
+
+
 def words_kept(original: Iterable[str], back: Iterable[str]) -> float:
     """Share of the original's words found, in order, in the re-render (difflib alignment)."""
     ow, bw = " ".join(original).split(), " ".join(back).split()
@@ -246,19 +296,25 @@ def words_kept(original: Iterable[str], back: Iterable[str]) -> float:
     return sum(b.size for b in sm.get_matching_blocks()) / max(1, len(ow))
 
 
+def squash(text: str) -> str:
+    """Whitespace-free form for comparing what was written: "I.MỤC" and "I. MỤC", an issuer wrapped
+    with spaces in one paragraph and the same issuer on two lines, all read the same words."""
+    return "".join(norm(text).split())
+
+
 def in_order(needles: list[str], haystack: list[str]) -> list[str]:
-    """The needles not found, in order, as substrings of successive haystack entries (a needle may
-    share an entry with the next one: a heading merged with its text is still in order)."""
+    """The needles (paragraphs of the original) not found, in order, in the haystack (paragraphs of
+    the re-render), compared without whitespace over the haystack's running text: a paragraph the
+    re-render splits in two lines, or two the re-render joins, still count as kept."""
+    text = "".join(squash(h) for h in haystack)
     missing = []
     k = 0
     for n in needles:
-        j = k
-        while j < len(haystack) and n not in haystack[j]:
-            j += 1
-        if j == len(haystack):
+        j = text.find(squash(n), k)
+        if j < 0:
             missing.append(n)
         else:
-            k = j
+            k = j + len(squash(n))
     return missing
 
 
@@ -418,6 +474,7 @@ class Header:
     quoc_hieu: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     date: str = "Sông Mây, ngày      tháng      năm 2026"
     lines: str = "anchored"  # anchored (DrawingML in the next paragraph), number_row (in the Số paragraph), vml, none
+    vv: str | None = None  # a Công văn's "V/v …" under the Số line
 
 
 def build_plan(path: Path, *, header: Header | None = None, title: str = "KẾ HOẠCH",
@@ -471,6 +528,8 @@ def build_plan(path: Path, *, header: Header | None = None, title: str = "KẾ H
         anchored_line(num, 60, x_pt=60, y_pt=-4, shape_id=12)
     elif header.lines == "vml":
         vml_line(num, 60, x_pt=60, y_pt=-4)
+    if header.vv:
+        add_para(left, header.vv, align="center", size=12, before=0)
     add_para(right, header.quoc_hieu, align="center", size=13, bold=True, before=0)
     add_para(right, "Độc lập - Tự do - Hạnh phúc", align="center", size=14, bold=True, before=0)
     dl = add_para(right, header.date, align="center", size=14, italic=True, before=12)
