@@ -542,12 +542,12 @@ def test_party_law_own_and_dateless_citations(tmp_path):
     texts = doc.texts()
     i = texts.index("I. CĂN CỨ THỰC HIỆN")
     assert texts[i + 1:i + 4] == [
-        "Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học, "
-        "công nghệ; Chương trình hành động số 10-CTr/TU của Tỉnh ủy Sông Mây.",
-        "Theo Luật Thể dục, thể thao ngày 14/6/2018 và Kế hoạch số 3/KH-SVHTT ngày 10/01/2026 của Sở Văn hóa "
-        "và Thể thao.",
-        "Nhắc lại Nghị quyết số 57-NQ/TW, rồi in đủ lần nữa Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính "
-        "trị về đột phá phát triển khoa học, công nghệ.",
+        ("Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học, "
+         "công nghệ; Chương trình hành động số 10-CTr/TU của Tỉnh ủy Sông Mây."),
+        ("Theo Luật Thể dục, thể thao ngày 14/6/2018 và Kế hoạch số 3/KH-SVHTT ngày 10/01/2026 của Sở Văn hóa "
+         "và Thể thao."),
+        ("Nhắc lại Nghị quyết số 57-NQ/TW, rồi in đủ lần nữa Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính "
+         "trị về đột phá phát triển khoa học, công nghệ."),
     ]
 
 

@@ -28,7 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt
 from lxml import etree
 
-from tests.docx_props import Package, W_NS, w
+from tests.docx_props import W_NS, Package, w
 
 TNR = "Times New Roman"
 WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -512,14 +512,11 @@ def build_plan(path: Path, *, header: Header | None = None, title: str = "KẾ H
     if header.issuer_one_paragraph == "wrap":
         # One paragraph whose lines wrap where the column ends, helped by runs of spaces.
         add_para(left, "        ".join(header.issuer), align="center", size=13, bold=True, before=0)
-        issuer_last = None
     elif header.issuer_one_paragraph == "break":
         add_para(left, "\n".join(header.issuer), align="center", size=13, bold=True, before=0)
-        issuer_last = None
     else:
         for text in header.issuer:
-            issuer_last = add_para(left, text, align="center", size=13, bold=True, before=0)
-    spacer = None
+            add_para(left, text, align="center", size=13, bold=True, before=0)
     if header.lines == "anchored":
         spacer = add_para(left, "", align="center", size=6, before=0)
         anchored_line(spacer, 60, x_pt=60, y_pt=1, shape_id=11)
