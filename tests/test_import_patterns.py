@@ -1,0 +1,525 @@
+"""Issue 11: `kehoach import` keeps everything a real plan holds.
+
+Each test builds a Word file the way offices lay plans out in Word (tests/word_fixtures.py: header
+table, lines drawn as shapes anchored in other paragraphs, typed numbering, direct formatting), with
+our own sentences, imports it, renders the data again and compares: every non-empty paragraph and
+cell of the original appears in the re-render, in order (whitespace-normalised), and every bold or
+italic span of three words or more keeps its emphasis. Then it asserts the structure the data got.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.errors import UserError
+from generator.importer import import_file, read_docx
+from generator.loader import load_plan
+from generator.render import render_plan
+from tests.word_fixtures import (
+    Doc,
+    Header,
+    WordTable,
+    blocks,
+    build_plan,
+    cell_texts,
+    emphasis_lost,
+    emphasis_spans,
+    header_and_rest,
+    in_order,
+    norm,
+    words_kept,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL = ROOT / "data" / "ke-hoach-cau-truc-day-du.yaml"
+SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+OPENING = "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở Văn hóa và Thể thao ban hành Kế hoạch như sau:"
+CLOSING = "Các phòng, đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./."
+
+
+def simple_body(*middle: Any) -> list[Any]:
+    return [OPENING, {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
+            "Khuyến khích người dân rèn luyện thân thể mỗi ngày.", *middle,
+            {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True}, CLOSING]
+
+
+def roundtrip(tmp_path: Path, original: Path) -> tuple[dict[str, Any], list[Any], Path]:
+    """import → data file → render; asserts text and emphasis kept. Returns data, warnings, re-render."""
+    out = tmp_path / f"{original.stem}.yaml"
+    result = import_file(original, out, force=True)
+    plan = load_plan(out)
+    back = tmp_path / f"{original.stem}.back.docx"
+    back.write_bytes(render_plan(plan))
+    head, rest = header_and_rest(original)
+    after = blocks(back)
+    assert head and rest, "the fixture has a header table and text"
+    # the header table's paragraphs: all there (the two columns may be laid out in another order)
+    missing = [t for t in head if in_order([t], after)]
+    assert missing == [], f"header text not kept: {missing}"
+    missing = in_order(rest, after)
+    assert missing == [], f"not kept in order: {missing}"
+    lost = emphasis_lost(original, back)
+    assert lost == [], f"emphasis lost: {lost}"
+    return yaml.safe_load(result.text), result.warnings, back
+
+
+def para_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(para_text(v) for v in value)
+    if isinstance(value, dict):
+        return "".join(para_text(v) for k, v in value.items() if k in ("text", "bold", "italic", "bold_italic"))
+    return ""
+
+
+def all_texts(node: Any) -> list[str]:
+    """Every text of a piece of plan data, depth first, in order (numbers and markers not included)."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list):
+        if node and all(isinstance(x, (str, dict)) and (isinstance(x, str) or set(x) <= {"bold", "italic",
+                        "bold_italic", "cite"}) for x in node) and any(isinstance(x, dict) for x in node):
+            return [para_text(node)]  # a paragraph made of pieces
+        return [t for x in node for t in all_texts(x)]
+    if isinstance(node, dict):
+        out = []
+        for key in ("heading", "clause", "text", "group"):
+            if key in node and node[key] is not None:
+                out.append(para_text(node[key]))
+        for key in ("items", "points", "blocks", "rows"):
+            if key in node:
+                out += all_texts(node[key])
+        return out
+    return []
+
+
+# --- header and date -------------------------------------------------------------------------------
+
+
+def test_blank_day_and_month_is_a_draft_of_the_year(tmp_path):
+    path = build_plan(tmp_path / "nhap.docx", header=Header(date="Sông Mây, ngày     tháng     năm 2026"),
+                      body=simple_body())
+    data, warnings, back = roundtrip(tmp_path, path)
+    assert data["date"] == "2026" and "number" not in data
+    assert data["agency"]["place"] == "Sông Mây"
+    assert data["agency"]["abbreviation"] == "SVHTT"
+    assert Doc(back).styled("KHDiaDanh") == ["Sông Mây, ngày    tháng    năm 2026"]
+    assert Doc(back).styled("KHSoKyHieu") == ["Số:      /KH-SVHTT"]
+    assert warnings == []
+
+
+def test_signed_date_and_number(tmp_path):
+    path = build_plan(tmp_path / "ky.docx", header=Header(number="Số: 15/KH-SVHTT",
+                                                          date="Sông Mây, ngày 09 tháng 3 năm 2026"),
+                      body=simple_body())
+    data, warnings, _ = roundtrip(tmp_path, path)
+    assert (data["number"], data["date"]) == (15, "2026-03-09")
+
+
+def test_cong_hoa_spelled_hoa_with_old_accent(tmp_path):
+    path = build_plan(tmp_path / "hoa.docx", header=Header(quoc_hieu="CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                      body=simple_body())
+    data, warnings, _ = roundtrip(tmp_path, path)
+    assert data["agency"]["name"] == "Sở Văn hóa và Thể thao"
+    assert not any("phần đầu" in str(w) for w in warnings)
+
+
+@pytest.mark.parametrize("layout", ["wrap", "break"])
+def test_issuer_in_one_paragraph(tmp_path, layout):
+    header = Header(parent=(), issuer=("ỦY BAN NHÂN DÂN", "TỈNH SÔNG MÂY"), issuer_one_paragraph=layout,
+                    number="Số:      /KH-UBND")
+    path = build_plan(tmp_path / f"mot-doan-{layout}.docx", header=header, body=simple_body())
+    data, warnings, _ = roundtrip(tmp_path, path)
+    agency = data["agency"]
+    assert "parent" not in agency
+    assert [norm(x).upper() for x in agency["name"]] == ["ỦY BAN NHÂN DÂN", "TỈNH SÔNG MÂY"]
+
+
+def test_two_line_issuer_without_parent(tmp_path):
+    header = Header(parent=(), issuer=("ỦY BAN NHÂN DÂN", "TỈNH SÔNG MÂY"), number="Số:      /KH-UBND")
+    path = build_plan(tmp_path / "ubnd.docx", header=header, body=simple_body(),
+                      signer=("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"))
+    data, warnings, back = roundtrip(tmp_path, path)
+    agency = data["agency"]
+    assert "parent" not in agency
+    assert isinstance(agency["name"], list) and len(agency["name"]) == 2
+    assert agency["name"][1].lower() == "tỉnh sông mây"
+    assert {k: str(v).lower() for k, v in data["signer"].items()} == {
+            "name": "lê thị hạnh", "authority": "tm", "collective": "ủy ban nhân dân", "head_title": "chủ tịch",
+            "title": "phó chủ tịch"}
+    plan = load_plan(tmp_path / "ubnd.yaml")
+    assert plan.agency.parent is None
+
+
+def test_three_line_mttq_header(tmp_path):
+    header = Header(parent=("ỦY BAN MTTQ VIỆT NAM", "XÃ LƯƠNG SƠN"), issuer=("BAN THƯỜNG TRỰC",),
+                    number="Số: 16/KH-MTTQ-BTT", date="Lương Sơn, ngày 12 tháng 02 năm 2026")
+    path = build_plan(tmp_path / "mttq.docx", header=header, body=simple_body(),
+                      signer=("TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH"))
+    data, warnings, back = roundtrip(tmp_path, path)
+    agency = data["agency"]
+    assert [x.upper() for x in agency["parent"]] == ["ỦY BAN MTTQ VIỆT NAM", "XÃ LƯƠNG SƠN"]
+    assert agency["name"].upper() == "BAN THƯỜNG TRỰC"
+    assert agency["abbreviation"] == "MTTQ-BTT" and data["number"] == 16 and data["date"] == "2026-02-12"
+    assert data["signer"]["authority"] == "TM"
+    plan = load_plan(tmp_path / "mttq.yaml")
+    assert plan.signer.collective.upper() == "BAN THƯỜNG TRỰC"
+
+
+@pytest.mark.xfail(strict=True, reason="importer._recover_case lower-cases an acronym of the parent line: "
+                   "'UBND TỈNH SÔNG MÂY' becomes parent 'Ubnd tỉnh sông mây' (the render prints it in capitals "
+                   "again, but the data no longer says UBND, nor the proper name Sông Mây)")
+def test_parent_acronym_and_place_name_keep_their_case(tmp_path):
+    path = build_plan(tmp_path / "viet-tat.docx", body=simple_body())
+    data = read_docx(path).data
+    assert data["agency"]["parent"] == "UBND tỉnh Sông Mây"
+
+
+@pytest.mark.parametrize("lines", ["anchored", "number_row", "vml", "none"])
+def test_lines_drawn_as_shapes_anywhere(tmp_path, lines):
+    path = build_plan(tmp_path / f"duong-ke-{lines}.docx", header=Header(lines=lines), body=simple_body())
+    data, warnings, _ = roundtrip(tmp_path, path)
+    assert data["agency"]["name"] == "Sở Văn hóa và Thể thao"
+    assert data["subject"] == "Tổ chức giải chạy vì sức khỏe cộng đồng năm 2026"
+    assert [s["title"] for s in data["sections"]] == ["Mục đích, yêu cầu", "Tổ chức thực hiện"]
+    assert warnings == []
+
+
+# --- body -------------------------------------------------------------------------------------
+
+
+def test_numbering_typed_without_space(tmp_path):
+    body = [OPENING, {"text": "I.MỤC ĐÍCH, YÊU CẦU", "bold": True}, {"text": "1.Mục đích", "bold": True},
+            "Khuyến khích người dân rèn luyện thân thể mỗi ngày.",
+            {"text": "II.TỔ CHỨC THỰC HIỆN", "bold": True}, CLOSING]
+    path = build_plan(tmp_path / "khong-cach.docx", body=body)
+    data, warnings, _ = roundtrip(tmp_path, path)
+    assert [s["title"] for s in data["sections"]] == ["Mục đích, yêu cầu", "Tổ chức thực hiện"]
+
+
+def test_bold_and_italic_inside_sentences(tmp_path):
+    body = simple_body(
+        ["Báo cáo kết quả ", ("b", "trước ngày 15 tháng 11 hằng năm"), " về Sở Văn hóa và Thể thao."],
+        ["Tổ chức giải chạy ", ("i", "gắn với tuyên truyền phòng chống tác hại thuốc lá"), " trong toàn tỉnh."],
+        ["Phần ", ("bi", "vừa đậm vừa nghiêng ở đây"), " rồi chữ thường."],
+    )
+    path = build_plan(tmp_path / "nhan-manh.docx", body=body)
+    data, warnings, back = roundtrip(tmp_path, path)
+    blocks = data["sections"][0]["blocks"]
+    pieces = [seg for b in blocks if isinstance(b, list) for seg in b if isinstance(seg, dict)]
+    kinds = {next(iter(seg)): norm(next(iter(seg.values()))) for seg in pieces}
+    assert kinds == {"bold": "trước ngày 15 tháng 11 hằng năm", "italic": "gắn với tuyên truyền phòng chống tác hại thuốc lá",
+                     "bold_italic": "vừa đậm vừa nghiêng ở đây"}
+
+
+def test_dash_and_plus_items(tmp_path):
+    body = simple_body(
+        "- Tổ chức giải chạy ở các huyện.",
+        "+ Huyện Suối Bạc tổ chức vào tháng 3.",
+        "+ Huyện Đá Trắng tổ chức vào tháng 4.",
+        "- Tuyên truyền trên báo, đài địa phương.",
+    )
+    path = build_plan(tmp_path / "gach.docx", body=body)
+    data, warnings, _ = roundtrip(tmp_path, path)
+    items = next(b for b in data["sections"][0]["blocks"] if isinstance(b, dict) and "items" in b)["items"]
+    assert items == [{"text": "Tổ chức giải chạy ở các huyện.",
+                      "items": ["Huyện Suối Bạc tổ chức vào tháng 3.", "Huyện Đá Trắng tổ chức vào tháng 4."]},
+                     "Tuyên truyền trên báo, đài địa phương."]
+
+
+def test_clauses_points_and_paragraph_after_clauses(tmp_path):
+    body = [OPENING, {"text": "I. NHIỆM VỤ", "bold": True},
+            {"text": "1. Công tác chuẩn bị", "bold": True},
+            "a) Khảo sát đường chạy.", "b) Đăng ký vận động viên.",
+            {"text": "2. Công tác tổ chức", "bold": True},
+            "2.1. Bố trí lực lượng bảo đảm an toàn.",
+            "2.2. Bố trí xe cứu thương.",
+            "Đoạn viết sau các khoản con.",
+            {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True}, CLOSING]
+    path = build_plan(tmp_path / "khoan.docx", body=body)
+    data, warnings, _ = roundtrip(tmp_path, path)
+    blocks = data["sections"][0]["blocks"]
+    assert warnings == []
+    assert blocks[0] == {"clause": "Công tác chuẩn bị",
+                         "blocks": [{"points": ["Khảo sát đường chạy.", "Đăng ký vận động viên."]}]}
+    # in Word a paragraph after a khoản cannot be told from one inside it: it stays with the khoản
+    assert blocks[1]["clause"] == "Công tác tổ chức"
+    inner = blocks[1]["blocks"]
+    assert [para_text(b.get("clause") or b.get("text")) for b in inner] == [
+        "Bố trí lực lượng bảo đảm an toàn.", "Bố trí xe cứu thương."]
+    assert all_texts(blocks[1])[-1] == "Đoạn viết sau các khoản con."
+
+
+def test_numbering_that_skips_is_kept_as_text_with_a_located_warning(tmp_path):
+    body = [OPENING, {"text": "I. NHIỆM VỤ", "bold": True},
+            {"text": "1. Công tác chuẩn bị", "bold": True},
+            "Khảo sát đường chạy và lập dự toán.",
+            {"text": "3. Công tác tổng kết", "bold": True},
+            "Tổng kết, khen thưởng sau giải.",
+            {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True}, CLOSING]
+    path = build_plan(tmp_path / "nhay-so.docx", body=body)
+    data, warnings, back = roundtrip(tmp_path, path)
+    assert any(w.where.startswith("đoạn ") and "3. Công tác tổng kết" in w.excerpt for w in warnings), \
+        [str(w) for w in warnings]
+    assert any(norm(t) == "3. Công tác tổng kết" for t in cell_texts(back))
+    number = int(next(w for w in warnings if "3. Công tác" in w.excerpt).where.split()[1])
+    assert number > 5  # counted from the top of the document, header table paragraphs included
+
+
+def test_table_inside_the_body(tmp_path):
+    table = WordTable(rows=[["TT", "Nội dung", "Thời gian"], ["1", "Khảo sát đường chạy", "Tháng 2"],
+                            ["2", "Tổ chức giải", "Tháng 4"]], widths=[1.2, 10, 4])
+    body = simple_body("Các việc cụ thể như sau:", table, "Đoạn sau bảng vẫn thuộc mục I.")
+    path = build_plan(tmp_path / "bang.docx", body=body)
+    data, warnings, back = roundtrip(tmp_path, path)
+    blocks = data["sections"][0]["blocks"]
+    kinds = ["table" if isinstance(b, dict) and "table" in b else para_text(b) for b in blocks]
+    assert kinds == ["Khuyến khích người dân rèn luyện thân thể mỗi ngày.", "Các việc cụ thể như sau:", "table",
+                     "Đoạn sau bảng vẫn thuộc mục I."]
+    table = next(b["table"] for b in blocks if isinstance(b, dict) and "table" in b)
+    assert len(table["columns"]) == 3
+
+
+# --- appendices --------------------------------------------------------------------------------
+
+
+def _appendix_head(title: str, name: str) -> list[Any]:
+    return [{"text": title, "bold": True, "align": "center"}, {"text": name, "bold": True, "align": "center"},
+            {"text": "(Kèm theo Kế hoạch số      /KH-SVHTT ngày      tháng      năm 2026 của Sở Văn hóa và Thể thao)",
+             "italic": True, "align": "center"}]
+
+
+def _table_of(data: dict[str, Any], k: int = 0) -> dict[str, Any]:
+    app = data["appendices"][k]
+    assert "table" in app, app
+    return app["table"]
+
+
+def _flat_rows(rows: list[Any]) -> list[Any]:
+    out = []
+    for r in rows:
+        if isinstance(r, dict) and "group" in r:
+            out.append(("group", para_text(r["group"])))
+            out += _flat_rows(r.get("rows", []))
+        else:
+            out.append(r)
+    return out
+
+
+GROUPED = [
+    ["STT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian"],
+    [{"text": "I. CHUẨN BỊ", "span": 5, "bold": True}],
+    ["1", "Khảo sát đường chạy", "Phòng Nghiệp vụ", "Công an", "Tháng 2"],
+    ["2", "Lập dự toán kinh phí", "Phòng Nghiệp vụ", "Sở Tài chính", "Tháng 2"],
+    [{"text": "II. TỔ CHỨC", "span": 5, "bold": True}],
+    ["3", "Khai mạc giải chạy", "Văn phòng Sở", {"text": "Đoàn Thanh niên\nHội Phụ nữ"}, "Tháng 4"],
+]
+
+
+def test_appendix_table_with_merged_group_rows_and_running_stt(tmp_path):
+    app = _appendix_head("PHỤ LỤC", "PHÂN CÔNG NHIỆM VỤ") + [WordTable(rows=GROUPED, widths=[1.2, 9, 4, 4, 3])]
+    path = build_plan(tmp_path / "pl-bang.docx", body=simple_body(), appendices=[app],
+                      appendix_landscape=[True])
+    data, warnings, back = roundtrip(tmp_path, path)
+    table = _table_of(data)
+    assert len(table["columns"]) == 5
+    assert (table.get("numbered"), table.get("numbering"), table.get("group_style")) == (True, "continue", "merged")
+    assert [(g["group"].upper(), len(g["rows"])) for g in table["rows"]] == [("CHUẨN BỊ", 2), ("TỔ CHỨC", 1)]
+    assert table["rows"][1]["rows"][0] == ["Khai mạc giải chạy", "Văn phòng Sở",
+                                           {"lines": ["Đoàn Thanh niên", "Hội Phụ nữ"]}, "Tháng 4"]
+    assert data["appendices"][0].get("orientation", "landscape") == "landscape"
+    plan = load_plan(tmp_path / "pl-bang.yaml")
+    assert plan.appendices[0].landscape
+
+
+def test_appendix_table_with_gridspan_and_vmerge(tmp_path):
+    rows = [
+        ["Nội dung", "Chủ trì", "Phối hợp", "Thời gian"],
+        ["Khảo sát đường chạy", {"text": "Phòng Nghiệp vụ", "vmerge": "restart"}, "Công an", "Tháng 2"],
+        ["Lập dự toán kinh phí", {"vmerge": "continue"}, "Sở Tài chính", "Tháng 2"],
+        ["Khai mạc giải chạy", {"text": "Văn phòng Sở và Đoàn Thanh niên", "span": 2}, "Tháng 4"],
+    ]
+    app = _appendix_head("PHỤ LỤC", "PHÂN CÔNG") + [WordTable(rows=rows, widths=[9, 4, 4, 3])]
+    path = build_plan(tmp_path / "pl-gop.docx", body=simple_body(), appendices=[app])
+    data, warnings, back = roundtrip(tmp_path, path)
+    rows_data = _table_of(data)["rows"]
+    assert rows_data[0][1] == {"text": "Phòng Nghiệp vụ", "rowspan": 2}
+    assert rows_data[1] == ["Lập dự toán kinh phí", "Sở Tài chính", "Tháng 2"]
+    assert rows_data[2][1] == {"text": "Văn phòng Sở và Đoàn Thanh niên", "span": 2}
+
+
+@pytest.mark.xfail(strict=True, reason="importer._numbered_groups: a numbered, grouped table with a vertically "
+                   "merged cell (rowspan) is not recognised: STT stays a literal column and the groups become "
+                   "bold spanning rows (the full sample's Phụ lục số 01 comes back this way)")
+def test_appendix_numbered_grouped_table_with_rowspan(tmp_path):
+    rows = [list(r) for r in GROUPED]
+    rows[2] = ["1", "Khảo sát đường chạy", {"text": "Phòng Nghiệp vụ", "vmerge": "restart"}, "Công an", "Tháng 2"]
+    rows[3] = ["2", "Lập dự toán kinh phí", {"vmerge": "continue"}, "Sở Tài chính", "Tháng 2"]
+    app = _appendix_head("PHỤ LỤC", "PHÂN CÔNG NHIỆM VỤ") + [WordTable(rows=rows, widths=[1.2, 9, 4, 4, 3])]
+    path = build_plan(tmp_path / "pl-bang-gop.docx", body=simple_body(), appendices=[app])
+    data, warnings, back = roundtrip(tmp_path, path)
+    table = _table_of(data)
+    assert (table.get("numbered"), table.get("numbering"), table.get("group_style")) == (True, "continue", "merged")
+    assert table["rows"][0]["rows"][0][1] == {"text": "Phòng Nghiệp vụ", "rowspan": 2}
+
+
+def test_appendix_table_stt_restarting_per_group_split_style(tmp_path):
+    rows = [
+        ["STT", "Nội dung", "Thời gian"],
+        [{"text": "I", "bold": True, "align": "center"}, {"text": "Chuẩn bị", "span": 2, "bold": True}],
+        ["1", "Khảo sát", "Tháng 2"], ["2", "Dự toán", "Tháng 2"],
+        [{"text": "II", "bold": True, "align": "center"}, {"text": "Tổ chức", "span": 2, "bold": True}],
+        ["1", "Khai mạc", "Tháng 4"],
+    ]
+    app = _appendix_head("PHỤ LỤC", "DANH MỤC VIỆC") + [WordTable(rows=rows, widths=[1.2, 10, 4])]
+    path = build_plan(tmp_path / "pl-lai.docx", body=simple_body(), appendices=[app])
+    data, warnings, back = roundtrip(tmp_path, path)
+    table = _table_of(data)
+    assert table.get("numbered") is True and table.get("numbering") == "restart"
+    assert table.get("group_style", "split") == "split"
+
+
+@pytest.mark.parametrize("ncols", [3, 4, 6, 8])
+def test_appendix_table_of_any_width_without_groups(tmp_path, ncols):
+    head = ["TT"] + [f"Cột thứ {k}" for k in range(2, ncols + 1)]
+    body_rows = [[str(r)] + [f"Ô {r}.{k}" for k in range(2, ncols + 1)] for r in (1, 2, 3)]
+    app = _appendix_head("PHỤ LỤC", f"BẢNG {ncols} CỘT") + [WordTable(rows=[head, *body_rows], widths=[1] + [3] * (ncols - 1))]
+    path = build_plan(tmp_path / f"pl-{ncols}.docx", body=simple_body(), appendices=[app])
+    data, warnings, back = roundtrip(tmp_path, path)
+    table = _table_of(data)
+    assert len(table["columns"]) == ncols
+    assert len(_flat_rows(table["rows"])) == 3
+
+
+def test_text_appendix_and_several_appendices(tmp_path):
+    text_app = _appendix_head("PHỤ LỤC I", "ĐỀ CƯƠNG BÁO CÁO KẾT QUẢ") + [
+        {"text": "I. KẾT QUẢ THỰC HIỆN", "bold": True}, "- Số người tham gia giải.", "- Số giải thưởng đã trao.",
+        {"text": "II. KIẾN NGHỊ", "bold": True}, "Nêu khó khăn, vướng mắc và đề xuất."]
+    table_app = _appendix_head("PHỤ LỤC II", "DANH SÁCH ĐƠN VỊ") + [
+        WordTable(rows=[["STT", "Đơn vị", "Số người"], ["1", "Phường Bến Đá", "120"], ["2", "Xã Suối Bạc", "80"]],
+                  widths=[1.2, 9, 4])]
+    path = build_plan(tmp_path / "hai-pl.docx", body=simple_body(), appendices=[text_app, table_app],
+                      appendix_landscape=[False, True])
+    data, warnings, back = roundtrip(tmp_path, path)
+    apps = data["appendices"]
+    assert len(apps) == 2
+    assert "blocks" in apps[0] and "table" in apps[1]
+    assert all_texts(apps[0]["blocks"]) == ["I. KẾT QUẢ THỰC HIỆN", "Số người tham gia giải.",
+                                            "Số giải thưởng đã trao.", "II. KIẾN NGHỊ",
+                                            "Nêu khó khăn, vướng mắc và đề xuất."]
+    assert [a["title"].upper() for a in apps] == ["PHỤ LỤC I", "PHỤ LỤC II"]
+    plan = load_plan(tmp_path / "hai-pl.yaml")
+    assert [a.landscape for a in plan.appendices] == [False, True]
+
+
+# --- not a Kế hoạch ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title, subject, what", [
+    ("QUYẾT ĐỊNH", ("Về việc tổ chức giải chạy năm 2026",), "Quyết định"),
+    ("", (), "Công văn"),
+    ("BÁO CÁO", ("Kết quả giải chạy năm 2026",), "Báo cáo"),
+])
+def test_not_a_plan_exits_2_naming_the_type(tmp_path, capsys, title, subject, what):
+    number = {"Quyết định": "Số:      /QĐ-SVHTT", "Công văn": "Số:      /SVHTT-VP", "Báo cáo": "Số:      /BC-SVHTT"}[what]
+    vv = "V/v tổ chức giải chạy năm 2026" if what == "Công văn" else None
+    body = [{"text": "Kính gửi: Các phòng, đơn vị thuộc Sở.", "align": "center"}] if vv else []
+    path = build_plan(tmp_path / "khac.docx", header=Header(number=number, vv=vv), title=title, subject=subject,
+                      body=body + simple_body())
+    with pytest.raises(UserError) as exc:
+        read_docx(path)
+    assert f"đây là {what}" in str(exc.value)
+    assert main(["import", str(path), "-o", str(tmp_path / "khac.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "không phải Kế hoạch" in err and what in err
+    assert not (tmp_path / "khac.yaml").exists()
+
+
+def test_not_an_administrative_document_exits_2(tmp_path, capsys):
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("Danh sách món ăn cho buổi liên hoan cuối năm")
+    doc.add_paragraph("Bánh chưng, giò lụa, dưa hành và canh măng.")
+    path = tmp_path / "thuc-don.docx"
+    doc.save(str(path))
+    assert main(["import", str(path), "-o", str(tmp_path / "thuc-don.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "không phải Kế hoạch" in err
+    assert not (tmp_path / "thuc-don.yaml").exists()
+
+
+# --- our own renders come back exactly ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [FULL, SAMPLE], ids=["full", "sample"])
+def test_round_trip_of_our_own_render_is_exact(tmp_path, source):
+    first = tmp_path / "first.docx"
+    first.write_bytes(render_plan(load_plan(source)))
+    result = import_file(first, tmp_path / "one.yaml")
+    assert result.warnings == []
+    second = tmp_path / "second.docx"
+    second.write_bytes(render_plan(load_plan(result.output)))
+    assert cell_texts(first) == cell_texts(second)
+    assert emphasis_spans(first) == emphasis_spans(second)
+    again = import_file(second, tmp_path / "two.yaml")
+    assert yaml.safe_load(again.text) == yaml.safe_load(result.text)
+
+
+def test_round_trip_of_full_sample_keeps_its_structures(tmp_path):
+    first = tmp_path / "first.docx"
+    first.write_bytes(render_plan(load_plan(FULL)))
+    plan = load_plan(import_file(first, tmp_path / "full.yaml").output)
+    assert plan.agency.parent is None and plan.agency.name == ["Ủy ban nhân dân", "tỉnh Hòa Bình Xanh"]
+    assert plan.date.year == 2026 and plan.date.month == 5 and plan.date.day is None
+    assert plan.signer.authority == "TM" and plan.signer.head_title.upper() == "CHỦ TỊCH"
+    assert len(plan.grounds) == 2 and plan.subtitle is not None
+    app1, app2 = plan.appendices
+    assert app1.table is not None and app1.landscape and len(app1.table.columns) == 4
+    assert app2.blocks is not None and not app2.landscape
+
+
+@pytest.mark.xfail(strict=True, reason="round trip of the full sample does not give the same data back: Phụ lục "
+                   "số 01 loses numbered/numbering: continue/group_style: merged (see the rowspan test), and "
+                   "agency.short_name is not recovered from the '(Kèm theo … của UBND tỉnh …)' line, so the "
+                   "draft's reference line is frozen as text with its blanks collapsed ('số /KH-UBND ngày /5/2026') "
+                   "and a later --final --number would not fill it")
+def test_round_trip_of_full_sample_gives_the_same_data(tmp_path):
+    first = tmp_path / "first.docx"
+    first.write_bytes(render_plan(load_plan(FULL)))
+    plan = load_plan(import_file(first, tmp_path / "full.yaml").output)
+    assert plan.agency.short_name == "UBND tỉnh Hòa Bình Xanh"
+    assert [a.reference_line for a in plan.appendices] == [None, None]
+    table = plan.appendices[0].table
+    assert (table.numbered, table.numbering, table.group_style) == (True, "continue", "merged")
+
+
+# --- the corpus --------------------------------------------------------------------------------
+
+
+def test_corpus_plans_keep_their_words(tmp_path):
+    files = sorted((CORPUS / "ke-hoach").glob("*.docx")) if CORPUS.is_dir() else []
+    if not files:
+        pytest.skip("../shared/corpus/ke-hoach is absent")
+    low = {}
+    for f in files:
+        out = tmp_path / f"{f.stem}.yaml"
+        import_file(f, out, force=True)
+        back = tmp_path / f"{f.stem}.docx"
+        back.write_bytes(render_plan(load_plan(out)))
+        share = words_kept(blocks_of(f), blocks_of(back))
+        if share < 0.995:
+            low[f.name] = round(share, 4)
+    assert low == {}
+
+
+def blocks_of(path: Path) -> list[str]:
+    return blocks(path)
