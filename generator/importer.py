@@ -26,7 +26,7 @@ from .text import point_letter, roman, upper_vi
 from .word.package import atomic_write
 from .word.reader import (
     APPENDIX_HEAD_RE, APPENDIX_REF_RE, ARCHIVE_RE, DIEM_RE, ITEM_RE, KHOAN_RE, MUC_RE, NOI_NHAN_RE,
-    SEPARATOR_RE, SUB_ITEM_RE, KeHoach, Para, norm, parse_authority, read_docx as read_word,
+    SEPARATOR_RE, SUB_ITEM_RE, KeHoach, Para, norm, parse_authority, parse_reference, read_docx as read_word,
 )
 
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
@@ -237,8 +237,10 @@ def _sentence_case(text: str) -> str:
 
 
 def _recover_case(caps: str, corpus: str) -> str:
-    """The same words as written in running text ("TỈNH QUẢNG NGÃI" -> "tỉnh Quảng Ngãi"), else
-    sentence case. Only the printed capitals are certain; the data reads better in name case."""
+    """The same words as written in running text ("TỈNH QUẢNG NGÃI" -> "tỉnh Quảng Ngãi"). Only the
+    printed capitals are certain; the data reads better in name case. The whole line is looked for
+    first; failing that each word takes the case it has elsewhere in the text (an acronym such as
+    UBND stays in capitals, a place name keeps its capital), else lower case."""
     if upper_vi(caps) != caps:
         return caps  # already in mixed case
     upper = "".join(upper_vi(c) if len(upper_vi(c)) == 1 else c for c in corpus)
@@ -250,7 +252,35 @@ def _recover_case(caps: str, corpus: str) -> str:
         if not before.isalnum() and not after.isalnum() and found != caps:
             return found
         start = i + 1
-    return _sentence_case(caps)
+    forms: dict[str, set[str]] = {}
+    for word in re.findall(r"\w+", corpus):
+        forms.setdefault(upper_vi(word), set()).add(word)
+    out = []
+    for word in caps.split(" "):
+        seen = forms.get(upper_vi(word), set())
+        titled = sorted(w for w in seen if w[:1].isupper() and w[1:] == w[1:].lower())
+        if re.fullmatch(r"[IVXLC]+", word) or (len(word) > 1 and _acronym(word)):
+            out.append(word)  # a Roman numeral, or an acronym (UBND, MTTQ)
+        elif titled and word.lower() not in seen:
+            out.append(titled[0])  # a name the text always writes with its capital ("Sông Mây")
+        else:
+            out.append(word.lower())
+    text = " ".join(out)
+    return text[:1].upper() + text[1:]
+
+
+def _acronym(word: str) -> bool:
+    """UBND, HĐND, MTTQ, TTHC: capitals that cannot be a Vietnamese syllable (no vowel, or three
+    consonants in a row other than "NGH"), so they stay capitals in running text."""
+    import unicodedata
+
+    if not word.isupper():
+        return False
+    base = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    base = base.replace("Đ", "D")
+    if not re.search(r"[AEIOUY]", base):
+        return True
+    return any(run != "NGH" for run in re.findall(r"[B-DF-HJ-NP-TV-XZ]{3,}", base))
 
 
 def _cut(text: str, n: int = 70) -> str:
@@ -266,7 +296,8 @@ class _Importer:
         self.doc = doc
         self.stream = _stream(doc)
         self.notes: list[ImportNote] = []
-        self.corpus = " ".join(p.text for p in doc.paragraphs if p.cell is None)
+        # Where names are written in normal case: every paragraph, the header's date line included.
+        self.corpus = " ".join(p.text for p in doc.paragraphs)
         self._literal_number = ""  # the last khoản number kept as text
 
     def warn(self, where: Para | _Table | str, excerpt: str, message: str) -> None:
@@ -342,8 +373,23 @@ class _Importer:
             return
         for app in data["appendices"]:
             line = app.get("reference_line")
-            if isinstance(line, str) and norm(line) == derived:
+            if not isinstance(line, str):
+                continue
+            if norm(line) == derived:
                 del app["reference_line"]
+                continue
+            # The same line but for how it names the issuer ("… của UBND tỉnh X)"): that name is
+            # the issuer's short name, and the line is the tool's own again.
+            ref = parse_reference(line)
+            if ref is not None and "short_name" not in data["agency"]:
+                trial = {**data, "agency": {**data["agency"], "short_name": ref.issuer}}
+                try:
+                    if norm(appendix_reference_line(Plan.model_validate(trial))) == norm(line):
+                        data["agency"]["short_name"] = ref.issuer
+                        derived = norm(line)
+                        del app["reference_line"]
+                except (ValidationError, ValueError):
+                    pass
 
     # header: agency, Số, date (found by the reader; here only turned into data)
 
@@ -444,6 +490,7 @@ class _Importer:
                 m = MUC_RE.match(b.text)
                 if m and upper_vi(m.group("rest")) == m.group("rest") and m.group("num") == roman(len(sections) + 1):
                     title = self._name(norm(m.group("rest")))
+                    title = title[:1].upper() + title[1:]  # a mục's name starts a heading
                     sec = {"title": title, "blocks": []}
                     sections.append(sec)
                     stack = [_Container(sec["blocks"], "")]

@@ -520,8 +520,19 @@ def _is_branch(part: str) -> bool:
 def _problems(exc: ValidationError, source: Source) -> list[Problem]:
     seen: set[str] = set()
     out: list[Problem] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt key ("itemz") shows as two errors, an unknown key and a missing one ("items"):
+    # the unknown key's message already names the missing one, so that one is dropped.
+    typos = {(_data_loc(e["loc"], source.data)[:-1], m)
+             for e in errors if e["type"] == "extra_forbidden" and e["loc"]
+             for m in difflib.get_close_matches(str(e["loc"][-1]), sorted(_all_field_names()), n=1, cutoff=0.6)}
+    for err in errors:
         loc = _data_loc(err["loc"], source.data)
+        if err["type"] == "missing" and loc and (loc[:-1], loc[-1]) in typos:
+            continue
+        extra = (err.get("ctx") or {}).get("at")
+        if isinstance(extra, tuple):
+            loc = loc + extra  # a model check that knows which row it means
         path = format_path(loc)
         if path in seen:
             continue  # one message per field: the first union branch is the one users mean

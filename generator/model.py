@@ -102,9 +102,20 @@ def _parse_date(value: object) -> object:
 FullDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 
 
+def _date_schema(schema: dict[str, Any]) -> None:
+    # Written as text ("2026-05") or a year in the data file; an object is the parsed form.
+    parsed = dict(schema)
+    schema.clear()
+    schema.update({"anyOf": [{"type": "string", "pattern": r"^\s*\d{4}(-\d{1,2}(-\d{1,2})?)?\s*$"},
+                             {"type": "integer", "minimum": 1945, "maximum": 2200}, parsed],
+                   "description": parsed.get("description", "")})
+
+
 class IssueDate(Model):
     """The date line's date. In a draft the day, or the day and the month, are left out and printed
     blank ("ngày    tháng    năm 2026": the usual unsigned draft)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_date_schema)
 
     year: int = Field(ge=1945, le=2200, description="Năm ban hành")
     month: int | None = Field(default=None, ge=1, le=12, description="Tháng ban hành (bỏ trống khi là dự thảo)")
@@ -179,7 +190,8 @@ def _lines(value: object) -> object:
     return value
 
 
-TextLines = Annotated[list[Text], BeforeValidator(_lines), Field(min_length=1)]
+TextLines = Annotated[list[Text], BeforeValidator(_lines, json_schema_input_type=Union[str, list[str]]),
+                      Field(min_length=1)]
 """One line of text, or a list of lines (the drafter chooses where a header name breaks)."""
 
 
@@ -245,7 +257,8 @@ class Reference(Model):
     """
 
     type: Text = Field(description="Tên loại văn bản được dẫn, ví dụ: Kế hoạch, Nghị quyết, Luật")
-    number: Annotated[str, BeforeValidator(_number_text), AfterValidator(_clean)] | None = Field(
+    number: Annotated[str, BeforeValidator(_number_text, json_schema_input_type=Union[int, str]),
+                      AfterValidator(_clean)] | None = Field(
         default=None, description="Số văn bản, ví dụ: 36 hoặc 57; bỏ trống với văn bản không có số (luật)"
     )
     symbol: Text | None = Field(
@@ -387,12 +400,20 @@ class Points(Model):
     ]] = Field(min_length=1, description="Các điểm a), b), c)…")
 
 
+def _clause_schema(schema: dict[str, Any]) -> None:
+    # {clause: Title} is read as the title by a before-validator: editors must know the key too.
+    props = schema.setdefault("properties", {})
+    props["clause"] = {**props.get("title", {}), "description": "Tiêu đề khoản (in đậm), ví dụ: Mục đích"}
+
+
 class Clause(Model):
     """Khoản "1. …": with a bold title ("1. Mục đích"), or untitled with its text on the number line.
     A khoản inside a khoản is numbered "1.1.", "1.2.".
 
     In `blocks`, write {clause: Mục đích, blocks: [...]} or, untitled, {text: "Các phòng …", blocks: [...]}.
     """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_clause_schema)
 
     title: Paragraph | None = Field(default=None, description="Tiêu đề khoản (in đậm), ví dụ: Mục đích")
     text: Paragraph | None = Field(
@@ -439,8 +460,17 @@ class Clause(Model):
 Align = Literal["left", "center", "right", "justify"]
 
 
+def _text_or_object(schema: dict[str, Any]) -> None:
+    # A column may be written as its title alone.
+    full = dict(schema)
+    schema.clear()
+    schema.update({"anyOf": [{"type": "string"}, full], "description": full.get("description", "")})
+
+
 class Column(Model):
     """A table column: its heading, relative width and alignment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_text_or_object)
 
     title: Union[Paragraph, "CellLines", None] = Field(
         default=None, description="Tiêu đề cột; nhiều dòng: {lines: [dòng 1, dòng 2]}")
@@ -520,7 +550,8 @@ class Table(Model):
         "(.xlsx, .xls, .ods, .csv; đường dẫn tính từ thư mục tệp dữ liệu). Các trường ghi thêm ở đây "
         "(numbered, group_style…) được ưu tiên",
     )
-    columns: list[Annotated[Column, BeforeValidator(_column)]] = Field(min_length=1, max_length=63, description="Các cột")
+    columns: list[Annotated[Column, BeforeValidator(_column)]] = Field(
+        min_length=1, max_length=63, description="Các cột (một chuỗi là tiêu đề cột)")
     header: bool = Field(default=True, description="false: bảng không có hàng tiêu đề (mọi hàng là dữ liệu)")
     numbered: bool = Field(default=False, description="true: cột đầu là STT, tự đánh số")
     numbering: Literal["restart", "continue"] = Field(
@@ -536,22 +567,22 @@ class Table(Model):
     def _rows_fit(self) -> "Table":
         width = len(self.columns) - (1 if self.numbered else 0)
 
-        def walk(rows: list[Any], where: str) -> None:
-            for i, row in enumerate(rows, 1):
+        def walk(rows: list[Any], at: tuple[Any, ...]) -> None:
+            for i, row in enumerate(rows):
                 if isinstance(row, Group):
-                    walk(row.rows, f"{where}nhóm '{_plain_text(row.group)[:30]}', ")
+                    walk(row.rows, at + (i, "rows"))
                     continue
                 used = sum(c.span if isinstance(c, CellSpec) else 1 for c in row)
                 if used > width:
                     raise PydanticCustomError(
                         "row_too_wide",
-                        "{where}hàng {row} có {used} ô mà bảng chỉ có {width} cột"
+                        "hàng có {used} ô mà bảng chỉ có {width} cột"
                         + (" (cột STT tự đánh, không ghi trong hàng)" if self.numbered else "")
                         + "; hãy bớt ô hoặc thêm cột trong columns",
-                        {"where": where, "row": i, "used": used, "width": width},
+                        {"used": used, "width": width, "at": at + (i,)},
                     )
 
-        walk(self.rows, "")
+        walk(self.rows, ("rows",))
         return self
 
 

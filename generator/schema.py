@@ -12,8 +12,19 @@ SCHEMA_ID = "https://kehoach.invalid/kehoach.schema.json"
 
 
 def plan_schema() -> dict[str, Any]:
-    schema = Plan.model_json_schema(mode="validation")
+    schema = _any_of(Plan.model_json_schema(mode="validation"))
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def _any_of(node: Any) -> Any:
+    """oneOf → anyOf. The model picks a union's branch by the value's shape; JSON Schema's oneOf
+    would instead reject a value that two branches accept (an items block is also a valid khoản
+    written the old way), so editors would flag correct files."""
+    if isinstance(node, dict):
+        return {("anyOf" if k == "oneOf" else k): _any_of(v) for k, v in node.items() if k != "discriminator"}
+    if isinstance(node, list):
+        return [_any_of(v) for v in node]
+    return node
 
 
 def write_schema(path: str | Path, *, force: bool = False) -> Path:

@@ -90,8 +90,9 @@ def test_all_mistakes_reported_at_once(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "agency.name: phải là văn bản" in err
     assert "subjet: trường 'subjet' không có trong mẫu dữ liệu" in err
-    assert "thiếu trường bắt buộc 'subject'" in err
-    assert "3 lỗi; chưa tạo tệp nào." in err
+    assert "có phải ý bạn là 'subject'" in err  # the misspelt key names the field it stands for
+    assert "thiếu trường bắt buộc 'subject'" not in err  # one mistake, one message
+    assert "2 lỗi; chưa tạo tệp nào." in err
     assert not (tmp_path / "x.docx").exists()
 
 

@@ -174,9 +174,6 @@ def test_three_line_mttq_header(tmp_path):
     assert plan.signer.collective.upper() == "BAN THƯỜNG TRỰC"
 
 
-@pytest.mark.xfail(strict=True, reason="importer._recover_case lower-cases an acronym of the parent line: "
-                   "'UBND TỈNH SÔNG MÂY' becomes parent 'Ubnd tỉnh sông mây' (the render prints it in capitals "
-                   "again, but the data no longer says UBND, nor the proper name Sông Mây)")
 def test_parent_acronym_and_place_name_keep_their_case(tmp_path):
     path = build_plan(tmp_path / "viet-tat.docx", body=simple_body())
     data = read_docx(path).data
@@ -356,9 +353,6 @@ def test_appendix_table_with_gridspan_and_vmerge(tmp_path):
     assert rows_data[2][1] == {"text": "Văn phòng Sở và Đoàn Thanh niên", "span": 2}
 
 
-@pytest.mark.xfail(strict=True, reason="importer._numbered_groups: a numbered, grouped table with a vertically "
-                   "merged cell (rowspan) is not recognised: STT stays a literal column and the groups become "
-                   "bold spanning rows (the full sample's Phụ lục số 01 comes back this way)")
 def test_appendix_numbered_grouped_table_with_rowspan(tmp_path):
     rows = [list(r) for r in GROUPED]
     rows[2] = ["1", "Khảo sát đường chạy", {"text": "Phòng Nghiệp vụ", "vmerge": "restart"}, "Công an", "Tháng 2"]
@@ -487,11 +481,6 @@ def test_round_trip_of_full_sample_keeps_its_structures(tmp_path):
     assert app2.blocks is not None and not app2.landscape
 
 
-@pytest.mark.xfail(strict=True, reason="round trip of the full sample does not give the same data back: Phụ lục "
-                   "số 01 loses numbered/numbering: continue/group_style: merged (see the rowspan test), and "
-                   "agency.short_name is not recovered from the '(Kèm theo … của UBND tỉnh …)' line, so the "
-                   "draft's reference line is frozen as text with its blanks collapsed ('số /KH-UBND ngày /5/2026') "
-                   "and a later --final --number would not fill it")
 def test_round_trip_of_full_sample_gives_the_same_data(tmp_path):
     first = tmp_path / "first.docx"
     first.write_bytes(render_plan(load_plan(FULL)))
