@@ -301,13 +301,14 @@ def _prepare_unit(src: Source, marks: dict, spec: UnitSpec, mode: str, base_data
     if problems:
         raise DataError(problems)
     assert spec.unit is not None
+    full = plan
     plan = internal_copy(plan, spec.unit, extract=spec.extract, member_of=spec.member_of)
     warnings = []
-    if spec.extract and not plan.appendices:
+    if spec.extract and not full.appendices:
         warnings.append("kế hoạch không có danh mục kèm theo; bản trích giống bản đầy đủ")
-    elif spec.extract and extract_is_empty(plan):
-        warnings.append("đơn vị không chủ trì hay phối hợp nhiệm vụ nào trong danh mục; danh mục của "
-                        "bản trích để trống (xem member_of)")
+    elif spec.extract and extract_is_empty(full, plan):
+        warnings.append("đơn vị không chủ trì hay phối hợp nhiệm vụ nào trong danh mục; bản trích "
+                        "không có danh mục (xem member_of)")
     return plan, warnings
 
 

@@ -51,10 +51,12 @@ def _with_suffix(content: Paragraph, suffix: str) -> Paragraph:
     return [*content, suffix]
 
 
-def extract_appendix(plan: Plan, app: Appendix, unit: str, member_of: tuple[str, ...]) -> Appendix:
+def extract_appendix(plan: Plan, app: Appendix, unit: str, member_of: tuple[str, ...]) -> Appendix | None:
     """The appendix with only the unit's tasks, each marked with its role on a line of its own
-    under the content, and the subtitle saying whose extract it is. A table or text appendix has no
-    tasks to pick from and is sent whole."""
+    under the content, and the subtitle saying whose extract it is; None when the unit has no task
+    in it. A table or text appendix has no tasks to pick from and is sent whole.
+
+    Why validated again: an extract is a plan like any other, and must pass the same rules."""
     if app.groups is None:
         return app
     groups = []
@@ -65,10 +67,12 @@ def extract_appendix(plan: Plan, app: Appendix, unit: str, member_of: tuple[str,
             if role is not None:
                 tasks.append(task.model_copy(update={"content": _with_suffix(task.content, f"\n({role.value})")}))
         if tasks:
-            groups.append(TaskGroup.model_construct(title=group.title, tasks=tasks))
+            groups.append({"title": group.title, "tasks": [t.model_dump() for t in tasks]})
+    if not groups:
+        return None
     note = f"(Trích các nhiệm vụ {plan.units[unit].name} chủ trì hoặc phối hợp thực hiện)"
     subtitle = [*app.subtitle, note] if app.subtitle else [note]
-    return app.model_copy(update={"groups": groups, "subtitle": subtitle})
+    return Appendix.model_validate({**app.model_dump(exclude_unset=True), "groups": groups, "subtitle": subtitle})
 
 
 def addressed_to(plan: Plan, unit: str) -> Plan:
@@ -83,9 +87,10 @@ def internal_copy(plan: Plan, unit: str, *, extract: bool, member_of: tuple[str,
     plan = addressed_to(plan, unit)
     if not extract:
         return plan
-    apps = [extract_appendix(plan, app, unit, member_of) for app in plan.appendices]
-    return plan.model_copy(update={"appendices": apps})
+    extracted = [extract_appendix(plan, app, unit, member_of) for app in plan.appendices]
+    return plan.model_copy(update={"appendices": [app for app in extracted if app is not None]})
 
 
-def extract_is_empty(plan: Plan) -> bool:
-    return all(not app.groups for app in plan.appendices)
+def extract_is_empty(full: Plan, copy: Plan) -> bool:
+    """The full plan had a task catalogue and the unit's extract kept none of it."""
+    return any(app.groups for app in full.appendices) and not any(app.groups for app in copy.appendices)

@@ -257,7 +257,10 @@ def test_extract_of_a_unit_with_no_tasks_is_written_with_a_warning(tmp_path):
     result = run_batch(PLAN, units, tmp_path / "out", jobs=1)
     assert result.ok and len(result.written) == 1
     assert "không chủ trì hay phối hợp nhiệm vụ nào" in result.warnings[0]
-    assert catalogue(result.written[0].path) == []  # header row only
+    # No empty catalogue (a plan with an appendix of no group is not a valid plan): no appendix.
+    doc = Document(str(result.written[0].path))
+    assert not any(t.rows[0].cells[0].text.strip() == "STT" for t in doc.tables)
+    assert "DANH MỤC" not in [p.text for p in doc.paragraphs]
     assert_valid_docx(result.written[0].path)
 
 
@@ -466,3 +469,26 @@ def test_batch_pdf_writes_one_pdf_per_document_with_the_units_text(tmp_path):
         text = subprocess.run(["pdftotext", str(out / "so-tu-phap.pdf"), "-"], capture_output=True,
                               text=True, check=True).stdout
         assert "SỞ TƯ PHÁP" in text and "KH-STP" in text
+
+
+def test_every_internal_extract_of_the_sample_is_a_valid_plan() -> None:
+    """An extract is a plan like any other (issue 14): for every unit of the sample, with and
+    without `member_of`, the copy validates again from its own data and renders; a unit with no
+    task gets no empty catalogue (which would fail `appendices.0.groups`)."""
+    from generator.extract import extract_is_empty, internal_copy
+    from generator.loader import load_plan
+    from generator.model import Plan
+    from generator.render import render_plan
+
+    plan = load_plan(ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml")
+    empties = []
+    for unit in plan.units:
+        for member_of in ((), ("phong_thuoc_so", "phong_lien_quan")):
+            copy = internal_copy(plan, unit, extract=True, member_of=member_of)
+            again = Plan.model_validate(copy.model_dump(exclude_unset=True))
+            assert [len(a.groups or []) for a in again.appendices] == [len(a.groups or []) for a in copy.appendices]
+            if extract_is_empty(plan, copy):
+                empties.append(unit)
+                assert copy.appendices == []
+            assert render_plan(copy)
+    assert "vp_ubnd" in empties and "hcth" not in empties

@@ -476,7 +476,12 @@ def read_docx(path: str | Path) -> KeHoach:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
+    from .package import inspect_package
+
     path = Path(path)
+    # Sizes, ratios, entities and element counts are checked before any part is parsed: a small
+    # uploaded file must not take a server's memory or minutes (limits.py).
+    inspect_package(path)
     try:
         document = Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
