@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from .model import Appendix, Paragraph, Plan, Task, TaskGroup
+from .model import Appendix, Paragraph, Plan, Task
 
 
 class Role(str, Enum):

@@ -907,7 +907,7 @@ def _not_a_plan(doc: KeHoach, what: str) -> str:
 # --- public calls ------------------------------------------------------------------------------
 
 
-def read_docx(path: str | Path) -> ImportResult:
+def import_docx(path: str | Path) -> ImportResult:
     """Read a Kế hoạch .docx into plan data (plain dicts and lists) and the warnings."""
     path = Path(path)
     if not path.exists():
@@ -976,7 +976,7 @@ def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: 
         raise UserError(f"{target}: tệp dữ liệu phải có đuôi .yaml")
     if target.exists() and not force:
         raise OutputExistsError(f"{target}: tệp đã có; dùng --force để ghi đè")
-    result = read_docx(source)
+    result = import_docx(source)
     result.text = dump_yaml(result.data, source.name)
     try:
         validate(parse_yaml(result.text, str(target)))

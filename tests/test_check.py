@@ -700,7 +700,7 @@ def test_date_rules_accept_exactly_what_the_renderer_prints():
     """For every day and month, the date line and the appendix reference line pass when written as
     context.day_month prints them and fail when written otherwise."""
     from generator.check import rules
-    from generator.word.reader import Appendix, KeHoach, Para
+    from generator.word.reader import AppendixPart as Appendix, KeHoach, Para
     from generator.context import day_month
 
     def results(date: str, ref: str) -> dict[str, str]:

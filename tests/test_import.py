@@ -15,7 +15,7 @@ from docx.text.paragraph import Paragraph
 from openxml_audit import OpenXmlValidator
 
 from generator.cli import main
-from generator.importer import import_file, read_docx
+from generator.importer import import_docx, import_file
 from generator.loader import load_plan
 from generator.model import Emphasis, Items, Points
 from generator.render import render_file, render_plan
@@ -255,7 +255,7 @@ def test_what_cannot_be_placed_is_warned_not_dropped(tmp_path: Path) -> None:
     doc.add_paragraph("Ghi chú cuối văn bản")
     doc.save(str(source))
 
-    result = read_docx(source)
+    result = import_docx(source)
     messages = [(w.where, w.excerpt) for w in result.warnings]
     assert any(e == "c) Điểm lạc thứ tự." and w.startswith("đoạn ") for w, e in messages)
     assert any(e == "3. Khoản nhảy số." and w.startswith("đoạn ") for w, e in messages)

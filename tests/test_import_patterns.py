@@ -17,7 +17,7 @@ import yaml
 
 from generator.cli import main
 from generator.errors import UserError
-from generator.importer import import_file, read_docx
+from generator.importer import import_docx, import_file
 from generator.loader import load_plan
 from generator.render import render_plan
 from tests.word_fixtures import (
@@ -176,7 +176,7 @@ def test_three_line_mttq_header(tmp_path):
 
 def test_parent_acronym_and_place_name_keep_their_case(tmp_path):
     path = build_plan(tmp_path / "viet-tat.docx", body=simple_body())
-    data = read_docx(path).data
+    data = import_docx(path).data
     assert data["agency"]["parent"] == "UBND tỉnh Sông Mây"
 
 
@@ -429,7 +429,7 @@ def test_not_a_plan_exits_2_naming_the_type(tmp_path, capsys, title, subject, wh
     path = build_plan(tmp_path / "khac.docx", header=Header(number=number, vv=vv), title=title, subject=subject,
                       body=body + simple_body())
     with pytest.raises(UserError) as exc:
-        read_docx(path)
+        import_docx(path)
     assert f"đây là {what}" in str(exc.value)
     assert main(["import", str(path), "-o", str(tmp_path / "khac.yaml")]) == 2
     err = capsys.readouterr().err

@@ -16,7 +16,6 @@ from docx.oxml.ns import qn
 
 from generator.check import check_docx
 from generator.errors import DataError
-from generator.importer import import_file
 from generator.loader import load_plan
 from generator.render import render_plan
 from generator.sheets import SheetError, cell_name, read_sheet

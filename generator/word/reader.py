@@ -133,7 +133,7 @@ class HeaderPart:
 
 
 @dataclass
-class Section:
+class PageSection:
     index: int
     width: int
     height: int
@@ -158,7 +158,7 @@ class CatalogueRow:
 
 
 @dataclass
-class Appendix:
+class AppendixPart:
     section: int
     heading: Para
     titles: list[Para]
@@ -325,7 +325,7 @@ class KeHoach:
     source: str
     formatted: bool  # False for a data file: only content rules apply
     paragraphs: list[Para] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
+    sections: list[PageSection] = field(default_factory=list)
     parent_lines: list[Para] = field(default_factory=list)  # cơ quan chủ quản, each line as printed
     issuer_lines: list[Para] = field(default_factory=list)  # cơ quan ban hành ("ỦY BAN NHÂN DÂN", "TỈNH X")
     quoc_hieu: Para | None = None
@@ -344,7 +344,7 @@ class KeHoach:
     signer_lines: list[Para] = field(default_factory=list)  # authority and title lines
     signer_name: Para | None = None
     after_name: list[Para] = field(default_factory=list)  # lines printed under the signer's name
-    appendices: list[Appendix] = field(default_factory=list)
+    appendices: list[AppendixPart] = field(default_factory=list)
     lines: dict[str, Line | None] = field(default_factory=dict)
     table_texts: list[Para] = field(default_factory=list)  # appendix table cells, for content rules
 
@@ -556,7 +556,7 @@ class _Reader:
                         store[kind] = self._header_part(kind, part.element, i,
                                                         width - margins["left"] - margins["right"])
             prev_headers, prev_footers = headers, footers
-            self.doc.sections.append(Section(
+            self.doc.sections.append(PageSection(
                 index=i,
                 width=width,
                 height=_attr_int(pg, "w:h", 16838),
@@ -568,7 +568,7 @@ class _Reader:
                 footers=footers,
             ))
         if not self.doc.sections:
-            self.doc.sections.append(Section(0, 11906, 16838, {}, False, None, None, {}, {}))
+            self.doc.sections.append(PageSection(0, 11906, 16838, {}, False, None, None, {}, {}))
 
     def _header_part(self, kind: str, root: Any, section: int, width: int) -> HeaderPart:
         texts, field_para = [], None
@@ -878,7 +878,7 @@ class _Reader:
             nxt = texts[ref_i + 1]
             ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
                        ref.cell, ref.width, ref.index)
-        doc.appendices.append(Appendix(section, heading, titles, ref, _catalogue_rows(in_sec), own_section))
+        doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section))
         doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
 
     def _administrative(self, texts: list[Para], title: Para | None) -> None:
@@ -1298,7 +1298,7 @@ def from_plan(plan: Any, source: str) -> KeHoach:
         heading = para(app["title"])
         titles = [para(line) for line in app["subtitle_lines"]]
         reference = para(app["reference_line"]) if app["reference_line"] else None
-        appendix = Appendix(i, heading, titles, reference)
+        appendix = AppendixPart(i, heading, titles, reference)
         doc.appendices.append(appendix)
         for group in app["groups"]:
             doc.table_texts.append(para(group["title"]))
