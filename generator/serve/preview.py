@@ -31,6 +31,7 @@ class Previews:
     def __init__(self, cache: Path | None = None):
         self._own = cache is None
         self.cache = Path(cache or tempfile.mkdtemp(prefix="kehoach-serve-"))
+        self.cache.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._order: list[str] = []
 

@@ -165,8 +165,14 @@ def _scalar(value: Any, like: Any) -> Any:
 
 
 def _needs_quotes(text: str) -> bool:
-    """A plain scalar the loader (PyYAML, YAML 1.1) would read as something other than this text."""
+    """Quoted the way people write these files ("Thực hiện ", with double quotes) rather than the
+    way ruamel would choose (single quotes): text with edge spaces or YAML punctuation, and any
+    plain scalar the loader (PyYAML, YAML 1.1) would read as something other than this text."""
     import yaml
+
+    if (not text or text != text.strip() or text[0] in "!&*-?[]{}|>'\"%@`,#:"
+            or ": " in text or " #" in text or text.endswith(":")):
+        return True
 
     tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
     return tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:int") \
@@ -190,13 +196,24 @@ def compose(text: str, data: Any, file: str) -> tuple[str, Source]:
     doc = merge(doc, _hide_all(data))
     buf = io.StringIO()
     y.dump(doc, buf)
-    out = _restore(_compact_nested_sequences(buf.getvalue()))
+    out = _restore(_as_written(_compact_nested_sequences(buf.getvalue()), text))
     source = parse_yaml(out, file)
     if source.data != data:
         raise DataError([Problem(file, None, None, "", None,
                                  "không ghi được dữ liệu thành YAML đọc lại đúng như đã soạn; "
                                  "chưa ghi gì — hãy báo lỗi này kèm tệp")])
     return out, source
+
+
+def _as_written(out: str, before: str) -> str:
+    """ruamel writes a flow mapping first in a nested flow sequence as "[[ {italic: x}, …]"; a line
+    that is the person's own line but for that space is given back as they wrote it."""
+    if "[ {" not in out:
+        return out
+    lines = set(_hide(before).split("\n"))
+    return "\n".join(
+        line.replace("[ {", "[{") if "[ {" in line and line.replace("[ {", "[{") in lines else line
+        for line in out.split("\n"))
 
 
 _NESTED = re.compile(r"^( *)-   - ")
