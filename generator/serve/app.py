@@ -187,6 +187,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
     app = Starlette(
         routes=[
             Route("/", index),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
             Route("/api/files", list_files),
             Route("/api/schema", schema),
             Route("/api/file", load),

@@ -86,7 +86,8 @@ function isObj(v) { return v !== null && typeof v === 'object' && !Array.isArray
 function clone(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
 function isPieceSchema(s) {
   s = deref(s);
-  return !!(s.properties && ('bold' in s.properties || 'italic' in s.properties));
+  const r = s.required || [];
+  return r.length === 1 && ['bold', 'italic', 'bold_italic'].includes(r[0]);
 }
 function isPiecesArray(s) {
   s = deref(s);
@@ -436,12 +437,19 @@ function arrayEditor(s, arr, path) {
     const sel = el('select', 'add');
     sel.append(el('option', '', cells ? '+ Thêm ô…' : '+ Thêm…'));
     bs.forEach((b, i) => { const o = el('option', '', branchLabel(b)); o.value = i; sel.append(o); });
-    sel.addEventListener('change', () => { if (sel.value !== '') { arr.push(dflt(bs[+sel.value])); changed(true); } });
+    sel.addEventListener('change', () => { if (sel.value !== '') { arr.push(newItem(arr, bs[+sel.value])); changed(true); } });
     box.append(sel);
   } else {
-    box.append(button(cells ? '+ Thêm ô' : '+ Thêm', 'Thêm vào cuối', () => { arr.push(dflt(is)); changed(true); }, 'add'));
+    box.append(button(cells ? '+ Thêm ô' : '+ Thêm', 'Thêm vào cuối', () => { arr.push(newItem(arr, is)); changed(true); }, 'add'));
   }
   return box;
+}
+// A new table row has as many cells as the row above it.
+function newItem(arr, s) {
+  const v = dflt(s);
+  const last = [...arr].reverse().find(x => Array.isArray(x));
+  if (Array.isArray(v) && !v.length && last && deref(s).type === 'array' && kindOf(s) === 'array') return last.map(() => '');
+  return v;
 }
 
 function unionEditor(s, holder, key, path) {
