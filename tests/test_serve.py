@@ -10,7 +10,11 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-from starlette.testclient import TestClient  # noqa: E402
+import warnings  # noqa: E402
+
+with warnings.catch_warnings():  # Starlette 1.x suggests httpx2; httpx is what the extra installs
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient  # noqa: E402
 
 from generator.serve import HOST, server_config  # noqa: E402
 from generator.serve.app import create_app  # noqa: E402
