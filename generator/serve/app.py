@@ -127,7 +127,6 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         return JSONResponse({"problems": [_problem(p) for p in problems]})
 
     async def save(request: Request) -> Response:
-        from ..loader import validate  # noqa: F401 (imported for the thread below)
         from ..word.package import atomic_write
 
         payload = await body(request)
