@@ -192,6 +192,12 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import run
+
+    return run(args.folder, port=args.port, browser=not args.no_browser)
+
+
 def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
     """`kehoach sign` and `kehoach verify` (issue 15): electronic issue of a final."""
     # allow_abbrev=False: otherwise `--password abc` would be taken as --password-file abc.
@@ -402,6 +408,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("template", metavar="T.docx")
     p.set_defaults(func=_check_template)
     _add_sign_commands(sub)
+
+    p = sub.add_parser("serve", help="mở trình soạn thảo kế hoạch trên trình duyệt (không cần viết YAML)",
+                       description="Chạy trình soạn thảo trên máy này (chỉ 127.0.0.1): sửa tệp dữ liệu "
+                                   "bằng biểu mẫu, thấy lỗi ngay tại trường, xem trước các trang như khi in. "
+                                   "Chỉ đọc và ghi tệp .yaml trong THƯ-MỤC.",
+                       epilog="Cần cài: pip install 'kehoach[serve]'. Xem trước trang cần LibreOffice và "
+                              "pdftoppm (poppler-utils).")
+    p.add_argument("folder", nargs="?", default=".", metavar="THƯ-MỤC",
+                   help="thư mục chứa các tệp dữ liệu (mặc định: thư mục hiện tại)")
+    p.add_argument("--port", type=_positive, default=8030, help="cổng (mặc định 8030)")
+    p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt")
+    p.set_defaults(func=_serve)
     return parser
 
 
