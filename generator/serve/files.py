@@ -76,19 +76,10 @@ class Folder:
 
     def read(self, name: str) -> Snapshot:
         from .. import limits
+        from ..word.package import read_bounded
 
         path = self.path(name)
-        try:
-            with open(path, "rb") as fh:
-                raw = fh.read(limits.MAX_DATA_BYTES + 1)
-        except FileNotFoundError:
-            raise UserError(f"{name}: không tìm thấy tệp") from None
-        except IsADirectoryError:
-            raise UserError(f"{name}: đây là thư mục, không phải tệp") from None
-        except OSError as exc:
-            raise UserError(f"{name}: không đọc được tệp ({exc.strerror})") from None
-        if len(raw) > limits.MAX_DATA_BYTES:
-            raise UserError(f"{name}: tệp quá lớn cho một tệp dữ liệu kế hoạch")
+        raw = read_bounded(path, name, limits.MAX_DATA_BYTES)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:

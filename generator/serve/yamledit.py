@@ -14,17 +14,14 @@ import datetime as dt
 import difflib
 import io
 import json
-import re
 from typing import Any
 
 from ..errors import DataError, Problem, UserError
 from ..loader import Source, parse_yaml
+from ..yaml_style import compact_nested_sequences, hide_controls, restore_controls
 
 # Control characters (pasted from Word) that the loader accepts but ruamel refuses: they ride
 # through ruamel as private-use characters and come back byte for byte (as in rollover.py).
-_CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_HIDE_BASE = 0xF780
-_HIDDEN = re.compile(f"[{chr(_HIDE_BASE)}-{chr(_HIDE_BASE + 0x7f)}]")
 
 
 def _yaml() -> Any:
@@ -38,12 +35,8 @@ def _yaml() -> Any:
     return y
 
 
-def _hide(text: str) -> str:
-    return _CONTROLS.sub(lambda m: chr(_HIDE_BASE + ord(m.group())), text)
-
-
-def _restore(text: str) -> str:
-    return _HIDDEN.sub(lambda m: chr(ord(m.group()) - _HIDE_BASE), text)
+_hide = hide_controls
+_restore = restore_controls
 
 
 def _hide_all(value: Any) -> Any:
@@ -196,7 +189,7 @@ def compose(text: str, data: Any, file: str) -> tuple[str, Source]:
     doc = merge(doc, _hide_all(data))
     buf = io.StringIO()
     y.dump(doc, buf)
-    out = _restore(_as_written(_compact_nested_sequences(buf.getvalue()), text))
+    out = _restore(_as_written(compact_nested_sequences(buf.getvalue()), text))
     source = parse_yaml(out, file)
     if source.data != data:
         raise DataError([Problem(file, None, None, "", None,
@@ -216,26 +209,4 @@ def _as_written(out: str, before: str) -> str:
         for line in out.split("\n"))
 
 
-_NESTED = re.compile(r"^( *)-   - ")
 
-
-def _compact_nested_sequences(text: str) -> str:
-    """ruamel writes a sequence inside a sequence as "-   - x"; people write "- - x". Shift such
-    blocks back by two spaces, uniformly (same rule as rollover.py)."""
-    lines = text.split("\n")
-    out: list[str] = []
-    inner: int | None = None
-    for line in lines:
-        indent = len(line) - len(line.lstrip(" "))
-        if inner is not None and line.strip() and indent < inner:
-            inner = None
-        m = _NESTED.match(line)
-        if m:
-            inner = len(m.group(1)) + 4
-            out.append(f"{m.group(1)}- - " + line[m.end():])
-            continue
-        if inner is not None and line.strip():
-            out.append(line[2:])
-        else:
-            out.append(line)
-    return "\n".join(out)
