@@ -161,18 +161,27 @@ class Section:
 
     @property
     def landscape(self) -> bool:
-        size = self.sect_pr.find(f"{W}pgSz")
-        if size is None:
-            return False
-        try:
-            return int(size.get(f"{W}w")) > int(size.get(f"{W}h"))
-        except (TypeError, ValueError):
-            return size.get(f"{W}orient") == "landscape"
+        return is_landscape(self.sect_pr)
 
     @property
     def restarts(self) -> bool:
-        num = self.sect_pr.find(f"{W}pgNumType")
-        return num is not None and num.get(f"{W}start") == "1"
+        return restarts_numbering(self.sect_pr)
+
+
+def is_landscape(sect: Any) -> bool:
+    """A page wider than high (what Word and LibreOffice print), else the orient attribute."""
+    size = sect.find(f"{W}pgSz")
+    if size is None:
+        return False
+    try:
+        return int(size.get(f"{W}w")) > int(size.get(f"{W}h"))
+    except (TypeError, ValueError):
+        return size.get(f"{W}orient") == "landscape"
+
+
+def restarts_numbering(sect: Any) -> bool:
+    num = sect.find(f"{W}pgNumType")
+    return num is not None and num.get(f"{W}start") == "1"
 
 
 def header_targets(rels_root: Any | None) -> dict[str, str]:
