@@ -250,12 +250,58 @@ def restore(data: bytes) -> bytes:
         return data
     changed = _free_breaks_from_tags(body)
     changed |= _restore_headers(body, rels, archive)
-    if not changed:
+    changed |= _on_off_only(root)
+    fonts = _font_table(archive)
+    if not changed and fonts is None:
         return data
     members = {name: archive.read(name) for name in archive.namelist()}
-    members["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                                  standalone=True)
+    if changed:
+        members["word/document.xml"] = _serialise(root)
+    if fonts is not None:
+        members["word/fontTable.xml"] = _serialise(fonts)
     return zip_members(members)
+
+
+def _serialise(root: Any) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+_ON_OFF_ONLY = (f"{W}cantSplit", f"{W}tblHeader")
+"""Row properties whose w:val the schema limits to "on"/"off"; LibreOffice writes "true"/"false",
+which every document rendered from its template would carry as a schema error."""
+
+
+def _on_off_only(root: Any) -> bool:
+    changed = False
+    for el in root.iter(*_ON_OFF_ONLY):
+        val = el.get(f"{W}val")
+        if val in ("true", "1", "false", "0"):
+            el.set(f"{W}val", "on" if val in ("true", "1") else "off")
+            changed = True
+    return changed
+
+
+CHARACTER_SETS = {"Big5", "GBK", "KS_C-5601-1992", "iso-8859-1", "iso-8859-9", "ks_c-5601-1987", "macintosh",
+                  "shift_jis", "windows-1250", "windows-1251", "windows-1253", "windows-1255", "windows-1256",
+                  "windows-1257", "windows-1258", "windows-874"}
+"""The values the schema allows for w:charset/@w:characterSet (an optional hint next to w:val)."""
+
+
+def _font_table(archive: zipfile.ZipFile) -> Any | None:
+    """The font table without the character-set names the schema does not know ("utf-8",
+    "windows-1252", written by LibreOffice); None when it has none."""
+    from .word.package import safe_parser
+
+    try:
+        root = etree.fromstring(archive.read("word/fontTable.xml"), safe_parser())
+    except (KeyError, etree.XMLSyntaxError):
+        return None
+    changed = False
+    for charset in root.iter(f"{W}charset"):
+        if charset.get(f"{W}characterSet") not in (None, *CHARACTER_SETS):
+            del charset.attrib[f"{W}characterSet"]
+            changed = True
+    return root if changed else None
 
 
 def _text(para: Any) -> str:
