@@ -23,7 +23,14 @@ from docx.shared import Pt
 from generator.check import check_file
 from generator.cli import main
 from generator.template_check import check_template
-from generator.template_parts import RULE, StyleIds, has_page_field, header_targets, restore, sections
+from generator.template_parts import (
+    RULE,
+    StyleIds,
+    has_page_field,
+    header_targets,
+    restore,
+    sections,
+)
 from tests.conftest import ROOT
 
 TEMPLATE = ROOT / "templates" / "kehoach.docx"
@@ -129,7 +136,7 @@ def pages(pdf: Path) -> list[list[str]]:
     """The words of each page, sorted: the same words on the same pages. Sorted because a wider
     header column changes the order in which pdftotext reads the two columns, not the text."""
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    count = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     out = [sorted(page.split()) for page in text.split("\f")]
     out = out[:count] if len(out) > count else out
