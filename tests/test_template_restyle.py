@@ -293,6 +293,41 @@ def test_restore_frees_a_section_break_from_a_tag_paragraph(tmp_path: Path) -> N
     assert _sections(a) == _sections(b)
 
 
+def test_restore_gives_appendix_sections_back_their_page_numbers(tmp_path: Path) -> None:
+    """What LibreOffice does to the headers: the appendix sections come back with an empty header of
+    their own and no different first page; the renderer numbers them as the body is numbered."""
+    def empty_appendix_headers(part: str, data: bytes) -> bytes:
+        if part == "word/_rels/document.xml.rels":
+            return data.replace(b"</Relationships>", b'<Relationship Id="rIdEmpty" Type="http://schemas.'
+                                b'openxmlformats.org/officeDocument/2006/relationships/header" '
+                                b'Target="header9.xml"/></Relationships>')
+        if part == "[Content_Types].xml":
+            return data.replace(b"</Types>", b'<Override PartName="/word/header9.xml" ContentType="application/'
+                                b'vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/></Types>')
+        if part != "word/document.xml":
+            return data
+
+        def strip(m: re.Match) -> bytes:
+            sect = re.sub(rb'<w:headerReference w:type="first" r:id="[^"]+"/>', b"", m.group(0))
+            sect = re.sub(rb'(<w:headerReference w:type="default" r:id=")[^"]+', rb"\1rIdEmpty", sect)
+            return sect.replace(b"<w:titlePg/>", b"")
+        sects = list(re.finditer(rb"<w:sectPr>.*?</w:sectPr>", data))
+        for m in reversed(sects[1:3]):  # the landscape and the portrait appendix section
+            data = data[:m.start()] + strip(m) + data[m.end():]
+        return data
+
+    tpl = mutated(tmp_path, "headers.docx", empty_appendix_headers)
+    with zipfile.ZipFile(tpl, "a") as z:
+        z.writestr("word/header9.xml", zipfile.ZipFile(TEMPLATE).read("word/header2.xml"))
+    assert _sections(tpl)[1:3] == [(True, True, False, False), (False, True, False, False)]
+    assert check_template(tpl) == []
+    a, b = tmp_path / "a.docx", tmp_path / "b.docx"
+    assert main(["render", str(DATA["structures"]), "-o", str(a)]) == 0
+    assert main(["render", str(DATA["structures"]), "-o", str(b), "--template", str(tpl)]) == 0
+    assert _sections(a) == _sections(b)
+    assert not check_file(b).errors
+
+
 def _sections(path: Path) -> list[tuple[bool, bool, bool, bool]]:
     """(landscape, restarts numbering, page-number header, different first page) per section."""
     from lxml import etree
