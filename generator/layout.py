@@ -14,7 +14,7 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml import etree
 
-from .template_parts import RULE, SUBTITLE, TIEU_NGU, W_NS, document_style_ids
+from .template_parts import RULE, SUBTITLE, TIEU_NGU, W_NS, StyleIds
 from .word.formatting import Formatting
 from .word.metrics import text_width_pt
 
@@ -33,7 +33,7 @@ def finish_layout(document: Any, formatting: Formatting | None = None) -> None:
     _drop_empty_last_section(body)
     formatting = formatting or Formatting.of(document)
     page_text_width = _first_section_text_width(body)
-    ids = document_style_ids(document)
+    ids = StyleIds.of_formatting(formatting)  # the document's styles: its template's
     rule = ids.find(RULE)
     if rule is None:
         return  # no rule style: nothing to size (check-template reports it)

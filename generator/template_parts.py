@@ -61,9 +61,19 @@ class StyleIds:
         self.by_name: dict[str, str] = {}
         self.ids: set[str] = set()
         self.elements: dict[str, Any] = {}
-        if styles_root is None:
-            return
-        for style in styles_root.iter(f"{W}style"):
+        if styles_root is not None:
+            self._add(styles_root.iter(f"{W}style"))
+
+    @classmethod
+    def of_formatting(cls, formatting: Any) -> StyleIds:
+        """From a generator.word.formatting.Formatting (its w:style elements by ID): the layout pass
+        has one for every render, whatever stands in for the python-docx Document."""
+        out = cls(None)
+        out._add(formatting.styles.values())
+        return out
+
+    def _add(self, styles: Any) -> None:
+        for style in styles:
             sid = style.get(f"{W}styleId")
             if not sid or style.get(f"{W}type", "paragraph") != "paragraph":
                 continue
@@ -98,14 +108,6 @@ class StyleIds:
             based = style.find(f"{W}basedOn")
             sid = based.get(f"{W}val") if based is not None else ""
         return False
-
-
-def document_style_ids(document: Any) -> StyleIds:
-    """StyleIds of a python-docx Document (the rendered one: same styles as its template)."""
-    try:
-        return StyleIds(document.styles.element)
-    except (AttributeError, KeyError):
-        return StyleIds(None)
 
 
 def package_style_ids(data: bytes) -> StyleIds:
