@@ -33,6 +33,7 @@ def finish_layout(document: Any, formatting: Formatting | None = None) -> None:
     _drop_empty_last_section(body)
     formatting = formatting or Formatting.of(document)
     page_text_width = _first_section_text_width(body)
+    _release_long_closing(body, formatting, page_text_width)
     ids = StyleIds.of_formatting(formatting)  # the document's styles: its template's
     rule = ids.find(RULE)
     if rule is None:
@@ -41,6 +42,33 @@ def finish_layout(document: Any, formatting: Formatting | None = None) -> None:
     unmeasured = {ids.find(SUBTITLE)} - {None}
     for para in _PARAS_IN_STYLE(body, sid=rule):
         _size_rule(para, formatting, page_text_width, full_length, unmeasured)
+
+
+KEEP_LINES = 3
+"""A closing of up to this many lines goes to the next page with the signature block."""
+
+
+def _release_long_closing(body: Any, formatting: Formatting, page_text_width: int) -> None:
+    """The closing paragraph keeps with the signature table (keepNext in the template), so the
+    signature never stands alone on a page. LibreOffice honours that by moving the whole paragraph,
+    and a long closing then leaves half a page empty; only the last lines should go with the
+    signature. A paragraph cannot be split, so a closing longer than KEEP_LINES lines is let go:
+    it flows across the page break and its last lines stay above the signature as text does."""
+    for table in body.iterchildren(qn("w:tbl")):
+        text = "".join(t.text or "" for t in table.iter(qn("w:t")))
+        if "Nơi nhận" not in text:
+            continue
+        closing = table.getprevious()
+        keep = closing.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") if closing is not None and closing.tag == qn("w:p") else None
+        if keep is None:
+            return
+        words = "".join(t.text or "" for t in closing.iter(qn("w:t")))
+        run = formatting.run(closing, closing.find(qn("w:r")))
+        indent_pt = 36.0  # the first-line indent of the body style
+        lines = (text_width_pt(words, run.size or 14.0, bold=run.bold) + indent_pt) / (page_text_width / 20)
+        if lines > KEEP_LINES:
+            keep.getparent().remove(keep)
+        return
 
 
 _PARAS_IN_STYLE = etree.XPath(".//w:p[w:pPr/w:pStyle/@w:val=$sid]", namespaces={"w": W_NS})
