@@ -25,8 +25,22 @@ from .table_rows import numbered_groups
 from .text import point_letter, roman, upper_vi
 from .word.package import atomic_write
 from .word.reader import (
-    APPENDIX_HEAD_RE, APPENDIX_REF_RE, ARCHIVE_RE, DIEM_RE, ITEM_RE, KHOAN_RE, MUC_RE, NOI_NHAN_RE,
-    SEPARATOR_RE, SUB_ITEM_RE, KeHoach, Para, norm, parse_authority, parse_reference, read_docx as read_word,
+    APPENDIX_HEAD_RE,
+    APPENDIX_REF_RE,
+    ARCHIVE_RE,
+    DIEM_RE,
+    ITEM_RE,
+    KHOAN_RE,
+    MUC_RE,
+    NOI_NHAN_RE,
+    SEPARATOR_RE,
+    SUB_ITEM_RE,
+    KeHoach,
+    Para,
+    norm,
+    parse_authority,
+    parse_reference,
+    read_docx as read_word,
 )
 
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
@@ -525,7 +539,7 @@ class _Importer:
             out["closing"] = closing
         return out
 
-    def _place(self, b: Para | _Table, stack: list["_Container"], *, appendix: bool = False) -> None:
+    def _place(self, b: Para | _Table, stack: list[_Container], *, appendix: bool = False) -> None:
         """Put one block in the innermost scope that its numbering continues.
 
         The stack holds the open scopes: the mục (or an appendix, or a titled heading), then khoản
@@ -586,7 +600,7 @@ class _Importer:
             self.warn(b, text, "mục số La Mã không liền mạch hoặc không in hoa; giữ nguyên dạng chữ")
         container.blocks.append(_paragraph(runs))
 
-    def _clause(self, b: Para, runs: list[tuple[str, bool, bool]], number: str, stack: list["_Container"]) -> bool:
+    def _clause(self, b: Para, runs: list[tuple[str, bool, bool]], number: str, stack: list[_Container]) -> bool:
         depth = len(number.split("."))
         # Khoản count from the innermost part that numbers from 1: the mục, a heading's part.
         start = max(k for k, c in enumerate(stack) if c.kind in ("section", "heading"))
@@ -626,7 +640,7 @@ class _Importer:
         stack.append(_Container(clause["blocks"], expected, "clause"))
         return True
 
-    def _point(self, runs: list[tuple[str, bool, bool]], letter: str, stack: list["_Container"]) -> bool:
+    def _point(self, runs: list[tuple[str, bool, bool]], letter: str, stack: list[_Container]) -> bool:
         entry = {"text": _paragraph(_cut_prefix(runs, len(letter) + 1)), "blocks": []}
         # The next letter of an open điểm list: close that điểm, add this one beside it.
         for k in range(len(stack) - 1, 0, -1):

@@ -24,14 +24,25 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..context import day_month
-from ..word.metrics import text_width_pt
 from ..model import TIEU_NGU, TYPE_ABBREVIATIONS
 from ..text import upper_vi
 from ..word.formatting import font_family
-from ..word.reader import (MUC_RE, KeHoach, Line, Para, parse_authority, parse_date_line, parse_number_line,
-                           parse_reference, rendered_lines, text_width)
+from ..word.metrics import text_width_pt
+from ..word.reader import (
+    MUC_RE,
+    KeHoach,
+    Line,
+    Para,
+    parse_authority,
+    parse_date_line,
+    parse_number_line,
+    parse_reference,
+    rendered_lines,
+    text_width,
+)
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"
@@ -341,7 +352,8 @@ def page_numbers(doc: KeHoach) -> list[Result]:
         hidden = first.title_page and (fp is None or (not fp.has_page_field and not fp.text))
         out.append(_res("PL1.II.7.so-trang.trang-dau", el, "không hiện số trang ở trang đầu", ERROR, hidden,
                         measured="ẩn ở trang 1" if hidden else (
-                            "trang đầu riêng nhưng có số trang" if first.title_page else "không đặt trang đầu riêng (titlePg)"),
+                            "trang đầu riêng nhưng có số trang" if first.title_page
+                            else "không đặt trang đầu riêng (titlePg)"),
                         expected="titlePg và đầu trang đầu tiên để trống", where=where))
         fmt_ok = first.page_format in (None, "decimal")
         out.append(_res("PL1.II.7.so-trang.chu-so", el, "số trang bằng chữ số Ả Rập", ERROR, fmt_ok,
@@ -496,7 +508,8 @@ def agency_twice(doc: KeHoach) -> list[Result]:
     same = _agency_key(doc.parent_name) == _agency_key(doc.issuer_name)
     return [_res("PL1.III.2.co-quan-chu-quan.trung-lap", el, title, ERROR, not same,
                  measured=f"{doc.parent_name} / {doc.issuer_name}",
-                 expected="chỉ ghi cơ quan ban hành khi không có cơ quan chủ quản", where=_where(doc, doc.parent_lines[0]),
+                 expected="chỉ ghi cơ quan ban hành khi không có cơ quan chủ quản",
+                 where=_where(doc, doc.parent_lines[0]),
                  message="cùng một cơ quan được in ở cả hai dòng" if same else "")]
 
 
@@ -537,8 +550,9 @@ def number_line(doc: KeHoach) -> list[Result]:
             problems.append("có dấu cách trong ký hiệu")
         elif nl.type_abbr is None:
             problems.append(f"ký hiệu “{nl.symbol}” không theo dạng TÊN LOẠI-CƠ QUAN viết hoa")
-    out.append(_res(rid, el, title, ERROR, not problems, measured=p.text, expected="Số: 05/KH-SKHCN hoặc Số:      /KH-SKHCN",
-                    where=_where(doc, p), message="; ".join(problems)))
+    out.append(_res(rid, el, title, ERROR, not problems, measured=p.text,
+                    expected="Số: 05/KH-SKHCN hoặc Số:      /KH-SKHCN", where=_where(doc, p),
+                    message="; ".join(problems)))
     return out
 
 
@@ -699,7 +713,8 @@ def body_format(doc: KeHoach) -> list[Result]:
     body = doc.body
     text_paras = [p for p in body if not _is_heading(p) and not _is_display(p)]
     out = []
-    bad = [(p, _ALIGN_VI.get(p.fmt.align, p.fmt.align)) for p in text_paras if p.fmt.align not in ("both", "distribute")]
+    bad = [(p, _ALIGN_VI.get(p.fmt.align, p.fmt.align)) for p in text_paras
+           if p.fmt.align not in ("both", "distribute")]
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.can-le", "căn đều hai lề", ERROR, text_paras, bad, "căn đều hai lề"))
     bad = []
     for p in body:
@@ -730,7 +745,7 @@ def body_format(doc: KeHoach) -> list[Result]:
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.gian-dong", "giãn dòng từ một dòng đến 1,5 dòng", ERROR, body,
                           bad, "1–1,5 dòng"))
     bad = []
-    for prev, nxt in zip(body, body[1:]):
+    for prev, nxt in pairwise(body):
         gap = _gap(doc, prev, nxt)
         if gap < 118:
             bad.append((nxt, f"{gap / 20:g} pt"))
@@ -769,7 +784,7 @@ def _gap(doc: KeHoach, prev: Para, nxt: Para) -> int:
     between = doc.paragraphs[prev.index + 1:nxt.index]
     chain = [prev] + between + [nxt]
     total = 0
-    for a, b in zip(chain, chain[1:]):
+    for a, b in pairwise(chain):
         if a.fmt is None or b.fmt is None:
             continue
         if not (a.fmt.contextual and contextual(a, b)):
@@ -1006,7 +1021,8 @@ def appendices(doc: KeHoach) -> list[Result]:
         ref = app.reference
         if ref is None:
             out.append(_res("PL1.IV.phu-luc.kem-theo", el, title, ERROR, False, measured="không có",
-                            expected="(Kèm theo Kế hoạch số …/KH-SKHCN ngày …/…/… của …)", where=_where(doc, app.heading)))
+                            expected="(Kèm theo Kế hoạch số …/KH-SKHCN ngày …/…/… của …)",
+                            where=_where(doc, app.heading)))
             out.append(_missing("PL1.III.3.ky-hieu-thong-nhat", el, "số, ký hiệu và ngày ở phụ lục giống phần đầu"))
             continue
         m = parse_reference(ref.text)
@@ -1107,7 +1123,8 @@ def catalogue_groups(doc: KeHoach) -> list[Result]:
         kinds = [(k, r) for k, r in kinds if k is not None]  # header row, notes: not part of the list
         if not kinds:
             out.append(_res(rid, el, title, WARNING, None, where=_where(doc, app.heading),
-                            message="không nhận ra bảng danh mục có cột STT (I, II, … / 1, 2, …) nên chưa đánh giá được"))
+                            message="không nhận ra bảng danh mục có cột STT (I, II, … / 1, 2, …) "
+                            "nên chưa đánh giá được"))
             continue
         groups = [r for k, r in kinds if k == "group"]
         empty = [r for i, (k, r) in enumerate(kinds)

@@ -1136,7 +1136,8 @@ def _shapes(p: Any) -> list[tuple[float, float | None, Any]]:
         if ext is None:
             continue
         length = int(ext.get("cx", "0")) / EMU_PER_PT
-        if length < 1 or int(ext.get("cy", "0")) / EMU_PER_PT > 3:  # nothing printed, or not a rule  # a slanted or vertical line is not a rule
+        # nothing printed, or not a rule (a slanted or vertical line is not a rule)
+        if length < 1 or int(ext.get("cy", "0")) / EMU_PER_PT > 3:
             continue
         dy = x = None
         if anchor.tag == f"{{{WP_NS}}}anchor":
