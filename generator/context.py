@@ -11,6 +11,7 @@ from typing import Any
 
 from .model import (
     TYPE_ABBREVIATIONS,
+    Align,
     Appendix,
     Bold,
     BoldItalic,
@@ -391,7 +392,7 @@ def _catalogue_table(plan: Plan, app: Appendix) -> Table:
              task.time] for task in group.tasks
         ]))
     widths = (1.2, 10, 5, 5, 4)
-    aligns = ("center", "left", "left", "left", "center")
+    aligns: tuple[Align, ...] = ("center", "left", "left", "left", "center")
     return Table(
         columns=[Column(title=t, width=w, align=a) for t, w, a in zip(app.columns, widths, aligns, strict=True)],
         numbered=True, numbering="restart", group_style="split", group_caps=False, rows=rows,

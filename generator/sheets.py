@@ -101,17 +101,17 @@ def _grid(path: Path, sheet: str | None) -> tuple[str, list[list[str]], list[tup
     if name not in names:
         raise SheetError(f"{path}: không có trang tính '{name}'; các trang tính có: {', '.join(names)}")
     data = book.get_sheet_by_name(name)
-    rows = data.to_python(skip_empty_area=False)
+    values = data.to_python(skip_empty_area=False)
     merged = list(data.merged_cell_ranges or [])
     start = data.start or (0, 0)
     # to_python starts at the sheet's first used cell: shift merged ranges the same way.
     merged = [((r0 - start[0], c0 - start[1]), (r1 - start[0], c1 - start[1])) for (r0, c0), (r1, c1) in merged]
-    for r, row in enumerate(rows):
+    for r, row in enumerate(values):
         for c, value in enumerate(row):
             if isinstance(value, str) and value.strip() in ERROR_VALUES:
                 raise SheetError(f"{path}: ô {cell_name(name, r + start[0], c + start[1])} có lỗi công thức "
                                  f"{value.strip()}; hãy sửa trong bảng tính rồi nhập lại")
-    return name, [[_text(v) for v in row] for row in rows], merged
+    return name, [[_text(v) for v in row] for row in values], merged
 
 
 def _xlsx_grid(

@@ -26,9 +26,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import OutputExistsError, UserError
+
+if TYPE_CHECKING:  # Pillow comes with the sign extra and is imported where an image is read
+    from PIL.Image import Image as PILImage
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "+07:00")
 """Vietnam time (ICT, no daylight saving): the decree asks for the signing time in the Vietnamese zone."""
@@ -254,7 +257,7 @@ def attachment_box(page: Page, text: str) -> Box:
 
 # --- Images ---------------------------------------------------------------------------------------
 
-def load_image(path: str | Path, what: Literal["signature", "seal"]) -> Any:
+def load_image(path: str | Path, what: Literal["signature", "seal"]) -> PILImage:
     """The PNG cropped to its visible part (so "real size" and "centred" mean the ink, not the
     canvas), refused unless it is a PNG with a transparent background. Returns a PIL image."""
     from PIL import Image, UnidentifiedImageError
@@ -283,7 +286,7 @@ def load_image(path: str | Path, what: Literal["signature", "seal"]) -> Any:
     return rgba.crop(bbox)
 
 
-def colour_warning(image: Any, what: Literal["signature", "seal"]) -> str | None:
+def colour_warning(image: PILImage, what: Literal["signature", "seal"]) -> str | None:
     """The decree wants a blue signature and a red seal; say so (without refusing) when it is not."""
     r, g, b, n = 0, 0, 0, 0
     raw = image.convert("RGBA").tobytes()
@@ -292,10 +295,10 @@ def colour_warning(image: Any, what: Literal["signature", "seal"]) -> str | None
             r, g, b, n = r + raw[i], g + raw[i + 1], b + raw[i + 2], n + 1
     if not n:
         return None
-    r, g, b = r / n, g / n, b / n
-    if what == "signature" and not (b > r + 20 and b > g):
+    red, green, blue = r / n, g / n, b / n
+    if what == "signature" and not (blue > red + 20 and blue > green):
         return "ảnh chữ ký nên có màu xanh (Nghị định 30, Phụ lục I)"
-    if what == "seal" and not (r > b + 40 and r > g + 40):
+    if what == "seal" and not (red > blue + 40 and red > green + 40):
         return "ảnh con dấu nên có màu đỏ (Nghị định 30, Phụ lục I)"
     return None
 
