@@ -127,6 +127,40 @@ def _check_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+TEMPLATE_COPY = "mau-kehoach.docx"
+
+
+def _template(args: argparse.Namespace) -> int:
+    """Write an editable copy of the default template: next to a data file, into a folder, or under
+    a name; never over an existing file (an office's restyled template must not be lost)."""
+    from .errors import UserError
+    from .render import DEFAULT_TEMPLATE
+    from .word.package import AlreadyThere, publish
+
+    where = args.target or "."
+    target = Path(where)
+    data = "DATA.yaml"
+    if target.suffix.lower() in (".yaml", ".yml"):
+        data = str(target)
+        target = target.parent / TEMPLATE_COPY  # next to the data it will render
+    elif str(where).endswith(("/", "\\")) or target.is_dir():
+        target = target / TEMPLATE_COPY
+    elif target.suffix.lower() != ".docx":
+        raise UserError(f"{where}: mẫu phải có đuôi .docx (hoặc cho một thư mục, một tệp dữ liệu .yaml)")
+    if not target.parent.is_dir():
+        raise UserError(f"{target.parent}: thư mục không có; hãy tạo thư mục trước")
+    try:
+        publish(target, DEFAULT_TEMPLATE.read_bytes(), replace=False)
+    except AlreadyThere:
+        raise UserError(f"{target}: tệp đã có, không ghi đè (có thể là mẫu đã sửa); hãy xóa hoặc "
+                        "đổi tên tệp đó, hoặc cho tên khác: kehoach template TÊN.docx") from None
+    print(f"Đã tạo bản sao mẫu để sửa: {target}")
+    print("Sửa các kiểu (style) tên \"KH …\" bằng Word hoặc LibreOffice (xem README, mục Mẫu văn bản), rồi:")
+    print(f"  kehoach check-template {target}")
+    print(f"  kehoach render {data} --template {target}")
+    return EXIT_OK
+
+
 def _read_secret(args: argparse.Namespace, what: str) -> str:
     """The key's password or PIN: from --password-file, else typed at a prompt. Never an argument,
     because arguments are visible to every user of the machine (ps) and stay in the shell history."""
@@ -190,6 +224,12 @@ def _verify(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     print(f"{len(reports)} chữ ký hợp lệ")
     return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import run
+
+    return run(args.folder, port=args.port, browser=not args.no_browser)
 
 
 def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
@@ -398,10 +438,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_import)
     p = sub.add_parser("check-template", help="kiểm tra một mẫu .docx trước khi dùng",
                        description="Kiểm tra mẫu docxtpl: thẻ bị Word tách, thẻ thiếu đóng/mở, "
-                                   "biến không có trong dữ liệu, thao tác bị cấm.")
+                                   "biến không có trong dữ liệu, thao tác bị cấm; và những gì văn bản "
+                                   "cần: các kiểu \"KH …\", số trang ở đầu trang, dấu ngắt phần của "
+                                   "phụ lục (khổ ngang/dọc, đánh lại số trang), thẻ của mọi phần.",
+                       epilog="Mã thoát: 0 mẫu dùng được; 2 mẫu có lỗi (kèm cách sửa).")
     p.add_argument("template", metavar="T.docx")
     p.set_defaults(func=_check_template)
+    p = sub.add_parser("template", help="chép mẫu văn bản mặc định ra để sửa định dạng",
+                       description="Ghi một bản sao của mẫu mặc định (templates/kehoach.docx) để sửa "
+                                   "bằng Word hoặc LibreOffice rồi dùng với --template. Không bao giờ "
+                                   "ghi đè tệp đã có.",
+                       epilog="Mã thoát: 0 đã tạo; 2 tệp đích đã có hoặc đường dẫn sai.")
+    p.add_argument("target", nargs="?", metavar="ĐÍCH",
+                   help=f"tệp .docx, thư mục, hoặc tệp dữ liệu .yaml (mẫu đặt cạnh nó, tên {TEMPLATE_COPY}); "
+                        f"mặc định: {TEMPLATE_COPY} trong thư mục hiện tại")
+    p.set_defaults(func=_template)
     _add_sign_commands(sub)
+
+    p = sub.add_parser("serve", help="mở trình soạn thảo kế hoạch trên trình duyệt (không cần viết YAML)",
+                       description="Chạy trình soạn thảo trên máy này (chỉ 127.0.0.1): sửa tệp dữ liệu "
+                                   "bằng biểu mẫu, thấy lỗi ngay tại trường, xem trước các trang như khi in. "
+                                   "Chỉ đọc và ghi tệp .yaml trong THƯ-MỤC.",
+                       epilog="Cần cài: pip install 'kehoach[serve]'. Xem trước trang cần LibreOffice và "
+                              "pdftoppm (poppler-utils).")
+    p.add_argument("folder", nargs="?", default=".", metavar="THƯ-MỤC",
+                   help="thư mục chứa các tệp dữ liệu (mặc định: thư mục hiện tại)")
+    p.add_argument("--port", type=_positive, default=8030, help="cổng (mặc định 8030)")
+    p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt")
+    p.set_defaults(func=_serve)
     return parser
 
 

@@ -12,27 +12,39 @@ from __future__ import annotations
 from typing import Any
 
 from docx.oxml.ns import qn
+from lxml import etree
 
+from .template_parts import RULE, SUBTITLE, TIEU_NGU, W_NS, StyleIds
 from .word.formatting import Formatting
 from .word.metrics import text_width_pt
 
-RULE_STYLE = "KHDuongKe"
-FULL_LENGTH_STYLES = {"KHTieuNgu"}
-"""Styles whose line is as long as the text; every other line is RULE_FRACTION of it."""
 RULE_FRACTION = 0.4
-UNMEASURED_STYLES = {"KHTrichYeuPhu"}
-"""Lines between an element and its rule that the rule's length does not follow."""
+"""The agency's and the trích yếu's lines are this fraction of their text; the Tiêu ngữ's is as long."""
 
 
 def finish_layout(document: Any, formatting: Formatting | None = None) -> None:
     """formatting: Formatting.of(document) when the caller already has it (a template's styles are
-    the same on every render, so a batch resolves them once)."""
+    the same on every render, so a batch resolves them once).
+
+    The paragraphs are found by style *name* ("KH Đường kẻ", "KH Tiêu ngữ", "KH Dòng dưới trích
+    yếu"), looked up in the document's styles: LibreOffice rewrites style IDs when it saves a
+    template ("KHDuongKe" -> "KHngk"), names survive Word and LibreOffice alike."""
     body = document.element.body
     _drop_empty_last_section(body)
     formatting = formatting or Formatting.of(document)
     page_text_width = _first_section_text_width(body)
-    for para in body.xpath(f'.//w:p[w:pPr/w:pStyle/@w:val="{RULE_STYLE}"]'):
-        _size_rule(para, formatting, page_text_width)
+    ids = StyleIds.of_formatting(formatting)  # the document's styles: its template's
+    rule = ids.find(RULE)
+    if rule is None:
+        return  # no rule style: nothing to size (check-template reports it)
+    full_length = {ids.find(TIEU_NGU)} - {None}
+    unmeasured = {ids.find(SUBTITLE)} - {None}
+    for para in _PARAS_IN_STYLE(body, sid=rule):
+        _size_rule(para, formatting, page_text_width, full_length, unmeasured)
+
+
+_PARAS_IN_STYLE = etree.XPath(".//w:p[w:pPr/w:pStyle/@w:val=$sid]", namespaces={"w": W_NS})
+"""A variable, not a formatted string: a style ID from a user's template may hold any character."""
 
 
 def _style_of(para: Any) -> str | None:
@@ -55,12 +67,12 @@ def _first_section_text_width(body: Any) -> int:
 A4_TEXT_WIDTH = 9354
 
 
-def _element_above(rule: Any) -> list[Any]:
+def _element_above(rule: Any, unmeasured: set[str]) -> list[Any]:
     """The paragraphs of the element a line is drawn under: the lines of a two-line agency name or
     trích yếu (same style, one after the other), past the "(Ban hành kèm theo …)" line, which the
     line goes under but is not measured against."""
     above = rule.getprevious()
-    while above is not None and above.tag == qn("w:p") and _style_of(above) in UNMEASURED_STYLES:
+    while above is not None and above.tag == qn("w:p") and _style_of(above) in unmeasured:
         above = above.getprevious()
     if above is None or above.tag != qn("w:p"):
         return []
@@ -71,8 +83,9 @@ def _element_above(rule: Any) -> list[Any]:
     return out
 
 
-def _size_rule(rule: Any, formatting: Formatting, page_width: int) -> None:
-    paras = _element_above(rule)
+def _size_rule(rule: Any, formatting: Formatting, page_width: int, full_length: set[str],
+               unmeasured: set[str]) -> None:
+    paras = _element_above(rule, unmeasured)
     if not paras:
         return
     style = _style_of(paras[0])
@@ -83,7 +96,7 @@ def _size_rule(rule: Any, formatting: Formatting, page_width: int) -> None:
         run = formatting.run(para, para.find(qn("w:r")))  # what the reader sees: styles and direct formatting
         longest = max(longest, text_width_pt(text.strip(), run.size or 14.0, bold=run.bold))
     text_twips = min(longest * 20, width)
-    fraction = 1.0 if style in FULL_LENGTH_STYLES else RULE_FRACTION
+    fraction = 1.0 if style in full_length else RULE_FRACTION
     length = int(text_twips * fraction)
     side = max((width - length) // 2, 0)
     ind = rule.get_or_add_pPr().get_or_add_ind()  # python-docx keeps the schema's element order

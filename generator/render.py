@@ -37,7 +37,8 @@ from .layout import finish_layout
 from .model import Plan
 from .template_guard import GuardedOperators, runtime_error, template_budget
 from .word.package import inspect_package, zip_members
-from .word.tables import A4_TEXT_WIDTHS
+from .template_parts import package_style_ids, restore as restore_template
+from .word.tables import A4_TEXT_WIDTHS, TABLE_STYLES, table_styles
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
 
@@ -173,6 +174,7 @@ class Template:
         self.user = self.path.resolve() != DEFAULT_TEMPLATE.resolve()
         if self.user:  # zip bomb, DTD, .docm/.dotx: refused before python-docx reads a part
             inspect_package(self.data, str(self.path))
+        self.data = restore_template(self.data)
         try:
             Document(io.BytesIO(self.data))
         except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.LxmlError) as exc:
@@ -196,6 +198,7 @@ class Template:
         self._patched: dict[str, str] = {}
         self._formatting: Formatting | None = None
         self._widths: tuple[int, int] | None = None
+        self._cell_styles = _cell_styles(self.data)
 
     def _text_widths(self) -> tuple[int, int]:
         """Text-area widths (twips) of a portrait and a landscape page of this template, read from its
@@ -226,6 +229,7 @@ class Template:
         """The finished document's bytes: same plan, same bytes."""
         context = build_context(plan)
         _place_tables(context, self._text_widths())
+        _style_tables(context, self._cell_styles)
         tpl = _CachedDocxTemplate(self)
         try:
             # A user's template runs in a time and memory budget; ours is trusted and may be large.
@@ -277,6 +281,25 @@ def _place_tables(context: dict[str, Any], widths: tuple[int, int]) -> None:
         place(app["table"])
         for block in app["body"]:
             place(block)
+
+
+def _cell_styles(data: bytes) -> dict[str, str]:
+    """Role -> the template's ID of each table cell style, found by the style's name (LibreOffice
+    rewrites IDs when it saves a template; names survive)."""
+    try:
+        return table_styles(package_style_ids(data))
+    except (zipfile.BadZipFile, etree.LxmlError):
+        return dict(TABLE_STYLES)  # an unreadable template is refused by the caller
+
+
+def _style_tables(context: dict[str, Any], styles: dict[str, str]) -> None:
+    """Every table block of the context takes the template's cell styles."""
+    blocks = [*context["body"]]
+    for app in context["appendices"]:
+        blocks += [app["table"], *app["body"]]
+    for block in blocks:
+        if block and block.get("kind") == "table":
+            block["xml"].styles = dict(styles)
 
 
 def _excerpt(exc: Exception) -> str:

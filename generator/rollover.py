@@ -23,6 +23,7 @@ from .errors import DataError, OutputExistsError, UserError
 from .loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
 from .model import TYPE_ABBREVIATIONS, IssueDate
 from .word.package import atomic_write
+from .yaml_style import CONTROLS, HIDDEN, compact_nested_sequences, hide_controls, restore_controls
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -188,30 +189,23 @@ def rollover_text(text: str, old_year: int, new_year: int) -> tuple[str, list[tu
     walk(doc, ())
     buf = io.StringIO()
     y.dump(doc, buf)
-    return _restore_controls(_compact_nested_sequences(buf.getvalue()), controls), pending, moved
+    return _restore_controls(compact_nested_sequences(buf.getvalue()), controls), pending, moved
 
 
 # Control characters pasted from Word (\x0b, its line break, above all): the loader accepts them
 # (loader.paste_safe) but ruamel refuses them. They ride through ruamel as private-use characters
 # and come back byte for byte, so the user's file changes only where a year moved.
-_CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_HIDE_BASE = 0xF780
-
-
 def _hide_controls(text: str) -> tuple[str, bool]:
-    if not _CONTROLS.search(text):
+    if not CONTROLS.search(text):
         return text, False
-    if re.search(f"[{chr(_HIDE_BASE)}-{chr(_HIDE_BASE + 0x7f)}]", text):
+    if HIDDEN.search(text):
         raise UserError("tệp có ký tự điều khiển dán từ Word lẫn ký tự riêng (private use) nên không "
                         "chuyển năm được; hãy xóa các ký tự lạ trong tệp rồi chạy lại")
-    return _CONTROLS.sub(lambda m: chr(_HIDE_BASE + ord(m.group())), text), True
+    return hide_controls(text), True
 
 
 def _restore_controls(text: str, hidden: bool) -> str:
-    if not hidden:
-        return text
-    return re.sub(f"[{chr(_HIDE_BASE)}-{chr(_HIDE_BASE + 0x7f)}]", lambda m: chr(ord(m.group()) - _HIDE_BASE),
-                  text)
+    return restore_controls(text) if hidden else text
 
 
 def _first_year(text: str) -> int | None:
@@ -267,31 +261,6 @@ def move_years(text: str, old_year: int, new_year: int) -> tuple[str, int, list[
 def _excerpt(text: str, start: int, end: int, pad: int = 30) -> str:
     a, b = max(0, start - pad), min(len(text), end + pad)
     return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
-
-
-_NESTED = re.compile(r"^( *)-   - ")
-
-
-def _compact_nested_sequences(text: str) -> str:
-    """ruamel writes a sequence inside a sequence as "-   - x"; users write "- - x". Shift such
-    blocks back by two spaces, uniformly, so every relative indentation is kept."""
-    lines = text.split("\n")
-    out: list[str] = []
-    inner: int | None = None
-    for line in lines:
-        indent = len(line) - len(line.lstrip(" "))
-        if inner is not None and line.strip() and indent < inner:
-            inner = None
-        m = _NESTED.match(line)
-        if m:
-            inner = len(m.group(1)) + 4
-            out.append(f"{m.group(1)}- - " + line[m.end():])
-            continue
-        if inner is not None and line.strip():
-            out.append(line[2:])
-        else:
-            out.append(line)
-    return "\n".join(out)
 
 
 def format_report(result: RolloverResult) -> str:

@@ -7,7 +7,12 @@ Finds what makes a template a user edited in Word fail or print the wrong thing:
 - variables the data model does not have: the template is compared with the keys of
   generator.context.build_context(sample plan), following loops (`b.text` inside
   `for b in body`), so a misspelt field is found without rendering.
-- anything the sandbox would refuse (names starting with "_").
+- anything the sandbox would refuse (names starting with "_");
+- what the renderer relies on beyond the tags, checked on the template as the renderer will see it
+  (after generator.template_parts.restore): the "KH …" styles found by name (the rule lines, the
+  Tiêu ngữ, the table cells), the PAGE field in the headers, a section break before the appendices
+  and, inside their loop, a landscape and a portrait section that restart page numbering; and the
+  tags of every element of the plan (a template without `{{ signer.name }}` prints no signer).
 """
 
 from __future__ import annotations
@@ -63,6 +68,9 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
         raise TemplateError(f"{path}: không đọc được mẫu ({exc.strerror})") from None
     # Zip bombs, DTDs (entities), .docm/.dotx, broken theme: refused before any part is parsed.
     package = inspect_package(data, str(path))
+    from .template_parts import restore
+
+    data = restore(data)  # judged as the renderer will use it: what LibreOffice moved is put back
     archive = zipfile.ZipFile(io.BytesIO(data))
     parts = sorted(n for n in archive.namelist() if _PART.match(n))
     if "word/document.xml" not in parts:
@@ -84,8 +92,11 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
         xml = etree.tostring(root, encoding="unicode")
         sources.append((label, patcher.patch_xml(xml)))
 
+    problems += _layout_problems(archive)
     env = _environment()
     shape = _context_shape(sample)
+    used: set[str] = set()
+    parsed_all = True
     for label, src in sources:
         src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)  # as docxtpl does: one paragraph per line
         try:
@@ -93,10 +104,239 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
         except jinja2.TemplateSyntaxError as exc:
             problems.append(TemplateProblem(label, _line_text(src, exc.lineno),
                                             f"lỗi cú pháp thẻ: {exc.message}"))
+            parsed_all = False
             continue
-        for lineno, message in _Variables(shape).check(tree):
+        walker = _Variables(shape)
+        for lineno, message in walker.check(tree):
             problems.append(TemplateProblem(label, _line_text(src, lineno), message))
+        used |= walker.used
+    if parsed_all:  # a syntax error hides the rest of its part: missing tags would be guesses
+        problems += _missing_fields(used)
     return problems
+
+
+# --- what the renderer relies on besides the tags ----------------------------------------------
+
+_HOW_TO_GET_IT_BACK = "hoặc lấy lại mẫu gốc bằng 'kehoach template' rồi sửa lại từ đó"
+_STYLE_USE = {
+    "KH Đường kẻ": "đường kẻ dưới Tiêu ngữ, dưới tên cơ quan và dưới trích yếu",
+    "KH Tiêu ngữ": "Tiêu ngữ (đường kẻ dưới Tiêu ngữ dài bằng dòng chữ)",
+    "KH Bảng tiêu đề": "hàng tiêu đề của bảng",
+    "KH Bảng nhóm": "hàng nhóm (I, II, …) của bảng",
+    "KH Bảng số thứ tự": "cột số thứ tự của bảng",
+    "KH Bảng": "chữ trong ô bảng",
+}
+
+
+def _layout_problems(archive: zipfile.ZipFile) -> list[TemplateProblem]:
+    """Styles, page numbers and sections: what makes a template print a wrong document though
+    every tag in it is right."""
+    from .template_parts import StyleIds, header_targets
+    from .word.package import safe_parser
+
+    def parse(name: str) -> Any:
+        try:
+            return etree.fromstring(archive.read(name), safe_parser())
+        except (KeyError, etree.XMLSyntaxError):
+            return None  # a broken part is reported with the tags; a missing one is allowed
+
+    doc = parse("word/document.xml")
+    body = doc.find(f"{W}body") if doc is not None else None
+    if body is None:
+        return []
+    ids = StyleIds(parse("word/styles.xml"))
+    headers = {rid: (name, parse(name)) for rid, name in header_targets(parse("word/_rels/document.xml.rels")).items()}
+    out = _style_problems(ids, doc, [root for _, root in headers.values() if root is not None])
+    out += _page_number_problems(body, headers)
+    out += _section_problems(body)
+    return out
+
+
+def _style_problems(ids: Any, doc: Any, header_roots: list[Any]) -> list[TemplateProblem]:
+    from .template_parts import REQUIRED, RULE
+
+    out = []
+    for style in REQUIRED:
+        if ids.find(style) is None:
+            out.append(TemplateProblem("kiểu định dạng", "", (
+                f"mẫu không có kiểu '{style.name}' ({_STYLE_USE[style.name]}), văn bản tạo ra sẽ sai "
+                f"định dạng; hãy tạo lại kiểu đoạn văn đúng tên '{style.name}' (Word: Home → Styles → "
+                f"Create a Style; LibreOffice: Styles → New Style) {_HOW_TO_GET_IT_BACK}")))
+    rule = ids.find(RULE)
+    if rule is not None:
+        if not ids.has_border(rule):
+            out.append(TemplateProblem("kiểu định dạng", "", (
+                f"kiểu '{RULE.name}' không còn đường viền: văn bản sẽ không có đường kẻ dưới Tiêu ngữ, "
+                "tên cơ quan và trích yếu; hãy sửa kiểu, thêm viền trên (Word: Modify → Format → "
+                "Border; LibreOffice: Edit Style → Borders)")))
+        if not any(ps.get(f"{W}val") == rule for ps in doc.iter(f"{W}pStyle")):
+            out.append(TemplateProblem("thân văn bản", "", (
+                f"không đoạn nào dùng kiểu '{RULE.name}': văn bản sẽ thiếu đường kẻ dưới Tiêu ngữ, "
+                "tên cơ quan và trích yếu; hãy thêm một đoạn trống kiểu này ngay dưới mỗi phần đó")))
+    missing: dict[str, None] = {}
+    for root in (doc, *header_roots):
+        for ps in root.iter(f"{W}pStyle"):
+            sid = ps.get(f"{W}val")
+            if sid and sid not in ids.ids:
+                missing.setdefault(sid)
+    for sid in missing:
+        out.append(TemplateProblem("kiểu định dạng", "", (
+            f"có đoạn dùng kiểu mã '{sid}' mà mẫu không còn (kiểu đã bị xóa): Word và LibreOffice sẽ in "
+            f"các đoạn đó bằng kiểu Normal; hãy chọn lại kiểu cho các đoạn đó {_HOW_TO_GET_IT_BACK}")))
+    return out
+
+
+_INSERT_PAGE = ("hãy nhấp đúp vào lề trên để mở đầu trang rồi chèn số trang ở giữa (Word: Insert → Page "
+                "Number → Top of Page → Plain Number 2; LibreOffice: Insert → Field → Page Number)")
+
+
+def _page_number_problems(body: Any, headers: dict[str, tuple[str, Any]]) -> list[TemplateProblem]:
+    from .template_parts import has_page_field, sections
+
+    found = sections(body, {rid: name for rid, (name, _) in headers.items()})
+    if not found:
+        return []
+    numbered = {name for name, root in headers.values() if root is not None and has_page_field(root)}
+    first = found[0]
+    out = []
+    if not numbered:
+        return [TemplateProblem("đầu trang", "", (
+            "mẫu không có trường số trang (PAGE) trong đầu trang: văn bản nhiều trang sẽ không được "
+            f"đánh số trang (Nghị định 30: số trang ở giữa, phía trên); {_INSERT_PAGE}"))]
+    if first.default_header not in numbered:
+        out.append(TemplateProblem("đầu trang", "", (
+            "đầu trang của thân văn bản không có trường số trang (PAGE): từ trang 2 sẽ không có số "
+            f"trang; {_INSERT_PAGE}")))
+    if not first.title_pg or (first.first_header in numbered):
+        out.append(TemplateProblem("đầu trang", "", (
+            "trang 1 sẽ có số trang (Nghị định 30: không đánh số trang 1); hãy mở đầu trang, chọn "
+            "Different First Page (LibreOffice: Format → Title Page, hoặc bỏ chọn Same content on "
+            "first page) và để trống đầu trang của trang đầu")))
+    return out
+
+
+_STMT = re.compile(r"\{%p\s*(for|if|elif|else|endif|endfor)\b(.*?)%\}", re.DOTALL)
+
+
+def _section_problems(body: Any) -> list[TemplateProblem]:
+    """Where the section breaks sit among the {%p …%} tags of the body: one before the appendix
+    loop, and inside it breaks that give a landscape appendix a landscape page, a portrait one a
+    portrait page, each starting its page numbers at 1."""
+    from .template_parts import is_landscape, restarts_numbering
+
+    stack: list[tuple[str, Any]] = []  # ("for", loop variable or None) / ("if", landscape? or None)
+    loop_var: str | None = None
+    seen_loop = main_break = False
+    breaks: dict[bool, list[Any]] = {True: [], False: []}
+    for el in body.iterchildren(f"{W}p"):
+        for m in _STMT.finditer("".join(t.text or "" for t in el.iter(f"{W}t"))):
+            word, rest = m.group(1), m.group(2)
+            if word == "for":
+                hit = re.match(r"\s*(\w+)\s+in\s+appendices\b", rest)
+                stack.append(("for", hit.group(1) if hit else None))
+                if hit:
+                    seen_loop, loop_var = True, hit.group(1)
+            elif word == "if":
+                stack.append(("if", _landscape_test(rest, loop_var)))
+            elif word in ("elif", "else") and stack and stack[-1][0] == "if":
+                value = stack[-1][1]
+                stack[-1] = ("if", None if word == "elif" or value is None else not value)
+            elif word in ("endif", "endfor") and stack:
+                stack.pop()
+        sect = el.find(f"{W}pPr/{W}sectPr")
+        if sect is None:
+            continue
+        in_loop = any(kind == "for" and value for kind, value in stack)
+        if not in_loop:
+            main_break = main_break or not seen_loop
+            continue
+        branch = next((value for kind, value in reversed(stack) if kind == "if" and value is not None), None)
+        for case in (True, False):
+            if branch is None or branch == case:
+                breaks[case].append(sect)
+    if not seen_loop:
+        return []  # reported with the tags: the template prints no appendix at all
+    where = "thân văn bản"
+    out = []
+    if not main_break:
+        out.append(TemplateProblem(where, "{%p for a in appendices %}", (
+            "không có dấu ngắt phần (section break) giữa phần ký và vòng lặp phụ lục: phụ lục sẽ không "
+            "sang trang mới, không đánh lại số trang, không in khổ ngang; hãy đặt con trỏ vào đoạn "
+            "trống ngay trước thẻ {%p for a in appendices %} và chọn Layout → Breaks → Next Page "
+            "(LibreOffice: Insert → More Breaks → Manual Break → Page Break, chọn một Page Style)")))
+    for case, kind, page in ((True, "khổ ngang (landscape: true)", "ngang"),
+                             (False, "khổ dọc", "dọc")):
+        found = breaks[case]
+        if not found:
+            out.append(TemplateProblem(where, "{%p for a in appendices %}", (
+                f"trong vòng lặp phụ lục không có dấu ngắt phần nào cho phụ lục {kind}: mọi phụ lục "
+                "sẽ chung một phần, không đánh số trang riêng; mỗi phụ lục phải kết thúc bằng một đoạn "
+                "trống mang dấu ngắt phần (Next Page), như mẫu gốc")))
+            continue
+        if any(is_landscape(sect) != case for sect in found):
+            out.append(TemplateProblem(where, "{%p if a.landscape %}", (
+                f"phụ lục {kind} sẽ không in trên trang {page}: phần (section) của nó trong vòng lặp "
+                f"phụ lục phải đặt hướng trang {page} (Layout → Orientation; LibreOffice: Format → "
+                "Page Style → Page → Orientation), trong nhánh {%p if a.landscape %} là ngang, "
+                "nhánh {%p else %} là dọc")))
+        if not restarts_numbering(found[0]):
+            out.append(TemplateProblem(where, "{%p for a in appendices %}", (
+                f"phụ lục {kind} không đánh lại số trang từ 1 (Nghị định 30: số trang phụ lục đánh "
+                "riêng); trong phần của phụ lục chọn Insert → Page Number → Format Page Numbers → "
+                "Start at 1 (LibreOffice: Format → Title Page → Reset page numbering)")))
+    return out
+
+
+def _landscape_test(condition: str, var: str | None) -> bool | None:
+    """True for `a.landscape`, False for `not a.landscape`; None for any other test."""
+    if not var:
+        return None
+    cond = " ".join(condition.split())
+    if re.fullmatch(rf"{re.escape(var)}\.landscape", cond):
+        return True
+    if re.fullmatch(rf"not {re.escape(var)}\.landscape", cond):
+        return False
+    return None
+
+
+REQUIRED_FIELDS: list[tuple[str, tuple[str, ...]]] = [
+    ("dấu DỰ THẢO", ("draft_mark",)),
+    ("tên cơ quan chủ quản", ("agency.parent_lines", "agency.parent")),
+    ("tên cơ quan ban hành", ("agency.name_lines", "agency.name")),
+    ("số, ký hiệu", ("number_line",)),
+    ("địa danh, ngày tháng", ("date_line",)),
+    ("tên loại văn bản", ("doc_type",)),
+    ("trích yếu", ("subject_lines", "subject")),
+    ("dòng dưới trích yếu", ("subtitle_inline", "subtitle")),
+    ("căn cứ", ("grounds_inline", "grounds")),
+    ("đoạn mở đầu", ("opening_inline", "opening")),
+    ("nội dung", ("body[].inline", "body[].text")),
+    ("bảng trong nội dung", ("body[].xml",)),
+    ("đoạn kết", ("closing_inline", "closing")),
+    ("nơi nhận", ("recipients",)),
+    ("thẩm quyền ký", ("signer.lines",)),
+    ("họ tên người ký", ("signer.name",)),
+    ("phụ lục", ("appendices",)),
+    ("tên phụ lục", ("appendices[].title",)),
+    ("bảng của phụ lục", ("appendices[].table",)),
+    ("nội dung phụ lục dạng văn bản", ("appendices[].body",)),
+]
+"""Every element of a plan that the data may hold, with the fields a template may print it by: a
+template that uses none of them leaves that element out of the document without a word."""
+
+
+def _missing_fields(used: set[str]) -> list[TemplateProblem]:
+    def uses(path: str) -> bool:
+        return any(u == path or u.startswith((f"{path}.", f"{path}[]")) for u in used)
+
+    out = []
+    for label, paths in REQUIRED_FIELDS:
+        if not any(uses(p) for p in paths):
+            tag = "{{ " + paths[0].replace("[]", "") + " }}"
+            out.append(TemplateProblem("thẻ", "", (
+                f"mẫu không dùng {tag}: {label} có trong dữ liệu sẽ không có trong văn bản; hãy "
+                f"chép đoạn chứa thẻ đó từ mẫu gốc ('kehoach template')")))
+    return out
 
 
 def _package_problems(package: Any) -> list[TemplateProblem]:
@@ -241,6 +481,20 @@ class _Variables:
     def __init__(self, context: dict[str, Any]):
         self.context = context
         self.found: list[tuple[int, str]] = []
+        self.used: set[str] = set()
+        """Context fields the template reads, as paths: "signer.name", "body[].xml"."""
+        self._paths: dict[int, str] = {}
+        for key, value in context.items():
+            self._index(value, key)
+
+    def _index(self, shape: Any, path: str) -> None:
+        if isinstance(shape, dict):
+            self._paths[id(shape)] = path
+            for key, value in shape.items():
+                self._index(value, f"{path}.{key}")
+        elif isinstance(shape, list):
+            self._paths[id(shape)] = path
+            self._index(shape[0], f"{path}[]")
 
     def check(self, tree: nodes.Template) -> list[tuple[int, str]]:
         self._body(tree.body, dict(self.context))
@@ -309,6 +563,8 @@ class _Variables:
                 self.found.append((node.lineno, f"tên '{node.name}' bị cấm (bắt đầu bằng '_')"))
                 return _UNKNOWN
             if node.name in scope:
+                if node.name in self.context and scope[node.name] is self.context[node.name]:
+                    self.used.add(node.name)
                 return scope[node.name]
             if node.name in _JINJA_GLOBALS:
                 return _UNKNOWN
@@ -328,6 +584,8 @@ class _Variables:
                     f"'{key}' là phần bên trong của Python, bị cấm vì lý do an toàn; "
                     "chỉ dùng các trường dữ liệu")))
                 return _UNKNOWN
+            if id(base) in self._paths and isinstance(key, str):
+                self.used.add(f"{self._paths[id(base)]}.{key}")
             if isinstance(base, dict):
                 if key in base:
                     return base[key]

@@ -159,19 +159,20 @@ def _sniff(head: bytes, whole: bytes, label: str) -> UserError:
                      "tên từ loại tệp khác?) nên không đọc được")
 
 
-def _read_bounded(path: Path, label: str) -> bytes:
+def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES) -> bytes:
+    """A file's bytes, refusing more than limit without reading more than that (a user's file, an
+    upload); missing files, folders and read errors as Vietnamese UserErrors."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read(limits.MAX_DOCX_BYTES + 1)
+            data = fh.read(limit + 1)
     except FileNotFoundError:
         raise UserError(f"{label}: không tìm thấy tệp") from None
     except IsADirectoryError:
         raise UserError(f"{label}: đây là thư mục, không phải tệp") from None
     except OSError as exc:
         raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
-    if len(data) > limits.MAX_DOCX_BYTES:
-        raise UserError(f"{label}: tệp quá lớn (trên {limits.MAX_DOCX_BYTES // 2**20} MB); "
-                        "kehoach chỉ đọc tệp .docx đến cỡ này")
+    if len(data) > limit:
+        raise UserError(f"{label}: tệp quá lớn (trên {limit // 2**20} MB); kehoach chỉ đọc tệp đến cỡ này")
     return data
 
 
@@ -199,7 +200,7 @@ def inspect_package(source: str | Path | bytes, label: str | None = None) -> Pac
         label = label or "tệp .docx"
     else:
         label = label or str(source)
-        data = _read_bounded(Path(source), label)
+        data = read_bounded(Path(source), label)
     if not data.startswith(b"PK"):
         raise _sniff(data[:16], data, label)
     if not _central_directory_ok(data):

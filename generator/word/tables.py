@@ -18,7 +18,24 @@ TABLE_STYLES = {
     "number": "KHBangSo",
     "body": "KHBang",
 }
-"""Which template paragraph style (by style ID of the default template) each cell role takes."""
+"""Which paragraph style each cell role takes, by style ID of the default template: the fallback when
+no template was looked at (a TableSpec built outside a render)."""
+
+TABLE_STYLE_NAMES = {
+    "head": "KH Bảng tiêu đề",
+    "group": "KH Bảng nhóm",
+    "number": "KH Bảng số thứ tự",
+    "body": "KH Bảng",
+}
+"""The same styles by name, which is what survives a template saved by LibreOffice (it rewrites
+IDs: "KHBang" -> "KHBng"); generator.template_parts resolves them to the template's IDs."""
+
+
+def table_styles(ids: Any) -> dict[str, str]:
+    """Role -> style ID in a template, given its generator.template_parts.StyleIds."""
+    from ..template_parts import TABLE
+
+    return {role: ids.get(style) for role, style in TABLE.items()}
 
 
 class Runs(Protocol):

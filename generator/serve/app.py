@@ -1,0 +1,219 @@
+"""`kehoach serve`: the plan editor as a small Starlette app, for one person on their own machine.
+
+Security for a local server: it listens on 127.0.0.1 only; every /api call carries the random
+session token printed in the URL (a custom header, so another web site open in the same browser
+cannot forge a write: browsers do not send custom headers cross-origin without asking); the Host
+header must be this machine (DNS rebinding); request bodies are bounded; file names are checked
+by Folder (inside the folder, no links out, .yaml only).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from contextlib import asynccontextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .. import limits
+from ..errors import DataError, Problem, UserError
+from .files import Folder, NotAllowed, digest
+from .preview import PreviewUnavailable, Previews
+from .yamledit import compose
+
+HOST = "127.0.0.1"
+STATIC = Path(__file__).resolve().parent / "static"
+TOKEN_HEADER = "x-kehoach-token"
+MAX_BODY = 2 * limits.MAX_DATA_BYTES + 65536
+"""A JSON body is larger than the YAML it becomes, but not by more than this."""
+
+
+def _problem(p: Problem) -> dict[str, Any]:
+    return {"path": p.path, "line": p.line, "column": p.column, "value": p.value, "message": p.message}
+
+
+class _TokenGuard:
+    """Pure ASGI: /api/* needs the session token (header, or ?t= for images)."""
+
+    def __init__(self, app: Any, token: str):
+        self.app, self.token = app, token
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            request = Request(scope)
+            given = request.headers.get(TOKEN_HEADER) or (
+                request.query_params.get("t", "") if scope["method"] == "GET" else "")
+            if not secrets.compare_digest(given.encode(), self.token.encode()):
+                response = JSONResponse({"error": "phiên làm việc không hợp lệ; hãy mở lại địa chỉ "
+                                                  "in ra khi chạy kehoach serve"}, status_code=403)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(folder: str | Path, *, token: str | None = None, previews: Previews | None = None,
+               allowed_hosts: tuple[str, ...] = (HOST, "localhost")) -> Starlette:
+    files = Folder(folder)
+    token = token or secrets.token_urlsafe(24)
+    previews = previews or Previews()
+    save_lock = threading.Lock()
+
+    async def body(request: Request) -> dict[str, Any]:
+        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+            raise UserError("dữ liệu gửi lên quá lớn")
+        raw = await request.body()
+        if len(raw) > MAX_BODY:
+            raise UserError("dữ liệu gửi lên quá lớn")
+        try:
+            payload = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise UserError("dữ liệu gửi lên không phải JSON hợp lệ") from None
+        if not isinstance(payload, dict):
+            raise UserError("dữ liệu gửi lên không hợp lệ")
+        return payload
+
+    def checked(name: str, data: Any) -> tuple[str, Any, list[Problem]]:
+        """The file's new text with `data` written in, the plan (None if invalid), the problems:
+        the same validation as `kehoach validate`, located in the text that would be saved."""
+        from ..loader import validate
+
+        snap = files.read(name)
+        text, source = compose(snap.text, data, str(files.path(name)))
+        try:
+            return text, validate(source), []
+        except DataError as exc:
+            return text, None, exc.problems
+
+    async def list_files(request: Request) -> Response:
+        return JSONResponse({"folder": str(files.root), "files": files.list()})
+
+    async def schema(request: Request) -> Response:
+        from ..schema import plan_schema
+
+        return JSONResponse(plan_schema())
+
+    async def load(request: Request) -> Response:
+        from ..loader import parse_yaml, validate
+
+        name = request.query_params.get("name", "")
+
+        def work() -> dict[str, Any]:
+            snap = files.read(name)
+            source = parse_yaml(snap.text, str(files.path(name)))  # DataError: not a form, fix by hand
+            try:
+                validate(source)
+                problems: list[Problem] = []
+            except DataError as exc:
+                problems = exc.problems
+            return {"name": name, "data": source.data, "digest": snap.digest,
+                    "problems": [_problem(p) for p in problems]}
+
+        return JSONResponse(await run_in_threadpool(work))
+
+    async def check(request: Request) -> Response:
+        payload = await body(request)
+        _, _, problems = await run_in_threadpool(checked, payload.get("name"), payload.get("data"))
+        return JSONResponse({"problems": [_problem(p) for p in problems]})
+
+    async def save(request: Request) -> Response:
+        from ..word.package import atomic_write
+
+        payload = await body(request)
+        name, data = payload.get("name"), payload.get("data")
+
+        def work() -> Response:
+            with save_lock:
+                snap = files.read(name)
+                if payload.get("digest") != snap.digest and not payload.get("force"):
+                    return JSONResponse({
+                        "error": f"{name}: tệp đã được sửa ở nơi khác từ khi mở nên chưa ghi, để không "
+                                 "mất phần sửa đó. Hãy tải lại tệp, hoặc chọn ghi đè nếu chắc chắn.",
+                        "digest": snap.digest}, status_code=409)
+                text, _, problems = checked(name, data)
+                raw = text.encode("utf-8")
+                atomic_write(files.path(name), raw)
+                return JSONResponse({"digest": digest(raw), "problems": [_problem(p) for p in problems]})
+
+        return await run_in_threadpool(work)
+
+    async def preview(request: Request) -> Response:
+        payload = await body(request)
+
+        def work() -> Response:
+            from ..render import render_plan
+
+            _, plan, problems = checked(payload.get("name"), payload.get("data"))
+            if plan is None:
+                return JSONResponse({"problems": [_problem(p) for p in problems], "pages": None})
+            key, count = previews.make(render_plan(plan))
+            return JSONResponse({"problems": [], "key": key, "pages": count,
+                                 "check": _check_report(plan, payload.get("name"))})
+
+        return await run_in_threadpool(work)
+
+    async def page(request: Request) -> Response:
+        found = previews.page(request.path_params["key"], request.path_params["n"])
+        if found is None:
+            return JSONResponse({"error": "không có trang này"}, status_code=404)
+        return FileResponse(found, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+    async def user_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, DataError):
+            return JSONResponse({"error": str(exc.problems[0].message) if exc.problems else str(exc),
+                                 "problems": [_problem(p) for p in exc.problems]}, status_code=422)
+        status = 403 if isinstance(exc, NotAllowed) else 503 if isinstance(exc, PreviewUnavailable) else 400
+        return JSONResponse({"error": str(exc)}, status_code=status)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        yield
+        previews.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", index),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
+            Route("/api/files", list_files),
+            Route("/api/schema", schema),
+            Route("/api/file", load),
+            Route("/api/validate", check, methods=["POST"]),
+            Route("/api/save", save, methods=["POST"]),
+            Route("/api/preview", preview, methods=["POST"]),
+            Route("/api/preview/{key}/{n:int}.png", page),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
+                    Middleware(_TokenGuard, token=token)],
+        exception_handlers={UserError: user_error},
+        lifespan=lifespan,
+    )
+    app.state.token = token
+    app.state.folder = files.root
+    app.state.previews = previews
+    return app
+
+
+def _check_report(plan: Any, name: str) -> list[dict[str, Any]]:
+    """The `kehoach check` findings on the data (content rules), failures only."""
+    try:
+        from ..check import check_document
+        from ..word.reader import from_plan
+
+        report = check_document(from_plan(plan, name), "data")
+    except Exception:  # noqa: BLE001 - the check is advice beside the preview, never a blocker
+        return []
+    return [asdict(r) for r in report.results if r.status == "fail"]

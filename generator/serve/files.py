@@ -1,0 +1,90 @@
+"""The data files the editor may touch: only .yaml files inside the folder it was started on."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UserError
+
+SUFFIXES = (".yaml", ".yml")
+MAX_DEPTH = 4
+"""Sub-folders listed below the folder (data/2024/…), not the whole disk under a home folder."""
+SKIP_DIRS = {"node_modules", "__pycache__", "output", "venv", ".venv"}
+
+
+class NotAllowed(UserError):
+    """A path outside the folder, a link out of it, or not a data file."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A data file's text as read, and the digest that says whether it changed since."""
+
+    text: str
+    digest: str
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+class Folder:
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+        if not self.root.is_dir():
+            raise UserError(f"{root}: không phải thư mục")
+
+    def path(self, name: object) -> Path:
+        """The file `name` (relative, with "/") inside the folder, or NotAllowed."""
+        if not isinstance(name, str) or not name or "\x00" in name or "\\" in name or len(name) > 1000:
+            raise NotAllowed("tên tệp không hợp lệ")
+        rel = Path(name)
+        if rel.is_absolute() or any(part in ("..", "") for part in name.split("/")):
+            raise NotAllowed(f"{name}: chỉ được mở tệp trong thư mục {self.root}")
+        if rel.suffix.lower() not in SUFFIXES:
+            raise NotAllowed(f"{name}: chỉ mở được tệp dữ liệu .yaml")
+        target = self.root / rel
+        resolved = target.resolve()
+        if not resolved.is_relative_to(self.root):
+            raise NotAllowed(f"{name}: tệp này trỏ ra ngoài thư mục {self.root}; không mở")
+        if any(p.is_symlink() for p in [target, *target.parents] if p.is_relative_to(self.root)
+               and p != self.root):
+            raise NotAllowed(f"{name}: là liên kết (symlink); chỉ mở tệp thật trong thư mục")
+        return target
+
+    def list(self) -> list[dict]:
+        out: list[dict] = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            here = Path(dirpath)
+            depth = len(here.relative_to(self.root).parts)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS
+                                 and depth < MAX_DEPTH and not (here / d).is_symlink())
+            for f in sorted(filenames):
+                p = here / f
+                if f.startswith(".") or p.suffix.lower() not in SUFFIXES or p.is_symlink():
+                    continue
+                try:
+                    st = p.stat()
+                except OSError:
+                    continue
+                out.append({"name": p.relative_to(self.root).as_posix(), "size": st.st_size,
+                            "mtime": st.st_mtime})
+        return out
+
+    def read(self, name: str) -> Snapshot:
+        from .. import limits
+        from ..word.package import read_bounded
+
+        path = self.path(name)
+        raw = read_bounded(path, name, limits.MAX_DATA_BYTES)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            from ..loader import load_source
+
+            load_source(path)  # its DataError says which encoding it is and how to convert it
+            raise UserError(f"{name}: tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8") from None
+        return Snapshot(text, digest(raw))

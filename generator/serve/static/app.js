@@ -1,0 +1,754 @@
+// kehoach serve: forms generated from the plan's JSON Schema, live validation and page preview.
+// Plain JavaScript, no build step. The data edited here is the same JSON the loader reads from
+// the YAML file; the server merges it back into the file keeping comments and key order.
+'use strict';
+
+const params = new URLSearchParams(location.search);
+const TOKEN = params.get('t') || sessionStorage.getItem('kehoach-token') || '';
+if (params.get('t')) {
+  sessionStorage.setItem('kehoach-token', TOKEN);
+  params.delete('t');
+  history.replaceState(null, '', location.pathname + (params.toString() ? '?' + params : ''));
+}
+
+const S = {
+  schema: null, defs: {}, name: null, data: null, digest: null, dirty: false,
+  fields: new Map(), closed: new Set(), problems: [],
+  vseq: 0, vtimer: 0, ptimer: 0, pbusy: false, pagain: false,
+};
+
+// --- labels: Vietnamese names for known fields; a new field falls back to its schema description
+const LABELS = {
+  type: 'Loại văn bản', agency: 'Cơ quan ban hành', parent: 'Cơ quan chủ quản', name: 'Tên',
+  short_name: 'Tên dùng trong câu', abbreviation: 'Chữ viết tắt', place: 'Địa danh', number: 'Số',
+  date: 'Ngày', subject: 'Trích yếu', subtitle: 'Dòng dưới', units: 'Đơn vị', references: 'Văn bản được dẫn',
+  grounds: 'Căn cứ', opening: 'Đoạn mở đầu', sections: 'Các mục (I, II, …)', title: 'Tiêu đề',
+  paragraphs: 'Đoạn văn', clauses: 'Khoản', blocks: 'Nội dung', closing: 'Câu kết', recipients: 'Nơi nhận',
+  archive: 'Lưu', signer: 'Người ký', appendices: 'Phụ lục', draft_mark: 'Dấu dự thảo', symbol: 'Ký hiệu',
+  party: 'Văn bản của Đảng', issuer: 'Cơ quan ban hành', authority: 'Thẩm quyền ký (KT, TM, …)',
+  head_title: 'Chức vụ người đứng đầu', collective: 'Tập thể lãnh đạo', lines: 'Các dòng', text: 'Nội dung',
+  items: 'Các ý (-)', points: 'Các điểm a), b)', clause: 'Khoản', heading: 'Tiêu đề', table: 'Bảng',
+  columns: 'Cột', rows: 'Hàng', header: 'Có hàng tiêu đề', numbered: 'Đánh số thứ tự', numbering: 'Cách đánh số',
+  group_style: 'Kiểu dòng nhóm', group_caps: 'Tên nhóm in hoa', group: 'Tên nhóm', width: 'Độ rộng',
+  align: 'Căn lề', span: 'Gộp cột', rowspan: 'Gộp hàng', bold: 'In đậm', upper: 'In hoa tiêu đề',
+  reference_line: 'Dòng "Kèm theo …"', orientation: 'Khổ giấy', groups: 'Nhóm nhiệm vụ', tasks: 'Nhiệm vụ',
+  content: 'Nội dung', lead: 'Chủ trì', support: 'Phối hợp', time: 'Thời gian', sheet: 'Bảng tính',
+  cite: 'Khóa văn bản', full: 'In đủ', year: 'Năm', month: 'Tháng', day: 'Ngày',
+};
+const BRANCHES = {
+  Items: 'Các ý (-)', Item: 'Ý có ý con (+)', Points: 'Các điểm a), b)', Point: 'Điểm có nội dung con',
+  Clause: 'Khoản', TableBlock: 'Bảng', Heading: 'Tiêu đề phần', Group: 'Nhóm hàng', CellLines: 'Nhiều dòng',
+  CellSpec: 'Ô định dạng (gộp ô…)', Cite: 'Trích dẫn', IssueDate: 'Năm, tháng, ngày riêng', Column: 'Cột có định dạng',
+};
+const ENUMS = {
+  landscape: 'khổ ngang', portrait: 'khổ dọc', left: 'trái', center: 'giữa', right: 'phải',
+  justify: 'đều hai bên', restart: 'đánh lại từ 1 mỗi nhóm', continue: 'nối tiếp qua các nhóm',
+  merged: 'một ô gộp', split: 'tách theo cột',
+};
+// Where a new item starts (a khoản with a title and content, not an empty object).
+const SEEDS = {
+  Clause: () => ({ clause: '', blocks: [] }), Heading: () => ({ heading: '' }),
+  Items: () => ({ items: [''] }), Points: () => ({ points: [''] }), Section: () => ({ title: '', blocks: [''] }),
+  Group: () => ({ group: '', rows: [] }), Item: () => ({ text: '', items: [''] }), Point: () => ({ text: '', blocks: [] }),
+  TaskGroup: () => ({ title: '', tasks: [] }), Unit: () => ({ name: '' }), Reference: () => ({ type: 'Kế hoạch' }),
+  Cite: () => ({ cite: '' }),
+};
+
+// --- talking to the server
+async function api(method, url, body) {
+  const headers = { 'X-Kehoach-Token': TOKEN };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    return { ok: false, status: 0, json: { error: 'mất kết nối tới kehoach serve (đã dừng chương trình?)' } };
+  }
+  let json = {};
+  try { json = await res.json(); } catch (e) { /* images, empty bodies */ }
+  return { ok: res.ok, status: res.status, json };
+}
+
+function status(text) { document.getElementById('status').textContent = text; }
+function pstatus(text) { document.getElementById('preview-status').textContent = text; }
+
+// --- schema helpers
+function deref(s) {
+  let guard = 0;
+  while (s && s.$ref && guard++ < 32) {
+    const name = s.$ref.split('/').pop();
+    const { $ref, ...rest } = s;
+    s = { ...S.defs[name], ...rest, _def: name };
+  }
+  return s || {};
+}
+function isObj(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
+function clone(v) { return v === undefined ? undefined : JSON.parse(JSON.stringify(v)); }
+function isPieceSchema(s) {
+  s = deref(s);
+  const r = s.required || [];
+  return r.length === 1 && ['bold', 'italic', 'bold_italic'].includes(r[0]);
+}
+function isPiecesArray(s) {
+  s = deref(s);
+  if (s.type !== 'array' || !s.items) return false;
+  const it = deref(s.items);
+  return !!(it.anyOf && it.anyOf.some(isPieceSchema));
+}
+function nonNull(s) { return s.anyOf.map(deref).filter(b => b.type !== 'null'); }
+function kindOf(s) {
+  s = deref(s);
+  if (s.anyOf) {
+    const all = s.anyOf.map(deref);
+    const nn = nonNull(s);
+    if (nn.length < all.length) return 'optional';
+    if (nn.length === 2 && nn[0].type === 'string' && !nn[0].pattern && isPiecesArray(nn[1])) return 'inline';
+    if (nn.length === 2 && nn[0].type === 'string' && nn[1].type === 'array' && deref(nn[1].items || {}).type === 'string') return 'lines';
+    return 'union';
+  }
+  if (s.enum) return 'enum';
+  if ('const' in s) return 'const';
+  if (isPiecesArray(s)) return 'pieces';
+  return s.type || 'any';
+}
+function optionalInner(s) {
+  const nn = nonNull(s);
+  const keep = { title: s.title, description: s.description };
+  return nn.length === 1 ? { ...nn[0], ...keep } : { anyOf: nn, ...keep };
+}
+function branches(s) {
+  s = deref(s);
+  const k = kindOf(s);
+  if (!s.anyOf || k === 'inline' || k === 'lines') return [s];
+  if (k === 'optional') return branches(optionalInner(s));
+  return s.anyOf.flatMap(branches);
+}
+function isPieceValue(p) { return typeof p === 'string' || (isObj(p) && ['bold', 'italic', 'bold_italic', 'cite'].some(k => k in p)); }
+function matches(b, v) {
+  b = deref(b);
+  const k = kindOf(b);
+  if (k === 'inline') return typeof v === 'string' || (Array.isArray(v) && v.every(isPieceValue));
+  if (k === 'lines') return typeof v === 'string' || (Array.isArray(v) && v.every(x => typeof x === 'string'));
+  if (k === 'optional') return v === null || v === undefined || matches(optionalInner(b), v);
+  if (k === 'union') return branches(b).some(x => matches(x, v));
+  if (k === 'const') return v === b.const;
+  if (k === 'enum') return b.enum.includes(v);
+  if (k === 'pieces') return Array.isArray(v) && v.every(isPieceValue);
+  switch (b.type) {
+    case 'string': return typeof v === 'string';
+    case 'integer': return Number.isInteger(v);
+    case 'number': return typeof v === 'number';
+    case 'boolean': return typeof v === 'boolean';
+    case 'null': return v === null;
+    case 'array': return Array.isArray(v);
+    case 'object':
+      if (!isObj(v)) return false;
+      if (!(b.required || []).every(r => r in v)) return false;
+      if (b.additionalProperties === false && b.properties) return Object.keys(v).every(x => x in b.properties);
+      return true;
+  }
+  return true;
+}
+function dflt(s) {
+  s = deref(s);
+  if (s._def && SEEDS[s._def]) return SEEDS[s._def]();
+  const k = kindOf(s);
+  if (s.default !== undefined && s.default !== null) return clone(s.default);
+  if (k === 'optional') return dflt(optionalInner(s));
+  if (k === 'inline' || k === 'lines' || k === 'pieces') return '';
+  if (k === 'union') return dflt(branches(s)[0]);
+  if (k === 'const') return s.const;
+  if (k === 'enum') return s.enum[0];
+  switch (s.type) {
+    case 'string': return '';
+    case 'integer': return s.minimum ?? 1;
+    case 'number': return s.minimum ?? 1;
+    case 'boolean': return false;
+    case 'null': return null;
+    case 'array':
+      if (s.prefixItems) return s.prefixItems.map(dflt);
+      return Array.from({ length: s.minItems || 0 }, () => dflt(s.items || {}));
+    case 'object': {
+      const o = {};
+      for (const r of s.required || []) o[r] = dflt((s.properties || {})[r] || {});
+      return o;
+    }
+  }
+  return '';
+}
+function branchLabel(b) {
+  b = deref(b);
+  const k = kindOf(b);
+  if (k === 'inline') return 'Đoạn văn';
+  if (k === 'lines') return 'Dòng chữ';
+  const named = BRANCHES[b._def] || BRANCHES[b.title];
+  if (named) return named;
+  if (b.type === 'array' && JSON.stringify(b.items || {}).includes('CellSpec')) return 'Hàng (các ô)';
+  return { string: 'Chữ', integer: 'Số', number: 'Số', boolean: 'Có/không', array: 'Danh sách', null: '(trống)' }[b.type]
+    || b.title || 'Giá trị';
+}
+function fieldLabel(key, s) {
+  if (LABELS[key]) return LABELS[key];
+  const d = (s && (s.description || s.title)) || key;
+  return d.split(/[;:(]/)[0].trim().slice(0, 60) || key;
+}
+function summary(v) {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(summary).filter(Boolean).join(' ');
+  if (isObj(v)) {
+    for (const k of ['title', 'clause', 'heading', 'group', 'text', 'content', 'name', 'bold', 'italic', 'bold_italic', 'cite', 'items', 'points', 'blocks']) {
+      if (k in v && v[k] != null) { const t = summary(v[k]); if (t) return t; }
+    }
+    if (v.table) return 'Bảng';
+  }
+  return '';
+}
+const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII', 'XIII', 'XIV', 'XV'];
+
+// --- DOM helpers
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+function button(text, title, onclick, cls) {
+  const b = el('button', cls, text);
+  b.type = 'button';
+  if (title) b.title = title;
+  b.addEventListener('click', onclick);
+  return b;
+}
+function esc(t) { return String(t).replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c])); }
+
+// --- the form
+function rerender() {
+  const scroller = document.getElementById('editor');
+  const top = scroller.scrollTop;
+  const form = document.getElementById('form');
+  S.fields = new Map();
+  form.replaceChildren(renderObject(S.schema, S, 'data', '', true));
+  scroller.scrollTop = top;
+  showProblems(S.problems);
+}
+function changed(structural) {
+  S.dirty = true;
+  document.getElementById('save').disabled = false;
+  status('Chưa lưu');
+  if (structural) rerender();
+  clearTimeout(S.vtimer);
+  S.vtimer = setTimeout(validateNow, 350);
+}
+function join(path, key) { return typeof key === 'number' ? `${path}[${key}]` : (path ? `${path}.${key}` : String(key)); }
+
+// One field: label, editor, remove button, its error messages; registered under its data path.
+function field(label, hint, path, ctl, onRemove) {
+  const f = el('div', 'field');
+  f.dataset.path = path;
+  const lab = el('label', '', label);
+  if (hint) { lab.title = hint; }
+  const row = el('div', 'row');
+  const c = el('div', 'ctl');
+  c.append(ctl);
+  row.append(c);
+  if (onRemove) row.append(button('✕', 'Bỏ trường này', onRemove, 'rm'));
+  f.append(lab, row, el('div', 'errs'));
+  S.fields.set(path, f);
+  return f;
+}
+
+function editor(s, holder, key, path) {
+  s = deref(s);
+  const v = holder[key];
+  const set = x => { holder[key] = x; changed(false); };
+  switch (kindOf(s)) {
+    case 'optional': {
+      const inner = optionalInner(s);
+      if (v === null || v === undefined) {
+        return button('+ Điền', 'Thêm giá trị', () => { holder[key] = dflt(inner); changed(true); }, 'add');
+      }
+      return editor(inner, holder, key, path);
+    }
+    case 'inline': case 'pieces': return inlineEditor(v, set);
+    case 'lines': return linesEditor(v, set);
+    case 'union': return unionEditor(s, holder, key, path);
+    case 'enum': {
+      const sel = el('select');
+      for (const o of s.enum) { const op = el('option', '', ENUMS[o] ? `${o} — ${ENUMS[o]}` : String(o)); op.value = JSON.stringify(o); sel.append(op); }
+      if (!s.enum.includes(v)) { const op = el('option', '', String(v ?? '')); op.value = JSON.stringify(v ?? null); sel.prepend(op); }
+      sel.value = JSON.stringify(v ?? null);
+      sel.addEventListener('change', () => set(JSON.parse(sel.value)));
+      return sel;
+    }
+    case 'const': return el('span', 'hint', String(s.const));
+    case 'string': {
+      const i = el('input'); i.type = 'text'; i.value = v ?? '';
+      if (s.format === 'date') i.placeholder = 'năm-tháng-ngày, ví dụ 2024-03-20';
+      else if (s.pattern && /\\d\{4\}/.test(s.pattern)) i.placeholder = '2024-03-20, hoặc 2024-03 khi chưa có ngày';
+      i.addEventListener('input', () => set(i.value));
+      return i;
+    }
+    case 'integer': case 'number': {
+      const i = el('input'); i.type = 'text'; i.inputMode = 'numeric'; i.value = v ?? '';
+      i.addEventListener('input', () => {
+        const t = i.value.trim();
+        const re = s.type === 'integer' ? /^-?\d+$/ : /^-?\d+(\.\d+)?$/;
+        set(re.test(t) ? Number(t) : t);  // not a number: sent as typed, the message says why
+      });
+      return i;
+    }
+    case 'boolean': {
+      const i = el('input'); i.type = 'checkbox'; i.checked = !!v;
+      i.addEventListener('change', () => set(i.checked));
+      return i;
+    }
+    case 'array': return Array.isArray(v) ? arrayEditor(s, v, path) : rawEditor(holder, key);
+    case 'object':
+      if (!isObj(v)) return rawEditor(holder, key);
+      return renderObject(s, holder, key, path, false);
+  }
+  return rawEditor(holder, key);
+}
+
+// A value the form cannot show (a misspelt key, a wrong shape): as JSON, editable, never lost.
+function rawEditor(holder, key) {
+  const t = el('textarea');
+  t.rows = 2;
+  t.value = JSON.stringify(holder[key]);
+  t.title = 'Giá trị không khớp biểu mẫu, hiện dạng JSON';
+  t.addEventListener('input', () => { try { holder[key] = JSON.parse(t.value); changed(false); } catch (e) { /* typing */ } });
+  return t;
+}
+
+function renderObject(s, holder, key, path, top) {
+  s = deref(s);
+  const v = holder[key];
+  const props = s.properties || {};
+  const req = new Set(s.required || []);
+  const box = top ? el('div', 'top') : el('fieldset');
+  const keys = Object.keys(props).filter(k => k in v || req.has(k));
+  for (const k of Object.keys(v)) if (!(k in props) && !s.additionalProperties) keys.push(k);
+  for (const k of keys) {
+    const ps = props[k] ? deref(props[k]) : null;
+    const p = join(path, k);
+    const ctl = !(k in v)
+      ? button('+ Điền (bắt buộc)', 'Trường bắt buộc còn thiếu', () => { v[k] = dflt(ps); changed(true); }, 'add')
+      : ps ? editor(ps, v, k, p) : rawEditor(v, k);
+    const remove = req.has(k) || !(k in v) ? null : () => { delete v[k]; changed(true); };
+    box.append(field(ps ? fieldLabel(k, ps) : `${k} (không có trong mẫu dữ liệu)`, ps && ps.description, p, ctl, remove));
+  }
+  if (isObj(s.additionalProperties)) box.append(mapEditor(deref(s.additionalProperties), v, path));
+  const missing = Object.keys(props).filter(k => !(k in v));
+  if (missing.length) {
+    const sel = el('select', 'add');
+    sel.append(el('option', '', '+ Thêm trường…'));
+    for (const k of missing) { const o = el('option', '', fieldLabel(k, deref(props[k]))); o.value = k; o.title = deref(props[k]).description || ''; sel.append(o); }
+    sel.addEventListener('change', () => { if (sel.value) { v[sel.value] = dflt(props[sel.value]); changed(true); } });
+    box.append(sel);
+  }
+  return box;
+}
+function mapEditor(s, obj, path) {
+  const box = el('div', 'array');
+  for (const k of Object.keys(obj)) {
+    const p = join(path, k);
+    const item = el('div', 'item');
+    const det = el('details');
+    det.open = !S.closed.has(p);
+    det.addEventListener('toggle', () => det.open ? S.closed.delete(p) : S.closed.add(p));
+    const sum = el('summary');
+    const keyIn = el('input'); keyIn.type = 'text'; keyIn.value = k; keyIn.style.width = '10em'; keyIn.title = 'Khóa (dùng để nhắc tới trong tệp)';
+    keyIn.addEventListener('click', e => e.preventDefault());
+    keyIn.addEventListener('keydown', e => { if (e.key === ' ') e.stopPropagation(); });
+    keyIn.addEventListener('change', () => {
+      const nk = keyIn.value.trim();
+      if (!nk || nk in obj) { keyIn.value = k; return; }
+      const entries = Object.entries(obj).map(([a, b]) => [a === k ? nk : a, b]);
+      for (const a of Object.keys(obj)) delete obj[a];
+      for (const [a, b] of entries) obj[a] = b;
+      changed(true);
+    });
+    sum.append(keyIn, el('span', 'sum', summary(obj[k])),
+      el('span', 'tools'));
+    sum.lastChild.append(button('✕', 'Xóa', () => { delete obj[k]; changed(true); }));
+    det.append(sum, editor(s, obj, k, p));
+    item.append(det);
+    const f = el('div', 'field'); f.dataset.path = p; f.append(item, el('div', 'errs'));
+    S.fields.set(p, f);
+    box.append(f);
+  }
+  const add = el('div', 'add');
+  const nk = el('input'); nk.type = 'text'; nk.placeholder = 'khóa mới, ví dụ so_tc'; nk.style.width = '14em';
+  add.append(nk, button('+ Thêm', 'Thêm mục mới', () => {
+    const k = nk.value.trim();
+    if (!k || k in obj) return;
+    obj[k] = dflt(s);
+    changed(true);
+  }));
+  box.append(add);
+  return box;
+}
+
+function arrayEditor(s, arr, path) {
+  if (s.prefixItems) {
+    const box = el('div', 'cells');
+    s.prefixItems.forEach((ps, i) => {
+      const item = el('div', 'item');
+      item.append(field(`${i + 1}`, '', join(path, i), editor(ps, arr, i, join(path, i)), null));
+      box.append(item);
+    });
+    return box;
+  }
+  const is = deref(s.items || {});
+  const cells = JSON.stringify(s.items || {}).includes('CellSpec') && kindOf(is) === 'union' && !branches(is).some(b => deref(b).type === 'array');
+  const box = el('div', cells ? 'array cells' : 'array');
+  arr.forEach((v, i) => {
+    const p = join(path, i);
+    const item = el('div', 'item');
+    const tools = el('span', 'tools');
+    const move = d => () => { const j = i + d; if (j < 0 || j >= arr.length) return; [arr[i], arr[j]] = [arr[j], arr[i]]; changed(true); };
+    if (!cells) tools.append(button('↑', 'Lên trên', move(-1)), button('↓', 'Xuống dưới', move(1)));
+    else tools.append(button('←', 'Sang trái', move(-1)), button('→', 'Sang phải', move(1)));
+    tools.append(button('⧉', 'Nhân đôi', () => { arr.splice(i + 1, 0, clone(arr[i])); changed(true); }));
+    tools.append(button('✕', 'Xóa', () => { arr.splice(i, 1); changed(true); }));
+    const ctl = editor(is, arr, i, p);
+    const big = isObj(v) || (Array.isArray(v) && !v.every(isPieceValue));
+    const name = /(^|\.)sections$/.test(path) ? `Mục ${ROMAN[i] || i + 1}` : `${i + 1}.`;
+    if (big) {
+      const det = el('details');
+      det.open = !S.closed.has(p);
+      det.addEventListener('toggle', () => det.open ? S.closed.delete(p) : S.closed.add(p));
+      const sum = el('summary');
+      sum.append(el('b', '', name), el('span', 'sum', summary(v)), tools);
+      det.append(sum, ctl);
+      item.append(det);
+    } else {
+      const head = el('div', 'row');
+      const c = el('div', 'ctl'); c.append(ctl);
+      head.append(el('span', 'hint', name), c, tools);
+      item.append(head);
+    }
+    const f = el('div', 'field'); f.dataset.path = p; f.append(item, el('div', 'errs'));
+    S.fields.set(p, f);
+    box.append(f);
+  });
+  const bs = kindOf(is) === 'union' ? branches(is).filter(b => deref(b).type !== 'null') : [is];
+  if (bs.length > 1) {
+    const sel = el('select', 'add');
+    sel.append(el('option', '', cells ? '+ Thêm ô…' : '+ Thêm…'));
+    bs.forEach((b, i) => { const o = el('option', '', branchLabel(b)); o.value = i; sel.append(o); });
+    sel.addEventListener('change', () => { if (sel.value !== '') { arr.push(newItem(arr, bs[+sel.value])); changed(true); } });
+    box.append(sel);
+  } else {
+    box.append(button(cells ? '+ Thêm ô' : '+ Thêm', 'Thêm vào cuối', () => { arr.push(newItem(arr, is)); changed(true); }, 'add'));
+  }
+  return box;
+}
+// A new table row has as many cells as the row above it.
+function newItem(arr, s) {
+  const v = dflt(s);
+  const last = [...arr].reverse().find(x => Array.isArray(x));
+  if (Array.isArray(v) && !v.length && last && deref(s).type === 'array' && kindOf(s) === 'array') return last.map(() => '');
+  return v;
+}
+
+function unionEditor(s, holder, key, path) {
+  const bs = branches(s).filter(b => deref(b).type !== 'null');
+  const v = holder[key];
+  const idx = bs.findIndex(b => matches(b, v));
+  const box = el('div', 'union');
+  const sel = el('select', 'kind');
+  sel.title = 'Đổi kiểu';
+  if (idx < 0) { const o = el('option', '', '(không khớp kiểu nào)'); o.value = '-1'; sel.append(o); }
+  bs.forEach((b, i) => { const o = el('option', '', branchLabel(b)); o.value = i; sel.append(o); });
+  sel.value = String(idx);
+  sel.addEventListener('change', () => {
+    const b = bs[+sel.value];
+    const k = kindOf(b);
+    const text = summary(v);
+    if (['inline', 'lines', 'string'].includes(k) && (typeof v === 'string' || text)) holder[key] = text;
+    else {
+      const fresh = dflt(b);
+      // Keep the words when turning a paragraph into a khoản, an ý, a heading…
+      if (isObj(fresh) && text) {
+        for (const t of ['clause', 'heading', 'text', 'group', 'content', 'title']) if (t in fresh) { fresh[t] = text; break; }
+        for (const t of ['items', 'points']) if (Array.isArray(fresh[t]) && fresh[t].length === 1 && !Object.keys(fresh).some(x => ['clause', 'text'].includes(x))) { fresh[t] = [text]; }
+      }
+      holder[key] = fresh;
+    }
+    changed(true);
+  });
+  box.append(sel, idx >= 0 ? editor(bs[idx], holder, key, path) : rawEditor(holder, key));
+  return box;
+}
+
+// Plain lines: one line is a string, several are a list (trích yếu, tên cơ quan on two lines).
+function linesEditor(v, set) {
+  const t = el('textarea');
+  const lines = Array.isArray(v) ? v : [v ?? ''];
+  t.value = lines.join('\n');
+  t.rows = Math.max(1, lines.length);
+  t.title = 'Mỗi dòng ở đây là một dòng khi in (Enter để xuống dòng)';
+  t.addEventListener('input', () => {
+    const ls = t.value.split('\n').map(x => x.trim()).filter(Boolean);
+    t.rows = Math.max(1, t.value.split('\n').length);
+    set(ls.length > 1 ? ls : (ls[0] || ''));
+  });
+  return t;
+}
+
+// Text with bold/italic/citations, kept as the data files write it: "text" or [text, {bold: …}, …].
+function inlineEditor(v, set) {
+  const box = el('div', 'inline');
+  const ed = el('div', 'rich');
+  ed.contentEditable = 'true';
+  ed.spellcheck = false;
+  ed.innerHTML = piecesHtml(v);
+  ed.addEventListener('input', () => set(readPieces(ed)));
+  ed.addEventListener('keydown', e => { if (e.key === 'Enter') e.preventDefault(); });
+  ed.addEventListener('paste', e => {
+    e.preventDefault();
+    const text = (e.clipboardData.getData('text/plain') || '').replace(/\s*[\r\n]+\s*/g, ' ');
+    document.execCommand('insertText', false, text);
+  });
+  const bar = el('span', 'bar');
+  const cmd = (label, title, fn) => {
+    const b = button(label, title, () => { ed.focus(); fn(); set(readPieces(ed)); });
+    b.addEventListener('mousedown', e => e.preventDefault());  // keep the selection in the text
+    return b;
+  };
+  const bb = cmd('B', 'In đậm (Ctrl+B)', () => document.execCommand('bold'));
+  bb.style.fontWeight = 'bold';
+  const ib = cmd('I', 'In nghiêng (Ctrl+I)', () => document.execCommand('italic'));
+  ib.style.fontStyle = 'italic';
+  const cb = cmd('❝', 'Chèn trích dẫn văn bản được dẫn ({cite: khóa})', () => {
+    const keys = Object.keys((S.data && S.data.references) || {});
+    const k = prompt('Khóa văn bản được dẫn' + (keys.length ? ` (${keys.join(', ')})` : ''), keys[0] || '');
+    if (k) document.execCommand('insertHTML', false, `<span class="cite" contenteditable="false" data-cite="${esc(k)}">${esc(k)}</span>&nbsp;`);
+  });
+  bar.append(bb, ib, cb);
+  box.append(ed, bar);
+  return box;
+}
+function piecesHtml(v) {
+  const pieces = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
+  return pieces.map(p => {
+    if (typeof p === 'string') return esc(p);
+    if (!isObj(p)) return esc(JSON.stringify(p));
+    if ('bold_italic' in p) return `<b><i>${esc(p.bold_italic)}</i></b>`;
+    if ('bold' in p) return `<b>${esc(p.bold)}</b>`;
+    if ('italic' in p) return `<i>${esc(p.italic)}</i>`;
+    if ('cite' in p) return `<span class="cite" contenteditable="false" data-cite="${esc(p.cite)}"${p.full ? ' data-full="1"' : ''}>${esc(p.cite)}</span>`;
+    return esc(JSON.stringify(p));
+  }).join('');
+}
+function readPieces(root) {
+  const runs = [];
+  const walk = (n, b, i) => {
+    for (const c of n.childNodes) {
+      if (c.nodeType === 3) { runs.push({ t: c.data.replace(/\u00a0/g, ' '), b, i }); continue; }
+      if (c.nodeType !== 1) continue;
+      if (c.dataset && c.dataset.cite !== undefined) { runs.push({ cite: c.dataset.cite, full: c.dataset.full === '1' }); continue; }
+      if (c.tagName === 'BR') continue;
+      let bb = b, ii = i;
+      if (c.tagName === 'B' || c.tagName === 'STRONG') bb = true;
+      if (c.tagName === 'I' || c.tagName === 'EM') ii = true;
+      if (c.style) {
+        const w = c.style.fontWeight;
+        if (w) bb = w === 'bold' || w === 'bolder' || Number(w) >= 600;
+        if (c.style.fontStyle) ii = c.style.fontStyle === 'italic';
+      }
+      walk(c, bb, ii);
+    }
+  };
+  walk(root, false, false);
+  const merged = [];
+  for (const r of runs) {
+    const last = merged[merged.length - 1];
+    if (r.t !== undefined && last && last.t !== undefined && last.b === r.b && last.i === r.i) last.t += r.t;
+    else if (r.t === undefined || r.t) merged.push({ ...r });
+  }
+  const pieces = merged.map(r => {
+    if (r.cite !== undefined) return r.full ? { cite: r.cite, full: true } : { cite: r.cite };
+    if (r.b && r.i) return { bold_italic: r.t };
+    if (r.b) return { bold: r.t };
+    if (r.i) return { italic: r.t };
+    return r.t;
+  });
+  if (!pieces.length) return '';
+  if (pieces.length === 1 && typeof pieces[0] === 'string') return pieces[0];
+  return pieces;
+}
+
+// --- errors at their fields
+function parentPath(p) { return p.replace(/(\[\d+\]|\.[^.[\]]+|^[^.[\]]+)$/, ''); }
+function fieldFor(path) {
+  let p = path;
+  while (p) {
+    if (S.fields.has(p)) return S.fields.get(p);
+    p = parentPath(p);
+  }
+  return null;
+}
+function reveal(f) {
+  for (let d = f.parentElement; d; d = d.parentElement) if (d.tagName === 'DETAILS') d.open = true;
+  f.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  f.classList.remove('flash'); void f.offsetWidth; f.classList.add('flash');
+  const input = f.querySelector('input, textarea, .rich, select');
+  if (input) input.focus({ preventScroll: true });
+}
+function showProblems(problems) {
+  S.problems = problems || [];
+  for (const f of document.querySelectorAll('.field.bad')) f.classList.remove('bad');
+  for (const e of document.querySelectorAll('.errs')) e.replaceChildren();
+  const box = document.getElementById('problems');
+  box.replaceChildren();
+  if (!S.problems.length) return;
+  box.append(el('b', '', `${S.problems.length} lỗi cần sửa:`));
+  const ol = el('ol');
+  for (const p of S.problems) {
+    const f = fieldFor(p.path);
+    if (f) {
+      f.classList.add('bad');
+      const errs = f.querySelector(':scope > .errs');
+      errs.append(el('div', '', p.message + (p.value != null && f.dataset.path !== p.path ? ` (${p.path}: ${p.value})` : '')));
+    }
+    const li = el('li');
+    const where = [p.line ? `dòng ${p.line}` : '', p.path].filter(Boolean).join(', ');
+    const a = el(f ? 'a' : 'span', '', (where ? where + ': ' : '') + p.message);
+    if (f) a.addEventListener('click', () => reveal(f));
+    li.append(a);
+    ol.append(li);
+  }
+  box.append(ol);
+}
+
+// --- validation, preview, save
+async function validateNow() {
+  const seq = ++S.vseq;
+  const r = await api('POST', '/api/validate', { name: S.name, data: S.data });
+  if (seq !== S.vseq) return;
+  if (!r.ok) { showProblems(r.json.problems || []); status('Lỗi: ' + (r.json.error || r.status)); return; }
+  showProblems(r.json.problems);
+  if (!r.json.problems.length) { clearTimeout(S.ptimer); S.ptimer = setTimeout(runPreview, 500); }
+  else pstatus('Dữ liệu còn lỗi: đang hiện bản xem trước hợp lệ gần nhất.');
+}
+async function runPreview() {
+  if (S.pbusy) { S.pagain = true; return; }
+  S.pbusy = true;
+  const pages = document.getElementById('pages');
+  pages.classList.add('stale');
+  pstatus('Đang cập nhật bản xem trước…');
+  const slow = setTimeout(() => pstatus('Bản xem trước đang được tạo (LibreOffice); vẫn hiện bản gần nhất…'), 4000);
+  try {
+    const r = await api('POST', '/api/preview', { name: S.name, data: S.data });
+    if (r.ok && r.json.key) {
+      await showPages(r.json.key, r.json.pages);
+      showCheck(r.json.check || []);
+      pstatus(`Bản xem trước: ${r.json.pages} trang, cập nhật lúc ${new Date().toLocaleTimeString('vi-VN')}.`);
+    } else if (r.json.problems && r.json.problems.length) {
+      pstatus('Dữ liệu còn lỗi: đang hiện bản xem trước hợp lệ gần nhất.');
+    } else {
+      pstatus('Chưa tạo được bản xem trước: ' + (r.json.error || r.status) + ' Đang hiện bản gần nhất.');
+    }
+  } finally {
+    clearTimeout(slow);
+    pages.classList.remove('stale');
+    S.pbusy = false;
+    if (S.pagain) { S.pagain = false; runPreview(); }
+  }
+}
+function showPages(key, n) {
+  const loads = [];
+  const imgs = [];
+  for (let i = 1; i <= n; i++) {
+    const img = new Image();
+    img.alt = `Trang ${i}`;
+    loads.push(new Promise(res => { img.onload = img.onerror = res; }));
+    img.src = `/api/preview/${key}/${i}.png?t=${encodeURIComponent(TOKEN)}`;
+    imgs.push(img);
+  }
+  return Promise.all(loads).then(() => document.getElementById('pages').replaceChildren(...imgs));
+}
+function showCheck(results) {
+  const box = document.getElementById('check');
+  box.hidden = !results.length;
+  box.querySelector('summary').textContent = `Kiểm tra thể thức (kehoach check): ${results.length} điểm cần xem`;
+  box.querySelector('ul').replaceChildren(...results.map(r =>
+    el('li', '', `${r.severity === 'error' ? 'Lỗi' : 'Lưu ý'} — ${r.element}: ${r.title}${r.message ? ': ' + r.message : ''}${r.location ? ' (' + r.location + ')' : ''}`)));
+}
+async function save(force) {
+  if (!S.name) return;
+  status('Đang lưu…');
+  const r = await api('POST', '/api/save', { name: S.name, data: S.data, digest: S.digest, force: !!force });
+  if (r.status === 409) {
+    if (confirm(r.json.error + '\n\nGhi đè tệp trên đĩa bằng nội dung đang soạn?')) return save(true);
+    status('Chưa lưu: tệp đã được sửa ở nơi khác. Bấm "Tải lại" để đọc bản trên đĩa.');
+    return;
+  }
+  if (!r.ok) { status('Chưa lưu: ' + (r.json.error || r.status)); if (r.json.problems) showProblems(r.json.problems); return; }
+  S.digest = r.json.digest;
+  S.dirty = false;
+  document.getElementById('save').disabled = true;
+  showProblems(r.json.problems);
+  status(r.json.problems.length ? `Đã lưu (còn ${r.json.problems.length} lỗi)` : 'Đã lưu ' + new Date().toLocaleTimeString('vi-VN'));
+}
+async function openFile(name) {
+  status('Đang mở…');
+  const r = await api('GET', '/api/file?name=' + encodeURIComponent(name));
+  S.name = name;
+  document.getElementById('reload').disabled = false;
+  if (!r.ok) {
+    S.data = null;
+    document.getElementById('form').replaceChildren(el('p', 'hint',
+      'Tệp này chưa mở được thành biểu mẫu. Hãy sửa các lỗi dưới đây bằng trình soạn thảo văn bản rồi bấm "Tải lại".'));
+    S.fields = new Map();
+    showProblems(r.json.problems || [{ path: '', message: r.json.error || String(r.status) }]);
+    status('Không mở được');
+    return;
+  }
+  S.data = r.json.data;
+  S.digest = r.json.digest;
+  S.dirty = false;
+  S.closed = new Set();
+  document.getElementById('save').disabled = true;
+  S.problems = r.json.problems;
+  rerender();
+  status('Đã mở ' + name);
+  const url = new URL(location.href);
+  url.searchParams.set('f', name);
+  history.replaceState(null, '', url);
+  if (!r.json.problems.length) runPreview();
+}
+
+async function start() {
+  const [schema, files] = await Promise.all([api('GET', '/api/schema'), api('GET', '/api/files')]);
+  if (!schema.ok || !files.ok) {
+    document.getElementById('form').replaceChildren(el('p', 'hint', (schema.json.error || files.json.error || 'Lỗi') + ''));
+    return;
+  }
+  S.schema = schema.json;
+  S.defs = S.schema.$defs || {};
+  const sel = document.getElementById('file');
+  for (const f of files.json.files) { const o = el('option', '', f.name); o.value = f.name; sel.append(o); }
+  if (!files.json.files.length) {
+    document.getElementById('form').replaceChildren(el('p', 'hint', `Thư mục ${files.json.folder} chưa có tệp dữ liệu .yaml nào.`));
+    return;
+  }
+  const want = params.get('f');
+  sel.value = files.json.files.some(f => f.name === want) ? want : files.json.files[0].name;
+  let current = sel.value;
+  sel.addEventListener('change', () => {
+    if (S.dirty && !confirm('Có thay đổi chưa lưu. Bỏ các thay đổi đó và mở tệp khác?')) { sel.value = current; return; }
+    current = sel.value;
+    openFile(current);
+  });
+  document.getElementById('save').addEventListener('click', () => save(false));
+  document.getElementById('reload').addEventListener('click', () => {
+    if (!S.dirty || confirm('Bỏ các thay đổi chưa lưu và đọc lại tệp trên đĩa?')) openFile(S.name);
+  });
+  document.addEventListener('keydown', e => { if ((e.ctrlKey || e.metaKey) && e.key === 's') { e.preventDefault(); save(false); } });
+  window.addEventListener('beforeunload', e => { if (S.dirty) { e.preventDefault(); e.returnValue = ''; } });
+  openFile(current);
+}
+start();
