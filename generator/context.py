@@ -10,8 +10,29 @@ import datetime as dt
 from typing import Any
 
 from .model import (
-    TYPE_ABBREVIATIONS, Appendix, Bold, BoldItalic, Cite, CellSpec, Clause, DocType, Emphasis, Group,
-    Heading, IssueDate, CellLines, Item, Items, Paragraph, Plan, Point, Points, Reference, Signer, Table,
+    TYPE_ABBREVIATIONS,
+    Align,
+    Appendix,
+    Bold,
+    BoldItalic,
+    CellLines,
+    CellSpec,
+    Cite,
+    Clause,
+    DocType,
+    Emphasis,
+    Group,
+    Heading,
+    IssueDate,
+    Item,
+    Items,
+    Paragraph,
+    Plan,
+    Point,
+    Points,
+    Reference,
+    Signer,
+    Table,
     TableBlock,
 )
 from .text import point_letter, roman, two_digits, upper_vi
@@ -135,13 +156,13 @@ class Inline:
     def __str__(self) -> str:
         return self.text
 
-    def prefixed(self, marker: str) -> "Inline":
+    def prefixed(self, marker: str) -> Inline:
         """A numbered or bulleted paragraph: the marker ("1. ", "a) ", "- ") takes the emphasis of
         the text it opens, so a bold heading sentence keeps its number bold."""
         b, i = (self.runs[0][1], self.runs[0][2]) if self.runs else (False, False)
         return Inline([(marker, b, i)] + self.runs)
 
-    def ended(self, mark: str) -> "Inline":
+    def ended(self, mark: str) -> Inline:
         """The same runs with the sentence's own end punctuation replaced by mark."""
         runs = list(self.runs)
         while runs:
@@ -349,12 +370,13 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
                 cells = [_cell(cite, v) for v in entry]
                 if table.numbered:
                     counter[0] += 1
-                    cells.insert(0, TableCell([Inline([(str(counter[0]), False, False)])], align="center", role="number"))
+                    cells.insert(0, TableCell([Inline([(str(counter[0]), False, False)])], align="center",
+                                              role="number"))
                 rows.append(cells)
 
     walk(table.rows, 0)
-    spec = TableSpec(widths=widths, aligns=[c.align for c in table.columns], header=[header] if table.header else [], rows=rows,
-                     landscape=landscape)
+    spec = TableSpec(widths=widths, aligns=[c.align for c in table.columns],
+                     header=[header] if table.header else [], rows=rows, landscape=landscape)
     texts = [p.text for row in [header, *rows] for c in row for p in c.paragraphs if p.text]
     return {"kind": "table", "text": " ".join(texts), "xml": spec, "cells": texts}
 
@@ -370,9 +392,9 @@ def _catalogue_table(plan: Plan, app: Appendix) -> Table:
              task.time] for task in group.tasks
         ]))
     widths = (1.2, 10, 5, 5, 4)
-    aligns = ("center", "left", "left", "left", "center")
+    aligns: tuple[Align, ...] = ("center", "left", "left", "left", "center")
     return Table(
-        columns=[Column(title=t, width=w, align=a) for t, w, a in zip(app.columns, widths, aligns)],
+        columns=[Column(title=t, width=w, align=a) for t, w, a in zip(app.columns, widths, aligns, strict=True)],
         numbered=True, numbering="restart", group_style="split", group_caps=False, rows=rows,
     )
 

@@ -71,8 +71,9 @@ def cross_check_data(data: Any) -> list[Finding]:
     """
     if not isinstance(data, dict):
         return []
-    refs = data.get("references") if isinstance(data.get("references"), dict) else {}
-    units = data.get("units") if isinstance(data.get("units"), dict) else {}
+    refs_given, units_given = data.get("references"), data.get("units")
+    refs: dict[str, Any] = refs_given if isinstance(refs_given, dict) else {}
+    units: dict[str, Any] = units_given if isinstance(units_given, dict) else {}
     findings: list[Finding] = []
 
     def raw_cites(value: Any, loc: tuple[str | int, ...]) -> None:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docx.oxml.ns import qn
+from lxml.etree import _Element
 
 from .errors import DataError, OutputExistsError, UserError
 from .loader import parse_yaml, validate
@@ -25,8 +27,22 @@ from .table_rows import numbered_groups
 from .text import point_letter, roman, upper_vi
 from .word.package import atomic_write
 from .word.reader import (
-    APPENDIX_HEAD_RE, APPENDIX_REF_RE, ARCHIVE_RE, DIEM_RE, ITEM_RE, KHOAN_RE, MUC_RE, NOI_NHAN_RE,
-    SEPARATOR_RE, SUB_ITEM_RE, KeHoach, Para, norm, parse_authority, parse_reference, read_docx as read_word,
+    APPENDIX_HEAD_RE,
+    APPENDIX_REF_RE,
+    ARCHIVE_RE,
+    DIEM_RE,
+    ITEM_RE,
+    KHOAN_RE,
+    MUC_RE,
+    NOI_NHAN_RE,
+    SEPARATOR_RE,
+    SUB_ITEM_RE,
+    KeHoach,
+    Para,
+    norm,
+    parse_authority,
+    parse_reference,
+    read_docx as read_word,
 )
 
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
@@ -64,7 +80,7 @@ class _Cell:
 
 @dataclass
 class _Table:
-    el: Any
+    el: _Element  # the w:tbl
     rows: list[list[_Cell]]
     widths: list[int]
     section: int
@@ -89,14 +105,17 @@ def _stream(doc: KeHoach) -> list[Para | _Table]:
     return out
 
 
-def _outer_table(el: Any) -> Any:
+def _outer_table(el: _Element | None) -> _Element | None:
+    """The outermost w:tbl holding el (None outside tables, and for a data file's paragraphs)."""
+    if el is None:
+        return None
     outer = None
     for anc in el.iterancestors(qn("w:tbl")):
         outer = anc
     return outer
 
 
-def _read_table(tbl: Any, by_el: dict[int, Para], section: int, number: int) -> _Table:
+def _read_table(tbl: _Element, by_el: dict[int, Para], section: int, number: int) -> _Table:
     widths = []
     for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
         try:
@@ -111,8 +130,9 @@ def _read_table(tbl: Any, by_el: dict[int, Para], section: int, number: int) -> 
             span, merge = 1, None
             if pr is not None:
                 gs = pr.find(qn("w:gridSpan"))
-                if gs is not None and (gs.get(qn("w:val")) or "1").isdigit():
-                    span = max(int(gs.get(qn("w:val"))), 1)
+                val = (gs.get(qn("w:val")) or "1") if gs is not None else "1"
+                if val.isdigit():
+                    span = max(int(val), 1)
                 vm = pr.find(qn("w:vMerge"))
                 if vm is not None:
                     merge = "restart" if vm.get(qn("w:val")) == "restart" else "continue"
@@ -131,7 +151,7 @@ def _chars(para: Para) -> list[tuple[str, bool, bool]]:
     out = []
     for r in para.runs:
         fmt = r.fmt
-        if fmt is None or fmt.hidden:
+        if fmt.hidden:
             continue
         for ch in r.text:
             out.append((ch, fmt.bold, fmt.italic))
@@ -170,7 +190,7 @@ def _runs(para: Para) -> list[tuple[str, bool, bool]]:
 def _lines_of(para: Para, *, split_spaces: bool = False) -> list[str]:
     """The printed lines of one paragraph: split at line breaks, and (for header names typed as
     one paragraph) at runs of three or more spaces or a tab."""
-    raw = "".join(r.text for r in para.runs if r.fmt is None or not r.fmt.hidden)
+    raw = "".join(r.text for r in para.runs if not r.fmt.hidden)
     pattern = r"\n|\s{3,}|\t" if split_spaces else r"\n"
     return [norm(x) for x in re.split(pattern, raw) if norm(x)]
 
@@ -216,12 +236,12 @@ def _cut_prefix(runs: list[tuple[str, bool, bool]], n: int) -> list[tuple[str, b
 
 
 def _all_bold(para: Para) -> bool:
-    runs = [r for r in para.runs if r.fmt is not None and not r.fmt.hidden and r.text.strip()]
+    runs = para.visible_runs
     return bool(runs) and all(r.fmt.bold for r in runs)
 
 
 def _all_italic(para: Para) -> bool:
-    runs = [r for r in para.runs if r.fmt is not None and not r.fmt.hidden and r.text.strip()]
+    runs = para.visible_runs
     return bool(runs) and all(r.fmt.italic for r in runs)
 
 
@@ -339,8 +359,9 @@ class _Importer:
             runs = [r for p in doc.subtitle for r in _runs(p) + [(" ", False, False)]][:-1]
             data["subtitle"] = _paragraph(runs, style_italic=True)
         data.update(self._body(self.stream[i:body_end]))
-        if sig_at is not None:
-            data.update(self._signature(self.stream[sig_at]))
+        signature = self.stream[sig_at] if sig_at is not None else None
+        if isinstance(signature, _Table):  # Nơi nhận is found in a table cell: sig_at is its table
+            data.update(self._signature(signature))
         else:
             self.warn("cuối văn bản", "", "không tìm thấy bảng Nơi nhận và chữ ký; người ký để trống "
                       "(điền signer.name, signer.title)")
@@ -412,7 +433,8 @@ class _Importer:
                 header["number"] = int(number.number)
             abbreviation = number.agency_abbr
             if number.type_abbr != "KH":
-                self.warn(doc.number_line, number.text, f"ký hiệu {number.symbol} không bắt đầu bằng KH-")
+                self.warn(doc.number_line or "phần đầu văn bản", number.text,
+                          f"ký hiệu {number.symbol} không bắt đầu bằng KH-")
         else:
             self.warn("phần đầu văn bản", "", "không tìm thấy dòng 'Số: …/KH-…'")
         if not abbreviation:
@@ -429,7 +451,7 @@ class _Importer:
             else:
                 header["date"] = str(date.year)
                 if date.day:
-                    self.warn(doc.date_line, date.text, "có ngày mà không có tháng; bỏ ngày")
+                    self.warn(doc.date_line or "phần đầu văn bản", date.text, "có ngày mà không có tháng; bỏ ngày")
         else:
             self.warn("phần đầu văn bản", "", "không tìm thấy dòng địa danh, ngày tháng; hãy điền date và "
                       "agency.place")
@@ -462,8 +484,10 @@ class _Importer:
         doc = self.doc
         last = [p for p in [doc.doc_type, *doc.subject_lines, *doc.subtitle] if p is not None]
         k = max(self._at(p) for p in last) + 1
-        while k < len(self.stream) and isinstance(self.stream[k], Para) and \
-                (not self.stream[k].text or SEPARATOR_RE.match(self.stream[k].text)):
+        while k < len(self.stream):
+            b = self.stream[k]
+            if not (isinstance(b, Para) and (not b.text or SEPARATOR_RE.match(b.text))):
+                break
             k += 1
         return k
 
@@ -491,7 +515,7 @@ class _Importer:
                 if m and upper_vi(m.group("rest")) == m.group("rest") and m.group("num") == roman(len(sections) + 1):
                     title = self._name(norm(m.group("rest")))
                     title = title[:1].upper() + title[1:]  # a mục's name starts a heading
-                    sec = {"title": title, "blocks": []}
+                    sec: dict[str, Any] = {"title": title, "blocks": []}
                     sections.append(sec)
                     stack = [_Container(sec["blocks"], "")]
                     continue
@@ -525,7 +549,7 @@ class _Importer:
             out["closing"] = closing
         return out
 
-    def _place(self, b: Para | _Table, stack: list["_Container"], *, appendix: bool = False) -> None:
+    def _place(self, b: Para | _Table, stack: list[_Container], *, appendix: bool = False) -> None:
         """Put one block in the innermost scope that its numbering continues.
 
         The stack holds the open scopes: the mục (or an appendix, or a titled heading), then khoản
@@ -586,7 +610,7 @@ class _Importer:
             self.warn(b, text, "mục số La Mã không liền mạch hoặc không in hoa; giữ nguyên dạng chữ")
         container.blocks.append(_paragraph(runs))
 
-    def _clause(self, b: Para, runs: list[tuple[str, bool, bool]], number: str, stack: list["_Container"]) -> bool:
+    def _clause(self, b: Para, runs: list[tuple[str, bool, bool]], number: str, stack: list[_Container]) -> bool:
         depth = len(number.split("."))
         # Khoản count from the innermost part that numbers from 1: the mục, a heading's part.
         start = max(k for k, c in enumerate(stack) if c.kind in ("section", "heading"))
@@ -626,7 +650,7 @@ class _Importer:
         stack.append(_Container(clause["blocks"], expected, "clause"))
         return True
 
-    def _point(self, runs: list[tuple[str, bool, bool]], letter: str, stack: list["_Container"]) -> bool:
+    def _point(self, runs: list[tuple[str, bool, bool]], letter: str, stack: list[_Container]) -> bool:
         entry = {"text": _paragraph(_cut_prefix(runs, len(letter) + 1)), "blocks": []}
         # The next letter of an open điểm list: close that điểm, add this one beside it.
         for k in range(len(stack) - 1, 0, -1):
@@ -674,12 +698,12 @@ class _Importer:
         columns: list[dict[str, Any]] = []
         total = sum(t.widths)
         for ci in range(n):
-            col: dict[str, Any] = {"width": round(t.widths[ci] * 100 / total, 1) or 1}
+            column: dict[str, Any] = {"width": round(t.widths[ci] * 100 / total, 1) or 1}
             if header_ok:
-                col["title"] = _cell_value(rows[0][ci].paras, style_bold=True)
-            col["align"] = _column_align([p for placed in grid_rows[1 if header_ok else 0:]
-                                          for cc, c in placed if cc == ci for p in c.paras])
-            columns.append(col)
+                column["title"] = _cell_value(rows[0][ci].paras, style_bold=True)
+            column["align"] = _column_align([p for placed in grid_rows[1 if header_ok else 0:]
+                                             for cc, c in placed if cc == ci for p in c.paras])
+            columns.append(column)
         data_rows: list[list[Any]] = []
         for ri, placed in enumerate(grid_rows):
             if header_ok and ri == 0:
@@ -774,7 +798,7 @@ class _Importer:
 
     # appendices
 
-    def _appendix_start(self, b: Para | _Table, main_section: int, after: list[Para | _Table] = ()) -> bool:
+    def _appendix_start(self, b: Para | _Table, main_section: int, after: Sequence[Para | _Table] = ()) -> bool:
         """An appendix heading: "PHỤ LỤC …"/"DANH MỤC …" set apart, or a bold centred title
         followed within three paragraphs by its "(Kèm theo …)" line."""
         if not isinstance(b, Para):
@@ -816,14 +840,17 @@ class _Importer:
                       "nội dung sau chữ ký không có tiêu đề PHỤ LỤC; giữ thành một phụ lục không tiêu đề")
             app["title"] = "Phụ lục"
         subtitle: list[str] = []
-        while k < len(part) and isinstance(part[k], Para) and _centered(part[k]) \
-                and not APPENDIX_REF_RE.match(part[k].text) and _all_bold(part[k]) and len(subtitle) < 4:
-            subtitle += [norm(x) for x in _plain(_runs(part[k])).split("\n") if norm(x)]
+        while k < len(part) and len(subtitle) < 4:
+            b = part[k]
+            if not (isinstance(b, Para) and _centered(b) and not APPENDIX_REF_RE.match(b.text) and _all_bold(b)):
+                break
+            subtitle += [norm(x) for x in _plain(_runs(b)).split("\n") if norm(x)]
             k += 1
         if subtitle:
             app["subtitle"] = subtitle if len(subtitle) > 1 else subtitle[0]
-        if k < len(part) and isinstance(part[k], Para) and APPENDIX_REF_RE.match(part[k].text):
-            app["reference_line"] = part[k].text
+        ref = part[k] if k < len(part) else None
+        if isinstance(ref, Para) and APPENDIX_REF_RE.match(ref.text):
+            app["reference_line"] = ref.text
             k += 1
         else:
             app["reference_line"] = False

@@ -55,7 +55,8 @@ def renames(base: Mapping[str, Any], merged: Mapping[str, Any]) -> dict[str, str
     old, new = name_of(base, "agency", "name"), name_of(merged, "agency", "name")
     if old and new and old != new:
         pairs[old] = new
-    base_units = base.get("units") if isinstance(base.get("units"), Mapping) else {}
+    units = base.get("units")
+    base_units = units if isinstance(units, Mapping) else {}
     for key in base_units:
         old, new = name_of(base, "units", key, "name"), name_of(merged, "units", key, "name")
         if old and new and old != new:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -141,7 +141,7 @@ class IssueDate(Model):
         return value
 
     @model_validator(mode="after")
-    def _real_day(self) -> "IssueDate":
+    def _real_day(self) -> IssueDate:
         if self.day is not None and self.month is None:
             raise PydanticCustomError("day_without_month", "có ngày thì cần có tháng, ví dụ 2024-03-20")
         if self.day is not None and self.month is not None:
@@ -178,7 +178,7 @@ def _draft_mark(value: object) -> object:
     return DEFAULT_DRAFT_MARK if value is True else value
 
 
-DraftMark = Annotated[Union[Literal[False], Text], BeforeValidator(_draft_mark)]
+DraftMark = Annotated[Literal[False] | Text, BeforeValidator(_draft_mark)]
 
 
 def _lines(value: object) -> object:
@@ -190,7 +190,7 @@ def _lines(value: object) -> object:
     return value
 
 
-TextLines = Annotated[list[Text], BeforeValidator(_lines, json_schema_input_type=Union[str, list[str]]),
+TextLines = Annotated[list[Text], BeforeValidator(_lines, json_schema_input_type=str | list[str]),
                       Field(min_length=1)]
 """One line of text, or a list of lines (the drafter chooses where a header name breaks)."""
 
@@ -257,7 +257,7 @@ class Reference(Model):
     """
 
     type: Text = Field(description="Tên loại văn bản được dẫn, ví dụ: Kế hoạch, Nghị quyết, Luật")
-    number: Annotated[str, BeforeValidator(_number_text, json_schema_input_type=Union[int, str]),
+    number: Annotated[str, BeforeValidator(_number_text, json_schema_input_type=int | str),
                       AfterValidator(_clean)] | None = Field(
         default=None, description="Số văn bản, ví dụ: 36 hoặc 57; bỏ trống với văn bản không có số (luật)"
     )
@@ -283,7 +283,7 @@ class Reference(Model):
     subject: Text | None = Field(default=None, description="Trích yếu của văn bản được dẫn")
 
     @model_validator(mode="after")
-    def _named_somehow(self) -> "Reference":
+    def _named_somehow(self) -> Reference:
         if self.number is None and self.name is None:
             raise PydanticCustomError(
                 "reference_unnamed", "văn bản được dẫn cần number (số) hoặc name (tên, với luật)"
@@ -345,17 +345,15 @@ def _segment_kind(value: object) -> str:
 
 
 Segment = Annotated[
-    Union[
-        Annotated[Fragment, Tag("(chữ)")],
-        Annotated[Cite, Tag("(trích dẫn)")],
-        Annotated[Emphasis, Tag("(nghiêng)")],
-        Annotated[Bold, Tag("(đậm)")],
-        Annotated[BoldItalic, Tag("(đậm nghiêng)")],
-    ],
+    Annotated[Fragment, Tag("(chữ)")]
+    | Annotated[Cite, Tag("(trích dẫn)")]
+    | Annotated[Emphasis, Tag("(nghiêng)")]
+    | Annotated[Bold, Tag("(đậm)")]
+    | Annotated[BoldItalic, Tag("(đậm nghiêng)")],
     Discriminator(_segment_kind),
 ]
 Paragraph = Annotated[
-    Union[Annotated[Text, Tag("(đoạn)")], Annotated[list[Segment], Tag("(các mảnh)")]],
+    Annotated[Text, Tag("(đoạn)")] | Annotated[list[Segment], Tag("(các mảnh)")],
     Discriminator(lambda v: "(các mảnh)" if isinstance(v, list) else "(đoạn)"),
 ]
 """A paragraph: plain text, or a list of pieces: text, {cite: key}, {italic: …}, {bold: …},
@@ -369,11 +367,11 @@ class Item(Model):
     """A "- " item that has items of its own ("+ " under it)."""
 
     text: Paragraph = Field(description="Nội dung ý")
-    items: list["ItemEntry"] = Field(default_factory=list, description="Các ý con (dấu +)")
+    items: list[ItemEntry] = Field(default_factory=list, description="Các ý con (dấu +)")
 
 
 ItemEntry = Annotated[
-    Union[Annotated[Paragraph, Tag("(ý)")], Annotated[Item, Tag("(ý có ý con)")]],
+    Annotated[Paragraph, Tag("(ý)")] | Annotated[Item, Tag("(ý có ý con)")],
     Discriminator(lambda v: "(ý có ý con)" if isinstance(v, (dict, BaseModel)) else "(ý)"),
 ]
 
@@ -388,14 +386,14 @@ class Point(Model):
     """An điểm with more under it: {text: …, blocks: [...]}."""
 
     text: Paragraph = Field(description="Nội dung điểm")
-    blocks: list["Block"] = Field(default_factory=list, description="Các đoạn, ý dưới điểm")
+    blocks: list[Block] = Field(default_factory=list, description="Các đoạn, ý dưới điểm")
 
 
 class Points(Model):
     """Điểm a), b), c), d), đ), … (lettered in Vietnamese order)."""
 
     points: list[Annotated[
-        Union[Annotated[Paragraph, Tag("(điểm)")], Annotated[Point, Tag("(điểm có nội dung)")]],
+        Annotated[Paragraph, Tag("(điểm)")] | Annotated[Point, Tag("(điểm có nội dung)")],
         Discriminator(lambda v: "(điểm có nội dung)" if isinstance(v, (dict, BaseModel)) else "(điểm)"),
     ]] = Field(min_length=1, description="Các điểm a), b), c)…")
 
@@ -419,7 +417,7 @@ class Clause(Model):
     text: Paragraph | None = Field(
         default=None, description="Nội dung ngay sau số thứ tự (khoản không tiêu đề) hoặc đoạn ngay sau tiêu đề"
     )
-    blocks: list["Block"] = Field(default_factory=list, description="Nội dung của khoản, theo đúng thứ tự")
+    blocks: list[Block] = Field(default_factory=list, description="Nội dung của khoản, theo đúng thứ tự")
     paragraphs: list[Paragraph] = Field(default_factory=list, description="Các đoạn văn (cách viết cũ)")
     points: list[Paragraph] = Field(default_factory=list, description="Các điểm a), b), c)… (cách viết cũ)")
     items: list[Paragraph] = Field(default_factory=list, description="Các ý gạch đầu dòng (cách viết cũ)")
@@ -436,7 +434,7 @@ class Clause(Model):
         return value
 
     @model_validator(mode="after")
-    def _not_empty(self) -> "Clause":
+    def _not_empty(self) -> Clause:
         if self.title is None and self.text is None:
             raise PydanticCustomError(
                 "clause_empty", "khoản cần title (tiêu đề) hoặc text (nội dung sau số thứ tự)"
@@ -444,7 +442,7 @@ class Clause(Model):
         return self
 
     @property
-    def content(self) -> list["Block"]:
+    def content(self) -> list[Block]:
         """The khoản's blocks in print order (the old fields paragraphs, points, items come first,
         in that order, as they always printed)."""
         legacy: list[Block] = list(self.paragraphs)
@@ -472,7 +470,7 @@ class Column(Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_text_or_object)
 
-    title: Union[Paragraph, "CellLines", None] = Field(
+    title: Paragraph | CellLines | None = Field(
         default=None, description="Tiêu đề cột; nhiều dòng: {lines: [dòng 1, dòng 2]}")
     width: float = Field(default=1.0, gt=0, le=100, description="Độ rộng tương đối, ví dụ 1 cho STT, 6 cho nội dung")
     align: Align = Field(default="left", description="Căn lề nội dung cột: left, center, right, justify")
@@ -491,7 +489,7 @@ class CellLines(Model):
 class CellSpec(Model):
     """A cell with options: {text: …, span: 2, rowspan: 3, bold: true, align: center}."""
 
-    text: Union[Paragraph, CellLines, None] = Field(default=None, description="Nội dung ô")
+    text: Paragraph | CellLines | None = Field(default=None, description="Nội dung ô")
     span: int = Field(default=1, ge=1, le=63, description="Số cột ô trải qua (gộp ngang)")
     rowspan: int = Field(default=1, ge=1, le=10000, description="Số hàng ô trải qua (gộp dọc)")
     bold: bool = Field(default=False, description="In đậm cả ô")
@@ -516,12 +514,10 @@ def _cell_kind(value: object) -> str:
 
 
 Cell = Annotated[
-    Union[
-        Annotated[Paragraph, Tag("(ô)")],
-        Annotated[CellLines, Tag("(ô nhiều dòng)")],
-        Annotated[CellSpec, Tag("(ô có tùy chọn)")],
-        Annotated[None, Tag("(ô trống)")],
-    ],
+    Annotated[Paragraph, Tag("(ô)")]
+    | Annotated[CellLines, Tag("(ô nhiều dòng)")]
+    | Annotated[CellSpec, Tag("(ô có tùy chọn)")]
+    | Annotated[None, Tag("(ô trống)")],
     Discriminator(_cell_kind),
     BeforeValidator(_empty_cell),
 ]
@@ -533,7 +529,7 @@ class Group(Model):
 
     group: Paragraph = Field(description="Tên nhóm")
     number: Text | None = Field(default=None, description="Số của nhóm khi khác số tự đánh (I, II… rồi 1, 2…)")
-    rows: list["RowOrGroup"] = Field(default_factory=list, description="Các hàng của nhóm")
+    rows: list[RowOrGroup] = Field(default_factory=list, description="Các hàng của nhóm")
 
 
 class Table(Model):
@@ -561,10 +557,10 @@ class Table(Model):
         default="split", description="Dòng nhóm: merged (một ô gộp) hoặc split (ô STT và ô tên nhóm)"
     )
     group_caps: bool = Field(default=True, description="In hoa tên nhóm cấp I")
-    rows: list["RowOrGroup"] = Field(default_factory=list, description="Các hàng và nhóm")
+    rows: list[RowOrGroup] = Field(default_factory=list, description="Các hàng và nhóm")
 
     @model_validator(mode="after")
-    def _rows_fit(self) -> "Table":
+    def _rows_fit(self) -> Table:
         width = len(self.columns) - (1 if self.numbered else 0)
 
         def walk(rows: list[Any], at: tuple[Any, ...]) -> None:
@@ -593,7 +589,7 @@ def _plain_text(value: Any) -> str:
 
 
 RowOrGroup = Annotated[
-    Union[Annotated[Row, Tag("(hàng)")], Annotated[Group, Tag("(nhóm)")]],
+    Annotated[Row, Tag("(hàng)")] | Annotated[Group, Tag("(nhóm)")],
     Discriminator(lambda v: "(nhóm)" if isinstance(v, (dict, BaseModel)) else "(hàng)"),
 ]
 
@@ -610,7 +606,7 @@ class Heading(Model):
 
     heading: Paragraph | None = Field(
         default=None, description="Dòng tiêu đề in đậm, không đánh số; bỏ trống: chỉ đánh số lại từ 1")
-    blocks: list["Block"] = Field(default_factory=list, description="Nội dung của phần (đánh số lại từ 1)")
+    blocks: list[Block] = Field(default_factory=list, description="Nội dung của phần (đánh số lại từ 1)")
 
 
 BLOCK_KEYS = {"table": "(bảng)", "items": "(các ý)", "points": "(các điểm)", "heading": "(tiêu đề)",
@@ -629,14 +625,12 @@ def _block_kind(value: object) -> str:
 
 
 Block = Annotated[
-    Union[
-        Annotated[Paragraph, Tag("(đoạn văn)")],
-        Annotated[Items, Tag("(các ý)")],
-        Annotated[Points, Tag("(các điểm)")],
-        Annotated[Clause, Tag("(khoản)")],
-        Annotated[TableBlock, Tag("(bảng)")],
-        Annotated[Heading, Tag("(tiêu đề)")],
-    ],
+    Annotated[Paragraph, Tag("(đoạn văn)")]
+    | Annotated[Items, Tag("(các ý)")]
+    | Annotated[Points, Tag("(các điểm)")]
+    | Annotated[Clause, Tag("(khoản)")]
+    | Annotated[TableBlock, Tag("(bảng)")]
+    | Annotated[Heading, Tag("(tiêu đề)")],
     Discriminator(_block_kind),
 ]
 """One block of a mục, khoản or text appendix, in print order: a paragraph; {items: [...]};
@@ -684,7 +678,7 @@ class Signer(Model):
     )
 
     @model_validator(mode="after")
-    def _authority_needs(self) -> "Signer":
+    def _authority_needs(self) -> Signer:
         if self.lines:
             return self
         if self.title is None:
@@ -739,12 +733,13 @@ class Appendix(Model):
     title: Text = Field(default="Phụ lục", description="Dòng đầu, ví dụ: DANH MỤC, Phụ lục, Phụ lục số 01")
     upper: bool = Field(default=True, description="In hoa dòng đầu (false: in đúng như viết)")
     subtitle: TextLines | None = Field(default=None, description="Tên phụ lục, một hoặc nhiều dòng (in đậm)")
-    reference_line: Union[Literal[False], Text, None] = Field(
+    reference_line: Literal[False] | Text | None = Field(
         default=None,
         description="Dòng (Kèm theo …): mặc định tự suy ra từ số, ngày của kế hoạch; false để không in",
     )
     orientation: Literal["landscape", "portrait"] | None = Field(
-        default=None, description="Hướng trang: landscape (ngang, mặc định cho bảng) hoặc portrait (dọc, mặc định cho văn bản)"
+        default=None,
+        description="Hướng trang: landscape (ngang, mặc định cho bảng) hoặc portrait (dọc, mặc định cho văn bản)",
     )
     columns: tuple[Text, Text, Text, Text, Text] = Field(
         default=DEFAULT_COLUMNS, description="Tiêu đề 5 cột của danh mục nhiệm vụ"
@@ -755,7 +750,7 @@ class Appendix(Model):
     blocks: list[Block] | None = Field(default=None, description="Phụ lục dạng văn bản: các đoạn, khoản, ý…")
 
     @model_validator(mode="after")
-    def _one_body(self) -> "Appendix":
+    def _one_body(self) -> Appendix:
         given = [n for n in ("groups", "table", "blocks") if getattr(self, n) is not None]
         if len(given) != 1:
             raise PydanticCustomError(
@@ -794,7 +789,9 @@ class Plan(Model):
     number: DocNumber | None = Field(
         default=None, description="Số văn bản do văn thư cấp; bỏ trống khi là dự thảo"
     )
-    date: IssueDate = Field(description="Ngày ban hành: 2024-03-20; dự thảo: 2024-03 (chưa có ngày) hoặc 2024 (chưa có ngày, tháng)")
+    date: IssueDate = Field(
+        description="Ngày ban hành: 2024-03-20; dự thảo: 2024-03 (chưa có ngày) hoặc 2024 (chưa có ngày, tháng)"
+    )
     subject: TextLines = Field(
         description="Trích yếu nội dung (dưới chữ KẾ HOẠCH); nhiều dòng: [dòng 1, dòng 2] để tự chọn chỗ "
         "xuống dòng, không cắt đôi tên riêng"

@@ -135,7 +135,7 @@ def convert_to_pdf(docx_paths: Iterable[str | Path], out_dir: str | Path, *,
         finally:
             shutil.rmtree(work, ignore_errors=True)
         made = [staging / f"{p.stem}.pdf" for p in paths]
-        failures = [f"{src}: {problem}" for src, pdf in zip(paths, made)
+        failures = [f"{src}: {problem}" for src, pdf in zip(paths, made, strict=True)
                     if (problem := pdf_problem(pdf, min_pages=section_count(src)))]
         if failures:
             detail = "\n  ".join(failures)

@@ -17,13 +17,16 @@ import io
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, OutputExistsError, UserError
 from .loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
 from .model import TYPE_ABBREVIATIONS, IssueDate
 from .word.package import atomic_write
 from .yaml_style import CONTROLS, HIDDEN, compact_nested_sequences, hide_controls, restore_controls
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # "2020 - 2025", "2020–2025" and "2024/2025" (a school or fiscal year) are all periods.
@@ -76,7 +79,7 @@ class RolloverResult:
         }
 
 
-def _yaml() -> Any:
+def _yaml() -> YAML:
     from ruamel.yaml import YAML
 
     y = YAML()  # round-trip: comments, key order, quoting and flow style survive

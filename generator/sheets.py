@@ -91,7 +91,9 @@ def _grid(path: Path, sheet: str | None) -> tuple[str, list[list[str]], list[tup
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for damaged or unknown files
-        raise SheetError(f"{path}: không đọc được bảng tính ({exc}); tệp hỏng hoặc không phải .xlsx/.xls/.ods") from None
+        raise SheetError(
+            f"{path}: không đọc được bảng tính ({exc}); tệp hỏng hoặc không phải .xlsx/.xls/.ods"
+        ) from None
     names = book.sheet_names
     if not names:
         raise SheetError(f"{path}: bảng tính không có trang tính nào")
@@ -99,20 +101,22 @@ def _grid(path: Path, sheet: str | None) -> tuple[str, list[list[str]], list[tup
     if name not in names:
         raise SheetError(f"{path}: không có trang tính '{name}'; các trang tính có: {', '.join(names)}")
     data = book.get_sheet_by_name(name)
-    rows = data.to_python(skip_empty_area=False)
+    values = data.to_python(skip_empty_area=False)
     merged = list(data.merged_cell_ranges or [])
     start = data.start or (0, 0)
     # to_python starts at the sheet's first used cell: shift merged ranges the same way.
     merged = [((r0 - start[0], c0 - start[1]), (r1 - start[0], c1 - start[1])) for (r0, c0), (r1, c1) in merged]
-    for r, row in enumerate(rows):
+    for r, row in enumerate(values):
         for c, value in enumerate(row):
             if isinstance(value, str) and value.strip() in ERROR_VALUES:
                 raise SheetError(f"{path}: ô {cell_name(name, r + start[0], c + start[1])} có lỗi công thức "
                                  f"{value.strip()}; hãy sửa trong bảng tính rồi nhập lại")
-    return name, [[_text(v) for v in row] for row in rows], merged
+    return name, [[_text(v) for v in row] for row in values], merged
 
 
-def _xlsx_grid(path: Path, sheet: str | None) -> tuple[str, list[list[str]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+def _xlsx_grid(
+    path: Path, sheet: str | None
+) -> tuple[str, list[list[str]], list[tuple[tuple[int, int], tuple[int, int]]]]:
     import zipfile
 
     import openpyxl
@@ -120,7 +124,9 @@ def _xlsx_grid(path: Path, sheet: str | None) -> tuple[str, list[list[str]], lis
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise SheetError(f"{path}: không đọc được bảng tính ({type(exc).__name__}); tệp hỏng hoặc không phải .xlsx") from None
+        raise SheetError(
+            f"{path}: không đọc được bảng tính ({type(exc).__name__}); tệp hỏng hoặc không phải .xlsx"
+        ) from None
     names = book.sheetnames
     name = sheet or names[0]
     if name not in names:
@@ -192,7 +198,8 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> SheetTable:
     for c in range(width):
         longest = max((len(grid[r][c]) for r in range(header_at, len(grid))), default=1)
         columns[c]["width"] = float(min(max(round(longest / 12, 1), 1.0), 8.0))
-        columns[c]["align"] = "center" if all(len(grid[r][c]) <= 12 for r in range(header_at + 1, len(grid))) else "left"
+        short = all(len(grid[r][c]) <= 12 for r in range(header_at + 1, len(grid)))
+        columns[c]["align"] = "center" if short else "left"
     table: dict[str, Any] = {"columns": columns}
     derived = numbered_groups(columns, rows)
     if derived is not None:

@@ -26,9 +26,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import OutputExistsError, UserError
+
+if TYPE_CHECKING:  # Pillow comes with the sign extra and is imported where an image is read
+    from PIL.Image import Image as PILImage
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "+07:00")
 """Vietnam time (ICT, no daylight saving): the decree asks for the signing time in the Vietnamese zone."""
@@ -90,7 +93,7 @@ class Page:
 
     @property
     def text(self) -> str:
-        return " ".join(line.text for line in sorted(self.lines, key=lambda l: (-l.y1, l.x0)))
+        return " ".join(line.text for line in sorted(self.lines, key=lambda line: (-line.y1, line.x0)))
 
 
 def read_pages(pdf: bytes, *, max_pages: int | None = None) -> list[Page]:
@@ -98,22 +101,21 @@ def read_pages(pdf: bytes, *, max_pages: int | None = None) -> list[Page]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTTextLine
 
+    def walk(obj: Any, lines: list[Line]) -> None:
+        if isinstance(obj, LTTextLine):
+            text = unicodedata.normalize("NFC", obj.get_text()).strip()
+            if text:
+                lines.append(Line(text, *obj.bbox))
+            return
+        if hasattr(obj, "__iter__"):
+            for child in obj:
+                walk(child, lines)
+
     pages = []
     try:
         for index, layout in enumerate(extract_pages(io.BytesIO(pdf), maxpages=max_pages or 0)):
             lines: list[Line] = []
-
-            def walk(obj: Any) -> None:
-                if isinstance(obj, LTTextLine):
-                    text = unicodedata.normalize("NFC", obj.get_text()).strip()
-                    if text:
-                        lines.append(Line(text, *obj.bbox))
-                    return
-                if hasattr(obj, "__iter__"):
-                    for child in obj:
-                        walk(child)
-
-            walk(layout)
+            walk(layout, lines)
             x0, y0, x1, y1 = layout.bbox
             pages.append(Page(index, x1 - x0, y1 - y0, lines))
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
@@ -155,13 +157,13 @@ def find_signature_block(pages: list[Page]) -> SignatureBlock:
         anchors = [line for line in page.lines if re.match(r"Nơi nhận\s*:", line.text)]
         if not anchors:
             continue
-        anchor = max(anchors, key=lambda l: l.y1)
+        anchor = max(anchors, key=lambda line: line.y1)
         # The left cell: "Nơi nhận:" and the recipient lines under it, all starting at its left edge.
-        left = [l for l in page.lines if abs(l.x0 - anchor.x0) < 3 and l.y1 <= anchor.y1 + 1]
-        left_edge = max(l.x1 for l in left)
+        left = [line for line in page.lines if abs(line.x0 - anchor.x0) < 3 and line.y1 <= anchor.y1 + 1]
+        left_edge = max(line.x1 for line in left)
         tolerance = max(4.0, anchor.height * 0.5)  # chức vụ is 13-14 pt, "Nơi nhận:" 12 pt
-        right = sorted((l for l in page.lines if l.x0 > left_edge + 5 and l.y1 <= anchor.y1 + tolerance),
-                       key=lambda l: -l.y1)
+        right = sorted((line for line in page.lines if line.x0 > left_edge + 5 and line.y1 <= anchor.y1 + tolerance),
+                       key=lambda line: -line.y1)
         if not right:
             raise UserError(f"{NOT_FOUND}: trang {page.index + 1} có \"Nơi nhận:\" nhưng bên phải "
                             "không có chức vụ, họ tên người ký")
@@ -255,7 +257,7 @@ def attachment_box(page: Page, text: str) -> Box:
 
 # --- Images ---------------------------------------------------------------------------------------
 
-def load_image(path: str | Path, what: Literal["signature", "seal"]) -> Any:
+def load_image(path: str | Path, what: Literal["signature", "seal"]) -> PILImage:
     """The PNG cropped to its visible part (so "real size" and "centred" mean the ink, not the
     canvas), refused unless it is a PNG with a transparent background. Returns a PIL image."""
     from PIL import Image, UnidentifiedImageError
@@ -284,7 +286,7 @@ def load_image(path: str | Path, what: Literal["signature", "seal"]) -> Any:
     return rgba.crop(bbox)
 
 
-def colour_warning(image: Any, what: Literal["signature", "seal"]) -> str | None:
+def colour_warning(image: PILImage, what: Literal["signature", "seal"]) -> str | None:
     """The decree wants a blue signature and a red seal; say so (without refusing) when it is not."""
     r, g, b, n = 0, 0, 0, 0
     raw = image.convert("RGBA").tobytes()
@@ -293,10 +295,10 @@ def colour_warning(image: Any, what: Literal["signature", "seal"]) -> str | None
             r, g, b, n = r + raw[i], g + raw[i + 1], b + raw[i + 2], n + 1
     if not n:
         return None
-    r, g, b = r / n, g / n, b / n
-    if what == "signature" and not (b > r + 20 and b > g):
+    red, green, blue = r / n, g / n, b / n
+    if what == "signature" and not (blue > red + 20 and blue > green):
         return "ảnh chữ ký nên có màu xanh (Nghị định 30, Phụ lục I)"
-    if what == "seal" and not (r > b + 40 and r > g + 40):
+    if what == "seal" and not (red > blue + 40 and red > green + 40):
         return "ảnh con dấu nên có màu đỏ (Nghị định 30, Phụ lục I)"
     return None
 
@@ -677,7 +679,8 @@ class SignatureReport:
         trust = ("chưa kiểm tra (thêm --trust CA.pem)" if self.trusted is None
                  else "có" if self.trusted else "KHÔNG")
         lines = [
-            f"Chữ ký {number} ({role}, trường {self.field}{'' if self.page is None else f', trang {self.page + 1}'}): {who}",
+            f"Chữ ký {number} ({role}, trường {self.field}{'' if self.page is None else f', trang {self.page + 1}'}): "
+            f"{who}",
             f"  thời gian ký: {when}",
             f"  nguyên vẹn: {yes[self.intact]}; chữ ký đúng với chứng thư: {yes[self.valid]}; "
             f"chứng thư tin cậy: {trust}",
@@ -747,7 +750,7 @@ def _quiet_pyhanko() -> Iterator[None]:
     try:
         yield
     finally:
-        for logger, level in zip(loggers, levels):
+        for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)
 
 

@@ -55,10 +55,10 @@ def test_broken_file_is_reported_and_nothing_written(name, tmp_path, capsys):
     assert main(["render", str(data), "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    problems = [l for l in err.splitlines() if l.startswith("lỗi: ")]
-    assert problems and all(re.match(rf"lỗi: {re.escape(str(data))}:\d+:\d+: ", l) for l in problems), err
+    problems = [msg for msg in err.splitlines() if msg.startswith("lỗi: ")]
+    assert problems and all(re.match(rf"lỗi: {re.escape(str(data))}:\d+:\d+: ", msg) for msg in problems), err
     # A renamed field is also a missing one: pick the message about the edited line.
-    (problem,) = [l for l in problems if fragment in l]
+    (problem,) = [msg for msg in problems if fragment in msg]
     m = re.match(rf"lỗi: {re.escape(str(data))}:(\d+):(\d+): ", problem)
     assert m, f"no file:line:column in {problem!r}"
     assert int(m.group(1)) == line, problem

@@ -6,7 +6,6 @@ rendered document must say everything the seed says, with the seed's typing mist
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess

@@ -24,14 +24,25 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..context import day_month
-from ..word.metrics import text_width_pt
 from ..model import TIEU_NGU, TYPE_ABBREVIATIONS
 from ..text import upper_vi
-from ..word.formatting import font_family
-from ..word.reader import (MUC_RE, KeHoach, Line, Para, parse_authority, parse_date_line, parse_number_line,
-                           parse_reference, rendered_lines, text_width)
+from ..word.formatting import ParaFormat, font_family
+from ..word.metrics import text_width_pt
+from ..word.reader import (
+    MUC_RE,
+    KeHoach,
+    Line,
+    Para,
+    parse_authority,
+    parse_date_line,
+    parse_number_line,
+    parse_reference,
+    rendered_lines,
+    text_width,
+)
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"
@@ -100,6 +111,14 @@ def _where(doc: KeHoach, para: Para | None) -> str:
     return para.where(doc.section_count) if para is not None else ""
 
 
+def _fmt(p: Para) -> ParaFormat:
+    """A paragraph's formatting. The format rules run on .docx files only (see applies), whose
+    paragraphs all have one; a data file's paragraphs have none."""
+    if p.fmt is None:
+        raise ValueError(f"đoạn không có định dạng: {p.where()}")
+    return p.fmt
+
+
 def _pt(v: float) -> str:
     return f"{v:g}"
 
@@ -141,7 +160,7 @@ def _shown_text(para: Para | list[Para]) -> str:
         return para.text
     # NFC: Word files often carry decomposed accents ("Ạ" as A + dot below), the same letter on the page.
     return unicodedata.normalize("NFC", "".join(
-        upper_vi(r.text) if r.fmt and r.fmt.caps else r.text for r in para.runs)).strip()
+        upper_vi(r.text) if r.fmt.caps else r.text for r in para.runs)).strip()
 
 
 def _is_upper(para: Para | list[Para]) -> bool:
@@ -191,7 +210,7 @@ def _element_format(doc: KeHoach, para: Para | list[Para] | None, rule_id: str, 
         off = [p for p in paras if not _looks_aligned(p, align)]
         shown = off[0] if off else paras[0]
         out.append(_res(f"{rule_id}.can-le", element, titles["can-le"], WARNING,
-                        not off, measured=_ALIGN_VI.get(shown.fmt.align, shown.fmt.align),
+                        not off, measured=_ALIGN_VI.get(_fmt(shown).align, _fmt(shown).align),
                         expected=_ALIGN_VI[align], where=where))
     return out
 
@@ -322,17 +341,18 @@ def page_numbers(doc: KeHoach) -> list[Result]:
     default = first.headers.get("default")
     out = []
     in_footer = any(f.has_page_field for s in doc.sections for f in s.footers.values())
-    has = default is not None and default.has_page_field
+    para = default.page_para if default is not None and default.has_page_field else None
+    has = para is not None
     where = f"{_section_label(doc, first.index)}, đầu trang"
     measured = "trường PAGE ở đầu trang" if has else ("số trang ở chân trang" if in_footer else "không có số trang")
     out.append(_res("PL1.II.7.so-trang.vi-tri", el, "số trang (trường PAGE) ở đầu trang, giữa lề trên", ERROR, has,
                     measured=measured, expected="trường PAGE trong phần đầu trang (header)", where=where))
-    if has:
-        para = default.page_para
-        centred = para.fmt.align == "center" or _tab_centred(para, first.text_width)
+    if para is not None:
+        align = _fmt(para).align
+        centred = align == "center" or _tab_centred(para, first.text_width)
         out.append(_res("PL1.II.7.so-trang.can-le", el, "số trang căn giữa", ERROR, centred,
-                        measured="căn giữa bằng điểm dừng tab" if centred and para.fmt.align != "center"
-                        else _ALIGN_VI.get(para.fmt.align, para.fmt.align), expected="căn giữa", where=where))
+                        measured="căn giữa bằng điểm dừng tab" if centred and align != "center"
+                        else _ALIGN_VI.get(align, align), expected="căn giữa", where=where))
         sizes = _sizes(para)
         out.append(_res("PL1.II.7.so-trang.co-chu", el, "cỡ chữ số trang 13–14 pt", ERROR,
                         bool(sizes) and all(13 <= s <= 14 for s in sizes),
@@ -341,7 +361,8 @@ def page_numbers(doc: KeHoach) -> list[Result]:
         hidden = first.title_page and (fp is None or (not fp.has_page_field and not fp.text))
         out.append(_res("PL1.II.7.so-trang.trang-dau", el, "không hiện số trang ở trang đầu", ERROR, hidden,
                         measured="ẩn ở trang 1" if hidden else (
-                            "trang đầu riêng nhưng có số trang" if first.title_page else "không đặt trang đầu riêng (titlePg)"),
+                            "trang đầu riêng nhưng có số trang" if first.title_page
+                            else "không đặt trang đầu riêng (titlePg)"),
                         expected="titlePg và đầu trang đầu tiên để trống", where=where))
         fmt_ok = first.page_format in (None, "decimal")
         out.append(_res("PL1.II.7.so-trang.chu-so", el, "số trang bằng chữ số Ả Rập", ERROR, fmt_ok,
@@ -409,7 +430,7 @@ def quoc_hieu(doc: KeHoach) -> list[Result]:
     # Times New Roman by Word; a converter's substitute face is wider and would wrap it), with the
     # run's character spacing.
     need = max(w for _, w in rendered_lines(Para(p.text, p.el, p.fmt, p.runs, width=10 ** 7)))
-    room = (p.width - p.fmt.left - p.fmt.right) / 20
+    room = (p.width - _fmt(p).left - _fmt(p).right) / 20
     out.append(_res("PL1.III.1.quoc-hieu.mot-dong", el, "Quốc hiệu trên một dòng trong cột của nó", ERROR,
                     need <= room, measured=f"chữ rộng {need:.1f} pt, cột còn {room:.1f} pt",
                     expected="chữ không rộng hơn cột (trừ lề ô và thụt lề)", where=_where(doc, p)))
@@ -496,7 +517,8 @@ def agency_twice(doc: KeHoach) -> list[Result]:
     same = _agency_key(doc.parent_name) == _agency_key(doc.issuer_name)
     return [_res("PL1.III.2.co-quan-chu-quan.trung-lap", el, title, ERROR, not same,
                  measured=f"{doc.parent_name} / {doc.issuer_name}",
-                 expected="chỉ ghi cơ quan ban hành khi không có cơ quan chủ quản", where=_where(doc, doc.parent_lines[0]),
+                 expected="chỉ ghi cơ quan ban hành khi không có cơ quan chủ quản",
+                 where=_where(doc, doc.parent_lines[0]),
                  message="cùng một cơ quan được in ở cả hai dòng" if same else "")]
 
 
@@ -537,8 +559,9 @@ def number_line(doc: KeHoach) -> list[Result]:
             problems.append("có dấu cách trong ký hiệu")
         elif nl.type_abbr is None:
             problems.append(f"ký hiệu “{nl.symbol}” không theo dạng TÊN LOẠI-CƠ QUAN viết hoa")
-    out.append(_res(rid, el, title, ERROR, not problems, measured=p.text, expected="Số: 05/KH-SKHCN hoặc Số:      /KH-SKHCN",
-                    where=_where(doc, p), message="; ".join(problems)))
+    out.append(_res(rid, el, title, ERROR, not problems, measured=p.text,
+                    expected="Số: 05/KH-SKHCN hoặc Số:      /KH-SKHCN", where=_where(doc, p),
+                    message="; ".join(problems)))
     return out
 
 
@@ -678,7 +701,7 @@ def _is_display(p: Para) -> bool:
 
 def _tab_indent(p: Para) -> bool:
     """A first line indented with a tab at the default stop (1.27 cm) instead of an indent."""
-    return bool(p.runs) and p.runs[0].text.startswith("\t") and p.fmt.first_line <= 0
+    return bool(p.runs) and p.runs[0].text.startswith("\t") and _fmt(p).first_line <= 0
 
 
 def _aggregate(doc: KeHoach, rule_id: str, title: str, severity: str, paras: list[Para],
@@ -699,7 +722,8 @@ def body_format(doc: KeHoach) -> list[Result]:
     body = doc.body
     text_paras = [p for p in body if not _is_heading(p) and not _is_display(p)]
     out = []
-    bad = [(p, _ALIGN_VI.get(p.fmt.align, p.fmt.align)) for p in text_paras if p.fmt.align not in ("both", "distribute")]
+    bad = [(p, _ALIGN_VI.get(align, align)) for p in text_paras
+           if (align := _fmt(p).align) not in ("both", "distribute")]
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.can-le", "căn đều hai lề", ERROR, text_paras, bad, "căn đều hai lề"))
     bad = []
     for p in body:
@@ -707,13 +731,13 @@ def body_format(doc: KeHoach) -> list[Result]:
         if not sizes or not all(13 <= s <= 14 for s in sizes):
             bad.append((p, _size_text(sizes)))
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.co-chu", "cỡ chữ 13–14 pt", ERROR, body, bad, "13–14 pt"))
-    bad = [(p, f"{p.fmt.first_line / 567:.2f} cm") for p in text_paras
-           if not 552 <= p.fmt.first_line <= 735 and not _tab_indent(p)]
+    bad = [(p, f"{_fmt(p).first_line / 567:.2f} cm") for p in text_paras
+           if not 552 <= _fmt(p).first_line <= 735 and not _tab_indent(p)]
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.thut-dau-dong", "thụt đầu dòng 1–1,27 cm", ERROR, text_paras, bad,
                           "1–1,27 cm"))
     bad = []
     for p in body:
-        f = p.fmt
+        f = _fmt(p)
         size = max(_sizes(p) or {14})
         if f.line_rule == "auto":
             mult = (f.line or 240) / 240
@@ -730,7 +754,7 @@ def body_format(doc: KeHoach) -> list[Result]:
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.gian-dong", "giãn dòng từ một dòng đến 1,5 dòng", ERROR, body,
                           bad, "1–1,5 dòng"))
     bad = []
-    for prev, nxt in zip(body, body[1:]):
+    for prev, nxt in pairwise(body):
         gap = _gap(doc, prev, nxt)
         if gap < 118:
             bad.append((nxt, f"{gap / 20:g} pt"))
@@ -754,7 +778,8 @@ def muc_order(doc: KeHoach) -> list[Result]:
         return []
     bad = []
     for i, p in enumerate(muc, 1):
-        got = MUC_RE.match(p.text).group("num")
+        m = MUC_RE.match(p.text)
+        got = m.group("num") if m else p.text
         if got != roman(i):
             bad.append((p, f"“{got}.” ở vị trí mục {roman(i)}"))
     return [_aggregate(doc, "PL1.III.6.muc.thu-tu", "số thứ tự các mục I, II, III… liên tiếp, không trùng", ERROR,
@@ -763,18 +788,18 @@ def muc_order(doc: KeHoach) -> list[Result]:
 
 def _gap(doc: KeHoach, prev: Para, nxt: Para) -> int:
     """Space in twips between two text paragraphs: after + before, plus any empty lines between."""
-    def contextual(a: Para, b: Para) -> bool:
-        return a.fmt.contextual and b.fmt.contextual and a.fmt.style_id == b.fmt.style_id
+    def contextual(a: ParaFormat, b: ParaFormat) -> bool:
+        return a.contextual and b.contextual and a.style_id == b.style_id
 
     between = doc.paragraphs[prev.index + 1:nxt.index]
     chain = [prev] + between + [nxt]
     total = 0
-    for a, b in zip(chain, chain[1:]):
+    for a, b in pairwise(chain):
         if a.fmt is None or b.fmt is None:
             continue
-        if not (a.fmt.contextual and contextual(a, b)):
+        if not (a.fmt.contextual and contextual(a.fmt, b.fmt)):
             total += a.fmt.after
-        if not (b.fmt.contextual and contextual(a, b)):
+        if not (b.fmt.contextual and contextual(a.fmt, b.fmt)):
             total += b.fmt.before
     for p in between:
         size = p.fmt.run_defaults.size or 12 if p.fmt else 12
@@ -867,7 +892,7 @@ def own_citations(doc: KeHoach) -> list[Result]:
                 continue
             issuer = re.match(r"\s*ngày\s+\S+\s+của\s+(.+?)(?:\s+về\s|[,;:(]|\.\s|\.$|$)", p.text[m.end():])
             issuer_name = _agency_key(issuer.group(1).strip()) if issuer else ""
-            if agency_name and issuer_name == agency_name:
+            if issuer and agency_name and issuer_name == agency_name:
                 out.append(_res("PL1.III.3.ky-hieu-co-quan", el, title, ERROR, False, measured=sym,
                                 expected=f"{sym.split('-')[0]}-{own}", where=_where(doc, p),
                                 message=f"văn bản của {issuer.group(1).strip()} nhưng ký hiệu ghi {abbr}, "
@@ -912,25 +937,26 @@ def signer(doc: KeHoach) -> list[Result]:
         out.append(_res("PL1.III.7.tham-quyen.hinh-thuc", el, title, ERROR, not problems,
                         measured=shown, expected="GIÁM ĐỐC hoặc KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC",
                         where=_where(doc, lines[0]), message="; ".join(problems)))
-    p = doc.signer_name
+    name = doc.signer_name
     title = "họ tên người ký: viết hoa chữ đầu mỗi tiếng, không ghi học hàm, học vị"
-    if p is None:
+    if name is None:
         out.append(_missing("PL1.III.7.ho-ten.hinh-thuc", el, title))
     else:
-        words = p.text.split()
-        ok = bool(words) and all(w[:1].isupper() for w in words) and not ACADEMIC_RE.match(p.text)
-        ok = ok and upper_vi(p.text) != p.text
-        out.append(_res("PL1.III.7.ho-ten.hinh-thuc", el, title, WARNING, ok, measured=p.text,
-                        expected="Nguyễn Văn Thành", where=_where(doc, p)))
+        words = name.text.split()
+        ok = bool(words) and all(w[:1].isupper() for w in words) and not ACADEMIC_RE.match(name.text)
+        ok = ok and upper_vi(name.text) != name.text
+        out.append(_res("PL1.III.7.ho-ten.hinh-thuc", el, title, WARNING, ok, measured=name.text,
+                        expected="Nguyễn Văn Thành", where=_where(doc, name)))
         if doc.after_name:
             out.append(_res("PL1.III.7.ho-ten.vi-tri", el, "họ tên người ký là dòng cuối của phần ký", ERROR, False,
                             measured=" / ".join(q.text for q in doc.after_name)[:80],
                             expected="chức vụ ở trên, họ tên ở dưới cùng", where=_where(doc, doc.after_name[0]),
                             message="dòng in dưới họ tên người ký thuộc về phần chức vụ, phía trên chữ ký"))
     if doc.formatted:
-        for line in lines or [None]:
+        authority: list[Para | None] = [*lines] or [None]
+        for line in authority:
             out += _element_format(doc, line, "PL1.III.7.tham-quyen", el, sizes=(13, 14), bold=True, italic=None)
-        out += _element_format(doc, p, "PL1.III.7.ho-ten", el, sizes=(13, 14), bold=True, italic=None)
+        out += _element_format(doc, name, "PL1.III.7.ho-ten", el, sizes=(13, 14), bold=True, italic=None)
     return out
 
 
@@ -975,10 +1001,10 @@ def recipients(doc: KeHoach) -> list[Result]:
         out.append(_res("PL1.III.9.noi-nhan.danh-sach.co-chu", el, "cỡ chữ danh sách 11 pt", ERROR, not bad,
                         measured="; ".join(f"{m}: “{i.text[:30]}”" for i, m in bad[:3]) or "11 pt",
                         expected="11 pt", where=_where(doc, items[0])))
-        bad = [it for it in items if _all(it, "bold") or _all(it, "italic")]
+        styled = [it for it in items if _all(it, "bold") or _all(it, "italic")]
         out.append(_res("PL1.III.9.noi-nhan.danh-sach.kieu-chu", el, "danh sách chữ đứng, không đậm", ERROR,
-                        not bad, measured=f"{len(bad)} dòng đậm/nghiêng" if bad else "đứng",
-                        expected="đứng, không đậm", where=_where(doc, bad[0] if bad else items[0])))
+                        not styled, measured=f"{len(styled)} dòng đậm/nghiêng" if styled else "đứng",
+                        expected="đứng, không đậm", where=_where(doc, styled[0] if styled else items[0])))
     return out
 
 
@@ -1006,7 +1032,8 @@ def appendices(doc: KeHoach) -> list[Result]:
         ref = app.reference
         if ref is None:
             out.append(_res("PL1.IV.phu-luc.kem-theo", el, title, ERROR, False, measured="không có",
-                            expected="(Kèm theo Kế hoạch số …/KH-SKHCN ngày …/…/… của …)", where=_where(doc, app.heading)))
+                            expected="(Kèm theo Kế hoạch số …/KH-SKHCN ngày …/…/… của …)",
+                            where=_where(doc, app.heading)))
             out.append(_missing("PL1.III.3.ky-hieu-thong-nhat", el, "số, ký hiệu và ngày ở phụ lục giống phần đầu"))
             continue
         m = parse_reference(ref.text)
@@ -1107,7 +1134,8 @@ def catalogue_groups(doc: KeHoach) -> list[Result]:
         kinds = [(k, r) for k, r in kinds if k is not None]  # header row, notes: not part of the list
         if not kinds:
             out.append(_res(rid, el, title, WARNING, None, where=_where(doc, app.heading),
-                            message="không nhận ra bảng danh mục có cột STT (I, II, … / 1, 2, …) nên chưa đánh giá được"))
+                            message="không nhận ra bảng danh mục có cột STT (I, II, … / 1, 2, …) "
+                            "nên chưa đánh giá được"))
             continue
         groups = [r for k, r in kinds if k == "group"]
         empty = [r for i, (k, r) in enumerate(kinds)

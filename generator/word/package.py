@@ -11,10 +11,14 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import limits
 from ..errors import UserError
+
+if TYPE_CHECKING:  # lxml is imported where a part is parsed
+    from lxml import etree
+    from lxml.etree import _Element
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -107,7 +111,7 @@ _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def safe_parser() -> Any:
+def safe_parser() -> etree.XMLParser:
     """The lxml parser for XML a user gave us: no entities, no network, no DTD, no huge trees.
 
     lxml before 5.0 resolved external entities by default, so a crafted part could print
@@ -119,7 +123,7 @@ def safe_parser() -> Any:
                            huge_tree=False, dtd_validation=False)
 
 
-def parse_xml(data: bytes) -> Any:
+def parse_xml(data: bytes) -> _Element:
     """etree.fromstring with safe_parser()."""
     from lxml import etree
 
@@ -282,7 +286,7 @@ def _check_main_type(content_types: bytes | None, label: str) -> None:
             raise UserError(f"{label}: đây là {what}, không phải văn bản .docx; {todo}")
 
 
-def _parse_or_refuse(blob: bytes, name: str, label: str, what: str) -> Any:
+def _parse_or_refuse(blob: bytes, name: str, label: str, what: str) -> _Element:
     from lxml import etree
 
     try:
@@ -305,14 +309,13 @@ def _check_counts(name: str, blob: bytes, label: str) -> None:
                         "quá lớn để đọc, không đọc".replace(",", "."))
 
 
-def _check_styles(root: Any, label: str) -> None:
+def _check_styles(root: _Element, label: str) -> None:
     """Count styles and the longest basedOn chain without following any chain twice (memoised),
     so a hostile chain costs one pass, not one pass per style."""
     based: dict[str, str | None] = {}
     for st in root.iter(f"{_W}style"):
-        sid = st.get(f"{_W}styleId") or ""
         b = st.find(f"{_W}basedOn")
-        based[sid] = b.get(f"{_W}val") if b is not None else None
+        based[st.get(f"{_W}styleId") or ""] = b.get(f"{_W}val") if b is not None else None
     if len(based) > limits.MAX_STYLES:
         raise UserError(f"{label}: có {len(based)} kiểu định dạng (tối đa {limits.MAX_STYLES}); "
                         "tệp không bình thường, không đọc")
@@ -336,7 +339,7 @@ def _check_styles(root: Any, label: str) -> None:
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
-def _external_targets(rels: Any) -> list[str]:
+def _external_targets(rels: _Element) -> list[str]:
     """External relationships Word would follow by itself (images, frames, an attached template,
     OLE links), and links to files: "loại → đích". Web and mail hyperlinks are left alone: they are
     only followed when a reader clicks them."""

@@ -29,15 +29,21 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from docx.oxml.ns import qn
+from lxml.etree import _Element
 
 from ..errors import UserError
 from ..model import QUOC_HIEU, TYPE_ABBREVIATIONS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
 from .metrics import text_width_pt
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
+    from ..model import Plan
 
 EMU_PER_PT = 12700
 WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -71,7 +77,7 @@ class Cell:
 @dataclass
 class Run:
     text: str
-    fmt: RunFormat | None
+    fmt: RunFormat
 
 
 @dataclass
@@ -79,8 +85,8 @@ class Para:
     """One paragraph with its text, effective formatting and place."""
 
     text: str
-    el: Any = None
-    fmt: ParaFormat | None = None
+    el: _Element | None = None  # the w:p; None for a data file's paragraphs
+    fmt: ParaFormat | None = None  # None for a data file's paragraphs
     runs: list[Run] = field(default_factory=list)
     section: int = 0
     cell: Cell | None = None
@@ -89,14 +95,14 @@ class Para:
 
     @property
     def visible_runs(self) -> list[Run]:
-        return [r for r in self.runs if r.fmt is not None and not r.fmt.hidden and r.text.strip()]
+        return [r for r in self.runs if not r.fmt.hidden and r.text.strip()]
 
     @property
     def main_text(self) -> str:
         """The text without superscript/subscript runs (a drafter's initials after "Lưu: VT, …")."""
         if not self.runs:
             return self.text
-        text = norm("".join(r.text for r in self.runs if not (r.fmt and r.fmt.vert_align)).replace("\n", " "))
+        text = norm("".join(r.text for r in self.runs if not r.fmt.vert_align).replace("\n", " "))
         if self.text[-1:] in ".;" and not text.endswith(self.text[-1]):
             text += self.text[-1]  # the closing mark typed inside the small initials still closes the list
         return text
@@ -388,7 +394,7 @@ def _chars(para: Para) -> list[tuple[str, float]]:
     """(character, advance in pt) for every visible character, with size, weight and spacing."""
     out = []
     for r in para.runs:
-        if r.fmt is None or r.fmt.hidden:
+        if r.fmt.hidden:
             continue
         size = r.fmt.size or (para.fmt.run_defaults.size if para.fmt and para.fmt.run_defaults else None) or 12
         if r.fmt.vert_align:
@@ -503,6 +509,10 @@ class _Box:
     line_height: float
 
 
+Stack = tuple[str | int, ...]
+"""Where paragraphs stack up: ("body", section) or ("table", table, grid column)."""
+
+
 @dataclass
 class _Drawn:
     """A line drawn somewhere (shape, border, underscores), placed in a column's coordinates."""
@@ -510,21 +520,21 @@ class _Drawn:
     form: str
     length: float
     para: Para
-    stack: tuple
+    stack: Stack
     y: float
     x: tuple[float, float] | None  # horizontal extent in the column (pt), when known
 
 
 class _Reader:
-    def __init__(self, document: Any, source: str):
+    def __init__(self, document: DocxDocument, source: str):
         self.document = document
         self.fmt = Formatting.of(document)
         self.doc = KeHoach(source=source, formatted=True)
-        self.tables: list[Any] = []
+        self.tables: list[_Element] = []
         self.table_left: dict[int, int] = {}
 
     def read(self) -> KeHoach:
-        body = self.document.element.body
+        body: _Element = self.document.element.body
         self._sections(body)
         self._walk(body)
         self._locate()
@@ -532,9 +542,8 @@ class _Reader:
 
     # sections and headers
 
-    def _sections(self, body: Any) -> None:
-        sects = [p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") for p in body.iter(qn("w:p"))]
-        sects = [s for s in sects if s is not None]
+    def _sections(self, body: _Element) -> None:
+        sects = [s for p in body.iter(qn("w:p")) if (s := p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")) is not None]
         final = body.find(qn("w:sectPr"))
         if final is not None:
             sects.append(final)
@@ -570,8 +579,9 @@ class _Reader:
         if not self.doc.sections:
             self.doc.sections.append(PageSection(0, 11906, 16838, {}, False, None, None, {}, {}))
 
-    def _header_part(self, kind: str, root: Any, section: int, width: int) -> HeaderPart:
-        texts, field_para = [], None
+    def _header_part(self, kind: str, root: _Element, section: int, width: int) -> HeaderPart:
+        texts: list[str] = []
+        field_para: Para | None = None
         for p in root.iter(qn("w:p")):
             para = self._para(p, section, None, width)
             texts.append(para.text)
@@ -583,7 +593,7 @@ class _Reader:
 
     # body walk
 
-    def _walk(self, body: Any) -> None:
+    def _walk(self, body: _Element) -> None:
         section = 0
         for child in body:
             if child.tag == qn("w:p"):
@@ -605,7 +615,7 @@ class _Reader:
         para.index = len(self.doc.paragraphs)
         self.doc.paragraphs.append(para)
 
-    def _table(self, tbl: Any, section: int) -> None:
+    def _table(self, tbl: _Element, section: int) -> None:
         ti = len(self.tables)
         self.tables.append(tbl)
         grid = [_attr_int(g, "w:w", 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
@@ -638,7 +648,7 @@ class _Reader:
                         self._table(child, section)
                 col += span
 
-    def _table_margins(self, tbl: Any) -> tuple[int, int]:
+    def _table_margins(self, tbl: _Element) -> tuple[int, int]:
         """Left/right cell margins: the table's own, else its style chain's, else Word's 108."""
         levels = [tbl.find(qn("w:tblPr"))]
         ts = levels[0].find(qn("w:tblStyle")) if levels[0] is not None else None
@@ -655,7 +665,7 @@ class _Reader:
                 right = _side(mar, "right", "end", 108)
         return (108 if left is None else left, 108 if right is None else right)
 
-    def _para(self, p: Any, section: int, cell: Cell | None, width: int) -> Para:
+    def _para(self, p: _Element, section: int, cell: Cell | None, width: int) -> Para:
         runs = []
         for r in visible_runs(p):
             text = run_text(r)
@@ -718,12 +728,12 @@ class _Reader:
                              and p.index >= body_start), None)
         body_end = len(paras)
         sig: list[Para] = []
-        if doc.noi_nhan is not None:
-            nc = doc.noi_nhan.cell
+        if doc.noi_nhan is not None and doc.noi_nhan.cell is not None:
+            nn, nc = doc.noi_nhan, doc.noi_nhan.cell
             sig = [p for p in paras if p.cell and p.cell.table == nc.table]
             body_end = min(p.index for p in sig)
-            doc.recipients = [p for p in sig if p.cell.col == nc.col and p.index > doc.noi_nhan.index and p.text]
-            self._signer([p for p in sig if p.cell.col != nc.col and p.text])
+            doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
+            self._signer([p for p in sig if p.cell and p.cell.col != nc.col and p.text])
         main_section = doc.noi_nhan.section if doc.noi_nhan else 0
         candidates = [p for p in paras if body_start <= p.index < body_end and p.cell is None
                       and p.section <= main_section and p.text]
@@ -732,8 +742,9 @@ class _Reader:
             first_body = doc.body[0].index if doc.body else body_end
             kg = next((p for p in paras if last_top < p.index < first_body and p.cell is not None
                        and KINH_GUI_RE.match(p.text)), None)
-            if kg is not None:
-                doc.kinh_gui = [p for p in paras if p.cell is not None and p.cell.table == kg.cell.table
+            if kg is not None and kg.cell is not None:
+                kc = kg.cell
+                doc.kinh_gui = [p for p in paras if p.cell is not None and p.cell.table == kc.table
                                 and p.index >= kg.index and p.text]
         if title is None and vv is None and doc.kinh_gui:
             doc.document_type = "Công văn"
@@ -751,10 +762,17 @@ class _Reader:
         skip = {id(p) for p in (doc.number_line, doc.date_line, doc.quoc_hieu, doc.tieu_ngu) if p is not None}
         if header_table is not None and qh is not None and qh.cell is not None:
             nl = doc.number_line
-            col_ok = (lambda p: p.cell.grid_col == nl.cell.grid_col) if nl is not None and nl.cell is not None and \
-                nl.cell.table == header_table else (lambda p: p.cell.grid_col < qh.cell.grid_col)
+            # The issuer's column: the Số line's when it is in the header table, else left of the Quốc hiệu.
+            nl_col = nl.cell.grid_col if nl is not None and nl.cell is not None and \
+                nl.cell.table == header_table else None
+            qh_col = qh.cell.grid_col
+
+            def col_ok(c: Cell) -> bool:
+                return c.grid_col == nl_col if nl_col is not None else c.grid_col < qh_col
+
             limit_row = nl.cell.row if nl is not None and nl.cell is not None else 10 ** 6
-            names = [p for p in top if p.text and id(p) not in skip and col_ok(p) and p.cell.row <= limit_row
+            names = [p for p in top if p.text and id(p) not in skip and p.cell is not None and col_ok(p.cell)
+                     and p.cell.row <= limit_row
                      and (nl is None or p.index < nl.index) and not SEPARATOR_RE.match(p.text)
                      and not VV_RE.match(p.text)]
         else:
@@ -794,20 +812,20 @@ class _Reader:
                 if lines:
                     break
                 continue
-            if lines and (p.fmt.align != "center" or _bold(p) != _bold(lines[0]) or p.text.startswith("(")
+            if lines and (not _centred(p) or _bold(p) != _bold(lines[0]) or p.text.startswith("(")
                           or len(lines) >= 4 or upper_vi(p.text) == p.text):
                 break
             if not lines and p.text.startswith("("):
                 break
             lines.append(p)
-            if p.fmt.align != "center":
+            if not _centred(p):
                 break
         doc.subject_lines = lines
         nxt = [p for p in after if not lines or p.index > lines[-1].index]
         for p in nxt[:3]:
             if not p.text:
                 continue
-            if p.text.startswith("(") and p.text.endswith(")") and p.fmt.align == "center":
+            if p.text.startswith("(") and p.text.endswith(")") and _centred(p):
                 doc.subtitle.append(p)
                 continue
             break
@@ -824,7 +842,8 @@ class _Reader:
                 kinh.append(p)
                 in_list = True
                 continue
-            if in_list and p.text.startswith(("-", "+", "–")) and len(p.text) < 120 and p.fmt.first_line < 400:
+            if in_list and p.text.startswith(("-", "+", "–")) and len(p.text) < 120 \
+                    and (p.fmt.first_line if p.fmt else 0) < 400:
                 kinh.append(p)
                 continue
             in_list = False
@@ -873,7 +892,8 @@ class _Reader:
         titles = texts[1:ref_i] if ref_i is not None else texts[1:2]
         titles = [t for t in titles if not t.text.startswith("(")]
         ref = texts[ref_i] if ref_i is not None else None
-        if ref is not None and ref.text.startswith("(") and ")" not in ref.text and ref_i + 1 < len(texts):
+        if ref_i is not None and ref is not None and ref.text.startswith("(") and ")" not in ref.text \
+                and ref_i + 1 < len(texts):
             # A long reference line typed as two paragraphs: one line for the rules.
             nxt = texts[ref_i + 1]
             ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
@@ -921,7 +941,7 @@ class _Reader:
             if doc.doc_type is not None else None,
         }
 
-    def _stack(self, p: Para) -> tuple:
+    def _stack(self, p: Para) -> Stack:
         if p.cell is None:
             return ("body", p.section)
         return ("table", p.cell.table, p.cell.grid_col)
@@ -983,18 +1003,19 @@ class _Reader:
             if box is None:
                 continue
             col_w = p.width / 20
-            for length, dy, x in _shapes(p.el):
+            for length, dy, place in _shapes(p.el) if p.el is not None else []:
                 y = box.text_top + box.line_height * 0.8 if dy is None else box.top + dy
                 stack = self._stack(p)
-                if x is not None and x[0] == "page":
+                if place is not None and place[0] == "page":
                     sec = self.doc.sections[min(p.section, len(self.doc.sections) - 1)]
-                    x = ("abs", x[1] - sec.margins.get("left", 0) / 20)
-                if x is not None and x[0] == "abs" and p.cell is not None:
-                    stack, x = self._column_at(p, x[1], length)
-                elif x is not None and x[0] == "abs":
-                    x = (x[1], x[1] + length)
+                    place = ("abs", place[1] - sec.margins.get("left", 0) / 20)
+                x: tuple[float, float] | None
+                if place is not None and place[0] == "abs" and p.cell is not None:
+                    stack, x = self._column_at(p, p.cell, place[1], length)
+                elif place is not None and place[0] == "abs":
+                    x = (place[1], place[1] + length)
                 else:
-                    x = _span(x, length, col_w)
+                    x = _span(place, length, col_w)
                 out.append(_Drawn("shape", length, p, stack, y, x))
             if p.fmt is not None and p.fmt.border_bottom:
                 out.append(_Drawn("border-bottom", (p.width - p.fmt.left - p.fmt.right) / 20, p, self._stack(p),
@@ -1013,14 +1034,14 @@ class _Reader:
                 out.append(_Drawn("underline", length, p, self._stack(p), box.text_bottom, None))
         return out
 
-    def _column_at(self, p: Para, x_margin: float, length: float) -> tuple[tuple, tuple[float, float]]:
+    def _column_at(self, p: Para, cell: Cell, x_margin: float, length: float) -> tuple[Stack, tuple[float, float]]:
         """A shape placed from the page or margin inside a table: the column its middle falls in."""
-        centre = x_margin + length / 2 - self.table_left.get(p.cell.table, 0) / 20
-        cols = {q.cell.grid_col: q.cell for q in self.doc.paragraphs if q.cell and q.cell.table == p.cell.table}
+        centre = x_margin + length / 2 - self.table_left.get(cell.table, 0) / 20
+        cols = {q.cell.grid_col: q.cell for q in self.doc.paragraphs if q.cell and q.cell.table == cell.table}
         for gc, c in sorted(cols.items()):
             if c.left / 20 - 6 <= centre <= (c.left + c.width) / 20 + 6:
-                start = x_margin - self.table_left.get(p.cell.table, 0) / 20 - c.left / 20
-                return ("table", p.cell.table, gc), (start, start + length)
+                start = x_margin - self.table_left.get(cell.table, 0) / 20 - c.left / 20
+                return ("table", cell.table, gc), (start, start + length)
         return self._stack(p), (x_margin, x_margin + length)
 
     def _line_under(self, target: list[Para], drawn: list[_Drawn]) -> Line | None:
@@ -1073,12 +1094,16 @@ class _Reader:
         return (start, start + w)
 
 
+def _centred(p: Para) -> bool:
+    return p.fmt is not None and p.fmt.align == "center"
+
+
 def _bold(p: Para) -> bool:
     runs = p.visible_runs
     return bool(runs) and all(r.fmt.bold for r in runs)
 
 
-def _span(x: Any, length: float, col_w: float) -> tuple[float, float] | None:
+def _span(x: Placement | None, length: float, col_w: float) -> tuple[float, float] | None:
     if x is None:
         return None
     kind, value = x
@@ -1099,15 +1124,15 @@ ROW_NUMBER_RE = re.compile(r"^(?P<num>[IVXLC]+|\d+(?:\.\d+)*)\.?(?:\s+(?P<rest>\
 def _catalogue_rows(paras: list[Para]) -> list[CatalogueRow]:
     """The table rows of an appendix section, keyed by their first cell. A group row merged into one
     cell ("I. Truyền thông …") gives its number from the start of that cell's text."""
-    rows: dict[tuple[int, int], list[Para]] = {}
+    rows: dict[tuple[int, int], list[tuple[Cell, Para]]] = {}
     for p in paras:
         if p.cell is not None and p.text:
-            rows.setdefault((p.cell.table, p.cell.row), []).append(p)
+            rows.setdefault((p.cell.table, p.cell.row), []).append((p.cell, p))
     out = []
     for cells in rows.values():
-        first = [p for p in cells if p.cell.col == cells[0].cell.col]
+        first = [p for c, p in cells if c.col == cells[0][0].col]
         number = " ".join(p.text for p in first)
-        rest = [p for p in cells if p not in first]
+        rest = [p for _, p in cells if p not in first]
         m = ROW_NUMBER_RE.match(number)
         if m and m.group("rest") and not rest:  # merged: number and title in one cell
             number = m.group("num")
@@ -1115,15 +1140,20 @@ def _catalogue_rows(paras: list[Para]) -> list[CatalogueRow]:
     return out
 
 
-def _in_fallback(el: Any) -> bool:
+def _in_fallback(el: _Element) -> bool:
     return any(a.tag == f"{{{MC_NS}}}Fallback" for a in el.iterancestors())
 
 
-def _shapes(p: Any) -> list[tuple[float, float | None, Any]]:
+Placement = tuple[str | None, float]
+"""How a shape is placed across its column: ("offset", pt from the column's left), ("abs", pt from
+the margin), ("page", pt from the page's edge), or (an alignment such as "center", 0)."""
+
+
+def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None]]:
     """Straight lines drawn in paragraph p: (length pt, vertical offset from the paragraph's top in pt
     or None when inline, horizontal placement). DrawingML first; VML only where no DrawingML stands
     for it (the mc:Fallback copy of a shape is the same line)."""
-    out = []
+    out: list[tuple[float, float | None, Placement | None]] = []
     for anchor in p.iter(f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline"):
         if _owner_para(anchor) is not p:
             continue
@@ -1136,9 +1166,11 @@ def _shapes(p: Any) -> list[tuple[float, float | None, Any]]:
         if ext is None:
             continue
         length = int(ext.get("cx", "0")) / EMU_PER_PT
-        if length < 1 or int(ext.get("cy", "0")) / EMU_PER_PT > 3:  # nothing printed, or not a rule  # a slanted or vertical line is not a rule
+        # nothing printed, or not a rule (a slanted or vertical line is not a rule)
+        if length < 1 or int(ext.get("cy", "0")) / EMU_PER_PT > 3:
             continue
-        dy = x = None
+        dy: float | None = None
+        x: Placement | None = None
         if anchor.tag == f"{{{WP_NS}}}anchor":
             pv = anchor.find(f"{{{WP_NS}}}positionV")
             if pv is not None and pv.get("relativeFrom") in ("paragraph", "line"):
@@ -1155,9 +1187,9 @@ def _shapes(p: Any) -> list[tuple[float, float | None, Any]]:
                     v = int(off.text) / EMU_PER_PT
                     # Inside a table cell (layoutInCell, Word's default) "margin" means the cell's.
                     in_cell = anchor.get("layoutInCell", "1") not in ("0", "false")
-                    x = {"column": "offset", "character": "offset", "margin": "offset" if in_cell else "abs",
-                         "page": "page"}.get(rel)
-                    x = (x, v) if x else None
+                    kind = {"column": "offset", "character": "offset", "margin": "offset" if in_cell else "abs",
+                            "page": "page"}.get(rel or "")
+                    x = (kind, v) if kind else None
                 elif al is not None:
                     x = (al.text, 0.0) if rel in ("column", "margin") else None
         out.append((length, dy, x))
@@ -1196,11 +1228,11 @@ def _vml_length(value: str) -> float | None:
     return float(m.group(1)) * _UNITS.get(unit, 1.0)
 
 
-def _owner_para(el: Any) -> Any:
+def _owner_para(el: _Element) -> _Element | None:
     return next((a for a in el.iterancestors(qn("w:p"))), None)
 
 
-def visible_runs(p: Any) -> Iterator[Any]:
+def visible_runs(p: _Element) -> Iterator[_Element]:
     """The runs a reader sees in paragraph p: its own (not a nested text box's), including tracked
     insertions, hyperlinks and content controls, without tracked deletions."""
     for r in p.iter(qn("w:r")):
@@ -1208,12 +1240,12 @@ def visible_runs(p: Any) -> Iterator[Any]:
             yield r
 
 
-def visible_text(p: Any) -> str:
+def visible_text(p: _Element) -> str:
     """The text a reader sees in paragraph p (a w:p element); line breaks as "\n", tabs as "\t"."""
     return "".join(run_text(r) for r in visible_runs(p))
 
 
-def run_text(r: Any) -> str:
+def run_text(r: _Element) -> str:
     out = []
     for child in r:
         tag = child.tag
@@ -1228,7 +1260,11 @@ def run_text(r: Any) -> str:
     return "".join(out)
 
 
-def _attr_int(el: Any, name: str, default: int | None) -> Any:
+@overload
+def _attr_int(el: _Element | None, name: str, default: int) -> int: ...
+@overload
+def _attr_int(el: _Element | None, name: str, default: None) -> int | None: ...
+def _attr_int(el: _Element | None, name: str, default: int | None) -> int | None:
     if el is None:
         return default
     v = el.get(qn(name))
@@ -1238,7 +1274,7 @@ def _attr_int(el: Any, name: str, default: int | None) -> Any:
         return default
 
 
-def _side(mar: Any, name: str, alt: str, default: int) -> int:
+def _side(mar: _Element, name: str, alt: str, default: int) -> int:
     el = mar.find(qn(f"w:{name}"))
     if el is None:
         el = mar.find(qn(f"w:{alt}"))
@@ -1247,14 +1283,14 @@ def _side(mar: Any, name: str, alt: str, default: int) -> int:
     return _attr_int(el, "w:w", default)
 
 
-def _flag(el: Any) -> bool:
+def _flag(el: _Element | None) -> bool:
     return el is not None and el.get(qn("w:val"), "1").lower() not in ("0", "false", "off")
 
 
 # --- a data file -------------------------------------------------------------------------------
 
 
-def from_plan(plan: Any, source: str) -> KeHoach:
+def from_plan(plan: Plan, source: str) -> KeHoach:
     """The same model built from a plan's derived strings (no formatting): for the content rules."""
     from ..context import build_context
 
