@@ -38,8 +38,8 @@ def finish_layout(document: Any, formatting: Formatting | None = None) -> None:
     rule = ids.find(RULE)
     if rule is None:
         return  # no rule style: nothing to size (check-template reports it)
-    full_length = {ids.find(TIEU_NGU)} - {None}
-    unmeasured = {ids.find(SUBTITLE)} - {None}
+    full_length = {sid for sid in (ids.find(TIEU_NGU),) if sid is not None}
+    unmeasured = {sid for sid in (ids.find(SUBTITLE),) if sid is not None}
     for para in _PARAS_IN_STYLE(body, sid=rule):
         _size_rule(para, formatting, page_text_width, full_length, unmeasured)
 
@@ -59,7 +59,9 @@ def _release_long_closing(body: Any, formatting: Formatting, page_text_width: in
         if "Nơi nhận" not in text:
             continue
         closing = table.getprevious()
-        keep = closing.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") if closing is not None and closing.tag == qn("w:p") else None
+        if closing is None or closing.tag != qn("w:p"):
+            return
+        keep = closing.find(f"{qn('w:pPr')}/{qn('w:keepNext')}")
         if keep is None:
             return
         words = "".join(t.text or "" for t in closing.iter(qn("w:t")))
@@ -86,9 +88,11 @@ def _first_section_text_width(body: Any) -> int:
         sect = body.find(qn("w:sectPr"))
     pg = sect.find(qn("w:pgSz")) if sect is not None else None
     mar = sect.find(qn("w:pgMar")) if sect is not None else None
+    if pg is None or mar is None:
+        return A4_TEXT_WIDTH  # a user template without page settings: Word's A4 with our margins
     try:
-        return int(pg.get(qn("w:w"))) - int(mar.get(qn("w:left"))) - int(mar.get(qn("w:right")))
-    except (AttributeError, TypeError, ValueError):
+        return int(pg.get(qn("w:w"), "")) - int(mar.get(qn("w:left"), "")) - int(mar.get(qn("w:right"), ""))
+    except ValueError:
         return A4_TEXT_WIDTH  # a user template without page settings: Word's A4 with our margins
 
 
@@ -154,7 +158,7 @@ def _drop_empty_last_section(body: Any) -> None:
     final = children[-1] if children and children[-1].tag == qn("w:sectPr") else None
     if final is None:
         return
-    tail = []
+    tail: list[Any] = []
     for el in reversed(children[:-1]):
         sect = el.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if el.tag == qn("w:p") else None
         if sect is not None:

@@ -498,8 +498,7 @@ class _Variables:
 
     def check(self, tree: nodes.Template) -> list[tuple[int, str]]:
         self._body(tree.body, dict(self.context))
-        seen: set[tuple[int, str]] = set()
-        return [f for f in self.found if not (f in seen or seen.add(f))]
+        return list(dict.fromkeys(self.found))  # each finding once, in the order found
 
     def _body(self, body: list[nodes.Node], scope: dict[str, Any]) -> None:
         for node in body:
@@ -540,7 +539,7 @@ class _Variables:
                 "riêng, không nạp được tệp khác); hãy chép nội dung cần dùng vào thẳng mẫu")))
         elif isinstance(node, nodes.With):
             inner = dict(scope)
-            for target, value in zip(node.targets, node.values):
+            for target, value in zip(node.targets, node.values, strict=False):
                 self._bind(target, self._expr(value, scope), inner)
             self._body(node.body, inner)
         else:

@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 from .. import limits
 from ..errors import DataError, Problem, UserError
 from .files import Folder, NotAllowed, digest
-from .preview import PreviewUnavailable, Previews
+from .preview import Previews, PreviewUnavailable
 from .yamledit import compose
 
 HOST = "127.0.0.1"
@@ -68,6 +68,12 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
     token = token or secrets.token_urlsafe(24)
     previews = previews or Previews()
     save_lock = threading.Lock()
+
+    def file_name(payload: dict[str, Any]) -> str:
+        name = payload.get("name")
+        if not isinstance(name, str) or not name:
+            raise UserError("thiếu tên tệp dữ liệu (trường name)")
+        return name
 
     async def body(request: Request) -> dict[str, Any]:
         if int(request.headers.get("content-length") or 0) > MAX_BODY:
@@ -123,14 +129,14 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
 
     async def check(request: Request) -> Response:
         payload = await body(request)
-        _, _, problems = await run_in_threadpool(checked, payload.get("name"), payload.get("data"))
+        _, _, problems = await run_in_threadpool(checked, file_name(payload), payload.get("data"))
         return JSONResponse({"problems": [_problem(p) for p in problems]})
 
     async def save(request: Request) -> Response:
         from ..word.package import atomic_write
 
         payload = await body(request)
-        name, data = payload.get("name"), payload.get("data")
+        name, data = file_name(payload), payload.get("data")
 
         def work() -> Response:
             with save_lock:
@@ -153,12 +159,12 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         def work() -> Response:
             from ..render import render_plan
 
-            _, plan, problems = checked(payload.get("name"), payload.get("data"))
+            _, plan, problems = checked(file_name(payload), payload.get("data"))
             if plan is None:
                 return JSONResponse({"problems": [_problem(p) for p in problems], "pages": None})
             key, count = previews.make(render_plan(plan))
             return JSONResponse({"problems": [], "key": key, "pages": count,
-                                 "check": _check_report(plan, payload.get("name"))})
+                                 "check": _check_report(plan, file_name(payload))})
 
         return await run_in_threadpool(work)
 

@@ -44,7 +44,8 @@ class Previews:
         except UserError as exc:
             return str(exc)
         if not shutil.which("pdftoppm"):
-            return "không tìm thấy lệnh pdftoppm để tạo ảnh trang; hãy cài bằng lệnh: sudo apt-get install poppler-utils"
+            return ("không tìm thấy lệnh pdftoppm để tạo ảnh trang; hãy cài bằng lệnh: "
+                    "sudo apt-get install poppler-utils")
         return None
 
     def pages(self, key: str) -> list[Path]:

@@ -145,7 +145,7 @@ def _fresh(value: Any) -> Any:
 
 
 def _scalar(value: Any, like: Any) -> Any:
-    from ruamel.yaml.scalarstring import ScalarString, LiteralScalarString, FoldedScalarString
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, ScalarString
 
     if isinstance(value, str) and isinstance(like, ScalarString) \
             and not isinstance(like, (LiteralScalarString, FoldedScalarString)) and "\n" not in value:
