@@ -47,7 +47,9 @@ def plan_with_tasks(n: int, out: Path) -> Path:
 def child_cpu(argv: list[str]) -> float:
     """CPU seconds (user + system) of one child process, from its own rusage."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    # cwd: not a checkout, so that `-m generator` is the tree under ROOT and not the current folder's
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            cwd=tempfile.gettempdir())
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):  # 1: findings, still a full check
