@@ -193,14 +193,15 @@ def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
     problems: list[Problem] = []
     _check_depth(text, file)
     loader = _FAST_LOADER(text)
+    node: yaml.Node | None = None
+    composed = False
     try:
-        node = loader.get_single_node()
+        node, composed = loader.get_single_node(), True
     except yaml.YAMLError:
         loader.dispose()
         loader = yaml.SafeLoader(text)
-        node = None
     try:
-        if node is None:
+        if not composed:
             node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
