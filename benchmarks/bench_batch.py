@@ -10,8 +10,9 @@ Batch: one `python -m generator batch DATA --units UNITS -o DIR --quiet` process
 
 - per core: CPU seconds (user + system) of the whole processes, plain loop vs batch --jobs 1;
 - whole machine: wall seconds, plain loop (one core) vs batch with its default --jobs;
-- memory: peak of the summed RSS of the batch's process tree (main process and its workers, sampled
-  every 20 ms), for --memory-copies (default 1,000 and 10,000; 10,000 takes a few minutes here).
+- memory: peak of the summed PSS (and of the summed RSS, which counts pages the forked workers share
+  with the main process once per process) of the batch's process tree, sampled every 20 ms, for
+  --memory-copies (default 1,000 and 10,000; 10,000 takes a minute or two here).
 Targets: per core >= 4x; memory < 300 MB for 10,000 copies. Best of --repeat runs is kept.
 """
 
@@ -68,10 +69,14 @@ def plain_child(units: str, out: str) -> None:
 
 
 class TreeMemory:
-    """Peak of the summed RSS of a process and all its descendants, sampled from /proc."""
+    """Peaks of the summed RSS and summed PSS of a process and all its descendants, sampled from /proc.
+
+    RSS counts a page shared by the main process and its forked workers once per process; PSS
+    divides it among them, so the PSS sum is the memory the tree really takes."""
 
     def __init__(self, pid: int, every: float = 0.02) -> None:
         self.pid, self.every, self.peak, self._stop = pid, every, 0, threading.Event()
+        self.peak_pss = 0
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -93,26 +98,30 @@ class TreeMemory:
         return out
 
     def _run(self) -> None:
-        page = os.sysconf("SC_PAGE_SIZE")
         while not self._stop.is_set():
-            total = 0
+            rss = pss = 0
             for pid in self._tree():
                 try:
-                    with open(f"/proc/{pid}/statm") as fh:
-                        total += int(fh.read().split()[1]) * page
+                    with open(f"/proc/{pid}/smaps_rollup") as fh:
+                        for line in fh:
+                            if line.startswith("Rss:"):
+                                rss += int(line.split()[1]) * 1024
+                            elif line.startswith("Pss:"):
+                                pss += int(line.split()[1]) * 1024
                 except (OSError, IndexError, ValueError):
                     pass
-            self.peak = max(self.peak, total)
+            self.peak = max(self.peak, rss)
+            self.peak_pss = max(self.peak_pss, pss)
             time.sleep(self.every)
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float]:
         self._stop.set()
         self._thread.join()
-        return self.peak / 2**20
+        return self.peak / 2**20, self.peak_pss / 2**20
 
 
-def run(argv: list[str], memory: bool = False) -> tuple[float, float, float]:
-    """(CPU seconds of the process and its waited-for children, wall seconds, peak tree RSS MB)."""
+def run(argv: list[str], memory: bool = False) -> tuple[float, float, tuple[float, float]]:
+    """(CPU seconds of the process and its waited-for children, wall seconds, peak tree (RSS, PSS) MB)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     before = os.times()
     start = time.perf_counter()
@@ -121,7 +130,7 @@ def run(argv: list[str], memory: bool = False) -> tuple[float, float, float]:
     watch = TreeMemory(proc.pid) if memory else None
     code = proc.wait()
     wall = time.perf_counter() - start
-    peak = watch.stop() if watch else 0.0
+    peak = watch.stop() if watch else (0.0, 0.0)
     after = os.times()
     if code != 0:
         raise SystemExit(f"{' '.join(argv)}: exit {code}")
@@ -159,9 +168,9 @@ def memory(copies: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         units = write_units(tmp / "units.yaml", copies)
-        cpu, wall, peak = run(batch_argv(units, tmp / "out", None), memory=True)
-    print(f"  bộ nhớ đỉnh cả cây tiến trình, {copies} bản, {_default_jobs()} tiến trình con: {peak:6.0f} MB "
-          f"(tổng RSS, {wall:.0f} s) (mục tiêu < {MEMORY_TARGET_MB} MB)")
+        cpu, wall, (rss, pss) = run(batch_argv(units, tmp / "out", None), memory=True)
+    print(f"  bộ nhớ đỉnh cả cây tiến trình, {copies} bản, {_default_jobs()} tiến trình con: PSS {pss:4.0f} MB, "
+          f"RSS cộng dồn {rss:4.0f} MB ({wall:.0f} s) (mục tiêu < {MEMORY_TARGET_MB} MB)")
 
 
 def _default_jobs() -> int:
