@@ -1,41 +1,44 @@
-"""Benchmark of `kehoach batch` against the plain loop, measured in the same run.
+"""Benchmark of `kehoach batch` against the plain docxtpl loop, measured in one run (issue 13).
 
-    python benchmarks/bench_batch.py              # 200 copies: ratio; then peak memory for 1,000
-    python benchmarks/bench_batch.py --copies 50 --memory-copies 0 --jobs 2
+    python benchmarks/bench_batch.py                          # 300 copies; memory for 1,000 and 10,000
+    python benchmarks/bench_batch.py --copies 100 --memory-copies 1000 --repeat 1
 
-Plain loop: for each copy, DocxTemplate(path) + render (same context, autoescape) + save, one
-process. Batch: generator.batch.run_batch, the whole job (read, merge and validate every unit,
-render in a process pool whose workers prepare the template once, write atomically).
-Targets (issue 4): ratio >= 3x on 2 cores; peak memory for 1,000 copies <= 300 MB.
-Numbers are noisy when other work shares the machine: the best of --repeat runs is kept.
+Plain loop: one process that reads the model plan and the units file (generator.batch.prepare_batch,
+the same reading and validation the batch does), builds every context with our build_context, then
+for each copy DocxTemplate(template).render(context, autoescape=True).save(path).
+Batch: one `python -m generator batch DATA --units UNITS -o DIR --quiet` process.
+
+- per core: CPU seconds (user + system) of the whole processes, plain loop vs batch --jobs 1;
+- whole machine: wall seconds, plain loop (one core) vs batch with its default --jobs;
+- memory: peak of the summed PSS (and of the summed RSS, which counts pages the forked workers share
+  with the main process once per process) of the batch's process tree, sampled every 20 ms, for
+  --memory-copies (default 1,000 and 10,000; 10,000 takes a minute or two here).
+Targets: per core >= 4x; memory < 300 MB for 10,000 copies. Best of --repeat runs is kept.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import resource
+import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
-from docxtpl import DocxTemplate  # noqa: E402
-
-from generator.batch import default_jobs, prepare_batch, run_batch  # noqa: E402
-from generator.context import build_context  # noqa: E402
-from generator.render import DEFAULT_TEMPLATE  # noqa: E402
-
 PLAN = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+TARGET = 4.0
+MEMORY_TARGET_MB = 300
 
 
 def write_units(path: Path, copies: int) -> Path:
     """An implementing-plans units file with `copies` departments, in block style like the samples."""
+    import yaml
+
     units = [
         {
             "name": f"Sở Thử nghiệm số {i}",
@@ -50,75 +53,158 @@ def write_units(path: Path, copies: int) -> Path:
     return path
 
 
-def plain_loop(contexts: list[dict], out: Path) -> float:
-    start = time.perf_counter()
+def plain_child(units: str, out: str) -> None:
+    """The plain loop, run as its own process (--plain-child)."""
+    from docxtpl import DocxTemplate
+
+    from generator.batch import prepare_batch
+    from generator.context import build_context
+    from generator.render import DEFAULT_TEMPLATE
+
+    contexts = [build_context(job.plan) for job in prepare_batch(PLAN, units, Path(out) / "x").jobs]
     for i, ctx in enumerate(contexts):
         tpl = DocxTemplate(str(DEFAULT_TEMPLATE))
         tpl.render(ctx, autoescape=True)
-        tpl.save(str(out / f"plain-{i}.docx"))
-    return time.perf_counter() - start
+        tpl.save(str(Path(out) / f"plain-{i}.docx"))
 
 
-def batch_run(units: Path, out: Path, jobs: int) -> float:
+class TreeMemory:
+    """Peaks of the summed RSS and summed PSS of a process and all its descendants, sampled from /proc.
+
+    RSS counts a page shared by the main process and its forked workers once per process; PSS
+    divides it among them, so the PSS sum is the memory the tree really takes."""
+
+    def __init__(self, pid: int, every: float = 0.02) -> None:
+        self.pid, self.every, self.peak, self._stop = pid, every, 0, threading.Event()
+        self.peak_pss = 0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as fh:
+                        ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry))
+        out, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            todo.extend(children.get(pid, []))
+        return out
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            rss = pss = 0
+            for pid in self._tree():
+                try:
+                    with open(f"/proc/{pid}/smaps_rollup") as fh:
+                        for line in fh:
+                            if line.startswith("Rss:"):
+                                rss += int(line.split()[1]) * 1024
+                            elif line.startswith("Pss:"):
+                                pss += int(line.split()[1]) * 1024
+                except (OSError, IndexError, ValueError):
+                    pass
+            self.peak = max(self.peak, rss)
+            self.peak_pss = max(self.peak_pss, pss)
+            time.sleep(self.every)
+
+    def stop(self) -> tuple[float, float]:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 2**20, self.peak_pss / 2**20
+
+
+def run(argv: list[str], memory: bool = False) -> tuple[float, float, tuple[float, float]]:
+    """(CPU seconds of the process and its waited-for children, wall seconds, peak tree (RSS, PSS) MB)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    before = os.times()
     start = time.perf_counter()
-    result = run_batch(PLAN, units, out, jobs=jobs)
-    elapsed = time.perf_counter() - start
-    assert result.ok and len(result.written) > 0, [str(f) for f in result.failed]
-    return elapsed
+    # cwd outside any checkout, so that `-m generator` is the tree under ROOT
+    proc = subprocess.Popen(argv, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL)
+    watch = TreeMemory(proc.pid) if memory else None
+    code = proc.wait()
+    wall = time.perf_counter() - start
+    peak = watch.stop() if watch else (0.0, 0.0)
+    after = os.times()
+    if code != 0:
+        raise SystemExit(f"{' '.join(argv)}: exit {code}")
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return cpu, wall, peak
 
 
-def speed(copies: int, jobs: int, repeat: int) -> None:
+def batch_argv(units: Path, out: Path, jobs: int | None) -> list[str]:
+    argv = [sys.executable, "-m", "generator", "batch", str(PLAN), "--units", str(units), "-o", str(out), "--quiet"]
+    return argv + (["--jobs", str(jobs)] if jobs else [])
+
+
+def speed(copies: int, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         units = write_units(tmp / "units.yaml", copies)
-        contexts = [build_context(job.plan) for job in prepare_batch(PLAN, units, tmp / "x").jobs]
-        plain, batch = [], []
+        plain, one, many = [], [], []
         for r in range(repeat):
             (tmp / f"p{r}").mkdir()
-            plain.append(plain_loop(contexts, tmp / f"p{r}"))
-            batch.append(batch_run(units, tmp / f"b{r}", jobs))
-        p, b = min(plain), min(batch)
-        print(f"{copies} bản, {jobs} tiến trình, tốt nhất trong {repeat} lần:")
-        print(f"  vòng lặp thường (DocxTemplate + render + save): {p:6.2f} s  ({p / copies * 1000:5.1f} ms/bản)")
-        print(f"  kehoach batch (toàn bộ việc):                    {b:6.2f} s  ({b / copies * 1000:5.1f} ms/bản)")
-        print(f"  tỉ lệ: {p / b:.2f}x  (mục tiêu >= 3x trên 2 lõi)")
+            plain.append(run([sys.executable, __file__, "--plain-child", str(units), str(tmp / f"p{r}")]))
+            one.append(run(batch_argv(units, tmp / f"b{r}", 1)))
+            many.append(run(batch_argv(units, tmp / f"m{r}", None)))
+        p_cpu, b_cpu = min(x[0] for x in plain), min(x[0] for x in one)
+        p_wall, m_wall = min(x[1] for x in plain), min(x[1] for x in many)
+        jobs = _default_jobs()
+        print(f"{copies} bản, tốt nhất trong {repeat} lần, máy {os.cpu_count()} lõi ({_cpu_name()}):")
+        print(f"  mỗi lõi (CPU giây, cả tiến trình): vòng lặp docxtpl {p_cpu:6.2f} s ({p_cpu / copies * 1000:5.1f} ms/bản), "
+              f"kehoach batch --jobs 1 {b_cpu:6.2f} s ({b_cpu / copies * 1000:5.1f} ms/bản) -> {p_cpu / b_cpu:.2f}x "
+              f"(mục tiêu >= {TARGET:g}x)")
+        print(f"  cả máy (giây đồng hồ): vòng lặp docxtpl {p_wall:6.2f} s, kehoach batch ({jobs} tiến trình) "
+              f"{m_wall:6.2f} s -> {p_wall / m_wall:.2f}x")
 
 
-def memory_child(copies: int, jobs: int) -> None:
-    """Runs in its own process so ru_maxrss counts this batch only."""
+def memory(copies: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        units = write_units(Path(tmp) / "units.yaml", copies)
-        batch_run(units, Path(tmp) / "out", jobs)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"self": own, "worker": worker}))
+        tmp = Path(tmp)
+        units = write_units(tmp / "units.yaml", copies)
+        cpu, wall, (rss, pss) = run(batch_argv(units, tmp / "out", None), memory=True)
+    print(f"  bộ nhớ đỉnh cả cây tiến trình, {copies} bản, {_default_jobs()} tiến trình con: PSS {pss:4.0f} MB, "
+          f"RSS cộng dồn {rss:4.0f} MB ({wall:.0f} s) (mục tiêu < {MEMORY_TARGET_MB} MB)")
 
 
-def memory(copies: int, jobs: int) -> None:
-    proc = subprocess.run([sys.executable, __file__, "--memory-child", str(copies), "--jobs", str(jobs)],
-                          capture_output=True, text=True, check=True)
-    m = json.loads(proc.stdout.strip().splitlines()[-1])
-    total = m["self"] + jobs * m["worker"]
-    print(f"bộ nhớ đỉnh, {copies} bản, {jobs} tiến trình (ru_maxrss):")
-    print(f"  tiến trình chính {m['self']:.0f} MB; tiến trình con lớn nhất {m['worker']:.0f} MB")
-    print(f"  tổng (chính + {jobs} × con, cận trên vì trang dùng chung được tính nhiều lần): "
-          f"{total:.0f} MB  (mục tiêu <= 300 MB)")
+def _default_jobs() -> int:
+    from generator.batch import default_jobs
+
+    return default_jobs()
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "?"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--copies", type=int, default=200)
-    ap.add_argument("--memory-copies", type=int, default=1000, help="0 để bỏ qua phép đo bộ nhớ")
-    ap.add_argument("--jobs", type=int, default=default_jobs())
+    ap.add_argument("--copies", type=int, default=300)
+    ap.add_argument("--memory-copies", type=int, nargs="*", default=[1000, 10000],
+                    help="số bản cho phép đo bộ nhớ; để trống để bỏ qua")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--plain-child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.memory_child:
-        memory_child(args.memory_child, args.jobs)
+    if args.plain_child:
+        plain_child(*args.plain_child)
         return
-    speed(args.copies, args.jobs, args.repeat)
-    if args.memory_copies:
-        memory(args.memory_copies, args.jobs)
+    if args.copies:
+        speed(args.copies, args.repeat)
+    for n in args.memory_copies:
+        memory(n)
 
 
 if __name__ == "__main__":

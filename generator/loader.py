@@ -177,19 +177,32 @@ def _looks_cp1258(raw: bytes) -> bool:
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML has it: same nodes and marks, several times faster."""
 
+_PLAIN_STYLES = (None, "")
+"""A plain (unquoted) scalar's style: None from PyYAML's parser, "" from libyaml's."""
+
 
 def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
     """Parse YAML text into plain values with their positions; structural mistakes become Problems.
 
-    fast: compose with libyaml (same values and positions; syntax-error wording may differ), for
-    large generated files such as a batch's units file.
+    Every file is composed with libyaml when PyYAML has it (same nodes, values and positions,
+    several times faster; issue 13); a file it refuses is composed again with PyYAML's own parser,
+    whose messages the hints below were written for, so a syntax error reads the same either way.
+    fast: kept for callers; both kinds of file take the same path.
     """
     source = Source(file, None)
     problems: list[Problem] = []
     _check_depth(text, file)
-    loader = (_FAST_LOADER if fast else yaml.SafeLoader)(text)
+    loader = _FAST_LOADER(text)
+    node: yaml.Node | None = None
+    composed = False
     try:
-        node = loader.get_single_node()
+        node, composed = loader.get_single_node(), True
+    except yaml.YAMLError:
+        loader.dispose()
+        loader = yaml.SafeLoader(text)
+    try:
+        if not composed:
+            node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = (exc.problem or "").strip()
@@ -273,7 +286,7 @@ def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
                                          f"tệp mở rộng ra quá {limits.MAX_TEXT_CHARS // 2**20} triệu ký tự "
                                          "(bí danh &/* dùng lại một đoạn văn bản dài quá nhiều lần); "
                                          "hãy viết thẳng nội dung, không dùng bí danh"))])
-        if n.style is None and _keep_as_text(n):
+        if n.style in _PLAIN_STYLES and _keep_as_text(n):
             return n.value
         try:
             return loader.construct_object(n, deep=True)

@@ -12,13 +12,21 @@ import contextlib
 import datetime as dt
 import functools
 import io
+import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from docx import Document
 from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import parse_xml as docx_parse_xml
+from docx.oxml.ns import nsmap as docx_nsmap
 from docx.opc.package import PartFactory, Unmarshaller
 from docx.opc.pkgreader import PackageReader
 from docx.opc.pkgwriter import PackageWriter
@@ -199,6 +207,7 @@ class Template:
         self._formatting: Formatting | None = None
         self._widths: tuple[int, int] | None = None
         self._cell_styles = _cell_styles(self.data)
+        self._compiled_template: _Compiled | None = None
 
     def _text_widths(self) -> tuple[int, int]:
         """Text-area widths (twips) of a portrait and a landscape page of this template, read from its
@@ -225,16 +234,27 @@ class Template:
             raise UserError(f"{self.path}: không phải tệp Word (.docx)")
         return part.document
 
+    def _compiled(self) -> "_Compiled | None":
+        """The template prepared for rendering many times, or None when it has something the
+        compiled path does not reproduce (footnotes, no core properties): the plain path then."""
+        if self._compiled_template is None:
+            self._compiled_template = _Compiled(self)
+        return None if self._compiled_template.fallback else self._compiled_template
+
     def render(self, plan: Plan) -> bytes:
         """The finished document's bytes: same plan, same bytes."""
         context = build_context(plan)
         _place_tables(context, self._text_widths())
         _style_tables(context, self._cell_styles)
-        tpl = _CachedDocxTemplate(self)
+        compiled = self._compiled()
+        tpl = _CachedDocxTemplate(self) if compiled is None else None
         try:
             # A user's template runs in a time and memory budget; ours is trusted and may be large.
             with template_budget(self.path) if self.user else contextlib.nullcontext():
-                tpl.render(context, self.env, autoescape=True)
+                if compiled is not None:
+                    rendered = compiled.render(context)
+                else:
+                    tpl.render(context, self.env, autoescape=True)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 f"{self.path}: lỗi cú pháp trong mẫu: {exc.message}" + _excerpt(exc)
@@ -256,6 +276,8 @@ class Template:
                 f"{self.path}: mẫu tạo ra XML hỏng ({exc}); kiểm tra các thẻ {{%tr %}}, {{%p %}} "
                 "bằng 'kehoach check-template'"
             ) from None
+        if compiled is not None:
+            return compiled.finish(rendered, plan)
         document = tpl.docx
         if self._formatting is None:  # rendering never touches styles.xml: resolve it once
             self._formatting = Formatting.of(document)
@@ -263,6 +285,242 @@ class Template:
         _set_properties(document, plan)
         # Sealed (issue.seal): a later run can tell this file from one edited in Word since.
         return zip_members(seal(_package_members(document), plan))
+
+
+# --- the compiled template ----------------------------------------------------------------------
+
+_NEWLINE_P = re.compile(r"<w:p([ >])")
+_NEWLINE_P_BACK = re.compile(r"\n<w:p([ >])")
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+"""The core properties docxtpl renders through Jinja, in its order (DocxTemplate.render_properties)."""
+_DOCPR_XPATH = "//wp:docPr"
+_DOCPR_FIRST_ID = 1000
+_TBL_RE = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)
+_TC_RE = re.compile(r"<w:tc[ >].*?</w:tc>", re.DOTALL)
+_TAG_RE = re.compile(r"\{[{%#]")
+_BLOCK_RE = re.compile(r"\{%-?\s*(\w+)")
+_OPENERS = {"for": "endfor", "if": "endif"}
+
+
+class _Part:
+    """One templated XML part: the source docxtpl would hand to Jinja, compiled on first use."""
+
+    def __init__(self, name: str, src: str, encoding: str = "utf-8") -> None:
+        self.name = name
+        self.src = src  # after docxtpl's patch_xml, what render_xml_part receives
+        self.jinja_source = _NEWLINE_P.sub(r"\n<w:p\1", src)
+        self.encoding = encoding
+        self.static = _TAG_RE.search(src) is None  # no Jinja at all: the same output every time
+        self.cached: bytes | None = None
+
+
+class _Compiled:
+    """A template prepared once for many renders (issue 13).
+
+    Done once: docxtpl's XML preprocessing (patch_xml), the Jinja compile, the formatting used by the
+    layout pass, and every part that rendering does not change, kept as the bytes python-docx would
+    write, with their deflated form. Per document: the Jinja render of the changing parts (body,
+    headers and footers with tags, core properties), the layout pass, and a zip write.
+
+    The output is the plain path's byte for byte (tests/test_speed.py renders both). Two steps of
+    docxtpl are skipped when they provably change nothing: resolve_listing on XML with no tab, bell,
+    line feed or form feed (it only rewrites those characters), and fix_tables when every Jinja tag
+    in the template's tables stays inside one cell and balanced (rows keep their cells) and the
+    template's tables already match their grids; tables placed from data are built by
+    generator.word.tables with a grid that matches by construction.
+    """
+
+    def __init__(self, owner: "Template") -> None:
+        self.owner = owner
+        self.fallback = False
+        document = owner._new_document()
+        package = document.part.package
+        if any(part.content_type == _FOOTNOTES for part in package.parts):
+            self.fallback = True  # docxtpl renders footnotes once per section: left to the plain path
+            return
+        try:
+            core_part = package.part_related_by(RT.CORE_PROPERTIES)
+        except KeyError:
+            self.fallback = True  # python-docx would make one up (with the clock): plain path
+            return
+        helper = _CachedDocxTemplate(owner)
+        helper.docx = document
+        self.helper = helper
+        self.formatting = Formatting.of(document)
+        with zipfile.ZipFile(io.BytesIO(owner.data)) as zf:
+            self.document_xml = zf.read(document.part.partname.membername)
+        self.document_name = document.part.partname.membername
+        self.body = _Part(self.document_name, helper.patch_xml(helper.get_xml()))
+        self.fix_tables = not self._tables_are_static(helper.get_xml())
+        self.parts: list[_Part] = []
+        for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI):
+            for _, part in helper.get_headers_footers(uri):
+                xml = helper.get_part_xml(part)
+                self.parts.append(_Part(part.partname.membername, helper.patch_xml(xml),
+                                        helper.get_headers_footers_encoding(xml)))
+        self.core_name = core_part.partname.membername
+        self.core_xml = core_part.blob
+        dynamic = {self.document_name, self.core_name, *(p.name for p in self.parts)}
+        self.static = {name: blob for name, blob in _package_members(document).items() if name not in dynamic}
+        self._deflated: dict[str, tuple[bytes, int, bytes]] = {}
+
+    def _tables_are_static(self, raw_body: str) -> bool:
+        """True when docxtpl's fix_tables cannot change any table of this template's output.
+
+        fix_tables only acts when a row has more or fewer cells than the grid. The template's own
+        tables keep their cells when no Jinja tag sits in a table outside a cell, a cell's block
+        tags open and close inside it, and no tag is in cell properties (docxtpl's colspan, hm);
+        and they must already match their grid. Otherwise the fix runs on every render.
+        """
+        for table in _TBL_RE.findall(self.body.src):
+            if "<w:tbl>" in table[len("<w:tbl>"):] or "<w:tbl " in table:
+                return False  # nested tables: not analysed
+            outside = _TC_RE.sub("", table)
+            if _TAG_RE.search(outside):
+                return False
+            for cell in _TC_RE.findall(table):
+                props = re.search(r"<w:tcPr>.*?</w:tcPr>", cell, re.DOTALL)
+                if props and _TAG_RE.search(props.group(0)):
+                    return False
+                depth: list[str] = []
+                for word in _BLOCK_RE.findall(cell):
+                    if word in _OPENERS:
+                        depth.append(_OPENERS[word])
+                    elif word in ("endfor", "endif"):
+                        if not depth or depth.pop() != word:
+                            return False
+                    elif word not in ("elif", "else"):
+                        return False  # set, macro, raw, hm, vm…: not analysed
+                if depth:
+                    return False
+        if "<w:tbl " in self.body.src:
+            return False
+        # The template's tables as written must already match their grids.
+        plain = etree.fromstring(raw_body, etree.XMLParser(recover=True))
+        fixed = self.helper.fix_tables(raw_body)
+        return etree.tostring(plain) == etree.tostring(fixed)
+
+    # --- per document -----------------------------------------------------------------------
+
+    def _render_part(self, part: _Part, context: dict[str, Any]) -> str:
+        """docxtpl's render_xml_part for one part, from the compiled template."""
+        owner = self.owner
+        try:
+            try:
+                dst = owner.env.from_string(part.jinja_source).render(context)
+            except jinja2.TemplateError as exc:  # as docxtpl: the lines around a located error
+                if getattr(exc, "lineno", None) is not None:
+                    line_number = max(exc.lineno - 4, 0)
+                    exc.docx_context = map(  # type: ignore[attr-defined]
+                        lambda x: re.sub(r"<[^>]+>", "", x),
+                        part.jinja_source.splitlines()[line_number:(line_number + 7)],
+                    )
+                raise
+            dst = _NEWLINE_P_BACK.sub(r"<w:p\1", dst)
+            dst = dst.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+            if _LISTING_CHARS.search(dst):  # resolve_listing only rewrites these characters
+                dst = self.helper.resolve_listing(dst)
+            return dst
+        except Exception as exc:  # noqa: BLE001 - runtime_error re-raises what is not the template's
+            raise runtime_error(exc, part.src, owner.path) from None
+
+    def render(self, context: dict[str, Any]) -> list[Any]:
+        """The template code's share of a render (inside a user template's budget): the body tree,
+        the header/footer trees by member name, the core properties element."""
+        body = self._render_part(self.body, context)
+        if self.fix_tables:
+            tree = self.helper.fix_tables(body)
+        else:
+            tree = etree.fromstring(body, etree.XMLParser(recover=True))
+        ids = _DOCPR_FIRST_ID
+        for elt in tree.xpath(_DOCPR_XPATH, namespaces=docx_nsmap):
+            ids += 1
+            elt.attrib["id"] = str(ids)
+        parts: dict[str, Any] = {}
+        for part in self.parts:
+            if part.static and part.cached is not None:
+                parts[part.name] = part.cached
+                continue
+            xml = self._render_part(part, context).encode(part.encoding)
+            parts[part.name] = docx_parse_xml(xml)
+            if part.static:
+                part.cached = serialize_part_xml(parts[part.name])
+                parts[part.name] = part.cached
+        core = docx_parse_xml(self.core_xml)
+        props = CoreProperties(core)
+        for prop in _CORE_PROPERTIES:
+            initial = getattr(props, prop)
+            setattr(props, prop, self.owner.env.from_string(initial).render(context))
+        return [tree, parts, core]
+
+    def finish(self, rendered: list[Any], plan: Plan) -> bytes:
+        """Layout, properties, seal and zip: the rest of Template.render."""
+        tree, parts, core = rendered
+        rendered.clear()
+        root = docx_parse_xml(self.document_xml)
+        root.replace(root.body, tree)
+        # No proxy of the body parsed without python-docx's element classes may outlive the move:
+        # the layout pass must see CT_P & co., as it does after docxtpl's map_tree.
+        del tree
+        finish_layout(_Document(root, None), self.formatting)
+        _set_properties(_Document(None, CoreProperties(core)), plan)
+        members = dict(self.static)
+        members[self.document_name] = serialize_part_xml(root)
+        for name, value in parts.items():
+            members[name] = value if isinstance(value, bytes) else serialize_part_xml(value)
+        members[self.core_name] = serialize_part_xml(core)
+        return self.zip(seal(members, plan))
+
+    def zip(self, members: dict[str, bytes]) -> bytes:
+        """zip_members(members), byte for byte, with the unchanged parts deflated once."""
+        names = list(members)
+        ordered = [n for n in _ZIP_FIRST if n in names] + sorted(n for n in names if n not in _ZIP_FIRST)
+        if len(ordered) > 0xFFFF or sum(len(b) for b in members.values()) > 0x3FFFFFFF:
+            return zip_members(members)  # zip64 territory: leave it to zipfile
+        local: list[bytes] = []
+        central: list[bytes] = []
+        offset = 0
+        for name in ordered:
+            data = members[name]
+            cached = self._deflated.get(name)
+            if cached is not None and cached[0] is data:
+                crc, comp = cached[1], cached[2]
+            else:
+                crc = zlib.crc32(data)
+                deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+                comp = deflate.compress(data) + deflate.flush()
+                if self.static.get(name) is data:
+                    self._deflated[name] = (data, crc, comp)
+            try:
+                fname, flags = name.encode("ascii"), 0
+            except UnicodeEncodeError:
+                fname, flags = name.encode("utf-8"), 0x800
+            local.append(struct.pack("<4s2B4HL2L2H", b"PK\003\004", 20, 0, flags, 8, 0, _DOS_DATE, crc,
+                                     len(comp), len(data), len(fname), 0))
+            local.append(fname)
+            local.append(comp)
+            central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\001\002", 20, 0, 20, 0, flags, 8, 0, _DOS_DATE,
+                                       crc, len(comp), len(data), len(fname), 0, 0, 0, 0, 0o644 << 16, offset))
+            central.append(fname)
+            offset += 30 + len(fname) + len(comp)
+        directory = b"".join(central)
+        end = struct.pack("<4s4H2LH", b"PK\005\006", 0, 0, len(ordered), len(ordered), len(directory), offset, 0)
+        return b"".join(local) + directory + end
+
+
+_ZIP_FIRST = ("[Content_Types].xml", "_rels/.rels")
+"""generator.word.package.zip_members's order: these first, then the rest by name."""
+_DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # FIXED_TIME, 1980-01-01 00:00:00, as zipfile packs it
+
+
+class _Document:
+    """What finish_layout and _set_properties use of a python-docx Document."""
+
+    def __init__(self, element: Any, core_properties: Any) -> None:
+        self.element = element
+        self.core_properties = core_properties
 
 
 def _place_tables(context: dict[str, Any], widths: tuple[int, int]) -> None:

@@ -17,14 +17,30 @@ Numbering (list) indents are not modelled either.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from docx.oxml.ns import qn
 from lxml import etree
 
+from .package import parse_xml
+
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@functools.lru_cache(maxsize=512)
+def qn(tag: str) -> str:
+    """Clark name of a w: tag ("w:pPr" -> "{…main}pPr"); python-docx's qn without importing python-docx,
+    so that a cold `kehoach check` does not pay for it."""
+    prefix, _, local = tag.partition(":")
+    if prefix != "w":
+        from docx.oxml.ns import qn as docx_qn
+
+        return docx_qn(tag)
+    return f"{{{W_NS}}}{local}"
+
 FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
 _FALSE = {"0", "false", "off", "none"}
 
@@ -102,6 +118,32 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+_PPR, _PSTYLE, _TBL, _TBLPR, _TBLSTYLE, _VAL = (qn(t) for t in ("w:pPr", "w:pStyle", "w:tbl", "w:tblPr",
+                                                               "w:tblStyle", "w:val"))
+_P_CONTENT = frozenset(qn(t) for t in ("w:r", "w:hyperlink", "w:fldSimple", "w:ins", "w:del", "w:smartTag",
+                                       "w:sdt", "w:customXml"))
+_TBL_CONTENT = frozenset(qn(t) for t in ("w:tblGrid", "w:tr", "w:sdt", "w:customXml"))
+
+
+def _properties_child(el: Any, props_tag: str, child_tag: str, content: frozenset[str]) -> Any | None:
+    """el's first <props_tag>/<child_tag> (the same answer as el.find("props/child")), found without
+    scanning el's content: the properties element comes before the content (ECMA-376), so the search
+    stops at the first row of a table or run of a paragraph.
+
+    Why: el.find("w:tblPr/w:tblStyle") visits every row of a table that has no tblStyle; asked once
+    per run of the table, that made checking a 4,000-row table quadratic (issue 13).
+    """
+    for child in el:
+        tag = child.tag
+        if tag == props_tag:
+            found = child.find(child_tag)
+            if found is not None:
+                return found
+        elif tag in content:
+            return None
+    return None
+
+
 class Formatting:
     """Resolves effective run and paragraph formatting for one document."""
 
@@ -126,6 +168,7 @@ class Formatting:
             self.rpr_default = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
             self.ppr_default = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
         self.theme = _theme_fonts(theme_el)
+        self._chains: dict[str | None, tuple[Any, ...]] = {}
 
     @classmethod
     def of(cls, document: Any) -> "Formatting":
@@ -137,21 +180,28 @@ class Formatting:
         theme_el = None
         for rel in document.part.rels.values():
             if rel.reltype.endswith("/theme") and not rel.is_external:
-                theme_el = etree.fromstring(rel.target_part.blob)
+                try:  # the safe parser: no DTD, no entities, no network, like every other part
+                    theme_el = parse_xml(rel.target_part.blob)
+                except (etree.XMLSyntaxError, ValueError):
+                    theme_el = None  # a broken theme names no font: theme slots stay unresolved
         return cls(styles_el, theme_el)
 
     # --- style chains -------------------------------------------------------------------------
 
-    def chain(self, style_id: str | None) -> list[Any]:
-        """The style and its basedOn ancestors, nearest first."""
-        out, seen = [], set()
+    def chain(self, style_id: str | None) -> tuple[Any, ...]:
+        """The style and its basedOn ancestors, nearest first (memoised: styles do not change)."""
+        cached = self._chains.get(style_id)
+        if cached is not None:
+            return cached
+        out, seen, key = [], set(), style_id
         while style_id and style_id in self.styles and style_id not in seen:
             seen.add(style_id)
             st = self.styles[style_id]
             out.append(st)
             based = st.find(qn("w:basedOn"))
             style_id = based.get(qn("w:val")) if based is not None else None
-        return out
+        result = self._chains[key] = tuple(out)
+        return result
 
     def style_name(self, style_id: str | None) -> str | None:
         st = self.styles.get(style_id or "")
@@ -161,15 +211,15 @@ class Formatting:
         return name.get(qn("w:val")) if name is not None else style_id
 
     def _para_style(self, p: Any) -> str | None:
-        ps = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        return ps.get(qn("w:val")) if ps is not None else self.default_para_style
+        ps = _properties_child(p, _PPR, _PSTYLE, _P_CONTENT)
+        return ps.get(_VAL) if ps is not None else self.default_para_style
 
     def _table_style(self, p: Any) -> str | None:
-        tbl = next((a for a in p.iterancestors(qn("w:tbl"))), None)
+        tbl = next(p.iterancestors(_TBL), None)
         if tbl is None:
             return None
-        ts = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
-        return ts.get(qn("w:val")) if ts is not None else self.default_table_style
+        ts = _properties_child(tbl, _TBLPR, _TBLSTYLE, _TBL_CONTENT)
+        return ts.get(_VAL) if ts is not None else self.default_table_style
 
     def _ppr_levels(self, p: Any) -> list[Any]:
         levels = [p.find(qn("w:pPr"))]

@@ -1,0 +1,215 @@
+"""Issue 13 (speed) — the behaviour the speed work must keep; speed itself is measured in benchmarks/.
+
+- the compiled template writes the bytes of the plain docxtpl path for the same data;
+- its zip writer writes zip_members' bytes;
+- check finds a table's style without scanning the table; style chains memoised; a broken theme is
+  tolerated;
+- the units file keeps "05" and refuses `closing: yes` as a plan file does (libyaml path);
+- each command imports what it uses (`import generator.cli` loads no docxtpl, no pydantic).
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from lxml import etree
+
+from generator.batch import prepare_batch, run_batch
+from generator.context import build_context
+from generator.errors import DataError
+from generator.issue import seal
+from generator.layout import finish_layout
+from generator.loader import load_plan, parse_yaml
+from generator.render import DEFAULT_TEMPLATE, Template, _Environment, _set_properties
+from generator.word.formatting import Formatting
+from generator.word.package import deterministic_zip, zip_members
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+PLAN = DATA / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+
+
+def plain_docxtpl(plan) -> bytes:
+    """The straightforward pipeline: DocxTemplate render + layout + properties + save, zipped and
+    sealed the way kehoach does."""
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(str(DEFAULT_TEMPLATE))
+    tpl.render(build_context(plan), _Environment(), autoescape=True)
+    finish_layout(tpl.docx)
+    _set_properties(tpl.docx, plan)
+    buf = io.BytesIO()
+    tpl.docx.save(buf)
+    plain = zipfile.ZipFile(io.BytesIO(deterministic_zip(buf.getvalue())))
+    return zip_members(seal({n: plain.read(n) for n in plain.namelist()}, plan))
+
+
+def _plans(tmp_path: Path) -> list:
+    plans = [load_plan(p) for p in sorted(DATA.glob("ke-hoach-*.yaml"))]
+    for units in ("don-vi-trien-khai.yaml", "don-vi-noi-bo-skhcn.yaml"):
+        plans += [job.plan for job in prepare_batch(PLAN, DATA / units, tmp_path / units).jobs]
+    # Text with a tab, a line break and markup-looking characters: docxtpl's listing pass and the
+    # escapes must give the same bytes on both paths.
+    data = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
+    data["closing"] = "Dòng một\tcó tab\nDòng hai & <ba> {{ không phải thẻ }} {_{ x }_}"
+    data["number"], data["date"] = 125, "2024-03-20"
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    plans.append(load_plan(odd))
+    return plans
+
+
+def test_compiled_template_gives_the_plain_docxtpl_bytes(tmp_path):
+    template = Template()
+    assert template._compiled() is not None  # the default template takes the compiled path
+    plans = _plans(tmp_path)
+    assert len(plans) >= 10
+    for plan in plans:
+        assert template.render(plan) == plain_docxtpl(plan)
+
+
+def test_compiled_and_fallback_paths_agree(tmp_path):
+    compiled = Template()
+    fallback = Template()
+    fallback._compiled_template = type("F", (), {"fallback": True})()
+    for plan in _plans(tmp_path)[:4]:
+        assert compiled.render(plan) == fallback.render(plan)
+
+
+def test_the_default_template_skips_table_fixes_and_keeps_headers_static():
+    compiled = Template()._compiled()
+    assert compiled.fix_tables is False
+    assert all(part.static for part in compiled.parts)
+
+
+@pytest.mark.parametrize("names", [
+    ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "a/b.xml"],
+    ["z.xml", "tệp/ư.xml", "_rels/.rels"],
+])
+def test_zip_writer_matches_zip_members(names):
+    compiled = Template()._compiled()
+    members = {n: (n * 300).encode("utf-8") + bytes(range(256)) for n in names}
+    assert compiled.zip(members) == zip_members(members)
+    assert compiled.zip(dict(compiled.static)) == zip_members(dict(compiled.static))
+    assert compiled.zip(dict(compiled.static)) == zip_members(dict(compiled.static))  # from the cache
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _styles() -> etree._Element:
+    return etree.fromstring(
+        f'<w:styles xmlns:w="{W}">'
+        '<w:style w:type="table" w:default="1" w:styleId="Grid"><w:rPr><w:b/></w:rPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="A"><w:basedOn w:val="B"/></w:style>'
+        '<w:style w:type="paragraph" w:styleId="B"><w:basedOn w:val="A"/></w:style>'
+        '</w:styles>')
+
+
+def test_table_style_lookup_does_not_scan_rows():
+    rows = "".join(f"<w:tr><w:tc><w:p><w:r><w:t>{i}</w:t></w:r></w:p></w:tc></w:tr>" for i in range(50))
+    tbl = etree.fromstring(f'<w:tbl xmlns:w="{W}"><w:tblPr/><w:tblGrid/>{rows}'
+                           '<w:tblPr><w:tblStyle w:val="Late"/></w:tblPr></w:tbl>')
+    fmt = Formatting(_styles())
+    p = tbl.find(f".//{{{W}}}p")
+    assert fmt._table_style(p) == "Grid"  # the default: a tblPr after the rows is not the table's
+    assert fmt.run(p, p.find(f"{{{W}}}r")).bold  # from the default table style
+    styled = etree.fromstring(f'<w:tbl xmlns:w="{W}"><w:tblPr><w:tblStyle w:val="X"/></w:tblPr>{rows}</w:tbl>')
+    assert fmt._table_style(styled.find(f".//{{{W}}}p")) == "X"
+
+
+def test_style_chain_is_memoised_and_stops_at_a_loop():
+    fmt = Formatting(_styles())
+    first = fmt.chain("A")
+    assert [s.get(f"{{{W}}}styleId") for s in first] == ["A", "B"]
+    assert fmt.chain("A") is first
+
+
+def test_broken_theme_is_tolerated():
+    class Rel:
+        reltype = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+        is_external = False
+        target_part = type("P", (), {"blob": b"<a:theme xmlns:a='x'><unclosed"})()
+
+    class Doc:
+        styles = type("S", (), {"element": _styles()})()
+        part = type("DP", (), {"rels": {"rId1": Rel()}})()
+
+    assert Formatting.of(Doc()).theme == {}
+
+
+# --- units file through libyaml: the keep-as-text rule -------------------------------------------
+
+def test_plain_scalars_keep_their_text_with_both_parsers():
+    text = "a: 05\nb: yes\nc: 2024-02-07\nd: 1.5\ne: 12\nf: true\ng: '05'\n"
+    fast = parse_yaml(text, "x.yaml", fast=True).data
+    slow = parse_yaml(text, "x.yaml").data
+    assert fast == slow == {"a": "05", "b": "yes", "c": "2024-02-07", "d": "1.5", "e": 12, "f": True, "g": "05"}
+
+
+def _units(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "units.yaml"
+    path.write_text("mode: implementing\nunits:\n" + body, encoding="utf-8")
+    return path
+
+
+def test_units_file_keeps_a_leading_zero(tmp_path):
+    units = _units(tmp_path, "  - name: Sở Tư pháp\n    agency: {name: Sở Tư pháp, abbreviation: STP}\n"
+                             "    signer: {name: Nguyễn Văn A, title: Giám đốc}\n    number: 05\n")
+    src = parse_yaml(units.read_text(encoding="utf-8"), str(units), fast=True)
+    assert src.data["units"][0]["number"] == "05"
+
+
+def test_closing_yes_reads_the_same_in_a_units_file_as_in_a_plan_file(tmp_path):
+    """`closing: yes` is the word "yes" in a plan file (keep-as-text); the units file used to make
+    it the boolean true. Same rules in both paths: whatever the plan file gives, the unit gives."""
+    plan_text = PLAN.read_text(encoding="utf-8")
+    bad_plan = tmp_path / "plan.yaml"
+    bad_plan.write_text("\n".join("closing: yes" if line.startswith("closing:") else line
+                                  for line in plan_text.splitlines()) + "\n", encoding="utf-8")
+    try:
+        expected: object = load_plan(bad_plan).closing
+    except DataError as exc:
+        expected = sorted(p.message for p in exc.problems if p.path == "closing")
+    units = _units(tmp_path, "  - name: Sở Tư pháp\n    agency: {name: Sở Tư pháp, abbreviation: STP}\n"
+                             "    signer: {name: Nguyễn Văn A, title: Giám đốc}\n    closing: yes\n")
+    prepared = prepare_batch(PLAN, units, tmp_path / "out")
+    if prepared.jobs:
+        assert prepared.jobs[0].plan.closing == expected
+    else:
+        got = sorted(p.message for p in prepared.failed[0].problems if p.path.endswith("closing"))
+        assert got == expected
+
+
+def test_a_batch_hands_out_each_unit_once_and_keeps_none(tmp_path):
+    prepared = prepare_batch(PLAN, DATA / "don-vi-trien-khai.yaml", tmp_path / "x")
+    assert all(isinstance(job.packed, bytes) for job in prepared.jobs)
+    from generator.batch import RenderPool
+
+    jobs = list(prepared.jobs)
+    (tmp_path / "x").mkdir()
+    with RenderPool(1) as pool:
+        done = [unit for unit, error in pool.render(jobs) if error is None]
+    assert len(done) == len(prepared.jobs) and jobs == [None] * len(jobs)
+    result = run_batch(PLAN, DATA / "don-vi-trien-khai.yaml", tmp_path / "y", jobs=1)
+    assert result.ok and not any(hasattr(d, "plan") for d in result.written)
+
+
+# --- cold start -------------------------------------------------------------------------------
+
+def test_the_command_line_imports_only_what_a_command_uses():
+    code = ("import sys, generator.cli; generator.cli.build_parser(); "
+            "print(sorted(m for m in ('docxtpl', 'docx', 'pydantic', 'jinja2', 'lxml', 'yaml') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=ROOT).stdout.strip()
+    assert out == "[]"
+    code = "import sys, generator.check; print('docxtpl' in sys.modules, 'jinja2' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=ROOT).stdout.strip()
+    assert out == "False False"
