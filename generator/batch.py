@@ -34,13 +34,13 @@ from typing import Any
 from .context import symbol
 from .errors import DataError, OutputExistsError, Problem, UserError
 from .extract import extract_is_empty, internal_copy
+from .issue import check_overwrite, taken_error
 from .loader import Source, format_path, load_source, show_value, validate
 from .merge import merge_unit
 from .model import Plan
-from .word.package import AlreadyThere, publish
-from .issue import check_overwrite, taken_error
 from .render import WINDOWS_RESERVED, Template, contained
 from .text import slugify
+from .word.package import AlreadyThere, publish
 
 MODES = ("implementing", "internal")
 FILE_KEYS = ("mode", "extract", "units")
@@ -187,6 +187,7 @@ def read_units(src: Source, base: Plan) -> tuple[str, list[UnitSpec | UnitFailur
     if problems:
         raise DataError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     default_extract = default_extract if isinstance(default_extract, bool) else False
+    assert isinstance(units, list)  # refused above otherwise
     return mode, [_read_entry(src, i, entry, mode, default_extract, base) for i, entry in enumerate(units)]
 
 
@@ -298,7 +299,8 @@ def _implementing_warnings(base: Plan, plan: Plan, spec: UnitSpec) -> list[str]:
     if base.number is not None and "number" not in spec.overrides:
         out.append(f"số văn bản {base.number} lấy từ kế hoạch mẫu; mỗi cơ quan có số riêng "
                    "(ghi number, hoặc number: null khi là dự thảo)")
-    own = spec.overrides.get("references") if isinstance(spec.overrides.get("references"), dict) else {}
+    given = spec.overrides.get("references")
+    own: dict[str, Any] = given if isinstance(given, dict) else {}
     for key, ref in base.references.items():
         if ref.issuer is None and ref.symbol is None and key not in own and key in plan.references:
             out.append(f"văn bản được dẫn '{key}' ({ref.type} số {ref.number}) là văn bản của chính "
@@ -386,7 +388,7 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
     marks = _marks_by_unit(units_src)
     jobs: list[UnitJob] = []
     failed: list[UnitFailure] = []
-    for entry, fname in zip(entries, names):
+    for entry, fname in zip(entries, names, strict=True):
         if isinstance(entry, UnitFailure):
             failed.append(entry)
             continue
@@ -569,7 +571,7 @@ class RenderPool:
             for _ in range(self.workers):
                 self.pool.submit(_ready)
 
-    def __enter__(self) -> "RenderPool":
+    def __enter__(self) -> RenderPool:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -627,7 +629,7 @@ class RenderPool:
                     errors = fut.result()
                 except BrokenProcessPool:
                     errors = [_BROKEN] * len(chunk)
-                for unit, error in zip(chunk, errors):
+                for unit, error in zip(chunk, errors, strict=True):
                     done += 1
                     if progress:
                         progress(done, total)

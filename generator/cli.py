@@ -84,7 +84,6 @@ def _rollover(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from .importer import import_file
-
     from .sheets import SPREADSHEET_SUFFIXES
 
     if Path(args.docx).suffix.lower() in SPREADSHEET_SUFFIXES:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -323,7 +324,8 @@ def _check_depth(text: str, file: str) -> None:
                 depth += 1
                 if depth > limits.MAX_DEPTH:
                     mark = event.start_mark
-                    raise DataError([Problem(file, mark.line + 1, mark.column + 1, "", None, (
+                    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+                    raise DataError([Problem(file, line, col, "", None, (
                         f"dữ liệu lồng nhau quá {limits.MAX_DEPTH} cấp (danh sách trong nhóm trong danh "
                         "sách…); kế hoạch chỉ cần vài cấp — kiểm tra thụt lề và dấu ngoặc [ {"))])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -445,7 +447,8 @@ def validate(source: Source, model: type[BaseModel] = Plan) -> Any:
 
     problems = [
         Problem(source.file, *source.position(loc), format_path(loc), show_value(value), message)
-        for loc, value, message in [*cross_check(result), *_length_limits(result)]
+        for loc, value, message in [*(cross_check(result) if isinstance(result, Plan) else []),
+                                    *_length_limits(result)]
     ]
     if problems:
         raise DataError(problems)
@@ -491,7 +494,7 @@ def _length_limits(result: Any) -> list[tuple[Loc, str, str]]:
     agency = getattr(result, "agency", None)
     if agency is None:
         return []
-    out = []
+    out: list[tuple[Loc, str, str]] = []
     for name, most in (("name", limits.MAX_NAME_CHARS), ("abbreviation", limits.MAX_ABBREVIATION_CHARS)):
         value = getattr(agency, name, None)
         if isinstance(value, list):  # a name given as header lines: Word keeps them joined
@@ -527,7 +530,8 @@ def _data_loc(loc: tuple, data: Any) -> Loc:
 
 def _is_branch(part: str) -> bool:
     # Tags of the model's discriminated unions are bracketed: "(khoản)", "(ô)"…
-    return any(c in part for c in "[]()") or part in {"str", "int", "Cite", "Emphasis", "function-after", "function-before"}
+    return any(c in part for c in "[]()") or part in {
+        "str", "int", "Cite", "Emphasis", "function-after", "function-before"}
 
 
 def _problems(exc: ValidationError, source: Source) -> list[Problem]:
@@ -559,7 +563,7 @@ def _problems(exc: ValidationError, source: Source) -> list[Problem]:
     return sorted(out, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def vietnamese_message(err: dict, loc: Loc) -> str:
+def vietnamese_message(err: Mapping[str, Any], loc: Loc) -> str:
     """A pydantic error in the words a văn thư would use, saying how to fix it."""
     kind, ctx = err["type"], err.get("ctx") or {}
     name = loc[-1] if loc else ""

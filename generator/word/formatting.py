@@ -109,6 +109,12 @@ def _on(el: Any) -> bool:
     return el.get(qn("w:val"), "1").lower() not in _FALSE
 
 
+def _half_points(sz: Any) -> float | None:
+    """A w:sz value (half-points) in points; None when absent or not a number."""
+    value = _int(sz.get(qn("w:val"))) if sz is not None else None
+    return value / 2 if value else None
+
+
 def _int(value: str | None) -> int | None:
     if value is None:
         return None
@@ -171,7 +177,7 @@ class Formatting:
         self._chains: dict[str | None, tuple[Any, ...]] = {}
 
     @classmethod
-    def of(cls, document: Any) -> "Formatting":
+    def of(cls, document: Any) -> Formatting:
         """From a python-docx Document: its styles part and theme part (when present)."""
         try:
             styles_el = document.styles.element
@@ -280,7 +286,7 @@ class Formatting:
         underline = u.get(qn("w:val")) if u is not None else None
         return RunFormat(
             fonts=fonts,
-            size=_int(sz.get(qn("w:val"))) / 2 if sz is not None and _int(sz.get(qn("w:val"))) else None,
+            size=_half_points(sz),
             bold=_on(first("w:b")) if first("w:b") is not None else False,
             italic=_on(first("w:i")) if first("w:i") is not None else False,
             caps=_on(first("w:caps")) if first("w:caps") is not None else False,
