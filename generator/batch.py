@@ -288,6 +288,26 @@ def _check_unit_keys(src: Source, spec: UnitSpec, plan: Plan) -> list[Problem]:
     return problems
 
 
+def _pin_model_documents(merged: dict[str, Any], base: Plan, spec: UnitSpec) -> dict[str, Any]:
+    """A document of the model agency's own (no issuer, no symbol: "ours") that the unit inherits
+    stays the model agency's: "Kế hoạch số 254/KH-SKHCN … của Sở Khoa học và Công nghệ", not a
+    "254/KH-SNV … của Sở Nội vụ" that does not exist. A unit that gives its own document under the
+    same key keeps it as its own."""
+    from .context import reference_symbol
+
+    given = spec.overrides.get("references")
+    own = given if isinstance(given, dict) else {}
+    refs = merged.get("references")
+    if not isinstance(refs, dict):
+        return merged
+    pinned = dict(refs)
+    for key, ref in base.references.items():
+        if ref.issuer is None and ref.symbol is None and key not in own and isinstance(pinned.get(key), dict):
+            pinned[key] = {**pinned[key], "symbol": reference_symbol(base, ref),
+                           "issuer": base.agency.running_name}
+    return {**merged, "references": pinned}
+
+
 def _implementing_warnings(base: Plan, plan: Plan, spec: UnitSpec) -> list[str]:
     out = []
     if plan.agency.name == base.agency.name:
@@ -303,8 +323,24 @@ def _implementing_warnings(base: Plan, plan: Plan, spec: UnitSpec) -> list[str]:
     own: dict[str, Any] = given if isinstance(given, dict) else {}
     for key, ref in base.references.items():
         if ref.issuer is None and ref.symbol is None and key not in own and key in plan.references:
-            out.append(f"văn bản được dẫn '{key}' ({ref.type} số {ref.number}) là văn bản của chính "
-                       "cơ quan ban hành kế hoạch mẫu; hãy ghi references." + key + " bằng văn bản của đơn vị")
+            out.append(f"văn bản được dẫn '{key}' ({ref.type} số {ref.number}/{symbol(base)}) là văn bản của "
+                       f"{base.agency.running_name} (cơ quan ban hành kế hoạch mẫu), được giữ nguyên; nếu đơn "
+                       f"vị có văn bản riêng thì ghi references.{key}")
+    # The model agency's own phòng (declared with an abbreviation, the one "Lưu: VT, HCTH." prints)
+    # still used by the unit's copy; shared names ("Các phòng, đơn vị thuộc Sở") carry none.
+    given_units = spec.overrides.get("units")
+    own_units: dict[str, Any] = given_units if isinstance(given_units, dict) else {}
+    used = set(plan.recipients) | set(plan.archive)
+    for app in plan.appendices:
+        for group in app.groups or []:
+            for task in group.tasks:
+                used |= set(task.lead) | set(task.support)
+    inherited = [key for key in base.units if key in used and key not in own_units
+                 and base.units[key].abbreviation and plan.units.get(key) == base.units[key]]
+    if inherited:
+        names = ", ".join(f"'{base.units[k].name}'" for k in inherited)
+        out.append(f"còn dùng đơn vị của cơ quan mẫu: {names} (nơi nhận, dòng Lưu, danh mục); "
+                   "hãy khai báo units của đơn vị hoặc bỏ các đơn vị này")
     return out
 
 
@@ -312,6 +348,8 @@ def _prepare_unit(src: Source, marks: dict, spec: UnitSpec, mode: str, base_data
                   base: Plan) -> tuple[Plan, list[str]]:
     """The unit's plan and warnings; DataError with units-file positions when it is not valid."""
     merged = merge_unit(base_data, spec.overrides)
+    if mode == "implementing":
+        merged = _pin_model_documents(merged, base, spec)
     try:
         plan = validate(_unit_source(src, spec.index, merged, marks))
     except DataError as exc:

@@ -492,3 +492,29 @@ def test_every_internal_extract_of_the_sample_is_a_valid_plan() -> None:
                 assert copy.appendices == []
             assert render_plan(copy)
     assert "vp_ubnd" in empties and "hcth" not in empties
+
+
+def test_implementing_unit_keeps_the_model_agencys_documents_and_is_told(tmp_path):
+    """Issue 14: a unit that inherits the model agency's own plans cites them as they are
+    ("254/KH-SKHCN … của Sở Khoa học và Công nghệ"), not as a "254/KH-SNV … của Sở Nội vụ" that
+    does not exist; it is warned about them and about the model agency's own phòng it still lists."""
+    units = tmp_path / "u.yaml"
+    units.write_text("mode: implementing\nunits:\n  - name: Sở Nội vụ\n"
+                     "    agency: {name: Sở Nội vụ, abbreviation: SNV}\n"
+                     "    signer: {name: Lê Thị Hoa, title: Giám đốc}\n", encoding="utf-8")
+    result = run_batch(PLAN, units, tmp_path / "out", jobs=1)
+    assert result.ok and len(result.written) == 1
+    text = " ".join(p.text for p in Document(str(result.written[0].path)).paragraphs)
+    assert "Kế hoạch số 254/KH-SKHCN ngày 30/12/2023 của Sở Khoa học và Công nghệ" in text
+    assert "254/KH-SNV" not in text and "418/KH-SNV" not in text
+    warned = " ".join(result.warnings)
+    assert "'kh254_cchc' (Kế hoạch số 254/KH-SKHCN) là văn bản của Sở Khoa học và Công nghệ" in warned
+    assert "còn dùng đơn vị của cơ quan mẫu: 'Phòng Hành chính - Tổng hợp'" in warned
+    # A unit that names its own plan under the same key cites its own.
+    units.write_text(units.read_text(encoding="utf-8")
+                     + "    references: {kh254_cchc: {number: 77, date: 2023-12-20}}\n"
+                     + "    units: {hcth: {name: Văn phòng Sở, abbreviation: VP}}\n", encoding="utf-8")
+    result = run_batch(PLAN, units, tmp_path / "out2", jobs=1)
+    text = " ".join(p.text for p in Document(str(result.written[0].path)).paragraphs)
+    assert "Kế hoạch số 77/KH-SNV ngày 20/12/2023 của Sở Nội vụ" in text
+    assert not any("kh254_cchc" in w or "đơn vị của cơ quan mẫu" in w for w in result.warnings)
