@@ -34,7 +34,7 @@ from typing import Any
 from .context import symbol
 from .errors import DataError, OutputExistsError, Problem, UserError
 from .extract import extract_is_empty, internal_copy
-from .issue import check_overwrite, taken_error
+from .issue import check_overwrite, existing_document, taken_error
 from .loader import Source, format_path, load_source, show_value, validate
 from .merge import merge_unit
 from .model import Plan
@@ -85,8 +85,10 @@ class UnitJob:
     packed: bytes
     path: Path
     warnings: tuple[str, ...] = ()
-    replace: bool = False
-    """path holds a draft of ours that may be replaced; otherwise it is created, never replaced."""
+    how: str = "create"
+    """create: path is made, never replacing anything; replace: path holds a draft of ours that may
+    be replaced; same: path holds a final whose PDF is missing (a run whose LibreOffice failed),
+    nothing is written when the data gives the same bytes, and the PDF is made from it."""
 
     @property
     def plan(self) -> Plan:
@@ -440,6 +442,12 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
             failed.append(UnitFailure(entry, (Problem(str(units), None, None, "", None,
                                                       f"{path}: không ghi đè lên tệp dữ liệu hoặc mẫu"),)))
             continue
+        if pdf and not force and plan.is_final and path.exists() and not path.with_suffix(".pdf").exists() \
+                and existing_document(path).kind == "final":
+            # A retry after LibreOffice failed: the final stays, only its PDF is made (issue 16).
+            jobs.append(UnitJob(entry, pack_plan(plan), path, tuple(warnings), "same"))
+            del plan
+            continue
         try:
             # The same rule as `kehoach render`: a final (maybe already signed) or a file we did
             # not make is never replaced without --force; an earlier draft may be.
@@ -448,7 +456,7 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
         except OutputExistsError as exc:
             failed.append(UnitFailure(entry, (Problem(str(units), None, None, "", None, str(exc)),)))
             continue
-        jobs.append(UnitJob(entry, pack_plan(plan), path, tuple(warnings), replace))
+        jobs.append(UnitJob(entry, pack_plan(plan), path, tuple(warnings), "replace" if replace else "create"))
         del plan  # only the packed form waits for its turn
     return PreparedBatch(mode, folder, jobs, failed)
 
@@ -556,17 +564,23 @@ def _ready() -> None:
     """A no-op task: submitting it makes the pool start its workers now."""
 
 
-def _render_one(template: Template, plan: Plan | bytes, path: str, replace: bool = False) -> str | None:
+def _render_one(template: Template, plan: Plan | bytes, path: str, how: str = "create") -> str | None:
     """Render and write one document. Returns an error message instead of raising, so nothing
     unpicklable crosses the process boundary and one broken document does not stop the others.
 
     Sealed like `kehoach render`'s documents (a later run can tell an edited draft), and created
     without replacing anything unless this unit's check allowed it (a final made meanwhile by
-    someone else stays)."""
+    someone else stays). how="same": the final is there; only check it is what the data makes."""
     try:
         if isinstance(plan, bytes):
             plan = unpack_plan(plan)
-        publish(path, template.render(plan), replace=replace)
+        content = template.render(plan)
+        if how == "same":
+            if Path(path).read_bytes() != content:
+                return (f"{path}: đã có bản phát hành khác với dữ liệu hiện tại; bản phát hành không bao giờ "
+                        "bị ghi đè, nên chưa tạo PDF. Dùng --force nếu chắc chắn muốn tạo lại")
+            return None
+        publish(path, content, replace=how == "replace")
     except AlreadyThere:
         return str(taken_error(Path(path)))
     except UserError as exc:
@@ -576,10 +590,10 @@ def _render_one(template: Template, plan: Plan | bytes, path: str, replace: bool
     return None
 
 
-def _render_chunk(chunk: list[tuple[bytes, str, bool]]) -> list[str | None]:
+def _render_chunk(chunk: list[tuple[bytes, str, str]]) -> list[str | None]:
     """A few units per task: one round trip to the worker for several documents."""
     assert _worker_template is not None
-    return [_render_one(_worker_template, plan, path, replace) for plan, path, replace in chunk]
+    return [_render_one(_worker_template, plan, path, how) for plan, path, how in chunk]
 
 
 def default_jobs() -> int:
@@ -629,7 +643,7 @@ class RenderPool:
                 self._local = Template(self.template)
             for n in range(1, total + 1):
                 unit, units[n - 1] = units[n - 1], None  # type: ignore[call-overload]
-                error = _render_one(self._local, unit.packed, str(unit.path), unit.replace)
+                error = _render_one(self._local, unit.packed, str(unit.path), unit.how)
                 if progress:
                     progress(n, total)
                 yield unit, error
@@ -649,7 +663,7 @@ class RenderPool:
         while True:
             for chunk in chunks:
                 try:
-                    fut = self.pool.submit(_render_chunk, [(u.packed, str(u.path), u.replace) for u in chunk])
+                    fut = self.pool.submit(_render_chunk, [(u.packed, str(u.path), u.how) for u in chunk])
                 except BrokenProcessPool:
                     for unit in chunk:
                         done += 1

@@ -275,3 +275,36 @@ def test_batch_sighup_is_handled_like_sigterm(tmp_path: Path, data: Path) -> Non
     assert proc.returncode == 130 and "Đã dừng" in err, err
     assert wait_gone(workers) == []
     assert leftovers(out) == []
+
+
+@needs_soffice
+def test_batch_finals_stranded_by_libreoffice_get_only_their_pdfs(tmp_path: Path, data: Path, monkeypatch,
+                                                                  capsys) -> None:
+    """`batch --pdf` of finals whose LibreOffice step failed: the finals stay (never replaced), and
+    the retry makes only the missing PDFs, after checking the data still makes the same bytes."""
+    units = tmp_path / "units.yaml"
+    units.write_text("mode: implementing\nunits:\n"
+                     + "".join(f"  - name: Sở {c}\n    agency: {{name: Sở {c}, abbreviation: S{c}}}\n"
+                               f"    signer: {{name: Người ký {c}, title: Giám đốc}}\n"
+                               f"    number: {i + 10}\n    date: 2024-03-2{i}\n"
+                               for i, c in enumerate("AB")), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["batch", str(data), "--units", str(units), "-o", str(out), "--pdf", "-q"]
+    exe = fake_soffice(tmp_path, "sys.exit(0)  # 'converts' and writes nothing, like a real failure")
+    monkeypatch.setattr(pdf_module, "find_soffice", lambda: exe)
+    assert main(args) == 2
+    finals = sorted(out.glob("*.docx"))
+    assert len(finals) == 2 and not list(out.glob("*.pdf"))
+    before = [f.read_bytes() for f in finals]
+    monkeypatch.undo()
+    capsys.readouterr()
+    assert main(args) == 0, capsys.readouterr().err
+    assert [f.read_bytes() for f in finals] == before  # the finals were not written again
+    assert sorted(p.stem for p in out.glob("*.pdf")) == [f.stem for f in finals]
+    # Changed data for one unit: its final is not replaced and no PDF is made from other bytes.
+    for pdf in out.glob("*.pdf"):
+        pdf.unlink()
+    units.write_text(units.read_text(encoding="utf-8").replace("number: 10", "number: 99"), encoding="utf-8")
+    assert main(args) == 2
+    assert "khác với dữ liệu hiện tại" in capsys.readouterr().err
+    assert [f.read_bytes() for f in finals] == before
