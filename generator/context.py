@@ -296,7 +296,7 @@ def recipient_lines(plan: Plan) -> list[str]:
 
 
 def signer_lines(signer: Signer) -> list[str]:
-    """Ô 7a: authority and title lines, in capitals (Phụ lục I, §5 of nd30-format.md)."""
+    """Ô 7a: authority and title lines, in capitals (Decree 30, Phụ lục I, mục III.7)."""
     if signer.lines:
         return [upper_vi(line) for line in signer.lines]
     title = upper_vi(signer.title or "")

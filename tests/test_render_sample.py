@@ -1,4 +1,4 @@
-"""The rendered sample plan against the seed document and the format rules of nd30-format.md.
+"""The rendered sample plan against the seed document and the format rules of Decree 30 (Phụ lục I).
 
 The seed (tests/data/seed-000.txt) is the text of the hand-edited Word file the sample replaces; the
 rendered document must say everything the seed says, with the seed's typing mistakes corrected.
