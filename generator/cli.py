@@ -160,6 +160,66 @@ def _template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SCHEMA_FILE = "kehoach.schema.json"
+
+
+def _init(args: argparse.Namespace) -> int:
+    """Start a folder of one's own, wherever kehoach is installed: the sample plan to edit into
+    one's own, a units file for `batch`, and the JSON Schema that the plan's first line names (so an
+    editor checks and completes it). Never over an existing file: nothing is written if one is there."""
+    from . import resources
+    from .errors import UserError
+    from .schema import schema_text
+    from .word.package import AlreadyThere, publish
+
+    folder = Path(args.folder)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder}: đã có một tệp tên này, không phải thư mục; hãy cho tên thư mục khác")
+    plan, units = folder / resources.SAMPLE.name, folder / resources.UNITS.name
+    files = {plan: _starter(resources.SAMPLE), units: _starter(resources.UNITS),
+             folder / SCHEMA_FILE: schema_text().encode()}
+    taken = [str(f) for f in files if f.exists() or f.is_symlink()]
+    if taken:
+        raise UserError(f"{', '.join(taken)}: tệp đã có, không ghi đè (có thể là dữ liệu đã sửa); "
+                        "hãy chọn thư mục khác: kehoach init THƯ-MỤC")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{folder}: không tạo được thư mục ({exc.strerror or exc})") from None
+    for path, data in files.items():
+        try:
+            publish(path, data, replace=False)
+        except AlreadyThere:
+            raise UserError(f"{path}: tệp vừa được tạo ở nơi khác, không ghi đè; "
+                            "hãy chọn thư mục khác: kehoach init THƯ-MỤC") from None
+    output = Path("output") / f"{plan.stem}.docx"
+    print(f"Đã tạo trong thư mục {folder}:")
+    print(f"  {plan.name}: kế hoạch mẫu, sửa thành kế hoạch của mình (các trường có chú thích)")
+    print(f"  {units.name}: ví dụ tệp đơn vị cho kehoach batch")
+    print(f"  {SCHEMA_FILE}: để trình soạn thảo (VS Code với tiện ích YAML) kiểm tra và gợi ý khi gõ")
+    print("Lệnh tiếp theo:")
+    print(f"  kehoach render {_arg(plan)}")
+    print(f"rồi kehoach check {_arg(output)} (kiểm tra thể thức); muốn sửa định dạng (phông, cỡ chữ): "
+          f"kehoach template {_arg(plan)}")
+    return EXIT_OK
+
+
+def _starter(resource: Path) -> bytes:
+    """A shipped sample as it reads in the user's folder: its `$schema` line names the schema file
+    written next to it, and its comments name the other files by where init puts them."""
+    from . import resources
+
+    text = resource.read_text(encoding="utf-8").replace("$schema=../kehoach.schema.json", f"$schema={SCHEMA_FILE}")
+    for name in (resources.SAMPLE.name, resources.UNITS.name):
+        text = text.replace(f"data/{name}", name)
+    return text.encode("utf-8")
+
+
+def _arg(path: Path) -> str:
+    """A path as typed in a shell: quoted when it has spaces."""
+    return f'"{path}"' if any(c.isspace() for c in str(path)) else str(path)
+
+
 def _read_secret(args: argparse.Namespace, what: str) -> str:
     """The key's password or PIN: from --password-file, else typed at a prompt. Never an argument,
     because arguments are visible to every user of the machine (ps) and stay in the shell history."""
@@ -360,6 +420,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="in phiên bản rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", required=True)
 
+    p = sub.add_parser("init", help="bắt đầu ở thư mục riêng: kế hoạch mẫu, tệp đơn vị, JSON Schema",
+                       description="Ghi vào THƯ-MỤC (tạo nếu chưa có) một kế hoạch mẫu để sửa thành kế "
+                                   "hoạch của mình, một tệp đơn vị ví dụ cho kehoach batch và JSON Schema "
+                                   "cho trình soạn thảo, rồi in lệnh tiếp theo. Không bao giờ ghi đè tệp đã có.",
+                       epilog="Mã thoát: 0 đã tạo; 2 tệp đã có hoặc đường dẫn sai (không ghi tệp nào).")
+    p.add_argument("folder", nargs="?", default=".", metavar="THƯ-MỤC",
+                   help="thư mục làm việc (mặc định: thư mục hiện tại)")
+    p.set_defaults(func=_init)
+
     p = sub.add_parser("render", help="tạo tệp .docx từ tệp dữ liệu",
                        description="Tạo văn bản .docx từ tệp dữ liệu YAML.")
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch")
@@ -444,7 +513,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("template", metavar="T.docx")
     p.set_defaults(func=_check_template)
     p = sub.add_parser("template", help="chép mẫu văn bản mặc định ra để sửa định dạng",
-                       description="Ghi một bản sao của mẫu mặc định (templates/kehoach.docx) để sửa "
+                       description="Ghi một bản sao của mẫu mặc định (đi kèm chương trình) để sửa "
                                    "bằng Word hoặc LibreOffice rồi dùng với --template. Không bao giờ "
                                    "ghi đè tệp đã có.",
                        epilog="Mã thoát: 0 đã tạo; 2 tệp đích đã có hoặc đường dẫn sai.")

@@ -48,7 +48,7 @@ from .word.package import inspect_package, zip_members
 from .template_parts import package_style_ids, restore as restore_template
 from .word.tables import A4_TEXT_WIDTHS, TABLE_STYLES, table_styles
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
+from .resources import TEMPLATE as DEFAULT_TEMPLATE  # shipped in the package (generator/resources/)
 
 
 def _literal(value: Any) -> Any:

@@ -364,13 +364,17 @@ def build() -> bytes:
 
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
+"""The editable source in the project folder; the renderer reads its copy shipped in the package."""
 
 
 def main() -> None:
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_TEMPLATE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(build())
-    print(target)
+    from .resources import TEMPLATE
+
+    data = build()
+    for target in [Path(sys.argv[1])] if len(sys.argv) > 1 else [DEFAULT_TEMPLATE, TEMPLATE]:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        print(target)
 
 
 if __name__ == "__main__":

@@ -28,14 +28,15 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
+from . import resources
 from .errors import TemplateError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _STRAY = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
-SAMPLE_DATA = Path(__file__).resolve().parent.parent / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
-STRUCTURES_DATA = SAMPLE_DATA.with_name("ke-hoach-cau-truc-day-du.yaml")
+SAMPLE_DATA = resources.SAMPLE  # shipped in the package: check-template works wherever kehoach is installed
+STRUCTURES_DATA = resources.STRUCTURES
 """A plan that uses every structure of the data format: with the sample, it shows every field a
 template may use (a body table's `xml`, a text appendix's `body`…)."""
 _JINJA_GLOBALS = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop"}
@@ -57,7 +58,7 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
     """Every problem found in the template at path; an empty list when it is fit to render.
 
     sample: a Plan whose context gives the variables the template may use (default: the sample
-    plan shipped in data/).
+    plan shipped in the package, generator/resources/).
     """
     from .word.package import inspect_package, safe_parser
 
