@@ -5,8 +5,8 @@ from __future__ import annotations
 import errno
 import io
 import os
+import secrets
 import struct
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -62,11 +62,13 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
         raise UserError(f"{path}: đây là một thư mục; hãy ghi tên tệp kết quả, ví dụ {path / 'ten-tep'}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise UserError(f"{path}: không tạo được tệp ở đây ({exc.strerror or exc}); "
                         "hãy chọn thư mục khác hoặc kiểm tra quyền ghi") from None
+    # Named first, created inside the try: an interrupting signal cannot strand the temporary file.
+    tmp = str(path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp")
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -374,8 +376,11 @@ def publish(path: str | Path, data: bytes, *, replace: bool) -> Path:
     path = Path(path)
     if replace:
         return atomic_write(path, data)
-    staged = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=_parent(path)))
+    # The name is chosen before the folder exists and the folder is made inside the try: a
+    # signal (a batch worker told its parent died) can never leave it behind between the two.
+    staged = _parent(path) / f".{path.name}.{secrets.token_hex(8)}.tmp"
     try:
+        os.mkdir(staged, 0o700)
         tmp = atomic_write(staged / path.name, data)
         return link_into_place(tmp, path)
     finally:
