@@ -162,7 +162,7 @@ def read_units(src: Source, base: Plan) -> tuple[str, list[UnitSpec | UnitFailur
     data = src.data
     if not isinstance(data, dict):
         raise DataError([_problem(src, (), data, "tệp đơn vị phải có các trường mode và units "
-                                                 "(xem data/don-vi-trien-khai.yaml)")])
+                                                 "(lệnh 'kehoach init' ghi một tệp đơn vị mẫu)")])
     problems: list[Problem] = []
     for key in data:
         if key not in FILE_KEYS:

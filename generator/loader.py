@@ -222,7 +222,7 @@ def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
         loader.dispose()
     if node is None:
         raise DataError([Problem(file, 1, 1, "", None,
-                                 "tệp dữ liệu trống; xem tệp mẫu trong thư mục data/")])
+                                 "tệp dữ liệu trống; lệnh 'kehoach init' ghi một tệp mẫu để bắt đầu")])
 
     count = 0
     chars = 0
@@ -424,7 +424,7 @@ def validate(source: Source, model: type[BaseModel] = Plan) -> Any:
     """Validate parsed data into model; every problem raised together as one DataError."""
     if not isinstance(source.data, dict):
         raise DataError([Problem(source.file, 1, 1, "", show_value(source.data),
-                                 "tệp phải là các trường dạng 'tên: giá trị' (xem tệp mẫu trong data/)")])
+                                 "tệp phải là các trường dạng 'tên: giá trị' (lệnh 'kehoach init' ghi một tệp mẫu)")])
     from .crossref import cross_check, cross_check_data  # local: crossref imports the model
 
     if model is Plan:
