@@ -275,3 +275,206 @@ def test_preview_of_invalid_data_gives_the_problems_not_pages(client):
 def test_page_names_are_checked(client):
     assert client.get("/api/preview/..%2F..%2Fetc/1.png").status_code == 404
     assert client.get(f"/api/preview/{'0' * 64}/1.png").status_code == 404
+
+
+# --- the three jobs: import a Word plan, next year, the final, a batch --------------------------
+
+def _docx_of(name: str) -> bytes:
+    from generator import load_plan, render_plan
+
+    return render_plan(load_plan(ROOT / "data" / name))
+
+
+def test_import_a_word_plan_into_a_new_file(client, folder):
+    raw = _docx_of(SAMPLE)
+    r = client.post("/api/import", params={"filename": "Kế hoạch 2024.docx"}, content=raw)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["name"] == "ke-hoach-2024.yaml"
+    text = (folder / got["name"]).read_text(encoding="utf-8")
+    assert text.startswith("# Nhập từ Kế hoạch 2024.docx")
+    data = load(client, got["name"])
+    assert data["problems"] == []
+    assert "kiểm soát thủ tục hành chính" in str(data["data"]["subject"])
+    # Never over a file that is there: the same upload again makes ke-hoach-2024-2.yaml.
+    before = (folder / got["name"]).read_bytes()
+    again = client.post("/api/import", params={"filename": "Kế hoạch 2024.docx"}, content=raw).json()
+    assert again["name"] == "ke-hoach-2024-2.yaml"
+    assert (folder / got["name"]).read_bytes() == before
+
+
+@pytest.mark.parametrize("filename, content, message", [
+    ("ke-hoach.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100, ".docx"),
+    ("ke-hoach.docx", b"%PDF-1.7\n" + b"x" * 100, "PDF"),
+    ("ke-hoach.docx", b"PK\x03\x04 not really a zip", ""),
+])
+def test_an_upload_that_is_no_word_plan_is_refused_and_nothing_written(client, folder, filename, content, message):
+    before = sorted(p.name for p in folder.iterdir())
+    r = client.post("/api/import", params={"filename": filename}, content=content)
+    assert r.status_code in (400, 422), r.text
+    assert message in r.json()["error"]
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_a_zip_bomb_upload_is_refused_before_it_is_read(client, folder):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", b"<w>" + b"\0" * (80 * 2**20) + b"</w>")
+    r = client.post("/api/import", params={"filename": "bom.docx"}, content=buf.getvalue())
+    assert r.status_code == 400
+    assert "bom.docx" in r.json()["error"]
+    assert not list(folder.glob("bom*"))
+
+
+def test_a_document_that_is_not_a_plan_is_named(client, folder):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("QUYẾT ĐỊNH")
+    d.add_paragraph("Về việc ban hành quy chế")
+    import io
+
+    buf = io.BytesIO()
+    d.save(buf)
+    r = client.post("/api/import", params={"filename": "qd.docx"}, content=buf.getvalue())
+    assert r.status_code == 400
+    assert "không phải Kế hoạch" in r.json()["error"] or "không" in r.json()["error"]
+    assert not list(folder.glob("qd*"))
+
+
+def test_upload_size_is_limited(client, folder, monkeypatch):
+    from generator.serve import jobs
+
+    monkeypatch.setattr(jobs, "MAX_UPLOAD", 1000)
+    r = client.post("/api/import", params={"filename": "x.docx"}, content=b"PK" + b"x" * 2000)
+    assert r.status_code == 400 and "quá lớn" in r.json()["error"]
+
+
+def test_an_upload_name_cannot_write_yaml_into_the_file(client, folder):
+    raw = _docx_of(SAMPLE)
+    r = client.post("/api/import", params={"filename": "a\nagency: x\r\u2028#.docx"}, content=raw)
+    assert r.status_code == 200, r.text
+    text = (folder / r.json()["name"]).read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# Nhập từ aagency: x#.docx bằng lệnh `kehoach import`."
+
+
+def test_writes_need_the_token_header(folder, tmp_path):
+    app = create_app(folder, token=TOKEN, previews=Previews(tmp_path / "cache"))
+    with TestClient(app, base_url=f"http://{HOST}:8030") as c:
+        for url, kw in [("/api/import", {"content": b"PK"}), ("/api/rollover", {"json": {"name": SAMPLE, "year": 2025}}),
+                        ("/api/issue", {"json": {"name": SAMPLE, "number": 1, "date": "2024-03-20"}}),
+                        ("/api/batch", {"json": {"name": SAMPLE, "units": "u.yaml"}})]:
+            assert c.post(url, params={"t": TOKEN}, **kw).status_code == 403
+    assert sorted(p.name for p in folder.iterdir()) == [FULL, SAMPLE]
+
+
+def test_rollover_makes_next_years_file_and_the_to_do_list(client, folder):
+    r = client.post("/api/rollover", json={"name": SAMPLE, "year": 2025})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["name"] == "ke-hoach-truyen-thong-kiem-soat-tthc-2025.yaml"
+    assert (got["old_year"], got["new_year"]) == (2024, 2025)
+    assert got["items"] and all(i["path"] and i["message"] for i in got["items"])
+    opened = load(client, got["name"])
+    assert opened["problems"] == []
+    # Each item's path is a field of the new file (what the page links to).
+    kinds = {i["kind"] for i in got["items"]}
+    assert "reference" in kinds and "cleared" in kinds
+    # Never over a file that is there.
+    before = (folder / got["name"]).read_bytes()
+    r = client.post("/api/rollover", json={"name": SAMPLE, "year": 2025})
+    assert r.status_code == 409 and "đã có" in r.json()["error"]
+    assert (folder / got["name"]).read_bytes() == before
+
+
+@pytest.mark.parametrize("year", [2023, "mười", None, True, 99999])
+def test_rollover_refuses_a_wrong_year(client, folder, year):
+    r = client.post("/api/rollover", json={"name": SAMPLE, "year": year})
+    assert r.status_code == 400 and r.json()["error"]
+    assert sorted(p.name for p in folder.iterdir()) == [FULL, SAMPLE]
+
+
+def test_issue_the_final_and_download_it(client, folder):
+    from generator.issue import existing_document
+
+    r = client.post("/api/issue", json={"name": SAMPLE, "number": "125", "date": "2024-03-20", "pdf": False})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["path"] == "output/ke-hoach-truyen-thong-kiem-soat-tthc-2024-phat-hanh.docx"
+    assert got["number"] == 125
+    made = folder / got["path"]
+    assert existing_document(made).kind == "final"
+    d = client.get(f"/api/download/{got['docx']}")
+    assert d.status_code == 200
+    assert d.content == made.read_bytes()
+    assert "attachment" in d.headers["content-disposition"]
+    # Downloads need the token (a link gives it as ?t=).
+    bare = TestClient(client.app, base_url=f"http://{HOST}:8030")
+    assert bare.get(f"/api/download/{got['docx']}").status_code == 403
+    assert bare.get(f"/api/download/{got['docx']}", params={"t": TOKEN}).status_code == 200
+    # A final is never overwritten; the page is offered the one that is there.
+    again = client.post("/api/issue", json={"name": SAMPLE, "number": "126", "date": "2024-03-21"})
+    assert again.status_code == 409
+    assert "không bao giờ bị ghi đè" in again.json()["error"]
+    assert client.get(f"/api/download/{again.json()['existing']['docx']}").content == made.read_bytes()
+
+
+def test_issue_says_what_is_missing(client, folder):
+    r = client.post("/api/issue", json={"name": SAMPLE, "number": "", "date": ""})
+    assert r.status_code == 400
+    assert "số văn bản" in r.json()["error"]
+    r = client.post("/api/issue", json={"name": SAMPLE, "number": "12", "date": "2024-02-30"})
+    assert r.status_code == 400 and "2024-02-30" in r.json()["error"]
+    assert not (folder / "output").exists() or not list((folder / "output").iterdir())
+
+
+def test_outputs_never_follow_a_link_out_of_the_folder(client, folder, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (folder / "output").symlink_to(outside)
+    r = client.post("/api/issue", json={"name": SAMPLE, "number": "5", "date": "2024-03-20"})
+    assert r.status_code == 403
+    assert not list(outside.iterdir())
+
+
+def test_unknown_downloads_are_not_found(client):
+    assert client.get("/api/download/nope").status_code == 404
+    assert client.get("/api/download/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_batch_from_a_units_file_gives_a_zip(client, folder):
+    import io
+    import zipfile
+
+    shutil.copy(ROOT / "data" / "don-vi-trien-khai.yaml", folder / "don-vi-trien-khai.yaml")
+    listed = {f["name"]: f["units"] for f in client.get("/api/files").json()["files"]}
+    assert listed["don-vi-trien-khai.yaml"] is True and listed[SAMPLE] is False
+    r = client.post("/api/batch", json={"name": SAMPLE, "units": "don-vi-trien-khai.yaml"})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["folder"] == "output/don-vi-trien-khai"
+    assert got["written"] and not got["failed"]
+    z = client.get(f"/api/download/{got['zip']}")
+    assert z.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(z.content)).namelist()
+    assert names == got["written"]
+    assert all((folder / got["folder"] / n).is_file() for n in names)
+
+
+def test_batch_reports_a_broken_unit_and_makes_the_others(client, folder):
+    (folder / "u.yaml").write_text(
+        "mode: implementing\nunits:\n  - name: Sở Y tế\n    agency: {name: Sở Y tế, abbreviation: syt}\n"
+        "  - name: Sở Tư pháp\n    agency: {name: Sở Tư pháp, abbreviation: STP}\n", encoding="utf-8")
+    got = client.post("/api/batch", json={"name": SAMPLE, "units": "u.yaml"}).json()
+    assert got["written"] == ["so-tu-phap.docx"]
+    assert got["failed"][0]["label"] == "đơn vị 1 «Sở Y tế»"
+    assert "chữ viết tắt" in got["failed"][0]["problems"][0]
+
+
+def test_batch_refuses_a_units_file_outside_the_folder(client):
+    r = client.post("/api/batch", json={"name": SAMPLE, "units": "../don-vi.yaml"})
+    assert r.status_code == 403

@@ -28,6 +28,7 @@ from generator.serve.preview import Previews  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL = "ke-hoach-cau-truc-day-du.yaml"
+SAMPLE = "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
 TOOLS = bool((shutil.which("soffice") or shutil.which("libreoffice")) and shutil.which("pdftoppm"))
 
 
@@ -37,7 +38,8 @@ def served(tmp_path):
 
     data = tmp_path / "data"
     data.mkdir()
-    shutil.copy(ROOT / "data" / FULL, data / FULL)
+    for name in (FULL, SAMPLE):
+        shutil.copy(ROOT / "data" / name, data / name)
     app = create_app(data, token="tok", previews=Previews(tmp_path / "cache"))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -55,14 +57,27 @@ def served(tmp_path):
 
 
 @pytest.fixture
-def browser():
+def downloads(tmp_path):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def browser(tmp_path, downloads):
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--window-size=1400,1000", "--disable-gpu"):
+    # The system chromium, quiet: no network of its own, nothing fetched at run time, a fresh profile.
+    for arg in ("--headless=new", "--no-sandbox", "--window-size=1400,1000", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
         options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
     driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     yield driver
     driver.quit()
 
@@ -124,3 +139,118 @@ def test_edit_see_errors_at_the_field_and_save(served, browser, tmp_path):
     shot = tmp_path / "editor.png"
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+def opened(driver, url, name):
+    driver.get(url.replace(f"f={FULL}", f"f={name}"))
+    wait(driver, lambda d: f"Đã mở {name}" in d.find_element(By.ID, "status").text)
+
+
+def test_add_a_task_row_to_the_catalogue(served, browser):
+    url, path = served
+    sample = path.with_name(SAMPLE)
+    opened(browser, url, SAMPLE)
+    tasks = "appendices[0].groups[0].tasks"
+    before = len(load_plan(sample).appendices[0].groups[0].tasks)
+    add = field(browser, tasks).find_element(
+        By.XPATH, "./div[@class='row']/div[@class='ctl']/div[contains(@class,'array')]/button[contains(@class,'add')]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", add)
+    add.click()
+    new = f"{tasks}[{before}].content"
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'.field[data-path="{new}"]'))
+    content = field(browser, new).find_element(By.CSS_SELECTOR, ".rich, textarea, input")
+    content.click()
+    content.send_keys("Nhiệm vụ mới thêm từ trình duyệt")
+    browser.find_element(By.ID, "save").click()
+    wait(browser, lambda d: "Đã lưu" in d.find_element(By.ID, "status").text)
+    got = load_plan(sample).appendices[0].groups[0].tasks
+    assert len(got) == before + 1
+    assert "Nhiệm vụ mới thêm từ trình duyệt" in str(got[-1].content)
+    assert "# yaml-language-server" in sample.read_text(encoding="utf-8")  # the file's comments are kept
+
+
+def job(driver, name):
+    driver.find_element(By.ID, f"job-{name}").click()
+    dialog = driver.find_element(By.ID, f"dlg-{name}")
+    wait(driver, lambda d: dialog.is_displayed(), 10)
+    return dialog
+
+
+def test_import_a_word_file(served, browser, tmp_path):
+    from generator import render_plan
+
+    url, path = served
+    word = tmp_path / "Kế hoạch nhập.docx"
+    word.write_bytes(render_plan(load_plan(ROOT / "data" / SAMPLE)))
+    opened(browser, url, FULL)
+    dialog = job(browser, "import")
+    dialog.find_element(By.ID, "import-file").send_keys(str(word))
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    wait(browser, lambda d: "Đã mở ke-hoach-nhap.yaml" in d.find_element(By.ID, "status").text)
+    assert "Đã tạo ke-hoach-nhap.yaml" in dialog.text
+    made = path.with_name("ke-hoach-nhap.yaml")
+    assert load_plan(made).subject == load_plan(ROOT / "data" / SAMPLE).subject
+    dialog.find_element(By.XPATH, ".//button[@value='close']").click()
+    subject = field(browser, "subject").find_element(By.CSS_SELECTOR, "textarea").get_attribute("value")
+    assert "kiểm soát thủ tục hành chính" in subject
+    # A file that is no Word document: the message, and no file.
+    bad = tmp_path / "khong-phai.docx"
+    bad.write_bytes(b"%PDF-1.7 not a docx")
+    dialog = job(browser, "import")
+    dialog.find_element(By.ID, "import-file").send_keys(str(bad))
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    wait(browser, lambda d: "PDF" in dialog.find_element(By.CLASS_NAME, "result").text)
+    assert not path.with_name("khong-phai.yaml").exists()
+
+
+def test_issue_a_final_and_download_it(served, browser, downloads):
+    from generator.issue import existing_document
+
+    url, path = served
+    opened(browser, url, SAMPLE)
+    dialog = job(browser, "issue")
+    number = dialog.find_element(By.ID, "issue-number")
+    number.clear()
+    number.send_keys("125")
+    date = dialog.find_element(By.ID, "issue-date")
+    date.clear()
+    date.send_keys("2024-03-20")
+    pdf = dialog.find_element(By.ID, "issue-pdf")
+    if pdf.is_selected():
+        pdf.click()  # the PDF has its own tests; the browser test stays fast
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    wait(browser, lambda d: "Đã tạo bản phát hành số 125" in dialog.text)
+    name = "ke-hoach-truyen-thong-kiem-soat-tthc-2024-phat-hanh.docx"
+    dialog.find_element(By.PARTIAL_LINK_TEXT, name).click()
+    got = downloads / name
+    wait(browser, lambda d: got.exists() and got.stat().st_size > 0, 30)
+    assert got.read_bytes() == (path.parent / "output" / name).read_bytes()
+    assert existing_document(got).kind == "final"
+    # Again: refused, the final is never overwritten.
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    wait(browser, lambda d: "không bao giờ bị ghi đè" in dialog.text)
+
+
+def test_rollover_gives_a_to_do_list_that_leads_to_each_field(served, browser):
+    url, path = served
+    opened(browser, url, SAMPLE)
+    dialog = job(browser, "rollover")
+    assert dialog.find_element(By.ID, "rollover-year").get_attribute("value") == "2025"
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    new = "ke-hoach-truyen-thong-kiem-soat-tthc-2025.yaml"
+    wait(browser, lambda d: f"Đã mở {new}" in d.find_element(By.ID, "status").text)
+    assert path.with_name(new).exists()
+    wait(browser, lambda d: not dialog.is_displayed(), 10)
+    todo = browser.find_element(By.ID, "todo")
+    assert todo.is_displayed() and "năm 2025" in todo.text
+    item = todo.find_element(By.XPATH, ".//a[starts-with(text(), 'references.')]")
+    target = item.text.split(":")[0]
+    item.click()
+    wait(browser, lambda d: "flash" in field(d, target).get_attribute("class")
+         or "flash" in d.execute_script("return document.activeElement.closest('.field')?.className || ''"))
+    tick = todo.find_element(By.CSS_SELECTOR, "li input[type=checkbox]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", tick)
+    tick.click()
+    assert todo.find_element(By.CSS_SELECTOR, "li").get_attribute("class") == "done"
+    n = len(todo.find_elements(By.TAG_NAME, "li"))
+    assert f"{n - 1} / {n} chỗ" in todo.find_element(By.TAG_NAME, "summary").text

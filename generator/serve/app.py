@@ -27,7 +27,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import limits
-from ..errors import DataError, Problem, UserError
+from ..errors import DataError, OutputExistsError, Problem, UserError
+from . import jobs
 from .files import Folder, NotAllowed, digest
 from .preview import Previews, PreviewUnavailable
 from .yamledit import compose
@@ -68,6 +69,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
     token = token or secrets.token_urlsafe(24)
     previews = previews or Previews()
     save_lock = threading.Lock()
+    downloads = jobs.Downloads()
 
     def file_name(payload: dict[str, Any]) -> str:
         name = payload.get("name")
@@ -101,8 +103,51 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         except DataError as exc:
             return text, None, exc.problems
 
+    async def upload(request: Request, cap: int) -> bytes:
+        """The raw request body, refused past cap bytes (whatever Content-Length claims)."""
+        if int(request.headers.get("content-length") or 0) > cap:
+            raise UserError(f"tệp tải lên quá lớn (trên {cap // 2**20} MB)")
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > cap:
+                raise UserError(f"tệp tải lên quá lớn (trên {cap // 2**20} MB)")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
     async def list_files(request: Request) -> Response:
-        return JSONResponse({"folder": str(files.root), "files": files.list()})
+        listed = await run_in_threadpool(files.list)
+        return JSONResponse({"folder": str(files.root), "files": listed, "pdf": jobs.pdf_available()})
+
+    async def import_word(request: Request) -> Response:
+        raw = await upload(request, jobs.MAX_UPLOAD)
+        got = await run_in_threadpool(jobs.import_upload, files, raw, request.query_params.get("filename", ""))
+        return JSONResponse(got)
+
+    async def rollover(request: Request) -> Response:
+        payload = await body(request)
+        return JSONResponse(await run_in_threadpool(jobs.rollover, files, file_name(payload), payload.get("year")))
+
+    async def issue(request: Request) -> Response:
+        payload = await body(request)
+        return JSONResponse(await run_in_threadpool(
+            jobs.issue, files, downloads, file_name(payload), payload.get("number"), payload.get("date"),
+            bool(payload.get("pdf"))))
+
+    async def batch(request: Request) -> Response:
+        payload = await body(request)
+        units = payload.get("units")
+        if not isinstance(units, str) or not units:
+            raise UserError("hãy chọn tệp đơn vị (trường units)")
+        return JSONResponse(await run_in_threadpool(
+            jobs.batch, files, downloads, file_name(payload), units, bool(payload.get("pdf"))))
+
+    async def download(request: Request) -> Response:
+        found = downloads.get(request.path_params["key"])
+        if found is None or not found.path.is_file():
+            return JSONResponse({"error": "không còn tệp này; hãy tạo lại"}, status_code=404)
+        return FileResponse(found.path, media_type=found.media_type, filename=found.filename,
+                            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
     async def schema(request: Request) -> Response:
         from ..schema import plan_schema
@@ -181,13 +226,17 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         if isinstance(exc, DataError):
             return JSONResponse({"error": str(exc.problems[0].message) if exc.problems else str(exc),
                                  "problems": [_problem(p) for p in exc.problems]}, status_code=422)
-        status = 403 if isinstance(exc, NotAllowed) else 503 if isinstance(exc, PreviewUnavailable) else 400
+        if isinstance(exc, jobs.Refused):
+            return JSONResponse(exc.answer, status_code=409)
+        status = (403 if isinstance(exc, NotAllowed) else 503 if isinstance(exc, PreviewUnavailable)
+                  else 409 if isinstance(exc, OutputExistsError) else 400)
         return JSONResponse({"error": str(exc)}, status_code=status)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
         yield
         previews.close()
+        downloads.close()
 
     app = Starlette(
         routes=[
@@ -200,6 +249,11 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             Route("/api/save", save, methods=["POST"]),
             Route("/api/preview", preview, methods=["POST"]),
             Route("/api/preview/{key}/{n:int}.png", page),
+            Route("/api/import", import_word, methods=["POST"]),
+            Route("/api/rollover", rollover, methods=["POST"]),
+            Route("/api/issue", issue, methods=["POST"]),
+            Route("/api/batch", batch, methods=["POST"]),
+            Route("/api/download/{key}", download),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
@@ -210,6 +264,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
     app.state.token = token
     app.state.folder = files.root
     app.state.previews = previews
+    app.state.downloads = downloads
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from ..errors import UserError
 SUFFIXES = (".yaml", ".yml")
 MAX_DEPTH = 4
 """Sub-folders listed below the folder (data/2024/…), not the whole disk under a home folder."""
-SKIP_DIRS = {"node_modules", "__pycache__", "output", "venv", ".venv"}
+OUTPUT = "output"
+"""FOLDER/output: the documents made from the page (finals, PDFs, batches), as the CLI's default."""
+SKIP_DIRS = {"node_modules", "__pycache__", OUTPUT, "venv", ".venv"}
+UNITS_FILE = re.compile(r"^mode:|^units:[ \t]*(#.*)?\r?\n(\s*#.*\r?\n)*\s*- ", re.M)
 
 
 class NotAllowed(UserError):
@@ -55,6 +59,25 @@ class Folder:
             raise NotAllowed(f"{name}: là liên kết (symlink); chỉ mở tệp thật trong thư mục")
         return target
 
+    def output_dir(self, *parts: str) -> Path:
+        """FOLDER/output[/part…], where the documents made from the page go: a real folder inside
+        FOLDER (a link named output pointing elsewhere is refused), created when missing."""
+        target = self.root / OUTPUT
+        for part in parts:
+            if not part or part in (".", "..") or "/" in part or "\\" in part or "\x00" in part:
+                raise NotAllowed(f"{part}: tên thư mục kết quả không hợp lệ")
+            target = target / part
+        for p in [target, *target.parents]:
+            if p.is_relative_to(self.root) and p != self.root and p.is_symlink():
+                raise NotAllowed(f"{p}: là liên kết (symlink); chỉ ghi vào thư mục thật trong {self.root}")
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"{target}: không tạo được thư mục kết quả ({exc.strerror or exc})") from None
+        if not target.resolve().is_relative_to(self.root):
+            raise NotAllowed(f"{target}: trỏ ra ngoài thư mục {self.root}; không ghi")
+        return target
+
     def list(self) -> list[dict]:
         out: list[dict] = []
         for dirpath, dirnames, filenames in os.walk(self.root):
@@ -71,7 +94,7 @@ class Folder:
                 except OSError:
                     continue
                 out.append({"name": p.relative_to(self.root).as_posix(), "size": st.st_size,
-                            "mtime": st.st_mtime})
+                            "mtime": st.st_mtime, "units": _looks_like_units(p)})
         return out
 
     def read(self, name: str) -> Snapshot:
@@ -88,3 +111,13 @@ class Folder:
             load_source(path)  # its DataError says which encoding it is and how to convert it
             raise UserError(f"{name}: tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8") from None
         return Snapshot(text, digest(raw))
+
+
+def _looks_like_units(path: Path) -> bool:
+    """A units file of `kehoach batch` (mode: …, or units: as a list), from its first 64 KB."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool(UNITS_FILE.search(head))

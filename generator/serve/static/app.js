@@ -698,6 +698,8 @@ async function openFile(name) {
   const r = await api('GET', '/api/file?name=' + encodeURIComponent(name));
   S.name = name;
   document.getElementById('reload').disabled = false;
+  for (const id of ['job-rollover', 'job-issue', 'job-batch']) document.getElementById(id).disabled = false;
+  showTodo();
   if (!r.ok) {
     S.data = null;
     document.getElementById('form').replaceChildren(el('p', 'hint',
@@ -730,7 +732,8 @@ async function start() {
   S.schema = schema.json;
   S.defs = S.schema.$defs || {};
   const sel = document.getElementById('file');
-  for (const f of files.json.files) { const o = el('option', '', f.name); o.value = f.name; sel.append(o); }
+  fillFiles(files.json);
+  setupJobs();
   if (!files.json.files.length) {
     document.getElementById('form').replaceChildren(el('p', 'hint', `Thư mục ${files.json.folder} chưa có tệp dữ liệu .yaml nào.`));
     return;
@@ -739,7 +742,7 @@ async function start() {
   sel.value = files.json.files.some(f => f.name === want) ? want : files.json.files[0].name;
   let current = sel.value;
   sel.addEventListener('change', () => {
-    if (S.dirty && !confirm('Có thay đổi chưa lưu. Bỏ các thay đổi đó và mở tệp khác?')) { sel.value = current; return; }
+    if (S.dirty && !confirm('Có thay đổi chưa lưu. Bỏ các thay đổi đó và mở tệp khác?')) { sel.value = S.name || current; return; }
     current = sel.value;
     openFile(current);
   });
@@ -751,4 +754,184 @@ async function start() {
   window.addEventListener('beforeunload', e => { if (S.dirty) { e.preventDefault(); e.returnValue = ''; } });
   openFile(current);
 }
+// --- the jobs: import from Word, next year, the final, a batch
+function fillFiles(listing) {
+  S.files = listing.files;
+  S.pdf = !!listing.pdf;
+  const sel = document.getElementById('file');
+  sel.replaceChildren(...listing.files.map(f => { const o = el('option', '', f.name); o.value = f.name; return o; }));
+  if (S.name) sel.value = S.name;
+}
+async function refreshFiles() {
+  const r = await api('GET', '/api/files');
+  if (r.ok) fillFiles(r.json);
+}
+// Open a file the page has just made (after asking about unsaved changes: they were saved first).
+async function openNew(name) {
+  await refreshFiles();
+  document.getElementById('file').value = name;
+  await openFile(name);
+}
+// The jobs work on the file on disk: unsaved changes are saved first.
+async function saved() {
+  if (!S.name) return false;
+  if (S.dirty) await save(false);
+  if (S.dirty) { status('Hãy lưu (hoặc tải lại) tệp trước khi làm việc này.'); return false; }
+  return true;
+}
+function result(dlg, nodes, bad) {
+  const box = dlg.querySelector('.result');
+  box.classList.toggle('bad', !!bad);
+  box.replaceChildren(...[].concat(nodes).map(n => typeof n === 'string' ? el('div', '', n) : n));
+}
+function downloadLink(key, name) {
+  const a = el('a', 'download', '⬇ ' + name);
+  a.href = `/api/download/${encodeURIComponent(key)}?t=${encodeURIComponent(TOKEN)}`;
+  a.setAttribute('download', name);
+  return a;
+}
+function problemList(messages) {
+  const ul = el('ul');
+  for (const m of messages) ul.append(el('li', '', m));
+  return ul;
+}
+function errorNodes(json, status) {
+  const nodes = [json.error || ('Lỗi ' + status)];
+  if (json.problems && json.problems.length > 1) nodes.push(problemList(json.problems.map(p => (p.path ? p.path + ': ' : '') + p.message)));
+  return nodes;
+}
+// A job's button: busy while it runs, the answer shown in the dialog.
+async function runJob(dlg, work) {
+  const go = dlg.querySelector('.go');
+  go.disabled = true;
+  result(dlg, 'Đang làm…');
+  try { await work(); } finally { go.disabled = false; }
+}
+function setupJobs() {
+  const open = (id, prepare) => document.getElementById('job-' + id).addEventListener('click', async () => {
+    const dlg = document.getElementById('dlg-' + id);
+    if (id !== 'import' && !(await saved())) return;
+    result(dlg, []);
+    prepare(dlg);
+    dlg.showModal();
+  });
+
+  open('import', () => {});
+  const imp = document.getElementById('dlg-import');
+  imp.querySelector('.go').addEventListener('click', () => runJob(imp, async () => {
+    const file = document.getElementById('import-file').files[0];
+    if (!file) { result(imp, 'Hãy chọn một tệp .docx.', true); return; }
+    if (S.dirty && !(await saved())) { result(imp, 'Tệp đang mở còn thay đổi chưa lưu được.', true); return; }
+    let res, json = {};
+    try {
+      res = await fetch('/api/import?filename=' + encodeURIComponent(file.name), {
+        method: 'POST', headers: { 'X-Kehoach-Token': TOKEN, 'Content-Type': 'application/octet-stream' }, body: file });
+      json = await res.json();
+    } catch (e) { result(imp, 'Không gửi được tệp: ' + e, true); return; }
+    if (!res.ok) { result(imp, errorNodes(json, res.status), true); return; }
+    const nodes = [`Đã tạo ${json.name}.`];
+    if (json.warnings.length) nodes.push(`${json.warnings.length} cảnh báo (chỗ chưa đọc được đúng từng chữ; kiểm tra và sửa tay):`, problemList(json.warnings));
+    result(imp, nodes);
+    await openNew(json.name);
+  }));
+
+  open('rollover', dlg => {
+    const y = parseInt(String((S.data && S.data.date) || '').slice(0, 4), 10);
+    document.getElementById('rollover-year').value = y ? y + 1 : '';
+  });
+  const rol = document.getElementById('dlg-rollover');
+  rol.querySelector('.go').addEventListener('click', () => runJob(rol, async () => {
+    const r = await api('POST', '/api/rollover', { name: S.name, year: document.getElementById('rollover-year').value.trim() });
+    if (!r.ok) { result(rol, errorNodes(r.json, r.status), true); return; }
+    sessionStorage.setItem('kehoach-todo:' + r.json.name, JSON.stringify({ items: r.json.items, done: [], year: r.json.new_year }));
+    result(rol, `Đã tạo ${r.json.name} (dự thảo năm ${r.json.new_year}); ${r.json.items.length} chỗ cần xem lại, danh sách ở đầu biểu mẫu.`);
+    await openNew(r.json.name);
+    setTimeout(() => rol.close(), 1200);
+  }));
+
+  open('issue', dlg => {
+    document.getElementById('issue-number').value = S.data && S.data.number != null ? S.data.number : '';
+    const d = S.data && S.data.date;
+    document.getElementById('issue-date').value = typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : '';
+    const pdf = document.getElementById('issue-pdf');
+    pdf.disabled = !S.pdf;
+    pdf.checked = S.pdf;
+    pdf.parentElement.title = S.pdf ? '' : 'Máy chưa có LibreOffice để xuất PDF';
+  });
+  const iss = document.getElementById('dlg-issue');
+  iss.querySelector('.go').addEventListener('click', () => runJob(iss, async () => {
+    const r = await api('POST', '/api/issue', {
+      name: S.name, number: document.getElementById('issue-number').value.trim(),
+      date: document.getElementById('issue-date').value.trim(), pdf: document.getElementById('issue-pdf').checked });
+    if (!r.ok) {
+      const nodes = errorNodes(r.json, r.status);
+      if (r.json.existing) nodes.push(el('div', '', 'Bản đã có: '), downloadLink(r.json.existing.docx, r.json.existing.name));
+      result(iss, nodes, true);
+      return;
+    }
+    const links = el('div');
+    links.append(downloadLink(r.json.docx, r.json.docx_name));
+    if (r.json.pdf) links.append(downloadLink(r.json.pdf, r.json.pdf_name));
+    result(iss, [`Đã tạo bản phát hành số ${r.json.number}: ${r.json.path}`, links]);
+  }));
+
+  open('batch', () => {
+    const sel = document.getElementById('batch-units');
+    const units = S.files.filter(f => f.units && f.name !== S.name);
+    const rest = S.files.filter(f => !f.units && f.name !== S.name);
+    sel.replaceChildren(...[...units, ...rest].map(f => { const o = el('option', '', f.name); o.value = f.name; return o; }));
+    const pdf = document.getElementById('batch-pdf');
+    pdf.disabled = !S.pdf;
+    pdf.checked = false;
+  });
+  const bat = document.getElementById('dlg-batch');
+  bat.querySelector('.go').addEventListener('click', () => runJob(bat, async () => {
+    const units = document.getElementById('batch-units').value;
+    if (!units) { result(bat, 'Thư mục chưa có tệp đơn vị (.yaml có mục units).', true); return; }
+    const r = await api('POST', '/api/batch', { name: S.name, units, pdf: document.getElementById('batch-pdf').checked });
+    if (!r.ok) { result(bat, errorNodes(r.json, r.status), true); return; }
+    const j = r.json;
+    const nodes = [`${j.written.length} văn bản đã tạo trong ${j.folder}` + (j.pdfs.length ? ` (kèm ${j.pdfs.length} PDF)` : '') + '.'];
+    if (j.zip) nodes.push(downloadLink(j.zip, units.split('/').pop().replace(/\.ya?ml$/i, '') + '.zip'));
+    if (j.failed.length) nodes.push(`${j.failed.length} đơn vị lỗi, chưa tạo:`, problemList(j.failed.map(f => f.problems.join('; '))));
+    if (j.warnings.length) nodes.push('Cảnh báo:', problemList(j.warnings));
+    result(bat, nodes, !j.written.length);
+  }));
+}
+
+// The rollover report as a to-do list: each item links to its field; ticks are kept for the session.
+const KINDS = { reference: 'Văn bản được dẫn', citation: 'Trích dẫn trong nội dung', date: 'Ngày tháng',
+  year: 'Năm khác', period: 'Giai đoạn', cleared: 'Đã xóa' };
+function showTodo() {
+  const box = document.getElementById('todo');
+  const key = 'kehoach-todo:' + S.name;
+  let todo = null;
+  try { todo = JSON.parse(sessionStorage.getItem(key) || 'null'); } catch (e) { todo = null; }
+  box.hidden = !(todo && todo.items && todo.items.length);
+  if (box.hidden) return;
+  const done = new Set(todo.done || []);
+  const summary = () => { box.querySelector('summary').textContent = `Cần xem lại sau khi chuyển sang năm ${todo.year}: ${todo.items.length - done.size} / ${todo.items.length} chỗ`; };
+  summary();
+  box.querySelector('ol').replaceChildren(...todo.items.map((it, i) => {
+    const li = el('li', done.has(i) ? 'done' : '');
+    const tick = el('input');
+    tick.type = 'checkbox';
+    tick.checked = done.has(i);
+    tick.title = 'Đã xem';
+    tick.addEventListener('change', () => {
+      tick.checked ? done.add(i) : done.delete(i);
+      li.classList.toggle('done', tick.checked);
+      todo.done = [...done];
+      sessionStorage.setItem(key, JSON.stringify(todo));
+      summary();
+    });
+    const a = el('a', '', `${it.path}: ${it.message}`);
+    a.title = it.text;
+    a.addEventListener('click', () => { const f = fieldFor(it.path); if (f) reveal(f); });
+    li.append(tick, ' ', el('span', 'kind', (KINDS[it.kind] || it.kind) + (it.line ? `, dòng ${it.line}` : '') + ' — '), a,
+      el('div', 'hint', it.text));
+    return li;
+  }));
+}
+
 start();

@@ -1,0 +1,267 @@
+"""The editor's three jobs: import a Word plan, roll a plan over to next year, issue the final, run
+a batch. Each is the library call behind the matching command, with the command's rules:
+
+- an uploaded .docx is inspected (zip bomb, DTD, sizes, depth) before anything reads it, then read
+  in a separate process within the CLI's time and memory budget (limits.READ_SECONDS/READ_MEMORY:
+  a budget needs a main thread and a process of its own; the server's threads have neither);
+- a new data file (import, rollover) is created under a free name in the folder, never over a file
+  that is there (publish(replace=False): of two runs at once, one gets the name);
+- finals, PDFs and batch results go to FOLDER/output/, by the render rules (a final is never
+  overwritten); the browser downloads them by a random id, never by a path it names.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import secrets
+import shutil
+import tempfile
+import threading
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import limits
+from ..errors import DataError, OutputExistsError, UserError
+from .files import Folder
+
+MAX_UPLOAD = limits.MAX_DOCX_BYTES
+"""Bytes of one uploaded .docx (the same limit as a .docx given to `kehoach import`)."""
+
+READ_TIMEOUT = limits.READ_SECONDS + 30
+"""The parent's own deadline for the import process, beyond the budget the child keeps."""
+
+
+@dataclass(frozen=True)
+class Download:
+    path: Path
+    filename: str
+    media_type: str
+
+
+class Downloads:
+    """Files made for the user to download, each under a random id (the browser never names a path)."""
+
+    KEEP = 200
+
+    def __init__(self) -> None:
+        self._items: dict[str, Download] = {}
+        self._lock = threading.Lock()
+        self.scratch = Path(tempfile.mkdtemp(prefix="kehoach-serve-files-"))
+        """Files made only to be downloaded (a batch's zip); removed when the server stops."""
+
+    def close(self) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def add(self, path: Path, filename: str | None = None, media_type: str | None = None) -> str:
+        key = secrets.token_urlsafe(18)
+        media = media_type or {".pdf": "application/pdf", ".zip": "application/zip"}.get(
+            path.suffix.lower(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        with self._lock:
+            self._items[key] = Download(path, filename or path.name, media)
+            while len(self._items) > self.KEEP:
+                self._items.pop(next(iter(self._items)))
+        return key
+
+    def get(self, key: str) -> Download | None:
+        with self._lock:
+            return self._items.get(key)
+
+
+def pdf_available() -> bool:
+    from ..pdf import find_soffice
+
+    try:
+        find_soffice()
+        return True
+    except UserError:
+        return False
+
+
+# --- running a reader in a process of its own -------------------------------------------------------
+
+def _child(conn: Any, fn: Any, args: tuple) -> None:
+    """In the child: run fn within the read budget; send ("ok", value) or ("error", message, problems)."""
+    try:
+        minutes = limits.READ_SECONDS // 60
+        with limits.budget(limits.READ_SECONDS, limits.READ_MEMORY,
+                           f"tệp quá phức tạp, đọc quá {minutes} phút hoặc quá "
+                           f"{limits.READ_MEMORY // 2**30} GB bộ nhớ nên đã dừng; không phải văn bản bình thường"):
+            value = fn(*args)
+        conn.send(("ok", value))
+    except DataError as exc:
+        conn.send(("error", str(exc), [asdict(p) for p in exc.problems]))
+    except UserError as exc:
+        conn.send(("error", str(exc), []))
+    except BaseException as exc:  # noqa: BLE001 - a reader's crash is a message, never a dead server
+        conn.send(("error", f"không đọc được tệp ({type(exc).__name__})", []))
+    finally:
+        conn.close()
+
+
+def isolated(fn: Any, *args: Any, timeout: float = READ_TIMEOUT) -> Any:
+    """fn(*args) in a fresh process (spawn: no locks of this threaded server inherited)."""
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, fn, args), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise UserError("đọc tệp quá lâu nên đã dừng; không phải văn bản bình thường")
+        try:
+            answer = receive.recv()
+        except (EOFError, OSError):
+            raise UserError("tiến trình đọc tệp bị dừng bất thường (tệp quá lớn hoặc hỏng?); "
+                            "không đọc được") from None
+    finally:
+        receive.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+    if answer[0] == "ok":
+        return answer[1]
+    if answer[2]:
+        from ..errors import Problem
+
+        raise DataError([Problem(**p) for p in answer[2]])
+    raise UserError(answer[1])
+
+
+# --- import ----------------------------------------------------------------------------------------
+
+def _import_in_child(source: str, target: str) -> dict[str, Any]:
+    from ..importer import import_file
+
+    result = import_file(source, target)
+    return {"text": result.text, "warnings": [str(w) for w in result.warnings]}
+
+
+def _free_name(files: Folder, stem: str, write: Any) -> str:
+    """Create the data file stem.yaml, or stem-2.yaml, stem-3.yaml… whichever is free; never replace."""
+    from ..word.package import AlreadyThere
+
+    for n in range(1, 1000):
+        name = f"{stem}.yaml" if n == 1 else f"{stem}-{n}.yaml"
+        path = files.path(name)
+        if path.exists():
+            continue
+        try:
+            write(path)
+        except AlreadyThere:  # taken between the look and the write
+            continue
+        return name
+    raise UserError(f"thư mục đã có quá nhiều tệp tên {stem}…; hãy đổi tên tệp tải lên")
+
+
+def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
+    from ..text import slugify
+    from ..word.package import inspect_package, publish
+
+    # The name goes into the new file's first comment: no line break (nor any control) may ride in.
+    label = "".join(c for c in Path(filename.replace("\\", "/")).name
+                    if unicodedata.category(c)[0] not in "CZ" or c == " ")[:200].strip() or "tệp tải lên.docx"
+    if Path(label).suffix.lower() != ".docx":
+        raise UserError(f"{label}: chỉ nhập được văn bản Word .docx (tệp .doc cũ hãy mở bằng Word rồi lưu "
+                        "lại dạng .docx)")
+    if len(raw) > MAX_UPLOAD:
+        raise UserError(f"{label}: tệp quá lớn (trên {MAX_UPLOAD // 2**20} MB)")
+    inspect_package(raw, label)  # refused here, before a process starts, when it is no Word file
+    stem = slugify(Path(label).stem, "ke-hoach-nhap")
+    with tempfile.TemporaryDirectory(prefix="kehoach-import-") as work:
+        source = Path(work) / f"{stem}.docx"
+        source.write_bytes(raw)
+        got = isolated(_import_in_child, str(source), str(Path(work) / f"{stem}.yaml"))
+    text = got["text"].replace(f"{stem}.docx", label, 1)  # the header comment names the user's file
+    data = text.encode("utf-8")
+    name = _free_name(files, stem, lambda path: publish(path, data, replace=False))
+    return {"name": name, "warnings": got["warnings"]}
+
+
+# --- rollover --------------------------------------------------------------------------------------
+
+def rollover(files: Folder, name: str, year: Any) -> dict[str, Any]:
+    from ..rollover import default_output, rollover_file
+    from ..word.package import AlreadyThere, publish
+
+    if isinstance(year, bool) or not isinstance(year, (int, str)) or not str(year).strip().isdigit():
+        raise UserError("năm mới phải là một số, ví dụ 2025")
+    source = files.path(name)
+    files.read(name)  # the same size and encoding checks as opening it
+    with tempfile.TemporaryDirectory(prefix="kehoach-rollover-") as work:
+        result = rollover_file(source, int(year), Path(work) / "nam-moi.yaml")
+        data = result.output.read_bytes()
+    target = default_output(source, result.old_year, result.new_year)
+    new_name = target.relative_to(files.root).as_posix()
+    try:
+        publish(files.path(new_name), data, replace=False)
+    except AlreadyThere:
+        raise OutputExistsError(f"{new_name}: tệp đã có, không ghi đè; hãy mở tệp đó, hoặc đổi tên nó "
+                                "rồi chuyển năm lại") from None
+    return {"name": new_name, "old_year": result.old_year, "new_year": result.new_year,
+            "moved": result.moved, "items": [asdict(i) for i in result.items]}
+
+
+# --- the final -------------------------------------------------------------------------------------
+
+def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any, pdf: bool) -> dict[str, Any]:
+    from ..issue import issue_file, issue_path
+
+    source = files.path(name)
+    files.read(name)
+    out = files.output_dir()
+    number = None if number in (None, "") else number
+    date = None if date in (None, "") else date
+    if (number is not None and not isinstance(number, (int, str))) or (date is not None and not isinstance(date, str)):
+        raise UserError("số hoặc ngày gửi lên không hợp lệ")
+    try:
+        done = issue_file(source, final=True, number=number, date=date, pdf=bool(pdf), output_dir=out)
+    except OutputExistsError as exc:
+        there = issue_path(source, None, final=True, output_dir=out)
+        answer: dict[str, Any] = {"error": str(exc)}
+        if there.is_file():
+            answer["existing"] = {"docx": downloads.add(there), "name": there.name}
+        raise Refused(answer) from None
+    got: dict[str, Any] = {"docx": downloads.add(done.docx), "docx_name": done.docx.name,
+                           "path": done.docx.relative_to(files.root).as_posix(), "number": done.plan.number}
+    if done.pdf is not None:
+        got.update(pdf=downloads.add(done.pdf), pdf_name=done.pdf.name)
+    return got
+
+
+class Refused(OutputExistsError):
+    """An answer the page shows as a refusal, with more than the message (what is already there)."""
+
+    def __init__(self, answer: dict[str, Any]):
+        self.answer = answer
+        super().__init__(answer["error"])
+
+
+# --- batch -----------------------------------------------------------------------------------------
+
+def batch(files: Folder, downloads: Downloads, name: str, units: str, pdf: bool) -> dict[str, Any]:
+    from ..batch import run_batch
+
+    if units == name:
+        raise UserError("hãy chọn tệp đơn vị (tệp có mục units), không phải chính kế hoạch mẫu")
+    files.read(name)
+    files.read(units)
+    out = files.output_dir(Path(units).stem)
+    # One process: the server's threads are no place to fork a pool from.
+    result = run_batch(files.path(name), files.path(units), out, jobs=1, pdf=bool(pdf))
+    got: dict[str, Any] = {
+        "folder": out.relative_to(files.root).as_posix(),
+        "written": [d.path.name for d in result.written],
+        "pdfs": [p.name for p in result.pdfs],
+        "failed": [{"label": f.spec.label, "problems": [str(p) for p in f.problems]} for f in result.failed],
+        "warnings": result.warnings,
+    }
+    if result.written:
+        fd, tmp = tempfile.mkstemp(prefix="batch-", suffix=".zip", dir=downloads.scratch)
+        with open(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in [d.path for d in result.written] + list(result.pdfs):
+                zf.write(path, path.name)
+        got["zip"] = downloads.add(Path(tmp), f"{Path(units).stem}.zip", "application/zip")
+    return got
