@@ -168,7 +168,7 @@ def test_fast_render_path_gives_the_same_bytes_as_plain_docxtpl(tmp_path):
 
     from generator.context import build_context
     from generator.layout import finish_layout
-    from generator.issue import seal
+    from generator.seal import seal
     from generator.word.package import deterministic_zip, zip_members
     from generator.render import DEFAULT_TEMPLATE, _Environment, _set_properties
 
