@@ -42,7 +42,6 @@ from .word.tables import A4_TEXT_WIDTHS, TABLE_STYLES, table_styles
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
-    from docx.opc.pkgreader import PackageReader
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
 
@@ -109,7 +108,7 @@ class Template:
                     + "\n".join(f"  {p}" for p in problems)
                 )
         self.env = _Environment()
-        self._reader: PackageReader | None = None
+        self._reader: internals.PackageReader | None = None
         self._patched: dict[str, str] = {}
         self._formatting: Formatting | None = None
         self._widths: tuple[int, int] | None = None
@@ -197,7 +196,7 @@ class Template:
             self._formatting = Formatting.of(document)
         finish_layout(document, self._formatting)
         _set_properties(document, plan)
-        # Sealed (issue.seal): a later run can tell this file from one edited in Word since.
+        # Sealed (seal.seal): a later run can tell this file from one edited in Word since.
         return zip_members(seal(internals.package_members(document), plan))
 
 

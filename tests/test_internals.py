@@ -388,3 +388,31 @@ def test_headers_and_footers_are_the_parts_docxtpl_renders():
     theirs = [part.partname.membername for uri in (helper.HEADER_URI, helper.FOOTER_URI)
               for _, part in helper.get_headers_footers(uri)]
     assert ours == theirs and ours, broke("docxtpl", "get_headers_footers", f"{theirs} != {ours}")
+
+
+# --- the house rules -------------------------------------------------------------------------------
+
+PRIVATE = re.compile(
+    r"(?<!self)(?<!cls)\.(_element|_sectPr|_styles_part|_write_\w+|_part|_blob|_body|_p|_tbl|_tc|_r|_parent|_target)\b"
+    r"|from docx\.opc\.(pkgwriter|pkgreader|package|oxml|phys_pkg|coreprops) import"
+    r"|from docx\.(package|section) import")
+
+
+def test_private_api_is_used_only_in_internals():
+    found = []
+    for path in sorted((ROOT / "generator").rglob("*.py")):
+        if path.name == "internals.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if PRIVATE.search(code) and not code.lstrip().startswith(('"', "'")):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, ("python-docx/docxtpl private API outside generator/word/internals.py (move it there, "
+                       "with a check in tests/test_internals.py):\n" + "\n".join(found))
+
+
+def test_render_never_imports_issue():
+    source = (ROOT / "generator" / "render.py").read_text(encoding="utf-8")
+    assert not re.search(r"from \.issue import|import generator\.issue|from generator\.issue import", source), (
+        "generator/render.py imports issue.py: issue.py (drafts, finals) sits above rendering; what both need "
+        "lives in generator/seal.py")

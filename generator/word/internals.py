@@ -52,10 +52,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 __all__ = [
-    "CORE_PROPERTIES", "DOCPR_FIRST_ID", "FOOTNOTES", "HEADER_FOOTER_URIS", "CachedDocxTemplate",
-    "SandboxedDocxTemplate", "core_properties", "header_element", "headers_footers", "jinja_source",
-    "main_document_part", "package_members", "package_reader", "patcher", "renumber_docpr", "render_part",
-    "replace_styles", "section_properties", "serialize_part",
+    "CORE_PROPERTIES", "CachedDocxTemplate", "DOCPR_FIRST_ID", "FOOTNOTES", "HEADER_FOOTER_URIS",
+    "PackageReader", "SandboxedDocxTemplate", "core_properties", "header_element", "headers_footers",
+    "jinja_source", "main_document_part", "package_members", "package_reader", "patcher", "render_part",
+    "renumber_docpr", "replace_styles", "section_properties", "serialize_part", "with_body",
 ]
 
 # --- python-docx: reading and writing a package ---------------------------------------------------
