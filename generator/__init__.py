@@ -18,14 +18,15 @@ _LAZY = {
     "load_plan": "loader",
     "Plan": "model",
     "Template": "render",
-    "render_file": "render",
+    "render_file": "issue",
     "render_plan": "render",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
+    from .issue import render_file
     from .loader import load_plan
     from .model import Plan
-    from .render import Template, render_file, render_plan
+    from .render import Template, render_plan
 
 
 def __getattr__(name: str) -> Any:

@@ -10,7 +10,6 @@ made by this tool (drafts are regenerated many times while they circulate), noth
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import shutil
@@ -25,12 +24,10 @@ from pydantic import ValidationError
 
 from .errors import OutputExistsError, UserError
 from .model import IssueDate, Plan
+from .seal import DRAFT_COMMENT, FINAL_COMMENT, SEAL, digest
 
 FINAL_SUFFIX = "-phat-hanh"
 """Default name of a final: output/<data>-phat-hanh.docx, beside the draft output/<data>.docx."""
-
-DRAFT_COMMENT, FINAL_COMMENT = "Dự thảo", "Bản phát hành"
-"""The document's "comments" core property (render._set_properties): how we recognise our drafts."""
 
 MAX_NUMBER = 99999
 
@@ -56,7 +53,7 @@ def parse_date(value: str | dt.date) -> IssueDate:
         from .loader import vietnamese_message
 
         err = exc.errors()[0]
-        reason = vietnamese_message(err, tuple(err["loc"]))
+        reason = vietnamese_message(dict(err), tuple(err["loc"]))
         raise UserError(f"ngày '{value}' không hợp lệ: {reason}; ví dụ --date 2024-03-20") from None
 
 
@@ -93,49 +90,6 @@ def require_final(plan: Plan) -> Plan:
     return plan
 
 
-SEAL_PREFIX = "kehoach"
-"""The core property dc:identifier of every document we write: "kehoach:<draft|final>:<số or ->:
-sha256:<digest of the parts>", so a later run can tell our untouched file from one edited in Word."""
-
-_IDENTIFIER = re.compile(rb"<dc:identifier\s*/>|<dc:identifier>[^<]*</dc:identifier>")
-_SEAL = re.compile(r"^kehoach:(draft|final):(\d+|-):sha256:([0-9a-f]{64})$")
-
-
-def _digest(members: dict[str, bytes]) -> str:
-    """sha256 of every part except the document properties (docProps/), in name order.
-
-    Why not the properties: they carry the seal itself, and Word rewrites them (last saved by,
-    total editing time) even when nothing in the text changed; every part that holds what the
-    reader sees (word/…) is covered.
-    """
-    h = hashlib.sha256()
-    for name in sorted(members):
-        if name.startswith("docProps/"):
-            continue
-        h.update(name.encode("utf-8") + b"\0" + len(members[name]).to_bytes(8, "big"))
-        h.update(members[name])
-    return h.hexdigest()
-
-
-def seal(members: dict[str, bytes], plan: Plan) -> dict[str, bytes]:
-    """The package's parts with the seal written into dc:identifier of docProps/core.xml.
-
-    Called by the renderer on every document it makes; the seal is a function of the content, so
-    the same data still gives the same bytes.
-    """
-    kind = "final" if plan.is_final else "draft"
-    value = f"{SEAL_PREFIX}:{kind}:{plan.number if plan.number is not None else '-'}:sha256:{_digest(members)}"
-    element = f"<dc:identifier>{value}</dc:identifier>".encode()
-    core = members.get("docProps/core.xml")
-    if core is None:
-        return members
-    if _IDENTIFIER.search(core):
-        core = _IDENTIFIER.sub(lambda m: element, core, count=1)
-    else:
-        core = core.replace(b"</cp:coreProperties>", element + b"</cp:coreProperties>", 1)
-    return {**members, "docProps/core.xml": core}
-
-
 @dataclass(frozen=True)
 class Existing:
     """What an existing .docx is, as far as replacing it is concerned."""
@@ -160,11 +114,11 @@ def existing_document(path: str | Path) -> Existing:
     m = re.search(r"<dc:description>([^<]*)</dc:description>", core)
     kind = {DRAFT_COMMENT: "draft", FINAL_COMMENT: "final"}.get(m.group(1) if m else "")
     ident = re.search(r"<dc:identifier>([^<]*)</dc:identifier>", core)
-    found = _SEAL.match(ident.group(1).strip()) if ident else None
+    found = SEAL.match(ident.group(1).strip()) if ident else None
     if kind is None or found is None:
         return Existing(kind)  # type: ignore[arg-type]
     number = int(found.group(2)) if found.group(2) != "-" else None
-    return Existing(kind, number, found.group(3) == _digest(members))  # type: ignore[arg-type]
+    return Existing(kind, number, found.group(3) == digest(members))  # type: ignore[arg-type]
 
 
 def document_kind(path: str | Path) -> Literal["draft", "final"] | None:
@@ -285,6 +239,13 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         _publish(target, content, replace)
         return Issued(target, None, final, plan)
     return Issued(target, _publish_with_pdf(target, pdf_target, content, replace, force), final, plan)
+
+
+def render_file(data: str | Path, out: str | Path | None = None, *,
+                template: str | Path | None = None, output_dir: str | Path = "output") -> Path:
+    """Render a plan file to a draft .docx with the rules of `kehoach render` (no overwriting a final,
+    atomic write); issue_file for finals and PDF."""
+    return issue_file(data, out, template=template, output_dir=output_dir).docx
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:

@@ -3,7 +3,7 @@
 Safety first: a sandboxed Jinja environment (a user may supply the template), autoescape on (so
 "&" and "<" in the data stay text), StrictUndefined (a misspelt variable is an error, not a blank).
 Speed second: the template bytes are read once and the compiled Jinja template is memoised, since
-docxtpl recompiles the whole document.xml on every render (docxtpl-pitfalls.md §1.16).
+docxtpl recompiles the whole document.xml on every render (python-docx-template issue #110).
 """
 
 from __future__ import annotations
@@ -17,38 +17,32 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from docx import Document
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.coreprops import CoreProperties
-from docx.opc.oxml import serialize_part_xml
-from docx.oxml import parse_xml as docx_parse_xml
-from docx.oxml.ns import nsmap as docx_nsmap
-from docx.opc.package import PartFactory, Unmarshaller
-from docx.opc.pkgreader import PackageReader
-from docx.opc.pkgwriter import PackageWriter
-from docx.package import Package
-from docxtpl import DocxTemplate
+from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml as docx_parse_xml
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
 from .context import build_context, symbol
 from .errors import TemplateError, UserError
-from .issue import DRAFT_COMMENT, FINAL_COMMENT, seal
-from .word.formatting import Formatting
 from .layout import finish_layout
 from .model import Plan
+from .resources import TEMPLATE as DEFAULT_TEMPLATE  # shipped in the package (generator/resources/)
+from .seal import DRAFT_COMMENT, FINAL_COMMENT, seal
 from .template_guard import GuardedOperators, runtime_error, template_budget
-from .word.package import inspect_package, zip_members
 from .template_parts import package_style_ids, restore as restore_template
+from .word import internals
+from .word.formatting import Formatting
+from .word.package import inspect_package, zip_members
 from .word.tables import A4_TEXT_WIDTHS, TABLE_STYLES, table_styles
 
-from .resources import TEMPLATE as DEFAULT_TEMPLATE  # shipped in the package (generator/resources/)
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 
 def _literal(value: Any) -> Any:
@@ -75,99 +69,10 @@ class _Environment(GuardedOperators, SandboxedEnvironment):
     def _compiled(self, source: str) -> jinja2.Template:
         return super().from_string(source)
 
-    def from_string(self, source, globals=None, template_class=None):  # type: ignore[override]
+    def from_string(self, source, globals=None, template_class=None):
         if globals is None and template_class is None and isinstance(source, str):
             return self._compiled(source)
         return super().from_string(source, globals, template_class)
-
-
-class _SandboxedDocxTemplate(DocxTemplate):
-    """DocxTemplate that never builds a plain jinja2 Environment.
-
-    docxtpl falls back to an unsandboxed Environment()/Template() when no environment is given
-    (render, render_properties, render_footnotes, get_undeclared_template_variables; docxtpl
-    issue #632): a template from a user could then run code. Every entry point here forces ours.
-    """
-
-    def render(self, context, jinja_env=None, autoescape=True):  # type: ignore[override]
-        super().render(context, _sandboxed(jinja_env), autoescape=True)
-
-    def render_xml_part(self, src_xml, part, context, jinja_env=None):  # type: ignore[override]
-        return super().render_xml_part(src_xml, part, context, _sandboxed(jinja_env))
-
-    def render_properties(self, context, jinja_env=None):  # type: ignore[override]
-        super().render_properties(context, _sandboxed(jinja_env))
-
-    def render_footnotes(self, context, jinja_env=None):  # type: ignore[override]
-        super().render_footnotes(context, _sandboxed(jinja_env))
-
-    def get_undeclared_template_variables(self, jinja_env=None, context=None):  # type: ignore[override]
-        return super().get_undeclared_template_variables(_sandboxed(jinja_env), context)
-
-
-def _sandboxed(env: jinja2.Environment | None) -> SandboxedEnvironment:
-    if isinstance(env, SandboxedEnvironment):
-        return env
-    return _Environment()
-
-
-class _CachedDocxTemplate(_SandboxedDocxTemplate):
-    """DocxTemplate that skips the work whose result is the same on every render.
-
-    Why: in a batch the same template is rendered hundreds of times. patch_xml is a pure function
-    of the template's XML (identical each time) and reading the zip gives the same part blobs each
-    time, so both are done once per Template; the parts are still parsed afresh for every render,
-    so no render sees another's changes. Output bytes are unchanged (tests/test_batch.py checks).
-    """
-
-    def __init__(self, owner: "Template") -> None:
-        super().__init__(io.BytesIO(owner.data))
-        self._owner = owner
-
-    def init_docx(self, reload: bool = True) -> None:
-        if not self.docx or (self.is_rendered and reload):
-            self.docx = self._owner._new_document()
-            self.is_rendered = False
-
-    def render_xml_part(self, src_xml, part, context, jinja_env=None):  # type: ignore[override]
-        # A template's run-time mistake (1/0, 1+'a', range(10**20)) is the user's: located message.
-        try:
-            return super().render_xml_part(src_xml, part, context, jinja_env)
-        except Exception as exc:  # noqa: BLE001 - runtime_error re-raises what is not the template's
-            raise runtime_error(exc, src_xml, self._owner.path) from None
-
-    def patch_xml(self, src_xml: str) -> str:
-        cache = self._owner._patched
-        out = cache.get(src_xml)
-        if out is None:
-            out = cache[src_xml] = super().patch_xml(src_xml)
-        return out
-
-
-class _MemberCollector:
-    """Takes the place of python-docx's zip writer: keeps each part's bytes by member name, so the
-    package is zipped once, deterministically, instead of zipped, unzipped and zipped again."""
-
-    def __init__(self) -> None:
-        self.members: dict[str, bytes] = {}
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        self.members[pack_uri.membername] = blob
-
-    def close(self) -> None:
-        pass
-
-
-def _package_members(document: Any) -> dict[str, bytes]:
-    """The parts python-docx's Document.save would zip, in the order it would write them."""
-    package = document.part.package
-    for part in package.parts:
-        part.before_marshal()
-    phys = _MemberCollector()
-    PackageWriter._write_content_types_stream(phys, package.parts)
-    PackageWriter._write_pkg_rels(phys, package.rels)
-    PackageWriter._write_parts(phys, package.parts)
-    return phys.members
 
 
 class Template:
@@ -202,7 +107,7 @@ class Template:
                     + "\n".join(f"  {p}" for p in problems)
                 )
         self.env = _Environment()
-        self._reader: PackageReader | None = None
+        self._reader: internals.PackageReader | None = None
         self._patched: dict[str, str] = {}
         self._formatting: Formatting | None = None
         self._widths: tuple[int, int] | None = None
@@ -214,27 +119,33 @@ class Template:
         first section so that a template with other margins gets tables that fit."""
         if self._widths is None:
             section = self._new_document().sections[0]
-            try:
-                w, h = int(section.page_width.twips), int(section.page_height.twips)
-                side = int(section.left_margin.twips) + int(section.right_margin.twips)
-                short, long_ = min(w, h), max(w, h)
+            w, h = section.page_width, section.page_height
+            left, right = section.left_margin, section.right_margin
+            if w is None or h is None or left is None or right is None:
+                self._widths = A4_TEXT_WIDTHS  # a page the template does not size: A4's
+            else:
+                side = int(left.twips) + int(right.twips)
+                short, long_ = sorted((int(w.twips), int(h.twips)))
                 self._widths = (short - side, long_ - side)
-            except (AttributeError, TypeError):
-                self._widths = A4_TEXT_WIDTHS
         return self._widths
 
-    def _new_document(self) -> Any:
+    def _new_document(self) -> DocxDocument:
         """A fresh python-docx Document from the template's parts (zip read once, parts reparsed)."""
         if self._reader is None:
-            self._reader = PackageReader.from_file(io.BytesIO(self.data))
-        package = Package()
-        Unmarshaller.unmarshal(self._reader, package, PartFactory)
-        part = package.main_document_part
+            self._reader = internals.package_reader(self.data)
+        part = internals.main_document_part(self._reader)
         if part.content_type != CT.WML_DOCUMENT_MAIN:
             raise UserError(f"{self.path}: không phải tệp Word (.docx)")
         return part.document
 
-    def _compiled(self) -> "_Compiled | None":
+    def _docxtpl(self) -> internals.CachedDocxTemplate:
+        """A docxtpl template over this one: sandboxed, its parts and patched XML read once, a
+        run-time mistake in template code reported with the lines around it."""
+        return internals.CachedDocxTemplate(
+            self.data, new_document=self._new_document, patched=self._patched,
+            on_error=lambda exc, src: runtime_error(exc, src, self.path), make_environment=_Environment)
+
+    def _compiled(self) -> _Compiled | None:
         """The template prepared for rendering many times, or None when it has something the
         compiled path does not reproduce (footnotes, no core properties): the plain path then."""
         if self._compiled_template is None:
@@ -247,13 +158,13 @@ class Template:
         _place_tables(context, self._text_widths())
         _style_tables(context, self._cell_styles)
         compiled = self._compiled()
-        tpl = _CachedDocxTemplate(self) if compiled is None else None
+        tpl = self._docxtpl() if compiled is None else None
         try:
             # A user's template runs in a time and memory budget; ours is trusted and may be large.
             with template_budget(self.path) if self.user else contextlib.nullcontext():
                 if compiled is not None:
                     rendered = compiled.render(context)
-                else:
+                elif tpl is not None:
                     tpl.render(context, self.env, autoescape=True)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
@@ -278,25 +189,18 @@ class Template:
             ) from None
         if compiled is not None:
             return compiled.finish(rendered, plan)
+        assert tpl is not None and tpl.docx is not None
         document = tpl.docx
         if self._formatting is None:  # rendering never touches styles.xml: resolve it once
             self._formatting = Formatting.of(document)
         finish_layout(document, self._formatting)
         _set_properties(document, plan)
-        # Sealed (issue.seal): a later run can tell this file from one edited in Word since.
-        return zip_members(seal(_package_members(document), plan))
+        # Sealed (seal.seal): a later run can tell this file from one edited in Word since.
+        return zip_members(seal(internals.package_members(document), plan))
 
 
 # --- the compiled template ----------------------------------------------------------------------
 
-_NEWLINE_P = re.compile(r"<w:p([ >])")
-_NEWLINE_P_BACK = re.compile(r"\n<w:p([ >])")
-_LISTING_CHARS = re.compile("[\t\a\n\f]")
-_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-_CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
-"""The core properties docxtpl renders through Jinja, in its order (DocxTemplate.render_properties)."""
-_DOCPR_XPATH = "//wp:docPr"
-_DOCPR_FIRST_ID = 1000
 _TBL_RE = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)
 _TC_RE = re.compile(r"<w:tc[ >].*?</w:tc>", re.DOTALL)
 _TAG_RE = re.compile(r"\{[{%#]")
@@ -310,7 +214,7 @@ class _Part:
     def __init__(self, name: str, src: str, encoding: str = "utf-8") -> None:
         self.name = name
         self.src = src  # after docxtpl's patch_xml, what render_xml_part receives
-        self.jinja_source = _NEWLINE_P.sub(r"\n<w:p\1", src)
+        self.jinja_source = internals.jinja_source(src)
         self.encoding = encoding
         self.static = _TAG_RE.search(src) is None  # no Jinja at all: the same output every time
         self.cached: bytes | None = None
@@ -332,12 +236,12 @@ class _Compiled:
     generator.word.tables with a grid that matches by construction.
     """
 
-    def __init__(self, owner: "Template") -> None:
+    def __init__(self, owner: Template) -> None:
         self.owner = owner
         self.fallback = False
         document = owner._new_document()
         package = document.part.package
-        if any(part.content_type == _FOOTNOTES for part in package.parts):
+        if any(part.content_type == internals.FOOTNOTES for part in package.parts):
             self.fallback = True  # docxtpl renders footnotes once per section: left to the plain path
             return
         try:
@@ -345,7 +249,7 @@ class _Compiled:
         except KeyError:
             self.fallback = True  # python-docx would make one up (with the clock): plain path
             return
-        helper = _CachedDocxTemplate(owner)
+        helper = owner._docxtpl()
         helper.docx = document
         self.helper = helper
         self.formatting = Formatting.of(document)
@@ -355,15 +259,12 @@ class _Compiled:
         self.body = _Part(self.document_name, helper.patch_xml(helper.get_xml()))
         self.fix_tables = not self._tables_are_static(helper.get_xml())
         self.parts: list[_Part] = []
-        for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI):
-            for _, part in helper.get_headers_footers(uri):
-                xml = helper.get_part_xml(part)
-                self.parts.append(_Part(part.partname.membername, helper.patch_xml(xml),
-                                        helper.get_headers_footers_encoding(xml)))
+        for name, xml, encoding in internals.headers_footers(helper):
+            self.parts.append(_Part(name, helper.patch_xml(xml), encoding))
         self.core_name = core_part.partname.membername
         self.core_xml = core_part.blob
         dynamic = {self.document_name, self.core_name, *(p.name for p in self.parts)}
-        self.static = {name: blob for name, blob in _package_members(document).items() if name not in dynamic}
+        self.static = {name: blob for name, blob in internals.package_members(document).items() if name not in dynamic}
         self._deflated: dict[str, tuple[bytes, int, bytes]] = {}
 
     def _tables_are_static(self, raw_body: str) -> bool:
@@ -408,21 +309,7 @@ class _Compiled:
         """docxtpl's render_xml_part for one part, from the compiled template."""
         owner = self.owner
         try:
-            try:
-                dst = owner.env.from_string(part.jinja_source).render(context)
-            except jinja2.TemplateError as exc:  # as docxtpl: the lines around a located error
-                if getattr(exc, "lineno", None) is not None:
-                    line_number = max(exc.lineno - 4, 0)
-                    exc.docx_context = map(  # type: ignore[attr-defined]
-                        lambda x: re.sub(r"<[^>]+>", "", x),
-                        part.jinja_source.splitlines()[line_number:(line_number + 7)],
-                    )
-                raise
-            dst = _NEWLINE_P_BACK.sub(r"<w:p\1", dst)
-            dst = dst.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            if _LISTING_CHARS.search(dst):  # resolve_listing only rewrites these characters
-                dst = self.helper.resolve_listing(dst)
-            return dst
+            return internals.render_part(self.helper, owner.env, part.jinja_source, context)
         except Exception as exc:  # noqa: BLE001 - runtime_error re-raises what is not the template's
             raise runtime_error(exc, part.src, owner.path) from None
 
@@ -434,10 +321,7 @@ class _Compiled:
             tree = self.helper.fix_tables(body)
         else:
             tree = etree.fromstring(body, etree.XMLParser(recover=True))
-        ids = _DOCPR_FIRST_ID
-        for elt in tree.xpath(_DOCPR_XPATH, namespaces=docx_nsmap):
-            ids += 1
-            elt.attrib["id"] = str(ids)
+        internals.renumber_docpr(tree)
         parts: dict[str, Any] = {}
         for part in self.parts:
             if part.static and part.cached is not None:
@@ -446,11 +330,11 @@ class _Compiled:
             xml = self._render_part(part, context).encode(part.encoding)
             parts[part.name] = docx_parse_xml(xml)
             if part.static:
-                part.cached = serialize_part_xml(parts[part.name])
+                part.cached = internals.serialize_part(parts[part.name])
                 parts[part.name] = part.cached
         core = docx_parse_xml(self.core_xml)
-        props = CoreProperties(core)
-        for prop in _CORE_PROPERTIES:
+        props = internals.core_properties(core)
+        for prop in internals.CORE_PROPERTIES:
             initial = getattr(props, prop)
             setattr(props, prop, self.owner.env.from_string(initial).render(context))
         return [tree, parts, core]
@@ -459,18 +343,17 @@ class _Compiled:
         """Layout, properties, seal and zip: the rest of Template.render."""
         tree, parts, core = rendered
         rendered.clear()
-        root = docx_parse_xml(self.document_xml)
-        root.replace(root.body, tree)
+        root = internals.with_body(self.document_xml, tree)
         # No proxy of the body parsed without python-docx's element classes may outlive the move:
         # the layout pass must see CT_P & co., as it does after docxtpl's map_tree.
         del tree
         finish_layout(_Document(root, None), self.formatting)
-        _set_properties(_Document(None, CoreProperties(core)), plan)
+        _set_properties(_Document(None, internals.core_properties(core)), plan)
         members = dict(self.static)
-        members[self.document_name] = serialize_part_xml(root)
+        members[self.document_name] = internals.serialize_part(root)
         for name, value in parts.items():
-            members[name] = value if isinstance(value, bytes) else serialize_part_xml(value)
-        members[self.core_name] = serialize_part_xml(core)
+            members[name] = value if isinstance(value, bytes) else internals.serialize_part(value)
+        members[self.core_name] = internals.serialize_part(core)
         return self.zip(seal(members, plan))
 
     def zip(self, members: dict[str, bytes]) -> bytes:
@@ -609,15 +492,6 @@ def _stamp(path: str | Path | None) -> tuple[int, int] | None:
 def render_plan(plan: Plan, template: str | Path | None = None) -> bytes:
     """Render one plan with the default or a given template."""
     return _cached_template(str(template) if template else None, _stamp(template)).render(plan)
-
-
-def render_file(data: str | Path, out: str | Path | None = None, *,
-                template: str | Path | None = None, output_dir: str | Path = "output") -> Path:
-    """Render a plan file to a .docx with the rules of `kehoach render` (no overwriting a final,
-    atomic write); see generator.issue.issue_file for finals and PDF."""
-    from .issue import issue_file
-
-    return issue_file(data, out, template=template, output_dir=output_dir).docx
 
 
 def output_path(data: str | Path, out: str | Path | None, output_dir: str | Path = "output") -> Path:

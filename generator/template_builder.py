@@ -21,6 +21,7 @@ from docx import Document
 from docx.oxml import parse_xml
 
 from .model import QUOC_HIEU, TIEU_NGU
+from .word import internals
 from .word.package import deterministic_zip
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -324,7 +325,7 @@ def build() -> bytes:
             del package_rels[rid]
 
     styles_el = parse_xml(styles_xml())
-    pkg_part._styles_part._element = styles_el  # replace the whole styles part
+    internals.replace_styles(doc, styles_el)  # replace the whole styles part
 
     section = doc.sections[0]
     section.different_first_page_header_footer = True
@@ -332,12 +333,14 @@ def build() -> bytes:
     default_header.is_linked_to_previous = False
     first_header = section.first_page_header
     first_header.is_linked_to_previous = False
-    default_header._element.clear()
-    default_header._element.append(parse_xml(PAGE_FIELD.replace("<w:p>", f"<w:p {NSDECL}>", 1)))
-    first_header._element.clear()
-    first_header._element.append(parse_xml(f'<w:p {NSDECL}><w:pPr><w:pStyle w:val="KHSoTrang"/></w:pPr></w:p>'))
+    default_root = internals.header_element(default_header)
+    default_root.clear()
+    default_root.append(parse_xml(PAGE_FIELD.replace("<w:p>", f"<w:p {NSDECL}>", 1)))
+    first_root = internals.header_element(first_header)
+    first_root.clear()
+    first_root.append(parse_xml(f'<w:p {NSDECL}><w:pPr><w:pStyle w:val="KHSoTrang"/></w:pPr></w:p>'))
 
-    sect = section._sectPr
+    sect = internals.section_properties(section)
     rid_default = rid_first = None
     for ref in sect.findall(f"{{{W_NS}}}headerReference"):
         if ref.get(f"{{{W_NS}}}type") == "default":

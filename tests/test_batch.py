@@ -168,7 +168,7 @@ def test_fast_render_path_gives_the_same_bytes_as_plain_docxtpl(tmp_path):
 
     from generator.context import build_context
     from generator.layout import finish_layout
-    from generator.issue import seal
+    from generator.seal import seal
     from generator.word.package import deterministic_zip, zip_members
     from generator.render import DEFAULT_TEMPLATE, _Environment, _set_properties
 
@@ -180,7 +180,7 @@ def test_fast_render_path_gives_the_same_bytes_as_plain_docxtpl(tmp_path):
         _set_properties(tpl.docx, job.plan)
         buf = io.BytesIO()
         tpl.docx.save(buf)
-        # ...plus the seal every kehoach document carries (issue.seal, issue 16).
+        # ...plus the seal every kehoach document carries (generator.seal, issue 16).
         plain = zipfile.ZipFile(io.BytesIO(deterministic_zip(buf.getvalue())))
         members = {name: plain.read(name) for name in plain.namelist()}
         assert zip_members(seal(members, job.plan)) == render_plan(job.plan)

@@ -18,7 +18,8 @@ from generator.cli import main
 from generator.importer import import_docx, import_file
 from generator.loader import load_plan
 from generator.model import Emphasis, Items, Points
-from generator.render import render_file, render_plan
+from generator.issue import render_file
+from generator.render import render_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"

@@ -23,7 +23,7 @@ from lxml import etree
 from generator.batch import prepare_batch, run_batch
 from generator.context import build_context
 from generator.errors import DataError
-from generator.issue import seal
+from generator.seal import seal
 from generator.layout import finish_layout
 from generator.loader import load_plan, parse_yaml
 from generator.render import DEFAULT_TEMPLATE, Template, _Environment, _set_properties

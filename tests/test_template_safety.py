@@ -13,7 +13,8 @@ import yaml
 from docx import Document
 
 from generator.errors import UserError
-from generator.render import _SandboxedDocxTemplate, contained, output_path
+from generator.render import _Environment, contained, output_path
+from generator.word.internals import SandboxedDocxTemplate
 from generator.template_check import check_template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,10 +63,10 @@ def test_no_plain_environment_anywhere(tmp_path: Path) -> None:
     doc.save(tpl_path)
     from jinja2.exceptions import SecurityError
 
-    tpl = _SandboxedDocxTemplate(str(tpl_path))
+    tpl = SandboxedDocxTemplate(str(tpl_path), _Environment)
     with pytest.raises(SecurityError):
         tpl.render({"subject": "x"})  # no environment given: ours is used, properties included
-    tpl = _SandboxedDocxTemplate(str(tpl_path))
+    tpl = SandboxedDocxTemplate(str(tpl_path), _Environment)
     tpl.render_init()
     with pytest.raises(SecurityError):
         tpl.render_properties({"subject": "x"})
