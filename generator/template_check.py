@@ -30,6 +30,7 @@ from lxml import etree
 
 from . import resources
 from .errors import TemplateError
+from .word import internals
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -77,11 +78,10 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
     if "word/document.xml" not in parts:
         raise TemplateError(f"{path}: không phải tệp Word .docx (thiếu word/document.xml)")
 
-    from docxtpl import DocxTemplate
 
     problems: list[TemplateProblem] = _package_problems(package)
     sources: list[tuple[str, str]] = []
-    patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml only needs the class's regexes
+    patcher = internals.patcher()
     for name in parts:
         label = _label(name)
         try:
@@ -99,7 +99,7 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
     used: set[str] = set()
     parsed_all = True
     for label, src in sources:
-        src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)  # as docxtpl does: one paragraph per line
+        src = internals.jinja_source(src)  # as docxtpl hands it to Jinja: one paragraph per line
         try:
             tree = env.parse(src)
         except jinja2.TemplateSyntaxError as exc:
