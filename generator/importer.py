@@ -497,6 +497,7 @@ class _Importer:
         grounds: list[Any] = []
         opening: list[Any] = []
         sections: list[dict[str, Any]] = []
+        early_tables: list[dict[str, Any]] = []
         stack: list[_Container] = []
         items = [b for b in blocks if isinstance(b, _Table) or (b.text and not SEPARATOR_RE.match(b.text))]
         for b in blocks:
@@ -515,17 +516,19 @@ class _Importer:
                 if m and upper_vi(m.group("rest")) == m.group("rest") and m.group("num") == roman(len(sections) + 1):
                     title = self._name(norm(m.group("rest")))
                     title = title[:1].upper() + title[1:]  # a mục's name starts a heading
-                    sec: dict[str, Any] = {"title": title, "blocks": []}
+                    sec: dict[str, Any] = {"title": title, "blocks": early_tables if not sections else []}
                     sections.append(sec)
                     stack = [_Container(sec["blocks"], "")]
                     continue
             if not sections:
                 if isinstance(b, _Table):
-                    # A table before the first mục: keep it in a mục of its own name-less form.
-                    self.warn(b, "", "bảng trước mục I; đưa vào đầu mục I")
-                    sections.append({"title": "…", "blocks": []})
-                    stack = [_Container(sections[-1]["blocks"], "")]
-                elif GROUND.match(b.text) and _all_italic(b) and not opening:
+                    # A table before the first mục has no block to sit in (the opening is paragraphs):
+                    # it goes first in mục I, said in a warning; the mục's numbering stays right.
+                    first = next((p.text for row in b.rows for c in row for p in c.paras if p.text), "")
+                    self.warn(b, first, "bảng trước mục I; đưa vào đầu mục I")
+                    early_tables.append({"table": self._table(b)})
+                    continue
+                if GROUND.match(b.text) and _all_italic(b) and not opening:
                     grounds.append(_paragraph(_runs(b), style_italic=True))
                     continue
                 else:
@@ -535,7 +538,7 @@ class _Importer:
         if not sections:
             # A plan with no "I." mục: the text becomes one mục's paragraphs, kept in order.
             self.warn("nội dung", "", "không tìm thấy mục I., II., …; toàn bộ nội dung đưa vào một mục")
-            sections = [{"title": "Nội dung", "blocks": opening or ["…"]}]
+            sections = [{"title": "Nội dung", "blocks": [*opening, *early_tables] or ["…"]}]
             opening = []
         out: dict[str, Any] = {}
         if grounds:
@@ -669,7 +672,7 @@ class _Importer:
         stack.append(_Container(entry["blocks"], top.prefix, "point"))
         return True
 
-    def _table(self, t: _Table, landscape_hint: bool = False) -> dict[str, Any]:
+    def _table(self, t: _Table) -> dict[str, Any]:
         """A Word table as a table block: header row as columns when it is a plain row, merged cells
         kept (gridSpan, vMerge), STT and group rows derived only when that reprints the same text."""
         rows = t.rows

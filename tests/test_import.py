@@ -322,3 +322,25 @@ def test_tracked_insertions_and_content_controls_are_read_not_dropped():
     )
     Document()  # python-docx's element classes are registered
     assert visible_text(p) == "Thực hiện Kế hoạch số 36"
+
+
+def test_table_before_the_first_muc_goes_first_in_it(tmp_path: Path) -> None:
+    """A table between the opening and mục I has no block to sit in: it is kept, first in mục I,
+    with a warning naming it, and the mục numbering stays I., II., III."""
+    source = tmp_path / "bang-dau.docx"
+    word_style_plan(source)
+    doc = docx.Document(str(source))
+    anchor = next(p for p in doc.paragraphs if p.text.startswith("Sở Khoa học và Công nghệ ban hành"))
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Bảng trước mục một"
+    table.cell(0, 1).text = "Giá trị"
+    anchor._p.addnext(table._tbl)
+    doc.save(str(source))
+    result = import_file(source, tmp_path / "bang-dau.yaml")
+    assert [(w.where, w.excerpt) for w in result.warnings] == [("bảng 2", "Bảng trước mục một")]
+    plan = load_plan(result.output)
+    assert [s.title for s in plan.sections] == ["Mục đích, yêu cầu", "Nội dung thực hiện", "Tổ chức thực hiện"]
+    rendered = tmp_path / "bang-dau.docx.out.docx"
+    rendered.write_bytes(render_plan(plan))
+    texts = [t for _, t in doc_text(rendered)]
+    assert texts.index("I. MỤC ĐÍCH, YÊU CẦU") < texts.index("Bảng trước mục một") < texts.index("1. Mục đích")
