@@ -381,16 +381,38 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
     return {"kind": "table", "text": " ".join(texts), "xml": spec, "cells": texts}
 
 
+_CATALOGUES: dict[Any, Table] = {}
+"""Catalogue tables already built, by their content: the units of a batch share the model plan's
+catalogue, so each copy would validate the same Table again. A Table is never changed after it
+is built (table_view only reads it); a few entries at most are kept."""
+_CATALOGUES_MAX = 8
+
+
 def _catalogue_table(plan: Plan, app: Appendix) -> Table:
     """The five-column task catalogue as a general table (the sample's form)."""
+    groups = tuple(
+        (group.title, tuple((task.content, unit_cell(plan, task.lead) or None,
+                             unit_cell(plan, task.support) or None, task.time) for task in group.tasks))
+        for group in app.groups or []
+    )
+    key: Any = (tuple(app.columns), groups)
+    try:
+        table = _CATALOGUES.get(key)
+    except TypeError:  # a task written as pieces (lists): not hashable, built every time
+        key, table = None, None
+    if table is None:
+        table = _build_catalogue_table(app, groups)
+        if key is not None:
+            if len(_CATALOGUES) >= _CATALOGUES_MAX:
+                _CATALOGUES.clear()
+            _CATALOGUES[key] = table
+    return table
+
+
+def _build_catalogue_table(app: Appendix, groups: tuple[Any, ...]) -> Table:
     from .model import Column
 
-    rows: list[Any] = []
-    for group in app.groups or []:
-        rows.append(Group(group=group.title, rows=[
-            [task.content, unit_cell(plan, task.lead) or None, unit_cell(plan, task.support) or None,
-             task.time] for task in group.tasks
-        ]))
+    rows: list[Any] = [Group(group=title, rows=[list(task) for task in tasks]) for title, tasks in groups]
     widths = (1.2, 10, 5, 5, 4)
     aligns: tuple[Align, ...] = ("center", "left", "left", "left", "center")
     return Table(

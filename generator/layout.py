@@ -34,14 +34,29 @@ def finish_layout(document: Any, formatting: Formatting | None = None) -> None:
     formatting = formatting or Formatting.of(document)
     page_text_width = _first_section_text_width(body)
     _release_long_closing(body, formatting, page_text_width)
-    ids = StyleIds.of_formatting(formatting)  # the document's styles: its template's
-    rule = ids.find(RULE)
+    rule, full_length, unmeasured = _rule_styles(formatting)
     if rule is None:
         return  # no rule style: nothing to size (check-template reports it)
-    full_length = {sid for sid in (ids.find(TIEU_NGU),) if sid is not None}
-    unmeasured = {sid for sid in (ids.find(SUBTITLE),) if sid is not None}
     for para in _PARAS_IN_STYLE(body, sid=rule):
         _size_rule(para, formatting, page_text_width, full_length, unmeasured)
+
+
+_last_styles: tuple[Formatting, tuple[str | None, set[str], set[str]]] | None = None
+"""The rule's, the Tiêu ngữ's and the subtitle's style IDs for the last Formatting seen: a batch
+passes the same Formatting (its template's styles, never changed by a render) for every copy, so
+they are looked up once, not per document."""
+
+
+def _rule_styles(formatting: Formatting) -> tuple[str | None, set[str], set[str]]:
+    global _last_styles
+    if _last_styles is not None and _last_styles[0] is formatting:
+        return _last_styles[1]
+    ids = StyleIds.of_formatting(formatting)  # the document's styles: its template's
+    found = (ids.find(RULE),
+             {sid for sid in (ids.find(TIEU_NGU),) if sid is not None},
+             {sid for sid in (ids.find(SUBTITLE),) if sid is not None})
+    _last_styles = (formatting, found)
+    return found
 
 
 KEEP_LINES = 3
@@ -77,9 +92,13 @@ _PARAS_IN_STYLE = etree.XPath(".//w:p[w:pPr/w:pStyle/@w:val=$sid]", namespaces={
 """A variable, not a formatted string: a style ID from a user's template may hold any character."""
 
 
+_P, _T, _PPR, _VAL, _IND = qn("w:p"), qn("w:t"), qn("w:pPr"), qn("w:val"), qn("w:ind")
+_PSTYLE_PATH = f"{_PPR}/{qn('w:pStyle')}"
+
+
 def _style_of(para: Any) -> str | None:
-    ps = para.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return ps.get(qn("w:val")) if ps is not None else None
+    ps = para.find(_PSTYLE_PATH)
+    return ps.get(_VAL) if ps is not None else None
 
 
 def _first_section_text_width(body: Any) -> int:
@@ -104,12 +123,12 @@ def _element_above(rule: Any, unmeasured: set[str]) -> list[Any]:
     trích yếu (same style, one after the other), past the "(Ban hành kèm theo …)" line, which the
     line goes under but is not measured against."""
     above = rule.getprevious()
-    while above is not None and above.tag == qn("w:p") and _style_of(above) in unmeasured:
+    while above is not None and above.tag == _P and _style_of(above) in unmeasured:
         above = above.getprevious()
-    if above is None or above.tag != qn("w:p"):
+    if above is None or above.tag != _P:
         return []
     style, out = _style_of(above), []
-    while above is not None and above.tag == qn("w:p") and _style_of(above) == style:
+    while above is not None and above.tag == _P and _style_of(above) == style:
         out.append(above)
         above = above.getprevious()
     return out
@@ -124,14 +143,17 @@ def _size_rule(rule: Any, formatting: Formatting, page_width: int, full_length: 
     width = _container_width(rule, page_width)
     longest = 0.0
     for para in paras:
-        text = "".join(t.text or "" for t in para.iter(qn("w:t")))
+        text = "".join(t.text or "" for t in para.iter(_T))
         run = formatting.run(para, para.find(qn("w:r")))  # what the reader sees: styles and direct formatting
         longest = max(longest, text_width_pt(text.strip(), run.size or 14.0, bold=run.bold))
     text_twips = min(longest * 20, width)
     fraction = 1.0 if style in full_length else RULE_FRACTION
     length = int(text_twips * fraction)
     side = max((width - length) // 2, 0)
-    ind = rule.get_or_add_pPr().get_or_add_ind()  # python-docx keeps the schema's element order
+    ppr = rule.find(_PPR)
+    ind = ppr.find(_IND) if ppr is not None else None
+    if ind is None:  # the template's rule has none: python-docx adds it in the schema's element order
+        ind = rule.get_or_add_pPr().get_or_add_ind()
     ind.set(qn("w:left"), str(side))
     ind.set(qn("w:right"), str(side))
     ind.set(qn("w:firstLine"), "0")

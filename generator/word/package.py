@@ -68,23 +68,32 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
     # Named first, created inside the try: an interrupting signal cannot strand the temporary file.
     tmp = str(path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        _write_durable(tmp, data)
         os.replace(tmp, path)
     except BaseException as exc:
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
+            os.unlink(tmp)  # the file keeps its new name; only the temporary one goes
+        except OSError:
             pass
         if isinstance(exc, OSError):  # disk full, permissions: the user's to fix, not a crash
             raise UserError(f"{path}: không ghi được tệp ({exc.strerror or exc}); "
                             "không có tệp dở dang nào được để lại") from None
         raise
     return path
+
+
+def _write_durable(tmp: str, data: bytes) -> None:
+    """Create tmp (never an existing file), write data and fsync it: the bytes are on disk before
+    any name points to them. One descriptor for everything (no reopening, no chmod by path)."""
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        os.fchmod(fd, 0o644)
+    finally:
+        os.close(fd)
 
 
 # --- reading a .docx someone else made: one guard for every reader -----------------------------
@@ -376,15 +385,24 @@ def publish(path: str | Path, data: bytes, *, replace: bool) -> Path:
     path = Path(path)
     if replace:
         return atomic_write(path, data)
-    # The name is chosen before the folder exists and the folder is made inside the try: a
-    # signal (a batch worker told its parent died) can never leave it behind between the two.
-    staged = _parent(path) / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    # The finished temporary file sits beside the target under a hidden name of its own and is
+    # linked into place: no staging folder to make, list and remove per document (a batch writes
+    # thousands). The name is chosen before the file exists and the file is made inside the try:
+    # a signal (a batch worker told its parent died) can never leave it behind between the two.
+    parent = _parent(path)
+    tmp = parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
     try:
-        os.mkdir(staged, 0o700)
-        tmp = atomic_write(staged / path.name, data)
+        try:
+            _write_durable(str(tmp), data)
+        except OSError as exc:  # disk full, permissions: the user's to fix, not a crash
+            raise UserError(f"{path}: không ghi được tệp ({exc.strerror or exc}); "
+                            "không có tệp dở dang nào được để lại") from None
         return link_into_place(tmp, path)
     finally:
-        _remove_tree(staged)
+        try:
+            os.unlink(tmp)  # the file keeps its new name; only the temporary one goes
+        except OSError:
+            pass
 
 
 def link_into_place(source: Path, path: Path) -> Path:
@@ -422,9 +440,3 @@ def _parent(path: Path) -> Path:
         raise UserError(f"{path}: không tạo được tệp ở đây ({exc.strerror or exc}); "
                         "hãy chọn thư mục khác hoặc kiểm tra quyền ghi") from None
     return path.parent
-
-
-def _remove_tree(folder: Path) -> None:
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)

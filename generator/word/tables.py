@@ -8,6 +8,7 @@ paragraph takes a "KH Bảng …" paragraph style, found in the template by its 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
@@ -74,9 +75,14 @@ A4_TEXT_WIDTHS = (9354, 14286)
 """Text width of an A4 page with Decree 30's margins (30 mm left, 15 mm right), portrait and landscape."""
 
 
+_SPECIAL = re.compile(r"[&<>{}]").search
+
+
 def _text(value: str) -> str:
     # Braces as character references: docxtpl rewrites "{_{" and friends in the rendered XML, and a
     # user's literal braces must print as typed (same reason as render._literal).
+    if not _SPECIAL(value):
+        return value  # most cell text: nothing to escape, the same string either way
     return escape(value).replace("{", "&#123;").replace("}", "&#125;")
 
 
