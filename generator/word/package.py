@@ -84,16 +84,16 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
 
 def _write_durable(tmp: str, data: bytes) -> None:
     """Create tmp (never an existing file), write data and fsync it: the bytes are on disk before
-    any name points to them. One descriptor for everything (no reopening, no chmod by path)."""
+    any name points to them."""
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
         os.fsync(fd)
-        os.fchmod(fd, 0o644)
     finally:
         os.close(fd)
+    os.chmod(tmp, 0o644)  # by path: os.fchmod does not exist on Windows before Python 3.13
 
 
 # --- reading a .docx someone else made: one guard for every reader -----------------------------
