@@ -58,15 +58,8 @@ def atomic_write(path: str | Path, data: bytes) -> Path:
     An interrupted run leaves either the old file or the new one, never a truncated document.
     """
     path = Path(path)
-    if path.is_dir():
-        raise UserError(f"{path}: đây là một thư mục; hãy ghi tên tệp kết quả, ví dụ {path / 'ten-tep'}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"{path}: không tạo được tệp ở đây ({exc.strerror or exc}); "
-                        "hãy chọn thư mục khác hoặc kiểm tra quyền ghi") from None
     # Named first, created inside the try: an interrupting signal cannot strand the temporary file.
-    tmp = str(path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp")
+    tmp = str(_parent(path) / f".{path.name}.{secrets.token_hex(8)}.tmp")
     try:
         _write_durable(tmp, data)
         os.replace(tmp, path)
