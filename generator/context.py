@@ -421,6 +421,24 @@ def _build_catalogue_table(app: Appendix, groups: tuple[Any, ...]) -> Table:
     )
 
 
+def _catalogue_groups(spec: TableSpec) -> list[dict[str, Any]]:
+    """The five-column catalogue as groups of tasks in plain text (`groups` of the context, for the
+    rules and for templates written for it), read off the table that prints it: one reading of the
+    tasks, so citations are numbered as the page prints them."""
+    def text(cell: TableCell) -> str:
+        return "\n".join(p.text for p in cell.paragraphs)
+
+    groups: list[dict[str, Any]] = []
+    for row in spec.rows:
+        if row[0].role == "group":
+            groups.append({"number": text(row[0]), "title": text(row[1]), "tasks": []})
+        else:
+            number, content, lead, support, time = (text(c) for c in row)
+            groups[-1]["tasks"].append({"number": number, "content": content, "lead": lead,
+                                        "support": support, "time": time})
+    return groups
+
+
 def appendix_view(plan: Plan, app: Appendix, index: int, count: int, cite: _Citations) -> dict[str, Any]:
     title = app.title
     if count > 1 and title == "Phụ lục":
@@ -440,28 +458,8 @@ def appendix_view(plan: Plan, app: Appendix, index: int, count: int, cite: _Cita
         "body": [],
     }
     if app.groups is not None:
-        # The same tasks are read twice (the plain view for the rules, the table for the page): both
-        # must cite as the page does, so the second reading starts from the same citations.
-        cited = set(cite.cited)
-        view["groups"] = [
-            {
-                "number": roman(gi),
-                "title": group.title,
-                "tasks": [
-                    {
-                        "number": str(ti),
-                        "content": cite(task.content),
-                        "lead": unit_cell(plan, task.lead),
-                        "support": unit_cell(plan, task.support),
-                        "time": task.time or "",
-                    }
-                    for ti, task in enumerate(group.tasks, 1)
-                ],
-            }
-            for gi, group in enumerate(app.groups, 1)
-        ]
-        cite.cited = cited
         view["table"] = table_view(plan, _catalogue_table(plan, app), cite, landscape=app.landscape)
+        view["groups"] = _catalogue_groups(view["table"]["xml"])
     elif app.table is not None:
         view["table"] = table_view(plan, app.table, cite, landscape=app.landscape)
     else:

@@ -16,6 +16,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,8 +156,7 @@ class Template:
     def render(self, plan: Plan) -> bytes:
         """The finished document's bytes: same plan, same bytes."""
         context = build_context(plan)
-        _place_tables(context, self._text_widths())
-        _style_tables(context, self._cell_styles)
+        _fit_tables(context, self._text_widths(), self._cell_styles)
         compiled = self._compiled()
         tpl = self._docxtpl() if compiled is None else None
         try:
@@ -406,22 +406,24 @@ class _Document:
         self.core_properties = core_properties
 
 
-def _place_tables(context: dict[str, Any], widths: tuple[int, int]) -> None:
-    """Size every table block of the context to its page's text area (portrait for the body, the
-    appendix's own orientation for an appendix), as this template sets its pages."""
-    portrait, landscape = widths
-
-    def place(block: dict[str, Any] | None) -> None:
-        if block and block.get("kind") == "table":
-            spec = block["xml"]
-            spec.text_width = landscape if spec.landscape else portrait
-
-    for block in context["body"]:
-        place(block)
+def _table_blocks(context: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every table block of the context (body, appendix tables, tables in text appendices)."""
+    blocks = [*context["body"]]
     for app in context["appendices"]:
-        place(app["table"])
-        for block in app["body"]:
-            place(block)
+        blocks += [app["table"], *app["body"]]
+    for block in blocks:
+        if block and block.get("kind") == "table":
+            yield block
+
+
+def _fit_tables(context: dict[str, Any], widths: tuple[int, int], styles: dict[str, str]) -> None:
+    """Size every table to its page's text area (portrait for the body, the appendix's own
+    orientation for an appendix) and give its cells the template's styles, as this template has them."""
+    portrait, landscape = widths
+    for block in _table_blocks(context):
+        spec = block["xml"]
+        spec.text_width = landscape if spec.landscape else portrait
+        spec.styles = dict(styles)
 
 
 def _cell_styles(data: bytes) -> dict[str, str]:
@@ -431,16 +433,6 @@ def _cell_styles(data: bytes) -> dict[str, str]:
         return table_styles(package_style_ids(data))
     except (zipfile.BadZipFile, etree.LxmlError):
         return dict(TABLE_STYLES)  # an unreadable template is refused by the caller
-
-
-def _style_tables(context: dict[str, Any], styles: dict[str, str]) -> None:
-    """Every table block of the context takes the template's cell styles."""
-    blocks = [*context["body"]]
-    for app in context["appendices"]:
-        blocks += [app["table"], *app["body"]]
-    for block in blocks:
-        if block and block.get("kind") == "table":
-            block["xml"].styles = dict(styles)
 
 
 def _excerpt(exc: Exception) -> str:

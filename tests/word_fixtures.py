@@ -28,7 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt
 from lxml import etree
 
-from tests.docx_props import W_NS, Package, w
+from tests.docx_props import W_NS, Package, paragraph_text, w
 
 TNR = "Times New Roman"
 WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -43,19 +43,6 @@ def norm(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
     text = text.replace("HOÀ", "HÒA").replace("Hoà", "Hòa").replace("hoà", "hòa")
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _ptext(p: Any) -> str:
-    out = []
-    for el in p.iter(w("t"), w("tab"), w("br"), w("cr")):
-        if el.tag == w("t"):
-            out.append(el.text or "")
-        elif el.tag == w("tab"):
-            if el.getparent().tag == w("r"):
-                out.append("\t")
-        else:
-            out.append("\n")
-    return "".join(out)
 
 
 @dataclass
@@ -101,7 +88,7 @@ class Doc:
                 props = self.pkg.styles.run(r)
                 runs.append((text, props.bold, props.italic))
             ps = p.find(f"{w('pPr')}/{w('pStyle')}")
-            self.paras.append(P(_ptext(p), ps.get(w("val")) if ps is not None else "", runs, in_table,
+            self.paras.append(P(paragraph_text(p), ps.get(w("val")) if ps is not None else "", runs, in_table,
                                 section, p))
             if p.find(f"{w('pPr')}/{w('sectPr')}") is not None:
                 section += 1
@@ -156,7 +143,7 @@ def grid(tbl: Any) -> list[list[dict[str, Any]]]:
             paras = tc.findall(w("p"))
             jc = paras[0].find(f"{w('pPr')}/{w('jc')}") if paras else None
             row.append({
-                "text": "\n".join(_ptext(p) for p in paras),
+                "text": "\n".join(paragraph_text(p) for p in paras),
                 "span": int(span.get(w("val"))) if span is not None else 1,
                 "vmerge": None if vm is None else (vm.get(w("val")) or "continue"),
                 "jc": jc.get(w("val")) if jc is not None else None,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +104,17 @@ class ParaFormat:
     border_bottom: bool
     tabs: tuple = ()  # (position twips, kind) of the custom tab stops in force, sorted
     run_defaults: RunFormat = field(repr=False, default=None)  # type: ignore[assignment]
+
+
+def _first_child(levels: Iterable[Any], tag: str) -> Any | None:
+    """The tag's element in the first formatting level that sets it (direct, then styles, then
+    defaults): what a reader sees."""
+    name = qn(tag)
+    for lv in levels:
+        el = lv.find(name)
+        if el is not None:
+            return el
+    return None
 
 
 def _on(el: Any) -> bool:
@@ -254,11 +266,7 @@ class Formatting:
         levels = self._rpr_levels(p, r)
 
         def first(tag: str) -> Any | None:
-            for lv in levels:
-                el = lv.find(qn(tag))
-                if el is not None:
-                    return el
-            return None
+            return _first_child(levels, tag)
 
         fonts: dict[str, str | None] = {}
         for slot in FONT_SLOTS:
@@ -315,11 +323,7 @@ class Formatting:
             return None
 
         def child(tag: str) -> Any | None:
-            for lv in levels:
-                el = lv.find(qn(tag))
-                if el is not None:
-                    return el
-            return None
+            return _first_child(levels, tag)
 
         def border(edge: str) -> bool:
             for lv in levels:
