@@ -317,21 +317,28 @@ def _check_depth(text: str, file: str) -> None:
     composer recurses in C (a crash past ~50,000); the event parser keeps its own stack, so a
     pass over the events is safe at any depth, and in C it costs a fraction of composing.
     """
+    def too_deep(mark: Any) -> DataError:
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        return DataError([Problem(file, line, col, "", None, (
+            f"dữ liệu lồng nhau quá {limits.MAX_DEPTH} cấp (danh sách trong nhóm trong danh "
+            "sách…); kế hoạch chỉ cần vài cấp — kiểm tra thụt lề và dấu ngoặc [ {"))])
+
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_FAST_LOADER):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > limits.MAX_DEPTH:
-                    mark = event.start_mark
-                    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-                    raise DataError([Problem(file, line, col, "", None, (
-                        f"dữ liệu lồng nhau quá {limits.MAX_DEPTH} cấp (danh sách trong nhóm trong danh "
-                        "sách…); kế hoạch chỉ cần vài cấp — kiểm tra thụt lề và dấu ngoặc [ {"))])
+                    raise too_deep(event.start_mark)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        # Newer libyaml (PyYAML 6.0.4) stops deep nesting itself, while scanning ahead of the events.
+        if "nesting depth" in (exc.problem or ""):
+            raise too_deep(exc.problem_mark) from None
         return  # a syntax error: the composer reports it with its position
+    except yaml.YAMLError:
+        return
 
 
 _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
