@@ -80,9 +80,9 @@ def _release_long_closing(body: Any, formatting: Formatting, page_text_width: in
         if keep is None:
             return
         words = "".join(t.text or "" for t in closing.iter(qn("w:t")))
-        run = formatting.run(closing, closing.find(qn("w:r")))
+        size, bold = formatting.size_and_bold(closing, closing.find(qn("w:r")))
         indent_pt = 36.0  # the first-line indent of the body style
-        lines = (text_width_pt(words, run.size or 14.0, bold=run.bold) + indent_pt) / (page_text_width / 20)
+        lines = (text_width_pt(words, size or 14.0, bold=bold) + indent_pt) / (page_text_width / 20)
         if lines > KEEP_LINES:
             keep.getparent().remove(keep)
         return
@@ -144,8 +144,9 @@ def _size_rule(rule: Any, formatting: Formatting, page_width: int, full_length: 
     longest = 0.0
     for para in paras:
         text = "".join(t.text or "" for t in para.iter(_T))
-        run = formatting.run(para, para.find(qn("w:r")))  # what the reader sees: styles and direct formatting
-        longest = max(longest, text_width_pt(text.strip(), run.size or 14.0, bold=run.bold))
+        # what the reader sees: styles and direct formatting
+        size, bold = formatting.size_and_bold(para, para.find(qn("w:r")))
+        longest = max(longest, text_width_pt(text.strip(), size or 14.0, bold=bold))
     text_twips = min(longest * 20, width)
     fraction = 1.0 if style in full_length else RULE_FRACTION
     length = int(text_twips * fraction)

@@ -254,7 +254,7 @@ class _Compiled:
         self.helper = helper
         self.formatting = Formatting.of(document)
         with zipfile.ZipFile(io.BytesIO(owner.data)) as zf:
-            self.document_xml = zf.read(document.part.partname.membername)
+            self.shell = internals.document_shell(zf.read(document.part.partname.membername))
         self.document_name = document.part.partname.membername
         self.body = _Part(self.document_name, helper.patch_xml(helper.get_xml()))
         self.fix_tables = not self._tables_are_static(helper.get_xml())
@@ -266,6 +266,7 @@ class _Compiled:
         dynamic = {self.document_name, self.core_name, *(p.name for p in self.parts)}
         self.static = {name: blob for name, blob in internals.package_members(document).items() if name not in dynamic}
         self._deflated: dict[str, tuple[bytes, int, bytes]] = {}
+        self._properties: dict[str, jinja2.Template] = {}
 
     def _tables_are_static(self, raw_body: str) -> bool:
         """True when docxtpl's fix_tables cannot change any table of this template's output.
@@ -336,14 +337,17 @@ class _Compiled:
         props = internals.core_properties(core)
         for prop in internals.CORE_PROPERTIES:
             initial = getattr(props, prop)
-            setattr(props, prop, self.owner.env.from_string(initial).render(context))
+            compiled = self._properties.get(initial)
+            if compiled is None:  # docxtpl compiles each property on every render; once is enough
+                compiled = self._properties[initial] = self.owner.env.from_string(initial)
+            setattr(props, prop, compiled.render(context))
         return [tree, parts, core]
 
     def finish(self, rendered: list[Any], plan: Plan) -> bytes:
         """Layout, properties, seal and zip: the rest of Template.render."""
         tree, parts, core = rendered
         rendered.clear()
-        root = internals.with_body(self.document_xml, tree)
+        root = internals.with_body(self.shell, tree)
         # No proxy of the body parsed without python-docx's element classes may outlive the move:
         # the layout pass must see CT_P & co., as it does after docxtpl's map_tree.
         del tree

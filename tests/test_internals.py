@@ -376,7 +376,9 @@ def test_docxtpl_footnotes_docpr_ids_and_body_replacement_are_what_we_reproduce(
     body = etree.fromstring(f'<w:body {W}><w:p><w:r><w:t>mới</w:t></w:r></w:p></w:body>')
     helper.map_tree(etree.fromstring(etree.tostring(body)))
     with zipfile.ZipFile(DEFAULT_TEMPLATE) as zf:
-        ours = internals.with_body(zf.read("word/document.xml"), body)
+        shell = internals.document_shell(zf.read("word/document.xml"))
+    ours = internals.with_body(shell, body)
+    assert len(shell.body) == 0, "the shell is copied, never filled"
     assert internals.serialize_part(ours) == helper.docx.part.blob, broke(
         lib, "map_tree", "the body is no longer replaced in the document part's root")
 

@@ -306,6 +306,13 @@ class Formatting:
             complex_script=(cs is not None and _on(cs)) or (cs2 is not None and _on(cs2)),
         )
 
+    def size_and_bold(self, p: Any, r: Any | None) -> tuple[float | None, bool]:
+        """run(p, r).size and .bold alone: what measuring a line of text needs. The layout pass asks
+        it of a few paragraphs in every document of a batch; fonts and the rest are not resolved."""
+        levels = self._rpr_levels(p, r)
+        bold = _first_child(levels, "w:b")
+        return _half_points(_first_child(levels, "w:sz")), _on(bold) if bold is not None else False
+
     # --- paragraphs ---------------------------------------------------------------------------
 
     def paragraph(self, p: Any) -> ParaFormat:

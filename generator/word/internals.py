@@ -25,6 +25,7 @@ This module knows docxtpl and python-docx, not plans: it imports nothing of ours
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -53,9 +54,9 @@ from lxml import etree
 
 __all__ = [
     "CORE_PROPERTIES", "CachedDocxTemplate", "DOCPR_FIRST_ID", "FOOTNOTES", "HEADER_FOOTER_URIS",
-    "PackageReader", "SandboxedDocxTemplate", "core_properties", "header_element", "headers_footers",
-    "jinja_source", "main_document_part", "package_members", "package_reader", "patcher", "render_part",
-    "renumber_docpr", "replace_styles", "section_properties", "serialize_part", "with_body",
+    "PackageReader", "SandboxedDocxTemplate", "core_properties", "document_shell", "header_element",
+    "headers_footers", "jinja_source", "main_document_part", "package_members", "package_reader", "patcher",
+    "render_part", "renumber_docpr", "replace_styles", "section_properties", "serialize_part", "with_body",
 ]
 
 # --- python-docx: reading and writing a package ---------------------------------------------------
@@ -270,10 +271,21 @@ def render_part(helper: DocxTemplate, env: jinja2.Environment, source: str, cont
     return dst
 
 
-def with_body(document_xml: bytes, body: etree._Element) -> CT_Document:
-    """The document part's root parsed from document_xml, with body in place of its w:body: docxtpl's
-    map_tree, on the part's bytes rather than on a Document."""
+def document_shell(document_xml: bytes) -> CT_Document:
+    """The document part's root parsed once from document_xml, its w:body emptied: with_body copies
+    it for every document instead of parsing the template's whole body again each time."""
     root = cast(CT_Document, parse_xml(document_xml))
+    body = cast(etree._Element, root.body)
+    for child in list(body):
+        body.remove(child)
+    return root
+
+
+def with_body(shell: CT_Document, body: etree._Element) -> CT_Document:
+    """A copy of shell (document_shell) with body in place of its w:body: docxtpl's map_tree, on the
+    part's bytes rather than on a Document. The copy keeps python-docx's element classes (lxml
+    copies a tree with its parser) and the shell stays untouched, so templates may be shared."""
+    root = cast(CT_Document, copy.deepcopy(shell))
     cast(etree._Element, root).replace(cast(etree._Element, root.body), body)
     return root
 

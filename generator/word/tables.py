@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from xml.sax.saxutils import escape
 
 TABLE_STYLES = {
     "head": "KHBangTieuDe",
@@ -83,7 +82,9 @@ def _text(value: str) -> str:
     # user's literal braces must print as typed (same reason as render._literal).
     if not _SPECIAL(value):
         return value  # most cell text: nothing to escape, the same string either way
-    return escape(value).replace("{", "&#123;").replace("}", "&#125;")
+    # xml.sax.saxutils.escape's three replacements, without the 10 ms its import of urllib costs
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("{", "&#123;").replace("}", "&#125;"))
 
 
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
