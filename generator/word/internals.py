@@ -285,7 +285,7 @@ def with_body(shell: CT_Document, body: etree._Element) -> CT_Document:
     """A copy of shell (document_shell) with body in place of its w:body: docxtpl's map_tree, on the
     part's bytes rather than on a Document. The copy keeps python-docx's element classes (lxml
     copies a tree with its parser) and the shell stays untouched, so templates may be shared."""
-    root = cast(CT_Document, copy.deepcopy(shell))
+    root = copy.deepcopy(shell)
     cast(etree._Element, root).replace(cast(etree._Element, root.body), body)
     return root
 
