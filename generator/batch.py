@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import difflib
 import os
-import pickle
 import re
 import signal
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -38,6 +36,7 @@ from .issue import check_overwrite, existing_document, taken_error
 from .loader import Source, format_path, load_source, show_value, validate
 from .merge import merge_unit
 from .model import Plan
+from .overlay import PlanPacker, overlay_data
 from .render import WINDOWS_RESERVED, Template, contained
 from .text import slugify
 from .word.package import AlreadyThere, publish
@@ -76,14 +75,16 @@ class UnitSpec:
 class UnitJob:
     """A unit whose merged plan is valid, ready to render to path.
 
-    The plan is kept packed (pickled, deflated: ~5 KB instead of ~35 KB of objects) until its
-    document is rendered, and never after: 10,000 units wait in little memory, and what goes to a
-    worker is these bytes (issue 13, flat memory). `plan` unpacks a fresh copy on each access.
+    The plan is kept packed against the model plan (generator.overlay.PlanPacker: only what the
+    unit changed, ~1 KB) until its document is rendered, and never after: 10,000 units wait in
+    little memory, and what goes to a worker is these bytes (issue 13, flat memory). `plan`
+    unpacks a fresh copy on each access.
     """
 
     spec: UnitSpec
     packed: bytes
     path: Path
+    packer: PlanPacker = field(repr=False, compare=False)
     warnings: tuple[str, ...] = ()
     how: str = "create"
     """create: path is made, never replacing anything; replace: path holds a draft of ours that may
@@ -92,15 +93,7 @@ class UnitJob:
 
     @property
     def plan(self) -> Plan:
-        return unpack_plan(self.packed)
-
-
-def pack_plan(plan: Plan) -> bytes:
-    return zlib.compress(pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL), 1)
-
-
-def unpack_plan(packed: bytes) -> Plan:
-    return pickle.loads(zlib.decompress(packed))
+        return self.packer.unpack(self.packed)
 
 
 @dataclass(frozen=True)
@@ -353,9 +346,15 @@ def _prepare_unit(src: Source, marks: dict, spec: UnitSpec, mode: str, base_data
     if mode == "implementing":
         merged = _pin_model_documents(merged, base, spec)
     try:
-        plan = validate(_unit_source(src, spec.index, merged, marks))
-    except DataError as exc:
-        raise DataError([_relocate(p, spec) for p in exc.problems]) from None
+        # Only what the unit changed is validated; the rest is the model plan's, validated once.
+        plan = validate(_unit_source(src, spec.index, overlay_data(merged, base_data, base), marks))
+    except DataError:
+        # A mistake: the whole data again, so that the checks run beside pydantic's on raw data
+        # (a wrong key anywhere) list every problem, as for a plan file.
+        try:
+            plan = validate(_unit_source(src, spec.index, merged, marks))
+        except DataError as exc:
+            raise DataError([_relocate(p, spec) for p in exc.problems]) from None
     if mode == "implementing":
         return plan, _implementing_warnings(base, plan, spec)
     problems = _check_unit_keys(src, spec, plan)
@@ -426,6 +425,7 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
     names = file_names([e.spec.name if isinstance(e, UnitFailure) else e.name for e in entries])
     protected = {Path(p).resolve() for p in (data, units, template) if p is not None}
     marks = _marks_by_unit(units_src)
+    packer = PlanPacker(base)
     jobs: list[UnitJob] = []
     failed: list[UnitFailure] = []
     for entry, fname in zip(entries, names, strict=True):
@@ -445,7 +445,7 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
         if pdf and not force and plan.is_final and path.exists() and not path.with_suffix(".pdf").exists() \
                 and existing_document(path).kind == "final":
             # A retry after LibreOffice failed: the final stays, only its PDF is made (issue 16).
-            jobs.append(UnitJob(entry, pack_plan(plan), path, tuple(warnings), "same"))
+            jobs.append(UnitJob(entry, packer.pack(plan), path, packer, tuple(warnings), "same"))
             del plan
             continue
         try:
@@ -456,7 +456,8 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
         except OutputExistsError as exc:
             failed.append(UnitFailure(entry, (Problem(str(units), None, None, "", None, str(exc)),)))
             continue
-        jobs.append(UnitJob(entry, pack_plan(plan), path, tuple(warnings), "replace" if replace else "create"))
+        jobs.append(UnitJob(entry, packer.pack(plan), path, packer, tuple(warnings),
+                            "replace" if replace else "create"))
         del plan  # only the packed form waits for its turn
     return PreparedBatch(mode, folder, jobs, failed)
 
@@ -484,7 +485,7 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     workers = jobs or default_jobs()
     # The workers start now and warm up (template read, Jinja compiled by rendering the model
     # plan once) while this process validates the units.
-    with RenderPool(workers, template, warm_up=base, local=local) as pool:
+    with RenderPool(workers, template, base=base, local=local) as pool:
         prepared = _prepare(base_src, base, data, units, output_dir, template, force=force, pdf=pdf)
         result = BatchResult(prepared.output_dir, failed=list(prepared.failed))
         if prepared.jobs:
@@ -507,17 +508,21 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
 # --- rendering in parallel --------------------------------------------------------------------
 
 _worker_template: Template | None = None
+_worker_packer: PlanPacker | None = None
 
 
-def _init_worker(template: str | None, warm_up: Plan | None = None, parent: int | None = None) -> None:
-    """Runs once in each worker: the template is read and its Jinja environment made once."""
-    global _worker_template
+def _init_worker(template: str | None, base: Plan | None = None, parent: int | None = None) -> None:
+    """Runs once in each worker: the template is read and its Jinja environment made once; units
+    come packed against base, the model plan (the worker's copy numbers its objects as the
+    parent's does), which is also rendered once to warm up."""
+    global _worker_template, _worker_packer
     if parent is not None:
         _bind_to_parent(parent)
     _worker_template = Template(template)
-    if warm_up is not None:
+    if base is not None:
+        _worker_packer = PlanPacker(base)
         try:
-            _worker_template.render(warm_up)
+            _worker_template.render(base)
         except Exception:  # noqa: BLE001 - only a warm-up; the real render reports any problem
             pass
 
@@ -564,16 +569,20 @@ def _ready() -> None:
     """A no-op task: submitting it makes the pool start its workers now."""
 
 
-def _render_one(template: Template, plan: Plan | bytes, path: str, how: str = "create") -> str | None:
+def _render_one(template: Template, plan: Plan | bytes, path: str, how: str = "create",
+                packer: PlanPacker | None = None) -> str | None:
     """Render and write one document. Returns an error message instead of raising, so nothing
     unpicklable crosses the process boundary and one broken document does not stop the others.
 
     Sealed like `kehoach render`'s documents (a later run can tell an edited draft), and created
     without replacing anything unless this unit's check allowed it (a final made meanwhile by
-    someone else stays). how="same": the final is there; only check it is what the data makes."""
+    someone else stays). how="same": the final is there; only check it is what the data makes.
+    A packed plan (bytes) is unpacked with packer."""
     try:
         if isinstance(plan, bytes):
-            plan = unpack_plan(plan)
+            assert packer is not None, "a packed unit needs the packer of its model plan"
+            plan = packer.unpack(plan)
+        assert isinstance(plan, Plan)
         content = template.render(plan)
         if how == "same":
             if Path(path).read_bytes() != content:
@@ -593,7 +602,7 @@ def _render_one(template: Template, plan: Plan | bytes, path: str, how: str = "c
 def _render_chunk(chunk: list[tuple[bytes, str, str]]) -> list[str | None]:
     """A few units per task: one round trip to the worker for several documents."""
     assert _worker_template is not None
-    return [_render_one(_worker_template, plan, path, how) for plan, path, how in chunk]
+    return [_render_one(_worker_template, plan, path, how, _worker_packer) for plan, path, how in chunk]
 
 
 def default_jobs() -> int:
@@ -611,15 +620,16 @@ class RenderPool:
     workers each prepare the template once (generator.render.Template) and write each document
     themselves, so rendered bytes never travel back and memory stays flat."""
 
-    def __init__(self, workers: int = 1, template: str | Path | None = None, *, warm_up: Plan | None = None,
+    def __init__(self, workers: int = 1, template: str | Path | None = None, *, base: Plan | None = None,
                  local: Template | None = None):
+        """base: the model plan the units were packed against (needed by workers to unpack them)."""
         self.workers = max(1, workers)
         self.template = str(template) if template else None
         self.pool: ProcessPoolExecutor | None = None
         self._local: Template | None = local
         if self.workers > 1:
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
-                                            initargs=(self.template, warm_up, os.getpid()))
+                                            initargs=(self.template, base, os.getpid()))
             for _ in range(self.workers):
                 self.pool.submit(_ready)
 
@@ -643,7 +653,7 @@ class RenderPool:
                 self._local = Template(self.template)
             for n in range(1, total + 1):
                 unit, units[n - 1] = units[n - 1], None  # type: ignore[call-overload]
-                error = _render_one(self._local, unit.packed, str(unit.path), unit.how)
+                error = _render_one(self._local, unit.packed, str(unit.path), unit.how, unit.packer)
                 if progress:
                     progress(n, total)
                 yield unit, error

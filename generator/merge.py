@@ -75,12 +75,16 @@ def rename_text(data: Any, pairs: Mapping[str, str]) -> Any:
     pattern = re.compile("|".join(re.escape(old) for old in sorted(pairs, key=len, reverse=True)))
 
     def walk(value: Any) -> Any:
+        # A part with nothing to rename is returned itself, not copied: the unit's data then shares
+        # it with the model plan's, and a batch reuses what was validated there (generator.overlay).
         if isinstance(value, str):
-            return pattern.sub(lambda m: pairs[m.group(0)], value)
+            return pattern.sub(lambda m: pairs[m.group(0)], value) if pattern.search(value) else value
         if isinstance(value, Mapping):
-            return {k: walk(v) for k, v in value.items()}
+            entries = {k: walk(v) for k, v in value.items()}
+            return value if all(entries[k] is v for k, v in value.items()) else entries
         if isinstance(value, list):
-            return [walk(v) for v in value]
+            items = [walk(v) for v in value]
+            return value if all(a is b for a, b in zip(items, value, strict=True)) else items
         return value
 
     return walk(data)
