@@ -34,10 +34,10 @@ from .errors import DataError, OutputExistsError, Problem, UserError
 from .extract import extract_is_empty, internal_copy
 from .issue import check_overwrite, existing_document, taken_error
 from .loader import Source, format_path, load_source, show_value, validate
-from .merge import merge_unit
+from .merge import Merger
 from .model import Plan
 from .overlay import PlanPacker, overlay_data
-from .render import WINDOWS_RESERVED, Template, contained
+from .render import WINDOWS_RESERVED, Template, contained, resolved_path
 from .text import slugify
 from .word.package import AlreadyThere, publish
 
@@ -339,15 +339,15 @@ def _implementing_warnings(base: Plan, plan: Plan, spec: UnitSpec) -> list[str]:
     return out
 
 
-def _prepare_unit(src: Source, marks: dict, spec: UnitSpec, mode: str, base_data: dict,
+def _prepare_unit(src: Source, marks: dict, spec: UnitSpec, mode: str, merger: Merger,
                   base: Plan) -> tuple[Plan, list[str]]:
     """The unit's plan and warnings; DataError with units-file positions when it is not valid."""
-    merged = merge_unit(base_data, spec.overrides)
+    merged = merger.merge(spec.overrides)
     if mode == "implementing":
         merged = _pin_model_documents(merged, base, spec)
     try:
         # Only what the unit changed is validated; the rest is the model plan's, validated once.
-        plan = validate(_unit_source(src, spec.index, overlay_data(merged, base_data, base), marks))
+        plan = validate(_unit_source(src, spec.index, overlay_data(merged, merger.base, base), marks), checked=base)
     except DataError:
         # A mistake: the whole data again, so that the checks run beside pydantic's on raw data
         # (a wrong key anywhere) list every problem, as for a plan file.
@@ -426,6 +426,8 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
     protected = {Path(p).resolve() for p in (data, units, template) if p is not None}
     marks = _marks_by_unit(units_src)
     packer = PlanPacker(base)
+    root = folder.resolve()
+    merger = Merger(base_src.data)
     jobs: list[UnitJob] = []
     failed: list[UnitFailure] = []
     for entry, fname in zip(entries, names, strict=True):
@@ -433,12 +435,12 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
             failed.append(entry)
             continue
         try:
-            plan, warnings = _prepare_unit(units_src, marks, entry, mode, base_src.data, base)
+            plan, warnings = _prepare_unit(units_src, marks, entry, mode, merger, base)
         except DataError as exc:
             failed.append(UnitFailure(entry, tuple(exc.problems)))
             continue
-        path = contained(folder, fname)  # slugs make a refusal impossible; checked all the same
-        if path.resolve() in protected:
+        path = contained(folder, fname, root)  # slugs make a refusal impossible; checked all the same
+        if resolved_path(path, root) in protected:
             failed.append(UnitFailure(entry, (Problem(str(units), None, None, "", None,
                                                       f"{path}: không ghi đè lên tệp dữ liệu hoặc mẫu"),)))
             continue

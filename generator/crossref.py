@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import Any
 
 from pydantic import BaseModel
@@ -13,23 +13,27 @@ from .model import UNIT_KEY, Cite, Plan
 Finding = tuple[tuple[str | int, ...], Any, str]
 
 
-def cites(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Cite]]:
-    """Every citation anywhere in the plan (body, khoản, tables, appendices), with its location.
+def cites(value: Any, loc: tuple[str | int, ...] = (),
+          skip: Container[int] = frozenset()) -> Iterator[tuple[tuple[str | int, ...], Cite]]:
+    """Every citation anywhere in the plan (body, khoản, tables, appendices), with its location;
+    not in the models whose id is in skip.
 
     Why a walk over the model and not a list of fields: blocks nest (khoản in khoản, points with
     blocks, tables in a text appendix), and a new structure must not escape the check."""
     if isinstance(value, Cite):
         yield loc, value
     elif isinstance(value, BaseModel):
+        if id(value) in skip:
+            return
         for name in type(value).model_fields:
             if name not in ("references", "units"):
-                yield from cites(getattr(value, name), loc + (name,))
+                yield from cites(getattr(value, name), loc + (name,), skip)
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
-            yield from cites(v, loc + (i,))
+            yield from cites(v, loc + (i,), skip)
 
 
-def unit_refs(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def unit_refs(plan: Plan, skip: Container[int] = frozenset()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     for i, r in enumerate(plan.recipients):
         yield ("recipients", i), r
     for i, r in enumerate(plan.archive):
@@ -37,23 +41,60 @@ def unit_refs(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str]]:
     for ai, app in enumerate(plan.appendices):
         for gi, group in enumerate(app.groups or []):
             for ti, task in enumerate(group.tasks):
+                if id(task) in skip:
+                    continue
                 for role in ("lead", "support"):
                     for i, r in enumerate(getattr(task, role)):
                         yield ("appendices", ai, "groups", gi, "tasks", ti, role, i), r
 
 
-def cross_check(plan: Plan) -> list[Finding]:
+def cross_check(plan: Plan, checked: Plan | None = None) -> list[Finding]:
+    """Citations and unit keys that name nothing declared.
+
+    checked: a plan that passed this check and whose objects plan may share (a batch's model plan:
+    each unit's plan holds the parts it did not change). When plan declares every reference and
+    unit key checked declares, a shared part passes here as it passed there, and is not walked."""
+    skip: Container[int] = frozenset()
+    if checked is not None and checked.references.keys() <= plan.references.keys() \
+            and checked.units.keys() <= plan.units.keys():
+        skip = _model_ids(checked)
     findings: list[Finding] = []
-    for loc, seg in cites(plan):
+    for loc, seg in cites(plan, skip=skip):
         if seg.cite not in plan.references:
             findings.append((loc + ("cite",), seg.cite,
                              _unknown("văn bản", seg.cite, plan.references, "references")))
-    for loc, ref in unit_refs(plan):
+    for loc, ref in unit_refs(plan, skip):
         # A string shaped like a key (lower-case ASCII, no spaces) is meant as one: a typo in a key
         # must not slip through as free text.
         if ref not in plan.units and UNIT_KEY.match(ref) and ref != "vt":
             findings.append((loc, ref, _unknown("đơn vị", ref, plan.units, "units")))
     return findings
+
+
+_checked_ids: list[tuple[Plan, frozenset[int]]] = []
+"""The ids of the models of the last few checked plans (held, so that their ids stay theirs)."""
+
+
+def _model_ids(plan: Plan) -> frozenset[int]:
+    for held, ids in _checked_ids:
+        if held is plan:
+            return ids
+    ids = frozenset(id(m) for m in _models(plan))
+    _checked_ids[:] = [(plan, ids), *_checked_ids[:3]]
+    return ids
+
+
+def _models(value: Any) -> Iterator[BaseModel]:
+    if isinstance(value, BaseModel):
+        yield value
+        for name in type(value).model_fields:
+            yield from _models(getattr(value, name))
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _models(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _models(v)
 
 
 def _unknown(kind: str, key: str, declared: dict, section: str) -> str:

@@ -92,7 +92,7 @@ _PARAS_IN_STYLE = etree.XPath(".//w:p[w:pPr/w:pStyle/@w:val=$sid]", namespaces={
 """A variable, not a formatted string: a style ID from a user's template may hold any character."""
 
 
-_P, _T, _PPR, _VAL, _IND = qn("w:p"), qn("w:t"), qn("w:pPr"), qn("w:val"), qn("w:ind")
+_P, _T, _PPR, _VAL, _IND, _SECTPR = qn("w:p"), qn("w:t"), qn("w:pPr"), qn("w:val"), qn("w:ind"), qn("w:sectPr")
 _PSTYLE_PATH = f"{_PPR}/{qn('w:pStyle')}"
 
 
@@ -102,9 +102,11 @@ def _style_of(para: Any) -> str | None:
 
 
 def _first_section_text_width(body: Any) -> int:
-    sect = body.find(f".//{qn('w:pPr')}/{qn('w:sectPr')}")
+    # The first section's properties: those of the first paragraph that ends a section, else the
+    # body's own. lxml's filtered iteration runs in C; a path search built a proxy for every element.
+    sect = next((s for s in body.iter(_SECTPR) if s.getparent().tag == _PPR), None)
     if sect is None:
-        sect = body.find(qn("w:sectPr"))
+        sect = body.find(_SECTPR)
     pg = sect.find(qn("w:pgSz")) if sect is not None else None
     mar = sect.find(qn("w:pgMar")) if sect is not None else None
     if pg is None or mar is None:

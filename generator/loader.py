@@ -182,6 +182,9 @@ _PLAIN_STYLES = (None, "")
 """A plain (unquoted) scalar's style: None from PyYAML's parser, "" from libyaml's."""
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
     """Parse YAML text into plain values with their positions; structural mistakes become Problems.
 
@@ -289,6 +292,8 @@ def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
                                          "hãy viết thẳng nội dung, không dùng bí danh"))])
         if n.style in _PLAIN_STYLES and _keep_as_text(n):
             return n.value
+        if n.tag == _STR_TAG:
+            return n.value  # what SafeConstructor.construct_yaml_str returns, without its dispatch
         try:
             return loader.construct_object(n, deep=True)
         except yaml.constructor.ConstructorError as exc:
@@ -427,8 +432,11 @@ def load_source(path: str | Path, *, fast: bool = False) -> Source:
     return parse_yaml(_decode(raw, file), file, fast=fast)
 
 
-def validate(source: Source, model: type[BaseModel] = Plan) -> Any:
-    """Validate parsed data into model; every problem raised together as one DataError."""
+def validate(source: Source, model: type[BaseModel] = Plan, *, checked: Plan | None = None) -> Any:
+    """Validate parsed data into model; every problem raised together as one DataError.
+
+    checked: a plan that passed validation and whose objects the data may hold (generator.overlay):
+    the cross-field checks skip them when they still hold (crossref.cross_check)."""
     if not isinstance(source.data, dict):
         raise DataError([Problem(source.file, 1, 1, "", show_value(source.data),
                                  "tệp phải là các trường dạng 'tên: giá trị' (lệnh 'kehoach init' ghi một tệp mẫu)")])
@@ -454,7 +462,7 @@ def validate(source: Source, model: type[BaseModel] = Plan) -> Any:
 
     problems = [
         Problem(source.file, *source.position(loc), format_path(loc), show_value(value), message)
-        for loc, value, message in [*(cross_check(result) if isinstance(result, Plan) else []),
+        for loc, value, message in [*(cross_check(result, checked) if isinstance(result, Plan) else []),
                                     *_length_limits(result)]
     ]
     if problems:

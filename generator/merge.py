@@ -15,6 +15,7 @@ Rules (also in the README, "Tạo văn bản hàng loạt"):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -68,33 +69,81 @@ def rename_text(data: Any, pairs: Mapping[str, str]) -> Any:
     """data with every occurrence of each old name in its text values replaced by the new name.
 
     Mapping keys (field names, unit keys) are never touched. One regex pass, longest name first,
-    so "Sở Khoa học và Công nghệ" inside a longer renamed name is not replaced twice.
+    so "Sở Khoa học và Công nghệ" inside a longer renamed name is not replaced twice. A part with
+    nothing to rename is returned itself, not copied: the unit's data then shares it with the model
+    plan's, and a batch reuses what was validated there (generator.overlay).
     """
     if not pairs:
         return data
-    pattern = re.compile("|".join(re.escape(old) for old in sorted(pairs, key=len, reverse=True)))
+    pattern = _names_pattern(tuple(pairs))
+    return _rename(data, pairs, pattern, _holders(data, pattern))
 
+
+def _rename(data: Any, pairs: Mapping[str, str], pattern: re.Pattern[str], holders: set[int]) -> Any:
+    """rename_text, walking only into the parts holders names (the others hold no old name)."""
     def walk(value: Any) -> Any:
-        # A part with nothing to rename is returned itself, not copied: the unit's data then shares
-        # it with the model plan's, and a batch reuses what was validated there (generator.overlay).
         if isinstance(value, str):
             return pattern.sub(lambda m: pairs[m.group(0)], value) if pattern.search(value) else value
+        if id(value) not in holders:
+            return value
         if isinstance(value, Mapping):
-            entries = {k: walk(v) for k, v in value.items()}
-            return value if all(entries[k] is v for k, v in value.items()) else entries
-        if isinstance(value, list):
-            items = [walk(v) for v in value]
-            return value if all(a is b for a, b in zip(items, value, strict=True)) else items
-        return value
+            return {k: walk(v) for k, v in value.items()}
+        return [walk(v) for v in value]
 
     return walk(data)
 
 
+@functools.lru_cache(maxsize=16)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(old) for old in sorted(names, key=len, reverse=True)))
+
+
+def _holders(data: Any, pattern: re.Pattern[str]) -> set[int]:
+    """The ids of the mappings and lists in data that hold, at any depth, a text pattern finds."""
+    ids: set[int] = set()
+
+    def visit(value: Any) -> bool:
+        if isinstance(value, str):
+            return pattern.search(value) is not None
+        if isinstance(value, Mapping):
+            found = [visit(v) for v in value.values()]
+        elif isinstance(value, list):
+            found = [visit(v) for v in value]
+        else:
+            return False
+        if any(found):
+            ids.add(id(value))
+            return True
+        return False
+
+    visit(data)
+    return ids
+
+
+class Merger:
+    """merge_unit for the units of one model plan (a batch): the parts of the model plan that hold
+    the names a unit renames are found once per set of names, not once per unit. base must not
+    change while the Merger is used."""
+
+    def __init__(self, base: Mapping[str, Any]) -> None:
+        self.base = base
+        self._holders: dict[re.Pattern[str], set[int]] = {}
+
+    def merge(self, overrides: Mapping[str, Any]) -> Any:
+        """A unit's plan data: the model plan with inherited names resolved, overrides on top."""
+        base = self.base
+        merged = deep_merge(base, overrides)
+        pairs = renames(base, merged)
+        if not pairs:
+            return merged
+        pattern = _names_pattern(tuple(pairs))
+        holders = self._holders.get(pattern)
+        if holders is None:
+            holders = self._holders[pattern] = _holders(base, pattern)
+        inherited = {k: (v if k in NOT_RENAMED else _rename(v, pairs, pattern, holders)) for k, v in base.items()}
+        return deep_merge(inherited, overrides)
+
+
 def merge_unit(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> Any:
     """A unit's plan data: the model plan with inherited names resolved, overrides on top."""
-    merged = deep_merge(base, overrides)
-    pairs = renames(base, merged)
-    if not pairs:
-        return merged
-    inherited = {k: (v if k in NOT_RENAMED else rename_text(v, pairs)) for k, v in base.items()}
-    return deep_merge(inherited, overrides)
+    return Merger(base).merge(overrides)

@@ -22,6 +22,7 @@ import io
 import pickle
 import types
 import typing
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -33,13 +34,13 @@ _RAW_VALIDATORS = (BeforeValidator, PlainValidator, WrapValidator)
 get, so no part is swapped below such a field."""
 
 
-def overlay_data(merged: dict[str, Any], base_data: dict[str, Any], base: BaseModel) -> dict[str, Any]:
+def overlay_data(merged: dict[str, Any], base_data: Mapping[str, Any], base: BaseModel) -> dict[str, Any]:
     """merged (a unit's data, built from base_data) with its unchanged parts replaced by base's
     validated objects. merged and base_data are not modified."""
     return _overlay_model(merged, base_data, base)
 
 
-def _overlay_model(new: dict[str, Any], old: dict[str, Any], validated: BaseModel) -> dict[str, Any]:
+def _overlay_model(new: dict[str, Any], old: Mapping[str, Any], validated: BaseModel) -> dict[str, Any]:
     kinds = _plain_model_fields(type(validated))
     out = dict(new)
     for key, value in new.items():

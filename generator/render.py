@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import functools
 import io
+import os
 import re
 import struct
 import zipfile
@@ -378,8 +379,8 @@ class _Compiled:
                 crc = zlib.crc32(data)
                 deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
                 comp = deflate.compress(data) + deflate.flush()
-                if self.static.get(name) is data:
-                    self._deflated[name] = (data, crc, comp)
+                if self.static.get(name) is data or any(part.cached is data for part in self.parts):
+                    self._deflated[name] = (data, crc, comp)  # the same bytes every time: deflated once
             try:
                 fname, flags = name.encode("ascii"), 0
             except UnicodeEncodeError:
@@ -509,16 +510,24 @@ def output_path(data: str | Path, out: str | Path | None, output_dir: str | Path
     return out
 
 
+def resolved_path(path: Path, parent_resolved: Path) -> Path:
+    """path.resolve(), for a path whose parent is known to resolve to parent_resolved: a name with
+    nothing behind it (not even a dangling link) resolves to itself under its parent, without the
+    look-up of every component of the path that resolve() makes."""
+    return path.resolve() if os.path.lexists(path) else parent_resolved / path.name
+
+
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
 
 
-def contained(directory: str | Path, name: str) -> Path:
+def contained(directory: str | Path, name: str, root: Path | None = None) -> Path:
     """directory/name, refusing any name that would put the file somewhere else.
 
     Why: file names can come from data (a data file's name, a unit's name in batch output); "..",
     an absolute path, a separator, a NUL or a Windows device name must never write outside the
     folder the user chose, nor fail halfway through a batch with an OS error.
+    root: directory.resolve(), when the caller has it (a batch asks for thousands of names).
     """
     bad = (
         not name
@@ -531,9 +540,8 @@ def contained(directory: str | Path, name: str) -> Path:
     directory = Path(directory)
     target = directory / name
     if not bad:
-        root = directory.resolve()
-        resolved = target.resolve()
-        bad = resolved.parent != root
+        root = directory.resolve() if root is None else root
+        bad = resolved_path(target, root).parent != root
     if bad:
         raise UserError(f"{name!r}: tên tệp kết quả không hợp lệ, nằm ngoài thư mục {directory}; "
                         "hãy đổi tên tệp dữ liệu hoặc dùng -o TÊN.docx")

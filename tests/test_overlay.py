@@ -17,7 +17,7 @@ import yaml
 from generator.batch import _marks_by_unit, _prepare_unit, prepare_batch, read_units
 from generator.errors import DataError
 from generator.loader import load_source, validate
-from generator.merge import merge_unit, rename_text
+from generator.merge import Merger, merge_unit, rename_text
 from generator.model import Plan
 from generator.overlay import PlanPacker, _plain_model_fields, overlay_data
 from generator.render import Template
@@ -108,7 +108,7 @@ def test_internal_copies_and_extracts_are_the_same_through_the_overlay(tmp_path)
     jobs = prepare_batch(PLAN, units, tmp_path / "out").jobs
     assert len(jobs) == len(entries)
     for job, spec in zip(jobs, entries, strict=True):
-        plan, _ = _prepare_unit(src, marks, spec, mode, base_src.data, base)
+        plan, _ = _prepare_unit(src, marks, spec, mode, Merger(base_src.data), base)
         assert job.plan == plan
 
 
@@ -186,3 +186,25 @@ def test_a_list_replaced_by_the_unit_is_validated_whole(tmp_path):
     assert Plan.model_validate(data) == Plan.model_validate(merged)
     with pytest.raises(DataError):
         validate(type(base_src)(base_src.file, {**data, "sections": []}, {}, {}))
+
+
+def test_shared_parts_are_cross_checked_again_when_the_unit_declares_less():
+    """A part shared with the model plan passed the citation and unit-key checks there; it is
+    walked again whenever the unit's plan lacks a reference or unit the model plan declares."""
+    from generator.crossref import cross_check
+
+    base = validate(load_source(PLAN))
+    assert cross_check(base) == [] and cross_check(base, base) == []
+    fewer = base.model_copy(update={"references": {}})
+    assert cross_check(fewer, base) == cross_check(fewer) != []
+    no_units = base.model_copy(update={"units": {}})
+    assert cross_check(no_units, base) == cross_check(no_units) != []
+
+
+def test_a_unit_citing_an_undeclared_document_is_refused(tmp_path):
+    units = _units_file(tmp_path, "mode: implementing\nunits:\n  - name: Sở Dẫn sai\n"
+                                  "    agency: {name: Sở Dẫn sai, abbreviation: SDS}\n"
+                                  "    signer: {name: Nguyễn Văn E, title: Giám đốc}\n"
+                                  "    opening: [[Thực hiện , {cite: khong_co}]]\n")
+    (failure,) = prepare_batch(PLAN, units, tmp_path / "out").failed
+    assert [p.path for p in failure.problems] == ["units[0].opening[0][1].cite"]

@@ -17,12 +17,17 @@ _BOLD = {' ': 512, '!': 682, '"': 1137, '#': 1024, '$': 1024, '%': 2048, '&': 17
 
 def text_width_pt(text: str, size_pt: float, *, bold: bool = False) -> float:
     """Printed width of one line of text in points."""
-    table = _BOLD if bold else _REGULAR
+    table, learnt = (_BOLD, _BOLD_LEARNT) if bold else (_REGULAR, _REGULAR_LEARNT)
     total = 0
     for ch in unicodedata.normalize("NFC", text):
-        w = table.get(ch)
+        w = table.get(ch) or learnt.get(ch)
         if w is None:
-            base = unicodedata.normalize("NFD", ch)[0]
-            w = table.get(base, table["n"])
+            # A letter with diacritics is as wide as its base letter, anything unknown as "n".
+            w = learnt[ch] = table.get(unicodedata.normalize("NFD", ch)[0], table["n"])
         total += w
     return total * size_pt / 2048
+
+
+_REGULAR_LEARNT: dict[str, int] = {}
+_BOLD_LEARNT: dict[str, int] = {}
+"""Widths of characters not in the tables, worked out once: Vietnamese letters recur in every line."""
