@@ -23,11 +23,9 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .context import symbol
 from .errors import DataError, OutputExistsError, Problem, UserError
@@ -40,6 +38,9 @@ from .overlay import PlanPacker, overlay_data
 from .render import WINDOWS_RESERVED, Template, contained, resolved_path
 from .text import slugify
 from .word.package import AlreadyThere, publish
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 MODES = ("implementing", "internal")
 FILE_KEYS = ("mode", "extract", "units")
@@ -630,6 +631,8 @@ class RenderPool:
         self.pool: ProcessPoolExecutor | None = None
         self._local: Template | None = local
         if self.workers > 1:
+            from concurrent.futures import ProcessPoolExecutor  # here: one worker needs no pool
+
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
                                             initargs=(self.template, base, os.getpid()))
             for _ in range(self.workers):
@@ -660,6 +663,9 @@ class RenderPool:
                     progress(n, total)
                 yield unit, error
             return
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         # Chunks amortise the pool's per-task cost (pickling, pipes, wake-ups) over a few
         # documents, small enough that every worker stays busy to the end and progress moves.
         size = max(1, min(CHUNK_MAX, total // (self.workers * 8)))

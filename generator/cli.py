@@ -344,12 +344,12 @@ def _batch(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
+        if args.quiet or not sys.stderr.isatty():
+            return  # a bar only for a person watching a terminal: logs and pipes stay clean
         if bar is None:
             from tqdm import tqdm
 
-            # A bar only for a person watching a terminal: logs and pipes stay clean.
-            bar = tqdm(total=total, unit=" văn bản", file=sys.stderr, leave=False,
-                       disable=args.quiet or not sys.stderr.isatty())
+            bar = tqdm(total=total, unit=" văn bản", file=sys.stderr, leave=False)
         bar.n = done
         bar.refresh()
 

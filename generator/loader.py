@@ -474,8 +474,6 @@ def _read_sheets(source: Source) -> list[Problem]:
     """Fill every table that names a spreadsheet ({sheet: danh-muc.xlsx#Trang tính}) with the
     sheet's columns and rows; what the data file says itself (column titles, numbering…) wins.
     The sheet's path is relative to the data file."""
-    from .sheets import SheetError, read_sheet
-
     problems: list[Problem] = []
     base = Path(source.file).parent
 
@@ -483,6 +481,8 @@ def _read_sheets(source: Source) -> list[Problem]:
         if isinstance(value, dict):
             table = value.get("table")
             if isinstance(table, dict) and isinstance(table.get("sheet"), str):
+                from .sheets import SheetError, read_sheet  # here: most plans name no spreadsheet
+
                 ref = table["sheet"]
                 name, _, sheet = ref.partition("#")
                 try:

@@ -41,7 +41,7 @@ from .template_parts import package_style_ids, restore as restore_template
 from .word import internals
 from .word.formatting import Formatting
 from .word.package import inspect_package, zip_members
-from .word.tables import A4_TEXT_WIDTHS, TABLE_STYLES, table_styles
+from .word.tables import A4_TEXT_WIDTHS, TABLE_STYLES, fill_table_slots, table_slots, table_styles
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -156,6 +156,10 @@ class Template:
 
     def render(self, plan: Plan) -> bytes:
         """The finished document's bytes: same plan, same bytes."""
+        with table_slots() as slots:  # tables go in after the layout pass (generator.word.tables)
+            return self._render(plan, slots)
+
+    def _render(self, plan: Plan, slots: list[str]) -> bytes:
         context = build_context(plan)
         _fit_tables(context, self._text_widths(), self._cell_styles)
         compiled = self._compiled()
@@ -189,7 +193,7 @@ class Template:
                 "bằng 'kehoach check-template'"
             ) from None
         if compiled is not None:
-            return compiled.finish(rendered, plan)
+            return compiled.finish(rendered, plan, slots)
         assert tpl is not None and tpl.docx is not None
         document = tpl.docx
         if self._formatting is None:  # rendering never touches styles.xml: resolve it once
@@ -197,7 +201,8 @@ class Template:
         finish_layout(document, self._formatting)
         _set_properties(document, plan)
         # Sealed (seal.seal): a later run can tell this file from one edited in Word since.
-        return zip_members(seal(internals.package_members(document), plan))
+        members = {name: fill_table_slots(blob, slots) for name, blob in internals.package_members(document).items()}
+        return zip_members(seal(members, plan))
 
 
 # --- the compiled template ----------------------------------------------------------------------
@@ -267,7 +272,6 @@ class _Compiled:
         dynamic = {self.document_name, self.core_name, *(p.name for p in self.parts)}
         self.static = {name: blob for name, blob in internals.package_members(document).items() if name not in dynamic}
         self._deflated: dict[str, tuple[bytes, int, bytes]] = {}
-        self._properties: dict[str, jinja2.Template] = {}
 
     def _tables_are_static(self, raw_body: str) -> bool:
         """True when docxtpl's fix_tables cannot change any table of this template's output.
@@ -338,14 +342,11 @@ class _Compiled:
         props = internals.core_properties(core)
         for prop in internals.CORE_PROPERTIES:
             initial = getattr(props, prop)
-            compiled = self._properties.get(initial)
-            if compiled is None:  # docxtpl compiles each property on every render; once is enough
-                compiled = self._properties[initial] = self.owner.env.from_string(initial)
-            setattr(props, prop, compiled.render(context))
+            setattr(props, prop, self.owner.env.from_string(initial).render(context))
         return [tree, parts, core]
 
-    def finish(self, rendered: list[Any], plan: Plan) -> bytes:
-        """Layout, properties, seal and zip: the rest of Template.render."""
+    def finish(self, rendered: list[Any], plan: Plan, slots: list[str]) -> bytes:
+        """Layout, properties, tables put in place, seal and zip: the rest of Template.render."""
         tree, parts, core = rendered
         rendered.clear()
         root = internals.with_body(self.shell, tree)
@@ -355,9 +356,10 @@ class _Compiled:
         finish_layout(_Document(root, None), self.formatting)
         _set_properties(_Document(None, internals.core_properties(core)), plan)
         members = dict(self.static)
-        members[self.document_name] = internals.serialize_part(root)
+        members[self.document_name] = fill_table_slots(internals.serialize_part(root), slots)
         for name, value in parts.items():
-            members[name] = value if isinstance(value, bytes) else internals.serialize_part(value)
+            members[name] = value if isinstance(value, bytes) else fill_table_slots(internals.serialize_part(value),
+                                                                                    slots)
         members[self.core_name] = internals.serialize_part(core)
         return self.zip(seal(members, plan))
 

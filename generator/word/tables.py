@@ -8,7 +8,10 @@ paragraph takes a "KH Bảng …" paragraph style, found in the template by its 
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -65,9 +68,47 @@ class TableSpec:
     text_width: int | None = None  # twips; the renderer sets it from the template's page
 
     def __html__(self) -> str:
-        """The table's XML, for {{p b.xml }} in a template (autoescape calls this)."""
+        """The table's XML, for {{p b.xml }} in a template (autoescape calls this); while a document
+        is rendered (table_slots), a placeholder for it."""
         width = self.text_width or A4_TEXT_WIDTHS[1 if self.landscape else 0]
-        return table_xml(self, width)
+        slots = _slots.get()
+        if slots is None:
+            return table_xml(self, width)
+        slots.append(table_xml(self, width, literal=True))
+        return f'<kh:tbl xmlns:kh="{_SLOT_NS}" n="{len(slots) - 1}"/>'
+
+
+# --- tables put in place after the layout pass --------------------------------------------------
+#
+# Why: a plan's tables are most of its XML (a catalogue is two fifths of the sample's body) and are
+# right by construction. Left in Jinja's output, they were parsed after Jinja and written out again
+# after the layout pass, which never looks inside them (it sizes the lines under the header, finds
+# the signature table and the sections): a fifth of each document's time in a batch (issue 13).
+# Rendering leaves a one-element placeholder in their place and keeps their XML aside; the
+# finished part's bytes get the XML back, written as lxml writes it (the plain docxtpl path, which
+# parses and writes the same XML, gives the same bytes: tests/test_speed.py).
+
+_SLOT_NS = "urn:kehoach:table"
+_SLOT = re.compile(rb'<kh:tbl xmlns:kh="urn:kehoach:table" n="(\d+)"/>')
+_slots: ContextVar[list[str] | None] = ContextVar("kehoach_table_slots", default=None)
+
+
+@contextlib.contextmanager
+def table_slots() -> Iterator[list[str]]:
+    """Within: tables printed by a template are placeholders; their XML is in the list yielded."""
+    slots: list[str] = []
+    token = _slots.set(slots)
+    try:
+        yield slots
+    finally:
+        _slots.reset(token)
+
+
+def fill_table_slots(part: bytes, slots: list[str]) -> bytes:
+    """part (a serialized XML part) with each table placeholder replaced by its table's XML."""
+    if not slots or _SLOT_NS.encode() not in part:
+        return part
+    return _SLOT.sub(lambda m: slots[int(m.group(1))].encode("utf-8"), part)
 
 
 A4_TEXT_WIDTHS = (9354, 14286)
@@ -77,32 +118,42 @@ A4_TEXT_WIDTHS = (9354, 14286)
 _SPECIAL = re.compile(r"[&<>{}]").search
 
 
-def _text(value: str) -> str:
+def _text(value: str, literal: bool = False) -> str:
     # Braces as character references: docxtpl rewrites "{_{" and friends in the rendered XML, and a
-    # user's literal braces must print as typed (same reason as render._literal).
+    # user's literal braces must print as typed (same reason as render._literal). XML put in place
+    # after rendering (literal) never passes docxtpl: braces as they are, as lxml writes them.
     if not _SPECIAL(value):
         return value  # most cell text: nothing to escape, the same string either way
     # xml.sax.saxutils.escape's three replacements, without the 10 ms its import of urllib costs
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("{", "&#123;").replace("}", "&#125;"))
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value if literal else value.replace("{", "&#123;").replace("}", "&#125;")
 
 
+def _attr(value: str) -> str:
+    """An attribute value (a style ID from the user's template may hold any character)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+_EMPTY_T = '<w:t xml:space="preserve"/>'
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 
 
-def runs_xml(runs: list[tuple[str, bool, bool]], bold: bool) -> str:
-    """Word runs for text pieces with their emphasis; \\n is a line break inside the paragraph."""
+def runs_xml(runs: list[tuple[str, bool, bool]], bold: bool, literal: bool = False) -> str:
+    """Word runs for text pieces with their emphasis; \\n is a line break inside the paragraph.
+    literal: the XML is put in place after rendering (see _text)."""
     out = []
     for text, b, i in runs:
         rpr = ("<w:b/><w:bCs/>" if b or bold else "") + ("<w:i/><w:iCs/>" if i else "")
         pieces = text.split("\n")
-        body = '<w:br/>'.join(f'<w:t xml:space="preserve">{_text(p)}</w:t>' for p in pieces)
+        # An empty w:t as lxml writes it: XML put in place after rendering is lxml's own form.
+        body = '<w:br/>'.join(f'<w:t xml:space="preserve">{_text(p, literal)}</w:t>' if p else _EMPTY_T
+                              for p in pieces)
         out.append(f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{body}</w:r>")
     return "".join(out)
 
 
 def _cell_xml(cell: TableCell, width: int, styles: dict[str, str], merge: str | None = None,
-              align: str = "left") -> str:
+              align: str = "left", literal: bool = False) -> str:
     pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if cell.span > 1:
         pr += f'<w:gridSpan w:val="{cell.span}"/>'
@@ -111,15 +162,16 @@ def _cell_xml(cell: TableCell, width: int, styles: dict[str, str], merge: str | 
     elif merge == "continue":
         pr += "<w:vMerge/>"
     pr += '<w:vAlign w:val="center"/>'
-    style = styles.get(cell.role, styles["body"])
+    style = _attr(styles.get(cell.role, styles["body"]))
     ppr = f'<w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{_JC.get(cell.align or align, "left")}"/></w:pPr>'
     paras = cell.paragraphs if merge != "continue" else []
-    body = "".join(f"<w:p>{ppr}{runs_xml(p.runs, cell.bold)}</w:p>" for p in paras) or f"<w:p>{ppr}</w:p>"
+    body = "".join(f"<w:p>{ppr}{runs_xml(p.runs, cell.bold, literal)}</w:p>" for p in paras) or f"<w:p>{ppr}</w:p>"
     return f"<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>"
 
 
-def table_xml(spec: TableSpec, text_width: int) -> str:
-    """The w:tbl element for spec, as wide as text_width twips (the page's text area)."""
+def table_xml(spec: TableSpec, text_width: int, literal: bool = False) -> str:
+    """The w:tbl element for spec, as wide as text_width twips (the page's text area).
+    literal: the XML is put in place after rendering (see _text)."""
     total = sum(spec.widths)
     cols = [int(text_width * w / total) for w in spec.widths]
     cols[-1] += text_width - sum(cols)
@@ -147,7 +199,8 @@ def table_xml(spec: TableSpec, text_width: int) -> str:
             if col in pending:
                 left, cell = pending[col]
                 span = min(cell.span, n - col)
-                cells_xml.append(_cell_xml(cell, sum(cols[col:col + span]), spec.styles, "continue"))
+                cells_xml.append(_cell_xml(cell, sum(cols[col:col + span]), spec.styles, "continue",
+                                           literal=literal))
                 if left <= 1:
                     del pending[col]
                 else:
@@ -161,7 +214,7 @@ def table_xml(spec: TableSpec, text_width: int) -> str:
             if not queue:
                 # A short row: the rest of the grid is one empty cell, so every row spans the table.
                 filler = TableCell([], span=room)
-                cells_xml.append(_cell_xml(filler, sum(cols[col:col + room]), spec.styles))
+                cells_xml.append(_cell_xml(filler, sum(cols[col:col + room]), spec.styles, literal=literal))
                 col += room
                 continue
             cell = queue.pop(0)
@@ -172,7 +225,8 @@ def table_xml(spec: TableSpec, text_width: int) -> str:
                 merge = "restart"
                 pending[col] = (cell.rowspan - 1, cell)
             cells_xml.append(_cell_xml(cell, sum(cols[col:col + span]), spec.styles, merge,
-                                       spec.aligns[col] if cell.role not in ("head", "group") else "left"))
+                                       spec.aligns[col] if cell.role not in ("head", "group") else "left",
+                                       literal))
             col += span
         trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
         out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells_xml)}</w:tr>")
