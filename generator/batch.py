@@ -245,12 +245,19 @@ def _default_name(overrides: Mapping[str, Any], unit: str | None, base: Plan) ->
 
 def _marks_by_unit(src: Source) -> dict[int, tuple[dict, dict]]:
     """The units file's value and key marks, grouped by entry and re-rooted at the plan's fields
-    (("units", 2, "agency", "name") -> ("agency", "name")). Meta keys are not plan fields."""
+    (("units", 2, "agency", "name") -> ("agency", "name")). Meta keys are not plan fields.
+
+    The marks are moved out of src, not copied: a batch keeps each unit's only as long as it takes
+    to prepare it (_prepare); src keeps the marks of the file's own keys and of meta keys."""
     out: dict[int, tuple[dict, dict]] = {}
     for which, marks in enumerate((src.value_marks, src.key_marks)):
+        moved = []
         for loc, mark in marks.items():
             if len(loc) > 2 and loc[0] == "units" and isinstance(loc[1], int) and loc[2] not in META_KEYS:
                 out.setdefault(loc[1], ({}, {}))[which][loc[2:]] = mark
+                moved.append(loc)
+        for loc in moved:
+            del marks[loc]
     return out
 
 
@@ -373,6 +380,12 @@ def _prepare_unit(src: Source, marks: dict, spec: UnitSpec, mode: str, merger: M
     return plan, warnings
 
 
+def _settled(spec: UnitSpec) -> UnitSpec:
+    """The spec a prepared unit keeps: what names it in reports, not its overrides (its plan has
+    them), so that thousands of waiting units hold no parsed data."""
+    return replace(spec, overrides={})
+
+
 # --- file names -------------------------------------------------------------------------------
 
 def file_names(names: list[str]) -> list[str]:
@@ -426,43 +439,69 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
     names = file_names([e.spec.name if isinstance(e, UnitFailure) else e.name for e in entries])
     protected = {Path(p).resolve() for p in (data, units, template) if p is not None}
     marks = _marks_by_unit(units_src)
-    packer = PlanPacker(base)
-    root = folder.resolve()
-    merger = Merger(base_src.data)
+    given = units_src.data.get("units") if isinstance(units_src.data, dict) else None
+    parsed: list[Any] = given if isinstance(given, list) else []
+    context = _BatchContext(base, Merger(base_src.data), PlanPacker(base), folder, folder.resolve(), protected,
+                            str(units), mode, force, pdf)
     jobs: list[UnitJob] = []
     failed: list[UnitFailure] = []
-    for entry, fname in zip(entries, names, strict=True):
+    for k, fname in enumerate(names):
+        # Each unit's parsed data is let go once it is prepared: 10,000 units never all wait as
+        # parsed YAML and positions beside their packed plans (issue 13, flat memory).
+        entry, entries[k] = entries[k], None  # type: ignore[call-overload]
         if isinstance(entry, UnitFailure):
             failed.append(entry)
             continue
         try:
-            plan, warnings = _prepare_unit(units_src, marks, entry, mode, merger, base)
-        except DataError as exc:
-            failed.append(UnitFailure(entry, tuple(exc.problems)))
-            continue
-        path = contained(folder, fname, root)  # slugs make a refusal impossible; checked all the same
-        if resolved_path(path, root) in protected:
-            failed.append(UnitFailure(entry, (Problem(str(units), None, None, "", None,
-                                                      f"{path}: không ghi đè lên tệp dữ liệu hoặc mẫu"),)))
-            continue
-        if pdf and not force and plan.is_final and path.exists() and not path.with_suffix(".pdf").exists() \
-                and existing_document(path).kind == "final":
-            # A retry after LibreOffice failed: the final stays, only its PDF is made (issue 16).
-            jobs.append(UnitJob(entry, packer.pack(plan), path, packer, tuple(warnings), "same"))
-            del plan
-            continue
-        try:
-            # The same rule as `kehoach render`: a final (maybe already signed) or a file we did
-            # not make is never replaced without --force; an earlier draft may be.
-            replace = check_overwrite(path, path.with_suffix(".pdf") if pdf else None,
-                                      final=plan.is_final, force=force)
-        except OutputExistsError as exc:
-            failed.append(UnitFailure(entry, (Problem(str(units), None, None, "", None, str(exc)),)))
-            continue
-        jobs.append(UnitJob(entry, packer.pack(plan), path, packer, tuple(warnings),
-                            "replace" if replace else "create"))
-        del plan  # only the packed form waits for its turn
+            done = _prepare_job(context, units_src, marks, entry, fname)
+        finally:
+            marks.pop(entry.index, None)
+            if entry.index < len(parsed):
+                parsed[entry.index] = None
+        (jobs if isinstance(done, UnitJob) else failed).append(done)  # type: ignore[arg-type]
     return PreparedBatch(mode, folder, jobs, failed)
+
+
+@dataclass(frozen=True)
+class _BatchContext:
+    """What preparing every unit of one batch shares."""
+
+    base: Plan
+    merger: Merger
+    packer: PlanPacker
+    folder: Path
+    root: Path  # folder, resolved
+    protected: set[Path]
+    units: str
+    mode: str
+    force: bool
+    pdf: bool
+
+
+def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, fname: str) -> UnitJob | UnitFailure:
+    """One unit ready to render, or why it will not be."""
+    try:
+        plan, warnings = _prepare_unit(src, marks, entry, ctx.mode, ctx.merger, ctx.base)
+    except DataError as exc:
+        return UnitFailure(entry, tuple(exc.problems))
+    path = contained(ctx.folder, fname, ctx.root)  # slugs make a refusal impossible; checked all the same
+    if resolved_path(path, ctx.root) in ctx.protected:
+        return UnitFailure(entry, (Problem(ctx.units, None, None, "", None,
+                                           f"{path}: không ghi đè lên tệp dữ liệu hoặc mẫu"),))
+    if ctx.pdf and not ctx.force and plan.is_final and path.exists() and not path.with_suffix(".pdf").exists() \
+            and existing_document(path).kind == "final":
+        # A retry after LibreOffice failed: the final stays, only its PDF is made (issue 16).
+        return UnitJob(_settled(entry), ctx.packer.pack(plan), path, ctx.packer, tuple(warnings), "same")
+    try:
+        # The same rule as `kehoach render`: a final (maybe already signed) or a file we did
+        # not make is never replaced without --force; an earlier draft may be.
+        replace = check_overwrite(path, path.with_suffix(".pdf") if ctx.pdf else None,
+                                  final=plan.is_final, force=ctx.force)
+    except OutputExistsError as exc:
+        return UnitFailure(entry, (Problem(ctx.units, None, None, "", None, str(exc)),))
+    # only the packed form waits for its turn
+    return UnitJob(_settled(entry), ctx.packer.pack(plan), path, ctx.packer, tuple(warnings),
+                   "replace" if replace else "create")
 
 
 def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None, *,
