@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from .model import (
-    TYPE_ABBREVIATIONS,
     Align,
     Appendix,
     Bold,
@@ -35,17 +34,14 @@ from .model import (
     Table,
     TableBlock,
 )
+from .nd30 import TYPE_ABBREVIATIONS, day_month
 from .text import point_letter, roman, two_digits, upper_vi
 from .word.tables import TableCell, TableSpec, runs_xml
 
 BLANK_NUMBER = "     "
 """With the space after "Số:", six spaces where the văn thư writes the number by hand on a draft
 ("Số:      /KH-SKHCN")."""
-BLANK_DAY = "  "
-"""With the spaces around it, four spaces for the day of a draft ("ngày    tháng 3 năm 2024")."""
 BLANK_CITED_DAY = "    "
-BLANK_MONTH = "  "
-"""A month not yet known in a draft ("ngày    tháng    năm 2026")."""
 """The day of a draft in the numeric form ("ngày     /3/2024"): nothing follows it, so it is wider."""
 
 
@@ -61,13 +57,6 @@ def number_text(number: int | None) -> str:
 def number_line(plan: Plan) -> str:
     """Ô 3: "Số: 05/KH-SKHCN", or "Số:      /KH-SKHCN" in a draft."""
     return f"Số: {number_text(plan.number)}/{symbol(plan)}"
-
-
-def day_month(day: int | None, month: int | None) -> tuple[str, str]:
-    """Leading-zero rule of Phụ lục I: days below 10 and months 1 and 2 get a 0."""
-    d = BLANK_DAY if day is None else two_digits(day)
-    m = BLANK_MONTH if month is None else two_digits(month) if month <= 2 else str(month)
-    return d, m
 
 
 def date_line(plan: Plan) -> str:

@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypeAliasType
 
+from .nd30 import TYPE_ABBREVIATIONS
 from .text import clean_text
 
 UNIT_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -74,23 +75,6 @@ class DocType(str, Enum):
         return TYPE_ABBREVIATIONS[self.value]
 
 
-TYPE_ABBREVIATIONS: dict[str, str] = {
-    # Phụ lục III of Decree 30: tên loại → chữ viết tắt in the ký hiệu (công văn has none).
-    "Nghị quyết": "NQ", "Quyết định": "QĐ", "Chỉ thị": "CT", "Quy chế": "QC", "Quy định": "QyĐ",
-    "Thông cáo": "TC", "Thông báo": "TB", "Hướng dẫn": "HD", "Chương trình": "CTr", "Kế hoạch": "KH",
-    "Phương án": "PA", "Đề án": "ĐA", "Dự án": "DA", "Báo cáo": "BC", "Biên bản": "BB",
-    "Tờ trình": "TTr", "Hợp đồng": "HĐ", "Công điện": "CĐ", "Bản ghi nhớ": "BGN",
-    "Bản thỏa thuận": "BTT", "Giấy ủy quyền": "GUQ", "Giấy mời": "GM", "Giấy giới thiệu": "GGT",
-    "Giấy nghỉ phép": "GNP", "Phiếu gửi": "PG", "Phiếu chuyển": "PC", "Phiếu báo": "PB",
-    "Công văn": "",
-    # Legal documents a plan cites (their ký hiệu comes from other rules, e.g. NĐ-CP).
-    "Nghị định": "NĐ-CP", "Thông tư": "TT", "Luật": "",
-}
-"""The one list of document types and abbreviations: the model, the checker and rollover use it."""
-
-QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
-"""Ô 1 of Phụ lục I: fixed text, printed by the template, looked for by the checker and importer."""
 
 
 def _parse_date(value: object) -> object:

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, OutputExistsError, UserError
 from .loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
-from .model import TYPE_ABBREVIATIONS, IssueDate
+from .model import IssueDate
+from .nd30 import TYPE_ABBREVIATIONS
 from .word.package import atomic_write
 from .yaml_style import CONTROLS, HIDDEN, compact_nested_sequences, hide_controls, restore_controls
 

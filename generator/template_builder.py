@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.oxml import parse_xml
 
-from .model import QUOC_HIEU, TIEU_NGU
+from .nd30 import QUOC_HIEU, TIEU_NGU
 from .word import internals
 from .word.package import deterministic_zip
 

@@ -17,7 +17,7 @@ from openxml_audit import OpenXmlValidator
 
 from generator.batch import file_names, prepare_batch, run_batch
 from generator.cli import main
-from generator.context import BLANK_DAY
+from generator.nd30 import BLANK_DAY
 from generator.errors import DataError
 from generator.merge import deep_merge, merge_unit
 from generator.render import render_plan

@@ -698,10 +698,10 @@ def test_empty_group_in_data_file_and_in_its_rendered_document(tmp_path):
 
 def test_date_rules_accept_exactly_what_the_renderer_prints():
     """For every day and month, the date line and the appendix reference line pass when written as
-    context.day_month prints them and fail when written otherwise."""
+    nd30.day_month prints them and fail when written otherwise."""
     from generator.check import rules
     from generator.word.reader import AppendixPart as Appendix, KeHoach, Para
-    from generator.context import day_month
+    from generator.nd30 import day_month
 
     def results(date: str, ref: str) -> dict[str, str]:
         doc = KeHoach(source="t", formatted=False, date_line=Para(f"Quảng Ngãi, {date}"),

@@ -12,7 +12,8 @@ from docx.oxml.ns import qn
 from openxml_audit import OpenXmlValidator
 
 from generator.cli import main
-from generator.context import BLANK_CITED_DAY, BLANK_DAY, BLANK_NUMBER
+from generator.context import BLANK_CITED_DAY, BLANK_NUMBER
+from generator.nd30 import BLANK_DAY
 from generator.errors import UserError
 from generator.issue import (
     FINAL_SUFFIX,

@@ -15,7 +15,8 @@ import pytest
 from openxml_audit import OpenXmlValidator
 
 from generator.cli import main
-from generator.context import BLANK_CITED_DAY, BLANK_DAY, BLANK_NUMBER
+from generator.context import BLANK_CITED_DAY, BLANK_NUMBER
+from generator.nd30 import BLANK_DAY
 from generator.errors import OutputExistsError, UserError
 from generator.loader import load_plan
 from generator.render import render_plan

@@ -26,8 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ..context import day_month
-from ..model import TIEU_NGU, TYPE_ABBREVIATIONS
+from ..nd30 import TIEU_NGU, TYPE_ABBREVIATIONS, day_month
 from ..text import upper_vi
 from ..word.formatting import ParaFormat, font_family
 from ..word.metrics import text_width_pt
@@ -584,7 +583,7 @@ def type_abbreviation(doc: KeHoach) -> list[Result]:
 # --- Địa danh, ngày tháng (III.4) ---------------------------------------------------------------------
 
 def _leading_zero_problems(d: str | None, mo: str | None) -> list[str]:
-    """Day and month as written against what the renderer prints for them (context.day_month, the one
+    """Day and month as written against what the renderer prints for them (nd30.day_month, the one
     place the leading-zero rule of Phụ lục I lives). A blank day or month is the unsigned draft."""
     if not mo:
         return []

@@ -35,7 +35,7 @@ from docx.oxml.ns import qn
 from lxml.etree import _Element
 
 from ..errors import UserError
-from ..model import QUOC_HIEU, TYPE_ABBREVIATIONS
+from ..nd30 import QUOC_HIEU, TYPE_ABBREVIATIONS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
 from .metrics import text_width_pt
