@@ -7,6 +7,7 @@ The template only places these strings; it holds no logic a văn thư could get 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from .model import (
@@ -401,13 +402,37 @@ def _catalogue_table(plan: Plan, app: Appendix) -> Table:
 def _build_catalogue_table(app: Appendix, groups: tuple[Any, ...]) -> Table:
     from .model import Column
 
-    rows: list[Any] = [Group(group=title, rows=[list(task) for task in tasks]) for title, tasks in groups]
+    # Each group and the columns built once by content: the units of a batch change a task or two
+    # of the model plan's catalogue, and share the rest (a validated Group is taken as it is).
+    rows: list[Any] = [_catalogue_part(("group", title, tasks), _catalogue_group, title, tasks)
+                       for title, tasks in groups]
     widths = (1.2, 10, 5, 5, 4)
     aligns: tuple[Align, ...] = ("center", "left", "left", "left", "center")
-    return Table(
-        columns=[Column(title=t, width=w, align=a) for t, w, a in zip(app.columns, widths, aligns, strict=True)],
-        numbered=True, numbering="restart", group_style="split", group_caps=False, rows=rows,
-    )
+    columns = _catalogue_part(("columns", tuple(app.columns)), lambda: tuple(
+        Column(title=t, width=w, align=a) for t, w, a in zip(app.columns, widths, aligns, strict=True)))
+    return Table(columns=columns, numbered=True, numbering="restart", group_style="split", group_caps=False,
+                 rows=rows)
+
+
+def _catalogue_group(title: str, tasks: tuple[Any, ...]) -> Group:
+    return Group(group=title, rows=[list(task) for task in tasks])
+
+
+_CATALOGUE_PARTS: dict[Any, Any] = {}
+"""Groups and column lists of catalogues already built, by content (read only once built)."""
+_CATALOGUE_PARTS_MAX = 256
+
+
+def _catalogue_part(key: Any, make: Callable[..., Any], *args: Any) -> Any:
+    try:
+        part = _CATALOGUE_PARTS.get(key)
+    except TypeError:  # a task written as pieces (lists): not hashable, built every time
+        return make(*args)
+    if part is None:
+        if len(_CATALOGUE_PARTS) >= _CATALOGUE_PARTS_MAX:
+            _CATALOGUE_PARTS.clear()
+        part = _CATALOGUE_PARTS[key] = make(*args)
+    return part
 
 
 def _catalogue_groups(spec: TableSpec) -> list[dict[str, Any]]:

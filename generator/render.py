@@ -342,7 +342,13 @@ class _Compiled:
         props = internals.core_properties(core)
         for prop in internals.CORE_PROPERTIES:
             initial = getattr(props, prop)
-            setattr(props, prop, self.owner.env.from_string(initial).render(context))
+            env = self.owner.env
+            # Jinja gives text without a tag back as it is, but for line endings it rewrites (\r)
+            # or drops (a last \n, unless kept): only those are rendered, as docxtpl renders all.
+            plain = not (_TAG_RE.search(initial) or "\r" in initial
+                         or (initial.endswith("\n") and not env.keep_trailing_newline))
+            # set even when plain: setting writes the element when the template has none
+            setattr(props, prop, initial if plain else env.from_string(initial).render(context))
         return [tree, parts, core]
 
     def finish(self, rendered: list[Any], plan: Plan, slots: list[str]) -> bytes:
