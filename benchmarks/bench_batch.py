@@ -127,15 +127,18 @@ def run(argv: list[str], memory: bool = False) -> tuple[float, float, tuple[floa
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     before = os.times()
     start = time.perf_counter()
-    # cwd outside any checkout, so that `-m generator` is the tree under ROOT
-    proc = subprocess.Popen(argv, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL)
-    watch = TreeMemory(proc.pid) if memory else None
-    code = proc.wait()
-    wall = time.perf_counter() - start
-    peak = watch.stop() if watch else (0.0, 0.0)
-    after = os.times()
-    if code != 0:
-        raise SystemExit(f"{' '.join(argv)}: exit {code}")
+    # cwd outside any checkout, so that `-m generator` is the tree under ROOT; the batch's warnings
+    # (one per unit) go to a file, shown only if the run fails
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(argv, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=err)
+        watch = TreeMemory(proc.pid) if memory else None
+        code = proc.wait()
+        wall = time.perf_counter() - start
+        peak = watch.stop() if watch else (0.0, 0.0)
+        after = os.times()
+        if code != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(argv)}: exit {code}\n{err.read().decode('utf-8', 'replace')[-2000:]}")
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     return cpu, wall, peak
 
