@@ -77,9 +77,9 @@ class UnitJob:
     """A unit whose merged plan is valid, ready to render to path.
 
     The plan is kept packed against the model plan (generator.overlay.PlanPacker: only what the
-    unit changed, ~1 KB) until its document is rendered, and never after: 10,000 units wait in
-    little memory, and what goes to a worker is these bytes (issue 13, flat memory). `plan`
-    unpacks a fresh copy on each access.
+    unit changed, deflated; about 2 KB for a unit of the sample) until its document is rendered,
+    and never after: 10,000 units wait in little memory, and what goes to a worker is these bytes
+    (issue 13, flat memory). `plan` unpacks a fresh copy on each access.
     """
 
     spec: UnitSpec
@@ -441,8 +441,8 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
     marks = _marks_by_unit(units_src)
     given = units_src.data.get("units") if isinstance(units_src.data, dict) else None
     parsed: list[Any] = given if isinstance(given, list) else []
-    context = _BatchContext(base, Merger(base_src.data), PlanPacker(base), folder, folder.resolve(), protected,
-                            str(units), mode, force, pdf)
+    shared = _BatchContext(base, Merger(base_src.data), PlanPacker(base), folder, folder.resolve(), protected,
+                           str(units), mode, force, pdf)
     jobs: list[UnitJob] = []
     failed: list[UnitFailure] = []
     for k, fname in enumerate(names):
@@ -453,7 +453,7 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
             failed.append(entry)
             continue
         try:
-            done = _prepare_job(context, units_src, marks, entry, fname)
+            done = _prepare_job(shared, units_src, marks, entry, fname)
         finally:
             marks.pop(entry.index, None)
             if entry.index < len(parsed):

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model import UNIT_KEY, Cite, Plan
+from .model import UNIT_KEY, Cite, Plan, models_in
 
 Finding = tuple[tuple[str | int, ...], Any, str]
 
@@ -79,22 +79,9 @@ def _model_ids(plan: Plan) -> frozenset[int]:
     for held, ids in _checked_ids:
         if held is plan:
             return ids
-    ids = frozenset(id(m) for m in _models(plan))
+    ids = frozenset(id(m) for m in models_in(plan))
     _checked_ids[:] = [(plan, ids), *_checked_ids[:3]]
     return ids
-
-
-def _models(value: Any) -> Iterator[BaseModel]:
-    if isinstance(value, BaseModel):
-        yield value
-        for name in type(value).model_fields:
-            yield from _models(getattr(value, name))
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _models(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _models(v)
 
 
 def _unknown(kind: str, key: str, declared: dict, section: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -841,3 +842,20 @@ class Plan(Model):
         return self.number is not None and self.date.complete
 
 
+def models_in(value: Any, seen: set[int] | None = None) -> Iterator[BaseModel]:
+    """Every model object in value (a model, or lists, tuples and mappings of them), depth first,
+    fields in order, each object once: the same order for a plan and for an unpickled copy of it."""
+    seen = set() if seen is None else seen
+    if isinstance(value, BaseModel):
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        yield value
+        for name in type(value).model_fields:
+            yield from models_in(getattr(value, name), seen)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from models_in(item, seen)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from models_in(item, seen)

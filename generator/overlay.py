@@ -30,6 +30,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.functional_validators import BeforeValidator, PlainValidator, WrapValidator
 
+from .model import models_in
+
 _RAW_VALIDATORS = (BeforeValidator, PlainValidator, WrapValidator)
 """Validators that see a field's raw value: a validated object in its place would change what they
 get, so no part is swapped below such a field."""
@@ -133,7 +135,7 @@ class PlanPacker:
     """
 
     def __init__(self, base: BaseModel) -> None:
-        self._objects = list(_models(base))  # held: their ids stay theirs while we map by id
+        self._objects = list(models_in(base))  # held: their ids stay theirs while we map by id
         self._numbers = {id(obj): n for n, obj in enumerate(self._objects)}
 
     @property
@@ -168,19 +170,3 @@ class _Unpickler(pickle.Unpickler):
     def persistent_load(self, pid: Any) -> BaseModel:
         return self._shared[pid]
 
-
-def _models(value: Any, seen: set[int] | None = None) -> typing.Iterator[BaseModel]:
-    seen = set() if seen is None else seen
-    if isinstance(value, BaseModel):
-        if id(value) in seen:
-            return
-        seen.add(id(value))
-        yield value
-        for name in type(value).model_fields:
-            yield from _models(getattr(value, name), seen)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _models(item, seen)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _models(item, seen)
