@@ -163,6 +163,11 @@ def styles_xml() -> str:
     )
 
 
+RULE_INDENT = '<w:ind w:left="0" w:right="0" w:firstLine="0"/>'
+"""A rule's indents, set per document by the layout pass to centre a line of the right length; the
+template holds the element so that each render only sets its values."""
+
+
 def p(text: str = "", style: str | None = None, ppr_extra: str = "") -> str:
     """A paragraph; its text (Jinja tags included) sits in a single run so Word cannot split a tag."""
     ppr = ""
@@ -243,9 +248,9 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
         tr(tc(HEADER_COLS[0],
               p("{%p for line in agency.parent_lines %}") + p("{{ line }}", "KHCoQuanChuQuan") + p("{%p endfor %}")
               + p("{%p for line in agency.name_lines %}") + p("{{ line }}", "KHCoQuanBanHanh") + p("{%p endfor %}")
-              + p("", "KHDuongKe"))
+              + p("", "KHDuongKe", RULE_INDENT))
            + tc(HEADER_COLS[1], p(QUOC_HIEU, "KHQuocHieu") + p(TIEU_NGU, "KHTieuNgu")
-                + p("", "KHDuongKe"))),
+                + p("", "KHDuongKe", RULE_INDENT))),
         tr(tc(HEADER_COLS[0], p("{{ number_line }}", "KHSoKyHieu"))
            + tc(HEADER_COLS[1], p("{{ date_line }}", "KHDiaDanh"))),
     ], borders=False, cell_margin=0)
@@ -256,7 +261,7 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
         + p("{%p for line in subject_lines %}") + p("{{ line }}", "KHTrichYeu") + p("{%p endfor %}")
         # "(Ban hành kèm theo …)" belongs to the trích yếu: the line goes under it (as agencies do).
         + p("{%p if subtitle %}") + p("{{r subtitle_inline }}", "KHTrichYeuPhu") + p("{%p endif %}")
-        + p("", "KHDuongKe")
+        + p("", "KHDuongKe", RULE_INDENT)
     )
     body = (
         p("{%p for g in grounds_inline %}") + p("{{r g }}", "KHCanCu") + p("{%p endfor %}")

@@ -293,6 +293,7 @@ def with_body(shell: CT_Document, body: etree._Element) -> CT_Document:
 def renumber_docpr(tree: etree._Element) -> None:
     """docxtpl's fix_docpr_ids on a freshly rendered body: every wp:docPr numbered from 1001."""
     ids = DOCPR_FIRST_ID
-    for elt in tree.xpath("//wp:docPr", namespaces=docx_nsmap):
+    # tree is the root of its own document: its iteration is docxtpl's //wp:docPr, in C
+    for elt in tree.iter(f"{{{docx_nsmap['wp']}}}docPr"):
         ids += 1
         elt.attrib["id"] = str(ids)
