@@ -647,4 +647,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
+    value = getattr(annotation, "__value__", None)  # a named alias (TypeAliasType): what it names
+    if value is not None:
+        return _models_in(value)
     return [m for arg in get_args(annotation) for m in _models_in(arg)]

@@ -597,6 +597,21 @@ def test_validate_misspelt_key_in_a_heading_block_suggests_blocks(tmp_path):
     assert p.line is not None and p.file.endswith("bad.yaml")
 
 
+def test_validate_knows_the_keys_of_paragraph_pieces(tmp_path):
+    """A paragraph's pieces ({cite}, {italic}, …) are reached through the named Paragraph alias: a
+    misspelt piece key gets its one suggestion, a piece key written elsewhere is placed, and no
+    "missing field" is added (issue 13 made Paragraph a TypeAliasType)."""
+    ref = "kh12"
+    references = {ref: {"type": "Kế hoạch", "number": 12, "date": "2026-01-10", "subject": "Chạy bộ"}}
+    signer = {**BASE["signer"], "cite": ref}
+    problems = _problems(tmp_path, plan_data(references=references, signer=signer,
+                                             opening=[["Thực hiện ", {"citex": ref}]]))
+    found = {p.path: p.message for p in problems}
+    assert sorted(found) == ["opening[0][1].citex", "signer.cite"]  # nothing else, no "thiếu trường"
+    assert found["opening[0][1].citex"].endswith("có phải ý bạn là 'cite'?")
+    assert "không dùng được ở chỗ này" in found["signer.cite"]
+
+
 def test_validate_table_column_and_numbering_mistakes(tmp_path):
     table = {"columns": [{"title": "A", "widht": 2}], "numbering": "restrat", "rows": []}
     data = plan_data(sections=[{"title": "Nội dung", "blocks": [{"table": table}]}])

@@ -24,9 +24,12 @@ SENTENCE = ("Các phòng, đơn vị thuộc Sở tổ chức triển khai thự
             "được giao tại Kế hoạch này; ")
 
 
-def plan(closing: str, extra_recipients: int = 0, appendices: bool = False) -> bytes:
+def plan(closing: str, extra_recipients: int = 0, appendices: bool = False, table: bool = False) -> bytes:
     data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
     data["closing"] = closing
+    if table:  # a data table before the signature whose text also says "Nơi nhận"
+        data["sections"][-1].setdefault("blocks", []).append(
+            {"table": {"columns": ["Nơi nhận báo cáo", "Hạn"], "rows": [["Sở Nội vụ", "15/12"]]}})
     data["recipients"] += [f"Đơn vị nhận thứ {i}" for i in range(extra_recipients)]
     if not appendices:
         data.pop("appendices")
@@ -43,6 +46,18 @@ def closing_keeps_next(docx: bytes) -> bool:
 def test_short_closing_keeps_with_the_signature_long_one_does_not() -> None:
     assert closing_keeps_next(plan("Yêu cầu các phòng, đơn vị thực hiện nghiêm túc Kế hoạch này."))
     assert not closing_keeps_next(plan((SENTENCE * 5).strip()))
+
+
+def test_a_data_table_that_says_noi_nhan_is_not_taken_for_the_signature() -> None:
+    """The layout pass looks for the signature table; a table of the body is not it, whatever its
+    text (tables from data are put in place after that pass: generator.word.tables)."""
+    def keeps(docx: bytes) -> bool:
+        body = Document(BytesIO(docx)).element.body
+        signature = [t for t in body.iterchildren(qn("w:tbl")) if "".join(t.itertext()).startswith("Nơi nhận:")]
+        return signature[0].getprevious().find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+
+    assert keeps(plan("Yêu cầu các phòng, đơn vị thực hiện nghiêm túc Kế hoạch này.", table=True))
+    assert not keeps(plan((SENTENCE * 5).strip(), table=True))
 
 
 def test_recipient_lines_hang_after_the_dash() -> None:

@@ -59,11 +59,13 @@ def _plans(tmp_path: Path) -> list:
     data = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
     data["closing"] = "Dòng một\tcó tab\nDòng hai & <ba> {{ không phải thẻ }} {_{ x }_}"
     data["number"], data["date"] = 125, "2024-03-20"
-    # A table's cells with the same characters and a quote: tables are put in place
-    # after the layout pass (tables.table_slots) and must read as lxml writes them.
+    # A table's cells with the same characters, a quote and tabs (docxtpl makes each a w:tab run):
+    # tables are put in place after the layout pass (tables.table_slots) and must read as lxml
+    # writes them, with what docxtpl does to them.
     data["sections"][0]["blocks"] = [{"table": {
         "columns": ["Cột {{ a }}", {"title": "B & <c>", "width": 2}],
-        "rows": [["{_{ x }_} \"y\"", {"lines": ["một", "dòng & hai"]}], ["}}", None]]}}]
+        "rows": [["{_{ x }_} \"y\"", {"lines": ["một", "dòng & hai"]}], ["}}", None],
+                 ["tab\tgiữa", "\tđầu và cuối\t"], [[{"bold": "đậm\tcó tab"}], ["a\tb", {"italic": "\tc"}]]]}}]
     odd = tmp_path / "odd.yaml"
     odd.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     plans.append(load_plan(odd))

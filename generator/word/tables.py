@@ -144,12 +144,21 @@ def runs_xml(runs: list[tuple[str, bool, bool]], bold: bool, literal: bool = Fal
     out = []
     for text, b, i in runs:
         rpr = ("<w:b/><w:bCs/>" if b or bold else "") + ("<w:i/><w:iCs/>" if i else "")
-        pieces = text.split("\n")
-        # An empty w:t as lxml writes it: XML put in place after rendering is lxml's own form.
-        body = '<w:br/>'.join(f'<w:t xml:space="preserve">{_text(p, literal)}</w:t>' if p else _EMPTY_T
-                              for p in pieces)
-        out.append(f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{body}</w:r>")
+        run_pr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
+        body = "<w:br/>".join(_line_xml(line, run_pr, literal) for line in text.split("\n"))
+        out.append(f"<w:r>{run_pr}{body}</w:r>")
     return "".join(out)
+
+
+def _line_xml(line: str, run_pr: str, literal: bool) -> str:
+    """The w:t of one line of a run. XML put in place after rendering is written as lxml writes
+    it (an empty w:t closes itself) and gets what docxtpl's resolve_listing, which it does not
+    pass, does to a tab: the run ends, a run of its own holds w:tab, the text goes on in a new run
+    with the same properties."""
+    if literal and "\t" in line:
+        tab = f"</w:r><w:r>{run_pr}<w:tab/></w:r><w:r>{run_pr}"
+        return tab.join(_line_xml(part, run_pr, literal) for part in line.split("\t"))
+    return f'<w:t xml:space="preserve">{_text(line, literal)}</w:t>' if line else _EMPTY_T
 
 
 def _cell_xml(cell: TableCell, width: int, styles: dict[str, str], merge: str | None = None,
