@@ -11,6 +11,7 @@ warning says where ("đoạn 25", "bảng 3, dòng 7"). No word of the original 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -263,7 +264,7 @@ def _recover_case(caps: str, corpus: str) -> str:
     UBND stays in capitals, a place name keeps its capital), else lower case."""
     if upper_vi(caps) != caps:
         return caps  # already in mixed case
-    upper = "".join(upper_vi(c) if len(upper_vi(c)) == 1 else c for c in corpus)
+    upper, forms = _case_index(corpus)
     start = 0
     while (i := upper.find(caps, start)) >= 0:
         before = corpus[i - 1] if i else " "
@@ -272,9 +273,6 @@ def _recover_case(caps: str, corpus: str) -> str:
         if not before.isalnum() and not after.isalnum() and found != caps:
             return found
         start = i + 1
-    forms: dict[str, set[str]] = {}
-    for word in re.findall(r"\w+", corpus):
-        forms.setdefault(upper_vi(word), set()).add(word)
     out = []
     for word in caps.split(" "):
         seen = forms.get(upper_vi(word), set())
@@ -287,6 +285,22 @@ def _recover_case(caps: str, corpus: str) -> str:
             out.append(word.lower())
     text = " ".join(out)
     return text[:1].upper() + text[1:]
+
+
+@functools.lru_cache(maxsize=2)
+def _case_index(corpus: str) -> tuple[str, dict[str, set[str]]]:
+    """What _recover_case looks names up in, made once per document (it is asked for every header
+    line): the text in capitals, character for character, and each word's written forms by its
+    capitals. Made per call, it was most of an import's time, growing with the document."""
+    chars: dict[str, str] = {}
+    for c in set(corpus):
+        up = upper_vi(c)
+        chars[c] = up if len(up) == 1 else c  # same length: a position in one is a position in the other
+    upper = "".join(chars[c] for c in corpus)
+    forms: dict[str, set[str]] = {}
+    for word in re.findall(r"\w+", corpus):
+        forms.setdefault(upper_vi(word), set()).add(word)
+    return upper, forms
 
 
 def _acronym(word: str) -> bool:
