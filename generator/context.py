@@ -371,13 +371,6 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
     return {"kind": "table", "text": " ".join(texts), "xml": spec, "cells": texts}
 
 
-_CATALOGUES: dict[Any, Table] = {}
-"""Catalogue tables already built, by their content: the units of a batch share the model plan's
-catalogue, so each copy would validate the same Table again. A Table is never changed after it
-is built (table_view only reads it); a few entries at most are kept."""
-_CATALOGUES_MAX = 8
-
-
 def _catalogue_table(plan: Plan, app: Appendix) -> Table:
     """The five-column task catalogue as a general table (the sample's form)."""
     groups = tuple(
@@ -385,18 +378,7 @@ def _catalogue_table(plan: Plan, app: Appendix) -> Table:
                              unit_cell(plan, task.support) or None, task.time) for task in group.tasks))
         for group in app.groups or []
     )
-    key: Any = (tuple(app.columns), groups)
-    try:
-        table = _CATALOGUES.get(key)
-    except TypeError:  # a task written as pieces (lists): not hashable, built every time
-        key, table = None, None
-    if table is None:
-        table = _build_catalogue_table(app, groups)
-        if key is not None:
-            if len(_CATALOGUES) >= _CATALOGUES_MAX:
-                _CATALOGUES.clear()
-            _CATALOGUES[key] = table
-    return table
+    return _build_catalogue_table(app, groups)
 
 
 def _build_catalogue_table(app: Appendix, groups: tuple[Any, ...]) -> Table:
@@ -419,7 +401,9 @@ def _catalogue_group(title: str, tasks: tuple[Any, ...]) -> Group:
 
 
 _CATALOGUE_PARTS: dict[Any, Any] = {}
-"""Groups and column lists of catalogues already built, by content (read only once built)."""
+"""Groups and column lists of catalogues already built, by content: the units of a batch share the
+model plan's catalogue but for a task or two. A part is never changed once built (table_view only
+reads it)."""
 _CATALOGUE_PARTS_MAX = 256
 
 

@@ -14,7 +14,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Pt
 
 from generator.check import NotAdministrative, check_docx
 from generator.check.report import FAIL, PASS
@@ -22,6 +22,7 @@ from generator.cli import main
 from generator.word.metrics import text_width_pt
 from generator.word.reader import (parse_authority, parse_date_line, parse_number_line, parse_reference,
                                    read_docx, recognise_type)
+from tests.word_fixtures import a4_document
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -82,12 +83,7 @@ def build(tmp_path: Path, name: str = "doc", *, issuer=ISSUER, issuer_bold=(True
     """A plan (or another type) laid out as offices do in Word: a 2-column header table whose lines
     are shapes anchored in the paragraph *below* each element (the Số line, the date line, an empty
     paragraph under the trích yếu)."""
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin = sec.bottom_margin = Mm(20)
-    sec.left_margin, sec.right_margin = Mm(30), Mm(15)
-    doc._body.clear_content()
+    doc = a4_document()
     t = doc.add_table(rows=1, cols=2)
     widths = (Cm(6.5), Cm(qh_col_cm))
     for cell, w in zip(t.rows[0].cells, widths):
@@ -169,6 +165,7 @@ def build(tmp_path: Path, name: str = "doc", *, issuer=ISSUER, issuer_bold=(True
         _para(doc, "DANH SÁCH TRƯỜNG THAM GIA", size=14, bold=True)
         _para(doc, ref, size=14, italic=True)
     # page numbers in the header, not on page 1
+    sec = doc.sections[0]
     sec.different_first_page_header_footer = True
     hp = sec.header.paragraphs[0]
     hp.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
