@@ -3,7 +3,7 @@
     python benchmarks/bench_batch.py                          # 300 copies; memory for 1,000 and 10,000
     python benchmarks/bench_batch.py --copies 100 --memory-copies 1000 --repeat 1
 
-Plain loop: one process that reads the model plan and the units file (generator.batch.prepare_batch,
+Plain loop: one process that reads the model plan and the units file (generator.jobs.batch.prepare_batch,
 the same reading and validation the batch does), builds every context with our build_context, then
 for each copy DocxTemplate(template).render(context, autoescape=True).save(path).
 Batch: one `python -m generator batch DATA --units UNITS -o DIR --quiet` process.
@@ -59,9 +59,9 @@ def plain_child(units: str, out: str) -> None:
     """The plain loop, run as its own process (--plain-child)."""
     from docxtpl import DocxTemplate
 
-    from generator.batch import prepare_batch
-    from generator.context import build_context
-    from generator.render import DEFAULT_TEMPLATE
+    from generator.jobs.batch import prepare_batch
+    from generator.document.context import build_context
+    from generator.document.render import DEFAULT_TEMPLATE
 
     contexts = [build_context(job.plan) for job in prepare_batch(PLAN, units, Path(out) / "x").jobs]
     for i, ctx in enumerate(contexts):
@@ -179,7 +179,7 @@ def memory(copies: int) -> None:
 
 
 def _default_jobs() -> int:
-    from generator.batch import default_jobs
+    from generator.jobs.batch import default_jobs
 
     return default_jobs()
 

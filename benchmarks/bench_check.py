@@ -67,8 +67,8 @@ def main() -> None:
     compile_package()  # measured as installed (benchmarks/installed.py)
 
     from generator.check import check_file
-    from generator.loader import load_plan
-    from generator.render import render_plan
+    from generator.plan.loader import load_plan
+    from generator.document.render import render_plan
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

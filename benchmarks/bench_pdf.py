@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from installed import compile_package  # noqa: E402 - benchmarks/ is on sys.path as the script's folder
 
-from generator.issue import issue_file  # noqa: E402
-from generator.pdf import convert_to_pdf, find_soffice, pdf_problem  # noqa: E402
+from generator.jobs.issue import issue_file  # noqa: E402
+from generator.esign.pdf import convert_to_pdf, find_soffice, pdf_problem  # noqa: E402
 
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
 

@@ -15,18 +15,18 @@ __version__ = "0.1.0"
 __all__ = ["Plan", "Template", "load_plan", "render_file", "render_plan", "__version__"]
 
 _LAZY = {
-    "load_plan": "loader",
-    "Plan": "model",
-    "Template": "render",
-    "render_file": "issue",
-    "render_plan": "render",
+    "load_plan": "plan.loader",
+    "Plan": "plan.model",
+    "Template": "document.render",
+    "render_file": "jobs.issue",
+    "render_plan": "document.render",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
-    from .issue import render_file
-    from .loader import load_plan
-    from .model import Plan
-    from .render import Template, render_plan
+    from .document.render import Template, render_plan
+    from .jobs.issue import render_file
+    from .plan.loader import load_plan
+    from .plan.model import Plan
 
 
 def __getattr__(name: str) -> Any:

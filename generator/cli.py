@@ -20,7 +20,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USER = 0, 1, 2
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .issue import issue_file
+    from .jobs.issue import issue_file
 
     done = issue_file(args.data, args.output, final=args.final, number=args.number, date=args.date,
                       force=args.force, pdf=args.pdf, template=args.template)
@@ -41,7 +41,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .loader import load_plan
+    from .plan.loader import load_plan
 
     plan = load_plan(args.data)
     state = "bản phát hành (đã có số và ngày)" if plan.is_final else "dự thảo (chưa có số hoặc ngày)"
@@ -50,7 +50,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema import schema_text, write_schema
+    from .plan.schema import schema_text, write_schema
 
     if args.output:
         print(f"Đã ghi: {write_schema(args.output, force=args.force)}")
@@ -72,7 +72,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _rollover(args: argparse.Namespace) -> int:
-    from .rollover import format_report, rollover_file
+    from .jobs.rollover import format_report, rollover_file
 
     result = rollover_file(args.data, args.year, args.output, force=args.force)
     if args.json:
@@ -83,8 +83,8 @@ def _rollover(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importer import import_file
-    from .sheets import SPREADSHEET_SUFFIXES
+    from .jobs.importer import import_file
+    from .plan.sheets import SPREADSHEET_SUFFIXES
 
     if Path(args.docx).suffix.lower() in SPREADSHEET_SUFFIXES:
         result = import_file(args.docx, args.output, force=args.force, sheet=args.sheet)
@@ -114,7 +114,7 @@ def _reading(path: str) -> Iterator[None]:
 
 
 def _check_template(args: argparse.Namespace) -> int:
-    from .template_check import check_template
+    from .document.template_check import check_template
 
     problems = check_template(args.template)
     for problem in problems:
@@ -132,8 +132,8 @@ TEMPLATE_COPY = "mau-kehoach.docx"
 def _template(args: argparse.Namespace) -> int:
     """Write an editable copy of the default template: next to a data file, into a folder, or under
     a name; never over an existing file (an office's restyled template must not be lost)."""
+    from .document.render import DEFAULT_TEMPLATE
     from .errors import UserError
-    from .render import DEFAULT_TEMPLATE
     from .word.package import AlreadyThere, publish
 
     where = args.target or "."
@@ -169,7 +169,7 @@ def _init(args: argparse.Namespace) -> int:
     editor checks and completes it). Never over an existing file: nothing is written if one is there."""
     from . import resources
     from .errors import UserError
-    from .schema import schema_text
+    from .plan.schema import schema_text
     from .word.package import AlreadyThere, publish
 
     folder = Path(args.folder)
@@ -248,7 +248,7 @@ def _sign(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .errors import UserError
-    from .sign import Pkcs11Key, Pkcs12Key, sign_file
+    from .esign.sign import Pkcs11Key, Pkcs12Key, sign_file
 
     if bool(args.p12) == bool(args.pkcs11_lib):
         raise UserError("chọn một nguồn khóa: --p12 TỆP.p12, hoặc --pkcs11-lib THƯ-VIỆN --token-label NHÃN")
@@ -269,7 +269,7 @@ def _sign(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .sign import verify_file
+    from .esign.sign import verify_file
 
     reports = verify_file(args.pdf, trust=args.trust)
     if not reports:
@@ -338,7 +338,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .jobs.batch import run_batch
 
     bar = None
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from .errors import UserError
 
-# --- data files (generator.loader) ------------------------------------------------------------
+# --- data files (generator.plan.loader) ------------------------------------------------------------
 
 MAX_DATA_BYTES = 32 * 1024 * 1024
 """A data file larger than this is refused before it is parsed (also stops /dev/zero)."""

@@ -10,8 +10,8 @@ import docx
 import pytest
 
 from generator.cli import main
-from generator.loader import load_plan
-from generator.render import render_plan
+from generator.plan.loader import load_plan
+from generator.document.render import render_plan
 from tests.docx_props import Package
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ def sample_plan():
 
 @pytest.fixture(scope="session")
 def sample_bytes(sample_plan) -> bytes:
-    """The sample rendered through the library (generator.render.render_plan)."""
+    """The sample rendered through the library (generator.document.render.render_plan)."""
     return render_plan(sample_plan)
 
 

@@ -46,8 +46,8 @@ def run_limited(args: list[str], *, memory: int = 2 * 2**30, timeout: float = 12
 
 
 def sample_docx_bytes() -> bytes:
-    from generator.loader import load_plan
-    from generator.render import render_plan
+    from generator.plan.loader import load_plan
+    from generator.document.render import render_plan
 
     return render_plan(load_plan(SAMPLE))
 

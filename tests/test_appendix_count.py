@@ -9,7 +9,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from openxml_audit import OpenXmlValidator
 
-from generator.render import render_plan
+from generator.document.render import render_plan
 
 
 def _sections(data: bytes):

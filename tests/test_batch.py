@@ -15,12 +15,12 @@ from docx import Document
 from docx.oxml.ns import qn
 from openxml_audit import OpenXmlValidator
 
-from generator.batch import file_names, prepare_batch, run_batch
+from generator.jobs.batch import file_names, prepare_batch, run_batch
 from generator.cli import main
 from generator.nd30 import BLANK_DAY
 from generator.errors import DataError
-from generator.merge import deep_merge, merge_unit
-from generator.render import render_plan
+from generator.plan.merge import deep_merge, merge_unit
+from generator.document.render import render_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
@@ -166,11 +166,11 @@ def test_fast_render_path_gives_the_same_bytes_as_plain_docxtpl(tmp_path):
     be those of the straightforward pipeline: DocxTemplate + save + deterministic_zip."""
     from docxtpl import DocxTemplate
 
-    from generator.context import build_context
-    from generator.layout import finish_layout
-    from generator.seal import seal
+    from generator.document.context import build_context
+    from generator.document.layout import finish_layout
+    from generator.document.seal import seal
     from generator.word.package import deterministic_zip, zip_members
-    from generator.render import DEFAULT_TEMPLATE, _Environment, _set_properties
+    from generator.document.render import DEFAULT_TEMPLATE, _Environment, _set_properties
 
     prepared = prepare_batch(PLAN, INTERNAL, tmp_path)
     for job in prepared.jobs[:2] + prepared.jobs[-1:]:
@@ -180,7 +180,7 @@ def test_fast_render_path_gives_the_same_bytes_as_plain_docxtpl(tmp_path):
         _set_properties(tpl.docx, job.plan)
         buf = io.BytesIO()
         tpl.docx.save(buf)
-        # ...plus the seal every kehoach document carries (generator.seal, issue 16).
+        # ...plus the seal every kehoach document carries (generator.document.seal, issue 16).
         plain = zipfile.ZipFile(io.BytesIO(deterministic_zip(buf.getvalue())))
         members = {name: plain.read(name) for name in plain.namelist()}
         assert zip_members(seal(members, job.plan)) == render_plan(job.plan)
@@ -359,7 +359,7 @@ def test_bad_unit_gives_located_errors_and_the_others_are_written(tmp_path):
 
 
 def test_every_unit_is_validated_before_anything_is_written(tmp_path, monkeypatch):
-    import generator.batch as batch
+    import generator.jobs.batch as batch
 
     order = []
     real_prepare, real_render = batch._prepare_unit, batch._render_one
@@ -475,10 +475,10 @@ def test_every_internal_extract_of_the_sample_is_a_valid_plan() -> None:
     """An extract is a plan like any other (issue 14): for every unit of the sample, with and
     without `member_of`, the copy validates again from its own data and renders; a unit with no
     task gets no empty catalogue (which would fail `appendices.0.groups`)."""
-    from generator.extract import extract_is_empty, internal_copy
-    from generator.loader import load_plan
-    from generator.model import Plan
-    from generator.render import render_plan
+    from generator.plan.extract import extract_is_empty, internal_copy
+    from generator.plan.loader import load_plan
+    from generator.plan.model import Plan
+    from generator.document.render import render_plan
 
     plan = load_plan(ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml")
     empties = []

@@ -204,7 +204,7 @@ def test_yes_no_is_not_a_boolean(tmp_path: Path, word: str) -> None:
     """YAML 1.1 reads yes/no as booleans; in a number field that is an error, in text it is a word."""
     result, out = render_bytes(tmp_path, (MINIMAL + f"number: {word}\n").encode())
     assert_refused(result, out, "plan.yaml", MINIMAL.count("\n") + 1, "số nguyên")
-    from generator.loader import load_plan
+    from generator.plan.loader import load_plan
 
     data = tmp_path / "text.yaml"
     data.write_text(MINIMAL.replace("title: Giám đốc", f"title: {word}"), encoding="utf-8")
@@ -213,7 +213,7 @@ def test_yes_no_is_not_a_boolean(tmp_path: Path, word: str) -> None:
 
 def test_leading_zero_and_dates_stay_text(tmp_path: Path) -> None:
     """An unquoted 05 in a text field must stay "05", not become 5; dates and 1.50 stay as typed."""
-    from generator.loader import load_plan
+    from generator.plan.loader import load_plan
 
     text = (MINIMAL.replace("subject: Truyền thông về kiểm soát thủ tục hành chính", "subject: 05")
             .replace("title: Giám đốc", "title: 2024-03-20")

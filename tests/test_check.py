@@ -24,7 +24,7 @@ from generator.check import check_data, check_docx, check_file
 from generator.check.report import FAIL, NOT_EVALUATED, PASS
 from generator.cli import main
 from generator.word.metrics import text_width_pt
-from generator.issue import render_file
+from generator.jobs.issue import render_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"

@@ -1,4 +1,4 @@
-"""Derived strings (generator.context, generator.text) on small plans: the values a văn thư would
+"""Derived strings (generator.document.context, generator.text) on small plans: the values a văn thư would
 otherwise type by hand and get wrong."""
 
 from __future__ import annotations
@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from generator.context import (
+from generator.document.context import (
     appendix_reference_line,
     build_context,
     date_line,
     number_line,
     signer_lines,
 )
-from generator.model import Plan, Signer
+from generator.plan.model import Plan, Signer
 from generator.text import roman, upper_vi
 from tests.docx_props import Styles, W_NS
 

@@ -22,8 +22,8 @@ from openxml_audit import OpenXmlValidator
 from generator.check import check_docx
 from generator.cli import main
 from generator.errors import DataError
-from generator.loader import load_plan
-from generator.render import render_plan
+from generator.plan.loader import load_plan
+from generator.document.render import render_plan
 from tests.word_fixtures import Doc, grid, grid_widths, header_rows, w
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -722,7 +722,7 @@ def test_json_schema_accepts_the_short_forms_the_loader_accepts(tmp_path, name, 
 
 def _schema_errors(tmp_path: Path, path: Path) -> list[str]:
     jsonschema = pytest.importorskip("jsonschema")
-    from generator.loader import load_source
+    from generator.plan.loader import load_source
 
     validator = jsonschema.Draft202012Validator(_schema(tmp_path))
     return [".".join(map(str, e.path)) for e in validator.iter_errors(load_source(path).data)]

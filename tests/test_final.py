@@ -12,10 +12,10 @@ from docx.oxml.ns import qn
 from openxml_audit import OpenXmlValidator
 
 from generator.cli import main
-from generator.context import BLANK_CITED_DAY, BLANK_NUMBER
+from generator.document.context import BLANK_CITED_DAY, BLANK_NUMBER
 from generator.nd30 import BLANK_DAY
 from generator.errors import UserError
-from generator.issue import (
+from generator.jobs.issue import (
     FINAL_SUFFIX,
     as_draft,
     document_kind,
@@ -23,7 +23,7 @@ from generator.issue import (
     require_final,
     with_issue,
 )
-from generator.loader import load_plan
+from generator.plan.loader import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"

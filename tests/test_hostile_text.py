@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import DataError
-from generator.loader import Source, format_path, validate
-from generator.render import Template
+from generator.plan.loader import Source, format_path, validate
+from generator.document.render import Template
 from generator.text import clean_text, upper_vi
 
 BASE: dict[str, Any] = {

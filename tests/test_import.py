@@ -15,11 +15,11 @@ from docx.text.paragraph import Paragraph
 from openxml_audit import OpenXmlValidator
 
 from generator.cli import main
-from generator.importer import import_docx, import_file
-from generator.loader import load_plan
-from generator.model import Emphasis, Items, Points
-from generator.issue import render_file
-from generator.render import render_plan
+from generator.jobs.importer import import_docx, import_file
+from generator.plan.loader import load_plan
+from generator.plan.model import Emphasis, Items, Points
+from generator.jobs.issue import render_file
+from generator.document.render import render_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
@@ -296,7 +296,7 @@ def test_cli_import(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
 
 def test_import_then_rollover(tmp_path: Path) -> None:
     """An imported plan (citations as plain text) rolls over too: the cited year stays."""
-    from generator.rollover import rollover_file
+    from generator.jobs.rollover import rollover_file
 
     first = render_file(SAMPLE, tmp_path / "ke-hoach-2024.docx")
     imported = import_file(first).output

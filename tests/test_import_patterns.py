@@ -17,9 +17,9 @@ import yaml
 
 from generator.cli import main
 from generator.errors import UserError
-from generator.importer import import_docx, import_file
-from generator.loader import load_plan
-from generator.render import render_plan
+from generator.jobs.importer import import_docx, import_file
+from generator.plan.loader import load_plan
+from generator.document.render import render_plan
 from tests.word_fixtures import (
     Doc,
     Header,

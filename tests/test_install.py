@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pytest
 
 from generator import resources
 from generator.cli import main
-from generator.loader import load_plan
+from generator.plan.loader import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = resources.SAMPLE.name
@@ -48,7 +49,7 @@ def test_every_packaged_resource_is_declared_in_pyproject() -> None:
 
 
 def test_the_renderer_and_check_template_read_the_packaged_files() -> None:
-    from generator import render, template_check
+    from generator.document import render, template_check
 
     assert render.DEFAULT_TEMPLATE == resources.TEMPLATE
     assert template_check.SAMPLE_DATA == resources.SAMPLE
@@ -153,13 +154,19 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         assert f"generator/resources/{path.name}" in names, f"the wheel lacks generator/resources/{path.name}"
 
     venv = base / "venv"
-    # The dependencies come from this environment (--system-site-packages): nothing is downloaded.
-    made = _run([sys.executable, "-m", "venv", "--system-site-packages", venv], base, env)
+    made = _run([sys.executable, "-m", "venv", venv], base, env)
     if made.returncode != 0:
         pytest.skip(f"cannot create a virtual environment here (python -m venv: "
                     f"{(made.stderr or made.stdout).strip()[-300:]}); install python3-venv to run this test")
     bindir = venv / ("Scripts" if os.name == "nt" else "bin")
     python = bindir / ("python.exe" if os.name == "nt" else "python")
+    # The dependencies come from the environment running the tests, so nothing is downloaded. Not
+    # --system-site-packages: run from a venv, that links the base interpreter, which lacks them. A
+    # .pth line adds those folders to sys.path without running their own .pth files, so the
+    # project's editable install stays invisible to the new venv.
+    new_site = _run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], base, env)
+    ours = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
+    (Path(new_site.stdout.strip()) / "kehoach-test-deps.pth").write_text("\n".join(ours) + "\n", encoding="utf-8")
     # --force-reinstall: this environment may already have kehoach (the editable install) visible.
     got = _run([python, "-m", "pip", "install", "--no-deps", "--no-index", "--force-reinstall", wheel], base, env)
     assert got.returncode == 0, f"pip install of the wheel failed:\n{_explain(got)}"

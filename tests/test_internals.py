@@ -9,12 +9,14 @@ pyproject.toml, or adapt internals.py and this test together before raising it.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import io
 import re
 import tomllib
 import zipfile
 from importlib.metadata import version
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -34,7 +36,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from packaging.requirements import Requirement
 
-from generator.render import DEFAULT_TEMPLATE, _Environment
+from generator.document.render import DEFAULT_TEMPLATE, _Environment
 from generator.word import internals
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,8 +232,8 @@ def test_docxtpl_builds_its_document_only_through_init_docx_and_patches_only_thr
     tpl = internals.CachedDocxTemplate(b"not a zip: docxtpl must never open it", new_document=new_document,
                                        patched=patched, on_error=lambda exc, src: exc,
                                        make_environment=_Environment)
-    from generator.context import build_context
-    from generator.loader import load_plan
+    from generator.document.context import build_context
+    from generator.plan.loader import load_plan
 
     context = build_context(load_plan(ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"))
     tpl.render(context, _Environment(), autoescape=True)
@@ -293,8 +295,8 @@ def test_the_compiled_templates_render_part_is_docxtpls_render_xml_part(context)
     sources = [f'<w:body {W}><w:p><w:r><w:t xml:space="preserve">{{{{ x }}}}</w:t></w:r></w:p>'
                '{% for r in rows %}<w:p><w:r><w:t>{{ r }}</w:t></w:r></w:p>{% endfor %}</w:body>',
                internals.patcher().patch_xml(helper.get_xml())]
-    from generator.context import build_context
-    from generator.loader import load_plan
+    from generator.document.context import build_context
+    from generator.plan.loader import load_plan
 
     full = build_context(load_plan(ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"))
     for i, src in enumerate(sources):
@@ -413,8 +415,68 @@ def test_private_api_is_used_only_in_internals():
                        "with a check in tests/test_internals.py):\n" + "\n".join(found))
 
 
-def test_render_never_imports_issue():
-    source = (ROOT / "generator" / "render.py").read_text(encoding="utf-8")
-    assert not re.search(r"from \.issue import|import generator\.issue|from generator\.issue import", source), (
-        "generator/render.py imports issue.py: issue.py (drafts, finals) sits above rendering; what both need "
-        "lives in generator/seal.py")
+# The wings of the package, lowest first: a module imports only its own wing and the wings below it
+# (docs/architecture.md). The base modules hold what every wing needs: the error family, text helpers,
+# the budgets for untrusted input and Decree 30's fixed texts.
+LAYERS = [
+    {"errors", "text", "limits", "nd30", "resources"},
+    {"word"},
+    {"plan"},
+    {"document"},
+    {"esign"},
+    {"check"},
+    {"jobs"},
+    {"serve"},
+    {"cli", "__init__", "__main__"},
+]
+
+
+def _wing_rank(module: str) -> tuple[str, int]:
+    parts = module.split(".")
+    wing = parts[1] if len(parts) > 1 else "__init__"
+    rank = next((n for n, wings in enumerate(LAYERS) if wing in wings), None)
+    assert rank is not None, f"{module}: wing {wing!r} is not placed in LAYERS (tests/test_internals.py)"
+    return wing, rank
+
+
+def _is_module(name: str) -> bool:
+    path = ROOT.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def _imports(path: Path) -> Iterator[tuple[str, int]]:
+    """(absolute generator module imported, line) for every import in a module, lazy ones included."""
+    rel = path.relative_to(ROOT).with_suffix("").parts
+    module = ".".join(rel[:-1] if rel[-1] == "__init__" else rel)
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            # `from . import x` names a module when x is one, else an attribute of the package
+            names = [target] if node.module else [
+                f"{target}.{a.name}" if _is_module(f"{target}.{a.name}") else target for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        for name in names:
+            if name.startswith("generator.") or name == "generator":
+                yield name, node.lineno
+
+
+def test_wings_import_only_downwards():
+    upward = []
+    for path in sorted((ROOT / "generator").rglob("*.py")):
+        rel = path.relative_to(ROOT).with_suffix("").parts
+        here, rank = _wing_rank(".".join(rel))
+        for target, line in _imports(path):
+            if target == "generator":
+                continue
+            there, target_rank = _wing_rank(target)
+            if there != here and target_rank > rank:
+                upward.append(f"{path.relative_to(ROOT)}:{line} ({here}) imports {target} ({there})")
+    assert not upward, "an import goes up the wings (move the shared piece down):\n" + "\n".join(upward)

@@ -15,8 +15,8 @@ import yaml
 from docx import Document
 from docx.oxml.ns import qn
 
-from generator.loader import Source, validate
-from generator.render import render_plan
+from generator.plan.loader import Source, validate
+from generator.document.render import render_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"

@@ -1,4 +1,4 @@
-"""Issue 13 — a unit's plan validated and packed as an overlay on the model plan (generator.overlay).
+"""Issue 13 — a unit's plan validated and packed as an overlay on the model plan (generator.plan.overlay).
 
 The overlay is a shortcut, so every test compares it with the long way: the unit's whole merged
 data validated by pydantic, as before. Same plan (pydantic equality: every field, every nested
@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.batch import _marks_by_unit, _prepare_unit, prepare_batch, read_units
+from generator.jobs.batch import _marks_by_unit, _prepare_unit, prepare_batch, read_units
 from generator.errors import DataError
-from generator.loader import load_source, validate
-from generator.merge import Merger, merge_unit, rename_text
-from generator.model import Plan
-from generator.overlay import PlanPacker, _plain_model_fields, overlay_data
-from generator.render import Template
+from generator.plan.loader import load_source, validate
+from generator.plan.merge import Merger, merge_unit, rename_text
+from generator.plan.model import Plan
+from generator.plan.overlay import PlanPacker, _plain_model_fields, overlay_data
+from generator.document.render import Template
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -68,7 +68,7 @@ def _long_way(plan_path: Path, units: Path) -> list[Plan]:
     base = validate(base_src)
     src = load_source(units, fast=True)
     mode, entries = read_units(src, base)
-    from generator.batch import _pin_model_documents, _unit_source
+    from generator.jobs.batch import _pin_model_documents, _unit_source
 
     marks = _marks_by_unit(src)
     out = []
@@ -163,7 +163,7 @@ def test_rename_shares_what_it_does_not_change():
 
 
 def test_parts_are_swapped_only_where_a_model_stands_plainly():
-    from generator.model import Appendix, Clause, IssueDate, Section, Table
+    from generator.plan.model import Appendix, Clause, IssueDate, Section, Table
 
     assert _plain_model_fields(Plan) == {"agency": "model", "units": "dict", "references": "dict",
                                          "sections": "list", "signer": "model", "appendices": "list"}
@@ -191,7 +191,7 @@ def test_a_list_replaced_by_the_unit_is_validated_whole(tmp_path):
 def test_shared_parts_are_cross_checked_again_when_the_unit_declares_less():
     """A part shared with the model plan passed the citation and unit-key checks there; it is
     walked again whenever the unit's plan lacks a reference or unit the model plan declares."""
-    from generator.crossref import cross_check
+    from generator.plan.crossref import cross_check
 
     base = validate(load_source(PLAN))
     assert cross_check(base) == [] and cross_check(base, base) == []

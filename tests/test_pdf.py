@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import pdf as pdf_module
+from generator.esign import pdf as pdf_module
 from generator.cli import main
 from generator.errors import UserError
-from generator.issue import issue_file
-from generator.pdf import ConversionError, INSTALL_COMMAND, convert_to_pdf
+from generator.jobs.issue import issue_file
+from generator.esign.pdf import ConversionError, INSTALL_COMMAND, convert_to_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"

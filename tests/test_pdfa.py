@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.pdf import PDF_EXPORT_FILTER, archive_info, archive_problem
+from generator.esign.pdf import PDF_EXPORT_FILTER, archive_info, archive_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"

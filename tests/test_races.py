@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-import generator.pdf as pdf_module
-import generator.render as render_module
+import generator.esign.pdf as pdf_module
+import generator.document.render as render_module
 from generator.cli import main
 from generator.errors import OutputExistsError
-from generator.issue import existing_document, issue_file
-from generator.pdf import ConversionError, convert_to_pdf, default_timeout
+from generator.jobs.issue import existing_document, issue_file
+from generator.esign.pdf import ConversionError, convert_to_pdf, default_timeout
 from tests.limits_helpers import ROOT, SAMPLE, rezip
 
 HAS_SOFFICE = shutil.which("soffice") is not None or shutil.which("libreoffice") is not None

@@ -16,7 +16,7 @@ import pytest
 
 from generator.cli import main
 from generator.word.metrics import text_width_pt
-from generator.render import Template, render_plan
+from generator.document.render import Template, render_plan
 from tests.conftest import ROOT, SAMPLE, SEED
 from tests.docx_props import (
     FONT_SLOTS,
@@ -519,13 +519,13 @@ def test_template_is_fresh_build():
     """The committed template means what the builder builds: same styles, tags, sections and
     page-number field. Compared by meaning, not bytes (issue 18), so a maintainer may restyle
     templates/kehoach.docx in Word or LibreOffice (sizes, fonts, widths) without rebuilding it."""
-    from generator.template_builder import build
+    from generator.document.template_builder import build
     from tests.test_template_restyle import semantics
 
     committed = (ROOT / "templates" / "kehoach.docx").read_bytes()
     assert semantics(committed) == semantics(build()), (
         "templates/kehoach.docx lost a style, tag, section or the page-number field of "
-        "generator.template_builder.build(); run `python -m generator.template_builder` or restore it")
+        "generator.document.template_builder.build(); run `python -m generator.document.template_builder` or restore it")
 
 
 @pytest.fixture(scope="module")
@@ -569,7 +569,7 @@ def test_pdf_page_numbers(sample_pdf):
 
 def test_rendered_draft_without_day(sample_plan):
     # A draft dated only by month: the day is blank in the header date line and the appendix line.
-    from generator.model import IssueDate
+    from generator.plan.model import IssueDate
 
     draft = sample_plan.model_copy(update={"date": IssueDate(year=2024, month=3)})
     pkg = Package(render_plan(draft))

@@ -15,12 +15,12 @@ import pytest
 from openxml_audit import OpenXmlValidator
 
 from generator.cli import main
-from generator.context import BLANK_CITED_DAY, BLANK_NUMBER
+from generator.document.context import BLANK_CITED_DAY, BLANK_NUMBER
 from generator.nd30 import BLANK_DAY
 from generator.errors import OutputExistsError, UserError
-from generator.loader import load_plan
-from generator.render import render_plan
-from generator.rollover import default_output, move_years, rollover_file
+from generator.plan.loader import load_plan
+from generator.document.render import render_plan
+from generator.jobs.rollover import default_output, move_years, rollover_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"

@@ -63,7 +63,7 @@ def test_page_and_assets_are_served(client):
 
 
 def test_schema_is_the_plan_schema(client):
-    from generator.schema import plan_schema
+    from generator.plan.schema import plan_schema
 
     assert client.get("/api/schema").json() == plan_schema()
 
@@ -399,7 +399,7 @@ def test_rollover_refuses_a_wrong_year(client, folder, year):
 
 
 def test_issue_the_final_and_download_it(client, folder):
-    from generator.issue import existing_document
+    from generator.jobs.issue import existing_document
 
     r = client.post("/api/issue", json={"name": SAMPLE, "number": "125", "date": "2024-03-20", "pdf": False})
     assert r.status_code == 200, r.text

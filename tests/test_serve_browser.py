@@ -22,7 +22,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from generator.loader import load_plan  # noqa: E402
+from generator.plan.loader import load_plan  # noqa: E402
 from generator.serve import server_config  # noqa: E402
 from generator.serve.app import create_app  # noqa: E402
 from generator.serve.preview import Previews  # noqa: E402
@@ -209,7 +209,7 @@ def test_import_a_word_file(served, browser, tmp_path):
 
 
 def test_issue_a_final_and_download_it(served, browser, downloads):
-    from generator.issue import existing_document
+    from generator.jobs.issue import existing_document
 
     url, path = served
     opened(browser, url, SAMPLE)

@@ -16,9 +16,9 @@ from docx.oxml.ns import qn
 
 from generator.check import check_docx
 from generator.errors import DataError
-from generator.loader import load_plan
-from generator.render import render_plan
-from generator.sheets import SheetError, cell_name, read_sheet
+from generator.plan.loader import load_plan
+from generator.document.render import render_plan
+from generator.plan.sheets import SheetError, cell_name, read_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 

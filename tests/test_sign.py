@@ -29,8 +29,8 @@ from PIL import Image, ImageDraw  # noqa: E402
 
 from generator.cli import main  # noqa: E402
 from generator.errors import UserError  # noqa: E402
-from generator.issue import issue_file  # noqa: E402
-from generator.sign import (AGENCY_FIELD, MM, SIGNER_FIELD, Pkcs12Key, sign_file,  # noqa: E402
+from generator.jobs.issue import issue_file  # noqa: E402
+from generator.esign.sign import (AGENCY_FIELD, MM, SIGNER_FIELD, Pkcs12Key, sign_file,  # noqa: E402
                             verify_file)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,7 +196,7 @@ def test_each_signature_is_an_incremental_update(kit, signed) -> None:
 
 
 def test_signing_keeps_pdfa_and_embedded_fonts(signed) -> None:
-    from generator.pdf import archive_info
+    from generator.esign.pdf import archive_info
 
     assert archive_info(signed["second"])["part"] == "2"
     fonts = subprocess.run(["pdffonts", str(signed["second"])], capture_output=True, text=True,

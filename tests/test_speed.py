@@ -20,13 +20,13 @@ import pytest
 import yaml
 from lxml import etree
 
-from generator.batch import prepare_batch, run_batch
-from generator.context import build_context
+from generator.jobs.batch import prepare_batch, run_batch
+from generator.document.context import build_context
 from generator.errors import DataError
-from generator.seal import seal
-from generator.layout import finish_layout
-from generator.loader import load_plan, parse_yaml
-from generator.render import DEFAULT_TEMPLATE, Template, _Environment, _set_properties
+from generator.document.seal import seal
+from generator.document.layout import finish_layout
+from generator.plan.loader import load_plan, parse_yaml
+from generator.document.render import DEFAULT_TEMPLATE, Template, _Environment, _set_properties
 from generator.word.formatting import Formatting
 from generator.word.package import deterministic_zip, zip_members
 
@@ -200,7 +200,7 @@ def test_closing_yes_reads_the_same_in_a_units_file_as_in_a_plan_file(tmp_path):
 def test_a_batch_hands_out_each_unit_once_and_keeps_none(tmp_path):
     prepared = prepare_batch(PLAN, DATA / "don-vi-trien-khai.yaml", tmp_path / "x")
     assert all(isinstance(job.packed, bytes) for job in prepared.jobs)
-    from generator.batch import RenderPool
+    from generator.jobs.batch import RenderPool
 
     jobs = list(prepared.jobs)
     (tmp_path / "x").mkdir()
@@ -220,7 +220,7 @@ def test_the_command_line_imports_only_what_a_command_uses():
                          cwd=ROOT).stdout.strip()
     assert out == "[]"
     code = ("import sys, generator.check; print(sorted(m for m in ('docxtpl', 'jinja2', 'pydantic', "
-            "'generator.model', 'generator.context') if m in sys.modules))")
+            "'generator.plan.model', 'generator.document.context') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=ROOT).stdout.strip()
     assert out == "[]"  # checking a Word file needs neither the template engine nor the plan model

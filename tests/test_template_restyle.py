@@ -22,8 +22,8 @@ from docx.shared import Pt
 
 from generator.check import check_file
 from generator.cli import main
-from generator.template_check import check_template
-from generator.template_parts import (
+from generator.document.template_check import check_template
+from generator.document.template_parts import (
     RULE,
     StyleIds,
     has_page_field,
@@ -407,7 +407,7 @@ def semantics(data: bytes) -> dict:
 def test_committed_template_means_what_the_builder_builds() -> None:
     """A maintainer may restyle templates/kehoach.docx in Word or LibreOffice: sizes, fonts, widths
     may change; every style, tag, section and page-number field must stay."""
-    from generator.template_builder import STYLES, build
+    from generator.document.template_builder import STYLES, build
 
     committed, fresh = semantics(TEMPLATE.read_bytes()), semantics(build())
     assert committed == fresh

@@ -13,9 +13,9 @@ import yaml
 from docx import Document
 
 from generator.errors import UserError
-from generator.render import _Environment, contained, output_path
+from generator.document.render import _Environment, contained, output_path
 from generator.word.internals import SandboxedDocxTemplate
-from generator.template_check import check_template
+from generator.document.template_check import check_template
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"

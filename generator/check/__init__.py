@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
-from ..word.reader import KeHoach, from_plan, read_docx
+from ..word.reader import KeHoach, read_docx
 from .report import Report, Result
 from .rules import RULES, run_rules
 
@@ -43,7 +43,8 @@ def check_docx(path: str | Path) -> Report:
 def check_data(path: str | Path) -> Report:
     """The content rules on a data file, through the same derived text the template prints.
     DataError (a UserError) when the data file has mistakes."""
-    from ..loader import load_plan
+    from ..plan.loader import load_plan
+    from .data_file import from_plan
 
     plan = load_plan(path)
     return check_document(from_plan(plan, str(path)), "data")

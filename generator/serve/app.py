@@ -94,7 +94,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
     def checked(name: str, data: Any) -> tuple[str, Any, list[Problem]]:
         """The file's new text with `data` written in, the plan (None if invalid), the problems:
         the same validation as `kehoach validate`, located in the text that would be saved."""
-        from ..loader import validate
+        from ..plan.loader import validate
 
         snap = files.read(name)
         text, source = compose(snap.text, data, str(files.path(name)))
@@ -150,12 +150,12 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
                             headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
     async def schema(request: Request) -> Response:
-        from ..schema import plan_schema
+        from ..plan.schema import plan_schema
 
         return JSONResponse(plan_schema())
 
     async def load(request: Request) -> Response:
-        from ..loader import parse_yaml, validate
+        from ..plan.loader import parse_yaml, validate
 
         name = request.query_params.get("name", "")
 
@@ -202,7 +202,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         payload = await body(request)
 
         def work() -> Response:
-            from ..render import render_plan
+            from ..document.render import render_plan
 
             _, plan, problems = checked(file_name(payload), payload.get("data"))
             if plan is None:
@@ -272,7 +272,7 @@ def _check_report(plan: Any, name: str) -> list[dict[str, Any]]:
     """The `kehoach check` findings on the data (content rules), failures only."""
     try:
         from ..check import check_document
-        from ..word.reader import from_plan
+        from ..check.data_file import from_plan
 
         report = check_document(from_plan(plan, name), "data")
     except Exception:  # noqa: BLE001 - the check is advice beside the preview, never a blocker

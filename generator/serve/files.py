@@ -106,7 +106,7 @@ class Folder:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            from ..loader import load_source
+            from ..plan.loader import load_source
 
             load_source(path)  # its DataError says which encoding it is and how to convert it
             raise UserError(f"{name}: tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8") from None

@@ -71,7 +71,7 @@ class Downloads:
 
 
 def pdf_available() -> bool:
-    from ..pdf import find_soffice
+    from ..esign.pdf import find_soffice
 
     try:
         find_soffice()
@@ -133,7 +133,7 @@ def isolated(fn: Any, *args: Any, timeout: float = READ_TIMEOUT) -> Any:
 # --- import ----------------------------------------------------------------------------------------
 
 def _import_in_child(source: str, target: str) -> dict[str, Any]:
-    from ..importer import import_file
+    from ..jobs.importer import import_file
 
     result = import_file(source, target)
     return {"text": result.text, "warnings": [str(w) for w in result.warnings]}
@@ -183,7 +183,7 @@ def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
 # --- rollover --------------------------------------------------------------------------------------
 
 def rollover(files: Folder, name: str, year: Any) -> dict[str, Any]:
-    from ..rollover import default_output, rollover_file
+    from ..jobs.rollover import default_output, rollover_file
     from ..word.package import AlreadyThere, publish
 
     if isinstance(year, bool) or not isinstance(year, (int, str)) or not str(year).strip().isdigit():
@@ -207,7 +207,7 @@ def rollover(files: Folder, name: str, year: Any) -> dict[str, Any]:
 # --- the final -------------------------------------------------------------------------------------
 
 def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any, pdf: bool) -> dict[str, Any]:
-    from ..issue import issue_file, issue_path
+    from ..jobs.issue import issue_file, issue_path
 
     source = files.path(name)
     files.read(name)
@@ -242,7 +242,7 @@ class Refused(OutputExistsError):
 # --- batch -----------------------------------------------------------------------------------------
 
 def batch(files: Folder, downloads: Downloads, name: str, units: str, pdf: bool) -> dict[str, Any]:
-    from ..batch import run_batch
+    from ..jobs.batch import run_batch
 
     if units == name:
         raise UserError("hãy chọn tệp đơn vị (tệp có mục units), không phải chính kế hoạch mẫu")

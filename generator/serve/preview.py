@@ -37,7 +37,7 @@ class Previews:
 
     def tools(self) -> str | None:
         """Why a preview cannot be made here, or None."""
-        from ..pdf import find_soffice
+        from ..esign.pdf import find_soffice
 
         try:
             find_soffice()
@@ -68,7 +68,7 @@ class Previews:
             problem = self.tools()
             if problem:
                 raise PreviewUnavailable(problem)
-            from ..pdf import convert_to_pdf
+            from ..esign.pdf import convert_to_pdf
 
             work = Path(tempfile.mkdtemp(prefix="work-", dir=self.cache))
             try:

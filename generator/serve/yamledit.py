@@ -1,6 +1,6 @@
 """Writing the editor's data back into the user's YAML file without losing what a person wrote.
 
-The browser edits plain JSON (the values `generator.loader.parse_yaml` reads). Saving must keep the
+The browser edits plain JSON (the values `generator.plan.loader.parse_yaml` reads). Saving must keep the
 file one can still edit by hand: comments, key order, quoting and flow style. So the new values are
 merged into the ruamel.yaml round-trip tree of the file as it is on disk: a value that did not
 change keeps its node (and its style), a list item that moved keeps its comments, and only what
@@ -17,8 +17,8 @@ import json
 from typing import Any
 
 from ..errors import DataError, Problem, UserError
-from ..loader import Source, parse_yaml
-from ..yaml_style import compact_nested_sequences, hide_controls, restore_controls
+from ..plan.loader import Source, parse_yaml
+from ..plan.yaml_style import compact_nested_sequences, hide_controls, restore_controls
 
 # Control characters (pasted from Word) that the loader accepts but ruamel refuses: they ride
 # through ruamel as private-use characters and come back byte for byte (as in rollover.py).

@@ -29,21 +29,19 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, overload
 
 from docx.oxml.ns import qn
 from lxml.etree import _Element
 
 from ..errors import UserError
-from ..nd30 import QUOC_HIEU, TYPE_ABBREVIATIONS
+from ..nd30 import TYPE_ABBREVIATIONS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
 from .metrics import text_width_pt
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
-
-    from ..model import Plan
 
 EMU_PER_PT = 12700
 WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -1285,65 +1283,3 @@ def _side(mar: _Element, name: str, alt: str, default: int) -> int:
 
 def _flag(el: _Element | None) -> bool:
     return el is not None and el.get(qn("w:val"), "1").lower() not in ("0", "false", "off")
-
-
-# --- a data file -------------------------------------------------------------------------------
-
-
-def from_plan(plan: Plan, source: str) -> KeHoach:
-    """The same model built from a plan's derived strings (no formatting): for the content rules."""
-    from ..context import build_context
-
-    ctx = build_context(plan)
-    doc = KeHoach(source=source, formatted=False)
-
-    def para(text: str) -> Para:
-        p = Para(text=norm(text.replace("\n", " ")))
-        p.index = len(doc.paragraphs)
-        doc.paragraphs.append(p)
-        return p
-
-    def blocks(items: list[dict[str, Any]]) -> list[Para]:
-        # A table's cells are table text for the rules, not body paragraphs.
-        out = []
-        for b in items:
-            if b["kind"] == "table":
-                doc.table_texts.extend(para(t) for t in b["cells"])
-            else:
-                out.append(para(b["text"]))
-        return out
-
-    doc.parent_lines = [para(line) for line in ctx["agency"]["parent_lines"]]
-    doc.issuer_lines = [para(line) for line in ctx["agency"]["name_lines"]]
-    doc.quoc_hieu = para(QUOC_HIEU)
-    doc.number_line = para(ctx["number_line"])
-    doc.date_line = para(ctx["date_line"])
-    doc.doc_type = para(ctx["doc_type"])
-    doc.document_type = recognise_type(ctx["doc_type"])
-    doc.subject_lines = [para(line) for line in ctx["subject_lines"]]
-    if ctx["subtitle"]:
-        doc.subtitle = [para(ctx["subtitle"])]
-    doc.body = [para(t) for t in [*ctx["grounds"], *ctx["opening"]]] + blocks(ctx["body"])
-    if ctx["closing"]:
-        doc.body.append(para(ctx["closing"]))
-    doc.noi_nhan = para("Nơi nhận:")
-    doc.recipients = [para(t) for t in ctx["recipients"]]
-    doc.signer_lines = [para(t) for t in ctx["signer"]["lines"]]
-    doc.signer_name = para(ctx["signer"]["name"])
-    for i, app in enumerate(ctx["appendices"], 1):
-        heading = para(app["title"])
-        titles = [para(line) for line in app["subtitle_lines"]]
-        reference = para(app["reference_line"]) if app["reference_line"] else None
-        appendix = AppendixPart(i, heading, titles, reference)
-        doc.appendices.append(appendix)
-        for group in app["groups"]:
-            doc.table_texts.append(para(group["title"]))
-            appendix.rows.append(CatalogueRow(group["number"], doc.table_texts[-1]))
-            for task in group["tasks"]:
-                cells = [para(task[k]) for k in ("content", "lead", "support", "time") if task[k]]
-                doc.table_texts += cells
-                appendix.rows.append(CatalogueRow(task["number"], cells[0] if cells else doc.table_texts[-1]))
-        if app["table"] is not None and not app["groups"]:
-            doc.table_texts.extend(para(t) for t in app["table"]["cells"])
-        doc.table_texts.extend(blocks(app["body"]))
-    return doc

@@ -31,14 +31,7 @@ TABLE_STYLE_NAMES = {
     "body": "KH Bảng",
 }
 """The same styles by name, which is what survives a template saved by LibreOffice (it rewrites
-IDs: "KHBang" -> "KHBng"); generator.template_parts resolves them to the template's IDs."""
-
-
-def table_styles(ids: Any) -> dict[str, str]:
-    """Role -> style ID in a template, given its generator.template_parts.StyleIds."""
-    from ..template_parts import TABLE
-
-    return {role: ids.get(style) for role, style in TABLE.items()}
+IDs: "KHBang" -> "KHBng"); generator.document.template_parts resolves them to the template's IDs."""
 
 
 class Runs(Protocol):

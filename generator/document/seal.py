@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .model import Plan
+from ..plan.model import Plan
 
 DRAFT_COMMENT, FINAL_COMMENT = "Dự thảo", "Bản phát hành"
 """The document's "comments" core property (render._set_properties), read

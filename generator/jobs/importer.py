@@ -22,12 +22,12 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml.etree import _Element
 
-from .errors import DataError, OutputExistsError, UserError
-from .loader import parse_yaml, validate
-from .table_rows import numbered_groups
-from .text import point_letter, roman, upper_vi
-from .word.package import atomic_write
-from .word.reader import (
+from ..errors import DataError, OutputExistsError, UserError
+from ..plan.loader import parse_yaml, validate
+from ..plan.table_rows import numbered_groups
+from ..text import point_letter, roman, upper_vi
+from ..word.package import atomic_write
+from ..word.reader import (
     APPENDIX_HEAD_RE,
     APPENDIX_REF_RE,
     ARCHIVE_RE,
@@ -399,8 +399,8 @@ class _Importer:
         plan's number and date: the data then keeps them in one place."""
         from pydantic import ValidationError
 
-        from .context import appendix_reference_line
-        from .model import Plan
+        from ..document.context import appendix_reference_line
+        from ..plan.model import Plan
 
         try:
             derived = norm(appendix_reference_line(Plan.model_validate(data)))
@@ -984,8 +984,8 @@ def dump_yaml(data: dict[str, Any], source_name: str) -> str:
 
 def import_sheet(path: str | Path, sheet: str | None = None) -> ImportResult:
     """A spreadsheet catalogue as an appendix entry ({appendices: [...]}) to paste into a plan."""
-    from .model import Appendix
-    from .sheets import read_sheet
+    from ..plan.model import Appendix
+    from ..plan.sheets import read_sheet
 
     read = read_sheet(path, sheet)
     app: dict[str, Any] = {"title": read.titles[0] if read.titles else "Phụ lục"}
@@ -1003,7 +1003,7 @@ def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: 
                 sheet: str | None = None) -> ImportResult:
     """Read a .docx (or a spreadsheet catalogue) and write the data file: the library call behind
     `kehoach import`."""
-    from .sheets import SPREADSHEET_SUFFIXES
+    from ..plan.sheets import SPREADSHEET_SUFFIXES
 
     source = Path(docx_path)
     target = Path(out) if out else source.with_suffix(".yaml")

@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from .model import (
+from ..nd30 import TYPE_ABBREVIATIONS, day_month
+from ..plan.model import (
     Align,
     Appendix,
     Bold,
@@ -35,9 +36,8 @@ from .model import (
     Table,
     TableBlock,
 )
-from .nd30 import TYPE_ABBREVIATIONS, day_month
-from .text import point_letter, roman, two_digits, upper_vi
-from .word.tables import TableCell, TableSpec, runs_xml
+from ..text import point_letter, roman, two_digits, upper_vi
+from ..word.tables import TableCell, TableSpec, runs_xml
 
 BLANK_NUMBER = "     "
 """With the space after "Số:", six spaces where the văn thư writes the number by hand on a draft
@@ -382,7 +382,7 @@ def _catalogue_table(plan: Plan, app: Appendix) -> Table:
 
 
 def _build_catalogue_table(app: Appendix, groups: tuple[Any, ...]) -> Table:
-    from .model import Column
+    from ..plan.model import Column
 
     # Each group and the columns built once by content: the units of a batch change a task or two
     # of the model plan's catalogue, and share the rest (a validated Group is taken as it is).

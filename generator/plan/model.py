@@ -26,8 +26,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypeAliasType
 
-from .nd30 import TYPE_ABBREVIATIONS
-from .text import clean_text
+from ..nd30 import TYPE_ABBREVIATIONS
+from ..text import clean_text
 
 UNIT_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 

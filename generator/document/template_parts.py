@@ -25,7 +25,7 @@ from typing import Any
 
 from lxml import etree
 
-from .word.tables import TABLE_STYLE_NAMES, TABLE_STYLES
+from ..word.tables import TABLE_STYLE_NAMES, TABLE_STYLES
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -47,6 +47,11 @@ TABLE = {role: NamedStyle(TABLE_STYLE_NAMES[role], TABLE_STYLES[role]) for role 
 """The paragraph style of each table cell role (generator.word.tables writes the cells)."""
 REQUIRED = (RULE, TIEU_NGU, *TABLE.values())
 """Styles the layout pass and the table writer use: without them the document comes out wrong."""
+
+
+def table_styles(ids: StyleIds) -> dict[str, str]:
+    """Role -> style ID in a template, for generator.word.tables to write the cells with."""
+    return {role: ids.get(style) for role, style in TABLE.items()}
 
 
 def _key(name: str) -> str:
@@ -112,7 +117,7 @@ class StyleIds:
 
 def package_style_ids(data: bytes) -> StyleIds:
     """StyleIds of a .docx given as bytes (a template)."""
-    from .word.package import safe_parser
+    from ..word.package import safe_parser
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         try:
@@ -234,7 +239,7 @@ def restore(data: bytes) -> bytes:
     """The template with its section breaks and page-number headers as the renderer needs them;
     data itself (the same object) when nothing needs restoring, so the default template and any
     template saved by Word render exactly as before."""
-    from .word.package import safe_parser, zip_members
+    from ..word.package import safe_parser, zip_members
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -292,7 +297,7 @@ CHARACTER_SETS = {"Big5", "GBK", "KS_C-5601-1992", "iso-8859-1", "iso-8859-9", "
 def _font_table(archive: zipfile.ZipFile) -> Any | None:
     """The font table without the character-set names the schema does not know ("utf-8",
     "windows-1252", written by LibreOffice); None when it has none."""
-    from .word.package import safe_parser
+    from ..word.package import safe_parser
 
     try:
         root = etree.fromstring(archive.read("word/fontTable.xml"), safe_parser())
@@ -331,7 +336,7 @@ def _restore_headers(body: Any, rels: Any, archive: zipfile.ZipFile) -> bool:
     PAGE field and, when the first section has a different first page, so do the others (page 1 of
     an appendix is not numbered either). LibreOffice re-creates headers per page style and the
     appendix sections can come back with an empty header and no different first page."""
-    from .word.package import safe_parser
+    from ..word.package import safe_parser
 
     headers = header_targets(rels)
     found = sections(body, headers)

@@ -3,9 +3,9 @@
 Two cases (README, "Tạo văn bản hàng loạt"):
 - mode: implementing — each department or district issues its own implementing plan: its entry in
   the units file overrides any plan field (agency, signer, recipients, units…), deep-merged onto the
-  model plan (generator.merge), the model agency's name resolved in the inherited text;
+  model plan (generator.plan.merge), the model agency's name resolved in the inherited text;
 - mode: internal — each phòng/đơn vị of one agency (a key of the plan's `units`) gets the full plan
-  addressed to it or the extract of the tasks it leads or supports (generator.extract).
+  addressed to it or the extract of the tasks it leads or supports (generator.plan.extract).
 
 Order of work: the model plan and the units file are read; every unit is merged and validated with
 its positions pointing into the units file; only then are documents rendered, by a process pool
@@ -27,17 +27,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .context import symbol
-from .errors import DataError, OutputExistsError, Problem, UserError
-from .extract import extract_is_empty, internal_copy
+from ..document.context import symbol
+from ..document.render import WINDOWS_RESERVED, Template, contained, resolved_path
+from ..errors import DataError, OutputExistsError, Problem, UserError
+from ..plan.extract import extract_is_empty, internal_copy
+from ..plan.loader import Source, format_path, load_source, show_value, validate
+from ..plan.merge import Merger
+from ..plan.model import Plan
+from ..plan.overlay import PlanPacker, overlay_data
+from ..text import slugify
+from ..word.package import AlreadyThere, publish
 from .issue import check_overwrite, existing_document, taken_error
-from .loader import Source, format_path, load_source, show_value, validate
-from .merge import Merger
-from .model import Plan
-from .overlay import PlanPacker, overlay_data
-from .render import WINDOWS_RESERVED, Template, contained, resolved_path
-from .text import slugify
-from .word.package import AlreadyThere, publish
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -76,7 +76,7 @@ class UnitSpec:
 class UnitJob:
     """A unit whose merged plan is valid, ready to render to path.
 
-    The plan is kept packed against the model plan (generator.overlay.PlanPacker: only what the
+    The plan is kept packed against the model plan (generator.plan.overlay.PlanPacker: only what the
     unit changed, deflated; about 2 KB for a unit of the sample) until its document is rendered,
     and never after: 10,000 units wait in little memory, and what goes to a worker is these bytes
     (issue 13, flat memory). `plan` unpacks a fresh copy on each access.
@@ -296,7 +296,7 @@ def _pin_model_documents(merged: dict[str, Any], base: Plan, spec: UnitSpec) -> 
     stays the model agency's: "Kế hoạch số 254/KH-SKHCN … của Sở Khoa học và Công nghệ", not a
     "254/KH-SNV … của Sở Nội vụ" that does not exist. A unit that gives its own document under the
     same key keeps it as its own."""
-    from .context import reference_symbol
+    from ..document.context import reference_symbol
 
     given = spec.overrides.get("references")
     own = given if isinstance(given, dict) else {}
@@ -518,7 +518,7 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     base_src = load_source(data)
     base = validate(base_src)
     if pdf:
-        from .pdf import find_soffice
+        from ..esign.pdf import find_soffice
 
         find_soffice()  # say LibreOffice is missing before writing anything
     # A template that cannot be read fails here, before any worker starts; with one worker this
@@ -541,7 +541,7 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     result.written.sort(key=lambda d: d.spec.index)
     result.failed.sort(key=lambda f: f.spec.index)
     if pdf and result.written:
-        from .pdf import convert_to_pdf
+        from ..esign.pdf import convert_to_pdf
 
         result.pdfs = convert_to_pdf([d.path for d in result.written], result.output_dir)
     return result
@@ -659,7 +659,7 @@ _BROKEN = "tiến trình tạo văn bản bị dừng bất thường (thiếu b
 
 class RenderPool:
     """Renders units to disk: in this process when workers == 1, else in a process pool whose
-    workers each prepare the template once (generator.render.Template) and write each document
+    workers each prepare the template once (generator.document.render.Template) and write each document
     themselves, so rendered bytes never travel back and memory stays flat."""
 
     def __init__(self, workers: int = 1, template: str | Path | None = None, *, base: Plan | None = None,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import OutputExistsError, UserError
+from ..errors import OutputExistsError, UserError
 
 if TYPE_CHECKING:  # Pillow comes with the sign extra and is imported where an image is read
     from PIL.Image import Image as PILImage
@@ -245,7 +245,7 @@ def seal_box(signature: Box, image_size: tuple[int, int], seal_mm: float) -> Box
 
 def attachment_box(page: Page, text: str) -> Box:
     """Top right of page 1: right edge on the text's right margin, just above the first line."""
-    from .word.metrics import text_width_pt
+    from ..word.metrics import text_width_pt
 
     right = max((line.x1 for line in page.lines), default=page.width - 15 * MM)
     top_line = max((line.y1 for line in page.lines), default=page.height - 20 * MM)
@@ -450,7 +450,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     must have signed first). role="agency", attachment=True: a separate attachment file, text only,
     top right of page 1. The input is never modified; out is written atomically.
     """
-    from .word.package import atomic_write
+    from ..word.package import atomic_write
 
     _need_sign_libs()
     src, out = Path(src), Path(out)

@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import UserError
+from ..errors import UserError
 
 INSTALL_COMMAND = "apt-get install libreoffice-writer-nogui fonts-liberation2"
 SOFFICE_NAMES = ("soffice", "libreoffice")

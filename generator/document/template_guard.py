@@ -3,7 +3,7 @@
 Why: the sandbox stops a template from reaching Python's internals, not from looping 10^10 times,
 building a 1 GB string, dividing by zero or computing 10**5000. Each of those must end in one
 Vietnamese message naming the template (exit 2), never a traceback, a MemoryError near 3 GB or a
-process that runs until someone kills it. generator.render hooks these in at three points: the
+process that runs until someone kills it. generator.document.render hooks these in at three points: the
 environment's operators (GuardedOperators), the render call (template_budget) and the error of
 one part (runtime_error).
 """
@@ -18,8 +18,8 @@ from typing import Any
 
 import jinja2
 
-from . import limits
-from .errors import TemplateError
+from .. import limits
+from ..errors import TemplateError
 
 MAX_REPEAT = 10_000_000
 """Longest text or list `*` may build in a template ('-' * 40 is fine; 'a' * 10**9 is not)."""
@@ -97,7 +97,7 @@ def excerpt(src_xml: str, line: int | None) -> str:
 def runtime_error(exc: Exception, src_xml: str, path: str | Path) -> Exception:
     """The TemplateError to raise for an exception out of a part's render: a user's mistake when
     it happened in template code, with its excerpt; otherwise exc itself (a bug of ours)."""
-    from .errors import KehoachError
+    from ..errors import KehoachError
 
     line = template_line(exc)
     if line is None or isinstance(exc, (KehoachError, MemoryError)):

@@ -30,18 +30,18 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
+from ..errors import TemplateError, UserError
+from ..plan.model import Plan
+from ..resources import TEMPLATE as DEFAULT_TEMPLATE  # shipped in the package (generator/resources/)
+from ..word import internals
+from ..word.formatting import Formatting
+from ..word.package import inspect_package, zip_members
+from ..word.tables import A4_TEXT_WIDTHS, TABLE_STYLES, fill_table_slots, table_slots
 from .context import build_context, symbol
-from .errors import TemplateError, UserError
 from .layout import finish_layout
-from .model import Plan
-from .resources import TEMPLATE as DEFAULT_TEMPLATE  # shipped in the package (generator/resources/)
 from .seal import DRAFT_COMMENT, FINAL_COMMENT, seal
 from .template_guard import GuardedOperators, runtime_error, template_budget
-from .template_parts import package_style_ids, restore as restore_template
-from .word import internals
-from .word.formatting import Formatting
-from .word.package import inspect_package, zip_members
-from .word.tables import A4_TEXT_WIDTHS, TABLE_STYLES, fill_table_slots, table_slots, table_styles
+from .template_parts import package_style_ids, restore as restore_template, table_styles
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument

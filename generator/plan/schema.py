@@ -29,8 +29,8 @@ def _any_of(node: Any) -> Any:
 
 def write_schema(path: str | Path, *, force: bool = False) -> Path:
     """Write the schema to a .json file; an existing file is replaced only with force."""
-    from .errors import OutputExistsError, UserError
-    from .word.package import atomic_write
+    from ..errors import OutputExistsError, UserError
+    from ..word.package import atomic_write
 
     path = Path(path)
     if path.suffix.lower() != ".json":

@@ -19,12 +19,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataError, OutputExistsError, UserError
-from .loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
-from .model import IssueDate
-from .nd30 import TYPE_ABBREVIATIONS
-from .word.package import atomic_write
-from .yaml_style import CONTROLS, HIDDEN, compact_nested_sequences, hide_controls, restore_controls
+from ..errors import DataError, OutputExistsError, UserError
+from ..nd30 import TYPE_ABBREVIATIONS
+from ..plan.loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
+from ..plan.model import IssueDate
+from ..plan.yaml_style import CONTROLS, HIDDEN, compact_nested_sequences, hide_controls, restore_controls
+from ..word.package import atomic_write
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML

@@ -5,11 +5,11 @@ Finds what makes a template a user edited in Word fail or print the wrong thing:
   formatting or revision marks slipped in while typing; fragile even where docxtpl copes;
 - tags left open or closed twice in a paragraph, and blocks (for/if) that do not close;
 - variables the data model does not have: the template is compared with the keys of
-  generator.context.build_context(sample plan), following loops (`b.text` inside
+  generator.document.context.build_context(sample plan), following loops (`b.text` inside
   `for b in body`), so a misspelt field is found without rendering.
 - anything the sandbox would refuse (names starting with "_");
 - what the renderer relies on beyond the tags, checked on the template as the renderer will see it
-  (after generator.template_parts.restore): the "KH …" styles found by name (the rule lines, the
+  (after generator.document.template_parts.restore): the "KH …" styles found by name (the rule lines, the
   Tiêu ngữ, the table cells), the PAGE field in the headers, a section break before the appendices
   and, inside their loop, a landscape and a portrait section that restart page numbering; and the
   tags of every element of the plan (a template without `{{ signer.name }}` prints no signer).
@@ -28,9 +28,9 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
-from . import resources
-from .errors import TemplateError
-from .word import internals
+from .. import resources
+from ..errors import TemplateError
+from ..word import internals
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -61,7 +61,7 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
     sample: a Plan whose context gives the variables the template may use (default: the sample
     plan shipped in the package, generator/resources/).
     """
-    from .word.package import inspect_package, safe_parser
+    from ..word.package import inspect_package, safe_parser
 
     path = Path(path)
     try:
@@ -132,8 +132,8 @@ _STYLE_USE = {
 def _layout_problems(archive: zipfile.ZipFile) -> list[TemplateProblem]:
     """Styles, page numbers and sections: what makes a template print a wrong document though
     every tag in it is right."""
+    from ..word.package import safe_parser
     from .template_parts import StyleIds, header_targets
-    from .word.package import safe_parser
 
     def parse(name: str) -> Any:
         try:
@@ -446,7 +446,7 @@ def _context_shape(sample: Any) -> Any:
     from .context import build_context
 
     if sample is None:
-        from .loader import load_plan
+        from ..plan.loader import load_plan
 
         return _merge(_shape(build_context(load_plan(SAMPLE_DATA))),
                       _shape(build_context(load_plan(STRUCTURES_DATA))))

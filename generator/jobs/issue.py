@@ -22,9 +22,9 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from .errors import OutputExistsError, UserError
-from .model import IssueDate, Plan
-from .seal import DRAFT_COMMENT, FINAL_COMMENT, SEAL, digest
+from ..document.seal import DRAFT_COMMENT, FINAL_COMMENT, SEAL, digest
+from ..errors import OutputExistsError, UserError
+from ..plan.model import IssueDate, Plan
 
 FINAL_SUFFIX = "-phat-hanh"
 """Default name of a final: output/<data>-phat-hanh.docx, beside the draft output/<data>.docx."""
@@ -50,7 +50,7 @@ def parse_date(value: str | dt.date) -> IssueDate:
     try:
         return IssueDate.model_validate(value)
     except ValidationError as exc:
-        from .loader import vietnamese_message
+        from ..plan.loader import vietnamese_message
 
         err = exc.errors()[0]
         reason = vietnamese_message(dict(err), tuple(err["loc"]))
@@ -129,7 +129,7 @@ def document_kind(path: str | Path) -> Literal["draft", "final"] | None:
 def issue_path(data: str | Path, out: str | Path | None, *, final: bool,
                output_dir: str | Path = "output") -> Path:
     """Where the document goes: out as given; by default a final's name ends in -phat-hanh."""
-    from .render import output_path
+    from ..document.render import output_path
 
     target = output_path(data, out, output_dir)
     into_folder = out is None or Path(out).is_dir() or str(out).endswith(("/", "\\"))
@@ -211,8 +211,8 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     the same data makes the same bytes. Of several runs making the same final at once, exactly one
     writes it; the others raise OutputExistsError naming its number.
     """
-    from .loader import load_plan
-    from .render import render_plan
+    from ..document.render import render_plan
+    from ..plan.loader import load_plan
 
     if number is not None and not final:
         raise UserError("--number chỉ dùng cùng --final: dự thảo luôn để trống số cho văn thư ghi")
@@ -223,7 +223,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     target = issue_path(data, out, final=final, output_dir=output_dir)
     pdf_target = target.with_suffix(".pdf") if pdf else None
     if pdf:
-        from .pdf import find_soffice
+        from ..esign.pdf import find_soffice
 
         find_soffice()  # say LibreOffice is missing before writing anything
     content = None
@@ -256,7 +256,7 @@ def _same_bytes(path: Path, content: bytes) -> bool:
 
 
 def _publish(target: Path, content: bytes, replace: bool) -> None:
-    from .word.package import AlreadyThere, publish
+    from ..word.package import AlreadyThere, publish
 
     try:
         publish(target, content, replace=replace)
@@ -265,7 +265,7 @@ def _publish(target: Path, content: bytes, replace: bool) -> None:
 
 
 def _staging(target: Path) -> Path:
-    from .word.package import _parent
+    from ..word.package import _parent
 
     return Path(tempfile.mkdtemp(prefix=".kehoach-", dir=_parent(target)))
 
@@ -274,8 +274,8 @@ def _publish_with_pdf(target: Path, pdf_target: Path, content: bytes, replace: b
                       force: bool) -> Path:
     """The .docx and its PDF made in a hidden folder beside target, then put in place: the .docx
     first (the race is decided there), then the PDF."""
-    from .pdf import convert_to_pdf
-    from .word.package import AlreadyThere, atomic_write, link_into_place
+    from ..esign.pdf import convert_to_pdf
+    from ..word.package import AlreadyThere, atomic_write, link_into_place
 
     staging = _staging(target)
     try:
@@ -304,8 +304,8 @@ def _publish_with_pdf(target: Path, pdf_target: Path, content: bytes, replace: b
 
 def _pdf_only(target: Path, pdf_target: Path) -> Path:
     """The missing PDF of an existing final, made from that very file."""
-    from .pdf import convert_to_pdf
-    from .word.package import AlreadyThere, link_into_place
+    from ..esign.pdf import convert_to_pdf
+    from ..word.package import AlreadyThere, link_into_place
 
     staging = _staging(target)
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .text import roman, upper_vi
+from ..text import roman, upper_vi
 
 NUMBER_HEAD = re.compile(r"^(stt|tt|số\s*tt)\.?$", re.I)
 """The heading of a table's STT column."""

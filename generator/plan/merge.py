@@ -71,7 +71,7 @@ def rename_text(data: Any, pairs: Mapping[str, str]) -> Any:
     Mapping keys (field names, unit keys) are never touched. One regex pass, longest name first,
     so "Sở Khoa học và Công nghệ" inside a longer renamed name is not replaced twice. A part with
     nothing to rename is returned itself, not copied: the unit's data then shares it with the model
-    plan's, and a batch reuses what was validated there (generator.overlay).
+    plan's, and a batch reuses what was validated there (generator.plan.overlay).
     """
     if not pairs:
         return data

@@ -14,9 +14,9 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml import etree
 
+from ..word.formatting import Formatting
+from ..word.metrics import text_width_pt
 from .template_parts import RULE, SUBTITLE, TIEU_NGU, W_NS, StyleIds
-from .word.formatting import Formatting
-from .word.metrics import text_width_pt
 
 RULE_FRACTION = 0.4
 """The agency's and the trích yếu's lines are this fraction of their text; the Tiêu ngữ's is as long."""

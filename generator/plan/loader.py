@@ -19,10 +19,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import limits
-from .errors import DataError, Problem
+from .. import limits
+from ..errors import DataError, Problem
+from ..text import WORD_LINE_BREAK
 from .model import Plan
-from .text import WORD_LINE_BREAK
 
 MAX_NODES = 200_000
 """Upper bound on values built from one file: a YAML alias bomb stops here instead of eating memory."""
@@ -435,7 +435,7 @@ def load_source(path: str | Path, *, fast: bool = False) -> Source:
 def validate(source: Source, model: type[BaseModel] = Plan, *, checked: Plan | None = None) -> Any:
     """Validate parsed data into model; every problem raised together as one DataError.
 
-    checked: a plan that passed validation and whose objects the data may hold (generator.overlay):
+    checked: a plan that passed validation and whose objects the data may hold (generator.plan.overlay):
     the cross-field checks skip them when they still hold (crossref.cross_check)."""
     if not isinstance(source.data, dict):
         raise DataError([Problem(source.file, 1, 1, "", show_value(source.data),

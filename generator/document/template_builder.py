@@ -1,7 +1,7 @@
 """Builds templates/kehoach.docx, the default docxtpl template, from the numbers of nd30-format.md.
 
 Why a builder: the template is a real Word document a user may open and restyle, but the committed
-file must be reproducible and reviewable. Run `python -m generator.template_builder` after changing
+file must be reproducible and reviewable. Run `python -m generator.document.template_builder` after changing
 this file; a test fails when the committed template and a fresh build differ.
 
 Everything a user would restyle lives in named paragraph styles ("KH …"): change a style once in
@@ -20,9 +20,9 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.oxml import parse_xml
 
-from .nd30 import QUOC_HIEU, TIEU_NGU
-from .word import internals
-from .word.package import deterministic_zip
+from ..nd30 import QUOC_HIEU, TIEU_NGU
+from ..word import internals
+from ..word.package import deterministic_zip
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -371,12 +371,12 @@ def build() -> bytes:
     return deterministic_zip(buf.getvalue())
 
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "kehoach.docx"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "kehoach.docx"
 """The editable source in the project folder; the renderer reads its copy shipped in the package."""
 
 
 def main() -> None:
-    from .resources import TEMPLATE
+    from ..resources import TEMPLATE
 
     data = build()
     for target in [Path(sys.argv[1])] if len(sys.argv) > 1 else [DEFAULT_TEMPLATE, TEMPLATE]:

@@ -1,0 +1,71 @@
+"""A plan's data file as the checker's document model: the derived strings, no formatting.
+
+Why here: the content rules (numbering, ký hiệu, dates, recipients) apply to a data file before any
+Word file exists; the reader in generator.word knows Word files only, not plans.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..document.context import build_context
+from ..nd30 import QUOC_HIEU
+from ..plan.model import Plan
+from ..word.reader import AppendixPart, CatalogueRow, KeHoach, Para, norm, recognise_type
+
+
+def from_plan(plan: Plan, source: str) -> KeHoach:
+    """The same model built from a plan's derived strings (no formatting): for the content rules."""
+    ctx = build_context(plan)
+    doc = KeHoach(source=source, formatted=False)
+
+    def para(text: str) -> Para:
+        p = Para(text=norm(text.replace("\n", " ")))
+        p.index = len(doc.paragraphs)
+        doc.paragraphs.append(p)
+        return p
+
+    def blocks(items: list[dict[str, Any]]) -> list[Para]:
+        # A table's cells are table text for the rules, not body paragraphs.
+        out = []
+        for b in items:
+            if b["kind"] == "table":
+                doc.table_texts.extend(para(t) for t in b["cells"])
+            else:
+                out.append(para(b["text"]))
+        return out
+
+    doc.parent_lines = [para(line) for line in ctx["agency"]["parent_lines"]]
+    doc.issuer_lines = [para(line) for line in ctx["agency"]["name_lines"]]
+    doc.quoc_hieu = para(QUOC_HIEU)
+    doc.number_line = para(ctx["number_line"])
+    doc.date_line = para(ctx["date_line"])
+    doc.doc_type = para(ctx["doc_type"])
+    doc.document_type = recognise_type(ctx["doc_type"])
+    doc.subject_lines = [para(line) for line in ctx["subject_lines"]]
+    if ctx["subtitle"]:
+        doc.subtitle = [para(ctx["subtitle"])]
+    doc.body = [para(t) for t in [*ctx["grounds"], *ctx["opening"]]] + blocks(ctx["body"])
+    if ctx["closing"]:
+        doc.body.append(para(ctx["closing"]))
+    doc.noi_nhan = para("Nơi nhận:")
+    doc.recipients = [para(t) for t in ctx["recipients"]]
+    doc.signer_lines = [para(t) for t in ctx["signer"]["lines"]]
+    doc.signer_name = para(ctx["signer"]["name"])
+    for i, app in enumerate(ctx["appendices"], 1):
+        heading = para(app["title"])
+        titles = [para(line) for line in app["subtitle_lines"]]
+        reference = para(app["reference_line"]) if app["reference_line"] else None
+        appendix = AppendixPart(i, heading, titles, reference)
+        doc.appendices.append(appendix)
+        for group in app["groups"]:
+            doc.table_texts.append(para(group["title"]))
+            appendix.rows.append(CatalogueRow(group["number"], doc.table_texts[-1]))
+            for task in group["tasks"]:
+                cells = [para(task[k]) for k in ("content", "lead", "support", "time") if task[k]]
+                doc.table_texts += cells
+                appendix.rows.append(CatalogueRow(task["number"], cells[0] if cells else doc.table_texts[-1]))
+        if app["table"] is not None and not app["groups"]:
+            doc.table_texts.extend(para(t) for t in app["table"]["cells"])
+        doc.table_texts.extend(blocks(app["body"]))
+    return doc

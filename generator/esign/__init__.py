@@ -1,0 +1,1 @@
+"""Electronic issue: PDF by LibreOffice, PAdES signatures and their verification."""
