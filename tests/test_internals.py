@@ -427,7 +427,7 @@ LAYERS = [
     {"check"},
     {"jobs"},
     {"serve"},
-    {"cli", "__init__", "__main__"},
+    {"cli", "cli_docs", "__init__", "__main__"},
 ]
 
 
