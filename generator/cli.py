@@ -176,8 +176,9 @@ def _init(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder}: đã có một tệp tên này, không phải thư mục; hãy cho tên thư mục khác")
-    plan, units = folder / resources.SAMPLE.name, folder / resources.UNITS.name
-    files = {plan: _starter(resources.SAMPLE), units: _starter(resources.UNITS),
+    name, plan_text, year = _this_years_plan()
+    plan, units = folder / name, folder / resources.UNITS.name
+    files = {plan: plan_text, units: _starter(resources.UNITS).replace(resources.SAMPLE.name.encode(), name.encode()),
              folder / SCHEMA_FILE: schema_text().encode()}
     taken = [str(f) for f in files if f.exists() or f.is_symlink()]
     if taken:
@@ -195,7 +196,8 @@ def _init(args: argparse.Namespace) -> int:
                             "hãy chọn thư mục khác: kehoach init THƯ-MỤC") from None
     output = Path("output") / f"{plan.stem}.docx"
     print(f"Đã tạo trong thư mục {folder}:")
-    print(f"  {plan.name}: kế hoạch mẫu, sửa thành kế hoạch của mình (các trường có chú thích)")
+    print(f"  {plan.name}: kế hoạch mẫu năm {year} (dự thảo), sửa thành kế hoạch của mình (các trường có "
+          "chú thích; văn bản được dẫn vẫn là của mẫu)")
     print(f"  {units.name}: ví dụ tệp đơn vị cho kehoach batch")
     print(f"  {SCHEMA_FILE}: để trình soạn thảo (VS Code với tiện ích YAML) kiểm tra và gợi ý khi gõ")
     print("Lệnh tiếp theo:")
@@ -203,6 +205,31 @@ def _init(args: argparse.Namespace) -> int:
     print(f"rồi kehoach check {_arg(output)} (kiểm tra thể thức); muốn sửa định dạng (phông, cỡ chữ): "
           f"kehoach template {_arg(plan)}")
     return EXIT_OK
+
+
+def _this_years_plan() -> tuple[str, bytes, int]:
+    """The sample plan moved to the current year, as `kehoach rollover` would (a draft: no number,
+    no day; "năm 2024" in its text becomes this year): a new folder starts this year's plan, not a
+    copy of 2024's. Returns its file name, its text and its year."""
+    import datetime as dt
+
+    from . import resources
+    from .jobs.rollover import default_output, rollover_text
+    from .plan.loader import load_plan
+
+    text = _starter(resources.SAMPLE)
+    sample_year, year = load_plan(resources.SAMPLE).year, dt.date.today().year
+    if year <= sample_year:
+        return resources.SAMPLE.name, text, sample_year
+    moved, _, _ = rollover_text(text.decode("utf-8"), sample_year, year)
+    lines = []
+    for line in moved.splitlines(keepends=True):
+        # rollover leaves comments as written; the sample's own comments speak of the sample's year
+        code, sep, comment = line.partition("#")
+        if sep and '"' not in code and "'" not in code:
+            line = code + sep + comment.replace(str(sample_year), str(year))
+        lines.append(line)
+    return default_output(resources.SAMPLE, sample_year, year).name, "".join(lines).encode("utf-8"), year
 
 
 def _starter(resource: Path) -> bytes:
@@ -532,7 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Chạy trình soạn thảo trên máy này (chỉ 127.0.0.1): sửa tệp dữ liệu "
                                    "bằng biểu mẫu, thấy lỗi ngay tại trường, xem trước các trang như khi in. "
                                    "Chỉ đọc và ghi tệp .yaml trong THƯ-MỤC.",
-                       epilog="Cần cài: pip install 'kehoach[serve]'. Xem trước trang cần LibreOffice và "
+                       epilog="Cần cài: pip install \"kehoach[serve]\". Xem trước trang cần LibreOffice và "
                               "pdftoppm (poppler-utils).")
     p.add_argument("folder", nargs="?", default=".", metavar="THƯ-MỤC",
                    help="thư mục chứa các tệp dữ liệu (mặc định: thư mục hiện tại)")
