@@ -26,8 +26,8 @@ from generator.cli import main
 from generator.word.metrics import text_width_pt
 from generator.jobs.issue import render_file
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import SAMPLE
+
 TNR = "Times New Roman"
 WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.conftest import ROOT, SAMPLE
+from tests.paths import ROOT, SAMPLE
 
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
 
@@ -142,7 +142,7 @@ def test_schema_command(capsys):
 def test_unclosed_quote_names_the_line_where_it_opens(tmp_path, capsys):
     from generator.cli import main
 
-    sample = Path(__file__).resolve().parent.parent / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+    sample = SAMPLE
     lines = sample.read_text(encoding="utf-8").splitlines()
     n = next(i for i, line in enumerate(lines) if line.startswith("subject:"))
     lines[n] = 'subject: "Truyền thông về hoạt động kiểm soát'

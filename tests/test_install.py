@@ -24,7 +24,8 @@ from generator import resources
 from generator.cli import main
 from generator.plan.loader import load_plan
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 PLAN = resources.SAMPLE.name
 UNITS = resources.UNITS.name
 YEAR = datetime.date.today().year

@@ -22,10 +22,9 @@ from generator.plan.model import Plan
 from generator.plan.overlay import PlanPacker, _plain_model_fields, overlay_data
 from generator.document.render import Template
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-PLAN = DATA / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
-FULL = DATA / "ke-hoach-cau-truc-day-du.yaml"
+from tests.paths import DATA, FULL, SAMPLE
+
+PLAN = SAMPLE
 
 NFD_NAME = unicodedata.normalize("NFD", "Sở Tài chính")
 

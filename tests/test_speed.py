@@ -30,9 +30,9 @@ from generator.document.render import DEFAULT_TEMPLATE, Template, _Environment, 
 from generator.word.formatting import Formatting
 from generator.word.package import deterministic_zip, zip_members
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-PLAN = DATA / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import ROOT, DATA, SAMPLE
+
+PLAN = SAMPLE
 
 
 def plain_docxtpl(plan) -> bytes:
