@@ -186,13 +186,12 @@ _PLAIN_STYLES = (None, "")
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
+def parse_yaml(text: str, file: str) -> Source:
     """Parse YAML text into plain values with their positions; structural mistakes become Problems.
 
     Every file is composed with libyaml when PyYAML has it (same nodes, values and positions,
     several times faster; issue 13); a file it refuses is composed again with PyYAML's own parser,
     whose messages yaml_syntax.py tells in Vietnamese, so a syntax error reads the same either way.
-    fast: kept for callers; both kinds of file take the same path.
     """
     source = Source(file, None)
     problems: list[Problem] = []
@@ -368,7 +367,7 @@ def _keep_as_text(node: yaml.ScalarNode) -> bool:
     return False
 
 
-def load_source(path: str | Path, *, fast: bool = False) -> Source:
+def load_source(path: str | Path) -> Source:
     path = Path(path)
     file = str(path)
     try:
@@ -384,7 +383,7 @@ def load_source(path: str | Path, *, fast: bool = False) -> Source:
         raise DataError([Problem(file, None, None, "", None, (
             f"tệp quá lớn (trên {limits.MAX_DATA_BYTES // 2**20} MB); tệp dữ liệu kế hoạch chỉ cần "
             "vài trăm KB — có chọn nhầm tệp không?"))])
-    return parse_yaml(_decode(raw, file), file, fast=fast)
+    return parse_yaml(_decode(raw, file), file)
 
 
 def validate(source: Source, model: type[BaseModel] = Plan, *, checked: Plan | None = None) -> Any:
