@@ -96,3 +96,14 @@ def test_every_link_leads_somewhere(page):
 def test_help_is_in_vietnamese():
     text = build_parser().format_help()
     assert "tùy chọn" in text and "hiện hướng dẫn" in text and "show this help" not in text
+
+
+def test_the_readme_example_is_a_valid_plan(tmp_path):
+    from generator.plan.loader import load_plan
+
+    example = re.search(r"```yaml\n(.*?)```", README, re.S)
+    assert example, "the README shows no data file"
+    data = tmp_path / "vi-du.yaml"
+    data.write_text(example.group(1), encoding="utf-8")
+    plan = load_plan(data)  # DataError, with every mistake located, if the example drifts from the model
+    assert plan.number is None and not plan.date.complete  # a draft, as the README says
