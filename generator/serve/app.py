@@ -31,7 +31,7 @@ from ..errors import DataError, OutputExistsError, Problem, UserError
 from . import jobs
 from .files import Folder, NotAllowed, digest
 from .preview import Previews, PreviewUnavailable
-from .yamledit import compose
+from ..plan.yamledit import compose
 
 HOST = "127.0.0.1"
 STATIC = Path(__file__).resolve().parent / "static"
