@@ -24,7 +24,7 @@ def _render(args: argparse.Namespace) -> int:
 
     done = issue_file(args.data, args.output, final=args.final, number=args.number, date=args.date,
                       force=args.force, pdf=args.pdf, template=args.template)
-    if done.pdf_only:
+    if done.pdf_only or done.unchanged:
         print(f"Bản phát hành đã có và giống hệt dữ liệu này, giữ nguyên: {done.docx}")
     elif done.final:
         print(f"Đã tạo bản phát hành: {done.docx}")
@@ -35,8 +35,13 @@ def _render(args: argparse.Namespace) -> int:
         blank = [w for w, missing in (("số", done.plan.number is None), ("ngày", not done.plan.date.complete))
                  if missing]
         print(f"Đã tạo dự thảo ({' và '.join(blank)} để trống): {done.docx}")
-    if done.pdf:
+    if done.pdf and not done.unchanged:
         print(f"Đã tạo PDF: {done.pdf}")
+    if done.metadata:
+        print(f"Thông tin văn bản cho sổ đăng ký (JSON): {done.metadata}")
+    if done.recorded:
+        print(f"Đã ghi số {done.plan.number} và ngày {done.plan.date.day}/{done.plan.date.month}/"
+              f"{done.plan.date.year} vào tệp dữ liệu: {args.data}")
     return EXIT_OK
 
 
@@ -433,16 +438,19 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Tạo văn bản .docx từ tệp dữ liệu YAML.")
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch")
     p.add_argument("-o", "--output", metavar="OUT.docx|DIR",
-                   help="tệp hoặc thư mục kết quả (mặc định: output/<tên tệp dữ liệu>.docx)")
+                   help="tệp hoặc thư mục kết quả (mặc định: thư mục output cạnh tệp dữ liệu — cạnh "
+                        "thư mục data khi tệp nằm trong data/ — tên <tên tệp dữ liệu>.docx)")
     p.add_argument("--template", metavar="T.docx", help="mẫu docxtpl khác mẫu mặc định")
     p.add_argument("--final", action="store_true",
                    help="tạo bản phát hành: cần số và ngày đầy đủ, không có dấu DỰ THẢO; mặc định "
-                        "ghi output/<tên tệp dữ liệu>-phat-hanh.docx. Không có --final: in đúng dữ liệu, "
+                        "ghi output/<tên tệp dữ liệu>-so-<số>.docx, kèm tệp .json thông tin văn bản, rồi "
+                        "ghi số và ngày vào tệp dữ liệu. Không có --final: in đúng dữ liệu, "
                         "thiếu số hoặc ngày thì là dự thảo (để trống chỗ đó)")
     p.add_argument("--number", metavar="N", help="số văn bản do văn thư cấp (thay số trong dữ liệu; cùng --final)")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (thay ngày trong dữ liệu)")
+    p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM",
+                   help="ngày ban hành, ví dụ 20/03/2024 hoặc 2024-03-20 (thay ngày trong dữ liệu)")
     p.add_argument("--force", action="store_true",
-                   help="cho phép ghi đè bản phát hành hoặc tệp đã có (mặc định: từ chối)")
+                   help="cho phép ghi đè tệp đã có; bản phát hành chỉ được tạo lại với cùng số (mặc định: từ chối)")
     p.add_argument("--pdf", action="store_true", help="xuất thêm PDF cạnh tệp .docx (cần LibreOffice)")
     p.set_defaults(func=_render)
 
