@@ -360,7 +360,7 @@ def _batch(args: argparse.Namespace) -> int:
 
     try:
         result = run_batch(args.data, args.units, args.output, jobs=args.jobs, template=args.template,
-                           progress=progress, pdf=args.pdf, force=args.force)
+                           progress=progress, pdf=args.pdf, force=args.force, final=args.final)
     finally:
         if bar is not None:
             with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
@@ -373,7 +373,8 @@ def _batch(args: argparse.Namespace) -> int:
     for failure in result.failed:
         for line in str(failure).splitlines():
             print(f"lỗi: {line}", file=sys.stderr)
-    summary = f"{len(result.written)} văn bản đã tạo trong {result.output_dir}"
+    summary = (f"{len(result.written)} " + ("bản phát hành (kèm tệp .json thông tin văn bản)" if args.final
+                                              else "văn bản") + f" đã tạo trong {result.output_dir}")
     if result.pdfs:
         summary += f" (kèm {len(result.pdfs)} tệp PDF)"
     if result.failed:
@@ -474,14 +475,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch mẫu")
     p.add_argument("--units", required=True, metavar="UNITS.yaml", help="tệp danh sách đơn vị")
     p.add_argument("-o", "--output", metavar="DIR",
-                   help="thư mục kết quả (mặc định: output/<tên tệp đơn vị>/)")
+                   help="thư mục kết quả (mặc định: output/<tên tệp đơn vị>/, thư mục output cạnh kế hoạch mẫu)")
     p.add_argument("--jobs", type=_positive, metavar="N", help="số tiến trình song song (mặc định: số lõi CPU)")
     p.add_argument("--template", metavar="T.docx", help="mẫu docxtpl khác mẫu mặc định")
     p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến độ và danh sách tệp")
     p.add_argument("--pdf", action="store_true",
                    help="xuất thêm PDF cạnh mỗi tệp .docx, một tiến trình LibreOffice cho cả lô")
+    p.add_argument("--final", action="store_true",
+                   help="phát hành: mỗi đơn vị một bản phát hành với số và ngày ghi trong mục của đơn vị "
+                        "(number:, date: hoặc cột Số, Ngày của bảng đơn vị), tên <đơn vị>-so-<số>.docx, kèm "
+                        "tệp .json thông tin văn bản; đơn vị nào thiếu số thì không tạo tệp nào")
     p.add_argument("--force", action="store_true",
-                   help="cho phép ghi đè bản phát hành hoặc tệp không do kehoach tạo (mặc định: từ chối)")
+                   help="cho phép ghi đè tệp không do kehoach tạo; bản phát hành chỉ được tạo lại với cùng số "
+                        "(mặc định: từ chối)")
     p.set_defaults(func=_batch)
 
     p = sub.add_parser("schema", help="in JSON Schema của tệp dữ liệu (cho trình soạn thảo)",

@@ -12,6 +12,7 @@ regenerated many times while they circulate), nothing else. Issuing also keeps t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -19,7 +20,6 @@ import shutil
 import tempfile
 import zipfile
 import zlib
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal

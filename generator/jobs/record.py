@@ -154,3 +154,17 @@ def write_metadata(plan: Plan, docx: Path, pdf: Path | None = None) -> Path:
 
     text = json.dumps(metadata(plan, docx, pdf), ensure_ascii=False, indent=2) + "\n"
     return atomic_write(metadata_path(docx), text.encode("utf-8"))
+
+
+def add_pages(docx: Path, pdf: Path) -> None:
+    """The page count of the PDF made after the final (a batch converts all its documents at once)
+    added to the final's JSON."""
+    from ..esign.pdf import page_count
+    from ..word.package import atomic_write
+
+    path = metadata_path(docx)
+    if not path.is_file() or not pdf.is_file():
+        return
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    entry.update(so_trang=page_count(pdf), tep_pdf=pdf.name)
+    atomic_write(path, (json.dumps(entry, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

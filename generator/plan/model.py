@@ -308,7 +308,8 @@ class Reference(Model):
         default=None,
         description="Tên văn bản không có số, ký hiệu (luật, bộ luật), ví dụ: Luật Tổ chức chính quyền địa phương",
     )
-    date: FullDate | None = Field(default=None, description="Ngày ban hành: 07/02/2024 hoặc 2024-02-07; bỏ trống nếu không ghi")
+    date: FullDate | None = Field(default=None,
+                                  description="Ngày ban hành: 07/02/2024 hoặc 2024-02-07; bỏ trống nếu không ghi")
     issuer: Text | None = Field(
         default=None,
         description="Cơ quan ban hành văn bản được dẫn, ví dụ: UBND tỉnh Quảng Ngãi. "

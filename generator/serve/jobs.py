@@ -7,7 +7,8 @@ a batch. Each is the library call behind the matching command, with the command'
 - a new data file (import, rollover) is created under a free name in the folder, never over a file
   that is there (publish(replace=False): of two runs at once, one gets the name);
 - finals, PDFs and batch results go to FOLDER/output/, by the render rules (a final is never
-  overwritten; issuing records number and date in the data file); the browser downloads them by a random id, never by a path it names.
+  overwritten; issuing records number and date in the data file); the browser downloads them by
+  a random id, never by a path it names.
 """
 
 from __future__ import annotations
