@@ -261,3 +261,52 @@ def test_batch_output_goes_beside_the_model_plan(tmp_path: Path, monkeypatch) ->
     monkeypatch.chdir(tmp_path)
     assert main(["batch", "proj/data/kh.yaml", "--units", "proj/data/units.yaml", "--jobs", "1"]) == 0
     assert len(list((tmp_path / "proj" / "output" / "units").glob("*.docx"))) == 3
+
+
+# --- a units list straight from a spreadsheet --------------------------------------------------
+
+def units_book(path: Path, rows: list[list], header: list[str] | None = None) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Đơn vị"
+    sheet.append(["Danh sách đơn vị phát hành"])  # a title above the header, as offices write them
+    sheet.append(header or ["STT", "Tên", "Cơ quan", "Viết tắt", "Người ký", "Chức vụ", "Số", "Ngày"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_batch_final_from_a_units_spreadsheet(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from generator.jobs.batch import run_batch
+
+    units = units_book(tmp_path / "don-vi.xlsx", [
+        [1, "Sở Tư pháp", "Sở Tư pháp", "STP", "Nguyễn Văn A", "Giám đốc", 18, dt.date(2024, 3, 22)],
+        [2, "Sở Y tế", "Sở Y tế", "SYT", "Trần Thị B", "Giám đốc", 7, "22/3/2024"],
+    ])
+    result = run_batch(SAMPLE, units, tmp_path / "out", jobs=1, final=True)
+    assert [d.path.name for d in result.written] == ["so-tu-phap-so-18.docx", "so-y-te-so-07.docx"]
+    doc = read_docx(result.written[1].path)
+    assert doc.number is not None and (doc.number.number, doc.number.symbol) == ("07", "KH-SYT")
+    assert doc.signer_name is not None and doc.signer_name.text == "Trần Thị B"
+    assert doc.date_line is not None and "ngày 22 tháng 3 năm 2024" in doc.date_line.text
+
+
+def test_a_units_spreadsheet_mistake_is_named_by_its_cell(tmp_path: Path, capsys) -> None:
+    units = units_book(tmp_path / "don-vi.xlsx", [
+        [1, "Sở Tư pháp", "Sở Tư pháp", "STP", "Nguyễn Văn A", "Giám đốc", None, "22/03/2024"],
+        [2, "Sở Y tế", "Sở Y tế", "SYT", "Trần Thị B", "Giám đốc", 7, "31/13/2025"],
+    ])
+    out = tmp_path / "out"
+    assert main(["batch", str(SAMPLE), "--units", str(units), "-o", str(out), "--final"]) == 2
+    err = capsys.readouterr().err
+    assert "đơn vị 1 «Sở Tư pháp»: thiếu số (number)" in err
+    assert "Đơn vị!H4: units[1].date: không có tháng 13" in err  # with the date mistake, at once
+    assert not out.exists()
+    wrong = units_book(tmp_path / "sai.xlsx", [[1, "Sở Tư pháp", "x"]], header=["STT", "Tên", "Địa chỉ email"])
+    assert main(["batch", str(SAMPLE), "--units", str(wrong), "-o", str(out)]) == 2
+    assert "Đơn vị!C2: cột không nhận ra" in capsys.readouterr().err

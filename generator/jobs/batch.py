@@ -38,6 +38,7 @@ from ..plan.overlay import PlanPacker, overlay_data
 from ..text import slugify
 from ..word.package import AlreadyThere, publish
 from .issue import FINAL_SUFFIX, check_overwrite, existing_document, taken_error
+from .units_sheet import at_cells, is_sheet, read_units_sheet
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -449,8 +450,11 @@ def prepare_batch(data: str | Path, units: str | Path, output_dir: str | Path | 
 def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
              output_dir: str | Path | None, template: str | Path | None, *,
              force: bool = False, pdf: bool = False, final: bool = False) -> PreparedBatch:
-    units_src = load_source(units, fast=True)
-    mode, entries = read_units(units_src, base)
+    units_src = read_units_sheet(units) if is_sheet(units) else load_source(units, fast=True)
+    try:
+        mode, entries = read_units(units_src, base)
+    except DataError as exc:
+        raise DataError(list(at_cells(exc.problems, units_src))) from None
     folder = Path(output_dir) if output_dir is not None else default_output_dir(units, data)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder}: đã có một tệp trùng tên; hãy chọn thư mục kết quả khác (-o)")
@@ -479,11 +483,13 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
                 parsed[entry.index] = None
         if done is not None:
             (jobs if isinstance(done, UnitJob) else failed).append(done)  # type: ignore[arg-type]
+    failed = [UnitFailure(f.spec, at_cells(f.problems, units_src)) for f in failed]
     if unnumbered:
         # Issuing is all or nothing on this point: a list of finals with holes in it is no issue.
         raise UserError(f"{units}: chưa phát hành được vì {len(unnumbered)} đơn vị chưa có số hoặc ngày đầy đủ "
                         "(ghi number: và date: trong mục của từng đơn vị, hoặc cột Số, Ngày của bảng đơn vị); "
-                        "chưa tạo tệp nào:\n" + "\n".join(f"  {u}" for u in unnumbered))
+                        "chưa tạo tệp nào:\n" + "\n".join(f"  {u}" for u in unnumbered)
+                        + "".join(f"\n  {line}" for f in failed for line in str(f).splitlines()))
     return PreparedBatch(mode, folder, jobs, failed)
 
 
