@@ -197,7 +197,9 @@ def _init(args: argparse.Namespace) -> int:
         except AlreadyThere:
             raise UserError(f"{path}: tệp vừa được tạo ở nơi khác, không ghi đè; "
                             "hãy chọn thư mục khác: kehoach init THƯ-MỤC") from None
-    output = Path("output") / f"{plan.stem}.docx"
+    from .document.render import default_output_dir
+
+    output = default_output_dir(plan) / f"{plan.stem}.docx"  # where render will put it
     print(f"Đã tạo trong thư mục {folder}:")
     print(f"  {plan.name}: kế hoạch mẫu, sửa thành kế hoạch của mình (các trường có chú thích)")
     print(f"  {units.name}: ví dụ tệp đơn vị cho kehoach batch")

@@ -131,7 +131,7 @@ def test_the_metadata_matches_the_documents_own_header(project: Path) -> None:
     assert entry["co_quan_ban_hanh"].upper() == doc.issuer_name.upper()
     assert entry["co_quan_chu_quan"].upper() == doc.parent_name.upper()
     assert entry["nguoi_ky"] == doc.signer_name.text
-    assert entry["chuc_vu_nguoi_ky"] == " ".join(p.text for p in doc.signer_lines)
+    assert entry["chuc_vu_nguoi_ky"] == ", ".join(p.text for p in doc.signer_lines)
     printed = [p.text.removeprefix("- ").rstrip(";.") for p in doc.recipients]
     assert entry["noi_nhan"] + [f"Lưu: {entry['luu']}"] == printed
     # The page count is the PDF's, as LibreOffice laid it out.

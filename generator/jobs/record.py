@@ -134,7 +134,7 @@ def metadata(plan: Plan, docx: Path, pdf: Path | None = None) -> dict[str, Any]:
         "trich_yeu": plan.subject_text,
         "ngon_ngu": "Tiếng Việt",
         "so_trang": pages,
-        "chuc_vu_nguoi_ky": " ".join(signer_lines(plan.signer)),
+        "chuc_vu_nguoi_ky": ", ".join(signer_lines(plan.signer)),
         "nguoi_ky": plan.signer.name,
         "noi_nhan": [line.removeprefix("- ").rstrip(";.") for line in recipient_lines(plan)[:-1]],
         "luu": recipient_lines(plan)[-1].removeprefix("- Lưu:").strip().rstrip("."),
