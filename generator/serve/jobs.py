@@ -232,7 +232,8 @@ def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any
     got: dict[str, Any] = {"docx": downloads.add(done.docx), "docx_name": done.docx.name,
                            "path": done.docx.relative_to(files.root).as_posix(), "number": done.plan.number,
                            # Issuing wrote number and date into the data file: the page reads it again.
-                           "recorded": done.recorded, "digest": files.read(name).digest}
+                           "recorded": done.recorded, "digest": files.read(name).digest,
+                           "unchanged": done.unchanged or done.pdf_only}
     if done.pdf is not None:
         got.update(pdf=downloads.add(done.pdf), pdf_name=done.pdf.name)
     if done.metadata is not None:
