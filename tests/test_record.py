@@ -91,7 +91,8 @@ def test_a_second_issue_with_another_number_leaves_the_first_final_as_it_is(proj
     for force in ([], ["--force"]):
         assert main(["render", "data/kh.yaml", "--final", "--number", "19", "--date", "22/03/2024", *force]) == 2
         err = capsys.readouterr().err
-        assert "đã ghi số 18" in err and "số 19" in err and "Traceback" not in err
+        assert "đã ghi số 18 (bản phát hành số 18: output/kh-so-18.docx)" in err and "số 19" in err
+        assert "Traceback" not in err
         assert final.read_bytes() == first and pdf.read_bytes() == first_pdf and data.read_bytes() == recorded
         assert sorted(p.name for p in final.parent.iterdir()) == ["kh-so-18.docx", "kh-so-18.json", "kh-so-18.pdf"]
 

@@ -250,7 +250,9 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     given_number = parse_number(number) if number is not None else None
     given_date = None if date is None else date if isinstance(date, IssueDate) else parse_date(date)
     recorded = load_plan(data)
-    refuse_another_number(data, recorded.number, given_number, given_date, recorded.date)
+    refuse_another_number(data, recorded.number, given_number, given_date, recorded.date,
+                          issue_path(data, out, final=True, output_dir=output_dir, number=recorded.number)
+                          if recorded.number is not None else None)
     plan = with_issue(recorded, number=given_number, date=given_date)
     # Without --final the data is printed as it is: whatever it leaves out (number, day) stays
     # blank, which is what makes a draft (issue 2); --final insists on both.

@@ -30,21 +30,24 @@ DECREE = "Nghị định 30/2020/NĐ-CP, Phụ lục VI"
 # --- the data file ------------------------------------------------------------------------------
 
 def refuse_another_number(data: str | Path, plan_number: int | None, given: int | None,
-                          given_date: IssueDate | None, data_date: IssueDate) -> None:
+                          given_date: IssueDate | None, data_date: IssueDate,
+                          final: Path | None = None) -> None:
     """Before anything is made: a data file that records number N issues N, nothing else.
 
     plan_number and data_date are what the data file says; given and given_date what the văn thư
-    typed. A data file holding a number and a full date is an issued plan: its date stays too."""
+    typed; final, where that number's final is, when it is there. A data file holding a number and
+    a full date is an issued plan: its date stays too."""
     if plan_number is None:
         return
+    there = f" (bản phát hành số {plan_number}: {final})" if final is not None and final.is_file() else ""
     fix = (f"nếu số {plan_number} ghi nhầm, hãy sửa hoặc xóa dòng number trong {data} rồi chạy lại; "
            "muốn một văn bản mới thì chép tệp dữ liệu ra tên khác")
     if given is not None and given != plan_number:
-        raise OutputExistsError(f"{data}: tệp dữ liệu đã ghi số {plan_number} (văn bản đã phát hành), không phát hành "
-                        f"số {given} từ tệp này; {fix}. Không ghi tệp nào")
+        raise OutputExistsError(f"{data}: tệp dữ liệu đã ghi số {plan_number}{there}, văn bản đã phát hành; "
+                                f"không phát hành số {given} từ tệp này; {fix}. Không ghi tệp nào")
     if given_date is not None and data_date.complete and given_date != data_date:
-        raise OutputExistsError(f"{data}: văn bản số {plan_number} đã ghi ngày {short(data_date)}, không đổi sang ngày "
-                        f"{short(given_date)}; {fix}. Không ghi tệp nào")
+        raise OutputExistsError(f"{data}: văn bản số {plan_number}{there} đã ghi ngày {short(data_date)}, "
+                                f"không đổi sang ngày {short(given_date)}; {fix}. Không ghi tệp nào")
 
 
 def short(date: IssueDate) -> str:
