@@ -289,8 +289,13 @@ def test_batch_final_from_a_units_spreadsheet(tmp_path: Path) -> None:
         [1, "Sở Tư pháp", "Sở Tư pháp", "STP", "Nguyễn Văn A", "Giám đốc", 18, dt.date(2024, 3, 22)],
         [2, "Sở Y tế", "Sở Y tế", "SYT", "Trần Thị B", "Giám đốc", 7, "22/3/2024"],
     ])
-    result = run_batch(SAMPLE, units, tmp_path / "out", jobs=1, final=True)
+    result = run_batch(SAMPLE, units, tmp_path / "out", jobs=1, final=True, pdf=True)
     assert [d.path.name for d in result.written] == ["so-tu-phap-so-18.docx", "so-y-te-so-07.docx"]
+    for done in result.written:  # the page count of each unit's own PDF, added after the conversion
+        entry = json.loads(done.path.with_suffix(".json").read_text(encoding="utf-8"))
+        info = subprocess.run(["pdfinfo", str(done.path.with_suffix(".pdf"))], capture_output=True, text=True).stdout
+        assert entry["so_trang"] == int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        assert entry["tep_pdf"] == done.path.with_suffix(".pdf").name
     doc = read_docx(result.written[1].path)
     assert doc.number is not None and (doc.number.number, doc.number.symbol) == ("07", "KH-SYT")
     assert doc.signer_name is not None and doc.signer_name.text == "Trần Thị B"
