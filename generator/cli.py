@@ -25,7 +25,7 @@ def _render(args: argparse.Namespace) -> int:
 
     done = issue_file(args.data, args.output, final=args.final, number=args.number, date=args.date,
                       force=args.force, pdf=args.pdf, template=args.template)
-    if done.pdf_only:
+    if done.pdf_only or done.unchanged:
         print(f"Bản phát hành đã có và giống hệt dữ liệu này, giữ nguyên: {done.docx}")
     elif done.final:
         print(f"Đã tạo bản phát hành: {done.docx}")
@@ -36,8 +36,13 @@ def _render(args: argparse.Namespace) -> int:
         blank = [w for w, missing in (("số", done.plan.number is None), ("ngày", not done.plan.date.complete))
                  if missing]
         print(f"Đã tạo dự thảo ({' và '.join(blank)} để trống): {done.docx}")
-    if done.pdf:
+    if done.pdf and not done.unchanged:
         print(f"Đã tạo PDF: {done.pdf}")
+    if done.metadata:
+        print(f"Thông tin văn bản cho sổ đăng ký (JSON): {done.metadata}")
+    if done.recorded:
+        print(f"Đã ghi số {done.plan.number} và ngày {done.plan.date.day}/{done.plan.date.month}/"
+              f"{done.plan.date.year} vào tệp dữ liệu: {args.data}")
     return EXIT_OK
 
 
@@ -194,7 +199,9 @@ def _init(args: argparse.Namespace) -> int:
         except AlreadyThere:
             raise UserError(f"{path}: tệp vừa được tạo ở nơi khác, không ghi đè; "
                             "hãy chọn thư mục khác: kehoach init THƯ-MỤC") from None
-    output = Path("output") / f"{plan.stem}.docx"
+    from .document.render import default_output_dir
+
+    output = default_output_dir(plan) / f"{plan.stem}.docx"  # where render will put it
     print(f"Đã tạo trong thư mục {folder}:")
     print(f"  {plan.name}: kế hoạch mẫu năm {year} (dự thảo), sửa thành kế hoạch của mình (các trường có "
           "chú thích; văn bản được dẫn vẫn là của mẫu)")
@@ -383,7 +390,7 @@ def _batch(args: argparse.Namespace) -> int:
 
     try:
         result = run_batch(args.data, args.units, args.output, jobs=args.jobs, template=args.template,
-                           progress=progress, pdf=args.pdf, force=args.force)
+                           progress=progress, pdf=args.pdf, force=args.force, final=args.final)
     finally:
         if bar is not None:
             with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
@@ -396,7 +403,8 @@ def _batch(args: argparse.Namespace) -> int:
     for failure in result.failed:
         for line in str(failure).splitlines():
             print(f"lỗi: {line}", file=sys.stderr)
-    summary = f"{len(result.written)} văn bản đã tạo trong {result.output_dir}"
+    summary = (f"{len(result.written)} " + ("bản phát hành (kèm tệp .json thông tin văn bản)" if args.final
+                                              else "văn bản") + f" đã tạo trong {result.output_dir}")
     if result.pdfs:
         summary += f" (kèm {len(result.pdfs)} tệp PDF)"
     if result.failed:
@@ -462,16 +470,19 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Tạo văn bản .docx từ tệp dữ liệu YAML.")
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch")
     p.add_argument("-o", "--output", metavar="OUT.docx|DIR",
-                   help="tệp hoặc thư mục kết quả (mặc định: output/<tên tệp dữ liệu>.docx)")
+                   help="tệp hoặc thư mục kết quả (mặc định: thư mục output cạnh tệp dữ liệu — cạnh "
+                        "thư mục data khi tệp nằm trong data/ — tên <tên tệp dữ liệu>.docx)")
     p.add_argument("--template", metavar="T.docx", help="mẫu docxtpl khác mẫu mặc định")
     p.add_argument("--final", action="store_true",
                    help="tạo bản phát hành: cần số và ngày đầy đủ, không có dấu DỰ THẢO; mặc định "
-                        "ghi output/<tên tệp dữ liệu>-phat-hanh.docx. Không có --final: in đúng dữ liệu, "
+                        "ghi output/<tên tệp dữ liệu>-so-<số>.docx, kèm tệp .json thông tin văn bản, rồi "
+                        "ghi số và ngày vào tệp dữ liệu. Không có --final: in đúng dữ liệu, "
                         "thiếu số hoặc ngày thì là dự thảo (để trống chỗ đó)")
     p.add_argument("--number", metavar="N", help="số văn bản do văn thư cấp (thay số trong dữ liệu; cùng --final)")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (thay ngày trong dữ liệu)")
+    p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM",
+                   help="ngày ban hành, ví dụ 20/03/2024 hoặc 2024-03-20 (thay ngày trong dữ liệu)")
     p.add_argument("--force", action="store_true",
-                   help="cho phép ghi đè bản phát hành hoặc tệp đã có (mặc định: từ chối)")
+                   help="cho phép ghi đè tệp đã có; bản phát hành chỉ được tạo lại với cùng số (mặc định: từ chối)")
     p.add_argument("--pdf", action="store_true", help="xuất thêm PDF cạnh tệp .docx (cần LibreOffice)")
     p.set_defaults(func=_render)
 
@@ -498,14 +509,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch mẫu")
     p.add_argument("--units", required=True, metavar="UNITS.yaml", help="tệp danh sách đơn vị")
     p.add_argument("-o", "--output", metavar="DIR",
-                   help="thư mục kết quả (mặc định: output/<tên tệp đơn vị>/)")
+                   help="thư mục kết quả (mặc định: output/<tên tệp đơn vị>/, thư mục output cạnh kế hoạch mẫu)")
     p.add_argument("--jobs", type=_positive, metavar="N", help="số tiến trình song song (mặc định: số lõi CPU)")
     p.add_argument("--template", metavar="T.docx", help="mẫu docxtpl khác mẫu mặc định")
     p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến độ và danh sách tệp")
     p.add_argument("--pdf", action="store_true",
                    help="xuất thêm PDF cạnh mỗi tệp .docx, một tiến trình LibreOffice cho cả lô")
+    p.add_argument("--final", action="store_true",
+                   help="phát hành: mỗi đơn vị một bản phát hành với số và ngày ghi trong mục của đơn vị "
+                        "(number:, date: hoặc cột Số, Ngày của bảng đơn vị), tên <đơn vị>-so-<số>.docx, kèm "
+                        "tệp .json thông tin văn bản; đơn vị nào thiếu số thì không tạo tệp nào")
     p.add_argument("--force", action="store_true",
-                   help="cho phép ghi đè bản phát hành hoặc tệp không do kehoach tạo (mặc định: từ chối)")
+                   help="cho phép ghi đè tệp không do kehoach tạo; bản phát hành chỉ được tạo lại với cùng số "
+                        "(mặc định: từ chối)")
     p.set_defaults(func=_batch)
 
     p = sub.add_parser("schema", help="in JSON Schema của tệp dữ liệu (cho trình soạn thảo)",

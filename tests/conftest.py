@@ -14,7 +14,7 @@ from generator.plan.loader import load_plan
 from generator.document.render import render_plan
 from tests.docx_props import Package
 
-from tests.paths import SAMPLE
+from tests.paths import DATA, SAMPLE
 
 SEED = Path(__file__).resolve().parent / "data" / "seed-000.txt"
 """Copy of /work/shared/seeds/000_d9c92f5e2cd11235.txt: the hand-made Word file the sample replaces."""
@@ -52,3 +52,14 @@ def sample_package(sample_bytes) -> Package:
 @pytest.fixture(scope="session")
 def sample_document(sample_bytes):
     return docx.Document(io.BytesIO(sample_bytes))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shipped_data_files_stay_as_they_are():
+    """Issuing writes number and date into the data file (issue 24): a test that issues from the
+    repository's own samples instead of a copy would change them. Fail the session if one did."""
+    files = sorted(DATA.glob("*.yaml"))
+    before = {f: f.read_bytes() for f in files}
+    yield
+    changed = [f.name for f in files if f.read_bytes() != before[f]]
+    assert not changed, f"a test changed the shipped data files {changed}; issue from a copy (tmp_path)"

@@ -125,9 +125,10 @@ def test_data_with_number_and_day_prints_them_without_the_draft_mark(data: Path,
 
 
 def test_command_line_overrides_the_data(data: Path, tmp_path: Path) -> None:
-    edited(data, "date: 2024-03-20", "number: 99\ndate: 2024-03-20")
+    # The draft's month gives way to the văn thư's full date, typed the Vietnamese way.
+    edited(data, "date: 2024-03-20", "date: 2024-03")
     out = tmp_path / "f.docx"
-    assert main(["render", str(data), "-o", str(out), "--final", "--number", "5", "--date", "2025-01-09"]) == 0
+    assert main(["render", str(data), "-o", str(out), "--final", "--number", "5", "--date", "9/1/2025"]) == 0
     texts = [t for _, t in paragraphs(out)]
     assert "Số: 05/KH-SKHCN" in texts  # leading zero below 10
     assert "Quảng Ngãi, ngày 09 tháng 01 năm 2025" in texts  # leading zero for day < 10 and month 1
@@ -161,7 +162,8 @@ def test_the_mark_is_a_restylable_boxed_paragraph_in_the_template() -> None:
     (["--final", "--number", "abc", "--date", "2024-03-20"], "số văn bản 'abc' không hợp lệ"),
     (["--final", "--number", "0", "--date", "2024-03-20"], "số văn bản '0' không hợp lệ"),
     (["--final", "--number", "125", "--date", "2024-02-30"], "không có ngày 30"),
-    (["--final", "--number", "125", "--date", "20/3/2024"], "ngày '20/3/2024' không hợp lệ"),
+    (["--final", "--number", "125", "--date", "31/13/2025"], "ngày '31/13/2025' không hợp lệ: không có tháng 13"),
+    (["--final", "--number", "125", "--date", "20-3"], "ví dụ --date 20/03/2024"),
     (["--number", "125"], "--number chỉ dùng cùng --final"),
 ])
 def test_refuses_with_exit_2_and_writes_nothing(data: Path, tmp_path: Path, capsys, args, says) -> None:
@@ -194,9 +196,11 @@ def test_library_functions_return_new_plans() -> None:
 
 def test_default_names_and_overwrite_rules(data: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
+    draft_data = tmp_path / "du-thao.yaml"
+    shutil.copy(data, draft_data)  # the same plan, never issued
     final_args = ["render", str(data), "--final", "--number", "125", "--date", "2024-03-20"]
     draft_path = tmp_path / "output" / "kh.docx"
-    final_path = tmp_path / "output" / f"kh{FINAL_SUFFIX}.docx"
+    final_path = tmp_path / "output" / f"kh{FINAL_SUFFIX}125.docx"  # the number is in the name
 
     assert main(["render", str(data)]) == 0
     assert main(["render", str(data)]) == 0  # a draft replaces the previous draft
@@ -207,13 +211,22 @@ def test_default_names_and_overwrite_rules(data: Path, tmp_path: Path, monkeypat
     first = final_path.read_bytes()
     capsys.readouterr()
 
-    # An existing final is never overwritten without --force, even with other values.
+    # The issued plan keeps its date: another one is refused, the final stays as it is.
     assert main(final_args[:-1] + ["2024-03-21"]) == 2
-    assert "bản phát hành không bao giờ bị ghi đè" in capsys.readouterr().err
+    assert "đã ghi ngày 20/3/2024" in capsys.readouterr().err
     assert final_path.read_bytes() == first
 
-    # A draft never replaces a final either.
-    assert main(["render", str(data), "-o", str(final_path)]) == 2
+    # The same command again, or a plain render of the data that now records the issue: kept.
+    assert main(final_args) == 0 and main(["render", str(data)]) == 0
+    assert "giữ nguyên" in capsys.readouterr().out
+    assert final_path.read_bytes() == first
+
+    # A draft never replaces a final.
+    assert main(["render", str(draft_data), "-o", str(final_path)]) == 2
+    err = capsys.readouterr().err
+    assert "đã có bản phát hành số 125" in err and "--force" not in err
+    assert main(["render", str(draft_data), "-o", str(final_path), "--force"]) == 2
+    assert "không thay bằng một dự thảo (kể cả với --force)" in capsys.readouterr().err
     assert final_path.read_bytes() == first
 
     # A forced re-render with the same data is byte-identical.

@@ -116,18 +116,18 @@ def test_render_pdf_puts_it_beside_the_docx_and_protects_the_final(tmp_path: Pat
     args = ["render", str(data), "-o", f"{tmp_path / 'out'}/", "--final", "--number", "125",
             "--date", "2024-03-20", "--pdf"]
     assert main(args) == 0
-    pdf = tmp_path / "out" / "kh-phat-hanh.pdf"
-    assert (tmp_path / "out" / "kh-phat-hanh.docx").is_file() and pdf.is_file()
+    pdf = tmp_path / "out" / "kh-so-125.pdf"
+    assert (tmp_path / "out" / "kh-so-125.docx").is_file() and pdf.is_file()
     assert "Số: 125/KH-SKHCN" in pdftotext(pdf)
 
     # The PDF of a final may already be signed: never replaced without --force, even when the
     # .docx beside it is gone.
-    (tmp_path / "out" / "kh-phat-hanh.docx").unlink()
+    (tmp_path / "out" / "kh-so-125.docx").unlink()
     before = pdf.read_bytes()
     assert main(args) == 2
     assert "đã có tệp PDF" in capsys.readouterr().err
     assert pdf.read_bytes() == before
-    assert not (tmp_path / "out" / "kh-phat-hanh.docx").exists()
+    assert not (tmp_path / "out" / "kh-so-125.docx").exists()
     assert main(args + ["--force"]) == 0
 
 

@@ -84,8 +84,8 @@ def test_validate_locates_each_problem_by_path_and_line(client):
     data["signer"]["authority"] = "XX"
     problems = client.post("/api/validate", json={"name": FULL, "data": data}).json()["problems"]
     by_path = {p["path"]: p for p in problems}
-    assert by_path["date.month"]["message"] == "không được lớn hơn 12"
-    assert by_path["date.month"]["line"] == 13
+    assert by_path["date"]["message"].startswith("không có tháng 13; ngày ban hành viết dạng 20/03/2024")
+    assert by_path["date"]["line"] == 13
     assert any(p.startswith("sections[1].blocks[2].table.rows[0]") for p in by_path)
     assert "signer.authority" in by_path
     assert all(p["line"] for p in problems)
@@ -405,8 +405,11 @@ def test_issue_the_final_and_download_it(client, folder):
     r = client.post("/api/issue", json={"name": SAMPLE, "number": "125", "date": "2024-03-20", "pdf": False})
     assert r.status_code == 200, r.text
     got = r.json()
-    assert got["path"] == "output/ke-hoach-truyen-thong-kiem-soat-tthc-2024-phat-hanh.docx"
+    assert got["path"] == "output/ke-hoach-truyen-thong-kiem-soat-tthc-2024-so-125.docx"
     assert got["number"] == 125
+    # Issuing is recorded in the data file, and the page is given its new digest to read it again.
+    assert got["recorded"] and "number: 125" in (folder / SAMPLE).read_text(encoding="utf-8")
+    assert load(client, SAMPLE)["digest"] == got["digest"] and load(client, SAMPLE)["data"]["number"] == 125
     made = folder / got["path"]
     assert existing_document(made).kind == "final"
     d = client.get(f"/api/download/{got['docx']}")
@@ -417,10 +420,10 @@ def test_issue_the_final_and_download_it(client, folder):
     bare = TestClient(client.app, base_url=f"http://{HOST}:8030")
     assert bare.get(f"/api/download/{got['docx']}").status_code == 403
     assert bare.get(f"/api/download/{got['docx']}", params={"t": TOKEN}).status_code == 200
-    # A final is never overwritten; the page is offered the one that is there.
+    # An issued plan is never issued under another number; the page is offered the one that is there.
     again = client.post("/api/issue", json={"name": SAMPLE, "number": "126", "date": "2024-03-21"})
     assert again.status_code == 409
-    assert "không bao giờ bị ghi đè" in again.json()["error"]
+    assert "đã ghi số 125" in again.json()["error"] and "số 126" in again.json()["error"]
     assert client.get(f"/api/download/{again.json()['existing']['docx']}").content == made.read_bytes()
 
 

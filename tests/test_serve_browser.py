@@ -106,7 +106,7 @@ def test_edit_see_errors_at_the_field_and_save(served, browser, tmp_path):
     date = field(browser, "date").find_element(By.CSS_SELECTOR, "input")
     date.clear()
     date.send_keys("2026-13")
-    wait(browser, lambda d: "không được lớn hơn 12" in field(d, "date").text)
+    wait(browser, lambda d: "không có tháng 13" in field(d, "date").text)
     assert "bad" in field(browser, "date").get_attribute("class")
     date = field(browser, "date").find_element(By.CSS_SELECTOR, "input")  # found again: it may be redrawn
     date.clear()
@@ -225,15 +225,26 @@ def test_issue_a_final_and_download_it(served, browser, downloads):
         pdf.click()  # the PDF has its own tests; the browser test stays fast
     dialog.find_element(By.CLASS_NAME, "go").click()
     wait(browser, lambda d: "Đã tạo bản phát hành số 125" in dialog.text)
-    name = "ke-hoach-truyen-thong-kiem-soat-tthc-2024-phat-hanh.docx"
+    name = "ke-hoach-truyen-thong-kiem-soat-tthc-2024-so-125.docx"
     dialog.find_element(By.PARTIAL_LINK_TEXT, name).click()
     got = downloads / name
     wait(browser, lambda d: got.exists() and got.stat().st_size > 0, 30)
     assert got.read_bytes() == (path.parent / "output" / name).read_bytes()
     assert existing_document(got).kind == "final"
-    # Again: refused, the final is never overwritten.
+    # The data file now records the issue, typed the Vietnamese way: the same again is kept as it is.
+    assert "number: 125" in (path.parent / SAMPLE).read_text(encoding="utf-8")
+    date = dialog.find_element(By.ID, "issue-date")
+    date.clear()
+    date.send_keys("20/03/2024")
     dialog.find_element(By.CLASS_NAME, "go").click()
-    wait(browser, lambda d: "không bao giờ bị ghi đè" in dialog.text)
+    wait(browser, lambda d: "đã có và giống hệt, giữ nguyên" in dialog.text)
+    # Another number: refused, the final stays.
+    number = dialog.find_element(By.ID, "issue-number")
+    number.clear()
+    number.send_keys("126")
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    wait(browser, lambda d: "đã ghi số 125" in dialog.text)
+    assert got.read_bytes() == (path.parent / "output" / name).read_bytes()
 
 
 def test_rollover_gives_a_to_do_list_that_leads_to_each_field(served, browser):

@@ -135,9 +135,10 @@ def kit(tmp_path_factory) -> dict[str, Path]:
     out["seal"] = make_seal_png(work / "dau.png")
     data = work / "kh.yaml"
     shutil.copy(SAMPLE, data)
+    # The draft first: issuing records number and date in the data file, which then makes finals.
+    out["draft"] = issue_file(data, work / "du-thao.docx", pdf=True).pdf
     issued = issue_file(data, work / "kh.docx", final=True, number=125, date="2024-03-20", pdf=True)
     out["pdf"] = issued.pdf
-    out["draft"] = issue_file(data, work / "du-thao.docx", pdf=True).pdf
     out["work"] = work
     return out
 

@@ -22,7 +22,9 @@ def _md5(path: Path) -> str:
 def test_batch_never_replaces_a_final_without_force(tmp_path, capsys):
     out = tmp_path / "out"
     final = tmp_path / "final.docx"
-    assert main(["render", str(PLAN), "--final", "--number", "7", "-o", str(final)]) == 0
+    plan = tmp_path / "kh.yaml"  # a copy: issuing writes the number into the data file
+    shutil.copy(PLAN, plan)
+    assert main(["render", str(plan), "--final", "--number", "7", "-o", str(final)]) == 0
     assert main(["batch", str(PLAN), "--units", str(IMPLEMENTING), "-o", str(out), "-q"]) == 0
     shutil.copy(final, out / "so-y-te.docx")  # a signed final now sits where batch writes
     before = _md5(out / "so-y-te.docx")
@@ -30,10 +32,12 @@ def test_batch_never_replaces_a_final_without_force(tmp_path, capsys):
 
     assert main(["batch", str(PLAN), "--units", str(IMPLEMENTING), "-o", str(out), "-q"]) == 2
     err = capsys.readouterr().err
-    assert "so-y-te.docx" in err and "--force" in err and "Traceback" not in err
+    assert "so-y-te.docx" in err and "bản phát hành số 7" in err and "Traceback" not in err
     assert _md5(out / "so-y-te.docx") == before  # untouched
-    assert main(["batch", str(PLAN), "--units", str(IMPLEMENTING), "-o", str(out), "-q", "--force"]) == 0
-    assert _md5(out / "so-y-te.docx") != before
+    # --force re-creates a final of the same number only: never a draft over an issued final.
+    assert main(["batch", str(PLAN), "--units", str(IMPLEMENTING), "-o", str(out), "-q", "--force"]) == 2
+    assert "kể cả với --force" in capsys.readouterr().err
+    assert _md5(out / "so-y-te.docx") == before
 
 
 def test_batch_replaces_its_own_earlier_drafts(tmp_path):

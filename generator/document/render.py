@@ -499,14 +499,35 @@ def render_plan(plan: Plan, template: str | Path | None = None) -> bytes:
     return _cached_template(str(template) if template else None, _stamp(template)).render(plan)
 
 
-def output_path(data: str | Path, out: str | Path | None, output_dir: str | Path = "output") -> Path:
-    """Where a rendered document goes: out as given, inside out when it is a folder, else output_dir.
+OUTPUT = "output"
+DATA_FOLDER = "data"
+
+
+def default_output_dir(data: str | Path) -> Path:
+    """Where documents made from a data file go when no -o says otherwise: an output/ folder beside
+    the data. When the data file sits in a folder named data/ (a project laid out as the README's
+    quick start: data/ and output/ side by side), output/ is beside that folder; otherwise it is in
+    the data file's own folder. So `kehoach render data/x.yaml` in the project writes output/x.docx,
+    and `kehoach render ~/ke-hoach/x.yaml` writes ~/ke-hoach/output/x.docx from wherever it is run.
+
+    Decided on the real folder (a link or ".." in the path changes nothing); given back relative
+    to the current folder when it is inside it, so messages show the short path a user typed.
+    """
+    folder = Path(os.path.abspath(data)).parent.resolve()
+    target = (folder.parent if folder.name.lower() == DATA_FOLDER else folder) / OUTPUT
+    here = Path.cwd().resolve()
+    return Path(os.path.relpath(target, here)) if target.is_relative_to(here) else target
+
+
+def output_path(data: str | Path, out: str | Path | None, output_dir: str | Path | None = None) -> Path:
+    """Where a rendered document goes: out as given, inside out when it is a folder, else in
+    output_dir (default: default_output_dir(data), output/ beside the data).
 
     A name derived from the data file always lands inside the chosen folder (see contained).
     """
     name = Path(data).with_suffix(".docx").name if Path(data).name not in ("", ".", "..") else ""
     if out is None:
-        return contained(output_dir, name)
+        return contained(default_output_dir(data) if output_dir is None else output_dir, name)
     into_folder = str(out).endswith(("/", "\\"))  # before Path() drops the trailing slash
     out = Path(out)
     if into_folder or out.is_dir():

@@ -194,7 +194,7 @@ def refuse_draft(pages: list[Page]) -> None:
     """A draft has no number yet; the văn thư issues the number before anyone signs."""
     if pages and DRAFT_NUMBER.search(pages[0].text):
         raise UserError("tệp PDF là dự thảo (\"Số:      /…\" chưa có số); chỉ ký bản phát hành: "
-                        "kehoach render DỮ-LIỆU.yaml --final --number N --date NĂM-THÁNG-NGÀY --pdf")
+                        "kehoach render DỮ-LIỆU.yaml --final --number N --date NGÀY/THÁNG/NĂM --pdf")
 
 
 SYMBOL = r"(\d+/[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)+)"

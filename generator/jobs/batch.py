@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..document.context import symbol
+from ..document.context import number_text, symbol
 from ..document.render import WINDOWS_RESERVED, Template, contained, resolved_path
 from ..errors import DataError, OutputExistsError, Problem, UserError
 from ..plan.extract import extract_is_empty, internal_copy
@@ -37,7 +37,8 @@ from ..plan.model import Plan
 from ..plan.overlay import PlanPacker, overlay_data
 from ..text import slugify
 from ..word.package import AlreadyThere, publish
-from .issue import check_overwrite, existing_document, taken_error
+from .issue import FINAL_SUFFIX, check_overwrite, existing_document, taken_error
+from .units_sheet import at_cells, is_sheet, read_units_sheet
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -413,8 +414,26 @@ def file_names(names: list[str]) -> list[str]:
 
 # --- the job ----------------------------------------------------------------------------------
 
-def default_output_dir(units: str | Path) -> Path:
-    return Path("output") / Path(units).stem
+def default_output_dir(units: str | Path, data: str | Path | None = None) -> Path:
+    """output/<units file's name>/, the output/ folder being the one beside the model plan (the
+    render rule, document.render.default_output_dir)."""
+    from ..document.render import default_output_dir as beside
+
+    return (beside(data) if data is not None else Path("output")) / Path(units).stem
+
+
+def final_name(fname: str, plan: Plan) -> str:
+    """A unit's final carries its number, as a final of `kehoach render` does: so-ty-phap-so-18.docx."""
+    return f"{Path(fname).stem}{FINAL_SUFFIX}{number_text(plan.number).strip()}.docx"
+
+
+def _not_issuable(plan: Plan, spec: UnitSpec, mode: str) -> str | None:
+    """Why a unit's copy cannot be issued, or None. An implementing plan is the unit's own document:
+    its number is the unit's, never the model plan's; internal copies share the plan's number."""
+    own = mode != "implementing" or "number" in spec.overrides
+    missing = [w for w, gone in (("số (number)", plan.number is None or not own),
+                                  ("ngày đầy đủ (date)", not plan.date.complete)) if gone]
+    return "thiếu " + " và ".join(missing) if missing else None
 
 
 def prepare_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None,
@@ -430,10 +449,13 @@ def prepare_batch(data: str | Path, units: str | Path, output_dir: str | Path | 
 
 def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
              output_dir: str | Path | None, template: str | Path | None, *,
-             force: bool = False, pdf: bool = False) -> PreparedBatch:
-    units_src = load_source(units)
-    mode, entries = read_units(units_src, base)
-    folder = Path(output_dir) if output_dir is not None else default_output_dir(units)
+             force: bool = False, pdf: bool = False, final: bool = False) -> PreparedBatch:
+    units_src = read_units_sheet(units) if is_sheet(units) else load_source(units)
+    try:
+        mode, entries = read_units(units_src, base)
+    except DataError as exc:
+        raise DataError(list(at_cells(exc.problems, units_src))) from None
+    folder = Path(output_dir) if output_dir is not None else default_output_dir(units, data)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder}: đã có một tệp trùng tên; hãy chọn thư mục kết quả khác (-o)")
     names = file_names([e.spec.name if isinstance(e, UnitFailure) else e.name for e in entries])
@@ -442,9 +464,10 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
     given = units_src.data.get("units") if isinstance(units_src.data, dict) else None
     parsed: list[Any] = given if isinstance(given, list) else []
     shared = _BatchContext(base, Merger(base_src.data), PlanPacker(base), folder, folder.resolve(), protected,
-                           str(units), mode, force, pdf)
+                           str(units), mode, force, pdf, final)
     jobs: list[UnitJob] = []
     failed: list[UnitFailure] = []
+    unnumbered: list[str] = []
     for k, fname in enumerate(names):
         # Each unit's parsed data is let go once it is prepared: 10,000 units never all wait as
         # parsed YAML and positions beside their packed plans (issue 13, flat memory).
@@ -453,12 +476,20 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
             failed.append(entry)
             continue
         try:
-            done = _prepare_job(shared, units_src, marks, entry, fname)
+            done = _prepare_job(shared, units_src, marks, entry, fname, unnumbered)
         finally:
             marks.pop(entry.index, None)
             if entry.index < len(parsed):
                 parsed[entry.index] = None
-        (jobs if isinstance(done, UnitJob) else failed).append(done)  # type: ignore[arg-type]
+        if done is not None:
+            (jobs if isinstance(done, UnitJob) else failed).append(done)  # type: ignore[arg-type]
+    failed = [UnitFailure(f.spec, at_cells(f.problems, units_src)) for f in failed]
+    if unnumbered:
+        # Issuing is all or nothing on this point: a list of finals with holes in it is no issue.
+        raise UserError(f"{units}: chưa phát hành được vì {len(unnumbered)} đơn vị chưa có số hoặc ngày đầy đủ "
+                        "(ghi number: và date: trong mục của từng đơn vị, hoặc cột Số, Ngày của bảng đơn vị); "
+                        "chưa tạo tệp nào:\n" + "\n".join(f"  {u}" for u in unnumbered)
+                        + "".join(f"\n  {line}" for f in failed for line in str(f).splitlines()))
     return PreparedBatch(mode, folder, jobs, failed)
 
 
@@ -476,14 +507,23 @@ class _BatchContext:
     mode: str
     force: bool
     pdf: bool
+    final: bool = False
 
 
-def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, fname: str) -> UnitJob | UnitFailure:
-    """One unit ready to render, or why it will not be."""
+def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, fname: str,
+                 unnumbered: list[str]) -> UnitJob | UnitFailure | None:
+    """One unit ready to render, or why it will not be; None (and its label in unnumbered) for a
+    unit a final batch cannot issue for want of its number or its full date."""
     try:
         plan, warnings = _prepare_unit(src, marks, entry, ctx.mode, ctx.merger, ctx.base)
     except DataError as exc:
         return UnitFailure(entry, tuple(exc.problems))
+    if ctx.final:
+        missing = _not_issuable(plan, entry, ctx.mode)
+        if missing:
+            unnumbered.append(f"{entry.label}: {missing}")
+            return None
+        fname = final_name(fname, plan)
     path = contained(ctx.folder, fname, ctx.root)  # slugs make a refusal impossible; checked all the same
     if resolved_path(path, ctx.root) in ctx.protected:
         return UnitFailure(entry, (Problem(ctx.units, None, None, "", None,
@@ -496,7 +536,7 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
         # The same rule as `kehoach render`: a final (maybe already signed) or a file we did
         # not make is never replaced without --force; an earlier draft may be.
         replace = check_overwrite(path, path.with_suffix(".pdf") if ctx.pdf else None,
-                                  final=plan.is_final, force=ctx.force)
+                                  final=plan.is_final, force=ctx.force, number=plan.number)
     except OutputExistsError as exc:
         return UnitFailure(entry, (Problem(ctx.units, None, None, "", None, str(exc)),))
     # only the packed form waits for its turn
@@ -506,12 +546,16 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
 
 def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None, *,
               jobs: int | None = None, template: str | Path | None = None,
-              progress: Progress | None = None, pdf: bool = False, force: bool = False) -> BatchResult:
+              progress: Progress | None = None, pdf: bool = False, force: bool = False,
+              final: bool = False) -> BatchResult:
     """The library call behind `kehoach batch`: every valid unit written to output_dir.
 
     jobs: worker processes (default: the CPUs this process may use); 1 renders in this process.
     pdf: also convert every written document to PDF beside it, with one LibreOffice process.
     force: replace existing finals and files not made by kehoach (refused per unit otherwise).
+    final: issue every unit's copy with the number and date of its units entry (named -so-N, with
+    the register's JSON beside it, jobs/record.py); when a unit has no number or no full date,
+    UserError lists every such unit and nothing is written.
     Raises DataError (nothing written) when the model plan or the units file as a whole is wrong;
     a mistake in one unit is listed in the result's `failed` and does not stop the others.
     """
@@ -527,8 +571,9 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     workers = jobs or default_jobs()
     # The workers start now and warm up (template read, Jinja compiled by rendering the model
     # plan once) while this process validates the units.
-    with RenderPool(workers, template, base=base, local=local) as pool:
-        prepared = _prepare(base_src, base, data, units, output_dir, template, force=force, pdf=pdf)
+    with RenderPool(workers, template, base=base, local=local, final=final) as pool:
+        prepared = _prepare(base_src, base, data, units, output_dir, template, force=force, pdf=pdf,
+                            final=final)
         result = BatchResult(prepared.output_dir, failed=list(prepared.failed))
         if prepared.jobs:
             prepared.output_dir.mkdir(parents=True, exist_ok=True)
@@ -544,6 +589,11 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
         from ..esign.pdf import convert_to_pdf
 
         result.pdfs = convert_to_pdf([d.path for d in result.written], result.output_dir)
+        if final:
+            from .record import add_pages
+
+            for done in result.written:
+                add_pages(done.path, done.path.with_suffix(".pdf"))
     return result
 
 
@@ -612,14 +662,15 @@ def _ready() -> None:
 
 
 def _render_one(template: Template, plan: Plan | bytes, path: str, how: str = "create",
-                packer: PlanPacker | None = None) -> str | None:
+                packer: PlanPacker | None = None, final: bool = False) -> str | None:
     """Render and write one document. Returns an error message instead of raising, so nothing
     unpicklable crosses the process boundary and one broken document does not stop the others.
 
     Sealed like `kehoach render`'s documents (a later run can tell an edited draft), and created
     without replacing anything unless this unit's check allowed it (a final made meanwhile by
     someone else stays). how="same": the final is there; only check it is what the data makes.
-    A packed plan (bytes) is unpacked with packer."""
+    A packed plan (bytes) is unpacked with packer. final: the register's JSON is written beside
+    the document (its page count added by the parent when it makes the PDFs)."""
     try:
         if isinstance(plan, bytes):
             assert packer is not None, "a packed unit needs the packer of its model plan"
@@ -630,8 +681,12 @@ def _render_one(template: Template, plan: Plan | bytes, path: str, how: str = "c
             if Path(path).read_bytes() != content:
                 return (f"{path}: đã có bản phát hành khác với dữ liệu hiện tại; bản phát hành không bao giờ "
                         "bị ghi đè, nên chưa tạo PDF. Dùng --force nếu chắc chắn muốn tạo lại")
-            return None
-        publish(path, content, replace=how == "replace")
+        else:
+            publish(path, content, replace=how == "replace")
+        if final:
+            from .record import write_metadata
+
+            write_metadata(plan, Path(path))
     except AlreadyThere:
         return str(taken_error(Path(path)))
     except UserError as exc:
@@ -641,10 +696,11 @@ def _render_one(template: Template, plan: Plan | bytes, path: str, how: str = "c
     return None
 
 
-def _render_chunk(chunk: list[tuple[bytes, str, str]]) -> list[str | None]:
+def _render_chunk(chunk: list[tuple[bytes, str, str, bool]]) -> list[str | None]:
     """A few units per task: one round trip to the worker for several documents."""
     assert _worker_template is not None
-    return [_render_one(_worker_template, plan, path, how, _worker_packer) for plan, path, how in chunk]
+    return [_render_one(_worker_template, plan, path, how, _worker_packer, final)
+            for plan, path, how, final in chunk]
 
 
 def default_jobs() -> int:
@@ -663,9 +719,11 @@ class RenderPool:
     themselves, so rendered bytes never travel back and memory stays flat."""
 
     def __init__(self, workers: int = 1, template: str | Path | None = None, *, base: Plan | None = None,
-                 local: Template | None = None):
-        """base: the model plan the units were packed against (needed by workers to unpack them)."""
+                 local: Template | None = None, final: bool = False):
+        """base: the model plan the units were packed against (needed by workers to unpack them);
+        final: each document is an issued final (its register JSON written beside it)."""
         self.workers = max(1, workers)
+        self.final = final
         self.template = str(template) if template else None
         self.pool: ProcessPoolExecutor | None = None
         self._local: Template | None = local
@@ -697,7 +755,7 @@ class RenderPool:
                 self._local = Template(self.template)
             for n in range(1, total + 1):
                 unit, units[n - 1] = units[n - 1], None  # type: ignore[call-overload]
-                error = _render_one(self._local, unit.packed, str(unit.path), unit.how, unit.packer)
+                error = _render_one(self._local, unit.packed, str(unit.path), unit.how, unit.packer, self.final)
                 if progress:
                     progress(n, total)
                 yield unit, error
@@ -720,7 +778,8 @@ class RenderPool:
         while True:
             for chunk in chunks:
                 try:
-                    fut = self.pool.submit(_render_chunk, [(u.packed, str(u.path), u.how) for u in chunk])
+                    fut = self.pool.submit(_render_chunk, [(u.packed, str(u.path), u.how, self.final)
+                                                           for u in chunk])
                 except BrokenProcessPool:
                     for unit in chunk:
                         done += 1

@@ -3,12 +3,16 @@
 A draft leaves the number and the day blank (Nghị định 30, Phụ lục I) and carries the "DỰ THẢO"
 mark; the final takes the number and the full date from the data or from the command line, never
 carries the mark, and differs from the draft in nothing else. A final is never overwritten without
-force=True: it may already be signed, on paper or digitally. A draft may replace an earlier draft
-made by this tool (drafts are regenerated many times while they circulate), nothing else.
+force=True: it may already be signed, on paper or digitally; and never, even so, by a final of
+another number (an issued document is a record). Its default name carries its number, so two
+issues never share a name. A draft may replace an earlier draft made by this tool (drafts are
+regenerated many times while they circulate), nothing else. Issuing also keeps the record
+(jobs/record.py): the number and date go into the data file, the register's fields beside the final.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -26,8 +30,9 @@ from ..document.seal import DRAFT_COMMENT, FINAL_COMMENT, SEAL, digest
 from ..errors import OutputExistsError, UserError
 from ..plan.model import IssueDate, Plan
 
-FINAL_SUFFIX = "-phat-hanh"
-"""Default name of a final: output/<data>-phat-hanh.docx, beside the draft output/<data>.docx."""
+FINAL_SUFFIX = "-so-"
+"""Default name of a final: output/<data>-so-18.docx (its number as printed, 05 for 5), beside the
+draft output/<data>.docx."""
 
 MAX_NUMBER = 99999
 
@@ -46,7 +51,8 @@ def parse_number(value: int | str) -> int:
 
 
 def parse_date(value: str | dt.date) -> IssueDate:
-    """The issue date: 2024-03-20, or 2024-03 for a draft; a UserError in Vietnamese otherwise."""
+    """The issue date: 20/03/2024, 20/3/2024 or 2024-03-20; 03/2024 or 2024-03 for a draft; a
+    UserError in Vietnamese otherwise."""
     try:
         return IssueDate.model_validate(value)
     except ValidationError as exc:
@@ -54,7 +60,7 @@ def parse_date(value: str | dt.date) -> IssueDate:
 
         err = exc.errors()[0]
         reason = vietnamese_message(dict(err), tuple(err["loc"]))
-        raise UserError(f"ngày '{value}' không hợp lệ: {reason}; ví dụ --date 2024-03-20") from None
+        raise UserError(f"ngày '{value}' không hợp lệ: {reason}; ví dụ --date 20/03/2024") from None
 
 
 def with_issue(plan: Plan, *, number: int | str | None = None,
@@ -83,7 +89,7 @@ def require_final(plan: Plan) -> Plan:
             "ngày ban hành đầy đủ: mới có "
             + (f"tháng {plan.date.month}/{plan.date.year}" if plan.date.month else f"năm {plan.date.year}")
             + ", chưa có ngày "
-            "(thêm --date NĂM-THÁNG-NGÀY, ví dụ --date 2024-03-20, hoặc ghi đủ ngày trong trường date)"
+            "(thêm --date NGÀY/THÁNG/NĂM, ví dụ --date 20/03/2024, hoặc ghi đủ ngày trong trường date)"
         )
     if missing:
         raise UserError("chưa tạo được bản phát hành vì còn thiếu " + "; ".join(missing))
@@ -127,14 +133,16 @@ def document_kind(path: str | Path) -> Literal["draft", "final"] | None:
 
 
 def issue_path(data: str | Path, out: str | Path | None, *, final: bool,
-               output_dir: str | Path = "output") -> Path:
-    """Where the document goes: out as given; by default a final's name ends in -phat-hanh."""
+               output_dir: str | Path | None = None, number: int | None = None) -> Path:
+    """Where the document goes: out as given; by default output/ beside the data
+    (render.default_output_dir), and a final's name ends in its number (-so-18)."""
+    from ..document.context import number_text
     from ..document.render import output_path
 
     target = output_path(data, out, output_dir)
     into_folder = out is None or Path(out).is_dir() or str(out).endswith(("/", "\\"))
     if final and into_folder:
-        target = target.with_name(f"{Path(data).stem}{FINAL_SUFFIX}.docx")
+        target = target.with_name(f"{target.stem}{FINAL_SUFFIX}{number_text(number).strip() or 'x'}.docx")
     return target
 
 
@@ -145,14 +153,23 @@ def final_label(existing: Existing) -> str:
     return f"bản phát hành số {existing.number}" if existing.number is not None else "một bản phát hành"
 
 
-def check_overwrite(docx: Path, pdf: Path | None, *, final: bool, force: bool) -> bool:
+def check_overwrite(docx: Path, pdf: Path | None, *, final: bool, force: bool,
+                    number: int | None = None) -> bool:
     """Refuse, before anything is written, to replace what a văn thư would not want replaced.
 
     Returns whether docx may be replaced (an untouched draft of ours, or --force); when False the
     document must be created without replacing anything (publish(replace=False)), so a final
-    another run makes meanwhile is never overwritten.
+    another run makes meanwhile is never overwritten. number: the số of the document to write; a
+    final of another number is refused even with force (force re-creates the same final only).
     """
     if force:
+        existing = existing_document(docx) if docx.exists() else Existing(None)
+        if existing.kind == "final" and existing.number is not None and existing.number != number:
+            raise OutputExistsError(
+                f"{docx}: đã có bản phát hành số {existing.number}; không thay bằng "
+                + (f"văn bản số {number}" if number is not None else "một dự thảo")
+                + " (kể cả với --force): văn bản đã phát hành là hồ sơ, giữ nguyên. Hãy ghi ra tên khác (-o). "
+                "Không ghi tệp nào")
         return True
     replace = False
     if docx.exists():
@@ -162,7 +179,11 @@ def check_overwrite(docx: Path, pdf: Path | None, *, final: bool, force: bool) -
                 existing.kind or "", "một tệp không phải dự thảo do kehoach tạo")
             rule = ("bản phát hành không bao giờ bị ghi đè" if final
                     else "dự thảo chỉ ghi đè lên dự thảo cũ")
-            raise OutputExistsError(f"{docx}: đã có {what}; {rule}. Không ghi tệp nào; {HINT}")
+            other = (f" (văn bản này số {number})" if final and existing.number is not None
+                     and number is not None and existing.number != number else "")
+            # --force re-creates a final of the same number only: never offered for anything else.
+            hint = HINT if existing.kind != "final" or (final and not other) else "hãy ghi ra tên khác (-o)"
+            raise OutputExistsError(f"{docx}: đã có {what}{other}; {rule}. Không ghi tệp nào; {hint}")
         if not existing.intact:
             raise OutputExistsError(
                 f"{docx}: dự thảo này đã được sửa (hoặc lưu lại bằng Word) sau khi kehoach tạo; ghi đè "
@@ -196,53 +217,87 @@ class Issued:
     plan: Plan
     pdf_only: bool = False
     """The document was already there, byte for byte what this run made: only its PDF was written."""
+    unchanged: bool = False
+    """The final was already there, byte for byte what this run made (and its PDF, if asked for):
+    nothing was written but the record."""
+    metadata: Path | None = None
+    """The register's fields of a final, as JSON beside it (jobs/record.py)."""
+    recorded: bool = False
+    """The number and date were written into the data file by this run."""
 
 
 def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool = False,
                number: int | str | None = None, date: str | dt.date | None = None,
                force: bool = False, pdf: bool = False, template: str | Path | None = None,
-               output_dir: str | Path = "output") -> Issued:
+               output_dir: str | Path | None = None) -> Issued:
     """Render a plan file as a draft or as the final: the library call behind `kehoach render`.
 
-    Nothing is written when the data, the number, the date or the overwrite rule says no. With
-    pdf=True nothing is written until the PDF exists: the .docx and its PDF are made in a hidden
-    folder beside the target and only then given their names, so a LibreOffice failure leaves no
-    final without its PDF. A final whose PDF is missing (from an older run) gets just the PDF when
-    the same data makes the same bytes. Of several runs making the same final at once, exactly one
-    writes it; the others raise OutputExistsError naming its number.
+    Nothing is written when the data, the number, the date or the overwrite rule says no, nor when
+    the data file already records another number. With pdf=True nothing is written until the PDF
+    exists: the .docx and its PDF are made in a hidden folder beside the target and only then given
+    their names, so a LibreOffice failure leaves no final without its PDF. A final already there,
+    byte for byte what this data makes, is kept (only a missing PDF is made). Of several runs making
+    the same final at once, exactly one writes it; the others raise OutputExistsError naming its
+    number. A final, once written, is recorded: its JSON entry beside it, then number and date in
+    the data file (jobs/record.py).
     """
     from ..document.render import render_plan
     from ..plan.loader import load_plan
+    from .record import refuse_another_number, write_metadata, write_record
 
     if number is not None and not final:
         raise UserError("--number chỉ dùng cùng --final: dự thảo luôn để trống số cho văn thư ghi")
-    plan = with_issue(load_plan(data), number=number, date=date)
+    given_number = parse_number(number) if number is not None else None
+    given_date = None if date is None else date if isinstance(date, IssueDate) else parse_date(date)
+    recorded = load_plan(data)
+    refuse_another_number(data, recorded.number, given_number, given_date, recorded.date,
+                          issue_path(data, out, final=True, output_dir=output_dir, number=recorded.number)
+                          if recorded.number is not None else None)
+    plan = with_issue(recorded, number=given_number, date=given_date)
     # Without --final the data is printed as it is: whatever it leaves out (number, day) stays
     # blank, which is what makes a draft (issue 2); --final insists on both.
     plan = require_final(plan) if final else plan
-    target = issue_path(data, out, final=final, output_dir=output_dir)
+    issued = final or plan.is_final
+    target = issue_path(data, out, final=issued, output_dir=output_dir, number=plan.number)
     pdf_target = target.with_suffix(".pdf") if pdf else None
     if pdf:
         from ..esign.pdf import find_soffice
 
         find_soffice()  # say LibreOffice is missing before writing anything
+
+    def keep_record(done: Issued) -> Issued:
+        if not issued:
+            return done
+        meta = write_metadata(plan, done.docx, done.pdf or _existing_pdf(done.docx))
+        return dataclasses.replace(done, metadata=meta, recorded=write_record(data, plan))
+
     content = None
-    if pdf_target is not None and not force and target.exists() and not pdf_target.exists():
-        # A retry after a PDF failure of an older run: the final is there, its PDF is not.
+    if issued and not force and target.exists():
+        # The same final again (a retry, or `render` of a data file that records its issue): kept
+        # as it is; a PDF missing after an older run's LibreOffice failure is made from it.
         content = render_plan(plan, template)
-        if (final or plan.is_final) and _same_bytes(target, content):
-            return Issued(target, _pdf_only(target, pdf_target), final, plan, pdf_only=True)
-    replace = check_overwrite(target, pdf_target, final=final, force=force)
+        if _same_bytes(target, content):
+            if pdf_target is not None and not pdf_target.exists():
+                return keep_record(Issued(target, _pdf_only(target, pdf_target), final, plan, pdf_only=True))
+            return keep_record(Issued(target, pdf_target, final, plan, unchanged=True))
+    replace_ok = check_overwrite(target, pdf_target, final=issued, force=force, number=plan.number)
     if content is None:
         content = render_plan(plan, template)
     if pdf_target is None:
-        _publish(target, content, replace)
-        return Issued(target, None, final, plan)
-    return Issued(target, _publish_with_pdf(target, pdf_target, content, replace, force), final, plan)
+        _publish(target, content, replace_ok)
+        return keep_record(Issued(target, None, final, plan))
+    made = _publish_with_pdf(target, pdf_target, content, replace_ok, force)
+    return keep_record(Issued(target, made, final, plan))
+
+
+def _existing_pdf(docx: Path) -> Path | None:
+    """The PDF beside a final, when an earlier run made it (its pages are the register's số trang)."""
+    pdf = docx.with_suffix(".pdf")
+    return pdf if pdf.is_file() else None
 
 
 def render_file(data: str | Path, out: str | Path | None = None, *,
-                template: str | Path | None = None, output_dir: str | Path = "output") -> Path:
+                template: str | Path | None = None, output_dir: str | Path | None = None) -> Path:
     """Render a plan file to a draft .docx with the rules of `kehoach render` (no overwriting a final,
     atomic write); issue_file for finals and PDF."""
     return issue_file(data, out, template=template, output_dir=output_dir).docx

@@ -573,7 +573,7 @@ def vietnamese_message(err: Mapping[str, Any], loc: Loc) -> str:
     if kind == "tuple_type":
         return "phải là một danh sách"
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
-        return "ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2024-02-07"
+        return "ngày phải viết dạng ngày/tháng/năm, ví dụ 20/03/2024"
     if kind == "bool_type":
         return "phải là true hoặc false"
     return err["msg"][0].lower() + err["msg"][1:] if err.get("msg") else kind

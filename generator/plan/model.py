@@ -20,6 +20,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -76,27 +77,66 @@ class DocType(str, Enum):
         return TYPE_ABBREVIATIONS[self.value]
 
 
+DATE_PATTERN = r"^\s*(\d{4}(-\d{1,2}(-\d{1,2})?)?|(\d{1,2}\s*[/.-]\s*)?\d{1,2}\s*[/.-]\s*\d{4})\s*$"
+"""The forms date_parts reads, for the JSON Schema (an editor underlines anything else)."""
+
+
+DATE_FORMS = "20/03/2024 (ngày/tháng/năm) hoặc 2024-03-20"
+"""How a date may be typed, as the messages say it."""
+
+_ISO = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*")
+_DAY_FIRST = re.compile(r"\s*(?:(\d{1,2})\s*[/.-]\s*)?(\d{1,2})\s*[/.-]\s*(\d{4})\s*")
+"""The way a văn thư types a date (Phụ lục I prints it so: 20/3/2024): day/month/year or month/year,
+with "/", "." or "-"; the year always has four digits, so it is never read as a day."""
+
+
+def date_parts(text: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of a typed date: 2024-03-20, 2024-03, 2024, 20/03/2024, 20/3/2024,
+    03/2024; None when it is none of these. The parts are not checked (31/13/2025 gives month 13)."""
+    m = _ISO.fullmatch(text)
+    if m:
+        y, mo, d = m.groups()
+        return int(y), int(mo) if mo else None, int(d) if d else None
+    m = _DAY_FIRST.fullmatch(text)
+    if m:
+        d, mo, y = m.groups()
+        return int(y), int(mo), int(d) if d else None
+    return None
+
+
+def _out_of_range(year: int, month: int | None, day: int | None) -> str | None:
+    """Why (year, month, day) is no date of the calendar, in a văn thư's words; None when it is one."""
+    if month is not None and not 1 <= month <= 12:
+        return f"không có tháng {month}"
+    if day is not None and month is not None:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return f"tháng {month}/{year} không có ngày {day}"
+    return None
 
 
 def _parse_date(value: object) -> object:
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise PydanticCustomError(
-                "date_format", "ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2024-02-07"
-            ) from None
+        parts = date_parts(value)
+        if parts is None or parts[2] is None:
+            raise PydanticCustomError("date_format", f"ngày phải viết dạng {DATE_FORMS}")
+        wrong = _out_of_range(*parts)
+        if wrong:
+            raise PydanticCustomError("date_value", f"{wrong}; ngày viết dạng {DATE_FORMS}")
+        return dt.date(*parts)  # type: ignore[arg-type]
     return value
 
 
-FullDate = Annotated[dt.date, BeforeValidator(_parse_date)]
+FullDate = Annotated[dt.date, BeforeValidator(_parse_date),
+                     WithJsonSchema({"type": "string", "pattern": DATE_PATTERN})]
 
 
 def _date_schema(schema: dict[str, Any]) -> None:
     # Written as text ("2026-05") or a year in the data file; an object is the parsed form.
     parsed = dict(schema)
     schema.clear()
-    schema.update({"anyOf": [{"type": "string", "pattern": r"^\s*\d{4}(-\d{1,2}(-\d{1,2})?)?\s*$"},
+    schema.update({"anyOf": [{"type": "string", "pattern": DATE_PATTERN},
                              {"type": "integer", "minimum": 1945, "maximum": 2200}, parsed],
                    "description": parsed.get("description", "")})
 
@@ -119,15 +159,19 @@ class IssueDate(Model):
         if isinstance(value, int) and not isinstance(value, bool):
             return {"year": value}
         if isinstance(value, str):
-            m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*", value)
-            if not m:
+            parts = date_parts(value)
+            if parts is None:
                 raise PydanticCustomError(
                     "issue_date_format",
-                    "ngày ban hành viết dạng 2024-03-20; dự thảo chưa có ngày: 2024-03; chưa có cả "
-                    "ngày và tháng: 2024",
+                    "ngày ban hành viết dạng 20/03/2024 (ngày/tháng/năm) hoặc 2024-03-20; dự thảo chưa có "
+                    "ngày: 03/2024 hoặc 2024-03; chưa có cả ngày và tháng: 2024",
                 )
-            y, mo, d = m.groups()
-            return {"year": int(y), "month": int(mo) if mo else None, "day": int(d) if d else None}
+            wrong = _out_of_range(*parts)
+            if wrong:
+                raise PydanticCustomError("issue_date_value",
+                                          f"{wrong}; ngày ban hành viết dạng {DATE_FORMS}")
+            y, mo, d = parts
+            return {"year": y, "month": mo, "day": d}
         return value
 
     @model_validator(mode="after")
@@ -264,7 +308,8 @@ class Reference(Model):
         default=None,
         description="Tên văn bản không có số, ký hiệu (luật, bộ luật), ví dụ: Luật Tổ chức chính quyền địa phương",
     )
-    date: FullDate | None = Field(default=None, description="Ngày ban hành, dạng 2024-02-07; bỏ trống nếu không ghi")
+    date: FullDate | None = Field(default=None,
+                                  description="Ngày ban hành: 07/02/2024 hoặc 2024-02-07; bỏ trống nếu không ghi")
     issuer: Text | None = Field(
         default=None,
         description="Cơ quan ban hành văn bản được dẫn, ví dụ: UBND tỉnh Quảng Ngãi. "
@@ -777,7 +822,8 @@ class Plan(Model):
         default=None, description="Số văn bản do văn thư cấp; bỏ trống khi là dự thảo"
     )
     date: IssueDate = Field(
-        description="Ngày ban hành: 2024-03-20; dự thảo: 2024-03 (chưa có ngày) hoặc 2024 (chưa có ngày, tháng)"
+        description="Ngày ban hành: 20/03/2024 hoặc 2024-03-20; dự thảo: 03/2024 hoặc 2024-03 (chưa có ngày), "
+        "2024 (chưa có ngày, tháng)"
     )
     subject: TextLines = Field(
         description="Trích yếu nội dung (dưới chữ KẾ HOẠCH); nhiều dòng: [dòng 1, dòng 2] để tự chọn chỗ "

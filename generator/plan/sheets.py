@@ -207,3 +207,15 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> SheetTable:
     else:
         table["rows"] = rows
     return SheetTable(table, titles, [], name)
+
+
+def sheet_rows(path: str | Path, sheet: str | None = None) -> tuple[str, list[list[str]]]:
+    """A sheet's name and its cells as the text a reader sees (dates as 20/3/2024), row by row:
+    for lists kept in a spreadsheet that are not a catalogue (batch's units)."""
+    path = Path(path)
+    if not path.exists():
+        raise SheetError(f"{path}: không tìm thấy tệp")
+    name, grid, _ = _grid(path, sheet)
+    if sum(len(r) for r in grid) > MAX_CELLS:
+        raise SheetError(f"{path}: trang tính '{name}' quá lớn (hơn {MAX_CELLS} ô)")
+    return name, grid

@@ -28,10 +28,10 @@ from starlette.staticfiles import StaticFiles
 
 from .. import limits
 from ..errors import DataError, OutputExistsError, Problem, UserError
+from ..plan.yamledit import compose
 from . import jobs
 from .files import Folder, NotAllowed, digest
 from .preview import Previews, PreviewUnavailable
-from .yamledit import compose
 
 HOST = "127.0.0.1"
 STATIC = Path(__file__).resolve().parent / "static"

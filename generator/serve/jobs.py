@@ -7,7 +7,8 @@ a batch. Each is the library call behind the matching command, with the command'
 - a new data file (import, rollover) is created under a free name in the folder, never over a file
   that is there (publish(replace=False): of two runs at once, one gets the name);
 - finals, PDFs and batch results go to FOLDER/output/, by the render rules (a final is never
-  overwritten); the browser downloads them by a random id, never by a path it names.
+  overwritten; issuing records number and date in the data file); the browser downloads them by
+  a random id, never by a path it names.
 """
 
 from __future__ import annotations
@@ -219,15 +220,25 @@ def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any
     try:
         done = issue_file(source, final=True, number=number, date=date, pdf=bool(pdf), output_dir=out)
     except OutputExistsError as exc:
-        there = issue_path(source, None, final=True, output_dir=out)
+        from ..jobs.issue import parse_number
+        from ..plan.loader import load_plan
+
+        there = issue_path(source, None, final=True, output_dir=out,
+                           number=load_plan(source).number or (parse_number(number) if number is not None else None))
         answer: dict[str, Any] = {"error": str(exc)}
         if there.is_file():
             answer["existing"] = {"docx": downloads.add(there), "name": there.name}
         raise Refused(answer) from None
     got: dict[str, Any] = {"docx": downloads.add(done.docx), "docx_name": done.docx.name,
-                           "path": done.docx.relative_to(files.root).as_posix(), "number": done.plan.number}
+                           "path": done.docx.relative_to(files.root).as_posix(), "number": done.plan.number,
+                           # Issuing wrote number and date into the data file: the page reads it again.
+                           "recorded": done.recorded, "digest": files.read(name).digest,
+                           "unchanged": done.unchanged or done.pdf_only}
     if done.pdf is not None:
         got.update(pdf=downloads.add(done.pdf), pdf_name=done.pdf.name)
+    if done.metadata is not None:
+        got.update(metadata=downloads.add(done.metadata, media_type="application/json"),
+                   metadata_name=done.metadata.name)
     return got
 
 

@@ -872,7 +872,10 @@ function setupJobs() {
     const links = el('div');
     links.append(downloadLink(r.json.docx, r.json.docx_name));
     if (r.json.pdf) links.append(downloadLink(r.json.pdf, r.json.pdf_name));
-    result(iss, [`Đã tạo bản phát hành số ${r.json.number}: ${r.json.path}`, links]);
+    result(iss, [r.json.unchanged ? `Bản phát hành số ${r.json.number} đã có và giống hệt, giữ nguyên: ${r.json.path}`
+                                  : `Đã tạo bản phát hành số ${r.json.number}: ${r.json.path}`, links]);
+    // The number and date are now in the file on disk: read it again (nothing unsaved: runJob saved first).
+    if (r.json.recorded && !S.dirty) await openFile(S.name);
   }));
 
   open('batch', () => {

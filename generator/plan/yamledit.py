@@ -1,4 +1,5 @@
-"""Writing the editor's data back into the user's YAML file without losing what a person wrote.
+"""Writing data back into the user's YAML file without losing what a person wrote: the editor's
+save, and the number and date written on issue (the one round-trip writer of the package).
 
 The browser edits plain JSON (the values `generator.plan.loader.parse_yaml` reads). Saving must keep the
 file one can still edit by hand: comments, key order, quoting and flow style. So the new values are
@@ -10,15 +11,18 @@ what the editor sent: a value YAML would read differently is never saved silentl
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import difflib
 import io
 import json
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import DataError, Problem, UserError
-from ..plan.loader import Source, parse_yaml
-from ..plan.yaml_style import compact_nested_sequences, hide_controls, restore_controls
+from .loader import Source, parse_yaml
+from .yaml_style import compact_nested_sequences, hide_controls, restore_controls
 
 # Control characters (pasted from Word) that the loader accepts but ruamel refuses: they ride
 # through ruamel as private-use characters and come back byte for byte (as in rollover.py).
@@ -88,9 +92,16 @@ def merge(old: Any, new: Any) -> Any:
         for k in [k for k in old if str(k) not in new]:
             del old[k]
         keys = {str(k): k for k in old}
+        previous: Any = None
         for k, v in new.items():
             if k in keys:
                 old[keys[k]] = merge(old[keys[k]], v)
+                previous = keys[k]
+            elif previous is not None:
+                # A new key goes where new has it (after the key before it), not at the end of the
+                # file: "number: 18" written on issue lands above "date:", as people write it.
+                old.insert(list(old).index(previous) + 1, k, _fresh(v))
+                previous = k
             else:
                 old[k] = _fresh(v)
         return old
@@ -144,12 +155,21 @@ def _fresh(value: Any) -> Any:
     return _scalar(value, like=None)
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _scalar(value: Any, like: Any) -> Any:
     from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, ScalarString
 
     if isinstance(value, str) and isinstance(like, ScalarString) \
             and not isinstance(like, (LiteralScalarString, FoldedScalarString)) and "\n" not in value:
         return type(like)(value)  # keep the quotes the person chose
+    if isinstance(value, str) and not isinstance(like, ScalarString) and _ISO_DAY.fullmatch(value):
+        # Written plain, as people write dates (date: 2024-03-20); a str would be quoted.
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     if isinstance(value, str) and not isinstance(like, ScalarString) and _needs_quotes(value):
         from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -210,3 +230,30 @@ def _as_written(out: str, before: str) -> str:
 
 
 
+
+
+def set_fields(raw: bytes, fields: Mapping[str, Any], file: str, *, before: str | None = None) -> bytes:
+    """A YAML file's bytes with some top-level fields set and the rest as the person wrote it:
+    comments, key order, quoting, a byte order mark and Windows line ends (CRLF) are kept. A field
+    not yet in the file goes just above the key `before` when the file has it (else at the end).
+    Issuing writes the number and date so (jobs/record.py)."""
+    bom = raw.startswith(codecs.BOM_UTF8)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{file}: tệp không phải UTF-8 nên không ghi được; hãy lưu lại với bảng mã UTF-8") from None
+    crlf = "\r\n" in text
+    text = text.replace("\r\n", "\n")
+    data = parse_yaml(text, file).data
+    if not isinstance(data, dict):
+        raise UserError(f"{file}: tệp dữ liệu phải gồm các trường dạng 'tên: giá trị'")
+    updated: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == before:
+            updated.update({k: v for k, v in fields.items() if k not in data})
+        updated[key] = fields.get(key, value)
+    updated.update({k: v for k, v in fields.items() if k not in updated})
+    out, _ = compose(text, updated, file)
+    if crlf:
+        out = out.replace("\n", "\r\n")
+    return (codecs.BOM_UTF8 if bom else b"") + out.encode("utf-8")

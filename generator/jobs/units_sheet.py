@@ -1,0 +1,115 @@
+"""A units list straight from a spreadsheet (.xlsx, .xls, .ods, .csv), as mail merge users keep it.
+
+One row per unit under a header row (the first row with two or more filled cells). Columns are
+named in the văn thư's words or by the field's path: Tên (đơn vị), Số, Ngày, Cơ quan, Viết tắt,
+Người ký, Chức vụ, Khóa (a phòng's key: the copies of one agency, mode internal), or any plan
+field written as a path (agency.place, signer.authority). An empty cell leaves the field to the
+model plan; an STT column is skipped. The result is the same data a units YAML file gives, with
+each value's cell kept, so a mistake is reported at Sheet!C5.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError, Problem
+from ..plan.loader import Loc, Source
+from ..plan.sheets import SPREADSHEET_SUFFIXES, cell_name, sheet_rows
+from ..text import slugify
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("ten", "ten-don-vi", "don-vi", "name"), ("name",)),
+    **dict.fromkeys(("so", "so-van-ban", "so-vb", "number"), ("number",)),
+    **dict.fromkeys(("ngay", "ngay-ban-hanh", "ngay-van-ban", "date"), ("date",)),
+    **dict.fromkeys(("khoa", "khoa-don-vi", "ma-don-vi", "unit"), ("unit",)),
+    **dict.fromkeys(("co-quan", "co-quan-ban-hanh", "ten-co-quan"), ("agency", "name")),
+    **dict.fromkeys(("viet-tat", "ten-viet-tat", "ky-hieu-co-quan"), ("agency", "abbreviation")),
+    **dict.fromkeys(("nguoi-ky", "ho-ten-nguoi-ky"), ("signer", "name")),
+    **dict.fromkeys(("chuc-vu", "chuc-vu-nguoi-ky"), ("signer", "title")),
+    **dict.fromkeys(("ban-trich", "extract"), ("extract",)),
+    **dict.fromkeys(("thuoc", "member-of"), ("member_of",)),
+}
+SKIPPED = {"stt", "tt", "so-tt", "so-thu-tu", "ghi-chu"}
+PATH = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+YES = {"x", "co", "true", "1", "yes"}
+
+
+def is_sheet(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in SPREADSHEET_SUFFIXES
+
+
+def read_units_sheet(path: str | Path) -> Source:
+    """The units of a spreadsheet as a parsed units file; DataError naming every unknown column."""
+    file = str(path)
+    sheet, grid = sheet_rows(path)
+    header_at = next((i for i, r in enumerate(grid) if sum(1 for c in r if c) >= 2), None)
+    if header_at is None:
+        raise DataError([Problem(file, None, None, "", None, (
+            f"trang tính '{sheet}' không có hàng tiêu đề (ví dụ: Tên | Số | Ngày | Cơ quan | Viết tắt)"))])
+    columns: dict[int, tuple[str, ...]] = {}
+    problems = []
+    for c, title in enumerate(grid[header_at]):
+        key = slugify(title, "")
+        if not title or key in SKIPPED:
+            continue
+        found = COLUMNS.get(key) or (tuple(title.strip().split(".")) if PATH.fullmatch(title.strip()) else None)
+        if found is None:
+            problems.append(Problem(file, None, None, cell_name(sheet, header_at, c), title, (
+                "cột không nhận ra; dùng Tên, Số, Ngày, Cơ quan, Viết tắt, Người ký, Chức vụ, Khóa, "
+                "hoặc đường dẫn trường như agency.place")))
+        else:
+            columns[c] = found
+    if problems:
+        raise DataError(problems)
+    internal = ("unit",) in columns.values()
+    units: list[dict[str, Any]] = []
+    marks: dict[Loc, tuple[int, int]] = {}
+    for r in range(header_at + 1, len(grid)):
+        row = grid[r]
+        if not any(row[c] for c in columns if c < len(row)):
+            continue
+        i = len(units)
+        entry: dict[str, Any] = {}
+        marks[("units", i)] = (r + 1, 1)
+        for c, where in columns.items():
+            text = row[c] if c < len(row) else ""
+            if not text:
+                continue
+            value: Any = text
+            if where == ("extract",):
+                value = slugify(text, "") in YES
+            elif where == ("member_of",):
+                value = [k.strip() for k in re.split(r"[,;]", text) if k.strip()]
+            node = entry
+            for part in where[:-1]:
+                node = node.setdefault(part, {})
+            node[where[-1]] = value
+            marks[("units", i, *where)] = (r + 1, c + 1)
+        units.append(entry)
+    data = {"mode": "internal" if internal else "implementing", "units": units}
+    return SheetSource(file, data, marks, {}, sheet)
+
+
+@dataclass
+class SheetSource(Source):
+    """A units list read from a sheet: its positions are rows and columns of that sheet."""
+
+    sheet: str = ""
+
+
+def at_cells(problems: list[Problem] | tuple[Problem, ...], source: Source) -> tuple[Problem, ...]:
+    """Problems of a units sheet located as Excel names cells (Sheet1!C5) instead of line:column."""
+    if not isinstance(source, SheetSource):
+        return tuple(problems)
+    sheet = source.sheet
+    out = []
+    for p in problems:
+        if p.line is None:
+            out.append(p)
+            continue
+        cell = cell_name(sheet, p.line - 1, (p.column or 1) - 1)
+        out.append(Problem(p.file, None, None, f"{cell}: {p.path}" if p.path else cell, p.value, p.message))
+    return tuple(out)

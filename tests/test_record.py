@@ -1,0 +1,318 @@
+"""Issuing keeps the record (issue 24): the data file holds the number and date after a final, an
+issued final is never replaced by one of another number, `batch --final` issues every unit's copy,
+the register's JSON matches the document; dates typed the Vietnamese way (issue 28); outputs beside
+the data file (issue 29)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.check import check_file
+from generator.cli import main
+from generator.errors import DataError
+from generator.jobs.issue import existing_document, issue_file
+from generator.jobs.record import date_as_written
+from generator.plan.loader import load_plan
+from generator.plan.model import IssueDate
+from generator.word.reader import read_docx
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+IMPLEMENTING = ROOT / "data" / "don-vi-trien-khai.yaml"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    """A project laid out as the README's quick start (data/ beside output/), as the current folder."""
+    (tmp_path / "data").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "data" / "kh.yaml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def comments(text: str) -> list[str]:
+    return [line[line.index("#"):] for line in text.splitlines() if "#" in line]
+
+
+# --- the data file holds the record -----------------------------------------------------------
+
+def test_final_writes_number_and_date_into_the_data_file_keeping_every_comment(project: Path, capsys) -> None:
+    data = project / "data" / "kh.yaml"
+    before = data.read_text(encoding="utf-8")
+    assert main(["render", "data/kh.yaml", "--final", "--number", "18", "--date", "22/03/2024"]) == 0
+    assert "Đã ghi số 18 và ngày 22/3/2024 vào tệp dữ liệu" in capsys.readouterr().out
+    after = data.read_text(encoding="utf-8")
+    assert comments(after) == comments(before)  # every comment, in its place and order
+    changed = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert changed == ["number: 18", "date: 2024-03-22                        # viết 2024-03 nếu chưa có ngày"]
+    assert after.index("number: 18") < after.index("date: 2024-03-22")  # above date, not at the end
+    plan = load_plan(data)
+    assert (plan.number, plan.date) == (18, IssueDate(year=2024, month=3, day=22))
+    # The record is written after the final, which is there with the same number.
+    final = project / "output" / "kh-so-18.docx"
+    assert existing_document(final).kind == "final" and existing_document(final).number == 18
+
+
+def test_the_record_keeps_quoting_line_ends_and_the_date_form_of_the_file(tmp_path: Path) -> None:
+    data = tmp_path / "kh.yaml"
+    text = SAMPLE.read_text(encoding="utf-8").replace("date: 2024-03-20", 'date: "03/2024"  ')
+    data.write_bytes(("\ufeff" + text).replace("\n", "\r\n").encode("utf-8"))
+    issue_file(data, f"{tmp_path / 'out'}/", final=True, number=7, date="2024-03-05")
+    raw = data.read_bytes()
+    assert raw.startswith("\ufeff".encode()) and raw.count(b"\r\n") == raw.count(b"\n")
+    after = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    assert 'date: "05/03/2024"' in after and "\nnumber: 7\n" in after  # quoted, day first, with zeros
+    assert comments(after) == comments(text)
+    assert date_as_written("2/3/2024", IssueDate(year=2024, month=3, day=5)) == "5/3/2024"
+    assert date_as_written(2024, IssueDate(year=2024, month=3, day=5)) == "2024-03-05"
+
+
+def test_a_draft_writes_nothing_into_the_data_file(project: Path) -> None:
+    data = project / "data" / "kh.yaml"
+    before = data.read_bytes()
+    assert main(["render", "data/kh.yaml"]) == 0
+    assert data.read_bytes() == before
+
+
+# --- an issued final is never replaced by one of another number --------------------------------
+
+def test_a_second_issue_with_another_number_leaves_the_first_final_as_it_is(project: Path, capsys) -> None:
+    data = project / "data" / "kh.yaml"
+    assert main(["render", "data/kh.yaml", "--final", "--number", "18", "--date", "22/03/2024", "--pdf"]) == 0
+    final, pdf = project / "output" / "kh-so-18.docx", project / "output" / "kh-so-18.pdf"
+    first, first_pdf, recorded = final.read_bytes(), pdf.read_bytes(), data.read_bytes()
+    capsys.readouterr()
+    for force in ([], ["--force"]):
+        assert main(["render", "data/kh.yaml", "--final", "--number", "19", "--date", "22/03/2024", *force]) == 2
+        err = capsys.readouterr().err
+        assert "đã ghi số 18 (bản phát hành số 18: output/kh-so-18.docx)" in err and "số 19" in err
+        assert "Traceback" not in err
+        assert final.read_bytes() == first and pdf.read_bytes() == first_pdf and data.read_bytes() == recorded
+        assert sorted(p.name for p in final.parent.iterdir()) == ["kh-so-18.docx", "kh-so-18.json", "kh-so-18.pdf"]
+
+
+def test_a_final_named_by_hand_is_not_replaced_by_another_number_even_with_force(tmp_path: Path, capsys) -> None:
+    first_data, second_data = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    shutil.copy(SAMPLE, first_data)
+    shutil.copy(SAMPLE, second_data)
+    out = tmp_path / "ke-hoach.docx"
+    issue_file(first_data, out, final=True, number=18, date="2024-03-22")
+    first = out.read_bytes()
+    for force in ([], ["--force"]):
+        assert main(["render", str(second_data), "-o", str(out), "--final", "--number", "19",
+                     "--date", "2024-03-22", *force]) == 2
+        err = capsys.readouterr().err
+        assert f"{out}: đã có bản phát hành số 18" in err and "19" in err
+        assert out.read_bytes() == first
+    assert load_plan(second_data).number is None  # nothing recorded
+    # --force re-creates the same number, byte for byte.
+    assert main(["render", str(first_data), "-o", str(out), "--final", "--force"]) == 0
+    assert out.read_bytes() == first
+
+
+# --- the register's entry ----------------------------------------------------------------------
+
+def test_the_metadata_matches_the_documents_own_header(project: Path) -> None:
+    assert main(["render", "data/kh.yaml", "--final", "--number", "5", "--date", "2/3/2024", "--pdf"]) == 0
+    docx = project / "output" / "kh-so-05.docx"
+    entry = json.loads(docx.with_suffix(".json").read_text(encoding="utf-8"))
+    doc = read_docx(docx)
+    assert doc.number is not None and doc.date is not None
+    assert entry["so"] == int(doc.number.number) == 5
+    assert entry["ky_hieu"] == doc.number.symbol and entry["so_ky_hieu"] == f"{doc.number.number}/{doc.number.symbol}"
+    assert entry["ngay"] == f"{doc.date.year}-{int(doc.date.month):02d}-{int(doc.date.day):02d}" == "2024-03-02"
+    assert entry["dong_ngay"] == doc.date_line.text
+    assert entry["trich_yeu"] == " ".join(p.text for p in doc.subject_lines)
+    assert entry["co_quan_ban_hanh"].upper() == doc.issuer_name.upper()
+    assert entry["co_quan_chu_quan"].upper() == doc.parent_name.upper()
+    assert entry["nguoi_ky"] == doc.signer_name.text
+    assert entry["chuc_vu_nguoi_ky"] == ", ".join(p.text for p in doc.signer_lines)
+    printed = [p.text.removeprefix("- ").rstrip(";.") for p in doc.recipients]
+    assert entry["noi_nhan"] + [f"Lưu: {entry['luu']}"] == printed
+    # The page count is the PDF's, as LibreOffice laid it out.
+    info = subprocess.run(["pdfinfo", str(docx.with_suffix(".pdf"))], capture_output=True, text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert entry["so_trang"] == pages and entry["tep_pdf"] == "kh-so-05.pdf" and entry["tep"] == docx.name
+
+
+def test_without_a_pdf_the_page_count_is_not_guessed(project: Path) -> None:
+    issue_file(project / "data" / "kh.yaml", final=True, number=5, date="2024-03-02")
+    entry = json.loads((project / "output" / "kh-so-05.json").read_text(encoding="utf-8"))
+    assert entry["so_trang"] is None and entry["tep_pdf"] is None
+
+
+# --- batch --final -----------------------------------------------------------------------------
+
+def numbered_units(path: Path, numbers: list[int | None]) -> Path:
+    """The implementing units sample with each unit's number and date (None: that unit has none)."""
+    text = IMPLEMENTING.read_text(encoding="utf-8").replace("    date: 2024-03                       # dự thảo: chưa có ngày\n", "")
+    it = iter(numbers)
+
+    def add(m: re.Match) -> str:
+        n = next(it)
+        return m.group(1) + (f"    number: {n}\n    date: 22/03/2024\n" if n is not None else "")
+
+    path.write_text(re.sub(r"(  - name: [^\n]*\n)", add, text), encoding="utf-8")
+    return path
+
+
+def test_batch_final_issues_numbered_copies_that_pass_check(tmp_path: Path, capsys) -> None:
+    units = numbered_units(tmp_path / "units.yaml", [18, 41, 7])
+    out = tmp_path / "out"
+    assert main(["batch", str(SAMPLE), "--units", str(units), "-o", str(out), "--final", "--jobs", "1"]) == 0
+    made = sorted(p.name for p in out.glob("*.docx"))
+    assert made == ["so-tai-chinh-so-41.docx", "so-tu-phap-so-18.docx", "so-y-te-so-07.docx"]
+    for name, number, symbol in (("so-tu-phap-so-18", 18, "KH-STP"), ("so-y-te-so-07", 7, None)):
+        docx = out / f"{name}.docx"
+        assert existing_document(docx).kind == "final" and existing_document(docx).number == number
+        report = check_file(docx)
+        assert not report.errors, [str(e) for e in report.errors]
+        doc = read_docx(docx)
+        entry = json.loads(docx.with_suffix(".json").read_text(encoding="utf-8"))
+        assert doc.number is not None and entry["so_ky_hieu"] == f"{doc.number.number}/{doc.number.symbol}"
+        assert symbol is None or doc.number.symbol == symbol
+        assert "DỰ THẢO" not in " ".join(p.text for p in doc.paragraphs)
+
+
+def test_batch_final_with_an_unnumbered_unit_writes_nothing_and_names_it(tmp_path: Path, capsys) -> None:
+    units = numbered_units(tmp_path / "units.yaml", [18, None, 7])
+    out = tmp_path / "out"
+    assert main(["batch", str(SAMPLE), "--units", str(units), "-o", str(out), "--final", "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "1 đơn vị chưa có số" in err and "đơn vị 2 «Sở Tài chính»: thiếu số (number)" in err
+    assert "Sở Tư pháp" not in err  # only the unit that lacks it is named
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_batch_final_does_not_take_the_model_plans_number_for_a_unit(tmp_path: Path, capsys) -> None:
+    plan = tmp_path / "kh.yaml"
+    plan.write_text(SAMPLE.read_text(encoding="utf-8").replace("date: 2024-03-20", "number: 5\ndate: 2024-03-20"),
+                    encoding="utf-8")
+    units = numbered_units(tmp_path / "units.yaml", [None, None, None])
+    assert main(["batch", str(plan), "--units", str(units), "-o", str(tmp_path / "out"), "--final"]) == 2
+    assert "3 đơn vị chưa có số" in capsys.readouterr().err
+
+
+# --- dates typed the Vietnamese way ------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, parts", [
+    ("20/03/2024", (2024, 3, 20)), ("2/3/2024", (2024, 3, 2)), ("03/2024", (2024, 3, None)),
+    ("2024-03-20", (2024, 3, 20)), ("20.3.2024", (2024, 3, 20)),
+])
+def test_dates_typed_day_first_are_read(typed: str, parts: tuple) -> None:
+    date = IssueDate.model_validate(typed)
+    assert (date.year, date.month, date.day) == parts
+
+
+@pytest.mark.parametrize("written", ["date: 20/03/2024", 'date: "20/03/2024"', "date: '20/3/2024'"])
+def test_a_data_file_may_write_the_date_day_first(tmp_path: Path, written: str) -> None:
+    data = tmp_path / "kh.yaml"
+    data.write_text(SAMPLE.read_text(encoding="utf-8").replace("date: 2024-03-20", written, 1)
+                    .replace("date: 2024-02-07", "date: 07/02/2024"), encoding="utf-8")
+    plan = load_plan(data)
+    assert (plan.date.day, plan.date.month, plan.date.year) == (20, 3, 2024)
+    assert plan.references["kh36_ubnd"].date.isoformat() == "2024-02-07"
+
+
+def test_a_wrong_date_is_reported_with_file_line_field_and_fix(tmp_path: Path, capsys) -> None:
+    data = tmp_path / "kh.yaml"
+    data.write_text(SAMPLE.read_text(encoding="utf-8").replace("date: 2024-03-20", "date: 31/13/2025", 1)
+                    .replace("date: 2024-02-07", "date: 30/02/2024"), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_plan(data)
+    shown = [str(p) for p in caught.value.problems]
+    assert any(s.startswith(f"{data}:11:7: date: không có tháng 13; ngày ban hành viết dạng 20/03/2024") for s in shown)
+    assert any("references.kh36_ubnd.date: tháng 2/2024 không có ngày 30" in s for s in shown)
+    assert main(["validate", str(data)]) == 2
+    assert "31/13/2025" in capsys.readouterr().err
+
+
+# --- outputs beside the data file --------------------------------------------------------------
+
+def test_outputs_go_beside_the_data_file(tmp_path: Path, monkeypatch) -> None:
+    # The quick start: in the project folder, data/x.yaml gives output/x.docx of the project.
+    (tmp_path / "proj" / "data").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "proj" / "data" / "kh.yaml")
+    shutil.copy(SAMPLE, tmp_path / "proj" / "plan.yaml")
+    monkeypatch.chdir(tmp_path / "proj")
+    assert main(["render", "data/kh.yaml"]) == 0
+    assert (tmp_path / "proj" / "output" / "kh.docx").is_file()
+    # From any other folder: the same place, and a data file outside a data/ folder gets its own output/.
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert main(["render", str(tmp_path / "proj" / "data" / "kh.yaml")]) == 0
+    assert main(["render", "../proj/plan.yaml"]) == 0
+    assert (tmp_path / "proj" / "output" / "plan.docx").is_file()
+    assert not (tmp_path / "elsewhere" / "output").exists()
+    # -o still decides.
+    assert main(["render", "../proj/plan.yaml", "-o", "mine.docx"]) == 0
+    assert (tmp_path / "elsewhere" / "mine.docx").is_file()
+
+
+def test_batch_output_goes_beside_the_model_plan(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "proj" / "data").mkdir(parents=True)
+    shutil.copy(SAMPLE, tmp_path / "proj" / "data" / "kh.yaml")
+    shutil.copy(IMPLEMENTING, tmp_path / "proj" / "data" / "units.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["batch", "proj/data/kh.yaml", "--units", "proj/data/units.yaml", "--jobs", "1"]) == 0
+    assert len(list((tmp_path / "proj" / "output" / "units").glob("*.docx"))) == 3
+
+
+# --- a units list straight from a spreadsheet --------------------------------------------------
+
+def units_book(path: Path, rows: list[list], header: list[str] | None = None) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Đơn vị"
+    sheet.append(["Danh sách đơn vị phát hành"])  # a title above the header, as offices write them
+    sheet.append(header or ["STT", "Tên", "Cơ quan", "Viết tắt", "Người ký", "Chức vụ", "Số", "Ngày"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_batch_final_from_a_units_spreadsheet(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from generator.jobs.batch import run_batch
+
+    units = units_book(tmp_path / "don-vi.xlsx", [
+        [1, "Sở Tư pháp", "Sở Tư pháp", "STP", "Nguyễn Văn A", "Giám đốc", 18, dt.date(2024, 3, 22)],
+        [2, "Sở Y tế", "Sở Y tế", "SYT", "Trần Thị B", "Giám đốc", 7, "22/3/2024"],
+    ])
+    result = run_batch(SAMPLE, units, tmp_path / "out", jobs=1, final=True, pdf=True)
+    assert [d.path.name for d in result.written] == ["so-tu-phap-so-18.docx", "so-y-te-so-07.docx"]
+    for done in result.written:  # the page count of each unit's own PDF, added after the conversion
+        entry = json.loads(done.path.with_suffix(".json").read_text(encoding="utf-8"))
+        info = subprocess.run(["pdfinfo", str(done.path.with_suffix(".pdf"))], capture_output=True, text=True).stdout
+        assert entry["so_trang"] == int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        assert entry["tep_pdf"] == done.path.with_suffix(".pdf").name
+    doc = read_docx(result.written[1].path)
+    assert doc.number is not None and (doc.number.number, doc.number.symbol) == ("07", "KH-SYT")
+    assert doc.signer_name is not None and doc.signer_name.text == "Trần Thị B"
+    assert doc.date_line is not None and "ngày 22 tháng 3 năm 2024" in doc.date_line.text
+
+
+def test_a_units_spreadsheet_mistake_is_named_by_its_cell(tmp_path: Path, capsys) -> None:
+    units = units_book(tmp_path / "don-vi.xlsx", [
+        [1, "Sở Tư pháp", "Sở Tư pháp", "STP", "Nguyễn Văn A", "Giám đốc", None, "22/03/2024"],
+        [2, "Sở Y tế", "Sở Y tế", "SYT", "Trần Thị B", "Giám đốc", 7, "31/13/2025"],
+    ])
+    out = tmp_path / "out"
+    assert main(["batch", str(SAMPLE), "--units", str(units), "-o", str(out), "--final"]) == 2
+    err = capsys.readouterr().err
+    assert "đơn vị 1 «Sở Tư pháp»: thiếu số (number)" in err
+    assert "Đơn vị!H4: units[1].date: không có tháng 13" in err  # with the date mistake, at once
+    assert not out.exists()
+    wrong = units_book(tmp_path / "sai.xlsx", [[1, "Sở Tư pháp", "x"]], header=["STT", "Tên", "Địa chỉ email"])
+    assert main(["batch", str(SAMPLE), "--units", str(wrong), "-o", str(out)]) == 2
+    assert "Đơn vị!C2: cột không nhận ra" in capsys.readouterr().err
