@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import OutputExistsError, UserError
+from ..errors import UserError
 
 if TYPE_CHECKING:  # Pillow comes with the sign extra and is imported where an image is read
     from PIL.Image import Image as PILImage
+
+    from ..word.output import Target
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "+07:00")
 """Vietnam time (ICT, no daylight saving): the decree asks for the signing time in the Vietnamese zone."""
@@ -429,15 +431,18 @@ def _page_of(reader: Any, widget: Any) -> int:
     return 0
 
 
-def _check_paths(src: Path, out: Path, force: bool) -> None:
+def _check_paths(src: Path, out: Path, force: bool, inputs: list[Any]) -> Target:
+    """The output decided before signing (generator.word.output): never one of the inputs (the
+    PDF, the images, the key file), even with --force; not an existing file without --force."""
+    from ..word.output import target
+
     if not src.is_file():
         raise UserError(f"{src}: không có tệp này")
-    if out.exists() and out.resolve() == src.resolve():
-        raise UserError(f"{out}: tệp kết quả trùng tệp cần ký; không bao giờ ghi đè tệp gốc, hãy chọn "
-                        "tên khác bằng -o")
-    if out.exists() and not force:
-        raise OutputExistsError(f"{out}: đã có tệp này (có thể đã ký); không ghi đè. Chọn tên khác "
-                                "bằng -o, hoặc thêm --force nếu chắc chắn")
+    if out.suffix.lower() != ".pdf":
+        raise UserError(f"{out}: tệp đã ký phải có đuôi .pdf")
+    output = target(out, inputs=[src, *inputs])
+    output.refuse_taken(force, "có thể đã ký; chọn tên khác bằng -o, hoặc thêm --force nếu chắc chắn")
+    return output
 
 
 def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
@@ -450,11 +455,9 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     must have signed first). role="agency", attachment=True: a separate attachment file, text only,
     top right of page 1. The input is never modified; out is written atomically.
     """
-    from ..word.package import atomic_write
-
     _need_sign_libs()
     src, out = Path(src), Path(out)
-    _check_paths(src, out, force)
+    output = _check_paths(src, out, force, [image, seal, getattr(key, "path", None)])
     if role == "signer" and (image is None or attachment or seal is not None):
         raise UserError("người ký ký bằng --as signer --image CHU-KY.png (không dùng --seal, --attachment)")
     if role == "agency" and not attachment and seal is None:
@@ -531,7 +534,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
         # far below what a reader can see.
         box = tuple(float(round(v)) for v in box)  # type: ignore[assignment]
         signed = _sign(writer, key, field_name, page_index, box, style, reason, when)
-    atomic_write(out, signed)
+    output.save(signed, force=force)
     return Signed(out, field_name, page_index, box, when, warnings)
 
 
