@@ -233,7 +233,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         content = render_plan(plan, template)
         if (final or plan.is_final) and _same_bytes(target, content):
             return Issued(target, _pdf_only(docx, pdf_out), final, plan, pdf_only=True)
-    how = mode(force, check_overwrite(target, pdf_out and pdf_out.path, final=final, force=force))
+    how = mode(force, check_overwrite(target, pdf_out.path if pdf_out else None, final=final, force=force))
     if content is None:
         content = render_plan(plan, template)
     if pdf_out is None:

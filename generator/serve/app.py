@@ -178,7 +178,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         return JSONResponse({"problems": [_problem(p) for p in problems]})
 
     async def save(request: Request) -> Response:
-        from ..word.package import atomic_write
+        from ..word.output import atomic_write
 
         payload = await body(request)
         name, data = file_name(payload), payload.get("data")

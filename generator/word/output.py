@@ -155,7 +155,22 @@ class Target:
         return folder
 
 
-def target(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) -> Target:
+@dataclass(frozen=True)
+class Sources:
+    """A command's inputs, resolved once: a batch decides on thousands of targets against them."""
+
+    given: tuple[str, ...]
+    real: tuple[str, ...]
+    idents: tuple[Identity | None, ...]
+
+
+def sources(inputs: Iterable[str | Path | None]) -> Sources:
+    given = tuple(str(p) for p in inputs if p is not None)
+    real = tuple(os.path.realpath(p) for p in given)
+    return Sources(given, real, tuple(_identity(r) for r in real))
+
+
+def target(path: str | Path, *, inputs: Iterable[str | Path | None] | Sources = ()) -> Target:
     """Decide on a file to write, creating nothing: its real path, not a folder nor a device, not
     one of `inputs` (the command's own files, never replaced), its folder one that can be written.
     UserError (exit 2, Vietnamese, naming the path) otherwise."""
@@ -179,25 +194,20 @@ def target(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) -> Tar
                             f"{named / 'ten-tep'}")
         if not stat.S_ISREG(mode_bits):
             raise UserError(f"{shown}: không phải tệp thường (thiết bị, ống dẫn…); không ghi vào đó")
-    idents = []
-    for given in inputs:
-        if given is None:
-            continue
-        source = os.path.realpath(given)
-        ident = _identity(source)
+    srcs = inputs if isinstance(inputs, Sources) else sources(inputs)
+    for given, source, ident in zip(srcs.given, srcs.real, srcs.idents, strict=True):
         if str(real) == source or (seen is not None and seen[:2] == ident):
             raise UserError(_input_message(shown, given))
-        if ident is not None:
-            idents.append(ident)
     _check_folder(real.parent, shown)
-    return Target(named, real, seen, tuple(idents))
+    return Target(named, real, seen, tuple(i for i in srcs.idents if i is not None))
 
 
 def write_file(path: str | Path, data: bytes, *, force: bool = False,
-               inputs: Iterable[str | Path | None] = ()) -> Path:
-    """Decide and write in one call: create `path`, or with force replace it; never an input."""
+               inputs: Iterable[str | Path | None] | Sources = (), hint: str = "dùng --force để ghi đè") -> Path:
+    """Decide and write in one call: create `path`, or with force replace it; never an input.
+    hint: what to do when the file is there (a command without --force says its own)."""
     out = target(path, inputs=inputs)
-    out.refuse_taken(force)
+    out.refuse_taken(force, hint)
     return out.save(data, force=force)
 
 
