@@ -36,16 +36,7 @@ from ..plan.merge import Merger
 from ..plan.model import Plan
 from ..plan.overlay import PlanPacker, overlay_data
 from ..text import slugify
-from ..word.output import (
-    AlreadyThere,
-    Sources,
-    Target,
-    check_folder,
-    mode,
-    sources,
-    target as output_target,
-    write_error,
-)
+from ..word.output import AlreadyThere, Sources, Target, check_folder, mode, sources, target as output_target
 from .issue import check_overwrite, existing_document, taken_error
 
 if TYPE_CHECKING:
@@ -547,10 +538,7 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
         result = BatchResult(prepared.output_dir, failed=list(prepared.failed))
         hows: dict[Path, str] = {}
         if prepared.jobs:
-            try:
-                prepared.output_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise write_error(exc, str(prepared.output_dir), prepared.output_dir.parent) from None
+            # The folder is made (on its real path) by the first document's write.
             for job, error in pool.render(prepared.jobs, progress):
                 if error is None:
                     result.written.append(UnitDone(job.spec, job.path, job.warnings))

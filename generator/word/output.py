@@ -79,9 +79,7 @@ class Target:
     @property
     def label(self) -> str:
         """The name as given, with the real one when they differ (missing/../x, a link)."""
-        if os.path.abspath(self.named) == str(self.path):
-            return str(self.named)
-        return f"{self.named} (tức {self.path})"
+        return _shown(self.named, self.path)
 
     def refuse_taken(self, force: bool, hint: str = "dùng --force để ghi đè") -> None:
         """OutputExistsError when a file is there and force was not given: said before the work."""
@@ -186,7 +184,7 @@ def target(path: str | Path, *, inputs: Iterable[str | Path | None] | Sources = 
             raise UserError(f"{named}: là liên kết (symlink) tới {real}, không phải tới một tệp có sẵn; "
                             "không ghi theo liên kết này. Hãy cho tên tệp khác")
     seen = _seen(real)
-    shown = str(named) if os.path.abspath(named) == str(real) else f"{named} (tức {real})"
+    shown = _shown(named, real)
     if seen is not None:
         mode_bits = os.stat(real).st_mode
         if stat.S_ISDIR(mode_bits):
@@ -232,7 +230,7 @@ def check_folder(folder: str | Path) -> Path:
     return real
 
 
-def write_error(exc: OSError, label: str, folder: Path) -> UserError:
+def write_error(exc: OSError, label: str, folder: Path, tail: str = NOTHING_LEFT) -> UserError:
     """What a failed write means to the user, naming the folder: one message per cause."""
     code = exc.errno
     if code in (errno.EACCES, errno.EPERM):
@@ -248,10 +246,17 @@ def write_error(exc: OSError, label: str, folder: Path) -> UserError:
         why = "tên tệp hoặc đường dẫn quá dài; hãy đặt tên ngắn hơn"
     else:
         why = f"không ghi được vào thư mục {folder} ({exc.strerror or exc})"
-    return UserError(f"{label}: {why}; {NOTHING_LEFT}")
+    return UserError(f"{label}: {why}; {tail}")
 
 
 # --- the steps ------------------------------------------------------------------------------------
+
+def _shown(named: Path, real: Path) -> str:
+    """The name as given, with the real one when the words hide it (a link, a "..")."""
+    if os.path.abspath(named) == str(real) and ".." not in named.parts:
+        return str(named)
+    return f"{named} (tức {real})"
+
 
 def _input_message(shown: str, given: str | Path | None = None) -> str:
     same = given is None or str(given) == shown.split(" (tức ")[0]
@@ -294,7 +299,7 @@ def _check_folder(folder: Path, shown: str) -> None:
                         "Hãy chọn thư mục khác")
     if not os.access(here, os.W_OK | os.X_OK):
         code = errno.EROFS if _read_only_mount(here) else errno.EACCES
-        raise write_error(OSError(code, os.strerror(code)), shown, here)
+        raise write_error(OSError(code, os.strerror(code)), shown, here, "không ghi tệp nào")
 
 
 def _read_only_mount(folder: Path) -> bool:
