@@ -159,8 +159,13 @@ EXISTING_CASES = [
 ]
 
 
+def _case_id(argv: list[str]) -> str:
+    named = argv[argv.index("-o") + 1] if "-o" in argv else argv[1]
+    return f"{argv[0]} {named}" + (" --force" if "--force" in argv else "")
+
+
 @pytest.mark.parametrize(("argv", "words"), INPUT_CASES + EXISTING_CASES,
-                         ids=[" ".join(a[:1] + a[-3:]) for a, _ in INPUT_CASES + EXISTING_CASES])
+                         ids=[_case_id(a) for a, _ in INPUT_CASES + EXISTING_CASES])
 def test_no_path_trick_replaces_a_file(work: Path, capsys, argv: list[str], words: str) -> None:
     before, before_out = _hashes(work), _hashes(work / "out")
     capsys.readouterr()
