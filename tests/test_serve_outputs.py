@@ -64,3 +64,28 @@ def test_a_batch_goes_to_the_units_files_own_folder(client, folder: Path) -> Non
     got = r.json()
     assert got["folder"] == "output/phong-a/don-vi-trien-khai" and got["written"]
     assert all((folder / got["folder"] / n).is_file() for n in got["written"])
+
+
+def test_a_save_never_replaces_what_another_program_saved_meanwhile(client, folder: Path, monkeypatch) -> None:  # noqa: F811
+    """Another editor saves the file between the page's digest check and its write: kept, 409."""
+    from generator.serve.files import Folder
+
+    got = client.get("/api/file", params={"name": SAMPLE}).json()
+    path = folder / SAMPLE
+    theirs = path.read_text(encoding="utf-8").replace("năm 2024", "năm 2024 (bản sửa ở Word)", 1)
+    real_read = Folder.read
+
+    def read_then_someone_saves(self, name):
+        snap = real_read(self, name)
+        monkeypatch.setattr(Folder, "read", real_read)  # once
+        other = path.with_name(".other.tmp")
+        other.write_text(theirs, encoding="utf-8")
+        other.replace(path)  # saved the way editors save: a new file renamed into place
+        return snap
+
+    monkeypatch.setattr(Folder, "read", read_then_someone_saves)
+    data = got["data"]
+    data["subject"] = ["Một trích yếu khác"]
+    r = client.post("/api/save", json={"name": SAMPLE, "data": data, "digest": got["digest"]})
+    assert r.status_code == 409 and "đã được sửa ở nơi khác" in r.json()["error"]
+    assert path.read_text(encoding="utf-8") == theirs

@@ -251,3 +251,19 @@ def test_a_read_only_folder_is_named_in_a_clear_message(shared: Path, argv: list
     assert f"không có quyền ghi vào thư mục {shared / 'ro'}" in run.stderr
     assert "không mong đợi" not in run.stderr and "Traceback" not in run.stderr
     assert list((shared / "ro").iterdir()) == []
+
+
+def test_the_overwrite_rule_reads_its_zip_limits_from_limits_py(tmp_path: Path, monkeypatch) -> None:
+    """One set of limits (issue 29): the reader that decides whether a draft may be replaced
+    refuses a package by generator.limits, not by numbers of its own."""
+    from generator import limits
+    from generator.jobs.issue import existing_document
+
+    draft = tmp_path / "kh.docx"
+    assert main(["render", str(PLAN), "-o", str(draft)]) == 0
+    assert existing_document(draft).kind == "draft"
+    monkeypatch.setattr(limits, "MAX_TOTAL_BYTES", 1024)
+    assert existing_document(draft).kind is None  # too large to read: not taken for ours
+    monkeypatch.undo()
+    monkeypatch.setattr(limits, "MAX_MEMBERS", 3)
+    assert existing_document(draft).kind is None
