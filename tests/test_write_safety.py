@@ -267,3 +267,16 @@ def test_the_overwrite_rule_reads_its_zip_limits_from_limits_py(tmp_path: Path, 
     monkeypatch.undo()
     monkeypatch.setattr(limits, "MAX_MEMBERS", 3)
     assert existing_document(draft).kind is None
+
+
+def test_batch_never_writes_through_a_link_out_of_its_folder(tmp_path: Path, capsys) -> None:
+    """A link planted at a unit's name, to an earlier draft of ours elsewhere, is not followed."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    assert main(["batch", str(PLAN), "--units", str(IMPLEMENTING), "-o", str(elsewhere), "-q"]) == 0
+    out.mkdir()
+    (out / "so-y-te.docx").symlink_to(elsewhere / "so-y-te.docx")
+    before = _md5(elsewhere / "so-y-te.docx")
+    capsys.readouterr()
+    assert main(["batch", str(PLAN), "--units", str(IMPLEMENTING), "-o", str(out), "-q"]) == 2
+    assert "ngoài thư mục" in capsys.readouterr().err
+    assert _md5(elsewhere / "so-y-te.docx") == before and (out / "so-y-te.docx").is_symlink()
