@@ -147,9 +147,10 @@ def final_label(existing: Existing) -> str:
 def check_overwrite(docx: Path, pdf: Path | None, *, final: bool, force: bool) -> bool:
     """Refuse, before anything is written, to replace what a văn thư would not want replaced.
 
-    Returns whether docx may be replaced (an untouched draft of ours, or --force); when False the
-    document must be created without replacing anything (publish(replace=False)), so a final
-    another run makes meanwhile is never overwritten.
+    Returns whether docx may be replaced (an untouched draft of ours, or --force): the caller's
+    rule for generator.word.output (mode(force, this)). A draft is replaced only if it is still
+    the file looked at here (replace-seen); when False the document is created without replacing
+    anything, so a final another run makes meanwhile is never overwritten.
     """
     if force:
         return True
