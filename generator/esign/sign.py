@@ -365,19 +365,29 @@ def _pkcs11_signer(key: Pkcs11Key) -> Iterator[Any]:
         raise UserError(f"không mở được token \"{key.token_label}\" qua {key.lib} "
                         f"({type(exc).__name__}: {exc})") from None
     try:
+        # The key and its certificate are found here, before signing: pyHanko would only fail on
+        # them mid-way, with an English PKCS11Error (issue 30: a label typo, a key without certificate).
+        attr, kind = pkcs11.Attribute, pkcs11.ObjectClass
+        keys = list(session.get_objects({attr.CLASS: kind.PRIVATE_KEY}))
+        labels = ", ".join(f"\"{_attr(k, attr.LABEL)}\"" for k in keys) or "không có khóa nào"
         if key.key_label:
-            signer = PKCS11Signer(session, key_label=key.key_label, cert_label=key.key_label)
+            keys = [k for k in keys if _attr(k, attr.LABEL) == key.key_label]
+            if not keys:
+                raise UserError(f"token \"{key.token_label}\" không có khóa nhãn \"{key.key_label}\"; các khóa "
+                                f"trên token: {labels}. Hãy sửa --key-label")
+        if len(keys) != 1:
+            raise UserError(f"token \"{key.token_label}\" có {len(keys)} khóa bí mật ({labels}); hãy chọn một "
+                            "bằng --key-label NHÃN")
+        key_id, label = _attr(keys[0], attr.ID), _attr(keys[0], attr.LABEL)
+        # Key and certificate share CKA_ID by convention; the label is the fall-back.
+        if key_id and list(session.get_objects({attr.CLASS: kind.CERTIFICATE, attr.ID: key_id})):
+            signer = PKCS11Signer(session, key_id=key_id, cert_id=key_id)
+        elif label and list(session.get_objects({attr.CLASS: kind.CERTIFICATE, attr.LABEL: label})):
+            signer = PKCS11Signer(session, key_label=label, cert_label=label)
         else:
-            keys = list(session.get_objects({pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY}))
-            if len(keys) != 1:
-                raise UserError(f"token \"{key.token_label}\" có {len(keys)} khóa bí mật; hãy chọn một "
-                                "bằng --key-label NHÃN")
-            found = keys[0]
-            key_id = _attr(found, pkcs11.Attribute.ID)
-            label = _attr(found, pkcs11.Attribute.LABEL)
-            # Key and certificate share CKA_ID by convention; the label is the fall-back.
-            signer = (PKCS11Signer(session, key_id=key_id, cert_id=key_id) if key_id
-                      else PKCS11Signer(session, key_label=label, cert_label=label))
+            raise UserError(f"token \"{key.token_label}\": khóa \"{label}\" không có chứng thư số (certificate) "
+                            "đi kèm trên token (cùng ID hoặc cùng nhãn); hãy nạp chứng thư của khóa vào token "
+                            "bằng phần mềm của nhà cung cấp, hoặc chọn khóa khác bằng --key-label")
         yield signer
     finally:
         session.close()
