@@ -494,7 +494,7 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
         return UnitFailure(entry, tuple(exc.problems))
     path = contained(ctx.folder, fname, ctx.root)  # slugs make a refusal impossible; checked all the same
     try:
-        out = output_target(path, inputs=ctx.protected)  # never the data, units or template file
+        out = output_target(path, inputs=ctx.protected, folder=ctx.root)  # never the data, units or template
         real = out.path
         if ctx.pdf and not ctx.force and plan.is_final and out.exists and not real.with_suffix(".pdf").exists() \
                 and existing_document(real).kind == "final":

@@ -168,15 +168,19 @@ def sources(inputs: Iterable[str | Path | None]) -> Sources:
     return Sources(given, real, tuple(_identity(r) for r in real))
 
 
-def target(path: str | Path, *, inputs: Iterable[str | Path | None] | Sources = ()) -> Target:
+def target(path: str | Path, *, inputs: Iterable[str | Path | None] | Sources = (),
+           folder: Path | None = None) -> Target:
     """Decide on a file to write, creating nothing: its real path, not a folder nor a device, not
     one of `inputs` (the command's own files, never replaced), its folder one that can be written.
-    UserError (exit 2, Vietnamese, naming the path) otherwise."""
+    UserError (exit 2, Vietnamese, naming the path) otherwise.
+
+    folder: the real path of path's folder when the caller has resolved and checked it already
+    (check_folder): a batch decides thousands of names in one folder."""
     named = Path(path)
     text = str(path)
     if not text or text.endswith(("/", "\\")) or named.name in ("", ".", ".."):
         raise UserError(f"{text or '(trống)'}: hãy ghi tên tệp kết quả, không phải thư mục")
-    at = Path(os.path.realpath(named.parent)) / named.name
+    at = (folder if folder is not None else Path(os.path.realpath(named.parent))) / named.name
     real = at
     if os.path.islink(at):
         real = Path(os.path.realpath(at))
@@ -196,7 +200,8 @@ def target(path: str | Path, *, inputs: Iterable[str | Path | None] | Sources = 
     for given, source, ident in zip(srcs.given, srcs.real, srcs.idents, strict=True):
         if str(real) == source or (seen is not None and seen[:2] == ident):
             raise UserError(_input_message(shown, given))
-    _check_folder(real.parent, shown)
+    if folder is None or real.parent != folder:
+        _check_folder(real.parent, shown)
     return Target(named, real, seen, tuple(i for i in srcs.idents if i is not None))
 
 
