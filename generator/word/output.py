@@ -243,7 +243,7 @@ def write_error(exc: OSError, label: str, folder: Path, tail: str = NOTHING_LEFT
                "cấp quyền ghi")
     elif code == errno.EROFS:
         why = f"thư mục {folder} nằm trên ổ chỉ đọc (read-only); hãy chọn thư mục khác (-o)"
-    elif code in (errno.ENOSPC, errno.EDQUOT):
+    elif code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         why = f"ổ đĩa chứa thư mục {folder} đã đầy (hoặc hết hạn mức); hãy giải phóng chỗ trống rồi chạy lại"
     elif code == errno.ENOTDIR:
         why = f"một phần của đường dẫn {folder} là tệp, không phải thư mục"
