@@ -280,3 +280,19 @@ def test_batch_never_writes_through_a_link_out_of_its_folder(tmp_path: Path, cap
     assert main(["batch", str(PLAN), "--units", str(IMPLEMENTING), "-o", str(out), "-q"]) == 2
     assert "ngoài thư mục" in capsys.readouterr().err
     assert _md5(elsewhere / "so-y-te.docx") == before and (out / "so-y-te.docx").is_symlink()
+
+
+def test_a_full_disk_is_a_message_and_leaves_nothing(tmp_path: Path, monkeypatch, capsys) -> None:
+    import errno
+
+    import generator.word.output as output
+
+    def full(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output.os, "write", full)
+    assert main(["schema", "-o", str(tmp_path / "s.json")]) == 2
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert f"ổ đĩa chứa thư mục {tmp_path} đã đầy" in err and "không có tệp dở dang" in err
+    assert list(tmp_path.iterdir()) == []
