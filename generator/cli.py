@@ -140,7 +140,7 @@ def _template(args: argparse.Namespace) -> int:
     a name; never over an existing file (an office's restyled template must not be lost)."""
     from .document.render import DEFAULT_TEMPLATE
     from .errors import UserError
-    from .word.package import AlreadyThere, publish
+    from .word.output import write_file
 
     where = args.target or "."
     target = Path(where)
@@ -154,11 +154,8 @@ def _template(args: argparse.Namespace) -> int:
         raise UserError(f"{where}: mẫu phải có đuôi .docx (hoặc cho một thư mục, một tệp dữ liệu .yaml)")
     if not target.parent.is_dir():
         raise UserError(f"{target.parent}: thư mục không có; hãy tạo thư mục trước")
-    try:
-        publish(target, DEFAULT_TEMPLATE.read_bytes(), replace=False)
-    except AlreadyThere:
-        raise UserError(f"{target}: tệp đã có, không ghi đè (có thể là mẫu đã sửa); hãy xóa hoặc "
-                        "đổi tên tệp đó, hoặc cho tên khác: kehoach template TÊN.docx") from None
+    write_file(target, DEFAULT_TEMPLATE.read_bytes(), inputs=[data],
+               hint="có thể là mẫu đã sửa; hãy xóa hoặc đổi tên tệp đó, hoặc cho tên khác: kehoach template TÊN.docx")
     print(f"Đã tạo bản sao mẫu để sửa: {target}")
     print("Sửa các kiểu (style) tên \"KH …\" bằng Word hoặc LibreOffice (xem README, mục Mẫu văn bản), rồi:")
     print(f"  kehoach check-template {target}")
@@ -176,7 +173,7 @@ def _init(args: argparse.Namespace) -> int:
     from . import resources
     from .errors import UserError
     from .plan.schema import schema_text
-    from .word.package import AlreadyThere, publish
+    from .word.output import AlreadyThere, target
 
     folder = Path(args.folder)
     if folder.exists() and not folder.is_dir():
@@ -185,19 +182,16 @@ def _init(args: argparse.Namespace) -> int:
     plan, units = folder / name, folder / resources.UNITS.name
     files = {plan: plan_text, units: _starter(resources.UNITS).replace(resources.SAMPLE.name.encode(), name.encode()),
              folder / SCHEMA_FILE: schema_text().encode()}
-    taken = [str(f) for f in files if f.exists() or f.is_symlink()]
+    outs = {target(path): data for path, data in files.items()}  # every one decided before any is written
+    taken = [out.label for out in outs if out.exists]
     if taken:
         raise UserError(f"{', '.join(taken)}: tệp đã có, không ghi đè (có thể là dữ liệu đã sửa); "
                         "hãy chọn thư mục khác: kehoach init THƯ-MỤC")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"{folder}: không tạo được thư mục ({exc.strerror or exc})") from None
-    for path, data in files.items():
+    for out, data in outs.items():
         try:
-            publish(path, data, replace=False)
+            out.write(data)
         except AlreadyThere:
-            raise UserError(f"{path}: tệp vừa được tạo ở nơi khác, không ghi đè; "
+            raise UserError(f"{out.label}: tệp vừa được tạo ở nơi khác, không ghi đè; "
                             "hãy chọn thư mục khác: kehoach init THƯ-MỤC") from None
     from .document.render import default_output_dir
 

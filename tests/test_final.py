@@ -253,7 +253,7 @@ def test_a_failed_render_leaves_the_old_file_and_no_temporary(data: Path, tmp_pa
     issue_file(data, out)
     before = out.read_bytes()
 
-    import generator.word.package as package
+    import generator.word.output as package
 
     real_replace = package.os.replace
 

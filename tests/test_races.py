@@ -309,3 +309,65 @@ def test_batch_finals_stranded_by_libreoffice_get_only_their_pdfs(tmp_path: Path
     assert main(args) == 2
     assert "khác với dữ liệu hiện tại" in capsys.readouterr().err
     assert [f.read_bytes() for f in finals] == before
+
+
+# --- the output writer's own guarantees (generator.word.output) ---------------------------------
+
+def test_a_draft_replaced_by_its_rule_is_only_the_draft_that_was_seen(tmp_path: Path) -> None:
+    """The rule looked at a draft; a final put at the name before the write stays (replace-seen)."""
+    from generator.word.output import AlreadyThere, target
+
+    path = tmp_path / "kh.docx"
+    path.write_bytes(b"du thao")
+    decided = target(path)
+    meanwhile = tmp_path / "final.tmp"
+    meanwhile.write_bytes(b"ban phat hanh")
+    os.replace(meanwhile, path)  # another run (or a person) put a final there
+    with pytest.raises(AlreadyThere):
+        decided.write(b"du thao moi", "replace-seen")
+    assert path.read_bytes() == b"ban phat hanh" and leftovers(tmp_path) == []
+    assert target(path).write(b"du thao moi", "replace-seen") == path  # decided again: allowed
+    assert path.read_bytes() == b"du thao moi"
+
+
+def test_an_input_put_at_the_name_after_the_decision_is_still_refused(tmp_path: Path) -> None:
+    """Even --force (replace) checks again, just before the rename, that the name is no input."""
+    from generator.errors import UserError
+    from generator.word.output import target
+
+    source = tmp_path / "kh.yaml"
+    source.write_text("nguon", encoding="utf-8")
+    out = tmp_path / "kh-2025.yaml"
+    decided = target(out, inputs=[source])
+    os.link(source, out)  # the input's very file now answers to the output's name
+    with pytest.raises(UserError, match="tệp gốc"):
+        decided.write(b"moi", "replace")
+    assert source.read_text(encoding="utf-8") == "nguon" and leftovers(tmp_path) == []
+
+
+def test_of_many_writers_creating_one_name_exactly_one_wins(tmp_path: Path) -> None:
+    import threading
+
+    from generator.word.output import AlreadyThere, target
+
+    path = tmp_path / "s.json"
+    decided = [target(path) for _ in range(8)]  # all decided while the name was free
+    won: list[int] = []
+    lost: list[int] = []
+    start = threading.Barrier(len(decided))
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            decided[i].write(str(i).encode())
+            won.append(i)
+        except AlreadyThere:
+            lost.append(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(decided))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(won) == 1 and len(lost) == len(decided) - 1
+    assert path.read_bytes() == str(won[0]).encode() and leftovers(tmp_path) == []

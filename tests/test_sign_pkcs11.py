@@ -93,3 +93,31 @@ def test_wrong_pin_and_unknown_token_are_user_errors(kit, token, tmp_path, capsy
     err = capsys.readouterr().err
     assert "khong-co" in err and "Traceback" not in err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_key_label_typo_and_a_key_without_certificate_are_named(kit, token, tmp_path, capsys) -> None:
+    """Issue 30, clear messages: each its own Vietnamese message, listing what the token holds."""
+    args = ["sign", str(kit["pdf"]), "-o", str(tmp_path / "x.pdf"), "--as", "signer", "--image",
+            str(kit["image"]), "--pkcs11-lib", str(LIB), "--token-label", LABEL, "--password-file", str(token)]
+    capsys.readouterr()
+    assert main([*args, "--key-label", "nguoi-ki"]) == 2
+    err = capsys.readouterr().err
+    assert "nguoi-ki" in err and "nguoi-ky" in err and "không mong đợi" not in err
+    # A second key, with no certificate beside it (the agency's key imported alone).
+    subprocess.run(["softhsm2-util", "--import", str(kit["agency-key"]), "--token", LABEL, "--label",
+                    "khong-chung-thu", "--id", "02", "--pin", token.read_text().strip()], check=True,
+                   capture_output=True)
+    try:
+        assert main([*args, "--key-label", "khong-chung-thu"]) == 2
+        err = capsys.readouterr().err
+        assert "khong-chung-thu" in err and "chứng thư" in err and "không mong đợi" not in err
+        assert main(args) == 2  # two keys now: which one is asked, both named
+        err = capsys.readouterr().err
+        assert "nguoi-ky" in err and "khong-chung-thu" in err and "--key-label" in err
+    finally:  # the token is shared by the module's tests: one key again
+        import pkcs11
+
+        with pkcs11.lib(str(LIB)).get_token(token_label=LABEL).open(rw=True, user_pin=token.read_text().strip()) as s:
+            for obj in s.get_objects({pkcs11.Attribute.LABEL: "khong-chung-thu"}):
+                obj.destroy()
+    assert not (tmp_path / "x.pdf").exists()

@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import OutputExistsError, UserError
+from ..errors import UserError
 
 if TYPE_CHECKING:  # Pillow comes with the sign extra and is imported where an image is read
     from PIL.Image import Image as PILImage
+
+    from ..word.output import Target
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "+07:00")
 """Vietnam time (ICT, no daylight saving): the decree asks for the signing time in the Vietnamese zone."""
@@ -363,19 +365,29 @@ def _pkcs11_signer(key: Pkcs11Key) -> Iterator[Any]:
         raise UserError(f"không mở được token \"{key.token_label}\" qua {key.lib} "
                         f"({type(exc).__name__}: {exc})") from None
     try:
+        # The key and its certificate are found here, before signing: pyHanko would only fail on
+        # them mid-way, with an English PKCS11Error (issue 30: a label typo, a key without certificate).
+        attr, kind = pkcs11.Attribute, pkcs11.ObjectClass
+        keys = list(session.get_objects({attr.CLASS: kind.PRIVATE_KEY}))
+        labels = ", ".join(f"\"{_attr(k, attr.LABEL)}\"" for k in keys) or "không có khóa nào"
         if key.key_label:
-            signer = PKCS11Signer(session, key_label=key.key_label, cert_label=key.key_label)
+            keys = [k for k in keys if _attr(k, attr.LABEL) == key.key_label]
+            if not keys:
+                raise UserError(f"token \"{key.token_label}\" không có khóa nhãn \"{key.key_label}\"; các khóa "
+                                f"trên token: {labels}. Hãy sửa --key-label")
+        if len(keys) != 1:
+            raise UserError(f"token \"{key.token_label}\" có {len(keys)} khóa bí mật ({labels}); hãy chọn một "
+                            "bằng --key-label NHÃN")
+        key_id, label = _attr(keys[0], attr.ID), _attr(keys[0], attr.LABEL)
+        # Key and certificate share CKA_ID by convention; the label is the fall-back.
+        if key_id and list(session.get_objects({attr.CLASS: kind.CERTIFICATE, attr.ID: key_id})):
+            signer = PKCS11Signer(session, key_id=key_id, cert_id=key_id)
+        elif label and list(session.get_objects({attr.CLASS: kind.CERTIFICATE, attr.LABEL: label})):
+            signer = PKCS11Signer(session, key_label=label, cert_label=label)
         else:
-            keys = list(session.get_objects({pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY}))
-            if len(keys) != 1:
-                raise UserError(f"token \"{key.token_label}\" có {len(keys)} khóa bí mật; hãy chọn một "
-                                "bằng --key-label NHÃN")
-            found = keys[0]
-            key_id = _attr(found, pkcs11.Attribute.ID)
-            label = _attr(found, pkcs11.Attribute.LABEL)
-            # Key and certificate share CKA_ID by convention; the label is the fall-back.
-            signer = (PKCS11Signer(session, key_id=key_id, cert_id=key_id) if key_id
-                      else PKCS11Signer(session, key_label=label, cert_label=label))
+            raise UserError(f"token \"{key.token_label}\": khóa \"{label}\" không có chứng thư số (certificate) "
+                            "đi kèm trên token (cùng ID hoặc cùng nhãn); hãy nạp chứng thư của khóa vào token "
+                            "bằng phần mềm của nhà cung cấp, hoặc chọn khóa khác bằng --key-label")
         yield signer
     finally:
         session.close()
@@ -429,15 +441,18 @@ def _page_of(reader: Any, widget: Any) -> int:
     return 0
 
 
-def _check_paths(src: Path, out: Path, force: bool) -> None:
+def _check_paths(src: Path, out: Path, force: bool, inputs: list[Any]) -> Target:
+    """The output decided before signing (generator.word.output): never one of the inputs (the
+    PDF, the images, the key file), even with --force; not an existing file without --force."""
+    from ..word.output import target
+
     if not src.is_file():
         raise UserError(f"{src}: không có tệp này")
-    if out.exists() and out.resolve() == src.resolve():
-        raise UserError(f"{out}: tệp kết quả trùng tệp cần ký; không bao giờ ghi đè tệp gốc, hãy chọn "
-                        "tên khác bằng -o")
-    if out.exists() and not force:
-        raise OutputExistsError(f"{out}: đã có tệp này (có thể đã ký); không ghi đè. Chọn tên khác "
-                                "bằng -o, hoặc thêm --force nếu chắc chắn")
+    if out.suffix.lower() != ".pdf":
+        raise UserError(f"{out}: tệp đã ký phải có đuôi .pdf")
+    output = target(out, inputs=[src, *inputs])
+    output.refuse_taken(force, "có thể đã ký; chọn tên khác bằng -o, hoặc thêm --force nếu chắc chắn")
+    return output
 
 
 def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
@@ -450,11 +465,9 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     must have signed first). role="agency", attachment=True: a separate attachment file, text only,
     top right of page 1. The input is never modified; out is written atomically.
     """
-    from ..word.package import atomic_write
-
     _need_sign_libs()
     src, out = Path(src), Path(out)
-    _check_paths(src, out, force)
+    output = _check_paths(src, out, force, [image, seal, getattr(key, "path", None)])
     if role == "signer" and (image is None or attachment or seal is not None):
         raise UserError("người ký ký bằng --as signer --image CHU-KY.png (không dùng --seal, --attachment)")
     if role == "agency" and not attachment and seal is None:
@@ -531,7 +544,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
         # far below what a reader can see.
         box = tuple(float(round(v)) for v in box)  # type: ignore[assignment]
         signed = _sign(writer, key, field_name, page_index, box, style, reason, when)
-    atomic_write(out, signed)
+    output.save(signed, force=force)
     return Signed(out, field_name, page_index, box, when, warnings)
 
 

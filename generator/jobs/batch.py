@@ -28,15 +28,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document.context import number_text, symbol
-from ..document.render import WINDOWS_RESERVED, Template, contained, resolved_path
-from ..errors import DataError, OutputExistsError, Problem, UserError
+from ..document.render import WINDOWS_RESERVED, Template, contained
+from ..errors import DataError, Problem, UserError
 from ..plan.extract import extract_is_empty, internal_copy
 from ..plan.loader import Source, format_path, load_source, show_value, validate
 from ..plan.merge import Merger
 from ..plan.model import Plan
 from ..plan.overlay import PlanPacker, overlay_data
 from ..text import slugify
-from ..word.package import AlreadyThere, publish
+from ..word.output import AlreadyThere, Sources, Target, check_folder, mode, sources, target as output_target
 from .issue import FINAL_SUFFIX, check_overwrite, existing_document, taken_error
 from .units_sheet import at_cells, is_sheet, read_units_sheet
 
@@ -89,13 +89,22 @@ class UnitJob:
     packer: PlanPacker = field(repr=False, compare=False)
     warnings: tuple[str, ...] = ()
     how: str = "create"
-    """create: path is made, never replacing anything; replace: path holds a draft of ours that may
-    be replaced; same: path holds a final whose PDF is missing (a run whose LibreOffice failed),
-    nothing is written when the data gives the same bytes, and the PDF is made from it."""
+    """How the document is written (generator.word.output.How): create, never replacing anything;
+    replace-seen: path holds a draft of ours that may be replaced (that very file, nothing put
+    there since); replace: --force. Or same: path holds a final whose PDF is missing (a run whose
+    LibreOffice failed), nothing is written when the data gives the same bytes, and the PDF is
+    made from it."""
+    target: Target | None = field(default=None, repr=False, compare=False)
+    """Where it goes, decided on the real path (generator.word.output.target)."""
 
     @property
     def plan(self) -> Plan:
         return self.packer.unpack(self.packed)
+
+    @property
+    def output(self) -> Target:
+        """The target decided when the unit was prepared (a UnitJob made by hand: decided now)."""
+        return self.target if self.target is not None else output_target(self.path)
 
 
 @dataclass(frozen=True)
@@ -456,14 +465,13 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
     except DataError as exc:
         raise DataError(list(at_cells(exc.problems, units_src))) from None
     folder = Path(output_dir) if output_dir is not None else default_output_dir(units, data)
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder}: đã có một tệp trùng tên; hãy chọn thư mục kết quả khác (-o)")
+    root = check_folder(folder)  # a file in its place, a read-only folder: said before any work
     names = file_names([e.spec.name if isinstance(e, UnitFailure) else e.name for e in entries])
-    protected = {Path(p).resolve() for p in (data, units, template) if p is not None}
+    protected = sources([data, units, template])
     marks = _marks_by_unit(units_src)
     given = units_src.data.get("units") if isinstance(units_src.data, dict) else None
     parsed: list[Any] = given if isinstance(given, list) else []
-    shared = _BatchContext(base, Merger(base_src.data), PlanPacker(base), folder, folder.resolve(), protected,
+    shared = _BatchContext(base, Merger(base_src.data), PlanPacker(base), folder, root, protected,
                            str(units), mode, force, pdf, final)
     jobs: list[UnitJob] = []
     failed: list[UnitFailure] = []
@@ -502,7 +510,7 @@ class _BatchContext:
     packer: PlanPacker
     folder: Path
     root: Path  # folder, resolved
-    protected: set[Path]
+    protected: Sources
     units: str
     mode: str
     force: bool
@@ -525,23 +533,21 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
             return None
         fname = final_name(fname, plan)
     path = contained(ctx.folder, fname, ctx.root)  # slugs make a refusal impossible; checked all the same
-    if resolved_path(path, ctx.root) in ctx.protected:
-        return UnitFailure(entry, (Problem(ctx.units, None, None, "", None,
-                                           f"{path}: không ghi đè lên tệp dữ liệu hoặc mẫu"),))
-    if ctx.pdf and not ctx.force and plan.is_final and path.exists() and not path.with_suffix(".pdf").exists() \
-            and existing_document(path).kind == "final":
-        # A retry after LibreOffice failed: the final stays, only its PDF is made (issue 16).
-        return UnitJob(_settled(entry), ctx.packer.pack(plan), path, ctx.packer, tuple(warnings), "same")
     try:
+        out = output_target(path, inputs=ctx.protected, folder=ctx.root)  # never the data, units or template
+        real = out.path
+        if ctx.pdf and not ctx.force and plan.is_final and out.exists and not real.with_suffix(".pdf").exists() \
+                and existing_document(real).kind == "final":
+            # A retry after LibreOffice failed: the final stays, only its PDF is made (issue 16).
+            return UnitJob(_settled(entry), ctx.packer.pack(plan), path, ctx.packer, tuple(warnings), "same", out)
         # The same rule as `kehoach render`: a final (maybe already signed) or a file we did
         # not make is never replaced without --force; an earlier draft may be.
-        replace = check_overwrite(path, path.with_suffix(".pdf") if ctx.pdf else None,
-                                  final=plan.is_final, force=ctx.force, number=plan.number)
-    except OutputExistsError as exc:
+        how = mode(ctx.force, check_overwrite(real, real.with_suffix(".pdf") if ctx.pdf else None,
+                                              final=plan.is_final, force=ctx.force, number=plan.number))
+    except UserError as exc:
         return UnitFailure(entry, (Problem(ctx.units, None, None, "", None, str(exc)),))
     # only the packed form waits for its turn
-    return UnitJob(_settled(entry), ctx.packer.pack(plan), path, ctx.packer, tuple(warnings),
-                   "replace" if replace else "create")
+    return UnitJob(_settled(entry), ctx.packer.pack(plan), path, ctx.packer, tuple(warnings), how, out)
 
 
 def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None, *,
@@ -575,26 +581,56 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
         prepared = _prepare(base_src, base, data, units, output_dir, template, force=force, pdf=pdf,
                             final=final)
         result = BatchResult(prepared.output_dir, failed=list(prepared.failed))
+        hows: dict[Path, str] = {}
         if prepared.jobs:
-            prepared.output_dir.mkdir(parents=True, exist_ok=True)
+            # The folder is made (on its real path) by the first document's write.
             for job, error in pool.render(prepared.jobs, progress):
                 if error is None:
                     result.written.append(UnitDone(job.spec, job.path, job.warnings))
+                    hows[job.path] = job.how
                 else:
                     result.failed.append(UnitFailure(job.spec, (Problem(str(units), None, None, "", None,
                                                                         error),)))
     result.written.sort(key=lambda d: d.spec.index)
     result.failed.sort(key=lambda f: f.spec.index)
     if pdf and result.written:
-        from ..esign.pdf import convert_to_pdf
-
-        result.pdfs = convert_to_pdf([d.path for d in result.written], result.output_dir)
+        _make_pdfs(result, hows, sources([data, units, template]), str(units))
+        result.failed.sort(key=lambda f: f.spec.index)
         if final:
             from .record import add_pages
 
             for done in result.written:
-                add_pages(done.path, done.path.with_suffix(".pdf"))
+                if done.path.with_suffix(".pdf").exists():
+                    add_pages(done.path, done.path.with_suffix(".pdf"))
     return result
+
+
+def _make_pdfs(result: BatchResult, hows: dict[Path, str], inputs: Sources, units: str) -> None:
+    """The written documents' PDFs, made in a hidden folder beside them, each then given its name
+    by its document's rule: the PDF of a draft replaced may be replaced, anything under --force;
+    else it is created, and a PDF put there meanwhile (maybe signed) is kept and reported."""
+    from ..esign.pdf import convert_to_pdf
+
+    def failed(done: UnitDone, message: str) -> None:
+        result.failed.append(UnitFailure(done.spec, (Problem(units, None, None, "", None, message),)))
+
+    todo: list[tuple[UnitDone, Target]] = []
+    for done in result.written:
+        try:
+            todo.append((done, output_target(done.path.with_suffix(".pdf"), inputs=inputs)))
+        except UserError as exc:
+            failed(done, f"{exc}; văn bản {done.path} đã được tạo, chưa có PDF")
+    if not todo:
+        return
+    with todo[0][1].staging() as staging:
+        made = convert_to_pdf([done.path for done, _ in todo], staging)
+        for (done, out), pdf in zip(todo, made, strict=True):
+            how = hows.get(done.path, "create")
+            try:
+                result.pdfs.append(out.place(pdf, "create" if how == "same" else how))  # type: ignore[arg-type]
+            except AlreadyThere:
+                failed(done, f"{out.label}: trong lúc lệnh chạy, một tệp PDF khác (có thể đã ký) đã được tạo ở "
+                             f"đây; giữ nguyên tệp đó, chưa ghi PDF. Văn bản {done.path} đã được tạo")
 
 
 # --- rendering in parallel --------------------------------------------------------------------
@@ -661,7 +697,7 @@ def _ready() -> None:
     """A no-op task: submitting it makes the pool start its workers now."""
 
 
-def _render_one(template: Template, plan: Plan | bytes, path: str, how: str = "create",
+def _render_one(template: Template, plan: Plan | bytes, out: Target, how: str = "create",
                 packer: PlanPacker | None = None, final: bool = False) -> str | None:
     """Render and write one document. Returns an error message instead of raising, so nothing
     unpicklable crosses the process boundary and one broken document does not stop the others.
@@ -678,17 +714,17 @@ def _render_one(template: Template, plan: Plan | bytes, path: str, how: str = "c
         assert isinstance(plan, Plan)
         content = template.render(plan)
         if how == "same":
-            if Path(path).read_bytes() != content:
-                return (f"{path}: đã có bản phát hành khác với dữ liệu hiện tại; bản phát hành không bao giờ "
-                        "bị ghi đè, nên chưa tạo PDF. Dùng --force nếu chắc chắn muốn tạo lại")
+            if out.path.read_bytes() != content:
+                return (f"{out.label}: đã có bản phát hành khác với dữ liệu hiện tại; bản phát hành không bao "
+                        "giờ bị ghi đè, nên chưa tạo PDF. Dùng --force nếu chắc chắn muốn tạo lại")
         else:
-            publish(path, content, replace=how == "replace")
+            out.write(content, how)  # type: ignore[arg-type]
         if final:
             from .record import write_metadata
 
-            write_metadata(plan, Path(path))
+            write_metadata(plan, out.path)
     except AlreadyThere:
-        return str(taken_error(Path(path)))
+        return str(taken_error(out.path))
     except UserError as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - reported for this unit, the batch goes on
@@ -696,7 +732,7 @@ def _render_one(template: Template, plan: Plan | bytes, path: str, how: str = "c
     return None
 
 
-def _render_chunk(chunk: list[tuple[bytes, str, str, bool]]) -> list[str | None]:
+def _render_chunk(chunk: list[tuple[bytes, Target, str, bool]]) -> list[str | None]:
     """A few units per task: one round trip to the worker for several documents."""
     assert _worker_template is not None
     return [_render_one(_worker_template, plan, path, how, _worker_packer, final)
@@ -755,7 +791,7 @@ class RenderPool:
                 self._local = Template(self.template)
             for n in range(1, total + 1):
                 unit, units[n - 1] = units[n - 1], None  # type: ignore[call-overload]
-                error = _render_one(self._local, unit.packed, str(unit.path), unit.how, unit.packer, self.final)
+                error = _render_one(self._local, unit.packed, unit.output, unit.how, unit.packer, self.final)
                 if progress:
                     progress(n, total)
                 yield unit, error
@@ -778,7 +814,7 @@ class RenderPool:
         while True:
             for chunk in chunks:
                 try:
-                    fut = self.pool.submit(_render_chunk, [(u.packed, str(u.path), u.how, self.final)
+                    fut = self.pool.submit(_render_chunk, [(u.packed, u.output, u.how, self.final)
                                                            for u in chunk])
                 except BrokenProcessPool:
                     for unit in chunk:

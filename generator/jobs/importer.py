@@ -22,11 +22,11 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml.etree import _Element
 
-from ..errors import DataError, OutputExistsError, UserError
+from ..errors import DataError, UserError
 from ..plan.loader import parse_yaml, validate
 from ..plan.table_rows import numbered_groups
 from ..text import point_letter, roman, upper_vi
-from ..word.package import atomic_write
+from ..word.output import target as output_target
 from ..word.reader import (
     APPENDIX_HEAD_RE,
     APPENDIX_REF_RE,
@@ -1000,19 +1000,16 @@ def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: 
 
     source = Path(docx_path)
     target = Path(out) if out else source.with_suffix(".yaml")
-    if source.suffix.lower() in SPREADSHEET_SUFFIXES:
-        if target.exists() and not force:
-            raise OutputExistsError(f"{target}: tệp đã có; dùng --force để ghi đè")
-        result = import_sheet(source, sheet)
-        result.text = _sheet_yaml(result.data, source.name)
-        result.output = atomic_write(target, result.text.encode("utf-8"))
-        return result
-    if target.exists() and target.resolve() == source.resolve():
-        raise UserError(f"{target}: không ghi đè lên tệp gốc")
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise UserError(f"{target}: tệp dữ liệu phải có đuôi .yaml")
-    if target.exists() and not force:
-        raise OutputExistsError(f"{target}: tệp đã có; dùng --force để ghi đè")
+    # Decided on the real path before reading (missing/../SOURCE is the source), written last.
+    output = output_target(target, inputs=[source])
+    output.refuse_taken(force)
+    if source.suffix.lower() in SPREADSHEET_SUFFIXES:
+        result = import_sheet(source, sheet)
+        result.text = _sheet_yaml(result.data, source.name)
+        result.output = output.save(result.text.encode("utf-8"), force=force)
+        return result
     result = import_docx(source)
     result.text = dump_yaml(result.data, source.name)
     try:
@@ -1020,5 +1017,5 @@ def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: 
     except DataError as exc:
         raise UserError("dữ liệu đọc được chưa hợp lệ, chưa ghi tệp:\n"
                         + "\n".join(str(p) for p in exc.problems)) from None
-    result.output = atomic_write(target, result.text.encode("utf-8"))
+    result.output = output.save(result.text.encode("utf-8"), force=force)
     return result

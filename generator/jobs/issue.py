@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
-import shutil
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -26,9 +23,11 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from .. import limits
 from ..document.seal import DRAFT_COMMENT, FINAL_COMMENT, SEAL, digest
 from ..errors import OutputExistsError, UserError
 from ..plan.model import IssueDate, Plan
+from ..word.output import AlreadyThere, How, Target, mode, target as output_target
 
 FINAL_SUFFIX = "-so-"
 """Default name of a final: output/<data>-so-18.docx (its number as printed, 05 for 5), beside the
@@ -110,7 +109,7 @@ def existing_document(path: str | Path) -> Existing:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-            if len(infos) > 2000 or sum(i.file_size for i in infos) > 512 * 2**20:
+            if len(infos) > limits.MAX_MEMBERS or sum(i.file_size for i in infos) > limits.MAX_TOTAL_BYTES:
                 return Existing(None)  # not something we wrote; never read a bomb to find out
             members = {i.filename: zf.read(i) for i in infos}
         core = members["docProps/core.xml"].decode("utf-8")
@@ -157,10 +156,12 @@ def check_overwrite(docx: Path, pdf: Path | None, *, final: bool, force: bool,
                     number: int | None = None) -> bool:
     """Refuse, before anything is written, to replace what a văn thư would not want replaced.
 
-    Returns whether docx may be replaced (an untouched draft of ours, or --force); when False the
-    document must be created without replacing anything (publish(replace=False)), so a final
-    another run makes meanwhile is never overwritten. number: the số of the document to write; a
-    final of another number is refused even with force (force re-creates the same final only).
+    Returns whether docx may be replaced (an untouched draft of ours, or --force): the caller's
+    rule for generator.word.output (mode(force, this)). A draft is replaced only if it is still
+    the file looked at here (replace-seen); when False the document is created without replacing
+    anything, so a final another run makes meanwhile is never overwritten. number: the số of the
+    document to write; a final of another number is refused even with force (force re-creates the
+    same final only).
     """
     if force:
         existing = existing_document(docx) if docx.exists() else Existing(None)
@@ -258,8 +259,11 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     # blank, which is what makes a draft (issue 2); --final insists on both.
     plan = require_final(plan) if final else plan
     issued = final or plan.is_final
-    target = issue_path(data, out, final=issued, output_dir=output_dir, number=plan.number)
-    pdf_target = target.with_suffix(".pdf") if pdf else None
+    # Decided on real paths before rendering: never the data or the template, even with --force.
+    docx = output_target(issue_path(data, out, final=issued, output_dir=output_dir, number=plan.number),
+                         inputs=[data, template])
+    pdf_out = output_target(docx.path.with_suffix(".pdf"), inputs=[data, template]) if pdf else None
+    target = docx.path
     if pdf:
         from ..esign.pdf import find_soffice
 
@@ -272,22 +276,22 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         return dataclasses.replace(done, metadata=meta, recorded=write_record(data, plan))
 
     content = None
-    if issued and not force and target.exists():
+    if issued and not force and docx.exists:
         # The same final again (a retry, or `render` of a data file that records its issue): kept
         # as it is; a PDF missing after an older run's LibreOffice failure is made from it.
         content = render_plan(plan, template)
         if _same_bytes(target, content):
-            if pdf_target is not None and not pdf_target.exists():
-                return keep_record(Issued(target, _pdf_only(target, pdf_target), final, plan, pdf_only=True))
-            return keep_record(Issued(target, pdf_target, final, plan, unchanged=True))
-    replace_ok = check_overwrite(target, pdf_target, final=issued, force=force, number=plan.number)
+            if pdf_out is not None and not pdf_out.exists:
+                return keep_record(Issued(target, _pdf_only(docx, pdf_out), final, plan, pdf_only=True))
+            return keep_record(Issued(target, pdf_out.path if pdf_out else None, final, plan, unchanged=True))
+    how = mode(force, check_overwrite(target, pdf_out.path if pdf_out else None, final=issued, force=force,
+                                      number=plan.number))
     if content is None:
         content = render_plan(plan, template)
-    if pdf_target is None:
-        _publish(target, content, replace_ok)
+    if pdf_out is None:
+        _publish(docx, how, content=content)
         return keep_record(Issued(target, None, final, plan))
-    made = _publish_with_pdf(target, pdf_target, content, replace_ok, force)
-    return keep_record(Issued(target, made, final, plan))
+    return keep_record(Issued(target, _publish_with_pdf(docx, pdf_out, content, how), final, plan))
 
 
 def _existing_pdf(docx: Path) -> Path | None:
@@ -310,64 +314,38 @@ def _same_bytes(path: Path, content: bytes) -> bool:
         return False
 
 
-def _publish(target: Path, content: bytes, replace: bool) -> None:
-    from ..word.package import AlreadyThere, publish
-
+def _publish(docx: Target, how: How, *, content: bytes = b"", staged: Path | None = None) -> None:
+    """content (or the finished file `staged`) given docx's name; the loser of a race is told."""
     try:
-        publish(target, content, replace=replace)
+        docx.write(content, how) if staged is None else docx.place(staged, how)
     except AlreadyThere:
-        raise taken_error(target) from None
+        raise taken_error(docx.path) from None
 
 
-def _staging(target: Path) -> Path:
-    from ..word.package import _parent
-
-    return Path(tempfile.mkdtemp(prefix=".kehoach-", dir=_parent(target)))
-
-
-def _publish_with_pdf(target: Path, pdf_target: Path, content: bytes, replace: bool,
-                      force: bool) -> Path:
-    """The .docx and its PDF made in a hidden folder beside target, then put in place: the .docx
-    first (the race is decided there), then the PDF."""
+def _publish_with_pdf(docx: Target, pdf: Target, content: bytes, how: How) -> Path:
+    """The .docx and its PDF made in a hidden folder beside the target, then put in place: the
+    .docx first (the race is decided there), then the PDF, by the same rule (the PDF of a draft
+    we replace may be replaced, anything under --force; else created, never replacing)."""
     from ..esign.pdf import convert_to_pdf
-    from ..word.package import AlreadyThere, atomic_write, link_into_place
 
-    staging = _staging(target)
-    try:
-        staged = atomic_write(staging / target.name, content)
+    with docx.staging() as staging:
+        staged = output_target(staging / docx.path.name).write(content)
         made = convert_to_pdf([staged], staging)[0]
-        if replace:
-            os.replace(staged, target)
-        else:
-            try:
-                link_into_place(staged, target)
-            except AlreadyThere:
-                raise taken_error(target) from None
-        # The PDF may replace only the PDF of a draft we just replaced, or anything under --force.
-        if replace or force:
-            os.replace(made, pdf_target)
-        else:
-            try:
-                link_into_place(made, pdf_target)
-            except AlreadyThere:
-                raise OutputExistsError(f"{pdf_target}: một lệnh khác vừa tạo tệp PDF này; giữ nguyên. "
-                                        f"Tệp {target} đã được tạo") from None
-        return pdf_target
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _publish(docx, how, staged=staged)
+        try:
+            return pdf.place(made, how)
+        except AlreadyThere:
+            raise OutputExistsError(f"{pdf.path}: một lệnh khác vừa tạo tệp PDF này; giữ nguyên. "
+                                    f"Tệp {docx.path} đã được tạo") from None
 
 
-def _pdf_only(target: Path, pdf_target: Path) -> Path:
+def _pdf_only(docx: Target, pdf: Target) -> Path:
     """The missing PDF of an existing final, made from that very file."""
     from ..esign.pdf import convert_to_pdf
-    from ..word.package import AlreadyThere, link_into_place
 
-    staging = _staging(target)
-    try:
-        made = convert_to_pdf([target], staging)[0]
+    with pdf.staging() as staging:
+        made = convert_to_pdf([docx.path], staging)[0]
         try:
-            return link_into_place(made, pdf_target)
+            return pdf.place(made, "create")
         except AlreadyThere:
-            raise OutputExistsError(f"{pdf_target}: một lệnh khác vừa tạo tệp PDF này; giữ nguyên") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            raise OutputExistsError(f"{pdf.path}: một lệnh khác vừa tạo tệp PDF này; giữ nguyên") from None

@@ -19,12 +19,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, OutputExistsError, UserError
+from ..errors import DataError, UserError
 from ..nd30 import TYPE_ABBREVIATIONS
 from ..plan.loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
 from ..plan.model import IssueDate
 from ..plan.yaml_style import CONTROLS, HIDDEN, compact_nested_sequences, hide_controls, restore_controls
-from ..word.package import atomic_write
+from ..word.output import target as output_target
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -114,10 +114,9 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     target = Path(out) if out else default_output(source, old_year, year)
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise UserError(f"{target}: tệp dữ liệu mới phải có đuôi .yaml")
-    if target.exists() and target.resolve() == source.resolve():
-        raise UserError(f"{target}: không ghi đè lên tệp dữ liệu gốc; hãy chọn tên khác với -o")
-    if target.exists() and not force:
-        raise OutputExistsError(f"{target}: tệp đã có; dùng --force để ghi đè")
+    # Decided on the real path before the work (missing/../SOURCE is the source), written last.
+    output = output_target(target, inputs=[source])
+    output.refuse_taken(force)
 
     text, pending, moved = rollover_text(source.read_text(encoding="utf-8-sig"), old_year, year)
     parsed = parse_yaml(paste_safe(text), str(target))
@@ -130,7 +129,7 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
         StaleItem(kind, format_path(loc), parsed.position(loc)[0] if keep else None, excerpt, msg)
         for kind, loc, excerpt, msg, keep in pending
     ]
-    atomic_write(target, text.encode("utf-8"))
+    output.save(text.encode("utf-8"), force=force)
     return RolloverResult(source, target, old_year, year, moved, items)
 
 

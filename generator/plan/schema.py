@@ -27,15 +27,12 @@ def _any_of(node: Any) -> Any:
 
 def write_schema(path: str | Path, *, force: bool = False) -> Path:
     """Write the schema to a .json file; an existing file is replaced only with force."""
-    from ..errors import OutputExistsError, UserError
-    from ..word.package import atomic_write
+    from ..errors import UserError
+    from ..word.output import write_file
 
-    path = Path(path)
-    if path.suffix.lower() != ".json":
+    if Path(path).suffix.lower() != ".json":
         raise UserError(f"{path}: tệp JSON Schema phải có đuôi .json")
-    if path.exists() and not force:
-        raise OutputExistsError(f"{path}: tệp đã có; dùng --force để ghi đè")
-    return atomic_write(path, schema_text().encode())
+    return write_file(path, schema_text().encode(), force=force)
 
 
 def schema_text() -> str:

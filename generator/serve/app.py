@@ -178,23 +178,32 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         return JSONResponse({"problems": [_problem(p) for p in problems]})
 
     async def save(request: Request) -> Response:
-        from ..word.package import atomic_write
+        from ..word.output import AlreadyThere, target
 
         payload = await body(request)
         name, data = file_name(payload), payload.get("data")
 
         def work() -> Response:
             with save_lock:
+                # Decided before reading: what is replaced is the file whose digest is compared, not
+                # one another program saved in between (replace-seen).
+                out = target(files.path(name))
                 snap = files.read(name)
                 if payload.get("digest") != snap.digest and not payload.get("force"):
-                    return JSONResponse({
-                        "error": f"{name}: tệp đã được sửa ở nơi khác từ khi mở nên chưa ghi, để không "
-                                 "mất phần sửa đó. Hãy tải lại tệp, hoặc chọn ghi đè nếu chắc chắn.",
-                        "digest": snap.digest}, status_code=409)
+                    return changed(snap.digest)
                 text, _, problems = checked(name, data)
                 raw = text.encode("utf-8")
-                atomic_write(files.path(name), raw)
+                try:
+                    out.write(raw, "replace" if payload.get("force") else "replace-seen")
+                except AlreadyThere:
+                    return changed(files.read(name).digest)
                 return JSONResponse({"digest": digest(raw), "problems": [_problem(p) for p in problems]})
+
+        def changed(now: str) -> Response:
+            return JSONResponse({
+                "error": f"{name}: tệp đã được sửa ở nơi khác từ khi mở nên chưa ghi, để không "
+                         "mất phần sửa đó. Hãy tải lại tệp, hoặc chọn ghi đè nếu chắc chắn.",
+                "digest": now}, status_code=409)
 
         return await run_in_threadpool(work)
 

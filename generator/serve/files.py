@@ -73,7 +73,9 @@ class Folder:
         try:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UserError(f"{target}: không tạo được thư mục kết quả ({exc.strerror or exc})") from None
+            from ..word.output import write_error
+
+            raise write_error(exc, str(target), self.root) from None
         if not target.resolve().is_relative_to(self.root):
             raise NotAllowed(f"{target}: trỏ ra ngoài thư mục {self.root}; không ghi")
         return target

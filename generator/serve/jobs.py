@@ -5,15 +5,17 @@ a batch. Each is the library call behind the matching command, with the command'
   in a separate process within the CLI's time and memory budget (limits.READ_SECONDS/READ_MEMORY:
   a budget needs a main thread and a process of its own; the server's threads have neither);
 - a new data file (import, rollover) is created under a free name in the folder, never over a file
-  that is there (publish(replace=False): of two runs at once, one gets the name);
+  that is there (generator.word.output, mode create: of two runs at once, one gets the name);
 - finals, PDFs and batch results go to FOLDER/output/, by the render rules (a final is never
-  overwritten; issuing records number and date in the data file); the browser downloads them by
-  a random id, never by a path it names.
+  overwritten; issuing records number and date in the data file), in the sub-folders the data
+  file is in (output/2024/x-so-18.docx for 2024/x.yaml): two plans of one name in two folders
+  never share a final; the browser downloads them by a random id, never by a path it names.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import secrets
 import shutil
 import tempfile
@@ -140,17 +142,17 @@ def _import_in_child(source: str, target: str) -> dict[str, Any]:
     return {"text": result.text, "warnings": [str(w) for w in result.warnings]}
 
 
-def _free_name(files: Folder, stem: str, write: Any) -> str:
+def _free_name(files: Folder, stem: str, data: bytes) -> str:
     """Create the data file stem.yaml, or stem-2.yaml, stem-3.yaml… whichever is free; never replace."""
-    from ..word.package import AlreadyThere
+    from ..word.output import AlreadyThere, target
 
     for n in range(1, 1000):
         name = f"{stem}.yaml" if n == 1 else f"{stem}-{n}.yaml"
         path = files.path(name)
-        if path.exists():
+        if os.path.lexists(path):
             continue
         try:
-            write(path)
+            target(path).write(data)
         except AlreadyThere:  # taken between the look and the write
             continue
         return name
@@ -159,7 +161,7 @@ def _free_name(files: Folder, stem: str, write: Any) -> str:
 
 def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
     from ..text import slugify
-    from ..word.package import inspect_package, publish
+    from ..word.package import inspect_package
 
     # The name goes into the new file's first comment: no line break (nor any control) may ride in.
     label = "".join(c for c in Path(filename.replace("\\", "/")).name
@@ -177,7 +179,7 @@ def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
         got = isolated(_import_in_child, str(source), str(Path(work) / f"{stem}.yaml"))
     text = got["text"].replace(f"{stem}.docx", label, 1)  # the header comment names the user's file
     data = text.encode("utf-8")
-    name = _free_name(files, stem, lambda path: publish(path, data, replace=False))
+    name = _free_name(files, stem, data)
     return {"name": name, "warnings": got["warnings"]}
 
 
@@ -185,7 +187,7 @@ def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
 
 def rollover(files: Folder, name: str, year: Any) -> dict[str, Any]:
     from ..jobs.rollover import default_output, rollover_file
-    from ..word.package import AlreadyThere, publish
+    from ..word.output import AlreadyThere, target as output_target
 
     if isinstance(year, bool) or not isinstance(year, (int, str)) or not str(year).strip().isdigit():
         raise UserError("năm mới phải là một số, ví dụ 2025")
@@ -197,7 +199,7 @@ def rollover(files: Folder, name: str, year: Any) -> dict[str, Any]:
     target = default_output(source, result.old_year, result.new_year)
     new_name = target.relative_to(files.root).as_posix()
     try:
-        publish(files.path(new_name), data, replace=False)
+        output_target(files.path(new_name), inputs=[source]).write(data)
     except AlreadyThere:
         raise OutputExistsError(f"{new_name}: tệp đã có, không ghi đè; hãy mở tệp đó, hoặc đổi tên nó "
                                 "rồi chuyển năm lại") from None
@@ -212,7 +214,7 @@ def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any
 
     source = files.path(name)
     files.read(name)
-    out = files.output_dir()
+    out = files.output_dir(*Path(name).parent.parts)  # the data file's own sub-folders: one final per plan
     number = None if number in (None, "") else number
     date = None if date in (None, "") else date
     if (number is not None and not isinstance(number, (int, str))) or (date is not None and not isinstance(date, str)):
@@ -226,7 +228,7 @@ def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any
         there = issue_path(source, None, final=True, output_dir=out,
                            number=load_plan(source).number or (parse_number(number) if number is not None else None))
         answer: dict[str, Any] = {"error": str(exc)}
-        if there.is_file():
+        if _own_final(files, there):
             answer["existing"] = {"docx": downloads.add(there), "name": there.name}
         raise Refused(answer) from None
     got: dict[str, Any] = {"docx": downloads.add(done.docx), "docx_name": done.docx.name,
@@ -240,6 +242,15 @@ def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any
         got.update(metadata=downloads.add(done.metadata, media_type="application/json"),
                    metadata_name=done.metadata.name)
     return got
+
+
+def _own_final(files: Folder, path: Path) -> bool:
+    """Whether the file at a final's name may be offered as "the final that is there": a real file
+    of the folder (not a link to anything outside it) that kehoach made as a final."""
+    from ..jobs.issue import document_kind
+
+    return (path.is_file() and not path.is_symlink() and path.resolve().is_relative_to(files.root)
+            and document_kind(path) == "final")
 
 
 class Refused(OutputExistsError):
@@ -259,7 +270,7 @@ def batch(files: Folder, downloads: Downloads, name: str, units: str, pdf: bool)
         raise UserError("hãy chọn tệp đơn vị (tệp có mục units), không phải chính kế hoạch mẫu")
     files.read(name)
     files.read(units)
-    out = files.output_dir(Path(units).stem)
+    out = files.output_dir(*Path(units).parent.parts, Path(units).stem)
     # One process: the server's threads are no place to fork a pool from.
     result = run_batch(files.path(name), files.path(units), out, jobs=1, pdf=bool(pdf))
     got: dict[str, Any] = {

@@ -1,11 +1,11 @@
-"""The .docx as a file: byte-stable zips and writes that never leave half a file behind."""
+"""The .docx as a file: byte-stable zips, and the inspection of a package before anything parses it.
+
+Writing files is generator.word.output's (one policy for every command); its names are re-exported
+here for code written before it existed."""
 
 from __future__ import annotations
 
-import errno
 import io
-import os
-import secrets
 import struct
 import zipfile
 import zlib
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .. import limits
 from ..errors import UserError
+from .output import AlreadyThere, atomic_write, publish  # noqa: F401 - re-exported, see above
 
 if TYPE_CHECKING:  # lxml is imported where a part is parsed
     from lxml import etree
@@ -50,43 +51,6 @@ def zip_members(members: dict[str, bytes]) -> bytes:
             info.create_system = 0
             dst.writestr(info, members[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
     return out.getvalue()
-
-
-def atomic_write(path: str | Path, data: bytes) -> Path:
-    """Write data to path through a temporary file in the same folder, then rename.
-
-    An interrupted run leaves either the old file or the new one, never a truncated document.
-    """
-    path = Path(path)
-    # Named first, created inside the try: an interrupting signal cannot strand the temporary file.
-    tmp = str(_parent(path) / f".{path.name}.{secrets.token_hex(8)}.tmp")
-    try:
-        _write_durable(tmp, data)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)  # the file keeps its new name; only the temporary one goes
-        except OSError:
-            pass
-        if isinstance(exc, OSError):  # disk full, permissions: the user's to fix, not a crash
-            raise UserError(f"{path}: không ghi được tệp ({exc.strerror or exc}); "
-                            "không có tệp dở dang nào được để lại") from None
-        raise
-    return path
-
-
-def _write_durable(tmp: str, data: bytes) -> None:
-    """Create tmp (never an existing file), write data and fsync it: the bytes are on disk before
-    any name points to them."""
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(tmp, 0o644)  # by path: os.fchmod does not exist on Windows before Python 3.13
 
 
 # --- reading a .docx someone else made: one guard for every reader -----------------------------
@@ -356,79 +320,3 @@ def _external_targets(rels: _Element) -> list[str]:
             continue
         out.append(f"{kind} → {target[:120]}")
     return out
-
-
-# --- publishing without replacing ---------------------------------------------------------------
-
-class AlreadyThere(FileExistsError):
-    """publish(replace=False) found the name taken: another run got there first."""
-
-
-def publish(path: str | Path, data: bytes, *, replace: bool) -> Path:
-    """Write data to path atomically; with replace=False, only if path does not exist yet.
-
-    Why link: check-then-rename lets two runs that both saw "no file yet" each rename their copy
-    into place, the last one silently winning. A hard link of the finished temporary file fails
-    with EEXIST when the name is taken, so of any number of runs exactly one creates the file and
-    the others are told (AlreadyThere); a reader never sees a half-written file either way.
-    Where hard links are not supported, O_EXCL gives the same exclusion (the bytes then appear
-    while they are written; the file is complete when this returns).
-    """
-    path = Path(path)
-    if replace:
-        return atomic_write(path, data)
-    # The finished temporary file sits beside the target under a hidden name of its own and is
-    # linked into place: no staging folder to make, list and remove per document (a batch writes
-    # thousands). The name is chosen before the file exists and the file is made inside the try:
-    # a signal (a batch worker told its parent died) can never leave it behind between the two.
-    parent = _parent(path)
-    tmp = parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
-    try:
-        try:
-            _write_durable(str(tmp), data)
-        except OSError as exc:  # disk full, permissions: the user's to fix, not a crash
-            raise UserError(f"{path}: không ghi được tệp ({exc.strerror or exc}); "
-                            "không có tệp dở dang nào được để lại") from None
-        return link_into_place(tmp, path)
-    finally:
-        try:
-            os.unlink(tmp)  # the file keeps its new name; only the temporary one goes
-        except OSError:
-            pass
-
-
-def link_into_place(source: Path, path: Path) -> Path:
-    """Give the finished file `source` the name `path`, failing with AlreadyThere if it is taken."""
-    try:
-        os.link(source, path)
-        return path
-    except FileExistsError:
-        raise AlreadyThere(str(path)) from None
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
-            raise UserError(f"{path}: không ghi được tệp ({exc.strerror or exc})") from None
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        raise AlreadyThere(str(path)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh, open(source, "rb") as src:
-            while chunk := src.read(1 << 20):
-                fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        os.unlink(path)
-        raise
-    return path
-
-
-def _parent(path: Path) -> Path:
-    if path.is_dir():
-        raise UserError(f"{path}: đây là một thư mục; hãy ghi tên tệp kết quả, ví dụ {path / 'ten-tep'}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"{path}: không tạo được tệp ở đây ({exc.strerror or exc}); "
-                        "hãy chọn thư mục khác hoặc kiểm tra quyền ghi") from None
-    return path.parent
