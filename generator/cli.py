@@ -17,6 +17,8 @@ from . import __version__
 from .errors import DataError, KehoachError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USER = 0, 1, 2
+EXIT_UNVERIFIED = 3
+"""verify: every signature intact, but no trust anchor establishes a signer."""
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -269,20 +271,25 @@ def _sign(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .esign.sign import verify_file
+    import json
 
-    reports = verify_file(args.pdf, trust=args.trust)
-    if not reports:
+    from .esign.verify import VERDICT_VI, verify_file
+
+    result = verify_file(args.pdf, trust=args.trust)
+    code = {"valid": EXIT_OK, "invalid": EXIT_FINDINGS, "unverified": EXIT_UNVERIFIED}[result.verdict]
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return code
+    if not result.signatures:
         print(f"{args.pdf}: không có chữ ký số nào", file=sys.stderr)
         return EXIT_FINDINGS
-    for number, report in enumerate(reports, 1):
+    for number, report in enumerate(result.signatures, 1):
         print(report.to_text(number))
-    broken = [r for r in reports if r.broken]
-    if broken:
-        print(f"{len(broken)}/{len(reports)} chữ ký KHÔNG hợp lệ", file=sys.stderr)
-        return EXIT_FINDINGS
-    print(f"{len(reports)} chữ ký hợp lệ")
-    return EXIT_OK
+    counts = {v: sum(1 for r in result.signatures if r.verdict == v) for v in VERDICT_VI}
+    summary = ", ".join(f"{n} {VERDICT_VI[v]}" for v, n in counts.items() if n)
+    line = f"Kết luận: {VERDICT_VI[result.verdict]} ({len(result.signatures)} chữ ký: {summary})"
+    print(line, file=sys.stderr if result.verdict == "invalid" else sys.stdout)
+    return code
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -321,13 +328,18 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_sign)
 
     p = sub.add_parser("verify", help="kiểm tra các chữ ký số trong tệp PDF",
-                       description="Liệt kê các chữ ký số: ai ký, lúc nào, văn bản còn nguyên vẹn không, chữ "
-                                   "ký có phủ toàn bộ văn bản không.",
-                       epilog="Mã thoát: 0 mọi chữ ký hợp lệ; 1 có chữ ký hỏng hoặc không có chữ ký; 2 tệp "
-                              "không đọc được.")
+                       description="Với từng chữ ký: ai ký, lúc nào, phần được ký còn nguyên vẹn không, người "
+                                   "ký có được xác minh bằng chứng thư gốc tin cậy không, và những gì thay đổi "
+                                   "sau chữ ký, theo từng lần cập nhật (chữ ký, hình/chữ của chữ ký, ô biểu mẫu, "
+                                   "chú thích, nội dung trang kèm số trang và chữ bị đổi).",
+                       epilog="Mã thoát: 0 mọi chữ ký hợp lệ và người ký được xác minh; 1 có chữ ký không hợp "
+                              "lệ (hoặc không có chữ ký); 3 nguyên vẹn nhưng chưa xác minh được người ký (thêm "
+                              "--trust); 2 tệp không đọc được.")
     p.add_argument("pdf", metavar="SIGNED.pdf")
-    p.add_argument("--trust", action="append", metavar="CA.pem",
-                   help="chứng thư gốc tin cậy (PEM/DER); dùng nhiều lần được")
+    p.add_argument("--trust", action="append", metavar="CA.cer",
+                   help="chứng thư gốc/trung gian tin cậy (PEM hoặc DER: .pem .cer .crt .der) hoặc thư mục "
+                        "chứa chúng; dùng nhiều lần được")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.set_defaults(func=_verify)
 
 

@@ -10,7 +10,7 @@ space, then the signer's name. The handwritten signature is centred in that spac
 the seal, at its real size, covers the left third of the signature. A separate attachment file gets
 the agency's signature without image at the top right of page 1: "số, ký hiệu; thời gian ký".
 
-pyHanko and pdfminer.six are the optional extra `sign` (pip install -e ".[sign]"), so rendering needs
+pyHanko and pdfminer.six are the optional extra `sign`, so rendering needs
 neither; each public function says so in Vietnamese when they are missing.
 """
 
@@ -22,27 +22,32 @@ import io
 import re
 import shutil
 import subprocess
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import OutputExistsError, UserError
+from .common import (
+    AGENCY_FIELD,
+    ATTACHMENT_FIELD,
+    INSTALL_HINT,
+    ROLE_OF_FIELD,
+    SIGNER_FIELD,
+    VN_TZ,
+    need_sign_libs,
+    page_of,
+    quiet_pyhanko,
+)
+from .pages import Line, Page, read_pages
+from .verify import SignatureReport, Verification, verify_file
+
+__all__ = ["AGENCY_FIELD", "ATTACHMENT_FIELD", "INSTALL_HINT", "ROLE_OF_FIELD", "SIGNER_FIELD", "VN_TZ", "Line",
+           "Page", "SignatureReport", "Verification", "read_pages", "sign_file", "verify_file"]
 
 if TYPE_CHECKING:  # Pillow comes with the sign extra and is imported where an image is read
     from PIL.Image import Image as PILImage
 
-VN_TZ = dt.timezone(dt.timedelta(hours=7), "+07:00")
-"""Vietnam time (ICT, no daylight saving): the decree asks for the signing time in the Vietnamese zone."""
-
-SIGNER_FIELD = "ChuKyNguoiKy"
-AGENCY_FIELD = "ChuKyCoQuan"
-ATTACHMENT_FIELD = "ChuKyCoQuanPhuLuc"
-ROLE_OF_FIELD = {SIGNER_FIELD: "người có thẩm quyền ký", AGENCY_FIELD: "cơ quan ban hành",
-                 ATTACHMENT_FIELD: "cơ quan ban hành (phụ lục tệp riêng)"}
-
-INSTALL_HINT = 'pip install -e ".[sign]"'
 MM = 72 / 25.4
 """PDF points per millimetre."""
 
@@ -55,73 +60,7 @@ MIN_SIGNING_SPACE_MM = 10.0
 ATTACHMENT_FONT_PT = 10  # an int: pyHanko lays text out in exact fractions
 
 
-def _need_sign_libs() -> None:
-    import importlib.util
-
-    if not all(importlib.util.find_spec(name) for name in ("pyhanko", "pdfminer", "uharfbuzz", "PIL")):
-        raise UserError("ký số cần thư viện pyHanko và pdfminer.six; hãy cài bằng lệnh: "
-                        f"{INSTALL_HINT}") from None
-
-
-# --- Text positions -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Line:
-    """One line of text on a page, in PDF user space (points, origin bottom-left)."""
-
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-
-@dataclass(frozen=True)
-class Page:
-    index: int
-    width: float
-    height: float
-    lines: list[Line]
-
-    @property
-    def text(self) -> str:
-        return " ".join(line.text for line in sorted(self.lines, key=lambda line: (-line.y1, line.x0)))
-
-
-def read_pages(pdf: bytes, *, max_pages: int | None = None) -> list[Page]:
-    """Every text line of every page with its box (pdfminer.six), text in NFC."""
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LTTextLine
-
-    def walk(obj: Any, lines: list[Line]) -> None:
-        if isinstance(obj, LTTextLine):
-            text = unicodedata.normalize("NFC", obj.get_text()).strip()
-            if text:
-                lines.append(Line(text, *obj.bbox))
-            return
-        if hasattr(obj, "__iter__"):
-            for child in obj:
-                walk(child, lines)
-
-    pages = []
-    try:
-        for index, layout in enumerate(extract_pages(io.BytesIO(pdf), maxpages=max_pages or 0)):
-            lines: list[Line] = []
-            walk(layout, lines)
-            x0, y0, x1, y1 = layout.bbox
-            pages.append(Page(index, x1 - x0, y1 - y0, lines))
-    except Exception as exc:  # pdfminer raises many kinds on a damaged file
-        raise UserError(f"không đọc được chữ trong tệp PDF ({type(exc).__name__}: {exc})") from None
-    return pages
-
+# --- The signature block ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class SignatureBlock:
@@ -416,19 +355,6 @@ def _signature_fields(reader: Any) -> dict[str, Any]:
     return {name: ref.get_object() for name, _value, ref in enumerate_sig_fields(reader)}
 
 
-def _page_of(reader: Any, widget: Any) -> int:
-    """Index of the page whose /Annots hold this signature widget (matched by field name)."""
-    name = widget.get("/T")
-    count = int(reader.root["/Pages"]["/Count"])
-    for index in range(count):
-        page_ref, _resources = reader.find_page_for_modification(index)
-        for annot in page_ref.get_object().get("/Annots", []):
-            obj = annot.get_object()
-            if obj.get("/FT") == "/Sig" and obj.get("/T") == name:
-                return index
-    return 0
-
-
 def _check_paths(src: Path, out: Path, force: bool) -> None:
     if not src.is_file():
         raise UserError(f"{src}: không có tệp này")
@@ -452,7 +378,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     """
     from ..word.package import atomic_write
 
-    _need_sign_libs()
+    need_sign_libs()
     src, out = Path(src), Path(out)
     _check_paths(src, out, force)
     if role == "signer" and (image is None or attachment or seal is not None):
@@ -509,7 +435,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
             signature = tuple(float(v) for v in widget["/Rect"])
             picture = load_image(seal, "seal")  # type: ignore[arg-type]
             warnings += filter(None, [colour_warning(picture, "seal")])
-            field_name, page_index = AGENCY_FIELD, _page_of(writer.prev, widget)
+            field_name, page_index = AGENCY_FIELD, page_of(writer.prev, widget)
             box = seal_box(signature, picture.size, seal_mm)  # type: ignore[arg-type]
             style = _image_style(picture)
             reason = "Văn thư ký số của cơ quan ban hành"
@@ -640,7 +566,7 @@ def _sign(writer: Any, key: KeySource, field_name: str, page_index: int, box: Bo
     )
     spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page_index,
                                box=tuple(int(v) for v in box))  # type: ignore[arg-type]
-    with open_signer(key) as signer, _quiet_pyhanko():
+    with open_signer(key) as signer, quiet_pyhanko():
         pdf_signer = VietnamTimeSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
         try:
             result = pdf_signer.sign_pdf(writer)
@@ -649,170 +575,3 @@ def _sign(writer: Any, key: KeySource, field_name: str, page_index: int, box: Bo
     return result.getvalue()
 
 
-# --- Verification ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SignatureReport:
-    field: str
-    who: str
-    organisation: str | None
-    time: dt.datetime | None
-    intact: bool
-    valid: bool
-    trusted: bool | None
-    """None when no trust anchor was given."""
-    covers_whole: bool
-    """The signature covers the whole file, or everything added after it is only further signatures."""
-    coverage: str
-    page: int | None
-    problems: list[str]
-
-    @property
-    def broken(self) -> bool:
-        return bool(self.problems)
-
-    def to_text(self, number: int) -> str:
-        role = ROLE_OF_FIELD.get(self.field, "chữ ký")
-        who = self.who + (f" — {self.organisation}" if self.organisation else "")
-        when = self.time.astimezone(VN_TZ).isoformat(timespec="seconds") if self.time else "không rõ"
-        yes = {True: "có", False: "KHÔNG"}
-        trust = ("chưa kiểm tra (thêm --trust CA.pem)" if self.trusted is None
-                 else "có" if self.trusted else "KHÔNG")
-        lines = [
-            f"Chữ ký {number} ({role}, trường {self.field}{'' if self.page is None else f', trang {self.page + 1}'}): "
-            f"{who}",
-            f"  thời gian ký: {when}",
-            f"  nguyên vẹn: {yes[self.intact]}; chữ ký đúng với chứng thư: {yes[self.valid]}; "
-            f"chứng thư tin cậy: {trust}",
-            f"  phạm vi: {self.coverage}",
-        ]
-        lines += [f"  LỖI: {p}" for p in self.problems]
-        return "\n".join(lines)
-
-
-def _load_trust(paths: list[str | Path]) -> list[Any]:
-    from asn1crypto import pem, x509
-
-    roots = []
-    for path in paths:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise UserError(f"{path}: không đọc được chứng thư tin cậy ({exc.strerror or exc})") from None
-        try:
-            if pem.detect(data):
-                roots += [x509.Certificate.load(der) for _t, _h, der in pem.unarmor(data, multiple=True)]
-            else:
-                roots.append(x509.Certificate.load(data))
-        except Exception:
-            raise UserError(f"{path}: không phải chứng thư X.509 (PEM hoặc DER)") from None
-    return roots
-
-
-def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> list[SignatureReport]:
-    """Every signature in the PDF, checked: the library call behind `kehoach verify`."""
-    _need_sign_libs()
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: không có tệp này")
-    data = path.read_bytes()
-    if not data.startswith(b"%PDF-"):
-        raise UserError(f"{path}: không phải tệp PDF")
-    roots = _load_trust(trust or [])
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = list(reader.embedded_signatures)
-    except Exception as exc:
-        # A PDF that no longer parses after signing has been damaged or altered: that is a broken
-        # document (exit 1), not a wrong argument.
-        return [SignatureReport("?", "?", None, None, False, False, None, False, "không xác định", None,
-                                [f"tệp PDF hỏng hoặc đã bị sửa, không đọc được cấu trúc ({exc})"])]
-    reports = []
-    with _quiet_pyhanko():
-        for sig in signatures:
-            reports.append(_verify_one(reader, sig, roots))
-    return reports
-
-
-@contextlib.contextmanager
-def _quiet_pyhanko() -> Iterator[None]:
-    """pyHanko logs a traceback whenever a certificate path cannot be built (always, without
-    --trust), and fontTools chatters while subsetting the font; what matters reaches the user as a
-    report or a UserError, so silence both meanwhile."""
-    import logging
-
-    loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator", "fontTools")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
-
-
-def _verify_one(reader: Any, sig: Any, roots: list[Any]) -> SignatureReport:
-    from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    problems: list[str] = []
-    context = ValidationContext(trust_roots=roots, allow_fetching=False)
-    try:
-        status = validate_pdf_signature(sig, context)
-    except Exception as exc:  # a mangled CMS blob is a broken signature, not a crash
-        return SignatureReport(sig.field_name, "?", None, None, False, False, None, False,
-                               "không xác định", None,
-                               [f"không đọc được chữ ký ({type(exc).__name__}: {exc})"])
-    cert = status.signing_cert
-    subject = cert.subject.native
-    who = subject.get("common_name") or cert.subject.human_friendly
-    level = status.modification_level
-    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    later_ok = (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and level is not None
-                and level <= ModificationLevel.FORM_FILLING and status.docmdp_ok is not False)
-    if whole:
-        coverage = "toàn bộ tệp"
-    elif later_ok:
-        coverage = "toàn bộ văn bản lúc ký; phần thêm sau đó chỉ là chữ ký số (được phép)"
-    else:
-        coverage = "KHÔNG phủ toàn bộ văn bản: có nội dung bị thêm hoặc sửa sau khi ký"
-    if not status.intact:
-        problems.append("nội dung đã bị thay đổi sau khi ký (mã băm không khớp)")
-    if not status.valid:
-        problems.append("chữ ký không khớp với chứng thư của người ký")
-    if not (whole or later_ok):
-        problems.append("văn bản bị sửa sau khi ký")
-    trusted = None
-    if roots:
-        trusted = bool(status.trusted)
-        if not trusted:
-            problems.append("chứng thư không được cấp bởi tổ chức tin cậy đã cho (--trust)")
-    when = status.signer_reported_dt
-    if when is None:
-        m = sig.sig_object.get("/M")
-        when = _pdf_date(str(m)) if m else None
-    return SignatureReport(
-        sig.field_name, who, subject.get("organization_name"), when, bool(status.intact),
-        bool(status.valid), trusted, whole or later_ok, coverage, _sig_page(reader, sig), problems)
-
-
-def _sig_page(reader: Any, sig: Any) -> int | None:
-    try:
-        return _page_of(reader, sig.sig_field)
-    except Exception:
-        return None
-
-
-def _pdf_date(text: str) -> dt.datetime | None:
-    m = re.match(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)([+-Z])?(\d\d)?'?(\d\d)?", text)
-    if not m:
-        return None
-    y, mo, d, h, mi, s = (int(g) for g in m.groups()[:6])
-    sign, oh, om = m.group(7), int(m.group(8) or 0), int(m.group(9) or 0)
-    offset = dt.timedelta(hours=oh, minutes=om) * (-1 if sign == "-" else 1)
-    return dt.datetime(y, mo, d, h, mi, s, tzinfo=dt.timezone(offset))
