@@ -69,11 +69,13 @@ class Page:
         return self.text.split()
 
 
-def read_pages(pdf: bytes, *, max_pages: int | None = None, page_numbers: set[int] | None = None) -> list[Page]:
+def read_pages(pdf: bytes, *, max_pages: int | None = None, page_numbers: set[int] | None = None,
+               in_figures: bool = False) -> list[Page]:
     """Every text line of the pages (all, or the 0-based page_numbers) with its box (pdfminer.six),
-    text in NFC."""
+    text in NFC. in_figures: also the text drawn by form XObjects (pdfminer keeps it apart as a
+    figure otherwise), which is where annotation appearances land once flattened."""
     from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LTChar, LTTextLine
+    from pdfminer.layout import LAParams, LTChar, LTTextLine
 
     def walk(obj: Any, lines: list[Line]) -> None:
         if isinstance(obj, LTTextLine):
@@ -94,7 +96,8 @@ def read_pages(pdf: bytes, *, max_pages: int | None = None, page_numbers: set[in
     try:
         wanted = sorted(page_numbers) if page_numbers is not None else None
         for position, layout in enumerate(extract_pages(io.BytesIO(pdf), maxpages=max_pages or 0,
-                                                        page_numbers=wanted)):
+                                                        page_numbers=wanted,
+                                                        laparams=LAParams(all_texts=in_figures))):
             lines: list[Line] = []
             walk(layout, lines)
             x0, y0, x1, y1 = layout.bbox
@@ -107,7 +110,7 @@ def read_pages(pdf: bytes, *, max_pages: int | None = None, page_numbers: set[in
 
 def shown_pages(pdf: bytes, page_numbers: set[int] | None = None) -> list[Page]:
     """The pages as a reader sees them: page content and every visible annotation appearance."""
-    return read_pages(flatten_annotations(pdf, page_numbers), page_numbers=page_numbers)
+    return read_pages(flatten_annotations(pdf, page_numbers), page_numbers=page_numbers, in_figures=True)
 
 
 HIDDEN_FLAGS = 0b100011
@@ -148,8 +151,8 @@ def flatten_annotations(pdf: bytes, page_numbers: set[int] | None = None) -> byt
                 bbox = [float(v) for v in form.get("/BBox", rect)]
             except (KeyError, TypeError, ValueError, AttributeError):
                 continue
-            rx0, ry0, rx1, ry1 = min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])
-            bx0, by0, bx1, by1 = min(bbox[0], bbox[2]), min(bbox[1], bbox[3]), max(bbox[0], bbox[2]), max(bbox[1], bbox[3])
+            rx0, ry0, rx1, ry1 = _box(rect)
+            bx0, by0, bx1, by1 = _box(bbox)
             if bx1 - bx0 <= 0 or by1 - by0 <= 0 or rx1 - rx0 <= 0 or ry1 - ry0 <= 0:
                 continue
             sx, sy = (rx1 - rx0) / (bx1 - bx0), (ry1 - ry0) / (by1 - by0)
@@ -187,3 +190,8 @@ def flatten_annotations(pdf: bytes, page_numbers: set[int] | None = None) -> byt
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _box(v: list[float]) -> tuple[float, float, float, float]:
+    """A PDF rectangle in its normal form: any two opposite corners are allowed."""
+    return min(v[0], v[2]), min(v[1], v[3]), max(v[0], v[2]), max(v[1], v[3])

@@ -514,7 +514,7 @@ def _verify_one(reader: Any, revisions: _Revisions, sig: Any, all_sigs: list[Any
     elif not report.valid:
         report.problems.append("giá trị chữ ký không khớp với chứng thư của người ký")
     _coverage(sig, status, report, revisions)
-    _trust(status, report, roots)
+    _trust(status, report, roots, _reaches_anchor(sig, roots))
     if report.intact:
         _changes_after(revisions, sig, all_sigs, report)
     return report
@@ -533,7 +533,32 @@ def _coverage(sig: Any, status: Any, report: SignatureReport, revisions: _Revisi
                                "chữ ký không còn phủ văn bản)")
 
 
-def _trust(status: Any, report: SignatureReport, roots: list[Any]) -> None:
+def _reaches_anchor(sig: Any, roots: list[Any]) -> bool:
+    """Whether the signer's certificate names, through issuers found in the file or among the
+    anchors, one of the anchors. Only then can an anchor speak for (or against) the signer; a
+    certificate that leads elsewhere (a self-signed look-alike) is simply not established."""
+    if not roots:
+        return False
+    anchors = {root.sha256 for root in roots}
+    pool = list(roots)
+    try:
+        pool += list(sig.other_embedded_certs)
+        cert = sig.signer_cert
+    except Exception:
+        return False
+    for _ in range(12):
+        if cert.sha256 in anchors or any(cert.issuer == root.subject for root in roots):
+            return True
+        if cert.issuer == cert.subject:
+            return False
+        parents = [c for c in pool if c.subject == cert.issuer and c.sha256 != cert.sha256]
+        if not parents:
+            return False
+        cert = parents[0]
+    return False
+
+
+def _trust(status: Any, report: SignatureReport, roots: list[Any], reaches: bool) -> None:
     if not roots:
         report.trusted = None
         return
@@ -546,7 +571,7 @@ def _trust(status: Any, report: SignatureReport, roots: list[Any]) -> None:
     not_after = cert["tbs_certificate"]["validity"]["not_after"].native
     not_before = cert["tbs_certificate"]["validity"]["not_before"].native
     now = dt.datetime.now(dt.UTC)
-    if name in ("NO_CERTIFICATE_CHAIN_FOUND", "NO_CERTIFICATE_CHAIN_FOUND_NO_POE"):
+    if not reaches or name in ("NO_CERTIFICATE_CHAIN_FOUND", "NO_CERTIFICATE_CHAIN_FOUND_NO_POE"):
         report.trusted = None
         report.notes.append("không chứng thư gốc tin cậy nào đã cho (--trust) dẫn tới chứng thư của người ký: "
                             "chưa biết ai thật sự đã ký (tên trong chứng thư ai cũng tự đặt được)")
