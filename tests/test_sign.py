@@ -475,3 +475,48 @@ def test_verify_an_unsigned_pdf_and_a_non_pdf(kit, tmp_path, capsys) -> None:
     assert main(["verify", str(text)]) == 2
     with pytest.raises(UserError):
         verify_file(tmp_path / "khong-co.pdf")
+
+
+# --- Certificates and images that cannot make a signature (issue 30) ---------------------------------
+
+def test_refuses_expired_not_yet_valid_and_non_signing_certificates(kit, tmp_path, capsys) -> None:
+    from tests.sign_fixtures import PASSWORD as P12_PASSWORD
+    from tests.sign_fixtures import make_ca, make_cert, usage
+
+    now = dt.datetime.now(dt.UTC)
+    ca = make_ca()
+    cases = {
+        "đã hết hạn": make_cert(ca, "Người Hết Hạn", not_before=now - dt.timedelta(days=90),
+                                not_after=now - dt.timedelta(days=1)),
+        "chưa có hiệu lực": make_cert(ca, "Người Chưa Tới", not_before=now + dt.timedelta(days=3),
+                                      not_after=now + dt.timedelta(days=90)),
+        "không dùng để ký": make_cert(ca, "Khóa Mã Hóa", key_usage=usage(sign=False)),
+    }
+    password = tmp_path / "mk"
+    password.write_bytes(P12_PASSWORD + b"\n")
+    for message, identity in cases.items():
+        p12 = identity.p12(tmp_path / f"{abs(hash(message))}.p12")
+        out = tmp_path / "x.pdf"
+        capsys.readouterr()
+        assert main(["sign", str(kit["pdf"]), "-o", str(out), "--as", "signer", "--image", str(kit["image"]),
+                     "--p12", str(p12), "--password-file", str(password)]) == 2, message
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err and "không mong đợi" not in err, err
+        assert not out.exists()
+
+
+def test_a_png_declaring_huge_dimensions_is_refused_before_decoding(kit, tmp_path, capsys) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    bomb = tmp_path / "bom.png"
+    bomb.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 6, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b""))
+    assert bomb.stat().st_size < 100
+    capsys.readouterr()
+    assert sign_cli(kit["pdf"], tmp_path / "x.pdf", "signer", kit, "--image", str(bomb)) == 2
+    err = capsys.readouterr().err
+    assert "30000 × 30000" in err and "không mong đợi" not in err, err

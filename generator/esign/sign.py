@@ -196,6 +196,35 @@ def attachment_box(page: Page, text: str) -> Box:
 
 # --- Images ---------------------------------------------------------------------------------------
 
+MAX_IMAGE_SIDE = 8000
+"""Pixels on the longer side of a signature or seal image: 8000 px is 68 cm at 300 dpi, far above any
+scan; a larger declared size is a file made to exhaust memory when decoded."""
+MAX_IMAGE_BYTES = 20 * 2**20
+
+
+def _check_png_header(path: Path, label: str) -> None:
+    """Refuse, before decoding, a PNG whose header declares more pixels than a signature can have:
+    an 83-byte file can declare 30000 × 30000 pixels (3.6 GB once decoded)."""
+    import struct
+
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(24)
+    except FileNotFoundError:
+        raise UserError(f"{path}: không có tệp {label}") from None
+    except OSError as exc:
+        raise UserError(f"{path}: không đọc được {label} ({exc.strerror or exc})") from None
+    if size > MAX_IMAGE_BYTES:
+        raise UserError(f"{path}: {label} quá lớn ({size / 2**20:.0f} MB; tối đa {MAX_IMAGE_BYTES >> 20} MB)")
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", head[16:24])
+        if max(width, height) > MAX_IMAGE_SIDE or width * height == 0:
+            raise UserError(f"{path}: {label} khai báo kích thước {width} × {height} điểm ảnh, không dùng "
+                            f"được (tối đa {MAX_IMAGE_SIDE} điểm ảnh mỗi chiều); hãy xuất lại ảnh chữ ký/con "
+                            "dấu ở kích thước thường (khoảng 600–1500 điểm ảnh)")
+
+
 def load_image(path: str | Path, what: Literal["signature", "seal"]) -> PILImage:
     """The PNG cropped to its visible part (so "real size" and "centred" mean the ink, not the
     canvas), refused unless it is a PNG with a transparent background. Returns a PIL image."""
@@ -203,13 +232,14 @@ def load_image(path: str | Path, what: Literal["signature", "seal"]) -> PILImage
 
     label = {"signature": "ảnh chữ ký", "seal": "ảnh con dấu"}[what]
     path = Path(path)
+    _check_png_header(path, label)
     try:
         image = Image.open(path)
         image.load()
     except FileNotFoundError:
         raise UserError(f"{path}: không có tệp {label}") from None
-    except (UnidentifiedImageError, OSError) as exc:
-        raise UserError(f"{path}: không đọc được {label} ({exc})") from None
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise UserError(f"{path}: không đọc được {label} ({type(exc).__name__})") from None
     if image.format != "PNG":
         raise UserError(f"{path}: {label} phải là tệp PNG nền trong suốt (Nghị định 30, Phụ lục I), "
                         f"không phải {image.format}")
@@ -264,8 +294,38 @@ KeySource = Pkcs12Key | Pkcs11Key
 
 
 @contextlib.contextmanager
-def open_signer(key: KeySource) -> Iterator[Any]:
-    """A pyHanko Signer for the key; a PKCS#11 session is closed on exit."""
+def open_signer(key: KeySource, when: dt.datetime | None = None) -> Iterator[Any]:
+    """A pyHanko Signer for the key, its certificate checked (valid at the signing time, meant for
+    signing); a PKCS#11 session is closed on exit."""
+    with _open_signer(key) as signer:
+        check_certificate(signer.signing_cert, when or vietnam_now())
+        yield signer
+
+
+def check_certificate(cert: Any, when: dt.datetime) -> None:
+    """Refuse to sign with a certificate that is expired, not yet valid, or not meant for signatures:
+    the signature would be worthless to every reader, and nothing else would say so."""
+    validity = cert["tbs_certificate"]["validity"]
+    not_before, not_after = validity["not_before"].native, validity["not_after"].native
+    who = cert.subject.native.get("common_name") or cert.subject.human_friendly
+
+    def day(moment: dt.datetime) -> str:
+        return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+
+    if when > not_after:
+        raise UserError(f"chứng thư số của \"{who}\" đã hết hạn từ {day(not_after)}; không ký được. Hãy gia hạn "
+                        "hoặc xin cấp chứng thư mới ở tổ chức cung cấp dịch vụ chứng thực")
+    if when < not_before:
+        raise UserError(f"chứng thư số của \"{who}\" chưa có hiệu lực (từ {day(not_before)}); không ký được. "
+                        "Hãy kiểm tra đồng hồ của máy hoặc chờ đến ngày chứng thư có hiệu lực")
+    usage = cert.key_usage_value
+    if usage is not None and not ({"digital_signature", "non_repudiation"} & set(usage.native)):
+        raise UserError(f"chứng thư số của \"{who}\" không dùng để ký (mục đích sử dụng khóa: "
+                        f"{', '.join(usage.native) or 'không có'}); hãy dùng chứng thư ký số")
+
+
+@contextlib.contextmanager
+def _open_signer(key: KeySource) -> Iterator[Any]:
     if isinstance(key, Pkcs12Key):
         from pyhanko.sign.signers import SimpleSigner
 
@@ -566,7 +626,7 @@ def _sign(writer: Any, key: KeySource, field_name: str, page_index: int, box: Bo
     )
     spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page_index,
                                box=tuple(int(v) for v in box))  # type: ignore[arg-type]
-    with open_signer(key) as signer, quiet_pyhanko():
+    with open_signer(key, when) as signer, quiet_pyhanko():
         pdf_signer = VietnamTimeSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
         try:
             result = pdf_signer.sign_pdf(writer)
