@@ -25,9 +25,11 @@ def _render(args: argparse.Namespace) -> int:
     from .jobs.issue import issue_file
 
     done = issue_file(args.data, args.output, final=args.final, number=args.number, date=args.date,
-                      force=args.force, pdf=args.pdf, template=args.template)
+                      force=args.force, pdf=args.pdf, template=args.template, unnumbered=args.unnumbered)
     if done.pdf_only:
         print(f"Bản phát hành đã có và giống hệt dữ liệu này, giữ nguyên: {done.docx}")
+    elif args.unnumbered:
+        print(f"Đã tạo bản trình ký (số và ngày để trống cho văn thư đóng sau khi ký): {done.docx}")
     elif done.final:
         print(f"Đã tạo bản phát hành: {done.docx}")
     elif done.plan.is_final:
@@ -452,6 +454,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "ghi output/<tên tệp dữ liệu>-phat-hanh.docx. Không có --final: in đúng dữ liệu, "
                         "thiếu số hoặc ngày thì là dự thảo (để trống chỗ đó)")
     p.add_argument("--number", metavar="N", help="số văn bản do văn thư cấp (thay số trong dữ liệu; cùng --final)")
+    p.add_argument("--unnumbered", action="store_true",
+                   help="cùng --final: bản trình ký, không dấu DỰ THẢO, để trống số và ngày (ghi "
+                        "<tên>-trinh-ky.docx); văn thư đóng số, ngày khi ký số của cơ quan "
+                        "(kehoach sign --as agency --number N --date NGÀY)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (thay ngày trong dữ liệu)")
     p.add_argument("--force", action="store_true",
                    help="cho phép ghi đè bản phát hành hoặc tệp đã có (mặc định: từ chối)")

@@ -520,3 +520,28 @@ def test_a_png_declaring_huge_dimensions_is_refused_before_decoding(kit, tmp_pat
     assert sign_cli(kit["pdf"], tmp_path / "x.pdf", "signer", kit, "--image", str(bomb)) == 2
     err = capsys.readouterr().err
     assert "30000 × 30000" in err and "không mong đợi" not in err, err
+
+
+# --- The signing copy (issue 23): number and date blank, signed by the competent person ---------------
+
+def test_unnumbered_final_leaves_number_and_day_blank_and_the_signer_signs_it(kit, tmp_path, capsys) -> None:
+    data = kit["work"] / "kh.yaml"
+    capsys.readouterr()
+    assert main(["render", str(data), "--final", "--unnumbered", "--pdf", "-o", str(tmp_path / "trinh-ky.docx")]) == 0
+    pdf = tmp_path / "trinh-ky.pdf"
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(unicodedata.normalize("NFC", words).split())
+    assert "DỰ THẢO" not in text
+    assert "Số: /KH-SKHCN" in text and "ngày tháng 3 năm 2024" in text  # number and day blank
+    assert "Kế hoạch số /KH-SKHCN ngày /3/2024" in text  # the appendix's reference line too
+    assert "125" not in text.split("Số:")[1][:20]
+
+    signed_copy = tmp_path / "trinh-ky-da-ky.pdf"
+    assert sign_cli(pdf, signed_copy, "signer", kit, "--image", str(kit["image"])) == 0
+    assert verify_file(signed_copy, trust=[kit["ca"]]).verdict == "valid"
+    # The agency's signature needs the number: refused on the blank copy, with the way out.
+    capsys.readouterr()
+    assert sign_cli(signed_copy, tmp_path / "x.pdf", "agency", kit, "--seal", str(kit["seal"])) == 2
+    assert "chưa có số" in capsys.readouterr().err
+    with pytest.raises(UserError):
+        issue_file(data, tmp_path / "y.docx", final=True, unnumbered=True, number=3)

@@ -127,13 +127,22 @@ def find_signature_block(pages: list[Page]) -> SignatureBlock:
 
 
 DRAFT_NUMBER = re.compile(r"Số\s*:\s*/")
+DRAFT_MARK = re.compile(r"\bDỰ\s+THẢO\b")
 
 
-def refuse_draft(pages: list[Page]) -> None:
-    """A draft has no number yet; the văn thư issues the number before anyone signs."""
-    if pages and DRAFT_NUMBER.search(pages[0].text):
-        raise UserError("tệp PDF là dự thảo (\"Số:      /…\" chưa có số); chỉ ký bản phát hành: "
-                        "kehoach render DỮ-LIỆU.yaml --final --number N --date NĂM-THÁNG-NGÀY --pdf")
+def refuse_draft(pages: list[Page], role: Role = "signer") -> None:
+    """A draft (the DỰ THẢO mark) is never signed. The copy made to be signed (render --final
+    --unnumbered) has the number and the day blank: the competent person signs it, and the văn thư
+    gives the number and the date afterwards (Decree 30, Điều 15); the agency's signature needs them."""
+    if not pages:
+        return
+    if DRAFT_MARK.search(pages[0].text):
+        raise UserError("tệp PDF là dự thảo (có dấu \"DỰ THẢO\"); chỉ ký bản trình ký hoặc bản phát hành: "
+                        "kehoach render DỮ-LIỆU.yaml --final --unnumbered --pdf (số và ngày để trống cho văn thư), "
+                        "hoặc --final --number N --date NĂM-THÁNG-NGÀY --pdf")
+    if role == "agency" and DRAFT_NUMBER.search(pages[0].text):
+        raise UserError("tệp PDF chưa có số văn bản (\"Số:      /…\" để trống); cơ quan chỉ ký số bản đã có số "
+                        "và ngày: kehoach render DỮ-LIỆU.yaml --final --number N --date NĂM-THÁNG-NGÀY --pdf")
 
 
 SYMBOL = r"(\d+/[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)+)"
@@ -470,7 +479,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     with contextlib.ExitStack() as stack:
         existing = _signature_fields(writer.prev)
         pages = read_pages(data)
-        refuse_draft(pages)
+        refuse_draft(pages, role)
 
         if role == "signer":
             if SIGNER_FIELD in existing:

@@ -27,6 +27,8 @@ from ..errors import OutputExistsError, UserError
 from ..plan.model import IssueDate, Plan
 
 FINAL_SUFFIX = "-phat-hanh"
+UNNUMBERED_SUFFIX = "-trinh-ky"
+"""The copy the competent person signs (render --final --unnumbered), number and date blank."""
 """Default name of a final: output/<data>-phat-hanh.docx, beside the draft output/<data>.docx."""
 
 MAX_NUMBER = 99999
@@ -201,8 +203,13 @@ class Issued:
 def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool = False,
                number: int | str | None = None, date: str | dt.date | None = None,
                force: bool = False, pdf: bool = False, template: str | Path | None = None,
-               output_dir: str | Path = "output") -> Issued:
+               output_dir: str | Path = "output", unnumbered: bool = False) -> Issued:
     """Render a plan file as a draft or as the final: the library call behind `kehoach render`.
+
+    unnumbered=True (with final): the copy the competent person signs before the văn thư gives the
+    number and the date (Điều 15 of Decree 30): no draft mark, the number and the day (and the month
+    when the data has none) blank everywhere they appear; `kehoach sign --as agency --number N --date D`
+    stamps them into the signed PDF afterwards. It is replaceable like a draft.
 
     Nothing is written when the data, the number, the date or the overwrite rule says no. With
     pdf=True nothing is written until the PDF exists: the .docx and its PDF are made in a hidden
@@ -216,11 +223,19 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
 
     if number is not None and not final:
         raise UserError("--number chỉ dùng cùng --final: dự thảo luôn để trống số cho văn thư ghi")
+    if unnumbered and (not final or number is not None):
+        raise UserError("--unnumbered đi cùng --final và không có --number: bản trình ký để trống số và ngày "
+                        "cho văn thư đóng sau khi ký (kehoach sign --as agency --number N --date NGÀY)")
     plan = with_issue(load_plan(data), number=number, date=date)
+    if unnumbered:
+        plan = as_draft(plan).model_copy(update={"draft_mark": False})
+        final = False  # replaceable like a draft; the signed PDF is the document
     # Without --final the data is printed as it is: whatever it leaves out (number, day) stays
     # blank, which is what makes a draft (issue 2); --final insists on both.
     plan = require_final(plan) if final else plan
     target = issue_path(data, out, final=final, output_dir=output_dir)
+    if unnumbered and (out is None or Path(out).is_dir() or str(out).endswith(("/", "\\"))):
+        target = target.with_name(f"{Path(data).stem}{UNNUMBERED_SUFFIX}.docx")
     pdf_target = target.with_suffix(".pdf") if pdf else None
     if pdf:
         from ..esign.pdf import find_soffice
