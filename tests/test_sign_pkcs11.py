@@ -93,3 +93,25 @@ def test_wrong_pin_and_unknown_token_are_user_errors(kit, token, tmp_path, capsy
     err = capsys.readouterr().err
     assert "khong-co" in err and "Traceback" not in err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_key_label_typo_and_a_key_without_certificate_name_what_is_there(kit, token, tmp_path, capsys) -> None:
+    import pkcs11
+
+    args = ["sign", str(kit["pdf"]), "-o", str(tmp_path / "x.pdf"), "--as", "signer", "--image",
+            str(kit["image"]), "--pkcs11-lib", str(LIB), "--token-label", LABEL, "--password-file", str(token)]
+    capsys.readouterr()
+    assert main([*args, "--key-label", "nguoi-kyy"]) == 2
+    err = capsys.readouterr().err
+    assert "nguoi-kyy" in err and "'nguoi-ky'" in err and "không mong đợi" not in err, err
+
+    # A second key, imported without its certificate.
+    lib = pkcs11.lib(str(LIB))
+    with lib.get_token(token_label=LABEL).open(rw=True, user_pin=token.read_text().strip()) as session:
+        session.generate_keypair(pkcs11.KeyType.RSA, 2048, label="khong-chung-thu", store=True)
+    assert main([*args, "--key-label", "khong-chung-thu"]) == 2
+    err = capsys.readouterr().err
+    assert "không có chứng thư số" in err and "'nguoi-ky'" in err, err
+    assert main([*args[:-4], "--token-label", "khong-co", "--password-file", str(token)]) == 2
+    assert f"'{LABEL}'" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()

@@ -362,6 +362,11 @@ def _pkcs11_signer(key: Pkcs11Key) -> Iterator[Any]:
         raise UserError(f"ký bằng thiết bị PKCS#11 cần python-pkcs11; hãy cài bằng lệnh: {INSTALL_HINT}") from None
     if not Path(key.lib).is_file():
         raise UserError(f"{key.lib}: không có thư viện PKCS#11 này (tệp .so/.dll của nhà cung cấp token)")
+    labels = _token_labels(pkcs11, key.lib)
+    if labels is not None and key.token_label not in labels:
+        raise UserError(f"không có token nhãn \"{key.token_label}\" qua {key.lib}; "
+                        + (f"các token đang cắm: {', '.join(repr(t) for t in labels)}" if labels
+                           else "không thấy token nào (thiết bị đã cắm và đã cài trình điều khiển chưa?)"))
     try:
         session = open_pkcs11_session(key.lib, token_criteria=TokenCriteria(label=key.token_label),
                                       user_pin=key.pin)
@@ -369,9 +374,10 @@ def _pkcs11_signer(key: Pkcs11Key) -> Iterator[Any]:
         raise UserError(f"token \"{key.token_label}\": sai mã PIN") from None
     except Exception as exc:
         raise UserError(f"không mở được token \"{key.token_label}\" qua {key.lib} "
-                        f"({type(exc).__name__}: {exc})") from None
+                        f"({type(exc).__name__})") from None
     try:
         if key.key_label:
+            _check_key_label(pkcs11, session, key)
             signer = PKCS11Signer(session, key_label=key.key_label, cert_label=key.key_label)
         else:
             keys = list(session.get_objects({pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY}))
@@ -387,6 +393,32 @@ def _pkcs11_signer(key: Pkcs11Key) -> Iterator[Any]:
         yield signer
     finally:
         session.close()
+
+
+def _token_labels(pkcs11: Any, lib: str) -> list[str] | None:
+    """Labels of the tokens present, or None when the library cannot say."""
+    try:
+        return [str(token.label).strip() for token in pkcs11.lib(lib).get_tokens()]
+    except Exception:
+        return None
+
+
+def _check_key_label(pkcs11: Any, session: Any, key: Pkcs11Key) -> None:
+    """The key label names a private key, and a certificate carries the same label: say which labels
+    there are otherwise (a typo, or a key imported without its certificate)."""
+    def labels(kind: Any) -> list[str]:
+        return [str(_attr(obj, pkcs11.Attribute.LABEL)) for obj in
+                session.get_objects({pkcs11.Attribute.CLASS: kind})]
+
+    keys = labels(pkcs11.ObjectClass.PRIVATE_KEY)
+    certs = labels(pkcs11.ObjectClass.CERTIFICATE)
+    if key.key_label not in keys:
+        raise UserError(f"token \"{key.token_label}\" không có khóa nhãn \"{key.key_label}\"; các khóa có trên "
+                        f"token: {', '.join(repr(k) for k in keys) or 'không có'}")
+    if key.key_label not in certs:
+        raise UserError(f"khóa \"{key.key_label}\" trên token \"{key.token_label}\" không có chứng thư số đi kèm "
+                        f"(cùng nhãn); các chứng thư có trên token: {', '.join(repr(c) for c in certs) or 'không có'}. "
+                        "Hãy nạp chứng thư của khóa vào token (phần mềm của nhà cung cấp chữ ký số)")
 
 
 def _attr(obj: Any, attribute: Any) -> Any:
