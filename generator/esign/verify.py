@@ -19,11 +19,12 @@ intact and trusted.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -70,9 +71,9 @@ class SignatureReport:
     refuses it (expired, revoked, wrong key usage); None: no trust anchor reaches it."""
     timestamp: dt.datetime | None
     revision: int
-    changes_after: list[Change] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    changes_after: list[Change] = dataclasses.field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
 
     # Names of the first version of this report, kept for callers.
     @property
@@ -321,10 +322,10 @@ def _field_of(annot: Any) -> tuple[str | None, str]:
 class _Touch:
     """What one revision did to one page."""
 
-    content: list[str] = field(default_factory=list)
-    widgets: list[tuple[Any, Any, bool]] = field(default_factory=list)
+    content: list[str] = dataclasses.field(default_factory=list)
+    widgets: list[tuple[Any, Any, bool]] = dataclasses.field(default_factory=list)
     """(reference, annotation, new in this revision)."""
-    other_annots: list[Any] = field(default_factory=list)
+    other_annots: list[Any] = dataclasses.field(default_factory=list)
 
 
 class _Revisions:
