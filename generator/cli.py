@@ -264,7 +264,8 @@ def _sign(args: argparse.Namespace) -> int:
         key = Pkcs11Key(args.pkcs11_lib, args.token_label, _read_secret(args, "mã PIN của token"),
                         args.key_label)
     done = sign_file(args.pdf, args.output, role=args.role, key=key, image=args.image, seal=args.seal,
-                     seal_mm=args.seal_mm, attachment=args.attachment, force=args.force)
+                     seal_mm=args.seal_mm, attachment=args.attachment, force=args.force,
+                     number=args.number, date=args.date)
     for warning in done.warnings:
         print(f"cảnh báo: {warning}", file=sys.stderr)
     who = {"signer": "người có thẩm quyền", "agency": "cơ quan"}[args.role]
@@ -321,6 +322,10 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
                    help="đường kính thật của con dấu, mm (mặc định 36)")
     p.add_argument("--attachment", action="store_true",
                    help="phụ lục là tệp riêng: chữ ký không hình ảnh ở góc trên bên phải trang 1")
+    p.add_argument("--number", metavar="N",
+                   help="cùng --as agency và --date: văn thư đóng số N vào chỗ trống của bản trình ký đã ký "
+                        "(render --final --unnumbered), mỗi chỗ trống một chữ ký số của cơ quan")
+    p.add_argument("--date", metavar="NĂM-THÁNG-NGÀY", help="ngày ban hành đóng vào chỗ trống ngày (và tháng)")
     p.add_argument("--p12", metavar="KEY.p12", help="tệp khóa PKCS#12 (.p12, .pfx)")
     p.add_argument("--pkcs11-lib", metavar="LIB.so", help="thư viện PKCS#11 của token/USB ký số")
     p.add_argument("--token-label", metavar="NHÃN", help="tên token (cùng --pkcs11-lib)")

@@ -30,8 +30,8 @@ class Line:
     """PostScript name of the line's first glyph's font, subset prefix removed."""
     size: float = 0.0
     """Font size of that glyph, points."""
-    chars: tuple[tuple[str, float, float, float, float], ...] = ()
-    """Every glyph: (text, x0, y0, x1, y1)."""
+    chars: tuple[tuple[str, float, float, float, float, float], ...] = ()
+    """Every glyph: (text, x0, y0, x1, y1, baseline y)."""
 
     @property
     def cx(self) -> float:
@@ -85,7 +85,8 @@ def read_pages(pdf: bytes, *, max_pages: int | None = None, page_numbers: set[in
                 first = next((c for c in glyphs if c.get_text().strip()), None)
                 font = first.fontname.split("+", 1)[-1] if first else ""
                 size = round(first.size, 2) if first else 0.0
-                chars = tuple((c.get_text(), *c.bbox) for c in glyphs)
+                chars = tuple((unicodedata.normalize("NFC", c.get_text()), *c.bbox, c.matrix[5])
+                              for c in glyphs)
                 lines.append(Line(text, *obj.bbox, font=font, size=size, chars=chars))
             return
         if hasattr(obj, "__iter__"):

@@ -469,8 +469,14 @@ def _check_paths(src: Path, out: Path, force: bool) -> None:
 
 def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
               image: str | Path | None = None, seal: str | Path | None = None, seal_mm: float = 36.0,
-              attachment: bool = False, when: dt.datetime | None = None, force: bool = False) -> Signed:
+              attachment: bool = False, when: dt.datetime | None = None, force: bool = False,
+              number: int | str | None = None, date: str | dt.date | None = None) -> Signed:
     """Sign a PDF made by `kehoach render --final --pdf`: the library call behind `kehoach sign`.
+
+    role="agency" with number and date: the văn thư's issue of a copy the competent person signed
+    with the number and date blank (render --final --unnumbered): one agency signature per blank,
+    whose appearance writes the number, the day or the month there (stamps.py), then the seal when
+    given.
 
     role="signer" with image: the competent person's signature, visible, in the signature block.
     role="agency" with seal: the agency's signature, the seal over the signer's image (the signer
@@ -484,7 +490,11 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     _check_paths(src, out, force)
     if role == "signer" and (image is None or attachment or seal is not None):
         raise UserError("người ký ký bằng --as signer --image CHU-KY.png (không dùng --seal, --attachment)")
-    if role == "agency" and not attachment and seal is None:
+    if (number is None) != (date is None):
+        raise UserError("--number và --date đi cùng nhau: văn thư đóng cả số và ngày ban hành")
+    if number is not None and (role != "agency" or attachment):
+        raise UserError("--number/--date chỉ dùng khi văn thư ký số của cơ quan (--as agency) trên văn bản")
+    if role == "agency" and not attachment and seal is None and number is None:
         raise UserError("cơ quan ký bằng --as agency --seal DAU.png (văn bản) hoặc --as agency --attachment "
                         "(phụ lục là tệp riêng)")
     if role == "agency" and attachment and (seal is not None or image is not None):
@@ -500,6 +510,12 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
 
+    if number is not None:
+        data, last = _stamp_issue(src, data, key, number, date, when)  # type: ignore[arg-type]
+        if seal is None:
+            atomic_write(out, data)
+            return Signed(out, *last, when, warnings)
+
     try:
         # Not strict: files re-saved by other tools (pdfunite, printers' drivers) often carry small
         # cross-reference slips that every reader tolerates; the signature is appended either way.
@@ -511,7 +527,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     with contextlib.ExitStack() as stack:
         existing = _signature_fields(writer.prev)
         pages = read_pages(data)
-        refuse_draft(pages, role)
+        refuse_draft(pages, role if number is None else "signer")  # the stamps are not page text
 
         if role == "signer":
             if SIGNER_FIELD in existing:
@@ -562,6 +578,61 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     return Signed(out, field_name, page_index, box, when, warnings)
 
 
+def _stamp_issue(src: Path, data: bytes, key: KeySource, number: int | str, date: str | dt.date,
+                 when: dt.datetime) -> tuple[bytes, tuple[str, int, Box]]:
+    """The number and the date written into every blank, one agency signature each (stamps.py)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    from .pages import shown_pages
+    from .stamps import WHAT_VI, field_names, find_blanks, parse_issue_date
+
+    try:
+        value = int(str(number).strip())
+        if not 1 <= value <= 99999:
+            raise ValueError
+    except ValueError:
+        raise UserError(f"--number {number}: số văn bản là số nguyên dương (tối đa 5 chữ số)") from None
+    issue_date = parse_issue_date(date)
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    if writer.prev.encrypted:
+        raise UserError(f"{src}: tệp PDF có mật khẩu; hãy ký bản PDF không mã hóa")
+    existing = _signature_fields(writer.prev)
+    if SIGNER_FIELD not in existing:
+        raise UserError(f"{src}: chưa có chữ ký của người có thẩm quyền; người có thẩm quyền ký bản trình ký trước "
+                        "(kehoach sign --as signer), văn thư đóng số và ngày sau")
+    if AGENCY_FIELD in existing or "SoVanBan" in existing:
+        raise UserError(f"{src}: văn bản đã được văn thư đóng số hoặc ký số của cơ quan")
+    blanks = find_blanks(shown_pages(data), value, issue_date)
+    last: tuple[str, int, Box] = ("", 0, (0.0, 0.0, 0.0, 0.0))
+    with contextlib.ExitStack() as stack:
+        fonts: dict[str, str] = {}
+        for blank, name in zip(blanks, field_names(blanks), strict=True):
+            if blank.style not in fonts:
+                fonts[blank.style] = stack.enter_context(_font_in_thousandths(times_new_roman(blank.style)))
+            size = max(1, round(blank.size))
+            width = _advance(fonts[blank.style], blank.text, size)
+            # Always laid out from the box's left edge: pyHanko rounds the text's width to whole
+            # points, so a right-aligned box would leave up to half a point before the slash.
+            x0 = blank.edge if blank.align == "left" else blank.edge - width
+            box: Box = (x0, blank.baseline, x0 + width + 1, blank.baseline + size)
+            style = _text_style(blank.text, fonts[blank.style], size=size, align="left", on_baseline=True)
+            writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+            reason = f"Văn thư ghi {WHAT_VI[blank.what]} văn bản: {blank.text}"
+            data = _sign(writer, key, name, blank.page, box, style, reason, when, exact=True)
+            last = (name, blank.page, box)
+    return data, last
+
+
+def _advance(font_file: str, text: str, size: float) -> float:
+    """The text's advance width in this font file, points."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(font_file, lazy=True)
+    cmap, metrics = font.getBestCmap(), font["hmtx"].metrics
+    upem = font["head"].unitsPerEm
+    return sum(metrics[cmap[ord(ch)]][0] for ch in text if ord(ch) in cmap) * size / upem
+
+
 def _image_style(picture: Any) -> Any:
     from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.layout import AxisAlignment, InnerScaling, Margins, SimpleBoxLayoutRule
@@ -577,25 +648,35 @@ def _image_style(picture: Any) -> Any:
     )
 
 
-def times_new_roman() -> str:
-    """A Times New Roman font file, or its metric twin Liberation Serif (fonts-liberation2)."""
+FONT_FILES = {"Regular": ("Times_New_Roman.ttf", "times.ttf", "LiberationSerif-Regular.ttf"),
+              "Italic": ("Times_New_Roman_Italic.ttf", "timesi.ttf", "LiberationSerif-Italic.ttf"),
+              "Bold": ("Times_New_Roman_Bold.ttf", "timesbd.ttf", "LiberationSerif-Bold.ttf"),
+              "Bold Italic": ("Times_New_Roman_Bold_Italic.ttf", "timesbi.ttf", "LiberationSerif-BoldItalic.ttf")}
+
+
+def times_new_roman(style: str = "Regular") -> str:
+    """A Times New Roman font file of this style, or its metric twin Liberation Serif (fonts-liberation2)."""
     fc = shutil.which("fc-match")
     candidates = []
     if fc:
-        for pattern in ("Times New Roman:style=Regular", "Liberation Serif:style=Regular"):
-            proc = subprocess.run([fc, "-f", "%{file}", pattern], capture_output=True, text=True, timeout=30)
+        for family in ("Times New Roman", "Liberation Serif"):
+            proc = subprocess.run([fc, "-f", "%{file}", f"{family}:style={style}"], capture_output=True, text=True,
+                                  timeout=30)
             candidates.append(proc.stdout.strip())
-    candidates += ["/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf",
-                   "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
-                   "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-                   "C:/Windows/Fonts/times.ttf"]
+    names = FONT_FILES[style]
+    candidates += [f"{folder}/{name}" for folder in ("/usr/share/fonts/truetype/msttcorefonts",
+                                                     "/usr/share/fonts/truetype/liberation2",
+                                                     "/usr/share/fonts/truetype/liberation", "C:/Windows/Fonts")
+                   for name in names]
     for path in candidates:
         name = Path(path).name.lower()
-        if path and Path(path).is_file() and name.endswith((".ttf", ".otf")) and (
+        styled = ("bold" in name or "bd" in name) == ("Bold" in style) and (
+            "italic" in name or name.endswith(("i.ttf", "bi.ttf"))) == ("Italic" in style)
+        if path and Path(path).is_file() and name.endswith((".ttf", ".otf")) and styled and (
                 "times" in name or "liberationserif" in name):
             return path
-    raise UserError("không tìm thấy phông Times New Roman (hoặc Liberation Serif) để ghi chữ ký số của "
-                    "phụ lục; hãy cài bằng lệnh: apt-get install fonts-liberation2")
+    raise UserError(f"không tìm thấy phông Times New Roman ({style}) hoặc Liberation Serif để ghi chữ của chữ "
+                    "ký số; hãy cài bằng lệnh: apt-get install fonts-liberation2")
 
 
 @contextlib.contextmanager
@@ -624,29 +705,31 @@ def _font_in_thousandths(path: str) -> Iterator[str]:
         os.unlink(tmp)
 
 
-def _text_style(text: str, font_file: str) -> Any:
+def _text_style(text: str, font_file: str, *, size: int = ATTACHMENT_FONT_PT,
+                align: Literal["left", "right"] = "right", on_baseline: bool = False) -> Any:
+    """Text in the signature's box, black, the font embedded (PDF/A requires it). on_baseline: the
+    box's bottom edge is the text's baseline (a stamp written on a line of the page); otherwise the
+    text is centred in the box's height (the attachment's signature line)."""
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.layout import AxisAlignment, InnerScaling, Margins, SimpleBoxLayoutRule
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
-    # Times New Roman 10 pt, upright, black (Phụ lục I); the font is embedded, as PDF/A requires.
+    x = AxisAlignment.ALIGN_MAX if align == "right" else AxisAlignment.ALIGN_MIN
+    y = AxisAlignment.ALIGN_MIN if on_baseline else AxisAlignment.ALIGN_MID
     return TextStampStyle(
         stamp_text=text.replace("%", "%%"), border_width=0, background=None,
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(font_file, font_size=ATTACHMENT_FONT_PT),
-                                    font_size=ATTACHMENT_FONT_PT, text_color=(0, 0, 0),
-                                    box_layout_rule=SimpleBoxLayoutRule(
-                                        x_align=AxisAlignment.ALIGN_MAX, y_align=AxisAlignment.ALIGN_MID,
-                                        margins=Margins(0, 0, 0, 0))),
-        inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MAX,
-                                                 y_align=AxisAlignment.ALIGN_MID,
-                                                 margins=Margins(0, 0, 0, 0),
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(font_file, font_size=size),
+                                    font_size=size, text_color=(0, 0, 0),
+                                    box_layout_rule=SimpleBoxLayoutRule(x_align=x, y_align=y,
+                                                                        margins=Margins(0, 0, 0, 0))),
+        inner_content_layout=SimpleBoxLayoutRule(x_align=x, y_align=y, margins=Margins(0, 0, 0, 0),
                                                  inner_content_scaling=InnerScaling.NO_SCALING),
     )
 
 
 def _sign(writer: Any, key: KeySource, field_name: str, page_index: int, box: Box, style: Any,
-          reason: str, when: dt.datetime) -> bytes:
+          reason: str, when: dt.datetime, *, exact: bool = False) -> bytes:
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError
 
@@ -666,7 +749,7 @@ def _sign(writer: Any, key: KeySource, field_name: str, page_index: int, box: Bo
         subfilter=fields.SigSeedSubFilter.PADES,
     )
     spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page_index,
-                               box=tuple(int(v) for v in box))  # type: ignore[arg-type]
+                               box=box if exact else tuple(int(v) for v in box))  # type: ignore[arg-type]
     with open_signer(key, when) as signer, quiet_pyhanko():
         pdf_signer = VietnamTimeSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
         try:

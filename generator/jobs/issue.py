@@ -218,7 +218,6 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     the same data makes the same bytes. Of several runs making the same final at once, exactly one
     writes it; the others raise OutputExistsError naming its number.
     """
-    from ..document.render import render_plan
     from ..plan.loader import load_plan
 
     if number is not None and not final:
@@ -244,16 +243,25 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     content = None
     if pdf_target is not None and not force and target.exists() and not pdf_target.exists():
         # A retry after a PDF failure of an older run: the final is there, its PDF is not.
-        content = render_plan(plan, template)
+        content = _render_copy(plan, template, unnumbered)
         if (final or plan.is_final) and _same_bytes(target, content):
             return Issued(target, _pdf_only(target, pdf_target), final, plan, pdf_only=True)
     replace = check_overwrite(target, pdf_target, final=final, force=force)
     if content is None:
-        content = render_plan(plan, template)
+        content = _render_copy(plan, template, unnumbered)
     if pdf_target is None:
         _publish(target, content, replace)
         return Issued(target, None, final, plan)
     return Issued(target, _publish_with_pdf(target, pdf_target, content, replace, force), final, plan)
+
+
+def _render_copy(plan: Plan, template: str | Path | None, unnumbered: bool) -> bytes:
+    """render_plan, with the wide blanks of the signing copy when unnumbered."""
+    from ..document.context import signing_copy
+    from ..document.render import render_plan
+
+    with signing_copy(unnumbered):
+        return render_plan(plan, template)
 
 
 def render_file(data: str | Path, out: str | Path | None = None, *,
