@@ -224,3 +224,17 @@ def test_real_signed_files_read_intact_and_unverified(name, capsys) -> None:
     assert main(["verify", str(path)]) == 3
     captured = capsys.readouterr()
     assert "Warning" not in captured.err and "Traceback" not in captured.err
+
+
+def test_a_signed_stamp_written_over_the_signed_words_is_content(pki, signed, tmp_path) -> None:
+    """A later signature (even one the CA vouches for) whose appearance writes over the signed
+    number changes what the first signer signed: content, not a stamp in a blank."""
+    other = make_cert(pki["ca"], "Nguoi Khac", "Noi khac")
+    out = tmp_path / "de-len.pdf"
+    out.write_bytes(sign_pdf(signed.read_bytes(), other, "Gia", box=(326, 752, 470, 776), text="So: 999/KH-GIA"))
+    result = verify_file(out, trust=[pki["ca_pem"]])
+    first = result[0]
+    assert first.verdict == "invalid", first.to_text(1)
+    change = next(c for c in first.changes_after if c.kind == "content")
+    assert change.page == 1 and "đè lên" in change.detail and "125" in change.detail, change
+    assert result.signatures[-1].verdict == "valid"  # the overwriting signature itself is intact and trusted

@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from ..errors import UserError
 from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko
+from .pages import Page
 
 ChangeKind = Literal["signature", "stamp", "annotation", "form", "content", "other"]
 Verdict = Literal["valid", "invalid", "unverified"]
@@ -336,7 +337,7 @@ class _Revisions:
         self.data = data
         self.count = reader.xrefs.total_revisions
         self._touches: dict[int, tuple[dict[int, _Touch], list[str]]] = {}
-        self._shown: dict[tuple[int, int], list[str]] = {}
+        self._shown: dict[tuple[int, int], Page | None] = {}
 
     def end_of(self, revision: int) -> int:
         """Byte offset where a revision ends: its %%EOF marker (and the line end after it)."""
@@ -402,7 +403,8 @@ class _Revisions:
                 touches[index] = touch
         return touches, notes
 
-    def shown_words(self, revision: int, page: int) -> list[str]:
+    def shown(self, revision: int, page: int) -> Page | None:
+        """The page as the reader sees it at the end of this revision (annotations drawn)."""
         key = (revision, page)
         if key not in self._shown:
             from .pages import shown_pages
@@ -410,10 +412,33 @@ class _Revisions:
             prefix = self.data[:self.end_of(revision)]
             try:
                 pages = shown_pages(prefix, {page})
-                self._shown[key] = pages[0].words if pages else []
+                self._shown[key] = pages[0] if pages else None
             except Exception:
-                self._shown[key] = []
+                self._shown[key] = None
         return self._shown[key]
+
+    def shown_words(self, revision: int, page: int) -> list[str]:
+        shown = self.shown(revision, page)
+        return shown.words if shown else []
+
+    def covered(self, revision: int, page: int, annot: Any) -> str:
+        """The text of the page before this revision that the annotation's box lies over: a stamp
+        written in a blank covers nothing; one written over the signed words does."""
+        shown = self.shown(revision - 1, page)
+        try:
+            x0, y0, x1, y1 = _box([float(v) for v in annot["/Rect"]])
+        except (KeyError, TypeError, ValueError):
+            return ""
+        hit = []
+        for line in shown.ordered() if shown else []:
+            for ch, gx0, gy0, gx1, gy1, _base in line.chars:
+                area = (gx1 - gx0) * (gy1 - gy0)
+                if not ch.strip() or area <= 0:
+                    continue
+                w, h = min(x1, gx1) - max(x0, gx0), min(y1, gy1) - max(y0, gy0)
+                if w > 0 and h > 0 and w * h > COVER_FRACTION * area:
+                    hit.append(ch)
+        return "".join(hit)
 
     def word_change(self, revision: int, page: int) -> str:
         """The words a reader sees appear or go on a page in this revision."""
@@ -430,6 +455,14 @@ class _Revisions:
         if removed:
             parts.append("mất chữ «" + _clip(" … ".join(removed)) + "»")
         return "; ".join(parts)
+
+
+COVER_FRACTION = 0.3
+"""A glyph counts as covered when this much of its box lies under an added stamp's box."""
+
+
+def _box(v: list[float]) -> tuple[float, float, float, float]:
+    return min(v[0], v[2]), min(v[1], v[3]), max(v[0], v[2]), max(v[1], v[3])
 
 
 def _clip(text: str, limit: int = 160) -> str:
@@ -620,8 +653,14 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                 if kind == "/Sig" and signed is not None and getattr(signed, "signed_revision", -1) >= revision:
                     if _painted(annot):
                         words = words if words is not None else revisions.word_change(revision, index)
-                        found.append(Change(revision, "stamp", index + 1,
-                                            f"ô chữ ký {name}: " + (words or "hình ảnh (chữ ký, con dấu)")))
+                        under = revisions.covered(revision, index, annot) if words else ""
+                        if under:  # a signed stamp that writes over the signed words changes them
+                            found.append(Change(revision, "content", index + 1,
+                                                f"ô chữ ký {name} viết đè lên chữ «{_clip(under, 60)}» của trang: "
+                                                f"{words}"))
+                        else:
+                            found.append(Change(revision, "stamp", index + 1,
+                                                f"ô chữ ký {name}: " + (words or "hình ảnh (chữ ký, con dấu)")))
                 elif is_new and _painted(annot):
                     words = words if words is not None else revisions.word_change(revision, index)
                     what = "ô chữ ký chưa ai ký" if kind == "/Sig" else "ô biểu mẫu mới"
