@@ -164,3 +164,15 @@ def test_refusals_of_the_issue(flow, tmp_path, capsys) -> None:
     assert main(["sign", str(flow["leader-signed"]), "-o", str(out), "--as", "agency", "--number", "7", *common]) == 2
     assert "--number và --date đi cùng nhau" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_number_and_date_first_then_the_seal(flow, tmp_path) -> None:
+    from generator.esign.verify import verify_file
+
+    common = ["--p12", str(flow["agency"]), "--password-file", str(flow["password"])]
+    stamped, sealed = tmp_path / "so.pdf", tmp_path / "dau.pdf"
+    assert main(["sign", str(flow["leader-signed"]), "-o", str(stamped), "--as", "agency", "--number", "125",
+                 "--date", "2024-03-20", *common]) == 0
+    assert main(["sign", str(stamped), "-o", str(sealed), "--as", "agency", "--seal", str(flow["seal"]), *common]) == 0
+    assert text(sealed) == text(flow["numbered"])
+    assert verify_file(sealed, trust=[flow["ca"]]).verdict == "valid"

@@ -527,7 +527,9 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     with contextlib.ExitStack() as stack:
         existing = _signature_fields(writer.prev)
         pages = read_pages(data)
-        refuse_draft(pages, role if number is None else "signer")  # the stamps are not page text
+        # The văn thư's stamps are annotations, not page text: a stamped copy still shows "Số:  /".
+        stamped = number is not None or "SoVanBan" in existing
+        refuse_draft(pages, "signer" if stamped else role)
 
         if role == "signer":
             if SIGNER_FIELD in existing:
