@@ -303,11 +303,11 @@ KeySource = Pkcs12Key | Pkcs11Key
 
 
 @contextlib.contextmanager
-def open_signer(key: KeySource, when: dt.datetime | None = None) -> Iterator[Any]:
-    """A pyHanko Signer for the key, its certificate checked (valid at the signing time, meant for
-    signing); a PKCS#11 session is closed on exit."""
+def open_signer(key: KeySource) -> Iterator[Any]:
+    """A pyHanko Signer for the key, its certificate checked (valid now, when the key is used, and
+    meant for signing); a PKCS#11 session is closed on exit."""
     with _open_signer(key) as signer:
-        check_certificate(signer.signing_cert, when or vietnam_now())
+        check_certificate(signer.signing_cert, vietnam_now())
         yield signer
 
 
@@ -754,7 +754,7 @@ def _sign(writer: Any, key: KeySource, field_name: str, page_index: int, box: Bo
     )
     spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page_index,
                                box=box if exact else tuple(int(v) for v in box))  # type: ignore[arg-type]
-    with open_signer(key, when) as signer, quiet_pyhanko():
+    with open_signer(key) as signer, quiet_pyhanko():
         pdf_signer = VietnamTimeSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
         try:
             result = pdf_signer.sign_pdf(writer)
