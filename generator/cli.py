@@ -269,6 +269,8 @@ def _sign(args: argparse.Namespace) -> int:
     for warning in done.warnings:
         print(f"cảnh báo: {warning}", file=sys.stderr)
     who = {"signer": "người có thẩm quyền", "agency": "cơ quan"}[args.role]
+    if done.stamped:
+        print(f"Văn thư đã ghi vào chỗ trống, mỗi chỗ một chữ ký số của cơ quan: {'; '.join(done.stamped)}")
     print(f"Đã ký số ({who}, trang {done.page + 1}, {done.time.isoformat(timespec='seconds')}): {done.output}")
     return EXIT_OK
 

@@ -545,3 +545,19 @@ def test_unnumbered_final_leaves_number_and_day_blank_and_the_signer_signs_it(ki
     assert "chưa có số" in capsys.readouterr().err
     with pytest.raises(UserError):
         issue_file(data, tmp_path / "y.docx", final=True, unnumbered=True, number=3)
+
+
+def test_a_path_through_a_missing_folder_never_replaces_the_input(kit, tmp_path, capsys) -> None:
+    """Issue 30: `-o missing/../FILE` names FILE once the folder exists; decided on the real path."""
+    import hashlib
+
+    copy = tmp_path / "kh.pdf"
+    shutil.copy(kit["pdf"], copy)
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
+    capsys.readouterr()
+    for force in ((), ("--force",)):
+        assert sign_cli(copy, tmp_path / "khong-co" / ".." / "kh.pdf", "signer", kit, "--image", str(kit["image"]),
+                        *force) == 2
+        assert "không bao giờ ghi đè tệp gốc" in capsys.readouterr().err
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "khong-co").exists()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -443,6 +444,8 @@ class Signed:
     box: Box
     time: dt.datetime
     warnings: list[str]
+    stamped: tuple[str, ...] = ()
+    """What the văn thư wrote into the blanks ("số 125 (trang 1)", …), in signing order."""
 
 
 def vietnam_now() -> dt.datetime:
@@ -456,15 +459,21 @@ def _signature_fields(reader: Any) -> dict[str, Any]:
     return {name: ref.get_object() for name, _value, ref in enumerate_sig_fields(reader)}
 
 
-def _check_paths(src: Path, out: Path, force: bool) -> None:
+def _check_paths(src: Path, out: Path, force: bool) -> Path:
+    """The real path to write, decided on real paths, not on the words of the path: `missing/../A.pdf`
+    does not exist as written (its folder is missing) yet names A.pdf once the folder is made."""
     if not src.is_file():
         raise UserError(f"{src}: không có tệp này")
-    if out.exists() and out.resolve() == src.resolve():
+    real = Path(os.path.realpath(out))
+    if real == Path(os.path.realpath(src)):
         raise UserError(f"{out}: tệp kết quả trùng tệp cần ký; không bao giờ ghi đè tệp gốc, hãy chọn "
                         "tên khác bằng -o")
-    if out.exists() and not force:
+    if real.exists() and not force:
         raise OutputExistsError(f"{out}: đã có tệp này (có thể đã ký); không ghi đè. Chọn tên khác "
                                 "bằng -o, hoặc thêm --force nếu chắc chắn")
+    if not real.parent.is_dir():
+        raise UserError(f"{out}: không có thư mục {real.parent}; hãy tạo thư mục trước hoặc chọn nơi ghi khác")
+    return real
 
 
 def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
@@ -487,7 +496,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
 
     need_sign_libs()
     src, out = Path(src), Path(out)
-    _check_paths(src, out, force)
+    out = _check_paths(src, out, force)
     if role == "signer" and (image is None or attachment or seal is not None):
         raise UserError("người ký ký bằng --as signer --image CHU-KY.png (không dùng --seal, --attachment)")
     if (number is None) != (date is None):
@@ -510,11 +519,12 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
 
+    stamped: tuple[str, ...] = ()
     if number is not None:
-        data, last = _stamp_issue(src, data, key, number, date, when)  # type: ignore[arg-type]
+        data, last, stamped = _stamp_issue(src, data, key, number, date, when)  # type: ignore[arg-type]
         if seal is None:
             atomic_write(out, data)
-            return Signed(out, *last, when, warnings)
+            return Signed(out, *last, when, warnings, stamped)
 
     try:
         # Not strict: files re-saved by other tools (pdfunite, printers' drivers) often carry small
@@ -528,8 +538,8 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
         existing = _signature_fields(writer.prev)
         pages = read_pages(data)
         # The văn thư's stamps are annotations, not page text: a stamped copy still shows "Số:  /".
-        stamped = number is not None or "SoVanBan" in existing
-        refuse_draft(pages, "signer" if stamped else role)
+        numbered_by_stamps = number is not None or "SoVanBan" in existing
+        refuse_draft(pages, "signer" if numbered_by_stamps else role)
 
         if role == "signer":
             if SIGNER_FIELD in existing:
@@ -577,11 +587,11 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
         box = tuple(float(round(v)) for v in box)  # type: ignore[assignment]
         signed = _sign(writer, key, field_name, page_index, box, style, reason, when)
     atomic_write(out, signed)
-    return Signed(out, field_name, page_index, box, when, warnings)
+    return Signed(out, field_name, page_index, box, when, warnings, stamped)
 
 
 def _stamp_issue(src: Path, data: bytes, key: KeySource, number: int | str, date: str | dt.date,
-                 when: dt.datetime) -> tuple[bytes, tuple[str, int, Box]]:
+                 when: dt.datetime) -> tuple[bytes, tuple[str, int, Box], tuple[str, ...]]:
     """The number and the date written into every blank, one agency signature each (stamps.py)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
@@ -606,6 +616,7 @@ def _stamp_issue(src: Path, data: bytes, key: KeySource, number: int | str, date
         raise UserError(f"{src}: văn bản đã được văn thư đóng số hoặc ký số của cơ quan")
     blanks = find_blanks(shown_pages(data), value, issue_date)
     last: tuple[str, int, Box] = ("", 0, (0.0, 0.0, 0.0, 0.0))
+    stamped: list[str] = []
     with contextlib.ExitStack() as stack:
         fonts: dict[str, str] = {}
         for blank, name in zip(blanks, field_names(blanks), strict=True):
@@ -624,7 +635,8 @@ def _stamp_issue(src: Path, data: bytes, key: KeySource, number: int | str, date
             reason = f"Văn thư ghi {WHAT_VI[blank.what]} văn bản: {blank.text}"
             data = _sign(writer, key, name, blank.page, box, style, reason, when, exact=True)
             last = (name, blank.page, box)
-    return data, last
+            stamped.append(f"{WHAT_VI[blank.what]} {blank.text} (trang {blank.page + 1})")
+    return data, last, tuple(stamped)
 
 
 def _advance(font_file: str, text: str, size: float) -> float:

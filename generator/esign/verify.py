@@ -472,6 +472,10 @@ def _clip(text: str, limit: int = 160) -> str:
 # --- Verification ---------------------------------------------------------------------------------
 
 MAX_PDF_BYTES = 200 * 2**20
+MAX_SIGNATURES = 50
+MAX_REVISIONS = 200
+"""A real document has a handful of signatures (five for a letter of a ministry); every signature is
+compared with every revision after it, so a file made of thousands of updates is refused up front."""
 
 
 def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> Verification:
@@ -499,6 +503,10 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
             raise UserError(f"{path}: tệp PDF hỏng, không đọc được cấu trúc của tệp ({type(exc).__name__}); "
                             "nếu tệp đã được ký, tệp đã bị sửa hoặc hỏng khi sao chép") from None
         revisions = _Revisions(reader, data)
+        if len(signatures) > MAX_SIGNATURES or revisions.count > MAX_REVISIONS:
+            raise UserError(f"{path}: tệp có {len(signatures)} chữ ký và {revisions.count} lần cập nhật, quá nhiều "
+                            f"để kiểm tra (tối đa {MAX_SIGNATURES} chữ ký, {MAX_REVISIONS} lần cập nhật); một văn "
+                            "bản thật có vài chữ ký")
         reports = [_verify_one(reader, revisions, sig, signatures, roots) for sig in signatures]
     return Verification(path, reports)
 
