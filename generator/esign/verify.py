@@ -421,24 +421,25 @@ class _Revisions:
         shown = self.shown(revision, page)
         return shown.words if shown else []
 
-    def covered(self, revision: int, page: int, annot: Any) -> str:
-        """The text of the page before this revision that the annotation's box lies over: a stamp
-        written in a blank covers nothing; one written over the signed words does."""
-        shown = self.shown(revision - 1, page)
-        try:
-            x0, y0, x1, y1 = _box([float(v) for v in annot["/Rect"]])
-        except (KeyError, TypeError, ValueError):
+    def covered(self, revision: int, page: int) -> str:
+        """The page's earlier text that the glyphs added in this revision are written over: a stamp
+        written in a blank covers nothing; one written over the signed words does. Glyphs, not the
+        stamp's box: a real service's boxes are generous and may reach over the neighbouring words."""
+        before, after = self.shown(revision - 1, page), self.shown(revision, page)
+        if before is None or after is None:
             return ""
-        hit = []
-        for line in shown.ordered() if shown else []:
-            for ch, gx0, gy0, gx1, gy1, _base in line.chars:
-                area = (gx1 - gx0) * (gy1 - gy0)
-                if not ch.strip() or area <= 0:
-                    continue
-                w, h = min(x1, gx1) - max(x0, gx0), min(y1, gy1) - max(y0, gy0)
-                if w > 0 and h > 0 and w * h > COVER_FRACTION * area:
-                    hit.append(ch)
-        return "".join(hit)
+        old = [g for line in before.ordered() for g in line.chars if g[0].strip() and g[3] > g[1] and g[4] > g[2]]
+        known = {(g[0], round(g[1]), round(g[2])) for g in old}
+        added = [g for line in after.lines for g in line.chars
+                 if g[0].strip() and (g[0], round(g[1]), round(g[2])) not in known]
+        hit: set[int] = set()
+        for g in added[:500]:  # a stamp writes a few words; enough to name what it covers
+            for i, o in enumerate(old):
+                w, h = min(g[3], o[3]) - max(g[1], o[1]), min(g[4], o[4]) - max(g[2], o[2])
+                smaller = min((g[3] - g[1]) * (g[4] - g[2]), (o[3] - o[1]) * (o[4] - o[2]))
+                if w > 0 and h > 0 and smaller > 0 and w * h > COVER_FRACTION * smaller:
+                    hit.add(i)
+        return "".join(old[i][0] for i in sorted(hit))
 
     def word_change(self, revision: int, page: int) -> str:
         """The words a reader sees appear or go on a page in this revision."""
@@ -458,11 +459,7 @@ class _Revisions:
 
 
 COVER_FRACTION = 0.3
-"""A glyph counts as covered when this much of its box lies under an added stamp's box."""
-
-
-def _box(v: list[float]) -> tuple[float, float, float, float]:
-    return min(v[0], v[2]), min(v[1], v[3]), max(v[0], v[2]), max(v[1], v[3])
+"""An added glyph is written over an earlier one when their boxes share this much of the smaller."""
 
 
 def _clip(text: str, limit: int = 160) -> str:
@@ -562,7 +559,7 @@ def _verify_one(reader: Any, revisions: _Revisions, sig: Any, all_sigs: list[Any
                                "sau khi ký")
     elif not report.valid:
         report.problems.append("giá trị chữ ký không khớp với chứng thư của người ký")
-    _coverage(sig, status, report, revisions)
+    _coverage(status, report)
     _trust(status, report, roots, _reaches_anchor(sig, roots))
     if report.intact:
         _changes_after(revisions, sig, all_sigs, report)
@@ -574,7 +571,7 @@ def _reason(exc: Exception) -> str:
     return type(exc).__name__ + (f": {text[:120]}" if text else "")
 
 
-def _coverage(sig: Any, status: Any, report: SignatureReport, revisions: _Revisions) -> None:
+def _coverage(status: Any, report: SignatureReport) -> None:
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     if status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION):
@@ -668,7 +665,7 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                 if kind == "/Sig" and signed is not None and getattr(signed, "signed_revision", -1) >= revision:
                     if _painted(annot):
                         words = words if words is not None else revisions.word_change(revision, index)
-                        under = revisions.covered(revision, index, annot) if words else ""
+                        under = revisions.covered(revision, index) if words else ""
                         if under:  # a signed stamp that writes over the signed words changes them
                             found.append(Change(revision, "content", index + 1,
                                                 f"ô chữ ký {name} viết đè lên chữ «{_clip(under, 60)}» của trang: "
