@@ -567,8 +567,8 @@ def _verify_one(reader: Any, revisions: _Revisions, sig: Any, all_sigs: list[Any
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return type(exc).__name__ + (f": {text[:120]}" if text else "")
+    """The kind of failure, for a maintainer; the library's own English text stays out of the message."""
+    return type(exc).__name__
 
 
 def _coverage(status: Any, report: SignatureReport) -> None:
