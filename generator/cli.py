@@ -18,15 +18,19 @@ from . import __version__
 from .errors import DataError, InternalError, KehoachError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USER, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_UNVERIFIED = 3
+"""verify: every signature intact, but no trust anchor establishes a signer."""
 
 
 def _render(args: argparse.Namespace) -> int:
     from .jobs.issue import issue_file
 
     done = issue_file(args.data, args.output, final=args.final, number=args.number, date=args.date,
-                      force=args.force, pdf=args.pdf, template=args.template)
+                      force=args.force, pdf=args.pdf, template=args.template, unnumbered=args.unnumbered)
     if done.pdf_only or done.unchanged:
         print(f"Bản phát hành đã có và giống hệt dữ liệu này, giữ nguyên: {done.docx}")
+    elif args.unnumbered:
+        print(f"Đã tạo bản trình ký (số và ngày để trống cho văn thư đóng sau khi ký): {done.docx}")
     elif done.final:
         print(f"Đã tạo bản phát hành: {done.docx}")
     elif done.plan.is_final:
@@ -289,29 +293,37 @@ def _sign(args: argparse.Namespace) -> int:
         key = Pkcs11Key(args.pkcs11_lib, args.token_label, _read_secret(args, "mã PIN của token"),
                         args.key_label)
     done = sign_file(args.pdf, args.output, role=args.role, key=key, image=args.image, seal=args.seal,
-                     seal_mm=args.seal_mm, attachment=args.attachment, force=args.force)
+                     seal_mm=args.seal_mm, attachment=args.attachment, force=args.force,
+                     number=args.number, date=args.date)
     for warning in done.warnings:
         print(f"cảnh báo: {warning}", file=sys.stderr)
     who = {"signer": "người có thẩm quyền", "agency": "cơ quan"}[args.role]
+    if done.stamped:
+        print(f"Văn thư đã ghi vào chỗ trống, mỗi chỗ một chữ ký số của cơ quan: {'; '.join(done.stamped)}")
     print(f"Đã ký số ({who}, trang {done.page + 1}, {done.time.isoformat(timespec='seconds')}): {done.output}")
     return EXIT_OK
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .esign.sign import verify_file
+    import json
 
-    reports = verify_file(args.pdf, trust=args.trust)
-    if not reports:
+    from .esign.verify import VERDICT_VI, verify_file
+
+    result = verify_file(args.pdf, trust=args.trust)
+    code = {"valid": EXIT_OK, "invalid": EXIT_FINDINGS, "unverified": EXIT_UNVERIFIED}[result.verdict]
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return code
+    if not result.signatures:
         print(f"{args.pdf}: không có chữ ký số nào", file=sys.stderr)
         return EXIT_FINDINGS
-    for number, report in enumerate(reports, 1):
+    for number, report in enumerate(result.signatures, 1):
         print(report.to_text(number))
-    broken = [r for r in reports if r.broken]
-    if broken:
-        print(f"{len(broken)}/{len(reports)} chữ ký KHÔNG hợp lệ", file=sys.stderr)
-        return EXIT_FINDINGS
-    print(f"{len(reports)} chữ ký hợp lệ")
-    return EXIT_OK
+    counts = {v: sum(1 for r in result.signatures if r.verdict == v) for v in VERDICT_VI}
+    summary = ", ".join(f"{n} {VERDICT_VI[v]}" for v, n in counts.items() if n)
+    line = f"Kết luận: {VERDICT_VI[result.verdict]} ({len(result.signatures)} chữ ký: {summary})"
+    print(line, file=sys.stderr if result.verdict == "invalid" else sys.stdout)
+    return code
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -341,6 +353,10 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
                    help="đường kính thật của con dấu, mm (mặc định 36)")
     p.add_argument("--attachment", action="store_true",
                    help="phụ lục là tệp riêng: chữ ký không hình ảnh ở góc trên bên phải trang 1")
+    p.add_argument("--number", metavar="N",
+                   help="cùng --as agency và --date: văn thư đóng số N vào chỗ trống của bản trình ký đã ký "
+                        "(render --final --unnumbered), mỗi chỗ trống một chữ ký số của cơ quan")
+    p.add_argument("--date", metavar="NĂM-THÁNG-NGÀY", help="ngày ban hành đóng vào chỗ trống ngày (và tháng)")
     p.add_argument("--p12", metavar="KEY.p12", help="tệp khóa PKCS#12 (.p12, .pfx)")
     p.add_argument("--pkcs11-lib", metavar="LIB.so", help="thư viện PKCS#11 của token/USB ký số")
     p.add_argument("--token-label", metavar="NHÃN", help="tên token (cùng --pkcs11-lib)")
@@ -350,13 +366,18 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_sign)
 
     p = sub.add_parser("verify", help="kiểm tra các chữ ký số trong tệp PDF",
-                       description="Liệt kê các chữ ký số: ai ký, lúc nào, văn bản còn nguyên vẹn không, chữ "
-                                   "ký có phủ toàn bộ văn bản không.",
-                       epilog="Mã thoát: 0 mọi chữ ký hợp lệ; 1 có chữ ký hỏng hoặc không có chữ ký; 2 tệp "
-                              "không đọc được.")
+                       description="Với từng chữ ký: ai ký, lúc nào, phần được ký còn nguyên vẹn không, người "
+                                   "ký có được xác minh bằng chứng thư gốc tin cậy không, và những gì thay đổi "
+                                   "sau chữ ký, theo từng lần cập nhật (chữ ký, hình/chữ của chữ ký, ô biểu mẫu, "
+                                   "chú thích, nội dung trang kèm số trang và chữ bị đổi).",
+                       epilog="Mã thoát: 0 mọi chữ ký hợp lệ và người ký được xác minh; 1 có chữ ký không hợp "
+                              "lệ (hoặc không có chữ ký); 3 nguyên vẹn nhưng chưa xác minh được người ký (thêm "
+                              "--trust); 2 tệp không đọc được.")
     p.add_argument("pdf", metavar="SIGNED.pdf")
-    p.add_argument("--trust", action="append", metavar="CA.pem",
-                   help="chứng thư gốc tin cậy (PEM/DER); dùng nhiều lần được")
+    p.add_argument("--trust", action="append", metavar="CA.cer",
+                   help="chứng thư gốc/trung gian tin cậy (PEM hoặc DER: .pem .cer .crt .der) hoặc thư mục "
+                        "chứa chúng; dùng nhiều lần được")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.set_defaults(func=_verify)
 
 
@@ -473,6 +494,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "ghi số và ngày vào tệp dữ liệu. Không có --final: in đúng dữ liệu, "
                         "thiếu số hoặc ngày thì là dự thảo (để trống chỗ đó)")
     p.add_argument("--number", metavar="N", help="số văn bản do văn thư cấp (thay số trong dữ liệu; cùng --final)")
+    p.add_argument("--unnumbered", action="store_true",
+                   help="cùng --final: bản trình ký, không dấu DỰ THẢO, để trống số và ngày (ghi "
+                        "<tên>-trinh-ky.docx); văn thư đóng số, ngày khi ký số của cơ quan "
+                        "(kehoach sign --as agency --number N --date NGÀY)")
     p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM",
                    help="ngày ban hành, ví dụ 20/03/2024 hoặc 2024-03-20 (thay ngày trong dữ liệu)")
     p.add_argument("--force", action="store_true",

@@ -164,23 +164,25 @@ def signed(kit) -> dict[str, Path]:
 def test_both_signatures_valid_and_the_first_still_valid_after_the_second(kit, signed, capsys) -> None:
     first_only = verify_file(signed["first"], trust=[kit["ca"]])
     assert [r.field for r in first_only] == [SIGNER_FIELD]
-    assert not first_only[0].problems and first_only[0].coverage == "toàn bộ tệp"
+    assert not first_only[0].problems and first_only[0].changes_after == []
+    assert first_only[0].verdict == "valid"
 
     reports = verify_file(signed["second"], trust=[kit["ca"]])
     assert [r.field for r in reports] == [SIGNER_FIELD, AGENCY_FIELD]
     for report in reports:
         assert report.intact and report.valid and report.trusted and report.covers_whole, report.to_text(1)
-        assert not report.problems
+        assert not report.problems and report.verdict == "valid"
         assert report.time is not None and report.time.utcoffset() == dt.timedelta(hours=7)
     assert reports[0].who == SIGNER_NAME
     assert reports[1].who == "Sở Khoa học và Công nghệ"
-    assert "chỉ là chữ ký số" in reports[0].coverage  # what came after is the agency's signature only
-    assert reports[1].coverage == "toàn bộ tệp"
+    # What came after the signer's signature is the agency's signature and its seal, nothing else.
+    assert {(c.kind, c.revision) for c in reports[0].changes_after} == {("signature", 2), ("stamp", 2)}
+    assert reports[1].changes_after == []
 
     capsys.readouterr()
     assert main(["verify", str(signed["second"]), "--trust", str(kit["ca"])]) == 0
     out = capsys.readouterr().out
-    assert SIGNER_NAME in out and "2 chữ ký hợp lệ" in out and "+07:00" in out
+    assert SIGNER_NAME in out and "2 chữ ký: 2 hợp lệ" in out and "+07:00" in out
 
 
 def test_each_signature_is_an_incremental_update(kit, signed) -> None:
@@ -224,8 +226,11 @@ def test_any_byte_changed_afterwards_is_detected(kit, signed, tmp_path, capsys) 
     for where, at in positions.items():
         tampered = tmp_path / f"sua-{at}.pdf"
         tampered.write_bytes(_flip(data, at))
-        assert main(["verify", str(tampered)]) == 1, where
-        assert "KHÔNG" in capsys.readouterr().err, where
+        # A change inside a revision breaks the signature (1); one in the last cross-reference
+        # section leaves no readable file (2, issue 23). Never 0 or 3.
+        code = main(["verify", str(tampered)])
+        err = capsys.readouterr().err
+        assert (code, "KHÔNG hợp lệ" in err) == (1, True) or (code, "hỏng" in err) == (2, True), where
 
 
 def test_content_added_after_signing_is_reported(kit, signed, tmp_path) -> None:
@@ -471,3 +476,89 @@ def test_verify_an_unsigned_pdf_and_a_non_pdf(kit, tmp_path, capsys) -> None:
     assert main(["verify", str(text)]) == 2
     with pytest.raises(UserError):
         verify_file(tmp_path / "khong-co.pdf")
+
+
+# --- Certificates and images that cannot make a signature (issue 30) ---------------------------------
+
+def test_refuses_expired_not_yet_valid_and_non_signing_certificates(kit, tmp_path, capsys) -> None:
+    from tests.sign_fixtures import PASSWORD as P12_PASSWORD
+    from tests.sign_fixtures import make_ca, make_cert, usage
+
+    now = dt.datetime.now(dt.UTC)
+    ca = make_ca()
+    cases = {
+        "đã hết hạn": make_cert(ca, "Người Hết Hạn", not_before=now - dt.timedelta(days=90),
+                                not_after=now - dt.timedelta(days=1)),
+        "chưa có hiệu lực": make_cert(ca, "Người Chưa Tới", not_before=now + dt.timedelta(days=3),
+                                      not_after=now + dt.timedelta(days=90)),
+        "không dùng để ký": make_cert(ca, "Khóa Mã Hóa", key_usage=usage(sign=False)),
+    }
+    password = tmp_path / "mk"
+    password.write_bytes(P12_PASSWORD + b"\n")
+    for message, identity in cases.items():
+        p12 = identity.p12(tmp_path / f"{abs(hash(message))}.p12")
+        out = tmp_path / "x.pdf"
+        capsys.readouterr()
+        assert main(["sign", str(kit["pdf"]), "-o", str(out), "--as", "signer", "--image", str(kit["image"]),
+                     "--p12", str(p12), "--password-file", str(password)]) == 2, message
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err and "không mong đợi" not in err, err
+        assert not out.exists()
+
+
+def test_a_png_declaring_huge_dimensions_is_refused_before_decoding(kit, tmp_path, capsys) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    bomb = tmp_path / "bom.png"
+    bomb.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 6, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b""))
+    assert bomb.stat().st_size < 100
+    capsys.readouterr()
+    assert sign_cli(kit["pdf"], tmp_path / "x.pdf", "signer", kit, "--image", str(bomb)) == 2
+    err = capsys.readouterr().err
+    assert "30000 × 30000" in err and "không mong đợi" not in err, err
+
+
+# --- The signing copy (issue 23): number and date blank, signed by the competent person ---------------
+
+def test_unnumbered_final_leaves_number_and_day_blank_and_the_signer_signs_it(kit, tmp_path, capsys) -> None:
+    data = kit["work"] / "kh.yaml"
+    capsys.readouterr()
+    assert main(["render", str(data), "--final", "--unnumbered", "--pdf", "-o", str(tmp_path / "trinh-ky.docx")]) == 0
+    pdf = tmp_path / "trinh-ky.pdf"
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(unicodedata.normalize("NFC", words).split())
+    assert "DỰ THẢO" not in text
+    assert "Số: /KH-SKHCN" in text and "ngày tháng 3 năm 2024" in text  # number and day blank
+    assert "Kế hoạch số /KH-SKHCN ngày /3/2024" in text  # the appendix's reference line too
+    assert "125" not in text.split("Số:")[1][:20]
+
+    signed_copy = tmp_path / "trinh-ky-da-ky.pdf"
+    assert sign_cli(pdf, signed_copy, "signer", kit, "--image", str(kit["image"])) == 0
+    assert verify_file(signed_copy, trust=[kit["ca"]]).verdict == "valid"
+    # The agency's signature needs the number: refused on the blank copy, with the way out.
+    capsys.readouterr()
+    assert sign_cli(signed_copy, tmp_path / "x.pdf", "agency", kit, "--seal", str(kit["seal"])) == 2
+    assert "chưa có số" in capsys.readouterr().err
+    with pytest.raises(UserError):
+        issue_file(data, tmp_path / "y.docx", final=True, unnumbered=True, number=3)
+
+
+def test_a_path_through_a_missing_folder_never_replaces_the_input(kit, tmp_path, capsys) -> None:
+    """Issue 30: `-o missing/../FILE` names FILE once the folder exists; decided on the real path."""
+    import hashlib
+
+    copy = tmp_path / "kh.pdf"
+    shutil.copy(kit["pdf"], copy)
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
+    capsys.readouterr()
+    for force in ((), ("--force",)):
+        assert sign_cli(copy, tmp_path / "khong-co" / ".." / "kh.pdf", "signer", kit, "--image", str(kit["image"]),
+                        *force) == 2
+        assert "không bao giờ ghi đè tệp gốc" in capsys.readouterr().err
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "khong-co").exists()

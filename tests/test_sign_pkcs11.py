@@ -120,4 +120,6 @@ def test_a_key_label_typo_and_a_key_without_certificate_are_named(kit, token, tm
         with pkcs11.lib(str(LIB)).get_token(token_label=LABEL).open(rw=True, user_pin=token.read_text().strip()) as s:
             for obj in s.get_objects({pkcs11.Attribute.LABEL: "khong-chung-thu"}):
                 obj.destroy()
+    assert main([*args, "--token-label", "khong-co"]) == 2  # a token label typo lists the tokens present
+    assert f"'{LABEL}'" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()

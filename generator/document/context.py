@@ -6,8 +6,10 @@ The template only places these strings; it holds no logic a văn thư could get 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from ..nd30 import TYPE_ABBREVIATIONS, day_month
@@ -46,13 +48,32 @@ BLANK_CITED_DAY = "    "
 """The day of a draft in the numeric form ("ngày     /3/2024"): nothing follows it, so it is wider."""
 
 
+SIGNING_COPY: ContextVar[bool] = ContextVar("kehoach_signing_copy", default=False)
+"""True while rendering the copy the competent person signs before the văn thư gives the number and
+the date (render --final --unnumbered): its blanks must hold the stamps the văn thư adds to the signed
+PDF (up to a five-digit number, a two-digit day and month) with a space either side, so the stamped
+words read apart, as in the numbered final. A draft keeps the narrow blanks written by hand."""
+WIDE_NUMBER, WIDE_DAY, WIDE_CITED_DAY = " " * 11, " " * 6, " " * 7
+
+
+@contextlib.contextmanager
+def signing_copy(on: bool = True) -> Iterator[None]:
+    token = SIGNING_COPY.set(on)
+    try:
+        yield
+    finally:
+        SIGNING_COPY.reset(token)
+
+
 def symbol(plan: Plan) -> str:
     """Ký hiệu: type abbreviation + agency abbreviation, "KH-SKHCN"."""
     return f"{plan.type.abbreviation}-{plan.agency.abbreviation}"
 
 
 def number_text(number: int | None) -> str:
-    return BLANK_NUMBER if number is None else two_digits(number)
+    if number is None:
+        return WIDE_NUMBER if SIGNING_COPY.get() else BLANK_NUMBER
+    return two_digits(number)
 
 
 def number_line(plan: Plan) -> str:
@@ -63,18 +84,22 @@ def number_line(plan: Plan) -> str:
 def date_line(plan: Plan) -> str:
     """Ô 4: "Quảng Ngãi, ngày 05 tháng 02 năm 2025"; the day blank in a draft."""
     d, m = day_month(plan.date.day, plan.date.month)
+    if SIGNING_COPY.get():
+        d = WIDE_DAY if plan.date.day is None else d
+        m = WIDE_DAY if plan.date.month is None else m
     return f"{plan.agency.place}, ngày {d} tháng {m} năm {plan.date.year}"
 
 
 def short_date(date: IssueDate | dt.date) -> str:
     """Numeric date as cited: "07/02/2024", "20/3/2024"; "    /3/2024" without a day."""
     day = getattr(date, "day", None)
+    blank = WIDE_CITED_DAY if SIGNING_COPY.get() else BLANK_CITED_DAY
     if date.month is None:
         # Neither day nor month yet: the numeric form would read "/ /2026"; the words read right.
-        return f"{BLANK_CITED_DAY}tháng{BLANK_CITED_DAY}năm {date.year}"
+        return f"{blank}tháng{blank}năm {date.year}"
     d, m = day_month(day, date.month)
     if day is None:
-        d = BLANK_CITED_DAY
+        d = blank
     return f"{d}/{m}/{date.year}"
 
 

@@ -19,32 +19,38 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import subprocess
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import UserError
+from .common import (
+    AGENCY_FIELD,
+    ATTACHMENT_FIELD,
+    INSTALL_HINT,
+    ROLE_OF_FIELD,
+    SIGNER_FIELD,
+    VN_TZ,
+    need_sign_libs,
+    page_of,
+    quiet_pyhanko,
+)
+from .pages import Line, Page, read_pages
+from .verify import SignatureReport, Verification, verify_file
+
+__all__ = ["AGENCY_FIELD", "ATTACHMENT_FIELD", "INSTALL_HINT", "ROLE_OF_FIELD", "SIGNER_FIELD", "VN_TZ", "Line",
+           "Page", "SignatureReport", "Verification", "read_pages", "sign_file", "verify_file"]
 
 if TYPE_CHECKING:  # Pillow comes with the sign extra and is imported where an image is read
     from PIL.Image import Image as PILImage
 
     from ..word.output import Target
 
-VN_TZ = dt.timezone(dt.timedelta(hours=7), "+07:00")
-"""Vietnam time (ICT, no daylight saving): the decree asks for the signing time in the Vietnamese zone."""
-
-SIGNER_FIELD = "ChuKyNguoiKy"
-AGENCY_FIELD = "ChuKyCoQuan"
-ATTACHMENT_FIELD = "ChuKyCoQuanPhuLuc"
-ROLE_OF_FIELD = {SIGNER_FIELD: "người có thẩm quyền ký", AGENCY_FIELD: "cơ quan ban hành",
-                 ATTACHMENT_FIELD: "cơ quan ban hành (phụ lục tệp riêng)"}
-
-INSTALL_HINT = 'pip install "kehoach[sign]"'  # works from a wheel; double quotes: Windows too
 MM = 72 / 25.4
 """PDF points per millimetre."""
 
@@ -57,73 +63,7 @@ MIN_SIGNING_SPACE_MM = 10.0
 ATTACHMENT_FONT_PT = 10  # an int: pyHanko lays text out in exact fractions
 
 
-def _need_sign_libs() -> None:
-    import importlib.util
-
-    if not all(importlib.util.find_spec(name) for name in ("pyhanko", "pdfminer", "uharfbuzz", "PIL")):
-        raise UserError("ký số cần thư viện pyHanko và pdfminer.six; hãy cài bằng lệnh: "
-                        f"{INSTALL_HINT}") from None
-
-
-# --- Text positions -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Line:
-    """One line of text on a page, in PDF user space (points, origin bottom-left)."""
-
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-
-@dataclass(frozen=True)
-class Page:
-    index: int
-    width: float
-    height: float
-    lines: list[Line]
-
-    @property
-    def text(self) -> str:
-        return " ".join(line.text for line in sorted(self.lines, key=lambda line: (-line.y1, line.x0)))
-
-
-def read_pages(pdf: bytes, *, max_pages: int | None = None) -> list[Page]:
-    """Every text line of every page with its box (pdfminer.six), text in NFC."""
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LTTextLine
-
-    def walk(obj: Any, lines: list[Line]) -> None:
-        if isinstance(obj, LTTextLine):
-            text = unicodedata.normalize("NFC", obj.get_text()).strip()
-            if text:
-                lines.append(Line(text, *obj.bbox))
-            return
-        if hasattr(obj, "__iter__"):
-            for child in obj:
-                walk(child, lines)
-
-    pages = []
-    try:
-        for index, layout in enumerate(extract_pages(io.BytesIO(pdf), maxpages=max_pages or 0)):
-            lines: list[Line] = []
-            walk(layout, lines)
-            x0, y0, x1, y1 = layout.bbox
-            pages.append(Page(index, x1 - x0, y1 - y0, lines))
-    except Exception as exc:  # pdfminer raises many kinds on a damaged file
-        raise UserError(f"không đọc được chữ trong tệp PDF ({type(exc).__name__}: {exc})") from None
-    return pages
-
+# --- The signature block ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class SignatureBlock:
@@ -190,13 +130,22 @@ def find_signature_block(pages: list[Page]) -> SignatureBlock:
 
 
 DRAFT_NUMBER = re.compile(r"Số\s*:\s*/")
+DRAFT_MARK = re.compile(r"\bDỰ\s+THẢO\b")
 
 
-def refuse_draft(pages: list[Page]) -> None:
-    """A draft has no number yet; the văn thư issues the number before anyone signs."""
-    if pages and DRAFT_NUMBER.search(pages[0].text):
-        raise UserError("tệp PDF là dự thảo (\"Số:      /…\" chưa có số); chỉ ký bản phát hành: "
-                        "kehoach render DỮ-LIỆU.yaml --final --number N --date NGÀY/THÁNG/NĂM --pdf")
+def refuse_draft(pages: list[Page], role: Role = "signer") -> None:
+    """A draft (the DỰ THẢO mark) is never signed. The copy made to be signed (render --final
+    --unnumbered) has the number and the day blank: the competent person signs it, and the văn thư
+    gives the number and the date afterwards (Decree 30, Điều 15); the agency's signature needs them."""
+    if not pages:
+        return
+    if DRAFT_MARK.search(pages[0].text):
+        raise UserError("tệp PDF là dự thảo (có dấu \"DỰ THẢO\"); chỉ ký bản trình ký hoặc bản phát hành: "
+                        "kehoach render DỮ-LIỆU.yaml --final --unnumbered --pdf (số và ngày để trống cho văn thư), "
+                        "hoặc --final --number N --date NGÀY/THÁNG/NĂM --pdf")
+    if role == "agency" and DRAFT_NUMBER.search(pages[0].text):
+        raise UserError("tệp PDF chưa có số văn bản (\"Số:      /…\" để trống); cơ quan chỉ ký số bản đã có số "
+                        "và ngày: kehoach render DỮ-LIỆU.yaml --final --number N --date NGÀY/THÁNG/NĂM --pdf")
 
 
 SYMBOL = r"(\d+/[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)+)"
@@ -259,6 +208,35 @@ def attachment_box(page: Page, text: str) -> Box:
 
 # --- Images ---------------------------------------------------------------------------------------
 
+MAX_IMAGE_SIDE = 8000
+"""Pixels on the longer side of a signature or seal image: 8000 px is 68 cm at 300 dpi, far above any
+scan; a larger declared size is a file made to exhaust memory when decoded."""
+MAX_IMAGE_BYTES = 20 * 2**20
+
+
+def _check_png_header(path: Path, label: str) -> None:
+    """Refuse, before decoding, a PNG whose header declares more pixels than a signature can have:
+    an 83-byte file can declare 30000 × 30000 pixels (3.6 GB once decoded)."""
+    import struct
+
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(24)
+    except FileNotFoundError:
+        raise UserError(f"{path}: không có tệp {label}") from None
+    except OSError as exc:
+        raise UserError(f"{path}: không đọc được {label} ({exc.strerror or exc})") from None
+    if size > MAX_IMAGE_BYTES:
+        raise UserError(f"{path}: {label} quá lớn ({size / 2**20:.0f} MB; tối đa {MAX_IMAGE_BYTES >> 20} MB)")
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", head[16:24])
+        if max(width, height) > MAX_IMAGE_SIDE or width * height == 0:
+            raise UserError(f"{path}: {label} khai báo kích thước {width} × {height} điểm ảnh, không dùng "
+                            f"được (tối đa {MAX_IMAGE_SIDE} điểm ảnh mỗi chiều); hãy xuất lại ảnh chữ ký/con "
+                            "dấu ở kích thước thường (khoảng 600–1500 điểm ảnh)")
+
+
 def load_image(path: str | Path, what: Literal["signature", "seal"]) -> PILImage:
     """The PNG cropped to its visible part (so "real size" and "centred" mean the ink, not the
     canvas), refused unless it is a PNG with a transparent background. Returns a PIL image."""
@@ -266,13 +244,14 @@ def load_image(path: str | Path, what: Literal["signature", "seal"]) -> PILImage
 
     label = {"signature": "ảnh chữ ký", "seal": "ảnh con dấu"}[what]
     path = Path(path)
+    _check_png_header(path, label)
     try:
         image = Image.open(path)
         image.load()
     except FileNotFoundError:
         raise UserError(f"{path}: không có tệp {label}") from None
-    except (UnidentifiedImageError, OSError) as exc:
-        raise UserError(f"{path}: không đọc được {label} ({exc})") from None
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise UserError(f"{path}: không đọc được {label} ({type(exc).__name__})") from None
     if image.format != "PNG":
         raise UserError(f"{path}: {label} phải là tệp PNG nền trong suốt (Nghị định 30, Phụ lục I), "
                         f"không phải {image.format}")
@@ -328,7 +307,37 @@ KeySource = Pkcs12Key | Pkcs11Key
 
 @contextlib.contextmanager
 def open_signer(key: KeySource) -> Iterator[Any]:
-    """A pyHanko Signer for the key; a PKCS#11 session is closed on exit."""
+    """A pyHanko Signer for the key, its certificate checked (valid now, when the key is used, and
+    meant for signing); a PKCS#11 session is closed on exit."""
+    with _open_signer(key) as signer:
+        check_certificate(signer.signing_cert, vietnam_now())
+        yield signer
+
+
+def check_certificate(cert: Any, when: dt.datetime) -> None:
+    """Refuse to sign with a certificate that is expired, not yet valid, or not meant for signatures:
+    the signature would be worthless to every reader, and nothing else would say so."""
+    validity = cert["tbs_certificate"]["validity"]
+    not_before, not_after = validity["not_before"].native, validity["not_after"].native
+    who = cert.subject.native.get("common_name") or cert.subject.human_friendly
+
+    def day(moment: dt.datetime) -> str:
+        return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+
+    if when > not_after:
+        raise UserError(f"chứng thư số của \"{who}\" đã hết hạn từ {day(not_after)}; không ký được. Hãy gia hạn "
+                        "hoặc xin cấp chứng thư mới ở tổ chức cung cấp dịch vụ chứng thực")
+    if when < not_before:
+        raise UserError(f"chứng thư số của \"{who}\" chưa có hiệu lực (từ {day(not_before)}); không ký được. "
+                        "Hãy kiểm tra đồng hồ của máy hoặc chờ đến ngày chứng thư có hiệu lực")
+    usage = cert.key_usage_value
+    if usage is not None and not ({"digital_signature", "non_repudiation"} & set(usage.native)):
+        raise UserError(f"chứng thư số của \"{who}\" không dùng để ký (mục đích sử dụng khóa: "
+                        f"{', '.join(usage.native) or 'không có'}); hãy dùng chứng thư ký số")
+
+
+@contextlib.contextmanager
+def _open_signer(key: KeySource) -> Iterator[Any]:
     if isinstance(key, Pkcs12Key):
         from pyhanko.sign.signers import SimpleSigner
 
@@ -356,6 +365,11 @@ def _pkcs11_signer(key: Pkcs11Key) -> Iterator[Any]:
         raise UserError(f"ký bằng thiết bị PKCS#11 cần python-pkcs11; hãy cài bằng lệnh: {INSTALL_HINT}") from None
     if not Path(key.lib).is_file():
         raise UserError(f"{key.lib}: không có thư viện PKCS#11 này (tệp .so/.dll của nhà cung cấp token)")
+    labels = _token_labels(pkcs11, key.lib)
+    if labels is not None and key.token_label not in labels:
+        raise UserError(f"không có token nhãn \"{key.token_label}\" qua {key.lib}; "
+                        + (f"các token đang cắm: {', '.join(repr(t) for t in labels)}" if labels
+                           else "không thấy token nào (thiết bị đã cắm và đã cài trình điều khiển chưa?)"))
     try:
         session = open_pkcs11_session(key.lib, token_criteria=TokenCriteria(label=key.token_label),
                                       user_pin=key.pin)
@@ -363,20 +377,20 @@ def _pkcs11_signer(key: Pkcs11Key) -> Iterator[Any]:
         raise UserError(f"token \"{key.token_label}\": sai mã PIN") from None
     except Exception as exc:
         raise UserError(f"không mở được token \"{key.token_label}\" qua {key.lib} "
-                        f"({type(exc).__name__}: {exc})") from None
+                        f"({type(exc).__name__})") from None
     try:
         # The key and its certificate are found here, before signing: pyHanko would only fail on
         # them mid-way, with an English PKCS11Error (issue 30: a label typo, a key without certificate).
         attr, kind = pkcs11.Attribute, pkcs11.ObjectClass
         keys = list(session.get_objects({attr.CLASS: kind.PRIVATE_KEY}))
-        labels = ", ".join(f"\"{_attr(k, attr.LABEL)}\"" for k in keys) or "không có khóa nào"
+        key_labels = ", ".join(f"\"{_attr(k, attr.LABEL)}\"" for k in keys) or "không có khóa nào"
         if key.key_label:
             keys = [k for k in keys if _attr(k, attr.LABEL) == key.key_label]
             if not keys:
                 raise UserError(f"token \"{key.token_label}\" không có khóa nhãn \"{key.key_label}\"; các khóa "
-                                f"trên token: {labels}. Hãy sửa --key-label")
+                                f"trên token: {key_labels}. Hãy sửa --key-label")
         if len(keys) != 1:
-            raise UserError(f"token \"{key.token_label}\" có {len(keys)} khóa bí mật ({labels}); hãy chọn một "
+            raise UserError(f"token \"{key.token_label}\" có {len(keys)} khóa bí mật ({key_labels}); hãy chọn một "
                             "bằng --key-label NHÃN")
         key_id, label = _attr(keys[0], attr.ID), _attr(keys[0], attr.LABEL)
         # Key and certificate share CKA_ID by convention; the label is the fall-back.
@@ -391,6 +405,14 @@ def _pkcs11_signer(key: Pkcs11Key) -> Iterator[Any]:
         yield signer
     finally:
         session.close()
+
+
+def _token_labels(pkcs11: Any, lib: str) -> list[str] | None:
+    """Labels of the tokens present, or None when the library cannot say."""
+    try:
+        return [str(token.label).strip() for token in pkcs11.lib(lib).get_tokens()]
+    except Exception:
+        return None
 
 
 def _attr(obj: Any, attribute: Any) -> Any:
@@ -415,6 +437,8 @@ class Signed:
     box: Box
     time: dt.datetime
     warnings: list[str]
+    stamped: tuple[str, ...] = ()
+    """What the văn thư wrote into the blanks ("số 125 (trang 1)", …), in signing order."""
 
 
 def vietnam_now() -> dt.datetime:
@@ -426,19 +450,6 @@ def _signature_fields(reader: Any) -> dict[str, Any]:
     from pyhanko.sign.fields import enumerate_sig_fields
 
     return {name: ref.get_object() for name, _value, ref in enumerate_sig_fields(reader)}
-
-
-def _page_of(reader: Any, widget: Any) -> int:
-    """Index of the page whose /Annots hold this signature widget (matched by field name)."""
-    name = widget.get("/T")
-    count = int(reader.root["/Pages"]["/Count"])
-    for index in range(count):
-        page_ref, _resources = reader.find_page_for_modification(index)
-        for annot in page_ref.get_object().get("/Annots", []):
-            obj = annot.get_object()
-            if obj.get("/FT") == "/Sig" and obj.get("/T") == name:
-                return index
-    return 0
 
 
 def _check_paths(src: Path, out: Path, force: bool, inputs: list[Any]) -> Target:
@@ -457,20 +468,30 @@ def _check_paths(src: Path, out: Path, force: bool, inputs: list[Any]) -> Target
 
 def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
               image: str | Path | None = None, seal: str | Path | None = None, seal_mm: float = 36.0,
-              attachment: bool = False, when: dt.datetime | None = None, force: bool = False) -> Signed:
+              attachment: bool = False, when: dt.datetime | None = None, force: bool = False,
+              number: int | str | None = None, date: str | dt.date | None = None) -> Signed:
     """Sign a PDF made by `kehoach render --final --pdf`: the library call behind `kehoach sign`.
+
+    role="agency" with number and date: the văn thư's issue of a copy the competent person signed
+    with the number and date blank (render --final --unnumbered): one agency signature per blank,
+    whose appearance writes the number, the day or the month there (stamps.py), then the seal when
+    given.
 
     role="signer" with image: the competent person's signature, visible, in the signature block.
     role="agency" with seal: the agency's signature, the seal over the signer's image (the signer
     must have signed first). role="agency", attachment=True: a separate attachment file, text only,
     top right of page 1. The input is never modified; out is written atomically.
     """
-    _need_sign_libs()
+    need_sign_libs()
     src, out = Path(src), Path(out)
     output = _check_paths(src, out, force, [image, seal, getattr(key, "path", None)])
     if role == "signer" and (image is None or attachment or seal is not None):
         raise UserError("người ký ký bằng --as signer --image CHU-KY.png (không dùng --seal, --attachment)")
-    if role == "agency" and not attachment and seal is None:
+    if (number is None) != (date is None):
+        raise UserError("--number và --date đi cùng nhau: văn thư đóng cả số và ngày ban hành")
+    if number is not None and (role != "agency" or attachment):
+        raise UserError("--number/--date chỉ dùng khi văn thư ký số của cơ quan (--as agency) trên văn bản")
+    if role == "agency" and not attachment and seal is None and number is None:
         raise UserError("cơ quan ký bằng --as agency --seal DAU.png (văn bản) hoặc --as agency --attachment "
                         "(phụ lục là tệp riêng)")
     if role == "agency" and attachment and (seal is not None or image is not None):
@@ -486,6 +507,13 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
 
+    stamped: tuple[str, ...] = ()
+    if number is not None:
+        data, last, stamped = _stamp_issue(src, data, key, number, date, when)  # type: ignore[arg-type]
+        if seal is None:
+            output.save(data, force=force)
+            return Signed(out, *last, when, warnings, stamped)
+
     try:
         # Not strict: files re-saved by other tools (pdfunite, printers' drivers) often carry small
         # cross-reference slips that every reader tolerates; the signature is appended either way.
@@ -497,7 +525,9 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     with contextlib.ExitStack() as stack:
         existing = _signature_fields(writer.prev)
         pages = read_pages(data)
-        refuse_draft(pages)
+        # The văn thư's stamps are annotations, not page text: a stamped copy still shows "Số:  /".
+        numbered_by_stamps = number is not None or "SoVanBan" in existing
+        refuse_draft(pages, "signer" if numbered_by_stamps else role)
 
         if role == "signer":
             if SIGNER_FIELD in existing:
@@ -522,7 +552,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
             signature = tuple(float(v) for v in widget["/Rect"])
             picture = load_image(seal, "seal")  # type: ignore[arg-type]
             warnings += filter(None, [colour_warning(picture, "seal")])
-            field_name, page_index = AGENCY_FIELD, _page_of(writer.prev, widget)
+            field_name, page_index = AGENCY_FIELD, page_of(writer.prev, widget)
             box = seal_box(signature, picture.size, seal_mm)  # type: ignore[arg-type]
             style = _image_style(picture)
             reason = "Văn thư ký số của cơ quan ban hành"
@@ -545,7 +575,66 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
         box = tuple(float(round(v)) for v in box)  # type: ignore[assignment]
         signed = _sign(writer, key, field_name, page_index, box, style, reason, when)
     output.save(signed, force=force)
-    return Signed(out, field_name, page_index, box, when, warnings)
+    return Signed(out, field_name, page_index, box, when, warnings, stamped)
+
+
+def _stamp_issue(src: Path, data: bytes, key: KeySource, number: int | str, date: str | dt.date,
+                 when: dt.datetime) -> tuple[bytes, tuple[str, int, Box], tuple[str, ...]]:
+    """The number and the date written into every blank, one agency signature each (stamps.py)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    from .pages import shown_pages
+    from .stamps import WHAT_VI, field_names, find_blanks, parse_issue_date
+
+    try:
+        value = int(str(number).strip())
+        if not 1 <= value <= 99999:
+            raise ValueError
+    except ValueError:
+        raise UserError(f"--number {number}: số văn bản là số nguyên dương (tối đa 5 chữ số)") from None
+    issue_date = parse_issue_date(date)
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    if writer.prev.encrypted:
+        raise UserError(f"{src}: tệp PDF có mật khẩu; hãy ký bản PDF không mã hóa")
+    existing = _signature_fields(writer.prev)
+    if SIGNER_FIELD not in existing:
+        raise UserError(f"{src}: chưa có chữ ký của người có thẩm quyền; người có thẩm quyền ký bản trình ký trước "
+                        "(kehoach sign --as signer), văn thư đóng số và ngày sau")
+    if AGENCY_FIELD in existing or "SoVanBan" in existing:
+        raise UserError(f"{src}: văn bản đã được văn thư đóng số hoặc ký số của cơ quan")
+    blanks = find_blanks(shown_pages(data), value, issue_date)
+    last: tuple[str, int, Box] = ("", 0, (0.0, 0.0, 0.0, 0.0))
+    stamped: list[str] = []
+    with contextlib.ExitStack() as stack:
+        fonts: dict[str, str] = {}
+        for blank, name in zip(blanks, field_names(blanks), strict=True):
+            if blank.style not in fonts:
+                fonts[blank.style] = stack.enter_context(_font_in_thousandths(times_new_roman(blank.style)))
+            size = max(1, round(blank.size))
+            width = _advance(fonts[blank.style], blank.text, size)
+            # Always laid out from the box's left edge: pyHanko rounds the text's width to whole
+            # points, so a right-aligned box would leave up to half a point before the slash.
+            x0 = blank.edge if blank.align == "left" else blank.edge - width
+            # Right-anchored: the box ends at the slash, so it covers no glyph of the page (verify
+            # reads a stamp over the page's words as a change of content).
+            box: Box = (x0, blank.baseline, x0 + width + (1 if blank.align == "left" else 0), blank.baseline + size)
+            style = _text_style(blank.text, fonts[blank.style], size=size, align="left", on_baseline=True)
+            writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+            reason = f"Văn thư ghi {WHAT_VI[blank.what]} văn bản: {blank.text}"
+            data = _sign(writer, key, name, blank.page, box, style, reason, when, exact=True)
+            last = (name, blank.page, box)
+            stamped.append(f"{WHAT_VI[blank.what]} {blank.text} (trang {blank.page + 1})")
+    return data, last, tuple(stamped)
+
+
+def _advance(font_file: str, text: str, size: float) -> float:
+    """The text's advance width in this font file, points."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(font_file, lazy=True)
+    cmap, metrics = font.getBestCmap(), font["hmtx"].metrics
+    upem = font["head"].unitsPerEm
+    return sum(metrics[cmap[ord(ch)]][0] for ch in text if ord(ch) in cmap) * size / upem
 
 
 def _image_style(picture: Any) -> Any:
@@ -563,25 +652,35 @@ def _image_style(picture: Any) -> Any:
     )
 
 
-def times_new_roman() -> str:
-    """A Times New Roman font file, or its metric twin Liberation Serif (fonts-liberation2)."""
+FONT_FILES = {"Regular": ("Times_New_Roman.ttf", "times.ttf", "LiberationSerif-Regular.ttf"),
+              "Italic": ("Times_New_Roman_Italic.ttf", "timesi.ttf", "LiberationSerif-Italic.ttf"),
+              "Bold": ("Times_New_Roman_Bold.ttf", "timesbd.ttf", "LiberationSerif-Bold.ttf"),
+              "Bold Italic": ("Times_New_Roman_Bold_Italic.ttf", "timesbi.ttf", "LiberationSerif-BoldItalic.ttf")}
+
+
+def times_new_roman(style: str = "Regular") -> str:
+    """A Times New Roman font file of this style, or its metric twin Liberation Serif (fonts-liberation2)."""
     fc = shutil.which("fc-match")
     candidates = []
     if fc:
-        for pattern in ("Times New Roman:style=Regular", "Liberation Serif:style=Regular"):
-            proc = subprocess.run([fc, "-f", "%{file}", pattern], capture_output=True, text=True, timeout=30)
+        for family in ("Times New Roman", "Liberation Serif"):
+            proc = subprocess.run([fc, "-f", "%{file}", f"{family}:style={style}"], capture_output=True, text=True,
+                                  timeout=30)
             candidates.append(proc.stdout.strip())
-    candidates += ["/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf",
-                   "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
-                   "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-                   "C:/Windows/Fonts/times.ttf"]
+    names = FONT_FILES[style]
+    candidates += [f"{folder}/{name}" for folder in ("/usr/share/fonts/truetype/msttcorefonts",
+                                                     "/usr/share/fonts/truetype/liberation2",
+                                                     "/usr/share/fonts/truetype/liberation", "C:/Windows/Fonts")
+                   for name in names]
     for path in candidates:
         name = Path(path).name.lower()
-        if path and Path(path).is_file() and name.endswith((".ttf", ".otf")) and (
+        styled = ("bold" in name or "bd" in name) == ("Bold" in style) and (
+            "italic" in name or name.endswith(("i.ttf", "bi.ttf"))) == ("Italic" in style)
+        if path and Path(path).is_file() and name.endswith((".ttf", ".otf")) and styled and (
                 "times" in name or "liberationserif" in name):
             return path
-    raise UserError("không tìm thấy phông Times New Roman (hoặc Liberation Serif) để ghi chữ ký số của "
-                    "phụ lục; hãy cài bằng lệnh: apt-get install fonts-liberation2")
+    raise UserError(f"không tìm thấy phông Times New Roman ({style}) hoặc Liberation Serif để ghi chữ của chữ "
+                    "ký số; hãy cài bằng lệnh: apt-get install fonts-liberation2")
 
 
 @contextlib.contextmanager
@@ -592,7 +691,6 @@ def _font_in_thousandths(path: str) -> Iterator[str]:
     thousandths of an em: a TrueType font with 2048 units (Times New Roman, Liberation Serif) comes
     out twice as wide and clipped. Rescaling the copy makes both agree.
     """
-    import os
     import tempfile
 
     from fontTools.ttLib import TTFont
@@ -610,29 +708,31 @@ def _font_in_thousandths(path: str) -> Iterator[str]:
         os.unlink(tmp)
 
 
-def _text_style(text: str, font_file: str) -> Any:
+def _text_style(text: str, font_file: str, *, size: int = ATTACHMENT_FONT_PT,
+                align: Literal["left", "right"] = "right", on_baseline: bool = False) -> Any:
+    """Text in the signature's box, black, the font embedded (PDF/A requires it). on_baseline: the
+    box's bottom edge is the text's baseline (a stamp written on a line of the page); otherwise the
+    text is centred in the box's height (the attachment's signature line)."""
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.layout import AxisAlignment, InnerScaling, Margins, SimpleBoxLayoutRule
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
-    # Times New Roman 10 pt, upright, black (Phụ lục I); the font is embedded, as PDF/A requires.
+    x = AxisAlignment.ALIGN_MAX if align == "right" else AxisAlignment.ALIGN_MIN
+    y = AxisAlignment.ALIGN_MIN if on_baseline else AxisAlignment.ALIGN_MID
     return TextStampStyle(
         stamp_text=text.replace("%", "%%"), border_width=0, background=None,
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(font_file, font_size=ATTACHMENT_FONT_PT),
-                                    font_size=ATTACHMENT_FONT_PT, text_color=(0, 0, 0),
-                                    box_layout_rule=SimpleBoxLayoutRule(
-                                        x_align=AxisAlignment.ALIGN_MAX, y_align=AxisAlignment.ALIGN_MID,
-                                        margins=Margins(0, 0, 0, 0))),
-        inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MAX,
-                                                 y_align=AxisAlignment.ALIGN_MID,
-                                                 margins=Margins(0, 0, 0, 0),
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(font_file, font_size=size),
+                                    font_size=size, text_color=(0, 0, 0),
+                                    box_layout_rule=SimpleBoxLayoutRule(x_align=x, y_align=y,
+                                                                        margins=Margins(0, 0, 0, 0))),
+        inner_content_layout=SimpleBoxLayoutRule(x_align=x, y_align=y, margins=Margins(0, 0, 0, 0),
                                                  inner_content_scaling=InnerScaling.NO_SCALING),
     )
 
 
 def _sign(writer: Any, key: KeySource, field_name: str, page_index: int, box: Box, style: Any,
-          reason: str, when: dt.datetime) -> bytes:
+          reason: str, when: dt.datetime, *, exact: bool = False) -> bytes:
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError
 
@@ -652,8 +752,8 @@ def _sign(writer: Any, key: KeySource, field_name: str, page_index: int, box: Bo
         subfilter=fields.SigSeedSubFilter.PADES,
     )
     spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page_index,
-                               box=tuple(int(v) for v in box))  # type: ignore[arg-type]
-    with open_signer(key) as signer, _quiet_pyhanko():
+                               box=box if exact else tuple(int(v) for v in box))  # type: ignore[arg-type]
+    with open_signer(key) as signer, quiet_pyhanko():
         pdf_signer = VietnamTimeSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
         try:
             result = pdf_signer.sign_pdf(writer)
@@ -662,170 +762,3 @@ def _sign(writer: Any, key: KeySource, field_name: str, page_index: int, box: Bo
     return result.getvalue()
 
 
-# --- Verification ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SignatureReport:
-    field: str
-    who: str
-    organisation: str | None
-    time: dt.datetime | None
-    intact: bool
-    valid: bool
-    trusted: bool | None
-    """None when no trust anchor was given."""
-    covers_whole: bool
-    """The signature covers the whole file, or everything added after it is only further signatures."""
-    coverage: str
-    page: int | None
-    problems: list[str]
-
-    @property
-    def broken(self) -> bool:
-        return bool(self.problems)
-
-    def to_text(self, number: int) -> str:
-        role = ROLE_OF_FIELD.get(self.field, "chữ ký")
-        who = self.who + (f" — {self.organisation}" if self.organisation else "")
-        when = self.time.astimezone(VN_TZ).isoformat(timespec="seconds") if self.time else "không rõ"
-        yes = {True: "có", False: "KHÔNG"}
-        trust = ("chưa kiểm tra (thêm --trust CA.pem)" if self.trusted is None
-                 else "có" if self.trusted else "KHÔNG")
-        lines = [
-            f"Chữ ký {number} ({role}, trường {self.field}{'' if self.page is None else f', trang {self.page + 1}'}): "
-            f"{who}",
-            f"  thời gian ký: {when}",
-            f"  nguyên vẹn: {yes[self.intact]}; chữ ký đúng với chứng thư: {yes[self.valid]}; "
-            f"chứng thư tin cậy: {trust}",
-            f"  phạm vi: {self.coverage}",
-        ]
-        lines += [f"  LỖI: {p}" for p in self.problems]
-        return "\n".join(lines)
-
-
-def _load_trust(paths: list[str | Path]) -> list[Any]:
-    from asn1crypto import pem, x509
-
-    roots = []
-    for path in paths:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise UserError(f"{path}: không đọc được chứng thư tin cậy ({exc.strerror or exc})") from None
-        try:
-            if pem.detect(data):
-                roots += [x509.Certificate.load(der) for _t, _h, der in pem.unarmor(data, multiple=True)]
-            else:
-                roots.append(x509.Certificate.load(data))
-        except Exception:
-            raise UserError(f"{path}: không phải chứng thư X.509 (PEM hoặc DER)") from None
-    return roots
-
-
-def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> list[SignatureReport]:
-    """Every signature in the PDF, checked: the library call behind `kehoach verify`."""
-    _need_sign_libs()
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: không có tệp này")
-    data = path.read_bytes()
-    if not data.startswith(b"%PDF-"):
-        raise UserError(f"{path}: không phải tệp PDF")
-    roots = _load_trust(trust or [])
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = list(reader.embedded_signatures)
-    except Exception as exc:
-        # A PDF that no longer parses after signing has been damaged or altered: that is a broken
-        # document (exit 1), not a wrong argument.
-        return [SignatureReport("?", "?", None, None, False, False, None, False, "không xác định", None,
-                                [f"tệp PDF hỏng hoặc đã bị sửa, không đọc được cấu trúc ({exc})"])]
-    reports = []
-    with _quiet_pyhanko():
-        for sig in signatures:
-            reports.append(_verify_one(reader, sig, roots))
-    return reports
-
-
-@contextlib.contextmanager
-def _quiet_pyhanko() -> Iterator[None]:
-    """pyHanko logs a traceback whenever a certificate path cannot be built (always, without
-    --trust), and fontTools chatters while subsetting the font; what matters reaches the user as a
-    report or a UserError, so silence both meanwhile."""
-    import logging
-
-    loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator", "fontTools")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
-
-
-def _verify_one(reader: Any, sig: Any, roots: list[Any]) -> SignatureReport:
-    from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    problems: list[str] = []
-    context = ValidationContext(trust_roots=roots, allow_fetching=False)
-    try:
-        status = validate_pdf_signature(sig, context)
-    except Exception as exc:  # a mangled CMS blob is a broken signature, not a crash
-        return SignatureReport(sig.field_name, "?", None, None, False, False, None, False,
-                               "không xác định", None,
-                               [f"không đọc được chữ ký ({type(exc).__name__}: {exc})"])
-    cert = status.signing_cert
-    subject = cert.subject.native
-    who = subject.get("common_name") or cert.subject.human_friendly
-    level = status.modification_level
-    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    later_ok = (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and level is not None
-                and level <= ModificationLevel.FORM_FILLING and status.docmdp_ok is not False)
-    if whole:
-        coverage = "toàn bộ tệp"
-    elif later_ok:
-        coverage = "toàn bộ văn bản lúc ký; phần thêm sau đó chỉ là chữ ký số (được phép)"
-    else:
-        coverage = "KHÔNG phủ toàn bộ văn bản: có nội dung bị thêm hoặc sửa sau khi ký"
-    if not status.intact:
-        problems.append("nội dung đã bị thay đổi sau khi ký (mã băm không khớp)")
-    if not status.valid:
-        problems.append("chữ ký không khớp với chứng thư của người ký")
-    if not (whole or later_ok):
-        problems.append("văn bản bị sửa sau khi ký")
-    trusted = None
-    if roots:
-        trusted = bool(status.trusted)
-        if not trusted:
-            problems.append("chứng thư không được cấp bởi tổ chức tin cậy đã cho (--trust)")
-    when = status.signer_reported_dt
-    if when is None:
-        m = sig.sig_object.get("/M")
-        when = _pdf_date(str(m)) if m else None
-    return SignatureReport(
-        sig.field_name, who, subject.get("organization_name"), when, bool(status.intact),
-        bool(status.valid), trusted, whole or later_ok, coverage, _sig_page(reader, sig), problems)
-
-
-def _sig_page(reader: Any, sig: Any) -> int | None:
-    try:
-        return _page_of(reader, sig.sig_field)
-    except Exception:
-        return None
-
-
-def _pdf_date(text: str) -> dt.datetime | None:
-    m = re.match(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)([+-Z])?(\d\d)?'?(\d\d)?", text)
-    if not m:
-        return None
-    y, mo, d, h, mi, s = (int(g) for g in m.groups()[:6])
-    sign, oh, om = m.group(7), int(m.group(8) or 0), int(m.group(9) or 0)
-    offset = dt.timedelta(hours=oh, minutes=om) * (-1 if sign == "-" else 1)
-    return dt.datetime(y, mo, d, h, mi, s, tzinfo=dt.timezone(offset))

@@ -32,6 +32,8 @@ from ..word.output import AlreadyThere, How, Target, mode, target as output_targ
 FINAL_SUFFIX = "-so-"
 """Default name of a final: output/<data>-so-18.docx (its number as printed, 05 for 5), beside the
 draft output/<data>.docx."""
+UNNUMBERED_SUFFIX = "-trinh-ky"
+"""The copy the competent person signs (render --final --unnumbered), number and date blank."""
 
 MAX_NUMBER = 99999
 
@@ -230,8 +232,13 @@ class Issued:
 def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool = False,
                number: int | str | None = None, date: str | dt.date | None = None,
                force: bool = False, pdf: bool = False, template: str | Path | None = None,
-               output_dir: str | Path | None = None) -> Issued:
+               output_dir: str | Path | None = None, unnumbered: bool = False) -> Issued:
     """Render a plan file as a draft or as the final: the library call behind `kehoach render`.
+
+    unnumbered=True (with final): the copy the competent person signs before the văn thư gives the
+    number and the date (Điều 15 of Decree 30): no draft mark, the number and the day (and the month
+    when the data has none) blank everywhere they appear; `kehoach sign --as agency --number N --date D`
+    stamps them into the signed PDF afterwards. It is replaceable like a draft and records nothing.
 
     Nothing is written when the data, the number, the date or the overwrite rule says no, nor when
     the data file already records another number. With pdf=True nothing is written until the PDF
@@ -242,12 +249,14 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     number. A final, once written, is recorded: its JSON entry beside it, then number and date in
     the data file (jobs/record.py).
     """
-    from ..document.render import render_plan
     from ..plan.loader import load_plan
     from .record import refuse_another_number, write_metadata, write_record
 
     if number is not None and not final:
         raise UserError("--number chỉ dùng cùng --final: dự thảo luôn để trống số cho văn thư ghi")
+    if unnumbered and (not final or number is not None):
+        raise UserError("--unnumbered đi cùng --final và không có --number: bản trình ký để trống số và ngày "
+                        "cho văn thư đóng sau khi ký (kehoach sign --as agency --number N --date NGÀY)")
     given_number = parse_number(number) if number is not None else None
     given_date = None if date is None else date if isinstance(date, IssueDate) else parse_date(date)
     recorded = load_plan(data)
@@ -255,13 +264,18 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
                           issue_path(data, out, final=True, output_dir=output_dir, number=recorded.number)
                           if recorded.number is not None else None)
     plan = with_issue(recorded, number=given_number, date=given_date)
+    if unnumbered:
+        plan = as_draft(plan).model_copy(update={"draft_mark": False})
+        final = False  # replaceable like a draft; the signed PDF is the document
     # Without --final the data is printed as it is: whatever it leaves out (number, day) stays
     # blank, which is what makes a draft (issue 2); --final insists on both.
     plan = require_final(plan) if final else plan
     issued = final or plan.is_final
+    path = issue_path(data, out, final=issued, output_dir=output_dir, number=plan.number)
+    if unnumbered and (out is None or Path(out).is_dir() or str(out).endswith(("/", "\\"))):
+        path = path.with_name(f"{Path(data).stem}{UNNUMBERED_SUFFIX}.docx")
     # Decided on real paths before rendering: never the data or the template, even with --force.
-    docx = output_target(issue_path(data, out, final=issued, output_dir=output_dir, number=plan.number),
-                         inputs=[data, template])
+    docx = output_target(path, inputs=[data, template])
     pdf_out = output_target(docx.path.with_suffix(".pdf"), inputs=[data, template]) if pdf else None
     target = docx.path
     if pdf:
@@ -279,7 +293,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     if issued and not force and docx.exists:
         # The same final again (a retry, or `render` of a data file that records its issue): kept
         # as it is; a PDF missing after an older run's LibreOffice failure is made from it.
-        content = render_plan(plan, template)
+        content = _render_copy(plan, template, unnumbered)
         if _same_bytes(target, content):
             if pdf_out is not None and not pdf_out.exists:
                 return keep_record(Issued(target, _pdf_only(docx, pdf_out), final, plan, pdf_only=True))
@@ -287,7 +301,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     how = mode(force, check_overwrite(target, pdf_out.path if pdf_out else None, final=issued, force=force,
                                       number=plan.number))
     if content is None:
-        content = render_plan(plan, template)
+        content = _render_copy(plan, template, unnumbered)
     if pdf_out is None:
         _publish(docx, how, content=content)
         return keep_record(Issued(target, None, final, plan))
@@ -298,6 +312,15 @@ def _existing_pdf(docx: Path) -> Path | None:
     """The PDF beside a final, when an earlier run made it (its pages are the register's số trang)."""
     pdf = docx.with_suffix(".pdf")
     return pdf if pdf.is_file() else None
+
+
+def _render_copy(plan: Plan, template: str | Path | None, unnumbered: bool) -> bytes:
+    """render_plan, with the wide blanks of the signing copy when unnumbered."""
+    from ..document.context import signing_copy
+    from ..document.render import render_plan
+
+    with signing_copy(unnumbered):
+        return render_plan(plan, template)
 
 
 def render_file(data: str | Path, out: str | Path | None = None, *,

@@ -1,0 +1,148 @@
+"""The văn thư's stamps: the number and the date written into the blanks of a signed document.
+
+How agencies issue an electronic document (Decree 30, Điều 15; the national signing service does
+the same): the competent person signs the copy whose number and day are blank; then the agency's
+certificate signs once per blank, each signature's appearance being the number, the day or the
+month written in the blank, in the font and size of its line; then the seal. Each is an incremental
+update, so the competent person's signature stays valid (pyHanko sees form filling only).
+
+The blanks are found in the text the page shows: "Số:" right before "/" (the number, written against
+the slash, as in "Số: 125/KH-…"), "ngày" right before "tháng" (the day, after a space), "tháng" right
+before "năm" (the month), "ngày" right before "/" in a citation (the day, against the slash).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..errors import UserError
+from ..nd30 import day_month
+from ..text import two_digits
+from .pages import Line, Page
+
+What = Literal["number", "day", "month"]
+FIELD_OF = {"number": "SoVanBan", "day": "NgayBanHanh", "month": "ThangBanHanh"}
+WHAT_VI = {"number": "số văn bản", "day": "ngày", "month": "tháng"}
+SPACE_EM = 0.25
+"""Width of a space in Times New Roman, in ems (512/2048)."""
+
+
+@dataclass(frozen=True)
+class Blank:
+    page: int
+    """0-based."""
+    what: What
+    text: str
+    """What the văn thư writes there."""
+    edge: float
+    """x of the stamp's left edge (align "left") or right edge (align "right")."""
+    align: Literal["left", "right"]
+    baseline: float
+    font: str
+    size: float
+
+    @property
+    def style(self) -> str:
+        bold, italic = "bold" in self.font.lower(), "italic" in self.font.lower() or "oblique" in self.font.lower()
+        return {(False, False): "Regular", (True, False): "Bold", (False, True): "Italic",
+                (True, True): "Bold Italic"}[(bold, italic)]
+
+
+def parse_issue_date(text: str | dt.date) -> dt.date:
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise UserError(f"--date {text}: ngày ban hành viết dạng NĂM-THÁNG-NGÀY, ví dụ 2024-03-20") from None
+
+
+def _glyphs(line: Line) -> tuple[str, list[int]]:
+    """The line's text without spaces, and for each of its characters the glyph it comes from."""
+    text, owner = [], []
+    for index, glyph in enumerate(line.chars):
+        for ch in glyph[0]:
+            if not ch.isspace():
+                text.append(ch)
+                owner.append(index)
+    return "".join(text), owner
+
+
+NUMBER = re.compile(r"(?:Số:|số)(\d*)(?=/)")
+"""On the text without spaces: "Số:/KH-…" (the Số line), "…Kếhoạchsố/KH-…" (a citation of itself)."""
+DATE_LINE = re.compile(r"ngày(\d{0,2})tháng(\d{0,2})năm(\d{4})")
+CITED_DATE = re.compile(r"ngày(\d{0,2})/(\d{1,2})/(\d{4})")
+
+
+def find_blanks(pages: list[Page], number: int, date: dt.date) -> list[Blank]:
+    """Every blank of the number and the date on the pages, with what goes in it. Refuses (all at
+    once) when the printed month or year disagrees with the date given."""
+    day_text, month_text = day_month(date.day, date.month)
+    blanks: list[Blank] = []
+    problems: list[str] = []
+    for page in pages:
+        for line in page.ordered():
+            text, owner = _glyphs(line)
+            if not owner:
+                continue
+
+            def glyph(i: int, line: Line = line, owner: list[int] = owner) -> tuple[str, float, float, float, float,
+                                                                                     float]:
+                return line.chars[owner[i]]
+
+            def blank(what: What, value: str, after: int | None, before: int | None,
+                      page: Page = page, line: Line = line) -> None:
+                if before is not None:  # written against the next glyph (a slash)
+                    g = glyph(before)
+                    blanks.append(Blank(page.index, what, value, g[1], "right", g[5], line.font, line.size))
+                elif after is not None:  # after the word and one space
+                    g = glyph(after)
+                    size = line.size or (g[4] - g[2])
+                    blanks.append(Blank(page.index, what, value, g[3] + SPACE_EM * size, "left", g[5],
+                                        line.font, line.size))
+
+            for m in NUMBER.finditer(text):
+                if not m.group(1):
+                    blank("number", two_digits(number), None, m.end())
+            for m in DATE_LINE.finditer(text):
+                printed_month, year = m.group(2), int(m.group(3))
+                where = f"trang {page.index + 1}, dòng \"{line.text}\""
+                if year != date.year or (printed_month and int(printed_month) != date.month):
+                    problems.append(f"{where}: ngày ban hành {date.isoformat()} không khớp tháng/năm đã in "
+                                    f"({printed_month or '…'}/{year})")
+                    continue
+                if not m.group(1):
+                    blank("day", day_text, m.start(1) - 1, None)
+                if not printed_month:
+                    blank("month", month_text, m.start(2) - 1, None)
+            for m in CITED_DATE.finditer(text):
+                if m.group(1):
+                    continue
+                month, year = int(m.group(2)), int(m.group(3))
+                if (month, year) != (date.month, date.year):
+                    problems.append(f"trang {page.index + 1}, dòng \"{line.text}\": ngày ban hành {date.isoformat()} "
+                                    f"không khớp tháng/năm đã in ({month}/{year})")
+                    continue
+                blank("day", day_text, None, m.start(2) - 1)
+    if problems:
+        raise UserError("không đóng được số và ngày: " + "; ".join(problems))
+    # As the national service does: the number, then the day, then the month, page by page.
+    blanks.sort(key=lambda b: (b.page, list(FIELD_OF).index(b.what)))
+    if not any(b.what == "number" and b.page == 0 for b in blanks):
+        raise UserError("trang 1 không có chỗ trống số văn bản (\"Số:      /…\"); chỉ đóng số vào bản trình ký "
+                        "(kehoach render DỮ-LIỆU.yaml --final --unnumbered --pdf) đã được người có thẩm quyền ký")
+    return blanks
+
+
+def field_names(blanks: list[Blank]) -> list[str]:
+    """SoVanBan, NgayBanHanh, ThangBanHanh; the later blanks of the same kind numbered 2, 3 …"""
+    seen: dict[str, int] = {}
+    names = []
+    for b in blanks:
+        base = FIELD_OF[b.what]
+        seen[base] = seen.get(base, 0) + 1
+        names.append(base if seen[base] == 1 else f"{base}{seen[base]}")
+    return names

@@ -1,0 +1,724 @@
+"""`kehoach verify`: for each signature, who signed, whether the signed bytes are intact, whether the
+signer is established by a trust anchor, and what changed after it, revision by revision.
+
+Why our own account of the changes, next to pyHanko's difference analysis:
+- pyHanko's default policy refuses any revision that frees an object; the national signing service's
+  writer frees objects in harmless updates, so a genuine file read as "modified". We run the same
+  rules with freeing allowed (LENIENT_POLICY): the rules still refuse any object they cannot explain.
+- pyHanko accepts a new signature field as "form filling" whatever its appearance paints; a reader sees
+  that appearance on the page. An appearance of a field nobody signed is page content here.
+- A user needs the page and the words: each page touched by a revision is read as the reader sees it
+  (annotations drawn) before and after that revision, and the words compared.
+
+Verdicts: "invalid" when the signed bytes changed, the signature does not match its certificate, the
+certificate is refused by a trust anchor's chain (expired, revoked, wrong use), or anything but
+signatures, their stamps and form filling came after it; "unverified" when it is intact but no trust
+anchor given reaches its certificate (a look-alike certificate names anyone it likes); "valid" only when
+intact and trusted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import UserError
+from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko
+from .pages import Page
+
+ChangeKind = Literal["signature", "stamp", "annotation", "form", "content", "other"]
+Verdict = Literal["valid", "invalid", "unverified"]
+ALLOWED_AFTER: set[str] = {"signature", "stamp", "form"}
+"""What may come after a signature without making it invalid (Decree 30: the agency's signature, the
+number and date stamped into their blanks, the seal)."""
+
+KIND_VI = {"signature": "chữ ký số", "stamp": "hình/chữ của chữ ký", "annotation": "chú thích",
+           "form": "ô biểu mẫu", "content": "NỘI DUNG TRANG", "other": "THAY ĐỔI KHÁC"}
+VERDICT_VI = {"valid": "hợp lệ", "invalid": "KHÔNG hợp lệ", "unverified": "chưa xác minh được người ký"}
+
+
+@dataclass(frozen=True)
+class Change:
+    revision: int
+    """The file's revision (0 is the file as first written, each incremental update adds one)."""
+    kind: ChangeKind
+    page: int | None
+    """1-based."""
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"revision": self.revision, "kind": self.kind, "page": self.page, "detail": self.detail}
+
+
+@dataclass
+class SignatureReport:
+    field: str
+    signer: str
+    organization: str | None
+    signed_at: dt.datetime | None
+    page: int | None
+    """1-based page of the signature's widget."""
+    intact: bool
+    valid: bool
+    """The signature value matches the certificate's key (cryptography)."""
+    trusted: bool | None
+    """True: a trust anchor's chain reaches the certificate and accepts it; False: it reaches it and
+    refuses it (expired, revoked, wrong key usage); None: no trust anchor reaches it."""
+    timestamp: dt.datetime | None
+    revision: int
+    changes_after: list[Change] = dataclasses.field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    # Names of the first version of this report, kept for callers.
+    @property
+    def who(self) -> str:
+        return self.signer
+
+    @property
+    def time(self) -> dt.datetime | None:
+        return self.signed_at
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.problems:
+            return "invalid"
+        return "valid" if self.trusted else "unverified"
+
+    @property
+    def covers_whole(self) -> bool:
+        return all(change.kind in ALLOWED_AFTER for change in self.changes_after)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field, "signer": self.signer, "organization": self.organization,
+            "signed_at": _iso(self.signed_at), "page": self.page, "intact": self.intact,
+            "trusted": self.trusted, "timestamp": _iso(self.timestamp),
+            "changes_after": [c.to_json() for c in self.changes_after], "verdict": self.verdict,
+        }
+
+    def to_text(self, number: int) -> str:
+        role = ROLE_OF_FIELD.get(self.field, "chữ ký")
+        who = self.signer + (f" — {self.organization}" if self.organization else "")
+        where = "" if self.page is None else f", trang {self.page}"
+        trust = {None: "chưa xác minh (không có chứng thư gốc tin cậy nào dẫn tới chứng thư này; thêm "
+                       "--trust CA.cer)", True: "có", False: "KHÔNG"}[self.trusted]
+        lines = [f"Chữ ký {number} ({role}, trường {self.field}{where}, lần cập nhật {self.revision}): {who}",
+                 f"  thời gian ký: {_iso(self.signed_at) or 'không rõ'}"
+                 + (f"; dấu thời gian: {_iso(self.timestamp)}" if self.timestamp else ""),
+                 f"  nguyên vẹn: {'có' if self.intact else 'KHÔNG'}; người ký được xác minh: {trust}"]
+        if not self.changes_after:
+            lines.append("  sau chữ ký: không có gì thay đổi")
+        for change in self.changes_after:
+            page = f", trang {change.page}" if change.page else ""
+            lines.append(f"  sau chữ ký, lần cập nhật {change.revision}{page}: {KIND_VI[change.kind]} — "
+                         f"{change.detail}")
+        lines += [f"  LỖI: {p}" for p in self.problems]
+        lines += [f"  ghi chú: {n}" for n in self.notes]
+        lines.append(f"  kết luận: {VERDICT_VI[self.verdict]}")
+        return "\n".join(lines)
+
+
+@dataclass
+class Verification:
+    path: Path
+    signatures: list[SignatureReport]
+
+    @property
+    def verdict(self) -> Verdict:
+        verdicts = [s.verdict for s in self.signatures]
+        if not verdicts or "invalid" in verdicts:
+            return "invalid"
+        return "unverified" if "unverified" in verdicts else "valid"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "signatures": [s.to_json() for s in self.signatures]}
+
+    # A list of reports to callers of the first version.
+    def __iter__(self) -> Any:
+        return iter(self.signatures)
+
+    def __len__(self) -> int:
+        return len(self.signatures)
+
+    def __getitem__(self, index: int) -> SignatureReport:
+        return self.signatures[index]
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(VN_TZ).isoformat(timespec="seconds") if moment else None
+
+
+# --- Trust anchors --------------------------------------------------------------------------------
+
+CERT_SUFFIXES = {".pem", ".cer", ".crt", ".der", ".cert"}
+MAX_TRUST_FILES = 2000
+MAX_CERT_BYTES = 1 << 20
+
+
+def load_trust(paths: list[str | Path]) -> list[Any]:
+    """Certificates from PEM or DER files, and from folders of them (.pem .cer .crt .der): the national
+    CA's root and intermediate certificates are distributed as .cer files."""
+    from asn1crypto import pem, x509
+
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in CERT_SUFFIXES and p.is_file())
+            if not found:
+                raise UserError(f"{path}: thư mục không có tệp chứng thư nào (.cer, .crt, .pem, .der)")
+            files += found[:MAX_TRUST_FILES]
+        else:
+            files.append(path)
+    roots = []
+    for path in files:
+        try:
+            if path.stat().st_size > MAX_CERT_BYTES:
+                raise UserError(f"{path}: quá lớn cho một tệp chứng thư (trên 1 MB)")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"{path}: không đọc được chứng thư tin cậy ({exc.strerror or exc})") from None
+        try:
+            if pem.detect(data):
+                roots += [x509.Certificate.load(der) for _t, _h, der in pem.unarmor(data, multiple=True)]
+            else:
+                cert = x509.Certificate.load(data)
+                cert.native  # noqa: B018  (parse it all now: asn1crypto is lazy)
+                roots.append(cert)
+        except Exception:
+            raise UserError(f"{path}: không phải chứng thư X.509 (PEM hoặc DER)") from None
+    return roots
+
+
+# --- The file's revisions -------------------------------------------------------------------------
+
+def lenient_policy() -> Any:
+    """pyHanko's default rules with object freeing allowed (see the module's docstring)."""
+    from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, StandardDiffPolicy
+
+    return StandardDiffPolicy(global_rules=DEFAULT_DIFF_POLICY.global_rules,
+                              form_rule=DEFAULT_DIFF_POLICY.form_rule, reject_object_freeing=False)
+
+
+MAX_WALK = 50_000
+"""Objects visited to find what a page draws; a page of a real document uses a few hundred."""
+
+
+def _pages(resolver: Any) -> list[tuple[Any, Any]]:
+    """(reference, dictionary) of every page in a revision, in order."""
+    from pyhanko.pdf_utils import generic
+
+    out: list[tuple[Any, Any]] = []
+    seen: set[Any] = set()
+
+    def walk(node_ref: Any, depth: int) -> None:
+        if depth > 64 or len(out) > 100_000:
+            return
+        node = node_ref.get_object() if isinstance(node_ref, generic.IndirectObject) else node_ref
+        ref = node_ref.reference if isinstance(node_ref, generic.IndirectObject) else None
+        if ref is not None:
+            if ref in seen:
+                return
+            seen.add(ref)
+        if not isinstance(node, generic.DictionaryObject):
+            return
+        if node.get("/Type") == "/Pages" or "/Kids" in node:
+            for kid in node.get("/Kids", []) or []:
+                walk(kid, depth + 1)
+        else:
+            out.append((ref, node))
+
+    walk(resolver.root.raw_get("/Pages"), 0)
+    return out
+
+
+def _same(a: Any, b: Any, depth: int = 0) -> bool:
+    from pyhanko.pdf_utils import generic
+
+    if depth > 32:
+        return False
+    if isinstance(a, generic.IndirectObject) or isinstance(b, generic.IndirectObject):
+        return (isinstance(a, generic.IndirectObject) and isinstance(b, generic.IndirectObject)
+                and a.reference == b.reference)
+    if isinstance(a, generic.StreamObject) or isinstance(b, generic.StreamObject):
+        return (isinstance(a, generic.StreamObject) and isinstance(b, generic.StreamObject)
+                and a.encoded_data == b.encoded_data and _same_dict(a, b, depth))
+    if isinstance(a, generic.DictionaryObject) and isinstance(b, generic.DictionaryObject):
+        return _same_dict(a, b, depth)
+    if isinstance(a, generic.ArrayObject) and isinstance(b, generic.ArrayObject):
+        return len(a) == len(b) and all(_same(x, y, depth + 1) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+def _same_dict(a: Any, b: Any, depth: int, skip: frozenset[str] = frozenset()) -> bool:
+    keys = (set(a.keys()) | set(b.keys())) - skip
+    return all(k in a and k in b and _same(a.raw_get(k), b.raw_get(k), depth + 1) for k in keys)
+
+
+def _reachable(start: list[Any], limit: int = MAX_WALK) -> set[Any]:
+    """References reachable from these objects (a page's /Contents and /Resources)."""
+    from pyhanko.pdf_utils import generic
+
+    found: set[Any] = set()
+    stack = list(start)
+    while stack and len(found) < limit:
+        obj = stack.pop()
+        if isinstance(obj, generic.IndirectObject):
+            if obj.reference in found:
+                continue
+            found.add(obj.reference)
+            try:
+                obj = obj.get_object()
+            except Exception:
+                continue
+        if isinstance(obj, generic.DictionaryObject):
+            stack += [obj.raw_get(k) for k in obj.keys() if k != "/Parent"]
+        elif isinstance(obj, generic.ArrayObject):
+            stack += list(obj)
+    return found
+
+
+def _painted(annot: Any) -> bool:
+    """The annotation draws something where it sits: a visible box and a normal appearance that
+    paints (text, image, path)."""
+    from pyhanko.pdf_utils import generic
+
+    try:
+        if int(annot.get("/F", 0)) & 0b100011:
+            return False
+        x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
+        if abs(x1 - x0) < 0.5 or abs(y1 - y0) < 0.5:
+            return False
+        appearance = annot["/AP"]["/N"]
+        if not isinstance(appearance, generic.StreamObject):
+            return True  # appearance states: a checkbox or the like draws something
+        data = appearance.data
+    except (KeyError, TypeError, ValueError):
+        return False
+    return bool(re.search(rb"(?<![A-Za-z])(Tj|TJ|'|\"|Do|f\*?|F|S|s|B\*?|b\*?|sh|BI)(?![A-Za-z])", data))
+
+
+def _field_of(annot: Any) -> tuple[str | None, str]:
+    """(field type, full name) of a widget (the field may be its parent)."""
+    kind = annot.get("/FT")
+    names = []
+    node, depth = annot, 0
+    while node is not None and depth < 32:
+        if "/T" in node:
+            names.append(str(node["/T"]))
+        kind = kind or node.get("/FT")
+        node = node.get("/Parent")
+        depth += 1
+    return (str(kind) if kind else None), ".".join(reversed(names)) or "(không tên)"
+
+
+@dataclass
+class _Touch:
+    """What one revision did to one page."""
+
+    content: list[str] = dataclasses.field(default_factory=list)
+    widgets: list[tuple[Any, Any, bool]] = dataclasses.field(default_factory=list)
+    """(reference, annotation, new in this revision)."""
+    other_annots: list[Any] = dataclasses.field(default_factory=list)
+
+
+class _Revisions:
+    """The file read revision by revision, with what each revision changed, computed once."""
+
+    def __init__(self, reader: Any, data: bytes) -> None:
+        self.reader = reader
+        self.data = data
+        self.count = reader.xrefs.total_revisions
+        self._touches: dict[int, tuple[dict[int, _Touch], list[str]]] = {}
+        self._shown: dict[tuple[int, int], Page | None] = {}
+
+    def end_of(self, revision: int) -> int:
+        """Byte offset where a revision ends: its %%EOF marker (and the line end after it)."""
+        if revision >= self.count - 1:
+            return len(self.data)
+        start = self.reader.xrefs.get_startxref_for_revision(revision)
+        eof = self.data.find(b"%%EOF", start)
+        if eof < 0:
+            return len(self.data)
+        end = eof + 5
+        while end < len(self.data) and self.data[end] in b"\r\n":
+            end += 1
+        return end
+
+    def touches(self, revision: int) -> tuple[dict[int, _Touch], list[str]]:
+        """Per page (0-based) what this revision changed; and document-level notes."""
+        if revision not in self._touches:
+            self._touches[revision] = self._compute(revision)
+        return self._touches[revision]
+
+    def _compute(self, revision: int) -> tuple[dict[int, _Touch], list[str]]:
+        old = self.reader.get_historical_resolver(revision - 1)
+        new = self.reader.get_historical_resolver(revision)
+        changed = set(new.explicit_refs_in_revision()) | set(new.refs_freed_in_revision())
+        old_pages, new_pages = _pages(old), _pages(new)
+        touches: dict[int, _Touch] = {}
+        notes = []
+        if len(old_pages) != len(new_pages):
+            notes.append(f"số trang đổi từ {len(old_pages)} thành {len(new_pages)}")
+        for index, (ref, page) in enumerate(new_pages):
+            touch = _Touch()
+            if index >= len(old_pages):
+                touch.content.append("trang mới được thêm")
+                touches[index] = touch
+                continue
+            old_ref, old_page = old_pages[index]
+            if ref != old_ref:
+                touch.content.append("trang được thay bằng trang khác")
+            elif (ref is None or ref in changed) and not _same_dict(old_page, page, 0, frozenset({"/Annots"})):
+                keys = sorted(k for k in set(old_page.keys()) | set(page.keys()) if k != "/Annots"
+                              and not (k in old_page and k in page and _same(old_page.raw_get(k), page.raw_get(k))))
+                touch.content.append("đổi " + ", ".join(keys))
+            else:
+                drawn = [page.raw_get(k) for k in ("/Contents", "/Resources") if k in page]
+                hit = _reachable(drawn) & changed
+                if hit:
+                    touch.content.append("đối tượng vẽ trang bị ghi lại: " + ", ".join(
+                        str(r.idnum) for r in sorted(hit, key=lambda r: r.idnum)[:8]))
+            old_annots = {a.reference for a in (old_page.get("/Annots", []) or [])
+                          if hasattr(a, "reference")}
+            for annot_ref in page.get("/Annots", []) or []:
+                ref_of = getattr(annot_ref, "reference", None)
+                is_new = ref_of not in old_annots
+                annot = annot_ref.get_object()
+                if not is_new and ref_of not in changed and not (
+                        _reachable([annot.raw_get("/AP")]) & changed if "/AP" in annot else False):
+                    continue
+                if annot.get("/Subtype") == "/Widget":
+                    touch.widgets.append((ref_of, annot, is_new))
+                else:
+                    touch.other_annots.append(annot)
+            if touch.content or touch.widgets or touch.other_annots:
+                touches[index] = touch
+        return touches, notes
+
+    def shown(self, revision: int, page: int) -> Page | None:
+        """The page as the reader sees it at the end of this revision (annotations drawn)."""
+        key = (revision, page)
+        if key not in self._shown:
+            from .pages import shown_pages
+
+            prefix = self.data[:self.end_of(revision)]
+            try:
+                pages = shown_pages(prefix, {page})
+                self._shown[key] = pages[0] if pages else None
+            except Exception:
+                self._shown[key] = None
+        return self._shown[key]
+
+    def shown_words(self, revision: int, page: int) -> list[str]:
+        shown = self.shown(revision, page)
+        return shown.words if shown else []
+
+    def covered(self, revision: int, page: int) -> str:
+        """The page's earlier text that the glyphs added in this revision are written over: a stamp
+        written in a blank covers nothing; one written over the signed words does. Glyphs, not the
+        stamp's box: a real service's boxes are generous and may reach over the neighbouring words."""
+        before, after = self.shown(revision - 1, page), self.shown(revision, page)
+        if before is None or after is None:
+            return ""
+        old = [g for line in before.ordered() for g in line.chars if g[0].strip() and g[3] > g[1] and g[4] > g[2]]
+        known = {(g[0], round(g[1]), round(g[2])) for g in old}
+        added = [g for line in after.lines for g in line.chars
+                 if g[0].strip() and (g[0], round(g[1]), round(g[2])) not in known]
+        hit: set[int] = set()
+        for g in added[:500]:  # a stamp writes a few words; enough to name what it covers
+            for i, o in enumerate(old):
+                w, h = min(g[3], o[3]) - max(g[1], o[1]), min(g[4], o[4]) - max(g[2], o[2])
+                smaller = min((g[3] - g[1]) * (g[4] - g[2]), (o[3] - o[1]) * (o[4] - o[2]))
+                if w > 0 and h > 0 and smaller > 0 and w * h > COVER_FRACTION * smaller:
+                    hit.add(i)
+        return "".join(old[i][0] for i in sorted(hit))
+
+    def word_change(self, revision: int, page: int) -> str:
+        """The words a reader sees appear or go on a page in this revision."""
+        before, after = self.shown_words(revision - 1, page), self.shown_words(revision, page)
+        added, removed = [], []
+        for op, a0, a1, b0, b1 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+            if op in ("replace", "delete"):
+                removed.append(" ".join(before[a0:a1]))
+            if op in ("replace", "insert"):
+                added.append(" ".join(after[b0:b1]))
+        parts = []
+        if added:
+            parts.append("thêm chữ «" + _clip(" … ".join(added)) + "»")
+        if removed:
+            parts.append("mất chữ «" + _clip(" … ".join(removed)) + "»")
+        return "; ".join(parts)
+
+
+COVER_FRACTION = 0.3
+"""An added glyph is written over an earlier one when their boxes share this much of the smaller."""
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# --- Verification ---------------------------------------------------------------------------------
+
+MAX_PDF_BYTES = 200 * 2**20
+MAX_SIGNATURES = 50
+MAX_REVISIONS = 200
+"""A real document has a handful of signatures (five for a letter of a ministry); every signature is
+compared with every revision after it, so a file made of thousands of updates is refused up front."""
+
+
+def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> Verification:
+    """Every signature in the PDF, checked: the library call behind `kehoach verify`.
+
+    Raises UserError (exit 2) when the file cannot be read as a PDF at all.
+    """
+    need_sign_libs()
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: không có tệp này")
+    if path.stat().st_size > MAX_PDF_BYTES:
+        raise UserError(f"{path}: tệp quá lớn để kiểm tra (trên {MAX_PDF_BYTES >> 20} MB)")
+    data = path.read_bytes()
+    if not data.startswith(b"%PDF-"):
+        raise UserError(f"{path}: không phải tệp PDF")
+    roots = load_trust(trust or [])
+    from .. import limits
+
+    minutes = limits.READ_SECONDS // 60
+    # A signed PDF comes from anyone: bounded like any uploaded file.
+    with limits.budget(limits.READ_SECONDS, limits.READ_MEMORY,
+                       f"{path}: tệp PDF quá phức tạp, kiểm tra quá {minutes} phút hoặc quá "
+                       f"{limits.READ_MEMORY // 2**30} GB bộ nhớ nên đã dừng; không phải văn bản bình thường"), \
+            quiet_pyhanko():
+        try:
+            reader = PdfFileReader(io.BytesIO(data), strict=False)
+            signatures = list(reader.embedded_signatures)
+        except Exception as exc:
+            raise UserError(f"{path}: tệp PDF hỏng, không đọc được cấu trúc của tệp ({type(exc).__name__}); "
+                            "nếu tệp đã được ký, tệp đã bị sửa hoặc hỏng khi sao chép") from None
+        revisions = _Revisions(reader, data)
+        if len(signatures) > MAX_SIGNATURES or revisions.count > MAX_REVISIONS:
+            raise UserError(f"{path}: tệp có {len(signatures)} chữ ký và {revisions.count} lần cập nhật, quá nhiều "
+                            f"để kiểm tra (tối đa {MAX_SIGNATURES} chữ ký, {MAX_REVISIONS} lần cập nhật); một văn "
+                            "bản thật có vài chữ ký")
+        reports = [_verify_one(reader, revisions, sig, signatures, roots) for sig in signatures]
+    return Verification(path, reports)
+
+
+def _signer_of(sig: Any) -> tuple[str, str | None]:
+    try:
+        subject = sig.signer_cert.subject.native
+        return (subject.get("common_name") or sig.signer_cert.subject.human_friendly,
+                subject.get("organization_name"))
+    except Exception:
+        return "?", None
+
+
+def _verify_one(reader: Any, revisions: _Revisions, sig: Any, all_sigs: list[Any], roots: list[Any]) -> SignatureReport:
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    signer, organization = _signer_of(sig)
+    try:
+        page = page_of(reader, sig.sig_field) + 1
+    except Exception:
+        page = None
+    try:
+        revision = int(sig.signed_revision)
+    except Exception:
+        revision = revisions.count - 1
+    report = SignatureReport(sig.field_name, signer, organization, None, page, False, False, None, None, revision)
+    try:
+        m = sig.sig_object.get("/M")
+        report.signed_at = _pdf_date(str(m)) if m else None
+    except Exception:
+        pass
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    try:
+        status = validate_pdf_signature(sig, context, skip_diff=True)
+    except Exception as exc:  # a mangled CMS blob or byte range is a broken signature, not a crash
+        report.problems.append(f"chữ ký hỏng, không kiểm tra được ({_reason(exc)}); tệp có thể đã bị ghi lại "
+                               "hoặc sửa sau khi ký")
+        return report
+    report.intact, report.valid = bool(status.intact), bool(status.valid)
+    report.signed_at = status.signer_reported_dt or report.signed_at
+    tst = getattr(status, "timestamp_validity", None)
+    report.timestamp = getattr(tst, "timestamp", None) if tst is not None else None
+    if not report.intact:
+        report.problems.append("phần được ký đã bị thay đổi (mã băm không khớp): tệp đã bị ghi lại hoặc sửa "
+                               "sau khi ký")
+    elif not report.valid:
+        report.problems.append("giá trị chữ ký không khớp với chứng thư của người ký")
+    _coverage(status, report)
+    _trust(status, report, roots, _reaches_anchor(sig, roots))
+    if report.intact:
+        _changes_after(revisions, sig, all_sigs, report)
+    return report
+
+
+def _reason(exc: Exception) -> str:
+    """The kind of failure, for a maintainer; the library's own English text stays out of the message."""
+    return type(exc).__name__
+
+
+def _coverage(status: Any, report: SignatureReport) -> None:
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    if status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION):
+        report.problems.append("phần được ký không trùng với một lần ghi của tệp (tệp đã bị ghi lại sau khi ký, "
+                               "chữ ký không còn phủ văn bản)")
+
+
+def _reaches_anchor(sig: Any, roots: list[Any]) -> bool:
+    """Whether the signer's certificate names, through issuers found in the file or among the
+    anchors, one of the anchors. Only then can an anchor speak for (or against) the signer; a
+    certificate that leads elsewhere (a self-signed look-alike) is simply not established."""
+    if not roots:
+        return False
+    anchors = {root.sha256 for root in roots}
+    pool = list(roots)
+    try:
+        pool += list(sig.other_embedded_certs)
+        cert = sig.signer_cert
+    except Exception:
+        return False
+    for _ in range(12):
+        if cert.sha256 in anchors or any(cert.issuer == root.subject for root in roots):
+            return True
+        if cert.issuer == cert.subject:
+            return False
+        parents = [c for c in pool if c.subject == cert.issuer and c.sha256 != cert.sha256]
+        if not parents:
+            return False
+        cert = parents[0]
+    return False
+
+
+def _trust(status: Any, report: SignatureReport, roots: list[Any], reaches: bool) -> None:
+    if not roots:
+        report.trusted = None
+        return
+    if status.trusted:
+        report.trusted = True
+        return
+    indic = getattr(status, "trust_problem_indic", None)
+    name = getattr(indic, "name", str(indic))
+    cert = status.signing_cert
+    not_after = cert["tbs_certificate"]["validity"]["not_after"].native
+    not_before = cert["tbs_certificate"]["validity"]["not_before"].native
+    now = dt.datetime.now(dt.UTC)
+    if not reaches or name in ("NO_CERTIFICATE_CHAIN_FOUND", "NO_CERTIFICATE_CHAIN_FOUND_NO_POE"):
+        report.trusted = None
+        report.notes.append("không chứng thư gốc tin cậy nào đã cho (--trust) dẫn tới chứng thư của người ký: "
+                            "chưa biết ai thật sự đã ký (tên trong chứng thư ai cũng tự đặt được)")
+        return
+    report.trusted = False
+    if not_after < now or name.startswith("OUT_OF_BOUNDS") or name == "EXPIRED":
+        if not_after < now:
+            report.problems.append(f"chứng thư của người ký đã hết hạn ngày {_iso(not_after)}")
+        elif not_before > now:
+            report.problems.append(f"chứng thư của người ký chưa có hiệu lực (từ ngày {_iso(not_before)})")
+        else:
+            report.problems.append("chứng thư trong chuỗi tin cậy đã hết hạn hoặc chưa có hiệu lực")
+    elif "REVOKED" in name:
+        report.problems.append("chứng thư của người ký đã bị thu hồi")
+    elif name in ("CHAIN_CONSTRAINTS_FAILURE", "SIG_CONSTRAINTS_FAILURE"):
+        report.problems.append("chứng thư của người ký không được phép dùng để ký (mục đích sử dụng khóa "
+                               "hoặc ràng buộc của chuỗi chứng thư không cho phép)")
+    else:
+        report.problems.append(f"chuỗi chứng thư không được chấp nhận ({name})")
+
+
+def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report: SignatureReport) -> None:
+    from pyhanko.sign.diff_analysis import SuspiciousModification
+
+    by_field = {s.field_name: s for s in all_sigs}
+    policy = lenient_policy()
+    base = None
+    for revision in range(report.revision + 1, revisions.count):
+        touches, notes = revisions.touches(revision)
+        found: list[Change] = [Change(revision, "other", None, note) for note in notes]
+        for other in all_sigs:
+            if getattr(other, "signed_revision", None) == revision:
+                who, _org = _signer_of(other)
+                found.append(Change(revision, "signature", _page1(revisions.reader, other),
+                                    f"{who} ký (trường {other.field_name})"))
+        for index, touch in sorted(touches.items()):
+            words = None
+            if touch.content:
+                words = revisions.word_change(revision, index)
+                found.append(Change(revision, "content", index + 1,
+                                    "; ".join([*(words and [words] or []), *touch.content])))
+            for _ref, annot, is_new in touch.widgets:
+                kind, name = _field_of(annot)
+                signed = by_field.get(name)
+                if kind == "/Sig" and signed is not None and getattr(signed, "signed_revision", -1) >= revision:
+                    if _painted(annot):
+                        words = words if words is not None else revisions.word_change(revision, index)
+                        under = revisions.covered(revision, index) if words else ""
+                        if under:  # a signed stamp that writes over the signed words changes them
+                            found.append(Change(revision, "content", index + 1,
+                                                f"ô chữ ký {name} viết đè lên chữ «{_clip(under, 60)}» của trang: "
+                                                f"{words}"))
+                        else:
+                            found.append(Change(revision, "stamp", index + 1,
+                                                f"ô chữ ký {name}: " + (words or "hình ảnh (chữ ký, con dấu)")))
+                elif is_new and _painted(annot):
+                    words = words if words is not None else revisions.word_change(revision, index)
+                    what = "ô chữ ký chưa ai ký" if kind == "/Sig" else "ô biểu mẫu mới"
+                    found.append(Change(revision, "content", index + 1,
+                                        f"{what} {name} vẽ lên trang" + (f": {words}" if words else "")))
+                else:
+                    found.append(Change(revision, "form", index + 1,
+                                        f"{'thêm' if is_new else 'điền'} ô {name}"))
+            for annot in touch.other_annots:
+                subtype = str(annot.get("/Subtype", "?")).lstrip("/")
+                found.append(Change(revision, "annotation", index + 1, f"chú thích loại {subtype}"))
+        # pyHanko's rules on everything else (catalogue, metadata, objects no page uses …).
+        if not any(c.kind not in ALLOWED_AFTER for c in found):
+            try:
+                if base is None:
+                    base = revisions.reader.get_historical_resolver(report.revision)
+                policy.apply(base, revisions.reader.get_historical_resolver(revision))
+            except SuspiciousModification as exc:
+                refs = sorted({int(n) for n in re.findall(r"idnum=(\d+)", str(exc))})[:10]
+                found.append(Change(revision, "other", None,
+                                    "đối tượng bị thêm hoặc sửa không phải chữ ký hay ô ký"
+                                    + (f" (đối tượng {', '.join(map(str, refs))})" if refs else "")))
+            except Exception as exc:
+                found.append(Change(revision, "other", None, f"không phân tích được lần cập nhật ({_reason(exc)})"))
+        report.changes_after += found
+    bad = [c for c in report.changes_after if c.kind not in ALLOWED_AFTER]
+    for change in bad:
+        where = f" trang {change.page}" if change.page else ""
+        report.problems.append(f"văn bản bị sửa sau khi ký (lần cập nhật {change.revision}{where}: {change.detail})")
+
+
+def _page1(reader: Any, sig: Any) -> int | None:
+    try:
+        return page_of(reader, sig.sig_field) + 1
+    except Exception:
+        return None
+
+
+def _pdf_date(text: str) -> dt.datetime | None:
+    m = re.match(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)([+-Z])?(\d\d)?'?(\d\d)?", text)
+    if not m:
+        return None
+    y, mo, d, h, mi, s = (int(g) for g in m.groups()[:6])
+    sign, oh, om = m.group(7), int(m.group(8) or 0), int(m.group(9) or 0)
+    offset = dt.timedelta(hours=oh, minutes=om) * (-1 if sign == "-" else 1)
+    try:
+        return dt.datetime(y, mo, d, h, mi, s, tzinfo=dt.timezone(offset))
+    except ValueError:
+        return None

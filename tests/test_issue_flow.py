@@ -1,0 +1,178 @@
+"""The two-stage electronic issue (issue 23), as agencies do it: the competent person signs the copy
+whose number and date are blank; the văn thư's agency certificate then writes the number and the date
+into the blanks (one signature each) and adds the seal. A throwaway CA; the checks read the files
+with poppler (pdftotext) and pyHanko's own validation, not with the code under test."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyhanko", reason='chưa cài thư viện ký số; cài bằng: pip install -e ".[sign]"')
+pytest.importorskip("pdfminer", reason='chưa cài pdfminer.six; cài bằng: pip install -e ".[sign]"')
+
+from generator.cli import main  # noqa: E402
+from tests.sign_fixtures import PASSWORD, make_ca, make_cert  # noqa: E402
+from tests.test_sign import make_seal_png, make_signature_png  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("soffice", "pdftotext")),
+    reason="cần LibreOffice và poppler-utils; cài bằng: apt-get install libreoffice-writer-nogui poppler-utils")
+
+
+def text(pdf: Path | bytes, *, layout: bool = True) -> str:
+    """The words as poppler reads them (annotation appearances included), one space between words."""
+    args = ["pdftotext", *(["-layout"] if layout else []), "-", "-"] if isinstance(pdf, bytes) else \
+        ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"]
+    out = subprocess.run(args, input=pdf if isinstance(pdf, bytes) else None, capture_output=True,
+                         check=True).stdout.decode("utf-8")
+    return "\n".join(" ".join(line.split()) for line in out.splitlines())
+
+
+@pytest.fixture(scope="module")
+def flow(tmp_path_factory) -> dict[str, Path]:
+    work = tmp_path_factory.mktemp("phat-hanh")
+    ca = make_ca()
+    leader = make_cert(ca, "Nguyễn Văn Thành", "Sở Khoa học và Công nghệ")
+    agency = make_cert(ca, "Sở Khoa học và Công nghệ", "UBND tỉnh Quảng Ngãi")
+    files = {"ca": ca.pem(work / "ca.pem"), "leader": leader.p12(work / "lanh-dao.p12"),
+             "agency": agency.p12(work / "co-quan.p12"), "image": make_signature_png(work / "chu-ky.png"),
+             "seal": make_seal_png(work / "dau.png"), "password": work / "mk", "data": work / "kh.yaml"}
+    files["password"].write_bytes(PASSWORD + b"\n")
+    shutil.copy(SAMPLE, files["data"])
+    assert main(["render", str(files["data"]), "--final", "--unnumbered", "--pdf", "-o", str(work / "trinh-ky.docx")]) == 0
+    assert main(["render", str(files["data"]), "--final", "--number", "125", "--date", "2024-03-20", "--pdf",
+                 "-o", str(work / "phat-hanh.docx")]) == 0
+    files["copy"], files["numbered"] = work / "trinh-ky.pdf", work / "phat-hanh.pdf"
+    files["leader-signed"], files["issued"] = work / "1-lanh-dao-ky.pdf", work / "2-ban-hanh.pdf"
+    common = ["--password-file", str(files["password"])]
+    assert main(["sign", str(files["copy"]), "-o", str(files["leader-signed"]), "--as", "signer", "--image",
+                 str(files["image"]), "--p12", str(files["leader"]), *common]) == 0
+    assert main(["sign", str(files["leader-signed"]), "-o", str(files["issued"]), "--as", "agency", "--number", "125",
+                 "--date", "2024-03-20", "--seal", str(files["seal"]), "--p12", str(files["agency"]), *common]) == 0
+    return files
+
+
+def test_the_leaders_revision_shows_no_number(flow) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    data = flow["issued"].read_bytes()
+    sigs = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+    leader = next(s for s in sigs if s.field_name == "ChuKyNguoiKy")
+    start, length = leader.byte_range[2], leader.byte_range[3]
+    signed_revision = text(data[:start + length])
+    assert re.search(r"Số: /KH-SKHCN", signed_revision) and "ngày tháng 3 năm 2024" in signed_revision
+    assert "125/KH-SKHCN" not in signed_revision and "DỰ THẢO" not in signed_revision
+
+
+def test_the_issued_words_are_those_of_the_numbered_final(flow) -> None:
+    issued, numbered = text(flow["issued"]), text(flow["numbered"])
+    assert "Số: 125/KH-SKHCN Quảng Ngãi, ngày 20 tháng 3 năm 2024" in issued
+    assert "(Kèm theo Kế hoạch số 125/KH-SKHCN ngày 20/3/2024 của Sở Khoa học và Công nghệ)" in issued
+    assert issued == numbered
+
+
+def test_pyhanko_finds_every_signature_intact_with_form_filling_only(flow) -> None:
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    reader = PdfFileReader(io.BytesIO(flow["issued"].read_bytes()), strict=False)
+    sigs = reader.embedded_signatures
+    # The leader, then the number, the day (page 1), the appendix's number and day, then the seal.
+    assert [s.field_name for s in sigs] == ["ChuKyNguoiKy", "SoVanBan", "NgayBanHanh", "SoVanBan2",
+                                            "NgayBanHanh2", "ChuKyCoQuan"]
+    context = ValidationContext(trust_roots=[load_cert_from_pemder(str(flow["ca"]))], allow_fetching=False)
+    for sig in sigs:
+        status = validate_pdf_signature(sig, context)  # pyHanko's default difference policy
+        assert status.intact and status.valid and status.trusted, sig.field_name
+        assert status.modification_level is not None
+        assert status.modification_level <= ModificationLevel.FORM_FILLING, (sig.field_name, status.modification_level)
+
+
+def test_stamps_are_in_the_font_and_size_of_their_line(flow) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(flow["issued"].read_bytes()), strict=False)
+    seen = {}
+    for sig in reader.embedded_signatures:
+        if sig.field_name in ("ChuKyNguoiKy", "ChuKyCoQuan"):
+            continue
+        form = sig.sig_field["/AP"]["/N"]
+
+        def fonts(xobject, depth=0):  # noqa: ANN001, ANN202
+            found = []
+            resources = xobject.get("/Resources", {})
+            for font in resources.get("/Font", {}).values():
+                found.append(str(font.get_object()["/BaseFont"]))
+            for inner in resources.get("/XObject", {}).values():
+                if depth < 4:
+                    found += fonts(inner.get_object(), depth + 1)
+            return found
+
+        def streams(xobject, depth=0):  # noqa: ANN001, ANN202
+            data = xobject.data
+            for inner in xobject.get("/Resources", {}).get("/XObject", {}).values():
+                if depth < 4:
+                    data += streams(inner.get_object(), depth + 1)
+            return data
+
+        size = re.search(rb"/\w+ (\d+) Tf", streams(form))
+        seen[sig.field_name] = (int(size.group(1)), fonts(form))
+    # Số line 13 pt upright; the date line 14 pt italic; the appendix's reference line 14 pt italic.
+    assert seen["SoVanBan"][0] == 13 and not any("Italic" in f for f in seen["SoVanBan"][1])
+    assert seen["NgayBanHanh"][0] == 14 and all("Italic" in f for f in seen["NgayBanHanh"][1])
+
+
+def test_verify_with_the_ca_is_valid_and_without_unverified(flow, capsys) -> None:
+    capsys.readouterr()
+    assert main(["verify", str(flow["issued"]), "--trust", str(flow["ca"])]) == 0
+    assert main(["verify", str(flow["issued"])]) == 3
+    from generator.esign.verify import verify_file
+
+    leader = verify_file(flow["issued"], trust=[flow["ca"]])[0]
+    stamps = [c.detail for c in leader.changes_after if c.kind == "stamp"]
+    assert any("125" in d for d in stamps) and any("20" in d for d in stamps), stamps
+
+
+def test_refusals_of_the_issue(flow, tmp_path, capsys) -> None:
+    common = ["--p12", str(flow["agency"]), "--password-file", str(flow["password"])]
+    out = tmp_path / "x.pdf"
+    capsys.readouterr()
+    # Not signed by the leader yet.
+    assert main(["sign", str(flow["copy"]), "-o", str(out), "--as", "agency", "--number", "7", "--date",
+                 "2024-03-20", *common]) == 2
+    assert "người có thẩm quyền ký bản trình ký trước" in capsys.readouterr().err
+    # The printed month is March: an April date does not fit.
+    assert main(["sign", str(flow["leader-signed"]), "-o", str(out), "--as", "agency", "--number", "7", "--date",
+                 "2024-04-02", *common]) == 2
+    assert "không khớp tháng/năm đã in" in capsys.readouterr().err
+    # Already numbered.
+    assert main(["sign", str(flow["issued"]), "-o", str(out), "--as", "agency", "--number", "7", "--date",
+                 "2024-03-20", *common]) == 2
+    assert "đã được văn thư đóng số" in capsys.readouterr().err
+    assert main(["sign", str(flow["leader-signed"]), "-o", str(out), "--as", "agency", "--number", "7", *common]) == 2
+    assert "--number và --date đi cùng nhau" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_number_and_date_first_then_the_seal(flow, tmp_path) -> None:
+    from generator.esign.verify import verify_file
+
+    common = ["--p12", str(flow["agency"]), "--password-file", str(flow["password"])]
+    stamped, sealed = tmp_path / "so.pdf", tmp_path / "dau.pdf"
+    assert main(["sign", str(flow["leader-signed"]), "-o", str(stamped), "--as", "agency", "--number", "125",
+                 "--date", "2024-03-20", *common]) == 0
+    assert main(["sign", str(stamped), "-o", str(sealed), "--as", "agency", "--seal", str(flow["seal"]), *common]) == 0
+    assert text(sealed) == text(flow["numbered"])
+    assert verify_file(sealed, trust=[flow["ca"]]).verdict == "valid"
