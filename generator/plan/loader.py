@@ -491,8 +491,8 @@ def _read_sheets(source: Source) -> list[Problem]:
                     line, col = source.position(loc + ("table", "sheet"))
                     where = format_path(loc + ("table", "sheet"))
                     if isinstance(exc, DataError):  # bad cells: each located in the sheet, all of them
-                        problems += [Problem(source.file, line, col, where, p.value,
-                                             f"{name}: ô {p.path}: {p.message}") for p in exc.problems]
+                        problems.extend(Problem(source.file, line, col, where, p.value,
+                                                f"{name}: ô {p.path}: {p.message}") for p in exc.problems)
                     else:
                         problems.append(Problem(source.file, line, col, where, show_value(ref), str(exc)))
                 else:

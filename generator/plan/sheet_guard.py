@@ -198,7 +198,7 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
     if b"<f" in blob or b":f" in blob:
         for m in _CELL_BODY.finditer(blob):
             inner = m.group(3) or b""
-            if re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v[\s>]", inner):
+            if re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]", inner):
                 ref = _REF.search(m.group(2) or b"")
                 if ref:
                     scan.no_value.append(ref.group(1).decode())
