@@ -60,6 +60,11 @@ def _problem(p: Problem) -> dict[str, Any]:
     return {"path": p.path, "line": p.line, "column": p.column, "value": p.value, "message": p.message}
 
 
+class TooLarge(UserError):
+    """A request body past its cap: answered 413 and the connection closed, so the rest of the
+    body is never received either (kept alive, the server would go on reading it to discard)."""
+
+
 class _TokenGuard:
     """Pure ASGI: /api/* needs the session token (header, or ?t= for images)."""
 
@@ -132,12 +137,12 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         too_big = f"{what} (trên {cap // 2**20} MB)"
         length = request.headers.get("content-length") or "0"
         if not length.isascii() or not length.isdigit() or len(length) > 18 or int(length) > cap:
-            raise UserError(too_big)
+            raise TooLarge(too_big)
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > cap:
-                raise UserError(too_big)
+                raise TooLarge(too_big)
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -262,6 +267,8 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
                                  "problems": [_problem(p) for p in exc.problems]}, status_code=422)
         if isinstance(exc, jobs.Refused):
             return JSONResponse(exc.answer, status_code=409)
+        if isinstance(exc, TooLarge):
+            return JSONResponse({"error": str(exc)}, status_code=413, headers={"Connection": "close"})
         status = (403 if isinstance(exc, NotAllowed) else 503 if isinstance(exc, PreviewUnavailable)
                   else 409 if isinstance(exc, OutputExistsError) else 400)
         return JSONResponse({"error": str(exc)}, status_code=status)
