@@ -291,3 +291,14 @@ def test_a_data_file_naming_an_ods_bomb_is_located_not_a_crash(tmp_path: Path) -
         load_plan(data)
     (problem,) = exc.value.problems
     assert problem.line == 9 and "quá lớn để làm phụ lục" in problem.message
+
+
+def test_the_limits_page_states_the_numbers_of_limits_py() -> None:
+    from generator import limits
+    from generator.serve.connections import HEADER_SECONDS
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "gioi-han.md").read_text(encoding="utf-8")
+    for number in (f"{limits.MAX_SHEET_CELLS:,}".replace(",", "."), f"{limits.MAX_CELL_CHARS:,}".replace(",", "."),
+                   f"{limits.MAX_SHEET_BYTES // 2**20} MB", f"**{limits.TEMPLATE_SECONDS} giây**",
+                   f"**{HEADER_SECONDS:g} giây**", f"{limits.MAX_DATA_BYTES // 2**20} MB"):
+        assert number in page, number

@@ -5,9 +5,11 @@ first row with two or more filled cells is the header (its cells the columns), r
 the appendix's title lines, merged cells keep their span, and STT/group rows ("I", "II" over
 "1", "2") are recognised exactly as in a Word table (table_rows.py).
 
-Readers: openpyxl for .xlsx (the values Excel stored, merged ranges, and formula errors such as
-#REF!, which must be reported, not printed blank), python-calamine for .xls and .ods; both read
-stored values and never evaluate formulas.
+Readers: openpyxl for .xlsx in read-only mode (one sheet streamed, the values Excel stored;
+merged ranges and formulas without a stored value come from sheet_guard's scan of the same part),
+python-calamine for .xls and .ods; both read stored values and never evaluate formulas. Every
+file is judged by sheet_guard before a reader parses it. Cells that would print wrong (a formula
+error, a date that does not exist, an empty task) are reported together, each as Sheet!C7.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import re
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -312,9 +315,15 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> SheetTable:
         raise SheetError(f"{path}: không phải bảng tính; chỉ đọc được tệp {', '.join(SPREADSHEET_SUFFIXES)}")
     data = read_file(path, limits.MAX_DATA_BYTES if suffix == ".csv" else limits.MAX_SHEET_BYTES)
     minutes = limits.READ_SECONDS // 60
-    with limits.budget(limits.READ_SECONDS, limits.READ_MEMORY,
-                       f"{path}: bảng tính quá phức tạp, đọc quá {minutes} phút hoặc quá "
-                       f"{limits.READ_MEMORY // 2**30} GB bộ nhớ nên đã dừng; không phải danh mục bình thường"):
+    # The budget where it can hold: in a program's main thread (kehoach import/validate/check). A
+    # server's worker thread would lower the memory limit of the whole process, LibreOffice started
+    # meanwhile included, and has no timer: there the checks before parsing are the bound.
+    budget = limits.budget(limits.READ_SECONDS, limits.READ_MEMORY,
+                           f"{path}: bảng tính quá phức tạp, đọc quá {minutes} phút hoặc quá "
+                           f"{limits.READ_MEMORY // 2**30} GB bộ nhớ nên đã dừng; không phải danh mục bình "
+                           "thường") if threading.current_thread() is threading.main_thread() \
+        else contextlib.nullcontext()
+    with budget:
         read = _grid(path, data, sheet)
     return _table(path, read)
 
@@ -401,8 +410,10 @@ def _cell_problems(grid: list[list[str]], header_at: int, covered: set[tuple[int
         others = [c for c, text in enumerate(grid[r]) if text and c != content]
         wide = any(span_at.get((r, c), (1, 1))[0] > 1 for c in others)  # a group name merged across
         if others and not wide:
-            out.append((r, content, None, f"ô '{header[content]}' trống trong khi hàng có "
-                                          f"'{grid[r][others[0]]}'; hãy ghi nội dung hoặc xóa hàng này"))
+            # Name the row by its words, not its STT number: "… trống ở hàng có 'Phòng Kế hoạch'".
+            shown = next((grid[r][c] for c in others if not grid[r][c].isdigit()), grid[r][others[0]])
+            out.append((r, content, None, f"ô '{header[content]}' trống ở hàng có '{shown[:60]}'; hãy ghi "
+                                          "nội dung hoặc xóa hàng này"))
     return out
 
 
