@@ -302,3 +302,43 @@ def test_the_limits_page_states_the_numbers_of_limits_py() -> None:
                    f"{limits.MAX_SHEET_BYTES // 2**20} MB", f"**{limits.TEMPLATE_SECONDS} giây**",
                    f"**{HEADER_SECONDS:g} giây**", f"{limits.MAX_DATA_BYTES // 2**20} MB"):
         assert number in page, number
+
+
+def test_damaged_workbooks_always_end_in_a_sheet_message(tmp_path: Path) -> None:
+    """Bytes flipped, parts cut or dropped, in .xlsx and .ods: every outcome is a table or a
+    SheetError, never another exception (which the command line calls "lỗi không mong đợi")."""
+    import random
+
+    rng = random.Random(30)
+    cell = '<table:table-cell office:value-type="string"><text:p>%s</text:p></table:table-cell>'
+    good = {".xlsx": small_xlsx(),
+            ".ods": ods_bytes("<table:table-row>" + cell % "STT" + cell % "Nội dung" + "</table:table-row>"
+                              "<table:table-row>" + cell % "1" + cell % "Khảo sát" + "</table:table-row>")}
+    refusals = 0
+    for i in range(150):
+        suffix = rng.choice(sorted(good))
+        src = zipfile.ZipFile(io.BytesIO(good[suffix]))
+        victim = rng.choice(src.namelist())
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as dst:
+            for name in src.namelist():
+                data = bytearray(src.read(name))
+                if name == victim:
+                    for _ in range(rng.randint(1, 4)):
+                        data[rng.randrange(len(data))] = rng.randrange(256)
+                    if rng.random() < 0.3:
+                        data = data[:rng.randrange(len(data) + 1)]
+                    if rng.random() < 0.1:
+                        continue
+                dst.writestr(name, bytes(data))
+        raw = bytearray(out.getvalue())
+        if rng.random() < 0.3:
+            raw[rng.randrange(len(raw))] ^= 0xFF
+        path = tmp_path / f"hong-{i}{suffix}"
+        path.write_bytes(bytes(raw))
+        try:
+            read_sheet(path)
+        except SheetError as exc:
+            refusals += 1
+            assert str(exc).startswith(str(path)) or isinstance(exc, BadCells)
+    assert refusals > 50

@@ -91,7 +91,7 @@ def open_zip(data: bytes, label: str, suffix: str) -> zipfile.ZipFile:
                              "tính bình thường, không đọc")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise not_a_spreadsheet(data, label, suffix) from None
     seen: set[str] = set()
     total = 0

@@ -195,7 +195,11 @@ def _xlsx_grid(path: Path, data: bytes, sheet: str | None) -> _Grid:
         name = sheet or names[0]
         if name not in names:
             raise SheetError(f"{path}: không có trang tính '{name}'; các trang tính có: {', '.join(names)}")
-        ws = book[name]
+        try:
+            ws = book[name]  # read-only: opens the sheet's part to read its declared size
+        except Exception:  # noqa: BLE001 - a part missing or damaged
+            raise SheetError(f"{path}: trang tính '{name}' bị hỏng hoặc thiếu, không đọc được; hãy mở bằng "
+                             "Excel rồi lưu lại") from None
         part = getattr(ws, "_worksheet_path", None)
         if not hasattr(ws, "reset_dimensions") or not part:
             raise SheetError(f"{path}: '{name}' là trang biểu đồ, không phải trang tính có ô; hãy chọn trang khác")
@@ -259,8 +263,12 @@ def _calamine_grid(path: Path, data: bytes, sheet: str | None, suffix: str) -> _
     if data_sheet.height * data_sheet.width > limits.MAX_SHEET_CELLS:
         raise SheetError(f"{path}: trang tính '{name}' có {data_sheet.height:,} hàng × {data_sheet.width:,} "
                          f"cột; quá lớn để làm phụ lục (tối đa {limits.MAX_SHEET_CELLS:,} ô)".replace(",", "."))
-    values = data_sheet.to_python(skip_empty_area=False)
-    merged = list(data_sheet.merged_cell_ranges or [])
+    try:
+        values = data_sheet.to_python(skip_empty_area=False)
+        merged = list(data_sheet.merged_cell_ranges or [])
+    except Exception:  # noqa: BLE001
+        raise SheetError(f"{path}: trang tính '{name}' bị hỏng, không đọc được; hãy mở bằng Excel hoặc "
+                         "LibreOffice rồi lưu lại") from None
     start = data_sheet.start or (0, 0)
     # to_python starts at the sheet's first used cell: shift merged ranges the same way.
     grid = _Grid(name, [], [((r0 - start[0], c0 - start[1]), (r1 - start[0], c1 - start[1]))
