@@ -153,6 +153,27 @@ def test_300_slow_clients_do_not_stop_a_normal_request(folder: Path, tmp_path: P
     assert code == 130
 
 
+def test_slow_bodies_do_not_stop_a_normal_request_either(folder: Path, tmp_path: Path) -> None:
+    (tmp_path / "t").mkdir()
+    server = Server(folder, tmp_path / "t", nofile=256)
+    slow = []
+    try:
+        for _ in range(300):
+            try:
+                s = socket.create_connection((HOST, server.port), timeout=30)
+                s.sendall(b"POST /api/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Kehoach-Token: "
+                          + server.token.encode() + b"\r\nContent-Length: 1000000\r\n\r\n{")
+                slow.append(s)
+            except OSError:
+                pass
+        assert server.get("/api/files")[0] == 200
+    finally:
+        for s in slow:
+            s.close()
+        code, err = server.stop()
+    assert "Traceback" not in err and len(err) < 4000, err[-2000:]
+
+
 def test_a_connection_that_never_finishes_its_headers_is_closed(folder: Path, tmp_path: Path) -> None:
     (tmp_path / "t").mkdir()
     server = Server(folder, tmp_path / "t", setup="import generator.serve.connections as c; c.HEADER_SECONDS = 1")

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -277,6 +277,9 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         return JSONResponse({"error": "dữ liệu lồng nhau quá sâu hoặc quá lớn để xử lý; chưa ghi gì"},
                             status_code=400)
 
+    async def gone(request: Request, exc: Exception) -> Response:
+        return Response(status_code=400)  # the client left mid-body (or was closed to make room): no one reads this
+
     async def unexpected(request: Request, exc: Exception) -> Response:
         # A bug of ours: the page gets a message, never a traceback (the log keeps it).
         return JSONResponse({"error": f"lỗi không mong đợi của kehoach ({type(exc).__name__}); chưa ghi gì. "
@@ -309,7 +312,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
                     Middleware(_TokenGuard, token=token)],
         exception_handlers={UserError: user_error, RecursionError: too_deep, MemoryError: too_deep,
-                            Exception: unexpected},
+                            ClientDisconnect: gone, Exception: unexpected},
         lifespan=lifespan,
     )
     app.state.token = token

@@ -92,14 +92,14 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.close()
 
     def _make_room(self) -> None:
-        """Past the cap, close the connection that has waited longest without a request."""
+        """Past the cap, close the connection that has waited longest without a request; when
+        every one has a request under way (bodies sent a byte a minute), the oldest of those."""
         if len(self.connections) <= self.cap:
             return
-        idle = [c for c in self.connections
-                if c is not self and isinstance(c, GuardedH11Protocol) and c.waiting()]
-        if idle:
-            oldest = min(idle, key=lambda c: c._since)
+        others = [c for c in self.connections if c is not self and isinstance(c, GuardedH11Protocol)
+                  and not c.transport.is_closing()]
+        idle = [c for c in others if c.waiting()]
+        if idle or others:
+            oldest = min(idle or others, key=lambda c: c._since)
             oldest._disarm()
             oldest.transport.close()
-        else:  # every other connection is a request being answered: this one waits its turn
-            self.transport.close()
