@@ -165,7 +165,7 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
     most = limits.MAX_SHEET_CELLS
     cells = len(_CELL.findall(blob))
     if cells > most:
-        raise _too_big(label, sheet, f"có {cells:,} ô")
+        raise _too_big(label, sheet, f"có {number_vi(cells)} ô")
     bottom = right = 0
     refs = 0
     for m in _CELL_REF.finditer(blob):
@@ -188,13 +188,13 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
         merged_cells += (r1 - r0 + 1) * (c1 - c0 + 1)
         if merged_cells > most:
             raise _too_big(label, sheet, f"có vùng gộp ô {m.group(0).split(b'ref=')[1].decode()[1:-1]} "
-                                         f"(các vùng gộp phủ hơn {most:,} ô)")
+                                         f"(các vùng gộp phủ hơn {number_vi(most)} ô)")
         scan.merged.append(((r0 - 1, c0 - 1), (r1 - 1, c1 - 1)))
         bottom, right = max(bottom, r1), max(right, c1)
     # The reader gives every row from 1 and every column from A: the area it builds starts there.
     if bottom * max(right, 1) > most:
-        raise _too_big(label, sheet, f"trải đến hàng {bottom:,} và cột {max(right, 1):,} "
-                                     f"({bottom * max(right, 1):,} ô)")
+        raise _too_big(label, sheet, f"trải đến hàng {number_vi(bottom)} và cột {number_vi(max(right, 1))} "
+                                     f"({number_vi(bottom * max(right, 1))} ô)")
     if b"<f" in blob or b":f" in blob:
         for m in _CELL_BODY.finditer(blob):
             inner = m.group(3) or b""
@@ -205,10 +205,15 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
     return scan
 
 
+def number_vi(number: int) -> str:
+    """12.345.678, as Vietnamese write numbers."""
+    return f"{number:,}".replace(",", ".")
+
+
 def _too_big(label: str, sheet: str, what: str) -> SheetError:
     return SheetError(f"{label}: trang tính '{sheet}' {what}; quá lớn để làm phụ lục (tối đa "
-                      f"{limits.MAX_SHEET_CELLS:,} ô). Hãy chép riêng danh mục cần in sang một trang tính "
-                      "hoặc tệp mới".replace(",", "."))
+                      f"{number_vi(limits.MAX_SHEET_CELLS)} ô). Hãy chép riêng danh mục cần in sang một trang tính "
+                      "hoặc tệp mới")
 
 
 # --- .ods: content.xml ---------------------------------------------------------------------------
@@ -240,8 +245,8 @@ def scan_ods(blob: bytes, label: str) -> None:
         for event, el in events:
             elements += 1
             if elements > 2 * limits.MAX_ELEMENTS:
-                raise SheetError(f"{label}: content.xml có quá nhiều thẻ XML (trên {limits.MAX_ELEMENTS:,}); "
-                                 "không đọc".replace(",", "."))
+                raise SheetError(f"{label}: content.xml có quá nhiều thẻ XML (trên {number_vi(limits.MAX_ELEMENTS)}); "
+                                 "không đọc")
             tag = el.tag
             if event == "start":
                 if tag == f"{_TABLE}table":
@@ -257,15 +262,15 @@ def scan_ods(blob: bytes, label: str) -> None:
                     box = [min(box[0], row), max(box[1], last_row), min(box[2], col), max(box[3], last_col)] \
                         if box else [row, last_row, col, last_col]
                     if (box[1] - box[0] + 1) * (box[3] - box[2] + 1) > most:
-                        raise _too_big(label, name, f"khai báo vùng ô từ hàng {box[0] + 1} đến hàng "
-                                                    f"{box[1] + 1}, từ cột {box[2] + 1} đến cột {box[3] + 1} "
-                                                    "(kể cả ô lặp lại)")
+                        raise _too_big(label, name, f"khai báo vùng ô từ hàng {number_vi(box[0] + 1)} đến hàng "
+                                                    f"{number_vi(box[1] + 1)}, từ cột {number_vi(box[2] + 1)} đến cột "
+                                                    f"{number_vi(box[3] + 1)} (kể cả ô lặp lại)")
                 spans = (_count(el.get(f"{_TABLE}number-rows-spanned"), label)
                          * _count(el.get(f"{_TABLE}number-columns-spanned"), label))
                 if spans > 1:
                     merged += spans * repeat * row_repeat
                     if merged > most:
-                        raise _too_big(label, name, f"có vùng gộp ô phủ hơn {most:,} ô")
+                        raise _too_big(label, name, f"có vùng gộp ô phủ hơn {number_vi(most)} ô")
                 col += repeat
                 el.clear()
             elif tag == f"{_TABLE}table-row":

@@ -31,7 +31,16 @@ from typing import Any
 from .. import limits
 from ..errors import DataError, Problem
 from ..text import clean_text
-from .sheet_guard import SheetError, not_a_spreadsheet, open_zip, read_file, read_part, scan_ods, scan_xlsx_sheet
+from .sheet_guard import (
+    SheetError,
+    not_a_spreadsheet,
+    number_vi,
+    open_zip,
+    read_file,
+    read_part,
+    scan_ods,
+    scan_xlsx_sheet,
+)
 from .table_rows import numbered_groups
 
 __all__ = ["SPREADSHEET_SUFFIXES", "BadCells", "SheetError", "SheetTable", "cell_name", "only_inside", "read_sheet"]
@@ -164,14 +173,14 @@ def _csv_grid(path: Path, data: bytes) -> _Grid:
         for row in reader:
             cells += len(row)
             if cells > limits.MAX_SHEET_CELLS:
-                raise SheetError(f"{path}: tệp CSV có hơn {limits.MAX_SHEET_CELLS:,} ô; quá lớn để làm phụ lục"
-                                 .replace(",", "."))
+                raise SheetError(f"{path}: tệp CSV có hơn {number_vi(limits.MAX_SHEET_CELLS)} ô; quá lớn để "
+                                 "làm phụ lục")
             grid.rows.append([clean_text(c).strip() for c in row])
     except csv.Error as exc:
         why = ("một ô dài quá giới hạn" if "field larger" in str(exc)
                else "có ký tự NUL (tệp nhị phân?)" if "NUL" in str(exc) else str(exc))
         raise SheetError(f"{path}: dòng {reader.line_num}: không đọc được CSV ({why}); một ô tối đa "
-                         f"{limits.MAX_CELL_CHARS:,} ký tự như Excel".replace(",", ".")) from None
+                         f"{number_vi(limits.MAX_CELL_CHARS)} ký tự như Excel") from None
     return grid
 
 
@@ -261,8 +270,9 @@ def _calamine_grid(path: Path, data: bytes, sheet: str | None, suffix: str) -> _
     # An .xls is judged here, before a Python object per cell: its format caps a sheet at 65,536 rows
     # by 256 columns, which the reader's own cell area holds within the memory budget.
     if data_sheet.height * data_sheet.width > limits.MAX_SHEET_CELLS:
-        raise SheetError(f"{path}: trang tính '{name}' có {data_sheet.height:,} hàng × {data_sheet.width:,} "
-                         f"cột; quá lớn để làm phụ lục (tối đa {limits.MAX_SHEET_CELLS:,} ô)".replace(",", "."))
+        raise SheetError(f"{path}: trang tính '{name}' có {number_vi(data_sheet.height)} hàng × "
+                         f"{number_vi(data_sheet.width)} cột; quá lớn để làm phụ lục (tối đa "
+                         f"{number_vi(limits.MAX_SHEET_CELLS)} ô)")
     try:
         values = data_sheet.to_python(skip_empty_area=False)
         merged = list(data_sheet.merged_cell_ranges or [])
@@ -409,8 +419,9 @@ def _cell_problems(grid: list[list[str]], header_at: int, covered: set[tuple[int
     for r in range(len(grid)):
         for c, text in enumerate(grid[r]):
             if len(text) > limits.MAX_CELL_CHARS:
-                out.append((r, c, text[:40] + "…", f"ô dài {len(text):,} ký tự, tối đa {limits.MAX_CELL_CHARS:,} "
-                                                   "(giới hạn của Excel); hãy rút gọn".replace(",", ".")))
+                out.append((r, c, text[:40] + "…", f"ô dài {number_vi(len(text))} ký tự, tối đa "
+                                                   f"{number_vi(limits.MAX_CELL_CHARS)} (giới hạn của Excel); "
+                                                   "hãy rút gọn"))
             elif r > header_at and (why := _date_problem(text)):
                 out.append((r, c, text, why))
         if r <= header_at or content is None or grid[r][content] or (r, content) in covered:
