@@ -97,6 +97,15 @@ class Server:
         except urllib.error.HTTPError as exc:
             return exc.code, json.loads(exc.read())
 
+    def post(self, path: str, payload: dict, timeout: float = 120) -> tuple[int, dict]:
+        req = urllib.request.Request(f"http://{HOST}:{self.port}{path}", data=json.dumps(payload).encode(),
+                                     headers={"X-Kehoach-Token": self.token, "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
     def stop(self, sig: int = signal.SIGINT) -> tuple[int, str]:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
@@ -172,6 +181,28 @@ def test_slow_bodies_do_not_stop_a_normal_request_either(folder: Path, tmp_path:
             s.close()
         code, err = server.stop()
     assert "Traceback" not in err and len(err) < 4000, err[-2000:]
+
+
+def test_an_ods_bomb_named_by_a_plan_does_not_kill_the_editor(folder: Path, tmp_path: Path) -> None:
+    """900 bytes declaring 99 million cells once aborted the whole server (the reader's allocation
+    failure is no exception): now a located problem, and the server answers the next request."""
+    from tests.test_sheet_limits import ods_bytes
+
+    (folder / "bom.ods").write_bytes(ods_bytes(
+        '<table:table-row table:number-rows-repeated="10000"><table:table-cell office:value-type="string" '
+        'table:number-columns-repeated="9900"><text:p>a</text:p></table:table-cell></table:table-row>'))
+    (folder / "kh.yaml").write_text(PLAN % "bom.ods", encoding="utf-8")
+    (tmp_path / "t").mkdir()
+    server = Server(folder, tmp_path / "t")
+    try:
+        status, got = server.get("/api/file?name=kh.yaml")
+        assert status == 200
+        status, got = server.post("/api/validate", {"name": "kh.yaml", "data": got["data"]})
+        assert status == 200 and "quá lớn để làm phụ lục" in got["problems"][0]["message"]
+        assert server.get("/api/files")[0] == 200 and server.proc.poll() is None
+    finally:
+        code, err = server.stop()
+    assert code == 130 and "Traceback" not in err
 
 
 def test_a_connection_that_never_finishes_its_headers_is_closed(folder: Path, tmp_path: Path) -> None:

@@ -234,6 +234,12 @@ def test_numbers_keep_every_digit(tmp_path: Path) -> None:
     wb.save(tmp_path / "so.xlsx")
     rows = read_sheet(tmp_path / "so.xlsx").table["rows"]
     assert rows == [["Mua sắm", "1234567,5", "12,3456789"], ["Đào tạo", "2.500.000", "15%"]]
+    # Dates typed as dates print as a Vietnamese reader writes them, whatever the cell's format.
+    import datetime as dt
+
+    ws.append([3, "Tổng kết", dt.date(2025, 3, 20), dt.datetime(2025, 12, 31)])
+    wb.save(tmp_path / "so.xlsx")
+    assert read_sheet(tmp_path / "so.xlsx").table["rows"][2] == ["Tổng kết", "20/3/2025", "31/12/2025"]
 
 
 def test_formula_without_a_stored_value_is_a_warning_naming_the_cell(tmp_path: Path) -> None:
