@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import resource
 import shutil
 import signal
 import socket
@@ -77,6 +76,8 @@ class Server:
 
         def limit() -> None:
             if nofile:
+                import resource
+
                 resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
         args = [sys.executable, "-c", _SERVE, setup, "serve", str(folder), "--port", str(self.port)]
