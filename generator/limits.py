@@ -68,19 +68,32 @@ MAX_STYLES = 5000
 MAX_STYLE_DEPTH = 48
 """Length of a basedOn chain of styles (Word's built-in ones are 2 or 3 deep)."""
 
+# --- spreadsheets (generator.plan.sheet_guard, generator.plan.sheets) ------------------------------
+
+MAX_SHEET_BYTES = 64 * 1024 * 1024
+"""Size of a spreadsheet file on disk (.xlsx, .xlsm, .ods, .xls); a .csv is a data file (MAX_DATA_BYTES)."""
+
+MAX_SHEET_CELLS = 200_000
+"""Cells in the area a sheet spans (first to last used row and column) and cells under merges:
+a catalogue of 20,000 rows by 10 columns. Counted before any reader builds a cell."""
+
+MAX_CELL_CHARS = 32_767
+"""Characters in one cell: Excel's own limit, so a longer cell was not typed in Excel."""
+
 # --- time and memory budgets ------------------------------------------------------------------
 
-TEMPLATE_SECONDS = 120
-"""Wall-clock seconds a user template may take to render one document."""
+TEMPLATE_SECONDS = 30
+"""Wall-clock seconds a user template may take to render one document: what a user waits before
+giving up (a 10,000-task plan renders in 5)."""
 
 TEMPLATE_MEMORY = 1536 * 1024 * 1024
 """Address space a user template may add while it renders one document."""
 
 READ_SECONDS = 300
-"""Seconds `check` or `import` may spend on one .docx (a 10,000-task plan takes about 20)."""
+"""Seconds `check` or `import` may spend on one .docx or spreadsheet (a 10,000-task plan takes about 20)."""
 
 READ_MEMORY = 3 * 1024 * 1024 * 1024
-"""Address space `check` or `import` may add while reading one .docx."""
+"""Address space `check` or `import` may add while reading one .docx or spreadsheet."""
 
 
 class BudgetExceeded(UserError):

@@ -352,7 +352,7 @@ def test_upload_size_is_limited(client, folder, monkeypatch):
 
     monkeypatch.setattr(jobs, "MAX_UPLOAD", 1000)
     r = client.post("/api/import", params={"filename": "x.docx"}, content=b"PK" + b"x" * 2000)
-    assert r.status_code == 400 and "quá lớn" in r.json()["error"]
+    assert r.status_code == 413 and "quá lớn" in r.json()["error"]
 
 
 def test_an_upload_name_cannot_write_yaml_into_the_file(client, folder):

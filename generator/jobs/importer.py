@@ -58,7 +58,7 @@ class ImportNote:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}: «{self.excerpt}»"
+        return f"{self.where}: {self.message}" + (f": «{self.excerpt}»" if self.excerpt else "")
 
 
 @dataclass
@@ -989,7 +989,7 @@ def import_sheet(path: str | Path, sheet: str | None = None) -> ImportResult:
         Appendix.model_validate(app)
     except Exception as exc:  # pydantic's ValidationError: the sheet gave something we cannot print
         raise UserError(f"{path}: bảng tính đọc được chưa thành phụ lục hợp lệ ({exc})") from None
-    return ImportResult({"appendices": [app]}, [ImportNote(f"trang tính {read.sheet}", w, "") for w in read.warnings])
+    return ImportResult({"appendices": [app]}, [ImportNote(f"trang tính {read.sheet}", "", w) for w in read.warnings])
 
 
 def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: bool = False,

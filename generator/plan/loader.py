@@ -443,8 +443,12 @@ def _read_sheets(source: Source) -> list[Problem]:
                     read = read_sheet(base / name, sheet or None)
                 except SheetError as exc:
                     line, col = source.position(loc + ("table", "sheet"))
-                    problems.append(Problem(source.file, line, col, format_path(loc + ("table", "sheet")),
-                                            show_value(ref), str(exc)))
+                    where = format_path(loc + ("table", "sheet"))
+                    if isinstance(exc, DataError):  # bad cells: each located in the sheet, all of them
+                        problems.extend(Problem(source.file, line, col, where, p.value,
+                                                f"{name}: ô {p.path}: {p.message}") for p in exc.problems)
+                    else:
+                        problems.append(Problem(source.file, line, col, where, show_value(ref), str(exc)))
                 else:
                     filled = {**read.table, **{k: v for k, v in table.items() if k != "sheet"}}
                     value["table"] = filled

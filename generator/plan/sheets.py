@@ -5,32 +5,75 @@ first row with two or more filled cells is the header (its cells the columns), r
 the appendix's title lines, merged cells keep their span, and STT/group rows ("I", "II" over
 "1", "2") are recognised exactly as in a Word table (table_rows.py).
 
-Readers: openpyxl for .xlsx (the values Excel stored, merged ranges, and formula errors such as
-#REF!, which must be reported, not printed blank), python-calamine for .xls and .ods; both read
-stored values and never evaluate formulas.
+Readers: openpyxl for .xlsx in read-only mode (one sheet streamed, the values Excel stored;
+merged ranges and formulas without a stored value come from sheet_guard's scan of the same part),
+python-calamine for .xls and .ods; both read stored values and never evaluate formulas. Every
+file is judged by sheet_guard before a reader parses it. Cells that would print wrong (a formula
+error, a date that does not exist, an empty task) are reported together, each as Sheet!C7.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import datetime as dt
 import io
+import re
+import threading
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
+from .. import limits
+from ..errors import DataError, Problem
 from ..text import clean_text
+from .sheet_guard import (
+    SheetError,
+    not_a_spreadsheet,
+    number_vi,
+    open_zip,
+    read_file,
+    read_part,
+    scan_ods,
+    scan_xlsx_sheet,
+)
 from .table_rows import numbered_groups
+
+__all__ = ["SPREADSHEET_SUFFIXES", "BadCells", "SheetError", "SheetTable", "cell_name", "only_inside", "read_sheet"]
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
-MAX_CELLS = 200_000
-"""A catalogue of 20,000 rows by 10 columns; more is not a plan's appendix."""
+MAX_CELLS = limits.MAX_SHEET_CELLS
+
+CONTENT_HEAD = re.compile(r"^(nội dung|tên nhiệm vụ|nhiệm vụ|tên công việc|công việc|hoạt động)", re.I)
+"""The heading of the column that says what each row is: a task row without it prints empty."""
+
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+_FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("sheet_folder", default=None)
 
 
-class SheetError(UserError):
-    """A spreadsheet that cannot become a table; the message names the sheet and the cell."""
+@contextlib.contextmanager
+def only_inside(folder: str | Path) -> Iterator[None]:
+    """Within the block, read_sheet opens only workbooks whose real path is inside folder.
+
+    Why: the editor serves one folder; a data file there naming ../../luong.xlsx or a link out of
+    the folder must not be read, nor its sheet names nor even its existence told to the page."""
+    token = _FOLDER.set(Path(folder).resolve())
+    try:
+        yield
+    finally:
+        _FOLDER.reset(token)
+
+
+class BadCells(DataError, SheetError):
+    """Cells a reader would print wrong (an empty task, a date that does not exist, a formula
+    error): all of them, each located as Sheet!C7 with its value and the fix."""
 
 
 @dataclass
@@ -53,106 +96,270 @@ def cell_name(sheet: str, row: int, col: int) -> str:
     return f"{sheet}!{letters}{row + 1}"
 
 
-def _text(value: Any) -> str:
+def number_text(value: float | int, number_format: str = "General") -> str:
+    """A number as the sheet holds it, every digit kept (1234567.5, 12.3456789: never 1,23457e+06),
+    with a decimal comma; grouped by "." when the cell's format groups thousands (#,##0), and
+    as a percentage when the format is one (0.15 with 0% is 15%)."""
+    exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    suffix = ""
+    if "%" in number_format:
+        exact, suffix = exact * 100, "%"
+    whole_number = exact == exact.to_integral_value()
+    text = format(exact.to_integral_value() if whole_number else exact.normalize(), "f")
+    whole, _, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    if "#,#" in number_format or "0,0" in number_format:
+        whole = f"{int(whole):,}".replace(",", ".")
+    return sign + whole + ("," + fraction if fraction else "") + suffix
+
+
+def _text(value: Any, number_format: str = "General") -> str:
     """A cell's value as the text a reader sees: 1.0 as "1", a date as 20/3/2024."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Có" if value else "Không"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
+    if isinstance(value, (int, float)):
+        return number_text(value, number_format or "General")
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
         return f"{value.day}/{value.month}/{value.year}"
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
+    if isinstance(value, dt.timedelta):
+        return str(value)
     return clean_text(str(value)).strip()
 
 
-def _grid(path: Path, sheet: str | None) -> tuple[str, list[list[str]], list[tuple[tuple[int, int], tuple[int, int]]]]:
-    """The sheet's name, its cells as text and its merged ranges ((r0, c0), (r1, c1)), 0-based."""
-    if path.suffix.lower() == ".csv":
-        raw = path.read_bytes()
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+@dataclass
+class _Grid:
+    name: str
+    rows: list[list[str]]
+    merged: Merged = field(default_factory=list)
+    problems: list[tuple[int, int, str | None, str]] = field(default_factory=list)
+    """(row, col, value, message) of cells that cannot be printed as they are."""
+    warnings: list[str] = field(default_factory=list)
+    offset: tuple[int, int] = (0, 0)
+    """Row and column of the sheet where rows[0][0] is (a calamine sheet starts at its first used cell)."""
+
+
+def _grid(path: Path, data: bytes, sheet: str | None) -> _Grid:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv_grid(path, data)
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_grid(path, data, sheet)
+    return _calamine_grid(path, data, sheet, suffix)
+
+
+def _csv_grid(path: Path, data: bytes) -> _Grid:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SheetError(f"{path}: tệp CSV không phải UTF-8; hãy lưu lại bằng 'CSV UTF-8'") from None
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    grid = _Grid(path.stem, [])
+    cells = 0
+    try:
+        for row in reader:
+            cells += len(row)
+            if cells > limits.MAX_SHEET_CELLS:
+                raise SheetError(f"{path}: tệp CSV có hơn {number_vi(limits.MAX_SHEET_CELLS)} ô; quá lớn để "
+                                 "làm phụ lục")
+            grid.rows.append([clean_text(c).strip() for c in row])
+    except csv.Error as exc:
+        why = ("một ô dài quá giới hạn" if "field larger" in str(exc)
+               else "có ký tự NUL (tệp nhị phân?)" if "NUL" in str(exc) else str(exc))
+        raise SheetError(f"{path}: dòng {reader.line_num}: không đọc được CSV ({why}); một ô tối đa "
+                         f"{number_vi(limits.MAX_CELL_CHARS)} ký tự như Excel") from None
+    return grid
+
+
+def _xlsx_grid(path: Path, data: bytes, sheet: str | None) -> _Grid:
+    zf = open_zip(data, str(path), path.suffix.lower())
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "extension not supported": nothing the user must act on
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except SheetError:
+        raise
+    except Exception:  # noqa: BLE001 - openpyxl raises anything on a damaged part; the file is the cause
+        raise SheetError(f"{path}: không đọc được bảng tính: tệp hỏng hoặc không phải .xlsx; hãy mở bằng "
+                         "Excel rồi lưu lại") from None
+    try:
+        names = book.sheetnames
+        if not names:
+            raise SheetError(f"{path}: bảng tính không có trang tính nào")
+        name = sheet or names[0]
+        if name not in names:
+            raise SheetError(f"{path}: không có trang tính '{name}'; các trang tính có: {', '.join(names)}")
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise SheetError(f"{path}: tệp CSV không phải UTF-8; hãy lưu lại bằng 'CSV UTF-8'") from None
+            ws = book[name]  # read-only: opens the sheet's part to read its declared size
+        except Exception:  # noqa: BLE001 - a part missing or damaged
+            raise SheetError(f"{path}: trang tính '{name}' bị hỏng hoặc thiếu, không đọc được; hãy mở bằng "
+                             "Excel rồi lưu lại") from None
+        part = getattr(ws, "_worksheet_path", None)
+        if not hasattr(ws, "reset_dimensions") or not part:
+            raise SheetError(f"{path}: '{name}' là trang biểu đồ, không phải trang tính có ô; hãy chọn trang khác")
+        scan = scan_xlsx_sheet(read_part(zf, part, str(path)), name, str(path))
+        ws.reset_dimensions()  # the declared dimension may lie (A1:XFD1048576): read the cells there are
+        grid = _Grid(name, [], scan.merged)
         try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        rows = [[clean_text(c).strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-        return path.stem, rows, []
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _xlsx_grid(path, sheet)
+            for r, row in enumerate(ws.iter_rows()):
+                out = []
+                for c, cell in enumerate(row):
+                    value = cell.value
+                    if getattr(cell, "data_type", None) == "e" or (
+                            isinstance(value, str) and value.strip() in ERROR_VALUES):
+                        grid.problems.append((r, c, str(value), "có lỗi công thức; hãy sửa công thức trong "
+                                                                "bảng tính rồi nhập lại"))
+                        out.append("")
+                        continue
+                    out.append(_text(value, getattr(cell, "number_format", "General")))
+                grid.rows.append(out)
+        except SheetError:
+            raise
+        except Exception:  # noqa: BLE001 - a damaged worksheet part, read lazily
+            raise SheetError(f"{path}: trang tính '{name}' bị hỏng, không đọc được; hãy mở bằng Excel rồi "
+                             "lưu lại") from None
+        for ref in scan.no_value:
+            m = re.fullmatch(r"([A-Z]+)([0-9]+)", ref)
+            if m:
+                grid.warnings.append(f"ô {name}!{ref} có công thức nhưng chưa có giá trị lưu trong tệp (tệp "
+                                     "do chương trình khác tạo, chưa được Excel tính); ô được để trống — hãy "
+                                     "mở bằng Excel, lưu lại rồi nhập lại")
+        return grid
+    finally:
+        book.close()
+
+
+def _calamine_grid(path: Path, data: bytes, sheet: str | None, suffix: str) -> _Grid:
+    if suffix == ".ods":
+        zf = open_zip(data, str(path), suffix)
+        scan_ods(read_part(zf, "content.xml", str(path)), str(path))
+    elif data.startswith(b"PK") or not data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise not_a_spreadsheet(data, str(path), suffix)
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for damaged or unknown files
-        raise SheetError(
-            f"{path}: không đọc được bảng tính ({exc}); tệp hỏng hoặc không phải .xlsx/.xls/.ods"
-        ) from None
-    names = book.sheet_names
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = book.sheet_names
+    except Exception:  # noqa: BLE001 - calamine raises its own error types for damaged or unknown files
+        raise not_a_spreadsheet(data, str(path), suffix) from None
     if not names:
         raise SheetError(f"{path}: bảng tính không có trang tính nào")
     name = sheet or names[0]
     if name not in names:
         raise SheetError(f"{path}: không có trang tính '{name}'; các trang tính có: {', '.join(names)}")
-    data = book.get_sheet_by_name(name)
-    values = data.to_python(skip_empty_area=False)
-    merged = list(data.merged_cell_ranges or [])
-    start = data.start or (0, 0)
+    try:
+        data_sheet = book.get_sheet_by_name(name)
+    except Exception:  # noqa: BLE001
+        raise SheetError(f"{path}: trang tính '{name}' bị hỏng hoặc quá lớn, không đọc được; hãy mở bằng "
+                         "Excel hoặc LibreOffice rồi lưu lại") from None
+    # An .xls is judged here, before a Python object per cell: its format caps a sheet at 65,536 rows
+    # by 256 columns, which the reader's own cell area holds within the memory budget.
+    if data_sheet.height * data_sheet.width > limits.MAX_SHEET_CELLS:
+        raise SheetError(f"{path}: trang tính '{name}' có {number_vi(data_sheet.height)} hàng × "
+                         f"{number_vi(data_sheet.width)} cột; quá lớn để làm phụ lục (tối đa "
+                         f"{number_vi(limits.MAX_SHEET_CELLS)} ô)")
+    try:
+        values = data_sheet.to_python(skip_empty_area=False)
+        merged = list(data_sheet.merged_cell_ranges or [])
+    except Exception:  # noqa: BLE001
+        raise SheetError(f"{path}: trang tính '{name}' bị hỏng, không đọc được; hãy mở bằng Excel hoặc "
+                         "LibreOffice rồi lưu lại") from None
+    start = data_sheet.start or (0, 0)
     # to_python starts at the sheet's first used cell: shift merged ranges the same way.
-    merged = [((r0 - start[0], c0 - start[1]), (r1 - start[0], c1 - start[1])) for (r0, c0), (r1, c1) in merged]
+    grid = _Grid(name, [], [((r0 - start[0], c0 - start[1]), (r1 - start[0], c1 - start[1]))
+                           for (r0, c0), (r1, c1) in merged], offset=(start[0], start[1]))
     for r, row in enumerate(values):
+        out = []
         for c, value in enumerate(row):
             if isinstance(value, str) and value.strip() in ERROR_VALUES:
-                raise SheetError(f"{path}: ô {cell_name(name, r + start[0], c + start[1])} có lỗi công thức "
-                                 f"{value.strip()}; hãy sửa trong bảng tính rồi nhập lại")
-    return name, [[_text(v) for v in row] for row in values], merged
+                grid.problems.append((r, c, value.strip(), "có lỗi công thức; hãy sửa công thức trong bảng "
+                                                           "tính rồi nhập lại"))
+                out.append("")
+                continue
+            out.append(_text(value))
+        grid.rows.append(out)
+    return grid
 
 
-def _xlsx_grid(
-    path: Path, sheet: str | None
-) -> tuple[str, list[list[str]], list[tuple[tuple[int, int], tuple[int, int]]]]:
-    import zipfile
-
-    import openpyxl
-
+def _date_problem(text: str) -> str | None:
+    """Why text written as a date (31/13/2025, 2025-02-30) is no day of the calendar, or None."""
+    m = _DMY.match(text)
+    if m:
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = _YMD.match(text)
+        if not m:
+            return None
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not 1 <= month <= 12:
+        return (f"ngày không có thật: tháng {month} (tháng chỉ từ 1 đến 12); hãy sửa thành ngày đúng, "
+                "dạng ngày/tháng/năm")
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise SheetError(
-            f"{path}: không đọc được bảng tính ({type(exc).__name__}); tệp hỏng hoặc không phải .xlsx"
-        ) from None
-    names = book.sheetnames
-    name = sheet or names[0]
-    if name not in names:
-        raise SheetError(f"{path}: không có trang tính '{name}'; các trang tính có: {', '.join(names)}")
-    ws = book[name]
-    rows: list[list[str]] = []
-    for row in ws.iter_rows():
-        out = []
-        for cell in row:
-            if cell.data_type == "e" or (isinstance(cell.value, str) and cell.value.strip() in ERROR_VALUES):
-                raise SheetError(f"{path}: ô {name}!{cell.coordinate} có lỗi công thức {cell.value}; "
-                                 "hãy sửa trong bảng tính rồi nhập lại")
-            out.append(_text(cell.value))
-        rows.append(out)
-    merged = [((r.min_row - 1, r.min_col - 1), (r.max_row - 1, r.max_col - 1)) for r in ws.merged_cells.ranges]
-    return name, rows, merged
+        dt.date(year, month, day)
+    except ValueError:
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day if year >= 1 else 31
+        return (f"ngày không có thật: tháng {month}/{year} chỉ có {last} ngày; hãy sửa thành ngày đúng, "
+                "dạng ngày/tháng/năm")
+    return None
 
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> SheetTable:
-    """Read one sheet (the first when none is named) as an appendix table."""
+    """Read one sheet (the first when none is named) as an appendix table.
+
+    The file is judged before it is parsed (sheet_guard) and parsed within the read budget
+    (limits.READ_SECONDS, limits.READ_MEMORY); cells that would print wrong are reported together
+    (BadCells, each as Sheet!C7)."""
     path = Path(path)
-    if not path.exists():
-        raise SheetError(f"{path}: không tìm thấy tệp")
-    name, grid, merged = _grid(path, sheet)
-    if sum(len(r) for r in grid) > MAX_CELLS:
-        raise SheetError(f"{path}: trang tính '{name}' quá lớn (hơn {MAX_CELLS} ô) để làm phụ lục")
+    return _table(path, _read_grid(path, sheet))
+
+
+def sheet_rows(path: str | Path, sheet: str | None = None) -> tuple[str, list[list[str]]]:
+    """A sheet's name and its cells as the text a reader sees (dates as 20/3/2024), row by row from
+    A1 (so that row and column indices name cells): for lists kept in a spreadsheet that are not a
+    catalogue (batch's units). Judged and bounded as read_sheet."""
+    read = _read_grid(Path(path), sheet)
+    top, left = read.offset
+    return read.name, [[] for _ in range(top)] + [[""] * left + row for row in read.rows]
+
+
+def _read_grid(path: Path, sheet: str | None) -> _Grid:
+    folder = _FOLDER.get()
+    if folder is not None and not path.resolve().is_relative_to(folder):
+        raise SheetError(f"{path}: chỉ đọc được bảng tính nằm trong thư mục {folder}")
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raise SheetError(f"{path}: không phải bảng tính; chỉ đọc được tệp {', '.join(SPREADSHEET_SUFFIXES)}")
+    data = read_file(path, limits.MAX_DATA_BYTES if suffix == ".csv" else limits.MAX_SHEET_BYTES)
+    minutes = limits.READ_SECONDS // 60
+    # The budget where it can hold: in a program's main thread (kehoach import/validate/check). A
+    # server's worker thread would lower the memory limit of the whole process, LibreOffice started
+    # meanwhile included, and has no timer: there the checks before parsing are the bound.
+    budget = limits.budget(limits.READ_SECONDS, limits.READ_MEMORY,
+                           f"{path}: bảng tính quá phức tạp, đọc quá {minutes} phút hoặc quá "
+                           f"{limits.READ_MEMORY // 2**30} GB bộ nhớ nên đã dừng; không phải danh mục bình "
+                           "thường") if threading.current_thread() is threading.main_thread() \
+        else contextlib.nullcontext()
+    with budget:
+        return _grid(path, data, sheet)
+
+
+def _table(path: Path, read: _Grid) -> SheetTable:
+    name, grid, merged = read.name, read.rows, read.merged
     width = max((len(r) for r in grid), default=0)
     grid = [r + [""] * (width - len(r)) for r in grid]
     # Trailing empty rows and columns are not part of the table.
@@ -163,6 +370,8 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> SheetTable:
         grid = [r[:width] for r in grid]
     header_at = next((i for i, r in enumerate(grid) if sum(1 for c in r if c) >= 2), None)
     if header_at is None:
+        if read.problems:
+            raise _bad_cells(path, read, [])
         raise SheetError(f"{path}: trang tính '{name}' không có hàng tiêu đề (hàng có ít nhất hai ô có chữ)")
     titles = [next(c for c in r if c) for r in grid[:header_at] if any(r)]
     span_at: dict[tuple[int, int], tuple[int, int]] = {}
@@ -173,6 +382,9 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> SheetTable:
         span_at[(r0, c0)] = (c1 - c0 + 1, r1 - r0 + 1)
         covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
     header = grid[header_at]
+    problems = _cell_problems(grid, header_at, covered, span_at)
+    if read.problems or problems:
+        raise _bad_cells(path, read, problems)
     columns = [{"title": header[c] or None, "width": 1.0} for c in range(width)]
     rows: list[list[Any]] = []
     for r in range(header_at + 1, len(grid)):
@@ -206,16 +418,38 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> SheetTable:
         table.update(derived)
     else:
         table["rows"] = rows
-    return SheetTable(table, titles, [], name)
+    return SheetTable(table, titles, read.warnings, name)
 
 
-def sheet_rows(path: str | Path, sheet: str | None = None) -> tuple[str, list[list[str]]]:
-    """A sheet's name and its cells as the text a reader sees (dates as 20/3/2024), row by row:
-    for lists kept in a spreadsheet that are not a catalogue (batch's units)."""
-    path = Path(path)
-    if not path.exists():
-        raise SheetError(f"{path}: không tìm thấy tệp")
-    name, grid, _ = _grid(path, sheet)
-    if sum(len(r) for r in grid) > MAX_CELLS:
-        raise SheetError(f"{path}: trang tính '{name}' quá lớn (hơn {MAX_CELLS} ô)")
-    return name, grid
+def _cell_problems(grid: list[list[str]], header_at: int, covered: set[tuple[int, int]],
+                   span_at: dict[tuple[int, int], tuple[int, int]]) -> list[tuple[int, int, str | None, str]]:
+    """Cells that would print wrong: a task row with its content cell empty (an empty row in the
+    plan), a date that is no day of the calendar, a cell longer than Excel allows."""
+    out: list[tuple[int, int, str | None, str]] = []
+    header = grid[header_at]
+    content = next((c for c, text in enumerate(header) if CONTENT_HEAD.match(text.strip())), None)
+    for r in range(len(grid)):
+        for c, text in enumerate(grid[r]):
+            if len(text) > limits.MAX_CELL_CHARS:
+                out.append((r, c, text[:40] + "…", f"ô dài {number_vi(len(text))} ký tự, tối đa "
+                                                   f"{number_vi(limits.MAX_CELL_CHARS)} (giới hạn của Excel); "
+                                                   "hãy rút gọn"))
+            elif r > header_at and (why := _date_problem(text)):
+                out.append((r, c, text, why))
+        if r <= header_at or content is None or grid[r][content] or (r, content) in covered:
+            continue
+        others = [c for c, text in enumerate(grid[r]) if text and c != content]
+        wide = any(span_at.get((r, c), (1, 1))[0] > 1 for c in others)  # a group name merged across
+        if others and not wide:
+            # Name the row by its words, not its STT number: "… trống ở hàng có 'Phòng Kế hoạch'".
+            shown = next((grid[r][c] for c in others if not grid[r][c].isdigit()), grid[r][others[0]])
+            out.append((r, content, None, f"ô '{header[content]}' trống ở hàng có '{shown[:60]}'; hãy ghi "
+                                          "nội dung hoặc xóa hàng này"))
+    return out
+
+
+def _bad_cells(path: Path, read: _Grid, found: list[tuple[int, int, str | None, str]]) -> BadCells:
+    top, left = read.offset
+    problems = [Problem(str(path), None, None, cell_name(read.name, r + top, c + left), value, message)
+                for r, c, value, message in sorted(read.problems + found)]
+    return BadCells(problems)

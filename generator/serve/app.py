@@ -21,13 +21,14 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import limits
 from ..errors import DataError, OutputExistsError, Problem, UserError
+from ..plan.sheets import only_inside
 from ..plan.yamledit import compose
 from . import jobs
 from .files import Folder, NotAllowed, digest
@@ -39,9 +40,29 @@ TOKEN_HEADER = "x-kehoach-token"
 MAX_BODY = 2 * limits.MAX_DATA_BYTES + 65536
 """A JSON body is larger than the YAML it becomes, but not by more than this."""
 
+BOM = b"\xef\xbb\xbf"
+
+
+def _depth(value: Any, most: int) -> bool:
+    """Whether value nests deeper than most levels, found without recursion (a body nested 900
+    deep must be a 400, not a RecursionError in whatever walks it next)."""
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            if level > most:
+                return True
+            stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return False
+
 
 def _problem(p: Problem) -> dict[str, Any]:
     return {"path": p.path, "line": p.line, "column": p.column, "value": p.value, "message": p.message}
+
+
+class TooLarge(UserError):
+    """A request body past its cap: answered 413 and the connection closed, so the rest of the
+    body is never received either (kept alive, the server would go on reading it to discard)."""
 
 
 class _TokenGuard:
@@ -78,59 +99,78 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         return name
 
     async def body(request: Request) -> dict[str, Any]:
-        if int(request.headers.get("content-length") or 0) > MAX_BODY:
-            raise UserError("dữ liệu gửi lên quá lớn")
-        raw = await request.body()
-        if len(raw) > MAX_BODY:
-            raise UserError("dữ liệu gửi lên quá lớn")
+        raw = await upload(request, MAX_BODY, "dữ liệu gửi lên quá lớn")
         try:
             payload = json.loads(raw)
         except (ValueError, RecursionError):
             raise UserError("dữ liệu gửi lên không phải JSON hợp lệ") from None
         if not isinstance(payload, dict):
             raise UserError("dữ liệu gửi lên không hợp lệ")
+        if _depth(payload, limits.MAX_DEPTH + 2):
+            raise UserError(f"dữ liệu gửi lên lồng nhau quá sâu (tối đa {limits.MAX_DEPTH} cấp)")
         return payload
 
-    def checked(name: str, data: Any) -> tuple[str, Any, list[Problem]]:
-        """The file's new text with `data` written in, the plan (None if invalid), the problems:
-        the same validation as `kehoach validate`, located in the text that would be saved."""
+    def checked(name: str, data: Any) -> tuple[bytes, Any, list[Problem]]:
+        """The file's new bytes with `data` written in, the plan (None if invalid), the problems:
+        the same validation as `kehoach validate`, located in the text that would be saved. The
+        file keeps its line ends (CRLF) and byte order mark; bytes the editor could not open again
+        (over the data file limit) are refused."""
         from ..plan.loader import validate
 
         snap = files.read(name)
-        text, source = compose(snap.text, data, str(files.path(name)))
+        newline = snap.newline
+        text, source = compose(snap.text.replace("\r\n", "\n") if newline == "\r\n" else snap.text, data,
+                               str(files.path(name)))
+        raw = (BOM if snap.bom else b"") + (text.replace("\n", newline) if newline != "\n" else text).encode("utf-8")
+        if len(raw) > limits.MAX_DATA_BYTES:
+            raise UserError(f"{name}: dữ liệu này thành tệp {len(raw) / 2**20:.0f} MB, quá giới hạn "
+                            f"{limits.MAX_DATA_BYTES // 2**20} MB của tệp dữ liệu (trình soạn thảo sẽ không mở "
+                            "lại được); chưa ghi — hãy chuyển bớt phụ lục lớn sang bảng tính")
         try:
-            return text, validate(source), []
+            return raw, validate(source), []
         except DataError as exc:
-            return text, None, exc.problems
+            return raw, None, exc.problems
 
-    async def upload(request: Request, cap: int) -> bytes:
-        """The raw request body, refused past cap bytes (whatever Content-Length claims)."""
-        if int(request.headers.get("content-length") or 0) > cap:
-            raise UserError(f"tệp tải lên quá lớn (trên {cap // 2**20} MB)")
+    async def upload(request: Request, cap: int, what: str = "tệp tải lên quá lớn") -> bytes:
+        """The raw request body, refused past cap bytes while it is read (whatever Content-Length
+        claims, chunked or not): never more than cap bytes are held."""
+        too_big = f"{what} (trên {cap // 2**20} MB)"
+        length = request.headers.get("content-length") or "0"
+        if not length.isascii() or not length.isdigit() or len(length) > 18 or int(length) > cap:
+            raise TooLarge(too_big)
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > cap:
-                raise UserError(f"tệp tải lên quá lớn (trên {cap // 2**20} MB)")
+                raise TooLarge(too_big)
             chunks.append(chunk)
         return b"".join(chunks)
 
+    async def confined(fn: Any, *args: Any) -> Any:
+        """fn(*args) in a worker thread, reading spreadsheets only inside the folder (a data file's
+        table.sheet naming a workbook elsewhere is refused, its sheet names never told)."""
+        def work() -> Any:
+            with only_inside(files.root):
+                return fn(*args)
+
+        return await run_in_threadpool(work)
+
     async def list_files(request: Request) -> Response:
-        listed = await run_in_threadpool(files.list)
+        listed = await confined(files.list)
         return JSONResponse({"folder": str(files.root), "files": listed, "pdf": jobs.pdf_available()})
 
     async def import_word(request: Request) -> Response:
         raw = await upload(request, jobs.MAX_UPLOAD)
-        got = await run_in_threadpool(jobs.import_upload, files, raw, request.query_params.get("filename", ""))
+        got = await confined(jobs.import_upload, files, raw, request.query_params.get("filename", ""))
         return JSONResponse(got)
 
     async def rollover(request: Request) -> Response:
         payload = await body(request)
-        return JSONResponse(await run_in_threadpool(jobs.rollover, files, file_name(payload), payload.get("year")))
+        return JSONResponse(await confined(jobs.rollover, files, file_name(payload), payload.get("year")))
 
     async def issue(request: Request) -> Response:
         payload = await body(request)
-        return JSONResponse(await run_in_threadpool(
+        return JSONResponse(await confined(
             jobs.issue, files, downloads, file_name(payload), payload.get("number"), payload.get("date"),
             bool(payload.get("pdf"))))
 
@@ -139,12 +179,12 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         units = payload.get("units")
         if not isinstance(units, str) or not units:
             raise UserError("hãy chọn tệp đơn vị (trường units)")
-        return JSONResponse(await run_in_threadpool(
+        return JSONResponse(await confined(
             jobs.batch, files, downloads, file_name(payload), units, bool(payload.get("pdf"))))
 
     async def download(request: Request) -> Response:
         found = downloads.get(request.path_params["key"])
-        if found is None or not found.path.is_file():
+        if found is None or not (files.contains(found.path) or downloads.holds(found.path)):
             return JSONResponse({"error": "không còn tệp này; hãy tạo lại"}, status_code=404)
         return FileResponse(found.path, media_type=found.media_type, filename=found.filename,
                             headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
@@ -170,11 +210,11 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             return {"name": name, "data": source.data, "digest": snap.digest,
                     "problems": [_problem(p) for p in problems]}
 
-        return JSONResponse(await run_in_threadpool(work))
+        return JSONResponse(await confined(work))
 
     async def check(request: Request) -> Response:
         payload = await body(request)
-        _, _, problems = await run_in_threadpool(checked, file_name(payload), payload.get("data"))
+        _, _, problems = await confined(checked, file_name(payload), payload.get("data"))
         return JSONResponse({"problems": [_problem(p) for p in problems]})
 
     async def save(request: Request) -> Response:
@@ -191,8 +231,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
                 snap = files.read(name)
                 if payload.get("digest") != snap.digest and not payload.get("force"):
                     return changed(snap.digest)
-                text, _, problems = checked(name, data)
-                raw = text.encode("utf-8")
+                raw, _, problems = checked(name, data)
                 try:
                     out.write(raw, "replace" if payload.get("force") else "replace-seen")
                 except AlreadyThere:
@@ -205,7 +244,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
                          "mất phần sửa đó. Hãy tải lại tệp, hoặc chọn ghi đè nếu chắc chắn.",
                 "digest": now}, status_code=409)
 
-        return await run_in_threadpool(work)
+        return await confined(work)
 
     async def preview(request: Request) -> Response:
         payload = await body(request)
@@ -220,7 +259,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             return JSONResponse({"problems": [], "key": key, "pages": count,
                                  "check": _check_report(plan, file_name(payload))})
 
-        return await run_in_threadpool(work)
+        return await confined(work)
 
     async def page(request: Request) -> Response:
         found = previews.page(request.path_params["key"], request.path_params["n"])
@@ -237,9 +276,23 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
                                  "problems": [_problem(p) for p in exc.problems]}, status_code=422)
         if isinstance(exc, jobs.Refused):
             return JSONResponse(exc.answer, status_code=409)
+        if isinstance(exc, TooLarge):
+            return JSONResponse({"error": str(exc)}, status_code=413, headers={"Connection": "close"})
         status = (403 if isinstance(exc, NotAllowed) else 503 if isinstance(exc, PreviewUnavailable)
                   else 409 if isinstance(exc, OutputExistsError) else 400)
         return JSONResponse({"error": str(exc)}, status_code=status)
+
+    async def too_deep(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"error": "dữ liệu lồng nhau quá sâu hoặc quá lớn để xử lý; chưa ghi gì"},
+                            status_code=400)
+
+    async def gone(request: Request, exc: Exception) -> Response:
+        return Response(status_code=400)  # the client left mid-body (or was closed to make room): no one reads this
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # A bug of ours: the page gets a message, never a traceback (the log keeps it).
+        return JSONResponse({"error": f"lỗi không mong đợi của kehoach ({type(exc).__name__}); chưa ghi gì. "
+                                      "Xin báo lại kèm thao tác vừa làm"}, status_code=500)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -267,7 +320,8 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         ],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
                     Middleware(_TokenGuard, token=token)],
-        exception_handlers={UserError: user_error},
+        exception_handlers={UserError: user_error, RecursionError: too_deep, MemoryError: too_deep,
+                            ClientDisconnect: gone, Exception: unexpected},
         lifespan=lifespan,
     )
     app.state.token = token

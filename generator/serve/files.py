@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,16 @@ class Snapshot:
     """A data file's text as read, and the digest that says whether it changed since."""
 
     text: str
+    """The file's text without its byte order mark; line ends as they are in the file."""
     digest: str
+    bom: bool = False
+    """The file began with a UTF-8 byte order mark (Notepad writes one): saving keeps it."""
+
+    @property
+    def newline(self) -> str:
+        """The file's line end: CRLF when most lines end so (a file written on Windows)."""
+        crlf = self.text.count("\r\n")
+        return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
 
 
 def digest(raw: bytes) -> str:
@@ -95,16 +105,26 @@ class Folder:
                     st = p.stat()
                 except OSError:
                     continue
+                if not stat.S_ISREG(st.st_mode):
+                    continue  # a named pipe or device called x.yaml: opening it would wait forever
                 out.append({"name": p.relative_to(self.root).as_posix(), "size": st.st_size,
                             "mtime": st.st_mtime, "units": _looks_like_units(p)})
         return out
 
+    def contains(self, path: Path) -> bool:
+        """path is a regular file inside the folder, reached by no link (a final to offer, a download)."""
+        if any(p.is_symlink() for p in [path, *path.parents] if p.is_relative_to(self.root) and p != self.root):
+            return False
+        try:
+            return path.resolve().is_relative_to(self.root) and stat.S_ISREG(path.stat().st_mode)
+        except OSError:
+            return False
+
     def read(self, name: str) -> Snapshot:
         from .. import limits
-        from ..word.package import read_bounded
 
         path = self.path(name)
-        raw = read_bounded(path, name, limits.MAX_DATA_BYTES)
+        raw = read_regular(path, name, limits.MAX_DATA_BYTES)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -112,14 +132,39 @@ class Folder:
 
             load_source(path)  # its DataError says which encoding it is and how to convert it
             raise UserError(f"{name}: tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8") from None
-        return Snapshot(text, digest(raw))
+        return Snapshot(text, digest(raw), raw.startswith(b"\xef\xbb\xbf"))
+
+
+def read_regular(path: Path, label: str, limit: int, *, head: bool = False) -> bytes:
+    """A regular file's bytes, refused past limit (or, with head, its first limit bytes); else
+    NotAllowed / UserError in Vietnamese.
+
+    Opened without blocking and judged by fstat of what was opened, not by its name: a named
+    pipe called ke-hoach.yaml must never hold one of the server's threads forever."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise UserError(f"{label}: không tìm thấy tệp") from None
+    except OSError as exc:
+        raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotAllowed(f"{label}: không phải tệp thường (thư mục, ống dẫn hay thiết bị); không mở")
+        try:
+            raw = fh.read(limit + 1)
+        except OSError as exc:
+            raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
+    if head:
+        return raw[:limit]
+    if len(raw) > limit:
+        raise UserError(f"{label}: tệp quá lớn (trên {limit // 2**20} MB); kehoach chỉ đọc tệp đến cỡ này")
+    return raw
 
 
 def _looks_like_units(path: Path) -> bool:
     """A units file of `kehoach batch` (mode: …, or units: as a list), from its first 64 KB."""
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536).decode("utf-8", "replace")
-    except OSError:
+        head = read_regular(path, path.name, 65536, head=True)
+    except UserError:
         return False
-    return bool(UNITS_FILE.search(head))
+    return bool(UNITS_FILE.search(head.decode("utf-8", "replace")))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -67,6 +68,16 @@ class Downloads:
             while len(self._items) > self.KEEP:
                 self._items.pop(next(iter(self._items)))
         return key
+
+    def holds(self, path: Path) -> bool:
+        """path is a regular file made here to be downloaded (a batch's zip), reached by no link."""
+        import stat
+
+        try:
+            return (not path.is_symlink() and path.resolve().is_relative_to(self.scratch.resolve())
+                    and stat.S_ISREG(path.stat().st_mode))
+        except OSError:
+            return False
 
     def get(self, key: str) -> Download | None:
         with self._lock:
@@ -189,8 +200,12 @@ def rollover(files: Folder, name: str, year: Any) -> dict[str, Any]:
     from ..jobs.rollover import default_output, rollover_file
     from ..word.output import AlreadyThere, target as output_target
 
-    if isinstance(year, bool) or not isinstance(year, (int, str)) or not str(year).strip().isdigit():
-        raise UserError("năm mới phải là một số, ví dụ 2025")
+    # ASCII digits only and at most four: "²" is a digit to str.isdigit but no number to int(), and a
+    # 5,000-digit year is past what int() converts.
+    text = str(year).strip() if isinstance(year, (int, str)) and not isinstance(year, bool) else ""
+    if not re.fullmatch(r"[0-9]{1,4}", text):
+        raise UserError("năm mới phải là một số có bốn chữ số, ví dụ 2025")
+    year = int(text)
     source = files.path(name)
     files.read(name)  # the same size and encoding checks as opening it
     with tempfile.TemporaryDirectory(prefix="kehoach-rollover-") as work:
@@ -228,7 +243,7 @@ def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any
         there = issue_path(source, None, final=True, output_dir=out,
                            number=load_plan(source).number or (parse_number(number) if number is not None else None))
         answer: dict[str, Any] = {"error": str(exc)}
-        if _own_final(files, there):
+        if _own_final(files, there):  # never a link to a file elsewhere, offered as "the existing final"
             answer["existing"] = {"docx": downloads.add(there), "name": there.name}
         raise Refused(answer) from None
     got: dict[str, Any] = {"docx": downloads.add(done.docx), "docx_name": done.docx.name,

@@ -1,0 +1,292 @@
+"""A spreadsheet checked before any reader parses it, as a .docx is (generator.word.package).
+
+Why: openpyxl and python-calamine build every cell a file declares. An .ods of 900 bytes can declare
+99 million repeated cells (calamine then aborts the whole process, which no `except` catches: it
+would kill `kehoach serve`), one merge over a whole .xlsx sheet makes openpyxl create 17 billion
+cell objects, a 1 MB .xlsx can inflate one part to 1 GiB. So the file is judged from what it
+declares: its size, the zip's central directory (entries, declared sizes, ratio), the area a
+sheet's used cells span, the cells under its merges and the repeats of an .ods, each counted
+from the bytes, before any cell object exists. Every refusal is a Vietnamese message naming the
+file (SheetError, exit 2).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import limits
+from ..errors import UserError
+
+ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class SheetError(UserError):
+    """A spreadsheet that cannot become a table; the message names the file, the sheet and the cell."""
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """A file's bytes, at most limit of them, refusing anything but a regular file first.
+
+    Opened without blocking and judged by fstat of the open file (not by its name, which could
+    change in between): a named pipe called danh-muc.xlsx must never hang a reader."""
+    label = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise SheetError(f"{label}: không tìm thấy tệp") from None
+    except IsADirectoryError:
+        raise SheetError(f"{label}: đây là thư mục, không phải tệp bảng tính") from None
+    except OSError as exc:
+        raise SheetError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SheetError(f"{label}: không phải tệp thường (thư mục, ống dẫn hay thiết bị); không đọc")
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise SheetError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise SheetError(f"{label}: tệp quá lớn (trên {limit // 2**20} MB); một danh mục làm phụ lục chỉ "
+                         "cần vài MB — có chọn nhầm tệp không?")
+    return data
+
+
+def not_a_spreadsheet(data: bytes, label: str, suffix: str) -> SheetError:
+    """Why these bytes are not the spreadsheet their name says, in words a clerk can act on."""
+    if data.startswith(_OLE):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return SheetError(f"{label}: bảng tính được đặt mật khẩu (mã hóa), không đọc được; hãy mở bằng "
+                              "Excel, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi lưu lại")
+        if suffix != ".xls":
+            return SheetError(f"{label}: đây là tệp Excel cũ (.xls) mang đuôi {suffix}; hãy đổi đuôi thành "
+                              ".xls hoặc mở bằng Excel rồi lưu lại dạng .xlsx")
+    if data.startswith(b"%PDF"):
+        return SheetError(f"{label}: đây là tệp PDF, không phải bảng tính")
+    if data.startswith(b"PK") and suffix == ".xls":
+        return SheetError(f"{label}: tệp mang đuôi .xls nhưng là dạng .xlsx/.ods; hãy đổi đuôi cho đúng")
+    return SheetError(f"{label}: tệp hỏng hoặc không phải bảng tính {suffix} (đổi tên từ loại tệp khác?); "
+                      "hãy mở bằng Excel hoặc LibreOffice rồi lưu lại")
+
+
+def open_zip(data: bytes, label: str, suffix: str) -> zipfile.ZipFile:
+    """The zip of an .xlsx/.ods after its central directory was judged: entry count and size from
+    the end record first (a directory of a million entries is itself a memory bomb), then each
+    entry's declared size, the total and the compression ratio, encryption and method."""
+    if not data.startswith(b"PK"):
+        raise not_a_spreadsheet(data, label, suffix)
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at >= 0 and at + 22 <= len(data):
+        entries, cd_size = struct.unpack_from("<HI", data, at + 10)
+        if entries > limits.MAX_MEMBERS or cd_size > limits.MAX_MEMBERS * 1024:
+            raise SheetError(f"{label}: tệp có quá nhiều phần (trên {limits.MAX_MEMBERS}); không phải bảng "
+                             "tính bình thường, không đọc")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        raise not_a_spreadsheet(data, label, suffix) from None
+    seen: set[str] = set()
+    total = 0
+    for item in zf.infolist():
+        if item.filename in seen:
+            raise SheetError(f"{label}: phần {item.filename} xuất hiện hai lần trong tệp nén; tệp hỏng, "
+                             "hãy mở bằng Excel hoặc LibreOffice rồi lưu lại")
+        seen.add(item.filename)
+        if item.flag_bits & 0x1:
+            raise SheetError(f"{label}: tệp nén được đặt mật khẩu, không đọc được; hãy bỏ mật khẩu rồi lưu lại")
+        if item.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise SheetError(f"{label}: phần {item.filename} nén theo cách Excel và LibreOffice không dùng; "
+                             "không đọc")
+        size = item.file_size
+        total += size
+        ratio = size / max(item.compress_size, 1)
+        if size > limits.MAX_PART_BYTES or total > limits.MAX_TOTAL_BYTES or (
+                size > limits.RATIO_FLOOR and ratio > limits.MAX_RATIO):
+            raise SheetError(
+                f"{label}: phần {item.filename} giải nén ra {size / 2**20:.0f} MB (nén {ratio:.0f} lần); vượt "
+                f"giới hạn ({limits.MAX_PART_BYTES // 2**20} MB mỗi phần, {limits.MAX_TOTAL_BYTES // 2**20} MB "
+                f"cả tệp, nén tối đa {limits.MAX_RATIO} lần): tệp nén độc hại (zip bomb) hoặc quá lớn, không đọc")
+    return zf
+
+
+def read_part(zf: zipfile.ZipFile, name: str, label: str) -> bytes:
+    """One part, bounded by its declared size (zipfile stops at it) which open_zip judged."""
+    try:
+        return zf.read(name)
+    except KeyError:
+        raise SheetError(f"{label}: thiếu phần {name}; tệp hỏng, hãy mở bằng Excel hoặc LibreOffice rồi "
+                         "lưu lại") from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error):
+        raise SheetError(f"{label}: phần {name} bị hỏng (nén sai hoặc dữ liệu không khớp); tệp hỏng, hãy mở "
+                         "bằng Excel hoặc LibreOffice rồi lưu lại") from None
+
+
+# --- .xlsx: one worksheet part ------------------------------------------------------------------
+
+_CELL = re.compile(rb"<(?:\w+:)?c(?=[\s>/])")
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_ROW = re.compile(rb"<(?:\w+:)?row(?=[\s>/])")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"([0-9]{1,7})\"")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
+_CELL_BODY = re.compile(rb"<((?:\w+:)?)c(\s[^>]*)?(?:/>|>(.*?)</\1c>)", re.S)
+_REF = re.compile(rb"\br=\"([A-Z]{1,3}[0-9]{1,7})\"")
+
+
+def column_number(letters: bytes | str) -> int:
+    """1 for A, 27 for AA."""
+    n = 0
+    for ch in letters.decode() if isinstance(letters, bytes) else letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+@dataclass
+class XlsxScan:
+    """What one worksheet part declares, counted from its bytes."""
+
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    """Merged ranges ((r0, c0), (r1, c1)), 0-based (the read-only reader does not give them)."""
+    no_value: list[str] = field(default_factory=list)
+    """Cells (A1 names) holding a formula with no value stored: Excel never computed them."""
+
+
+def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
+    """Refuse a worksheet whose used area or merges exceed limits.MAX_SHEET_CELLS; else its merged
+    ranges and formula cells without a stored value. Counted with byte searches: a cell count first
+    (flat, no object per cell), the references read only when that count is within the limit."""
+    most = limits.MAX_SHEET_CELLS
+    cells = len(_CELL.findall(blob))
+    if cells > most:
+        raise _too_big(label, sheet, f"có {number_vi(cells)} ô")
+    bottom = right = 0
+    refs = 0
+    for m in _CELL_REF.finditer(blob):
+        col, row = column_number(m.group(1)), int(m.group(2))
+        bottom, right = max(bottom, row), max(right, col)
+        refs += 1
+    # Cells and rows written without r= take the next place: count them as widening the area. An
+    # empty <row r="1048576"/> counts too: the reader yields every row up to it.
+    right += cells - refs
+    row_refs = [int(m.group(1)) for m in _ROW_REF.finditer(blob)]
+    if row_refs:
+        bottom = max(bottom, *row_refs)
+    bottom += len(_ROW.findall(blob)) - len(row_refs)
+    scan = XlsxScan()
+    merged_cells = 0
+    for m in _MERGE.finditer(blob):
+        c0, r0 = column_number(m.group(1)), int(m.group(2))
+        c1, r1 = (column_number(m.group(3)), int(m.group(4))) if m.group(3) else (c0, r0)
+        c0, c1, r0, r1 = min(c0, c1), max(c0, c1), min(r0, r1), max(r0, r1)
+        merged_cells += (r1 - r0 + 1) * (c1 - c0 + 1)
+        if merged_cells > most:
+            raise _too_big(label, sheet, f"có vùng gộp ô {m.group(0).split(b'ref=')[1].decode()[1:-1]} "
+                                         f"(các vùng gộp phủ hơn {number_vi(most)} ô)")
+        scan.merged.append(((r0 - 1, c0 - 1), (r1 - 1, c1 - 1)))
+        bottom, right = max(bottom, r1), max(right, c1)
+    # The reader gives every row from 1 and every column from A: the area it builds starts there.
+    if bottom * max(right, 1) > most:
+        raise _too_big(label, sheet, f"trải đến hàng {number_vi(bottom)} và cột {number_vi(max(right, 1))} "
+                                     f"({number_vi(bottom * max(right, 1))} ô)")
+    if b"<f" in blob or b":f" in blob:
+        for m in _CELL_BODY.finditer(blob):
+            inner = m.group(3) or b""
+            if re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]", inner):
+                ref = _REF.search(m.group(2) or b"")
+                if ref:
+                    scan.no_value.append(ref.group(1).decode())
+    return scan
+
+
+def number_vi(number: int) -> str:
+    """12.345.678, as Vietnamese write numbers."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _too_big(label: str, sheet: str, what: str) -> SheetError:
+    return SheetError(f"{label}: trang tính '{sheet}' {what}; quá lớn để làm phụ lục (tối đa "
+                      f"{number_vi(limits.MAX_SHEET_CELLS)} ô). Hãy chép riêng danh mục cần in sang một trang tính "
+                      "hoặc tệp mới")
+
+
+# --- .ods: content.xml ---------------------------------------------------------------------------
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def scan_ods(blob: bytes, label: str) -> None:
+    """Refuse an .ods whose sheets declare more than limits.MAX_SHEET_CELLS cells in the area from
+    their first to their last filled cell, or under merges, counting number-rows-repeated and
+    number-columns-repeated as the reader will expand them. Empty repeated cells (LibreOffice
+    writes a million of them after the last used row) are free: readers skip them.
+
+    Streamed (iterparse, each element dropped once counted): content.xml is not held as a tree."""
+    from lxml import etree
+
+    most = limits.MAX_SHEET_CELLS
+    name = ""
+    row = 0
+    col = 0
+    row_repeat = 1
+    box: list[int] = []
+    merged = 0
+    elements = 0
+    events = etree.iterparse(io.BytesIO(blob), events=("start", "end"), resolve_entities=False,
+                             no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        for event, el in events:
+            elements += 1
+            if elements > 2 * limits.MAX_ELEMENTS:
+                raise SheetError(f"{label}: content.xml có quá nhiều thẻ XML (trên {number_vi(limits.MAX_ELEMENTS)}); "
+                                 "không đọc")
+            tag = el.tag
+            if event == "start":
+                if tag == f"{_TABLE}table":
+                    name, row, box, merged = el.get(f"{_TABLE}name") or "?", 0, [], 0
+                elif tag == f"{_TABLE}table-row":
+                    col = 0
+                    row_repeat = _count(el.get(f"{_TABLE}number-rows-repeated"), label)
+                continue
+            if tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                repeat = _count(el.get(f"{_TABLE}number-columns-repeated"), label)
+                if len(el) or el.get(f"{_OFFICE}value-type") is not None:
+                    last_row, last_col = row + row_repeat - 1, col + repeat - 1
+                    box = [min(box[0], row), max(box[1], last_row), min(box[2], col), max(box[3], last_col)] \
+                        if box else [row, last_row, col, last_col]
+                    if (box[1] - box[0] + 1) * (box[3] - box[2] + 1) > most:
+                        raise _too_big(label, name, f"khai báo vùng ô từ hàng {number_vi(box[0] + 1)} đến hàng "
+                                                    f"{number_vi(box[1] + 1)}, từ cột {number_vi(box[2] + 1)} đến cột "
+                                                    f"{number_vi(box[3] + 1)} (kể cả ô lặp lại)")
+                spans = (_count(el.get(f"{_TABLE}number-rows-spanned"), label)
+                         * _count(el.get(f"{_TABLE}number-columns-spanned"), label))
+                if spans > 1:
+                    merged += spans * repeat * row_repeat
+                    if merged > most:
+                        raise _too_big(label, name, f"có vùng gộp ô phủ hơn {number_vi(most)} ô")
+                col += repeat
+                el.clear()
+            elif tag == f"{_TABLE}table-row":
+                row += row_repeat
+                el.clear()
+                parent = el.getparent()
+                while parent is not None and el.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise SheetError(f"{label}: nội dung bảng tính (content.xml) bị hỏng ({str(exc)[:120]}); hãy mở "
+                         "bằng LibreOffice rồi lưu lại") from None
+
+
+def _count(value: str | None, label: str) -> int:
+    if value is None:
+        return 1
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise SheetError(f"{label}: số lần lặp hoặc gộp ô '{value[:20]}' không hợp lệ; tệp hỏng")
+    return max(int(value), 1)
