@@ -12,9 +12,13 @@ import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import DataError, KehoachError
+
+if TYPE_CHECKING:
+    from .jobs.progress import ProgressError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USER = 0, 1, 2
 
@@ -72,14 +76,25 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _rollover(args: argparse.Namespace) -> int:
+    from .jobs.progress import ProgressError
     from .jobs.rollover import format_report, rollover_file
 
-    result = rollover_file(args.data, args.year, args.output, force=args.force, progress=args.progress)
+    try:
+        result = rollover_file(args.data, args.year, args.output, force=args.force, progress=args.progress)
+    except ProgressError as exc:
+        return _progress_problems(exc)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         print(format_report(result))
     return EXIT_OK
+
+
+def _progress_problems(exc: ProgressError) -> int:
+    for problem in exc.problems:
+        print(f"lỗi: {problem}", file=sys.stderr)
+    print(f"{len(exc.problems)} lỗi trong bảng tiến độ; chưa tạo tệp nào.", file=sys.stderr)
+    return exc.exit_code
 
 
 def _progress(args: argparse.Namespace) -> int:
@@ -98,10 +113,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         result = build_report(args.data, args.progress, args.as_of, args.output)
     except ProgressError as exc:
-        for problem in exc.problems:
-            print(f"lỗi: {problem}", file=sys.stderr)
-        print(f"{len(exc.problems)} lỗi trong bảng tiến độ; chưa tạo tệp nào.", file=sys.stderr)
-        return exc.exit_code
+        return _progress_problems(exc)
     for warning in result.warnings:
         print(f"cảnh báo: {warning}", file=sys.stderr)
     t = result.total

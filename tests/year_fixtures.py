@@ -38,7 +38,7 @@ sections:
             - [Phối hợp với UBND huyện Bắc Bình kiểm tra một cửa, Phòng Cải cách hành chính, Tháng 6/2025]
   - title: Tổ chức thực hiện
     blocks:
-      - Các phòng báo cáo kết quả về Văn phòng Sở trước ngày 15 hằng tháng.
+      - Các phòng và UBND huyện Hàm Thuận Bắc báo cáo kết quả về Văn phòng Sở trước ngày 15 hằng tháng.
 recipients: [UBND tỉnh Bình Thuận, vp]
 archive: [VT, vp]
 signer: {name: Trần Văn An, title: Giám đốc}
@@ -63,6 +63,18 @@ appendices:
 """
 
 AS_OF = dt.date(2025, 9, 30)
+
+FILLED = {  # what the units report on 30/9/2025, and how each task then counts
+    "Rà soát quy chế làm việc của Sở": ("Hoàn thành", "15/3/2025", "Quy chế số 05"),  # on time
+    "Phối hợp với UBND huyện Bắc Bình kiểm tra một cửa": ("Hoàn thành", "10/7/2025", None),  # late
+    "Ban hành kế hoạch kiểm tra văn bản": ("Đang thực hiện", None, None),  # in progress
+    "Cập nhật cơ sở dữ liệu văn bản": ("Hoàn thành", None, None),  # recurring: on time
+    "Công bố danh mục thủ tục hành chính": ("Đang thực hiện", None, None),  # overdue since 30/6
+    "Số hóa hồ sơ thủ tục hành chính": ("Hoàn thành", "25/6/2025", "100% hồ sơ"),  # on time
+    "Khảo sát sự hài lòng của người dân": ("Chưa thực hiện", None, None),  # not started, not due
+    "Sắp xếp các phòng chuyên môn": ("Hoàn thành", "30/9/2025", None),  # on time
+    "Xây dựng vị trí việc làm": ("Đang thực hiện", None, None),  # unreadable deadline: never overdue
+}  # "Rà soát văn bản quy phạm pháp luật" is not reported: not started, not due
 
 
 def write_plan(folder: Path, name: str = "ke-hoach.yaml") -> Path:
