@@ -147,7 +147,7 @@ def test_every_bad_cell_and_contradiction_is_reported_at_once(tmp_path):
     assert "chọn một trong: Hoàn thành, Đang thực hiện, Chưa thực hiện" in text
     assert f"Tiến độ!F{row_of['Rà soát văn bản quy phạm pháp luật']}: ngày hoàn thành “31/2/2025” không đọc được" in text
     assert "ví dụ 30/6/2025" in text
-    assert "có ngày hoàn thành 01/08/2025 nhưng tình trạng là “Đang thực hiện”" in text
+    assert "có ngày hoàn thành 01/8/2025 nhưng tình trạng là “Đang thực hiện”" in text
     contradiction = next(p for p in problems if p.startswith("nhiệm vụ “Số hóa"))
     assert "a.xlsx" in contradiction and "b.xlsx" in contradiction and "Hoàn thành" in contradiction
 

@@ -112,7 +112,7 @@ def test_bad_cells_stop_the_report_with_every_problem(tmp_path, capsys):
                  "-o", str(tmp_path / "b.yaml")]) == 2
     err = capsys.readouterr().err
     assert "tình trạng “OK”" in err and "ngày hoàn thành “hôm qua” không đọc được" in err
-    assert "sau ngày báo cáo 30/09/2025" in err and "3 lỗi trong bảng tiến độ" in err
+    assert "sau ngày báo cáo 30/9/2025" in err and "3 lỗi trong bảng tiến độ" in err
     assert not (tmp_path / "b.yaml").exists()
 
 

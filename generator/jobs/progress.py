@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import limits
 from ..errors import OutputExistsError, UserError
+from ..nd30 import day_month
 from ..plan.loader import load_plan
 from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
@@ -305,7 +306,7 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
         if len(distinct) > 1:
             t = known[key]
             lines = "; ".join(f"{r.where} = {r.status or '(trống)'}"
-                              + (f" ngày {r.done_on:%d/%m/%Y}" if r.done_on else "") for r in said)
+                              + (f" ngày {vi_day(r.done_on)}" if r.done_on else "") for r in said)
             problems.append(f"nhiệm vụ “{_short(t.content)}” (Chủ trì: {t.lead or 'không ghi'}): các bảng ghi "
                             f"khác nhau: {lines}; hãy thống nhất với đơn vị rồi sửa cho giống nhau")
             continue
@@ -316,6 +317,12 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
     if problems:
         raise ProgressError(problems)
     return out
+
+
+def vi_day(day: dt.date) -> str:
+    """"30/6/2025": the numeric date of Phụ lục I (0 before days below 10 and months 1, 2)."""
+    d, m = day_month(day.day, day.month)
+    return f"{d}/{m}/{day.year}"
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -392,12 +399,12 @@ def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str,
                             "ghi dạng ngày/tháng/năm, ví dụ 30/6/2025")
             bad = True
         elif status not in (DONE, None):
-            problems.append(f"{where}{_col(DATE_COL)}{r}: có ngày hoàn thành {day:%d/%m/%Y} nhưng tình trạng là "
+            problems.append(f"{where}{_col(DATE_COL)}{r}: có ngày hoàn thành {vi_day(day)} nhưng tình trạng là "
                             f"“{status or '(trống)'}”; chọn Hoàn thành hoặc xóa ngày")
             bad = True
         elif as_of is not None and day > as_of:
-            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành {day:%d/%m/%Y} sau ngày báo cáo "
-                            f"{as_of:%d/%m/%Y}; kiểm tra lại ngày")
+            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành {vi_day(day)} sau ngày báo cáo "
+                            f"{vi_day(as_of)}; kiểm tra lại ngày")
             bad = True
     if bad or not status:
         return  # an empty status: the unit has not reported this task

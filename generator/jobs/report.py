@@ -25,13 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, OutputExistsError, UserError
-from ..nd30 import day_month
 from ..plan.deadlines import Deadline, plan_year, read_deadline
 from ..plan.loader import load_plan, parse_yaml, validate
 from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
 from ..word.package import AlreadyThere, publish
-from .progress import DOING, DONE, Progress, Report, plan_label, read_progress
+from .progress import DOING, DONE, Progress, Report, plan_label, read_progress, vi_day
 
 ON_TIME, LATE, DOING_STATE, TODO_STATE, OVERDUE = "on_time", "late", "doing", "todo", "overdue"
 COLUMNS = {ON_TIME: "Hoàn thành đúng hạn", LATE: "Hoàn thành trễ hạn", DOING_STATE: "Đang thực hiện",
@@ -46,10 +45,7 @@ def percent(part: int, whole: int) -> str:
     return text.replace(".", ",")
 
 
-def vi_date(day: dt.date) -> str:
-    """"30/6/2026", "05/02/2026": the numeric date of Phụ lục I (a 0 before days below 10 and months 1, 2)."""
-    d, m = day_month(day.day, day.month)
-    return f"{d}/{m}/{day.year}"
+vi_date = vi_day
 
 
 @dataclass(frozen=True)

@@ -305,7 +305,7 @@ def _task_fates(plan: Any, sheets: list[str | Path]) -> tuple[list[Loc], list[tu
     ("Thường xuyên", "Hằng năm") stay without a word: they recur next year as well."""
     from ..plan.deadlines import plan_year, read_deadline
     from ..plan.tasks import plan_tasks
-    from .progress import DONE, read_progress
+    from .progress import DONE, read_progress, vi_day
 
     tasks = plan_tasks(plan)
     progress = read_progress(plan, sheets, tasks=tasks)
@@ -319,12 +319,13 @@ def _task_fates(plan: Any, sheets: list[str | Path]) -> tuple[list[Loc], list[tu
         recurring = read_deadline(t.time, year).kind == "recurring"
         if status != DONE:
             if t.loc is not None:
-                fates.append(("carried", t.loc, excerpt, f"chưa hoàn thành ({status}; Chủ trì: {t.lead or 'không ghi'}); "
-                              "đã giữ trong kế hoạch mới: xem lại nội dung và thời hạn", True))
+                lead = t.lead.replace("\n", ", ") or "không ghi"
+                fates.append(("carried", t.loc, excerpt, f"chưa hoàn thành ({status}; Chủ trì: {lead}); đã giữ "
+                              "trong kế hoạch mới: xem lại nội dung và thời hạn", True))
             continue
         if recurring:
             continue
-        day = f" ngày {report.done_on:%d/%m/%Y}" if report and report.done_on else ""
+        day = f" ngày {vi_day(report.done_on)}" if report and report.done_on else ""
         if t.loc is not None and t.removable:
             drops.append(t.loc)
             fates.append(("dropped", t.loc, excerpt, f"đã hoàn thành{day}: đã bỏ khỏi kế hoạch mới", False))
@@ -380,9 +381,10 @@ def _shifted(loc: Loc, removed: list[Loc]) -> Loc:
     out = list(loc)
     for gone in removed:
         n = len(gone) - 1
-        if n < len(out) and loc[:n] == gone[:-1] and isinstance(gone[-1], int) \
-                and isinstance(out[n], int) and gone[-1] < out[n]:
-            out[n] -= 1
+        index, orig, at = gone[-1], loc[n] if n < len(loc) else None, out[n] if n < len(out) else None
+        if loc[:n] == gone[:-1] and isinstance(index, int) and isinstance(orig, int) and isinstance(at, int) \
+                and index < orig:
+            out[n] = at - 1
     return tuple(out)
 
 

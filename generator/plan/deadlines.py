@@ -60,7 +60,8 @@ RECURRING = re.compile(
     r"định\s*kỳ|liên\s*tục|thường\s*niên|khi\s*có\s*yêu\s*cầu|tháng\s*liền\s*kề"
 )
 # Words that make a cell depend on something outside it: never guessed.
-RELATIVE = re.compile(r"bắt\s*đầu|\btừ\s+năm\s*\d{4}(?!\s*(?:-|–|đến))|\btheo\b|kể\s*từ|\bsau\s+(?:khi|\d)|liền\s*kề|năm\s*trước|năm\s*sau|tiếp\s*theo")
+RELATIVE = re.compile(r"bắt\s*đầu|\btừ\s+năm\s*\d{4}(?!\s*(?:-|–|đến))|\btheo\b|"
+                      r"kể\s*từ|\bsau\s+(?:khi|\d)|liền\s*kề|năm\s*trước|năm\s*sau|tiếp\s*theo")
 
 # "Đầu năm 2026", "giữa năm": no day a report could hold a unit to ("6 tháng đầu năm" is one).
 VAGUE = re.compile(r"(?<!tháng )(?:đầu|giữa)\s*(?:năm|quý|quí|tháng)")
