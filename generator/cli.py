@@ -101,6 +101,8 @@ def _progress(args: argparse.Namespace) -> int:
     from .jobs.progress import write_progress_sheet
 
     result = write_progress_sheet(args.data, args.output, per_unit=args.per_unit)
+    for warning in result.warnings:
+        print(f"cảnh báo: {warning}", file=sys.stderr)
     print(f"Đã tạo: {result.output} ({result.tasks} nhiệm vụ, {len(result.sheets)} trang tính: "
           f"{', '.join(result.sheets[:5])}{' …' if len(result.sheets) > 5 else ''})")
     return EXIT_OK

@@ -74,10 +74,13 @@ def test_a_year_less_deadline_takes_the_plans_year_when_known():
     assert plan_year("Tuyên truyền bầu cử", 2026) == 2026
 
 
-def test_the_sheet_has_a_row_per_task_with_the_drop_down_and_a_hidden_key(tmp_path):
+def test_the_sheet_has_a_row_per_task_with_the_drop_down_and_a_hidden_key(tmp_path, capsys):
     plan_path = write_plan(tmp_path)
     out = tmp_path / "tien-do.xlsx"
     assert main(["progress", str(plan_path), "-o", str(out)]) == 0
+    # The one deadline no report could count is said at once, before the sheet goes to the units.
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "“Theo hướng dẫn của Bộ Nội vụ” không đọc được" in err[0]
     tasks = plan_tasks(load_plan(plan_path))
     assert len(tasks) == 10  # 2 in the body's table, 8 in the catalogue
     wb = openpyxl.load_workbook(out)

@@ -132,6 +132,9 @@ def test_rollover_with_progress_carries_exactly_the_unfinished_tasks(filled, tmp
     carried = [i for i in result.items if i.kind == "carried"]
     dropped = [i for i in result.items if i.kind == "dropped"]
     assert sorted(i.text for i in carried) == sorted(unfinished)
+    (table,) = [i for i in dropped if i.text == "(bảng)"]  # the body's table lost both its rows
+    assert table.path == "sections[1].blocks[0].table" and "xóa bảng" in table.message
+    dropped = [i for i in dropped if i is not table]
     assert sorted(i.text for i in dropped) == sorted(
         ["Rà soát quy chế làm việc của Sở", "Phối hợp với UBND huyện Bắc Bình kiểm tra một cửa",
          "Số hóa hồ sơ thủ tục hành chính", "Sắp xếp các phòng chuyên môn"])
@@ -155,3 +158,15 @@ def test_a_merged_province_rolled_to_2026_is_named_with_what_it_became(tmp_path,
     assert {r.measured for r in found} >= {"UBND tỉnh Bình Thuận".split(" ", 1)[1], "huyện Hàm Thuận Bắc"}
     assert all("Lâm Đồng" in r.message for r in found)
     assert not [r for r in check_file(plan_path).warnings if r.rule == "DVHC.2025.ten-don-vi"]
+
+
+def test_a_catalogue_left_without_tasks_goes_with_its_groups(tmp_path):
+    from generator.jobs.rollover import rollover_text
+    from generator.plan.loader import parse_yaml, validate
+
+    plan_path = write_plan(tmp_path)
+    catalogue = [t.loc for t in plan_tasks(load_plan(plan_path)) if t.loc and t.loc[0] == "appendices"]
+    text, pending, _ = rollover_text(plan_path.read_text(encoding="utf-8"), 2025, 2026, drop=catalogue)
+    data = validate(parse_yaml(text, "new.yaml"))
+    assert data.appendices == [] and len(plan_tasks(data)) == 2
+    assert ("removed", ("appendices", 0), "", "", False) in pending

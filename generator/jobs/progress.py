@@ -53,11 +53,11 @@ class ProgressError(UserError):
 
 def plan_label(plan: Plan) -> str:
     """"Kế hoạch số 617/KH-UBND ngày 01/12/2025" (a draft: "Kế hoạch (dự thảo) … năm 2025")."""
-    from ..document.context import short_date, symbol  # wing 3, below jobs
+    from ..document.context import number_text, short_date, symbol  # wing 3, below jobs
 
     if plan.number is None:
         return f"{plan.type.value} (dự thảo) {plan.subject_text}"
-    return f"{plan.type.value} số {plan.number:02d}/{symbol(plan)} ngày {short_date(plan.date)}"
+    return f"{plan.type.value} số {number_text(plan.number)}/{symbol(plan)} ngày {short_date(plan.date)}"
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -68,6 +68,7 @@ class SheetResult:
     output: Path
     tasks: int
     sheets: list[str]
+    warnings: list[str] = field(default_factory=list)  # deadlines a report could not read
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
@@ -166,7 +167,17 @@ def write_progress_sheet(data: str | Path, out: str | Path, *, per_unit: bool = 
     except AlreadyThere:
         raise OutputExistsError(f"{out}: tệp đã có; kehoach không ghi đè bảng tiến độ (có thể đã được "
                                 "điền): hãy chọn tên khác với -o") from None
-    return SheetResult(out, len(tasks), names)
+    return SheetResult(out, len(tasks), names, unreadable_deadlines(plan, tasks))
+
+
+def unreadable_deadlines(plan: Plan, tasks: list[PlanTask]) -> list[str]:
+    """A message per task whose Thời hạn names no day: a report will not count it overdue."""
+    from ..plan.deadlines import plan_year, read_deadline
+
+    year = plan_year(plan.subject_text, plan.year)
+    return [f"nhiệm vụ “{_short(t.content)}”: thời hạn “{t.time}” không đọc được thành ngày nên không bao giờ "
+            "tính quá hạn; ghi rõ (ví dụ Quý IV/2025, Tháng 6/2025, 30/6/2025) nếu cần"
+            for t in tasks if read_deadline(t.time, year).kind == "unreadable"]
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -302,18 +313,20 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
                             "kehoach; hãy điền bảng do lệnh kehoach progress tạo, không chép sang bảng khác")
         out.sheets.append(str(path))
     for key, said in reports.items():
-        distinct = {(r.status, r.done_on) for r in said}
-        if len(distinct) > 1:
+        # Sheets agree when they give one status and at most one day (a unit may leave the day out).
+        statuses = {r.status for r in said}
+        days = {r.done_on for r in said if r.done_on is not None}
+        if len(statuses) > 1 or len(days) > 1:
             t = known[key]
             lines = "; ".join(f"{r.where} = {r.status or '(trống)'}"
                               + (f" ngày {vi_day(r.done_on)}" if r.done_on else "") for r in said)
-            problems.append(f"nhiệm vụ “{_short(t.content)}” (Chủ trì: {t.lead or 'không ghi'}): các bảng ghi "
-                            f"khác nhau: {lines}; hãy thống nhất với đơn vị rồi sửa cho giống nhau")
+            lead = t.lead.replace("\n", ", ") or "không ghi"
+            problems.append(f"nhiệm vụ “{_short(t.content)}” (Chủ trì: {lead}): các bảng ghi khác nhau: {lines}; "
+                            "hãy thống nhất với đơn vị rồi sửa cho giống nhau")
             continue
-        first = said[0]
         results = [r.result for r in said if r.result]
         merged = "\n".join(dict.fromkeys(results))
-        out.by_key[key] = Report(first.status, first.done_on, merged, first.where)
+        out.by_key[key] = Report(said[0].status, next(iter(days), None), merged, said[0].where)
     if problems:
         raise ProgressError(problems)
     return out

@@ -30,7 +30,7 @@ from ..plan.loader import load_plan, parse_yaml, validate
 from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
 from ..word.package import AlreadyThere, publish
-from .progress import DOING, DONE, Progress, Report, plan_label, read_progress, vi_day
+from .progress import DOING, DONE, Progress, Report, plan_label, read_progress, unreadable_deadlines, vi_day
 
 ON_TIME, LATE, DOING_STATE, TODO_STATE, OVERDUE = "on_time", "late", "doing", "todo", "overdue"
 COLUMNS = {ON_TIME: "Hoàn thành đúng hạn", LATE: "Hoàn thành trễ hạn", DOING_STATE: "Đang thực hiện",
@@ -174,8 +174,10 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
                 items.append(text.replace("\n", " ") + ("" if s.state in (ON_TIME, LATE) else
                                                         f" ({COLUMNS[s.state].lower()})"))
         clause: dict[str, Any] = {"clause": title, "text": f"Đã {c.sentence()}."}
-        if items:
-            clause["blocks"] = [{"items": items}]
+        if items:  # "- …;" and the last "- … .", as a list of items ends
+            ended = [i.rstrip(" .;:") + ";" for i in items]
+            ended[-1] = ended[-1][:-1] + "."
+            clause["blocks"] = [{"items": ended}]
         return clause
 
     results: list[dict[str, Any]] = []
@@ -305,20 +307,11 @@ def build_report(data: str | Path, sheets: Iterable[str | Path], as_of: dt.date 
     total = Counts()
     for s in states:
         total.add(s.state)
-    warnings = list(progress.warnings)
-    for s in states:
-        if s.deadline.kind == "unreadable":
-            warnings.append(f"nhiệm vụ “{_short(s.task.content)}”: thời hạn “{s.task.time}” không đọc được thành "
-                            "ngày nên không tính quá hạn; ghi rõ (ví dụ Quý IV/2025, 30/6/2025) nếu cần")
+    warnings = list(progress.warnings) + unreadable_deadlines(plan, tasks)
     unreported = sum(1 for s in states if s.report is None)
     if unreported:
         warnings.append(f"{unreported} nhiệm vụ chưa có đơn vị nào báo cáo tình trạng (tính là chưa thực hiện)")
     return ReportResult(out, as_of, states, total, warnings)
-
-
-def _short(text: str, n: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 def parse_as_of(text: str) -> dt.date:

@@ -134,7 +134,10 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     except DataError as exc:  # a bug of ours, not the user's: say so, write nothing
         raise UserError("tệp năm mới không hợp lệ (lỗi của kehoach, xin báo lại):\n"
                         + "\n".join(str(p) for p in exc.problems)) from None
-    removed = [loc for kind, loc, *_ in pending if kind == "removed"]
+    removed = [loc for kind, loc, *_ in pending if kind == "removed" and loc[0] != "emptied"]
+    emptied = [_shifted(loc[1:], removed) for kind, loc, *_ in pending if kind == "removed" and loc[0] == "emptied"]
+    fates += [("dropped", loc, "(bảng)", "mọi nhiệm vụ của bảng đã hoàn thành và được bỏ: xóa bảng hoặc ghi "
+               "nhiệm vụ năm mới vào đó", True) for loc in emptied]
     pending = [p for p in pending if p[0] != "removed"] + [
         (kind, _shifted(loc, removed) if keep else loc, excerpt, msg, keep) for kind, loc, excerpt, msg, keep in fates]
     pending += _admin_findings(parsed.data)
@@ -340,8 +343,10 @@ def _task_fates(plan: Any, sheets: list[str | Path]) -> tuple[list[Loc], list[tu
 
 def _drop_rows(doc: Any, drops: list[Loc]) -> list[Loc]:
     """Delete the rows at drops (deepest and last first, so earlier paths stay right); a group or
-    a catalogue appendix left with no task is deleted too. Returns every deleted path."""
+    a catalogue appendix left with no task is deleted too. Returns every deleted path, and the
+    tables left with no row as ("emptied", table) entries."""
     removed: list[Loc] = []
+    emptied: list[Loc] = []
 
     def node_at(loc: Loc) -> Any:
         node = doc
@@ -356,6 +361,8 @@ def _drop_rows(doc: Any, drops: list[Loc]) -> list[Loc]:
         except (KeyError, IndexError, TypeError):
             continue  # the file's shape differs from the model's (written the old way): leave it
         removed.append(loc)
+        if loc[-2:-1] == ("rows",) and loc[-3:-2] == ("table",) and not len(node_at(loc[:-1])):
+            emptied.append(loc[:-2])
         # Upwards: a group left empty ({group: …, rows: []} or {title: …, tasks: []}) goes too.
         parent = loc[:-1]
         while len(parent) >= 2 and parent[-1] in ("rows", "tasks") and isinstance(parent[-2], int):
@@ -373,7 +380,7 @@ def _drop_rows(doc: Any, drops: list[Loc]) -> list[Loc]:
             del container[owner[-1]]
             removed.append(owner)
             parent = owner[:-1]
-    return removed
+    return removed + [("emptied", *table) for table in emptied]
 
 
 def _shifted(loc: Loc, removed: list[Loc]) -> Loc:
