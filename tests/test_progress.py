@@ -187,3 +187,29 @@ def test_the_corpus_task_matrix_gives_a_row_per_task(tmp_path):
     out = write_progress_sheet(data, tmp_path / "t.xlsx").output
     ws = openpyxl.load_workbook(out)["Tiến độ"]
     assert sum(1 for r in ws.iter_rows(min_row=4) if r[1].value) == len(tasks)
+
+
+def test_a_workbook_with_a_dtd_is_refused_before_parsing(tmp_path):
+    import zipfile
+
+    plan_path = write_plan(tmp_path)
+    sheet = write_progress_sheet(plan_path, tmp_path / "t.xlsx").output
+    evil = tmp_path / "evil.xlsx"
+    with zipfile.ZipFile(sheet) as src, zipfile.ZipFile(evil, "w") as dst:
+        for name in src.namelist():
+            blob = src.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                blob = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + blob
+            dst.writestr(name, blob)
+    with pytest.raises(Exception, match="DTD"):
+        read_progress(load_plan(plan_path), [evil])
+
+
+def test_sheet_names_excel_accepts(tmp_path):
+    from generator.jobs.progress import _sheet_title
+
+    used: set[str] = set()
+    assert _sheet_title("Phòng Kế hoạch/Tài chính [KHTC]", used) == "Phòng Kế hoạch-Tài chính -KHTC-"
+    long = "Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh"
+    first, second = _sheet_title(long, used), _sheet_title(long + " (cũ)", used)
+    assert len(first) <= 31 and len(second) <= 31 and first != second
