@@ -144,12 +144,15 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
     for s in states:
         total.add(s.state)
     day = vi_date(as_of)
-    ref: dict[str, Any] = {"type": plan.type.value, "subject": _lower_first(plan.subject_text)}
+    about = _lower_first(plan.subject_text)
+    ref: dict[str, Any] = {"type": plan.type.value}
     if plan.number is not None and plan.date.complete:
-        ref.update(number=plan.number, symbol=symbol(plan),
+        ref.update(number=plan.number, symbol=symbol(plan), subject=about,
                    date=dt.date(plan.date.year, plan.date.month or 1, plan.date.day or 1).isoformat())
-    else:
-        ref["name"] = label
+        subject = [f"Kết quả thực hiện {label}", f"về {about}"]
+    else:  # a plan not issued yet has no number to cite: it is named by its trích yếu
+        ref["name"] = f"{plan.type.value} {about}"
+        subject = [f"Kết quả thực hiện {plan.type.value} {about}"]
     b = total.by_state
     overview = (f"{plan.type.value} đề ra {total.total} nhiệm vụ. Tính đến ngày {day}, đã {total.sentence()}, "
                 f"trong đó {b[ON_TIME]} nhiệm vụ hoàn thành đúng hạn, {b[LATE]} nhiệm vụ hoàn thành trễ hạn; "
@@ -235,7 +238,7 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
         "type": "Báo cáo",
         "agency": plan.agency.model_dump(mode="json", exclude_none=True, exclude_defaults=True),
         "date": f"{as_of.year}-{as_of.month:02d}",
-        "subject": [f"Kết quả thực hiện {label}", f"về {_lower_first(plan.subject_text)}"],
+        "subject": subject,
         "units": {k: v.model_dump(mode="json", exclude_none=True) for k, v in plan.units.items()},
         "references": {"ke_hoach": ref},
         "opening": [["Thực hiện ", {"cite": "ke_hoach"},
