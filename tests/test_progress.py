@@ -39,6 +39,8 @@ D = dt.date
     ("Ban hành kế hoạch chậm nhất là ngày 15/4/2026 và tổ chức thực hiện", D(2026, 4, 15)),
     ("Ban hành trước 15/01/2026, tổ chức thực hiện trong quý II/2026", D(2026, 6, 30)),
     ("Ban hành kế hoạch trong tháng 01/2026 và tổ chức thực hiện", D(2026, 1, 31)),
+    ("Từ 01/3 đến 30/6/2025", D(2025, 6, 30)), ("Quý I và quý II năm 2026", D(2026, 6, 30)),
+    ("Hoàn thành trong tháng 6/2025", D(2025, 6, 30)), ("2025", D(2025, 12, 31)),
 ])
 def test_dated_deadlines(text, due):
     d = read_deadline(text)

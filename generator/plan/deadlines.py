@@ -12,8 +12,9 @@ Rules worth knowing (docs/tien-do-bao-cao.md says them to users):
 - several deadlines in one cell ("ban hành trước 15/01/2026 và tổ chức thực hiện trong quý II/2026")
   make the task due at the latest of them;
 - "trước ngày D" is due on D (offices write it meaning "by D");
-- a month or quarter without a year ("Quý II", "Tháng 6", "Trước 30/6") takes the year the plan is
-  for, when the caller knows it (`year`); without it such a deadline is unreadable.
+- a day, month or quarter without a year takes the one year the cell writes ("Từ 01/3 đến 30/6/2025"),
+  else the year the plan is for when the caller knows it (`year`: "Quý II", "Trước 30/6"); without
+  either such a deadline is unreadable.
 """
 
 from __future__ import annotations
@@ -105,6 +106,12 @@ def read_deadline(text: str | None, year: int | None = None) -> Deadline:
     found: list[dt.date] = []
     assumed = False
     taken: list[tuple[int, int]] = []
+    # "Từ 01/3 đến 30/6/2025": a day without a year takes the one year the cell writes.
+    written = set(re.findall(r"(?<!\d)" + _YEAR + r"(?!\d)", s))
+    if len(written) == 1:
+        year, implied = int(written.pop()), True
+    else:
+        implied = False
     try:
         for name, pattern in _PATTERNS:
             for m in pattern.finditer(s):
@@ -115,7 +122,7 @@ def read_deadline(text: str | None, year: int | None = None) -> Deadline:
                     continue
                 taken.append(m.span())
                 found.append(due)
-                assumed = assumed or guessed
+                assumed = assumed or (guessed and not implied)
     except _Unreadable:
         return Deadline(raw, "unreadable")
     except ValueError:  # 31/2, tháng 13: not a day
