@@ -166,6 +166,13 @@ def test_a_sheet_of_another_plan_is_refused_by_task(tmp_path):
     filled = fill(sheet, tmp_path / "f.xlsx", {"Sắp xếp lại các phòng chuyên môn": ("Hoàn thành", None, None)})
     with pytest.raises(ProgressError, match="không có trong kế hoạch này"):
         read_progress(load_plan(plan_path), [filled])
+    # A row of a task both plans share still reads, with a word that the sheet is another plan's.
+    other.write_text(other.read_text(encoding="utf-8").replace("number: 617", "number: 618"), encoding="utf-8")
+    sheet = write_progress_sheet(other, tmp_path / "other-618.xlsx").output
+    filled = fill(sheet, tmp_path / "g.xlsx", {"Cập nhật cơ sở dữ liệu văn bản": ("Hoàn thành", None, None)})
+    progress = read_progress(load_plan(plan_path), [filled])
+    assert len(progress.by_key) == 1
+    assert any("bảng được tạo cho “Kế hoạch số 618/KH-SNV" in w for w in progress.warnings)
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):

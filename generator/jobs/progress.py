@@ -307,7 +307,8 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
         data = _guard(path)
         with limits.budget(limits.READ_SECONDS, limits.READ_MEMORY,
                            f"{path}: bảng tính quá phức tạp, đọc quá lâu hoặc quá nhiều bộ nhớ nên đã dừng"):
-            found = _read_book(path, label, data, known, reports, problems, out.warnings, as_of)
+            found = _read_book(path, label, data, known, reports, problems, out.warnings, as_of,
+                               plan_label(plan))
         if not found:
             problems.append(f"{label}: không có trang tính nào có cột Tình trạng và cột Mã nhiệm vụ (ẩn) của "
                             "kehoach; hãy điền bảng do lệnh kehoach progress tạo, không chép sang bảng khác")
@@ -345,7 +346,7 @@ def _short(text: str, n: int = 60) -> str:
 
 def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
                reports: dict[str, list[Report]], problems: list[str], warnings: list[str],
-               as_of: dt.date | None) -> bool:
+               as_of: dt.date | None, expected: str = "") -> bool:
     import openpyxl
 
     try:
@@ -357,6 +358,12 @@ def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
     try:
         for ws in wb.worksheets:
             if ws.title == META_SHEET:
+                # The plan the sheet was made for: another plan's sheet is worth a word even when
+                # some of its tasks read the same (the keys still decide which task a row is).
+                written = _cell_text(ws["B2"].value)
+                if expected and written and written != expected:
+                    warnings.append(f"{label}: bảng được tạo cho “{written}”, không phải “{expected}”; kiểm tra "
+                                    "đúng bảng của kế hoạch này")
                 continue
             header_row = None
             for r, row in enumerate(ws.iter_rows(values_only=True), 1):
@@ -392,11 +399,12 @@ def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str,
                             "nhiệm vụ đó")
         return
     task = known.get(key)
-    if task is None:
+    if task is None and any(_cell_text(cells[c]) for c in (STATUS_COL, DATE_COL, RESULT_COL)):
         problems.append(f"{where}H{r}: nhiệm vụ “{_short(_cell_text(cells[1]))}” (mã {key}) không có trong kế "
                         "hoạch này: bảng của kế hoạch khác, hoặc nội dung nhiệm vụ đã sửa sau khi phát bảng; "
                         "hãy tạo lại bảng bằng kehoach progress rồi chép tình trạng sang")
-        return
+    if task is None:
+        return  # a row left empty says nothing, whatever task it was
     raw_status, raw_day = cells[STATUS_COL], cells[DATE_COL]
     status = parse_status(raw_status)
     bad = False
