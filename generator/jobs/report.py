@@ -200,9 +200,9 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
         late_blocks: list[Any] = [
             f"Có {len(overdue)} nhiệm vụ quá hạn chưa hoàn thành:",
             {"table": {
-                "columns": [{"title": "STT", "width": 1, "align": "center"}, {"title": "Nhiệm vụ", "width": 8},
-                            {"title": "Đơn vị chủ trì", "width": 4}, {"title": "Thời hạn", "width": 2.5},
-                            {"title": "Tình trạng", "width": 2.5}],
+                "columns": [{"title": "STT", "width": 1.4, "align": "center"}, {"title": "Nhiệm vụ", "width": 7},
+                            {"title": "Đơn vị chủ trì", "width": 3.6}, {"title": "Thời hạn", "width": 3.4},
+                            {"title": "Tình trạng", "width": 2.6, "align": "center"}],
                 "numbered": True,
                 "rows": [[s.task.content, s.task.lead or None, s.task.time or None,
                           s.report.status if s.report else "Chưa báo cáo"] for s in overdue],
@@ -222,7 +222,7 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
         "title": "Phụ lục",
         "subtitle": ["THỐNG KÊ KẾT QUẢ THỰC HIỆN NHIỆM VỤ", f"(Tính đến ngày {day})"],
         "table": {
-            "columns": [{"title": "STT", "width": 1, "align": "center"},
+            "columns": [{"title": "STT", "width": 1.2, "align": "center"},
                         {"title": "Nhóm nhiệm vụ, đơn vị chủ trì", "width": 7},
                         {"title": "Số nhiệm vụ", "width": 1.6, "align": "center"},
                         *({"title": t, "width": 1.9, "align": "center"} for t in COLUMNS.values()),
