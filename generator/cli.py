@@ -1,5 +1,6 @@
 """The `kehoach` command: parses options, calls one library function per command, prints the
-result or the problems. Exit codes: 0 success, 1 check findings, 2 a problem with the user's input.
+result or the problems. Exit codes: 0 success, 1 check findings, 2 a problem with the user's input,
+70 a bug of kehoach's (sysexits EX_SOFTWARE; the traceback goes to a log file, see _internal_error).
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import DataError, KehoachError
+from .errors import DataError, InternalError, KehoachError
 
 if TYPE_CHECKING:
     from .jobs.progress import ProgressError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USER = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USER, EXIT_INTERNAL = 0, 1, 2, 70
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -71,7 +72,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         with _reading(args.file):
             report = check_file(args.file)
-    print(report.to_json() if args.json else report.to_table())
+    print(report.to_json() if args.json else report.to_table(verbose=args.verbose))
     return EXIT_FINDINGS if report.errors else EXIT_OK
 
 
@@ -221,8 +222,9 @@ def _init(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder}: đã có một tệp tên này, không phải thư mục; hãy cho tên thư mục khác")
-    plan, units = folder / resources.SAMPLE.name, folder / resources.UNITS.name
-    files = {plan: _starter(resources.SAMPLE), units: _starter(resources.UNITS),
+    name, plan_text, year = _this_years_plan()
+    plan, units = folder / name, folder / resources.UNITS.name
+    files = {plan: plan_text, units: _starter(resources.UNITS).replace(resources.SAMPLE.name.encode(), name.encode()),
              folder / SCHEMA_FILE: schema_text().encode()}
     taken = [str(f) for f in files if f.exists() or f.is_symlink()]
     if taken:
@@ -240,7 +242,8 @@ def _init(args: argparse.Namespace) -> int:
                             "hãy chọn thư mục khác: kehoach init THƯ-MỤC") from None
     output = Path("output") / f"{plan.stem}.docx"
     print(f"Đã tạo trong thư mục {folder}:")
-    print(f"  {plan.name}: kế hoạch mẫu, sửa thành kế hoạch của mình (các trường có chú thích)")
+    print(f"  {plan.name}: kế hoạch mẫu năm {year} (dự thảo), sửa thành kế hoạch của mình (các trường có "
+          "chú thích; văn bản được dẫn vẫn là của mẫu)")
     print(f"  {units.name}: ví dụ tệp đơn vị cho kehoach batch")
     print(f"  {SCHEMA_FILE}: để trình soạn thảo (VS Code với tiện ích YAML) kiểm tra và gợi ý khi gõ")
     print("Lệnh tiếp theo:")
@@ -248,6 +251,31 @@ def _init(args: argparse.Namespace) -> int:
     print(f"rồi kehoach check {_arg(output)} (kiểm tra thể thức); muốn sửa định dạng (phông, cỡ chữ): "
           f"kehoach template {_arg(plan)}")
     return EXIT_OK
+
+
+def _this_years_plan() -> tuple[str, bytes, int]:
+    """The sample plan moved to the current year, as `kehoach rollover` would (a draft: no number,
+    no day; "năm 2024" in its text becomes this year): a new folder starts this year's plan, not a
+    copy of 2024's. Returns its file name, its text and its year."""
+    import datetime as dt
+
+    from . import resources
+    from .jobs.rollover import default_output, rollover_text
+    from .plan.loader import load_plan
+
+    text = _starter(resources.SAMPLE)
+    sample_year, year = load_plan(resources.SAMPLE).year, dt.date.today().year
+    if year <= sample_year:
+        return resources.SAMPLE.name, text, sample_year
+    moved, _, _ = rollover_text(text.decode("utf-8"), sample_year, year)
+    lines = []
+    for line in moved.splitlines(keepends=True):
+        # rollover leaves comments as written; the sample's own comments speak of the sample's year
+        code, sep, comment = line.partition("#")
+        if sep and '"' not in code and "'" not in code:
+            line = code + sep + comment.replace(str(sample_year), str(year))
+        lines.append(line)
+    return default_output(resources.SAMPLE, sample_year, year).name, "".join(lines).encode("utf-8"), year
 
 
 def _starter(resource: Path) -> bytes:
@@ -460,7 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kehoach",
         description="Soạn Kế hoạch theo Nghị định 30/2020/NĐ-CP thành tệp Word từ dữ liệu YAML.",
-        epilog="Mã thoát: 0 thành công; 1 có lỗi thể thức khi kiểm tra; 2 dữ liệu hoặc tham số sai.",
+        epilog="Mã thoát: 0 thành công; 1 có lỗi thể thức khi kiểm tra; 2 dữ liệu hoặc tham số sai; "
+               "70 lỗi bên trong kehoach (chi tiết trong tệp nhật ký có đường dẫn in ra, xin gửi khi báo lỗi).",
     )
     parser.add_argument("--version", action="version", version=f"kehoach {__version__}",
                         help="in phiên bản rồi thoát")
@@ -503,6 +532,9 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="Mã thoát: 0 không có lỗi; 1 có lỗi thể thức; 2 không đọc được tệp.")
     p.add_argument("file", metavar="FILE", help="tệp .docx hoặc tệp dữ liệu .yaml")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho máy đọc")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="in mọi quy tắc, kể cả quy tắc đạt (mặc định: chỉ lỗi, cảnh báo, quy tắc chưa "
+                        "đánh giá và một dòng tổng kết)")
     p.set_defaults(func=_check)
 
     p = sub.add_parser("batch", help="tạo hàng loạt văn bản cho từng cơ quan, phòng, đơn vị",
@@ -597,7 +629,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Chạy trình soạn thảo trên máy này (chỉ 127.0.0.1): sửa tệp dữ liệu "
                                    "bằng biểu mẫu, thấy lỗi ngay tại trường, xem trước các trang như khi in. "
                                    "Chỉ đọc và ghi tệp .yaml trong THƯ-MỤC.",
-                       epilog="Cần cài: pip install 'kehoach[serve]'. Xem trước trang cần LibreOffice và "
+                       epilog="Cần cài: pip install \"kehoach[serve]\". Xem trước trang cần LibreOffice và "
                               "pdftoppm (poppler-utils).")
     p.add_argument("folder", nargs="?", default=".", metavar="THƯ-MỤC",
                    help="thư mục chứa các tệp dữ liệu (mặc định: thư mục hiện tại)")
@@ -622,6 +654,8 @@ def main(argv: list[str] | None = None) -> int:
         n = len(exc.problems)
         print(f"{n} lỗi; chưa tạo tệp nào.", file=sys.stderr)
         return exc.exit_code
+    except InternalError as exc:
+        return _internal_error(exc, argv)
     except KehoachError as exc:
         print(f"lỗi: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -638,12 +672,37 @@ def main(argv: list[str] | None = None) -> int:
     except RecursionError:
         _say("lỗi: dữ liệu lồng nhau quá sâu để xử lý; chưa tạo tệp nào.")
         return EXIT_USER
-    except Exception as exc:  # noqa: BLE001 - last resort: exit 1 means "check found errors"
-        if os.environ.get("KEHOACH_TRACEBACK"):
-            raise
-        _say(f"lỗi: lỗi không mong đợi của kehoach ({type(exc).__name__}: {str(exc)[:200]}); chưa tạo "
-             "tệp nào. Xin báo lại kèm lệnh đã chạy (đặt KEHOACH_TRACEBACK=1 để xem chi tiết).")
-        return EXIT_USER
+    except Exception as exc:  # noqa: BLE001 - last resort: a bug, told apart from the user's mistakes
+        return _internal_error(exc, argv)
+
+
+def _internal_error(exc: BaseException, argv: list[str] | None) -> int:
+    """A bug, not the user's mistake: its own exit code (70, never 2, so a script can tell "fix your
+    file" from "report this"), a Vietnamese message asking for a report, and the traceback in a log
+    file the user can send, not on the screen of someone who cannot act on it."""
+    if os.environ.get("KEHOACH_TRACEBACK"):
+        raise exc
+    import platform
+    import tempfile
+    import time
+    import traceback
+
+    details = (f"kehoach {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
+               f"thời điểm: {time.strftime('%Y-%m-%d %H:%M:%S %z')}\n"
+               f"lệnh: kehoach {' '.join(sys.argv[1:] if argv is None else argv)}\n\n"
+               + "".join(traceback.format_exception(exc)))
+    try:
+        # mkstemp: a new file of our own (exclusive create, owner-only), never one already there.
+        fd, log = tempfile.mkstemp(prefix=f"kehoach-loi-{time.strftime('%Y%m%d-%H%M%S')}-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(details)
+        where = f"Chi tiết đã ghi vào tệp {log}; xin gửi tệp đó (kèm tệp dữ liệu nếu được) khi báo lỗi."
+    except OSError:
+        _say(details)  # nowhere to write it: the details on the screen are all a report can carry
+        where = "Xin chép phần chi tiết ở trên khi báo lỗi."
+    _say(f"lỗi: lỗi bên trong kehoach ({type(exc).__name__}: {str(exc)[:200]}), không phải lỗi của "
+         f"dữ liệu hay của bạn; không có tệp dở dang nào được ghi. {where}")
+    return EXIT_INTERNAL
 
 
 def _say(message: str) -> None:

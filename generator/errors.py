@@ -11,6 +11,14 @@ class KehoachError(Exception):
     exit_code = 1
 
 
+class InternalError(KehoachError):
+    """A bug of kehoach's found by its own checks (what it made is not what it should be), not a
+    mistake of the user's: exit code 70 (sysexits EX_SOFTWARE), and the command line writes the
+    details to a log file to be reported, as for any unexpected exception."""
+
+    exit_code = 70
+
+
 class UserError(KehoachError):
     """A problem with what the user gave us (data, options, paths): exit code 2."""
 

@@ -14,8 +14,8 @@ from generator.plan.loader import load_plan
 from generator.document.render import render_plan
 from tests.docx_props import Package
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import SAMPLE
+
 SEED = Path(__file__).resolve().parent / "data" / "seed-000.txt"
 """Copy of /work/shared/seeds/000_d9c92f5e2cd11235.txt: the hand-made Word file the sample replaces."""
 

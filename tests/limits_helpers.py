@@ -12,8 +12,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import ROOT, SAMPLE
+
 TEMPLATE = ROOT / "templates" / "kehoach.docx"
 
 _CHILD = """

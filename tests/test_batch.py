@@ -22,8 +22,9 @@ from generator.errors import DataError
 from generator.plan.merge import deep_merge, merge_unit
 from generator.document.render import render_plan
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import ROOT, SAMPLE
+
+PLAN = SAMPLE
 IMPLEMENTING = ROOT / "data" / "don-vi-trien-khai.yaml"
 INTERNAL = ROOT / "data" / "don-vi-noi-bo-skhcn.yaml"
 BASE_AGENCY = "Sở Khoa học và Công nghệ"

@@ -1,7 +1,13 @@
-"""Broken data files through the real command line: exit 2, a located message, no traceback, no file."""
+"""Broken data files through the command line: exit 2, a located message, no traceback, no file.
+
+The command runs in this process (generator.cli.main with its output captured): what the user sees is
+the same, without starting Python 36 times; one test runs the real program to keep that path honest.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import subprocess
 import sys
@@ -10,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from generator.cli import main
+from tests.paths import ROOT
 
 MINIMAL = """\
 agency:
@@ -34,6 +40,15 @@ signer:
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """`kehoach ARGS` in this process: exit code, standard output and error as the program gives them."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(["kehoach", *args], code, out.getvalue(), err.getvalue())
+
+
+def run_program(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """The real program in its own process (`python -m generator`)."""
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=120)
 
@@ -65,6 +80,17 @@ def test_minimal_renders(tmp_path: Path) -> None:
     result, out = render_bytes(tmp_path, MINIMAL.encode())
     assert result.returncode == 0, result.stderr
     assert [p.name for p in out.iterdir()] == ["plan.docx"]
+
+
+def test_the_real_program_refuses_a_broken_file_the_same_way(tmp_path: Path) -> None:
+    data = tmp_path / "plan.yaml"
+    data.write_text(MINIMAL.replace("  place: Quảng Ngãi", "\tplace: Quảng Ngãi"), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    spawned = run_program("render", str(data), "-o", f"{out}/")
+    assert_refused(spawned, out, "plan.yaml", 5, "Tab")
+    in_process = run_cli("render", str(data), "-o", f"{out}/")
+    assert (in_process.returncode, in_process.stderr) == (spawned.returncode, spawned.stderr)
 
 
 @pytest.mark.parametrize(("text", "line", "needle"), [

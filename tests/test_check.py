@@ -26,8 +26,8 @@ from generator.cli import main
 from generator.word.metrics import text_width_pt
 from generator.jobs.issue import render_file
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import SAMPLE
+
 TNR = "Times New Roman"
 WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 
@@ -531,7 +531,12 @@ def test_data_file_with_seed_mistakes(tmp_path):
 def test_cli_exit_codes_and_output(tmp_path, sample_docx, capsys):
     assert main(["check", str(sample_docx)]) == 0
     out = capsys.readouterr().out
-    assert "■ Quốc hiệu" in out and "0 lỗi, 0 cảnh báo" in out.splitlines()[-1]
+    # A sound document is one line: the summary; --verbose lists every rule, passes included.
+    assert out.splitlines() == [f"{sample_docx} (Kế hoạch): KHÔNG CÓ LỖI — 0 lỗi, 0 cảnh báo, "
+                                "0 chưa đánh giá, 84 đạt (84 quy tắc)"], out
+    assert main(["check", str(sample_docx), "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert "■ Quốc hiệu" in out and out.count("✓ đạt") == 84 and "0 lỗi, 0 cảnh báo" in out.splitlines()[-1]
 
     bad = build(tmp_path, margins_mm=(20, 20, 25, 15))
     assert main(["check", str(bad), "--json"]) == 1
@@ -543,7 +548,12 @@ def test_cli_exit_codes_and_output(tmp_path, sample_docx, capsys):
 
     warn_only = build(tmp_path, name="warn", body_year=2023)
     assert main(["check", str(warn_only)]) == 0  # warnings alone do not fail the check
-    capsys.readouterr()
+    out = capsys.readouterr().out
+    # Without --verbose: the warning, where it is, and the summary; no passing rule.
+    assert "✗ CẢNH BÁO" in out and "PL1.III.6.nam" in out and "năm 2023" in out and "✓ đạt" not in out
+    assert out.splitlines()[-1].endswith("(Kế hoạch): KHÔNG CÓ LỖI — 0 lỗi, 1 cảnh báo, 0 chưa đánh giá, "
+                                         f"{len(check_file(warn_only).results) - 1} đạt "
+                                         f"({len(check_file(warn_only).results)} quy tắc)"), out
 
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")

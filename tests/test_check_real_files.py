@@ -24,7 +24,8 @@ from generator.word.reader import (parse_authority, parse_date_line, parse_numbe
                                    read_docx, recognise_type)
 from tests.word_fixtures import a4_document
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 CORPUS = ROOT.parent / "shared" / "corpus"
 TNR = "Times New Roman"
 WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.conftest import ROOT, SAMPLE
+from tests.paths import ROOT, SAMPLE
 
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
 
@@ -142,7 +142,7 @@ def test_schema_command(capsys):
 def test_unclosed_quote_names_the_line_where_it_opens(tmp_path, capsys):
     from generator.cli import main
 
-    sample = Path(__file__).resolve().parent.parent / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+    sample = SAMPLE
     lines = sample.read_text(encoding="utf-8").splitlines()
     n = next(i for i, line in enumerate(lines) if line.startswith("subject:"))
     lines[n] = 'subject: "Truyền thông về hoạt động kiểm soát'
@@ -150,3 +150,38 @@ def test_unclosed_quote_names_the_line_where_it_opens(tmp_path, capsys):
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert main(["validate", str(bad)]) == 2
     assert f"thiếu dấu ngoặc kép đóng ở dòng {n + 1}" in capsys.readouterr().err
+
+
+# --- a bug of kehoach's is not the user's mistake ---------------------------------------------------
+
+@pytest.mark.parametrize("error", [KeyError("template_part"), None], ids=["unexpected", "internal-error"])
+def test_an_internal_error_exits_70_with_a_log_to_report(tmp_path, monkeypatch, capsys, error):
+    import tempfile
+
+    from generator.errors import InternalError
+    from generator.jobs import issue
+
+    def broken(*args, **kwargs):
+        raise error if error is not None else InternalError("tệp năm mới không hợp lệ")
+
+    monkeypatch.setattr(issue, "issue_file", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.delenv("KEHOACH_TRACEBACK", raising=False)
+    assert main(["render", str(SAMPLE), "-o", str(tmp_path / "out.docx")]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "lỗi bên trong kehoach" in err and "khi báo lỗi" in err
+    (log,) = tmp_path.glob("kehoach-loi-*.log")
+    assert str(log) in err
+    details = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in details and "in broken" in details
+    assert f"lệnh: kehoach render {SAMPLE}" in details
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_kehoach_traceback_lets_a_developer_see_the_exception(monkeypatch):
+    from generator.jobs import issue
+
+    monkeypatch.setattr(issue, "issue_file", lambda *a, **k: 1 / 0)
+    monkeypatch.setenv("KEHOACH_TRACEBACK", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["render", str(SAMPLE)])

@@ -26,9 +26,7 @@ from generator.plan.loader import load_plan
 from generator.document.render import render_plan
 from tests.word_fixtures import Doc, grid, grid_widths, header_rows, w
 
-ROOT = Path(__file__).resolve().parent.parent
-FULL = ROOT / "data" / "ke-hoach-cau-truc-day-du.yaml"
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import SAMPLE, FULL
 
 BASE: dict[str, Any] = {
     "agency": {"parent": "UBND tỉnh Sông Mây", "name": "Sở Văn hóa và Thể thao", "abbreviation": "SVHTT",

@@ -25,8 +25,7 @@ from generator.jobs.issue import (
 )
 from generator.plan.loader import load_plan
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import ROOT, SAMPLE
 
 NUMBER_LINE = "Số: 125/KH-SKHCN"
 DATE_LINE = "Quảng Ngãi, ngày 20 tháng 3 năm 2024"

@@ -21,8 +21,7 @@ from generator.plan.model import Emphasis, Items, Points
 from generator.jobs.issue import render_file
 from generator.document.render import render_plan
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import SAMPLE
 
 
 def doc_text(path: Path) -> list[tuple[str, str]]:

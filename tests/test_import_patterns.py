@@ -35,9 +35,8 @@ from tests.word_fixtures import (
     words_kept,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-FULL = ROOT / "data" / "ke-hoach-cau-truc-day-du.yaml"
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import ROOT, SAMPLE, FULL
+
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 OPENING = "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở Văn hóa và Thể thao ban hành Kế hoạch như sau:"

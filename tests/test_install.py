@@ -8,6 +8,7 @@ environment, run in an empty folder that knows nothing of the project.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -23,9 +24,13 @@ from generator import resources
 from generator.cli import main
 from generator.plan.loader import load_plan
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 PLAN = resources.SAMPLE.name
 UNITS = resources.UNITS.name
+YEAR = datetime.date.today().year
+INIT_PLAN = PLAN.replace(str(load_plan(resources.SAMPLE).year), str(YEAR))
+"""What `kehoach init` writes: the sample plan, moved to the current year."""
 
 
 # --- the packaged copies ----------------------------------------------------------------------
@@ -64,19 +69,24 @@ def test_init_writes_a_plan_a_units_file_and_the_schema_it_names(tmp_path: Path,
     folder = tmp_path / "ke-hoach-2025"  # created
     assert main(["init", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert sorted(p.name for p in folder.iterdir()) == sorted([PLAN, UNITS, "kehoach.schema.json"])
-    plan = (folder / PLAN).read_text(encoding="utf-8")
+    assert sorted(p.name for p in folder.iterdir()) == sorted([INIT_PLAN, UNITS, "kehoach.schema.json"])
+    plan = (folder / INIT_PLAN).read_text(encoding="utf-8")
     # The first line names the schema written next to it, so an editor finds it.
     assert plan.splitlines()[0] == "# yaml-language-server: $schema=kehoach.schema.json"
     schema = json.loads((folder / "kehoach.schema.json").read_text(encoding="utf-8"))
     assert schema["$schema"].startswith("https://json-schema.org/")
     # Comments name the files where init put them, not the project's data/ folder.
     assert "data/" not in plan and "data/" not in (folder / UNITS).read_text(encoding="utf-8")
-    assert f"--units {UNITS}" in (folder / UNITS).read_text(encoding="utf-8")
-    # Only comments differ from the sample: the same plan.
-    assert load_plan(folder / PLAN) == load_plan(resources.SAMPLE)
+    assert f"kehoach batch {INIT_PLAN} --units {UNITS}" in (folder / UNITS).read_text(encoding="utf-8")
+    # The sample moved to this year, as `rollover` moves it: a draft (no number, no day) of this year,
+    # its own text in this year, the documents it cites untouched.
+    written, sample = load_plan(folder / INIT_PLAN), load_plan(resources.SAMPLE)
+    assert written.year == YEAR and written.number is None and not written.date.complete and not written.is_final
+    assert f"năm {YEAR}" in " ".join(written.subject) and f"năm {sample.year}" not in " ".join(written.subject)
+    assert written.references == sample.references and written.sections != sample.sections
+    assert str(sample.year) not in "".join(line.partition("#")[2] for line in plan.splitlines()[:12])
     # It says what to do next.
-    assert f"kehoach render {folder / PLAN}" in out and "kehoach template" in out
+    assert f"kehoach render {folder / INIT_PLAN}" in out and "kehoach template" in out and f"năm {YEAR}" in out
 
 
 def test_init_plan_is_valid_against_the_schema_it_wrote(tmp_path: Path) -> None:
@@ -85,26 +95,26 @@ def test_init_plan_is_valid_against_the_schema_it_wrote(tmp_path: Path) -> None:
 
     assert main(["init", str(tmp_path)]) == 0
     schema = json.loads((tmp_path / "kehoach.schema.json").read_text(encoding="utf-8"))
-    data = yaml.safe_load((tmp_path / PLAN).read_text(encoding="utf-8"))
+    data = yaml.safe_load((tmp_path / INIT_PLAN).read_text(encoding="utf-8"))
     jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)
 
 
 def test_init_folder_renders_and_batches(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["init"]) == 0
-    assert main(["render", PLAN]) == 0
-    assert (tmp_path / "output" / PLAN.replace(".yaml", ".docx")).is_file()
-    assert main(["batch", PLAN, "--units", UNITS, "--jobs", "1", "-q"]) == 0
+    assert main(["render", INIT_PLAN]) == 0
+    assert (tmp_path / "output" / INIT_PLAN.replace(".yaml", ".docx")).is_file()
+    assert main(["batch", INIT_PLAN, "--units", UNITS, "--jobs", "1", "-q"]) == 0
     assert any((tmp_path / "output" / Path(UNITS).stem).glob("*.docx"))
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path, capsys) -> None:
-    (tmp_path / PLAN).write_text("agency: {name: đã sửa}\n", encoding="utf-8")
+    (tmp_path / INIT_PLAN).write_text("agency: {name: đã sửa}\n", encoding="utf-8")
     assert main(["init", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "tệp đã có, không ghi đè" in err and PLAN in err
-    assert (tmp_path / PLAN).read_text(encoding="utf-8") == "agency: {name: đã sửa}\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [PLAN]  # not even the files that were free
+    assert "tệp đã có, không ghi đè" in err and INIT_PLAN in err
+    assert (tmp_path / INIT_PLAN).read_text(encoding="utf-8") == "agency: {name: đã sửa}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [INIT_PLAN]  # not even the files that were free
 
 
 def test_init_refuses_a_schema_already_there(tmp_path: Path, capsys) -> None:
@@ -118,6 +128,27 @@ def test_init_on_a_file_is_refused(tmp_path: Path, capsys) -> None:
     (tmp_path / "x").write_text("", encoding="utf-8")
     assert main(["init", str(tmp_path / "x")]) == 2
     assert "không phải thư mục" in capsys.readouterr().err
+
+
+def test_extras_for_users_pull_no_test_tools() -> None:
+    """`pip install "kehoach[serve]"` gets the editor, not the browser-driving test tools."""
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    tools = ("selenium", "httpx", "pytest")
+    for extra in ("serve", "sign"):
+        assert not [r for r in extras[extra] if r.startswith(tools)], extras[extra]
+    assert {r.split(">")[0] for r in extras["test"]} >= {"selenium", "httpx", "pytest"}
+
+
+def test_install_hints_work_outside_the_project_folder() -> None:
+    """What a user is told to type must work from a wheel: never the checkout's `-e ".[extra]"`."""
+    for path in (ROOT / "generator").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "-e \".[" not in text and "-e '.[" not in text, f"{path.relative_to(ROOT)}: a checkout-only install hint"
+    from generator.esign import sign
+
+    assert sign.INSTALL_HINT == 'pip install "kehoach[sign]"'
 
 
 # --- a wheel in a fresh environment ------------------------------------------------------------
@@ -145,8 +176,11 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "generator", source / "generator", ignore=shutil.ignore_patterns("__pycache__"))
     dist = base / "dist"
-    built = _run([sys.executable, "-m", "pip", "wheel", source, "--no-deps", "-w", dist], base, env)
+    built = _run([sys.executable, "-m", "pip", "wheel", "-v", source, "--no-deps", "-w", dist], base, env)
     assert built.returncode == 0, f"pip wheel failed (the build needs setuptools from the index):\n{_explain(built)}"
+    # setuptools warns of package configuration it had to guess (a data folder left out of `packages`).
+    said = built.stdout + built.stderr
+    assert "_Warning" not in said and "absent from the `packages` configuration" not in said, _explain(built)
     wheel = next(dist.glob("kehoach-*.whl"))
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
@@ -189,12 +223,12 @@ def test_wheel_installed_in_a_fresh_venv_inits_renders_and_checks(installed, tmp
         return result
 
     run("init")
-    assert (work / PLAN).is_file() and (work / UNITS).is_file() and (work / "kehoach.schema.json").is_file()
-    rendered = run("render", PLAN)
-    docx = work / "output" / PLAN.replace(".yaml", ".docx")
+    assert (work / INIT_PLAN).is_file() and (work / UNITS).is_file() and (work / "kehoach.schema.json").is_file()
+    rendered = run("render", INIT_PLAN)
+    docx = work / "output" / INIT_PLAN.replace(".yaml", ".docx")
     assert docx.is_file() and str(docx.relative_to(work)) in rendered.stdout
     assert "KHÔNG CÓ LỖI" in run("check", docx).stdout
-    assert "hợp lệ" in run("validate", PLAN).stdout
+    assert "hợp lệ" in run("validate", INIT_PLAN).stdout
 
     # check-template with the template shipped in the package, and with the copy `template` writes.
     python = bindir / ("python.exe" if os.name == "nt" else "python")
@@ -207,7 +241,7 @@ def test_wheel_installed_in_a_fresh_venv_inits_renders_and_checks(installed, tmp
     assert (work / "mau-kehoach.docx").read_bytes() == template.read_bytes()
 
     # A second init in the same folder is refused: exit 2, the user's files unchanged.
-    before = (work / PLAN).read_bytes()
+    before = (work / INIT_PLAN).read_bytes()
     again = _run([kehoach, "init"], work, env)
     assert again.returncode == 2 and "không ghi đè" in again.stderr, _explain(again)
-    assert (work / PLAN).read_bytes() == before
+    assert (work / INIT_PLAN).read_bytes() == before

@@ -39,7 +39,8 @@ from packaging.requirements import Requirement
 from generator.document.render import DEFAULT_TEMPLATE, _Environment
 from generator.word import internals
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
@@ -427,7 +428,7 @@ LAYERS = [
     {"check"},
     {"jobs"},
     {"serve"},
-    {"cli", "__init__", "__main__"},
+    {"cli", "cli_docs", "__init__", "__main__"},
 ]
 
 

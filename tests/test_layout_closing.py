@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from generator.plan.loader import Source, validate
 from generator.document.render import render_plan
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import SAMPLE
+
 SENTENCE = ("Các phòng, đơn vị thuộc Sở tổ chức triển khai thực hiện nghiêm túc, hiệu quả các nội dung "
             "được giao tại Kế hoạch này; ")
 

@@ -13,7 +13,8 @@ import pytest
 from generator import limits
 from generator.cli import main
 from generator.word.package import inspect_package, parse_xml
-from tests.limits_helpers import (ROOT, SAMPLE, TEMPLATE, part, rezip, run_limited, sample_docx_bytes,
+from tests.paths import ROOT, SAMPLE
+from tests.limits_helpers import (TEMPLATE, part, rezip, run_limited, sample_docx_bytes,
                                   with_paragraph)
 
 GB = 2**30

@@ -22,10 +22,9 @@ from generator.plan.model import Plan
 from generator.plan.overlay import PlanPacker, _plain_model_fields, overlay_data
 from generator.document.render import Template
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-PLAN = DATA / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
-FULL = DATA / "ke-hoach-cau-truc-day-du.yaml"
+from tests.paths import DATA, FULL, SAMPLE
+
+PLAN = SAMPLE
 
 NFD_NAME = unicodedata.normalize("NFD", "Sở Tài chính")
 
@@ -66,7 +65,7 @@ def _long_way(plan_path: Path, units: Path) -> list[Plan]:
     """Each unit's merged data validated whole, as the batch did before the overlay."""
     base_src = load_source(plan_path)
     base = validate(base_src)
-    src = load_source(units, fast=True)
+    src = load_source(units)
     mode, entries = read_units(src, base)
     from generator.jobs.batch import _pin_model_documents, _unit_source
 
@@ -102,7 +101,7 @@ def test_internal_copies_and_extracts_are_the_same_through_the_overlay(tmp_path)
     units = DATA / "don-vi-noi-bo-skhcn.yaml"
     base_src = load_source(PLAN)
     base = validate(base_src)
-    src = load_source(units, fast=True)
+    src = load_source(units)
     mode, entries = read_units(src, base)
     marks = _marks_by_unit(src)
     jobs = prepare_batch(PLAN, units, tmp_path / "out").jobs

@@ -20,8 +20,7 @@ from generator.errors import UserError
 from generator.jobs.issue import issue_file
 from generator.esign.pdf import ConversionError, INSTALL_COMMAND, convert_to_pdf
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import SAMPLE
 
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None,

@@ -7,15 +7,14 @@ import re
 import shutil
 import subprocess
 import zlib
-from pathlib import Path
 
 import pytest
 
 from generator.cli import main
 from generator.esign.pdf import PDF_EXPORT_FILTER, archive_info, archive_problem
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import SAMPLE
+
 SUBJECT = "Truyền thông về hoạt động kiểm soát thủ tục hành chính năm 2024 của Sở Khoa học và Công nghệ"
 
 

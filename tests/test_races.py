@@ -21,7 +21,8 @@ from generator.cli import main
 from generator.errors import OutputExistsError
 from generator.jobs.issue import existing_document, issue_file
 from generator.esign.pdf import ConversionError, convert_to_pdf, default_timeout
-from tests.limits_helpers import ROOT, SAMPLE, rezip
+from tests.limits_helpers import rezip
+from tests.paths import ROOT, SAMPLE
 
 HAS_SOFFICE = shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
 needs_soffice = pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed")

@@ -17,7 +17,8 @@ import pytest
 from generator.cli import main
 from generator.word.metrics import text_width_pt
 from generator.document.render import Template, render_plan
-from tests.conftest import ROOT, SAMPLE, SEED
+from tests.conftest import SEED
+from tests.paths import ROOT, SAMPLE
 from tests.docx_props import (
     FONT_SLOTS,
     Package,

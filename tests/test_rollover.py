@@ -22,8 +22,7 @@ from generator.plan.loader import load_plan
 from generator.document.render import render_plan
 from generator.jobs.rollover import default_output, move_years, rollover_file
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import SAMPLE
 
 
 @pytest.fixture()

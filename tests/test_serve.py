@@ -20,7 +20,8 @@ from generator.serve import HOST, server_config  # noqa: E402
 from generator.serve.app import create_app  # noqa: E402
 from generator.serve.preview import Previews  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 FULL = "ke-hoach-cau-truc-day-du.yaml"
 SAMPLE = "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
 TOKEN = "test-token"

@@ -7,7 +7,6 @@ import shutil
 import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -27,7 +26,8 @@ from generator.serve import server_config  # noqa: E402
 from generator.serve.app import create_app  # noqa: E402
 from generator.serve.preview import Previews  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT  # noqa: E402
+
 FULL = "ke-hoach-cau-truc-day-du.yaml"
 SAMPLE = "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
 TOOLS = bool((shutil.which("soffice") or shutil.which("libreoffice")) and shutil.which("pdftoppm"))

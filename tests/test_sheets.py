@@ -20,7 +20,7 @@ from generator.plan.loader import load_plan
 from generator.document.render import render_plan
 from generator.plan.sheets import SheetError, cell_name, read_sheet
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
 
 PLAN = """\
 agency: {name: Sở Thử nghiệm, abbreviation: STN, place: Hà Nội}

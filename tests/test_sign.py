@@ -33,8 +33,8 @@ from generator.jobs.issue import issue_file  # noqa: E402
 from generator.esign.sign import (AGENCY_FIELD, MM, SIGNER_FIELD, Pkcs12Key, sign_file,  # noqa: E402
                             verify_file)
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import SAMPLE
+
 PASSWORD = b"mat-khau-thu-nghiem"
 SIGNER_NAME = "Nguyễn Văn Thành"
 

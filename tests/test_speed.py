@@ -30,9 +30,9 @@ from generator.document.render import DEFAULT_TEMPLATE, Template, _Environment, 
 from generator.word.formatting import Formatting
 from generator.word.package import deterministic_zip, zip_members
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-PLAN = DATA / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import ROOT, DATA, SAMPLE
+
+PLAN = SAMPLE
 
 
 def plain_docxtpl(plan) -> bytes:
@@ -156,11 +156,9 @@ def test_broken_theme_is_tolerated():
 
 # --- units file through libyaml: the keep-as-text rule -------------------------------------------
 
-def test_plain_scalars_keep_their_text_with_both_parsers():
+def test_plain_scalars_keep_their_text():
     text = "a: 05\nb: yes\nc: 2024-02-07\nd: 1.5\ne: 12\nf: true\ng: '05'\n"
-    fast = parse_yaml(text, "x.yaml", fast=True).data
-    slow = parse_yaml(text, "x.yaml").data
-    assert fast == slow == {"a": "05", "b": "yes", "c": "2024-02-07", "d": "1.5", "e": 12, "f": True, "g": "05"}
+    assert parse_yaml(text, "x.yaml").data == {"a": "05", "b": "yes", "c": "2024-02-07", "d": "1.5", "e": 12, "f": True, "g": "05"}
 
 
 def _units(tmp_path: Path, body: str) -> Path:
@@ -172,7 +170,7 @@ def _units(tmp_path: Path, body: str) -> Path:
 def test_units_file_keeps_a_leading_zero(tmp_path):
     units = _units(tmp_path, "  - name: Sở Tư pháp\n    agency: {name: Sở Tư pháp, abbreviation: STP}\n"
                              "    signer: {name: Nguyễn Văn A, title: Giám đốc}\n    number: 05\n")
-    src = parse_yaml(units.read_text(encoding="utf-8"), str(units), fast=True)
+    src = parse_yaml(units.read_text(encoding="utf-8"), str(units))
     assert src.data["units"][0]["number"] == "05"
 
 

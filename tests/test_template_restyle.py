@@ -31,7 +31,7 @@ from generator.document.template_parts import (
     restore,
     sections,
 )
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 TEMPLATE = ROOT / "templates" / "kehoach.docx"
 DATA = {

@@ -17,8 +17,7 @@ from generator.document.render import _Environment, contained, output_path
 from generator.word.internals import SandboxedDocxTemplate
 from generator.document.template_check import check_template
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import ROOT, SAMPLE
 
 
 def make_template(path: Path, *paragraphs: str | list[str]) -> Path:

@@ -9,8 +9,9 @@ from pathlib import Path
 from generator.cli import main
 from generator.word.package import atomic_write
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
+from tests.paths import ROOT, SAMPLE
+
+PLAN = SAMPLE
 IMPLEMENTING = ROOT / "data" / "don-vi-trien-khai.yaml"
 
 

@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass, field
 PASS, FAIL, NOT_EVALUATED = "pass", "fail", "not_evaluated"
 ERROR, WARNING = "error", "warning"
 
-STATUS_VI = {PASS: "đạt", FAIL: "sai", NOT_EVALUATED: "chưa đánh giá"}
 SEVERITY_VI = {ERROR: "lỗi", WARNING: "cảnh báo"}
 
 
@@ -86,16 +85,23 @@ class Report:
                 "results": [asdict(r) for r in self.results]}
         return json.dumps(data, ensure_ascii=False, indent=2)
 
-    def to_table(self) -> str:
-        """A plain-text table grouped by element, failures first within each group."""
+    def to_table(self, *, verbose: bool = True) -> str:
+        """A plain-text table grouped by element, failures first within each group.
+
+        verbose=False keeps only what needs a person (failures and rules not evaluated) and the
+        summary line: a sound document is one line, and a problem is not lost among 80 passes.
+        """
         order = {FAIL: 0, NOT_EVALUATED: 1, PASS: 2}
         groups: dict[str, list[Result]] = {}
         for r in self.results:
-            groups.setdefault(r.element, []).append(r)
+            if verbose or r.status != PASS:
+                groups.setdefault(r.element, []).append(r)
         # A rule applied once per section (or per appendix, per signer line) gives several rows with
         # the same id: a passing row then names its place too, or the rows cannot be told apart.
         repeated = {rule for rule, n in Counter(r.rule for r in self.results).items() if n > 1}
-        lines = [f"Loại văn bản: {self.document_type or 'không nhận ra (kiểm tra như kế hoạch)'}"]
+        lines = []
+        if verbose or groups or not self.document_type:
+            lines.append(f"Loại văn bản: {self.document_type or 'không nhận ra (kiểm tra như kế hoạch)'}")
         for element, rows in groups.items():
             lines.append(f"■ {element}")
             for r in sorted(rows, key=lambda r: order[r.status]):
@@ -121,6 +127,7 @@ class Report:
                         lines.append(f"        tại: {r.location}")
                     if r.message:
                         lines.append(f"        {r.message}")
-        lines.append("")
+        if lines:
+            lines.append("")
         lines.append(self.summary_line())
         return "\n".join(lines)

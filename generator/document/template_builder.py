@@ -29,13 +29,11 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NSDECL = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 
 FONT = "Times New Roman"
-CM = 567  # twips per centimetre
 
 # Page geometry (nd30-format.md §1): A4, margins top/bottom 20 mm, left 30 mm, right 15 mm.
 PAGE_W, PAGE_H = 11906, 16838
 MARGIN = {"top": 1134, "bottom": 1134, "left": 1701, "right": 851, "header": 567, "footer": 567}
 TEXT_W = PAGE_W - MARGIN["left"] - MARGIN["right"]  # 9354 = 16.5 cm
-LANDSCAPE_TEXT_W = PAGE_H - MARGIN["left"] - MARGIN["right"]  # 14286
 
 # The two-column grid of page 1 (ô 2/3 left, ô 1/4 right). 6.8 cm leaves room for a 12 pt bold
 # agency name of about 30 capitals on one line; 9.7 cm holds the 12 pt Quốc hiệu on one line.

@@ -10,7 +10,7 @@ space, then the signer's name. The handwritten signature is centred in that spac
 the seal, at its real size, covers the left third of the signature. A separate attachment file gets
 the agency's signature without image at the top right of page 1: "số, ký hiệu; thời gian ký".
 
-pyHanko and pdfminer.six are the optional extra `sign` (pip install -e ".[sign]"), so rendering needs
+pyHanko and pdfminer.six are the optional extra `sign` (pip install "kehoach[sign]"), so rendering needs
 neither; each public function says so in Vietnamese when they are missing.
 """
 
@@ -42,7 +42,7 @@ ATTACHMENT_FIELD = "ChuKyCoQuanPhuLuc"
 ROLE_OF_FIELD = {SIGNER_FIELD: "người có thẩm quyền ký", AGENCY_FIELD: "cơ quan ban hành",
                  ATTACHMENT_FIELD: "cơ quan ban hành (phụ lục tệp riêng)"}
 
-INSTALL_HINT = 'pip install -e ".[sign]"'
+INSTALL_HINT = 'pip install "kehoach[sign]"'  # works from a wheel; double quotes: Windows too
 MM = 72 / 25.4
 """PDF points per millimetre."""
 

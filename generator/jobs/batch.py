@@ -431,7 +431,7 @@ def prepare_batch(data: str | Path, units: str | Path, output_dir: str | Path | 
 def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
              output_dir: str | Path | None, template: str | Path | None, *,
              force: bool = False, pdf: bool = False) -> PreparedBatch:
-    units_src = load_source(units, fast=True)
+    units_src = load_source(units)
     mode, entries = read_units(units_src, base)
     folder = Path(output_dir) if output_dir is not None else default_output_dir(units)
     if folder.exists() and not folder.is_dir():

@@ -250,13 +250,6 @@ def _centered(para: Para) -> bool:
     return para.fmt is not None and para.fmt.align == "center"
 
 
-def _sentence_case(text: str) -> str:
-    """"MỤC ĐÍCH, YÊU CẦU" -> "Mục đích, yêu cầu"; Roman numerals stay ("PHỤ LỤC II" -> "Phụ lục II")."""
-    words = [w if re.fullmatch(r"[IVXLC]+", w) else w.lower() for w in text.split(" ")]
-    out = " ".join(words)
-    return out[:1].upper() + out[1:]
-
-
 def _recover_case(caps: str, corpus: str) -> str:
     """The same words as written in running text ("TỈNH QUẢNG NGÃI" -> "tỉnh Quảng Ngãi"). Only the
     printed capitals are certain; the data reads better in name case. The whole line is looked for

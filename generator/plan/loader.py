@@ -23,6 +23,7 @@ from .. import limits
 from ..errors import DataError, Problem
 from ..text import WORD_LINE_BREAK
 from .model import Plan
+from .yaml_syntax import syntax_problem
 
 MAX_NODES = 200_000
 """Upper bound on values built from one file: a YAML alias bomb stops here instead of eating memory."""
@@ -185,44 +186,32 @@ _PLAIN_STYLES = (None, "")
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-def parse_yaml(text: str, file: str, *, fast: bool = False) -> Source:
+def parse_yaml(text: str, file: str) -> Source:
     """Parse YAML text into plain values with their positions; structural mistakes become Problems.
 
     Every file is composed with libyaml when PyYAML has it (same nodes, values and positions,
     several times faster; issue 13); a file it refuses is composed again with PyYAML's own parser,
-    whose messages the hints below were written for, so a syntax error reads the same either way.
-    fast: kept for callers; both kinds of file take the same path.
+    whose messages yaml_syntax.py tells in Vietnamese, so a syntax error reads the same either way.
     """
     source = Source(file, None)
     problems: list[Problem] = []
     _check_depth(text, file)
-    loader = _FAST_LOADER(text)
     node: yaml.Node | None = None
-    composed = False
     try:
-        node, composed = loader.get_single_node(), True
-    except yaml.YAMLError:
-        loader.dispose()
-        loader = yaml.SafeLoader(text)
-    try:
-        if not composed:
+        loader = _FAST_LOADER(text)
+        try:
             node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        reason = (exc.problem or "").strip()
-        if exc.context_mark is not None and "end of stream" in reason:
-            # An unclosed quote or bracket: where it was opened is what the user must fix.
-            mark = exc.context_mark
-            reason = f"{(exc.context or '').strip()}: {reason}"
-        hint = _yaml_hint(reason, text, mark)
-        raise DataError([Problem(
-            file, mark.line + 1 if mark else None, mark.column + 1 if mark else None, "", None,
-            f"lỗi cú pháp YAML ({reason}); {hint}",
-        )]) from None
-    except yaml.YAMLError as exc:
-        raise DataError([Problem(file, None, None, "", None, f"lỗi cú pháp YAML: {exc}")]) from None
-    finally:
-        loader.dispose()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError:
+        try:  # PyYAML's reader refuses control characters in its constructor: inside the try
+            slow = yaml.SafeLoader(text)
+            try:
+                node = slow.get_single_node()
+            finally:
+                slow.dispose()
+        except yaml.YAMLError as exc:
+            raise DataError([syntax_problem(exc, text, file)]) from None
     if node is None:
         raise DataError([Problem(file, 1, 1, "", None,
                                  "tệp dữ liệu trống; lệnh 'kehoach init' ghi một tệp mẫu để bắt đầu")])
@@ -378,42 +367,7 @@ def _keep_as_text(node: yaml.ScalarNode) -> bool:
     return False
 
 
-def _yaml_hint(reason: str, text: str, mark: Any) -> str:
-    if "\t" in reason or "tab" in reason:
-        return "YAML không cho dùng phím Tab để thụt lề; hãy thay bằng dấu cách"
-    if mark is not None:
-        lines = text.splitlines()
-        if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-            return "YAML không cho dùng phím Tab để thụt lề; hãy thay bằng dấu cách"
-    if "mapping values" in reason:
-        return ("có dấu ':' trong nội dung chưa đặt trong ngoặc kép; hãy đặt cả câu trong "
-                "dấu ngoặc kép \"…\"")
-    if "could not find expected ':'" in reason or "simple key" in reason:
-        return "kiểm tra dấu ':' sau tên trường và thụt lề của dòng này"
-    if "found character" in reason:
-        return "đặt nội dung trong dấu ngoặc kép \"…\""
-    unclosed = _unclosed_quote_line(text, mark.line if mark is not None else None)
-    if unclosed is not None:
-        return (f"có thể thiếu dấu ngoặc kép đóng ở dòng {unclosed}: YAML đọc tiếp đến dấu ngoặc kép "
-                "sau và báo lỗi ở đây")
-    return "kiểm tra thụt lề (mỗi cấp 2 dấu cách) và dấu ngoặc kép ở dòng này"
-
-
-def _unclosed_quote_line(text: str, error_line: int | None) -> int | None:
-    """1-based line before the error whose value opens a double quote it never closes."""
-    if error_line is None:
-        return None
-    lines = text.splitlines()
-    for n in range(min(error_line, len(lines) - 1), -1, -1):
-        line = lines[n].split(" #")[0]
-        value = re.split(r":\s|^\s*-\s", line, maxsplit=1)[-1].lstrip()
-        if value.startswith('"') and (len(value) == 1 or not value.rstrip().endswith('"')
-                                      or value.rstrip().endswith('\\"')):
-            return n + 1
-    return None
-
-
-def load_source(path: str | Path, *, fast: bool = False) -> Source:
+def load_source(path: str | Path) -> Source:
     path = Path(path)
     file = str(path)
     try:
@@ -429,7 +383,7 @@ def load_source(path: str | Path, *, fast: bool = False) -> Source:
         raise DataError([Problem(file, None, None, "", None, (
             f"tệp quá lớn (trên {limits.MAX_DATA_BYTES // 2**20} MB); tệp dữ liệu kế hoạch chỉ cần "
             "vài trăm KB — có chọn nhầm tệp không?"))])
-    return parse_yaml(_decode(raw, file), file, fast=fast)
+    return parse_yaml(_decode(raw, file), file)
 
 
 def validate(source: Source, model: type[BaseModel] = Plan, *, checked: Plan | None = None) -> Any:

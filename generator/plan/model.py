@@ -575,12 +575,6 @@ class Table(Model):
         return self
 
 
-def _plain_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return "".join(v if isinstance(v, str) else next(iter(v.model_dump().values()), "") for v in value)
-
-
 RowOrGroup = Annotated[
     Annotated[Row, Tag("(hàng)")] | Annotated[Group, Tag("(nhóm)")],
     Discriminator(lambda v: "(nhóm)" if isinstance(v, (dict, BaseModel)) else "(hàng)"),

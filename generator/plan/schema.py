@@ -8,8 +8,6 @@ from typing import Any
 
 from .model import Plan
 
-SCHEMA_ID = "https://kehoach.invalid/kehoach.schema.json"
-
 
 def plan_schema() -> dict[str, Any]:
     schema = _any_of(Plan.model_json_schema(mode="validation"))

@@ -1,6 +1,6 @@
 """`kehoach serve`: a local web editor for plan data files, with live page preview (issue 17).
 
-Needs the optional extra: pip install 'kehoach[serve]' (Starlette, uvicorn).
+Needs the optional extra: pip install "kehoach[serve]" (Starlette, uvicorn).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def _require() -> None:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
-        raise UserError("trình soạn thảo cần thêm thư viện; hãy cài bằng lệnh: pip install 'kehoach[serve]'") \
+        raise UserError("trình soạn thảo cần thêm thư viện; hãy cài bằng lệnh: pip install \"kehoach[serve]\"") \
             from None
 
 

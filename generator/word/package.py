@@ -97,7 +97,6 @@ def _write_durable(tmp: str, data: bytes) -> None:
 # part. Call inspect_package first; it reads only the central directory and the XML parts, each
 # bounded by its declared size, which zipfile enforces when reading.
 
-W_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _OTHER_MAIN = {
     "application/vnd.ms-word.document.macroEnabled.main+xml": (
         "tệp .docm (văn bản Word có macro)",

@@ -292,7 +292,6 @@ ARCHIVE_RE = re.compile(r"^-?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
 
 # Tên loại of Phụ lục III (and Công văn, which has none) by their capitals.
 DOC_TYPE_NAMES = {upper_vi(name): name for name in TYPE_ABBREVIATIONS}
-NOT_ADMINISTRATIVE_TYPES = {"HỢP ĐỒNG": "hợp đồng", "ĐƠN": "đơn", "GIẤY": None}
 QUOC_HIEU_RE = re.compile(r"^CỘNG\s*H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$", re.I)
 TIEU_NGU_RE = re.compile(r"^độc\s*lập\s*[-–—]\s*tự\s*do\s*[-–—]\s*hạnh\s*phúc$", re.I)
 NOI_NHAN_RE = re.compile(r"^nơi\s*nhận\s*:?", re.I)
@@ -360,10 +359,6 @@ class KeHoach:
     def agency(self) -> Para | None:
         """The issuer's last line (where its line is drawn); see issuer_lines for all of it."""
         return self.issuer_lines[-1] if self.issuer_lines else None
-
-    @property
-    def parent_agency(self) -> Para | None:
-        return self.parent_lines[-1] if self.parent_lines else None
 
     @property
     def subject(self) -> Para | None:
