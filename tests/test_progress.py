@@ -20,7 +20,7 @@ from generator.jobs.progress import (
 from generator.plan.deadlines import plan_year, read_deadline
 from generator.plan.loader import load_plan
 from generator.plan.tasks import plan_tasks
-from tests.conftest import ROOT
+from tests.paths import ROOT
 from tests.year_fixtures import fill, write_plan
 
 D = dt.date
