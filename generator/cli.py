@@ -13,9 +13,13 @@ import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import DataError, InternalError, KehoachError
+
+if TYPE_CHECKING:
+    from .jobs.progress import ProgressError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USER, EXIT_INTERNAL = 0, 1, 2, 70
 EXIT_UNVERIFIED = 3
@@ -82,13 +86,55 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _rollover(args: argparse.Namespace) -> int:
+    from .jobs.progress import ProgressError
     from .jobs.rollover import format_report, rollover_file
 
-    result = rollover_file(args.data, args.year, args.output, force=args.force)
+    try:
+        result = rollover_file(args.data, args.year, args.output, force=args.force, progress=args.progress)
+    except ProgressError as exc:
+        return _progress_problems(exc)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         print(format_report(result))
+    return EXIT_OK
+
+
+def _progress_problems(exc: ProgressError) -> int:
+    for problem in exc.problems:
+        print(f"lỗi: {problem}", file=sys.stderr)
+    print(f"{len(exc.problems)} lỗi trong bảng tiến độ; chưa tạo tệp nào.", file=sys.stderr)
+    return exc.exit_code
+
+
+def _progress(args: argparse.Namespace) -> int:
+    from .jobs.progress import write_progress_sheet
+
+    result = write_progress_sheet(args.data, args.output, per_unit=args.per_unit)
+    for warning in result.warnings:
+        print(f"cảnh báo: {warning}", file=sys.stderr)
+    print(f"Đã tạo: {result.output} ({result.tasks} nhiệm vụ, {len(result.sheets)} trang tính: "
+          f"{', '.join(result.sheets[:5])}{' …' if len(result.sheets) > 5 else ''})")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .jobs.progress import ProgressError
+    from .jobs.report import COLUMNS, OVERDUE, build_report
+
+    try:
+        result = build_report(args.data, args.progress, args.as_of, args.output)
+    except ProgressError as exc:
+        return _progress_problems(exc)
+    for warning in result.warnings:
+        print(f"cảnh báo: {warning}", file=sys.stderr)
+    t = result.total
+    print(f"Đã tạo: {result.output} — {t.sentence()}; " + ", ".join(
+        f"{COLUMNS[k].lower()}: {n}" for k, n in t.by_state.items()))
+    for s in result.overdue:
+        print(f"  {COLUMNS[OVERDUE].lower()}: {s.task.content[:80]} — Chủ trì: {s.task.lead or 'không ghi'}; "
+              f"thời hạn: {s.task.time}")
+    print(f"Viết phần đánh giá trong tệp rồi tạo văn bản: kehoach render {result.output}")
     return EXIT_OK
 
 
@@ -559,7 +605,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="tệp dữ liệu mới (mặc định: tên tệp cũ với năm mới)")
     p.add_argument("--force", action="store_true", help="ghi đè nếu tệp kết quả đã có")
     p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
+    p.add_argument("--progress", nargs="+", metavar="BẢNG.xlsx",
+                   help="bảng tiến độ đã điền: nhiệm vụ chưa hoàn thành được chuyển sang năm mới (báo để xem "
+                        "lại), nhiệm vụ một lần đã hoàn thành được bỏ khỏi tệp mới (liệt kê)")
     p.set_defaults(func=_rollover)
+
+    p = sub.add_parser("progress", help="tạo bảng tiến độ (.xlsx) các nhiệm vụ của kế hoạch cho đơn vị điền",
+                       description="Tạo bảng tính “Tiến độ”: mỗi nhiệm vụ của danh mục và các bảng nhiệm vụ "
+                                   "một hàng (STT, Nội dung, Chủ trì, Thời hạn, Tình trạng chọn trong danh sách, "
+                                   "Ngày hoàn thành, Kết quả). Không bao giờ ghi đè tệp đã có.")
+    p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch")
+    p.add_argument("-o", "--output", required=True, metavar="TIEN-DO.xlsx", help="tệp bảng tiến độ")
+    p.add_argument("--per-unit", action="store_true", help="mỗi đơn vị chủ trì một trang tính")
+    p.set_defaults(func=_progress)
+
+    p = sub.add_parser("report", help="tạo Báo cáo kết quả thực hiện kế hoạch (tệp dữ liệu) từ bảng tiến độ",
+                       description="Đọc các bảng tiến độ đã điền, đếm nhiệm vụ hoàn thành đúng hạn, trễ hạn, "
+                                   "đang thực hiện, quá hạn tới ngày báo cáo và ghi Báo cáo dạng tệp dữ liệu "
+                                   "để người soạn viết đánh giá, rồi kehoach render.",
+                       epilog="Mã thoát: 0 đã tạo; 2 bảng tiến độ có lỗi (liệt kê từng ô) hoặc tham số sai.")
+    p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch")
+    p.add_argument("--progress", nargs="+", required=True, metavar="BẢNG.xlsx",
+                   help="một hoặc nhiều bảng tiến độ đã điền")
+    p.add_argument("--as-of", required=True, metavar="NGÀY", help="ngày báo cáo: 30/6/2026 hoặc 2026-06-30")
+    p.add_argument("-o", "--output", required=True, metavar="BAO-CAO.yaml", help="tệp dữ liệu báo cáo")
+    p.set_defaults(func=_report)
 
     p = sub.add_parser("import", help="đọc Kế hoạch đã soạn bằng Word (.docx) thành tệp dữ liệu",
                        description="Đọc một Kế hoạch đã soạn bằng Word theo bố cục thông thường thành "

@@ -47,7 +47,31 @@ def check_data(path: str | Path) -> Report:
     from .data_file import from_plan
 
     plan = load_plan(path)
-    return check_document(from_plan(plan, str(path)), "data")
+    report = check_document(from_plan(plan, str(path)), "data")
+    report.results.extend(_admin_units(plan))
+    return report
+
+
+def _admin_units(plan: object) -> list[Result]:
+    """Provinces and districts abolished on 1 July 2025 still named by a document dated after it
+    (a data file is a document about to be issued; an issued .docx of 2024 was right when made)."""
+    from ..plan.admin_units import available, outdated_in
+    from ..plan.model import Plan
+    from .report import FAIL, PASS, WARNING
+
+    assert isinstance(plan, Plan)
+    d = plan.date
+    if not available() or (d.year, d.month or 12) < (2025, 7):
+        return []
+    rule, element = "DVHC.2025.ten-don-vi", "Đơn vị hành chính"
+    title = "tên tỉnh, huyện còn tồn tại sau sắp xếp đơn vị hành chính (01/7/2025)"
+    found = list(outdated_in(plan.model_dump(mode="json", exclude_none=True)))
+    if not found:
+        return [Result(rule, element, title, WARNING, PASS)]
+    from ..plan.loader import format_path
+
+    return [Result(rule, element, title, WARNING, FAIL, measured=words, location=format_path(loc), message=msg)
+            for loc, words, msg in found]
 
 
 def check_file(path: str | Path) -> Report:

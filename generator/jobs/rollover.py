@@ -45,6 +45,9 @@ KINDS = {
     "year": "năm khác",
     "period": "giai đoạn",
     "cleared": "đã xóa",
+    "carried": "nhiệm vụ chưa hoàn thành, chuyển sang năm mới",
+    "dropped": "nhiệm vụ một lần đã hoàn thành, bỏ khỏi năm mới",
+    "admin": "đơn vị hành chính không còn từ 01/7/2025",
 }
 
 
@@ -101,9 +104,10 @@ def default_output(source: Path, old_year: int, new_year: int) -> Path:
 
 
 def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
-                  force: bool = False) -> RolloverResult:
+                  force: bool = False, progress: list[str | Path] | None = None) -> RolloverResult:
     """Write next year's draft of a plan file; return the report. The library call behind
-    `kehoach rollover`."""
+    `kehoach rollover`. With filled progress sheets, finished one-off tasks are left out of the new
+    file and unfinished ones are reported for review (see _task_fates)."""
     source = Path(data)
     plan = load_plan(source)  # the input must be a valid plan: we never roll a broken file over
     old_year = plan.year
@@ -118,13 +122,24 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     output = output_target(target, inputs=[source])
     output.refuse_taken(force)
 
-    text, pending, moved = rollover_text(source.read_text(encoding="utf-8-sig"), old_year, year)
+    drops: list[Loc] = []
+    fates: list[tuple] = []
+    if progress:
+        drops, fates = _task_fates(plan, progress)
+    text, pending, moved = rollover_text(source.read_text(encoding="utf-8-sig"), old_year, year, drop=drops)
     parsed = parse_yaml(paste_safe(text), str(target))
     try:
         validate(parsed)
     except DataError as exc:  # a bug of ours, not the user's: say so, write nothing
         raise UserError("tệp năm mới không hợp lệ (lỗi của kehoach, xin báo lại):\n"
                         + "\n".join(str(p) for p in exc.problems)) from None
+    removed = [loc for kind, loc, *_ in pending if kind == "removed" and loc[0] != "emptied"]
+    emptied = [_shifted(loc[1:], removed) for kind, loc, *_ in pending if kind == "removed" and loc[0] == "emptied"]
+    fates += [("dropped", loc, "(bảng)", "mọi nhiệm vụ của bảng đã hoàn thành và được bỏ: xóa bảng hoặc ghi "
+               "nhiệm vụ năm mới vào đó", True) for loc in emptied]
+    pending = [p for p in pending if p[0] != "removed"] + [
+        (kind, _shifted(loc, removed) if keep else loc, excerpt, msg, keep) for kind, loc, excerpt, msg, keep in fates]
+    pending += _admin_findings(parsed.data)
     items = [
         StaleItem(kind, format_path(loc), parsed.position(loc)[0] if keep else None, excerpt, msg)
         for kind, loc, excerpt, msg, keep in pending
@@ -133,14 +148,18 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     return RolloverResult(source, target, old_year, year, moved, items)
 
 
-def rollover_text(text: str, old_year: int, new_year: int) -> tuple[str, list[tuple], int]:
+def rollover_text(text: str, old_year: int, new_year: int, *,
+                  drop: list[Loc] | None = None) -> tuple[str, list[tuple], int]:
     """The new file's text, the findings (kind, loc, excerpt, message, still-present) and the
-    count of moved years. Pure: no file is touched."""
+    count of moved years. Pure: no file is touched. drop: rows of tasks to leave out (their data
+    file paths); a group or catalogue left empty goes too, each reported as ("removed", loc, …)."""
     y = _yaml()
     text, controls = _hide_controls(text)
     doc = y.load(text)
     pending: list[tuple] = []
     moved = 0
+    if drop:
+        pending += [("removed", loc, "", "", False) for loc in _drop_rows(doc, drop)]
 
     if "number" in doc:
         pending.append(("cleared", ("number",), str(doc["number"]),
@@ -275,3 +294,108 @@ def format_report(result: RolloverResult) -> str:
                 lines.append(f"  {KINDS[kind].capitalize()}:")
                 lines += [f"    {i}" for i in group]
     return "\n".join(lines)
+
+
+# --- tasks carried into the new year (kehoach rollover --progress) --------------------------------
+
+
+def _task_fates(plan: Any, sheets: list[str | Path]) -> tuple[list[Loc], list[tuple]]:
+    """Which rows to leave out of the new file and what to report about each task.
+
+    Unfinished tasks stay and are reported ("carried"): their content and deadline need a look for
+    the new year. Finished one-off tasks are left out ("dropped"). Finished recurring tasks
+    ("Thường xuyên", "Hằng năm") stay without a word: they recur next year as well."""
+    from ..plan.deadlines import plan_year, read_deadline
+    from ..plan.tasks import plan_tasks
+    from .progress import DONE, read_progress, vi_day
+
+    tasks = plan_tasks(plan)
+    progress = read_progress(plan, sheets, tasks=tasks)
+    year = plan_year(plan.subject_text, plan.year)
+    drops: list[Loc] = []
+    fates: list[tuple] = []
+    for t in tasks:
+        report = progress.by_key.get(t.key)
+        status = report.status if report else "chưa báo cáo"
+        excerpt = _excerpt(t.content, 0, min(len(t.content), 60), pad=0)
+        recurring = read_deadline(t.time, year).kind == "recurring"
+        if status != DONE:
+            if t.loc is not None:
+                lead = t.lead.replace("\n", ", ") or "không ghi"
+                fates.append(("carried", t.loc, excerpt, f"chưa hoàn thành ({status}; Chủ trì: {lead}); đã giữ "
+                              "trong kế hoạch mới: xem lại nội dung và thời hạn", True))
+            continue
+        if recurring:
+            continue
+        day = f" ngày {vi_day(report.done_on)}" if report and report.done_on else ""
+        if t.loc is not None and t.removable:
+            drops.append(t.loc)
+            fates.append(("dropped", t.loc, excerpt, f"đã hoàn thành{day}: đã bỏ khỏi kế hoạch mới", False))
+        elif t.loc is not None:
+            fates.append(("dropped", t.loc, excerpt, f"đã hoàn thành{day} nhưng hàng có ô gộp với hàng khác nên "
+                          "không tự bỏ được: hãy xóa tay nếu không làm tiếp", True))
+        else:
+            fates.append(("dropped", ("sections",), excerpt, f"đã hoàn thành{day}; nhiệm vụ lấy từ bảng tính "
+                          "(sheet:) nên hãy xóa hàng đó trong bảng tính", False))
+    return drops, fates
+
+
+def _drop_rows(doc: Any, drops: list[Loc]) -> list[Loc]:
+    """Delete the rows at drops (deepest and last first, so earlier paths stay right); a group or
+    a catalogue appendix left with no task is deleted too. Returns every deleted path, and the
+    tables left with no row as ("emptied", table) entries."""
+    removed: list[Loc] = []
+    emptied: list[Loc] = []
+
+    def node_at(loc: Loc) -> Any:
+        node = doc
+        for part in loc:
+            node = node[part]
+        return node
+
+    for loc in sorted(drops, key=lambda loc: [(0, p) if isinstance(p, int) else (1, str(p)) for p in loc],
+                      reverse=True):
+        try:
+            del node_at(loc[:-1])[loc[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue  # the file's shape differs from the model's (written the old way): leave it
+        removed.append(loc)
+        if loc[-2:-1] == ("rows",) and loc[-3:-2] == ("table",) and not len(node_at(loc[:-1])):
+            emptied.append(loc[:-2])
+        # Upwards: a group left empty ({group: …, rows: []} or {title: …, tasks: []}) goes too.
+        parent = loc[:-1]
+        while len(parent) >= 2 and parent[-1] in ("rows", "tasks") and isinstance(parent[-2], int):
+            holder = node_at(parent)
+            if len(holder):
+                break
+            owner = parent[:-1]  # the group: (…, "rows", i) or ("appendices", a, "groups", g)
+            container = node_at(owner[:-1])
+            if owner[-2] == "groups" and len(container) == 1:
+                # The catalogue's last group: the appendix has nothing left to list and goes.
+                app = owner[:-2]
+                del node_at(app[:-1])[app[-1]]
+                removed.append(app)
+                break
+            del container[owner[-1]]
+            removed.append(owner)
+            parent = owner[:-1]
+    return removed + [("emptied", *table) for table in emptied]
+
+
+def _shifted(loc: Loc, removed: list[Loc]) -> Loc:
+    """loc after the removal of the rows at removed (an earlier sibling moves it up by one)."""
+    out = list(loc)
+    for gone in removed:
+        n = len(gone) - 1
+        index, orig, at = gone[-1], loc[n] if n < len(loc) else None, out[n] if n < len(out) else None
+        if loc[:n] == gone[:-1] and isinstance(index, int) and isinstance(orig, int) and isinstance(at, int) \
+                and index < orig:
+            out[n] = at - 1
+    return tuple(out)
+
+
+def _admin_findings(data: Any) -> list[tuple]:
+    """Provinces and districts named in the new file that no longer exist after 1 July 2025."""
+    from ..plan.admin_units import outdated_in
+
+    return [("admin", loc, excerpt, message, True) for loc, excerpt, message in outdated_in(data)]

@@ -814,8 +814,10 @@ class Plan(Model):
         json_schema_extra={"description": "Tệp dữ liệu một Kế hoạch theo Nghị định 30/2020/NĐ-CP"},
     )
 
-    type: Literal[DocType.ke_hoach] = Field(
-        default=DocType.ke_hoach, description="Tên loại văn bản (hiện hỗ trợ: Kế hoạch)"
+    type: Literal[DocType.ke_hoach, DocType.bao_cao] = Field(
+        default=DocType.ke_hoach,
+        description="Tên loại văn bản: Kế hoạch (mặc định) hoặc Báo cáo (báo cáo kết quả thực hiện kế hoạch, "
+        "do lệnh kehoach report tạo)",
     )
     agency: Agency
     number: DocNumber | None = Field(

@@ -1,0 +1,436 @@
+"""The progress sheet of a plan (`kehoach progress`) and the reading of filled ones.
+
+Written: sheet "Tiến độ" (or, per unit, one sheet per lead unit), one row per task of the plan's
+catalogue and task tables: STT, Nội dung, Chủ trì, Thời hạn, Tình trạng (a drop-down), Ngày hoàn
+thành, Kết quả, and a hidden column holding the task's key (generator.plan.tasks), so a sheet
+sorted, filtered or with rows moved still maps back to its tasks.
+
+Read: several filled sheets at once (each unit sends its own). Every bad cell is reported as
+file: Sheet!E7 with the value and the fix, every task two sheets disagree on is reported by task;
+all of them together, so the văn thư sends each unit back one list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import limits
+from ..errors import OutputExistsError, UserError
+from ..nd30 import day_month
+from ..plan.loader import load_plan
+from ..plan.model import Plan
+from ..plan.tasks import PlanTask, plan_tasks
+from ..word.package import AlreadyThere, publish, read_bounded
+
+DONE, DOING, TODO = "Hoàn thành", "Đang thực hiện", "Chưa thực hiện"
+STATUSES = (DONE, DOING, TODO)
+HEADERS = ("STT", "Nội dung", "Chủ trì", "Thời hạn", "Tình trạng", "Ngày hoàn thành", "Kết quả", "Mã nhiệm vụ")
+KEY_COL, STATUS_COL, DATE_COL, RESULT_COL = 7, 4, 5, 6  # 0-based columns of HEADERS
+SHEET_NAME = "Tiến độ"
+META_SHEET = "kehoach"
+FIRST_ROW = 4  # rows 1-2: title and how to fill; row 3: the headers
+
+MAX_SHEET_BYTES = 32 * 1024 * 1024
+MAX_ROWS = 50_000
+"""Rows read from one sheet: 25 times the largest plan we know of."""
+
+
+class ProgressError(UserError):
+    """Filled sheets with mistakes; carries all of them."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def plan_label(plan: Plan) -> str:
+    """"Kế hoạch số 617/KH-UBND ngày 01/12/2025" (a draft: "Kế hoạch (dự thảo) … năm 2025")."""
+    from ..document.context import number_text, short_date, symbol  # wing 3, below jobs
+
+    if plan.number is None:
+        return f"{plan.type.value} (dự thảo) {plan.subject_text}"
+    return f"{plan.type.value} số {number_text(plan.number)}/{symbol(plan)} ngày {short_date(plan.date)}"
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class SheetResult:
+    output: Path
+    tasks: int
+    sheets: list[str]
+    warnings: list[str] = field(default_factory=list)  # deadlines a report could not read
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    """An Excel sheet name: no []:*?/\\, at most 31 characters, unique."""
+    base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("' ") or "Đơn vị"
+    title = base[:31]
+    n = 2
+    while title.casefold() in used or title == META_SHEET:
+        suffix = f" ({n})"
+        title = base[:31 - len(suffix)] + suffix
+        n += 1
+    used.add(title.casefold())
+    return title
+
+
+def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tuple[bytes, list[str]]:
+    """The workbook's bytes and its sheet names."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    fixed = dt.datetime(2000, 1, 1)
+    wb.properties.created = wb.properties.modified = fixed  # same plan, same bytes (but the zip times)
+    wb.properties.creator = "kehoach"
+    default = wb.active
+    assert default is not None
+    wb.remove(default)
+    if per_unit:
+        by_unit: dict[str, tuple[str, list[PlanTask]]] = {}  # the same unit in any case: one sheet
+        for t in tasks:
+            for unit in t.leads or ("Chưa ghi đơn vị chủ trì",):
+                by_unit.setdefault(unit.casefold(), (unit, []))[1].append(t)
+        parts = list(by_unit.values())
+    else:
+        parts = [(SHEET_NAME, tasks)]
+    used: set[str] = set()
+    names = []
+    label = plan_label(plan)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for unit, rows in parts:
+        ws = wb.create_sheet(_sheet_title(unit, used))
+        names.append(ws.title)
+        ws["A1"] = f"TIẾN ĐỘ THỰC HIỆN {label.upper()}" if not per_unit else \
+            f"TIẾN ĐỘ THỰC HIỆN {label.upper()} — {unit}"
+        ws["A1"].font = Font(bold=True)
+        ws["A2"] = ("Chọn Tình trạng trong danh sách (Hoàn thành / Đang thực hiện / Chưa thực hiện); "
+                    "Ngày hoàn thành ghi dạng ngày/tháng/năm, ví dụ 30/6/2025. Không sửa cột Nội dung; "
+                    "được sắp xếp, lọc hàng.")
+        ws["A2"].font = Font(italic=True)
+        for c, head in enumerate(HEADERS, 1):
+            cell = ws.cell(row=3, column=c, value=head)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for i, t in enumerate(rows):
+            r = FIRST_ROW + i
+            values = (i + 1, t.content, t.lead, t.time, None, None, None, t.key)
+            for c, v in enumerate(values, 1):
+                cell = ws.cell(row=r, column=c, value=v)
+                cell.alignment = wrap
+            ws.cell(row=r, column=DATE_COL + 1).number_format = "dd/mm/yyyy"
+        last = FIRST_ROW + max(len(rows), 1) - 1
+        dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="Tình trạng",
+                            error="Chọn một trong: " + ", ".join(STATUSES))
+        dv.add(f"E{FIRST_ROW}:E{last}")
+        ws.add_data_validation(dv)
+        for col, width in zip("ABCDEFGH", (6, 60, 28, 18, 18, 16, 40, 14), strict=True):
+            ws.column_dimensions[col].width = width
+        ws.column_dimensions["H"].hidden = True
+        ws.freeze_panes = f"A{FIRST_ROW}"
+        ws.auto_filter.ref = f"A3:H{last}"  # sorting through the filter moves the hidden key too
+    meta = wb.create_sheet(META_SHEET)
+    meta["A1"], meta["B1"] = "kehoach-tien-do", 1
+    meta["A2"], meta["B2"] = "Kế hoạch", label
+    meta.sheet_state = "veryHidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue(), names
+
+
+def write_progress_sheet(data: str | Path, out: str | Path, *, per_unit: bool = False) -> SheetResult:
+    """Write the progress sheet of a plan file; never replaces a file. The library call behind
+    `kehoach progress`."""
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"{out}: bảng tiến độ phải có đuôi .xlsx")
+    plan = load_plan(data)
+    tasks = plan_tasks(plan)
+    if not tasks:
+        raise UserError(f"{data}: kế hoạch không có nhiệm vụ nào (danh mục hoặc bảng có cột Nội dung/Nhiệm vụ "
+                        "và cột Chủ trì hoặc Thời gian) nên không có bảng tiến độ")
+    blob, names = build_workbook(plan, tasks, per_unit=per_unit)
+    try:
+        publish(out, blob, replace=False)
+    except AlreadyThere:
+        raise OutputExistsError(f"{out}: tệp đã có; kehoach không ghi đè bảng tiến độ (có thể đã được "
+                                "điền): hãy chọn tên khác với -o") from None
+    return SheetResult(out, len(tasks), names, unreadable_deadlines(plan, tasks))
+
+
+def unreadable_deadlines(plan: Plan, tasks: list[PlanTask]) -> list[str]:
+    """A message per task whose Thời hạn names no day: a report will not count it overdue."""
+    from ..plan.deadlines import plan_year, read_deadline
+
+    year = plan_year(plan.subject_text, plan.year)
+    return [f"nhiệm vụ “{_short(t.content)}”: thời hạn “{t.time}” không đọc được thành ngày nên không bao giờ "
+            "tính quá hạn; ghi rõ (ví dụ Quý IV/2025, Tháng 6/2025, 30/6/2025) nếu cần"
+            for t in tasks if read_deadline(t.time, year).kind == "unreadable"]
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    """One filled row: what a unit says of a task."""
+
+    status: str  # one of STATUSES
+    done_on: dt.date | None
+    result: str
+    where: str  # "tien-do.xlsx: Tiến độ!E7"
+
+
+@dataclass
+class Progress:
+    """What the filled sheets say, by task key; tasks no sheet reports are absent."""
+
+    by_key: dict[str, Report] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+_STATUS = {_norm(s): s for s in STATUSES}
+
+
+def parse_status(value: Any) -> str | None:
+    """A Tình trạng cell: one of STATUSES (any case and spacing), "" for an empty cell, None if not."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if not isinstance(value, str):
+        return None
+    return _STATUS.get(_norm(value))
+
+
+def parse_day(value: Any) -> dt.date | None:
+    """A Ngày hoàn thành cell: a date Excel stored, or text dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy,
+    dd.mm.yyyy, yyyy-mm-dd). None when it is none of these."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 20_000 < value < 80_000:
+        from openpyxl.utils.datetime import from_excel
+
+        day = from_excel(value)
+        return day.date() if isinstance(day, dt.datetime) else day if isinstance(day, dt.date) else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        m = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", text)
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    return None
+
+
+def _guard(path: Path) -> bytes:
+    """The file's bytes when it is a workbook safe to open: bounded size, an ordinary zip (no zip
+    bomb, no DTD in its XML). Checked before openpyxl parses anything."""
+    data = read_bounded(path, str(path), MAX_SHEET_BYTES)
+    if not data.startswith(b"PK"):
+        raise UserError(f"{path}: không phải tệp Excel .xlsx (tệp .xls cũ hoặc tệp khác?); hãy mở bằng Excel "
+                        "rồi Lưu thành kiểu “Excel Workbook (*.xlsx)”")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise UserError(f"{path}: tệp .xlsx bị hỏng, không mở được") from None
+    if len(infos) > limits.MAX_MEMBERS:
+        raise UserError(f"{path}: tệp có {len(infos)} phần; không phải bảng tính bình thường, không đọc")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.MAX_PART_BYTES or total > limits.MAX_TOTAL_BYTES or (
+                info.file_size > limits.RATIO_FLOOR and ratio > limits.MAX_RATIO):
+            raise UserError(f"{path}: phần {info.filename} giải nén quá lớn (nén {ratio:.0f} lần); tệp nén "
+                            "độc hại hoặc quá lớn, không đọc")
+        if info.filename.lower().endswith((".xml", ".rels")):
+            try:
+                blob = zf.read(info)
+            except Exception:  # noqa: BLE001 - a damaged member of a user's file
+                raise UserError(f"{path}: phần {info.filename} bị hỏng, không đọc được") from None
+            if b"<!doctype" in blob[:4096].lower() or b"<!entity" in blob.lower():
+                raise UserError(f"{path}: phần {info.filename} có khai báo DTD/thực thể XML, điều Excel không "
+                                "bao giờ ghi; tệp có thể độc hại, không đọc")
+    return data
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _col(c: int) -> str:
+    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[c]
+
+
+def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanTask] | None = None,
+                  as_of: dt.date | None = None) -> Progress:
+    """What the filled sheets say about the plan's tasks. ProgressError listing every bad cell and
+    every contradiction when there is one."""
+    tasks = plan_tasks(plan) if tasks is None else tasks
+    known = {t.key: t for t in tasks}
+    reports: dict[str, list[Report]] = {}
+    problems: list[str] = []
+    out = Progress()
+    paths = [Path(s) for s in sheets]
+    if not paths:
+        raise UserError("cần ít nhất một bảng tiến độ đã điền (--progress TỆP.xlsx)")
+    for path in paths:
+        label = path.name
+        data = _guard(path)
+        with limits.budget(limits.READ_SECONDS, limits.READ_MEMORY,
+                           f"{path}: bảng tính quá phức tạp, đọc quá lâu hoặc quá nhiều bộ nhớ nên đã dừng"):
+            found = _read_book(path, label, data, known, reports, problems, out.warnings, as_of,
+                               plan_label(plan))
+        if not found:
+            problems.append(f"{label}: không có trang tính nào có cột Tình trạng và cột Mã nhiệm vụ (ẩn) của "
+                            "kehoach; hãy điền bảng do lệnh kehoach progress tạo, không chép sang bảng khác")
+        out.sheets.append(str(path))
+    for key, said in reports.items():
+        # Sheets agree when they give one status and at most one day (a unit may leave the day out).
+        statuses = {r.status for r in said}
+        days = {r.done_on for r in said if r.done_on is not None}
+        if len(statuses) > 1 or len(days) > 1:
+            t = known[key]
+            lines = "; ".join(f"{r.where} = {r.status or '(trống)'}"
+                              + (f" ngày {vi_day(r.done_on)}" if r.done_on else "") for r in said)
+            lead = t.lead.replace("\n", ", ") or "không ghi"
+            problems.append(f"nhiệm vụ “{_short(t.content)}” (Chủ trì: {lead}): các bảng ghi khác nhau: {lines}; "
+                            "hãy thống nhất với đơn vị rồi sửa cho giống nhau")
+            continue
+        results = [r.result for r in said if r.result]
+        merged = "\n".join(dict.fromkeys(results))
+        out.by_key[key] = Report(said[0].status, next(iter(days), None), merged, said[0].where)
+    if problems:
+        raise ProgressError(problems)
+    return out
+
+
+def vi_day(day: dt.date) -> str:
+    """"30/6/2025": the numeric date of Phụ lục I (0 before days below 10 and months 1, 2)."""
+    d, m = day_month(day.day, day.month)
+    return f"{d}/{m}/{day.year}"
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
+               reports: dict[str, list[Report]], problems: list[str], warnings: list[str],
+               as_of: dt.date | None, expected: str = "") -> bool:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        raise UserError(f"{path}: không đọc được bảng tính ({type(exc).__name__}); tệp hỏng hoặc không phải "
+                        ".xlsx") from None
+    found = False
+    try:
+        for ws in wb.worksheets:
+            if ws.title == META_SHEET:
+                # The plan the sheet was made for: another plan's sheet is worth a word even when
+                # some of its tasks read the same (the keys still decide which task a row is).
+                written = _cell_text(ws["B2"].value)
+                if expected and written and written != expected:
+                    warnings.append(f"{label}: bảng được tạo cho “{written}”, không phải “{expected}”; kiểm tra "
+                                    "đúng bảng của kế hoạch này")
+                continue
+            header_row = None
+            for r, row in enumerate(ws.iter_rows(values_only=True), 1):
+                if r > MAX_ROWS + 10:
+                    problems.append(f"{label}: {ws.title}: quá {MAX_ROWS} hàng; không phải bảng tiến độ của "
+                                    "một kế hoạch")
+                    break
+                cells = list(row[:len(HEADERS)]) + [None] * (len(HEADERS) - len(row[:len(HEADERS)]))
+                if header_row is None:
+                    if r > 10:
+                        break
+                    if [_cell_text(c) for c in cells] == list(HEADERS):
+                        header_row = r
+                    continue
+                _read_row(label, ws.title, r, cells, known, reports, problems, warnings, as_of)
+            found = found or header_row is not None
+    finally:
+        wb.close()
+    return found
+
+
+def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str, PlanTask],
+              reports: dict[str, list[Report]], problems: list[str], warnings: list[str],
+              as_of: dt.date | None) -> None:
+    key = _cell_text(cells[KEY_COL])
+    where = f"{label}: {sheet}!"
+    if not any(_cell_text(c) for c in cells):
+        return
+    if not key:
+        if any(_cell_text(cells[c]) for c in (STATUS_COL, DATE_COL, RESULT_COL)):
+            problems.append(f"{where}H{r}: hàng “{_short(_cell_text(cells[1]))}” không có mã nhiệm vụ (cột H "
+                            "ẩn) nên không biết là nhiệm vụ nào; đừng thêm hàng mới, hãy điền vào hàng của "
+                            "nhiệm vụ đó")
+        return
+    task = known.get(key)
+    if task is None and any(_cell_text(cells[c]) for c in (STATUS_COL, DATE_COL, RESULT_COL)):
+        problems.append(f"{where}H{r}: nhiệm vụ “{_short(_cell_text(cells[1]))}” (mã {key}) không có trong kế "
+                        "hoạch này: bảng của kế hoạch khác, hoặc nội dung nhiệm vụ đã sửa sau khi phát bảng; "
+                        "hãy tạo lại bảng bằng kehoach progress rồi chép tình trạng sang")
+    if task is None:
+        return  # a row left empty says nothing, whatever task it was
+    raw_status, raw_day = cells[STATUS_COL], cells[DATE_COL]
+    status = parse_status(raw_status)
+    bad = False
+    if status is None:
+        problems.append(f"{where}{_col(STATUS_COL)}{r}: tình trạng “{_cell_text(raw_status)}” không có trong danh "
+                        f"sách; chọn một trong: {', '.join(STATUSES)}")
+        bad = True
+    day = None
+    if _cell_text(raw_day):
+        day = parse_day(raw_day)
+        if day is None:
+            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành “{_cell_text(raw_day)}” không đọc được; "
+                            "ghi dạng ngày/tháng/năm, ví dụ 30/6/2025")
+            bad = True
+        elif status not in (DONE, None):
+            problems.append(f"{where}{_col(DATE_COL)}{r}: có ngày hoàn thành {vi_day(day)} nhưng tình trạng là "
+                            f"“{status or '(trống)'}”; chọn Hoàn thành hoặc xóa ngày")
+            bad = True
+        elif as_of is not None and day > as_of:
+            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành {vi_day(day)} sau ngày báo cáo "
+                            f"{vi_day(as_of)}; kiểm tra lại ngày")
+            bad = True
+    if bad or not status:
+        return  # an empty status: the unit has not reported this task
+    if status == DONE and day is None:
+        warnings.append(f"{where}{_col(DATE_COL)}{r}: nhiệm vụ “{_short(task.content)}” hoàn thành nhưng không ghi "
+                        "ngày; được tính là đúng hạn")
+    result = _cell_text(cells[RESULT_COL])
+    reports.setdefault(key, []).append(Report(status, day, result, f"{where}{_col(STATUS_COL)}{r}"))

@@ -1,0 +1,173 @@
+"""Provinces and districts a plan names that no longer exist since 1 July 2025, and what replaced them.
+
+Since 1 July 2025 the 63 provinces are 34 (Bình Thuận is part of Lâm Đồng, Kon Tum of Quảng Ngãi…)
+and the district level (huyện, quận, thị xã, thành phố thuộc tỉnh) is gone. A plan rolled from
+2025 that still says "UBND tỉnh Bình Thuận" or "UBND huyện Bắc Bình" is wrong.
+
+Where the names come from: the data files of the PyPI package `vietnamadminunits` (the 63 old
+provinces with their districts and wards, the 34 new provinces, and which old units each new one
+took), never a list typed here. Its data is read from the installed package's folder without
+importing it: importing it loads geopy and shapely for its address matching (a second), which
+this lookup does not need.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+Loc = tuple[Any, ...]
+
+DISTRICT_TYPES = ("huyện", "quận", "thị xã", "thành phố")
+SKIPPED_KEYS = ("references",)
+"""A cited document was issued when its units existed: its issuer is history, not a mistake."""
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+@dataclass(frozen=True)
+class _Old:
+    kind: str  # "tỉnh", "thành phố", "huyện", "quận", "thị xã"
+    name: str  # "Bình Thuận"
+    province: str  # the old province's name ("tỉnh Bình Thuận") for a district; "" for a province
+    now: str  # the new province ("tỉnh Lâm Đồng")
+    wards: tuple[str, ...] = ()  # the district's communes and wards today, when the data says
+
+
+@dataclass(frozen=True)
+class _Tables:
+    units: dict[tuple[str, str], list[_Old]]  # (kind, folded name) -> the old units so named
+    pattern: re.Pattern[str]
+    province_names: frozenset[str]  # folded short names of old provinces that no longer exist
+
+
+def _data_dir() -> Path | None:
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return folder if (folder / "converter_2025.json").exists() else None
+
+
+def available() -> bool:
+    """The administrative units data is installed."""
+    return _data_dir() is not None
+
+
+def _lower_kind(full: str, short: str) -> str:
+    """"Tỉnh Bình Thuận", "Bình Thuận" -> "tỉnh"."""
+    return _fold(full[: len(full) - len(short)].strip())
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> _Tables | None:
+    folder = _data_dir()
+    if folder is None:
+        return None
+    legacy = json.loads((folder / "parser_legacy.json").read_text(encoding="utf-8"))
+    new = json.loads((folder / "parser_from_2025.json").read_text(encoding="utf-8"))
+    converter = json.loads((folder / "converter_2025.json").read_text(encoding="utf-8"))
+    new_names = {k: v["province"][:1].lower() + v["province"][1:] for k, v in new["DICT_PROVINCE"].items()}
+    now_of = {old: new_names[k] for k, olds in converter["DICT_PROVINCE"].items() for old in olds}
+    new_wards = new["DICT_PROVINCE_WARD_NO_ACCENTED"]
+    # Old "province_district_ward" keys -> the new ward that took it, for naming a district's wards.
+    wards_of: dict[str, list[str]] = {}
+    for new_prov, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for ward_key, olds in wards.items():
+            ward = new_wards.get(new_prov, {}).get(ward_key)
+            if ward is None:
+                continue
+            for old in olds:
+                district = "_".join(old.split("_")[:2])
+                names = wards_of.setdefault(district, [])
+                name = ward["ward"][:1].lower() + ward["ward"][1:]  # "xã Bắc Bình", as in a sentence
+                if name not in names:
+                    names.append(name)
+    units: dict[tuple[str, str], list[_Old]] = {}
+    gone_provinces = set()
+    alive = {_fold(v["provinceShort"]) for v in new["DICT_PROVINCE"].values()}
+    for key, p in legacy["DICT_PROVINCE"].items():
+        kind = _lower_kind(p["province"], p["provinceShort"])
+        full = f"{kind} {p['provinceShort']}"
+        now = now_of.get(key, "")
+        if key not in new["DICT_PROVINCE"]:
+            units.setdefault((kind, _fold(p["provinceShort"])), []).append(_Old(kind, p["provinceShort"], "", now))
+            gone_provinces.add(_fold(p["provinceShort"]))
+        for dkey, d in legacy["DICT_PROVINCE_DISTRICT"].get(key, {}).items():
+            dkind = _fold(d["districtType"])
+            if dkind not in DISTRICT_TYPES or (dkind == "thành phố" and _fold(d["districtShort"]) in alive):
+                continue  # "thành phố Huế" is a province today, not a district that went
+            units.setdefault((dkind, _fold(d["districtShort"])), []).append(
+                _Old(dkind, d["districtShort"], full, now, tuple(wards_of.get(f"{key}_{dkey}", ()))))
+    names = sorted({re.escape(name) for _, name in units}, key=len, reverse=True)
+    kinds = "|".join(re.escape(k) for k in ("tỉnh", *DISTRICT_TYPES))
+    pattern = re.compile(rf"(?<!\w)({kinds})\s+({'|'.join(names)})(?!\w)")
+    return _Tables(units, pattern, frozenset(gone_provinces))
+
+
+def _message(found: list[_Old], written: str) -> str:
+    first = found[0]
+    if not first.province:  # a province
+        return f"{written} không còn từ 01/7/2025: nay thuộc {first.now}"
+    where = sorted({o.now for o in found if o.now})
+    now = where[0] if len(where) == 1 else "một trong: " + ", ".join(where[:4]) + ("…" if len(where) > 4 else "")
+    text = f"{written} không còn từ 01/7/2025 (bỏ cấp huyện); địa bàn nay thuộc {now}"
+    if len(found) == 1 and first.wards:
+        shown = ", ".join(first.wards[:8]) + (", …" if len(first.wards) > 8 else "")
+        text += f", gồm: {shown}"
+    return text + "; sửa thành cơ quan cấp tỉnh hoặc UBND xã, phường tương ứng"
+
+
+def outdated_names(text: str) -> list[tuple[str, str]]:
+    """(the words as written, the message) for every abolished province or district the text names."""
+    tables = _tables()
+    if tables is None or not text:
+        return []
+    folded = _fold(text)
+    if len(folded) != len(text):  # a character whose case folding changes its length: match on the fold only
+        text = folded
+    out = []
+    for m in tables.pattern.finditer(folded):
+        kind, name = m.group(1), m.group(2)
+        found = tables.units.get((kind, name))
+        if not found:
+            continue
+        out.append((text[m.start():m.end()], _message(found, text[m.start():m.end()])))
+    return out
+
+
+def outdated_in(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
+    """(path, words, message) for every abolished unit named in a plan's data (dicts, lists and
+    strings as loaded from its file), the cited documents left out. The bare place name of the date
+    line (agency.place: "Bình Thuận") counts too."""
+    tables = _tables()
+    if tables is None:
+        return
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if loc == () and k in SKIPPED_KEYS:
+                continue
+            if loc == ("agency",) and k == "place" and isinstance(v, str) and _fold(v.strip()) in tables.province_names:
+                found = tables.units[("tỉnh", _fold(v.strip()))] if ("tỉnh", _fold(v.strip())) in tables.units \
+                    else tables.units[("thành phố", _fold(v.strip()))]
+                yield loc + (k,), v, _message(found, f"địa danh {v.strip()}")
+                continue
+            yield from outdated_in(v, loc + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from outdated_in(v, loc + (i,))
+    elif isinstance(data, str):
+        seen = set()
+        for words, message in outdated_names(data):
+            if words.casefold() not in seen:
+                seen.add(words.casefold())
+                yield loc, words, message

@@ -1,0 +1,282 @@
+"""The tasks of a plan, one record each: what progress sheets, reports and rollover count.
+
+A task is a row of the five-column catalogue (appendix `groups`) or a row of a task table: a table
+of the body or of an appendix whose columns name the content ("Nội dung", "Nhiệm vụ", "Công
+việc"…) and a lead unit ("Chủ trì", "Người thực hiện"…) or a time ("Thời gian", "Thời hạn"…).
+Real plans write their groups either as groups of the data ({group: …}) or, when imported from
+Word, as rows whose STT cell is a Roman numeral ("I", "II") with the name beside it: both are groups.
+
+Why a key made from the content: a filled progress sheet comes back sorted, filtered, with rows
+moved; the key written in its hidden column names the task whatever its row. The same words in two
+tasks get "-2", "-3" in plan order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..text import roman, upper_vi
+from .model import (
+    Appendix,
+    Bold,
+    BoldItalic,
+    CellLines,
+    CellSpec,
+    Cite,
+    Clause,
+    Emphasis,
+    Group,
+    Heading,
+    Paragraph,
+    Plan,
+    Point,
+    Points,
+    Table,
+    TableBlock,
+)
+from .table_rows import NUMBER_HEAD
+
+Loc = tuple[Any, ...]
+
+CONTENT_HEAD = re.compile(r"nội\s*dung|nhiệm\s*vụ|công\s*việc|tên\s*(?:nhiệm|hoạt|công)|hoạt\s*động", re.I)
+LEAD_HEAD = re.compile(r"chủ\s*trì|người\s*thực\s*hiện|(?:đơn\s*vị|cơ\s*quan)\s*(?:thực\s*hiện|phụ\s*trách)|"
+                       r"phụ\s*trách|thực\s*hiện", re.I)
+NOT_LEAD = re.compile(r"phối\s*hợp|thời\s*gian|thời\s*hạn|kết\s*quả|sản\s*phẩm|theo\s*dõi", re.I)
+TIME_HEAD = re.compile(r"thời\s*gian|thời\s*hạn|tiến\s*độ|thời\s*điểm", re.I)
+GROUP_NUMBER = re.compile(r"^(?:[IVXLC]+|[A-ZĐ])\.?$")
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    """One task as the plan writes it."""
+
+    key: str  # stable across sorting; written in the sheet's hidden column
+    number: str  # STT as printed ("3"), or "" when the table has none
+    section: str  # "II. NỘI DUNG THỰC HIỆN" or the appendix's title
+    group: str  # the group's title, "" when the task is in no group
+    content: str
+    lead: str  # the Chủ trì cell as printed (several units on several lines)
+    time: str  # the Thời hạn cell as written, "" when none
+    loc: Loc | None = None  # where the row is in the data file; None when it came from a spreadsheet
+    removable: bool = True  # a rollover may delete the row (no merged cell reaches into it)
+    leads: tuple[str, ...] = field(default=())  # the lead units, one name each
+
+    @property
+    def where(self) -> str:
+        return " / ".join(x for x in (self.section, self.group) if x)
+
+
+def plain(plan: Plan, para: Paragraph | CellLines | CellSpec | None) -> str:
+    """A paragraph's text without formatting; a citation as its type and number."""
+    if para is None:
+        return ""
+    if isinstance(para, CellSpec):
+        return plain(plan, para.text)
+    if isinstance(para, CellLines):
+        return "\n".join(plain(plan, x) for x in para.lines)
+    if isinstance(para, str):
+        return para
+    out = []
+    for seg in para:
+        if isinstance(seg, Cite):
+            ref = plan.references.get(seg.cite)
+            if ref is None:
+                continue
+            out.append(ref.name or f"{ref.type} số {ref.number}" + (f"/{ref.symbol}" if ref.symbol else ""))
+        elif isinstance(seg, Emphasis):
+            out.append(seg.italic)
+        elif isinstance(seg, Bold):
+            out.append(seg.bold)
+        elif isinstance(seg, BoldItalic):
+            out.append(seg.bold_italic)
+        else:
+            out.append(seg)
+    return "".join(out)
+
+
+def split_units(cell: str) -> tuple[str, ...]:
+    """The units a Chủ trì cell names: one per line or per ";" ("- A;\\n- B." → A, B)."""
+    parts = re.split(r"[;\n]", cell)
+    out = []
+    for p in parts:
+        p = re.sub(r"^\s*[-–+•]\s*", "", p).strip().rstrip(".;,").strip()
+        if p and p not in out:
+            out.append(p)
+    return tuple(out)
+
+
+class _Collector:
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.tasks: list[PlanTask] = []
+        self.seen: dict[str, int] = {}
+
+    def add(self, *, number: str, section: str, group: str, content: str, lead: str, time: str,
+            loc: Loc | None, removable: bool = True, leads: tuple[str, ...] | None = None) -> None:
+        content = content.strip()
+        if not content:
+            return
+        digest = hashlib.sha1(re.sub(r"\s+", " ", content.casefold()).encode()).hexdigest()[:10]
+        n = self.seen.get(digest, 0) + 1
+        self.seen[digest] = n
+        key = f"NV-{digest}" + (f"-{n}" if n > 1 else "")
+        self.tasks.append(PlanTask(key, number, section, group, content, lead.strip(), time.strip(), loc,
+                                   removable, leads if leads is not None else split_units(lead)))
+
+    # --- the body -------------------------------------------------------------------------------
+
+    def blocks(self, blocks: list[Any], loc: Loc, section: str) -> None:
+        for i, block in enumerate(blocks):
+            at = loc + (i,)
+            if isinstance(block, TableBlock):
+                self.table(block.table, at + ("table",), section, "")
+            elif isinstance(block, Clause):
+                self.blocks(block.blocks, at + ("blocks",), section)
+            elif isinstance(block, Heading):
+                self.blocks(block.blocks, at + ("blocks",), section)
+            elif isinstance(block, Points):
+                for j, point in enumerate(block.points):
+                    if isinstance(point, Point):
+                        self.blocks(point.blocks, at + ("points", j, "blocks"), section)
+
+    # --- tables ---------------------------------------------------------------------------------
+
+    def table(self, table: Table, loc: Loc | None, section: str, group: str) -> None:
+        titles = [plain(self.plan, c.title) for c in table.columns]
+        content = next((i for i, t in enumerate(titles) if CONTENT_HEAD.search(t) and not LEAD_HEAD.search(t)
+                        and not TIME_HEAD.search(t)), None)
+        if content is None:
+            content = next((i for i, t in enumerate(titles) if CONTENT_HEAD.search(t)), None)
+        lead = next((i for i, t in enumerate(titles) if re.search(r"chủ\s*trì", t, re.I)), None)
+        if lead is None:
+            lead = next((i for i, t in enumerate(titles) if i != content and LEAD_HEAD.search(t)
+                         and not NOT_LEAD.search(t)), None)
+        time = next((i for i, t in enumerate(titles) if i != content and TIME_HEAD.search(t)), None)
+        if content is None or (lead is None and time is None):
+            return  # not a task table (a budget, a list of units…)
+        stt = 0 if (titles and NUMBER_HEAD.match(titles[0].strip()) and content != 0) else None
+        if table.sheet is not None:
+            loc = None  # its rows live in the spreadsheet, not in the data file
+        walker = _TableWalk(self, table, loc, section, content, lead, time, stt)
+        walker.rows(table.rows, loc + ("rows",) if loc is not None else None, group, 0)
+
+
+class _TableWalk:
+    """Rows of one task table placed on the grid of columns (spans and rowspans), STT counted as
+    the renderer counts it."""
+
+    def __init__(self, out: _Collector, table: Table, loc: Loc | None, section: str,
+                 content: int, lead: int | None, time: int | None, stt: int | None):
+        self.out, self.table, self.section = out, table, section
+        self.content, self.lead, self.time, self.stt = content, lead, time, stt
+        self.ncols = len(table.columns)
+        self.counter = 0
+        self.carry: dict[int, list[Any]] = {}  # column -> [rows left, text]
+
+    def rows(self, rows: list[Any], loc: Loc | None, group: str, level: int) -> None:
+        for i, row in enumerate(rows):
+            at = loc + (i,) if loc is not None else None
+            if isinstance(row, Group):
+                title = plain(self.out.plan, row.group)
+                if self.table.numbering == "restart":
+                    self.counter = 0
+                self.rows(row.rows, at + ("rows",) if at is not None else None,
+                          group if level > 0 and group else title, level + 1)
+                continue
+            cells, touched = self.place(row)
+            texts = {c: plain(self.out.plan, v) for c, v in cells.items()}
+            filled = [t.strip() for t in texts.values() if t.strip()]
+            if len(filled) >= 2 and all(re.fullmatch(r"\(?\d{1,2}\)?", t) for t in filled):
+                continue  # the row numbering the columns: (1), (2), (3)…
+            if self.group_row(texts):
+                title = " ".join(t for c, t in sorted(texts.items()) if c != self.stt and t.strip())
+                group = title.strip()
+                continue
+            number = ""
+            if self.table.numbered:
+                self.counter += 1
+                number = str(self.counter)
+            elif self.stt is not None:
+                number = texts.get(self.stt, "").strip()
+            self.out.add(number=number, section=self.section, group=group,
+                         content=texts.get(self.content, ""),
+                         lead=texts.get(self.lead, "") if self.lead is not None else "",
+                         time=texts.get(self.time, "") if self.time is not None else "",
+                         loc=at, removable=not touched)
+
+    def place(self, row: list[Any]) -> tuple[dict[int, Any], bool]:
+        """The row's cells by column; touched: a merged-down cell starts in or reaches into it."""
+        cells: dict[int, Any] = {}
+        touched = False
+        col = 1 if self.table.numbered else 0
+        used_carry = set()
+
+        def take_carried() -> None:
+            nonlocal col, touched
+            while col in self.carry:
+                cells[col] = self.carry[col][1]
+                used_carry.add(col)
+                touched = True
+                col += 1
+
+        for cell in row:
+            take_carried()
+            span = cell.span if isinstance(cell, CellSpec) else 1
+            rowspan = cell.rowspan if isinstance(cell, CellSpec) else 1
+            cells[col] = cell
+            if rowspan > 1:
+                touched = True
+                for c in range(col, col + span):
+                    self.carry[c] = [rowspan - 1, cell]
+            col += span
+        take_carried()
+        for c in used_carry:
+            self.carry[c][0] -= 1
+            if self.carry[c][0] <= 0:
+                del self.carry[c]
+        return cells, touched
+
+    def group_row(self, texts: dict[int, str]) -> bool:
+        """A group written as a row: "I" in the STT cell, or one cell of text across the row."""
+        filled = {c: t.strip() for c, t in texts.items() if t.strip()}
+        if not filled:
+            return False
+        if self.stt is not None and GROUP_NUMBER.match(filled.get(self.stt, "")):
+            return True
+        return len(filled) == 1 and self.content not in filled and self.stt not in filled or (
+            len(filled) == 1 and re.match(r"^[IVXLC]+\.\s", next(iter(filled.values()))) is not None)
+
+
+def _appendix_label(app: Appendix, index: int, count: int) -> str:
+    title = app.title if not (count > 1 and app.title == "Phụ lục") else f"Phụ lục {roman(index)}"
+    label = upper_vi(title) if app.upper else title
+    if app.subtitle:
+        label += ": " + " ".join(app.subtitle)
+    return label
+
+
+def plan_tasks(plan: Plan) -> list[PlanTask]:
+    """Every task of the plan in print order: task tables of the body, then the appendices."""
+    out = _Collector(plan)
+    for si, section in enumerate(plan.sections):
+        label = f"{roman(si + 1)}. {upper_vi(section.title)}"
+        out.blocks(list(section.clauses), ("sections", si, "clauses"), label)
+        out.blocks(list(section.blocks), ("sections", si, "blocks"), label)
+    for ai, app in enumerate(plan.appendices):
+        label = _appendix_label(app, ai + 1, len(plan.appendices))
+        at: Loc = ("appendices", ai)
+        if app.groups is not None:
+            for gi, group in enumerate(app.groups):
+                for ti, task in enumerate(group.tasks):
+                    names = tuple(plan.units[r].name if r in plan.units else r for r in task.lead)
+                    out.add(number=str(ti + 1), section=label, group=group.title,
+                            content=plain(plan, task.content), lead="\n".join(names), time=task.time or "",
+                            loc=at + ("groups", gi, "tasks", ti), leads=names)
+        elif app.table is not None:
+            out.table(app.table, at + ("table",), label, "")
+        elif app.blocks is not None:
+            out.blocks(app.blocks, at + ("blocks",), label)
+    return out.tasks
