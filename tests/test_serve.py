@@ -264,6 +264,34 @@ def test_preview_returns_the_pages_as_png(client):
     assert bare.get(f"/api/preview/{got['key']}/1.png", params={"t": TOKEN}).status_code == 200
 
 
+@pytest.mark.skipif(not _tools(), reason="cần LibreOffice (soffice) và pdftoppm (poppler-utils) để xem trước trang")
+def test_preview_draws_the_pages_on_screen_first_and_reuses_unchanged_pages(client):
+    import struct
+
+    data = load(client)["data"]
+    got = client.post("/api/preview", json={"name": FULL, "data": data, "width": 640, "first": 1}).json()
+    assert got["pages"] >= 3
+    assert got["images"][0] and got["images"][1:] == [None] * (got["pages"] - 1)  # only the page on screen
+    every = client.get(f"/api/preview/{got['key']}/images").json()["images"]
+    assert every[0] == got["images"][0] and None not in every
+    png = client.get(f"/api/page/{every[0]}.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert "immutable" in png.headers["cache-control"]
+    width, height = struct.unpack(">II", png.content[16:24])
+    assert width == 600 and height > width  # the width asked (rounded down), an A4 page upright
+    # An edit at the end of the text (Nơi nhận): the first page is the same image, a later one is new.
+    data["archive"] = ["VT", "vp", "phòng mới"]
+    edited = client.post("/api/preview", json={"name": FULL, "data": data, "width": 640, "first": 1}).json()
+    assert edited["key"] != got["key"]
+    after = client.get(f"/api/preview/{edited['key']}/images").json()["images"]
+    assert after[0] == every[0]
+    changed = [i for i, (a, b) in enumerate(zip(after, every)) if a != b]
+    assert changed and 0 not in changed
+    assert client.get(f"/api/page/{'0' * 64}.png").status_code == 404
+    assert client.get("/api/page/..%2Fmeta.png").status_code == 404
+    assert client.get(f"/api/preview/{'0' * 64}/images").status_code == 404
+
+
 def test_preview_of_invalid_data_gives_the_problems_not_pages(client):
     data = load(client)["data"]
     data["date"] = "mai"

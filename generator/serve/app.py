@@ -207,17 +207,32 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             _, plan, problems = checked(file_name(payload), payload.get("data"))
             if plan is None:
                 return JSONResponse({"problems": [_problem(p) for p in problems], "pages": None})
-            key, count = previews.make(render_plan(plan))
-            return JSONResponse({"problems": [], "key": key, "pages": count,
-                                 "check": _check_report(plan, file_name(payload))})
+            first = payload.get("first")
+            made = previews.make(render_plan(plan), width=payload.get("width"),
+                                 first=first if isinstance(first, int) and not isinstance(first, bool) else 2)
+            return JSONResponse({"problems": [], **made, "check": _check_report(plan, file_name(payload))})
 
         return await run_in_threadpool(work)
 
+    async def preview_images(request: Request) -> Response:
+        found = await run_in_threadpool(previews.images, request.path_params["key"])
+        if found is None:
+            return JSONResponse({"error": "không có bản xem trước này"}, status_code=404)
+        return JSONResponse({"images": found})
+
     async def page(request: Request) -> Response:
-        found = previews.page(request.path_params["key"], request.path_params["n"])
+        found = await run_in_threadpool(previews.page, request.path_params["key"], request.path_params["n"])
         if found is None:
             return JSONResponse({"error": "không có trang này"}, status_code=404)
         return FileResponse(found, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+    async def image(request: Request) -> Response:
+        found = previews.image(request.path_params["name"])
+        if found is None:
+            return JSONResponse({"error": "không có trang này"}, status_code=404)
+        # Named by its content: the same name is the same picture, for as long as the browser likes.
+        return FileResponse(found, media_type="image/png",
+                            headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
@@ -249,6 +264,8 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             Route("/api/save", save, methods=["POST"]),
             Route("/api/preview", preview, methods=["POST"]),
             Route("/api/preview/{key}/{n:int}.png", page),
+            Route("/api/preview/{key}/images", preview_images),
+            Route("/api/page/{name}.png", image),
             Route("/api/import", import_word, methods=["POST"]),
             Route("/api/rollover", rollover, methods=["POST"]),
             Route("/api/issue", issue, methods=["POST"]),
