@@ -506,3 +506,32 @@ def test_batch_reports_a_broken_unit_and_makes_the_others(client, folder):
 def test_batch_refuses_a_units_file_outside_the_folder(client):
     r = client.post("/api/batch", json={"name": SAMPLE, "units": "../don-vi.yaml"})
     assert r.status_code == 403
+
+
+def test_every_schema_description_is_in_vietnamese():
+    """The descriptions are the editor's tooltips (and a YAML editor's): no English left in them."""
+    import re
+
+    from generator.plan.schema import plan_schema
+
+    english = re.compile(r"\b(the|of|with|when|and|its|is|are|printed|which|one|an|by|after|under|inside|"
+                         r"declared|written|cell|row|column|table|piece|unit|document|list|group)\b")
+    found = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "description" and isinstance(v, str):
+                    # Data keys and values the user writes (party: true, group_style: merged) are not English prose.
+                    prose = re.sub(r"\{[^}]*\}|\b[a-z_]+:\s*\S+|\b(restart|continue|merged|split|left|center|right|"
+                                   r"justify|landscape|portrait|true|false|blocks|references)\b", "", v)
+                    if english.search(prose):
+                        found.append(f"{where}: {v[:80]}")
+                else:
+                    walk(v, f"{where}/{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{where}[{i}]")
+
+    walk(plan_schema(), "")
+    assert not found, "\n".join(found)
