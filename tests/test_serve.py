@@ -460,6 +460,43 @@ def test_issue_says_what_is_missing(client, folder):
     assert not (folder / "output").exists() or not list((folder / "output").iterdir())
 
 
+def test_messages_on_the_page_name_no_option_and_no_path_of_the_disk(client, folder):
+    """The page has no --force nor --date, and the folder is the page's own: messages say what to do
+    with the page (fill in Số, the date as 20/03/2024) and name files inside the folder."""
+    def said(r):
+        message = r.json()["error"]
+        assert "--" not in message and str(folder) not in message and "/tmp" not in message, message
+        return message
+
+    missing = said(client.post("/api/issue", json={"name": SAMPLE, "number": "", "date": ""}))
+    assert "số văn bản" in missing and "ô Số" in missing
+    wrong = said(client.post("/api/issue", json={"name": SAMPLE, "number": "12", "date": "2024-02-30"}))
+    assert "2024-02-30" in wrong
+    assert client.post("/api/issue", json={"name": SAMPLE, "number": "125", "date": "2024-03-20"}).status_code == 200
+    refused = client.post("/api/issue", json={"name": SAMPLE, "number": "125", "date": "2024-03-20"})
+    assert refused.status_code == 409
+    message = said(refused)
+    assert "output/ke-hoach-truyen-thong-kiem-soat-tthc-2024-phat-hanh.docx" in message
+    assert "không bao giờ bị ghi đè" in message and "chuyển tệp đã có ra khỏi thư mục output" in message
+    outside = said(client.get("/api/file", params={"name": "../x.yaml"}))
+    assert "thư mục dữ liệu" in outside
+
+
+def test_page_words_keeps_the_facts():
+    from generator.serve.wording import page_words
+
+    root = Path("/home/van-thu/ke-hoach")
+    assert page_words("ngày '2024-13-01' không hợp lệ: tháng không được lớn hơn 12; ví dụ --date 2024-03-20") == (
+        "ngày '2024-13-01' không hợp lệ: tháng không được lớn hơn 12; ví dụ 20/03/2024")
+    assert page_words(f"{root}/output/a.docx: đã có một dự thảo; dùng --force để ghi đè", root) == (
+        "output/a.docx: đã có một dự thảo; không ghi đè")
+    assert page_words("/var/tmp/kehoach-x/units.yaml:3:5: units[1].name: không được để trống") == (
+        "units.yaml:3:5: units[1].name: không được để trống")
+    assert page_words("Nghị quyết số 57-NQ/TW, Số: /KH-UBND") == "Nghị quyết số 57-NQ/TW, Số: /KH-UBND"
+    unknown = page_words("tệp quá lớn. Hãy thêm --max 5 để cho phép")
+    assert "--" not in unknown and unknown.startswith("tệp quá lớn.")
+
+
 def test_outputs_never_follow_a_link_out_of_the_folder(client, folder, tmp_path):
     outside = tmp_path / "elsewhere"
     outside.mkdir()

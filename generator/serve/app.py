@@ -31,6 +31,7 @@ from ..errors import DataError, OutputExistsError, Problem, UserError
 from . import jobs
 from .files import Folder, NotAllowed, digest
 from .preview import Previews, PreviewUnavailable
+from .wording import page_words
 from .yamledit import compose
 
 HOST = "127.0.0.1"
@@ -41,7 +42,7 @@ MAX_BODY = 2 * limits.MAX_DATA_BYTES + 65536
 
 
 def _problem(p: Problem) -> dict[str, Any]:
-    return {"path": p.path, "line": p.line, "column": p.column, "value": p.value, "message": p.message}
+    return {"path": p.path, "line": p.line, "column": p.column, "value": p.value, "message": page_words(p.message)}
 
 
 class _TokenGuard:
@@ -239,13 +240,14 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
 
     async def user_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, DataError):
-            return JSONResponse({"error": str(exc.problems[0].message) if exc.problems else str(exc),
+            return JSONResponse({"error": page_words(str(exc.problems[0].message) if exc.problems else str(exc),
+                                                     files.root),
                                  "problems": [_problem(p) for p in exc.problems]}, status_code=422)
         if isinstance(exc, jobs.Refused):
             return JSONResponse(exc.answer, status_code=409)
         status = (403 if isinstance(exc, NotAllowed) else 503 if isinstance(exc, PreviewUnavailable)
                   else 409 if isinstance(exc, OutputExistsError) else 400)
-        return JSONResponse({"error": str(exc)}, status_code=status)
+        return JSONResponse({"error": page_words(str(exc), files.root)}, status_code=status)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):

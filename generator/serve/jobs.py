@@ -26,6 +26,7 @@ from typing import Any
 from .. import limits
 from ..errors import DataError, OutputExistsError, UserError
 from .files import Folder
+from .wording import page_words
 
 MAX_UPLOAD = limits.MAX_DOCX_BYTES
 """Bytes of one uploaded .docx (the same limit as a .docx given to `kehoach import`)."""
@@ -177,7 +178,7 @@ def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
     text = got["text"].replace(f"{stem}.docx", label, 1)  # the header comment names the user's file
     data = text.encode("utf-8")
     name = _free_name(files, stem, lambda path: publish(path, data, replace=False))
-    return {"name": name, "warnings": got["warnings"]}
+    return {"name": name, "warnings": [page_words(w) for w in got["warnings"]]}
 
 
 # --- rollover --------------------------------------------------------------------------------------
@@ -220,7 +221,7 @@ def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any
         done = issue_file(source, final=True, number=number, date=date, pdf=bool(pdf), output_dir=out)
     except OutputExistsError as exc:
         there = issue_path(source, None, final=True, output_dir=out)
-        answer: dict[str, Any] = {"error": str(exc)}
+        answer: dict[str, Any] = {"error": page_words(str(exc), files.root)}
         if there.is_file():
             answer["existing"] = {"docx": downloads.add(there), "name": there.name}
         raise Refused(answer) from None
@@ -255,8 +256,9 @@ def batch(files: Folder, downloads: Downloads, name: str, units: str, pdf: bool)
         "folder": out.relative_to(files.root).as_posix(),
         "written": [d.path.name for d in result.written],
         "pdfs": [p.name for p in result.pdfs],
-        "failed": [{"label": f.spec.label, "problems": [str(p) for p in f.problems]} for f in result.failed],
-        "warnings": result.warnings,
+        "failed": [{"label": f.spec.label, "problems": [page_words(str(p), files.root) for p in f.problems]}
+                   for f in result.failed],
+        "warnings": [page_words(w, files.root) for w in result.warnings],
     }
     if result.written:
         fd, tmp = tempfile.mkstemp(prefix="batch-", suffix=".zip", dir=downloads.scratch)
