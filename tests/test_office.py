@@ -105,3 +105,34 @@ def test_a_document_it_cannot_open_is_an_error_and_the_office_lives_on(docx, tmp
             lo.convert(broken, tmp_path / "x.pdf")
         assert not (tmp_path / "x.pdf").exists()
         assert "KẾ HOẠCH" in text_of(lo.convert(docx, tmp_path / "a.pdf"))
+
+
+def test_an_owner_killed_takes_its_office_with_it(docx, tmp_path):
+    """An editor killed outright (no close) leaves no LibreOffice running: the bridge sees its end of
+    the pipe close and ends LibreOffice."""
+    import sys
+    import textwrap
+
+    script = tmp_path / "owner.py"
+    script.write_text(textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+        from pathlib import Path
+        from generator.esign.office import Office
+        lo = Office()
+        lo.convert(Path({str(docx)!r}), Path({str(tmp_path / "a.pdf")!r}))
+        print(lo.pid, flush=True)
+        time.sleep(600)
+    """), encoding="utf-8")
+    owner = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(owner.stdout.readline())
+        assert alive(pid)
+    finally:
+        owner.kill()
+        owner.wait()
+    for _ in range(200):
+        if not alive(pid):
+            break
+        time.sleep(0.05)
+    assert not alive(pid)

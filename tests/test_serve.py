@@ -292,6 +292,53 @@ def test_preview_draws_the_pages_on_screen_first_and_reuses_unchanged_pages(clie
     assert client.get(f"/api/preview/{'0' * 64}/images").status_code == 404
 
 
+@pytest.mark.skipif(not _tools(), reason="cần LibreOffice (soffice) và pdftoppm (poppler-utils) để xem trước trang")
+def test_without_the_uno_bridge_the_preview_converts_one_shot(folder, tmp_path):
+    from generator import load_plan, render_plan
+
+    previews = Previews(tmp_path / "cache", warm=False)
+    try:
+        made = previews.make(render_plan(load_plan(folder / FULL)), first=1)
+        assert previews.office is None  # no LibreOffice kept running
+        assert made["pages"] >= 3 and made["images"][0]
+        assert previews.image(made["images"][0]).read_bytes().startswith(b"\x89PNG")
+    finally:
+        previews.close()
+
+
+@pytest.mark.skipif(not _tools(), reason="cần LibreOffice (soffice) và pdftoppm (poppler-utils) để xem trước trang")
+def test_each_editor_has_its_own_office_stopped_with_it(folder, tmp_path):
+    import os
+
+    from generator.esign import office
+
+    if not office.available():
+        pytest.skip("cần gói python3-uno để giữ LibreOffice chạy sẵn")
+    data = load_plan_data(folder)
+    pids = []
+    for n in (1, 2):
+        app = create_app(folder, token=TOKEN, previews=Previews(tmp_path / f"cache-{n}"))
+        with TestClient(app, base_url=f"http://{HOST}:8030", headers={"X-Kehoach-Token": TOKEN}) as c:
+            assert c.post("/api/preview", json={"name": FULL, "data": data}).status_code == 200
+            pids.append(app.state.previews.office.pid)
+            assert pids[-1] is not None
+        for _ in range(100):  # the server stopped: its LibreOffice with it
+            if not os.path.exists(f"/proc/{pids[-1]}") or open(f"/proc/{pids[-1]}/stat").read().split()[2] == "Z":
+                break
+            import time
+
+            time.sleep(0.05)
+        else:
+            raise AssertionError("LibreOffice still running after the editor stopped")
+    assert pids[0] != pids[1]
+
+
+def load_plan_data(folder):
+    from generator.plan.loader import parse_yaml
+
+    return parse_yaml((folder / FULL).read_text(encoding="utf-8"), FULL).data
+
+
 def test_preview_of_invalid_data_gives_the_problems_not_pages(client):
     data = load(client)["data"]
     data["date"] = "mai"

@@ -60,11 +60,7 @@ def main(pipe: str) -> int:
             say({"error": "bad request", "lost": False})
             continue
         if job.get("quit"):
-            try:
-                desktop.terminate()  # LibreOffice removes its pipes and profile lock on the way out
-            except Exception:  # noqa: BLE001 - it is going away either way
-                pass
-            return 0
+            break
         doc = None
         try:
             doc = desktop.loadComponentFromURL(
@@ -86,6 +82,12 @@ def main(pipe: str) -> int:
                     doc.close(True)
                 except Exception:  # noqa: BLE001 - already closed or the office is gone
                     pass
+    # Asked to quit, or the owner is gone (its end of stdin closed, even when it was killed): end
+    # LibreOffice too, so no office outlives its editor. It removes its pipes on the way out.
+    try:
+        desktop.terminate()
+    except Exception:  # noqa: BLE001 - it is going away either way
+        pass
     return 0
 
 

@@ -52,6 +52,11 @@ def run(folder: str | Path = ".", *, port: int = DEFAULT_PORT, browser: bool = T
     server = uvicorn.Server(server_config(app, port))
     print(f"Trình soạn thảo kế hoạch: {url}\nThư mục dữ liệu: {app.state.folder}\n"
           "Chỉ máy này mở được địa chỉ trên. Nhấn Ctrl+C để dừng.", flush=True)
+    from ..esign import office
+
+    if not office.available():
+        print("Gợi ý: cài thêm cầu nối UNO của LibreOffice (sudo apt-get install python3-uno) để bản xem "
+              "trước cập nhật nhanh hơn nhiều.", flush=True)
     if browser:
         def open_when_ready() -> None:
             for _ in range(200):
