@@ -7,7 +7,7 @@ Side by side in one run, each edit measured both ways, alternately:
 - soffice: the same edited plan's .docx converted by a new `soffice --convert-to pdf` process with a
   profile already created (its fairest form: start-up and conversion, no rasterising, no check).
 
-    python benchmarks/bench_preview.py [--edits 9] [--plan data/….yaml]
+    python benchmarks/bench_preview.py [--edits 9] [--plan data/….yaml] [--one-shot]
 
 Target: median preview ≤ 0.5 × median soffice. Needs LibreOffice, pdftoppm and python3-uno (without
 the UNO bridge the editor falls back to one-shot conversions and the figure says so).
@@ -59,9 +59,11 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=9)
     parser.add_argument("--plan", type=Path, default=SAMPLE)
     parser.add_argument("--width", type=int, default=600, help="pixels across a page on screen")
+    parser.add_argument("--one-shot", action="store_true",
+                        help="the fallback without python3-uno: a new LibreOffice per preview (for comparison)")
     args = parser.parse_args()
     soffice = find_soffice()
-    warm = office.available()
+    warm = office.available() and not args.one_shot
     with tempfile.TemporaryDirectory(prefix="bench-preview-") as tmp:
         work = Path(tmp)
         folder = work / "data"
@@ -69,7 +71,7 @@ def main() -> int:
         name = args.plan.name
         shutil.copy(args.plan, folder / name)
         profile = work / "profile"
-        app = create_app(folder, token=TOKEN, previews=Previews(work / "cache"))
+        app = create_app(folder, token=TOKEN, previews=Previews(work / "cache", warm=warm))
         with TestClient(app, base_url="http://127.0.0.1:8030", headers={"X-Kehoach-Token": TOKEN}) as client:
             data = client.get("/api/file", params={"name": name}).json()["data"]
             subject = data["subject"]
@@ -114,7 +116,7 @@ def main() -> int:
                 plain.append(plain_soffice(soffice, docx, work / "out", profile))
     m_shown, m_whole, m_plain = (statistics.median(x) for x in (shown, whole, plain))
     print(f"plan: {args.plan.name}, {pages} pages, {args.edits} edits, page width {args.width} px, "
-          f"warm LibreOffice: {'yes' if warm else 'NO (python3-uno missing: one-shot conversions)'}")
+          f"warm LibreOffice: {'yes' if warm else 'NO (one-shot conversions: ' + ('--one-shot' if args.one_shot else 'python3-uno missing') + ')'}")
     print(f"preview of an edit (pages on screen shown): median {m_shown:.3f} s "
           f"(min {min(shown):.3f}, max {max(shown):.3f})")
     print(f"preview of an edit, every page drawn:       median {m_whole:.3f} s")
