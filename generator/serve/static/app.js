@@ -370,7 +370,7 @@ function renderObject(s, holder, key, path, top) {
     const p = join(path, k);
     let ctl;
     if (task && UNIT_COLUMNS.includes(k)) ctl = unitsEditor(v, k);
-    else if (task && !(k in v) && !req.has(k)) ctl = looseText(v, k);
+    else if (task && !req.has(k) && (v[k] == null || typeof v[k] === 'string')) ctl = looseText(v, k);
     else if (!(k in v)) ctl = button('+ Điền (bắt buộc)', 'Trường bắt buộc còn thiếu', () => { v[k] = dflt(ps); changed(true); }, 'add');
     else ctl = ps ? editor(ps, v, k, p) : rawEditor(v, k);
     const remove = task || req.has(k) || !(k in v) ? null : () => { delete v[k]; changed(true); };
