@@ -619,3 +619,17 @@ def test_every_schema_description_is_in_vietnamese():
 
     walk(plan_schema(), "")
     assert not found, "\n".join(found)
+
+
+@pytest.mark.skipif(not shutil.which("fc-list"), reason="cần fontconfig (fc-list) để hỏi phông của máy")
+def test_every_symbol_on_the_page_has_a_font_on_this_desktop():
+    """A symbol no installed font draws shows as an empty box (the "⧉" of issue 28)."""
+    import subprocess
+
+    static = ROOT / "generator" / "serve" / "static"
+    symbols = {c for f in ("app.js", "index.html", "style.css") for c in (static / f).read_text(encoding="utf-8")
+               if ord(c) >= 0x2000 and not 0x1E00 <= ord(c) <= 0x1EFF}
+    assert symbols  # the arrows, ✕, ⚠… are there to be checked
+    missing = [c for c in sorted(symbols) if not subprocess.run(
+        ["fc-list", f":charset={ord(c):x}", "family"], capture_output=True, text=True).stdout.strip()]
+    assert not missing, f"không phông nào vẽ được: {missing}"

@@ -240,7 +240,7 @@ function button(text, title, onclick, cls) {
   b.addEventListener('click', onclick);
   return b;
 }
-// Drawn, not a character: "⧉" has no glyph in the fonts of a Debian desktop (an empty box in Chromium).
+// Drawn, not a character: U+29C9 (two joined squares) has no glyph in the fonts of a Debian desktop (an empty box in Chromium).
 const COPY_ICON = '<svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" fill="none" stroke="currentColor" '
   + 'stroke-width="1.6"><rect x="5.5" y="5.5" width="8" height="8" rx="1"/><path d="M3.5 10.5h-1v-8h8v1"/></svg>';
 function iconButton(svg, title, onclick) {
