@@ -265,6 +265,81 @@ def test_preview_returns_the_pages_as_png(client):
     assert bare.get(f"/api/preview/{got['key']}/1.png", params={"t": TOKEN}).status_code == 200
 
 
+@pytest.mark.skipif(not _tools(), reason="cần LibreOffice (soffice) và pdftoppm (poppler-utils) để xem trước trang")
+def test_preview_draws_the_pages_on_screen_first_and_reuses_unchanged_pages(client):
+    import struct
+
+    data = load(client)["data"]
+    got = client.post("/api/preview", json={"name": FULL, "data": data, "width": 640, "first": 1}).json()
+    assert got["pages"] >= 3
+    assert got["images"][0] and got["images"][1:] == [None] * (got["pages"] - 1)  # only the page on screen
+    every = client.get(f"/api/preview/{got['key']}/images").json()["images"]
+    assert every[0] == got["images"][0] and None not in every
+    png = client.get(f"/api/page/{every[0]}.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert "immutable" in png.headers["cache-control"]
+    width, height = struct.unpack(">II", png.content[16:24])
+    assert width == 600 and height > width  # the width asked (rounded down), an A4 page upright
+    # An edit at the end of the text (Nơi nhận): the first page is the same image, a later one is new.
+    data["archive"] = ["VT", "vp", "phòng mới"]
+    edited = client.post("/api/preview", json={"name": FULL, "data": data, "width": 640, "first": 1}).json()
+    assert edited["key"] != got["key"]
+    after = client.get(f"/api/preview/{edited['key']}/images").json()["images"]
+    assert after[0] == every[0]
+    changed = [i for i, (a, b) in enumerate(zip(after, every)) if a != b]
+    assert changed and 0 not in changed
+    assert client.get(f"/api/page/{'0' * 64}.png").status_code == 404
+    assert client.get("/api/page/..%2Fmeta.png").status_code == 404
+    assert client.get(f"/api/preview/{'0' * 64}/images").status_code == 404
+
+
+@pytest.mark.skipif(not _tools(), reason="cần LibreOffice (soffice) và pdftoppm (poppler-utils) để xem trước trang")
+def test_without_the_uno_bridge_the_preview_converts_one_shot(folder, tmp_path):
+    from generator import load_plan, render_plan
+
+    previews = Previews(tmp_path / "cache", warm=False)
+    try:
+        made = previews.make(render_plan(load_plan(folder / FULL)), first=1)
+        assert previews.office is None  # no LibreOffice kept running
+        assert made["pages"] >= 3 and made["images"][0]
+        assert previews.image(made["images"][0]).read_bytes().startswith(b"\x89PNG")
+    finally:
+        previews.close()
+
+
+@pytest.mark.skipif(not _tools(), reason="cần LibreOffice (soffice) và pdftoppm (poppler-utils) để xem trước trang")
+def test_each_editor_has_its_own_office_stopped_with_it(folder, tmp_path):
+    import os
+
+    from generator.esign import office
+
+    if not office.available():
+        pytest.skip("cần gói python3-uno để giữ LibreOffice chạy sẵn")
+    data = load_plan_data(folder)
+    pids = []
+    for n in (1, 2):
+        app = create_app(folder, token=TOKEN, previews=Previews(tmp_path / f"cache-{n}"))
+        with TestClient(app, base_url=f"http://{HOST}:8030", headers={"X-Kehoach-Token": TOKEN}) as c:
+            assert c.post("/api/preview", json={"name": FULL, "data": data}).status_code == 200
+            pids.append(app.state.previews.office.pid)
+            assert pids[-1] is not None
+        for _ in range(100):  # the server stopped: its LibreOffice with it
+            if not os.path.exists(f"/proc/{pids[-1]}") or open(f"/proc/{pids[-1]}/stat").read().split()[2] == "Z":
+                break
+            import time
+
+            time.sleep(0.05)
+        else:
+            raise AssertionError("LibreOffice still running after the editor stopped")
+    assert pids[0] != pids[1]
+
+
+def load_plan_data(folder):
+    from generator.plan.loader import parse_yaml
+
+    return parse_yaml((folder / FULL).read_text(encoding="utf-8"), FULL).data
+
+
 def test_preview_of_invalid_data_gives_the_problems_not_pages(client):
     data = load(client)["data"]
     data["date"] = "mai"
@@ -436,6 +511,44 @@ def test_issue_says_what_is_missing(client, folder):
     assert not (folder / "output").exists() or not list((folder / "output").iterdir())
 
 
+def test_messages_on_the_page_name_no_option_and_no_path_of_the_disk(client, folder):
+    """The page has no --force nor --date, and the folder is the page's own: messages say what to do
+    with the page (fill in Số, the date as 20/03/2024) and name files inside the folder."""
+    def said(r):
+        message = r.json()["error"]
+        assert "--" not in message and str(folder) not in message and "/tmp" not in message, message
+        return message
+
+    missing = said(client.post("/api/issue", json={"name": SAMPLE, "number": "", "date": ""}))
+    assert "số văn bản" in missing and "ô Số" in missing
+    wrong = said(client.post("/api/issue", json={"name": SAMPLE, "number": "12", "date": "2024-02-30"}))
+    assert "2024-02-30" in wrong
+    assert client.post("/api/issue", json={"name": SAMPLE, "number": "125", "date": "2024-03-20"}).status_code == 200
+    # Issued and recorded as số 125: another number is refused, naming the final that stands.
+    refused = client.post("/api/issue", json={"name": SAMPLE, "number": "126", "date": "2024-03-20"})
+    assert refused.status_code == 409
+    message = said(refused)
+    assert "output/ke-hoach-truyen-thong-kiem-soat-tthc-2024-so-125.docx" in message
+    assert "đã ghi số 125" in message and "Không ghi tệp nào" in message
+    outside = said(client.get("/api/file", params={"name": "../x.yaml"}))
+    assert "thư mục dữ liệu" in outside
+
+
+def test_page_words_keeps_the_facts():
+    from generator.serve.wording import page_words
+
+    root = Path("/home/van-thu/ke-hoach")
+    assert page_words("ngày '2024-13-01' không hợp lệ: tháng không được lớn hơn 12; ví dụ --date 2024-03-20") == (
+        "ngày '2024-13-01' không hợp lệ: tháng không được lớn hơn 12; ví dụ 20/03/2024")
+    assert page_words(f"{root}/output/a.docx: đã có một dự thảo; dùng --force để ghi đè", root) == (
+        "output/a.docx: đã có một dự thảo; không ghi đè")
+    assert page_words("/var/tmp/kehoach-x/units.yaml:3:5: units[1].name: không được để trống") == (
+        "units.yaml:3:5: units[1].name: không được để trống")
+    assert page_words("Nghị quyết số 57-NQ/TW, Số: /KH-UBND") == "Nghị quyết số 57-NQ/TW, Số: /KH-UBND"
+    unknown = page_words("tệp quá lớn. Hãy thêm --max 5 để cho phép")
+    assert "--" not in unknown and unknown.startswith("tệp quá lớn.")
+
+
 def test_outputs_never_follow_a_link_out_of_the_folder(client, folder, tmp_path):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
@@ -482,3 +595,46 @@ def test_batch_reports_a_broken_unit_and_makes_the_others(client, folder):
 def test_batch_refuses_a_units_file_outside_the_folder(client):
     r = client.post("/api/batch", json={"name": SAMPLE, "units": "../don-vi.yaml"})
     assert r.status_code == 403
+
+
+def test_every_schema_description_is_in_vietnamese():
+    """The descriptions are the editor's tooltips (and a YAML editor's): no English left in them."""
+    import re
+
+    from generator.plan.schema import plan_schema
+
+    english = re.compile(r"\b(the|of|with|when|and|its|is|are|printed|which|one|an|by|after|under|inside|"
+                         r"declared|written|cell|row|column|table|piece|unit|document|list|group)\b")
+    found = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "description" and isinstance(v, str):
+                    # Data keys and values the user writes (party: true, group_style: merged) are not English prose.
+                    prose = re.sub(r"\{[^}]*\}|\b[a-z_]+:\s*\S+|\b(restart|continue|merged|split|left|center|right|"
+                                   r"justify|landscape|portrait|true|false|blocks|references)\b", "", v)
+                    if english.search(prose):
+                        found.append(f"{where}: {v[:80]}")
+                else:
+                    walk(v, f"{where}/{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{where}[{i}]")
+
+    walk(plan_schema(), "")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.skipif(not shutil.which("fc-list"), reason="cần fontconfig (fc-list) để hỏi phông của máy")
+def test_every_symbol_on_the_page_has_a_font_on_this_desktop():
+    """A symbol no installed font draws shows as an empty box (the "⧉" of issue 28)."""
+    import subprocess
+
+    static = ROOT / "generator" / "serve" / "static"
+    symbols = {c for f in ("app.js", "index.html", "style.css") for c in (static / f).read_text(encoding="utf-8")
+               if ord(c) >= 0x2000 and not 0x1E00 <= ord(c) <= 0x1EFF}
+    assert symbols  # the arrows, ✕, ⚠… are there to be checked
+    missing = [c for c in sorted(symbols) if not subprocess.run(
+        ["fc-list", f":charset={ord(c):x}", "family"], capture_output=True, text=True).stdout.strip()]
+    assert not missing, f"không phông nào vẽ được: {missing}"

@@ -270,3 +270,129 @@ def test_rollover_gives_a_to_do_list_that_leads_to_each_field(served, browser):
     assert todo.find_element(By.CSS_SELECTOR, "li").get_attribute("class") == "done"
     n = len(todo.find_elements(By.TAG_NAME, "li"))
     assert f"{n - 1} / {n} chỗ" in todo.find_element(By.TAG_NAME, "summary").text
+
+
+# --- issue 28: the clerk's editor ---------------------------------------------------------------------
+
+UNITS = "don-vi-noi-bo-skhcn.yaml"
+
+
+def test_the_plan_opens_first_and_the_last_file_opened_opens_again(served, browser):
+    url, path = served
+    shutil.copy(ROOT / "data" / UNITS, path.with_name(UNITS))  # a units file, first by name
+    bare = url.split("&f=")[0]
+    browser.get(bare)
+    wait(browser, lambda d: "Đã mở" in d.find_element(By.ID, "status").text)
+    assert d_status(browser) == f"Đã mở {FULL}"  # the first plan, not the units file
+    assert not browser.find_elements(By.CSS_SELECTOR, "#problems li")
+    names = [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#file option")]
+    assert names == [FULL, SAMPLE, UNITS]  # plans first, units files after
+    groups = [g.get_attribute("label") for g in browser.find_elements(By.CSS_SELECTOR, "#file optgroup")]
+    assert groups == ["Kế hoạch", "Tệp đơn vị (tạo hàng loạt)"]
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element(By.ID, "file")).select_by_value(SAMPLE)
+    wait(browser, lambda d: d_status(d) == f"Đã mở {SAMPLE}")
+    browser.get(bare)  # the editor opened again, no file named: the one opened last
+    wait(browser, lambda d: "Đã mở" in d_status(d))
+    assert d_status(browser) == f"Đã mở {SAMPLE}"
+
+
+def d_status(driver):
+    return driver.find_element(By.ID, "status").text
+
+
+def test_a_task_shows_every_column_and_its_lead_unit_is_picked_from_the_list(served, browser, tmp_path):
+    from selenium.webdriver.support.ui import Select
+
+    url, path = served
+    sample = path.with_name(SAMPLE)
+    opened(browser, url, SAMPLE)
+    tasks = "appendices[0].groups[0].tasks"
+    before = len(load_plan(sample).appendices[0].groups[0].tasks)
+    add = field(browser, tasks).find_element(
+        By.XPATH, "./div[@class='row']/div[@class='ctl']/div[contains(@class,'array')]/button[contains(@class,'add')]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", add)
+    add.click()
+    new = f"{tasks}[{before}]"
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'.field[data-path="{new}.lead"]'))
+    # Every column of the catalogue at once: no "+ Thêm trường…" to find them behind.
+    for column, label in (("content", "Nội dung"), ("lead", "Chủ trì"), ("support", "Phối hợp"), ("time", "Thời gian")):
+        assert field(browser, f"{new}.{column}").find_element(By.TAG_NAME, "label").text == label
+    # No lead unit yet: the page says which task.
+    warnings = browser.find_element(By.ID, "warnings")
+    wait(browser, lambda d: "chưa có đơn vị chủ trì" in warnings.text)
+    assert f"nhóm I, nhiệm vụ {before + 1}" in warnings.text
+    assert "chưa có đơn vị chủ trì" in field(browser, f"{new}.lead").text
+    content = field(browser, f"{new}.content").find_element(By.CSS_SELECTOR, ".rich")
+    content.click()
+    content.send_keys("Rà soát quy trình nội bộ")
+    # Chủ trì picked from the plan's units, by name; Phối hợp typed freely.
+    pick = Select(field(browser, f"{new}.lead").find_element(By.CSS_SELECTOR, "select.pick"))
+    assert "Phòng Hành chính - Tổng hợp" in [o.text for o in pick.options]
+    pick.select_by_visible_text("Phòng Hành chính - Tổng hợp")
+    wait(browser, lambda d: field(d, f"{new}.lead").find_elements(By.CSS_SELECTOR, '.chip[data-unit="hcth"]'))
+    wait(browser, lambda d: not d.find_element(By.ID, "warnings").text)
+    Select(field(browser, f"{new}.support").find_element(By.CSS_SELECTOR, "select.pick")).select_by_visible_text(
+        "Đơn vị khác (gõ tên)…")
+    other = field(browser, f"{new}.support").find_element(By.CSS_SELECTOR, "input[type=text]")
+    other.send_keys("Công an tỉnh", Keys.TAB)
+    wait(browser, lambda d: "Công an tỉnh" in [i.get_attribute("value") for i in
+                                                     field(d, f"{new}.support").find_elements(By.TAG_NAME, "input")])
+    when = field(browser, f"{new}.time").find_element(By.CSS_SELECTOR, "input")
+    when.send_keys("Quý IV")
+    browser.find_element(By.ID, "save").click()
+    wait(browser, lambda d: "Đã lưu" in d_status(d))
+    task = load_plan(sample).appendices[0].groups[0].tasks[before]
+    assert task.lead == ["hcth"] and task.support == ["Công an tỉnh"] and task.time == "Quý IV"
+    assert "Rà soát quy trình nội bộ" in str(task.content)
+    browser.save_screenshot(str(tmp_path / "task.png"))
+
+
+def test_a_date_typed_the_vietnamese_way_is_accepted(served, browser):
+    url, path = served
+    opened(browser, url, FULL)
+    date = field(browser, "date").find_element(By.CSS_SELECTOR, "input")
+    assert date.get_attribute("value") == "05/2026"  # the draft's month, shown as a clerk writes it
+    date.clear()
+    date.send_keys("20/03/2024")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.CONTROL, "s")
+    wait(browser, lambda d: "Đã lưu" in d_status(d))
+    assert not browser.find_elements(By.CSS_SELECTOR, ".field.bad")
+    plan = load_plan(path)
+    assert (plan.date.year, plan.date.month, plan.date.day) == (2024, 3, 20)
+    assert "date: 2024-03-20" in path.read_text(encoding="utf-8")  # written as the data file writes dates
+    date = field(browser, "date").find_element(By.CSS_SELECTOR, "input")
+    date.clear()
+    date.send_keys("2/3/2024")
+    wait(browser, lambda d: "Chưa lưu" in d_status(d))
+    browser.find_element(By.ID, "save").click()
+    wait(browser, lambda d: "Đã lưu" in d_status(d))
+    assert "date: 2024-03-02" in path.read_text(encoding="utf-8")
+
+
+def test_issue_with_the_date_as_typed_then_refused_in_the_pages_words(served, browser):
+    url, path = served
+    opened(browser, url, SAMPLE)
+    dialog = job(browser, "issue")
+    number = dialog.find_element(By.ID, "issue-number")
+    number.clear()
+    number.send_keys("7")
+    date = dialog.find_element(By.ID, "issue-date")
+    date.clear()
+    date.send_keys("20/03/2024")
+    pdf = dialog.find_element(By.ID, "issue-pdf")
+    if pdf.is_selected():
+        pdf.click()
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    wait(browser, lambda d: "Đã tạo bản phát hành số 7" in dialog.text)
+    final = path.parent / "output" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024-phat-hanh.docx"
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(final)).paragraphs)
+    assert "Kế hoạch số 07/KH-SKHCN ngày 20/3/2024" in text  # the appendix's line, from the date given
+    dialog.find_element(By.CLASS_NAME, "go").click()  # again: a final is never overwritten
+    result = dialog.find_element(By.CLASS_NAME, "result")
+    wait(browser, lambda d: "không bao giờ bị ghi đè" in result.text)
+    assert "--" not in result.text and str(path.parent) not in result.text and "/tmp" not in result.text
+    assert "output/ke-hoach-truyen-thong-kiem-soat-tthc-2024-phat-hanh.docx" in result.text

@@ -52,6 +52,8 @@ class Model(BaseModel):
     # every one of these classes made its own validator, each repeating its nested models' work;
     # deferred, a command builds the few it validates (Plan holds all the others). Subclasses
     # inherit this config; pydantic merges theirs into it.
+    # A model's docstring is its description in the JSON Schema (the editor's tooltips, YAML editors):
+    # Vietnamese, for the user; what a programmer needs to know is in the comment above the class.
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
@@ -141,9 +143,11 @@ def _date_schema(schema: dict[str, Any]) -> None:
                    "description": parsed.get("description", "")})
 
 
+# The date line's date. In a draft the day, or the day and the month, are left out and printed
+# blank ("ngày    tháng    năm 2026": the usual unsigned draft).
 class IssueDate(Model):
-    """The date line's date. In a draft the day, or the day and the month, are left out and printed
-    blank ("ngày    tháng    năm 2026": the usual unsigned draft)."""
+    """Ngày ban hành trên dòng địa danh, ngày tháng. Dự thảo để trống ngày, hoặc cả ngày và tháng,
+    khi in ("ngày    tháng    năm 2026": dự thảo chưa ký)."""
 
     model_config = ConfigDict(json_schema_extra=_date_schema)
 
@@ -229,8 +233,9 @@ TextLines = Annotated[list[Text], BeforeValidator(_lines, json_schema_input_type
 """One line of text, or a list of lines (the drafter chooses where a header name breaks)."""
 
 
+# Cơ quan ban hành (ô 2 of Phụ lục I), with its cơ quan chủ quản when it has one.
 class Agency(Model):
-    """Cơ quan ban hành (ô 2 of Phụ lục I), with its cơ quan chủ quản when it has one."""
+    """Cơ quan ban hành (ô 2 của Phụ lục I), kèm cơ quan chủ quản nếu có."""
 
     parent: TextLines | None = Field(
         default=None,
@@ -272,8 +277,9 @@ class Agency(Model):
         return self.short_name or self.full_name
 
 
+# A unit named once and referred to by its key (phòng, đơn vị, cơ quan).
 class Unit(Model):
-    """A unit named once and referred to by its key (phòng, đơn vị, cơ quan)."""
+    """Một đơn vị khai báo một lần (phòng, đơn vị, cơ quan), nhắc tới bằng khóa của nó."""
 
     name: Text = Field(description="Tên đầy đủ, ví dụ: Phòng Hành chính - Tổng hợp")
     abbreviation: Text | None = Field(default=None, description="Chữ viết tắt, ví dụ: HCTH")
@@ -283,12 +289,13 @@ def _number_text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+# A cited document: printed in full at its first citation, by type and số/ký hiệu after. State documents read
+# "Kế hoạch số 36/KH-UBND"; Party documents "Nghị quyết số 57-NQ/TW" (party: true); a law is cited by its name
+# and date ("Luật Tổ chức chính quyền địa phương ngày …").
 class Reference(Model):
-    """A cited document: printed in full at its first citation, by type and số/ký hiệu after.
-
-    State documents read "Kế hoạch số 36/KH-UBND"; Party documents "Nghị quyết số 57-NQ/TW"
-    (party: true); a law is cited by its name and date ("Luật Tổ chức chính quyền địa phương ngày …").
-    """
+    """Văn bản được dẫn: lần dẫn đầu in đầy đủ, các lần sau in loại văn bản và số, ký hiệu. Văn bản nhà nước ghi "Kế
+    hoạch số 36/KH-UBND"; văn bản của Đảng ghi "Nghị quyết số 57-NQ/TW" (party: true); luật dẫn theo tên và ngày
+    ("Luật Tổ chức chính quyền địa phương ngày …")."""
 
     type: Text = Field(description="Tên loại văn bản được dẫn, ví dụ: Kế hoạch, Nghị quyết, Luật")
     number: Annotated[str, BeforeValidator(_number_text, json_schema_input_type=int | str),
@@ -326,27 +333,31 @@ class Reference(Model):
         return self
 
 
+# A citation inside a paragraph: {cite: key-of-references}; full: true prints it in full again.
 class Cite(Model):
-    """A citation inside a paragraph: {cite: key-of-references}; full: true prints it in full again."""
+    """Trích dẫn văn bản trong câu: {cite: khóa trong references}; full: true để in lại đầy đủ."""
 
     cite: str = Field(description="Khóa của văn bản trong mục references")
     full: bool = Field(default=False, description="true để in đầy đủ số, ngày, cơ quan, trích yếu dù đã dẫn trước đó")
 
 
+# A piece printed in italics inside a sentence: {italic: "(lồng ghép trong báo cáo …)"}.
 class Emphasis(Model):
-    """A piece printed in italics inside a sentence: {italic: "(lồng ghép trong báo cáo …)"}."""
+    """Đoạn chữ in nghiêng trong câu: {italic: "(lồng ghép trong báo cáo …)"}."""
 
     italic: Fragment = Field(description="Đoạn chữ in nghiêng trong câu")
 
 
+# A piece printed in bold inside a sentence: {bold: "01/6 và 15/11"}.
 class Bold(Model):
-    """A piece printed in bold inside a sentence: {bold: "01/6 và 15/11"}."""
+    """Đoạn chữ in đậm trong câu: {bold: "01/6 và 15/11"}."""
 
     bold: Fragment = Field(description="Đoạn chữ in đậm trong câu")
 
 
+# A piece printed bold and italic: {bold_italic: "…"}.
 class BoldItalic(Model):
-    """A piece printed bold and italic: {bold_italic: "…"}."""
+    """Đoạn chữ in đậm và nghiêng trong câu: {bold_italic: "…"}."""
 
     bold_italic: Fragment = Field(description="Đoạn chữ in đậm và nghiêng trong câu")
 
@@ -401,8 +412,9 @@ Paragraph = TypeAliasType("Paragraph", Annotated[
 # --- body blocks -------------------------------------------------------------------------------
 
 
+# A "- " item that has items of its own ("+ " under it).
 class Item(Model):
-    """A "- " item that has items of its own ("+ " under it)."""
+    """Ý gạch đầu dòng "- " có các ý con ("+ " bên dưới)."""
 
     text: Paragraph = Field(description="Nội dung ý")
     items: list[ItemEntry] = Field(default_factory=list, description="Các ý con (dấu +)")
@@ -414,21 +426,24 @@ ItemEntry = Annotated[
 ]
 
 
+# A list of "- " items (nested ones get "+ ").
 class Items(Model):
-    """A list of "- " items (nested ones get "+ ")."""
+    """Danh sách ý gạch đầu dòng "- " (ý con có dấu "+ ")."""
 
     items: list[ItemEntry] = Field(min_length=1, description="Các ý gạch đầu dòng (-)")
 
 
+# An điểm with more under it: {text: …, blocks: [...]}.
 class Point(Model):
-    """An điểm with more under it: {text: …, blocks: [...]}."""
+    """Điểm có nội dung con: {text: …, blocks: [...]}."""
 
     text: Paragraph = Field(description="Nội dung điểm")
     blocks: list[Block] = Field(default_factory=list, description="Các đoạn, ý dưới điểm")
 
 
+# Điểm a), b), c), d), đ), … (lettered in Vietnamese order).
 class Points(Model):
-    """Điểm a), b), c), d), đ), … (lettered in Vietnamese order)."""
+    """Các điểm a), b), c), d), đ), … (theo thứ tự chữ cái tiếng Việt)."""
 
     points: list[Annotated[
         Annotated[Paragraph, Tag("(điểm)")] | Annotated[Point, Tag("(điểm có nội dung)")],
@@ -442,12 +457,13 @@ def _clause_schema(schema: dict[str, Any]) -> None:
     props["clause"] = {**props.get("title", {}), "description": "Tiêu đề khoản (in đậm), ví dụ: Mục đích"}
 
 
+# Khoản "1. …": with a bold title ("1. Mục đích"), or untitled with its text on the number line. A khoản inside
+# a khoản is numbered "1.1.", "1.2.". In `blocks`, write {clause: Mục đích, blocks: [...]} or, untitled, {text:
+# "Các phòng …", blocks: [...]}.
 class Clause(Model):
-    """Khoản "1. …": with a bold title ("1. Mục đích"), or untitled with its text on the number line.
-    A khoản inside a khoản is numbered "1.1.", "1.2.".
-
-    In `blocks`, write {clause: Mục đích, blocks: [...]} or, untitled, {text: "Các phòng …", blocks: [...]}.
-    """
+    """Khoản "1. …": có tiêu đề in đậm ("1. Mục đích"), hoặc không tiêu đề, nội dung ngay sau số thứ tự. Khoản trong
+    khoản đánh số "1.1.", "1.2.". Trong blocks, viết {clause: Mục đích, blocks: [...]} hoặc, không tiêu đề, {text:
+    "Các phòng …", blocks: [...]}."""
 
     model_config = ConfigDict(json_schema_extra=_clause_schema)
 
@@ -503,8 +519,9 @@ def _text_or_object(schema: dict[str, Any]) -> None:
     schema.update({"anyOf": [{"type": "string"}, full], "description": full.get("description", "")})
 
 
+# A table column: its heading, relative width and alignment.
 class Column(Model):
-    """A table column: its heading, relative width and alignment."""
+    """Một cột của bảng: tiêu đề, độ rộng tương đối và căn lề."""
 
     model_config = ConfigDict(json_schema_extra=_text_or_object)
 
@@ -518,14 +535,16 @@ def _column(value: object) -> object:
     return {"title": value} if isinstance(value, (str, list)) else value
 
 
+# A cell of several paragraphs: {lines: [...]}.
 class CellLines(Model):
-    """A cell of several paragraphs: {lines: [...]}."""
+    """Ô có nhiều đoạn: {lines: [...]}."""
 
     lines: list[Paragraph] = Field(min_length=1, description="Mỗi phần tử một dòng (đoạn) trong ô")
 
 
+# A cell with options: {text: …, span: 2, rowspan: 3, bold: true, align: center}.
 class CellSpec(Model):
-    """A cell with options: {text: …, span: 2, rowspan: 3, bold: true, align: center}."""
+    """Ô có định dạng riêng: {text: …, span: 2, rowspan: 3, bold: true, align: center}."""
 
     text: Paragraph | CellLines | None = Field(default=None, description="Nội dung ô")
     span: int = Field(default=1, ge=1, le=63, description="Số cột ô trải qua (gộp ngang)")
@@ -562,21 +581,22 @@ Cell = Annotated[
 Row = list[Cell]
 
 
+# A group row ("I. NHIỆM VỤ …") and the rows under it; a group may hold groups (I. then 1.).
 class Group(Model):
-    """A group row ("I. NHIỆM VỤ …") and the rows under it; a group may hold groups (I. then 1.)."""
+    """Dòng nhóm ("I. NHIỆM VỤ …") và các hàng bên dưới; nhóm có thể chứa nhóm con (I. rồi 1.)."""
 
     group: Paragraph = Field(description="Tên nhóm")
     number: Text | None = Field(default=None, description="Số của nhóm khi khác số tự đánh (I, II… rồi 1, 2…)")
     rows: list[RowOrGroup] = Field(default_factory=list, description="Các hàng của nhóm")
 
 
+# A table of the body or of an appendix: columns declared by the data. numbered: the first column is STT, filled
+# in by the tool (rows give the other cells); numbering: restart (1, 2… in each group) or continue (1 … n across
+# groups); group_style: merged (one cell "I. TÊN NHÓM") or split (STT cell "I", name across the rest).
 class Table(Model):
-    """A table of the body or of an appendix: columns declared by the data.
-
-    numbered: the first column is STT, filled in by the tool (rows give the other cells);
-    numbering: restart (1, 2… in each group) or continue (1 … n across groups);
-    group_style: merged (one cell "I. TÊN NHÓM") or split (STT cell "I", name across the rest).
-    """
+    """Bảng trong văn bản hoặc phụ lục, cột do dữ liệu khai báo. numbered: cột đầu là STT, tự đánh số (các hàng ghi các
+    ô còn lại); numbering: restart (1, 2… trong mỗi nhóm) hoặc continue (1 … n qua các nhóm); group_style: merged
+    (một ô "I. TÊN NHÓM") hoặc split (ô STT "I", tên nhóm trải các cột còn lại)."""
 
     sheet: Text | None = Field(
         default=None,
@@ -626,15 +646,18 @@ RowOrGroup = Annotated[
 ]
 
 
+# A table among the body's blocks: {table: {...}}.
 class TableBlock(Model):
-    """A table among the body's blocks: {table: {...}}."""
+    """Bảng nằm giữa các đoạn của văn bản: {table: {...}}."""
 
     table: Table
 
 
+# A paragraph printed as written, in bold, without a number: {heading: "…"}. With blocks, it heads a part whose
+# khoản are numbered from 1 again (an outline, a form in an appendix).
 class Heading(Model):
-    """A paragraph printed as written, in bold, without a number: {heading: "…"}. With blocks, it
-    heads a part whose khoản are numbered from 1 again (an outline, a form in an appendix)."""
+    """Đoạn in đúng như viết, in đậm, không đánh số: {heading: "…"}. Có blocks thì là đầu một phần mà các khoản bên
+    trong đánh số lại từ 1 (đề cương, biểu mẫu trong phụ lục)."""
 
     heading: Paragraph | None = Field(
         default=None, description="Dòng tiêu đề in đậm, không đánh số; bỏ trống: chỉ đánh số lại từ 1")
@@ -671,8 +694,9 @@ Block = Annotated[
 the same without a heading line)."""
 
 
+# Mục "I. MỤC ĐÍCH, YÊU CẦU": Roman-numbered, printed in capitals.
 class Section(Model):
-    """Mục "I. MỤC ĐÍCH, YÊU CẦU": Roman-numbered, printed in capitals."""
+    """Mục "I. MỤC ĐÍCH, YÊU CẦU": đánh số La Mã, in hoa."""
 
     title: Text = Field(description="Tên mục, ví dụ: Mục đích, yêu cầu (tự in hoa)")
     paragraphs: list[Paragraph] = Field(default_factory=list, description="Các đoạn văn đầu mục (cách viết cũ)")
@@ -688,8 +712,9 @@ class Section(Model):
 Authority = Literal["KT", "TM", "TL", "TUQ", "Q"]
 
 
+# Người ký and thẩm quyền ký (ô 7a, 7b).
 class Signer(Model):
-    """Người ký and thẩm quyền ký (ô 7a, 7b)."""
+    """Người ký và thẩm quyền ký (ô 7a, 7b)."""
 
     name: Text = Field(description="Họ tên người ký, không ghi học hàm, học vị")
     title: Text | None = Field(default=None, description="Chức vụ của người ký, ví dụ: Giám đốc, Phó Giám đốc")
@@ -732,8 +757,9 @@ UnitRef = Text
 """A unit key declared under `units`, or free text when no declared unit fits."""
 
 
+# One row of the catalogue (the five-column form).
 class Task(Model):
-    """One row of the catalogue (the five-column form)."""
+    """Một nhiệm vụ (một hàng của danh mục năm cột): nội dung, đơn vị chủ trì, đơn vị phối hợp, thời gian."""
 
     content: Paragraph = Field(description="Nội dung công việc")
     lead: list[UnitRef] = Field(default_factory=list, description="Đơn vị chủ trì (khóa hoặc tên)")
@@ -742,8 +768,10 @@ class Task(Model):
 
 
 class TaskGroup(Model):
+    """Một nhóm nhiệm vụ (dòng I, II, … in đậm) và các nhiệm vụ của nhóm."""
+
     title: Text = Field(description="Tên nhóm nhiệm vụ (dòng I, II, … in đậm)")
-    tasks: list[Task] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list, description="Các nhiệm vụ của nhóm")
 
 
 DEFAULT_COLUMNS = (
@@ -755,12 +783,13 @@ DEFAULT_COLUMNS = (
 )
 
 
+# Phụ lục / Danh mục kèm theo, on its own pages: a heading block, then a table or text. Three forms: the task
+# catalogue (columns of five + groups of tasks, as the sample writes it); any table (table: {...}); text
+# (blocks: [...], e.g. a "Đề cương báo cáo").
 class Appendix(Model):
-    """Phụ lục / Danh mục kèm theo, on its own pages: a heading block, then a table or text.
-
-    Three forms: the task catalogue (columns of five + groups of tasks, as the sample writes it);
-    any table (table: {...}); text (blocks: [...], e.g. a "Đề cương báo cáo").
-    """
+    """Phụ lục / Danh mục kèm theo, in trên trang riêng: phần đầu, rồi bảng hoặc văn bản. Ba dạng: danh mục nhiệm vụ
+    (năm cột và các nhóm nhiệm vụ, như tệp mẫu); bảng tùy ý (table: {...}); văn bản (blocks: [...], ví dụ một đề
+    cương báo cáo)."""
 
     title: Text = Field(default="Phụ lục", description="Dòng đầu, ví dụ: DANH MỤC, Phụ lục, Phụ lục số 01")
     upper: bool = Field(default=True, description="In hoa dòng đầu (false: in đúng như viết)")

@@ -155,7 +155,7 @@ def _fresh(value: Any) -> Any:
     return _scalar(value, like=None)
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _scalar(value: Any, like: Any) -> Any:
@@ -164,17 +164,19 @@ def _scalar(value: Any, like: Any) -> Any:
     if isinstance(value, str) and isinstance(like, ScalarString) \
             and not isinstance(like, (LiteralScalarString, FoldedScalarString)) and "\n" not in value:
         return type(like)(value)  # keep the quotes the person chose
-    if isinstance(value, str) and not isinstance(like, ScalarString) and _ISO_DAY.fullmatch(value):
-        # Written plain, as people write dates (date: 2024-03-20); a str would be quoted.
+    if isinstance(value, str) and not isinstance(like, ScalarString) and _ISO_DATE.fullmatch(value):
+        # A date is written bare, as the data files write them (date: 2024-03-20), not '2024-03-20';
+        # the loader reads it back as the same text (compose checks that).
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            pass
+            return value  # no such day: kept as text, and the loader says what is wrong with it
     if isinstance(value, str) and not isinstance(like, ScalarString) and _needs_quotes(value):
         from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
         return DoubleQuotedScalarString(value)
     return value
+
 
 
 def _needs_quotes(text: str) -> bool:

@@ -100,6 +100,11 @@ def run(folder: str | Path = ".", *, port: int = DEFAULT_PORT, browser: bool = T
 
     old_hup = signal.signal(signal.SIGHUP, stop) if hasattr(signal, "SIGHUP") and \
         threading.current_thread() is threading.main_thread() else None
+    from ..esign import office
+
+    if not office.available():
+        print("Gợi ý: cài thêm cầu nối UNO của LibreOffice (sudo apt-get install python3-uno) để bản xem "
+              "trước cập nhật nhanh hơn nhiều.", flush=True)
     if browser:
         page = browser_page(url, launch)
 

@@ -33,6 +33,7 @@ from ..plan.yamledit import compose
 from . import jobs
 from .files import Folder, NotAllowed, digest
 from .preview import Previews, PreviewUnavailable
+from .wording import page_words
 
 HOST = "127.0.0.1"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -57,7 +58,7 @@ def _depth(value: Any, most: int) -> bool:
 
 
 def _problem(p: Problem) -> dict[str, Any]:
-    return {"path": p.path, "line": p.line, "column": p.column, "value": p.value, "message": p.message}
+    return {"path": p.path, "line": p.line, "column": p.column, "value": p.value, "message": page_words(p.message)}
 
 
 class TooLarge(UserError):
@@ -255,24 +256,40 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             _, plan, problems = checked(file_name(payload), payload.get("data"))
             if plan is None:
                 return JSONResponse({"problems": [_problem(p) for p in problems], "pages": None})
-            key, count = previews.make(render_plan(plan))
-            return JSONResponse({"problems": [], "key": key, "pages": count,
-                                 "check": _check_report(plan, file_name(payload))})
+            first = payload.get("first")
+            made = previews.make(render_plan(plan), width=payload.get("width"),
+                                 first=first if isinstance(first, int) and not isinstance(first, bool) else 2)
+            return JSONResponse({"problems": [], **made, "check": _check_report(plan, file_name(payload))})
 
         return await confined(work)
 
+    async def preview_images(request: Request) -> Response:
+        found = await run_in_threadpool(previews.images, request.path_params["key"])
+        if found is None:
+            return JSONResponse({"error": "không có bản xem trước này"}, status_code=404)
+        return JSONResponse({"images": found})
+
     async def page(request: Request) -> Response:
-        found = previews.page(request.path_params["key"], request.path_params["n"])
+        found = await run_in_threadpool(previews.page, request.path_params["key"], request.path_params["n"])
         if found is None:
             return JSONResponse({"error": "không có trang này"}, status_code=404)
         return FileResponse(found, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+    async def image(request: Request) -> Response:
+        found = previews.image(request.path_params["name"])
+        if found is None:
+            return JSONResponse({"error": "không có trang này"}, status_code=404)
+        # Named by its content: the same name is the same picture, for as long as the browser likes.
+        return FileResponse(found, media_type="image/png",
+                            headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
     async def user_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, DataError):
-            return JSONResponse({"error": str(exc.problems[0].message) if exc.problems else str(exc),
+            return JSONResponse({"error": page_words(str(exc.problems[0].message) if exc.problems else str(exc),
+                                                     files.root),
                                  "problems": [_problem(p) for p in exc.problems]}, status_code=422)
         if isinstance(exc, jobs.Refused):
             return JSONResponse(exc.answer, status_code=409)
@@ -280,7 +297,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             return JSONResponse({"error": str(exc)}, status_code=413, headers={"Connection": "close"})
         status = (403 if isinstance(exc, NotAllowed) else 503 if isinstance(exc, PreviewUnavailable)
                   else 409 if isinstance(exc, OutputExistsError) else 400)
-        return JSONResponse({"error": str(exc)}, status_code=status)
+        return JSONResponse({"error": page_words(str(exc), files.root)}, status_code=status)
 
     async def too_deep(request: Request, exc: Exception) -> Response:
         return JSONResponse({"error": "dữ liệu lồng nhau quá sâu hoặc quá lớn để xử lý; chưa ghi gì"},
@@ -311,6 +328,8 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             Route("/api/save", save, methods=["POST"]),
             Route("/api/preview", preview, methods=["POST"]),
             Route("/api/preview/{key}/{n:int}.png", page),
+            Route("/api/preview/{key}/images", preview_images),
+            Route("/api/page/{name}.png", image),
             Route("/api/import", import_word, methods=["POST"]),
             Route("/api/rollover", rollover, methods=["POST"]),
             Route("/api/issue", issue, methods=["POST"]),

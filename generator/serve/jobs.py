@@ -30,6 +30,7 @@ from typing import Any
 from .. import limits
 from ..errors import DataError, OutputExistsError, UserError
 from .files import Folder
+from .wording import page_words
 
 MAX_UPLOAD = limits.MAX_DOCX_BYTES
 """Bytes of one uploaded .docx (the same limit as a .docx given to `kehoach import`)."""
@@ -191,7 +192,7 @@ def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
     text = got["text"].replace(f"{stem}.docx", label, 1)  # the header comment names the user's file
     data = text.encode("utf-8")
     name = _free_name(files, stem, data)
-    return {"name": name, "warnings": got["warnings"]}
+    return {"name": name, "warnings": [page_words(w) for w in got["warnings"]]}
 
 
 # --- rollover --------------------------------------------------------------------------------------
@@ -242,7 +243,7 @@ def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any
 
         there = issue_path(source, None, final=True, output_dir=out,
                            number=load_plan(source).number or (parse_number(number) if number is not None else None))
-        answer: dict[str, Any] = {"error": str(exc)}
+        answer: dict[str, Any] = {"error": page_words(str(exc), files.root)}
         if _own_final(files, there):  # never a link to a file elsewhere, offered as "the existing final"
             answer["existing"] = {"docx": downloads.add(there), "name": there.name}
         raise Refused(answer) from None
@@ -292,8 +293,9 @@ def batch(files: Folder, downloads: Downloads, name: str, units: str, pdf: bool)
         "folder": out.relative_to(files.root).as_posix(),
         "written": [d.path.name for d in result.written],
         "pdfs": [p.name for p in result.pdfs],
-        "failed": [{"label": f.spec.label, "problems": [str(p) for p in f.problems]} for f in result.failed],
-        "warnings": result.warnings,
+        "failed": [{"label": f.spec.label, "problems": [page_words(str(p), files.root) for p in f.problems]}
+                   for f in result.failed],
+        "warnings": [page_words(w, files.root) for w in result.warnings],
     }
     if result.written:
         fd, tmp = tempfile.mkstemp(prefix="batch-", suffix=".zip", dir=downloads.scratch)

@@ -14,7 +14,7 @@ if (params.get('t')) {
 const S = {
   schema: null, defs: {}, name: null, data: null, digest: null, dirty: false,
   fields: new Map(), closed: new Set(), problems: [],
-  vseq: 0, vtimer: 0, ptimer: 0, pbusy: false, pagain: false,
+  vseq: 0, vtimer: 0, ptimer: 0, pbusy: false, pagain: false, pseq: 0,
 };
 
 // --- labels: Vietnamese names for known fields; a new field falls back to its schema description
@@ -50,7 +50,7 @@ const SEEDS = {
   Clause: () => ({ clause: '', blocks: [] }), Heading: () => ({ heading: '' }),
   Items: () => ({ items: [''] }), Points: () => ({ points: [''] }), Section: () => ({ title: '', blocks: [''] }),
   Group: () => ({ group: '', rows: [] }), Item: () => ({ text: '', items: [''] }), Point: () => ({ text: '', blocks: [] }),
-  TaskGroup: () => ({ title: '', tasks: [] }), Unit: () => ({ name: '' }), Reference: () => ({ type: 'Kế hoạch' }),
+  TaskGroup: () => ({ title: '', tasks: [] }), Task: () => ({ content: '' }), Unit: () => ({ name: '' }), Reference: () => ({ type: 'Kế hoạch' }),
   Cite: () => ({ cite: '' }),
 };
 
@@ -62,11 +62,32 @@ async function api(method, url, body) {
   try {
     res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
-    return { ok: false, status: 0, json: { error: 'mất kết nối tới kehoach serve (đã dừng chương trình?)' } };
+    return { ok: false, status: 0, json: { error: 'mất kết nối tới trình soạn thảo (chương trình chạy trình soạn thảo trên máy đã dừng?)' } };
   }
   let json = {};
   try { json = await res.json(); } catch (e) { /* images, empty bodies */ }
   return { ok: res.ok, status: res.status, json };
+}
+
+// Dates as a clerk types them: 20/03/2024 or 20/3/2024 (and 03/2024 for a draft's month) become the
+// data file's form (2024-03-20, 2024-03) before they are sent; anything else is sent as typed and
+// the server's message says why it is not a date.
+function isoDate(text) {
+  const t = String(text).trim();
+  let m = t.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/);
+  if (m) return `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
+  m = t.match(/^(\d{1,2})[/.-](\d{4})$/);
+  if (m) return `${m[2]}-${m[1].padStart(2, '0')}`;
+  return text;
+}
+// And shown the same way: 2024-03-20 as 20/03/2024, 2024-03 as 03/2024.
+function shownDate(v) {
+  if (typeof v !== 'string') return v ?? '';
+  let m = v.trim().match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/);
+  if (m) return `${m[3].padStart(2, '0')}/${m[2].padStart(2, '0')}/${m[1]}`;
+  m = v.trim().match(/^(\d{4})-(\d{1,2})$/);
+  if (m) return `${m[2].padStart(2, '0')}/${m[1]}`;
+  return v;
 }
 
 function status(text) { document.getElementById('status').textContent = text; }
@@ -219,6 +240,15 @@ function button(text, title, onclick, cls) {
   b.addEventListener('click', onclick);
   return b;
 }
+// Drawn, not a character: U+29C9 (two joined squares) has no glyph in the fonts of a Debian desktop (an empty box in Chromium).
+const COPY_ICON = '<svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" fill="none" stroke="currentColor" '
+  + 'stroke-width="1.6"><rect x="5.5" y="5.5" width="8" height="8" rx="1"/><path d="M3.5 10.5h-1v-8h8v1"/></svg>';
+function iconButton(svg, title, onclick) {
+  const b = button('', title, onclick);
+  b.innerHTML = svg;
+  b.setAttribute('aria-label', title);
+  return b;
+}
 function esc(t) { return String(t).replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c])); }
 
 // --- the form
@@ -227,6 +257,7 @@ function rerender() {
   const top = scroller.scrollTop;
   const form = document.getElementById('form');
   S.fields = new Map();
+  unitsDatalist();
   form.replaceChildren(renderObject(S.schema, S, 'data', '', true));
   scroller.scrollTop = top;
   showProblems(S.problems);
@@ -283,9 +314,13 @@ function editor(s, holder, key, path) {
     case 'const': return el('span', 'hint', String(s.const));
     case 'string': {
       const i = el('input'); i.type = 'text'; i.value = v ?? '';
-      if (s.format === 'date') i.placeholder = 'năm-tháng-ngày, ví dụ 2024-03-20';
-      else if (s.pattern && /\\d\{4\}/.test(s.pattern)) i.placeholder = '2024-03-20, hoặc 2024-03 khi chưa có ngày';
-      i.addEventListener('input', () => set(i.value));
+      const date = s.format === 'date' || (s.pattern && /\\d\{4\}/.test(s.pattern));
+      if (date) {
+        i.value = shownDate(v);
+        i.classList.add('date');
+        i.placeholder = s.format === 'date' ? 'ngày/tháng/năm, ví dụ 20/03/2024' : '20/03/2024, hoặc 03/2024 khi chưa có ngày';
+        i.addEventListener('input', () => set(isoDate(i.value)));
+      } else i.addEventListener('input', () => set(i.value));
       return i;
     }
     case 'integer': case 'number': {
@@ -325,20 +360,24 @@ function renderObject(s, holder, key, path, top) {
   const v = holder[key];
   const props = s.properties || {};
   const req = new Set(s.required || []);
-  const box = top ? el('div', 'top') : el('fieldset');
-  const keys = Object.keys(props).filter(k => k in v || req.has(k));
+  // A task is a row of the catalogue: every column is shown, filled in or not.
+  const task = s._def === 'Task';
+  const box = top ? el('div', 'top') : el('fieldset', task ? 'task' : '');
+  const keys = Object.keys(props).filter(k => task || k in v || req.has(k));
   for (const k of Object.keys(v)) if (!(k in props) && !s.additionalProperties) keys.push(k);
   for (const k of keys) {
     const ps = props[k] ? deref(props[k]) : null;
     const p = join(path, k);
-    const ctl = !(k in v)
-      ? button('+ Điền (bắt buộc)', 'Trường bắt buộc còn thiếu', () => { v[k] = dflt(ps); changed(true); }, 'add')
-      : ps ? editor(ps, v, k, p) : rawEditor(v, k);
-    const remove = req.has(k) || !(k in v) ? null : () => { delete v[k]; changed(true); };
+    let ctl;
+    if (task && UNIT_COLUMNS.includes(k)) ctl = unitsEditor(v, k);
+    else if (task && !req.has(k) && (v[k] == null || typeof v[k] === 'string')) ctl = looseText(v, k);
+    else if (!(k in v)) ctl = button('+ Điền (bắt buộc)', 'Trường bắt buộc còn thiếu', () => { v[k] = dflt(ps); changed(true); }, 'add');
+    else ctl = ps ? editor(ps, v, k, p) : rawEditor(v, k);
+    const remove = task || req.has(k) || !(k in v) ? null : () => { delete v[k]; changed(true); };
     box.append(field(ps ? fieldLabel(k, ps) : `${k} (không có trong mẫu dữ liệu)`, ps && ps.description, p, ctl, remove));
   }
   if (isObj(s.additionalProperties)) box.append(mapEditor(deref(s.additionalProperties), v, path));
-  const missing = Object.keys(props).filter(k => !(k in v));
+  const missing = task ? [] : Object.keys(props).filter(k => !(k in v));
   if (missing.length) {
     const sel = el('select', 'add');
     sel.append(el('option', '', '+ Thêm trường…'));
@@ -348,6 +387,142 @@ function renderObject(s, holder, key, path, top) {
   }
   return box;
 }
+// --- a task's units: picked from the plan's units (kept as their keys), or typed freely
+const UNIT_COLUMNS = ['lead', 'support'];
+const OTHER_UNIT = '*khac*';  // the picker's "type a name" choice (no unit key looks like this)
+function planUnits() { return S.data && isObj(S.data.units) ? S.data.units : {}; }
+function unitName(key) {
+  const u = planUnits()[key];
+  const name = isObj(u) ? summary(u.name) : '';
+  return name || key;
+}
+// A typed name that is a unit of the plan (its key, name or abbreviation) is that unit's key.
+function unitKey(text) {
+  const t = String(text).trim().toLowerCase();
+  if (!t) return null;
+  for (const [k, u] of Object.entries(planUnits())) {
+    if (k.toLowerCase() === t) return k;
+    if (isObj(u) && [summary(u.name), u.abbreviation].some(x => typeof x === 'string' && x.trim().toLowerCase() === t)) return k;
+  }
+  return null;
+}
+function unitsEditor(holder, key) {
+  const list = Array.isArray(holder[key]) ? holder[key] : holder[key] == null ? [] : [holder[key]];
+  const units = planUnits();
+  const box = el('div', 'units');
+  const commit = structural => {
+    for (let j = list.length - 1; j >= 0; j--) if (typeof list[j] === 'string' && !list[j].trim()) list.splice(j, 1);
+    if (list.length) holder[key] = list; else delete holder[key];
+    changed(structural);
+  };
+  list.forEach((ref, i) => {
+    if (typeof ref === 'string' && ref in units) {
+      const chip = el('span', 'chip', unitName(ref));
+      chip.title = `Đơn vị "${ref}" của kế hoạch`;
+      chip.dataset.unit = ref;
+      chip.append(button('✕', 'Bỏ đơn vị này', () => { list.splice(i, 1); commit(true); }));
+      box.append(chip);
+      return;
+    }
+    const free = el('span', 'chip free');
+    const input = el('input');
+    input.type = 'text';
+    input.value = typeof ref === 'string' ? ref : JSON.stringify(ref);
+    input.title = 'Tên đơn vị ghi tự do (không có trong mục Đơn vị của kế hoạch)';
+    input.setAttribute('list', 'kehoach-units');
+    input.addEventListener('input', () => { list[i] = input.value; holder[key] = list; if (input.value.trim()) changed(false); });
+    input.addEventListener('change', () => {
+      const k = unitKey(input.value);
+      if (k) list[i] = k;
+      commit(!!k || !input.value.trim());
+    });
+    free.append(input, button('✕', 'Bỏ đơn vị này', () => { list.splice(i, 1); commit(true); }));
+    box.append(free);
+  });
+  const pick = el('select', 'add pick');
+  pick.title = 'Chọn trong các đơn vị của kế hoạch, hoặc gõ tên đơn vị khác';
+  const opt = (value, text) => { const o = el('option', '', text); o.value = value; return o; };
+  pick.append(opt('', key === 'lead' ? '+ Chọn đơn vị chủ trì…' : '+ Chọn đơn vị phối hợp…'));
+  for (const k of Object.keys(units)) if (!list.includes(k)) pick.append(opt(k, unitName(k)));
+  pick.append(opt(OTHER_UNIT, 'Đơn vị khác (gõ tên)…'));
+  pick.addEventListener('change', () => {
+    if (!pick.value) return;
+    if (pick.value === OTHER_UNIT) {
+      // Typed in a box of its own; it joins the list once it has a name.
+      const input = el('input');
+      input.type = 'text';
+      input.placeholder = 'tên đơn vị';
+      input.setAttribute('list', 'kehoach-units');
+      input.addEventListener('change', () => {
+        if (!input.value.trim()) return;
+        list.push(unitKey(input.value) || input.value.trim());
+        commit(true);
+      });
+      pick.replaceWith(input);
+      input.focus();
+      return;
+    }
+    list.push(pick.value);
+    commit(true);
+  });
+  box.append(pick);
+  return box;
+}
+// An optional line of text shown as an empty box (a task's Thời gian): typing fills it in, emptying removes it.
+function looseText(holder, key) {
+  const i = el('input');
+  i.type = 'text';
+  i.value = holder[key] ?? '';
+  i.addEventListener('input', () => {
+    if (i.value.trim()) holder[key] = i.value; else delete holder[key];
+    changed(false);
+  });
+  return i;
+}
+function unitsDatalist() {
+  let list = document.getElementById('kehoach-units');
+  if (!list) { list = el('datalist'); list.id = 'kehoach-units'; document.body.append(list); }
+  list.replaceChildren(...Object.keys(planUnits()).map(k => { const o = el('option'); o.value = unitName(k); o.label = k; return o; }));
+}
+
+// --- tasks without a lead unit: the model allows them (a row may be a heading-like line), so the
+// page warns rather than refuses, and says which task.
+function leadWarnings() {
+  const out = [];
+  const aps = S.data && Array.isArray(S.data.appendices) ? S.data.appendices : [];
+  aps.forEach((ap, a) => (isObj(ap) && Array.isArray(ap.groups) ? ap.groups : []).forEach((g, gi) =>
+    (isObj(g) && Array.isArray(g.tasks) ? g.tasks : []).forEach((t, ti) => {
+      if (!isObj(t)) return;
+      const lead = Array.isArray(t.lead) ? t.lead.filter(x => typeof x === 'string' ? x.trim() : x) : t.lead;
+      if (lead && (!Array.isArray(lead) || lead.length)) return;
+      out.push({ path: `appendices[${a}].groups[${gi}].tasks[${ti}]`,
+        where: `${aps.length > 1 ? `Phụ lục ${a + 1}, ` : ''}nhóm ${ROMAN[gi] || gi + 1}, nhiệm vụ ${ti + 1}`,
+        text: summary(t.content) });
+    })));
+  return out;
+}
+function showWarnings() {
+  const box = document.getElementById('warnings');
+  if (!box) return;
+  box.replaceChildren();
+  const found = leadWarnings();
+  if (!found.length) return;
+  box.append(el('b', '', `Lưu ý: ${found.length} nhiệm vụ chưa có đơn vị chủ trì`));
+  const ol = el('ol');
+  for (const w of found) {
+    const f = fieldFor(w.path + '.lead');
+    if (f && f.dataset.path === w.path + '.lead') {
+      f.classList.add('warn');
+      f.querySelector(':scope > .errs').append(el('div', 'warn', 'Nhiệm vụ này chưa có đơn vị chủ trì: hãy chọn trong danh sách.'));
+    }
+    const a = el(f ? 'a' : 'span', '', `${w.where}: ${w.text.slice(0, 90) || '(chưa có nội dung)'}`);
+    if (f) a.addEventListener('click', () => reveal(f));
+    ol.append(el('li'));
+    ol.lastChild.append(a);
+  }
+  box.append(ol);
+}
+
 function mapEditor(s, obj, path) {
   const box = el('div', 'array');
   for (const k of Object.keys(obj)) {
@@ -409,7 +584,7 @@ function arrayEditor(s, arr, path) {
     const move = d => () => { const j = i + d; if (j < 0 || j >= arr.length) return; [arr[i], arr[j]] = [arr[j], arr[i]]; changed(true); };
     if (!cells) tools.append(button('↑', 'Lên trên', move(-1)), button('↓', 'Xuống dưới', move(1)));
     else tools.append(button('←', 'Sang trái', move(-1)), button('→', 'Sang phải', move(1)));
-    tools.append(button('⧉', 'Nhân đôi', () => { arr.splice(i + 1, 0, clone(arr[i])); changed(true); }));
+    tools.append(iconButton(COPY_ICON, 'Nhân đôi', () => { arr.splice(i + 1, 0, clone(arr[i])); changed(true); }));
     tools.append(button('✕', 'Xóa', () => { arr.splice(i, 1); changed(true); }));
     const ctl = editor(is, arr, i, p);
     const big = isObj(v) || (Array.isArray(v) && !v.every(isPieceValue));
@@ -521,7 +696,7 @@ function inlineEditor(v, set) {
   bb.style.fontWeight = 'bold';
   const ib = cmd('I', 'In nghiêng (Ctrl+I)', () => document.execCommand('italic'));
   ib.style.fontStyle = 'italic';
-  const cb = cmd('❝', 'Chèn trích dẫn văn bản được dẫn ({cite: khóa})', () => {
+  const cb = cmd('❝', 'Chèn trích dẫn một văn bản được dẫn', () => {
     const keys = Object.keys((S.data && S.data.references) || {});
     const k = prompt('Khóa văn bản được dẫn' + (keys.length ? ` (${keys.join(', ')})` : ''), keys[0] || '');
     if (k) document.execCommand('insertHTML', false, `<span class="cite" contenteditable="false" data-cite="${esc(k)}">${esc(k)}</span>&nbsp;`);
@@ -599,8 +774,9 @@ function reveal(f) {
 }
 function showProblems(problems) {
   S.problems = problems || [];
-  for (const f of document.querySelectorAll('.field.bad')) f.classList.remove('bad');
+  for (const f of document.querySelectorAll('.field.bad, .field.warn')) f.classList.remove('bad', 'warn');
   for (const e of document.querySelectorAll('.errs')) e.replaceChildren();
+  showWarnings();
   const box = document.getElementById('problems');
   box.replaceChildren();
   if (!S.problems.length) return;
@@ -633,23 +809,40 @@ async function validateNow() {
   if (!r.json.problems.length) { clearTimeout(S.ptimer); S.ptimer = setTimeout(runPreview, 500); }
   else pstatus('Dữ liệu còn lỗi: đang hiện bản xem trước hợp lệ gần nhất.');
 }
+// What the server should draw first: pages as wide as the panel shows them (in device pixels), and
+// as many as reach the bottom of the panel where it is scrolled now.
+function previewAsk() {
+  const panel = document.getElementById('preview');
+  const css = Math.min(document.getElementById('pages').clientWidth || 600, 900);
+  const pageHeight = css * 1.414 + 12;
+  return {
+    width: Math.round(css * (window.devicePixelRatio || 1)),
+    first: Math.max(1, Math.ceil((panel.scrollTop + panel.clientHeight) / pageHeight)),
+  };
+}
 async function runPreview() {
   if (S.pbusy) { S.pagain = true; return; }
   S.pbusy = true;
+  const seq = ++S.pseq;
   const pages = document.getElementById('pages');
   pages.classList.add('stale');
   pstatus('Đang cập nhật bản xem trước…');
   const slow = setTimeout(() => pstatus('Bản xem trước đang được tạo (LibreOffice); vẫn hiện bản gần nhất…'), 4000);
   try {
-    const r = await api('POST', '/api/preview', { name: S.name, data: S.data });
+    const r = await api('POST', '/api/preview', { name: S.name, data: S.data, ...previewAsk() });
     if (r.ok && r.json.key) {
-      await showPages(r.json.key, r.json.pages);
+      await showPages(r.json.images, r.json.pages);
       showCheck(r.json.check || []);
       pstatus(`Bản xem trước: ${r.json.pages} trang, cập nhật lúc ${new Date().toLocaleTimeString('vi-VN')}.`);
+      pages.classList.remove('stale');
+      if (r.json.images.includes(null) && !S.pagain) {
+        const rest = await api('GET', `/api/preview/${r.json.key}/images`);
+        if (rest.ok && seq === S.pseq) await showPages(rest.json.images, r.json.pages);
+      }
     } else if (r.json.problems && r.json.problems.length) {
       pstatus('Dữ liệu còn lỗi: đang hiện bản xem trước hợp lệ gần nhất.');
     } else {
-      pstatus('Chưa tạo được bản xem trước: ' + (r.json.error || r.status) + ' Đang hiện bản gần nhất.');
+      pstatus('Chưa tạo được bản xem trước: ' + (r.json.error || r.status) + '. Đang hiện bản gần nhất.');
     }
   } finally {
     clearTimeout(slow);
@@ -658,22 +851,31 @@ async function runPreview() {
     if (S.pagain) { S.pagain = false; runPreview(); }
   }
 }
-function showPages(key, n) {
+// Each page image is named by its picture: a page whose name did not change stays as it is (no
+// new download, no flicker); a page not drawn yet keeps the picture shown until it is.
+function showPages(images, n) {
+  const box = document.getElementById('pages');
+  const old = [...box.children];
+  const next = [];
   const loads = [];
-  const imgs = [];
-  for (let i = 1; i <= n; i++) {
+  for (let i = 0; i < n; i++) {
+    const name = images[i];
+    const had = old[i];
+    if (had && (!name || had.dataset.name === name)) { next.push(had); continue; }
+    if (!name) { next.push(el('div', 'page-wait', `Trang ${i + 1}…`)); continue; }
     const img = new Image();
-    img.alt = `Trang ${i}`;
+    img.alt = `Trang ${i + 1}`;
+    img.dataset.name = name;
     loads.push(new Promise(res => { img.onload = img.onerror = res; }));
-    img.src = `/api/preview/${key}/${i}.png?t=${encodeURIComponent(TOKEN)}`;
-    imgs.push(img);
+    img.src = `/api/page/${name}.png?t=${encodeURIComponent(TOKEN)}`;
+    next.push(img);
   }
-  return Promise.all(loads).then(() => document.getElementById('pages').replaceChildren(...imgs));
+  return Promise.all(loads).then(() => box.replaceChildren(...next));
 }
 function showCheck(results) {
   const box = document.getElementById('check');
   box.hidden = !results.length;
-  box.querySelector('summary').textContent = `Kiểm tra thể thức (kehoach check): ${results.length} điểm cần xem`;
+  box.querySelector('summary').textContent = `Kiểm tra thể thức theo Nghị định 30: ${results.length} điểm cần xem`;
   box.querySelector('ul').replaceChildren(...results.map(r =>
     el('li', '', `${r.severity === 'error' ? 'Lỗi' : 'Lưu ý'} — ${r.element}: ${r.title}${r.message ? ': ' + r.message : ''}${r.location ? ' (' + r.location + ')' : ''}`)));
 }
@@ -717,6 +919,7 @@ async function openFile(name) {
   S.problems = r.json.problems;
   rerender();
   status('Đã mở ' + name);
+  try { localStorage.setItem(S.lastKey, name); } catch (e) { /* private window: not remembered */ }
   const url = new URL(location.href);
   url.searchParams.set('f', name);
   history.replaceState(null, '', url);
@@ -735,11 +938,10 @@ async function start() {
   fillFiles(files.json);
   setupJobs();
   if (!files.json.files.length) {
-    document.getElementById('form').replaceChildren(el('p', 'hint', `Thư mục ${files.json.folder} chưa có tệp dữ liệu .yaml nào.`));
+    document.getElementById('form').replaceChildren(el('p', 'hint', 'Thư mục dữ liệu chưa có tệp .yaml nào. Bấm "Nhập từ Word…" để tạo tệp đầu tiên từ một kế hoạch soạn bằng Word.'));
     return;
   }
-  const want = params.get('f');
-  sel.value = files.json.files.some(f => f.name === want) ? want : files.json.files[0].name;
+  sel.value = firstFile(files.json.files);
   let current = sel.value;
   sel.addEventListener('change', () => {
     if (S.dirty && !confirm('Có thay đổi chưa lưu. Bỏ các thay đổi đó và mở tệp khác?')) { sel.value = S.name || current; return; }
@@ -759,8 +961,24 @@ function fillFiles(listing) {
   S.files = listing.files;
   S.pdf = !!listing.pdf;
   const sel = document.getElementById('file');
-  sel.replaceChildren(...listing.files.map(f => { const o = el('option', '', f.name); o.value = f.name; return o; }));
+  const option = f => { const o = el('option', '', f.name); o.value = f.name; return o; };
+  const plans = listing.files.filter(f => !f.units);
+  const units = listing.files.filter(f => f.units);
+  const groups = [];
+  if (plans.length) { const g = el('optgroup'); g.label = 'Kế hoạch'; g.append(...plans.map(option)); groups.push(g); }
+  if (units.length) { const g = el('optgroup'); g.label = 'Tệp đơn vị (tạo hàng loạt)'; g.append(...units.map(option)); groups.push(g); }
+  sel.replaceChildren(...groups);
+  S.lastKey = 'kehoach-last:' + listing.folder;
   if (S.name) sel.value = S.name;
+}
+// The file to open first: the one in the address, else the one opened last time, else the first plan.
+function firstFile(files) {
+  const has = name => name && files.some(f => f.name === name);
+  let last = null;
+  try { last = localStorage.getItem(S.lastKey); } catch (e) { last = null; }
+  if (has(params.get('f'))) return params.get('f');
+  if (has(last)) return last;
+  return (files.find(f => !f.units) || files[0]).name;
 }
 async function refreshFiles() {
   const r = await api('GET', '/api/files');
@@ -852,7 +1070,7 @@ function setupJobs() {
   open('issue', dlg => {
     document.getElementById('issue-number').value = S.data && S.data.number != null ? S.data.number : '';
     const d = S.data && S.data.date;
-    document.getElementById('issue-date').value = typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : '';
+    document.getElementById('issue-date').value = typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) ? shownDate(d) : '';
     const pdf = document.getElementById('issue-pdf');
     pdf.disabled = !S.pdf;
     pdf.checked = S.pdf;
@@ -862,7 +1080,7 @@ function setupJobs() {
   iss.querySelector('.go').addEventListener('click', () => runJob(iss, async () => {
     const r = await api('POST', '/api/issue', {
       name: S.name, number: document.getElementById('issue-number').value.trim(),
-      date: document.getElementById('issue-date').value.trim(), pdf: document.getElementById('issue-pdf').checked });
+      date: isoDate(document.getElementById('issue-date').value.trim()), pdf: document.getElementById('issue-pdf').checked });
     if (!r.ok) {
       const nodes = errorNodes(r.json, r.status);
       if (r.json.existing) nodes.push(el('div', '', 'Bản đã có: '), downloadLink(r.json.existing.docx, r.json.existing.name));
