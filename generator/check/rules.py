@@ -790,7 +790,8 @@ def _gap(doc: KeHoach, prev: Para, nxt: Para) -> int:
     def contextual(a: ParaFormat, b: ParaFormat) -> bool:
         return a.contextual and b.contextual and a.style_id == b.style_id
 
-    between = doc.paragraphs[prev.index + 1:nxt.index]
+    # the lines between them, not the other lines of either paragraph (printed after manual breaks)
+    between = [q for q in doc.paragraphs[prev.index + 1:nxt.index] if q.paragraph is not prev and q.paragraph is not nxt]
     chain = [prev] + between + [nxt]
     total = 0
     for a, b in pairwise(chain):

@@ -91,12 +91,14 @@ class _Table:
 def _stream(doc: KeHoach) -> list[Para | _Table]:
     """Paragraphs outside tables and whole top-level tables, in document order. A nested table's
     text stays in the cell that holds it (it is part of that cell's content)."""
-    by_el = {id(p.el): p for p in doc.paragraphs}
+    # The reader gives visual lines; the data keeps a paragraph with its manual breaks as one block.
+    by_el = {id(p.el): p.paragraph for p in doc.paragraphs}
     out: list[Para | _Table] = []
     seen: set[int] = set()
     for p in doc.paragraphs:
         if p.cell is None:
-            out.append(p)
+            if p.line_no == 0:
+                out.append(p.paragraph)
             continue
         tbl = _outer_table(p.el)
         if tbl is None or id(tbl) in seen:
@@ -390,7 +392,7 @@ class _Importer:
     def _at(self, para: Para) -> int:
         """Where a paragraph sits in the stream (the table holding it, for a cell)."""
         if para.cell is None:
-            return next(k for k, b in enumerate(self.stream) if b is para)
+            return next(k for k, b in enumerate(self.stream) if b is para.paragraph)
         tbl = _outer_table(para.el)
         return next(k for k, b in enumerate(self.stream) if isinstance(b, _Table) and b.el is tbl)
 
@@ -485,7 +487,7 @@ class _Importer:
         top = self._at(anchor)
         for b in self.stream[: top + 1]:
             paras = [p for row in b.rows for c in row for p in c.paras] if isinstance(b, _Table) else [b]
-            for p in paras:
+            for p in (line for q in paras for line in q.lines or [q]):
                 if p.text and id(p) not in known and upper_vi(p.text) != "DỰ THẢO" \
                         and not SEPARATOR_RE.match(p.text):
                     self.warn(p, p.text, "chữ ở phần đầu văn bản không thuộc thành phần nào; chưa đưa vào dữ liệu")

@@ -23,6 +23,7 @@ Public API (for check and import; nothing else should parse these lines again):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 import zipfile
@@ -90,6 +91,17 @@ class Para:
     cell: Cell | None = None
     width: int = 0  # twips of the column or text area the paragraph lives in
     index: int = 0  # order in the body
+    # Visual lines: a paragraph broken by manual line breaks (Shift+Enter) prints as several lines,
+    # and each line is one Para in KeHoach.paragraphs. A line keeps the paragraph it belongs to in
+    # `whole` (None when the paragraph is one line: it is its own whole) and its place in it.
+    whole: Para | None = field(default=None, repr=False, compare=False)
+    line_no: int = 0
+    lines: list[Para] = field(default_factory=list, repr=False, compare=False)  # of a whole paragraph
+
+    @property
+    def paragraph(self) -> Para:
+        """The paragraph this line belongs to (itself when it is a one-line paragraph)."""
+        return self.whole if self.whole is not None else self
 
     @property
     def visible_runs(self) -> list[Run]:
@@ -437,6 +449,40 @@ def rendered_lines(para: Para) -> list[tuple[str, float]]:
     return [ln for ln in lines if ln[0]] or [("", 0.0)]
 
 
+def split_lines(para: Para) -> list[Para]:
+    """The visual lines of a paragraph: split at its manual line breaks, each line with its own runs
+    (their resolved formatting) and the paragraph's layout as it applies to that line: the space
+    before, the first-line indent and a top border only on the first line; the space after and a
+    bottom border only on the last. A paragraph without a break is its own single line."""
+    pieces: list[list[Run]] = [[]]
+    for r in para.runs:
+        parts = r.text.split("\n")
+        for k, part in enumerate(parts):
+            if k:
+                pieces.append([])
+            if part:
+                pieces[-1].append(Run(part, r.fmt))
+    if len(pieces) == 1:
+        para.lines = [para]
+        return para.lines
+    lines = []
+    last = len(pieces) - 1
+    for k, runs in enumerate(pieces):
+        fmt = para.fmt
+        if fmt is not None:
+            changes: dict[str, object] = {}
+            if k > 0:
+                changes.update(before=0, first_line=0, border_top=False)
+            if k < last:
+                changes.update(after=0, border_bottom=False)
+            fmt = dataclasses.replace(fmt, **changes)  # type: ignore[arg-type]
+        text = norm("".join(r.text for r in runs).replace("\f", " "))
+        lines.append(Para(text, para.el, fmt, runs, para.section, para.cell, para.width, para.index,
+                          whole=para, line_no=k))
+    para.lines = lines
+    return lines
+
+
 def _split(chars: list[tuple[str, float]], sep: str) -> list[list[tuple[str, float]]]:
     out: list[list[tuple[str, float]]] = [[]]
     for c in chars:
@@ -610,8 +656,10 @@ class _Reader:
         return secs[min(section, len(secs) - 1)].text_width
 
     def _add(self, para: Para) -> None:
-        para.index = len(self.doc.paragraphs)
-        self.doc.paragraphs.append(para)
+        for line in split_lines(para):
+            line.index = len(self.doc.paragraphs)
+            self.doc.paragraphs.append(line)
+        para.index = para.lines[0].index
 
     def _table(self, tbl: _Element, section: int) -> None:
         ti = len(self.tables)
@@ -670,7 +718,7 @@ class _Reader:
             if text:
                 runs.append(Run(text, self.fmt.run(p, r)))
         return Para(
-            text=norm("".join(r.text for r in runs).replace("\n", " ")),
+            text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
             el=p, fmt=self.fmt.paragraph(p), runs=runs, section=section, cell=cell, width=width,
         )
 
@@ -735,7 +783,9 @@ class _Reader:
         main_section = doc.noi_nhan.section if doc.noi_nhan else 0
         candidates = [p for p in paras if body_start <= p.index < body_end and p.cell is None
                       and p.section <= main_section and p.text]
-        doc.kinh_gui, doc.body = self._split_kinh_gui(candidates)
+        doc.kinh_gui, body = self._split_kinh_gui(candidates)
+        # Running text is judged by paragraph (indent, spacing, alignment): its lines go back together.
+        doc.body = list({id(p.paragraph): p.paragraph for p in body if p.paragraph.text}.values())
         if not doc.kinh_gui:  # "Kính gửi:" set in a borderless table under the header
             first_body = doc.body[0].index if doc.body else body_end
             kg = next((p for p in paras if last_top < p.index < first_body and p.cell is not None
@@ -1001,7 +1051,8 @@ class _Reader:
             if box is None:
                 continue
             col_w = p.width / 20
-            for length, dy, place in _shapes(p.el) if p.el is not None else []:
+            # A paragraph's shapes are placed from its top: its first line's.
+            for length, dy, place in _shapes(p.el) if p.el is not None and p.line_no == 0 else []:
                 y = box.text_top + box.line_height * 0.8 if dy is None else box.top + dy
                 stack = self._stack(p)
                 if place is not None and place[0] == "page":
@@ -1251,8 +1302,10 @@ def run_text(r: _Element) -> str:
             out.append(child.text or "")
         elif tag == qn("w:tab"):
             out.append("\t")
-        elif tag in (qn("w:br"), qn("w:cr")):
-            out.append("\n")
+        elif tag == qn("w:cr") or (tag == qn("w:br") and child.get(qn("w:type")) != "page"):
+            out.append("\n")  # a manual line break (a column break also starts a new line)
+        elif tag == qn("w:br"):
+            out.append("\f")  # a page break: the text goes on, on the next page
         elif tag == qn("w:noBreakHyphen"):
             out.append("-")
     return "".join(out)
