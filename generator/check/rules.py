@@ -241,6 +241,16 @@ _ALIGN_VI = {"center": "căn giữa", "both": "căn đều hai lề", "left": "c
 
 MARGIN_MM = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
 MARGIN_VI = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "phải"}
+LANDSCAPE_SIDES = {"top": "left", "bottom": "right", "left": "top", "right": "bottom"}
+
+
+def _margin_problems(margins: dict[str, int], bounds: dict[str, tuple[int, int]]) -> list[str]:
+    bad = []
+    for side, (lo, hi) in bounds.items():
+        mm = margins.get(side, 0) / TWIPS_PER_MM
+        if not lo - 0.2 <= mm <= hi + 0.2:
+            bad.append(f"lề {MARGIN_VI[side]} {mm:.1f} mm (cần {lo}–{hi})")
+    return bad
 
 
 def _appendix_sections(doc: KeHoach) -> set[int]:
@@ -280,11 +290,13 @@ def page_setup(doc: KeHoach) -> list[Result]:
         ok = not landscape or s.index in appendix
         out.append(_res("PL1.II.2.huong-giay", "Trang", "khổ dọc (khổ ngang chỉ cho phụ lục có bảng)", ERROR, ok,
                         measured="ngang" if landscape else "dọc", expected="dọc", where=where))
-        bad = []
-        for side, (lo, hi) in MARGIN_MM.items():
-            mm = s.margins.get(side, 0) / TWIPS_PER_MM
-            if not lo - 0.2 <= mm <= hi + 0.2:
-                bad.append(f"lề {MARGIN_VI[side]} {mm:.1f} mm (cần {lo}–{hi})")
+        bad = _margin_problems(s.margins, MARGIN_MM)
+        if bad and landscape:
+            # A landscape page is bound turned a quarter: its top edge lies at the binding (the
+            # portrait page's left), its bottom at the outer edge, its sides at the head and foot.
+            turned = _margin_problems(s.margins, {side: MARGIN_MM[on_portrait]
+                                                  for side, on_portrait in LANDSCAPE_SIDES.items()})
+            bad = bad if len(turned) >= len(bad) else []
         measured = ", ".join(f"{MARGIN_VI[k]} {s.margins.get(k, 0) / TWIPS_PER_MM:.1f}" for k in MARGIN_MM)
         out.append(_res("PL1.II.3.le-trang", "Trang", "lề trang", ERROR, not bad,
                         measured=measured + " mm", expected="trên, dưới 20–25; trái 30–35; phải 15–20 mm",
@@ -719,7 +731,8 @@ def _aggregate(doc: KeHoach, rule_id: str, title: str, severity: str, paras: lis
 @rule()
 def body_format(doc: KeHoach) -> list[Result]:
     body = doc.body
-    text_paras = [p for p in body if not _is_heading(p) and not _is_display(p)]
+    # A paragraph with no word ("./." set alone on the last line) has no line to justify or indent.
+    text_paras = [p for p in body if not _is_heading(p) and not _is_display(p) and any(c.isalnum() for c in p.text)]
     out = []
     bad = [(p, _ALIGN_VI.get(align, align)) for p in text_paras
            if (align := _fmt(p).align) not in ("both", "distribute")]
@@ -763,7 +776,10 @@ def body_format(doc: KeHoach) -> list[Result]:
     bad = [(p, "không đậm" if _all(p, "bold") is not True else "không in hoa")
            for p in muc if _all(p, "bold") is not True or not _is_upper(p)]
     if muc:
-        out.append(_aggregate(doc, "PL1.III.6.muc", "tên mục (I., II., …) in hoa, đậm", ERROR, muc, bad, "IN HOA, đậm"))
+        # Phụ lục I fixes the form of a Phần/Chương/Mục/Điều structure; a plan's "I., II." headings
+        # follow the sample's habit (capitals, bold), so a departure is worth a warning, not an error.
+        out.append(_aggregate(doc, "PL1.III.6.muc", "tên mục (I., II., …) in hoa, đậm", WARNING, muc, bad,
+                              "IN HOA, đậm"))
     return out
 
 

@@ -188,7 +188,8 @@ class AppendixPart:
 NUMBER_RE = re.compile(r"^s[ốô]\s*[:.]?\s*(?:\d|[.…_ ]*/)", re.I)
 NUMBER_FORM = re.compile(
     r"^(?P<so>\S+?)\s*(?P<colon>:?)(?P<sp1>\s*)(?P<num>\d*)[.…_]*(?P<sp2>\s*)/(?P<sp3>\s*)(?P<sym>.*)$")
-SYMBOL_FORM = re.compile(r"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)$")
+# An agency's abbreviation may join words with "&" as printed ("SGD&ĐT": Sở Giáo dục và Đào tạo).
+SYMBOL_FORM = re.compile(r"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>[A-ZĐ0-9&]+(?:-[A-ZĐ0-9&]+)*)$")
 
 
 @dataclass(frozen=True)
@@ -860,8 +861,11 @@ class _Reader:
                 if lines:
                     break
                 continue
+            # A line continues the trích yếu when it is printed like its first line: centred, same
+            # weight and size, and capitals only when the first line is in capitals (a trích yếu set
+            # in capitals runs on in capitals; under a mixed-case one a capitals line is a heading).
             if lines and (not _centred(p) or _bold(p) != _bold(lines[0]) or p.text.startswith("(")
-                          or len(lines) >= 4 or upper_vi(p.text) == p.text):
+                          or len(lines) >= 4 or _caps(p) != _caps(lines[0]) or _size(p) != _size(lines[0])):
                 break
             if not lines and p.text.startswith("("):
                 break
@@ -1150,6 +1154,14 @@ def _centred(p: Para) -> bool:
 def _bold(p: Para) -> bool:
     runs = p.visible_runs
     return bool(runs) and all(r.fmt.bold for r in runs)
+
+
+def _caps(p: Para) -> bool:
+    return upper_vi(p.text) == p.text
+
+
+def _size(p: Para) -> float | None:
+    return max((r.fmt.size or 0 for r in p.visible_runs), default=None)
 
 
 def _span(x: Placement | None, length: float, col_w: float) -> tuple[float, float] | None:
