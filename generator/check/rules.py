@@ -256,7 +256,9 @@ def _margin_problems(margins: dict[str, int], bounds: dict[str, tuple[int, int]]
 def _appendix_sections(doc: KeHoach) -> set[int]:
     """Sections that hold only an appendix (one after the signature in the body's section does not
     make that section an appendix)."""
-    return {a.section for a in doc.appendices if a.own_section}
+    main = doc.noi_nhan.section if doc.noi_nhan is not None else 0
+    return {s for a in doc.appendices for s in a.sections if s > main} | {
+        a.section for a in doc.appendices if a.own_section}
 
 
 def _section_label(doc: KeHoach, index: int) -> str:
@@ -807,7 +809,8 @@ def _gap(doc: KeHoach, prev: Para, nxt: Para) -> int:
         return a.contextual and b.contextual and a.style_id == b.style_id
 
     # the lines between them, not the other lines of either paragraph (printed after manual breaks)
-    between = [q for q in doc.paragraphs[prev.index + 1:nxt.index] if q.paragraph is not prev and q.paragraph is not nxt]
+    between = [q for q in doc.paragraphs[prev.index + 1:nxt.index]
+               if q.paragraph is not prev and q.paragraph is not nxt]
     chain = [prev] + between + [nxt]
     total = 0
     for a, b in pairwise(chain):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,6 @@ from ..plan.table_rows import numbered_groups
 from ..text import point_letter, roman, upper_vi
 from ..word.package import atomic_write
 from ..word.reader import (
-    APPENDIX_HEAD_RE,
     APPENDIX_REF_RE,
     ARCHIVE_RE,
     DIEM_RE,
@@ -358,11 +356,9 @@ class _Importer:
         i = self._after_title()
         sig_at = self._at(doc.noi_nhan) if doc.noi_nhan is not None else None
         body_end = sig_at if sig_at is not None else len(self.stream)
-        main_section = self.stream[sig_at].section if sig_at is not None else 0
-        if sig_at is None:
-            # No Nơi nhận: the body runs to the first appendix heading.
-            body_end = next((k for k in range(i, len(self.stream))
-                             if self._appendix_start(self.stream[k], 0, self.stream[k + 1:])), len(self.stream))
+        if sig_at is None and doc.appendices:
+            # No Nơi nhận: the body runs to the first appendix the reader found.
+            body_end = self._at(doc.appendices[0].heading)
         data: dict[str, Any] = {"agency": header["agency"]}
         if header.get("number") is not None:
             data["number"] = header["number"]
@@ -383,7 +379,7 @@ class _Importer:
                       "(điền signer.name, signer.title)")
             data["recipients"] = []
             data["signer"] = {"name": "…", "title": "…"}
-        appendices = self._appendices(self.stream[body_end + (1 if sig_at is not None else 0):], main_section)
+        appendices = self._appendices(body_end + (1 if sig_at is not None else 0))
         if appendices:
             data["appendices"] = appendices
             self._derived_reference_lines(data)
@@ -817,39 +813,25 @@ class _Importer:
 
     # appendices
 
-    def _appendix_start(self, b: Para | _Table, main_section: int, after: Sequence[Para | _Table] = ()) -> bool:
-        """An appendix heading: "PHỤ LỤC …"/"DANH MỤC …" set apart, or a bold centred title
-        followed within three paragraphs by its "(Kèm theo …)" line."""
-        if not isinstance(b, Para):
-            return False
-        if APPENDIX_HEAD_RE.match(b.text) and (_centered(b) or _all_bold(b) or b.section > main_section):
-            return True
-        if not (_centered(b) and _all_bold(b)):
-            return False
-        texts = [x for x in after if isinstance(x, _Table) or x.text][:3]
-        return any(isinstance(x, Para) and APPENDIX_REF_RE.match(x.text) for x in texts)
-
-    def _appendices(self, rest: list[Para | _Table], main_section: int) -> list[dict[str, Any]]:
-        parts: list[list[Para | _Table]] = []
-        rest = [b for b in rest if isinstance(b, _Table) or b.text]
-        for k, b in enumerate(rest):
-            # A second heading right under the first ("PHỤ LỤC" / "DANH MỤC …") is its name.
-            lone_heading = bool(parts) and len(parts[-1]) == 1 and isinstance(b, Para) and _centered(b)
-            if (self._appendix_start(b, main_section, rest[k + 1:]) and not lone_heading) or not parts:
-                parts.append([b])
-            else:
-                parts[-1].append(b)
+    def _appendices(self, begin: int) -> list[dict[str, Any]]:
+        """The appendices where the reader found them (reader.appendix_starts, the rule `check` uses
+        too): each runs from its start to the next one's, in the stream of blocks."""
+        doc = self.doc
+        at = [max(self._at(a.heading), begin) for a in doc.appendices]
         out = []
-        for part in parts:
-            out.append(self._appendix(part))
+        for k, app in enumerate(doc.appendices):
+            end = at[k + 1] if k + 1 < len(at) else len(self.stream)
+            part = [b for b in self.stream[at[k]:end] if isinstance(b, _Table) or b.text]
+            if part:
+                out.append(self._appendix(part, titled=app.titled))
         return out
 
-    def _appendix(self, part: list[Para | _Table]) -> dict[str, Any]:
+    def _appendix(self, part: list[Para | _Table], *, titled: bool) -> dict[str, Any]:
         app: dict[str, Any] = {}
         k = 0
         first = part[0]
         section = first.section
-        if isinstance(first, Para) and self._appendix_start(first, -1, part[1:]):
+        if isinstance(first, Para) and titled:
             app["title"] = first.text
             if upper_vi(first.text) != first.text:
                 app["upper"] = False

@@ -181,6 +181,8 @@ class AppendixPart:
     reference: Para | None
     rows: list[CatalogueRow] = field(default_factory=list)
     own_section: bool = True  # False: it follows the signature in the body's section (numbering runs on)
+    titled: bool = True  # False: text after the signature with no appendix heading (heading = its first line)
+    sections: list[int] = field(default_factory=list)  # every section it prints in (a form may turn the page)
 
 
 # --- parsed lines (one regex per concept) -----------------------------------------------------------
@@ -782,6 +784,11 @@ class _Reader:
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
             self._signer([p for p in sig if p.cell and p.cell.col != nc.col and p.text])
         main_section = doc.noi_nhan.section if doc.noi_nhan else 0
+        if not sig:  # no signature table: the body runs to the first appendix heading
+            lines = [p for p in paras if p.index >= body_start and p.cell is None and p.text]
+            body_end = next((p.index for i, p in enumerate(lines)
+                             if appendix_heading(p, lines[i + 1:i + 4], i > 0 and p.section != lines[i - 1].section)),
+                            body_end)
         candidates = [p for p in paras if body_start <= p.index < body_end and p.cell is None
                       and p.section <= main_section and p.text]
         doc.kinh_gui, body = self._split_kinh_gui(candidates)
@@ -916,29 +923,26 @@ class _Reader:
         doc.signer_lines, doc.signer_name, doc.after_name = right[:i], right[i], right[i + 1:]
 
     def _appendices(self, main_section: int, sig_end: int) -> None:
-        """Appendices: text after the signature in the body's section that opens with "Phụ lục" or a
-        title with a "(Kèm theo …)" line; and every later section."""
+        """Appendices: everything after the signature, cut where an appendix heading stands (see
+        appendix_starts, the one rule the importer uses too)."""
         doc = self.doc
-        tail = [p for p in doc.paragraphs if p.index > sig_end and p.section == main_section]
-        starts = []
-        texts = [p for p in tail if p.text and p.cell is None]
-        for i, p in enumerate(texts):
-            if re.match(r"^phụ\s+lục\b", p.text, re.I) and len(p.text) < 120:
-                starts.append(p)
-            elif not starts and any(APPENDIX_REF_RE.match(q.text) for q in texts[i + 1:i + 3]) and _bold(p):
-                starts.append(p)
-        for k, start in enumerate(starts):
-            end = starts[k + 1].index if k + 1 < len(starts) else 10 ** 9
+        tail = [p for p in doc.paragraphs if p.index > sig_end]
+        starts = appendix_starts(tail)
+        for k, (start, titled) in enumerate(starts):
+            end = starts[k + 1][0].index if k + 1 < len(starts) else 10 ** 9
             in_app = [p for p in tail if start.index <= p.index < end]
-            self._appendix(main_section, in_app, own_section=False)
-        for s in sorted({p.section for p in doc.paragraphs if p.section > main_section}):
-            self._appendix(s, [p for p in doc.paragraphs if p.section == s], own_section=True)
+            sections = sorted({p.section for p in in_app})
+            # An appendix has its own section when it starts one (its page numbers can restart).
+            own = start.section > main_section and not any(
+                p.section == start.section and p.index < start.index and p.text for p in tail)
+            self._appendix(start.section, in_app, own_section=own, titled=titled, sections=sections)
 
-    def _appendix(self, section: int, in_sec: list[Para], own_section: bool) -> None:
+    def _appendix(self, section: int, in_sec: list[Para], own_section: bool, titled: bool = True,
+                  sections: list[int] | None = None) -> None:
         doc = self.doc
         texts = [p for p in in_sec if p.text and p.cell is None]
         if not texts:
-            return
+            texts = [p for p in in_sec if p.text][:1]  # a table alone: located by its first cell
         heading = texts[0]
         ref_i = next((i for i, p in enumerate(texts[:6]) if APPENDIX_REF_RE.match(p.text)), None)
         titles = texts[1:ref_i] if ref_i is not None else texts[1:2]
@@ -950,7 +954,8 @@ class _Reader:
             nxt = texts[ref_i + 1]
             ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
                        ref.cell, ref.width, ref.index)
-        doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section))
+        doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section,
+                                           titled, sections or [section]))
         doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
 
     def _administrative(self, texts: list[Para], title: Para | None) -> None:
@@ -1199,6 +1204,46 @@ def _catalogue_rows(paras: list[Para]) -> list[CatalogueRow]:
             number = m.group("num")
         out.append(CatalogueRow(number, rest[0] if rest else first[0]))
     return out
+
+
+def appendix_heading(p: Para, after: list[Para], section_start: bool = False) -> bool:
+    """Whether line p opens an appendix: "PHỤ LỤC …"/"DANH MỤC …" set apart (centred, bold, or first
+    on a new section's page), or a bold centred title with its "(Kèm theo …)" line within the
+    next three lines."""
+    if p.cell is not None or not p.text:
+        return False
+    if APPENDIX_HEAD_RE.match(p.text) and len(p.text) < 120 and (_centred(p) or _bold(p) or section_start):
+        return True
+    return _centred(p) and _bold(p) and any(APPENDIX_REF_RE.match(q.text) for q in after[:3])
+
+
+def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
+    """Where the appendices begin in the lines after the signature, and whether each has a heading:
+    the one rule of `check` and `import`. A centred line right under a heading is that heading's
+    name ("PHỤ LỤC" / "DANH MỤC …"), not a second appendix; a new section continues the appendix
+    before it unless it opens with a heading; text after the signature with no heading at all is
+    one appendix without a title (its words are kept and checked)."""
+    items: list[Para] = []
+    seen_tables: set[int] = set()
+    for p in tail:
+        if not p.text:
+            continue
+        if p.cell is not None:
+            if p.cell.table in seen_tables:
+                continue
+            seen_tables.add(p.cell.table)
+        items.append(p)
+    starts: list[tuple[Para, bool]] = []
+    for i, p in enumerate(items):
+        prev = items[i - 1] if i else None
+        section_start = prev is None or p.section != prev.section
+        under_heading = bool(starts) and starts[-1][0] is prev and starts[-1][1] and _centred(p) and prev is not None \
+            and prev.section == p.section
+        if appendix_heading(p, items[i + 1:i + 4], section_start) and not under_heading:
+            starts.append((p, True))
+        elif not starts:
+            starts.append((p, False))
+    return starts
 
 
 def _in_fallback(el: _Element) -> bool:
