@@ -23,6 +23,7 @@ Public API (for check and import; nothing else should parse these lines again):
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 import unicodedata
@@ -40,6 +41,7 @@ from ..nd30 import TYPE_ABBREVIATIONS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
 from .metrics import text_width_pt
+from .numbering import ListNumbers
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -576,6 +578,7 @@ class _Reader:
     def __init__(self, document: DocxDocument, source: str):
         self.document = document
         self.fmt = Formatting.of(document)
+        self.numbers = ListNumbers(document, self.fmt)
         self.doc = KeHoach(source=source, formatted=True)
         self.tables: list[_Element] = []
         self.table_left: dict[int, int] = {}
@@ -630,7 +633,7 @@ class _Reader:
         texts: list[str] = []
         field_para: Para | None = None
         for p in root.iter(qn("w:p")):
-            para = self._para(p, section, None, width)
+            para = self._para(p, section, None, width, numbered=False)
             texts.append(para.text)
             instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
             instr += " ".join(f.get(qn("w:instr"), "") for f in p.iter(qn("w:fldSimple")))
@@ -714,8 +717,17 @@ class _Reader:
                 right = _side(mar, "right", "end", 108)
         return (108 if left is None else left, 108 if right is None else right)
 
-    def _para(self, p: _Element, section: int, cell: Cell | None, width: int) -> Para:
+    def _para(self, p: _Element, section: int, cell: Cell | None, width: int, numbered: bool = True) -> Para:
         runs = []
+        label = self.numbers.label(p) if numbered else ""
+        if label:
+            # Word draws the number in the paragraph mark's formatting, in front of the text.
+            mark = p.makeelement(qn("w:r"), {})
+            ppr = p.find(qn("w:pPr"))
+            rpr = ppr.find(qn("w:rPr")) if ppr is not None else None
+            if rpr is not None:
+                mark.append(copy.deepcopy(rpr))
+            runs.append(Run(label, self.fmt.run(p, mark)))
         for r in visible_runs(p):
             text = run_text(r)
             if text:
