@@ -12,6 +12,7 @@ continue each other unless a level override restarts them), a level restarting e
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from docx.oxml.ns import qn
@@ -112,16 +113,16 @@ class ListNumbers:
                 start = _int(_val(so), 1)
         return aid, lvl, start
 
-    def label(self, p: Any) -> str:
-        """The number Word prints before paragraph p ("" when none), with the space or tab after it;
-        advances the counters."""
+    def label(self, p: Any) -> tuple[str, Any | None]:
+        """The number Word prints before paragraph p ("" when none), with the space or tab after it,
+        and the level's own run properties (None when it has none); advances the counters."""
         found = self._num_pr(p)
         if not found:
-            return ""
+            return "", None
         num_id, ilvl = found
         aid, lvl, override = self._level(num_id, ilvl)
         if lvl is None:
-            return ""
+            return "", None
         counters = self.counters.setdefault(aid, {})
         start = _int(_val(lvl.find(qn("w:start"))), 1)
         if override is not None and (num_id, ilvl) not in self.started:
@@ -148,6 +149,12 @@ class ListNumbers:
                 value = counters.get(k, _int(_val(level_el.find(qn("w:start"))), 1) if level_el is not None else 1)
                 shown = shown.replace(f"%{k + 1}", _format(value, kfmt or "decimal"))
         if not shown.strip():
-            return ""
+            return "", None
         suffix = _val(lvl.find(qn("w:suff")), "tab")
-        return shown + {"tab": "\t", "space": " "}.get(suffix or "tab", "")
+        rpr = lvl.find(qn("w:rPr"))
+        if fmt == "bullet" and rpr is not None:
+            # A bullet's symbol font draws a glyph, not text: the font rules are about text.
+            rpr = copy.deepcopy(rpr)
+            for fonts in rpr.findall(qn("w:rFonts")):
+                rpr.remove(fonts)
+        return shown + {"tab": "\t", "space": " "}.get(suffix or "tab", ""), rpr

@@ -719,14 +719,19 @@ class _Reader:
 
     def _para(self, p: _Element, section: int, cell: Cell | None, width: int, numbered: bool = True) -> Para:
         runs = []
-        label = self.numbers.label(p) if numbered else ""
+        label, level_rpr = self.numbers.label(p) if numbered else ("", None)
         if label:
-            # Word draws the number in the paragraph mark's formatting, in front of the text.
+            # Word draws the number in the list level's formatting over the paragraph mark's, in
+            # front of the text.
             mark = p.makeelement(qn("w:r"), {})
             ppr = p.find(qn("w:pPr"))
             rpr = ppr.find(qn("w:rPr")) if ppr is not None else None
-            if rpr is not None:
-                mark.append(copy.deepcopy(rpr))
+            merged = copy.deepcopy(rpr) if rpr is not None else p.makeelement(qn("w:rPr"), {})
+            for child in level_rpr if level_rpr is not None else ():
+                for same in merged.findall(child.tag):
+                    merged.remove(same)
+                merged.append(copy.deepcopy(child))
+            mark.append(merged)
             runs.append(Run(label, self.fmt.run(p, mark)))
         for r in visible_runs(p):
             text = run_text(r)
@@ -1226,13 +1231,14 @@ def appendix_heading(p: Para, after: list[Para], section_start: bool = False) ->
         return False
     if APPENDIX_HEAD_RE.match(p.text) and len(p.text) < 120 and (_centred(p) or _bold(p) or section_start):
         return True
-    return _centred(p) and _bold(p) and any(APPENDIX_REF_RE.match(q.text) for q in after[:3])
+    return _centred(p) and _bold(p) and not p.text.startswith("(") \
+        and any(APPENDIX_REF_RE.match(q.text) for q in after[:3])
 
 
 def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
     """Where the appendices begin in the lines after the signature, and whether each has a heading:
-    the one rule of `check` and `import`. A centred line right under a heading is that heading's
-    name ("PHỤ LỤC" / "DANH MỤC …"), not a second appendix; a new section continues the appendix
+    the one rule of `check` and `import`. The centred lines right under a heading are its name
+    ("PHỤ LỤC" / "DANH MỤC …" / "(Trích …)"), not a second appendix; a new section continues the appendix
     before it unless it opens with a heading; text after the signature with no heading at all is
     one appendix without a title (its words are kept and checked)."""
     items: list[Para] = []
@@ -1246,13 +1252,17 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
             seen_tables.add(p.cell.table)
         items.append(p)
     starts: list[tuple[Para, bool]] = []
+    title_block = False  # in the centred lines under a heading, before its "(Kèm theo …)" line
     for i, p in enumerate(items):
         prev = items[i - 1] if i else None
         section_start = prev is None or p.section != prev.section
-        under_heading = bool(starts) and starts[-1][0] is prev and starts[-1][1] and _centred(p) and prev is not None \
-            and prev.section == p.section
-        if appendix_heading(p, items[i + 1:i + 4], section_start) and not under_heading:
+        title_block = title_block and not section_start and p.cell is None and _centred(p) \
+            and not APPENDIX_REF_RE.match(p.text)
+        if title_block:
+            continue
+        if appendix_heading(p, items[i + 1:i + 4], section_start):
             starts.append((p, True))
+            title_block = True
         elif not starts:
             starts.append((p, False))
     return starts
