@@ -18,9 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docx.oxml.ns import qn
-from lxml.etree import _Element
-
 from ..errors import DataError, OutputExistsError, UserError
 from ..plan.loader import parse_yaml, validate
 from ..plan.table_rows import numbered_groups
@@ -38,6 +35,8 @@ from ..word.reader import (
     SUB_ITEM_RE,
     KeHoach,
     Para,
+    Table as _Table,
+    TableCell as _Cell,
     norm,
     parse_authority,
     parse_reference,
@@ -70,79 +69,20 @@ class ImportResult:
 # --- the document as a stream of top-level blocks ----------------------------------------------
 
 
-@dataclass
-class _Cell:
-    paras: list[Para]
-    span: int
-    merge: str | None  # None, "restart", "continue" (vertical merge)
-
-
-@dataclass
-class _Table:
-    el: _Element  # the w:tbl
-    rows: list[list[_Cell]]
-    widths: list[int]
-    section: int
-    number: int  # 1-based, for messages
-
-
 def _stream(doc: KeHoach) -> list[Para | _Table]:
     """Paragraphs outside tables and whole top-level tables, in document order. A nested table's
-    text stays in the cell that holds it (it is part of that cell's content)."""
-    # The reader gives visual lines; the data keeps a paragraph with its manual breaks as one block.
-    by_el = {id(p.el): p.paragraph for p in doc.paragraphs}
+    text stays in the cell that holds it (it is part of that cell's content). The reader gives
+    visual lines; the data keeps a paragraph with its manual breaks as one block."""
     out: list[Para | _Table] = []
-    seen: set[int] = set()
     for p in doc.paragraphs:
         if p.cell is None:
             if p.line_no == 0:
                 out.append(p.paragraph)
             continue
-        tbl = _outer_table(p.el)
-        if tbl is None or id(tbl) in seen:
-            continue
-        seen.add(id(tbl))
-        out.append(_read_table(tbl, by_el, p.section, sum(isinstance(b, _Table) for b in out) + 1))
+        table = doc.table_of(p)
+        if table is not None and table.first == p.index:
+            out.append(table)
     return out
-
-
-def _outer_table(el: _Element | None) -> _Element | None:
-    """The outermost w:tbl holding el (None outside tables, and for a data file's paragraphs)."""
-    if el is None:
-        return None
-    outer = None
-    for anc in el.iterancestors(qn("w:tbl")):
-        outer = anc
-    return outer
-
-
-def _read_table(tbl: _Element, by_el: dict[int, Para], section: int, number: int) -> _Table:
-    widths = []
-    for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
-        try:
-            widths.append(max(int(float(g.get(qn("w:w"), "0"))), 1))
-        except ValueError:
-            widths.append(1)
-    rows = []
-    for tr in tbl.findall(qn("w:tr")):
-        cells = []
-        for tc in tr.findall(qn("w:tc")):
-            pr = tc.find(qn("w:tcPr"))
-            span, merge = 1, None
-            if pr is not None:
-                gs = pr.find(qn("w:gridSpan"))
-                val = (gs.get(qn("w:val")) or "1") if gs is not None else "1"
-                if val.isdigit():
-                    span = max(int(val), 1)
-                vm = pr.find(qn("w:vMerge"))
-                if vm is not None:
-                    merge = "restart" if vm.get(qn("w:val")) == "restart" else "continue"
-            paras = [by_el[id(p)] for p in tc.iter(qn("w:p")) if id(p) in by_el]
-            cells.append(_Cell(paras, span, merge))
-        rows.append(cells)
-    ncols = max([len(widths)] + [sum(c.span for c in r) for r in rows])
-    widths += [max(widths, default=1)] * (ncols - len(widths))
-    return _Table(tbl, rows, widths[:ncols], section, number)
 
 
 # --- text and emphasis -------------------------------------------------------------------------
@@ -389,8 +329,7 @@ class _Importer:
         """Where a paragraph sits in the stream (the table holding it, for a cell)."""
         if para.cell is None:
             return next(k for k, b in enumerate(self.stream) if b is para.paragraph)
-        tbl = _outer_table(para.el)
-        return next(k for k, b in enumerate(self.stream) if isinstance(b, _Table) and b.el is tbl)
+        return next(k for k, b in enumerate(self.stream) if isinstance(b, _Table) and b.holds(para))
 
     def _derived_reference_lines(self, data: dict[str, Any]) -> None:
         """Drop an appendix's "(Kèm theo …)" line when the tool derives the very same line from the

@@ -131,6 +131,32 @@ class Para:
 
 
 @dataclass
+class TableCell:
+    """One cell of a top-level table: its paragraphs (a nested table's included: they print in
+    this cell), how many grid columns it spans, and its vertical merge (None, restart, continue)."""
+
+    paras: list[Para]
+    span: int = 1
+    merge: str | None = None
+
+
+@dataclass
+class Table:
+    """A top-level table as printed: rows of cells, grid column widths (twips), its section, its
+    number among the top-level tables (1-based, for messages) and the paragraph lines it holds."""
+
+    rows: list[list[TableCell]]
+    widths: list[int]
+    section: int
+    number: int
+    first: int  # index of its first line in KeHoach.paragraphs
+    last: int  # index of its last line
+
+    def holds(self, para: Para) -> bool:
+        return para.cell is not None and self.first <= para.index <= self.last
+
+
+@dataclass
 class Line:
     """A solid line printed under an element, however the drafter made it, found where it lands."""
 
@@ -368,6 +394,11 @@ class KeHoach:
     appendices: list[AppendixPart] = field(default_factory=list)
     lines: dict[str, Line | None] = field(default_factory=dict)
     table_texts: list[Para] = field(default_factory=list)  # appendix table cells, for content rules
+    tables: list[Table] = field(default_factory=list)  # top-level tables, in order
+
+    def table_of(self, para: Para) -> Table | None:
+        """The top-level table that holds a paragraph line (None outside tables)."""
+        return next((t for t in self.tables if t.holds(para)), None)
 
     @property
     def section_count(self) -> int:
@@ -651,7 +682,7 @@ class _Reader:
                 if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
                     section += 1
             elif child.tag == qn("w:tbl"):
-                self._table(child, section)
+                self._top_table(child, section)
             elif child.tag == qn("w:sdt"):
                 content = child.find(qn("w:sdtContent"))
                 for p in content.iter(qn("w:p")) if content is not None else ():
@@ -667,7 +698,18 @@ class _Reader:
             self.doc.paragraphs.append(line)
         para.index = para.lines[0].index
 
-    def _table(self, tbl: _Element, section: int) -> None:
+    def _top_table(self, tbl: _Element, section: int) -> None:
+        first = len(self.doc.paragraphs)
+        rows = self._table(tbl, section)
+        widths = []
+        for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
+            widths.append(max(_attr_int(g, "w:w", 0), 1))
+        ncols = max([len(widths)] + [sum(c.span for c in r) for r in rows])
+        widths += [max(widths, default=1)] * (ncols - len(widths))
+        self.doc.tables.append(Table(rows, widths[:ncols], section, len(self.doc.tables) + 1, first,
+                                     len(self.doc.paragraphs) - 1))
+
+    def _table(self, tbl: _Element, section: int) -> list[list[TableCell]]:
         ti = len(self.tables)
         self.tables.append(tbl)
         grid = [_attr_int(g, "w:w", 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
@@ -675,7 +717,9 @@ class _Reader:
         tblpr = tbl.find(qn("w:tblPr"))
         ind = tblpr.find(qn("w:tblInd")) if tblpr is not None else None
         self.table_left[ti] = _attr_int(ind, "w:w", 0) if ind is not None else 0
+        out: list[list[TableCell]] = []
         for ri, tr in enumerate(tbl.findall(qn("w:tr"))):
+            out.append([])
             col = 0
             trpr = tr.find(qn("w:trPr"))
             before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
@@ -693,12 +737,18 @@ class _Reader:
                     left = _side(mar, "left", "start", left)
                     right = _side(mar, "right", "end", right)
                 cell = Cell(ti, ri, ci, max(width - left - right, 0), col, sum(grid[:col]) + left)
+                start = len(self.doc.paragraphs)
                 for child in tc:
                     if child.tag == qn("w:p"):
                         self._add(self._para(child, section, cell, cell.width))
                     elif child.tag == qn("w:tbl"):
                         self._table(child, section)
+                vm = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+                merge = None if vm is None else "restart" if vm.get(qn("w:val")) == "restart" else "continue"
+                paras = [q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]
+                out[-1].append(TableCell(paras, max(span, 1), merge))
                 col += span
+        return out
 
     def _table_margins(self, tbl: _Element) -> tuple[int, int]:
         """Left/right cell margins: the table's own, else its style chain's, else Word's 108."""
