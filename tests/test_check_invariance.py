@@ -3,7 +3,8 @@
 A small generator writes one plan (tests/word_fixtures.build_plan) and then re-encodes parts of it
 the ways offices do, without changing what the printed page shows: lines joined into one paragraph
 with manual line breaks (Shift+Enter), fonts inherited from the document defaults instead of set
-on every run, Word's automatic numbering instead of typed numbers, non-breaking spaces. For each
+on every run, formatting carried by paragraph styles instead of direct formatting, Word's automatic
+numbering instead of typed numbers, non-breaking spaces. For each
 encoding, `check` must give the same findings and `import` the same data as the plain encoding.
 Also: on every real plan of the corpus, `check` and `import` find the same appendices, and our own
 render of a plan whose trích yếu is several lines in capitals checks without an error.
@@ -123,6 +124,38 @@ def automatic_numbering(doc: Any) -> None:
                 f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
 
 
+def formatting_from_styles(doc: Any) -> None:
+    """Every paragraph of the body formatted by a paragraph style (one per look: body text, mục
+    heading, title…) instead of direct formatting on the paragraph and its runs."""
+    from lxml import etree
+
+    styles = doc.styles.element
+    made: dict[tuple[bytes, bytes], str] = {}
+    for p in list(doc.element.body.iterchildren(qn("w:p"))):
+        runs = p.findall(qn("w:r"))
+        if not runs or any(r.find(qn("w:t")) is None for r in runs):
+            continue  # empty, or holding a drawn line: left as it is
+        rprs = [r.find(qn("w:rPr")) for r in runs]
+        keys = {etree.tostring(x) if x is not None else b"" for x in rprs}
+        ppr = p.find(qn("w:pPr"))
+        if len(keys) != 1 or ppr is None or ppr.find(qn("w:sectPr")) is not None:
+            continue
+        key = (etree.tostring(ppr), keys.pop())
+        if key not in made:
+            made[key] = f"KHKieu{len(made) + 1}"
+            style = parse_xml(f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" '
+                              f'w:styleId="{made[key]}"><w:name w:val="{made[key]}"/></w:style>')
+            style.append(copy.deepcopy(ppr))
+            if rprs[0] is not None:
+                style.append(copy.deepcopy(rprs[0]))
+            styles.append(style)
+        p.remove(ppr)
+        p.insert(0, parse_xml(f'<w:pPr {nsdecls("w")}><w:pStyle w:val="{made[key]}"/></w:pPr>'))
+        for r, rpr in zip(runs, rprs):
+            if rpr is not None:
+                r.remove(rpr)
+
+
 def non_breaking_spaces(doc: Any) -> None:
     """Spaces typed as non-breaking spaces in the Số line and in running text (Ctrl+Shift+Space)."""
     for t in doc.element.body.iter(qn("w:t")):
@@ -137,6 +170,7 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "chuc-vu-mot-doan": signer_titles_in_one_paragraph,
     "phong-chu-mac-dinh": fonts_from_document_defaults,
     "danh-so-tu-dong": automatic_numbering,
+    "dinh-dang-bang-kieu": formatting_from_styles,
     "khoang-trang-cung": non_breaking_spaces,
 }
 
@@ -156,11 +190,22 @@ def plain(tmp_path_factory) -> tuple[Path, list[tuple[str, str, str]], dict[str,
 def test_same_page_other_encoding_reads_the_same(plain, tmp_path, name):
     path, findings, data = plain
     doc = docx.Document(str(path))
+    before = doc.element.xml + doc.styles.element.xml
     ENCODINGS[name](doc)
+    assert doc.element.xml + doc.styles.element.xml != before  # the encoding really changed
     other = tmp_path / f"{name}.docx"
     doc.save(str(other))
     assert _findings(other) == findings
     assert import_docx(other).data == data
+
+
+def test_the_style_encoding_moves_the_formatting(plain):
+    doc = docx.Document(str(plain[0]))
+    formatting_from_styles(doc)
+    styled = [p for p in doc.element.body.iterchildren(qn("w:p"))
+              if p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") is not None]
+    assert len(styled) >= 8
+    assert not any(r.find(qn("w:rPr")) is not None for p in styled for r in p.findall(qn("w:r")))
 
 
 def test_the_plain_encoding_is_read_whole(plain):
