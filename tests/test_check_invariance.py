@@ -296,3 +296,25 @@ def test_check_and_import_find_the_same_appendices_in_every_real_plan():
         if len(found) != len(imported):
             differ[path.name] = (found, imported)
     assert differ == {}
+
+
+# --- what Word prints: an entry of Nơi nhận broken by hand ------------------------------------------
+
+
+def _noi_nhan_form(tmp_path: Path, recipients: tuple[str, ...]) -> str:
+    path = build_plan(tmp_path / "nn.docx", body=BODY, recipients=recipients)
+    return next(r.status for r in check_docx(path).results if r.rule == "PL1.III.9.noi-nhan.hinh-thuc")
+
+
+def test_a_recipient_broken_onto_two_lines_by_hand_is_one_entry(tmp_path):
+    """Enter before the column's end prints like a wrapped line: the entry closes with ";" on its
+    second line, and the importer keeps it as one recipient."""
+    broken = ("- Ủy ban nhân dân tỉnh, Ban Thường trực", "Ủy ban Mặt trận Tổ quốc tỉnh;",
+              "- Các phòng thuộc Sở;", "- Lưu: VT, VP.")
+    assert _noi_nhan_form(tmp_path, broken) == "pass"
+    data = import_docx(tmp_path / "nn.docx").data
+    assert data["recipients"][0] == "Ủy ban nhân dân tỉnh, Ban Thường trực Ủy ban Mặt trận Tổ quốc tỉnh"
+
+
+def test_a_recipient_without_its_dash_after_a_closed_entry_is_still_wrong(tmp_path):
+    assert _noi_nhan_form(tmp_path, ("- Ủy ban nhân dân tỉnh;", "Các phòng thuộc Sở;", "- Lưu: VT, VP.")) == "fail"

@@ -1002,14 +1002,22 @@ def recipients(doc: KeHoach) -> list[Result]:
         problems.append(f"dòng đầu “{p.text}” phải là “Nơi nhận:”")
     items = doc.recipients
     # The drafter's initials in small raised or lowered type after "Lưu: VT, …" are a filing mark,
-    # not part of the list's text.
-    for it in items[:-1]:
+    # not part of the list's text. An entry broken onto a second line by hand (Enter or Shift+Enter
+    # before the column's end) prints like one that wraps: a line with no "- " under an entry that
+    # has not closed with ";" or "." continues it (the importer reads it the same way).
+    entries: list[str] = []
+    for it in items:
         text = it.main_text
+        if entries and not text.startswith(("-", "–", "+")) and not entries[-1].endswith((";", ".")):
+            entries[-1] = f"{entries[-1]} {text}"
+        else:
+            entries.append(text)
+    for text in entries[:-1]:
         if not text.startswith("- "):
             problems.append(f"“{text[:40]}” phải bắt đầu bằng “- ”")
         if not text.endswith(";"):
             problems.append(f"“{text[:40]}” phải kết thúc bằng “;”")
-    last = items[-1].main_text
+    last = entries[-1]
     if not LUU_RE.match(last):
         problems.append(f"dòng cuối “{last[:40]}” phải có dạng “- Lưu: VT, ….”")
     out.append(_res("PL1.III.9.noi-nhan.hinh-thuc", el, title, ERROR, not problems,
