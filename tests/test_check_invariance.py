@@ -99,12 +99,14 @@ def fonts_from_document_defaults(doc: Any) -> None:
 
 
 def automatic_numbering(doc: Any) -> None:
-    """The khoản "1.", "2." numbered by Word (decimal list restarting in each mục), not typed."""
+    """The khoản "1.", "2." numbered by Word (decimal list restarting in each mục), not typed; the
+    first-line indent given by the list level instead of the paragraph."""
     numbering = doc.part.numbering_part.element
     numbering.insert(0, parse_xml(
         f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90"><w:multiLevelType w:val="singleLevel"/>'
         '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>'
-        '<w:suff w:val="space"/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>'))
+        '<w:suff w:val="space"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="720"/></w:pPr>'
+        '</w:lvl></w:abstractNum>'))
     num_id = 90
     for p in doc.element.body.iter(qn("w:p")):
         text = "".join(t.text or "" for t in p.iter(qn("w:t")))
@@ -117,6 +119,9 @@ def automatic_numbering(doc: Any) -> None:
             first = p.find(f"{qn('w:r')}/{qn('w:t')}")
             first.text = first.text[3:]
             ppr = p.get_or_add_pPr()
+            ind = ppr.find(qn("w:ind"))
+            assert ind is not None and ind.get(qn("w:firstLine")) == "720"
+            ppr.remove(ind)  # the first-line indent now comes from the list level, as Word lays it out
             # Word draws the number in the paragraph mark's font: formatted as a whole, the
             # paragraph's mark carries the text's font (the number is printed like the text).
             ppr.append(copy.deepcopy(p.find(f"{qn('w:r')}/{qn('w:rPr')}")))  # rPr: last in pPr

@@ -315,8 +315,14 @@ class Formatting:
 
     # --- paragraphs ---------------------------------------------------------------------------
 
-    def paragraph(self, p: Any) -> ParaFormat:
+    def paragraph(self, p: Any, list_level: Any | None = None) -> ParaFormat:
+        """Effective paragraph layout. list_level: the w:pPr of the paragraph's list level, which
+        Word applies between the paragraph's own properties and its style's (a numbered paragraph's
+        indent usually comes from there)."""
         levels = self._ppr_levels(p)
+        if list_level is not None:
+            own = p.find(qn("w:pPr"))
+            levels.insert(1 if own is not None and levels and levels[0] is own else 0, list_level)
 
         def attr(tag: str, *names: str) -> str | None:
             for lv in levels:

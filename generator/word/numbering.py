@@ -113,6 +113,14 @@ class ListNumbers:
                 start = _int(_val(so), 1)
         return aid, lvl, start
 
+    def level_ppr(self, p: Any) -> Any | None:
+        """The w:pPr of paragraph p's list level (its indent and tab stops), without counting."""
+        found = self._num_pr(p)
+        if not found:
+            return None
+        lvl = self._level(*found)[1]
+        return lvl.find(qn("w:pPr")) if lvl is not None else None
+
     def label(self, p: Any) -> tuple[str, Any | None]:
         """The number Word prints before paragraph p ("" when none), with the space or tab after it,
         and the level's own run properties (None when it has none); advances the counters."""

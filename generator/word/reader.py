@@ -789,7 +789,8 @@ class _Reader:
                 runs.append(Run(text, self.fmt.run(p, r)))
         return Para(
             text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
-            el=p, fmt=self.fmt.paragraph(p), runs=runs, section=section, cell=cell, width=width,
+            el=p, fmt=self.fmt.paragraph(p, self.numbers.level_ppr(p) if numbered else None), runs=runs,
+            section=section, cell=cell, width=width,
         )
 
     # locating parts
