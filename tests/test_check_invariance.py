@@ -323,3 +323,21 @@ def test_a_recipient_broken_onto_two_lines_by_hand_is_one_entry(tmp_path):
 
 def test_a_recipient_without_its_dash_after_a_closed_entry_is_still_wrong(tmp_path):
     assert _noi_nhan_form(tmp_path, ("- Ủy ban nhân dân tỉnh;", "Các phòng thuộc Sở;", "- Lưu: VT, VP.")) == "fail"
+
+
+@pytest.mark.parametrize("spacing, before", [
+    ('w:before="120"', 120),
+    ('w:beforeAutospacing="1" w:before="0"', 280),  # pasted from a web page: "Auto" prints 14 pt
+    ('w:beforeLines="50" w:before="0"', 120),  # half a line: lines win over points
+])
+def test_space_before_as_word_prints_it(tmp_path, spacing, before):
+    path = _plain(tmp_path / "p.docx")
+    doc = docx.Document(str(path))
+    p = next(p for p in doc.element.body.iterchildren(qn("w:p"))
+             if "".join(t.text or "" for t in p.iter(qn("w:t"))).startswith("2. Bảo"))
+    ppr = p.get_or_add_pPr()
+    ppr.remove(ppr.find(qn("w:spacing")))
+    ppr.insert(0, parse_xml(f'<w:spacing {nsdecls("w")} {spacing}/>'))
+    doc.save(str(path))
+    para = next(q for q in read_docx(path).paragraphs if q.text.startswith("2. Bảo"))
+    assert para.fmt is not None and para.fmt.before == before
