@@ -74,14 +74,13 @@ def _stream(doc: KeHoach) -> list[Para | _Table]:
     text stays in the cell that holds it (it is part of that cell's content). The reader gives
     visual lines; the data keeps a paragraph with its manual breaks as one block."""
     out: list[Para | _Table] = []
+    starts = {t.first: t for t in doc.tables}
     for p in doc.paragraphs:
         if p.cell is None:
             if p.line_no == 0:
                 out.append(p.paragraph)
-            continue
-        table = doc.table_of(p)
-        if table is not None and table.first == p.index:
-            out.append(table)
+        elif p.index in starts:
+            out.append(starts[p.index])
     return out
 
 

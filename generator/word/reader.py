@@ -994,15 +994,18 @@ class _Reader:
         """Appendices: everything after the signature, cut where an appendix heading stands (see
         appendix_starts, the one rule the importer uses too)."""
         doc = self.doc
-        tail = [p for p in doc.paragraphs if p.index > sig_end]
+        tail = doc.paragraphs[sig_end + 1:]
         starts = appendix_starts(tail)
+        first_text: dict[int, int] = {}  # section -> index of its first line with text after the signature
+        for p in tail:
+            if p.text:
+                first_text.setdefault(p.section, p.index)
         for k, (start, titled) in enumerate(starts):
-            end = starts[k + 1][0].index if k + 1 < len(starts) else 10 ** 9
-            in_app = [p for p in tail if start.index <= p.index < end]
+            end = starts[k + 1][0].index if k + 1 < len(starts) else len(doc.paragraphs)
+            in_app = doc.paragraphs[start.index:end]
             sections = sorted({p.section for p in in_app})
             # An appendix has its own section when it starts one (its page numbers can restart).
-            own = start.section > main_section and not any(
-                p.section == start.section and p.index < start.index and p.text for p in tail)
+            own = start.section > main_section and first_text.get(start.section) == start.index
             self._appendix(start.section, in_app, own_section=own, titled=titled, sections=sections)
 
     def _appendix(self, section: int, in_sec: list[Para], own_section: bool, titled: bool = True,
