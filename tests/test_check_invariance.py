@@ -341,3 +341,40 @@ def test_space_before_as_word_prints_it(tmp_path, spacing, before):
     doc.save(str(path))
     para = next(q for q in read_docx(path).paragraphs if q.text.startswith("2. Bảo"))
     assert para.fmt is not None and para.fmt.before == before
+
+
+@pytest.mark.parametrize("how", ["paragraphs", "line-break"])
+def test_a_quoc_hieu_broken_onto_two_lines_is_found_and_flagged(tmp_path, how):
+    """Broken by hand in a narrow column, the Quốc hiệu is still the Quốc hiệu (the import reads the
+    plan as before) but it is not on one line (the checker says so, and only that changes)."""
+    plain_path = _plain(tmp_path / "plain.docx")
+    path = build_plan(tmp_path / "qh.docx", header=Header(
+        issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO"),
+        quoc_hieu="CỘNG HÒA XÃ HỘI CHỦ NGHĨA\nVIỆT NAM"), body=BODY)
+    if how == "paragraphs":  # the break typed as Enter: two paragraphs
+        doc = docx.Document(str(path))
+        p = _cell_paras(doc, 0, 1)[0]
+        second = copy.deepcopy(p)
+        for r in p.findall(qn("w:r")):
+            for br in r.findall(qn("w:br")):
+                parent = br.getparent()
+                cut = list(parent).index(br)
+                for child in list(parent)[cut:]:
+                    parent.remove(child)
+        for r in second.findall(qn("w:r")):
+            br = r.find(qn("w:br"))
+            if br is not None:
+                for child in list(r):
+                    if child.tag != qn("w:rPr"):
+                        r.remove(child)
+                        if child is br:
+                            break
+        p.addnext(second)
+        doc.save(str(path))
+    read = read_docx(path)
+    assert read.quoc_hieu is not None and read.quoc_hieu.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert [p.text for p in read.quoc_hieu_lines] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VIỆT NAM"]
+    assert import_docx(path).data == import_docx(plain_path).data
+    changed = set(_findings(path)) ^ set(_findings(plain_path))
+    assert changed == {("PL1.III.1.quoc-hieu.mot-dong", "pass", "error"),
+                       ("PL1.III.1.quoc-hieu.mot-dong", "fail", "error")}

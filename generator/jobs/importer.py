@@ -413,7 +413,7 @@ class _Importer:
     def _unplaced_header_text(self) -> None:
         """Warn about text of the header block that is none of its parts (a note, a second date)."""
         doc = self.doc
-        known = {id(p) for p in [*doc.parent_lines, *doc.issuer_lines, doc.quoc_hieu, doc.tieu_ngu,
+        known = {id(p) for p in [*doc.parent_lines, *doc.issuer_lines, *doc.quoc_hieu_lines, doc.tieu_ngu,
                                  doc.number_line, doc.date_line] if p is not None}
         anchor = doc.quoc_hieu or doc.tieu_ngu or doc.number_line
         if anchor is None:

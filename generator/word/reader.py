@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -376,6 +377,7 @@ class KeHoach:
     parent_lines: list[Para] = field(default_factory=list)  # cơ quan chủ quản, each line as printed
     issuer_lines: list[Para] = field(default_factory=list)  # cơ quan ban hành ("ỦY BAN NHÂN DÂN", "TỈNH X")
     quoc_hieu: Para | None = None
+    quoc_hieu_lines: list[Para] = field(default_factory=list)  # the lines it is printed on (two when broken)
     tieu_ngu: Para | None = None
     number_line: Para | None = None
     date_line: Para | None = None
@@ -799,6 +801,9 @@ class _Reader:
         doc, paras = self.doc, self.doc.paragraphs
         texts = [p for p in paras if p.text]
         doc.quoc_hieu = next((p for p in paras if QUOC_HIEU_RE.match(_fold_hoa(p.text))), None)
+        doc.quoc_hieu_lines = [doc.quoc_hieu] if doc.quoc_hieu is not None else []
+        if doc.quoc_hieu is None:
+            self._broken_quoc_hieu(paras)
         doc.tieu_ngu = next((p for p in paras if TIEU_NGU_RE.match(p.text)), None)
         header_table = None
         anchor = doc.quoc_hieu or doc.tieu_ngu
@@ -877,13 +882,29 @@ class _Reader:
         self._administrative(texts, title)
         self._lines()
 
+    def _broken_quoc_hieu(self, paras: list[Para]) -> None:
+        """A Quốc hiệu broken onto two lines (Enter or Shift+Enter in a narrow column) is still the
+        Quốc hiệu: one part whose text holds the break, so its one-line rule sees two lines."""
+        doc = self.doc
+        for a, b in itertools.pairwise(paras):
+            if not a.text or not b.text or a.section != b.section or (a.cell is None) != (b.cell is None) \
+                    or (a.cell is not None and b.cell is not None
+                        and (a.cell.table, a.cell.row, a.cell.col) != (b.cell.table, b.cell.row, b.cell.col)):
+                continue
+            if QUOC_HIEU_RE.match(_fold_hoa(f"{a.text} {b.text}")):
+                brk = [Run("\n", a.runs[-1].fmt)] if a.runs else []
+                doc.quoc_hieu = Para(f"{a.text} {b.text}", a.el, a.fmt, a.runs + brk + b.runs, a.section, a.cell,
+                                     a.width, a.index, whole=a.paragraph, line_no=a.line_no)
+                doc.quoc_hieu_lines = [a, b]
+                return
+
     def _agency(self, top: list[Para], header_table: int | None) -> None:
         """Parent and issuer: the names above the Số line in its column (or left of the Quốc hiệu).
         The issuer is bold and the parent is not (Phụ lục I); when the weights do not tell them apart,
         a line that starts with a place ("TỈNH …") continues the name above it."""
         doc = self.doc
         qh = doc.quoc_hieu
-        skip = {id(p) for p in (doc.number_line, doc.date_line, doc.quoc_hieu, doc.tieu_ngu) if p is not None}
+        skip = {id(p) for p in (doc.number_line, doc.date_line, doc.tieu_ngu, *doc.quoc_hieu_lines) if p is not None}
         if header_table is not None and qh is not None and qh.cell is not None:
             nl = doc.number_line
             # The issuer's column: the Số line's when it is in the header table, else left of the Quốc hiệu.
