@@ -9,6 +9,7 @@ italic span of three words or more keeps its emphasis. Then it asserts the struc
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -503,7 +504,15 @@ def test_corpus_plans_keep_their_words(tmp_path):
         import_file(f, out, force=True)
         back = tmp_path / f"{f.stem}.docx"
         back.write_bytes(render_plan(load_plan(out)))
-        share = words_kept(blocks_of(f), blocks_of(back))
+        # The header table's two columns may be laid out in another order (a Số line in a second
+        # row of the original sits under the issuer in ours): its words count as a whole, the rest in order.
+        head, rest = header_and_rest(f)
+        after = blocks_of(back)
+        head_words = [w for w in " ".join(head).split() if any(c.isalnum() for c in w)]
+        rest_words = [w for w in " ".join(rest).split() if any(c.isalnum() for c in w)]
+        found = Counter(" ".join(after).split())
+        kept_head = sum(min(n, found[w]) for w, n in Counter(head_words).items())
+        share = (kept_head + words_kept(rest, after) * len(rest_words)) / max(1, len(head_words) + len(rest_words))
         if share < 0.995:
             low[f.name] = round(share, 4)
     assert low == {}

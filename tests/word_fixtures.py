@@ -279,8 +279,10 @@ def emphasis_lost(original: Path | str, back: Path | str) -> list[tuple[str, str
 
 
 def words_kept(original: Iterable[str], back: Iterable[str]) -> float:
-    """Share of the original's words found, in order, in the re-render (difflib alignment)."""
-    ow, bw = " ".join(original).split(), " ".join(back).split()
+    """Share of the original's words found, in order, in the re-render (difflib alignment). A token
+    with no letter or digit ("______" typed as a separator line, a lone "-") is not a word: the
+    re-render draws such a line as a line."""
+    ow, bw = ([w for w in " ".join(x).split() if any(c.isalnum() for c in w)] for x in (original, back))
     sm = difflib.SequenceMatcher(None, ow, bw, autojunk=False)
     return sum(b.size for b in sm.get_matching_blocks()) / max(1, len(ow))
 

@@ -241,12 +241,24 @@ _ALIGN_VI = {"center": "căn giữa", "both": "căn đều hai lề", "left": "c
 
 MARGIN_MM = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
 MARGIN_VI = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "phải"}
+LANDSCAPE_SIDES = {"top": "left", "bottom": "right", "left": "top", "right": "bottom"}
+
+
+def _margin_problems(margins: dict[str, int], bounds: dict[str, tuple[int, int]]) -> list[str]:
+    bad = []
+    for side, (lo, hi) in bounds.items():
+        mm = margins.get(side, 0) / TWIPS_PER_MM
+        if not lo - 0.2 <= mm <= hi + 0.2:
+            bad.append(f"lề {MARGIN_VI[side]} {mm:.1f} mm (cần {lo}–{hi})")
+    return bad
 
 
 def _appendix_sections(doc: KeHoach) -> set[int]:
     """Sections that hold only an appendix (one after the signature in the body's section does not
     make that section an appendix)."""
-    return {a.section for a in doc.appendices if a.own_section}
+    main = doc.noi_nhan.section if doc.noi_nhan is not None else 0
+    return {s for a in doc.appendices for s in a.sections if s > main} | {
+        a.section for a in doc.appendices if a.own_section}
 
 
 def _section_label(doc: KeHoach, index: int) -> str:
@@ -280,11 +292,13 @@ def page_setup(doc: KeHoach) -> list[Result]:
         ok = not landscape or s.index in appendix
         out.append(_res("PL1.II.2.huong-giay", "Trang", "khổ dọc (khổ ngang chỉ cho phụ lục có bảng)", ERROR, ok,
                         measured="ngang" if landscape else "dọc", expected="dọc", where=where))
-        bad = []
-        for side, (lo, hi) in MARGIN_MM.items():
-            mm = s.margins.get(side, 0) / TWIPS_PER_MM
-            if not lo - 0.2 <= mm <= hi + 0.2:
-                bad.append(f"lề {MARGIN_VI[side]} {mm:.1f} mm (cần {lo}–{hi})")
+        bad = _margin_problems(s.margins, MARGIN_MM)
+        if bad and landscape:
+            # A landscape page is bound turned a quarter: its top edge lies at the binding (the
+            # portrait page's left), its bottom at the outer edge, its sides at the head and foot.
+            turned = _margin_problems(s.margins, {side: MARGIN_MM[on_portrait]
+                                                  for side, on_portrait in LANDSCAPE_SIDES.items()})
+            bad = bad if len(turned) >= len(bad) else []
         measured = ", ".join(f"{MARGIN_VI[k]} {s.margins.get(k, 0) / TWIPS_PER_MM:.1f}" for k in MARGIN_MM)
         out.append(_res("PL1.II.3.le-trang", "Trang", "lề trang", ERROR, not bad,
                         measured=measured + " mm", expected="trên, dưới 20–25; trái 30–35; phải 15–20 mm",
@@ -430,8 +444,11 @@ def quoc_hieu(doc: KeHoach) -> list[Result]:
     # run's character spacing.
     need = max(w for _, w in rendered_lines(Para(p.text, p.el, p.fmt, p.runs, width=10 ** 7)))
     room = (p.width - _fmt(p).left - _fmt(p).right) / 20
+    broken = len(doc.quoc_hieu_lines) > 1  # broken onto two lines by hand
     out.append(_res("PL1.III.1.quoc-hieu.mot-dong", el, "Quốc hiệu trên một dòng trong cột của nó", ERROR,
-                    need <= room, measured=f"chữ rộng {need:.1f} pt, cột còn {room:.1f} pt",
+                    need <= room and not broken,
+                    measured="xuống dòng giữa Quốc hiệu" if broken
+                    else f"chữ rộng {need:.1f} pt, cột còn {room:.1f} pt",
                     expected="chữ không rộng hơn cột (trừ lề ô và thụt lề)", where=_where(doc, p)))
     return out
 
@@ -719,7 +736,8 @@ def _aggregate(doc: KeHoach, rule_id: str, title: str, severity: str, paras: lis
 @rule()
 def body_format(doc: KeHoach) -> list[Result]:
     body = doc.body
-    text_paras = [p for p in body if not _is_heading(p) and not _is_display(p)]
+    # A paragraph with no word ("./." set alone on the last line) has no line to justify or indent.
+    text_paras = [p for p in body if not _is_heading(p) and not _is_display(p) and any(c.isalnum() for c in p.text)]
     out = []
     bad = [(p, _ALIGN_VI.get(align, align)) for p in text_paras
            if (align := _fmt(p).align) not in ("both", "distribute")]
@@ -763,7 +781,10 @@ def body_format(doc: KeHoach) -> list[Result]:
     bad = [(p, "không đậm" if _all(p, "bold") is not True else "không in hoa")
            for p in muc if _all(p, "bold") is not True or not _is_upper(p)]
     if muc:
-        out.append(_aggregate(doc, "PL1.III.6.muc", "tên mục (I., II., …) in hoa, đậm", ERROR, muc, bad, "IN HOA, đậm"))
+        # Phụ lục I fixes the form of a Phần/Chương/Mục/Điều structure; a plan's "I., II." headings
+        # follow the sample's habit (capitals, bold), so a departure is worth a warning, not an error.
+        out.append(_aggregate(doc, "PL1.III.6.muc", "tên mục (I., II., …) in hoa, đậm", WARNING, muc, bad,
+                              "IN HOA, đậm"))
     return out
 
 
@@ -790,7 +811,9 @@ def _gap(doc: KeHoach, prev: Para, nxt: Para) -> int:
     def contextual(a: ParaFormat, b: ParaFormat) -> bool:
         return a.contextual and b.contextual and a.style_id == b.style_id
 
-    between = doc.paragraphs[prev.index + 1:nxt.index]
+    # the lines between them, not the other lines of either paragraph (printed after manual breaks)
+    between = [q for q in doc.paragraphs[prev.index + 1:nxt.index]
+               if q.paragraph is not prev and q.paragraph is not nxt]
     chain = [prev] + between + [nxt]
     total = 0
     for a, b in pairwise(chain):
@@ -982,14 +1005,22 @@ def recipients(doc: KeHoach) -> list[Result]:
         problems.append(f"dòng đầu “{p.text}” phải là “Nơi nhận:”")
     items = doc.recipients
     # The drafter's initials in small raised or lowered type after "Lưu: VT, …" are a filing mark,
-    # not part of the list's text.
-    for it in items[:-1]:
+    # not part of the list's text. An entry broken onto a second line by hand (Enter or Shift+Enter
+    # before the column's end) prints like one that wraps: a line with no "- " under an entry that
+    # has not closed with ";" or "." continues it (the importer reads it the same way).
+    entries: list[str] = []
+    for it in items:
         text = it.main_text
+        if entries and not text.startswith(("-", "–", "+")) and not entries[-1].endswith((";", ".")):
+            entries[-1] = f"{entries[-1]} {text}"
+        else:
+            entries.append(text)
+    for text in entries[:-1]:
         if not text.startswith("- "):
             problems.append(f"“{text[:40]}” phải bắt đầu bằng “- ”")
         if not text.endswith(";"):
             problems.append(f"“{text[:40]}” phải kết thúc bằng “;”")
-    last = items[-1].main_text
+    last = entries[-1]
     if not LUU_RE.match(last):
         problems.append(f"dòng cuối “{last[:40]}” phải có dạng “- Lưu: VT, ….”")
     out.append(_res("PL1.III.9.noi-nhan.hinh-thuc", el, title, ERROR, not problems,

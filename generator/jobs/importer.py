@@ -14,13 +14,9 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from docx.oxml.ns import qn
-from lxml.etree import _Element
 
 from ..errors import DataError, UserError
 from ..plan.loader import parse_yaml, validate
@@ -28,7 +24,6 @@ from ..plan.table_rows import numbered_groups
 from ..text import point_letter, roman, upper_vi
 from ..word.output import target as output_target
 from ..word.reader import (
-    APPENDIX_HEAD_RE,
     APPENDIX_REF_RE,
     ARCHIVE_RE,
     DIEM_RE,
@@ -40,6 +35,8 @@ from ..word.reader import (
     SUB_ITEM_RE,
     KeHoach,
     Para,
+    Table as _Table,
+    TableCell as _Cell,
     norm,
     parse_authority,
     parse_reference,
@@ -72,77 +69,19 @@ class ImportResult:
 # --- the document as a stream of top-level blocks ----------------------------------------------
 
 
-@dataclass
-class _Cell:
-    paras: list[Para]
-    span: int
-    merge: str | None  # None, "restart", "continue" (vertical merge)
-
-
-@dataclass
-class _Table:
-    el: _Element  # the w:tbl
-    rows: list[list[_Cell]]
-    widths: list[int]
-    section: int
-    number: int  # 1-based, for messages
-
-
 def _stream(doc: KeHoach) -> list[Para | _Table]:
     """Paragraphs outside tables and whole top-level tables, in document order. A nested table's
-    text stays in the cell that holds it (it is part of that cell's content)."""
-    by_el = {id(p.el): p for p in doc.paragraphs}
+    text stays in the cell that holds it (it is part of that cell's content). The reader gives
+    visual lines; the data keeps a paragraph with its manual breaks as one block."""
     out: list[Para | _Table] = []
-    seen: set[int] = set()
+    starts = {t.first: t for t in doc.tables}
     for p in doc.paragraphs:
         if p.cell is None:
-            out.append(p)
-            continue
-        tbl = _outer_table(p.el)
-        if tbl is None or id(tbl) in seen:
-            continue
-        seen.add(id(tbl))
-        out.append(_read_table(tbl, by_el, p.section, sum(isinstance(b, _Table) for b in out) + 1))
+            if p.line_no == 0:
+                out.append(p.paragraph)
+        elif p.index in starts:
+            out.append(starts[p.index])
     return out
-
-
-def _outer_table(el: _Element | None) -> _Element | None:
-    """The outermost w:tbl holding el (None outside tables, and for a data file's paragraphs)."""
-    if el is None:
-        return None
-    outer = None
-    for anc in el.iterancestors(qn("w:tbl")):
-        outer = anc
-    return outer
-
-
-def _read_table(tbl: _Element, by_el: dict[int, Para], section: int, number: int) -> _Table:
-    widths = []
-    for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
-        try:
-            widths.append(max(int(float(g.get(qn("w:w"), "0"))), 1))
-        except ValueError:
-            widths.append(1)
-    rows = []
-    for tr in tbl.findall(qn("w:tr")):
-        cells = []
-        for tc in tr.findall(qn("w:tc")):
-            pr = tc.find(qn("w:tcPr"))
-            span, merge = 1, None
-            if pr is not None:
-                gs = pr.find(qn("w:gridSpan"))
-                val = (gs.get(qn("w:val")) or "1") if gs is not None else "1"
-                if val.isdigit():
-                    span = max(int(val), 1)
-                vm = pr.find(qn("w:vMerge"))
-                if vm is not None:
-                    merge = "restart" if vm.get(qn("w:val")) == "restart" else "continue"
-            paras = [by_el[id(p)] for p in tc.iter(qn("w:p")) if id(p) in by_el]
-            cells.append(_Cell(paras, span, merge))
-        rows.append(cells)
-    ncols = max([len(widths)] + [sum(c.span for c in r) for r in rows])
-    widths += [max(widths, default=1)] * (ncols - len(widths))
-    return _Table(tbl, rows, widths[:ncols], section, number)
 
 
 # --- text and emphasis -------------------------------------------------------------------------
@@ -349,11 +288,9 @@ class _Importer:
         i = self._after_title()
         sig_at = self._at(doc.noi_nhan) if doc.noi_nhan is not None else None
         body_end = sig_at if sig_at is not None else len(self.stream)
-        main_section = self.stream[sig_at].section if sig_at is not None else 0
-        if sig_at is None:
-            # No Nơi nhận: the body runs to the first appendix heading.
-            body_end = next((k for k in range(i, len(self.stream))
-                             if self._appendix_start(self.stream[k], 0, self.stream[k + 1:])), len(self.stream))
+        if sig_at is None and doc.appendices:
+            # No Nơi nhận: the body runs to the first appendix the reader found.
+            body_end = self._at(doc.appendices[0].heading)
         data: dict[str, Any] = {"agency": header["agency"]}
         if header.get("number") is not None:
             data["number"] = header["number"]
@@ -374,7 +311,7 @@ class _Importer:
                       "(điền signer.name, signer.title)")
             data["recipients"] = []
             data["signer"] = {"name": "…", "title": "…"}
-        appendices = self._appendices(self.stream[body_end + (1 if sig_at is not None else 0):], main_section)
+        appendices = self._appendices(body_end + (1 if sig_at is not None else 0))
         if appendices:
             data["appendices"] = appendices
             self._derived_reference_lines(data)
@@ -383,9 +320,8 @@ class _Importer:
     def _at(self, para: Para) -> int:
         """Where a paragraph sits in the stream (the table holding it, for a cell)."""
         if para.cell is None:
-            return next(k for k, b in enumerate(self.stream) if b is para)
-        tbl = _outer_table(para.el)
-        return next(k for k, b in enumerate(self.stream) if isinstance(b, _Table) and b.el is tbl)
+            return next(k for k, b in enumerate(self.stream) if b is para.paragraph)
+        return next(k for k, b in enumerate(self.stream) if isinstance(b, _Table) and b.holds(para))
 
     def _derived_reference_lines(self, data: dict[str, Any]) -> None:
         """Drop an appendix's "(Kèm theo …)" line when the tool derives the very same line from the
@@ -470,7 +406,7 @@ class _Importer:
     def _unplaced_header_text(self) -> None:
         """Warn about text of the header block that is none of its parts (a note, a second date)."""
         doc = self.doc
-        known = {id(p) for p in [*doc.parent_lines, *doc.issuer_lines, doc.quoc_hieu, doc.tieu_ngu,
+        known = {id(p) for p in [*doc.parent_lines, *doc.issuer_lines, *doc.quoc_hieu_lines, doc.tieu_ngu,
                                  doc.number_line, doc.date_line] if p is not None}
         anchor = doc.quoc_hieu or doc.tieu_ngu or doc.number_line
         if anchor is None:
@@ -478,7 +414,7 @@ class _Importer:
         top = self._at(anchor)
         for b in self.stream[: top + 1]:
             paras = [p for row in b.rows for c in row for p in c.paras] if isinstance(b, _Table) else [b]
-            for p in paras:
+            for p in (line for q in paras for line in q.lines or [q]):
                 if p.text and id(p) not in known and upper_vi(p.text) != "DỰ THẢO" \
                         and not SEPARATOR_RE.match(p.text):
                     self.warn(p, p.text, "chữ ở phần đầu văn bản không thuộc thành phần nào; chưa đưa vào dữ liệu")
@@ -808,39 +744,25 @@ class _Importer:
 
     # appendices
 
-    def _appendix_start(self, b: Para | _Table, main_section: int, after: Sequence[Para | _Table] = ()) -> bool:
-        """An appendix heading: "PHỤ LỤC …"/"DANH MỤC …" set apart, or a bold centred title
-        followed within three paragraphs by its "(Kèm theo …)" line."""
-        if not isinstance(b, Para):
-            return False
-        if APPENDIX_HEAD_RE.match(b.text) and (_centered(b) or _all_bold(b) or b.section > main_section):
-            return True
-        if not (_centered(b) and _all_bold(b)):
-            return False
-        texts = [x for x in after if isinstance(x, _Table) or x.text][:3]
-        return any(isinstance(x, Para) and APPENDIX_REF_RE.match(x.text) for x in texts)
-
-    def _appendices(self, rest: list[Para | _Table], main_section: int) -> list[dict[str, Any]]:
-        parts: list[list[Para | _Table]] = []
-        rest = [b for b in rest if isinstance(b, _Table) or b.text]
-        for k, b in enumerate(rest):
-            # A second heading right under the first ("PHỤ LỤC" / "DANH MỤC …") is its name.
-            lone_heading = bool(parts) and len(parts[-1]) == 1 and isinstance(b, Para) and _centered(b)
-            if (self._appendix_start(b, main_section, rest[k + 1:]) and not lone_heading) or not parts:
-                parts.append([b])
-            else:
-                parts[-1].append(b)
+    def _appendices(self, begin: int) -> list[dict[str, Any]]:
+        """The appendices where the reader found them (reader.appendix_starts, the rule `check` uses
+        too): each runs from its start to the next one's, in the stream of blocks."""
+        doc = self.doc
+        at = [max(self._at(a.heading), begin) for a in doc.appendices]
         out = []
-        for part in parts:
-            out.append(self._appendix(part))
+        for k, app in enumerate(doc.appendices):
+            end = at[k + 1] if k + 1 < len(at) else len(self.stream)
+            part = [b for b in self.stream[at[k]:end] if isinstance(b, _Table) or b.text]
+            if part:
+                out.append(self._appendix(part, titled=app.titled))
         return out
 
-    def _appendix(self, part: list[Para | _Table]) -> dict[str, Any]:
+    def _appendix(self, part: list[Para | _Table], *, titled: bool) -> dict[str, Any]:
         app: dict[str, Any] = {}
         k = 0
         first = part[0]
         section = first.section
-        if isinstance(first, Para) and self._appendix_start(first, -1, part[1:]):
+        if isinstance(first, Para) and titled:
             app["title"] = first.text
             if upper_vi(first.text) != first.text:
                 app["upper"] = False

@@ -315,8 +315,14 @@ class Formatting:
 
     # --- paragraphs ---------------------------------------------------------------------------
 
-    def paragraph(self, p: Any) -> ParaFormat:
+    def paragraph(self, p: Any, list_level: Any | None = None) -> ParaFormat:
+        """Effective paragraph layout. list_level: the w:pPr of the paragraph's list level, which
+        Word applies between the paragraph's own properties and its style's (a numbered paragraph's
+        indent usually comes from there)."""
         levels = self._ppr_levels(p)
+        if list_level is not None:
+            own = p.find(qn("w:pPr"))
+            levels.insert(1 if own is not None and levels and levels[0] is own else 0, list_level)
 
         def attr(tag: str, *names: str) -> str | None:
             for lv in levels:
@@ -374,8 +380,8 @@ class Formatting:
             left=_int(attr("w:ind", "w:left", "w:start")) or 0,
             right=_int(attr("w:ind", "w:right", "w:end")) or 0,
             first_line=first_line,
-            before=_int(attr("w:spacing", "w:before")) or 0,
-            after=_int(attr("w:spacing", "w:after")) or 0,
+            before=_space(levels, "before"),
+            after=_space(levels, "after"),
             line=_int(attr("w:spacing", "w:line")),
             line_rule=attr("w:spacing", "w:lineRule") or "auto",
             contextual=ctx is not None and _on(ctx),
@@ -384,6 +390,27 @@ class Formatting:
             tabs=tuple(sorted(stops.items())),
             run_defaults=self.run(p, None),
         )
+
+
+def _space(levels: list[Any], side: str) -> int:
+    """Space before or after a paragraph (twips) as Word prints it, from the nearest level that sets
+    it: "Auto" spacing (text pasted from a web page) is 14 pt; spacing in lines (beforeLines,
+    hundredths of a 12 pt line) wins over points; else the points."""
+    names = [qn(f"w:{side}Autospacing"), qn(f"w:{side}Lines"), qn(f"w:{side}")]
+    for lv in levels:
+        sp = lv.find(qn("w:spacing"))
+        if sp is None or all(sp.get(n) is None for n in names):
+            continue
+        auto = sp.get(names[0])
+        if auto is not None and auto.lower() not in _FALSE:
+            return 280
+        lines = _int(sp.get(names[1]))
+        if lines:
+            return lines * 240 // 100
+        value = _int(sp.get(names[2]))
+        if value is not None:
+            return value
+    return 0
 
 
 _FACE_SUFFIX = re.compile(r"(?:[ ,-]+(?:Bold|Italic|Regular|Oblique|Negreta|Cursiva|Fett|Kursiv))+$", re.I)

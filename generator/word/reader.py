@@ -23,6 +23,9 @@ Public API (for check and import; nothing else should parse these lines again):
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -39,6 +42,7 @@ from ..nd30 import TYPE_ABBREVIATIONS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
 from .metrics import text_width_pt
+from .numbering import ListNumbers
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -90,6 +94,17 @@ class Para:
     cell: Cell | None = None
     width: int = 0  # twips of the column or text area the paragraph lives in
     index: int = 0  # order in the body
+    # Visual lines: a paragraph broken by manual line breaks (Shift+Enter) prints as several lines,
+    # and each line is one Para in KeHoach.paragraphs. A line keeps the paragraph it belongs to in
+    # `whole` (None when the paragraph is one line: it is its own whole) and its place in it.
+    whole: Para | None = field(default=None, repr=False, compare=False)
+    line_no: int = 0
+    lines: list[Para] = field(default_factory=list, repr=False, compare=False)  # of a whole paragraph
+
+    @property
+    def paragraph(self) -> Para:
+        """The paragraph this line belongs to (itself when it is a one-line paragraph)."""
+        return self.whole if self.whole is not None else self
 
     @property
     def visible_runs(self) -> list[Run]:
@@ -114,6 +129,32 @@ class Para:
             parts.append(str(self.cell))
         parts.append(f"“{excerpt}”" if excerpt else f"đoạn trống số {self.index + 1}")
         return ", ".join(parts)
+
+
+@dataclass
+class TableCell:
+    """One cell of a top-level table: its paragraphs (a nested table's included: they print in
+    this cell), how many grid columns it spans, and its vertical merge (None, restart, continue)."""
+
+    paras: list[Para]
+    span: int = 1
+    merge: str | None = None
+
+
+@dataclass
+class Table:
+    """A top-level table as printed: rows of cells, grid column widths (twips), its section, its
+    number among the top-level tables (1-based, for messages) and the paragraph lines it holds."""
+
+    rows: list[list[TableCell]]
+    widths: list[int]
+    section: int
+    number: int
+    first: int  # index of its first line in KeHoach.paragraphs
+    last: int  # index of its last line
+
+    def holds(self, para: Para) -> bool:
+        return para.cell is not None and self.first <= para.index <= self.last
 
 
 @dataclass
@@ -169,6 +210,8 @@ class AppendixPart:
     reference: Para | None
     rows: list[CatalogueRow] = field(default_factory=list)
     own_section: bool = True  # False: it follows the signature in the body's section (numbering runs on)
+    titled: bool = True  # False: text after the signature with no appendix heading (heading = its first line)
+    sections: list[int] = field(default_factory=list)  # every section it prints in (a form may turn the page)
 
 
 # --- parsed lines (one regex per concept) -----------------------------------------------------------
@@ -176,7 +219,8 @@ class AppendixPart:
 NUMBER_RE = re.compile(r"^s[ốô]\s*[:.]?\s*(?:\d|[.…_ ]*/)", re.I)
 NUMBER_FORM = re.compile(
     r"^(?P<so>\S+?)\s*(?P<colon>:?)(?P<sp1>\s*)(?P<num>\d*)[.…_]*(?P<sp2>\s*)/(?P<sp3>\s*)(?P<sym>.*)$")
-SYMBOL_FORM = re.compile(r"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)$")
+# An agency's abbreviation may join words with "&" as printed ("SGD&ĐT": Sở Giáo dục và Đào tạo).
+SYMBOL_FORM = re.compile(r"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>[A-ZĐ0-9&]+(?:-[A-ZĐ0-9&]+)*)$")
 
 
 @dataclass(frozen=True)
@@ -332,6 +376,7 @@ class KeHoach:
     parent_lines: list[Para] = field(default_factory=list)  # cơ quan chủ quản, each line as printed
     issuer_lines: list[Para] = field(default_factory=list)  # cơ quan ban hành ("ỦY BAN NHÂN DÂN", "TỈNH X")
     quoc_hieu: Para | None = None
+    quoc_hieu_lines: list[Para] = field(default_factory=list)  # the lines it is printed on (two when broken)
     tieu_ngu: Para | None = None
     number_line: Para | None = None
     date_line: Para | None = None
@@ -350,6 +395,11 @@ class KeHoach:
     appendices: list[AppendixPart] = field(default_factory=list)
     lines: dict[str, Line | None] = field(default_factory=dict)
     table_texts: list[Para] = field(default_factory=list)  # appendix table cells, for content rules
+    tables: list[Table] = field(default_factory=list)  # top-level tables, in order
+
+    def table_of(self, para: Para) -> Table | None:
+        """The top-level table that holds a paragraph line (None outside tables)."""
+        return next((t for t in self.tables if t.holds(para)), None)
 
     @property
     def section_count(self) -> int:
@@ -430,6 +480,40 @@ def rendered_lines(para: Para) -> list[tuple[str, float]]:
         if line or not lines:
             lines.append(_line_text(line))
     return [ln for ln in lines if ln[0]] or [("", 0.0)]
+
+
+def split_lines(para: Para) -> list[Para]:
+    """The visual lines of a paragraph: split at its manual line breaks, each line with its own runs
+    (their resolved formatting) and the paragraph's layout as it applies to that line: the space
+    before, the first-line indent and a top border only on the first line; the space after and a
+    bottom border only on the last. A paragraph without a break is its own single line."""
+    pieces: list[list[Run]] = [[]]
+    for r in para.runs:
+        parts = r.text.split("\n")
+        for k, part in enumerate(parts):
+            if k:
+                pieces.append([])
+            if part:
+                pieces[-1].append(Run(part, r.fmt))
+    if len(pieces) == 1:
+        para.lines = [para]
+        return para.lines
+    lines = []
+    last = len(pieces) - 1
+    for k, runs in enumerate(pieces):
+        fmt = para.fmt
+        if fmt is not None:
+            changes: dict[str, object] = {}
+            if k > 0:
+                changes.update(before=0, first_line=0, border_top=False)
+            if k < last:
+                changes.update(after=0, border_bottom=False)
+            fmt = dataclasses.replace(fmt, **changes)  # type: ignore[arg-type]
+        text = norm("".join(r.text for r in runs).replace("\f", " "))
+        lines.append(Para(text, para.el, fmt, runs, para.section, para.cell, para.width, para.index,
+                          whole=para, line_no=k))
+    para.lines = lines
+    return lines
 
 
 def _split(chars: list[tuple[str, float]], sep: str) -> list[list[tuple[str, float]]]:
@@ -522,6 +606,7 @@ class _Reader:
     def __init__(self, document: DocxDocument, source: str):
         self.document = document
         self.fmt = Formatting.of(document)
+        self.numbers = ListNumbers(document, self.fmt)
         self.doc = KeHoach(source=source, formatted=True)
         self.tables: list[_Element] = []
         self.table_left: dict[int, int] = {}
@@ -576,7 +661,7 @@ class _Reader:
         texts: list[str] = []
         field_para: Para | None = None
         for p in root.iter(qn("w:p")):
-            para = self._para(p, section, None, width)
+            para = self._para(p, section, None, width, numbered=False)
             texts.append(para.text)
             instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
             instr += " ".join(f.get(qn("w:instr"), "") for f in p.iter(qn("w:fldSimple")))
@@ -594,7 +679,7 @@ class _Reader:
                 if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
                     section += 1
             elif child.tag == qn("w:tbl"):
-                self._table(child, section)
+                self._top_table(child, section)
             elif child.tag == qn("w:sdt"):
                 content = child.find(qn("w:sdtContent"))
                 for p in content.iter(qn("w:p")) if content is not None else ():
@@ -605,10 +690,23 @@ class _Reader:
         return secs[min(section, len(secs) - 1)].text_width
 
     def _add(self, para: Para) -> None:
-        para.index = len(self.doc.paragraphs)
-        self.doc.paragraphs.append(para)
+        for line in split_lines(para):
+            line.index = len(self.doc.paragraphs)
+            self.doc.paragraphs.append(line)
+        para.index = para.lines[0].index
 
-    def _table(self, tbl: _Element, section: int) -> None:
+    def _top_table(self, tbl: _Element, section: int) -> None:
+        first = len(self.doc.paragraphs)
+        rows = self._table(tbl, section)
+        widths = []
+        for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
+            widths.append(max(_attr_int(g, "w:w", 0), 1))
+        ncols = max([len(widths)] + [sum(c.span for c in r) for r in rows])
+        widths += [max(widths, default=1)] * (ncols - len(widths))
+        self.doc.tables.append(Table(rows, widths[:ncols], section, len(self.doc.tables) + 1, first,
+                                     len(self.doc.paragraphs) - 1))
+
+    def _table(self, tbl: _Element, section: int) -> list[list[TableCell]]:
         ti = len(self.tables)
         self.tables.append(tbl)
         grid = [_attr_int(g, "w:w", 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
@@ -616,7 +714,9 @@ class _Reader:
         tblpr = tbl.find(qn("w:tblPr"))
         ind = tblpr.find(qn("w:tblInd")) if tblpr is not None else None
         self.table_left[ti] = _attr_int(ind, "w:w", 0) if ind is not None else 0
+        out: list[list[TableCell]] = []
         for ri, tr in enumerate(tbl.findall(qn("w:tr"))):
+            out.append([])
             col = 0
             trpr = tr.find(qn("w:trPr"))
             before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
@@ -634,12 +734,18 @@ class _Reader:
                     left = _side(mar, "left", "start", left)
                     right = _side(mar, "right", "end", right)
                 cell = Cell(ti, ri, ci, max(width - left - right, 0), col, sum(grid[:col]) + left)
+                start = len(self.doc.paragraphs)
                 for child in tc:
                     if child.tag == qn("w:p"):
                         self._add(self._para(child, section, cell, cell.width))
                     elif child.tag == qn("w:tbl"):
                         self._table(child, section)
+                vm = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+                merge = None if vm is None else "restart" if vm.get(qn("w:val")) == "restart" else "continue"
+                paras = [q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]
+                out[-1].append(TableCell(paras, max(span, 1), merge))
                 col += span
+        return out
 
     def _table_margins(self, tbl: _Element) -> tuple[int, int]:
         """Left/right cell margins: the table's own, else its style chain's, else Word's 108."""
@@ -658,15 +764,30 @@ class _Reader:
                 right = _side(mar, "right", "end", 108)
         return (108 if left is None else left, 108 if right is None else right)
 
-    def _para(self, p: _Element, section: int, cell: Cell | None, width: int) -> Para:
+    def _para(self, p: _Element, section: int, cell: Cell | None, width: int, numbered: bool = True) -> Para:
         runs = []
+        label, level_rpr = self.numbers.label(p) if numbered else ("", None)
+        if label:
+            # Word draws the number in the list level's formatting over the paragraph mark's, in
+            # front of the text.
+            mark = p.makeelement(qn("w:r"), {})
+            ppr = p.find(qn("w:pPr"))
+            rpr = ppr.find(qn("w:rPr")) if ppr is not None else None
+            merged = copy.deepcopy(rpr) if rpr is not None else p.makeelement(qn("w:rPr"), {})
+            for child in level_rpr if level_rpr is not None else ():
+                for same in merged.findall(child.tag):
+                    merged.remove(same)
+                merged.append(copy.deepcopy(child))
+            mark.append(merged)
+            runs.append(Run(label, self.fmt.run(p, mark)))
         for r in visible_runs(p):
             text = run_text(r)
             if text:
                 runs.append(Run(text, self.fmt.run(p, r)))
         return Para(
-            text=norm("".join(r.text for r in runs).replace("\n", " ")),
-            el=p, fmt=self.fmt.paragraph(p), runs=runs, section=section, cell=cell, width=width,
+            text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
+            el=p, fmt=self.fmt.paragraph(p, self.numbers.level_ppr(p) if numbered else None), runs=runs,
+            section=section, cell=cell, width=width,
         )
 
     # locating parts
@@ -675,6 +796,9 @@ class _Reader:
         doc, paras = self.doc, self.doc.paragraphs
         texts = [p for p in paras if p.text]
         doc.quoc_hieu = next((p for p in paras if QUOC_HIEU_RE.match(_fold_hoa(p.text))), None)
+        doc.quoc_hieu_lines = [doc.quoc_hieu] if doc.quoc_hieu is not None else []
+        if doc.quoc_hieu is None:
+            self._broken_quoc_hieu(paras)
         doc.tieu_ngu = next((p for p in paras if TIEU_NGU_RE.match(p.text)), None)
         header_table = None
         anchor = doc.quoc_hieu or doc.tieu_ngu
@@ -728,9 +852,16 @@ class _Reader:
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
             self._signer([p for p in sig if p.cell and p.cell.col != nc.col and p.text])
         main_section = doc.noi_nhan.section if doc.noi_nhan else 0
+        if not sig:  # no signature table: the body runs to the first appendix heading
+            lines = [p for p in paras if p.index >= body_start and p.cell is None and p.text]
+            body_end = next((p.index for i, p in enumerate(lines)
+                             if appendix_heading(p, lines[i + 1:i + 4], i > 0 and p.section != lines[i - 1].section)),
+                            body_end)
         candidates = [p for p in paras if body_start <= p.index < body_end and p.cell is None
                       and p.section <= main_section and p.text]
-        doc.kinh_gui, doc.body = self._split_kinh_gui(candidates)
+        doc.kinh_gui, body = self._split_kinh_gui(candidates)
+        # Running text is judged by paragraph (indent, spacing, alignment): its lines go back together.
+        doc.body = list({id(p.paragraph): p.paragraph for p in body if p.paragraph.text}.values())
         if not doc.kinh_gui:  # "Kính gửi:" set in a borderless table under the header
             first_body = doc.body[0].index if doc.body else body_end
             kg = next((p for p in paras if last_top < p.index < first_body and p.cell is not None
@@ -746,13 +877,29 @@ class _Reader:
         self._administrative(texts, title)
         self._lines()
 
+    def _broken_quoc_hieu(self, paras: list[Para]) -> None:
+        """A Quốc hiệu broken onto two lines (Enter or Shift+Enter in a narrow column) is still the
+        Quốc hiệu: one part whose text holds the break, so its one-line rule sees two lines."""
+        doc = self.doc
+        for a, b in itertools.pairwise(paras):
+            if not a.text or not b.text or a.section != b.section or (a.cell is None) != (b.cell is None) \
+                    or (a.cell is not None and b.cell is not None
+                        and (a.cell.table, a.cell.row, a.cell.col) != (b.cell.table, b.cell.row, b.cell.col)):
+                continue
+            if QUOC_HIEU_RE.match(_fold_hoa(f"{a.text} {b.text}")):
+                brk = [Run("\n", a.runs[-1].fmt)] if a.runs else []
+                doc.quoc_hieu = Para(f"{a.text} {b.text}", a.el, a.fmt, a.runs + brk + b.runs, a.section, a.cell,
+                                     a.width, a.index, whole=a.paragraph, line_no=a.line_no)
+                doc.quoc_hieu_lines = [a, b]
+                return
+
     def _agency(self, top: list[Para], header_table: int | None) -> None:
         """Parent and issuer: the names above the Số line in its column (or left of the Quốc hiệu).
         The issuer is bold and the parent is not (Phụ lục I); when the weights do not tell them apart,
         a line that starts with a place ("TỈNH …") continues the name above it."""
         doc = self.doc
         qh = doc.quoc_hieu
-        skip = {id(p) for p in (doc.number_line, doc.date_line, doc.quoc_hieu, doc.tieu_ngu) if p is not None}
+        skip = {id(p) for p in (doc.number_line, doc.date_line, doc.tieu_ngu, *doc.quoc_hieu_lines) if p is not None}
         if header_table is not None and qh is not None and qh.cell is not None:
             nl = doc.number_line
             # The issuer's column: the Số line's when it is in the header table, else left of the Quốc hiệu.
@@ -805,8 +952,11 @@ class _Reader:
                 if lines:
                     break
                 continue
+            # A line continues the trích yếu when it is printed like its first line: centred, same
+            # weight and size, and capitals only when the first line is in capitals (a trích yếu set
+            # in capitals runs on in capitals; under a mixed-case one a capitals line is a heading).
             if lines and (not _centred(p) or _bold(p) != _bold(lines[0]) or p.text.startswith("(")
-                          or len(lines) >= 4 or upper_vi(p.text) == p.text):
+                          or len(lines) >= 4 or _caps(p) != _caps(lines[0]) or _size(p) != _size(lines[0])):
                 break
             if not lines and p.text.startswith("("):
                 break
@@ -857,29 +1007,29 @@ class _Reader:
         doc.signer_lines, doc.signer_name, doc.after_name = right[:i], right[i], right[i + 1:]
 
     def _appendices(self, main_section: int, sig_end: int) -> None:
-        """Appendices: text after the signature in the body's section that opens with "Phụ lục" or a
-        title with a "(Kèm theo …)" line; and every later section."""
+        """Appendices: everything after the signature, cut where an appendix heading stands (see
+        appendix_starts, the one rule the importer uses too)."""
         doc = self.doc
-        tail = [p for p in doc.paragraphs if p.index > sig_end and p.section == main_section]
-        starts = []
-        texts = [p for p in tail if p.text and p.cell is None]
-        for i, p in enumerate(texts):
-            if re.match(r"^phụ\s+lục\b", p.text, re.I) and len(p.text) < 120:
-                starts.append(p)
-            elif not starts and any(APPENDIX_REF_RE.match(q.text) for q in texts[i + 1:i + 3]) and _bold(p):
-                starts.append(p)
-        for k, start in enumerate(starts):
-            end = starts[k + 1].index if k + 1 < len(starts) else 10 ** 9
-            in_app = [p for p in tail if start.index <= p.index < end]
-            self._appendix(main_section, in_app, own_section=False)
-        for s in sorted({p.section for p in doc.paragraphs if p.section > main_section}):
-            self._appendix(s, [p for p in doc.paragraphs if p.section == s], own_section=True)
+        tail = doc.paragraphs[sig_end + 1:]
+        starts = appendix_starts(tail)
+        first_text: dict[int, int] = {}  # section -> index of its first line with text after the signature
+        for p in tail:
+            if p.text:
+                first_text.setdefault(p.section, p.index)
+        for k, (start, titled) in enumerate(starts):
+            end = starts[k + 1][0].index if k + 1 < len(starts) else len(doc.paragraphs)
+            in_app = doc.paragraphs[start.index:end]
+            sections = sorted({p.section for p in in_app})
+            # An appendix has its own section when it starts one (its page numbers can restart).
+            own = start.section > main_section and first_text.get(start.section) == start.index
+            self._appendix(start.section, in_app, own_section=own, titled=titled, sections=sections)
 
-    def _appendix(self, section: int, in_sec: list[Para], own_section: bool) -> None:
+    def _appendix(self, section: int, in_sec: list[Para], own_section: bool, titled: bool = True,
+                  sections: list[int] | None = None) -> None:
         doc = self.doc
         texts = [p for p in in_sec if p.text and p.cell is None]
         if not texts:
-            return
+            texts = [p for p in in_sec if p.text][:1]  # a table alone: located by its first cell
         heading = texts[0]
         ref_i = next((i for i, p in enumerate(texts[:6]) if APPENDIX_REF_RE.match(p.text)), None)
         titles = texts[1:ref_i] if ref_i is not None else texts[1:2]
@@ -891,7 +1041,8 @@ class _Reader:
             nxt = texts[ref_i + 1]
             ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
                        ref.cell, ref.width, ref.index)
-        doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section))
+        doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section,
+                                           titled, sections or [section]))
         doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
 
     def _administrative(self, texts: list[Para], title: Para | None) -> None:
@@ -996,7 +1147,8 @@ class _Reader:
             if box is None:
                 continue
             col_w = p.width / 20
-            for length, dy, place in _shapes(p.el) if p.el is not None else []:
+            # A paragraph's shapes are placed from its top: its first line's.
+            for length, dy, place in _shapes(p.el) if p.el is not None and p.line_no == 0 else []:
                 y = box.text_top + box.line_height * 0.8 if dy is None else box.top + dy
                 stack = self._stack(p)
                 if place is not None and place[0] == "page":
@@ -1096,6 +1248,14 @@ def _bold(p: Para) -> bool:
     return bool(runs) and all(r.fmt.bold for r in runs)
 
 
+def _caps(p: Para) -> bool:
+    return upper_vi(p.text) == p.text
+
+
+def _size(p: Para) -> float | None:
+    return max((r.fmt.size or 0 for r in p.visible_runs), default=None)
+
+
 def _span(x: Placement | None, length: float, col_w: float) -> tuple[float, float] | None:
     if x is None:
         return None
@@ -1131,6 +1291,51 @@ def _catalogue_rows(paras: list[Para]) -> list[CatalogueRow]:
             number = m.group("num")
         out.append(CatalogueRow(number, rest[0] if rest else first[0]))
     return out
+
+
+def appendix_heading(p: Para, after: list[Para], section_start: bool = False) -> bool:
+    """Whether line p opens an appendix: "PHỤ LỤC …"/"DANH MỤC …" set apart (centred, bold, or first
+    on a new section's page), or a bold centred title with its "(Kèm theo …)" line within the
+    next three lines."""
+    if p.cell is not None or not p.text:
+        return False
+    if APPENDIX_HEAD_RE.match(p.text) and len(p.text) < 120 and (_centred(p) or _bold(p) or section_start):
+        return True
+    return _centred(p) and _bold(p) and not p.text.startswith("(") \
+        and any(APPENDIX_REF_RE.match(q.text) for q in after[:3])
+
+
+def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
+    """Where the appendices begin in the lines after the signature, and whether each has a heading:
+    the one rule of `check` and `import`. The centred lines right under a heading are its name
+    ("PHỤ LỤC" / "DANH MỤC …" / "(Trích …)"), not a second appendix; a new section continues the appendix
+    before it unless it opens with a heading; text after the signature with no heading at all is
+    one appendix without a title (its words are kept and checked)."""
+    items: list[Para] = []
+    seen_tables: set[int] = set()
+    for p in tail:
+        if not p.text:
+            continue
+        if p.cell is not None:
+            if p.cell.table in seen_tables:
+                continue
+            seen_tables.add(p.cell.table)
+        items.append(p)
+    starts: list[tuple[Para, bool]] = []
+    title_block = False  # in the centred lines under a heading, before its "(Kèm theo …)" line
+    for i, p in enumerate(items):
+        prev = items[i - 1] if i else None
+        section_start = prev is None or p.section != prev.section
+        title_block = title_block and not section_start and p.cell is None and _centred(p) \
+            and not APPENDIX_REF_RE.match(p.text)
+        if title_block:
+            continue
+        if appendix_heading(p, items[i + 1:i + 4], section_start):
+            starts.append((p, True))
+            title_block = True
+        elif not starts:
+            starts.append((p, False))
+    return starts
 
 
 def _in_fallback(el: _Element) -> bool:
@@ -1246,8 +1451,10 @@ def run_text(r: _Element) -> str:
             out.append(child.text or "")
         elif tag == qn("w:tab"):
             out.append("\t")
-        elif tag in (qn("w:br"), qn("w:cr")):
-            out.append("\n")
+        elif tag == qn("w:cr") or (tag == qn("w:br") and child.get(qn("w:type")) != "page"):
+            out.append("\n")  # a manual line break (a column break also starts a new line)
+        elif tag == qn("w:br"):
+            out.append("\f")  # a page break: the text goes on, on the next page
         elif tag == qn("w:noBreakHyphen"):
             out.append("-")
     return "".join(out)

@@ -1,0 +1,380 @@
+"""Issue 22: the same visible document read the same, however Word encodes it.
+
+A small generator writes one plan (tests/word_fixtures.build_plan) and then re-encodes parts of it
+the ways offices do, without changing what the printed page shows: lines joined into one paragraph
+with manual line breaks (Shift+Enter), fonts inherited from the document defaults instead of set
+on every run, formatting carried by paragraph styles instead of direct formatting, Word's automatic
+numbering instead of typed numbers, non-breaking spaces. For each
+encoding, `check` must give the same findings and `import` the same data as the plain encoding.
+Also: on every real plan of the corpus, `check` and `import` find the same appendices, and our own
+render of a plan whose trích yếu is several lines in capitals checks without an error.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from generator.check import check_docx
+from generator.jobs.issue import render_file
+from generator.jobs.importer import _Importer, import_docx
+from generator.word.reader import read_docx
+from tests.word_fixtures import Header, build_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+FULL = ROOT / "generator" / "resources" / "ke-hoach-cau-truc-day-du.yaml"
+
+BODY = [
+    "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở Văn hóa và Thể thao ban hành Kế hoạch như sau:",
+    {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
+    "1. Khuyến khích người dân rèn luyện thân thể mỗi ngày.",
+    "2. Bảo đảm an toàn cho người tham gia giải chạy.",
+    {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True},
+    "1. Các phòng chuyên môn chuẩn bị địa điểm và trang thiết bị.",
+    "2. Các đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./.",
+]
+
+
+def _plain(path: Path) -> Path:
+    return build_plan(path, header=Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO")), body=BODY)
+
+
+# --- re-encodings: each changes the XML, not the printed page ---------------------------------------
+
+
+def _join(paras: list[Any]) -> None:
+    """Join paragraphs into the first one, a manual line break where each one began."""
+    first = paras[0]
+    for p in paras[1:]:
+        first.append(parse_xml(f'<w:r {nsdecls("w")}><w:br/></w:r>'))
+        for r in p.findall(qn("w:r")):
+            first.append(r)
+        p.getparent().remove(p)
+
+
+def _cell_paras(doc: Any, table: int, col: int) -> list[Any]:
+    tc = doc.tables[table].rows[0].cells[col]._tc
+    return tc.findall(qn("w:p"))
+
+
+def quoc_hieu_and_tieu_ngu_in_one_paragraph(doc: Any) -> None:
+    right = _cell_paras(doc, 0, 1)
+    _join(right[:2])
+
+
+def issuer_lines_in_one_paragraph(doc: Any) -> None:
+    left = _cell_paras(doc, 0, 0)
+    _join(left[1:3])  # the two lines of the issuer's name (the parent is the first paragraph)
+
+
+def noi_nhan_in_one_paragraph(doc: Any) -> None:
+    _join(_cell_paras(doc, 1, 0))
+
+
+def signer_titles_in_one_paragraph(doc: Any) -> None:
+    _join(_cell_paras(doc, 1, 1)[:2])
+
+
+def fonts_from_document_defaults(doc: Any) -> None:
+    """Times New Roman set once in the document defaults, not on every run."""
+    rpr = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = parse_xml(f'<w:rFonts {nsdecls("w")}/>')
+        rpr.insert(0, fonts)
+    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{slot}"), "Times New Roman")
+    for theme in ("asciiTheme", "hAnsiTheme", "cstheme", "eastAsiaTheme"):
+        fonts.attrib.pop(qn(f"w:{theme}"), None)
+    for run_fonts in doc.element.body.iter(qn("w:rFonts")):
+        run_fonts.getparent().remove(run_fonts)
+
+
+def automatic_numbering(doc: Any) -> None:
+    """The khoản "1.", "2." numbered by Word (decimal list restarting in each mục), not typed; the
+    first-line indent given by the list level instead of the paragraph."""
+    numbering = doc.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90"><w:multiLevelType w:val="singleLevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>'
+        '<w:suff w:val="space"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="720"/></w:pPr>'
+        '</w:lvl></w:abstractNum>'))
+    num_id = 90
+    for p in doc.element.body.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        if text.startswith("I. ") or text.startswith("II. "):
+            num_id += 1  # each mục starts its list again at 1: a new list instance with a restart
+            numbering.append(parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="90"/>'
+                '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+        if len(text) > 3 and text[0].isdigit() and text[1:3] == ". ":
+            first = p.find(f"{qn('w:r')}/{qn('w:t')}")
+            first.text = first.text[3:]
+            ppr = p.get_or_add_pPr()
+            ind = ppr.find(qn("w:ind"))
+            assert ind is not None and ind.get(qn("w:firstLine")) == "720"
+            ppr.remove(ind)  # the first-line indent now comes from the list level, as Word lays it out
+            # Word draws the number in the paragraph mark's font: formatted as a whole, the
+            # paragraph's mark carries the text's font (the number is printed like the text).
+            ppr.append(copy.deepcopy(p.find(f"{qn('w:r')}/{qn('w:rPr')}")))  # rPr: last in pPr
+            ppr.insert(0, parse_xml(  # numPr: before spacing, indent and alignment
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def formatting_from_styles(doc: Any) -> None:
+    """Every paragraph of the body formatted by a paragraph style (one per look: body text, mục
+    heading, title…) instead of direct formatting on the paragraph and its runs."""
+    from lxml import etree
+
+    styles = doc.styles.element
+    made: dict[tuple[bytes, bytes], str] = {}
+    for p in list(doc.element.body.iterchildren(qn("w:p"))):
+        runs = p.findall(qn("w:r"))
+        if not runs or any(r.find(qn("w:t")) is None for r in runs):
+            continue  # empty, or holding a drawn line: left as it is
+        rprs = [r.find(qn("w:rPr")) for r in runs]
+        keys = {etree.tostring(x) if x is not None else b"" for x in rprs}
+        ppr = p.find(qn("w:pPr"))
+        if len(keys) != 1 or ppr is None or ppr.find(qn("w:sectPr")) is not None:
+            continue
+        key = (etree.tostring(ppr), keys.pop())
+        if key not in made:
+            made[key] = f"KHKieu{len(made) + 1}"
+            style = parse_xml(f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" '
+                              f'w:styleId="{made[key]}"><w:name w:val="{made[key]}"/></w:style>')
+            style.append(copy.deepcopy(ppr))
+            if rprs[0] is not None:
+                style.append(copy.deepcopy(rprs[0]))
+            styles.append(style)
+        p.remove(ppr)
+        p.insert(0, parse_xml(f'<w:pPr {nsdecls("w")}><w:pStyle w:val="{made[key]}"/></w:pPr>'))
+        for r, rpr in zip(runs, rprs):
+            if rpr is not None:
+                r.remove(rpr)
+
+
+def non_breaking_spaces(doc: Any) -> None:
+    """Spaces typed as non-breaking spaces in the Số line and in running text (Ctrl+Shift+Space)."""
+    for t in doc.element.body.iter(qn("w:t")):
+        if t.text and (t.text.startswith("Số:") or t.text.startswith("Khuyến khích")):
+            t.text = t.text.replace(" ", "\xa0")
+
+
+ENCODINGS: dict[str, Callable[[Any], None]] = {
+    "quoc-hieu-tieu-ngu-mot-doan": quoc_hieu_and_tieu_ngu_in_one_paragraph,
+    "co-quan-mot-doan": issuer_lines_in_one_paragraph,
+    "noi-nhan-mot-doan": noi_nhan_in_one_paragraph,
+    "chuc-vu-mot-doan": signer_titles_in_one_paragraph,
+    "phong-chu-mac-dinh": fonts_from_document_defaults,
+    "danh-so-tu-dong": automatic_numbering,
+    "dinh-dang-bang-kieu": formatting_from_styles,
+    "khoang-trang-cung": non_breaking_spaces,
+}
+
+
+def _findings(path: Path) -> list[tuple[str, str, str]]:
+    report = check_docx(path)
+    return sorted((r.rule, r.status, r.severity) for r in report.results)
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory) -> tuple[Path, list[tuple[str, str, str]], dict[str, Any]]:
+    path = _plain(tmp_path_factory.mktemp("plain") / "plain.docx")
+    return path, _findings(path), import_docx(path).data
+
+
+@pytest.mark.parametrize("name", list(ENCODINGS))
+def test_same_page_other_encoding_reads_the_same(plain, tmp_path, name):
+    path, findings, data = plain
+    doc = docx.Document(str(path))
+    before = doc.element.xml + doc.styles.element.xml
+    ENCODINGS[name](doc)
+    assert doc.element.xml + doc.styles.element.xml != before  # the encoding really changed
+    other = tmp_path / f"{name}.docx"
+    doc.save(str(other))
+    assert _findings(other) == findings
+    assert import_docx(other).data == data
+
+
+def test_the_style_encoding_moves_the_formatting(plain):
+    doc = docx.Document(str(plain[0]))
+    formatting_from_styles(doc)
+    styled = [p for p in doc.element.body.iterchildren(qn("w:p"))
+              if p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") is not None]
+    assert len(styled) >= 8
+    assert not any(r.find(qn("w:rPr")) is not None for p in styled for r in p.findall(qn("w:r")))
+
+
+def test_the_plain_encoding_is_read_whole(plain):
+    """The reference itself is read completely, so equal findings mean something."""
+    path, findings, data = plain
+    doc = read_docx(path)
+    assert doc.not_administrative is None
+    assert [p.text for p in doc.issuer_lines] == ["SỞ VĂN HÓA", "VÀ THỂ THAO"]
+    assert doc.quoc_hieu is not None and doc.tieu_ngu is not None and doc.tieu_ngu is not doc.quoc_hieu
+    assert [s["title"] for s in data["sections"]] == ["Mục đích, yêu cầu", "Tổ chức thực hiện"]
+    assert [b["text"] for b in data["sections"][0]["blocks"]][:2] == [
+        "Khuyến khích người dân rèn luyện thân thể mỗi ngày.", "Bảo đảm an toàn cho người tham gia giải chạy."]
+    assert data["agency"]["name"] == ["Sở Văn hóa", "và Thể thao"]
+    assert len(data["recipients"]) == 2 and data["archive"] == ["VT", "VP"]
+    assert ("PL1.III.1.quoc-hieu.co-chu", "pass", "error") in findings
+    assert ("PL1.III.9.noi-nhan.hinh-thuc", "pass", "error") in findings
+    assert ("PL1.III.7.tham-quyen.hinh-thuc", "pass", "error") in findings
+
+
+def test_a_line_keeps_its_own_formatting_and_the_paragraph_its_spacing(tmp_path):
+    """Quốc hiệu (13 pt) and Tiêu ngữ (14 pt) in one paragraph: two lines, each with its runs; the
+    space before belongs to the first line only."""
+    path = _plain(tmp_path / "p.docx")
+    doc = docx.Document(str(path))
+    quoc_hieu_and_tieu_ngu_in_one_paragraph(doc)
+    doc.tables[0].rows[0].cells[1].paragraphs[0].paragraph_format.space_before = docx.shared.Pt(6)
+    doc.save(str(path))
+    read = read_docx(path)
+    qh, tn = read.quoc_hieu, read.tieu_ngu
+    assert qh is not None and tn is not None
+    assert qh.paragraph is tn.paragraph and (qh.line_no, tn.line_no) == (0, 1)
+    assert {r.fmt.size for r in qh.runs} == {13} and {r.fmt.size for r in tn.runs} == {14}
+    assert qh.fmt is not None and tn.fmt is not None and (qh.fmt.before, tn.fmt.before) == (120, 0)
+
+
+def test_a_page_break_is_not_a_line_break(tmp_path):
+    path = _plain(tmp_path / "p.docx")
+    doc = docx.Document(str(path))
+    body = doc.element.body
+    p = next(p for p in body.iter(qn("w:p")) if "".join(t.text or "" for t in p.iter(qn("w:t"))).startswith("2. Bảo"))
+    run = copy.deepcopy(p.find(qn("w:r")))
+    for child in list(run):
+        if child.tag != qn("w:rPr"):
+            run.remove(child)
+    run.append(parse_xml(f'<w:br {nsdecls("w")} w:type="page"/>'))
+    p.find(qn("w:r")).addprevious(run)
+    doc.save(str(path))
+    read = read_docx(path)
+    hits = [q for q in read.paragraphs if "Bảo đảm an toàn" in q.text]
+    assert len(hits) == 1 and hits[0].text.startswith("2. Bảo đảm")
+
+
+# --- our own render read back ------------------------------------------------------------------------
+
+
+def test_own_render_with_a_trich_yeu_of_several_capital_lines_has_no_error(tmp_path):
+    text = FULL.read_text(encoding="utf-8")
+    before = "  - Thực hiện chương trình chuyển đổi số\n  - trong các cơ quan hành chính năm 2026\n"
+    assert before in text
+    caps = ("  - THỰC HIỆN CHƯƠNG TRÌNH CHUYỂN ĐỔI SỐ\n  - TRONG CÁC CƠ QUAN HÀNH CHÍNH\n"
+            "  - TỈNH HÒA BÌNH XANH NĂM 2026\n")
+    data = tmp_path / "caps.yaml"
+    data.write_text(text.replace(before, caps), encoding="utf-8")
+    out = render_file(data, tmp_path / "caps.docx")
+    read = read_docx(out)
+    assert [p.text for p in read.subject_lines] == [
+        "THỰC HIỆN CHƯƠNG TRÌNH CHUYỂN ĐỔI SỐ", "TRONG CÁC CƠ QUAN HÀNH CHÍNH", "TỈNH HÒA BÌNH XANH NĂM 2026"]
+    report = check_docx(out)
+    assert report.errors == [], report.to_table()
+    line = [r for r in report.results if r.rule == "PL1.III.5.trich-yeu.duong-ke"]
+    assert [r.status for r in line] == ["pass"]
+
+
+# --- the real plans: one recogniser of appendices --------------------------------------------------
+
+
+PLANS = sorted((CORPUS / "ke-hoach").glob("*.docx")) if (CORPUS / "ke-hoach").is_dir() else []
+
+
+@pytest.mark.skipif(not PLANS, reason="corpus not present")
+def test_check_and_import_find_the_same_appendices_in_every_real_plan():
+    differ = {}
+    for path in PLANS:
+        doc = read_docx(path)
+        data = _Importer(doc).read()
+        found = [a.heading.text for a in doc.appendices]
+        imported = [a.get("title") for a in data.get("appendices", [])]
+        if len(found) != len(imported):
+            differ[path.name] = (found, imported)
+    assert differ == {}
+
+
+# --- what Word prints: an entry of Nơi nhận broken by hand ------------------------------------------
+
+
+def _noi_nhan_form(tmp_path: Path, recipients: tuple[str, ...]) -> str:
+    path = build_plan(tmp_path / "nn.docx", body=BODY, recipients=recipients)
+    return next(r.status for r in check_docx(path).results if r.rule == "PL1.III.9.noi-nhan.hinh-thuc")
+
+
+def test_a_recipient_broken_onto_two_lines_by_hand_is_one_entry(tmp_path):
+    """Enter before the column's end prints like a wrapped line: the entry closes with ";" on its
+    second line, and the importer keeps it as one recipient."""
+    broken = ("- Ủy ban nhân dân tỉnh, Ban Thường trực", "Ủy ban Mặt trận Tổ quốc tỉnh;",
+              "- Các phòng thuộc Sở;", "- Lưu: VT, VP.")
+    assert _noi_nhan_form(tmp_path, broken) == "pass"
+    data = import_docx(tmp_path / "nn.docx").data
+    assert data["recipients"][0] == "Ủy ban nhân dân tỉnh, Ban Thường trực Ủy ban Mặt trận Tổ quốc tỉnh"
+
+
+def test_a_recipient_without_its_dash_after_a_closed_entry_is_still_wrong(tmp_path):
+    assert _noi_nhan_form(tmp_path, ("- Ủy ban nhân dân tỉnh;", "Các phòng thuộc Sở;", "- Lưu: VT, VP.")) == "fail"
+
+
+@pytest.mark.parametrize("spacing, before", [
+    ('w:before="120"', 120),
+    ('w:beforeAutospacing="1" w:before="0"', 280),  # pasted from a web page: "Auto" prints 14 pt
+    ('w:beforeLines="50" w:before="0"', 120),  # half a line: lines win over points
+])
+def test_space_before_as_word_prints_it(tmp_path, spacing, before):
+    path = _plain(tmp_path / "p.docx")
+    doc = docx.Document(str(path))
+    p = next(p for p in doc.element.body.iterchildren(qn("w:p"))
+             if "".join(t.text or "" for t in p.iter(qn("w:t"))).startswith("2. Bảo"))
+    ppr = p.get_or_add_pPr()
+    ppr.remove(ppr.find(qn("w:spacing")))
+    ppr.insert(0, parse_xml(f'<w:spacing {nsdecls("w")} {spacing}/>'))
+    doc.save(str(path))
+    para = next(q for q in read_docx(path).paragraphs if q.text.startswith("2. Bảo"))
+    assert para.fmt is not None and para.fmt.before == before
+
+
+@pytest.mark.parametrize("how", ["paragraphs", "line-break"])
+def test_a_quoc_hieu_broken_onto_two_lines_is_found_and_flagged(tmp_path, how):
+    """Broken by hand in a narrow column, the Quốc hiệu is still the Quốc hiệu (the import reads the
+    plan as before) but it is not on one line (the checker says so, and only that changes)."""
+    plain_path = _plain(tmp_path / "plain.docx")
+    path = build_plan(tmp_path / "qh.docx", header=Header(
+        issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO"),
+        quoc_hieu="CỘNG HÒA XÃ HỘI CHỦ NGHĨA\nVIỆT NAM"), body=BODY)
+    if how == "paragraphs":  # the break typed as Enter: two paragraphs
+        doc = docx.Document(str(path))
+        p = _cell_paras(doc, 0, 1)[0]
+        second = copy.deepcopy(p)
+        for r in p.findall(qn("w:r")):
+            for br in r.findall(qn("w:br")):
+                parent = br.getparent()
+                cut = list(parent).index(br)
+                for child in list(parent)[cut:]:
+                    parent.remove(child)
+        for r in second.findall(qn("w:r")):
+            br = r.find(qn("w:br"))
+            if br is not None:
+                for child in list(r):
+                    if child.tag != qn("w:rPr"):
+                        r.remove(child)
+                        if child is br:
+                            break
+        p.addnext(second)
+        doc.save(str(path))
+    read = read_docx(path)
+    assert read.quoc_hieu is not None and read.quoc_hieu.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert [p.text for p in read.quoc_hieu_lines] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VIỆT NAM"]
+    assert import_docx(path).data == import_docx(plain_path).data
+    changed = set(_findings(path)) ^ set(_findings(plain_path))
+    assert changed == {("PL1.III.1.quoc-hieu.mot-dong", "pass", "error"),
+                       ("PL1.III.1.quoc-hieu.mot-dong", "fail", "error")}
