@@ -201,7 +201,10 @@ def _number(value: object) -> object:
     # Unquoted 05 in YAML is an int; the leading zero is derived, so an int is what we want.
     if isinstance(value, bool):
         raise PydanticCustomError("number_type", "số văn bản phải là một số nguyên dương, ví dụ 125")
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str):
+        # ASCII digits only: "²" and other Unicode digits pass str.isdigit() but not int().
+        if not value.strip().isascii() or not value.strip().isdigit():
+            raise PydanticCustomError("number_type", "số văn bản phải là một số nguyên dương, ví dụ 125")
         return int(value.strip())
     return value
 
