@@ -402,7 +402,8 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--number", metavar="N",
                    help="cùng --as agency và --date: văn thư đóng số N vào chỗ trống của bản trình ký đã ký "
                         "(render --final --unnumbered), mỗi chỗ trống một chữ ký số của cơ quan")
-    p.add_argument("--date", metavar="NĂM-THÁNG-NGÀY", help="ngày ban hành đóng vào chỗ trống ngày (và tháng)")
+    p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM",
+                   help="ngày ban hành đóng vào chỗ trống ngày (và tháng), ví dụ 20/03/2024")
     p.add_argument("--p12", metavar="KEY.p12", help="tệp khóa PKCS#12 (.p12, .pfx)")
     p.add_argument("--pkcs11-lib", metavar="LIB.so", help="thư viện PKCS#11 của token/USB ký số")
     p.add_argument("--token-label", metavar="NHÃN", help="tên token (cùng --pkcs11-lib)")
