@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .. import limits
 from ..errors import UserError
+from ..word.package import check_members
 
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -93,27 +94,7 @@ def open_zip(data: bytes, label: str, suffix: str) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise not_a_spreadsheet(data, label, suffix) from None
-    seen: set[str] = set()
-    total = 0
-    for item in zf.infolist():
-        if item.filename in seen:
-            raise SheetError(f"{label}: phần {item.filename} xuất hiện hai lần trong tệp nén; tệp hỏng, "
-                             "hãy mở bằng Excel hoặc LibreOffice rồi lưu lại")
-        seen.add(item.filename)
-        if item.flag_bits & 0x1:
-            raise SheetError(f"{label}: tệp nén được đặt mật khẩu, không đọc được; hãy bỏ mật khẩu rồi lưu lại")
-        if item.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise SheetError(f"{label}: phần {item.filename} nén theo cách Excel và LibreOffice không dùng; "
-                             "không đọc")
-        size = item.file_size
-        total += size
-        ratio = size / max(item.compress_size, 1)
-        if size > limits.MAX_PART_BYTES or total > limits.MAX_TOTAL_BYTES or (
-                size > limits.RATIO_FLOOR and ratio > limits.MAX_RATIO):
-            raise SheetError(
-                f"{label}: phần {item.filename} giải nén ra {size / 2**20:.0f} MB (nén {ratio:.0f} lần); vượt "
-                f"giới hạn ({limits.MAX_PART_BYTES // 2**20} MB mỗi phần, {limits.MAX_TOTAL_BYTES // 2**20} MB "
-                f"cả tệp, nén tối đa {limits.MAX_RATIO} lần): tệp nén độc hại (zip bomb) hoặc quá lớn, không đọc")
+    check_members(zf.infolist(), label, app="Excel hoặc LibreOffice", error=SheetError)
     return zf
 
 

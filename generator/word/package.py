@@ -216,25 +216,34 @@ def inspect_package(source: str | Path | bytes, label: str | None = None) -> Pac
 def _check_members(infos: list[zipfile.ZipInfo], label: str) -> None:
     if len(infos) > limits.MAX_MEMBERS:
         raise UserError(f"{label}: tệp có {len(infos)} phần (tối đa {limits.MAX_MEMBERS}); không đọc")
+    check_members(infos, label)
+
+
+def check_members(infos: list[zipfile.ZipInfo], label: str, *, app: str = "Word",
+                  error: type[UserError] = UserError) -> None:
+    """Each entry of an Office zip (.docx, .xlsx, .ods) judged from its directory, before anything is
+    inflated: no name twice, no encryption, a method Office writes, and the declared sizes and
+    compression ratio within limits (a zip bomb is refused here). app names who should save the file
+    again in the messages."""
     seen: set[str] = set()
     total = 0
     for item in infos:
         if item.filename in seen:
-            raise UserError(f"{label}: phần {item.filename} xuất hiện hai lần trong tệp nén; tệp hỏng "
-                            "hoặc bị sửa bằng công cụ khác Word, không đọc được")
+            raise error(f"{label}: phần {item.filename} xuất hiện hai lần trong tệp nén; tệp hỏng hoặc bị "
+                        f"sửa bằng công cụ khác, hãy mở bằng {app} rồi lưu lại")
         seen.add(item.filename)
         if item.flag_bits & 0x1:
-            raise UserError(f"{label}: tệp nén được đặt mật khẩu (mã hóa), không đọc được; hãy bỏ mật "
-                            "khẩu rồi lưu lại bằng Word")
+            raise error(f"{label}: tệp nén được đặt mật khẩu (mã hóa), không đọc được; hãy bỏ mật khẩu rồi "
+                        f"lưu lại bằng {app}")
         if item.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise UserError(f"{label}: phần {item.filename} nén theo cách Word không dùng; tệp không "
-                            "phải văn bản Word bình thường, không đọc")
+            raise error(f"{label}: phần {item.filename} nén theo cách {app} không dùng; tệp không phải "
+                        "tệp bình thường, không đọc")
         size = item.file_size
         total += size
         ratio = size / max(item.compress_size, 1)
         if size > limits.MAX_PART_BYTES or total > limits.MAX_TOTAL_BYTES or (
                 size > limits.RATIO_FLOOR and ratio > limits.MAX_RATIO):
-            raise UserError(
+            raise error(
                 f"{label}: phần {item.filename} giải nén ra {size / 2**20:.0f} MB (nén {ratio:.0f} lần); "
                 f"vượt giới hạn ({limits.MAX_PART_BYTES // 2**20} MB mỗi phần, "
                 f"{limits.MAX_TOTAL_BYTES // 2**20} MB cả tệp, nén tối đa {limits.MAX_RATIO} lần): "
