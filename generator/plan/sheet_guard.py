@@ -13,9 +13,7 @@ file (SheetError, exit 2).
 from __future__ import annotations
 
 import io
-import os
 import re
-import stat
 import struct
 import zipfile
 import zlib
@@ -24,7 +22,7 @@ from pathlib import Path
 
 from .. import limits
 from ..errors import UserError
-from ..word.package import check_members
+from ..word.package import check_members, read_bounded
 
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -35,30 +33,13 @@ class SheetError(UserError):
 
 
 def read_file(path: Path, limit: int) -> bytes:
-    """A file's bytes, at most limit of them, refusing anything but a regular file first.
-
-    Opened without blocking and judged by fstat of the open file (not by its name, which could
-    change in between): a named pipe called danh-muc.xlsx must never hang a reader."""
-    label = str(path)
+    """A spreadsheet's bytes, at most limit of them, refusing anything but a regular file first
+    (word.package.read_bounded), as a SheetError the loader places at the field that names it."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise SheetError(f"{label}: không tìm thấy tệp") from None
-    except IsADirectoryError:
-        raise SheetError(f"{label}: đây là thư mục, không phải tệp bảng tính") from None
-    except OSError as exc:
-        raise SheetError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise SheetError(f"{label}: không phải tệp thường (thư mục, ống dẫn hay thiết bị); không đọc")
-        try:
-            data = fh.read(limit + 1)
-        except OSError as exc:
-            raise SheetError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise SheetError(f"{label}: tệp quá lớn (trên {limit // 2**20} MB); một danh mục làm phụ lục chỉ "
-                         "cần vài MB — có chọn nhầm tệp không?")
-    return data
+        return read_bounded(path, str(path), limit, too_big="một danh mục làm phụ lục chỉ cần vài MB — có "
+                                                            "chọn nhầm tệp không?")
+    except UserError as exc:
+        raise SheetError(str(exc)) from None
 
 
 def not_a_spreadsheet(data: bytes, label: str, suffix: str) -> SheetError:

@@ -6,6 +6,8 @@ here for code written before it existed."""
 from __future__ import annotations
 
 import io
+import os
+import stat
 import struct
 import zipfile
 import zlib
@@ -126,20 +128,37 @@ def _sniff(head: bytes, whole: bytes, label: str) -> UserError:
                      "tên từ loại tệp khác?) nên không đọc được")
 
 
-def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES) -> bytes:
-    """A file's bytes, refusing more than limit without reading more than that (a user's file, an
-    upload); missing files, folders and read errors as Vietnamese UserErrors."""
+class NotRegular(UserError):
+    """A folder, named pipe or device where a file was expected."""
+
+
+def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES, *, head: bool = False,
+                 too_big: str = "kehoach chỉ đọc tệp đến cỡ này") -> bytes:
+    """A regular file's bytes, refusing more than limit without reading more than that (or, with
+    head, its first limit bytes): a user's file, an upload, a file in the editor's folder. Missing
+    files and read errors are Vietnamese UserErrors; anything but a regular file is NotRegular.
+
+    Opened without blocking and judged by fstat of what was opened, not by its name (which could
+    change in between): a named pipe called ke-hoach.docx must never hang a reader."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise UserError(f"{label}: không tìm thấy tệp") from None
     except IsADirectoryError:
-        raise UserError(f"{label}: đây là thư mục, không phải tệp") from None
+        raise NotRegular(f"{label}: đây là thư mục, không phải tệp") from None
     except OSError as exc:
         raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(f"{label}: không phải tệp thường (thư mục, ống dẫn hay thiết bị); không đọc")
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
+    if head:
+        return data[:limit]
     if len(data) > limit:
-        raise UserError(f"{label}: tệp quá lớn (trên {limit // 2**20} MB); kehoach chỉ đọc tệp đến cỡ này")
+        raise UserError(f"{label}: tệp quá lớn (trên {limit // 2**20} MB); {too_big}")
     return data
 
 
