@@ -1016,7 +1016,9 @@ class Plan(Model):
 
     @property
     def is_final(self) -> bool:
-        return self.number is not None and self.date.complete
+        # A document issued with a decision has no number of its own: its full date (the
+        # decision's) is what makes it final.
+        return (self.number is not None or not self.own_number) and self.date.complete
 
 
 def models_in(value: Any, seen: set[int] | None = None) -> Iterator[BaseModel]:
