@@ -1140,10 +1140,20 @@ ELSEWHERE_RE = re.compile(
     r"^[^.;()]{0,60}?\bsố\s+\d|^\s*(?:các\s+)?(?:mục|khoản|điểm|điều|phần|tiết)\b|^[^)]{0,40}?(?:https?:|www\.)", re.I)
 
 
-def _attached_mention(text: str) -> str | None:
-    """The words that refer to an attachment of this document, if any."""
+ISSUED_WITH_RE = re.compile(
+    r"^\s*(?:" + "|".join(sorted((re.escape(t) for t in (*TYPE_ABBREVIATIONS, "Điều lệ") if t), key=len,
+                                  reverse=True)) + r")\b", re.I)
+"""What a Quyết định issues "kèm theo Quyết định này": a document of its own (Kế hoạch, Quy chế, Điều lệ …,
+Phụ lục III Mẫu 1.3), with its own header and often its own file; not an appendix of the decision."""
+
+
+def _attached_mention(text: str, decision: bool = False) -> str | None:
+    """The words that refer to an attachment of this document, if any. decision: the text is a
+    Quyết định's, whose "ban hành kèm theo Quyết định này <Tên loại> …" issues a document of its own."""
     for pattern in ATTACHED_RES:
         for m in pattern.finditer(text):
+            if decision and ISSUED_WITH_RE.match(text[m.end():]):
+                continue
             if "này" in m.group(0).casefold() or not ELSEWHERE_RE.match(text[m.end():]):
                 close = text.find(")", m.end()) if m.group(0).startswith("(") else -1
                 return text[m.start():close + 1] if close != -1 else m.group(0)
@@ -1157,7 +1167,8 @@ def attachment_mentioned(doc: KeHoach) -> list[Result]:
     title = "nội dung dẫn chiếu phụ lục, danh mục “kèm theo” thì văn bản có phụ lục"
     if not doc.body:
         return [_missing(rid, "Nội dung", title, WARNING)]
-    hits = [(p, found) for p in doc.body if (found := _attached_mention(p.text))]
+    decision = doc.document_type == "Quyết định"
+    hits = [(p, found) for p in doc.body if (found := _attached_mention(p.text, decision))]
     if not hits:
         return [_res(rid, el, title, WARNING, True, measured="nội dung không dẫn chiếu phụ lục",
                      expected="phụ lục khi có dẫn chiếu")]
