@@ -144,7 +144,8 @@ def dossier_plans(plan: Plan, *, final: bool = False) -> dict[str, Plan]:
     cited_refs = _own_references(plan, drafter)
     common: dict[str, Any] = {"units": plan.units, "draft_mark": plan.draft_mark, "dossier": None}
 
-    addressee = list(sub.addressee or [plan.agency.running_name])
+    # Kính gửi names the authority in full ("Ủy ban nhân dân tỉnh …"), as a Tờ trình addresses it.
+    addressee = list(sub.addressee or [plan.agency.full_name])
     to_names = ", ".join(unit_name(plan, a) for a in addressee)
     submission = Plan(
         type=DocType.to_trinh, agency=drafter, number=sub_number, date=sub_date,
@@ -174,7 +175,8 @@ def dossier_plans(plan: Plan, *, final: bool = False) -> dict[str, Plan]:
     # The plan itself, issued with the decision: no number or date line of its own, the decision
     # cited under its title and on its appendices' reference lines.
     appendices = [app if app.reference_line is not None
-                  else app.model_copy(update={"reference_line": f"(Kèm theo {decision_cited})"})
+                  else app.model_copy(update={"reference_line": f"(Kèm theo {kind_name} ban hành kèm theo "
+                                                                f"{decision_cited})"})
                   for app in plan.appendices]
     attached = plan.model_copy(update={
         "own_number": False, "number": None, "date": dec_date,
@@ -199,15 +201,16 @@ def _comment_report(plan: Plan, dossier: Dossier, final: bool, refs: dict[str, R
                                                                                   strict=True)],
                   numbered=True,
                   rows=[[c.content, unit_cell(plan, list(c.by)), c.response] for c in dossier.comments])
-    addressee = list(dossier.submission.addressee or [plan.agency.running_name])
+    addressee = list(dossier.submission.addressee or [plan.agency.full_name])
     return Plan(
         type=DocType.bao_cao, agency=drafter, number=number, date=date,
         subject=[f"Tổng hợp, tiếp thu, giải trình ý kiến góp ý dự thảo {plan.type.value} {about}"],
         references=refs,
-        opening=[f"{drafter.running_name} đã nhận được {len(dossier.comments)} ý kiến góp ý của "
-                 f"{len(by_units)} cơ quan, đơn vị đối với dự thảo {plan.type.value} {about}. "
-                 "Kết quả tổng hợp, tiếp thu, giải trình như sau:"],
-        sections=[Section(title="Tổng hợp ý kiến góp ý và ý kiến tiếp thu, giải trình",
+        sections=[Section(title="Kết quả lấy ý kiến",
+                          paragraphs=[f"{drafter.running_name} đã nhận được {len(dossier.comments)} ý kiến góp ý "
+                                      f"của {len(by_units)} cơ quan, đơn vị đối với dự thảo {plan.type.value} "
+                                      f"{about}."]),
+                  Section(title="Tổng hợp, tiếp thu, giải trình ý kiến góp ý",
                           blocks=[TableBlock(table=table)])],
         closing=f"Trên đây là tổng hợp, tiếp thu, giải trình ý kiến góp ý của {drafter.running_name}.",
         recipients=addressee, archive=list(dossier.submission.archive), signer=dossier.submission.signer,
