@@ -22,10 +22,11 @@ from ..document.context import number_text, short_date, unit_cell, unit_name
 from ..errors import UserError
 from ..plan.model import (
     Agency,
+    Align,
     Column,
+    DocType,
     Dossier,
     DossierIssue,
-    DocType,
     IssueDate,
     Plan,
     Reference,
@@ -196,7 +197,7 @@ def _comment_report(plan: Plan, dossier: Dossier, final: bool, refs: dict[str, R
     about = _lower_first(plan.subject_text)
     by_units = {u for c in dossier.comments for u in c.by}
     widths = (1.2, 6, 3.5, 6)
-    aligns = ("center", "left", "left", "left")
+    aligns: tuple[Align, ...] = ("center", "left", "left", "left")
     table = Table(columns=[Column(title=t, width=w, align=a) for t, w, a in zip(COMMENT_COLUMNS, widths, aligns,
                                                                                   strict=True)],
                   numbered=True,
