@@ -186,6 +186,11 @@ def test_an_unknown_basis_key_is_reported_where_it_is(tmp_path: Path) -> None:
         load_plan(data)
     message = str(exc.value)
     assert "dossier.decision.bases[1]" in message and "nd_ccch" in message
+    # A unit key of the dossier that names no declared unit is a typo, said where it is.
+    data.write_text(SAMPLE.read_text(encoding="utf-8").replace("by: so_vh", "by: so_hv"), encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load_plan(data)
+    assert "dossier.comments[0].by[0]" in str(exc.value) and "so_vh" in str(exc.value)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
