@@ -34,7 +34,7 @@ from ..plan.model import (
     Table,
     TableBlock,
 )
-from ..word.output import Target, mode, target as output_target
+from ..word.output import Target, check_folder, mode, target as output_target
 from .issue import FINAL_SUFFIX, _publish, check_overwrite
 
 KINDS = ("to-trinh", "quyet-dinh", "ke-hoach", "tong-hop-y-kien")
@@ -242,8 +242,7 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
     plan = load_plan(data)
     plans = dossier_plans(plan, final=final)
     folder = Path(out_dir) if out_dir is not None else default_output_dir(data)
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder}: đã có một tệp trùng tên, không phải thư mục; hãy chọn thư mục kết quả khác (-o)")
+    check_folder(folder)
     if pdf:
         from ..esign.pdf import find_soffice
 
@@ -256,10 +255,12 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
         replace = check_overwrite(docx.path, pdf_out.path if pdf_out else None, final=doc.is_final, force=force,
                                   number=doc.number)
         decided.append((kind, docx, pdf_out, replace))
+    # Every document rendered before the first is written: a template or data mistake found while
+    # rendering the third leaves no set of two behind.
+    contents = {kind: render_plan(doc, template) for kind, doc in plans.items()}
     written = []
     for kind, docx, pdf_out, replace in decided:
-        doc = plans[kind]
-        content = render_plan(doc, template)
+        doc, content = plans[kind], contents[kind]
         how = mode(force, replace)
         if pdf_out is None:
             _publish(docx, how, content=content)
