@@ -26,10 +26,11 @@ from generator.check import check_docx
 from generator.jobs.issue import render_file
 from generator.jobs.importer import _Importer, import_docx
 from generator.word.reader import read_docx
-from tests.word_fixtures import Header, build_plan
+from tests.word_fixtures import EMU, Header, build_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 FULL = ROOT / "generator" / "resources" / "ke-hoach-cau-truc-day-du.yaml"
 
 BODY = [
@@ -37,14 +38,27 @@ BODY = [
     {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
     "1. Khuyến khích người dân rèn luyện thân thể mỗi ngày.",
     "2. Bảo đảm an toàn cho người tham gia giải chạy.",
+    "- Bố trí lực lượng y tế dọc đường chạy;",
+    "- Chuẩn bị nước uống tại các điểm tiếp nước.",
     {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True},
     "1. Các phòng chuyên môn chuẩn bị địa điểm và trang thiết bị.",
     "2. Các đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./.",
 ]
 
 
-def _plain(path: Path) -> Path:
-    return build_plan(path, header=Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO")), body=BODY)
+SUBJECT = ("Tổ chức giải chạy vì sức khỏe cộng đồng", "trên địa bàn tỉnh năm 2026")
+
+
+def _plain(path: Path, header: Header | None = None) -> Path:
+    build_plan(path, header=header or Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO")), subject=SUBJECT, body=BODY)
+    # The line under the Tiêu ngữ lands just under its text (2 pt above the date paragraph's top),
+    # so that the encodings of that line below are compared with a line the reader finds.
+    doc = docx.Document(str(path))
+    for anchor in doc.element.body.iter(f"{{{WP}}}anchor"):
+        if anchor.find(f"{{{WP}}}docPr").get("id") == "13":
+            anchor.find(f"{{{WP}}}positionV/{{{WP}}}posOffset").text = str(-2 * EMU)
+    doc.save(str(path))
+    return path
 
 
 # --- re-encodings: each changes the XML, not the printed page ---------------------------------------
@@ -168,6 +182,124 @@ def non_breaking_spaces(doc: Any) -> None:
             t.text = t.text.replace(" ", "\xa0")
 
 
+def _texts(doc: Any) -> list[tuple[Any, str]]:
+    return [(p, "".join(t.text or "" for t in p.iter(qn("w:t")))) for p in doc.element.body.iter(qn("w:p"))]
+
+
+def dashes_in_lists(doc: Any) -> None:
+    """"–" (en dash) and "—" typed for the "-" that opens a recipient of Nơi nhận (Word's
+    AutoFormat turns "- " into "– " as one types)."""
+    for k, (p, text) in enumerate(t for t in _texts(doc) if t[1].startswith("- ")):
+        first = p.find(f"{qn('w:r')}/{qn('w:t')}")
+        first.text = ("–" if k % 2 == 0 else "—") + first.text[1:]
+
+
+def tabs_for_spaces(doc: Any) -> None:
+    """A tab typed after the dash of a recipient, and tabs in the blanks of the date line."""
+    for p, text in _texts(doc):
+        t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+        if text.startswith("- "):
+            t.text = "-\t" + t.text[2:]
+        elif "ngày      tháng" in text:
+            t.text = t.text.replace("ngày      tháng      năm", "ngày\ttháng\tnăm")
+
+
+def character_styles(doc: Any) -> None:
+    """The emphasis and size of the Nơi nhận label and of the signer's lines carried by character
+    styles (rStyle) instead of direct run formatting."""
+    styles = doc.styles.element
+    made: dict[bytes, str] = {}
+    from lxml import etree
+
+    for p, text in _texts(doc):
+        if not (text.startswith("Nơi nhận") or text in ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Lê Thị Hạnh")):
+            continue
+        for r in p.findall(qn("w:r")):
+            rpr = r.find(qn("w:rPr"))
+            key = etree.tostring(rpr)
+            if key not in made:
+                made[key] = f"KHChu{len(made) + 1}"
+                style = parse_xml(f'<w:style {nsdecls("w")} w:type="character" w:customStyle="1" '
+                                  f'w:styleId="{made[key]}"><w:name w:val="{made[key]}"/></w:style>')
+                style.append(copy.deepcopy(rpr))
+                styles.append(style)
+            r.remove(rpr)
+            r.insert(0, parse_xml(f'<w:rPr {nsdecls("w")}><w:rStyle w:val="{made[key]}"/></w:rPr>'))
+
+
+def size_from_document_defaults(doc: Any) -> None:
+    """14 pt set once in the document defaults: the body's runs carry no size of their own."""
+    rpr = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    for old in rpr.findall(qn("w:sz")) + rpr.findall(qn("w:szCs")):
+        rpr.remove(old)
+    rpr.append(parse_xml(f'<w:sz {nsdecls("w")} w:val="28"/>'))
+    for p in doc.element.body.iterchildren(qn("w:p")):
+        for sz in p.iter(qn("w:sz")):
+            if sz.get(qn("w:val")) == "28":
+                sz.getparent().remove(sz)
+
+
+def trich_yeu_one_paragraph(doc: Any) -> None:
+    """The two lines of the trích yếu typed as one paragraph with a manual line break."""
+    paras = [p for p, text in _texts(doc) if text in SUBJECT]
+    assert len(paras) == 2
+    _join(paras)
+
+
+def _tieu_ngu_line(doc: Any) -> tuple[Any, Any]:
+    """The Tiêu ngữ paragraph and the anchor of the line drawn under it (removed)."""
+    tn = next(p for p, text in _texts(doc) if text.startswith("Độc lập"))
+    anchor = next(a for a in doc.element.body.iter(f"{{{WP}}}anchor") if a.find(f"{{{WP}}}docPr").get("id") == "13")
+    run = next(anchor.iterancestors(qn("w:r")))
+    run.getparent().remove(run)
+    return tn, anchor
+
+
+def tieu_ngu_line_as_border(doc: Any) -> None:
+    """The line under the Tiêu ngữ as the paragraph's bottom border, its length set by indents."""
+    tn, anchor = _tieu_ngu_line(doc)
+    length = int(anchor.find(f"{{{WP}}}extent").get("cx")) / EMU * 20  # twips
+    room = 5953 - 2 * 108
+    side = int((room - length) / 2)
+    ppr = tn.find(qn("w:pPr"))
+    ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" '
+                         'w:color="auto"/></w:pBdr>'))
+    ppr.append(parse_xml(f'<w:ind {nsdecls("w")} w:left="{side}" w:right="{side}"/>'))
+    order = ["pStyle", "keepNext", "numPr", "pBdr", "spacing", "ind", "jc", "rPr"]
+    for child in sorted(ppr, key=lambda c: order.index(c.tag.split("}")[1]) if c.tag.split("}")[1] in order else 99):
+        ppr.append(child)
+
+
+def tieu_ngu_line_from_the_margin(doc: Any) -> None:
+    """The same drawn line placed from the page's left edge rather than from its column."""
+    anchor = next(a for a in doc.element.body.iter(f"{{{WP}}}anchor") if a.find(f"{{{WP}}}docPr").get("id") == "13")
+    ph = anchor.find(f"{{{WP}}}positionH")
+    x = int(ph.find(f"{{{WP}}}posOffset").text)
+    ph.set("relativeFrom", "page")
+    # page edge → left margin (30 mm) → the right column (6.5 cm) → its cell margin (108 twips)
+    ph.find(f"{{{WP}}}posOffset").text = str(x + int((30 / 25.4 * 72 + 6.5 / 2.54 * 72 + 108 / 20) * EMU))
+
+
+def tieu_ngu_line_as_underscores(doc: Any) -> None:
+    """The line under the Tiêu ngữ typed as a centred line of underscores in the next paragraph."""
+    tn, anchor = _tieu_ngu_line(doc)
+    line = copy.deepcopy(tn)
+    runs = line.findall(qn("w:r"))
+    for r in runs[1:]:
+        line.remove(r)
+    runs[0].find(qn("w:t")).text = "_" * 26
+    b = runs[0].find(f"{qn('w:rPr')}/{qn('w:b')}")
+    if b is not None:
+        b.getparent().remove(b)
+    tn.addnext(line)
+    # the underscores print at the foot of their line: the line box moves up to sit under the text
+    ppr = line.find(qn("w:pPr"))
+    ppr.find(qn("w:spacing")).set(qn("w:line"), "120")
+    ppr.find(qn("w:spacing")).set(qn("w:lineRule"), "exact")
+    date = tn.getnext().getnext()
+    date.find(f"{qn('w:pPr')}/{qn('w:spacing')}").set(qn("w:before"), "120")
+
+
 ENCODINGS: dict[str, Callable[[Any], None]] = {
     "quoc-hieu-tieu-ngu-mot-doan": quoc_hieu_and_tieu_ngu_in_one_paragraph,
     "co-quan-mot-doan": issuer_lines_in_one_paragraph,
@@ -177,6 +309,14 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "danh-so-tu-dong": automatic_numbering,
     "dinh-dang-bang-kieu": formatting_from_styles,
     "khoang-trang-cung": non_breaking_spaces,
+    "gach-noi-dai": dashes_in_lists,
+    "tab-thay-dau-cach": tabs_for_spaces,
+    "kieu-ky-tu": character_styles,
+    "co-chu-mac-dinh": size_from_document_defaults,
+    "trich-yeu-mot-doan": trich_yeu_one_paragraph,
+    "tieu-ngu-vien-doan": tieu_ngu_line_as_border,
+    "tieu-ngu-duong-ke-tu-le-trang": tieu_ngu_line_from_the_margin,
+    "tieu-ngu-gach-duoi": tieu_ngu_line_as_underscores,
 }
 
 
@@ -227,6 +367,8 @@ def test_the_plain_encoding_is_read_whole(plain):
     assert len(data["recipients"]) == 2 and data["archive"] == ["VT", "VP"]
     assert ("PL1.III.1.quoc-hieu.co-chu", "pass", "error") in findings
     assert ("PL1.III.9.noi-nhan.hinh-thuc", "pass", "error") in findings
+    assert ("PL1.III.1.tieu-ngu.duong-ke", "pass", "error") in findings  # its line is found
+    assert [p.text for p in doc.subject_lines] == list(SUBJECT)
     assert ("PL1.III.7.tham-quyen.hinh-thuc", "pass", "error") in findings
 
 
@@ -348,9 +490,8 @@ def test_a_quoc_hieu_broken_onto_two_lines_is_found_and_flagged(tmp_path, how):
     """Broken by hand in a narrow column, the Quốc hiệu is still the Quốc hiệu (the import reads the
     plan as before) but it is not on one line (the checker says so, and only that changes)."""
     plain_path = _plain(tmp_path / "plain.docx")
-    path = build_plan(tmp_path / "qh.docx", header=Header(
-        issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO"),
-        quoc_hieu="CỘNG HÒA XÃ HỘI CHỦ NGHĨA\nVIỆT NAM"), body=BODY)
+    path = _plain(tmp_path / "qh.docx", header=Header(
+        issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO"), quoc_hieu="CỘNG HÒA XÃ HỘI CHỦ NGHĨA\nVIỆT NAM"))
     if how == "paragraphs":  # the break typed as Enter: two paragraphs
         doc = docx.Document(str(path))
         p = _cell_paras(doc, 0, 1)[0]

@@ -31,6 +31,7 @@ from ..text import upper_vi
 from ..word.formatting import ParaFormat, font_family
 from ..word.metrics import text_width_pt
 from ..word.reader import (
+    DASHES,
     MUC_RE,
     KeHoach,
     Line,
@@ -984,7 +985,8 @@ def signer(doc: KeHoach) -> list[Result]:
 
 # --- Nơi nhận (III.9) ---------------------------------------------------------------------------------
 
-LUU_RE = re.compile(r"^- Lưu:\s*\S.*\.$")
+LUU_RE = re.compile(rf"^[{DASHES}] Lưu:\s*\S.*\.$")
+DASH_START_RE = re.compile(rf"^[{DASHES}] ")  # "- ", or the en/em dash Word's AutoFormat types for it
 
 
 @rule(content=True)
@@ -1011,12 +1013,12 @@ def recipients(doc: KeHoach) -> list[Result]:
     entries: list[str] = []
     for it in items:
         text = it.main_text
-        if entries and not text.startswith(("-", "–", "+")) and not entries[-1].endswith((";", ".")):
+        if entries and not text.startswith(("+", *DASHES)) and not entries[-1].endswith((";", ".")):
             entries[-1] = f"{entries[-1]} {text}"
         else:
             entries.append(text)
     for text in entries[:-1]:
-        if not text.startswith("- "):
+        if not DASH_START_RE.match(text):
             problems.append(f"“{text[:40]}” phải bắt đầu bằng “- ”")
         if not text.endswith(";"):
             problems.append(f"“{text[:40]}” phải kết thúc bằng “;”")

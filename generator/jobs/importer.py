@@ -26,6 +26,7 @@ from ..word.output import target as output_target
 from ..word.reader import (
     APPENDIX_REF_RE,
     ARCHIVE_RE,
+    DASHES,
     DIEM_RE,
     ITEM_RE,
     KHOAN_RE,
@@ -694,8 +695,8 @@ class _Importer:
             if am:
                 archive = [a.strip() for a in am.group("units").split(",") if a.strip()] or ["VT"]
                 continue
-            dashed = bool(re.match(r"^[-–+]", line))
-            entry = re.sub(r"^[-–]\s*", "", line).rstrip(";. ").strip()
+            dashed = bool(re.match(rf"^[{DASHES}+]", line))
+            entry = re.sub(rf"^[{DASHES}]\s*", "", line).rstrip(";. ").strip()
             if not entry:
                 continue
             if recipients and not dashed and not continued_ok:

@@ -328,10 +328,11 @@ def parse_reference(text: str) -> Reference | None:
 MUC_RE = re.compile(r"^(?P<num>[IVXLC]+)\s*[.)]\s*(?P<rest>\S.*)$", re.S)
 KHOAN_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)\.\s+(?P<rest>\S.*)$", re.S)
 DIEM_RE = re.compile(r"^(?P<letter>[a-zđ]{1,2})\)\s+(?P<rest>\S.*)$", re.S)
-ITEM_RE = re.compile(r"^-\s+\S", re.S)
+DASHES = "-–—"  # a list dash as typed, or as Word's AutoFormat turns "- " into an en or em dash
+ITEM_RE = re.compile(rf"^[{DASHES}]\s+\S", re.S)
 SUB_ITEM_RE = re.compile(r"^\+\s+\S", re.S)
 APPENDIX_HEAD_RE = re.compile(r"^(phụ\s*lục|danh\s*mục)\b", re.I)
-ARCHIVE_RE = re.compile(r"^-?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
+ARCHIVE_RE = re.compile(rf"^[{DASHES}]?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
 """The last Nơi nhận line, "- Lưu: VT, HCTH.", with its list of units."""
 
 # Tên loại of Phụ lục III (and Công văn, which has none) by their capitals.
@@ -985,7 +986,7 @@ class _Reader:
                 kinh.append(p)
                 in_list = True
                 continue
-            if in_list and p.text.startswith(("-", "+", "–")) and len(p.text) < 120 \
+            if in_list and p.text.startswith(("+", *DASHES)) and len(p.text) < 120 \
                     and (p.fmt.first_line if p.fmt else 0) < 400:
                 kinh.append(p)
                 continue
