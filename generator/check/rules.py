@@ -33,6 +33,7 @@ from ..word.metrics import text_width_pt
 from ..word.reader import (
     DASHES,
     MUC_RE,
+    PART_RE,
     KeHoach,
     Line,
     Para,
@@ -328,7 +329,9 @@ def font(doc: KeHoach) -> list[Result]:
                 name = run.fmt.fonts.get(slot)
                 if name is None and slot in ("eastAsia", "cs"):
                     continue  # unset: Word falls back to the run's Latin face
-                if font_family(name) != FONT:
+                if name is None:
+                    name = FONT  # no face named at any level: Word draws the text in Times New Roman
+                if (font_family(name) or "").casefold() != FONT.casefold():  # Word matches names in any case
                     hits = wrong.setdefault((name or "(chưa đặt)", slot), [])
                     if not hits or hits[-1] is not para:
                         hits.append(para)
@@ -798,7 +801,14 @@ def muc_order(doc: KeHoach) -> list[Result]:
     if not muc:
         return []
     bad = []
-    for i, p in enumerate(muc, 1):
+    i = 0
+    for p in doc.body:
+        if PART_RE.match(p.text):
+            i = 0  # a new Phần / Chương numbers its mục from I
+            continue
+        if not _is_muc(p):
+            continue
+        i += 1
         m = MUC_RE.match(p.text)
         got = m.group("num") if m else p.text
         if got != roman(i):
@@ -1066,7 +1076,9 @@ def appendices(doc: KeHoach) -> list[Result]:
             out.append(_res("PL1.IV.phu-luc.kem-theo", el, title, ERROR, False, measured="không có",
                             expected="(Kèm theo Kế hoạch số …/KH-SKHCN ngày …/…/… của …)",
                             where=_where(doc, app.heading)))
-            out.append(_missing("PL1.III.3.ky-hieu-thong-nhat", el, "số, ký hiệu và ngày ở phụ lục giống phần đầu"))
+            out.append(_res("PL1.III.3.ky-hieu-thong-nhat", el, "số, ký hiệu và ngày ở phụ lục giống phần đầu", ERROR,
+                            None, where=_where(doc, app.heading),
+                            message="phụ lục không có dòng “(Kèm theo … số … ngày …)” nên chưa so được số, ký hiệu"))
             continue
         m = parse_reference(ref.text)
         problems = []
@@ -1080,7 +1092,10 @@ def appendices(doc: KeHoach) -> list[Result]:
             out += _element_format(doc, ref, "PL1.IV.phu-luc.kem-theo", el, sizes=(13, 14), bold=None, italic=True)
         title = "số, ký hiệu và ngày ở phụ lục giống phần đầu văn bản"
         if m is None or nl is None:
-            out.append(_missing("PL1.III.3.ky-hieu-thong-nhat", el, title))
+            why = ("không đọc được số, ký hiệu, ngày ở dòng “(Kèm theo …)” của phụ lục" if m is None
+                   else "không tìm thấy dòng “Số: …” ở phần đầu văn bản")
+            out.append(_res("PL1.III.3.ky-hieu-thong-nhat", el, title, ERROR, None, where=_where(doc, ref),
+                            message=why + " nên chưa so được"))
             continue
         diff = []
         if m.symbol != nl.symbol:

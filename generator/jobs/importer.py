@@ -346,7 +346,7 @@ class _Importer:
             # The same line but for how it names the issuer ("… của UBND tỉnh X)"): that name is
             # the issuer's short name, and the line is the tool's own again.
             ref = parse_reference(line)
-            if ref is not None and "short_name" not in data["agency"]:
+            if ref is not None and ref.issuer and "short_name" not in data["agency"]:
                 trial = {**data, "agency": {**data["agency"], "short_name": ref.issuer}}
                 try:
                     if norm(appendix_reference_line(Plan.model_validate(trial))) == norm(line):

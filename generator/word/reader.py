@@ -291,11 +291,13 @@ def parse_authority(text: str) -> Authority:
     return Authority(m.group("form"), m.group("rest")) if m else Authority(None, norm(text))
 
 
+# "của <issuer>" may be left out (the number and date name the document); a draft leaves the day
+# and month blank in either date form ("ngày   /   /2026", "ngày … tháng … năm 2026").
 REFERENCE_FORM = re.compile(
-    r"^\(\s*(?P<lead>(?:Ban hành\s+)?[Kk]èm theo)\s+(?P<type>.+?)\s+số\s*:?\s*(?P<num>\d*)[.…_\s]*/(?P<sym>\S+)\s+"
-    r"ngày\s*(?:(?P<d>\d{0,2})[.…_\s]*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"
+    r"^\(\s*(?P<lead>(?:Ban hành\s+)?[Kk]èm theo)\s+(?P<type>.+?)\s+số\s*:?\s*(?P<num>\d*)[.…_\s]*/(?P<sym>[^\s)]+)\s+"
+    r"ngày\s*(?:(?P<d>\d{0,2})[.…_\s]*/[.…_\s]*(?P<m>\d{0,2})[.…_\s]*/\s*(?P<y>\d{4})"
     rf"|(?P<d2>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m2>\d{{1,2}})?{_BLANK}năm\s*(?P<y2>\d{{4}}))"
-    r"\s+của\s+(?P<issuer>.+?)\s*\)$")
+    r"(?:\s+của\s+(?P<issuer>.+?))?\s*\.?\s*\)$")
 APPENDIX_REF_RE = re.compile(r"^\(?\s*(?:ban\s+hành\s+)?kèm\s+theo\b", re.I)
 
 
@@ -310,7 +312,7 @@ class Reference:
     day: str | None
     month: str | None
     year: int
-    issuer: str
+    issuer: str | None  # None when the line does not name it
 
 
 def parse_reference(text: str) -> Reference | None:
@@ -325,7 +327,11 @@ def parse_reference(text: str) -> Reference | None:
 
 # Body numbering as Phụ lục I prints it: mục "I.", khoản "1." and "1.1.", điểm "a)", items "- " and
 # "+ ". One pattern each, for the checker and the importer.
-MUC_RE = re.compile(r"^(?P<num>[IVXLC]+)\s*[.)]\s*(?P<rest>\S.*)$", re.S)
+# A mục's Roman number runs I to XXXIX: a "C." or "L." heading is the third part of "A., B., C."
+# (not mục 100 or 50), and "I.1." numbers a sub-part of mục I.
+MUC_RE = re.compile(r"^(?P<num>(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3}))\s*[.)]\s*(?!\d)(?P<rest>\S.*)$", re.S)
+PART_RE = re.compile(r"^(?:phần|chương)\s+(?:thứ\s+\S+|[IVXLC\d]+)\b", re.I)
+"""A Phần or Chương heading: the mục under it are numbered from I again."""
 KHOAN_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)\.\s+(?P<rest>\S.*)$", re.S)
 DIEM_RE = re.compile(r"^(?P<letter>[a-zđ]{1,2})\)\s+(?P<rest>\S.*)$", re.S)
 DASHES = "-–—"  # a list dash as typed, or as Word's AutoFormat turns "- " into an en or em dash
@@ -626,6 +632,11 @@ class _Reader:
         final = body.find(qn("w:sectPr"))
         if final is not None:
             sects.append(final)
+        try:
+            settings = self.document.settings.element
+        except Exception:  # noqa: BLE001 - a package without settings: Word's defaults
+            settings = None
+        gutter_at_top = settings is not None and _flag(settings.find(qn("w:gutterAtTop")))
         prev_headers: dict[str, HeaderPart] = {}
         prev_footers: dict[str, HeaderPart] = {}
         for i, s in enumerate(sects):
@@ -635,7 +646,11 @@ class _Reader:
             headers = dict(prev_headers)
             footers = dict(prev_footers)
             width = _attr_int(pg, "w:w", 11906)
-            margins = {k: _attr_int(mar, f"w:{k}", 0) for k in ("top", "bottom", "left", "right")}
+            # A negative top or bottom margin is the same distance, fixed against a tall header.
+            margins = {k: abs(_attr_int(mar, f"w:{k}", 0)) for k in ("top", "bottom", "left", "right")}
+            # The gutter is binding room added to the margin on the printed page: at the left edge, or
+            # at the top when the document says so (w:gutterAtTop in its settings).
+            margins["top" if gutter_at_top else "left"] += max(_attr_int(mar, "w:gutter", 0), 0)
             for tag, store in (("w:headerReference", headers), ("w:footerReference", footers)):
                 for ref in s.findall(qn(tag)):
                     part = self.document.part.related_parts.get(ref.get(qn("r:id")))
