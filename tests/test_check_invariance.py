@@ -300,6 +300,58 @@ def tieu_ngu_line_as_underscores(doc: Any) -> None:
     date.find(f"{qn('w:pPr')}/{qn('w:spacing')}").set(qn("w:before"), "120")
 
 
+
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _boxes_for_table(doc: Any, table: int, first_id: int) -> None:
+    """A table of one row replaced by text boxes, one per cell, anchored in one empty paragraph where
+    the table stood, each as wide as its cell and placed where the cell was (DrawingML, with the
+    VML copy Word writes for older readers in mc:Fallback)."""
+    tbl = doc.tables[table]._tbl
+    anchor_p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr></w:p>')
+    x = 0
+    for k, tc in enumerate(tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")):
+        width = int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+        paras = "".join(etree_tostring(q) for q in tc.findall(qn("w:p")))
+        cx, off = width * EMU // 20, x * EMU // 20
+        anchor_p.append(parse_xml(
+            f'<w:r {nsdecls("w", "wp", "a")} xmlns:wps="{WPS}" xmlns:mc="{MC}" xmlns:v="urn:schemas-microsoft-com:vml">'
+            '<mc:AlternateContent>'
+            '<mc:Choice Requires="wps"><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+            'relativeHeight="2" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            f'<wp:positionH relativeFrom="column"><wp:posOffset>{off}</wp:posOffset></wp:positionH>'
+            '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="{cx}" cy="1300000"/><wp:wrapTopAndBottom/>'
+            f'<wp:docPr id="{first_id + k}" name="Text Box {first_id + k}"/><a:graphic>'
+            f'<a:graphicData uri="{WPS}"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+            f'<a:ext cx="{cx}" cy="1300000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/>'
+            f'<a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{paras}</w:txbxContent></wps:txbx>'
+            '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="68580" tIns="0" rIns="68580" bIns="0"/>'
+            '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>'
+            f'<v:rect style="position:absolute;margin-left:{x / 20}pt;width:{width / 20}pt;height:102pt" '
+            f'stroked="f"><v:textbox><w:txbxContent>{paras}</w:txbxContent></v:textbox></v:rect></w:pict>'
+            '</mc:Fallback></mc:AlternateContent></w:r>'))
+        x += width
+    tbl.addprevious(anchor_p)
+    tbl.getparent().remove(tbl)
+
+
+def etree_tostring(el: Any) -> str:
+    from lxml import etree
+
+    return etree.tostring(el, encoding="unicode")
+
+
+def header_in_text_boxes(doc: Any) -> None:
+    _boxes_for_table(doc, 0, 40)
+
+
+def signature_in_text_boxes(doc: Any) -> None:
+    _boxes_for_table(doc, 1, 50)
+
+
 ENCODINGS: dict[str, Callable[[Any], None]] = {
     "quoc-hieu-tieu-ngu-mot-doan": quoc_hieu_and_tieu_ngu_in_one_paragraph,
     "co-quan-mot-doan": issuer_lines_in_one_paragraph,
@@ -317,6 +369,8 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "tieu-ngu-vien-doan": tieu_ngu_line_as_border,
     "tieu-ngu-duong-ke-tu-le-trang": tieu_ngu_line_from_the_margin,
     "tieu-ngu-gach-duoi": tieu_ngu_line_as_underscores,
+    "phan-dau-trong-khung": header_in_text_boxes,
+    "phan-ky-trong-khung": signature_in_text_boxes,
 }
 
 

@@ -692,6 +692,9 @@ class _Reader:
         for child in body:
             if child.tag == qn("w:p"):
                 self._add(self._para(child, section, None, self._section_width(section)))
+                boxes = text_boxes(child)
+                if boxes:
+                    self._box_table(boxes, child, section)
                 if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
                     section += 1
             elif child.tag == qn("w:tbl"):
@@ -721,6 +724,28 @@ class _Reader:
         widths += [max(widths, default=1)] * (ncols - len(widths))
         self.doc.tables.append(Table(rows, widths[:ncols], section, len(self.doc.tables) + 1, first,
                                      len(self.doc.paragraphs) - 1))
+
+    def _box_table(self, boxes: list[TextBox], anchor: _Element, section: int) -> None:
+        """Text boxes anchored in one paragraph print side by side where it stands: read as one row of
+        a table, a cell per box from left to right (a header or a signature set in text boxes reads
+        like the same block set in a borderless table)."""
+        ti = len(self.tables)
+        self.tables.append(anchor)
+        self.table_left[ti] = 0
+        first = len(self.doc.paragraphs)
+        row: list[TableCell] = []
+        left = 0
+        for ci, box in enumerate(sorted(boxes, key=lambda b: b.x)):
+            width = max(box.width - box.insets, 0)
+            cell = Cell(ti, 0, ci, width, ci, max(box.x, left) + box.insets // 2)
+            left = max(box.x, left) + box.width
+            start = len(self.doc.paragraphs)
+            for p in box.paras:
+                self._add(self._para(p, section, cell, width))
+            row.append(TableCell([q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]))
+        if len(self.doc.paragraphs) > first:
+            self.doc.tables.append(Table([row], [max(b.width, 1) for b in sorted(boxes, key=lambda b: b.x)],
+                                         section, len(self.doc.tables) + 1, first, len(self.doc.paragraphs) - 1))
 
     def _table(self, tbl: _Element, section: int) -> list[list[TableCell]]:
         ti = len(self.tables)
@@ -1352,6 +1377,50 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
         elif not starts:
             starts.append((p, False))
     return starts
+
+
+@dataclass
+class TextBox:
+    """A text box's place across its column and its paragraphs (twips)."""
+
+    x: int
+    width: int
+    insets: int  # left + right inner margins
+    paras: list[_Element]
+
+
+WPS_TXBX = f"{{{WPS_NS}}}txbx"
+
+
+def text_boxes(p: _Element) -> list[TextBox]:
+    """The text boxes anchored in paragraph p, with text: DrawingML (wps:txbx) or VML (v:textbox)
+    where no DrawingML copy stands for it (the mc:Fallback copy is the same box)."""
+    out = []
+    for content in p.iter(qn("w:txbxContent")):
+        if _owner_para(content) is not p or _in_fallback(content):
+            continue
+        paras = content.findall(qn("w:p"))
+        if not any(visible_text(q).strip() for q in paras):
+            continue
+        holder = content.getparent()
+        x, width, insets = 0, 0, 288
+        if holder is not None and holder.tag == WPS_TXBX:
+            anchor = next((a for a in content.iterancestors(f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline")), None)
+            ext = anchor.find(f"{{{WP_NS}}}extent") if anchor is not None else None
+            width = int(int(ext.get("cx", "0")) / EMU_PER_PT * 20) if ext is not None else 0
+            off = anchor.find(f"{{{WP_NS}}}positionH/{{{WP_NS}}}posOffset") if anchor is not None else None
+            x = int(int(off.text) / EMU_PER_PT * 20) if off is not None and off.text else 0
+            body = holder.getparent().find(f"{{{WPS_NS}}}bodyPr") if holder.getparent() is not None else None
+            if body is not None:
+                insets = int((int(body.get("lIns", "91440")) + int(body.get("rIns", "91440"))) / EMU_PER_PT * 20)
+        else:  # VML: the shape's style holds its place and width
+            shape = holder.getparent() if holder is not None else None
+            style = dict(kv.split(":", 1) for kv in ((shape.get("style") if shape is not None else "") or "").split(";")
+                         if ":" in kv)
+            width = int((_vml_length(style.get("width", "")) or 0) * 20)
+            x = int((_vml_length(style.get("margin-left", "0")) or 0) * 20)
+        out.append(TextBox(x, width, insets, paras))
+    return out
 
 
 def _in_fallback(el: _Element) -> bool:
