@@ -352,6 +352,54 @@ def signature_in_text_boxes(doc: Any) -> None:
     _boxes_for_table(doc, 1, 50)
 
 
+
+def header_with_tab_stops(doc: Any) -> None:
+    """The header table replaced by lines set in two columns with centre tab stops at the middle of
+    each former column ("\tLEFT\tRIGHT"), as older files do; the drawn lines anchored in the lines
+    they sit under, placed from the text column."""
+    tbl = doc.tables[0]._tbl
+    left, right = (tc.findall(qn("w:p")) for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"))
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+              for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")]
+    stops = (widths[0] // 2, widths[0] + widths[1] // 2)
+    pairs = [(left[0], right[0]), (left[1], right[1]), (left[2], None), (left[3], None), (left[4], right[2])]
+    for anchor in tbl.iter(f"{{{WP}}}anchor"):  # the lines: dropped here, drawn again below
+        run = next(anchor.iterancestors(qn("w:r")))
+        run.getparent().remove(run)
+    tab = f'<w:r {nsdecls("w")}><w:tab/></w:r>'
+    made = []
+    for a, b in pairs:
+        p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:tabs><w:tab w:val="center" w:pos="{stops[0]}"/>'
+                      f'<w:tab w:val="center" w:pos="{stops[1]}"/></w:tabs><w:spacing w:before="0" w:after="0" '
+                      'w:line="240" w:lineRule="auto"/><w:jc w:val="left"/></w:pPr></w:p>')
+        runs = a.findall(qn("w:r"))
+        if runs or b is not None:
+            p.append(parse_xml(tab))
+        for r in runs:
+            p.append(r)
+        if b is not None:
+            p.append(parse_xml(tab))
+            for r in b.findall(qn("w:r")):
+                p.append(r)
+        made.append(p)
+    for p in made:
+        tbl.addprevious(p)
+    tbl.getparent().remove(tbl)
+    # the agency's line in the spacer line, the Tiêu ngữ's just under its line (14 pt × 1.15)
+    margin = 108 / 20
+    _line(made[3], 60, 60 + margin, 1, 61)
+    _line(made[1], 170, 60 + margin + widths[0] / 20, 16, 62)
+
+
+def _line(p: Any, length: float, x: float, y: float, shape_id: int) -> None:
+    from tests.word_fixtures import anchored_line
+
+    class _P:  # anchored_line takes a python-docx paragraph
+        _p = p
+
+    anchored_line(_P, length, x_pt=x, y_pt=y, shape_id=shape_id)
+
+
 ENCODINGS: dict[str, Callable[[Any], None]] = {
     "quoc-hieu-tieu-ngu-mot-doan": quoc_hieu_and_tieu_ngu_in_one_paragraph,
     "co-quan-mot-doan": issuer_lines_in_one_paragraph,
@@ -370,6 +418,7 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "tieu-ngu-duong-ke-tu-le-trang": tieu_ngu_line_from_the_margin,
     "tieu-ngu-gach-duoi": tieu_ngu_line_as_underscores,
     "phan-dau-trong-khung": header_in_text_boxes,
+    "phan-dau-diem-dung-tab": header_with_tab_stops,
     "phan-ky-trong-khung": signature_in_text_boxes,
 }
 

@@ -539,6 +539,35 @@ def _line_text(line: list[tuple[str, float]]) -> tuple[str, float]:
     return "".join(c[0] for c in line).strip(), sum(c[1] for c in line)
 
 
+def _tab_pieces(line: Para, room: int) -> list[tuple[Para, float, float, str]]:
+    """A line cut at its tabs: each piece of text with where its middle lands (twips from the text
+    column's left), its width (twips) and the kind of tab stop that placed it ("left" for the text before the
+    first tab). Custom stops first, then Word's default stops every 1.27 cm."""
+    pieces: list[list[Run]] = [[]]
+    for r in line.runs:
+        for k, part in enumerate(r.text.split("\t")):
+            if k:
+                pieces.append([])
+            if part:
+                pieces[-1].append(Run(part, r.fmt))
+    fmt = line.fmt
+    stops = [(pos, kind) for pos, kind in (fmt.tabs if fmt else ()) if kind not in ("clear", "bar")]
+    x = float((fmt.left + (fmt.first_line if line.line_no == 0 else 0)) if fmt else 0)
+    out = []
+    for k, runs in enumerate(pieces):
+        kind = "left"
+        if k:
+            pos, kind = next(((p, kd) for p, kd in stops if p > x + 1), ((x // 720 + 1) * 720, "left"))
+            x = float(pos)
+        piece = Para(norm("".join(r.text for r in runs)), line.el, fmt, runs, line.section, None, room)
+        w = text_width([piece]) * 20 if piece.text else 0.0
+        start = x - w / 2 if kind == "center" else x - w if kind in ("right", "end") else x
+        if piece.text:
+            out.append((piece, start + w / 2, w, kind))
+        x = start + w
+    return out
+
+
 def text_width(paras: list[Para]) -> float:
     """The longest printed line of one or more paragraphs (pt)."""
     return max((w for p in paras for _, w in rendered_lines(p)), default=0.0)
@@ -617,6 +646,7 @@ class _Reader:
         self.doc = KeHoach(source=source, formatted=True)
         self.tables: list[_Element] = []
         self.table_left: dict[int, int] = {}
+        self.tab_tables: set[int] = set()  # tables read from lines set in columns with tab stops
 
     def read(self) -> KeHoach:
         body: _Element = self.document.element.body
@@ -689,7 +719,15 @@ class _Reader:
 
     def _walk(self, body: _Element) -> None:
         section = 0
+        tabbed = self._tab_block(body)
+        block: list[_Element] = []
         for child in body:
+            if child in tabbed:
+                block.append(child)
+                continue
+            if block:
+                self._tab_table(block, section)
+                block = []
             if child.tag == qn("w:p"):
                 self._add(self._para(child, section, None, self._section_width(section)))
                 boxes = text_boxes(child)
@@ -703,6 +741,79 @@ class _Reader:
                 content = child.find(qn("w:sdtContent"))
                 for p in content.iter(qn("w:p")) if content is not None else ():
                     self._add(self._para(p, section, None, self._section_width(section)))
+
+    def _tab_block(self, body: _Element) -> set[_Element]:
+        """The header set in two columns with tab stops instead of a table: the first paragraphs, up to
+        the last one whose text after a tab is the Quốc hiệu or the Tiêu ngữ or follows such a line
+        with a tab (the Số and date lines), read as the rows of a borderless table."""
+        top: list[_Element] = []
+        for child in body:
+            if child.tag != qn("w:p") or len(top) >= 12:
+                break
+            top.append(child)
+        texts = [visible_text(p) for p in top]
+        lines = [ln for t in texts for ln in t.split("\n")]
+        if not any(QUOC_HIEU_RE.match(_fold_hoa(norm(seg))) or TIEU_NGU_RE.match(norm(seg))
+                   for ln in lines if "\t" in ln for seg in ln.split("\t")[1:]):
+            return set()
+        last = max(i for i, t in enumerate(texts) if any("\t" in ln and ln.split("\t", 1)[1].strip()
+                                                         for ln in t.split("\n")))
+        first = next(i for i, t in enumerate(texts) if t.strip())
+        return set(top[first:last + 1])
+
+    def _tab_table(self, block: list[_Element], section: int) -> None:
+        """Lines set in two columns with tab stops, read as the rows of a table: each piece of text
+        goes to the column its tab stop puts it in (left or right half of the text column), centred
+        when its stop is a centre stop, as wide as the room its stop leaves around it."""
+        ti = len(self.tables)
+        self.tables.append(block[0])
+        self.table_left[ti] = 0
+        self.tab_tables.add(ti)
+        text_w = self._section_width(section)
+        placed: list[list[tuple[int, Para, float, str]]] = []  # per visual line: (column, piece, middle, kind)
+        block_el: list[_Element] = []  # per visual line: its paragraph
+        line_fmt: list[ParaFormat | None] = []
+        for el in block:
+            whole = self._para(el, section, None, text_w)
+            for line in split_lines(whole):
+                block_el.append(el)
+                line_fmt.append(line.fmt)
+                pieces = _tab_pieces(line, text_w)
+                placed.append([(0 if centre < text_w / 2 else 1, piece, centre, kind)
+                               for piece, centre, _, kind in pieces])
+        centres: dict[int, list[float]] = {0: [], 1: []}
+        for row in placed:
+            for col, _, centre, _ in row:
+                centres[col].append(centre)
+        half = {0: min(centres[0] or [text_w / 4]), 1: text_w - max(centres[1] or [text_w * 3 / 4])}
+        half = {c: max(h, 720) for c, h in half.items()}
+        lefts = {0: max(min(centres[0] or [text_w / 4]) - half[0], 0), 1: text_w - 2 * half[1]}
+        first = len(self.doc.paragraphs)
+        rows: list[list[TableCell]] = []
+        for ri, row in enumerate(placed):
+            cells: list[TableCell] = []
+            if not row:  # an empty line (a spacer holding a drawn line): an empty cell on the left
+                row = [(0, Para("", block_el[ri], line_fmt[ri], [], section, None, text_w), 0.0, "left")]
+            for col in (0, 1):
+                mine = [(piece, kind) for c, piece, _, kind in row if c == col]
+                width = int(2 * half[col])
+                cell = Cell(ti, ri, col, width, col, int(lefts[col]))
+                paras = []
+                for piece, kind in mine[:1]:
+                    runs = [r for q, _ in mine for r in q.runs]
+                    fmt = piece.fmt and dataclasses.replace(
+                        piece.fmt, align="center" if kind == "center" else piece.fmt.align, left=0, right=0,
+                        first_line=0)
+                    para = Para(norm(" ".join(q.text for q, _ in mine)), piece.el, fmt, runs, section, cell, width)
+                    para.lines = [para]
+                    para.index = len(self.doc.paragraphs)
+                    self.doc.paragraphs.append(para)
+                    paras.append(para)
+                cells.append(TableCell(paras))
+            rows.append(cells)
+        if len(self.doc.paragraphs) > first:
+            self.doc.tables.append(Table(rows, [int(2 * half[0]), int(2 * half[1])], section,
+                                         len(self.doc.tables) + 1, first, len(self.doc.paragraphs) - 1))
 
     def _section_width(self, section: int) -> int:
         secs = self.doc.sections
@@ -1183,15 +1294,24 @@ class _Reader:
     def _drawn(self, upto: int) -> list[_Drawn]:
         """Every line drawn in the first paragraphs, placed where it lands."""
         out: list[_Drawn] = []
+        seen: set[int] = set()
         for p in self.doc.paragraphs[:upto + 1]:
             box = self.boxes.get(p.index)
             if box is None:
                 continue
             col_w = p.width / 20
             # A paragraph's shapes are placed from its top: its first line's.
-            for length, dy, place in _shapes(p.el) if p.el is not None and p.line_no == 0 else []:
+            shapes = _shapes(p.el) if p.el is not None and p.line_no == 0 and id(p.el) not in seen else []
+            if p.el is not None:
+                seen.add(id(p.el))  # a tab-set line read as cells: its paragraph's shapes once
+            for length, dy, place in shapes:
                 y = box.text_top + box.line_height * 0.8 if dy is None else box.top + dy
                 stack = self._stack(p)
+                if p.cell is not None and p.cell.table in self.tab_tables and place is not None:
+                    # In a line set with tab stops, "column" is the page's text column, not a cell.
+                    text_w = self._section_width(p.section) / 20
+                    place = ("abs", place[1]) if place[0] == "offset" else (
+                        ("abs", a[0]) if (a := _span(place, length, text_w)) is not None else None)
                 if place is not None and place[0] == "page":
                     sec = self.doc.sections[min(p.section, len(self.doc.sections) - 1)]
                     place = ("abs", place[1] - sec.margins.get("left", 0) / 20)
@@ -1407,12 +1527,13 @@ def text_boxes(p: _Element) -> list[TextBox]:
         if holder is not None and holder.tag == WPS_TXBX:
             anchor = next((a for a in content.iterancestors(f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline")), None)
             ext = anchor.find(f"{{{WP_NS}}}extent") if anchor is not None else None
-            width = int(int(ext.get("cx", "0")) / EMU_PER_PT * 20) if ext is not None else 0
+            width = _emu_twips(ext.get("cx") if ext is not None else None, 0)
             off = anchor.find(f"{{{WP_NS}}}positionH/{{{WP_NS}}}posOffset") if anchor is not None else None
-            x = int(int(off.text) / EMU_PER_PT * 20) if off is not None and off.text else 0
-            body = holder.getparent().find(f"{{{WPS_NS}}}bodyPr") if holder.getparent() is not None else None
+            x = _emu_twips(off.text if off is not None else None, 0)
+            shape = holder.getparent()
+            body = shape.find(f"{{{WPS_NS}}}bodyPr") if shape is not None else None
             if body is not None:
-                insets = int((int(body.get("lIns", "91440")) + int(body.get("rIns", "91440"))) / EMU_PER_PT * 20)
+                insets = _emu_twips(body.get("lIns"), 144) + _emu_twips(body.get("rIns"), 144)
         else:  # VML: the shape's style holds its place and width
             shape = holder.getparent() if holder is not None else None
             style = dict(kv.split(":", 1) for kv in ((shape.get("style") if shape is not None else "") or "").split(";")
@@ -1421,6 +1542,14 @@ def text_boxes(p: _Element) -> list[TextBox]:
             x = int((_vml_length(style.get("margin-left", "0")) or 0) * 20)
         out.append(TextBox(x, width, insets, paras))
     return out
+
+
+def _emu_twips(value: str | None, default: int) -> int:
+    """A DrawingML length (EMU) in twips; the default when absent or not a number."""
+    try:
+        return int(int(value) / EMU_PER_PT * 20) if value else default
+    except ValueError:
+        return default
 
 
 def _in_fallback(el: _Element) -> bool:
