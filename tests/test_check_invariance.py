@@ -400,6 +400,27 @@ def _line(p: Any, length: float, x: float, y: float, shape_id: int) -> None:
     anchored_line(_P, length, x_pt=x, y_pt=y, shape_id=shape_id)
 
 
+
+def signer_name_under_the_table(doc: Any) -> None:
+    """The signer's name typed after the signature table, put in the signer's column with a centre
+    tab stop (the three empty lines of the signature space move with it)."""
+    tbl = doc.tables[1]._tbl
+    left, right = (tc for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"))
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) for tc in (left, right)]
+    paras = right.findall(qn("w:p"))
+    name = paras[-1]
+    for p in paras[2:]:
+        right.remove(p)
+    stop = widths[0] + widths[1] // 2
+    ppr = name.find(qn("w:pPr"))
+    ppr.find(qn("w:jc")).set(qn("w:val"), "left")
+    ppr.insert(0, parse_xml(f'<w:tabs {nsdecls("w")}><w:tab w:val="center" w:pos="{stop}"/></w:tabs>'))
+    name.find(qn("w:r")).addprevious(parse_xml(f'<w:r {nsdecls("w")}><w:tab/></w:r>'))
+    tbl.addnext(name)
+    for p in paras[2:-1]:
+        name.addprevious(p)
+
+
 ENCODINGS: dict[str, Callable[[Any], None]] = {
     "quoc-hieu-tieu-ngu-mot-doan": quoc_hieu_and_tieu_ngu_in_one_paragraph,
     "co-quan-mot-doan": issuer_lines_in_one_paragraph,
@@ -420,6 +441,7 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "phan-dau-trong-khung": header_in_text_boxes,
     "phan-dau-diem-dung-tab": header_with_tab_stops,
     "phan-ky-trong-khung": signature_in_text_boxes,
+    "ho-ten-duoi-bang": signer_name_under_the_table,
 }
 
 

@@ -539,6 +539,23 @@ def _line_text(line: list[tuple[str, float]]) -> tuple[str, float]:
     return "".join(c[0] for c in line).strip(), sum(c[1] for c in line)
 
 
+def _middle(p: Para, room: int) -> float | None:
+    """Where the middle of a one-line paragraph's text lands across its column (twips from its left):
+    on the stop its tabs reach, or by its alignment between its indents."""
+    if p.fmt is None or len(rendered_lines(p)) > 1:
+        return None
+    if any("\t" in r.text for r in p.runs):
+        pieces = _tab_pieces(p, room)
+        return pieces[-1][1] if len(pieces) == 1 else None
+    left, right = p.fmt.left + p.fmt.first_line, p.fmt.right
+    w = text_width([p]) * 20
+    if p.fmt.align == "center":
+        return left + (room - left - right) / 2
+    if p.fmt.align in ("right", "end"):
+        return room - right - w / 2
+    return left + w / 2
+
+
 def _tab_pieces(line: Para, room: int) -> list[tuple[Para, float, float, str]]:
     """A line cut at its tabs: each piece of text with where its middle lands (twips from the text
     column's left), its width (twips) and the kind of tab stop that placed it ("left" for the text before the
@@ -1002,7 +1019,10 @@ class _Reader:
             sig = [p for p in paras if p.cell and p.cell.table == nc.table]
             body_end = min(p.index for p in sig)
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
-            self._signer([p for p in sig if p.cell and p.cell.col != nc.col and p.text])
+            right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
+            under = self._under_signer(sig, right)
+            sig += under
+            self._signer(right + under)
         main_section = doc.noi_nhan.section if doc.noi_nhan else 0
         if not sig:  # no signature table: the body runs to the first appendix heading
             lines = [p for p in paras if p.index >= body_start and p.cell is None and p.text]
@@ -1028,6 +1048,26 @@ class _Reader:
         self._appendices(main_section, sig_end)
         self._administrative(texts, title)
         self._lines()
+
+    def _under_signer(self, sig: list[Para], right: list[Para]) -> list[Para]:
+        """Lines printed right under the signature table in the signer's column (the name typed after
+        the table, set there with tabs or an indent): they belong to the signer's block, not to an
+        appendix. At most three lines, before any other text, in the same section."""
+        if not right or right[-1].cell is None:
+            return []
+        cell = right[-1].cell
+        lo, hi = cell.left, cell.left + cell.width
+        out: list[Para] = []
+        for p in self.doc.paragraphs[sig[-1].index + 1:]:
+            if p.cell is not None or p.section != sig[-1].section or len(out) >= 3:
+                break
+            if not p.text:
+                continue
+            middle = _middle(p, self._section_width(p.section))
+            if middle is None or not lo <= middle <= hi:
+                break
+            out.append(p)
+        return out
 
     def _broken_quoc_hieu(self, paras: list[Para]) -> None:
         """A Quốc hiệu broken onto two lines (Enter or Shift+Enter in a narrow column) is still the
