@@ -26,7 +26,7 @@ from generator.check import check_docx
 from generator.jobs.issue import render_file
 from generator.jobs.importer import _Importer, import_docx
 from generator.word.reader import read_docx
-from tests.word_fixtures import EMU, Header, build_plan
+from tests.word_fixtures import EMU, Header, WordTable, build_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -45,12 +45,27 @@ BODY = [
     "2. Các đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./.",
 ]
 
+APPENDIX = [
+    {"text": "PHỤ LỤC", "bold": True, "align": "center"},
+    {"text": "DANH MỤC NHIỆM VỤ", "bold": True, "align": "center"},
+    {"text": "(Kèm theo Kế hoạch số      /KH-SVHTT ngày      /     /2026 của Sở Văn hóa và Thể thao)",
+     "italic": True, "align": "center"},
+    WordTable(rows=[
+        ["STT", "Nội dung", "Đơn vị chủ trì", "Thời gian"],
+        [{"text": "I", "bold": True}, {"text": "Công tác chuẩn bị", "span": 3, "bold": True}],
+        ["1", "Khảo sát đường chạy", {"text": "Phòng Thể thao", "vmerge": "restart"}, "Tháng 3"],
+        ["2", "Lắp đặt biển báo", {"text": "", "vmerge": "continue"}, "Tháng 4"],
+        [{"text": "II", "bold": True}, {"text": "Tổ chức giải", "span": 3, "bold": True}],
+        ["1", "Tổ chức giải chạy", "Văn phòng", "Tháng 5"],
+    ], widths=[1.2, 7.5, 4.0, 3.0]),
+]
 
 SUBJECT = ("Tổ chức giải chạy vì sức khỏe cộng đồng", "trên địa bàn tỉnh năm 2026")
 
 
 def _plain(path: Path, header: Header | None = None) -> Path:
-    build_plan(path, header=header or Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO")), subject=SUBJECT, body=BODY)
+    build_plan(path, header=header or Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO")), subject=SUBJECT, body=BODY,
+               appendices=[APPENDIX])
     # The line under the Tiêu ngữ lands just under its text (2 pt above the date paragraph's top),
     # so that the encodings of that line below are compared with a line the reader finds.
     doc = docx.Document(str(path))
@@ -421,6 +436,27 @@ def signer_name_under_the_table(doc: Any) -> None:
         name.addprevious(p)
 
 
+
+def catalogue_with_old_merges(doc: Any) -> None:
+    """The catalogue's group rows merged across with Word's older w:hMerge cells instead of gridSpan,
+    and the vertical merge's continuing cell written with its explicit val="continue"."""
+    tbl = doc.tables[2]._tbl
+    for tc in list(tbl.iter(qn("w:tc"))):
+        pr = tc.find(qn("w:tcPr"))
+        span = pr.find(qn("w:gridSpan"))
+        vm = pr.find(qn("w:vMerge"))
+        if vm is not None and vm.get(qn("w:val")) is None:
+            vm.set(qn("w:val"), "continue")
+        if span is None:
+            continue
+        n = int(span.get(qn("w:val")))
+        pr.remove(span)
+        pr.append(parse_xml(f'<w:hMerge {nsdecls("w")} w:val="restart"/>'))
+        for _ in range(n - 1):
+            tc.addnext(parse_xml(f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="0" w:type="auto"/><w:hMerge/></w:tcPr>'
+                                 '<w:p/></w:tc>'))
+
+
 ENCODINGS: dict[str, Callable[[Any], None]] = {
     "quoc-hieu-tieu-ngu-mot-doan": quoc_hieu_and_tieu_ngu_in_one_paragraph,
     "co-quan-mot-doan": issuer_lines_in_one_paragraph,
@@ -442,6 +478,7 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "phan-dau-diem-dung-tab": header_with_tab_stops,
     "phan-ky-trong-khung": signature_in_text_boxes,
     "ho-ten-duoi-bang": signer_name_under_the_table,
+    "bang-gop-o-kieu-cu": catalogue_with_old_merges,
 }
 
 
@@ -494,6 +531,10 @@ def test_the_plain_encoding_is_read_whole(plain):
     assert ("PL1.III.9.noi-nhan.hinh-thuc", "pass", "error") in findings
     assert ("PL1.III.1.tieu-ngu.duong-ke", "pass", "error") in findings  # its line is found
     assert [p.text for p in doc.subject_lines] == list(SUBJECT)
+    table = data["appendices"][0]["table"]  # the catalogue's groups and merged cell are read
+    assert [g["group"] for g in table["rows"]] == ["Công tác chuẩn bị", "Tổ chức giải"], table
+    assert table["rows"][0]["rows"][0][1] == {"text": "Phòng Thể thao", "rowspan": 2}
+    assert ("PL1.IV.phu-luc.nhom-nhiem-vu", "pass", "warning") in findings
     assert ("PL1.III.7.tham-quyen.hinh-thuc", "pass", "error") in findings
 
 

@@ -893,6 +893,13 @@ class _Reader:
             for ci, tc in enumerate(tr.findall(qn("w:tc"))):
                 tcpr = tc.find(qn("w:tcPr"))
                 span = _attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1)
+                hm = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
+                if hm is not None and hm.get(qn("w:val")) != "restart" and out[-1]:
+                    # Word's older horizontal merge: a continuing cell widens the one before it, as
+                    # gridSpan does (its own paragraphs are not printed).
+                    out[-1][-1].span += span
+                    col += span
+                    continue
                 width = sum(grid[col:col + span])
                 tcw = tcpr.find(qn("w:tcW")) if tcpr is not None else None
                 if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" and _attr_int(tcw, "w:w", 0):
