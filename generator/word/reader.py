@@ -539,6 +539,14 @@ def _line_text(line: list[tuple[str, float]]) -> tuple[str, float]:
     return "".join(c[0] for c in line).strip(), sum(c[1] for c in line)
 
 
+def _page_break(p: Para) -> bool:
+    """Whether the line starts on a new page: a page break typed in it, or "page break before"."""
+    if any("\f" in r.text for r in p.runs):
+        return True
+    ppr = p.el.find(qn("w:pPr")) if p.el is not None else None
+    return ppr is not None and _flag(ppr.find(qn("w:pageBreakBefore")))
+
+
 def _middle(p: Para, room: int) -> float | None:
     """Where the middle of a one-line paragraph's text lands across its column (twips from its left):
     on the stop its tabs reach, or by its alignment between its indents."""
@@ -1066,10 +1074,14 @@ class _Reader:
         lo, hi = cell.left, cell.left + cell.width
         out: list[Para] = []
         for p in self.doc.paragraphs[sig[-1].index + 1:]:
-            if p.cell is not None or p.section != sig[-1].section or len(out) >= 3:
+            if p.cell is not None or p.section != sig[-1].section or len(out) >= 3 or _page_break(p):
                 break
             if not p.text:
                 continue
+            f = p.fmt
+            if f is None or (f.align == "center" and f.left + max(f.first_line, 0) < 200 and f.right < 200
+                             and not any("\t" in r.text for r in p.runs)):
+                break  # centred on the page (an appendix's heading), not set in the signer's column
             middle = _middle(p, self._section_width(p.section))
             if middle is None or not lo <= middle <= hi:
                 break
