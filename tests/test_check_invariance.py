@@ -261,6 +261,17 @@ def trich_yeu_one_paragraph(doc: Any) -> None:
     _join(paras)
 
 
+def tieu_ngu_line_from_the_page_top(doc: Any) -> None:
+    """The same line placed from the page's edges in both directions (Word's "relative to page"):
+    20 mm of top margin, the Quốc hiệu's line (13 pt × 1.15) and the Tiêu ngữ's (14 pt × 1.15), 1 pt
+    under it; across, as in tieu_ngu_line_from_the_margin."""
+    tieu_ngu_line_from_the_margin(doc)
+    anchor = next(a for a in doc.element.body.iter(f"{{{WP}}}anchor") if a.find(f"{{{WP}}}docPr").get("id") == "13")
+    pv = anchor.find(f"{{{WP}}}positionV")
+    pv.set("relativeFrom", "page")
+    pv.find(f"{{{WP}}}posOffset").text = str(int((20 / 25.4 * 72 + 13 * 1.15 + 14 * 1.15 + 1) * EMU))
+
+
 def _tieu_ngu_line(doc: Any) -> tuple[Any, Any]:
     """The Tiêu ngữ paragraph and the anchor of the line drawn under it (removed)."""
     tn = next(p for p, text in _texts(doc) if text.startswith("Độc lập"))
@@ -474,6 +485,7 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "tieu-ngu-vien-doan": tieu_ngu_line_as_border,
     "tieu-ngu-duong-ke-tu-le-trang": tieu_ngu_line_from_the_margin,
     "tieu-ngu-gach-duoi": tieu_ngu_line_as_underscores,
+    "tieu-ngu-duong-ke-tu-dau-trang": tieu_ngu_line_from_the_page_top,
     "phan-dau-trong-khung": header_in_text_boxes,
     "phan-dau-diem-dung-tab": header_with_tab_stops,
     "phan-ky-trong-khung": signature_in_text_boxes,

@@ -1305,6 +1305,7 @@ class _Reader:
         """Estimated vertical places of the first paragraphs: each column of a table stacks its rows
         (a row as tall as its tallest cell); the body stacks paragraphs and whole tables."""
         self.boxes: dict[int, _Box] = {}
+        self.table_top: dict[int, float] = {}  # where each top-level table starts in its section's column
         paras = self.doc.paragraphs[:upto + 1]
         heights = {p.index: self._height(p) for p in paras}
         # tables: cell heights, row tops
@@ -1333,6 +1334,7 @@ class _Reader:
                 y_body[p.section] = self._box(p, y, heights[p.index])
             elif p.cell.table not in seen_tables:
                 seen_tables.add(p.cell.table)
+                self.table_top[p.cell.table] = y_body.get(p.section, 0.0)
                 total = sum(h for (t, _), h in rows.items() if t == p.cell.table)
                 y_body[p.section] = y_body.get(p.section, 0.0) + total
 
@@ -1363,9 +1365,15 @@ class _Reader:
             shapes = _shapes(p.el) if p.el is not None and p.line_no == 0 and id(p.el) not in seen else []
             if p.el is not None:
                 seen.add(id(p.el))  # a tab-set line read as cells: its paragraph's shapes once
-            for length, dy, place in shapes:
+            for length, dy, place, vref in shapes:
                 y = box.text_top + box.line_height * 0.8 if dy is None else box.top + dy
                 stack = self._stack(p)
+                if dy is not None and vref != "para" and p.section == 0:
+                    # Placed from the page or its margin (page 1): into the coordinates of the column
+                    # that holds the anchor (a table's column starts where the table stands).
+                    top = self.doc.sections[0].margins.get("top", 0) / 20
+                    y = dy - (top if vref == "page" else 0.0) - (
+                        self.table_top.get(p.cell.table, 0.0) if p.cell is not None else 0.0)
                 if p.cell is not None and p.cell.table in self.tab_tables and place is not None:
                     # In a line set with tab stops, "column" is the page's text column, not a cell.
                     text_w = self._section_width(p.section) / 20
@@ -1620,11 +1628,12 @@ Placement = tuple[str | None, float]
 the margin), ("page", pt from the page's edge), or (an alignment such as "center", 0)."""
 
 
-def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None]]:
-    """Straight lines drawn in paragraph p: (length pt, vertical offset from the paragraph's top in pt
-    or None when inline, horizontal placement). DrawingML first; VML only where no DrawingML stands
+def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None, str]]:
+    """Straight lines drawn in paragraph p: (length pt, vertical offset in pt or None when inline,
+    horizontal placement, what the offset is from: "para" the paragraph's top, "page" the page's top
+    edge, "margin" the top margin). DrawingML first; VML only where no DrawingML stands
     for it (the mc:Fallback copy of a shape is the same line)."""
-    out: list[tuple[float, float | None, Placement | None]] = []
+    out: list[tuple[float, float | None, Placement | None, str]] = []
     for anchor in p.iter(f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline"):
         if _owner_para(anchor) is not p:
             continue
@@ -1642,13 +1651,18 @@ def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None]]:
             continue
         dy: float | None = None
         x: Placement | None = None
+        vref = "para"
         if anchor.tag == f"{{{WP_NS}}}anchor":
             pv = anchor.find(f"{{{WP_NS}}}positionV")
-            if pv is not None and pv.get("relativeFrom") in ("paragraph", "line"):
-                off = pv.find(f"{{{WP_NS}}}posOffset")
-                dy = int(off.text) / EMU_PER_PT if off is not None and off.text else 0.0
-            else:
-                dy = 0.0
+            off = pv.find(f"{{{WP_NS}}}posOffset") if pv is not None else None
+            rel = pv.get("relativeFrom") if pv is not None else None
+            dy = _emu_twips(off.text if off is not None else None, 0) / 20
+            if rel in ("page", "topMargin") and off is not None:
+                vref = "page"  # from the page's top edge
+            elif rel == "margin" and off is not None:
+                vref = "margin"  # from the top margin
+            elif rel not in ("paragraph", "line"):
+                dy = 0.0  # placed by alignment or from elsewhere: taken at the paragraph's top
             ph = anchor.find(f"{{{WP_NS}}}positionH")
             if ph is not None:
                 off = ph.find(f"{{{WP_NS}}}posOffset")
@@ -1663,7 +1677,7 @@ def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None]]:
                     x = (kind, v) if kind else None
                 elif al is not None:
                     x = (al.text, 0.0) if rel in ("column", "margin") else None
-        out.append((length, dy, x))
+        out.append((length, dy, x, vref))
     for el in p.iter(f"{{{V_NS}}}line", f"{{{V_NS}}}shape"):
         if _owner_para(el) is not p or _in_fallback(el):
             continue
@@ -1684,7 +1698,7 @@ def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None]]:
             x = ("offset", left)
         else:
             dy, x = None, None
-        out.append((length, dy, x))
+        out.append((length, dy, x, "para"))
     return out
 
 
