@@ -468,6 +468,39 @@ def catalogue_with_old_merges(doc: Any) -> None:
                                  '<w:p/></w:tc>'))
 
 
+
+def signature_with_tab_stops(doc: Any) -> None:
+    """The signature table replaced by lines: "Nơi nhận:" then a tab to a centre stop in the middle
+    of the former right column and the authority; recipients typed from the left, the next title
+    after a tab beside the first recipient; the name after a tab under the signature space."""
+    tbl = doc.tables[1]._tbl
+    left, right = (tc.findall(qn("w:p")) for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"))
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+              for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")]
+    stop = widths[0] + widths[1] // 2
+    tab = f'<w:r {nsdecls("w")}><w:tab/></w:r>'
+    rows = [(left[0], right[0]), (left[1], right[1]), (left[2], None), (left[3], None), (None, right[2]),
+            (None, right[3]), (None, right[4]), (None, right[5])]
+    made = []
+    for a, b in rows:
+        base = a if a is not None else b
+        p = parse_xml(f'<w:p {nsdecls("w")}/>')
+        ppr = copy.deepcopy(base.find(qn("w:pPr")))
+        ppr.find(qn("w:jc")).set(qn("w:val"), "left")
+        ppr.insert(0, parse_xml(f'<w:tabs {nsdecls("w")}><w:tab w:val="center" w:pos="{stop}"/></w:tabs>'))
+        p.append(ppr)
+        for r in a.findall(qn("w:r")) if a is not None else ():
+            p.append(r)
+        if b is not None and b.findall(qn("w:r")):
+            p.append(parse_xml(tab))
+            for r in b.findall(qn("w:r")):
+                p.append(r)
+        made.append(p)
+    for p in made:
+        tbl.addprevious(p)
+    tbl.getparent().remove(tbl)
+
+
 ENCODINGS: dict[str, Callable[[Any], None]] = {
     "quoc-hieu-tieu-ngu-mot-doan": quoc_hieu_and_tieu_ngu_in_one_paragraph,
     "co-quan-mot-doan": issuer_lines_in_one_paragraph,
@@ -490,6 +523,7 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "phan-dau-diem-dung-tab": header_with_tab_stops,
     "phan-ky-trong-khung": signature_in_text_boxes,
     "ho-ten-duoi-bang": signer_name_under_the_table,
+    "phan-ky-diem-dung-tab": signature_with_tab_stops,
     "bang-gop-o-kieu-cu": catalogue_with_old_merges,
 }
 

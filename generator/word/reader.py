@@ -744,7 +744,7 @@ class _Reader:
 
     def _walk(self, body: _Element) -> None:
         section = 0
-        tabbed = self._tab_block(body)
+        tabbed = self._tab_block(body) | self._tab_signature(body)
         block: list[_Element] = []
         for child in body:
             if child in tabbed:
@@ -786,6 +786,31 @@ class _Reader:
         first = next(i for i, t in enumerate(texts) if t.strip())
         return set(top[first:last + 1])
 
+    def _tab_signature(self, body: _Element) -> set[_Element]:
+        """The Nơi nhận and the signer set side by side with tab stops instead of a table: from a
+        "Nơi nhận:" line with text after a tab, through the recipients' dash lines, empty lines and
+        lines with text after a tab (the signer's titles and name), to the last line with a tab."""
+        children = [c for c in body if c.tag == qn("w:p")]
+        for i, p in enumerate(children):
+            first = visible_text(p).split("\n")[0]
+            if not (NOI_NHAN_RE.match(norm(first)) and "\t" in first and first.split("\t", 1)[1].strip()):
+                continue
+            block = [p]
+            for q in children[i + 1:]:
+                text = visible_text(q)
+                if "\f" in text or q.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+                    break
+                lines = [norm(ln) for ln in text.split("\n")]
+                if "\t" in text.strip(" ") or not text.strip() or all(ln[:1] in ("+", *DASHES) or not ln
+                                                                    for ln in lines):
+                    block.append(q)
+                    continue
+                break
+            while block and "\t" not in visible_text(block[-1]).strip(" "):
+                block.pop()
+            return set(block)
+        return set()
+
     def _tab_table(self, block: list[_Element], section: int) -> None:
         """Lines set in two columns with tab stops, read as the rows of a table: each piece of text
         goes to the column its tab stop puts it in (left or right half of the text column), centred
@@ -804,7 +829,9 @@ class _Reader:
                 block_el.append(el)
                 line_fmt.append(line.fmt)
                 pieces = _tab_pieces(line, text_w)
-                placed.append([(0 if centre < text_w / 2 else 1, piece, centre, kind)
+                tabbed = any("\t" in r.text for r in line.runs)
+                # A line with no tab is typed from the left: the left column (a recipient, an agency line).
+                placed.append([(0 if centre < text_w / 2 or not tabbed else 1, piece, centre, kind)
                                for piece, centre, _, kind in pieces])
         centres: dict[int, list[float]] = {0: [], 1: []}
         for row in placed:
@@ -813,6 +840,8 @@ class _Reader:
         half = {0: min(centres[0] or [text_w / 4]), 1: text_w - max(centres[1] or [text_w * 3 / 4])}
         half = {c: max(h, 720) for c, h in half.items()}
         lefts = {0: max(min(centres[0] or [text_w / 4]) - half[0], 0), 1: text_w - 2 * half[1]}
+        if not any(kind == "center" for row in placed for c, _, _, kind in row if c == 0):
+            half[0] = max(half[0], (lefts[1] - lefts[0]) / 2)  # left-set text runs to the other column
         first = len(self.doc.paragraphs)
         rows: list[list[TableCell]] = []
         for ri, row in enumerate(placed):
