@@ -6,11 +6,14 @@ way some offices write it: the rule must pass (or be evaluated) as it does for t
 
 from __future__ import annotations
 
+import copy
+
 from pathlib import Path
 from typing import Any
 
 import docx
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 
 from generator.check import check_docx
 from generator.jobs.importer import import_docx
@@ -174,3 +177,19 @@ def test_a_recipient_without_any_dash_still_fails(tmp_path):
                       recipients=("– Ủy ban nhân dân tỉnh;", "Các phòng thuộc Sở;", "– Lưu: VT, VP."))
     assert _status(path, "PL1.III.9.noi-nhan.hinh-thuc") == ["fail"]
 
+
+
+def test_the_drafters_initials_after_luu_are_not_the_lists_size(tmp_path):
+    """"- Lưu: VT, VP." followed by the drafter's initials in 8 pt superscript: the list is 11 pt."""
+    path = build_plan(tmp_path / "p.docx", header=HEADER, body=BODY)
+    doc = docx.Document(str(path))
+    luu = next(p for p, _ in ((q, "".join(t.text or "" for t in q.iter(qn("w:t"))))
+                               for q in doc.element.body.iter(qn("w:p"))) if _.startswith("- Lưu"))
+    run = copy.deepcopy(luu.find(qn("w:r")))
+    run.find(qn("w:t")).text = "Hạnh"
+    rpr = run.find(qn("w:rPr"))
+    rpr.find(qn("w:sz")).set(qn("w:val"), "16")
+    rpr.append(parse_xml(f'<w:vertAlign {nsdecls("w")} w:val="superscript"/>'))
+    luu.append(run)
+    doc.save(str(path))
+    assert _status(path, "PL1.III.9.noi-nhan.danh-sach.co-chu") == ["pass"]

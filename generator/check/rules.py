@@ -1039,7 +1039,10 @@ def recipients(doc: KeHoach) -> list[Result]:
                     measured=f"{len(items)} dòng, dòng cuối “{last[:40]}”", expected="- …; … - Lưu: VT, ….",
                     where=_where(doc, p), message="; ".join(problems)))
     if doc.formatted:
-        bad = [(it, _size_text(_sizes(it))) for it in items if _sizes(it) != {11}]
+        # The drafter's initials set small and raised after "Lưu: VT, …" are a filing mark, not the list.
+        sizes = {id(it): {r.fmt.size for r in it.visible_runs if r.fmt.size is not None and not r.fmt.vert_align}
+                 or _sizes(it) for it in items}
+        bad = [(it, _size_text(sizes[id(it)])) for it in items if sizes[id(it)] != {11}]
         out.append(_res("PL1.III.9.noi-nhan.danh-sach.co-chu", el, "cỡ chữ danh sách 11 pt", ERROR, not bad,
                         measured="; ".join(f"{m}: “{i.text[:30]}”" for i, m in bad[:3]) or "11 pt",
                         expected="11 pt", where=_where(doc, items[0])))
