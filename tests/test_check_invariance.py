@@ -501,6 +501,44 @@ def signature_with_tab_stops(doc: Any) -> None:
     tbl.getparent().remove(tbl)
 
 
+
+def fonts_from_the_theme(doc: Any) -> None:
+    """Times New Roman named once, as the theme's body font (theme1.xml), and taken by the document
+    defaults through w:asciiTheme="minorHAnsi": no run names a face."""
+    from lxml import etree
+
+    fonts_from_document_defaults(doc)
+    rfonts = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+        rfonts.attrib.pop(qn(f"w:{slot}"), None)
+    for attr in ("asciiTheme", "hAnsiTheme"):
+        rfonts.set(qn(f"w:{attr}"), "minorHAnsi")
+    rfonts.set(qn("w:cstheme"), "minorBidi")
+    theme = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/theme"))
+    root = etree.fromstring(theme.blob)
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    for kind in ("majorFont", "minorFont"):
+        for script in ("latin", "cs"):
+            root.find(f".//{{{a}}}{kind}/{{{a}}}{script}").set("typeface", "Times New Roman")
+    theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def issuer_line_as_border(doc: Any) -> None:
+    """The line under the issuer's name as the bottom border of its last line, as long as the drawn
+    line by the paragraph's indents (the empty paragraph that held the shape is gone)."""
+    left = _cell_paras(doc, 0, 0)
+    spacer = left[3]
+    anchor = next(spacer.iter(f"{{{WP}}}anchor"))
+    length = int(anchor.find(f"{{{WP}}}extent").get("cx")) / EMU * 20
+    width = int(doc.tables[0]._tbl.find(f"{qn('w:tr')}/{qn('w:tc')}/{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+    side = int((width - 216 - length) / 2)
+    spacer.getparent().remove(spacer)
+    ppr = left[2].find(qn("w:pPr"))
+    ppr.find(qn("w:spacing")).addprevious(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'))
+    ppr.find(qn("w:jc")).addprevious(parse_xml(f'<w:ind {nsdecls("w")} w:left="{side}" w:right="{side}"/>'))
+
+
 ENCODINGS: dict[str, Callable[[Any], None]] = {
     "quoc-hieu-tieu-ngu-mot-doan": quoc_hieu_and_tieu_ngu_in_one_paragraph,
     "co-quan-mot-doan": issuer_lines_in_one_paragraph,
@@ -524,6 +562,8 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "phan-ky-trong-khung": signature_in_text_boxes,
     "ho-ten-duoi-bang": signer_name_under_the_table,
     "phan-ky-diem-dung-tab": signature_with_tab_stops,
+    "phong-chu-theo-theme": fonts_from_the_theme,
+    "co-quan-vien-doan": issuer_line_as_border,
     "bang-gop-o-kieu-cu": catalogue_with_old_merges,
 }
 
