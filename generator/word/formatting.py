@@ -12,7 +12,7 @@ Order of precedence, nearest first:
 Each attribute is inherited on its own (a style may set spacing/@before, its parent spacing/@line).
 Toggle properties (bold, italic, caps) take the nearest explicit value; the XOR that ECMA-376
 §17.7.3 describes between paragraph and character styles is not modelled (rare in practice).
-Numbering (list) indents are not modelled either.
+Indents given in characters (w:firstLineChars …) are read as that many of the paragraph's text size.
 """
 
 from __future__ import annotations

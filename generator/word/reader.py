@@ -6,6 +6,11 @@ The result is a neutral model (`KeHoach`, whatever the document's type) that `ch
 both read; a data file builds the same model from its derived strings, without formatting, so the
 content rules run on both.
 
+What prints side by side reads as a table whatever made it: a real table; text boxes anchored in one
+paragraph (one row, a cell per box, left to right); a header, or a Nơi nhận and signer, set in two
+columns with tab stops (a row per line, each piece in the column its stop puts it in). Drawn lines are
+placed where they land, from their paragraph, the column, the margin or the page.
+
 Public API (for check and import; nothing else should parse these lines again):
 - `read_docx(path) -> KeHoach`: every part located (see the fields of KeHoach), with
   `document_type` ("Kế hoạch", "Công văn", …) and `not_administrative` (why it is not one, or None).
