@@ -539,6 +539,14 @@ def issuer_line_as_border(doc: Any) -> None:
     ppr.find(qn("w:jc")).addprevious(parse_xml(f'<w:ind {nsdecls("w")} w:left="{side}" w:right="{side}"/>'))
 
 
+
+def tieu_ngu_underlined(doc: Any) -> None:
+    """The line under the Tiêu ngữ as the text's own underline (Ctrl+U) instead of a drawn line."""
+    tn, _ = _tieu_ngu_line(doc)
+    for rpr in tn.iter(qn("w:rPr")):
+        rpr.find(qn("w:sz")).addnext(parse_xml(f'<w:u {nsdecls("w")} w:val="single"/>'))  # u follows sz
+
+
 ENCODINGS: dict[str, Callable[[Any], None]] = {
     "quoc-hieu-tieu-ngu-mot-doan": quoc_hieu_and_tieu_ngu_in_one_paragraph,
     "co-quan-mot-doan": issuer_lines_in_one_paragraph,
@@ -556,6 +564,7 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "tieu-ngu-vien-doan": tieu_ngu_line_as_border,
     "tieu-ngu-duong-ke-tu-le-trang": tieu_ngu_line_from_the_margin,
     "tieu-ngu-gach-duoi": tieu_ngu_line_as_underscores,
+    "tieu-ngu-gach-chan": tieu_ngu_underlined,
     "tieu-ngu-duong-ke-tu-dau-trang": tieu_ngu_line_from_the_page_top,
     "phan-dau-trong-khung": header_in_text_boxes,
     "phan-dau-diem-dung-tab": header_with_tab_stops,
