@@ -31,7 +31,9 @@ from ..text import upper_vi
 from ..word.formatting import ParaFormat, font_family
 from ..word.metrics import text_width_pt
 from ..word.reader import (
+    DASHES,
     MUC_RE,
+    PART_RE,
     KeHoach,
     Line,
     Para,
@@ -327,7 +329,9 @@ def font(doc: KeHoach) -> list[Result]:
                 name = run.fmt.fonts.get(slot)
                 if name is None and slot in ("eastAsia", "cs"):
                     continue  # unset: Word falls back to the run's Latin face
-                if font_family(name) != FONT:
+                if name is None:
+                    name = FONT  # no face named at any level: Word draws the text in Times New Roman
+                if (font_family(name) or "").casefold() != FONT.casefold():  # Word matches names in any case
                     hits = wrong.setdefault((name or "(chưa đặt)", slot), [])
                     if not hits or hits[-1] is not para:
                         hits.append(para)
@@ -829,7 +833,14 @@ def muc_order(doc: KeHoach) -> list[Result]:
     if not muc:
         return []
     bad = []
-    for i, p in enumerate(muc, 1):
+    i = 0
+    for p in doc.body:
+        if PART_RE.match(p.text):
+            i = 0  # a new Phần / Chương numbers its mục from I
+            continue
+        if not _is_muc(p):
+            continue
+        i += 1
         m = MUC_RE.match(p.text)
         got = m.group("num") if m else p.text
         if got != roman(i):
@@ -1016,7 +1027,8 @@ def signer(doc: KeHoach) -> list[Result]:
 
 # --- Nơi nhận (III.9) ---------------------------------------------------------------------------------
 
-LUU_RE = re.compile(r"^- Lưu:\s*\S.*\.$")
+LUU_RE = re.compile(rf"^[{DASHES}] Lưu:\s*\S.*\.$")
+DASH_START_RE = re.compile(rf"^[{DASHES}] ")  # "- ", or the en/em dash Word's AutoFormat types for it
 
 
 @rule(content=True)
@@ -1043,12 +1055,12 @@ def recipients(doc: KeHoach) -> list[Result]:
     entries: list[str] = []
     for it in items:
         text = it.main_text
-        if entries and not text.startswith(("-", "–", "+")) and not entries[-1].endswith((";", ".")):
+        if entries and not text.startswith(("+", *DASHES)) and not entries[-1].endswith((";", ".")):
             entries[-1] = f"{entries[-1]} {text}"
         else:
             entries.append(text)
     for text in entries[:-1]:
-        if not text.startswith("- "):
+        if not DASH_START_RE.match(text):
             problems.append(f"“{text[:40]}” phải bắt đầu bằng “- ”")
         if not text.endswith(";"):
             problems.append(f"“{text[:40]}” phải kết thúc bằng “;”")
@@ -1059,7 +1071,10 @@ def recipients(doc: KeHoach) -> list[Result]:
                     measured=f"{len(items)} dòng, dòng cuối “{last[:40]}”", expected="- …; … - Lưu: VT, ….",
                     where=_where(doc, p), message="; ".join(problems)))
     if doc.formatted:
-        bad = [(it, _size_text(_sizes(it))) for it in items if _sizes(it) != {11}]
+        # The drafter's initials set small and raised after "Lưu: VT, …" are a filing mark, not the list.
+        sizes = {id(it): {r.fmt.size for r in it.visible_runs if r.fmt.size is not None and not r.fmt.vert_align}
+                 or _sizes(it) for it in items}
+        bad = [(it, _size_text(sizes[id(it)])) for it in items if sizes[id(it)] != {11}]
         out.append(_res("PL1.III.9.noi-nhan.danh-sach.co-chu", el, "cỡ chữ danh sách 11 pt", ERROR, not bad,
                         measured="; ".join(f"{m}: “{i.text[:30]}”" for i, m in bad[:3]) or "11 pt",
                         expected="11 pt", where=_where(doc, items[0])))
@@ -1096,7 +1111,9 @@ def appendices(doc: KeHoach) -> list[Result]:
             out.append(_res("PL1.IV.phu-luc.kem-theo", el, title, ERROR, False, measured="không có",
                             expected="(Kèm theo Kế hoạch số …/KH-SKHCN ngày …/…/… của …)",
                             where=_where(doc, app.heading)))
-            out.append(_missing("PL1.III.3.ky-hieu-thong-nhat", el, "số, ký hiệu và ngày ở phụ lục giống phần đầu"))
+            out.append(_res("PL1.III.3.ky-hieu-thong-nhat", el, "số, ký hiệu và ngày ở phụ lục giống phần đầu", ERROR,
+                            None, where=_where(doc, app.heading),
+                            message="phụ lục không có dòng “(Kèm theo … số … ngày …)” nên chưa so được số, ký hiệu"))
             continue
         m = parse_reference(ref.text)
         problems = []
@@ -1110,7 +1127,10 @@ def appendices(doc: KeHoach) -> list[Result]:
             out += _element_format(doc, ref, "PL1.IV.phu-luc.kem-theo", el, sizes=(13, 14), bold=None, italic=True)
         title = "số, ký hiệu và ngày ở phụ lục giống phần đầu văn bản"
         if m is None or nl is None:
-            out.append(_missing("PL1.III.3.ky-hieu-thong-nhat", el, title))
+            why = ("không đọc được số, ký hiệu, ngày ở dòng “(Kèm theo …)” của phụ lục" if m is None
+                   else "không tìm thấy dòng “Số: …” ở phần đầu văn bản")
+            out.append(_res("PL1.III.3.ky-hieu-thong-nhat", el, title, ERROR, None, where=_where(doc, ref),
+                            message=why + " nên chưa so được"))
             continue
         diff = []
         if m.symbol != nl.symbol:
