@@ -139,7 +139,7 @@ def citation(plan: Plan, ref: Reference, *, full: bool, verb: str | None = None)
 
 def number_and_symbol(plan: Plan, ref: Reference) -> str:
     """"số 36/KH-UBND"; a Party document joins number and symbol with "-": "số 57-NQ/TW"."""
-    sep = "-" if ref.party else "/"
+    sep = "-" if ref.is_party else "/"
     return f"số {ref.number}{sep}{reference_symbol(plan, ref)}"
 
 

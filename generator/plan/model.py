@@ -292,6 +292,14 @@ def _number_text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def is_party_symbol(symbol: str | None, party: bool = False) -> bool:
+    """A Party document's symbol names its type and its issuer apart with "/" ("NQ/TW", "CTr/TU",
+    "KL/TW"); a state document's joins them with "-" ("QĐ-TTg", "KH-UBND") and has no "/". So a
+    symbol with "/" is the Party's even when the data does not say party: true, and its number is
+    joined with "-" as the Party writes it (Hướng dẫn 36-HD/VPTW), never "57/NQ/TW"."""
+    return party or (symbol is not None and "/" in symbol)
+
+
 # A cited document: printed in full at its first citation, by type and số/ký hiệu after. State documents read
 # "Kế hoạch số 36/KH-UBND"; Party documents "Nghị quyết số 57-NQ/TW" (party: true); a law is cited by its name
 # and date ("Luật Tổ chức chính quyền địa phương ngày …").
@@ -332,6 +340,11 @@ class Reference(Model):
         '"phê duyệt" ("… của Thủ tướng Chính phủ phê duyệt Chiến lược …"); "" khi trích yếu đã có động từ '
         '("ban hành Kế hoạch …")',
     )
+
+    @property
+    def is_party(self) -> bool:
+        """A Party document: number and symbol joined by "-" ("57-NQ/TW", "10-CTr/TU")."""
+        return is_party_symbol(self.symbol, self.party)
 
     @model_validator(mode="after")
     def _named_somehow(self) -> Reference:
