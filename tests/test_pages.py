@@ -171,3 +171,146 @@ def test_section_breaks_ride_on_one_point_lines_and_output_is_valid(tmp_path: Pa
     out = tmp_path / "plan.docx"
     out.write_bytes(docx)
     assert OpenXmlValidator().validate(str(out)).is_valid
+
+
+# --- line breaking: names and the trích yếu (printed pages) ----------------------------------------
+
+DISTRICT = {"parent": "Ủy ban nhân dân huyện Bình Sơn", "name": "Phòng Văn hóa và Thông tin",
+            "abbreviation": "VHTT", "place": "Bình Sơn"}
+SUBJECT = ("Triển khai thực hiện chuyển đổi số, phát triển hạ tầng số của Ủy ban nhân dân huyện Bình Sơn "
+           "và các cơ quan, đơn vị trên địa bàn năm 2025")
+
+
+def district_plan() -> dict[str, Any]:
+    data = sample_data()
+    data["agency"] = dict(DISTRICT)
+    data["subject"] = SUBJECT
+    data.pop("appendices")
+    return data
+
+
+@needs_office
+def test_names_and_subject_break_between_words_in_balanced_lines(tmp_path: Path) -> None:
+    pdf = to_pdfs(tmp_path, {"huyen": render(district_plan())})["huyen"]
+    page = page_lines(pdf)[0]
+    texts = [t for _, t in page]
+    header = [t for t in texts if t.isupper() and "CỘNG HÒA" not in t and "KẾ HOẠCH" not in t]
+    # Each name on two lines of two or more words, in the header's left column (the line's words
+    # before the national motto's, which share the baseline).
+    left = [t.split(" CỘNG HÒA")[0].split(" Độc lập")[0] for t in texts
+            if t.startswith(("ỦY BAN", "HUYỆN", "PHÒNG", "VÀ THÔNG"))]
+    assert left == ["ỦY BAN NHÂN DÂN", "HUYỆN BÌNH SƠN", "PHÒNG VĂN HÓA", "VÀ THÔNG TIN"], header
+    assert all(len(x.split()) > 1 for x in left)
+    start = next(i for i, t in enumerate(texts) if t == "KẾ HOẠCH")
+    subject = texts[start + 1:start + 4]
+    joined = " ".join(subject)
+    assert joined.startswith(SUBJECT[:40]) or SUBJECT.startswith(joined[:40])
+    for upper, lower in zip(subject, subject[1:], strict=False):
+        last, first = upper.split()[-1], lower.split()[0]
+        assert (last, first) not in {("Ủy", "ban"), ("nhân", "dân"), ("Bình", "Sơn"), ("chuyển", "đổi")}, subject
+        assert len(lower.split()) > 1
+    widths = [len(x) for x in subject if x in SUBJECT]
+    assert max(widths) - min(widths) < 0.5 * max(widths)  # balanced, not a full line and a stub
+
+
+def test_a_hand_broken_line_wider_than_its_column_is_named(tmp_path: Path) -> None:
+    from generator.check import check_data
+
+    data = district_plan()
+    data["subject"] = ["Kế hoạch chuyển đổi số của các cơ quan hành chính nhà nước và sự nghiệp trên địa bàn "
+                       "huyện NGHIỆP", "năm 2025"]
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    found = [r for r in check_data(path).results if r.rule == "DL.dong-tieu-de.vua-cot" and r.status == "fail"]
+    assert [(r.location, r.measured.split()[-1]) for r in found] == [("subject[1]", "NGHIỆP")]
+    data["subject"] = ["Kế hoạch chuyển đổi số", "năm 2025"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert not [r for r in check_data(path).results if r.rule == "DL.dong-tieu-de.vua-cot" and r.status == "fail"]
+
+
+# --- citations: own verb, grouped, Party numbers; the issue date against cited dates ----------------
+
+def cited_plan(date: str = "2025-03-20") -> dict[str, Any]:
+    data = sample_data()
+    data["date"] = date
+    data["references"].update({
+        "cl": {"type": "Quyết định", "number": 1132, "symbol": "QĐ-TTg", "date": "2024-10-10",
+               "issuer": "Thủ tướng Chính phủ", "verb": "phê duyệt", "subject": "Chiến lược hạ tầng số"},
+        "q36": {"type": "Quyết định", "number": 36, "symbol": "QĐ-TTg", "date": "2025-01-07",
+                "issuer": "Thủ tướng Chính phủ", "subject": "chuyển đổi số"},
+        "q1569": {"type": "Quyết định", "number": 1569, "symbol": "QĐ-TTg", "date": "2024-12-12",
+                  "issuer": "Thủ tướng Chính phủ", "subject": "dữ liệu số"},
+        "nq57": {"type": "Nghị quyết", "number": 57, "symbol": "NQ/TW", "date": "2024-12-22",
+                 "issuer": "Bộ Chính trị", "subject": "đột phá phát triển khoa học, công nghệ"},
+    })
+    data["grounds"] = [["Căn cứ ", {"cite": "cl"}], ["Căn cứ ", {"cite": ["q36", "q1569"]}],
+                       ["Căn cứ ", {"cite": "nq57", "verb": "bàn về"}]]
+    data["opening"] = [["Thực hiện ", {"cite": ["q36", "nq57"]}, ", Sở ban hành Kế hoạch."]]
+    return data
+
+
+def test_citations_without_ve_grouped_and_party_numbers() -> None:
+    from generator.document.context import build_context
+
+    ctx = build_context(validate(Source("plan.yaml", cited_plan())))
+    grounds, opening = ctx["grounds"], ctx["opening"][0]
+    assert grounds[0] == ("Căn cứ Quyết định số 1132/QĐ-TTg ngày 10/10/2024 của Thủ tướng Chính phủ "
+                          "phê duyệt Chiến lược hạ tầng số;")
+    assert grounds[1] == ("Căn cứ các Quyết định: số 36/QĐ-TTg ngày 07/01/2025 của Thủ tướng Chính phủ về "
+                          "chuyển đổi số; và số 1569/QĐ-TTg ngày 12/12/2024 của Thủ tướng Chính phủ về dữ liệu số;")
+    # No party: true in the data: the symbol with "/" is the Party's, joined with "-".
+    assert grounds[2].startswith("Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị bàn về đột phá")
+    assert opening.startswith("Thực hiện Quyết định số 36/QĐ-TTg; và Nghị quyết số 57-NQ/TW,")
+
+
+def test_grouped_citation_with_an_unknown_key_is_reported() -> None:
+    from generator.errors import DataError
+
+    data = cited_plan()
+    data["grounds"][1] = ["Căn cứ ", {"cite": ["q36", "q99"]}]
+    with pytest.raises(DataError) as err:
+        validate(Source("plan.yaml", data))
+    assert "q99" in str(err.value)
+
+
+def test_check_warns_when_the_plan_is_dated_before_a_document_it_cites(tmp_path: Path) -> None:
+    from generator.check import check_data
+
+    def dated(date: str) -> list[Any]:
+        path = tmp_path / "plan.yaml"
+        path.write_text(yaml.safe_dump(cited_plan(date), allow_unicode=True), encoding="utf-8")
+        return [r for r in check_data(path).results if r.rule == "DL.ngay-ban-hanh.sau-van-ban-dan"]
+
+    early = [r for r in dated("2025-01-05") if r.status == "fail"]
+    assert [r.location for r in early] == ["references.q36.date"] and "07/01/2025" in early[0].message
+    assert all(r.status == "pass" for r in dated("2025-03-20"))
+    assert all(r.status == "pass" for r in dated("2025-01"))  # a draft of January may still follow 07/01
+
+
+# --- rollover --------------------------------------------------------------------------------------
+
+def test_rollover_keeps_milestones_and_titles_lists_changes_and_party_numbers(tmp_path: Path) -> None:
+    from generator.jobs.rollover import format_report, rollover_file
+
+    data = cited_plan()
+    data["references"]["ct10"] = {"type": "Chương trình", "number": 10, "symbol": "CTr/TU",
+                                  "date": "2021-06-01", "issuer": "Tỉnh ủy", "subject": "chuyển đổi số"}
+    data["subject"] = "Chuyển đổi số năm 2025"
+    data["sections"][0]["blocks"] = [
+        "Đến hết năm 2025: Có ≥ 30% doanh nghiệp nhỏ và vừa dùng nền tảng số; đến năm 2030: 60%.",
+        "Triển khai “Chiến lược hạ tầng số đến năm 2025” trong năm 2025.",
+        ["Thực hiện ", {"cite": "ct10"}, " giai đoạn 2021-2025."],
+    ]
+    src = tmp_path / "kh-2025.yaml"
+    src.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = rollover_file(src, 2026)
+    new = result.output.read_text(encoding="utf-8")
+    assert "Đến hết năm 2025: Có ≥ 30%" in new and "Chiến lược hạ tầng số đến năm 2025" in new
+    assert "Chuyển đổi số năm 2026" in new and "trong năm 2026" in new
+    milestones = [i for i in result.items if i.kind == "milestone"]
+    assert milestones and all(i.path.startswith("sections") and i.line for i in milestones)
+    assert "subject" in {i.path for i in result.changes}
+    assert len(result.changes) == result.moved and all(i.line for i in result.changes)
+    report = format_report(result)
+    assert "57-NQ/TW" in report and "10-CTr/TU" in report and "57/NQ/TW" not in report
+    assert all(f"dòng {i.line}" in report for i in result.changes)
