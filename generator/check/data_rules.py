@@ -6,9 +6,7 @@ read the plan itself, its references with their dates and the lines as the user 
 
 from __future__ import annotations
 
-import datetime as dt
-
-from ..plan.model import Plan
+from ..plan.model import IssueDate, Plan
 from .report import FAIL, PASS, WARNING, Result
 
 
@@ -44,11 +42,10 @@ def cited_after_issue(plan: Plan) -> list[Result]:
     return found or [Result(rule, element, title, WARNING, PASS)]
 
 
-def _vi_date(d: object) -> str:
-    year, month, day = getattr(d, "year"), getattr(d, "month", None), getattr(d, "day", None)
-    if isinstance(d, dt.date) or (month and day):
-        return f"{day:02d}/{month:02d}/{year}"
-    return f"{month:02d}/{year}" if month else str(year)
+def _vi_date(d: IssueDate) -> str:
+    if d.month and d.day:
+        return f"{d.day:02d}/{d.month:02d}/{d.year}"
+    return f"{d.month:02d}/{d.year}" if d.month else str(d.year)
 
 
 def hand_broken_lines(plan: Plan) -> list[Result]:
