@@ -100,29 +100,43 @@ def balanced_lines(text: str, column: Column) -> list[str]:
     broken between words, the longest line as short as can be (balanced), and no single word left
     on the last line when another break does as well. A text that cannot fit in MAX_LINES lines
     gets the most balanced MAX_LINES lines (Word wraps what still overflows)."""
+    if not text.strip() or fits(text, column) or any(c in text for c in "\n\t\x0b"):
+        return [text]  # fits, or laid out by hand (its own line breaks, tabs): as given
     text = " ".join(text.split())
-    if not text or fits(text, column):
-        return [text] if text else []
+    if width(text, column) > MAX_LINES * column.width_pt:
+        # Longer than a heading can be (the checker says so): left to Word. This also bounds the
+        # work on any input: at most MAX_LINES lines of words are segmented and cut.
+        return [text]
     ws = list(words(text))
     n = len(ws)
     if n < 2:
         return [text]
-    best: tuple[tuple[bool, int, bool, float], list[str]] | None = None
+    # A line's width from running sums: the words' widths and the spaces between them.
+    space = width(" ", column)
+    run = [0.0]
+    for w in ws:
+        run.append(run[-1] + width(w, column))
+
+    def line_width(a: int, b: int) -> float:
+        return run[b] - run[a] + (b - a - 1) * space
+
+    best: tuple[tuple[bool, float, bool, float], list[tuple[int, int]]] | None = None
     for k in range(2, min(MAX_LINES, n) + 1):
         for cut in _cuts(n, k):
-            lines = [" ".join(ws[a:b]) for a, b in zip((0, *cut), (*cut, n), strict=True)]
-            widths = [width(x, column) for x in lines]
-            over = max(widths) > column.width_pt
-            lone = len(lines[-1].split()) == 1 and n > k
-            # Fits first, then the longest line shortest, then no lone syllable last, then the
-            # upper lines longer (a pyramid, as headers are set).
-            score = (over, round(max(widths) if not over else sum(widths)), lone, -widths[0])
+            bounds = list(zip((0, *cut), (*cut, n), strict=True))
+            widths = [line_width(a, b) for a, b in bounds]
+            widest = max(widths)
+            over = widest > column.width_pt
+            lone = bounds[-1][1] - bounds[-1][0] == 1 and len(ws[-1].split()) == 1
+            # Fits first, then the longest line shortest (to the point), then no lone syllable
+            # last, then the upper lines longer (a pyramid, as headers are set).
+            score = (over, round(sum(widths) if over else widest), lone, -widths[0])
             if best is None or score < best[0]:
-                best = (score, lines)
+                best = (score, bounds)
         if best is not None and not best[0][0]:
-            return best[1]
+            break
     assert best is not None
-    return best[1]
+    return [" ".join(ws[a:b]) for a, b in best[1]]
 
 
 def _cuts(n: int, k: int) -> list[tuple[int, ...]]:
