@@ -314,3 +314,38 @@ def test_rollover_keeps_milestones_and_titles_lists_changes_and_party_numbers(tm
     report = format_report(result)
     assert "57-NQ/TW" in report and "10-CTr/TU" in report and "57/NQ/TW" not in report
     assert all(f"dòng {i.line}" in report for i in result.changes)
+
+
+def test_an_older_template_gets_its_section_breaks_flattened(tmp_path: Path) -> None:
+    """A user's template restyled from an older one has full-size break paragraphs: the layout pass
+    makes those after a table 1 pt high, and the file stays valid."""
+    import zipfile
+    from io import BytesIO
+
+    from docx import Document
+    from docx.oxml.ns import qn
+    from openxml_audit import OpenXmlValidator
+
+    from generator.document.render import Template
+    from generator.resources import TEMPLATE as packaged
+
+    old = tmp_path / "cu.docx"
+    with zipfile.ZipFile(packaged) as src, zipfile.ZipFile(old, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = re.sub(rb'<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+                              rb"<w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr>", b"", data)
+                assert b'w:line="20"' not in data
+            out.writestr(item, data)
+    docx = Template(old).render(validate(Source("plan.yaml", sample_data())))
+    body = Document(BytesIO(docx)).element.body
+    after_table = [p for p in body.iterchildren(qn("w:p"))
+                   if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None and p.getprevious().tag == qn("w:tbl")]
+    assert after_table
+    for p in after_table:
+        spacing = p.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+        assert spacing.get(qn("w:line")) == "20" and spacing.get(qn("w:lineRule")) == "exact"
+    out = tmp_path / "plan.docx"
+    out.write_bytes(docx)
+    assert OpenXmlValidator().validate(str(out)).is_valid
