@@ -72,7 +72,10 @@ def words(text: str) -> tuple[str, ...]:
         from underthesea import word_tokenize  # type: ignore[import-untyped]  # lazy: 0.5 s, when a line breaks
     except ImportError:  # pragma: no cover - a dependency; without it every space may break
         return tuple(syllables)
-    pieces = word_tokenize(" ".join(syllables).lower(), fixed_words=FIXED_WORDS, use_token_normalize=False)
+    try:
+        pieces = word_tokenize(" ".join(syllables).lower(), fixed_words=FIXED_WORDS, use_token_normalize=False)
+    except Exception:  # noqa: BLE001 - a segmenter's failure must not stop a render: every space may break
+        return tuple(syllables)
     # The tokenizer splits punctuation off ("1132/QĐ-TTg" in pieces): a word ends where a piece
     # ends, counted in letters without spaces, so its pieces map back onto the syllables as written.
     ends, count = set(), 0
