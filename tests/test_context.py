@@ -121,7 +121,8 @@ def test_agency_names_upper_cased_in_context():
                                           "name": "Phòng Tư pháp", "abbreviation": "PTP",
                                           "place": "Đức Phổ"}))
     assert ctx["agency"] == {"parent": "ỦY BAN NHÂN DÂN HUYỆN ĐỨC PHỔ", "name": "PHÒNG TƯ PHÁP",
-                             "parent_lines": ["ỦY BAN NHÂN DÂN HUYỆN ĐỨC PHỔ"], "name_lines": ["PHÒNG TƯ PHÁP"]}
+                             # wider than the header column at 12 pt: broken between words, balanced
+                             "parent_lines": ["ỦY BAN NHÂN DÂN", "HUYỆN ĐỨC PHỔ"], "name_lines": ["PHÒNG TƯ PHÁP"]}
 
 
 @pytest.mark.parametrize("signer,lines", [

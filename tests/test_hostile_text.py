@@ -109,6 +109,13 @@ def paragraphs(docx_bytes: bytes) -> list[str]:
     return out
 
 
+def _broken_into_lines(expected: str, texts: list[str]) -> bool:
+    """A header name or trích yếu wider than its column prints as up to three paragraphs, broken
+    between words (issue 27): their words, in order, are the value's."""
+    words = expected.split()
+    return any(" ".join(texts[i:i + k]).split() == words for k in (2, 3) for i in range(len(texts)))
+
+
 def render_or_refuse(data: dict, path: tuple) -> bytes | None:
     """The document's bytes, or None after checking the refusal names the field."""
     try:
@@ -135,7 +142,7 @@ def test_any_text_in_any_field(path: tuple, value: str) -> None:
     assert cleaned, "an empty value must be refused, not rendered"
     expected = FIELDS[path](cleaned)
     texts = paragraphs(docx)
-    assert expected in texts, (expected, [t for t in texts if t][:40])
+    assert expected in texts or _broken_into_lines(expected, texts), (expected, [t for t in texts if t][:40])
     if "{{" not in cleaned and "{%" not in cleaned:  # a removed control character can join braces
         assert not any("{{" in t or "{%" in t for t in texts), "no template tag survives"
 

@@ -131,6 +131,9 @@ def test_seed_paragraph_is_in_output(index, seed_paragraph, doc_paragraphs):
     # sentences are missing from the whole text.
     if seed_paragraph in doc_paragraphs:
         return
+    # A heading wider than its column prints as balanced lines, one paragraph each (issue 27).
+    if any(" ".join(doc_paragraphs[i:i + k]) == seed_paragraph for k in (2, 3) for i in range(len(doc_paragraphs))):
+        return
     whole = " ".join(doc_paragraphs)
     sentences = [s for s in re.split(r"(?<=[.;:])\s+", seed_paragraph) if s]
     missing = [s for s in sentences if s not in whole]
@@ -214,9 +217,10 @@ def test_header_block(sample_package):
     assert re.fullmatch(r"Số: {4,}/KH-SKHCN", raw), raw
     body = [norm(paragraph_text(p)) for p in sample_package.document.find(w("body")).findall(w("p"))]
     # The sample is a draft: its "DỰ THẢO" mark (issue 6) comes first, above the header table.
-    first = [t for t in body if t and t != "DỰ THẢO"][:2]
-    assert first == ["KẾ HOẠCH", "Truyền thông về hoạt động kiểm soát thủ tục hành chính năm 2024 "
-                                 "của Sở Khoa học và Công nghệ"]
+    first = [t for t in body if t and t != "DỰ THẢO"][:3]
+    # The trích yếu is wider than the page: two balanced lines, broken between words (issue 27).
+    assert first == ["KẾ HOẠCH", "Truyền thông về hoạt động kiểm soát thủ tục",
+                     "hành chính năm 2024 của Sở Khoa học và Công nghệ"]
 
 
 def test_draft_number_line_exact_blank(sample_package):
@@ -252,7 +256,7 @@ ELEMENTS = {
     "dia_danh_ngay": (lambda t: t.startswith("Quảng Ngãi, ngày"), (13, 14), False, True,
                       lambda t: re.fullmatch(r"Quảng Ngãi, ngày [0-9 ]+ tháng \d+ năm \d{4}", t) is not None),
     "ten_loai": (lambda t: t == "KẾ HOẠCH", (13, 14), True, False, lambda t: t == t.upper()),
-    "trich_yeu": (lambda t: t.startswith("Truyền thông về hoạt động kiểm soát thủ tục hành chính năm 2024 của"),
+    "trich_yeu": (lambda t: t.startswith("Truyền thông về hoạt động kiểm soát thủ tục"),
                   (13, 14), True, False, lambda t: t[0].isupper() and is_mixed_case(t)),
     "body": (lambda t: t.startswith(("Thực hiện Kế hoạch số", "- Tuyên truyền kịp thời", "Kinh phí thực hiện",
                                      "1. Các phòng", "Yêu cầu Trưởng các phòng")),
@@ -328,7 +332,7 @@ def test_body_paragraph_layout(sample_package):
 @pytest.mark.parametrize("text,lo,hi", [
     ("Độc lập - Tự do - Hạnh phúc", 0.9, 1.1),
     ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", 1 / 3, 1 / 2),
-    ("Truyền thông về hoạt động kiểm soát thủ tục hành chính năm 2024 của Sở Khoa học và Công nghệ", 1 / 3, 1 / 2),
+    ("hành chính năm 2024 của Sở Khoa học và Công nghệ", 1 / 3, 1 / 2),  # its longer, last line
 ], ids=["tieu_ngu", "co_quan_ban_hanh", "trich_yeu"])
 def test_solid_line_length(text, lo, hi, sample_package):
     styles = sample_package.styles

@@ -145,8 +145,8 @@ def test_default_output_name() -> None:
 @pytest.mark.parametrize(
     ("text", "moved", "kinds"),
     [
-        ("kiểm soát TTHC năm 2024 của Sở", "kiểm soát TTHC năm 2025 của Sở", []),
-        ("Năm 2024, Sở tiếp tục", "Năm 2025, Sở tiếp tục", []),
+        ("kiểm soát TTHC năm 2024 của Sở", "kiểm soát TTHC năm 2025 của Sở", ["moved"]),
+        ("Năm 2024, Sở tiếp tục", "Năm 2025, Sở tiếp tục", ["moved"]),
         ("hoàn thành trong Quý IV/2024", None, ["year"]),
         ("ban hành ngày 07/02/2024", None, ["date"]),
         ("ngày 07 tháng 02 năm 2024", None, ["date"]),
@@ -159,7 +159,7 @@ def test_default_output_name() -> None:
             "Sở ban hành Kế hoạch năm 2024, như sau:",
             "Thực hiện Kế hoạch số 36/KH-UBND ngày 07/02/2024 của UBND tỉnh về truyền thông năm 2024, "
             "Sở ban hành Kế hoạch năm 2025, như sau:",
-            ["citation"],
+            ["citation", "moved"],
         ),
     ],
 )

@@ -371,7 +371,8 @@ def test_import_a_word_plan_into_a_new_file(client, folder):
     assert text.startswith("# Nhập từ Kế hoạch 2024.docx")
     data = load(client, got["name"])
     assert data["problems"] == []
-    assert "kiểm soát thủ tục hành chính" in str(data["data"]["subject"])
+    subject = data["data"]["subject"]  # the trích yếu prints as two balanced lines: imported as two
+    assert "kiểm soát thủ tục hành chính" in " ".join(subject if isinstance(subject, list) else [subject])
     # Never over a file that is there: the same upload again makes ke-hoach-2024-2.yaml.
     before = (folder / got["name"]).read_bytes()
     again = client.post("/api/import", params={"filename": "Kế hoạch 2024.docx"}, content=raw).json()

@@ -194,10 +194,11 @@ def test_import_a_word_file(served, browser, tmp_path):
     wait(browser, lambda d: "Đã mở ke-hoach-nhap.yaml" in d.find_element(By.ID, "status").text)
     assert "Đã tạo ke-hoach-nhap.yaml" in dialog.text
     made = path.with_name("ke-hoach-nhap.yaml")
-    assert load_plan(made).subject == load_plan(ROOT / "data" / SAMPLE).subject
+    # The trích yếu prints as two balanced lines (issue 27) and is imported as those lines.
+    assert " ".join(load_plan(made).subject) == " ".join(load_plan(ROOT / "data" / SAMPLE).subject)
     dialog.find_element(By.XPATH, ".//button[@value='close']").click()
     subject = field(browser, "subject").find_element(By.CSS_SELECTOR, "textarea").get_attribute("value")
-    assert "kiểm soát thủ tục hành chính" in subject
+    assert "kiểm soát thủ tục hành chính" in " ".join(subject.split())
     # A file that is no Word document: the message, and no file.
     bad = tmp_path / "khong-phai.docx"
     bad.write_bytes(b"%PDF-1.7 not a docx")

@@ -221,7 +221,8 @@ def _no_restart(part: str, data: bytes) -> bytes:
 
 def _no_break_before_appendices(part: str, data: bytes) -> bytes:
     if part == "word/document.xml":
-        data = re.sub(rb"<w:p><w:pPr><w:sectPr>.*?</w:sectPr></w:pPr></w:p>", b"", data, count=1)
+        data = re.sub(rb"<w:p><w:pPr>(?:<w:spacing[^>]*/>)?(?:<w:rPr>.*?</w:rPr>)?<w:sectPr>.*?</w:sectPr></w:pPr></w:p>",
+                      b"", data, count=1)
     return data
 
 
@@ -277,7 +278,7 @@ def test_restore_frees_a_section_break_from_a_tag_paragraph(tmp_path: Path) -> N
         if part != "word/document.xml":
             return data
         return re.sub(rb'(<w:p><w:r><w:t xml:space="preserve">\{%p (?:if a\.landscape|else) %\}</w:t></w:r>)</w:p>'
-                      rb"<w:p><w:pPr>(<w:sectPr>.*?</w:sectPr>)</w:pPr></w:p>",
+                      rb"<w:p><w:pPr>(?:<w:spacing[^>]*/>)?(?:<w:rPr>.*?</w:rPr>)?(<w:sectPr>.*?</w:sectPr>)</w:pPr></w:p>",
                       lambda m: m.group(1).replace(b"<w:p>", b"<w:p><w:pPr>" + m.group(2) + b"</w:pPr>", 1) + b"</w:p>",
                       data)
     tpl = mutated(tmp_path, "moved.docx", move_breaks)

@@ -49,6 +49,9 @@ def check_data(path: str | Path) -> Report:
     plan = load_plan(path)
     report = check_document(from_plan(plan, str(path)), "data")
     report.results.extend(_admin_units(plan))
+    from .data_rules import cited_after_issue, hand_broken_lines
+
+    report.results.extend(cited_after_issue(plan) + hand_broken_lines(plan))
     return report
 
 

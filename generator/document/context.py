@@ -132,25 +132,50 @@ def reference_symbol(plan: Plan, ref: Reference) -> str:
     return f"{abbr}-{plan.agency.abbreviation}" if abbr else plan.agency.abbreviation
 
 
-def citation(plan: Plan, ref: Reference, *, full: bool) -> str:
+def citation(plan: Plan, ref: Reference, *, full: bool, verb: str | None = None) -> str:
     """"Kế hoạch số 36/KH-UBND ngày 07/02/2024 của UBND tỉnh Quảng Ngãi về …" (first citation) or
     "Kế hoạch số 36/KH-UBND" (later ones), as Phụ lục I asks. Party documents join number and
     symbol with "-" ("Nghị quyết số 57-NQ/TW"); a law without number is cited by its name."""
     if ref.number is None:
         head = ref.name or ref.type
     else:
-        sep = "-" if ref.party else "/"
-        head = f"{ref.type} số {ref.number}{sep}{reference_symbol(plan, ref)}"
-    if not full:
-        return head
-    text = head
+        head = f"{ref.type} {number_and_symbol(plan, ref)}"
+    return head + (_particulars(plan, ref, verb) if full else "")
+
+
+def number_and_symbol(plan: Plan, ref: Reference) -> str:
+    """"số 36/KH-UBND"; a Party document joins number and symbol with "-": "số 57-NQ/TW"."""
+    sep = "-" if ref.is_party else "/"
+    return f"số {ref.number}{sep}{reference_symbol(plan, ref)}"
+
+
+def _particulars(plan: Plan, ref: Reference, verb: str | None) -> str:
+    """What a full citation adds after the number: date, issuer, and the subject after its verb
+    ("về" unless the citation or the reference gives another, "" for none)."""
+    text = ""
     if ref.date is not None:
         text += f" ngày {short_date(ref.date)}"
     if ref.number is not None or ref.issuer:
         text += f" của {ref.issuer or plan.agency.running_name}"
     if ref.subject:
-        text += f" về {ref.subject}"
+        verb = verb if verb is not None else ref.verb if ref.verb is not None else "về"
+        text += f" {verb} {ref.subject}" if verb else f" {ref.subject}"
     return text
+
+
+def grouped_citation(plan: Plan, refs: list[Reference], fulls: list[bool], verb: str | None = None) -> str:
+    """Several documents in one citation, each kept as its own reference: "các Quyết định: số
+    36/QĐ-TTg ngày …; số 1569/QĐ-TTg ngày …; và số 1668/QĐ-TTg …" when they are of one type, else
+    each with its type ("Quyết định số …; và Kế hoạch số …")."""
+    same = len({r.type for r in refs}) == 1 and all(r.number is not None for r in refs)
+    parts = []
+    for ref, full in zip(refs, fulls, strict=True):
+        if same:
+            parts.append(number_and_symbol(plan, ref) + (_particulars(plan, ref, verb) if full else ""))
+        else:
+            parts.append(citation(plan, ref, full=full, verb=verb))
+    listed = "; ".join(parts[:-1]) + "; và " + parts[-1] if len(parts) > 1 else parts[0]
+    return f"các {refs[0].type}: {listed}" if same and len(refs) > 1 else listed
 
 
 Run = tuple[str, bool, bool]
@@ -211,9 +236,15 @@ class _Citations:
         out: list[Run] = []
         for seg in para:
             if isinstance(seg, Cite):
-                ref = self.plan.references[seg.cite]
-                out.append((citation(self.plan, ref, full=seg.full or seg.cite not in self.cited), False, False))
-                self.cited.add(seg.cite)
+                keys = seg.keys
+                fulls = [seg.full or key not in self.cited for key in keys]
+                refs = [self.plan.references[key] for key in keys]
+                if isinstance(seg.cite, str):
+                    text = citation(self.plan, refs[0], full=fulls[0], verb=seg.verb)
+                else:
+                    text = grouped_citation(self.plan, refs, fulls, seg.verb)
+                out.append((text, False, False))
+                self.cited.update(keys)
             elif isinstance(seg, Emphasis):
                 out.append((seg.italic, False, True))
             elif isinstance(seg, Bold):
@@ -510,6 +541,36 @@ def appendix_view(plan: Plan, app: Appendix, index: int, count: int, cite: _Cita
     return view
 
 
+def heading_lines(lines: list[str], where: str) -> list[str]:
+    """A header name or trích yếu as its lines: as the user broke it when given in several lines
+    (line_warnings names a line that does not fit), else broken between words into balanced lines
+    when it does not fit its column on one line (Word would break it anywhere, even inside a word)."""
+    if len(lines) != 1:
+        return lines
+    from .line_breaks import balanced_lines, columns
+
+    return balanced_lines(lines[0], columns()[where])
+
+
+def line_warnings(plan: Plan) -> list[tuple[str, str, str]]:
+    """(field, line, message) for every line the user broke by hand that is wider than its column:
+    Word wraps it where the column ends, a word may be cut and a lone word left on a line."""
+    from .line_breaks import columns, overflowing
+
+    given = [("agency.parent", [upper_vi(x) for x in plan.agency.parent or []], "parent"),
+             ("agency.name", [upper_vi(x) for x in plan.agency.name], "agency"),
+             ("subject", list(plan.subject), "subject")]
+    out = []
+    for field, lines, where in given:
+        if len(lines) < 2:
+            continue  # one line is broken by the tool (heading_lines)
+        for i, line in enumerate(lines):
+            if line in overflowing([line], columns()[where]):
+                out.append((f"{field}[{i + 1}]", line, "dòng dài hơn cột in nó nên Word sẽ tự xuống dòng "
+                            "giữa chừng: tách dòng này thành hai dòng (giữa hai từ) hoặc rút gọn"))
+    return out
+
+
 def build_context(plan: Plan) -> dict[str, Any]:
     """Everything the template prints: plain strings for rules and simple templates, and for each
     paragraph its runs (`inline`) from which the renderer makes bold and italic runs."""
@@ -535,8 +596,8 @@ def build_context(plan: Plan) -> dict[str, Any]:
                 body[k] = _para(body[k]["kind"], body[k]["inline"].ended("./."))
                 break
     subtitle = cite.inline(plan.subtitle) if plan.subtitle is not None else None
-    parent_lines = [upper_vi(x) for x in plan.agency.parent or []]
-    name_lines = [upper_vi(x) for x in plan.agency.name]
+    parent_lines = heading_lines([upper_vi(x) for x in plan.agency.parent or []], "parent")
+    name_lines = heading_lines([upper_vi(x) for x in plan.agency.name], "agency")
     return {
         "agency": {
             "parent": " ".join(parent_lines),
@@ -553,7 +614,7 @@ def build_context(plan: Plan) -> dict[str, Any]:
         # "QUYẾT ĐỊNH:" between the căn cứ and Điều 1 (Phụ lục III, Mẫu 1.3).
         "decision_line": "QUYẾT ĐỊNH:" if plan.type == DocType.quyet_dinh else "",
         "subject": plan.subject_text,
-        "subject_lines": list(plan.subject),
+        "subject_lines": heading_lines(list(plan.subject), "subject"),
         "subtitle": subtitle.text if subtitle else "",
         "subtitle_inline": subtitle,
         "grounds": [g.text for g in grounds],

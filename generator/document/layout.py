@@ -3,6 +3,10 @@
 - The solid lines under the Tiêu ngữ, the agency name and the trích yếu (paragraphs in the style
   "KH Đường kẻ", a top border) are sized to the text above them: as long as the Tiêu ngữ, 40 % of
   the agency name and of the trích yếu (Phụ lục I asks 1/3 to 1/2).
+- An empty paragraph that carries a section break after a table is made 1 pt high (exact line):
+  full size, it gets a page of its own in Word when the table ends at the page bottom (a page with
+  only its number). The packaged template has it so; a user's template restyled from an older one
+  may not.
 - The template's last section follows the last appendix (each appendix ends its own section);
   that empty section is removed, and with it the landscape section of a plan without appendices.
 """
@@ -31,6 +35,7 @@ def finish_layout(document: Any, formatting: Formatting | None = None) -> None:
     template ("KHDuongKe" -> "KHngk"), names survive Word and LibreOffice alike."""
     body = document.element.body
     _drop_empty_last_section(body)
+    _flatten_section_breaks(body)
     formatting = formatting or Formatting.of(document)
     page_text_width = _first_section_text_width(body)
     _release_long_closing(body, formatting, page_text_width)
@@ -196,3 +201,23 @@ def _drop_empty_last_section(body: Any) -> None:
                     body.remove(el)
             return
         tail.append(el)
+
+
+def _flatten_section_breaks(body: Any) -> None:
+    for para in body.iterchildren(_P):
+        ppr = para.find(_PPR)
+        if ppr is None or ppr.find(_SECTPR) is None or not _is_empty_paragraph(para):
+            continue
+        above = para.getprevious()
+        if above is None or above.tag != qn("w:tbl"):
+            continue
+        spacing = ppr.get_or_add_spacing()  # python-docx keeps the schema's order
+        spacing.set(qn("w:before"), "0")
+        spacing.set(qn("w:after"), "0")
+        spacing.set(qn("w:line"), "20")
+        spacing.set(qn("w:lineRule"), "exact")
+        if ppr.find(qn("w:rPr")) is None:  # the paragraph mark's size: just before w:sectPr
+            rpr = etree.SubElement(ppr, qn("w:rPr"))
+            for tag in ("w:sz", "w:szCs"):
+                etree.SubElement(rpr, qn(tag)).set(qn("w:val"), "2")
+            ppr.find(_SECTPR).addprevious(rpr)

@@ -231,6 +231,18 @@ def sect_pr(default_hdr: str, first_hdr: str, *, landscape: bool, restart: bool)
     )
 
 
+BREAK_PPR = ('<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+             '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>')
+"""The paragraph that carries a section break after a table (the signature, an appendix's table) is
+one point high: a full-size empty line after a table that ends at the page bottom gets a page of its
+own in Word, a page with only its number. Word and LibreOffice both honour an exact 1 pt line; the
+paragraph cannot go (a section break needs a paragraph, and none may follow a table in its cell)."""
+
+
+def section_break(sect: str) -> str:
+    return p("", None, BREAK_PPR + sect)
+
+
 def blocks_xml(var: str) -> str:
     """The loop over a list of body blocks (the body, a text appendix): one paragraph per block in
     the style of its kind; a table block is a whole w:tbl written by the renderer ({{p …}})."""
@@ -297,7 +309,7 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
         cant_split=True,
     )], borders=False, cell_margin=0)
 
-    main_break = p("", None, sect_pr(default_hdr, first_hdr, landscape=False, restart=False))
+    main_break = section_break(sect_pr(default_hdr, first_hdr, landscape=False, restart=False))
 
     appendices = (
         p("{%p for a in appendices %}")
@@ -311,9 +323,9 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
         # with it (docxtpl-pitfalls.md §1.8). The empty section left after the last appendix is
         # removed by the layout step.
         + p("{%p if a.landscape %}")
-        + p("", None, sect_pr(default_hdr, first_hdr, landscape=True, restart=True))
+        + section_break(sect_pr(default_hdr, first_hdr, landscape=True, restart=True))
         + p("{%p else %}")
-        + p("", None, sect_pr(default_hdr, first_hdr, landscape=False, restart=True))
+        + section_break(sect_pr(default_hdr, first_hdr, landscape=False, restart=True))
         + p("{%p endif %}")
         + p("{%p endfor %}")
         + p("")

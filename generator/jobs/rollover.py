@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import DataError, UserError
 from ..nd30 import TYPE_ABBREVIATIONS
 from ..plan.loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
-from ..plan.model import IssueDate
+from ..plan.model import IssueDate, is_party_symbol
 from ..plan.yaml_style import CONTROLS, HIDDEN, compact_nested_sequences, hide_controls, restore_controls
 from ..word.output import target as output_target
 
@@ -34,11 +34,18 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)\d{2})(?!\d)")
 FULL_DATE = re.compile(r"ngày\s*\d{0,2}\s*tháng\s*\d{1,2}\s*năm\s*$", re.IGNORECASE)
 PLAN_YEAR = re.compile(r"năm\s+$", re.IGNORECASE)
+# A milestone of a series ("đến năm 2025", "đến hết năm 2025: Có ≥ 30% …", "trước năm 2025"): the
+# year is the target's, set by a strategy or a resolution, not the plan's own; it stays.
+MILESTONE = re.compile(r"(?:đến|tới|trước|sau|từ)\s+(?:hết\s+|cuối\s+|đầu\s+)?năm\s+$", re.IGNORECASE)
+# A title quoted in the text ("Chiến lược … đến năm 2025" in quotation marks): another document's words.
+QUOTED = re.compile(r"[“\"«][^”\"»]{3,}[”\"»]")
 # A citation written as text: "Kế hoạch số 36/KH-UBND …" up to the end of its clause.
 _DOC_TYPES = "|".join([*TYPE_ABBREVIATIONS, "Văn bản"])
 TEXT_CITATION = re.compile(rf"(?:{_DOC_TYPES})\s+số\s+\d+[^\s,;]*[^,;]*", re.IGNORECASE)
 
 KINDS = {
+    "moved": "đã chuyển sang năm mới",
+    "milestone": "mốc năm của lộ trình (giữ nguyên)",
     "reference": "văn bản được dẫn",
     "citation": "trích dẫn trong nội dung",
     "date": "ngày tháng trong nội dung",
@@ -74,12 +81,13 @@ class RolloverResult:
     new_year: int
     moved: int  # how many plan-year mentions were moved
     items: list[StaleItem] = field(default_factory=list)
+    changes: list[StaleItem] = field(default_factory=list)  # each year moved, where (kind "moved")
 
     def to_json(self) -> dict[str, Any]:
         return {
             "source": str(self.source), "output": str(self.output),
             "old_year": self.old_year, "new_year": self.new_year, "moved": self.moved,
-            "items": [asdict(i) for i in self.items],
+            "items": [asdict(i) for i in self.items], "changes": [asdict(i) for i in self.changes],
         }
 
 
@@ -145,7 +153,8 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
         for kind, loc, excerpt, msg, keep in pending
     ]
     output.save(text.encode("utf-8"), force=force)
-    return RolloverResult(source, target, old_year, year, moved, items)
+    changes = [i for i in items if i.kind == "moved"]
+    return RolloverResult(source, target, old_year, year, moved, [i for i in items if i.kind != "moved"], changes)
 
 
 def rollover_text(text: str, old_year: int, new_year: int, *,
@@ -178,8 +187,10 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
         d = ref.get("date")
         ref_year = d.year if isinstance(d, dt.date) else _first_year(str(d))
         if ref_year is not None and ref_year <= old_year:
-            label = f"{ref.get('type')} số {ref.get('number')}" + (
-                f"/{ref['symbol']}" if ref.get("symbol") else "")
+            # As the plan prints it: a Party document's number joins its symbol with "-" (57-NQ/TW).
+            symbol = str(ref["symbol"]) if ref.get("symbol") else None
+            sep = "-" if is_party_symbol(symbol, bool(ref.get("party"))) else "/"
+            label = f"{ref.get('type')} số {ref.get('number')}" + (f"{sep}{symbol}" if symbol else "")
             pending.append(("reference", ("references", key, "date"), f"{label} ngày {d}",
                             f"văn bản được dẫn ban hành năm {ref_year}: kiểm tra còn hiệu lực hoặc "
                             f"thay bằng văn bản năm {new_year}", True))
@@ -238,6 +249,7 @@ def move_years(text: str, old_year: int, new_year: int) -> tuple[str, int, list[
     Returns the new text, how many were moved and (kind, excerpt, message) findings.
     """
     citations = [m.span() for m in TEXT_CITATION.finditer(text)]
+    quoted = [m.span() for m in QUOTED.finditer(text)]
     periods = [m for m in PERIOD.finditer(text)]
     found: list[tuple[str, str, str]] = []
     out: list[str] = []
@@ -245,10 +257,11 @@ def move_years(text: str, old_year: int, new_year: int) -> tuple[str, int, list[
     moved = 0
     reported_spans: list[tuple[int, int]] = []
 
-    for cstart, cend in citations:
+    for cstart, cend in citations + [q for q in quoted if not any(a <= q[0] < b for a, b in citations)]:
         if YEAR.search(text, cstart, cend):
             found.append(("citation", _excerpt(text, cstart, cend),
-                          "văn bản được dẫn trong nội dung: thay bằng văn bản mới nếu cần"))
+                          "văn bản được dẫn trong nội dung (số, tên văn bản): giữ nguyên năm; thay bằng văn "
+                          "bản mới nếu cần"))
     for m in periods:
         reported_spans.append(m.span())
         found.append(("period", _excerpt(text, *m.span()),
@@ -257,15 +270,21 @@ def move_years(text: str, old_year: int, new_year: int) -> tuple[str, int, list[
     for m in YEAR.finditer(text):
         start, end = m.span()
         value = int(m.group())
-        inside_citation = any(a <= start < b for a, b in citations)
+        inside_citation = any(a <= start < b for a, b in citations + quoted)
         inside_period = any(a <= start < b for a, b in reported_spans)
         before = text[max(0, start - 30):start]
         if inside_citation or inside_period:
+            continue
+        if MILESTONE.search(before):
+            found.append(("milestone", _excerpt(text, start, end),
+                          f"năm {value} là mốc của lộ trình (đến năm, đến hết năm), không phải năm của kế "
+                          "hoạch: đã giữ nguyên; kiểm tra lại"))
             continue
         if value == old_year and PLAN_YEAR.search(before) and not FULL_DATE.search(before):
             out.append(text[last:start] + str(new_year))
             last = end
             moved += 1
+            found.append(("moved", _excerpt(text, start, end), f"năm {old_year} → {new_year}"))
             continue
         if FULL_DATE.search(before) or re.search(r"\d/$", before):
             found.append(("date", _excerpt(text, start, end),
@@ -286,6 +305,9 @@ def format_report(result: RolloverResult) -> str:
     """The report in Vietnamese, as the CLI prints it."""
     lines = [f"Đã tạo: {result.output} (năm {result.old_year} → {result.new_year}, "
              f"đã chuyển {result.moved} chỗ ghi năm của kế hoạch)"]
+    if result.changes:
+        lines.append("Đã chuyển năm ở:")
+        lines += [f"    {i}" for i in result.changes]
     if result.items:
         lines.append(f"Cần người xem lại {len(result.items)} chỗ:")
         for kind in KINDS:

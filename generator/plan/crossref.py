@@ -72,9 +72,10 @@ def cross_check(plan: Plan, checked: Plan | None = None) -> list[Finding]:
         skip = _model_ids(checked)
     findings: list[Finding] = []
     for loc, seg in cites(plan, skip=skip):
-        if seg.cite not in plan.references:
-            findings.append((loc + ("cite",), seg.cite,
-                             _unknown("văn bản", seg.cite, plan.references, "references")))
+        for i, key in enumerate(seg.keys):
+            if key not in plan.references:
+                where = loc + ("cite",) + ((i,) if isinstance(seg.cite, list) else ())
+                findings.append((where, key, _unknown("văn bản", key, plan.references, "references")))
     for loc, ref in unit_refs(plan, skip):
         # A string shaped like a key (lower-case ASCII, no spaces) is meant as one: a typo in a key
         # must not slip through as free text.
@@ -118,10 +119,14 @@ def cross_check_data(data: Any) -> list[Finding]:
 
     def raw_cites(value: Any, loc: tuple[str | int, ...]) -> None:
         if isinstance(value, dict):
-            if "cite" in value and set(value) <= {"cite", "full"} and isinstance(value["cite"], str):
-                if value["cite"] not in refs:
-                    findings.append((loc + ("cite",), value["cite"],
-                                     _unknown("văn bản", value["cite"], refs, "references")))
+            if "cite" in value and set(value) <= {"cite", "full", "verb"}:
+                given = value["cite"]
+                keys = [(loc + ("cite",), given)] if isinstance(given, str) else (
+                    [(loc + ("cite", i), k) for i, k in enumerate(given) if isinstance(k, str)]
+                    if isinstance(given, list) else [])
+                for where, key in keys:
+                    if key not in refs:
+                        findings.append((where, key, _unknown("văn bản", key, refs, "references")))
                 return
             for k, v in value.items():
                 raw_cites(v, loc + (k,))

@@ -43,6 +43,9 @@ def _clean(value: str) -> str:
 Text = Annotated[str, AfterValidator(_clean)]
 """A line of user text: cleaned (NFC, no control characters), never blank."""
 
+Verb = Annotated[str, AfterValidator(lambda v: clean_text(v).strip())]
+"""The words before a cited document's subject ("về", "phê duyệt"); "" for none."""
+
 Fragment = Annotated[str, AfterValidator(clean_text)]
 """A piece of a paragraph next to a citation: cleaned but not trimmed ("Thực hiện " keeps its space)."""
 
@@ -293,6 +296,14 @@ def _number_text(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def is_party_symbol(symbol: str | None, party: bool = False) -> bool:
+    """A Party document's symbol names its type and its issuer apart with "/" ("NQ/TW", "CTr/TU",
+    "KL/TW"); a state document's joins them with "-" ("QĐ-TTg", "KH-UBND") and has no "/". So a
+    symbol with "/" is the Party's even when the data does not say party: true, and its number is
+    joined with "-" as the Party writes it (Hướng dẫn 36-HD/VPTW), never "57/NQ/TW"."""
+    return party or (symbol is not None and "/" in symbol)
+
+
 # A cited document: printed in full at its first citation, by type and số/ký hiệu after. State documents read
 # "Kế hoạch số 36/KH-UBND"; Party documents "Nghị quyết số 57-NQ/TW" (party: true); a law is cited by its name
 # and date ("Luật Tổ chức chính quyền địa phương ngày …").
@@ -327,6 +338,17 @@ class Reference(Model):
         "Bỏ trống khi là chính cơ quan ban hành kế hoạch này",
     )
     subject: Text | None = Field(default=None, description="Trích yếu của văn bản được dẫn")
+    verb: Verb | None = Field(
+        default=None,
+        description='Chữ nối giữa cơ quan ban hành và trích yếu khi dẫn đầy đủ; mặc định "về". Ví dụ: '
+        '"phê duyệt" ("… của Thủ tướng Chính phủ phê duyệt Chiến lược …"); "" khi trích yếu đã có động từ '
+        '("ban hành Kế hoạch …")',
+    )
+
+    @property
+    def is_party(self) -> bool:
+        """A Party document: number and symbol joined by "-" ("57-NQ/TW", "10-CTr/TU")."""
+        return is_party_symbol(self.symbol, self.party)
 
     @model_validator(mode="after")
     def _named_somehow(self) -> Reference:
@@ -341,8 +363,17 @@ class Reference(Model):
 class Cite(Model):
     """Trích dẫn văn bản trong câu: {cite: khóa trong references}; full: true để in lại đầy đủ."""
 
-    cite: str = Field(description="Khóa của văn bản trong mục references")
+    cite: str | Annotated[list[str], Field(min_length=1)] = Field(
+        description="Khóa của văn bản trong mục references; nhiều khóa [a, b, c] để dẫn gộp nhiều văn bản "
+        '("các Quyết định: số …; số …; và số …")')
     full: bool = Field(default=False, description="true để in đầy đủ số, ngày, cơ quan, trích yếu dù đã dẫn trước đó")
+    verb: Verb | None = Field(
+        default=None, description='Chữ nối trước trích yếu cho lần dẫn này, thay cho verb của văn bản (mặc định "về")')
+
+    @property
+    def keys(self) -> list[str]:
+        """The cited references' keys: one, or several for a grouped citation."""
+        return [self.cite] if isinstance(self.cite, str) else list(self.cite)
 
 
 # A piece printed in italics inside a sentence: {italic: "(lồng ghép trong báo cáo …)"}.

@@ -41,7 +41,7 @@ from .sheet_guard import (
     scan_ods,
     scan_xlsx_sheet,
 )
-from .table_rows import numbered_groups
+from .table_rows import NUMBER_HEAD, numbered_groups
 
 __all__ = ["SPREADSHEET_SUFFIXES", "BadCells", "SheetError", "SheetTable", "cell_name", "only_inside", "read_sheet"]
 
@@ -411,7 +411,8 @@ def _table(path: Path, read: _Grid) -> SheetTable:
         longest = max((len(grid[r][c]) for r in range(header_at, len(grid))), default=1)
         columns[c]["width"] = float(min(max(round(longest / 12, 1), 1.0), 8.0))
         short = all(len(grid[r][c]) <= 12 for r in range(header_at + 1, len(grid)))
-        columns[c]["align"] = "center" if short else "left"
+        # The STT column is centred whatever its other cells hold (a group's "I." or a note).
+        columns[c]["align"] = "center" if short or NUMBER_HEAD.match(header[c].strip()) else "left"
     table: dict[str, Any] = {"columns": columns}
     derived = numbered_groups(columns, rows)
     if derived is not None:

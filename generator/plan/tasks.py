@@ -82,10 +82,10 @@ def plain(plan: Plan, para: Paragraph | CellLines | CellSpec | None) -> str:
     out = []
     for seg in para:
         if isinstance(seg, Cite):
-            ref = plan.references.get(seg.cite)
-            if ref is None:
-                continue
-            out.append(ref.name or f"{ref.type} số {ref.number}" + (f"/{ref.symbol}" if ref.symbol else ""))
+            refs = [plan.references[k] for k in seg.keys if k in plan.references]
+            out.append("; ".join(
+                ref.name or f"{ref.type} số {ref.number}"
+                + (f"{'-' if ref.is_party else '/'}{ref.symbol}" if ref.symbol else "") for ref in refs))
         elif isinstance(seg, Emphasis):
             out.append(seg.italic)
         elif isinstance(seg, Bold):

@@ -59,6 +59,7 @@ class TableSpec:
     landscape: bool = False
     styles: dict[str, str] = field(default_factory=lambda: dict(TABLE_STYLES))
     text_width: int | None = None  # twips; the renderer sets it from the template's page
+    font_pt: float = 12.0  # the size of the template's "KH Bảng" styles, which cells are measured at
 
     def __html__(self) -> str:
         """The table's XML, for {{p b.xml }} in a template (autoescape calls this); while a document
@@ -154,8 +155,13 @@ def _line_xml(line: str, run_pr: str, literal: bool) -> str:
     return f'<w:t xml:space="preserve">{_text(line, literal)}</w:t>' if line else _EMPTY_T
 
 
+CELL_MARGIN = 108
+"""Left and right cell margins in twips (0.19 cm), as Word's default table style ("Table Normal"):
+text never touches the borders."""
+
+
 def _cell_xml(cell: TableCell, width: int, styles: dict[str, str], merge: str | None = None,
-              align: str = "left", literal: bool = False) -> str:
+              align: str = "left", literal: bool = False, keep_next: bool = False) -> str:
     pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if cell.span > 1:
         pr += f'<w:gridSpan w:val="{cell.span}"/>'
@@ -165,7 +171,8 @@ def _cell_xml(cell: TableCell, width: int, styles: dict[str, str], merge: str | 
         pr += "<w:vMerge/>"
     pr += '<w:vAlign w:val="center"/>'
     style = _attr(styles.get(cell.role, styles["body"]))
-    ppr = f'<w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{_JC.get(cell.align or align, "left")}"/></w:pPr>'
+    keep = "<w:keepNext/>" if keep_next else ""
+    ppr = f'<w:pPr><w:pStyle w:val="{style}"/>{keep}<w:jc w:val="{_JC.get(cell.align or align, "left")}"/></w:pPr>'
     paras = cell.paragraphs if merge != "continue" else []
     body = "".join(f"<w:p>{ppr}{runs_xml(p.runs, cell.bold, literal)}</w:p>" for p in paras) or f"<w:p>{ppr}</w:p>"
     return f"<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>"
@@ -174,9 +181,7 @@ def _cell_xml(cell: TableCell, width: int, styles: dict[str, str], merge: str | 
 def table_xml(spec: TableSpec, text_width: int, literal: bool = False) -> str:
     """The w:tbl element for spec, as wide as text_width twips (the page's text area).
     literal: the XML is put in place after rendering (see _text)."""
-    total = sum(spec.widths)
-    cols = [int(text_width * w / total) for w in spec.widths]
-    cols[-1] += text_width - sum(cols)
+    cols = column_widths(spec, text_width)
     n = len(cols)
     edge = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     borders = "".join(edge.format(e) for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -184,7 +189,8 @@ def table_xml(spec: TableSpec, text_width: int, literal: bool = False) -> str:
         "<w:tbl><w:tblPr>"
         f'<w:tblW w:w="{text_width}" w:type="dxa"/><w:jc w:val="center"/>'
         f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
-        '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+        f'<w:tblCellMar><w:left w:w="{CELL_MARGIN}" w:type="dxa"/><w:right w:w="{CELL_MARGIN}" w:type="dxa"/>'
+        "</w:tblCellMar>"
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
         'w:noHBand="0" w:noVBand="0"/>'
         "</w:tblPr><w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in cols) + "</w:tblGrid>"
@@ -192,7 +198,10 @@ def table_xml(spec: TableSpec, text_width: int, literal: bool = False) -> str:
     pending: dict[int, tuple[int, TableCell]] = {}  # grid column -> (rows still covered, cell)
     for ri, row in enumerate([*spec.header, *spec.rows]):
         header = ri < len(spec.header)
-        if row and row[0].role == "group":
+        # A group row keeps with the row after it (Word: keepNext on every paragraph of the row),
+        # so a group heading never ends a page with its tasks on the next.
+        group = bool(row) and row[0].role == "group"
+        if group:
             pending.clear()  # a group row closes every vertical merge above it
         cells_xml = []
         queue = list(row)
@@ -216,7 +225,8 @@ def table_xml(spec: TableSpec, text_width: int, literal: bool = False) -> str:
             if not queue:
                 # A short row: the rest of the grid is one empty cell, so every row spans the table.
                 filler = TableCell([], span=room)
-                cells_xml.append(_cell_xml(filler, sum(cols[col:col + room]), spec.styles, literal=literal))
+                cells_xml.append(_cell_xml(filler, sum(cols[col:col + room]), spec.styles, literal=literal,
+                                           keep_next=group))
                 col += room
                 continue
             cell = queue.pop(0)
@@ -228,9 +238,66 @@ def table_xml(spec: TableSpec, text_width: int, literal: bool = False) -> str:
                 pending[col] = (cell.rowspan - 1, cell)
             cells_xml.append(_cell_xml(cell, sum(cols[col:col + span]), spec.styles, merge,
                                        spec.aligns[col] if cell.role not in ("head", "group") else "left",
-                                       literal))
+                                       literal, keep_next=group))
             col += span
         trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
         out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells_xml)}</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
+
+
+# --- column widths from content ---------------------------------------------------------------
+
+_TOKEN = re.compile(r"\S+")
+_DATE_PART = re.compile(r"\d[/.-]\d|^[IVX]+/\d|^\d{1,2}/\d")
+"""A token that is part of a date or a period ("15/11/2025", "II/2025", "5/2025"): the word before it
+("Quý", "Tháng") reads with it and a reader must not see them apart."""
+
+
+def unbreakable_pieces(text: str) -> list[str]:
+    """The pieces of text a line may not break inside: words, with a word glued to the date part
+    that follows it ("Quý II/2025")."""
+    tokens = _TOKEN.findall(text)
+    out: list[str] = []
+    for tok in tokens:
+        if out and _DATE_PART.search(tok) and len(out[-1]) <= 5 and not _DATE_PART.search(out[-1]):
+            out[-1] = f"{out[-1]} {tok}"
+        else:
+            out.append(tok)
+    return out
+
+
+def column_widths(spec: TableSpec, text_width: int) -> list[int]:
+    """Grid column widths in twips: the data's relative widths, then every column widened to hold
+    its longest unbreakable piece (a date, a long word) at the table's font size, the room taken
+    from the columns that have more than they need. A table whose pieces cannot all fit keeps the
+    data's widths."""
+    from .metrics import text_width_pt
+
+    total = sum(spec.widths)
+    n = len(spec.widths)
+    cols = [int(text_width * w / total) for w in spec.widths]
+    need = [0] * n
+    for ri, row in enumerate([*spec.header, *spec.rows]):
+        col = 0
+        for cell in row:
+            if col >= n:
+                break
+            if cell.span == 1 and cell.role != "group":
+                bold = cell.bold or cell.role == "head" or ri < len(spec.header)
+                for para in cell.paragraphs:
+                    for piece in unbreakable_pieces("".join(r[0] for r in para.runs)):
+                        width = int(text_width_pt(piece, spec.font_pt, bold=bold) * 20) + 2 * CELL_MARGIN + 20
+                        need[col] = max(need[col], width)
+            col += max(cell.span, 1)
+    if sum(need) <= text_width and any(need[i] > cols[i] for i in range(n)):
+        short = [i for i in range(n) if need[i] > cols[i]]
+        deficit = sum(need[i] - cols[i] for i in short)
+        for i in short:
+            cols[i] = need[i]
+        spare = {i: cols[i] - need[i] for i in range(n) if i not in short and cols[i] > need[i]}
+        room = sum(spare.values())
+        for i, s in spare.items():
+            cols[i] -= int(deficit * s / room)
+    cols[-1] += text_width - sum(cols)
+    return cols
