@@ -14,11 +14,12 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml import etree
 
+from ..nd30.figures import RULE_FRACTION_WRITTEN, TEXT_WIDTH_TWIPS
 from ..word.formatting import Formatting
 from ..word.metrics import text_width_pt
 from .template_parts import RULE, SUBTITLE, TIEU_NGU, W_NS, StyleIds
 
-RULE_FRACTION = 0.4
+RULE_FRACTION = RULE_FRACTION_WRITTEN
 """The agency's and the trích yếu's lines are this fraction of their text; the Tiêu ngữ's is as long."""
 
 
@@ -117,7 +118,7 @@ def _first_section_text_width(body: Any) -> int:
         return A4_TEXT_WIDTH  # a user template without page settings: Word's A4 with our margins
 
 
-A4_TEXT_WIDTH = 9354
+A4_TEXT_WIDTH = TEXT_WIDTH_TWIPS
 
 
 def _element_above(rule: Any, unmeasured: set[str]) -> list[Any]:
