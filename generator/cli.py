@@ -243,7 +243,7 @@ def _init(args: argparse.Namespace) -> int:
         except AlreadyThere:
             raise UserError(f"{out.label}: tệp vừa được tạo ở nơi khác, không ghi đè; "
                             "hãy chọn thư mục khác: kehoach init THƯ-MỤC") from None
-    from .document.render import default_output_dir
+    from .word.output_paths import default_output_dir
 
     output = default_output_dir(plan) / f"{plan.stem}.docx"  # where render will put it
     print(f"Đã tạo trong thư mục {folder}:")
