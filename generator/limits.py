@@ -68,7 +68,7 @@ MAX_STYLES = 5000
 MAX_STYLE_DEPTH = 48
 """Length of a basedOn chain of styles (Word's built-in ones are 2 or 3 deep)."""
 
-# --- spreadsheets (generator.plan.sheet_guard, generator.plan.sheets) ------------------------------
+# --- spreadsheets (generator.word.sheet_guard, generator.plan.sheets) ------------------------------
 
 MAX_SHEET_BYTES = 64 * 1024 * 1024
 """Size of a spreadsheet file on disk (.xlsx, .xlsm, .ods, .xls); a .csv is a data file (MAX_DATA_BYTES)."""

@@ -44,7 +44,7 @@ from ..nd30.figures import (
     FontSize,
 )
 from ..text import upper_vi
-from ..word.formatting import ParaFormat, font_family
+from ..word.formatting import ParaFormat, font_family, tabs_before_field
 from ..word.metrics import text_width_pt
 from ..word.reader import (
     MUC_RE,
@@ -423,18 +423,8 @@ def _tab_centred(para: Para, text_width_twips: int) -> bool:
     the text before the field is only tabs, and the stop it reaches is a centre stop near the middle."""
     if para.el is None or para.fmt is None:
         return False
-    from docx.oxml.ns import qn
-
-    tabs = 0
-    for r in para.el.iter(qn("w:r")):
-        if r.find(qn("w:instrText")) is not None or r.find(qn("w:fldChar")) is not None:
-            break
-        for child in r:
-            if child.tag == qn("w:tab"):
-                tabs += 1
-            elif child.tag == qn("w:t") and (child.text or "").strip():
-                return False
-    if tabs == 0:
+    tabs = tabs_before_field(para.el)
+    if not tabs:
         return False
     x, kind = para.fmt.left, "left"
     stops = [(pos, val) for pos, val in para.fmt.tabs if val not in ("clear", "bar")]

@@ -22,7 +22,6 @@ from docx import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.exceptions import PackageNotFoundError
 from jinja2.sandbox import SandboxedEnvironment
-from lxml import etree
 from markupsafe import Markup, escape
 
 from ..errors import TemplateError, UserError
@@ -33,11 +32,12 @@ from ..word.engine import CompiledTemplate, DocumentView
 from ..word.formatting import Formatting
 from ..word.package import inspect_package, zip_members
 from ..word.tables import A4_TEXT_WIDTHS, TABLE_STYLES, fill_table_slots, table_slots
+from ..word.template_xml import XmlError, package_style_ids, restore as restore_template
 from .context import build_context, symbol
 from .layout import finish_layout
 from .seal import DRAFT_COMMENT, FINAL_COMMENT, seal
 from .template_guard import GuardedOperators, runtime_error, template_budget
-from .template_parts import package_style_ids, restore as restore_template, table_styles
+from .template_parts import table_styles
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -88,7 +88,7 @@ class Template:
         self.data = restore_template(self.data)
         try:
             Document(io.BytesIO(self.data))
-        except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.LxmlError) as exc:
+        except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XmlError) as exc:
             # A renamed .doc, a broken zip, a package without a main document part.
             raise TemplateError(
                 f"{self.path}: không đọc được mẫu: đây không phải tệp Word .docx hợp lệ ({exc})"
@@ -185,7 +185,7 @@ class Template:
             ) from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{self.path}: lỗi trong mẫu: {exc}" + _excerpt(exc)) from None
-        except etree.LxmlError as exc:
+        except XmlError as exc:
             raise TemplateError(
                 f"{self.path}: mẫu tạo ra XML hỏng ({exc}); kiểm tra các thẻ {{%tr %}}, {{%p %}} "
                 "bằng 'kehoach check-template'"
@@ -236,7 +236,7 @@ def _cell_styles(data: bytes) -> dict[str, str]:
     rewrites IDs when it saves a template; names survive)."""
     try:
         return table_styles(package_style_ids(data))
-    except (zipfile.BadZipFile, etree.LxmlError):
+    except (zipfile.BadZipFile, XmlError):
         return dict(TABLE_STYLES)  # an unreadable template is refused by the caller
 
 

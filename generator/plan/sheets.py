@@ -31,7 +31,7 @@ from typing import Any
 from .. import limits
 from ..errors import DataError, Problem
 from ..text import clean_text
-from .sheet_guard import (
+from ..word.sheet_guard import (
     SheetError,
     not_a_spreadsheet,
     number_vi,

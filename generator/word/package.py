@@ -379,3 +379,13 @@ def _external_targets(rels: _Element) -> list[str]:
             continue
         out.append(f"{kind} → {target[:120]}")
     return out
+
+
+def section_count(docx: Path) -> int:
+    """Sections in a .docx; each starts a new page in our documents, so the PDF has at least this many."""
+    try:
+        with zipfile.ZipFile(docx) as zf:
+            xml = zf.read("word/document.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return 1
+    return max(1, xml.count(b"<w:sectPr"))
