@@ -109,6 +109,27 @@ def _address_space() -> int | None:
         return None
 
 
+_active = 0
+"""Budgets entered and not left (the outermost one bounds the work)."""
+
+
+def read_budget(label: object, what: str = "tệp", kind: str = "văn bản", verb: str = "đọc",
+                ) -> contextlib.AbstractContextManager[None]:
+    """The read budget (READ_SECONDS, READ_MEMORY) for an untrusted file, applied by the library
+    call that reads it (check, import, a spreadsheet, a signed PDF), so every caller gets it.
+
+    Only in a program's main thread: a server's worker thread would lower the memory limit of the
+    whole process (LibreOffice started meanwhile included) and has no timer; there the checks
+    before parsing are the bound, and the editor reads a .docx in a process of its own.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return contextlib.nullcontext()
+    minutes = READ_SECONDS // 60
+    return budget(READ_SECONDS, READ_MEMORY,
+                  f"{label}: {what} quá phức tạp, {verb} quá {minutes} phút hoặc quá "
+                  f"{READ_MEMORY // 2**30} GB bộ nhớ nên đã dừng; không phải {kind} bình thường")
+
+
 @contextlib.contextmanager
 def budget(seconds: float, memory: int, message: str) -> Iterator[None]:
     """Run the block with at most `seconds` of wall-clock time and `memory` more bytes of address
@@ -118,7 +139,14 @@ def budget(seconds: float, memory: int, message: str) -> Iterator[None]:
     stop another. SIGALRM interrupts Python code between bytecodes; RLIMIT_AS makes an oversized
     allocation fail with MemoryError instead of taking the machine's memory. Both are restored on
     exit. Where they are not available (not the main thread, not a Unix), the block runs unbounded.
+    Inside another budget the block runs in that one: a second timer would reset the first and,
+    on leaving, switch it off.
     """
+    global _active
+    if _active:
+        yield
+        return
+    _active += 1
     timer = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread())
     old_handler = None
     if timer:
@@ -133,6 +161,7 @@ def budget(seconds: float, memory: int, message: str) -> Iterator[None]:
     except MemoryError:
         raise BudgetExceeded(message) from None
     finally:
+        _active -= 1
         if timer:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old_handler)
