@@ -80,6 +80,17 @@ a catalogue of 20,000 rows by 10 columns. Counted before any reader builds a cel
 MAX_CELL_CHARS = 32_767
 """Characters in one cell: Excel's own limit, so a longer cell was not typed in Excel."""
 
+MAX_PROGRESS_BYTES = 32 * 1024 * 1024
+"""Size of a filled progress workbook (kehoach progress): one sheet of the plan's tasks."""
+
+MAX_PROGRESS_ROWS = 50_000
+"""Rows read from one sheet of a progress workbook: 25 times the largest plan we know of."""
+
+# --- data files (generator.plan.loader) ------------------------------------------------------------
+
+MAX_YAML_NODES = 200_000
+"""Values built from one YAML file: a YAML alias bomb stops here instead of eating memory."""
+
 # --- time and memory budgets ------------------------------------------------------------------
 
 TEMPLATE_SECONDS = 30

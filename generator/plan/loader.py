@@ -25,9 +25,6 @@ from ..text import WORD_LINE_BREAK
 from .model import Plan
 from .yaml_syntax import syntax_problem
 
-MAX_NODES = 200_000
-"""Upper bound on values built from one file: a YAML alias bomb stops here instead of eating memory."""
-
 Loc = tuple[str | int, ...]
 
 
@@ -222,7 +219,7 @@ def parse_yaml(text: str, file: str) -> Source:
     def build(n: yaml.Node, loc: Loc) -> Any:
         nonlocal count
         count += 1
-        if count > MAX_NODES:
+        if count > limits.MAX_YAML_NODES:
             raise DataError([Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
                                      format_path(loc), None,
                                      "tệp quá lớn hoặc dùng bí danh (&/*) lồng nhau quá nhiều lần")])

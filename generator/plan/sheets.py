@@ -46,7 +46,6 @@ __all__ = ["SPREADSHEET_SUFFIXES", "BadCells", "SheetError", "SheetTable", "cell
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
-MAX_CELLS = limits.MAX_SHEET_CELLS
 
 CONTENT_HEAD = re.compile(r"^(nội dung|tên nhiệm vụ|nhiệm vụ|tên công việc|công việc|hoạt động)", re.I)
 """The heading of the column that says what each row is: a task row without it prints empty."""
