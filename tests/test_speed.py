@@ -29,7 +29,7 @@ from generator.document.layout import finish_layout
 from generator.plan.loader import load_plan, parse_yaml
 from generator.document.render import DEFAULT_TEMPLATE, Template, _Environment, _set_properties
 from generator.word.formatting import Formatting
-from generator.word.package import FIXED_TIME, zip_members
+from generator.word.package import zip_members, zip_members_by_zipfile
 
 from tests.paths import ROOT, DATA, SAMPLE
 
@@ -51,19 +51,8 @@ def plain_docxtpl(plan) -> bytes:
     return zipfile_zip(seal({n: plain.read(n) for n in plain.namelist()}, plan))
 
 
-def zipfile_zip(members: dict[str, bytes]) -> bytes:
-    """The deterministic zip as Python's zipfile writes it: the reference for zip_members's own writer."""
-    first = ("[Content_Types].xml", "_rels/.rels")
-    ordered = [n for n in first if n in members] + sorted(n for n in members if n not in first)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            dst.writestr(info, members[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
+zipfile_zip = zip_members_by_zipfile
+"""The reference: the deterministic zip as Python's zipfile writes it."""
 
 
 def _plans(tmp_path: Path) -> list:

@@ -62,10 +62,9 @@ def zip_members(members: dict[str, bytes], cache: DeflateCache | None = None,
     644, the UTF-8 flag for a name that is not ASCII) so that a member keep() accepts is deflated once
     into cache and reused. zipfile itself writes what needs zip64 (more than 65,535 members or 1 GiB).
     """
-    names = list(members)
-    ordered = [n for n in _FIRST if n in names] + sorted(n for n in names if n not in _FIRST)
+    ordered = _ordered(members)
     if len(ordered) > 0xFFFF or sum(len(b) for b in members.values()) > 0x3FFFFFFF:
-        return _zip_with_zipfile(members, ordered)
+        return zip_members_by_zipfile(members)
     local: list[bytes] = []
     central: list[bytes] = []
     offset = 0
@@ -100,10 +99,17 @@ def zip_members(members: dict[str, bytes], cache: DeflateCache | None = None,
 _DOS_DATE = (FIXED_TIME[0] - 1980) << 9 | FIXED_TIME[1] << 5 | FIXED_TIME[2]  # as zipfile packs FIXED_TIME
 
 
-def _zip_with_zipfile(members: dict[str, bytes], ordered: list[str]) -> bytes:
+def _ordered(members: dict[str, bytes]) -> list[str]:
+    names = list(members)
+    return [n for n in _FIRST if n in names] + sorted(n for n in names if n not in _FIRST)
+
+
+def zip_members_by_zipfile(members: dict[str, bytes]) -> bytes:
+    """zip_members's bytes as Python's zipfile writes them: the writer of what needs zip64, and the
+    reference zip_members is tested against (tests/test_speed.py)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in ordered:
+        for name in _ordered(members):
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
