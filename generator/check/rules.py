@@ -554,12 +554,39 @@ def agency_twice(doc: KeHoach) -> list[Result]:
 TYPE_ABBR = {upper_vi(name): abbr for name, abbr in TYPE_ABBREVIATIONS.items()}
 
 
+def _attached(doc: KeHoach) -> bool:
+    """A document issued with a decision (its subtitle cites it) and without a number line of its own
+    (Phụ lục III, Mẫu 1.3): its number and date are the decision's, so it has neither line."""
+    return doc.number_line is None and doc.attached_to is not None
+
+
+def _attached_result(doc: KeHoach, rid: str, el: str, title: str) -> list[Result]:
+    ref = doc.attached_to
+    assert ref is not None
+    return [_res(rid, el, title, ERROR, True, measured="không có (ban hành kèm theo văn bản khác)",
+                 where=_where(doc, doc.subtitle[0]) if doc.subtitle else "",
+                 message=f"văn bản ban hành kèm theo {ref.doc_type} {ref.number or '…'}/{ref.symbol}: "
+                         "số và ngày là của văn bản đó")]
+
+
+def _own_number_line(doc: KeHoach):  # noqa: ANN202 - parse_number_line's result
+    """The number line a document goes by: its own, or for a document issued with a decision the
+    decision's number and ký hiệu (what its appendices cite)."""
+    if doc.number_line is not None:
+        return parse_number_line(doc.number_line.text)
+    if doc.attached_to is not None:
+        return parse_number_line(f"Số: {doc.attached_to.number or ''}/{doc.attached_to.symbol}")
+    return None
+
+
 @rule(content=True)
 def number_line(doc: KeHoach) -> list[Result]:
     el = "Số, ký hiệu"
     rid = "PL1.III.3.so-ky-hieu.hinh-thuc"
     title = "dạng “Số: 05/KH-SKHCN” (dự thảo để trống số)"
     p = doc.number_line
+    if _attached(doc):
+        return _attached_result(doc, rid, el, title)
     out = []
     if doc.formatted:
         out += _element_format(doc, p, "PL1.III.3.so-ky-hieu", el, sizes=PT["number"], bold=False, italic=False,
@@ -596,6 +623,8 @@ def number_line(doc: KeHoach) -> list[Result]:
 def type_abbreviation(doc: KeHoach) -> list[Result]:
     el = "Số, ký hiệu"
     title = "chữ viết tắt tên loại đúng Phụ lục III (Kế hoạch: KH)"
+    if _attached(doc):
+        return _attached_result(doc, "PL3.ten-loai-viet-tat", el, title)
     if doc.number_line is None or doc.doc_type is None:
         return [_missing("PL3.ten-loai-viet-tat", el, title)]
     nl = parse_number_line(doc.number_line.text)
@@ -627,7 +656,8 @@ def _leading_zero_problems(d: str | None, mo: str | None) -> list[str]:
 
 def plan_year(doc: KeHoach) -> int | None:
     if doc.date_line is None:
-        return None
+        # A document issued with a decision is of the decision's year.
+        return doc.attached_to.year if doc.attached_to is not None else None
     parsed = parse_date_line(doc.date_line.text)
     if parsed is not None:
         return parsed.year
@@ -641,6 +671,8 @@ def date_line(doc: KeHoach) -> list[Result]:
     rid = "PL1.III.4.ngay-thang"
     title = "ngày dưới 10 và tháng 1, 2 có số 0 ở trước; “Địa danh, ngày … tháng … năm …”"
     p = doc.date_line
+    if p is None and _attached(doc):
+        return _attached_result(doc, rid, el, title)
     out = []
     if doc.formatted:
         out += _element_format(doc, p, rid, el, sizes=PT["place_date"], bold=False, italic=True, align="center")
@@ -910,7 +942,7 @@ def other_year(doc: KeHoach) -> list[Result]:
 def own_citations(doc: KeHoach) -> list[Result]:
     el = "Nội dung"
     title = "văn bản của chính cơ quan được dẫn với đúng chữ viết tắt của cơ quan"
-    nl = parse_number_line(doc.number_line.text) if doc.number_line else None
+    nl = _own_number_line(doc)
     own = nl.agency_abbr if nl else None
     if own is None:
         return [_missing("PL1.III.3.ky-hieu-co-quan", el, title)]
@@ -1057,7 +1089,7 @@ def recipients(doc: KeHoach) -> list[Result]:
 def appendices(doc: KeHoach) -> list[Result]:
     el = "Phụ lục"
     out = []
-    nl = parse_number_line(doc.number_line.text) if doc.number_line else None
+    nl = _own_number_line(doc)
     dm = parse_date_line(doc.date_line.text) if doc.date_line else None
     for app in doc.appendices:
         if doc.formatted:
@@ -1122,10 +1154,20 @@ ELSEWHERE_RE = re.compile(
     r"^[^.;()]{0,60}?\bsố\s+\d|^\s*(?:các\s+)?(?:mục|khoản|điểm|điều|phần|tiết)\b|^[^)]{0,40}?(?:https?:|www\.)", re.I)
 
 
-def _attached_mention(text: str) -> str | None:
-    """The words that refer to an attachment of this document, if any."""
+ISSUED_WITH_RE = re.compile(
+    r"^\s*(?:" + "|".join(sorted((re.escape(t) for t in (*TYPE_ABBREVIATIONS, "Điều lệ") if t), key=len,
+                                  reverse=True)) + r")\b", re.I)
+"""What a Quyết định issues "kèm theo Quyết định này": a document of its own (Kế hoạch, Quy chế, Điều lệ …,
+Phụ lục III Mẫu 1.3), with its own header and often its own file; not an appendix of the decision."""
+
+
+def _attached_mention(text: str, decision: bool = False) -> str | None:
+    """The words that refer to an attachment of this document, if any. decision: the text is a
+    Quyết định's, whose "ban hành kèm theo Quyết định này <Tên loại> …" issues a document of its own."""
     for pattern in ATTACHED_RES:
         for m in pattern.finditer(text):
+            if decision and ISSUED_WITH_RE.match(text[m.end():]):
+                continue
             if "này" in m.group(0).casefold() or not ELSEWHERE_RE.match(text[m.end():]):
                 close = text.find(")", m.end()) if m.group(0).startswith("(") else -1
                 return text[m.start():close + 1] if close != -1 else m.group(0)
@@ -1139,7 +1181,8 @@ def attachment_mentioned(doc: KeHoach) -> list[Result]:
     title = "nội dung dẫn chiếu phụ lục, danh mục “kèm theo” thì văn bản có phụ lục"
     if not doc.body:
         return [_missing(rid, "Nội dung", title, WARNING)]
-    hits = [(p, found) for p in doc.body if (found := _attached_mention(p.text))]
+    decision = doc.document_type == "Quyết định"
+    hits = [(p, found) for p in doc.body if (found := _attached_mention(p.text, decision))]
     if not hits:
         return [_res(rid, el, title, WARNING, True, measured="nội dung không dẫn chiếu phụ lục",
                      expected="phụ lục khi có dẫn chiếu")]

@@ -386,6 +386,7 @@ class KeHoach:
     not_administrative: str | None = None  # why the file is not an administrative document
     subject_lines: list[Para] = field(default_factory=list)  # trích yếu (or "V/v …" of a công văn)
     subtitle: list[Para] = field(default_factory=list)  # "(Ban hành kèm theo …)" under the trích yếu
+    attached_to: Reference | None = None  # the decision a document is issued with (its subtitle cites it)
     kinh_gui: list[Para] = field(default_factory=list)
     body: list[Para] = field(default_factory=list)
     noi_nhan: Para | None = None
@@ -834,6 +835,11 @@ class _Reader:
             doc.doc_type = title
             doc.document_type = recognise_type(title.text)
             self._subject(title, rest)
+            # "(Ban hành kèm theo Quyết định số … ngày … của …)" under the title of a document that has
+            # no number line: it is issued with that decision and has no number of its own (Phụ lục
+            # III, Mẫu 1.3). A document with its own number only relates to the one it cites.
+            if doc.number_line is None:
+                doc.attached_to = next((r for r in (parse_reference(p.text) for p in doc.subtitle) if r), None)
             ends = [title, *doc.subject_lines, *doc.subtitle]
             body_start = max(p.index for p in ends) + 1
         elif vv is not None:
@@ -1065,8 +1071,9 @@ class _Reader:
         if doc.document_type == "Hợp đồng":
             doc.not_administrative = "đây là hợp đồng, không phải văn bản hành chính"
             return
-        if doc.quoc_hieu is None or doc.number_line is None or not doc.issuer_lines:
-            missing = [name for name, part in (("Quốc hiệu", doc.quoc_hieu), ("số, ký hiệu", doc.number_line),
+        numbered = doc.number_line is not None or doc.attached_to is not None
+        if doc.quoc_hieu is None or not numbered or not doc.issuer_lines:
+            missing = [name for name, part in (("Quốc hiệu", doc.quoc_hieu), ("số, ký hiệu", numbered or None),
                                                ("tên cơ quan ban hành", doc.issuer_lines or None)) if part is None]
             doc.not_administrative = ("không phải văn bản hành chính theo Nghị định 30: không thấy "
                                       + ", ".join(missing))
