@@ -68,7 +68,7 @@ MAX_STYLES = 5000
 MAX_STYLE_DEPTH = 48
 """Length of a basedOn chain of styles (Word's built-in ones are 2 or 3 deep)."""
 
-# --- spreadsheets (generator.plan.sheet_guard, generator.plan.sheets) ------------------------------
+# --- spreadsheets (generator.word.sheet_guard, generator.plan.sheets) ------------------------------
 
 MAX_SHEET_BYTES = 64 * 1024 * 1024
 """Size of a spreadsheet file on disk (.xlsx, .xlsm, .ods, .xls); a .csv is a data file (MAX_DATA_BYTES)."""
@@ -79,6 +79,17 @@ a catalogue of 20,000 rows by 10 columns. Counted before any reader builds a cel
 
 MAX_CELL_CHARS = 32_767
 """Characters in one cell: Excel's own limit, so a longer cell was not typed in Excel."""
+
+MAX_PROGRESS_BYTES = 32 * 1024 * 1024
+"""Size of a filled progress workbook (kehoach progress): one sheet of the plan's tasks."""
+
+MAX_PROGRESS_ROWS = 50_000
+"""Rows read from one sheet of a progress workbook: 25 times the largest plan we know of."""
+
+# --- data files (generator.plan.loader) ------------------------------------------------------------
+
+MAX_YAML_NODES = 200_000
+"""Values built from one YAML file: a YAML alias bomb stops here instead of eating memory."""
 
 # --- time and memory budgets ------------------------------------------------------------------
 
@@ -109,6 +120,27 @@ def _address_space() -> int | None:
         return None
 
 
+_active = 0
+"""Budgets entered and not left (the outermost one bounds the work)."""
+
+
+def read_budget(label: object, what: str = "tệp", kind: str = "văn bản", verb: str = "đọc",
+                ) -> contextlib.AbstractContextManager[None]:
+    """The read budget (READ_SECONDS, READ_MEMORY) for an untrusted file, applied by the library
+    call that reads it (check, import, a spreadsheet, a signed PDF), so every caller gets it.
+
+    Only in a program's main thread: a server's worker thread would lower the memory limit of the
+    whole process (LibreOffice started meanwhile included) and has no timer; there the checks
+    before parsing are the bound, and the editor reads a .docx in a process of its own.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return contextlib.nullcontext()
+    minutes = READ_SECONDS // 60
+    return budget(READ_SECONDS, READ_MEMORY,
+                  f"{label}: {what} quá phức tạp, {verb} quá {minutes} phút hoặc quá "
+                  f"{READ_MEMORY // 2**30} GB bộ nhớ nên đã dừng; không phải {kind} bình thường")
+
+
 @contextlib.contextmanager
 def budget(seconds: float, memory: int, message: str) -> Iterator[None]:
     """Run the block with at most `seconds` of wall-clock time and `memory` more bytes of address
@@ -118,7 +150,14 @@ def budget(seconds: float, memory: int, message: str) -> Iterator[None]:
     stop another. SIGALRM interrupts Python code between bytecodes; RLIMIT_AS makes an oversized
     allocation fail with MemoryError instead of taking the machine's memory. Both are restored on
     exit. Where they are not available (not the main thread, not a Unix), the block runs unbounded.
+    Inside another budget the block runs in that one: a second timer would reset the first and,
+    on leaving, switch it off.
     """
+    global _active
+    if _active:
+        yield
+        return
+    _active += 1
     timer = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread())
     old_handler = None
     if timer:
@@ -133,6 +172,7 @@ def budget(seconds: float, memory: int, message: str) -> Iterator[None]:
     except MemoryError:
         raise BudgetExceeded(message) from None
     finally:
+        _active -= 1
         if timer:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old_handler)

@@ -23,14 +23,8 @@ from docx.shared import Pt
 from generator.check import check_file
 from generator.cli import main
 from generator.document.template_check import check_template
-from generator.document.template_parts import (
-    RULE,
-    StyleIds,
-    has_page_field,
-    header_targets,
-    restore,
-    sections,
-)
+from generator.document.template_parts import RULE
+from generator.word.template_xml import StyleIds, has_page_field, header_targets, restore, sections
 from tests.paths import ROOT
 
 TEMPLATE = ROOT / "templates" / "kehoach.docx"

@@ -13,7 +13,8 @@ import yaml
 from docx import Document
 
 from generator.errors import UserError
-from generator.document.render import _Environment, contained, output_path
+from generator.document.render import _Environment
+from generator.word.output_paths import contained, output_path
 from generator.word.internals import SandboxedDocxTemplate
 from generator.document.template_check import check_template
 

@@ -34,10 +34,14 @@ def check_document(doc: KeHoach, kind: str) -> Report:
 def check_docx(path: str | Path) -> Report:
     """Every rule that holds for the document's type. UserError when the file cannot be read,
     NotAdministrative when it is not an administrative document."""
-    doc = read_docx(path)
-    if doc.not_administrative:
-        raise NotAdministrative(f"{path}: {doc.not_administrative}")
-    return check_document(doc, "docx")
+    from .. import limits
+
+    # A .docx comes from anyone: read and judged within the read budget.
+    with limits.read_budget(path):
+        doc = read_docx(path)
+        if doc.not_administrative:
+            raise NotAdministrative(f"{path}: {doc.not_administrative}")
+        return check_document(doc, "docx")
 
 
 def check_data(path: str | Path) -> Report:

@@ -27,8 +27,24 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ..nd30 import TIEU_NGU, TYPE_ABBREVIATIONS, day_month
+from ..nd30.figures import (
+    A4_TOLERANCE_TWIPS,
+    A4_TWIPS,
+    CONG_VAN_SUBJECT_PT,
+    FIRST_LINE_TOLERANCE_TWIPS,
+    FIRST_LINE_TWIPS,
+    LINE_SPACING_LINES,
+    MARGIN_MM,
+    MARGIN_TOLERANCE_MM,
+    PARAGRAPH_GAP_MIN_TWIPS,
+    RULE_FRACTION_RANGE,
+    SIZE_PT,
+    TWIPS_PER_CM,
+    TWIPS_PER_MM,
+    FontSize,
+)
 from ..text import upper_vi
-from ..word.formatting import ParaFormat, font_family
+from ..word.formatting import ParaFormat, font_family, tabs_before_field
 from ..word.metrics import text_width_pt
 from ..word.reader import (
     DASHES,
@@ -47,7 +63,6 @@ from ..word.reader import (
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"
-TWIPS_PER_MM = 1440 / 25.4
 
 
 # --- the registry ------------------------------------------------------------------------------
@@ -120,6 +135,13 @@ def _fmt(p: Para) -> ParaFormat:
     return p.fmt
 
 
+PT = SIZE_PT  # Decree 30's size of each element (nd30/figures.py), short for the calls below
+
+
+def _within(size: float, figure: FontSize) -> bool:
+    return figure.lo <= size <= figure.hi
+
+
 def _pt(v: float) -> str:
     return f"{v:g}"
 
@@ -170,10 +192,10 @@ def _is_upper(para: Para | list[Para]) -> bool:
 
 
 def _element_format(doc: KeHoach, para: Para | list[Para] | None, rule_id: str, element: str, *,
-                    sizes: tuple[float, float], bold: bool | None, italic: bool | None,
+                    sizes: FontSize | tuple[float, float], bold: bool | None, italic: bool | None,
                     caps: bool = False, align: str | None = None) -> list[Result]:
     """Size, bold/italic, capitals and alignment of one header/title element."""
-    lo, hi = sizes
+    lo, hi = sizes.range if isinstance(sizes, FontSize) else sizes
     size_exp = f"{_pt(lo)} pt" if lo == hi else f"{_pt(lo)}–{_pt(hi)} pt"
     titles = {
         "co-chu": f"cỡ chữ {size_exp}",
@@ -241,7 +263,6 @@ _ALIGN_VI = {"center": "căn giữa", "both": "căn đều hai lề", "left": "c
 
 # --- page (Phụ lục I, II.1–II.3) ----------------------------------------------------------------
 
-MARGIN_MM = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
 MARGIN_VI = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "phải"}
 LANDSCAPE_SIDES = {"top": "left", "bottom": "right", "left": "top", "right": "bottom"}
 
@@ -250,7 +271,7 @@ def _margin_problems(margins: dict[str, int], bounds: dict[str, tuple[int, int]]
     bad = []
     for side, (lo, hi) in bounds.items():
         mm = margins.get(side, 0) / TWIPS_PER_MM
-        if not lo - 0.2 <= mm <= hi + 0.2:
+        if not lo - MARGIN_TOLERANCE_MM <= mm <= hi + MARGIN_TOLERANCE_MM:
             bad.append(f"lề {MARGIN_VI[side]} {mm:.1f} mm (cần {lo}–{hi})")
     return bad
 
@@ -286,7 +307,7 @@ def page_setup(doc: KeHoach) -> list[Result]:
     for s in doc.sections:
         where = _section_label(doc, s.index)
         short, long_ = sorted((s.width, s.height))
-        ok = abs(short - 11906) <= 30 and abs(long_ - 16838) <= 30
+        ok = abs(short - A4_TWIPS[0]) <= A4_TOLERANCE_TWIPS and abs(long_ - A4_TWIPS[1]) <= A4_TOLERANCE_TWIPS
         out.append(_res("PL1.II.1.kho-giay", "Trang", "khổ giấy A4 (210 × 297 mm)", ERROR, ok,
                         measured=f"{short / TWIPS_PER_MM:.0f} × {long_ / TWIPS_PER_MM:.0f} mm",
                         expected="210 × 297 mm", where=where))
@@ -372,7 +393,7 @@ def page_numbers(doc: KeHoach) -> list[Result]:
                         else _ALIGN_VI.get(align, align), expected="căn giữa", where=where))
         sizes = _sizes(para)
         out.append(_res("PL1.II.7.so-trang.co-chu", el, "cỡ chữ số trang 13–14 pt", ERROR,
-                        bool(sizes) and all(13 <= s <= 14 for s in sizes),
+                        bool(sizes) and all(_within(s, SIZE_PT["page_number"]) for s in sizes),
                         measured=_size_text(sizes), expected="13–14 pt", where=where))
         fp = first.headers.get("first")
         hidden = first.title_page and (fp is None or (not fp.has_page_field and not fp.text))
@@ -406,18 +427,8 @@ def _tab_centred(para: Para, text_width_twips: int) -> bool:
     the text before the field is only tabs, and the stop it reaches is a centre stop near the middle."""
     if para.el is None or para.fmt is None:
         return False
-    from docx.oxml.ns import qn
-
-    tabs = 0
-    for r in para.el.iter(qn("w:r")):
-        if r.find(qn("w:instrText")) is not None or r.find(qn("w:fldChar")) is not None:
-            break
-        for child in r:
-            if child.tag == qn("w:tab"):
-                tabs += 1
-            elif child.tag == qn("w:t") and (child.text or "").strip():
-                return False
-    if tabs == 0:
+    tabs = tabs_before_field(para.el)
+    if not tabs:
         return False
     x, kind = para.fmt.left, "left"
     stops = [(pos, val) for pos, val in para.fmt.tabs if val not in ("clear", "bar")]
@@ -437,7 +448,7 @@ def _tab_centred(para: Para, text_width_twips: int) -> bool:
 @rule()
 def quoc_hieu(doc: KeHoach) -> list[Result]:
     el = "Quốc hiệu"
-    out = _element_format(doc, doc.quoc_hieu, "PL1.III.1.quoc-hieu", el, sizes=(12, 13), bold=True,
+    out = _element_format(doc, doc.quoc_hieu, "PL1.III.1.quoc-hieu", el, sizes=PT["quoc_hieu"], bold=True,
                           italic=False, caps=True, align="center")
     p = doc.quoc_hieu
     if p is None:
@@ -461,7 +472,7 @@ def quoc_hieu(doc: KeHoach) -> list[Result]:
 def tieu_ngu(doc: KeHoach) -> list[Result]:
     el = "Tiêu ngữ"
     p = doc.tieu_ngu
-    out = _element_format(doc, p, "PL1.III.1.tieu-ngu", el, sizes=(13, 14), bold=True, italic=False,
+    out = _element_format(doc, p, "PL1.III.1.tieu-ngu", el, sizes=PT["tieu_ngu"], bold=True, italic=False,
                           align="center")
     if p is None:
         out.append(_missing("PL1.III.1.tieu-ngu.hinh-thuc", el, "viết đúng “Độc lập - Tự do - Hạnh phúc”"))
@@ -499,7 +510,7 @@ def _line_rule(doc: KeHoach, key: str, para: Para | list[Para] | None, rule_id: 
 
 # Phụ lục I gives the line under the issuer and the trích yếu as 1/3 to 1/2 of the text; a point of
 # tolerance for rounding in the drawing, no more (a line of 32 % or 53 % is visibly off).
-THIRD_HALF = (1 / 3 - 0.005, 0.5 + 0.01)
+THIRD_HALF = (RULE_FRACTION_RANGE[0] - 0.005, RULE_FRACTION_RANGE[1] + 0.01)
 
 
 # --- agency (III.2) ---------------------------------------------------------------------------------
@@ -509,9 +520,9 @@ def agency(doc: KeHoach) -> list[Result]:
     out = []
     if doc.parent_lines:
         out = _element_format(doc, doc.parent_lines, "PL1.III.2.co-quan-chu-quan", "Cơ quan chủ quản",
-                              sizes=(12, 13), bold=False, italic=False, caps=True, align="center")
+                              sizes=PT["agency"], bold=False, italic=False, caps=True, align="center")
     out += _element_format(doc, doc.issuer_lines, "PL1.III.2.co-quan-ban-hanh", "Cơ quan ban hành",
-                           sizes=(12, 13), bold=True, italic=False, caps=True, align="center")
+                           sizes=PT["agency"], bold=True, italic=False, caps=True, align="center")
     out.append(_line_rule(doc, "agency", doc.issuer_lines, "PL1.III.2.co-quan-ban-hanh.duong-ke",
                           "Cơ quan ban hành", THIRD_HALF, "đường kẻ liền dưới tên cơ quan, dài 1/3–1/2 dòng chữ",
                           "1/3–1/2 dòng chữ dài nhất"))
@@ -582,7 +593,7 @@ def number_line(doc: KeHoach) -> list[Result]:
         return _attached_result(doc, rid, el, title)
     out = []
     if doc.formatted:
-        out += _element_format(doc, p, "PL1.III.3.so-ky-hieu", el, sizes=(13, 13), bold=False, italic=False,
+        out += _element_format(doc, p, "PL1.III.3.so-ky-hieu", el, sizes=PT["number"], bold=False, italic=False,
                                align="center")
     if p is None:
         return out + [_missing(rid, el, title)]
@@ -668,7 +679,7 @@ def date_line(doc: KeHoach) -> list[Result]:
         return _attached_result(doc, rid, el, title)
     out = []
     if doc.formatted:
-        out += _element_format(doc, p, rid, el, sizes=(13, 14), bold=False, italic=True, align="center")
+        out += _element_format(doc, p, rid, el, sizes=PT["place_date"], bold=False, italic=True, align="center")
     if p is None:
         return out + [_missing(rid, el, title)]
     m = parse_date_line(p.text)
@@ -694,10 +705,10 @@ def date_line(doc: KeHoach) -> list[Result]:
 
 @rule(types=("*titled",))
 def title_block(doc: KeHoach) -> list[Result]:
-    out = _element_format(doc, doc.doc_type, "PL1.III.5.ten-loai", "Tên loại", sizes=(13, 14), bold=True,
+    out = _element_format(doc, doc.doc_type, "PL1.III.5.ten-loai", "Tên loại", sizes=PT["doc_type"], bold=True,
                           italic=False, caps=True, align="center")
     lines = doc.subject_lines
-    out += _element_format(doc, lines, "PL1.III.5.trich-yeu", "Trích yếu", sizes=(13, 14), bold=True, italic=False,
+    out += _element_format(doc, lines, "PL1.III.5.trich-yeu", "Trích yếu", sizes=PT["subject"], bold=True, italic=False,
                            align="center")
     if not lines:
         out.append(_missing("PL1.III.5.trich-yeu.in-hoa", "Trích yếu", "viết hoa chữ đầu, không in hoa cả dòng"))
@@ -715,7 +726,7 @@ def title_block(doc: KeHoach) -> list[Result]:
 def cong_van_subject(doc: KeHoach) -> list[Result]:
     """Công văn: "V/v …" under the Số line, 12–13 pt upright (Phụ lục I, ô 5b)."""
     out = _element_format(doc, doc.subject_lines, "PL1.III.5.trich-yeu-cong-van", "Trích yếu",
-                          sizes=(12, 13), bold=False, italic=False, align="center")
+                          sizes=CONG_VAN_SUBJECT_PT, bold=False, italic=False, align="center")
     return out
 
 
@@ -781,11 +792,12 @@ def body_format(doc: KeHoach) -> list[Result]:
     bad = []
     for p in body:
         sizes = _sizes(p)
-        if not sizes or not all(13 <= s <= 14 for s in sizes):
+        if not sizes or not all(_within(s, SIZE_PT["body"]) for s in sizes):
             bad.append((p, _size_text(sizes)))
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.co-chu", "cỡ chữ 13–14 pt", ERROR, body, bad, "13–14 pt"))
-    bad = [(p, f"{_fmt(p).first_line / 567:.2f} cm") for p in text_paras
-           if not 552 <= _fmt(p).first_line <= 735 and not _tab_indent(p)]
+    least, longest = FIRST_LINE_TWIPS[0] - FIRST_LINE_TOLERANCE_TWIPS, FIRST_LINE_TWIPS[1] + FIRST_LINE_TOLERANCE_TWIPS
+    bad = [(p, f"{_fmt(p).first_line / TWIPS_PER_CM:.2f} cm") for p in text_paras
+           if not least <= _fmt(p).first_line <= longest and not _tab_indent(p)]
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.thut-dau-dong", "thụt đầu dòng 1–1,27 cm", ERROR, text_paras, bad,
                           "1–1,27 cm"))
     bad = []
@@ -794,14 +806,15 @@ def body_format(doc: KeHoach) -> list[Result]:
         size = max(_sizes(p) or {14})
         if f.line_rule == "auto":
             mult = (f.line or 240) / 240
-            ok, shown = 0.99 <= mult <= 1.51, f"{mult:.2f} dòng"
+            ok, shown = LINE_SPACING_LINES[0] - 0.01 <= mult <= LINE_SPACING_LINES[1] + 0.01, f"{mult:.2f} dòng"
         elif f.line_rule == "atLeast":
             # "At least" below the font's own line height prints single spacing.
             pts = (f.line or 0) / 20
-            ok, shown = pts <= size * 1.5 * 1.2, f"tối thiểu {pts:g} pt"
+            ok, shown = pts <= size * LINE_SPACING_LINES[1] * 1.2, f"tối thiểu {pts:g} pt"
         else:
             pts = (f.line or 0) / 20
-            ok, shown = size * 0.99 <= pts <= size * 1.5 * 1.2, f"{f.line_rule} {pts:g} pt"
+            single, most = size * (LINE_SPACING_LINES[0] - 0.01), size * LINE_SPACING_LINES[1] * 1.2
+            ok, shown = single <= pts <= most, f"{f.line_rule} {pts:g} pt"
         if not ok:
             bad.append((p, shown))
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.gian-dong", "giãn dòng từ một dòng đến 1,5 dòng", ERROR, body,
@@ -809,7 +822,7 @@ def body_format(doc: KeHoach) -> list[Result]:
     bad = []
     for prev, nxt in pairwise(body):
         gap = _gap(doc, prev, nxt)
-        if gap < 118:
+        if gap < PARAGRAPH_GAP_MIN_TWIPS - 2:  # 2 twips for rounding
             bad.append((nxt, f"{gap / 20:g} pt"))
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.khoang-cach-doan", "khoảng cách giữa các đoạn tối thiểu 6 pt",
                           ERROR, body[1:], bad, "≥ 6 pt"))
@@ -1020,8 +1033,8 @@ def signer(doc: KeHoach) -> list[Result]:
     if doc.formatted:
         authority: list[Para | None] = [*lines] or [None]
         for line in authority:
-            out += _element_format(doc, line, "PL1.III.7.tham-quyen", el, sizes=(13, 14), bold=True, italic=None)
-        out += _element_format(doc, name, "PL1.III.7.ho-ten", el, sizes=(13, 14), bold=True, italic=None)
+            out += _element_format(doc, line, "PL1.III.7.tham-quyen", el, sizes=PT["signer"], bold=True, italic=None)
+        out += _element_format(doc, name, "PL1.III.7.ho-ten", el, sizes=PT["signer"], bold=True, italic=None)
     return out
 
 
@@ -1037,7 +1050,7 @@ def recipients(doc: KeHoach) -> list[Result]:
     out = []
     p = doc.noi_nhan
     if doc.formatted:
-        out += _element_format(doc, p, "PL1.III.9.noi-nhan", el, sizes=(12, 12), bold=True, italic=True)
+        out += _element_format(doc, p, "PL1.III.9.noi-nhan", el, sizes=PT["recipients_heading"], bold=True, italic=True)
     title = "mỗi dòng bắt đầu “- ”, kết thúc “;”; dòng cuối “- Lưu: VT, ….”"
     if p is None or not doc.recipients:
         out.append(_missing("PL1.III.9.noi-nhan.hinh-thuc", el, title))
@@ -1095,10 +1108,10 @@ def appendices(doc: KeHoach) -> list[Result]:
     dm = parse_date_line(doc.date_line.text) if doc.date_line else None
     for app in doc.appendices:
         if doc.formatted:
-            out += _element_format(doc, app.heading, "PL1.IV.phu-luc.tieu-de", el, sizes=(13, 14), bold=True,
+            out += _element_format(doc, app.heading, "PL1.IV.phu-luc.tieu-de", el, sizes=PT["appendix"], bold=True,
                                    italic=None, align="center")
             for t in app.titles:
-                out += _element_format(doc, t, "PL1.IV.phu-luc.ten", el, sizes=(13, 14), bold=True, italic=None,
+                out += _element_format(doc, t, "PL1.IV.phu-luc.ten", el, sizes=PT["appendix"], bold=True, italic=None,
                                        align="center")
         if app.heading.text.casefold().startswith("phụ lục") and not _is_upper(app.heading):
             bad = [t for t in app.titles[:1] if not _is_upper(t)]
@@ -1124,7 +1137,8 @@ def appendices(doc: KeHoach) -> list[Result]:
         out.append(_res("PL1.IV.phu-luc.kem-theo", el, title, ERROR, not problems, measured=ref.text[:90],
                         where=_where(doc, ref), message="; ".join(problems)))
         if doc.formatted:
-            out += _element_format(doc, ref, "PL1.IV.phu-luc.kem-theo", el, sizes=(13, 14), bold=None, italic=True)
+            out += _element_format(doc, ref, "PL1.IV.phu-luc.kem-theo", el, sizes=PT["appendix"], bold=None,
+                                   italic=True)
         title = "số, ký hiệu và ngày ở phụ lục giống phần đầu văn bản"
         if m is None or nl is None:
             why = ("không đọc được số, ký hiệu, ngày ở dòng “(Kèm theo …)” của phụ lục" if m is None

@@ -21,6 +21,15 @@ from docx import Document
 from docx.oxml import parse_xml
 
 from ..nd30 import QUOC_HIEU, TIEU_NGU
+from ..nd30.figures import (
+    A4_TWIPS,
+    FIRST_LINE_WRITTEN_TWIPS,
+    LINE_SPACING_WRITTEN_240THS,
+    MARGIN_TWIPS,
+    PARAGRAPH_GAP_MIN_TWIPS,
+    SIZE_PT,
+    TEXT_WIDTH_TWIPS,
+)
 from ..word import internals
 from ..word.package import deterministic_zip
 
@@ -30,10 +39,10 @@ NSDECL = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 
 FONT = "Times New Roman"
 
-# Page geometry (nd30-format.md §1): A4, margins top/bottom 20 mm, left 30 mm, right 15 mm.
-PAGE_W, PAGE_H = 11906, 16838
-MARGIN = {"top": 1134, "bottom": 1134, "left": 1701, "right": 851, "header": 567, "footer": 567}
-TEXT_W = PAGE_W - MARGIN["left"] - MARGIN["right"]  # 9354 = 16.5 cm
+# Page geometry (nd30-format.md §1; the figures and their articles in nd30/figures.py).
+PAGE_W, PAGE_H = A4_TWIPS
+MARGIN = MARGIN_TWIPS
+TEXT_W = TEXT_WIDTH_TWIPS
 
 # The two-column grid of page 1 (ô 2/3 left, ô 1/4 right). 6.8 cm leaves room for a 12 pt bold
 # agency name of about 30 capitals on one line; 9.7 cm holds the 12 pt Quốc hiệu on one line.
@@ -61,47 +70,50 @@ class Style:
     hanging: int = 0  # hanging indent (twips): wrapped lines of "- …" align after the dash
 
 
-BODY_INDENT = 720  # 1.27 cm first-line indent
+BODY_INDENT = FIRST_LINE_WRITTEN_TWIPS
+GAP = PARAGRAPH_GAP_MIN_TWIPS  # 6 pt between paragraphs
+BODY_LINE = LINE_SPACING_WRITTEN_240THS
+PT = {k: v.written for k, v in SIZE_PT.items()}
 # The draft mark: a small box at the top right of page 1, in the flow above the header table, so a
 # user can move or restyle it in Word like any other paragraph (left indent sets the box width).
 DRAFT_MARK_WIDTH = 2268  # 4 cm
 STYLES = [
     Style("KHDuThao", "KH Dự thảo", size=13, bold=True, align="center", after=120,
           box=True, indent=(TEXT_W - DRAFT_MARK_WIDTH, 0)),
-    Style("KHCoQuanChuQuan", "KH Cơ quan chủ quản", size=12, align="center"),
-    Style("KHCoQuanBanHanh", "KH Cơ quan ban hành", size=12, bold=True, align="center"),
-    Style("KHQuocHieu", "KH Quốc hiệu", size=12, bold=True, align="center"),
-    Style("KHTieuNgu", "KH Tiêu ngữ", size=13, bold=True, align="center"),
+    Style("KHCoQuanChuQuan", "KH Cơ quan chủ quản", size=PT["agency"], align="center"),
+    Style("KHCoQuanBanHanh", "KH Cơ quan ban hành", size=PT["agency"], bold=True, align="center"),
+    Style("KHQuocHieu", "KH Quốc hiệu", size=PT["quoc_hieu"], bold=True, align="center"),
+    Style("KHTieuNgu", "KH Tiêu ngữ", size=PT["tieu_ngu"], bold=True, align="center"),
     Style("KHDuongKe", "KH Đường kẻ", size=6, align="center", before=60, rule=True),
-    Style("KHSoKyHieu", "KH Số, ký hiệu", size=13, align="center", before=120),
-    Style("KHDiaDanh", "KH Địa danh, ngày tháng", size=14, italic=True, align="center", before=120),
-    Style("KHTenLoai", "KH Tên loại", size=14, bold=True, align="center", before=480, keep_next=True),
-    Style("KHTrichYeu", "KH Trích yếu", size=14, bold=True, align="center", keep_next=True),
-    Style("KHTrichYeuPhu", "KH Dòng dưới trích yếu", size=14, italic=True, align="center", keep_next=True),
+    Style("KHSoKyHieu", "KH Số, ký hiệu", size=PT["number"], align="center", before=GAP),
+    Style("KHDiaDanh", "KH Địa danh, ngày tháng", size=PT["place_date"], italic=True, align="center", before=GAP),
+    Style("KHTenLoai", "KH Tên loại", size=PT["doc_type"], bold=True, align="center", before=480, keep_next=True),
+    Style("KHTrichYeu", "KH Trích yếu", size=PT["subject"], bold=True, align="center", keep_next=True),
+    Style("KHTrichYeuPhu", "KH Dòng dưới trích yếu", size=PT["subject"], italic=True, align="center", keep_next=True),
     Style("KHKinhGui", "KH Kính gửi", size=14, align="center", before=240, after=120),
     Style("KHThamQuyenBanHanh", "KH Thẩm quyền ban hành", size=14, bold=True, align="center", before=240,
           after=120, keep_next=True),
     Style("KHQuyetDinh", "KH Quyết định", size=14, bold=True, align="center", before=240, after=120,
           keep_next=True),
-    Style("KHCanCu", "KH Căn cứ", size=14, italic=True, first_line=BODY_INDENT, before=120),
-    Style("KHNoiDung", "KH Nội dung", size=14, first_line=BODY_INDENT, before=120, line=264),
-    Style("KHMuc", "KH Mục", size=14, bold=True, first_line=BODY_INDENT, before=120, line=264,
+    Style("KHCanCu", "KH Căn cứ", size=PT["body"], italic=True, first_line=BODY_INDENT, before=GAP),
+    Style("KHNoiDung", "KH Nội dung", size=PT["body"], first_line=BODY_INDENT, before=GAP, line=BODY_LINE),
+    Style("KHMuc", "KH Mục", size=PT["body"], bold=True, first_line=BODY_INDENT, before=GAP, line=BODY_LINE,
           based_on="KHNoiDung", keep_next=True),
-    Style("KHKhoan", "KH Khoản", size=14, bold=True, first_line=BODY_INDENT, before=120, line=264,
+    Style("KHKhoan", "KH Khoản", size=PT["body"], bold=True, first_line=BODY_INDENT, before=GAP, line=BODY_LINE,
           based_on="KHNoiDung", keep_next=True),
-    Style("KHNoiNhan", "KH Nơi nhận", size=12, bold=True, italic=True, align="left"),
-    Style("KHNoiNhanDS", "KH Nơi nhận danh sách", size=11, align="left", hanging=170),
-    Style("KHThamQuyen", "KH Thẩm quyền ký", size=14, bold=True, align="center"),
-    Style("KHNguoiKy", "KH Người ký", size=14, bold=True, align="center"),
-    Style("KHPhuLucTieuDe", "KH Phụ lục tiêu đề", size=14, bold=True, align="center"),
-    Style("KHPhuLucTen", "KH Phụ lục tên", size=14, bold=True, align="center"),
-    Style("KHPhuLucTrichDan", "KH Phụ lục dòng kèm theo", size=14, italic=True, align="center",
+    Style("KHNoiNhan", "KH Nơi nhận", size=PT["recipients_heading"], bold=True, italic=True, align="left"),
+    Style("KHNoiNhanDS", "KH Nơi nhận danh sách", size=PT["recipients"], align="left", hanging=170),
+    Style("KHThamQuyen", "KH Thẩm quyền ký", size=PT["signer"], bold=True, align="center"),
+    Style("KHNguoiKy", "KH Người ký", size=PT["signer"], bold=True, align="center"),
+    Style("KHPhuLucTieuDe", "KH Phụ lục tiêu đề", size=PT["appendix"], bold=True, align="center"),
+    Style("KHPhuLucTen", "KH Phụ lục tên", size=PT["appendix"], bold=True, align="center"),
+    Style("KHPhuLucTrichDan", "KH Phụ lục dòng kèm theo", size=PT["appendix"], italic=True, align="center",
           after=240),
     Style("KHBangTieuDe", "KH Bảng tiêu đề", size=12, bold=True, align="center"),
     Style("KHBangNhom", "KH Bảng nhóm", size=12, bold=True, align="left"),
     Style("KHBangSo", "KH Bảng số thứ tự", size=12, align="center"),
     Style("KHBang", "KH Bảng", size=12, align="left"),
-    Style("KHSoTrang", "KH Số trang", size=14, align="center"),
+    Style("KHSoTrang", "KH Số trang", size=PT["page_number"], align="center"),
 ]
 
 

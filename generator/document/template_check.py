@@ -9,7 +9,7 @@ Finds what makes a template a user edited in Word fail or print the wrong thing:
   `for b in body`), so a misspelt field is found without rendering.
 - anything the sandbox would refuse (names starting with "_");
 - what the renderer relies on beyond the tags, checked on the template as the renderer will see it
-  (after generator.document.template_parts.restore): the "KH …" styles found by name (the rule lines, the
+  (after generator.word.template_xml.restore): the "KH …" styles found by name (the rule lines, the
   Tiêu ngữ, the table cells), the PAGE field in the headers, a section break before the appendices
   and, inside their loop, a landscape and a portrait section that restart page numbering; and the
   tags of every element of the plan (a template without `{{ signer.name }}` prints no signer).
@@ -26,13 +26,11 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from lxml import etree
 
 from .. import resources
 from ..errors import TemplateError
 from ..word import internals
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _STRAY = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -61,7 +59,8 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
     sample: a Plan whose context gives the variables the template may use (default: the sample
     plan shipped in the package, generator/resources/).
     """
-    from ..word.package import inspect_package, safe_parser
+    from ..word.package import inspect_package
+    from ..word.template_xml import XmlSyntaxError, parse_part, part_text
 
     path = Path(path)
     try:
@@ -70,7 +69,7 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
         raise TemplateError(f"{path}: không đọc được mẫu ({exc.strerror})") from None
     # Zip bombs, DTDs (entities), .docm/.dotx, broken theme: refused before any part is parsed.
     package = inspect_package(data, str(path))
-    from .template_parts import restore
+    from ..word.template_xml import restore
 
     data = restore(data)  # judged as the renderer will use it: what LibreOffice moved is put back
     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -85,12 +84,12 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
     for name in parts:
         label = _label(name)
         try:
-            root = etree.fromstring(archive.read(name), safe_parser())
-        except etree.XMLSyntaxError as exc:
+            root = parse_part(archive.read(name))
+        except XmlSyntaxError as exc:
             problems.append(TemplateProblem(label, "", f"XML hỏng ({exc})"))
             continue
         problems += _run_problems(root, label)
-        xml = etree.tostring(root, encoding="unicode")
+        xml = part_text(root)
         sources.append((label, patcher.patch_xml(xml)))
 
     problems += _layout_problems(archive)
@@ -132,17 +131,16 @@ _STYLE_USE = {
 def _layout_problems(archive: zipfile.ZipFile) -> list[TemplateProblem]:
     """Styles, page numbers and sections: what makes a template print a wrong document though
     every tag in it is right."""
-    from ..word.package import safe_parser
-    from .template_parts import StyleIds, header_targets
+    from ..word.template_xml import StyleIds, XmlSyntaxError, document_body, header_targets, parse_part
 
     def parse(name: str) -> Any:
         try:
-            return etree.fromstring(archive.read(name), safe_parser())
-        except (KeyError, etree.XMLSyntaxError):
+            return parse_part(archive.read(name))
+        except (KeyError, XmlSyntaxError):
             return None  # a broken part is reported with the tags; a missing one is allowed
 
     doc = parse("word/document.xml")
-    body = doc.find(f"{W}body") if doc is not None else None
+    body = document_body(doc) if doc is not None else None
     if body is None:
         return []
     ids = StyleIds(parse("word/styles.xml"))
@@ -154,6 +152,7 @@ def _layout_problems(archive: zipfile.ZipFile) -> list[TemplateProblem]:
 
 
 def _style_problems(ids: Any, doc: Any, header_roots: list[Any]) -> list[TemplateProblem]:
+    from ..word.template_xml import style_references
     from .template_parts import REQUIRED, RULE
 
     out = []
@@ -170,15 +169,14 @@ def _style_problems(ids: Any, doc: Any, header_roots: list[Any]) -> list[Templat
                 f"kiểu '{RULE.name}' không còn đường viền: văn bản sẽ không có đường kẻ dưới Tiêu ngữ, "
                 "tên cơ quan và trích yếu; hãy sửa kiểu, thêm viền trên (Word: Modify → Format → "
                 "Border; LibreOffice: Edit Style → Borders)")))
-        if not any(ps.get(f"{W}val") == rule for ps in doc.iter(f"{W}pStyle")):
+        if rule not in style_references(doc):
             out.append(TemplateProblem("thân văn bản", "", (
                 f"không đoạn nào dùng kiểu '{RULE.name}': văn bản sẽ thiếu đường kẻ dưới Tiêu ngữ, "
                 "tên cơ quan và trích yếu; hãy thêm một đoạn trống kiểu này ngay dưới mỗi phần đó")))
     missing: dict[str, None] = {}
     for root in (doc, *header_roots):
-        for ps in root.iter(f"{W}pStyle"):
-            sid = ps.get(f"{W}val")
-            if sid and sid not in ids.ids:
+        for sid in style_references(root):
+            if sid not in ids.ids:
                 missing.setdefault(sid)
     for sid in missing:
         out.append(TemplateProblem("kiểu định dạng", "", (
@@ -192,7 +190,7 @@ _INSERT_PAGE = ("hãy nhấp đúp vào lề trên để mở đầu trang rồi
 
 
 def _page_number_problems(body: Any, headers: dict[str, tuple[str, Any]]) -> list[TemplateProblem]:
-    from .template_parts import has_page_field, sections
+    from ..word.template_xml import has_page_field, sections
 
     found = sections(body, {rid: name for rid, (name, _) in headers.items()})
     if not found:
@@ -223,14 +221,14 @@ def _section_problems(body: Any) -> list[TemplateProblem]:
     """Where the section breaks sit among the {%p …%} tags of the body: one before the appendix
     loop, and inside it breaks that give a landscape appendix a landscape page, a portrait one a
     portrait page, each starting its page numbers at 1."""
-    from .template_parts import is_landscape, restarts_numbering
+    from ..word.template_xml import body_paragraphs, is_landscape, restarts_numbering
 
     stack: list[tuple[str, Any]] = []  # ("for", loop variable or None) / ("if", landscape? or None)
     loop_var: str | None = None
     seen_loop = main_break = False
     breaks: dict[bool, list[Any]] = {True: [], False: []}
-    for el in body.iterchildren(f"{W}p"):
-        for m in _STMT.finditer("".join(t.text or "" for t in el.iter(f"{W}t"))):
+    for text, sect in body_paragraphs(body):
+        for m in _STMT.finditer(text):
             word, rest = m.group(1), m.group(2)
             if word == "for":
                 hit = re.match(r"\s*(\w+)\s+in\s+appendices\b", rest)
@@ -244,7 +242,6 @@ def _section_problems(body: Any) -> list[TemplateProblem]:
                 stack[-1] = ("if", None if word == "elif" or value is None else not value)
             elif word in ("endif", "endfor") and stack:
                 stack.pop()
-        sect = el.find(f"{W}pPr/{W}sectPr")
         if sect is None:
             continue
         in_loop = any(kind == "for" and value for kind, value in stack)
@@ -384,12 +381,10 @@ def _line_text(src: str, lineno: int | None, limit: int = 300) -> str:
 
 def _run_problems(root: Any, label: str) -> list[TemplateProblem]:
     """Split and unbalanced tags, paragraph by paragraph, on the text as Word stores it."""
+    from ..word.template_xml import paragraph_pieces
+
     out: list[TemplateProblem] = []
-    for para in root.iter(f"{W}p"):
-        pieces: list[tuple[int, str]] = []  # (index of the w:t it came from, character)
-        for i, t in enumerate(para.iter(f"{W}t")):
-            if t.getparent() is not None and _enclosing_p(t) is para:
-                pieces += [(i, c) for c in (t.text or "")]
+    for pieces in paragraph_pieces(root):  # (index of the w:t it came from, character)
         text = "".join(c for _, c in pieces)
         if "{" not in text and "}" not in text:
             continue
@@ -427,13 +422,6 @@ def _run_problems(root: Any, label: str) -> list[TemplateProblem]:
                     "'}}', '%}'")))
                 break
     return out
-
-
-def _enclosing_p(el: Any) -> Any:
-    el = el.getparent()
-    while el is not None and el.tag != f"{W}p":
-        el = el.getparent()
-    return el
 
 
 # --- variables -------------------------------------------------------------------------------

@@ -89,7 +89,9 @@ def excerpt(src_xml: str, line: int | None) -> str:
     """The text around a line of a part's XML as docxtpl feeds it to Jinja (a paragraph a line)."""
     if not line:
         return ""
-    lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml).splitlines()
+    from ..word.template_xml import paragraph_lines
+
+    lines = paragraph_lines(src_xml)
     around = [re.sub(r"<[^>]+>", "", x).strip() for x in lines[max(line - 4, 0):line + 3]]
     return " ".join(x for x in around if x)[:300]
 

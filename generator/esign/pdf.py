@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import UserError
+from ..word.package import section_count
 
 INSTALL_COMMAND = "apt-get install libreoffice-writer-nogui fonts-liberation2"
 SOFFICE_NAMES = ("soffice", "libreoffice")
@@ -196,14 +197,6 @@ def _tail(log: str, lines: int = 3) -> str:
     return " | ".join(kept[-lines:])
 
 
-def section_count(docx: Path) -> int:
-    """Sections in a .docx; each starts a new page in our documents, so the PDF has at least this many."""
-    try:
-        with zipfile.ZipFile(docx) as zf:
-            xml = zf.read("word/document.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return 1
-    return max(1, xml.count(b"<w:sectPr"))
 
 
 def page_count(pdf: Path) -> int:

@@ -485,19 +485,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     need_sign_libs()
     src, out = Path(src), Path(out)
     output = _check_paths(src, out, force, [image, seal, getattr(key, "path", None)])
-    if role == "signer" and (image is None or attachment or seal is not None):
-        raise UserError("người ký ký bằng --as signer --image CHU-KY.png (không dùng --seal, --attachment)")
-    if (number is None) != (date is None):
-        raise UserError("--number và --date đi cùng nhau: văn thư đóng cả số và ngày ban hành")
-    if number is not None and (role != "agency" or attachment):
-        raise UserError("--number/--date chỉ dùng khi văn thư ký số của cơ quan (--as agency) trên văn bản")
-    if role == "agency" and not attachment and seal is None and number is None:
-        raise UserError("cơ quan ký bằng --as agency --seal DAU.png (văn bản) hoặc --as agency --attachment "
-                        "(phụ lục là tệp riêng)")
-    if role == "agency" and attachment and (seal is not None or image is not None):
-        raise UserError("phụ lục tệp riêng được ký không có hình ảnh: bỏ --seal/--image khi dùng --attachment")
-    if not 10 <= seal_mm <= 60:
-        raise UserError(f"--seal-mm {seal_mm:g}: đường kính con dấu phải từ 10 đến 60 mm")
+    _check_options(role, image, seal, seal_mm, attachment, number, date)
     data = src.read_bytes()
     if not data.startswith(b"%PDF-"):
         raise UserError(f"{src}: không phải tệp PDF")
@@ -528,54 +516,95 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
         # The văn thư's stamps are annotations, not page text: a stamped copy still shows "Số:  /".
         numbered_by_stamps = number is not None or "SoVanBan" in existing
         refuse_draft(pages, "signer" if numbered_by_stamps else role)
-
         if role == "signer":
-            if SIGNER_FIELD in existing:
-                raise UserError(f"{src}: văn bản đã có chữ ký của người có thẩm quyền")
-            if AGENCY_FIELD in existing:
-                raise UserError(f"{src}: văn bản đã có chữ ký của cơ quan; người có thẩm quyền phải ký trước")
-            block = find_signature_block(pages)
-            picture = load_image(image, "signature")  # type: ignore[arg-type]
-            warnings += filter(None, [colour_warning(picture, "signature")])
-            field_name, page_index = SIGNER_FIELD, block.page.index
-            box = signer_box(block, picture.size)
-            style = _image_style(picture)
-            reason = "Người có thẩm quyền ký ban hành văn bản"
+            at = _signer_place(src, existing, pages, image, warnings)  # type: ignore[arg-type]
         elif not attachment:
-            if AGENCY_FIELD in existing:
-                raise UserError(f"{src}: văn bản đã có chữ ký số của cơ quan")
-            if SIGNER_FIELD not in existing:
-                find_signature_block(pages)  # a clearer message when it is not one of ours at all
-                raise UserError(f"{src}: chưa có chữ ký của người có thẩm quyền; người có thẩm quyền ký trước "
-                                "(kehoach sign --as signer), văn thư ký số của cơ quan sau")
-            widget = existing[SIGNER_FIELD]
-            signature = tuple(float(v) for v in widget["/Rect"])
-            picture = load_image(seal, "seal")  # type: ignore[arg-type]
-            warnings += filter(None, [colour_warning(picture, "seal")])
-            field_name, page_index = AGENCY_FIELD, page_of(writer.prev, widget)
-            box = seal_box(signature, picture.size, seal_mm)  # type: ignore[arg-type]
-            style = _image_style(picture)
-            reason = "Văn thư ký số của cơ quan ban hành"
+            at = _seal_place(src, writer, existing, pages, seal, seal_mm, warnings)  # type: ignore[arg-type]
         else:
-            if any(re.match(r"Nơi nhận\s*:", line.text) for page in pages for line in page.lines):
-                raise UserError(f"{src}: tệp có khối chữ ký (\"Nơi nhận:\"): đây là văn bản, không phải phụ lục "
-                                "tệp riêng; phụ lục trong cùng tệp được ký một lần cùng văn bản (--seal)")
-            if ATTACHMENT_FIELD in existing:
-                raise UserError(f"{src}: phụ lục đã có chữ ký số của cơ quan")
-            if not pages:
-                raise UserError(f"{src}: tệp PDF không có trang nào")
-            text = f"{attachment_symbol(pages[0])}; {when.isoformat(timespec='seconds')}"
-            field_name, page_index = ATTACHMENT_FIELD, 0
-            box = attachment_box(pages[0], text)
-            style = _text_style(text, stack.enter_context(_font_in_thousandths(times_new_roman())))
-            reason = "Văn thư ký số của cơ quan ban hành (phụ lục)"
-
+            at = _attachment_place(src, existing, pages, when, stack)
         # Whole points: pyHanko's layout works in exact fractions of the box size, and 1 pt (0.35 mm) is
         # far below what a reader can see.
-        box = tuple(float(round(v)) for v in box)  # type: ignore[assignment]
-        signed = _sign(writer, key, field_name, page_index, box, style, reason, when)
+        box: Box = tuple(float(round(v)) for v in at.box)  # type: ignore[assignment]
+        signed = _sign(writer, key, at.field, at.page, box, at.style, at.reason, when)
     output.save(signed, force=force)
-    return Signed(out, field_name, page_index, box, when, warnings, stamped)
+    return Signed(out, at.field, at.page, box, when, warnings, stamped)
+
+
+def _check_options(role: Role, image: str | Path | None, seal: str | Path | None, seal_mm: float,
+                   attachment: bool, number: int | str | None, date: str | dt.date | None) -> None:
+    """The options that go together for each role, refused before any file is read."""
+    if role == "signer" and (image is None or attachment or seal is not None):
+        raise UserError("người ký ký bằng --as signer --image CHU-KY.png (không dùng --seal, --attachment)")
+    if (number is None) != (date is None):
+        raise UserError("--number và --date đi cùng nhau: văn thư đóng cả số và ngày ban hành")
+    if number is not None and (role != "agency" or attachment):
+        raise UserError("--number/--date chỉ dùng khi văn thư ký số của cơ quan (--as agency) trên văn bản")
+    if role == "agency" and not attachment and seal is None and number is None:
+        raise UserError("cơ quan ký bằng --as agency --seal DAU.png (văn bản) hoặc --as agency --attachment "
+                        "(phụ lục là tệp riêng)")
+    if role == "agency" and attachment and (seal is not None or image is not None):
+        raise UserError("phụ lục tệp riêng được ký không có hình ảnh: bỏ --seal/--image khi dùng --attachment")
+    if not 10 <= seal_mm <= 60:
+        raise UserError(f"--seal-mm {seal_mm:g}: đường kính con dấu phải từ 10 đến 60 mm")
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a signature goes and how it shows: its field, page, box, appearance and reason."""
+    field: str
+    page: int
+    box: Box
+    style: Any
+    reason: str
+
+
+def _signer_place(src: Path, existing: dict[str, Any], pages: list[Page], image: str | Path,
+                  warnings: list[str]) -> _Place:
+    """The competent person's signature: their image in the signature block, before the agency's."""
+    if SIGNER_FIELD in existing:
+        raise UserError(f"{src}: văn bản đã có chữ ký của người có thẩm quyền")
+    if AGENCY_FIELD in existing:
+        raise UserError(f"{src}: văn bản đã có chữ ký của cơ quan; người có thẩm quyền phải ký trước")
+    block = find_signature_block(pages)
+    picture = load_image(image, "signature")
+    warnings += filter(None, [colour_warning(picture, "signature")])
+    return _Place(SIGNER_FIELD, block.page.index, signer_box(block, picture.size), _image_style(picture),
+                  "Người có thẩm quyền ký ban hành văn bản")
+
+
+def _seal_place(src: Path, writer: Any, existing: dict[str, Any], pages: list[Page], seal: str | Path,
+                seal_mm: float, warnings: list[str]) -> _Place:
+    """The agency's signature on the document: the seal over the signer's image, after it."""
+    if AGENCY_FIELD in existing:
+        raise UserError(f"{src}: văn bản đã có chữ ký số của cơ quan")
+    if SIGNER_FIELD not in existing:
+        find_signature_block(pages)  # a clearer message when it is not one of ours at all
+        raise UserError(f"{src}: chưa có chữ ký của người có thẩm quyền; người có thẩm quyền ký trước "
+                        "(kehoach sign --as signer), văn thư ký số của cơ quan sau")
+    widget = existing[SIGNER_FIELD]
+    signature = tuple(float(v) for v in widget["/Rect"])
+    picture = load_image(seal, "seal")
+    warnings += filter(None, [colour_warning(picture, "seal")])
+    return _Place(AGENCY_FIELD, page_of(writer.prev, widget),
+                  seal_box(signature, picture.size, seal_mm),  # type: ignore[arg-type]
+                  _image_style(picture), "Văn thư ký số của cơ quan ban hành")
+
+
+def _attachment_place(src: Path, existing: dict[str, Any], pages: list[Page], when: dt.datetime,
+                      stack: contextlib.ExitStack) -> _Place:
+    """The agency's signature on an attachment sent as a file of its own: text only, top right of
+    page 1 (the font stays open in stack until the signature is written)."""
+    if any(re.match(r"Nơi nhận\s*:", line.text) for page in pages for line in page.lines):
+        raise UserError(f"{src}: tệp có khối chữ ký (\"Nơi nhận:\"): đây là văn bản, không phải phụ lục "
+                        "tệp riêng; phụ lục trong cùng tệp được ký một lần cùng văn bản (--seal)")
+    if ATTACHMENT_FIELD in existing:
+        raise UserError(f"{src}: phụ lục đã có chữ ký số của cơ quan")
+    if not pages:
+        raise UserError(f"{src}: tệp PDF không có trang nào")
+    text = f"{attachment_symbol(pages[0])}; {when.isoformat(timespec='seconds')}"
+    style = _text_style(text, stack.enter_context(_font_in_thousandths(times_new_roman())))
+    return _Place(ATTACHMENT_FIELD, 0, attachment_box(pages[0], text), style,
+                  "Văn thư ký số của cơ quan ban hành (phụ lục)")
 
 
 def _stamp_issue(src: Path, data: bytes, key: KeySource, number: int | str, date: str | dt.date,

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document.context import number_text, symbol
-from ..document.render import WINDOWS_RESERVED, Template, contained
+from ..document.render import Template
 from ..errors import DataError, Problem, UserError
 from ..plan.extract import extract_is_empty, internal_copy
 from ..plan.loader import Source, format_path, load_source, show_value, validate
@@ -37,6 +37,7 @@ from ..plan.model import Plan
 from ..plan.overlay import PlanPacker, overlay_data
 from ..text import slugify
 from ..word.output import AlreadyThere, Sources, Target, check_folder, mode, sources, target as output_target
+from ..word.output_paths import WINDOWS_RESERVED, contained
 from .issue import FINAL_SUFFIX, check_overwrite, existing_document, taken_error
 from .units_sheet import at_cells, is_sheet, read_units_sheet
 
@@ -425,8 +426,8 @@ def file_names(names: list[str]) -> list[str]:
 
 def default_output_dir(units: str | Path, data: str | Path | None = None) -> Path:
     """output/<units file's name>/, the output/ folder being the one beside the model plan (the
-    render rule, document.render.default_output_dir)."""
-    from ..document.render import default_output_dir as beside
+    render rule, word.output_paths.default_output_dir)."""
+    from ..word.output_paths import default_output_dir as beside
 
     return (beside(data) if data is not None else Path("output")) / Path(units).stem
 

@@ -236,8 +236,9 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
     replaces only its own untouched earlier draft, a final nothing, unless force), then each
     document is rendered and written through the one output writer.
     """
-    from ..document.render import default_output_dir, render_plan
+    from ..document.render import render_plan
     from ..plan.loader import load_plan
+    from ..word.output_paths import default_output_dir
 
     plan = load_plan(data)
     plans = dossier_plans(plan, final=final)

@@ -872,8 +872,11 @@ def import_docx(path: str | Path) -> ImportResult:
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path}: không tìm thấy tệp")
-    importer = _Importer(read_word(path))
-    data = importer.read()
+    from .. import limits
+
+    with limits.read_budget(path):  # a .docx comes from anyone: read within the read budget
+        importer = _Importer(read_word(path))
+        data = importer.read()
     return ImportResult(data, importer.notes)
 
 

@@ -136,9 +136,9 @@ def document_kind(path: str | Path) -> Literal["draft", "final"] | None:
 def issue_path(data: str | Path, out: str | Path | None, *, final: bool,
                output_dir: str | Path | None = None, number: int | None = None) -> Path:
     """Where the document goes: out as given; by default output/ beside the data
-    (render.default_output_dir), and a final's name ends in its number (-so-18)."""
+    (word.output_paths.default_output_dir), and a final's name ends in its number (-so-18)."""
     from ..document.context import number_text
-    from ..document.render import output_path
+    from ..word.output_paths import output_path
 
     target = output_path(data, out, output_dir)
     into_folder = out is None or Path(out).is_dir() or str(out).endswith(("/", "\\"))

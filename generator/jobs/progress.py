@@ -38,10 +38,6 @@ SHEET_NAME = "Tiến độ"
 META_SHEET = "kehoach"
 FIRST_ROW = 4  # rows 1-2: title and how to fill; row 3: the headers
 
-MAX_SHEET_BYTES = 32 * 1024 * 1024
-MAX_ROWS = 50_000
-"""Rows read from one sheet: 25 times the largest plan we know of."""
-
 
 class ProgressError(UserError):
     """Filled sheets with mistakes; carries all of them."""
@@ -248,7 +244,7 @@ def parse_day(value: Any) -> dt.date | None:
 def _guard(path: Path) -> bytes:
     """The file's bytes when it is a workbook safe to open: bounded size, an ordinary zip (no zip
     bomb, no DTD in its XML). Checked before openpyxl parses anything."""
-    data = read_bounded(path, str(path), MAX_SHEET_BYTES)
+    data = read_bounded(path, str(path), limits.MAX_PROGRESS_BYTES)
     if not data.startswith(b"PK"):
         raise UserError(f"{path}: không phải tệp Excel .xlsx (tệp .xls cũ hoặc tệp khác?); hãy mở bằng Excel "
                         "rồi Lưu thành kiểu “Excel Workbook (*.xlsx)”")
@@ -367,8 +363,9 @@ def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
                 continue
             header_row = None
             for r, row in enumerate(ws.iter_rows(values_only=True), 1):
-                if r > MAX_ROWS + 10:
-                    problems.append(f"{label}: {ws.title}: quá {MAX_ROWS} hàng; không phải bảng tiến độ của "
+                if r > limits.MAX_PROGRESS_ROWS + 10:
+                    most = limits.MAX_PROGRESS_ROWS
+                    problems.append(f"{label}: {ws.title}: quá {most} hàng; không phải bảng tiến độ của "
                                     "một kế hoạch")
                     break
                 cells = list(row[:len(HEADERS)]) + [None] * (len(HEADERS) - len(row[:len(HEADERS)]))

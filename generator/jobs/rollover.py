@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, UserError
+from ..errors import DataError, InternalError, UserError
 from ..nd30 import TYPE_ABBREVIATIONS
 from ..plan.loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
 from ..plan.model import IssueDate, is_party_symbol
@@ -139,7 +139,7 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     try:
         validate(parsed)
     except DataError as exc:  # a bug of ours, not the user's: say so, write nothing
-        raise UserError("tệp năm mới không hợp lệ (lỗi của kehoach, xin báo lại):\n"
+        raise InternalError("tệp năm mới không hợp lệ (lỗi của kehoach, xin báo lại):\n"
                         + "\n".join(str(p) for p in exc.problems)) from None
     removed = [loc for kind, loc, *_ in pending if kind == "removed" and loc[0] != "emptied"]
     emptied = [_shifted(loc[1:], removed) for kind, loc, *_ in pending if kind == "removed" and loc[0] == "emptied"]

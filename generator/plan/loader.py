@@ -25,9 +25,6 @@ from ..text import WORD_LINE_BREAK
 from .model import Plan
 from .yaml_syntax import syntax_problem
 
-MAX_NODES = 200_000
-"""Upper bound on values built from one file: a YAML alias bomb stops here instead of eating memory."""
-
 Loc = tuple[str | int, ...]
 
 
@@ -194,9 +191,20 @@ def parse_yaml(text: str, file: str) -> Source:
     whose messages yaml_syntax.py tells in Vietnamese, so a syntax error reads the same either way.
     """
     source = Source(file, None)
-    problems: list[Problem] = []
     _check_depth(text, file)
+    node, loader = _compose(text, file)
+    builder = _Builder(file, source, loader)
+    data = builder.build(node, ())
+    if builder.problems:
+        raise DataError(builder.problems)
+    source.data = data
+    return source
+
+
+def _compose(text: str, file: str) -> tuple[yaml.Node, Any]:
+    """The document's node tree, and the loader whose constructor turns its scalars into values."""
     node: yaml.Node | None = None
+    loader: Any = None
     try:
         loader = _FAST_LOADER(text)
         try:
@@ -210,71 +218,81 @@ def parse_yaml(text: str, file: str) -> Source:
                 node = slow.get_single_node()
             finally:
                 slow.dispose()
+            loader = loader or slow
         except yaml.YAMLError as exc:
             raise DataError([syntax_problem(exc, text, file)]) from None
     if node is None:
         raise DataError([Problem(file, 1, 1, "", None,
                                  "tệp dữ liệu trống; lệnh 'kehoach init' ghi một tệp mẫu để bắt đầu")])
+    return node, loader
 
-    count = 0
-    chars = 0
 
-    def build(n: yaml.Node, loc: Loc) -> Any:
-        nonlocal count
-        count += 1
-        if count > MAX_NODES:
+class _Builder:
+    """Plain values from a node tree, each value's and key's position noted in the Source; every
+    mistake collected (problems), the bombs (too many values, too much text) stopped at once."""
+
+    def __init__(self, file: str, source: Source, loader: Any) -> None:
+        self.file = file
+        self.source = source
+        self.loader = loader
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.chars = 0
+
+    def _problem(self, n: yaml.Node, loc: Loc, value: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, n.start_mark.line + 1, n.start_mark.column + 1,
+                                     format_path(loc), value, message))
+
+    def build(self, n: yaml.Node, loc: Loc) -> Any:
+        file = self.file
+        self.count += 1
+        if self.count > limits.MAX_YAML_NODES:
             raise DataError([Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
                                      format_path(loc), None,
                                      "tệp quá lớn hoặc dùng bí danh (&/*) lồng nhau quá nhiều lần")])
-        source.value_marks.setdefault(loc, (n.start_mark.line + 1, n.start_mark.column + 1))
+        self.source.value_marks.setdefault(loc, (n.start_mark.line + 1, n.start_mark.column + 1))
         if n.tag not in _SAFE_TAGS:
             # !!python/object and friends: never constructed, whatever the node's shape.
-            problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
-                                    format_path(loc), None, _tag_refused(n.tag)))
+            self._problem(n, loc, None, _tag_refused(n.tag))
             return None
         if isinstance(n, yaml.MappingNode):
-            out: dict[Any, Any] = {}
-            first_line: dict[Any, int] = {}
-            for key_node, value_node in n.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    problems.append(Problem(file, key_node.start_mark.line + 1,
-                                            key_node.start_mark.column + 1, format_path(loc), None,
-                                            "không dùng khóa gộp '<<'; hãy viết đầy đủ các trường"))
-                    continue
-                key = build_scalar(key_node, loc)
-                if not isinstance(key, (str, int)):
-                    problems.append(Problem(file, key_node.start_mark.line + 1,
-                                            key_node.start_mark.column + 1, format_path(loc),
-                                            show_value(key), "tên trường phải là chữ"))
-                    continue
-                key = str(key)
-                line = key_node.start_mark.line + 1
-                if key in out:
-                    problems.append(Problem(
-                        file, line, key_node.start_mark.column + 1, format_path(loc + (key,)), None,
-                        f"trường '{key}' được khai báo hai lần (dòng {first_line[key]} và dòng {line}); "
-                        "hãy xóa một trong hai",
-                    ))
-                    continue
-                first_line[key] = line
-                source.key_marks[loc + (key,)] = (line, key_node.start_mark.column + 1)
-                out[key] = build(value_node, loc + (key,))
-            return out
+            return self._mapping(n, loc)
         if isinstance(n, yaml.SequenceNode):
-            return [build(item, loc + (i,)) for i, item in enumerate(n.value)]
-        return build_scalar(n, loc)
+            return [self.build(item, loc + (i,)) for i, item in enumerate(n.value)]
+        return self.build_scalar(n, loc)
 
-    def build_scalar(n: yaml.Node, loc: Loc) -> Any:
-        nonlocal chars
+    def _mapping(self, n: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in n.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._problem(key_node, loc, None, "không dùng khóa gộp '<<'; hãy viết đầy đủ các trường")
+                continue
+            key = self.build_scalar(key_node, loc)
+            if not isinstance(key, (str, int)):
+                self._problem(key_node, loc, show_value(key), "tên trường phải là chữ")
+                continue
+            key = str(key)
+            line = key_node.start_mark.line + 1
+            if key in out:
+                self._problem(key_node, loc + (key,), None,
+                              f"trường '{key}' được khai báo hai lần (dòng {first_line[key]} và dòng {line}); "
+                              "hãy xóa một trong hai")
+                continue
+            first_line[key] = line
+            self.source.key_marks[loc + (key,)] = (line, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, loc + (key,))
+        return out
+
+    def build_scalar(self, n: yaml.Node, loc: Loc) -> Any:
         if not isinstance(n, yaml.ScalarNode):
-            problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
-                                    format_path(loc), None, "tên trường phải là chữ"))
+            self._problem(n, loc, None, "tên trường phải là chữ")
             return None
         # The node count alone lets 1,000 aliases of one 300 KB string through (3 GB of text):
         # count the text itself, every alias use included.
-        chars += len(n.value)
-        if chars > limits.MAX_TEXT_CHARS:
-            raise DataError([Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
+        self.chars += len(n.value)
+        if self.chars > limits.MAX_TEXT_CHARS:
+            raise DataError([Problem(self.file, n.start_mark.line + 1, n.start_mark.column + 1,
                                      format_path(loc), None, (
                                          f"tệp mở rộng ra quá {limits.MAX_TEXT_CHARS // 2**20} triệu ký tự "
                                          "(bí danh &/* dùng lại một đoạn văn bản dài quá nhiều lần); "
@@ -284,24 +302,14 @@ def parse_yaml(text: str, file: str) -> Source:
         if n.tag == _STR_TAG:
             return n.value  # what SafeConstructor.construct_yaml_str returns, without its dispatch
         try:
-            return loader.construct_object(n, deep=True)
+            return self.loader.construct_object(n, deep=True)
         except yaml.constructor.ConstructorError as exc:
-            problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
-                                    format_path(loc), show_value(n.value),
-                                    f"không đọc được giá trị ({exc.problem}); hãy viết giá trị trong "
-                                    "dấu ngoặc kép"))
+            self._problem(n, loc, show_value(n.value),
+                          f"không đọc được giá trị ({exc.problem}); hãy viết giá trị trong dấu ngoặc kép")
             return None
         except (ValueError, OverflowError):
-            problems.append(Problem(file, n.start_mark.line + 1, n.start_mark.column + 1,
-                                    format_path(loc), show_value(n.value),
-                                    "giá trị không hợp lệ; hãy viết trong dấu ngoặc kép"))
+            self._problem(n, loc, show_value(n.value), "giá trị không hợp lệ; hãy viết trong dấu ngoặc kép")
             return None
-
-    data = build(node, ())
-    if problems:
-        raise DataError(problems)
-    source.data = data
-    return source
 
 
 def _check_depth(text: str, file: str) -> None:

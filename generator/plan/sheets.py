@@ -20,7 +20,6 @@ import csv
 import datetime as dt
 import io
 import re
-import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from typing import Any
 from .. import limits
 from ..errors import DataError, Problem
 from ..text import clean_text
-from .sheet_guard import (
+from ..word.sheet_guard import (
     SheetError,
     not_a_spreadsheet,
     number_vi,
@@ -47,7 +46,6 @@ __all__ = ["SPREADSHEET_SUFFIXES", "BadCells", "SheetError", "SheetTable", "cell
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
-MAX_CELLS = limits.MAX_SHEET_CELLS
 
 CONTENT_HEAD = re.compile(r"^(nội dung|tên nhiệm vụ|nhiệm vụ|tên công việc|công việc|hoạt động)", re.I)
 """The heading of the column that says what each row is: a task row without it prints empty."""
@@ -345,16 +343,8 @@ def _read_grid(path: Path, sheet: str | None) -> _Grid:
     if suffix not in SPREADSHEET_SUFFIXES:
         raise SheetError(f"{path}: không phải bảng tính; chỉ đọc được tệp {', '.join(SPREADSHEET_SUFFIXES)}")
     data = read_file(path, limits.MAX_DATA_BYTES if suffix == ".csv" else limits.MAX_SHEET_BYTES)
-    minutes = limits.READ_SECONDS // 60
-    # The budget where it can hold: in a program's main thread (kehoach import/validate/check). A
-    # server's worker thread would lower the memory limit of the whole process, LibreOffice started
-    # meanwhile included, and has no timer: there the checks before parsing are the bound.
-    budget = limits.budget(limits.READ_SECONDS, limits.READ_MEMORY,
-                           f"{path}: bảng tính quá phức tạp, đọc quá {minutes} phút hoặc quá "
-                           f"{limits.READ_MEMORY // 2**30} GB bộ nhớ nên đã dừng; không phải danh mục bình "
-                           "thường") if threading.current_thread() is threading.main_thread() \
-        else contextlib.nullcontext()
-    with budget:
+    # Within the read budget where it can hold (limits.read_budget: a program's main thread).
+    with limits.read_budget(path, what="bảng tính", kind="danh mục"):
         return _grid(path, data, sheet)
 
 

@@ -85,22 +85,25 @@ class _TokenGuard:
         await self.app(scope, receive, send)
 
 
-def create_app(folder: str | Path, *, token: str | None = None, previews: Previews | None = None,
-               allowed_hosts: tuple[str, ...] = (HOST, "localhost")) -> Starlette:
-    files = Folder(folder)
-    token = token or secrets.token_urlsafe(24)
-    previews = previews or Previews()
-    save_lock = threading.Lock()
-    downloads = jobs.Downloads()
+class _Session:
+    """What every handler of one editor shares: the folder, the previews, the downloads, the lock
+    that makes a save one at a time; and the reading of a request (bounded body, JSON, file name)."""
 
+    def __init__(self, folder: str | Path, previews: Previews | None) -> None:
+        self.files = Folder(folder)
+        self.previews = previews or Previews()
+        self.save_lock = threading.Lock()
+        self.downloads = jobs.Downloads()
+
+    @staticmethod
     def file_name(payload: dict[str, Any]) -> str:
         name = payload.get("name")
         if not isinstance(name, str) or not name:
             raise UserError("thiếu tên tệp dữ liệu (trường name)")
         return name
 
-    async def body(request: Request) -> dict[str, Any]:
-        raw = await upload(request, MAX_BODY, "dữ liệu gửi lên quá lớn")
+    async def body(self, request: Request) -> dict[str, Any]:
+        raw = await self.upload(request, MAX_BODY, "dữ liệu gửi lên quá lớn")
         try:
             payload = json.loads(raw)
         except (ValueError, RecursionError):
@@ -111,13 +114,14 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             raise UserError(f"dữ liệu gửi lên lồng nhau quá sâu (tối đa {limits.MAX_DEPTH} cấp)")
         return payload
 
-    def checked(name: str, data: Any) -> tuple[bytes, Any, list[Problem]]:
+    def checked(self, name: str, data: Any) -> tuple[bytes, Any, list[Problem]]:
         """The file's new bytes with `data` written in, the plan (None if invalid), the problems:
         the same validation as `kehoach validate`, located in the text that would be saved. The
         file keeps its line ends (CRLF) and byte order mark; bytes the editor could not open again
         (over the data file limit) are refused."""
         from ..plan.loader import validate
 
+        files = self.files
         snap = files.read(name)
         newline = snap.newline
         text, source = compose(snap.text.replace("\r\n", "\n") if newline == "\r\n" else snap.text, data,
@@ -132,6 +136,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         except DataError as exc:
             return raw, None, exc.problems
 
+    @staticmethod
     async def upload(request: Request, cap: int, what: str = "tệp tải lên quá lớn") -> bytes:
         """The raw request body, refused past cap bytes while it is read (whatever Content-Length
         claims, chunked or not): never more than cap bytes are held."""
@@ -147,48 +152,23 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def confined(fn: Any, *args: Any) -> Any:
+    async def confined(self, fn: Any, *args: Any) -> Any:
         """fn(*args) in a worker thread, reading spreadsheets only inside the folder (a data file's
         table.sheet naming a workbook elsewhere is refused, its sheet names never told)."""
         def work() -> Any:
-            with only_inside(files.root):
+            with only_inside(self.files.root):
                 return fn(*args)
 
         return await run_in_threadpool(work)
 
+
+def _file_routes(s: _Session) -> list[Route]:
+    """The data files: list, open, validate, save (never over a change made elsewhere)."""
+    files = s.files
+
     async def list_files(request: Request) -> Response:
-        listed = await confined(files.list)
+        listed = await s.confined(files.list)
         return JSONResponse({"folder": str(files.root), "files": listed, "pdf": jobs.pdf_available()})
-
-    async def import_word(request: Request) -> Response:
-        raw = await upload(request, jobs.MAX_UPLOAD)
-        got = await confined(jobs.import_upload, files, raw, request.query_params.get("filename", ""))
-        return JSONResponse(got)
-
-    async def rollover(request: Request) -> Response:
-        payload = await body(request)
-        return JSONResponse(await confined(jobs.rollover, files, file_name(payload), payload.get("year")))
-
-    async def issue(request: Request) -> Response:
-        payload = await body(request)
-        return JSONResponse(await confined(
-            jobs.issue, files, downloads, file_name(payload), payload.get("number"), payload.get("date"),
-            bool(payload.get("pdf"))))
-
-    async def batch(request: Request) -> Response:
-        payload = await body(request)
-        units = payload.get("units")
-        if not isinstance(units, str) or not units:
-            raise UserError("hãy chọn tệp đơn vị (trường units)")
-        return JSONResponse(await confined(
-            jobs.batch, files, downloads, file_name(payload), units, bool(payload.get("pdf"))))
-
-    async def download(request: Request) -> Response:
-        found = downloads.get(request.path_params["key"])
-        if found is None or not (files.contains(found.path) or downloads.holds(found.path)):
-            return JSONResponse({"error": "không còn tệp này; hãy tạo lại"}, status_code=404)
-        return FileResponse(found.path, media_type=found.media_type, filename=found.filename,
-                            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
     async def schema(request: Request) -> Response:
         from ..plan.schema import plan_schema
@@ -211,28 +191,28 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             return {"name": name, "data": source.data, "digest": snap.digest,
                     "problems": [_problem(p) for p in problems]}
 
-        return JSONResponse(await confined(work))
+        return JSONResponse(await s.confined(work))
 
     async def check(request: Request) -> Response:
-        payload = await body(request)
-        _, _, problems = await confined(checked, file_name(payload), payload.get("data"))
+        payload = await s.body(request)
+        _, _, problems = await s.confined(s.checked, s.file_name(payload), payload.get("data"))
         return JSONResponse({"problems": [_problem(p) for p in problems]})
 
     async def save(request: Request) -> Response:
         from ..word.output import AlreadyThere, target
 
-        payload = await body(request)
-        name, data = file_name(payload), payload.get("data")
+        payload = await s.body(request)
+        name, data = s.file_name(payload), payload.get("data")
 
         def work() -> Response:
-            with save_lock:
+            with s.save_lock:
                 # Decided before reading: what is replaced is the file whose digest is compared, not
                 # one another program saved in between (replace-seen).
                 out = target(files.path(name))
                 snap = files.read(name)
                 if payload.get("digest") != snap.digest and not payload.get("force"):
                     return changed(snap.digest)
-                raw, _, problems = checked(name, data)
+                raw, _, problems = s.checked(name, data)
                 try:
                     out.write(raw, "replace" if payload.get("force") else "replace-seen")
                 except AlreadyThere:
@@ -245,23 +225,36 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
                          "mất phần sửa đó. Hãy tải lại tệp, hoặc chọn ghi đè nếu chắc chắn.",
                 "digest": now}, status_code=409)
 
-        return await confined(work)
+        return await s.confined(work)
+
+    return [
+        Route("/api/files", list_files),
+        Route("/api/schema", schema),
+        Route("/api/file", load),
+        Route("/api/validate", check, methods=["POST"]),
+        Route("/api/save", save, methods=["POST"]),
+    ]
+
+
+def _preview_routes(s: _Session) -> list[Route]:
+    """The preview: the document rendered from unsaved data, its pages as images."""
+    previews = s.previews
 
     async def preview(request: Request) -> Response:
-        payload = await body(request)
+        payload = await s.body(request)
 
         def work() -> Response:
             from ..document.render import render_plan
 
-            _, plan, problems = checked(file_name(payload), payload.get("data"))
+            _, plan, problems = s.checked(s.file_name(payload), payload.get("data"))
             if plan is None:
                 return JSONResponse({"problems": [_problem(p) for p in problems], "pages": None})
             first = payload.get("first")
             made = previews.make(render_plan(plan), width=payload.get("width"),
                                  first=first if isinstance(first, int) and not isinstance(first, bool) else 2)
-            return JSONResponse({"problems": [], **made, "check": _check_report(plan, file_name(payload))})
+            return JSONResponse({"problems": [], **made, "check": _check_report(plan, s.file_name(payload))})
 
-        return await confined(work)
+        return await s.confined(work)
 
     async def preview_images(request: Request) -> Response:
         found = await run_in_threadpool(previews.images, request.path_params["key"])
@@ -283,8 +276,60 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         return FileResponse(found, media_type="image/png",
                             headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
-    async def index(request: Request) -> Response:
-        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+    return [
+        Route("/api/preview", preview, methods=["POST"]),
+        Route("/api/preview/{key}/{n:int}.png", page),
+        Route("/api/preview/{key}/images", preview_images),
+        Route("/api/page/{name}.png", image),
+    ]
+
+
+def _job_routes(s: _Session) -> list[Route]:
+    """The jobs a user runs from the page (import, rollover, issue, batch) and their downloads."""
+    files, downloads = s.files, s.downloads
+
+    async def import_word(request: Request) -> Response:
+        raw = await s.upload(request, jobs.MAX_UPLOAD)
+        got = await s.confined(jobs.import_upload, files, raw, request.query_params.get("filename", ""))
+        return JSONResponse(got)
+
+    async def rollover(request: Request) -> Response:
+        payload = await s.body(request)
+        return JSONResponse(await s.confined(jobs.rollover, files, s.file_name(payload), payload.get("year")))
+
+    async def issue(request: Request) -> Response:
+        payload = await s.body(request)
+        return JSONResponse(await s.confined(
+            jobs.issue, files, downloads, s.file_name(payload), payload.get("number"), payload.get("date"),
+            bool(payload.get("pdf"))))
+
+    async def batch(request: Request) -> Response:
+        payload = await s.body(request)
+        units = payload.get("units")
+        if not isinstance(units, str) or not units:
+            raise UserError("hãy chọn tệp đơn vị (trường units)")
+        return JSONResponse(await s.confined(
+            jobs.batch, files, downloads, s.file_name(payload), units, bool(payload.get("pdf"))))
+
+    async def download(request: Request) -> Response:
+        found = downloads.get(request.path_params["key"])
+        if found is None or not (files.contains(found.path) or downloads.holds(found.path)):
+            return JSONResponse({"error": "không còn tệp này; hãy tạo lại"}, status_code=404)
+        return FileResponse(found.path, media_type=found.media_type, filename=found.filename,
+                            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+    return [
+        Route("/api/import", import_word, methods=["POST"]),
+        Route("/api/rollover", rollover, methods=["POST"]),
+        Route("/api/issue", issue, methods=["POST"]),
+        Route("/api/batch", batch, methods=["POST"]),
+        Route("/api/download/{key}", download),
+    ]
+
+
+def _error_handlers(s: _Session) -> dict[Any, Any]:
+    """Every refusal as a JSON answer in the page's words; a bug of ours never shows a traceback."""
+    files = s.files
 
     async def user_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, DataError):
@@ -311,42 +356,42 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
         return JSONResponse({"error": f"lỗi không mong đợi của kehoach ({type(exc).__name__}); chưa ghi gì. "
                                       "Xin báo lại kèm thao tác vừa làm"}, status_code=500)
 
+    return {UserError: user_error, RecursionError: too_deep, MemoryError: too_deep,
+            ClientDisconnect: gone, Exception: unexpected}
+
+
+def create_app(folder: str | Path, *, token: str | None = None, previews: Previews | None = None,
+               allowed_hosts: tuple[str, ...] = (HOST, "localhost")) -> Starlette:
+    session = _Session(folder, previews)
+    token = token or secrets.token_urlsafe(24)
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
     @asynccontextmanager
     async def lifespan(app: Starlette):
         yield
-        previews.close()
-        downloads.close()
+        session.previews.close()
+        session.downloads.close()
 
     app = Starlette(
         routes=[
             Route("/", index),
             Route("/favicon.ico", lambda request: Response(status_code=204)),
-            Route("/api/files", list_files),
-            Route("/api/schema", schema),
-            Route("/api/file", load),
-            Route("/api/validate", check, methods=["POST"]),
-            Route("/api/save", save, methods=["POST"]),
-            Route("/api/preview", preview, methods=["POST"]),
-            Route("/api/preview/{key}/{n:int}.png", page),
-            Route("/api/preview/{key}/images", preview_images),
-            Route("/api/page/{name}.png", image),
-            Route("/api/import", import_word, methods=["POST"]),
-            Route("/api/rollover", rollover, methods=["POST"]),
-            Route("/api/issue", issue, methods=["POST"]),
-            Route("/api/batch", batch, methods=["POST"]),
-            Route("/api/download/{key}", download),
+            *_file_routes(session),
+            *_preview_routes(session),
+            *_job_routes(session),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
                     Middleware(_TokenGuard, token=token)],
-        exception_handlers={UserError: user_error, RecursionError: too_deep, MemoryError: too_deep,
-                            ClientDisconnect: gone, Exception: unexpected},
+        exception_handlers=_error_handlers(session),
         lifespan=lifespan,
     )
     app.state.token = token
-    app.state.folder = files.root
-    app.state.previews = previews
-    app.state.downloads = downloads
+    app.state.folder = session.files.root
+    app.state.previews = session.previews
+    app.state.downloads = session.downloads
     return app
 
 

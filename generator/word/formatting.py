@@ -471,3 +471,18 @@ def _theme_fonts(theme_el: Any | None) -> dict[str, str]:
         out[f"{kind}EastAsia"] = faces["ea"]
         out[f"{kind}Bidi"] = faces["cs"]
     return out
+
+
+def tabs_before_field(paragraph: Any) -> int | None:
+    """How many tab characters a paragraph holds before its first field (a PAGE number), or None
+    when text comes first: a number put in the middle with tabs onto a centre stop is all tabs."""
+    tabs = 0
+    for r in paragraph.iter(qn("w:r")):
+        if r.find(qn("w:instrText")) is not None or r.find(qn("w:fldChar")) is not None:
+            break
+        for child in r:
+            if child.tag == qn("w:tab"):
+                tabs += 1
+            elif child.tag == qn("w:t") and (child.text or "").strip():
+                return None
+    return tabs

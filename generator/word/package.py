@@ -11,6 +11,7 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,14 +40,78 @@ def deterministic_zip(data: bytes) -> bytes:
     return zip_members({name: src.read(name) for name in src.namelist()})
 
 
-def zip_members(members: dict[str, bytes]) -> bytes:
+class DeflateCache:
+    """The deflated form of members whose bytes are the same object zip after zip (a template's
+    unchanged parts): a renderer writing thousands of documents deflates them once."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, tuple[bytes, int, bytes]] = {}
+
+    def get(self, name: str, data: bytes) -> tuple[int, bytes] | None:
+        cached = self._by_name.get(name)
+        return (cached[1], cached[2]) if cached is not None and cached[0] is data else None
+
+    def put(self, name: str, data: bytes, crc: int, comp: bytes) -> None:
+        self._by_name[name] = (data, crc, comp)
+
+
+def zip_members(members: dict[str, bytes], cache: DeflateCache | None = None,
+                keep: Callable[[str, bytes], bool] | None = None) -> bytes:
     """The deterministic zip of members (name -> bytes): what deterministic_zip writes, without
-    first reading a zip (the renderer hands over the parts directly)."""
+    first reading a zip (the renderer hands over the parts directly).
+
+    Written directly (the bytes zipfile writes for these members: level-6 deflate, FIXED_TIME, mode
+    644, the UTF-8 flag for a name that is not ASCII) so that a member keep() accepts is deflated once
+    into cache and reused. zipfile itself writes what needs zip64 (more than 65,535 members or 1 GiB).
+    """
+    ordered = _ordered(members)
+    if len(ordered) > 0xFFFF or sum(len(b) for b in members.values()) > 0x3FFFFFFF:
+        return zip_members_by_zipfile(members)
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name in ordered:
+        data = members[name]
+        cached = cache.get(name, data) if cache is not None else None
+        if cached is not None:
+            crc, comp = cached
+        else:
+            crc = zlib.crc32(data)
+            deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+            comp = deflate.compress(data) + deflate.flush()
+            if cache is not None and keep is not None and keep(name, data):
+                cache.put(name, data, crc, comp)
+        try:
+            fname, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            fname, flags = name.encode("utf-8"), 0x800
+        local.append(struct.pack("<4s2B4HL2L2H", b"PK\003\004", 20, 0, flags, 8, 0, _DOS_DATE, crc,
+                                 len(comp), len(data), len(fname), 0))
+        local.append(fname)
+        local.append(comp)
+        central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\001\002", 20, 0, 20, 0, flags, 8, 0, _DOS_DATE,
+                                   crc, len(comp), len(data), len(fname), 0, 0, 0, 0, 0o644 << 16, offset))
+        central.append(fname)
+        offset += 30 + len(fname) + len(comp)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\005\006", 0, 0, len(ordered), len(ordered), len(directory), offset, 0)
+    return b"".join(local) + directory + end
+
+
+_DOS_DATE = (FIXED_TIME[0] - 1980) << 9 | FIXED_TIME[1] << 5 | FIXED_TIME[2]  # as zipfile packs FIXED_TIME
+
+
+def _ordered(members: dict[str, bytes]) -> list[str]:
     names = list(members)
-    ordered = [n for n in _FIRST if n in names] + sorted(n for n in names if n not in _FIRST)
+    return [n for n in _FIRST if n in names] + sorted(n for n in names if n not in _FIRST)
+
+
+def zip_members_by_zipfile(members: dict[str, bytes]) -> bytes:
+    """zip_members's bytes as Python's zipfile writes them: the writer of what needs zip64, and the
+    reference zip_members is tested against (tests/test_speed.py)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in ordered:
+        for name in _ordered(members):
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -348,3 +413,13 @@ def _external_targets(rels: _Element) -> list[str]:
             continue
         out.append(f"{kind} → {target[:120]}")
     return out
+
+
+def section_count(docx: Path) -> int:
+    """Sections in a .docx; each starts a new page in our documents, so the PDF has at least this many."""
+    try:
+        with zipfile.ZipFile(docx) as zf:
+            xml = zf.read("word/document.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return 1
+    return max(1, xml.count(b"<w:sectPr"))

@@ -44,6 +44,7 @@ from lxml.etree import _Element
 
 from ..errors import UserError
 from ..nd30 import TYPE_ABBREVIATIONS
+from ..nd30.figures import A4_TWIPS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
 from .metrics import text_width_pt
@@ -706,7 +707,7 @@ class _Reader:
             num = s.find(qn("w:pgNumType"))
             headers = dict(prev_headers)
             footers = dict(prev_footers)
-            width = _attr_int(pg, "w:w", 11906)
+            width = _attr_int(pg, "w:w", A4_TWIPS[0])
             # A negative top or bottom margin is the same distance, fixed against a tall header.
             margins = {k: abs(_attr_int(mar, f"w:{k}", 0)) for k in ("top", "bottom", "left", "right")}
             # The gutter is binding room added to the margin on the printed page: at the left edge, or
@@ -723,7 +724,7 @@ class _Reader:
             self.doc.sections.append(PageSection(
                 index=i,
                 width=width,
-                height=_attr_int(pg, "w:h", 16838),
+                height=_attr_int(pg, "w:h", A4_TWIPS[1]),
                 margins=margins,
                 title_page=_flag(s.find(qn("w:titlePg"))),
                 page_start=_attr_int(num, "w:start", None) if num is not None else None,
@@ -732,7 +733,7 @@ class _Reader:
                 footers=footers,
             ))
         if not self.doc.sections:
-            self.doc.sections.append(PageSection(0, 11906, 16838, {}, False, None, None, {}, {}))
+            self.doc.sections.append(PageSection(0, *A4_TWIPS, {}, False, None, None, {}, {}))
 
     def _header_part(self, kind: str, root: _Element, section: int, width: int) -> HeaderPart:
         texts: list[str] = []

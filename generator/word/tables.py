@@ -15,6 +15,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..nd30.figures import LANDSCAPE_TEXT_WIDTH_TWIPS, TEXT_WIDTH_TWIPS
+
 TABLE_STYLES = {
     "head": "KHBangTieuDe",
     "group": "KHBangNhom",
@@ -105,7 +107,7 @@ def fill_table_slots(part: bytes, slots: list[str]) -> bytes:
     return _SLOT.sub(lambda m: slots[int(m.group(1))].encode("utf-8"), part)
 
 
-A4_TEXT_WIDTHS = (9354, 14286)
+A4_TEXT_WIDTHS = (TEXT_WIDTH_TWIPS, LANDSCAPE_TEXT_WIDTH_TWIPS)
 """Text width of an A4 page with Decree 30's margins (30 mm left, 15 mm right), portrait and landscape."""
 
 

@@ -7,7 +7,7 @@ checker of a Word file must not have to load the plan model (pydantic) to know t
 
 from __future__ import annotations
 
-from .text import two_digits
+from ..text import two_digits
 
 TYPE_ABBREVIATIONS: dict[str, str] = {
     # Phụ lục III of Decree 30: tên loại → chữ viết tắt in the ký hiệu (công văn has none).
