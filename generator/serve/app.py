@@ -34,6 +34,7 @@ from . import jobs
 from .files import Folder, NotAllowed, digest
 from .preview import Previews, PreviewUnavailable
 from .wording import page_words
+from .year_routes import year_routes
 
 HOST = "127.0.0.1"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -335,6 +336,7 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             Route("/api/issue", issue, methods=["POST"]),
             Route("/api/batch", batch, methods=["POST"]),
             Route("/api/download/{key}", download),
+            *year_routes(files, downloads, body=body, upload=upload, confined=confined),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
