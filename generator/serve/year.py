@@ -242,7 +242,7 @@ def _catalogue_in_child(path: str, ref: str) -> dict[str, Any]:
     from ..jobs.importer import import_sheet, sheet_names
 
     names = sheet_names(path)
-    out = []
+    out: list[dict[str, Any]] = []
     for sheet in names[:MAX_SHEETS_SHOWN]:
         try:
             got = import_sheet(path, None if Path(path).suffix.lower() == ".csv" else sheet)
