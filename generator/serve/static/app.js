@@ -1060,7 +1060,7 @@ function setupJobs() {
     const had = uploadedSheets();
     const box = document.getElementById('rollover-uploaded-box');
     box.hidden = !had.length;
-    box.querySelector('span').textContent = `dùng ${had.length} bảng tiến độ đã tải lên ở "Tiến độ, báo cáo" (${had.map(x => x.name).join(', ')})`;
+    box.querySelector('span').textContent = `dùng ${had.length} bảng tiến độ đã tải lên ở "Tiến độ…" (${had.map(x => x.name).join(', ')})`;
   });
   const rol = document.getElementById('dlg-rollover');
   rol.querySelector('.go').addEventListener('click', () => runJob(rol, async () => {
