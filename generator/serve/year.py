@@ -236,8 +236,20 @@ def make_report(files: Folder, uploads: Uploads, name: str, ids: Any, as_of: Any
 
 # --- a catalogue kept in a spreadsheet -----------------------------------------------------------
 
-def _catalogue_in_child(path: str, ref: str) -> dict[str, Any]:
-    """Each sheet of the workbook (the first MAX_SHEETS_SHOWN) read as an appendix table, or why not."""
+def _catalogue_in_child(path: str, ref: str, root: str | None) -> dict[str, Any]:
+    """Each sheet of the workbook (the first MAX_SHEETS_SHOWN) read as an appendix table, or why not.
+    root: the folder the workbook must stay in (a file of the folder, swapped for a link meanwhile)."""
+    import contextlib
+
+    from ..plan.sheets import only_inside
+
+    if root and not Path(path).resolve().is_relative_to(root):
+        raise UserError(f"{ref}: chỉ dùng được bảng tính nằm trong thư mục dữ liệu")
+    with only_inside(root) if root else contextlib.nullcontext():
+        return _catalogue_sheets(path, ref)
+
+
+def _catalogue_sheets(path: str, ref: str) -> dict[str, Any]:
     from ..errors import DataError
     from ..jobs.importer import import_sheet, sheet_names
 
@@ -277,8 +289,8 @@ def _count_rows(rows: list[Any]) -> int:
     return n
 
 
-def _read_catalogue(files: Folder, path: Path, ref: str) -> dict[str, Any]:
-    got = isolated(_catalogue_in_child, str(path), ref)
+def _read_catalogue(files: Folder, path: Path, ref: str, inside: bool = False) -> dict[str, Any]:
+    got = isolated(_catalogue_in_child, str(path), ref, str(files.root) if inside else None)
     if not any("appendix" in s for s in got["sheets"]):
         problems = [page_words(f"trang tính '{s['sheet']}': {p}", files.root)
                     for s in got["sheets"] for p in s.get("problems", [])]
@@ -332,7 +344,8 @@ def folder_catalogue(files: Folder, name: str, file: Any) -> dict[str, Any]:
     except ValueError:
         raise UserError(f"{file}: bảng tính phải nằm cùng thư mục với tệp kế hoạch (hoặc thư mục con của nó) "
                         "để kế hoạch dẫn tới được") from None
-    return {**_read_catalogue(files, path, ref), "file": path.relative_to(files.root).as_posix(), "ref": ref}
+    return {**_read_catalogue(files, path, ref, inside=True), "file": path.relative_to(files.root).as_posix(),
+            "ref": ref}
 
 
 def spreadsheet_path(files: Folder, name: Any) -> Path:
@@ -383,7 +396,7 @@ def _rollover_in_child(root: str, source: str, year: int, out: str, sheets: list
             result = rollover_file(source, year, out, progress=list(sheets))
     except ProgressError as exc:
         return {"problems": exc.problems}
-    return {**result.to_json(), "text": Path(out).read_text(encoding="utf-8")}
+    return result.to_json()
 
 
 def rollover_with_progress(files: Folder, source: Path, year: int, out: Path, sheets: list[Path]) -> Any:
@@ -391,8 +404,7 @@ def rollover_with_progress(files: Folder, source: Path, year: int, out: Path, sh
     from ..jobs.rollover import RolloverResult, StaleItem
 
     got = isolated(_rollover_in_child, str(files.root), str(source), year, str(out), [str(p) for p in sheets])
-    _problems(files, got)
-    out.write_text(got["text"], encoding="utf-8")
+    _problems(files, got)  # else the child wrote the new file at out
     return RolloverResult(Path(got["source"]), out, got["old_year"], got["new_year"], got["moved"],
                           [StaleItem(**i) for i in got["items"]])
 
