@@ -54,6 +54,18 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _dossier(args: argparse.Namespace) -> int:
+    from .jobs.dossier import write_dossier
+
+    result = write_dossier(args.data, args.output, final=args.final, pdf=args.pdf, force=args.force,
+                           template=args.template)
+    state = "bản phát hành" if result.final else "dự thảo (số, ngày để trống)"
+    print(f"Đã tạo hồ sơ trình ban hành, {state}:")
+    for doc in result.documents:
+        print(f"  {doc.label}: {doc.path}" + (f" (PDF: {doc.pdf})" if doc.pdf else ""))
+    return EXIT_OK
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .plan.loader import load_plan
 
@@ -402,7 +414,8 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--number", metavar="N",
                    help="cùng --as agency và --date: văn thư đóng số N vào chỗ trống của bản trình ký đã ký "
                         "(render --final --unnumbered), mỗi chỗ trống một chữ ký số của cơ quan")
-    p.add_argument("--date", metavar="NĂM-THÁNG-NGÀY", help="ngày ban hành đóng vào chỗ trống ngày (và tháng)")
+    p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM",
+                   help="ngày ban hành đóng vào chỗ trống ngày (và tháng), ví dụ 20/03/2024")
     p.add_argument("--p12", metavar="KEY.p12", help="tệp khóa PKCS#12 (.p12, .pfx)")
     p.add_argument("--pkcs11-lib", metavar="LIB.so", help="thư viện PKCS#11 của token/USB ký số")
     p.add_argument("--token-label", metavar="NHÃN", help="tên token (cùng --pkcs11-lib)")
@@ -618,6 +631,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="TIEN-DO.xlsx", help="tệp bảng tiến độ")
     p.add_argument("--per-unit", action="store_true", help="mỗi đơn vị chủ trì một trang tính")
     p.set_defaults(func=_progress)
+
+    p = sub.add_parser("dossier", help="tạo hồ sơ trình ban hành: Tờ trình, Quyết định, Kế hoạch kèm theo, "
+                                       "bảng tổng hợp ý kiến góp ý",
+                       description="Từ mục dossier của tệp dữ liệu kế hoạch: Tờ trình của cơ quan soạn thảo, dự "
+                                   "thảo Quyết định ban hành, Kế hoạch ban hành kèm theo Quyết định và (khi có ý "
+                                   "kiến góp ý) bảng tổng hợp ý kiến. Dự thảo để trống số, ngày; --final in số, ngày "
+                                   "văn thư đã cấp và điền các dẫn chiếu. Xem docs/ho-so.md.",
+                       epilog="Mã thoát: 0 đã tạo; 2 dữ liệu thiếu hoặc sai, tệp đã có.")
+    p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch có mục dossier")
+    p.add_argument("-o", "--output", metavar="THƯ-MỤC",
+                   help="thư mục ghi các văn bản (mặc định: thư mục output cạnh tệp dữ liệu)")
+    p.add_argument("--final", action="store_true",
+                   help="bản phát hành: số, ngày của Tờ trình, Quyết định (và bảng tổng hợp) lấy từ dữ liệu")
+    p.add_argument("--pdf", action="store_true", help="tạo thêm PDF cho mỗi văn bản (cần LibreOffice)")
+    p.add_argument("--force", action="store_true", help="ghi đè tệp đã có (không bao giờ ghi đè tệp dữ liệu)")
+    p.add_argument("--template", metavar="MAU.docx", help="mẫu Word riêng (mặc định: mẫu của kehoach)")
+    p.set_defaults(func=_dossier)
 
     p = sub.add_parser("report", help="tạo Báo cáo kết quả thực hiện kế hoạch (tệp dữ liệu) từ bảng tiến độ",
                        description="Đọc các bảng tiến độ đã điền, đếm nhiệm vụ hoàn thành đúng hạn, trễ hạn, "

@@ -274,3 +274,29 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert str(target) in result.stderr
         assert list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize(("name", "command"), [("ke-hoach.docx", "check"), ("ke-hoach.docx", "import"),
+                                               ("danh-muc.xlsx", "import")])
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path, name: str, command: str) -> None:
+    """A named pipe named like a Word file or a workbook: opening it for reading would wait for a
+    writer forever. One reader of users' files (word.package.read_bounded) refuses it by what it is."""
+    import os
+    import threading
+
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+    got: dict[str, subprocess.CompletedProcess] = {}
+    worker = threading.Thread(target=lambda: got.update(r=run_cli(command, str(pipe), "-o", str(tmp_path / "x.yaml"))
+                                                        if command == "import" else run_cli(command, str(pipe))),
+                              daemon=True)
+    worker.start()
+    worker.join(60)
+    if worker.is_alive():  # unblock the reader so the session can end, then fail
+        with open(pipe, "wb"):
+            pass
+        pytest.fail(f"kehoach {command} waited on a named pipe")
+    result = got["r"]
+    assert result.returncode == 2 and "không phải tệp thường" in result.stderr, result.stderr
+    assert not (tmp_path / "x.yaml").exists()

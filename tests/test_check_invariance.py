@@ -26,10 +26,11 @@ from generator.check import check_docx
 from generator.jobs.issue import render_file
 from generator.jobs.importer import _Importer, import_docx
 from generator.word.reader import read_docx
-from tests.word_fixtures import Header, build_plan
+from tests.word_fixtures import EMU, Header, WordTable, build_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 FULL = ROOT / "generator" / "resources" / "ke-hoach-cau-truc-day-du.yaml"
 
 BODY = [
@@ -37,14 +38,42 @@ BODY = [
     {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
     "1. Khuyến khích người dân rèn luyện thân thể mỗi ngày.",
     "2. Bảo đảm an toàn cho người tham gia giải chạy.",
+    "- Bố trí lực lượng y tế dọc đường chạy;",
+    "- Chuẩn bị nước uống tại các điểm tiếp nước.",
     {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True},
     "1. Các phòng chuyên môn chuẩn bị địa điểm và trang thiết bị.",
     "2. Các đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./.",
 ]
 
+APPENDIX = [
+    {"text": "PHỤ LỤC", "bold": True, "align": "center"},
+    {"text": "DANH MỤC NHIỆM VỤ", "bold": True, "align": "center"},
+    {"text": "(Kèm theo Kế hoạch số      /KH-SVHTT ngày      /     /2026 của Sở Văn hóa và Thể thao)",
+     "italic": True, "align": "center"},
+    WordTable(rows=[
+        ["STT", "Nội dung", "Đơn vị chủ trì", "Thời gian"],
+        [{"text": "I", "bold": True}, {"text": "Công tác chuẩn bị", "span": 3, "bold": True}],
+        ["1", "Khảo sát đường chạy", {"text": "Phòng Thể thao", "vmerge": "restart"}, "Tháng 3"],
+        ["2", "Lắp đặt biển báo", {"text": "", "vmerge": "continue"}, "Tháng 4"],
+        [{"text": "II", "bold": True}, {"text": "Tổ chức giải", "span": 3, "bold": True}],
+        ["1", "Tổ chức giải chạy", "Văn phòng", "Tháng 5"],
+    ], widths=[1.2, 7.5, 4.0, 3.0]),
+]
 
-def _plain(path: Path) -> Path:
-    return build_plan(path, header=Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO")), body=BODY)
+SUBJECT = ("Tổ chức giải chạy vì sức khỏe cộng đồng", "trên địa bàn tỉnh năm 2026")
+
+
+def _plain(path: Path, header: Header | None = None) -> Path:
+    build_plan(path, header=header or Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO")), subject=SUBJECT, body=BODY,
+               appendices=[APPENDIX])
+    # The line under the Tiêu ngữ lands just under its text (2 pt above the date paragraph's top),
+    # so that the encodings of that line below are compared with a line the reader finds.
+    doc = docx.Document(str(path))
+    for anchor in doc.element.body.iter(f"{{{WP}}}anchor"):
+        if anchor.find(f"{{{WP}}}docPr").get("id") == "13":
+            anchor.find(f"{{{WP}}}positionV/{{{WP}}}posOffset").text = str(-2 * EMU)
+    doc.save(str(path))
+    return path
 
 
 # --- re-encodings: each changes the XML, not the printed page ---------------------------------------
@@ -168,6 +197,356 @@ def non_breaking_spaces(doc: Any) -> None:
             t.text = t.text.replace(" ", "\xa0")
 
 
+def _texts(doc: Any) -> list[tuple[Any, str]]:
+    return [(p, "".join(t.text or "" for t in p.iter(qn("w:t")))) for p in doc.element.body.iter(qn("w:p"))]
+
+
+def dashes_in_lists(doc: Any) -> None:
+    """"–" (en dash) and "—" typed for the "-" that opens a recipient of Nơi nhận (Word's
+    AutoFormat turns "- " into "– " as one types)."""
+    for k, (p, text) in enumerate(t for t in _texts(doc) if t[1].startswith("- ")):
+        first = p.find(f"{qn('w:r')}/{qn('w:t')}")
+        first.text = ("–" if k % 2 == 0 else "—") + first.text[1:]
+
+
+def tabs_for_spaces(doc: Any) -> None:
+    """A tab typed after the dash of a recipient, and tabs in the blanks of the date line."""
+    for p, text in _texts(doc):
+        t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+        if text.startswith("- "):
+            t.text = "-\t" + t.text[2:]
+        elif "ngày      tháng" in text:
+            t.text = t.text.replace("ngày      tháng      năm", "ngày\ttháng\tnăm")
+
+
+def character_styles(doc: Any) -> None:
+    """The emphasis and size of the Nơi nhận label and of the signer's lines carried by character
+    styles (rStyle) instead of direct run formatting."""
+    styles = doc.styles.element
+    made: dict[bytes, str] = {}
+    from lxml import etree
+
+    for p, text in _texts(doc):
+        if not (text.startswith("Nơi nhận") or text in ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Lê Thị Hạnh")):
+            continue
+        for r in p.findall(qn("w:r")):
+            rpr = r.find(qn("w:rPr"))
+            key = etree.tostring(rpr)
+            if key not in made:
+                made[key] = f"KHChu{len(made) + 1}"
+                style = parse_xml(f'<w:style {nsdecls("w")} w:type="character" w:customStyle="1" '
+                                  f'w:styleId="{made[key]}"><w:name w:val="{made[key]}"/></w:style>')
+                style.append(copy.deepcopy(rpr))
+                styles.append(style)
+            r.remove(rpr)
+            r.insert(0, parse_xml(f'<w:rPr {nsdecls("w")}><w:rStyle w:val="{made[key]}"/></w:rPr>'))
+
+
+def size_from_document_defaults(doc: Any) -> None:
+    """14 pt set once in the document defaults: the body's runs carry no size of their own."""
+    rpr = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    for old in rpr.findall(qn("w:sz")) + rpr.findall(qn("w:szCs")):
+        rpr.remove(old)
+    rpr.append(parse_xml(f'<w:sz {nsdecls("w")} w:val="28"/>'))
+    for p in doc.element.body.iterchildren(qn("w:p")):
+        for sz in p.iter(qn("w:sz")):
+            if sz.get(qn("w:val")) == "28":
+                sz.getparent().remove(sz)
+
+
+def trich_yeu_one_paragraph(doc: Any) -> None:
+    """The two lines of the trích yếu typed as one paragraph with a manual line break."""
+    paras = [p for p, text in _texts(doc) if text in SUBJECT]
+    assert len(paras) == 2
+    _join(paras)
+
+
+def tieu_ngu_line_from_the_page_top(doc: Any) -> None:
+    """The same line placed from the page's edges in both directions (Word's "relative to page"):
+    20 mm of top margin, the Quốc hiệu's line (13 pt × 1.15) and the Tiêu ngữ's (14 pt × 1.15), 1 pt
+    under it; across, as in tieu_ngu_line_from_the_margin."""
+    tieu_ngu_line_from_the_margin(doc)
+    anchor = next(a for a in doc.element.body.iter(f"{{{WP}}}anchor") if a.find(f"{{{WP}}}docPr").get("id") == "13")
+    pv = anchor.find(f"{{{WP}}}positionV")
+    pv.set("relativeFrom", "page")
+    pv.find(f"{{{WP}}}posOffset").text = str(int((20 / 25.4 * 72 + 13 * 1.15 + 14 * 1.15 + 1) * EMU))
+
+
+def _tieu_ngu_line(doc: Any) -> tuple[Any, Any]:
+    """The Tiêu ngữ paragraph and the anchor of the line drawn under it (removed)."""
+    tn = next(p for p, text in _texts(doc) if text.startswith("Độc lập"))
+    anchor = next(a for a in doc.element.body.iter(f"{{{WP}}}anchor") if a.find(f"{{{WP}}}docPr").get("id") == "13")
+    run = next(anchor.iterancestors(qn("w:r")))
+    run.getparent().remove(run)
+    return tn, anchor
+
+
+def tieu_ngu_line_as_border(doc: Any) -> None:
+    """The line under the Tiêu ngữ as the paragraph's bottom border, its length set by indents."""
+    tn, anchor = _tieu_ngu_line(doc)
+    length = int(anchor.find(f"{{{WP}}}extent").get("cx")) / EMU * 20  # twips
+    room = 5953 - 2 * 108
+    side = int((room - length) / 2)
+    ppr = tn.find(qn("w:pPr"))
+    ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" '
+                         'w:color="auto"/></w:pBdr>'))
+    ppr.append(parse_xml(f'<w:ind {nsdecls("w")} w:left="{side}" w:right="{side}"/>'))
+    order = ["pStyle", "keepNext", "numPr", "pBdr", "spacing", "ind", "jc", "rPr"]
+    for child in sorted(ppr, key=lambda c: order.index(c.tag.split("}")[1]) if c.tag.split("}")[1] in order else 99):
+        ppr.append(child)
+
+
+def tieu_ngu_line_from_the_margin(doc: Any) -> None:
+    """The same drawn line placed from the page's left edge rather than from its column."""
+    anchor = next(a for a in doc.element.body.iter(f"{{{WP}}}anchor") if a.find(f"{{{WP}}}docPr").get("id") == "13")
+    ph = anchor.find(f"{{{WP}}}positionH")
+    x = int(ph.find(f"{{{WP}}}posOffset").text)
+    ph.set("relativeFrom", "page")
+    # page edge → left margin (30 mm) → the right column (6.5 cm) → its cell margin (108 twips)
+    ph.find(f"{{{WP}}}posOffset").text = str(x + int((30 / 25.4 * 72 + 6.5 / 2.54 * 72 + 108 / 20) * EMU))
+
+
+def tieu_ngu_line_as_underscores(doc: Any) -> None:
+    """The line under the Tiêu ngữ typed as a centred line of underscores in the next paragraph."""
+    tn, anchor = _tieu_ngu_line(doc)
+    line = copy.deepcopy(tn)
+    runs = line.findall(qn("w:r"))
+    for r in runs[1:]:
+        line.remove(r)
+    runs[0].find(qn("w:t")).text = "_" * 26
+    b = runs[0].find(f"{qn('w:rPr')}/{qn('w:b')}")
+    if b is not None:
+        b.getparent().remove(b)
+    tn.addnext(line)
+    # the underscores print at the foot of their line: the line box moves up to sit under the text
+    ppr = line.find(qn("w:pPr"))
+    ppr.find(qn("w:spacing")).set(qn("w:line"), "120")
+    ppr.find(qn("w:spacing")).set(qn("w:lineRule"), "exact")
+    date = tn.getnext().getnext()
+    date.find(f"{qn('w:pPr')}/{qn('w:spacing')}").set(qn("w:before"), "120")
+
+
+
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _boxes_for_table(doc: Any, table: int, first_id: int) -> None:
+    """A table of one row replaced by text boxes, one per cell, anchored in one empty paragraph where
+    the table stood, each as wide as its cell and placed where the cell was (DrawingML, with the
+    VML copy Word writes for older readers in mc:Fallback)."""
+    tbl = doc.tables[table]._tbl
+    anchor_p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr></w:p>')
+    x = 0
+    for k, tc in enumerate(tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")):
+        width = int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+        paras = "".join(etree_tostring(q) for q in tc.findall(qn("w:p")))
+        cx, off = width * EMU // 20, x * EMU // 20
+        anchor_p.append(parse_xml(
+            f'<w:r {nsdecls("w", "wp", "a")} xmlns:wps="{WPS}" xmlns:mc="{MC}" xmlns:v="urn:schemas-microsoft-com:vml">'
+            '<mc:AlternateContent>'
+            '<mc:Choice Requires="wps"><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+            'relativeHeight="2" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            f'<wp:positionH relativeFrom="column"><wp:posOffset>{off}</wp:posOffset></wp:positionH>'
+            '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="{cx}" cy="1300000"/><wp:wrapTopAndBottom/>'
+            f'<wp:docPr id="{first_id + k}" name="Text Box {first_id + k}"/><a:graphic>'
+            f'<a:graphicData uri="{WPS}"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+            f'<a:ext cx="{cx}" cy="1300000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/>'
+            f'<a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{paras}</w:txbxContent></wps:txbx>'
+            '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="68580" tIns="0" rIns="68580" bIns="0"/>'
+            '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>'
+            f'<v:rect style="position:absolute;margin-left:{x / 20}pt;width:{width / 20}pt;height:102pt" '
+            f'stroked="f"><v:textbox><w:txbxContent>{paras}</w:txbxContent></v:textbox></v:rect></w:pict>'
+            '</mc:Fallback></mc:AlternateContent></w:r>'))
+        x += width
+    tbl.addprevious(anchor_p)
+    tbl.getparent().remove(tbl)
+
+
+def etree_tostring(el: Any) -> str:
+    from lxml import etree
+
+    return etree.tostring(el, encoding="unicode")
+
+
+def header_in_text_boxes(doc: Any) -> None:
+    _boxes_for_table(doc, 0, 40)
+
+
+def signature_in_text_boxes(doc: Any) -> None:
+    _boxes_for_table(doc, 1, 50)
+
+
+
+def header_with_tab_stops(doc: Any) -> None:
+    """The header table replaced by lines set in two columns with centre tab stops at the middle of
+    each former column ("\tLEFT\tRIGHT"), as older files do; the drawn lines anchored in the lines
+    they sit under, placed from the text column."""
+    tbl = doc.tables[0]._tbl
+    left, right = (tc.findall(qn("w:p")) for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"))
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+              for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")]
+    stops = (widths[0] // 2, widths[0] + widths[1] // 2)
+    pairs = [(left[0], right[0]), (left[1], right[1]), (left[2], None), (left[3], None), (left[4], right[2])]
+    for anchor in tbl.iter(f"{{{WP}}}anchor"):  # the lines: dropped here, drawn again below
+        run = next(anchor.iterancestors(qn("w:r")))
+        run.getparent().remove(run)
+    tab = f'<w:r {nsdecls("w")}><w:tab/></w:r>'
+    made = []
+    for a, b in pairs:
+        p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:tabs><w:tab w:val="center" w:pos="{stops[0]}"/>'
+                      f'<w:tab w:val="center" w:pos="{stops[1]}"/></w:tabs><w:spacing w:before="0" w:after="0" '
+                      'w:line="240" w:lineRule="auto"/><w:jc w:val="left"/></w:pPr></w:p>')
+        runs = a.findall(qn("w:r"))
+        if runs or b is not None:
+            p.append(parse_xml(tab))
+        for r in runs:
+            p.append(r)
+        if b is not None:
+            p.append(parse_xml(tab))
+            for r in b.findall(qn("w:r")):
+                p.append(r)
+        made.append(p)
+    for p in made:
+        tbl.addprevious(p)
+    tbl.getparent().remove(tbl)
+    # the agency's line in the spacer line, the Tiêu ngữ's just under its line (14 pt × 1.15)
+    margin = 108 / 20
+    _line(made[3], 60, 60 + margin, 1, 61)
+    _line(made[1], 170, 60 + margin + widths[0] / 20, 16, 62)
+
+
+def _line(p: Any, length: float, x: float, y: float, shape_id: int) -> None:
+    from tests.word_fixtures import anchored_line
+
+    class _P:  # anchored_line takes a python-docx paragraph
+        _p = p
+
+    anchored_line(_P, length, x_pt=x, y_pt=y, shape_id=shape_id)
+
+
+
+def signer_name_under_the_table(doc: Any) -> None:
+    """The signer's name typed after the signature table, put in the signer's column with a centre
+    tab stop (the three empty lines of the signature space move with it)."""
+    tbl = doc.tables[1]._tbl
+    left, right = (tc for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"))
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) for tc in (left, right)]
+    paras = right.findall(qn("w:p"))
+    name = paras[-1]
+    for p in paras[2:]:
+        right.remove(p)
+    stop = widths[0] + widths[1] // 2
+    ppr = name.find(qn("w:pPr"))
+    ppr.find(qn("w:jc")).set(qn("w:val"), "left")
+    ppr.insert(0, parse_xml(f'<w:tabs {nsdecls("w")}><w:tab w:val="center" w:pos="{stop}"/></w:tabs>'))
+    name.find(qn("w:r")).addprevious(parse_xml(f'<w:r {nsdecls("w")}><w:tab/></w:r>'))
+    tbl.addnext(name)
+    for p in paras[2:-1]:
+        name.addprevious(p)
+
+
+
+def catalogue_with_old_merges(doc: Any) -> None:
+    """The catalogue's group rows merged across with Word's older w:hMerge cells instead of gridSpan,
+    and the vertical merge's continuing cell written with its explicit val="continue"."""
+    tbl = doc.tables[2]._tbl
+    for tc in list(tbl.iter(qn("w:tc"))):
+        pr = tc.find(qn("w:tcPr"))
+        span = pr.find(qn("w:gridSpan"))
+        vm = pr.find(qn("w:vMerge"))
+        if vm is not None and vm.get(qn("w:val")) is None:
+            vm.set(qn("w:val"), "continue")
+        if span is None:
+            continue
+        n = int(span.get(qn("w:val")))
+        pr.remove(span)
+        pr.append(parse_xml(f'<w:hMerge {nsdecls("w")} w:val="restart"/>'))
+        for _ in range(n - 1):
+            tc.addnext(parse_xml(f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="0" w:type="auto"/><w:hMerge/></w:tcPr>'
+                                 '<w:p/></w:tc>'))
+
+
+
+def signature_with_tab_stops(doc: Any) -> None:
+    """The signature table replaced by lines: "Nơi nhận:" then a tab to a centre stop in the middle
+    of the former right column and the authority; recipients typed from the left, the next title
+    after a tab beside the first recipient; the name after a tab under the signature space."""
+    tbl = doc.tables[1]._tbl
+    left, right = (tc.findall(qn("w:p")) for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"))
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+              for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")]
+    stop = widths[0] + widths[1] // 2
+    tab = f'<w:r {nsdecls("w")}><w:tab/></w:r>'
+    rows = [(left[0], right[0]), (left[1], right[1]), (left[2], None), (left[3], None), (None, right[2]),
+            (None, right[3]), (None, right[4]), (None, right[5])]
+    made = []
+    for a, b in rows:
+        base = a if a is not None else b
+        p = parse_xml(f'<w:p {nsdecls("w")}/>')
+        ppr = copy.deepcopy(base.find(qn("w:pPr")))
+        ppr.find(qn("w:jc")).set(qn("w:val"), "left")
+        ppr.insert(0, parse_xml(f'<w:tabs {nsdecls("w")}><w:tab w:val="center" w:pos="{stop}"/></w:tabs>'))
+        p.append(ppr)
+        for r in a.findall(qn("w:r")) if a is not None else ():
+            p.append(r)
+        if b is not None and b.findall(qn("w:r")):
+            p.append(parse_xml(tab))
+            for r in b.findall(qn("w:r")):
+                p.append(r)
+        made.append(p)
+    for p in made:
+        tbl.addprevious(p)
+    tbl.getparent().remove(tbl)
+
+
+
+def fonts_from_the_theme(doc: Any) -> None:
+    """Times New Roman named once, as the theme's body font (theme1.xml), and taken by the document
+    defaults through w:asciiTheme="minorHAnsi": no run names a face."""
+    from lxml import etree
+
+    fonts_from_document_defaults(doc)
+    rfonts = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+        rfonts.attrib.pop(qn(f"w:{slot}"), None)
+    for attr in ("asciiTheme", "hAnsiTheme"):
+        rfonts.set(qn(f"w:{attr}"), "minorHAnsi")
+    rfonts.set(qn("w:cstheme"), "minorBidi")
+    theme = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/theme"))
+    root = etree.fromstring(theme.blob)
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    for kind in ("majorFont", "minorFont"):
+        for script in ("latin", "cs"):
+            root.find(f".//{{{a}}}{kind}/{{{a}}}{script}").set("typeface", "Times New Roman")
+    theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def issuer_line_as_border(doc: Any) -> None:
+    """The line under the issuer's name as the bottom border of its last line, as long as the drawn
+    line by the paragraph's indents (the empty paragraph that held the shape is gone)."""
+    left = _cell_paras(doc, 0, 0)
+    spacer = left[3]
+    anchor = next(spacer.iter(f"{{{WP}}}anchor"))
+    length = int(anchor.find(f"{{{WP}}}extent").get("cx")) / EMU * 20
+    width = int(doc.tables[0]._tbl.find(f"{qn('w:tr')}/{qn('w:tc')}/{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+    side = int((width - 216 - length) / 2)
+    spacer.getparent().remove(spacer)
+    ppr = left[2].find(qn("w:pPr"))
+    ppr.find(qn("w:spacing")).addprevious(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'))
+    ppr.find(qn("w:jc")).addprevious(parse_xml(f'<w:ind {nsdecls("w")} w:left="{side}" w:right="{side}"/>'))
+
+
+
+def tieu_ngu_underlined(doc: Any) -> None:
+    """The line under the Tiêu ngữ as the text's own underline (Ctrl+U) instead of a drawn line."""
+    tn, _ = _tieu_ngu_line(doc)
+    for rpr in tn.iter(qn("w:rPr")):
+        rpr.find(qn("w:sz")).addnext(parse_xml(f'<w:u {nsdecls("w")} w:val="single"/>'))  # u follows sz
+
+
 ENCODINGS: dict[str, Callable[[Any], None]] = {
     "quoc-hieu-tieu-ngu-mot-doan": quoc_hieu_and_tieu_ngu_in_one_paragraph,
     "co-quan-mot-doan": issuer_lines_in_one_paragraph,
@@ -177,6 +556,24 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "danh-so-tu-dong": automatic_numbering,
     "dinh-dang-bang-kieu": formatting_from_styles,
     "khoang-trang-cung": non_breaking_spaces,
+    "gach-noi-dai": dashes_in_lists,
+    "tab-thay-dau-cach": tabs_for_spaces,
+    "kieu-ky-tu": character_styles,
+    "co-chu-mac-dinh": size_from_document_defaults,
+    "trich-yeu-mot-doan": trich_yeu_one_paragraph,
+    "tieu-ngu-vien-doan": tieu_ngu_line_as_border,
+    "tieu-ngu-duong-ke-tu-le-trang": tieu_ngu_line_from_the_margin,
+    "tieu-ngu-gach-duoi": tieu_ngu_line_as_underscores,
+    "tieu-ngu-gach-chan": tieu_ngu_underlined,
+    "tieu-ngu-duong-ke-tu-dau-trang": tieu_ngu_line_from_the_page_top,
+    "phan-dau-trong-khung": header_in_text_boxes,
+    "phan-dau-diem-dung-tab": header_with_tab_stops,
+    "phan-ky-trong-khung": signature_in_text_boxes,
+    "ho-ten-duoi-bang": signer_name_under_the_table,
+    "phan-ky-diem-dung-tab": signature_with_tab_stops,
+    "phong-chu-theo-theme": fonts_from_the_theme,
+    "co-quan-vien-doan": issuer_line_as_border,
+    "bang-gop-o-kieu-cu": catalogue_with_old_merges,
 }
 
 
@@ -227,6 +624,12 @@ def test_the_plain_encoding_is_read_whole(plain):
     assert len(data["recipients"]) == 2 and data["archive"] == ["VT", "VP"]
     assert ("PL1.III.1.quoc-hieu.co-chu", "pass", "error") in findings
     assert ("PL1.III.9.noi-nhan.hinh-thuc", "pass", "error") in findings
+    assert ("PL1.III.1.tieu-ngu.duong-ke", "pass", "error") in findings  # its line is found
+    assert [p.text for p in doc.subject_lines] == list(SUBJECT)
+    table = data["appendices"][0]["table"]  # the catalogue's groups and merged cell are read
+    assert [g["group"] for g in table["rows"]] == ["Công tác chuẩn bị", "Tổ chức giải"], table
+    assert table["rows"][0]["rows"][0][1] == {"text": "Phòng Thể thao", "rowspan": 2}
+    assert ("PL1.IV.phu-luc.nhom-nhiem-vu", "pass", "warning") in findings
     assert ("PL1.III.7.tham-quyen.hinh-thuc", "pass", "error") in findings
 
 
@@ -348,9 +751,8 @@ def test_a_quoc_hieu_broken_onto_two_lines_is_found_and_flagged(tmp_path, how):
     """Broken by hand in a narrow column, the Quốc hiệu is still the Quốc hiệu (the import reads the
     plan as before) but it is not on one line (the checker says so, and only that changes)."""
     plain_path = _plain(tmp_path / "plain.docx")
-    path = build_plan(tmp_path / "qh.docx", header=Header(
-        issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO"),
-        quoc_hieu="CỘNG HÒA XÃ HỘI CHỦ NGHĨA\nVIỆT NAM"), body=BODY)
+    path = _plain(tmp_path / "qh.docx", header=Header(
+        issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO"), quoc_hieu="CỘNG HÒA XÃ HỘI CHỦ NGHĨA\nVIỆT NAM"))
     if how == "paragraphs":  # the break typed as Enter: two paragraphs
         doc = docx.Document(str(path))
         p = _cell_paras(doc, 0, 1)[0]

@@ -876,3 +876,11 @@ def test_libreoffice_opens_renders_page_orientation_and_text(tmp_path):
                                text=True).stdout
     assert "1.2. Chuẩn hóa dữ liệu dùng chung." in full_text
     assert "Phân công nhiệm vụ năm 2026" in full_text
+
+
+@pytest.mark.parametrize("number", ["²", "١٢", "12a", "-5"])
+def test_a_number_that_is_no_number_is_said_in_vietnamese(tmp_path, number):
+    """Issue 30: "²" is a digit to str.isdigit() but int() refuses it; the message must still be ours."""
+    (p,) = _problems(tmp_path, plan_data(number=number, date="2024-03-20"))
+    assert p.path == "number" and p.line is not None
+    assert "số" in p.message and "invalid" not in p.message and "literal" not in p.message, p.message

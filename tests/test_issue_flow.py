@@ -176,3 +176,17 @@ def test_number_and_date_first_then_the_seal(flow, tmp_path) -> None:
     assert main(["sign", str(stamped), "-o", str(sealed), "--as", "agency", "--seal", str(flow["seal"]), *common]) == 0
     assert text(sealed) == text(flow["numbered"])
     assert verify_file(sealed, trust=[flow["ca"]]).verdict == "valid"
+
+
+def test_the_agency_types_the_date_as_everywhere_else():
+    """`sign --as agency --date` reads the date as the data file and `render --date` do (issue 28)."""
+    import datetime as dt
+
+    from generator.errors import UserError
+    from generator.esign.stamps import parse_issue_date
+
+    assert parse_issue_date("20/03/2024") == parse_issue_date("2024-03-20") == dt.date(2024, 3, 20)
+    assert parse_issue_date("2/3/2024") == dt.date(2024, 3, 2)
+    for partial in ("03/2024", "31/13/2024", "hôm nay"):
+        with pytest.raises(UserError, match="20/03/2024"):
+            parse_issue_date(partial)

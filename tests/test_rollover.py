@@ -190,3 +190,36 @@ def test_rollover_accepts_a_date_written_as_a_mapping(tmp_path):
                     encoding="utf-8")
     rollover_file(data, 2025)
     assert "date: 2025-03" in (tmp_path / "ke-hoach-2025.yaml").read_text(encoding="utf-8")
+
+
+def test_cells_written_as_pieces_survive_rollover(tmp_path: Path) -> None:
+    """A table cell written as pieces (text and bold runs) is a list three deep in a row list, as
+    `kehoach import` writes tables; ruamel writes it "-   -   - …", which must come back as YAML
+    that reads the same, not an indentation error (found rolling over an imported real plan)."""
+    data = SAMPLE.read_text(encoding="utf-8").replace("date: 2024-03-20", "date: 2024-03", 1)
+    table = (
+        "\n    blocks:\n"
+        "      - table:\n"
+        "          columns: [Nội dung, Thời gian]\n"
+        "          rows:\n"
+        "            - - - \"Rà soát \"\n"
+        "                - bold: thủ tục\n"
+        "                - \" năm 2024\"\n"
+        "              - Quý I/2024\n"
+        "            - - Ghi chú\n"
+        "              - Năm 2024\n"
+    )
+    lines = data.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("  - title:"))
+    lines.insert(at + 1, table.rstrip("\n"))
+    plan = tmp_path / "kh-2024.yaml"
+    plan.write_text("\n".join(lines), encoding="utf-8")
+    before = load_plan(plan)
+    out = tmp_path / "kh-2025.yaml"
+    rollover_file(plan, 2025, out)
+    after = load_plan(out)
+    rows = lambda p: [b for b in p.sections[0].blocks if getattr(b, "table", None) is not None][0].table.rows  # noqa: E731
+    assert len(rows(after)) == len(rows(before)) == 2
+    text = out.read_text(encoding="utf-8")
+    assert "- - - " in text and "-   -" not in text
+    assert '"Rà soát "' in text and "bold: thủ tục" in text and "năm 2025" in text

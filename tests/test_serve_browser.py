@@ -386,16 +386,20 @@ def test_issue_with_the_date_as_typed_then_refused_in_the_pages_words(served, br
         pdf.click()
     dialog.find_element(By.CLASS_NAME, "go").click()
     wait(browser, lambda d: "Đã tạo bản phát hành số 7" in dialog.text)
-    final = path.parent / "output" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024-phat-hanh.docx"
+    final = path.parent / "output" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024-so-07.docx"
     from docx import Document
 
     text = "\n".join(p.text for p in Document(str(final)).paragraphs)
     assert "Kế hoạch số 07/KH-SKHCN ngày 20/3/2024" in text  # the appendix's line, from the date given
-    dialog.find_element(By.CLASS_NAME, "go").click()  # again: a final is never overwritten
+    # Another number for the same plan: refused, its data file records số 7 (issue 24), in the page's words.
+    number = dialog.find_element(By.ID, "issue-number")
+    number.clear()
+    number.send_keys("8")
+    dialog.find_element(By.CLASS_NAME, "go").click()
     result = dialog.find_element(By.CLASS_NAME, "result")
-    wait(browser, lambda d: "không bao giờ bị ghi đè" in result.text)
+    wait(browser, lambda d: "đã ghi số 7" in result.text)
     assert "--" not in result.text and str(path.parent) not in result.text and "/tmp" not in result.text
-    assert "output/ke-hoach-truyen-thong-kiem-soat-tthc-2024-phat-hanh.docx" in result.text
+    assert "output/ke-hoach-truyen-thong-kiem-soat-tthc-2024-so-07.docx" in result.text
 
 
 # --- issue 25 in the editor: the plan's year, a batch through the pool, a catalogue from a spreadsheet ---

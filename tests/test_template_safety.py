@@ -182,7 +182,10 @@ def test_interrupted_render_leaves_no_partial_file(tmp_path: Path, sig: int) -> 
         _, stderr = proc.communicate(timeout=120)
         # A signal that lands while Python is still importing the package (before main() runs)
         # ends the process the default way; what matters here is what is left on disk.
-        started = proc.returncode in (0, 130) or "không có tệp dở dang" in stderr
+        # Ended "as Ctrl-C": 130 from main(), or, when the interrupt surfaces again while the
+        # interpreter shuts down (seen under load), Python's own death by SIGINT.
+        as_ctrl_c = (130, -signal.SIGINT)
+        started = proc.returncode in (0, *as_ctrl_c) or "không có tệp dở dang" in stderr
         if started:
             assert "Traceback" not in stderr
         files = sorted(p.name for p in out.iterdir())
@@ -199,7 +202,7 @@ def test_interrupted_render_leaves_no_partial_file(tmp_path: Path, sig: int) -> 
         else:
             assert files in ([], ["big.docx"]), files
             if not done.exists() and started:
-                assert proc.returncode == 130 and "không có tệp dở dang" in stderr
+                assert proc.returncode in as_ctrl_c and "không có tệp dở dang" in stderr
         if done.exists():
             done.unlink()
 

@@ -31,7 +31,9 @@ from ..text import upper_vi
 from ..word.formatting import ParaFormat, font_family
 from ..word.metrics import text_width_pt
 from ..word.reader import (
+    DASHES,
     MUC_RE,
+    PART_RE,
     KeHoach,
     Line,
     Para,
@@ -327,7 +329,9 @@ def font(doc: KeHoach) -> list[Result]:
                 name = run.fmt.fonts.get(slot)
                 if name is None and slot in ("eastAsia", "cs"):
                     continue  # unset: Word falls back to the run's Latin face
-                if font_family(name) != FONT:
+                if name is None:
+                    name = FONT  # no face named at any level: Word draws the text in Times New Roman
+                if (font_family(name) or "").casefold() != FONT.casefold():  # Word matches names in any case
                     hits = wrong.setdefault((name or "(chưa đặt)", slot), [])
                     if not hits or hits[-1] is not para:
                         hits.append(para)
@@ -543,12 +547,39 @@ def agency_twice(doc: KeHoach) -> list[Result]:
 TYPE_ABBR = {upper_vi(name): abbr for name, abbr in TYPE_ABBREVIATIONS.items()}
 
 
+def _attached(doc: KeHoach) -> bool:
+    """A document issued with a decision (its subtitle cites it) and without a number line of its own
+    (Phụ lục III, Mẫu 1.3): its number and date are the decision's, so it has neither line."""
+    return doc.number_line is None and doc.attached_to is not None
+
+
+def _attached_result(doc: KeHoach, rid: str, el: str, title: str) -> list[Result]:
+    ref = doc.attached_to
+    assert ref is not None
+    return [_res(rid, el, title, ERROR, True, measured="không có (ban hành kèm theo văn bản khác)",
+                 where=_where(doc, doc.subtitle[0]) if doc.subtitle else "",
+                 message=f"văn bản ban hành kèm theo {ref.doc_type} {ref.number or '…'}/{ref.symbol}: "
+                         "số và ngày là của văn bản đó")]
+
+
+def _own_number_line(doc: KeHoach):  # noqa: ANN202 - parse_number_line's result
+    """The number line a document goes by: its own, or for a document issued with a decision the
+    decision's number and ký hiệu (what its appendices cite)."""
+    if doc.number_line is not None:
+        return parse_number_line(doc.number_line.text)
+    if doc.attached_to is not None:
+        return parse_number_line(f"Số: {doc.attached_to.number or ''}/{doc.attached_to.symbol}")
+    return None
+
+
 @rule(content=True)
 def number_line(doc: KeHoach) -> list[Result]:
     el = "Số, ký hiệu"
     rid = "PL1.III.3.so-ky-hieu.hinh-thuc"
     title = "dạng “Số: 05/KH-SKHCN” (dự thảo để trống số)"
     p = doc.number_line
+    if _attached(doc):
+        return _attached_result(doc, rid, el, title)
     out = []
     if doc.formatted:
         out += _element_format(doc, p, "PL1.III.3.so-ky-hieu", el, sizes=(13, 13), bold=False, italic=False,
@@ -585,6 +616,8 @@ def number_line(doc: KeHoach) -> list[Result]:
 def type_abbreviation(doc: KeHoach) -> list[Result]:
     el = "Số, ký hiệu"
     title = "chữ viết tắt tên loại đúng Phụ lục III (Kế hoạch: KH)"
+    if _attached(doc):
+        return _attached_result(doc, "PL3.ten-loai-viet-tat", el, title)
     if doc.number_line is None or doc.doc_type is None:
         return [_missing("PL3.ten-loai-viet-tat", el, title)]
     nl = parse_number_line(doc.number_line.text)
@@ -616,7 +649,8 @@ def _leading_zero_problems(d: str | None, mo: str | None) -> list[str]:
 
 def plan_year(doc: KeHoach) -> int | None:
     if doc.date_line is None:
-        return None
+        # A document issued with a decision is of the decision's year.
+        return doc.attached_to.year if doc.attached_to is not None else None
     parsed = parse_date_line(doc.date_line.text)
     if parsed is not None:
         return parsed.year
@@ -630,6 +664,8 @@ def date_line(doc: KeHoach) -> list[Result]:
     rid = "PL1.III.4.ngay-thang"
     title = "ngày dưới 10 và tháng 1, 2 có số 0 ở trước; “Địa danh, ngày … tháng … năm …”"
     p = doc.date_line
+    if p is None and _attached(doc):
+        return _attached_result(doc, rid, el, title)
     out = []
     if doc.formatted:
         out += _element_format(doc, p, rid, el, sizes=(13, 14), bold=False, italic=True, align="center")
@@ -797,7 +833,14 @@ def muc_order(doc: KeHoach) -> list[Result]:
     if not muc:
         return []
     bad = []
-    for i, p in enumerate(muc, 1):
+    i = 0
+    for p in doc.body:
+        if PART_RE.match(p.text):
+            i = 0  # a new Phần / Chương numbers its mục from I
+            continue
+        if not _is_muc(p):
+            continue
+        i += 1
         m = MUC_RE.match(p.text)
         got = m.group("num") if m else p.text
         if got != roman(i):
@@ -897,7 +940,7 @@ def other_year(doc: KeHoach) -> list[Result]:
 def own_citations(doc: KeHoach) -> list[Result]:
     el = "Nội dung"
     title = "văn bản của chính cơ quan được dẫn với đúng chữ viết tắt của cơ quan"
-    nl = parse_number_line(doc.number_line.text) if doc.number_line else None
+    nl = _own_number_line(doc)
     own = nl.agency_abbr if nl else None
     if own is None:
         return [_missing("PL1.III.3.ky-hieu-co-quan", el, title)]
@@ -984,7 +1027,8 @@ def signer(doc: KeHoach) -> list[Result]:
 
 # --- Nơi nhận (III.9) ---------------------------------------------------------------------------------
 
-LUU_RE = re.compile(r"^- Lưu:\s*\S.*\.$")
+LUU_RE = re.compile(rf"^[{DASHES}] Lưu:\s*\S.*\.$")
+DASH_START_RE = re.compile(rf"^[{DASHES}] ")  # "- ", or the en/em dash Word's AutoFormat types for it
 
 
 @rule(content=True)
@@ -1011,12 +1055,12 @@ def recipients(doc: KeHoach) -> list[Result]:
     entries: list[str] = []
     for it in items:
         text = it.main_text
-        if entries and not text.startswith(("-", "–", "+")) and not entries[-1].endswith((";", ".")):
+        if entries and not text.startswith(("+", *DASHES)) and not entries[-1].endswith((";", ".")):
             entries[-1] = f"{entries[-1]} {text}"
         else:
             entries.append(text)
     for text in entries[:-1]:
-        if not text.startswith("- "):
+        if not DASH_START_RE.match(text):
             problems.append(f"“{text[:40]}” phải bắt đầu bằng “- ”")
         if not text.endswith(";"):
             problems.append(f"“{text[:40]}” phải kết thúc bằng “;”")
@@ -1027,7 +1071,10 @@ def recipients(doc: KeHoach) -> list[Result]:
                     measured=f"{len(items)} dòng, dòng cuối “{last[:40]}”", expected="- …; … - Lưu: VT, ….",
                     where=_where(doc, p), message="; ".join(problems)))
     if doc.formatted:
-        bad = [(it, _size_text(_sizes(it))) for it in items if _sizes(it) != {11}]
+        # The drafter's initials set small and raised after "Lưu: VT, …" are a filing mark, not the list.
+        sizes = {id(it): {r.fmt.size for r in it.visible_runs if r.fmt.size is not None and not r.fmt.vert_align}
+                 or _sizes(it) for it in items}
+        bad = [(it, _size_text(sizes[id(it)])) for it in items if sizes[id(it)] != {11}]
         out.append(_res("PL1.III.9.noi-nhan.danh-sach.co-chu", el, "cỡ chữ danh sách 11 pt", ERROR, not bad,
                         measured="; ".join(f"{m}: “{i.text[:30]}”" for i, m in bad[:3]) or "11 pt",
                         expected="11 pt", where=_where(doc, items[0])))
@@ -1044,7 +1091,7 @@ def recipients(doc: KeHoach) -> list[Result]:
 def appendices(doc: KeHoach) -> list[Result]:
     el = "Phụ lục"
     out = []
-    nl = parse_number_line(doc.number_line.text) if doc.number_line else None
+    nl = _own_number_line(doc)
     dm = parse_date_line(doc.date_line.text) if doc.date_line else None
     for app in doc.appendices:
         if doc.formatted:
@@ -1064,7 +1111,9 @@ def appendices(doc: KeHoach) -> list[Result]:
             out.append(_res("PL1.IV.phu-luc.kem-theo", el, title, ERROR, False, measured="không có",
                             expected="(Kèm theo Kế hoạch số …/KH-SKHCN ngày …/…/… của …)",
                             where=_where(doc, app.heading)))
-            out.append(_missing("PL1.III.3.ky-hieu-thong-nhat", el, "số, ký hiệu và ngày ở phụ lục giống phần đầu"))
+            out.append(_res("PL1.III.3.ky-hieu-thong-nhat", el, "số, ký hiệu và ngày ở phụ lục giống phần đầu", ERROR,
+                            None, where=_where(doc, app.heading),
+                            message="phụ lục không có dòng “(Kèm theo … số … ngày …)” nên chưa so được số, ký hiệu"))
             continue
         m = parse_reference(ref.text)
         problems = []
@@ -1078,7 +1127,10 @@ def appendices(doc: KeHoach) -> list[Result]:
             out += _element_format(doc, ref, "PL1.IV.phu-luc.kem-theo", el, sizes=(13, 14), bold=None, italic=True)
         title = "số, ký hiệu và ngày ở phụ lục giống phần đầu văn bản"
         if m is None or nl is None:
-            out.append(_missing("PL1.III.3.ky-hieu-thong-nhat", el, title))
+            why = ("không đọc được số, ký hiệu, ngày ở dòng “(Kèm theo …)” của phụ lục" if m is None
+                   else "không tìm thấy dòng “Số: …” ở phần đầu văn bản")
+            out.append(_res("PL1.III.3.ky-hieu-thong-nhat", el, title, ERROR, None, where=_where(doc, ref),
+                            message=why + " nên chưa so được"))
             continue
         diff = []
         if m.symbol != nl.symbol:
@@ -1108,10 +1160,20 @@ ELSEWHERE_RE = re.compile(
     r"^[^.;()]{0,60}?\bsố\s+\d|^\s*(?:các\s+)?(?:mục|khoản|điểm|điều|phần|tiết)\b|^[^)]{0,40}?(?:https?:|www\.)", re.I)
 
 
-def _attached_mention(text: str) -> str | None:
-    """The words that refer to an attachment of this document, if any."""
+ISSUED_WITH_RE = re.compile(
+    r"^\s*(?:" + "|".join(sorted((re.escape(t) for t in (*TYPE_ABBREVIATIONS, "Điều lệ") if t), key=len,
+                                  reverse=True)) + r")\b", re.I)
+"""What a Quyết định issues "kèm theo Quyết định này": a document of its own (Kế hoạch, Quy chế, Điều lệ …,
+Phụ lục III Mẫu 1.3), with its own header and often its own file; not an appendix of the decision."""
+
+
+def _attached_mention(text: str, decision: bool = False) -> str | None:
+    """The words that refer to an attachment of this document, if any. decision: the text is a
+    Quyết định's, whose "ban hành kèm theo Quyết định này <Tên loại> …" issues a document of its own."""
     for pattern in ATTACHED_RES:
         for m in pattern.finditer(text):
+            if decision and ISSUED_WITH_RE.match(text[m.end():]):
+                continue
             if "này" in m.group(0).casefold() or not ELSEWHERE_RE.match(text[m.end():]):
                 close = text.find(")", m.end()) if m.group(0).startswith("(") else -1
                 return text[m.start():close + 1] if close != -1 else m.group(0)
@@ -1125,7 +1187,8 @@ def attachment_mentioned(doc: KeHoach) -> list[Result]:
     title = "nội dung dẫn chiếu phụ lục, danh mục “kèm theo” thì văn bản có phụ lục"
     if not doc.body:
         return [_missing(rid, "Nội dung", title, WARNING)]
-    hits = [(p, found) for p in doc.body if (found := _attached_mention(p.text))]
+    decision = doc.document_type == "Quyết định"
+    hits = [(p, found) for p in doc.body if (found := _attached_mention(p.text, decision))]
     if not hits:
         return [_res(rid, el, title, WARNING, True, measured="nội dung không dẫn chiếu phụ lục",
                      expected="phụ lục khi có dẫn chiếu")]

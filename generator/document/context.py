@@ -77,12 +77,18 @@ def number_text(number: int | None) -> str:
 
 
 def number_line(plan: Plan) -> str:
-    """Ô 3: "Số: 05/KH-SKHCN", or "Số:      /KH-SKHCN" in a draft."""
+    """Ô 3: "Số: 05/KH-SKHCN", or "Số:      /KH-SKHCN" in a draft; nothing for a document issued
+    with a decision (it has no number of its own: its subtitle cites the decision's)."""
+    if not plan.own_number:
+        return ""
     return f"Số: {number_text(plan.number)}/{symbol(plan)}"
 
 
 def date_line(plan: Plan) -> str:
-    """Ô 4: "Quảng Ngãi, ngày 05 tháng 02 năm 2025"; the day blank in a draft."""
+    """Ô 4: "Quảng Ngãi, ngày 05 tháng 02 năm 2025"; the day blank in a draft; nothing for a
+    document issued with a decision (dated by it)."""
+    if not plan.own_number:
+        return ""
     d, m = day_month(plan.date.day, plan.date.month)
     if SIGNING_COPY.get():
         d = WIDE_DAY if plan.date.day is None else d
@@ -285,7 +291,11 @@ def body_blocks(plan: Plan, cite: _Citations) -> list[dict[str, Any]]:
     """The body as a flat list of paragraphs and tables, each with its kind (the template picks the style)."""
     body = _Body(plan, cite)
     for si, section in enumerate(plan.sections, 1):
-        body.out.append(_para("muc", Inline([(f"{roman(si)}. {upper_vi(section.title)}", False, False)])))
+        if plan.type == DocType.quyet_dinh:
+            # A Quyết định's parts are Điều: "Điều 1." bold as a run-in heading, its text plain.
+            body.out.append(_para("para", Inline([(f"Điều {si}. ", True, False), (section.title, False, False)])))
+        else:
+            body.out.append(_para("muc", Inline([(f"{roman(si)}. {upper_vi(section.title)}", False, False)])))
         body.blocks(section.content)
     return body.out
 
@@ -308,6 +318,14 @@ def recipient_lines(plan: Plan) -> list[str]:
     archive = ", ".join(unit_abbreviation(plan, r) for r in plan.archive)
     lines.append(f"- Lưu: {_end_with(archive, '.')}")
     return lines
+
+
+def addressee_lines(plan: Plan) -> list[str]:
+    """"Kính gửi: X" (one addressee, on one line), or "Kính gửi:" and "- A;" … "- B." (several)."""
+    names = [unit_name(plan, r) for r in plan.addressee]
+    if len(names) <= 1:
+        return [f"Kính gửi: {names[0]}"] if names else []
+    return ["Kính gửi:"] + [f"- {_end_with(n, '.' if i == len(names) - 1 else ';')}" for i, n in enumerate(names)]
 
 
 def signer_lines(signer: Signer) -> list[str]:
@@ -530,6 +548,10 @@ def build_context(plan: Plan) -> dict[str, Any]:
         "number_line": number_line(plan),
         "date_line": date_line(plan),
         "doc_type": upper_vi(plan.type.value),
+        "addressee_lines": addressee_lines(plan),
+        "authority": upper_vi(plan.authority) if plan.authority else "",
+        # "QUYẾT ĐỊNH:" between the căn cứ and Điều 1 (Phụ lục III, Mẫu 1.3).
+        "decision_line": "QUYẾT ĐỊNH:" if plan.type == DocType.quyet_dinh else "",
         "subject": plan.subject_text,
         "subject_lines": list(plan.subject),
         "subtitle": subtitle.text if subtitle else "",

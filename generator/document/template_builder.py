@@ -78,6 +78,11 @@ STYLES = [
     Style("KHTenLoai", "KH Tên loại", size=14, bold=True, align="center", before=480, keep_next=True),
     Style("KHTrichYeu", "KH Trích yếu", size=14, bold=True, align="center", keep_next=True),
     Style("KHTrichYeuPhu", "KH Dòng dưới trích yếu", size=14, italic=True, align="center", keep_next=True),
+    Style("KHKinhGui", "KH Kính gửi", size=14, align="center", before=240, after=120),
+    Style("KHThamQuyenBanHanh", "KH Thẩm quyền ban hành", size=14, bold=True, align="center", before=240,
+          after=120, keep_next=True),
+    Style("KHQuyetDinh", "KH Quyết định", size=14, bold=True, align="center", before=240, after=120,
+          keep_next=True),
     Style("KHCanCu", "KH Căn cứ", size=14, italic=True, first_line=BODY_INDENT, before=120),
     Style("KHNoiDung", "KH Nội dung", size=14, first_line=BODY_INDENT, before=120, line=264),
     Style("KHMuc", "KH Mục", size=14, bold=True, first_line=BODY_INDENT, before=120, line=264,
@@ -242,16 +247,27 @@ def blocks_xml(var: str) -> str:
 def body_xml(default_hdr: str, first_hdr: str) -> str:
     # Only a draft carries the mark; the context leaves draft_mark empty for a final.
     draft_mark = (p("{%p if draft_mark %}") + p("{{ draft_mark }}", "KHDuThao") + p("{%p endif %}"))
-    header_table = table(HEADER_COLS, [
-        tr(tc(HEADER_COLS[0],
-              p("{%p for line in agency.parent_lines %}") + p("{{ line }}", "KHCoQuanChuQuan") + p("{%p endfor %}")
-              + p("{%p for line in agency.name_lines %}") + p("{{ line }}", "KHCoQuanBanHanh") + p("{%p endfor %}")
-              + p("", "KHDuongKe", RULE_INDENT))
-           + tc(HEADER_COLS[1], p(QUOC_HIEU, "KHQuocHieu") + p(TIEU_NGU, "KHTieuNgu")
-                + p("", "KHDuongKe", RULE_INDENT))),
-        tr(tc(HEADER_COLS[0], p("{{ number_line }}", "KHSoKyHieu"))
-           + tc(HEADER_COLS[1], p("{{ date_line }}", "KHDiaDanh"))),
-    ], borders=False, cell_margin=0)
+    names_row = tr(tc(HEADER_COLS[0],
+                      p("{%p for line in agency.parent_lines %}") + p("{{ line }}", "KHCoQuanChuQuan")
+                      + p("{%p endfor %}")
+                      + p("{%p for line in agency.name_lines %}") + p("{{ line }}", "KHCoQuanBanHanh")
+                      + p("{%p endfor %}")
+                      + p("", "KHDuongKe", RULE_INDENT))
+                   + tc(HEADER_COLS[1], p(QUOC_HIEU, "KHQuocHieu") + p(TIEU_NGU, "KHTieuNgu")
+                        + p("", "KHDuongKe", RULE_INDENT)))
+    # A document issued with a decision has no number or date of its own (Phụ lục III, Mẫu 1.3):
+    # its header is the names row alone. Two tables chosen by a paragraph tag, not a row tag: a
+    # {%tr %} would make docxtpl rebuild every table of every render (render._tables_are_static).
+    header_table = (
+        p("{%p if number_line %}")
+        + table(HEADER_COLS, [names_row,
+                              tr(tc(HEADER_COLS[0], p("{{ number_line }}", "KHSoKyHieu"))
+                                 + tc(HEADER_COLS[1], p("{{ date_line }}", "KHDiaDanh")))],
+                borders=False, cell_margin=0)
+        + p("{%p else %}")
+        + table(HEADER_COLS, [names_row], borders=False, cell_margin=0)
+        + p("{%p endif %}")
+    )
 
     title = (
         p("{{ doc_type }}", "KHTenLoai")
@@ -260,9 +276,13 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
         # "(Ban hành kèm theo …)" belongs to the trích yếu: the line goes under it (as agencies do).
         + p("{%p if subtitle %}") + p("{{r subtitle_inline }}", "KHTrichYeuPhu") + p("{%p endif %}")
         + p("", "KHDuongKe", RULE_INDENT)
+        # Tờ trình: "Kính gửi: …" under the trích yếu; Quyết định: the issuing authority's line.
+        + p("{%p for line in addressee_lines %}") + p("{{ line }}", "KHKinhGui") + p("{%p endfor %}")
+        + p("{%p if authority %}") + p("{{ authority }}", "KHThamQuyenBanHanh") + p("{%p endif %}")
     )
     body = (
         p("{%p for g in grounds_inline %}") + p("{{r g }}", "KHCanCu") + p("{%p endfor %}")
+        + p("{%p if decision_line %}") + p("{{ decision_line }}", "KHQuyetDinh") + p("{%p endif %}")
         + p("{%p for o in opening_inline %}") + p("{{r o }}", "KHNoiDung") + p("{%p endfor %}")
         + blocks_xml("body")
         + p("{%p if closing %}")

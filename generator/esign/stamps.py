@@ -52,12 +52,22 @@ class Blank:
 
 
 def parse_issue_date(text: str | dt.date) -> dt.date:
+    """The issue date as the văn thư types it everywhere else (20/03/2024, 2024-03-20): the data
+    file's own reading of a date (plan.model.IssueDate), which must give a whole day here."""
     if isinstance(text, dt.date):
         return text
+    from pydantic import ValidationError
+
+    from ..plan.model import IssueDate
+
     try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise UserError(f"--date {text}: ngày ban hành viết dạng NĂM-THÁNG-NGÀY, ví dụ 2024-03-20") from None
+        issue = IssueDate.model_validate(str(text).strip())
+    except ValidationError:
+        issue = None
+    if issue is None or issue.month is None or issue.day is None:
+        raise UserError(f"--date {text}: ngày ban hành viết dạng ngày/tháng/năm, ví dụ 20/03/2024 "
+                        "(hoặc 2024-03-20), đủ ngày, tháng, năm")
+    return dt.date(issue.year, issue.month, issue.day)
 
 
 def _glyphs(line: Line) -> tuple[str, list[int]]:

@@ -27,6 +27,7 @@ from ..word.output import target as output_target
 from ..word.reader import (
     APPENDIX_REF_RE,
     ARCHIVE_RE,
+    DASHES,
     DIEM_RE,
     ITEM_RE,
     KHOAN_RE,
@@ -346,7 +347,7 @@ class _Importer:
             # The same line but for how it names the issuer ("… của UBND tỉnh X)"): that name is
             # the issuer's short name, and the line is the tool's own again.
             ref = parse_reference(line)
-            if ref is not None and "short_name" not in data["agency"]:
+            if ref is not None and ref.issuer and "short_name" not in data["agency"]:
                 trial = {**data, "agency": {**data["agency"], "short_name": ref.issuer}}
                 try:
                     if norm(appendix_reference_line(Plan.model_validate(trial))) == norm(line):
@@ -695,8 +696,8 @@ class _Importer:
             if am:
                 archive = [a.strip() for a in am.group("units").split(",") if a.strip()] or ["VT"]
                 continue
-            dashed = bool(re.match(r"^[-–+]", line))
-            entry = re.sub(r"^[-–]\s*", "", line).rstrip(";. ").strip()
+            dashed = bool(re.match(rf"^[{DASHES}+]", line))
+            entry = re.sub(rf"^[{DASHES}]\s*", "", line).rstrip(";. ").strip()
             if not entry:
                 continue
             if recipients and not dashed and not continued_ok:

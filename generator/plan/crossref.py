@@ -38,6 +38,18 @@ def unit_refs(plan: Plan, skip: Container[int] = frozenset()) -> Iterator[tuple[
         yield ("recipients", i), r
     for i, r in enumerate(plan.archive):
         yield ("archive", i), r
+    if plan.dossier is not None:  # the Tờ trình's, the Quyết định's and the comment table's units
+        d = plan.dossier
+        lists = [(("dossier", "submission", "recipients"), d.submission.recipients),
+                 (("dossier", "submission", "archive"), d.submission.archive),
+                 (("dossier", "submission", "addressee"), d.submission.addressee or []),
+                 (("dossier", "decision", "executors"), d.decision.executors),
+                 (("dossier", "decision", "recipients"), d.decision.recipients),
+                 (("dossier", "decision", "archive"), d.decision.archive),
+                 *((("dossier", "comments", ci, "by"), c.by) for ci, c in enumerate(d.comments))]
+        for loc, refs in lists:
+            for i, r in enumerate(refs):
+                yield (*loc, i), r
     for ai, app in enumerate(plan.appendices):
         for gi, group in enumerate(app.groups or []):
             for ti, task in enumerate(group.tasks):

@@ -68,6 +68,7 @@ class DocType(str, Enum):
     huong_dan = "Hướng dẫn"
     thong_bao = "Thông báo"
     bao_cao = "Báo cáo"
+    to_trinh = "Tờ trình"
     de_an = "Đề án"
     cong_van = "Công văn"
     nghi_dinh = "Nghị định"
@@ -201,7 +202,10 @@ def _number(value: object) -> object:
     # Unquoted 05 in YAML is an int; the leading zero is derived, so an int is what we want.
     if isinstance(value, bool):
         raise PydanticCustomError("number_type", "số văn bản phải là một số nguyên dương, ví dụ 125")
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str):
+        # ASCII digits only: "²" and other Unicode digits pass str.isdigit() but not int().
+        if not value.strip().isascii() or not value.strip().isdigit():
+            raise PydanticCustomError("number_type", "số văn bản phải là một số nguyên dương, ví dụ 125")
         return int(value.strip())
     return value
 
@@ -835,6 +839,84 @@ class Appendix(Model):
         return self.blocks is None
 
 
+# --- the dossier a plan travels with (issue 26) ----------------------------------------------------
+# What the Tờ trình, the Quyết định ban hành and the comment table add to the plan; everything the plan
+# already says (trích yếu, issuer, year, references, units) is taken from it, never typed again.
+
+
+def _unit_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+# A number and a date the văn thư gives one document of the dossier.
+class DossierIssue(Model):
+    """Số và ngày của một văn bản trong hồ sơ (bỏ trống khi là dự thảo)."""
+
+    number: DocNumber | None = Field(default=None, description="Số văn bản do văn thư cấp; bỏ trống khi là dự thảo")
+    date: IssueDate | None = Field(
+        default=None, description="Ngày ban hành: 20/03/2024; dự thảo: 03/2024 (mặc định: tháng, năm của kế hoạch)")
+
+
+# The drafting agency's Tờ trình to the issuing authority.
+class Submission(DossierIssue):
+    """Tờ trình của cơ quan soạn thảo gửi cơ quan ban hành kế hoạch."""
+
+    subject: TextLines | None = Field(
+        default=None, description="Trích yếu; mặc định: Về việc ban hành Kế hoạch <trích yếu của kế hoạch>")
+    addressee: list[UnitRef] | None = Field(
+        default=None, description="Kính gửi (mặc định: cơ quan ban hành kế hoạch)")
+    sections: list[Section] = Field(
+        min_length=1, description="Các mục: sự cần thiết, căn cứ, nội dung chính của dự thảo, đề xuất")
+    closing: Paragraph | None = Field(
+        default=None, description="Câu kết; mặc định: … kính trình <nơi nhận> xem xét, quyết định")
+    recipients: list[UnitRef] = Field(default_factory=lambda: ["Như trên"], description="Nơi nhận")
+    archive: list[UnitRef] = Field(default_factory=lambda: ["VT"], description="Dòng Lưu: VT và đơn vị soạn thảo")
+    signer: Signer = Field(description="Người ký Tờ trình (lãnh đạo cơ quan soạn thảo)")
+
+
+# The Quyết định that issues the plan ("Ban hành kèm theo Quyết định này Kế hoạch …").
+class Decision(DossierIssue):
+    """Quyết định ban hành kế hoạch (kế hoạch ban hành kèm theo Quyết định)."""
+
+    authority: Text | None = Field(
+        default=None, description="Thẩm quyền ban hành dưới trích yếu, ví dụ: Chủ tịch Ủy ban nhân dân tỉnh Lâm "
+        "Đồng (mặc định: tên cơ quan ban hành kế hoạch)")
+    bases: list[str] = Field(
+        default_factory=list, description="Căn cứ ban hành: các khóa trong references, mỗi khóa một dòng Căn cứ …")
+    proposer: Text | None = Field(
+        default=None, description="Người đề nghị trong câu Theo đề nghị của …, ví dụ: Giám đốc Sở Nội vụ (mặc định: "
+        "chức vụ người ký Tờ trình và tên cơ quan soạn thảo)")
+    effect: Text = Field(default="Quyết định này có hiệu lực kể từ ngày ký.",
+                         description="Điều 2: hiệu lực của Quyết định")
+    executors: list[UnitRef] = Field(
+        min_length=1, description="Điều 3: các cơ quan, người chịu trách nhiệm thi hành (khóa đơn vị hoặc tên)")
+    recipients: list[UnitRef] = Field(default_factory=list, description="Nơi nhận sau dòng Như Điều 3")
+    archive: list[UnitRef] = Field(default_factory=lambda: ["VT"], description="Dòng Lưu: VT và đơn vị soạn thảo")
+    signer: Signer | None = Field(default=None, description="Người ký Quyết định (mặc định: người ký kế hoạch)")
+
+
+# One row of the comment table.
+class Comment(Model):
+    """Một ý kiến góp ý: nội dung, đơn vị góp ý, ý kiến tiếp thu hoặc giải trình."""
+
+    content: Paragraph = Field(description="Nội dung góp ý")
+    by: Annotated[list[UnitRef], BeforeValidator(_unit_list, json_schema_input_type=str | list[str]),
+                  Field(min_length=1)] = Field(description="Đơn vị góp ý (khóa hoặc tên; một hoặc nhiều)")
+    response: Paragraph = Field(description="Ý kiến tiếp thu, giải trình của cơ quan soạn thảo")
+
+
+# The dossier: who drafts, what the Tờ trình argues, what the decision says, the comments received.
+class Dossier(Model):
+    """Hồ sơ trình ban hành kế hoạch: Tờ trình của cơ quan soạn thảo, Quyết định ban hành, bảng tổng hợp ý kiến."""
+
+    drafter: Agency = Field(description="Cơ quan soạn thảo (trình), ví dụ: Sở Nội vụ")
+    submission: Submission = Field(description="Tờ trình")
+    decision: Decision = Field(description="Quyết định ban hành kế hoạch")
+    comments: list[Comment] = Field(default_factory=list, description="Các ý kiến góp ý đã nhận")
+    comment_report: DossierIssue = Field(
+        default_factory=DossierIssue, description="Số, ngày của bảng tổng hợp ý kiến góp ý (Báo cáo)")
+
+
 class Plan(Model):
     """Một Kế hoạch."""
 
@@ -843,10 +925,11 @@ class Plan(Model):
         json_schema_extra={"description": "Tệp dữ liệu một Kế hoạch theo Nghị định 30/2020/NĐ-CP"},
     )
 
-    type: Literal[DocType.ke_hoach, DocType.bao_cao] = Field(
+    type: Literal[DocType.ke_hoach, DocType.bao_cao, DocType.to_trinh, DocType.quyet_dinh] = Field(
         default=DocType.ke_hoach,
         description="Tên loại văn bản: Kế hoạch (mặc định) hoặc Báo cáo (báo cáo kết quả thực hiện kế hoạch, "
-        "do lệnh kehoach report tạo)",
+        "do lệnh kehoach report tạo); Tờ trình, Quyết định (hồ sơ trình ban hành, do lệnh kehoach dossier tạo; "
+        "với Quyết định mỗi mục là một Điều)",
     )
     agency: Agency
     number: DocNumber | None = Field(
@@ -863,6 +946,16 @@ class Plan(Model):
     subtitle: Paragraph | None = Field(
         default=None, description="Dòng dưới trích yếu, ví dụ: (Ban hành kèm theo Quyết định số …)"
     )
+    own_number: bool = Field(
+        default=True,
+        description="false: văn bản ban hành kèm theo một quyết định, không có số, ngày riêng (dòng số, ký hiệu "
+        "và dòng địa danh, ngày tháng không in; dòng (Ban hành kèm theo …) ghi ở subtitle)",
+    )
+    addressee: list[UnitRef] = Field(
+        default_factory=list, description="Kính gửi (Tờ trình, Báo cáo gửi cấp trên): khóa đơn vị hoặc tên")
+    authority: Text | None = Field(
+        default=None, description="Thẩm quyền ban hành in dưới trích yếu của Quyết định, ví dụ: Ủy ban nhân dân "
+        "tỉnh Lâm Đồng, Chủ tịch Ủy ban nhân dân tỉnh Lâm Đồng (tự in hoa)")
     units: dict[str, Unit] = Field(default_factory=dict, description="Các đơn vị, khai báo một lần")
     references: dict[str, Reference] = Field(
         default_factory=dict, description="Các văn bản được dẫn, khai báo một lần"
@@ -886,6 +979,22 @@ class Plan(Model):
         "(mặc định: DỰ THẢO); false để không in. Bản phát hành không bao giờ có dấu này",
     )
     appendices: list[Appendix] = Field(default_factory=list, description="Các phụ lục kèm theo")
+    dossier: Dossier | None = Field(
+        default=None, description="Hồ sơ trình ban hành (Tờ trình, Quyết định, bảng tổng hợp ý kiến): lệnh "
+        "kehoach dossier")
+
+    @model_validator(mode="after")
+    def _dossier_bases(self) -> Plan:
+        # A căn cứ names a declared reference: the Quyết định prints it in full from there.
+        if self.dossier is not None:
+            for i, key in enumerate(self.dossier.decision.bases):
+                if key not in self.references:
+                    raise PydanticCustomError(
+                        "unknown_basis",
+                        "không có văn bản nào khai báo với khóa '{key}' trong references",
+                        {"key": key, "at": ("dossier", "decision", "bases", i)},
+                    )
+        return self
 
     @field_validator("units", "references")
     @classmethod
@@ -910,7 +1019,9 @@ class Plan(Model):
 
     @property
     def is_final(self) -> bool:
-        return self.number is not None and self.date.complete
+        # A document issued with a decision has no number of its own: its full date (the
+        # decision's) is what makes it final.
+        return (self.number is not None or not self.own_number) and self.date.complete
 
 
 def models_in(value: Any, seen: set[int] | None = None) -> Iterator[BaseModel]:

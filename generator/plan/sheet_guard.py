@@ -13,9 +13,7 @@ file (SheetError, exit 2).
 from __future__ import annotations
 
 import io
-import os
 import re
-import stat
 import struct
 import zipfile
 import zlib
@@ -24,6 +22,7 @@ from pathlib import Path
 
 from .. import limits
 from ..errors import UserError
+from ..word.package import check_members, read_bounded
 
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -34,30 +33,13 @@ class SheetError(UserError):
 
 
 def read_file(path: Path, limit: int) -> bytes:
-    """A file's bytes, at most limit of them, refusing anything but a regular file first.
-
-    Opened without blocking and judged by fstat of the open file (not by its name, which could
-    change in between): a named pipe called danh-muc.xlsx must never hang a reader."""
-    label = str(path)
+    """A spreadsheet's bytes, at most limit of them, refusing anything but a regular file first
+    (word.package.read_bounded), as a SheetError the loader places at the field that names it."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise SheetError(f"{label}: không tìm thấy tệp") from None
-    except IsADirectoryError:
-        raise SheetError(f"{label}: đây là thư mục, không phải tệp bảng tính") from None
-    except OSError as exc:
-        raise SheetError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise SheetError(f"{label}: không phải tệp thường (thư mục, ống dẫn hay thiết bị); không đọc")
-        try:
-            data = fh.read(limit + 1)
-        except OSError as exc:
-            raise SheetError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise SheetError(f"{label}: tệp quá lớn (trên {limit // 2**20} MB); một danh mục làm phụ lục chỉ "
-                         "cần vài MB — có chọn nhầm tệp không?")
-    return data
+        return read_bounded(path, str(path), limit, too_big="một danh mục làm phụ lục chỉ cần vài MB — có "
+                                                            "chọn nhầm tệp không?")
+    except UserError as exc:
+        raise SheetError(str(exc)) from None
 
 
 def not_a_spreadsheet(data: bytes, label: str, suffix: str) -> SheetError:
@@ -93,27 +75,7 @@ def open_zip(data: bytes, label: str, suffix: str) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise not_a_spreadsheet(data, label, suffix) from None
-    seen: set[str] = set()
-    total = 0
-    for item in zf.infolist():
-        if item.filename in seen:
-            raise SheetError(f"{label}: phần {item.filename} xuất hiện hai lần trong tệp nén; tệp hỏng, "
-                             "hãy mở bằng Excel hoặc LibreOffice rồi lưu lại")
-        seen.add(item.filename)
-        if item.flag_bits & 0x1:
-            raise SheetError(f"{label}: tệp nén được đặt mật khẩu, không đọc được; hãy bỏ mật khẩu rồi lưu lại")
-        if item.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise SheetError(f"{label}: phần {item.filename} nén theo cách Excel và LibreOffice không dùng; "
-                             "không đọc")
-        size = item.file_size
-        total += size
-        ratio = size / max(item.compress_size, 1)
-        if size > limits.MAX_PART_BYTES or total > limits.MAX_TOTAL_BYTES or (
-                size > limits.RATIO_FLOOR and ratio > limits.MAX_RATIO):
-            raise SheetError(
-                f"{label}: phần {item.filename} giải nén ra {size / 2**20:.0f} MB (nén {ratio:.0f} lần); vượt "
-                f"giới hạn ({limits.MAX_PART_BYTES // 2**20} MB mỗi phần, {limits.MAX_TOTAL_BYTES // 2**20} MB "
-                f"cả tệp, nén tối đa {limits.MAX_RATIO} lần): tệp nén độc hại (zip bomb) hoặc quá lớn, không đọc")
+    check_members(zf.infolist(), label, app="Excel hoặc LibreOffice", error=SheetError)
     return zf
 
 

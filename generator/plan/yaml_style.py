@@ -23,26 +23,32 @@ def restore_controls(text: str) -> str:
     return HIDDEN.sub(lambda m: chr(ord(m.group()) - _HIDE_BASE), text)
 
 
-_NESTED = re.compile(r"^( *)-   - ")
+_NESTED = re.compile(r"^( *)((?:-   )+)- ")
 
 
 def compact_nested_sequences(text: str) -> str:
-    """ruamel writes a sequence inside a sequence as "-   - x"; users write "- - x". Shift such
-    blocks back by two spaces, uniformly, so every relative indentation is kept."""
-    lines = text.split("\n")
+    """ruamel writes a sequence inside a sequence as "-   - x" (and three deep "-   -   - x");
+    users write "- - x" and "- - - x". Each such block is shifted back by two spaces per level it
+    opens, uniformly, so every relative indentation inside it is kept.
+
+    Why a stack: a block opened inside another (an item of a nested list that holds a list
+    itself, as imported table cells do) is shifted by its own levels on top of the enclosing ones.
+    """
     out: list[str] = []
-    inner: int | None = None
-    for line in lines:
+    inner: list[int] = []  # the original indentation from which each open level shifts by two
+    for line in text.split("\n"):
+        if not line.strip():
+            out.append(line)
+            continue
         indent = len(line) - len(line.lstrip(" "))
-        if inner is not None and line.strip() and indent < inner:
-            inner = None
+        while inner and indent < inner[-1]:
+            inner.pop()
+        shift = 2 * len(inner)
         m = _NESTED.match(line)
         if m:
-            inner = len(m.group(1)) + 4
-            out.append(f"{m.group(1)}- - " + line[m.end():])
-            continue
-        if inner is not None and line.strip():
-            out.append(line[2:])
+            levels = len(m.group(2)) // 4
+            out.append(" " * (indent - shift) + "- " * (levels + 1) + line[m.end():])
+            inner.extend(indent + 4 * j for j in range(1, levels + 1))
         else:
-            out.append(line)
+            out.append(line[shift:])
     return "\n".join(out)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
+from ..word.package import NotRegular, read_bounded
 
 SUFFIXES = (".yaml", ".yml")
 MAX_DEPTH = 4
@@ -136,29 +137,12 @@ class Folder:
 
 
 def read_regular(path: Path, label: str, limit: int, *, head: bool = False) -> bytes:
-    """A regular file's bytes, refused past limit (or, with head, its first limit bytes); else
-    NotAllowed / UserError in Vietnamese.
-
-    Opened without blocking and judged by fstat of what was opened, not by its name: a named
+    """word.package.read_bounded, with a folder, pipe or device refused as NotAllowed (403): a named
     pipe called ke-hoach.yaml must never hold one of the server's threads forever."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise UserError(f"{label}: không tìm thấy tệp") from None
-    except OSError as exc:
-        raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotAllowed(f"{label}: không phải tệp thường (thư mục, ống dẫn hay thiết bị); không mở")
-        try:
-            raw = fh.read(limit + 1)
-        except OSError as exc:
-            raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
-    if head:
-        return raw[:limit]
-    if len(raw) > limit:
-        raise UserError(f"{label}: tệp quá lớn (trên {limit // 2**20} MB); kehoach chỉ đọc tệp đến cỡ này")
-    return raw
+        return read_bounded(path, label, limit, head=head)
+    except NotRegular as exc:
+        raise NotAllowed(str(exc).replace("không đọc", "không mở")) from None
 
 
 def _looks_like_units(path: Path) -> bool:

@@ -12,7 +12,7 @@ Order of precedence, nearest first:
 Each attribute is inherited on its own (a style may set spacing/@before, its parent spacing/@line).
 Toggle properties (bold, italic, caps) take the nearest explicit value; the XOR that ECMA-376
 §17.7.3 describes between paragraph and character styles is not modelled (rare in practice).
-Numbering (list) indents are not modelled either.
+Indents given in characters (w:firstLineChars …) are read as that many of the paragraph's text size.
 """
 
 from __future__ import annotations
@@ -347,17 +347,46 @@ class Formatting:
                         return el.get(qn("w:val"), "nil") not in ("nil", "none")
             return False
 
-        hanging = _int(attr("w:ind", "w:hanging"))
-        first_line = _int(attr("w:ind", "w:firstLine")) or 0
+        run_defaults = self.run(p, None)
+        # Indents in characters (w:firstLineChars, hundredths of a character, as East Asian editions
+        # of Word and documents converted from them write them) win over the twips on the same level:
+        # a character is as wide as the paragraph's text is high (its first run's size; Word writes
+        # firstLineChars="200" beside firstLine="560" for 14 pt text).
+        def char_twips() -> float:  # asked only when an indent is given in characters
+            first_run = next((r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None), None)
+            return ((self.size_and_bold(p, first_run)[0] if first_run is not None else None)
+                    or run_defaults.size or 10.5) * 20 / 100
+
+        def indent(*names: str) -> int | None:
+            for lv in levels:
+                ind = lv.find(qn("w:ind"))
+                if ind is None:
+                    continue
+                for name in names:
+                    v = _int(ind.get(qn(name)))
+                    if v is not None and (v or not name.endswith("Chars")):
+                        return round(v * char_twips()) if name.endswith("Chars") else v
+            return None
+
+        first_line = 0
         # The nearest level that says hanging or firstLine wins; a hanging indent is negative.
         for lv in levels:
             ind = lv.find(qn("w:ind"))
             if ind is None:
                 continue
+            hanging_chars = _int(ind.get(qn("w:hangingChars")))
+            first_chars = _int(ind.get(qn("w:firstLineChars")))
+            if hanging_chars:
+                first_line = -round(hanging_chars * char_twips())
+                break
+            if first_chars:
+                first_line = round(first_chars * char_twips())
+                break
             if ind.get(qn("w:hanging")) is not None:
-                first_line = -(hanging or 0)
+                first_line = -(_int(ind.get(qn("w:hanging"))) or 0)
                 break
             if ind.get(qn("w:firstLine")) is not None:
+                first_line = _int(ind.get(qn("w:firstLine"))) or 0
                 break
         # Tab stops accumulate from the farthest level to the nearest; "clear" removes one.
         stops: dict[int, str] = {}
@@ -377,8 +406,8 @@ class Formatting:
             style_id=sid,
             style_name=self.style_name(sid),
             align=attr("w:jc", "w:val") or "left",
-            left=_int(attr("w:ind", "w:left", "w:start")) or 0,
-            right=_int(attr("w:ind", "w:right", "w:end")) or 0,
+            left=indent("w:leftChars", "w:startChars", "w:left", "w:start") or 0,
+            right=indent("w:rightChars", "w:endChars", "w:right", "w:end") or 0,
             first_line=first_line,
             before=_space(levels, "before"),
             after=_space(levels, "after"),
@@ -388,7 +417,7 @@ class Formatting:
             border_top=border("top"),
             border_bottom=border("bottom"),
             tabs=tuple(sorted(stops.items())),
-            run_defaults=self.run(p, None),
+            run_defaults=run_defaults,
         )
 
 

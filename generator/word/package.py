@@ -6,6 +6,8 @@ here for code written before it existed."""
 from __future__ import annotations
 
 import io
+import os
+import stat
 import struct
 import zipfile
 import zlib
@@ -126,20 +128,37 @@ def _sniff(head: bytes, whole: bytes, label: str) -> UserError:
                      "tên từ loại tệp khác?) nên không đọc được")
 
 
-def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES) -> bytes:
-    """A file's bytes, refusing more than limit without reading more than that (a user's file, an
-    upload); missing files, folders and read errors as Vietnamese UserErrors."""
+class NotRegular(UserError):
+    """A folder, named pipe or device where a file was expected."""
+
+
+def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES, *, head: bool = False,
+                 too_big: str = "kehoach chỉ đọc tệp đến cỡ này") -> bytes:
+    """A regular file's bytes, refusing more than limit without reading more than that (or, with
+    head, its first limit bytes): a user's file, an upload, a file in the editor's folder. Missing
+    files and read errors are Vietnamese UserErrors; anything but a regular file is NotRegular.
+
+    Opened without blocking and judged by fstat of what was opened, not by its name (which could
+    change in between): a named pipe called ke-hoach.docx must never hang a reader."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise UserError(f"{label}: không tìm thấy tệp") from None
     except IsADirectoryError:
-        raise UserError(f"{label}: đây là thư mục, không phải tệp") from None
+        raise NotRegular(f"{label}: đây là thư mục, không phải tệp") from None
     except OSError as exc:
         raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(f"{label}: không phải tệp thường (thư mục, ống dẫn hay thiết bị); không đọc")
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
+    if head:
+        return data[:limit]
     if len(data) > limit:
-        raise UserError(f"{label}: tệp quá lớn (trên {limit // 2**20} MB); kehoach chỉ đọc tệp đến cỡ này")
+        raise UserError(f"{label}: tệp quá lớn (trên {limit // 2**20} MB); {too_big}")
     return data
 
 
@@ -216,25 +235,34 @@ def inspect_package(source: str | Path | bytes, label: str | None = None) -> Pac
 def _check_members(infos: list[zipfile.ZipInfo], label: str) -> None:
     if len(infos) > limits.MAX_MEMBERS:
         raise UserError(f"{label}: tệp có {len(infos)} phần (tối đa {limits.MAX_MEMBERS}); không đọc")
+    check_members(infos, label)
+
+
+def check_members(infos: list[zipfile.ZipInfo], label: str, *, app: str = "Word",
+                  error: type[UserError] = UserError) -> None:
+    """Each entry of an Office zip (.docx, .xlsx, .ods) judged from its directory, before anything is
+    inflated: no name twice, no encryption, a method Office writes, and the declared sizes and
+    compression ratio within limits (a zip bomb is refused here). app names who should save the file
+    again in the messages."""
     seen: set[str] = set()
     total = 0
     for item in infos:
         if item.filename in seen:
-            raise UserError(f"{label}: phần {item.filename} xuất hiện hai lần trong tệp nén; tệp hỏng "
-                            "hoặc bị sửa bằng công cụ khác Word, không đọc được")
+            raise error(f"{label}: phần {item.filename} xuất hiện hai lần trong tệp nén; tệp hỏng hoặc bị "
+                        f"sửa bằng công cụ khác, hãy mở bằng {app} rồi lưu lại")
         seen.add(item.filename)
         if item.flag_bits & 0x1:
-            raise UserError(f"{label}: tệp nén được đặt mật khẩu (mã hóa), không đọc được; hãy bỏ mật "
-                            "khẩu rồi lưu lại bằng Word")
+            raise error(f"{label}: tệp nén được đặt mật khẩu (mã hóa), không đọc được; hãy bỏ mật khẩu rồi "
+                        f"lưu lại bằng {app}")
         if item.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise UserError(f"{label}: phần {item.filename} nén theo cách Word không dùng; tệp không "
-                            "phải văn bản Word bình thường, không đọc")
+            raise error(f"{label}: phần {item.filename} nén theo cách {app} không dùng; tệp không phải "
+                        "tệp bình thường, không đọc")
         size = item.file_size
         total += size
         ratio = size / max(item.compress_size, 1)
         if size > limits.MAX_PART_BYTES or total > limits.MAX_TOTAL_BYTES or (
                 size > limits.RATIO_FLOOR and ratio > limits.MAX_RATIO):
-            raise UserError(
+            raise error(
                 f"{label}: phần {item.filename} giải nén ra {size / 2**20:.0f} MB (nén {ratio:.0f} lần); "
                 f"vượt giới hạn ({limits.MAX_PART_BYTES // 2**20} MB mỗi phần, "
                 f"{limits.MAX_TOTAL_BYTES // 2**20} MB cả tệp, nén tối đa {limits.MAX_RATIO} lần): "

@@ -6,6 +6,11 @@ The result is a neutral model (`KeHoach`, whatever the document's type) that `ch
 both read; a data file builds the same model from its derived strings, without formatting, so the
 content rules run on both.
 
+What prints side by side reads as a table whatever made it: a real table; text boxes anchored in one
+paragraph (one row, a cell per box, left to right); a header, or a Nơi nhận and signer, set in two
+columns with tab stops (a row per line, each piece in the column its stop puts it in). Drawn lines are
+placed where they land, from their paragraph, the column, the margin or the page.
+
 Public API (for check and import; nothing else should parse these lines again):
 - `read_docx(path) -> KeHoach`: every part located (see the fields of KeHoach), with
   `document_type` ("Kế hoạch", "Công văn", …) and `not_administrative` (why it is not one, or None).
@@ -291,11 +296,13 @@ def parse_authority(text: str) -> Authority:
     return Authority(m.group("form"), m.group("rest")) if m else Authority(None, norm(text))
 
 
+# "của <issuer>" may be left out (the number and date name the document); a draft leaves the day
+# and month blank in either date form ("ngày   /   /2026", "ngày … tháng … năm 2026").
 REFERENCE_FORM = re.compile(
-    r"^\(\s*(?P<lead>(?:Ban hành\s+)?[Kk]èm theo)\s+(?P<type>.+?)\s+số\s*:?\s*(?P<num>\d*)[.…_\s]*/(?P<sym>\S+)\s+"
-    r"ngày\s*(?:(?P<d>\d{0,2})[.…_\s]*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"
+    r"^\(\s*(?P<lead>(?:Ban hành\s+)?[Kk]èm theo)\s+(?P<type>.+?)\s+số\s*:?\s*(?P<num>\d*)[.…_\s]*/(?P<sym>[^\s)]+)\s+"
+    r"ngày\s*(?:(?P<d>\d{0,2})[.…_\s]*/[.…_\s]*(?P<m>\d{0,2})[.…_\s]*/\s*(?P<y>\d{4})"
     rf"|(?P<d2>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m2>\d{{1,2}})?{_BLANK}năm\s*(?P<y2>\d{{4}}))"
-    r"\s+của\s+(?P<issuer>.+?)\s*\)$")
+    r"(?:\s+của\s+(?P<issuer>.+?))?\s*\.?\s*\)$")
 APPENDIX_REF_RE = re.compile(r"^\(?\s*(?:ban\s+hành\s+)?kèm\s+theo\b", re.I)
 
 
@@ -310,7 +317,7 @@ class Reference:
     day: str | None
     month: str | None
     year: int
-    issuer: str
+    issuer: str | None  # None when the line does not name it
 
 
 def parse_reference(text: str) -> Reference | None:
@@ -325,13 +332,18 @@ def parse_reference(text: str) -> Reference | None:
 
 # Body numbering as Phụ lục I prints it: mục "I.", khoản "1." and "1.1.", điểm "a)", items "- " and
 # "+ ". One pattern each, for the checker and the importer.
-MUC_RE = re.compile(r"^(?P<num>[IVXLC]+)\s*[.)]\s*(?P<rest>\S.*)$", re.S)
+# A mục's Roman number runs I to XXXIX: a "C." or "L." heading is the third part of "A., B., C."
+# (not mục 100 or 50), and "I.1." numbers a sub-part of mục I.
+MUC_RE = re.compile(r"^(?P<num>(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3}))\s*[.)]\s*(?!\d)(?P<rest>\S.*)$", re.S)
+PART_RE = re.compile(r"^(?:phần|chương)\s+(?:thứ\s+\S+|[IVXLC\d]+)\b", re.I)
+"""A Phần or Chương heading: the mục under it are numbered from I again."""
 KHOAN_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)\.\s+(?P<rest>\S.*)$", re.S)
 DIEM_RE = re.compile(r"^(?P<letter>[a-zđ]{1,2})\)\s+(?P<rest>\S.*)$", re.S)
-ITEM_RE = re.compile(r"^-\s+\S", re.S)
+DASHES = "-–—"  # a list dash as typed, or as Word's AutoFormat turns "- " into an en or em dash
+ITEM_RE = re.compile(rf"^[{DASHES}]\s+\S", re.S)
 SUB_ITEM_RE = re.compile(r"^\+\s+\S", re.S)
 APPENDIX_HEAD_RE = re.compile(r"^(phụ\s*lục|danh\s*mục)\b", re.I)
-ARCHIVE_RE = re.compile(r"^-?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
+ARCHIVE_RE = re.compile(rf"^[{DASHES}]?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
 """The last Nơi nhận line, "- Lưu: VT, HCTH.", with its list of units."""
 
 # Tên loại of Phụ lục III (and Công văn, which has none) by their capitals.
@@ -385,6 +397,7 @@ class KeHoach:
     not_administrative: str | None = None  # why the file is not an administrative document
     subject_lines: list[Para] = field(default_factory=list)  # trích yếu (or "V/v …" of a công văn)
     subtitle: list[Para] = field(default_factory=list)  # "(Ban hành kèm theo …)" under the trích yếu
+    attached_to: Reference | None = None  # the decision a document is issued with (its subtitle cites it)
     kinh_gui: list[Para] = field(default_factory=list)
     body: list[Para] = field(default_factory=list)
     noi_nhan: Para | None = None
@@ -532,6 +545,60 @@ def _line_text(line: list[tuple[str, float]]) -> tuple[str, float]:
     return "".join(c[0] for c in line).strip(), sum(c[1] for c in line)
 
 
+def _page_break(p: Para) -> bool:
+    """Whether the line starts on a new page: a page break typed in it, or "page break before"."""
+    if any("\f" in r.text for r in p.runs):
+        return True
+    ppr = p.el.find(qn("w:pPr")) if p.el is not None else None
+    return ppr is not None and _flag(ppr.find(qn("w:pageBreakBefore")))
+
+
+def _middle(p: Para, room: int) -> float | None:
+    """Where the middle of a one-line paragraph's text lands across its column (twips from its left):
+    on the stop its tabs reach, or by its alignment between its indents."""
+    if p.fmt is None or len(rendered_lines(p)) > 1:
+        return None
+    if any("\t" in r.text for r in p.runs):
+        pieces = _tab_pieces(p, room)
+        return pieces[-1][1] if len(pieces) == 1 else None
+    left, right = p.fmt.left + p.fmt.first_line, p.fmt.right
+    w = text_width([p]) * 20
+    if p.fmt.align == "center":
+        return left + (room - left - right) / 2
+    if p.fmt.align in ("right", "end"):
+        return room - right - w / 2
+    return left + w / 2
+
+
+def _tab_pieces(line: Para, room: int) -> list[tuple[Para, float, float, str]]:
+    """A line cut at its tabs: each piece of text with where its middle lands (twips from the text
+    column's left), its width (twips) and the kind of tab stop that placed it ("left" for the text before the
+    first tab). Custom stops first, then Word's default stops every 1.27 cm."""
+    pieces: list[list[Run]] = [[]]
+    for r in line.runs:
+        for k, part in enumerate(r.text.split("\t")):
+            if k:
+                pieces.append([])
+            if part:
+                pieces[-1].append(Run(part, r.fmt))
+    fmt = line.fmt
+    stops = [(pos, kind) for pos, kind in (fmt.tabs if fmt else ()) if kind not in ("clear", "bar")]
+    x = float((fmt.left + (fmt.first_line if line.line_no == 0 else 0)) if fmt else 0)
+    out = []
+    for k, runs in enumerate(pieces):
+        kind = "left"
+        if k:
+            pos, kind = next(((p, kd) for p, kd in stops if p > x + 1), ((x // 720 + 1) * 720, "left"))
+            x = float(pos)
+        piece = Para(norm("".join(r.text for r in runs)), line.el, fmt, runs, line.section, None, room)
+        w = text_width([piece]) * 20 if piece.text else 0.0
+        start = x - w / 2 if kind == "center" else x - w if kind in ("right", "end") else x
+        if piece.text:
+            out.append((piece, start + w / 2, w, kind))
+        x = start + w
+    return out
+
+
 def text_width(paras: list[Para]) -> float:
     """The longest printed line of one or more paragraphs (pt)."""
     return max((w for p in paras for _, w in rendered_lines(p)), default=0.0)
@@ -610,6 +677,7 @@ class _Reader:
         self.doc = KeHoach(source=source, formatted=True)
         self.tables: list[_Element] = []
         self.table_left: dict[int, int] = {}
+        self.tab_tables: set[int] = set()  # tables read from lines set in columns with tab stops
 
     def read(self) -> KeHoach:
         body: _Element = self.document.element.body
@@ -625,6 +693,11 @@ class _Reader:
         final = body.find(qn("w:sectPr"))
         if final is not None:
             sects.append(final)
+        try:
+            settings = self.document.settings.element
+        except Exception:  # noqa: BLE001 - a package without settings: Word's defaults
+            settings = None
+        gutter_at_top = settings is not None and _flag(settings.find(qn("w:gutterAtTop")))
         prev_headers: dict[str, HeaderPart] = {}
         prev_footers: dict[str, HeaderPart] = {}
         for i, s in enumerate(sects):
@@ -634,7 +707,11 @@ class _Reader:
             headers = dict(prev_headers)
             footers = dict(prev_footers)
             width = _attr_int(pg, "w:w", 11906)
-            margins = {k: _attr_int(mar, f"w:{k}", 0) for k in ("top", "bottom", "left", "right")}
+            # A negative top or bottom margin is the same distance, fixed against a tall header.
+            margins = {k: abs(_attr_int(mar, f"w:{k}", 0)) for k in ("top", "bottom", "left", "right")}
+            # The gutter is binding room added to the margin on the printed page: at the left edge, or
+            # at the top when the document says so (w:gutterAtTop in its settings).
+            margins["top" if gutter_at_top else "left"] += max(_attr_int(mar, "w:gutter", 0), 0)
             for tag, store in (("w:headerReference", headers), ("w:footerReference", footers)):
                 for ref in s.findall(qn(tag)):
                     part = self.document.part.related_parts.get(ref.get(qn("r:id")))
@@ -673,9 +750,20 @@ class _Reader:
 
     def _walk(self, body: _Element) -> None:
         section = 0
+        tabbed = self._tab_block(body) | self._tab_signature(body)
+        block: list[_Element] = []
         for child in body:
+            if child in tabbed:
+                block.append(child)
+                continue
+            if block:
+                self._tab_table(block, section)
+                block = []
             if child.tag == qn("w:p"):
                 self._add(self._para(child, section, None, self._section_width(section)))
+                boxes = text_boxes(child)
+                if boxes:
+                    self._box_table(boxes, child, section)
                 if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
                     section += 1
             elif child.tag == qn("w:tbl"):
@@ -684,6 +772,108 @@ class _Reader:
                 content = child.find(qn("w:sdtContent"))
                 for p in content.iter(qn("w:p")) if content is not None else ():
                     self._add(self._para(p, section, None, self._section_width(section)))
+
+    def _tab_block(self, body: _Element) -> set[_Element]:
+        """The header set in two columns with tab stops instead of a table: the first paragraphs, up to
+        the last one whose text after a tab is the Quốc hiệu or the Tiêu ngữ or follows such a line
+        with a tab (the Số and date lines), read as the rows of a borderless table."""
+        top: list[_Element] = []
+        for child in body:
+            if child.tag != qn("w:p") or len(top) >= 12:
+                break
+            top.append(child)
+        texts = [visible_text(p) for p in top]
+        lines = [ln for t in texts for ln in t.split("\n")]
+        if not any(QUOC_HIEU_RE.match(_fold_hoa(norm(seg))) or TIEU_NGU_RE.match(norm(seg))
+                   for ln in lines if "\t" in ln for seg in ln.split("\t")[1:]):
+            return set()
+        last = max(i for i, t in enumerate(texts) if any("\t" in ln and ln.split("\t", 1)[1].strip()
+                                                         for ln in t.split("\n")))
+        first = next(i for i, t in enumerate(texts) if t.strip())
+        return set(top[first:last + 1])
+
+    def _tab_signature(self, body: _Element) -> set[_Element]:
+        """The Nơi nhận and the signer set side by side with tab stops instead of a table: from a
+        "Nơi nhận:" line with text after a tab, through the recipients' dash lines, empty lines and
+        lines with text after a tab (the signer's titles and name), to the last line with a tab."""
+        children = [c for c in body if c.tag == qn("w:p")]
+        for i, p in enumerate(children):
+            first = visible_text(p).split("\n")[0]
+            if not (NOI_NHAN_RE.match(norm(first)) and "\t" in first and first.split("\t", 1)[1].strip()):
+                continue
+            block = [p]
+            for q in children[i + 1:]:
+                text = visible_text(q)
+                if "\f" in text or q.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+                    break
+                lines = [norm(ln) for ln in text.split("\n")]
+                if "\t" in text.strip(" ") or not text.strip() or all(ln[:1] in ("+", *DASHES) or not ln
+                                                                    for ln in lines):
+                    block.append(q)
+                    continue
+                break
+            while block and "\t" not in visible_text(block[-1]).strip(" "):
+                block.pop()
+            return set(block)
+        return set()
+
+    def _tab_table(self, block: list[_Element], section: int) -> None:
+        """Lines set in two columns with tab stops, read as the rows of a table: each piece of text
+        goes to the column its tab stop puts it in (left or right half of the text column), centred
+        when its stop is a centre stop, as wide as the room its stop leaves around it."""
+        ti = len(self.tables)
+        self.tables.append(block[0])
+        self.table_left[ti] = 0
+        self.tab_tables.add(ti)
+        text_w = self._section_width(section)
+        placed: list[list[tuple[int, Para, float, str]]] = []  # per visual line: (column, piece, middle, kind)
+        block_el: list[_Element] = []  # per visual line: its paragraph
+        line_fmt: list[ParaFormat | None] = []
+        for el in block:
+            whole = self._para(el, section, None, text_w)
+            for line in split_lines(whole):
+                block_el.append(el)
+                line_fmt.append(line.fmt)
+                pieces = _tab_pieces(line, text_w)
+                tabbed = any("\t" in r.text for r in line.runs)
+                # A line with no tab is typed from the left: the left column (a recipient, an agency line).
+                placed.append([(0 if centre < text_w / 2 or not tabbed else 1, piece, centre, kind)
+                               for piece, centre, _, kind in pieces])
+        centres: dict[int, list[float]] = {0: [], 1: []}
+        for row in placed:
+            for col, _, centre, _ in row:
+                centres[col].append(centre)
+        half = {0: min(centres[0] or [text_w / 4]), 1: text_w - max(centres[1] or [text_w * 3 / 4])}
+        half = {c: max(h, 720) for c, h in half.items()}
+        lefts = {0: max(min(centres[0] or [text_w / 4]) - half[0], 0), 1: text_w - 2 * half[1]}
+        if not any(kind == "center" for row in placed for c, _, _, kind in row if c == 0):
+            half[0] = max(half[0], (lefts[1] - lefts[0]) / 2)  # left-set text runs to the other column
+        first = len(self.doc.paragraphs)
+        rows: list[list[TableCell]] = []
+        for ri, row in enumerate(placed):
+            cells: list[TableCell] = []
+            if not row:  # an empty line (a spacer holding a drawn line): an empty cell on the left
+                row = [(0, Para("", block_el[ri], line_fmt[ri], [], section, None, text_w), 0.0, "left")]
+            for col in (0, 1):
+                mine = [(piece, kind) for c, piece, _, kind in row if c == col]
+                width = int(2 * half[col])
+                cell = Cell(ti, ri, col, width, col, int(lefts[col]))
+                paras = []
+                for piece, kind in mine[:1]:
+                    runs = [r for q, _ in mine for r in q.runs]
+                    fmt = piece.fmt and dataclasses.replace(
+                        piece.fmt, align="center" if kind == "center" else piece.fmt.align, left=0, right=0,
+                        first_line=0)
+                    para = Para(norm(" ".join(q.text for q, _ in mine)), piece.el, fmt, runs, section, cell, width)
+                    para.lines = [para]
+                    para.index = len(self.doc.paragraphs)
+                    self.doc.paragraphs.append(para)
+                    paras.append(para)
+                cells.append(TableCell(paras))
+            rows.append(cells)
+        if len(self.doc.paragraphs) > first:
+            self.doc.tables.append(Table(rows, [int(2 * half[0]), int(2 * half[1])], section,
+                                         len(self.doc.tables) + 1, first, len(self.doc.paragraphs) - 1))
 
     def _section_width(self, section: int) -> int:
         secs = self.doc.sections
@@ -706,6 +896,28 @@ class _Reader:
         self.doc.tables.append(Table(rows, widths[:ncols], section, len(self.doc.tables) + 1, first,
                                      len(self.doc.paragraphs) - 1))
 
+    def _box_table(self, boxes: list[TextBox], anchor: _Element, section: int) -> None:
+        """Text boxes anchored in one paragraph print side by side where it stands: read as one row of
+        a table, a cell per box from left to right (a header or a signature set in text boxes reads
+        like the same block set in a borderless table)."""
+        ti = len(self.tables)
+        self.tables.append(anchor)
+        self.table_left[ti] = 0
+        first = len(self.doc.paragraphs)
+        row: list[TableCell] = []
+        left = 0
+        for ci, box in enumerate(sorted(boxes, key=lambda b: b.x)):
+            width = max(box.width - box.insets, 0)
+            cell = Cell(ti, 0, ci, width, ci, max(box.x, left) + box.insets // 2)
+            left = max(box.x, left) + box.width
+            start = len(self.doc.paragraphs)
+            for p in box.paras:
+                self._add(self._para(p, section, cell, width))
+            row.append(TableCell([q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]))
+        if len(self.doc.paragraphs) > first:
+            self.doc.tables.append(Table([row], [max(b.width, 1) for b in sorted(boxes, key=lambda b: b.x)],
+                                         section, len(self.doc.tables) + 1, first, len(self.doc.paragraphs) - 1))
+
     def _table(self, tbl: _Element, section: int) -> list[list[TableCell]]:
         ti = len(self.tables)
         self.tables.append(tbl)
@@ -724,6 +936,13 @@ class _Reader:
             for ci, tc in enumerate(tr.findall(qn("w:tc"))):
                 tcpr = tc.find(qn("w:tcPr"))
                 span = _attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1)
+                hm = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
+                if hm is not None and hm.get(qn("w:val")) != "restart" and out[-1]:
+                    # Word's older horizontal merge: a continuing cell widens the one before it, as
+                    # gridSpan does (its own paragraphs are not printed).
+                    out[-1][-1].span += span
+                    col += span
+                    continue
                 width = sum(grid[col:col + span])
                 tcw = tcpr.find(qn("w:tcW")) if tcpr is not None else None
                 if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" and _attr_int(tcw, "w:w", 0):
@@ -833,6 +1052,11 @@ class _Reader:
             doc.doc_type = title
             doc.document_type = recognise_type(title.text)
             self._subject(title, rest)
+            # "(Ban hành kèm theo Quyết định số … ngày … của …)" under the title of a document that has
+            # no number line: it is issued with that decision and has no number of its own (Phụ lục
+            # III, Mẫu 1.3). A document with its own number only relates to the one it cites.
+            if doc.number_line is None:
+                doc.attached_to = next((r for r in (parse_reference(p.text) for p in doc.subtitle) if r), None)
             ends = [title, *doc.subject_lines, *doc.subtitle]
             body_start = max(p.index for p in ends) + 1
         elif vv is not None:
@@ -850,7 +1074,10 @@ class _Reader:
             sig = [p for p in paras if p.cell and p.cell.table == nc.table]
             body_end = min(p.index for p in sig)
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
-            self._signer([p for p in sig if p.cell and p.cell.col != nc.col and p.text])
+            right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
+            under = self._under_signer(sig, right)
+            sig += under
+            self._signer(right + under)
         main_section = doc.noi_nhan.section if doc.noi_nhan else 0
         if not sig:  # no signature table: the body runs to the first appendix heading
             lines = [p for p in paras if p.index >= body_start and p.cell is None and p.text]
@@ -876,6 +1103,30 @@ class _Reader:
         self._appendices(main_section, sig_end)
         self._administrative(texts, title)
         self._lines()
+
+    def _under_signer(self, sig: list[Para], right: list[Para]) -> list[Para]:
+        """Lines printed right under the signature table in the signer's column (the name typed after
+        the table, set there with tabs or an indent): they belong to the signer's block, not to an
+        appendix. At most three lines, before any other text, in the same section."""
+        if not right or right[-1].cell is None:
+            return []
+        cell = right[-1].cell
+        lo, hi = cell.left, cell.left + cell.width
+        out: list[Para] = []
+        for p in self.doc.paragraphs[sig[-1].index + 1:]:
+            if p.cell is not None or p.section != sig[-1].section or len(out) >= 3 or _page_break(p):
+                break
+            if not p.text:
+                continue
+            f = p.fmt
+            if f is None or (f.align == "center" and f.left + max(f.first_line, 0) < 200 and f.right < 200
+                             and not any("\t" in r.text for r in p.runs)):
+                break  # centred on the page (an appendix's heading), not set in the signer's column
+            middle = _middle(p, self._section_width(p.section))
+            if middle is None or not lo <= middle <= hi:
+                break
+            out.append(p)
+        return out
 
     def _broken_quoc_hieu(self, paras: list[Para]) -> None:
         """A Quốc hiệu broken onto two lines (Enter or Shift+Enter in a narrow column) is still the
@@ -985,7 +1236,7 @@ class _Reader:
                 kinh.append(p)
                 in_list = True
                 continue
-            if in_list and p.text.startswith(("-", "+", "–")) and len(p.text) < 120 \
+            if in_list and p.text.startswith(("+", *DASHES)) and len(p.text) < 120 \
                     and (p.fmt.first_line if p.fmt else 0) < 400:
                 kinh.append(p)
                 continue
@@ -1064,8 +1315,9 @@ class _Reader:
         if doc.document_type == "Hợp đồng":
             doc.not_administrative = "đây là hợp đồng, không phải văn bản hành chính"
             return
-        if doc.quoc_hieu is None or doc.number_line is None or not doc.issuer_lines:
-            missing = [name for name, part in (("Quốc hiệu", doc.quoc_hieu), ("số, ký hiệu", doc.number_line),
+        numbered = doc.number_line is not None or doc.attached_to is not None
+        if doc.quoc_hieu is None or not numbered or not doc.issuer_lines:
+            missing = [name for name, part in (("Quốc hiệu", doc.quoc_hieu), ("số, ký hiệu", numbered or None),
                                                ("tên cơ quan ban hành", doc.issuer_lines or None)) if part is None]
             doc.not_administrative = ("không phải văn bản hành chính theo Nghị định 30: không thấy "
                                       + ", ".join(missing))
@@ -1094,6 +1346,7 @@ class _Reader:
         """Estimated vertical places of the first paragraphs: each column of a table stacks its rows
         (a row as tall as its tallest cell); the body stacks paragraphs and whole tables."""
         self.boxes: dict[int, _Box] = {}
+        self.table_top: dict[int, float] = {}  # where each top-level table starts in its section's column
         paras = self.doc.paragraphs[:upto + 1]
         heights = {p.index: self._height(p) for p in paras}
         # tables: cell heights, row tops
@@ -1122,6 +1375,7 @@ class _Reader:
                 y_body[p.section] = self._box(p, y, heights[p.index])
             elif p.cell.table not in seen_tables:
                 seen_tables.add(p.cell.table)
+                self.table_top[p.cell.table] = y_body.get(p.section, 0.0)
                 total = sum(h for (t, _), h in rows.items() if t == p.cell.table)
                 y_body[p.section] = y_body.get(p.section, 0.0) + total
 
@@ -1142,15 +1396,30 @@ class _Reader:
     def _drawn(self, upto: int) -> list[_Drawn]:
         """Every line drawn in the first paragraphs, placed where it lands."""
         out: list[_Drawn] = []
+        seen: set[int] = set()
         for p in self.doc.paragraphs[:upto + 1]:
             box = self.boxes.get(p.index)
             if box is None:
                 continue
             col_w = p.width / 20
             # A paragraph's shapes are placed from its top: its first line's.
-            for length, dy, place in _shapes(p.el) if p.el is not None and p.line_no == 0 else []:
+            shapes = _shapes(p.el) if p.el is not None and p.line_no == 0 and id(p.el) not in seen else []
+            if p.el is not None:
+                seen.add(id(p.el))  # a tab-set line read as cells: its paragraph's shapes once
+            for length, dy, place, vref in shapes:
                 y = box.text_top + box.line_height * 0.8 if dy is None else box.top + dy
                 stack = self._stack(p)
+                if dy is not None and vref != "para" and p.section == 0:
+                    # Placed from the page or its margin (page 1): into the coordinates of the column
+                    # that holds the anchor (a table's column starts where the table stands).
+                    top = self.doc.sections[0].margins.get("top", 0) / 20
+                    y = dy - (top if vref == "page" else 0.0) - (
+                        self.table_top.get(p.cell.table, 0.0) if p.cell is not None else 0.0)
+                if p.cell is not None and p.cell.table in self.tab_tables and place is not None:
+                    # In a line set with tab stops, "column" is the page's text column, not a cell.
+                    text_w = self._section_width(p.section) / 20
+                    place = ("abs", place[1]) if place[0] == "offset" else (
+                        ("abs", a[0]) if (a := _span(place, length, text_w)) is not None else None)
                 if place is not None and place[0] == "page":
                     sec = self.doc.sections[min(p.section, len(self.doc.sections) - 1)]
                     place = ("abs", place[1] - sec.margins.get("left", 0) / 20)
@@ -1338,6 +1607,59 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
     return starts
 
 
+@dataclass
+class TextBox:
+    """A text box's place across its column and its paragraphs (twips)."""
+
+    x: int
+    width: int
+    insets: int  # left + right inner margins
+    paras: list[_Element]
+
+
+WPS_TXBX = f"{{{WPS_NS}}}txbx"
+
+
+def text_boxes(p: _Element) -> list[TextBox]:
+    """The text boxes anchored in paragraph p, with text: DrawingML (wps:txbx) or VML (v:textbox)
+    where no DrawingML copy stands for it (the mc:Fallback copy is the same box)."""
+    out = []
+    for content in p.iter(qn("w:txbxContent")):
+        if _owner_para(content) is not p or _in_fallback(content):
+            continue
+        paras = content.findall(qn("w:p"))
+        if not any(visible_text(q).strip() for q in paras):
+            continue
+        holder = content.getparent()
+        x, width, insets = 0, 0, 288
+        if holder is not None and holder.tag == WPS_TXBX:
+            anchor = next((a for a in content.iterancestors(f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline")), None)
+            ext = anchor.find(f"{{{WP_NS}}}extent") if anchor is not None else None
+            width = _emu_twips(ext.get("cx") if ext is not None else None, 0)
+            off = anchor.find(f"{{{WP_NS}}}positionH/{{{WP_NS}}}posOffset") if anchor is not None else None
+            x = _emu_twips(off.text if off is not None else None, 0)
+            shape = holder.getparent()
+            body = shape.find(f"{{{WPS_NS}}}bodyPr") if shape is not None else None
+            if body is not None:
+                insets = _emu_twips(body.get("lIns"), 144) + _emu_twips(body.get("rIns"), 144)
+        else:  # VML: the shape's style holds its place and width
+            shape = holder.getparent() if holder is not None else None
+            style = dict(kv.split(":", 1) for kv in ((shape.get("style") if shape is not None else "") or "").split(";")
+                         if ":" in kv)
+            width = int((_vml_length(style.get("width", "")) or 0) * 20)
+            x = int((_vml_length(style.get("margin-left", "0")) or 0) * 20)
+        out.append(TextBox(x, width, insets, paras))
+    return out
+
+
+def _emu_twips(value: str | None, default: int) -> int:
+    """A DrawingML length (EMU) in twips; the default when absent or not a number."""
+    try:
+        return int(int(value) / EMU_PER_PT * 20) if value else default
+    except ValueError:
+        return default
+
+
 def _in_fallback(el: _Element) -> bool:
     return any(a.tag == f"{{{MC_NS}}}Fallback" for a in el.iterancestors())
 
@@ -1347,11 +1669,12 @@ Placement = tuple[str | None, float]
 the margin), ("page", pt from the page's edge), or (an alignment such as "center", 0)."""
 
 
-def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None]]:
-    """Straight lines drawn in paragraph p: (length pt, vertical offset from the paragraph's top in pt
-    or None when inline, horizontal placement). DrawingML first; VML only where no DrawingML stands
+def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None, str]]:
+    """Straight lines drawn in paragraph p: (length pt, vertical offset in pt or None when inline,
+    horizontal placement, what the offset is from: "para" the paragraph's top, "page" the page's top
+    edge, "margin" the top margin). DrawingML first; VML only where no DrawingML stands
     for it (the mc:Fallback copy of a shape is the same line)."""
-    out: list[tuple[float, float | None, Placement | None]] = []
+    out: list[tuple[float, float | None, Placement | None, str]] = []
     for anchor in p.iter(f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline"):
         if _owner_para(anchor) is not p:
             continue
@@ -1369,13 +1692,18 @@ def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None]]:
             continue
         dy: float | None = None
         x: Placement | None = None
+        vref = "para"
         if anchor.tag == f"{{{WP_NS}}}anchor":
             pv = anchor.find(f"{{{WP_NS}}}positionV")
-            if pv is not None and pv.get("relativeFrom") in ("paragraph", "line"):
-                off = pv.find(f"{{{WP_NS}}}posOffset")
-                dy = int(off.text) / EMU_PER_PT if off is not None and off.text else 0.0
-            else:
-                dy = 0.0
+            off = pv.find(f"{{{WP_NS}}}posOffset") if pv is not None else None
+            rel = pv.get("relativeFrom") if pv is not None else None
+            dy = _emu_twips(off.text if off is not None else None, 0) / 20
+            if rel in ("page", "topMargin") and off is not None:
+                vref = "page"  # from the page's top edge
+            elif rel == "margin" and off is not None:
+                vref = "margin"  # from the top margin
+            elif rel not in ("paragraph", "line"):
+                dy = 0.0  # placed by alignment or from elsewhere: taken at the paragraph's top
             ph = anchor.find(f"{{{WP_NS}}}positionH")
             if ph is not None:
                 off = ph.find(f"{{{WP_NS}}}posOffset")
@@ -1390,7 +1718,7 @@ def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None]]:
                     x = (kind, v) if kind else None
                 elif al is not None:
                     x = (al.text, 0.0) if rel in ("column", "margin") else None
-        out.append((length, dy, x))
+        out.append((length, dy, x, vref))
     for el in p.iter(f"{{{V_NS}}}line", f"{{{V_NS}}}shape"):
         if _owner_para(el) is not p or _in_fallback(el):
             continue
@@ -1411,7 +1739,7 @@ def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None]]:
             x = ("offset", left)
         else:
             dy, x = None, None
-        out.append((length, dy, x))
+        out.append((length, dy, x, "para"))
     return out
 
 

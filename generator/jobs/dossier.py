@@ -1,0 +1,272 @@
+"""`kehoach dossier`: the documents a plan travels with, made from the plan's own data.
+
+A plan issued by a decision goes up with the drafting agency's Tờ trình, is issued by the
+Quyết định ("Ban hành kèm theo Quyết định này Kế hoạch …"), carries "(Ban hành kèm theo Quyết định
+số … ngày … của …)" under its title instead of a number of its own, and is often accompanied by the
+table of comments received. Staff used to type the same names, trích yếu, legal bases, numbers and
+dates into each; here the plan's `dossier:` section says only what the plan does not, and every
+cross-reference (the Tờ trình's number in the Quyết định, the Quyết định's in the plan) is derived.
+
+Each document is a plan-shaped Plan rendered with the one template, so the layout rules, the checker
+and the editor treat it as they treat a plan. Drafts leave every number and day blank; final=True
+prints the numbers and dates each document has received, and refuses when one is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..document.context import number_text, short_date, unit_cell, unit_name
+from ..errors import UserError
+from ..plan.model import (
+    Agency,
+    Align,
+    Column,
+    DocType,
+    Dossier,
+    DossierIssue,
+    IssueDate,
+    Plan,
+    Reference,
+    Section,
+    Table,
+    TableBlock,
+)
+from ..word.output import Target, check_folder, mode, target as output_target
+from .issue import FINAL_SUFFIX, _publish, check_overwrite
+
+KINDS = ("to-trinh", "quyet-dinh", "ke-hoach", "tong-hop-y-kien")
+"""The documents of a dossier, in the order they are written and listed."""
+LABELS = {"to-trinh": "Tờ trình", "quyet-dinh": "Quyết định", "ke-hoach": "Kế hoạch (kèm theo Quyết định)",
+          "tong-hop-y-kien": "Bảng tổng hợp ý kiến góp ý"}
+
+COMMENT_COLUMNS = ("STT", "Nội dung góp ý", "Đơn vị góp ý", "Ý kiến tiếp thu, giải trình")
+
+
+@dataclass(frozen=True)
+class DossierDocument:
+    """One written document of the dossier."""
+
+    kind: str  # one of KINDS
+    path: Path
+    plan: Plan  # what was rendered (the checker's and the tests' reading of it)
+    pdf: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+
+@dataclass(frozen=True)
+class DossierResult:
+    documents: list[DossierDocument]
+    final: bool
+
+
+def _lower_first(text: str) -> str:
+    """"Cải cách hành chính …" → "cải cách hành chính …" after "Kế hoạch"; a name ("Lâm Đồng …",
+    "UBND …") keeps its capitals."""
+    words = text.split()
+    if len(words) >= 2 and words[0][:1].isupper() and not words[0].isupper() and words[1][:1].islower():
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _date(issue: DossierIssue, plan: Plan) -> IssueDate:
+    """A dossier document's date: its own, else the plan's month and year with the day blank."""
+    return issue.date or plan.date.model_copy(update={"day": None})
+
+
+def _draft(issue: DossierIssue, plan: Plan, final: bool) -> tuple[int | None, IssueDate]:
+    """Number and date as printed: blank number and day in a draft, whatever the data says."""
+    date = _date(issue, plan)
+    if final:
+        return issue.number, date
+    return None, date.model_copy(update={"day": None})
+
+
+def _missing(dossier: Dossier, plan: Plan) -> list[str]:
+    """What a final set still lacks, every document at once."""
+    wanted: list[tuple[str, DossierIssue]] = [("dossier.submission", dossier.submission),
+                                              ("dossier.decision", dossier.decision)]
+    if dossier.comments:
+        wanted.append(("dossier.comment_report", dossier.comment_report))
+    out = []
+    for where, issue in wanted:
+        if issue.number is None:
+            out.append(f"{where}.number (số văn bản)")
+        if not _date(issue, plan).complete:
+            out.append(f"{where}.date (ngày ban hành đầy đủ, ví dụ 20/03/2026)")
+    return out
+
+
+def _own_references(plan: Plan, drafter: Agency) -> dict[str, Reference]:
+    """The plan's references as another agency cites them: a document of the plan's issuer written
+    without ký hiệu or issuer gets both from the plan, not from the agency now citing it."""
+    from ..document.context import reference_symbol
+
+    out = {}
+    for key, ref in plan.references.items():
+        if ref.number is not None and (ref.symbol is None or ref.issuer is None):
+            ref = ref.model_copy(update={"symbol": reference_symbol(plan, ref),
+                                         "issuer": ref.issuer or plan.agency.running_name})
+        out[key] = ref
+    return out
+
+
+def _cited(type_: str, number: int | None, symbol: str, date: IssueDate, issuer: str) -> str:
+    """"Quyết định số 25/QĐ-UBND ngày 12/3/2026 của UBND tỉnh …", blanks where a draft has none."""
+    return f"{type_} số {number_text(number)}/{symbol} ngày {short_date(date)} của {issuer}"
+
+
+def dossier_plans(plan: Plan, *, final: bool = False) -> dict[str, Plan]:
+    """The dossier's documents as plans, by kind (KINDS): what `write_dossier` renders.
+
+    UserError when the plan has no dossier section, or (final) when a number or a date is missing."""
+    dossier = plan.dossier
+    if dossier is None:
+        raise UserError("tệp dữ liệu chưa có mục dossier (hồ sơ trình: cơ quan soạn thảo, Tờ trình, Quyết định); "
+                        "xem docs/ho-so.md")
+    if final:
+        missing = _missing(dossier, plan)
+        if missing:
+            raise UserError("chưa tạo được bộ hồ sơ phát hành vì còn thiếu: " + "; ".join(missing)
+                            + ". Ghi số, ngày văn thư đã cấp vào tệp dữ liệu rồi chạy lại")
+    drafter, sub, dec = dossier.drafter, dossier.submission, dossier.decision
+    kind_name = plan.type.value  # "Kế hoạch"
+    about = _lower_first(plan.subject_text)
+    sub_number, sub_date = _draft(sub, plan, final)
+    dec_number, dec_date = _draft(dec, plan, final)
+    sub_symbol = f"{DocType.to_trinh.abbreviation}-{drafter.abbreviation}"
+    dec_symbol = f"{DocType.quyet_dinh.abbreviation}-{plan.agency.abbreviation}"
+    decision_cited = _cited(DocType.quyet_dinh.value, dec_number, dec_symbol, dec_date, plan.agency.running_name)
+    cited_refs = _own_references(plan, drafter)
+    common: dict[str, Any] = {"units": plan.units, "draft_mark": plan.draft_mark, "dossier": None}
+
+    # Kính gửi names the authority in full ("Ủy ban nhân dân tỉnh …"), as a Tờ trình addresses it.
+    addressee = list(sub.addressee or [plan.agency.full_name])
+    to_names = ", ".join(unit_name(plan, a) for a in addressee)
+    submission = Plan(
+        type=DocType.to_trinh, agency=drafter, number=sub_number, date=sub_date,
+        subject=list(sub.subject or [f"Về việc ban hành {kind_name} {about}"]),
+        addressee=addressee, references=cited_refs, sections=list(sub.sections),
+        closing=sub.closing or f"{drafter.running_name} kính trình {to_names} xem xét, quyết định.",
+        recipients=list(sub.recipients), archive=list(sub.archive), signer=sub.signer, **common)
+
+    signer = sub.signer
+    proposer = dec.proposer or " ".join(
+        x for x in ((signer.head_title if signer.authority in ("KT", "TL", "TUQ", "Q") else signer.title) or "",
+                    drafter.running_name) if x)
+    grounds: list[Any] = [["Căn cứ ", {"cite": key, "full": True}] for key in dec.bases]
+    grounds.append(f"Theo đề nghị của {proposer} tại Tờ trình số {number_text(sub_number)}/{sub_symbol} "
+                   f"ngày {short_date(sub_date)}.")
+    executors = ", ".join(unit_name(plan, e) for e in dec.executors)
+    decision = Plan(
+        type=DocType.quyet_dinh, agency=plan.agency, number=dec_number, date=dec_date,
+        subject=[f"Ban hành {kind_name} {about}"],
+        authority=dec.authority or plan.agency.full_name, references=plan.references, grounds=grounds,
+        sections=[Section(title=f"Ban hành kèm theo Quyết định này {kind_name} {about}."),
+                  Section(title=dec.effect),
+                  Section(title=f"{executors} chịu trách nhiệm thi hành Quyết định này.")],
+        recipients=["Như Điều 3", *dec.recipients], archive=list(dec.archive), signer=dec.signer or plan.signer,
+        **common)
+
+    # The plan itself, issued with the decision: no number or date line of its own, the decision
+    # cited under its title and on its appendices' reference lines.
+    appendices = [app if app.reference_line is not None
+                  else app.model_copy(update={"reference_line": f"(Kèm theo {kind_name} ban hành kèm theo "
+                                                                f"{decision_cited})"})
+                  for app in plan.appendices]
+    attached = plan.model_copy(update={
+        "own_number": False, "number": None, "date": dec_date,
+        "subtitle": f"(Ban hành kèm theo {decision_cited})", "appendices": appendices, "dossier": None})
+
+    out = {"to-trinh": submission, "quyet-dinh": decision, "ke-hoach": attached}
+    if dossier.comments:
+        out["tong-hop-y-kien"] = _comment_report(plan, dossier, final, cited_refs, common)
+    return out
+
+
+def _comment_report(plan: Plan, dossier: Dossier, final: bool, refs: dict[str, Reference],
+                    common: dict[str, Any]) -> Plan:
+    """The table of comments received as a Báo cáo of the drafting agency."""
+    drafter = dossier.drafter
+    number, date = _draft(dossier.comment_report, plan, final)
+    about = _lower_first(plan.subject_text)
+    by_units = {u for c in dossier.comments for u in c.by}
+    widths = (1.2, 6, 3.5, 6)
+    aligns: tuple[Align, ...] = ("center", "left", "left", "left")
+    table = Table(columns=[Column(title=t, width=w, align=a) for t, w, a in zip(COMMENT_COLUMNS, widths, aligns,
+                                                                                  strict=True)],
+                  numbered=True,
+                  rows=[[c.content, unit_cell(plan, list(c.by)), c.response] for c in dossier.comments])
+    addressee = list(dossier.submission.addressee or [plan.agency.full_name])
+    return Plan(
+        type=DocType.bao_cao, agency=drafter, number=number, date=date,
+        subject=[f"Tổng hợp, tiếp thu, giải trình ý kiến góp ý dự thảo {plan.type.value} {about}"],
+        references=refs,
+        sections=[Section(title="Kết quả lấy ý kiến",
+                          paragraphs=[f"{drafter.running_name} đã nhận được {len(dossier.comments)} ý kiến góp ý "
+                                      f"của {len(by_units)} cơ quan, đơn vị đối với dự thảo {plan.type.value} "
+                                      f"{about}."]),
+                  Section(title="Tổng hợp, tiếp thu, giải trình ý kiến góp ý",
+                          blocks=[TableBlock(table=table)])],
+        closing=f"Trên đây là tổng hợp, tiếp thu, giải trình ý kiến góp ý của {drafter.running_name}.",
+        recipients=addressee, archive=list(dossier.submission.archive), signer=dossier.submission.signer,
+        **common)
+
+
+def _name(stem: str, kind: str, plan: Plan, decision: Plan, final: bool) -> str:
+    """stem-to-trinh.docx; a final carries its number (stem-to-trinh-so-108.docx), the plan the
+    decision's (stem-ke-hoach-kem-qd-so-25.docx)."""
+    if not final:
+        return f"{stem}-{kind}.docx"
+    if kind == "ke-hoach":
+        return f"{stem}-{kind}-kem-qd{FINAL_SUFFIX}{number_text(decision.number).strip()}.docx"
+    return f"{stem}-{kind}{FINAL_SUFFIX}{number_text(plan.number).strip()}.docx"
+
+
+def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final: bool = False, pdf: bool = False,
+                  force: bool = False, template: str | Path | None = None) -> DossierResult:
+    """Write the dossier of a plan data file into out_dir (default: output/ beside the data).
+
+    Every target is decided before anything is rendered (never the data or the template; a draft
+    replaces only its own untouched earlier draft, a final nothing, unless force), then each
+    document is rendered and written through the one output writer.
+    """
+    from ..document.render import default_output_dir, render_plan
+    from ..plan.loader import load_plan
+
+    plan = load_plan(data)
+    plans = dossier_plans(plan, final=final)
+    folder = Path(out_dir) if out_dir is not None else default_output_dir(data)
+    check_folder(folder)
+    if pdf:
+        from ..esign.pdf import find_soffice
+
+        find_soffice()
+    stem = Path(data).stem
+    decided: list[tuple[str, Target, Target | None, bool]] = []
+    for kind, doc in plans.items():
+        docx = output_target(folder / _name(stem, kind, doc, plans["quyet-dinh"], final), inputs=[data, template])
+        pdf_out = output_target(docx.path.with_suffix(".pdf"), inputs=[data, template]) if pdf else None
+        replace = check_overwrite(docx.path, pdf_out.path if pdf_out else None, final=doc.is_final, force=force,
+                                  number=doc.number)
+        decided.append((kind, docx, pdf_out, replace))
+    # Every document rendered before the first is written: a template or data mistake found while
+    # rendering the third leaves no set of two behind.
+    contents = {kind: render_plan(doc, template) for kind, doc in plans.items()}
+    written = []
+    for kind, docx, pdf_out, replace in decided:
+        doc, content = plans[kind], contents[kind]
+        how = mode(force, replace)
+        if pdf_out is None:
+            _publish(docx, how, content=content)
+            written.append(DossierDocument(kind, docx.path, doc))
+        else:
+            from .issue import _publish_with_pdf
+
+            written.append(DossierDocument(kind, docx.path, doc, _publish_with_pdf(docx, pdf_out, content, how)))
+    return DossierResult(written, final)

@@ -1,0 +1,195 @@
+"""Issue 22: encodings of a correct document that fooled a rule, each built here and read by cause.
+
+Every fixture is a plan that prints right (tests/word_fixtures.build_plan) with one part written the
+way some offices write it: the rule must pass (or be evaluated) as it does for the plain plan.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from generator.check import check_docx
+from generator.jobs.importer import import_docx
+from generator.word.reader import parse_reference, read_docx
+from tests.word_fixtures import Header, build_plan
+
+HEADER = Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO"))
+BODY = [
+    "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở Văn hóa và Thể thao ban hành Kế hoạch như sau:",
+    {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
+    "1. Khuyến khích người dân rèn luyện thân thể mỗi ngày.",
+    {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True},
+    "1. Các đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./.",
+]
+
+
+def _status(path: Path, rule: str) -> list[str]:
+    return [r.status for r in check_docx(path).results if r.rule == rule]
+
+
+def _body_paras(doc: Any) -> list[tuple[Any, str]]:
+    return [(p, "".join(t.text or "" for t in p.iter(qn("w:t")))) for p in doc.element.body.iterchildren(qn("w:p"))]
+
+
+# --- muc.thu-tu -------------------------------------------------------------------------------------
+
+
+def test_parts_a_b_c_and_sub_parts_are_not_mucs(tmp_path):
+    """"A., B., C." parts ("C." is not mục 100), "I.1." sub-parts, and mục numbered again from I
+    under each "Phần thứ …": the mục are in order."""
+    body = [
+        BODY[0],
+        {"text": "PHẦN THỨ NHẤT. ĐÁNH GIÁ KẾT QUẢ", "bold": True},
+        {"text": "I. KẾT QUẢ ĐẠT ĐƯỢC", "bold": True},
+        {"text": "I.1. VỀ CÔNG TÁC CHỈ ĐẠO", "bold": True},
+        "1. Các phòng đã triển khai kịp thời.",
+        {"text": "II. HẠN CHẾ", "bold": True},
+        "1. Một số nội dung còn chậm.",
+        {"text": "PHẦN THỨ HAI. NHIỆM VỤ NĂM 2026", "bold": True},
+        {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
+        {"text": "A. MỤC ĐÍCH", "bold": True},
+        {"text": "B. YÊU CẦU", "bold": True},
+        {"text": "C. TỔ CHỨC THỰC HIỆN", "bold": True},
+        "1. Các đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./.",
+    ]
+    path = build_plan(tmp_path / "p.docx", header=HEADER, body=body)
+    assert _status(path, "PL1.III.6.muc.thu-tu") == ["pass"]
+
+
+def test_a_repeated_muc_number_is_still_found(tmp_path):
+    body = [BODY[0], BODY[1], BODY[2], {"text": "I. TỔ CHỨC THỰC HIỆN", "bold": True}, BODY[4]]
+    path = build_plan(tmp_path / "p.docx", header=HEADER, body=body)
+    assert _status(path, "PL1.III.6.muc.thu-tu") == ["fail"]
+
+
+# --- le-trang ----------------------------------------------------------------------------------------
+
+
+def test_a_gutter_is_part_of_the_left_margin(tmp_path):
+    """Left margin 20 mm plus a 10 mm gutter prints a 30 mm binding margin."""
+    path = build_plan(tmp_path / "p.docx", header=HEADER, body=BODY)
+    doc = docx.Document(str(path))
+    mar = doc.sections[0]._sectPr.find(qn("w:pgMar"))
+    mar.set(qn("w:left"), str(round(20 * 1440 / 25.4)))
+    mar.set(qn("w:gutter"), str(round(10 * 1440 / 25.4)))
+    doc.save(str(path))
+    assert _status(path, "PL1.II.3.le-trang") == ["pass"]
+    assert round(read_docx(path).sections[0].margins["left"] * 25.4 / 1440) == 30
+    mar.set(qn("w:gutter"), "0")
+    doc.save(str(path))
+    assert _status(path, "PL1.II.3.le-trang") == ["fail"]  # without it the margin is short
+
+
+# --- thut-dau-dong -------------------------------------------------------------------------------------
+
+
+def test_first_line_indent_in_characters(tmp_path):
+    """w:firstLineChars="250" on 14 pt text: two and a half characters, 35 pt (1.23 cm), whatever
+    w:firstLine says beside it."""
+    path = build_plan(tmp_path / "p.docx", header=HEADER, body=BODY)
+    doc = docx.Document(str(path))
+    for p, text in _body_paras(doc):
+        ind = p.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+        if ind is not None and ind.get(qn("w:firstLine")):
+            ind.set(qn("w:firstLine"), "0")
+            ind.set(qn("w:firstLineChars"), "250")
+    doc.save(str(path))
+    assert _status(path, "PL1.III.6.noi-dung.thut-dau-dong") == ["pass"]
+    para = next(q for q in read_docx(path).body if q.text.startswith("Thực hiện"))
+    assert para.fmt is not None and para.fmt.first_line == 700
+
+
+# --- phong-chu ------------------------------------------------------------------------------------------
+
+
+def test_font_names_in_any_case_and_unset_faces(tmp_path):
+    """Word matches "times new roman" to Times New Roman, and draws text in it when no face is
+    named at any level (no rFonts, no theme)."""
+    path = build_plan(tmp_path / "p.docx", header=HEADER, body=BODY)
+    doc = docx.Document(str(path))
+    for k, fonts in enumerate(doc.element.body.iter(qn("w:rFonts"))):
+        if k % 2:
+            for slot in ("ascii", "hAnsi", "cs"):
+                fonts.set(qn(f"w:{slot}"), "times new roman")
+        else:
+            fonts.getparent().remove(fonts)
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):
+        fonts.getparent().remove(fonts)
+    doc.save(str(path))
+    read = read_docx(path)
+    assert any(r.fmt.fonts["ascii"] is None for p in read.paragraphs for r in p.visible_runs)
+    assert _status(path, "PL1.II.4.phong-chu") == ["pass"]
+
+
+# --- ky-hieu-thong-nhat -----------------------------------------------------------------------------
+
+
+def test_reference_line_without_issuer_or_with_blank_slashes():
+    ref = parse_reference("(Kèm theo Kế hoạch số      /KH-SVHTT ngày      /     /2026)")
+    assert ref is not None and (ref.symbol, ref.number, ref.day, ref.month, ref.year, ref.issuer) == (
+        "KH-SVHTT", None, None, None, 2026, None)
+    ref = parse_reference("(Kèm theo Kế hoạch số 12/KH-SVHTT ngày 05 tháng 3 năm 2026 của Sở Văn hóa và Thể thao)")
+    assert ref is not None and ref.issuer == "Sở Văn hóa và Thể thao" and ref.month == "3"
+
+
+def test_an_appendix_whose_reference_names_no_issuer_is_compared(tmp_path):
+    appendix = [{"text": "PHỤ LỤC", "bold": True, "align": "center"},
+                {"text": "DANH SÁCH ĐIỂM TIẾP NƯỚC", "bold": True, "align": "center"},
+                {"text": "(Kèm theo Kế hoạch số      /KH-SVHTT ngày      /     /2026)", "italic": True,
+                 "align": "center"},
+                "Điểm tiếp nước đặt tại các ngã tư trên đường chạy."]
+    path = build_plan(tmp_path / "p.docx", header=HEADER, body=BODY, appendices=[appendix])
+    assert _status(path, "PL1.III.3.ky-hieu-thong-nhat") == ["pass"]
+    data = import_docx(path).data
+    assert data["appendices"][0]["title"] == "PHỤ LỤC"
+
+
+def test_an_appendix_without_reference_says_so(tmp_path):
+    appendix = [{"text": "PHỤ LỤC", "bold": True, "align": "center"},
+                {"text": "DANH SÁCH ĐIỂM TIẾP NƯỚC", "bold": True, "align": "center"},
+                "Điểm tiếp nước đặt tại các ngã tư trên đường chạy."]
+    path = build_plan(tmp_path / "p.docx", header=HEADER, body=BODY, appendices=[appendix])
+    found = [r for r in check_docx(path).results if r.rule == "PL1.III.3.ky-hieu-thong-nhat"]
+    assert [r.status for r in found] == ["not_evaluated"]
+    assert "Kèm theo" in found[0].message and "không tìm thấy phụ lục" not in found[0].message
+
+
+# --- noi-nhan: a list dash typed by Word's AutoFormat -------------------------------------------------
+
+
+def test_recipients_with_en_dashes_pass_and_import(tmp_path):
+    path = build_plan(tmp_path / "p.docx", header=HEADER, body=BODY,
+                      recipients=("– Ủy ban nhân dân tỉnh;", "— Các phòng thuộc Sở;", "– Lưu: VT, VP."))
+    assert _status(path, "PL1.III.9.noi-nhan.hinh-thuc") == ["pass"]
+    data = import_docx(path).data
+    assert data["recipients"] == ["Ủy ban nhân dân tỉnh", "Các phòng thuộc Sở"] and data["archive"] == ["VT", "VP"]
+
+
+def test_a_recipient_without_any_dash_still_fails(tmp_path):
+    path = build_plan(tmp_path / "p.docx", header=HEADER, body=BODY,
+                      recipients=("– Ủy ban nhân dân tỉnh;", "Các phòng thuộc Sở;", "– Lưu: VT, VP."))
+    assert _status(path, "PL1.III.9.noi-nhan.hinh-thuc") == ["fail"]
+
+
+
+def test_the_drafters_initials_after_luu_are_not_the_lists_size(tmp_path):
+    """"- Lưu: VT, VP." followed by the drafter's initials in 8 pt superscript: the list is 11 pt."""
+    path = build_plan(tmp_path / "p.docx", header=HEADER, body=BODY)
+    doc = docx.Document(str(path))
+    luu = next(p for p, _ in ((q, "".join(t.text or "" for t in q.iter(qn("w:t"))))
+                               for q in doc.element.body.iter(qn("w:p"))) if _.startswith("- Lưu"))
+    run = copy.deepcopy(luu.find(qn("w:r")))
+    run.find(qn("w:t")).text = "Hạnh"
+    rpr = run.find(qn("w:rPr"))
+    rpr.find(qn("w:sz")).set(qn("w:val"), "16")
+    rpr.append(parse_xml(f'<w:vertAlign {nsdecls("w")} w:val="superscript"/>'))
+    luu.append(run)
+    doc.save(str(path))
+    assert _status(path, "PL1.III.9.noi-nhan.danh-sach.co-chu") == ["pass"]
