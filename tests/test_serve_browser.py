@@ -419,14 +419,24 @@ def test_progress_sheet_out_filled_sheet_in_and_the_report_opens(served, browser
     sheet = downloads / "ke-hoach-tien-do.xlsx"
     wait(browser, lambda d: sheet.exists() and sheet.stat().st_size > 0, 30)
     assert not path.with_name("ke-hoach-tien-do.xlsx").exists()  # downloaded, not written into the folder
+    as_of = dialog.find_element(By.ID, "progress-as-of")
+    as_of.clear()
+    as_of.send_keys("30/09/2025")
+    # A sheet filled wrong: every bad cell named as Sheet!cell, in the page's words, nothing made.
+    wrong = fill(sheet, tmp_path / "sai.xlsx", {"Rà soát quy chế làm việc của Sở": ("Xong", None, None)})
+    dialog.find_element(By.ID, "progress-files").send_keys(str(wrong))
+    wait(browser, lambda d: "sai.xlsx" in dialog.find_element(By.ID, "progress-uploaded").text)
+    dialog.find_element(By.ID, "progress-read").click()
+    result = dialog.find_element(By.CLASS_NAME, "result")
+    wait(browser, lambda d: "sai.xlsx: Tiến độ!E" in result.text)
+    assert "“Xong” không có trong danh sách" in result.text and "--" not in result.text
+    assert "bad" in result.get_attribute("class")
+    dialog.find_element(By.CSS_SELECTOR, "#progress-uploaded button").click()  # taken off the list
     # A unit fills it in (with openpyxl, as Excel would save it) and the clerk uploads it.
     filled = fill(sheet, tmp_path / "van-phong.xlsx", FILLED)
     dialog.find_element(By.ID, "progress-files").send_keys(str(filled))
     wait(browser, lambda d: "Đã tải lên 1 bảng" in dialog.find_element(By.CLASS_NAME, "result").text)
-    assert "van-phong.xlsx" in dialog.find_element(By.ID, "progress-uploaded").text
-    as_of = dialog.find_element(By.ID, "progress-as-of")
-    as_of.clear()
-    as_of.send_keys("30/09/2025")
+    assert dialog.find_element(By.ID, "progress-uploaded").text.strip().startswith("van-phong.xlsx")
     dialog.find_element(By.ID, "progress-read").click()
     wait(browser, lambda d: "hoàn thành 5/10 nhiệm vụ (đạt 50%)" in dialog.text)
     assert "Công bố danh mục thủ tục hành chính" in dialog.text  # the overdue task, with its lead unit
@@ -436,6 +446,15 @@ def test_progress_sheet_out_filled_sheet_in_and_the_report_opens(served, browser
     assert report.type.value == "Báo cáo"
     assert "Kết quả thực hiện Kế hoạch số 617" in report.subject_text
     assert not browser.find_elements(By.CSS_SELECTOR, "#problems li")
+    # Next year's plan from the same filled sheet: the unfinished tasks carried, listed to review.
+    opened(browser, url, "ke-hoach.yaml")
+    dialog = job(browser, "rollover")
+    dialog.find_element(By.ID, "rollover-sheets").send_keys(str(filled))
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    wait(browser, lambda d: d_status(d) == "Đã mở ke-hoach-2026.yaml", 120)
+    todo = browser.find_element(By.ID, "todo")
+    assert "Nhiệm vụ chưa hoàn thành, giữ lại" in todo.text and "Nhiệm vụ đã hoàn thành, bỏ" in todo.text
+    assert "Số hóa hồ sơ thủ tục hành chính" not in path.with_name("ke-hoach-2026.yaml").read_text(encoding="utf-8")
 
 
 def test_a_batch_from_the_page_runs_in_the_worker_pool(served, browser, monkeypatch):
