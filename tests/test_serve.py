@@ -639,3 +639,235 @@ def test_every_symbol_on_the_page_has_a_font_on_this_desktop():
     missing = [c for c in sorted(symbols) if not subprocess.run(
         ["fc-list", f":charset={ord(c):x}", "family"], capture_output=True, text=True).stdout.strip()]
     assert not missing, f"không phông nào vẽ được: {missing}"
+
+
+# --- issue 25 in the editor: the plan's year, a batch through the pool, a catalogue from a spreadsheet ---
+
+YEAR_PLAN = "ke-hoach.yaml"
+
+
+@pytest.fixture
+def year_client(folder):
+    from tests.year_fixtures import write_plan
+
+    write_plan(folder, YEAR_PLAN)
+    return folder
+
+
+def _progress_sheet(client, tmp_path, per_unit=False) -> Path:
+    r = client.post("/api/progress/sheet", json={"name": YEAR_PLAN, "per_unit": per_unit})
+    assert r.status_code == 200, r.text
+    got = client.get(f"/api/download/{r.json()['download']}")
+    assert got.status_code == 200
+    path = tmp_path / r.json()["filename"]
+    path.write_bytes(got.content)
+    return path
+
+
+def _upload(client, path: Path, name: str | None = None) -> str:
+    r = client.post("/api/progress/upload", params={"filename": name or path.name}, content=path.read_bytes())
+    assert r.status_code == 200, r.text
+    return r.json()["id"]
+
+
+def test_the_progress_sheet_of_the_open_plan_is_downloaded_not_written(client, year_client, tmp_path):
+    import openpyxl
+
+    from generator.jobs.progress import HEADERS
+    from generator.plan.loader import load_plan
+    from generator.plan.tasks import plan_tasks
+
+    before = sorted(p.name for p in year_client.iterdir())
+    sheet = _progress_sheet(client, tmp_path)
+    assert sheet.name == "ke-hoach-tien-do.xlsx"
+    ws = openpyxl.load_workbook(sheet)["Tiến độ"]
+    assert [c.value for c in ws[3]] == list(HEADERS)
+    tasks = plan_tasks(load_plan(year_client / YEAR_PLAN))
+    assert sorted(r[1] for r in ws.iter_rows(min_row=4, values_only=True)) == sorted(t.content for t in tasks)
+    per_unit = openpyxl.load_workbook(_progress_sheet(client, tmp_path, per_unit=True))
+    assert {"Văn phòng Sở", "Phòng Cải cách hành chính", "Phòng Tổ chức cán bộ"} <= set(per_unit.sheetnames)
+    assert sorted(p.name for p in year_client.iterdir()) == before  # nothing written into the folder
+
+
+def test_filled_sheets_give_the_counts_then_a_new_report_file_each_time(client, year_client, tmp_path):
+    from generator.plan.loader import load_plan
+    from tests.year_fixtures import FILLED, fill
+
+    filled = fill(_progress_sheet(client, tmp_path), tmp_path / "van-phong.xlsx", FILLED)
+    sid = _upload(client, filled)
+    r = client.post("/api/progress/read", json={"name": YEAR_PLAN, "sheets": [sid], "as_of": "30/9/2025"})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["sentence"] == "hoàn thành 5/10 nhiệm vụ (đạt 50%)"
+    assert {c["label"]: c["count"] for c in got["columns"]}["Quá hạn chưa hoàn thành"] == 1
+    assert [o["content"] for o in got["overdue"]] == ["Công bố danh mục thủ tục hành chính"]
+    r = client.post("/api/report", json={"name": YEAR_PLAN, "sheets": [sid], "as_of": "30/09/2025"})
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == "bao-cao-ke-hoach.yaml"
+    first = (year_client / "bao-cao-ke-hoach.yaml").read_bytes()
+    report = load_plan(year_client / "bao-cao-ke-hoach.yaml")
+    assert report.type.value == "Báo cáo"
+    assert "đã hoàn thành 5/10 nhiệm vụ (đạt 50%)" in first.decode("utf-8")
+    # Made again: a new file beside it, the first (maybe written in by the drafter) untouched.
+    again = client.post("/api/report", json={"name": YEAR_PLAN, "sheets": [sid], "as_of": "30/9/2025"}).json()
+    assert again["name"] == "bao-cao-ke-hoach-2.yaml"
+    assert (year_client / "bao-cao-ke-hoach.yaml").read_bytes() == first
+    assert "kehoach render bao-cao-ke-hoach-2.yaml" in (year_client / again["name"]).read_text(encoding="utf-8")
+    assert client.get("/api/file", params={"name": again["name"]}).json()["problems"] == []
+
+
+def test_bad_cells_and_contradictions_are_listed_in_the_pages_words_and_nothing_made(client, year_client, tmp_path):
+    from tests.year_fixtures import fill
+
+    sheet = _progress_sheet(client, tmp_path)
+    a = fill(sheet, tmp_path / "a.xlsx", {"Rà soát quy chế làm việc của Sở": ("Xong rồi", None, None),
+                                          "Sắp xếp các phòng chuyên môn": ("Hoàn thành", "30/9/2025", None)})
+    b = fill(sheet, tmp_path / "b.xlsx", {"Sắp xếp các phòng chuyên môn": ("Đang thực hiện", None, None)})
+    ids = [_upload(client, a), _upload(client, b)]
+    for url in ("/api/progress/read", "/api/report"):
+        r = client.post(url, json={"name": YEAR_PLAN, "sheets": ids, "as_of": "30/9/2025"})
+        assert r.status_code == 422, r.text
+        messages = [p["message"] for p in r.json()["problems"]]
+        assert any(m.startswith("a.xlsx: Tiến độ!E") and "Xong rồi" in m for m in messages)
+        assert any("Sắp xếp các phòng chuyên môn" in m and "các bảng ghi khác nhau" in m for m in messages)
+        assert not any("--" in m or "kehoach progress" in m for m in messages)
+    assert not list(year_client.glob("bao-cao*"))
+
+
+def test_rollover_with_the_uploaded_progress_carries_the_unfinished_tasks(client, year_client, tmp_path):
+    from generator.plan.loader import load_plan
+    from generator.plan.tasks import plan_tasks
+    from tests.year_fixtures import FILLED, fill
+
+    sid = _upload(client, fill(_progress_sheet(client, tmp_path), tmp_path / "t.xlsx", FILLED))
+    r = client.post("/api/rollover-progress", json={"name": YEAR_PLAN, "year": 2026, "sheets": [sid]})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    kinds = {}
+    for item in got["items"]:
+        kinds.setdefault(item["kind"], []).append(item["text"])
+    kept = {t.content for t in plan_tasks(load_plan(year_client / got["name"]))}
+    # Finished one-off tasks are gone, unfinished ones kept and listed; the recurring one stays.
+    assert "Số hóa hồ sơ thủ tục hành chính" not in kept and "Sắp xếp các phòng chuyên môn" not in kept
+    assert {"Công bố danh mục thủ tục hành chính", "Rà soát văn bản quy phạm pháp luật",
+            "Cập nhật cơ sở dữ liệu văn bản"} <= kept
+    assert any("Công bố danh mục" in t for t in kinds["carried"])
+    assert any("Số hóa hồ sơ" in t for t in kinds["dropped"])
+    assert any("Bình Thuận" in t for t in kinds["admin"])
+
+
+def _bomb(name: str) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr(name, b"<worksheet>" + b"\0" * (40 * 2**20) + b"</worksheet>")
+    return buf.getvalue()
+
+
+def test_hostile_progress_uploads_are_refused_in_vietnamese(client, year_client, monkeypatch):
+    from generator.serve import year
+
+    r = client.post("/api/progress/upload", params={"filename": "bom.xlsx"}, content=_bomb("xl/worksheets/sheet1.xml"))
+    assert r.status_code == 400 and "bom.xlsx" in r.json()["error"] and "zip bomb" in r.json()["error"]
+    r = client.post("/api/progress/upload", params={"filename": "tien-do.pdf"}, content=b"%PDF-1.7")
+    assert r.status_code == 400 and ".xlsx" in r.json()["error"]
+    r = client.post("/api/progress/read", json={"name": YEAR_PLAN, "sheets": ["khong-co"], "as_of": "30/9/2025"})
+    assert r.status_code == 400 and "tải lên lại" in r.json()["error"]
+    r = client.post("/api/report", json={"name": YEAR_PLAN, "sheets": [], "as_of": "30/9/2025"})
+    assert r.status_code == 400 and "ít nhất một bảng" in r.json()["error"]
+    monkeypatch.setattr(year, "MAX_PROGRESS_BYTES", 1000)
+    r = client.post("/api/progress/upload", params={"filename": "to.xlsx"}, content=b"PK" + b"x" * 5000)
+    assert r.status_code == 413 and "quá lớn" in r.json()["error"]
+    assert not list(year_client.glob("*.xlsx"))
+
+
+def _catalogue(path: Path, sheet: str = "Nhiệm vụ") -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Ghi chú"
+    ws["A1"] = "Bảng này chỉ có một ô"
+    ws = wb.create_sheet(sheet)
+    ws.append(["DANH MỤC NHIỆM VỤ"])
+    ws.append(["Chuyển đổi số năm 2026"])
+    ws.append(["STT", "Nhiệm vụ", "Chủ trì", "Thời gian"])
+    ws.append([1, "Số hóa hồ sơ lưu trữ", "Văn phòng", "Quý II/2026"])
+    ws.append([2, "Xây dựng kho dữ liệu dùng chung", "Phòng Tin học", "Quý IV/2026"])
+    wb.save(path)
+    return path
+
+
+def test_a_catalogue_uploaded_is_saved_beside_the_plan_and_linked_as_an_appendix(client, year_client, tmp_path):
+    from generator.plan.loader import load_plan
+
+    raw = _catalogue(tmp_path / "Danh mục 2026.xlsx").read_bytes()
+    r = client.post("/api/catalogue/upload", params={"name": YEAR_PLAN, "filename": "Danh mục 2026.xlsx"},
+                    content=raw)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["file"] == got["ref"] == "danh-muc-2026.xlsx"
+    assert (year_client / got["file"]).read_bytes() == raw
+    usable = [s for s in got["sheets"] if "appendix" in s]
+    assert [s["sheet"] for s in usable] == ["Nhiệm vụ"]
+    sheet = usable[0]
+    assert sheet["columns"] == ["STT", "Nhiệm vụ", "Chủ trì", "Thời gian"] and sheet["rows"] == 2
+    assert sheet["appendix"]["table"] == {"sheet": "danh-muc-2026.xlsx#Nhiệm vụ"}
+    # Linked as the page does it: the plan validates and the appendix has the sheet's rows.
+    data = load(client, YEAR_PLAN)
+    data["data"]["appendices"].append(sheet["appendix"])
+    r = client.post("/api/save", json={"name": YEAR_PLAN, "data": data["data"], "digest": data["digest"]})
+    assert r.status_code == 200 and r.json()["problems"] == [], r.text
+    appendix = load_plan(year_client / YEAR_PLAN).appendices[-1]
+    assert "Xây dựng kho dữ liệu dùng chung" in str(appendix.table.rows)
+    # The same file again: a new name, the first one kept.
+    again = client.post("/api/catalogue/upload", params={"name": YEAR_PLAN, "filename": "Danh mục 2026.xlsx"},
+                        content=raw).json()
+    assert again["file"] == "danh-muc-2026-2.xlsx"
+    assert again["sheets"][1]["appendix"]["table"]["sheet"] == "danh-muc-2026-2.xlsx#Nhiệm vụ"
+
+
+def test_hostile_catalogues_are_refused_in_vietnamese_and_nothing_saved(client, year_client, tmp_path):
+    r = client.post("/api/catalogue/upload", params={"name": YEAR_PLAN, "filename": "bom.xlsx"},
+                    content=_bomb("xl/worksheets/sheet1.xml"))
+    assert r.status_code == 400 and "zip bomb" in r.json()["error"]
+    r = client.post("/api/catalogue/upload", params={"name": YEAR_PLAN, "filename": "x.ods"}, content=b"not a zip")
+    assert r.status_code == 400 and "x.ods" in r.json()["error"]
+    r = client.post("/api/catalogue/upload", params={"name": YEAR_PLAN, "filename": "a.docx"}, content=b"PK")
+    assert r.status_code == 400 and ".xlsx, .ods hoặc .csv" in r.json()["error"]
+    assert not [p for p in year_client.iterdir() if p.suffix != ".yaml"]
+    # A sheet outside the folder, by its words or through a link: refused, its existence never told.
+    outside = _catalogue(tmp_path / "ngoai.xlsx")
+    (year_client / "lien-ket.xlsx").symlink_to(outside)
+    for name in ("../ngoai.xlsx", str(outside), "lien-ket.xlsx", "sub/../../ngoai.xlsx"):
+        r = client.post("/api/catalogue/file", json={"name": YEAR_PLAN, "file": name})
+        assert r.status_code == 400, (name, r.text)
+        assert "thư mục dữ liệu" in r.json()["error"] and str(tmp_path) not in r.json()["error"]
+    inside = _catalogue(year_client / "dm.xlsx")
+    r = client.post("/api/catalogue/file", json={"name": YEAR_PLAN, "file": inside.name})
+    assert r.status_code == 200 and r.json()["ref"] == "dm.xlsx"
+
+
+def test_batch_from_the_page_uses_the_worker_pool_and_never_forks(client, folder, monkeypatch):
+    import os
+
+    from generator.jobs import batch
+
+    def no_fork():
+        raise AssertionError("the server forked")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    monkeypatch.setattr(batch, "default_jobs", lambda: 2)
+    shutil.copy(ROOT / "data" / "don-vi-trien-khai.yaml", folder / "don-vi-trien-khai.yaml")
+    r = client.post("/api/batch", json={"name": SAMPLE, "units": "don-vi-trien-khai.yaml"})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["workers"] == 2 and len(got["written"]) > 1 and not got["failed"]
+    import docx
+
+    for name in got["written"]:
+        text = "\n".join(p.text for p in docx.Document(str(folder / got["folder"] / name)).paragraphs)
+        assert "KẾ HOẠCH" in text

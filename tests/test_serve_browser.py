@@ -401,3 +401,115 @@ def test_issue_with_the_date_as_typed_then_refused_in_the_pages_words(served, br
     wait(browser, lambda d: "đã ghi số 7" in result.text)
     assert "--" not in result.text and str(path.parent) not in result.text and "/tmp" not in result.text
     assert "output/ke-hoach-truyen-thong-kiem-soat-tthc-2024-so-07.docx" in result.text
+
+
+# --- issue 25 in the editor: the plan's year, a batch through the pool, a catalogue from a spreadsheet ---
+
+def test_progress_sheet_out_filled_sheet_in_and_the_report_opens(served, browser, downloads, tmp_path):
+    from tests.year_fixtures import FILLED, fill, write_plan
+
+    url, path = served
+    write_plan(path.parent, "ke-hoach.yaml")
+
+    opened(browser, url, "ke-hoach.yaml")
+    dialog = job(browser, "progress")
+    dialog.find_element(By.ID, "progress-sheet").click()
+    link = wait(browser, lambda d: dialog.find_element(By.PARTIAL_LINK_TEXT, "ke-hoach-tien-do.xlsx"))
+    assert "10 nhiệm vụ" in dialog.find_element(By.ID, "progress-sheet-result").text
+    link.click()
+    sheet = downloads / "ke-hoach-tien-do.xlsx"
+    wait(browser, lambda d: sheet.exists() and sheet.stat().st_size > 0, 30)
+    assert not path.with_name("ke-hoach-tien-do.xlsx").exists()  # downloaded, not written into the folder
+    as_of = dialog.find_element(By.ID, "progress-as-of")
+    as_of.clear()
+    as_of.send_keys("30/09/2025")
+    # A sheet filled wrong: every bad cell named as Sheet!cell, in the page's words, nothing made.
+    wrong = fill(sheet, tmp_path / "sai.xlsx", {"Rà soát quy chế làm việc của Sở": ("Xong", None, None)})
+    dialog.find_element(By.ID, "progress-files").send_keys(str(wrong))
+    wait(browser, lambda d: "sai.xlsx" in dialog.find_element(By.ID, "progress-uploaded").text)
+    dialog.find_element(By.ID, "progress-read").click()
+    result = dialog.find_element(By.CLASS_NAME, "result")
+    wait(browser, lambda d: "sai.xlsx: Tiến độ!E" in result.text)
+    assert "“Xong” không có trong danh sách" in result.text and "--" not in result.text
+    assert "bad" in result.get_attribute("class")
+    dialog.find_element(By.CSS_SELECTOR, "#progress-uploaded button").click()  # taken off the list
+    # A unit fills it in (with openpyxl, as Excel would save it) and the clerk uploads it.
+    filled = fill(sheet, tmp_path / "van-phong.xlsx", FILLED)
+    dialog.find_element(By.ID, "progress-files").send_keys(str(filled))
+    wait(browser, lambda d: "Đã tải lên 1 bảng" in dialog.find_element(By.CLASS_NAME, "result").text)
+    assert dialog.find_element(By.ID, "progress-uploaded").text.strip().startswith("van-phong.xlsx")
+    dialog.find_element(By.ID, "progress-read").click()
+    wait(browser, lambda d: "hoàn thành 5/10 nhiệm vụ (đạt 50%)" in dialog.text)
+    assert "Công bố danh mục thủ tục hành chính" in dialog.text  # the overdue task, with its lead unit
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    wait(browser, lambda d: d_status(d) == "Đã mở bao-cao-ke-hoach.yaml")
+    report = load_plan(path.with_name("bao-cao-ke-hoach.yaml"))
+    assert report.type.value == "Báo cáo"
+    assert "Kết quả thực hiện Kế hoạch số 617" in report.subject_text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#problems li")
+    # Next year's plan from the same filled sheet: the unfinished tasks carried, listed to review.
+    opened(browser, url, "ke-hoach.yaml")
+    dialog = job(browser, "rollover")
+    dialog.find_element(By.ID, "rollover-sheets").send_keys(str(filled))
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    wait(browser, lambda d: d_status(d) == "Đã mở ke-hoach-2026.yaml", 120)
+    todo = browser.find_element(By.ID, "todo")
+    assert "Nhiệm vụ chưa hoàn thành, giữ lại" in todo.text and "Nhiệm vụ đã hoàn thành, bỏ" in todo.text
+    assert "Số hóa hồ sơ thủ tục hành chính" not in path.with_name("ke-hoach-2026.yaml").read_text(encoding="utf-8")
+
+
+def test_a_batch_from_the_page_runs_in_the_worker_pool(served, browser, monkeypatch):
+    from selenium.webdriver.support.ui import Select
+
+    from generator.jobs import batch
+
+    monkeypatch.setattr(batch, "default_jobs", lambda: 2)  # the server runs in this process
+    url, path = served
+    shutil.copy(ROOT / "data" / "don-vi-trien-khai.yaml", path.with_name("don-vi-trien-khai.yaml"))
+    opened(browser, url, SAMPLE)
+    dialog = job(browser, "batch")
+    Select(dialog.find_element(By.ID, "batch-units")).select_by_value("don-vi-trien-khai.yaml")
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    wait(browser, lambda d: "văn bản đã tạo" in dialog.text, 120)
+    assert "2 tiến trình song song" in dialog.text
+    made = sorted((path.parent / "output" / "don-vi-trien-khai").glob("*.docx"))
+    assert len(made) > 1 and dialog.find_element(By.PARTIAL_LINK_TEXT, "don-vi-trien-khai.zip")
+    assert f"{len(made)} văn bản đã tạo" in dialog.text
+
+
+def test_an_excel_catalogue_uploaded_becomes_an_appendix_in_the_preview(served, browser, tmp_path):
+    import openpyxl
+
+    url, path = served
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Nhiệm vụ"
+    ws.append(["DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ"])
+    ws.append(["STT", "Nhiệm vụ", "Chủ trì", "Thời gian"])
+    for i in range(1, 41):
+        ws.append([i, f"Nhiệm vụ số hóa thứ {i} của kho lưu trữ", "Văn phòng", "Quý IV/2026"])
+    book = tmp_path / "Danh mục số hóa.xlsx"
+    wb.save(book)
+    opened(browser, url, FULL)
+    if TOOLS:
+        wait(browser, lambda d: "Bản xem trước:" in d.find_element(By.ID, "preview-status").text, 120)
+        before = len(browser.find_elements(By.CSS_SELECTOR, "#pages > *"))
+    appendices = len(load_plan(path).appendices)
+    dialog = job(browser, "catalogue")
+    dialog.find_element(By.ID, "catalogue-file").send_keys(str(book))
+    dialog.find_element(By.ID, "catalogue-upload").click()
+    wait(browser, lambda d: "Đã lưu danh-muc-so-hoa.xlsx" in dialog.text)
+    assert "40 hàng" in dialog.text
+    assert path.with_name("danh-muc-so-hoa.xlsx").read_bytes() == book.read_bytes()
+    dialog.find_element(By.CLASS_NAME, "go").click()
+    wait(browser, lambda d: "lấy bảng từ danh-muc-so-hoa.xlsx#Nhiệm vụ" in d_status(d))
+    if TOOLS:
+        # The preview draws the new appendix: 40 rows make at least one page more.
+        wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#pages > *")) > before
+             and "Bản xem trước:" in d.find_element(By.ID, "preview-status").text, 120)
+    browser.find_element(By.ID, "save").click()
+    wait(browser, lambda d: "Đã lưu" in d_status(d))
+    plan = load_plan(path)
+    assert len(plan.appendices) == appendices + 1
+    assert "Nhiệm vụ số hóa thứ 40 của kho lưu trữ" in str(plan.appendices[-1].table.rows)
+    assert "sheet: danh-muc-so-hoa.xlsx#Nhiệm vụ" in path.read_text(encoding="utf-8")

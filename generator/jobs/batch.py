@@ -554,12 +554,14 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
 def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None, *,
               jobs: int | None = None, template: str | Path | None = None,
               progress: Progress | None = None, pdf: bool = False, force: bool = False,
-              final: bool = False) -> BatchResult:
+              final: bool = False, mp_context: Any = None) -> BatchResult:
     """The library call behind `kehoach batch`: every valid unit written to output_dir.
 
     jobs: worker processes (default: the CPUs this process may use); 1 renders in this process.
     pdf: also convert every written document to PDF beside it, with one LibreOffice process.
     force: replace existing finals and files not made by kehoach (refused per unit otherwise).
+    mp_context: the multiprocessing context of the worker pool (the platform's default when None);
+    a threaded program (the editor's server) passes spawn: a fork copies its other threads' locks.
     final: issue every unit's copy with the number and date of its units entry (named -so-N, with
     the register's JSON beside it, jobs/record.py); when a unit has no number or no full date,
     UserError lists every such unit and nothing is written.
@@ -578,7 +580,7 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     workers = jobs or default_jobs()
     # The workers start now and warm up (template read, Jinja compiled by rendering the model
     # plan once) while this process validates the units.
-    with RenderPool(workers, template, base=base, local=local, final=final) as pool:
+    with RenderPool(workers, template, base=base, local=local, final=final, mp_context=mp_context) as pool:
         prepared = _prepare(base_src, base, data, units, output_dir, template, force=force, pdf=pdf,
                             final=final)
         result = BatchResult(prepared.output_dir, failed=list(prepared.failed))
@@ -756,7 +758,7 @@ class RenderPool:
     themselves, so rendered bytes never travel back and memory stays flat."""
 
     def __init__(self, workers: int = 1, template: str | Path | None = None, *, base: Plan | None = None,
-                 local: Template | None = None, final: bool = False):
+                 local: Template | None = None, final: bool = False, mp_context: Any = None):
         """base: the model plan the units were packed against (needed by workers to unpack them);
         final: each document is an issued final (its register JSON written beside it)."""
         self.workers = max(1, workers)
@@ -768,7 +770,7 @@ class RenderPool:
             from concurrent.futures import ProcessPoolExecutor  # here: one worker needs no pool
 
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
-                                            initargs=(self.template, base, os.getpid()))
+                                            initargs=(self.template, base, os.getpid()), mp_context=mp_context)
             for _ in range(self.workers):
                 self.pool.submit(_ready)
 

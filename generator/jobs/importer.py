@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import limits
 from ..errors import DataError, UserError
 from ..plan.loader import parse_yaml, validate
 from ..plan.table_rows import numbered_groups
@@ -899,6 +900,39 @@ def dump_yaml(data: dict[str, Any], source_name: str) -> str:
               "sang mục references.\n\n")
     y.dump(data, buf)
     return buf.getvalue()
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """The sheets of a spreadsheet, in order, for a person to choose the catalogue from; judged by
+    the spreadsheet guard before a reader opens it (a .csv is one sheet, named by the file)."""
+    from ..word.sheet_guard import SheetError, open_zip, read_file, read_part, scan_ods
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return [path.stem]
+    if suffix not in (".xlsx", ".xlsm", ".ods"):
+        raise SheetError(f"{path}: chỉ liệt kê được trang tính của tệp .xlsx, .ods, .csv")
+    data = read_file(path, limits.MAX_SHEET_BYTES)
+    zf = open_zip(data, str(path), suffix)
+    try:
+        if suffix == ".ods":
+            scan_ods(read_part(zf, "content.xml", str(path)), str(path))
+            from python_calamine import CalamineWorkbook
+
+            return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            return list(book.sheetnames)
+        finally:
+            book.close()
+    except SheetError:
+        raise
+    except Exception:  # noqa: BLE001 - a reader's error on a damaged file: the file is the cause
+        raise SheetError(f"{path}: không đọc được bảng tính: tệp hỏng; hãy mở bằng Excel hoặc LibreOffice rồi "
+                         "lưu lại") from None
 
 
 def import_sheet(path: str | Path, sheet: str | None = None) -> ImportResult:

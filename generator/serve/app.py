@@ -34,6 +34,7 @@ from . import jobs
 from .files import Folder, NotAllowed, digest
 from .preview import Previews, PreviewUnavailable
 from .wording import page_words
+from .year_routes import year_routes
 
 HOST = "127.0.0.1"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -381,6 +382,8 @@ def create_app(folder: str | Path, *, token: str | None = None, previews: Previe
             *_file_routes(session),
             *_preview_routes(session),
             *_job_routes(session),
+            *year_routes(session.files, session.downloads, body=session.body, upload=session.upload,
+                         confined=session.confined),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),

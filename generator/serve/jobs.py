@@ -23,6 +23,7 @@ import tempfile
 import threading
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -154,8 +155,9 @@ def _import_in_child(source: str, target: str) -> dict[str, Any]:
     return {"text": result.text, "warnings": [str(w) for w in result.warnings]}
 
 
-def _free_name(files: Folder, stem: str, data: bytes) -> str:
-    """Create the data file stem.yaml, or stem-2.yaml, stem-3.yaml… whichever is free; never replace."""
+def free_name(files: Folder, stem: str, data: bytes | Callable[[str], bytes]) -> str:
+    """Create the data file stem.yaml, or stem-2.yaml, stem-3.yaml… whichever is free; never replace.
+    data may be made for the name found (a header naming its own file)."""
     from ..word.output import AlreadyThere, target
 
     for n in range(1, 1000):
@@ -164,7 +166,7 @@ def _free_name(files: Folder, stem: str, data: bytes) -> str:
         if os.path.lexists(path):
             continue
         try:
-            target(path).write(data)
+            target(path).write(data(name) if callable(data) else data)
         except AlreadyThere:  # taken between the look and the write
             continue
         return name
@@ -191,13 +193,16 @@ def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
         got = isolated(_import_in_child, str(source), str(Path(work) / f"{stem}.yaml"))
     text = got["text"].replace(f"{stem}.docx", label, 1)  # the header comment names the user's file
     data = text.encode("utf-8")
-    name = _free_name(files, stem, data)
+    name = free_name(files, stem, data)
     return {"name": name, "warnings": [page_words(w) for w in got["warnings"]]}
 
 
 # --- rollover --------------------------------------------------------------------------------------
 
-def rollover(files: Folder, name: str, year: Any) -> dict[str, Any]:
+def rollover(files: Folder, name: str, year: Any, sheets: list[Path] | None = None) -> dict[str, Any]:
+    """Next year's draft beside the plan; with filled progress sheets (uploaded, see year.py), the
+    unfinished tasks carried and the finished one-off ones left out, the sheets read in a process
+    of their own."""
     from ..jobs.rollover import default_output, rollover_file
     from ..word.output import AlreadyThere, target as output_target
 
@@ -210,7 +215,12 @@ def rollover(files: Folder, name: str, year: Any) -> dict[str, Any]:
     source = files.path(name)
     files.read(name)  # the same size and encoding checks as opening it
     with tempfile.TemporaryDirectory(prefix="kehoach-rollover-") as work:
-        result = rollover_file(source, int(year), Path(work) / "nam-moi.yaml")
+        if sheets:
+            from .year import rollover_with_progress
+
+            result = rollover_with_progress(files, source, int(year), Path(work) / "nam-moi.yaml", sheets)
+        else:
+            result = rollover_file(source, int(year), Path(work) / "nam-moi.yaml")
         data = result.output.read_bytes()
     target = default_output(source, result.old_year, result.new_year)
     new_name = target.relative_to(files.root).as_posix()
@@ -287,10 +297,16 @@ def batch(files: Folder, downloads: Downloads, name: str, units: str, pdf: bool)
     files.read(name)
     files.read(units)
     out = files.output_dir(*Path(units).parent.parts, Path(units).stem)
-    # One process: the server's threads are no place to fork a pool from.
-    result = run_batch(files.path(name), files.path(units), out, jobs=1, pdf=bool(pdf))
+    # The command's worker pool, its processes spawned, never forked: a fork of this threaded
+    # server would copy the other threads' locks (held by a preview, a save) into each worker.
+    from ..jobs.batch import default_jobs
+    from .year import spawn_context
+
+    workers = default_jobs()
+    result = run_batch(files.path(name), files.path(units), out, jobs=workers, pdf=bool(pdf),
+                       mp_context=spawn_context())
     got: dict[str, Any] = {
-        "folder": out.relative_to(files.root).as_posix(),
+        "folder": out.relative_to(files.root).as_posix(), "workers": workers,
         "written": [d.path.name for d in result.written],
         "pdfs": [p.name for p in result.pdfs],
         "failed": [{"label": f.spec.label, "problems": [page_words(str(p), files.root) for p in f.problems]}

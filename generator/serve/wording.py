@@ -23,6 +23,10 @@ _SAID_AGAIN: list[tuple[re.Pattern[str], str]] = [(re.compile(a), b) for a, b in
     (r",? hoặc\s+dùng --force để vẫn ghi đè", ", hoặc chuyển tệp cũ ra khỏi thư mục output"),
     (r";\s*dùng --force để ghi đè", "; không ghi đè"),
     (r";\s*hãy chạy lại với --jobs \d+", "; hãy thử lại"),
+    # The progress sheet is made by the page's button, not by a command.
+    (r"do lệnh kehoach progress tạo", "tải về bằng nút “Tải bảng tiến độ”"),
+    (r"(?:bằng )?(?:lệnh )?kehoach progress", "bằng nút “Tải bảng tiến độ”"),
+    (r"\s*\(--progress [^()]*\)", ""),
 ]]
 _FLAG = re.compile(r"--[a-z][\w-]*")
 _ABSOLUTE = re.compile(r"(?<![\w/.])/(?:[^\s:;,'\"()/]+/)+[^\s:;,'\"()/]*")

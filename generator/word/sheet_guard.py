@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import limits
 from ..errors import UserError
-from ..word.package import check_members, read_bounded
+from .package import check_members, read_bounded
 
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -900,7 +900,7 @@ async function openFile(name) {
   const r = await api('GET', '/api/file?name=' + encodeURIComponent(name));
   S.name = name;
   document.getElementById('reload').disabled = false;
-  for (const id of ['job-rollover', 'job-issue', 'job-batch']) document.getElementById(id).disabled = false;
+  for (const id of ['job-rollover', 'job-issue', 'job-batch', 'job-progress', 'job-catalogue']) document.getElementById(id).disabled = false;
   showTodo();
   if (!r.ok) {
     S.data = null;
@@ -1056,10 +1056,26 @@ function setupJobs() {
   open('rollover', dlg => {
     const y = parseInt(String((S.data && S.data.date) || '').slice(0, 4), 10);
     document.getElementById('rollover-year').value = y ? y + 1 : '';
+    document.getElementById('rollover-sheets').value = '';
+    const had = uploadedSheets();
+    const box = document.getElementById('rollover-uploaded-box');
+    box.hidden = !had.length;
+    box.querySelector('span').textContent = `dùng ${had.length} bảng tiến độ đã tải lên ở "Tiến độ…" (${had.map(x => x.name).join(', ')})`;
   });
   const rol = document.getElementById('dlg-rollover');
   rol.querySelector('.go').addEventListener('click', () => runJob(rol, async () => {
-    const r = await api('POST', '/api/rollover', { name: S.name, year: document.getElementById('rollover-year').value.trim() });
+    const year = document.getElementById('rollover-year').value.trim();
+    const sheets = [];
+    if (!document.getElementById('rollover-uploaded-box').hidden && document.getElementById('rollover-uploaded').checked)
+      sheets.push(...uploadedSheets().map(x => x.id));
+    const picked = [...document.getElementById('rollover-sheets').files];
+    if (picked.length) {
+      const up = await uploadSheets(picked);
+      if (up.errors.length) { result(rol, up.errors, true); return; }
+      sheets.push(...up.sent.map(x => x.id));
+    }
+    const r = sheets.length ? await api('POST', '/api/rollover-progress', { name: S.name, year, sheets })
+                            : await api('POST', '/api/rollover', { name: S.name, year });
     if (!r.ok) { result(rol, errorNodes(r.json, r.status), true); return; }
     sessionStorage.setItem('kehoach-todo:' + r.json.name, JSON.stringify({ items: r.json.items, done: [], year: r.json.new_year }));
     result(rol, `Đã tạo ${r.json.name} (dự thảo năm ${r.json.new_year}); ${r.json.items.length} chỗ cần xem lại, danh sách ở đầu biểu mẫu.`);
@@ -1112,17 +1128,177 @@ function setupJobs() {
     const r = await api('POST', '/api/batch', { name: S.name, units, pdf: document.getElementById('batch-pdf').checked });
     if (!r.ok) { result(bat, errorNodes(r.json, r.status), true); return; }
     const j = r.json;
-    const nodes = [`${j.written.length} văn bản đã tạo trong ${j.folder}` + (j.pdfs.length ? ` (kèm ${j.pdfs.length} PDF)` : '') + '.'];
+    const nodes = [`${j.written.length} văn bản đã tạo trong ${j.folder}` + (j.pdfs.length ? ` (kèm ${j.pdfs.length} PDF)` : '')
+      + (j.workers > 1 ? `, ${j.workers} tiến trình song song` : '') + '.'];
     if (j.zip) nodes.push(downloadLink(j.zip, units.split('/').pop().replace(/\.ya?ml$/i, '') + '.zip'));
     if (j.failed.length) nodes.push(`${j.failed.length} đơn vị lỗi, chưa tạo:`, problemList(j.failed.map(f => f.problems.join('; '))));
     if (j.warnings.length) nodes.push('Cảnh báo:', problemList(j.warnings));
     result(bat, nodes, !j.written.length);
   }));
+  setupProgress(open);
+  setupCatalogue(open);
+}
+
+// --- the plan's year: the progress sheet out, filled sheets in, the report made from them
+// Sheets uploaded for the open plan, kept while it stays open (the server holds them by id).
+function uploadedSheets() { return S.sheets && S.sheets.plan === S.name ? S.sheets.list : []; }
+async function uploadSheets(files) {
+  const sent = [], errors = [];
+  for (const file of files) {
+    let res, json = {};
+    try {
+      res = await fetch('/api/progress/upload?filename=' + encodeURIComponent(file.name), {
+        method: 'POST', headers: { 'X-Kehoach-Token': TOKEN, 'Content-Type': 'application/octet-stream' }, body: file });
+      json = await res.json();
+    } catch (e) { errors.push(`${file.name}: không gửi được tệp`); continue; }
+    if (!res.ok) errors.push(json.error || `${file.name}: lỗi ${res.status}`); else sent.push(json);
+  }
+  return { sent, errors };
+}
+function todayText() {
+  const d = new Date();
+  return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+}
+function summaryNodes(j) {
+  const nodes = [`Tính đến ngày ${shownDate(j.as_of)}: ${j.sentence}.`];
+  const table = el('table', 'counts');
+  for (const c of j.columns) { const tr = el('tr'); tr.append(el('td', '', c.label), el('td', 'n', String(c.count))); table.append(tr); }
+  nodes.push(table);
+  if (j.overdue.length) nodes.push(`${j.overdue.length} nhiệm vụ quá hạn:`, problemList(j.overdue.map(o => `${o.content} (Chủ trì: ${o.lead || 'không ghi'}; thời hạn ${o.time})`)));
+  if (j.unreported) nodes.push(`${j.unreported} nhiệm vụ chưa có đơn vị nào báo cáo (tính là chưa thực hiện).`);
+  if (j.warnings.length) nodes.push('Lưu ý:', problemList(j.warnings));
+  return nodes;
+}
+function sheetProblems(json, status) {
+  const nodes = [json.error || ('Lỗi ' + status)];
+  if (json.problems && json.problems.length) nodes.push(problemList(json.problems.map(p => (p.path ? p.path + ': ' : '') + p.message)));
+  return nodes;
+}
+function setupProgress(open) {
+  const dlg = document.getElementById('dlg-progress');
+  const list = document.getElementById('progress-uploaded');
+  const files = document.getElementById('progress-files');
+  const showList = () => {
+    list.replaceChildren(...uploadedSheets().map((x, i) => {
+      const li = el('li', '', x.name + ' ');
+      li.append(button('✕', 'Bỏ bảng này', () => { S.sheets.list.splice(i, 1); showList(); }));
+      return li;
+    }));
+  };
+  open('progress', () => {
+    if (!S.sheets || S.sheets.plan !== S.name) S.sheets = { plan: S.name, list: [] };
+    const asOf = document.getElementById('progress-as-of');
+    if (!asOf.value) asOf.value = todayText();
+    document.getElementById('progress-sheet-result').replaceChildren();
+    files.value = '';
+    showList();
+  });
+  document.getElementById('progress-sheet').addEventListener('click', async () => {
+    const box = document.getElementById('progress-sheet-result');
+    box.classList.remove('bad');
+    box.replaceChildren(el('div', '', 'Đang tạo bảng…'));
+    const r = await api('POST', '/api/progress/sheet', { name: S.name, per_unit: document.getElementById('progress-per-unit').checked });
+    if (!r.ok) { box.classList.add('bad'); box.replaceChildren(...sheetProblems(r.json, r.status).map(n => typeof n === 'string' ? el('div', '', n) : n)); return; }
+    const nodes = [el('div', '', `${r.json.tasks} nhiệm vụ, ${r.json.sheets.length} trang tính: ${r.json.sheets.join(', ')}.`), downloadLink(r.json.download, r.json.filename)];
+    if (r.json.warnings.length) nodes.push(el('div', '', 'Thời hạn chưa đọc được thành ngày (không bao giờ tính quá hạn):'), problemList(r.json.warnings));
+    box.replaceChildren(...nodes);
+  });
+  files.addEventListener('change', () => runJob(dlg, async () => {
+    const up = await uploadSheets([...files.files]);
+    S.sheets.list.push(...up.sent);
+    files.value = '';
+    showList();
+    result(dlg, up.errors.length ? up.errors : `Đã tải lên ${up.sent.length} bảng. Bấm "Xem kết quả" hoặc "Tạo báo cáo".`, !!up.errors.length);
+  }));
+  const ask = async url => {
+    const sheets = uploadedSheets().map(x => x.id);
+    if (!sheets.length) { result(dlg, 'Hãy chọn các bảng tiến độ đơn vị đã điền (mục 2).', true); return null; }
+    const r = await api('POST', url, { name: S.name, sheets, as_of: document.getElementById('progress-as-of').value.trim() });
+    if (!r.ok) { result(dlg, sheetProblems(r.json, r.status), true); return null; }
+    return r.json;
+  };
+  document.getElementById('progress-read').addEventListener('click', () => runJob(dlg, async () => {
+    const j = await ask('/api/progress/read');
+    if (j) result(dlg, summaryNodes(j));
+  }));
+  dlg.querySelector('.go').addEventListener('click', () => runJob(dlg, async () => {
+    const j = await ask('/api/report');
+    if (!j) return;
+    result(dlg, [`Đã tạo báo cáo ${j.name}; người soạn viết các đoạn "(Người soạn …)" rồi lưu.`, ...summaryNodes(j)]);
+    await openNew(j.name);
+  }));
+}
+
+// --- a catalogue kept in a spreadsheet, linked as an appendix's table
+function setupCatalogue(open) {
+  const dlg = document.getElementById('dlg-catalogue');
+  const choice = document.getElementById('catalogue-choice');
+  const sheetSel = document.getElementById('catalogue-sheet');
+  const targetSel = document.getElementById('catalogue-target');
+  const go = dlg.querySelector('.go');
+  let got = null;
+  const opt = (value, text) => { const o = el('option', '', text); o.value = value; return o; };
+  open('catalogue', () => {
+    got = null;
+    choice.hidden = true;
+    go.disabled = true;
+    document.getElementById('catalogue-file').value = '';
+  });
+  const describe = () => {
+    const s = got && got.sheets[Number(sheetSel.value)];
+    if (!s) return;
+    const nodes = [`Đã lưu ${got.file}.`];
+    if (s.problems.length) { nodes.push(`Trang tính "${s.sheet}" chưa dùng được:`, problemList(s.problems)); result(dlg, nodes, true); go.disabled = true; return; }
+    nodes.push(`Trang tính "${s.sheet}": ${s.rows} hàng; cột: ${s.columns.join(', ')}.`);
+    if (s.warnings.length) nodes.push(problemList(s.warnings));
+    result(dlg, nodes);
+    go.disabled = false;
+  };
+  document.getElementById('catalogue-upload').addEventListener('click', () => runJob(dlg, async () => {
+    const file = document.getElementById('catalogue-file').files[0];
+    if (!file) { result(dlg, 'Hãy chọn một tệp .xlsx, .ods hoặc .csv.', true); return; }
+    let res, json = {};
+    try {
+      res = await fetch(`/api/catalogue/upload?name=${encodeURIComponent(S.name)}&filename=${encodeURIComponent(file.name)}`, {
+        method: 'POST', headers: { 'X-Kehoach-Token': TOKEN, 'Content-Type': 'application/octet-stream' }, body: file });
+      json = await res.json();
+    } catch (e) { result(dlg, 'Không gửi được tệp.', true); return; }
+    if (!res.ok) { result(dlg, sheetProblems(json, res.status), true); return; }
+    got = json;
+    sheetSel.replaceChildren(...got.sheets.map((s, i) => opt(String(i), s.sheet + (s.problems.length ? ' (có lỗi)' : ''))));
+    sheetSel.value = String(Math.max(0, got.sheets.findIndex(s => !s.problems.length)));
+    const aps = S.data && Array.isArray(S.data.appendices) ? S.data.appendices : [];
+    targetSel.replaceChildren(opt('new', 'Phụ lục mới'), ...aps.map((a, i) =>
+      opt(String(i), `thay nội dung Phụ lục ${i + 1}: ${summary(a.subtitle || a.title).slice(0, 60)}`)));
+    choice.hidden = false;
+    describe();
+  }));
+  sheetSel.addEventListener('change', describe);
+  go.addEventListener('click', () => {
+    const s = got && got.sheets[Number(sheetSel.value)];
+    if (!s || !s.appendix) return;
+    if (!Array.isArray(S.data.appendices)) S.data.appendices = [];
+    let at = S.data.appendices.length;
+    if (targetSel.value === 'new') S.data.appendices.push(clone(s.appendix));
+    else {
+      at = Number(targetSel.value);
+      const ap = S.data.appendices[at];
+      delete ap.groups; delete ap.blocks;
+      ap.table = { ...(isObj(ap.table) ? Object.fromEntries(Object.entries(ap.table).filter(([k]) =>
+        !['columns', 'rows', 'sheet'].includes(k))) : {}), sheet: s.appendix.table.sheet };
+    }
+    changed(true);  // checked, then previewed with the sheet's rows
+    status(`Phụ lục ${at + 1} lấy bảng từ ${s.appendix.table.sheet}; chưa lưu`);
+    dlg.close();
+    const f = fieldFor(`appendices[${at}].table.sheet`) || fieldFor(`appendices[${at}]`);
+    if (f) reveal(f);
+  });
 }
 
 // The rollover report as a to-do list: each item links to its field; ticks are kept for the session.
 const KINDS = { reference: 'Văn bản được dẫn', citation: 'Trích dẫn trong nội dung', date: 'Ngày tháng',
-  year: 'Năm khác', period: 'Giai đoạn', cleared: 'Đã xóa' };
+  year: 'Năm khác', period: 'Giai đoạn', cleared: 'Đã xóa', carried: 'Nhiệm vụ chưa hoàn thành, giữ lại',
+  dropped: 'Nhiệm vụ đã hoàn thành, bỏ', admin: 'Đơn vị hành chính không còn' };
 function showTodo() {
   const box = document.getElementById('todo');
   const key = 'kehoach-todo:' + S.name;
