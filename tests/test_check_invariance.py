@@ -27,8 +27,8 @@ from generator.jobs.issue import render_file
 from generator.jobs.importer import _Importer, import_docx
 from generator.word.reader import read_docx
 from tests.word_fixtures import EMU, Header, WordTable, build_plan
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 FULL = ROOT / "generator" / "resources" / "ke-hoach-cau-truc-day-du.yaml"

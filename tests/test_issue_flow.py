@@ -19,8 +19,8 @@ pytest.importorskip("pdfminer", reason='chưa cài pdfminer.six; cài bằng: pi
 from generator.cli import main  # noqa: E402
 from tests.sign_fixtures import PASSWORD, make_ca, make_cert  # noqa: E402
 from tests.test_sign import make_seal_png, make_signature_png  # noqa: E402
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
 
 pytestmark = pytest.mark.skipif(

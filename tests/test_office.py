@@ -13,8 +13,8 @@ import pytest
 
 from generator.esign import office
 from generator.esign.office import Office
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
 
 pytestmark = pytest.mark.skipif(not (office.available() and shutil.which("pdftotext")),

@@ -21,8 +21,8 @@ from generator.jobs.record import date_as_written
 from generator.plan.loader import load_plan
 from generator.plan.model import IssueDate
 from generator.word.reader import read_docx
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
 IMPLEMENTING = ROOT / "data" / "don-vi-trien-khai.yaml"
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import ROOT, SHEET_PLAN
+
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
@@ -33,21 +35,10 @@ from generator.serve import HOST  # noqa: E402
 from generator.serve.app import create_app  # noqa: E402
 from generator.serve.preview import Previews  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 FULL = "ke-hoach-cau-truc-day-du.yaml"
 TOKEN = "test-token"
 
-PLAN = """\
-agency: {name: Sở Thử nghiệm, abbreviation: STN, place: Hà Nội}
-date: 2026-05
-subject: Thử danh mục từ bảng tính
-sections: [{title: Mục đích, blocks: [Một đoạn văn.]}]
-recipients: [Sở Tài chính]
-signer: {name: Nguyễn Văn An, title: Giám đốc}
-appendices:
-  - title: Danh mục
-    table: {sheet: "%s"}
-"""
+PLAN = SHEET_PLAN
 
 _SERVE = """
 import sys

@@ -16,23 +16,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.paths import SHEET_PLAN
+
 from generator.errors import DataError
 from generator.plan.loader import load_plan
 from generator.plan.sheets import BadCells, SheetError, number_text, only_inside, read_sheet
 from tests.limits_helpers import run_limited
 
 GB = 2**30
-PLAN = """\
-agency: {name: Sở Thử nghiệm, abbreviation: STN, place: Hà Nội}
-date: 2026-05
-subject: Thử danh mục từ bảng tính
-sections: [{title: Mục đích, blocks: [Một đoạn văn.]}]
-recipients: [Sở Tài chính]
-signer: {name: Nguyễn Văn An, title: Giám đốc}
-appendices:
-  - title: Danh mục
-    table: {sheet: "%s"}
-"""
+PLAN = SHEET_PLAN
 
 _T = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
 _O = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'

@@ -20,19 +20,9 @@ from generator.plan.loader import load_plan
 from generator.document.render import render_plan
 from generator.plan.sheets import SheetError, cell_name, read_sheet
 
-from tests.paths import ROOT
+from tests.paths import ROOT, SHEET_PLAN
 
-PLAN = """\
-agency: {name: Sở Thử nghiệm, abbreviation: STN, place: Hà Nội}
-date: 2026-05
-subject: Thử danh mục từ bảng tính
-sections: [{title: Mục đích, blocks: [Một đoạn văn.]}]
-recipients: [Sở Tài chính]
-signer: {name: Nguyễn Văn An, title: Giám đốc}
-appendices:
-  - title: Danh mục
-    table: {sheet: "%s"}
-"""
+PLAN = SHEET_PLAN
 
 
 def workbook(path: Path) -> Path:

@@ -16,8 +16,8 @@ pytest.importorskip("pdfminer", reason='chưa cài pdfminer.six; cài bằng: pi
 from generator.cli import main  # noqa: E402
 from generator.esign.verify import verify_file  # noqa: E402
 from tests.sign_fixtures import make_ca, make_cert, sign_pdf, tiny_pdf  # noqa: E402
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 # Beside the checkout (CI), or beside the folder of worktrees (a developer's worktree).
 CORPUS_SIGNED = next((base / "shared" / "corpus" / "signed" for base in (ROOT.parent, ROOT.parent.parent)
                       if (base / "shared" / "corpus" / "signed").is_dir()), ROOT.parent / "shared" / "corpus" / "signed")
