@@ -6,24 +6,37 @@ words ("ỦY BAN NHÂN DÂN / HUYỆN BÌNH SƠN") and keeps the lines of about 
 given as one piece that does not fit its column is broken the same way before the template prints it.
 
 Why a word segmenter: a Vietnamese word is several syllables written apart ("Ủy ban", "nhân dân",
-"Thông tin", "Bình Sơn"); a space says nothing of where a word ends. underthesea (maintained, MIT,
-its CRF model shipped in the wheel, no download) segments a line in well under a millisecond once
-loaded; loading it costs about half a second, so it is imported only when a line must be broken.
-It reads lower case best (upper case and title case fool its model), so lines are segmented in
-lower case and mapped back. Its model leaves "ủy ban" apart: FIXED_WORDS holds such known misses.
+"Thông tin", "Bình Sơn"); a space says nothing of where a word ends.
+
+Why a dictionary, not underthesea's CRF model: the model's package costs about 0.4 s to import (its
+__init__ pulls joblib and more), 0.2 s more to load the model and ~90 MB of memory, on every render
+whose heading must break (a render took 0.9-1.7 s instead of 0.6). The plain-text dictionary shipped
+in the same package (corpus/data/Viet74K.txt, found without importing underthesea) loads in ~50 ms.
+Maximum matching over it, from both ends, breaks only where both readings end a word, so an
+ambiguous stretch ("PHÒNG VĂN HÓA": "phòng văn | hoá" or "phòng | văn hoá") stays whole; place
+names, mostly absent from a dictionary, are kept whole after their unit ("huyện Bình Sơn"). On
+the lines of tests/test_line_breaks.py this cuts fewer words than the model did ("HỒ | CHÍ MINH",
+"Thừa | Thiên Huế", "nâng | cao", "xác | thực" were the model's), at the price of fewer places to
+break ("ỦY BAN NHÂN DÂN" and "Quyết định số" are one piece each). Lines are looked up in lower
+case with one tone spelling ("hóa" = "hoá", "thủy" = "thuỷ"). Without Viet74K (another underthesea)
+the model is used as before; it reads lower case best, so lines are segmented in lower case and
+mapped back. FIXED_WORDS holds words both miss ("ủy | ban" for the model, "việt nam" for the list).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
+import re
+import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..word.metrics import text_width_pt
 
 FIXED_WORDS = ["ủy ban", "uỷ ban", "nhân dân", "hội đồng", "mặt trận", "tổ quốc", "ban chỉ đạo", "thành phố",
-               "thị xã", "thị trấn"]
-"""Words the segmenter's model splits ("ủy | ban nhân dân") though every agency name holds them."""
-
+               "thị xã", "thị trấn", "việt nam", "người dân"]
+"""Words the model splits ("ủy | ban nhân dân") or the dictionary lacks ("việt nam", "người dân")."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,134 @@ def words(text: str) -> tuple[str, ...]:
     syllables = text.split()
     if len(syllables) < 2:
         return tuple(syllables)
+    lexicon = _lexicon()
+    if lexicon is not None:
+        return _longest_match(syllables, lexicon)
+    return _crf_words(syllables)
+
+
+MAX_SYLLABLES = 4
+"""The longest word looked up: "ủy ban nhân dân", "mặt trận tổ quốc"; longer entries are sayings."""
+
+_LEXICON_FILE = ("corpus", "data", "Viet74K.txt")
+_TONED = {"o": "òóỏõọ", "a": "àáảãạ", "e": "èéẻẽẹ", "u": "ùúủũụ", "y": "ỳýỷỹỵ"}
+_GLIDE_TONE = {first + glide: base + _TONED[glide][t] for base, glide in (("o", "a"), ("o", "e"), ("u", "y"))
+               for t, first in enumerate(_TONED[base])}
+"""An open "oa", "oe", "uy" with its tone on the first vowel -> the same with it on the second."""
+_OPEN_GLIDE = re.compile("(?:{})\\b".format("|".join(_GLIDE_TONE)))
+_EDGE = "\"'“”‘’()[]{}<>«».,;:!?…–—-"
+
+
+def key(text: str) -> str:
+    """Text as looked up: lower case, NFC, the tone of an open "oa", "oe", "uy" on its second
+    vowel, as the dictionary mostly writes it ("hóa", "hoá" -> "hoá"; "thủy", "thuỷ" -> "thuỷ":
+    both spellings are in use, Decree 30 does not choose)."""
+    return _OPEN_GLIDE.sub(lambda m: _GLIDE_TONE[m.group()], unicodedata.normalize("NFC", text.lower()))
+
+
+@functools.cache
+def _lexicon() -> frozenset[str] | None:
+    """The words of 2..MAX_SYLLABLES syllables of underthesea's Viet74K dictionary (plus
+    FIXED_WORDS), as keys; None when this underthesea has no such file. Found without importing
+    underthesea: its __init__ is the slow part (joblib, then the CRF model)."""
+    try:
+        spec = importlib.util.find_spec("underthesea")
+    except (ImportError, ValueError):  # pragma: no cover - a broken install: the CRF path decides
+        return None
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder).joinpath(*_LEXICON_FILE)
+        if path.is_file():
+            break
+    else:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):  # pragma: no cover - a damaged install
+        return None
+    # Entries of 2..MAX_SYLLABLES syllables (sayings with commas, "(một)" and the like never match
+    # syllables as looked up and cost nothing but memory), keyed in one pass over them all: about
+    # 40 ms where a key per entry takes 120.
+    entries = (line.strip() for line in text.splitlines())
+    kept = "\n".join(e for e in entries if 0 < e.count(" ") < MAX_SYLLABLES)
+    out = set(key(kept).split("\n"))
+    out.update(key(w) for w in FIXED_WORDS)
+    return frozenset(out)
+
+
+def _longest_match(syllables: list[str], lexicon: frozenset[str]) -> tuple[str, ...]:
+    """The words by maximum matching, from the left and from the right, a break only where both
+    readings end a word: where they disagree the text is ambiguous to a dictionary without
+    frequencies ("phòng văn | hoá" or "phòng | văn hoá"; "quyết định | số" or "quyết | định số"),
+    and keeping the stretch whole never breaks inside a word. A word never runs across
+    punctuation: a syllable with a mark after it ("Sơn,") ends a word, one with a mark before it
+    ("(Sở") starts one; digits and codes ("1132/QĐ-TTg") match nothing. Place names, mostly not in
+    the dictionary, are kept whole after the unit they name (place_names)."""
+    keys = [key(s).strip(_EDGE) for s in syllables]
+    closed = [s.rstrip(_EDGE) != s for s in syllables]  # a mark after: nothing joins on the right
+    opened = [s.lstrip(_EDGE) != s for s in syllables]  # a mark before: nothing joins on the left
+    n = len(syllables)
+
+    def word(i: int, j: int) -> bool:
+        return not any(closed[i:j - 1]) and not any(opened[i + 1:j]) and " ".join(keys[i:j]) in lexicon
+
+    forward, i = set(), 0
+    while i < n:
+        i = next((j for j in range(min(n, i + MAX_SYLLABLES), i + 1, -1) if word(i, j)), i + 1)
+        forward.add(i)
+    backward, j = set(), n
+    while j > 0:
+        j = next((i for i in range(max(0, j - MAX_SYLLABLES), j - 1) if word(i, j)), j - 1)
+        backward.add(j)
+    ends = (forward & backward) | {n}
+    for a, b in _place_names(syllables, keys, closed, opened):
+        ends -= set(range(a + 1, b))
+    out, start = [], 0
+    for end in sorted(ends):
+        out.append(" ".join(syllables[start:end]))
+        start = end
+    return tuple(out)
+
+
+UNITS = {"tỉnh", "huyện", "quận", "xã", "phường", "thị xã", "thị trấn", "thành phố"}
+"""Administrative units: the syllables after one, capitalised, are its name ("huyện Bình Sơn")."""
+PLACE_SYLLABLES = 3
+"""The longest place name kept whole: "Thừa Thiên Huế", "Hồ Chí Minh"."""
+
+
+def _place_names(syllables: list[str], keys: list[str], closed: list[bool],
+                 opened: list[bool]) -> list[tuple[int, int]]:
+    """The spans of place names: after a unit word (UNITS), the capitalised syllables that follow,
+    up to a mark, a digit, the next unit or PLACE_SYLLABLES. In a line in capitals, where case says
+    nothing, a run longer than PLACE_SYLLABLES keeps its first two ("HUYỆN BÌNH SƠN TỈNH …" stops
+    at the unit anyway; most names have two syllables)."""
+    capitals = " ".join(syllables).isupper()
+    out = []
+    n = len(syllables)
+    for i in range(n):
+        for size in (2, 1):
+            if i + size > n or " ".join(keys[i:i + size]) not in UNITS or any(closed[i:i + size - 1]):
+                continue
+            start = j = i + size
+            if start < n and closed[start - 1]:
+                break
+            while (j < n and keys[j].isalpha() and syllables[j].strip(_EDGE)[:1].isupper()
+                   and (j == start or not opened[j]) and keys[j] not in UNITS
+                   and " ".join(keys[j:j + 2]) not in UNITS):
+                j += 1
+                if closed[j - 1]:
+                    break
+            if j - start > PLACE_SYLLABLES:
+                if not capitals:
+                    break  # a capitalised stretch that long is not a place name
+                j = start + 2
+            if j - start > 1:
+                out.append((start, j))
+            break
+    return out
+
+
+def _crf_words(syllables: list[str]) -> tuple[str, ...]:
+    """The words by underthesea's CRF segmenter: the path when its dictionary is not installed."""
     try:
         from underthesea import word_tokenize  # type: ignore[import-untyped]  # lazy: 0.5 s, when a line breaks
     except ImportError:  # pragma: no cover - a dependency; without it every space may break
