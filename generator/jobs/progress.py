@@ -146,24 +146,39 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
     return buf.getvalue(), names
 
 
+@dataclass(frozen=True)
+class ProgressWorkbook:
+    """A plan's progress sheet as bytes, before anyone decides where it goes (a file, a download)."""
+
+    blob: bytes
+    sheets: list[str]
+    tasks: int
+    warnings: list[str]  # deadlines a report could not read
+
+
+def progress_workbook(plan: Plan, label: str, *, per_unit: bool = False) -> ProgressWorkbook:
+    """The progress sheet of a loaded plan; UserError naming label when it has no task."""
+    tasks = plan_tasks(plan)
+    if not tasks:
+        raise UserError(f"{label}: kế hoạch chưa có nhiệm vụ nào (danh mục nhiệm vụ, hoặc bảng có cột Nội dung/"
+                        "Nhiệm vụ và cột Chủ trì hoặc Thời gian) nên chưa có bảng tiến độ")
+    blob, names = build_workbook(plan, tasks, per_unit=per_unit)
+    return ProgressWorkbook(blob, names, len(tasks), unreadable_deadlines(plan, tasks))
+
+
 def write_progress_sheet(data: str | Path, out: str | Path, *, per_unit: bool = False) -> SheetResult:
     """Write the progress sheet of a plan file; never replaces a file. The library call behind
     `kehoach progress`."""
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"{out}: bảng tiến độ phải có đuôi .xlsx")
-    plan = load_plan(data)
-    tasks = plan_tasks(plan)
-    if not tasks:
-        raise UserError(f"{data}: kế hoạch không có nhiệm vụ nào (danh mục hoặc bảng có cột Nội dung/Nhiệm vụ "
-                        "và cột Chủ trì hoặc Thời gian) nên không có bảng tiến độ")
-    blob, names = build_workbook(plan, tasks, per_unit=per_unit)
+    book = progress_workbook(load_plan(data), str(data), per_unit=per_unit)
     try:
-        publish(out, blob, replace=False)
+        publish(out, book.blob, replace=False)
     except AlreadyThere:
         raise OutputExistsError(f"{out}: tệp đã có; kehoach không ghi đè bảng tiến độ (có thể đã được "
                                 "điền): hãy chọn tên khác với -o") from None
-    return SheetResult(out, len(tasks), names, unreadable_deadlines(plan, tasks))
+    return SheetResult(out, book.tasks, book.sheets, book.warnings)
 
 
 def unreadable_deadlines(plan: Plan, tasks: list[PlanTask]) -> list[str]:

@@ -121,24 +121,18 @@ def _as_of(text: Any) -> dt.date:
 
 def progress_sheet(files: Folder, downloads: Downloads, name: str, per_unit: bool) -> dict[str, Any]:
     """The open plan's progress sheet, made to be downloaded (never written into the folder)."""
-    from ..jobs.progress import build_workbook, unreadable_deadlines
+    from ..jobs.progress import progress_workbook
     from ..plan.loader import load_plan
-    from ..plan.tasks import plan_tasks
 
     source = files.path(name)
     files.read(name)  # the size and encoding checks of opening it
-    plan = load_plan(source)
-    tasks = plan_tasks(plan)
-    if not tasks:
-        raise UserError(f"{name}: kế hoạch chưa có nhiệm vụ nào (danh mục nhiệm vụ, hoặc bảng có cột Nội dung "
-                        "và cột Chủ trì hoặc Thời gian) nên chưa có bảng tiến độ")
-    blob, sheets = build_workbook(plan, tasks, per_unit=per_unit)
+    book = progress_workbook(load_plan(source), name, per_unit=per_unit)
     fd, tmp = tempfile.mkstemp(prefix="tien-do-", suffix=".xlsx", dir=downloads.scratch)
     with open(fd, "wb") as fh:
-        fh.write(blob)
+        fh.write(book.blob)
     filename = f"{Path(name).stem}-tien-do{'-don-vi' if per_unit else ''}.xlsx"
-    return {"download": downloads.add(Path(tmp), filename, XLSX), "filename": filename, "tasks": len(tasks),
-            "sheets": sheets, "warnings": [page_words(w, files.root) for w in unreadable_deadlines(plan, tasks)]}
+    return {"download": downloads.add(Path(tmp), filename, XLSX), "filename": filename, "tasks": book.tasks,
+            "sheets": book.sheets, "warnings": [page_words(w, files.root) for w in book.warnings]}
 
 
 # --- reading filled sheets, in a process of its own -------------------------------------------------
