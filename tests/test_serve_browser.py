@@ -151,16 +151,22 @@ def opened(driver, url, name):
     wait(driver, lambda d: f"Đã mở {name}" in d.find_element(By.ID, "status").text)
 
 
-def test_add_a_task_row_to_the_catalogue(served, browser):
-    url, path = served
-    sample = path.with_name(SAMPLE)
-    opened(browser, url, SAMPLE)
+def add_task_row(browser, sample):
+    """Click "add" under the first catalogue group's tasks; returns that list's path and its length before."""
     tasks = "appendices[0].groups[0].tasks"
     before = len(load_plan(sample).appendices[0].groups[0].tasks)
     add = field(browser, tasks).find_element(
         By.XPATH, "./div[@class='row']/div[@class='ctl']/div[contains(@class,'array')]/button[contains(@class,'add')]")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", add)
     add.click()
+    return tasks, before
+
+
+def test_add_a_task_row_to_the_catalogue(served, browser):
+    url, path = served
+    sample = path.with_name(SAMPLE)
+    opened(browser, url, SAMPLE)
+    tasks, before = add_task_row(browser, sample)
     new = f"{tasks}[{before}].content"
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'.field[data-path="{new}"]'))
     content = field(browser, new).find_element(By.CSS_SELECTOR, ".rich, textarea, input")
@@ -309,12 +315,7 @@ def test_a_task_shows_every_column_and_its_lead_unit_is_picked_from_the_list(ser
     url, path = served
     sample = path.with_name(SAMPLE)
     opened(browser, url, SAMPLE)
-    tasks = "appendices[0].groups[0].tasks"
-    before = len(load_plan(sample).appendices[0].groups[0].tasks)
-    add = field(browser, tasks).find_element(
-        By.XPATH, "./div[@class='row']/div[@class='ctl']/div[contains(@class,'array')]/button[contains(@class,'add')]")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", add)
-    add.click()
+    tasks, before = add_task_row(browser, sample)
     new = f"{tasks}[{before}]"
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'.field[data-path="{new}.lead"]'))
     # Every column of the catalogue at once: no "+ Thêm trường…" to find them behind.
