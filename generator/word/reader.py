@@ -47,6 +47,7 @@ from ..nd30 import TYPE_ABBREVIATIONS
 from ..nd30.figures import A4_TWIPS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
+from .legacy_fonts import as_drawn, names_legacy_font
 from .metrics import text_width_pt
 from .numbering import ListNumbers
 
@@ -679,6 +680,9 @@ class _Reader:
         self.tables: list[_Element] = []
         self.table_left: dict[int, int] = {}
         self.tab_tables: set[int] = set()  # tables read from lines set in columns with tab stops
+        # Text typed in a legacy 8-bit font (TCVN3, VNI) is read as Word draws it (legacy_fonts.py);
+        # the raw text of whole paragraphs needs the runs' fonts only when such a font is named.
+        self.drawn: Formatting | None = self.fmt if _names_legacy_font(document) else None
 
     def read(self) -> KeHoach:
         body: _Element = self.document.element.body
@@ -783,7 +787,7 @@ class _Reader:
             if child.tag != qn("w:p") or len(top) >= 12:
                 break
             top.append(child)
-        texts = [visible_text(p) for p in top]
+        texts = [visible_text(p, self.drawn) for p in top]
         lines = [ln for t in texts for ln in t.split("\n")]
         if not any(QUOC_HIEU_RE.match(_fold_hoa(norm(seg))) or TIEU_NGU_RE.match(norm(seg))
                    for ln in lines if "\t" in ln for seg in ln.split("\t")[1:]):
@@ -799,12 +803,12 @@ class _Reader:
         lines with text after a tab (the signer's titles and name), to the last line with a tab."""
         children = [c for c in body if c.tag == qn("w:p")]
         for i, p in enumerate(children):
-            first = visible_text(p).split("\n")[0]
+            first = visible_text(p, self.drawn).split("\n")[0]
             if not (NOI_NHAN_RE.match(norm(first)) and "\t" in first and first.split("\t", 1)[1].strip()):
                 continue
             block = [p]
             for q in children[i + 1:]:
-                text = visible_text(q)
+                text = visible_text(q, self.drawn)
                 if "\f" in text or q.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
                     break
                 lines = [norm(ln) for ln in text.split("\n")]
@@ -813,7 +817,7 @@ class _Reader:
                     block.append(q)
                     continue
                 break
-            while block and "\t" not in visible_text(block[-1]).strip(" "):
+            while block and "\t" not in visible_text(block[-1], self.drawn).strip(" "):
                 block.pop()
             return set(block)
         return set()
@@ -1004,6 +1008,7 @@ class _Reader:
             text = run_text(r)
             if text:
                 runs.append(Run(text, self.fmt.run(p, r)))
+        runs = [Run(t, r.fmt) for t, r in zip(as_drawn([(r.text, r.fmt) for r in runs]), runs, strict=True)]
         return Para(
             text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
             el=p, fmt=self.fmt.paragraph(p, self.numbers.level_ppr(p) if numbered else None), runs=runs,
@@ -1767,9 +1772,21 @@ def visible_runs(p: _Element) -> Iterator[_Element]:
             yield r
 
 
-def visible_text(p: _Element) -> str:
-    """The text a reader sees in paragraph p (a w:p element); line breaks as "\n", tabs as "\t"."""
-    return "".join(run_text(r) for r in visible_runs(p))
+def visible_text(p: _Element, fmt: Formatting | None = None) -> str:
+    """The text a reader sees in paragraph p (a w:p element); line breaks as "\n", tabs as "\t".
+    fmt: the document's formatting, to read runs in a legacy font (TCVN3, VNI) as Word draws them."""
+    runs = list(visible_runs(p))
+    texts = [run_text(r) for r in runs]
+    if fmt is not None:
+        texts = as_drawn([(t, fmt.run(p, r)) for t, r in zip(texts, runs, strict=True)])
+    return "".join(texts)
+
+
+def _names_legacy_font(document: DocxDocument) -> bool:
+    """Whether the body or the styles name a legacy 8-bit font in a run's Latin slots."""
+    parts = [document.element.body, document.styles.element]
+    return names_legacy_font(rf.get(qn(f"w:{slot}")) for part in parts for rf in part.iter(qn("w:rFonts"))
+                             for slot in ("ascii", "hAnsi"))
 
 
 def run_text(r: _Element) -> str:
