@@ -157,13 +157,31 @@ def decode(text: str, encoding: str, *, capitals: bool = False) -> str:
     return out.upper() if capitals else out
 
 
-def encode(text: str, encoding: str) -> str:
-    """Unicode → legacy codes (what a legacy keyboard driver types). For TCVN3 a capital with a tone
-    has no code: it is written with the lowercase code, to be shown in an "H" font."""
+_TCVN3_MARK_CODES = {mark: code for code, mark in _TCVN3_MARKS.items()}
+
+
+def encode(text: str, encoding: str, *, capitals: bool = False) -> str:
+    """Unicode → legacy codes, as a legacy keyboard driver types them (tests build files with it).
+    TCVN3 has no code for a capital with a tone: in an "H" font (capitals=True) it is the lowercase
+    letter's code; in an ordinary font, the capital and then the tone alone (0xB0-0xB4)."""
     text = unicodedata.normalize("NFC", text)
     if encoding == VNI:
         return "".join(VNI_CODES.get(c, c) for c in text)
-    return "".join(TCVN3_CODES.get(c) or TCVN3_CODES.get(c.lower(), c) for c in text)
+    out = []
+    for c in text:
+        if c in TCVN3_CODES and not (capitals and c.isupper()):
+            out.append(TCVN3_CODES[c])
+        elif capitals and c.lower() in TCVN3_CODES:
+            out.append(TCVN3_CODES[c.lower()])
+        elif c in VIETNAMESE_LETTERS:
+            marks = unicodedata.normalize("NFD", c)
+            tone = next(m for m in marks if m in _TCVN3_MARK_CODES)  # a capital without a tone has a code
+            letter = unicodedata.normalize("NFC", marks.replace(tone, ""))
+            out.append(TCVN3_CODES[letter] if letter in TCVN3_CODES else letter)
+            out.append(_TCVN3_MARK_CODES[tone])
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def _run_encoding(fmt: RunFormat) -> tuple[str | None, bool, bool]:
@@ -175,18 +193,28 @@ def _run_encoding(fmt: RunFormat) -> tuple[str | None, bool, bool]:
     return encoding, capitals_font(other_face), capitals_font(ascii_face)
 
 
-def as_drawn(runs: Sequence[tuple[str, RunFormat]]) -> list[str]:
+class Tally:
+    """What a document's runs in legacy fonts have held so far (legacy codes or Unicode): it decides a
+    run that could be either when its own paragraph does not."""
+
+    def __init__(self) -> None:
+        self.unicode = 0
+        self.legacy = 0
+
+
+def as_drawn(runs: Sequence[tuple[str, RunFormat]], tally: Tally | None = None) -> list[str]:
     """The text Word draws for each run of one paragraph: runs in a legacy font converted to
     Unicode, other runs as they are.
 
     A run in a legacy font that already holds Unicode Vietnamese (retyped with a Unicode keyboard,
     the font left unchanged) is kept. A run with nothing to tell either way (only ASCII and letters
-    such as "à" that both readings share) goes the way of the paragraph's other legacy runs, and is
-    converted when there is none: that is what Word draws with the font installed."""
+    such as "á" that both readings share: "Tháng 3" or TCVN3's "Sè") goes the way of the paragraph's
+    other legacy-font runs, else of the document's so far (tally), else is converted: that is what
+    Word draws with the font installed."""
     kinds: list[str | None] = []
     for text, fmt in runs:
         encoding, _, ascii_caps = _run_encoding(fmt)
-        if encoding is None or not text:
+        if encoding is None or not text.strip():
             kinds.append(None)
         elif is_unicode(text):
             kinds.append("unicode")
@@ -194,10 +222,18 @@ def as_drawn(runs: Sequence[tuple[str, RunFormat]]) -> list[str]:
             kinds.append("legacy")
         else:
             kinds.append("either")
-    unicode_context = "unicode" in kinds and "legacy" not in kinds
+    if "legacy" in kinds:
+        either_is_unicode = False
+    elif "unicode" in kinds:
+        either_is_unicode = True
+    else:
+        either_is_unicode = tally is not None and tally.unicode > tally.legacy
+    if tally is not None:
+        tally.unicode += kinds.count("unicode")
+        tally.legacy += kinds.count("legacy")
     out = []
     for (text, fmt), kind in zip(runs, kinds, strict=True):
-        if kind is None or kind == "unicode" or (kind == "either" and unicode_context):
+        if kind is None or kind == "unicode" or (kind == "either" and either_is_unicode):
             out.append(text)
             continue
         encoding, caps, ascii_caps = _run_encoding(fmt)

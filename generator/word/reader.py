@@ -47,7 +47,7 @@ from ..nd30 import TYPE_ABBREVIATIONS
 from ..nd30.figures import A4_TWIPS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
-from .legacy_fonts import as_drawn, names_legacy_font
+from .legacy_fonts import Tally, as_drawn, names_legacy_font
 from .metrics import text_width_pt
 from .numbering import ListNumbers
 
@@ -683,6 +683,7 @@ class _Reader:
         # Text typed in a legacy 8-bit font (TCVN3, VNI) is read as Word draws it (legacy_fonts.py);
         # the raw text of whole paragraphs needs the runs' fonts only when such a font is named.
         self.drawn: Formatting | None = self.fmt if _names_legacy_font(document) else None
+        self.legacy = Tally()
 
     def read(self) -> KeHoach:
         body: _Element = self.document.element.body
@@ -1008,7 +1009,8 @@ class _Reader:
             text = run_text(r)
             if text:
                 runs.append(Run(text, self.fmt.run(p, r)))
-        runs = [Run(t, r.fmt) for t, r in zip(as_drawn([(r.text, r.fmt) for r in runs]), runs, strict=True)]
+        drawn = as_drawn([(r.text, r.fmt) for r in runs], self.legacy)  # legacy fonts read as Word draws them
+        runs = [Run(t, r.fmt) for t, r in zip(drawn, runs, strict=True)]
         return Para(
             text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
             el=p, fmt=self.fmt.paragraph(p, self.numbers.level_ppr(p) if numbered else None), runs=runs,
