@@ -355,3 +355,24 @@ def test_a_symbol_in_a_legacy_run_is_not_text(plain, tmp_path):
     other = tmp_path / "sym.docx"
     doc.save(str(other))
     assert [p.text for p in read_docx(other).paragraphs] == plain[1]
+
+
+def test_import_writes_unicode_and_the_render_uses_the_template_font(plain, tmp_path):
+    """`kehoach import` of a TCVN3 plan writes Unicode data (the YAML loader would refuse legacy
+    codes); the plan rendered from it is in the template's Unicode font."""
+    from generator.jobs.importer import import_file
+    from generator.jobs.issue import render_file
+
+    other, _ = _retyped(plain[0], tmp_path, "tcvn3", all_tcvn3)
+    result = import_file(other, tmp_path / "ke-hoach.yaml")
+    text = Path(result.output).read_text(encoding="utf-8")
+    assert "Tổ chức giải chạy vì sức khỏe cộng đồng" in text and "Phòng Nghiệp vụ Thể dục thể thao" in text
+    assert loader.legacy_encoding(text) is None and "¹" not in text
+    out = render_file(result.output, tmp_path / "ke-hoach.docx")
+    rendered = docx.Document(str(out))
+    faces = {rf.get(qn(f"w:{slot}")) for part in (rendered.element.body, rendered.styles.element)
+             for rf in part.iter(qn("w:rFonts")) for slot in ("ascii", "hAnsi")} - {None}
+    assert faces and not any(lf.font_encoding(f) for f in faces), faces
+    assert not check_docx(out).failed("PL1.II.4.phong-chu")
+    body = " ".join(p.text for p in read_docx(out).paragraphs)
+    assert "Bảo đảm an toàn tuyệt đối cho người tham gia" in body
