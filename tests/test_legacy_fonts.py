@@ -10,7 +10,6 @@ must read, import and check like the Unicode plan, apart from one finding per le
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any

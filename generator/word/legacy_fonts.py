@@ -21,6 +21,7 @@ tell a YAML file typed in a legacy encoding.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -116,6 +117,7 @@ _VNI_EVIDENCE = frozenset(c for code in VNI_CODES.values() for c in code) - _LAT
 # --- fonts -------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
 def font_encoding(name: str | None) -> str | None:
     """TCVN3 or VNI when the font draws that legacy encoding, else None (a Unicode font)."""
     family = (font_family(name) or "").casefold()
@@ -126,6 +128,7 @@ def font_encoding(name: str | None) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
 def capitals_font(name: str | None) -> bool:
     """A TCVN3 "H" font (.VnTimeH, .VnArialH…): every letter it draws is a capital."""
     family = font_family(name) or ""
