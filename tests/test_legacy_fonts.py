@@ -244,19 +244,6 @@ def unicode_text_in_legacy_font(doc: Any) -> set[str]:
     return {".VnTime"}
 
 
-def tcvn3_header_with_tab_stops(doc: Any) -> set[str]:
-    """The header set with tab stops instead of a table (older files), typed in TCVN3."""
-    from tests.test_check_invariance import header_with_tab_stops
-
-    header_with_tab_stops(doc)
-    body = doc.element.body
-    first = [c for c in body.iterchildren(qn("w:p"))][:5]
-    used: set[str] = set()
-    for p in first:
-        used |= _retype(p, lf.TCVN3)
-    return used
-
-
 ENCODINGS: dict[str, Callable[[Any], set[str]]] = {
     "tcvn3": all_tcvn3,
     "vni": all_vni,
@@ -322,25 +309,25 @@ def test_the_legacy_font_finding_says_where(plain, tmp_path):
     assert "TCVN3 (ABC)" in hits[".VnTime"].message
 
 
-def test_the_header_set_with_tab_stops_is_found_in_tcvn3(plain, tmp_path):
-    """The tab-stop header is recognised by its Quốc hiệu: that text must be read converted too."""
-    path = plain[0]
-    reference, _ = _retyped(path, tmp_path, "tabs", lambda d: _tab_stops_only(d))
-    other, used = _retyped(path, tmp_path, "tabs-tcvn3", tcvn3_header_with_tab_stops)
+@pytest.mark.parametrize("layout", ["header_with_tab_stops", "signature_with_tab_stops"])
+def test_parts_set_with_tab_stops_are_found_in_tcvn3(plain, tmp_path, layout):
+    """A header or a Nơi nhận and signer set with tab stops is recognised by its text (the Quốc hiệu,
+    "Nơi nhận:"): that text must be read converted too."""
+    import tests.test_check_invariance as invariance
+
+    arrange = getattr(invariance, layout)
+    reference, _ = _retyped(plain[0], tmp_path, "tabs", lambda d: arrange(d) or set())
+    other, used = _retyped(plain[0], tmp_path, "tabs-tcvn3", lambda d: arrange(d) or all_tcvn3(d))
     assert used
     ref, read = read_docx(reference), read_docx(other)
-    assert ref.quoc_hieu is not None
+    assert ref.quoc_hieu is not None and ref.signer_name is not None and len(ref.tables) >= 2
     assert [p.text for p in read.paragraphs] == [p.text for p in ref.paragraphs]
+    assert len(read.tables) == len(ref.tables)  # the lines in columns are read as a table in both
     assert read.quoc_hieu is not None and read.quoc_hieu.text == ref.quoc_hieu.text
     assert [p.text for p in read.issuer_lines] == [p.text for p in ref.issuer_lines]
+    assert read.signer_name is not None and read.signer_name.text == ref.signer_name.text
     assert _findings(other) == _findings(reference)
-
-
-def _tab_stops_only(doc: Any) -> set[str]:
-    from tests.test_check_invariance import header_with_tab_stops
-
-    header_with_tab_stops(doc)
-    return set()
+    assert import_docx(other).data == import_docx(reference).data
 
 
 def test_a_symbol_in_a_legacy_run_is_not_text(plain, tmp_path):
