@@ -3,8 +3,9 @@
 The tables are checked letter by letter (all 134 Vietnamese letters beyond ASCII, both encodings);
 then one plan typed in Unicode is re-encoded the ways older agency files are (every run in TCVN3, in
 VNI, a TCVN3 header table in a Unicode file, the legacy font inherited from the document defaults or
-the Normal style, a legacy font over text already in Unicode, a header set with tab stops) and each
-must read, import and check like the Unicode plan, apart from one finding per legacy font.
+the Normal style, a legacy font over text already in Unicode, a header or a signature set with tab
+stops) and each must read, import and check like the Unicode plan, apart from one finding per legacy
+font.
 """
 
 from __future__ import annotations
@@ -25,31 +26,6 @@ from generator.plan import loader
 from generator.word import legacy_fonts as lf
 from generator.word.formatting import RunFormat
 from generator.word.reader import read_docx
-from tests.word_fixtures import Header, WordTable, build_plan
-
-BODY = [
-    "Căn cứ chỉ đạo của Ủy ban nhân dân tỉnh, Sở Văn hóa và Thể thao ban hành Kế hoạch như sau:",
-    {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
-    "1. Nâng cao sức khỏe, khuyến khích mọi người rèn luyện thể dục thường xuyên.",
-    "2. Bảo đảm an toàn tuyệt đối cho người tham gia; ứng phó kịp thời sự cố.",
-    "- Bố trí lực lượng y tế, xe cứu thương dọc đường chạy;",
-    "- Chuẩn bị nước uống, khăn lạnh tại các điểm tiếp nước.",
-    {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True},
-    "1. Phòng Nghiệp vụ Thể dục thể thao chủ trì, phối hợp Ủy ban nhân dân các huyện.",
-    "2. Các đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./.",
-]
-APPENDIX = [
-    {"text": "PHỤ LỤC", "bold": True, "align": "center"},
-    {"text": "DANH MỤC NHIỆM VỤ", "bold": True, "align": "center"},
-    {"text": "(Kèm theo Kế hoạch số      /KH-SVHTT ngày      /     /2026 của Sở Văn hóa và Thể thao)",
-     "italic": True, "align": "center"},
-    WordTable(rows=[
-        ["STT", "Nội dung", "Đơn vị chủ trì", "Thời gian"],
-        ["1", "Khảo sát đường chạy, lắp đặt biển báo", "Phòng Nghiệp vụ", "Tháng 3"],
-        ["2", "Tổ chức giải chạy và trao thưởng", "Văn phòng Sở", "Tháng 5"],
-    ], widths=[1.2, 7.5, 4.0, 3.0]),
-]
-
 
 # --- the tables ------------------------------------------------------------------------------------
 
@@ -151,8 +127,10 @@ def test_unicode_text_in_a_legacy_font_is_kept():
 
 
 def _plain(path: Path) -> Path:
-    build_plan(path, header=Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO")), subject=("Tổ chức giải chạy vì sức khỏe cộng đồng",), body=BODY,
-               appendices=[APPENDIX])
+    """The plan of the invariance tests (tests/test_check_invariance.py), typed in Unicode."""
+    from tests.test_check_invariance import _plain as invariance_plain
+
+    invariance_plain(path)
     # a symbol inserted with Insert → Symbol (w:sym) in a body line: never text to convert
     doc = docx.Document(str(path))
     p = next(p for p in doc.paragraphs if p.text.startswith("- Bố trí"))
@@ -352,7 +330,7 @@ def test_import_writes_unicode_and_the_render_uses_the_template_font(plain, tmp_
     other, _ = _retyped(plain[0], tmp_path, "tcvn3", all_tcvn3)
     result = import_file(other, tmp_path / "ke-hoach.yaml")
     text = Path(result.output).read_text(encoding="utf-8")
-    assert "Tổ chức giải chạy vì sức khỏe cộng đồng" in text and "Phòng Nghiệp vụ Thể dục thể thao" in text
+    assert "Tổ chức giải chạy vì sức khỏe cộng đồng" in text and "Khảo sát đường chạy" in text
     assert loader.legacy_encoding(text) is None and "¹" not in text
     out = render_file(result.output, tmp_path / "ke-hoach.docx")
     rendered = docx.Document(str(out))
@@ -361,4 +339,4 @@ def test_import_writes_unicode_and_the_render_uses_the_template_font(plain, tmp_
     assert faces and not any(lf.font_encoding(f) for f in faces), faces
     assert not check_docx(out).failed("PL1.II.4.phong-chu")
     body = " ".join(p.text for p in read_docx(out).paragraphs)
-    assert "Bảo đảm an toàn tuyệt đối cho người tham gia" in body
+    assert "Bảo đảm an toàn cho người tham gia giải chạy." in body
