@@ -114,13 +114,20 @@ def test_unicode_text_in_a_legacy_font_is_kept():
     # a short run with nothing to tell ("Hà") goes with the paragraph's other runs in that font
     assert lf.as_drawn([("Hà ", _fmt(".VnTime")), ("Nội", _fmt(".VnTime"))]) == ["Hà ", "Nội"]
     assert lf.as_drawn([("Hµ ", _fmt(".VnTime")), ("Néi", _fmt(".VnTime"))]) == ["Hà ", "Nội"]
-    # alone in its paragraph, it goes with the document's runs in legacy fonts so far
-    tally = lf.Tally()
-    lf.as_drawn([("Kế hoạch", _fmt(".VnTime"))], tally)
-    assert lf.as_drawn([("Tháng 3", _fmt(".VnTime"))], tally) == ["Tháng 3"]
-    tally = lf.Tally()
-    lf.as_drawn([("KÕ ho¹ch", _fmt(".VnTime"))], tally)
-    assert lf.as_drawn([("Sè: 12", _fmt(".VnTime"))], tally) == ["Số: 12"]
+    # alone in its paragraph, it goes with the nearest runs in legacy fonts before it
+    context = lf.Context()
+    lf.as_drawn([("Kế hoạch", _fmt(".VnTime"))], context)
+    assert lf.as_drawn([("Tháng 3", _fmt(".VnTime"))], context) == ["Tháng 3"]
+    lf.as_drawn([("KÕ ho¹ch", _fmt(".VnTime"))], context)
+    assert lf.as_drawn([("Sè: 12", _fmt(".VnTime"))], context) == ["Số: 12"]
+    # or, at the start of the document, with the first one after it that tells
+    ahead = [("1", _fmt(".VnTime")), ("Tháng", _fmt(".VnTime")), ("Năm", _fmt(".VnTime")), ("Héi", _fmt(".VnTime"))]
+    context = lf.Context(lambda: iter(ahead))
+    assert lf.as_drawn([("Tháng 3", _fmt(".VnTime"))], context) == ["Tháng 3"]
+    assert lf.as_drawn([("Nội dung", _fmt(".VnTime")), ("Tháng 3", _fmt(".VnTime"))], context) == ["Nội dung", "Tháng 3"]
+    context = lf.Context(lambda: iter([("Tháng", _fmt(".VnTime")), ("Sè", _fmt(".VnTime")), ("Néi", _fmt(".VnTime"))]))
+    assert lf.as_drawn([("Sè: 12", _fmt(".VnTime"))], context) == ["Số: 12"]
+    assert lf.as_drawn([("Tháng 3", _fmt(".VnTime"))], lf.Context()) == ["Thỏng 3"]  # nothing tells: as drawn
 
 
 # --- whole plans -----------------------------------------------------------------------------------

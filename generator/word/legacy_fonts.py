@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .formatting import RunFormat, font_family
@@ -196,44 +196,57 @@ def _run_encoding(fmt: RunFormat) -> tuple[str | None, bool, bool]:
     return encoding, capitals_font(other_face), capitals_font(ascii_face)
 
 
-class Tally:
-    """What a document's runs in legacy fonts have held so far (legacy codes or Unicode): it decides a
-    run that could be either when its own paragraph does not."""
+class Context:
+    """What the nearest runs in legacy fonts held (legacy codes or Unicode): it decides a run that
+    could be either when its own paragraph does not. Why the nearest: an old file's pasted header
+    and a body retyped in Unicode may share one font; a run belongs with its neighbours. Before any
+    run has told, the first run of the document that tells decides; `ahead` gives the document's
+    runs for that, read only when such a run comes (lazily, up to the first that tells)."""
 
-    def __init__(self) -> None:
-        self.unicode = 0
-        self.legacy = 0
+    def __init__(self, ahead: Callable[[], Iterable[tuple[str, RunFormat]]] | None = None) -> None:
+        self.last: str | None = None  # the kind of the last run read that told
+        self._ahead = ahead
+
+    @property
+    def unicode(self) -> bool:
+        if self.last is None and self._ahead is not None:
+            runs, self._ahead = self._ahead(), None
+            self.last = next((k for text, fmt in runs if (k := _kind(text, fmt)) in ("unicode", "legacy")), None)
+        return self.last == "unicode"
 
 
-def as_drawn(runs: Sequence[tuple[str, RunFormat]], tally: Tally | None = None) -> list[str]:
+def _kind(text: str, fmt: RunFormat) -> str | None:
+    """None (not a legacy font, or no text), "unicode", "legacy", or "either" (cannot tell alone)."""
+    encoding, _, ascii_caps = _run_encoding(fmt)
+    if encoding is None or not text.strip():
+        return None
+    if is_unicode(text):
+        return "unicode"
+    if ascii_caps or any(c in (_TCVN3_EVIDENCE if encoding == TCVN3 else _VNI_EVIDENCE) for c in text):
+        return "legacy"
+    return "either" if decode(text, encoding) != text else None  # None: reads the same both ways
+
+
+def as_drawn(runs: Sequence[tuple[str, RunFormat]], context: Context | None = None) -> list[str]:
     """The text Word draws for each run of one paragraph: runs in a legacy font converted to
     Unicode, other runs as they are.
 
     A run in a legacy font that already holds Unicode Vietnamese (retyped with a Unicode keyboard,
     the font left unchanged) is kept. A run with nothing to tell either way (only ASCII and letters
     such as "á" that both readings share: "Tháng 3" or TCVN3's "Sè") goes the way of the paragraph's
-    other legacy-font runs, else of the document's so far (tally), else is converted: that is what
-    Word draws with the font installed."""
-    kinds: list[str | None] = []
-    for text, fmt in runs:
-        encoding, _, ascii_caps = _run_encoding(fmt)
-        if encoding is None or not text.strip():
-            kinds.append(None)
-        elif is_unicode(text):
-            kinds.append("unicode")
-        elif any(c in (_TCVN3_EVIDENCE if encoding == TCVN3 else _VNI_EVIDENCE) for c in text) or ascii_caps:
-            kinds.append("legacy")
-        else:
-            kinds.append("either")
+    other legacy-font runs, else of the nearest ones in the document (context), else is converted:
+    that is what Word draws with the font installed."""
+    kinds = [_kind(text, fmt) for text, fmt in runs]
+    if not any(kinds):
+        return [text for text, _ in runs]  # no run in a legacy font with anything to convert
     if "legacy" in kinds:
         either_is_unicode = False
     elif "unicode" in kinds:
         either_is_unicode = True
     else:
-        either_is_unicode = tally is not None and tally.unicode > tally.legacy
-    if tally is not None:
-        tally.unicode += kinds.count("unicode")
-        tally.legacy += kinds.count("legacy")
+        either_is_unicode = context is not None and context.unicode
+    if context is not None:
+        context.last = next((k for k in reversed(kinds) if k in ("unicode", "legacy")), context.last)
     out = []
     for (text, fmt), kind in zip(runs, kinds, strict=True):
         if kind is None or kind == "unicode" or (kind == "either" and either_is_unicode):

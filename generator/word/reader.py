@@ -47,7 +47,7 @@ from ..nd30 import TYPE_ABBREVIATIONS
 from ..nd30.figures import A4_TWIPS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
-from .legacy_fonts import Tally, as_drawn, names_legacy_font
+from .legacy_fonts import Context, as_drawn, names_legacy_font
 from .metrics import text_width_pt
 from .numbering import ListNumbers
 
@@ -682,8 +682,10 @@ class _Reader:
         self.tab_tables: set[int] = set()  # tables read from lines set in columns with tab stops
         # Text typed in a legacy 8-bit font (TCVN3, VNI) is read as Word draws it (legacy_fonts.py);
         # the raw text of whole paragraphs needs the runs' fonts only when such a font is named.
-        self.drawn: Formatting | None = self.fmt if _names_legacy_font(document) else None
-        self.legacy = Tally()
+        self.drawn: Formatting | None = self.fmt if _names_legacy_font(document, self.fmt) else None
+        body = document.element.body
+        self.legacy = Context(lambda: ((text, self.fmt.run(p, r)) for p in body.iter(qn("w:p"))
+                                       for r in visible_runs(p) if not (text := run_text(r)).isascii()))
 
     def read(self) -> KeHoach:
         body: _Element = self.document.element.body
@@ -804,12 +806,14 @@ class _Reader:
         lines with text after a tab (the signer's titles and name), to the last line with a tab."""
         children = [c for c in body if c.tag == qn("w:p")]
         for i, p in enumerate(children):
-            first = visible_text(p, self.drawn).split("\n")[0]
+            first = visible_text(p).split("\n")[0]
+            if "\t" in first and self.drawn is not None:  # "Nơi nhận:" may be typed in a legacy font
+                first = visible_text(p, self.drawn).split("\n")[0]
             if not (NOI_NHAN_RE.match(norm(first)) and "\t" in first and first.split("\t", 1)[1].strip()):
                 continue
             block = [p]
             for q in children[i + 1:]:
-                text = visible_text(q, self.drawn)
+                text = visible_text(q)
                 if "\f" in text or q.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
                     break
                 lines = [norm(ln) for ln in text.split("\n")]
@@ -818,7 +822,7 @@ class _Reader:
                     block.append(q)
                     continue
                 break
-            while block and "\t" not in visible_text(block[-1], self.drawn).strip(" "):
+            while block and "\t" not in visible_text(block[-1]).strip(" "):
                 block.pop()
             return set(block)
         return set()
@@ -1779,16 +1783,25 @@ def visible_text(p: _Element, fmt: Formatting | None = None) -> str:
     fmt: the document's formatting, to read runs in a legacy font (TCVN3, VNI) as Word draws them."""
     runs = list(visible_runs(p))
     texts = [run_text(r) for r in runs]
-    if fmt is not None:
+    if fmt is not None and not all(t.isascii() for t in texts):
         texts = as_drawn([(t, fmt.run(p, r)) for t, r in zip(texts, runs, strict=True)])
     return "".join(texts)
 
 
-def _names_legacy_font(document: DocxDocument) -> bool:
-    """Whether the body or the styles name a legacy 8-bit font in a run's Latin slots."""
-    parts = [document.element.body, document.styles.element]
-    return names_legacy_font(rf.get(qn(f"w:{slot}")) for part in parts for rf in part.iter(qn("w:rFonts"))
-                             for slot in ("ascii", "hAnsi"))
+def _names_legacy_font(document: DocxDocument, fmt: Formatting) -> bool:
+    """Whether the body's runs can be in a legacy 8-bit font: named on a run, in the document
+    defaults, or in a style the body uses (with its basedOn chain). Old agency templates often keep
+    .VnTime styles nobody applies; those must not cost the reading of every run."""
+    def names(el: _Element | None) -> bool:
+        return el is not None and names_legacy_font(
+            rf.get(qn(f"w:{slot}")) for rf in el.iter(qn("w:rFonts")) for slot in ("ascii", "hAnsi"))
+
+    body = document.element.body
+    if names(body) or names(fmt.rpr_default):
+        return True
+    used = {el.get(qn("w:val")) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle") for el in body.iter(qn(tag))}
+    used |= {fmt.default_para_style, fmt.default_char_style, fmt.default_table_style}
+    return any(names(st.find(qn("w:rPr"))) for sid in used for st in fmt.chain(sid))
 
 
 def run_text(r: _Element) -> str:
