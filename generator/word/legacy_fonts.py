@@ -216,7 +216,8 @@ class Context:
 
 
 def _kind(text: str, fmt: RunFormat) -> str | None:
-    """None (not a legacy font, or no text), "unicode", "legacy", or "either" (cannot tell alone)."""
+    """None (not a legacy font, or nothing its font would change), "unicode", "legacy", or "either"
+    (could be either, nothing in it tells)."""
     encoding, _, ascii_caps = _run_encoding(fmt)
     if encoding is None or not text.strip():
         return None
