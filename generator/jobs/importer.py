@@ -1,6 +1,7 @@
 """Import: a Kế hoạch made in Word (.docx) becomes a plan data file, keeping everything it says.
 
-The one reader (generator.word.reader) gives the located paragraphs with their effective formatting;
+The one recogniser (generator.recognise, over the neutral generator.word.reader) gives the located
+parts, paragraphs with their effective formatting;
 this module only maps them to plan data: header parts, title, trích yếu, căn cứ, body blocks in
 order (mục, khoản, điểm, "-"/"+" items, tables), closing, Nơi nhận, signer and appendices.
 
@@ -22,9 +23,8 @@ from .. import limits
 from ..errors import DataError, UserError
 from ..plan.loader import parse_yaml, validate
 from ..plan.table_rows import numbered_groups
-from ..text import point_letter, roman, upper_vi
-from ..word.output import target as output_target
-from ..word.reader import (
+from ..recognise import read_docx
+from ..recognise.lines import (
     APPENDIX_REF_RE,
     ARCHIVE_RE,
     DASHES,
@@ -35,15 +35,13 @@ from ..word.reader import (
     NOI_NHAN_RE,
     SEPARATOR_RE,
     SUB_ITEM_RE,
-    KeHoach,
-    Para,
-    Table as _Table,
-    TableCell as _Cell,
-    norm,
     parse_authority,
     parse_reference,
-    read_docx as read_word,
 )
+from ..recognise.model import KeHoach
+from ..text import point_letter, roman, upper_vi
+from ..word.output import target as output_target
+from ..word.reader import Para, Table as _Table, TableCell as _Cell, norm
 
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
 
@@ -876,7 +874,7 @@ def import_docx(path: str | Path) -> ImportResult:
     from .. import limits
 
     with limits.read_budget(path):  # a .docx comes from anyone: read within the read budget
-        importer = _Importer(read_word(path))
+        importer = _Importer(read_docx(path))
         data = importer.read()
     return ImportResult(data, importer.notes)
 
