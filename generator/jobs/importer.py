@@ -25,7 +25,6 @@ from ..plan.loader import parse_yaml, validate
 from ..plan.table_rows import numbered_groups
 from ..recognise import read_docx
 from ..recognise.lines import (
-    APPENDIX_REF_RE,
     ARCHIVE_RE,
     DASHES,
     DIEM_RE,
@@ -38,7 +37,7 @@ from ..recognise.lines import (
     parse_authority,
     parse_reference,
 )
-from ..recognise.model import KeHoach
+from ..recognise.model import AppendixPart, KeHoach
 from ..text import point_letter, roman, upper_vi
 from ..word.output import target as output_target
 from ..word.reader import Para, Table as _Table, TableCell as _Cell, norm
@@ -745,8 +744,8 @@ class _Importer:
     # appendices
 
     def _appendices(self, begin: int) -> list[dict[str, Any]]:
-        """The appendices where the reader found them (reader.appendix_starts, the rule `check` uses
-        too): each runs from its start to the next one's, in the stream of blocks."""
+        """The appendices where the recogniser found them (doc.appendices, what `check` reads too):
+        each runs from its start to the next one's, in the stream of blocks."""
         doc = self.doc
         at = [max(self._at(a.heading), begin) for a in doc.appendices]
         out = []
@@ -754,39 +753,31 @@ class _Importer:
             end = at[k + 1] if k + 1 < len(at) else len(self.stream)
             part = [b for b in self.stream[at[k]:end] if isinstance(b, _Table) or b.text]
             if part:
-                out.append(self._appendix(part, titled=app.titled))
+                out.append(self._appendix(part, app))
         return out
 
-    def _appendix(self, part: list[Para | _Table], *, titled: bool) -> dict[str, Any]:
+    def _appendix(self, part: list[Para | _Table], found: AppendixPart) -> dict[str, Any]:
+        """One appendix's data: its heading, name lines and reference line as the recogniser found
+        them (found.head), and everything else in its blocks as its content."""
         app: dict[str, Any] = {}
-        k = 0
         first = part[0]
         section = first.section
-        if isinstance(first, Para) and titled:
+        if isinstance(first, Para) and found.titled:
             app["title"] = first.text
             if upper_vi(first.text) != first.text:
                 app["upper"] = False
-            k = 1
         else:
             self.warn(first if isinstance(first, Para) else "sau chữ ký", getattr(first, "text", ""),
                       "nội dung sau chữ ký không có tiêu đề PHỤ LỤC; giữ thành một phụ lục không tiêu đề")
             app["title"] = "Phụ lục"
-        subtitle: list[str] = []
-        while k < len(part) and len(subtitle) < 4:
-            b = part[k]
-            if not (isinstance(b, Para) and _centered(b) and not APPENDIX_REF_RE.match(b.text) and _all_bold(b)):
-                break
-            subtitle += [norm(x) for x in _plain(_runs(b)).split("\n") if norm(x)]
-            k += 1
+        subtitle = [norm(_plain(_runs(p))) for p in found.names if norm(_plain(_runs(p)))]
         if subtitle:
             app["subtitle"] = subtitle if len(subtitle) > 1 else subtitle[0]
-        ref = part[k] if k < len(part) else None
-        if isinstance(ref, Para) and APPENDIX_REF_RE.match(ref.text):
-            app["reference_line"] = ref.text
-            k += 1
-        else:
-            app["reference_line"] = False
-        body = part[k:]
+        app["reference_line"] = found.reference.text if found.reference is not None else False
+        head = {id(p.paragraph) for p in found.head}
+        if found.titled and isinstance(first, Para):
+            head.add(id(first))
+        body = [b for b in part if not (isinstance(b, Para) and id(b) in head)]
         sec = self.doc.sections[min(section, len(self.doc.sections) - 1)]
         landscape = sec.width > sec.height
         if len(body) == 1 and isinstance(body[0], _Table):

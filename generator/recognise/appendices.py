@@ -34,18 +34,41 @@ def _appendix(doc: KeHoach, section: int, in_sec: list[Para], own_section: bool,
         texts = [p for p in in_sec if p.text][:1]  # a table alone: located by its first cell
     heading = texts[0]
     ref_i = next((i for i, p in enumerate(texts[:6]) if APPENDIX_REF_RE.match(p.text)), None)
-    titles = texts[1:ref_i] if ref_i is not None else texts[1:2]
-    titles = [t for t in titles if not t.text.startswith("(")]
+    if ref_i is not None and not titled and ref_i > 0:
+        ref_i = None  # text with no appendix heading: only a first line can be its reference line
+    if ref_i is not None:
+        head = texts[:ref_i + 1]
+    elif titled:
+        head = [heading, *_name_lines(in_sec, heading)]
+    else:
+        head = []
     ref = texts[ref_i] if ref_i is not None else None
     if ref_i is not None and ref is not None and ref.text.startswith("(") and ")" not in ref.text \
             and ref_i + 1 < len(texts):
         # A long reference line typed as two paragraphs: one line for the rules.
         nxt = texts[ref_i + 1]
+        head.append(nxt)
         ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
                    ref.cell, ref.width, ref.index)
+    names = head[1 if titled else 0:ref_i if ref_i is not None else len(head)]
+    titles = [t for t in names if not t.text.startswith("(")]
     doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section,
-                                       titled, sections or [section]))
+                                       titled, sections or [section], names, head))
     doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
+
+
+def _name_lines(in_sec: list[Para], heading: Para) -> list[Para]:
+    """With no reference line: the appendix's name is the centred bold lines right under its heading
+    (at most four paragraphs), before any table or other text."""
+    out: list[Para] = []
+    for p in in_sec:
+        if p.index <= heading.index or not p.text:
+            continue
+        if p.cell is not None or not (is_centred(p) and is_bold(p)) or APPENDIX_REF_RE.match(p.text) \
+                or len({id(q.paragraph) for q in [*out, p]}) > 4:
+            break
+        out.append(p)
+    return out
 
 
 ROW_NUMBER_RE = re.compile(r"^(?P<num>[IVXLC]+|\d+(?:\.\d+)*)\.?(?:\s+(?P<rest>\S.*))?$")

@@ -20,6 +20,10 @@ class CatalogueRow:
 
 @dataclass
 class AppendixPart:
+    """An appendix as located: its heading line, its name (`titles`: the name lines the rules judge,
+    without a "(Trích …)" line; `names`: all of them), its "(Kèm theo …)" reference line, its
+    catalogue's rows; the import keeps what is after `head` as its content."""
+
     section: int
     heading: Para
     titles: list[Para]
@@ -28,6 +32,8 @@ class AppendixPart:
     own_section: bool = True  # False: it follows the signature in the body's section (numbering runs on)
     titled: bool = True  # False: text after the signature with no appendix heading (heading = its first line)
     sections: list[int] = field(default_factory=list)  # every section it prints in (a form may turn the page)
+    names: list[Para] = field(default_factory=list)  # every line between the heading and the reference line
+    head: list[Para] = field(default_factory=list)  # heading, names and reference line: what is not its content
 
 
 @dataclass
