@@ -31,7 +31,6 @@ from ..recognise.lines import (
     ITEM_RE,
     KHOAN_RE,
     MUC_RE,
-    NOI_NHAN_RE,
     SEPARATOR_RE,
     SUB_ITEM_RE,
     parse_authority,
@@ -40,7 +39,7 @@ from ..recognise.lines import (
 from ..recognise.model import AppendixPart, KeHoach
 from ..text import point_letter, roman, upper_vi
 from ..word.output import target as output_target
-from ..word.reader import Para, Table as _Table, TableCell as _Cell, norm
+from ..word.reader import Para, Table as _Table, TableCell as _Cell, is_bold, is_italic, norm
 
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
 
@@ -172,20 +171,6 @@ def _cut_prefix(runs: list[tuple[str, bool, bool]], n: int) -> list[tuple[str, b
     if out:
         out[0] = (out[0][0].lstrip(), out[0][1], out[0][2])
     return [r for r in out if r[0]]
-
-
-def _all_bold(para: Para) -> bool:
-    runs = para.visible_runs
-    return bool(runs) and all(r.fmt.bold for r in runs)
-
-
-def _all_italic(para: Para) -> bool:
-    runs = para.visible_runs
-    return bool(runs) and all(r.fmt.italic for r in runs)
-
-
-def _centered(para: Para) -> bool:
-    return para.fmt is not None and para.fmt.align == "center"
 
 
 def _recover_case(caps: str, corpus: str) -> str:
@@ -470,7 +455,7 @@ class _Importer:
                     self.warn(b, first, "bảng trước mục I; đưa vào đầu mục I")
                     early_tables.append({"table": self._table(b)})
                     continue
-                if GROUND.match(b.text) and _all_italic(b) and not opening:
+                if GROUND.match(b.text) and is_italic(b) and not opening:
                     grounds.append(_paragraph(_runs(b), style_italic=True))
                     continue
                 else:
@@ -548,7 +533,7 @@ class _Importer:
                 last["items"][-1] = prev
             prev["items"].append(entry)
             return
-        if _all_bold(b) and not MUC_RE.match(text):
+        if is_bold(b) and not MUC_RE.match(text):
             container.blocks.append({"heading": _paragraph(runs, style_bold=True)})
             return
         if MUC_RE.match(text):
@@ -586,7 +571,7 @@ class _Importer:
         parent.clauses += 1
         rest = _cut_prefix(runs, len(number) + 1)
         clause: dict[str, Any] = {}
-        if _all_bold(b):
+        if is_bold(b):
             clause["clause"] = _paragraph(rest, style_bold=True)
         else:
             clause["text"] = _paragraph(rest)
@@ -685,8 +670,7 @@ class _Importer:
         recipients: list[str] = []
         archive: list[str] | None = None
         continued_ok = True
-        first = doc.noi_nhan
-        tail = NOI_NHAN_RE.sub("", first.text).strip() if first is not None else ""
+        tail = doc.noi_nhan_rest
         raw_lines = ([tail] if tail else []) + [x for p in doc.recipients for x in _lines_of(p)]
         for line in raw_lines:
             am = ARCHIVE_RE.match(line)

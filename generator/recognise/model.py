@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..word.reader import Line, PageSection, Para, Table
-from .lines import DateLine, NumberLine, Reference, parse_date_line, parse_number_line
+from .lines import NOI_NHAN_RE, DateLine, NumberLine, Reference, parse_date_line, parse_number_line
 
 
 @dataclass
@@ -103,3 +103,7 @@ class KeHoach:
     def date(self) -> DateLine | None:
         return parse_date_line(self.date_line.text) if self.date_line is not None else None
 
+    @property
+    def noi_nhan_rest(self) -> str:
+        """What is typed after "Nơi nhận:" on its own line (a first recipient), "" when nothing."""
+        return NOI_NHAN_RE.sub("", self.noi_nhan.text).strip() if self.noi_nhan is not None else ""
