@@ -1,7 +1,7 @@
 """A plan's data file as the checker's document model: the derived strings, no formatting.
 
 Why here: the content rules (numbering, ký hiệu, dates, recipients) apply to a data file before any
-Word file exists; the reader in generator.word knows Word files only, and the recogniser reads what it gives.
+Word file exists; the reader in generator.word knows Word files only, and generator.recognise what it reads.
 """
 
 from __future__ import annotations

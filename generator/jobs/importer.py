@@ -273,7 +273,7 @@ class _Importer:
         sig_at = self._at(doc.noi_nhan) if doc.noi_nhan is not None else None
         body_end = sig_at if sig_at is not None else len(self.stream)
         if sig_at is None and doc.appendices:
-            # No Nơi nhận: the body runs to the first appendix the reader found.
+            # No Nơi nhận: the body runs to the first appendix the recogniser found.
             body_end = self._at(doc.appendices[0].heading)
         data: dict[str, Any] = {"agency": header["agency"]}
         if header.get("number") is not None:
@@ -339,7 +339,7 @@ class _Importer:
                 except (ValidationError, ValueError):
                     pass
 
-    # header: agency, Số, date (found by the reader; here only turned into data)
+    # header: agency, Số, date (found by the recogniser; here only turned into data)
 
     def _header(self) -> dict[str, Any]:
         doc = self.doc
