@@ -1,6 +1,7 @@
 """Import: a Kế hoạch made in Word (.docx) becomes a plan data file, keeping everything it says.
 
-The one reader (generator.word.reader) gives the located paragraphs with their effective formatting;
+The one recogniser (generator.recognise, over the neutral generator.word.reader) gives the located
+parts, paragraphs with their effective formatting;
 this module only maps them to plan data: header parts, title, trích yếu, căn cứ, body blocks in
 order (mục, khoản, điểm, "-"/"+" items, tables), closing, Nơi nhận, signer and appendices.
 
@@ -22,28 +23,23 @@ from .. import limits
 from ..errors import DataError, UserError
 from ..plan.loader import parse_yaml, validate
 from ..plan.table_rows import numbered_groups
-from ..text import point_letter, roman, upper_vi
-from ..word.output import target as output_target
-from ..word.reader import (
-    APPENDIX_REF_RE,
+from ..recognise import read_docx
+from ..recognise.lines import (
     ARCHIVE_RE,
     DASHES,
     DIEM_RE,
     ITEM_RE,
     KHOAN_RE,
     MUC_RE,
-    NOI_NHAN_RE,
     SEPARATOR_RE,
     SUB_ITEM_RE,
-    KeHoach,
-    Para,
-    Table as _Table,
-    TableCell as _Cell,
-    norm,
     parse_authority,
     parse_reference,
-    read_docx as read_word,
 )
+from ..recognise.model import AppendixPart, KeHoach
+from ..text import point_letter, roman, upper_vi
+from ..word.output import target as output_target
+from ..word.reader import Para, Table as _Table, TableCell as _Cell, is_bold, is_italic, norm
 
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
 
@@ -177,20 +173,6 @@ def _cut_prefix(runs: list[tuple[str, bool, bool]], n: int) -> list[tuple[str, b
     return [r for r in out if r[0]]
 
 
-def _all_bold(para: Para) -> bool:
-    runs = para.visible_runs
-    return bool(runs) and all(r.fmt.bold for r in runs)
-
-
-def _all_italic(para: Para) -> bool:
-    runs = para.visible_runs
-    return bool(runs) and all(r.fmt.italic for r in runs)
-
-
-def _centered(para: Para) -> bool:
-    return para.fmt is not None and para.fmt.align == "center"
-
-
 def _recover_case(caps: str, corpus: str) -> str:
     """The same words as written in running text ("TỈNH QUẢNG NGÃI" -> "tỉnh Quảng Ngãi"). Only the
     printed capitals are certain; the data reads better in name case. The whole line is looked for
@@ -291,7 +273,7 @@ class _Importer:
         sig_at = self._at(doc.noi_nhan) if doc.noi_nhan is not None else None
         body_end = sig_at if sig_at is not None else len(self.stream)
         if sig_at is None and doc.appendices:
-            # No Nơi nhận: the body runs to the first appendix the reader found.
+            # No Nơi nhận: the body runs to the first appendix the recogniser found.
             body_end = self._at(doc.appendices[0].heading)
         data: dict[str, Any] = {"agency": header["agency"]}
         if header.get("number") is not None:
@@ -357,7 +339,7 @@ class _Importer:
                 except (ValidationError, ValueError):
                     pass
 
-    # header: agency, Số, date (found by the reader; here only turned into data)
+    # header: agency, Số, date (found by the recogniser; here only turned into data)
 
     def _header(self) -> dict[str, Any]:
         doc = self.doc
@@ -473,7 +455,7 @@ class _Importer:
                     self.warn(b, first, "bảng trước mục I; đưa vào đầu mục I")
                     early_tables.append({"table": self._table(b)})
                     continue
-                if GROUND.match(b.text) and _all_italic(b) and not opening:
+                if GROUND.match(b.text) and is_italic(b) and not opening:
                     grounds.append(_paragraph(_runs(b), style_italic=True))
                     continue
                 else:
@@ -551,7 +533,7 @@ class _Importer:
                 last["items"][-1] = prev
             prev["items"].append(entry)
             return
-        if _all_bold(b) and not MUC_RE.match(text):
+        if is_bold(b) and not MUC_RE.match(text):
             container.blocks.append({"heading": _paragraph(runs, style_bold=True)})
             return
         if MUC_RE.match(text):
@@ -589,7 +571,7 @@ class _Importer:
         parent.clauses += 1
         rest = _cut_prefix(runs, len(number) + 1)
         clause: dict[str, Any] = {}
-        if _all_bold(b):
+        if is_bold(b):
             clause["clause"] = _paragraph(rest, style_bold=True)
         else:
             clause["text"] = _paragraph(rest)
@@ -688,8 +670,7 @@ class _Importer:
         recipients: list[str] = []
         archive: list[str] | None = None
         continued_ok = True
-        first = doc.noi_nhan
-        tail = NOI_NHAN_RE.sub("", first.text).strip() if first is not None else ""
+        tail = doc.noi_nhan_rest
         raw_lines = ([tail] if tail else []) + [x for p in doc.recipients for x in _lines_of(p)]
         for line in raw_lines:
             am = ARCHIVE_RE.match(line)
@@ -747,8 +728,8 @@ class _Importer:
     # appendices
 
     def _appendices(self, begin: int) -> list[dict[str, Any]]:
-        """The appendices where the reader found them (reader.appendix_starts, the rule `check` uses
-        too): each runs from its start to the next one's, in the stream of blocks."""
+        """The appendices where the recogniser found them (doc.appendices, what `check` reads too):
+        each runs from its start to the next one's, in the stream of blocks."""
         doc = self.doc
         at = [max(self._at(a.heading), begin) for a in doc.appendices]
         out = []
@@ -756,39 +737,31 @@ class _Importer:
             end = at[k + 1] if k + 1 < len(at) else len(self.stream)
             part = [b for b in self.stream[at[k]:end] if isinstance(b, _Table) or b.text]
             if part:
-                out.append(self._appendix(part, titled=app.titled))
+                out.append(self._appendix(part, app))
         return out
 
-    def _appendix(self, part: list[Para | _Table], *, titled: bool) -> dict[str, Any]:
+    def _appendix(self, part: list[Para | _Table], found: AppendixPart) -> dict[str, Any]:
+        """One appendix's data: its heading, name lines and reference line as the recogniser found
+        them (found.head), and everything else in its blocks as its content."""
         app: dict[str, Any] = {}
-        k = 0
         first = part[0]
         section = first.section
-        if isinstance(first, Para) and titled:
+        if isinstance(first, Para) and found.titled:
             app["title"] = first.text
             if upper_vi(first.text) != first.text:
                 app["upper"] = False
-            k = 1
         else:
             self.warn(first if isinstance(first, Para) else "sau chữ ký", getattr(first, "text", ""),
                       "nội dung sau chữ ký không có tiêu đề PHỤ LỤC; giữ thành một phụ lục không tiêu đề")
             app["title"] = "Phụ lục"
-        subtitle: list[str] = []
-        while k < len(part) and len(subtitle) < 4:
-            b = part[k]
-            if not (isinstance(b, Para) and _centered(b) and not APPENDIX_REF_RE.match(b.text) and _all_bold(b)):
-                break
-            subtitle += [norm(x) for x in _plain(_runs(b)).split("\n") if norm(x)]
-            k += 1
+        subtitle = [norm(_plain(_runs(p))) for p in found.names if norm(_plain(_runs(p)))]
         if subtitle:
             app["subtitle"] = subtitle if len(subtitle) > 1 else subtitle[0]
-        ref = part[k] if k < len(part) else None
-        if isinstance(ref, Para) and APPENDIX_REF_RE.match(ref.text):
-            app["reference_line"] = ref.text
-            k += 1
-        else:
-            app["reference_line"] = False
-        body = part[k:]
+        app["reference_line"] = found.reference.text if found.reference is not None else False
+        head = {id(p.paragraph) for p in found.head}
+        if found.titled and isinstance(first, Para):
+            head.add(id(first))
+        body = [b for b in part if not (isinstance(b, Para) and id(b) in head)]
         sec = self.doc.sections[min(section, len(self.doc.sections) - 1)]
         landscape = sec.width > sec.height
         if len(body) == 1 and isinstance(body[0], _Table):
@@ -876,7 +849,7 @@ def import_docx(path: str | Path) -> ImportResult:
     from .. import limits
 
     with limits.read_budget(path):  # a .docx comes from anyone: read within the read budget
-        importer = _Importer(read_word(path))
+        importer = _Importer(read_docx(path))
         data = importer.read()
     return ImportResult(data, importer.notes)
 
