@@ -390,7 +390,8 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
                    help="phụ lục là tệp riêng: chữ ký không hình ảnh ở góc trên bên phải trang 1")
     p.add_argument("--number", metavar="N",
                    help="cùng --as agency và --date: văn thư đóng số N vào chỗ trống của bản trình ký đã ký "
-                        "(render --final --unnumbered), mỗi chỗ trống một chữ ký số của cơ quan")
+                        "(render --final --unnumbered), mỗi chỗ trống một chữ ký số của cơ quan; cùng "
+                        "--attachment: đóng cùng số, ngày vào phụ lục tệp riêng")
     p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM",
                    help="ngày ban hành đóng vào chỗ trống ngày (và tháng), ví dụ 20/03/2024")
     p.add_argument("--p12", metavar="KEY.p12", help="tệp khóa PKCS#12 (.p12, .pfx)")
