@@ -32,8 +32,8 @@ from .publish import (
     existing_document as existing_document,
     final_label as final_label,
     pdf_of_existing,
-    publish,
-    publish_with_pdf,
+    place_document,
+    place_with_pdf,
     taken_error as taken_error,
 )
 
@@ -212,9 +212,9 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     if content is None:
         content = _render_copy(plan, template, unnumbered)
     if pdf_out is None:
-        publish(docx, how, content=content)
+        place_document(docx, how, content=content)
         return keep_record(Issued(target, None, final, plan))
-    return keep_record(Issued(target, publish_with_pdf(docx, pdf_out, content, how), final, plan))
+    return keep_record(Issued(target, place_with_pdf(docx, pdf_out, content, how), final, plan))
 
 
 def _existing_pdf(docx: Path) -> Path | None:

@@ -122,7 +122,7 @@ def taken_error(docx: Path) -> OutputExistsError:
         f"Không ghi tệp nào; {HINT}")
 
 
-def publish(docx: Target, how: How, *, content: bytes = b"", staged: Path | None = None) -> None:
+def place_document(docx: Target, how: How, *, content: bytes = b"", staged: Path | None = None) -> None:
     """content (or the finished file `staged`) given docx's name; the loser of a race is told."""
     try:
         docx.write(content, how) if staged is None else docx.place(staged, how)
@@ -130,7 +130,7 @@ def publish(docx: Target, how: How, *, content: bytes = b"", staged: Path | None
         raise taken_error(docx.path) from None
 
 
-def publish_with_pdf(docx: Target, pdf: Target, content: bytes, how: How) -> Path:
+def place_with_pdf(docx: Target, pdf: Target, content: bytes, how: How) -> Path:
     """The .docx and its PDF made in a hidden folder beside the target, then put in place: the
     .docx first (the race is decided there), then the PDF, by the same rule (the PDF of a draft
     we replace may be replaced, anything under --force; else created, never replacing)."""
@@ -139,7 +139,7 @@ def publish_with_pdf(docx: Target, pdf: Target, content: bytes, how: How) -> Pat
     with docx.staging() as staging:
         staged = output_target(staging / docx.path.name).write(content)
         made = convert_to_pdf([staged], staging)[0]
-        publish(docx, how, staged=staged)
+        place_document(docx, how, staged=staged)
         try:
             return pdf.place(made, how)
         except AlreadyThere:
