@@ -49,6 +49,13 @@ from ..word.reader import (
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
 
 
+def _date_data(year: int, month: str | None, day: str | None) -> str:
+    """A printed date as the data file writes it: 2026-03-12; 2026-03 or 2026 while day or month is blank."""
+    if month and day:
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return f"{year}-{int(month):02d}" if month else str(year)
+
+
 @dataclass(frozen=True)
 class ImportNote:
     """Something the importer could not place exactly: where it was and what it did instead."""
@@ -394,14 +401,9 @@ class _Importer:
         date = doc.date
         if date is not None:
             agency["place"] = date.place
-            if date.month and date.day:
-                header["date"] = f"{date.year}-{int(date.month):02d}-{int(date.day):02d}"
-            elif date.month:
-                header["date"] = f"{date.year}-{int(date.month):02d}"
-            else:
-                header["date"] = str(date.year)
-                if date.day:
-                    self.warn(doc.date_line or "phần đầu văn bản", date.text, "có ngày mà không có tháng; bỏ ngày")
+            header["date"] = _date_data(date.year, date.month, date.day)
+            if date.day and not date.month:
+                self.warn(doc.date_line or "phần đầu văn bản", date.text, "có ngày mà không có tháng; bỏ ngày")
         else:
             self.warn("phần đầu văn bản", "", "không tìm thấy dòng địa danh, ngày tháng; hãy điền date và "
                       "agency.place")
@@ -417,12 +419,7 @@ class _Importer:
         decision's, and the issuer's abbreviation is the one in the decision's ký hiệu (QĐ-UBND)."""
         agency = header["agency"]
         header["own_number"] = False
-        if decision.month and decision.day:
-            header["date"] = f"{decision.year}-{int(decision.month):02d}-{int(decision.day):02d}"
-        elif decision.month:
-            header["date"] = f"{decision.year}-{int(decision.month):02d}"
-        else:
-            header["date"] = str(decision.year)
+        header["date"] = _date_data(decision.year, decision.month, decision.day)
         _, _, abbreviation = decision.symbol.partition("-")
         if not abbreviation:
             self.warn(self.doc.subtitle[0] if self.doc.subtitle else "phần đầu văn bản", decision.symbol,
