@@ -272,3 +272,30 @@ def test_the_dossier_numbers_and_dates_start_blank_next_year(tmp_path: Path) -> 
     # And a final set of the new file is refused until the văn thư gives the new numbers.
     with pytest.raises(UserError, match="dossier.submission.number"):
         dossier_plans(plan, final=True)
+
+
+def test_a_plan_issued_with_a_decision_cites_a_blank_decision_next_year(tmp_path: Path) -> None:
+    """Imported from Word, a plan issued with a decision keeps that decision in its subtitle (text).
+    Next year's plan is issued with a new decision: number and day blank, the year moved, reported."""
+    from generator.jobs.importer import import_file
+    from tests.test_import_patterns import simple_body
+    from tests.word_fixtures import Header, build_plan, cell_texts, norm
+
+    original = build_plan(tmp_path / "kem-qd.docx", header=Header(parent=(), issuer=("ỦY BAN NHÂN DÂN", "TỈNH SÔNG MÂY"),
+                                                                   number="", date=""),
+                          subtitle="(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 12/3/2026 của Ủy ban nhân dân "
+                                   "tỉnh Sông Mây)", body=simple_body())
+    data = tmp_path / "kem-qd-2026.yaml"
+    import_file(original, data, force=True)
+    assert load_plan(data).own_number is False
+    result = rollover_file(data, 2027)
+    plan = load_plan(result.output)
+    assert not plan.own_number and (plan.date.year, plan.date.month, plan.date.day) == (2027, 3, None)
+    cleared = {i.path: i for i in result.items if i.kind == "cleared"}
+    assert "25/QĐ-UBND" in cleared["subtitle"].text and cleared["subtitle"].line is not None
+    assert not [i for i in result.items if i.path == "subtitle" and i.kind != "cleared"]
+    back = tmp_path / "kem-qd-2027.docx"
+    back.write_bytes(render_plan(plan))
+    texts = [norm(t) for t in cell_texts(back)]
+    assert "(Ban hành kèm theo Quyết định số /QĐ-UBND ngày /3/2027 của Ủy ban nhân dân tỉnh Sông Mây)" in texts
+    assert not any("25/QĐ" in t or "2026" in t for t in texts), [t for t in texts if "2026" in t]

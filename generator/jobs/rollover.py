@@ -223,6 +223,7 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
         return node
 
     walk(doc, ())
+    pending = _clear_issuing_decision(doc, new_year, pending)
     buf = io.StringIO()
     y.dump(doc, buf)
     return _restore_controls(compact_nested_sequences(buf.getvalue()), controls), pending, moved
@@ -253,6 +254,29 @@ def _clear_dossier(dossier: Any) -> list[tuple]:
                           f"{what} {label} của năm trước đã xóa; {label} năm mới được cấp {what} khi ban hành",
                           True))
     return found
+
+
+def _clear_issuing_decision(doc: Any, new_year: int, pending: list[tuple]) -> list[tuple]:
+    """A plan issued with a decision (own_number: false, as `kehoach import` reads one) cites that
+    decision in its subtitle, written as text. Next year's plan is issued with a new decision: its
+    number and day go blank, its year moves (the month stays, as the plan's date keeps its month).
+    The subtitle's other findings give way to one "cleared"."""
+    from ..document.context import number_text, short_date
+    from ..word.reader import parse_reference
+
+    subtitle = doc.get("subtitle")
+    if doc.get("own_number") is not False or not isinstance(subtitle, str):
+        return pending
+    ref = parse_reference(subtitle)
+    if ref is None or not re.match(r"\(\s*Ban hành kèm theo", ref.text, re.IGNORECASE):
+        return pending
+    date = IssueDate(year=new_year, month=int(ref.month) if ref.month else None)
+    text = (f"(Ban hành kèm theo {ref.doc_type} số {number_text(None)}/{ref.symbol} ngày {short_date(date)}"
+            + (f" của {ref.issuer}" if ref.issuer else "") + ")")
+    doc["subtitle"] = type(subtitle)(text)  # the scalar's quoting style kept
+    return [p for p in pending if p[1] != ("subtitle",)] + [
+        ("cleared", ("subtitle",), subtitle, f"số, ngày của {ref.doc_type} ban hành kế hoạch năm trước đã xóa: kế "
+         f"hoạch năm {new_year} ban hành kèm theo {ref.doc_type} mới; ghi số, ngày khi có", True)]
 
 
 # Control characters pasted from Word (\x0b, its line break, above all): the loader accepts them
