@@ -287,3 +287,21 @@ def test_an_attachment_with_a_blank_number_is_refused_without_one(attachment, fl
                  "125", "--date", "20/04/2024", *common]) == 2
     assert "không khớp tháng/năm đã in" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_the_document_split_from_its_attachment_is_issued_as_before(attachment, flow, tmp_path) -> None:
+    """The document's own pages, split off the signing copy as the attachment was (pdfunite writes a
+    trailer /Size below its object numbers): the leader signs, the văn thư stamps and seals, and the
+    words are the numbered final's pages."""
+    first, _ = _appendix_pages(flow["copy"])
+    copy = _pages(flow["copy"], 1, first - 1, tmp_path / "van-ban-trinh-ky.pdf")
+    numbered = _pages(flow["numbered"], 1, first - 1, tmp_path / "van-ban-so-125.pdf")
+    common = ["--p12", str(flow["agency"]), "--password-file", str(flow["password"])]
+    signed, issued = tmp_path / "1.pdf", tmp_path / "2.pdf"
+    assert main(["sign", str(copy), "-o", str(signed), "--as", "signer", "--image", str(flow["image"]), "--p12",
+                 str(flow["leader"]), "--password-file", str(flow["password"])]) == 0
+    assert main(["sign", str(signed), "-o", str(issued), "--as", "agency", "--number", "125", "--date", "20/03/2024",
+                 "--seal", str(flow["seal"]), *common]) == 0
+    assert "Số: 125/KH-SKHCN Quảng Ngãi, ngày 20 tháng 3 năm 2024" in text(issued)
+    assert text(issued) == text(numbered)
+    assert main(["verify", str(issued), "--trust", str(flow["ca"])]) == 0
