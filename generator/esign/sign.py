@@ -505,8 +505,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     from pyhanko.pdf_utils.misc import PdfError
 
     stamped: tuple[str, ...] = ()
-    # The pages are read as given: the stamps below are annotations and change no page's content
-    # (and pdfminer misreads the fonts of some stamped files re-saved by other tools, pdfunite's).
+    # The pages are read as given: the stamps below are annotations and change no page's content.
     given = data
     if number is not None:
         data, last, stamped = _stamp_issue(src, data, key, number, date, when,  # type: ignore[arg-type]
