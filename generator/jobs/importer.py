@@ -33,6 +33,7 @@ from ..recognise.lines import (
     MUC_RE,
     SEPARATOR_RE,
     SUB_ITEM_RE,
+    Reference,
     parse_authority,
     parse_reference,
 )
@@ -42,6 +43,13 @@ from ..word.output import target as output_target
 from ..word.reader import Para, Table as _Table, TableCell as _Cell, is_bold, is_italic, norm
 
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
+
+
+def _date_data(year: int, month: str | None, day: str | None) -> str:
+    """A printed date as the data file writes it: 2026-03-12; 2026-03 or 2026 while day or month is blank."""
+    if month and day:
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return f"{year}-{int(month):02d}" if month else str(year)
 
 
 @dataclass(frozen=True)
@@ -279,6 +287,8 @@ class _Importer:
         if header.get("number") is not None:
             data["number"] = header["number"]
         data["date"] = header["date"]
+        if header.get("own_number") is False:
+            data["own_number"] = False
         subject = [line for p in doc.subject_lines for line in _lines_of(p)] or ["…"]
         if not doc.subject_lines:
             self.warn("sau tên loại", "", "không tìm thấy trích yếu")
@@ -355,6 +365,8 @@ class _Importer:
         header: dict[str, Any] = {"agency": agency}
         number = doc.number
         abbreviation = None
+        if doc.attached_to is not None and doc.number_line is None:
+            return self._attached_header(header, doc.attached_to)
         if number is not None:
             if number.number:
                 header["number"] = int(number.number)
@@ -371,19 +383,40 @@ class _Importer:
         date = doc.date
         if date is not None:
             agency["place"] = date.place
-            if date.month and date.day:
-                header["date"] = f"{date.year}-{int(date.month):02d}-{int(date.day):02d}"
-            elif date.month:
-                header["date"] = f"{date.year}-{int(date.month):02d}"
-            else:
-                header["date"] = str(date.year)
-                if date.day:
-                    self.warn(doc.date_line or "phần đầu văn bản", date.text, "có ngày mà không có tháng; bỏ ngày")
+            header["date"] = _date_data(date.year, date.month, date.day)
+            if date.day and not date.month:
+                self.warn(doc.date_line or "phần đầu văn bản", date.text, "có ngày mà không có tháng; bỏ ngày")
         else:
             self.warn("phần đầu văn bản", "", "không tìm thấy dòng địa danh, ngày tháng; hãy điền date và "
                       "agency.place")
             agency["place"] = "…"
             header["date"] = "2026"
+        self._unplaced_header_text()
+        return header
+
+    def _attached_header(self, header: dict[str, Any], decision: Reference) -> dict[str, Any]:
+        """A plan issued with a decision ("(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 12/3/2026 của
+        …)" under the trích yếu, no Số line): it has no number or date of its own (Phụ lục III, Mẫu 1.3).
+        The data says so (own_number: false) and keeps the line as the subtitle; its date is the
+        decision's, and the issuer's abbreviation is the one in the decision's ký hiệu (QĐ-UBND)."""
+        agency = header["agency"]
+        header["own_number"] = False
+        header["date"] = _date_data(decision.year, decision.month, decision.day)
+        _, _, abbreviation = decision.symbol.partition("-")
+        if not abbreviation:
+            self.warn(self.doc.subtitle[0] if self.doc.subtitle else "phần đầu văn bản", decision.symbol,
+                      "không đọc được chữ viết tắt của cơ quan trong ký hiệu của quyết định; ghi tạm CQ, hãy sửa "
+                      "agency.abbreviation")
+        agency["abbreviation"] = abbreviation or "CQ"
+        date = self.doc.date
+        if date is not None:
+            agency["place"] = date.place
+        else:
+            # Not printed on this document (no date line of its own); the model needs it for the
+            # documents that do print it.
+            agency["place"] = "…"
+            self.warn("phần đầu văn bản", "", "văn bản ban hành kèm theo quyết định không có dòng địa danh, ngày "
+                      "tháng (đúng thể thức); hãy điền agency.place (địa danh) nếu dùng tệp này cho văn bản khác")
         self._unplaced_header_text()
         return header
 
