@@ -57,6 +57,12 @@ class P:
     el: Any = field(repr=False, default=None)
 
     @property
+    def lines(self) -> list[str]:
+        """The lines the paragraph prints before any wrapping: its text cut at line breaks, the space
+        typed before a break not drawn."""
+        return [line.rstrip() for line in self.text.split("\n")]
+
+    @property
     def bold(self) -> bool:
         shown = [r for r in self.runs if r[0].strip()]
         return bool(shown) and all(r[1] for r in shown)
@@ -99,8 +105,15 @@ class Doc:
         """Non-empty paragraph texts in order (outside tables unless tables=True)."""
         return [p.text for p in self.paras if p.text.strip() and (tables or not p.in_table)]
 
+    def lines(self, *, tables: bool = False) -> list[str]:
+        """Non-empty printed lines in order (outside tables unless tables=True): texts() with each
+        paragraph cut at its line breaks."""
+        return [line for p in self.paras if p.text.strip() and (tables or not p.in_table)
+                for line in p.lines if line.strip()]
+
     def styled(self, style: str) -> list[str]:
-        return [p.text for p in self.paras if p.style == style]
+        """The lines printed in a paragraph style (a two-line name is one paragraph, two lines)."""
+        return [line for p in self.paras if p.style == style for line in p.lines]
 
     def find(self, text: str) -> P:
         hits = [p for p in self.paras if p.text == text]
