@@ -110,10 +110,12 @@ def paragraphs(docx_bytes: bytes) -> list[str]:
 
 
 def _broken_into_lines(expected: str, texts: list[str]) -> bool:
-    """A header name or trích yếu wider than its column prints as up to three paragraphs, broken
-    between words (issue 27): their words, in order, are the value's."""
+    """A header name, trích yếu or column heading wider than its column prints as up to three
+    balanced lines, broken between words (issue 27): one paragraph cut by line breaks (or the lines
+    the data gave, a paragraph each); their words, in order, are the value's."""
     words = expected.split()
-    return any(" ".join(texts[i:i + k]).split() == words for k in (2, 3) for i in range(len(texts)))
+    return any("\n" in t and t.split() == words for t in texts) or any(
+        " ".join(texts[i:i + k]).split() == words for k in (2, 3) for i in range(len(texts)))
 
 
 def render_or_refuse(data: dict, path: tuple) -> bytes | None:

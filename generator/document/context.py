@@ -40,6 +40,7 @@ from ..plan.model import (
 )
 from ..text import point_letter, roman, two_digits, upper_vi
 from ..word.tables import TableCell, TableSpec, runs_xml
+from .line_breaks import heading_cell_lines
 
 BLANK_NUMBER = "     "
 """With the space after "Số:", six spaces where the văn thư writes the number by hand on a draft
@@ -448,8 +449,10 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
                 rows.append(cells)
 
     walk(table.rows, 0)
+    # Column headings too wide for their column: broken between words into balanced lines.
     spec = TableSpec(widths=widths, aligns=[c.align for c in table.columns],
-                     header=[header] if table.header else [], rows=rows, landscape=landscape)
+                     header=[header] if table.header else [], rows=rows, landscape=landscape,
+                     break_heading=heading_cell_lines)
     texts = [p.text for row in [header, *rows] for c in row for p in c.paragraphs if p.text]
     return {"kind": "table", "text": " ".join(texts), "xml": spec, "cells": texts}
 
