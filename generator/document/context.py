@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -214,7 +215,7 @@ class Inline:
         runs = list(self.runs)
         while runs:
             text, b, i = runs[-1]
-            stripped = _without_end(text)
+            stripped = _without_end(text, mark)
             if stripped:
                 runs[-1] = (stripped + mark, b, i)
                 return Inline(runs)
@@ -260,18 +261,22 @@ class _Citations:
         return self.inline(para).text
 
 
-def _without_end(text: str) -> str:
-    """The sentence without its own end punctuation, the closing "./." included: text copied from
-    last year's file often ends with it already, and the mark must never be printed twice."""
+CLOSING_MARK = "./."
+"""The mark that ends a document's text (every Mẫu of Decree 30 ends so)."""
+
+
+def _without_end(text: str, mark: str) -> str:
+    """The sentence without its own end punctuation. Before the closing "./.", a "./." already there
+    goes too: text copied from last year's file often ends with it, and it is never printed twice."""
     text = text.rstrip()
-    while text.endswith("./."):
+    while mark == CLOSING_MARK and text.endswith(CLOSING_MARK):
         text = text[:-3].rstrip()
     return text.rstrip(";.,:").rstrip()
 
 
 def _end_with(text: str, mark: str) -> str:
     """Replace the sentence's own end punctuation with mark (";", ".", "./.")."""
-    return _without_end(text) + mark
+    return _without_end(text, mark) + mark
 
 
 def _para(kind: str, inline: Inline) -> dict[str, Any]:
@@ -562,7 +567,13 @@ def heading_paragraphs(given: list[str], lines: list[str]) -> list[str]:
     one between the words (a trailing space is not drawn)."""
     if len(given) != 1:
         return lines
-    return [" \n".join(lines)] if lines else []
+    return [spaced_breaks("\n".join(lines))] if lines else []
+
+
+def spaced_breaks(text: str) -> str:
+    """Text printed with line breaks (w:br), each after the space between its words: read without
+    its breaks (copied, searched, imported) the words stay apart; a space at a line's end is not drawn."""
+    return re.sub(r"[ \t]*\n", " \n", text)
 
 
 def heading_lines(lines: list[str], where: str) -> list[str]:
@@ -607,11 +618,11 @@ def build_context(plan: Plan) -> dict[str, Any]:
     body = body_blocks(plan, cite)
     closing = Inline([])
     if plan.closing:
-        closing = cite.inline(plan.closing).ended("./.")
+        closing = cite.inline(plan.closing).ended(CLOSING_MARK)
     elif body:
         for k in range(len(body) - 1, -1, -1):
             if body[k]["kind"] != "table":
-                body[k] = _para(body[k]["kind"], body[k]["inline"].ended("./."))
+                body[k] = _para(body[k]["kind"], body[k]["inline"].ended(CLOSING_MARK))
                 break
     subtitle = cite.inline(plan.subtitle) if plan.subtitle is not None else None
     parent_given = [upper_vi(x) for x in plan.agency.parent or []]
@@ -649,7 +660,7 @@ def build_context(plan: Plan) -> dict[str, Any]:
         "closing": closing.text,
         "closing_inline": closing,
         "recipients": recipient_lines(plan),
-        "signer": {"lines": signer_lines(plan.signer), "name": plan.signer.name},
+        "signer": {"lines": signer_lines(plan.signer), "name": spaced_breaks(plan.signer.name)},
         "appendices": [
             appendix_view(plan, app, i, len(plan.appendices), cite)
             for i, app in enumerate(plan.appendices, 1)
