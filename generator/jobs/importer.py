@@ -663,7 +663,7 @@ class _Importer:
         for ci in range(n):
             column: dict[str, Any] = {"width": round(t.widths[ci] * 100 / total, 1) or 1}
             if header_ok:
-                column["title"] = _cell_value(rows[0][ci].paras, style_bold=True)
+                column["title"] = _heading(_cell_value(rows[0][ci].paras, style_bold=True))
             column["align"] = _column_align([p for placed in grid_rows[1 if header_ok else 0:]
                                              for cc, c in placed if cc == ci for p in c.paras])
             columns.append(column)
@@ -854,6 +854,16 @@ def _cell_value(paras: list[Para], *, style_bold: bool = False) -> Any:
     if len(lines) == 1:
         return lines[0]
     return {"lines": lines}
+
+
+def _heading(value: Any) -> Any:
+    """A column heading as one name: the lines Word or the drafter broke it into joined by spaces (the
+    renderer breaks a heading into balanced lines for its column again)."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, dict) and all(isinstance(x, str) for x in value.get("lines", [None])):
+        return " ".join(" ".join(value["lines"]).split())
+    return value
 
 
 def _column_align(paras: list[Para]) -> str:
