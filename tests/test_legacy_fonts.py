@@ -25,7 +25,7 @@ from generator.jobs.importer import import_docx
 from generator.plan import loader
 from generator.word import legacy_fonts as lf
 from generator.word.formatting import RunFormat
-from generator.word.reader import read_docx
+from generator.recognise import read_docx
 
 # --- the tables ------------------------------------------------------------------------------------
 
