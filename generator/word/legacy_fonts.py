@@ -2,15 +2,15 @@
 
 Why: before Unicode (TCVN 6909:2001), agencies typed Vietnamese in fonts that draw Vietnamese
 letters at the places of Western ones. A .docx stores the text as the Windows-1252 characters of
-those bytes, so a reader that takes the characters gets "KÕ ho¹ch" where Word, with the font
-installed, shows "Kế hoạch". Two families are in use:
+those bytes, so a reader that takes the characters gets "TiÕng ViÖt" where Word, with the font
+installed, shows "Tiếng Việt". Two families are in use:
 
 - TCVN3 (ABC, TCVN 5712:1993, its 8-bit set VN3): fonts whose name starts with ".Vn" (.VnTime,
   .VnArial, .VnCentury Schoolbook…). One byte per letter; only the lowercase letters with tones and
   the seven capitals Ă Â Ê Ô Ơ Ư Đ have a code. Capitals with tones come from the "H" fonts
   (.VnTimeH, .VnArialH…), which draw capitals at the lowercase codes and at the ASCII letters.
 - VNI Windows: fonts whose name starts with "VNI-" (VNI-Times, VNI-Helve…). A base letter followed
-  by a mark character ("Keá hoaïch"); a few letters (ơ ư đ and i with a tone, ỵ) are one character.
+  by a mark character ("Tieáng Vieät"); a few letters (ơ ư đ and i with a tone, ỵ) are one character.
 
 Other names that merely look alike are left alone: "UVnTime" and the "VN…" Unicode fonts hold
 Unicode; "VK Sans" and similar are not a documented legacy encoding.
