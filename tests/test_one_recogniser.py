@@ -213,3 +213,21 @@ def test_check_and_import_consume_one_recogniser_on_every_corpus_plan(monkeypatc
         except AssertionError as exc:
             wrong[path.name] = str(exc)[:400]
     assert wrong == {}
+
+
+@pytest.mark.parametrize("recipients, entries, archive", [
+    # an entry continued on a second line by hand (no "- ", the line above not closed)
+    (("- Ủy ban Kiểm tra, Ban xây dựng Đảng,", "Văn phòng;", "- Lưu: VT, VP."),
+     ["Ủy ban Kiểm tra, Ban xây dựng Đảng, Văn phòng"], ["VT", "VP"]),
+    # "Lưu: …" under an entry left open stands alone: it is the archive line, not a continuation
+    (("- Như trên", "Lưu: VT."), ["Như trên"], ["VT"]),
+])
+def test_check_and_import_read_the_recipient_list_alike(tmp_path, recipients, entries, archive):
+    path = build_plan(tmp_path / "noi-nhan.docx", recipients=recipients)
+    data = import_docx(path).data
+    assert (data["recipients"], data["archive"]) == (entries, archive)
+    form = [r for r in check_docx(path).results if r.rule == "PL1.III.9.noi-nhan.hinh-thuc"]
+    # the checker judges the same entries: the continued line is not "an entry without - ", and the
+    # last entry it judges is the archive line itself
+    assert form and "phải bắt đầu" not in (form[0].message or ""), form[0].message
+    assert form[0].measured.endswith(f"dòng cuối “{recipients[-1]}”"), form[0].measured

@@ -51,6 +51,7 @@ from ..recognise.lines import (
     parse_date_line,
     parse_number_line,
     parse_reference,
+    recipient_entries,
 )
 from ..recognise.model import KeHoach
 from ..text import upper_vi
@@ -1077,16 +1078,8 @@ def recipients(doc: KeHoach) -> list[Result]:
         problems.append(f"dòng đầu “{p.text}” phải là “Nơi nhận:”")
     items = doc.recipients
     # The drafter's initials in small raised or lowered type after "Lưu: VT, …" are a filing mark,
-    # not part of the list's text. An entry broken onto a second line by hand (Enter or Shift+Enter
-    # before the column's end) prints like one that wraps: a line with no "- " under an entry that
-    # has not closed with ";" or "." continues it (the importer reads it the same way).
-    entries: list[str] = []
-    for it in items:
-        text = it.main_text
-        if entries and not text.startswith(("+", *DASHES)) and not entries[-1].endswith((";", ".")):
-            entries[-1] = f"{entries[-1]} {text}"
-        else:
-            entries.append(text)
+    # not part of the list's text; lines continued by hand are read as the importer reads them.
+    entries = recipient_entries([it.main_text for it in items])
     for text in entries[:-1]:
         if not DASH_START_RE.match(text):
             problems.append(f"“{text[:40]}” phải bắt đầu bằng “- ”")

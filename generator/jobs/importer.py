@@ -36,6 +36,7 @@ from ..recognise.lines import (
     Reference,
     parse_authority,
     parse_reference,
+    recipient_entries,
 )
 from ..recognise.model import AppendixPart, KeHoach
 from ..text import point_letter, roman, upper_vi
@@ -702,24 +703,16 @@ class _Importer:
         doc = self.doc
         recipients: list[str] = []
         archive: list[str] | None = None
-        continued_ok = True
         tail = doc.noi_nhan_rest
         raw_lines = ([tail] if tail else []) + [x for p in doc.recipients for x in _lines_of(p)]
-        for line in raw_lines:
+        for line in recipient_entries(raw_lines):
             am = ARCHIVE_RE.match(line)
             if am:
                 archive = [a.strip() for a in am.group("units").split(",") if a.strip()] or ["VT"]
                 continue
-            dashed = bool(re.match(rf"^[{DASHES}+]", line))
             entry = re.sub(rf"^[{DASHES}]\s*", "", line).rstrip(";. ").strip()
-            if not entry:
-                continue
-            if recipients and not dashed and not continued_ok:
-                # A recipient wrapped onto a second paragraph by hand: one recipient.
-                recipients[-1] = f"{recipients[-1]} {entry}"
-            else:
+            if entry:
                 recipients.append(entry)
-            continued_ok = line.rstrip().endswith((";", "."))
         out: dict[str, Any] = {"recipients": recipients}
         if archive is not None:
             out["archive"] = archive

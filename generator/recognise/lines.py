@@ -146,6 +146,24 @@ APPENDIX_HEAD_RE = re.compile(r"^(phụ\s*lục|danh\s*mục)\b", re.I)
 ARCHIVE_RE = re.compile(rf"^[{DASHES}]?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
 """The last Nơi nhận line, "- Lưu: VT, HCTH.", with its list of units."""
 
+
+def recipient_entries(lines: list[str]) -> list[str]:
+    """The entries of a Nơi nhận list from its printed lines, for check and import alike. An entry
+    broken onto a second line by hand (Enter or Shift+Enter before the column's end) prints like one
+    that wraps: a line with no "- " or "+ " under an entry not yet closed by ";" or "." continues it.
+    The "Lưu: …" line always stands alone, closed or not the line above."""
+    entries: list[str] = []
+    for line in (x.strip() for x in lines):
+        if not line:
+            continue
+        continues = (entries and not line.startswith(("+", *DASHES)) and not ARCHIVE_RE.match(line)
+                     and not entries[-1].endswith((";", ".")))
+        if continues:
+            entries[-1] = f"{entries[-1]} {line}"
+        else:
+            entries.append(line)
+    return entries
+
 # Tên loại of Phụ lục III (and Công văn, which has none) by their capitals.
 DOC_TYPE_NAMES = {upper_vi(name): name for name in TYPE_ABBREVIATIONS}
 QUOC_HIEU_RE = re.compile(r"^CỘNG\s*H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$", re.I)
