@@ -56,6 +56,7 @@ from ..recognise.lines import (
 from ..recognise.model import KeHoach
 from ..text import upper_vi
 from ..word.formatting import ParaFormat, font_family, tabs_before_field
+from ..word.legacy_fonts import TCVN3, font_encoding
 from ..word.metrics import text_width_pt
 from ..word.reader import Line, Para, rendered_lines, text_width
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
@@ -340,6 +341,7 @@ def font(doc: KeHoach) -> list[Result]:
             if part.page_para is not None and part.page_para not in paras:
                 paras.append(part.page_para)
     wrong: dict[tuple[str, str], list[Para]] = {}
+    legacy: dict[str, list[Para]] = {}  # legacy 8-bit fonts, one finding per font whatever the slot
     runs = 0
     for para in paras:
         for run in para.visible_runs:
@@ -351,21 +353,37 @@ def font(doc: KeHoach) -> list[Result]:
                 if name is None:
                     name = FONT  # no face named at any level: Word draws the text in Times New Roman
                 if (font_family(name) or "").casefold() != FONT.casefold():  # Word matches names in any case
-                    hits = wrong.setdefault((name or "(chưa đặt)", slot), [])
+                    hits = (legacy.setdefault(font_family(name) or name, []) if font_encoding(name)
+                            else wrong.setdefault((name or "(chưa đặt)", slot), []))
                     if not hits or hits[-1] is not para:
                         hits.append(para)
     title = "phông Times New Roman cho mọi chữ"
     if runs == 0:
         return [_missing("PL1.II.4.phong-chu", "Phông chữ", "phông Times New Roman")]
-    if not wrong:
+    if not wrong and not legacy:
         return [_res("PL1.II.4.phong-chu", "Phông chữ", title, ERROR, True, measured=FONT, expected=FONT)]
-    out = []
+    out = [_legacy_font(doc, name, hits) for name, hits in sorted(legacy.items())]
     for (name, slot), hits in sorted(wrong.items()):
         out.append(_res("PL1.II.4.phong-chu", "Phông chữ", title, ERROR, False,
                         measured=f"{name} (ô phông {slot}) ở {len(hits)} đoạn",
                         expected=f"{FONT} ({slot})",
                         where="; ".join(_where(doc, p) for p in hits[:3])))
     return out
+
+
+def _legacy_font(doc: KeHoach, name: str, hits: list[Para]) -> Result:
+    """A legacy 8-bit font (TCVN3, VNI): not the Unicode font Decree 30 asks for (TCVN 6909:2001).
+    The reader has already read its text as Word draws it, so the other rules judged the words."""
+    table = "TCVN3 (ABC)" if font_encoding(name) == TCVN3 else "VNI Windows"
+    return _res("PL1.II.4.phong-chu", "Phông chữ", "phông chữ Unicode (TCVN 6909:2001), Times New Roman", ERROR,
+                False, measured=f"{name} (bảng mã {table}, không phải Unicode) ở {len(hits)} đoạn",
+                expected=f"{FONT}, phông Unicode theo TCVN 6909:2001",
+                where="; ".join(_where(doc, p) for p in hits[:3]),
+                message=(f"chữ gõ bằng phông cũ {name} (bảng mã {table}), không phải phông Unicode; nội dung "
+                         f"đã được đọc như Word hiển thị. Hãy đặt phông {FONT} cho các đoạn này; nếu đổi phông "
+                         f"xong chữ hiện sai dấu (chữ gõ bằng bảng mã cũ): chọn đoạn chữ, Ctrl+C, mở Unikey → "
+                         f"Công cụ (Ctrl+Shift+F6), bảng mã nguồn {table}, bảng mã đích Unicode, chọn "
+                         f"“Chuyển mã clipboard”, bấm Chuyển mã, rồi dán lại (Ctrl+V)"))
 
 
 # --- page numbers (II.7) ---------------------------------------------------------------------------

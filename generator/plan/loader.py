@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from .. import limits
 from ..errors import DataError, Problem
 from ..text import WORD_LINE_BREAK
+from ..word.legacy_fonts import UNICODE_ONLY
 from .model import Plan
 from .yaml_syntax import syntax_problem
 
@@ -87,7 +88,10 @@ _TCVN3 = re.compile(r"(?<=[A-Za-z])[\xa8-\xae\xb5-\xb9\xbd\xbe\xc6\xc7\xd7\xde]|
                     r"[\xa7\xae\xa8-\xad](?=[A-Za-z])")
 _VNI = re.compile(r"(?<=[A-Za-z])[\xef\xf8\xfb\xe5\xe4\xeb\xfc\xf6\xcf\xd8\xdb\xc5\xc4\xcb\xdc\xd6]|"
                   r"[\xd1\xf1](?=[a-zA-Z\xf4\xf6])")
-_VIETNAMESE = re.compile("[\u0103\u0111\u01a1\u01b0\u1ea0-\u1ef9]", re.IGNORECASE)
+# Unicode Vietnamese: a letter only Unicode has (word/legacy_fonts.py holds the tables of both legacy
+# encodings; the signature characters above are codes of those tables that never sit inside a Unicode
+# Vietnamese word, tests/test_legacy_fonts.py checks it).
+_VIETNAMESE = re.compile("[" + "".join(sorted(UNICODE_ONLY)) + "]")
 _CONVERT = ("hãy chuyển sang Unicode: mở Unikey → Công cụ (Ctrl+Shift+F6) → Chuyển mã, bảng mã "
             "nguồn {source}, bảng mã đích Unicode; rồi lưu tệp với mã UTF-8")
 

@@ -41,6 +41,7 @@ from ..errors import UserError
 from ..nd30.figures import A4_TWIPS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
+from .legacy_fonts import Context, as_drawn, names_legacy_font
 from .metrics import text_width_pt
 from .numbering import ListNumbers
 
@@ -465,6 +466,12 @@ class _Reader:
         self.tables: list[_Element] = []
         self.table_left = self.doc.table_left
         self.tab_tables = self.doc.tab_tables  # tables read from lines set in columns with tab stops
+        # Text typed in a legacy 8-bit font (TCVN3, VNI) is read as Word draws it (legacy_fonts.py);
+        # the raw text of whole paragraphs needs the runs' fonts only when such a font is named.
+        self.legacy_fmt: Formatting | None = self.fmt if _names_legacy_font(document, self.fmt) else None
+        body = document.element.body
+        self.legacy = Context(lambda: ((text, self.fmt.run(p, r)) for p in body.iter(qn("w:p"))
+                                       for r in visible_runs(p) if not (text := run_text(r)).isascii()))
 
     def read(self) -> WordDocument:
         body: _Element = self.document.element.body
@@ -564,10 +571,16 @@ class _Reader:
         if self.columns is None:
             return set()
         children = list(body)
-        blocks = [BodyBlock("paragraph", visible_text(c), c.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
+        blocks = [BodyBlock("paragraph", self._block_text(c), c.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
                   if c.tag == qn("w:p") else BodyBlock("table" if c.tag == qn("w:tbl") else "other", "", False)
                   for c in children]
         return {children[i] for i in self.columns(blocks)}
+
+    def _block_text(self, p: _Element) -> str:
+        """A top-level paragraph's text for the columns hook: the words after a tab are what it
+        recognises, and they may be typed in a legacy font."""
+        text = visible_text(p)
+        return visible_text(p, self.legacy_fmt) if self.legacy_fmt is not None and "\t" in text else text
 
     def _tab_table(self, block: list[_Element], section: int) -> None:
         """Lines set in two columns with tab stops, read as the rows of a table: each piece of text
@@ -755,6 +768,8 @@ class _Reader:
             text = run_text(r)
             if text:
                 runs.append(Run(text, self.fmt.run(p, r)))
+        drawn = as_drawn([(r.text, r.fmt) for r in runs], self.legacy)  # legacy fonts read as Word draws them
+        runs = [Run(t, r.fmt) for t, r in zip(drawn, runs, strict=True)]
         return Para(
             text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
             el=p, fmt=self.fmt.paragraph(p, self.numbers.level_ppr(p) if numbered else None), runs=runs,
@@ -1155,9 +1170,30 @@ def visible_runs(p: _Element) -> Iterator[_Element]:
             yield r
 
 
-def visible_text(p: _Element) -> str:
-    """The text a reader sees in paragraph p (a w:p element); line breaks as "\n", tabs as "\t"."""
-    return "".join(run_text(r) for r in visible_runs(p))
+def visible_text(p: _Element, fmt: Formatting | None = None) -> str:
+    """The text a reader sees in paragraph p (a w:p element); line breaks as "\n", tabs as "\t".
+    fmt: the document's formatting, to read runs in a legacy font (TCVN3, VNI) as Word draws them."""
+    runs = list(visible_runs(p))
+    texts = [run_text(r) for r in runs]
+    if fmt is not None and not all(t.isascii() for t in texts):
+        texts = as_drawn([(t, fmt.run(p, r)) for t, r in zip(texts, runs, strict=True)])
+    return "".join(texts)
+
+
+def _names_legacy_font(document: DocxDocument, fmt: Formatting) -> bool:
+    """Whether the body's runs can be in a legacy 8-bit font: named on a run, in the document
+    defaults, or in a style the body uses (with its basedOn chain). Old agency templates often keep
+    .VnTime styles nobody applies; those must not cost the reading of every run."""
+    def names(el: _Element | None) -> bool:
+        return el is not None and names_legacy_font(
+            rf.get(qn(f"w:{slot}")) for rf in el.iter(qn("w:rFonts")) for slot in ("ascii", "hAnsi"))
+
+    body = document.element.body
+    if names(body) or names(fmt.rpr_default):
+        return True
+    used = {el.get(qn("w:val")) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle") for el in body.iter(qn(tag))}
+    used |= {fmt.default_para_style, fmt.default_char_style, fmt.default_table_style}
+    return any(names(st.find(qn("w:rPr"))) for sid in used for st in fmt.chain(sid))
 
 
 def run_text(r: _Element) -> str:
