@@ -27,6 +27,7 @@ EXIT_UNVERIFIED = 3
 
 def _render(args: argparse.Namespace) -> int:
     from .jobs.issue import issue_file
+    from .jobs.record import short
 
     done = issue_file(args.data, args.output, final=args.final, number=args.number, date=args.date,
                       force=args.force, pdf=args.pdf, template=args.template, unnumbered=args.unnumbered)
@@ -48,8 +49,7 @@ def _render(args: argparse.Namespace) -> int:
     if done.metadata:
         print(f"Thông tin văn bản cho sổ đăng ký (JSON): {done.metadata}")
     if done.recorded:
-        print(f"Đã ghi số {done.plan.number} và ngày {done.plan.date.day}/{done.plan.date.month}/"
-              f"{done.plan.date.year} vào tệp dữ liệu: {args.data}")
+        print(f"Đã ghi số {done.plan.number} và ngày {short(done.plan.date)} vào tệp dữ liệu: {args.data}")
     return EXIT_OK
 
 

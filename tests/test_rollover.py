@@ -91,6 +91,22 @@ def test_report_lists_every_stale_reference_of_the_sample(sample: Path) -> None:
     assert "36/KH-UBND" in kh36.text and "2024" in kh36.text
 
 
+def test_report_says_dates_day_first_and_drops_a_day_only_when_there_was_one(sample: Path, tmp_path: Path) -> None:
+    # Staff read 07/02/2024, never 2024-02-07; the report shows dates as they type them.
+    result = rollover_file(sample, 2025)
+    kh36 = next(i for i in result.items if i.path == "references.kh36_ubnd.date")
+    assert kh36.text == "Kế hoạch số 36/KH-UBND ngày 07/02/2024"
+    date = next(i for i in result.items if i.path == "date")
+    assert date.text == "20/03/2024" and "đã bỏ ngày" in date.message and "giữ tháng 3;" in date.message
+    # A draft with only a month had no day to drop: the report does not say it dropped one.
+    month_only = tmp_path / "nhap-2024.yaml"
+    month_only.write_text(sample.read_text(encoding="utf-8").replace("date: 2024-03-20", "date: 2024-03", 1),
+                          encoding="utf-8")
+    date = next(i for i in rollover_file(month_only, 2025).items if i.path == "date")
+    assert date.text == "03/2024" and "đã bỏ ngày" not in date.message and "tháng 3" in date.message
+    assert all(not re.search(r"\b\d{4}-\d\d-\d\d\b", i.text) for i in result.items)
+
+
 def test_number_is_cleared_and_reported(sample: Path, tmp_path: Path) -> None:
     text = sample.read_text(encoding="utf-8").replace("date: 2024-03-20", "number: 125\ndate: 2024-03-20")
     final = tmp_path / "ke-hoach-2024-final.yaml"

@@ -24,6 +24,7 @@ from ..nd30 import TYPE_ABBREVIATIONS
 from ..plan.loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
 from ..plan.model import IssueDate, is_party_symbol
 from ..plan.yaml_style import CONTROLS, HIDDEN, compact_nested_sequences, hide_controls, restore_controls
+from ..text import date_dmy
 from ..word.output import target as output_target
 
 if TYPE_CHECKING:
@@ -176,12 +177,17 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
         del doc["number"]
     old_date = doc["date"]
     # The same parsing as the model: "2024-03-20", "2024-03", a date or {year:, month:, day:}.
-    month = IssueDate.model_validate(dict(old_date) if hasattr(old_date, "items") else old_date).month
+    was = IssueDate.model_validate(dict(old_date) if hasattr(old_date, "items") else old_date)
+    month = was.month
     doc["date"] = f"{new_year}-{month:02d}" if month else str(new_year)
-    pending.append(("cleared", ("date",), str(old_date),
-                    f"ngày ban hành đã bỏ ngày (dự thảo), giữ tháng {month}; điền ngày khi ban hành"
-                    if month else "ngày ban hành để trống ngày, tháng (dự thảo); điền khi ban hành",
-                    True))
+    # Said as staff write dates (20/03/2024), and "đã bỏ ngày" only when there was a day to drop.
+    if was.day:
+        said = f"ngày ban hành đã bỏ ngày (dự thảo), giữ tháng {month}; điền ngày khi ban hành"
+    elif month:
+        said = f"ngày ban hành chưa có ngày (dự thảo), tháng {month}; điền ngày khi ban hành"
+    else:
+        said = "ngày ban hành để trống ngày, tháng (dự thảo); điền khi ban hành"
+    pending.append(("cleared", ("date",), date_dmy(was.year, was.month, was.day), said, True))
 
     for key, ref in (doc.get("references") or {}).items():
         d = ref.get("date")
@@ -191,7 +197,7 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
             symbol = str(ref["symbol"]) if ref.get("symbol") else None
             sep = "-" if is_party_symbol(symbol, bool(ref.get("party"))) else "/"
             label = f"{ref.get('type')} số {ref.get('number')}" + (f"{sep}{symbol}" if symbol else "")
-            pending.append(("reference", ("references", key, "date"), f"{label} ngày {d}",
+            pending.append(("reference", ("references", key, "date"), f"{label} ngày {_said_date(d)}",
                             f"văn bản được dẫn ban hành năm {ref_year}: kiểm tra còn hiệu lực hoặc "
                             f"thay bằng văn bản năm {new_year}", True))
 
@@ -236,6 +242,15 @@ def _hide_controls(text: str) -> tuple[str, bool]:
 
 def _restore_controls(text: str, hidden: bool) -> str:
     return restore_controls(text) if hidden else text
+
+
+def _said_date(value: Any) -> str:
+    """A cited document's date as a message shows it (07/02/2024), whatever form the file wrote."""
+    try:
+        d = IssueDate.model_validate(dict(value) if hasattr(value, "items") else value)
+    except ValueError:
+        return str(value)
+    return date_dmy(d.year, d.month, d.day)
 
 
 def _first_year(text: str) -> int | None:
