@@ -156,7 +156,10 @@ def test_refusals_of_the_issue(flow, tmp_path, capsys) -> None:
     # The printed month is March: an April date does not fit.
     assert main(["sign", str(flow["leader-signed"]), "-o", str(out), "--as", "agency", "--number", "7", "--date",
                  "2024-04-02", *common]) == 2
-    assert "không khớp tháng/năm đã in" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # The date as the văn thư typed it, and what to do: a day of March, or a new signing copy.
+    assert "ngày ban hành 02/04/2024 không khớp tháng/năm đã in" in err and "2024-04-02" not in err
+    assert "trong đúng tháng, năm đã in" in err and "--unnumbered" in err
     # Already numbered.
     assert main(["sign", str(flow["issued"]), "-o", str(out), "--as", "agency", "--number", "7", "--date",
                  "2024-03-20", *common]) == 2
