@@ -316,6 +316,7 @@ def _sign(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .errors import UserError
+    from .esign.common import said_time
     from .esign.sign import Pkcs11Key, Pkcs12Key, sign_file
 
     if bool(args.p12) == bool(args.pkcs11_lib):
@@ -335,7 +336,7 @@ def _sign(args: argparse.Namespace) -> int:
     who = {"signer": "người có thẩm quyền", "agency": "cơ quan"}[args.role]
     if done.stamped:
         print(f"Văn thư đã ghi vào chỗ trống, mỗi chỗ một chữ ký số của cơ quan: {'; '.join(done.stamped)}")
-    print(f"Đã ký số ({who}, trang {done.page + 1}, {done.time.isoformat(timespec='seconds')}): {done.output}")
+    print(f"Đã ký số ({who}, trang {done.page + 1}, {said_time(done.time)}): {done.output}")
     return EXIT_OK
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import UserError
-from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko
+from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko, said_time
 from .pages import Page
 
 ChangeKind = Literal["signature", "stamp", "annotation", "form", "content", "other"]
@@ -110,8 +110,8 @@ class SignatureReport:
         trust = {None: "chưa xác minh (không có chứng thư gốc tin cậy nào dẫn tới chứng thư này; thêm "
                        "--trust CA.cer)", True: "có", False: "KHÔNG"}[self.trusted]
         lines = [f"Chữ ký {number} ({role}, trường {self.field}{where}, lần cập nhật {self.revision}): {who}",
-                 f"  thời gian ký: {_iso(self.signed_at) or 'không rõ'}"
-                 + (f"; dấu thời gian: {_iso(self.timestamp)}" if self.timestamp else ""),
+                 f"  thời gian ký: {said_time(self.signed_at) if self.signed_at else 'không rõ'}"
+                 + (f"; dấu thời gian: {said_time(self.timestamp)}" if self.timestamp else ""),
                  f"  nguyên vẹn: {'có' if self.intact else 'KHÔNG'}; người ký được xác minh: {trust}"]
         if not self.changes_after:
             lines.append("  sau chữ ký: không có gì thay đổi")
