@@ -196,7 +196,7 @@ def _template(args: argparse.Namespace) -> int:
     write_file(target, DEFAULT_TEMPLATE.read_bytes(), inputs=[data],
                hint="có thể là mẫu đã sửa; hãy xóa hoặc đổi tên tệp đó, hoặc cho tên khác: kehoach template TÊN.docx")
     print(f"Đã tạo bản sao mẫu để sửa: {target}")
-    print("Sửa các kiểu (style) tên \"KH …\" bằng Word hoặc LibreOffice (xem README, mục Mẫu văn bản), rồi:")
+    print("Sửa các kiểu (style) tên \"KH …\" bằng Word hoặc LibreOffice (xem docs/huong-dan.md, mục Mẫu văn bản), rồi:")
     print(f"  kehoach check-template {target}")
     print(f"  kehoach render {data} --template {target}")
     return EXIT_OK
@@ -410,7 +410,7 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
                        epilog="Mã thoát: 0 mọi chữ ký hợp lệ và người ký được xác minh; 1 có chữ ký không hợp "
                               "lệ (hoặc không có chữ ký); 3 nguyên vẹn nhưng chưa xác minh được người ký (thêm "
                               "--trust); 2 tệp không đọc được.")
-    p.add_argument("pdf", metavar="SIGNED.pdf")
+    p.add_argument("pdf", metavar="SIGNED.pdf", help="tệp PDF đã ký cần kiểm tra")
     p.add_argument("--trust", action="append", metavar="CA.cer",
                    help="chứng thư gốc/trung gian tin cậy (PEM hoặc DER: .pem .cer .crt .der) hoặc thư mục "
                         "chứa chúng; dùng nhiều lần được")
@@ -502,8 +502,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kehoach",
         description="Soạn Kế hoạch theo Nghị định 30/2020/NĐ-CP thành tệp Word từ dữ liệu YAML.",
-        epilog="Mã thoát: 0 thành công; 1 có lỗi thể thức khi kiểm tra; 2 dữ liệu hoặc tham số sai; "
-               "70 lỗi bên trong kehoach (chi tiết trong tệp nhật ký có đường dẫn in ra, xin gửi khi báo lỗi).",
+        epilog="Mã thoát: 0 thành công; 1 có lỗi thể thức khi kiểm tra (verify: chữ ký không hợp lệ); "
+               "2 dữ liệu hoặc tham số sai; 3 verify: chữ ký nguyên vẹn nhưng chưa xác minh "
+               "được người ký; 70 lỗi bên trong kehoach (chi tiết trong tệp nhật ký có đường dẫn in ra, xin gửi "
+               "khi báo lỗi); 130 đã dừng (Ctrl-C).",
     )
     parser.add_argument("--version", action="version", version=f"kehoach {__version__}",
                         help="in phiên bản rồi thoát")
@@ -543,8 +545,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_render)
 
     p = sub.add_parser("validate", help="kiểm tra tệp dữ liệu, không tạo văn bản",
-                       description="Kiểm tra tệp dữ liệu; báo mọi lỗi cùng lúc với dòng, cột và trường.")
-    p.add_argument("data", metavar="DATA.yaml")
+                       description="Kiểm tra tệp dữ liệu; báo mọi lỗi cùng lúc với dòng, cột và trường.",
+                       epilog="Mã thoát: 0 dữ liệu dùng được; 2 dữ liệu có lỗi (liệt kê từng lỗi).")
+    p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("check", help="kiểm tra thể thức một văn bản .docx hoặc tệp dữ liệu theo Nghị định 30",
@@ -561,7 +564,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="tạo hàng loạt văn bản cho từng cơ quan, phòng, đơn vị",
                        description="Từ một kế hoạch mẫu, tạo mỗi đơn vị một văn bản theo tệp đơn vị "
                                    "(kế hoạch triển khai của từng cơ quan, hoặc bản gửi/bản trích "
-                                   "cho từng phòng, đơn vị). Xem README, mục Tạo văn bản hàng loạt.")
+                                   "cho từng phòng, đơn vị). Xem docs/huong-dan.md, mục Tạo văn bản hàng loạt.")
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch mẫu")
     p.add_argument("--units", required=True, metavar="UNITS.yaml", help="tệp danh sách đơn vị")
     p.add_argument("-o", "--output", metavar="DIR",
@@ -635,7 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch")
     p.add_argument("--progress", nargs="+", required=True, metavar="BẢNG.xlsx",
                    help="một hoặc nhiều bảng tiến độ đã điền")
-    p.add_argument("--as-of", required=True, metavar="NGÀY", help="ngày báo cáo: 30/6/2026 hoặc 2026-06-30")
+    p.add_argument("--as-of", required=True, metavar="NGÀY", help="ngày báo cáo, ví dụ 30/06/2026 (hoặc 2026-06-30)")
     p.add_argument("-o", "--output", required=True, metavar="BAO-CAO.yaml", help="tệp dữ liệu báo cáo")
     p.set_defaults(func=_report)
 
@@ -655,7 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "cần: các kiểu \"KH …\", số trang ở đầu trang, dấu ngắt phần của "
                                    "phụ lục (khổ ngang/dọc, đánh lại số trang), thẻ của mọi phần.",
                        epilog="Mã thoát: 0 mẫu dùng được; 2 mẫu có lỗi (kèm cách sửa).")
-    p.add_argument("template", metavar="T.docx")
+    p.add_argument("template", metavar="T.docx", help="mẫu .docx đã sửa (ví dụ mau-kehoach.docx)")
     p.set_defaults(func=_check_template)
     p = sub.add_parser("template", help="chép mẫu văn bản mặc định ra để sửa định dạng",
                        description="Ghi một bản sao của mẫu mặc định (đi kèm chương trình) để sửa "
@@ -671,7 +674,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="mở trình soạn thảo kế hoạch trên trình duyệt (không cần viết YAML)",
                        description="Chạy trình soạn thảo trên máy này (chỉ 127.0.0.1): sửa tệp dữ liệu "
                                    "bằng biểu mẫu, thấy lỗi ngay tại trường, xem trước các trang như khi in. "
-                                   "Chỉ đọc và ghi tệp .yaml trong THƯ-MỤC.",
+                                   "Chỉ đọc, ghi trong THƯ-MỤC: các tệp .yaml, bảng tính danh mục tải lên, "
+                                   "và văn bản tạo ra (phát hành, hàng loạt) trong THƯ-MỤC/output/.",
                        epilog="Cần cài: pip install \"kehoach[serve]\". Xem trước trang cần LibreOffice và "
                               "pdftoppm (poppler-utils).")
     p.add_argument("folder", nargs="?", default=".", metavar="THƯ-MỤC",
