@@ -139,8 +139,11 @@ def _report(args: argparse.Namespace) -> int:
     print(f"Đã tạo: {result.output} — {t.sentence()}; " + ", ".join(
         f"{COLUMNS[k].lower()}: {n}" for k, n in t.by_state.items()))
     for s in result.overdue:
-        print(f"  {COLUMNS[OVERDUE].lower()}: {s.task.content[:80]} — Chủ trì: {s.task.lead or 'không ghi'}; "
-              f"thời hạn: {s.task.time}")
+        # One line per task: a cell's line breaks (several lead units) would break the list apart.
+        content = " ".join(s.task.content.split())
+        content = content if len(content) <= 80 else content[:79].rsplit(" ", 1)[0] + "…"
+        lead = ", ".join(s.task.leads) or " ".join(s.task.lead.split()) or "không ghi"
+        print(f"  {COLUMNS[OVERDUE].lower()}: {content} — Chủ trì: {lead}; thời hạn: {' '.join(s.task.time.split())}")
     print(f"Viết phần đánh giá trong tệp rồi tạo văn bản: kehoach render {result.output}")
     return EXIT_OK
 

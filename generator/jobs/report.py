@@ -323,5 +323,6 @@ def parse_as_of(text: str) -> dt.date:
 
     day = parse_day(text.strip())
     if day is None:
-        raise UserError(f"ngày báo cáo “{text}” không đọc được; ghi dạng 30/6/2026 hoặc 2026-06-30")
+        raise UserError(f"ngày báo cáo “{text}” không đọc được; ghi dạng ngày/tháng/năm, ví dụ 30/06/2026 "
+                        "(hoặc 2026-06-30)")
     return day

@@ -344,7 +344,7 @@ def _task_fates(plan: Any, sheets: list[str | Path]) -> tuple[list[Loc], list[tu
     ("Thường xuyên", "Hằng năm") stay without a word: they recur next year as well."""
     from ..plan.deadlines import plan_year, read_deadline
     from ..plan.tasks import plan_tasks
-    from .progress import DONE, read_progress, vi_day
+    from .progress import DONE, read_progress, said_day
 
     tasks = plan_tasks(plan)
     progress = read_progress(plan, sheets, tasks=tasks)
@@ -364,7 +364,7 @@ def _task_fates(plan: Any, sheets: list[str | Path]) -> tuple[list[Loc], list[tu
             continue
         if recurring:
             continue
-        day = f" ngày {vi_day(report.done_on)}" if report and report.done_on else ""
+        day = f" ngày {said_day(report.done_on)}" if report and report.done_on else ""
         if t.loc is not None and t.removable:
             drops.append(t.loc)
             fates.append(("dropped", t.loc, excerpt, f"đã hoàn thành{day}: đã bỏ khỏi kế hoạch mới", False))
