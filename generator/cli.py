@@ -482,6 +482,14 @@ def _positive(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    """An argparse type: a TCP port; 99999 used to reach bind() and end as an internal error."""
+    value = _positive(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"cổng phải từ 1 đến 65535, ví dụ 8030, không phải '{text}'")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse speaking Vietnamese where a user reads it: help headings, -h, errors."""
 
@@ -683,7 +691,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "pdftoppm (poppler-utils).")
     p.add_argument("folder", nargs="?", default=".", metavar="THƯ-MỤC",
                    help="thư mục chứa các tệp dữ liệu (mặc định: thư mục hiện tại)")
-    p.add_argument("--port", type=_positive, default=8030, help="cổng (mặc định 8030)")
+    p.add_argument("--port", type=_port, default=8030, help="cổng (mặc định 8030)")
     p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt")
     p.set_defaults(func=_serve)
     return parser

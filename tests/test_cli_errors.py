@@ -185,3 +185,13 @@ def test_kehoach_traceback_lets_a_developer_see_the_exception(monkeypatch):
     monkeypatch.setenv("KEHOACH_TRACEBACK", "1")
     with pytest.raises(ZeroDivisionError):
         main(["render", str(SAMPLE)])
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "abc"])
+def test_a_port_out_of_range_is_the_users_mistake(port, capsys):
+    # 99999 used to reach the socket and end as "lỗi bên trong kehoach" (exit 70) with a log file.
+    with pytest.raises(SystemExit) as caught:
+        main(["serve", ".", "--no-browser", "--port", port])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "--port" in err and "kehoach-loi-" not in err and "Traceback" not in err
