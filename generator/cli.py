@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import DataError, InternalError, KehoachError
+from .errors import DataError, InternalError, KehoachError, UserError
 
 if TYPE_CHECKING:
     from .jobs.progress import ProgressError
@@ -87,7 +87,16 @@ def _schema(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from .check import check_file
 
-    report = check_file(args.file)  # a .docx is read within the read budget (limits.read_budget)
+    try:
+        report = check_file(args.file)  # a .docx is read within the read budget (limits.read_budget)
+    except UserError as exc:
+        if args.json:
+            # A script reading --json gets JSON in every case, not an empty stdout (the message
+            # still goes to stderr, the exit code stays 2).
+            problems = [str(p) for p in exc.problems] if isinstance(exc, DataError) else [str(exc)]
+            print(json.dumps({"source": args.file, "errors": problems, "exit_code": exc.exit_code},
+                             ensure_ascii=False, indent=2))
+        raise
     print(report.to_json() if args.json else report.to_table(verbose=args.verbose))
     return EXIT_FINDINGS if report.errors else EXIT_OK
 
