@@ -193,10 +193,7 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
         d = ref.get("date")
         ref_year = d.year if isinstance(d, dt.date) else _first_year(str(d))
         if ref_year is not None and ref_year <= old_year:
-            # As the plan prints it: a Party document's number joins its symbol with "-" (57-NQ/TW).
-            symbol = str(ref["symbol"]) if ref.get("symbol") else None
-            sep = "-" if is_party_symbol(symbol, bool(ref.get("party"))) else "/"
-            label = f"{ref.get('type')} số {ref.get('number')}" + (f"{sep}{symbol}" if symbol else "")
+            label = _reference_label(ref, doc.get("agency") or {})
             pending.append(("reference", ("references", key, "date"), f"{label} ngày {_said_date(d)}",
                             f"văn bản được dẫn ban hành năm {ref_year}: kiểm tra còn hiệu lực hoặc "
                             f"thay bằng văn bản năm {new_year}", True))
@@ -242,6 +239,21 @@ def _hide_controls(text: str) -> tuple[str, bool]:
 
 def _restore_controls(text: str, hidden: bool) -> str:
     return restore_controls(text) if hidden else text
+
+
+def _reference_label(ref: Any, agency: Any) -> str:
+    """A cited document named as the plan prints it: "Kế hoạch số 36/KH-UBND", a Party document
+    "Nghị quyết số 57-NQ/TW", the agency's own document with the symbol it takes ("số 254/KH-SKHCN"),
+    a law without number by its name ("Luật Tổ chức chính quyền địa phương", never "số None")."""
+    kind = str(ref.get("type") or "Văn bản")
+    if ref.get("number") is None:
+        return str(ref.get("name") or kind)
+    symbol = str(ref["symbol"]) if ref.get("symbol") else None
+    if symbol is None and agency.get("abbreviation"):
+        abbr = TYPE_ABBREVIATIONS.get(kind, "")
+        symbol = f"{abbr}-{agency['abbreviation']}" if abbr else str(agency["abbreviation"])
+    sep = "-" if is_party_symbol(symbol, bool(ref.get("party"))) else "/"
+    return f"{kind} số {ref.get('number')}" + (f"{sep}{symbol}" if symbol else "")
 
 
 def _said_date(value: Any) -> str:
