@@ -348,7 +348,7 @@ def _sign(args: argparse.Namespace) -> int:
     who = {"signer": "người có thẩm quyền", "agency": "cơ quan"}[args.role]
     if done.stamped:
         print(f"Văn thư đã ghi vào chỗ trống, mỗi chỗ một chữ ký số của cơ quan: {'; '.join(done.stamped)}")
-    print(f"Đã ký số ({who}, trang {done.page + 1}, {said_time(done.time)}): {done.output}")
+    print(f"Đã ký số ({who}, trang {done.page + 1}, lúc {said_time(done.time)}): {done.output}")
     return EXIT_OK
 
 
