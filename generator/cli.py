@@ -31,6 +31,8 @@ def _render(args: argparse.Namespace) -> int:
 
     done = issue_file(args.data, args.output, final=args.final, number=args.number, date=args.date,
                       force=args.force, pdf=args.pdf, template=args.template, unnumbered=args.unnumbered)
+    for warning in done.warnings:
+        print(f"cảnh báo: {warning}", file=sys.stderr)
     if done.pdf_only or done.unchanged:
         print(f"Bản phát hành đã có và giống hệt dữ liệu này, giữ nguyên: {done.docx}")
     elif args.unnumbered:

@@ -107,6 +107,23 @@ def test_a_second_issue_with_another_date_names_both_dates_day_first(project: Pa
     assert "2024-01-09" not in err and "Traceback" not in err
 
 
+def test_an_issue_date_outside_the_drafts_month_is_issued_with_a_warning(project: Path, capsys) -> None:
+    # A year typed wrong in January (05/01/2025 for a plan drafted 03/2024) is said, never silent;
+    # not refused: a plan drafted in December is often issued in January.
+    data = project / "data" / "kh.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("date: 2024-03-20", "date: 2024-03", 1),
+                    encoding="utf-8")
+    assert main(["render", "data/kh.yaml", "--final", "--number", "18", "--date", "05/01/2025"]) == 0
+    err = capsys.readouterr().err
+    assert "cảnh báo: ngày ban hành 05/01/2025 không thuộc tháng 03/2024 ghi trong tệp dữ liệu" in err
+    assert (project / "output" / "kh-so-18.docx").is_file()
+    other = project / "data" / "kh2.yaml"
+    other.write_text(SAMPLE.read_text(encoding="utf-8").replace("date: 2024-03-20", "date: 2024-03", 1),
+                     encoding="utf-8")
+    assert main(["render", "data/kh2.yaml", "--final", "--number", "19", "--date", "22/03/2024"]) == 0
+    assert "cảnh báo" not in capsys.readouterr().err
+
+
 def test_a_final_named_by_hand_is_not_replaced_by_another_number_even_with_force(tmp_path: Path, capsys) -> None:
     first_data, second_data = tmp_path / "a.yaml", tmp_path / "b.yaml"
     shutil.copy(SAMPLE, first_data)
