@@ -185,3 +185,23 @@ def test_an_overdue_task_with_two_lead_units_is_one_line_naming_both(tmp_path, c
     named = [u for u in units if u in line]
     assert len(named) == 2, (line, units)  # both lead units, on the task's own line
     assert all(x.startswith(("Đã tạo", "  quá hạn", "Viết phần")) for x in lines), lines
+
+
+def test_a_mucs_results_are_a_khoan_titled_as_the_muc_without_its_numeral(tmp_path):
+    # Tasks of a table in mục "II. NHIỆM VỤ" were reported under "2.1. II. NHIỆM VỤ" (two numbers,
+    # capitals of a mục): a khoản of the report takes the mục's own title.
+    import shutil
+
+    from tests.paths import FULL
+
+    plan_path = tmp_path / "day-du.yaml"
+    shutil.copy(FULL, plan_path)
+    sheet = write_progress_sheet(plan_path, tmp_path / "t.xlsx").output
+    assert main(["report", str(plan_path), "--progress", str(sheet), "--as-of", "30/06/2026",
+                 "-o", str(tmp_path / "b.yaml")]) == 0
+    data = yaml.safe_load((tmp_path / "b.yaml").read_text(encoding="utf-8"))
+    by_result = data["sections"][0]["blocks"][1]["blocks"]
+    titles = [b["clause"] for b in by_result]
+    section_title = load_plan(plan_path).sections[1].title
+    assert section_title in titles, titles
+    assert not any(t.split(".")[0] in ("I", "II", "III", "IV") for t in titles), titles
