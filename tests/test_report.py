@@ -205,3 +205,7 @@ def test_a_mucs_results_are_a_khoan_titled_as_the_muc_without_its_numeral(tmp_pa
     section_title = load_plan(plan_path).sections[1].title
     assert section_title in titles, titles
     assert not any(t.split(".")[0] in ("I", "II", "III", "IV") for t in titles), titles
+    # The statistics annex names the group the same way.
+    annex = data["appendices"][0]["table"]["rows"]
+    names = [r[1] for g in annex if isinstance(g, dict) for r in g.get("rows", []) if isinstance(r, list)]
+    assert section_title in names and "II. NHIỆM VỤ" not in names, names

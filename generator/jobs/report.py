@@ -218,7 +218,7 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
     unit_rows = [_count_row(str(i), name, c) for i, (name, c) in enumerate(_unit_counts(states).items(), 1)]
     group_counts: dict[str, Counts] = {}
     for s in states:
-        group_counts.setdefault(s.task.group or s.task.section, Counts()).add(s.state)
+        group_counts.setdefault(s.task.group or heads.get(s.task.section, s.task.section), Counts()).add(s.state)
     group_rows = [_count_row(str(i), name, c) for i, (name, c) in enumerate(group_counts.items(), 1)]
     total_row = [{"text": "Tổng cộng", "span": 2, "bold": True},
                  *({"text": v, "bold": True} for v in _count_row("", "", total)[2:])]
