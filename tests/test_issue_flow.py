@@ -137,6 +137,11 @@ def test_stamps_are_in_the_font_and_size_of_their_line(flow) -> None:
 def test_verify_with_the_ca_is_valid_and_without_unverified(flow, capsys) -> None:
     capsys.readouterr()
     assert main(["verify", str(flow["issued"]), "--trust", str(flow["ca"])]) == 0
+    out = capsys.readouterr().out
+    # Each stamp is said as what the văn thư wrote, not as a bare "chữ ký".
+    assert "(văn thư đóng số văn bản, chữ ký số của cơ quan, trường SoVanBan" in out
+    assert "(văn thư đóng ngày, chữ ký số của cơ quan, trường NgayBanHanh" in out
+    assert not re.search(r"^Chữ ký \d+ \(chữ ký,", out, re.M)
     assert main(["verify", str(flow["issued"])]) == 3
     from generator.esign.verify import verify_file
 
