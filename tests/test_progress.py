@@ -236,3 +236,12 @@ def test_sheet_names_excel_accepts(tmp_path):
     long = "Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh"
     first, second = _sheet_title(long, used), _sheet_title(long + " (cũ)", used)
     assert len(first) <= 31 and len(second) <= 31 and first != second
+
+
+def test_the_sheets_example_date_is_of_the_plans_year(tmp_path):
+    # A 2024 plan's sheet said "ví dụ 30/6/2025": an example from another year reads as a slip.
+    from tests.paths import SAMPLE
+
+    sheet = write_progress_sheet(SAMPLE, tmp_path / "t.xlsx").output
+    note = openpyxl.load_workbook(sheet)["Tiến độ"]["A2"].value
+    assert "ví dụ 30/06/2024" in note

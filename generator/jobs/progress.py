@@ -99,6 +99,8 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from ..plan.deadlines import plan_year
+
     wb = Workbook()
     fixed = dt.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed  # same plan, same bytes (but the zip times)
@@ -117,6 +119,8 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
     used: set[str] = set()
     names = []
     label = plan_label(plan)
+    # The example date is of the plan's own year: a 2027 plan's sheet saying "30/06/2025" reads as a slip.
+    year = plan_year(plan.subject_text, plan.year) or plan.year
     wrap = Alignment(wrap_text=True, vertical="top")
     for unit, rows in parts:
         ws = wb.create_sheet(_sheet_title(unit, used))
@@ -125,7 +129,7 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
             f"TIẾN ĐỘ THỰC HIỆN {label.upper()} — {unit}"
         ws["A1"].font = Font(bold=True)
         ws["A2"] = ("Chọn Tình trạng trong danh sách (Hoàn thành / Đang thực hiện / Chưa thực hiện); "
-                    "Ngày hoàn thành ghi dạng ngày/tháng/năm, ví dụ 30/06/2025. Không sửa cột Nội dung; "
+                    f"Ngày hoàn thành ghi dạng ngày/tháng/năm, ví dụ 30/06/{year}. Không sửa cột Nội dung; "
                     "được sắp xếp, lọc hàng.")
         ws["A2"].font = Font(italic=True)
         for c, head in enumerate(HEADERS, 1):
