@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import DataError, InternalError, KehoachError
+from .errors import DataError, InternalError, KehoachError, UserError
 
 if TYPE_CHECKING:
     from .jobs.progress import ProgressError
@@ -27,9 +27,12 @@ EXIT_UNVERIFIED = 3
 
 def _render(args: argparse.Namespace) -> int:
     from .jobs.issue import issue_file
+    from .jobs.record import short
 
     done = issue_file(args.data, args.output, final=args.final, number=args.number, date=args.date,
                       force=args.force, pdf=args.pdf, template=args.template, unnumbered=args.unnumbered)
+    for warning in done.warnings:
+        print(f"cảnh báo: {warning}", file=sys.stderr)
     if done.pdf_only or done.unchanged:
         print(f"Bản phát hành đã có và giống hệt dữ liệu này, giữ nguyên: {done.docx}")
     elif args.unnumbered:
@@ -48,8 +51,7 @@ def _render(args: argparse.Namespace) -> int:
     if done.metadata:
         print(f"Thông tin văn bản cho sổ đăng ký (JSON): {done.metadata}")
     if done.recorded:
-        print(f"Đã ghi số {done.plan.number} và ngày {done.plan.date.day}/{done.plan.date.month}/"
-              f"{done.plan.date.year} vào tệp dữ liệu: {args.data}")
+        print(f"Đã ghi số {done.plan.number} và ngày {short(done.plan.date)} vào tệp dữ liệu: {args.data}")
     return EXIT_OK
 
 
@@ -87,7 +89,16 @@ def _schema(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from .check import check_file
 
-    report = check_file(args.file)  # a .docx is read within the read budget (limits.read_budget)
+    try:
+        report = check_file(args.file)  # a .docx is read within the read budget (limits.read_budget)
+    except UserError as exc:
+        if args.json:
+            # A script reading --json gets JSON in every case, not an empty stdout (the message
+            # still goes to stderr, the exit code stays 2).
+            problems = [str(p) for p in exc.problems] if isinstance(exc, DataError) else [str(exc)]
+            print(json.dumps({"source": args.file, "errors": problems, "exit_code": exc.exit_code},
+                             ensure_ascii=False, indent=2))
+        raise
     print(report.to_json() if args.json else report.to_table(verbose=args.verbose))
     return EXIT_FINDINGS if report.errors else EXIT_OK
 
@@ -139,8 +150,11 @@ def _report(args: argparse.Namespace) -> int:
     print(f"Đã tạo: {result.output} — {t.sentence()}; " + ", ".join(
         f"{COLUMNS[k].lower()}: {n}" for k, n in t.by_state.items()))
     for s in result.overdue:
-        print(f"  {COLUMNS[OVERDUE].lower()}: {s.task.content[:80]} — Chủ trì: {s.task.lead or 'không ghi'}; "
-              f"thời hạn: {s.task.time}")
+        # One line per task: a cell's line breaks (several lead units) would break the list apart.
+        content = " ".join(s.task.content.split())
+        content = content if len(content) <= 80 else content[:79].rsplit(" ", 1)[0] + "…"
+        lead = ", ".join(s.task.leads) or " ".join(s.task.lead.split()) or "không ghi"
+        print(f"  {COLUMNS[OVERDUE].lower()}: {content} — Chủ trì: {lead}; thời hạn: {' '.join(s.task.time.split())}")
     print(f"Viết phần đánh giá trong tệp rồi tạo văn bản: kehoach render {result.output}")
     return EXIT_OK
 
@@ -196,7 +210,7 @@ def _template(args: argparse.Namespace) -> int:
     write_file(target, DEFAULT_TEMPLATE.read_bytes(), inputs=[data],
                hint="có thể là mẫu đã sửa; hãy xóa hoặc đổi tên tệp đó, hoặc cho tên khác: kehoach template TÊN.docx")
     print(f"Đã tạo bản sao mẫu để sửa: {target}")
-    print("Sửa các kiểu (style) tên \"KH …\" bằng Word hoặc LibreOffice (xem README, mục Mẫu văn bản), rồi:")
+    print("Sửa các kiểu (style) tên \"KH …\" bằng Word hoặc LibreOffice (xem docs/huong-dan.md, mục Mẫu văn bản), rồi:")
     print(f"  kehoach check-template {target}")
     print(f"  kehoach render {data} --template {target}")
     return EXIT_OK
@@ -251,6 +265,7 @@ def _sign(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .errors import UserError
+    from .esign.common import said_time
     from .esign.sign import Pkcs11Key, Pkcs12Key, sign_file
 
     if bool(args.p12) == bool(args.pkcs11_lib):
@@ -270,7 +285,7 @@ def _sign(args: argparse.Namespace) -> int:
     who = {"signer": "người có thẩm quyền", "agency": "cơ quan"}[args.role]
     if done.stamped:
         print(f"Văn thư đã ghi vào chỗ trống, mỗi chỗ một chữ ký số của cơ quan: {'; '.join(done.stamped)}")
-    print(f"Đã ký số ({who}, trang {done.page + 1}, {done.time.isoformat(timespec='seconds')}): {done.output}")
+    print(f"Đã ký số ({who}, trang {done.page + 1}, lúc {said_time(done.time)}): {done.output}")
     return EXIT_OK
 
 
@@ -345,7 +360,7 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
                        epilog="Mã thoát: 0 mọi chữ ký hợp lệ và người ký được xác minh; 1 có chữ ký không hợp "
                               "lệ (hoặc không có chữ ký); 3 nguyên vẹn nhưng chưa xác minh được người ký (thêm "
                               "--trust); 2 tệp không đọc được.")
-    p.add_argument("pdf", metavar="SIGNED.pdf")
+    p.add_argument("pdf", metavar="SIGNED.pdf", help="tệp PDF đã ký cần kiểm tra")
     p.add_argument("--trust", action="append", metavar="CA.cer",
                    help="chứng thư gốc/trung gian tin cậy (PEM hoặc DER: .pem .cer .crt .der) hoặc thư mục "
                         "chứa chúng; dùng nhiều lần được")
@@ -414,6 +429,14 @@ def _positive(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    """An argparse type: a TCP port; 99999 used to reach bind() and end as an internal error."""
+    value = _positive(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"cổng phải từ 1 đến 65535, ví dụ 8030, không phải '{text}'")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse speaking Vietnamese where a user reads it: help headings, -h, errors."""
 
@@ -437,8 +460,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kehoach",
         description="Soạn Kế hoạch theo Nghị định 30/2020/NĐ-CP thành tệp Word từ dữ liệu YAML.",
-        epilog="Mã thoát: 0 thành công; 1 có lỗi thể thức khi kiểm tra; 2 dữ liệu hoặc tham số sai; "
-               "70 lỗi bên trong kehoach (chi tiết trong tệp nhật ký có đường dẫn in ra, xin gửi khi báo lỗi).",
+        epilog="Mã thoát: 0 thành công; 1 có lỗi thể thức khi kiểm tra (verify: chữ ký không hợp lệ); "
+               "2 dữ liệu hoặc tham số sai; 3 verify: chữ ký nguyên vẹn nhưng chưa xác minh "
+               "được người ký; 70 lỗi bên trong kehoach (chi tiết trong tệp nhật ký có đường dẫn in ra, xin gửi "
+               "khi báo lỗi); 130 đã dừng (Ctrl-C).",
     )
     parser.add_argument("--version", action="version", version=f"kehoach {__version__}",
                         help="in phiên bản rồi thoát")
@@ -478,8 +503,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_render)
 
     p = sub.add_parser("validate", help="kiểm tra tệp dữ liệu, không tạo văn bản",
-                       description="Kiểm tra tệp dữ liệu; báo mọi lỗi cùng lúc với dòng, cột và trường.")
-    p.add_argument("data", metavar="DATA.yaml")
+                       description="Kiểm tra tệp dữ liệu; báo mọi lỗi cùng lúc với dòng, cột và trường.",
+                       epilog="Mã thoát: 0 dữ liệu dùng được; 2 dữ liệu có lỗi (liệt kê từng lỗi).")
+    p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("check", help="kiểm tra thể thức một văn bản .docx hoặc tệp dữ liệu theo Nghị định 30",
@@ -496,7 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="tạo hàng loạt văn bản cho từng cơ quan, phòng, đơn vị",
                        description="Từ một kế hoạch mẫu, tạo mỗi đơn vị một văn bản theo tệp đơn vị "
                                    "(kế hoạch triển khai của từng cơ quan, hoặc bản gửi/bản trích "
-                                   "cho từng phòng, đơn vị). Xem README, mục Tạo văn bản hàng loạt.")
+                                   "cho từng phòng, đơn vị). Xem docs/huong-dan.md, mục Tạo văn bản hàng loạt.")
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch mẫu")
     p.add_argument("--units", required=True, metavar="UNITS.yaml", help="tệp danh sách đơn vị")
     p.add_argument("-o", "--output", metavar="DIR",
@@ -570,7 +596,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch")
     p.add_argument("--progress", nargs="+", required=True, metavar="BẢNG.xlsx",
                    help="một hoặc nhiều bảng tiến độ đã điền")
-    p.add_argument("--as-of", required=True, metavar="NGÀY", help="ngày báo cáo: 30/6/2026 hoặc 2026-06-30")
+    p.add_argument("--as-of", required=True, metavar="NGÀY", help="ngày báo cáo, ví dụ 30/06/2026 (hoặc 2026-06-30)")
     p.add_argument("-o", "--output", required=True, metavar="BAO-CAO.yaml", help="tệp dữ liệu báo cáo")
     p.set_defaults(func=_report)
 
@@ -590,7 +616,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "cần: các kiểu \"KH …\", số trang ở đầu trang, dấu ngắt phần của "
                                    "phụ lục (khổ ngang/dọc, đánh lại số trang), thẻ của mọi phần.",
                        epilog="Mã thoát: 0 mẫu dùng được; 2 mẫu có lỗi (kèm cách sửa).")
-    p.add_argument("template", metavar="T.docx")
+    p.add_argument("template", metavar="T.docx", help="mẫu .docx đã sửa (ví dụ mau-kehoach.docx)")
     p.set_defaults(func=_check_template)
     p = sub.add_parser("template", help="chép mẫu văn bản mặc định ra để sửa định dạng",
                        description="Ghi một bản sao của mẫu mặc định (đi kèm chương trình) để sửa "
@@ -606,12 +632,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="mở trình soạn thảo kế hoạch trên trình duyệt (không cần viết YAML)",
                        description="Chạy trình soạn thảo trên máy này (chỉ 127.0.0.1): sửa tệp dữ liệu "
                                    "bằng biểu mẫu, thấy lỗi ngay tại trường, xem trước các trang như khi in. "
-                                   "Chỉ đọc và ghi tệp .yaml trong THƯ-MỤC.",
+                                   "Chỉ đọc, ghi trong THƯ-MỤC: các tệp .yaml, bảng tính danh mục tải lên, "
+                                   "và văn bản tạo ra (phát hành, hàng loạt) trong THƯ-MỤC/output/.",
                        epilog="Cần cài: pip install \"kehoach[serve]\". Xem trước trang cần LibreOffice và "
                               "pdftoppm (poppler-utils).")
     p.add_argument("folder", nargs="?", default=".", metavar="THƯ-MỤC",
                    help="thư mục chứa các tệp dữ liệu (mặc định: thư mục hiện tại)")
-    p.add_argument("--port", type=_positive, default=8030, help="cổng (mặc định 8030)")
+    p.add_argument("--port", type=_port, default=8030, help="cổng (mặc định 8030)")
     p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt")
     p.set_defaults(func=_serve)
     return parser

@@ -71,6 +71,18 @@ def two_digits(n: int) -> str:
     return f"{n:02d}"
 
 
+def date_dmy(year: int, month: int | None = None, day: int | None = None) -> str:
+    """A date as a message shows it to staff: "20/03/2024", "03/2024" without a day, "2024" alone.
+
+    Messages never show 2024-03-20 (nobody in an office reads dates that way) nor 20/3/2024 (the
+    short form documents cite): two-digit day and month, the form the văn thư types."""
+    if month is None:
+        return str(year)
+    if day is None:
+        return f"{month:02d}/{year}"
+    return f"{day:02d}/{month:02d}/{year}"
+
+
 _ASCII_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
 
 

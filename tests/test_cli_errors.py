@@ -185,3 +185,28 @@ def test_kehoach_traceback_lets_a_developer_see_the_exception(monkeypatch):
     monkeypatch.setenv("KEHOACH_TRACEBACK", "1")
     with pytest.raises(ZeroDivisionError):
         main(["render", str(SAMPLE)])
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "abc"])
+def test_a_port_out_of_range_is_the_users_mistake(port, capsys):
+    # 99999 used to reach the socket and end as "lỗi bên trong kehoach" (exit 70) with a log file.
+    with pytest.raises(SystemExit) as caught:
+        main(["serve", ".", "--no-browser", "--port", port])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "--port" in err and "kehoach-loi-" not in err and "Traceback" not in err
+
+
+def test_check_json_on_an_unreadable_file_is_still_json(tmp_path, capsys):
+    # A script runs `kehoach check X --json` and parses stdout: a file it cannot read must not leave
+    # stdout empty. The message stays on stderr and the exit code stays 2.
+    import json
+
+    not_docx = tmp_path / "ghi-chu.docx"
+    not_docx.write_text("không phải Word", encoding="utf-8")
+    assert main(["check", str(not_docx), "--json"]) == 2
+    captured = capsys.readouterr()
+    got = json.loads(captured.out)
+    assert got["source"] == str(not_docx) and got["exit_code"] == 2
+    assert len(got["errors"]) == 1 and "không phải văn bản Word" in got["errors"][0]
+    assert "lỗi:" in captured.err

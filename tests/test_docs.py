@@ -107,3 +107,30 @@ def test_the_readme_example_is_a_valid_plan(tmp_path):
     data.write_text(example.group(1), encoding="utf-8")
     plan = load_plan(data)  # DataError, with every mistake located, if the example drifts from the model
     assert plan.number is None and not plan.date.complete  # a draft, as the README says
+
+
+def _help_texts() -> list[str]:
+    return [build_parser().format_help(), *(sub.format_help() for sub in _subcommands().values())]
+
+
+def test_every_section_a_message_points_to_exists():
+    # A newcomer told "xem README, mục Mẫu văn bản" must find that heading where it is said to be.
+    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "generator").rglob("*.py")]
+    pointers = re.findall(r"(README|docs/[\w-]+\.md), mục ([^\s),.:;\"]+(?: [^\s),.:;\"]+)*)",
+                          "\n".join(_help_texts() + sources).replace("\n", " "))
+    assert pointers, "no message points to a section of the docs any more: drop this test"
+    for where, section in pointers:
+        page = ROOT / ("README.md" if where == "README" else where)
+        assert page.exists(), f"a message points to {where}, which does not exist"
+        headings = [line.lstrip("#").strip().lower() for line in page.read_text(encoding="utf-8").splitlines()
+                    if line.startswith("#")]
+        assert any(h.startswith(section.lower()) for h in headings), \
+            f"a message points to {where}, mục {section}: {page.name} has no such heading"
+
+
+def test_the_exit_codes_in_help_are_the_readmes():
+    said = set(re.findall(r"\*\*(\d+)\*\*", README.split("**Mã thoát**", 1)[1].split("\n\n", 1)[0]))
+    assert {"0", "1", "2", "3", "70", "130"} <= said
+    epilog = build_parser().epilog or ""
+    for code in said:
+        assert re.search(rf"(: |; ){code} ", epilog), f"`kehoach --help` does not say what exit code {code} means"

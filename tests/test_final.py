@@ -213,7 +213,7 @@ def test_default_names_and_overwrite_rules(data: Path, tmp_path: Path, monkeypat
 
     # The issued plan keeps its date: another one is refused, the final stays as it is.
     assert main(final_args[:-1] + ["2024-03-21"]) == 2
-    assert "đã ghi ngày 20/3/2024" in capsys.readouterr().err
+    assert "đã ghi ngày 20/03/2024" in capsys.readouterr().err
     assert final_path.read_bytes() == first
 
     # The same command again, or a plain render of the data that now records the issue: kept.

@@ -603,3 +603,22 @@ def test_a_corpus_plan_citing_what_it_is_issued_with_keeps_what_it_shows(tmp_pat
     back.write_bytes(render_plan(load_plan(tmp_path / "de-an.yaml")))
     assert bool(_number_lines(back)) is has_number_line
     assert any(norm(t) == norm(data["subtitle"]) for t in cell_texts(back))
+
+
+def test_an_end_mark_typed_as_its_own_paragraph_goes_after_the_last_word(tmp_path):
+    # Some offices type "./." on a line of its own under the last khoản. Kept as the closing, it
+    # printed alone on a line (a one-page plan spilled onto a second page); the decree puts it right
+    # after the last word, where the renderer puts it.
+    last = "2. Văn phòng Sở bảo đảm hậu cần cho các đội tham gia."
+    path = build_plan(tmp_path / "dau-ket.docx", body=[
+        OPENING, {"text": "I. TỔ CHỨC THỰC HIỆN", "bold": True},
+        "1. Phòng Nghiệp vụ chủ trì xây dựng điều lệ giải.", last, "./."])
+    out = tmp_path / "dau-ket.yaml"
+    import_file(path, out, force=True)
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert "closing" not in data
+    back = tmp_path / "dau-ket.back.docx"
+    back.write_bytes(render_plan(load_plan(out)))
+    after = blocks(back)
+    assert "./." not in after
+    assert norm(last).removesuffix(".") + "./." in [norm(b) for b in after], after

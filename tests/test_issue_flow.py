@@ -137,6 +137,11 @@ def test_stamps_are_in_the_font_and_size_of_their_line(flow) -> None:
 def test_verify_with_the_ca_is_valid_and_without_unverified(flow, capsys) -> None:
     capsys.readouterr()
     assert main(["verify", str(flow["issued"]), "--trust", str(flow["ca"])]) == 0
+    out = capsys.readouterr().out
+    # Each stamp is said as what the văn thư wrote, not as a bare "chữ ký".
+    assert "(văn thư đóng số văn bản, chữ ký số của cơ quan, trường SoVanBan" in out
+    assert "(văn thư đóng ngày, chữ ký số của cơ quan, trường NgayBanHanh" in out
+    assert not re.search(r"^Chữ ký \d+ \(chữ ký,", out, re.M)
     assert main(["verify", str(flow["issued"])]) == 3
     from generator.esign.verify import verify_file
 
@@ -156,7 +161,10 @@ def test_refusals_of_the_issue(flow, tmp_path, capsys) -> None:
     # The printed month is March: an April date does not fit.
     assert main(["sign", str(flow["leader-signed"]), "-o", str(out), "--as", "agency", "--number", "7", "--date",
                  "2024-04-02", *common]) == 2
-    assert "không khớp tháng/năm đã in" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # The date as the văn thư typed it, and what to do: a day of March, or a new signing copy.
+    assert "ngày ban hành 02/04/2024 không khớp tháng/năm đã in" in err and "2024-04-02" not in err
+    assert "trong đúng tháng, năm đã in" in err and "--unnumbered" in err
     # Already numbered.
     assert main(["sign", str(flow["issued"]), "-o", str(out), "--as", "agency", "--number", "7", "--date",
                  "2024-03-20", *common]) == 2

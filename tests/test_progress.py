@@ -113,6 +113,19 @@ def test_per_unit_sheets_each_hold_the_units_tasks(tmp_path):
     assert contents["Phòng Tổ chức cán bộ"] == ["Sắp xếp các phòng chuyên môn", "Xây dựng vị trí việc làm"]
 
 
+def test_a_long_unit_name_is_cut_between_words_for_its_sheet():
+    from generator.jobs.progress import _sheet_title
+
+    # Excel allows 31 characters; cut inside a word "giải quyết" would read "giả" (fake).
+    used: set[str] = set()
+    long = "Các phòng, đơn vị thực hiện giải quyết thủ tục hành chính"
+    first, second = _sheet_title(long, used), _sheet_title(long, used)
+    assert first == "Các phòng, đơn vị thực hiện…" and len(first) <= 31
+    assert second.endswith("… (2)") and len(second) <= 31 and second.casefold() != first.casefold()
+    assert all(w in long.replace(",", "").split() for w in first.rstrip("…").replace(",", "").split())
+    assert _sheet_title("Văn phòng Sở", used) == "Văn phòng Sở"
+
+
 def test_filled_sheets_map_back_after_sorting(tmp_path):
     plan_path = write_plan(tmp_path)
     sheet = write_progress_sheet(plan_path, tmp_path / "tien-do.xlsx").output
@@ -151,8 +164,9 @@ def test_every_bad_cell_and_contradiction_is_reported_at_once(tmp_path):
     assert f"a.xlsx: Tiến độ!E{row_of['Ban hành kế hoạch kiểm tra văn bản']}: tình trạng “Xong rồi”" in text
     assert "chọn một trong: Hoàn thành, Đang thực hiện, Chưa thực hiện" in text
     assert f"Tiến độ!F{row_of['Rà soát văn bản quy phạm pháp luật']}: ngày hoàn thành “31/2/2025” không đọc được" in text
-    assert "ví dụ 30/6/2025" in text
-    assert "có ngày hoàn thành 01/8/2025 nhưng tình trạng là “Đang thực hiện”" in text
+    assert "ví dụ 30/06/2025" in text
+    # Typed 01/8/2025, said back as staff write dates: 01/08/2025.
+    assert "có ngày hoàn thành 01/08/2025 nhưng tình trạng là “Đang thực hiện”" in text
     contradiction = next(p for p in problems if p.startswith("nhiệm vụ “Số hóa"))
     assert "a.xlsx" in contradiction and "b.xlsx" in contradiction and "Hoàn thành" in contradiction
 
@@ -222,3 +236,12 @@ def test_sheet_names_excel_accepts(tmp_path):
     long = "Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh"
     first, second = _sheet_title(long, used), _sheet_title(long + " (cũ)", used)
     assert len(first) <= 31 and len(second) <= 31 and first != second
+
+
+def test_the_sheets_example_date_is_of_the_plans_year(tmp_path):
+    # A 2024 plan's sheet said "ví dụ 30/6/2025": an example from another year reads as a slip.
+    from tests.paths import SAMPLE
+
+    sheet = write_progress_sheet(SAMPLE, tmp_path / "t.xlsx").output
+    note = openpyxl.load_workbook(sheet)["Tiến độ"]["A2"].value
+    assert "ví dụ 30/06/2024" in note

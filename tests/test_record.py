@@ -46,7 +46,8 @@ def test_final_writes_number_and_date_into_the_data_file_keeping_every_comment(p
     data = project / "data" / "kh.yaml"
     before = data.read_text(encoding="utf-8")
     assert main(["render", "data/kh.yaml", "--final", "--number", "18", "--date", "22/03/2024"]) == 0
-    assert "Đã ghi số 18 và ngày 22/3/2024 vào tệp dữ liệu" in capsys.readouterr().out
+    # Dates are said the way the văn thư typed them: two-digit day and month.
+    assert "Đã ghi số 18 và ngày 22/03/2024 vào tệp dữ liệu" in capsys.readouterr().out
     after = data.read_text(encoding="utf-8")
     assert comments(after) == comments(before)  # every comment, in its place and order
     changed = [line for line in after.splitlines() if line not in before.splitlines()]
@@ -95,6 +96,32 @@ def test_a_second_issue_with_another_number_leaves_the_first_final_as_it_is(proj
         assert "Traceback" not in err
         assert final.read_bytes() == first and pdf.read_bytes() == first_pdf and data.read_bytes() == recorded
         assert sorted(p.name for p in final.parent.iterdir()) == ["kh-so-18.docx", "kh-so-18.json", "kh-so-18.pdf"]
+
+
+def test_a_second_issue_with_another_date_names_both_dates_day_first(project: Path, capsys) -> None:
+    assert main(["render", "data/kh.yaml", "--final", "--number", "18", "--date", "05/03/2024"]) == 0
+    capsys.readouterr()
+    assert main(["render", "data/kh.yaml", "--final", "--date", "2024-01-09"]) == 2
+    err = capsys.readouterr().err
+    assert "đã ghi ngày 05/03/2024, không đổi sang ngày 09/01/2024" in err
+    assert "2024-01-09" not in err and "Traceback" not in err
+
+
+def test_an_issue_date_outside_the_drafts_month_is_issued_with_a_warning(project: Path, capsys) -> None:
+    # A year typed wrong in January (05/01/2025 for a plan drafted 03/2024) is said, never silent;
+    # not refused: a plan drafted in December is often issued in January.
+    data = project / "data" / "kh.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("date: 2024-03-20", "date: 2024-03", 1),
+                    encoding="utf-8")
+    assert main(["render", "data/kh.yaml", "--final", "--number", "18", "--date", "05/01/2025"]) == 0
+    err = capsys.readouterr().err
+    assert "cảnh báo: ngày ban hành 05/01/2025 không thuộc tháng 03/2024 ghi trong tệp dữ liệu" in err
+    assert (project / "output" / "kh-so-18.docx").is_file()
+    other = project / "data" / "kh2.yaml"
+    other.write_text(SAMPLE.read_text(encoding="utf-8").replace("date: 2024-03-20", "date: 2024-03", 1),
+                     encoding="utf-8")
+    assert main(["render", "data/kh2.yaml", "--final", "--number", "19", "--date", "22/03/2024"]) == 0
+    assert "cảnh báo" not in capsys.readouterr().err
 
 
 def test_a_final_named_by_hand_is_not_replaced_by_another_number_even_with_force(tmp_path: Path, capsys) -> None:

@@ -112,7 +112,7 @@ def test_bad_cells_stop_the_report_with_every_problem(tmp_path, capsys):
                  "-o", str(tmp_path / "b.yaml")]) == 2
     err = capsys.readouterr().err
     assert "tình trạng “OK”" in err and "ngày hoàn thành “hôm qua” không đọc được" in err
-    assert "sau ngày báo cáo 30/9/2025" in err and "3 lỗi trong bảng tiến độ" in err
+    assert "sau ngày báo cáo 30/09/2025" in err and "3 lỗi trong bảng tiến độ" in err
     assert not (tmp_path / "b.yaml").exists()
 
 
@@ -170,3 +170,42 @@ def test_a_catalogue_left_without_tasks_goes_with_its_groups(tmp_path):
     data = validate(parse_yaml(text, "new.yaml"))
     assert data.appendices == [] and len(plan_tasks(data)) == 2
     assert ("removed", ("appendices", 0), "", "", False) in pending
+
+
+def test_an_overdue_task_with_two_lead_units_is_one_line_naming_both(tmp_path, capsys):
+    plan_path = write_plan(tmp_path)
+    sheet = write_progress_sheet(plan_path, tmp_path / "t.xlsx").output
+    late = fill(sheet, tmp_path / "late.xlsx", {"Số hóa hồ sơ thủ tục hành chính": ("Đang thực hiện", None, None)})
+    assert main(["report", str(plan_path), "--progress", str(late), "--as-of", "30/9/2025",
+                 "-o", str(tmp_path / "b.yaml")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    line = next(x for x in lines if "Số hóa hồ sơ thủ tục hành chính" in x)
+    assert line.startswith("  quá hạn chưa hoàn thành: ") and "thời hạn: Trước 30/6/2025" in line
+    units = [u.name for u in load_plan(plan_path).units.values()]
+    named = [u for u in units if u in line]
+    assert len(named) == 2, (line, units)  # both lead units, on the task's own line
+    assert all(x.startswith(("Đã tạo", "  quá hạn", "Viết phần")) for x in lines), lines
+
+
+def test_a_mucs_results_are_a_khoan_titled_as_the_muc_without_its_numeral(tmp_path):
+    # Tasks of a table in mục "II. NHIỆM VỤ" were reported under "2.1. II. NHIỆM VỤ" (two numbers,
+    # capitals of a mục): a khoản of the report takes the mục's own title.
+    import shutil
+
+    from tests.paths import FULL
+
+    plan_path = tmp_path / "day-du.yaml"
+    shutil.copy(FULL, plan_path)
+    sheet = write_progress_sheet(plan_path, tmp_path / "t.xlsx").output
+    assert main(["report", str(plan_path), "--progress", str(sheet), "--as-of", "30/06/2026",
+                 "-o", str(tmp_path / "b.yaml")]) == 0
+    data = yaml.safe_load((tmp_path / "b.yaml").read_text(encoding="utf-8"))
+    by_result = data["sections"][0]["blocks"][1]["blocks"]
+    titles = [b["clause"] for b in by_result]
+    section_title = load_plan(plan_path).sections[1].title
+    assert section_title in titles, titles
+    assert not any(t.split(".")[0] in ("I", "II", "III", "IV") for t in titles), titles
+    # The statistics annex names the group the same way.
+    annex = data["appendices"][0]["table"]["rows"]
+    names = [r[1] for g in annex if isinstance(g, dict) for r in g.get("rows", []) if isinstance(r, list)]
+    assert section_title in names and "II. NHIỆM VỤ" not in names, names

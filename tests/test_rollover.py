@@ -22,7 +22,9 @@ from generator.plan.loader import load_plan
 from generator.document.render import render_plan
 from generator.jobs.rollover import default_output, move_years, rollover_file
 
-from tests.paths import SAMPLE
+from tests.paths import DATA, SAMPLE
+
+DOSSIER = DATA / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml"
 
 
 @pytest.fixture()
@@ -89,6 +91,33 @@ def test_report_lists_every_stale_reference_of_the_sample(sample: Path) -> None:
             assert "giai đoạn 2020 - 2025" in line
     kh36 = next(i for i in result.items if i.path == "references.kh36_ubnd.date")
     assert "36/KH-UBND" in kh36.text and "2024" in kh36.text
+
+
+def test_report_says_dates_day_first_and_drops_a_day_only_when_there_was_one(sample: Path, tmp_path: Path) -> None:
+    # Staff read 07/02/2024, never 2024-02-07; the report shows dates as they type them.
+    result = rollover_file(sample, 2025)
+    kh36 = next(i for i in result.items if i.path == "references.kh36_ubnd.date")
+    assert kh36.text == "Kế hoạch số 36/KH-UBND ngày 07/02/2024"
+    date = next(i for i in result.items if i.path == "date")
+    assert date.text == "20/03/2024" and "đã bỏ ngày" in date.message and "giữ tháng 3;" in date.message
+    # A draft with only a month had no day to drop: the report does not say it dropped one.
+    month_only = tmp_path / "nhap-2024.yaml"
+    month_only.write_text(sample.read_text(encoding="utf-8").replace("date: 2024-03-20", "date: 2024-03", 1),
+                          encoding="utf-8")
+    date = next(i for i in rollover_file(month_only, 2025).items if i.path == "date")
+    assert date.text == "03/2024" and "đã bỏ ngày" not in date.message and "tháng 3" in date.message
+    assert all(not re.search(r"\b\d{4}-\d\d-\d\d\b", i.text) for i in result.items)
+
+
+def test_report_names_cited_documents_as_the_plan_prints_them(tmp_path: Path) -> None:
+    # A law cited by name has no number: it read "Luật số None"; the agency's own plan has no symbol
+    # written: it read "Kế hoạch số 512" where the plan prints "512/KH-UBND".
+    data = tmp_path / "ho-so-2026.yaml"
+    shutil.copy(DOSSIER, data)
+    items = {i.path: i.text for i in rollover_file(data, 2027).items if i.kind == "reference"}
+    assert items["references.luat_tcchqdp.date"] == "Luật Tổ chức chính quyền địa phương ngày 16/06/2025"
+    assert items["references.kh_cchc_2026.date"] == "Kế hoạch số 512/KH-UBND ngày 20/12/2025"
+    assert not any("None" in t for t in items.values())
 
 
 def test_number_is_cleared_and_reported(sample: Path, tmp_path: Path) -> None:

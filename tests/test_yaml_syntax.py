@@ -22,6 +22,10 @@ CASES = {
     "unclosed_single_quote": ("subject: 'Kế hoạch\nnumber: 5\n", 1, 10, ["ngoặc đơn", "chưa được đóng"]),
     "unclosed_list": ("recipients: [a, b\nnumber: 5\n", 2, 7, ["'['", "dòng 1", "']'"]),
     "unclosed_group": ("signer: {name: A\nnumber: 5\n", 2, 7, ["'{'", "dòng 1", "'}'"]),
+    # Opened and nothing after it: the place is the bracket, not the end of the file.
+    "list_open_at_end": ("subject: Quý [I] năm 2026\nrecipients: [\n", 2, 13, ["'['", "']'", "hết tệp"]),
+    "group_open_at_end": ("recipients:\n  - a # ghi chú [\n  - {name: B, abbreviation: X\n", 3, 5,
+                          ["'{'", "'}'", "hết tệp"]),
     "bad_indent": ("agency:\n  name: Sở\n abbreviation: S\n", 3, 2, ["thụt lề"]),
     "star_text": ("subject: *quan trọng* nhé\n", 1, 10, ["'*quan'", "bí danh", "ngoặc kép"]),
     "star_word": ("subject: *quantrọng* nhé\n", 1, 17, ["'*'", "bí danh", "ngoặc kép"]),

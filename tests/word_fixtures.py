@@ -308,7 +308,10 @@ def words_kept(original: Iterable[str], back: Iterable[str]) -> float:
     """Share of the original's words found, in order, in the re-render (difflib alignment). A token
     with no letter or digit ("______" typed as a separator line, a lone "-") is not a word: the
     re-render draws such a line as a line."""
-    ow, bw = ([w for w in " ".join(x).split() if any(c.isalnum() for c in w)] for x in (original, back))
+    # The end mark "./." is punctuation: "phương./." (where the decree puts it) is the word "phương."
+    # of an original that typed "./." on a line of its own.
+    ow, bw = ([w.removesuffix("./.") + "." if w.endswith("./.") else w
+               for w in " ".join(x).split() if any(c.isalnum() for c in w)] for x in (original, back))
     sm = difflib.SequenceMatcher(None, ow, bw, autojunk=False)
     return sum(b.size for b in sm.get_matching_blocks()) / max(1, len(ow))
 

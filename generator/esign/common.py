@@ -18,6 +18,16 @@ from ..errors import UserError
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "+07:00")
 """Vietnam time (ICT, no daylight saving): the decree asks for the signing time in the Vietnamese zone."""
 
+
+
+def said_time(moment: dt.datetime) -> str:
+    """A signing time as a person reads it in a message: "20/03/2024 15:04:05 giờ Việt Nam".
+
+    The machine forms (ISO 8601 in --json, and the attachment's stamp the decree prescribes) stay
+    ISO; only what staff read on screen is day first."""
+    return f"{moment.astimezone(VN_TZ):%d/%m/%Y %H:%M:%S} giờ Việt Nam"
+
+
 SIGNER_FIELD = "ChuKyNguoiKy"
 AGENCY_FIELD = "ChuKyCoQuan"
 ATTACHMENT_FIELD = "ChuKyCoQuanPhuLuc"

@@ -20,7 +20,7 @@ from typing import Literal
 
 from ..errors import UserError
 from ..nd30 import day_month
-from ..text import two_digits
+from ..text import date_dmy, two_digits
 from .pages import Line, Page
 
 What = Literal["number", "day", "month"]
@@ -92,6 +92,7 @@ def find_blanks(pages: list[Page], number: int, date: dt.date, *, attachment: bo
     once) when the printed month or year disagrees with the date given. attachment: an appendix
     issued as a file of its own, whose page 1 cites the document ("Kèm theo Kế hoạch số      /…")."""
     day_text, month_text = day_month(date.day, date.month)
+    said = date_dmy(date.year, date.month, date.day)  # as messages show dates: 20/03/2024
     blanks: list[Blank] = []
     problems: list[str] = []
     for page in pages:
@@ -122,7 +123,7 @@ def find_blanks(pages: list[Page], number: int, date: dt.date, *, attachment: bo
                 printed_month, year = m.group(2), int(m.group(3))
                 where = f"trang {page.index + 1}, dòng \"{line.text}\""
                 if year != date.year or (printed_month and int(printed_month) != date.month):
-                    problems.append(f"{where}: ngày ban hành {date.isoformat()} không khớp tháng/năm đã in "
+                    problems.append(f"{where}: ngày ban hành {said} không khớp tháng/năm đã in "
                                     f"({printed_month or '…'}/{year})")
                     continue
                 if not m.group(1):
@@ -134,12 +135,15 @@ def find_blanks(pages: list[Page], number: int, date: dt.date, *, attachment: bo
                     continue
                 month, year = int(m.group(2)), int(m.group(3))
                 if (month, year) != (date.month, date.year):
-                    problems.append(f"trang {page.index + 1}, dòng \"{line.text}\": ngày ban hành {date.isoformat()} "
+                    problems.append(f"trang {page.index + 1}, dòng \"{line.text}\": ngày ban hành {said} "
                                     f"không khớp tháng/năm đã in ({month}/{year})")
                     continue
                 blank("day", day_text, None, m.start(2) - 1)
     if problems:
-        raise UserError("không đóng được số và ngày: " + "; ".join(problems))
+        # The signer signed that month and year: the fix is a date inside it, or a new signing copy.
+        raise UserError("không đóng được số và ngày: " + "; ".join(problems) + ". Hãy ghi --date một ngày "
+                        "trong đúng tháng, năm đã in; nếu phải ban hành ở tháng khác, tạo lại bản trình ký "
+                        "(render --final --unnumbered) với ngày đó để người có thẩm quyền ký lại")
     # As the national service does: the number, then the day, then the month, page by page.
     blanks.sort(key=lambda b: (b.page, list(FIELD_OF).index(b.what)))
     if not any(b.what == "number" and b.page == 0 for b in blanks):

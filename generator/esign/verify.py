@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import UserError
-from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko
+from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko, said_time
 from .pages import Page
+from .stamps import FIELD_OF, WHAT_VI
 
 ChangeKind = Literal["signature", "stamp", "annotation", "form", "content", "other"]
 Verdict = Literal["valid", "invalid", "unverified"]
@@ -104,14 +105,14 @@ class SignatureReport:
         }
 
     def to_text(self, number: int) -> str:
-        role = ROLE_OF_FIELD.get(self.field, "chữ ký")
+        role = _role(self.field)
         who = self.signer + (f" — {self.organization}" if self.organization else "")
         where = "" if self.page is None else f", trang {self.page}"
         trust = {None: "chưa xác minh (không có chứng thư gốc tin cậy nào dẫn tới chứng thư này; thêm "
                        "--trust CA.cer)", True: "có", False: "KHÔNG"}[self.trusted]
         lines = [f"Chữ ký {number} ({role}, trường {self.field}{where}, lần cập nhật {self.revision}): {who}",
-                 f"  thời gian ký: {_iso(self.signed_at) or 'không rõ'}"
-                 + (f"; dấu thời gian: {_iso(self.timestamp)}" if self.timestamp else ""),
+                 f"  thời gian ký: {said_time(self.signed_at) if self.signed_at else 'không rõ'}"
+                 + (f"; dấu thời gian: {said_time(self.timestamp)}" if self.timestamp else ""),
                  f"  nguyên vẹn: {'có' if self.intact else 'KHÔNG'}; người ký được xác minh: {trust}"]
         if not self.changes_after:
             lines.append("  sau chữ ký: không có gì thay đổi")
@@ -149,6 +150,17 @@ class Verification:
 
     def __getitem__(self, index: int) -> SignatureReport:
         return self.signatures[index]
+
+
+def _role(field: str) -> str:
+    """Who signed a field, in the words of the issue: the văn thư's stamps of the number and date are
+    the agency's signatures too, and said as what they wrote (a bare "chữ ký" told nothing)."""
+    if field in ROLE_OF_FIELD:
+        return ROLE_OF_FIELD[field]
+    for what, base in FIELD_OF.items():
+        if re.fullmatch(rf"{base}\d*", field):
+            return f"văn thư đóng {WHAT_VI[what]}, chữ ký số của cơ quan"
+    return "chữ ký"
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

@@ -464,6 +464,12 @@ class _Importer:
         for b in blocks:
             if isinstance(b, Para) and b.text and SEPARATOR_RE.match(b.text):
                 self.warn(b, b.text, "dòng kẻ bằng ký tự trong nội dung; bỏ qua (mẫu tự kẻ đường kẻ)")
+        if (len(items) > 2 and isinstance(items[-1], Para) and items[-1].text.strip() == "./."
+                and isinstance(items[-2], Para)):
+            # The end mark typed as a paragraph of its own: the decree puts it right after the last
+            # word, and the renderer does so; kept as a closing it would print alone on a line (and
+            # could push the signature block onto a page of its own).
+            items = items[:-1]
         closing = None
         if items and isinstance(items[-1], Para) and not sections_like(items[-1]) and len(items) > 1:
             last = items[-1]

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from ..errors import UserError
 from ..plan.model import IssueDate, Plan
+from ..text import date_dmy
 from ..word.output import mode, target as output_target
 from .publish import (
     HINT as HINT,
@@ -136,6 +137,8 @@ class Issued:
     """The register's fields of a final, as JSON beside it (jobs/record.py)."""
     recorded: bool = False
     """The number and date were written into the data file by this run."""
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    """What the văn thư should look at again (an issue date in another month than the draft's)."""
 
 
 def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool = False,
@@ -173,6 +176,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
                           issue_path(data, out, final=True, output_dir=output_dir, number=recorded.number)
                           if recorded.number is not None else None)
     plan = with_issue(recorded, number=given_number, date=given_date)
+    warnings = _moved_date(recorded.date, given_date) if final and not unnumbered else []
     if unnumbered:
         plan = as_draft(plan).model_copy(update={"draft_mark": False})
         final = False  # replaceable like a draft; the signed PDF is the document
@@ -193,6 +197,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         find_soffice()  # say LibreOffice is missing before writing anything
 
     def keep_record(done: Issued) -> Issued:
+        done = dataclasses.replace(done, warnings=warnings)
         if not issued:
             return done
         meta = write_metadata(plan, done.docx, done.pdf or _existing_pdf(done.docx))
@@ -215,6 +220,18 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         place_document(docx, how, content=content)
         return keep_record(Issued(target, None, final, plan))
     return keep_record(Issued(target, place_with_pdf(docx, pdf_out, content, how), final, plan))
+
+
+def _moved_date(drafted: IssueDate, given: IssueDate | None) -> list[str]:
+    """A warning when --date leaves the month and year the draft was written for: a year typed wrong
+    in January is issued all the same (a plan drafted in 12/2025 for 2026 may well be issued in
+    01/2026, so this is never a refusal)."""
+    if given is None or (given.year, given.month) == (drafted.year, drafted.month or given.month):
+        return []
+    said = date_dmy(drafted.year, drafted.month)
+    return [f"ngày ban hành {date_dmy(given.year, given.month, given.day)} không thuộc "
+            f"{'tháng' if drafted.month else 'năm'} {said} ghi trong tệp dữ liệu; hãy kiểm tra lại "
+            "ngày, năm đã gõ và năm trong trích yếu, nội dung"]
 
 
 def _existing_pdf(docx: Path) -> Path | None:

@@ -27,6 +27,7 @@ from ..nd30 import day_month
 from ..plan.loader import load_plan
 from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
+from ..text import date_dmy
 from ..word.package import AlreadyThere, publish, read_bounded
 from ..word.sheet_guard import open_zip
 
@@ -67,14 +68,26 @@ class SheetResult:
     warnings: list[str] = field(default_factory=list)  # deadlines a report could not read
 
 
+def _cut(text: str, limit: int) -> str:
+    """text in at most limit characters, cut between words and marked "…": a name cut inside a word
+    reads as another word ("… thực hiện giải quyết" cut to "… thực hiện giả", "fake")."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    space = head.rfind(" ")
+    if space >= limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,-–") + "…"
+
+
 def _sheet_title(name: str, used: set[str]) -> str:
     """An Excel sheet name: no []:*?/\\, at most 31 characters, unique."""
     base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("' ") or "Đơn vị"
-    title = base[:31]
+    title = _cut(base, 31)
     n = 2
     while title.casefold() in used or title == META_SHEET:
         suffix = f" ({n})"
-        title = base[:31 - len(suffix)] + suffix
+        title = _cut(base, 31 - len(suffix)) + suffix
         n += 1
     used.add(title.casefold())
     return title
@@ -85,6 +98,8 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    from ..plan.deadlines import plan_year
 
     wb = Workbook()
     fixed = dt.datetime(2000, 1, 1)
@@ -104,6 +119,8 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
     used: set[str] = set()
     names = []
     label = plan_label(plan)
+    # The example date is of the plan's own year: a 2027 plan's sheet saying "30/06/2025" reads as a slip.
+    year = plan_year(plan.subject_text, plan.year) or plan.year
     wrap = Alignment(wrap_text=True, vertical="top")
     for unit, rows in parts:
         ws = wb.create_sheet(_sheet_title(unit, used))
@@ -112,7 +129,7 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
             f"TIẾN ĐỘ THỰC HIỆN {label.upper()} — {unit}"
         ws["A1"].font = Font(bold=True)
         ws["A2"] = ("Chọn Tình trạng trong danh sách (Hoàn thành / Đang thực hiện / Chưa thực hiện); "
-                    "Ngày hoàn thành ghi dạng ngày/tháng/năm, ví dụ 30/6/2025. Không sửa cột Nội dung; "
+                    f"Ngày hoàn thành ghi dạng ngày/tháng/năm, ví dụ 30/06/{year}. Không sửa cột Nội dung; "
                     "được sắp xếp, lọc hàng.")
         ws["A2"].font = Font(italic=True)
         for c, head in enumerate(HEADERS, 1):
@@ -187,7 +204,7 @@ def unreadable_deadlines(plan: Plan, tasks: list[PlanTask]) -> list[str]:
 
     year = plan_year(plan.subject_text, plan.year)
     return [f"nhiệm vụ “{_short(t.content)}”: thời hạn “{t.time}” không đọc được thành ngày nên không bao giờ "
-            "tính quá hạn; ghi rõ (ví dụ Quý IV/2025, Tháng 6/2025, 30/6/2025) nếu cần"
+            "tính quá hạn; ghi rõ (ví dụ Quý IV/2025, Tháng 6/2025, 30/06/2025) nếu cần"
             for t in tasks if read_deadline(t.time, year).kind == "unreadable"]
 
 
@@ -318,7 +335,7 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
         if len(statuses) > 1 or len(days) > 1:
             t = known[key]
             lines = "; ".join(f"{r.where} = {r.status or '(trống)'}"
-                              + (f" ngày {vi_day(r.done_on)}" if r.done_on else "") for r in said)
+                              + (f" ngày {said_day(r.done_on)}" if r.done_on else "") for r in said)
             lead = t.lead.replace("\n", ", ") or "không ghi"
             problems.append(f"nhiệm vụ “{_short(t.content)}” (Chủ trì: {lead}): các bảng ghi khác nhau: {lines}; "
                             "hãy thống nhất với đơn vị rồi sửa cho giống nhau")
@@ -329,6 +346,11 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
     if problems:
         raise ProgressError(problems)
     return out
+
+
+def said_day(day: dt.date) -> str:
+    """A day as a message shows it to staff: 01/08/2025 (the document's own text keeps vi_day)."""
+    return date_dmy(day.year, day.month, day.day)
 
 
 def vi_day(day: dt.date) -> str:
@@ -416,15 +438,15 @@ def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str,
         day = parse_day(raw_day)
         if day is None:
             problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành “{_cell_text(raw_day)}” không đọc được; "
-                            "ghi dạng ngày/tháng/năm, ví dụ 30/6/2025")
+                            "ghi dạng ngày/tháng/năm, ví dụ 30/06/2025")
             bad = True
         elif status not in (DONE, None):
-            problems.append(f"{where}{_col(DATE_COL)}{r}: có ngày hoàn thành {vi_day(day)} nhưng tình trạng là "
+            problems.append(f"{where}{_col(DATE_COL)}{r}: có ngày hoàn thành {said_day(day)} nhưng tình trạng là "
                             f"“{status or '(trống)'}”; chọn Hoàn thành hoặc xóa ngày")
             bad = True
         elif as_of is not None and day > as_of:
-            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành {vi_day(day)} sau ngày báo cáo "
-                            f"{vi_day(as_of)}; kiểm tra lại ngày")
+            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành {said_day(day)} sau ngày báo cáo "
+                            f"{said_day(as_of)}; kiểm tra lại ngày")
             bad = True
     if bad or not status:
         return  # an empty status: the unit has not reported this task

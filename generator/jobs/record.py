@@ -21,7 +21,7 @@ from typing import Any
 from ..document.context import date_line, number_line, recipient_lines, signer_lines, symbol
 from ..errors import OutputExistsError, UserError
 from ..plan.model import IssueDate, Plan, date_parts
-from ..text import two_digits
+from ..text import date_dmy, two_digits
 
 METADATA_SUFFIX = ".json"
 DECREE = "Nghị định 30/2020/NĐ-CP, Phụ lục VI"
@@ -51,7 +51,8 @@ def refuse_another_number(data: str | Path, plan_number: int | None, given: int 
 
 
 def short(date: IssueDate) -> str:
-    return f"{date.day}/{date.month}/{date.year}" if date.complete else str(date.year)
+    """The date as messages show it (20/03/2024; a date without its day as 03/2024)."""
+    return date_dmy(date.year, date.month, date.day)
 
 
 def date_as_written(previous: Any, date: IssueDate) -> str:

@@ -29,6 +29,7 @@ from ..plan.deadlines import Deadline, plan_year, read_deadline
 from ..plan.loader import load_plan, parse_yaml, validate
 from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
+from ..text import roman, upper_vi
 from ..word.package import AlreadyThere, publish
 from .progress import DOING, DONE, Progress, Report, plan_label, read_progress, unreadable_deadlines, vi_day
 
@@ -183,12 +184,15 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
             clause["blocks"] = [{"items": ended}]
         return clause
 
+    # A task knows its mục as printed ("III. MỘT SỐ HOẠT ĐỘNG …"); as a khoản of the report it is
+    # "2.1. Một số hoạt động …": the mục's own title, without its numeral and capitals.
+    heads = {f"{roman(i + 1)}. {upper_vi(sec.title)}": sec.title for i, sec in enumerate(plan.sections)}
     results: list[dict[str, Any]] = []
     for section, groups in sections.items():
-        parts = [part(g or section, members) for g, members in groups.items()]
+        parts = [part(g or heads.get(section, section), members) for g, members in groups.items()]
         if len(sections) > 1 and any(groups):
             members = [s for g in groups.values() for s in g]
-            whole = part(section, members)
+            whole = part(heads.get(section, section), members)
             whole.pop("blocks", None)
             whole["blocks"] = parts
             results.append(whole)
@@ -214,7 +218,7 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
     unit_rows = [_count_row(str(i), name, c) for i, (name, c) in enumerate(_unit_counts(states).items(), 1)]
     group_counts: dict[str, Counts] = {}
     for s in states:
-        group_counts.setdefault(s.task.group or s.task.section, Counts()).add(s.state)
+        group_counts.setdefault(s.task.group or heads.get(s.task.section, s.task.section), Counts()).add(s.state)
     group_rows = [_count_row(str(i), name, c) for i, (name, c) in enumerate(group_counts.items(), 1)]
     total_row = [{"text": "Tổng cộng", "span": 2, "bold": True},
                  *({"text": v, "bold": True} for v in _count_row("", "", total)[2:])]
@@ -323,5 +327,6 @@ def parse_as_of(text: str) -> dt.date:
 
     day = parse_day(text.strip())
     if day is None:
-        raise UserError(f"ngày báo cáo “{text}” không đọc được; ghi dạng 30/6/2026 hoặc 2026-06-30")
+        raise UserError(f"ngày báo cáo “{text}” không đọc được; ghi dạng ngày/tháng/năm, ví dụ 30/06/2026 "
+                        "(hoặc 2026-06-30)")
     return day

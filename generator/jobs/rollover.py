@@ -26,6 +26,7 @@ from ..nd30 import TYPE_ABBREVIATIONS
 from ..plan.loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
 from ..plan.model import IssueDate, is_party_symbol
 from ..plan.yaml_style import CONTROLS, HIDDEN, compact_nested_sequences, hide_controls, restore_controls
+from ..text import date_dmy
 from ..word.output import target as output_target
 
 if TYPE_CHECKING:
@@ -179,12 +180,17 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
         doc["number"] = None  # the key stays, empty: the line where next year's number goes
     old_date = doc["date"]
     # The same parsing as the model: "2024-03-20", "2024-03", a date or {year:, month:, day:}.
-    month = IssueDate.model_validate(dict(old_date) if hasattr(old_date, "items") else old_date).month
+    was = IssueDate.model_validate(dict(old_date) if hasattr(old_date, "items") else old_date)
+    month = was.month
     doc["date"] = f"{new_year}-{month:02d}" if month else str(new_year)
-    pending.append(("cleared", ("date",), str(old_date),
-                    f"ngày ban hành đã bỏ ngày (dự thảo), giữ tháng {month}; điền ngày khi ban hành"
-                    if month else "ngày ban hành để trống ngày, tháng (dự thảo); điền khi ban hành",
-                    True))
+    # Said as staff write dates (20/03/2024), and "đã bỏ ngày" only when there was a day to drop.
+    if was.day:
+        said = f"ngày ban hành đã bỏ ngày (dự thảo), giữ tháng {month}; điền ngày khi ban hành"
+    elif month:
+        said = f"ngày ban hành chưa có ngày (dự thảo), tháng {month}; điền ngày khi ban hành"
+    else:
+        said = "ngày ban hành để trống ngày, tháng (dự thảo); điền khi ban hành"
+    pending.append(("cleared", ("date",), date_dmy(was.year, was.month, was.day), said, True))
 
     pending += _clear_dossier(doc.get("dossier"))
 
@@ -192,12 +198,8 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
         d = ref.get("date")
         ref_year = d.year if isinstance(d, dt.date) else _first_year(str(d))
         if ref_year is not None and ref_year <= old_year:
-            # As the plan prints it: a Party document's number joins its symbol with "-" (57-NQ/TW).
-            symbol = str(ref["symbol"]) if ref.get("symbol") else None
-            sep = "-" if is_party_symbol(symbol, bool(ref.get("party"))) else "/"
-            label = str(ref.get("type")) + (f" số {ref.get('number')}" if ref.get("number") is not None else "") \
-                + (f"{sep}{symbol}" if symbol and ref.get("number") is not None else "")
-            pending.append(("reference", ("references", key, "date"), f"{label} ngày {d}",
+            label = _reference_label(ref, doc.get("agency") or {})
+            pending.append(("reference", ("references", key, "date"), f"{label} ngày {_said_date(d)}",
                             f"văn bản được dẫn ban hành năm {ref_year}: kiểm tra còn hiệu lực hoặc "
                             f"thay bằng văn bản năm {new_year}", True))
 
@@ -295,6 +297,30 @@ def _restore_controls(text: str, hidden: bool) -> str:
     return restore_controls(text) if hidden else text
 
 
+def _reference_label(ref: Any, agency: Any) -> str:
+    """A cited document named as the plan prints it: "Kế hoạch số 36/KH-UBND", a Party document
+    "Nghị quyết số 57-NQ/TW", the agency's own document with the symbol it takes ("số 254/KH-SKHCN"),
+    a law without number by its name ("Luật Tổ chức chính quyền địa phương", never "số None")."""
+    kind = str(ref.get("type") or "Văn bản")
+    if ref.get("number") is None:
+        return str(ref.get("name") or kind)
+    symbol = str(ref["symbol"]) if ref.get("symbol") else None
+    if symbol is None and agency.get("abbreviation"):
+        abbr = TYPE_ABBREVIATIONS.get(kind, "")
+        symbol = f"{abbr}-{agency['abbreviation']}" if abbr else str(agency["abbreviation"])
+    sep = "-" if is_party_symbol(symbol, bool(ref.get("party"))) else "/"
+    return f"{kind} số {ref.get('number')}" + (f"{sep}{symbol}" if symbol else "")
+
+
+def _said_date(value: Any) -> str:
+    """A cited document's date as a message shows it (07/02/2024), whatever form the file wrote."""
+    try:
+        d = IssueDate.model_validate(dict(value) if hasattr(value, "items") else value)
+    except ValueError:
+        return str(value)
+    return date_dmy(d.year, d.month, d.day)
+
+
 def _first_year(text: str) -> int | None:
     m = YEAR.search(text)
     return int(m.group()) if m else None
@@ -386,7 +412,7 @@ def _task_fates(plan: Any, sheets: list[str | Path]) -> tuple[list[Loc], list[tu
     ("Thường xuyên", "Hằng năm") stay without a word: they recur next year as well."""
     from ..plan.deadlines import plan_year, read_deadline
     from ..plan.tasks import plan_tasks
-    from .progress import DONE, read_progress, vi_day
+    from .progress import DONE, read_progress, said_day
 
     tasks = plan_tasks(plan)
     progress = read_progress(plan, sheets, tasks=tasks)
@@ -406,7 +432,7 @@ def _task_fates(plan: Any, sheets: list[str | Path]) -> tuple[list[Loc], list[tu
             continue
         if recurring:
             continue
-        day = f" ngày {vi_day(report.done_on)}" if report and report.done_on else ""
+        day = f" ngày {said_day(report.done_on)}" if report and report.done_on else ""
         if t.loc is not None and t.removable:
             drops.append(t.loc)
             fates.append(("dropped", t.loc, excerpt, f"đã hoàn thành{day}: đã bỏ khỏi kế hoạch mới", False))

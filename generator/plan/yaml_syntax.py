@@ -39,6 +39,16 @@ def syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
     opened = exc.context_mark
     if opened is not None and ("end of stream" in problem or "document separator" in problem):
         mark = opened  # an unclosed quote or bracket: where it was opened is what the user must fix
+    if "flow" in context and "stream end" in problem:
+        # "recipients: [" and nothing after: PyYAML marks the end of the file, not the bracket.
+        bracket = _unclosed_bracket(text)
+        if bracket is not None:
+            char, line, column = bracket
+            closing = "]" if char == "[" else "}"
+            kind = "danh sách" if char == "[" else "nhóm trường"
+            return Problem(file, line, column, "", None,
+                           f"lỗi cú pháp YAML: {kind} mở bằng '{char}' ở đây chưa được đóng bằng '{closing}' "
+                           f"(YAML đọc đến hết tệp mà không thấy dấu đóng); hãy thêm '{closing}' sau phần tử cuối")
     what = _describe(problem, context, text, exc.problem_mark, opened)
     return Problem(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None, "", None,
                    f"lỗi cú pháp YAML: {what}")
@@ -110,6 +120,37 @@ def _describe(problem: str, context: str, text: str, at: Any, opened: Any) -> st
         return what + _unclosed_hint(text, at)
     return ("YAML không đọc được chỗ này; kiểm tra thụt lề (mỗi cấp 2 dấu cách) và dấu ngoặc kép"
             + _unclosed_hint(text, at))
+
+
+def _unclosed_bracket(text: str) -> tuple[str, int, int] | None:
+    """The innermost '[' or '{' still open at the end of the text, as (char, line, column), 1-based.
+
+    A bracket opens a flow collection only where a value starts (after "key: ", "- ", or inside
+    another flow collection); elsewhere it is a letter of the text ("Quý [I]"). Quotes and comments
+    are skipped."""
+    stack: list[tuple[str, int, int]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        quote, value_start = "", True
+        i = 0
+        while i < len(line):
+            c = line[i]
+            if quote:
+                if c == "\\" and quote == '"':
+                    i += 1
+                elif c == quote:
+                    quote = ""
+            elif c in "'\"" and (value_start or stack):
+                quote = c
+            elif c == "#" and (i == 0 or line[i - 1] in " \t"):
+                break
+            elif c in "[{" and (value_start or stack):
+                stack.append((c, number, i + 1))
+            elif c in "]}" and stack:
+                stack.pop()
+            if not c.isspace():
+                value_start = c in "-:,[{" and (i + 1 == len(line) or line[i + 1] == " " or c in ",[{")
+            i += 1
+    return stack[-1] if stack else None
 
 
 def _found(problem: str) -> str | None:

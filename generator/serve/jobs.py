@@ -261,7 +261,8 @@ def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any
                            "path": done.docx.relative_to(files.root).as_posix(), "number": done.plan.number,
                            # Issuing wrote number and date into the data file: the page reads it again.
                            "recorded": done.recorded, "digest": files.read(name).digest,
-                           "unchanged": done.unchanged or done.pdf_only}
+                           "unchanged": done.unchanged or done.pdf_only,
+                           "warnings": [page_words(w, files.root) for w in done.warnings]}
     if done.pdf is not None:
         got.update(pdf=downloads.add(done.pdf), pdf_name=done.pdf.name)
     if done.metadata is not None:

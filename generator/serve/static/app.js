@@ -1106,8 +1106,10 @@ function setupJobs() {
     const links = el('div');
     links.append(downloadLink(r.json.docx, r.json.docx_name));
     if (r.json.pdf) links.append(downloadLink(r.json.pdf, r.json.pdf_name));
-    result(iss, [r.json.unchanged ? `Bản phát hành số ${r.json.number} đã có và giống hệt, giữ nguyên: ${r.json.path}`
-                                  : `Đã tạo bản phát hành số ${r.json.number}: ${r.json.path}`, links]);
+    const said = [r.json.unchanged ? `Bản phát hành số ${r.json.number} đã có và giống hệt, giữ nguyên: ${r.json.path}`
+                                   : `Đã tạo bản phát hành số ${r.json.number}: ${r.json.path}`, links];
+    if (r.json.warnings && r.json.warnings.length) said.push('Cảnh báo:', problemList(r.json.warnings));
+    result(iss, said);
     // The number and date are now in the file on disk: read it again (nothing unsaved: runJob saved first).
     if (r.json.recorded && !S.dirty) await openFile(S.name);
   }));
