@@ -89,6 +89,24 @@ def _join(paras: list[Any]) -> None:
         p.getparent().remove(p)
 
 
+def _join_pushed(paras: list[Any], spaces: int = 40) -> None:
+    """Join paragraphs into the first one, the words of each pushed onto the next line by a run of
+    spaces typed in the line above's formatting (as older files set a two-line name): Word wraps
+    there and prints the same lines."""
+    first = paras[0]
+    for p in paras[1:]:
+        last = first.findall(qn("w:r"))[-1]
+        gap = copy.deepcopy(last)
+        for child in list(gap):
+            if child.tag != qn("w:rPr"):
+                gap.remove(child)
+        gap.append(parse_xml(f'<w:t {nsdecls("w")} xml:space="preserve">{" " * spaces}</w:t>'))
+        first.append(gap)
+        for r in p.findall(qn("w:r")):
+            first.append(r)
+        p.getparent().remove(p)
+
+
 def _cell_paras(doc: Any, table: int, col: int) -> list[Any]:
     tc = doc.tables[table].rows[0].cells[col]._tc
     return tc.findall(qn("w:p"))
@@ -97,6 +115,14 @@ def _cell_paras(doc: Any, table: int, col: int) -> list[Any]:
 def quoc_hieu_and_tieu_ngu_in_one_paragraph(doc: Any) -> None:
     right = _cell_paras(doc, 0, 1)
     _join(right[:2])
+
+
+def quoc_hieu_and_tieu_ngu_pushed_by_spaces(doc: Any) -> None:
+    _join_pushed(_cell_paras(doc, 0, 1)[:2])
+
+
+def issuer_lines_pushed_by_spaces(doc: Any) -> None:
+    _join_pushed(_cell_paras(doc, 0, 0)[1:3])
 
 
 def issuer_lines_in_one_paragraph(doc: Any) -> None:
@@ -550,6 +576,8 @@ def tieu_ngu_underlined(doc: Any) -> None:
 ENCODINGS: dict[str, Callable[[Any], None]] = {
     "quoc-hieu-tieu-ngu-mot-doan": quoc_hieu_and_tieu_ngu_in_one_paragraph,
     "co-quan-mot-doan": issuer_lines_in_one_paragraph,
+    "quoc-hieu-tieu-ngu-day-bang-dau-cach": quoc_hieu_and_tieu_ngu_pushed_by_spaces,
+    "co-quan-day-bang-dau-cach": issuer_lines_pushed_by_spaces,
     "noi-nhan-mot-doan": noi_nhan_in_one_paragraph,
     "chuc-vu-mot-doan": signer_titles_in_one_paragraph,
     "phong-chu-mac-dinh": fonts_from_document_defaults,

@@ -199,19 +199,75 @@ class PageSection:
 
 def _chars(para: Para) -> list[tuple[str, float]]:
     """(character, advance in pt) for every visible character, with size, weight and spacing."""
+    return [c for r in para.runs if not r.fmt.hidden for c in _run_chars(r, para)]
+
+
+def _run_chars(r: Run, para: Para) -> list[tuple[str, float]]:
+    """(character, advance in pt) for each character of a run as printed (a tab as four spaces)."""
+    size = r.fmt.size or (para.fmt.run_defaults.size if para.fmt and para.fmt.run_defaults else None) or 12
+    if r.fmt.vert_align:
+        size *= 0.65
+    text = upper_vi(r.text) if r.fmt.caps else r.text
     out = []
-    for r in para.runs:
-        if r.fmt.hidden:
-            continue
-        size = r.fmt.size or (para.fmt.run_defaults.size if para.fmt and para.fmt.run_defaults else None) or 12
-        if r.fmt.vert_align:
-            size *= 0.65
-        text = upper_vi(r.text) if r.fmt.caps else r.text
-        for ch in unicodedata.normalize("NFC", text):
-            if ch == "\t":
-                out.append((" ", text_width_pt(" ", size, bold=r.fmt.bold) * 4))
-            else:
-                out.append((ch, text_width_pt(ch, size, bold=r.fmt.bold) + r.fmt.spacing))
+    for ch in unicodedata.normalize("NFC", text):
+        if ch == "\t":
+            out.append((" ", text_width_pt(" ", size, bold=r.fmt.bold) * 4))
+        else:
+            out.append((ch, text_width_pt(ch, size, bold=r.fmt.bold) + r.fmt.spacing))
+    return out
+
+
+PUSH_SPACES = 3
+"""A run of at least this many spaces typed before words is a drafter pushing them to the next line
+(older files set a two-line heading so): where Word does wrap there, the
+words after the gap start a printed line of their own."""
+
+
+def _pushed(runs: list[Run], para: Para) -> list[list[Run]]:
+    """runs cut where spaces typed to push the words after them onto the next line do so: Word fills
+    the line word by word, the spaces at a line's end hanging past the margin, and the word after a
+    gap of PUSH_SPACES or more spaces does not fit. A gap inside a line that fits stays a gap; an
+    ordinary wrap at one space is not cut (a body paragraph stays one paragraph)."""
+    if not para.width or not any(" " * PUSH_SPACES in r.text for r in runs):
+        return [runs]
+    room = max((para.width - (para.fmt.left + para.fmt.right if para.fmt else 0)) / 20, 1.0)
+    chars: list[tuple[int, int, str, float]] = []  # (run, offset in its text, char, advance)
+    for ri, r in enumerate(runs):
+        if r.fmt.hidden or len(_run_chars(r, para)) != len(r.text):
+            widths = [0.0] * len(r.text)  # hidden, or a text NFC changes: no advance counted
+        else:
+            widths = [w for _, w in _run_chars(r, para)]
+        chars += [(ri, k, ch, widths[k]) for k, ch in enumerate(r.text)]
+    cuts: list[tuple[int, int]] = []  # (run, offset) where a pushed line starts
+    line, i, n = 0.0, 0, len(chars)
+    while i < n:
+        j = i
+        while j < n and chars[j][2] == " ":
+            j += 1
+        k = j
+        while k < n and chars[k][2] != " ":
+            k += 1
+        gap, word = sum(c[3] for c in chars[i:j]), sum(c[3] for c in chars[j:k])
+        if line and k > j and line + gap + word > room:
+            if j - i >= PUSH_SPACES:
+                cuts.append((chars[j][0], chars[j][1]))
+            line = word
+        else:
+            line += gap + word
+        i = k
+    if not cuts:
+        return [runs]
+    out: list[list[Run]] = [[]]
+    for ri, r in enumerate(runs):
+        start = 0
+        for cri, off in cuts:
+            if cri == ri:
+                if r.text[start:off].strip():
+                    out[-1].append(Run(r.text[start:off], r.fmt))
+                out.append([])
+                start = off
+        if r.text[start:]:
+            out[-1].append(Run(r.text[start:], r.fmt))
     return out
 
 
@@ -222,6 +278,8 @@ def rendered_lines(para: Para) -> list[tuple[str, float]]:
     chars = _chars(para) if para.runs else [(c, text_width_pt(c, 13)) for c in para.text]
     lines: list[tuple[str, float]] = []
     for piece in _split(chars, "\n"):
+        while piece and piece[-1][0] == " ":
+            piece.pop()  # spaces at the line's end hang past the margin (a gap typed to push words)
         words: list[list[tuple[str, float]]] = []
         cur: list[tuple[str, float]] = []
         for ch in piece:  # words with the spaces before them
@@ -247,7 +305,8 @@ def rendered_lines(para: Para) -> list[tuple[str, float]]:
 
 
 def split_lines(para: Para) -> list[Para]:
-    """The visual lines of a paragraph: split at its manual line breaks, each line with its own runs
+    """The visual lines of a paragraph: split at its manual line breaks (and where spaces typed to
+    push words to the next line do so, _pushed), each line with its own runs
     (their resolved formatting) and the paragraph's layout as it applies to that line: the space
     before, the first-line indent and a top border only on the first line; the space after and a
     bottom border only on the last. A paragraph without a break is its own single line."""
@@ -259,6 +318,7 @@ def split_lines(para: Para) -> list[Para]:
                 pieces.append([])
             if part:
                 pieces[-1].append(Run(part, r.fmt))
+    pieces = [line for piece in pieces for line in _pushed(piece, para)]
     if len(pieces) == 1:
         para.lines = [para]
         return para.lines
