@@ -378,3 +378,21 @@ def test_column_headings_print_on_the_balanced_lines_we_break_them_into(tmp_path
             below = [i for i in (prev + 1, prev + 2) if i < len(lines) and line in lines[i]]
             assert below, (printed, lines[first:first + 2 * len(printed)])
             prev = below[0]
+
+
+@needs_office
+def test_a_line_ended_by_a_line_break_in_a_justified_paragraph_is_not_spread(tmp_path: Path) -> None:
+    # A body paragraph with a break the data gives (an imported Shift+Enter): its short first line
+    # prints with ordinary spaces, not stretched to the right margin (the template's
+    # doNotExpandShiftReturn; Word and LibreOffice both honour it).
+    data = sample_data()
+    data["closing"] = "Giao Văn phòng theo dõi\nvà báo cáo kết quả thực hiện Kế hoạch này"
+    pdf = to_pdfs(tmp_path, {"plan": render(data)})["plan"]
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    words = [(float(x0), float(x1), w) for x0, x1, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)</word>', bbox)]
+    at = next(i for i in range(len(words) - 3) if [w for *_, w in words[i:i + 4]] == ["Giao", "Văn", "phòng", "theo"])
+    line = words[at:at + 5]
+    gaps = [b[0] - a[1] for a, b in zip(line, line[1:])]
+    assert line[-1][2] == "dõi" and max(gaps) < 8, (line, gaps)  # an ordinary space is about 3.5 pt

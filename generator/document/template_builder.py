@@ -377,6 +377,13 @@ def build() -> bytes:
     styles_el = parse_xml(styles_xml())
     internals.replace_styles(doc, styles_el)  # replace the whole styles part
 
+    # A line ended by a line break (Shift+Enter) in a justified paragraph is not stretched to the
+    # margin: Word's option "Don't expand character spaces on a line ending with Shift+Return",
+    # which LibreOffice honours too. Headings the tool breaks are centred; a body paragraph with a
+    # break the data gives (an imported one) would otherwise print its first line spread out.
+    compat = doc.settings.element.find(f"{{{W_NS}}}compat")
+    compat.insert(0, parse_xml(f"<w:doNotExpandShiftReturn {NSDECL}/>"))  # first in CT_Compat's order
+
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     default_header = section.header
