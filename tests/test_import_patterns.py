@@ -603,3 +603,19 @@ def test_a_corpus_plan_citing_what_it_is_issued_with_keeps_what_it_shows(tmp_pat
     back.write_bytes(render_plan(load_plan(tmp_path / "de-an.yaml")))
     assert bool(_number_lines(back)) is has_number_line
     assert any(norm(t) == norm(data["subtitle"]) for t in cell_texts(back))
+
+
+def test_a_plan_whose_number_line_is_missing_by_mistake_is_not_made_attached(tmp_path):
+    """A plan that cites a decision under its trích yếu and prints its own place and date, but whose
+    Số line was deleted by mistake, is a plan with its own number (Mẫu 1.3's attached plan has neither a
+    Số line nor a date line): not silently made an attached plan with the decision's date."""
+    from generator.check import check_docx
+
+    cited = ISSUED_WITH
+    header = Header(number="", date="Sông Mây, ngày 15 tháng 4 năm 2026")
+    path = build_plan(tmp_path / "thieu-so.docx", header=header, subtitle=cited, body=simple_body())
+    # Told what is missing, as for any plan without its Số line, rather than imported without a number.
+    with pytest.raises(UserError, match="số, ký hiệu"):
+        import_docx(path)
+    with pytest.raises(UserError, match="số, ký hiệu"):
+        check_docx(path)
