@@ -622,3 +622,61 @@ def test_an_end_mark_typed_as_its_own_paragraph_goes_after_the_last_word(tmp_pat
     after = blocks(back)
     assert "./." not in after
     assert norm(last).removesuffix(".") + "./." in [norm(b) for b in after], after
+
+
+def test_a_plan_whose_number_line_is_missing_by_mistake_is_not_made_attached(tmp_path):
+    """A plan that cites a decision under its trích yếu and prints its own place and date, but whose
+    Số line was deleted by mistake, is a plan with its own number (Mẫu 1.3's attached plan has neither a
+    Số line nor a date line): not silently made an attached plan with the decision's date."""
+    from generator.check import check_docx
+
+    cited = ISSUED_WITH
+    header = Header(number="", date="Sông Mây, ngày 15 tháng 4 năm 2026")
+    path = build_plan(tmp_path / "thieu-so.docx", header=header, subtitle=cited, body=simple_body())
+    # Told what is missing, as for any plan without its Số line, rather than imported without a number.
+    with pytest.raises(UserError, match="số, ký hiệu"):
+        import_docx(path)
+    with pytest.raises(UserError, match="số, ký hiệu"):
+        check_docx(path)
+
+
+def test_a_column_heading_typed_on_two_lines_keeps_them(tmp_path):
+    """A column heading the drafter typed as two paragraphs ("Thời hạn" / "(tháng/năm)") in a column
+    wide enough for one line prints on two lines again after import; one the tool broke with line
+    breaks is read as one name (and broken for its column again)."""
+    import docx as python_docx
+
+    data = yaml.safe_load(FULL.read_text(encoding="utf-8"))
+    heading = {"lines": ["Thời hạn", "(tháng/năm)"]}
+
+    def tables(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "columns" in node:
+                yield node
+            node = list(node.values())
+        for child in node if isinstance(node, list) else []:
+            yield from tables(child)
+
+    table = next(tables(data))
+    table["columns"][-1]["title"] = heading
+    table["columns"][-1]["width"] = 4
+    source = tmp_path / "plan.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    original = tmp_path / "plan.docx"
+    original.write_bytes(render_plan(load_plan(source)))
+    import_file(original, tmp_path / "back.yaml", force=True)
+    back = tmp_path / "back.docx"
+    back.write_bytes(render_plan(load_plan(tmp_path / "back.yaml")))
+
+    def titles(path: Path) -> list[list[str]]:
+        return [[p.text for p in c.paragraphs] for t in python_docx.Document(str(path)).tables
+                for c in t.rows[0].cells if "(tháng/năm)" in c.text]
+
+    assert titles(original) == [["Thời hạn", "(tháng/năm)"]]
+    assert titles(back) == titles(original)
+
+    def all_headings(path: Path) -> list[str]:
+        return [c.text for t in python_docx.Document(str(path)).tables if len(t.columns) > 2 for c in t.rows[0].cells]
+
+    assert any("\n" in h for h in all_headings(original))  # headings the tool broke ...
+    assert all_headings(back) == all_headings(original)  # ... broken on the same lines again

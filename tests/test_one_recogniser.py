@@ -221,6 +221,8 @@ def test_check_and_import_consume_one_recogniser_on_every_corpus_plan(monkeypatc
      ["Ủy ban Kiểm tra, Ban xây dựng Đảng, Văn phòng"], ["VT", "VP"]),
     # "Lưu: …" under an entry left open stands alone: it is the archive line, not a continuation
     (("- Như trên", "Lưu: VT."), ["Như trên"], ["VT"]),
+    # a unit whose name runs on "Lưu trữ …" (no colon) on the line typed under it continues it
+    (("- Trung tâm", "Lưu trữ lịch sử tỉnh;", "- Lưu: VT, VP."), ["Trung tâm Lưu trữ lịch sử tỉnh"], ["VT", "VP"]),
 ])
 def test_check_and_import_read_the_recipient_list_alike(tmp_path, recipients, entries, archive):
     path = build_plan(tmp_path / "noi-nhan.docx", recipients=recipients)

@@ -856,12 +856,11 @@ def _cell_value(paras: list[Para], *, style_bold: bool = False) -> Any:
 
 
 def _heading(value: Any) -> Any:
-    """A column heading as one name: the lines Word or the drafter broke it into joined by spaces (the
-    renderer breaks a heading into balanced lines for its column again)."""
+    """A column heading of one paragraph as one name: the line breaks in it (ours, balanced for its
+    column) joined by spaces, and the renderer breaks it for its column again. A heading typed as
+    several paragraphs keeps them: the drafter chose those lines, and the renderer prints them so."""
     if isinstance(value, str):
         return " ".join(value.split())
-    if isinstance(value, dict) and all(isinstance(x, str) for x in value.get("lines", [None])):
-        return " ".join(" ".join(value["lines"]).split())
     return value
 
 

@@ -145,18 +145,21 @@ SUB_ITEM_RE = re.compile(r"^\+\s+\S", re.S)
 APPENDIX_HEAD_RE = re.compile(r"^(phụ\s*lục|danh\s*mục)\b", re.I)
 ARCHIVE_RE = re.compile(rf"^[{DASHES}]?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
 """The last Nơi nhận line, "- Lưu: VT, HCTH.", with its list of units."""
+ARCHIVE_COLON_RE = re.compile(r"^Lưu\s*:", re.I)
+"""The Lưu line typed without its dash: the colon tells it from a unit's name run on ("Lưu trữ …")."""
 
 
 def recipient_entries(lines: list[str]) -> list[str]:
     """The entries of a Nơi nhận list from its printed lines, for check and import alike. An entry
     broken onto a second line by hand (Enter or Shift+Enter before the column's end) prints like one
     that wraps: a line with no "- " or "+ " under an entry not yet closed by ";" or "." continues it.
-    The "Lưu: …" line always stands alone, closed or not the line above."""
+    The "Lưu: …" line always stands alone, closed or not the line above; without a dash it needs its
+    colon: "Lưu trữ lịch sử tỉnh;" under "- Trung tâm" is the rest of a unit's name."""
     entries: list[str] = []
     for line in (x.strip() for x in lines):
         if not line:
             continue
-        continues = (entries and not line.startswith(("+", *DASHES)) and not ARCHIVE_RE.match(line)
+        continues = (entries and not line.startswith(("+", *DASHES)) and not ARCHIVE_COLON_RE.match(line)
                      and not entries[-1].endswith((";", ".")))
         if continues:
             entries[-1] = f"{entries[-1]} {line}"

@@ -106,8 +106,9 @@ class _Recogniser:
             self._subject(title, rest)
             # "(Ban hành kèm theo Quyết định số … ngày … của …)" under the title of a document that has
             # no number line: it is issued with that decision and has no number of its own (Phụ lục
-            # III, Mẫu 1.3). A document with its own number only relates to the one it cites.
-            if doc.number_line is None:
+            # III, Mẫu 1.3). A document with its own number only relates to the one it cites; one
+            # that prints its own place and date has lost its Số line by mistake, and is told so.
+            if doc.number_line is None and doc.date_line is None:
                 doc.attached_to = next((r for r in (parse_reference(p.text) for p in doc.subtitle) if r), None)
             ends = [title, *doc.subject_lines, *doc.subtitle]
             body_start = max(p.index for p in ends) + 1
