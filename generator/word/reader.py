@@ -61,9 +61,17 @@ A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
+# Spaces Word prints as a space, whatever their width (no-break, thin, figure, ideographic…), and
+# the full-width punctuation an input method left in that mode types ("Số：" prints as "Số:").
+_AS_ASCII = str.maketrans({**{c: " " for c in "\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                                            "\u2008\u2009\u200a\u202f\u205f\u3000"},
+                           **{chr(0xFF00 + ord(c) - 0x20): c for c in "!\"#%&'(),-./:;?"}})
+
+
 def norm(text: str) -> str:
-    """NFC, non-breaking spaces as spaces, runs of spaces collapsed, trimmed."""
-    text = unicodedata.normalize("NFC", text).replace("\xa0", " ")
+    """NFC, every kind of space as a space, full-width punctuation as typed ASCII, runs of spaces
+    collapsed, trimmed."""
+    text = unicodedata.normalize("NFC", text).translate(_AS_ASCII)
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -753,7 +761,7 @@ class _Reader:
         section = 0
         tabbed = self._tab_block(body) | self._tab_signature(body)
         block: list[_Element] = []
-        for child in body:
+        for child in blocks(body):
             if child in tabbed:
                 block.append(child)
                 continue
@@ -769,17 +777,13 @@ class _Reader:
                     section += 1
             elif child.tag == qn("w:tbl"):
                 self._top_table(child, section)
-            elif child.tag == qn("w:sdt"):
-                content = child.find(qn("w:sdtContent"))
-                for p in content.iter(qn("w:p")) if content is not None else ():
-                    self._add(self._para(p, section, None, self._section_width(section)))
 
     def _tab_block(self, body: _Element) -> set[_Element]:
         """The header set in two columns with tab stops instead of a table: the first paragraphs, up to
         the last one whose text after a tab is the Quốc hiệu or the Tiêu ngữ or follows such a line
         with a tab (the Số and date lines), read as the rows of a borderless table."""
         top: list[_Element] = []
-        for child in body:
+        for child in blocks(body):
             if child.tag != qn("w:p") or len(top) >= 12:
                 break
             top.append(child)
@@ -797,7 +801,7 @@ class _Reader:
         """The Nơi nhận and the signer set side by side with tab stops instead of a table: from a
         "Nơi nhận:" line with text after a tab, through the recipients' dash lines, empty lines and
         lines with text after a tab (the signer's titles and name), to the last line with a tab."""
-        children = [c for c in body if c.tag == qn("w:p")]
+        children = list(blocks(body, qn("w:p")))
         for i, p in enumerate(children):
             first = visible_text(p).split("\n")[0]
             if not (NOI_NHAN_RE.match(norm(first)) and "\t" in first and first.split("\t", 1)[1].strip()):
@@ -928,13 +932,13 @@ class _Reader:
         ind = tblpr.find(qn("w:tblInd")) if tblpr is not None else None
         self.table_left[ti] = _attr_int(ind, "w:w", 0) if ind is not None else 0
         out: list[list[TableCell]] = []
-        for ri, tr in enumerate(tbl.findall(qn("w:tr"))):
+        for ri, tr in enumerate(blocks(tbl, qn("w:tr"))):
             out.append([])
             col = 0
             trpr = tr.find(qn("w:trPr"))
             before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
             col += _attr_int(before, "w:val", 0) if before is not None else 0
-            for ci, tc in enumerate(tr.findall(qn("w:tc"))):
+            for ci, tc in enumerate(blocks(tr, qn("w:tc"))):
                 tcpr = tc.find(qn("w:tcPr"))
                 span = _attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1)
                 hm = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
@@ -955,9 +959,15 @@ class _Reader:
                     right = _side(mar, "right", "end", right)
                 cell = Cell(ti, ri, ci, max(width - left - right, 0), col, sum(grid[:col]) + left)
                 start = len(self.doc.paragraphs)
-                for child in tc:
+                for child in blocks(tc):
                     if child.tag == qn("w:p"):
                         self._add(self._para(child, section, cell, cell.width))
+                        for box in text_boxes(child):
+                            # A text box anchored in the cell prints in it (Word lays it out in the
+                            # cell by default): its lines are the cell's, as wide as the box.
+                            inner = min(max(box.width - box.insets, 0), cell.width) or cell.width
+                            for q in box.paras:
+                                self._add(self._para(q, section, cell, inner))
                     elif child.tag == qn("w:tbl"):
                         self._table(child, section)
                 vm = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
@@ -1003,7 +1013,10 @@ class _Reader:
         for r in visible_runs(p):
             text = run_text(r)
             if text:
-                runs.append(Run(text, self.fmt.run(p, r)))
+                fmt = self.fmt.run(p, r)
+                if not fmt.hidden:  # hidden text (w:vanish) is neither on the page nor in the PDF
+                    runs.append(Run(text, fmt))
+        runs = _shown(runs)
         return Para(
             text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
             el=p, fmt=self.fmt.paragraph(p, self.numbers.level_ppr(p) if numbered else None), runs=runs,
@@ -1608,6 +1621,28 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
     return starts
 
 
+def _shown(runs: list[Run]) -> list[Run]:
+    """The runs' text as the page shows it: composed (NFC: "ố" stored as o + two combining marks is
+    one letter; a mark split from its letter into the next run joins it) and in capitals where All
+    Caps or Small Caps is on (Word prints capitals, whatever was typed)."""
+    out: list[Run] = []
+    for run in runs:
+        text = run.text
+        k = 0
+        while k < len(text) and unicodedata.combining(text[k]):
+            k += 1
+        if k and out:
+            out[-1] = Run(unicodedata.normalize("NFC", out[-1].text + text[:k]), out[-1].fmt)
+            text = text[k:]
+        if not text:
+            continue
+        text = unicodedata.normalize("NFC", text)
+        if run.fmt.caps or run.fmt.small_caps:
+            text = upper_vi(text)
+        out.append(Run(text, run.fmt))
+    return out
+
+
 @dataclass
 class TextBox:
     """A text box's place across its column and its paragraphs (twips)."""
@@ -1759,11 +1794,31 @@ def _owner_para(el: _Element) -> _Element | None:
     return next((a for a in el.iterancestors(qn("w:p"))), None)
 
 
+_NOT_SHOWN = (qn("w:del"), qn("w:moveFrom"))
+_BLOCK_WRAPPERS = (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"))
+
+
+def blocks(parent: _Element, tag: str | None = None) -> Iterator[_Element]:
+    """The children of a body, a cell, a table or a row as Word lays them out: content controls
+    (w:sdt) and custom XML (w:customXml) wrap paragraphs, tables, rows and cells without printing
+    anything of their own, so their content is read where the wrapper stands. tag: only those."""
+    for child in parent:
+        if child.tag in _BLOCK_WRAPPERS:
+            if child.tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    yield from blocks(content, tag)
+            else:
+                yield from blocks(child, tag)
+        elif tag is None or child.tag == tag:
+            yield child
+
+
 def visible_runs(p: _Element) -> Iterator[_Element]:
     """The runs a reader sees in paragraph p: its own (not a nested text box's), including tracked
     insertions, hyperlinks and content controls, without tracked deletions."""
     for r in p.iter(qn("w:r")):
-        if _owner_para(r) is p and not any(a.tag in (qn("w:del"), qn("w:moveFrom")) for a in r.iterancestors()):
+        if _owner_para(r) is p and not any(a.tag in _NOT_SHOWN for a in r.iterancestors()):
             yield r
 
 
@@ -1772,13 +1827,43 @@ def visible_text(p: _Element) -> str:
     return "".join(run_text(r) for r in visible_runs(p))
 
 
+# Characters stored in the text that print nothing: zero-width space, non-joiner, joiner, word
+# joiner, byte-order mark, and the soft hyphen (shown only where Word breaks a line at it).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+# What a w:sym of the Symbol font prints, where a reader reads it as a typed character (the
+# Symbol font's minus is the dash of a list; its bullet a list mark).
+_SYMBOL_FONT = {0x2D: "-", 0xB7: "•", 0x2A: "*", 0x2B: "+", 0x3D: "=", 0xAE: "→", 0xD7: "×", 0xB0: "°"}
+
+
+def _sym(el: _Element) -> str:
+    """The character a w:sym prints: the Symbol font's minus, bullet and arithmetic signs as their
+    Unicode characters, a private-use code (F0xx) of another font as the ASCII punctuation it names,
+    a picture font's glyph (Wingdings) as a bullet."""
+    try:
+        code = int(el.get(qn("w:char"), ""), 16)
+    except ValueError:
+        return ""
+    if 0xF000 <= code <= 0xF0FF:
+        code -= 0xF000
+    font = (el.get(qn("w:font")) or "").lower()
+    if font == "symbol":
+        return _SYMBOL_FONT.get(code, chr(code) if 0x20 <= code < 0x41 else "")
+    if font.startswith(("wingdings", "webdings")):
+        return "•"
+    return chr(code) if code >= 0x20 else ""
+
+
 def run_text(r: _Element) -> str:
+    """The characters run r prints, as stored: text, tabs ("\t"), line breaks ("\n"), a page break
+    ("\f"), non-breaking hyphens and symbols; not field codes, deleted text or marks that print
+    nothing (zero-width characters, soft hyphens)."""
     out = []
     for child in r:
         tag = child.tag
         if tag == qn("w:t"):
-            out.append(child.text or "")
-        elif tag == qn("w:tab"):
+            out.append((child.text or "").translate(_INVISIBLE))
+        elif tag == qn("w:tab") or tag == qn("w:ptab"):
             out.append("\t")
         elif tag == qn("w:cr") or (tag == qn("w:br") and child.get(qn("w:type")) != "page"):
             out.append("\n")  # a manual line break (a column break also starts a new line)
@@ -1786,6 +1871,8 @@ def run_text(r: _Element) -> str:
             out.append("\f")  # a page break: the text goes on, on the next page
         elif tag == qn("w:noBreakHyphen"):
             out.append("-")
+        elif tag == qn("w:sym"):
+            out.append(_sym(child))
     return "".join(out)
 
 
