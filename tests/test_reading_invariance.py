@@ -13,8 +13,10 @@ bold only for complex scripts is not bold in Vietnamese text: compared with the 
 from __future__ import annotations
 
 import copy
+import io
 import json
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -627,3 +629,111 @@ def test_same_page_reads_the_same(plain, references, tmp_path, name):
     ignore = PAGE_DIFFERS.get(name, set())
     assert [f for f in _findings(other) if f[0] not in ignore] == [f for f in findings if f[0] not in ignore]
     assert got == data
+
+
+# --- hostile but bounded: refused with what is wrong, or read once ---------------------------------
+
+
+def _with_body(plain: Path, out: Path, xml: str, extra: dict[str, bytes] | None = None) -> Path:
+    """The plain plan with XML put before the body's last section properties."""
+    from tests.limits_helpers import part, rezip
+
+    source = plain.read_bytes()
+    doc = part(source, "word/document.xml")
+    at = doc.rindex(b"<w:sectPr")
+    names = set(zipfile.ZipFile(io.BytesIO(source)).namelist())
+    extra = extra or {}
+    out.write_bytes(rezip(source, replace={"word/document.xml": doc[:at] + xml.encode() + doc[at:],
+                                           **{k: v for k, v in extra.items() if k in names}},
+                          add={k: v for k, v in extra.items() if k not in names}))
+    return out
+
+
+def _nested_tables(depth: int) -> str:
+    cell = ('<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="2000"/>'
+            '</w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/></w:tcPr><w:p><w:r><w:t>ô</w:t></w:r></w:p>')
+    return cell * depth + "<w:p/></w:tc></w:tr></w:tbl>" * depth + "<w:p/>"
+
+
+def test_tables_nested_too_deep_are_refused_by_what_they_are(plain, tmp_path):
+    """200 tables each inside the last: refused before parsing as nested tables (main said "tệp
+    .docx bị hỏng" from the XML parser's depth limit), in every command that reads a .docx."""
+    from tests.limits_helpers import run_limited
+
+    path = _with_body(plain, tmp_path / "long.docx", _nested_tables(200))
+    for args in (["check", path], ["import", path, "-o", tmp_path / "x.yaml"]):
+        run = run_limited(args, memory=2 * 2**30, timeout=120)
+        assert run.code == 2 and "bảng lồng trong bảng 200 cấp" in run.err, run.err
+        assert "Traceback" not in run.err
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_tables_nested_within_the_limit_are_read(plain, tmp_path):
+    from generator import limits
+
+    path = _with_body(plain, tmp_path / "nested.docx", _nested_tables(limits.MAX_TABLE_DEPTH))
+    doc = read_docx(path)
+    assert [p.text for p in doc.paragraphs].count("ô") == limits.MAX_TABLE_DEPTH
+    assert check_docx(path).results
+
+
+def test_one_header_named_by_a_thousand_sections_is_read_once(plain, tmp_path):
+    """A header part named by every one of 1,000 sections (main read it again for each: 150 s for a
+    header of 200 lines); the sections share one reading."""
+    header = ('<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+              + "<w:p><w:r><w:t>Đầu trang</w:t></w:r></w:p>" * 200 + "</w:hdr>").encode()
+    from tests.limits_helpers import part
+
+    source = plain.read_bytes()
+    rels = part(source, "word/_rels/document.xml.rels").replace(
+        b"</Relationships>", b'<Relationship Id="rIdH9" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/header" Target="header9.xml"/></Relationships>')
+    types = part(source, "[Content_Types].xml").replace(
+        b"</Types>", b'<Override PartName="/word/header9.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.wordprocessingml.header+xml"/></Types>')
+    sect = ('<w:p><w:pPr><w:sectPr xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<w:headerReference w:type="default" r:id="rIdH9"/><w:type w:val="continuous"/>'
+            '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="851" w:bottom="1134" w:left="1701" '
+            'w:header="567" w:footer="567" w:gutter="0"/></w:sectPr></w:pPr></w:p>')
+    path = _with_body(plain, tmp_path / "headers.docx", sect * 1000,
+                      {"word/_rels/document.xml.rels": rels, "[Content_Types].xml": types, "word/header9.xml": header})
+    doc = read_docx(path)
+    named = [s.headers["default"] for s in doc.sections[:1000]]
+    assert len(doc.sections) == 1001 and named[0].text.startswith("Đầu trang Đầu trang")
+    assert all(h is named[0] for h in named)
+
+
+def test_style_cycles_end(plain, tmp_path):
+    """Styles based on each other in a circle (A on B, B on A; C on itself): each chain read once
+    round, the formatting it sets applied."""
+    from tests.limits_helpers import part, rezip
+
+    source = plain.read_bytes()
+    styles = part(source, "word/styles.xml").replace(b"</w:styles>", (
+        '<w:style w:type="paragraph" w:styleId="VongA"><w:name w:val="Vong A"/><w:basedOn w:val="VongB"/>'
+        '<w:rPr><w:i/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="VongB"><w:name w:val="Vong B"/>'
+        '<w:basedOn w:val="VongA"/></w:style><w:style w:type="character" w:styleId="Tu"><w:name w:val="Tu"/>'
+        '<w:basedOn w:val="Tu"/></w:style></w:styles>').encode())
+    doc = part(source, "word/document.xml").replace(b"<w:pPr>", b'<w:pPr><w:pStyle w:val="VongA"/>')
+    doc = doc.replace(b"<w:rPr>", b'<w:rPr><w:rStyle w:val="Tu"/>')
+    path = tmp_path / "cycles.docx"
+    path.write_bytes(rezip(source, replace={"word/styles.xml": styles, "word/document.xml": doc}))
+    read = read_docx(path)
+    body = next(p for p in read.paragraphs if p.text.startswith("1. Khuyến khích"))
+    assert body.fmt is not None and body.fmt.style_id == "VongA" and all(r.fmt.italic for r in body.runs)
+    assert check_docx(path).results
+
+
+def test_a_text_node_over_the_parsers_limit_is_named(plain, tmp_path):
+    """One run of 11 million characters: the XML parser stops (its text-node limit); said as that,
+    not as a broken file."""
+    from tests.limits_helpers import run_limited
+
+    import random
+
+    words = "ba bốn năm sáu bảy tám chín mười một hai".split()
+    rnd = random.Random(3)
+    text = " ".join(rnd.choice(words) for _ in range(2_400_000))  # 11 M characters, not a zip bomb
+    path = _with_body(plain, tmp_path / "run.docx", f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+    run = run_limited(["check", path], memory=2 * 2**30, timeout=120)
+    assert run.code == 2 and "dài hơn 10 triệu ký tự" in run.err, run.err

@@ -163,6 +163,15 @@ _PPR, _PSTYLE, _TBL, _TBLPR, _TBLSTYLE, _VAL = (qn(t) for t in ("w:pPr", "w:pSty
                                                                "w:tblStyle", "w:val"))
 _P_CONTENT = frozenset(qn(t) for t in ("w:r", "w:hyperlink", "w:fldSimple", "w:ins", "w:del", "w:smartTag",
                                        "w:sdt", "w:customXml"))
+_RPR_TAG = qn("w:rPr")
+_CACHE_LIMIT = 20_000
+
+
+def _xml_key(el: Any | None) -> bytes:
+    """An element's XML as a cache key: two runs with the same properties format alike."""
+    return etree.tostring(el) if el is not None else b""
+
+
 _TBL_CONTENT = frozenset(qn(t) for t in ("w:tblGrid", "w:tr", "w:sdt", "w:customXml"))
 
 
@@ -210,6 +219,10 @@ class Formatting:
             self.ppr_default = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
         self.theme = _theme_fonts(theme_el)
         self._chains: dict[str | None, tuple[Any, ...]] = {}
+        # Resolved formats by what they depend on (styles in force and the element's own
+        # properties): a long document repeats a few dozen formats over thousands of runs.
+        self._run_formats: dict[tuple[Any, ...], RunFormat] = {}
+        self._para_formats: dict[tuple[Any, ...], ParaFormat] = {}
 
     @classmethod
     def of(cls, document: Any) -> Formatting:
@@ -294,6 +307,16 @@ class Formatting:
 
     def run(self, p: Any, r: Any | None) -> RunFormat:
         """Effective formatting of run r in paragraph p (r=None: what a new run would get)."""
+        rpr = r.find(_RPR_TAG) if r is not None else None
+        key = (self._para_style(p), self._table_style(p), r is None, _xml_key(rpr))
+        found = self._run_formats.get(key)
+        if found is None:
+            if len(self._run_formats) > _CACHE_LIMIT:
+                self._run_formats.clear()
+            found = self._run_formats[key] = self._run(p, r)
+        return found
+
+    def _run(self, p: Any, r: Any | None) -> RunFormat:
         groups = self._rpr_groups(p, r)
         levels = [lv for g in groups for lv in g]
 
@@ -351,6 +374,17 @@ class Formatting:
         """Effective paragraph layout. list_level: the w:pPr of the paragraph's list level, which
         Word applies between the paragraph's own properties and its style's (a numbered paragraph's
         indent usually comes from there)."""
+        first_run = next((r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None), None)
+        key = (self._para_style(p), self._table_style(p), _xml_key(p.find(qn("w:pPr"))), _xml_key(list_level),
+               _xml_key(first_run.find(qn("w:rPr")) if first_run is not None else None))
+        found = self._para_formats.get(key)
+        if found is None:
+            if len(self._para_formats) > _CACHE_LIMIT:
+                self._para_formats.clear()
+            found = self._para_formats[key] = self._paragraph(p, list_level)
+        return found
+
+    def _paragraph(self, p: Any, list_level: Any | None = None) -> ParaFormat:
         levels = self._ppr_levels(p)
         if list_level is not None:
             own = p.find(qn("w:pPr"))

@@ -63,15 +63,17 @@ MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 # Spaces Word prints as a space, whatever their width (no-break, thin, figure, ideographic…), and
 # the full-width punctuation an input method left in that mode types ("Số：" prints as "Số:").
-_AS_ASCII = str.maketrans({**{c: " " for c in "\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-                                            "\u2008\u2009\u200a\u202f\u205f\u3000"},
-                           **{chr(0xFF00 + ord(c) - 0x20): c for c in "!\"#%&'(),-./:;?"}})
+_SPACES_RE = re.compile("[\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_FULL_WIDTH_RE = re.compile("[\uff01-\uff1f]")
+_FULL_WIDTH = str.maketrans({chr(0xFF00 + ord(c) - 0x20): c for c in "!\"#%&'(),-./:;?"})
 
 
 def norm(text: str) -> str:
     """NFC, every kind of space as a space, full-width punctuation as typed ASCII, runs of spaces
     collapsed, trimmed."""
-    text = unicodedata.normalize("NFC", text).translate(_AS_ASCII)
+    text = _SPACES_RE.sub(" ", unicodedata.normalize("NFC", text))
+    if _FULL_WIDTH_RE.search(text):  # rare: translate (slow, per character) only when needed
+        text = text.translate(_FULL_WIDTH)
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -647,6 +649,13 @@ def read_docx(path: str | Path) -> KeHoach:
         raise UserError(f"{path}: không đọc được: tệp hỏng hoặc không phải văn bản Word .docx "
                         "(tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx)") from None
     except Exception as exc:  # lxml syntax errors and other damage inside the package
+        # The parser's own limits are not damage: a hostile or odd file, said as what it is.
+        if "excessive depth" in str(exc).lower():
+            raise UserError(f"{path}: nội dung lồng nhau quá sâu (hơn 256 cấp thẻ XML: bảng trong bảng, "
+                            "khung trong khung); tệp không bình thường, không đọc") from None
+        if "text node too long" in str(exc).lower():
+            raise UserError(f"{path}: có một đoạn chữ liền dài hơn 10 triệu ký tự; tệp không bình thường, "
+                            "không đọc") from None
         raise UserError(f"{path}: tệp .docx bị hỏng, không đọc được ({type(exc).__name__})") from None
     return _Reader(document, str(path)).read()
 
@@ -709,6 +718,7 @@ class _Reader:
         gutter_at_top = settings is not None and _flag(settings.find(qn("w:gutterAtTop")))
         prev_headers: dict[str, HeaderPart] = {}
         prev_footers: dict[str, HeaderPart] = {}
+        read_parts: dict[tuple[int, str, int], HeaderPart] = {}
         for i, s in enumerate(sects):
             pg = s.find(qn("w:pgSz"))
             mar = s.find(qn("w:pgMar"))
@@ -726,8 +736,12 @@ class _Reader:
                     part = self.document.part.related_parts.get(ref.get(qn("r:id")))
                     if part is not None:
                         kind = ref.get(qn("w:type"), "default")
-                        store[kind] = self._header_part(kind, part.element, i,
-                                                        width - margins["left"] - margins["right"])
+                        # One part read once, however many sections name it (a file may name one
+                        # header a thousand times): the first section's reading stands for all.
+                        key = (id(part), kind, width - margins["left"] - margins["right"])
+                        if key not in read_parts:
+                            read_parts[key] = self._header_part(kind, part.element, i, key[2])
+                        store[kind] = read_parts[key]
             prev_headers, prev_footers = headers, footers
             self.doc.sections.append(PageSection(
                 index=i,
@@ -1829,7 +1843,7 @@ def visible_text(p: _Element) -> str:
 
 # Characters stored in the text that print nothing: zero-width space, non-joiner, joiner, word
 # joiner, byte-order mark, and the soft hyphen (shown only where Word breaks a line at it).
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 # What a w:sym of the Symbol font prints, where a reader reads it as a typed character (the
 # Symbol font's minus is the dash of a list; its bullet a list mark).
@@ -1862,7 +1876,7 @@ def run_text(r: _Element) -> str:
     for child in r:
         tag = child.tag
         if tag == qn("w:t"):
-            out.append((child.text or "").translate(_INVISIBLE))
+            out.append(_INVISIBLE_RE.sub("", child.text or ""))
         elif tag == qn("w:tab") or tag == qn("w:ptab"):
             out.append("\t")
         elif tag == qn("w:cr") or (tag == qn("w:br") and child.get(qn("w:type")) != "page"):
