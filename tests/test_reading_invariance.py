@@ -245,6 +245,27 @@ def tracked_changes(doc: Any) -> None:
     _para_with(doc, "2. Các đơn vị").addnext(old)
 
 
+def paragraph_mark_deleted(doc: Any) -> None:
+    """A body line and the issuer's name split in two paragraphs whose first mark is a tracked
+    deletion (the drafter joined them with Track Changes on): Word shows one paragraph."""
+    rev = 'w:id="{}" w:author="Văn thư" w:date="2026-01-02T08:00:00Z"'
+    for k, (start, cut) in enumerate((("1. Khuyến khích", "rèn luyện"), ("Thực hiện chỉ đạo", "ban hành"))):
+        p = _para_with(doc, start)
+        second = copy.deepcopy(p)
+        t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+        head, tail = t.text.split(cut, 1)
+        t.text = head
+        t2 = second.find(f"{qn('w:r')}/{qn('w:t')}")
+        t2.text = cut + tail
+        ppr = p.find(qn("w:pPr"))
+        rpr = ppr.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = parse_xml(f'<w:rPr {nsdecls("w")}/>')
+            ppr.append(rpr)
+        rpr.append(parse_xml(f'<w:del {nsdecls("w")} {rev.format(920 + k)}/>'))
+        p.addnext(second)
+
+
 def comments(doc: Any) -> None:
     """A comment on a body line and on the date (its marks and reference run print nothing)."""
     for k, start in enumerate(("2. Bảo đảm", "Sông Mây, ngày")):
@@ -350,6 +371,22 @@ def hyperlinks_and_direction(doc: Any) -> None:
     _wrap(_runs(_para_with(doc, "- Các phòng")), "w:hyperlink", 'w:anchor="muc1" w:history="1"')
     _wrap(_runs(_para_with(doc, "1. Khuyến khích")), "w:dir", 'w:val="ltr"')
     _wrap(_runs(_para_with(doc, "CỘNG HÒA")), "w:bdo", 'w:val="ltr"')
+
+
+def alternate_content(doc: Any) -> None:
+    """Runs written twice for two versions of Word (mc:AlternateContent: a Choice for Word 2010 and
+    later, a Fallback copy for older readers) in the Tiêu ngữ and a body line: Word prints the
+    Choice only."""
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    for start in ("Độc lập", "2. Bảo đảm"):
+        p = _para_with(doc, start)
+        runs = _runs(p)
+        last = runs[-1]
+        alt = parse_xml(f'<mc:AlternateContent {nsdecls("w")} xmlns:mc="{mc}"><mc:Choice Requires="w14"/>'
+                        '<mc:Fallback/></mc:AlternateContent>')
+        last.addprevious(alt)
+        alt[0].append(last)
+        alt[1].append(copy.deepcopy(last))
 
 
 # --- layout -----------------------------------------------------------------------------------------
@@ -561,11 +598,13 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "an-tren-web": (web_hidden, None),
     "theo-doi-thay-doi": (tracked_changes, None),
     "chu-thich": (comments, None),
+    "dau-doan-da-xoa": (paragraph_mark_deleted, None),
     "truong": (fields, None),
     "truong-trang-trong-than": (page_field_in_the_body, None),
     "dieu-khien-noi-dung": (content_controls, None),
     "xml-tuy-bien": (custom_xml_and_smart_tags, None),
     "lien-ket-va-huong": (hyperlinks_and_direction, None),
+    "noi-dung-thay-the": (alternate_content, None),
     "phan-dau-bang-long": (header_nested_in_a_table, None),
     "phan-ky-bang-long": (signature_nested_in_a_table, None),
     "cot-luoi-trong": (empty_grid_columns, None),

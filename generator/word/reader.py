@@ -775,7 +775,7 @@ class _Reader:
         section = 0
         tabbed = self._tab_block(body) | self._tab_signature(body)
         block: list[_Element] = []
-        for child in blocks(body):
+        for child, joined in _join_deleted_marks(blocks(body)):
             if child in tabbed:
                 block.append(child)
                 continue
@@ -783,7 +783,7 @@ class _Reader:
                 self._tab_table(block, section)
                 block = []
             if child.tag == qn("w:p"):
-                self._add(self._para(child, section, None, self._section_width(section)))
+                self._add(self._para(child, section, None, self._section_width(section), joined=joined))
                 boxes = text_boxes(child)
                 if boxes:
                     self._box_table(boxes, child, section)
@@ -973,9 +973,9 @@ class _Reader:
                     right = _side(mar, "right", "end", right)
                 cell = Cell(ti, ri, ci, max(width - left - right, 0), col, sum(grid[:col]) + left)
                 start = len(self.doc.paragraphs)
-                for child in blocks(tc):
+                for child, joined in _join_deleted_marks(blocks(tc)):
                     if child.tag == qn("w:p"):
-                        self._add(self._para(child, section, cell, cell.width))
+                        self._add(self._para(child, section, cell, cell.width, joined=joined))
                         for box in text_boxes(child):
                             # A text box anchored in the cell prints in it (Word lays it out in the
                             # cell by default): its lines are the cell's, as wide as the box.
@@ -1008,7 +1008,10 @@ class _Reader:
                 right = _side(mar, "right", "end", 108)
         return (108 if left is None else left, 108 if right is None else right)
 
-    def _para(self, p: _Element, section: int, cell: Cell | None, width: int, numbered: bool = True) -> Para:
+    def _para(self, p: _Element, section: int, cell: Cell | None, width: int, numbered: bool = True,
+              joined: list[_Element] | None = None) -> Para:
+        """Paragraph p as printed; joined: paragraphs before it whose mark is a tracked deletion,
+        printed at its start (their text joins p's, in p's layout)."""
         runs = []
         label, level_rpr = self.numbers.label(p) if numbered else ("", None)
         if label:
@@ -1024,10 +1027,10 @@ class _Reader:
                 merged.append(copy.deepcopy(child))
             mark.append(merged)
             runs.append(Run(label, self.fmt.run(p, mark)))
-        for r in visible_runs(p):
+        for q, r in [(el, r) for el in (*(joined or ()), p) for r in visible_runs(el)]:
             text = run_text(r)
             if text:
-                fmt = self.fmt.run(p, r)
+                fmt = self.fmt.run(q, r)
                 if not fmt.hidden:  # hidden text (w:vanish) is neither on the page nor in the PDF
                     runs.append(Run(text, fmt))
         runs = _shown(runs)
@@ -1635,6 +1638,35 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
     return starts
 
 
+def _mark_deleted(p: _Element) -> bool:
+    """Whether paragraph p's mark is a tracked deletion (or moved away): Word prints its text at the
+    start of the next paragraph."""
+    for child in p:
+        if child.tag == qn("w:pPr"):
+            rpr = child.find(qn("w:rPr"))
+            return rpr is not None and child.find(qn("w:sectPr")) is None and any(
+                rpr.find(tag) is not None for tag in _NOT_SHOWN[:2])
+        return False
+    return False
+
+
+def _join_deleted_marks(children: Iterator[_Element]) -> Iterator[tuple[_Element, list[_Element]]]:
+    """Blocks with the paragraphs that print joined: (block, paragraphs whose deleted mark joins them
+    to it). A run of such paragraphs before a table, or at the end, prints as they are."""
+    pending: list[_Element] = []
+    for child in children:
+        if child.tag == qn("w:p"):
+            if _mark_deleted(child) and not text_boxes(child):
+                pending.append(child)
+                continue
+            yield child, pending
+        else:
+            yield from ((q, []) for q in pending)
+            yield child, []
+        pending = []
+    yield from ((q, []) for q in pending)
+
+
 def _shown(runs: list[Run]) -> list[Run]:
     """The runs' text as the page shows it: composed (NFC: "ố" stored as o + two combining marks is
     one letter; a mark split from its letter into the next run joins it) and in capitals where All
@@ -1808,7 +1840,9 @@ def _owner_para(el: _Element) -> _Element | None:
     return next((a for a in el.iterancestors(qn("w:p"))), None)
 
 
-_NOT_SHOWN = (qn("w:del"), qn("w:moveFrom"))
+# Not printed: tracked deletions, the old place of moved text, and the mc:Fallback copy of content
+# written twice for older readers (Word prints the mc:Choice).
+_NOT_SHOWN = (qn("w:del"), qn("w:moveFrom"), f"{{{MC_NS}}}Fallback")
 _BLOCK_WRAPPERS = (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"))
 
 
@@ -1830,7 +1864,7 @@ def blocks(parent: _Element, tag: str | None = None) -> Iterator[_Element]:
 
 def visible_runs(p: _Element) -> Iterator[_Element]:
     """The runs a reader sees in paragraph p: its own (not a nested text box's), including tracked
-    insertions, hyperlinks and content controls, without tracked deletions."""
+    insertions, hyperlinks and content controls, without tracked deletions or fallback copies."""
     for r in p.iter(qn("w:r")):
         if _owner_para(r) is p and not any(a.tag in _NOT_SHOWN for a in r.iterancestors()):
             yield r
