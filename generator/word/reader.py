@@ -23,7 +23,8 @@ Public API (for check and import; nothing else should parse these lines again):
 - `recognise_type(text) -> str | None`: "KẾ HOẠCH" → "Kế hoạch".
 - `rendered_lines(para) -> list[tuple[str, float]]`: the printed lines of a paragraph and their widths
   (pt, Times New Roman metrics, character spacing included).
-- `visible_runs`, `visible_text`, `run_text`, `norm`: what a reader sees of a w:p.
+- `visible_runs`, `visible_text`, `run_text`, `norm`: what a reader sees of a w:p; `blocks`: the paragraphs,
+  tables, rows and cells of a container with content controls and custom XML looked through.
 """
 
 from __future__ import annotations
