@@ -202,85 +202,20 @@ def _template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-SCHEMA_FILE = "kehoach.schema.json"
-
-
 def _init(args: argparse.Namespace) -> int:
-    """Start a folder of one's own, wherever kehoach is installed: the sample plan to edit into
-    one's own, a units file for `batch`, and the JSON Schema that the plan's first line names (so an
-    editor checks and completes it). Never over an existing file: nothing is written if one is there."""
-    from . import resources
-    from .errors import UserError
-    from .plan.schema import schema_text
-    from .word.output import AlreadyThere, target
+    from .jobs.starter import SCHEMA_FILE, start_folder
 
-    folder = Path(args.folder)
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder}: đã có một tệp tên này, không phải thư mục; hãy cho tên thư mục khác")
-    name, plan_text, year = _this_years_plan()
-    plan, units = folder / name, folder / resources.UNITS.name
-    files = {plan: plan_text, units: _starter(resources.UNITS).replace(resources.SAMPLE.name.encode(), name.encode()),
-             folder / SCHEMA_FILE: schema_text().encode()}
-    outs = {target(path): data for path, data in files.items()}  # every one decided before any is written
-    taken = [out.label for out in outs if out.exists]
-    if taken:
-        raise UserError(f"{', '.join(taken)}: tệp đã có, không ghi đè (có thể là dữ liệu đã sửa); "
-                        "hãy chọn thư mục khác: kehoach init THƯ-MỤC")
-    for out, data in outs.items():
-        try:
-            out.write(data)
-        except AlreadyThere:
-            raise UserError(f"{out.label}: tệp vừa được tạo ở nơi khác, không ghi đè; "
-                            "hãy chọn thư mục khác: kehoach init THƯ-MỤC") from None
-    from .word.output_paths import default_output_dir
-
-    output = default_output_dir(plan) / f"{plan.stem}.docx"  # where render will put it
-    print(f"Đã tạo trong thư mục {folder}:")
-    print(f"  {plan.name}: kế hoạch mẫu năm {year} (dự thảo), sửa thành kế hoạch của mình (các trường có "
-          "chú thích; văn bản được dẫn vẫn là của mẫu)")
-    print(f"  {units.name}: ví dụ tệp đơn vị cho kehoach batch")
+    started = start_folder(args.folder)
+    print(f"Đã tạo trong thư mục {started.folder}:")
+    print(f"  {started.plan.name}: kế hoạch mẫu năm {started.year} (dự thảo), sửa thành kế hoạch của mình (các "
+          "trường có chú thích; văn bản được dẫn vẫn là của mẫu)")
+    print(f"  {started.units.name}: ví dụ tệp đơn vị cho kehoach batch")
     print(f"  {SCHEMA_FILE}: để trình soạn thảo (VS Code với tiện ích YAML) kiểm tra và gợi ý khi gõ")
     print("Lệnh tiếp theo:")
-    print(f"  kehoach render {_arg(plan)}")
-    print(f"rồi kehoach check {_arg(output)} (kiểm tra thể thức); muốn sửa định dạng (phông, cỡ chữ): "
-          f"kehoach template {_arg(plan)}")
+    print(f"  kehoach render {_arg(started.plan)}")
+    print(f"rồi kehoach check {_arg(started.output)} (kiểm tra thể thức); muốn sửa định dạng (phông, cỡ chữ): "
+          f"kehoach template {_arg(started.plan)}")
     return EXIT_OK
-
-
-def _this_years_plan() -> tuple[str, bytes, int]:
-    """The sample plan moved to the current year, as `kehoach rollover` would (a draft: no number,
-    no day; "năm 2024" in its text becomes this year): a new folder starts this year's plan, not a
-    copy of 2024's. Returns its file name, its text and its year."""
-    import datetime as dt
-
-    from . import resources
-    from .jobs.rollover import default_output, rollover_text
-    from .plan.loader import load_plan
-
-    text = _starter(resources.SAMPLE)
-    sample_year, year = load_plan(resources.SAMPLE).year, dt.date.today().year
-    if year <= sample_year:
-        return resources.SAMPLE.name, text, sample_year
-    moved, _, _ = rollover_text(text.decode("utf-8"), sample_year, year)
-    lines = []
-    for line in moved.splitlines(keepends=True):
-        # rollover leaves comments as written; the sample's own comments speak of the sample's year
-        code, sep, comment = line.partition("#")
-        if sep and '"' not in code and "'" not in code:
-            line = code + sep + comment.replace(str(sample_year), str(year))
-        lines.append(line)
-    return default_output(resources.SAMPLE, sample_year, year).name, "".join(lines).encode("utf-8"), year
-
-
-def _starter(resource: Path) -> bytes:
-    """A shipped sample as it reads in the user's folder: its `$schema` line names the schema file
-    written next to it, and its comments name the other files by where init puts them."""
-    from . import resources
-
-    text = resource.read_text(encoding="utf-8").replace("$schema=../kehoach.schema.json", f"$schema={SCHEMA_FILE}")
-    for name in (resources.SAMPLE.name, resources.UNITS.name):
-        text = text.replace(f"data/{name}", name)
-    return text.encode("utf-8")
 
 
 def _arg(path: Path) -> str:
@@ -390,7 +325,8 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
                    help="phụ lục là tệp riêng: chữ ký không hình ảnh ở góc trên bên phải trang 1")
     p.add_argument("--number", metavar="N",
                    help="cùng --as agency và --date: văn thư đóng số N vào chỗ trống của bản trình ký đã ký "
-                        "(render --final --unnumbered), mỗi chỗ trống một chữ ký số của cơ quan")
+                        "(render --final --unnumbered), mỗi chỗ trống một chữ ký số của cơ quan; cùng "
+                        "--attachment: đóng cùng số, ngày vào phụ lục tệp riêng")
     p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM",
                    help="ngày ban hành đóng vào chỗ trống ngày (và tháng), ví dụ 20/03/2024")
     p.add_argument("--p12", metavar="KEY.p12", help="tệp khóa PKCS#12 (.p12, .pfx)")

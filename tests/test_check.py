@@ -710,7 +710,8 @@ def test_date_rules_accept_exactly_what_the_renderer_prints():
     """For every day and month, the date line and the appendix reference line pass when written as
     nd30.day_month prints them and fail when written otherwise."""
     from generator.check import rules
-    from generator.word.reader import AppendixPart as Appendix, KeHoach, Para
+    from generator.recognise.model import AppendixPart as Appendix, KeHoach
+    from generator.word.reader import Para
     from generator.nd30 import day_month
 
     def results(date: str, ref: str) -> dict[str, str]:

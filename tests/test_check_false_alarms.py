@@ -17,7 +17,8 @@ from docx.oxml.ns import nsdecls, qn
 
 from generator.check import check_docx
 from generator.jobs.importer import import_docx
-from generator.word.reader import parse_reference, read_docx
+from generator.recognise import read_docx
+from generator.recognise.lines import parse_reference
 from tests.word_fixtures import Header, build_plan
 
 HEADER = Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO"))

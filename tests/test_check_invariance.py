@@ -25,7 +25,7 @@ from docx.oxml.ns import nsdecls, qn
 from generator.check import check_docx
 from generator.jobs.issue import render_file
 from generator.jobs.importer import _Importer, import_docx
-from generator.word.reader import read_docx
+from generator.recognise import read_docx
 from tests.word_fixtures import EMU, Header, WordTable, build_plan
 from tests.paths import ROOT
 

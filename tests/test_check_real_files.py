@@ -20,8 +20,9 @@ from generator.check import NotAdministrative, check_docx
 from generator.check.report import FAIL, PASS
 from generator.cli import main
 from generator.word.metrics import text_width_pt
-from generator.word.reader import (parse_authority, parse_date_line, parse_number_line, parse_reference,
-                                   read_docx, recognise_type)
+from generator.recognise import read_docx
+from generator.recognise.lines import (parse_authority, parse_date_line, parse_number_line, parse_reference,
+                                       recognise_type)
 from tests.word_fixtures import a4_document
 
 from tests.paths import ROOT

@@ -122,7 +122,11 @@ def test_agency_names_upper_cased_in_context():
                                           "place": "Đức Phổ"}))
     assert ctx["agency"] == {"parent": "ỦY BAN NHÂN DÂN HUYỆN ĐỨC PHỔ", "name": "PHÒNG TƯ PHÁP",
                              # wider than the header column at 12 pt: broken between words, balanced
-                             "parent_lines": ["ỦY BAN NHÂN DÂN", "HUYỆN ĐỨC PHỔ"], "name_lines": ["PHÒNG TƯ PHÁP"]}
+                             "parent_lines": ["ỦY BAN NHÂN DÂN", "HUYỆN ĐỨC PHỔ"], "name_lines": ["PHÒNG TƯ PHÁP"],
+                             # one line given, broken by the tool: one paragraph, a line break after the
+                             # space between the lines
+                             "parent_paragraphs": ["ỦY BAN NHÂN DÂN \nHUYỆN ĐỨC PHỔ"],
+                             "name_paragraphs": ["PHÒNG TƯ PHÁP"]}
 
 
 @pytest.mark.parametrize("signer,lines", [
@@ -178,6 +182,14 @@ def test_closing_gets_end_mark():
 
 def test_closing_typed_with_end_mark_is_not_doubled():
     assert build_context(make_plan(closing="Yêu cầu thực hiện./."))["closing"] == "Yêu cầu thực hiện./."
+
+
+@pytest.mark.parametrize("last", ["đạt hiệu quả./.", "đạt hiệu quả./. ", "đạt hiệu quả./../."])
+def test_last_body_paragraph_typed_with_end_mark_is_not_doubled(last):
+    # No closing: the end mark goes on the body's last paragraph, which an imported plan often
+    # already ends with it (the text of last year's file).
+    plan = make_plan(closing=None, sections=[{"title": "Tổ chức thực hiện", "blocks": [f"Các phòng {last}"]}])
+    assert build_context(plan)["body"][-1]["text"] == "Các phòng đạt hiệu quả./."
 
 
 def test_recipients_end_marks():

@@ -98,7 +98,7 @@ def test_issuer_without_parent_two_bold_lines_and_short_name_in_reference_line(t
                      appendices=[{"title": "Phụ lục", "table": {"columns": ["Nội dung"], "rows": [["Một việc"]]}}])
     doc = render(tmp_path, data)
     head = [p for p in doc.paras if p.in_table and p.text][:2]
-    assert [p.text for p in head] == ["ỦY BAN NHÂN DÂN", "TỈNH SÔNG MÂY"]
+    assert [p.text for p in head] == ["ỦY BAN NHÂN DÂN", "TỈNH SÔNG MÂY"]  # the lines given, a paragraph each
     assert all(p.bold for p in head)
     assert doc.styled("KHCoQuanChuQuan") == []  # no parent paragraph at all
     assert doc.styled("KHPhuLucTrichDan") == [
@@ -128,6 +128,28 @@ def test_three_line_mttq_header_and_multi_part_symbol(tmp_path):
     assert doc.styled("KHThamQuyen")[:2] == ["TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH"]
 
 
+def test_a_heading_the_tool_breaks_is_one_paragraph_the_drafters_lines_one_each(tmp_path):
+    # One line too wide for the page: broken by the tool into balanced lines inside ONE paragraph (as a
+    # drafter types Shift+Enter), its text still the whole sentence; lines the data gives stay one
+    # paragraph each. Both print the same lines and read back with the same trích yếu.
+    long = ("Tổ chức giải chạy vì sức khỏe cộng đồng và ngày hội văn hóa, thể thao các dân tộc"
+            " tại thành phố Sông Mây năm 2026")
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    one = render(tmp_path / "one", plan_data(subject=long))  # also: 0 errors from check
+    (para,) = [p for p in one.paras if p.style == "KHTrichYeu"]
+    assert len(para.lines) == 2 and " ".join(para.lines) == long
+    assert para.el.findall(f".//{w('br')}") and "".join(t.text for t in para.el.iter(w("t"))) == long
+    given = [para.lines[0], para.lines[1]]
+    two = render(tmp_path / "two", plan_data(subject=given))
+    assert [p.text for p in two.paras if p.style == "KHTrichYeu"] == given
+    assert one.styled("KHTrichYeu") == two.styled("KHTrichYeu")
+    for doc in (one, two):
+        imported = tmp_path / f"{doc.path.stem}-{doc.path.parent.name}.yaml"
+        assert main(["import", str(doc.path), "-o", str(imported)]) == 0
+        assert " ".join(load_plan(imported).subject) == long
+
+
 @pytest.mark.parametrize("date, number, line, number_line", [
     ("2026", None, "Sông Mây, ngày    tháng    năm 2026", "Số:      /KH-SVHTT"),
     ("2026-05", None, "Sông Mây, ngày    tháng 5 năm 2026", "Số:      /KH-SVHTT"),
@@ -149,7 +171,7 @@ def test_subject_lines_subtitle_and_grounds(tmp_path):
         opening=["Sở Văn hóa và Thể thao ban hành Kế hoạch như sau:"],
     )
     doc = render(tmp_path, data)
-    texts = doc.texts()
+    texts = doc.lines()
     i = texts.index("KẾ HOẠCH")
     assert texts[i + 1:i + 7] == [
         "Tổ chức giải chạy vì sức khỏe",

@@ -25,15 +25,16 @@ from tests.paths import SAMPLE
 
 
 def doc_text(path: Path) -> list[tuple[str, str]]:
-    """Body paragraphs and table cells, in document order; empty paragraphs and blank lines
-    dropped (spacing paragraphs are layout, not text); a merged cell counted once."""
+    """Body paragraphs' printed lines (a paragraph cut at its line breaks: two paragraphs or one
+    broken by Shift+Enter print the same) and table cells, in document order; empty paragraphs and
+    blank lines dropped (spacing paragraphs are layout, not text); a merged cell counted once."""
     d = docx.Document(str(path))
     out: list[tuple[str, str]] = []
     for el in d.element.body.iterchildren():
         if el.tag == qn("w:p"):
-            text = Paragraph(el, d).text.strip()
-            if text:
-                out.append(("p", text))
+            for line in Paragraph(el, d).text.split("\n"):
+                if line.strip():
+                    out.append(("p", line.strip()))
         elif el.tag == qn("w:tbl"):
             for row in Table(el, d).rows:
                 previous = None

@@ -13,6 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import re
+
 import pytest
 import yaml
 
@@ -520,3 +522,84 @@ def test_corpus_plans_keep_their_words(tmp_path):
 
 def blocks_of(path: Path) -> list[str]:
     return blocks(path)
+
+
+# --- a plan issued with a decision (no number line of its own) ----------------------------------------
+
+ISSUED_WITH = "(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 12/3/2026 của Ủy ban nhân dân tỉnh Sông Mây)"
+
+
+def _number_lines(path: Path) -> list[str]:
+    """The "Số: …/…" lines of a document (a header cell's text runs its paragraphs together)."""
+    return [m.group() for t in cell_texts(path) for m in re.finditer(r"\bSố\s*:\s*\d*\s*/\S+", norm(t))]
+
+
+@pytest.mark.parametrize("cited, date", [
+    (ISSUED_WITH, "2026-03-12"),
+    # A decision still being drafted: number and day blank; the month is the plan's month.
+    ("(Ban hành kèm theo Quyết định số       /QĐ-UBND ngày      /12/2025 của Ủy ban nhân dân tỉnh Sông Mây)",
+     "2025-12"),
+])
+def test_a_plan_issued_with_a_decision_has_no_number_of_its_own(tmp_path, cited, date):
+    header = Header(parent=(), issuer=("ỦY BAN NHÂN DÂN", "TỈNH SÔNG MÂY"), number="", date="")
+    appendix = [{"text": "DANH MỤC NHIỆM VỤ", "bold": True, "align": "center"},
+                {"text": "(Kèm theo Kế hoạch ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 12/3/2026 của Ủy ban "
+                         "nhân dân tỉnh Sông Mây)", "italic": True, "align": "center"},
+                "Tổ chức giải chạy tại trung tâm tỉnh vào tháng 5."]
+    path = build_plan(tmp_path / "kem-qd.docx", header=header, subtitle=cited, body=simple_body(),
+                      signer=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), appendices=[appendix])
+    assert _number_lines(path) == []  # the original: no Số line, no date line
+    data, warnings, back = roundtrip(tmp_path, path)
+    assert data["own_number"] is False and "number" not in data
+    assert data["date"] == date  # the decision's date: the plan has none of its own
+    assert norm(data["subtitle"]) == norm(cited)
+    assert data["agency"]["abbreviation"] == "UBND"  # from the decision's ký hiệu QĐ-UBND
+    assert [w.message for w in warnings if "Số" in w.message] == []
+    plan = load_plan(tmp_path / "kem-qd.yaml")
+    assert not plan.own_number
+    # Rendered again: the line under the trích yếu, and neither a Số line nor a date line.
+    texts = [norm(t) for t in cell_texts(back)]
+    assert _number_lines(back) == []
+    assert not any(re.search(r", ngày .* năm \d{4}$", t) for t in texts), texts[:12]
+    title = texts.index("KẾ HOẠCH")
+    assert texts[title + 2] == norm(cited)
+    assert any(t.startswith("(Kèm theo Kế hoạch ban hành kèm theo Quyết định số 25/QĐ-UBND") for t in texts)
+
+
+def test_our_own_attached_plan_imports_as_attached(tmp_path):
+    """kehoach dossier's plan issued with the decision, imported: the same subtitle and date, no number."""
+    from generator.jobs.dossier import dossier_plans
+
+    source = load_plan(ROOT / "data" / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml")
+    attached = dossier_plans(source)["ke-hoach"]
+    original = tmp_path / "kem.docx"
+    original.write_bytes(render_plan(attached))
+    import_file(original, tmp_path / "kem.yaml", force=True)
+    plan = load_plan(tmp_path / "kem.yaml")
+    assert not plan.own_number and plan.number is None
+    assert (plan.date.year, plan.date.month) == (attached.date.year, attached.date.month)
+    back = tmp_path / "back.docx"
+    back.write_bytes(render_plan(plan))
+    assert _number_lines(original) == [] and _number_lines(back) == []
+
+    def issued_with(path: Path) -> list[str]:
+        return [norm(t) for t in cell_texts(path) if norm(t).startswith("(Ban hành kèm theo Quyết định")]
+
+    assert issued_with(back) == issued_with(original) and len(issued_with(back)) == 1
+
+
+def test_a_corpus_plan_citing_what_it_is_issued_with_keeps_what_it_shows(tmp_path):
+    """laocai-sct-kh-de-an-08 prints "(Ban hành kèm theo Nghị quyết số 35-NQ/TU …)" under its trích yếu
+    AND its own Số and date lines: the import keeps both, as the page shows them."""
+    original = CORPUS / "ke-hoach" / "laocai-sct-kh-de-an-08.docx"
+    if not original.is_file():
+        pytest.skip("../shared/corpus/ke-hoach is absent")
+    result = import_file(original, tmp_path / "de-an.yaml", force=True)
+    data = yaml.safe_load(result.text)
+    has_number_line = bool(_number_lines(original))
+    assert data.get("own_number", True) is has_number_line
+    assert data["subtitle"].startswith("(Ban hành kèm theo")
+    back = tmp_path / "de-an.docx"
+    back.write_bytes(render_plan(load_plan(tmp_path / "de-an.yaml")))
+    assert bool(_number_lines(back)) is has_number_line
+    assert any(norm(t) == norm(data["subtitle"]) for t in cell_texts(back))

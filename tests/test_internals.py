@@ -422,6 +422,7 @@ def test_private_api_is_used_only_in_internals():
 LAYERS = [
     {"errors", "text", "limits", "nd30", "resources"},
     {"word"},
+    {"recognise"},
     {"plan"},
     {"document"},
     {"esign"},

@@ -190,3 +190,118 @@ def test_the_agency_types_the_date_as_everywhere_else():
     for partial in ("03/2024", "31/13/2024", "hôm nay"):
         with pytest.raises(UserError, match="20/03/2024"):
             parse_issue_date(partial)
+
+
+# --- an appendix issued as a file of its own ---------------------------------------------------------
+
+
+def _pages(pdf: Path, first: int, last: int, out: Path) -> Path:
+    """Pages first..last (1-based) of pdf as a file of their own, as a văn thư splits them off."""
+    parts = []
+    for page in range(first, last + 1):
+        part = out.with_name(f"{out.stem}-{page}.pdf")
+        subprocess.run(["pdfseparate", "-f", str(page), "-l", str(page), str(pdf), str(part)], check=True)
+        parts.append(str(part))
+    subprocess.run(["pdfunite", *parts, str(out)], check=True)
+    return out
+
+
+def _appendix_pages(pdf: Path) -> tuple[int, int]:
+    """The appendix's pages: from the first page whose text carries its "(Kèm theo Kế hoạch số" line."""
+    count = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                                                             check=True).stdout).group(1))
+    for page in range(1, count + 1):
+        words = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True,
+                               check=True).stdout.decode("utf-8")
+        if "Kèm theo Kế hoạch số" in " ".join(words.split()):
+            return page, count
+    raise AssertionError("no appendix page")
+
+
+@pytest.fixture(scope="module")
+def attachment(flow, tmp_path_factory) -> dict[str, Path]:
+    """The appendix of the signing copy as its own file; the văn thư issues it with the document's
+    number and date: `sign PHU-LUC.pdf --as agency --attachment --number 125 --date 20/03/2024`."""
+    work = tmp_path_factory.mktemp("phu-luc")
+    first, last = _appendix_pages(flow["copy"])
+    assert first > 1 and _appendix_pages(flow["numbered"]) == (first, last)
+    files = {"copy": _pages(flow["copy"], first, last, work / "phu-luc-trinh-ky.pdf"),
+             "numbered": _pages(flow["numbered"], first, last, work / "phu-luc-so-125.pdf"),
+             "issued": work / "phu-luc-ban-hanh.pdf"}
+    assert main(["sign", str(files["copy"]), "-o", str(files["issued"]), "--as", "agency", "--attachment",
+                 "--number", "125", "--date", "20/03/2024", "--p12", str(flow["agency"]),
+                 "--password-file", str(flow["password"])]) == 0
+    return files
+
+
+def test_the_attachment_of_the_signing_copy_has_its_number_blank(attachment) -> None:
+    copy = text(attachment["copy"])
+    assert re.search(r"\(Kèm theo Kế hoạch số /KH-SKHCN ngày /3/2024 của Sở Khoa học và Công nghệ\)", copy), copy
+    assert "125" not in copy
+
+
+def test_the_issued_attachment_reads_as_the_numbered_final(attachment) -> None:
+    issued = text(attachment["issued"])
+    assert "(Kèm theo Kế hoạch số 125/KH-SKHCN ngày 20/3/2024 của Sở Khoa học và Công nghệ)" in issued
+    # Word for word the numbered final's appendix pages; the agency's text signature (top right,
+    # "125/KH-SKHCN; <time>") is the only addition.
+    extra = [line for line in issued.split("\n") if line not in text(attachment["numbered"]).split("\n")]
+    assert all(re.fullmatch(r"125/KH-SKHCN; 20\d\d-\d\d-\d\dT[\d:]+\+07:00", line) for line in extra if line), extra
+
+
+def test_the_attachment_is_signed_by_the_agency_only_each_signature_intact(attachment, flow) -> None:
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    reader = PdfFileReader(io.BytesIO(attachment["issued"].read_bytes()), strict=False)
+    sigs = reader.embedded_signatures
+    # The number and the day into the blanks of the reference line, then the attachment's signature.
+    assert [s.field_name for s in sigs] == ["SoVanBan", "NgayBanHanh", "ChuKyCoQuanPhuLuc"]
+    context = ValidationContext(trust_roots=[load_cert_from_pemder(str(flow["ca"]))], allow_fetching=False)
+    for sig in sigs:
+        status = validate_pdf_signature(sig, context)
+        assert status.intact and status.valid and status.trusted, sig.field_name
+        assert status.modification_level is not None
+        assert status.modification_level <= ModificationLevel.FORM_FILLING, (sig.field_name, status.modification_level)
+    stamp = sigs[-1].sig_field["/AP"]["/N"].get_object().data.decode("latin-1")
+    assert "(125\\057KH\\055SKHCN\\073 " in stamp  # ActualText "125/KH-SKHCN; …" as the issued document's
+    assert main(["verify", str(attachment["issued"]), "--trust", str(flow["ca"])]) == 0
+
+
+def test_an_attachment_with_a_blank_number_is_refused_without_one(attachment, flow, tmp_path, capsys) -> None:
+    common = ["--p12", str(flow["agency"]), "--password-file", str(flow["password"])]
+    out = tmp_path / "x.pdf"
+    capsys.readouterr()
+    assert main(["sign", str(attachment["copy"]), "-o", str(out), "--as", "agency", "--attachment", *common]) == 2
+    err = capsys.readouterr().err
+    assert "phụ lục còn để trống số văn bản" in err and "--attachment --number N --date" in err
+    # Issued already: not stamped twice.
+    assert main(["sign", str(attachment["issued"]), "-o", str(out), "--as", "agency", "--attachment", "--number",
+                 "125", "--date", "20/03/2024", *common]) == 2
+    assert "đã được văn thư đóng số" in capsys.readouterr().err
+    # Another month than the one printed is refused, as on the document.
+    assert main(["sign", str(attachment["copy"]), "-o", str(out), "--as", "agency", "--attachment", "--number",
+                 "125", "--date", "20/04/2024", *common]) == 2
+    assert "không khớp tháng/năm đã in" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_document_split_from_its_attachment_is_issued_as_before(attachment, flow, tmp_path) -> None:
+    """The document's own pages, split off the signing copy as the attachment was (pdfunite writes a
+    trailer /Size below its object numbers): the leader signs, the văn thư stamps and seals, and the
+    words are the numbered final's pages."""
+    first, _ = _appendix_pages(flow["copy"])
+    copy = _pages(flow["copy"], 1, first - 1, tmp_path / "van-ban-trinh-ky.pdf")
+    numbered = _pages(flow["numbered"], 1, first - 1, tmp_path / "van-ban-so-125.pdf")
+    common = ["--p12", str(flow["agency"]), "--password-file", str(flow["password"])]
+    signed, issued = tmp_path / "1.pdf", tmp_path / "2.pdf"
+    assert main(["sign", str(copy), "-o", str(signed), "--as", "signer", "--image", str(flow["image"]), "--p12",
+                 str(flow["leader"]), "--password-file", str(flow["password"])]) == 0
+    assert main(["sign", str(signed), "-o", str(issued), "--as", "agency", "--number", "125", "--date", "20/03/2024",
+                 "--seal", str(flow["seal"]), *common]) == 0
+    assert "Số: 125/KH-SKHCN Quảng Ngãi, ngày 20 tháng 3 năm 2024" in text(issued)
+    assert text(issued) == text(numbered)
+    assert main(["verify", str(issued), "--trust", str(flow["ca"])]) == 0

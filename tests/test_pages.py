@@ -349,3 +349,32 @@ def test_an_older_template_gets_its_section_breaks_flattened(tmp_path: Path) -> 
     out = tmp_path / "plan.docx"
     out.write_bytes(docx)
     assert OpenXmlValidator().validate(str(out)).is_valid
+
+
+@needs_office
+def test_column_headings_print_on_the_balanced_lines_we_break_them_into(tmp_path: Path) -> None:
+    # A heading wider than its column is one paragraph cut by line breaks between words ("Đơn vị, cá
+    # nhân / chủ trì thực hiện"), not left to Word, which wraps wherever the column ends; the reader
+    # sees exactly those lines: each whole on one baseline, the next one below it.
+    import docx as python_docx
+
+    data = render(sample_data())
+    (tmp_path / "plan.docx").write_bytes(data)
+    headings = []
+    for table in python_docx.Document(str(tmp_path / "plan.docx")).tables:
+        if len(table.columns) > 2:  # the catalogue, not the header and signature grids
+            headings += [c.text for c in table.rows[0].cells if "\n" in c.text]
+    assert headings, "the sample's catalogue has headings wider than their columns"
+    pdf = to_pdfs(tmp_path, {"plan": data})["plan"]
+    lines = [text for page in page_lines(pdf) for _, text in page]
+    for heading in headings:
+        printed = [line.strip() for line in heading.split("\n")]
+        assert len(printed) > 1 and all(len(x.split()) > 1 for x in printed), printed
+        first = next(i for i, text in enumerate(lines) if printed[0] in text)
+        # each following line whole on a baseline just below the one before (one-line headings of
+        # the row, centred, may print on the baseline between)
+        prev = first
+        for line in printed[1:]:
+            below = [i for i in (prev + 1, prev + 2) if i < len(lines) and line in lines[i]]
+            assert below, (printed, lines[first:first + 2 * len(printed)])
+            prev = below[0]

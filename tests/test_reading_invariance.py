@@ -28,7 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 
 from generator.check import check_docx
 from generator.jobs.importer import import_docx
-from generator.word.reader import read_docx
+from generator.recognise import read_docx
 from tests.test_check_invariance import _plain, _texts, etree_tostring
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -620,8 +620,8 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
 }
 
 XFAIL = {
-    "phan-dau-trong-dau-trang": "the recogniser looks for the Quốc hiệu, Số and issuer in the body only; the "
-    "first page's header part prints them at the top of page 1 (reader.py's _locate, being moved to its own wing)",
+    "phan-dau-trong-dau-trang": "the recogniser (generator/recognise) looks for the Quốc hiệu, Số and issuer in "
+    "the body only; the first page's header part prints them at the top of page 1",
 }
 # Findings that differ because the page does: a full-width colon is drawn with the East Asian font
 # (Word gives U+FF00–U+FFEF to the eastAsia font slot), which the font rule reports.

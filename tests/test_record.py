@@ -20,7 +20,7 @@ from generator.jobs.issue import existing_document, issue_file
 from generator.jobs.record import date_as_written
 from generator.plan.loader import load_plan
 from generator.plan.model import IssueDate
-from generator.word.reader import read_docx
+from generator.recognise import read_docx
 from tests.paths import ROOT
 
 SAMPLE = ROOT / "data" / "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"

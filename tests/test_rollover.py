@@ -98,11 +98,13 @@ def test_number_is_cleared_and_reported(sample: Path, tmp_path: Path) -> None:
     assert load_plan(final).number == 125
     result = rollover_file(final, 2025)
     assert result.output.name == "ke-hoach-2025-final.yaml"
-    assert "number" not in result.output.read_text(encoding="utf-8").split("\ndate:")[0].split("\n")[-2:]
+    lines = result.output.read_text(encoding="utf-8").split("\n")
     assert load_plan(result.output).number is None
     cleared = [i for i in result.items if i.kind == "cleared"]
     assert {i.path for i in cleared} == {"number", "date"}
-    assert next(i for i in cleared if i.path == "number").line is None
+    # The key stays, empty, on its line: the report names the line where next year's number goes.
+    number = next(i for i in cleared if i.path == "number")
+    assert number.line is not None and lines[number.line - 1].rstrip() == "number:" and number.text == "125"
 
 
 def _comments(text: str) -> list[str]:
@@ -223,3 +225,77 @@ def test_cells_written_as_pieces_survive_rollover(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "- - - " in text and "-   -" not in text
     assert '"Rà soát "' in text and "bold: thủ tục" in text and "năm 2025" in text
+
+
+def test_the_dossier_numbers_and_dates_start_blank_next_year(tmp_path: Path) -> None:
+    """This year's Tờ trình, Quyết định and comment table were issued; next year's plan goes up with
+    new ones: their numbers and dates are cleared, each named with its line, and the dossier of the
+    new draft prints them blank."""
+    from generator.jobs.dossier import dossier_plans
+
+    from tests.test_dossier import _final_data
+
+    data = _final_data(tmp_path)  # the sample with the numbers and dates the văn thư gave
+    assert load_plan(data).dossier.decision.number == 25
+
+    result = rollover_file(data, 2027)
+    new_text = result.output.read_text(encoding="utf-8")
+    lines = new_text.split("\n")
+    plan = load_plan(result.output)
+    dossier = plan.dossier
+    for issue in (dossier.submission, dossier.decision, dossier.comment_report):
+        assert (issue.number, issue.date) == (None, None)
+    cleared = {i.path: i for i in result.items if i.kind == "cleared"}
+    assert set(cleared) >= {f"dossier.{part}.{key}" for part in ("submission", "decision", "comment_report")
+                            for key in ("number", "date")}
+    assert "108" in cleared["dossier.submission.number"].text and "Tờ trình" in cleared["dossier.submission.number"].text
+    assert "20/01/2026" in cleared["dossier.decision.date"].text
+    for path in (f"dossier.{part}.{key}" for part in ("submission", "decision", "comment_report")
+                 for key in ("number", "date")):
+        line = lines[cleared[path].line - 1]  # the key stays on its line, empty
+        assert line.strip().startswith(path.rsplit(".", 1)[1] + ":") and not re.search(r"\d", line), (path, line)
+    # Every cleared field is in the printed report, with its line.
+    from generator.jobs.rollover import format_report
+
+    report = format_report(result)
+    for item in cleared.values():
+        assert f"dòng {item.line}: {item.path}:" in report
+
+    # The new year's dossier, as rendered: the numbers and days blank where they are printed.
+    plans = dossier_plans(plan)
+    decision = _doc_text(render_plan(plans["quyet-dinh"]))
+    assert f"Số: {BLANK_NUMBER}/QĐ-UBND" in decision and "25/QĐ" not in decision
+    assert f"Tờ trình số {BLANK_NUMBER}/TTr-SNV ngày {BLANK_CITED_DAY}/01/2027" in decision
+    assert "108/TTr" not in decision
+    attached = _doc_text(render_plan(plans["ke-hoach"]))
+    assert f"(Ban hành kèm theo Quyết định số {BLANK_NUMBER}/QĐ-UBND ngày {BLANK_CITED_DAY}/01/2027" in attached
+    # And a final set of the new file is refused until the văn thư gives the new numbers.
+    with pytest.raises(UserError, match="dossier.submission.number"):
+        dossier_plans(plan, final=True)
+
+
+def test_a_plan_issued_with_a_decision_cites_a_blank_decision_next_year(tmp_path: Path) -> None:
+    """Imported from Word, a plan issued with a decision keeps that decision in its subtitle (text).
+    Next year's plan is issued with a new decision: number and day blank, the year moved, reported."""
+    from generator.jobs.importer import import_file
+    from tests.test_import_patterns import simple_body
+    from tests.word_fixtures import Header, build_plan, cell_texts, norm
+
+    original = build_plan(tmp_path / "kem-qd.docx", header=Header(parent=(), issuer=("ỦY BAN NHÂN DÂN", "TỈNH SÔNG MÂY"),
+                                                                   number="", date=""),
+                          subtitle="(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 12/3/2026 của Ủy ban nhân dân "
+                                   "tỉnh Sông Mây)", body=simple_body())
+    data = tmp_path / "kem-qd-2026.yaml"
+    import_file(original, data, force=True)
+    assert load_plan(data).own_number is False
+    result = rollover_file(data, 2027)
+    plan = load_plan(result.output)
+    assert not plan.own_number and (plan.date.year, plan.date.month, plan.date.day) == (2027, 3, None)
+    cleared = {i.path: i for i in result.items if i.kind == "cleared"}
+    assert "25/QĐ-UBND" in cleared["subtitle"].text and cleared["subtitle"].line is not None
+    assert not [i for i in result.items if i.path == "subtitle" and i.kind != "cleared"]
+    back = tmp_path / "kem-qd-2027.docx"
+    back.write_bytes(render_plan(plan))
+    texts = [norm(t) for t in cell_texts(back)]
+    assert "(Ban hành kèm theo Quyết định số /QĐ-UBND ngày /3/2027 của Ủy ban nhân dân tỉnh Sông Mây)" in texts
+    assert not any("25/QĐ" in t or "2026" in t for t in texts), [t for t in texts if "2026" in t]

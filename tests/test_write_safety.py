@@ -109,9 +109,9 @@ def work(tmp_path: Path, monkeypatch) -> Path:
     catalogue, a signed PDF and what signing needs (stand-ins: refused before they are read)."""
     monkeypatch.chdir(tmp_path)
     shutil.copy(PLAN, tmp_path / "kh-2024.yaml")
-    from generator.cli import _this_years_plan
+    from generator.jobs.starter import this_years_plan
 
-    shutil.copy(PLAN, tmp_path / _this_years_plan()[0])  # what `init` would write (this year's plan)
+    shutil.copy(PLAN, tmp_path / this_years_plan()[0])  # what `init` would write (this year's plan)
     shutil.copy(PLAN, tmp_path / "kh-2025.yaml")
     shutil.copy(IMPLEMENTING, tmp_path / "u.yaml")
     assert main(["template", "mau.docx"]) == 0

@@ -57,6 +57,12 @@ class P:
     el: Any = field(repr=False, default=None)
 
     @property
+    def lines(self) -> list[str]:
+        """The lines the paragraph prints before any wrapping: its text cut at line breaks, the space
+        typed before a break not drawn."""
+        return [line.rstrip() for line in self.text.split("\n")]
+
+    @property
     def bold(self) -> bool:
         shown = [r for r in self.runs if r[0].strip()]
         return bool(shown) and all(r[1] for r in shown)
@@ -99,8 +105,15 @@ class Doc:
         """Non-empty paragraph texts in order (outside tables unless tables=True)."""
         return [p.text for p in self.paras if p.text.strip() and (tables or not p.in_table)]
 
+    def lines(self, *, tables: bool = False) -> list[str]:
+        """Non-empty printed lines in order (outside tables unless tables=True): texts() with each
+        paragraph cut at its line breaks."""
+        return [line for p in self.paras if p.text.strip() and (tables or not p.in_table)
+                for line in p.lines if line.strip()]
+
     def styled(self, style: str) -> list[str]:
-        return [p.text for p in self.paras if p.style == style]
+        """The lines printed in a paragraph style (a two-line name is one paragraph, two lines)."""
+        return [line for p in self.paras if p.style == style for line in p.lines]
 
     def find(self, text: str) -> P:
         hits = [p for p in self.paras if p.text == text]
@@ -188,25 +201,34 @@ def header_and_rest(path: Path | str) -> tuple[list[str], list[str]]:
     return head, rest
 
 
+def _printed_lines(p: Any) -> list[str]:
+    """A paragraph's text cut at its line breaks: the lines it prints before any wrapping."""
+    lines = [""]
+    for x in p.iter(qn("w:t"), qn("w:br"), qn("w:cr")):
+        if x.tag == qn("w:t"):
+            lines[-1] += x.text or ""
+        else:
+            lines.append("")
+    return lines
+
+
 def cell_texts(path: Path | str) -> list[str]:
-    """Body paragraphs and table cells in document order; a merged cell counted once; empty dropped."""
+    """Body paragraphs' printed lines (two paragraphs, or one cut by a line break, print the same)
+    and table cells in document order; a merged cell counted once; empty dropped."""
     d = docx.Document(str(path))
     out: list[str] = []
 
     def walk(parent: Any) -> None:
         for el in parent.iterchildren():
             if el.tag == qn("w:p"):
-                t = norm("".join(x.text or "" for x in el.iter(qn("w:t"))))
-                if t:
-                    out.append(t)
+                out.extend(t for t in (norm(line) for line in _printed_lines(el)) if t)
             elif el.tag == qn("w:tbl"):
                 for tr in el.iterchildren(qn("w:tr")):
                     for tc in tr.iterchildren(qn("w:tc")):
                         vm = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
                         if vm is not None and vm.get(qn("w:val")) in (None, "continue"):
                             continue
-                        t = norm(" ".join("".join(x.text or "" for x in p.iter(qn("w:t")))
-                                          for p in tc.iter(qn("w:p"))))
+                        t = norm(" ".join(line for p in tc.iter(qn("w:p")) for line in _printed_lines(p)))
                         if t:
                             out.append(t)
             elif el.tag == qn("w:sdt"):
@@ -219,16 +241,20 @@ def cell_texts(path: Path | str) -> list[str]:
 
 
 def _emphasis_runs(path: Path | str) -> Iterable[list[tuple[str, str]]]:
-    """Per paragraph, its runs with text: (text, kind), kind "b", "i", "bi" or "" by effective
-    formatting (styles included)."""
+    """Per printed line (a paragraph cut at its line breaks), its runs with text: (text, kind), kind
+    "b", "i", "bi" or "" by effective formatting (styles included)."""
     pkg = Package(Path(path).read_bytes())
     for p in pkg.document.iter(w("p")):
-        runs = []
+        runs: list[tuple[str, str]] = []
         for r in p.iter(w("r")):
-            text = "".join(t.text or "" for t in r.findall(w("t")))
-            if text:
-                props = pkg.styles.run(r)
-                runs.append((text, ("b" if props.bold else "") + ("i" if props.italic else "")))
+            props = pkg.styles.run(r)
+            kind = ("b" if props.bold else "") + ("i" if props.italic else "")
+            for x in r:
+                if x.tag == w("t") and x.text:
+                    runs.append((x.text, kind))
+                elif x.tag in (w("br"), w("cr")):
+                    yield runs
+                    runs = []
         yield runs
 
 

@@ -5,7 +5,7 @@ against Decree 30.
     report = check_file("ke-hoach.docx")     # or "ke-hoach.yaml"
     report.document_type, report.errors, report.warnings, report.to_table(), report.to_json()
 
-The parts of a document come from the one reader (generator.word.reader), shared with the importer;
+The parts of a document come from the one recogniser (generator.recognise), shared with the importer;
 rules.py holds the rules (each says which document types it holds for); report.py the results.
 A file that is not an administrative document (a petition, a contract, a docxtpl template) raises
 NotAdministrative (a UserError: one line, exit code 2) instead of forty "not evaluated".
@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
-from ..word.reader import KeHoach, read_docx
+from ..recognise import KeHoach, read_docx
 from .report import Report, Result
 from .rules import RULES, run_rules
 

@@ -1,7 +1,7 @@
 """A plan's data file as the checker's document model: the derived strings, no formatting.
 
 Why here: the content rules (numbering, ký hiệu, dates, recipients) apply to a data file before any
-Word file exists; the reader in generator.word knows Word files only, not plans.
+Word file exists; the reader in generator.word knows Word files only, and generator.recognise what it reads.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from typing import Any
 from ..document.context import build_context
 from ..nd30 import QUOC_HIEU
 from ..plan.model import Plan
-from ..word.reader import AppendixPart, CatalogueRow, KeHoach, Para, norm, recognise_type
+from ..recognise.lines import recognise_type
+from ..recognise.model import AppendixPart, CatalogueRow, KeHoach
+from ..word.reader import Para, norm
 
 
 def from_plan(plan: Plan, source: str) -> KeHoach:

@@ -43,23 +43,20 @@ from ..nd30.figures import (
     TWIPS_PER_MM,
     FontSize,
 )
-from ..text import upper_vi
-from ..word.formatting import ParaFormat, font_family, tabs_before_field
-from ..word.metrics import text_width_pt
-from ..word.reader import (
+from ..recognise.lines import (
     DASHES,
     MUC_RE,
     PART_RE,
-    KeHoach,
-    Line,
-    Para,
     parse_authority,
     parse_date_line,
     parse_number_line,
     parse_reference,
-    rendered_lines,
-    text_width,
 )
+from ..recognise.model import KeHoach
+from ..text import upper_vi
+from ..word.formatting import ParaFormat, font_family, tabs_before_field
+from ..word.metrics import text_width_pt
+from ..word.reader import Line, Para, rendered_lines, text_width
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -40,6 +41,7 @@ from ..plan.model import (
 )
 from ..text import point_letter, roman, two_digits, upper_vi
 from ..word.tables import TableCell, TableSpec, runs_xml
+from .line_breaks import heading_cell_lines
 
 BLANK_NUMBER = "     "
 """With the space after "Số:", six spaces where the văn thư writes the number by hand on a draft
@@ -213,7 +215,7 @@ class Inline:
         runs = list(self.runs)
         while runs:
             text, b, i = runs[-1]
-            stripped = text.rstrip().rstrip(";.,:").rstrip()
+            stripped = _without_end(text, mark)
             if stripped:
                 runs[-1] = (stripped + mark, b, i)
                 return Inline(runs)
@@ -259,9 +261,22 @@ class _Citations:
         return self.inline(para).text
 
 
+CLOSING_MARK = "./."
+"""The mark that ends a document's text (every Mẫu of Decree 30 ends so)."""
+
+
+def _without_end(text: str, mark: str) -> str:
+    """The sentence without its own end punctuation. Before the closing "./.", a "./." already there
+    goes too: text copied from last year's file often ends with it, and it is never printed twice."""
+    text = text.rstrip()
+    while mark == CLOSING_MARK and text.endswith(CLOSING_MARK):
+        text = text[:-3].rstrip()
+    return text.rstrip(";.,:").rstrip()
+
+
 def _end_with(text: str, mark: str) -> str:
     """Replace the sentence's own end punctuation with mark (";", ".", "./.")."""
-    return text.rstrip().rstrip(";.,:").rstrip() + mark
+    return _without_end(text, mark) + mark
 
 
 def _para(kind: str, inline: Inline) -> dict[str, Any]:
@@ -439,8 +454,10 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
                 rows.append(cells)
 
     walk(table.rows, 0)
+    # Column headings too wide for their column: broken between words into balanced lines.
     spec = TableSpec(widths=widths, aligns=[c.align for c in table.columns],
-                     header=[header] if table.header else [], rows=rows, landscape=landscape)
+                     header=[header] if table.header else [], rows=rows, landscape=landscape,
+                     break_heading=heading_cell_lines)
     texts = [p.text for row in [header, *rows] for c in row for p in c.paragraphs if p.text]
     return {"kind": "table", "text": " ".join(texts), "xml": spec, "cells": texts}
 
@@ -541,6 +558,24 @@ def appendix_view(plan: Plan, app: Appendix, index: int, count: int, cite: _Cita
     return view
 
 
+def heading_paragraphs(given: list[str], lines: list[str]) -> list[str]:
+    """The paragraphs a heading prints as, from the lines the data gave and the lines it prints on
+    (heading_lines). Lines the data gives are the drafter's: one paragraph each, as agencies type
+    them. One line the tool broke into balanced lines stays ONE paragraph, cut by line breaks
+    (Shift+Enter in Word; docxtpl writes "\n" as w:br): the drafter wrote one name or sentence, and it
+    is still one when edited in Word or read without its breaks. The space before each break is the
+    one between the words (a trailing space is not drawn)."""
+    if len(given) != 1:
+        return lines
+    return [spaced_breaks("\n".join(lines))] if lines else []
+
+
+def spaced_breaks(text: str) -> str:
+    """Text printed with line breaks (w:br), each after the space between its words: read without
+    its breaks (copied, searched, imported) the words stay apart; a space at a line's end is not drawn."""
+    return re.sub(r"[ \t]*\n", " \n", text)
+
+
 def heading_lines(lines: list[str], where: str) -> list[str]:
     """A header name or trích yếu as its lines: as the user broke it when given in several lines
     (line_warnings names a line that does not fit), else broken between words into balanced lines
@@ -583,27 +618,26 @@ def build_context(plan: Plan) -> dict[str, Any]:
     body = body_blocks(plan, cite)
     closing = Inline([])
     if plan.closing:
-        # A closing copied from last year's file may already carry the end mark: never print it twice.
-        inline = cite.inline(plan.closing)
-        runs = list(inline.runs)
-        if runs and runs[-1][0].rstrip().endswith("./."):
-            t, b, i = runs[-1]
-            runs[-1] = (t.rstrip().removesuffix("./."), b, i)
-        closing = Inline(runs).ended("./.")
+        closing = cite.inline(plan.closing).ended(CLOSING_MARK)
     elif body:
         for k in range(len(body) - 1, -1, -1):
             if body[k]["kind"] != "table":
-                body[k] = _para(body[k]["kind"], body[k]["inline"].ended("./."))
+                body[k] = _para(body[k]["kind"], body[k]["inline"].ended(CLOSING_MARK))
                 break
     subtitle = cite.inline(plan.subtitle) if plan.subtitle is not None else None
-    parent_lines = heading_lines([upper_vi(x) for x in plan.agency.parent or []], "parent")
-    name_lines = heading_lines([upper_vi(x) for x in plan.agency.name], "agency")
+    parent_given = [upper_vi(x) for x in plan.agency.parent or []]
+    name_given = [upper_vi(x) for x in plan.agency.name]
+    parent_lines = heading_lines(parent_given, "parent")
+    name_lines = heading_lines(name_given, "agency")
+    subject_lines = heading_lines(list(plan.subject), "subject")
     return {
         "agency": {
             "parent": " ".join(parent_lines),
             "name": " ".join(name_lines),
             "parent_lines": parent_lines,
             "name_lines": name_lines,
+            "parent_paragraphs": heading_paragraphs(parent_given, parent_lines),
+            "name_paragraphs": heading_paragraphs(name_given, name_lines),
         },
         "draft_mark": draft_mark(plan),
         "number_line": number_line(plan),
@@ -614,7 +648,8 @@ def build_context(plan: Plan) -> dict[str, Any]:
         # "QUYẾT ĐỊNH:" between the căn cứ and Điều 1 (Phụ lục III, Mẫu 1.3).
         "decision_line": "QUYẾT ĐỊNH:" if plan.type == DocType.quyet_dinh else "",
         "subject": plan.subject_text,
-        "subject_lines": heading_lines(list(plan.subject), "subject"),
+        "subject_lines": subject_lines,
+        "subject_paragraphs": heading_paragraphs(list(plan.subject), subject_lines),
         "subtitle": subtitle.text if subtitle else "",
         "subtitle_inline": subtitle,
         "grounds": [g.text for g in grounds],
@@ -625,7 +660,7 @@ def build_context(plan: Plan) -> dict[str, Any]:
         "closing": closing.text,
         "closing_inline": closing,
         "recipients": recipient_lines(plan),
-        "signer": {"lines": signer_lines(plan.signer), "name": plan.signer.name},
+        "signer": {"lines": signer_lines(plan.signer), "name": spaced_breaks(plan.signer.name)},
         "appendices": [
             appendix_view(plan, app, i, len(plan.appendices), cite)
             for i, app in enumerate(plan.appendices, 1)

@@ -29,6 +29,7 @@ from ..word.paragraphs import (
     keep_with_next,
     paragraph_before,
     paragraphs_in_style,
+    printed_lines,
     remove,
     set_side_indents,
     style_of,
@@ -123,10 +124,10 @@ def _size_rule(rule: Any, formatting: Formatting, page_width: int, full_length: 
     width = container_width(rule, page_width)
     longest = 0.0
     for para in paras:
-        text = text_of(para)
-        # what the reader sees: styles and direct formatting
+        # what the reader sees: styles and direct formatting; the longest of its printed lines
         size, bold = formatting.size_and_bold(para, first_run(para))
-        longest = max(longest, text_width_pt(text.strip(), size or 14.0, bold=bold))
+        for line in printed_lines(para):
+            longest = max(longest, text_width_pt(line.strip(), size or 14.0, bold=bold))
     text_twips = min(longest * 20, width)
     fraction = 1.0 if style in full_length else RULE_FRACTION
     length = int(text_twips * fraction)

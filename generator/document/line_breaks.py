@@ -293,6 +293,11 @@ def _cuts(n: int, k: int) -> list[tuple[int, ...]]:
     return out
 
 
+def heading_cell_lines(text: str, room_pt: float, size_pt: float) -> list[str]:
+    """A table's column heading (bold) as balanced lines in room_pt: tables.TableSpec.break_heading."""
+    return balanced_lines(text, Column(room_pt, size_pt, True))
+
+
 def overflowing(lines: list[str], column: Column) -> list[str]:
     """The lines (as given by hand) that do not fit column: Word would wrap them anywhere."""
     return [line for line in lines if not fits(line, column)]

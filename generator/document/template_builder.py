@@ -272,9 +272,11 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
     # Only a draft carries the mark; the context leaves draft_mark empty for a final.
     draft_mark = (p("{%p if draft_mark %}") + p("{{ draft_mark }}", "KHDuThao") + p("{%p endif %}"))
     names_row = tr(tc(HEADER_COLS[0],
-                      p("{%p for line in agency.parent_lines %}") + p("{{ line }}", "KHCoQuanChuQuan")
+                      # The drafter's lines one paragraph each, a name the tool broke one paragraph
+                      # with line breaks (context.heading_paragraphs).
+                      p("{%p for line in agency.parent_paragraphs %}") + p("{{ line }}", "KHCoQuanChuQuan")
                       + p("{%p endfor %}")
-                      + p("{%p for line in agency.name_lines %}") + p("{{ line }}", "KHCoQuanBanHanh")
+                      + p("{%p for line in agency.name_paragraphs %}") + p("{{ line }}", "KHCoQuanBanHanh")
                       + p("{%p endfor %}")
                       + p("", "KHDuongKe", RULE_INDENT))
                    + tc(HEADER_COLS[1], p(QUOC_HIEU, "KHQuocHieu") + p(TIEU_NGU, "KHTieuNgu")
@@ -295,8 +297,9 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
 
     title = (
         p("{{ doc_type }}", "KHTenLoai")
-        # One paragraph per line the data gives: the drafter decides where the trích yếu breaks.
-        + p("{%p for line in subject_lines %}") + p("{{ line }}", "KHTrichYeu") + p("{%p endfor %}")
+        # The drafter decides where the trích yếu breaks (a paragraph per line given), else one
+        # paragraph in balanced lines (context.heading_paragraphs).
+        + p("{%p for line in subject_paragraphs %}") + p("{{ line }}", "KHTrichYeu") + p("{%p endfor %}")
         # "(Ban hành kèm theo …)" belongs to the trích yếu: the line goes under it (as agencies do).
         + p("{%p if subtitle %}") + p("{{r subtitle_inline }}", "KHTrichYeuPhu") + p("{%p endif %}")
         + p("", "KHDuongKe", RULE_INDENT)

@@ -299,12 +299,12 @@ def _landscape_test(condition: str, var: str | None) -> bool | None:
 
 REQUIRED_FIELDS: list[tuple[str, tuple[str, ...]]] = [
     ("dấu DỰ THẢO", ("draft_mark",)),
-    ("tên cơ quan chủ quản", ("agency.parent_lines", "agency.parent")),
-    ("tên cơ quan ban hành", ("agency.name_lines", "agency.name")),
+    ("tên cơ quan chủ quản", ("agency.parent_paragraphs", "agency.parent_lines", "agency.parent")),
+    ("tên cơ quan ban hành", ("agency.name_paragraphs", "agency.name_lines", "agency.name")),
     ("số, ký hiệu", ("number_line",)),
     ("địa danh, ngày tháng", ("date_line",)),
     ("tên loại văn bản", ("doc_type",)),
-    ("trích yếu", ("subject_lines", "subject")),
+    ("trích yếu", ("subject_paragraphs", "subject_lines", "subject")),
     ("dòng dưới trích yếu", ("subtitle_inline", "subtitle")),
     ("căn cứ", ("grounds_inline", "grounds")),
     ("đoạn mở đầu", ("opening_inline", "opening")),

@@ -76,3 +76,23 @@ def page_of(reader: Any, widget: Any) -> int:
             if obj.get("/FT") == "/Sig" and obj.get("/T") == name:
                 return index
     return 0
+
+
+def incremental_writer(pdf: bytes) -> Any:
+    """pyHanko's incremental writer on pdf, numbering new objects above every number the file uses.
+
+    pyHanko numbers new objects from the trailer's /Size; some tools write a /Size below their highest
+    object number (pdfunite, which a văn thư uses to split an appendix off into its own file). The
+    signature's fonts and forms would then take the numbers of the page's own objects, and the signed
+    file would show other letters than the one signed."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    xrefs = writer.prev.xrefs
+    top = max((ref.idnum for revision in range(xrefs.total_revisions)
+               for ref in xrefs.explicit_refs_in_revision(revision)), default=0)
+    # The writer's next number is _lastobj_id + 1 (pyHanko has no public way to start it higher).
+    writer._lastobj_id = max(writer._lastobj_id, top)
+    return writer

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UserError
+from .common import incremental_writer
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,8 @@ def flatten_annotations(pdf: bytes, page_numbers: set[int] | None = None) -> byt
     12.5.5 says a reader places them: the appearance's box mapped onto /Rect). The input is
     untouched; only text extraction reads the copy."""
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    writer = incremental_writer(pdf)
     count = int(writer.root["/Pages"]["/Count"])
     touched = False
     for index in range(count):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import os
 import re
 import shutil
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import UserError
+from ..text import two_digits
 from .common import (
     AGENCY_FIELD,
     ATTACHMENT_FIELD,
@@ -36,6 +36,7 @@ from .common import (
     ROLE_OF_FIELD,
     SIGNER_FIELD,
     VN_TZ,
+    incremental_writer,
     need_sign_libs,
     page_of,
     quiet_pyhanko,
@@ -148,17 +149,26 @@ def refuse_draft(pages: list[Page], role: Role = "signer") -> None:
                         "và ngày: kehoach render DỮ-LIỆU.yaml --final --number N --date NGÀY/THÁNG/NĂM --pdf")
 
 
-SYMBOL = r"(\d+/[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)+)"
-ATTACHMENT_REF = re.compile(r"Kèm theo\s+.{0,60}?\bsố\s+" + SYMBOL)
+SYMBOL = r"(\d*)\s*/([A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)+)"
+"""Số (blank in a signing copy) and ký hiệu: "125/KH-SKHCN", "      /KH-SKHCN"."""
+ATTACHMENT_REF = re.compile(r"Kèm theo\s+.{0,60}?\bsố\s*" + SYMBOL)
 HEADER_REF = re.compile(r"Số\s*:\s*" + SYMBOL)
 
 
-def attachment_symbol(page: Page) -> str:
-    """Số và ký hiệu of the document an attachment file belongs to, from its "(Kèm theo … số …)" line."""
+def attachment_symbol(page: Page, number: int | None = None) -> str:
+    """Số và ký hiệu of the document an attachment file belongs to, from its "(Kèm theo … số …)" line.
+    A blank số (the signing copy) is the number the văn thư stamps now; without one, refused."""
     for pattern in (ATTACHMENT_REF, HEADER_REF):
         m = pattern.search(page.text)
+        if m and m.group(1):
+            return f"{m.group(1)}/{m.group(2)}"
+        if m and number is not None:
+            return f"{two_digits(number)}/{m.group(2)}"
         if m:
-            return m.group(1)
+            raise UserError("phụ lục còn để trống số văn bản (dòng \"(Kèm theo … số      /" + m.group(2) + " …)\"): "
+                            "đóng số và ngày của văn bản vào phụ lục cùng lúc với chữ ký của cơ quan: kehoach sign "
+                            "PHU-LUC.pdf --as agency --attachment --number N --date NGÀY/THÁNG/NĂM (cùng số, ngày "
+                            "đã đóng vào văn bản)")
     raise UserError("không tìm thấy số, ký hiệu văn bản ở trang 1 của phụ lục (dòng \"(Kèm theo Kế hoạch "
                     "số …/KH-… ngày …)\"); phụ lục tệp riêng phải ghi số, ký hiệu của văn bản")
 
@@ -492,27 +502,29 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     when = (when or vietnam_now()).astimezone(VN_TZ)
     warnings: list[str] = []
 
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
 
     stamped: tuple[str, ...] = ()
+    # The pages are read as given: the stamps below are annotations and change no page's content.
+    given = data
     if number is not None:
-        data, last, stamped = _stamp_issue(src, data, key, number, date, when)  # type: ignore[arg-type]
-        if seal is None:
+        data, last, stamped = _stamp_issue(src, data, key, number, date, when,  # type: ignore[arg-type]
+                                           attachment=attachment)
+        if seal is None and not attachment:
             output.save(data, force=force)
             return Signed(out, *last, when, warnings, stamped)
 
     try:
         # Not strict: files re-saved by other tools (pdfunite, printers' drivers) often carry small
         # cross-reference slips that every reader tolerates; the signature is appended either way.
-        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        writer = incremental_writer(data)
     except (PdfError, ValueError, KeyError) as exc:
         raise UserError(f"{src}: không đọc được tệp PDF ({exc})") from None
     if writer.prev.encrypted:
         raise UserError(f"{src}: tệp PDF có mật khẩu; hãy ký bản PDF không mã hóa")
     with contextlib.ExitStack() as stack:
         existing = _signature_fields(writer.prev)
-        pages = read_pages(data)
+        pages = read_pages(given)
         # The văn thư's stamps are annotations, not page text: a stamped copy still shows "Số:  /".
         numbered_by_stamps = number is not None or "SoVanBan" in existing
         refuse_draft(pages, "signer" if numbered_by_stamps else role)
@@ -521,7 +533,8 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
         elif not attachment:
             at = _seal_place(src, writer, existing, pages, seal, seal_mm, warnings)  # type: ignore[arg-type]
         else:
-            at = _attachment_place(src, existing, pages, when, stack)
+            at = _attachment_place(src, existing, pages, when, stack,
+                                   None if number is None else int(str(number).strip()))
         # Whole points: pyHanko's layout works in exact fractions of the box size, and 1 pt (0.35 mm) is
         # far below what a reader can see.
         box: Box = tuple(float(round(v)) for v in at.box)  # type: ignore[assignment]
@@ -537,8 +550,9 @@ def _check_options(role: Role, image: str | Path | None, seal: str | Path | None
         raise UserError("người ký ký bằng --as signer --image CHU-KY.png (không dùng --seal, --attachment)")
     if (number is None) != (date is None):
         raise UserError("--number và --date đi cùng nhau: văn thư đóng cả số và ngày ban hành")
-    if number is not None and (role != "agency" or attachment):
-        raise UserError("--number/--date chỉ dùng khi văn thư ký số của cơ quan (--as agency) trên văn bản")
+    if number is not None and role != "agency":
+        raise UserError("--number/--date chỉ dùng khi văn thư ký số của cơ quan (--as agency) trên văn bản hoặc phụ "
+                        "lục tệp riêng (--as agency --attachment)")
     if role == "agency" and not attachment and seal is None and number is None:
         raise UserError("cơ quan ký bằng --as agency --seal DAU.png (văn bản) hoặc --as agency --attachment "
                         "(phụ lục là tệp riêng)")
@@ -591,9 +605,10 @@ def _seal_place(src: Path, writer: Any, existing: dict[str, Any], pages: list[Pa
 
 
 def _attachment_place(src: Path, existing: dict[str, Any], pages: list[Page], when: dt.datetime,
-                      stack: contextlib.ExitStack) -> _Place:
+                      stack: contextlib.ExitStack, number: int | None = None) -> _Place:
     """The agency's signature on an attachment sent as a file of its own: text only, top right of
-    page 1 (the font stays open in stack until the signature is written)."""
+    page 1 (the font stays open in stack until the signature is written). number: the số just
+    stamped into its blank (the stamps are annotations: the page text still shows the blank)."""
     if any(re.match(r"Nơi nhận\s*:", line.text) for page in pages for line in page.lines):
         raise UserError(f"{src}: tệp có khối chữ ký (\"Nơi nhận:\"): đây là văn bản, không phải phụ lục "
                         "tệp riêng; phụ lục trong cùng tệp được ký một lần cùng văn bản (--seal)")
@@ -601,16 +616,18 @@ def _attachment_place(src: Path, existing: dict[str, Any], pages: list[Page], wh
         raise UserError(f"{src}: phụ lục đã có chữ ký số của cơ quan")
     if not pages:
         raise UserError(f"{src}: tệp PDF không có trang nào")
-    text = f"{attachment_symbol(pages[0])}; {when.isoformat(timespec='seconds')}"
+    text = f"{attachment_symbol(pages[0], number)}; {when.isoformat(timespec='seconds')}"
     style = _text_style(text, stack.enter_context(_font_in_thousandths(times_new_roman())))
     return _Place(ATTACHMENT_FIELD, 0, attachment_box(pages[0], text), style,
                   "Văn thư ký số của cơ quan ban hành (phụ lục)")
 
 
 def _stamp_issue(src: Path, data: bytes, key: KeySource, number: int | str, date: str | dt.date,
-                 when: dt.datetime) -> tuple[bytes, tuple[str, int, Box], tuple[str, ...]]:
-    """The number and the date written into every blank, one agency signature each (stamps.py)."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+                 when: dt.datetime, *, attachment: bool = False) -> tuple[bytes, tuple[str, int, Box], tuple[str, ...]]:
+    """The number and the date written into every blank, one agency signature each (stamps.py).
+    attachment: an appendix issued as a file of its own, which only the agency signs (Decree 30,
+    Phụ lục I): its "(Kèm theo … số      /… ngày …)" line gets the document's number and date, with
+    no competent person's signature before."""
 
     from .pages import shown_pages
     from .stamps import WHAT_VI, field_names, find_blanks, parse_issue_date
@@ -622,16 +639,19 @@ def _stamp_issue(src: Path, data: bytes, key: KeySource, number: int | str, date
     except ValueError:
         raise UserError(f"--number {number}: số văn bản là số nguyên dương (tối đa 5 chữ số)") from None
     issue_date = parse_issue_date(date)
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    writer = incremental_writer(data)
     if writer.prev.encrypted:
         raise UserError(f"{src}: tệp PDF có mật khẩu; hãy ký bản PDF không mã hóa")
     existing = _signature_fields(writer.prev)
-    if SIGNER_FIELD not in existing:
+    if attachment:
+        if ATTACHMENT_FIELD in existing or "SoVanBan" in existing:
+            raise UserError(f"{src}: phụ lục đã được văn thư đóng số hoặc ký số của cơ quan")
+    elif SIGNER_FIELD not in existing:
         raise UserError(f"{src}: chưa có chữ ký của người có thẩm quyền; người có thẩm quyền ký bản trình ký trước "
                         "(kehoach sign --as signer), văn thư đóng số và ngày sau")
     if AGENCY_FIELD in existing or "SoVanBan" in existing:
         raise UserError(f"{src}: văn bản đã được văn thư đóng số hoặc ký số của cơ quan")
-    blanks = find_blanks(shown_pages(data), value, issue_date)
+    blanks = find_blanks(shown_pages(data), value, issue_date, attachment=attachment)
     last: tuple[str, int, Box] = ("", 0, (0.0, 0.0, 0.0, 0.0))
     stamped: list[str] = []
     with contextlib.ExitStack() as stack:
@@ -648,7 +668,7 @@ def _stamp_issue(src: Path, data: bytes, key: KeySource, number: int | str, date
             # reads a stamp over the page's words as a change of content).
             box: Box = (x0, blank.baseline, x0 + width + (1 if blank.align == "left" else 0), blank.baseline + size)
             style = _text_style(blank.text, fonts[blank.style], size=size, align="left", on_baseline=True)
-            writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+            writer = incremental_writer(data)
             reason = f"Văn thư ghi {WHAT_VI[blank.what]} văn bản: {blank.text}"
             data = _sign(writer, key, name, blank.page, box, style, reason, when, exact=True)
             last = (name, blank.page, box)

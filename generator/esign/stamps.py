@@ -87,9 +87,10 @@ DATE_LINE = re.compile(r"ngày(\d{0,2})tháng(\d{0,2})năm(\d{4})")
 CITED_DATE = re.compile(r"ngày(\d{0,2})/(\d{1,2})/(\d{4})")
 
 
-def find_blanks(pages: list[Page], number: int, date: dt.date) -> list[Blank]:
+def find_blanks(pages: list[Page], number: int, date: dt.date, *, attachment: bool = False) -> list[Blank]:
     """Every blank of the number and the date on the pages, with what goes in it. Refuses (all at
-    once) when the printed month or year disagrees with the date given."""
+    once) when the printed month or year disagrees with the date given. attachment: an appendix
+    issued as a file of its own, whose page 1 cites the document ("Kèm theo Kế hoạch số      /…")."""
     day_text, month_text = day_month(date.day, date.month)
     blanks: list[Blank] = []
     problems: list[str] = []
@@ -142,6 +143,9 @@ def find_blanks(pages: list[Page], number: int, date: dt.date) -> list[Blank]:
     # As the national service does: the number, then the day, then the month, page by page.
     blanks.sort(key=lambda b: (b.page, list(FIELD_OF).index(b.what)))
     if not any(b.what == "number" and b.page == 0 for b in blanks):
+        if attachment:
+            raise UserError("trang 1 của phụ lục không có chỗ trống số văn bản (\"(Kèm theo Kế hoạch số      /…)\"): "
+                            "phụ lục đã có số thì ký bằng --as agency --attachment, không --number/--date")
         raise UserError("trang 1 không có chỗ trống số văn bản (\"Số:      /…\"); chỉ đóng số vào bản trình ký "
                         "(kehoach render DỮ-LIỆU.yaml --final --unnumbered --pdf) đã được người có thẩm quyền ký")
     return blanks

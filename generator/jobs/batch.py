@@ -38,7 +38,8 @@ from ..plan.overlay import PlanPacker, overlay_data
 from ..text import slugify
 from ..word.output import AlreadyThere, Sources, Target, check_folder, mode, sources, target as output_target
 from ..word.output_paths import WINDOWS_RESERVED, contained
-from .issue import FINAL_SUFFIX, check_overwrite, existing_document, taken_error
+from .issue import FINAL_SUFFIX
+from .publish import check_overwrite, existing_document, taken_error
 from .units_sheet import at_cells, is_sheet, read_units_sheet
 
 if TYPE_CHECKING:

@@ -35,7 +35,8 @@ from ..plan.model import (
     TableBlock,
 )
 from ..word.output import Target, check_folder, mode, target as output_target
-from .issue import FINAL_SUFFIX, _publish, check_overwrite
+from .issue import FINAL_SUFFIX
+from .publish import check_overwrite, place_document, place_with_pdf
 
 KINDS = ("to-trinh", "quyet-dinh", "ke-hoach", "tong-hop-y-kien")
 """The documents of a dossier, in the order they are written and listed."""
@@ -264,10 +265,8 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
         doc, content = plans[kind], contents[kind]
         how = mode(force, replace)
         if pdf_out is None:
-            _publish(docx, how, content=content)
+            place_document(docx, how, content=content)
             written.append(DossierDocument(kind, docx.path, doc))
         else:
-            from .issue import _publish_with_pdf
-
-            written.append(DossierDocument(kind, docx.path, doc, _publish_with_pdf(docx, pdf_out, content, how)))
+            written.append(DossierDocument(kind, docx.path, doc, place_with_pdf(docx, pdf_out, content, how)))
     return DossierResult(written, final)

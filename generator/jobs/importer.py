@@ -1,6 +1,7 @@
 """Import: a Kế hoạch made in Word (.docx) becomes a plan data file, keeping everything it says.
 
-The one reader (generator.word.reader) gives the located paragraphs with their effective formatting;
+The one recogniser (generator.recognise, over the neutral generator.word.reader) gives the located
+parts, paragraphs with their effective formatting;
 this module only maps them to plan data: header parts, title, trích yếu, căn cứ, body blocks in
 order (mục, khoản, điểm, "-"/"+" items, tables), closing, Nơi nhận, signer and appendices.
 
@@ -22,30 +23,33 @@ from .. import limits
 from ..errors import DataError, UserError
 from ..plan.loader import parse_yaml, validate
 from ..plan.table_rows import numbered_groups
-from ..text import point_letter, roman, upper_vi
-from ..word.output import target as output_target
-from ..word.reader import (
-    APPENDIX_REF_RE,
+from ..recognise import read_docx
+from ..recognise.lines import (
     ARCHIVE_RE,
     DASHES,
     DIEM_RE,
     ITEM_RE,
     KHOAN_RE,
     MUC_RE,
-    NOI_NHAN_RE,
     SEPARATOR_RE,
     SUB_ITEM_RE,
-    KeHoach,
-    Para,
-    Table as _Table,
-    TableCell as _Cell,
-    norm,
+    Reference,
     parse_authority,
     parse_reference,
-    read_docx as read_word,
 )
+from ..recognise.model import AppendixPart, KeHoach
+from ..text import point_letter, roman, upper_vi
+from ..word.output import target as output_target
+from ..word.reader import Para, Table as _Table, TableCell as _Cell, is_bold, is_italic, norm
 
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
+
+
+def _date_data(year: int, month: str | None, day: str | None) -> str:
+    """A printed date as the data file writes it: 2026-03-12; 2026-03 or 2026 while day or month is blank."""
+    if month and day:
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return f"{year}-{int(month):02d}" if month else str(year)
 
 
 @dataclass(frozen=True)
@@ -177,20 +181,6 @@ def _cut_prefix(runs: list[tuple[str, bool, bool]], n: int) -> list[tuple[str, b
     return [r for r in out if r[0]]
 
 
-def _all_bold(para: Para) -> bool:
-    runs = para.visible_runs
-    return bool(runs) and all(r.fmt.bold for r in runs)
-
-
-def _all_italic(para: Para) -> bool:
-    runs = para.visible_runs
-    return bool(runs) and all(r.fmt.italic for r in runs)
-
-
-def _centered(para: Para) -> bool:
-    return para.fmt is not None and para.fmt.align == "center"
-
-
 def _recover_case(caps: str, corpus: str) -> str:
     """The same words as written in running text ("TỈNH QUẢNG NGÃI" -> "tỉnh Quảng Ngãi"). Only the
     printed capitals are certain; the data reads better in name case. The whole line is looked for
@@ -291,12 +281,14 @@ class _Importer:
         sig_at = self._at(doc.noi_nhan) if doc.noi_nhan is not None else None
         body_end = sig_at if sig_at is not None else len(self.stream)
         if sig_at is None and doc.appendices:
-            # No Nơi nhận: the body runs to the first appendix the reader found.
+            # No Nơi nhận: the body runs to the first appendix the recogniser found.
             body_end = self._at(doc.appendices[0].heading)
         data: dict[str, Any] = {"agency": header["agency"]}
         if header.get("number") is not None:
             data["number"] = header["number"]
         data["date"] = header["date"]
+        if header.get("own_number") is False:
+            data["own_number"] = False
         subject = [line for p in doc.subject_lines for line in _lines_of(p)] or ["…"]
         if not doc.subject_lines:
             self.warn("sau tên loại", "", "không tìm thấy trích yếu")
@@ -357,7 +349,7 @@ class _Importer:
                 except (ValidationError, ValueError):
                     pass
 
-    # header: agency, Số, date (found by the reader; here only turned into data)
+    # header: agency, Số, date (found by the recogniser; here only turned into data)
 
     def _header(self) -> dict[str, Any]:
         doc = self.doc
@@ -373,6 +365,8 @@ class _Importer:
         header: dict[str, Any] = {"agency": agency}
         number = doc.number
         abbreviation = None
+        if doc.attached_to is not None and doc.number_line is None:
+            return self._attached_header(header, doc.attached_to)
         if number is not None:
             if number.number:
                 header["number"] = int(number.number)
@@ -389,19 +383,40 @@ class _Importer:
         date = doc.date
         if date is not None:
             agency["place"] = date.place
-            if date.month and date.day:
-                header["date"] = f"{date.year}-{int(date.month):02d}-{int(date.day):02d}"
-            elif date.month:
-                header["date"] = f"{date.year}-{int(date.month):02d}"
-            else:
-                header["date"] = str(date.year)
-                if date.day:
-                    self.warn(doc.date_line or "phần đầu văn bản", date.text, "có ngày mà không có tháng; bỏ ngày")
+            header["date"] = _date_data(date.year, date.month, date.day)
+            if date.day and not date.month:
+                self.warn(doc.date_line or "phần đầu văn bản", date.text, "có ngày mà không có tháng; bỏ ngày")
         else:
             self.warn("phần đầu văn bản", "", "không tìm thấy dòng địa danh, ngày tháng; hãy điền date và "
                       "agency.place")
             agency["place"] = "…"
             header["date"] = "2026"
+        self._unplaced_header_text()
+        return header
+
+    def _attached_header(self, header: dict[str, Any], decision: Reference) -> dict[str, Any]:
+        """A plan issued with a decision ("(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 12/3/2026 của
+        …)" under the trích yếu, no Số line): it has no number or date of its own (Phụ lục III, Mẫu 1.3).
+        The data says so (own_number: false) and keeps the line as the subtitle; its date is the
+        decision's, and the issuer's abbreviation is the one in the decision's ký hiệu (QĐ-UBND)."""
+        agency = header["agency"]
+        header["own_number"] = False
+        header["date"] = _date_data(decision.year, decision.month, decision.day)
+        _, _, abbreviation = decision.symbol.partition("-")
+        if not abbreviation:
+            self.warn(self.doc.subtitle[0] if self.doc.subtitle else "phần đầu văn bản", decision.symbol,
+                      "không đọc được chữ viết tắt của cơ quan trong ký hiệu của quyết định; ghi tạm CQ, hãy sửa "
+                      "agency.abbreviation")
+        agency["abbreviation"] = abbreviation or "CQ"
+        date = self.doc.date
+        if date is not None:
+            agency["place"] = date.place
+        else:
+            # Not printed on this document (no date line of its own); the model needs it for the
+            # documents that do print it.
+            agency["place"] = "…"
+            self.warn("phần đầu văn bản", "", "văn bản ban hành kèm theo quyết định không có dòng địa danh, ngày "
+                      "tháng (đúng thể thức); hãy điền agency.place (địa danh) nếu dùng tệp này cho văn bản khác")
         self._unplaced_header_text()
         return header
 
@@ -473,7 +488,7 @@ class _Importer:
                     self.warn(b, first, "bảng trước mục I; đưa vào đầu mục I")
                     early_tables.append({"table": self._table(b)})
                     continue
-                if GROUND.match(b.text) and _all_italic(b) and not opening:
+                if GROUND.match(b.text) and is_italic(b) and not opening:
                     grounds.append(_paragraph(_runs(b), style_italic=True))
                     continue
                 else:
@@ -551,7 +566,7 @@ class _Importer:
                 last["items"][-1] = prev
             prev["items"].append(entry)
             return
-        if _all_bold(b) and not MUC_RE.match(text):
+        if is_bold(b) and not MUC_RE.match(text):
             container.blocks.append({"heading": _paragraph(runs, style_bold=True)})
             return
         if MUC_RE.match(text):
@@ -589,7 +604,7 @@ class _Importer:
         parent.clauses += 1
         rest = _cut_prefix(runs, len(number) + 1)
         clause: dict[str, Any] = {}
-        if _all_bold(b):
+        if is_bold(b):
             clause["clause"] = _paragraph(rest, style_bold=True)
         else:
             clause["text"] = _paragraph(rest)
@@ -648,7 +663,7 @@ class _Importer:
         for ci in range(n):
             column: dict[str, Any] = {"width": round(t.widths[ci] * 100 / total, 1) or 1}
             if header_ok:
-                column["title"] = _cell_value(rows[0][ci].paras, style_bold=True)
+                column["title"] = _heading(_cell_value(rows[0][ci].paras, style_bold=True))
             column["align"] = _column_align([p for placed in grid_rows[1 if header_ok else 0:]
                                              for cc, c in placed if cc == ci for p in c.paras])
             columns.append(column)
@@ -688,8 +703,7 @@ class _Importer:
         recipients: list[str] = []
         archive: list[str] | None = None
         continued_ok = True
-        first = doc.noi_nhan
-        tail = NOI_NHAN_RE.sub("", first.text).strip() if first is not None else ""
+        tail = doc.noi_nhan_rest
         raw_lines = ([tail] if tail else []) + [x for p in doc.recipients for x in _lines_of(p)]
         for line in raw_lines:
             am = ARCHIVE_RE.match(line)
@@ -747,8 +761,8 @@ class _Importer:
     # appendices
 
     def _appendices(self, begin: int) -> list[dict[str, Any]]:
-        """The appendices where the reader found them (reader.appendix_starts, the rule `check` uses
-        too): each runs from its start to the next one's, in the stream of blocks."""
+        """The appendices where the recogniser found them (doc.appendices, what `check` reads too):
+        each runs from its start to the next one's, in the stream of blocks."""
         doc = self.doc
         at = [max(self._at(a.heading), begin) for a in doc.appendices]
         out = []
@@ -756,39 +770,31 @@ class _Importer:
             end = at[k + 1] if k + 1 < len(at) else len(self.stream)
             part = [b for b in self.stream[at[k]:end] if isinstance(b, _Table) or b.text]
             if part:
-                out.append(self._appendix(part, titled=app.titled))
+                out.append(self._appendix(part, app))
         return out
 
-    def _appendix(self, part: list[Para | _Table], *, titled: bool) -> dict[str, Any]:
+    def _appendix(self, part: list[Para | _Table], found: AppendixPart) -> dict[str, Any]:
+        """One appendix's data: its heading, name lines and reference line as the recogniser found
+        them (found.head), and everything else in its blocks as its content."""
         app: dict[str, Any] = {}
-        k = 0
         first = part[0]
         section = first.section
-        if isinstance(first, Para) and titled:
+        if isinstance(first, Para) and found.titled:
             app["title"] = first.text
             if upper_vi(first.text) != first.text:
                 app["upper"] = False
-            k = 1
         else:
             self.warn(first if isinstance(first, Para) else "sau chữ ký", getattr(first, "text", ""),
                       "nội dung sau chữ ký không có tiêu đề PHỤ LỤC; giữ thành một phụ lục không tiêu đề")
             app["title"] = "Phụ lục"
-        subtitle: list[str] = []
-        while k < len(part) and len(subtitle) < 4:
-            b = part[k]
-            if not (isinstance(b, Para) and _centered(b) and not APPENDIX_REF_RE.match(b.text) and _all_bold(b)):
-                break
-            subtitle += [norm(x) for x in _plain(_runs(b)).split("\n") if norm(x)]
-            k += 1
+        subtitle = [norm(_plain(_runs(p))) for p in found.names if norm(_plain(_runs(p)))]
         if subtitle:
             app["subtitle"] = subtitle if len(subtitle) > 1 else subtitle[0]
-        ref = part[k] if k < len(part) else None
-        if isinstance(ref, Para) and APPENDIX_REF_RE.match(ref.text):
-            app["reference_line"] = ref.text
-            k += 1
-        else:
-            app["reference_line"] = False
-        body = part[k:]
+        app["reference_line"] = found.reference.text if found.reference is not None else False
+        head = {id(p.paragraph) for p in found.head}
+        if found.titled and isinstance(first, Para):
+            head.add(id(first))
+        body = [b for b in part if not (isinstance(b, Para) and id(b) in head)]
         sec = self.doc.sections[min(section, len(self.doc.sections) - 1)]
         landscape = sec.width > sec.height
         if len(body) == 1 and isinstance(body[0], _Table):
@@ -850,6 +856,16 @@ def _cell_value(paras: list[Para], *, style_bold: bool = False) -> Any:
     return {"lines": lines}
 
 
+def _heading(value: Any) -> Any:
+    """A column heading as one name: the lines Word or the drafter broke it into joined by spaces (the
+    renderer breaks a heading into balanced lines for its column again)."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, dict) and all(isinstance(x, str) for x in value.get("lines", [None])):
+        return " ".join(" ".join(value["lines"]).split())
+    return value
+
+
 def _column_align(paras: list[Para]) -> str:
     names = {"center": "center", "right": "right", "both": "justify", "distribute": "justify"}
     counts: dict[str, int] = {}
@@ -876,7 +892,7 @@ def import_docx(path: str | Path) -> ImportResult:
     from .. import limits
 
     with limits.read_budget(path):  # a .docx comes from anyone: read within the read budget
-        importer = _Importer(read_word(path))
+        importer = _Importer(read_docx(path))
         data = importer.read()
     return ImportResult(data, importer.notes)
 

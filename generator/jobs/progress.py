@@ -16,7 +16,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from ..plan.loader import load_plan
 from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
 from ..word.package import AlreadyThere, publish, read_bounded
+from ..word.sheet_guard import open_zip
 
 DONE, DOING, TODO = "Hoàn thành", "Đang thực hiện", "Chưa thực hiện"
 STATUSES = (DONE, DOING, TODO)
@@ -263,21 +263,9 @@ def _guard(path: Path) -> bytes:
     if not data.startswith(b"PK"):
         raise UserError(f"{path}: không phải tệp Excel .xlsx (tệp .xls cũ hoặc tệp khác?); hãy mở bằng Excel "
                         "rồi Lưu thành kiểu “Excel Workbook (*.xlsx)”")
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        raise UserError(f"{path}: tệp .xlsx bị hỏng, không mở được") from None
-    if len(infos) > limits.MAX_MEMBERS:
-        raise UserError(f"{path}: tệp có {len(infos)} phần; không phải bảng tính bình thường, không đọc")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > limits.MAX_PART_BYTES or total > limits.MAX_TOTAL_BYTES or (
-                info.file_size > limits.RATIO_FLOOR and ratio > limits.MAX_RATIO):
-            raise UserError(f"{path}: phần {info.filename} giải nén quá lớn (nén {ratio:.0f} lần); tệp nén "
-                            "độc hại hoặc quá lớn, không đọc")
+    # The zip judged as every spreadsheet is (word.sheet_guard): entries, sizes, ratio, encryption.
+    zf = open_zip(data, str(path), ".xlsx")
+    for info in zf.infolist():
         if info.filename.lower().endswith((".xml", ".rels")):
             try:
                 blob = zf.read(info)
@@ -316,8 +304,7 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
     for path in paths:
         label = path.name
         data = _guard(path)
-        with limits.budget(limits.READ_SECONDS, limits.READ_MEMORY,
-                           f"{path}: bảng tính quá phức tạp, đọc quá lâu hoặc quá nhiều bộ nhớ nên đã dừng"):
+        with limits.read_budget(path, what="bảng tính", kind="bảng tiến độ"):
             found = _read_book(path, label, data, known, reports, problems, out.warnings, as_of,
                                plan_label(plan))
         if not found:

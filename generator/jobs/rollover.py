@@ -8,6 +8,8 @@ subtitle, catalogue), and the issue date (to "2025-MM", a draft). What never mov
 belongs to another document (the references, a citation written as text, a full date such as
 "ngày 07 tháng 02 năm 2024" or "07/02/2024"); those, other years and periods ("giai đoạn 2020 -
 2025", "Quý IV/2024") and the cleared number and day are reported, with field path and line.
+The numbers and dates of this year's dossier (Tờ trình, Quyết định, comment table) are cleared too:
+next year's plan goes up with new documents. A cleared field keeps its key, empty, on its line.
 """
 
 from __future__ import annotations
@@ -149,7 +151,8 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
         (kind, _shifted(loc, removed) if keep else loc, excerpt, msg, keep) for kind, loc, excerpt, msg, keep in fates]
     pending += _admin_findings(parsed.data)
     items = [
-        StaleItem(kind, format_path(loc), parsed.position(loc)[0] if keep else None, excerpt, msg)
+        StaleItem(kind, format_path(loc), parsed.position(loc, key=kind == "cleared")[0] if keep else None,
+                  excerpt, msg)
         for kind, loc, excerpt, msg, keep in pending
     ]
     output.save(text.encode("utf-8"), force=force)
@@ -170,10 +173,10 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
     if drop:
         pending += [("removed", loc, "", "", False) for loc in _drop_rows(doc, drop)]
 
-    if "number" in doc:
+    if doc.get("number") is not None:
         pending.append(("cleared", ("number",), str(doc["number"]),
-                        "số văn bản đã xóa (dự thảo); văn thư cấp số mới khi ban hành", False))
-        del doc["number"]
+                        "số văn bản đã xóa (dự thảo); văn thư cấp số mới khi ban hành", True))
+        doc["number"] = None  # the key stays, empty: the line where next year's number goes
     old_date = doc["date"]
     # The same parsing as the model: "2024-03-20", "2024-03", a date or {year:, month:, day:}.
     month = IssueDate.model_validate(dict(old_date) if hasattr(old_date, "items") else old_date).month
@@ -183,6 +186,8 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
                     if month else "ngày ban hành để trống ngày, tháng (dự thảo); điền khi ban hành",
                     True))
 
+    pending += _clear_dossier(doc.get("dossier"))
+
     for key, ref in (doc.get("references") or {}).items():
         d = ref.get("date")
         ref_year = d.year if isinstance(d, dt.date) else _first_year(str(d))
@@ -190,7 +195,8 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
             # As the plan prints it: a Party document's number joins its symbol with "-" (57-NQ/TW).
             symbol = str(ref["symbol"]) if ref.get("symbol") else None
             sep = "-" if is_party_symbol(symbol, bool(ref.get("party"))) else "/"
-            label = f"{ref.get('type')} số {ref.get('number')}" + (f"{sep}{symbol}" if symbol else "")
+            label = str(ref.get("type")) + (f" số {ref.get('number')}" if ref.get("number") is not None else "") \
+                + (f"{sep}{symbol}" if symbol and ref.get("number") is not None else "")
             pending.append(("reference", ("references", key, "date"), f"{label} ngày {d}",
                             f"văn bản được dẫn ban hành năm {ref_year}: kiểm tra còn hiệu lực hoặc "
                             f"thay bằng văn bản năm {new_year}", True))
@@ -217,9 +223,60 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
         return node
 
     walk(doc, ())
+    pending = _clear_issuing_decision(doc, new_year, pending)
     buf = io.StringIO()
     y.dump(doc, buf)
     return _restore_controls(compact_nested_sequences(buf.getvalue()), controls), pending, moved
+
+
+# The documents of the dossier (plan.model.Dossier) that the văn thư numbers: this year's Tờ trình,
+# Quyết định and comment table are issued; next year's are new documents with new numbers and dates.
+DOSSIER_ISSUES = {"submission": "Tờ trình", "decision": "Quyết định ban hành", "comment_report": "Bảng tổng hợp ý kiến"}
+
+
+def _clear_dossier(dossier: Any) -> list[tuple]:
+    """Empty the number and date of every dossier document (the keys stay, so the report names the
+    line where next year's go); one "cleared" finding each. An empty date is the model's default:
+    the plan's month and year with the day blank."""
+    found: list[tuple] = []
+    if not hasattr(dossier, "get"):
+        return found
+    for part, label in DOSSIER_ISSUES.items():
+        issue = dossier.get(part)
+        if not hasattr(issue, "get"):
+            continue
+        for key, what in (("number", "số"), ("date", "ngày")):
+            if issue.get(key) is None:
+                continue
+            old = issue[key]
+            issue[key] = None
+            found.append(("cleared", ("dossier", part, key), f"{label} {what} {old}",
+                          f"{what} {label} của năm trước đã xóa; {label} năm mới được cấp {what} khi ban hành",
+                          True))
+    return found
+
+
+def _clear_issuing_decision(doc: Any, new_year: int, pending: list[tuple]) -> list[tuple]:
+    """A plan issued with a decision (own_number: false, as `kehoach import` reads one) cites that
+    decision in its subtitle, written as text. Next year's plan is issued with a new decision: its
+    number and day go blank, its year moves (the month stays, as the plan's date keeps its month).
+    The subtitle's other findings give way to one "cleared"."""
+    from ..document.context import number_text, short_date
+    from ..recognise.lines import parse_reference
+
+    subtitle = doc.get("subtitle")
+    if doc.get("own_number") is not False or not isinstance(subtitle, str):
+        return pending
+    ref = parse_reference(subtitle)
+    if ref is None or not re.match(r"\(\s*Ban hành kèm theo", ref.text, re.IGNORECASE):
+        return pending
+    date = IssueDate(year=new_year, month=int(ref.month) if ref.month else None)
+    text = (f"(Ban hành kèm theo {ref.doc_type} số {number_text(None)}/{ref.symbol} ngày {short_date(date)}"
+            + (f" của {ref.issuer}" if ref.issuer else "") + ")")
+    doc["subtitle"] = type(subtitle)(text)  # the scalar's quoting style kept
+    return [p for p in pending if p[1] != ("subtitle",)] + [
+        ("cleared", ("subtitle",), subtitle, f"số, ngày của {ref.doc_type} ban hành kế hoạch năm trước đã xóa: kế "
+         f"hoạch năm {new_year} ban hành kèm theo {ref.doc_type} mới; ghi số, ngày khi có", True)]
 
 
 # Control characters pasted from Word (\x0b, its line break, above all): the loader accepts them

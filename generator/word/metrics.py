@@ -1,8 +1,8 @@
 """Advance widths of Times New Roman (metric-identical Liberation Serif), in 1/2048 em.
 
 Generated once from LiberationSerif-{Regular,Bold}.ttf; Vietnamese letters take the width of
-their base letter, so only the base characters are listed. Used to size the lines under the agency
-name and the trích yếu, and by the checker to see whether a line fits its column.
+their base letter, so only the base characters are listed. Used to size the lines drawn under a
+heading, and by the checker to see whether a line fits its column.
 """
 
 from __future__ import annotations

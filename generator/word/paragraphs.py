@@ -38,6 +38,21 @@ def text_of(el: Any) -> str:
     return "".join(t.text or "" for t in el.iter(_T))
 
 
+_BREAKS = (qn("w:br"), qn("w:cr"))
+
+
+def printed_lines(para: Any) -> list[str]:
+    """The paragraph's text cut at its line breaks (w:br, w:cr): the lines Word starts anew, before any
+    wrapping. A page or column break counts as one too: what follows is not on the same line."""
+    lines = [""]
+    for el in para.iter(_T, *_BREAKS):
+        if el.tag == _T:
+            lines[-1] += el.text or ""
+        else:
+            lines.append("")
+    return lines
+
+
 def first_run(para: Any) -> Any | None:
     return para.find(_R)
 

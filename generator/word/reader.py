@@ -1,28 +1,24 @@
-"""The one reader of a Word administrative document: its parts found by text and layout.
+"""The one reader of a .docx: what any reader of Word sees, with no notion of what the document is.
 
-Why not by style names: a document drafted in Word uses "Normal" and direct formatting, or styles
-named in any language; only the text and where it sits (header table, cells, order) are reliable.
-The result is a neutral model (`KeHoach`, whatever the document's type) that `check` and `import`
-both read; a data file builds the same model from its derived strings, without formatting, so the
-content rules run on both.
+The result (`WordDocument`) is neutral: paragraphs as visual lines (a paragraph split at its manual
+line breaks, each line with its runs' resolved formatting and its place: section, table cell, column
+width), top-level tables with their cells, spans, vertical merges and grid widths, sections with their
+page geometry, headers and footers, Word's automatic list numbers as printed, text in text boxes. What
+the document is, and which line is which of its parts, is recognised above this wing
+(generator/recognise), which `check` and `import` both consume.
 
 What prints side by side reads as a table whatever made it: a real table; text boxes anchored in one
-paragraph (one row, a cell per box, left to right); a header, or a Nơi nhận and signer, set in two
-columns with tab stops (a row per line, each piece in the column its stop puts it in). Drawn lines are
-placed where they land, from their paragraph, the column, the margin or the page.
+paragraph (one row, a cell per box, left to right); lines set in two columns with tab stops (a row per
+line, each piece in the column its stop puts it in; which paragraphs those are, the caller says through
+`columns`). Drawn lines (`Drawing`) are placed where they land, from their paragraph, the column, the
+margin or the page.
 
-Public API (for check and import; nothing else should parse these lines again):
-- `read_docx(path) -> KeHoach`: every part located (see the fields of KeHoach), with
-  `document_type` ("Kế hoạch", "Công văn", …) and `not_administrative` (why it is not one, or None).
-- `parse_number_line(text) -> NumberLine | None`: "Số: 16/KH-MTTQ-BTT" → number "16" (None when
-  blank), symbol "KH-MTTQ-BTT", type_abbr "KH", agency_abbr "MTTQ-BTT".
-- `parse_date_line(text) -> DateLine | None`: "Lào Cai, ngày     tháng     năm 2026" → place, day and
-  month None when left blank (the normal unsigned draft), year 2026.
-- `parse_authority(text) -> Authority`: "KT. GIÁM ĐỐC" → form "KT", title "GIÁM ĐỐC".
-- `parse_reference(text) -> Reference | None`: an appendix's "(Kèm theo Kế hoạch số …/… ngày … của …)".
-- `recognise_type(text) -> str | None`: "KẾ HOẠCH" → "Kế hoạch".
+Public API:
+- `read_word(path, columns=None) -> WordDocument`.
+- `Drawing(doc, upto).line_under(lines) -> Line | None`: the line printed right under some lines.
 - `rendered_lines(para) -> list[tuple[str, float]]`: the printed lines of a paragraph and their widths
-  (pt, Times New Roman metrics, character spacing included).
+  (pt, Times New Roman metrics, character spacing included); `text_width`, `middle`, `starts_page`.
+- `is_centred`, `is_bold`, `is_italic`, `is_capitals`, `text_size`: how a line looks.
 - `visible_runs`, `visible_text`, `run_text`, `norm`: what a reader sees of a w:p; `blocks`: the paragraphs,
   tables, rows and cells of a container with content controls and custom XML looked through.
 """
@@ -31,11 +27,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import itertools
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
@@ -44,7 +39,6 @@ from docx.oxml.ns import qn
 from lxml.etree import _Element
 
 from ..errors import UserError
-from ..nd30 import TYPE_ABBREVIATIONS
 from ..nd30.figures import A4_TWIPS
 from ..text import upper_vi
 from .formatting import Formatting, ParaFormat, RunFormat
@@ -112,7 +106,7 @@ class Para:
     width: int = 0  # twips of the column or text area the paragraph lives in
     index: int = 0  # order in the body
     # Visual lines: a paragraph broken by manual line breaks (Shift+Enter) prints as several lines,
-    # and each line is one Para in KeHoach.paragraphs. A line keeps the paragraph it belongs to in
+    # and each line is one Para in WordDocument.paragraphs. A line keeps the paragraph it belongs to in
     # `whole` (None when the paragraph is one line: it is its own whole) and its place in it.
     whole: Para | None = field(default=None, repr=False, compare=False)
     line_no: int = 0
@@ -167,7 +161,7 @@ class Table:
     widths: list[int]
     section: int
     number: int
-    first: int  # index of its first line in KeHoach.paragraphs
+    first: int  # index of its first line in WordDocument.paragraphs
     last: int  # index of its last line
 
     def holds(self, para: Para) -> bool:
@@ -209,251 +203,6 @@ class PageSection:
     @property
     def text_width(self) -> int:
         return self.width - self.margins.get("left", 0) - self.margins.get("right", 0)
-
-
-@dataclass
-class CatalogueRow:
-    """One row of an appendix's catalogue table, read by its STT cell: "I" a group, "1" a task."""
-
-    number: str  # the STT as written ("I", "II.", "1", "STT" in the header row)
-    para: Para  # the row's text cell (the group title or the task content), for locating it
-
-
-@dataclass
-class AppendixPart:
-    section: int
-    heading: Para
-    titles: list[Para]
-    reference: Para | None
-    rows: list[CatalogueRow] = field(default_factory=list)
-    own_section: bool = True  # False: it follows the signature in the body's section (numbering runs on)
-    titled: bool = True  # False: text after the signature with no appendix heading (heading = its first line)
-    sections: list[int] = field(default_factory=list)  # every section it prints in (a form may turn the page)
-
-
-# --- parsed lines (one regex per concept) -----------------------------------------------------------
-
-NUMBER_RE = re.compile(r"^s[ốô]\s*[:.]?\s*(?:\d|[.…_ ]*/)", re.I)
-NUMBER_FORM = re.compile(
-    r"^(?P<so>\S+?)\s*(?P<colon>:?)(?P<sp1>\s*)(?P<num>\d*)[.…_]*(?P<sp2>\s*)/(?P<sp3>\s*)(?P<sym>.*)$")
-# An agency's abbreviation may join words with "&" as printed ("SGD&ĐT": Sở Giáo dục và Đào tạo).
-SYMBOL_FORM = re.compile(r"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>[A-ZĐ0-9&]+(?:-[A-ZĐ0-9&]+)*)$")
-
-
-@dataclass(frozen=True)
-class NumberLine:
-    """A parsed "Số: 05/KH-SKHCN" line."""
-
-    text: str
-    label: str  # "Số" as written
-    colon: bool
-    number: str | None  # None when blank (a draft)
-    symbol: str  # "KH-SKHCN"
-    type_abbr: str | None  # "KH"
-    agency_abbr: str | None  # "SKHCN", or "MTTQ-BTT" for a multi-part ký hiệu
-    space_around_slash: bool  # "05 / KH" (wrong when a number is written)
-    space_after_slash: bool
-
-
-def parse_number_line(text: str) -> NumberLine | None:
-    m = NUMBER_FORM.match(norm(text))
-    if not m:
-        return None
-    sym = m.group("sym").strip()
-    sm = SYMBOL_FORM.match(sym)
-    return NumberLine(text=norm(text), label=m.group("so"), colon=bool(m.group("colon")),
-                      number=m.group("num") or None, symbol=sym,
-                      type_abbr=sm.group("type") if sm else None, agency_abbr=sm.group("agency") if sm else None,
-                      space_around_slash=bool(m.group("sp2") or m.group("sp3")), space_after_slash=bool(m.group("sp3")))
-
-
-_BLANK = r"[\s.…_]*"
-DATE_RE = re.compile(r"ngày\s.*tháng\s.*năm\s*\d{4}", re.I)
-DATE_FORM = re.compile(
-    rf"^(?P<place>[^,]+),\s*ngày{_BLANK}(?P<d>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m>\d{{1,2}})?{_BLANK}"
-    r"năm\s*(?P<y>\d{4})\s*\.?$")
-
-
-@dataclass(frozen=True)
-class DateLine:
-    """A parsed "Quảng Ngãi, ngày 05 tháng 02 năm 2025"; day/month None when left blank (a draft)."""
-
-    text: str
-    place: str
-    day: str | None  # as written ("05")
-    month: str | None
-    year: int
-
-
-def parse_date_line(text: str) -> DateLine | None:
-    m = DATE_FORM.match(norm(text))
-    if not m:
-        return None
-    return DateLine(norm(text), m.group("place").strip(), m.group("d"), m.group("m"), int(m.group("y")))
-
-
-AUTHORITY_RE = re.compile(r"^(?P<form>KT|TM|TL|TUQ|Q)\.\s*(?P<rest>\S.*)$")
-
-
-@dataclass(frozen=True)
-class Authority:
-    """A signing-authority line: "KT. GIÁM ĐỐC" → form "KT", title "GIÁM ĐỐC"; "GIÁM ĐỐC" → form None."""
-
-    form: str | None
-    title: str
-
-
-def parse_authority(text: str) -> Authority:
-    m = AUTHORITY_RE.match(norm(text))
-    return Authority(m.group("form"), m.group("rest")) if m else Authority(None, norm(text))
-
-
-# "của <issuer>" may be left out (the number and date name the document); a draft leaves the day
-# and month blank in either date form ("ngày   /   /2026", "ngày … tháng … năm 2026").
-REFERENCE_FORM = re.compile(
-    r"^\(\s*(?P<lead>(?:Ban hành\s+)?[Kk]èm theo)\s+(?P<type>.+?)\s+số\s*:?\s*(?P<num>\d*)[.…_\s]*/(?P<sym>[^\s)]+)\s+"
-    r"ngày\s*(?:(?P<d>\d{0,2})[.…_\s]*/[.…_\s]*(?P<m>\d{0,2})[.…_\s]*/\s*(?P<y>\d{4})"
-    rf"|(?P<d2>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m2>\d{{1,2}})?{_BLANK}năm\s*(?P<y2>\d{{4}}))"
-    r"(?:\s+của\s+(?P<issuer>.+?))?\s*\.?\s*\)$")
-APPENDIX_REF_RE = re.compile(r"^\(?\s*(?:ban\s+hành\s+)?kèm\s+theo\b", re.I)
-
-
-@dataclass(frozen=True)
-class Reference:
-    """An appendix's reference line "(Kèm theo Kế hoạch số 05/KH-SKHCN ngày 20/3/2024 của …)"."""
-
-    text: str
-    doc_type: str
-    number: str | None
-    symbol: str
-    day: str | None
-    month: str | None
-    year: int
-    issuer: str | None  # None when the line does not name it
-
-
-def parse_reference(text: str) -> Reference | None:
-    m = REFERENCE_FORM.match(norm(text))
-    if not m:
-        return None
-    d = m.group("d") if m.group("y") else m.group("d2")
-    mo = m.group("m") if m.group("y") else m.group("m2")
-    return Reference(norm(text), m.group("type"), m.group("num") or None, m.group("sym"), d or None, mo or None,
-                     int(m.group("y") or m.group("y2")), m.group("issuer"))
-
-
-# Body numbering as Phụ lục I prints it: mục "I.", khoản "1." and "1.1.", điểm "a)", items "- " and
-# "+ ". One pattern each, for the checker and the importer.
-# A mục's Roman number runs I to XXXIX: a "C." or "L." heading is the third part of "A., B., C."
-# (not mục 100 or 50), and "I.1." numbers a sub-part of mục I.
-MUC_RE = re.compile(r"^(?P<num>(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3}))\s*[.)]\s*(?!\d)(?P<rest>\S.*)$", re.S)
-PART_RE = re.compile(r"^(?:phần|chương)\s+(?:thứ\s+\S+|[IVXLC\d]+)\b", re.I)
-"""A Phần or Chương heading: the mục under it are numbered from I again."""
-KHOAN_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)\.\s+(?P<rest>\S.*)$", re.S)
-DIEM_RE = re.compile(r"^(?P<letter>[a-zđ]{1,2})\)\s+(?P<rest>\S.*)$", re.S)
-DASHES = "-–—"  # a list dash as typed, or as Word's AutoFormat turns "- " into an en or em dash
-ITEM_RE = re.compile(rf"^[{DASHES}]\s+\S", re.S)
-SUB_ITEM_RE = re.compile(r"^\+\s+\S", re.S)
-APPENDIX_HEAD_RE = re.compile(r"^(phụ\s*lục|danh\s*mục)\b", re.I)
-ARCHIVE_RE = re.compile(rf"^[{DASHES}]?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
-"""The last Nơi nhận line, "- Lưu: VT, HCTH.", with its list of units."""
-
-# Tên loại of Phụ lục III (and Công văn, which has none) by their capitals.
-DOC_TYPE_NAMES = {upper_vi(name): name for name in TYPE_ABBREVIATIONS}
-QUOC_HIEU_RE = re.compile(r"^CỘNG\s*H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$", re.I)
-TIEU_NGU_RE = re.compile(r"^độc\s*lập\s*[-–—]\s*tự\s*do\s*[-–—]\s*hạnh\s*phúc$", re.I)
-NOI_NHAN_RE = re.compile(r"^nơi\s*nhận\s*:?", re.I)
-VV_RE = re.compile(r"^(?:V/v|về\s+việc)\b", re.I)
-KINH_GUI_RE = re.compile(r"^kính\s+gửi\b", re.I)
-SEPARATOR_RE = re.compile(r"^[\s_\-–—=*.]+$")
-TEMPLATE_RE = re.compile(r"\{\{|\{%|\}\}|%\}")
-# Words that begin the place part of an agency's name: "ỦY BAN NHÂN DÂN" over "TỈNH LÀO CAI" is one name.
-ADMIN_UNIT_RE = re.compile(r"^(TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b")
-
-
-def recognise_type(text: str) -> str | None:
-    """The type a title line names: "KẾ HOẠCH" (or "K Ế  H O Ạ C H") → "Kế hoạch"."""
-    t = upper_vi(norm(text)).rstrip(":.")
-    if t in DOC_TYPE_NAMES:
-        return DOC_TYPE_NAMES[t]
-    squeezed = t.replace(" ", "")
-    for name, value in DOC_TYPE_NAMES.items():
-        if squeezed == name.replace(" ", "") and " " in t:
-            return value
-    return None
-
-
-def _fold_hoa(text: str) -> str:
-    """Old and new tone placement are the same word: "HOÀ" = "HÒA"."""
-    return text.replace("OÀ", "ÒA").replace("oà", "òa").replace("Oà", "Òa")
-
-
-@dataclass
-class KeHoach:
-    """The located parts of one administrative document (named after the type we render). A None part
-    was not found. Lists keep the paragraphs of a part printed on several lines."""
-
-    source: str
-    formatted: bool  # False for a data file: only content rules apply
-    paragraphs: list[Para] = field(default_factory=list)
-    sections: list[PageSection] = field(default_factory=list)
-    parent_lines: list[Para] = field(default_factory=list)  # cơ quan chủ quản, each line as printed
-    issuer_lines: list[Para] = field(default_factory=list)  # cơ quan ban hành ("ỦY BAN NHÂN DÂN", "TỈNH X")
-    quoc_hieu: Para | None = None
-    quoc_hieu_lines: list[Para] = field(default_factory=list)  # the lines it is printed on (two when broken)
-    tieu_ngu: Para | None = None
-    number_line: Para | None = None
-    date_line: Para | None = None
-    doc_type: Para | None = None  # the tên loại line ("KẾ HOẠCH"); None for a công văn
-    document_type: str | None = None  # "Kế hoạch", "Công văn", … recognised from the document
-    not_administrative: str | None = None  # why the file is not an administrative document
-    subject_lines: list[Para] = field(default_factory=list)  # trích yếu (or "V/v …" of a công văn)
-    subtitle: list[Para] = field(default_factory=list)  # "(Ban hành kèm theo …)" under the trích yếu
-    attached_to: Reference | None = None  # the decision a document is issued with (its subtitle cites it)
-    kinh_gui: list[Para] = field(default_factory=list)
-    body: list[Para] = field(default_factory=list)
-    noi_nhan: Para | None = None
-    recipients: list[Para] = field(default_factory=list)
-    signer_lines: list[Para] = field(default_factory=list)  # authority and title lines
-    signer_name: Para | None = None
-    after_name: list[Para] = field(default_factory=list)  # lines printed under the signer's name
-    appendices: list[AppendixPart] = field(default_factory=list)
-    lines: dict[str, Line | None] = field(default_factory=dict)
-    table_texts: list[Para] = field(default_factory=list)  # appendix table cells, for content rules
-    tables: list[Table] = field(default_factory=list)  # top-level tables, in order
-
-    def table_of(self, para: Para) -> Table | None:
-        """The top-level table that holds a paragraph line (None outside tables)."""
-        return next((t for t in self.tables if t.holds(para)), None)
-
-    @property
-    def section_count(self) -> int:
-        return max(len(self.sections), 1)
-
-    @property
-    def agency(self) -> Para | None:
-        """The issuer's last line (where its line is drawn); see issuer_lines for all of it."""
-        return self.issuer_lines[-1] if self.issuer_lines else None
-
-    @property
-    def subject(self) -> Para | None:
-        return self.subject_lines[0] if self.subject_lines else None
-
-    @property
-    def issuer_name(self) -> str:
-        return " ".join(p.text for p in self.issuer_lines)
-
-    @property
-    def parent_name(self) -> str:
-        return " ".join(p.text for p in self.parent_lines)
-
-    @property
-    def number(self) -> NumberLine | None:
-        return parse_number_line(self.number_line.text) if self.number_line is not None else None
-
-    @property
-    def date(self) -> DateLine | None:
-        return parse_date_line(self.date_line.text) if self.date_line is not None else None
 
 
 # --- printed lines and widths -------------------------------------------------------------------------
@@ -557,7 +306,7 @@ def _line_text(line: list[tuple[str, float]]) -> tuple[str, float]:
     return "".join(c[0] for c in line).strip(), sum(c[1] for c in line)
 
 
-def _page_break(p: Para) -> bool:
+def starts_page(p: Para) -> bool:
     """Whether the line starts on a new page: a page break typed in it, or "page break before"."""
     if any("\f" in r.text for r in p.runs):
         return True
@@ -565,7 +314,7 @@ def _page_break(p: Para) -> bool:
     return ppr is not None and _flag(ppr.find(qn("w:pageBreakBefore")))
 
 
-def _middle(p: Para, room: int) -> float | None:
+def middle(p: Para, room: int) -> float | None:
     """Where the middle of a one-line paragraph's text lands across its column (twips from its left):
     on the stop its tabs reach, or by its alignment between its indents."""
     if p.fmt is None or len(rendered_lines(p)) > 1:
@@ -633,8 +382,44 @@ def _line_height(para: Para, size: float | None = None) -> float:
 # --- reading a .docx ---------------------------------------------------------------------------
 
 
-def read_docx(path: str | Path) -> KeHoach:
-    """Open a .docx and locate every part; UserError when the file is not a readable .docx."""
+@dataclass(frozen=True)
+class BodyBlock:
+    """One top-level element of the body as a caller may judge it before the walk (`read_word`'s
+    `columns`): a paragraph's visible text (manual breaks "\n", tabs "\t", page breaks "\f"), or
+    another kind of element with no text."""
+
+    kind: str  # "paragraph", "table", "other"
+    text: str
+    ends_section: bool  # a paragraph that closes a section (the next one starts a new page setup)
+
+
+Columns = Callable[[list[BodyBlock]], set[int]]
+"""Which top-level paragraphs (indices into the body's blocks) print as two columns set with tab
+stops: each contiguous run of them is read as the rows of a borderless table."""
+
+
+@dataclass
+class WordDocument:
+    """What any reader of a .docx sees, with no notion of what the document is: its paragraphs as
+    visual lines in order (table cells and text boxes included, each line knowing its cell), its
+    top-level tables, its sections with headers and footers. `table_left` and `tab_tables` (by
+    Cell.table) place drawn lines (see Drawing)."""
+
+    source: str
+    paragraphs: list[Para] = field(default_factory=list)
+    sections: list[PageSection] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)  # top-level tables, in order
+    table_left: dict[int, int] = field(default_factory=dict)  # twips from the margin, by Cell.table
+    tab_tables: set[int] = field(default_factory=set)  # Cell.table ids read from lines set with tab stops
+
+    def section_width(self, section: int) -> int:
+        secs = self.sections
+        return secs[min(section, len(secs) - 1)].text_width
+
+
+def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
+    """Open a .docx and read it; UserError when the file is not a readable .docx. `columns` says
+    which top-level paragraphs are set in two columns with tab stops (none when not given)."""
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -658,7 +443,7 @@ def read_docx(path: str | Path) -> KeHoach:
             raise UserError(f"{path}: có một đoạn chữ liền dài hơn 10 triệu ký tự; tệp không bình thường, "
                             "không đọc") from None
         raise UserError(f"{path}: tệp .docx bị hỏng, không đọc được ({type(exc).__name__})") from None
-    return _Reader(document, str(path)).read()
+    return _Reader(document, str(path), columns).read()
 
 
 @dataclass
@@ -689,20 +474,20 @@ class _Drawn:
 
 
 class _Reader:
-    def __init__(self, document: DocxDocument, source: str):
+    def __init__(self, document: DocxDocument, source: str, columns: Columns | None):
         self.document = document
+        self.columns = columns
         self.fmt = Formatting.of(document)
         self.numbers = ListNumbers(document, self.fmt)
-        self.doc = KeHoach(source=source, formatted=True)
+        self.doc = WordDocument(source=source)
         self.tables: list[_Element] = []
-        self.table_left: dict[int, int] = {}
-        self.tab_tables: set[int] = set()  # tables read from lines set in columns with tab stops
+        self.table_left = self.doc.table_left
+        self.tab_tables = self.doc.tab_tables  # tables read from lines set in columns with tab stops
 
-    def read(self) -> KeHoach:
+    def read(self) -> WordDocument:
         body: _Element = self.document.element.body
         self._sections(body)
         self._walk(body)
-        self._locate()
         return self.doc
 
     # sections and headers
@@ -774,7 +559,7 @@ class _Reader:
 
     def _walk(self, body: _Element) -> None:
         section = 0
-        tabbed = self._tab_block(body) | self._tab_signature(body)
+        tabbed = self._tabbed(body)
         block: list[_Element] = []
         for child, joined in _join_deleted_marks(blocks(body)):
             if child in tabbed:
@@ -793,49 +578,15 @@ class _Reader:
             elif child.tag == qn("w:tbl"):
                 self._top_table(child, section)
 
-    def _tab_block(self, body: _Element) -> set[_Element]:
-        """The header set in two columns with tab stops instead of a table: the first paragraphs, up to
-        the last one whose text after a tab is the Quốc hiệu or the Tiêu ngữ or follows such a line
-        with a tab (the Số and date lines), read as the rows of a borderless table."""
-        top: list[_Element] = []
-        for child in blocks(body):
-            if child.tag != qn("w:p") or len(top) >= 12:
-                break
-            top.append(child)
-        texts = [visible_text(p) for p in top]
-        lines = [ln for t in texts for ln in t.split("\n")]
-        if not any(QUOC_HIEU_RE.match(_fold_hoa(norm(seg))) or TIEU_NGU_RE.match(norm(seg))
-                   for ln in lines if "\t" in ln for seg in ln.split("\t")[1:]):
+    def _tabbed(self, body: _Element) -> set[_Element]:
+        """The top-level paragraphs the caller's `columns` says are set in columns with tab stops."""
+        if self.columns is None:
             return set()
-        last = max(i for i, t in enumerate(texts) if any("\t" in ln and ln.split("\t", 1)[1].strip()
-                                                         for ln in t.split("\n")))
-        first = next(i for i, t in enumerate(texts) if t.strip())
-        return set(top[first:last + 1])
-
-    def _tab_signature(self, body: _Element) -> set[_Element]:
-        """The Nơi nhận and the signer set side by side with tab stops instead of a table: from a
-        "Nơi nhận:" line with text after a tab, through the recipients' dash lines, empty lines and
-        lines with text after a tab (the signer's titles and name), to the last line with a tab."""
-        children = list(blocks(body, qn("w:p")))
-        for i, p in enumerate(children):
-            first = visible_text(p).split("\n")[0]
-            if not (NOI_NHAN_RE.match(norm(first)) and "\t" in first and first.split("\t", 1)[1].strip()):
-                continue
-            block = [p]
-            for q in children[i + 1:]:
-                text = visible_text(q)
-                if "\f" in text or q.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
-                    break
-                lines = [norm(ln) for ln in text.split("\n")]
-                if "\t" in text.strip(" ") or not text.strip() or all(ln[:1] in ("+", *DASHES) or not ln
-                                                                    for ln in lines):
-                    block.append(q)
-                    continue
-                break
-            while block and "\t" not in visible_text(block[-1]).strip(" "):
-                block.pop()
-            return set(block)
-        return set()
+        children = list(blocks(body))
+        described = [BodyBlock("paragraph", visible_text(c), c.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
+                     if c.tag == qn("w:p") else BodyBlock("table" if c.tag == qn("w:tbl") else "other", "", False)
+                     for c in children]
+        return {children[i] for i in self.columns(described)}
 
     def _tab_table(self, block: list[_Element], section: int) -> None:
         """Lines set in two columns with tab stops, read as the rows of a table: each piece of text
@@ -1043,331 +794,23 @@ class _Reader:
 
     # locating parts
 
-    def _locate(self) -> None:
-        doc, paras = self.doc, self.doc.paragraphs
-        texts = [p for p in paras if p.text]
-        doc.quoc_hieu = next((p for p in paras if QUOC_HIEU_RE.match(_fold_hoa(p.text))), None)
-        doc.quoc_hieu_lines = [doc.quoc_hieu] if doc.quoc_hieu is not None else []
-        if doc.quoc_hieu is None:
-            self._broken_quoc_hieu(paras)
-        doc.tieu_ngu = next((p for p in paras if TIEU_NGU_RE.match(p.text)), None)
-        header_table = None
-        anchor = doc.quoc_hieu or doc.tieu_ngu
-        if anchor is not None and anchor.cell is not None:
-            header_table = anchor.cell.table
-        if header_table is not None:
-            top = [p for p in paras if p.cell and p.cell.table == header_table]
-        else:  # no header table: the paragraphs before the title line
-            top = paras[:max(12, (anchor.index + 6) if anchor else 12)]
-        doc.number_line = next((p for p in top if NUMBER_RE.match(p.text)), None)
-        doc.date_line = next((p for p in top if DATE_RE.search(p.text) and p is not doc.number_line), None)
-        if doc.number_line is None and header_table is not None:  # "Số" printed under the table
-            doc.number_line = next((p for p in paras[top[-1].index + 1:top[-1].index + 4]
-                                    if NUMBER_RE.match(p.text)), None)
-        self._agency(top, header_table)
-        last_top = max((p.index for p in top), default=-1) if header_table is not None else (
-            max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu, doc.quoc_hieu) if p),
-                default=-1))
-        if doc.number_line is not None:
-            last_top = max(last_top, doc.number_line.index)
-        # Công văn: "V/v …" under the Số line, in its column.
-        vv = next((p for p in top if VV_RE.match(p.text) and p is not doc.number_line), None)
-        rest = [p for p in paras if p.index > last_top and p.cell is None]
-        title = None
-        for p in [q for q in rest if q.text][:6]:
-            t = recognise_type(p.text)
-            if t is not None:
-                title = p
-                break
-        body_start = last_top + 1
-        if title is not None:
-            doc.doc_type = title
-            doc.document_type = recognise_type(title.text)
-            self._subject(title, rest)
-            # "(Ban hành kèm theo Quyết định số … ngày … của …)" under the title of a document that has
-            # no number line: it is issued with that decision and has no number of its own (Phụ lục
-            # III, Mẫu 1.3). A document with its own number only relates to the one it cites.
-            if doc.number_line is None:
-                doc.attached_to = next((r for r in (parse_reference(p.text) for p in doc.subtitle) if r), None)
-            ends = [title, *doc.subject_lines, *doc.subtitle]
-            body_start = max(p.index for p in ends) + 1
-        elif vv is not None:
-            doc.document_type = "Công văn"
-            doc.subject_lines = [vv] + [p for p in top if p.cell and vv.cell and p.index > vv.index
-                                        and (p.cell.table, p.cell.grid_col) == (vv.cell.table, vv.cell.grid_col)
-                                        and p.text and not SEPARATOR_RE.match(p.text)][:2]
-        # Nơi nhận and the signer: the table cell starting "Nơi nhận", and its row's other cell.
-        doc.noi_nhan = next((p for p in paras if p.cell and NOI_NHAN_RE.match(p.text)
-                             and p.index >= body_start), None)
-        body_end = len(paras)
-        sig: list[Para] = []
-        if doc.noi_nhan is not None and doc.noi_nhan.cell is not None:
-            nn, nc = doc.noi_nhan, doc.noi_nhan.cell
-            sig = [p for p in paras if p.cell and p.cell.table == nc.table]
-            body_end = min(p.index for p in sig)
-            doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
-            right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
-            under = self._under_signer(sig, right)
-            sig += under
-            self._signer(right + under)
-        main_section = doc.noi_nhan.section if doc.noi_nhan else 0
-        if not sig:  # no signature table: the body runs to the first appendix heading
-            lines = [p for p in paras if p.index >= body_start and p.cell is None and p.text]
-            body_end = next((p.index for i, p in enumerate(lines)
-                             if appendix_heading(p, lines[i + 1:i + 4], i > 0 and p.section != lines[i - 1].section)),
-                            body_end)
-        candidates = [p for p in paras if body_start <= p.index < body_end and p.cell is None
-                      and p.section <= main_section and p.text]
-        doc.kinh_gui, body = self._split_kinh_gui(candidates)
-        # Running text is judged by paragraph (indent, spacing, alignment): its lines go back together.
-        doc.body = list({id(p.paragraph): p.paragraph for p in body if p.paragraph.text}.values())
-        if not doc.kinh_gui:  # "Kính gửi:" set in a borderless table under the header
-            first_body = doc.body[0].index if doc.body else body_end
-            kg = next((p for p in paras if last_top < p.index < first_body and p.cell is not None
-                       and KINH_GUI_RE.match(p.text)), None)
-            if kg is not None and kg.cell is not None:
-                kc = kg.cell
-                doc.kinh_gui = [p for p in paras if p.cell is not None and p.cell.table == kc.table
-                                and p.index >= kg.index and p.text]
-        if title is None and vv is None and doc.kinh_gui:
-            doc.document_type = "Công văn"
-        sig_end = max((p.index for p in sig), default=body_end - 1)
-        self._appendices(main_section, sig_end)
-        self._administrative(texts, title)
-        self._lines()
 
-    def _under_signer(self, sig: list[Para], right: list[Para]) -> list[Para]:
-        """Lines printed right under the signature table in the signer's column (the name typed after
-        the table, set there with tabs or an indent): they belong to the signer's block, not to an
-        appendix. At most three lines, before any other text, in the same section."""
-        if not right or right[-1].cell is None:
-            return []
-        cell = right[-1].cell
-        lo, hi = cell.left, cell.left + cell.width
-        out: list[Para] = []
-        for p in self.doc.paragraphs[sig[-1].index + 1:]:
-            if p.cell is not None or p.section != sig[-1].section or len(out) >= 3 or _page_break(p):
-                break
-            if not p.text:
-                continue
-            f = p.fmt
-            if f is None or (f.align == "center" and f.left + max(f.first_line, 0) < 200 and f.right < 200
-                             and not any("\t" in r.text for r in p.runs)):
-                break  # centred on the page (an appendix's heading), not set in the signer's column
-            middle = _middle(p, self._section_width(p.section))
-            if middle is None or not lo <= middle <= hi:
-                break
-            out.append(p)
-        return out
+class Drawing:
+    """The lines drawn in a document's first lines (up to index `upto`), placed where they land:
+    shapes (from their paragraph, the column, the margin or the page), paragraph borders, lines of
+    underscores and underlined text; and the estimated vertical place of each of those lines in its
+    column. `line_under(target)` is the line printed right under some lines (a name, a title)."""
 
-    def _broken_quoc_hieu(self, paras: list[Para]) -> None:
-        """A Quốc hiệu broken onto two lines (Enter or Shift+Enter in a narrow column) is still the
-        Quốc hiệu: one part whose text holds the break, so its one-line rule sees two lines."""
-        doc = self.doc
-        for a, b in itertools.pairwise(paras):
-            if not a.text or not b.text or a.section != b.section or (a.cell is None) != (b.cell is None) \
-                    or (a.cell is not None and b.cell is not None
-                        and (a.cell.table, a.cell.row, a.cell.col) != (b.cell.table, b.cell.row, b.cell.col)):
-                continue
-            if QUOC_HIEU_RE.match(_fold_hoa(f"{a.text} {b.text}")):
-                brk = [Run("\n", a.runs[-1].fmt)] if a.runs else []
-                doc.quoc_hieu = Para(f"{a.text} {b.text}", a.el, a.fmt, a.runs + brk + b.runs, a.section, a.cell,
-                                     a.width, a.index, whole=a.paragraph, line_no=a.line_no)
-                doc.quoc_hieu_lines = [a, b]
-                return
+    def __init__(self, doc: WordDocument, upto: int):
+        self.doc = doc
+        self.table_left = doc.table_left
+        self.tab_tables = doc.tab_tables
+        self._layout(upto)
+        self.drawn = self._drawn(upto)
 
-    def _agency(self, top: list[Para], header_table: int | None) -> None:
-        """Parent and issuer: the names above the Số line in its column (or left of the Quốc hiệu).
-        The issuer is bold and the parent is not (Phụ lục I); when the weights do not tell them apart,
-        a line that starts with a place ("TỈNH …") continues the name above it."""
-        doc = self.doc
-        qh = doc.quoc_hieu
-        skip = {id(p) for p in (doc.number_line, doc.date_line, doc.tieu_ngu, *doc.quoc_hieu_lines) if p is not None}
-        if header_table is not None and qh is not None and qh.cell is not None:
-            nl = doc.number_line
-            # The issuer's column: the Số line's when it is in the header table, else left of the Quốc hiệu.
-            nl_col = nl.cell.grid_col if nl is not None and nl.cell is not None and \
-                nl.cell.table == header_table else None
-            qh_col = qh.cell.grid_col
-
-            def col_ok(c: Cell) -> bool:
-                return c.grid_col == nl_col if nl_col is not None else c.grid_col < qh_col
-
-            limit_row = nl.cell.row if nl is not None and nl.cell is not None else 10 ** 6
-            names = [p for p in top if p.text and id(p) not in skip and p.cell is not None and col_ok(p.cell)
-                     and p.cell.row <= limit_row
-                     and (nl is None or p.index < nl.index) and not SEPARATOR_RE.match(p.text)
-                     and not VV_RE.match(p.text)]
-        else:
-            stop = doc.number_line.index if doc.number_line is not None else (
-                qh.index if qh is not None else 0)
-            names = [p for p in top if p.index < stop and p.text and id(p) not in skip
-                     and not SEPARATOR_RE.match(p.text) and upper_vi(p.text) == p.text]
-        names = [p for p in names if not QUOC_HIEU_RE.match(_fold_hoa(p.text)) and not TIEU_NGU_RE.match(p.text)]
-        if not names:
-            return
-        bold = [_bold(p) for p in names]
-        if any(bold) and not all(bold):
-            k = len(names)
-            while k > 0 and bold[k - 1]:
-                k -= 1
-            if k < len(names) and all(not b for b in bold[:k]):
-                doc.parent_lines, doc.issuer_lines = names[:k], names[k:]
-                return
-        groups: list[list[Para]] = []
-        for p in names:
-            if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not any(
-                    ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in groups[-1]):
-                groups[-1].append(p)
-            else:
-                groups.append([p])
-        doc.issuer_lines = groups[-1]
-        doc.parent_lines = [p for g in groups[:-1] for p in g]
-
-    def _subject(self, title: Para, rest: list[Para]) -> None:
-        """Trích yếu: the centred lines right under the tên loại (a long one is often typed as
-        several paragraphs); then any "(Ban hành kèm theo …)" line."""
-        doc = self.doc
-        after = [p for p in rest if p.index > title.index]
-        lines: list[Para] = []
-        for p in after:
-            if not p.text:
-                if lines:
-                    break
-                continue
-            # A line continues the trích yếu when it is printed like its first line: centred, same
-            # weight and size, and capitals only when the first line is in capitals (a trích yếu set
-            # in capitals runs on in capitals; under a mixed-case one a capitals line is a heading).
-            if lines and (not _centred(p) or _bold(p) != _bold(lines[0]) or p.text.startswith("(")
-                          or len(lines) >= 4 or _caps(p) != _caps(lines[0]) or _size(p) != _size(lines[0])):
-                break
-            if not lines and p.text.startswith("("):
-                break
-            lines.append(p)
-            if not _centred(p):
-                break
-        doc.subject_lines = lines
-        nxt = [p for p in after if not lines or p.index > lines[-1].index]
-        for p in nxt[:3]:
-            if not p.text:
-                continue
-            if p.text.startswith("(") and p.text.endswith(")") and _centred(p):
-                doc.subtitle.append(p)
-                continue
-            break
-
-    def _split_kinh_gui(self, paras: list[Para]) -> tuple[list[Para], list[Para]]:
-        """"Kính gửi: …" and the addressees listed under it are not running text."""
-        kinh: list[Para] = []
-        body: list[Para] = []
-        in_list = False
-        for p in paras:
-            if SEPARATOR_RE.match(p.text):
-                continue
-            if KINH_GUI_RE.match(p.text) and not body:
-                kinh.append(p)
-                in_list = True
-                continue
-            if in_list and p.text.startswith(("+", *DASHES)) and len(p.text) < 120 \
-                    and (p.fmt.first_line if p.fmt else 0) < 400:
-                kinh.append(p)
-                continue
-            in_list = False
-            body.append(p)
-        return kinh, body
-
-    def _signer(self, right: list[Para]) -> None:
-        """Authority and title lines in capitals, then the name (name case); anything printed under the
-        name is kept apart (the name must close the block)."""
-        doc = self.doc
-        if not right:
-            return
-        names = [i for i, p in enumerate(right) if upper_vi(p.text) != p.text and not AUTHORITY_RE.match(p.text)]
-        i = names[-1] if names else len(right) - 1
-        if names and len(names) > 1 and i > 0:
-            # Two name-case lines: the name is the one after the signature space (the later one).
-            i = names[-1]
-        doc.signer_lines, doc.signer_name, doc.after_name = right[:i], right[i], right[i + 1:]
-
-    def _appendices(self, main_section: int, sig_end: int) -> None:
-        """Appendices: everything after the signature, cut where an appendix heading stands (see
-        appendix_starts, the one rule the importer uses too)."""
-        doc = self.doc
-        tail = doc.paragraphs[sig_end + 1:]
-        starts = appendix_starts(tail)
-        first_text: dict[int, int] = {}  # section -> index of its first line with text after the signature
-        for p in tail:
-            if p.text:
-                first_text.setdefault(p.section, p.index)
-        for k, (start, titled) in enumerate(starts):
-            end = starts[k + 1][0].index if k + 1 < len(starts) else len(doc.paragraphs)
-            in_app = doc.paragraphs[start.index:end]
-            sections = sorted({p.section for p in in_app})
-            # An appendix has its own section when it starts one (its page numbers can restart).
-            own = start.section > main_section and first_text.get(start.section) == start.index
-            self._appendix(start.section, in_app, own_section=own, titled=titled, sections=sections)
-
-    def _appendix(self, section: int, in_sec: list[Para], own_section: bool, titled: bool = True,
-                  sections: list[int] | None = None) -> None:
-        doc = self.doc
-        texts = [p for p in in_sec if p.text and p.cell is None]
-        if not texts:
-            texts = [p for p in in_sec if p.text][:1]  # a table alone: located by its first cell
-        heading = texts[0]
-        ref_i = next((i for i, p in enumerate(texts[:6]) if APPENDIX_REF_RE.match(p.text)), None)
-        titles = texts[1:ref_i] if ref_i is not None else texts[1:2]
-        titles = [t for t in titles if not t.text.startswith("(")]
-        ref = texts[ref_i] if ref_i is not None else None
-        if ref_i is not None and ref is not None and ref.text.startswith("(") and ")" not in ref.text \
-                and ref_i + 1 < len(texts):
-            # A long reference line typed as two paragraphs: one line for the rules.
-            nxt = texts[ref_i + 1]
-            ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
-                       ref.cell, ref.width, ref.index)
-        doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section,
-                                           titled, sections or [section]))
-        doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
-
-    def _administrative(self, texts: list[Para], title: Para | None) -> None:
-        """Say why a file is not an administrative document, or leave None."""
-        doc = self.doc
-        if any(TEMPLATE_RE.search(p.text) for p in texts):
-            n = sum(1 for p in texts if TEMPLATE_RE.search(p.text))
-            if n >= 3 or (doc.number_line is not None and TEMPLATE_RE.search(doc.number_line.text)):
-                doc.not_administrative = "đây là mẫu docxtpl (còn thẻ {{ … }} / {% … %}), chưa phải văn bản"
-                return
-        first = next((p for p in texts[:15] if p.cell is None and len(p.text) < 60
-                      and upper_vi(p.text) == p.text and p is not doc.quoc_hieu and p is not doc.tieu_ngu), None)
-        if title is None and first is not None:
-            word = upper_vi(first.text).split()[0] if first.text.split() else ""
-            if upper_vi(first.text).startswith("HỢP ĐỒNG") or word == "ĐƠN":
-                doc.not_administrative = f"đây là {'hợp đồng' if word != 'ĐƠN' else 'đơn'} (“{first.text[:40]}”), " \
-                                         "không phải văn bản hành chính"
-                return
-        if doc.document_type == "Hợp đồng":
-            doc.not_administrative = "đây là hợp đồng, không phải văn bản hành chính"
-            return
-        numbered = doc.number_line is not None or doc.attached_to is not None
-        if doc.quoc_hieu is None or not numbered or not doc.issuer_lines:
-            missing = [name for name, part in (("Quốc hiệu", doc.quoc_hieu), ("số, ký hiệu", numbered or None),
-                                               ("tên cơ quan ban hành", doc.issuer_lines or None)) if part is None]
-            doc.not_administrative = ("không phải văn bản hành chính theo Nghị định 30: không thấy "
-                                      + ", ".join(missing))
-
-    # lines under the Tiêu ngữ, the issuer and the trích yếu
-
-    def _lines(self) -> None:
-        doc = self.doc
-        last = max((p.index for p in [doc.tieu_ngu, *doc.issuer_lines, *doc.subject_lines, *doc.subtitle,
-                                      doc.number_line, doc.date_line] if p is not None), default=-1)
-        self._layout(last + 4)
-        drawn = self._drawn(last + 4)
-        doc.lines = {
-            "tieu_ngu": self._line_under([doc.tieu_ngu] if doc.tieu_ngu else [], drawn),
-            "agency": self._line_under(doc.issuer_lines, drawn),
-            "subject": self._line_under([*doc.subject_lines, *doc.subtitle], drawn)
-            if doc.doc_type is not None else None,
-        }
+    def line_under(self, target: list[Para]) -> Line | None:
+        """The line that lands just under the last line of target, in its column, before the next text."""
+        return self._line_under(target, self.drawn)
 
     def _stack(self, p: Para) -> Stack:
         if p.cell is None:
@@ -1449,7 +892,7 @@ class _Reader:
                         self.table_top.get(p.cell.table, 0.0) if p.cell is not None else 0.0)
                 if p.cell is not None and p.cell.table in self.tab_tables and place is not None:
                     # In a line set with tab stops, "column" is the page's text column, not a cell.
-                    text_w = self._section_width(p.section) / 20
+                    text_w = self.doc.section_width(p.section) / 20
                     place = ("abs", place[1]) if place[0] == "offset" else (
                         ("abs", a[0]) if (a := _span(place, length, text_w)) is not None else None)
                 if place is not None and place[0] == "page":
@@ -1540,20 +983,31 @@ class _Reader:
         return (start, start + w)
 
 
-def _centred(p: Para) -> bool:
+
+def is_centred(p: Para) -> bool:
+    """Centred in its column."""
     return p.fmt is not None and p.fmt.align == "center"
 
 
-def _bold(p: Para) -> bool:
+def is_bold(p: Para) -> bool:
+    """Every visible run is bold."""
     runs = p.visible_runs
     return bool(runs) and all(r.fmt.bold for r in runs)
 
 
-def _caps(p: Para) -> bool:
+def is_italic(p: Para) -> bool:
+    """Every visible run is italic."""
+    runs = p.visible_runs
+    return bool(runs) and all(r.fmt.italic for r in runs)
+
+
+def is_capitals(p: Para) -> bool:
+    """Its text is written in capitals (nothing changes when put in capitals)."""
     return upper_vi(p.text) == p.text
 
 
-def _size(p: Para) -> float | None:
+def text_size(p: Para) -> float | None:
+    """The largest font size of its visible runs (pt; 0 for a run that inherits Word's default)."""
     return max((r.fmt.size or 0 for r in p.visible_runs), default=None)
 
 
@@ -1571,72 +1025,6 @@ def _span(x: Placement | None, length: float, col_w: float) -> tuple[float, floa
         return (col_w - length, col_w)
     return None
 
-
-ROW_NUMBER_RE = re.compile(r"^(?P<num>[IVXLC]+|\d+(?:\.\d+)*)\.?(?:\s+(?P<rest>\S.*))?$")
-
-
-def _catalogue_rows(paras: list[Para]) -> list[CatalogueRow]:
-    """The table rows of an appendix section, keyed by their first cell. A group row merged into one
-    cell ("I. Truyền thông …") gives its number from the start of that cell's text."""
-    rows: dict[tuple[int, int], list[tuple[Cell, Para]]] = {}
-    for p in paras:
-        if p.cell is not None and p.text:
-            rows.setdefault((p.cell.table, p.cell.row), []).append((p.cell, p))
-    out = []
-    for cells in rows.values():
-        first = [p for c, p in cells if c.col == cells[0][0].col]
-        number = " ".join(p.text for p in first)
-        rest = [p for _, p in cells if p not in first]
-        m = ROW_NUMBER_RE.match(number)
-        if m and m.group("rest") and not rest:  # merged: number and title in one cell
-            number = m.group("num")
-        out.append(CatalogueRow(number, rest[0] if rest else first[0]))
-    return out
-
-
-def appendix_heading(p: Para, after: list[Para], section_start: bool = False) -> bool:
-    """Whether line p opens an appendix: "PHỤ LỤC …"/"DANH MỤC …" set apart (centred, bold, or first
-    on a new section's page), or a bold centred title with its "(Kèm theo …)" line within the
-    next three lines."""
-    if p.cell is not None or not p.text:
-        return False
-    if APPENDIX_HEAD_RE.match(p.text) and len(p.text) < 120 and (_centred(p) or _bold(p) or section_start):
-        return True
-    return _centred(p) and _bold(p) and not p.text.startswith("(") \
-        and any(APPENDIX_REF_RE.match(q.text) for q in after[:3])
-
-
-def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
-    """Where the appendices begin in the lines after the signature, and whether each has a heading:
-    the one rule of `check` and `import`. The centred lines right under a heading are its name
-    ("PHỤ LỤC" / "DANH MỤC …" / "(Trích …)"), not a second appendix; a new section continues the appendix
-    before it unless it opens with a heading; text after the signature with no heading at all is
-    one appendix without a title (its words are kept and checked)."""
-    items: list[Para] = []
-    seen_tables: set[int] = set()
-    for p in tail:
-        if not p.text:
-            continue
-        if p.cell is not None:
-            if p.cell.table in seen_tables:
-                continue
-            seen_tables.add(p.cell.table)
-        items.append(p)
-    starts: list[tuple[Para, bool]] = []
-    title_block = False  # in the centred lines under a heading, before its "(Kèm theo …)" line
-    for i, p in enumerate(items):
-        prev = items[i - 1] if i else None
-        section_start = prev is None or p.section != prev.section
-        title_block = title_block and not section_start and p.cell is None and _centred(p) \
-            and not APPENDIX_REF_RE.match(p.text)
-        if title_block:
-            continue
-        if appendix_heading(p, items[i + 1:i + 4], section_start):
-            starts.append((p, True))
-            title_block = True
-        elif not starts:
-            starts.append((p, False))
-    return starts
 
 
 def _mark_deleted(p: _Element) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -53,6 +53,13 @@ class TableCell:
 
 
 @dataclass
+class _Lines:
+    """A heading cell's text as the lines it prints on (runs_xml writes "\n" as a line break)."""
+
+    runs: list[tuple[str, bool, bool]]
+
+
+@dataclass
 class TableSpec:
     widths: list[float]
     aligns: list[str]  # per grid column
@@ -62,6 +69,9 @@ class TableSpec:
     styles: dict[str, str] = field(default_factory=lambda: dict(TABLE_STYLES))
     text_width: int | None = None  # twips; the renderer sets it from the template's page
     font_pt: float = 12.0  # the size of the template's "KH Bảng" styles, which cells are measured at
+    break_heading: Callable[[str, float, float], list[str]] | None = None
+    """(text, room in pt, size in pt) -> the lines a bold heading cell prints on, broken between words
+    (the renderer gives it: word/ knows no Vietnamese words); None: Word wraps headings itself."""
 
     def __html__(self) -> str:
         """The table's XML, for {{p b.xml }} in a template (autoescape calls this); while a document
@@ -238,6 +248,8 @@ def table_xml(spec: TableSpec, text_width: int, literal: bool = False) -> str:
             if cell.rowspan > 1 and not header:
                 merge = "restart"
                 pending[col] = (cell.rowspan - 1, cell)
+            if header and spec.break_heading is not None:
+                cell = _broken_heading(cell, sum(cols[col:col + span]), spec)
             cells_xml.append(_cell_xml(cell, sum(cols[col:col + span]), spec.styles, merge,
                                        spec.aligns[col] if cell.role not in ("head", "group") else "left",
                                        literal, keep_next=group))
@@ -246,6 +258,23 @@ def table_xml(spec: TableSpec, text_width: int, literal: bool = False) -> str:
         out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells_xml)}</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
+
+
+def _broken_heading(cell: TableCell, width: int, spec: TableSpec) -> TableCell:
+    """A column heading too wide for its column, broken between words into balanced lines ("Cơ quan
+    / chủ trì", not Word's "Cơ quan chủ / trì"), the space between the words kept before each break.
+    Only a heading of one plain run: one typed with its own emphasis or lines is left as written."""
+    assert spec.break_heading is not None
+    if len(cell.paragraphs) != 1 or len(cell.paragraphs[0].runs) != 1:
+        return cell
+    text, bold, italic = cell.paragraphs[0].runs[0]
+    if "\n" in text:
+        return cell
+    lines = spec.break_heading(text, (width - 2 * CELL_MARGIN) / 20, spec.font_pt)
+    if len(lines) < 2:
+        return cell
+    return TableCell([_Lines([(" \n".join(lines), bold, italic)])], align=cell.align, role=cell.role,
+                     span=cell.span, rowspan=cell.rowspan, bold=cell.bold)
 
 
 # --- column widths from content ---------------------------------------------------------------

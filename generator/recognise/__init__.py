@@ -1,0 +1,22 @@
+"""Decree 30 recognised in a Word document: the one recogniser that `check` and `import` consume.
+
+Above the neutral reader (generator/word/reader.py, which knows no Decree 30): `lines` parses the
+lines Decree 30 gives a form (Số, date, authority, reference, tên loại, body numbering), `columns`
+says which paragraphs are a header or a signature set with tab stops, `parts` locates every part,
+`appendices` the appendices and their catalogue rows, `model` holds the result (`KeHoach`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..word.reader import read_word
+from .columns import tab_columns
+from .model import KeHoach
+from .parts import recognise
+
+
+def read_docx(path: str | Path) -> KeHoach:
+    """Open a .docx, read it (word.reader) and locate every part; UserError when the file is not a
+    readable .docx."""
+    return recognise(read_word(path, columns=tab_columns))

@@ -1,0 +1,138 @@
+"""Appendices: where each begins after the signature, its heading, titles, reference line and the rows
+of its catalogue table. The one rule of `check` and `import` (both read doc.appendices)."""
+
+from __future__ import annotations
+
+import re
+
+from ..word.reader import Cell, Para, is_bold, is_centred, norm
+from .lines import APPENDIX_HEAD_RE, APPENDIX_REF_RE
+from .model import AppendixPart, CatalogueRow, KeHoach
+
+
+def locate_appendices(doc: KeHoach, main_section: int, sig_end: int) -> None:
+    """Appendices: everything after the signature (line sig_end), cut where an appendix heading
+    stands (appendix_starts), added to doc.appendices with their catalogue rows."""
+    tail = doc.paragraphs[sig_end + 1:]
+    starts = appendix_starts(tail)
+    first_text: dict[int, int] = {}  # section -> index of its first line with text after the signature
+    for p in tail:
+        if p.text:
+            first_text.setdefault(p.section, p.index)
+    for k, (start, titled) in enumerate(starts):
+        end = starts[k + 1][0].index if k + 1 < len(starts) else len(doc.paragraphs)
+        in_app = doc.paragraphs[start.index:end]
+        sections = sorted({p.section for p in in_app})
+        # An appendix has its own section when it starts one (its page numbers can restart).
+        own = start.section > main_section and first_text.get(start.section) == start.index
+        _appendix(doc, start.section, in_app, own_section=own, titled=titled, sections=sections)
+
+def _appendix(doc: KeHoach, section: int, in_sec: list[Para], own_section: bool, titled: bool = True,
+          sections: list[int] | None = None) -> None:
+    texts = [p for p in in_sec if p.text and p.cell is None]
+    if not texts:
+        texts = [p for p in in_sec if p.text][:1]  # a table alone: located by its first cell
+    heading = texts[0]
+    ref_i = next((i for i, p in enumerate(texts[:6]) if APPENDIX_REF_RE.match(p.text)), None)
+    if ref_i is not None and not titled and ref_i > 0:
+        ref_i = None  # text with no appendix heading: only a first line can be its reference line
+    if ref_i is not None:
+        head = texts[:ref_i + 1]
+    elif titled:
+        head = [heading, *_name_lines(in_sec, heading)]
+    else:
+        head = []
+    ref = texts[ref_i] if ref_i is not None else None
+    if ref_i is not None and ref is not None and ref.text.startswith("(") and ")" not in ref.text \
+            and ref_i + 1 < len(texts):
+        # A long reference line typed as two paragraphs: one line for the rules.
+        nxt = texts[ref_i + 1]
+        head.append(nxt)
+        ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
+                   ref.cell, ref.width, ref.index)
+    names = head[1 if titled else 0:ref_i if ref_i is not None else len(head)]
+    titles = [t for t in names if not t.text.startswith("(")]
+    doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section,
+                                       titled, sections or [section], names, head))
+    doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
+
+
+def _name_lines(in_sec: list[Para], heading: Para) -> list[Para]:
+    """With no reference line: the appendix's name is the centred bold lines right under its heading
+    (at most four paragraphs), before any table or other text."""
+    out: list[Para] = []
+    for p in in_sec:
+        if p.index <= heading.index or not p.text:
+            continue
+        if p.cell is not None or not (is_centred(p) and is_bold(p)) or APPENDIX_REF_RE.match(p.text) \
+                or len({id(q.paragraph) for q in [*out, p]}) > 4:
+            break
+        out.append(p)
+    return out
+
+
+ROW_NUMBER_RE = re.compile(r"^(?P<num>[IVXLC]+|\d+(?:\.\d+)*)\.?(?:\s+(?P<rest>\S.*))?$")
+
+
+def _catalogue_rows(paras: list[Para]) -> list[CatalogueRow]:
+    """The table rows of an appendix section, keyed by their first cell. A group row merged into one
+    cell ("I. Truyền thông …") gives its number from the start of that cell's text."""
+    rows: dict[tuple[int, int], list[tuple[Cell, Para]]] = {}
+    for p in paras:
+        if p.cell is not None and p.text:
+            rows.setdefault((p.cell.table, p.cell.row), []).append((p.cell, p))
+    out = []
+    for cells in rows.values():
+        first = [p for c, p in cells if c.col == cells[0][0].col]
+        number = " ".join(p.text for p in first)
+        rest = [p for _, p in cells if p not in first]
+        m = ROW_NUMBER_RE.match(number)
+        if m and m.group("rest") and not rest:  # merged: number and title in one cell
+            number = m.group("num")
+        out.append(CatalogueRow(number, rest[0] if rest else first[0]))
+    return out
+
+
+def appendix_heading(p: Para, after: list[Para], section_start: bool = False) -> bool:
+    """Whether line p opens an appendix: "PHỤ LỤC …"/"DANH MỤC …" set apart (centred, bold, or first
+    on a new section's page), or a bold centred title with its "(Kèm theo …)" line within the
+    next three lines."""
+    if p.cell is not None or not p.text:
+        return False
+    if APPENDIX_HEAD_RE.match(p.text) and len(p.text) < 120 and (is_centred(p) or is_bold(p) or section_start):
+        return True
+    return is_centred(p) and is_bold(p) and not p.text.startswith("(") \
+        and any(APPENDIX_REF_RE.match(q.text) for q in after[:3])
+
+
+def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
+    """Where the appendices begin in the lines after the signature, and whether each has a heading:
+    the one rule of `check` and `import`. The centred lines right under a heading are its name
+    ("PHỤ LỤC" / "DANH MỤC …" / "(Trích …)"), not a second appendix; a new section continues the appendix
+    before it unless it opens with a heading; text after the signature with no heading at all is
+    one appendix without a title (its words are kept and checked)."""
+    items: list[Para] = []
+    seen_tables: set[int] = set()
+    for p in tail:
+        if not p.text:
+            continue
+        if p.cell is not None:
+            if p.cell.table in seen_tables:
+                continue
+            seen_tables.add(p.cell.table)
+        items.append(p)
+    starts: list[tuple[Para, bool]] = []
+    title_block = False  # in the centred lines under a heading, before its "(Kèm theo …)" line
+    for i, p in enumerate(items):
+        prev = items[i - 1] if i else None
+        section_start = prev is None or p.section != prev.section
+        title_block = title_block and not section_start and p.cell is None and is_centred(p) \
+            and not APPENDIX_REF_RE.match(p.text)
+        if title_block:
+            continue
+        if appendix_heading(p, items[i + 1:i + 4], section_start):
+            starts.append((p, True))
+            title_block = True
+        elif not starts:
+            starts.append((p, False))
+    return starts

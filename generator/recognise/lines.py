@@ -1,0 +1,177 @@
+"""The lines of an administrative document that Decree 30 gives a form, parsed: one regex per concept.
+
+Each parser takes a line's text (as the neutral reader gives it, `word.reader.norm`-alike) and says
+what it holds, or None when the line is not of that form. The locator (`recognise.parts`), the
+checker and the importer all use these; nothing else should parse these lines again.
+- `parse_number_line(text) -> NumberLine | None`: "Số: 16/KH-MTTQ-BTT" → number "16" (None when
+  blank), symbol "KH-MTTQ-BTT", type_abbr "KH", agency_abbr "MTTQ-BTT".
+- `parse_date_line(text) -> DateLine | None`: "Lào Cai, ngày     tháng     năm 2026" → place, day and
+  month None when left blank (the normal unsigned draft), year 2026.
+- `parse_authority(text) -> Authority`: "KT. GIÁM ĐỐC" → form "KT", title "GIÁM ĐỐC".
+- `parse_reference(text) -> Reference | None`: an appendix's "(Kèm theo Kế hoạch số …/… ngày … của …)".
+- `recognise_type(text) -> str | None`: "KẾ HOẠCH" → "Kế hoạch".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..nd30 import TYPE_ABBREVIATIONS
+from ..text import upper_vi
+from ..word.reader import norm
+
+NUMBER_RE = re.compile(r"^s[ốô]\s*[:.]?\s*(?:\d|[.…_ ]*/)", re.I)
+NUMBER_FORM = re.compile(
+    r"^(?P<so>\S+?)\s*(?P<colon>:?)(?P<sp1>\s*)(?P<num>\d*)[.…_]*(?P<sp2>\s*)/(?P<sp3>\s*)(?P<sym>.*)$")
+# An agency's abbreviation may join words with "&" as printed ("SGD&ĐT": Sở Giáo dục và Đào tạo).
+SYMBOL_FORM = re.compile(r"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>[A-ZĐ0-9&]+(?:-[A-ZĐ0-9&]+)*)$")
+
+
+@dataclass(frozen=True)
+class NumberLine:
+    """A parsed "Số: 05/KH-SKHCN" line."""
+
+    text: str
+    label: str  # "Số" as written
+    colon: bool
+    number: str | None  # None when blank (a draft)
+    symbol: str  # "KH-SKHCN"
+    type_abbr: str | None  # "KH"
+    agency_abbr: str | None  # "SKHCN", or "MTTQ-BTT" for a multi-part ký hiệu
+    space_around_slash: bool  # "05 / KH" (wrong when a number is written)
+    space_after_slash: bool
+
+
+def parse_number_line(text: str) -> NumberLine | None:
+    m = NUMBER_FORM.match(norm(text))
+    if not m:
+        return None
+    sym = m.group("sym").strip()
+    sm = SYMBOL_FORM.match(sym)
+    return NumberLine(text=norm(text), label=m.group("so"), colon=bool(m.group("colon")),
+                      number=m.group("num") or None, symbol=sym,
+                      type_abbr=sm.group("type") if sm else None, agency_abbr=sm.group("agency") if sm else None,
+                      space_around_slash=bool(m.group("sp2") or m.group("sp3")), space_after_slash=bool(m.group("sp3")))
+
+
+_BLANK = r"[\s.…_]*"
+DATE_RE = re.compile(r"ngày\s.*tháng\s.*năm\s*\d{4}", re.I)
+DATE_FORM = re.compile(
+    rf"^(?P<place>[^,]+),\s*ngày{_BLANK}(?P<d>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m>\d{{1,2}})?{_BLANK}"
+    r"năm\s*(?P<y>\d{4})\s*\.?$")
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """A parsed "Quảng Ngãi, ngày 05 tháng 02 năm 2025"; day/month None when left blank (a draft)."""
+
+    text: str
+    place: str
+    day: str | None  # as written ("05")
+    month: str | None
+    year: int
+
+
+def parse_date_line(text: str) -> DateLine | None:
+    m = DATE_FORM.match(norm(text))
+    if not m:
+        return None
+    return DateLine(norm(text), m.group("place").strip(), m.group("d"), m.group("m"), int(m.group("y")))
+
+
+AUTHORITY_RE = re.compile(r"^(?P<form>KT|TM|TL|TUQ|Q)\.\s*(?P<rest>\S.*)$")
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A signing-authority line: "KT. GIÁM ĐỐC" → form "KT", title "GIÁM ĐỐC"; "GIÁM ĐỐC" → form None."""
+
+    form: str | None
+    title: str
+
+
+def parse_authority(text: str) -> Authority:
+    m = AUTHORITY_RE.match(norm(text))
+    return Authority(m.group("form"), m.group("rest")) if m else Authority(None, norm(text))
+
+
+# "của <issuer>" may be left out (the number and date name the document); a draft leaves the day
+# and month blank in either date form ("ngày   /   /2026", "ngày … tháng … năm 2026").
+REFERENCE_FORM = re.compile(
+    r"^\(\s*(?P<lead>(?:Ban hành\s+)?[Kk]èm theo)\s+(?P<type>.+?)\s+số\s*:?\s*(?P<num>\d*)[.…_\s]*/(?P<sym>[^\s)]+)\s+"
+    r"ngày\s*(?:(?P<d>\d{0,2})[.…_\s]*/[.…_\s]*(?P<m>\d{0,2})[.…_\s]*/\s*(?P<y>\d{4})"
+    rf"|(?P<d2>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m2>\d{{1,2}})?{_BLANK}năm\s*(?P<y2>\d{{4}}))"
+    r"(?:\s+của\s+(?P<issuer>.+?))?\s*\.?\s*\)$")
+APPENDIX_REF_RE = re.compile(r"^\(?\s*(?:ban\s+hành\s+)?kèm\s+theo\b", re.I)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An appendix's reference line "(Kèm theo Kế hoạch số 05/KH-SKHCN ngày 20/3/2024 của …)"."""
+
+    text: str
+    doc_type: str
+    number: str | None
+    symbol: str
+    day: str | None
+    month: str | None
+    year: int
+    issuer: str | None  # None when the line does not name it
+
+
+def parse_reference(text: str) -> Reference | None:
+    m = REFERENCE_FORM.match(norm(text))
+    if not m:
+        return None
+    d = m.group("d") if m.group("y") else m.group("d2")
+    mo = m.group("m") if m.group("y") else m.group("m2")
+    return Reference(norm(text), m.group("type"), m.group("num") or None, m.group("sym"), d or None, mo or None,
+                     int(m.group("y") or m.group("y2")), m.group("issuer"))
+
+
+# Body numbering as Phụ lục I prints it: mục "I.", khoản "1." and "1.1.", điểm "a)", items "- " and
+# "+ ". One pattern each, for the checker and the importer.
+# A mục's Roman number runs I to XXXIX: a "C." or "L." heading is the third part of "A., B., C."
+# (not mục 100 or 50), and "I.1." numbers a sub-part of mục I.
+MUC_RE = re.compile(r"^(?P<num>(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3}))\s*[.)]\s*(?!\d)(?P<rest>\S.*)$", re.S)
+PART_RE = re.compile(r"^(?:phần|chương)\s+(?:thứ\s+\S+|[IVXLC\d]+)\b", re.I)
+"""A Phần or Chương heading: the mục under it are numbered from I again."""
+KHOAN_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)\.\s+(?P<rest>\S.*)$", re.S)
+DIEM_RE = re.compile(r"^(?P<letter>[a-zđ]{1,2})\)\s+(?P<rest>\S.*)$", re.S)
+DASHES = "-–—"  # a list dash as typed, or as Word's AutoFormat turns "- " into an en or em dash
+ITEM_RE = re.compile(rf"^[{DASHES}]\s+\S", re.S)
+SUB_ITEM_RE = re.compile(r"^\+\s+\S", re.S)
+APPENDIX_HEAD_RE = re.compile(r"^(phụ\s*lục|danh\s*mục)\b", re.I)
+ARCHIVE_RE = re.compile(rf"^[{DASHES}]?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
+"""The last Nơi nhận line, "- Lưu: VT, HCTH.", with its list of units."""
+
+# Tên loại of Phụ lục III (and Công văn, which has none) by their capitals.
+DOC_TYPE_NAMES = {upper_vi(name): name for name in TYPE_ABBREVIATIONS}
+QUOC_HIEU_RE = re.compile(r"^CỘNG\s*H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$", re.I)
+TIEU_NGU_RE = re.compile(r"^độc\s*lập\s*[-–—]\s*tự\s*do\s*[-–—]\s*hạnh\s*phúc$", re.I)
+NOI_NHAN_RE = re.compile(r"^nơi\s*nhận\s*:?", re.I)
+VV_RE = re.compile(r"^(?:V/v|về\s+việc)\b", re.I)
+KINH_GUI_RE = re.compile(r"^kính\s+gửi\b", re.I)
+SEPARATOR_RE = re.compile(r"^[\s_\-–—=*.]+$")
+TEMPLATE_RE = re.compile(r"\{\{|\{%|\}\}|%\}")
+# Words that begin the place part of an agency's name: "ỦY BAN NHÂN DÂN" over "TỈNH LÀO CAI" is one name.
+ADMIN_UNIT_RE = re.compile(r"^(TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b")
+
+
+def recognise_type(text: str) -> str | None:
+    """The type a title line names: "KẾ HOẠCH" (or "K Ế  H O Ạ C H") → "Kế hoạch"."""
+    t = upper_vi(norm(text)).rstrip(":.")
+    if t in DOC_TYPE_NAMES:
+        return DOC_TYPE_NAMES[t]
+    squeezed = t.replace(" ", "")
+    for name, value in DOC_TYPE_NAMES.items():
+        if squeezed == name.replace(" ", "") and " " in t:
+            return value
+    return None
+
+
+def fold_hoa(text: str) -> str:
+    """Old and new tone placement are the same word: "HOÀ" = "HÒA"."""
+    return text.replace("OÀ", "ÒA").replace("oà", "òa").replace("Oà", "Òa")
+

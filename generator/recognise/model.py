@@ -1,0 +1,109 @@
+"""The parts of one administrative document as the recogniser located them: the one result that
+`check` and `import` both consume (a data file builds the same model from its derived strings,
+without formatting, so the content rules run on both)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..word.reader import Line, PageSection, Para, Table
+from .lines import NOI_NHAN_RE, DateLine, NumberLine, Reference, parse_date_line, parse_number_line
+
+
+@dataclass
+class CatalogueRow:
+    """One row of an appendix's catalogue table, read by its STT cell: "I" a group, "1" a task."""
+
+    number: str  # the STT as written ("I", "II.", "1", "STT" in the header row)
+    para: Para  # the row's text cell (the group title or the task content), for locating it
+
+
+@dataclass
+class AppendixPart:
+    """An appendix as located: its heading line, its name (`titles`: the name lines the rules judge,
+    without a "(Trích …)" line; `names`: all of them), its "(Kèm theo …)" reference line, its
+    catalogue's rows; the import keeps what is after `head` as its content."""
+
+    section: int
+    heading: Para
+    titles: list[Para]
+    reference: Para | None
+    rows: list[CatalogueRow] = field(default_factory=list)
+    own_section: bool = True  # False: it follows the signature in the body's section (numbering runs on)
+    titled: bool = True  # False: text after the signature with no appendix heading (heading = its first line)
+    sections: list[int] = field(default_factory=list)  # every section it prints in (a form may turn the page)
+    names: list[Para] = field(default_factory=list)  # every line between the heading and the reference line
+    head: list[Para] = field(default_factory=list)  # heading, names and reference line: what is not its content
+
+
+@dataclass
+class KeHoach:
+    """The located parts of one administrative document (named after the type we render). A None part
+    was not found. Lists keep the paragraphs of a part printed on several lines."""
+
+    source: str
+    formatted: bool  # False for a data file: only content rules apply
+    paragraphs: list[Para] = field(default_factory=list)
+    sections: list[PageSection] = field(default_factory=list)
+    parent_lines: list[Para] = field(default_factory=list)  # cơ quan chủ quản, each line as printed
+    issuer_lines: list[Para] = field(default_factory=list)  # cơ quan ban hành ("ỦY BAN NHÂN DÂN", "TỈNH X")
+    quoc_hieu: Para | None = None
+    quoc_hieu_lines: list[Para] = field(default_factory=list)  # the lines it is printed on (two when broken)
+    tieu_ngu: Para | None = None
+    number_line: Para | None = None
+    date_line: Para | None = None
+    doc_type: Para | None = None  # the tên loại line ("KẾ HOẠCH"); None for a công văn
+    document_type: str | None = None  # "Kế hoạch", "Công văn", … recognised from the document
+    not_administrative: str | None = None  # why the file is not an administrative document
+    subject_lines: list[Para] = field(default_factory=list)  # trích yếu (or "V/v …" of a công văn)
+    subtitle: list[Para] = field(default_factory=list)  # "(Ban hành kèm theo …)" under the trích yếu
+    attached_to: Reference | None = None  # the decision a document is issued with (its subtitle cites it)
+    kinh_gui: list[Para] = field(default_factory=list)
+    body: list[Para] = field(default_factory=list)
+    noi_nhan: Para | None = None
+    recipients: list[Para] = field(default_factory=list)
+    signer_lines: list[Para] = field(default_factory=list)  # authority and title lines
+    signer_name: Para | None = None
+    after_name: list[Para] = field(default_factory=list)  # lines printed under the signer's name
+    appendices: list[AppendixPart] = field(default_factory=list)
+    lines: dict[str, Line | None] = field(default_factory=dict)
+    table_texts: list[Para] = field(default_factory=list)  # appendix table cells, for content rules
+    tables: list[Table] = field(default_factory=list)  # top-level tables, in order
+
+    def table_of(self, para: Para) -> Table | None:
+        """The top-level table that holds a paragraph line (None outside tables)."""
+        return next((t for t in self.tables if t.holds(para)), None)
+
+    @property
+    def section_count(self) -> int:
+        return max(len(self.sections), 1)
+
+    @property
+    def agency(self) -> Para | None:
+        """The issuer's last line (where its line is drawn); see issuer_lines for all of it."""
+        return self.issuer_lines[-1] if self.issuer_lines else None
+
+    @property
+    def subject(self) -> Para | None:
+        return self.subject_lines[0] if self.subject_lines else None
+
+    @property
+    def issuer_name(self) -> str:
+        return " ".join(p.text for p in self.issuer_lines)
+
+    @property
+    def parent_name(self) -> str:
+        return " ".join(p.text for p in self.parent_lines)
+
+    @property
+    def number(self) -> NumberLine | None:
+        return parse_number_line(self.number_line.text) if self.number_line is not None else None
+
+    @property
+    def date(self) -> DateLine | None:
+        return parse_date_line(self.date_line.text) if self.date_line is not None else None
+
+    @property
+    def noi_nhan_rest(self) -> str:
+        """What is typed after "Nơi nhận:" on its own line (a first recipient), "" when nothing."""
+        return NOI_NHAN_RE.sub("", self.noi_nhan.text).strip() if self.noi_nhan is not None else ""

@@ -1,0 +1,351 @@
+"""Where each part of an administrative document stands, found by its text and layout.
+
+Why not by style names: a document drafted in Word uses "Normal" and direct formatting, or styles
+named in any language; only the text and where it sits (header table, cells, order) are reliable.
+`recognise(word)` takes the neutral document (word.reader) and gives the located parts (`KeHoach`,
+whatever the document's type): Quốc hiệu and Tiêu ngữ, the issuer and its parent, Số and date, the
+tên loại and trích yếu, Kính gửi, the body, Nơi nhận and recipients, the signer, the appendices
+(recognise.appendices), why a file is not an administrative document, and which drawn line is under
+the Tiêu ngữ, the issuer and the trích yếu.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from ..text import upper_vi
+from ..word.reader import (
+    Cell,
+    Drawing,
+    Para,
+    Run,
+    WordDocument,
+    is_bold,
+    is_capitals,
+    is_centred,
+    middle,
+    starts_page,
+    text_size,
+)
+from .appendices import appendix_heading, locate_appendices
+from .lines import (
+    ADMIN_UNIT_RE,
+    AUTHORITY_RE,
+    DASHES,
+    DATE_RE,
+    KINH_GUI_RE,
+    NOI_NHAN_RE,
+    NUMBER_RE,
+    QUOC_HIEU_RE,
+    SEPARATOR_RE,
+    TEMPLATE_RE,
+    TIEU_NGU_RE,
+    VV_RE,
+    fold_hoa,
+    parse_reference,
+    recognise_type,
+)
+from .model import KeHoach
+
+
+def recognise(word: WordDocument) -> KeHoach:
+    """The parts of a document read by word.reader (read it with `columns=tab_columns`)."""
+    return _Recogniser(word).locate()
+
+
+class _Recogniser:
+    def __init__(self, word: WordDocument):
+        self.word = word
+        self.doc = KeHoach(source=word.source, formatted=True, paragraphs=word.paragraphs,
+                           sections=word.sections, tables=word.tables)
+
+    def locate(self) -> KeHoach:
+        self._locate()
+        return self.doc
+
+    def _locate(self) -> None:
+        doc, paras = self.doc, self.doc.paragraphs
+        texts = [p for p in paras if p.text]
+        doc.quoc_hieu = next((p for p in paras if QUOC_HIEU_RE.match(fold_hoa(p.text))), None)
+        doc.quoc_hieu_lines = [doc.quoc_hieu] if doc.quoc_hieu is not None else []
+        if doc.quoc_hieu is None:
+            self._broken_quoc_hieu(paras)
+        doc.tieu_ngu = next((p for p in paras if TIEU_NGU_RE.match(p.text)), None)
+        header_table = None
+        anchor = doc.quoc_hieu or doc.tieu_ngu
+        if anchor is not None and anchor.cell is not None:
+            header_table = anchor.cell.table
+        if header_table is not None:
+            top = [p for p in paras if p.cell and p.cell.table == header_table]
+        else:  # no header table: the paragraphs before the title line
+            top = paras[:max(12, (anchor.index + 6) if anchor else 12)]
+        doc.number_line = next((p for p in top if NUMBER_RE.match(p.text)), None)
+        doc.date_line = next((p for p in top if DATE_RE.search(p.text) and p is not doc.number_line), None)
+        if doc.number_line is None and header_table is not None:  # "Số" printed under the table
+            doc.number_line = next((p for p in paras[top[-1].index + 1:top[-1].index + 4]
+                                    if NUMBER_RE.match(p.text)), None)
+        self._agency(top, header_table)
+        last_top = max((p.index for p in top), default=-1) if header_table is not None else (
+            max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu, doc.quoc_hieu) if p),
+                default=-1))
+        if doc.number_line is not None:
+            last_top = max(last_top, doc.number_line.index)
+        # Công văn: "V/v …" under the Số line, in its column.
+        vv = next((p for p in top if VV_RE.match(p.text) and p is not doc.number_line), None)
+        rest = [p for p in paras if p.index > last_top and p.cell is None]
+        title = None
+        for p in [q for q in rest if q.text][:6]:
+            t = recognise_type(p.text)
+            if t is not None:
+                title = p
+                break
+        body_start = last_top + 1
+        if title is not None:
+            doc.doc_type = title
+            doc.document_type = recognise_type(title.text)
+            self._subject(title, rest)
+            # "(Ban hành kèm theo Quyết định số … ngày … của …)" under the title of a document that has
+            # no number line: it is issued with that decision and has no number of its own (Phụ lục
+            # III, Mẫu 1.3). A document with its own number only relates to the one it cites.
+            if doc.number_line is None:
+                doc.attached_to = next((r for r in (parse_reference(p.text) for p in doc.subtitle) if r), None)
+            ends = [title, *doc.subject_lines, *doc.subtitle]
+            body_start = max(p.index for p in ends) + 1
+        elif vv is not None:
+            doc.document_type = "Công văn"
+            doc.subject_lines = [vv] + [p for p in top if p.cell and vv.cell and p.index > vv.index
+                                        and (p.cell.table, p.cell.grid_col) == (vv.cell.table, vv.cell.grid_col)
+                                        and p.text and not SEPARATOR_RE.match(p.text)][:2]
+        # Nơi nhận and the signer: the table cell starting "Nơi nhận", and its row's other cell.
+        doc.noi_nhan = next((p for p in paras if p.cell and NOI_NHAN_RE.match(p.text)
+                             and p.index >= body_start), None)
+        body_end = len(paras)
+        sig: list[Para] = []
+        if doc.noi_nhan is not None and doc.noi_nhan.cell is not None:
+            nn, nc = doc.noi_nhan, doc.noi_nhan.cell
+            sig = [p for p in paras if p.cell and p.cell.table == nc.table]
+            body_end = min(p.index for p in sig)
+            doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
+            right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
+            under = self._under_signer(sig, right)
+            sig += under
+            self._signer(right + under)
+        main_section = doc.noi_nhan.section if doc.noi_nhan else 0
+        if not sig:  # no signature table: the body runs to the first appendix heading
+            lines = [p for p in paras if p.index >= body_start and p.cell is None and p.text]
+            body_end = next((p.index for i, p in enumerate(lines)
+                             if appendix_heading(p, lines[i + 1:i + 4], i > 0 and p.section != lines[i - 1].section)),
+                            body_end)
+        candidates = [p for p in paras if body_start <= p.index < body_end and p.cell is None
+                      and p.section <= main_section and p.text]
+        doc.kinh_gui, body = self._split_kinh_gui(candidates)
+        # Running text is judged by paragraph (indent, spacing, alignment): its lines go back together.
+        doc.body = list({id(p.paragraph): p.paragraph for p in body if p.paragraph.text}.values())
+        if not doc.kinh_gui:  # "Kính gửi:" set in a borderless table under the header
+            first_body = doc.body[0].index if doc.body else body_end
+            kg = next((p for p in paras if last_top < p.index < first_body and p.cell is not None
+                       and KINH_GUI_RE.match(p.text)), None)
+            if kg is not None and kg.cell is not None:
+                kc = kg.cell
+                doc.kinh_gui = [p for p in paras if p.cell is not None and p.cell.table == kc.table
+                                and p.index >= kg.index and p.text]
+        if title is None and vv is None and doc.kinh_gui:
+            doc.document_type = "Công văn"
+        sig_end = max((p.index for p in sig), default=body_end - 1)
+        locate_appendices(doc, main_section, sig_end)
+        self._administrative(texts, title)
+        self._lines()
+
+    def _under_signer(self, sig: list[Para], right: list[Para]) -> list[Para]:
+        """Lines printed right under the signature table in the signer's column (the name typed after
+        the table, set there with tabs or an indent): they belong to the signer's block, not to an
+        appendix. At most three lines, before any other text, in the same section."""
+        if not right or right[-1].cell is None:
+            return []
+        cell = right[-1].cell
+        lo, hi = cell.left, cell.left + cell.width
+        out: list[Para] = []
+        for p in self.doc.paragraphs[sig[-1].index + 1:]:
+            if p.cell is not None or p.section != sig[-1].section or len(out) >= 3 or starts_page(p):
+                break
+            if not p.text:
+                continue
+            f = p.fmt
+            if f is None or (f.align == "center" and f.left + max(f.first_line, 0) < 200 and f.right < 200
+                             and not any("\t" in r.text for r in p.runs)):
+                break  # centred on the page (an appendix's heading), not set in the signer's column
+            centre = middle(p, self.word.section_width(p.section))
+            if centre is None or not lo <= centre <= hi:
+                break
+            out.append(p)
+        return out
+
+    def _broken_quoc_hieu(self, paras: list[Para]) -> None:
+        """A Quốc hiệu broken onto two lines (Enter or Shift+Enter in a narrow column) is still the
+        Quốc hiệu: one part whose text holds the break, so its one-line rule sees two lines."""
+        doc = self.doc
+        for a, b in itertools.pairwise(paras):
+            if not a.text or not b.text or a.section != b.section or (a.cell is None) != (b.cell is None) \
+                    or (a.cell is not None and b.cell is not None
+                        and (a.cell.table, a.cell.row, a.cell.col) != (b.cell.table, b.cell.row, b.cell.col)):
+                continue
+            if QUOC_HIEU_RE.match(fold_hoa(f"{a.text} {b.text}")):
+                brk = [Run("\n", a.runs[-1].fmt)] if a.runs else []
+                doc.quoc_hieu = Para(f"{a.text} {b.text}", a.el, a.fmt, a.runs + brk + b.runs, a.section, a.cell,
+                                     a.width, a.index, whole=a.paragraph, line_no=a.line_no)
+                doc.quoc_hieu_lines = [a, b]
+                return
+
+    def _agency(self, top: list[Para], header_table: int | None) -> None:
+        """Parent and issuer: the names above the Số line in its column (or left of the Quốc hiệu).
+        The issuer is bold and the parent is not (Phụ lục I); when the weights do not tell them apart,
+        a line that starts with a place ("TỈNH …") continues the name above it."""
+        doc = self.doc
+        qh = doc.quoc_hieu
+        skip = {id(p) for p in (doc.number_line, doc.date_line, doc.tieu_ngu, *doc.quoc_hieu_lines) if p is not None}
+        if header_table is not None and qh is not None and qh.cell is not None:
+            nl = doc.number_line
+            # The issuer's column: the Số line's when it is in the header table, else left of the Quốc hiệu.
+            nl_col = nl.cell.grid_col if nl is not None and nl.cell is not None and \
+                nl.cell.table == header_table else None
+            qh_col = qh.cell.grid_col
+
+            def col_ok(c: Cell) -> bool:
+                return c.grid_col == nl_col if nl_col is not None else c.grid_col < qh_col
+
+            limit_row = nl.cell.row if nl is not None and nl.cell is not None else 10 ** 6
+            names = [p for p in top if p.text and id(p) not in skip and p.cell is not None and col_ok(p.cell)
+                     and p.cell.row <= limit_row
+                     and (nl is None or p.index < nl.index) and not SEPARATOR_RE.match(p.text)
+                     and not VV_RE.match(p.text)]
+        else:
+            stop = doc.number_line.index if doc.number_line is not None else (
+                qh.index if qh is not None else 0)
+            names = [p for p in top if p.index < stop and p.text and id(p) not in skip
+                     and not SEPARATOR_RE.match(p.text) and upper_vi(p.text) == p.text]
+        names = [p for p in names if not QUOC_HIEU_RE.match(fold_hoa(p.text)) and not TIEU_NGU_RE.match(p.text)]
+        if not names:
+            return
+        bold = [is_bold(p) for p in names]
+        if any(bold) and not all(bold):
+            k = len(names)
+            while k > 0 and bold[k - 1]:
+                k -= 1
+            if k < len(names) and all(not b for b in bold[:k]):
+                doc.parent_lines, doc.issuer_lines = names[:k], names[k:]
+                return
+        groups: list[list[Para]] = []
+        for p in names:
+            if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not any(
+                    ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in groups[-1]):
+                groups[-1].append(p)
+            else:
+                groups.append([p])
+        doc.issuer_lines = groups[-1]
+        doc.parent_lines = [p for g in groups[:-1] for p in g]
+
+    def _subject(self, title: Para, rest: list[Para]) -> None:
+        """Trích yếu: the centred lines right under the tên loại (a long one is often typed as
+        several paragraphs); then any "(Ban hành kèm theo …)" line."""
+        doc = self.doc
+        after = [p for p in rest if p.index > title.index]
+        lines: list[Para] = []
+        for p in after:
+            if not p.text:
+                if lines:
+                    break
+                continue
+            # A line continues the trích yếu when it is printed like its first line: centred, same
+            # weight and size, and capitals only when the first line is in capitals (a trích yếu set
+            # in capitals runs on in capitals; under a mixed-case one a capitals line is a heading).
+            if lines and (not is_centred(p) or is_bold(p) != is_bold(lines[0]) or p.text.startswith("(")
+                          or len(lines) >= 4 or is_capitals(p) != is_capitals(lines[0])
+                          or text_size(p) != text_size(lines[0])):
+                break
+            if not lines and p.text.startswith("("):
+                break
+            lines.append(p)
+            if not is_centred(p):
+                break
+        doc.subject_lines = lines
+        nxt = [p for p in after if not lines or p.index > lines[-1].index]
+        for p in nxt[:3]:
+            if not p.text:
+                continue
+            if p.text.startswith("(") and p.text.endswith(")") and is_centred(p):
+                doc.subtitle.append(p)
+                continue
+            break
+
+    def _split_kinh_gui(self, paras: list[Para]) -> tuple[list[Para], list[Para]]:
+        """"Kính gửi: …" and the addressees listed under it are not running text."""
+        kinh: list[Para] = []
+        body: list[Para] = []
+        in_list = False
+        for p in paras:
+            if SEPARATOR_RE.match(p.text):
+                continue
+            if KINH_GUI_RE.match(p.text) and not body:
+                kinh.append(p)
+                in_list = True
+                continue
+            if in_list and p.text.startswith(("+", *DASHES)) and len(p.text) < 120 \
+                    and (p.fmt.first_line if p.fmt else 0) < 400:
+                kinh.append(p)
+                continue
+            in_list = False
+            body.append(p)
+        return kinh, body
+
+    def _signer(self, right: list[Para]) -> None:
+        """Authority and title lines in capitals, then the name (name case); anything printed under the
+        name is kept apart (the name must close the block)."""
+        doc = self.doc
+        if not right:
+            return
+        names = [i for i, p in enumerate(right) if upper_vi(p.text) != p.text and not AUTHORITY_RE.match(p.text)]
+        i = names[-1] if names else len(right) - 1
+        if names and len(names) > 1 and i > 0:
+            # Two name-case lines: the name is the one after the signature space (the later one).
+            i = names[-1]
+        doc.signer_lines, doc.signer_name, doc.after_name = right[:i], right[i], right[i + 1:]
+
+    def _administrative(self, texts: list[Para], title: Para | None) -> None:
+        """Say why a file is not an administrative document, or leave None."""
+        doc = self.doc
+        if any(TEMPLATE_RE.search(p.text) for p in texts):
+            n = sum(1 for p in texts if TEMPLATE_RE.search(p.text))
+            if n >= 3 or (doc.number_line is not None and TEMPLATE_RE.search(doc.number_line.text)):
+                doc.not_administrative = "đây là mẫu docxtpl (còn thẻ {{ … }} / {% … %}), chưa phải văn bản"
+                return
+        first = next((p for p in texts[:15] if p.cell is None and len(p.text) < 60
+                      and upper_vi(p.text) == p.text and p is not doc.quoc_hieu and p is not doc.tieu_ngu), None)
+        if title is None and first is not None:
+            word = upper_vi(first.text).split()[0] if first.text.split() else ""
+            if upper_vi(first.text).startswith("HỢP ĐỒNG") or word == "ĐƠN":
+                doc.not_administrative = f"đây là {'hợp đồng' if word != 'ĐƠN' else 'đơn'} (“{first.text[:40]}”), " \
+                                         "không phải văn bản hành chính"
+                return
+        if doc.document_type == "Hợp đồng":
+            doc.not_administrative = "đây là hợp đồng, không phải văn bản hành chính"
+            return
+        numbered = doc.number_line is not None or doc.attached_to is not None
+        if doc.quoc_hieu is None or not numbered or not doc.issuer_lines:
+            missing = [name for name, part in (("Quốc hiệu", doc.quoc_hieu), ("số, ký hiệu", numbered or None),
+                                               ("tên cơ quan ban hành", doc.issuer_lines or None)) if part is None]
+            doc.not_administrative = ("không phải văn bản hành chính theo Nghị định 30: không thấy "
+                                      + ", ".join(missing))
+
+    # lines under the Tiêu ngữ, the issuer and the trích yếu
+
+    def _lines(self) -> None:
+        doc = self.doc
+        last = max((p.index for p in [doc.tieu_ngu, *doc.issuer_lines, *doc.subject_lines, *doc.subtitle,
+                                      doc.number_line, doc.date_line] if p is not None), default=-1)
+        drawing = Drawing(self.word, last + 4)
+        doc.lines = {
+            "tieu_ngu": drawing.line_under([doc.tieu_ngu] if doc.tieu_ngu else []),
+            "agency": drawing.line_under(doc.issuer_lines),
+            "subject": drawing.line_under([*doc.subject_lines, *doc.subtitle])
+            if doc.doc_type is not None else None,
+        }
