@@ -210,6 +210,23 @@ def hidden_text(doc: Any) -> None:
     first.addprevious(_hidden_run("xem lại: ", first))
 
 
+def hidden_paragraphs(doc: Any) -> None:
+    """Whole paragraphs hidden (their text and their mark, w:vanish): a drafter's note between body
+    lines and between the Nơi nhận lines. Word prints neither the text nor an empty line."""
+    for start in ("2. Bảo đảm", "- Các phòng", "II. TỔ CHỨC"):
+        p = _para_with(doc, start)
+        note = copy.deepcopy(p)
+        for r in _runs(note)[1:]:
+            note.remove(r)
+        _runs(note)[0].find(qn("w:t")).text = "Ghi chú: kiểm tra lại số liệu trước khi trình."
+        for rpr in note.iter(qn("w:rPr")):
+            rpr.append(parse_xml(f'<w:vanish {nsdecls("w")}/>'))
+        ppr = note.find(qn("w:pPr"))
+        if ppr.find(qn("w:rPr")) is None:
+            ppr.append(parse_xml(f'<w:rPr {nsdecls("w")}><w:vanish/></w:rPr>'))
+        p.addprevious(note)
+
+
 def web_hidden(doc: Any) -> None:
     """Runs hidden in Web Layout only (w:webHidden): the printed page shows them."""
     for start in ("1. Khuyến khích", "Độc lập"):
@@ -595,6 +612,7 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "moi-ky-tu-mot-doan-chay": (a_run_per_character, None),
     "gach-bang-ky-hieu": (dash_as_symbol, None),
     "chu-an": (hidden_text, None),
+    "doan-an": (hidden_paragraphs, None),
     "an-tren-web": (web_hidden, None),
     "theo-doi-thay-doi": (tracked_changes, None),
     "chu-thich": (comments, None),
