@@ -65,6 +65,10 @@ MAX_ELEMENTS = 4_000_000
 MAX_STYLES = 5000
 """Styles in styles.xml (Word itself stops near 4,000)."""
 
+MAX_TABLE_DEPTH = 32
+"""Tables nested in tables (a plan nests 2 or 3; the XML parser itself stops near 80): deeper is
+refused with its own message instead of "broken file"."""
+
 MAX_STYLE_DEPTH = 48
 """Length of a basedOn chain of styles (Word's built-in ones are 2 or 3 deep)."""
 

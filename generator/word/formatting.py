@@ -10,8 +10,12 @@ Order of precedence, nearest first:
               → docDefaults rPrDefault
   paragraphs: direct pPr → paragraph style chain → table style chain → docDefaults pPrDefault
 Each attribute is inherited on its own (a style may set spacing/@before, its parent spacing/@line).
-Toggle properties (bold, italic, caps) take the nearest explicit value; the XOR that ECMA-376
-§17.7.3 describes between paragraph and character styles is not modelled (rare in practice).
+Toggle properties (bold, italic, caps, small caps, hidden) follow ECMA-376 §17.7.3 as Word prints
+them: direct formatting sets the value; otherwise each style kind that turns it on (table style,
+paragraph style, character style: each chain's nearest value) flips it, starting from the document
+defaults, so bold in a paragraph style and again in its runs' character style prints not bold.
+A run laid out as complex script (w:cs, w:rtl) takes w:bCs, w:iCs and w:szCs instead; Vietnamese
+text is not, so a w:bCs alone does not make it bold.
 Indents given in characters (w:firstLineChars …) are read as that many of the paragraph's text size.
 """
 
@@ -61,6 +65,7 @@ class RunFormat:
     vert_align: str | None = None  # superscript / subscript (w:vertAlign), e.g. a drafter's initials
     hint: str | None = None  # w:rFonts/@w:hint: "eastAsia" sends shared characters to the eastAsia slot
     complex_script: bool = False  # w:rtl or w:cs: the run is laid out with the cs font
+    small_caps: bool = False  # w:smallCaps: lower-case letters printed as small capitals
 
     def slots_used(self, text: str) -> set[str]:
         """The font slots Word actually draws this run's characters with.
@@ -121,6 +126,24 @@ def _on(el: Any) -> bool:
     return el.get(qn("w:val"), "1").lower() not in _FALSE
 
 
+def _toggle(groups: list[list[Any]], tag: str) -> bool:
+    """A toggle property (ECMA-376 §17.7.3) as Word prints it. groups: [direct], character style
+    chain, paragraph style chain, table style chain, [document defaults]. Direct formatting and the
+    defaults set the value; each style chain whose nearest value is on flips it (one that says off
+    leaves it)."""
+    direct, *styles, defaults = groups
+    el = _first_child(direct, tag)
+    if el is not None:
+        return _on(el)
+    el = _first_child(defaults, tag)
+    value = el is not None and _on(el)
+    for chain in styles:
+        el = _first_child(chain, tag)
+        if el is not None and _on(el):
+            value = not value
+    return value
+
+
 def _half_points(sz: Any) -> float | None:
     """A w:sz value (half-points) in points; None when absent or not a number."""
     value = _int(sz.get(qn("w:val"))) if sz is not None else None
@@ -140,6 +163,15 @@ _PPR, _PSTYLE, _TBL, _TBLPR, _TBLSTYLE, _VAL = (qn(t) for t in ("w:pPr", "w:pSty
                                                                "w:tblStyle", "w:val"))
 _P_CONTENT = frozenset(qn(t) for t in ("w:r", "w:hyperlink", "w:fldSimple", "w:ins", "w:del", "w:smartTag",
                                        "w:sdt", "w:customXml"))
+_RPR_TAG = qn("w:rPr")
+_CACHE_LIMIT = 20_000
+
+
+def _xml_key(el: Any | None) -> bytes:
+    """An element's XML as a cache key: two runs with the same properties format alike."""
+    return etree.tostring(el) if el is not None else b""
+
+
 _TBL_CONTENT = frozenset(qn(t) for t in ("w:tblGrid", "w:tr", "w:sdt", "w:customXml"))
 
 
@@ -187,6 +219,10 @@ class Formatting:
             self.ppr_default = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
         self.theme = _theme_fonts(theme_el)
         self._chains: dict[str | None, tuple[Any, ...]] = {}
+        # Resolved formats by what they depend on (styles in force and the element's own
+        # properties): a long document repeats a few dozen formats over thousands of runs.
+        self._run_formats: dict[tuple[Any, ...], RunFormat] = {}
+        self._para_formats: dict[tuple[Any, ...], ParaFormat] = {}
 
     @classmethod
     def of(cls, document: Any) -> Formatting:
@@ -246,24 +282,43 @@ class Formatting:
         levels.append(self.ppr_default)
         return [lv for lv in levels if lv is not None]
 
-    def _rpr_levels(self, p: Any, r: Any | None) -> list[Any]:
-        levels = []
+    def _rpr_groups(self, p: Any, r: Any | None) -> list[list[Any]]:
+        """The run's formatting levels by where they come from, nearest first: [direct rPr],
+        character style chain, paragraph style chain, table style chain, [document defaults]."""
+        direct: list[Any] = []
+        cstyle = self.default_char_style
         if r is not None:
             rpr = r.find(qn("w:rPr"))
-            levels.append(rpr)
+            direct = [rpr]
             rs = rpr.find(qn("w:rStyle")) if rpr is not None else None
-            cstyle = rs.get(qn("w:val")) if rs is not None else self.default_char_style
-            levels += [st.find(qn("w:rPr")) for st in self.chain(cstyle)]
-        levels += [st.find(qn("w:rPr")) for st in self.chain(self._para_style(p))]
-        levels += [st.find(qn("w:rPr")) for st in self.chain(self._table_style(p))]
-        levels.append(self.rpr_default)
-        return [lv for lv in levels if lv is not None]
+            if rs is not None:
+                cstyle = rs.get(qn("w:val"))
+        else:
+            cstyle = None
+        groups = [direct, [st.find(qn("w:rPr")) for st in self.chain(cstyle)],
+                  [st.find(qn("w:rPr")) for st in self.chain(self._para_style(p))],
+                  [st.find(qn("w:rPr")) for st in self.chain(self._table_style(p))], [self.rpr_default]]
+        return [[lv for lv in g if lv is not None] for g in groups]
+
+    def _rpr_levels(self, p: Any, r: Any | None) -> list[Any]:
+        return [lv for g in self._rpr_groups(p, r) for lv in g]
 
     # --- runs ---------------------------------------------------------------------------------
 
     def run(self, p: Any, r: Any | None) -> RunFormat:
         """Effective formatting of run r in paragraph p (r=None: what a new run would get)."""
-        levels = self._rpr_levels(p, r)
+        rpr = r.find(_RPR_TAG) if r is not None else None
+        key = (self._para_style(p), self._table_style(p), r is None, _xml_key(rpr))
+        found = self._run_formats.get(key)
+        if found is None:
+            if len(self._run_formats) > _CACHE_LIMIT:
+                self._run_formats.clear()
+            found = self._run_formats[key] = self._run(p, r)
+        return found
+
+    def _run(self, p: Any, r: Any | None) -> RunFormat:
+        groups = self._rpr_groups(p, r)
+        levels = [lv for g in groups for lv in g]
 
         def first(tag: str) -> Any | None:
             return _first_child(levels, tag)
@@ -283,35 +338,35 @@ class Formatting:
                 if rf.get(qn(f"w:{slot}")):
                     fonts[slot] = rf.get(qn(f"w:{slot}"))
                     break
-        sz = first("w:sz")
         sp = first("w:spacing")
         va = first("w:vertAlign")
         hint = next((lv.find(qn("w:rFonts")).get(qn("w:hint")) for lv in levels
                      if lv.find(qn("w:rFonts")) is not None and lv.find(qn("w:rFonts")).get(qn("w:hint"))), None)
         cs = first("w:rtl")
         cs2 = first("w:cs")
+        complex_script = (cs is not None and _on(cs)) or (cs2 is not None and _on(cs2))
         u = first("w:u")
         underline = u.get(qn("w:val")) if u is not None else None
         return RunFormat(
             fonts=fonts,
-            size=_half_points(sz),
-            bold=_on(first("w:b")) if first("w:b") is not None else False,
-            italic=_on(first("w:i")) if first("w:i") is not None else False,
-            caps=_on(first("w:caps")) if first("w:caps") is not None else False,
+            size=_half_points(first("w:szCs" if complex_script else "w:sz")),
+            bold=_toggle(groups, "w:bCs" if complex_script else "w:b"),
+            italic=_toggle(groups, "w:iCs" if complex_script else "w:i"),
+            caps=_toggle(groups, "w:caps"),
             underline=None if underline in (None, "none") else underline,
-            hidden=_on(first("w:vanish")) if first("w:vanish") is not None else False,
+            hidden=_toggle(groups, "w:vanish"),
             spacing=(_int(sp.get(qn("w:val"))) or 0) / 20 if sp is not None else 0.0,
             vert_align=(va.get(qn("w:val")) if va is not None and va.get(qn("w:val")) != "baseline" else None),
             hint=hint,
-            complex_script=(cs is not None and _on(cs)) or (cs2 is not None and _on(cs2)),
+            complex_script=complex_script,
+            small_caps=_toggle(groups, "w:smallCaps"),
         )
 
     def size_and_bold(self, p: Any, r: Any | None) -> tuple[float | None, bool]:
         """run(p, r).size and .bold alone: what measuring a line of text needs. The layout pass asks
         it of a few paragraphs in every document of a batch; fonts and the rest are not resolved."""
-        levels = self._rpr_levels(p, r)
-        bold = _first_child(levels, "w:b")
-        return _half_points(_first_child(levels, "w:sz")), _on(bold) if bold is not None else False
+        groups = self._rpr_groups(p, r)
+        return _half_points(_first_child([lv for g in groups for lv in g], "w:sz")), _toggle(groups, "w:b")
 
     # --- paragraphs ---------------------------------------------------------------------------
 
@@ -319,6 +374,17 @@ class Formatting:
         """Effective paragraph layout. list_level: the w:pPr of the paragraph's list level, which
         Word applies between the paragraph's own properties and its style's (a numbered paragraph's
         indent usually comes from there)."""
+        first_run = next((r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None), None)
+        key = (self._para_style(p), self._table_style(p), _xml_key(p.find(qn("w:pPr"))), _xml_key(list_level),
+               _xml_key(first_run.find(qn("w:rPr")) if first_run is not None else None))
+        found = self._para_formats.get(key)
+        if found is None:
+            if len(self._para_formats) > _CACHE_LIMIT:
+                self._para_formats.clear()
+            found = self._para_formats[key] = self._paragraph(p, list_level)
+        return found
+
+    def _paragraph(self, p: Any, list_level: Any | None = None) -> ParaFormat:
         levels = self._ppr_levels(p)
         if list_level is not None:
             own = p.find(qn("w:pPr"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import struct
 import zipfile
@@ -367,6 +368,18 @@ def _check_counts(name: str, blob: bytes, label: str) -> None:
     if elements > limits.MAX_ELEMENTS:
         raise UserError(f"{label}: phần {name} có {elements:,} thẻ XML (tối đa {limits.MAX_ELEMENTS:,}); "
                         "quá lớn để đọc, không đọc".replace(",", "."))
+    if b"<w:tbl" in blob:
+        depth = deepest = 0
+        for m in _TABLE_TAG.finditer(blob):
+            depth += -1 if m.group(1) else 1
+            deepest = max(deepest, depth)
+        if deepest > limits.MAX_TABLE_DEPTH:
+            raise UserError(f"{label}: phần {name} có bảng lồng trong bảng {deepest} cấp (tối đa "
+                            f"{limits.MAX_TABLE_DEPTH}); tệp không bình thường, không đọc")
+
+
+_TABLE_TAG = re.compile(rb"<(/?)w:tbl[\s>]")
+"""A table's start or end tag (not w:tblPr, w:tblGrid…), for its nesting depth before parsing."""
 
 
 def _check_styles(root: _Element, label: str) -> None:

@@ -19,7 +19,8 @@ Public API:
 - `rendered_lines(para) -> list[tuple[str, float]]`: the printed lines of a paragraph and their widths
   (pt, Times New Roman metrics, character spacing included); `text_width`, `middle`, `starts_page`.
 - `is_centred`, `is_bold`, `is_italic`, `is_capitals`, `text_size`: how a line looks.
-- `visible_runs`, `visible_text`, `run_text`, `norm`: what a reader sees of a w:p.
+- `visible_runs`, `visible_text`, `run_text`, `norm`: what a reader sees of a w:p; `blocks`: the paragraphs,
+  tables, rows and cells of a container with content controls and custom XML looked through.
 """
 
 from __future__ import annotations
@@ -56,9 +57,19 @@ A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
+# Spaces Word prints as a space, whatever their width (no-break, thin, figure, ideographic…), and
+# the full-width punctuation an input method left in that mode types ("Số：" prints as "Số:").
+_SPACES_RE = re.compile("[\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_FULL_WIDTH_RE = re.compile("[\uff01-\uff1f]")
+_FULL_WIDTH = str.maketrans({chr(0xFF00 + ord(c) - 0x20): c for c in "!\"#%&'(),-./:;?"})
+
+
 def norm(text: str) -> str:
-    """NFC, non-breaking spaces as spaces, runs of spaces collapsed, trimmed."""
-    text = unicodedata.normalize("NFC", text).replace("\xa0", " ")
+    """NFC, every kind of space as a space, full-width punctuation as typed ASCII, runs of spaces
+    collapsed, trimmed."""
+    text = _SPACES_RE.sub(" ", unicodedata.normalize("NFC", text))
+    if _FULL_WIDTH_RE.search(text):  # rare: translate (slow, per character) only when needed
+        text = text.translate(_FULL_WIDTH)
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -485,6 +496,13 @@ def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
         raise UserError(f"{path}: không đọc được: tệp hỏng hoặc không phải văn bản Word .docx "
                         "(tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx)") from None
     except Exception as exc:  # lxml syntax errors and other damage inside the package
+        # The parser's own limits are not damage: a hostile or odd file, said as what it is.
+        if "excessive depth" in str(exc).lower():
+            raise UserError(f"{path}: nội dung lồng nhau quá sâu (hơn 256 cấp thẻ XML: bảng trong bảng, "
+                            "khung trong khung); tệp không bình thường, không đọc") from None
+        if "text node too long" in str(exc).lower():
+            raise UserError(f"{path}: có một đoạn chữ liền dài hơn 10 triệu ký tự; tệp không bình thường, "
+                            "không đọc") from None
         raise UserError(f"{path}: tệp .docx bị hỏng, không đọc được ({type(exc).__name__})") from None
     return _Reader(document, str(path), columns).read()
 
@@ -553,6 +571,7 @@ class _Reader:
         gutter_at_top = settings is not None and _flag(settings.find(qn("w:gutterAtTop")))
         prev_headers: dict[str, HeaderPart] = {}
         prev_footers: dict[str, HeaderPart] = {}
+        read_parts: dict[tuple[int, str, int], HeaderPart] = {}
         for i, s in enumerate(sects):
             pg = s.find(qn("w:pgSz"))
             mar = s.find(qn("w:pgMar"))
@@ -570,8 +589,12 @@ class _Reader:
                     part = self.document.part.related_parts.get(ref.get(qn("r:id")))
                     if part is not None:
                         kind = ref.get(qn("w:type"), "default")
-                        store[kind] = self._header_part(kind, part.element, i,
-                                                        width - margins["left"] - margins["right"])
+                        # One part read once, however many sections name it (a file may name one
+                        # header a thousand times): the first section's reading stands for all.
+                        key = (id(part), kind, width - margins["left"] - margins["right"])
+                        if key not in read_parts:
+                            read_parts[key] = self._header_part(kind, part.element, i, key[2])
+                        store[kind] = read_parts[key]
             prev_headers, prev_footers = headers, footers
             self.doc.sections.append(PageSection(
                 index=i,
@@ -605,7 +628,7 @@ class _Reader:
         section = 0
         tabbed = self._tabbed(body)
         block: list[_Element] = []
-        for child in body:
+        for child, joined in _join_deleted_marks(blocks(body)):
             if child in tabbed:
                 block.append(child)
                 continue
@@ -613,7 +636,7 @@ class _Reader:
                 self._tab_table(block, section)
                 block = []
             if child.tag == qn("w:p"):
-                self._add(self._para(child, section, None, self._section_width(section)))
+                self._add(self._para(child, section, None, self._section_width(section), joined=joined))
                 boxes = text_boxes(child)
                 if boxes:
                     self._box_table(boxes, child, section)
@@ -621,20 +644,16 @@ class _Reader:
                     section += 1
             elif child.tag == qn("w:tbl"):
                 self._top_table(child, section)
-            elif child.tag == qn("w:sdt"):
-                content = child.find(qn("w:sdtContent"))
-                for p in content.iter(qn("w:p")) if content is not None else ():
-                    self._add(self._para(p, section, None, self._section_width(section)))
 
     def _tabbed(self, body: _Element) -> set[_Element]:
         """The top-level paragraphs the caller's `columns` says are set in columns with tab stops."""
         if self.columns is None:
             return set()
-        children = list(body)
-        blocks = [BodyBlock("paragraph", self._block_text(c), c.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
-                  if c.tag == qn("w:p") else BodyBlock("table" if c.tag == qn("w:tbl") else "other", "", False)
-                  for c in children]
-        return {children[i] for i in self.columns(blocks)}
+        children = list(blocks(body))
+        described = [BodyBlock("paragraph", self._block_text(c), c.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
+                     if c.tag == qn("w:p") else BodyBlock("table" if c.tag == qn("w:tbl") else "other", "", False)
+                     for c in children]
+        return {children[i] for i in self.columns(described)}
 
     def _block_text(self, p: _Element) -> str:
         """A top-level paragraph's text for the columns hook: the words after a tab are what it
@@ -752,13 +771,13 @@ class _Reader:
         ind = tblpr.find(qn("w:tblInd")) if tblpr is not None else None
         self.table_left[ti] = _attr_int(ind, "w:w", 0) if ind is not None else 0
         out: list[list[TableCell]] = []
-        for ri, tr in enumerate(tbl.findall(qn("w:tr"))):
+        for ri, tr in enumerate(blocks(tbl, qn("w:tr"))):
             out.append([])
             col = 0
             trpr = tr.find(qn("w:trPr"))
             before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
             col += _attr_int(before, "w:val", 0) if before is not None else 0
-            for ci, tc in enumerate(tr.findall(qn("w:tc"))):
+            for ci, tc in enumerate(blocks(tr, qn("w:tc"))):
                 tcpr = tc.find(qn("w:tcPr"))
                 span = _attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1)
                 hm = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
@@ -779,9 +798,15 @@ class _Reader:
                     right = _side(mar, "right", "end", right)
                 cell = Cell(ti, ri, ci, max(width - left - right, 0), col, sum(grid[:col]) + left)
                 start = len(self.doc.paragraphs)
-                for child in tc:
+                for child, joined in _join_deleted_marks(blocks(tc)):
                     if child.tag == qn("w:p"):
-                        self._add(self._para(child, section, cell, cell.width))
+                        self._add(self._para(child, section, cell, cell.width, joined=joined))
+                        for box in text_boxes(child):
+                            # A text box anchored in the cell prints in it (Word lays it out in the
+                            # cell by default): its lines are the cell's, as wide as the box.
+                            inner = min(max(box.width - box.insets, 0), cell.width) or cell.width
+                            for q in box.paras:
+                                self._add(self._para(q, section, cell, inner))
                     elif child.tag == qn("w:tbl"):
                         self._table(child, section)
                 vm = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
@@ -808,7 +833,10 @@ class _Reader:
                 right = _side(mar, "right", "end", 108)
         return (108 if left is None else left, 108 if right is None else right)
 
-    def _para(self, p: _Element, section: int, cell: Cell | None, width: int, numbered: bool = True) -> Para:
+    def _para(self, p: _Element, section: int, cell: Cell | None, width: int, numbered: bool = True,
+              joined: list[_Element] | None = None) -> Para:
+        """Paragraph p as printed; joined: paragraphs before it whose mark is a tracked deletion,
+        printed at its start (their text joins p's, in p's layout)."""
         runs = []
         label, level_rpr = self.numbers.label(p) if numbered else ("", None)
         if label:
@@ -824,12 +852,14 @@ class _Reader:
                 merged.append(copy.deepcopy(child))
             mark.append(merged)
             runs.append(Run(label, self.fmt.run(p, mark)))
-        for r in visible_runs(p):
+        for q, r in [(el, r) for el in (*(joined or ()), p) for r in visible_runs(el)]:
             text = run_text(r)
             if text:
-                runs.append(Run(text, self.fmt.run(p, r)))
+                fmt = self.fmt.run(q, r)
+                if not fmt.hidden:  # hidden text (w:vanish) is neither on the page nor in the PDF
+                    runs.append(Run(text, fmt))
         drawn = as_drawn([(r.text, r.fmt) for r in runs], self.legacy)  # legacy fonts read as Word draws them
-        runs = [Run(t, r.fmt) for t, r in zip(drawn, runs, strict=True)]
+        runs = _shown([Run(t, r.fmt) for t, r in zip(drawn, runs, strict=True)])
         return Para(
             text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
             el=p, fmt=self.fmt.paragraph(p, self.numbers.level_ppr(p) if numbered else None), runs=runs,
@@ -1071,6 +1101,58 @@ def _span(x: Placement | None, length: float, col_w: float) -> tuple[float, floa
 
 
 
+def _mark_deleted(p: _Element) -> bool:
+    """Whether paragraph p's mark is a tracked deletion (or moved away): Word prints its text at the
+    start of the next paragraph."""
+    for child in p:
+        if child.tag == qn("w:pPr"):
+            rpr = child.find(qn("w:rPr"))
+            return rpr is not None and child.find(qn("w:sectPr")) is None and any(
+                rpr.find(tag) is not None for tag in _NOT_SHOWN[:2])
+        return False
+    return False
+
+
+def _join_deleted_marks(children: Iterator[_Element]) -> Iterator[tuple[_Element, list[_Element]]]:
+    """Blocks with the paragraphs that print joined: (block, paragraphs whose deleted mark joins them
+    to it). A run of such paragraphs before a table, or at the end, prints as they are."""
+    pending: list[_Element] = []
+    for child in children:
+        if child.tag == qn("w:p"):
+            if _mark_deleted(child) and not text_boxes(child):
+                pending.append(child)
+                continue
+            yield child, pending
+        else:
+            yield from ((q, []) for q in pending)
+            yield child, []
+        pending = []
+    yield from ((q, []) for q in pending)
+
+
+def _shown(runs: list[Run]) -> list[Run]:
+    """The runs' text as the page shows it: composed (NFC: "ố" stored as o + two combining marks is
+    one letter; a mark split from its letter into the next run joins it) and in capitals where All
+    Caps or Small Caps is on (Word prints capitals, whatever was typed); without marks that print
+    nothing (zero-width characters, soft hyphens)."""
+    out: list[Run] = []
+    for run in runs:
+        text = _INVISIBLE_RE.sub("", run.text)
+        k = 0
+        while k < len(text) and unicodedata.combining(text[k]):
+            k += 1
+        if k and out:
+            out[-1] = Run(unicodedata.normalize("NFC", out[-1].text + text[:k]), out[-1].fmt)
+            text = text[k:]
+        if not text:
+            continue
+        text = unicodedata.normalize("NFC", text)
+        if run.fmt.caps or run.fmt.small_caps:
+            text = upper_vi(text)
+        out.append(Run(text, run.fmt))
+    return out
+
+
 @dataclass
 class TextBox:
     """A text box's place across its column and its paragraphs (twips)."""
@@ -1222,11 +1304,33 @@ def _owner_para(el: _Element) -> _Element | None:
     return next((a for a in el.iterancestors(qn("w:p"))), None)
 
 
+# Not printed: tracked deletions, the old place of moved text, and the mc:Fallback copy of content
+# written twice for older readers (Word prints the mc:Choice).
+_NOT_SHOWN = (qn("w:del"), qn("w:moveFrom"), f"{{{MC_NS}}}Fallback")
+_BLOCK_WRAPPERS = (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"))
+
+
+def blocks(parent: _Element, tag: str | None = None) -> Iterator[_Element]:
+    """The children of a body, a cell, a table or a row as Word lays them out: content controls
+    (w:sdt) and custom XML (w:customXml) wrap paragraphs, tables, rows and cells without printing
+    anything of their own, so their content is read where the wrapper stands. tag: only those."""
+    for child in parent:
+        if child.tag in _BLOCK_WRAPPERS:
+            if child.tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    yield from blocks(content, tag)
+            else:
+                yield from blocks(child, tag)
+        elif tag is None or child.tag == tag:
+            yield child
+
+
 def visible_runs(p: _Element) -> Iterator[_Element]:
     """The runs a reader sees in paragraph p: its own (not a nested text box's), including tracked
-    insertions, hyperlinks and content controls, without tracked deletions."""
+    insertions, hyperlinks and content controls, without tracked deletions or fallback copies."""
     for r in p.iter(qn("w:r")):
-        if _owner_para(r) is p and not any(a.tag in (qn("w:del"), qn("w:moveFrom")) for a in r.iterancestors()):
+        if _owner_para(r) is p and not any(a.tag in _NOT_SHOWN for a in r.iterancestors()):
             yield r
 
 
@@ -1237,7 +1341,7 @@ def visible_text(p: _Element, fmt: Formatting | None = None) -> str:
     texts = [run_text(r) for r in runs]
     if fmt is not None and not all(t.isascii() for t in texts):
         texts = as_drawn([(t, fmt.run(p, r)) for t, r in zip(texts, runs, strict=True)])
-    return "".join(texts)
+    return _INVISIBLE_RE.sub("", "".join(texts))
 
 
 def _names_legacy_font(document: DocxDocument, fmt: Formatting) -> bool:
@@ -1256,13 +1360,44 @@ def _names_legacy_font(document: DocxDocument, fmt: Formatting) -> bool:
     return any(names(st.find(qn("w:rPr"))) for sid in used for st in fmt.chain(sid))
 
 
+# Characters stored in the text that print nothing: zero-width space, non-joiner, joiner, word
+# joiner, byte-order mark, and the soft hyphen (shown only where Word breaks a line at it).
+_INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+# What a w:sym of the Symbol font prints, where a reader reads it as a typed character (the
+# Symbol font's minus is the dash of a list; its bullet a list mark).
+_SYMBOL_FONT = {0x2D: "-", 0xB7: "•", 0x2A: "*", 0x2B: "+", 0x3D: "=", 0xAE: "→", 0xD7: "×", 0xB0: "°"}
+
+
+def _sym(el: _Element) -> str:
+    """The character a w:sym prints: the Symbol font's minus, bullet and arithmetic signs as their
+    Unicode characters, a private-use code (F0xx) of another font as the ASCII punctuation it names,
+    a picture font's glyph (Wingdings) as a bullet."""
+    try:
+        code = int(el.get(qn("w:char"), ""), 16)
+    except ValueError:
+        return ""
+    if 0xF000 <= code <= 0xF0FF:
+        code -= 0xF000
+    font = (el.get(qn("w:font")) or "").lower()
+    if font == "symbol":
+        return _SYMBOL_FONT.get(code, chr(code) if 0x20 <= code < 0x41 else "")
+    if font.startswith(("wingdings", "webdings")):
+        return "•"
+    return chr(code) if code >= 0x20 else ""
+
+
 def run_text(r: _Element) -> str:
+    """The characters run r stores for printing: text, tabs ("\t"), line breaks ("\n"), a page break
+    ("\f"), non-breaking hyphens and symbols; not field codes or deleted text. Marks that print
+    nothing (zero-width characters, soft hyphens) are dropped later (_shown, visible_text), once a
+    legacy font's codes are read: TCVN3 stores "ư" as the soft hyphen's code."""
     out = []
     for child in r:
         tag = child.tag
         if tag == qn("w:t"):
             out.append(child.text or "")
-        elif tag == qn("w:tab"):
+        elif tag == qn("w:tab") or tag == qn("w:ptab"):
             out.append("\t")
         elif tag == qn("w:cr") or (tag == qn("w:br") and child.get(qn("w:type")) != "page"):
             out.append("\n")  # a manual line break (a column break also starts a new line)
@@ -1270,6 +1405,8 @@ def run_text(r: _Element) -> str:
             out.append("\f")  # a page break: the text goes on, on the next page
         elif tag == qn("w:noBreakHyphen"):
             out.append("-")
+        elif tag == qn("w:sym"):
+            out.append(_sym(child))
     return "".join(out)
 
 
