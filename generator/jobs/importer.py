@@ -110,7 +110,9 @@ def _runs(para: Para) -> list[tuple[str, bool, bool]]:
     does; a space takes the emphasis of the text before it, so spaces never split a piece. A line
     break stays a line break, with the space typed beside it (Word shows "A" / " B" as two words)."""
     chars = _chars(para)
-    out: list[list[Any]] = []
+    # Each piece's text as a list of strings joined once: adding to a str held in a list copies it
+    # each time, quadratic on a paragraph of millions of characters.
+    out: list[tuple[list[str], bool, bool]] = []
     newline = space = space_after_newline = False
     for ch, b, i in chars:
         if ch.isspace():
@@ -123,15 +125,15 @@ def _runs(para: Para) -> list[tuple[str, bool, bool]]:
                     space = True
             continue
         if newline:
-            out[-1][0] += (" " if space else "") + "\n" + (" " if space_after_newline else "")
+            out[-1][0].append((" " if space else "") + "\n" + (" " if space_after_newline else ""))
         elif space:
-            out[-1][0] += " "
+            out[-1][0].append(" ")
         newline = space = space_after_newline = False
         if out and out[-1][1] == b and out[-1][2] == i:
-            out[-1][0] += ch
+            out[-1][0].append(ch)
         else:
-            out.append([ch, b, i])
-    return [(t, b, i) for t, b, i in out]
+            out.append(([ch], b, i))
+    return [("".join(t), b, i) for t, b, i in out]
 
 
 def _lines_of(para: Para, *, split_spaces: bool = False) -> list[str]:
