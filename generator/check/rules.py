@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ..nd30 import TIEU_NGU, TYPE_ABBREVIATIONS, day_month
+from ..nd30 import CLOSING_MARK, TIEU_NGU, TYPE_ABBREVIATIONS, day_month
 from ..nd30.figures import (
     A4_TOLERANCE_TWIPS,
     A4_TWIPS,
@@ -768,7 +768,7 @@ def _is_heading(p: Para) -> bool:
     """Mục headings and titled khoản: short, bold lines that need no justification or indent."""
     if _is_muc(p):
         return True
-    return len(p.text) < 90 and _all(p, "bold") is True and not p.text.endswith((".", ";", "./."))
+    return len(p.text) < 90 and _all(p, "bold") is True and not p.text.endswith((".", ";", CLOSING_MARK))
 
 
 def _is_display(p: Para) -> bool:
@@ -907,7 +907,7 @@ def end_mark(doc: KeHoach) -> list[Result]:
     if not doc.body:
         return [_missing("PL1.III.6.dau-ket", "Nội dung", title)]
     last = doc.body[-1]
-    return [_res("PL1.III.6.dau-ket", "Nội dung", title, ERROR, last.text.endswith("./."),
+    return [_res("PL1.III.6.dau-ket", "Nội dung", title, ERROR, last.text.endswith(CLOSING_MARK),
                  measured=f"…{last.text[-20:]}", expected="…./.", where=_where(doc, last))]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from ..nd30 import TYPE_ABBREVIATIONS, day_month
+from ..nd30 import CLOSING_MARK, TYPE_ABBREVIATIONS, day_month
 from ..plan.model import (
     Align,
     Appendix,
@@ -259,10 +259,6 @@ class _Citations:
 
     def __call__(self, para: Paragraph) -> str:
         return self.inline(para).text
-
-
-CLOSING_MARK = "./."
-"""The mark that ends a document's text (every Mẫu of Decree 30 ends so)."""
 
 
 def _without_end(text: str, mark: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 
 from .. import limits
 from ..errors import DataError, UserError
+from ..nd30 import CLOSING_MARK
 from ..plan.loader import parse_yaml, validate
 from ..plan.table_rows import numbered_groups
 from ..recognise import read_docx
@@ -466,7 +467,7 @@ class _Importer:
         for b in blocks:
             if isinstance(b, Para) and b.text and SEPARATOR_RE.match(b.text):
                 self.warn(b, b.text, "dòng kẻ bằng ký tự trong nội dung; bỏ qua (mẫu tự kẻ đường kẻ)")
-        if (len(items) > 2 and isinstance(items[-1], Para) and items[-1].text.strip() == "./."
+        if (len(items) > 2 and isinstance(items[-1], Para) and items[-1].text.strip() == CLOSING_MARK
                 and isinstance(items[-2], Para)):
             # The end mark typed as a paragraph of its own: the decree puts it right after the last
             # word, and the renderer does so; kept as a closing it would print alone on a line (and

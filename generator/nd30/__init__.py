@@ -26,6 +26,9 @@ TYPE_ABBREVIATIONS: dict[str, str] = {
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 """Ô 1 of Phụ lục I: fixed text, printed by the template, looked for by the checker and importer."""
+CLOSING_MARK = "./."
+"""The mark that ends a document's text (every Mẫu of the decree ends so): added by the renderer,
+looked for by the checker and the importer."""
 
 BLANK_DAY = "  "
 """With the spaces around it, four spaces for the day of a draft ("ngày    tháng 3 năm 2024")."""
