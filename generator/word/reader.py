@@ -544,6 +544,7 @@ class _Reader:
         self.tables: list[_Element] = []
         self.table_left = self.doc.table_left
         self.tab_tables = self.doc.tab_tables  # tables read from lines set in columns with tab stops
+        self.page_one_header: _Element | None = None
         # Text typed in a legacy 8-bit font (TCVN3, VNI) is read as Word draws it (legacy_fonts.py);
         # the raw text of whole paragraphs needs the runs' fonts only when such a font is named.
         self.legacy_fmt: Formatting | None = self.fmt if _names_legacy_font(document, self.fmt) else None
@@ -554,8 +555,23 @@ class _Reader:
     def read(self) -> WordDocument:
         body: _Element = self.document.element.body
         self._sections(body)
+        top = self._page_one_header_block()
+        if top is not None:
+            self._walk(top)
         self._walk(body)
         return self.doc
+
+    def _page_one_header_block(self) -> _Element | None:
+        """The header part page 1 prints, when it holds a table with text: some agencies' templates set
+        the whole top block of page 1 (names, number, date) in the first page's header. It prints
+        above the body, so it is read as the body's first blocks; a header of a page number or a
+        logo line is not."""
+        root = self.page_one_header
+        if root is None:
+            return None
+        if not any(visible_text(p).strip() for tbl in root.iter(qn("w:tbl")) for p in tbl.iter(qn("w:p"))):
+            return None
+        return root
 
     # sections and headers
 
@@ -596,6 +612,13 @@ class _Reader:
                             read_parts[key] = self._header_part(kind, part.element, i, key[2])
                         store[kind] = read_parts[key]
             prev_headers, prev_footers = headers, footers
+            if i == 0:
+                # the header part page 1 prints: the first page's own, or the default one
+                first = "first" if _flag(s.find(qn("w:titlePg"))) else "default"
+                named = next((r for r in s.findall(qn("w:headerReference"))
+                              if r.get(qn("w:type"), "default") == first), None)
+                shown = self.document.part.related_parts.get(named.get(qn("r:id"))) if named is not None else None
+                self.page_one_header = shown.element if shown is not None else None
             self.doc.sections.append(PageSection(
                 index=i,
                 width=width,
