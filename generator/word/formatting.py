@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -165,6 +165,19 @@ _P_CONTENT = frozenset(qn(t) for t in ("w:r", "w:hyperlink", "w:fldSimple", "w:i
                                        "w:sdt", "w:customXml"))
 _RPR_TAG = qn("w:rPr")
 _CACHE_LIMIT = 20_000
+
+_T = TypeVar("_T")
+
+
+def _cached(cache: dict[tuple[Any, ...], _T], key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
+    """cache[key], made on first use; a cache past _CACHE_LIMIT entries starts again (a hostile file
+    with a distinct formatting on every run must not grow it without bound)."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        found = cache[key] = make()
+    return found
 
 
 def _xml_key(el: Any | None) -> bytes:
@@ -309,12 +322,7 @@ class Formatting:
         """Effective formatting of run r in paragraph p (r=None: what a new run would get)."""
         rpr = r.find(_RPR_TAG) if r is not None else None
         key = (self._para_style(p), self._table_style(p), r is None, _xml_key(rpr))
-        found = self._run_formats.get(key)
-        if found is None:
-            if len(self._run_formats) > _CACHE_LIMIT:
-                self._run_formats.clear()
-            found = self._run_formats[key] = self._run(p, r)
-        return found
+        return _cached(self._run_formats, key, lambda: self._run(p, r))
 
     def _run(self, p: Any, r: Any | None) -> RunFormat:
         groups = self._rpr_groups(p, r)
@@ -377,12 +385,7 @@ class Formatting:
         first_run = next((r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None), None)
         key = (self._para_style(p), self._table_style(p), _xml_key(p.find(qn("w:pPr"))), _xml_key(list_level),
                _xml_key(first_run.find(qn("w:rPr")) if first_run is not None else None))
-        found = self._para_formats.get(key)
-        if found is None:
-            if len(self._para_formats) > _CACHE_LIMIT:
-                self._para_formats.clear()
-            found = self._para_formats[key] = self._paragraph(p, list_level)
-        return found
+        return _cached(self._para_formats, key, lambda: self._paragraph(p, list_level))
 
     def _paragraph(self, p: Any, list_level: Any | None = None) -> ParaFormat:
         levels = self._ppr_levels(p)

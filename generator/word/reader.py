@@ -244,10 +244,9 @@ def _pushed(runs: list[Run], para: Para) -> list[list[Run]]:
     room = max((para.width - (para.fmt.left + para.fmt.right if para.fmt else 0)) / 20, 1.0)
     chars: list[tuple[int, int, str, float]] = []  # (run, offset in its text, char, advance)
     for ri, r in enumerate(runs):
-        if r.fmt.hidden or len(_run_chars(r, para)) != len(r.text):
-            widths = [0.0] * len(r.text)  # hidden, or a text NFC changes: no advance counted
-        else:
-            widths = [w for _, w in _run_chars(r, para)]
+        measured = [] if r.fmt.hidden else _run_chars(r, para)
+        # hidden, or a text NFC changes (no longer one advance per character): no advance counted
+        widths = [w for _, w in measured] if len(measured) == len(r.text) else [0.0] * len(r.text)
         chars += [(ri, k, ch, widths[k]) for k, ch in enumerate(r.text)]
     cuts: list[tuple[int, int]] = []  # (run, offset) where a pushed line starts
     line, i, n = 0.0, 0, len(chars)
