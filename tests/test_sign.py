@@ -568,3 +568,22 @@ def test_a_path_through_a_missing_folder_never_replaces_the_input(kit, tmp_path,
         assert "không bao giờ ghi đè tệp gốc" in capsys.readouterr().err
     assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
     assert not (tmp_path / "khong-co").exists()
+
+
+# --- The ký hiệu the attachment's signature names ---------------------------------------------------
+
+@pytest.mark.parametrize("symbol", ["KH-SKHCN", "KH-SGD&ĐT", "KH-MTTQ-BTT", "CTr-UBND"])
+def test_the_attachment_signature_names_the_whole_ky_hieu(symbol) -> None:
+    # The number written into the agency's signature on an attachment is read off its reference
+    # line as the PDF prints it, a line that wraps before the date; every ký hiệu the plan model
+    # accepts ("&" in "SGD&ĐT", a body inside an agency, a mixed-case type) is named whole.
+    from generator.esign.pages import Line, Page
+    from generator.esign.sign import attachment_symbol
+
+    def page(*texts: str) -> Page:
+        return Page(0, 595, 842, [Line(t, 100, 800 - 14 * k, 500, 812 - 14 * k) for k, t in enumerate(texts)])
+
+    numbered = page("PHỤ LỤC", f"(Kèm theo Kế hoạch số 30/{symbol} ngày 10 tháng 4", "năm 2026 của Ủy ban)")
+    assert attachment_symbol(numbered) == f"30/{symbol}"
+    blank = page("PHỤ LỤC", f"(Kèm theo Kế hoạch số       /{symbol} ngày     tháng 4 năm 2026)")
+    assert attachment_symbol(blank, 5) == f"05/{symbol}"

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import UserError
+from ..nd30 import SYMBOL
 from ..text import two_digits
 from .common import (
     AGENCY_FIELD,
@@ -149,10 +150,10 @@ def refuse_draft(pages: list[Page], role: Role = "signer") -> None:
                         "và ngày: kehoach render DỮ-LIỆU.yaml --final --number N --date NGÀY/THÁNG/NĂM --pdf")
 
 
-SYMBOL = r"(\d*)\s*/([A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)+)"
-"""Số (blank in a signing copy) and ký hiệu: "125/KH-SKHCN", "      /KH-SKHCN"."""
-ATTACHMENT_REF = re.compile(r"Kèm theo\s+.{0,60}?\bsố\s*" + SYMBOL)
-HEADER_REF = re.compile(r"Số\s*:\s*" + SYMBOL)
+NUMBER_AND_SYMBOL = rf"(\d*)\s*/({SYMBOL})"
+"""Số (blank in a signing copy) and ký hiệu: "125/KH-SKHCN", "      /KH-SGD&ĐT"."""
+ATTACHMENT_REF = re.compile(r"Kèm theo\s+.{0,60}?\bsố\s*" + NUMBER_AND_SYMBOL)
+HEADER_REF = re.compile(r"Số\s*:\s*" + NUMBER_AND_SYMBOL)
 
 
 def attachment_symbol(page: Page, number: int | None = None) -> str:

@@ -30,6 +30,13 @@ CLOSING_MARK = "./."
 """The mark that ends a document's text (every Mẫu of the decree ends so): added by the renderer,
 looked for by the checker and the importer."""
 
+AGENCY_ABBREVIATION = r"[A-ZĐ0-9&]+(?:-[A-ZĐ0-9&]+)*"
+"""The issuer's part of a ký hiệu (ô 3): capitals and digits, several parts for a body inside an
+agency ("MTTQ-BTT"), words joined with "&" as agencies print them ("SGD&ĐT")."""
+SYMBOL = rf"[A-Za-zĐđ]+-{AGENCY_ABBREVIATION}"
+"""A whole ký hiệu, "KH-SGD&ĐT": the type's abbreviation (mixed case: "CTr", "QyĐ"), "-", the
+issuer's. The one pattern the model, the recogniser and the signer's number stamp share."""
+
 BLANK_DAY = "  "
 """With the spaces around it, four spaces for the day of a draft ("ngày    tháng 3 năm 2024")."""
 BLANK_MONTH = "  "

@@ -27,7 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypeAliasType
 
-from ..nd30 import TYPE_ABBREVIATIONS
+from ..nd30 import AGENCY_ABBREVIATION, TYPE_ABBREVIATIONS
 from ..text import clean_text
 
 UNIT_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -267,7 +267,7 @@ class Agency(Model):
     @field_validator("abbreviation")
     @classmethod
     def _abbr(cls, value: str) -> str:
-        if not re.fullmatch(r"[A-ZĐ0-9&]+(?:-[A-ZĐ0-9&]+)*", value):
+        if not re.fullmatch(AGENCY_ABBREVIATION, value):
             raise PydanticCustomError(
                 "abbreviation", "chữ viết tắt chỉ gồm chữ IN HOA và số, không dấu cách, ví dụ SKHCN"
             )

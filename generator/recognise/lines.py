@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..nd30 import TYPE_ABBREVIATIONS
+from ..nd30 import AGENCY_ABBREVIATION, TYPE_ABBREVIATIONS
 from ..text import upper_vi
 from ..word.reader import norm
 
@@ -25,7 +25,7 @@ NUMBER_RE = re.compile(r"^s[ốô]\s*[:.]?\s*(?:\d|[.…_ ]*/)", re.I)
 NUMBER_FORM = re.compile(
     r"^(?P<so>\S+?)\s*(?P<colon>:?)(?P<sp1>\s*)(?P<num>\d*)[.…_]*(?P<sp2>\s*)/(?P<sp3>\s*)(?P<sym>.*)$")
 # An agency's abbreviation may join words with "&" as printed ("SGD&ĐT": Sở Giáo dục và Đào tạo).
-SYMBOL_FORM = re.compile(r"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>[A-ZĐ0-9&]+(?:-[A-ZĐ0-9&]+)*)$")
+SYMBOL_FORM = re.compile(rf"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>{AGENCY_ABBREVIATION})$")
 
 
 @dataclass(frozen=True)
