@@ -727,6 +727,9 @@ class _Importer:
             out["archive"] = archive
         else:
             self.warn(t, "Nơi nhận", "không có dòng 'Lưu: …'; văn bản mới sẽ in '- Lưu: VT.'")
+        for p in doc.signature_stand_ins:
+            self.warn(p, p.text, "dòng thay chữ ký ở khoảng ký (bản công bố); không nhập: văn bản mới để trống "
+                      "chỗ ký cho người có thẩm quyền")
         heads = [x for p in doc.signer_lines for x in _lines_of(p)]
         name = doc.signer_name.text if doc.signer_name is not None else None
         after = [x for p in doc.after_name for x in _lines_of(p)]

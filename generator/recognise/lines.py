@@ -82,6 +82,13 @@ def parse_date_line(text: str) -> DateLine | None:
 
 AUTHORITY_RE = re.compile(r"^(?P<form>KT|TM|TL|TUQ|Q)\.\s*(?P<rest>\S.*)$")
 
+# What a published copy prints in the signing space instead of the signature: "(Đã ký)", "ĐÃ KÝ",
+# "(Đã ký và đóng dấu)", "(Đã ký số)", or a form's "(Ký, ghi rõ họ tên, đóng dấu)". Neither a title
+# nor the signer's name; the document made from the data leaves the space blank for the signature.
+SIGNATURE_STAND_IN_RE = re.compile(
+    r"^[(\[]?\s*(?:đã\s+ký(?:\s+số)?(?:\s*(?:và|,)?\s*đóng\s+dấu)?"
+    r"|ký(?:\s+tên)?(?:\s*,\s*(?:ghi\s+rõ\s+họ\s+(?:và\s+)?tên|đóng\s+dấu))+)\s*[)\]]?\s*\.?$", re.I)
+
 
 @dataclass(frozen=True)
 class Authority:

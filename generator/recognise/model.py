@@ -64,6 +64,7 @@ class KeHoach:
     recipients: list[Para] = field(default_factory=list)
     signer_lines: list[Para] = field(default_factory=list)  # authority and title lines
     signer_name: Para | None = None
+    signature_stand_ins: list[Para] = field(default_factory=list)  # "(Đã ký)" in the signing space
     after_name: list[Para] = field(default_factory=list)  # lines printed under the signer's name
     appendices: list[AppendixPart] = field(default_factory=list)
     lines: dict[str, Line | None] = field(default_factory=dict)

@@ -38,6 +38,7 @@ from .lines import (
     NUMBER_RE,
     QUOC_HIEU_RE,
     SEPARATOR_RE,
+    SIGNATURE_STAND_IN_RE,
     TEMPLATE_RE,
     TIEU_NGU_RE,
     VV_RE,
@@ -300,8 +301,11 @@ class _Recogniser:
 
     def _signer(self, right: list[Para]) -> None:
         """Authority and title lines in capitals, then the name (name case); anything printed under the
-        name is kept apart (the name must close the block)."""
+        name is kept apart (the name must close the block). A published copy's "(Đã ký)" stands where
+        the signature goes: set apart, it is neither a title nor the name."""
         doc = self.doc
+        doc.signature_stand_ins = [p for p in right if SIGNATURE_STAND_IN_RE.match(p.text)]
+        right = [p for p in right if not SIGNATURE_STAND_IN_RE.match(p.text)]
         if not right:
             return
         names = [i for i, p in enumerate(right) if upper_vi(p.text) != p.text and not AUTHORITY_RE.match(p.text)]
