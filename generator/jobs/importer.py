@@ -27,6 +27,7 @@ from ..plan.table_rows import numbered_groups
 from ..recognise import read_docx
 from ..recognise.lines import (
     ARCHIVE_RE,
+    COPY_FORM_RE,
     DASHES,
     DIEM_RE,
     ITEM_RE,
@@ -258,8 +259,10 @@ class _Importer:
         self.doc = doc
         self.stream = _stream(doc)
         self.notes: list[ImportNote] = []
-        # Where names are written in normal case: every paragraph, the header's date line included.
-        self.corpus = " ".join(p.text for p in doc.paragraphs)
+        # Where names are written in normal case: every paragraph, the header's date line included;
+        # not a copy's own block (its people and places are the copying office's).
+        copied = doc.copy_block[0].index if doc.copy_block else len(doc.paragraphs)
+        self.corpus = " ".join(p.text for p in doc.paragraphs[:copied])
         self._literal_number = ""  # the last khoản number kept as text
 
     def warn(self, where: Para | _Table | str, excerpt: str, message: str) -> None:
@@ -770,9 +773,15 @@ class _Importer:
         each runs from its start to the next one's, in the stream of blocks."""
         doc = self.doc
         at = [max(self._at(a.heading), begin) for a in doc.appendices]
+        last = len(self.stream)
+        if doc.copy_block:
+            form = next((p for p in doc.copy_block if COPY_FORM_RE.match(upper_vi(p.text))), doc.copy_block[0])
+            self.warn(form, form.text, "phần của bản sao (hình thức sao, số, ngày, chữ ký, nơi nhận của bản sao) "
+                      "sau văn bản; không nhập: dữ liệu là của văn bản được sao")
+            last = self._at(doc.copy_block[0])
         out = []
         for k, app in enumerate(doc.appendices):
-            end = at[k + 1] if k + 1 < len(at) else len(self.stream)
+            end = at[k + 1] if k + 1 < len(at) else last
             part = [b for b in self.stream[at[k]:end] if isinstance(b, _Table) or b.text]
             if part:
                 out.append(self._appendix(part, app))

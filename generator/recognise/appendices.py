@@ -10,18 +10,20 @@ from .lines import APPENDIX_HEAD_RE, APPENDIX_REF_RE
 from .model import AppendixPart, CatalogueRow, KeHoach
 
 
-def locate_appendices(doc: KeHoach, main_section: int, sig_end: int) -> None:
-    """Appendices: everything after the signature (line sig_end), cut where an appendix heading
-    stands (appendix_starts), added to doc.appendices with their catalogue rows."""
-    tail = doc.paragraphs[sig_end + 1:]
+def locate_appendices(doc: KeHoach, main_section: int, sig_end: int, end: int | None = None) -> None:
+    """Appendices: everything after the signature (line sig_end) and before line end (a copy's own
+    block), cut where an appendix heading stands (appendix_starts), added to doc.appendices with
+    their catalogue rows."""
+    end_all = len(doc.paragraphs) if end is None else end
+    tail = doc.paragraphs[sig_end + 1:end_all]
     starts = appendix_starts(tail)
     first_text: dict[int, int] = {}  # section -> index of its first line with text after the signature
     for p in tail:
         if p.text:
             first_text.setdefault(p.section, p.index)
     for k, (start, titled) in enumerate(starts):
-        end = starts[k + 1][0].index if k + 1 < len(starts) else len(doc.paragraphs)
-        in_app = doc.paragraphs[start.index:end]
+        stop = starts[k + 1][0].index if k + 1 < len(starts) else end_all
+        in_app = doc.paragraphs[start.index:stop]
         sections = sorted({p.section for p in in_app})
         # An appendix has its own section when it starts one (its page numbers can restart).
         own = start.section > main_section and first_text.get(start.section) == start.index

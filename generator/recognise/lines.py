@@ -182,6 +182,10 @@ NOI_NHAN_RE = re.compile(r"^nơi\s*nhận\s*:?", re.I)
 VV_RE = re.compile(r"^(?:V/v|về\s+việc)\b", re.I)
 KINH_GUI_RE = re.compile(r"^kính\s+gửi\b", re.I)
 SEPARATOR_RE = re.compile(r"^[\s_\-–—=*.]+$")
+# The form of a copy (Decree 30, Điều 25-26 and Phụ lục I, Phần II): "SAO Y", "SAO LỤC", "TRÍCH SAO";
+# older copies print "SAO Y BẢN CHÍNH". The copy's own block (its issuer, Số, place and date, signer,
+# Nơi nhận) follows the last page of the document copied, under a rule across the page.
+COPY_FORM_RE = re.compile(r"^(?:SAO\s+Y(?:\s+BẢN\s+CHÍNH)?|SAO\s+LỤC|TRÍCH\s+SAO)\s*$")
 TEMPLATE_RE = re.compile(r"\{\{|\{%|\}\}|%\}")
 # Words that begin the place part of an agency's name: "ỦY BAN NHÂN DÂN" over "TỈNH LÀO CAI" is one name.
 ADMIN_UNIT_RE = re.compile(r"^(TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b")

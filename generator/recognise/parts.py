@@ -31,6 +31,7 @@ from .appendices import appendix_heading, locate_appendices
 from .lines import (
     ADMIN_UNIT_RE,
     AUTHORITY_RE,
+    COPY_FORM_RE,
     DASHES,
     DATE_RE,
     KINH_GUI_RE,
@@ -154,9 +155,31 @@ class _Recogniser:
         if title is None and vv is None and doc.kinh_gui:
             doc.document_type = "Công văn"
         sig_end = max((p.index for p in sig), default=body_end - 1)
-        locate_appendices(doc, main_section, sig_end)
+        doc.copy_block = self._copy_block(sig_end)
+        locate_appendices(doc, main_section, sig_end, doc.copy_block[0].index if doc.copy_block else None)
         self._administrative(texts, title)
         self._lines()
+
+    def _copy_block(self, sig_end: int) -> list[Para]:
+        """A copy's own block (bản sao: "SAO Y", "SAO LỤC", "TRÍCH SAO" with its issuer, Số, date,
+        signer and Nơi nhận), printed after the document under a rule: from that rule (or the table
+        that holds the form) to the end. Told by the form line together with the copy's own signer's
+        block (a Nơi nhận or a Số line beside it), so an appendix titled with these words is none."""
+        paras = self.doc.paragraphs
+        form = next((p for p in paras[sig_end + 1:] if COPY_FORM_RE.match(upper_vi(p.text))), None)
+        if form is None:
+            return []
+        if form.cell is not None:
+            block = [p for p in paras if p.cell is not None and p.cell.table == form.cell.table]
+        else:
+            block = paras[form.index:form.index + 12]
+        if not any(NOI_NHAN_RE.match(p.text) or NUMBER_RE.match(p.text) for p in block):
+            return []
+        start = block[0].index
+        before = next((p for p in reversed(paras[sig_end + 1:start]) if p.text), None)
+        if before is not None and SEPARATOR_RE.match(before.text) and before.cell is None:
+            start = before.index  # the rule typed as underscores opens the block
+        return paras[start:]
 
     def _under_signer(self, sig: list[Para], right: list[Para]) -> list[Para]:
         """Lines printed right under the signature table in the signer's column (the name typed after
