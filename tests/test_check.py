@@ -463,6 +463,27 @@ def test_old_year_in_body_is_a_warning_but_cited_dates_are_not(tmp_path, mode):
     assert report.errors == []
 
 
+@pytest.mark.parametrize("citation", [
+    "Kết luận số 45-KL/TW ngày 01/02/2025 của Ban Bí thư",
+    "Chỉ thị số 11-CT/TU ngày 03 tháng 3 năm 2025 của Ban Thường vụ Tỉnh ủy",
+    "Quy định số 05-QĐi/TW ngày 20/01/2025 của Bộ Chính trị",
+])
+def test_a_party_document_cited_by_its_number_is_a_citation(tmp_path, citation):
+    # State plans cite the Party's resolutions, conclusions and directives by the Party's numbering
+    # (number-type/issuer): their dates name those documents, not a year the plan forgot to move.
+    from tests.word_fixtures import build_plan
+
+    body = ["I. MỤC ĐÍCH, YÊU CẦU", f"Các phòng triển khai {citation}, bảo đảm đúng tiến độ đề ra.",
+            "II. NỘI DUNG", "Tổ chức giải chạy tại các huyện trong quý II./."]
+    cited = check_docx(build_plan(tmp_path / "cited.docx", body=body))
+    assert not cited.failed("PL1.III.6.nam"), cited.to_table()
+    assert not cited.failed("PL1.III.3.ky-hieu-co-quan"), cited.to_table()
+    # The same year outside a citation is still last year's, left behind.
+    body[1] = "Các phòng tiếp tục các nhiệm vụ năm 2025 chưa hoàn thành, bảo đảm đúng tiến độ đề ra."
+    stale = check_docx(build_plan(tmp_path / "stale.docx", body=body)).failed("PL1.III.6.nam")
+    assert [r.measured for r in stale] == ["“năm 2025”"]
+
+
 def test_citation_of_own_document_with_other_abbreviation_names_it(tmp_path):
     report = check_docx(build(tmp_path, own_citation="KH-SKHCCN"))
     hit = report.failed("PL1.III.3.ky-hieu-co-quan")[0]

@@ -44,6 +44,7 @@ from ..nd30.figures import (
     FontSize,
 )
 from ..recognise.lines import (
+    CITATION_RE,
     DASHES,
     MUC_RE,
     PART_RE,
@@ -913,7 +914,6 @@ def end_mark(doc: KeHoach) -> list[Result]:
 
 # --- years and citations (III.6 content) -----------------------------------------------------------
 
-CITATION_RE = re.compile(r"\bsố\s+(?P<num>\d+[^\s/]*)/(?:\d{4}/)?(?P<sym>[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ0-9]+)+)")
 YEAR_RE = re.compile(r"\bnăm\s+(\d{4})\b")
 
 
@@ -981,6 +981,8 @@ def own_citations(doc: KeHoach) -> list[Result]:
         for m in CITATION_RE.finditer(p.text):
             seen += 1
             sym = m.group("sym")
+            if sym is None:
+                continue  # a Party document ("57-NQ/TW"): never this State issuer's own
             abbr = sym.split("-", 1)[1] if "-" in sym else sym
             if abbr == own:
                 continue

@@ -111,6 +111,11 @@ REFERENCE_FORM = re.compile(
     rf"|(?P<d2>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m2>\d{{1,2}})?{_BLANK}năm\s*(?P<y2>\d{{4}}))"
     r"(?:\s+của\s+(?P<issuer>.+?))?\s*\.?\s*\)$")
 APPENDIX_REF_RE = re.compile(r"^\(?\s*(?:ban\s+hành\s+)?kèm\s+theo\b", re.I)
+# Another document cited in the text by its number: the State's form "số 12/QĐ-UBND", "số 30/2020/NĐ-CP"
+# (sym: type-issuer), or the Party's "số 57-NQ/TW", "số 11-CT/TU", "số 05-QĐi/TW" (party: number-type/
+# issuer, Quy định 66-QĐ/TW), which state plans cite as often: a Party document is never the issuer's own.
+CITATION_RE = re.compile(r"\bsố\s+(?:(?P<num>\d+[^\s/]*)/(?:\d{4}/)?(?P<sym>[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ0-9&]+)+)"
+                         r"|(?P<party>\d+-[A-ZĐ][A-Za-zĐđ]*/[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*)\b)")
 
 
 @dataclass(frozen=True)
