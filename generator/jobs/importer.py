@@ -260,9 +260,11 @@ class _Importer:
         self.stream = _stream(doc)
         self.notes: list[ImportNote] = []
         # Where names are written in normal case: every paragraph, the header's date line included;
-        # not a copy's own block (its people and places are the copying office's).
+        # not the signers' names ("Nguyễn Văn An" says nothing of "Sở Văn hóa") nor a copy's own block
+        # (its people and places are the copying office's).
         copied = doc.copy_block[0].index if doc.copy_block else len(doc.paragraphs)
-        self.corpus = " ".join(p.text for p in doc.paragraphs[:copied])
+        people = {id(p) for p in [doc.signer_name, *(block[-1] for block in doc.co_signers)] if p is not None}
+        self.corpus = " ".join(p.text for p in doc.paragraphs[:copied] if id(p) not in people)
         self._literal_number = ""  # the last khoản number kept as text
 
     def warn(self, where: Para | _Table | str, excerpt: str, message: str) -> None:
@@ -285,7 +287,12 @@ class _Importer:
                                         else "không tìm thấy tên loại KẾ HOẠCH dưới phần đầu"))
         header = self._header()
         i = self._after_title()
-        sig_at = self._at(doc.noi_nhan) if doc.noi_nhan is not None else None
+        # The Nơi nhận and the signer's block: one table, or (a joint document) the signers' table with
+        # the Nơi nhận typed under it. The body ends where the first of them stands.
+        sig_parts = [p for p in [doc.noi_nhan, *doc.recipients, *doc.signer_lines, doc.signer_name]
+                     if p is not None] if doc.noi_nhan is not None else []
+        sig_at = min(self._at(p) for p in sig_parts) if sig_parts else None
+        sig_last = max(self._at(p) for p in sig_parts) if sig_parts else None
         body_end = sig_at if sig_at is not None else len(self.stream)
         if sig_at is None and doc.appendices:
             # No Nơi nhận: the body runs to the first appendix the recogniser found.
@@ -304,15 +311,14 @@ class _Importer:
             runs = [r for p in doc.subtitle for r in _runs(p) + [(" ", False, False)]][:-1]
             data["subtitle"] = _paragraph(runs, style_italic=True)
         data.update(self._body(self.stream[i:body_end]))
-        signature = self.stream[sig_at] if sig_at is not None else None
-        if isinstance(signature, _Table):  # Nơi nhận is found in a table cell: sig_at is its table
-            data.update(self._signature(signature))
+        if sig_at is not None:
+            data.update(self._signature(self.stream[sig_at]))
         else:
             self.warn("cuối văn bản", "", "không tìm thấy bảng Nơi nhận và chữ ký; người ký để trống "
                       "(điền signer.name, signer.title)")
             data["recipients"] = []
             data["signer"] = {"name": "…", "title": "…"}
-        appendices = self._appendices(body_end + (1 if sig_at is not None else 0))
+        appendices = self._appendices(sig_last + 1 if sig_last is not None else body_end)
         if appendices:
             data["appendices"] = appendices
             self._derived_reference_lines(data)
@@ -711,8 +717,12 @@ class _Importer:
 
     # signature
 
-    def _signature(self, t: _Table) -> dict[str, Any]:
+    def _signature(self, t: _Table | Para) -> dict[str, Any]:
         doc = self.doc
+        for block in doc.co_signers:
+            lines = [x for p in block for x in _lines_of(p)]
+            self.warn(block[0], " / ".join(lines), "người ký thứ hai của văn bản liên tịch: dữ liệu chỉ giữ một người "
+                      "ký (khối bên phải); chưa nhập khối này")
         recipients: list[str] = []
         archive: list[str] | None = None
         tail = doc.noi_nhan_rest
@@ -739,7 +749,7 @@ class _Importer:
         out["signer"] = self._signer(heads, name, after, t)
         return out
 
-    def _signer(self, heads: list[str], name: str | None, after: list[str], t: _Table) -> dict[str, Any]:
+    def _signer(self, heads: list[str], name: str | None, after: list[str], t: _Table | Para) -> dict[str, Any]:
         if name is None:
             self.warn(t, " / ".join(heads), "không tìm thấy họ tên người ký; để '…'")
             name = "…"

@@ -65,6 +65,7 @@ class KeHoach:
     signer_lines: list[Para] = field(default_factory=list)  # authority and title lines
     signer_name: Para | None = None
     signature_stand_ins: list[Para] = field(default_factory=list)  # "(Đã ký)" in the signing space
+    co_signers: list[list[Para]] = field(default_factory=list)  # a joint document's other signers' blocks
     after_name: list[Para] = field(default_factory=list)  # lines printed under the signer's name
     appendices: list[AppendixPart] = field(default_factory=list)
     copy_block: list[Para] = field(default_factory=list)  # a bản sao's own block after the document

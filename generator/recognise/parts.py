@@ -133,6 +133,12 @@ class _Recogniser:
             under = self._under_signer(sig, right)
             sig += under
             self._signer(right + under)
+        elif (under_table := self._noi_nhan_under_signers(paras, body_start)) is not None:
+            sig, columns = under_table
+            body_end = min(p.index for p in sig)
+            *others, right = columns
+            doc.co_signers = others
+            self._signer(right)
         main_section = doc.noi_nhan.section if doc.noi_nhan else 0
         if not sig:  # no signature table: the body runs to the first appendix heading
             lines = [p for p in paras if p.index >= body_start and p.cell is None and p.text]
@@ -159,6 +165,39 @@ class _Recogniser:
         locate_appendices(doc, main_section, sig_end, doc.copy_block[0].index if doc.copy_block else None)
         self._administrative(texts, title)
         self._lines()
+
+    def _noi_nhan_under_signers(self, paras: list[Para], body_start: int) \
+            -> tuple[list[Para], list[list[Para]]] | None:
+        """The Nơi nhận typed as paragraphs under a table of signers' blocks, as a joint document
+        (văn bản liên tịch) sets it: two signers side by side, the Nơi nhận below on the left. Found
+        when "Nơi nhận:" opens a line outside any table and the last thing above it is a table whose
+        columns each end with a name under title lines. Returns every line of the block (the table,
+        Nơi nhận and its entries; doc.noi_nhan and doc.recipients are set) and the signers' columns,
+        left to right."""
+        doc = self.doc
+        nn = next((p for p in paras if p.cell is None and p.index >= body_start and NOI_NHAN_RE.match(p.text)), None)
+        if nn is None:
+            return None
+        above = next((p for p in reversed(paras[body_start:nn.index]) if p.text), None)
+        if above is None or above.cell is None:
+            return None
+        table = [p for p in paras if p.cell is not None and p.cell.table == above.cell.table]
+        columns = [[p for p in table if p.cell is not None and p.cell.col == col and p.text
+                    and not SIGNATURE_STAND_IN_RE.match(p.text)]
+                   for col in sorted({p.cell.col for p in table if p.cell is not None})]
+        columns = [c for c in columns if c]
+        signed = [c for c in columns if len(c) >= 2 and upper_vi(c[-1].text) != c[-1].text
+                  and all(upper_vi(q.text) == q.text for q in c[:-1])]
+        if not signed or len(signed) != len(columns):
+            return None
+        doc.noi_nhan = nn
+        entries: list[Para] = []
+        for p in paras[nn.index + 1:]:
+            if not p.text or p.cell is not None or p.section != nn.section or starts_page(p):
+                break
+            entries.append(p)
+        doc.recipients = entries
+        return table + [nn, *entries], signed
 
     def _copy_block(self, sig_end: int) -> list[Para]:
         """A copy's own block (bản sao: "SAO Y", "SAO LỤC", "TRÍCH SAO" with its issuer, Số, date,

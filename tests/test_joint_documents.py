@@ -1,0 +1,89 @@
+"""A joint plan (văn bản liên tịch: an agency with the Mặt trận, a union or another agency) sets its
+signers side by side in a table and types the Nơi nhận under it, on the left. Some single-signer
+plans do the same with one signer's column. The Nơi nhận is then found under the table, the signer
+in its right column, and the body ends above the table: check finds what it finds on the same plan
+laid out the usual way (Nơi nhận and signer in one table), and import gives the same data; the
+other signer's block is said, not silently dropped (the plan's data holds one signer).
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from generator.check import check_docx
+from generator.jobs.importer import import_docx
+from tests.word_fixtures import add_para, build_plan
+
+BODY = [{"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True}, "Nâng cao nhận thức của cán bộ về phòng chống tác hại.",
+        {"text": "II. NỘI DUNG", "bold": True}, "Tổ chức tuyên truyền tại các khu dân cư trong quý II./."]
+CO_SIGNER = [("TM. BAN THƯỜNG TRỰC", True), ("CHỦ TỊCH", True), ("", False), ("", False), ("", False),
+             ("Nguyễn Văn An", True)]
+
+
+def _noi_nhan_under_the_table(doc: Any, co_signer: bool) -> None:
+    """The Nơi nhận's paragraphs moved out of the signature table to just under it; its cell left
+    empty or given the other signer's block."""
+    nn_cell = doc.tables[-1].cell(0, 0)
+    moved = [copy.deepcopy(p._p) for p in nn_cell.paragraphs]
+    for p in list(nn_cell.paragraphs)[1:]:
+        p._p.getparent().remove(p._p)
+    first = nn_cell.paragraphs[0]
+    for r in list(first.runs):
+        r._r.getparent().remove(r._r)
+    if co_signer:
+        for text, bold in CO_SIGNER:
+            add_para(nn_cell, text, align="center", bold=bold, before=0)
+        first._p.getparent().remove(first._p)
+    anchor = doc.tables[-1]._tbl
+    for el in reversed(moved):
+        anchor.addnext(el)
+
+
+def _plans(tmp_path: Path, co_signer: bool) -> tuple[Path, Path]:
+    plain = build_plan(tmp_path / "plain.docx", body=BODY)
+    under = build_plan(tmp_path / "under.docx", body=BODY)
+    doc = docx.Document(str(under))
+    _noi_nhan_under_the_table(doc, co_signer)
+    doc.save(str(under))
+    return plain, under
+
+
+def _findings(path: Path) -> list[tuple[str, str, str]]:
+    return sorted((r.rule, r.status, r.severity) for r in check_docx(path).results)
+
+
+@pytest.mark.parametrize("co_signer", [True, False], ids=["lien-tich", "mot-nguoi-ky"])
+def test_noi_nhan_under_the_signers_table(tmp_path: Path, co_signer: bool) -> None:
+    plain, under = _plans(tmp_path, co_signer)
+    assert _findings(under) == _findings(plain)
+    want, got = import_docx(plain), import_docx(under)
+    assert got.data == want.data
+    assert got.data["recipients"] == ["Ủy ban nhân dân tỉnh", "Các phòng thuộc Sở"]
+    assert got.data["signer"]["name"] == "Lê Thị Hạnh"
+    new = [n for n in got.warnings if n not in want.warnings]
+    if co_signer:
+        assert len(new) == 1 and "liên tịch" in new[0].message and "Nguyễn Văn An" in new[0].excerpt, new
+    else:
+        assert new == []
+
+
+def test_a_body_table_above_a_noi_nhan_line_is_no_signature(tmp_path: Path) -> None:
+    # The signers' table is told by its columns (capital title lines over a name), not by standing
+    # above "Nơi nhận": a body table there stays in the body.
+    from tests.word_fixtures import WordTable
+
+    body = [*BODY[:-1], WordTable([["TT", "Nội dung"], ["1", "Tuyên truyền tại khu dân cư"]], [2, 12]),
+            "Các phòng tổ chức thực hiện./."]
+    path = build_plan(tmp_path / "bang.docx", body=body)
+    doc = docx.Document(str(path))
+    doc.tables[-1]._tbl.getparent().remove(doc.tables[-1]._tbl)  # no signature table at all
+    add_para(doc, "Nơi nhận:", align="left", size=12, bold=True, italic=True, before=0)
+    add_para(doc, "- Lưu: VT.", align="left", size=11, before=0)
+    doc.save(str(path))
+    data = import_docx(path).data
+    assert any("table" in b for s in data["sections"] for b in s.get("blocks", []) if isinstance(b, dict))
