@@ -789,10 +789,15 @@ class _Importer:
             self.warn(form, form.text, "phần của bản sao (hình thức sao, số, ngày, chữ ký, nơi nhận của bản sao) "
                       "sau văn bản; không nhập: dữ liệu là của văn bản được sao")
             last = self._at(doc.copy_block[0])
+        repeated = [b for b in self.stream if isinstance(b, _Table) and any(b.holds(p) for p in doc.repeated_headers)]
+        for b in repeated:
+            self.warn(b, "", "phần đầu văn bản (Quốc hiệu, tên cơ quan) lặp lại ở trang phụ lục; không nhập: "
+                      "phụ lục in theo mẫu, không lặp phần đầu")
         out = []
         for k, app in enumerate(doc.appendices):
             end = at[k + 1] if k + 1 < len(at) else last
-            part = [b for b in self.stream[at[k]:end] if isinstance(b, _Table) or b.text]
+            part = [b for b in self.stream[at[k]:end]
+                    if (isinstance(b, _Table) or b.text) and all(b is not r for r in repeated)]
             if part:
                 out.append(self._appendix(part, app))
         return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..word.reader import Cell, Para, is_bold, is_centred, norm
-from .lines import APPENDIX_HEAD_RE, APPENDIX_REF_RE
+from .lines import APPENDIX_HEAD_RE, APPENDIX_REF_RE, QUOC_HIEU_RE, TIEU_NGU_RE, fold_hoa
 from .model import AppendixPart, CatalogueRow, KeHoach
 
 
@@ -15,7 +15,9 @@ def locate_appendices(doc: KeHoach, main_section: int, sig_end: int, end: int | 
     block), cut where an appendix heading stands (appendix_starts), added to doc.appendices with
     their catalogue rows."""
     end_all = len(doc.paragraphs) if end is None else end
-    tail = doc.paragraphs[sig_end + 1:end_all]
+    repeated = repeated_headers(doc, doc.paragraphs[sig_end + 1:end_all])
+    doc.repeated_headers = [p for p in doc.paragraphs[sig_end + 1:end_all] if p.cell and p.cell.table in repeated]
+    tail = [p for p in doc.paragraphs[sig_end + 1:end_all] if not (p.cell and p.cell.table in repeated)]
     starts = appendix_starts(tail)
     first_text: dict[int, int] = {}  # section -> index of its first line with text after the signature
     for p in tail:
@@ -23,7 +25,7 @@ def locate_appendices(doc: KeHoach, main_section: int, sig_end: int, end: int | 
             first_text.setdefault(p.section, p.index)
     for k, (start, titled) in enumerate(starts):
         stop = starts[k + 1][0].index if k + 1 < len(starts) else end_all
-        in_app = doc.paragraphs[start.index:stop]
+        in_app = [p for p in doc.paragraphs[start.index:stop] if not (p.cell and p.cell.table in repeated)]
         sections = sorted({p.section for p in in_app})
         # An appendix has its own section when it starts one (its page numbers can restart).
         own = start.section > main_section and first_text.get(start.section) == start.index
@@ -105,6 +107,24 @@ def appendix_heading(p: Para, after: list[Para], section_start: bool = False) ->
         return True
     return is_centred(p) and is_bold(p) and not p.text.startswith("(") \
         and any(APPENDIX_REF_RE.match(q.text) for q in after[:3])
+
+
+def repeated_headers(doc: KeHoach, tail: list[Para]) -> set[int]:
+    """The tables after the signature that repeat the document's header (this issuer's name beside
+    the Quốc hiệu and Tiêu ngữ), as some agencies open each appendix's page, right before its
+    heading: the page's heading, not an appendix nor its content. A form's header inside an appendix
+    (a blank "(1)……" issuer, or any header under the appendix's own heading) is content and stays."""
+    issuer = {norm(p.text) for p in doc.issuer_lines if p.text}
+    texts = [p for p in tail if p.text]
+    out: set[int] = set()
+    for table in {p.cell.table for p in texts if p.cell is not None}:
+        lines = [p for p in texts if p.cell is not None and p.cell.table == table]
+        national = any(QUOC_HIEU_RE.match(fold_hoa(p.text)) or TIEU_NGU_RE.match(p.text) for p in lines)
+        own = bool(issuer) and issuer <= {norm(p.text) for p in lines}
+        after = [p for p in texts if p.index > lines[-1].index and not (p.cell and p.cell.table == table)][:4]
+        if national and own and after and appendix_heading(after[0], after[1:], after[0].section != lines[-1].section):
+            out.add(table)
+    return out
 
 
 def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:

@@ -69,6 +69,7 @@ class KeHoach:
     after_name: list[Para] = field(default_factory=list)  # lines printed under the signer's name
     appendices: list[AppendixPart] = field(default_factory=list)
     copy_block: list[Para] = field(default_factory=list)  # a bản sao's own block after the document
+    repeated_headers: list[Para] = field(default_factory=list)  # the header repeated atop an appendix's page
     lines: dict[str, Line | None] = field(default_factory=dict)
     table_texts: list[Para] = field(default_factory=list)  # appendix table cells, for content rules
     tables: list[Table] = field(default_factory=list)  # top-level tables, in order
