@@ -133,8 +133,8 @@ class _Recogniser:
             under = self._under_signer(sig, right)
             sig += under
             self._signer(right + under)
-        elif (under_table := self._noi_nhan_under_signers(paras, body_start)) is not None:
-            sig, columns = under_table
+        elif (outside := self._noi_nhan_outside_a_table(paras, body_start)) is not None:
+            sig, columns = outside
             body_end = min(p.index for p in sig)
             *others, right = columns
             doc.co_signers = others
@@ -166,38 +166,57 @@ class _Recogniser:
         self._administrative(texts, title)
         self._lines()
 
-    def _noi_nhan_under_signers(self, paras: list[Para], body_start: int) \
+    def _noi_nhan_outside_a_table(self, paras: list[Para], body_start: int) \
             -> tuple[list[Para], list[list[Para]]] | None:
-        """The Nơi nhận typed as paragraphs under a table of signers' blocks, as a joint document
-        (văn bản liên tịch) sets it: two signers side by side, the Nơi nhận below on the left. Found
-        when "Nơi nhận:" opens a line outside any table and the last thing above it is a table whose
-        columns each end with a name under title lines. Returns every line of the block (the table,
-        Nơi nhận and its entries; doc.noi_nhan and doc.recipients are set) and the signers' columns,
-        left to right."""
+        """The Nơi nhận typed as paragraphs, outside any table, with the signers' blocks beside it on
+        the page some other way: in a table right above it (a joint document, văn bản liên tịch: two
+        signers side by side, the Nơi nhận below on the left), or as lines set in the right half of
+        the page right above the Nơi nhận or right after its entries (no table at all). A signer's
+        block is capital title lines over a name. Returns every line of the block (doc.noi_nhan and
+        doc.recipients are set) and the signers' blocks, left to right."""
         doc = self.doc
         nn = next((p for p in paras if p.cell is None and p.index >= body_start and NOI_NHAN_RE.match(p.text)), None)
         if nn is None:
             return None
-        above = next((p for p in reversed(paras[body_start:nn.index]) if p.text), None)
-        if above is None or above.cell is None:
-            return None
-        table = [p for p in paras if p.cell is not None and p.cell.table == above.cell.table]
-        columns = [[p for p in table if p.cell is not None and p.cell.col == col and p.text
-                    and not SIGNATURE_STAND_IN_RE.match(p.text)]
-                   for col in sorted({p.cell.col for p in table if p.cell is not None})]
-        columns = [c for c in columns if c]
-        signed = [c for c in columns if len(c) >= 2 and upper_vi(c[-1].text) != c[-1].text
-                  and all(upper_vi(q.text) == q.text for q in c[:-1])]
-        if not signed or len(signed) != len(columns):
-            return None
-        doc.noi_nhan = nn
+        room = self.word.section_width(nn.section)
+
+        def right_half(p: Para) -> bool:
+            centre = middle(p, room)
+            return p.cell is None and centre is not None and centre > room * 0.55
+
+        def signed(block: list[Para]) -> bool:
+            lines = [p for p in block if p.text and not SIGNATURE_STAND_IN_RE.match(p.text)]
+            return len(lines) >= 2 and upper_vi(lines[-1].text) != lines[-1].text \
+                and all(upper_vi(q.text) == q.text for q in lines[:-1])
+
         entries: list[Para] = []
         for p in paras[nn.index + 1:]:
-            if not p.text or p.cell is not None or p.section != nn.section or starts_page(p):
+            if not p.text or p.cell is not None or p.section != nn.section or starts_page(p) or right_half(p):
                 break
             entries.append(p)
+        above = next((p for p in reversed(paras[body_start:nn.index]) if p.text), None)
+        block: list[Para] = []
+        signers: list[list[Para]] = []
+        if above is not None and above.cell is not None:
+            block = [p for p in paras if p.cell is not None and p.cell.table == above.cell.table]
+            columns = [[p for p in block if p.cell is not None and p.cell.col == col and p.text]
+                       for col in sorted({p.cell.col for p in block if p.cell is not None})]
+            signers = [c for c in columns if c]
+            if not signers or not all(signed(c) for c in signers):
+                return None
+        else:
+            before = list(itertools.takewhile(lambda p: not p.text or right_half(p),
+                                              reversed(paras[body_start:nn.index])))[::-1]
+            after_entries = paras[(entries[-1] if entries else nn).index + 1:]
+            after = list(itertools.takewhile(lambda p: (not p.text or right_half(p)) and p.section == nn.section,
+                                             after_entries))
+            block = next((b for b in (before, after) if signed(b)), [])
+            if not block:
+                return None
+            signers = [[p for p in block if p.text]]
+        doc.noi_nhan = nn
         doc.recipients = entries
-        return table + [nn, *entries], signed
+        return sorted([*block, nn, *entries], key=lambda p: p.index), signers
 
     def _copy_block(self, sig_end: int) -> list[Para]:
         """A copy's own block (bản sao: "SAO Y", "SAO LỤC", "TRÍCH SAO" with its issuer, Số, date,

@@ -1,9 +1,13 @@
-"""A joint plan (văn bản liên tịch: an agency with the Mặt trận, a union or another agency) sets its
-signers side by side in a table and types the Nơi nhận under it, on the left. Some single-signer
-plans do the same with one signer's column. The Nơi nhận is then found under the table, the signer
-in its right column, and the body ends above the table: check finds what it finds on the same plan
-laid out the usual way (Nơi nhận and signer in one table), and import gives the same data; the
-other signer's block is said, not silently dropped (the plan's data holds one signer).
+"""The Nơi nhận and the signer's block laid out without the usual two-cell table:
+- a joint plan (văn bản liên tịch: an agency with the Mặt trận, a union or another agency) sets its
+  signers side by side in a table and types the Nơi nhận under it, on the left; some single-signer
+  plans do the same with one signer's column;
+- no table at all: the signer's lines set in the right half of the page with an indent, the Nơi nhận
+  typed under them or above them.
+The Nơi nhận is found outside the table, the signer where the page shows it, and the body ends
+above both: check finds what it finds on the same plan laid out the usual way (Nơi nhận and signer
+in one table), and import gives the same data; a second signer's block is said, not silently
+dropped (the plan's data holds one signer).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 import docx
 import pytest
+from docx.shared import Cm
 
 from generator.check import check_docx
 from generator.jobs.importer import import_docx
@@ -44,29 +49,48 @@ def _noi_nhan_under_the_table(doc: Any, co_signer: bool) -> None:
         anchor.addnext(el)
 
 
-def _plans(tmp_path: Path, co_signer: bool) -> tuple[Path, Path]:
+def _no_table(doc: Any, noi_nhan_first: bool) -> None:
+    """The signature table taken away; the signer's lines typed centred with a left indent that puts
+    them in the right half of the page, the Nơi nhận typed at the left margin, under or above them."""
+    table = doc.tables[-1]
+    cells = table.cell(0, 0), table.cell(0, 1)
+    noi_nhan, signer = ([copy.deepcopy(p._p) for p in c.paragraphs] for c in cells)
+    anchor = table._tbl.getprevious()
+    table._tbl.getparent().remove(table._tbl)
+    for el in [*noi_nhan, *signer] if noi_nhan_first else [*signer, *noi_nhan]:
+        anchor.addnext(el)
+        anchor = el
+    for p in doc.paragraphs:
+        if p._p in signer:
+            p.paragraph_format.left_indent = Cm(8)
+
+
+def _plans(tmp_path: Path, layout: str) -> tuple[Path, Path]:
     plain = build_plan(tmp_path / "plain.docx", body=BODY)
-    under = build_plan(tmp_path / "under.docx", body=BODY)
-    doc = docx.Document(str(under))
-    _noi_nhan_under_the_table(doc, co_signer)
-    doc.save(str(under))
-    return plain, under
+    other = build_plan(tmp_path / f"{layout}.docx", body=BODY)
+    doc = docx.Document(str(other))
+    if layout in ("lien-tich", "mot-nguoi-ky"):
+        _noi_nhan_under_the_table(doc, co_signer=layout == "lien-tich")
+    else:
+        _no_table(doc, noi_nhan_first=layout == "noi-nhan-truoc")
+    doc.save(str(other))
+    return plain, other
 
 
 def _findings(path: Path) -> list[tuple[str, str, str]]:
     return sorted((r.rule, r.status, r.severity) for r in check_docx(path).results)
 
 
-@pytest.mark.parametrize("co_signer", [True, False], ids=["lien-tich", "mot-nguoi-ky"])
-def test_noi_nhan_under_the_signers_table(tmp_path: Path, co_signer: bool) -> None:
-    plain, under = _plans(tmp_path, co_signer)
+@pytest.mark.parametrize("layout", ["lien-tich", "mot-nguoi-ky", "chu-ky-truoc", "noi-nhan-truoc"])
+def test_noi_nhan_outside_the_signers_table(tmp_path: Path, layout: str) -> None:
+    plain, under = _plans(tmp_path, layout)
     assert _findings(under) == _findings(plain)
     want, got = import_docx(plain), import_docx(under)
     assert got.data == want.data
     assert got.data["recipients"] == ["Ủy ban nhân dân tỉnh", "Các phòng thuộc Sở"]
     assert got.data["signer"]["name"] == "Lê Thị Hạnh"
     new = [n for n in got.warnings if n not in want.warnings]
-    if co_signer:
+    if layout == "lien-tich":
         assert len(new) == 1 and "liên tịch" in new[0].message and "Nguyễn Văn An" in new[0].excerpt, new
     else:
         assert new == []
