@@ -967,17 +967,17 @@ def fonts_for_other_scripts_only(doc: Any) -> None:
 # --- round 5: page and section ----------------------------------------------------------------------
 
 
-def _sect_copy(doc: Any, kind: str) -> Any:
-    sect = copy.deepcopy(doc.element.body.find(qn("w:sectPr")))
-    sect.insert(0, parse_xml(f'<w:type {nsdecls("w")} w:val="{kind}"/>'))
-    return sect
-
-
 def continuous_section_break(doc: Any) -> None:
-    """A continuous section break (Layout > Breaks > Continuous) after the first mục and one before
-    the signature: the same page setup goes on, on the same page."""
-    for start in ("- Chuẩn bị", "2. Các đơn vị"):
-        _para_with(doc, start).find(qn("w:pPr")).append(_sect_copy(doc, "continuous"))
+    """Continuous section breaks (Layout > Breaks > Continuous) after the first mục and before the
+    signature: the same page setup goes on, on the same page (a section's w:type says how it begins,
+    so the two sections after the breaks are continuous)."""
+    final = doc.element.body.find(qn("w:sectPr"))
+    for k, start in enumerate(("- Chuẩn bị", "2. Các đơn vị")):
+        sect = copy.deepcopy(final)
+        if k:
+            sect.insert(0, parse_xml(f'<w:type {nsdecls("w")} w:val="continuous"/>'))
+        _para_with(doc, start).find(qn("w:pPr")).append(sect)
+    final.insert(0, parse_xml(f'<w:type {nsdecls("w")} w:val="continuous"/>'))
 
 
 def break_before_the_appendix(doc: Any) -> None:
@@ -1038,7 +1038,10 @@ def phonetic_guide(doc: Any) -> None:
         ruby = parse_xml(
             f'<w:ruby {nsdecls("w")}><w:rubyPr><w:rubyAlign w:val="center"/><w:hps w:val="10"/>'
             '<w:hpsRaise w:val="26"/><w:hpsBaseText w:val="28"/><w:lid w:val="vi-VN"/></w:rubyPr>'
-            '<w:rt><w:r><w:rPr><w:sz w:val="10"/></w:rPr><w:t>chú âm</w:t></w:r></w:rt><w:rubyBase/></w:ruby>')
+            '<w:rt/><w:rubyBase/></w:ruby>')
+        guide = _run("chú âm", rpr)  # in the word's font, 5 pt
+        guide.find(f"{qn('w:rPr')}/{qn('w:sz')}").set(qn("w:val"), "10")
+        ruby.find(qn("w:rt")).append(guide)
         ruby.find(qn("w:rubyBase")).append(_run(word, rpr))
         wrapper = parse_xml(f'<w:r {nsdecls("w")}/>')  # ruby sits in a run
         wrapper.append(copy.deepcopy(rpr))

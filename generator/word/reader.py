@@ -200,6 +200,7 @@ class PageSection:
     page_format: str | None
     headers: dict[str, HeaderPart]
     footers: dict[str, HeaderPart]
+    continuous: bool = False  # starts with a continuous break: goes on on the page before's
 
     @property
     def text_width(self) -> int:
@@ -628,6 +629,7 @@ class _Reader:
                 page_format=num.get(qn("w:fmt")) if num is not None else None,
                 headers=headers,
                 footers=footers,
+                continuous=_attr_str(s.find(qn("w:type")), "w:val") == "continuous",
             ))
         if not self.doc.sections:
             self.doc.sections.append(PageSection(0, *A4_TWIPS, {}, False, None, None, {}, {}))
@@ -650,7 +652,18 @@ class _Reader:
         section = 0
         tabbed = self._tabbed(body)
         block: list[_Element] = []
+        frames: list[tuple[tuple[tuple[str, str], ...], list[tuple[_Element, list[_Element]]]]] = []
         for child, joined in _join_deleted_marks(blocks(body)):
+            key = _frame_key(child) if child not in tabbed else None
+            if key is not None:
+                if frames and frames[-1][0] == key:
+                    frames[-1][1].append((child, joined))
+                else:
+                    frames.append((key, [(child, joined)]))
+                continue
+            if frames:
+                section = self._frames(frames, section)
+                frames = []
             if child in tabbed:
                 block.append(child)
                 continue
@@ -658,14 +671,67 @@ class _Reader:
                 self._tab_table(block, section)
                 block = []
             if child.tag == qn("w:p"):
-                self._add(self._para(child, section, None, self._section_width(section), joined=joined))
-                boxes = text_boxes(child)
-                if boxes:
-                    self._box_table(boxes, child, section)
-                if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
-                    section += 1
+                section = self._body_para(child, joined, section)
             elif child.tag == qn("w:tbl"):
                 self._top_table(child, section)
+        if frames:
+            self._frames(frames, section)
+
+    def _body_para(self, child: _Element, joined: list[_Element], section: int) -> int:
+        """A top-level paragraph read, with the text boxes anchored in it; the section after it."""
+        self._add(self._para(child, section, None, self._section_width(section), joined=joined))
+        boxes = text_boxes(child)
+        if boxes:
+            self._box_table(boxes, child, section)
+        return section + 1 if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None else section
+
+    def _frames(self, frames: list[tuple[tuple[tuple[str, str], ...], list[tuple[_Element, list[_Element]]]]],
+                section: int) -> int:
+        """Consecutive paragraphs in frames (w:framePr: Word 97's frames, LibreOffice's): paragraphs
+        with the same frame properties print as one frame. Two or more frames side by side print as
+        one row, read as a table with a cell per frame, left to right; otherwise the paragraphs read
+        where they stand."""
+        text_w = self._section_width(section)
+        sec = self.doc.sections[min(section, len(self.doc.sections) - 1)]
+        placed = []
+        for key, paras in frames:
+            attrs = dict(key)
+            width = _int_or(attrs.get("w"), 0)
+            x = _int_or(attrs.get("x"), 0)
+            if attrs.get("hAnchor", "page") == "page":
+                x -= sec.margins.get("left", 0)
+            align = attrs.get("xAlign")
+            if not width:  # as wide as its text: measured when placed by alignment only
+                width = max(int(max((text_width([self._para(p, section, None, text_w, numbered=False)])
+                                     for p, _ in paras), default=0) * 20), 1)
+            if align in ("center", "inside"):
+                x = (text_w - width) // 2
+            elif align in ("right", "outside"):
+                x = text_w - width
+            elif align == "left":
+                x = 0
+            placed.append((x, width, paras))
+        spans = sorted((x, x + w) for x, w, _ in placed)
+        side_by_side = len(placed) > 1 and all(a[1] <= b[0] + 20 for a, b in zip(spans, spans[1:]))
+        if not side_by_side:
+            for _, _, paras in placed:
+                for p, joined in paras:
+                    section = self._body_para(p, joined, section)
+            return section
+        ti = len(self.tables)
+        self.tables.append(placed[0][2][0][0])
+        self.table_left[ti] = 0
+        first = len(self.doc.paragraphs)
+        row: list[TableCell] = []
+        for ci, (x, width, paras) in enumerate(sorted(placed, key=lambda f: f[0])):
+            cell = Cell(ti, 0, ci, width, ci, x)
+            start = len(self.doc.paragraphs)
+            for p, joined in paras:
+                self._add(self._para(p, section, cell, width, joined=joined))
+            row.append(TableCell([q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]))
+        self.doc.tables.append(Table([row], [w for _, w, _ in sorted(placed, key=lambda f: f[0])], section,
+                                     len(self.doc.tables) + 1, first, len(self.doc.paragraphs) - 1))
+        return section
 
     def _tabbed(self, body: _Element) -> set[_Element]:
         """The top-level paragraphs the caller's `columns` says are set in columns with tab stops."""
@@ -1348,11 +1414,16 @@ def blocks(parent: _Element, tag: str | None = None) -> Iterator[_Element]:
             yield child
 
 
+# Not in the line's text: the phonetic guide of a word (w:ruby's w:rt prints small above its base
+# text, w:rubyBase, which is the line's).
+_NOT_IN_LINE = (*_NOT_SHOWN, qn("w:rt"))
+
+
 def visible_runs(p: _Element) -> Iterator[_Element]:
     """The runs a reader sees in paragraph p: its own (not a nested text box's), including tracked
     insertions, hyperlinks and content controls, without tracked deletions or fallback copies."""
     for r in p.iter(qn("w:r")):
-        if _owner_para(r) is p and not any(a.tag in _NOT_SHOWN for a in r.iterancestors()):
+        if _owner_para(r) is p and not any(a.tag in _NOT_IN_LINE for a in r.iterancestors()):
             yield r
 
 
@@ -1444,6 +1515,30 @@ def _attr_int(el: _Element | None, name: str, default: int | None) -> int | None
         return int(float(v)) if v is not None else default
     except ValueError:
         return default
+
+
+def _frame_key(el: _Element) -> tuple[tuple[str, str], ...] | None:
+    """A paragraph's frame properties (w:framePr), as a key: paragraphs with the same key in a row
+    print as one frame. None for a paragraph not in a frame (a drop cap is not a frame of its own;
+    a paragraph that ends a section is read where it stands)."""
+    if el.tag != qn("w:p"):
+        return None
+    ppr = el.find(qn("w:pPr"))
+    fp = ppr.find(qn("w:framePr")) if ppr is not None else None
+    if fp is None or ppr.find(qn("w:sectPr")) is not None or fp.get(qn("w:dropCap"), "none") != "none":
+        return None
+    return tuple(sorted((k.split("}")[-1], v) for k, v in fp.attrib.items()))
+
+
+def _int_or(value: str | None, default: int) -> int:
+    try:
+        return int(float(value)) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _attr_str(el: _Element | None, name: str) -> str | None:
+    return el.get(qn(name)) if el is not None else None
 
 
 def _side(mar: _Element, name: str, alt: str, default: int) -> int:
