@@ -1282,3 +1282,22 @@ def test_a_text_node_over_the_parsers_limit_is_named(plain, tmp_path):
     path = _with_body(plain, tmp_path / "run.docx", f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
     run = run_limited(["check", path], memory=2 * 2**30, timeout=120)
     assert run.code == 2 and "dài hơn 10 triệu ký tự" in run.err, run.err
+
+
+@pytest.mark.parametrize("encoding, header_bold", [
+    (catalogue_header_bold_by_table_style, True),
+    (catalogue_header_bold_by_hex_look, True),
+    (catalogue_header_style_look_off, False),
+])
+def test_a_table_styles_conditional_formats_apply_as_the_tables_look_says(plain, tmp_path, encoding, header_bold):
+    """The catalogue's header row is bold through its table style only when the table's look turns
+    the header row on; the style's last-row italic, first-column bold and banded-row underline,
+    left off by the look, print nowhere."""
+    path = _save(plain, encoding.__name__, encoding, tmp_path / "styled.docx")
+    table = read_docx(path).tables[2]
+    header = [r for cell in table.rows[0] for p in cell.paras for r in p.visible_runs]
+    assert [p.text for cell in table.rows[0] for p in cell.paras] == ["STT", "Nội dung", "Đơn vị chủ trì", "Thời gian"]
+    assert {r.fmt.bold for r in header} == {header_bold}
+    body = [(p.text, r.fmt) for row in table.rows[1:] for cell in row for p in cell.paras for r in p.visible_runs]
+    assert not any(f.italic or f.underline for _, f in body)
+    assert {t for t, f in body if f.bold} == {"I", "Công tác chuẩn bị", "II", "Tổ chức giải"}  # the group rows'

@@ -32,6 +32,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
@@ -712,7 +713,7 @@ class _Reader:
                 x = 0
             placed.append((x, width, paras))
         spans = sorted((x, x + w) for x, w, _ in placed)
-        side_by_side = len(placed) > 1 and all(a[1] <= b[0] + 20 for a, b in zip(spans, spans[1:]))
+        side_by_side = len(placed) > 1 and all(a[1] <= b[0] + 20 for a, b in pairwise(spans))
         if not side_by_side:
             for _, _, paras in placed:
                 for p, joined in paras:
@@ -1524,7 +1525,9 @@ def _frame_key(el: _Element) -> tuple[tuple[str, str], ...] | None:
     if el.tag != qn("w:p"):
         return None
     ppr = el.find(qn("w:pPr"))
-    fp = ppr.find(qn("w:framePr")) if ppr is not None else None
+    if ppr is None:
+        return None
+    fp = ppr.find(qn("w:framePr"))
     if fp is None or ppr.find(qn("w:sectPr")) is not None or fp.get(qn("w:dropCap"), "none") != "none":
         return None
     return tuple(sorted((k.split("}")[-1], v) for k, v in fp.attrib.items()))
