@@ -1022,6 +1022,31 @@ def carriage_returns_for_breaks(doc: Any) -> None:
             br.tag = qn("w:cr")
 
 
+def _page_number_header(doc: Any, number: str) -> None:
+    """A page number in the middle of the page header, 13 pt Times New Roman, not on page 1."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]._p
+    p.get_or_add_pPr().append(parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>'))
+    rpr = ('<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/>'
+           '<w:sz w:val="26"/></w:rPr>')
+    for xml in number.split("|"):
+        p.append(parse_xml(f'<w:r {nsdecls("w")}>{rpr}{xml}</w:r>'))
+
+
+def page_number_field(doc: Any) -> None:
+    """The reference of the next encoding: the page number as a PAGE field (its result "2")."""
+    _page_number_header(doc, '<w:fldChar w:fldCharType="begin"/>|<w:instrText xml:space="preserve"> PAGE '
+                             '</w:instrText>|<w:fldChar w:fldCharType="separate"/>|<w:t>2</w:t>|'
+                             '<w:fldChar w:fldCharType="end"/>')
+
+
+def page_number_word97(doc: Any) -> None:
+    """The page number as Word 97 inserted it (Insert > Page Numbers wrote w:pgNum in the run, not
+    a field): Word prints the page's number the same."""
+    _page_number_header(doc, "<w:pgNum/>")
+
+
 # --- round 5: run content that prints the same letters ------------------------------------------------
 
 
@@ -1124,6 +1149,7 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "xuong-dong-bang-cr": (carriage_returns_for_breaks, None),
     "chu-am": (phonetic_guide, None),
     "thuoc-tinh-giu-chu": (properties_that_keep_the_letters, None),
+    "so-trang-word97": (page_number_word97, page_number_field),
 }
 
 XFAIL: dict[str, str] = {}

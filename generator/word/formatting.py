@@ -640,7 +640,8 @@ def tabs_before_field(paragraph: Any) -> int | None:
     when text comes first: a number put in the middle with tabs onto a centre stop is all tabs."""
     tabs = 0
     for r in paragraph.iter(qn("w:r")):
-        if r.find(qn("w:instrText")) is not None or r.find(qn("w:fldChar")) is not None:
+        if r.find(qn("w:instrText")) is not None or r.find(qn("w:fldChar")) is not None or \
+                r.find(qn("w:pgNum")) is not None:
             break
         for child in r:
             if child.tag == qn("w:tab"):

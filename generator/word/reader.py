@@ -643,7 +643,9 @@ class _Reader:
             texts.append(para.text)
             instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
             instr += " ".join(f.get(qn("w:instr"), "") for f in p.iter(qn("w:fldSimple")))
-            if re.search(r"\bPAGE\b", instr) and field_para is None:
+            # w:pgNum: the page number as Word 97 inserted it, printed like a PAGE field's result
+            old_page = next(p.iter(qn("w:pgNum")), None) is not None
+            if (old_page or re.search(r"\bPAGE\b", instr)) and field_para is None:
                 field_para = para
         return HeaderPart(kind, norm(" ".join(texts)), field_para is not None, field_para)
 
@@ -1499,6 +1501,8 @@ def run_text(r: _Element) -> str:
             out.append("\f")  # a page break: the text goes on, on the next page
         elif tag == qn("w:noBreakHyphen"):
             out.append("-")
+        elif tag == qn("w:pgNum"):
+            out.append("1")  # the page's number (a PAGE field's result is stored; this one is not)
         elif tag == qn("w:sym"):
             out.append(_sym(child))
     return "".join(out)
