@@ -1327,3 +1327,20 @@ def test_a_table_styles_conditional_formats_apply_as_the_tables_look_says(plain,
     body = [(p.text, r.fmt) for row in table.rows[1:] for cell in row for p in cell.paras for r in p.visible_runs]
     assert not any(f.italic or f.underline for _, f in body)
     assert {t for t, f in body if f.bold} == {"I", "Công tác chuẩn bị", "II", "Tổ chức giải"}  # the group rows'
+
+
+@pytest.mark.parametrize("encoding", [header_in_frames, header_in_a_drawing_group, header_in_vml_text_boxes])
+def test_a_header_set_in_frames_or_boxes_is_placed_as_the_table_was(plain, tmp_path, encoding):
+    """The header's two columns set as frames, as two boxes of one drawing group (each box placed
+    in the group's own coordinates) or as VML text boxes: read as one row of two cells, each where
+    the table's cell printed its text and as wide."""
+    from generator.word.reader import read_word
+
+    def cells(path: Path) -> list[tuple[int, int, str]]:
+        table = read_word(path).tables[0]
+        assert len(table.rows) == 1
+        return [(c.paras[0].cell.left, c.paras[0].cell.width, c.paras[0].text) for c in table.rows[0]]
+
+    other = cells(_save(plain, encoding.__name__, encoding, tmp_path / "boxes.docx"))
+    for (left, width, text), (left2, width2, text2) in zip(cells(plain), other, strict=True):
+        assert text2 == text and abs(left2 - left) <= 40 and abs(width2 - width) <= 80, (other, cells(plain))

@@ -1279,6 +1279,10 @@ def text_boxes(p: _Element) -> list[TextBox]:
             body = shape.find(f"{{{WPS_NS}}}bodyPr") if shape is not None else None
             if body is not None:
                 insets = _emu_twips(body.get("lIns"), 144) + _emu_twips(body.get("rIns"), 144)
+            placed = _in_group(shape) if shape is not None else None
+            if placed is not None:  # one box of a drawing group: its own place and width in it
+                x += _emu_twips(str(int(placed[0])), 0)
+                width = _emu_twips(str(int(placed[1])), width)
         else:  # VML: the shape's style holds its place and width
             shape = holder.getparent() if holder is not None else None
             style = dict(kv.split(":", 1) for kv in ((shape.get("style") if shape is not None else "") or "").split(";")
@@ -1287,6 +1291,45 @@ def text_boxes(p: _Element) -> list[TextBox]:
             x = int((_vml_length(style.get("margin-left", "0")) or 0) * 20)
         out.append(TextBox(x, width, insets, paras))
     return out
+
+
+WPG_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
+_GROUPS = (f"{{{WPG_NS}}}wgp", f"{{{WPG_NS}}}grpSp")
+
+
+def _in_group(shape: _Element) -> tuple[float, float] | None:
+    """A shape's left (from its drawing's left edge) and width, in EMU, when it is one of a drawing
+    group's (wpg:wgp): each level of grouping maps its children's coordinates (a:chOff, a:chExt)
+    onto its own place (a:off, a:ext). None outside a group."""
+    parent = shape.getparent()
+    if parent is None or parent.tag not in _GROUPS:
+        return None
+    xfrm = shape.find(f"{{{WPS_NS}}}spPr/{{{A_NS}}}xfrm")
+    if xfrm is None:
+        return None
+    x, w = _xfrm_x(xfrm, "off", "x"), _xfrm_x(xfrm, "ext", "cx")
+    group: _Element | None = parent
+    while group is not None and group.tag in _GROUPS:
+        g = group.find(f"{{{WPG_NS}}}grpSpPr/{{{A_NS}}}xfrm")
+        if g is None:
+            break
+        span = _xfrm_x(g, "chExt", "cx")
+        scale = _xfrm_x(g, "ext", "cx") / span if span else 1.0
+        x = (x - _xfrm_x(g, "chOff", "x")) * scale
+        w *= scale
+        outer = group.getparent()
+        if outer is not None and outer.tag in _GROUPS:
+            x += _xfrm_x(g, "off", "x")  # the top group is placed by its anchor, not its own a:off
+        group = outer
+    return x, w
+
+
+def _xfrm_x(xfrm: _Element, child: str, attr: str) -> float:
+    el = xfrm.find(f"{{{A_NS}}}{child}")
+    try:
+        return float(el.get(attr, "0")) if el is not None else 0.0
+    except ValueError:
+        return 0.0
 
 
 def _emu_twips(value: str | None, default: int) -> int:
