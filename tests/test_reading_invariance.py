@@ -980,6 +980,32 @@ def continuous_section_break(doc: Any) -> None:
     final.insert(0, parse_xml(f'<w:type {nsdecls("w")} w:val="continuous"/>'))
 
 
+def signature_in_two_columns(doc: Any) -> None:
+    """The Nơi nhận and the signature set in a two-column section (Layout > Columns, the columns as
+    wide as the table's cells) begun and ended by continuous breaks, a column break (Ctrl+Shift+Enter)
+    before the authority's line: Word prints the two side by side, as the table did."""
+    tbl = doc.tables[1]._tbl
+    cells = tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) for tc in cells]
+    final = doc.element.body.find(qn("w:sectPr"))
+    before = _para_with(doc, "2. Các đơn vị")
+    before.find(qn("w:pPr")).append(copy.deepcopy(final))
+    left, right = (tc.findall(qn("w:p")) for tc in cells)
+    right[0].find(qn("w:r")).addprevious(parse_xml(f'<w:r {nsdecls("w")}><w:br w:type="column"/></w:r>'))
+    own = copy.deepcopy(final)
+    own.insert(0, parse_xml(f'<w:type {nsdecls("w")} w:val="continuous"/>'))
+    cols = own.find(qn("w:cols"))
+    cols.addprevious(parse_xml(
+        f'<w:cols {nsdecls("w")} w:num="2" w:space="0" w:equalWidth="0"><w:col w:w="{widths[0]}" w:space="0"/>'
+        f'<w:col w:w="{widths[1]}"/></w:cols>'))
+    own.remove(cols)
+    right[-1].find(qn("w:pPr")).append(own)
+    for p in [*left, *right]:
+        tbl.addprevious(p)
+    tbl.getparent().remove(tbl)
+    final.insert(0, parse_xml(f'<w:type {nsdecls("w")} w:val="continuous"/>'))
+
+
 def break_before_the_appendix(doc: Any) -> None:
     """The appendix put on a new page by its heading's "Page break before" (w:pageBreakBefore)
     instead of a paragraph holding a page break."""
@@ -1150,6 +1176,7 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "chu-am": (phonetic_guide, None),
     "thuoc-tinh-giu-chu": (properties_that_keep_the_letters, None),
     "so-trang-word97": (page_number_word97, page_number_field),
+    "phan-ky-hai-cot": (signature_in_two_columns, None),
 }
 
 XFAIL: dict[str, str] = {}

@@ -202,6 +202,7 @@ class PageSection:
     headers: dict[str, HeaderPart]
     footers: dict[str, HeaderPart]
     continuous: bool = False  # starts with a continuous break: goes on on the page before's
+    columns: tuple[tuple[int, int], ...] = ()  # (left, width) twips of each text column, when several
 
     @property
     def text_width(self) -> int:
@@ -631,6 +632,7 @@ class _Reader:
                 headers=headers,
                 footers=footers,
                 continuous=_attr_str(s.find(qn("w:type")), "w:val") == "continuous",
+                columns=_columns(s.find(qn("w:cols")), width - margins["left"] - margins["right"]),
             ))
         if not self.doc.sections:
             self.doc.sections.append(PageSection(0, *A4_TWIPS, {}, False, None, None, {}, {}))
@@ -656,7 +658,14 @@ class _Reader:
         tabbed = self._tabbed(body)
         block: list[_Element] = []
         frames: list[tuple[tuple[tuple[str, str], ...], list[tuple[_Element, list[_Element]]]]] = []
+        in_columns: list[tuple[_Element, list[_Element]]] = []  # a section set in columns, so far
         for child, joined in _join_deleted_marks(blocks(body)):
+            if len(self._section(section).columns) > 1 and child.tag in (qn("w:p"), qn("w:tbl")):
+                in_columns.append((child, joined))
+                if child.tag == qn("w:p") and child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+                    section = self._columns(in_columns, section)
+                    in_columns = []
+                continue
             key = _frame_key(child) if child not in tabbed else None
             if key is not None:
                 if frames and frames[-1][0] == key:
@@ -679,6 +688,49 @@ class _Reader:
                 self._top_table(child, section)
         if frames:
             self._frames(frames, section)
+        if in_columns:
+            self._columns(in_columns, section)
+
+    def _section(self, section: int) -> PageSection:
+        return self.doc.sections[min(section, len(self.doc.sections) - 1)]
+
+    def _columns(self, children: list[tuple[_Element, list[_Element]]], section: int) -> int:
+        """A section set in several text columns whose text is sent on by column breaks (the Nơi nhận
+        in one column, the signature in the next): read as one row of a table, a cell per column,
+        each as wide as its column. Without a column break (text flowing from one column into the
+        next), or holding a table, its blocks read in order. Returns the section after it."""
+        cols = self._section(section).columns
+        if any(c.tag != qn("w:p") for c, _ in children) or not any(
+                _column_breaks(c) for c, _ in children):
+            for child, joined in children:
+                if child.tag == qn("w:p"):
+                    section = self._body_para(child, joined, section)
+                else:
+                    self._top_table(child, section)
+            return section
+        groups: list[list[tuple[_Element, list[_Element]]]] = [[]]
+        for child, joined in children:
+            before, after = _column_breaks(child)
+            for _ in range(before):
+                groups.append([])
+            groups[-1].append((child, joined))
+            for _ in range(after):
+                groups.append([])
+        ti = len(self.tables)
+        self.tables.append(children[0][0])
+        self.table_left[ti] = 0
+        first = len(self.doc.paragraphs)
+        row: list[TableCell] = []
+        for ci, group in enumerate(groups):
+            left, width = cols[min(ci, len(cols) - 1)]
+            cell = Cell(ti, 0, ci, width, ci, left)
+            start = len(self.doc.paragraphs)
+            for p, joined in group:
+                self._add(self._para(p, section, cell, width, joined=joined, in_columns=True))
+            row.append(TableCell([q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]))
+        self.doc.tables.append(Table([row], [w for _, w in cols][:len(row)], section, len(self.doc.tables) + 1,
+                                     first, len(self.doc.paragraphs) - 1))
+        return section + 1
 
     def _body_para(self, child: _Element, joined: list[_Element], section: int) -> int:
         """A top-level paragraph read, with the text boxes anchored in it; the section after it."""
@@ -925,9 +977,10 @@ class _Reader:
         return (108 if left is None else left, 108 if right is None else right)
 
     def _para(self, p: _Element, section: int, cell: Cell | None, width: int, numbered: bool = True,
-              joined: list[_Element] | None = None) -> Para:
+              joined: list[_Element] | None = None, in_columns: bool = False) -> Para:
         """Paragraph p as printed; joined: paragraphs before it whose mark is a tracked deletion,
-        printed at its start (their text joins p's, in p's layout)."""
+        printed at its start (their text joins p's, in p's layout); in_columns: p is read in its
+        text column, where a column break sends the text on to the next column, not a new line."""
         runs = []
         label, level_rpr = self.numbers.label(p) if numbered else ("", None)
         if label:
@@ -944,7 +997,7 @@ class _Reader:
             mark.append(merged)
             runs.append(Run(label, self.fmt.run(p, mark)))
         for q, r in [(el, r) for el in (*(joined or ()), p) for r in visible_runs(el)]:
-            text = run_text(r)
+            text = run_text(r).replace(COLUMN_BREAK, "" if in_columns else "\n")
             if text:
                 fmt = self.fmt.run(q, r)
                 if not fmt.hidden:  # hidden text (w:vanish) is neither on the page nor in the PDF
@@ -1474,10 +1527,11 @@ def visible_runs(p: _Element) -> Iterator[_Element]:
 
 
 def visible_text(p: _Element, fmt: Formatting | None = None) -> str:
-    """The text a reader sees in paragraph p (a w:p element); line breaks as "\n", tabs as "\t".
-    fmt: the document's formatting, to read runs in a legacy font (TCVN3, VNI) as Word draws them."""
+    """The text a reader sees in paragraph p (a w:p element); line breaks (and column breaks) as
+    "\n", tabs as "\t". fmt: the document's formatting, to read runs in a legacy font (TCVN3, VNI)
+    as Word draws them."""
     runs = list(visible_runs(p))
-    texts = [run_text(r) for r in runs]
+    texts = [run_text(r).replace(COLUMN_BREAK, "\n") for r in runs]
     if fmt is not None and not all(t.isascii() for t in texts):
         texts = as_drawn([(t, fmt.run(p, r)) for t, r in zip(texts, runs, strict=True)])
     return _INVISIBLE_RE.sub("", "".join(texts))
@@ -1526,6 +1580,50 @@ def _sym(el: _Element) -> str:
     return chr(code) if code >= 0x20 else ""
 
 
+COLUMN_BREAK = "\v"
+"""How run_text marks a column break (Ctrl+Shift+Enter): in a section set in columns the text goes
+on at the top of the next column; elsewhere the reader reads it as a line break."""
+
+
+def _column_breaks(p: _Element) -> tuple[int, int]:
+    """(column breaks before p's first printed character, the others): the first send p itself to
+    the next column, the others the paragraphs after it (a break inside a line ends its column
+    after the paragraph: the nearest reading of a line cut across two columns)."""
+    before = after = 0
+    seen_text = False
+    for r in visible_runs(p):
+        for child in r:
+            if child.tag == qn("w:br") and child.get(qn("w:type")) == "column":
+                if seen_text:
+                    after += 1
+                else:
+                    before += 1
+            elif child.tag == qn("w:t") and (child.text or "").strip():
+                seen_text = True
+    return before, after
+
+
+def _columns(cols: _Element | None, text_width: int) -> tuple[tuple[int, int], ...]:
+    """The text columns of a section, (left, width) in twips from the text area's left, when it has
+    more than one (w:cols: w:num equal columns w:space apart, or each w:col's own width and space)."""
+    if cols is None:
+        return ()
+    own = cols.findall(qn("w:col"))
+    if own and cols.get(qn("w:equalWidth")) in ("0", "false", "off"):
+        out, x = [], 0
+        for c in own:
+            w = _attr_int(c, "w:w", 0)
+            out.append((x, w))
+            x += w + _attr_int(c, "w:space", 0)
+        return tuple(out) if len(out) > 1 else ()
+    n = _attr_int(cols, "w:num", 1)
+    if n < 2 or n > 45:  # Word allows 45 columns at most
+        return ()
+    space = _attr_int(cols, "w:space", 720)
+    w = max((text_width - space * (n - 1)) // n, 0)
+    return tuple((k * (w + space), w) for k in range(n))
+
+
 def run_text(r: _Element) -> str:
     """The characters run r stores for printing: text, tabs ("\t"), line breaks ("\n"), a page break
     ("\f"), non-breaking hyphens and symbols; not field codes or deleted text. Marks that print
@@ -1538,8 +1636,10 @@ def run_text(r: _Element) -> str:
             out.append(child.text or "")
         elif tag == qn("w:tab") or tag == qn("w:ptab"):
             out.append("\t")
+        elif tag == qn("w:br") and child.get(qn("w:type")) == "column":
+            out.append(COLUMN_BREAK)  # the reader places it: the next column, or a new line
         elif tag == qn("w:cr") or (tag == qn("w:br") and child.get(qn("w:type")) != "page"):
-            out.append("\n")  # a manual line break (a column break also starts a new line)
+            out.append("\n")  # a manual line break
         elif tag == qn("w:br"):
             out.append("\f")  # a page break: the text goes on, on the next page
         elif tag == qn("w:noBreakHyphen"):
