@@ -1101,6 +1101,40 @@ def phonetic_guide(doc: Any) -> None:
         wrapper.addnext(_run(tail, rpr))
 
 
+def _split_paragraph(doc: Any, start: str, cut: str) -> tuple[Any, Any]:
+    """Paragraph `start` cut in two paragraphs of the same formatting before the words `cut`."""
+    p = _para_with(doc, start)
+    second = copy.deepcopy(p)
+    t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+    head, tail = t.text.split(cut, 1)
+    t.text = head
+    second.find(f"{qn('w:r')}/{qn('w:t')}").text = cut + tail
+    p.addnext(second)
+    return p, second
+
+
+def style_separators(doc: Any) -> None:
+    """Body lines typed as two paragraphs joined by a style separator (Ctrl+Alt+Enter: the first
+    paragraph's mark hidden, w:vanish with w:specVanish): Word prints them as one paragraph."""
+    for start, cut in (("1. Khuyến khích", "rèn luyện"), ("2. Các đơn vị", "nghiêm túc")):
+        p, _ = _split_paragraph(doc, start, cut)
+        p.find(qn("w:pPr")).append(parse_xml(f'<w:rPr {nsdecls("w")}><w:vanish/><w:specVanish/></w:rPr>'))
+
+
+def drop_cap(doc: Any) -> None:
+    """The opening line's first letter set as a drop cap (Insert > Drop Cap: a frame of the letter,
+    w:framePr w:dropCap="drop", two lines high, in its own paragraph): the paragraph prints whole."""
+    p, _ = _split_paragraph(doc, "Thực hiện chỉ đạo", "hực hiện")
+    ppr = p.find(qn("w:pPr"))
+    ppr.insert(0, parse_xml(f'<w:framePr {nsdecls("w")} w:dropCap="drop" w:lines="2" w:wrap="around" '
+                            'w:vAnchor="text" w:hAnchor="text"/>'))
+    ppr.find(qn("w:spacing")).set(qn("w:line"), "640")
+    ppr.find(qn("w:spacing")).set(qn("w:lineRule"), "exact")
+    sz = p.find(f"{qn('w:r')}/{qn('w:rPr')}/{qn('w:sz')}")
+    sz.set(qn("w:val"), "76")
+    sz.addnext(parse_xml(f'<w:position {nsdecls("w")} w:val="-6"/>'))
+
+
 def properties_that_keep_the_letters(doc: Any) -> None:
     """Run properties that change how letters are drawn, not which: highlight, shading, colour,
     kerning, 100 % width, a language, no proofing, a raised position of 0, an emphasis mark "none",
@@ -1177,6 +1211,8 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "thuoc-tinh-giu-chu": (properties_that_keep_the_letters, None),
     "so-trang-word97": (page_number_word97, page_number_field),
     "phan-ky-hai-cot": (signature_in_two_columns, None),
+    "dau-phan-cach-kieu": (style_separators, None),
+    "chu-cai-lon-dau-doan": (drop_cap, None),
 }
 
 XFAIL: dict[str, str] = {}
@@ -1184,7 +1220,8 @@ XFAIL: dict[str, str] = {}
 read as the body's first blocks by word.reader)."""
 # Findings that differ because the page does: a full-width colon is drawn with the East Asian font
 # (Word gives U+FF00–U+FFEF to the eastAsia font slot), which the font rule reports.
-PAGE_DIFFERS = {"hai-cham-toan-khoi": {"PL1.II.4.phong-chu"}}
+# A drop cap prints its letter at 38 pt: the body's size rule reports it (the words read the same).
+PAGE_DIFFERS = {"hai-cham-toan-khoi": {"PL1.II.4.phong-chu"}, "chu-cai-lon-dau-doan": {"PL1.III.6.noi-dung.co-chu"}}
 
 
 def _save(path: Path, name: str, fn: Callable[[Any], None] | None, out: Path) -> Path:

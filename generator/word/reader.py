@@ -1246,13 +1246,20 @@ def _span(x: Placement | None, length: float, col_w: float) -> tuple[float, floa
 
 
 def _mark_deleted(p: _Element) -> bool:
-    """Whether paragraph p's mark is a tracked deletion (or moved away): Word prints its text at the
-    start of the next paragraph."""
+    """Whether paragraph p prints at the start of the next one: its mark is a tracked deletion (or
+    moved away), or hidden (w:vanish: Word's style separator, Ctrl+Alt+Enter, is such a mark; a
+    paragraph hidden whole prints nothing either way), or p is a drop cap (a frame of its first
+    letters, w:framePr w:dropCap, beside the rest of the paragraph)."""
     for child in p:
         if child.tag == qn("w:pPr"):
+            if child.find(qn("w:sectPr")) is not None:
+                return False
+            frame = child.find(qn("w:framePr"))
+            if frame is not None and frame.get(qn("w:dropCap"), "none") in ("drop", "margin"):
+                return True
             rpr = child.find(qn("w:rPr"))
-            return rpr is not None and child.find(qn("w:sectPr")) is None and any(
-                rpr.find(tag) is not None for tag in _NOT_SHOWN[:2])
+            return rpr is not None and (any(rpr.find(tag) is not None for tag in _NOT_SHOWN[:2])
+                                        or _flag(rpr.find(qn("w:vanish"))) or _flag(rpr.find(qn("w:specVanish"))))
         return False
     return False
 
