@@ -826,6 +826,28 @@ def khoan_never_restarting(doc: Any) -> None:
             _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{lvl}"/><w:numId w:val="84"/></w:numPr>')
 
 
+def khoan_numbered_by_a_list_style(doc: Any) -> None:
+    """The khoản numbered by a list that takes its levels from a list style (w:numStyleLink: Home >
+    Multilevel List > Define New List Style): the levels live in the list the style names; each mục
+    restarts the khoản through its own list instance's w:startOverride."""
+    _numbering(doc, '<w:abstractNum w:abstractNumId="87"><w:multiLevelType w:val="singleLevel"/>'
+                    '<w:styleLink w:val="KHDanhSo"/><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+                    '<w:suff w:val="space"/><w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>')
+    _numbering(doc, '<w:abstractNum w:abstractNumId="88"><w:multiLevelType w:val="singleLevel"/>'
+                    '<w:numStyleLink w:val="KHDanhSo"/></w:abstractNum>')
+    _numbering(doc, '<w:num w:numId="87"><w:abstractNumId w:val="87"/></w:num>')
+    for num in (88, 89):
+        _numbering(doc, f'<w:num w:numId="{num}"><w:abstractNumId w:val="88"/><w:lvlOverride w:ilvl="0">'
+                        '<w:startOverride w:val="1"/></w:lvlOverride></w:num>')
+    _add_style(doc, '<w:style w:type="numbering" w:customStyle="1" w:styleId="KHDanhSo"><w:name w:val="KH Danh so"/>'
+                    '<w:pPr><w:numPr><w:numId w:val="87"/></w:numPr></w:pPr></w:style>')
+    for p, text in _texts(doc):
+        if text.startswith(_KHOAN):
+            _untype(p, 3)
+            num = 88 if text.startswith(("1. Khuyến", "2. Bảo")) else 89
+            _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr>')
+
+
 _POINTS = ("- Bố trí", "- Chuẩn bị")
 
 
@@ -1197,6 +1219,7 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "danh-so-hai-num-tiep-nhau": (khoan_numbers_shared_by_two_lists, khoan_typed_continuing),
     "danh-so-khong-bat-dau-lai": (khoan_never_restarting, khoan_typed_continuing),
     "danh-so-chu-cai-va-phan": (points_and_parts_numbered, points_and_parts_typed),
+    "danh-so-qua-kieu-danh-sach": (khoan_numbered_by_a_list_style, None),
     "phan-dau-trong-khung-framepr": (header_in_frames, None),
     "phan-ky-trong-khung-framepr": (signature_in_frames, None),
     "phan-dau-trong-nhom-hinh": (header_in_a_drawing_group, None),

@@ -71,13 +71,32 @@ class ListNumbers:
                 root = getattr(rel.target_part, "element", None)
         if root is None:
             return
+        links: dict[str, str] = {}  # abstractNumId -> the list style it takes its levels from
         for an in root.findall(qn("w:abstractNum")):
             levels = {_int(lv.get(qn("w:ilvl")), 0): lv for lv in an.findall(qn("w:lvl"))}
-            self.abstract[an.get(qn("w:abstractNumId")) or ""] = levels
+            aid = an.get(qn("w:abstractNumId")) or ""
+            self.abstract[aid] = levels
+            link = _val(an.find(qn("w:numStyleLink")))
+            if link:
+                links[aid] = link
         for num in root.findall(qn("w:num")):
             aid = _val(num.find(qn("w:abstractNumId"))) or ""
             overrides = {_int(o.get(qn("w:ilvl")), 0): o for o in num.findall(qn("w:lvlOverride"))}
             self.nums[num.get(qn("w:numId")) or ""] = (aid, overrides)
+        # A list defined by a list style (w:numStyleLink, Home > Multilevel List > a list style)
+        # has no levels of its own: they are those of the list the style names, and so are its
+        # counters (lists of one list style number on from each other).
+        for num_id, (aid, overrides) in list(self.nums.items()):
+            seen = set()
+            while aid in links and aid not in seen:
+                seen.add(aid)
+                style = self.fmt.styles.get(links[aid])
+                npr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}") if style is not None else None
+                target = _val(npr.find(qn("w:numId"))) if npr is not None else None
+                if target is None or target not in self.nums:
+                    break
+                aid = self.nums[target][0]
+            self.nums[num_id] = (aid, overrides)
 
     def _num_pr(self, p: Any) -> tuple[str, int] | None:
         """(numId, level) of a paragraph: its own numPr, else its style's (a heading style with
