@@ -1431,3 +1431,39 @@ def test_a_header_set_in_frames_or_boxes_is_placed_as_the_table_was(plain, tmp_p
     other = cells(_save(plain, encoding.__name__, encoding, tmp_path / "boxes.docx"))
     for (left, width, text), (left2, width2, text2) in zip(cells(plain), other, strict=True):
         assert text2 == text and abs(left2 - left) <= 40 and abs(width2 - width) <= 80, (other, cells(plain))
+
+
+def _as_strict(source: Path, out: Path) -> Path:
+    """The file as Word's Save As > Strict Open XML Document writes it: the Strict addresses of its
+    XML and relationships (purl.oclc.org/ooxml/…), alignments and tab stops "start"/"end" for
+    left/right, on/off values "true"/"false"."""
+    import re
+
+    from generator.word.strict import _RENAMES, _STRICT, _TRANSITIONAL
+
+    members = {}
+    with zipfile.ZipFile(source) as zf:
+        for info in zf.infolist():
+            blob = zf.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for strict, transitional in _RENAMES:
+                    blob = blob.replace(_TRANSITIONAL + transitional, _STRICT + strict)
+                blob = re.sub(rb'(<w:(?:jc|tab) [^>]*w:val=")left"', rb'\1start"', blob)
+                blob = re.sub(rb'(<w:(?:jc|tab) [^>]*w:val=")right"', rb'\1end"', blob)
+                blob = re.sub(rb'(<w:[A-Za-z]+ w:val=")(1|on)"(/>)', rb'\1true"\3', blob)
+            members[info.filename] = blob
+    from generator.word.package import zip_members_by_zipfile
+
+    out.write_bytes(zip_members_by_zipfile(members))
+    return out
+
+
+def test_a_file_saved_as_strict_open_xml_reads_as_the_usual_docx(plain, references, tmp_path):
+    """Saved as Strict Open XML (it prints the same; main refused it as "không phải văn bản Word"):
+    the same findings and data."""
+    findings, data = references[None]
+    strict = _as_strict(plain, tmp_path / "strict.docx")
+    assert b"purl.oclc.org/ooxml/wordprocessingml/main" in zipfile.ZipFile(strict).read("word/document.xml")
+    assert b'w:val="start"' in zipfile.ZipFile(strict).read("word/document.xml")
+    assert _findings(strict) == findings
+    assert import_docx(strict).data == data

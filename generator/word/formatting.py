@@ -520,13 +520,14 @@ class Formatting:
                 if tab.get(qn("w:val")) == "clear":
                     stops.pop(pos, None)
                 else:
-                    stops[pos] = tab.get(qn("w:val"), "left")
+                    kind = tab.get(qn("w:val"), "left")
+                    stops[pos] = _ALIGN_NAMES.get(kind, kind)
         ctx = child("w:contextualSpacing")
         sid = self._para_style(p)
         return ParaFormat(
             style_id=sid,
             style_name=self.style_name(sid),
-            align=attr("w:jc", "w:val") or "left",
+            align=_ALIGN_NAMES.get(attr("w:jc", "w:val") or "left", attr("w:jc", "w:val") or "left"),
             left=indent("w:leftChars", "w:startChars", "w:left", "w:start") or 0,
             right=indent("w:rightChars", "w:endChars", "w:right", "w:end") or 0,
             first_line=first_line,
@@ -581,6 +582,11 @@ def _cell_places(tbl: Any) -> dict[Any, tuple[int, int, bool, int]]:
             out[tc] = (ri, col, k == len(cells) - 1, len(rows))
             col += max(_int(_val_of(tc.find(qn("w:tcPr")), "w:gridSpan")) or 1, 1)
     return out
+
+
+# Alignments and tab stops by their Strict names (Word 2010 writes them in Transitional files too):
+# "start" and "end" of a left-to-right line are its left and right.
+_ALIGN_NAMES = {"start": "left", "end": "right"}
 
 
 def _space(levels: list[Any], side: str) -> int:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import io
 import re
 import unicodedata
 import zipfile
@@ -492,8 +493,15 @@ def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
     # Sizes, ratios, entities and element counts are checked before any part is parsed: a small
     # uploaded file must not take a server's memory or minutes (limits.py).
     inspect_package(path)
+    from .strict import as_transitional
+
+    # A file saved as Strict Open XML prints like any .docx: read under its Transitional names,
+    # the renamed package inspected again (its styles and counts were not recognised as Strict).
+    renamed = as_transitional(path)
+    if renamed is not None:
+        inspect_package(renamed, str(path))
     try:
-        document = Document(str(path))
+        document = Document(io.BytesIO(renamed) if renamed is not None else str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise UserError(f"{path}: không đọc được: tệp hỏng hoặc không phải văn bản Word .docx "
                         "(tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx)") from None
