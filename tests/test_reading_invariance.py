@@ -826,6 +826,41 @@ def khoan_never_restarting(doc: Any) -> None:
             _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{lvl}"/><w:numId w:val="84"/></w:numPr>')
 
 
+def points_numbered_with_a_tab(doc: Any) -> None:
+    """The points numbered "%1)" in lower-case letters followed by a tab (w:suff "tab", Word's
+    default) that reaches the list level's tab stop just after the number, as "a) " typed did."""
+    _numbering(doc, '<w:abstractNum w:abstractNumId="79"><w:multiLevelType w:val="singleLevel"/>'
+                    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+                    '<w:lvlText w:val="%1)"/><w:lvlJc w:val="left"/><w:pPr><w:tabs>'
+                    '<w:tab w:val="num" w:pos="1060"/></w:tabs></w:pPr></w:lvl></w:abstractNum>')
+    _numbering(doc, '<w:num w:numId="79"><w:abstractNumId w:val="79"/></w:num>')
+    for p, text in _texts(doc):
+        if text.startswith(_POINTS):
+            _untype(p, 2)
+            _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="79"/></w:numPr>')
+
+
+def points_typed(doc: Any) -> None:
+    """The reference of the encoding above: the points typed "a) ", "b) " for "- "."""
+    for k, (p, text) in enumerate((p, text) for p, text in _texts(doc) if text.startswith(_POINTS)):
+        t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+        t.text = "ab"[k] + ") " + t.text[2:]
+
+
+def catalogue_fonts_from_the_table_style(doc: Any) -> None:
+    """The catalogue's font and size given once by its table style (w:tblStyle's w:rPr), its runs
+    naming neither; the document defaults' theme font (Calibri) is not what Word prints there."""
+    _add_style(doc, '<w:style w:type="table" w:customStyle="1" w:styleId="KHBangChu"><w:name w:val="KH Bang chu"/>'
+                    '<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/>'
+                    '<w:sz w:val="26"/></w:rPr><w:tblPr/></w:style>')
+    tbl = doc.tables[2]._tbl
+    tbl.find(qn("w:tblPr")).insert(0, parse_xml(f'<w:tblStyle {nsdecls("w")} w:val="KHBangChu"/>'))
+    for rpr in tbl.iter(qn("w:rPr")):
+        for tag in ("w:rFonts", "w:sz"):
+            for el in rpr.findall(qn(tag)):
+                rpr.remove(el)
+
+
 def khoan_numbered_by_a_list_style(doc: Any) -> None:
     """The khoản numbered by a list that takes its levels from a list style (w:numStyleLink: Home >
     Multilevel List > Define New List Style): the levels live in the list the style names; each mục
@@ -1220,6 +1255,8 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "danh-so-khong-bat-dau-lai": (khoan_never_restarting, khoan_typed_continuing),
     "danh-so-chu-cai-va-phan": (points_and_parts_numbered, points_and_parts_typed),
     "danh-so-qua-kieu-danh-sach": (khoan_numbered_by_a_list_style, None),
+    "danh-so-chu-cai-tab": (points_numbered_with_a_tab, points_typed),
+    "phong-chu-tu-kieu-bang": (catalogue_fonts_from_the_table_style, None),
     "phan-dau-trong-khung-framepr": (header_in_frames, None),
     "phan-ky-trong-khung-framepr": (signature_in_frames, None),
     "phan-dau-trong-nhom-hinh": (header_in_a_drawing_group, None),
