@@ -1158,6 +1158,68 @@ def phonetic_guide(doc: Any) -> None:
         wrapper.addnext(_run(tail, rpr))
 
 
+_REV = 'w:id="{}" w:author="Văn thư" w:date="2026-01-02T08:00:00Z"'
+
+
+def formatting_changes_tracked(doc: Any) -> None:
+    """Formatting changed with Track Changes on (the mục headings made bold, the Nơi nhận label made
+    bold italic, the date line centred): the old formatting kept in w:rPrChange / w:pPrChange, the
+    page shows the new one."""
+    for k, (p, text) in enumerate(_texts(doc)):
+        if text.startswith(("I. ", "II. ", "Nơi nhận")):
+            for r in _runs(p):
+                rpr = r.find(qn("w:rPr"))
+                old = copy.deepcopy(rpr)
+                for tag in ("w:b", "w:bCs", "w:i", "w:iCs"):
+                    for el in old.findall(qn(tag)):
+                        old.remove(el)
+                change = parse_xml(f'<w:rPrChange {nsdecls("w")} {_REV.format(930 + k)}/>')
+                change.append(old)
+                rpr.append(change)
+        elif text.startswith("Sông Mây, ngày"):
+            ppr = p.find(qn("w:pPr"))
+            old = copy.deepcopy(ppr)
+            old.find(qn("w:jc")).set(qn("w:val"), "left")
+            change = parse_xml(f'<w:pPrChange {nsdecls("w")} {_REV.format(960)}/>')
+            change.append(old)
+            ppr.append(change)
+
+
+def catalogue_without_row(doc: Any) -> None:
+    """The reference of the next encoding: the catalogue's row "Lắp đặt biển báo" removed (the merged
+    cell above it then covers one row)."""
+    tbl = doc.tables[2]._tbl
+    rows = tbl.findall(qn("w:tr"))
+    rows[2].find(f"{qn('w:tc')}[3]/{qn('w:tcPr')}/{qn('w:vMerge')}").getparent().remove(
+        rows[2].find(f"{qn('w:tc')}[3]/{qn('w:tcPr')}/{qn('w:vMerge')}"))
+    tbl.remove(rows[3])
+
+
+def catalogue_row_deleted_tracked(doc: Any) -> None:
+    """That row deleted with Track Changes on and not accepted (w:trPr/w:del, its text w:delText,
+    the merge above it made one row as a tracked property change): the page shows no row."""
+    tbl = doc.tables[2]._tbl
+    rows = tbl.findall(qn("w:tr"))
+    row = rows[3]
+    trpr = row.find(qn("w:trPr"))
+    if trpr is None:
+        trpr = parse_xml(f'<w:trPr {nsdecls("w")}/>')
+        row.insert(0, trpr)
+    trpr.append(parse_xml(f'<w:del {nsdecls("w")} {_REV.format(970)}/>'))
+    for r in list(row.iter(qn("w:r"))):
+        for t in r.findall(qn("w:t")):
+            t.tag = qn("w:delText")
+        deleted = parse_xml(f'<w:del {nsdecls("w")} {_REV.format(971)}/>')
+        r.addprevious(deleted)
+        deleted.append(r)
+    pr = rows[2].find(f"{qn('w:tc')}[3]/{qn('w:tcPr')}")
+    old = copy.deepcopy(pr)
+    pr.remove(pr.find(qn("w:vMerge")))
+    change = parse_xml(f'<w:tcPrChange {nsdecls("w")} {_REV.format(972)}/>')
+    change.append(old)
+    pr.append(change)
+
+
 def _split_paragraph(doc: Any, start: str, cut: str) -> tuple[Any, Any]:
     """Paragraph `start` cut in two paragraphs of the same formatting before the words `cut`."""
     p = _para_with(doc, start)
@@ -1257,6 +1319,8 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "danh-so-qua-kieu-danh-sach": (khoan_numbered_by_a_list_style, None),
     "danh-so-chu-cai-tab": (points_numbered_with_a_tab, points_typed),
     "phong-chu-tu-kieu-bang": (catalogue_fonts_from_the_table_style, None),
+    "doi-dinh-dang-co-theo-doi": (formatting_changes_tracked, None),
+    "xoa-dong-co-theo-doi": (catalogue_row_deleted_tracked, catalogue_without_row),
     "phan-dau-trong-khung-framepr": (header_in_frames, None),
     "phan-ky-trong-khung-framepr": (signature_in_frames, None),
     "phan-dau-trong-nhom-hinh": (header_in_a_drawing_group, None),

@@ -573,7 +573,8 @@ def _val_of(parent: Any | None, tag: str) -> str | None:
 def _cell_places(tbl: Any) -> dict[Any, tuple[int, int, bool, int]]:
     """Each cell of a table (its own, not a nested table's): (row, first grid column, whether it is
     its row's last cell, rows), as the table style's conditional formats need them."""
-    rows = [tr for tr in tbl.iter(qn("w:tr")) if next(tr.iterancestors(_TBL), None) is tbl]
+    rows = [tr for tr in tbl.iter(qn("w:tr")) if next(tr.iterancestors(_TBL), None) is tbl
+            and tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is None]  # a row deleted (tracked) is not printed
     out = {}
     for ri, tr in enumerate(rows):
         col = _int(_val_of(tr.find(qn("w:trPr")), "w:gridBefore")) or 0

@@ -922,7 +922,9 @@ class _Reader:
         ind = tblpr.find(qn("w:tblInd")) if tblpr is not None else None
         self.table_left[ti] = _attr_int(ind, "w:w", 0) if ind is not None else 0
         out: list[list[TableCell]] = []
-        for ri, tr in enumerate(blocks(tbl, qn("w:tr"))):
+        # A row deleted with Track Changes on (w:trPr/w:del) is not on the page until rejected.
+        printed = [tr for tr in blocks(tbl, qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is None]
+        for ri, tr in enumerate(printed):
             out.append([])
             col = 0
             trpr = tr.find(qn("w:trPr"))
