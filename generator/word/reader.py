@@ -703,8 +703,8 @@ class _Reader:
         return self.doc.sections[min(section, len(self.doc.sections) - 1)]
 
     def _columns(self, children: list[tuple[_Element, list[_Element]]], section: int) -> int:
-        """A section set in several text columns whose text is sent on by column breaks (the Nơi nhận
-        in one column, the signature in the next): read as one row of a table, a cell per column,
+        """A section set in several text columns whose text is sent on by column breaks (a list of
+        names in one column, a signature in the next): read as one row of a table, a cell per column,
         each as wide as its column. Without a column break (text flowing from one column into the
         next), or holding a table, its blocks read in order. Returns the section after it."""
         cols = self._section(section).columns
