@@ -550,8 +550,8 @@ _LOOK_BITS = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColum
 
 def _look(tbl: Any) -> dict[str, bool]:
     """The table's look (Table Design's Header Row, First Column… boxes): its w:tblLook, the named
-    attributes over the bit mask; without one, Word's default for a new table (04A0: header row,
-    first column, banded rows)."""
+    attributes over the bit mask; without one (files made by other tools), read as the look Word
+    writes for every new table, 04A0: header row, first column, banded rows."""
     tblpr = tbl.find(_TBLPR)
     el = tblpr.find(qn("w:tblLook")) if tblpr is not None else None
     try:
