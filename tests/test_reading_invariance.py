@@ -826,6 +826,21 @@ def khoan_never_restarting(doc: Any) -> None:
             _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{lvl}"/><w:numId w:val="84"/></w:numPr>')
 
 
+def muc_numbered_by_an_overridden_level(doc: Any) -> None:
+    """The mục headings numbered by a list instance whose w:lvlOverride replaces the abstract list's
+    level outright (a whole w:lvl: upper Roman "%1." where the abstract list says decimal "%1)")."""
+    _numbering(doc, '<w:abstractNum w:abstractNumId="78"><w:multiLevelType w:val="singleLevel"/>'
+                    '<w:lvl w:ilvl="0"><w:start w:val="5"/><w:numFmt w:val="decimal"/><w:suff w:val="space"/>'
+                    '<w:lvlText w:val="%1)"/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>')
+    _numbering(doc, '<w:num w:numId="78"><w:abstractNumId w:val="78"/><w:lvlOverride w:ilvl="0">'
+                    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:suff w:val="space"/>'
+                    '<w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl></w:lvlOverride></w:num>')
+    for p, text in _texts(doc):
+        if text.startswith(_MUC):
+            _untype(p, _typed_number(text))
+            _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="78"/></w:numPr>')
+
+
 def points_numbered_with_a_tab(doc: Any) -> None:
     """The points numbered "%1)" in lower-case letters followed by a tab (w:suff "tab", Word's
     default) that reaches the list level's tab stop just after the number, as "a) " typed did."""
@@ -1318,6 +1333,7 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "danh-so-chu-cai-va-phan": (points_and_parts_numbered, points_and_parts_typed),
     "danh-so-qua-kieu-danh-sach": (khoan_numbered_by_a_list_style, None),
     "danh-so-chu-cai-tab": (points_numbered_with_a_tab, points_typed),
+    "danh-so-thay-cap": (muc_numbered_by_an_overridden_level, None),
     "phong-chu-tu-kieu-bang": (catalogue_fonts_from_the_table_style, None),
     "doi-dinh-dang-co-theo-doi": (formatting_changes_tracked, None),
     "xoa-dong-co-theo-doi": (catalogue_row_deleted_tracked, catalogue_without_row),
