@@ -30,6 +30,7 @@ from generator.check import check_docx
 from generator.jobs.importer import import_docx
 from generator.recognise import read_docx
 from tests.test_check_invariance import _plain, _texts, etree_tostring
+from tests.word_fixtures import EMU
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -601,6 +602,691 @@ def small_capitals(doc: Any) -> None:
                 r.find(f"{qn('w:rPr')}/{qn('w:sz')}").addprevious(parse_xml(f'<w:smallCaps {nsdecls("w")}/>'))
 
 
+# --- round 5: table styles ------------------------------------------------------------------------
+
+
+def _add_style(doc: Any, xml: str) -> None:
+    doc.styles.element.append(parse_xml(xml.replace("<w:style ", f'<w:style {nsdecls("w")} ', 1)))
+
+
+_CATALOGUE_STYLE = (
+    '<w:style w:type="table" w:customStyle="1" w:styleId="KHDanhMuc"><w:name w:val="KH Danh muc"/>'
+    '<w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders></w:tblPr>'
+    '<w:tblStylePr w:type="firstRow"><w:pPr><w:jc w:val="center"/></w:pPr><w:rPr><w:b/><w:bCs/></w:rPr>'
+    '</w:tblStylePr>'
+    '<w:tblStylePr w:type="lastRow"><w:rPr><w:i/><w:iCs/></w:rPr></w:tblStylePr>'
+    '<w:tblStylePr w:type="firstCol"><w:rPr><w:b/><w:bCs/></w:rPr></w:tblStylePr>'
+    '<w:tblStylePr w:type="lastCol"><w:rPr><w:i/></w:rPr></w:tblStylePr>'
+    '<w:tblStylePr w:type="band1Horz"><w:rPr><w:u w:val="single"/></w:rPr></w:tblStylePr></w:style>')
+
+
+def _catalogue_styled(doc: Any, look: str, header_bold: bool) -> Any:
+    """The catalogue given the style above and a tblLook; the header row's direct bold removed
+    unless header_bold. Returns the table."""
+    _add_style(doc, _CATALOGUE_STYLE)
+    tbl = doc.tables[2]._tbl
+    tblpr = tbl.find(qn("w:tblPr"))
+    tblpr.insert(0, parse_xml(f'<w:tblStyle {nsdecls("w")} w:val="KHDanhMuc"/>'))
+    tblpr.append(parse_xml(f'<w:tblLook {nsdecls("w")} {look}/>'))
+    if not header_bold:
+        for rpr in tbl.find(qn("w:tr")).iter(qn("w:rPr")):
+            for tag in ("w:b", "w:bCs"):
+                for el in rpr.findall(qn(tag)):
+                    rpr.remove(el)
+    return tbl
+
+
+def catalogue_header_bold_by_table_style(doc: Any) -> None:
+    """The catalogue's header row bold only through its table style's first-row formatting (Table
+    Design > Header Row ticked, w:tblLook firstRow="1"); the style also has last-row, first- and
+    last-column and banded-row formatting the table's look leaves off, so Word does not print them.
+    Word writes w:cnfStyle on the row, its cells and paragraphs as a note of what applied."""
+    tbl = _catalogue_styled(doc, 'w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+                                 'w:lastColumn="0" w:noHBand="1" w:noVBand="1"', header_bold=False)
+    first = tbl.find(qn("w:tr"))
+    cnf = '<w:cnfStyle {} w:val="100000000000" w:firstRow="1"/>'.format(nsdecls("w"))
+    first.find(qn("w:trPr")).insert(0, parse_xml(cnf))
+    for tc in first.findall(qn("w:tc")):
+        tc.find(qn("w:tcPr")).insert(0, parse_xml(cnf))
+        for p in tc.findall(qn("w:p")):
+            p.find(qn("w:pPr")).insert(0, parse_xml(cnf))
+
+
+def catalogue_header_bold_by_hex_look(doc: Any) -> None:
+    """The same, the table's look written as Word 2007 writes it: only w:val, a bit mask (0x0020 the
+    header row, 0x0400 no vertical bands), with the style's other conditional formats left off."""
+    _catalogue_styled(doc, 'w:val="0620"', header_bold=False)
+
+
+def catalogue_header_not_bold(doc: Any) -> None:
+    """The reference the next encoding prints as: the catalogue's header row not bold."""
+    for rpr in doc.tables[2]._tbl.find(qn("w:tr")).iter(qn("w:rPr")):
+        for tag in ("w:b", "w:bCs"):
+            for el in rpr.findall(qn(tag)):
+                rpr.remove(el)
+
+
+def catalogue_header_style_look_off(doc: Any) -> None:
+    """The style's first-row bold with Header Row unticked (w:tblLook firstRow="0"): Word prints the
+    header row not bold, whatever the style says."""
+    _catalogue_styled(doc, 'w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+                           'w:noHBand="1" w:noVBand="1"', header_bold=False)
+
+
+def header_centred_by_table_style(doc: Any) -> None:
+    """The header and signature tables' text centred and sized by a table style (its w:pPr and w:rPr)
+    rather than on each paragraph and run; the Nơi nhận cell's own left alignment and sizes kept."""
+    _add_style(doc, '<w:style w:type="table" w:customStyle="1" w:styleId="KHKhung"><w:name w:val="KH Khung"/>'
+                    '<w:pPr><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="28"/></w:rPr>'
+                    '<w:tblPr><w:tblCellMar><w:left w:w="108" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
+                    '</w:tblCellMar></w:tblPr></w:style>')
+    for k in (0, 1):
+        tbl = doc.tables[k]._tbl
+        tbl.find(qn("w:tblPr")).insert(0, parse_xml(f'<w:tblStyle {nsdecls("w")} w:val="KHKhung"/>'))
+        for p in tbl.iter(qn("w:p")):
+            ppr = p.find(qn("w:pPr"))
+            jc = ppr.find(qn("w:jc")) if ppr is not None else None
+            if jc is not None and jc.get(qn("w:val")) == "center":
+                ppr.remove(jc)
+            for sz in p.iter(qn("w:sz")):
+                if sz.get(qn("w:val")) == "28":
+                    sz.getparent().remove(sz)
+
+
+# --- round 5: automatic numbering -------------------------------------------------------------------
+
+
+def _numbering(doc: Any, xml: str) -> None:
+    numbering = doc.part.numbering_part.element
+    el = parse_xml(xml.replace("<w:abstractNum ", f'<w:abstractNum {nsdecls("w")} ', 1)
+                   .replace("<w:num ", f'<w:num {nsdecls("w")} ', 1))
+    if el.tag == qn("w:abstractNum"):
+        numbering.insert(0, el)
+    else:
+        numbering.append(el)
+
+
+def _untype(p: Any, prefix_len: int) -> None:
+    """Drop the typed number (its first prefix_len characters) from paragraph p, and give its mark
+    the text's formatting: Word draws an automatic number in the mark's formatting."""
+    t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+    t.text = t.text[prefix_len:]
+    ppr = p.find(qn("w:pPr"))
+    ppr.append(copy.deepcopy(p.find(f"{qn('w:r')}/{qn('w:rPr')}")))
+
+
+def _typed_number(text: str) -> int:
+    """The length of a typed "I. ", "II. ", "1. " opening a line (0 when none)."""
+    head = text.split(" ", 1)[0]
+    return len(head) + 1 if head.endswith(".") and head[:-1].isalnum() and len(head) <= 4 else 0
+
+
+def _set_ppr(p: Any, xml: str, first: bool = True) -> None:
+    ppr = p.find(qn("w:pPr"))
+    el = parse_xml(xml)
+    (ppr.insert(0, el) if first else ppr.append(el))
+
+
+_MUC = ("I. ", "II. ")
+_KHOAN = ("1. Khuyến", "2. Bảo", "1. Các phòng", "2. Các đơn")
+
+
+def headings_numbered_by_their_styles(doc: Any) -> None:
+    """The mục headings and the khoản numbered by Word through two paragraph styles linked to one
+    multi-level list (as Heading 1 and Heading 2 are): the styles carry w:numPr with the list only,
+    each list level names its style (w:lvl/w:pStyle) and so its level; mục in upper Roman "%1."
+    followed by a space, khoản "%2. " followed by nothing (w:suff "nothing"), restarting in each mục."""
+    _numbering(doc, '<w:abstractNum w:abstractNumId="80"><w:multiLevelType w:val="multilevel"/>'
+                    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:pStyle w:val="KHMuc5"/>'
+                    '<w:suff w:val="space"/><w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl>'
+                    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="KHKhoan5"/>'
+                    '<w:suff w:val="nothing"/><w:lvlText w:val="%2. "/><w:lvlJc w:val="left"/></w:lvl>'
+                    '</w:abstractNum>')
+    _numbering(doc, '<w:num w:numId="80"><w:abstractNumId w:val="80"/></w:num>')
+    for sid in ("KHMuc5", "KHKhoan5"):
+        _add_style(doc, f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{sid}"><w:name w:val="{sid}"/>'
+                        '<w:pPr><w:numPr><w:numId w:val="80"/></w:numPr></w:pPr></w:style>')
+    for p, text in _texts(doc):
+        if text.startswith(_MUC) or text.startswith(_KHOAN):
+            _untype(p, _typed_number(text))
+            _set_ppr(p, f'<w:pStyle {nsdecls("w")} w:val="{"KHMuc5" if text.startswith(_MUC) else "KHKhoan5"}"/>')
+
+
+def _legal(doc: Any, typed: bool) -> None:
+    for p, text in _texts(doc):
+        if text.startswith(_KHOAN):
+            n = _typed_number(text)
+            muc = 1 if text.startswith(("1. Khuyến", "2. Bảo")) else 2
+            if typed:
+                t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+                t.text = f"{muc}.{text[0]}. " + t.text[n:]
+            else:
+                _untype(p, n)
+                _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="1"/><w:numId w:val="81"/></w:numPr>')
+        elif text.startswith(_MUC) and not typed:
+            _untype(p, _typed_number(text))
+            _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="81"/></w:numPr>')
+
+
+def khoan_typed_legal(doc: Any) -> None:
+    """The reference the next encoding prints as: the khoản typed "1.1.", "1.2.", "2.1.", "2.2."."""
+    _legal(doc, typed=True)
+
+
+def khoan_legal_numbers(doc: Any) -> None:
+    """Mục numbered "I.", "II." and khoản "%1.%2." by one list whose khoản level is marked legal
+    (w:isLgl: every level's number printed in Arabic digits): Word prints "1.1.", "2.1.", not "I.1."."""
+    _numbering(doc, '<w:abstractNum w:abstractNumId="81"><w:multiLevelType w:val="multilevel"/>'
+                    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>'
+                    '<w:suff w:val="space"/><w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl>'
+                    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:isLgl/><w:numFmt w:val="decimal"/>'
+                    '<w:suff w:val="space"/><w:lvlText w:val="%1.%2."/><w:lvlJc w:val="left"/></w:lvl>'
+                    '</w:abstractNum>')
+    _numbering(doc, '<w:num w:numId="81"><w:abstractNumId w:val="81"/></w:num>')
+    _legal(doc, typed=False)
+
+
+def khoan_typed_continuing(doc: Any) -> None:
+    """The reference the next two encodings print as: the second mục's khoản typed "3.", "4."."""
+    for p, text in _texts(doc):
+        if text.startswith(("1. Các phòng", "2. Các đơn")):
+            t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+            t.text = str(int(text[0]) + 2) + t.text[1:]
+
+
+def khoan_numbers_shared_by_two_lists(doc: Any) -> None:
+    """Each mục's khoản numbered by its own list instance (w:num), both of one abstract list and
+    neither overriding its start: Word continues the numbers from one to the other (3., 4.)."""
+    _numbering(doc, '<w:abstractNum w:abstractNumId="82"><w:multiLevelType w:val="singleLevel"/>'
+                    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:suff w:val="space"/>'
+                    '<w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>')
+    for num in (82, 83):
+        _numbering(doc, f'<w:num w:numId="{num}"><w:abstractNumId w:val="82"/></w:num>')
+    for p, text in _texts(doc):
+        if text.startswith(_KHOAN):
+            _untype(p, 3)
+            num = 82 if text.startswith(("1. Khuyến", "2. Bảo")) else 83
+            _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr>')
+
+
+def khoan_never_restarting(doc: Any) -> None:
+    """Mục and khoản on two levels of one list, the khoản level told never to restart after a mục
+    (w:lvlRestart w:val="0"): Word numbers the second mục's khoản 3., 4."""
+    _numbering(doc, '<w:abstractNum w:abstractNumId="84"><w:multiLevelType w:val="multilevel"/>'
+                    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>'
+                    '<w:suff w:val="space"/><w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl>'
+                    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlRestart w:val="0"/>'
+                    '<w:suff w:val="space"/><w:lvlText w:val="%2."/><w:lvlJc w:val="left"/></w:lvl>'
+                    '</w:abstractNum>')
+    _numbering(doc, '<w:num w:numId="84"><w:abstractNumId w:val="84"/></w:num>')
+    for p, text in _texts(doc):
+        if text.startswith(_MUC) or text.startswith(_KHOAN):
+            _untype(p, _typed_number(text))
+            lvl = 0 if text.startswith(_MUC) else 1
+            _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{lvl}"/><w:numId w:val="84"/></w:numPr>')
+
+
+def muc_numbered_by_an_overridden_level(doc: Any) -> None:
+    """The mục headings numbered by a list instance whose w:lvlOverride replaces the abstract list's
+    level outright (a whole w:lvl: upper Roman "%1." where the abstract list says decimal "%1)")."""
+    _numbering(doc, '<w:abstractNum w:abstractNumId="78"><w:multiLevelType w:val="singleLevel"/>'
+                    '<w:lvl w:ilvl="0"><w:start w:val="5"/><w:numFmt w:val="decimal"/><w:suff w:val="space"/>'
+                    '<w:lvlText w:val="%1)"/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>')
+    _numbering(doc, '<w:num w:numId="78"><w:abstractNumId w:val="78"/><w:lvlOverride w:ilvl="0">'
+                    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:suff w:val="space"/>'
+                    '<w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl></w:lvlOverride></w:num>')
+    for p, text in _texts(doc):
+        if text.startswith(_MUC):
+            _untype(p, _typed_number(text))
+            _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="78"/></w:numPr>')
+
+
+def points_numbered_with_a_tab(doc: Any) -> None:
+    """The points numbered "%1)" in lower-case letters followed by a tab (w:suff "tab", Word's
+    default) that reaches the list level's tab stop just after the number, as "a) " typed did."""
+    _numbering(doc, '<w:abstractNum w:abstractNumId="79"><w:multiLevelType w:val="singleLevel"/>'
+                    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+                    '<w:lvlText w:val="%1)"/><w:lvlJc w:val="left"/><w:pPr><w:tabs>'
+                    '<w:tab w:val="num" w:pos="1060"/></w:tabs></w:pPr></w:lvl></w:abstractNum>')
+    _numbering(doc, '<w:num w:numId="79"><w:abstractNumId w:val="79"/></w:num>')
+    for p, text in _texts(doc):
+        if text.startswith(_POINTS):
+            _untype(p, 2)
+            _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="79"/></w:numPr>')
+
+
+def points_typed(doc: Any) -> None:
+    """The reference of the encoding above: the points typed "a) ", "b) " for "- "."""
+    for k, (p, text) in enumerate((p, text) for p, text in _texts(doc) if text.startswith(_POINTS)):
+        t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+        t.text = "ab"[k] + ") " + t.text[2:]
+
+
+def catalogue_fonts_from_the_table_style(doc: Any) -> None:
+    """The catalogue's font and size given once by its table style (w:tblStyle's w:rPr), its runs
+    naming neither; the document defaults' theme font (Calibri) is not what Word prints there."""
+    _add_style(doc, '<w:style w:type="table" w:customStyle="1" w:styleId="KHBangChu"><w:name w:val="KH Bang chu"/>'
+                    '<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/>'
+                    '<w:sz w:val="26"/></w:rPr><w:tblPr/></w:style>')
+    tbl = doc.tables[2]._tbl
+    tbl.find(qn("w:tblPr")).insert(0, parse_xml(f'<w:tblStyle {nsdecls("w")} w:val="KHBangChu"/>'))
+    for rpr in tbl.iter(qn("w:rPr")):
+        for tag in ("w:rFonts", "w:sz"):
+            for el in rpr.findall(qn(tag)):
+                rpr.remove(el)
+
+
+def khoan_numbered_by_a_list_style(doc: Any) -> None:
+    """The khoản numbered by a list that takes its levels from a list style (w:numStyleLink: Home >
+    Multilevel List > Define New List Style): the levels live in the list the style names; each mục
+    restarts the khoản through its own list instance's w:startOverride."""
+    _numbering(doc, '<w:abstractNum w:abstractNumId="87"><w:multiLevelType w:val="singleLevel"/>'
+                    '<w:styleLink w:val="KHDanhSo"/><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+                    '<w:suff w:val="space"/><w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>')
+    _numbering(doc, '<w:abstractNum w:abstractNumId="88"><w:multiLevelType w:val="singleLevel"/>'
+                    '<w:numStyleLink w:val="KHDanhSo"/></w:abstractNum>')
+    _numbering(doc, '<w:num w:numId="87"><w:abstractNumId w:val="87"/></w:num>')
+    for num in (88, 89):
+        _numbering(doc, f'<w:num w:numId="{num}"><w:abstractNumId w:val="88"/><w:lvlOverride w:ilvl="0">'
+                        '<w:startOverride w:val="1"/></w:lvlOverride></w:num>')
+    _add_style(doc, '<w:style w:type="numbering" w:customStyle="1" w:styleId="KHDanhSo"><w:name w:val="KH Danh so"/>'
+                    '<w:pPr><w:numPr><w:numId w:val="87"/></w:numPr></w:pPr></w:style>')
+    for p, text in _texts(doc):
+        if text.startswith(_KHOAN):
+            _untype(p, 3)
+            num = 88 if text.startswith(("1. Khuyến", "2. Bảo")) else 89
+            _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr>')
+
+
+_POINTS = ("- Bố trí", "- Chuẩn bị")
+
+
+def points_and_parts_typed(doc: Any) -> None:
+    """The reference the next encoding prints as: the points typed "a) ", "b) " for "- ", the mục
+    headings typed "Phần I. ", "Phần II. "."""
+    for k, (p, text) in enumerate((p, text) for p, text in _texts(doc) if text.startswith(_POINTS)):
+        t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+        t.text = "ab"[k] + ") " + t.text[2:]
+    for p, text in _texts(doc):
+        if text.startswith(_MUC):
+            t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+            t.text = "Phần " + t.text
+
+
+def points_and_parts_numbered(doc: Any) -> None:
+    """The points numbered by Word in lower-case letters "%1)" (restarted by w:startOverride on
+    their own list instance), the mục headings by a list "Phần %1." in upper Roman."""
+    _numbering(doc, '<w:abstractNum w:abstractNumId="85"><w:multiLevelType w:val="singleLevel"/>'
+                    '<w:lvl w:ilvl="0"><w:start w:val="4"/><w:numFmt w:val="lowerLetter"/><w:suff w:val="space"/>'
+                    '<w:lvlText w:val="%1)"/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>')
+    _numbering(doc, '<w:num w:numId="85"><w:abstractNumId w:val="85"/><w:lvlOverride w:ilvl="0">'
+                    '<w:startOverride w:val="1"/></w:lvlOverride></w:num>')
+    _numbering(doc, '<w:abstractNum w:abstractNumId="86"><w:multiLevelType w:val="singleLevel"/>'
+                    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:suff w:val="space"/>'
+                    '<w:lvlText w:val="Phần %1."/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>')
+    _numbering(doc, '<w:num w:numId="86"><w:abstractNumId w:val="86"/></w:num>')
+    for p, text in _texts(doc):
+        if text.startswith(_POINTS):
+            _untype(p, 2)
+            _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="85"/></w:numPr>')
+        elif text.startswith(_MUC):
+            _untype(p, _typed_number(text))
+            _set_ppr(p, f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="86"/></w:numPr>')
+
+
+# --- round 5: frames, drawing groups, VML text boxes -----------------------------------------------
+
+
+def _frames_for_table(doc: Any, table: int) -> None:
+    """A table of one row replaced by frames (w:framePr, Word 97's Insert > Frame, LibreOffice's
+    frames saved as .docx): each cell's paragraphs carry the same frame properties, so Word prints
+    them as one frame, placed where the cell was and as wide."""
+    tbl = doc.tables[table]._tbl
+    x = 0
+    made = []
+    for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"):
+        width = int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+        for p in tc.findall(qn("w:p")):
+            ppr = p.find(qn("w:pPr"))
+            ppr.insert(0, parse_xml(f'<w:framePr {nsdecls("w")} w:w="{width - 216}" w:hSpace="216" w:wrap="around" '
+                                    f'w:vAnchor="text" w:hAnchor="text" w:x="{x + 108}" w:y="1"/>'))
+            made.append(p)
+        x += width
+    for p in made:
+        tbl.addprevious(p)
+    tbl.getparent().remove(tbl)
+
+
+def header_in_frames(doc: Any) -> None:
+    _frames_for_table(doc, 0)
+
+
+def signature_in_frames(doc: Any) -> None:
+    _frames_for_table(doc, 1)
+
+
+WPG = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
+
+
+def header_in_a_drawing_group(doc: Any) -> None:
+    """The header's two columns as two text boxes grouped into one drawing (Group, wpg:wgp): each
+    box placed and sized inside the group (a:xfrm in the group's own coordinates, here twice the
+    page's: chExt twice ext), the group anchored where the table stood."""
+    tbl = doc.tables[0]._tbl
+    cells = tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) for tc in cells]
+    total = sum(widths) * EMU // 20
+    shapes, x = [], 0
+    for k, (tc, width) in enumerate(zip(cells, widths)):
+        paras = "".join(etree_tostring(q) for q in tc.findall(qn("w:p")))
+        shapes.append(
+            f'<wps:wsp><wps:cNvPr id="{71 + k}" name="Text Box {71 + k}"/><wps:cNvSpPr txBox="1"/><wps:spPr>'
+            f'<a:xfrm><a:off x="{2 * x * EMU // 20}" y="0"/><a:ext cx="{2 * width * EMU // 20}" cy="2600000"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+            f'<wps:txbx><w:txbxContent>{paras}</w:txbxContent></wps:txbx>'
+            '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="68580" tIns="0" rIns="68580" bIns="0"/></wps:wsp>')
+        x += width
+    anchor_p = parse_xml(
+        f'<w:p {nsdecls("w", "wp", "a")} xmlns:wps="{WPS}" xmlns:wpg="{WPG}"><w:pPr><w:spacing w:before="0" '
+        'w:after="0"/></w:pPr><w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+        'relativeHeight="2" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{total}" cy="1300000"/><wp:wrapTopAndBottom/><wp:docPr id="70" name="Group 70"/>'
+        f'<a:graphic><a:graphicData uri="{WPG}"><wpg:wgp><wpg:cNvGrpSpPr/><wpg:grpSpPr><a:xfrm>'
+        f'<a:off x="0" y="0"/><a:ext cx="{total}" cy="1300000"/><a:chOff x="0" y="0"/>'
+        f'<a:chExt cx="{2 * total}" cy="2600000"/></a:xfrm></wpg:grpSpPr>{"".join(shapes)}</wpg:wgp>'
+        '</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>')
+    tbl.addprevious(anchor_p)
+    tbl.getparent().remove(tbl)
+
+
+def header_in_vml_text_boxes(doc: Any) -> None:
+    """The header's two columns as two text boxes of an old Word (VML only, w:pict/v:shape with
+    v:textbox, no DrawingML copy), anchored in one paragraph where the table stood."""
+    tbl = doc.tables[0]._tbl
+    anchor_p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr></w:p>')
+    x = 0
+    for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"):
+        width = int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+        paras = "".join(etree_tostring(q) for q in tc.findall(qn("w:p")))
+        anchor_p.append(parse_xml(
+            f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape type="#_x0000_t202" '
+            f'style="position:absolute;margin-left:{x / 20}pt;margin-top:0;width:{width / 20}pt;height:102pt;'
+            'z-index:1;mso-position-horizontal-relative:text;mso-position-vertical-relative:text" stroked="f">'
+            f'<v:textbox inset="5.4pt,0,5.4pt,0"><w:txbxContent>{paras}</w:txbxContent></v:textbox></v:shape>'
+            '</w:pict></w:r>'))
+        x += width
+    tbl.addprevious(anchor_p)
+    tbl.getparent().remove(tbl)
+
+
+# --- round 5: fonts by script -----------------------------------------------------------------------
+
+
+def fonts_for_other_scripts_only(doc: Any) -> None:
+    """Times New Roman from the theme through the document defaults; every run names only fonts for
+    other scripts (w:cs Arial, w:eastAsia SimSun): Vietnamese text uses neither slot."""
+    from tests.test_check_invariance import fonts_from_the_theme
+
+    fonts_from_the_theme(doc)
+    for r in _text_runs(doc):
+        rpr = r.find(qn("w:rPr"))
+        if rpr is not None:
+            rpr.insert(0, parse_xml(f'<w:rFonts {nsdecls("w")} w:eastAsia="SimSun" w:cs="Arial"/>'))
+
+
+# --- round 5: page and section ----------------------------------------------------------------------
+
+
+def continuous_section_break(doc: Any) -> None:
+    """Continuous section breaks (Layout > Breaks > Continuous) after the first mục and before the
+    signature: the same page setup goes on, on the same page (a section's w:type says how it begins,
+    so the two sections after the breaks are continuous)."""
+    final = doc.element.body.find(qn("w:sectPr"))
+    for k, start in enumerate(("- Chuẩn bị", "2. Các đơn vị")):
+        sect = copy.deepcopy(final)
+        if k:
+            sect.insert(0, parse_xml(f'<w:type {nsdecls("w")} w:val="continuous"/>'))
+        _para_with(doc, start).find(qn("w:pPr")).append(sect)
+    final.insert(0, parse_xml(f'<w:type {nsdecls("w")} w:val="continuous"/>'))
+
+
+def signature_in_two_columns(doc: Any) -> None:
+    """The Nơi nhận and the signature set in a two-column section (Layout > Columns, the columns as
+    wide as the table's cells) begun and ended by continuous breaks, a column break (Ctrl+Shift+Enter)
+    before the authority's line: Word prints the two side by side, as the table did."""
+    tbl = doc.tables[1]._tbl
+    cells = tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) for tc in cells]
+    final = doc.element.body.find(qn("w:sectPr"))
+    before = _para_with(doc, "2. Các đơn vị")
+    before.find(qn("w:pPr")).append(copy.deepcopy(final))
+    left, right = (tc.findall(qn("w:p")) for tc in cells)
+    right[0].find(qn("w:r")).addprevious(parse_xml(f'<w:r {nsdecls("w")}><w:br w:type="column"/></w:r>'))
+    own = copy.deepcopy(final)
+    own.insert(0, parse_xml(f'<w:type {nsdecls("w")} w:val="continuous"/>'))
+    cols = own.find(qn("w:cols"))
+    cols.addprevious(parse_xml(
+        f'<w:cols {nsdecls("w")} w:num="2" w:space="0" w:equalWidth="0"><w:col w:w="{widths[0]}" w:space="0"/>'
+        f'<w:col w:w="{widths[1]}"/></w:cols>'))
+    own.remove(cols)
+    right[-1].find(qn("w:pPr")).append(own)
+    for p in [*left, *right]:
+        tbl.addprevious(p)
+    tbl.getparent().remove(tbl)
+    final.insert(0, parse_xml(f'<w:type {nsdecls("w")} w:val="continuous"/>'))
+
+
+def break_before_the_appendix(doc: Any) -> None:
+    """The appendix put on a new page by its heading's "Page break before" (w:pageBreakBefore)
+    instead of a paragraph holding a page break."""
+    brk = next(p for p in doc.element.body.iterchildren(qn("w:p")) if p.find(f".//{qn('w:br')}") is not None
+               and not _texts_of(p))
+    brk.getparent().remove(brk)
+    _set_ppr(_para_with(doc, "PHỤ LỤC"), f'<w:pageBreakBefore {nsdecls("w")}/>')
+
+
+def _texts_of(p: Any) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def page_break_inside_the_heading(doc: Any) -> None:
+    """The page break typed at the start of the appendix heading's own paragraph (Ctrl+Enter before
+    its first word), not in a paragraph of its own."""
+    brk = next(p for p in doc.element.body.iterchildren(qn("w:p")) if p.find(f".//{qn('w:br')}") is not None
+               and not _texts_of(p))
+    run = brk.find(qn("w:r"))
+    brk.getparent().remove(brk)
+    _runs(_para_with(doc, "PHỤ LỤC"))[0].addprevious(run)
+
+
+def last_rendered_page_breaks(doc: Any) -> None:
+    """w:lastRenderedPageBreak (where Word last laid a page out) at the start of every run with text
+    and inside runs of the header: a note for other readers, printing nothing."""
+    for r in _text_runs(doc):
+        r.find(qn("w:t")).addprevious(parse_xml(f'<w:lastRenderedPageBreak {nsdecls("w")}/>'))
+
+
+def carriage_returns_for_breaks(doc: Any) -> None:
+    """The Quốc hiệu and Tiêu ngữ, and the lines of Nơi nhận, joined by w:cr (a carriage return, as
+    some converters write Shift+Enter) instead of w:br."""
+    from tests.test_check_invariance import _cell_paras, _join
+
+    _join(_cell_paras(doc, 0, 1)[:2])
+    _join(_cell_paras(doc, 1, 0))
+    for br in doc.element.body.iter(qn("w:br")):
+        if br.get(qn("w:type")) is None and br.getparent().find(qn("w:t")) is None:
+            br.tag = qn("w:cr")
+
+
+def _page_number_header(doc: Any, number: str) -> None:
+    """A page number in the middle of the page header, 13 pt Times New Roman, not on page 1."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]._p
+    p.get_or_add_pPr().append(parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>'))
+    rpr = ('<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/>'
+           '<w:sz w:val="26"/></w:rPr>')
+    for xml in number.split("|"):
+        p.append(parse_xml(f'<w:r {nsdecls("w")}>{rpr}{xml}</w:r>'))
+
+
+def page_number_field(doc: Any) -> None:
+    """The reference of the next encoding: the page number as a PAGE field (its result "2")."""
+    _page_number_header(doc, '<w:fldChar w:fldCharType="begin"/>|<w:instrText xml:space="preserve"> PAGE '
+                             '</w:instrText>|<w:fldChar w:fldCharType="separate"/>|<w:t>2</w:t>|'
+                             '<w:fldChar w:fldCharType="end"/>')
+
+
+def page_number_word97(doc: Any) -> None:
+    """The page number as Word 97 inserted it (Insert > Page Numbers wrote w:pgNum in the run, not
+    a field): Word prints the page's number the same."""
+    _page_number_header(doc, "<w:pgNum/>")
+
+
+# --- round 5: run content that prints the same letters ------------------------------------------------
+
+
+def phonetic_guide(doc: Any) -> None:
+    """A word of a body line and of the issuer's name given a phonetic guide (Home > Phonetic Guide,
+    w:ruby): the guide prints small above the word, the line's text is the word (w:rubyBase)."""
+    for start, word in (("1. Khuyến khích", "rèn luyện"), ("Thực hiện chỉ đạo", "ban hành")):
+        p = _para_with(doc, start)
+        r = _runs(p)[0]
+        t = r.find(qn("w:t"))
+        head, tail = t.text.split(word, 1)
+        t.text = head
+        rpr = r.find(qn("w:rPr"))
+        ruby = parse_xml(
+            f'<w:ruby {nsdecls("w")}><w:rubyPr><w:rubyAlign w:val="center"/><w:hps w:val="10"/>'
+            '<w:hpsRaise w:val="26"/><w:hpsBaseText w:val="28"/><w:lid w:val="vi-VN"/></w:rubyPr>'
+            '<w:rt/><w:rubyBase/></w:ruby>')
+        guide = _run("chú âm", rpr)  # in the word's font, 5 pt
+        guide.find(f"{qn('w:rPr')}/{qn('w:sz')}").set(qn("w:val"), "10")
+        ruby.find(qn("w:rt")).append(guide)
+        ruby.find(qn("w:rubyBase")).append(_run(word, rpr))
+        wrapper = parse_xml(f'<w:r {nsdecls("w")}/>')  # ruby sits in a run
+        wrapper.append(copy.deepcopy(rpr))
+        wrapper.append(ruby)
+        r.addnext(wrapper)
+        wrapper.addnext(_run(tail, rpr))
+
+
+_REV = 'w:id="{}" w:author="Văn thư" w:date="2026-01-02T08:00:00Z"'
+
+
+def formatting_changes_tracked(doc: Any) -> None:
+    """Formatting changed with Track Changes on (the mục headings made bold, the Nơi nhận label made
+    bold italic, the date line centred): the old formatting kept in w:rPrChange / w:pPrChange, the
+    page shows the new one."""
+    for k, (p, text) in enumerate(_texts(doc)):
+        if text.startswith(("I. ", "II. ", "Nơi nhận")):
+            for r in _runs(p):
+                rpr = r.find(qn("w:rPr"))
+                old = copy.deepcopy(rpr)
+                for tag in ("w:b", "w:bCs", "w:i", "w:iCs"):
+                    for el in old.findall(qn(tag)):
+                        old.remove(el)
+                change = parse_xml(f'<w:rPrChange {nsdecls("w")} {_REV.format(930 + k)}/>')
+                change.append(old)
+                rpr.append(change)
+        elif text.startswith("Sông Mây, ngày"):
+            ppr = p.find(qn("w:pPr"))
+            old = copy.deepcopy(ppr)
+            old.find(qn("w:jc")).set(qn("w:val"), "left")
+            change = parse_xml(f'<w:pPrChange {nsdecls("w")} {_REV.format(960)}/>')
+            change.append(old)
+            ppr.append(change)
+
+
+def catalogue_without_row(doc: Any) -> None:
+    """The reference of the next encoding: the catalogue's row "Lắp đặt biển báo" removed (the merged
+    cell above it then covers one row)."""
+    tbl = doc.tables[2]._tbl
+    rows = tbl.findall(qn("w:tr"))
+    rows[2].find(f"{qn('w:tc')}[3]/{qn('w:tcPr')}/{qn('w:vMerge')}").getparent().remove(
+        rows[2].find(f"{qn('w:tc')}[3]/{qn('w:tcPr')}/{qn('w:vMerge')}"))
+    tbl.remove(rows[3])
+
+
+def catalogue_row_deleted_tracked(doc: Any) -> None:
+    """That row deleted with Track Changes on and not accepted (w:trPr/w:del, its text w:delText,
+    the merge above it made one row as a tracked property change): the page shows no row."""
+    tbl = doc.tables[2]._tbl
+    rows = tbl.findall(qn("w:tr"))
+    row = rows[3]
+    trpr = row.find(qn("w:trPr"))
+    if trpr is None:
+        trpr = parse_xml(f'<w:trPr {nsdecls("w")}/>')
+        row.insert(0, trpr)
+    trpr.append(parse_xml(f'<w:del {nsdecls("w")} {_REV.format(970)}/>'))
+    for r in list(row.iter(qn("w:r"))):
+        for t in r.findall(qn("w:t")):
+            t.tag = qn("w:delText")
+        deleted = parse_xml(f'<w:del {nsdecls("w")} {_REV.format(971)}/>')
+        r.addprevious(deleted)
+        deleted.append(r)
+    pr = rows[2].find(f"{qn('w:tc')}[3]/{qn('w:tcPr')}")
+    old = copy.deepcopy(pr)
+    pr.remove(pr.find(qn("w:vMerge")))
+    change = parse_xml(f'<w:tcPrChange {nsdecls("w")} {_REV.format(972)}/>')
+    change.append(old)
+    pr.append(change)
+
+
+def _split_paragraph(doc: Any, start: str, cut: str) -> tuple[Any, Any]:
+    """Paragraph `start` cut in two paragraphs of the same formatting before the words `cut`."""
+    p = _para_with(doc, start)
+    second = copy.deepcopy(p)
+    t = p.find(f"{qn('w:r')}/{qn('w:t')}")
+    head, tail = t.text.split(cut, 1)
+    t.text = head
+    second.find(f"{qn('w:r')}/{qn('w:t')}").text = cut + tail
+    p.addnext(second)
+    return p, second
+
+
+def style_separators(doc: Any) -> None:
+    """Body lines typed as two paragraphs joined by a style separator (Ctrl+Alt+Enter: the first
+    paragraph's mark hidden, w:vanish with w:specVanish): Word prints them as one paragraph."""
+    for start, cut in (("1. Khuyến khích", "rèn luyện"), ("2. Các đơn vị", "nghiêm túc")):
+        p, _ = _split_paragraph(doc, start, cut)
+        p.find(qn("w:pPr")).append(parse_xml(f'<w:rPr {nsdecls("w")}><w:vanish/><w:specVanish/></w:rPr>'))
+
+
+def drop_cap(doc: Any) -> None:
+    """The opening line's first letter set as a drop cap (Insert > Drop Cap: a frame of the letter,
+    w:framePr w:dropCap="drop", two lines high, in its own paragraph): the paragraph prints whole."""
+    p, _ = _split_paragraph(doc, "Thực hiện chỉ đạo", "hực hiện")
+    ppr = p.find(qn("w:pPr"))
+    ppr.insert(0, parse_xml(f'<w:framePr {nsdecls("w")} w:dropCap="drop" w:lines="2" w:wrap="around" '
+                            'w:vAnchor="text" w:hAnchor="text"/>'))
+    ppr.find(qn("w:spacing")).set(qn("w:line"), "640")
+    ppr.find(qn("w:spacing")).set(qn("w:lineRule"), "exact")
+    sz = p.find(f"{qn('w:r')}/{qn('w:rPr')}/{qn('w:sz')}")
+    sz.set(qn("w:val"), "76")
+    sz.addnext(parse_xml(f'<w:position {nsdecls("w")} w:val="-6"/>'))
+
+
+def properties_that_keep_the_letters(doc: Any) -> None:
+    """Run properties that change how letters are drawn, not which: highlight, shading, colour,
+    kerning, 100 % width, a language, no proofing, a raised position of 0, an emphasis mark "none",
+    snap to grid off, on every body run."""
+    for r in _text_runs(doc):
+        rpr = r.find(qn("w:rPr"))
+        if rpr is None:
+            continue
+        sz = rpr.find(qn("w:sz"))
+        for xml in ('<w:snapToGrid w:val="0"/>', '<w:color w:val="000000"/>', '<w:w w:val="100"/>',
+                    '<w:kern w:val="28"/>', '<w:position w:val="0"/>'):
+            el = parse_xml(xml.replace("/>", f' {nsdecls("w")}/>'))
+            (sz.addprevious(el) if sz is not None else rpr.append(el))
+        for xml in ('<w:highlight w:val="yellow"/>', '<w:shd w:val="clear" w:color="auto" w:fill="FFFFFF"/>',
+                    '<w:em w:val="none"/>', '<w:lang w:val="vi-VN"/>', '<w:noProof/>'):
+            rpr.append(parse_xml(xml.replace("/>", f' {nsdecls("w")}/>')))
+
+
 # name → (encoding, reference the page equals: None for the plain document)
 ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]] = {
     "dung-hop-nfd": (decomposed_accents, None),
@@ -635,6 +1321,38 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "chu-hoa-bang-caps": (capitals_by_caps, None),
     "chu-hoa-nho": (small_capitals, None),
     "phan-dau-trong-dau-trang": (header_in_the_page_header, None),
+    # round 5
+    "dam-tieu-de-bang-kieu-bang": (catalogue_header_bold_by_table_style, None),
+    "dam-tieu-de-tbllook-hex": (catalogue_header_bold_by_hex_look, None),
+    "kieu-bang-tat-dong-dau": (catalogue_header_style_look_off, catalogue_header_not_bold),
+    "can-giua-bang-kieu-bang": (header_centred_by_table_style, None),
+    "danh-so-qua-kieu-doan": (headings_numbered_by_their_styles, None),
+    "danh-so-kieu-luat": (khoan_legal_numbers, khoan_typed_legal),
+    "danh-so-hai-num-tiep-nhau": (khoan_numbers_shared_by_two_lists, khoan_typed_continuing),
+    "danh-so-khong-bat-dau-lai": (khoan_never_restarting, khoan_typed_continuing),
+    "danh-so-chu-cai-va-phan": (points_and_parts_numbered, points_and_parts_typed),
+    "danh-so-qua-kieu-danh-sach": (khoan_numbered_by_a_list_style, None),
+    "danh-so-chu-cai-tab": (points_numbered_with_a_tab, points_typed),
+    "danh-so-thay-cap": (muc_numbered_by_an_overridden_level, None),
+    "phong-chu-tu-kieu-bang": (catalogue_fonts_from_the_table_style, None),
+    "doi-dinh-dang-co-theo-doi": (formatting_changes_tracked, None),
+    "xoa-dong-co-theo-doi": (catalogue_row_deleted_tracked, catalogue_without_row),
+    "phan-dau-trong-khung-framepr": (header_in_frames, None),
+    "phan-ky-trong-khung-framepr": (signature_in_frames, None),
+    "phan-dau-trong-nhom-hinh": (header_in_a_drawing_group, None),
+    "phan-dau-trong-khung-vml": (header_in_vml_text_boxes, None),
+    "phong-chu-chi-cho-chu-khac": (fonts_for_other_scripts_only, None),
+    "ngat-phan-lien-tuc": (continuous_section_break, None),
+    "ngat-trang-truoc-phu-luc": (break_before_the_appendix, None),
+    "ngat-trang-trong-doan": (page_break_inside_the_heading, None),
+    "ngat-trang-da-hien-thi": (last_rendered_page_breaks, None),
+    "xuong-dong-bang-cr": (carriage_returns_for_breaks, None),
+    "chu-am": (phonetic_guide, None),
+    "thuoc-tinh-giu-chu": (properties_that_keep_the_letters, None),
+    "so-trang-word97": (page_number_word97, page_number_field),
+    "phan-ky-hai-cot": (signature_in_two_columns, None),
+    "dau-phan-cach-kieu": (style_separators, None),
+    "chu-cai-lon-dau-doan": (drop_cap, None),
 }
 
 XFAIL: dict[str, str] = {}
@@ -642,7 +1360,8 @@ XFAIL: dict[str, str] = {}
 read as the body's first blocks by word.reader)."""
 # Findings that differ because the page does: a full-width colon is drawn with the East Asian font
 # (Word gives U+FF00–U+FFEF to the eastAsia font slot), which the font rule reports.
-PAGE_DIFFERS = {"hai-cham-toan-khoi": {"PL1.II.4.phong-chu"}}
+# A drop cap prints its letter at 38 pt: the body's size rule reports it (the words read the same).
+PAGE_DIFFERS = {"hai-cham-toan-khoi": {"PL1.II.4.phong-chu"}, "chu-cai-lon-dau-doan": {"PL1.III.6.noi-dung.co-chu"}}
 
 
 def _save(path: Path, name: str, fn: Callable[[Any], None] | None, out: Path) -> Path:
@@ -793,3 +1512,75 @@ def test_a_text_node_over_the_parsers_limit_is_named(plain, tmp_path):
     path = _with_body(plain, tmp_path / "run.docx", f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
     run = run_limited(["check", path], memory=2 * 2**30, timeout=120)
     assert run.code == 2 and "dài hơn 10 triệu ký tự" in run.err, run.err
+
+
+@pytest.mark.parametrize("encoding, header_bold", [
+    (catalogue_header_bold_by_table_style, True),
+    (catalogue_header_bold_by_hex_look, True),
+    (catalogue_header_style_look_off, False),
+])
+def test_a_table_styles_conditional_formats_apply_as_the_tables_look_says(plain, tmp_path, encoding, header_bold):
+    """The catalogue's header row is bold through its table style only when the table's look turns
+    the header row on; the style's last-row italic, first-column bold and banded-row underline,
+    left off by the look, print nowhere."""
+    path = _save(plain, encoding.__name__, encoding, tmp_path / "styled.docx")
+    table = read_docx(path).tables[2]
+    header = [r for cell in table.rows[0] for p in cell.paras for r in p.visible_runs]
+    assert [p.text for cell in table.rows[0] for p in cell.paras] == ["STT", "Nội dung", "Đơn vị chủ trì", "Thời gian"]
+    assert {r.fmt.bold for r in header} == {header_bold}
+    body = [(p.text, r.fmt) for row in table.rows[1:] for cell in row for p in cell.paras for r in p.visible_runs]
+    assert not any(f.italic or f.underline for _, f in body)
+    assert {t for t, f in body if f.bold} == {"I", "Công tác chuẩn bị", "II", "Tổ chức giải"}  # the group rows'
+
+
+@pytest.mark.parametrize("encoding", [header_in_frames, header_in_a_drawing_group, header_in_vml_text_boxes])
+def test_a_header_set_in_frames_or_boxes_is_placed_as_the_table_was(plain, tmp_path, encoding):
+    """The header's two columns set as frames, as two boxes of one drawing group (each box placed
+    in the group's own coordinates) or as VML text boxes: read as one row of two cells, each where
+    the table's cell printed its text and as wide."""
+    from generator.word.reader import read_word
+
+    def cells(path: Path) -> list[tuple[int, int, str]]:
+        table = read_word(path).tables[0]
+        assert len(table.rows) == 1
+        return [(c.paras[0].cell.left, c.paras[0].cell.width, c.paras[0].text) for c in table.rows[0]]
+
+    other = cells(_save(plain, encoding.__name__, encoding, tmp_path / "boxes.docx"))
+    for (left, width, text), (left2, width2, text2) in zip(cells(plain), other, strict=True):
+        assert text2 == text and abs(left2 - left) <= 40 and abs(width2 - width) <= 80, (other, cells(plain))
+
+
+def _as_strict(source: Path, out: Path) -> Path:
+    """The file as Word's Save As > Strict Open XML Document writes it: the Strict addresses of its
+    XML and relationships (purl.oclc.org/ooxml/…), alignments and tab stops "start"/"end" for
+    left/right, on/off values "true"/"false"."""
+    import re
+
+    from generator.word.strict import _RENAMES, _STRICT, _TRANSITIONAL
+
+    members = {}
+    with zipfile.ZipFile(source) as zf:
+        for info in zf.infolist():
+            blob = zf.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for strict, transitional in _RENAMES:
+                    blob = blob.replace(_TRANSITIONAL + transitional, _STRICT + strict)
+                blob = re.sub(rb'(<w:(?:jc|tab) [^>]*w:val=")left"', rb'\1start"', blob)
+                blob = re.sub(rb'(<w:(?:jc|tab) [^>]*w:val=")right"', rb'\1end"', blob)
+                blob = re.sub(rb'(<w:[A-Za-z]+ w:val=")(1|on)"(/>)', rb'\1true"\3', blob)
+            members[info.filename] = blob
+    from generator.word.package import zip_members_by_zipfile
+
+    out.write_bytes(zip_members_by_zipfile(members))
+    return out
+
+
+def test_a_file_saved_as_strict_open_xml_reads_as_the_usual_docx(plain, references, tmp_path):
+    """Saved as Strict Open XML (it prints the same; main refused it as "không phải văn bản Word"):
+    the same findings and data."""
+    findings, data = references[None]
+    strict = _as_strict(plain, tmp_path / "strict.docx")
+    assert b"purl.oclc.org/ooxml/wordprocessingml/main" in zipfile.ZipFile(strict).read("word/document.xml")
+    assert b'w:val="start"' in zipfile.ZipFile(strict).read("word/document.xml")
+    assert _findings(strict) == findings
+    assert import_docx(strict).data == data

@@ -59,7 +59,7 @@ from ..text import upper_vi
 from ..word.formatting import ParaFormat, font_family, tabs_before_field
 from ..word.legacy_fonts import TCVN3, font_encoding
 from ..word.metrics import text_width_pt
-from ..word.reader import Line, Para, rendered_lines, text_width
+from ..word.reader import Line, PageSection, Para, rendered_lines, text_width
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"
@@ -300,11 +300,23 @@ def _section_label(doc: KeHoach, index: int) -> str:
     return f"mục trang {index + 1} ({part}, khổ {'ngang' if s.width > s.height else 'dọc'})"
 
 
+def _page_setups(doc: KeHoach) -> list[PageSection]:
+    """The sections whose page setup is judged: a section begun by a continuous break with the same
+    page and margins as the one before prints on with it (Word applies a continuous section's page
+    setup from the next page only), so it is the same setup, judged once."""
+    out: list[PageSection] = []
+    for s in doc.sections:
+        if out and s.continuous and (s.width, s.height, s.margins) == (out[-1].width, out[-1].height, out[-1].margins):
+            continue
+        out.append(s)
+    return out
+
+
 @rule()
 def page_setup(doc: KeHoach) -> list[Result]:
     out = []
     appendix = _appendix_sections(doc)
-    for s in doc.sections:
+    for s in _page_setups(doc):
         where = _section_label(doc, s.index)
         short, long_ = sorted((s.width, s.height))
         ok = abs(short - A4_TWIPS[0]) <= A4_TOLERANCE_TWIPS and abs(long_ - A4_TWIPS[1]) <= A4_TOLERANCE_TWIPS

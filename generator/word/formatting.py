@@ -236,6 +236,8 @@ class Formatting:
         # properties): a long document repeats a few dozen formats over thousands of runs.
         self._run_formats: dict[tuple[Any, ...], RunFormat] = {}
         self._para_formats: dict[tuple[Any, ...], ParaFormat] = {}
+        self._style_conditions: dict[str, frozenset[str | None]] = {}
+        self._cell_places: dict[tuple[Any, ...], dict[Any, tuple[int, int, bool, int]]] = {}
 
     @classmethod
     def of(cls, document: Any) -> Formatting:
@@ -288,10 +290,59 @@ class Formatting:
         ts = _properties_child(tbl, _TBLPR, _TBLSTYLE, _TBL_CONTENT)
         return ts.get(_VAL) if ts is not None else self.default_table_style
 
+    # --- table styles' conditional formatting ------------------------------------------------------
+
+    def _table_levels(self, p: Any, tag: str) -> list[Any]:
+        """The table style's w:pPr or w:rPr levels for paragraph p, nearest first: the conditional
+        formats that apply to its cell (w:tblStylePr, the highest in Word's order first), then the
+        style chain's own."""
+        chain = self.chain(self._table_style(p))
+        out = [cond.find(qn(tag)) for kind in self._conditions(p) for st in chain
+               for cond in st.findall(qn("w:tblStylePr")) if cond.get(qn("w:type")) == kind]
+        return out + [st.find(qn(tag)) for st in chain]
+
+    def _conditions(self, p: Any) -> tuple[str, ...]:
+        """The conditional formats of the table style (w:tblStylePr types) that apply to p's cell,
+        nearest first: Word applies the whole table's, then banded columns and rows, first and last
+        column, first and last row, corner cells (ECMA-376 17.7.6), each where the table's look
+        (w:tblLook) turns it on and the cell's place matches. () outside a table or with none."""
+        sid = self._table_style(p)
+        if sid is None:
+            return ()
+        kinds = self._style_conditions.get(sid)
+        if kinds is None:
+            kinds = self._style_conditions[sid] = frozenset(
+                c.get(qn("w:type")) for st in self.chain(sid) for c in st.findall(qn("w:tblStylePr")))
+        if not kinds:
+            return ()
+        tc = next(p.iterancestors(qn("w:tc")), None)
+        tbl = next(p.iterancestors(_TBL), None)
+        if tc is None or tbl is None:
+            return ()
+        places = _cached(self._cell_places, (tbl,), lambda: _cell_places(tbl))
+        row, col, last, rows = places.get(tc, (0, 0, True, 1))
+        look = _look(tbl)
+        on: list[str] = ["wholeTable"]
+        first_row, last_row = look["firstRow"] and row == 0, look["lastRow"] and row == rows - 1
+        first_col, last_col = look["firstColumn"] and col == 0, look["lastColumn"] and last
+        tblpr = tbl.find(_TBLPR)
+        if not look["noVBand"] and not (first_col or last_col):
+            size = max(_int(_val_of(tblpr, "w:tblStyleColBandSize")) or 1, 1)
+            on.append("band1Vert" if ((col - look["firstColumn"]) // size) % 2 == 0 else "band2Vert")
+        if not look["noHBand"] and not (first_row or last_row):
+            size = max(_int(_val_of(tblpr, "w:tblStyleRowBandSize")) or 1, 1)
+            on.append("band1Horz" if ((row - look["firstRow"]) // size) % 2 == 0 else "band2Horz")
+        on += [k for k, yes in (("firstCol", first_col), ("lastCol", last_col), ("firstRow", first_row),
+                                ("lastRow", last_row)) if yes]
+        corner = {(True, True): "nwCell", (True, False): "neCell", (False, True): "swCell", (False, False): "seCell"}
+        if (first_row or last_row) and (first_col or last_col):
+            on.append(corner[(first_row, first_col)])
+        return tuple(k for k in reversed(on) if k in kinds)
+
     def _ppr_levels(self, p: Any) -> list[Any]:
         levels = [p.find(qn("w:pPr"))]
         levels += [st.find(qn("w:pPr")) for st in self.chain(self._para_style(p))]
-        levels += [st.find(qn("w:pPr")) for st in self.chain(self._table_style(p))]
+        levels += self._table_levels(p, "w:pPr")
         levels.append(self.ppr_default)
         return [lv for lv in levels if lv is not None]
 
@@ -310,7 +361,7 @@ class Formatting:
             cstyle = None
         groups = [direct, [st.find(qn("w:rPr")) for st in self.chain(cstyle)],
                   [st.find(qn("w:rPr")) for st in self.chain(self._para_style(p))],
-                  [st.find(qn("w:rPr")) for st in self.chain(self._table_style(p))], [self.rpr_default]]
+                  self._table_levels(p, "w:rPr"), [self.rpr_default]]
         return [[lv for lv in g if lv is not None] for g in groups]
 
     def _rpr_levels(self, p: Any, r: Any | None) -> list[Any]:
@@ -321,7 +372,7 @@ class Formatting:
     def run(self, p: Any, r: Any | None) -> RunFormat:
         """Effective formatting of run r in paragraph p (r=None: what a new run would get)."""
         rpr = r.find(_RPR_TAG) if r is not None else None
-        key = (self._para_style(p), self._table_style(p), r is None, _xml_key(rpr))
+        key = (self._para_style(p), self._table_style(p), self._conditions(p), r is None, _xml_key(rpr))
         return _cached(self._run_formats, key, lambda: self._run(p, r))
 
     def _run(self, p: Any, r: Any | None) -> RunFormat:
@@ -383,7 +434,8 @@ class Formatting:
         Word applies between the paragraph's own properties and its style's (a numbered paragraph's
         indent usually comes from there)."""
         first_run = next((r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None), None)
-        key = (self._para_style(p), self._table_style(p), _xml_key(p.find(qn("w:pPr"))), _xml_key(list_level),
+        key = (self._para_style(p), self._table_style(p), self._conditions(p), _xml_key(p.find(qn("w:pPr"))),
+               _xml_key(list_level),
                _xml_key(first_run.find(qn("w:rPr")) if first_run is not None else None))
         return _cached(self._para_formats, key, lambda: self._paragraph(p, list_level))
 
@@ -468,13 +520,14 @@ class Formatting:
                 if tab.get(qn("w:val")) == "clear":
                     stops.pop(pos, None)
                 else:
-                    stops[pos] = tab.get(qn("w:val"), "left")
+                    kind = tab.get(qn("w:val"), "left")
+                    stops[pos] = _ALIGN_NAMES.get(kind, kind)
         ctx = child("w:contextualSpacing")
         sid = self._para_style(p)
         return ParaFormat(
             style_id=sid,
             style_name=self.style_name(sid),
-            align=attr("w:jc", "w:val") or "left",
+            align=_ALIGN_NAMES.get(attr("w:jc", "w:val") or "left", attr("w:jc", "w:val") or "left"),
             left=indent("w:leftChars", "w:startChars", "w:left", "w:start") or 0,
             right=indent("w:rightChars", "w:endChars", "w:right", "w:end") or 0,
             first_line=first_line,
@@ -488,6 +541,53 @@ class Formatting:
             tabs=tuple(sorted(stops.items())),
             run_defaults=run_defaults,
         )
+
+
+# w:tblLook's bits when only w:val is written (Word 2007): which conditional formats are on.
+_LOOK_BITS = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100, "noHBand": 0x200,
+              "noVBand": 0x400}
+
+
+def _look(tbl: Any) -> dict[str, bool]:
+    """The table's look (Table Design's Header Row, First Column… boxes): its w:tblLook, the named
+    attributes over the bit mask; without one (files made by other tools), read as the look Word
+    writes for every new table, 04A0: header row, first column, banded rows."""
+    tblpr = tbl.find(_TBLPR)
+    el = tblpr.find(qn("w:tblLook")) if tblpr is not None else None
+    try:
+        bits = int(el.get(qn("w:val"), "0"), 16) if el is not None else 0x04A0
+    except ValueError:
+        bits = 0
+    out = {}
+    for name, bit in _LOOK_BITS.items():
+        named = el.get(qn(f"w:{name}")) if el is not None else None
+        out[name] = named.lower() not in _FALSE if named is not None else bool(bits & bit)
+    return out
+
+
+def _val_of(parent: Any | None, tag: str) -> str | None:
+    el = parent.find(qn(tag)) if parent is not None else None
+    return el.get(_VAL) if el is not None else None
+
+
+def _cell_places(tbl: Any) -> dict[Any, tuple[int, int, bool, int]]:
+    """Each cell of a table (its own, not a nested table's): (row, first grid column, whether it is
+    its row's last cell, rows), as the table style's conditional formats need them."""
+    rows = [tr for tr in tbl.iter(qn("w:tr")) if next(tr.iterancestors(_TBL), None) is tbl
+            and tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is None]  # a row deleted (tracked) is not printed
+    out = {}
+    for ri, tr in enumerate(rows):
+        col = _int(_val_of(tr.find(qn("w:trPr")), "w:gridBefore")) or 0
+        cells = [tc for tc in tr.iter(qn("w:tc")) if next(tc.iterancestors(qn("w:tr")), None) is tr]
+        for k, tc in enumerate(cells):
+            out[tc] = (ri, col, k == len(cells) - 1, len(rows))
+            col += max(_int(_val_of(tc.find(qn("w:tcPr")), "w:gridSpan")) or 1, 1)
+    return out
+
+
+# Alignments and tab stops by their Strict names (Word 2010 writes them in Transitional files too):
+# "start" and "end" of a left-to-right line are its left and right.
+_ALIGN_NAMES = {"start": "left", "end": "right"}
 
 
 def _space(levels: list[Any], side: str) -> int:
@@ -547,7 +647,8 @@ def tabs_before_field(paragraph: Any) -> int | None:
     when text comes first: a number put in the middle with tabs onto a centre stop is all tabs."""
     tabs = 0
     for r in paragraph.iter(qn("w:r")):
-        if r.find(qn("w:instrText")) is not None or r.find(qn("w:fldChar")) is not None:
+        if r.find(qn("w:instrText")) is not None or r.find(qn("w:fldChar")) is not None or \
+                r.find(qn("w:pgNum")) is not None:
             break
         for child in r:
             if child.tag == qn("w:tab"):

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import io
 import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
@@ -200,6 +202,8 @@ class PageSection:
     page_format: str | None
     headers: dict[str, HeaderPart]
     footers: dict[str, HeaderPart]
+    continuous: bool = False  # starts with a continuous break: goes on on the page before's
+    columns: tuple[tuple[int, int], ...] = ()  # (left, width) twips of each text column, when several
 
     @property
     def text_width(self) -> int:
@@ -489,8 +493,15 @@ def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
     # Sizes, ratios, entities and element counts are checked before any part is parsed: a small
     # uploaded file must not take a server's memory or minutes (limits.py).
     inspect_package(path)
+    from .strict import as_transitional
+
+    # A file saved as Strict Open XML prints like any .docx: read under its Transitional names,
+    # the renamed package inspected again (its styles and counts were not recognised as Strict).
+    renamed = as_transitional(path)
+    if renamed is not None:
+        inspect_package(renamed, str(path))
     try:
-        document = Document(str(path))
+        document = Document(io.BytesIO(renamed) if renamed is not None else str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise UserError(f"{path}: không đọc được: tệp hỏng hoặc không phải văn bản Word .docx "
                         "(tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx)") from None
@@ -628,6 +639,8 @@ class _Reader:
                 page_format=num.get(qn("w:fmt")) if num is not None else None,
                 headers=headers,
                 footers=footers,
+                continuous=_attr_str(s.find(qn("w:type")), "w:val") == "continuous",
+                columns=_columns(s.find(qn("w:cols")), width - margins["left"] - margins["right"]),
             ))
         if not self.doc.sections:
             self.doc.sections.append(PageSection(0, *A4_TWIPS, {}, False, None, None, {}, {}))
@@ -640,7 +653,9 @@ class _Reader:
             texts.append(para.text)
             instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
             instr += " ".join(f.get(qn("w:instr"), "") for f in p.iter(qn("w:fldSimple")))
-            if re.search(r"\bPAGE\b", instr) and field_para is None:
+            # w:pgNum: the page number as Word 97 inserted it, printed like a PAGE field's result
+            old_page = next(p.iter(qn("w:pgNum")), None) is not None
+            if (old_page or re.search(r"\bPAGE\b", instr)) and field_para is None:
                 field_para = para
         return HeaderPart(kind, norm(" ".join(texts)), field_para is not None, field_para)
 
@@ -650,7 +665,25 @@ class _Reader:
         section = 0
         tabbed = self._tabbed(body)
         block: list[_Element] = []
+        frames: list[tuple[tuple[tuple[str, str], ...], list[tuple[_Element, list[_Element]]]]] = []
+        in_columns: list[tuple[_Element, list[_Element]]] = []  # a section set in columns, so far
         for child, joined in _join_deleted_marks(blocks(body)):
+            if len(self._section(section).columns) > 1 and child.tag in (qn("w:p"), qn("w:tbl")):
+                in_columns.append((child, joined))
+                if child.tag == qn("w:p") and child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+                    section = self._columns(in_columns, section)
+                    in_columns = []
+                continue
+            key = _frame_key(child) if child not in tabbed else None
+            if key is not None:
+                if frames and frames[-1][0] == key:
+                    frames[-1][1].append((child, joined))
+                else:
+                    frames.append((key, [(child, joined)]))
+                continue
+            if frames:
+                section = self._frames(frames, section)
+                frames = []
             if child in tabbed:
                 block.append(child)
                 continue
@@ -658,14 +691,110 @@ class _Reader:
                 self._tab_table(block, section)
                 block = []
             if child.tag == qn("w:p"):
-                self._add(self._para(child, section, None, self._section_width(section), joined=joined))
-                boxes = text_boxes(child)
-                if boxes:
-                    self._box_table(boxes, child, section)
-                if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
-                    section += 1
+                section = self._body_para(child, joined, section)
             elif child.tag == qn("w:tbl"):
                 self._top_table(child, section)
+        if frames:
+            self._frames(frames, section)
+        if in_columns:
+            self._columns(in_columns, section)
+
+    def _section(self, section: int) -> PageSection:
+        return self.doc.sections[min(section, len(self.doc.sections) - 1)]
+
+    def _columns(self, children: list[tuple[_Element, list[_Element]]], section: int) -> int:
+        """A section set in several text columns whose text is sent on by column breaks (a list of
+        names in one column, a signature in the next): read as one row of a table, a cell per column,
+        each as wide as its column. Without a column break (text flowing from one column into the
+        next), or holding a table, its blocks read in order. Returns the section after it."""
+        cols = self._section(section).columns
+        if any(c.tag != qn("w:p") for c, _ in children) or not any(
+                _column_breaks(c) for c, _ in children):
+            for child, joined in children:
+                if child.tag == qn("w:p"):
+                    section = self._body_para(child, joined, section)
+                else:
+                    self._top_table(child, section)
+            return section
+        groups: list[list[tuple[_Element, list[_Element]]]] = [[]]
+        for child, joined in children:
+            before, after = _column_breaks(child)
+            for _ in range(before):
+                groups.append([])
+            groups[-1].append((child, joined))
+            for _ in range(after):
+                groups.append([])
+        ti = len(self.tables)
+        self.tables.append(children[0][0])
+        self.table_left[ti] = 0
+        first = len(self.doc.paragraphs)
+        row: list[TableCell] = []
+        for ci, group in enumerate(groups):
+            left, width = cols[min(ci, len(cols) - 1)]
+            cell = Cell(ti, 0, ci, width, ci, left)
+            start = len(self.doc.paragraphs)
+            for p, joined in group:
+                self._add(self._para(p, section, cell, width, joined=joined, in_columns=True))
+            row.append(TableCell([q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]))
+        self.doc.tables.append(Table([row], [w for _, w in cols][:len(row)], section, len(self.doc.tables) + 1,
+                                     first, len(self.doc.paragraphs) - 1))
+        return section + 1
+
+    def _body_para(self, child: _Element, joined: list[_Element], section: int) -> int:
+        """A top-level paragraph read, with the text boxes anchored in it; the section after it."""
+        self._add(self._para(child, section, None, self._section_width(section), joined=joined))
+        boxes = text_boxes(child)
+        if boxes:
+            self._box_table(boxes, child, section)
+        return section + 1 if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None else section
+
+    def _frames(self, frames: list[tuple[tuple[tuple[str, str], ...], list[tuple[_Element, list[_Element]]]]],
+                section: int) -> int:
+        """Consecutive paragraphs in frames (w:framePr: Word 97's frames, LibreOffice's): paragraphs
+        with the same frame properties print as one frame. Two or more frames side by side print as
+        one row, read as a table with a cell per frame, left to right; otherwise the paragraphs read
+        where they stand."""
+        text_w = self._section_width(section)
+        sec = self.doc.sections[min(section, len(self.doc.sections) - 1)]
+        placed = []
+        for key, paras in frames:
+            attrs = dict(key)
+            width = _int_or(attrs.get("w"), 0)
+            x = _int_or(attrs.get("x"), 0)
+            if attrs.get("hAnchor", "page") == "page":
+                x -= sec.margins.get("left", 0)
+            align = attrs.get("xAlign")
+            if not width:  # as wide as its text: measured when placed by alignment only
+                width = max(int(max((text_width([self._para(p, section, None, text_w, numbered=False)])
+                                     for p, _ in paras), default=0) * 20), 1)
+            if align in ("center", "inside"):
+                x = (text_w - width) // 2
+            elif align in ("right", "outside"):
+                x = text_w - width
+            elif align == "left":
+                x = 0
+            placed.append((x, width, paras))
+        spans = sorted((x, x + w) for x, w, _ in placed)
+        side_by_side = len(placed) > 1 and all(a[1] <= b[0] + 20 for a, b in pairwise(spans))
+        if not side_by_side:
+            for _, _, paras in placed:
+                for p, joined in paras:
+                    section = self._body_para(p, joined, section)
+            return section
+        ti = len(self.tables)
+        self.tables.append(placed[0][2][0][0])
+        self.table_left[ti] = 0
+        first = len(self.doc.paragraphs)
+        row: list[TableCell] = []
+        for ci, (x, width, paras) in enumerate(sorted(placed, key=lambda f: f[0])):
+            cell = Cell(ti, 0, ci, width, ci, x)
+            start = len(self.doc.paragraphs)
+            for p, joined in paras:
+                self._add(self._para(p, section, cell, width, joined=joined))
+            row.append(TableCell([q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]))
+        self.doc.tables.append(Table([row], [w for _, w, _ in sorted(placed, key=lambda f: f[0])], section,
+                                     len(self.doc.tables) + 1, first, len(self.doc.paragraphs) - 1))
+        return section
 
     def _tabbed(self, body: _Element) -> set[_Element]:
         """The top-level paragraphs the caller's `columns` says are set in columns with tab stops."""
@@ -793,7 +922,9 @@ class _Reader:
         ind = tblpr.find(qn("w:tblInd")) if tblpr is not None else None
         self.table_left[ti] = _attr_int(ind, "w:w", 0) if ind is not None else 0
         out: list[list[TableCell]] = []
-        for ri, tr in enumerate(blocks(tbl, qn("w:tr"))):
+        # A row deleted with Track Changes on (w:trPr/w:del) is not on the page until rejected.
+        printed = [tr for tr in blocks(tbl, qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is None]
+        for ri, tr in enumerate(printed):
             out.append([])
             col = 0
             trpr = tr.find(qn("w:trPr"))
@@ -856,9 +987,10 @@ class _Reader:
         return (108 if left is None else left, 108 if right is None else right)
 
     def _para(self, p: _Element, section: int, cell: Cell | None, width: int, numbered: bool = True,
-              joined: list[_Element] | None = None) -> Para:
+              joined: list[_Element] | None = None, in_columns: bool = False) -> Para:
         """Paragraph p as printed; joined: paragraphs before it whose mark is a tracked deletion,
-        printed at its start (their text joins p's, in p's layout)."""
+        printed at its start (their text joins p's, in p's layout); in_columns: p is read in its
+        text column, where a column break sends the text on to the next column, not a new line."""
         runs = []
         label, level_rpr = self.numbers.label(p) if numbered else ("", None)
         if label:
@@ -875,7 +1007,7 @@ class _Reader:
             mark.append(merged)
             runs.append(Run(label, self.fmt.run(p, mark)))
         for q, r in [(el, r) for el in (*(joined or ()), p) for r in visible_runs(el)]:
-            text = run_text(r)
+            text = run_text(r).replace(COLUMN_BREAK, "" if in_columns else "\n")
             if text:
                 fmt = self.fmt.run(q, r)
                 if not fmt.hidden:  # hidden text (w:vanish) is neither on the page nor in the PDF
@@ -1124,13 +1256,20 @@ def _span(x: Placement | None, length: float, col_w: float) -> tuple[float, floa
 
 
 def _mark_deleted(p: _Element) -> bool:
-    """Whether paragraph p's mark is a tracked deletion (or moved away): Word prints its text at the
-    start of the next paragraph."""
+    """Whether paragraph p prints at the start of the next one: its mark is a tracked deletion (or
+    moved away), or hidden (w:vanish: Word's style separator, Ctrl+Alt+Enter, is such a mark; a
+    paragraph hidden whole prints nothing either way), or p is a drop cap (a frame of its first
+    letters, w:framePr w:dropCap, beside the rest of the paragraph)."""
     for child in p:
         if child.tag == qn("w:pPr"):
+            if child.find(qn("w:sectPr")) is not None:
+                return False
+            frame = child.find(qn("w:framePr"))
+            if frame is not None and frame.get(qn("w:dropCap"), "none") in ("drop", "margin"):
+                return True
             rpr = child.find(qn("w:rPr"))
-            return rpr is not None and child.find(qn("w:sectPr")) is None and any(
-                rpr.find(tag) is not None for tag in _NOT_SHOWN[:2])
+            return rpr is not None and (any(rpr.find(tag) is not None for tag in _NOT_SHOWN[:2])
+                                        or _flag(rpr.find(qn("w:vanish"))) or _flag(rpr.find(qn("w:specVanish"))))
         return False
     return False
 
@@ -1210,6 +1349,10 @@ def text_boxes(p: _Element) -> list[TextBox]:
             body = shape.find(f"{{{WPS_NS}}}bodyPr") if shape is not None else None
             if body is not None:
                 insets = _emu_twips(body.get("lIns"), 144) + _emu_twips(body.get("rIns"), 144)
+            placed = _in_group(shape) if shape is not None else None
+            if placed is not None:  # one box of a drawing group: its own place and width in it
+                x += _emu_twips(str(int(placed[0])), 0)
+                width = _emu_twips(str(int(placed[1])), width)
         else:  # VML: the shape's style holds its place and width
             shape = holder.getparent() if holder is not None else None
             style = dict(kv.split(":", 1) for kv in ((shape.get("style") if shape is not None else "") or "").split(";")
@@ -1218,6 +1361,45 @@ def text_boxes(p: _Element) -> list[TextBox]:
             x = int((_vml_length(style.get("margin-left", "0")) or 0) * 20)
         out.append(TextBox(x, width, insets, paras))
     return out
+
+
+WPG_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
+_GROUPS = (f"{{{WPG_NS}}}wgp", f"{{{WPG_NS}}}grpSp")
+
+
+def _in_group(shape: _Element) -> tuple[float, float] | None:
+    """A shape's left (from its drawing's left edge) and width, in EMU, when it is one of a drawing
+    group's (wpg:wgp): each level of grouping maps its children's coordinates (a:chOff, a:chExt)
+    onto its own place (a:off, a:ext). None outside a group."""
+    parent = shape.getparent()
+    if parent is None or parent.tag not in _GROUPS:
+        return None
+    xfrm = shape.find(f"{{{WPS_NS}}}spPr/{{{A_NS}}}xfrm")
+    if xfrm is None:
+        return None
+    x, w = _xfrm_x(xfrm, "off", "x"), _xfrm_x(xfrm, "ext", "cx")
+    group: _Element | None = parent
+    while group is not None and group.tag in _GROUPS:
+        g = group.find(f"{{{WPG_NS}}}grpSpPr/{{{A_NS}}}xfrm")
+        if g is None:
+            break
+        span = _xfrm_x(g, "chExt", "cx")
+        scale = _xfrm_x(g, "ext", "cx") / span if span else 1.0
+        x = (x - _xfrm_x(g, "chOff", "x")) * scale
+        w *= scale
+        outer = group.getparent()
+        if outer is not None and outer.tag in _GROUPS:
+            x += _xfrm_x(g, "off", "x")  # the top group is placed by its anchor, not its own a:off
+        group = outer
+    return x, w
+
+
+def _xfrm_x(xfrm: _Element, child: str, attr: str) -> float:
+    el = xfrm.find(f"{{{A_NS}}}{child}")
+    try:
+        return float(el.get(attr, "0")) if el is not None else 0.0
+    except ValueError:
+        return 0.0
 
 
 def _emu_twips(value: str | None, default: int) -> int:
@@ -1348,19 +1530,25 @@ def blocks(parent: _Element, tag: str | None = None) -> Iterator[_Element]:
             yield child
 
 
+# Not in the line's text: the phonetic guide of a word (w:ruby's w:rt prints small above its base
+# text, w:rubyBase, which is the line's).
+_NOT_IN_LINE = (*_NOT_SHOWN, qn("w:rt"))
+
+
 def visible_runs(p: _Element) -> Iterator[_Element]:
     """The runs a reader sees in paragraph p: its own (not a nested text box's), including tracked
     insertions, hyperlinks and content controls, without tracked deletions or fallback copies."""
     for r in p.iter(qn("w:r")):
-        if _owner_para(r) is p and not any(a.tag in _NOT_SHOWN for a in r.iterancestors()):
+        if _owner_para(r) is p and not any(a.tag in _NOT_IN_LINE for a in r.iterancestors()):
             yield r
 
 
 def visible_text(p: _Element, fmt: Formatting | None = None) -> str:
-    """The text a reader sees in paragraph p (a w:p element); line breaks as "\n", tabs as "\t".
-    fmt: the document's formatting, to read runs in a legacy font (TCVN3, VNI) as Word draws them."""
+    """The text a reader sees in paragraph p (a w:p element); line breaks (and column breaks) as
+    "\n", tabs as "\t". fmt: the document's formatting, to read runs in a legacy font (TCVN3, VNI)
+    as Word draws them."""
     runs = list(visible_runs(p))
-    texts = [run_text(r) for r in runs]
+    texts = [run_text(r).replace(COLUMN_BREAK, "\n") for r in runs]
     if fmt is not None and not all(t.isascii() for t in texts):
         texts = as_drawn([(t, fmt.run(p, r)) for t, r in zip(texts, runs, strict=True)])
     return _INVISIBLE_RE.sub("", "".join(texts))
@@ -1409,6 +1597,50 @@ def _sym(el: _Element) -> str:
     return chr(code) if code >= 0x20 else ""
 
 
+COLUMN_BREAK = "\v"
+"""How run_text marks a column break (Ctrl+Shift+Enter): in a section set in columns the text goes
+on at the top of the next column; elsewhere the reader reads it as a line break."""
+
+
+def _column_breaks(p: _Element) -> tuple[int, int]:
+    """(column breaks before p's first printed character, the others): the first send p itself to
+    the next column, the others the paragraphs after it (a break inside a line ends its column
+    after the paragraph: the nearest reading of a line cut across two columns)."""
+    before = after = 0
+    seen_text = False
+    for r in visible_runs(p):
+        for child in r:
+            if child.tag == qn("w:br") and child.get(qn("w:type")) == "column":
+                if seen_text:
+                    after += 1
+                else:
+                    before += 1
+            elif child.tag == qn("w:t") and (child.text or "").strip():
+                seen_text = True
+    return before, after
+
+
+def _columns(cols: _Element | None, text_width: int) -> tuple[tuple[int, int], ...]:
+    """The text columns of a section, (left, width) in twips from the text area's left, when it has
+    more than one (w:cols: w:num equal columns w:space apart, or each w:col's own width and space)."""
+    if cols is None:
+        return ()
+    own = cols.findall(qn("w:col"))
+    if own and cols.get(qn("w:equalWidth")) in ("0", "false", "off"):
+        out, x = [], 0
+        for c in own:
+            w = _attr_int(c, "w:w", 0)
+            out.append((x, w))
+            x += w + _attr_int(c, "w:space", 0)
+        return tuple(out) if len(out) > 1 else ()
+    n = _attr_int(cols, "w:num", 1)
+    if n < 2 or n > 45:  # Word allows 45 columns at most
+        return ()
+    space = _attr_int(cols, "w:space", 720)
+    w = max((text_width - space * (n - 1)) // n, 0)
+    return tuple((k * (w + space), w) for k in range(n))
+
+
 def run_text(r: _Element) -> str:
     """The characters run r stores for printing: text, tabs ("\t"), line breaks ("\n"), a page break
     ("\f"), non-breaking hyphens and symbols; not field codes or deleted text. Marks that print
@@ -1421,12 +1653,16 @@ def run_text(r: _Element) -> str:
             out.append(child.text or "")
         elif tag == qn("w:tab") or tag == qn("w:ptab"):
             out.append("\t")
+        elif tag == qn("w:br") and child.get(qn("w:type")) == "column":
+            out.append(COLUMN_BREAK)  # the reader places it: the next column, or a new line
         elif tag == qn("w:cr") or (tag == qn("w:br") and child.get(qn("w:type")) != "page"):
-            out.append("\n")  # a manual line break (a column break also starts a new line)
+            out.append("\n")  # a manual line break
         elif tag == qn("w:br"):
             out.append("\f")  # a page break: the text goes on, on the next page
         elif tag == qn("w:noBreakHyphen"):
             out.append("-")
+        elif tag == qn("w:pgNum"):
+            out.append("1")  # the page's number (a PAGE field's result is stored; this one is not)
         elif tag == qn("w:sym"):
             out.append(_sym(child))
     return "".join(out)
@@ -1444,6 +1680,32 @@ def _attr_int(el: _Element | None, name: str, default: int | None) -> int | None
         return int(float(v)) if v is not None else default
     except ValueError:
         return default
+
+
+def _frame_key(el: _Element) -> tuple[tuple[str, str], ...] | None:
+    """A paragraph's frame properties (w:framePr), as a key: paragraphs with the same key in a row
+    print as one frame. None for a paragraph not in a frame (a drop cap is not a frame of its own;
+    a paragraph that ends a section is read where it stands)."""
+    if el.tag != qn("w:p"):
+        return None
+    ppr = el.find(qn("w:pPr"))
+    if ppr is None:
+        return None
+    fp = ppr.find(qn("w:framePr"))
+    if fp is None or ppr.find(qn("w:sectPr")) is not None or fp.get(qn("w:dropCap"), "none") != "none":
+        return None
+    return tuple(sorted((k.split("}")[-1], v) for k, v in fp.attrib.items()))
+
+
+def _int_or(value: str | None, default: int) -> int:
+    try:
+        return int(float(value)) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _attr_str(el: _Element | None, name: str) -> str | None:
+    return el.get(qn(name)) if el is not None else None
 
 
 def _side(mar: _Element, name: str, alt: str, default: int) -> int:
