@@ -30,6 +30,11 @@ MAX_TEXT_CHARS = 32 * 1024 * 1024
 MAX_DEPTH = 64
 """Levels of nesting (groups inside lists inside groups) in a data file; a plan needs about 8."""
 
+MAX_BLOCK_LEVELS = 10
+"""Scopes an imported plan nests under a mục (khoản "1.1.1.", điểm, parts): Word's lists have nine
+levels. Each scope is up to four levels of the data file and a table in it about ten more, so the
+deepest import stays within MAX_DEPTH; numbering deeper is kept as text at the tenth."""
+
 MAX_NAME_CHARS = 255
 """Longest agency name: Word stores it in the document's author property, which holds 255."""
 

@@ -261,6 +261,7 @@ class _Importer:
         # Where names are written in normal case: every paragraph, the header's date line included.
         self.corpus = " ".join(p.text for p in doc.paragraphs)
         self._literal_number = ""  # the last khoản number kept as text
+        self._deep_warned = False  # numbering deeper than the plan nests was said once
 
     def warn(self, where: Para | _Table | str, excerpt: str, message: str) -> None:
         if isinstance(where, Para):
@@ -539,7 +540,7 @@ class _Importer:
             del stack[1:]
             heading = {"heading": _paragraph(runs, style_bold=True), "blocks": []}
             stack[0].blocks.append(heading)
-            stack.append(_Container(heading["blocks"], "", "heading"))
+            stack.append(_Container(heading["blocks"], "", "outline"))
             return
         m = KHOAN_RE.match(text)
         if m and self._clause(b, runs, m.group("num"), stack):
@@ -552,7 +553,7 @@ class _Importer:
             stack[-1].blocks.append(_paragraph(runs))
             return
         m = DIEM_RE.match(text)
-        if m and self._point(runs, m.group("letter"), stack):
+        if m and self._point(b, runs, m.group("letter"), stack):
             return
         if m:
             hint = " (theo thứ tự tiếng Việt, sau d) là đ))" if m.group("letter") == "e" else ""
@@ -585,8 +586,10 @@ class _Importer:
 
     def _clause(self, b: Para, runs: list[tuple[str, bool, bool]], number: str, stack: list[_Container]) -> bool:
         depth = len(number.split("."))
+        if depth > MAX_IMPORT_LEVELS:
+            return self._kept_deep(b, runs, stack)
         # Khoản count from the innermost part that numbers from 1: the mục, a heading's part.
-        start = max(k for k, c in enumerate(stack) if c.kind in ("section", "heading"))
+        start = max(k for k, c in enumerate(stack) if c.kind in PART_KINDS)
         levels = [k for k in range(start, len(stack)) if stack[k].kind != "point"]
         if depth > len(levels):
             return False
@@ -600,16 +603,32 @@ class _Importer:
                 return False
             top = stack[-1]
             last = top.blocks[-1] if top.blocks else None
-            if isinstance(last, dict) and "heading" in last and "blocks" not in last:
+            # A part follows the part before it, beside it: when the innermost part is itself a
+            # heading's (or a headless) part, the new one opens in that part's holder, the scopes
+            # of the previous part closed (they print before it, so the order stays). Opened inside
+            # the previous part instead, forty parts of a form nested forty deep, past the data
+            # file's 64 levels, and the import was refused.
+            home = start - 1 if stack[start].kind in ("heading", "part") else start
+            heading = isinstance(last, dict) and "heading" in last and "blocks" not in last
+            if (home + 1 if heading and home != start else len(stack) if heading else home + 1) \
+                    > MAX_IMPORT_LEVELS:
+                return self._kept_deep(b, runs, stack)
+            if heading and home != start:
+                top.blocks.pop()  # the heading was the last block of the scopes closed here
+                del stack[home + 1:]
+                stack[home].blocks.append(last)
+            if heading:
                 last["blocks"] = []
                 stack.append(_Container(last["blocks"], "", "heading"))
             else:
                 # No heading to hang it on: a part of its own, printed as nothing but its content.
-                del stack[start + 1:]
+                del stack[home + 1:]
                 part: dict[str, Any] = {"blocks": []}
-                stack[start].blocks.append(part)
-                stack.append(_Container(part["blocks"], "", "heading"))
+                stack[home].blocks.append(part)
+                stack.append(_Container(part["blocks"], "", "part"))
             return self._clause(b, runs, number, stack)
+        if at + 1 > MAX_IMPORT_LEVELS:
+            return self._kept_deep(b, runs, stack)
         del stack[at + 1:]
         parent.clauses += 1
         rest = _cut_prefix(runs, len(number) + 1)
@@ -623,7 +642,17 @@ class _Importer:
         stack.append(_Container(clause["blocks"], expected, "clause"))
         return True
 
-    def _point(self, runs: list[tuple[str, bool, bool]], letter: str, stack: list[_Container]) -> bool:
+    def _kept_deep(self, b: Para, runs: list[tuple[str, bool, bool]], stack: list[_Container]) -> bool:
+        """A numbered paragraph deeper than the plan nests: kept whole (its number as typed) as a
+        paragraph of the deepest scope, where it prints at the same place; said once, where it began."""
+        if not self._deep_warned:
+            self._deep_warned = True
+            self.warn(b, _plain(runs), f"đánh số lồng nhau sâu hơn {MAX_IMPORT_LEVELS} cấp mà kế hoạch chứa được; "
+                      f"từ đoạn này, các đoạn sâu hơn giữ nguyên dạng chữ (kèm số) ở cấp thứ {MAX_IMPORT_LEVELS}")
+        stack[-1].blocks.append(_paragraph(runs))
+        return True
+
+    def _point(self, b: Para, runs: list[tuple[str, bool, bool]], letter: str, stack: list[_Container]) -> bool:
         entry = {"text": _paragraph(_cut_prefix(runs, len(letter) + 1)), "blocks": []}
         # The next letter of an open điểm list: close that điểm, add this one beside it.
         for k in range(len(stack) - 1, 0, -1):
@@ -637,6 +666,9 @@ class _Importer:
                 break
         if letter != "a":
             return False
+        if len(stack) > MAX_IMPORT_LEVELS:
+            self._kept_deep(b, runs, stack)
+            return True
         top = stack[-1]
         top.blocks.append({"points": [entry]})
         stack.append(_Container(entry["blocks"], top.prefix, "point"))
@@ -836,11 +868,19 @@ def _drop_empty_blocks(node: Any) -> None:
             _drop_empty_blocks(v)
 
 
+PART_KINDS = ("section", "outline", "heading", "part")
+"""Scopes whose khoản are numbered from 1."""
+
+MAX_IMPORT_LEVELS = limits.MAX_BLOCK_LEVELS
+"""Scopes nested under a mục or an appendix (khoản in khoản, điểm, parts)."""
+
+
 @dataclass
 class _Container:
     blocks: list[Any]
     prefix: str  # the number of the khoản holding these blocks ("1."), "" for a mục
-    kind: str = "section"  # section (a mục, an appendix), heading, clause, point
+    kind: str = "section"  # section (a mục, an appendix), outline (an appendix's Roman part), heading
+    # (a bold heading's part numbered from 1), part (such a part without heading), clause, point
     clauses: int = 0
 
 
