@@ -100,6 +100,12 @@ MAX_PROGRESS_ROWS = 50_000
 MAX_YAML_NODES = 200_000
 """Values built from one YAML file: a YAML alias bomb stops here instead of eating memory."""
 
+MAX_IMPORT_PARAGRAPHS = 100_000
+"""Paragraphs (body, tables, headers, notes) of a .docx that `import` turns into a data file: each
+becomes at least one value, and the loader takes MAX_YAML_NODES. Counted in the package's bytes
+before anything is parsed, so a runaway file is refused in a moment, not after minutes of reading
+(a plan of 10,000 tasks has 50,000)."""
+
 # --- time and memory budgets ------------------------------------------------------------------
 
 TEMPLATE_SECONDS = 30

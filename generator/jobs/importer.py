@@ -651,17 +651,18 @@ class _Importer:
             # the previous part instead, forty parts of a form nested forty deep, past the data
             # file's 64 levels, and the import was refused.
             home = start - 1 if stack[start].kind in ("heading", "part") else start
-            heading = isinstance(last, dict) and "heading" in last and "blocks" not in last
-            if (home + 1 if heading and home != start else len(stack) if heading else home + 1) \
-                    > MAX_IMPORT_LEVELS:
+            heading = last if isinstance(last, dict) and "heading" in last and "blocks" not in last else None
+            moved = heading is not None and home != start
+            # Where the new part's scope lands: under the part's holder, or under the heading's scope.
+            if (len(stack) if heading is not None and not moved else home + 1) > MAX_IMPORT_LEVELS:
                 return self._kept_deep(b, runs, stack)
-            if heading and home != start:
-                top.blocks.pop()  # the heading was the last block of the scopes closed here
-                del stack[home + 1:]
-                stack[home].blocks.append(last)
-            if heading:
-                last["blocks"] = []
-                stack.append(_Container(last["blocks"], "", "heading"))
+            if heading is not None:
+                if moved:
+                    top.blocks.pop()  # the heading was the last block of the scopes closed here
+                    del stack[home + 1:]
+                    stack[home].blocks.append(heading)
+                heading["blocks"] = []
+                stack.append(_Container(heading["blocks"], "", "heading"))
             else:
                 # No heading to hang it on: a part of its own, printed as nothing but its content.
                 del stack[home + 1:]
@@ -975,9 +976,26 @@ def import_docx(path: str | Path) -> ImportResult:
     from .. import limits
 
     with limits.read_budget(path):  # a .docx comes from anyone: read within the read budget
+        _refuse_too_many_paragraphs(path)
         importer = _Importer(read_docx(path))
         data = importer.read()
     return ImportResult(data, importer.notes)
+
+
+def _refuse_too_many_paragraphs(path: Path) -> None:
+    """Refuse, before any XML is parsed, a .docx with more paragraphs than a data file can hold:
+    read whole, it took minutes and gigabytes only to be refused by the loader's value budget."""
+    from ..word.package import inspect_package
+
+    count = inspect_package(path).paragraphs
+    if count > limits.MAX_IMPORT_PARAGRAPHS:
+        def dots(n: int) -> str:
+            return f"{n:,}".replace(",", ".")  # 100.000, as Vietnamese writes thousands
+
+        raise UserError(f"{path}: tệp có {dots(count)} đoạn văn, quá {dots(limits.MAX_IMPORT_PARAGRAPHS)} đoạn "
+                        "mà lệnh import chuyển được thành tệp dữ liệu (kế hoạch 10.000 nhiệm vụ có khoảng 50.000 "
+                        "đoạn); chưa đọc, chưa ghi tệp nào. Nếu đây đúng là kế hoạch, hãy tách bảng phụ lục lớn ra "
+                        "bảng tính rồi nhập riêng bằng 'kehoach import TỆP.xlsx'")
 
 
 def _sheet_yaml(data: dict[str, Any], source_name: str) -> str:
