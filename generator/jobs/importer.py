@@ -150,37 +150,36 @@ TIMES = re.compile(r"times|\.vntime|vni-times", re.I)
 Times faces are its copies."""
 
 
-def _printed_lines(para: Para) -> list[str]:
-    """A header name's lines as printed: its typed lines (_lines_of), each cut where Word wraps it
-    in its column (Word moves a word that does not fit whole to the next line). Measured only in
-    a Times face, whose widths word.metrics knows; in another font a line is kept as typed."""
+def _printed_lines(para: Para) -> list[list[str]]:
+    """A header name's lines as printed: its typed lines (_lines_of), each as the lines Word wraps
+    it on in its column (Word moves a word that does not fit whole to the next line). Measured
+    only in a Times face, whose widths word.metrics knows; in another font a line is kept whole."""
     lines = _lines_of(para, split_spaces=True)
     runs = [r for r in para.runs if not r.fmt.hidden and r.text.strip()]
     room = (para.cell.width if para.cell is not None else para.width) / 20
     if para.fmt is not None:
         room -= (max(para.fmt.left, 0) + max(para.fmt.right, 0)) / 20
-    if not runs or room <= 0:
-        return lines
-    fmt = runs[0].fmt
-    face = next((f for f in fmt.fonts.values() if f), "")
-    if fmt.size is None or not TIMES.search(face):
-        return lines
+    fmt = runs[0].fmt if runs else None
+    face = next((f for f in fmt.fonts.values() if f), "") if fmt is not None else ""
+    if fmt is None or fmt.size is None or room <= 0 or not TIMES.search(face):
+        return [[line] for line in lines]
     from ..word.metrics import text_width_pt
 
     def fits(text: str) -> bool:
         shown = upper_vi(text) if fmt.caps else text
         return text_width_pt(shown, fmt.size or 0, bold=fmt.bold) + fmt.spacing * len(shown) <= room
 
-    out: list[str] = []
+    out: list[list[str]] = []
     for line in lines:
+        wrapped: list[str] = []
         current = ""
         for word in line.split(" "):
             trial = f"{current} {word}" if current else word
             if current and not fits(trial):
-                out.append(current)
+                wrapped.append(current)
                 trial = word
             current = trial
-        out.append(current)
+        out.append([*wrapped, current])
     return out
 
 
@@ -398,10 +397,11 @@ class _Importer:
     def _header(self) -> dict[str, Any]:
         doc = self.doc
         # The names as the page prints them: a long name typed on one line keeps the lines Word
-        # wraps it on (given one line, the renderer would balance it on other lines, and a reader
-        # could take its first line for a parent agency).
-        parent = [self._name(x) for p in doc.parent_lines for x in _printed_lines(p)]
-        name = [self._name(x) for p in doc.issuer_lines for x in _printed_lines(p)]
+        # wraps it on, as one text with its line breaks (one paragraph printed on those lines);
+        # given one line, the renderer would balance it on other lines, and a reader could take
+        # its first line for a parent agency.
+        parent = ["\n".join(self._name(x) for x in lines) for p in doc.parent_lines for lines in _printed_lines(p)]
+        name = ["\n".join(self._name(x) for x in lines) for p in doc.issuer_lines for lines in _printed_lines(p)]
         if not name:
             self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")
             name = ["Cơ quan ban hành"]
