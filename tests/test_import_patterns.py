@@ -863,3 +863,20 @@ def test_parts_numbered_from_one_under_their_headings_stay_side_by_side(tmp_path
     # stand side by side: all at one level, not one inside the other.
     assert all(len(h.get("blocks", [])) == 2 for _, h in found[1:])
     assert len({level for level, _ in found[1:]}) == 1, [level for level, _ in found]
+
+
+@pytest.mark.parametrize("issuer", ["SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH SÔNG MÂY", "ỦY BAN NHÂN DÂN TỈNH SÔNG MÂY",
+                                    "BAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ TỈNH SÔNG MÂY"])
+def test_our_render_of_a_wrapped_issuer_name_checks_clean(tmp_path, issuer):
+    """Imported and rendered, an issuer name Word wrapped (at "TỈNH", even inside a word as in
+    "CHUYỂN" / "ĐỔI") prints as one paragraph on the same lines, and the checker reads it as the
+    issuer's name: no parent agency found in its first line, no error."""
+    from generator.check import check_docx
+    from generator.recognise import read_docx
+
+    path = build_plan(tmp_path / "cq.docx", header=Header(parent=(), issuer=(issuer,)), body=simple_body())
+    data, _, back = roundtrip(tmp_path, path)
+    assert "\n" in data["agency"]["name"]
+    again = read_docx(back)
+    assert again.parent_lines == [] and " ".join(p.text for p in again.issuer_lines) == issuer
+    assert [r.rule for r in check_docx(back).errors] == []

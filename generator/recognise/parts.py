@@ -249,10 +249,12 @@ class _Recogniser:
                     ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in groups[-1]):
                 groups[-1].append(p)
             elif groups and (CUT_NAME_RE.search(upper_vi(groups[-1][-1].text))
-                             or NAME_GOES_ON_RE.match(upper_vi(p.text))):
+                             or NAME_GOES_ON_RE.match(upper_vi(p.text))
+                             or (p.paragraph is groups[-1][-1].paragraph and is_bold(p) == is_bold(groups[-1][-1]))):
                 # The line above stops where no name ends ("SỞ GIÁO DỤC VÀ", "ỦY BAN NHÂN DÂN
-                # TỈNH"), or this one starts where none starts ("VÀ THỂ THAO"): a long name
-                # wrapped or typed over lines.
+                # TỈNH"), or this one starts where none starts ("VÀ THỂ THAO"), or it is the same
+                # paragraph in the same weight (a parent and an issuer differ in weight): a long
+                # name wrapped or typed over lines.
                 groups[-1].append(p)
             else:
                 groups.append([p])
