@@ -102,3 +102,17 @@ def test_a_docx_within_the_paragraph_budget_still_imports(tmp_path):
     result = import_file(path, tmp_path / "vua.yaml")
     assert result.output is not None and result.output.exists()
     assert result.text.count("Dòng ngắn số") == 2000
+
+
+def test_a_docx_read_into_more_values_than_a_data_file_holds_is_refused_naming_the_docx(tmp_path, monkeypatch,
+                                                                                       sample_docx):
+    """Under the paragraph budget but read into more values than the loader takes: said of the .docx,
+    not as a YAML mistake at a line of a data file that was never written."""
+    monkeypatch.setattr(limits, "MAX_YAML_NODES", 40)
+    out = tmp_path / "nhieu.yaml"
+    with pytest.raises(UserError) as info:
+        import_file(sample_docx, out)
+    message = str(info.value)
+    assert message.startswith(f"{sample_docx}: nội dung đọc được thành ") and "quá 40 giá trị" in message
+    assert "Nếu đây đúng là kế hoạch, hãy tách" in message
+    assert not out.exists()

@@ -982,6 +982,20 @@ def import_docx(path: str | Path) -> ImportResult:
     return ImportResult(data, importer.notes)
 
 
+def _values(data: Any) -> int:
+    """Values (mappings, lists, texts, numbers; not keys) the data file will hold, as the loader
+    counts them against limits.MAX_YAML_NODES; walked without recursion."""
+    count, todo = 0, [data]
+    while todo:
+        node = todo.pop()
+        count += 1
+        if isinstance(node, dict):
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return count
+
+
 def _refuse_too_many_paragraphs(path: Path) -> None:
     """Refuse, before any XML is parsed, a .docx with more paragraphs than a data file can hold:
     read whole, it took minutes and gigabytes only to be refused by the loader's value budget."""
@@ -989,13 +1003,18 @@ def _refuse_too_many_paragraphs(path: Path) -> None:
 
     count = inspect_package(path).paragraphs
     if count > limits.MAX_IMPORT_PARAGRAPHS:
-        def dots(n: int) -> str:
-            return f"{n:,}".replace(",", ".")  # 100.000, as Vietnamese writes thousands
-
-        raise UserError(f"{path}: tệp có {dots(count)} đoạn văn, quá {dots(limits.MAX_IMPORT_PARAGRAPHS)} đoạn "
+        raise UserError(f"{path}: tệp có {_dots(count)} đoạn văn, quá {_dots(limits.MAX_IMPORT_PARAGRAPHS)} đoạn "
                         "mà lệnh import chuyển được thành tệp dữ liệu (kế hoạch 10.000 nhiệm vụ có khoảng 50.000 "
-                        "đoạn); chưa đọc, chưa ghi tệp nào. Nếu đây đúng là kế hoạch, hãy tách bảng phụ lục lớn ra "
-                        "bảng tính rồi nhập riêng bằng 'kehoach import TỆP.xlsx'")
+                        f"đoạn); chưa đọc, chưa ghi tệp nào. {SPLIT_HINT}")
+
+
+SPLIT_HINT = ("Nếu đây đúng là kế hoạch, hãy tách bảng phụ lục lớn ra bảng tính rồi nhập riêng bằng "
+              "'kehoach import TỆP.xlsx'")
+"""What to do with a plan too large to import whole: its big catalogue comes in from a spreadsheet."""
+
+
+def _dots(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # 100.000, as Vietnamese writes thousands
 
 
 def _sheet_yaml(data: dict[str, Any], source_name: str) -> str:
@@ -1088,6 +1107,12 @@ def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: 
         result.output = output.save(result.text.encode("utf-8"), force=force)
         return result
     result = import_docx(source)
+    values = _values(result.data)
+    if values > limits.MAX_YAML_NODES:
+        # Said here, of the .docx, rather than by the loader of a data file never written.
+        raise UserError(f"{source}: nội dung đọc được thành {_dots(values)} giá trị, quá "
+                        f"{_dots(limits.MAX_YAML_NODES)} giá trị một tệp dữ liệu chứa được; chưa ghi tệp nào. "
+                        + SPLIT_HINT)
     result.text = dump_yaml(result.data, source.name)
     try:
         validate(parse_yaml(result.text, str(target)))
