@@ -30,6 +30,11 @@ MAX_TEXT_CHARS = 32 * 1024 * 1024
 MAX_DEPTH = 64
 """Levels of nesting (groups inside lists inside groups) in a data file; a plan needs about 8."""
 
+MAX_BLOCK_LEVELS = 10
+"""Scopes an imported plan nests under a mục (khoản "1.1.1.", điểm, parts): Word's lists have nine
+levels. Each scope is up to four levels of the data file and a table in it about ten more, so the
+deepest import stays within MAX_DEPTH; numbering deeper is kept as text at the tenth."""
+
 MAX_NAME_CHARS = 255
 """Longest agency name: Word stores it in the document's author property, which holds 255."""
 
@@ -94,6 +99,12 @@ MAX_PROGRESS_ROWS = 50_000
 
 MAX_YAML_NODES = 200_000
 """Values built from one YAML file: a YAML alias bomb stops here instead of eating memory."""
+
+MAX_IMPORT_PARAGRAPHS = 100_000
+"""Paragraphs (body, tables, headers, notes) of a .docx that `import` turns into a data file: each
+becomes at least one value, and the loader takes MAX_YAML_NODES. Counted in the package's bytes
+before anything is parsed, so a runaway file is refused in a moment, not after minutes of reading
+(a plan of 10,000 tasks has 50,000)."""
 
 # --- time and memory budgets ------------------------------------------------------------------
 

@@ -557,7 +557,12 @@ def issuer_line_as_border(doc: Any) -> None:
     anchor = next(spacer.iter(f"{{{WP}}}anchor"))
     length = int(anchor.find(f"{{{WP}}}extent").get("cx")) / EMU * 20
     width = int(doc.tables[0]._tbl.find(f"{qn('w:tr')}/{qn('w:tc')}/{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
-    side = int((width - 216 - length) / 2)
+    # The indents leave the text its room: narrower than its words, the paragraph would print
+    # them on more lines ("VÀ THỂ" / "THAO"), another page.
+    from generator.word.metrics import text_width_pt
+
+    words = text_width_pt("".join(t.text or "" for t in left[2].iter(qn("w:t"))), 13, bold=True) * 20
+    side = int((width - 216 - max(length, words + 20)) / 2)
     spacer.getparent().remove(spacer)
     ppr = left[2].find(qn("w:pPr"))
     ppr.find(qn("w:spacing")).addprevious(parse_xml(

@@ -82,6 +82,13 @@ def para_text(value: Any) -> str:
     return ""
 
 
+def name_text(data: dict[str, Any]) -> str:
+    """The issuer's name as one text: its lines, as the page printed them, joined (the fixture's
+    "SỞ VĂN HÓA VÀ THỂ THAO" is wider than its column, and Word wraps it)."""
+    name = data["agency"]["name"]
+    return " ".join(" ".join(name).split()) if isinstance(name, list) else " ".join(name.split())
+
+
 def all_texts(node: Any) -> list[str]:
     """Every text of a piece of plan data, depth first, in order (numbers and markers not included)."""
     if isinstance(node, str):
@@ -130,7 +137,7 @@ def test_cong_hoa_spelled_hoa_with_old_accent(tmp_path):
     path = build_plan(tmp_path / "hoa.docx", header=Header(quoc_hieu="CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
                       body=simple_body())
     data, warnings, _ = roundtrip(tmp_path, path)
-    assert data["agency"]["name"] == "Sở Văn hóa và Thể thao"
+    assert name_text(data) == "Sở Văn hóa và Thể thao"
     assert not any("phần đầu" in str(w) for w in warnings)
 
 
@@ -186,7 +193,7 @@ def test_parent_acronym_and_place_name_keep_their_case(tmp_path):
 def test_lines_drawn_as_shapes_anywhere(tmp_path, lines):
     path = build_plan(tmp_path / f"duong-ke-{lines}.docx", header=Header(lines=lines), body=simple_body())
     data, warnings, _ = roundtrip(tmp_path, path)
-    assert data["agency"]["name"] == "Sở Văn hóa và Thể thao"
+    assert name_text(data) == "Sở Văn hóa và Thể thao"
     assert data["subject"] == "Tổ chức giải chạy vì sức khỏe cộng đồng năm 2026"
     assert [s["title"] for s in data["sections"]] == ["Mục đích, yêu cầu", "Tổ chức thực hiện"]
     assert warnings == []
@@ -680,3 +687,196 @@ def test_a_column_heading_typed_on_two_lines_keeps_them(tmp_path):
 
     assert any("\n" in h for h in all_headings(original))  # headings the tool broke ...
     assert all_headings(back) == all_headings(original)  # ... broken on the same lines again
+
+
+# --- cells, issuer lines, deep numbering (known import defects, fixed by their cause) --------------
+
+
+def test_a_lead_cell_typed_on_two_lines_is_one_unit_when_its_name_wraps(tmp_path):
+    """A Chủ trì cell whose one unit name the drafter broke over two lines (two paragraphs, or a
+    manual line break) names one unit; a cell listing two units, one per line, each a whole name
+    starting with an agency word, or with ";" / "-" bullets, names two. The page is kept as typed."""
+    from generator.plan.tasks import plan_tasks
+
+    rows = [
+        ["STT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian"],
+        ["1", "Tập huấn giáo viên", "Sở Giáo dục và\nĐào tạo", "Công an tỉnh", "Tháng 2"],
+        ["2", "Hỗ trợ người lao động", {"text": "Sở Lao động - Thương binh và\nXã hội", "breaks": True},
+         "Sở Tài chính", "Tháng 3"],
+        ["3", "Khám sức khỏe vận động viên", "Sở Y tế\nSở Tài chính", "Công an tỉnh", "Tháng 3"],
+        ["4", "Quảng bá giải chạy", "- Sở Văn hóa, Thể thao và\nDu lịch;\n- Công an tỉnh.", "", "Tháng 4"],
+        ["5", "Chuẩn bị đường chạy", "Ủy ban nhân dân\ncác xã, phường", "", "Tháng 4"],
+        ["6", "Tổng hợp kết quả", "Văn phòng Sở;\nPhòng Nghiệp vụ", "", "Tháng 5"],
+        ["7", "Bố trí điểm sơ cứu", {"text": "Trung tâm Y tế\nBan Quản lý khu du lịch", "breaks": True},
+         "", "Tháng 5"],
+    ]
+    app = _appendix_head("PHỤ LỤC", "PHÂN CÔNG NHIỆM VỤ") + [WordTable(rows=rows, widths=[1.2, 7, 4, 4, 3])]
+    path = build_plan(tmp_path / "chu-tri.docx", body=simple_body(), appendices=[app])
+    data, warnings, back = roundtrip(tmp_path, path)  # the cells print as typed, line for line
+    leads = [t.leads for t in plan_tasks(load_plan(tmp_path / "chu-tri.yaml"))]
+    assert leads == [
+        ("Sở Giáo dục và Đào tạo",),
+        ("Sở Lao động - Thương binh và Xã hội",),
+        ("Sở Y tế", "Sở Tài chính"),
+        ("Sở Văn hóa, Thể thao và Du lịch", "Công an tỉnh"),
+        ("Ủy ban nhân dân các xã, phường",),
+        ("Văn phòng Sở", "Phòng Nghiệp vụ"),
+        ("Trung tâm Y tế", "Ban Quản lý khu du lịch"),
+    ]
+
+
+def test_a_long_issuer_name_on_one_line_keeps_the_lines_the_page_shows(tmp_path):
+    """An issuer with no parent line, its long name typed as one paragraph that Word wraps in its
+    column ("SỞ GIÁO DỤC VÀ ĐÀO TẠO" / "TỈNH SÔNG MÂY"): the data keeps it one paragraph broken
+    where the page breaks it, no parent is made up, and the render prints the same lines in one
+    paragraph (read back: the same issuer)."""
+    from generator.recognise import read_docx
+
+    header = Header(parent=(), issuer=("SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH SÔNG MÂY",))
+    path = build_plan(tmp_path / "mot-dong.docx", header=header, body=simple_body())
+    data, warnings, back = roundtrip(tmp_path, path)
+    agency = data["agency"]
+    assert "parent" not in agency
+    assert agency["name"].upper().split("\n") == ["SỞ GIÁO DỤC VÀ ĐÀO TẠO", "TỈNH SÔNG MÂY"]
+    again = read_docx(back)
+    assert len({id(p.paragraph) for p in again.issuer_lines}) == 1
+    assert [p.text for p in again.parent_lines] == []
+    assert [p.text for p in again.issuer_lines] == ["SỞ GIÁO DỤC VÀ ĐÀO TẠO", "TỈNH SÔNG MÂY"]
+    # A name that fits its column stays one line.
+    short = build_plan(tmp_path / "ngan.docx", header=Header(parent=(), issuer=("SỞ Y TẾ TỈNH SÔNG MÂY",)),
+                       body=simple_body())
+    data, _, _ = roundtrip(tmp_path, short)
+    assert data["agency"]["name"].upper() == "SỞ Y TẾ TỈNH SÔNG MÂY"
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="cần LibreOffice (soffice)")
+def test_the_issuer_lines_kept_are_the_lines_libreoffice_prints(tmp_path):
+    import subprocess
+
+    header = Header(parent=(), issuer=("SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN TỈNH SÔNG MÂY",))
+    path = build_plan(tmp_path / "dai.docx", header=header, body=simple_body())
+    data = yaml.safe_load(import_file(path, tmp_path / "dai.yaml", force=True).text)
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)], check=True,
+                   capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", "-layout", "-l", "1", str(tmp_path / "dai.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    # The left column of the header: what pdftotext -layout prints before the wide gap.
+    printed = [re.split(r"\s{3,}", line.strip())[0] for line in text.splitlines() if line.strip()][:4]
+    lines = data["agency"]["name"].split("\n")
+    assert [x.upper() for x in lines] == printed[:len(lines)], printed
+    # Rendered on those lines, the name is read back as the issuer's: a line ending in "VÀ" is no
+    # parent agency.
+    from generator.recognise import read_docx
+
+    back = tmp_path / "dai.back.docx"
+    back.write_bytes(render_plan(load_plan(tmp_path / "dai.yaml")))
+    again = read_docx(back)
+    assert ([p.text for p in again.parent_lines], [p.text for p in again.issuer_lines]) == ([], printed[:3])
+
+
+def _numbered_deep(levels: int) -> list[str]:
+    return [f"{'.'.join(['1'] * d)}. Nội dung cấp {d} của kế hoạch." for d in range(1, levels + 1)]
+
+
+def test_typed_numbering_deeper_than_the_plan_holds_is_kept_as_text_with_one_warning(tmp_path):
+    from generator.jobs.importer import MAX_IMPORT_LEVELS
+
+    deep = _numbered_deep(40)
+    path = build_plan(tmp_path / "sau.docx", body=simple_body(*deep))
+    data, warnings, back = roundtrip(tmp_path, path)  # every word printed again, in order
+    texts = [str(w) for w in warnings if "cấp" in w.message]
+    assert len(texts) == 1, [str(w) for w in warnings]
+    assert texts[0].startswith("đoạn ") and str(MAX_IMPORT_LEVELS) in texts[0]
+
+    def depth(node: Any) -> int:
+        if isinstance(node, dict):
+            return max([depth(v) + (1 if k == "blocks" else 0) for k, v in node.items()] or [0])
+        if isinstance(node, list):
+            return max([depth(v) for v in node] or [0])
+        return 0
+
+    assert depth(data["sections"][0]) <= MAX_IMPORT_LEVELS + 1  # the mục, then the scopes under it
+    assert all_texts(data["sections"][0]["blocks"])[-1] == deep[-1]  # the deepest kept whole, number too
+
+
+def test_nine_levels_of_automatic_numbering_import_within_the_model(tmp_path):
+    """Word's multilevel list holds nine levels ("1." … "1.1.1.1.1.1.1.1.1."): all import, the ones
+    past what the plan nests kept as text at the deepest level."""
+    import docx as python_docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    path = build_plan(tmp_path / "tu-dong.docx", body=simple_body(*_numbered_deep(9) * 3))
+    doc = python_docx.Document(str(path))
+    numbering = doc.part.numbering_part.element
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="{".".join(f"%{j + 1}" for j in range(k + 1))}."/><w:suff w:val="space"/>'
+        '<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="720"/></w:pPr></w:lvl>' for k in range(9))
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+                                  f'<w:multiLevelType w:val="multilevel"/>{lvls}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="90"/></w:num>'))
+    for p in doc.element.body.iter(qn("w:p")):
+        first = p.find(f"{qn('w:r')}/{qn('w:t')}")
+        if first is not None and re.match(r"^(1\.)+ Nội dung cấp", first.text or ""):
+            number, first.text = first.text.split(" ", 1)
+            p.get_or_add_pPr().insert(0, parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{number.count(".") - 1}"/><w:numId w:val="91"/></w:numPr>'))
+    doc.save(str(path))
+    out = tmp_path / "tu-dong.yaml"
+    result = import_file(path, out, force=True)
+    plan = load_plan(out)
+    back = tmp_path / "tu-dong.back.docx"
+    back.write_bytes(render_plan(plan))
+    printed = [norm(t) for t in blocks(back)]
+    # Word printed 1., 1.1., … then 2., 2.1., … and 3.…: every paragraph is there with its number.
+    for n in ("1", "2", "3"):
+        for d in range(1, 10):
+            number = ".".join([n] + ["1"] * (d - 1)) + "."
+            assert f"{number} Nội dung cấp {d} của kế hoạch." in printed, number
+    assert [str(w) for w in result.warnings if "cấp" in w.message] == []  # nine levels: within the plan
+
+
+def test_parts_numbered_from_one_under_their_headings_stay_side_by_side(tmp_path):
+    """Forms and outlines give each bold heading its own "1.", "2.": forty such parts imported as
+    forty parts side by side (they nested one in the other, past the data file's 64 levels, and
+    the import was refused with "lồng nhau quá 64 cấp")."""
+    body = []
+    for k in range(1, 41):
+        body += [{"text": f"Phần việc thứ {k}", "bold": True}, f"1. Việc đầu tiên của phần {k}.",
+                 f"2. Việc thứ hai của phần {k}."]
+    path = build_plan(tmp_path / "phan.docx", body=simple_body(*body))
+    data, warnings, back = roundtrip(tmp_path, path)
+
+    def headed(node: Any, level: int = 0) -> list[tuple[int, Any]]:
+        if isinstance(node, list):
+            return [h for x in node for h in headed(x, level)]
+        if not isinstance(node, dict):
+            return []
+        here = [(level, node)] if "heading" in node else []
+        return here + headed(node.get("blocks", []), level + 1)
+
+    found = headed(data["sections"][0]["blocks"])
+    assert len(found) == 40
+    # The first heading's khoản are the mục's own; each other heading holds its two, and the parts
+    # stand side by side: all at one level, not one inside the other.
+    assert all(len(h.get("blocks", [])) == 2 for _, h in found[1:])
+    assert len({level for level, _ in found[1:]}) == 1, [level for level, _ in found]
+
+
+@pytest.mark.parametrize("issuer", ["SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH SÔNG MÂY", "ỦY BAN NHÂN DÂN TỈNH SÔNG MÂY",
+                                    "BAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ TỈNH SÔNG MÂY"])
+def test_our_render_of_a_wrapped_issuer_name_checks_clean(tmp_path, issuer):
+    """Imported and rendered, an issuer name Word wrapped (at "TỈNH", even inside a word as in
+    "CHUYỂN" / "ĐỔI") prints as one paragraph on the same lines, and the checker reads it as the
+    issuer's name: no parent agency found in its first line, no error."""
+    from generator.check import check_docx
+    from generator.recognise import read_docx
+
+    path = build_plan(tmp_path / "cq.docx", header=Header(parent=(), issuer=(issuer,)), body=simple_body())
+    data, _, back = roundtrip(tmp_path, path)
+    assert "\n" in data["agency"]["name"]
+    again = read_docx(back)
+    assert again.parent_lines == [] and " ".join(p.text for p in again.issuer_lines) == issuer
+    assert [r.rule for r in check_docx(back).errors] == []

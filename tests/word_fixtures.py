@@ -432,7 +432,7 @@ def set_last_section(doc: Any, *, landscape: bool) -> None:
 @dataclass
 class WordTable:
     """A table to build: rows of cells. A cell is a string (its paragraphs split at "\\n"), or a
-    dict {text, span, vmerge ("restart"/"continue"), bold, italic, align}. widths in cm."""
+    dict {text, span, vmerge ("restart"/"continue"), bold, italic, align, breaks}. widths in cm."""
 
     rows: list[list[Any]]
     widths: list[float]
@@ -462,7 +462,8 @@ def add_table(doc: Any, spec: WordTable, *, size: float = 13) -> Any:
             jc = c.get("align", "center" if header else "left")
             text = c.get("text") or ""
             paras = []
-            for line in (text.split("\n") if text else [""]):
+            # "breaks": the cell's lines typed in one paragraph with manual line breaks (Shift+Enter).
+            for line in ([text] if c.get("breaks") else text.split("\n") if text else [""]):
                 runs = run_xml(line, size=size, bold=c.get("bold", header), italic=c.get("italic", False)) \
                     if line else ""
                 paras.append(f'<w:p><w:pPr><w:spacing w:before="40" w:after="40"/><w:jc w:val="{jc}"/></w:pPr>'

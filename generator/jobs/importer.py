@@ -146,6 +146,44 @@ def _lines_of(para: Para, *, split_spaces: bool = False) -> list[str]:
     return [norm(x) for x in re.split(pattern, raw) if norm(x)]
 
 
+TIMES = re.compile(r"times|\.vntime|vni-times", re.I)
+"""Fonts with the widths of Times New Roman (word.metrics measures those): the Vietnamese 8-bit
+Times faces are its copies."""
+
+
+def _printed_lines(para: Para) -> list[list[str]]:
+    """A header name's lines as printed: its typed lines (_lines_of), each as the lines Word wraps
+    it on in its column (Word moves a word that does not fit whole to the next line). Measured
+    only in a Times face, whose widths word.metrics knows; in another font a line is kept whole."""
+    lines = _lines_of(para, split_spaces=True)
+    runs = [r for r in para.runs if not r.fmt.hidden and r.text.strip()]
+    room = (para.cell.width if para.cell is not None else para.width) / 20
+    if para.fmt is not None:
+        room -= (max(para.fmt.left, 0) + max(para.fmt.right, 0)) / 20
+    fmt = runs[0].fmt if runs else None
+    face = next((f for f in fmt.fonts.values() if f), "") if fmt is not None else ""
+    if fmt is None or fmt.size is None or room <= 0 or not TIMES.search(face):
+        return [[line] for line in lines]
+    from ..word.metrics import text_width_pt
+
+    def fits(text: str) -> bool:
+        shown = upper_vi(text) if fmt.caps else text
+        return text_width_pt(shown, fmt.size or 0, bold=fmt.bold) + fmt.spacing * len(shown) <= room
+
+    out: list[list[str]] = []
+    for line in lines:
+        wrapped: list[str] = []
+        current = ""
+        for word in line.split(" "):
+            trial = f"{current} {word}" if current else word
+            if current and not fits(trial):
+                wrapped.append(current)
+                trial = word
+            current = trial
+        out.append([*wrapped, current])
+    return out
+
+
 def _plain(runs: list[tuple[str, bool, bool]]) -> str:
     return "".join(r[0] for r in runs)
 
@@ -266,6 +304,7 @@ class _Importer:
         people = {id(p) for p in [doc.signer_name, *(block[-1] for block in doc.co_signers)] if p is not None}
         self.corpus = " ".join(p.text for p in doc.paragraphs[:copied] if id(p) not in people)
         self._literal_number = ""  # the last khoản number kept as text
+        self._deep_warned = False  # numbering deeper than the plan nests was said once
 
     def warn(self, where: Para | _Table | str, excerpt: str, message: str) -> None:
         if isinstance(where, Para):
@@ -366,8 +405,12 @@ class _Importer:
 
     def _header(self) -> dict[str, Any]:
         doc = self.doc
-        parent = [self._name(x) for p in doc.parent_lines for x in _lines_of(p, split_spaces=True)]
-        name = [self._name(x) for p in doc.issuer_lines for x in _lines_of(p, split_spaces=True)]
+        # The names as the page prints them: a long name typed on one line keeps the lines Word
+        # wraps it on, as one text with its line breaks (one paragraph printed on those lines);
+        # given one line, the renderer would balance it on other lines, and a reader could take
+        # its first line for a parent agency.
+        parent = ["\n".join(self._name(x) for x in lines) for p in doc.parent_lines for lines in _printed_lines(p)]
+        name = ["\n".join(self._name(x) for x in lines) for p in doc.issuer_lines for lines in _printed_lines(p)]
         if not name:
             self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")
             name = ["Cơ quan ban hành"]
@@ -548,7 +591,7 @@ class _Importer:
             del stack[1:]
             heading = {"heading": _paragraph(runs, style_bold=True), "blocks": []}
             stack[0].blocks.append(heading)
-            stack.append(_Container(heading["blocks"], "", "heading"))
+            stack.append(_Container(heading["blocks"], "", "outline"))
             return
         m = KHOAN_RE.match(text)
         if m and self._clause(b, runs, m.group("num"), stack):
@@ -561,7 +604,7 @@ class _Importer:
             stack[-1].blocks.append(_paragraph(runs))
             return
         m = DIEM_RE.match(text)
-        if m and self._point(runs, m.group("letter"), stack):
+        if m and self._point(b, runs, m.group("letter"), stack):
             return
         if m:
             hint = " (theo thứ tự tiếng Việt, sau d) là đ))" if m.group("letter") == "e" else ""
@@ -594,8 +637,10 @@ class _Importer:
 
     def _clause(self, b: Para, runs: list[tuple[str, bool, bool]], number: str, stack: list[_Container]) -> bool:
         depth = len(number.split("."))
+        if depth > MAX_IMPORT_LEVELS:
+            return self._kept_deep(b, runs, stack)
         # Khoản count from the innermost part that numbers from 1: the mục, a heading's part.
-        start = max(k for k, c in enumerate(stack) if c.kind in ("section", "heading"))
+        start = max(k for k, c in enumerate(stack) if c.kind in PART_KINDS)
         levels = [k for k in range(start, len(stack)) if stack[k].kind != "point"]
         if depth > len(levels):
             return False
@@ -609,16 +654,33 @@ class _Importer:
                 return False
             top = stack[-1]
             last = top.blocks[-1] if top.blocks else None
-            if isinstance(last, dict) and "heading" in last and "blocks" not in last:
-                last["blocks"] = []
-                stack.append(_Container(last["blocks"], "", "heading"))
+            # A part follows the part before it, beside it: when the innermost part is itself a
+            # heading's (or a headless) part, the new one opens in that part's holder, the scopes
+            # of the previous part closed (they print before it, so the order stays). Opened inside
+            # the previous part instead, forty parts of a form nested forty deep, past the data
+            # file's 64 levels, and the import was refused.
+            home = start - 1 if stack[start].kind in ("heading", "part") else start
+            heading = last if isinstance(last, dict) and "heading" in last and "blocks" not in last else None
+            moved = heading is not None and home != start
+            # Where the new part's scope lands: under the part's holder, or under the heading's scope.
+            if (len(stack) if heading is not None and not moved else home + 1) > MAX_IMPORT_LEVELS:
+                return self._kept_deep(b, runs, stack)
+            if heading is not None:
+                if moved:
+                    top.blocks.pop()  # the heading was the last block of the scopes closed here
+                    del stack[home + 1:]
+                    stack[home].blocks.append(heading)
+                heading["blocks"] = []
+                stack.append(_Container(heading["blocks"], "", "heading"))
             else:
                 # No heading to hang it on: a part of its own, printed as nothing but its content.
-                del stack[start + 1:]
+                del stack[home + 1:]
                 part: dict[str, Any] = {"blocks": []}
-                stack[start].blocks.append(part)
-                stack.append(_Container(part["blocks"], "", "heading"))
+                stack[home].blocks.append(part)
+                stack.append(_Container(part["blocks"], "", "part"))
             return self._clause(b, runs, number, stack)
+        if at + 1 > MAX_IMPORT_LEVELS:
+            return self._kept_deep(b, runs, stack)
         del stack[at + 1:]
         parent.clauses += 1
         rest = _cut_prefix(runs, len(number) + 1)
@@ -632,7 +694,17 @@ class _Importer:
         stack.append(_Container(clause["blocks"], expected, "clause"))
         return True
 
-    def _point(self, runs: list[tuple[str, bool, bool]], letter: str, stack: list[_Container]) -> bool:
+    def _kept_deep(self, b: Para, runs: list[tuple[str, bool, bool]], stack: list[_Container]) -> bool:
+        """A numbered paragraph deeper than the plan nests: kept whole (its number as typed) as a
+        paragraph of the deepest scope, where it prints at the same place; said once, where it began."""
+        if not self._deep_warned:
+            self._deep_warned = True
+            self.warn(b, _plain(runs), f"đánh số lồng nhau sâu hơn {MAX_IMPORT_LEVELS} cấp mà kế hoạch chứa được; "
+                      f"từ đoạn này, các đoạn sâu hơn giữ nguyên dạng chữ (kèm số) ở cấp thứ {MAX_IMPORT_LEVELS}")
+        stack[-1].blocks.append(_paragraph(runs))
+        return True
+
+    def _point(self, b: Para, runs: list[tuple[str, bool, bool]], letter: str, stack: list[_Container]) -> bool:
         entry = {"text": _paragraph(_cut_prefix(runs, len(letter) + 1)), "blocks": []}
         # The next letter of an open điểm list: close that điểm, add this one beside it.
         for k in range(len(stack) - 1, 0, -1):
@@ -646,6 +718,9 @@ class _Importer:
                 break
         if letter != "a":
             return False
+        if len(stack) > MAX_IMPORT_LEVELS:
+            self._kept_deep(b, runs, stack)
+            return True
         top = stack[-1]
         top.blocks.append({"points": [entry]})
         stack.append(_Container(entry["blocks"], top.prefix, "point"))
@@ -863,11 +938,19 @@ def _drop_empty_blocks(node: Any) -> None:
             _drop_empty_blocks(v)
 
 
+PART_KINDS = ("section", "outline", "heading", "part")
+"""Scopes whose khoản are numbered from 1."""
+
+MAX_IMPORT_LEVELS = limits.MAX_BLOCK_LEVELS
+"""Scopes nested under a mục or an appendix (khoản in khoản, điểm, parts)."""
+
+
 @dataclass
 class _Container:
     blocks: list[Any]
     prefix: str  # the number of the khoản holding these blocks ("1."), "" for a mục
-    kind: str = "section"  # section (a mục, an appendix), heading, clause, point
+    kind: str = "section"  # section (a mục, an appendix), outline (an appendix's Roman part), heading
+    # (a bold heading's part numbered from 1), part (such a part without heading), clause, point
     clauses: int = 0
 
 
@@ -920,9 +1003,45 @@ def import_docx(path: str | Path) -> ImportResult:
     from .. import limits
 
     with limits.read_budget(path):  # a .docx comes from anyone: read within the read budget
+        _refuse_too_many_paragraphs(path)
         importer = _Importer(read_docx(path))
         data = importer.read()
     return ImportResult(data, importer.notes)
+
+
+def _values(data: Any) -> int:
+    """Values (mappings, lists, texts, numbers; not keys) the data file will hold, as the loader
+    counts them against limits.MAX_YAML_NODES; walked without recursion."""
+    count, todo = 0, [data]
+    while todo:
+        node = todo.pop()
+        count += 1
+        if isinstance(node, dict):
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return count
+
+
+def _refuse_too_many_paragraphs(path: Path) -> None:
+    """Refuse, before any XML is parsed, a .docx with more paragraphs than a data file can hold:
+    read whole, it took minutes and gigabytes only to be refused by the loader's value budget."""
+    from ..word.package import inspect_package
+
+    count = inspect_package(path).paragraphs
+    if count > limits.MAX_IMPORT_PARAGRAPHS:
+        raise UserError(f"{path}: tệp có {_dots(count)} đoạn văn, quá {_dots(limits.MAX_IMPORT_PARAGRAPHS)} đoạn "
+                        "mà lệnh import chuyển được thành tệp dữ liệu (kế hoạch 10.000 nhiệm vụ có khoảng 50.000 "
+                        f"đoạn); chưa đọc, chưa ghi tệp nào. {SPLIT_HINT}")
+
+
+SPLIT_HINT = ("Nếu đây đúng là kế hoạch, hãy tách bảng phụ lục lớn ra bảng tính rồi nhập riêng bằng "
+              "'kehoach import TỆP.xlsx'")
+"""What to do with a plan too large to import whole: its big catalogue comes in from a spreadsheet."""
+
+
+def _dots(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # 100.000, as Vietnamese writes thousands
 
 
 def _sheet_yaml(data: dict[str, Any], source_name: str) -> str:
@@ -1015,6 +1134,12 @@ def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: 
         result.output = output.save(result.text.encode("utf-8"), force=force)
         return result
     result = import_docx(source)
+    values = _values(result.data)
+    if values > limits.MAX_YAML_NODES:
+        # Said here, of the .docx, rather than by the loader of a data file never written.
+        raise UserError(f"{source}: nội dung đọc được thành {_dots(values)} giá trị, quá "
+                        f"{_dots(limits.MAX_YAML_NODES)} giá trị một tệp dữ liệu chứa được; chưa ghi tệp nào. "
+                        + SPLIT_HINT)
     result.text = dump_yaml(result.data, source.name)
     try:
         validate(parse_yaml(result.text, str(target)))

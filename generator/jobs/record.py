@@ -133,8 +133,8 @@ def metadata(plan: Plan, docx: Path, pdf: Path | None = None) -> dict[str, Any]:
         "ngay": dt.date(plan.date.year, plan.date.month, plan.date.day).isoformat(),  # type: ignore[arg-type]
         "dong_ngay": date_line(plan),
         "nam": plan.date.year,
-        "co_quan_chu_quan": " ".join(agency.parent or []) or None,
-        "co_quan_ban_hanh": " ".join(agency.name),
+        "co_quan_chu_quan": " ".join(" ".join(agency.parent or []).split()) or None,
+        "co_quan_ban_hanh": agency.full_name,  # its lines joined, a line broken in two read as one
         "trich_yeu": plan.subject_text,
         "ngon_ngu": "Tiếng Việt",
         "so_trang": pages,

@@ -276,7 +276,7 @@ class Agency(Model):
     @property
     def full_name(self) -> str:
         """The issuer's name as running text: the header lines joined."""
-        return " ".join(self.name)
+        return " ".join(" ".join(self.name).split())  # a line printed in two ("…\n…") reads as one
 
     @property
     def running_name(self) -> str:

@@ -97,15 +97,61 @@ def plain(plan: Plan, para: Paragraph | CellLines | CellSpec | None) -> str:
     return "".join(out)
 
 
+BULLET = re.compile(r"^\s*[-–+•]\s*")
+"""The dash or plus a drafter puts before each unit of a list."""
+
+UNIT_HEAD = re.compile(
+    r"^(?:UBND|HĐND|MTTQ|BCH|BCĐ|Ủy\s+ban|Uỷ\s+ban|Sở|Ban|Phòng|Trung\s+tâm|Công\s+an|Văn\s+phòng|Thanh\s+tra|"
+    r"Bộ|Cục|Chi\s+cục|Tổng\s+cục|Vụ|Viện|Trường|Bệnh\s+viện|Đài|Báo|Kho\s+bạc|Ngân\s+hàng|Chi\s+nhánh|"
+    r"(?:Tổng\s+)?[Cc]ông\s+ty|Hội(?:\s+đồng)?|Liên\s+đoàn|Đoàn|Mặt\s+trận|Tỉnh\s+(?:ủy|uỷ|đoàn)|"
+    r"(?:Huyện|Thành|Đảng|Thị)\s+(?:ủy|uỷ)|Chi\s+bộ|Tòa\s+án|Toà\s+án|Hạt|Đội|Đồn|Trạm|Cơ\s+quan|Các|"
+    r"Tổ\s+(?:công\s+tác|giúp\s+việc)|Thường\s+trực|Lãnh\s+đạo|Giám\s+đốc|Chủ\s+tịch|Phó)\b")
+"""How the name of an agency or office begins (its kind, capitalised): a line that begins so is a
+unit of its own. The words that continue a wrapped name ("Đào tạo", "Xã hội", "Du lịch") are none
+of these."""
+
+JOINING_END = re.compile(r"(?:\b(?:và|của|với|thuộc|về)|[-–&(])$")
+"""A line that ends so is cut in the middle of a name: the next line continues it."""
+
+
 def split_units(cell: str) -> tuple[str, ...]:
-    """The units a Chủ trì cell names: one per line or per ";" ("- A;\\n- B." → A, B)."""
-    parts = re.split(r"[;\n]", cell)
-    out = []
-    for p in parts:
-        p = re.sub(r"^\s*[-–+•]\s*", "", p).strip().rstrip(".;,").strip()
-        if p and p not in out:
-            out.append(p)
+    """The units a Chủ trì cell names ("- A;\\n- B." → A, B).
+
+    Units are separated by ";" or listed one per line. A line of the cell is not always a unit:
+    a name too long for a narrow column is typed over two lines ("Sở Giáo dục và" / "Đào tạo")
+    and prints as one name. A line starts a new unit when the page says so the way drafters write
+    lists: it has a "-" or "+" bullet, or the line before ends with ";", or it begins with a
+    capital and an agency word (Sở, Ban, Phòng, UBND, Ủy ban, Trung tâm, Công an…) after a line
+    that is a whole name (not ending in "và", "của", "-"); a "," may end a line inside a name
+    ("Sở Lao động," / "Thương binh và Xã hội"). Otherwise it continues the line before;
+    bulleted lists too: a line without a bullet under a bulleted one is the rest of its name.
+    """
+    lines = [x.strip() for x in cell.split("\n") if x.strip()]
+    bulleted = any(BULLET.match(x) for x in lines)
+    names: list[str] = []
+    for line in lines:
+        if names and not _starts_unit(names[-1], line, bulleted):
+            names[-1] = f"{names[-1]} {line}"
+        else:
+            names.append(line)
+    out: list[str] = []
+    for name in names:
+        for p in name.split(";"):
+            p = BULLET.sub("", p).strip().rstrip(".;,").strip()
+            if p and p not in out:
+                out.append(p)
     return tuple(out)
+
+
+def _starts_unit(before: str, line: str, bulleted: bool) -> bool:
+    """Whether a line of a lead cell begins a unit of its own (see split_units)."""
+    if BULLET.match(line):
+        return True
+    if bulleted:
+        return False  # the list marks each unit: a line without a bullet is the rest of a name
+    if before.rstrip().endswith(";"):
+        return True
+    return bool(UNIT_HEAD.match(line)) and not JOINING_END.search(before.rstrip(" ."))
 
 
 class _Collector:

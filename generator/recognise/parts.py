@@ -12,6 +12,7 @@ the Tiêu ngữ, the issuer and the trích yếu.
 from __future__ import annotations
 
 import itertools
+import re
 
 from ..text import upper_vi
 from ..word.reader import (
@@ -48,6 +49,13 @@ from .lines import (
     recognise_type,
 )
 from .model import KeHoach
+
+CUT_NAME_RE = re.compile(r"(?:\b(?:VÀ|CỦA|VỚI|THUỘC|TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)|[-–&,(])$")
+"""The end of a header line that is not the end of a name: a joining word, or the kind of place
+whose name follows."""
+
+NAME_GOES_ON_RE = re.compile(r"^(?:(?:VÀ|CỦA|VỚI|THUỘC)\b|[-–&,)])")
+"""The start of a header line that is not the start of a name: a joining word."""
 
 
 def recognise(word: WordDocument) -> KeHoach:
@@ -321,6 +329,14 @@ class _Recogniser:
         for p in names:
             if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not any(
                     ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in groups[-1]):
+                groups[-1].append(p)
+            elif groups and (CUT_NAME_RE.search(upper_vi(groups[-1][-1].text))
+                             or NAME_GOES_ON_RE.match(upper_vi(p.text))
+                             or (p.paragraph is groups[-1][-1].paragraph and is_bold(p) == is_bold(groups[-1][-1]))):
+                # The line above stops where no name ends ("SỞ GIÁO DỤC VÀ", "ỦY BAN NHÂN DÂN
+                # TỈNH"), or this one starts where none starts ("VÀ THỂ THAO"), or it is the same
+                # paragraph in the same weight (a parent and an issuer differ in weight): a long
+                # name wrapped or typed over lines.
                 groups[-1].append(p)
             else:
                 groups.append([p])

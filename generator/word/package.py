@@ -174,6 +174,8 @@ class PackageInfo:
     """External relationships other than web and mail links: "image → http://…"."""
     macros: bool = False
     """A vbaProject.bin part (Word macros) is present."""
+    paragraphs: int = 0
+    """Paragraphs in all the XML parts (body, headers, footnotes…), counted in the bytes."""
 
 
 def _sniff(head: bytes, whole: bytes, label: str) -> UserError:
@@ -286,7 +288,7 @@ def inspect_package(source: str | Path | bytes, label: str | None = None) -> Pac
         xml_parts[item.filename] = blob
     _check_main_type(xml_parts.get("[Content_Types].xml"), label)
     for name, blob in xml_parts.items():
-        _check_counts(name, blob, label)
+        info.paragraphs += _check_counts(name, blob, label)
         if name.startswith("word/theme/"):
             _parse_or_refuse(blob, name, label, "phần giao diện (theme) của tệp")
         elif name.endswith(".rels"):
@@ -358,8 +360,9 @@ def _parse_or_refuse(blob: bytes, name: str, label: str, what: str) -> _Element:
                         "rồi lưu lại") from None
 
 
-def _check_counts(name: str, blob: bytes, label: str) -> None:
-    """Element counts from the bytes, before any tree is built (bytes.count is fast and flat)."""
+def _check_counts(name: str, blob: bytes, label: str) -> int:
+    """Element counts from the bytes, before any tree is built (bytes.count is fast and flat); the
+    part's paragraphs."""
     paragraphs = blob.count(b"<w:p>") + blob.count(b"<w:p/>") + blob.count(b"<w:p ")
     if paragraphs > limits.MAX_PARAGRAPHS:
         raise UserError(f"{label}: phần {name} có {paragraphs:,} đoạn văn (tối đa "
@@ -376,6 +379,7 @@ def _check_counts(name: str, blob: bytes, label: str) -> None:
         if deepest > limits.MAX_TABLE_DEPTH:
             raise UserError(f"{label}: phần {name} có bảng lồng trong bảng {deepest} cấp (tối đa "
                             f"{limits.MAX_TABLE_DEPTH}); tệp không bình thường, không đọc")
+    return paragraphs
 
 
 _TABLE_TAG = re.compile(rb"<(/?)w:tbl[\s>]")
