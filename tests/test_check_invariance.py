@@ -312,7 +312,9 @@ def tieu_ngu_line_as_border(doc: Any) -> None:
     tn, anchor = _tieu_ngu_line(doc)
     length = int(anchor.find(f"{{{WP}}}extent").get("cx")) / EMU * 20  # twips
     room = 5953 - 2 * 108
-    side = int((room - length) / 2)
+    # a point to spare on each side: the drawn line is as long as the text, and a text column no wider
+    # than its text would wrap it in Word
+    side = int((room - length) / 2) - 20
     ppr = tn.find(qn("w:pPr"))
     ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" '
                          'w:color="auto"/></w:pBdr>'))
@@ -413,7 +415,9 @@ def header_with_tab_stops(doc: Any) -> None:
     left, right = (tc.findall(qn("w:p")) for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"))
     widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
               for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")]
-    stops = (widths[0] // 2, widths[0] + widths[1] // 2)
+    # The table runs 283 twips past the right margin; a centre stop at the middle of its right cell would
+    # push the Quốc hiệu 18 twips past the margin, so the stop sits 2 pt to the left (the same page).
+    stops = (widths[0] // 2, widths[0] + widths[1] // 2 - 40)
     pairs = [(left[0], right[0]), (left[1], right[1]), (left[2], None), (left[3], None), (left[4], right[2])]
     for anchor in tbl.iter(f"{{{WP}}}anchor"):  # the lines: dropped here, drawn again below
         run = next(anchor.iterancestors(qn("w:r")))

@@ -292,8 +292,8 @@ def rendered_lines(para: Para) -> list[tuple[str, float]]:
             piece.pop()  # spaces at the line's end hang past the margin (a gap typed to push words)
         words: list[list[tuple[str, float]]] = []
         cur: list[tuple[str, float]] = []
-        for ch in piece:  # words with the spaces before them
-            if ch[0] != " " and cur and cur[-1][0] == " ":
+        for ch in piece:  # words with the spaces before them: a word starts at the space after a letter
+            if ch[0] == " " and cur and cur[-1][0] != " ":
                 words.append(cur)
                 cur = []
             cur.append(ch)
