@@ -194,3 +194,101 @@ def test_the_drafters_initials_after_luu_are_not_the_lists_size(tmp_path):
     luu.append(run)
     doc.save(str(path))
     assert _status(path, "PL1.III.9.noi-nhan.danh-sach.co-chu") == ["pass"]
+
+
+# --- kieu-chu: a punctuation mark set apart in its own run ---------------------------------------------
+
+
+def _heading_runs(path: Path, pieces: list[tuple[str, bool, bool]]) -> None:
+    """"Nơi nhận:" typed as the given runs (text, bold, italic), 12 pt."""
+    from tests.word_fixtures import run_xml
+
+    doc = docx.Document(str(path))
+    p = next(q for q in doc.element.body.iter(qn("w:p"))
+             if "".join(t.text or "" for t in q.iter(qn("w:t"))) == "Nơi nhận:")
+    for r in p.findall(qn("w:r")):
+        p.remove(r)
+    for text, bold, italic in pieces:
+        p.append(parse_xml(run_xml(text, size=12, bold=bold, italic=italic)))
+    doc.save(str(path))
+
+
+def test_an_upright_colon_after_italic_words_prints_as_italic(tmp_path):
+    """"Nơi nhận" bold italic and its ":" in a run of its own, bold but upright (as offices type it),
+    or with a space after it in yet another run: the words carry the style, as for one italic run."""
+    rule = "PL1.III.9.noi-nhan.kieu-chu"
+    for k, pieces in enumerate([
+        [("Nơi nhận:", True, True)],
+        [("Nơi nhận", True, True), (":", True, False)],
+        [("Nơi ", True, True), ("nhận", True, True), (":", False, False), ("  ", False, False)],
+    ]):
+        path = build_plan(tmp_path / f"p{k}.docx", header=HEADER, body=BODY)
+        _heading_runs(path, pieces)
+        assert read_docx(path).noi_nhan.text == "Nơi nhận:"
+        assert _status(path, rule) == ["pass"], pieces
+
+
+def test_upright_words_with_an_italic_colon_still_fail(tmp_path):
+    """The page really is wrong: the words upright, only the colon italic (or half the words upright)."""
+    rule = "PL1.III.9.noi-nhan.kieu-chu"
+    for k, pieces in enumerate([
+        [("Nơi nhận", True, False), (":", True, True)],
+        [("Nơi ", True, True), ("nhận:", True, False)],
+    ]):
+        path = build_plan(tmp_path / f"p{k}.docx", header=HEADER, body=BODY)
+        _heading_runs(path, pieces)
+        assert _status(path, rule) == ["fail"], pieces
+
+
+# --- duong-ke: the printed width of a line of words ------------------------------------------------------
+
+
+def _issuer_line(path: Path, length_pt: float) -> None:
+    """The line under the issuer (shape 11) set to length_pt."""
+    from tests.word_fixtures import EMU
+
+    doc = docx.Document(str(path))
+    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    anchor = next(x for x in doc.element.body.iter(f"{{{wp}}}anchor") if x.find(f"{{{wp}}}docPr").get("id") == "11")
+    anchor.find(f"{{{wp}}}extent").set("cx", str(int(length_pt * EMU)))
+    next(anchor.iter(f"{{{a}}}ext")).set("cx", str(int(length_pt * EMU)))
+    doc.save(str(path))
+
+
+def test_a_line_of_words_is_as_wide_as_all_its_spaces(tmp_path):
+    """An issuer's line of words prints as wide as every letter and every space between its words
+    (LibreOffice draws "SỞ THÔNG TIN VÀ TRUYỂN THÔNG", 12 pt bold, 209.5 pt wide: the sum of the
+    advances). A line under it of 50.5 % of its longest line is half the text: it passes whether the
+    name is typed as two paragraphs, one paragraph with a manual line break, or one line with each word
+    and each space in a run of its own; at 53 % it fails."""
+    from generator.word.metrics import text_width_pt
+    from generator.word.reader import text_width
+
+    lines = ("SỞ VĂN HÓA", "VÀ THỂ THAO")
+    width = max(text_width_pt(x, 13, bold=True) for x in lines)
+    rule = "PL1.III.2.co-quan-ban-hanh.duong-ke"
+    for k, header in enumerate([Header(issuer=lines), Header(issuer=lines, issuer_one_paragraph="break")]):
+        path = build_plan(tmp_path / f"p{k}.docx", header=header, body=BODY)
+        _issuer_line(path, 0.505 * width)
+        doc = read_docx(path)
+        assert abs(text_width(doc.issuer_lines) - width) < 0.01
+        assert _status(path, rule) == ["pass"]
+        _issuer_line(path, 0.53 * width)
+        assert _status(path, rule) == ["fail"]
+    # one run per word, the spaces in runs of their own
+    name = "SỞ VĂN HÓA THỂ THAO"
+    width = text_width_pt(name, 13, bold=True)
+    path = build_plan(tmp_path / "w.docx", header=Header(issuer=(name,)), body=BODY)
+    doc = docx.Document(str(path))
+    p = next(q for q in doc.element.body.iter(qn("w:p")) if "".join(t.text or "" for t in q.iter(qn("w:t"))) == name)
+    r = p.find(qn("w:r"))
+    for piece in reversed([x for w in name.split(" ") for x in (w, " ")][:-1]):
+        new = copy.deepcopy(r)
+        new.find(qn("w:t")).text = piece
+        r.addnext(new)
+    p.remove(r)
+    doc.save(str(path))
+    _issuer_line(path, 0.505 * width)
+    assert abs(text_width(read_docx(path).issuer_lines) - width) < 0.01
+    assert _status(path, rule) == ["pass"]

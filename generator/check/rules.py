@@ -170,6 +170,10 @@ def _all(para: Para | list[Para], attr: str) -> bool | None:
     runs = [r for p in _paras(para) for r in p.visible_runs]
     if not runs:
         return None
+    # Bold or italic is seen in the words: a colon, comma or dash set apart in its own run prints almost
+    # the same either way ("Nơi nhận" italic with an upright ":" reads as "Nơi nhận:" in italics).
+    worded = [r for r in runs if any(c.isalnum() for c in r.text)]
+    runs = worded or runs
     values = {getattr(r.fmt, attr) for r in runs}
     return values.pop() if len(values) == 1 else None  # None: mixed
 
