@@ -292,3 +292,85 @@ def test_a_line_of_words_is_as_wide_as_all_its_spaces(tmp_path):
     _issuer_line(path, 0.505 * width)
     assert abs(text_width(read_docx(path).issuer_lines) - width) < 0.01
     assert _status(path, rule) == ["pass"]
+
+
+# --- so-trang: a document that prints on one page has no page number to show ---------------------------
+
+
+def _saved_stats(path: Path, pages: int, words: int) -> None:
+    """docProps/app.xml rewritten as Word writes it after counting the document."""
+    import zipfile
+
+    src = path.read_bytes()
+    tmp = path.with_suffix(".tmp")
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "docProps/app.xml":
+                data = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+                        f'<Pages>{pages}</Pages><Words>{words}</Words></Properties>').encode()
+            zout.writestr(item, data)
+    tmp.replace(path)
+
+
+def _header_without_number(path: Path) -> None:
+    """A default header part holding one empty paragraph (as Word leaves one after a number is deleted)."""
+    doc = docx.Document(str(path))
+    doc.sections[0].header.is_linked_to_previous = False
+    doc.sections[0].header.paragraphs[0].text = ""
+    doc.save(str(path))
+
+
+def _pages(path: Path) -> int | None:
+    """Pages LibreOffice prints, None without soffice."""
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None or shutil.which("pdfinfo") is None:
+        return None
+    out = path.parent / "pdf"
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{path.parent}/lo",
+                    "--convert-to", "pdf", "--outdir", str(out), str(path)], capture_output=True, timeout=180)
+    info = subprocess.run(["pdfinfo", str(out / (path.stem + ".pdf"))], capture_output=True, text=True).stdout
+    return int(next(x.split()[-1] for x in info.splitlines() if x.startswith("Pages:")))
+
+
+LONG_BODY = BODY[:1] + [f"{k}. Các đơn vị tổ chức cho cán bộ, công chức, viên chức và người lao động tham gia giải "
+                        "chạy, bảo đảm an toàn, tiết kiệm, đúng thời gian và địa điểm đã được phân công." for k in
+                        range(1, 41)] + BODY[1:]
+
+
+def test_a_one_page_document_needs_no_page_number(tmp_path):
+    """A plan that prints on one page (LibreOffice prints one), without any PAGE field: by the estimate
+    alone (the file's statistics a template's "1 page, 0 words"), with Word's own count of one page,
+    and with an empty header part: page numbers start on page 2, there is none to show."""
+    rule = "PL1.II.7.so-trang.vi-tri"
+    plain = build_plan(tmp_path / "plain.docx", header=HEADER, body=BODY)
+    pages = _pages(plain)
+    assert pages in (None, 1)
+    assert _status(plain, rule) == ["pass"]
+    counted = build_plan(tmp_path / "counted.docx", header=HEADER, body=BODY)
+    _saved_stats(counted, 1, 140)
+    assert read_docx(counted).one_page and _status(counted, rule) == ["pass"]
+    empty_header = build_plan(tmp_path / "header.docx", header=HEADER, body=BODY)
+    _header_without_number(empty_header)
+    assert _status(empty_header, rule) == ["pass"]
+    assert [r.rule for r in check_docx(plain).results if r.rule.startswith("PL1.II.7.") and r.status != "pass"] == []
+
+
+def test_a_longer_document_without_page_numbers_still_fails(tmp_path):
+    """The page really is wrong: a plan of several pages with no PAGE field, even when the file's
+    statistics (stale, or a template's) say one page; and a one-page plan followed by an appendix."""
+    rule = "PL1.II.7.so-trang.vi-tri"
+    long_ = build_plan(tmp_path / "long.docx", header=HEADER, body=LONG_BODY)
+    pages = _pages(long_)
+    assert pages is None or pages >= 2
+    assert _status(long_, rule) == ["fail"]
+    _saved_stats(long_, 1, 900)
+    assert _status(long_, rule) == ["fail"]
+    appended = build_plan(tmp_path / "app.docx", header=HEADER, body=BODY,
+                          appendices=[[{"text": "Phụ lục", "bold": True, "align": "center"}, "Danh sách đơn vị."]])
+    assert _status(appended, rule) == ["fail"]

@@ -403,6 +403,12 @@ def page_numbers(doc: KeHoach) -> list[Result]:
     has = para is not None
     where = f"{_section_label(doc, first.index)}, đầu trang"
     measured = "trường PAGE ở đầu trang" if has else ("số trang ở chân trang" if in_footer else "không có số trang")
+    if not has and not in_footer and doc.one_page:
+        # Page numbers start on page 2: a document that prints on one page has none to show.
+        out.append(_res("PL1.II.7.so-trang.vi-tri", el, "số trang (trường PAGE) ở đầu trang, giữa lề trên", ERROR,
+                        True, measured="văn bản một trang: không cần số trang",
+                        expected="trường PAGE trong phần đầu trang (header)", where=where))
+        return out + _appendix_page_numbers(doc)
     out.append(_res("PL1.II.7.so-trang.vi-tri", el, "số trang (trường PAGE) ở đầu trang, giữa lề trên", ERROR, has,
                     measured=measured, expected="trường PAGE trong phần đầu trang (header)", where=where))
     if para is not None:
@@ -429,6 +435,11 @@ def page_numbers(doc: KeHoach) -> list[Result]:
         for aspect, title in (("can-le", "số trang căn giữa"), ("co-chu", "cỡ chữ số trang 13–14 pt"),
                               ("trang-dau", "không hiện số trang ở trang đầu")):
             out.append(_missing(f"PL1.II.7.so-trang.{aspect}", el, title))
+    return out + _appendix_page_numbers(doc)
+
+
+def _appendix_page_numbers(doc: KeHoach) -> list[Result]:
+    out = []
     for app in doc.appendices:
         s = doc.sections[min(app.section, len(doc.sections) - 1)]
         hdr = s.headers.get("default")
