@@ -415,9 +415,7 @@ def header_with_tab_stops(doc: Any) -> None:
     left, right = (tc.findall(qn("w:p")) for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"))
     widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
               for tc in tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")]
-    # The table runs 283 twips past the right margin; a centre stop at the middle of its right cell would
-    # push the Quốc hiệu 18 twips past the margin, so the stop sits 2 pt to the left (the same page).
-    stops = (widths[0] // 2, widths[0] + widths[1] // 2 - 40)
+    stops = (widths[0] // 2, widths[0] + widths[1] // 2)
     pairs = [(left[0], right[0]), (left[1], right[1]), (left[2], None), (left[3], None), (left[4], right[2])]
     for anchor in tbl.iter(f"{{{WP}}}anchor"):  # the lines: dropped here, drawn again below
         run = next(anchor.iterancestors(qn("w:r")))
@@ -812,3 +810,43 @@ def test_a_quoc_hieu_broken_onto_two_lines_is_found_and_flagged(tmp_path, how):
     changed = set(_findings(path)) ^ set(_findings(plain_path))
     assert changed == {("PL1.III.1.quoc-hieu.mot-dong", "pass", "error"),
                        ("PL1.III.1.quoc-hieu.mot-dong", "fail", "error")}
+
+
+def _tab_set_quoc_hieu(path: Path, half_points: int) -> Path:
+    """The plain plan with its header set with tab stops and the Quốc hiệu at the given size."""
+    _plain(path)
+    doc = docx.Document(str(path))
+    header_with_tab_stops(doc)
+    for r in doc.element.body.iter(qn("w:r")):
+        if "CỘNG HÒA" in "".join(t.text or "" for t in r.iter(qn("w:t"))):
+            r.find(qn("w:rPr")).find(qn("w:sz")).set(qn("w:val"), str(half_points))
+    doc.save(str(path))
+    return path
+
+
+def _printed_first_lines(path: Path) -> list[str] | None:
+    """The first printed lines of page 1 as LibreOffice lays them out; None without soffice."""
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        return None
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{path.parent}/lo",
+                    "--convert-to", "pdf", "--outdir", str(path.parent), str(path)], capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", "-layout", "-l", "1", str(path.with_suffix(".pdf")), "-"],
+                          capture_output=True, text=True).stdout
+    return [line.strip() for line in text.splitlines() if line.strip()][:3]
+
+
+@pytest.mark.parametrize("half_points, one_line", [(26, True), (28, True), (30, False)])
+def test_a_quoc_hieu_at_a_centre_tab_stop_moves_left_before_it_wraps(tmp_path, half_points, one_line):
+    """A Quốc hiệu set at a centre tab stop near the right margin (the header typed with tab stops) is
+    wider than twice the room its stop leaves on its right; Word (and LibreOffice) move it left to keep
+    it inside the margin, so at 13 and 14 pt it prints on one line after "UBND TỈNH SÔNG MÂY". At
+    15 pt it no longer fits between that text and the margin and wraps: the rule fires."""
+    path = _tab_set_quoc_hieu(tmp_path / f"qh{half_points}.docx", half_points)
+    lines = _printed_first_lines(path)
+    if lines is not None:
+        assert lines[0].endswith("VIỆT NAM") is one_line, lines
+    status = [r.status for r in check_docx(path).results if r.rule == "PL1.III.1.quoc-hieu.mot-dong"]
+    assert status == ["pass" if one_line else "fail"]

@@ -490,6 +490,17 @@ def quoc_hieu(doc: KeHoach) -> list[Result]:
     # run's character spacing.
     need = max(w for _, w in rendered_lines(Para(p.text, p.el, p.fmt, p.runs, width=10 ** 7)))
     room = (p.width - _fmt(p).left - _fmt(p).right) / 20
+    before = [q for q in doc.paragraphs if q.el is p.el and q is not p and q.cell is not None and p.cell is not None
+              and q.cell.row == p.cell.row and q.cell.col < p.cell.col]
+    if before and p.cell is not None and _fmt(p).align == "center":
+        # A line set with tab stops (its pieces share one paragraph): Word moves a centred piece left to
+        # keep it inside the right margin, so it wraps only when it cannot fit between the text before
+        # it and the margin, not when it passes the room its stop leaves on each side.
+        text_w = doc.sections[min(p.section, len(doc.sections) - 1)].text_width
+        ends = [(q.cell.left + q.cell.width / 2) / 20 + text_width([q]) / 2 if _fmt(q).align == "center"
+                else q.cell.left / 20 + text_width([q]) if _fmt(q).align == "left"
+                else (q.cell.left + q.cell.width) / 20 for q in before if q.cell is not None]
+        room = max(room, text_w / 20 - max(ends))
     broken = len(doc.quoc_hieu_lines) > 1  # broken onto two lines by hand
     out.append(_res("PL1.III.1.quoc-hieu.mot-dong", el, "Quốc hiệu trên một dòng trong cột của nó", ERROR,
                     need <= room and not broken,
