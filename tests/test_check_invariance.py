@@ -134,6 +134,41 @@ def noi_nhan_in_one_paragraph(doc: Any) -> None:
     _join(_cell_paras(doc, 1, 0))
 
 
+def colon_in_a_run_of_its_own(doc: Any) -> None:
+    """"Nơi nhận" typed in bold italic and its ":" added after in a run of its own, bold but upright
+    (a colon prints almost the same either way; the words carry the style)."""
+    p = _cell_paras(doc, 1, 0)[0]
+    r = p.findall(qn("w:r"))[0]
+    t = r.find(qn("w:t"))
+    assert t.text == "Nơi nhận:"
+    t.text = "Nơi nhận"
+    colon = copy.deepcopy(r)
+    colon.find(qn("w:t")).text = ":"
+    rpr = colon.find(qn("w:rPr"))
+    for tag in ("w:i", "w:iCs"):
+        el = rpr.find(qn(tag))
+        if el is not None:
+            rpr.remove(el)
+    r.addnext(colon)
+
+
+def one_run_per_word(doc: Any) -> None:
+    """Every line of the header, the title and the trích yếu typed word by word: each word and each
+    space between words in a run of its own (as text edited many times is stored)."""
+    for p in list(doc.element.body.iter(qn("w:p")))[:14]:
+        for r in p.findall(qn("w:r")):
+            t = r.find(qn("w:t"))
+            if t is None or len(r.findall(qn("w:t"))) != 1 or " " not in (t.text or "").strip():
+                continue
+            pieces = [x for w in t.text.split(" ") for x in (w, " ")][:-1]
+            for piece in reversed([x for x in pieces if x]):
+                new = copy.deepcopy(r)
+                new.find(qn("w:t")).text = piece
+                new.find(qn("w:t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                r.addnext(new)
+            p.remove(r)
+
+
 def signer_titles_in_one_paragraph(doc: Any) -> None:
     _join(_cell_paras(doc, 1, 1)[:2])
 
@@ -582,6 +617,8 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "co-quan-day-bang-dau-cach": issuer_lines_pushed_by_spaces,
     "noi-nhan-mot-doan": noi_nhan_in_one_paragraph,
     "chuc-vu-mot-doan": signer_titles_in_one_paragraph,
+    "noi-nhan-dau-hai-cham-rieng": colon_in_a_run_of_its_own,
+    "moi-tu-mot-run": one_run_per_word,
     "phong-chu-mac-dinh": fonts_from_document_defaults,
     "danh-so-tu-dong": automatic_numbering,
     "dinh-dang-bang-kieu": formatting_from_styles,
