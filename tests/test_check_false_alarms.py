@@ -194,3 +194,183 @@ def test_the_drafters_initials_after_luu_are_not_the_lists_size(tmp_path):
     luu.append(run)
     doc.save(str(path))
     assert _status(path, "PL1.III.9.noi-nhan.danh-sach.co-chu") == ["pass"]
+
+
+# --- kieu-chu: a punctuation mark set apart in its own run ---------------------------------------------
+
+
+def _heading_runs(path: Path, pieces: list[tuple[str, bool, bool]]) -> None:
+    """"Nơi nhận:" typed as the given runs (text, bold, italic), 12 pt."""
+    from tests.word_fixtures import run_xml
+
+    doc = docx.Document(str(path))
+    p = next(q for q in doc.element.body.iter(qn("w:p"))
+             if "".join(t.text or "" for t in q.iter(qn("w:t"))) == "Nơi nhận:")
+    for r in p.findall(qn("w:r")):
+        p.remove(r)
+    for text, bold, italic in pieces:
+        p.append(parse_xml(run_xml(text, size=12, bold=bold, italic=italic)))
+    doc.save(str(path))
+
+
+def test_an_upright_colon_after_italic_words_prints_as_italic(tmp_path):
+    """"Nơi nhận" bold italic and its ":" in a run of its own, bold but upright (as offices type it),
+    or with a space after it in yet another run: the words carry the style, as for one italic run."""
+    rule = "PL1.III.9.noi-nhan.kieu-chu"
+    for k, pieces in enumerate([
+        [("Nơi nhận:", True, True)],
+        [("Nơi nhận", True, True), (":", True, False)],
+        [("Nơi ", True, True), ("nhận", True, True), (":", False, False), ("  ", False, False)],
+    ]):
+        path = build_plan(tmp_path / f"p{k}.docx", header=HEADER, body=BODY)
+        _heading_runs(path, pieces)
+        assert read_docx(path).noi_nhan.text == "Nơi nhận:"
+        assert _status(path, rule) == ["pass"], pieces
+
+
+def test_upright_words_with_an_italic_colon_still_fail(tmp_path):
+    """The page really is wrong: the words upright, only the colon italic (or half the words upright)."""
+    rule = "PL1.III.9.noi-nhan.kieu-chu"
+    for k, pieces in enumerate([
+        [("Nơi nhận", True, False), (":", True, True)],
+        [("Nơi ", True, True), ("nhận:", True, False)],
+    ]):
+        path = build_plan(tmp_path / f"p{k}.docx", header=HEADER, body=BODY)
+        _heading_runs(path, pieces)
+        assert _status(path, rule) == ["fail"], pieces
+
+
+# --- duong-ke: the printed width of a line of words ------------------------------------------------------
+
+
+def _issuer_line(path: Path, length_pt: float) -> None:
+    """The line under the issuer (shape 11) set to length_pt."""
+    from tests.word_fixtures import EMU
+
+    doc = docx.Document(str(path))
+    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    anchor = next(x for x in doc.element.body.iter(f"{{{wp}}}anchor") if x.find(f"{{{wp}}}docPr").get("id") == "11")
+    anchor.find(f"{{{wp}}}extent").set("cx", str(int(length_pt * EMU)))
+    next(anchor.iter(f"{{{a}}}ext")).set("cx", str(int(length_pt * EMU)))
+    doc.save(str(path))
+
+
+def test_a_line_of_words_is_as_wide_as_all_its_spaces(tmp_path):
+    """An issuer's line of words prints as wide as every letter and every space between its words
+    (LibreOffice draws "SỞ THÔNG TIN VÀ TRUYỂN THÔNG", 12 pt bold, 209.5 pt wide: the sum of the
+    advances). A line under it of 50.5 % of its longest line is half the text: it passes whether the
+    name is typed as two paragraphs, one paragraph with a manual line break, or one line with each word
+    and each space in a run of its own; at 53 % it fails."""
+    from generator.word.metrics import text_width_pt
+    from generator.word.reader import text_width
+
+    lines = ("SỞ VĂN HÓA", "VÀ THỂ THAO")
+    width = max(text_width_pt(x, 13, bold=True) for x in lines)
+    rule = "PL1.III.2.co-quan-ban-hanh.duong-ke"
+    for k, header in enumerate([Header(issuer=lines), Header(issuer=lines, issuer_one_paragraph="break")]):
+        path = build_plan(tmp_path / f"p{k}.docx", header=header, body=BODY)
+        _issuer_line(path, 0.505 * width)
+        doc = read_docx(path)
+        assert abs(text_width(doc.issuer_lines) - width) < 0.01
+        assert _status(path, rule) == ["pass"]
+        _issuer_line(path, 0.53 * width)
+        assert _status(path, rule) == ["fail"]
+    # one run per word, the spaces in runs of their own
+    name = "SỞ VĂN HÓA THỂ THAO"
+    width = text_width_pt(name, 13, bold=True)
+    path = build_plan(tmp_path / "w.docx", header=Header(issuer=(name,)), body=BODY)
+    doc = docx.Document(str(path))
+    p = next(q for q in doc.element.body.iter(qn("w:p")) if "".join(t.text or "" for t in q.iter(qn("w:t"))) == name)
+    r = p.find(qn("w:r"))
+    for piece in reversed([x for w in name.split(" ") for x in (w, " ")][:-1]):
+        new = copy.deepcopy(r)
+        new.find(qn("w:t")).text = piece
+        r.addnext(new)
+    p.remove(r)
+    doc.save(str(path))
+    _issuer_line(path, 0.505 * width)
+    assert abs(text_width(read_docx(path).issuer_lines) - width) < 0.01
+    assert _status(path, rule) == ["pass"]
+
+
+# --- so-trang: a document that prints on one page has no page number to show ---------------------------
+
+
+def _saved_stats(path: Path, pages: int, words: int) -> None:
+    """docProps/app.xml rewritten as Word writes it after counting the document."""
+    import zipfile
+
+    src = path.read_bytes()
+    tmp = path.with_suffix(".tmp")
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "docProps/app.xml":
+                data = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+                        f'<Pages>{pages}</Pages><Words>{words}</Words></Properties>').encode()
+            zout.writestr(item, data)
+    tmp.replace(path)
+
+
+def _header_without_number(path: Path) -> None:
+    """A default header part holding one empty paragraph (as Word leaves one after a number is deleted)."""
+    doc = docx.Document(str(path))
+    doc.sections[0].header.is_linked_to_previous = False
+    doc.sections[0].header.paragraphs[0].text = ""
+    doc.save(str(path))
+
+
+def _pages(path: Path) -> int | None:
+    """Pages LibreOffice prints, None without soffice."""
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None or shutil.which("pdfinfo") is None:
+        return None
+    out = path.parent / "pdf"
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{path.parent}/lo",
+                    "--convert-to", "pdf", "--outdir", str(out), str(path)], capture_output=True, timeout=180)
+    info = subprocess.run(["pdfinfo", str(out / (path.stem + ".pdf"))], capture_output=True, text=True).stdout
+    return int(next(x.split()[-1] for x in info.splitlines() if x.startswith("Pages:")))
+
+
+LONG_BODY = BODY[:1] + [f"{k}. Các đơn vị tổ chức cho cán bộ, công chức, viên chức và người lao động tham gia giải "
+                        "chạy, bảo đảm an toàn, tiết kiệm, đúng thời gian và địa điểm đã được phân công." for k in
+                        range(1, 41)] + BODY[1:]
+
+
+def test_a_one_page_document_needs_no_page_number(tmp_path):
+    """A plan that prints on one page (LibreOffice prints one), without any PAGE field: by the estimate
+    alone (the file's statistics a template's "1 page, 0 words"), with Word's own count of one page,
+    and with an empty header part: page numbers start on page 2, there is none to show."""
+    rule = "PL1.II.7.so-trang.vi-tri"
+    plain = build_plan(tmp_path / "plain.docx", header=HEADER, body=BODY)
+    pages = _pages(plain)
+    assert pages in (None, 1)
+    assert _status(plain, rule) == ["pass"]
+    counted = build_plan(tmp_path / "counted.docx", header=HEADER, body=BODY)
+    _saved_stats(counted, 1, 140)
+    assert read_docx(counted).one_page and _status(counted, rule) == ["pass"]
+    empty_header = build_plan(tmp_path / "header.docx", header=HEADER, body=BODY)
+    _header_without_number(empty_header)
+    assert _status(empty_header, rule) == ["pass"]
+    assert [r.rule for r in check_docx(plain).results if r.rule.startswith("PL1.II.7.") and r.status != "pass"] == []
+
+
+def test_a_longer_document_without_page_numbers_still_fails(tmp_path):
+    """The page really is wrong: a plan of several pages with no PAGE field, even when the file's
+    statistics (stale, or a template's) say one page; and a one-page plan followed by an appendix."""
+    rule = "PL1.II.7.so-trang.vi-tri"
+    long_ = build_plan(tmp_path / "long.docx", header=HEADER, body=LONG_BODY)
+    pages = _pages(long_)
+    assert pages is None or pages >= 2
+    assert _status(long_, rule) == ["fail"]
+    _saved_stats(long_, 1, 900)
+    assert _status(long_, rule) == ["fail"]
+    appended = build_plan(tmp_path / "app.docx", header=HEADER, body=BODY,
+                          appendices=[[{"text": "Phụ lục", "bold": True, "align": "center"}, "Danh sách đơn vị."]])
+    assert _status(appended, rule) == ["fail"]

@@ -134,6 +134,41 @@ def noi_nhan_in_one_paragraph(doc: Any) -> None:
     _join(_cell_paras(doc, 1, 0))
 
 
+def colon_in_a_run_of_its_own(doc: Any) -> None:
+    """"Nơi nhận" typed in bold italic and its ":" added after in a run of its own, bold but upright
+    (a colon prints almost the same either way; the words carry the style)."""
+    p = _cell_paras(doc, 1, 0)[0]
+    r = p.findall(qn("w:r"))[0]
+    t = r.find(qn("w:t"))
+    assert t.text == "Nơi nhận:"
+    t.text = "Nơi nhận"
+    colon = copy.deepcopy(r)
+    colon.find(qn("w:t")).text = ":"
+    rpr = colon.find(qn("w:rPr"))
+    for tag in ("w:i", "w:iCs"):
+        el = rpr.find(qn(tag))
+        if el is not None:
+            rpr.remove(el)
+    r.addnext(colon)
+
+
+def one_run_per_word(doc: Any) -> None:
+    """Every line of the header, the title and the trích yếu typed word by word: each word and each
+    space between words in a run of its own (as text edited many times is stored)."""
+    for p in list(doc.element.body.iter(qn("w:p")))[:14]:
+        for r in p.findall(qn("w:r")):
+            t = r.find(qn("w:t"))
+            if t is None or len(r.findall(qn("w:t"))) != 1 or " " not in (t.text or "").strip():
+                continue
+            pieces = [x for w in t.text.split(" ") for x in (w, " ")][:-1]
+            for piece in reversed([x for x in pieces if x]):
+                new = copy.deepcopy(r)
+                new.find(qn("w:t")).text = piece
+                new.find(qn("w:t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                r.addnext(new)
+            p.remove(r)
+
+
 def signer_titles_in_one_paragraph(doc: Any) -> None:
     _join(_cell_paras(doc, 1, 1)[:2])
 
@@ -312,7 +347,9 @@ def tieu_ngu_line_as_border(doc: Any) -> None:
     tn, anchor = _tieu_ngu_line(doc)
     length = int(anchor.find(f"{{{WP}}}extent").get("cx")) / EMU * 20  # twips
     room = 5953 - 2 * 108
-    side = int((room - length) / 2)
+    # a point to spare on each side: the drawn line is as long as the text, and a text column no wider
+    # than its text would wrap it in Word
+    side = int((room - length) / 2) - 20
     ppr = tn.find(qn("w:pPr"))
     ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" '
                          'w:color="auto"/></w:pBdr>'))
@@ -585,6 +622,8 @@ ENCODINGS: dict[str, Callable[[Any], None]] = {
     "co-quan-day-bang-dau-cach": issuer_lines_pushed_by_spaces,
     "noi-nhan-mot-doan": noi_nhan_in_one_paragraph,
     "chuc-vu-mot-doan": signer_titles_in_one_paragraph,
+    "noi-nhan-dau-hai-cham-rieng": colon_in_a_run_of_its_own,
+    "moi-tu-mot-run": one_run_per_word,
     "phong-chu-mac-dinh": fonts_from_document_defaults,
     "danh-so-tu-dong": automatic_numbering,
     "dinh-dang-bang-kieu": formatting_from_styles,
@@ -813,3 +852,43 @@ def test_a_quoc_hieu_broken_onto_two_lines_is_found_and_flagged(tmp_path, how):
     changed = set(_findings(path)) ^ set(_findings(plain_path))
     assert changed == {("PL1.III.1.quoc-hieu.mot-dong", "pass", "error"),
                        ("PL1.III.1.quoc-hieu.mot-dong", "fail", "error")}
+
+
+def _tab_set_quoc_hieu(path: Path, half_points: int) -> Path:
+    """The plain plan with its header set with tab stops and the Quốc hiệu at the given size."""
+    _plain(path)
+    doc = docx.Document(str(path))
+    header_with_tab_stops(doc)
+    for r in doc.element.body.iter(qn("w:r")):
+        if "CỘNG HÒA" in "".join(t.text or "" for t in r.iter(qn("w:t"))):
+            r.find(qn("w:rPr")).find(qn("w:sz")).set(qn("w:val"), str(half_points))
+    doc.save(str(path))
+    return path
+
+
+def _printed_first_lines(path: Path) -> list[str] | None:
+    """The first printed lines of page 1 as LibreOffice lays them out; None without soffice."""
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        return None
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{path.parent}/lo",
+                    "--convert-to", "pdf", "--outdir", str(path.parent), str(path)], capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", "-layout", "-l", "1", str(path.with_suffix(".pdf")), "-"],
+                          capture_output=True, text=True).stdout
+    return [line.strip() for line in text.splitlines() if line.strip()][:3]
+
+
+@pytest.mark.parametrize("half_points, one_line", [(26, True), (28, True), (30, False)])
+def test_a_quoc_hieu_at_a_centre_tab_stop_moves_left_before_it_wraps(tmp_path, half_points, one_line):
+    """A Quốc hiệu set at a centre tab stop near the right margin (the header typed with tab stops) is
+    wider than twice the room its stop leaves on its right; Word (and LibreOffice) move it left to keep
+    it inside the margin, so at 13 and 14 pt it prints on one line after "UBND TỈNH SÔNG MÂY". At
+    15 pt it no longer fits between that text and the margin and wraps: the rule fires."""
+    path = _tab_set_quoc_hieu(tmp_path / f"qh{half_points}.docx", half_points)
+    lines = _printed_first_lines(path)
+    if lines is not None:
+        assert lines[0].endswith("VIỆT NAM") is one_line, lines
+    status = [r.status for r in check_docx(path).results if r.rule == "PL1.III.1.quoc-hieu.mot-dong"]
+    assert status == ["pass" if one_line else "fail"]

@@ -171,6 +171,10 @@ def _all(para: Para | list[Para], attr: str) -> bool | None:
     runs = [r for p in _paras(para) for r in p.visible_runs]
     if not runs:
         return None
+    # Bold or italic is seen in the words: a colon, comma or dash set apart in its own run prints almost
+    # the same either way ("Nơi nhận" italic with an upright ":" reads as "Nơi nhận:" in italics).
+    worded = [r for r in runs if any(c.isalnum() for c in r.text)]
+    runs = worded or runs
     values = {getattr(r.fmt, attr) for r in runs}
     return values.pop() if len(values) == 1 else None  # None: mixed
 
@@ -412,6 +416,12 @@ def page_numbers(doc: KeHoach) -> list[Result]:
     has = para is not None
     where = f"{_section_label(doc, first.index)}, đầu trang"
     measured = "trường PAGE ở đầu trang" if has else ("số trang ở chân trang" if in_footer else "không có số trang")
+    if not has and not in_footer and doc.one_page:
+        # Page numbers start on page 2: a document that prints on one page has none to show.
+        out.append(_res("PL1.II.7.so-trang.vi-tri", el, "số trang (trường PAGE) ở đầu trang, giữa lề trên", ERROR,
+                        True, measured="văn bản một trang: không cần số trang",
+                        expected="trường PAGE trong phần đầu trang (header)", where=where))
+        return out + _appendix_page_numbers(doc)
     out.append(_res("PL1.II.7.so-trang.vi-tri", el, "số trang (trường PAGE) ở đầu trang, giữa lề trên", ERROR, has,
                     measured=measured, expected="trường PAGE trong phần đầu trang (header)", where=where))
     if para is not None:
@@ -438,6 +448,11 @@ def page_numbers(doc: KeHoach) -> list[Result]:
         for aspect, title in (("can-le", "số trang căn giữa"), ("co-chu", "cỡ chữ số trang 13–14 pt"),
                               ("trang-dau", "không hiện số trang ở trang đầu")):
             out.append(_missing(f"PL1.II.7.so-trang.{aspect}", el, title))
+    return out + _appendix_page_numbers(doc)
+
+
+def _appendix_page_numbers(doc: KeHoach) -> list[Result]:
+    out = []
     for app in doc.appendices:
         s = doc.sections[min(app.section, len(doc.sections) - 1)]
         hdr = s.headers.get("default")
@@ -488,6 +503,17 @@ def quoc_hieu(doc: KeHoach) -> list[Result]:
     # run's character spacing.
     need = max(w for _, w in rendered_lines(Para(p.text, p.el, p.fmt, p.runs, width=10 ** 7)))
     room = (p.width - _fmt(p).left - _fmt(p).right) / 20
+    before = [q for q in doc.paragraphs if q.el is p.el and q is not p and q.cell is not None and p.cell is not None
+              and q.cell.row == p.cell.row and q.cell.col < p.cell.col]
+    if before and p.cell is not None and _fmt(p).align == "center":
+        # A line set with tab stops (its pieces share one paragraph): Word moves a centred piece left to
+        # keep it inside the right margin, so it wraps only when it cannot fit between the text before
+        # it and the margin, not when it passes the room its stop leaves on each side.
+        text_w = doc.sections[min(p.section, len(doc.sections) - 1)].text_width
+        ends = [(q.cell.left + q.cell.width / 2) / 20 + text_width([q]) / 2 if _fmt(q).align == "center"
+                else q.cell.left / 20 + text_width([q]) if _fmt(q).align == "left"
+                else (q.cell.left + q.cell.width) / 20 for q in before if q.cell is not None]
+        room = max(room, text_w / 20 - max(ends))
     broken = len(doc.quoc_hieu_lines) > 1  # broken onto two lines by hand
     out.append(_res("PL1.III.1.quoc-hieu.mot-dong", el, "Quốc hiệu trên một dòng trong cột của nó", ERROR,
                     need <= room and not broken,

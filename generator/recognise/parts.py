@@ -21,6 +21,7 @@ from ..word.reader import (
     Para,
     Run,
     WordDocument,
+    fits_one_page,
     is_bold,
     is_capitals,
     is_centred,
@@ -67,7 +68,7 @@ class _Recogniser:
     def __init__(self, word: WordDocument):
         self.word = word
         self.doc = KeHoach(source=word.source, formatted=True, paragraphs=word.paragraphs,
-                           sections=word.sections, tables=word.tables)
+                           sections=word.sections, tables=word.tables, one_page=fits_one_page(word))
 
     def locate(self) -> KeHoach:
         self._locate()

@@ -37,6 +37,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from lxml.etree import _Element
 
@@ -296,8 +297,8 @@ def rendered_lines(para: Para) -> list[tuple[str, float]]:
             piece.pop()  # spaces at the line's end hang past the margin (a gap typed to push words)
         words: list[list[tuple[str, float]]] = []
         cur: list[tuple[str, float]] = []
-        for ch in piece:  # words with the spaces before them
-            if ch[0] != " " and cur and cur[-1][0] == " ":
+        for ch in piece:  # words with the spaces before them: a word starts at the space after a letter
+            if ch[0] == " " and cur and cur[-1][0] != " ":
                 words.append(cur)
                 cur = []
             cur.append(ch)
@@ -368,6 +369,34 @@ def _line_text(line: list[tuple[str, float]]) -> tuple[str, float]:
     while line and line[-1][0] == " ":
         line = line[:-1]
     return "".join(c[0] for c in line).strip(), sum(c[1] for c in line)
+
+
+ONE_PAGE_MAX_LINES = 120
+"""More visual lines than this never fit one A4 page: the estimate is not even made."""
+ONE_PAGE_SHARE = 0.8
+"""The share of a page's text height the estimated lines may fill and still be said to print on
+one page: the estimate (lines of 1.15 × their size, rows as tall as their tallest cell) is near
+Word's, not equal to it (real full pages come out at 0.89 to 1.0), so only a page clearly short of
+the bottom is one page on the estimate alone."""
+ONE_PAGE_SAVED_SHARE = 1.1
+"""With Word's own count of one page in the file, an estimate up to this share agrees with it (a
+two-page letter of the corpus is estimated at 1.42)."""
+
+
+def fits_one_page(doc: WordDocument) -> bool:
+    """Whether the whole document prints on one page: one section, no page break, and its lines,
+    stacked as Word stacks them (paragraph spacing, wrapped lines, table rows), filling well under the
+    page's text height; or about one page when Word itself counted one page at its last save (the
+    estimate is near Word's layout, not equal to it: a full page comes out between 0.9 and 1.0)."""
+    if len(doc.sections) != 1 or not doc.paragraphs or len(doc.paragraphs) > ONE_PAGE_MAX_LINES:
+        return False
+    if any(starts_page(p) for p in doc.paragraphs):
+        return False
+    sec = doc.sections[0]
+    room = (sec.height - sec.margins.get("top", 0) - sec.margins.get("bottom", 0)) / 20
+    used = Drawing(doc, len(doc.paragraphs) - 1).column_height.get(0, 0.0)
+    share = used / room if room > 0 else 99.0
+    return 0 < share <= (ONE_PAGE_SAVED_SHARE if doc.saved_pages == 1 else ONE_PAGE_SHARE)
 
 
 def starts_page(p: Para) -> bool:
@@ -475,6 +504,7 @@ class WordDocument:
     tables: list[Table] = field(default_factory=list)  # top-level tables, in order
     table_left: dict[int, int] = field(default_factory=dict)  # twips from the margin, by Cell.table
     tab_tables: set[int] = field(default_factory=set)  # Cell.table ids read from lines set with tab stops
+    saved_pages: int | None = None  # pages the editor counted when it last saved (docProps/app.xml)
 
     def section_width(self, section: int) -> int:
         secs = self.sections
@@ -564,12 +594,33 @@ class _Reader:
 
     def read(self) -> WordDocument:
         body: _Element = self.document.element.body
+        self.doc.saved_pages = self._saved_pages()
         self._sections(body)
         top = self._page_one_header_block()
         if top is not None:
             self._walk(top)
         self._walk(body)
         return self.doc
+
+    def _saved_pages(self) -> int | None:
+        """The page count Word (or LibreOffice) wrote in docProps/app.xml from its own layout at the last
+        save; None when absent or not a number (the package was inspected before any part is parsed),
+        and when the same statistics count no words: then the figures are a template's defaults
+        (python-docx and docxtpl files carry "1 page, 0 words" whatever they hold), not a count."""
+        part = next((pt for pt in self.document.part.package.parts if str(pt.partname) == "/docProps/app.xml"), None)
+        if part is None:
+            return None
+        try:
+            root = parse_xml(part.blob)
+        except Exception:  # a damaged optional part: the count is unknown, the document still reads
+            return None
+        ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+        counts = {}
+        for name in ("Pages", "Words"):
+            el = root.find(f"{ns}{name}")
+            text = (el.text or "").strip() if el is not None else ""
+            counts[name] = int(text) if text.isdigit() and len(text) < 9 else 0
+        return (counts["Pages"] or None) if counts["Words"] else None
 
     def _page_one_header_block(self) -> _Element | None:
         """The header part page 1 prints, when it holds a table with text: some agencies' templates set
@@ -1081,6 +1132,7 @@ class Drawing:
                 self.table_top[p.cell.table] = y_body.get(p.section, 0.0)
                 total = sum(h for (t, _), h in rows.items() if t == p.cell.table)
                 y_body[p.section] = y_body.get(p.section, 0.0) + total
+        self.column_height = y_body  # per section: how far down its column the lines reach (pt)
 
     def _height(self, p: Para) -> tuple[float, float, float]:
         """(total, space before, line height) of a paragraph, in pt."""
