@@ -111,3 +111,22 @@ def test_a_body_table_above_a_noi_nhan_line_is_no_signature(tmp_path: Path) -> N
     doc.save(str(path))
     data = import_docx(path).data
     assert any("table" in b for s in data["sections"] for b in s.get("blocks", []) if isinstance(b, dict))
+
+
+@pytest.mark.parametrize("noi_nhan_first", [True, False], ids=["noi-nhan-truoc", "chu-ky-truoc"])
+def test_a_body_sentence_that_begins_noi_nhan_stays_in_the_body(tmp_path: Path, noi_nhan_first: bool) -> None:
+    # With no table, the Nơi nhận is its label on a line of its own; a sentence of the body that begins
+    # with the words ("Nơi nhận hồ sơ: …") is body text, and so is everything after it.
+    body = [*BODY[:-1], "Nơi nhận hồ sơ đăng ký: Văn phòng Sở, số 12 đường Trần Phú, thành phố Lào Cai.",
+            "Thời hạn nhận hồ sơ: trước ngày 30 tháng 4 năm 2026.", {"text": "III. TỔ CHỨC THỰC HIỆN", "bold": True},
+            BODY[-1]]
+    plain = build_plan(tmp_path / "plain.docx", body=body)
+    other = build_plan(tmp_path / "no-table.docx", body=body)
+    doc = docx.Document(str(other))
+    _no_table(doc, noi_nhan_first=noi_nhan_first)
+    doc.save(str(other))
+    assert _findings(other) == _findings(plain)
+    want, got = import_docx(plain), import_docx(other)
+    assert got.data == want.data
+    assert got.data["recipients"] == ["Ủy ban nhân dân tỉnh", "Các phòng thuộc Sở"]
+    assert "Thời hạn nhận hồ sơ" in str(got.data["sections"]) and len(got.data["sections"]) == 3

@@ -175,7 +175,12 @@ class _Recogniser:
         block is capital title lines over a name. Returns every line of the block (doc.noi_nhan and
         doc.recipients are set) and the signers' blocks, left to right."""
         doc = self.doc
-        nn = next((p for p in paras if p.cell is None and p.index >= body_start and NOI_NHAN_RE.match(p.text)), None)
+        # Outside a table only the label on a line of its own is the Nơi nhận ("Nơi nhận:", or with its
+        # first entry "Nơi nhận: - Như trên;"): a sentence of the body that begins with the words
+        # ("Nơi nhận hồ sơ: Văn phòng Sở …") is body text, and taking it would move the rest of the
+        # body into the recipients.
+        nn = next((p for p in paras if p.cell is None and p.index >= body_start and (m := NOI_NHAN_RE.match(p.text))
+                   and p.text[m.end():].strip()[:1] in ("", "+", *DASHES)), None)
         if nn is None:
             return None
         room = self.word.section_width(nn.section)
