@@ -232,6 +232,14 @@ class _Recogniser:
         form = next((p for p in paras[sig_end + 1:] if COPY_FORM_RE.match(upper_vi(p.text))), None)
         if form is None:
             return []
+        # The form stands over the copy's place and date (in its column, when in a table): a table
+        # that only names the form in a cell (an appendix's list: "Nơi nhận" over a column, "SAO Y"
+        # in a row) is no copy, and taking it would drop the appendix from there to the end.
+        column = [p for p in paras[form.index + 1:] if p.text and (
+            p.cell is None if form.cell is None else
+            p.cell is not None and (p.cell.table, p.cell.grid_col) == (form.cell.table, form.cell.grid_col))]
+        if not any(DATE_RE.search(p.text) for p in column[:3]):
+            return []
         if form.cell is not None:
             block = [p for p in paras if p.cell is not None and p.cell.table == form.cell.table]
         else:
