@@ -130,3 +130,21 @@ def test_a_body_sentence_that_begins_noi_nhan_stays_in_the_body(tmp_path: Path, 
     assert got.data == want.data
     assert got.data["recipients"] == ["Ủy ban nhân dân tỉnh", "Các phòng thuộc Sở"]
     assert "Thời hạn nhận hồ sơ" in str(got.data["sections"]) and len(got.data["sections"]) == 3
+
+
+def test_a_body_table_right_above_the_noi_nhan_leaves_the_signer_to_be_found(tmp_path: Path) -> None:
+    # The body ends with its table, the Nơi nhận typed right under it and the signer's lines in the
+    # right half under the Nơi nhận: the table is not the signers' (its columns are no signer's
+    # block), so it stays in the body and the signer is looked for where the page sets it.
+    from tests.word_fixtures import WordTable
+
+    body = [*BODY, WordTable([["TT", "Nội dung"], ["1", "Tuyên truyền tại khu dân cư"]], [2, 12])]
+    plain = build_plan(tmp_path / "plain.docx", body=body)
+    other = build_plan(tmp_path / "bang-cuoi.docx", body=body)
+    doc = docx.Document(str(other))
+    _no_table(doc, noi_nhan_first=True)
+    doc.save(str(other))
+    want, got = import_docx(plain), import_docx(other)
+    assert got.data == want.data
+    assert got.data["signer"]["name"] == "Lê Thị Hạnh"
+    assert any("table" in b for s in got.data["sections"] for b in s.get("blocks", []) if isinstance(b, dict))

@@ -208,8 +208,8 @@ class _Recogniser:
                        for col in sorted({p.cell.col for p in block if p.cell is not None})]
             signers = [c for c in columns if c]
             if not signers or not all(signed(c) for c in signers):
-                return None
-        else:
+                block = []  # the body's last table: the signer may still stand in the right half below
+        if not block:
             before = list(itertools.takewhile(lambda p: not p.text or right_half(p),
                                               reversed(paras[body_start:nn.index])))[::-1]
             after_entries = paras[(entries[-1] if entries else nn).index + 1:]
