@@ -148,3 +148,32 @@ def test_a_body_table_right_above_the_noi_nhan_leaves_the_signer_to_be_found(tmp
     assert got.data == want.data
     assert got.data["signer"]["name"] == "Lê Thị Hạnh"
     assert any("table" in b for s in got.data["sections"] for b in s.get("blocks", []) if isinstance(b, dict))
+
+
+def test_a_sample_letter_in_an_appendix_lends_no_noi_nhan_to_the_plan(tmp_path: Path) -> None:
+    # The plan's own signature table has no Nơi nhận (forgotten: check says so); its appendix holds a
+    # sample letter with a Nơi nhận and a signer set in the right half. The document's Nơi nhận stands
+    # before its appendices: the sample stays the appendix's content, and is neither body nor signer.
+    sample = [{"text": "Phụ lục", "bold": True, "align": "center"},
+              {"text": "MẪU CÔNG VĂN ĐĂNG KÝ", "bold": True, "align": "center"},
+              {"text": "(Kèm theo Kế hoạch số 12/KH-SVHTT ngày 15 tháng 3 năm 2026)", "italic": True, "align": "center"},
+              "Đơn vị đăng ký tham gia giải chạy với 20 vận động viên.",
+              {"text": "Nơi nhận:", "align": "left"}, {"text": "- Như trên;", "align": "left"},
+              {"text": "- Lưu: VT.", "align": "left"},
+              {"text": "GIÁM ĐỐC", "bold": True, "align": "center"}, {"text": "Nguyễn Văn A", "bold": True, "align": "center"}]
+    path = build_plan(tmp_path / "mau.docx", body=BODY, appendices=[sample])
+    doc = docx.Document(str(path))
+    for p in doc.paragraphs:
+        if p.text in ("GIÁM ĐỐC", "Nguyễn Văn A"):
+            p.paragraph_format.left_indent = Cm(8)
+    nn_cell = next(t for t in doc.tables if t.cell(0, 0).text.startswith("Nơi nhận")).cell(0, 0)
+    for p in nn_cell.paragraphs[1:]:
+        p._p.getparent().remove(p._p)
+    for r in nn_cell.paragraphs[0].runs:
+        r._r.getparent().remove(r._r)
+    doc.save(str(path))
+    data = import_docx(path).data
+    assert "Tổ chức tuyên truyền" in str(data["sections"])
+    assert not any(w in str(data["sections"]) for w in ("MẪU CÔNG VĂN", "Đơn vị đăng ký", "Như trên"))
+    assert len(data["appendices"]) == 1 and "Nguyễn Văn A" in str(data["appendices"])
+    assert data["signer"]["name"] != "Nguyễn Văn A" and "Như trên" not in data["recipients"]

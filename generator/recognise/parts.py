@@ -141,10 +141,7 @@ class _Recogniser:
             self._signer(right)
         main_section = doc.noi_nhan.section if doc.noi_nhan else 0
         if not sig:  # no signature table: the body runs to the first appendix heading
-            lines = [p for p in paras if p.index >= body_start and p.cell is None and p.text]
-            body_end = next((p.index for i, p in enumerate(lines)
-                             if appendix_heading(p, lines[i + 1:i + 4], i > 0 and p.section != lines[i - 1].section)),
-                            body_end)
+            body_end = self._first_appendix_heading(body_start) or body_end
         candidates = [p for p in paras if body_start <= p.index < body_end and p.cell is None
                       and p.section <= main_section and p.text]
         doc.kinh_gui, body = self._split_kinh_gui(candidates)
@@ -175,6 +172,8 @@ class _Recogniser:
         block is capital title lines over a name. Returns every line of the block (doc.noi_nhan and
         doc.recipients are set) and the signers' blocks, left to right."""
         doc = self.doc
+        # The document's Nơi nhận stands before its appendices: one in an appendix is a sample letter's.
+        paras = paras[:self._first_appendix_heading(body_start) or len(paras)]
         # Outside a table only the label on a line of its own is the Nơi nhận ("Nơi nhận:", or with its
         # first entry "Nơi nhận: - Như trên;"): a sentence of the body that begins with the words
         # ("Nơi nhận hồ sơ: Văn phòng Sở …") is body text, and taking it would move the rest of the
@@ -222,6 +221,12 @@ class _Recogniser:
         doc.noi_nhan = nn
         doc.recipients = entries
         return sorted([*block, nn, *entries], key=lambda p: p.index), signers
+
+    def _first_appendix_heading(self, body_start: int) -> int | None:
+        """Where the first appendix heading stands after the body's start (outside tables), if any."""
+        lines = [p for p in self.doc.paragraphs if p.index >= body_start and p.cell is None and p.text]
+        return next((p.index for i, p in enumerate(lines)
+                     if appendix_heading(p, lines[i + 1:i + 4], i > 0 and p.section != lines[i - 1].section)), None)
 
     def _copy_block(self, sig_end: int) -> list[Para]:
         """A copy's own block (bản sao: "SAO Y", "SAO LỤC", "TRÍCH SAO" with its issuer, Số, date,
