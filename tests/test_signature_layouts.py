@@ -177,3 +177,25 @@ def test_a_sample_letter_in_an_appendix_lends_no_noi_nhan_to_the_plan(tmp_path: 
     assert not any(w in str(data["sections"]) for w in ("MẪU CÔNG VĂN", "Đơn vị đăng ký", "Như trên"))
     assert len(data["appendices"]) == 1 and "Nguyễn Văn A" in str(data["appendices"])
     assert data["signer"]["name"] != "Nguyễn Văn A" and "Như trên" not in data["recipients"]
+
+
+def test_a_co_signer_over_the_noi_nhan_in_the_signers_table_is_said(tmp_path: Path) -> None:
+    # The joint plan's table holds both signers side by side and, in its second row, the Nơi nhận
+    # under the left one: the left block is a co-signer's, said like the one over a Nơi nhận typed
+    # under the table, never dropped in silence.
+    plain = build_plan(tmp_path / "plain.docx", body=BODY)
+    path = build_plan(tmp_path / "hai-hang.docx", body=BODY)
+    doc = docx.Document(str(path))
+    table = doc.tables[-1]
+    top = table.cell(0, 0)
+    below = table.add_row().cells[0]
+    below._tc.remove(below.paragraphs[0]._p)
+    for p in list(top.paragraphs):
+        below._tc.append(p._p)
+    for text, bold in CO_SIGNER:
+        add_para(top, text, align="center", bold=bold, before=0)
+    doc.save(str(path))
+    want, got = import_docx(plain), import_docx(path)
+    assert got.data == want.data
+    new = [n for n in got.warnings if n not in want.warnings]
+    assert len(new) == 1 and "liên tịch" in new[0].message and "Nguyễn Văn An" in new[0].excerpt, new

@@ -50,6 +50,13 @@ from .lines import (
 from .model import KeHoach
 
 
+def _signed(block: list[Para]) -> bool:
+    """Whether lines read as a signer's block: capital title lines over a name (a stand-in aside)."""
+    lines = [p for p in block if p.text and not SIGNATURE_STAND_IN_RE.match(p.text)]
+    return len(lines) >= 2 and upper_vi(lines[-1].text) != lines[-1].text \
+        and all(upper_vi(q.text) == q.text for q in lines[:-1])
+
+
 def recognise(word: WordDocument) -> KeHoach:
     """The parts of a document read by word.reader (read it with `columns=tab_columns`)."""
     return _Recogniser(word).locate()
@@ -130,6 +137,9 @@ class _Recogniser:
             body_end = min(p.index for p in sig)
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
             right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
+            # A joint plan's other signer over the Nơi nhận, in its column: said, not dropped.
+            over = [p for p in sig if p.cell and p.cell.col == nc.col and p.index < nn.index and p.text]
+            doc.co_signers = [over] if over and _signed(over) else []
             under = self._under_signer(sig, right)
             sig += under
             self._signer(right + under)
@@ -188,11 +198,6 @@ class _Recogniser:
             centre = middle(p, room)
             return p.cell is None and centre is not None and centre > room * 0.55
 
-        def signed(block: list[Para]) -> bool:
-            lines = [p for p in block if p.text and not SIGNATURE_STAND_IN_RE.match(p.text)]
-            return len(lines) >= 2 and upper_vi(lines[-1].text) != lines[-1].text \
-                and all(upper_vi(q.text) == q.text for q in lines[:-1])
-
         entries: list[Para] = []
         for p in paras[nn.index + 1:]:
             if not p.text or p.cell is not None or p.section != nn.section or starts_page(p) or right_half(p):
@@ -206,7 +211,7 @@ class _Recogniser:
             columns = [[p for p in block if p.cell is not None and p.cell.col == col and p.text]
                        for col in sorted({p.cell.col for p in block if p.cell is not None})]
             signers = [c for c in columns if c]
-            if not signers or not all(signed(c) for c in signers):
+            if not signers or not all(_signed(c) for c in signers):
                 block = []  # the body's last table: the signer may still stand in the right half below
         if not block:
             before = list(itertools.takewhile(lambda p: not p.text or right_half(p),
@@ -214,7 +219,7 @@ class _Recogniser:
             after_entries = paras[(entries[-1] if entries else nn).index + 1:]
             after = list(itertools.takewhile(lambda p: (not p.text or right_half(p)) and p.section == nn.section,
                                              after_entries))
-            block = next((b for b in (before, after) if signed(b)), [])
+            block = next((b for b in (before, after) if _signed(b)), [])
             if not block:
                 return None
             signers = [[p for p in block if p.text]]
