@@ -464,9 +464,9 @@ def test_old_year_in_body_is_a_warning_but_cited_dates_are_not(tmp_path, mode):
 
 
 @pytest.mark.parametrize("citation", [
-    "Kết luận số 45-KL/TW ngày 01/02/2025 của Ban Bí thư",
+    "Kết luận số 45-KL/TW ngày 01 tháng 02 năm 2025 của Ban Bí thư",
     "Chỉ thị số 11-CT/TU ngày 03 tháng 3 năm 2025 của Ban Thường vụ Tỉnh ủy",
-    "Quy định số 05-QĐi/TW ngày 20/01/2025 của Bộ Chính trị",
+    "Quy định số 05-QĐi/TW ngày 20 tháng 01 năm 2025 của Bộ Chính trị",
 ])
 def test_a_party_document_cited_by_its_number_is_a_citation(tmp_path, citation):
     # State plans cite the Party's resolutions, conclusions and directives by the Party's numbering

@@ -155,5 +155,19 @@ def test_a_copy_form_word_in_an_appendix_table_is_no_copy(tmp_path: Path) -> Non
     path = tmp_path / "bang.docx"
     build_plan(path, body=BODY, appendices=[[{"text": "Phụ lục", "bold": True, "align": "center"},
                                              WordTable([["Hình thức", "Số bản"], ["SAO Y", "5"]], [8, 6])]])
-    data = import_docx(path).data
-    assert len(data["appendices"]) == 1
+    result = import_docx(path)
+    # The table itself is imported: an appendix of its heading alone would still count one.
+    assert [a.get("table", {}).get("rows") for a in result.data["appendices"]] == [[["SAO Y", "5"]]]
+    assert not any("bản sao" in n.message for n in result.warnings), result.warnings
+
+
+def test_a_distribution_list_naming_the_copy_form_is_an_appendix(tmp_path: Path) -> None:
+    # An appendix's list of who receives what: "Nơi nhận" over a column, "SAO Y" in a row. It has a
+    # copy block's words but not its layout (the form over the copy's place and date): every row is
+    # imported, and no copy is said.
+    rows = [["TT", "Nơi nhận", "Hình thức", "Số bản"], ["1", "Sở Tài chính", "SAO Y", "02"],
+            ["2", "Sở Nội vụ", "BẢN CHÍNH", "01"]]
+    app = [*APPENDIX[0][:3], WordTable(rows, [2, 6, 4, 3])]
+    result = import_docx(_plan(tmp_path / "phat-hanh.docx", None, [app]))
+    assert result.data["appendices"][0]["table"]["rows"] == [r[1:] for r in rows[1:]]
+    assert not any("bản sao" in n.message for n in result.warnings), result.warnings

@@ -111,3 +111,91 @@ def test_a_body_table_above_a_noi_nhan_line_is_no_signature(tmp_path: Path) -> N
     doc.save(str(path))
     data = import_docx(path).data
     assert any("table" in b for s in data["sections"] for b in s.get("blocks", []) if isinstance(b, dict))
+
+
+@pytest.mark.parametrize("noi_nhan_first", [True, False], ids=["noi-nhan-truoc", "chu-ky-truoc"])
+def test_a_body_sentence_that_begins_noi_nhan_stays_in_the_body(tmp_path: Path, noi_nhan_first: bool) -> None:
+    # With no table, the Nơi nhận is its label on a line of its own; a sentence of the body that begins
+    # with the words ("Nơi nhận hồ sơ: …") is body text, and so is everything after it.
+    body = [*BODY[:-1], "Nơi nhận hồ sơ đăng ký: Văn phòng Sở, số 12 đường Trần Phú, thành phố Lào Cai.",
+            "Thời hạn nhận hồ sơ: trước ngày 30 tháng 4 năm 2026.", {"text": "III. TỔ CHỨC THỰC HIỆN", "bold": True},
+            BODY[-1]]
+    plain = build_plan(tmp_path / "plain.docx", body=body)
+    other = build_plan(tmp_path / "no-table.docx", body=body)
+    doc = docx.Document(str(other))
+    _no_table(doc, noi_nhan_first=noi_nhan_first)
+    doc.save(str(other))
+    assert _findings(other) == _findings(plain)
+    want, got = import_docx(plain), import_docx(other)
+    assert got.data == want.data
+    assert got.data["recipients"] == ["Ủy ban nhân dân tỉnh", "Các phòng thuộc Sở"]
+    assert "Thời hạn nhận hồ sơ" in str(got.data["sections"]) and len(got.data["sections"]) == 3
+
+
+def test_a_body_table_right_above_the_noi_nhan_leaves_the_signer_to_be_found(tmp_path: Path) -> None:
+    # The body ends with its table, the Nơi nhận typed right under it and the signer's lines in the
+    # right half under the Nơi nhận: the table is not the signers' (its columns are no signer's
+    # block), so it stays in the body and the signer is looked for where the page sets it.
+    from tests.word_fixtures import WordTable
+
+    body = [*BODY, WordTable([["TT", "Nội dung"], ["1", "Tuyên truyền tại khu dân cư"]], [2, 12])]
+    plain = build_plan(tmp_path / "plain.docx", body=body)
+    other = build_plan(tmp_path / "bang-cuoi.docx", body=body)
+    doc = docx.Document(str(other))
+    _no_table(doc, noi_nhan_first=True)
+    doc.save(str(other))
+    want, got = import_docx(plain), import_docx(other)
+    assert got.data == want.data
+    assert got.data["signer"]["name"] == "Lê Thị Hạnh"
+    assert any("table" in b for s in got.data["sections"] for b in s.get("blocks", []) if isinstance(b, dict))
+
+
+def test_a_sample_letter_in_an_appendix_lends_no_noi_nhan_to_the_plan(tmp_path: Path) -> None:
+    # The plan's own signature table has no Nơi nhận (forgotten: check says so); its appendix holds a
+    # sample letter with a Nơi nhận and a signer set in the right half. The document's Nơi nhận stands
+    # before its appendices: the sample stays the appendix's content, and is neither body nor signer.
+    sample = [{"text": "Phụ lục", "bold": True, "align": "center"},
+              {"text": "MẪU CÔNG VĂN ĐĂNG KÝ", "bold": True, "align": "center"},
+              {"text": "(Kèm theo Kế hoạch số 12/KH-SVHTT ngày 15 tháng 3 năm 2026)", "italic": True, "align": "center"},
+              "Đơn vị đăng ký tham gia giải chạy với 20 vận động viên.",
+              {"text": "Nơi nhận:", "align": "left"}, {"text": "- Như trên;", "align": "left"},
+              {"text": "- Lưu: VT.", "align": "left"},
+              {"text": "GIÁM ĐỐC", "bold": True, "align": "center"}, {"text": "Nguyễn Văn A", "bold": True, "align": "center"}]
+    path = build_plan(tmp_path / "mau.docx", body=BODY, appendices=[sample])
+    doc = docx.Document(str(path))
+    for p in doc.paragraphs:
+        if p.text in ("GIÁM ĐỐC", "Nguyễn Văn A"):
+            p.paragraph_format.left_indent = Cm(8)
+    nn_cell = next(t for t in doc.tables if t.cell(0, 0).text.startswith("Nơi nhận")).cell(0, 0)
+    for p in nn_cell.paragraphs[1:]:
+        p._p.getparent().remove(p._p)
+    for r in nn_cell.paragraphs[0].runs:
+        r._r.getparent().remove(r._r)
+    doc.save(str(path))
+    data = import_docx(path).data
+    assert "Tổ chức tuyên truyền" in str(data["sections"])
+    assert not any(w in str(data["sections"]) for w in ("MẪU CÔNG VĂN", "Đơn vị đăng ký", "Như trên"))
+    assert len(data["appendices"]) == 1 and "Nguyễn Văn A" in str(data["appendices"])
+    assert data["signer"]["name"] != "Nguyễn Văn A" and "Như trên" not in data["recipients"]
+
+
+def test_a_co_signer_over_the_noi_nhan_in_the_signers_table_is_said(tmp_path: Path) -> None:
+    # The joint plan's table holds both signers side by side and, in its second row, the Nơi nhận
+    # under the left one: the left block is a co-signer's, said like the one over a Nơi nhận typed
+    # under the table, never dropped in silence.
+    plain = build_plan(tmp_path / "plain.docx", body=BODY)
+    path = build_plan(tmp_path / "hai-hang.docx", body=BODY)
+    doc = docx.Document(str(path))
+    table = doc.tables[-1]
+    top = table.cell(0, 0)
+    below = table.add_row().cells[0]
+    below._tc.remove(below.paragraphs[0]._p)
+    for p in list(top.paragraphs):
+        below._tc.append(p._p)
+    for text, bold in CO_SIGNER:
+        add_para(top, text, align="center", bold=bold, before=0)
+    doc.save(str(path))
+    want, got = import_docx(plain), import_docx(path)
+    assert got.data == want.data
+    new = [n for n in got.warnings if n not in want.warnings]
+    assert len(new) == 1 and "liên tịch" in new[0].message and "Nguyễn Văn An" in new[0].excerpt, new

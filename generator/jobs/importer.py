@@ -797,7 +797,8 @@ class _Importer:
         for block in doc.co_signers:
             lines = [x for p in block for x in _lines_of(p)]
             self.warn(block[0], " / ".join(lines), "người ký thứ hai của văn bản liên tịch: dữ liệu chỉ giữ một người "
-                      "ký (khối bên phải); chưa nhập khối này")
+                      "ký (khối bên phải); chưa nhập khối này: thêm khối ký này vào văn bản tạo ra (mở bằng Word) "
+                      "trước khi trình ký")
         recipients: list[str] = []
         archive: list[str] | None = None
         tail = doc.noi_nhan_rest

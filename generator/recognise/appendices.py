@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..word.reader import Cell, Para, is_bold, is_centred, norm
+from ..word.reader import Cell, Para, is_bold, is_centred, norm, starts_page
 from .lines import APPENDIX_HEAD_RE, APPENDIX_REF_RE, QUOC_HIEU_RE, TIEU_NGU_RE, fold_hoa
 from .model import AppendixPart, CatalogueRow, KeHoach
 
@@ -122,7 +122,14 @@ def repeated_headers(doc: KeHoach, tail: list[Para]) -> set[int]:
         national = any(QUOC_HIEU_RE.match(fold_hoa(p.text)) or TIEU_NGU_RE.match(p.text) for p in lines)
         own = bool(issuer) and issuer <= {norm(p.text) for p in lines}
         after = [p for p in texts if p.index > lines[-1].index and not (p.cell and p.cell.table == table)][:4]
-        if national and own and after and appendix_heading(after[0], after[1:], after[0].section != lines[-1].section):
+        # Atop its page: a page or section starts between the text before it and its first line (or
+        # nothing stands before it). A header under an appendix's heading on the same page is a form's.
+        before = [p for p in texts if p.index < lines[0].index][-1:]
+        gap = [p for p in tail if (before[0].index if before else -1) < p.index <= lines[0].index]
+        top = not before or before[0].section != lines[0].section or any(starts_page(p) for p in gap) \
+            or bool(before[0].runs) and before[0].runs[-1].text.endswith("\f")  # the break typed after its text
+        if national and own and top and after \
+                and appendix_heading(after[0], after[1:], after[0].section != lines[-1].section):
             out.add(table)
     return out
 

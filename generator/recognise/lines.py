@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..nd30 import AGENCY_ABBREVIATION, TYPE_ABBREVIATIONS
+from ..nd30 import AGENCY_ABBREVIATION, SYMBOL, TYPE_ABBREVIATIONS
 from ..text import upper_vi
 from ..word.reader import norm
 
@@ -114,7 +114,7 @@ APPENDIX_REF_RE = re.compile(r"^\(?\s*(?:ban\s+hành\s+)?kèm\s+theo\b", re.I)
 # Another document cited in the text by its number: the State's form "số 12/QĐ-UBND", "số 30/2020/NĐ-CP"
 # (sym: type-issuer), or the Party's "số 57-NQ/TW", "số 11-CT/TU", "số 05-QĐi/TW" (party: number-type/
 # issuer, Quy định 66-QĐ/TW), which state plans cite as often: a Party document is never the issuer's own.
-CITATION_RE = re.compile(r"\bsố\s+(?:(?P<num>\d+[^\s/]*)/(?:\d{4}/)?(?P<sym>[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ0-9&]+)+)"
+CITATION_RE = re.compile(rf"\bsố\s+(?:(?P<num>\d+[^\s/]*)/(?:\d{{4}}/)?(?P<sym>{SYMBOL})"
                          r"|(?P<party>\d+-[A-ZĐ][A-Za-zĐđ]*/[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*)\b)")
 
 

@@ -59,6 +59,13 @@ NAME_GOES_ON_RE = re.compile(r"^(?:(?:VÀ|CỦA|VỚI|THUỘC)\b|[-–&,)])")
 """The start of a header line that is not the start of a name: a joining word."""
 
 
+def _signed(block: list[Para]) -> bool:
+    """Whether lines read as a signer's block: capital title lines over a name (a stand-in aside)."""
+    lines = [p for p in block if p.text and not SIGNATURE_STAND_IN_RE.match(p.text)]
+    return len(lines) >= 2 and upper_vi(lines[-1].text) != lines[-1].text \
+        and all(upper_vi(q.text) == q.text for q in lines[:-1])
+
+
 def recognise(word: WordDocument) -> KeHoach:
     """The parts of a document read by word.reader (read it with `columns=tab_columns`)."""
     return _Recogniser(word).locate()
@@ -139,6 +146,9 @@ class _Recogniser:
             body_end = min(p.index for p in sig)
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
             right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
+            # A joint plan's other signer over the Nơi nhận, in its column: said, not dropped.
+            over = [p for p in sig if p.cell and p.cell.col == nc.col and p.index < nn.index and p.text]
+            doc.co_signers = [over] if over and _signed(over) else []
             under = self._under_signer(sig, right)
             sig += under
             self._signer(right + under)
@@ -150,10 +160,7 @@ class _Recogniser:
             self._signer(right)
         main_section = doc.noi_nhan.section if doc.noi_nhan else 0
         if not sig:  # no signature table: the body runs to the first appendix heading
-            lines = [p for p in paras if p.index >= body_start and p.cell is None and p.text]
-            body_end = next((p.index for i, p in enumerate(lines)
-                             if appendix_heading(p, lines[i + 1:i + 4], i > 0 and p.section != lines[i - 1].section)),
-                            body_end)
+            body_end = self._first_appendix_heading(body_start) or body_end
         candidates = [p for p in paras if body_start <= p.index < body_end and p.cell is None
                       and p.section <= main_section and p.text]
         doc.kinh_gui, body = self._split_kinh_gui(candidates)
@@ -184,7 +191,14 @@ class _Recogniser:
         block is capital title lines over a name. Returns every line of the block (doc.noi_nhan and
         doc.recipients are set) and the signers' blocks, left to right."""
         doc = self.doc
-        nn = next((p for p in paras if p.cell is None and p.index >= body_start and NOI_NHAN_RE.match(p.text)), None)
+        # The document's Nơi nhận stands before its appendices: one in an appendix is a sample letter's.
+        paras = paras[:self._first_appendix_heading(body_start) or len(paras)]
+        # Outside a table only the label on a line of its own is the Nơi nhận ("Nơi nhận:", or with its
+        # first entry "Nơi nhận: - Như trên;"): a sentence of the body that begins with the words
+        # ("Nơi nhận hồ sơ: Văn phòng Sở …") is body text, and taking it would move the rest of the
+        # body into the recipients.
+        nn = next((p for p in paras if p.cell is None and p.index >= body_start and (m := NOI_NHAN_RE.match(p.text))
+                   and p.text[m.end():].strip()[:1] in ("", "+", *DASHES)), None)
         if nn is None:
             return None
         room = self.word.section_width(nn.section)
@@ -192,11 +206,6 @@ class _Recogniser:
         def right_half(p: Para) -> bool:
             centre = middle(p, room)
             return p.cell is None and centre is not None and centre > room * 0.55
-
-        def signed(block: list[Para]) -> bool:
-            lines = [p for p in block if p.text and not SIGNATURE_STAND_IN_RE.match(p.text)]
-            return len(lines) >= 2 and upper_vi(lines[-1].text) != lines[-1].text \
-                and all(upper_vi(q.text) == q.text for q in lines[:-1])
 
         entries: list[Para] = []
         for p in paras[nn.index + 1:]:
@@ -211,21 +220,27 @@ class _Recogniser:
             columns = [[p for p in block if p.cell is not None and p.cell.col == col and p.text]
                        for col in sorted({p.cell.col for p in block if p.cell is not None})]
             signers = [c for c in columns if c]
-            if not signers or not all(signed(c) for c in signers):
-                return None
-        else:
+            if not signers or not all(_signed(c) for c in signers):
+                block = []  # the body's last table: the signer may still stand in the right half below
+        if not block:
             before = list(itertools.takewhile(lambda p: not p.text or right_half(p),
                                               reversed(paras[body_start:nn.index])))[::-1]
             after_entries = paras[(entries[-1] if entries else nn).index + 1:]
             after = list(itertools.takewhile(lambda p: (not p.text or right_half(p)) and p.section == nn.section,
                                              after_entries))
-            block = next((b for b in (before, after) if signed(b)), [])
+            block = next((b for b in (before, after) if _signed(b)), [])
             if not block:
                 return None
             signers = [[p for p in block if p.text]]
         doc.noi_nhan = nn
         doc.recipients = entries
         return sorted([*block, nn, *entries], key=lambda p: p.index), signers
+
+    def _first_appendix_heading(self, body_start: int) -> int | None:
+        """Where the first appendix heading stands after the body's start (outside tables), if any."""
+        lines = [p for p in self.doc.paragraphs if p.index >= body_start and p.cell is None and p.text]
+        return next((p.index for i, p in enumerate(lines)
+                     if appendix_heading(p, lines[i + 1:i + 4], i > 0 and p.section != lines[i - 1].section)), None)
 
     def _copy_block(self, sig_end: int) -> list[Para]:
         """A copy's own block (bản sao: "SAO Y", "SAO LỤC", "TRÍCH SAO" with its issuer, Số, date,
@@ -235,6 +250,14 @@ class _Recogniser:
         paras = self.doc.paragraphs
         form = next((p for p in paras[sig_end + 1:] if COPY_FORM_RE.match(upper_vi(p.text))), None)
         if form is None:
+            return []
+        # The form stands over the copy's place and date (in its column, when in a table): a table
+        # that only names the form in a cell (an appendix's list: "Nơi nhận" over a column, "SAO Y"
+        # in a row) is no copy, and taking it would drop the appendix from there to the end.
+        column = [p for p in paras[form.index + 1:] if p.text and (
+            p.cell is None if form.cell is None else
+            p.cell is not None and (p.cell.table, p.cell.grid_col) == (form.cell.table, form.cell.grid_col))]
+        if not any(DATE_RE.search(p.text) for p in column[:3]):
             return []
         if form.cell is not None:
             block = [p for p in paras if p.cell is not None and p.cell.table == form.cell.table]
