@@ -69,6 +69,7 @@ class KeHoach:
     lines: dict[str, Line | None] = field(default_factory=dict)
     table_texts: list[Para] = field(default_factory=list)  # appendix table cells, for content rules
     tables: list[Table] = field(default_factory=list)  # top-level tables, in order
+    converted_from: str | None = None  # what LibreOffice converted to the .docx read (word/formats.py)
 
     def table_of(self, para: Para) -> Table | None:
         """The top-level table that holds a paragraph line (None outside tables)."""

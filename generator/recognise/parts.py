@@ -57,7 +57,7 @@ class _Recogniser:
     def __init__(self, word: WordDocument):
         self.word = word
         self.doc = KeHoach(source=word.source, formatted=True, paragraphs=word.paragraphs,
-                           sections=word.sections, tables=word.tables)
+                           sections=word.sections, tables=word.tables, converted_from=word.converted_from)
 
     def locate(self) -> KeHoach:
         self._locate()

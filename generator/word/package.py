@@ -146,6 +146,13 @@ _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def declares_dtd(blob: bytes) -> bool:
+    """Whether XML bytes declare a DTD (where entities live), in UTF-8 or UTF-16: no Office
+    application writes one."""
+    lowered = blob.lower()  # ASCII letters only, so UTF-16 parts are lowered too
+    return any(mark in lowered for mark in _DTD)
+
+
 def safe_parser() -> etree.XMLParser:
     """The lxml parser for XML a user gave us: no entities, no network, no DTD, no huge trees.
 
@@ -279,8 +286,7 @@ def inspect_package(source: str | Path | bytes, label: str | None = None) -> Pac
                 RuntimeError, zlib.error):
             raise UserError(f"{label}: phần {item.filename} bị hỏng (nén sai hoặc dữ liệu không khớp); "
                             "tệp hỏng, không đọc được") from None
-        lowered = blob.lower()  # ASCII letters only, so UTF-16 parts are lowered too
-        if any(mark in lowered for mark in _DTD):
+        if declares_dtd(blob):
             raise UserError(f"{label}: phần {item.filename} có khai báo DTD/thực thể XML (<!DOCTYPE>), "
                             "điều Word không bao giờ ghi; tệp có thể độc hại, không đọc")
         xml_parts[item.filename] = blob
