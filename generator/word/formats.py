@@ -69,7 +69,7 @@ def readable(path: Path, label: str) -> Converted:
     LibreOffice. UserError (Vietnamese, naming the file) when it cannot be."""
     from .package import read_bounded
 
-    data = read_bounded(path, label)  # the size limit, before anything else
+    data = read_bounded(path, label, limits.MAX_DOCX_BYTES)  # the size limit, before anything else
     kind = kind_of(data, label)
     if kind is None:
         return Converted(data)
@@ -257,10 +257,10 @@ def _strict(zf: zipfile.ZipFile, names: set[str]) -> bool:
 # --- the conversion ---------------------------------------------------------------------------------
 
 def convert(data: bytes, kind: Kind, label: str, *, soffice: str | None = None,
-            timeout: float = CONVERT_SECONDS) -> bytes:
+            timeout: float | None = None) -> bytes:
     """The file's bytes converted by LibreOffice headless to a transitional .docx, in a private
     temporary folder removed before returning. UserError when LibreOffice is not installed, fails
-    or takes longer than timeout (ConversionError)."""
+    or takes longer than timeout (ConversionError; CONVERT_SECONDS when not given)."""
     exe = soffice or soffice_or_none()
     if exe is None:
         raise UserError(f"{label}: {kind.what}, không phải .docx; {_RESAVE}, hoặc cài LibreOffice để "
@@ -272,7 +272,7 @@ def convert(data: bytes, kind: Kind, label: str, *, soffice: str | None = None,
         out = work / "docx"
         out.mkdir()
         log = run_soffice(
-            exe, [source], out, timeout, convert_to="docx:MS Word 2007 XML",
+            exe, [source], out, CONVERT_SECONDS if timeout is None else timeout, convert_to="docx:MS Word 2007 XML",
             timeout_message=lambda s: (f"{label}: LibreOffice chuyển {kind.what} sang .docx không xong sau "
                                        f"{s:.0f} giây nên đã bị dừng; tệp quá phức tạp hoặc hỏng; {_RESAVE}"))
         made = out / f"{source.stem}.docx"
