@@ -111,14 +111,14 @@ def _word_stream(data: bytes, label: str) -> bool:
     try:
         fib = _fib(data)
     except (_Broken, struct.error, IndexError):
-        raise UserError(f"{label}: tệp .doc (Word 97-2003) bị hỏng: cấu trúc tệp không đọc được nên không "
+        raise UserError(f"{label}: {DOC.what} bị hỏng: cấu trúc tệp không đọc được nên không "
                         f"chuyển được; {_RESAVE} nếu Word mở được tệp") from None
     if fib is None:
         raise UserError(f"{label}: tệp Office cũ nhưng không phải văn bản Word (có thể là bảng tính .xls "
                         "hay trình chiếu .ppt đã đổi tên); kehoach chỉ đọc văn bản Word")
     ident, flags = struct.unpack_from("<H8xH", fib)
     if ident not in _FIB_IDENTS:
-        raise UserError(f"{label}: tệp .doc (Word 97-2003) bị hỏng: phần văn bản không có dấu hiệu của Word "
+        raise UserError(f"{label}: {DOC.what} bị hỏng: phần văn bản không có dấu hiệu của Word "
                         f"nên không chuyển được; {_RESAVE} nếu Word mở được tệp")
     if flags & (_F_ENCRYPTED | _F_OBFUSCATED):
         raise UserError(f"{label}: tệp .doc được đặt mật khẩu (mã hóa), không đọc được; hãy mở bằng Word, "
