@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .. import limits
 from ..errors import UserError
-from .package import check_members, declares_dtd, safe_parser
+from .package import central_directory_ok, check_members, declares_dtd, safe_parser
 from .soffice import INSTALL_COMMAND, log_tail, run_soffice, soffice_or_none
 
 CONVERT_SECONDS = float(limits.READ_SECONDS)
@@ -184,6 +184,8 @@ def _fib(data: bytes) -> bytes | None:
 # --- zip: an OpenDocument text, or a Strict Open XML .docx ---------------------------------------
 
 def _zip_kind(data: bytes, label: str) -> Kind | None:
+    if not central_directory_ok(data):
+        return None  # too many entries to even list: the package inspection refuses it
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -196,6 +198,7 @@ def _zip_kind(data: bytes, label: str) -> Kind | None:
         if "mimetype" in names and "content.xml" in names:
             return _odf_kind(zf, infos, label)
         if "_rels/.rels" in names:
+            check_members(infos, label)  # bombs and encrypted entries, before a part is inflated
             return STRICT if _strict(zf, names) else None
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
         raise UserError(f"{label}: tệp nén bị hỏng, không đọc được; {_RESAVE}") from None
@@ -282,6 +285,54 @@ def convert(data: bytes, kind: Kind, label: str, *, soffice: str | None = None,
             raise UserError(f"{label}: LibreOffice không chuyển được {kind.what} sang .docx (tệp hỏng, đặt mật "
                             f"khẩu hoặc không phải văn bản); {_RESAVE}"
                             + (f" (LibreOffice báo: {tail})" if tail else ""))
-        return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return tables_out_of_frames(result, label)
+
+
+# --- what LibreOffice changed, put back as Word has it -----------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def tables_out_of_frames(docx: bytes, label: str) -> bytes:
+    """The converted .docx with each table LibreOffice put in a frame set back in the text flow.
+
+    Why: Word's floating table (a table positioned with w:tblpPr, as many agencies set the header
+    block of page 1) becomes a LibreOffice frame when a .doc is read, and LibreOffice writes that
+    frame to .docx as a text box holding the table. Word lays a floating table out at the paragraph
+    that follows it; the frame is anchored in that paragraph, so the table goes back just before it
+    and the frame goes. Only frames that hold one table and nothing else with text are unwrapped.
+    """
+    from .package import inspect_package, parse_xml, zip_members
+
+    inspect_package(docx, label)  # LibreOffice wrote it from the user's file: judged before parsing
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    xml = members.get("word/document.xml")
+    if xml is None or b"txbxContent" not in xml:
+        return docx
+    from lxml import etree
+
+    root = parse_xml(xml)
+    moved = 0
+    for content in list(root.iter(f"{_W}txbxContent")):
+        if content.getparent() is None or any(a.tag == f"{_MC}Fallback" for a in content.iterancestors()):
+            continue
+        tables = [c for c in content if c.tag == f"{_W}tbl"]
+        rest = [c for c in content if c.tag != f"{_W}tbl"]
+        if len(tables) != 1 or any("".join(c.itertext()).strip() for c in rest):
+            continue
+        run = next((a for a in content.iterancestors(f"{_W}r")), None)
+        para = run.getparent() if run is not None else None
+        if run is None or para is None or para.tag != f"{_W}p" or para.getparent() is None:
+            continue
+        holder = next(c for c in run if any(d is content for d in c.iter(f"{_W}txbxContent")))
+        para.addprevious(tables[0])
+        run.remove(holder)
+        moved += 1
+    if not moved:
+        return docx
+    members["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return zip_members(members)

@@ -235,7 +235,7 @@ def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES, *, 
     return data
 
 
-def _central_directory_ok(data: bytes) -> bool:
+def central_directory_ok(data: bytes) -> bool:
     """Entry count and size of the central directory from the end record, before zipfile builds
     one object per entry (a directory of a million entries is itself a memory bomb)."""
     at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
@@ -262,7 +262,7 @@ def inspect_package(source: str | Path | bytes, label: str | None = None) -> Pac
         data = read_bounded(Path(source), label)
     if not data.startswith(b"PK"):
         raise _sniff(data[:16], data, label)
-    if not _central_directory_ok(data):
+    if not central_directory_ok(data):
         raise UserError(f"{label}: tệp có quá nhiều phần (trên {limits.MAX_MEMBERS}); không phải văn bản "
                         "Word bình thường, không đọc")
     try:
