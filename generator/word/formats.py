@@ -20,15 +20,14 @@ import io
 import re
 import shutil
 import struct
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import limits
 from ..errors import UserError
-from .package import central_directory_ok, check_members, declares_dtd, safe_parser
-from .soffice import INSTALL_COMMAND, log_tail, run_soffice, soffice_or_none
+from .package import central_directory_ok, check_members, declares_dtd, read_bounded, safe_parser
+from .soffice import INSTALL_COMMAND, log_tail, private_workdir, run_soffice, soffice_or_none
 
 CONVERT_SECONDS = float(limits.READ_SECONDS)
 """A conversion may take the whole read budget of `check` and `import`, never more (a real plan
@@ -67,8 +66,6 @@ def readable(path: Path, label: str) -> Converted:
     """The user's file as .docx bytes: as it is when it is a (transitional) .docx or anything this
     module does not convert (the package inspection says what it is), else converted by
     LibreOffice. UserError (Vietnamese, naming the file) when it cannot be."""
-    from .package import read_bounded
-
     data = read_bounded(path, label, limits.MAX_DOCX_BYTES)  # the size limit, before anything else
     kind = kind_of(data, label)
     if kind is None:
@@ -268,7 +265,9 @@ def convert(data: bytes, kind: Kind, label: str, *, soffice: str | None = None,
     if exe is None:
         raise UserError(f"{label}: {kind.what}, không phải .docx; {_RESAVE}, hoặc cài LibreOffice để "
                         f"kehoach tự chuyển (sudo {INSTALL_COMMAND})")
-    work = Path(tempfile.mkdtemp(prefix="kehoach-doc-"))
+    # Named with our pid like LibreOffice's own work folder: a run killed with SIGKILL leaves the
+    # user's copy behind, and the next run removes it (soffice.private_workdir).
+    work = private_workdir()
     try:
         source = work / f"van-ban{kind.suffix}"
         source.write_bytes(data)
