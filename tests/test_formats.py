@@ -396,3 +396,52 @@ def test_a_floating_header_table_in_a_doc_is_read_as_the_header(tmp_path: Path, 
     # Without the step, the header is lost in a text box: the test stands on the cause.
     monkeypatch.setattr(formats, "tables_out_of_frames", lambda data, label: data)
     assert parts(read_docx(doc))["quoc_hieu"] is None
+
+
+ENCRYPT_SCRIPT = '''
+import os, subprocess, sys, time, uno
+from com.sun.star.beans import PropertyValue
+def pv(n, v):
+    p = PropertyValue(); p.Name = n; p.Value = v; return p
+src, dst, profile, pipe = sys.argv[1:5]
+office = subprocess.Popen(["soffice", "-env:UserInstallation=" + profile, "--headless", "--invisible",
+                           "--accept=pipe,name=%s;urp;" % pipe], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          start_new_session=True)
+try:
+    for _ in range(120):
+        try:
+            local = uno.getComponentContext()
+            resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            break
+        except Exception:
+            time.sleep(1)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    doc = desktop.loadComponentFromURL(src, "_blank", 0, (pv("Hidden", True),))
+    doc.storeToURL(dst, (pv("FilterName", "MS Word 97"), pv("Password", "mat-khau")))
+    doc.close(True)
+finally:
+    os.killpg(office.pid, 9)  # soffice and the soffice.bin it started
+    office.wait()
+'''
+
+
+@needs_soffice
+def test_a_really_encrypted_doc_is_named_before_libreoffice(plans: dict[str, list[Path]], tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            no_libreoffice_run: None) -> None:
+    """A .doc saved with a password (RC4 encryption, by LibreOffice through UNO as Word does it)."""
+    from generator.esign.office import uno_python
+
+    python = uno_python()
+    if python is None:
+        pytest.skip("không có cầu nối UNO của LibreOffice (python3-uno)")
+    script = tmp_path / "encrypt.py"
+    script.write_text(ENCRYPT_SCRIPT, encoding="utf-8")
+    locked = tmp_path / "khoa.doc"
+    subprocess.run([python, str(script), plans["docx"][1].resolve().as_uri(), locked.as_uri(),
+                    (tmp_path / "profile").as_uri(), f"kehoach-test-{os.getpid()}"],
+                   timeout=300, check=True, capture_output=True)
+    assert locked.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
+    err = _cli_error(["import", str(locked)], capsys)
+    assert "khoa.doc" in err and "mật khẩu" in err
