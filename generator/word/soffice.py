@@ -87,8 +87,10 @@ _SAFE_SETTINGS = (
     ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3"),
     ("/org.openoffice.Office.Writer/Filter/Import/VBA", "Load", "false"),
     ("/org.openoffice.Office.Writer/Filter/Import/VBA", "Executable", "false"),
-    # Links to other files and web resources are never updated while a document loads.
+    # Links to other files and web resources are never updated while a document loads, and images
+    # linked from the web are not fetched for a document that came from outside.
     ("/org.openoffice.Office.Writer/Content/Update", "Link", "2"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true"),
 )
 
 
