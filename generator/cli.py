@@ -512,7 +512,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Kiểm tra từng quy tắc thể thức của Nghị định 30/2020/NĐ-CP trên tệp .docx "
                        "(kể cả văn bản soạn tay bằng Word) hoặc quy tắc nội dung trên tệp dữ liệu YAML.",
                        epilog="Mã thoát: 0 không có lỗi; 1 có lỗi thể thức; 2 không đọc được tệp.")
-    p.add_argument("file", metavar="FILE", help="tệp .docx hoặc tệp dữ liệu .yaml")
+    p.add_argument("file", metavar="FILE", help="tệp .docx (cả .doc, .odt, .rtf khi máy có LibreOffice) hoặc "
+                                                "tệp dữ liệu .yaml")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho máy đọc")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="in mọi quy tắc, kể cả quy tắc đạt (mặc định: chỉ lỗi, cảnh báo, quy tắc chưa "
@@ -604,7 +605,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Đọc một Kế hoạch đã soạn bằng Word theo bố cục thông thường thành "
                        "tệp dữ liệu YAML; phần không nhận ra được báo thành cảnh báo kèm vị trí.")
     p.add_argument("docx", metavar="FILE.docx|BẢNG.xlsx",
-                   help="văn bản Word cần đọc, hoặc bảng tính danh mục (.xlsx, .xls, .ods, .csv)")
+                   help="văn bản Word cần đọc (.docx; cả .doc, .odt, .rtf khi máy có LibreOffice), hoặc bảng "
+                        "tính danh mục (.xlsx, .xls, .ods, .csv)")
     p.add_argument("-o", "--output", metavar="DATA.yaml",
                    help="tệp dữ liệu kết quả (mặc định: cùng tên, đuôi .yaml)")
     p.add_argument("--sheet", metavar="TÊN", help="trang tính cần đọc (mặc định: trang đầu tiên)")

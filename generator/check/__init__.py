@@ -28,7 +28,19 @@ class NotAdministrative(UserError):
 
 
 def check_document(doc: KeHoach, kind: str) -> Report:
-    return Report(source=doc.source, kind=kind, results=run_rules(doc), document_type=doc.document_type)
+    return Report(source=doc.source, kind=kind, results=run_rules(doc), document_type=doc.document_type,
+                  note=converted_note(doc))
+
+
+def converted_note(doc: KeHoach) -> str | None:
+    """What the văn thư must know when LibreOffice converted the file: every measurement (fonts,
+    sizes, spacing, margins) comes from the converted copy, as LibreOffice shows the file."""
+    if not doc.converted_from:
+        return None
+    return (f"đây là {doc.converted_from}; kehoach đã chuyển sang .docx bằng LibreOffice (bản tạm, đã xóa, "
+            "không ghi gì cạnh tệp gốc) rồi kiểm tra bản chuyển đó, nên số đo (phông, cỡ chữ, khoảng cách, "
+            "lề) là số đo trên bản chuyển như LibreOffice hiển thị; muốn kết quả sát nhất, hãy mở bằng Word "
+            "rồi lưu thành .docx và kiểm tra lại")
 
 
 def check_docx(path: str | Path) -> Report:

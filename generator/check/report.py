@@ -45,6 +45,7 @@ class Report:
     kind: str  # docx | data
     results: list[Result] = field(default_factory=list)
     document_type: str | None = None  # "Kế hoạch", "Công văn", … as recognised; None: not recognised
+    note: str | None = None  # said once above the findings (a file read from LibreOffice's conversion)
 
     @property
     def errors(self) -> list[Result]:
@@ -81,7 +82,7 @@ class Report:
 
     def to_json(self) -> str:
         data = {"source": self.source, "kind": self.kind, "document_type": self.document_type,
-                "summary": self.summary(),
+                **({"note": self.note} if self.note else {}), "summary": self.summary(),
                 "results": [asdict(r) for r in self.results]}
         return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -99,7 +100,7 @@ class Report:
         # A rule applied once per section (or per appendix, per signer line) gives several rows with
         # the same id: a passing row then names its place too, or the rows cannot be told apart.
         repeated = {rule for rule, n in Counter(r.rule for r in self.results).items() if n > 1}
-        lines = []
+        lines = [f"Lưu ý: {self.note}"] if self.note else []
         if verbose or groups or not self.document_type:
             lines.append(f"Loại văn bản: {self.document_type or 'không nhận ra (kiểm tra như kế hoạch)'}")
         for element, rows in groups.items():

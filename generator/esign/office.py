@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import UserError
+from ..word.soffice import safe_profile
 from .pdf import ConversionError, _kill_group, _private_workdir, find_soffice
 
 BRIDGE = Path(__file__).resolve().with_name("uno_bridge.py")
@@ -97,7 +98,7 @@ class Office:
         if python is None:
             raise ConversionError("không có cầu nối UNO của LibreOffice (gói python3-uno)")
         self._work = _private_workdir()
-        profile, tmp = self._work / "profile", self._work / "tmp"
+        profile, tmp = safe_profile(self._work), self._work / "tmp"  # runs no document's macros
         tmp.mkdir(parents=True)
         env = {**os.environ, "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp)}
         pipe = self._pipe = f"kehoach-{os.getpid()}-{secrets.token_hex(12)}"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import zipfile
@@ -23,26 +22,17 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..word.package import section_count
-
-INSTALL_COMMAND = "apt-get install libreoffice-writer-nogui fonts-liberation2"
-SOFFICE_NAMES = ("soffice", "libreoffice")
-
-
-class ConversionError(UserError):
-    """LibreOffice ran but did not produce every PDF as expected; no PDF was written."""
-
-
-def find_soffice() -> str:
-    """The LibreOffice executable, or a UserError saying how to install it."""
-    for name in SOFFICE_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise UserError(
-        "không tìm thấy LibreOffice (lệnh soffice) để xuất PDF; hãy cài bằng lệnh: "
-        f"sudo {INSTALL_COMMAND}"
-    )
-
+from ..word.soffice import (  # noqa: F401  (the runner's names, re-exported for pdf's callers)
+    INSTALL_COMMAND,
+    SOFFICE_NAMES,
+    WORKDIR_PREFIX,
+    ConversionError,
+    find_soffice,
+    kill_group as _kill_group,
+    log_tail as _tail,
+    private_workdir as _private_workdir,
+    run_soffice,
+)
 
 SECONDS_PER_MB = 180.0
 """Seconds allowed per MB of document text (word/document.xml, uncompressed). A plan of 10,000
@@ -65,39 +55,6 @@ def _text_megabytes(docx: str | Path) -> float:
             return zf.getinfo("word/document.xml").file_size / 2**20
     except (OSError, KeyError, zipfile.BadZipFile):
         return 0.0
-
-
-WORKDIR_PREFIX = "kehoach-lo-"
-
-
-def _private_workdir() -> Path:
-    """A folder of this run for LibreOffice's profile and its temporary files (TMPDIR).
-
-    Why: LibreOffice writes lu*.tmp files into /tmp, and a run killed at the timeout leaves them
-    there; with TMPDIR inside a folder of ours, removing the folder removes everything. The name
-    carries our pid, so a later run can remove what a run killed with SIGKILL left behind.
-    """
-    _sweep_workdirs()
-    return Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
-
-
-def _sweep_workdirs() -> None:
-    """Remove work folders of our runs that no longer exist (killed with SIGKILL)."""
-    root = Path(tempfile.gettempdir())
-    try:
-        candidates = list(root.glob(f"{WORKDIR_PREFIX}*-*"))
-    except OSError:
-        return
-    for folder in candidates:
-        pid = folder.name[len(WORKDIR_PREFIX):].split("-", 1)[0]
-        try:
-            if not pid.isdigit() or folder.stat().st_uid != os.getuid():
-                continue
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (OSError, AttributeError):
-            continue
 
 
 def convert_to_pdf(docx_paths: Iterable[str | Path], out_dir: str | Path, *,
@@ -129,12 +86,10 @@ def convert_to_pdf(docx_paths: Iterable[str | Path], out_dir: str | Path, *,
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kehoach-pdf-", dir=out_dir))
     try:
-        work = _private_workdir()
-        try:
-            log = _run_soffice(exe, paths, staging, work,
-                               timeout if timeout is not None else default_timeout(paths))
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        log = run_soffice(exe, paths, staging, timeout if timeout is not None else default_timeout(paths),
+                          convert_to=PDF_EXPORT_FILTER,
+                          timeout_message=lambda s: f"LibreOffice không xong sau {s:.0f} giây khi xuất "
+                                                    f"{len(paths)} tệp PDF nên đã bị dừng; chưa ghi tệp PDF nào")
         made = [staging / f"{p.stem}.pdf" for p in paths]
         failures = [f"{src}: {problem}" for src, pdf in zip(paths, made, strict=True)
                     if (problem := pdf_problem(pdf, min_pages=section_count(src)))]
@@ -153,50 +108,6 @@ def convert_to_pdf(docx_paths: Iterable[str | Path], out_dir: str | Path, *,
         return result
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _run_soffice(exe: str, paths: list[Path], outdir: Path, work: Path, timeout: float) -> str:
-    profile, tmp = work / "profile", work / "tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp)}
-    cmd = [
-        exe, f"-env:UserInstallation={profile.resolve().as_uri()}",
-        "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
-        "--convert-to", PDF_EXPORT_FILTER, "--outdir", str(outdir),
-        *(str(p.resolve()) for p in paths),
-    ]
-    # A session of its own, so a hung soffice and the soffice.bin it spawns can be killed together.
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True, env=env)
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        proc.communicate()
-        raise ConversionError(
-            f"LibreOffice không xong sau {timeout:.0f} giây khi xuất {len(paths)} tệp PDF "
-            "nên đã bị dừng; chưa ghi tệp PDF nào"
-        ) from None
-    except BaseException:
-        _kill_group(proc)
-        proc.wait()
-        raise
-    return out.decode("utf-8", "replace")
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-
-
-def _tail(log: str, lines: int = 3) -> str:
-    kept = [line.strip() for line in log.splitlines()
-            if line.strip() and not line.startswith("convert ") and "javaldx" not in line]
-    return " | ".join(kept[-lines:])
-
-
 
 
 def page_count(pdf: Path) -> int:

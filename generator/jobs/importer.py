@@ -1027,9 +1027,13 @@ def _values(data: Any) -> int:
 def _refuse_too_many_paragraphs(path: Path) -> None:
     """Refuse, before any XML is parsed, a .docx with more paragraphs than a data file can hold:
     read whole, it took minutes and gigabytes only to be refused by the loader's value budget."""
-    from ..word.package import inspect_package
+    from ..word.formats import kind_of
+    from ..word.package import inspect_package, read_bounded
 
-    count = inspect_package(path).paragraphs
+    data = read_bounded(path, str(path), limits.MAX_DOCX_BYTES)
+    if kind_of(data, str(path)) is not None:
+        return  # a .doc, .odt or .rtf: the .docx LibreOffice makes of it is inspected when it is read
+    count = inspect_package(data, str(path)).paragraphs
     if count > limits.MAX_IMPORT_PARAGRAPHS:
         raise UserError(f"{path}: tệp có {_dots(count)} đoạn văn, quá {_dots(limits.MAX_IMPORT_PARAGRAPHS)} đoạn "
                         "mà lệnh import chuyển được thành tệp dữ liệu (kế hoạch 10.000 nhiệm vụ có khoảng 50.000 "

@@ -74,6 +74,7 @@ class KeHoach:
     table_texts: list[Para] = field(default_factory=list)  # appendix table cells, for content rules
     tables: list[Table] = field(default_factory=list)  # top-level tables, in order
     one_page: bool = False  # the whole document prints on its first page (word.reader.fits_one_page)
+    converted_from: str | None = None  # what LibreOffice converted to the .docx read (word/formats.py)
 
     def table_of(self, para: Para) -> Table | None:
         """The top-level table that holds a paragraph line (None outside tables)."""

@@ -75,7 +75,8 @@ class _Recogniser:
     def __init__(self, word: WordDocument):
         self.word = word
         self.doc = KeHoach(source=word.source, formatted=True, paragraphs=word.paragraphs,
-                           sections=word.sections, tables=word.tables, one_page=fits_one_page(word))
+                           sections=word.sections, tables=word.tables, one_page=fits_one_page(word),
+                           converted_from=word.converted_from)
 
     def locate(self) -> KeHoach:
         self._locate()

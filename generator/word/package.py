@@ -146,6 +146,13 @@ _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def declares_dtd(blob: bytes) -> bool:
+    """Whether XML bytes declare a DTD (where entities live), in UTF-8 or UTF-16: no Office
+    application writes one."""
+    lowered = blob.lower()  # ASCII letters only, so UTF-16 parts are lowered too
+    return any(mark in lowered for mark in _DTD)
+
+
 def safe_parser() -> etree.XMLParser:
     """The lxml parser for XML a user gave us: no entities, no network, no DTD, no huge trees.
 
@@ -230,7 +237,7 @@ def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES, *, 
     return data
 
 
-def _central_directory_ok(data: bytes) -> bool:
+def central_directory_ok(data: bytes) -> bool:
     """Entry count and size of the central directory from the end record, before zipfile builds
     one object per entry (a directory of a million entries is itself a memory bomb)."""
     at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
@@ -257,7 +264,7 @@ def inspect_package(source: str | Path | bytes, label: str | None = None) -> Pac
         data = read_bounded(Path(source), label)
     if not data.startswith(b"PK"):
         raise _sniff(data[:16], data, label)
-    if not _central_directory_ok(data):
+    if not central_directory_ok(data):
         raise UserError(f"{label}: tệp có quá nhiều phần (trên {limits.MAX_MEMBERS}); không phải văn bản "
                         "Word bình thường, không đọc")
     try:
@@ -281,8 +288,7 @@ def inspect_package(source: str | Path | bytes, label: str | None = None) -> Pac
                 RuntimeError, zlib.error):
             raise UserError(f"{label}: phần {item.filename} bị hỏng (nén sai hoặc dữ liệu không khớp); "
                             "tệp hỏng, không đọc được") from None
-        lowered = blob.lower()  # ASCII letters only, so UTF-16 parts are lowered too
-        if any(mark in lowered for mark in _DTD):
+        if declares_dtd(blob):
             raise UserError(f"{label}: phần {item.filename} có khai báo DTD/thực thể XML (<!DOCTYPE>), "
                             "điều Word không bao giờ ghi; tệp có thể độc hại, không đọc")
         xml_parts[item.filename] = blob

@@ -505,6 +505,9 @@ class WordDocument:
     table_left: dict[int, int] = field(default_factory=dict)  # twips from the margin, by Cell.table
     tab_tables: set[int] = field(default_factory=set)  # Cell.table ids read from lines set with tab stops
     saved_pages: int | None = None  # pages the editor counted when it last saved (docProps/app.xml)
+    converted_from: str | None = None
+    """What LibreOffice converted to the .docx read ("tệp .doc cũ (Word 97-2003)"), None when the
+    file was a .docx read as it is: measurements then come from the converted copy."""
 
     def section_width(self, section: int) -> int:
         secs = self.sections
@@ -512,29 +515,35 @@ class WordDocument:
 
 
 def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
-    """Open a .docx and read it; UserError when the file is not a readable .docx. `columns` says
-    which top-level paragraphs are set in two columns with tab stops (none when not given)."""
+    """Open a Word document and read it; UserError when the file is not readable. A .doc, .odt,
+    .rtf or Strict .docx is read from the .docx LibreOffice makes of it (word/formats.py; the
+    result's converted_from says so). `columns` says which top-level paragraphs are set in two
+    columns with tab stops (none when not given)."""
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
+    from .formats import readable
     from .package import inspect_package
 
     path = Path(path)
+    # One read of the file (its size bounded first); what is converted, and what is read, are
+    # decided on those bytes, never on the file's name.
+    source = readable(path, str(path))
     # Sizes, ratios, entities and element counts are checked before any part is parsed: a small
     # uploaded file must not take a server's memory or minutes (limits.py).
-    inspect_package(path)
+    inspect_package(source.data, str(path))
     from .strict import as_transitional
 
     # A file saved as Strict Open XML prints like any .docx: read under its Transitional names,
     # the renamed package inspected again (its styles and counts were not recognised as Strict).
-    renamed = as_transitional(path)
+    renamed = as_transitional(source.data)
     if renamed is not None:
         inspect_package(renamed, str(path))
     try:
-        document = Document(io.BytesIO(renamed) if renamed is not None else str(path))
+        document = Document(io.BytesIO(renamed if renamed is not None else source.data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise UserError(f"{path}: không đọc được: tệp hỏng hoặc không phải văn bản Word .docx "
-                        "(tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx)") from None
+        raise UserError(f"{path}: không đọc được: tệp hỏng hoặc không phải văn bản Word .docx; hãy mở bằng "
+                        "Word rồi lưu lại dạng .docx") from None
     except Exception as exc:  # lxml syntax errors and other damage inside the package
         # The parser's own limits are not damage: a hostile or odd file, said as what it is.
         if "excessive depth" in str(exc).lower():
@@ -544,7 +553,9 @@ def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
             raise UserError(f"{path}: có một đoạn chữ liền dài hơn 10 triệu ký tự; tệp không bình thường, "
                             "không đọc") from None
         raise UserError(f"{path}: tệp .docx bị hỏng, không đọc được ({type(exc).__name__})") from None
-    return _Reader(document, str(path), columns).read()
+    word = _Reader(document, str(path), columns).read()
+    word.converted_from = source.kind.what if source.kind else None
+    return word
 
 
 @dataclass

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 from .package import zip_members_by_zipfile
 
@@ -53,9 +52,8 @@ def is_strict(data: bytes) -> bool:
     return _STRICT + b"officeDocument/relationships/officeDocument" in rels
 
 
-def as_transitional(path: Path) -> bytes | None:
-    """The package at path renamed to Transitional addresses when it is Strict, else None."""
-    data = path.read_bytes()
+def as_transitional(data: bytes) -> bytes | None:
+    """The package (its bytes) renamed to Transitional addresses when it is Strict, else None."""
     if not is_strict(data):
         return None
     members: dict[str, bytes] = {}

@@ -1,0 +1,297 @@
+"""Plans kept as .doc (Word 97-2003), .odt (LibreOffice) or .rtf, read as Word and LibreOffice show
+them: LibreOffice headless converts them to a .docx that the one reader (word/reader.py) then reads
+as any other. (A .docx saved as Strict Open XML needs no conversion: word/strict.py renames it.)
+
+- The kind is told by content, never by the file's name: OLE2's magic with a WordDocument stream
+  (.doc), an ODF zip whose mimetype is a text document (.odt), "{\\rtf" (.rtf).
+- Judged before LibreOffice starts: the size (read_bounded, limits.MAX_DOCX_BYTES), a .doc's
+  encryption flag and the structure that leads to it, an .odt's zip directory (bombs) and XML
+  (no DTD), its encryption. LibreOffice then runs with a throw-away profile that runs no macro
+  (word/soffice.py) within CONVERT_SECONDS, killed past it.
+- The file LibreOffice opens is a copy in a private temporary folder (LibreOffice writes a lock
+  file beside what it opens): nothing is written beside the user's file, and the folder is
+  removed when the conversion ends, whatever happened.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import limits
+from ..errors import UserError
+from .package import central_directory_ok, check_members, declares_dtd, read_bounded
+from .soffice import INSTALL_COMMAND, log_tail, private_workdir, run_soffice, soffice_or_none
+
+CONVERT_SECONDS = float(limits.READ_SECONDS)
+"""A conversion may take the whole read budget of `check` and `import`, never more (a real plan
+converts in one to three seconds)."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A format LibreOffice converts before the reader reads it."""
+
+    key: str  # "doc" | "odt" | "rtf"
+    what: str  # in the user's words
+    suffix: str  # of the private copy LibreOffice opens
+
+
+DOC = Kind("doc", "tệp .doc cũ (Word 97-2003)", ".doc")
+ODT = Kind("odt", "văn bản OpenDocument .odt (LibreOffice)", ".odt")
+RTF = Kind("rtf", "tệp RTF", ".rtf")
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODF_TEXT = ("application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.text-template")
+_RESAVE = "hãy mở bằng Word (hoặc LibreOffice) rồi Lưu thành (Save As) kiểu “Word Document (*.docx)”"
+
+
+@dataclass
+class Converted:
+    """A file as the reader reads it: the .docx bytes and, when LibreOffice made them, from what."""
+
+    data: bytes
+    kind: Kind | None = None
+
+
+def readable(path: Path, label: str) -> Converted:
+    """The user's file as .docx bytes: as it is when it is a (transitional) .docx or anything this
+    module does not convert (the package inspection says what it is), else converted by
+    LibreOffice. UserError (Vietnamese, naming the file) when it cannot be."""
+    data = read_bounded(path, label, limits.MAX_DOCX_BYTES)  # the size limit, before anything else
+    kind = kind_of(data, label)
+    if kind is None:
+        return Converted(data)
+    return Converted(convert(data, kind, label), kind)
+
+
+def kind_of(data: bytes, label: str) -> Kind | None:
+    """Which format LibreOffice must convert, by content; None for what the reader opens itself.
+    UserError for a .doc or .odt that no conversion can read (encrypted, broken, not text)."""
+    if data.startswith(_OLE):
+        return DOC if _word_stream(data, label) else None
+    if data.startswith(b"{\\rtf"):
+        return RTF
+    if data.startswith(b"PK"):
+        return _zip_kind(data, label)
+    return None
+
+
+# --- .doc: the OLE2 compound file, read only as far as the Word stream's first bytes ---------------
+
+_FREE_SECT = 0xFFFFFFFF
+_END_OF_CHAIN = 0xFFFFFFFE
+_MAX_SECT = 0xFFFFFFFA
+_DIR_ENTRY = 128
+_FIB_IDENTS = (0xA5EC, 0xA5DC)  # Word 97 and later; Word 6/95
+_F_ENCRYPTED, _F_OBFUSCATED = 0x0100, 0x8000
+
+
+class _Broken(Exception):
+    """The compound file's structure does not hold together."""
+
+
+def _word_stream(data: bytes, label: str) -> bool:
+    """Whether an OLE2 file is a Word document LibreOffice can convert: True, or False when it is
+    another OLE2 file (an encrypted .docx, a spreadsheet) left to the package inspection's
+    message. UserError for an encrypted or broken .doc."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return False  # a password-protected .docx/.xlsx: package.py says how to remove it
+    try:
+        fib = _fib(data)
+    except (_Broken, struct.error, IndexError):
+        raise UserError(f"{label}: {DOC.what} bị hỏng: cấu trúc tệp không đọc được nên không "
+                        f"chuyển được; {_RESAVE} nếu Word mở được tệp") from None
+    if fib is None:
+        raise UserError(f"{label}: tệp Office cũ nhưng không phải văn bản Word (có thể là bảng tính .xls "
+                        "hay trình chiếu .ppt đã đổi tên); kehoach chỉ đọc văn bản Word")
+    ident, flags = struct.unpack_from("<H8xH", fib)
+    if ident not in _FIB_IDENTS:
+        raise UserError(f"{label}: {DOC.what} bị hỏng: phần văn bản không có dấu hiệu của Word "
+                        f"nên không chuyển được; {_RESAVE} nếu Word mở được tệp")
+    if flags & (_F_ENCRYPTED | _F_OBFUSCATED):
+        raise UserError(f"{label}: tệp .doc được đặt mật khẩu (mã hóa), không đọc được; hãy mở bằng Word, "
+                        "vào Tệp → Thông tin → Bảo vệ tài liệu → Mã hóa bằng mật khẩu, xóa mật khẩu rồi "
+                        "Lưu thành kiểu “Word Document (*.docx)”")
+    return True
+
+
+def _fib(data: bytes) -> bytes | None:
+    """The first 32 bytes of the WordDocument stream (Word's File Information Block), or None when
+    the compound file has no such stream. Every chain is bounded by the file's sector count."""
+    if len(data) < 512 or data[0x1C:0x1E] != b"\xfe\xff":
+        raise _Broken
+    shift = struct.unpack_from("<H", data, 0x1E)[0]
+    if shift not in (9, 12):
+        raise _Broken
+    size = 1 << shift
+    sectors = (len(data) - size) // size  # sector n starts at (n + 1) * size; the header fills sector -1
+    fat_count, first_dir = struct.unpack_from("<II", data, 0x2C)
+    cutoff, _first_mini, _mini_count, first_difat, difat_count = struct.unpack_from("<IIIII", data, 0x38)
+
+    def sector(n: int) -> bytes:
+        if n >= sectors:
+            raise _Broken
+        return data[(n + 1) * size:(n + 2) * size]
+
+    fat_sectors = [n for n in struct.unpack_from("<109I", data, 0x4C) if n <= _MAX_SECT]
+    n, seen = first_difat, 0
+    while n <= _MAX_SECT and seen < min(difat_count, sectors):
+        entries = struct.unpack(f"<{size // 4}I", sector(n))
+        fat_sectors += [e for e in entries[:-1] if e <= _MAX_SECT]
+        n, seen = entries[-1], seen + 1
+    if not fat_sectors or len(fat_sectors) > sectors or fat_count > sectors:
+        raise _Broken
+    fat: list[int] = []
+    for n in fat_sectors:
+        fat.extend(struct.unpack(f"<{size // 4}I", sector(n)))
+
+    n, steps = first_dir, 0
+    while n <= _MAX_SECT:
+        if steps > sectors or n >= len(fat):
+            raise _Broken  # a loop in the chain, or a sector past the table
+        block = sector(n)
+        for at in range(0, size, _DIR_ENTRY):
+            entry = block[at:at + _DIR_ENTRY]
+            name_len = struct.unpack_from("<H", entry, 0x40)[0]
+            name = entry[:max(0, min(name_len, 64) - 2)].decode("utf-16-le", "replace")
+            if entry[0x42] == 2 and name == "WordDocument":
+                start, length = struct.unpack_from("<II", entry, 0x74)
+                if length < 32:
+                    raise _Broken
+                if length < cutoff:
+                    # In the mini stream (a Word stream is never this small in practice): not
+                    # judged here; LibreOffice says whether it can read it.
+                    return b"\xec\xa5" + b"\0" * 30
+                return sector(start)[:32]
+        n, steps = fat[n], steps + 1
+    if n not in (_END_OF_CHAIN, _FREE_SECT):
+        raise _Broken
+    return None
+
+
+# --- zip: an OpenDocument text ----------------------------------------------------------------------
+
+def _zip_kind(data: bytes, label: str) -> Kind | None:
+    if not central_directory_ok(data):
+        return None  # too many entries to even list: the package inspection refuses it
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return None  # the package inspection says what is wrong
+    if len(infos) > limits.MAX_MEMBERS:
+        return None
+    names = {i.filename for i in infos}
+    try:
+        if "mimetype" in names and "content.xml" in names:
+            return _odf_kind(zf, infos, label)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
+        raise UserError(f"{label}: tệp nén bị hỏng, không đọc được; {_RESAVE}") from None
+    return None
+
+
+def _odf_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str) -> Kind:
+    check_members(infos, label, app="LibreOffice")  # bombs and encrypted entries, from the directory
+    mimetype = zf.read("mimetype")[:200].decode("ascii", "replace").strip()
+    if mimetype not in _ODF_TEXT:
+        raise UserError(f"{label}: tệp OpenDocument loại “{mimetype}”, không phải văn bản (.odt); kehoach "
+                        "chỉ đọc văn bản")
+    for item in infos:
+        if not item.filename.lower().endswith((".xml", ".rdf")):
+            continue
+        blob = zf.read(item)
+        if declares_dtd(blob):
+            raise UserError(f"{label}: phần {item.filename} có khai báo DTD/thực thể XML (<!DOCTYPE>), điều "
+                            "LibreOffice không bao giờ ghi; tệp có thể độc hại, không đọc")
+        if item.filename == "META-INF/manifest.xml" and b"encryption-data" in blob:
+            raise UserError(f"{label}: văn bản .odt được đặt mật khẩu, không đọc được; hãy mở bằng "
+                            "LibreOffice, bỏ mật khẩu (Tệp → Thuộc tính → Bảo mật) rồi lưu lại")
+    return ODT
+
+
+# --- the conversion ---------------------------------------------------------------------------------
+
+def convert(data: bytes, kind: Kind, label: str, *, soffice: str | None = None,
+            timeout: float | None = None) -> bytes:
+    """The file's bytes converted by LibreOffice headless to a transitional .docx, in a private
+    temporary folder removed before returning. UserError when LibreOffice is not installed, fails
+    or takes longer than timeout (ConversionError; CONVERT_SECONDS when not given)."""
+    exe = soffice or soffice_or_none()
+    if exe is None:
+        raise UserError(f"{label}: {kind.what}, không phải .docx; {_RESAVE}, hoặc cài LibreOffice để "
+                        f"kehoach tự chuyển (sudo {INSTALL_COMMAND})")
+    # Named with our pid like LibreOffice's own work folder: a run killed with SIGKILL leaves the
+    # user's copy behind, and the next run removes it (soffice.private_workdir).
+    work = private_workdir()
+    try:
+        source = work / f"van-ban{kind.suffix}"
+        source.write_bytes(data)
+        out = work / "docx"
+        out.mkdir()
+        log = run_soffice(
+            exe, [source], out, CONVERT_SECONDS if timeout is None else timeout, convert_to="docx:MS Word 2007 XML",
+            timeout_message=lambda s: (f"{label}: LibreOffice chuyển {kind.what} sang .docx không xong sau "
+                                       f"{s:.0f} giây nên đã bị dừng; tệp quá phức tạp hoặc hỏng; {_RESAVE}"))
+        made = out / f"{source.stem}.docx"
+        result = made.read_bytes() if made.is_file() else b""
+        if not result.startswith(b"PK"):
+            tail = log_tail(log)
+            raise UserError(f"{label}: LibreOffice không chuyển được {kind.what} sang .docx (tệp hỏng, đặt mật "
+                            f"khẩu hoặc không phải văn bản); {_RESAVE}"
+                            + (f" (LibreOffice báo: {tail})" if tail else ""))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return tables_out_of_frames(result, label)
+
+
+# --- what LibreOffice changed, put back as Word has it -----------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def tables_out_of_frames(docx: bytes, label: str) -> bytes:
+    """The converted .docx with each table LibreOffice put in a frame set back in the text flow.
+
+    Why: Word's floating table (a table positioned with w:tblpPr, as many agencies set the header
+    block of page 1) becomes a LibreOffice frame when a .doc is read, and LibreOffice writes that
+    frame to .docx as a text box holding the table. Word lays a floating table out at the paragraph
+    that follows it; the frame is anchored in that paragraph, so the table goes back just before it
+    and the frame goes. Only frames that hold one table and nothing else with text are unwrapped.
+    """
+    from .package import inspect_package, parse_xml, zip_members
+
+    inspect_package(docx, label)  # LibreOffice wrote it from the user's file: judged before parsing
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    xml = members.get("word/document.xml")
+    if xml is None or b"txbxContent" not in xml:
+        return docx
+    from lxml import etree
+
+    root = parse_xml(xml)
+    moved = 0
+    for content in list(root.iter(f"{_W}txbxContent")):
+        if content.getparent() is None or any(a.tag == f"{_MC}Fallback" for a in content.iterancestors()):
+            continue
+        tables = [c for c in content if c.tag == f"{_W}tbl"]
+        rest = [c for c in content if c.tag != f"{_W}tbl"]
+        if len(tables) != 1 or any("".join(c.itertext()).strip() for c in rest):
+            continue
+        run = next((a for a in content.iterancestors(f"{_W}r")), None)
+        para = run.getparent() if run is not None else None
+        if run is None or para is None or para.tag != f"{_W}p" or para.getparent() is None:
+            continue
+        holder = next(c for c in run if any(d is content for d in c.iter(f"{_W}txbxContent")))
+        para.addprevious(tables[0])
+        run.remove(holder)
+        moved += 1
+    if not moved:
+        return docx
+    members["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return zip_members(members)
