@@ -70,6 +70,11 @@ _POSTS = [
     "Thủ trưởng", "Bí thư", "Tổng Thư ký", "Thư ký", "Tổ trưởng", "Đội trưởng", "Kế toán trưởng",
     "Chủ nhiệm", "Tổng biên tập",
 ]
+# Roman numerals that are Vietnamese syllables too ("phạm vi", "xi măng"): a numeral only after a
+# word that counts ("khu vực VI", "khóa XI").
+_SYLLABLE_NUMERALS = {"VI", "XI", "LI", "MI", "DI"}
+_COUNT_WORDS = {"VỰC", "KHÓA", "KHOÁ", "LẦN", "ĐỢT", "ĐOẠN", "THỨ", "KỲ", "SỐ", "LỤC", "PHẦN", "MỤC",
+                "CHƯƠNG", "ĐIỀU", "NHÓM", "VÙNG", "QUÂN"}
 _COORDINATORS = {"VÀ", "-", "–", "&"}
 _EDGE = ",.;:()\"'“”"
 
@@ -208,7 +213,8 @@ def _cased_words(tokens: list[str], *, names: bool) -> list[str]:
     after_kind = False  # the previous words were a kind: another kind may follow ("Văn phòng Sở")
     while i < len(tokens):
         core = cores[i]
-        if _acronym(core) or any(c.isdigit() for c in core):
+        numeral_word = core in _SYLLABLE_NUMERALS and (i == 0 or cores[i - 1] not in _COUNT_WORDS)
+        if (_acronym(core) or any(c.isdigit() for c in core)) and core != "TP" and not numeral_word:
             out[i] = tokens[i]
             i += 1
             field_starts = after_kind = False
