@@ -32,6 +32,7 @@ NAMES = [
     ("ỦY BAN NHÂN DÂN TỈNH SÔNG MÂY", "Ủy ban nhân dân tỉnh Sông Mây"),
     ("UBND TỈNH SÔNG MÂY", "UBND tỉnh Sông Mây"),
     ("UBND THÀNH PHỐ BẾN ĐÁ", "UBND thành phố Bến Đá"),
+    ("UBND TỈNH HÒA BÌNH XANH", "UBND tỉnh Hòa Bình Xanh"),  # longer than a place the data knows
     ("BẢO HIỂM XÃ HỘI TỈNH BÀ RỊA - VŨNG TÀU", "Bảo hiểm xã hội tỉnh Bà Rịa - Vũng Tàu"),
     ("HỘI ĐỒNG NHÂN DÂN PHƯỜNG 7", "Hội đồng nhân dân phường 7"),
     ("TRUNG TÂM Y TẾ HUYỆN ĐỒNG CỎ", "Trung tâm Y tế huyện Đồng Cỏ"),

@@ -184,14 +184,13 @@ def as_written(caps: str, written: str) -> str | None:
 
 
 def _place_length(cores: list[str], i: int, guess: bool) -> int:
-    """How many words from i name a place: the longest the units' data knows, else (guess) the
-    words up to the end of the name, a coordinator or another level word; 0 when none."""
+    """How many words from i name a place: the longest the units' data knows; in a body's name
+    (guess) at least the words up to its end, a coordinator, another level word or a kind (a place
+    the data does not know, or longer than one it knows: "tỉnh Hòa Bình Xanh"); 0 when none."""
     names = place_names()
-    for n in range(min(6, len(cores) - i), 0, -1):
-        if " ".join(cores[i : i + n]) in names:
-            return n
+    known = next((n for n in range(min(6, len(cores) - i), 0, -1) if " ".join(cores[i : i + n]) in names), 0)
     if not guess:
-        return 0
+        return known
     n = 0
     while i + n < len(cores):
         core = cores[i + n]
@@ -199,7 +198,7 @@ def _place_length(cores: list[str], i: int, guess: bool) -> int:
                 or _match(_KIND_TABLE, cores, i + n) or not re.fullmatch(r"[\w'\-–.]+", core):
             break
         n += 1
-    return n
+    return max(known, n)
 
 
 def _cased_words(tokens: list[str], *, names: bool) -> list[str]:
