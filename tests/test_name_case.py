@@ -199,3 +199,13 @@ def test_a_syllable_that_looks_like_a_roman_numeral():
     assert heading_case("PHẠM VI, ĐỐI TƯỢNG ÁP DỤNG") == "Phạm vi, đối tượng áp dụng"
     assert agency_case("CHI CỤC THUẾ KHU VỰC VI") == "Chi cục Thuế khu vực VI"
     assert heading_case("KẾT QUẢ HỘI NGHỊ LẦN THỨ XI") == "Kết quả hội nghị lần thứ XI"
+
+
+def test_a_body_named_in_a_heading_as_sentences_write_it():
+    written = ("Giao Sở Văn hóa và Thể thao chủ trì. Thể thao quần chúng phát triển. "
+               "Ông Nguyễn Văn An theo dõi.")
+    assert heading_case("TRÁCH NHIỆM CỦA SỞ VĂN HÓA VÀ THỂ THAO", written) == \
+        "Trách nhiệm của Sở Văn hóa và Thể thao"
+    # A sentence's first words and a person's name are no body's name.
+    assert heading_case("PHÁT TRIỂN THỂ THAO QUẦN CHÚNG", written) == "Phát triển thể thao quần chúng"
+    assert heading_case("NÂNG CAO VĂN HÓA CƠ SỞ", written) == "Nâng cao văn hóa cơ sở"

@@ -344,7 +344,58 @@ def heading_case(caps: str, written: str = "") -> str:
     if found is not None:
         return found
     words, spaces = _split(caps)
-    return _join(_cased_words(words, names=False), spaces)
+    out = _cased_words(words, names=False)
+    # A body the heading names ("TRÁCH NHIỆM CỦA SỞ Y TẾ") as the running text writes it inside a
+    # sentence: several words from a capital, after a word in lower case (not a sentence's start).
+    i = 1
+    while i < len(words) and written:
+        for n in range(min(_NAME_SPAN, len(words) - i), 1, -1):
+            found = _inside_sentence(" ".join(_core(w) for w in words[i : i + n]), written)
+            if found is not None:
+                for k, word in enumerate(found.split(" ")):
+                    out[i + k] = _with_case(words[i + k], word)
+                i += n - 1
+                break
+        i += 1
+    return _join(out, spaces)
+
+
+_NAME_SPAN = 10
+"""The most words of a name looked for in a heading (a long body's name has about ten)."""
+
+
+def _inside_sentence(caps: str, written: str) -> str | None:
+    """caps as the text writes it inside a sentence starting with a capital (a name), or None."""
+    upper = _case_index(written)
+    start = 0
+    while (i := upper.find(caps, start)) >= 0:
+        start = i + 1
+        end = i + len(caps)
+        found = written[i:end]
+        if end < len(written) and written[end].isalnum() or not found[:1].isupper() or found == caps:
+            continue  # inside a longer word, not a name's capital, or a line printed in capitals
+        if _starts_a_name_inside_a_sentence(written, i):
+            return found
+    return None
+
+
+def _starts_a_name_inside_a_sentence(written: str, i: int) -> bool:
+    """The text at i follows a word of the same sentence that is no part of a name: a word in lower
+    case other than "và" ("Văn hóa và Thể thao" says nothing of "thể thao" alone), or the sentence's
+    own first word ("Giao Sở Y tế…"); not a sentence's start, not the middle of another name."""
+    window = written[max(0, i - 80) : i]
+    if not window.endswith((" ", "\u00a0")):
+        return False
+    before = window.split()
+    if not before or not before[-1][-1:].isalnum() and not before[-1].endswith(","):
+        return False  # the sentence starts here
+    prev = before[-1].rstrip(",")
+    if prev.islower():
+        return prev != "và"
+    if before[-1].endswith(","):
+        return False  # a list of capitals: inside another name
+    first_of_text = len(before) == 1 and i - len(window) == 0
+    return first_of_text or (len(before) > 1 and before[-2][-1:] in ".:;!?")
 
 
 def lines_case(lines: Sequence[str], case: Callable[[str, str], str], written: str = "") -> list[str]:
