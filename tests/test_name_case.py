@@ -209,3 +209,10 @@ def test_a_body_named_in_a_heading_as_sentences_write_it():
     # A sentence's first words and a person's name are no body's name.
     assert heading_case("PHÁT TRIỂN THỂ THAO QUẦN CHÚNG", written) == "Phát triển thể thao quần chúng"
     assert heading_case("NÂNG CAO VĂN HÓA CƠ SỞ", written) == "Nâng cao văn hóa cơ sở"
+
+
+def test_paragraphs_are_sentences_of_their_own():
+    # written holds one paragraph a line (table cells side by side are no sentence).
+    written = "Nội dung\nThời gian thực hiện\nCác đơn vị chuẩn bị.\nGiao Sở Y tế chủ trì."
+    assert heading_case("NỘI DUNG, THỜI GIAN THỰC HIỆN", written) == "Nội dung, thời gian thực hiện"
+    assert heading_case("TRÁCH NHIỆM CỦA SỞ Y TẾ", written) == "Trách nhiệm của Sở Y tế"

@@ -242,7 +242,9 @@ class _Importer:
         # (its people and places are the copying office's).
         copied = doc.copy_block[0].index if doc.copy_block else len(doc.paragraphs)
         people = {id(p) for p in [doc.signer_name, *(block[-1] for block in doc.co_signers)] if p is not None}
-        self.corpus = " ".join(p.text for p in doc.paragraphs[:copied] if id(p) not in people)
+        # One paragraph a line: a table's cells side by side are no sentence (plan/name_case looks
+        # for names inside sentences).
+        self.corpus = "\n".join(p.text for p in doc.paragraphs[:copied] if id(p) not in people)
         self._literal_number = ""  # the last khoản number kept as text
         self._deep_warned = False  # numbering deeper than the plan nests was said once
 

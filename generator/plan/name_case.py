@@ -383,7 +383,8 @@ def _starts_a_name_inside_a_sentence(written: str, i: int) -> bool:
     """The text at i follows a word of the same sentence that is no part of a name: a word in lower
     case other than "và" ("Văn hóa và Thể thao" says nothing of "thể thao" alone), or the sentence's
     own first word ("Giao Sở Y tế…"); not a sentence's start, not the middle of another name."""
-    window = written[max(0, i - 80) : i]
+    whole = written[max(0, i - 80) : i]
+    window = whole.rsplit("\n", 1)[-1]  # a paragraph (a line of written) starts a sentence
     if not window.endswith((" ", "\u00a0")):
         return False
     before = window.split()
@@ -394,7 +395,7 @@ def _starts_a_name_inside_a_sentence(written: str, i: int) -> bool:
         return prev != "và"
     if before[-1].endswith(","):
         return False  # a list of capitals: inside another name
-    first_of_text = len(before) == 1 and i - len(window) == 0
+    first_of_text = len(before) == 1 and ("\n" in whole or i <= 80)
     return first_of_text or (len(before) > 1 and before[-2][-1:] in ".:;!?")
 
 
