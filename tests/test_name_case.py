@@ -216,3 +216,12 @@ def test_paragraphs_are_sentences_of_their_own():
     written = "Nội dung\nThời gian thực hiện\nCác đơn vị chuẩn bị.\nGiao Sở Y tế chủ trì."
     assert heading_case("NỘI DUNG, THỜI GIAN THỰC HIỆN", written) == "Nội dung, thời gian thực hiện"
     assert heading_case("TRÁCH NHIỆM CỦA SỞ Y TẾ", written) == "Trách nhiệm của Sở Y tế"
+
+
+def test_common_nouns_capitalised_in_sentences_stay_lower_in_a_heading():
+    written = "Đẩy mạnh phong trào Thi đua yêu nước; tăng cường công tác Kiểm tra, Giám sát."
+    assert heading_case("NỘI DUNG THI ĐUA VÀ KIỂM TRA, GIÁM SÁT", written) == "Nội dung thi đua và kiểm tra, giám sát"
+
+
+def test_a_heading_that_starts_with_a_body():
+    assert heading_case("SỞ Y TẾ VÀ CÁC ĐƠN VỊ", "Giao Sở Y tế chủ trì.") == "Sở Y tế và các đơn vị"

@@ -346,11 +346,16 @@ def heading_case(caps: str, written: str = "") -> str:
     words, spaces = _split(caps)
     out = _cased_words(words, names=False)
     # A body the heading names ("TRÁCH NHIỆM CỦA SỞ Y TẾ") as the running text writes it inside a
-    # sentence: several words from a capital, after a word in lower case (not a sentence's start).
-    i = 1
+    # sentence: from a kind of body, several words from a capital, after a word in lower case (not
+    # a sentence's start). Only from a kind: writers capitalise common nouns too ("phong trào Thi đua").
+    cores = [_core(w) for w in words]
+    i = 0
     while i < len(words) and written:
+        if _match(_KIND_TABLE, cores, i) is None:
+            i += 1
+            continue
         for n in range(min(_NAME_SPAN, len(words) - i), 1, -1):
-            found = _inside_sentence(" ".join(_core(w) for w in words[i : i + n]), written)
+            found = _inside_sentence(" ".join(cores[i : i + n]), written)
             if found is not None:
                 for k, word in enumerate(found.split(" ")):
                     out[i + k] = _with_case(words[i + k], word)
