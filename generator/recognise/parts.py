@@ -103,6 +103,19 @@ class _Recogniser:
         if doc.number_line is None and header_table is not None:  # "Số" printed under the table
             doc.number_line = next((p for p in paras[top[-1].index + 1:top[-1].index + 4]
                                     if NUMBER_RE.match(p.text)), None)
+        below: list[Para] = []
+        if header_table is not None:
+            # Rows of the header table under the rows that hold its parts (the tên loại and trích yếu
+            # typed in a last row merged across it): read as the lines under the header, as printed.
+            rows = [p.cell.row for p in (doc.quoc_hieu, doc.tieu_ngu, doc.number_line, doc.date_line)
+                    if p is not None and p.cell is not None and p.cell.table == header_table]
+            last_row = max(rows, default=None)
+            if last_row is not None:
+                # Only a row set across the table's width (a cell wider than any header cell): a "V/v"
+                # row under the Số stays in its column, part of the header.
+                widest = max((p.cell.width for p in top if p.cell is not None and p.cell.row <= last_row), default=0)
+                below = [p for p in top if p.cell is not None and p.cell.row > last_row and p.cell.width > 1.2 * widest]
+                top = [p for p in top if all(p is not q for q in below)]
         self._agency(top, header_table)
         last_top = max((p.index for p in top), default=-1) if header_table is not None else (
             max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu, doc.quoc_hieu) if p),
@@ -111,7 +124,7 @@ class _Recogniser:
             last_top = max(last_top, doc.number_line.index)
         # Công văn: "V/v …" under the Số line, in its column.
         vv = next((p for p in top if VV_RE.match(p.text) and p is not doc.number_line), None)
-        rest = [p for p in paras if p.index > last_top and p.cell is None]
+        rest = below + [p for p in paras if p.index > last_top and p.cell is None]
         title = None
         for p in [q for q in rest if q.text][:6]:
             t = recognise_type(p.text)
