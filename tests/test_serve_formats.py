@@ -154,3 +154,15 @@ def test_the_page_offers_the_forms_it_reads(client) -> None:
     page = client.get("/").text
     accept = page.split('id="import-file"', 1)[1].split("accept=", 1)[1].split('"')[1]
     assert {".docx", ".doc", ".odt", ".rtf"} <= set(accept.split(","))
+
+
+def test_a_strict_docx_is_imported_as_the_command_does(client, folder: Path, tmp_path: Path, sample_docx: Path) -> None:
+    from generator.jobs.importer import import_file
+    from tests.test_formats import strict_copy
+
+    strict = strict_copy(sample_docx, tmp_path / "Kế hoạch strict.docx")
+    r = client.post("/api/import", params={"filename": strict.name}, content=strict.read_bytes())
+    assert r.status_code == 200, r.text
+    made = (folder / r.json()["name"]).read_text(encoding="utf-8")
+    assert made == import_file(strict, tmp_path / "cli.yaml").text
+    assert sorted(p.name for p in folder.iterdir()) == [r.json()["name"]]
