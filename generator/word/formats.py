@@ -6,8 +6,9 @@ as any other. (A .docx saved as Strict Open XML needs no conversion: word/strict
   (.doc), an ODF zip whose mimetype is a text document (.odt), "{\\rtf" (.rtf).
 - Judged before LibreOffice starts: the size (read_bounded, limits.MAX_DOCX_BYTES), a .doc's
   encryption flag and the structure that leads to it, an .odt's zip directory (bombs) and XML
-  (no DTD), its encryption. LibreOffice then runs with a throw-away profile that runs no macro
-  (word/soffice.py) within CONVERT_SECONDS, killed past it.
+  (no DTD), its encryption; nothing of an .rtf past its first bytes (LibreOffice reads the rest).
+  LibreOffice then runs with a throw-away profile that runs no macro (word/soffice.py) within
+  CONVERT_SECONDS, killed past it, and within limits.SOFFICE_MEMORY of address space.
 - The file LibreOffice opens is a copy in a private temporary folder (LibreOffice writes a lock
   file beside what it opens): nothing is written beside the user's file, and the folder is
   removed when the conversion ends, whatever happened.
