@@ -387,3 +387,30 @@ def test_a_longer_document_without_page_numbers_still_fails(tmp_path):
     appended = build_plan(tmp_path / "app.docx", header=HEADER, body=BODY,
                           appendices=[[{"text": "Phụ lục", "bold": True, "align": "center"}, "Danh sách đơn vị."]])
     assert _status(appended, rule) == ["fail"]
+
+
+def test_a_picture_in_the_text_counts_in_the_one_page_estimate(tmp_path):
+    """A plan of a few lines with a chart set in line, 14 cm tall (LibreOffice prints two pages), and
+    no PAGE field: the page really is wrong. The estimate saw the picture's paragraph as one empty
+    line and called the plan one page."""
+    import struct
+    import zlib
+
+    from docx.shared import Cm
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    image = tmp_path / "bieu-do.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+                      + chunk(b"IDAT", zlib.compress(b"".join(b"\x00" + b"\x00\x00\xff" * 4 for _ in range(4))))
+                      + chunk(b"IEND", b""))
+    path = build_plan(tmp_path / "bieu-do.docx", header=HEADER, body=BODY)
+    doc = docx.Document(str(path))
+    anchor = next(p for p in doc.paragraphs if p.text.startswith("1. Khuyến khích"))
+    anchor.insert_paragraph_before("").add_run().add_picture(str(image), width=Cm(12), height=Cm(14))
+    doc.save(str(path))
+    pages = _pages(path)
+    assert pages is None or pages >= 2
+    assert not read_docx(path).one_page
+    assert _status(path, "PL1.II.7.so-trang.vi-tri") == ["fail"]

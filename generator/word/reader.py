@@ -398,6 +398,10 @@ def fits_one_page(doc: WordDocument) -> bool:
     sec = doc.sections[0]
     room = (sec.height - sec.margins.get("top", 0) - sec.margins.get("bottom", 0)) / 20
     used = Drawing(doc, len(doc.paragraphs) - 1).column_height.get(0, 0.0)
+    # A picture set in line with the text (a chart, a map, a scanned table) stands as tall as it is
+    # drawn; the line estimate sees its paragraph as one empty line.
+    held_els = {id(p.el): p.el for p in doc.paragraphs if p.el is not None}
+    used += sum(_inline_picture_height(el) for el in held_els.values())
     share = used / room if room > 0 else 99.0
     # Word's count speaks for the text it counted: a template saved at one page and filled in later by
     # a program that leaves docProps/app.xml alone still says one page, but counts fewer characters
@@ -405,6 +409,17 @@ def fits_one_page(doc: WordDocument) -> bool:
     held = sum(len("".join(p.text.split())) for p in doc.paragraphs)
     counted = doc.saved_pages == 1 and doc.saved_characters >= ONE_PAGE_SAVED_TEXT * held
     return 0 < share <= (ONE_PAGE_SAVED_SHARE if counted else ONE_PAGE_SHARE)
+
+
+def _inline_picture_height(el: _Element) -> float:
+    """The heights (pt) of the pictures drawn in line in a paragraph (wp:inline's extent, in EMU)."""
+    total = 0.0
+    for extent in el.iter(f"{{{WP_NS}}}extent"):
+        cy = extent.get("cy", "")
+        parent = extent.getparent()
+        if parent is not None and parent.tag == f"{{{WP_NS}}}inline" and cy.isdigit() and len(cy) < 12:
+            total += int(cy) / 12700
+    return total
 
 
 def starts_page(p: Para) -> bool:
