@@ -709,6 +709,8 @@ def test_a_lead_cell_typed_on_two_lines_is_one_unit_when_its_name_wraps(tmp_path
         ["6", "Tổng hợp kết quả", "Văn phòng Sở;\nPhòng Nghiệp vụ", "", "Tháng 5"],
         ["7", "Bố trí điểm sơ cứu", {"text": "Trung tâm Y tế\nBan Quản lý khu du lịch", "breaks": True},
          "", "Tháng 5"],
+        ["8", "Hỗ trợ người lao động tham gia", "Sở Tài chính\nBảo hiểm xã hội tỉnh\nLiên minh Hợp tác xã tỉnh\n"
+         "Điện lực tỉnh", "", "Tháng 6"],
     ]
     app = _appendix_head("PHỤ LỤC", "PHÂN CÔNG NHIỆM VỤ") + [WordTable(rows=rows, widths=[1.2, 7, 4, 4, 3])]
     path = build_plan(tmp_path / "chu-tri.docx", body=simple_body(), appendices=[app])
@@ -722,6 +724,7 @@ def test_a_lead_cell_typed_on_two_lines_is_one_unit_when_its_name_wraps(tmp_path
         ("Ủy ban nhân dân các xã, phường",),
         ("Văn phòng Sở", "Phòng Nghiệp vụ"),
         ("Trung tâm Y tế", "Ban Quản lý khu du lịch"),
+        ("Sở Tài chính", "Bảo hiểm xã hội tỉnh", "Liên minh Hợp tác xã tỉnh", "Điện lực tỉnh"),
     ]
 
 
