@@ -209,6 +209,7 @@ def test_a_doc_named_docx_is_read_as_the_doc_it_is(plans: dict[str, list[Path]],
     fake = tmp_path / "ke-hoach.docx"
     shutil.copyfile(plans["doc"][1], fake)
     assert read_docx(fake).converted_from == formats.DOC.what
+    assert "đây là tệp .doc cũ (Word 97-2003) (dù tên tệp có đuôi .docx)" in (check_docx(fake).note or "")
     assert same_data(import_docx(plans["docx"][1]).data, import_docx(fake).data, 0.2) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ke-hoach.docx"]
 

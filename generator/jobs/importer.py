@@ -409,8 +409,8 @@ class _Importer:
         # wraps it on, as one text with its line breaks (one paragraph printed on those lines);
         # given one line, the renderer would balance it on other lines, and a reader could take
         # its first line for a parent agency.
-        parent = ["\n".join(self._name(x) for x in lines) for p in doc.parent_lines for lines in _printed_lines(p)]
-        name = ["\n".join(self._name(x) for x in lines) for p in doc.issuer_lines for lines in _printed_lines(p)]
+        parent = [self._wrapped_name(lines) for p in doc.parent_lines for lines in _printed_lines(p)]
+        name = [self._wrapped_name(lines) for p in doc.issuer_lines for lines in _printed_lines(p)]
         if not name:
             self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")
             name = ["Cơ quan ban hành"]
@@ -495,6 +495,20 @@ class _Importer:
 
     def _name(self, caps: str) -> str:
         return _recover_case(caps, self.corpus)
+
+    def _wrapped_name(self, lines: list[str]) -> str:
+        """A name printed on lines Word wrapped, in normal case as one name ("Sở Nông nghiệp và" /
+        "Phát triển nông thôn" would give "Phát" a capital a line's start does not earn), then
+        broken again after the same words."""
+        whole = self._name(" ".join(lines)).split(" ")
+        counts = [len(x.split(" ")) for x in lines]
+        if len(whole) != sum(counts):
+            return "\n".join(self._name(x) for x in lines)
+        out, k = [], 0
+        for n in counts:
+            out.append(" ".join(whole[k:k + n]))
+            k += n
+        return "\n".join(out)
 
     def _after_title(self) -> int:
         """The stream position after the tên loại, trích yếu and the line under it."""

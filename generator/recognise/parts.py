@@ -259,8 +259,9 @@ class _Recogniser:
     def _copy_block(self, sig_end: int) -> list[Para]:
         """A copy's own block (bản sao: "SAO Y", "SAO LỤC", "TRÍCH SAO" with its issuer, Số, date,
         signer and Nơi nhận), printed after the document under a rule: from that rule (or the table
-        that holds the form) to the end. Told by the form line together with the copy's own signer's
-        block (a Nơi nhận or a Số line beside it), so an appendix titled with these words is none."""
+        that holds the form) to the end, with no page, section or appendix after it. Told by the form
+        line together with the copy's own signer's block (a Nơi nhận or a Số line beside it), so an
+        appendix titled with these words is none."""
         paras = self.doc.paragraphs
         form = next((p for p in paras[sig_end + 1:] if COPY_FORM_RE.match(upper_vi(p.text))), None)
         if form is None:
@@ -283,6 +284,14 @@ class _Recogniser:
         before = next((p for p in reversed(paras[sig_end + 1:start]) if p.text), None)
         if before is not None and SEPARATOR_RE.match(before.text) and before.cell is None:
             start = before.index  # the rule typed as underscores opens the block
+        # The block is the last thing printed: an extract ("TRÍCH SAO") closing an appendix, with
+        # another appendix after it on a new page, in a new section or under its own heading, is
+        # part of that appendix; taken for the copy's block it would cut every later appendix.
+        rest = [p for p in paras[start:] if p.text]
+        if any(starts_page(p) or p.section != rest[i - 1].section
+               or appendix_heading(p, rest[i + 1:i + 4], p.section != rest[i - 1].section)
+               for i, p in enumerate(rest) if i > 0):
+            return []
         return paras[start:]
 
     def _under_signer(self, sig: list[Para], right: list[Para]) -> list[Para]:
