@@ -121,6 +121,13 @@ READ_SECONDS = 300
 READ_MEMORY = 3 * 1024 * 1024 * 1024
 """Address space `check` or `import` may add while reading one .docx or spreadsheet."""
 
+SOFFICE_MEMORY = 2 * 1024 * 1024 * 1024
+"""Address space of each LibreOffice process (word/soffice.py), for converting a .doc/.odt/.rtf and
+for exporting a PDF. Measured on a 30-page plan: converting needs about 250 MB, exporting it to
+PDF about 470 MB (it lays out every page); four times the larger leaves room for images, fonts and
+the threads of a bigger machine, while a crafted file stops at 2 GB instead of taking the server's
+memory before the timeout."""
+
 
 class BudgetExceeded(UserError):
     """Work stopped because it ran out of its time or memory budget."""

@@ -284,6 +284,25 @@ def test_agency_name_resolved_in_inherited_text_only():
     assert merged["closing"] == "Sở A giữ nguyên"  # the unit's own words are kept
 
 
+def test_a_name_kept_on_its_printed_lines_is_renamed_in_the_text():
+    """A model agency's name imported on the lines Word wrapped it ("Sở Khoa học\nvà Công nghệ", one
+    item or several) is the name the text says on one line: a unit's name replaces it there."""
+    for name in ("Sở Khoa học\nvà Công nghệ", ["Sở Khoa học\nvà", "Công nghệ"]):
+        base = {"agency": {"name": name}, "subject": "Kế hoạch của Sở Khoa học và Công nghệ"}
+        merged = merge_unit(base, {"agency": {"name": "Sở Tư pháp"}})
+        assert merged["subject"] == "Kế hoạch của Sở Tư pháp", name
+
+
+def test_a_unit_that_keeps_the_model_agencys_name_is_told_it_in_words(tmp_path):
+    """The warning names the agency as the page does, not as a Python list ("['Sở …']")."""
+    units = tmp_path / "u.yaml"
+    units.write_text("mode: implementing\nunits:\n  - name: Sở Nội vụ\n    agency: {abbreviation: SNV}\n",
+                     encoding="utf-8")
+    result = run_batch(PLAN, units, tmp_path / "out", jobs=1)
+    named = [w for w in result.warnings if "tên cơ quan ban hành vẫn là" in w]
+    assert len(named) == 1 and f"vẫn là '{BASE_AGENCY}' như kế hoạch mẫu" in named[0], named
+
+
 # --- file names -----------------------------------------------------------------------------
 
 HOSTILE = ["../../etc", "Phòng/Ban", "", "Phòng/Ban", "..", "/", "con", "Phòng Hành chính - Tổng hợp",

@@ -297,9 +297,14 @@ def test_a_line_of_words_is_as_wide_as_all_its_spaces(tmp_path):
 # --- so-trang: a document that prints on one page has no page number to show ---------------------------
 
 
-def _saved_stats(path: Path, pages: int, words: int) -> None:
-    """docProps/app.xml rewritten as Word writes it after counting the document."""
+def _saved_stats(path: Path, pages: int, words: int, characters: int | None = None) -> None:
+    """docProps/app.xml rewritten as Word writes it after counting the document (characters: those
+    it counted, by default the body's as it is now, without spaces)."""
     import zipfile
+
+    if characters is None:
+        body = docx.Document(str(path)).element.body
+        characters = sum(len("".join((t.text or "").split())) for t in body.iter(qn("w:t")))
 
     src = path.read_bytes()
     tmp = path.with_suffix(".tmp")
@@ -311,7 +316,8 @@ def _saved_stats(path: Path, pages: int, words: int) -> None:
             if item.filename == "docProps/app.xml":
                 data = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-                        f'<Pages>{pages}</Pages><Words>{words}</Words></Properties>').encode()
+                        f'<Pages>{pages}</Pages><Words>{words}</Words><Characters>{characters}</Characters>'
+                        '</Properties>').encode()
             zout.writestr(item, data)
     tmp.replace(path)
 
@@ -371,6 +377,40 @@ def test_a_longer_document_without_page_numbers_still_fails(tmp_path):
     assert _status(long_, rule) == ["fail"]
     _saved_stats(long_, 1, 900)
     assert _status(long_, rule) == ["fail"]
+    # Just over a page (estimated at about one), filled into a template Word counted at one page
+    # of a few hundred characters: the count is of the template, not of this text.
+    filled = build_plan(tmp_path / "filled.docx", header=HEADER, body=LONG_BODY[:8] + BODY[1:])
+    pages = _pages(filled)
+    assert pages is None or pages >= 2
+    _saved_stats(filled, 1, 140, characters=600)
+    assert not read_docx(filled).one_page and _status(filled, rule) == ["fail"]
     appended = build_plan(tmp_path / "app.docx", header=HEADER, body=BODY,
                           appendices=[[{"text": "Phụ lục", "bold": True, "align": "center"}, "Danh sách đơn vị."]])
     assert _status(appended, rule) == ["fail"]
+
+
+def test_a_picture_in_the_text_counts_in_the_one_page_estimate(tmp_path):
+    """A plan of a few lines with a chart set in line, 14 cm tall (LibreOffice prints two pages), and
+    no PAGE field: the page really is wrong. The estimate saw the picture's paragraph as one empty
+    line and called the plan one page."""
+    import struct
+    import zlib
+
+    from docx.shared import Cm
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    image = tmp_path / "bieu-do.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+                      + chunk(b"IDAT", zlib.compress(b"".join(b"\x00" + b"\x00\x00\xff" * 4 for _ in range(4))))
+                      + chunk(b"IEND", b""))
+    path = build_plan(tmp_path / "bieu-do.docx", header=HEADER, body=BODY)
+    doc = docx.Document(str(path))
+    anchor = next(p for p in doc.paragraphs if p.text.startswith("1. Khuyến khích"))
+    anchor.insert_paragraph_before("").add_run().add_picture(str(image), width=Cm(12), height=Cm(14))
+    doc.save(str(path))
+    pages = _pages(path)
+    assert pages is None or pages >= 2
+    assert not read_docx(path).one_page
+    assert _status(path, "PL1.II.7.so-trang.vi-tri") == ["fail"]

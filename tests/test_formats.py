@@ -209,6 +209,7 @@ def test_a_doc_named_docx_is_read_as_the_doc_it_is(plans: dict[str, list[Path]],
     fake = tmp_path / "ke-hoach.docx"
     shutil.copyfile(plans["doc"][1], fake)
     assert read_docx(fake).converted_from == formats.DOC.what
+    assert "đây là tệp .doc cũ (Word 97-2003) (dù tên tệp có đuôi .docx)" in (check_docx(fake).note or "")
     assert same_data(import_docx(plans["docx"][1]).data, import_docx(fake).data, 0.2) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ke-hoach.docx"]
 
@@ -446,3 +447,109 @@ def test_a_really_encrypted_doc_is_named_before_libreoffice(plans: dict[str, lis
     assert locked.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
     err = _cli_error(["import", str(locked)], capsys)
     assert "khoa.doc" in err and "mật khẩu" in err
+
+
+# --- LibreOffice's memory: every run within limits.SOFFICE_MEMORY -----------------------------------
+
+def test_libreoffice_runs_within_the_memory_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit is on the process LibreOffice runs in (soft and hard: it cannot raise it again)."""
+    from generator import limits
+
+    monkeypatch.setattr(limits, "SOFFICE_MEMORY", 1536 * 2**20)
+    exe = fake_soffice(tmp_path, "import resource\nprint('AS', *resource.getrlimit(resource.RLIMIT_AS))\n"
+                                 "print('ARENAS', os.environ.get('MALLOC_ARENA_MAX'))")
+    log = run_soffice(exe, [], tmp_path, 60, convert_to="docx", timeout_message=str)
+    assert f"AS {1536 * 2**20} {1536 * 2**20}" in log
+    assert "ARENAS 2" in log
+
+
+def test_a_libreoffice_that_dies_is_said_with_the_memory_limit(tmp_path: Path) -> None:
+    """LibreOffice aborts (exit 134) when an allocation fails outside a filter: said, not a bare failure."""
+    exe = fake_soffice(tmp_path, "print('terminate called after throwing an instance of std::bad_alloc')\n"
+                                 "sys.exit(134)")
+    with pytest.raises(ConversionError) as err:
+        formats.convert(b"{\\rtf1 x}", formats.RTF, "ke-hoach.rtf", soffice=exe)
+    message = str(err.value)
+    assert message.startswith("ke-hoach.rtf: LibreOffice dừng giữa chừng")
+    assert "2 GB bộ nhớ" in message and "Lưu thành" in message and "chưa ghi tệp nào" in message
+
+
+@needs_soffice
+def test_a_conversion_past_the_memory_limit_is_said_and_leaves_nothing(
+        plans: dict[str, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A normal .rtf converted with a limit far too small, as a crafted file meets the real one."""
+    from generator import limits
+
+    system_tmp = tmp_path / "tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(system_tmp))
+    monkeypatch.setattr(limits, "SOFFICE_MEMORY", 64 * 2**20)
+    user = tmp_path / "user"
+    user.mkdir()
+    rtf = user / "ke-hoach.rtf"
+    shutil.copyfile(plans["rtf"][0], rtf)
+    err = _cli_error(["import", str(rtf)], capsys)
+    assert f"{rtf}: LibreOffice" in err and "64 MB bộ nhớ" in err and "Lưu thành (Save As)" in err
+    assert list(system_tmp.iterdir()) == []  # the private copy, profile and TMPDIR are gone
+    assert sorted(p.name for p in user.iterdir()) == ["ke-hoach.rtf"]
+
+
+def _traced_peak(fn: Any) -> tuple[Any, int]:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        result = fn()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_telling_an_rtf_reads_only_its_first_bytes() -> None:
+    """Groups nested a million deep, a \\bin with a huge count: the kind is told from "{\\rtf" alone
+    (LibreOffice, within its limits, reads the rest)."""
+    deep = b"{\\rtf1\\ansi " + b"{" * 1_000_000 + b"x" + b"}" * 1_000_000 + b"}"
+    binary = b"{\\rtf1\\ansi {\\pict\\wmetafile8\\bin99999999999999999999 " + b"\0" * 1000 + b"}}"
+    for data in (deep, binary):
+        kind, peak = _traced_peak(lambda d=data: formats.kind_of(d, "x.rtf"))
+        assert kind is formats.RTF
+        assert peak < 64 * 1024
+
+
+def _ole_with_a_huge_fat(sectors: int) -> bytes:
+    """A compound file whose every sector is claimed as part of its allocation table (listed through
+    a DIFAT chain), the directory pointing into it and no Word stream."""
+    per = 128  # 512-byte sectors
+    difat = -(-(sectors - 109) // (per - 1))  # DIFAT sectors needed, placed last
+    fat = list(range(sectors - difat))
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    header[0x1C:0x20] = b"\xfe\xff\x09\x00"
+    header[0x2C:0x34] = len(fat).to_bytes(4, "little") + (0).to_bytes(4, "little")  # FAT count, first dir
+    header[0x38:0x4C] = b"".join(n.to_bytes(4, "little") for n in (4096, 0xFFFFFFFE, 0, sectors - difat, difat))
+    header[0x4C:0x4C + 109 * 4] = b"".join(n.to_bytes(4, "little") for n in fat[:109])
+    body = bytearray(b"\xff" * 512 * (sectors - difat))  # FAT entries: all free, the directory empty
+    rest = fat[109:]
+    for k in range(difat):
+        chunk = rest[k * (per - 1):(k + 1) * (per - 1)]
+        chunk += [0xFFFFFFFF] * (per - 1 - len(chunk))
+        nxt = sectors - difat + k + 1 if k + 1 < difat else 0xFFFFFFFE
+        body += b"".join(n.to_bytes(4, "little") for n in [*chunk, nxt])
+    return bytes(header + body)
+
+
+def test_telling_a_doc_never_builds_its_allocation_table() -> None:
+    """An 8 MB compound file claiming all its sectors as table: read entry by entry, never
+    inflated into millions of Python integers."""
+    data = _ole_with_a_huge_fat(16384)
+    assert len(data) == 512 * 16385
+
+    def tell() -> str:
+        with pytest.raises(UserError) as err:
+            formats.kind_of(data, "x.doc")
+        return str(err.value)
+
+    message, peak = _traced_peak(tell)
+    assert "không phải văn bản Word" in message
+    assert peak < len(data) // 4

@@ -709,6 +709,8 @@ def test_a_lead_cell_typed_on_two_lines_is_one_unit_when_its_name_wraps(tmp_path
         ["6", "Tổng hợp kết quả", "Văn phòng Sở;\nPhòng Nghiệp vụ", "", "Tháng 5"],
         ["7", "Bố trí điểm sơ cứu", {"text": "Trung tâm Y tế\nBan Quản lý khu du lịch", "breaks": True},
          "", "Tháng 5"],
+        ["8", "Hỗ trợ người lao động tham gia", "Sở Tài chính\nBảo hiểm xã hội tỉnh\nLiên minh Hợp tác xã tỉnh\n"
+         "Điện lực tỉnh", "", "Tháng 6"],
     ]
     app = _appendix_head("PHỤ LỤC", "PHÂN CÔNG NHIỆM VỤ") + [WordTable(rows=rows, widths=[1.2, 7, 4, 4, 3])]
     path = build_plan(tmp_path / "chu-tri.docx", body=simple_body(), appendices=[app])
@@ -722,6 +724,7 @@ def test_a_lead_cell_typed_on_two_lines_is_one_unit_when_its_name_wraps(tmp_path
         ("Ủy ban nhân dân các xã, phường",),
         ("Văn phòng Sở", "Phòng Nghiệp vụ"),
         ("Trung tâm Y tế", "Ban Quản lý khu du lịch"),
+        ("Sở Tài chính", "Bảo hiểm xã hội tỉnh", "Liên minh Hợp tác xã tỉnh", "Điện lực tỉnh"),
     ]
 
 
@@ -880,3 +883,21 @@ def test_our_render_of_a_wrapped_issuer_name_checks_clean(tmp_path, issuer):
     again = read_docx(back)
     assert again.parent_lines == [] and " ".join(p.text for p in again.issuer_lines) == issuer
     assert [r.rule for r in check_docx(back).errors] == []
+
+
+def test_a_wrapped_name_is_cased_as_one_name_not_line_by_line(tmp_path):
+    """An issuer name Word wraps ("BAN CHỈ ĐẠO CHUYỂN" / "ĐỔI SỐ VÀ CẢI CÁCH" / …) is cased as one
+    name, its printed lines kept. Cased line by line, each line's first word got a capital
+    ("chuyển Đổi Số", "Hành chính") that the running text (the name in a sentence, the register, a
+    batch's renaming) then printed."""
+    from generator.text import upper_vi
+
+    issuer = "BAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ VÀ CẢI CÁCH HÀNH CHÍNH TỈNH SÔNG MÂY"
+    said = "Ban Chỉ đạo chuyển đổi số và cải cách hành chính tỉnh Sông Mây"
+    for body in (simple_body(f"{said} chủ trì, phối hợp với các đơn vị tổ chức thực hiện."), simple_body()):
+        path = build_plan(tmp_path / "bcd.docx", header=Header(parent=(), issuer=(issuer,)), body=body)
+        name = yaml.safe_load(import_file(path, tmp_path / "bcd.yaml", force=True).text)["agency"]["name"]
+        assert "\n" in name and upper_vi(name.replace("\n", " ")) == issuer
+        # The body's case when it says the name; else no capital where a line starts ("Đổi", "Hành").
+        assert (" ".join(name.split()) == said if len(body) > len(simple_body()) else
+                all(line[0].islower() for line in name.split("\n")[1:] if not line.startswith("Mây"))), name

@@ -396,3 +396,25 @@ def test_a_line_ended_by_a_line_break_in_a_justified_paragraph_is_not_spread(tmp
     line = words[at:at + 5]
     gaps = [b[0] - a[1] for a, b in zip(line, line[1:])]
     assert line[-1][2] == "dõi" and max(gaps) < 8, (line, gaps)  # an ordinary space is about 3.5 pt
+
+
+def test_a_name_kept_on_the_lines_word_wrapped_it_is_measured_line_by_line(tmp_path: Path) -> None:
+    """An issuer name imported on the lines Word wrapped it ("…\\n…", in one item or beside another
+    line): each printed line fits, so no warning; a printed line that does not fit is still named,
+    even when the name is one item."""
+    from generator.check import check_data
+
+    def warned(name: Any) -> list[str]:
+        data = district_plan()
+        data["agency"]["name"] = name
+        path = tmp_path / "plan.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        return [r.location for r in check_data(path).results
+                if r.rule == "DL.dong-tieu-de.vua-cot" and r.status == "fail"]
+
+    wrapped = "Ban chỉ đạo chuyển\nđổi số và cải cách\nhành chính"
+    assert warned([wrapped, "Tỉnh Sông Mây"]) == []
+    assert warned(wrapped) == []
+    too_long = "Ban chỉ đạo chuyển đổi số và cải cách hành chính\ntỉnh Sông Mây"
+    assert warned([too_long, "Tỉnh Sông Mây"]) == ["agency.name[1]"]
+    assert warned(too_long) == ["agency.name[1]"]

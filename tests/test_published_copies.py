@@ -171,3 +171,26 @@ def test_a_distribution_list_naming_the_copy_form_is_an_appendix(tmp_path: Path)
     result = import_docx(_plan(tmp_path / "phat-hanh.docx", None, [app]))
     assert result.data["appendices"][0]["table"]["rows"] == [r[1:] for r in rows[1:]]
     assert not any("bản sao" in n.message for n in result.warnings), result.warnings
+
+
+def test_an_extract_inside_the_document_cuts_no_later_appendix(tmp_path: Path) -> None:
+    # A copy's own block ends the document: a "TRÍCH SAO" block closing an extract that is attached as
+    # an appendix, with another appendix after it on its own page, is no copy's block (taken as one,
+    # it ran to the end and every later appendix was neither imported nor checked).
+    from tests.word_fixtures import page_break
+
+    from generator.recognise import read_docx
+
+    path = _plan(tmp_path / "trich-giua.docx", _copy_block("TRÍCH SAO"), APPENDIX)
+    doc = docx.Document(str(path))
+    page_break(doc)
+    add_para(doc, "Phụ lục II", align="center", bold=True)
+    add_para(doc, "BẢNG PHÂN CÔNG THỰC HIỆN", align="center", bold=True)
+    add_para(doc, "(Kèm theo Kế hoạch số 12/KH-SVHTT ngày 15 tháng 3 năm 2026)", align="center", italic=True)
+    add_para(doc, "Phòng Nghiệp vụ chủ trì tổ chức giải chạy tại các huyện.")
+    doc.save(str(path))
+    assert read_docx(path).copy_block == []
+    assert len(read_docx(path).appendices) == 2
+    result = import_docx(path)
+    assert "Phòng Nghiệp vụ chủ trì tổ chức giải chạy tại các huyện." in str(result.data.get("appendices"))
+    assert not any("bản sao" in n.message for n in result.warnings), result.warnings

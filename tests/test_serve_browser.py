@@ -514,3 +514,26 @@ def test_an_excel_catalogue_uploaded_becomes_an_appendix_in_the_preview(served, 
     assert len(plan.appendices) == appendices + 1
     assert "Nhiệm vụ số hóa thứ 40 của kho lưu trữ" in str(plan.appendices[-1].table.rows)
     assert "sheet: danh-muc-so-hoa.xlsx#Nhiệm vụ" in path.read_text(encoding="utf-8")
+
+
+def test_a_name_kept_on_its_printed_lines_stays_one_paragraph_when_edited(served, browser):
+    """An issuer name imported as Word wrapped it (one paragraph, "…\\n…") shows its printed lines;
+    edited and saved it is still one paragraph on those lines: made two paragraphs, its first line
+    would print, and read, as a parent agency. Two paragraphs of which one wraps keep their shape."""
+    url, full = served
+    text = (ROOT / "data" / SAMPLE).read_text(encoding="utf-8")
+    line = "  name: Sở Khoa học và Công nghệ        # cơ quan ban hành (tự in hoa)"
+    assert line in text
+    cases = {"mot.yaml": ('"Sở Khoa học\\nvà Công nghệ"', ["Sở Khoa học\nvà Công nghệ tỉnh"]),
+             "hai.yaml": ('["Sở Khoa học\\nvà Công nghệ", "tỉnh Quảng Ngãi"]',
+                          ["Sở Khoa học\nvà Công nghệ", "tỉnh Quảng Ngãi mới"])}
+    for name, (given, saved) in cases.items():
+        path = full.parent / name
+        path.write_text(text.replace(line, f"  name: {given}"), encoding="utf-8")
+        opened(browser, url, name)
+        box = field(browser, "agency.name").find_element(By.CSS_SELECTOR, "textarea")
+        assert box.get_attribute("value").split("\n")[:2] == ["Sở Khoa học", "và Công nghệ"]
+        box.send_keys(Keys.CONTROL, Keys.END, Keys.NULL, " tỉnh" if name == "mot.yaml" else " mới")
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.CONTROL, "s")
+        wait(browser, lambda d: "Đã lưu" in d.find_element(By.ID, "status").text)
+        assert load_plan(path).agency.name == saved

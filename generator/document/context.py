@@ -593,10 +593,12 @@ def line_warnings(plan: Plan) -> list[tuple[str, str, str]]:
              ("subject", list(plan.subject), "subject")]
     out = []
     for field, lines, where in given:
-        if len(lines) < 2:
-            continue  # one line is broken by the tool (heading_lines)
         for i, line in enumerate(lines):
-            if line in overflowing([line], columns()[where]):
+            if len(lines) < 2 and "\n" not in line:
+                continue  # one line is broken by the tool (heading_lines)
+            # A line with its own breaks ("…\n…", as import keeps a name Word wrapped) prints as
+            # those lines: each must fit, not all of them end to end.
+            if overflowing(line.split("\n"), columns()[where]):
                 out.append((f"{field}[{i + 1}]", line, "dòng dài hơn cột in nó nên Word sẽ tự xuống dòng "
                             "giữa chừng: tách dòng này thành hai dòng (giữa hai từ) hoặc rút gọn"))
     return out

@@ -326,7 +326,7 @@ def _pin_model_documents(merged: dict[str, Any], base: Plan, spec: UnitSpec) -> 
 def _implementing_warnings(base: Plan, plan: Plan, spec: UnitSpec) -> list[str]:
     out = []
     if plan.agency.name == base.agency.name:
-        out.append(f"tên cơ quan ban hành vẫn là '{base.agency.name}' như kế hoạch mẫu; hãy ghi agency.name")
+        out.append(f"tên cơ quan ban hành vẫn là '{base.agency.full_name}' như kế hoạch mẫu; hãy ghi agency.name")
     if plan.agency.abbreviation == base.agency.abbreviation:
         out.append(f"ký hiệu vẫn là {symbol(base)} như kế hoạch mẫu; hãy ghi agency.abbreviation")
     if plan.signer.name == base.signer.name and plan.agency.name != base.agency.name:

@@ -422,7 +422,8 @@ class _Importer:
         """Warn about text of the header block that is none of its parts (a note, a second date)."""
         doc = self.doc
         known = {id(p) for p in [*doc.parent_lines, *doc.issuer_lines, *doc.quoc_hieu_lines, doc.tieu_ngu,
-                                 doc.number_line, doc.date_line] if p is not None}
+                                 doc.number_line, doc.date_line, doc.doc_type, *doc.subject_lines, *doc.subtitle]
+                 if p is not None}
         anchor = doc.quoc_hieu or doc.tieu_ngu or doc.number_line
         if anchor is None:
             return

@@ -50,8 +50,10 @@ def renames(base: Mapping[str, Any], merged: Mapping[str, Any]) -> dict[str, str
                 return None
             data = data.get(key)
         if isinstance(data, list) and all(isinstance(x, str) for x in data):
-            data = " ".join(x.strip() for x in data)  # a name given as header lines reads joined
-        return data.strip() if isinstance(data, str) and data.strip() else None
+            data = " ".join(data)  # a name given as header lines reads joined
+        # A line kept as printed in two ("…\n…", as import keeps a name Word wrapped) reads as one,
+        # as the text names it (Agency.full_name).
+        return " ".join(data.split()) if isinstance(data, str) and data.strip() else None
 
     old, new = name_of(base, "agency", "name"), name_of(merged, "agency", "name")
     if old and new and old != new:

@@ -105,7 +105,8 @@ UNIT_HEAD = re.compile(
     r"Bộ|Cục|Chi\s+cục|Tổng\s+cục|Vụ|Viện|Trường|Bệnh\s+viện|Đài|Báo|Kho\s+bạc|Ngân\s+hàng|Chi\s+nhánh|"
     r"(?:Tổng\s+)?[Cc]ông\s+ty|Hội(?:\s+đồng)?|Liên\s+đoàn|Đoàn|Mặt\s+trận|Tỉnh\s+(?:ủy|uỷ|đoàn)|"
     r"(?:Huyện|Thành|Đảng|Thị)\s+(?:ủy|uỷ)|Chi\s+bộ|Tòa\s+án|Toà\s+án|Hạt|Đội|Đồn|Trạm|Cơ\s+quan|Các|"
-    r"Tổ\s+(?:công\s+tác|giúp\s+việc)|Thường\s+trực|Lãnh\s+đạo|Giám\s+đốc|Chủ\s+tịch|Phó)\b")
+    r"Tổ\s+(?:công\s+tác|giúp\s+việc)|Thường\s+trực|Lãnh\s+đạo|Giám\s+đốc|Chủ\s+tịch|Phó|"
+    r"Bảo\s+hiểm|Liên\s+minh|Điện\s+lực|Bưu\s+điện|Viễn\s+thông|Hiệp\s+hội|Tập\s+đoàn)\b")
 """How the name of an agency or office begins (its kind, capitalised): a line that begins so is a
 unit of its own. The words that continue a wrapped name ("Đào tạo", "Xã hội", "Du lịch") are none
 of these."""

@@ -103,6 +103,19 @@ class _Recogniser:
         if doc.number_line is None and header_table is not None:  # "Số" printed under the table
             doc.number_line = next((p for p in paras[top[-1].index + 1:top[-1].index + 4]
                                     if NUMBER_RE.match(p.text)), None)
+        below: list[Para] = []
+        if header_table is not None:
+            # Rows of the header table under the rows that hold its parts (the tên loại and trích yếu
+            # typed in a last row merged across it): read as the lines under the header, as printed.
+            rows = [p.cell.row for p in (doc.quoc_hieu, doc.tieu_ngu, doc.number_line, doc.date_line)
+                    if p is not None and p.cell is not None and p.cell.table == header_table]
+            last_row = max(rows, default=None)
+            if last_row is not None:
+                # Only a row set across the table's width (a cell wider than any header cell): a "V/v"
+                # row under the Số stays in its column, part of the header.
+                widest = max((p.cell.width for p in top if p.cell is not None and p.cell.row <= last_row), default=0)
+                below = [p for p in top if p.cell is not None and p.cell.row > last_row and p.cell.width > 1.2 * widest]
+                top = [p for p in top if all(p is not q for q in below)]
         self._agency(top, header_table)
         last_top = max((p.index for p in top), default=-1) if header_table is not None else (
             max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu, doc.quoc_hieu) if p),
@@ -111,7 +124,7 @@ class _Recogniser:
             last_top = max(last_top, doc.number_line.index)
         # Công văn: "V/v …" under the Số line, in its column.
         vv = next((p for p in top if VV_RE.match(p.text) and p is not doc.number_line), None)
-        rest = [p for p in paras if p.index > last_top and p.cell is None]
+        rest = below + [p for p in paras if p.index > last_top and p.cell is None]
         title = None
         for p in [q for q in rest if q.text][:6]:
             t = recognise_type(p.text)
@@ -246,8 +259,9 @@ class _Recogniser:
     def _copy_block(self, sig_end: int) -> list[Para]:
         """A copy's own block (bản sao: "SAO Y", "SAO LỤC", "TRÍCH SAO" with its issuer, Số, date,
         signer and Nơi nhận), printed after the document under a rule: from that rule (or the table
-        that holds the form) to the end. Told by the form line together with the copy's own signer's
-        block (a Nơi nhận or a Số line beside it), so an appendix titled with these words is none."""
+        that holds the form) to the end, with no page, section or appendix after it. Told by the form
+        line together with the copy's own signer's block (a Nơi nhận or a Số line beside it), so an
+        appendix titled with these words is none."""
         paras = self.doc.paragraphs
         form = next((p for p in paras[sig_end + 1:] if COPY_FORM_RE.match(upper_vi(p.text))), None)
         if form is None:
@@ -270,6 +284,14 @@ class _Recogniser:
         before = next((p for p in reversed(paras[sig_end + 1:start]) if p.text), None)
         if before is not None and SEPARATOR_RE.match(before.text) and before.cell is None:
             start = before.index  # the rule typed as underscores opens the block
+        # The block is the last thing printed: an extract ("TRÍCH SAO") closing an appendix, with
+        # another appendix after it on a new page, in a new section or under its own heading, is
+        # part of that appendix; taken for the copy's block it would cut every later appendix.
+        rest = [p for p in paras[start:] if p.text]
+        if any(starts_page(p) or p.section != rest[i - 1].section
+               or appendix_heading(p, rest[i + 1:i + 4], p.section != rest[i - 1].section)
+               for i, p in enumerate(rest) if i > 0):
+            return []
         return paras[start:]
 
     def _under_signer(self, sig: list[Para], right: list[Para]) -> list[Para]:

@@ -174,24 +174,36 @@ def free_name(files: Folder, stem: str, data: bytes | Callable[[str], bytes]) ->
 
 
 def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
+    """The uploaded Word plan imported into a new data file, as `kehoach import` imports it: judged
+    by content, not by its name (a .docx, Strict .docx, or a .doc, .odt, .rtf that LibreOffice
+    converts), checked here before a process starts, read (and converted) in a process of its own."""
     from ..text import slugify
+    from ..word.formats import converter, kind_of
     from ..word.package import inspect_package
 
     # The name goes into the new file's first comment: no line break (nor any control) may ride in.
     label = "".join(c for c in Path(filename.replace("\\", "/")).name
                     if unicodedata.category(c)[0] not in "CZ" or c == " ")[:200].strip() or "tệp tải lên.docx"
-    if Path(label).suffix.lower() != ".docx":
-        raise UserError(f"{label}: chỉ nhập được văn bản Word .docx (tệp .doc cũ hãy mở bằng Word rồi lưu "
-                        "lại dạng .docx)")
     if len(raw) > MAX_UPLOAD:
         raise UserError(f"{label}: tệp quá lớn (trên {MAX_UPLOAD // 2**20} MB)")
-    inspect_package(raw, label)  # refused here, before a process starts, when it is no Word file
+    kind = kind_of(raw, label)  # an encrypted or broken .doc/.odt is refused here, as by the command
+    if kind is None:
+        inspect_package(raw, label)  # refused here, before a process starts, when it is no Word file
+    else:
+        converter(kind, label)  # no LibreOffice: said now, naming the user's file
     stem = slugify(Path(label).stem, "ke-hoach-nhap")
     with tempfile.TemporaryDirectory(prefix="kehoach-import-") as work:
-        source = Path(work) / f"{stem}.docx"
+        # The suffix of what it is (the reader judges by content; a name ending .xlsx must not make
+        # the importer take it for a spreadsheet).
+        source = Path(work) / f"{stem}{kind.suffix if kind else '.docx'}"
         source.write_bytes(raw)
-        got = isolated(_import_in_child, str(source), str(Path(work) / f"{stem}.yaml"))
-    text = got["text"].replace(f"{stem}.docx", label, 1)  # the header comment names the user's file
+        try:
+            got = isolated(_import_in_child, str(source), str(Path(work) / f"{stem}.yaml"))
+        except DataError:
+            raise
+        except UserError as exc:  # the child names the private copy: say the user's file instead
+            raise UserError(str(exc).replace(str(source), label)) from None
+    text = got["text"].replace(source.name, label, 1)  # the header comment names the user's file
     data = text.encode("utf-8")
     name = free_name(files, stem, data)
     return {"name": name, "warnings": [page_words(w) for w in got["warnings"]]}

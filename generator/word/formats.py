@@ -6,8 +6,9 @@ as any other. (A .docx saved as Strict Open XML needs no conversion: word/strict
   (.doc), an ODF zip whose mimetype is a text document (.odt), "{\\rtf" (.rtf).
 - Judged before LibreOffice starts: the size (read_bounded, limits.MAX_DOCX_BYTES), a .doc's
   encryption flag and the structure that leads to it, an .odt's zip directory (bombs) and XML
-  (no DTD), its encryption. LibreOffice then runs with a throw-away profile that runs no macro
-  (word/soffice.py) within CONVERT_SECONDS, killed past it.
+  (no DTD), its encryption; nothing of an .rtf past its first bytes (LibreOffice reads the rest).
+  LibreOffice then runs with a throw-away profile that runs no macro (word/soffice.py) within
+  CONVERT_SECONDS, killed past it, and within limits.SOFFICE_MEMORY of address space.
 - The file LibreOffice opens is a copy in a private temporary folder (LibreOffice writes a lock
   file beside what it opens): nothing is written beside the user's file, and the folder is
   removed when the conversion ends, whatever happened.
@@ -25,7 +26,7 @@ from pathlib import Path
 from .. import limits
 from ..errors import UserError
 from .package import central_directory_ok, check_members, declares_dtd, read_bounded
-from .soffice import INSTALL_COMMAND, log_tail, private_workdir, run_soffice, soffice_or_none
+from .soffice import INSTALL_COMMAND, log_tail, memory_words, private_workdir, run_soffice, soffice_or_none
 
 CONVERT_SECONDS = float(limits.READ_SECONDS)
 """A conversion may take the whole read budget of `check` and `import`, never more (a real plan
@@ -138,22 +139,28 @@ def _fib(data: bytes) -> bytes | None:
             raise _Broken
         return data[(n + 1) * size:(n + 2) * size]
 
+    # The table's sectors are listed (at most one per sector of the file: a crafted DIFAT chain
+    # stops there), the table itself is never built: each step of the directory chain reads its
+    # one entry, so memory stays a fraction of the file's size whatever the header claims.
+    per = size // 4
     fat_sectors = [n for n in struct.unpack_from("<109I", data, 0x4C) if n <= _MAX_SECT]
     n, seen = first_difat, 0
-    while n <= _MAX_SECT and seen < min(difat_count, sectors):
-        entries = struct.unpack(f"<{size // 4}I", sector(n))
+    while n <= _MAX_SECT and seen < min(difat_count, sectors) and len(fat_sectors) <= sectors:
+        entries = struct.unpack(f"<{per}I", sector(n))
         fat_sectors += [e for e in entries[:-1] if e <= _MAX_SECT]
         n, seen = entries[-1], seen + 1
     if not fat_sectors or len(fat_sectors) > sectors or fat_count > sectors:
         raise _Broken
-    fat: list[int] = []
-    for n in fat_sectors:
-        fat.extend(struct.unpack(f"<{size // 4}I", sector(n)))
+
+    def next_of(n: int) -> int:
+        if n // per >= len(fat_sectors):
+            raise _Broken  # a sector past the table
+        return int(struct.unpack_from("<I", sector(fat_sectors[n // per]), (n % per) * 4)[0])
 
     n, steps = first_dir, 0
     while n <= _MAX_SECT:
-        if steps > sectors or n >= len(fat):
-            raise _Broken  # a loop in the chain, or a sector past the table
+        if steps > sectors:
+            raise _Broken  # a loop in the chain
         block = sector(n)
         for at in range(0, size, _DIR_ENTRY):
             entry = block[at:at + _DIR_ENTRY]
@@ -168,7 +175,7 @@ def _fib(data: bytes) -> bytes | None:
                     # judged here; LibreOffice says whether it can read it.
                     return b"\xec\xa5" + b"\0" * 30
                 return sector(start)[:32]
-        n, steps = fat[n], steps + 1
+        n, steps = next_of(n), steps + 1
     if n not in (_END_OF_CHAIN, _FREE_SECT):
         raise _Broken
     return None
@@ -216,15 +223,22 @@ def _odf_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str) -> 
 
 # --- the conversion ---------------------------------------------------------------------------------
 
+def converter(kind: Kind, label: str) -> str:
+    """The LibreOffice that converts a file of this kind, or UserError saying how to do without it
+    (asked before a conversion starts, by convert and by the editor before it starts a process)."""
+    exe = soffice_or_none()
+    if exe is None:
+        raise UserError(f"{label}: {kind.what}, không phải .docx; {_RESAVE}, hoặc cài LibreOffice để "
+                        f"kehoach tự chuyển (sudo {INSTALL_COMMAND})")
+    return exe
+
+
 def convert(data: bytes, kind: Kind, label: str, *, soffice: str | None = None,
             timeout: float | None = None) -> bytes:
     """The file's bytes converted by LibreOffice headless to a transitional .docx, in a private
     temporary folder removed before returning. UserError when LibreOffice is not installed, fails
     or takes longer than timeout (ConversionError; CONVERT_SECONDS when not given)."""
-    exe = soffice or soffice_or_none()
-    if exe is None:
-        raise UserError(f"{label}: {kind.what}, không phải .docx; {_RESAVE}, hoặc cài LibreOffice để "
-                        f"kehoach tự chuyển (sudo {INSTALL_COMMAND})")
+    exe = soffice or converter(kind, label)
     # Named with our pid like LibreOffice's own work folder: a run killed with SIGKILL leaves the
     # user's copy behind, and the next run removes it (soffice.private_workdir).
     work = private_workdir()
@@ -236,13 +250,17 @@ def convert(data: bytes, kind: Kind, label: str, *, soffice: str | None = None,
         log = run_soffice(
             exe, [source], out, CONVERT_SECONDS if timeout is None else timeout, convert_to="docx:MS Word 2007 XML",
             timeout_message=lambda s: (f"{label}: LibreOffice chuyển {kind.what} sang .docx không xong sau "
-                                       f"{s:.0f} giây nên đã bị dừng; tệp quá phức tạp hoặc hỏng; {_RESAVE}"))
+                                       f"{s:.0f} giây nên đã bị dừng; tệp quá phức tạp hoặc hỏng; {_RESAVE}"),
+            crash_message=lambda gb: (f"{label}: LibreOffice dừng giữa chừng khi chuyển {kind.what} sang .docx: "
+                                      f"tệp cần quá {gb} bộ nhớ (giới hạn để một tệp lạ không chiếm hết máy) "
+                                      f"hoặc hỏng; chưa ghi tệp nào; {_RESAVE}"))
         made = out / f"{source.stem}.docx"
         result = made.read_bytes() if made.is_file() else b""
         if not result.startswith(b"PK"):
             tail = log_tail(log)
             raise UserError(f"{label}: LibreOffice không chuyển được {kind.what} sang .docx (tệp hỏng, đặt mật "
-                            f"khẩu hoặc không phải văn bản); {_RESAVE}"
+                            "khẩu, không phải văn bản, hoặc cần quá "
+                            f"{memory_words(limits.SOFFICE_MEMORY)} bộ nhớ); {_RESAVE}"
                             + (f" (LibreOffice báo: {tail})" if tail else ""))
     finally:
         shutil.rmtree(work, ignore_errors=True)

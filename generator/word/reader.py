@@ -381,6 +381,9 @@ the bottom is one page on the estimate alone."""
 ONE_PAGE_SAVED_SHARE = 1.1
 """With Word's own count of one page in the file, an estimate up to this share agrees with it (a
 two-page letter of the corpus is estimated at 1.42)."""
+ONE_PAGE_SAVED_TEXT = 0.95
+"""Word's saved count of characters (no spaces) must reach this share of the body's for its page count
+to be of this text (the corpus's counts are 1.0 to 1.4 times the body's)."""
 
 
 def fits_one_page(doc: WordDocument) -> bool:
@@ -395,8 +398,28 @@ def fits_one_page(doc: WordDocument) -> bool:
     sec = doc.sections[0]
     room = (sec.height - sec.margins.get("top", 0) - sec.margins.get("bottom", 0)) / 20
     used = Drawing(doc, len(doc.paragraphs) - 1).column_height.get(0, 0.0)
+    # A picture set in line with the text (a chart, a map, a scanned table) stands as tall as it is
+    # drawn; the line estimate sees its paragraph as one empty line.
+    held_els = {id(p.el): p.el for p in doc.paragraphs if p.el is not None}
+    used += sum(_inline_picture_height(el) for el in held_els.values())
     share = used / room if room > 0 else 99.0
-    return 0 < share <= (ONE_PAGE_SAVED_SHARE if doc.saved_pages == 1 else ONE_PAGE_SHARE)
+    # Word's count speaks for the text it counted: a template saved at one page and filled in later by
+    # a program that leaves docProps/app.xml alone still says one page, but counts fewer characters
+    # than the document now holds (Word's own count is never below the body's: headers count too).
+    held = sum(len("".join(p.text.split())) for p in doc.paragraphs)
+    counted = doc.saved_pages == 1 and doc.saved_characters >= ONE_PAGE_SAVED_TEXT * held
+    return 0 < share <= (ONE_PAGE_SAVED_SHARE if counted else ONE_PAGE_SHARE)
+
+
+def _inline_picture_height(el: _Element) -> float:
+    """The heights (pt) of the pictures drawn in line in a paragraph (wp:inline's extent, in EMU)."""
+    total = 0.0
+    for extent in el.iter(f"{{{WP_NS}}}extent"):
+        cy = extent.get("cy", "")
+        parent = extent.getparent()
+        if parent is not None and parent.tag == f"{{{WP_NS}}}inline" and cy.isdigit() and len(cy) < 12:
+            total += int(cy) / 12700
+    return total
 
 
 def starts_page(p: Para) -> bool:
@@ -505,6 +528,7 @@ class WordDocument:
     table_left: dict[int, int] = field(default_factory=dict)  # twips from the margin, by Cell.table
     tab_tables: set[int] = field(default_factory=set)  # Cell.table ids read from lines set with tab stops
     saved_pages: int | None = None  # pages the editor counted when it last saved (docProps/app.xml)
+    saved_characters: int = 0  # characters (no spaces) counted at the same save
     converted_from: str | None = None
     """What LibreOffice converted to the .docx read ("tệp .doc cũ (Word 97-2003)"), None when the
     file was a .docx read as it is: measurements then come from the converted copy."""
@@ -515,10 +539,10 @@ class WordDocument:
 
 
 def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
-    """Open a Word document and read it; UserError when the file is not readable. A .doc, .odt,
-    .rtf or Strict .docx is read from the .docx LibreOffice makes of it (word/formats.py; the
-    result's converted_from says so). `columns` says which top-level paragraphs are set in two
-    columns with tab stops (none when not given)."""
+    """Open a Word document and read it; UserError when the file is not readable. A .doc, .odt or
+    .rtf is read from the .docx LibreOffice makes of it (word/formats.py; the result's
+    converted_from says so); a Strict .docx is read natively, renamed (word/strict.py). `columns`
+    says which top-level paragraphs are set in two columns with tab stops (none when not given)."""
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -627,10 +651,11 @@ class _Reader:
             return None
         ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
         counts = {}
-        for name in ("Pages", "Words"):
+        for name in ("Pages", "Words", "Characters"):
             el = root.find(f"{ns}{name}")
             text = (el.text or "").strip() if el is not None else ""
             counts[name] = int(text) if text.isdigit() and len(text) < 9 else 0
+        self.doc.saved_characters = counts["Characters"]
         return (counts["Pages"] or None) if counts["Words"] else None
 
     def _page_one_header_block(self) -> _Element | None:

@@ -9,10 +9,15 @@ processes; with its own throw-away profile, parallel runs never collide. Its tem
 to the same throw-away folder (TMPDIR), so a run killed at the timeout leaves nothing in /tmp.
 Why the profile is seeded (safe_profile): a document read for `check` or `import` comes from
 anyone; LibreOffice must neither load nor run its macros (Word VBA, Basic) nor fetch what it links.
+Why a memory limit (limits.SOFFICE_MEMORY, the address space of every LibreOffice process started
+here): a crafted .rtf/.odt/.doc can make LibreOffice allocate gigabytes well before the timeout;
+with the limit the allocation fails, LibreOffice gives up on the file and the machine keeps its
+memory.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -21,6 +26,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .. import limits
 from ..errors import UserError
 
 INSTALL_COMMAND = "apt-get install libreoffice-writer-nogui fonts-liberation2"
@@ -110,17 +116,49 @@ def safe_profile(work: Path) -> Path:
     return profile
 
 
+def memory_words(n: int) -> str:
+    """A memory figure as a user reads it: "2 GB", "512 MB"."""
+    return f"{n / 2**30:.3g} GB" if n >= 2**30 else f"{max(1, n // 2**20)} MB"
+
+
+def _memory_limit() -> tuple[int, Callable[[], None] | None]:
+    """The address space LibreOffice gets and what the new process runs before it starts to set
+    it: limits.SOFFICE_MEMORY (soft and hard, so LibreOffice cannot raise it again), or lower when
+    this process already has a lower limit. The processes LibreOffice starts inherit it.
+
+    Why a partial of the C function rather than a Python function: a preexec_fn runs between fork
+    and exec, possibly forked from the editor's threaded server; a builtin called with values
+    computed here takes no lock there."""
+    wanted = limits.SOFFICE_MEMORY
+    try:
+        import resource
+    except ImportError:  # not a Unix: no limit to set
+        return wanted, None
+    for bound in resource.getrlimit(resource.RLIMIT_AS):
+        if bound != resource.RLIM_INFINITY:
+            wanted = min(wanted, bound)
+    return wanted, functools.partial(resource.setrlimit, resource.RLIMIT_AS, (wanted, wanted))
+
+
 def run_soffice(exe: str, paths: Sequence[Path], outdir: Path, timeout: float, *, convert_to: str,
-                timeout_message: Callable[[float], str]) -> str:
+                timeout_message: Callable[[float], str],
+                crash_message: Callable[[str], str] | None = None) -> str:
     """One `soffice --convert-to` of every path into outdir, in a throw-away profile and TMPDIR,
-    stopped (with every process it started) after timeout seconds: ConversionError with
-    timeout_message(seconds). Returns LibreOffice's output; soffice exits 0 even when a file failed, so
-    the caller judges what was made."""
+    within limits.SOFFICE_MEMORY of address space, stopped (with every process it started) after
+    timeout seconds: ConversionError with timeout_message(seconds). When LibreOffice ends with an
+    error code (it aborts when an allocation fails outside a filter) and crash_message is given:
+    ConversionError with crash_message(the memory limit in words). Returns LibreOffice's output;
+    soffice exits 0 even when a file failed, so the caller judges what was made."""
     work = private_workdir()
     try:
         profile, tmp = safe_profile(work), work / "tmp"
         tmp.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp)}
+        # Why: glibc reserves 64 MB of address space for each thread's malloc arena, up to eight
+        # per CPU; on a many-core server those reservations, not the document, would reach the
+        # limit. Two arenas are plenty for LibreOffice's few threads.
+        env.setdefault("MALLOC_ARENA_MAX", "2")
+        limit, cap = _memory_limit()
         cmd = [
             exe, f"-env:UserInstallation={profile.resolve().as_uri()}",
             "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
@@ -129,7 +167,8 @@ def run_soffice(exe: str, paths: Sequence[Path], outdir: Path, timeout: float, *
         ]
         # A session of its own, so a hung soffice and the soffice.bin it spawns can be killed together.
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True, env=env)
+                                stdin=subprocess.DEVNULL, start_new_session=True, env=env,
+                                preexec_fn=cap)
         try:
             out, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -140,6 +179,8 @@ def run_soffice(exe: str, paths: Sequence[Path], outdir: Path, timeout: float, *
             kill_group(proc)
             proc.wait()
             raise
+        if proc.returncode != 0 and crash_message is not None:
+            raise ConversionError(crash_message(memory_words(limit)))
         return out.decode("utf-8", "replace")
     finally:
         shutil.rmtree(work, ignore_errors=True)

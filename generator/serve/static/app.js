@@ -658,15 +658,26 @@ function unionEditor(s, holder, key, path) {
 }
 
 // Plain lines: one line is a string, several are a list (trích yếu, tên cơ quan on two lines).
+// A line may hold its own breaks ("…\n…": a name imported as Word wrapped it, one paragraph printed
+// on several lines). The textarea shows every printed line; saving keeps the paragraphs they were
+// in: a one-paragraph name stays one (made two paragraphs, its first line reads as a parent agency),
+// and several keep their lines while the count of lines is the same.
 function linesEditor(v, set) {
   const t = el('textarea');
   const lines = Array.isArray(v) ? v : [v ?? ''];
+  const shape = lines.map(x => String(x).split('\n').length);  // printed lines of each paragraph
+  const broken = shape.some(n => n > 1);
   t.value = lines.join('\n');
-  t.rows = Math.max(1, lines.length);
+  t.rows = Math.max(1, t.value.split('\n').length);
   t.title = 'Mỗi dòng ở đây là một dòng khi in (Enter để xuống dòng)';
   t.addEventListener('input', () => {
     const ls = t.value.split('\n').map(x => x.trim()).filter(Boolean);
     t.rows = Math.max(1, t.value.split('\n').length);
+    if (broken && ls.length && lines.length === 1) return set(ls.join('\n'));
+    if (broken && ls.length === shape.reduce((a, b) => a + b, 0)) {
+      let k = 0;
+      return set(shape.map(n => ls.slice(k, k += n).join('\n')));
+    }
     set(ls.length > 1 ? ls : (ls[0] || ''));
   });
   return t;
@@ -1038,7 +1049,7 @@ function setupJobs() {
   const imp = document.getElementById('dlg-import');
   imp.querySelector('.go').addEventListener('click', () => runJob(imp, async () => {
     const file = document.getElementById('import-file').files[0];
-    if (!file) { result(imp, 'Hãy chọn một tệp .docx.', true); return; }
+    if (!file) { result(imp, 'Hãy chọn một tệp văn bản (.docx, .doc, .odt hoặc .rtf).', true); return; }
     if (S.dirty && !(await saved())) { result(imp, 'Tệp đang mở còn thay đổi chưa lưu được.', true); return; }
     let res, json = {};
     try {
