@@ -87,7 +87,7 @@ def test_a_signature_stand_in_is_neither_a_title_nor_the_name(tmp_path: Path, na
     assert _findings(marked) == _findings(plain)
     want, got = import_docx(plain), import_docx(marked)
     assert got.data == want.data
-    assert want.data["signer"]["name"] == "Lê Thị Hạnh" and want.data["signer"]["title"] == "Phó giám đốc"
+    assert want.data["signer"]["name"] == "Lê Thị Hạnh" and want.data["signer"]["title"] == "Phó Giám đốc"
     new = [n for n in got.warnings if n not in want.warnings]
     assert len(new) == 1 and "khoảng ký" in new[0].message, new
 

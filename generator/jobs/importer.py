@@ -12,7 +12,6 @@ warning says where ("đoạn 25", "bảng 3, dòng 7"). No word of the original 
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from .. import limits
 from ..errors import DataError, UserError
 from ..nd30 import CLOSING_MARK
 from ..plan.loader import parse_yaml, validate
+from ..plan.name_case import agency_case, heading_case, lines_case, title_case
 from ..plan.table_rows import numbered_groups
 from ..recognise import read_docx
 from ..recognise.lines import (
@@ -224,66 +224,6 @@ def _cut_prefix(runs: list[tuple[str, bool, bool]], n: int) -> list[tuple[str, b
     return [r for r in out if r[0]]
 
 
-def _recover_case(caps: str, corpus: str) -> str:
-    """The same words as written in running text ("TỈNH QUẢNG NGÃI" -> "tỉnh Quảng Ngãi"). Only the
-    printed capitals are certain; the data reads better in name case. The whole line is looked for
-    first; failing that each word takes the case it has elsewhere in the text (an acronym such as
-    UBND stays in capitals, a place name keeps its capital), else lower case."""
-    if upper_vi(caps) != caps:
-        return caps  # already in mixed case
-    upper, forms = _case_index(corpus)
-    start = 0
-    while (i := upper.find(caps, start)) >= 0:
-        before = corpus[i - 1] if i else " "
-        after = corpus[i + len(caps)] if i + len(caps) < len(corpus) else " "
-        found = corpus[i : i + len(caps)]
-        if not before.isalnum() and not after.isalnum() and found != caps:
-            return found
-        start = i + 1
-    out = []
-    for word in caps.split(" "):
-        seen = forms.get(upper_vi(word), set())
-        titled = sorted(w for w in seen if w[:1].isupper() and w[1:] == w[1:].lower())
-        if re.fullmatch(r"[IVXLC]+", word) or (len(word) > 1 and _acronym(word)):
-            out.append(word)  # a Roman numeral, or an acronym (UBND, MTTQ)
-        elif titled and word.lower() not in seen:
-            out.append(titled[0])  # a name the text always writes with its capital ("Sông Mây")
-        else:
-            out.append(word.lower())
-    text = " ".join(out)
-    return text[:1].upper() + text[1:]
-
-
-@functools.lru_cache(maxsize=2)
-def _case_index(corpus: str) -> tuple[str, dict[str, set[str]]]:
-    """What _recover_case looks names up in, made once per document (it is asked for every header
-    line): the text in capitals, character for character, and each word's written forms by its
-    capitals. Made per call, it was most of an import's time, growing with the document."""
-    chars: dict[str, str] = {}
-    for c in set(corpus):
-        up = upper_vi(c)
-        chars[c] = up if len(up) == 1 else c  # same length: a position in one is a position in the other
-    upper = "".join(chars[c] for c in corpus)
-    forms: dict[str, set[str]] = {}
-    for word in re.findall(r"\w+", corpus):
-        forms.setdefault(upper_vi(word), set()).add(word)
-    return upper, forms
-
-
-def _acronym(word: str) -> bool:
-    """UBND, HĐND, MTTQ, TTHC: capitals that cannot be a Vietnamese syllable (no vowel, or three
-    consonants in a row other than "NGH"), so they stay capitals in running text."""
-    import unicodedata
-
-    if not word.isupper():
-        return False
-    base = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
-    base = base.replace("Đ", "D")
-    if not re.search(r"[AEIOUY]", base):
-        return True
-    return any(run != "NGH" for run in re.findall(r"[B-DF-HJ-NP-TV-XZ]{3,}", base))
-
-
 def _cut(text: str, n: int = 70) -> str:
     text = text.replace("\n", "⏎")
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -302,7 +242,9 @@ class _Importer:
         # (its people and places are the copying office's).
         copied = doc.copy_block[0].index if doc.copy_block else len(doc.paragraphs)
         people = {id(p) for p in [doc.signer_name, *(block[-1] for block in doc.co_signers)] if p is not None}
-        self.corpus = " ".join(p.text for p in doc.paragraphs[:copied] if id(p) not in people)
+        # One paragraph a line: a table's cells side by side are no sentence (plan/name_case looks
+        # for names inside sentences).
+        self.corpus = "\n".join(p.text for p in doc.paragraphs[:copied] if id(p) not in people)
         self._literal_number = ""  # the last khoản number kept as text
         self._deep_warned = False  # numbering deeper than the plan nests was said once
 
@@ -409,8 +351,8 @@ class _Importer:
         # wraps it on, as one text with its line breaks (one paragraph printed on those lines);
         # given one line, the renderer would balance it on other lines, and a reader could take
         # its first line for a parent agency.
-        parent = [self._wrapped_name(lines) for p in doc.parent_lines for lines in _printed_lines(p)]
-        name = [self._wrapped_name(lines) for p in doc.issuer_lines for lines in _printed_lines(p)]
+        parent = self._names([lines for p in doc.parent_lines for lines in _printed_lines(p)])
+        name = self._names([lines for p in doc.issuer_lines for lines in _printed_lines(p)])
         if not name:
             self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")
             name = ["Cơ quan ban hành"]
@@ -494,21 +436,15 @@ class _Importer:
                     self.warn(p, p.text, "chữ ở phần đầu văn bản không thuộc thành phần nào; chưa đưa vào dữ liệu")
 
     def _name(self, caps: str) -> str:
-        return _recover_case(caps, self.corpus)
+        """A body's name printed in capitals, in the case Decree 30 writes it (plan/name_case)."""
+        return agency_case(caps, self.corpus)
 
-    def _wrapped_name(self, lines: list[str]) -> str:
-        """A name printed on lines Word wrapped, in normal case as one name ("Sở Nông nghiệp và" /
-        "Phát triển nông thôn" would give "Phát" a capital a line's start does not earn), then
-        broken again after the same words."""
-        whole = self._name(" ".join(lines)).split(" ")
-        counts = [len(x.split(" ")) for x in lines]
-        if len(whole) != sum(counts):
-            return "\n".join(self._name(x) for x in lines)
-        out, k = [], 0
-        for n in counts:
-            out.append(" ".join(whole[k:k + n]))
-            k += n
-        return "\n".join(out)
+    def _names(self, paragraphs: list[list[str]]) -> list[str]:
+        """The names of a header block (its paragraphs, each printed on some lines) cased as the one
+        name they print together ("ỦY BAN NHÂN DÂN" / "TỈNH LÂM ĐỒNG": the second is no name's
+        start), each paragraph its printed lines joined by line breaks."""
+        cased = iter(lines_case([x for lines in paragraphs for x in lines], agency_case, self.corpus))
+        return ["\n".join(next(cased) for _ in lines) for lines in paragraphs]
 
     def _after_title(self) -> int:
         """The stream position after the tên loại, trích yếu and the line under it."""
@@ -551,8 +487,7 @@ class _Importer:
             if isinstance(b, Para):
                 m = MUC_RE.match(b.text)
                 if m and upper_vi(m.group("rest")) == m.group("rest") and m.group("num") == roman(len(sections) + 1):
-                    title = self._name(norm(m.group("rest")))
-                    title = title[:1].upper() + title[1:]  # a mục's name starts a heading
+                    title = heading_case(norm(m.group("rest")), self.corpus)
                     sec: dict[str, Any] = {"title": title, "blocks": early_tables if not sections else []}
                     sections.append(sec)
                     stack = [_Container(sec["blocks"], "")]
@@ -851,15 +786,19 @@ class _Importer:
         signer: dict[str, Any] = {"name": name}
         auth = [parse_authority(x) for x in heads]
         forms = [a.form for a in auth]
-        case = self._name
+        # Posts in the case running text writes them ("Phó Giám đốc"); the body a TM. signs for
+        # as a name ("Ban Thường trực"). The signature prints both in capitals again.
+        def case(caps: str) -> str:
+            return title_case(caps, self.corpus)
+
         if forms == [None]:
             signer["title"] = case(heads[0])
         elif len(forms) == 2 and forms[0] in ("KT", "TL", "TUQ") and forms[1] is None:
             signer.update(authority=forms[0], head_title=case(auth[0].title), title=case(heads[1]))
         elif forms == ["TM", None]:
-            signer.update(authority="TM", collective=case(auth[0].title), title=case(heads[1]))
+            signer.update(authority="TM", collective=self._name(auth[0].title), title=case(heads[1]))
         elif forms == ["TM", "KT", None]:
-            signer.update(authority="TM", collective=case(auth[0].title), head_title=case(auth[1].title),
+            signer.update(authority="TM", collective=self._name(auth[0].title), head_title=case(auth[1].title),
                           title=case(heads[2]))
         elif forms == ["Q"]:
             signer.update(authority="Q", title=case(auth[0].title))

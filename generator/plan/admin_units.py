@@ -114,6 +114,31 @@ def _tables() -> _Tables | None:
     return _Tables(units, pattern, frozenset(gone_provinces))
 
 
+@functools.lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Every province's, district's and commune's short name, before and after 2025, in capitals
+    ("LÀO CAI", "AN BÌNH"): what may follow a level word ("tỉnh", "xã") in a name. Empty without the data."""
+    folder = _data_dir()
+    if folder is None:
+        return frozenset()
+    names: set[Any] = set()  # the data has a few blanks (NaN) where a short name is missing
+    for file, key in (("parser_legacy.json", "DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"),
+                      ("parser_from_2025.json", "DICT_PROVINCE_WARD_NO_ACCENTED")):
+        data = json.loads((folder / file).read_text(encoding="utf-8"))
+        names.update(p["provinceShort"] for p in data["DICT_PROVINCE"].values())
+        for districts in data.get("DICT_PROVINCE_DISTRICT", {}).values():
+            names.update(d["districtShort"] for d in districts.values())
+        stack: list[Any] = [data[key]]
+        while stack:  # wards nest one level deeper in the old data (province, district, ward)
+            node = stack.pop()
+            for v in node.values():
+                if isinstance(v, dict) and "wardShort" in v:
+                    names.add(v["wardShort"])
+                elif isinstance(v, dict):
+                    stack.append(v)
+    return frozenset(unicodedata.normalize("NFC", n).upper() for n in names if isinstance(n, str) and n)
+
+
 def _message(found: list[_Old], written: str) -> str:
     first = found[0]
     if not first.province:  # a province

@@ -1,0 +1,424 @@
+"""Names printed in capitals written back in the case Decree 30 gives them (Phụ lục II, "Viết hoa
+trong văn bản hành chính"), for the data: a header prints "SỞ VĂN HÓA VÀ THỂ THAO", running text,
+the editor, the register and other documents' Nơi nhận print "Sở Văn hóa và Thể thao".
+
+The rules, as Phụ lục II states them:
+- a body's name: the first letter of the words that say what kind of body it is and of its field
+  ("Bộ Tài nguyên và Môi trường", "Văn phòng Ủy ban nhân dân tỉnh"); each coordinated field after
+  "và", "-" or "," starts with its capital ("Sở Lao động - Thương binh và Xã hội");
+- a place: every syllable capitalised ("Bà Rịa - Vũng Tàu"), after its level word in lower case
+  ("tỉnh", "xã", "thành phố");
+- a post: lower case after its first word ("Chủ tịch", "Giám đốc"), "Phó" adding its own capital
+  ("Phó Giám đốc");
+- acronyms stay in capitals (UBND, MTTQ, TT&TT), as do Roman numerals.
+
+The document's own writing of the WHOLE name, when its running text has it, wins over the rules
+(the agency knows its name); a single word's case is never taken from elsewhere in the text: a
+person named "Nguyễn Văn An" or a sentence starting "Thể thao…" says nothing of a body's name.
+
+Why in plan/: place names come from plan/admin_units (the administrative units' data), and the
+case is a property of the plan's data, whoever reads it in.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from ..text import upper_vi
+from .admin_units import place_names
+
+# --- the words ----------------------------------------------------------------------------------
+
+# Kinds of body, in the case Phụ lục II writes them (the words after the first are part of the
+# kind, not a field: "Ủy ban nhân dân", "Bảo hiểm xã hội"). Matched longest first.
+_KINDS = [
+    "Ủy ban nhân dân", "Uỷ ban nhân dân", "Hội đồng nhân dân", "Tòa án nhân dân", "Toà án nhân dân",
+    "Viện kiểm sát nhân dân", "Kho bạc Nhà nước", "Bảo hiểm xã hội", "Ban Chỉ đạo", "Ban Chỉ huy",
+    "Bộ Chỉ huy", "Đoàn đại biểu", "Đảng ủy", "Đảng uỷ", "Tỉnh ủy", "Tỉnh uỷ", "Huyện ủy", "Huyện uỷ",
+    "Thành ủy", "Thành uỷ", "Quận ủy", "Quận uỷ", "Thị ủy", "Thị uỷ", "Tỉnh đoàn", "Huyện đoàn",
+    "Thành đoàn", "Ủy ban", "Uỷ ban", "Hội đồng", "Văn phòng", "Tiểu ban", "Ban", "Sở", "Bộ", "Phòng",
+    "Trung tâm", "Tổng cục", "Chi cục", "Cục", "Vụ", "Học viện", "Bệnh viện", "Viện", "Trường",
+    "Công an", "Thanh tra", "Kho bạc", "Liên đoàn", "Liên hiệp", "Đoàn", "Hội", "Tổng công ty",
+    "Công ty", "Chi nhánh", "Ngân hàng", "Đài", "Chi bộ", "Đảng bộ", "Hạt", "Đội", "Quỹ",
+]
+# Kinds recognised anywhere in a name, not only at its start or right after another kind: they
+# never stand for a common word ("Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam").
+_ANYWHERE = {"Ủy ban nhân dân", "Uỷ ban nhân dân", "Hội đồng nhân dân", "Ủy ban", "Uỷ ban", "Hội đồng",
+             "Kho bạc Nhà nước", "Đảng ủy", "Đảng uỷ", "Tỉnh ủy", "Tỉnh uỷ", "Huyện ủy", "Huyện uỷ",
+             "Thành ủy", "Thành uỷ", "Quận ủy", "Quận uỷ", "Thị ủy", "Thị uỷ"}
+# Proper names inside bodies' names, written as Phụ lục II writes them.
+_PROPER = [
+    "Mặt trận Tổ quốc Việt Nam", "Đảng Cộng sản Việt Nam", "Cộng sản Hồ Chí Minh", "Hồ Chí Minh",
+    "Việt Nam", "Tổ quốc", "Quốc hội", "Chính phủ", "Nhà nước", "Trung ương", "Đảng",
+    "Công Thương",  # Công nghiệp + Thương mại in one name: both capitals ("Bộ Công Thương")
+]
+# Words of two syllables whose first would be mistaken for a level word ("xã hội": society).
+_LEXICAL = ["xã hội"]
+# Levels of administrative units, lower case before the place's name.
+_LEVELS = ["thành phố", "thị xã", "thị trấn", "đặc khu", "tỉnh", "huyện", "quận", "xã", "phường", "TP"]
+# Words after which no field starts ("Ban Chỉ đạo về…", "Văn phòng các…").
+_PLAIN_AFTER_KIND = {"VỀ", "CỦA", "CÁC", "THUỘC", "CẤP"}
+# Posts of signers: the words after the first in lower case, "Chánh Văn phòng" naming a body.
+_POSTS = [
+    "Chủ tịch", "Tổng Giám đốc", "Giám đốc", "Bộ trưởng", "Thứ trưởng", "Cục trưởng", "Vụ trưởng",
+    "Chi cục trưởng", "Viện trưởng", "Hiệu trưởng", "Trưởng tiểu ban", "Trưởng ban", "Trưởng phòng",
+    "Trưởng đoàn", "Trưởng khoa", "Trưởng", "Chánh Văn phòng", "Chánh Thanh tra", "Chánh án",
+    "Thủ trưởng", "Bí thư", "Tổng Thư ký", "Thư ký", "Tổ trưởng", "Đội trưởng", "Kế toán trưởng",
+    "Chủ nhiệm", "Tổng biên tập",
+]
+# Roman numerals that are Vietnamese syllables too ("phạm vi", "xi măng"): a numeral only after a
+# word that counts ("khu vực VI", "khóa XI").
+_SYLLABLE_NUMERALS = {"VI", "XI", "LI", "MI", "DI"}
+_COUNT_WORDS = {"VỰC", "KHÓA", "KHOÁ", "LẦN", "ĐỢT", "ĐOẠN", "THỨ", "KỲ", "SỐ", "LỤC", "PHẦN", "MỤC",
+                "CHƯƠNG", "ĐIỀU", "NHÓM", "VÙNG", "QUÂN"}
+_COORDINATORS = {"VÀ", "-", "–", "&"}
+_EDGE = ",.;:()\"'“”"
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    return tuple(upper_vi(phrase).split())
+
+
+def _table(phrases: Sequence[str]) -> dict[tuple[str, ...], str]:
+    return {_key(p): p for p in phrases}
+
+
+_KIND_TABLE = _table(_KINDS)
+_PROPER_TABLE = _table(_PROPER)
+_LEXICAL_TABLE = _table(_LEXICAL)
+_LEVEL_TABLE = _table(_LEVELS)
+_POST_TABLE = _table(_POSTS)
+
+
+def _core(token: str) -> str:
+    """A token without the punctuation around it ("HÓA," -> "HÓA"), in capitals."""
+    return upper_vi(token.strip(_EDGE)) or upper_vi(token)
+
+
+def _match(table: dict[tuple[str, ...], str], cores: list[str], i: int) -> tuple[int, str] | None:
+    """The longest phrase of the table starting at word i: (its length in words, its case)."""
+    for n in range(min(6, len(cores) - i), 0, -1):
+        phrase = table.get(tuple(cores[i : i + n]))
+        if phrase is not None:
+            return n, phrase
+    return None
+
+
+def _acronym(core: str) -> bool:
+    """UBND, HĐND, MTTQ, TT&TT, THPT: capitals that cannot be a Vietnamese syllable (no vowel, or
+    three consonants in a row other than "NGH"), or joined by "&"; they stay capitals."""
+    if not core or not core.isupper() and "&" not in core:
+        return False
+    if "&" in core:
+        return all(part.isupper() for part in core.split("&") if part)
+    if re.fullmatch(r"[IVXLC]+", core):
+        return True  # a Roman numeral (khu vực II)
+    if len(core) < 2:
+        return False
+    base = "".join(c for c in unicodedata.normalize("NFD", core) if not unicodedata.combining(c))
+    base = base.replace("Đ", "D")
+    if not re.search(r"[AEIOUY]", base):
+        return True
+    return bool(re.search(r"[^AEIOUY]{3}", base.replace("NGH", "N")))
+
+
+def _with_case(token: str, cased: str) -> str:
+    """The token's punctuation kept around the cased word ("HÓA," with "Hóa" -> "Hóa,")."""
+    core = token.strip(_EDGE)
+    if not core:
+        return token
+    start = token.index(core)
+    return token[:start] + cased + token[start + len(core):]
+
+
+def _capital(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
+def _syllables(token: str) -> str:
+    """Every syllable capitalised, as a place is written ("BÀ RỊA-VŨNG TÀU" -> "Bà Rịa-Vũng Tàu")."""
+    return re.sub(r"\w+", lambda m: _capital(m.group(0)), token.lower())
+
+
+# --- the document's own writing -----------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=2)
+def _case_index(written: str) -> str:
+    """The text in capitals, character for character (a position in one is a position in the
+    other), made once per document: it is asked for every header line."""
+    chars: dict[str, str] = {}
+    for c in set(written):
+        up = upper_vi(c)
+        chars[c] = up if len(up) == 1 else c
+    return "".join(chars[c] for c in written)
+
+
+def as_written(caps: str, written: str) -> str | None:
+    """The whole name as the running text writes it, when it does: the form met most often among
+    those starting with a capital (a name starts with one; "các ủy ban nhân dân" is a common
+    noun), as whole words. None when the text never writes it."""
+    if not caps or not written:
+        return None
+    upper = _case_index(written)
+    forms: Counter[str] = Counter()
+    start = 0
+    while (i := upper.find(caps, start)) >= 0:
+        start = i + 1
+        before = written[i - 1] if i else " "
+        after = written[i + len(caps)] if i + len(caps) < len(written) else " "
+        found = written[i : i + len(caps)]
+        if before.isalnum() or after.isalnum() or found == caps or not found[:1].isupper():
+            continue
+        forms[found] += 1
+    if not forms:
+        return None
+    return forms.most_common(1)[0][0]
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+
+def _place_length(cores: list[str], i: int, guess: bool) -> int:
+    """How many words from i name a place: the longest the units' data knows; in a body's name
+    (guess) at least the words up to its end, a coordinator, another level word or a kind (a place
+    the data does not know, or longer than one it knows: "tỉnh Hòa Bình Xanh"); 0 when none."""
+    names = place_names()
+    known = next((n for n in range(min(6, len(cores) - i), 0, -1) if " ".join(cores[i : i + n]) in names), 0)
+    if not guess:
+        return known
+    n = 0
+    while i + n < len(cores):
+        core = cores[i + n]
+        if core in _COORDINATORS or core == "VÀ" or _match(_LEVEL_TABLE, cores, i + n) \
+                or _match(_KIND_TABLE, cores, i + n) or not re.fullmatch(r"[\w'\-–.]+", core):
+            break
+        n += 1
+    return max(known, n)
+
+
+def _cased_words(tokens: list[str], *, names: bool) -> list[str]:
+    """The tokens (words as printed, in capitals) in Phụ lục II's case. names: a body's name (kinds
+    and fields capitalised, an unknown place after its level word guessed to run to the end);
+    otherwise a heading in sentence case (only known places, proper names and acronyms keep capitals)."""
+    cores = [_core(t) for t in tokens]
+    out = [t.lower() for t in tokens]
+    i = 0
+    field_starts = False  # the next word begins a field (after a kind or a coordinator)
+    after_kind = False  # the previous words were a kind: another kind may follow ("Văn phòng Sở")
+    while i < len(tokens):
+        core = cores[i]
+        numeral_word = core in _SYLLABLE_NUMERALS and (i == 0 or cores[i - 1] not in _COUNT_WORDS)
+        if (_acronym(core) or any(c.isdigit() for c in core)) and core != "TP" and not numeral_word:
+            out[i] = tokens[i]
+            i += 1
+            field_starts = after_kind = False
+            continue
+        if (proper := _match(_PROPER_TABLE, cores, i)) is not None:
+            n, phrase = proper
+            for k, word in enumerate(phrase.split()):
+                out[i + k] = _with_case(tokens[i + k], word)
+            i += n
+            field_starts, after_kind = False, False
+            continue
+        kind = _match(_KIND_TABLE, cores, i) if names else None
+        # A kind is followed by its field: "phòng," in "Ban Chỉ đạo phòng, chống…" is a verb.
+        if kind is not None and (i == 0 or after_kind or kind[1] in _ANYWHERE) \
+                and not (i and tokens[i + kind[0] - 1].endswith(",")):
+            n, phrase = kind
+            for k, word in enumerate(phrase.split()):
+                out[i + k] = _with_case(tokens[i + k], word)
+            i += n
+            field_starts = after_kind = True
+            continue
+        if (lexical := _match(_LEXICAL_TABLE, cores, i)) is not None:
+            n, phrase = lexical
+            for k, word in enumerate(phrase.split()):
+                out[i + k] = _with_case(tokens[i + k], _capital(word) if k == 0 and field_starts else word)
+            i += n
+            field_starts = after_kind = False
+            continue
+        if (level := _match(_LEVEL_TABLE, cores, i)) is not None:
+            n = level[0]
+            place = _place_length(cores, i + n, guess=names)
+            if place or i + n == len(tokens):
+                for k in range(n):  # "TP." is an abbreviation: kept as printed
+                    out[i + k] = tokens[i + k] if cores[i + k] == "TP" else tokens[i + k].lower()
+                for k in range(i + n, i + n + place):
+                    out[k] = _syllables(tokens[k])
+                i += n + place
+                field_starts = after_kind = False
+                continue
+        if names and field_starts and core not in _PLAIN_AFTER_KIND and re.search(r"\w", core) \
+                and cores[i : i + 2] != ["KHU", "VỰC"]:  # "Chi cục Thuế khu vực II": a scope, no field
+            out[i] = _with_case(tokens[i], _capital(core))
+        after_kind = False
+        field_starts = names and (core in _COORDINATORS or tokens[i].endswith(",")) and not (
+            core == "PHÒNG" and tokens[i].endswith(","))  # "phòng, chống": one verb, not two fields
+        if not re.search(r"\w", core) and core not in _COORDINATORS:
+            field_starts = False
+        i += 1
+    if out:
+        first = out[0]
+        j = next((k for k, c in enumerate(first) if c.isalpha()), None)
+        if j is not None and not _acronym(cores[0]):
+            out[0] = first[:j] + first[j].upper() + first[j + 1:]
+    return out
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """Words and the spaces between them (kept as printed)."""
+    parts = re.split(r"(\s+)", text.strip())
+    return parts[0::2], parts[1::2]
+
+
+def _join(words: list[str], spaces: list[str]) -> str:
+    return "".join(w + s for w, s in zip(words, [*spaces, ""], strict=True))
+
+
+def _in_capitals(text: str) -> bool:
+    return upper_vi(text) == text
+
+
+def agency_case(caps: str, written: str = "") -> str:
+    """A body's name printed in capitals in the case Phụ lục II gives it ("SỞ VĂN HÓA VÀ THỂ THAO"
+    -> "Sở Văn hóa và Thể thao", "UBND TỈNH LÀO CAI" -> "UBND tỉnh Lào Cai"); the whole name as
+    the running text (written) writes it when it does. Text already in mixed case is kept."""
+    if not caps.strip() or not _in_capitals(caps):
+        return caps
+    found = as_written(caps.strip(), written)
+    if found is not None:
+        return found
+    words, spaces = _split(caps)
+    return _join(_cased_words(words, names=True), spaces)
+
+
+def title_case(caps: str, written: str = "") -> str:
+    """A signer's post printed in capitals, as running text writes it: "PHÓ GIÁM ĐỐC" -> "Phó Giám
+    đốc", "CHỦ TỊCH" -> "Chủ tịch", "TRƯỞNG BAN" -> "Trưởng ban"; a body named after the post keeps
+    its own case ("GIÁM ĐỐC SỞ TƯ PHÁP" -> "Giám đốc Sở Tư pháp"). A post the rules do not know is
+    taken as the running text writes it, else with only its first letter capital."""
+    if not caps.strip() or not _in_capitals(caps):
+        return caps
+    words, spaces = _split(caps)
+    cores = [_core(w) for w in words]
+    out: list[str] = []
+    i = 0
+    while i < len(words) and cores[i] in ("PHÓ", "QUYỀN"):
+        out.append(_with_case(words[i], _capital(cores[i])))
+        i += 1
+    post = _match(_POST_TABLE, cores, i)
+    if post is None:
+        found = as_written(caps.strip(), written)
+        if found is not None:
+            return found
+        cased = [w.lower() for w in words]
+        cased[0] = _capital(cased[0])
+        if len(cased) > 1 and cores[0] == "PHÓ":
+            cased[1] = _capital(cased[1])
+        return _join(cased, spaces)
+    n, phrase = post
+    out += [_with_case(words[i + k], word) for k, word in enumerate(phrase.split())]
+    i += n
+    rest = words[i:]
+    if rest:
+        if _match(_KIND_TABLE, [_core(w) for w in rest], 0) is not None:
+            out += _cased_words(rest, names=True)
+        else:
+            tail = _cased_words(rest, names=False)
+            first = tail[0]
+            out += [first[:1].lower() + first[1:] if not _acronym(_core(rest[0])) else first, *tail[1:]]
+    return _join(out, spaces)
+
+
+def heading_case(caps: str, written: str = "") -> str:
+    """A heading printed in capitals (a mục's name) in sentence case: the whole line as the running
+    text writes it, else its first letter capital, acronyms, known places and proper names kept."""
+    if not caps.strip() or not _in_capitals(caps):
+        return caps
+    found = as_written(caps.strip(), written)
+    if found is not None:
+        return found
+    words, spaces = _split(caps)
+    out = _cased_words(words, names=False)
+    # A body the heading names ("TRÁCH NHIỆM CỦA SỞ Y TẾ") as the running text writes it inside a
+    # sentence: from a kind of body, several words from a capital, after a word in lower case (not
+    # a sentence's start). Only from a kind: writers capitalise common nouns too ("phong trào Thi đua").
+    cores = [_core(w) for w in words]
+    i = 0
+    while i < len(words) and written:
+        if _match(_KIND_TABLE, cores, i) is None:
+            i += 1
+            continue
+        for n in range(min(_NAME_SPAN, len(words) - i), 1, -1):
+            found = _inside_sentence(" ".join(cores[i : i + n]), written)
+            if found is not None:
+                for k, word in enumerate(found.split(" ")):
+                    out[i + k] = _with_case(words[i + k], word)
+                i += n - 1
+                break
+        i += 1
+    return _join(out, spaces)
+
+
+_NAME_SPAN = 10
+"""The most words of a name looked for in a heading (a long body's name has about ten)."""
+
+
+def _inside_sentence(caps: str, written: str) -> str | None:
+    """caps as the text writes it inside a sentence starting with a capital (a name), or None."""
+    upper = _case_index(written)
+    start = 0
+    while (i := upper.find(caps, start)) >= 0:
+        start = i + 1
+        end = i + len(caps)
+        found = written[i:end]
+        if end < len(written) and written[end].isalnum() or not found[:1].isupper() or found == caps:
+            continue  # inside a longer word, not a name's capital, or a line printed in capitals
+        if _starts_a_name_inside_a_sentence(written, i):
+            return found
+    return None
+
+
+def _starts_a_name_inside_a_sentence(written: str, i: int) -> bool:
+    """The text at i follows a word of the same sentence that is no part of a name: a word in lower
+    case other than "và" ("Văn hóa và Thể thao" says nothing of "thể thao" alone), or the sentence's
+    own first word ("Giao Sở Y tế…"); not a sentence's start, not the middle of another name."""
+    whole = written[max(0, i - 80) : i]
+    window = whole.rsplit("\n", 1)[-1]  # a paragraph (a line of written) starts a sentence
+    if not window.endswith((" ", "\u00a0")):
+        return False
+    before = window.split()
+    if not before or not before[-1][-1:].isalnum() and not before[-1].endswith(","):
+        return False  # the sentence starts here
+    prev = before[-1].rstrip(",")
+    if prev.islower():
+        return prev != "và"
+    if before[-1].endswith(","):
+        return False  # a list of capitals: inside another name
+    first_of_text = len(before) == 1 and ("\n" in whole or i <= 80)
+    return first_of_text or (len(before) > 1 and before[-2][-1:] in ".:;!?")
+
+
+def lines_case(lines: Sequence[str], case: Callable[[str, str], str], written: str = "") -> list[str]:
+    """Lines printed one under another that make one name ("ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI"),
+    cased as one name (the second line's "tỉnh" is not a name's first word) and cut back into the
+    same lines, word for word."""
+    counts = [len(_split(line)[0]) if line.strip() else 0 for line in lines]
+    whole = case(" ".join(line.strip() for line in lines if line.strip()), written)
+    words = _split(whole)[0] if whole.strip() else []
+    if len(words) != sum(counts):  # the running text wrote it otherwise: case each line alone
+        return [case(line, written) for line in lines]
+    out, k = [], 0
+    for line, n in zip(lines, counts, strict=True):
+        if n == 0:
+            out.append(line)
+            continue
+        _, spaces = _split(line)
+        out.append(_join(words[k : k + n], spaces))
+        k += n
+    return out

@@ -1,0 +1,227 @@
+"""Names printed in capitals, written back in the case Decree 30 (Phụ lục II) gives them.
+
+The names below are invented in the shape real headers have (kinds of body, coordinated fields,
+a place after its level word, acronyms); none is copied from a document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.jobs.importer import import_file
+from generator.plan import admin_units
+from generator.plan.loader import load_plan
+from generator.document.render import render_plan
+from generator.plan.name_case import agency_case, heading_case, lines_case, title_case
+from generator.text import upper_vi
+from tests.word_fixtures import Doc, Header, build_plan
+
+NAMES = [
+    # kind + one field
+    ("SỞ Y TẾ", "Sở Y tế"),
+    ("SỞ NỘI VỤ", "Sở Nội vụ"),
+    # a field with two coordinated parts, and with three
+    ("SỞ VĂN HÓA VÀ THỂ THAO", "Sở Văn hóa và Thể thao"),
+    ("SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Sở Lao động - Thương binh và Xã hội"),
+    ("PHÒNG VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Phòng Văn hóa, Thể thao và Du lịch"),
+    # a place after its level word: the level in lower case, every syllable of the place capital
+    ("ỦY BAN NHÂN DÂN TỈNH SÔNG MÂY", "Ủy ban nhân dân tỉnh Sông Mây"),
+    ("UBND TỈNH SÔNG MÂY", "UBND tỉnh Sông Mây"),
+    ("UBND THÀNH PHỐ BẾN ĐÁ", "UBND thành phố Bến Đá"),
+    ("UBND TỈNH HÒA BÌNH XANH", "UBND tỉnh Hòa Bình Xanh"),  # longer than a place the data knows
+    ("BẢO HIỂM XÃ HỘI TỈNH BÀ RỊA - VŨNG TÀU", "Bảo hiểm xã hội tỉnh Bà Rịa - Vũng Tàu"),
+    ("HỘI ĐỒNG NHÂN DÂN PHƯỜNG 7", "Hội đồng nhân dân phường 7"),
+    ("TRUNG TÂM Y TẾ HUYỆN ĐỒNG CỎ", "Trung tâm Y tế huyện Đồng Cỏ"),
+    # a body inside a body, and a level word with no place after it
+    ("VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH", "Văn phòng Ủy ban nhân dân tỉnh"),
+    ("VĂN PHÒNG SỞ CÔNG THƯƠNG", "Văn phòng Sở Công Thương"),
+    # acronyms kept, "&" included; Roman numerals kept; "khu vực" is a scope, not a field
+    ("SỞ TT&TT TỈNH SÔNG MÂY", "Sở TT&TT tỉnh Sông Mây"),
+    ("TRƯỜNG THPT SỐ 2 HUYỆN ĐỒNG CỎ", "Trường THPT số 2 huyện Đồng Cỏ"),
+    ("CHI CỤC THUẾ KHU VỰC III", "Chi cục Thuế khu vực III"),
+    ("KHO BẠC NHÀ NƯỚC KHU VỰC XII", "Kho bạc Nhà nước khu vực XII"),
+    # Ban Chỉ đạo and its field; "phòng, chống" is one verb
+    ("BAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ TỈNH SÔNG MÂY", "Ban Chỉ đạo Chuyển đổi số tỉnh Sông Mây"),
+    ("BAN CHỈ ĐẠO PHÒNG, CHỐNG DỊCH BỆNH", "Ban Chỉ đạo Phòng, chống dịch bệnh"),
+    # a commune's MTTQ bodies; proper names inside
+    ("ỦY BAN MTTQ VIỆT NAM XÃ LÚA VÀNG", "Ủy ban MTTQ Việt Nam xã Lúa Vàng"),
+    ("BAN THƯỜNG TRỰC ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM XÃ LÚA VÀNG",
+     "Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam xã Lúa Vàng"),
+    ("ĐOÀN THANH NIÊN CỘNG SẢN HỒ CHÍ MINH PHƯỜNG BẾN ĐÁ", "Đoàn Thanh niên Cộng sản Hồ Chí Minh phường Bến Đá"),
+    ("ĐẢNG ỦY XÃ LÚA VÀNG", "Đảng ủy xã Lúa Vàng"),
+    ("UỶ BAN NHÂN DÂN XÃ LÚA VÀNG", "Uỷ ban nhân dân xã Lúa Vàng"),  # the old accent placement kept
+    ("UBND TP. BẾN ĐÁ", "UBND TP. Bến Đá"),
+]
+
+
+@pytest.mark.parametrize(("printed", "expected"), NAMES)
+def test_agency_names_in_the_case_of_phu_luc_ii(printed, expected):
+    assert agency_case(printed) == expected
+    assert upper_vi(expected) == printed  # only the case changes, never a letter
+
+
+POSTS = [
+    ("GIÁM ĐỐC", "Giám đốc"),
+    ("PHÓ GIÁM ĐỐC", "Phó Giám đốc"),
+    ("CHỦ TỊCH", "Chủ tịch"),
+    ("PHÓ CHỦ TỊCH", "Phó Chủ tịch"),
+    ("TRƯỞNG BAN", "Trưởng ban"),
+    ("PHÓ TRƯỞNG BAN", "Phó Trưởng ban"),
+    ("CHÁNH VĂN PHÒNG", "Chánh Văn phòng"),
+    ("HIỆU TRƯỞNG", "Hiệu trưởng"),
+    ("GIÁM ĐỐC SỞ TƯ PHÁP", "Giám đốc Sở Tư pháp"),
+    ("PHÓ CHỦ TỊCH THƯỜNG TRỰC", "Phó Chủ tịch thường trực"),
+]
+
+
+@pytest.mark.parametrize(("printed", "expected"), POSTS)
+def test_posts_in_running_text_case(printed, expected):
+    assert title_case(printed) == expected
+    # A known post follows the rule whatever a sentence writes ("phó giám đốc các sở" is a common noun).
+    assert title_case(printed, f"Giao {expected.lower()} các đơn vị. {expected.upper()}") == expected
+
+
+HEADINGS = [
+    ("MỤC ĐÍCH, YÊU CẦU", "Mục đích, yêu cầu"),
+    ("TỔ CHỨC THỰC HIỆN", "Tổ chức thực hiện"),
+    ("NHIỆM VỤ CỦA UBND CÁC XÃ NĂM 2026", "Nhiệm vụ của UBND các xã năm 2026"),
+    ("PHÁT TRIỂN VĂN HÓA Ở VIỆT NAM", "Phát triển văn hóa ở Việt Nam"),
+]
+
+
+@pytest.mark.parametrize(("printed", "expected"), HEADINGS)
+def test_headings_in_sentence_case(printed, expected):
+    assert heading_case(printed) == expected
+
+
+@pytest.mark.skipif(not admin_units.available(), reason="vietnamadminunits' data is not installed")
+def test_a_known_place_in_a_heading_keeps_its_capitals():
+    # In a heading only a place the units' data knows is capitalised ("tỉnh" alone stays lower).
+    assert heading_case("TRIỂN KHAI TRÊN ĐỊA BÀN TỈNH LÀO CAI") == "Triển khai trên địa bàn tỉnh Lào Cai"
+    assert heading_case("TRIỂN KHAI TRÊN ĐỊA BÀN TỈNH") == "Triển khai trên địa bàn tỉnh"
+
+
+def test_stray_words_elsewhere_do_not_change_a_name():
+    # A person's name, a sentence start and a lower-case common noun say nothing of the body's name.
+    written = ("Ông Nguyễn Văn An phát biểu. Thể thao quần chúng phát triển. Các ủy ban nhân dân "
+               "các cấp phối hợp. An toàn là trên hết.")
+    assert agency_case("SỞ VĂN HÓA VÀ THỂ THAO", written) == "Sở Văn hóa và Thể thao"
+    assert agency_case("ỦY BAN NHÂN DÂN TỈNH SÔNG MÂY", written) == "Ủy ban nhân dân tỉnh Sông Mây"
+    # The place is capitalised although the text never writes it.
+    assert agency_case("UBND TỈNH AN GIANG", "Giao UBND tỉnh chủ trì.") == "UBND tỉnh An Giang"
+
+
+def test_the_whole_name_as_the_text_writes_it_wins():
+    written = "Giao Ban Quản lý Dự án Đầu tư Xây dựng chủ trì; Ban Quản lý Dự án Đầu tư Xây dựng báo cáo."
+    assert agency_case("BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG") == "Ban Quản lý dự án đầu tư xây dựng"
+    assert agency_case("BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG", written) == "Ban Quản lý Dự án Đầu tư Xây dựng"
+    # Only as whole words: a longer name that contains it is another body.
+    assert agency_case("SỞ Y TẾ", "Giao Sở Y Tếxyz.") == "Sở Y tế"
+
+
+def test_lines_of_one_name_are_cased_as_one_name():
+    assert lines_case(["ỦY BAN NHÂN DÂN", "TỈNH SÔNG MÂY"], agency_case) == ["Ủy ban nhân dân", "tỉnh Sông Mây"]
+    assert lines_case(["SỞ VĂN HÓA VÀ", "THỂ   THAO"], agency_case) == ["Sở Văn hóa và", "Thể   thao"]
+    assert lines_case(["SỞ Y TẾ"], agency_case, "Sở Y tế chủ trì") == ["Sở Y tế"]
+
+
+def test_text_already_in_mixed_case_is_kept():
+    assert agency_case("Sở Văn hóa và thể thao") == "Sở Văn hóa và thể thao"
+    assert title_case("Phó giám đốc") == "Phó giám đốc"
+
+
+# --- through the importer ------------------------------------------------------------------------
+
+BODY_NEVER_NAMES = [
+    "Ông Nguyễn Văn An, chuyên viên, theo dõi việc thực hiện Kế hoạch này.",
+    {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
+    "Thể thao quần chúng được quan tâm; an toàn cho người tham gia.",
+    {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True},
+    "Các đơn vị thực hiện nghiêm túc Kế hoạch này./.",
+]
+
+
+def _import(tmp_path: Path, path: Path) -> dict:
+    out = tmp_path / f"{path.stem}.yaml"
+    result = import_file(path, out, force=True)
+    return yaml.safe_load(result.text)
+
+
+def test_import_when_the_body_never_writes_the_names(tmp_path):
+    header = Header(parent=("UBND TỈNH SÔNG MÂY",), issuer=("SỞ VĂN HÓA VÀ THỂ THAO",))
+    path = build_plan(tmp_path / "khong-viet-ten.docx", header=header, body=BODY_NEVER_NAMES,
+                      recipients=("- Như trên;", "- Lưu: VT."), signer=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"))
+    data = _import(tmp_path, path)
+    agency = data["agency"]
+    parent = agency["parent"] if isinstance(agency["parent"], str) else " ".join(agency["parent"])
+    name = agency["name"] if isinstance(agency["name"], str) else " ".join(agency["name"])
+    assert " ".join(parent.split()) == "UBND tỉnh Sông Mây"
+    assert " ".join(name.split()) == "Sở Văn hóa và Thể thao"
+    assert data["signer"]["head_title"] == "Giám đốc"
+    assert data["signer"]["title"] == "Phó Giám đốc"
+    assert [s["title"] for s in data["sections"]] == ["Mục đích, yêu cầu", "Tổ chức thực hiện"]
+    # Rendered again, the signature and the header print them in capitals, as the original did.
+    back = tmp_path / "back.docx"
+    back.write_bytes(render_plan(load_plan(tmp_path / "khong-viet-ten.yaml")))
+    texts = " ".join(" ".join(Doc(back).lines(tables=True)).split())
+    for printed in ("UBND TỈNH SÔNG MÂY", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "I. MỤC ĐÍCH, YÊU CẦU"):
+        assert printed in texts
+
+
+def test_import_where_the_body_writes_the_name_its_own_way(tmp_path):
+    header = Header(parent=("UBND TỈNH SÔNG MÂY",), issuer=("BAN QUẢN LÝ DỰ ÁN", "ĐẦU TƯ XÂY DỰNG"),
+                    number="Số:      /KH-BQLDA")
+    body = ["Ban Quản lý Dự án Đầu tư Xây dựng ban hành Kế hoạch như sau:", *BODY_NEVER_NAMES[1:]]
+    path = build_plan(tmp_path / "viet-ten.docx", header=header, body=body,
+                      recipients=("- Như trên;", "- Lưu: VT."), signer=("TRƯỞNG BAN",))
+    data = _import(tmp_path, path)
+    assert data["agency"]["name"] == ["Ban Quản lý Dự án", "Đầu tư Xây dựng"]
+    assert data["signer"]["title"] == "Trưởng ban"
+
+
+def test_import_of_a_commune_mttq_header(tmp_path):
+    header = Header(parent=("ỦY BAN MTTQ VIỆT NAM", "XÃ LÚA VÀNG"), issuer=("BAN THƯỜNG TRỰC",),
+                    number="Số: 16/KH-MTTQ-BTT", date="Lúa Vàng, ngày 12 tháng 02 năm 2026")
+    path = build_plan(tmp_path / "mttq.docx", header=header, body=BODY_NEVER_NAMES,
+                      recipients=("- Như trên;", "- Lưu: VT."), signer=("TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH"))
+    data = _import(tmp_path, path)
+    assert data["agency"]["parent"] == ["Ủy ban MTTQ Việt Nam", "xã Lúa Vàng"]
+    assert data["agency"]["name"] == "Ban Thường trực"
+    assert data["signer"]["collective"] == "Ban Thường trực"
+    assert data["signer"]["title"] == "Chủ tịch"
+
+
+def test_a_syllable_that_looks_like_a_roman_numeral():
+    assert heading_case("PHẠM VI, ĐỐI TƯỢNG ÁP DỤNG") == "Phạm vi, đối tượng áp dụng"
+    assert agency_case("CHI CỤC THUẾ KHU VỰC VI") == "Chi cục Thuế khu vực VI"
+    assert heading_case("KẾT QUẢ HỘI NGHỊ LẦN THỨ XI") == "Kết quả hội nghị lần thứ XI"
+
+
+def test_a_body_named_in_a_heading_as_sentences_write_it():
+    written = ("Giao Sở Văn hóa và Thể thao chủ trì. Thể thao quần chúng phát triển. "
+               "Ông Nguyễn Văn An theo dõi.")
+    assert heading_case("TRÁCH NHIỆM CỦA SỞ VĂN HÓA VÀ THỂ THAO", written) == \
+        "Trách nhiệm của Sở Văn hóa và Thể thao"
+    # A sentence's first words and a person's name are no body's name.
+    assert heading_case("PHÁT TRIỂN THỂ THAO QUẦN CHÚNG", written) == "Phát triển thể thao quần chúng"
+    assert heading_case("NÂNG CAO VĂN HÓA CƠ SỞ", written) == "Nâng cao văn hóa cơ sở"
+
+
+def test_paragraphs_are_sentences_of_their_own():
+    # written holds one paragraph a line (table cells side by side are no sentence).
+    written = "Nội dung\nThời gian thực hiện\nCác đơn vị chuẩn bị.\nGiao Sở Y tế chủ trì."
+    assert heading_case("NỘI DUNG, THỜI GIAN THỰC HIỆN", written) == "Nội dung, thời gian thực hiện"
+    assert heading_case("TRÁCH NHIỆM CỦA SỞ Y TẾ", written) == "Trách nhiệm của Sở Y tế"
+
+
+def test_common_nouns_capitalised_in_sentences_stay_lower_in_a_heading():
+    written = "Đẩy mạnh phong trào Thi đua yêu nước; tăng cường công tác Kiểm tra, Giám sát."
+    assert heading_case("NỘI DUNG THI ĐUA VÀ KIỂM TRA, GIÁM SÁT", written) == "Nội dung thi đua và kiểm tra, giám sát"
+
+
+def test_a_heading_that_starts_with_a_body():
+    assert heading_case("SỞ Y TẾ VÀ CÁC ĐƠN VỊ", "Giao Sở Y tế chủ trì.") == "Sở Y tế và các đơn vị"
