@@ -269,7 +269,8 @@ class Agency(Model):
     def _abbr(cls, value: str) -> str:
         if not re.fullmatch(AGENCY_ABBREVIATION, value):
             raise PydanticCustomError(
-                "abbreviation", "chữ viết tắt chỉ gồm chữ IN HOA và số, không dấu cách, ví dụ SKHCN"
+                "abbreviation", "chữ viết tắt chỉ gồm chữ IN HOA và số (nối bằng - hoặc &), không dấu cách, "
+                "ví dụ SKHCN, MTTQ-BTT, SGD&ĐT"
             )
         return value
 
