@@ -21,10 +21,10 @@ from generator.serve.app import create_app  # noqa: E402
 from generator.serve.preview import Previews  # noqa: E402
 
 from tests.paths import ROOT
+from tests.editor_client import TOKEN, editor_client  # noqa: E402
 
 FULL = "ke-hoach-cau-truc-day-du.yaml"
 SAMPLE = "ke-hoach-truyen-thong-kiem-soat-tthc-2024.yaml"
-TOKEN = "test-token"
 
 
 @pytest.fixture
@@ -38,8 +38,7 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(folder: Path, tmp_path: Path):
-    app = create_app(folder, token=TOKEN, previews=Previews(tmp_path / "cache"))
-    with TestClient(app, base_url=f"http://{HOST}:8030", headers={"X-Kehoach-Token": TOKEN}) as c:
+    with editor_client(folder, tmp_path / "cache") as c:
         yield c
 
 

@@ -15,20 +15,12 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-import warnings  # noqa: E402
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from starlette.testclient import TestClient  # noqa: E402
-
-from generator.serve import HOST  # noqa: E402
-from generator.serve.app import create_app  # noqa: E402
-from generator.serve.preview import Previews  # noqa: E402
 from generator.word import formats  # noqa: E402
 from generator.word.soffice import run_soffice, soffice_or_none  # noqa: E402
+from tests.editor_client import editor_client  # noqa: E402
 
 needs_soffice = pytest.mark.skipif(soffice_or_none() is None, reason="chưa cài LibreOffice (soffice)")
-TOKEN = "test-token"
 FORMS = {"doc": "doc:MS Word 97", "odt": "odt", "rtf": "rtf:Rich Text Format"}
 
 
@@ -41,8 +33,7 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(folder: Path, tmp_path: Path):
-    app = create_app(folder, token=TOKEN, previews=Previews(tmp_path / "cache"))
-    with TestClient(app, base_url=f"http://{HOST}:8030", headers={"X-Kehoach-Token": TOKEN}) as c:
+    with editor_client(folder, tmp_path / "cache") as c:
         yield c
 
 

@@ -25,18 +25,11 @@ from tests.paths import ROOT, SHEET_PLAN
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-import warnings  # noqa: E402
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient  # noqa: E402
 
 from generator.serve import HOST  # noqa: E402
-from generator.serve.app import create_app  # noqa: E402
-from generator.serve.preview import Previews  # noqa: E402
+from tests.editor_client import editor_client  # noqa: E402
 
 FULL = "ke-hoach-cau-truc-day-du.yaml"
-TOKEN = "test-token"
 
 PLAN = SHEET_PLAN
 
@@ -119,8 +112,7 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(folder: Path, tmp_path: Path):
-    app = create_app(folder, token=TOKEN, previews=Previews(tmp_path / "cache"))
-    with TestClient(app, base_url=f"http://{HOST}:8030", headers={"X-Kehoach-Token": TOKEN}) as c:
+    with editor_client(folder, tmp_path / "cache") as c:
         yield c
 
 

@@ -284,15 +284,20 @@ def _in_capitals(text: str) -> bool:
     return upper_vi(text) == text
 
 
+def _kept(caps: str, written: str) -> str | None:
+    """What needs no rule: text that is not in capitals as it is, or the whole line as the running
+    text writes it; None when the rules must case it."""
+    if not caps.strip() or not _in_capitals(caps):
+        return caps
+    return as_written(caps.strip(), written)
+
+
 def agency_case(caps: str, written: str = "") -> str:
     """A body's name printed in capitals in the case Phụ lục II gives it ("SỞ VĂN HÓA VÀ THỂ THAO"
     -> "Sở Văn hóa và Thể thao", "UBND TỈNH LÀO CAI" -> "UBND tỉnh Lào Cai"); the whole name as
     the running text (written) writes it when it does. Text already in mixed case is kept."""
-    if not caps.strip() or not _in_capitals(caps):
-        return caps
-    found = as_written(caps.strip(), written)
-    if found is not None:
-        return found
+    if (kept := _kept(caps, written)) is not None:
+        return kept
     words, spaces = _split(caps)
     return _join(_cased_words(words, names=True), spaces)
 
@@ -338,11 +343,8 @@ def title_case(caps: str, written: str = "") -> str:
 def heading_case(caps: str, written: str = "") -> str:
     """A heading printed in capitals (a mục's name) in sentence case: the whole line as the running
     text writes it, else its first letter capital, acronyms, known places and proper names kept."""
-    if not caps.strip() or not _in_capitals(caps):
-        return caps
-    found = as_written(caps.strip(), written)
-    if found is not None:
-        return found
+    if (kept := _kept(caps, written)) is not None:
+        return kept
     words, spaces = _split(caps)
     out = _cased_words(words, names=False)
     # A body the heading names ("TRÁCH NHIỆM CỦA SỞ Y TẾ") as the running text writes it inside a
