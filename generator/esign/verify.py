@@ -364,6 +364,24 @@ class _Revisions:
             end += 1
         return end
 
+    def unaccounted_tail(self) -> int:
+        """Bytes after the last revision that no cross-reference section describes (0 for a sound
+        file). pyHanko reads from the last startxref and never sees them, a reader that repairs the
+        file does: the Incremental Saving Attack appends new bodies of signed objects with no xref.
+        The last xref section may be followed only by its trailer, comments (iText writes its name),
+        startxref, %%EOF and blanks."""
+        try:
+            end = self.reader.xrefs.get_xref_container_info(self.count - 1).end_location
+        except Exception:
+            return 0
+        tail = self.data[end:]
+        sound = re.match(rb"\s*(?:endobj\s*)?(?:(?:trailer\s*)?<<(?:(?!\bobj\b|\bstream\b).){0,4096}?>>\s*)?"
+                         rb"(?:%[^\r\n]{0,200}[\r\n]+\s*)*startxref\s+\d+\s*%%EOF", tail, re.S)
+        if sound is None:
+            return len(tail)
+        rest = tail[sound.end():]
+        return 0 if not rest.strip(b" \t\r\n\f\x00") else len(rest)
+
     def touches(self, revision: int) -> tuple[dict[int, _Touch], list[str]]:
         """Per page (0-based) what this revision changed; and document-level notes."""
         if revision not in self._touches:
@@ -510,17 +528,85 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
     with limits.read_budget(path, what="tệp PDF", verb="kiểm tra"), quiet_pyhanko():
         try:
             reader = PdfFileReader(io.BytesIO(data), strict=False)
-            signatures = list(reader.embedded_signatures)
+            found = _collect(reader)
         except Exception as exc:
             raise UserError(f"{path}: tệp PDF hỏng, không đọc được cấu trúc của tệp ({type(exc).__name__}); "
                             "nếu tệp đã được ký, tệp đã bị sửa hoặc hỏng khi sao chép") from None
         revisions = _Revisions(reader, data)
-        if len(signatures) > MAX_SIGNATURES or revisions.count > MAX_REVISIONS:
-            raise UserError(f"{path}: tệp có {len(signatures)} chữ ký và {revisions.count} lần cập nhật, quá nhiều "
+        if len(found) > MAX_SIGNATURES or revisions.count > MAX_REVISIONS:
+            raise UserError(f"{path}: tệp có {len(found)} chữ ký và {revisions.count} lần cập nhật, quá nhiều "
                             f"để kiểm tra (tối đa {MAX_SIGNATURES} chữ ký, {MAX_REVISIONS} lần cập nhật); một văn "
                             "bản thật có vài chữ ký")
-        reports = [_verify_one(reader, revisions, sig, signatures, roots) for sig in signatures]
+        signatures = [sig for sig in found if not isinstance(sig, _Broken)]
+        reports = [_broken_report(reader, sig) if isinstance(sig, _Broken)
+                   else _verify_one(reader, revisions, sig, signatures, roots) for sig in found]
     return Verification(path, reports)
+
+
+@dataclass
+class _Broken:
+    """A filled signature field whose signature cannot even be read: no /ByteRange or /Contents, or
+    ones of the wrong kind, a CMS blob that is not one, a kind of signature pyHanko does not check
+    (/adbe.x509.rsa_sha1 with its /Cert). Universal Signature Forgery (Mladenov et al. 2019) is
+    exactly this: a viewer that skips what it cannot read shows the signer's name as signed. Here
+    it is a signature, and an invalid one."""
+
+    field_name: str
+    sig_field: Any
+    reason: str
+    signed_revision: int
+    claimed: str | None
+
+
+def _collect(reader: Any) -> list[Any]:
+    """Every filled signature field, in signing order: pyHanko's signature, or _Broken. pyHanko's own
+    list skips a signature of a kind it does not know and fails whole on one it cannot read; one
+    forged field must neither hide itself nor the genuine signatures beside it."""
+    from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+
+    known = {str(kind.value) for kind in SigSeedSubFilter}
+    found: list[Any] = []
+    for name, value_ref, field_ref in enumerate_sig_fields(reader, filled_status=True):
+        field = field_ref.get_object() if hasattr(field_ref, "get_object") else field_ref
+        try:
+            revision = reader.xrefs.get_last_change(value_ref.reference)
+        except Exception:
+            revision = reader.xrefs.total_revisions - 1
+        try:
+            value = value_ref.get_object()
+            claimed = str(value["/Name"]) if isinstance(value, dict) and "/Name" in value else None
+        except Exception:
+            value, claimed = None, None
+        try:
+            subfilter = str(value.get("/SubFilter")) if value is not None else None
+            if subfilter not in known:
+                found.append(_Broken(name, field, f"kiểu chữ ký {subfilter or '(không ghi)'} không kiểm tra "
+                                                  "được", revision, claimed))
+                continue
+            found.append(EmbeddedPdfSignature(reader, field, name))
+        except Exception as exc:
+            found.append(_Broken(name, field, _unreadable(exc), revision, claimed))
+    return sorted(found, key=lambda sig: sig.signed_revision)
+
+
+def _unreadable(exc: Exception) -> str:
+    """Why a signature dictionary could not be read, in the user's words."""
+    text = str(exc)
+    if "ByteRange" in text:
+        return "thiếu hoặc sai /ByteRange (vùng được ký)"
+    if "Contents" in text:
+        return "thiếu hoặc sai /Contents (giá trị chữ ký)"
+    return f"giá trị chữ ký không đọc được ({_reason(exc)})"
+
+
+def _broken_report(reader: Any, sig: _Broken) -> SignatureReport:
+    page = _page1(reader, sig)
+    report = SignatureReport(sig.field_name, sig.claimed or "?", None, None, page, False, False, None, None,
+                             sig.signed_revision)
+    report.problems.append(f"chữ ký hỏng, không kiểm tra được: {sig.reason}; tên người ký (nếu có) chỉ là "
+                           "chữ ghi trong tệp, không được chữ ký nào xác nhận")
+    return report
 
 
 def _signer_of(sig: Any) -> tuple[str, str | None]:
@@ -706,10 +792,36 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
             except Exception as exc:
                 found.append(Change(revision, "other", None, f"không phân tích được lần cập nhật ({_reason(exc)})"))
         report.changes_after += found
-    bad = [c for c in report.changes_after if c.kind not in ALLOWED_AFTER]
-    for change in bad:
+    tail = revisions.unaccounted_tail()
+    if tail:
+        report.changes_after.append(Change(revisions.count, "other", None,
+                                           f"{tail} byte nối sau lần ghi cuối của tệp, không thuộc lần cập nhật nào "
+                                           "(không có bảng tham chiếu): trình đọc PDF có thể hiển thị chúng thay cho "
+                                           "nội dung đã ký"))
+    allowed = _allowed_after(sig)
+    for change in report.changes_after:
         where = f" trang {change.page}" if change.page else ""
-        report.problems.append(f"văn bản bị sửa sau khi ký (lần cập nhật {change.revision}{where}: {change.detail})")
+        if change.kind not in ALLOWED_AFTER:
+            report.problems.append(f"văn bản bị sửa sau khi ký (lần cập nhật {change.revision}{where}: "
+                                   f"{change.detail})")
+        elif change.kind not in allowed:
+            report.problems.append("chữ ký chứng thực văn bản không cho phép thay đổi gì sau khi ký (DocMDP P=1), "
+                                   f"nhưng lần cập nhật {change.revision}{where} có {KIND_VI[change.kind]}: "
+                                   f"{change.detail}")
+
+
+def _allowed_after(sig: Any) -> set[str]:
+    """What may follow this signature without breaking it: ALLOWED_AFTER, and nothing at all after a
+    certification that allows no change (DocMDP P=1; its author said so, and a later signature, even a
+    genuine one, breaks it). P=2 and P=3 allow form filling and signatures (P=3 annotations too; here
+    an annotation is never allowed: an Evil Annotation paints over the signed words like page content)."""
+    from pyhanko.sign.fields import MDPPerm
+
+    try:
+        level = sig.docmdp_level
+    except Exception:
+        level = None
+    return set() if level == MDPPerm.NO_CHANGES else ALLOWED_AFTER
 
 
 def _page1(reader: Any, sig: Any) -> int | None:
