@@ -185,13 +185,13 @@ def _genuine(tmp_path: Path, data: bytes, pki: dict) -> None:
 
 # --- Shadow attacks -------------------------------------------------------------------------------
 
-HIDDEN = (330, 600, "DA HUY KE HOACH NAY")
+HIDDEN = (330, 450, "DA HUY KE HOACH NAY")
 
 
 def test_shadow_hide_an_overlay_object_swapped_for_an_empty_one(pki, tmp_path) -> None:
     """Hidden words under a white overlay at signing; the overlay object rewritten empty after."""
     def build(writer, font):  # noqa: ANN001, ANN202
-        cover = _form(writer, font, b"1 1 1 rg 320 590 260 30 re f")
+        cover = _form(writer, font, b"1 1 1 rg 320 440 260 30 re f")
         return _page(writer, font, _text_ops([*HEAD, HIDDEN]) + b"q /Ov Do Q\n", {"/Ov": cover})
 
     signed = _sign(_pdf(build), pki["signer"])
@@ -210,7 +210,7 @@ def test_shadow_hide_a_form_field_whose_cover_goes(pki, tmp_path) -> None:
     """A text field whose appearance is a white box over hidden words; after signing the field is
     "filled" with an empty value whose appearance paints nothing: form filling to a naive checker."""
     cover = b"1 1 1 rg 0 0 260 30 re f"
-    signed = _sign(_with_field(("GhiChu", " ", (320, 590, 580, 620), cover), _text_ops([HIDDEN])), pki["signer"])
+    signed = _sign(_with_field(("GhiChu", " ", (320, 440, 580, 470), cover), _text_ops([HIDDEN])), pki["signer"])
     _genuine(tmp_path, signed, pki)
 
     def fill(writer) -> None:  # noqa: ANN001

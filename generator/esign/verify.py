@@ -297,13 +297,13 @@ def _reachable(start: list[Any], limit: int = MAX_WALK) -> set[Any]:
     return found
 
 
-def _painted(annot: Any) -> bool:
+def _painted(annot: Any, visible: bool = True) -> bool:
     """The annotation draws something where it sits: a visible box and a normal appearance that
-    paints (text, image, path)."""
+    paints (text, image, path). visible=False: whether it would, its hidden flags aside."""
     from pyhanko.pdf_utils import generic
 
     try:
-        if int(annot.get("/F", 0)) & 0b100011:
+        if visible and int(annot.get("/F", 0)) & 0b100011:
             return False
         x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
         if abs(x1 - x0) < 0.5 or abs(y1 - y0) < 0.5:
@@ -336,8 +336,8 @@ class _Touch:
     """What one revision did to one page."""
 
     content: list[str] = dataclasses.field(default_factory=list)
-    widgets: list[tuple[Any, Any, bool]] = dataclasses.field(default_factory=list)
-    """(reference, annotation, new in this revision)."""
+    widgets: list[tuple[Any, Any, Any]] = dataclasses.field(default_factory=list)
+    """(reference, annotation, the annotation as it was before this revision or None when new)."""
     other_annots: list[Any] = dataclasses.field(default_factory=list)
 
 
@@ -416,7 +416,7 @@ class _Revisions:
                 if hit:
                     touch.content.append("đối tượng vẽ trang bị ghi lại: " + ", ".join(
                         str(r.idnum) for r in sorted(hit, key=lambda r: r.idnum)[:8]))
-            old_annots = {a.reference for a in (old_page.get("/Annots", []) or [])
+            old_annots = {a.reference: a for a in (old_page.get("/Annots", []) or [])
                           if hasattr(a, "reference")}
             for annot_ref in page.get("/Annots", []) or []:
                 ref_of = getattr(annot_ref, "reference", None)
@@ -426,7 +426,7 @@ class _Revisions:
                         _reachable([annot.raw_get("/AP")]) & changed if "/AP" in annot else False):
                     continue
                 if annot.get("/Subtype") == "/Widget":
-                    touch.widgets.append((ref_of, annot, is_new))
+                    touch.widgets.append((ref_of, annot, None if is_new else old_annots[ref_of].get_object()))
                 else:
                     touch.other_annots.append(annot)
             if touch.content or touch.widgets or touch.other_annots:
@@ -441,7 +441,7 @@ class _Revisions:
 
             prefix = self.data[:self.end_of(revision)]
             try:
-                pages = shown_pages(prefix, {page})
+                pages = shown_pages(prefix, {page}, visible_only=True)
                 self._shown[key] = pages[0] if pages else None
             except Exception:
                 self._shown[key] = None
@@ -753,7 +753,8 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                 words = revisions.word_change(revision, index)
                 found.append(Change(revision, "content", index + 1,
                                     "; ".join([*(words and [words] or []), *touch.content])))
-            for _ref, annot, is_new in touch.widgets:
+            for _ref, annot, before in touch.widgets:
+                is_new = before is None
                 kind, name = _field_of(annot)
                 signed = by_field.get(name)
                 if kind == "/Sig" and signed is not None and getattr(signed, "signed_revision", -1) >= revision:
@@ -772,9 +773,11 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                     what = "ô chữ ký chưa ai ký" if kind == "/Sig" else "ô biểu mẫu mới"
                     found.append(Change(revision, "content", index + 1,
                                         f"{what} {name} vẽ lên trang" + (f": {words}" if words else "")))
+                elif is_new:
+                    found.append(Change(revision, "form", index + 1, f"thêm ô {name}"))
                 else:
-                    found.append(Change(revision, "form", index + 1,
-                                        f"{'thêm' if is_new else 'điền'} ô {name}"))
+                    words = words if words is not None else revisions.word_change(revision, index)
+                    found.append(_filled(revisions, revision, index, name, before, annot, words))
             for annot in touch.other_annots:
                 subtype = str(annot.get("/Subtype", "?")).lstrip("/")
                 found.append(Change(revision, "annotation", index + 1, f"chú thích loại {subtype}"))
@@ -822,6 +825,56 @@ def _allowed_after(sig: Any) -> set[str]:
     except Exception:
         level = None
     return set() if level == MDPPerm.NO_CHANGES else ALLOWED_AFTER
+
+
+VISIBLE_KEYS = ("/AP", "/AS", "/Rect", "/F", "/V", "/MK", "/DA")
+"""What decides how a widget looks (its value counts: a reader asked to regenerate appearances draws it)."""
+
+
+def _filled(revisions: _Revisions, revision: int, index: int, name: str, before: Any, after: Any,
+            words: str) -> Change:
+    """A widget that was on the page at signing, changed in this revision: form filling only when
+    the field showed nothing then (blank, visible) and writes now where nothing was written.
+    Otherwise the signer saw something else (Shadow Attacks: a cover taken away, a value redrawn, a
+    field hidden at signing made visible): content."""
+    page = index + 1
+    if _painted(before):
+        if _looks_same(before, after):
+            return Change(revision, "form", page, f"ô {name} ghi lại, hình không đổi")
+        return Change(revision, "content", page, f"ô {name} đã hiện trên trang lúc ký nay vẽ khác"
+                      + (f": {words}" if words else ""))
+    if _painted(before, visible=False) and _painted(after):
+        return Change(revision, "content", page, f"ô {name} ẩn lúc ký nay hiện ra" + (f": {words}" if words else ""))
+    under = revisions.covered(revision, index) if words else ""
+    if under or "mất chữ" in words:
+        return Change(revision, "content", page, f"ô {name} viết đè lên chữ «{_clip(under, 60)}» của trang: {words}"
+                      if under else f"ô {name} làm mất chữ của trang: {words}")
+    return Change(revision, "form", page, f"điền ô {name}" + (f": {words}" if words else ""))
+
+
+def _looks_same(a: Any, b: Any) -> bool:
+    """The two states of a widget draw the same: its appearance streams compared by their bytes
+    (an appearance object swapped under the same number is a different drawing)."""
+    return all(_resolved_same(a.get(k), b.get(k)) for k in VISIBLE_KEYS)
+
+
+def _resolved_same(a: Any, b: Any, depth: int = 0) -> bool:
+    from pyhanko.pdf_utils import generic
+
+    if depth > 12:
+        return False
+    a = a.get_object() if isinstance(a, generic.IndirectObject) else a
+    b = b.get_object() if isinstance(b, generic.IndirectObject) else b
+    if isinstance(a, generic.StreamObject) or isinstance(b, generic.StreamObject):
+        return (isinstance(a, generic.StreamObject) and isinstance(b, generic.StreamObject)
+                and a.encoded_data == b.encoded_data and _resolved_same(dict(a), dict(b), depth + 1))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_resolved_same(a.raw_get(k) if hasattr(a, "raw_get") else a[k],
+                                                           b.raw_get(k) if hasattr(b, "raw_get") else b[k], depth + 1)
+                                            for k in a if k != "/Parent")
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_resolved_same(x, y, depth + 1) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
 
 
 def _page1(reader: Any, sig: Any) -> int | None:
