@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UserError
+from ..limits import BudgetExceeded
 from .common import incremental_writer
 
 
@@ -121,6 +122,8 @@ def read_pages(pdf: bytes, *, max_pages: int | None = None, page_numbers: set[in
             walk(layout, lines)
             x0, y0, x1, y1 = layout.bbox
             pages.append(Page(index, x1 - x0, y1 - y0, lines))
+    except (BudgetExceeded, MemoryError):
+        raise  # the reader's budget ran out: not a damaged file
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
         raise UserError(f"không đọc được chữ trong tệp PDF ({type(exc).__name__}: {exc})") from None
     return pages

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import UserError
+from ..limits import BudgetExceeded
 from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko, said_time
 from .pages import Page
 from .stamps import FIELD_OF, WHAT_VI
@@ -297,6 +298,59 @@ def _reachable(start: list[Any], limit: int = MAX_WALK) -> set[Any]:
     return found
 
 
+def _drawing_streams(start: list[Any], contents: Any) -> list[Any]:
+    """The streams that draw a page: its content streams, and every form (XObject forms, annotation
+    appearances) reachable from its resources and annotations; not images nor fonts, which pdfminer
+    does not inflate to read words. Bounded like _reachable."""
+    from pyhanko.pdf_utils import generic
+
+    own = contents.get_object() if isinstance(contents, generic.IndirectObject) else contents
+    own_list = list(own) if isinstance(own, generic.ArrayObject) else [contents]
+    own_refs = {getattr(x, "reference", None) for x in own_list} - {None}
+    streams: list[Any] = []
+    seen: set[Any] = set()
+    stack = list(start)
+    visited = 0
+    while stack and visited < MAX_WALK:
+        obj = stack.pop()
+        visited += 1
+        ref = getattr(obj, "reference", None) if isinstance(obj, generic.IndirectObject) else None
+        if ref is not None:
+            if ref in seen:
+                continue
+            seen.add(ref)
+            try:
+                obj = obj.get_object()
+            except Exception:
+                continue
+        if isinstance(obj, generic.StreamObject):
+            if ref in own_refs or obj.get("/Subtype") == "/Form" or "/BBox" in obj:
+                streams.append(obj)
+            else:
+                continue  # images, fonts: their dictionaries lead nowhere that draws
+        if isinstance(obj, generic.DictionaryObject):
+            stack += [obj.raw_get(k) for k in obj.keys() if k not in ("/Parent", "/P")]
+        elif isinstance(obj, generic.ArrayObject):
+            stack += list(obj)
+    return streams
+
+
+def _decoded_size(stream: Any, cap: int) -> int:
+    """Bytes the stream decodes to, counted up to cap (a Flate stream inflated only that far)."""
+    import zlib
+
+    filters = stream.get("/Filter")
+    names = [str(f) for f in filters] if isinstance(filters, list) else [str(filters)] if filters else []
+    try:
+        if not names:
+            return len(stream.encoded_data)
+        if names == ["/FlateDecode"] and "/DecodeParms" not in stream:
+            return len(zlib.decompressobj().decompress(stream.encoded_data, cap))
+        return len(stream.data)  # pyHanko's own bounded decoders (256 MB, ratio 1100)
+    except Exception:
+        return cap  # cannot be decoded within pyHanko's limits: as costly as allowed
+
+
 def _painted(annot: Any, visible: bool = True) -> bool:
     """The annotation draws something where it sits: a visible box and a normal appearance that
     paints (text, image, path). visible=False: whether it would, its hidden flags aside."""
@@ -344,9 +398,10 @@ class _Touch:
 class _Revisions:
     """The file read revision by revision, with what each revision changed, computed once."""
 
-    def __init__(self, reader: Any, data: bytes) -> None:
+    def __init__(self, reader: Any, data: bytes, label: object = "tệp PDF") -> None:
         self.reader = reader
         self.data = data
+        self.label = label
         self.count = reader.xrefs.total_revisions
         self._touches: dict[int, tuple[dict[int, _Touch], list[str]]] = {}
         self._shown: dict[tuple[int, int], Page | None] = {}
@@ -439,13 +494,37 @@ class _Revisions:
         if key not in self._shown:
             from .pages import shown_pages
 
+            self._bounded(revision, page)
             prefix = self.data[:self.end_of(revision)]
             try:
                 pages = shown_pages(prefix, {page}, visible_only=True)
                 self._shown[key] = pages[0] if pages else None
+            except (BudgetExceeded, MemoryError):
+                raise
             except Exception:
                 self._shown[key] = None
         return self._shown[key]
+
+    def _bounded(self, revision: int, page: int) -> None:
+        """Refuse (UserError) a page whose drawing decodes to more than MAX_PAGE_DRAWING_BYTES before
+        pdfminer reads it: pdfminer inflates every stream whole, with no limit of its own."""
+        from ..limits import MAX_PAGE_DRAWING_BYTES
+
+        try:
+            pages = _pages(self.reader.get_historical_resolver(revision))
+        except Exception:
+            return
+        if page >= len(pages):
+            return
+        node = pages[page][1]
+        total = 0
+        for stream in _drawing_streams([node.raw_get(k) for k in ("/Contents", "/Resources", "/Annots") if k in node],
+                                       "/Contents" in node and node.raw_get("/Contents")):
+            total += _decoded_size(stream, MAX_PAGE_DRAWING_BYTES - total + 1)
+            if total > MAX_PAGE_DRAWING_BYTES:
+                raise UserError(f"{self.label}: trang {page + 1} có nội dung giải nén ra hơn "
+                                f"{MAX_PAGE_DRAWING_BYTES >> 20} MB (một trang văn bản chỉ vài chục KB): không phải "
+                                "văn bản bình thường, không kiểm tra")
 
     def shown_words(self, revision: int, page: int) -> list[str]:
         shown = self.shown(revision, page)
@@ -524,23 +603,66 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
     roots = load_trust(trust or [])
     from .. import limits
 
+    refused = _census(data)
+    if refused:
+        raise UserError(f"{path}: {refused}; không phải văn bản bình thường, không kiểm tra")
+
     # A signed PDF comes from anyone: bounded like any uploaded file.
     with limits.read_budget(path, what="tệp PDF", verb="kiểm tra"), quiet_pyhanko():
         try:
             reader = PdfFileReader(io.BytesIO(data), strict=False)
             found = _collect(reader)
+        except RecursionError:
+            raise UserError(f"{path}: tệp PDF có cấu trúc lồng nhau quá sâu, không đọc được; không phải văn bản "
+                            "bình thường") from None
+        except (BudgetExceeded, MemoryError):
+            raise  # out of the read budget: said as such, not as a damaged file
         except Exception as exc:
             raise UserError(f"{path}: tệp PDF hỏng, không đọc được cấu trúc của tệp ({type(exc).__name__}); "
                             "nếu tệp đã được ký, tệp đã bị sửa hoặc hỏng khi sao chép") from None
-        revisions = _Revisions(reader, data)
+        revisions = _Revisions(reader, data, path)
+        if not found and re.search(rb"/ByteRange\s*\[", data):
+            # Signed bytes the chain of updates no longer reaches: a later update's /Prev skipped the
+            # signed revision (Incremental Saving Attack). A reader shows the file without them.
+            found = [_Broken("(không thuộc văn bản)", None, "tệp có dữ liệu chữ ký nhưng chuỗi các lần cập nhật "
+                             "của tệp không dẫn tới nó (một lần cập nhật sau đã bỏ qua lần ghi có chữ ký): trình "
+                             "đọc PDF hiển thị văn bản không có chữ ký này", revisions.count - 1, None)]
         if len(found) > MAX_SIGNATURES or revisions.count > MAX_REVISIONS:
             raise UserError(f"{path}: tệp có {len(found)} chữ ký và {revisions.count} lần cập nhật, quá nhiều "
                             f"để kiểm tra (tối đa {MAX_SIGNATURES} chữ ký, {MAX_REVISIONS} lần cập nhật); một văn "
                             "bản thật có vài chữ ký")
         signatures = [sig for sig in found if not isinstance(sig, _Broken)]
-        reports = [_broken_report(reader, sig) if isinstance(sig, _Broken)
-                   else _verify_one(reader, revisions, sig, signatures, roots) for sig in found]
+        try:
+            reports = [_broken_report(reader, sig) if isinstance(sig, _Broken)
+                       else _verify_one(reader, revisions, sig, signatures, roots) for sig in found]
+        except RecursionError:
+            raise UserError(f"{path}: tệp PDF có cấu trúc lồng nhau quá sâu, không kiểm tra được; không phải văn "
+                            "bản bình thường") from None
     return Verification(path, reports)
+
+
+def _census(data: bytes) -> str | None:
+    """What makes a PDF too costly to read, found in its bytes before any parsing (limits.py):
+    too many objects, numbered, packed in object streams or declared; nesting deeper than a real
+    file's. Regular expressions over the bytes: linear, and nothing is built."""
+    from ..limits import MAX_PDF_NESTING, MAX_PDF_OBJECTS
+
+    numbered = sum(1 for _ in zip(re.finditer(rb"\d+\s+\d+\s+obj\b", data), range(MAX_PDF_OBJECTS + 1),
+                                  strict=False))
+    packed = declared = 0
+    for found in re.finditer(rb"/ObjStm\b", data):
+        near = re.search(rb"/N\s+(\d{1,12})", data[max(0, found.start() - 300):found.end() + 300])
+        packed += int(near.group(1)) if near else 0
+        if packed > MAX_PDF_OBJECTS:
+            break
+    for found in re.finditer(rb"/Size\s+(\d{1,12})|\bxref\s+\d{1,12}\s+(\d{1,12})\s", data):
+        declared = max(declared, int(found.group(1) or found.group(2)))
+    most = max(numbered, packed, declared)
+    if most > MAX_PDF_OBJECTS:
+        return f"tệp PDF có hoặc khai báo quá {MAX_PDF_OBJECTS:,} đối tượng".replace(",", ".")
+    if re.search(rb"(?:(?:\[|<<)\s*(?:/[^\s/\[\]<>()]{0,127}\s*)?){%d}" % (MAX_PDF_NESTING + 1), data):
+        return f"tệp PDF có mảng hoặc từ điển lồng nhau quá {MAX_PDF_NESTING} tầng"
+    return None
 
 
 @dataclass
@@ -640,6 +762,8 @@ def _verify_one(reader: Any, revisions: _Revisions, sig: Any, all_sigs: list[Any
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
         status = validate_pdf_signature(sig, context, skip_diff=True)
+    except (BudgetExceeded, MemoryError):
+        raise  # out of the read budget: said as such, not as a damaged file
     except Exception as exc:  # a mangled CMS blob or byte range is a broken signature, not a crash
         report.problems.append(f"chữ ký hỏng, không kiểm tra được ({_reason(exc)}); tệp có thể đã bị ghi lại "
                                "hoặc sửa sau khi ký")
@@ -792,6 +916,8 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                 found.append(Change(revision, "other", None,
                                     "đối tượng bị thêm hoặc sửa không phải chữ ký hay ô ký"
                                     + (f" (đối tượng {', '.join(map(str, refs))})" if refs else "")))
+            except (BudgetExceeded, MemoryError):
+                raise  # out of the read budget: said as such, not as a damaged file
             except Exception as exc:
                 found.append(Change(revision, "other", None, f"không phân tích được lần cập nhật ({_reason(exc)})"))
         report.changes_after += found
