@@ -339,6 +339,20 @@ def test_isa_a_body_appended_without_xref(pki, tmp_path) -> None:
     assert change.kind == "other" and "sau lần ghi cuối" in change.detail, change
 
 
+def test_isa_a_body_without_xref_then_a_genuine_signature(pki, tmp_path) -> None:
+    """The same bodies slipped in between two signatures: the agency's signature covers them (it
+    signed the whole file), the first signer's does not, and they belong to no revision."""
+    signed = _sign(_plain(), pki["signer"])
+    slipped = signed + _raw_object(_page_content_ref(signed), "So: 999/KH-GIA")
+    result = _check(tmp_path, _sign(slipped, pki["agency"], "ChuKyCoQuan", box=(72, 400, 250, 440),
+                                    text="Van thu"), pki)
+    assert result.verdict == "invalid", _said(result)
+    first, second = result
+    assert first.verdict == "invalid" and second.verdict == "valid", _said(result)
+    change = next(c for c in first.changes_after if c.kind == "other")
+    assert change.revision == 2 and "không thuộc lần cập nhật nào" in change.detail, change
+
+
 def test_isa_an_update_whose_trailer_prev_skips_the_signed_revision(pki, tmp_path) -> None:
     """A normal-looking update, but its trailer's /Prev points at the first xref: the signature's
     revision drops out of the chain, and the signed objects read as the update's."""

@@ -10,6 +10,19 @@ Why our own account of the changes, next to pyHanko's difference analysis:
 - A user needs the page and the words: each page touched by a revision is read as the reader sees it
   (annotations drawn) before and after that revision, and the words compared.
 
+The published attacks on PDF signatures (Shadow Attacks, Mainka et al. NDSS 2021; Incremental
+Saving, Signature Wrapping and Universal Signature Forgery, Mladenov et al. 2019; Evil Annotation
+and Sneaky Signature, Rohlmann et al. 2021) are each met by one rule here, one place per rule
+(tests/test_verify_attacks.py builds every one):
+- what a widget may do after a signature: _filled (a field that showed something at signing and is
+  drawn otherwise is content; only a blank field filled where nothing was written is form filling);
+- the words a reader sees leave out glyphs a later filled shape covers (pages.read_pages
+  visible_only), so what a removed cover reveals is named;
+- bytes no xref section describes (after the last revision, before any revision): _Revisions;
+- a signature field that cannot be read is a broken signature, reported beside the others: _collect;
+- what DocMDP allows after a certification: _allowed_after;
+- what an untrusted file may cost: _census and _Revisions._bounded, with limits.py's budgets.
+
 Verdicts: "invalid" when the signed bytes changed, the signature does not match its certificate, the
 certificate is refused by a trust anchor's chain (expired, revoked, wrong use), or anything but
 signatures, their stamps and form filling came after it; "unverified" when it is intact but no trust
@@ -436,6 +449,26 @@ class _Revisions:
             return len(tail)
         rest = tail[sound.end():]
         return 0 if not rest.strip(b" \t\r\n\f\x00") else len(rest)
+
+    def gap_before(self, revision: int) -> int:
+        """Bytes between the end of the previous revision (its %%EOF) and the first object or xref
+        section of this one that no cross-reference describes, comments and blanks aside. The
+        Incremental Saving Attack without xref may sit there, followed by a genuine update."""
+        if revision < 1:
+            return 0
+        xrefs = self.reader.xrefs
+        try:
+            starts = [xrefs.get_xref_container_info(revision).start_location]
+            for ref in list(xrefs.explicit_refs_in_revision(revision))[:MAX_WALK]:
+                where = xrefs.get_historical_ref(ref, revision)
+                if isinstance(where, int):
+                    starts.append(where)
+        except Exception:
+            return 0
+        begin = self.end_of(revision - 1)
+        gap = self.data[begin:max(begin, min(starts))]
+        gap = re.sub(rb"%[^\r\n]*", b"", gap)
+        return len(gap.strip(b" \t\r\n\f\x00"))
 
     def touches(self, revision: int) -> tuple[dict[int, _Touch], list[str]]:
         """Per page (0-based) what this revision changed; and document-level notes."""
@@ -866,6 +899,11 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
     for revision in range(report.revision + 1, revisions.count):
         touches, notes = revisions.touches(revision)
         found: list[Change] = [Change(revision, "other", None, note) for note in notes]
+        gap = revisions.gap_before(revision)
+        if gap:
+            found.append(Change(revision, "other", None, f"{gap} byte nằm trước lần cập nhật này, không thuộc lần "
+                                                          "cập nhật nào (không có bảng tham chiếu): trình đọc PDF sửa "
+                                                          "tệp có thể hiển thị chúng thay cho nội dung đã ký"))
         for other in all_sigs:
             if getattr(other, "signed_revision", None) == revision:
                 who, _org = _signer_of(other)
