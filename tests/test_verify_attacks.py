@@ -578,6 +578,41 @@ def test_sneaky_signature_over_the_certified_words(pki, tmp_path) -> None:
     assert change.page == 1 and "999/KH-GIA" in change.detail and "đè lên" in change.detail, change
 
 
+def test_sneaky_signature_whose_appearance_covers_the_certified_number(pki, tmp_path) -> None:
+    """P=2 again, a signature by a certificate of the trusted CA itself, whose appearance is a white
+    box over the number: it writes nothing, it hides. Content, naming the hidden characters."""
+    from pyhanko.pdf_utils.content import RawContent
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.stamp import TextStampStyle
+
+    from tests.sign_fixtures import PASSWORD as PW
+
+    certified = _certify(_plain(), pki["agency"], 2)
+    who = make_cert(pki["ca"], "Nguoi Khac", "Noi khac")
+    style = TextStampStyle(stamp_text=" ", border_width=0, background_opacity=1.0,
+                           background=RawContent(b"1 1 1 rg 0 0 150 30 re f", box=BoxConstraints(150, 30)))
+    sneaky = _sign_styled(certified, who, "Gia", (326, 752, 476, 782), style, PW)
+    result = _check(tmp_path, sneaky, pki)
+    assert result.verdict == "invalid", _said(result)
+    change = _bad(result, "content")[0]
+    assert change.page == 1 and "che mất" in change.detail and "125/KH-SKHCN" in change.detail, change
+    assert result[1].verdict == "valid"  # the covering signature itself is genuine
+
+
+def _sign_styled(data: bytes, who, field: str, box, style, password: bytes) -> bytes:  # noqa: ANN001
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    p12 = pkcs12.serialize_key_and_certificates(b"k", who.key, who.cert, who.chain,
+                                                serialization.BestAvailableEncryption(password))
+    signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password)
+    pdf_signer = signers.PdfSigner(signers.PdfSignatureMetadata(field_name=field), signer=signer,
+                                   new_field_spec=fields.SigFieldSpec(field, on_page=0, box=box), stamp_style=style)
+    return pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data), strict=False)).getvalue()
+
+
 def test_sneaky_signature_in_a_blank_is_named_and_never_valid(pki, tmp_path) -> None:
     """P=2, a look-alike signer's signature whose appearance writes words in a blank: the certified
     signature stays intact, the words are named, and the file is not "valid" (nobody established

@@ -37,6 +37,7 @@ import datetime as dt
 import difflib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -583,6 +584,27 @@ class _Revisions:
                     hit.add(i)
         return "".join(old[i][0] for i in sorted(hit))
 
+    def lost(self, revision: int, page: int) -> str:
+        """The page's earlier glyphs a reader no longer sees after this revision (gone, or under a
+        shape painted over them): a stamp in a blank takes none away, a white box over the signed
+        number does. Glyphs by place, not words: a number written into "Số:    /KH" joins a word
+        without taking a glyph away."""
+        before, after = self.shown(revision - 1, page), self.shown(revision, page)
+        if before is None or after is None:
+            return ""
+        now = Counter((g[0], round(g[1]), round(g[2])) for line in after.lines for g in line.chars if g[0].strip())
+        gone = []
+        for line in before.ordered():
+            for g in line.chars:
+                key = (g[0], round(g[1]), round(g[2]))
+                if not g[0].strip():
+                    continue
+                if now[key] > 0:
+                    now[key] -= 1
+                else:
+                    gone.append(g[0])
+        return "".join(gone)
+
     def word_change(self, revision: int, page: int) -> str:
         """The words a reader sees appear or go on a page in this revision."""
         before, after = self.shown_words(revision - 1, page), self.shown_words(revision, page)
@@ -923,10 +945,14 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                     if _painted(annot):
                         words = words if words is not None else revisions.word_change(revision, index)
                         under = revisions.covered(revision, index) if words else ""
+                        gone = revisions.lost(revision, index) if words else ""
                         if under:  # a signed stamp that writes over the signed words changes them
                             found.append(Change(revision, "content", index + 1,
                                                 f"ô chữ ký {name} viết đè lên chữ «{_clip(under, 60)}» của trang: "
                                                 f"{words}"))
+                        elif gone:  # ... and so does one that covers them (a white box, the Sneaky Signature)
+                            found.append(Change(revision, "content", index + 1,
+                                                f"ô chữ ký {name} che mất chữ «{_clip(gone, 60)}» của trang: {words}"))
                         else:
                             found.append(Change(revision, "stamp", index + 1,
                                                 f"ô chữ ký {name}: " + (words or "hình ảnh (chữ ký, con dấu)")))
@@ -1010,9 +1036,10 @@ def _filled(revisions: _Revisions, revision: int, index: int, name: str, before:
     if _painted(before, visible=False) and _painted(after):
         return Change(revision, "content", page, f"ô {name} ẩn lúc ký nay hiện ra" + (f": {words}" if words else ""))
     under = revisions.covered(revision, index) if words else ""
-    if under or "mất chữ" in words:
+    gone = revisions.lost(revision, index) if words else ""
+    if under or gone:
         return Change(revision, "content", page, f"ô {name} viết đè lên chữ «{_clip(under, 60)}» của trang: {words}"
-                      if under else f"ô {name} làm mất chữ của trang: {words}")
+                      if under else f"ô {name} che mất chữ «{_clip(gone, 60)}» của trang: {words}")
     return Change(revision, "form", page, f"điền ô {name}" + (f": {words}" if words else ""))
 
 
