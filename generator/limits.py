@@ -113,10 +113,6 @@ MAX_PDF_OBJECTS = 200_000
 streams, or announced by its cross-reference sections). A signed 30-page plan has about a thousand,
 the real signed documents of the corpus 25 and 254; a million is a file made to exhaust the reader."""
 
-MAX_PDF_NESTING = 200
-"""Arrays and dictionaries opened one inside another in a PDF (a real one nests fewer than 10); the
-parser recurses on each level."""
-
 MAX_PAGE_DRAWING_BYTES = 64 * 1024 * 1024
 """Decoded bytes of what draws one page (its content streams, forms and annotation appearances),
 read when `verify` compares the page's words before and after an update. A page of text is tens of

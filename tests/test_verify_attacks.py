@@ -246,6 +246,57 @@ def test_shadow_replace_a_form_field_value_redrawn(pki, tmp_path) -> None:
     assert "900" in change.detail and "100" in change.detail, change
 
 
+def test_shadow_hide_a_field_hidden_at_signing_made_visible(pki, tmp_path) -> None:
+    """The field's words are in the signed file, its Hidden flag set; after signing only the flag
+    changes."""
+    g = _g()
+
+    def build(writer, font):  # noqa: ANN001, ANN202
+        field = _text_field(writer, font, "GhiChu", "x", (72, 440, 300, 470), _text_ops([(2, 8, "DA HUY KE HOACH NAY")]))
+        field.get_object()[_n("/F")] = g.NumberObject(2)
+        writer.root[_n("/AcroForm")] = g.DictionaryObject({_n("/Fields"): g.ArrayObject([field])})
+        return _page(writer, font, _text_ops(HEAD), annots=[field])
+
+    signed = _sign(_pdf(build), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+
+    def show(writer) -> None:  # noqa: ANN001
+        field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        field[_n("/F")] = g.NumberObject(4)
+        writer.update_container(field)
+
+    result = _check(tmp_path, _update(signed, show), pki)
+    assert result.verdict == "invalid", _said(result)
+    (change,) = _bad(result)
+    assert change.kind == "content" and change.page == 1 and "ẩn lúc ký nay hiện ra" in change.detail, change
+    assert "DA HUY KE HOACH NAY" in change.detail, change
+
+
+def test_shadow_hide_and_replace_a_page_pointed_at_a_hidden_stream(pki, tmp_path) -> None:
+    """A second content stream signed with the file but drawn by nothing; after signing the page's
+    /Contents points at it."""
+    g = _g()
+
+    def build(writer, font):  # noqa: ANN001, ANN202
+        hidden = writer.add_object(g.StreamObject(stream_data=_text_ops(
+            [(72, 760, "UBND TINH THU NGHIEM"), (330, 760, "So: 999/KH-GIA")])))
+        writer.root[_n("/Extra")] = hidden
+        return _page(writer, font, _text_ops(HEAD))
+
+    signed = _sign(_pdf(build), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+
+    def point(writer) -> None:  # noqa: ANN001
+        page = writer.find_page_for_modification(0)[0].get_object()
+        page[_n("/Contents")] = writer.root.raw_get("/Extra")
+        writer.update_container(page)
+
+    result = _check(tmp_path, _update(signed, point), pki)
+    assert result.verdict == "invalid", _said(result)
+    change = next(c for c in _bad(result) if c.kind == "content")
+    assert change.page == 1 and "999/KH-GIA" in change.detail and "/Contents" in change.detail, change
+
+
 def test_a_blank_field_filled_in_a_blank_stays_form_filling(pki, tmp_path) -> None:
     """What a form is for: a field empty at signing filled where nothing was written. Allowed."""
     signed = _sign(_with_field(("GhiChu", "", (72, 520, 300, 540), b"")), pki["signer"])
@@ -711,7 +762,7 @@ def test_deep_nesting_is_refused(tmp_path, capsys, opening) -> None:
     deep = opening * 100_000 + b"0" + closing * 100_000
     data = _xref_pdf([b"<< /Type /Catalog /Pages 2 0 R /Deep " + deep + b" >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
     message = _hostile(tmp_path, "sau.pdf", data, capsys)
-    assert "lồng nhau quá 200 tầng" in message, message
+    assert "lồng nhau quá sâu" in message, message
 
 
 def test_an_object_stream_of_a_million_objects_is_refused(tmp_path, capsys) -> None:

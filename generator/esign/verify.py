@@ -21,7 +21,8 @@ and Sneaky Signature, Rohlmann et al. 2021) are each met by one rule here, one p
 - bytes no xref section describes (after the last revision, before any revision): _Revisions;
 - a signature field that cannot be read is a broken signature, reported beside the others: _collect;
 - what DocMDP allows after a certification: _allowed_after;
-- what an untrusted file may cost: _census and _Revisions._bounded, with limits.py's budgets.
+- what an untrusted file may cost: _census and _Revisions._bounded, with limits.py's budgets;
+  nesting by the parser's own recursion limit, said as such.
 
 Verdicts: "invalid" when the signed bytes changed, the signature does not match its certificate, the
 certificate is refused by a trust anchor's chain (expired, revoked, wrong use), or anything but
@@ -667,12 +668,12 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
         try:
             reader = PdfFileReader(io.BytesIO(data), strict=False)
             found = _collect(reader)
-        except RecursionError:
-            raise UserError(f"{path}: tệp PDF có cấu trúc lồng nhau quá sâu, không đọc được; không phải văn bản "
-                            "bình thường") from None
         except (BudgetExceeded, MemoryError):
             raise  # out of the read budget: said as such, not as a damaged file
         except Exception as exc:
+            if _from_recursion(exc):
+                raise UserError(f"{path}: tệp PDF có mảng hoặc từ điển lồng nhau quá sâu, không đọc được; không "
+                                "phải văn bản bình thường") from None
             raise UserError(f"{path}: tệp PDF hỏng, không đọc được cấu trúc của tệp ({type(exc).__name__}); "
                             "nếu tệp đã được ký, tệp đã bị sửa hoặc hỏng khi sao chép") from None
         revisions = _Revisions(reader, data, path)
@@ -691,32 +692,43 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
             reports = [_broken_report(reader, sig) if isinstance(sig, _Broken)
                        else _verify_one(reader, revisions, sig, signatures, roots) for sig in found]
         except RecursionError:
-            raise UserError(f"{path}: tệp PDF có cấu trúc lồng nhau quá sâu, không kiểm tra được; không phải văn "
-                            "bản bình thường") from None
+            raise UserError(f"{path}: tệp PDF có mảng hoặc từ điển lồng nhau quá sâu, không kiểm tra được; không "
+                            "phải văn bản bình thường") from None
     return Verification(path, reports)
 
 
-def _census(data: bytes) -> str | None:
-    """What makes a PDF too costly to read, found in its bytes before any parsing (limits.py):
-    too many objects, numbered, packed in object streams or declared; nesting deeper than a real
-    file's. Regular expressions over the bytes: linear, and nothing is built."""
-    from ..limits import MAX_PDF_NESTING, MAX_PDF_OBJECTS
+def _from_recursion(exc: BaseException) -> bool:
+    """The error is, or was raised while handling, the parser's RecursionError (pyHanko wraps it)."""
+    seen = 0
+    while exc is not None and seen < 16:
+        if isinstance(exc, RecursionError):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+        seen += 1
+    return False
 
-    numbered = sum(1 for _ in zip(re.finditer(rb"\d+\s+\d+\s+obj\b", data), range(MAX_PDF_OBJECTS + 1),
-                                  strict=False))
+
+def _census(data: bytes) -> str | None:
+    """What makes a PDF too costly to read, found in its bytes before any parsing (limits.py): too
+    many objects, numbered, packed in object streams or declared. Every pattern is anchored and
+    bounded, so a run of digits or blanks made to slow the search costs no more than its length.
+    Nesting needs no census: the parser recurses, and RecursionError is said as such."""
+    from ..limits import MAX_PDF_OBJECTS
+
+    numbered = 0
+    if data.count(b"obj") > MAX_PDF_OBJECTS:  # a quick bound first: each object's header says "obj"
+        numbered = sum(1 for _ in zip(re.finditer(rb"(?<![0-9])[0-9]{1,10}\s{1,16}[0-9]{1,5}\s{1,16}obj\b", data),
+                                      range(MAX_PDF_OBJECTS + 1), strict=False))
     packed = declared = 0
     for found in re.finditer(rb"/ObjStm\b", data):
-        near = re.search(rb"/N\s+(\d{1,12})", data[max(0, found.start() - 300):found.end() + 300])
+        near = re.search(rb"/N\s{0,16}([0-9]{1,12})", data[max(0, found.start() - 300):found.end() + 300])
         packed += int(near.group(1)) if near else 0
         if packed > MAX_PDF_OBJECTS:
             break
-    for found in re.finditer(rb"/Size\s+(\d{1,12})|\bxref\s+\d{1,12}\s+(\d{1,12})\s", data):
+    for found in re.finditer(rb"/Size\s{0,16}([0-9]{1,12})|\bxref\s{1,16}[0-9]{1,12}\s{1,16}([0-9]{1,12})\s", data):
         declared = max(declared, int(found.group(1) or found.group(2)))
-    most = max(numbered, packed, declared)
-    if most > MAX_PDF_OBJECTS:
+    if max(numbered, packed, declared) > MAX_PDF_OBJECTS:
         return f"tệp PDF có hoặc khai báo quá {MAX_PDF_OBJECTS:,} đối tượng".replace(",", ".")
-    if re.search(rb"(?:(?:\[|<<)\s*(?:/[^\s/\[\]<>()]{0,127}\s*)?){%d}" % (MAX_PDF_NESTING + 1), data):
-        return f"tệp PDF có mảng hoặc từ điển lồng nhau quá {MAX_PDF_NESTING} tầng"
     return None
 
 
