@@ -313,6 +313,26 @@ def test_a_blank_field_filled_in_a_blank_stays_form_filling(pki, tmp_path) -> No
     assert [c.kind for c in result[0].changes_after] == ["form"]
 
 
+def test_shadow_replace_by_asking_the_reader_to_redraw_fields(pki, tmp_path) -> None:
+    """The value changed and /NeedAppearances set, the appearance left as signed: a reader draws the
+    new value itself."""
+    g = _g()
+    signed = _sign(_with_field(("KinhPhi", "Kinh phi: 100 trieu", (72, 590, 300, 610),
+                                _text_ops([(2, 5, "Kinh phi: 100 trieu")]))), pki["signer"])
+
+    def redraw(writer) -> None:  # noqa: ANN001
+        form = writer.root["/AcroForm"]
+        form[_n("/NeedAppearances")] = g.BooleanObject(True)
+        field = form["/Fields"][0].get_object()
+        field[_n("/V")] = g.TextStringObject("Kinh phi: 900 trieu")
+        writer.update_container(field)
+        writer.update_root()
+
+    result = _check(tmp_path, _update(signed, redraw), pki)
+    assert result.verdict == "invalid", _said(result)
+    assert any("NeedAppearances" in c.detail for c in _bad(result)), _said(result)
+
+
 def test_shadow_replace_an_overlay_object_redrawn(pki, tmp_path) -> None:
     def build(writer, font):  # noqa: ANN001, ANN202
         shown = _form(writer, font, _text_ops([(72, 600, "Kinh phi: 100 trieu dong")]))

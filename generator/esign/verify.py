@@ -267,6 +267,16 @@ def _pages(resolver: Any) -> list[tuple[Any, Any]]:
     return out
 
 
+def _redraws_fields(resolver: Any) -> bool:
+    """The form asks readers to draw its fields from their values (/NeedAppearances): the
+    appearances compared here are then not what a reader shows, and a value changed after signing
+    shows though no appearance changed."""
+    try:
+        return bool(resolver.root["/AcroForm"].get("/NeedAppearances", False))
+    except Exception:
+        return False
+
+
 def _same(a: Any, b: Any, depth: int = 0) -> bool:
     from pyhanko.pdf_utils import generic
 
@@ -487,6 +497,9 @@ class _Revisions:
         notes = []
         if len(old_pages) != len(new_pages):
             notes.append(f"số trang đổi từ {len(old_pages)} thành {len(new_pages)}")
+        if _redraws_fields(new) and not _redraws_fields(old):
+            notes.append("tệp yêu cầu trình đọc tự vẽ lại mọi ô biểu mẫu (NeedAppearances): chữ các ô hiện ra "
+                         "không còn là hình đã ký")
         for index, (ref, page) in enumerate(new_pages):
             touch = _Touch()
             if index >= len(old_pages):
