@@ -106,6 +106,18 @@ becomes at least one value, and the loader takes MAX_YAML_NODES. Counted in the 
 before anything is parsed, so a runaway file is refused in a moment, not after minutes of reading
 (a plan of 10,000 tasks has 50,000)."""
 
+# --- signed PDFs (generator.esign.verify) -----------------------------------------------------------
+
+MAX_PDF_OBJECTS = 200_000
+"""Objects a PDF given to `verify` may hold or declare (numbered in the file, packed in object
+streams, or announced by its cross-reference sections). A signed 30-page plan has about a thousand,
+the real signed documents of the corpus 25 and 254; a million is a file made to exhaust the reader."""
+
+MAX_PAGE_DRAWING_BYTES = 64 * 1024 * 1024
+"""Decoded bytes of what draws one page (its content streams, forms and annotation appearances),
+read when `verify` compares the page's words before and after an update. A page of text is tens of
+kilobytes; more is a decompression bomb (a few kilobytes inflating to gigabytes)."""
+
 # --- time and memory budgets ------------------------------------------------------------------
 
 TEMPLATE_SECONDS = 30

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UserError
+from ..limits import BudgetExceeded
 from .common import incremental_writer
 
 
@@ -71,18 +73,32 @@ class Page:
 
 
 def read_pages(pdf: bytes, *, max_pages: int | None = None, page_numbers: set[int] | None = None,
-               in_figures: bool = False) -> list[Page]:
+               in_figures: bool = False, visible_only: bool = False) -> list[Page]:
     """Every text line of the pages (all, or the 0-based page_numbers) with its box (pdfminer.six),
     text in NFC. in_figures: also the text drawn by form XObjects (pdfminer keeps it apart as a
-    figure otherwise), which is where annotation appearances land once flattened."""
+    figure otherwise), which is where annotation appearances land once flattened. visible_only:
+    without the glyphs a filled shape painted later covers (see _covered_glyphs)."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextLine
 
+    hidden: dict[int, Counter[tuple[Any, ...]]] = {}
+    if visible_only:
+        hidden = _covered_glyphs(pdf, page_numbers)
+    covered: Counter[tuple[Any, ...]] = Counter()
+
+    def shown(glyph: Any) -> bool:
+        key = _glyph_key(glyph)
+        if covered[key] > 0:
+            covered[key] -= 1
+            return False
+        return True
+
     def walk(obj: Any, lines: list[Line]) -> None:
         if isinstance(obj, LTTextLine):
-            text = unicodedata.normalize("NFC", obj.get_text()).strip()
+            children = [c for c in obj if not isinstance(c, LTChar) or shown(c)]
+            text = unicodedata.normalize("NFC", "".join(c.get_text() for c in children)).strip()
             if text:
-                glyphs = [c for c in obj if isinstance(c, LTChar)]
+                glyphs = [c for c in children if isinstance(c, LTChar)]
                 first = next((c for c in glyphs if c.get_text().strip()), None)
                 font = first.fontname.split("+", 1)[-1] if first else ""
                 size = round(first.size, 2) if first else 0.0
@@ -100,19 +116,73 @@ def read_pages(pdf: bytes, *, max_pages: int | None = None, page_numbers: set[in
         for position, layout in enumerate(extract_pages(io.BytesIO(pdf), maxpages=max_pages or 0,
                                                         page_numbers=wanted,
                                                         laparams=LAParams(all_texts=in_figures))):
+            index = wanted[position] if wanted is not None else position
+            covered = Counter(hidden.get(index, {}))
             lines: list[Line] = []
             walk(layout, lines)
             x0, y0, x1, y1 = layout.bbox
-            index = wanted[position] if wanted is not None else position
             pages.append(Page(index, x1 - x0, y1 - y0, lines))
+    except (BudgetExceeded, MemoryError):
+        raise  # the reader's budget ran out: not a damaged file
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
         raise UserError(f"không đọc được chữ trong tệp PDF ({type(exc).__name__}: {exc})") from None
     return pages
 
 
-def shown_pages(pdf: bytes, page_numbers: set[int] | None = None) -> list[Page]:
-    """The pages as a reader sees them: page content and every visible annotation appearance."""
-    return read_pages(flatten_annotations(pdf, page_numbers), page_numbers=page_numbers, in_figures=True)
+def shown_pages(pdf: bytes, page_numbers: set[int] | None = None, *, visible_only: bool = False) -> list[Page]:
+    """The pages as a reader sees them: page content and every visible annotation appearance;
+    visible_only: without the words a later filled shape covers (verify: a white box taken away
+    after signing shows words that were in the file, under it, all along)."""
+    return read_pages(flatten_annotations(pdf, page_numbers), page_numbers=page_numbers, in_figures=True,
+                      visible_only=visible_only)
+
+
+def _glyph_key(glyph: Any) -> tuple[Any, ...]:
+    return (glyph.get_text(), *(round(v, 2) for v in glyph.bbox))
+
+
+BAND = 12.0
+"""Height in points of the bands shapes are filed under, to find the shapes over a glyph quickly."""
+
+
+def _covered_glyphs(pdf: bytes, page_numbers: set[int] | None) -> dict[int, Counter[tuple[Any, ...]]]:
+    """Per page, the glyphs a filled shape painted after them covers (its box holds the glyph's
+    centre): what a reader does not see though the text is in the file. A Shadow Attack hides words
+    under an overlay at signing and takes the overlay away after. Images are not judged (their
+    transparency is in their pixels), nor clipping: a glyph is only ever kept, never made up."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTCurve
+
+    out: dict[int, Counter[tuple[Any, ...]]] = {}
+    wanted = sorted(page_numbers) if page_numbers is not None else None
+    for position, layout in enumerate(extract_pages(io.BytesIO(pdf), page_numbers=wanted, laparams=None)):
+        glyphs: list[tuple[int, Any]] = []
+        bands: dict[int, list[tuple[int, tuple[float, float, float, float]]]] = {}
+        order = 0
+        stack: list[Any] = [iter(layout)]
+        while stack:  # the page's items in painting order, forms' items where the form is drawn
+            item = next(stack[-1], None)
+            if item is None:
+                stack.pop()
+                continue
+            order += 1
+            if isinstance(item, LTChar):
+                if item.get_text().strip():
+                    glyphs.append((order, item))
+            elif isinstance(item, LTCurve):
+                if item.fill and item.width > 0 and item.height > 0:
+                    for band in range(int(item.y0 // BAND), int(item.y1 // BAND) + 1):
+                        bands.setdefault(band, []).append((order, item.bbox))
+            elif hasattr(item, "__iter__") and len(stack) < 32:
+                stack.append(iter(item))
+        hidden: Counter[tuple[Any, ...]] = Counter()
+        for drawn, glyph in glyphs:
+            cx, cy = (glyph.x0 + glyph.x1) / 2, (glyph.y0 + glyph.y1) / 2
+            if any(later > drawn and x0 <= cx <= x1 and y0 <= cy <= y1
+                   for later, (x0, y0, x1, y1) in bands.get(int(cy // BAND), ())):
+                hidden[_glyph_key(glyph)] += 1
+        out[wanted[position] if wanted is not None else position] = hidden
+    return out
 
 
 HIDDEN_FLAGS = 0b100011

@@ -10,6 +10,20 @@ Why our own account of the changes, next to pyHanko's difference analysis:
 - A user needs the page and the words: each page touched by a revision is read as the reader sees it
   (annotations drawn) before and after that revision, and the words compared.
 
+The published attacks on PDF signatures (Shadow Attacks, Mainka et al. NDSS 2021; Incremental
+Saving, Signature Wrapping and Universal Signature Forgery, Mladenov et al. 2019; Evil Annotation
+and Sneaky Signature, Rohlmann et al. 2021) are each met by one rule here, one place per rule
+(tests/test_verify_attacks.py builds every one):
+- what a widget may do after a signature: _filled (a field that showed something at signing and is
+  drawn otherwise is content; only a blank field filled where nothing was written is form filling);
+- the words a reader sees leave out glyphs a later filled shape covers (pages.read_pages
+  visible_only), so what a removed cover reveals is named;
+- bytes no xref section describes (after the last revision, before any revision): _Revisions;
+- a signature field that cannot be read is a broken signature, reported beside the others: _collect;
+- what DocMDP allows after a certification: _allowed_after;
+- what an untrusted file may cost: _census and _Revisions._bounded, with limits.py's budgets;
+  nesting by the parser's own recursion limit, said as such.
+
 Verdicts: "invalid" when the signed bytes changed, the signature does not match its certificate, the
 certificate is refused by a trust anchor's chain (expired, revoked, wrong use), or anything but
 signatures, their stamps and form filling came after it; "unverified" when it is intact but no trust
@@ -24,11 +38,13 @@ import datetime as dt
 import difflib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import UserError
+from ..limits import BudgetExceeded
 from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko, said_time
 from .pages import Page
 from .stamps import FIELD_OF, WHAT_VI
@@ -251,6 +267,16 @@ def _pages(resolver: Any) -> list[tuple[Any, Any]]:
     return out
 
 
+def _redraws_fields(resolver: Any) -> bool:
+    """The form asks readers to draw its fields from their values (/NeedAppearances): the
+    appearances compared here are then not what a reader shows, and a value changed after signing
+    shows though no appearance changed."""
+    try:
+        return bool(resolver.root["/AcroForm"].get("/NeedAppearances", False))
+    except Exception:
+        return False
+
+
 def _same(a: Any, b: Any, depth: int = 0) -> bool:
     from pyhanko.pdf_utils import generic
 
@@ -297,13 +323,66 @@ def _reachable(start: list[Any], limit: int = MAX_WALK) -> set[Any]:
     return found
 
 
-def _painted(annot: Any) -> bool:
+def _drawing_streams(start: list[Any], contents: Any) -> list[Any]:
+    """The streams that draw a page: its content streams, and every form (XObject forms, annotation
+    appearances) reachable from its resources and annotations; not images nor fonts, which pdfminer
+    does not inflate to read words. Bounded like _reachable."""
+    from pyhanko.pdf_utils import generic
+
+    own = contents.get_object() if isinstance(contents, generic.IndirectObject) else contents
+    own_list = list(own) if isinstance(own, generic.ArrayObject) else [contents]
+    own_refs = {getattr(x, "reference", None) for x in own_list} - {None}
+    streams: list[Any] = []
+    seen: set[Any] = set()
+    stack = list(start)
+    visited = 0
+    while stack and visited < MAX_WALK:
+        obj = stack.pop()
+        visited += 1
+        ref = getattr(obj, "reference", None) if isinstance(obj, generic.IndirectObject) else None
+        if ref is not None:
+            if ref in seen:
+                continue
+            seen.add(ref)
+            try:
+                obj = obj.get_object()
+            except Exception:
+                continue
+        if isinstance(obj, generic.StreamObject):
+            if ref in own_refs or obj.get("/Subtype") == "/Form" or "/BBox" in obj:
+                streams.append(obj)
+            else:
+                continue  # images, fonts: their dictionaries lead nowhere that draws
+        if isinstance(obj, generic.DictionaryObject):
+            stack += [obj.raw_get(k) for k in obj.keys() if k not in ("/Parent", "/P")]
+        elif isinstance(obj, generic.ArrayObject):
+            stack += list(obj)
+    return streams
+
+
+def _decoded_size(stream: Any, cap: int) -> int:
+    """Bytes the stream decodes to, counted up to cap (a Flate stream inflated only that far)."""
+    import zlib
+
+    filters = stream.get("/Filter")
+    names = [str(f) for f in filters] if isinstance(filters, list) else [str(filters)] if filters else []
+    try:
+        if not names:
+            return len(stream.encoded_data)
+        if names == ["/FlateDecode"] and "/DecodeParms" not in stream:
+            return len(zlib.decompressobj().decompress(stream.encoded_data, cap))
+        return len(stream.data)  # pyHanko's own bounded decoders (256 MB, ratio 1100)
+    except Exception:
+        return cap  # cannot be decoded within pyHanko's limits: as costly as allowed
+
+
+def _painted(annot: Any, visible: bool = True) -> bool:
     """The annotation draws something where it sits: a visible box and a normal appearance that
-    paints (text, image, path)."""
+    paints (text, image, path). visible=False: whether it would, its hidden flags aside."""
     from pyhanko.pdf_utils import generic
 
     try:
-        if int(annot.get("/F", 0)) & 0b100011:
+        if visible and int(annot.get("/F", 0)) & 0b100011:
             return False
         x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
         if abs(x1 - x0) < 0.5 or abs(y1 - y0) < 0.5:
@@ -336,17 +415,18 @@ class _Touch:
     """What one revision did to one page."""
 
     content: list[str] = dataclasses.field(default_factory=list)
-    widgets: list[tuple[Any, Any, bool]] = dataclasses.field(default_factory=list)
-    """(reference, annotation, new in this revision)."""
+    widgets: list[tuple[Any, Any, Any]] = dataclasses.field(default_factory=list)
+    """(reference, annotation, the annotation as it was before this revision or None when new)."""
     other_annots: list[Any] = dataclasses.field(default_factory=list)
 
 
 class _Revisions:
     """The file read revision by revision, with what each revision changed, computed once."""
 
-    def __init__(self, reader: Any, data: bytes) -> None:
+    def __init__(self, reader: Any, data: bytes, label: object = "tệp PDF") -> None:
         self.reader = reader
         self.data = data
+        self.label = label
         self.count = reader.xrefs.total_revisions
         self._touches: dict[int, tuple[dict[int, _Touch], list[str]]] = {}
         self._shown: dict[tuple[int, int], Page | None] = {}
@@ -364,6 +444,44 @@ class _Revisions:
             end += 1
         return end
 
+    def unaccounted_tail(self) -> int:
+        """Bytes after the last revision that no cross-reference section describes (0 for a sound
+        file). pyHanko reads from the last startxref and never sees them, a reader that repairs the
+        file does: the Incremental Saving Attack appends new bodies of signed objects with no xref.
+        The last xref section may be followed only by its trailer, comments (iText writes its name),
+        startxref, %%EOF and blanks."""
+        try:
+            end = self.reader.xrefs.get_xref_container_info(self.count - 1).end_location
+        except Exception:
+            return 0
+        tail = self.data[end:]
+        sound = re.match(rb"\s*(?:endobj\s*)?(?:(?:trailer\s*)?<<(?:(?!\bobj\b|\bstream\b).){0,4096}?>>\s*)?"
+                         rb"(?:%[^\r\n]{0,200}[\r\n]+\s*)*startxref\s+\d+\s*%%EOF", tail, re.S)
+        if sound is None:
+            return len(tail)
+        rest = tail[sound.end():]
+        return 0 if not rest.strip(b" \t\r\n\f\x00") else len(rest)
+
+    def gap_before(self, revision: int) -> int:
+        """Bytes between the end of the previous revision (its %%EOF) and the first object or xref
+        section of this one that no cross-reference describes, comments and blanks aside. The
+        Incremental Saving Attack without xref may sit there, followed by a genuine update."""
+        if revision < 1:
+            return 0
+        xrefs = self.reader.xrefs
+        try:
+            starts = [xrefs.get_xref_container_info(revision).start_location]
+            for ref in list(xrefs.explicit_refs_in_revision(revision))[:MAX_WALK]:
+                where = xrefs.get_historical_ref(ref, revision)
+                if isinstance(where, int):
+                    starts.append(where)
+        except Exception:
+            return 0
+        begin = self.end_of(revision - 1)
+        gap = self.data[begin:max(begin, min(starts))]
+        gap = re.sub(rb"%[^\r\n]*", b"", gap)
+        return len(gap.strip(b" \t\r\n\f\x00"))
+
     def touches(self, revision: int) -> tuple[dict[int, _Touch], list[str]]:
         """Per page (0-based) what this revision changed; and document-level notes."""
         if revision not in self._touches:
@@ -379,6 +497,9 @@ class _Revisions:
         notes = []
         if len(old_pages) != len(new_pages):
             notes.append(f"số trang đổi từ {len(old_pages)} thành {len(new_pages)}")
+        if _redraws_fields(new) and not _redraws_fields(old):
+            notes.append("tệp yêu cầu trình đọc tự vẽ lại mọi ô biểu mẫu (NeedAppearances): chữ các ô hiện ra "
+                         "không còn là hình đã ký")
         for index, (ref, page) in enumerate(new_pages):
             touch = _Touch()
             if index >= len(old_pages):
@@ -398,7 +519,7 @@ class _Revisions:
                 if hit:
                     touch.content.append("đối tượng vẽ trang bị ghi lại: " + ", ".join(
                         str(r.idnum) for r in sorted(hit, key=lambda r: r.idnum)[:8]))
-            old_annots = {a.reference for a in (old_page.get("/Annots", []) or [])
+            old_annots = {a.reference: a for a in (old_page.get("/Annots", []) or [])
                           if hasattr(a, "reference")}
             for annot_ref in page.get("/Annots", []) or []:
                 ref_of = getattr(annot_ref, "reference", None)
@@ -408,7 +529,7 @@ class _Revisions:
                         _reachable([annot.raw_get("/AP")]) & changed if "/AP" in annot else False):
                     continue
                 if annot.get("/Subtype") == "/Widget":
-                    touch.widgets.append((ref_of, annot, is_new))
+                    touch.widgets.append((ref_of, annot, None if is_new else old_annots[ref_of].get_object()))
                 else:
                     touch.other_annots.append(annot)
             if touch.content or touch.widgets or touch.other_annots:
@@ -421,13 +542,37 @@ class _Revisions:
         if key not in self._shown:
             from .pages import shown_pages
 
+            self._bounded(revision, page)
             prefix = self.data[:self.end_of(revision)]
             try:
-                pages = shown_pages(prefix, {page})
+                pages = shown_pages(prefix, {page}, visible_only=True)
                 self._shown[key] = pages[0] if pages else None
+            except (BudgetExceeded, MemoryError):
+                raise
             except Exception:
                 self._shown[key] = None
         return self._shown[key]
+
+    def _bounded(self, revision: int, page: int) -> None:
+        """Refuse (UserError) a page whose drawing decodes to more than MAX_PAGE_DRAWING_BYTES before
+        pdfminer reads it: pdfminer inflates every stream whole, with no limit of its own."""
+        from ..limits import MAX_PAGE_DRAWING_BYTES
+
+        try:
+            pages = _pages(self.reader.get_historical_resolver(revision))
+        except Exception:
+            return
+        if page >= len(pages):
+            return
+        node = pages[page][1]
+        total = 0
+        for stream in _drawing_streams([node.raw_get(k) for k in ("/Contents", "/Resources", "/Annots") if k in node],
+                                       "/Contents" in node and node.raw_get("/Contents")):
+            total += _decoded_size(stream, MAX_PAGE_DRAWING_BYTES - total + 1)
+            if total > MAX_PAGE_DRAWING_BYTES:
+                raise UserError(f"{self.label}: trang {page + 1} có nội dung giải nén ra hơn "
+                                f"{MAX_PAGE_DRAWING_BYTES >> 20} MB (một trang văn bản chỉ vài chục KB): không phải "
+                                "văn bản bình thường, không kiểm tra")
 
     def shown_words(self, revision: int, page: int) -> list[str]:
         shown = self.shown(revision, page)
@@ -452,6 +597,27 @@ class _Revisions:
                 if w > 0 and h > 0 and smaller > 0 and w * h > COVER_FRACTION * smaller:
                     hit.add(i)
         return "".join(old[i][0] for i in sorted(hit))
+
+    def lost(self, revision: int, page: int) -> str:
+        """The page's earlier glyphs a reader no longer sees after this revision (gone, or under a
+        shape painted over them): a stamp in a blank takes none away, a white box over the signed
+        number does. Glyphs by place, not words: a number written into "Số:    /KH" joins a word
+        without taking a glyph away."""
+        before, after = self.shown(revision - 1, page), self.shown(revision, page)
+        if before is None or after is None:
+            return ""
+        now = Counter((g[0], round(g[1]), round(g[2])) for line in after.lines for g in line.chars if g[0].strip())
+        gone = []
+        for line in before.ordered():
+            for g in line.chars:
+                key = (g[0], round(g[1]), round(g[2]))
+                if not g[0].strip():
+                    continue
+                if now[key] > 0:
+                    now[key] -= 1
+                else:
+                    gone.append(g[0])
+        return "".join(gone)
 
     def word_change(self, revision: int, page: int) -> str:
         """The words a reader sees appear or go on a page in this revision."""
@@ -506,21 +672,143 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
     roots = load_trust(trust or [])
     from .. import limits
 
+    refused = _census(data)
+    if refused:
+        raise UserError(f"{path}: {refused}; không phải văn bản bình thường, không kiểm tra")
+
     # A signed PDF comes from anyone: bounded like any uploaded file.
     with limits.read_budget(path, what="tệp PDF", verb="kiểm tra"), quiet_pyhanko():
         try:
             reader = PdfFileReader(io.BytesIO(data), strict=False)
-            signatures = list(reader.embedded_signatures)
+            found = _collect(reader)
+        except (BudgetExceeded, MemoryError):
+            raise  # out of the read budget: said as such, not as a damaged file
         except Exception as exc:
+            if _from_recursion(exc):
+                raise UserError(f"{path}: tệp PDF có mảng hoặc từ điển lồng nhau quá sâu, không đọc được; không "
+                                "phải văn bản bình thường") from None
             raise UserError(f"{path}: tệp PDF hỏng, không đọc được cấu trúc của tệp ({type(exc).__name__}); "
                             "nếu tệp đã được ký, tệp đã bị sửa hoặc hỏng khi sao chép") from None
-        revisions = _Revisions(reader, data)
-        if len(signatures) > MAX_SIGNATURES or revisions.count > MAX_REVISIONS:
-            raise UserError(f"{path}: tệp có {len(signatures)} chữ ký và {revisions.count} lần cập nhật, quá nhiều "
+        revisions = _Revisions(reader, data, path)
+        if not found and re.search(rb"/ByteRange\s*\[", data):
+            # Signed bytes the chain of updates no longer reaches: a later update's /Prev skipped the
+            # signed revision (Incremental Saving Attack). A reader shows the file without them.
+            found = [_Broken("(không thuộc văn bản)", None, "tệp có dữ liệu chữ ký nhưng chuỗi các lần cập nhật "
+                             "của tệp không dẫn tới nó (một lần cập nhật sau đã bỏ qua lần ghi có chữ ký): trình "
+                             "đọc PDF hiển thị văn bản không có chữ ký này", revisions.count - 1, None)]
+        if len(found) > MAX_SIGNATURES or revisions.count > MAX_REVISIONS:
+            raise UserError(f"{path}: tệp có {len(found)} chữ ký và {revisions.count} lần cập nhật, quá nhiều "
                             f"để kiểm tra (tối đa {MAX_SIGNATURES} chữ ký, {MAX_REVISIONS} lần cập nhật); một văn "
                             "bản thật có vài chữ ký")
-        reports = [_verify_one(reader, revisions, sig, signatures, roots) for sig in signatures]
+        signatures = [sig for sig in found if not isinstance(sig, _Broken)]
+        try:
+            reports = [_broken_report(reader, sig) if isinstance(sig, _Broken)
+                       else _verify_one(reader, revisions, sig, signatures, roots) for sig in found]
+        except RecursionError:
+            raise UserError(f"{path}: tệp PDF có mảng hoặc từ điển lồng nhau quá sâu, không kiểm tra được; không "
+                            "phải văn bản bình thường") from None
     return Verification(path, reports)
+
+
+def _from_recursion(exc: BaseException) -> bool:
+    """The error is, or was raised while handling, the parser's RecursionError (pyHanko wraps it)."""
+    seen = 0
+    while exc is not None and seen < 16:
+        if isinstance(exc, RecursionError):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+        seen += 1
+    return False
+
+
+def _census(data: bytes) -> str | None:
+    """What makes a PDF too costly to read, found in its bytes before any parsing (limits.py): too
+    many objects, numbered, packed in object streams or declared. Every pattern is anchored and
+    bounded, so a run of digits or blanks made to slow the search costs no more than its length.
+    Nesting needs no census: the parser recurses, and RecursionError is said as such."""
+    from ..limits import MAX_PDF_OBJECTS
+
+    numbered = 0
+    if data.count(b"obj") > MAX_PDF_OBJECTS:  # a quick bound first: each object's header says "obj"
+        numbered = sum(1 for _ in zip(re.finditer(rb"(?<![0-9])[0-9]{1,10}\s{1,16}[0-9]{1,5}\s{1,16}obj\b", data),
+                                      range(MAX_PDF_OBJECTS + 1), strict=False))
+    packed = declared = 0
+    for found in re.finditer(rb"/ObjStm\b", data):
+        near = re.search(rb"/N\s{0,16}([0-9]{1,12})", data[max(0, found.start() - 300):found.end() + 300])
+        packed += int(near.group(1)) if near else 0
+        if packed > MAX_PDF_OBJECTS:
+            break
+    for found in re.finditer(rb"/Size\s{0,16}([0-9]{1,12})|\bxref\s{1,16}[0-9]{1,12}\s{1,16}([0-9]{1,12})\s", data):
+        declared = max(declared, int(found.group(1) or found.group(2)))
+    if max(numbered, packed, declared) > MAX_PDF_OBJECTS:
+        return f"tệp PDF có hoặc khai báo quá {MAX_PDF_OBJECTS:,} đối tượng".replace(",", ".")
+    return None
+
+
+@dataclass
+class _Broken:
+    """A filled signature field whose signature cannot even be read: no /ByteRange or /Contents, or
+    ones of the wrong kind, a CMS blob that is not one, a kind of signature pyHanko does not check
+    (/adbe.x509.rsa_sha1 with its /Cert). Universal Signature Forgery (Mladenov et al. 2019) is
+    exactly this: a viewer that skips what it cannot read shows the signer's name as signed. Here
+    it is a signature, and an invalid one."""
+
+    field_name: str
+    sig_field: Any
+    reason: str
+    signed_revision: int
+    claimed: str | None
+
+
+def _collect(reader: Any) -> list[Any]:
+    """Every filled signature field, in signing order: pyHanko's signature, or _Broken. pyHanko's own
+    list skips a signature of a kind it does not know and fails whole on one it cannot read; one
+    forged field must neither hide itself nor the genuine signatures beside it."""
+    from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+
+    known = {str(kind.value) for kind in SigSeedSubFilter}
+    found: list[Any] = []
+    for name, value_ref, field_ref in enumerate_sig_fields(reader, filled_status=True):
+        field = field_ref.get_object() if hasattr(field_ref, "get_object") else field_ref
+        try:
+            revision = reader.xrefs.get_last_change(value_ref.reference)
+        except Exception:
+            revision = reader.xrefs.total_revisions - 1
+        try:
+            value = value_ref.get_object()
+            claimed = str(value["/Name"]) if isinstance(value, dict) and "/Name" in value else None
+        except Exception:
+            value, claimed = None, None
+        try:
+            subfilter = str(value.get("/SubFilter")) if value is not None else None
+            if subfilter not in known:
+                found.append(_Broken(name, field, f"kiểu chữ ký {subfilter or '(không ghi)'} không kiểm tra "
+                                                  "được", revision, claimed))
+                continue
+            found.append(EmbeddedPdfSignature(reader, field, name))
+        except Exception as exc:
+            found.append(_Broken(name, field, _unreadable(exc), revision, claimed))
+    return sorted(found, key=lambda sig: sig.signed_revision)
+
+
+def _unreadable(exc: Exception) -> str:
+    """Why a signature dictionary could not be read, in the user's words."""
+    text = str(exc)
+    if "ByteRange" in text:
+        return "thiếu hoặc sai /ByteRange (vùng được ký)"
+    if "Contents" in text:
+        return "thiếu hoặc sai /Contents (giá trị chữ ký)"
+    return f"giá trị chữ ký không đọc được ({_reason(exc)})"
+
+
+def _broken_report(reader: Any, sig: _Broken) -> SignatureReport:
+    page = _page1(reader, sig)
+    report = SignatureReport(sig.field_name, sig.claimed or "?", None, None, page, False, False, None, None,
+                             sig.signed_revision)
+    report.problems.append(f"chữ ký hỏng, không kiểm tra được: {sig.reason}; tên người ký (nếu có) chỉ là "
+                           "chữ ghi trong tệp, không được chữ ký nào xác nhận")
+    return report
 
 
 def _signer_of(sig: Any) -> tuple[str, str | None]:
@@ -554,6 +842,8 @@ def _verify_one(reader: Any, revisions: _Revisions, sig: Any, all_sigs: list[Any
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
         status = validate_pdf_signature(sig, context, skip_diff=True)
+    except (BudgetExceeded, MemoryError):
+        raise  # out of the read budget: said as such, not as a damaged file
     except Exception as exc:  # a mangled CMS blob or byte range is a broken signature, not a crash
         report.problems.append(f"chữ ký hỏng, không kiểm tra được ({_reason(exc)}); tệp có thể đã bị ghi lại "
                                "hoặc sửa sau khi ký")
@@ -656,6 +946,11 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
     for revision in range(report.revision + 1, revisions.count):
         touches, notes = revisions.touches(revision)
         found: list[Change] = [Change(revision, "other", None, note) for note in notes]
+        gap = revisions.gap_before(revision)
+        if gap:
+            found.append(Change(revision, "other", None, f"{gap} byte nằm trước lần cập nhật này, không thuộc lần "
+                                                          "cập nhật nào (không có bảng tham chiếu): trình đọc PDF sửa "
+                                                          "tệp có thể hiển thị chúng thay cho nội dung đã ký"))
         for other in all_sigs:
             if getattr(other, "signed_revision", None) == revision:
                 who, _org = _signer_of(other)
@@ -667,17 +962,22 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                 words = revisions.word_change(revision, index)
                 found.append(Change(revision, "content", index + 1,
                                     "; ".join([*(words and [words] or []), *touch.content])))
-            for _ref, annot, is_new in touch.widgets:
+            for _ref, annot, before in touch.widgets:
+                is_new = before is None
                 kind, name = _field_of(annot)
                 signed = by_field.get(name)
                 if kind == "/Sig" and signed is not None and getattr(signed, "signed_revision", -1) >= revision:
                     if _painted(annot):
                         words = words if words is not None else revisions.word_change(revision, index)
                         under = revisions.covered(revision, index) if words else ""
+                        gone = revisions.lost(revision, index) if words else ""
                         if under:  # a signed stamp that writes over the signed words changes them
                             found.append(Change(revision, "content", index + 1,
                                                 f"ô chữ ký {name} viết đè lên chữ «{_clip(under, 60)}» của trang: "
                                                 f"{words}"))
+                        elif gone:  # ... and so does one that covers them (a white box, the Sneaky Signature)
+                            found.append(Change(revision, "content", index + 1,
+                                                f"ô chữ ký {name} che mất chữ «{_clip(gone, 60)}» của trang: {words}"))
                         else:
                             found.append(Change(revision, "stamp", index + 1,
                                                 f"ô chữ ký {name}: " + (words or "hình ảnh (chữ ký, con dấu)")))
@@ -686,9 +986,11 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                     what = "ô chữ ký chưa ai ký" if kind == "/Sig" else "ô biểu mẫu mới"
                     found.append(Change(revision, "content", index + 1,
                                         f"{what} {name} vẽ lên trang" + (f": {words}" if words else "")))
+                elif is_new:
+                    found.append(Change(revision, "form", index + 1, f"thêm ô {name}"))
                 else:
-                    found.append(Change(revision, "form", index + 1,
-                                        f"{'thêm' if is_new else 'điền'} ô {name}"))
+                    words = words if words is not None else revisions.word_change(revision, index)
+                    found.append(_filled(revisions, revision, index, name, before, annot, words))
             for annot in touch.other_annots:
                 subtype = str(annot.get("/Subtype", "?")).lstrip("/")
                 found.append(Change(revision, "annotation", index + 1, f"chú thích loại {subtype}"))
@@ -703,13 +1005,92 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                 found.append(Change(revision, "other", None,
                                     "đối tượng bị thêm hoặc sửa không phải chữ ký hay ô ký"
                                     + (f" (đối tượng {', '.join(map(str, refs))})" if refs else "")))
+            except (BudgetExceeded, MemoryError):
+                raise  # out of the read budget: said as such, not as a damaged file
             except Exception as exc:
                 found.append(Change(revision, "other", None, f"không phân tích được lần cập nhật ({_reason(exc)})"))
         report.changes_after += found
-    bad = [c for c in report.changes_after if c.kind not in ALLOWED_AFTER]
-    for change in bad:
+    tail = revisions.unaccounted_tail()
+    if tail:
+        report.changes_after.append(Change(revisions.count, "other", None,
+                                           f"{tail} byte nối sau lần ghi cuối của tệp, không thuộc lần cập nhật nào "
+                                           "(không có bảng tham chiếu): trình đọc PDF có thể hiển thị chúng thay cho "
+                                           "nội dung đã ký"))
+    allowed = _allowed_after(sig)
+    for change in report.changes_after:
         where = f" trang {change.page}" if change.page else ""
-        report.problems.append(f"văn bản bị sửa sau khi ký (lần cập nhật {change.revision}{where}: {change.detail})")
+        if change.kind not in ALLOWED_AFTER:
+            report.problems.append(f"văn bản bị sửa sau khi ký (lần cập nhật {change.revision}{where}: "
+                                   f"{change.detail})")
+        elif change.kind not in allowed:
+            report.problems.append("chữ ký chứng thực văn bản không cho phép thay đổi gì sau khi ký (DocMDP P=1), "
+                                   f"nhưng lần cập nhật {change.revision}{where} có {KIND_VI[change.kind]}: "
+                                   f"{change.detail}")
+
+
+def _allowed_after(sig: Any) -> set[str]:
+    """What may follow this signature without breaking it: ALLOWED_AFTER, and nothing at all after a
+    certification that allows no change (DocMDP P=1; its author said so, and a later signature, even a
+    genuine one, breaks it). P=2 and P=3 allow form filling and signatures (P=3 annotations too; here
+    an annotation is never allowed: an Evil Annotation paints over the signed words like page content)."""
+    from pyhanko.sign.fields import MDPPerm
+
+    try:
+        level = sig.docmdp_level
+    except Exception:
+        level = None
+    return set() if level == MDPPerm.NO_CHANGES else ALLOWED_AFTER
+
+
+VISIBLE_KEYS = ("/AP", "/AS", "/Rect", "/F", "/V", "/MK", "/DA")
+"""What decides how a widget looks (its value counts: a reader asked to regenerate appearances draws it)."""
+
+
+def _filled(revisions: _Revisions, revision: int, index: int, name: str, before: Any, after: Any,
+            words: str) -> Change:
+    """A widget that was on the page at signing, changed in this revision: form filling only when
+    the field showed nothing then (blank, visible) and writes now where nothing was written.
+    Otherwise the signer saw something else (Shadow Attacks: a cover taken away, a value redrawn, a
+    field hidden at signing made visible): content."""
+    page = index + 1
+    if _painted(before):
+        if _looks_same(before, after):
+            return Change(revision, "form", page, f"ô {name} ghi lại, hình không đổi")
+        return Change(revision, "content", page, f"ô {name} đã hiện trên trang lúc ký nay vẽ khác"
+                      + (f": {words}" if words else ""))
+    if _painted(before, visible=False) and _painted(after):
+        return Change(revision, "content", page, f"ô {name} ẩn lúc ký nay hiện ra" + (f": {words}" if words else ""))
+    under = revisions.covered(revision, index) if words else ""
+    gone = revisions.lost(revision, index) if words else ""
+    if under or gone:
+        return Change(revision, "content", page, f"ô {name} viết đè lên chữ «{_clip(under, 60)}» của trang: {words}"
+                      if under else f"ô {name} che mất chữ «{_clip(gone, 60)}» của trang: {words}")
+    return Change(revision, "form", page, f"điền ô {name}" + (f": {words}" if words else ""))
+
+
+def _looks_same(a: Any, b: Any) -> bool:
+    """The two states of a widget draw the same: its appearance streams compared by their bytes
+    (an appearance object swapped under the same number is a different drawing)."""
+    return all(_resolved_same(a.get(k), b.get(k)) for k in VISIBLE_KEYS)
+
+
+def _resolved_same(a: Any, b: Any, depth: int = 0) -> bool:
+    from pyhanko.pdf_utils import generic
+
+    if depth > 12:
+        return False
+    a = a.get_object() if isinstance(a, generic.IndirectObject) else a
+    b = b.get_object() if isinstance(b, generic.IndirectObject) else b
+    if isinstance(a, generic.StreamObject) or isinstance(b, generic.StreamObject):
+        return (isinstance(a, generic.StreamObject) and isinstance(b, generic.StreamObject)
+                and a.encoded_data == b.encoded_data and _resolved_same(dict(a), dict(b), depth + 1))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_resolved_same(a.raw_get(k) if hasattr(a, "raw_get") else a[k],
+                                                           b.raw_get(k) if hasattr(b, "raw_get") else b[k], depth + 1)
+                                            for k in a if k != "/Parent")
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_resolved_same(x, y, depth + 1) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
 
 
 def _page1(reader: Any, sig: Any) -> int | None:

@@ -1,0 +1,832 @@
+"""`kehoach verify` against the published attack classes on PDF signatures, each forgery built here in
+code on a PDF signed at test time (tests/sign_fixtures.py), never copied from anywhere:
+
+- Shadow Attacks (Mainka, Mladenov, Rohlmann, NDSS 2021): content prepared before signing, made visible
+  after by an update that looks allowed: hide (an overlay taken away), replace (an overlay or a form
+  field's value redrawn), hide-and-replace (the catalogue's /Pages pointed at a page tree hidden in the
+  signed file);
+- Incremental Saving Attack, Signature Wrapping Attack, Universal Signature Forgery (Mladenov et al.,
+  "1 Trillion Dollar Refund", 2019);
+- Evil Annotation and Sneaky Signature against certified documents (Rohlmann et al., S&P 2021);
+- a signature that does not reach the end of the file, with content after it;
+- hostile files: a million objects, deep nesting, a huge cross-reference table, an object stream, a
+  decompression bomb in a content stream: verify stops in bounded time with a Vietnamese message.
+
+Each test asserts the verdict and what the report names (page, words), and that the genuine signature
+of the same file before the attack is valid."""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyhanko", reason='chưa cài thư viện ký số; cài bằng: pip install -e ".[sign]"')
+pytest.importorskip("pdfminer", reason='chưa cài pdfminer.six; cài bằng: pip install -e ".[sign]"')
+
+from generator.cli import main  # noqa: E402
+from generator.errors import UserError  # noqa: E402
+from generator.esign.verify import Verification, verify_file  # noqa: E402
+from tests.sign_fixtures import PASSWORD, make_ca, make_cert, sign_pdf  # noqa: E402
+
+BOX = (300, 560, 480, 620)
+HEAD = [(72, 760, "UBND TINH THU NGHIEM"), (330, 760, "So: 125/KH-SKHCN"),
+        (72, 700, "KE HOACH Truyen thong nam 2024"), (72, 650, "Noi dung chinh cua ke hoach.")]
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("pki-tan-cong")
+    ca = make_ca()
+    return {"ca": ca, "signer": make_cert(ca, "Nguyen Van Thanh", "So Khoa hoc va Cong nghe"),
+            "agency": make_cert(ca, "So Khoa hoc va Cong nghe", "UBND tinh Thu nghiem"),
+            "attacker": make_cert(None, "Nguyen Van Thanh", "So Khoa hoc va Cong nghe"),
+            "ca_pem": ca.pem(folder / "ca.pem")}
+
+
+# --- Building PDFs --------------------------------------------------------------------------------
+
+def _g():  # noqa: ANN202
+    from pyhanko.pdf_utils import generic
+
+    return generic
+
+
+def _n(name: str):  # noqa: ANN202
+    return _g().pdf_name(name)
+
+
+def _text_ops(lines: list[tuple[float, float, str]]) -> bytes:
+    return b"".join(b"BT /F1 12 Tf %.1f %.1f Td (%s) Tj ET\n" % (x, y, t.encode("latin-1")) for x, y, t in lines)
+
+
+def _font(writer):  # noqa: ANN001, ANN202
+    g = _g()
+    return writer.add_object(g.DictionaryObject({
+        _n("/Type"): _n("/Font"), _n("/Subtype"): _n("/Type1"), _n("/BaseFont"): _n("/Helvetica"),
+        _n("/Encoding"): _n("/WinAnsiEncoding")}))
+
+
+def _form(writer, font, ops: bytes, bbox=(0, 0, 595, 842)):  # noqa: ANN001, ANN202
+    """A form XObject drawing ops (Helvetica as /F1)."""
+    g = _g()
+    return writer.add_object(g.StreamObject({
+        _n("/Type"): _n("/XObject"), _n("/Subtype"): _n("/Form"),
+        _n("/BBox"): g.ArrayObject([g.NumberObject(v) for v in bbox]),
+        _n("/Resources"): g.DictionaryObject({_n("/Font"): g.DictionaryObject({_n("/F1"): font})})},
+        stream_data=ops))
+
+
+def _page(writer, font, ops: bytes, xobjects: dict | None = None, annots: list | None = None):  # noqa: ANN001, ANN202
+    g = _g()
+    resources = g.DictionaryObject({_n("/Font"): g.DictionaryObject({_n("/F1"): font})})
+    if xobjects:
+        resources[_n("/XObject")] = g.DictionaryObject({_n(k): v for k, v in xobjects.items()})
+    page = g.DictionaryObject({
+        _n("/Type"): _n("/Page"), _n("/MediaBox"): g.ArrayObject([g.NumberObject(v) for v in (0, 0, 595, 842)]),
+        _n("/Contents"): writer.add_object(g.StreamObject(stream_data=ops)), _n("/Resources"): resources})
+    if annots:
+        page[_n("/Annots")] = g.ArrayObject(annots)
+    return page
+
+
+def _pdf(build) -> bytes:  # noqa: ANN001
+    """A one-page PDF: build(writer, font) returns the page dictionary (the document before signing,
+    where a shadow attack prepares what it will show later)."""
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    writer = PdfFileWriter()
+    font = _font(writer)
+    writer.insert_page(build(writer, font))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _plain() -> bytes:
+    return _pdf(lambda w, f: _page(w, f, _text_ops(HEAD)))
+
+
+def _update(data: bytes, change) -> bytes:  # noqa: ANN001
+    """An incremental update made by change(writer), as any PDF editor appends one."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _replace(writer, ref, obj) -> None:  # noqa: ANN001
+    """Write obj in the update under an existing object number (the object swapped)."""
+    writer.objects[(ref.generation, ref.idnum)] = obj
+
+
+def _ref_of(data: bytes, pattern: bytes) -> int:
+    """The number of the first object whose body matches pattern."""
+    found = re.search(rb"(\d+) 0 obj\s*<<(?:(?!endobj).)*?" + pattern, data, re.S)
+    assert found, pattern
+    return int(found.group(1))
+
+
+def _text_field(writer, font, name: str, value: str, rect, ops: bytes):  # noqa: ANN001, ANN202
+    """A text field widget with value and an appearance drawing ops in its own box."""
+    g = _g()
+    x0, y0, x1, y1 = rect
+    return writer.add_object(g.DictionaryObject({
+        _n("/Type"): _n("/Annot"), _n("/Subtype"): _n("/Widget"), _n("/FT"): _n("/Tx"),
+        _n("/T"): g.TextStringObject(name), _n("/V"): g.TextStringObject(value), _n("/F"): g.NumberObject(4),
+        _n("/Rect"): g.ArrayObject([g.NumberObject(v) for v in rect]),
+        _n("/DA"): g.TextStringObject("/F1 12 Tf 0 g"),
+        _n("/AP"): g.DictionaryObject({_n("/N"): _form(writer, font, ops, (0, 0, x1 - x0, y1 - y0))})}))
+
+
+def _with_field(field_args: tuple, extra_ops: bytes = b"") -> bytes:
+    """The plain page with extra content and one text field in an AcroForm."""
+    g = _g()
+
+    def build(writer, font):  # noqa: ANN001, ANN202
+        field = _text_field(writer, font, *field_args)
+        page = _page(writer, font, _text_ops(HEAD) + extra_ops, annots=[field])
+        writer.root[_n("/AcroForm")] = g.DictionaryObject({_n("/Fields"): g.ArrayObject([field])})
+        return page
+
+    return _pdf(build)
+
+
+def _sign(data: bytes, who, field: str = "ChuKyNguoiKy", **kw) -> bytes:  # noqa: ANN001
+    return sign_pdf(data, who, field, box=kw.pop("box", BOX), **kw)
+
+
+def _check(tmp_path: Path, data: bytes, pki: dict, name: str = "tan-cong.pdf") -> Verification:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return verify_file(path, trust=[pki["ca_pem"]])
+
+
+def _said(result: Verification) -> str:
+    return "\n".join(r.to_text(i + 1) for i, r in enumerate(result))
+
+
+def _bad(result: Verification, kind: str | None = None) -> list:
+    return [c for r in result for c in r.changes_after if c.kind not in ("signature", "stamp", "form")
+            and (kind is None or c.kind == kind)]
+
+
+def _genuine(tmp_path: Path, data: bytes, pki: dict) -> None:
+    """The signed file the attack starts from is itself valid: the attack, not the fixture, is refused."""
+    result = _check(tmp_path, data, pki, "goc.pdf")
+    assert result.verdict == "valid", _said(result)
+
+
+# --- Shadow attacks -------------------------------------------------------------------------------
+
+HIDDEN = (330, 450, "DA HUY KE HOACH NAY")
+
+
+def test_shadow_hide_an_overlay_object_swapped_for_an_empty_one(pki, tmp_path) -> None:
+    """Hidden words under a white overlay at signing; the overlay object rewritten empty after."""
+    def build(writer, font):  # noqa: ANN001, ANN202
+        cover = _form(writer, font, b"1 1 1 rg 320 440 260 30 re f")
+        return _page(writer, font, _text_ops([*HEAD, HIDDEN]) + b"q /Ov Do Q\n", {"/Ov": cover})
+
+    signed = _sign(_pdf(build), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+    cover = _ref_of(signed, rb"/BBox")
+    forged = _update(signed, lambda w: _replace(w, _g().Reference(cover, 0, w.prev),
+                                                  _g().StreamObject(stream_data=b"")))
+    result = _check(tmp_path, forged, pki)
+    assert result.verdict == "invalid", _said(result)
+    (change,) = _bad(result)
+    assert change.kind == "content" and change.page == 1, change
+    assert "DA HUY KE HOACH NAY" in change.detail, change  # what the reader now sees appear
+
+
+def test_shadow_hide_a_form_field_whose_cover_goes(pki, tmp_path) -> None:
+    """A text field whose appearance is a white box over hidden words; after signing the field is
+    "filled" with an empty value whose appearance paints nothing: form filling to a naive checker."""
+    cover = b"1 1 1 rg 0 0 260 30 re f"
+    signed = _sign(_with_field(("GhiChu", " ", (320, 440, 580, 470), cover), _text_ops([HIDDEN])), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+
+    def fill(writer) -> None:  # noqa: ANN001
+        field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        field[_n("/V")] = _g().TextStringObject("")
+        field[_n("/AP")] = _g().DictionaryObject({_n("/N"): _form(writer, _font(writer), b"", (0, 0, 260, 30))})
+        writer.update_container(field)
+
+    result = _check(tmp_path, _update(signed, fill), pki)
+    assert result.verdict == "invalid", _said(result)
+    (change,) = _bad(result)
+    assert change.kind == "content" and change.page == 1 and "GhiChu" in change.detail, change
+    assert "DA HUY KE HOACH NAY" in change.detail, change
+
+
+def test_shadow_replace_a_form_field_value_redrawn(pki, tmp_path) -> None:
+    """A field showing "Kinh phi: 100 trieu" at signing shows "Kinh phi: 900 trieu" after."""
+    signed = _sign(_with_field(("KinhPhi", "Kinh phi: 100 trieu", (72, 590, 300, 610),
+                                _text_ops([(2, 5, "Kinh phi: 100 trieu")]))), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+
+    def fill(writer) -> None:  # noqa: ANN001
+        field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        field[_n("/V")] = _g().TextStringObject("Kinh phi: 900 trieu")
+        field[_n("/AP")] = _g().DictionaryObject({_n("/N"): _form(
+            writer, _font(writer), _text_ops([(2, 5, "Kinh phi: 900 trieu")]), (0, 0, 228, 20))})
+        writer.update_container(field)
+
+    result = _check(tmp_path, _update(signed, fill), pki)
+    assert result.verdict == "invalid", _said(result)
+    (change,) = _bad(result)
+    assert change.kind == "content" and change.page == 1 and "KinhPhi" in change.detail, change
+    assert "900" in change.detail and "100" in change.detail, change
+
+
+def test_shadow_hide_a_field_hidden_at_signing_made_visible(pki, tmp_path) -> None:
+    """The field's words are in the signed file, its Hidden flag set; after signing only the flag
+    changes."""
+    g = _g()
+
+    def build(writer, font):  # noqa: ANN001, ANN202
+        field = _text_field(writer, font, "GhiChu", "x", (72, 440, 300, 470), _text_ops([(2, 8, "DA HUY KE HOACH NAY")]))
+        field.get_object()[_n("/F")] = g.NumberObject(2)
+        writer.root[_n("/AcroForm")] = g.DictionaryObject({_n("/Fields"): g.ArrayObject([field])})
+        return _page(writer, font, _text_ops(HEAD), annots=[field])
+
+    signed = _sign(_pdf(build), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+
+    def show(writer) -> None:  # noqa: ANN001
+        field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        field[_n("/F")] = g.NumberObject(4)
+        writer.update_container(field)
+
+    result = _check(tmp_path, _update(signed, show), pki)
+    assert result.verdict == "invalid", _said(result)
+    (change,) = _bad(result)
+    assert change.kind == "content" and change.page == 1 and "ẩn lúc ký nay hiện ra" in change.detail, change
+    assert "DA HUY KE HOACH NAY" in change.detail, change
+
+
+def test_shadow_hide_and_replace_a_page_pointed_at_a_hidden_stream(pki, tmp_path) -> None:
+    """A second content stream signed with the file but drawn by nothing; after signing the page's
+    /Contents points at it."""
+    g = _g()
+
+    def build(writer, font):  # noqa: ANN001, ANN202
+        hidden = writer.add_object(g.StreamObject(stream_data=_text_ops(
+            [(72, 760, "UBND TINH THU NGHIEM"), (330, 760, "So: 999/KH-GIA")])))
+        writer.root[_n("/Extra")] = hidden
+        return _page(writer, font, _text_ops(HEAD))
+
+    signed = _sign(_pdf(build), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+
+    def point(writer) -> None:  # noqa: ANN001
+        page = writer.find_page_for_modification(0)[0].get_object()
+        page[_n("/Contents")] = writer.root.raw_get("/Extra")
+        writer.update_container(page)
+
+    result = _check(tmp_path, _update(signed, point), pki)
+    assert result.verdict == "invalid", _said(result)
+    change = next(c for c in _bad(result) if c.kind == "content")
+    assert change.page == 1 and "999/KH-GIA" in change.detail and "/Contents" in change.detail, change
+
+
+def test_a_blank_field_filled_in_a_blank_stays_form_filling(pki, tmp_path) -> None:
+    """What a form is for: a field empty at signing filled where nothing was written. Allowed."""
+    signed = _sign(_with_field(("GhiChu", "", (72, 520, 300, 540), b"")), pki["signer"])
+
+    def fill(writer) -> None:  # noqa: ANN001
+        field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        field[_n("/V")] = _g().TextStringObject("Da nhan")
+        field[_n("/AP")] = _g().DictionaryObject({_n("/N"): _form(
+            writer, _font(writer), _text_ops([(2, 5, "Da nhan")]), (0, 0, 228, 20))})
+        writer.update_container(field)
+
+    result = _check(tmp_path, _update(signed, fill), pki)
+    assert result.verdict == "valid", _said(result)
+    assert [c.kind for c in result[0].changes_after] == ["form"]
+
+
+def test_shadow_replace_by_asking_the_reader_to_redraw_fields(pki, tmp_path) -> None:
+    """The value changed and /NeedAppearances set, the appearance left as signed: a reader draws the
+    new value itself."""
+    g = _g()
+    signed = _sign(_with_field(("KinhPhi", "Kinh phi: 100 trieu", (72, 590, 300, 610),
+                                _text_ops([(2, 5, "Kinh phi: 100 trieu")]))), pki["signer"])
+
+    def redraw(writer) -> None:  # noqa: ANN001
+        form = writer.root["/AcroForm"]
+        form[_n("/NeedAppearances")] = g.BooleanObject(True)
+        field = form["/Fields"][0].get_object()
+        field[_n("/V")] = g.TextStringObject("Kinh phi: 900 trieu")
+        writer.update_container(field)
+        writer.update_root()
+
+    result = _check(tmp_path, _update(signed, redraw), pki)
+    assert result.verdict == "invalid", _said(result)
+    assert any("NeedAppearances" in c.detail for c in _bad(result)), _said(result)
+
+
+def test_shadow_replace_an_overlay_object_redrawn(pki, tmp_path) -> None:
+    def build(writer, font):  # noqa: ANN001, ANN202
+        shown = _form(writer, font, _text_ops([(72, 600, "Kinh phi: 100 trieu dong")]))
+        return _page(writer, font, _text_ops(HEAD) + b"q /Ov Do Q\n", {"/Ov": shown})
+
+    signed = _sign(_pdf(build), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+    shown = _ref_of(signed, rb"/BBox")
+
+    def swap(writer) -> None:  # noqa: ANN001
+        new = _form(writer, _font(writer), _text_ops([(72, 600, "Kinh phi: 900 trieu dong")])).get_object()
+        _replace(writer, _g().Reference(shown, 0, writer.prev), new)
+
+    result = _check(tmp_path, _update(signed, swap), pki)
+    assert result.verdict == "invalid", _said(result)
+    (change,) = _bad(result)
+    assert change.kind == "content" and change.page == 1, change
+    assert "900" in change.detail and "100" in change.detail, change
+
+
+def test_shadow_hide_and_replace_the_catalogue_pointed_at_a_hidden_page_tree(pki, tmp_path) -> None:
+    """The signed file carries a second page tree no one sees; after signing the catalogue's /Pages
+    points at it: the whole document replaced by one signed but never shown."""
+    g = _g()
+
+    def build(writer, font):  # noqa: ANN001, ANN202
+        fake = _page(writer, font, _text_ops([(72, 760, "UBND TINH THU NGHIEM"), (330, 760, "So: 999/KH-GIA"),
+                                              (72, 700, "KE HOACH Giai the nam 2024")]))
+        tree = writer.add_object(g.DictionaryObject({_n("/Type"): _n("/Pages"), _n("/Count"): g.NumberObject(1),
+                                                     _n("/Kids"): g.ArrayObject([])}))
+        fake[_n("/Parent")] = tree
+        tree.get_object()[_n("/Kids")].append(writer.add_object(fake))
+        writer.root[_n("/Shadow")] = tree  # kept in the file by a harmless-looking key
+        return _page(writer, font, _text_ops(HEAD))
+
+    signed = _sign(_pdf(build), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+
+    def point(writer) -> None:  # noqa: ANN001
+        root = writer.root
+        hidden = root.raw_get("/Shadow")
+        # the signature's widget goes along (else the reader shows no signature at all)
+        real_page = writer.find_page_for_modification(0)[0].get_object()
+        fake_page = hidden.get_object()["/Kids"][0].get_object()
+        fake_page[_n("/Annots")] = real_page.raw_get("/Annots")
+        writer.update_container(fake_page)
+        root[_n("/Pages")] = hidden
+        writer.update_root()
+
+    result = _check(tmp_path, _update(signed, point), pki)
+    assert result.verdict == "invalid", _said(result)
+    change = next(c for c in _bad(result) if c.kind == "content")
+    assert change.page == 1 and "999/KH-GIA" in change.detail and "125/KH-SKHCN" in change.detail, change
+
+
+# --- Incremental saving attacks -------------------------------------------------------------------
+
+def _page_content_ref(data: bytes) -> int:
+    return _ref_of(data, rb"/Length \d+\s*>>\s*stream\s*BT /F1 12 Tf 72\.0 760\.0")
+
+
+def _raw_object(number: int, text: str) -> bytes:
+    ops = _text_ops([(72, 760, "UBND TINH THU NGHIEM"), (330, 760, text)])
+    return b"%d 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (number, len(ops), ops)
+
+
+def test_isa_a_body_appended_without_xref(pki, tmp_path) -> None:
+    """New bodies of signed objects appended after %%EOF with no xref nor trailer: a reader that
+    repairs the file shows them; pyHanko reads the last xref and sees nothing."""
+    signed = _sign(_plain(), pki["signer"])
+    forged = signed + _raw_object(_page_content_ref(signed), "So: 999/KH-GIA")
+    result = _check(tmp_path, forged, pki)
+    assert result.verdict == "invalid", _said(result)
+    change = _bad(result)[0]
+    assert change.kind == "other" and "sau lần ghi cuối" in change.detail, change
+
+
+def test_isa_a_body_without_xref_then_a_genuine_signature(pki, tmp_path) -> None:
+    """The same bodies slipped in between two signatures: the agency's signature covers them (it
+    signed the whole file), the first signer's does not, and they belong to no revision."""
+    signed = _sign(_plain(), pki["signer"])
+    slipped = signed + _raw_object(_page_content_ref(signed), "So: 999/KH-GIA")
+    result = _check(tmp_path, _sign(slipped, pki["agency"], "ChuKyCoQuan", box=(72, 400, 250, 440),
+                                    text="Van thu"), pki)
+    assert result.verdict == "invalid", _said(result)
+    first, second = result
+    assert first.verdict == "invalid" and second.verdict == "valid", _said(result)
+    change = next(c for c in first.changes_after if c.kind == "other")
+    assert change.revision == 2 and "không thuộc lần cập nhật nào" in change.detail, change
+
+
+def test_isa_an_update_whose_trailer_prev_skips_the_signed_revision(pki, tmp_path) -> None:
+    """A normal-looking update, but its trailer's /Prev points at the first xref: the signature's
+    revision drops out of the chain, and the signed objects read as the update's."""
+    signed = _sign(_plain(), pki["signer"])
+    number = _page_content_ref(signed)
+
+    def redraw(writer) -> None:  # noqa: ANN001
+        _replace(writer, _g().Reference(number, 0, writer.prev), _g().StreamObject(
+            stream_data=_text_ops([(72, 760, "UBND TINH THU NGHIEM"), (330, 760, "So: 999/KH-GIA")])))
+
+    forged = _update(signed, redraw)
+    first_xref = int(re.search(rb"startxref\s+(\d+)", forged).group(1))
+    prev = re.findall(rb"/Prev (\d+)", forged)[-1]
+    at = forged.rfind(b"/Prev " + prev)
+    forged = forged[:at] + (b"/Prev %d" % first_xref).ljust(len(b"/Prev " + prev)) + forged[at + 6 + len(prev):]
+    result = _check(tmp_path, forged, pki)
+    assert result.verdict == "invalid", _said(result)
+    assert "chuỗi các lần cập nhật" in _said(result) and "bỏ qua" in _said(result)
+
+
+def test_isa_a_second_body_redefining_the_signature_and_the_page(pki, tmp_path) -> None:
+    """An update that writes the signed objects again (the signature dictionary unchanged in value,
+    the page's text changed): the signature now belongs to a revision it does not cover."""
+    signed = _sign(_plain(), pki["signer"])
+    number = _page_content_ref(signed)
+
+    def redefine(writer) -> None:  # noqa: ANN001
+        field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        writer.mark_update(field.raw_get("/V"))
+        _replace(writer, _g().Reference(number, 0, writer.prev), _g().StreamObject(
+            stream_data=_text_ops([(72, 760, "UBND TINH THU NGHIEM"), (330, 760, "So: 999/KH-GIA")])))
+
+    result = _check(tmp_path, _update(signed, redefine), pki)
+    assert result.verdict == "invalid", _said(result)
+    assert result[0].problems
+
+
+def test_trailing_bytes_after_the_signed_revision(pki, tmp_path) -> None:
+    """The signature covers its revision; after the last %%EOF come bytes that no xref describes."""
+    signed = _sign(_plain(), pki["signer"])
+    result = _check(tmp_path, signed + b"\n% chu them\nBT (So: 999) Tj ET\n", pki)
+    assert result.verdict == "invalid", _said(result)
+    assert any("sau lần ghi cuối" in c.detail for c in _bad(result)), _said(result)
+    # a line end or a few spaces after %%EOF are what some writers leave: no change
+    assert _check(tmp_path, signed + b"\r\n  \n", pki, "dau-cach.pdf").verdict == "valid"
+
+
+# --- Signature wrapping, universal forgery ---------------------------------------------------------
+
+def _byte_range(data: bytes) -> tuple[int, int, int, int]:
+    found = re.findall(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data)
+    return tuple(int(v) for v in found[-1])  # type: ignore[return-value]
+
+
+def test_swa_byte_range_moved_to_a_copy_of_the_signed_bytes(pki, tmp_path) -> None:
+    """The signed bytes copied to the end, the signature dictionary written again with a /ByteRange
+    pointing at the copy, the page changed in the gap: the hash still matches."""
+    signed = _sign(_plain(), pki["signer"])
+    _a, b, c, d = _byte_range(signed)
+    number = _page_content_ref(signed)
+    moved = len(signed)
+
+    def wrap(writer) -> None:  # noqa: ANN001
+        g = _g()
+        field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        sig = field["/V"]
+        sig[_n("/ByteRange")] = g.ArrayObject([g.NumberObject(v) for v in (0, b, moved, d)])
+        writer.mark_update(field.raw_get("/V"))
+        _replace(writer, g.Reference(number, 0, writer.prev), g.StreamObject(
+            stream_data=_text_ops([(72, 760, "UBND TINH THU NGHIEM"), (330, 760, "So: 999/KH-GIA")])))
+
+    update = _update(signed + signed[c:c + d], wrap)
+    result = _check(tmp_path, update, pki)
+    assert result.verdict == "invalid", _said(result)
+    assert result[0].problems, _said(result)
+
+
+def test_swa_contents_relocated_into_an_indirect_string(pki, tmp_path) -> None:
+    """/Contents moved out of the dictionary into an object of its own, the gap left for anything."""
+    signed = _sign(_plain(), pki["signer"])
+
+    def relocate(writer) -> None:  # noqa: ANN001
+        field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        sig = field["/V"]
+        sig[_n("/Contents")] = writer.add_object(sig.raw_get("/Contents"))
+        writer.mark_update(field.raw_get("/V"))
+
+    result = _check(tmp_path, _update(signed, relocate), pki)
+    assert result.verdict == "invalid", _said(result)
+    assert result[0].problems
+
+
+USF = {
+    "contents-missing": {"/Contents": None},
+    "contents-empty": {"/Contents": b""},
+    "contents-null": {"/Contents": "null"},
+    "contents-garbage": {"/Contents": b"\x30\x03\x02\x01\x01"},
+    "byterange-missing": {"/ByteRange": None},
+    "byterange-null": {"/ByteRange": "null"},
+    "byterange-zero": {"/ByteRange": [0, 0, 0, 0]},
+    "byterange-negative": {"/ByteRange": [0, -1, -5, 10]},
+    "byterange-short": {"/ByteRange": [0, 10]},
+    "byterange-not-numbers": {"/ByteRange": "text"},
+    "cert-garbage": {"/SubFilter": "/adbe.x509.rsa_sha1", "/Cert": b"rac"},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(USF))
+def test_usf_a_signature_dictionary_without_a_signature(pki, tmp_path, variant) -> None:
+    """A second signature field, next to a genuine signature, whose dictionary names a signer but
+    carries no usable signature: reported as a broken signature, the file invalid, never "valid"
+    nor a crash; the genuine signature is still read."""
+    g = _g()
+    signed = _sign(_plain(), pki["signer"])
+
+    def forge(writer) -> None:  # noqa: ANN001
+        from pyhanko.sign import fields
+
+        fields.append_signature_field(writer, fields.SigFieldSpec("ChuKyCoQuan", on_page=0, box=(400, 500, 560, 540)))
+        sig = g.DictionaryObject({
+            _n("/Type"): _n("/Sig"), _n("/Filter"): _n("/Adobe.PPKLite"), _n("/SubFilter"): _n("/adbe.pkcs7.detached"),
+            _n("/Name"): g.TextStringObject("So Khoa hoc va Cong nghe"),
+            _n("/ByteRange"): g.ArrayObject([g.NumberObject(v) for v in (0, 100, 200, 100)]),
+            _n("/Contents"): g.ByteStringObject(b"\x00" * 64)})
+        for key, value in USF[variant].items():
+            if value is None:
+                del sig[_n(key)]
+            elif value == "null":
+                sig[_n(key)] = g.NullObject()
+            elif value == "text":
+                sig[_n(key)] = g.TextStringObject("0 100 200 100")
+            elif isinstance(value, bytes):
+                sig[_n(key)] = g.ByteStringObject(value)
+            elif isinstance(value, str):
+                sig[_n(key)] = _n(value)
+            else:
+                sig[_n(key)] = g.ArrayObject([g.NumberObject(v) for v in value])
+        for ref in writer.root["/AcroForm"]["/Fields"]:
+            widget = ref.get_object()
+            if widget.get("/T") == "ChuKyCoQuan":
+                widget[_n("/V")] = writer.add_object(sig)
+                writer.update_container(widget)
+
+    result = _check(tmp_path, _update(signed, forge), pki)
+    assert result.verdict == "invalid", _said(result)
+    fields = {r.field: r for r in result}
+    assert set(fields) == {"ChuKyNguoiKy", "ChuKyCoQuan"}, _said(result)
+    forged = fields["ChuKyCoQuan"]
+    assert forged.verdict == "invalid" and not forged.intact and forged.page == 1, forged.to_text(2)
+    assert "chữ ký hỏng" in forged.to_text(2)
+
+
+# --- Certification: Evil Annotation, Sneaky Signature ------------------------------------------------
+
+def _certify(data: bytes, who, level: int) -> bytes:  # noqa: ANN001
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    p12 = pkcs12.serialize_key_and_certificates(b"k", who.key, who.cert, who.chain,
+                                                serialization.BestAvailableEncryption(PASSWORD))
+    signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=PASSWORD)
+    meta = signers.PdfSignatureMetadata(field_name="ChuKyCoQuan", certify=True,
+                                        docmdp_permissions=fields.MDPPerm(level))
+    pdf_signer = signers.PdfSigner(meta, signer=signer,
+                                   new_field_spec=fields.SigFieldSpec("ChuKyCoQuan", on_page=0, box=BOX))
+    return pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data), strict=False)).getvalue()
+
+
+def _free_text(writer, text: str, rect=(326, 752, 470, 776)) -> None:  # noqa: ANN001
+    g = _g()
+    x0, y0, x1, y1 = rect
+    annot = writer.add_object(g.DictionaryObject({
+        _n("/Type"): _n("/Annot"), _n("/Subtype"): _n("/FreeText"), _n("/F"): g.NumberObject(4),
+        _n("/Rect"): g.ArrayObject([g.NumberObject(v) for v in rect]), _n("/Contents"): g.TextStringObject(text),
+        _n("/DA"): g.TextStringObject("/F1 12 Tf 0 g"),
+        _n("/AP"): g.DictionaryObject({_n("/N"): _form(
+            writer, _font(writer), b"1 1 1 rg 0 0 %d %d re f 0 g " % (x1 - x0, y1 - y0)
+            + _text_ops([(2, 5, text)]), (0, 0, x1 - x0, y1 - y0))})}))
+    page = writer.find_page_for_modification(0)[0].get_object()
+    annots = page.get("/Annots")
+    if annots is None:
+        page[_n("/Annots")] = g.ArrayObject([annot])
+    else:
+        annots.append(annot)
+    writer.update_container(page)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_evil_annotation_a_free_text_over_a_certified_document(pki, tmp_path, level) -> None:
+    certified = _certify(_plain(), pki["agency"], level)
+    _genuine(tmp_path, certified, pki)
+    result = _check(tmp_path, _update(certified, lambda w: _free_text(w, "So: 999/KH-GIA")), pki)
+    assert result.verdict == "invalid", _said(result)
+    change = _bad(result)[0]
+    assert change.page == 1 and change.kind == "annotation" and "FreeText" in change.detail, change
+
+
+def test_a_certified_no_changes_document_refuses_even_a_genuine_signature(pki, tmp_path, monkeypatch) -> None:
+    """DocMDP P=1: the certifier allowed no change at all; a later signature (even by the CA's own
+    signer, even in a blank) breaks the certification. pyHanko refuses to sign such a file; the
+    attacker's tool does not (its check switched off here)."""
+    import pyhanko.sign.validation
+
+    certified = _certify(_plain(), pki["agency"], 1)
+    _genuine(tmp_path, certified, pki)
+    monkeypatch.setattr(pyhanko.sign.validation, "read_certification_data", lambda reader: None)
+    later = _sign(certified, pki["signer"], "ChuKyNguoiKy", box=(72, 400, 250, 440), text="Nguyen Van Thanh")
+    result = _check(tmp_path, later, pki)
+    assert result.verdict == "invalid", _said(result)
+    assert "không cho phép thay đổi" in result[0].to_text(1), _said(result)
+    assert result[1].verdict == "valid"
+
+
+def test_sneaky_signature_over_the_certified_words(pki, tmp_path) -> None:
+    """P=2 lets a signature be added; its appearance writing over the certified number is content."""
+    certified = _certify(_plain(), pki["agency"], 2)
+    sneaky = _sign(certified, pki["attacker"], "Gia", box=(326, 752, 470, 776), text="So: 999/KH-GIA")
+    result = _check(tmp_path, sneaky, pki)
+    assert result.verdict == "invalid", _said(result)
+    change = _bad(result, "content")[0]
+    assert change.page == 1 and "999/KH-GIA" in change.detail and "đè lên" in change.detail, change
+
+
+def test_sneaky_signature_whose_appearance_covers_the_certified_number(pki, tmp_path) -> None:
+    """P=2 again, a signature by a certificate of the trusted CA itself, whose appearance is a white
+    box over the number: it writes nothing, it hides. Content, naming the hidden characters."""
+    from pyhanko.pdf_utils.content import RawContent
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.stamp import TextStampStyle
+
+    from tests.sign_fixtures import PASSWORD as PW
+
+    certified = _certify(_plain(), pki["agency"], 2)
+    who = make_cert(pki["ca"], "Nguoi Khac", "Noi khac")
+    style = TextStampStyle(stamp_text=" ", border_width=0, background_opacity=1.0,
+                           background=RawContent(b"1 1 1 rg 0 0 150 30 re f", box=BoxConstraints(150, 30)))
+    sneaky = _sign_styled(certified, who, "Gia", (326, 752, 476, 782), style, PW)
+    result = _check(tmp_path, sneaky, pki)
+    assert result.verdict == "invalid", _said(result)
+    change = _bad(result, "content")[0]
+    assert change.page == 1 and "che mất" in change.detail and "125/KH-SKHCN" in change.detail, change
+    assert result[1].verdict == "valid"  # the covering signature itself is genuine
+
+
+def _sign_styled(data: bytes, who, field: str, box, style, password: bytes) -> bytes:  # noqa: ANN001
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    p12 = pkcs12.serialize_key_and_certificates(b"k", who.key, who.cert, who.chain,
+                                                serialization.BestAvailableEncryption(password))
+    signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password)
+    pdf_signer = signers.PdfSigner(signers.PdfSignatureMetadata(field_name=field), signer=signer,
+                                   new_field_spec=fields.SigFieldSpec(field, on_page=0, box=box), stamp_style=style)
+    return pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data), strict=False)).getvalue()
+
+
+def test_sneaky_signature_in_a_blank_is_named_and_never_valid(pki, tmp_path) -> None:
+    """P=2, a look-alike signer's signature whose appearance writes words in a blank: the certified
+    signature stays intact, the words are named, and the file is not "valid" (nobody established
+    wrote them)."""
+    certified = _certify(_plain(), pki["agency"], 2)
+    sneaky = _sign(certified, pki["attacker"], "Gia", box=(72, 400, 300, 440), text="Da thu hoi")
+    result = _check(tmp_path, sneaky, pki)
+    assert result.verdict == "unverified", _said(result)
+    stamp = next(c for c in result[0].changes_after if c.kind == "stamp")
+    assert stamp.page == 1 and "Da thu hoi" in stamp.detail
+    assert result[1].trusted is None
+
+
+# --- A signature over part of the file ----------------------------------------------------------------
+
+def test_a_signature_not_reaching_its_revisions_end(pki, tmp_path) -> None:
+    """A genuine signature whose /ByteRange stops short of its revision's end (the xref and trailer
+    left out), then those unsigned bytes rewritten: never valid."""
+    import asyncio
+
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    signed = _sign(_plain(), pki["signer"])
+    _a, b, c, d = _byte_range(signed)
+    short = d - 40
+    old = re.findall(rb"/ByteRange\s*\[[^\]]*\]", signed)[-1]
+    new = (b"/ByteRange [0 %d %d %d" % (b, c, short)).ljust(len(old) - 1) + b"]"
+    data = signed.replace(old, new)
+    h = get_pyca_cryptography_hash("sha256")
+    from cryptography.hazmat.primitives import hashes
+
+    digest = hashes.Hash(h)
+    digest.update(data[:b])
+    digest.update(data[c:c + short])
+    p12 = pkcs12.serialize_key_and_certificates(b"k", pki["signer"].key, pki["signer"].cert, pki["signer"].chain,
+                                                serialization.BestAvailableEncryption(PASSWORD))
+    signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=PASSWORD)
+    cms = asyncio.run(signer.async_sign(digest.finalize(), "sha256"))
+    blob = cms.dump().hex().encode()
+    gap = data[b + 1:c - 1]
+    assert len(blob) <= len(gap)
+    data = data[:b + 1] + blob.ljust(len(gap), b"0") + data[c - 1:]
+    result = _check(tmp_path, data, pki)
+    assert result.verdict == "invalid", _said(result)
+    assert "không trùng với một lần ghi" in result[0].to_text(1)
+
+
+# --- Hostile files --------------------------------------------------------------------------------
+
+def _hostile(tmp_path: Path, name: str, data: bytes, capsys) -> str:  # noqa: ANN001
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(UserError) as caught:
+        verify_file(path)
+    capsys.readouterr()
+    assert main(["verify", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return str(caught.value)
+
+
+def _xref_pdf(objects: list[bytes], root: int = 1, extra_trailer: bytes = b"") -> bytes:
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, root, extra_trailer, start)
+    return bytes(out)
+
+
+def test_a_million_objects_is_refused_in_a_moment(tmp_path, capsys) -> None:
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+    objects += [b"0"] * 1_000_000
+    message = _hostile(tmp_path, "trieu.pdf", _xref_pdf(objects), capsys)
+    assert "đối tượng" in message, message
+
+
+def test_a_huge_xref_declaring_more_objects_than_the_file_holds(tmp_path, capsys) -> None:
+    data = _xref_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    data = data.replace(b"xref\n0 3\n", b"xref\n0 300000000\n")
+    message = _hostile(tmp_path, "xref.pdf", data, capsys)
+    assert "khai báo quá 200.000 đối tượng" in message, message
+
+
+@pytest.mark.parametrize("opening", [b"[", b"<< /A ", b"[<< /K "])
+def test_deep_nesting_is_refused(tmp_path, capsys, opening) -> None:
+    closing = {b"[": b"]", b"<< /A ": b">>", b"[<< /K ": b">>]"}[opening]
+    deep = opening * 100_000 + b"0" + closing * 100_000
+    data = _xref_pdf([b"<< /Type /Catalog /Pages 2 0 R /Deep " + deep + b" >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    message = _hostile(tmp_path, "sau.pdf", data, capsys)
+    assert "lồng nhau quá sâu" in message, message
+
+
+def test_an_object_stream_of_a_million_objects_is_refused(tmp_path, capsys) -> None:
+    count = 1_000_000
+    header = b" ".join(b"%d %d" % (i + 10, i * 2) for i in range(count))
+    body = header + b" " + b"0 " * count
+    stream = zlib.compress(body)
+    data = _xref_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>",
+                      b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
+                      % (count, len(header) + 1, len(stream), stream)])
+    message = _hostile(tmp_path, "objstm.pdf", data, capsys)
+    assert "đối tượng" in message, message
+
+
+def test_a_decompression_bomb_in_a_signed_pages_content(pki, tmp_path, capsys) -> None:
+    """A page whose content stream inflates to a gigabyte, signed, then stamped: reading the words
+    the page shows before and after would inflate it whole (pdfminer has no limit); verify refuses
+    the page first, having inflated no more than the limit."""
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    bomb = packer.compress(_text_ops(HEAD)) + b"".join(packer.compress(chunk) for _ in range(1024)) + packer.flush()
+    g = _g()
+
+    def build(writer, font):  # noqa: ANN001, ANN202
+        page = _page(writer, font, b"")
+        page[_n("/Contents")] = writer.add_object(g.StreamObject(
+            {_n("/Filter"): _n("/FlateDecode")}, encoded_data=bomb))
+        return page
+
+    signed = _sign(_pdf(build), pki["signer"])
+    stamped = _sign(signed, pki["agency"], "ChuKyCoQuan", box=(72, 400, 250, 440), text="Van thu")
+    message = _hostile(tmp_path, "bom.pdf", stamped, capsys)
+    assert "trang 1" in message and "giải nén ra hơn 64 MB" in message, message
+
+
+# --- The genuine flow stays valid ---------------------------------------------------------------------
+
+def test_the_genuine_multi_signature_flow_stays_valid(pki, tmp_path) -> None:
+    """Leader signs with an image, the văn thư stamps the number into its blank and the agency seals:
+    three signatures, each a revision, all valid with the CA."""
+    first = _sign(_pdf(lambda w, f: _page(w, f, _text_ops([(72, 760, "UBND TINH THU NGHIEM"), (330, 760, "So:"),
+                                                              (72, 700, "KE HOACH Truyen thong nam 2024")]))),
+                  pki["signer"])
+    number = _sign(first, pki["agency"], "SoVanBan", box=(352, 756, 420, 774), text="125/KH-SKHCN")
+    sealed = _sign(number, pki["agency"], "ChuKyCoQuan", box=(200, 470, 300, 540), text="DAU")
+    result = _check(tmp_path, sealed, pki)
+    assert result.verdict == "valid", _said(result)
