@@ -470,9 +470,9 @@ class _Importer:
         outline = self.doc.outline
         if outline.forms:
             # One warning for the whole outline: each line so numbered is read and printed the same way.
-            first = min(outline.first.values(), key=lambda p: p.index)
+            opened = min(outline.first.values(), key=lambda p: p.index)
             forms = ", ".join(DECREE_FORM[level] for level in outline.forms)
-            self.warn(first, first.text, f"đánh số gõ theo dạng {outline.described}; đã đọc thành "
+            self.warn(opened, opened.text, f"đánh số gõ theo dạng {outline.described}; đã đọc thành "
                       f"{', '.join(outline.forms)} như dạng Nghị định 30 và in lại theo mẫu ({forms})")
         part: list[str] | None = None  # the part heading waiting for its mục I
         in_part = 0  # mục since the last part heading: a part numbers its mục from I

@@ -117,7 +117,7 @@ def read_outline(body: list[Para], *, formatted: bool = True,
         if m and _capitals(m.group("rest")):
             return True
         t = MUC_TYPED.match(p.text)
-        return bool(t) and muc_sep is not None and _family(t.group("sep")) == muc_sep and _capitals(t.group("rest"))
+        return t is not None and _family(t.group("sep")) == muc_sep and _capitals(t.group("rest"))
 
     khoan_sep = _khoan_form(lines, muc_line)
     if khoan_sep is not None:
@@ -127,7 +127,7 @@ def read_outline(body: list[Para], *, formatted: bool = True,
         if muc_line(p) or KHOAN_RE.match(p.text):
             return True
         t = KHOAN_TYPED.match(p.text)
-        return bool(t) and khoan_sep is not None and _family(t.group("sep")) == khoan_sep
+        return t is not None and _family(t.group("sep")) == khoan_sep
 
     # A lone "a/" is an điểm when the document types its other levels with "/" too.
     diem_sep = _diem_form(lines, khoan_line, set(outline.forms.values()))
@@ -225,7 +225,8 @@ def _diem_form(lines: list[Para], khoan_line: Callable[[Para], bool], used: set[
                 place = next((k + 1 for k in range(30) if point_letter(k) == m.group("num")), 0)
                 numbers.append((restart, place))
                 restart = False
-        if len(numbers) > plain and _follows(numbers, 1 if sep in used else 2) and (best is None or len(numbers) > best[0]):
+        least = 1 if sep in used else 2
+        if len(numbers) > plain and _follows(numbers, least) and (best is None or len(numbers) > best[0]):
             best = (len(numbers), sep)
     return best[1] if best else None
 
@@ -236,8 +237,9 @@ def _is_muc_i(p: Para, muc_sep: str | None) -> bool:
     if m and m.group("num") == "I" and _capitals(m.group("rest")):
         return True
     t = MUC_TYPED.match(p.text)
-    return bool(t) and muc_sep is not None and t.group("num") == "I" and _family(t.group("sep")) == muc_sep \
-        and _capitals(t.group("rest"))
+    if t is None or muc_sep is None:
+        return False
+    return t.group("num") == "I" and _family(t.group("sep")) == muc_sep and _capitals(t.group("rest"))
 
 
 def _shown_as_heading(p: Para, formatted: bool) -> bool:
