@@ -98,7 +98,7 @@ STYLES = [
     Style("KHCanCu", "KH Căn cứ", size=PT["body"], italic=True, first_line=BODY_INDENT, before=GAP),
     Style("KHNoiDung", "KH Nội dung", size=PT["body"], first_line=BODY_INDENT, before=GAP, line=BODY_LINE),
     # A part's heading (Phần thứ nhất, its name): centred bold over its first mục, kept with it.
-    Style("KHPhan", "KH Phần", size=PT["body"], bold=True, align="center", before=240, after=GAP, line=BODY_LINE,
+    Style("KHPhan", "KH Phần", size=PT["body"], bold=True, align="center", before=GAP, line=BODY_LINE,
           keep_next=True),
     Style("KHMuc", "KH Mục", size=PT["body"], bold=True, first_line=BODY_INDENT, before=GAP, line=BODY_LINE,
           based_on="KHNoiDung", keep_next=True),
