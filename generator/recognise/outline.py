@@ -53,6 +53,7 @@ class Outline:
     forms: dict[str, str] = field(default_factory=dict)
     first: dict[str, Para] = field(default_factory=dict)
     parts: list[list[Para]] = field(default_factory=list)
+    _by_id: tuple[dict[int, list[Para]], set[int], int] | None = field(default=None, repr=False, compare=False)
 
     def decree_text(self, text: str) -> str:
         """The line with its number in Decree 30's form when the document types that level in
@@ -70,10 +71,19 @@ class Outline:
 
     def part_at(self, para: Para) -> list[Para] | None:
         """The part heading that a paragraph is the first line of."""
-        return next((lines for lines in self.parts if lines[0] is para.paragraph), None)
+        return self._index()[0].get(id(para.paragraph))
 
     def in_part_heading(self, para: Para) -> bool:
-        return any(p is para.paragraph for lines in self.parts for p in lines)
+        return id(para.paragraph) in self._index()[1]
+
+    def _index(self) -> tuple[dict[int, list[Para]], set[int]]:
+        # Looked up once per paragraph by the checker and the importer: by id, not by a walk over
+        # the parts (a hostile file may hold thousands).
+        if self._by_id is None or self._by_id[2] != len(self.parts):
+            starts = {id(lines[0]): lines for lines in self.parts}
+            members = {id(p) for lines in self.parts for p in lines}
+            self._by_id = (starts, members, len(self.parts))
+        return self._by_id[0], self._by_id[1]
 
     @property
     def described(self) -> str:
@@ -97,7 +107,7 @@ def read_outline(body: list[Para], *, formatted: bool = True,
     data file's derived lines); otherwise they are found here."""
     lines = [p for p in body if p.text]
     outline = Outline()
-    muc_sep = _muc_form(lines, lambda p: False)
+    muc_sep = _typed_form(lines, "mục", lambda p: False)
     outline.parts = part_heads if part_heads is not None else _part_heads(lines, formatted, muc_sep)
     starts = {id(group[0]) for group in outline.parts}
     parted = {id(p) for group in outline.parts for p in group}
@@ -106,7 +116,7 @@ def read_outline(body: list[Para], *, formatted: bool = True,
         return id(p.paragraph) in starts
 
     lines = [p for p in lines if id(p.paragraph) not in parted or id(p.paragraph) in starts]
-    muc_sep = _muc_form(lines, part_start)
+    muc_sep = _typed_form(lines, "mục", part_start)
     if muc_sep is not None:
         outline.forms["mục"] = muc_sep
 
@@ -119,7 +129,7 @@ def read_outline(body: list[Para], *, formatted: bool = True,
         t = MUC_TYPED.match(p.text)
         return t is not None and _family(t.group("sep")) == muc_sep and _capitals(t.group("rest"))
 
-    khoan_sep = _khoan_form(lines, muc_line)
+    khoan_sep = _typed_form(lines, "khoản", muc_line)
     if khoan_sep is not None:
         outline.forms["khoản"] = khoan_sep
 
@@ -130,7 +140,7 @@ def read_outline(body: list[Para], *, formatted: bool = True,
         return t is not None and _family(t.group("sep")) == khoan_sep
 
     # A lone "a/" is an điểm when the document types its other levels with "/" too.
-    diem_sep = _diem_form(lines, khoan_line, set(outline.forms.values()))
+    diem_sep = _typed_form(lines, "điểm", khoan_line, frozenset(outline.forms.values()))
     if diem_sep is not None:
         outline.forms["điểm"] = diem_sep
     for level, pattern in (("mục", MUC_TYPED), ("khoản", KHOAN_TYPED), ("điểm", DIEM_TYPED)):
@@ -153,82 +163,75 @@ def _follows(numbers: list[tuple[bool, int]], least: int = 2) -> bool:
     return good >= FOLLOWING * len(numbers)
 
 
-def _muc_form(lines: list[Para], part_start: Callable[[Para], bool]) -> str | None:
-    """The separator the mục are typed with, when not "." (nor ")", which the Decree 30 reading
-    already takes): capital lines numbered I, II, III… in order, from I again after a part."""
-    if any((m := MUC_RE.match(p.text)) and _capitals(m.group("rest")) for p in lines):
-        return None
+_TYPED = {"mục": MUC_TYPED, "khoản": KHOAN_TYPED, "điểm": DIEM_TYPED}
+_SEPARATORS = {"mục": ("/", "-"), "khoản": ("/", ")", "-"), "điểm": ("/", ".", "-")}
+
+
+def _decree_count(lines: list[Para], level: str) -> int:
+    """Lines numbered in Decree 30's own form at a level: "I." in capitals, "1.", "a)"."""
+    if level == "mục":
+        return sum(1 for p in lines if (m := MUC_RE.match(p.text)) and _capitals(m.group("rest")))
+    if level == "khoản":
+        return sum(1 for p in lines if (m := KHOAN_RE.match(p.text)) and "." not in m.group("num"))
+    return sum(1 for p in lines if DIEM_RE.match(p.text))
+
+
+def _place(level: str, m: re.Match[str]) -> int:
+    """The number's place from 1 (II → 2, "3" → 3, "đ" → 5); 0 when the line is not of the level
+    (a mục is in capitals)."""
+    num = m.group("num")
+    if level == "mục":
+        return next((n for n in range(1, 40) if roman(n) == num), 0) if _capitals(m.group("rest")) else 0
+    if level == "khoản":
+        return int(num)
+    return next((k + 1 for k in range(30) if point_letter(k) == num), 0)
+
+
+def _typed_form(lines: list[Para], level: str, new_scope: Callable[[Para], bool],
+                used: frozenset[str] = frozenset()) -> str | None:
+    """The separator a level is typed with, when not Decree 30's: its numbers count from 1 in each
+    scope (a mục after a part heading, a khoản in each mục, an điểm under each khoản), more lines
+    than the Decree 30 form has at that level. A lone number is enough when the document types
+    another level with the same separator (`used`)."""
+    plain = _decree_count(lines, level)
     best: tuple[int, str] | None = None
-    for sep in ("/", "-"):
-        numbers: list[tuple[bool, int]] = []
-        restart = True
-        for p in lines:
-            if part_start(p):
-                restart = True
-                continue
-            m = MUC_TYPED.match(p.text)
-            if m and _family(m.group("sep")) == sep and _capitals(m.group("rest")):
-                numbers.append((restart, _roman_value(m.group("num"))))
-                restart = False
-        if _follows(numbers) and (best is None or len(numbers) > best[0]):
-            best = (len(numbers), sep)
-    return best[1] if best else None
-
-
-def _roman_value(num: str) -> int:
-    return next((n for n in range(1, 40) if roman(n) == num), 0)
-
-
-def _khoan_form(lines: list[Para], muc_line: Callable[[Para], bool]) -> str | None:
-    """The separator the khoản are typed with, when not ".": numbers 1, 2, 3… from 1 in each mục.
-    "1)" is a khoản only where điểm "a)" stand under it (else it is a list of its own)."""
-    plain = sum(1 for p in lines if (m := KHOAN_RE.match(p.text)) and "." not in m.group("num"))
-    best: tuple[int, str] | None = None
-    for sep in ("/", ")", "-"):
-        numbers: list[tuple[bool, int]] = []
-        restart = True
-        points_under = points_before = False
-        seen_in_scope = False
-        for p in lines:
-            if muc_line(p):
-                restart, seen_in_scope = True, False
-                continue
-            m = KHOAN_TYPED.match(p.text)
-            if m and _family(m.group("sep")) == sep:
-                numbers.append((restart, int(m.group("num"))))
-                restart, seen_in_scope = False, True
-            elif DIEM_RE.match(p.text) or DIEM_TYPED.match(p.text):
-                if seen_in_scope:
-                    points_under = True
-                elif numbers:
-                    points_before = True
-        if sep == ")" and (not points_under or points_before):
+    for sep in _SEPARATORS[level]:
+        if level == "khoản" and sep == ")" and not _points_under(lines, new_scope):
             continue
-        if len(numbers) > plain and _follows(numbers) and (best is None or len(numbers) > best[0]):
-            best = (len(numbers), sep)
-    return best[1] if best else None
-
-
-def _diem_form(lines: list[Para], khoan_line: Callable[[Para], bool], used: set[str]) -> str | None:
-    """The separator the điểm are typed with, when not ")": letters a, b, c… from a under each khoản."""
-    plain = sum(1 for p in lines if DIEM_RE.match(p.text))
-    best: tuple[int, str] | None = None
-    for sep in ("/", ".", "-"):
         numbers: list[tuple[bool, int]] = []
         restart = True
         for p in lines:
-            if khoan_line(p):
+            if new_scope(p):
                 restart = True
                 continue
-            m = DIEM_TYPED.match(p.text)
-            if m and _family(m.group("sep")) == sep:
-                place = next((k + 1 for k in range(30) if point_letter(k) == m.group("num")), 0)
+            m = _TYPED[level].match(p.text)
+            if m and _family(m.group("sep")) == sep and (place := _place(level, m)):
                 numbers.append((restart, place))
                 restart = False
         least = 1 if sep in used else 2
         if len(numbers) > plain and _follows(numbers, least) and (best is None or len(numbers) > best[0]):
             best = (len(numbers), sep)
     return best[1] if best else None
+
+
+def _points_under(lines: list[Para], muc_line: Callable[[Para], bool]) -> bool:
+    """Whether "1)" lines have điểm "a)" under them: "1)" is a khoản only so (else a list of its own,
+    or numbers under the điểm)."""
+    under = before = False
+    numbered = seen_in_scope = False
+    for p in lines:
+        if muc_line(p):
+            seen_in_scope = False
+            continue
+        m = KHOAN_TYPED.match(p.text)
+        if m and m.group("sep") == ")":
+            numbered = seen_in_scope = True
+        elif DIEM_RE.match(p.text) or DIEM_TYPED.match(p.text):
+            if seen_in_scope:
+                under = True
+            elif numbered:
+                before = True
+    return under and not before
 
 
 def _is_muc_i(p: Para, muc_sep: str | None) -> bool:
