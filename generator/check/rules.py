@@ -910,7 +910,9 @@ def muc_order(doc: KeHoach) -> list[Result]:
         # error in each mục.
         first = min(outline.first.values(), key=lambda p: p.index)
         out.append(_res("PL1.III.6.danh-so", "Nội dung", "số thứ tự mục, khoản, điểm theo mẫu: I., 1., a)", WARNING,
-                        False, measured=outline.described, expected="I., 1., a)", where=_where(doc, first)))
+                        False, measured=outline.described, expected="I., 1., a)", where=_where(doc, first),
+                        message="khác mẫu ở dấu sau số; sửa: gõ lại theo mẫu (mục “I.”, khoản "
+                        "“1.”, điểm “a)”), hoặc nhập bằng kehoach import rồi tạo lại văn bản: số in lại theo mẫu"))
     elif muc:
         out.append(_res("PL1.III.6.danh-so", "Nội dung", "số thứ tự mục, khoản, điểm theo mẫu: I., 1., a)", WARNING,
                         True, measured="I., 1., a)", expected="I., 1., a)"))
