@@ -373,3 +373,22 @@ def test_our_render_of_a_plan_with_parts_comes_back_exactly(tmp_path: Path) -> N
     assert report["PL1.III.6.muc.thu-tu"].status == PASS and report["PL1.III.6.muc"].status == PASS
     texts = cell_texts(first)
     assert texts.index("Phần thứ hai: TỔ CHỨC THỰC HIỆN") + 1 == texts.index("I. TỔ CHỨC THỰC HIỆN")
+
+
+def test_a_table_between_a_part_heading_and_its_mục_keeps_the_order(tmp_path: Path) -> None:
+    """Whatever stands between a part heading and mục I: every word kept, in print order."""
+    from tests.word_fixtures import WordTable
+
+    table = WordTable([["Chỉ tiêu", "Kết quả"], ["Số giải chạy", "3"]], [8, 8])
+    body = [*PART_FORMS["two lines"][0], *PART_ONE, heading("Phần thứ hai"), table, *PART_TWO]
+    path = build_plan(tmp_path / "p.docx", body=body)
+    out = tmp_path / "p.yaml"
+    import_file(path, out, force=True)
+    back = tmp_path / "back.docx"
+    back.write_bytes(render_plan(load_plan(out)))
+    texts = cell_texts(back)
+    assert texts.index("Phần thứ hai") < texts.index("Số giải chạy") < texts.index("Nâng cao sức khỏe cộng đồng.")
+    # The mục printed "I." stays "I." (never renumbered silently), each step said in a warning.
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in texts and "III. MỤC ĐÍCH, YÊU CẦU" not in texts
+    warnings = " ".join(str(w) for w in import_docx(path).warnings)
+    assert "tiêu đề phần" in warnings and "không liền mạch" in warnings

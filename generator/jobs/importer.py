@@ -475,7 +475,7 @@ class _Importer:
             self.warn(opened, opened.text, f"đánh số gõ theo dạng {outline.described}; đã đọc thành "
                       f"{', '.join(outline.forms)} như dạng Nghị định 30 và in lại theo mẫu ({forms})")
         part: list[str] | None = None  # the part heading waiting for its mục I
-        in_part = 0  # mục since the last part heading: a part numbers its mục from I
+        in_part = counted = 0  # mục since the last part heading (a part numbers its mục from I); before it
         items = [b for b in blocks if isinstance(b, _Table) or (b.text and not SEPARATOR_RE.match(b.text))]
         for b in blocks:
             if isinstance(b, Para) and b.text and SEPARATOR_RE.match(b.text):
@@ -498,7 +498,7 @@ class _Importer:
                 heading = outline.part_at(b)
                 if heading is not None:
                     # A part heading ("Phần thứ hai", its name): it opens the next mục, numbered I again.
-                    part, in_part = [line for q in heading for line in _lines_of(q)], 0
+                    part, counted, in_part = [line for q in heading for line in _lines_of(q)], in_part, 0
                     continue
                 if outline.in_part_heading(b):
                     continue
@@ -513,6 +513,14 @@ class _Importer:
                     in_part += 1
                     stack = [_Container(sec["blocks"], "")]
                     continue
+            if part is not None:
+                # Something stands between the part heading and its mục I: the heading stays where it
+                # prints, as bold lines, and the mục go on counting (said, not guessed).
+                self.warn(b if isinstance(b, Para) else "nội dung", " / ".join(part),
+                          "tiêu đề phần không đứng ngay trên mục I của phần; giữ thành dòng in đậm tại chỗ")
+                held = [{"heading": line} for line in part]
+                (stack[-1].blocks if sections else opening).extend(held)
+                part, in_part = None, counted
             if not sections:
                 if isinstance(b, _Table):
                     # A table before the first mục has no block to sit in (the opening is paragraphs):

@@ -236,13 +236,14 @@ def _points_under(lines: list[Para], muc_line: Callable[[Para], bool]) -> bool:
 
 def _is_muc_i(p: Para, muc_sep: str | None) -> bool:
     """The first mục of a part: "I. …" in capitals (or "I/ …" in the document's typed form)."""
+    # The whole title in capitals, as the importer opens a mục: a part is never left without its mục.
     m = MUC_RE.match(p.text)
-    if m and m.group("num") == "I" and _capitals(m.group("rest")):
+    if m and m.group("num") == "I" and upper_vi(m.group("rest")) == m.group("rest"):
         return True
     t = MUC_TYPED.match(p.text)
     if t is None or muc_sep is None:
         return False
-    return t.group("num") == "I" and _family(t.group("sep")) == muc_sep and _capitals(t.group("rest"))
+    return t.group("num") == "I" and _family(t.group("sep")) == muc_sep and upper_vi(t.group("rest")) == t.group("rest")
 
 
 def _shown_as_heading(p: Para, formatted: bool) -> bool:
