@@ -27,14 +27,24 @@ def from_plan(plan: Plan, source: str) -> KeHoach:
         doc.paragraphs.append(p)
         return p
 
-    def blocks(items: list[dict[str, Any]]) -> list[Para]:
+    heads: list[list[Para]] = []
+
+    def blocks(items: list[dict[str, Any]], *, body: bool = False) -> list[Para]:
         # A table's cells are table text for the rules, not body paragraphs.
         out = []
+        previous = None
         for b in items:
             if b["kind"] == "table":
                 doc.table_texts.extend(para(t) for t in b["cells"])
             else:
                 out.append(para(b["text"]))
+                if body and b["kind"] == "part":
+                    # A part's heading lines, known here: the outline need not guess them.
+                    if previous == "part":
+                        heads[-1].append(out[-1])
+                    else:
+                        heads.append([out[-1]])
+            previous = b["kind"]
         return out
 
     doc.parent_lines = [para(line) for line in ctx["agency"]["parent_lines"]]
@@ -47,7 +57,8 @@ def from_plan(plan: Plan, source: str) -> KeHoach:
     doc.subject_lines = [para(line) for line in ctx["subject_lines"]]
     if ctx["subtitle"]:
         doc.subtitle = [para(ctx["subtitle"])]
-    doc.body = [para(t) for t in [*ctx["grounds"], *ctx["opening"]]] + blocks(ctx["body"])
+    doc.body = [para(t) for t in [*ctx["grounds"], *ctx["opening"]]] + blocks(ctx["body"], body=True)
+    doc.part_heads = heads
     if ctx["closing"]:
         doc.body.append(para(ctx["closing"]))
     doc.noi_nhan = para("Nơi nhận:")

@@ -798,14 +798,18 @@ def kinh_gui(doc: KeHoach) -> list[Result]:
 
 
 
-def _is_muc(p: Para) -> bool:
-    m = MUC_RE.match(p.text)
-    return bool(m) and upper_vi(p.text[:30]) == p.text[:30] and len(p.text) < 200
+def _is_muc(doc: KeHoach, p: Para) -> bool:
+    # Judged on the number as Decree 30 writes it: a document typing "I/ MỤC ĐÍCH" throughout has
+    # its mục measured like any other (recognise.outline says which forms it uses).
+    text = doc.outline.decree_text(p.text)
+    m = MUC_RE.match(text)
+    return bool(m) and upper_vi(text[:30]) == text[:30] and len(text) < 200
 
 
-def _is_heading(p: Para) -> bool:
-    """Mục headings and titled khoản: short, bold lines that need no justification or indent."""
-    if _is_muc(p):
+def _is_heading(doc: KeHoach, p: Para) -> bool:
+    """Mục headings, part headings and titled khoản: short, bold lines that need no justification
+    or indent."""
+    if _is_muc(doc, p) or doc.outline.in_part_heading(p):
         return True
     return len(p.text) < 90 and _all(p, "bold") is True and not p.text.endswith((".", ";", CLOSING_MARK))
 
@@ -839,7 +843,8 @@ def _aggregate(doc: KeHoach, rule_id: str, title: str, severity: str, paras: lis
 def body_format(doc: KeHoach) -> list[Result]:
     body = doc.body
     # A paragraph with no word ("./." set alone on the last line) has no line to justify or indent.
-    text_paras = [p for p in body if not _is_heading(p) and not _is_display(p) and any(c.isalnum() for c in p.text)]
+    text_paras = [p for p in body
+                  if not _is_heading(doc, p) and not _is_display(p) and any(c.isalnum() for c in p.text)]
     out = []
     bad = [(p, _ALIGN_VI.get(align, align)) for p in text_paras
            if (align := _fmt(p).align) not in ("both", "distribute")]
@@ -881,7 +886,7 @@ def body_format(doc: KeHoach) -> list[Result]:
             bad.append((nxt, f"{gap / 20:g} pt"))
     out.append(_aggregate(doc, "PL1.III.6.noi-dung.khoang-cach-doan", "khoảng cách giữa các đoạn tối thiểu 6 pt",
                           ERROR, body[1:], bad, "≥ 6 pt"))
-    muc = [p for p in body if _is_muc(p)]
+    muc = [p for p in body if _is_muc(doc, p)]
     bad = [(p, "không đậm" if _all(p, "bold") is not True else "không in hoa")
            for p in muc if _all(p, "bold") is not True or not _is_upper(p)]
     if muc:
@@ -897,23 +902,36 @@ def muc_order(doc: KeHoach) -> list[Result]:
     """Mục are numbered I, II, III… in order: two mục both "I." is a numbering slip."""
     from ..text import roman
 
-    muc = [p for p in doc.body if _is_muc(p)]
+    muc = [p for p in doc.body if _is_muc(doc, p)]
+    outline = doc.outline
+    out = []
+    if outline.forms:
+        # The form itself, said once: a warning (the page reads, the numbers are right), never an
+        # error in each mục.
+        first = min(outline.first.values(), key=lambda p: p.index)
+        out.append(_res("PL1.III.6.danh-so", "Nội dung", "số thứ tự mục, khoản, điểm theo mẫu: I., 1., a)", WARNING,
+                        False, measured=outline.described, expected="I., 1., a)", where=_where(doc, first),
+                        message="khác mẫu ở dấu sau số; sửa: gõ lại theo mẫu (mục “I.”, khoản "
+                        "“1.”, điểm “a)”), hoặc nhập bằng kehoach import rồi tạo lại văn bản: số in lại theo mẫu"))
+    elif muc:
+        out.append(_res("PL1.III.6.danh-so", "Nội dung", "số thứ tự mục, khoản, điểm theo mẫu: I., 1., a)", WARNING,
+                        True, measured="I., 1., a)", expected="I., 1., a)"))
     if not muc:
-        return []
+        return out
     bad = []
     i = 0
     for p in doc.body:
-        if PART_RE.match(p.text):
+        if PART_RE.match(p.text) or outline.part_at(p) is not None:
             i = 0  # a new Phần / Chương numbers its mục from I
             continue
-        if not _is_muc(p):
+        if not _is_muc(doc, p):
             continue
         i += 1
-        m = MUC_RE.match(p.text)
+        m = MUC_RE.match(outline.decree_text(p.text))
         got = m.group("num") if m else p.text
         if got != roman(i):
             bad.append((p, f"“{got}.” ở vị trí mục {roman(i)}"))
-    return [_aggregate(doc, "PL1.III.6.muc.thu-tu", "số thứ tự các mục I, II, III… liên tiếp, không trùng", ERROR,
+    return out + [_aggregate(doc, "PL1.III.6.muc.thu-tu", "số thứ tự các mục I, II, III… liên tiếp, không trùng", ERROR,
                        muc, bad[:1], "I, II, III…")]
 
 

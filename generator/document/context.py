@@ -38,6 +38,7 @@ from ..plan.model import (
     Signer,
     Table,
     TableBlock,
+    section_numbers,
 )
 from ..text import point_letter, roman, two_digits, upper_vi
 from ..word.tables import TableCell, TableSpec, runs_xml
@@ -332,12 +333,18 @@ class _Body:
 def body_blocks(plan: Plan, cite: _Citations) -> list[dict[str, Any]]:
     """The body as a flat list of paragraphs and tables, each with its kind (the template picks the style)."""
     body = _Body(plan, cite)
+    numbers = section_numbers(plan.sections)
     for si, section in enumerate(plan.sections, 1):
+        if section.part is not None:
+            # A part's heading lines, centred bold (style "KH Phần"); bold in the runs too, so a
+            # template older than parts, which prints them as body text, still shows a heading.
+            for line in section.part:
+                body.out.append(_para("part", Inline([(line, True, False)])))
         if plan.type == DocType.quyet_dinh:
             # A Quyết định's parts are Điều: "Điều 1." bold as a run-in heading, its text plain.
             body.out.append(_para("para", Inline([(f"Điều {si}. ", True, False), (section.title, False, False)])))
         else:
-            body.out.append(_para("muc", Inline([(f"{roman(si)}. {upper_vi(section.title)}", False, False)])))
+            body.out.append(_para("muc", Inline([(f"{numbers[si - 1]}. {upper_vi(section.title)}", False, False)])))
         body.blocks(section.content)
     return body.out
 

@@ -97,6 +97,9 @@ STYLES = [
           keep_next=True),
     Style("KHCanCu", "KH Căn cứ", size=PT["body"], italic=True, first_line=BODY_INDENT, before=GAP),
     Style("KHNoiDung", "KH Nội dung", size=PT["body"], first_line=BODY_INDENT, before=GAP, line=BODY_LINE),
+    # A part's heading (Phần thứ nhất, its name): centred bold over its first mục, kept with it.
+    Style("KHPhan", "KH Phần", size=PT["body"], bold=True, align="center", before=GAP, line=BODY_LINE,
+          keep_next=True),
     Style("KHMuc", "KH Mục", size=PT["body"], bold=True, first_line=BODY_INDENT, before=GAP, line=BODY_LINE,
           based_on="KHNoiDung", keep_next=True),
     Style("KHKhoan", "KH Khoản", size=PT["body"], bold=True, first_line=BODY_INDENT, before=GAP, line=BODY_LINE,
@@ -261,6 +264,7 @@ def blocks_xml(var: str) -> str:
     return (
         p(f"{{%p for b in {var} %}}")
         + p('{%p if b.kind == "muc" %}') + p("{{r b.inline }}", "KHMuc")
+        + p('{%p elif b.kind == "part" %}') + p("{{r b.inline }}", "KHPhan")
         + p('{%p elif b.kind in ("khoan", "heading") %}') + p("{{r b.inline }}", "KHKhoan")
         + p('{%p elif b.kind == "table" %}') + p("{{p b.xml }}")
         + p("{%p else %}") + p("{{r b.inline }}", "KHNoiDung")

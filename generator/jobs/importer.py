@@ -41,6 +41,7 @@ from ..recognise.lines import (
     recipient_entries,
 )
 from ..recognise.model import AppendixPart, KeHoach
+from ..recognise.outline import DECREE_FORM, Outline
 from ..text import point_letter, roman, upper_vi
 from ..word.output import target as output_target
 from ..word.reader import Para, Table as _Table, TableCell as _Cell, is_bold, is_italic, norm
@@ -466,6 +467,15 @@ class _Importer:
         sections: list[dict[str, Any]] = []
         early_tables: list[dict[str, Any]] = []
         stack: list[_Container] = []
+        outline = self.doc.outline
+        if outline.forms:
+            # One warning for the whole outline: each line so numbered is read and printed the same way.
+            opened = min(outline.first.values(), key=lambda p: p.index)
+            forms = ", ".join(DECREE_FORM[level] for level in outline.forms)
+            self.warn(opened, opened.text, f"đánh số gõ theo dạng {outline.described}; đã đọc thành "
+                      f"{', '.join(outline.forms)} như dạng Nghị định 30 và in lại theo mẫu ({forms})")
+        part: list[str] | None = None  # the part heading waiting for its mục I
+        in_part = counted = 0  # mục since the last part heading (a part numbers its mục from I); before it
         items = [b for b in blocks if isinstance(b, _Table) or (b.text and not SEPARATOR_RE.match(b.text))]
         for b in blocks:
             if isinstance(b, Para) and b.text and SEPARATOR_RE.match(b.text):
@@ -477,7 +487,7 @@ class _Importer:
             # could push the signature block onto a page of its own).
             items = items[:-1]
         closing = None
-        if items and isinstance(items[-1], Para) and not sections_like(items[-1]) and len(items) > 1:
+        if items and isinstance(items[-1], Para) and not sections_like(items[-1], outline) and len(items) > 1:
             last = items[-1]
             if not (ITEM_RE.match(last.text) or DIEM_RE.match(last.text) or KHOAN_RE.match(last.text)
                     or SUB_ITEM_RE.match(last.text)):
@@ -485,13 +495,32 @@ class _Importer:
                 items = items[:-1]
         for b in items:
             if isinstance(b, Para):
-                m = MUC_RE.match(b.text)
-                if m and upper_vi(m.group("rest")) == m.group("rest") and m.group("num") == roman(len(sections) + 1):
+                heading = outline.part_at(b)
+                if heading is not None:
+                    # A part heading ("Phần thứ hai", its name): it opens the next mục, numbered I again.
+                    part, counted, in_part = [line for q in heading for line in _lines_of(q)], in_part, 0
+                    continue
+                if outline.in_part_heading(b):
+                    continue
+                m = MUC_RE.match(outline.decree_text(b.text))
+                if m and upper_vi(m.group("rest")) == m.group("rest") and m.group("num") == roman(in_part + 1):
                     title = heading_case(norm(m.group("rest")), self.corpus)
                     sec: dict[str, Any] = {"title": title, "blocks": early_tables if not sections else []}
+                    if part is not None:
+                        sec = {"part": part if len(part) > 1 else part[0], **sec}
+                        part = None
                     sections.append(sec)
+                    in_part += 1
                     stack = [_Container(sec["blocks"], "")]
                     continue
+            if part is not None:
+                # Something stands between the part heading and its mục I: the heading stays where it
+                # prints, as bold lines, and the mục go on counting (said, not guessed).
+                self.warn(b if isinstance(b, Para) else "nội dung", " / ".join(part),
+                          "tiêu đề phần không đứng ngay trên mục I của phần; giữ thành dòng in đậm tại chỗ")
+                held = [{"heading": line} for line in part]
+                (stack[-1].blocks if sections else opening).extend(held)
+                part, in_part = None, counted
             if not sections:
                 if isinstance(b, _Table):
                     # A table before the first mục has no block to sit in (the opening is paragraphs):
@@ -536,6 +565,9 @@ class _Importer:
             return
         runs = _runs(b)
         text = _plain(runs)
+        decree = self.doc.outline.decree_text(text)
+        if decree != text:  # "1/ Mục đích" read as "1. Mục đích" (recognise.outline)
+            runs, text = _retyped(runs, decree), decree
         if appendix and MUC_RE.match(text):
             # In an appendix (an outline, a form) a Roman line heads a part with its own numbering.
             del stack[1:]
@@ -909,8 +941,18 @@ class _Container:
     clauses: int = 0
 
 
-def sections_like(p: Para) -> bool:
-    return bool(MUC_RE.match(p.text))
+def sections_like(p: Para, outline: Outline) -> bool:
+    return bool(MUC_RE.match(outline.decree_text(p.text)))
+
+
+def _retyped(runs: list[tuple[str, bool, bool]], text: str) -> list[tuple[str, bool, bool]]:
+    """The runs with their characters replaced one for one by text (as long as they are): a
+    number retyped in Decree 30's form keeps each run's emphasis."""
+    out, at = [], 0
+    for piece, b, i in runs:
+        out.append((text[at:at + len(piece)], b, i))
+        at += len(piece)
+    return out
 
 
 def _cell_value(paras: list[Para], *, style_bold: bool = False) -> Any:

@@ -27,9 +27,8 @@ from typing import Any
 from ..errors import DataError, OutputExistsError, UserError
 from ..plan.deadlines import Deadline, plan_year, read_deadline
 from ..plan.loader import load_plan, parse_yaml, validate
-from ..plan.model import Plan
+from ..plan.model import Plan, section_labels
 from ..plan.tasks import PlanTask, plan_tasks
-from ..text import roman, upper_vi
 from ..word.package import AlreadyThere, publish
 from .progress import DOING, DONE, Progress, Report, plan_label, read_progress, unreadable_deadlines, vi_day
 
@@ -186,7 +185,7 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
 
     # A task knows its mục as printed ("III. MỘT SỐ HOẠT ĐỘNG …"); as a khoản of the report it is
     # "2.1. Một số hoạt động …": the mục's own title, without its numeral and capitals.
-    heads = {f"{roman(i + 1)}. {upper_vi(sec.title)}": sec.title for i, sec in enumerate(plan.sections)}
+    heads = {label: sec.title for label, sec in zip(section_labels(plan.sections), plan.sections, strict=True)}
     results: list[dict[str, Any]] = []
     for section, groups in sections.items():
         parts = [part(g or heads.get(section, section), members) for g, members in groups.items()]

@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 from typing_extensions import TypeAliasType
 
 from ..nd30 import AGENCY_ABBREVIATION, TYPE_ABBREVIATIONS
-from ..text import clean_text
+from ..text import clean_text, roman, upper_vi
 
 UNIT_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -734,6 +734,13 @@ the same without a heading line)."""
 class Section(Model):
     """Mục "I. MỤC ĐÍCH, YÊU CẦU": đánh số La Mã, in hoa."""
 
+    # A part (Phần, Chương) opens at the mục that carries its heading; from there the Roman numbers
+    # start again at I. Optional, so every data file written before parts stays valid.
+    part: TextLines | None = Field(
+        default=None,
+        description="Mở một phần mới từ mục này (văn bản chia Phần, Chương): các dòng tiêu đề của phần, in giữa, "
+        "đậm, trên tên mục, đúng như viết, ví dụ: [Phần thứ hai, KẾ HOẠCH NĂM 2026]; các mục từ mục này đánh số "
+        "lại từ I")
     title: Text = Field(description="Tên mục, ví dụ: Mục đích, yêu cầu (tự in hoa)")
     paragraphs: list[Paragraph] = Field(default_factory=list, description="Các đoạn văn đầu mục (cách viết cũ)")
     clauses: list[Clause] = Field(default_factory=list, description="Các khoản 1., 2., … (cách viết cũ)")
@@ -743,6 +750,29 @@ class Section(Model):
     def content(self) -> list[Block]:
         """The mục's blocks in print order (old fields first, as they always printed)."""
         return list(self.paragraphs) + list(self.clauses) + list(self.blocks)
+
+
+def section_numbers(sections: list[Section]) -> list[str]:
+    """Each mục's Roman number as printed: I, II, … counted again from I where a part opens."""
+    out: list[str] = []
+    n = 0
+    for section in sections:
+        n = 1 if section.part is not None else n + 1
+        out.append(roman(n))
+    return out
+
+
+def section_labels(sections: list[Section]) -> list[str]:
+    """Each mục as a reader names it: "II. NỘI DUNG"; in a plan with parts, its part's first line
+    before it ("Phần thứ hai – I. MỤC ĐÍCH, YÊU CẦU"), since two parts may both have a mục I."""
+    out: list[str] = []
+    part: str | None = None
+    for number, section in zip(section_numbers(sections), sections, strict=True):
+        if section.part is not None:
+            part = section.part[0]
+        label = f"{number}. {upper_vi(section.title)}"
+        out.append(f"{part} – {label}" if part is not None else label)
+    return out
 
 
 Authority = Literal["KT", "TM", "TL", "TUQ", "Q"]

@@ -36,6 +36,7 @@ from .model import (
     Points,
     Table,
     TableBlock,
+    section_labels,
 )
 from .table_rows import NUMBER_HEAD
 
@@ -308,8 +309,9 @@ def _appendix_label(app: Appendix, index: int, count: int) -> str:
 def plan_tasks(plan: Plan) -> list[PlanTask]:
     """Every task of the plan in print order: task tables of the body, then the appendices."""
     out = _Collector(plan)
-    for si, section in enumerate(plan.sections):
-        label = f"{roman(si + 1)}. {upper_vi(section.title)}"
+    # A mục's label as printed (its part's first line before it in a plan with parts: two parts may
+    # both have a mục I), so the progress sheet and the report never merge two mục.
+    for si, (section, label) in enumerate(zip(plan.sections, section_labels(plan.sections), strict=True)):
         out.blocks(list(section.clauses), ("sections", si, "clauses"), label)
         out.blocks(list(section.blocks), ("sections", si, "blocks"), label)
     for ai, app in enumerate(plan.appendices):

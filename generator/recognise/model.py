@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..word.reader import Line, PageSection, Para, Table
 from .lines import NOI_NHAN_RE, DateLine, NumberLine, Reference, parse_date_line, parse_number_line
+from .outline import Outline, read_outline
 
 
 @dataclass
@@ -75,6 +76,17 @@ class KeHoach:
     tables: list[Table] = field(default_factory=list)  # top-level tables, in order
     one_page: bool = False  # the whole document prints on its first page (word.reader.fits_one_page)
     converted_from: str | None = None  # what LibreOffice converted to the .docx read (word/formats.py)
+    # The part headings when the maker of the model knows them (a data file's derived lines); None:
+    # the outline finds them in the body.
+    part_heads: list[list[Para]] | None = None
+    _outline: Outline | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def outline(self) -> Outline:
+        """The body's outline (recognise.outline): numbering forms and part headings, read once."""
+        if self._outline is None:
+            self._outline = read_outline(self.body, formatted=self.formatted, part_heads=self.part_heads)
+        return self._outline
 
     def table_of(self, para: Para) -> Table | None:
         """The top-level table that holds a paragraph line (None outside tables)."""
