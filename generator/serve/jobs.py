@@ -152,7 +152,7 @@ def _import_in_child(source: str, target: str) -> dict[str, Any]:
     from ..jobs.importer import import_file
 
     result = import_file(source, target)
-    return {"text": result.text, "warnings": [str(w) for w in result.warnings]}
+    return {"text": result.text, "warnings": [str(w) for w in result.warnings], "note": result.note}
 
 
 def free_name(files: Folder, stem: str, data: bytes | Callable[[str], bytes]) -> str:
@@ -206,7 +206,8 @@ def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
     text = got["text"].replace(source.name, label, 1)  # the header comment names the user's file
     data = text.encode("utf-8")
     name = free_name(files, stem, data)
-    return {"name": name, "warnings": [page_words(w) for w in got["warnings"]]}
+    return {"name": name, "warnings": [page_words(w) for w in got["warnings"]],
+            **({"note": page_words(got["note"])} if got.get("note") else {})}
 
 
 # --- rollover --------------------------------------------------------------------------------------
