@@ -1,0 +1,105 @@
+"""The editor's HTTP surface under a red-team pass (kehoach serve, generator/serve/): what a request
+may cost, where it may read or write, and that the editor answers in Vietnamese and stays up.
+Cases already held by tests/test_serve_hostile.py (slow headers and bodies, the connection cap, a
+chunked body, named pipes, linked finals) are not repeated. No assertion on time: what is bounded
+is shown by what is refused before it is parsed."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from generator import limits
+from tests.paths import ROOT
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+
+from tests.editor_client import editor_client  # noqa: E402
+
+FULL = "ke-hoach-cau-truc-day-du.yaml"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(ROOT / "data" / FULL, data / FULL)
+    return data
+
+
+@pytest.fixture
+def client(folder: Path, tmp_path: Path):
+    with editor_client(folder, tmp_path / "cache") as c:
+        yield c
+
+
+def everything(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+SST_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def workbook(shared: int, part: str = "xl/sharedStrings.xml") -> bytes:
+    """A small catalogue whose shared string table holds `shared` distinct strings no cell uses (Excel
+    writes only the strings its cells use): openpyxl and calamine read them all before any cell."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Nội dung", "Đơn vị chủ trì"])
+    sheet.append([1, "Tổ chức hội nghị", "Văn phòng"])
+    buf = io.BytesIO()
+    book.save(buf)
+    strings = b"".join(b"<si><t>%x</t></si>" % (i * 2654435761 % 2**32) for i in range(shared))
+    sst = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+           b'spreadsheetml/2006/main" count="%d" uniqueCount="%d">%s</sst>' % (shared, shared, strings))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "[Content_Types].xml":  # declared by its content type, as readers find it
+                data = data.replace(b"</Types>", b'<Override ContentType="%s" PartName="/%s"/></Types>'
+                                    % (SST_TYPE, part.encode()))
+            if name != "xl/sharedStrings.xml":
+                dst.writestr(name, data)
+        dst.writestr(part, sst)
+    return out.getvalue()
+
+
+# --- spreadsheets: a shared string table no sheet uses -------------------------------------------
+
+def test_a_catalogue_with_a_shared_string_bomb_is_refused_before_it_is_read(client, folder: Path) -> None:
+    """More shared strings than limits.MAX_SHARED_STRINGS: refused from the count in the bytes (read,
+    it took half a minute and 300 MB in the child for 1.5 million), nothing saved in the folder."""
+    before = everything(folder)
+    raw = workbook(limits.MAX_SHARED_STRINGS + 1000)
+    assert len(raw) < 8 * 2**20  # small on the wire, and no zip bomb by its ratio
+    r = client.post(f"/api/catalogue/upload?name={FULL}&filename=danh-muc.xlsx", content=raw)
+    assert r.status_code == 400, r.text
+    message = r.json()["error"]
+    assert message.startswith("danh-muc.xlsx: ") and "chuỗi" in message
+    assert f"{limits.MAX_SHARED_STRINGS:,}".replace(",", ".") in message
+    assert everything(folder) == before
+    assert client.get("/api/files").status_code == 200
+
+
+def test_a_progress_sheet_with_a_shared_string_bomb_is_refused_when_uploaded(client, folder: Path) -> None:
+    """The table under another name, found by its content type as the readers find it."""
+    raw = workbook(limits.MAX_SHARED_STRINGS + 1000, part="xl/chuoi.xml")
+    r = client.post("/api/progress/upload?filename=tien-do.xlsx", content=raw)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"].startswith("tien-do.xlsx: ")
+
+
+def test_a_catalogue_with_a_normal_shared_string_table_still_reads(client, folder: Path) -> None:
+    r = client.post(f"/api/catalogue/upload?name={FULL}&filename=danh-muc.xlsx", content=workbook(2000))
+    assert r.status_code == 200, r.text
+    assert (folder / "danh-muc.xlsx").is_file()
+    sheet = r.json()["sheets"][0]
+    assert sheet["columns"][:2] == ["STT", "Nội dung"] and sheet["rows"] == 1
