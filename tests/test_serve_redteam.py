@@ -7,6 +7,7 @@ is shown by what is refused before it is parsed."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -103,3 +104,67 @@ def test_a_catalogue_with_a_normal_shared_string_table_still_reads(client, folde
     assert (folder / "danh-muc.xlsx").is_file()
     sheet = r.json()["sheets"][0]
     assert sheet["columns"][:2] == ["STT", "Nội dung"] and sheet["rows"] == 1
+
+
+# --- many requests at once: the processes that read files are few ----------------------------------
+
+def wait_for(go: str, marker: str) -> str:
+    """In a reader process: say it started, then wait until told to end (failsafe: two minutes)."""
+    import time
+
+    Path(marker).write_text(str(os.getpid()))
+    for _ in range(1200):
+        if Path(go).exists():
+            return "done"
+        time.sleep(0.1)
+    return "gave up"
+
+
+def test_readers_run_a_few_at_a_time_and_the_rest_are_told_to_wait(tmp_path: Path, monkeypatch) -> None:
+    """Each import, catalogue or progress read runs in a process of its own with the read budget;
+    many parallel requests must not start as many processes (each may take limits.READ_MEMORY):
+    past jobs.MAX_READERS a request is answered that the editor is busy, in Vietnamese."""
+    import threading
+
+    from generator.serve import jobs
+
+    monkeypatch.setattr(jobs, "BUSY_SECONDS", 0)
+    go = tmp_path / "go"
+    answers: list[str] = []
+    threads = [threading.Thread(target=lambda i=i: answers.append(
+        jobs.isolated(wait_for, str(go), str(tmp_path / f"started-{i}")))) for i in range(jobs.MAX_READERS)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(1200):  # failsafe against a hang, not a timing assertion
+            if len(list(tmp_path.glob("started-*"))) == jobs.MAX_READERS:
+                break
+            threading.Event().wait(0.1)
+        assert len(list(tmp_path.glob("started-*"))) == jobs.MAX_READERS
+        with pytest.raises(jobs.Busy) as info:
+            jobs.isolated(wait_for, str(go), str(tmp_path / "one-too-many"))
+        assert "đang đọc" in str(info.value) and "thử lại" in str(info.value)
+        assert not (tmp_path / "one-too-many").exists()  # no process was started for it
+    finally:
+        go.touch()
+        for t in threads:
+            t.join(120)
+    assert answers == ["done"] * jobs.MAX_READERS
+    assert jobs.isolated(wait_for, str(go), str(tmp_path / "after")) == "done"  # slots given back
+
+
+def test_a_busy_editor_answers_503_in_vietnamese_and_writes_nothing(client, folder: Path, monkeypatch) -> None:
+    import threading
+
+    from generator import load_plan, render_plan
+    from generator.serve import jobs
+
+    taken = threading.BoundedSemaphore(1)
+    taken.acquire()  # every reader busy
+    monkeypatch.setattr(jobs, "_readers", taken)
+    monkeypatch.setattr(jobs, "BUSY_SECONDS", 0)
+    before = everything(folder)
+    r = client.post("/api/import?filename=ke-hoach.docx", content=render_plan(load_plan(folder / FULL)))
+    assert r.status_code == 503 and "thử lại" in r.json()["error"]
+    assert everything(folder) == before
+    assert client.get("/api/files").status_code == 200

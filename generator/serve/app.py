@@ -341,7 +341,7 @@ def _error_handlers(s: _Session) -> dict[Any, Any]:
             return JSONResponse(exc.answer, status_code=409)
         if isinstance(exc, TooLarge):
             return JSONResponse({"error": str(exc)}, status_code=413, headers={"Connection": "close"})
-        status = (403 if isinstance(exc, NotAllowed) else 503 if isinstance(exc, PreviewUnavailable)
+        status = (403 if isinstance(exc, NotAllowed) else 503 if isinstance(exc, (PreviewUnavailable, jobs.Busy))
                   else 409 if isinstance(exc, OutputExistsError) else 400)
         return JSONResponse({"error": page_words(str(exc), files.root)}, status_code=status)
 
