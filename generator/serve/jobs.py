@@ -226,7 +226,7 @@ def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
         source.write_bytes(raw)
         try:
             got = isolated(_import_in_child, str(source), str(Path(work) / f"{stem}.yaml"))
-        except DataError:
+        except (DataError, Busy):
             raise
         except UserError as exc:  # the child names the private copy: say the user's file instead
             raise UserError(str(exc).replace(str(source), label)) from None
