@@ -168,3 +168,40 @@ def test_a_busy_editor_answers_503_in_vietnamese_and_writes_nothing(client, fold
     assert r.status_code == 503 and "thử lại" in r.json()["error"]
     assert everything(folder) == before
     assert client.get("/api/files").status_code == 200
+
+
+# --- JSON bodies: no more values than a data file may hold -------------------------------------------
+
+def test_a_json_body_of_millions_of_values_is_refused_before_it_is_parsed(client, folder: Path, monkeypatch) -> None:
+    """60 MB of "{}," was 20 million dicts: 98 s and 2.9 GB in the server's own process before the
+    answer. A body with more values than a data file holds (limits.MAX_YAML_NODES) is refused from
+    a count in its bytes; json never builds it."""
+    from types import SimpleNamespace
+
+    from generator.serve import app as app_module
+
+    count = limits.MAX_YAML_NODES + 5000
+    body = b'{"name":"' + FULL.encode() + b'","data":[' + b"{}," * count + b"{}]}"
+
+    def not_parsed(*args, **kwargs):
+        raise AssertionError("the body was parsed")
+
+    monkeypatch.setattr(app_module, "json", SimpleNamespace(loads=not_parsed))
+    before = everything(folder)
+    for route in ("/api/validate", "/api/save", "/api/preview"):
+        r = client.post(route, content=body, headers={"Content-Type": "application/json"})
+        assert r.status_code == 400, (route, r.text)
+        message = r.json()["error"]
+        assert "giá trị" in message and f"{limits.MAX_YAML_NODES:,}".replace(",", ".") in message
+    monkeypatch.undo()
+    assert everything(folder) == before
+    assert client.get("/api/files").status_code == 200
+
+
+def test_commas_and_brackets_inside_texts_are_not_values(client, folder: Path) -> None:
+    """Counted outside the strings: a long text full of commas is one value."""
+    loaded = client.get(f"/api/file?name={FULL}").json()
+    data = loaded["data"]
+    data["title"] = "Kế hoạch, [thử], {một}, " * (limits.MAX_YAML_NODES // 2) + "\\\" cuối"
+    r = client.post("/api/validate", json={"name": FULL, "data": data})
+    assert r.status_code == 200, r.text[:300]
