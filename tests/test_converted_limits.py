@@ -114,8 +114,10 @@ def test_a_converted_copy_larger_than_a_docx_may_be_is_refused(tmp_path: Path, m
 
 
 @needs_soffice
-def test_import_says_once_that_it_read_a_converted_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The words `check` says, once, and nothing about it for a .docx."""
+def test_import_says_once_that_it_read_a_converted_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """The words `check` says, once, and nothing about it for a .docx; the file converted once for
+    both the paragraph count and the reading."""
     from generator.check import check_docx
 
     docx = build_plan(tmp_path / "ke-hoach.docx", body=BODY)
@@ -124,7 +126,11 @@ def test_import_says_once_that_it_read_a_converted_copy(tmp_path: Path, capsys: 
     from generator.word.soffice import run_soffice
 
     run_soffice(soffice_or_none() or "", [docx], rtf.parent, 300, convert_to="rtf", timeout_message=str)
+    runs: list[object] = []
+    real = formats.run_soffice
+    monkeypatch.setattr(formats, "run_soffice", lambda *a, **k: runs.append(a) or real(*a, **k))
     result = import_file(rtf, tmp_path / "tu-rtf.yaml")
+    assert len(runs) == 1
     assert result.note and "tệp RTF" in result.note and "LibreOffice" in result.note
     report = check_docx(rtf)
     assert report.note is not None

@@ -77,41 +77,46 @@ def readable(path: Path, label: str) -> Converted:
     return _converted(data, kind, label)
 
 
-_last: tuple[bytes, Converted] | None = None
-"""The last conversion made, by the digest of what was converted: `import` counts the paragraphs
-of the converted copy before the reader reads it (paragraphs below), and LibreOffice converts it
-once, not twice. One entry: a process reads one file at a time."""
-_last_lock = threading.Lock()
+_kept: tuple[bytes, Converted] | None = None
+"""A conversion made to count the paragraphs of a file (paragraphs below), handed to the next
+read of the same bytes and forgotten then: `import` counts the converted copy before the reader
+reads it, and LibreOffice converts the file once, not twice. Used once, so a later read (another
+LibreOffice, another memory limit) converts again."""
+_kept_lock = threading.Lock()
 
 
 def _converted(data: bytes, kind: Kind, label: str) -> Converted:
-    global _last
+    global _kept
     digest = hashlib.sha256(data).digest()
-    with _last_lock:
-        if _last is not None and _last[0] == digest:
-            return _last[1]
-    made = Converted(convert(data, kind, label), kind)
-    with _last_lock:
-        _last = (digest, made)
-    return made
+    with _kept_lock:
+        kept, _kept = _kept, None
+    if kept is not None and kept[0] == digest:
+        return kept[1]
+    return Converted(convert(data, kind, label), kind)
 
 
 def paragraphs(path: Path, label: str, *, enough: int | None = None) -> int:
     """Paragraphs the reader will read from the file (body, tables, headers, notes), counted in
     bytes before any XML is parsed: in the .docx package as inspect_package counts them, and for a
     .doc, .odt or .rtf in the .docx LibreOffice makes of it, exactly as in a .docx the user gives
-    (that copy is kept for the reader: converted once). When an .rtf's or .odt's own bytes already
-    hold more than `enough`, that count is returned and LibreOffice never starts."""
+    (that copy is kept for the next read of the file: converted once). When an .rtf's or .odt's own
+    bytes already hold more than `enough`, that count is returned and LibreOffice never starts."""
+    global _kept
     from .package import inspect_package
 
     data = read_bounded(path, label, limits.MAX_DOCX_BYTES)
     kind = kind_of(data, label)
-    if kind is not None:
-        own = source_paragraphs(data, kind)
-        if enough is not None and own > enough:
-            return own
-        data = _converted(data, kind, label).data
-    return inspect_package(data, label).paragraphs
+    if kind is None:
+        return inspect_package(data, label).paragraphs
+    own = source_paragraphs(data, kind)
+    if enough is not None and own > enough:
+        return own
+    made = _converted(data, kind, label)
+    count = inspect_package(made.data, label).paragraphs
+    if enough is None or count <= enough:  # to be read next: kept for that read
+        with _kept_lock:
+            _kept = (hashlib.sha256(data).digest(), made)
+    return count
 
 
 _RTF_BREAKS = re.compile(rb"\\(?:par|cell)(?![A-Za-z])")
