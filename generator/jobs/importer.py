@@ -960,9 +960,10 @@ def import_docx(path: str | Path) -> ImportResult:
 
     with limits.read_budget(path):  # a .docx comes from anyone: read within the read budget
         _refuse_too_many_paragraphs(path)
-        from ..word.formats import converted_note
         importer = _Importer(read_docx(path))
         data = importer.read()
+    from ..word.formats import converted_note
+
     converted = importer.doc.converted_from
     return ImportResult(data, importer.notes, note=converted and converted_note(converted, str(path), "nhập"))
 
