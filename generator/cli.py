@@ -165,6 +165,8 @@ def _import(args: argparse.Namespace) -> int:
 
     sheet = args.sheet if Path(args.docx).suffix.lower() in SPREADSHEET_SUFFIXES else None
     result = import_file(args.docx, args.output, force=args.force, sheet=sheet)
+    if result.note:
+        print(f"Lưu ý: {result.note}", file=sys.stderr)
     for warning in result.warnings:
         print(f"cảnh báo: {warning}", file=sys.stderr)
     print(f"Đã tạo: {result.output}"

@@ -86,6 +86,13 @@ MAX_SHEET_CELLS = 200_000
 """Cells in the area a sheet spans (first to last used row and column) and cells under merges:
 a catalogue of 20,000 rows by 10 columns. Counted before any reader builds a cell."""
 
+MAX_SHARED_STRINGS = 500_000
+"""Strings in an .xlsx's shared string table, counted in its bytes before a reader opens the
+workbook: openpyxl and calamine read the whole table before the first cell, whatever the sheets
+use (1.5 million unused strings in an 8 MB upload took 30 s and 300 MB to read one empty sheet).
+Excel keeps only the strings its cells use: a catalogue of MAX_SHEET_CELLS cells has at most as
+many, and a workbook of a few such sheets stays well within."""
+
 MAX_CELL_CHARS = 32_767
 """Characters in one cell: Excel's own limit, so a longer cell was not typed in Excel."""
 
@@ -104,7 +111,9 @@ MAX_IMPORT_PARAGRAPHS = 100_000
 """Paragraphs (body, tables, headers, notes) of a .docx that `import` turns into a data file: each
 becomes at least one value, and the loader takes MAX_YAML_NODES. Counted in the package's bytes
 before anything is parsed, so a runaway file is refused in a moment, not after minutes of reading
-(a plan of 10,000 tasks has 50,000)."""
+(a plan of 10,000 tasks has 50,000). A .doc, .odt or .rtf is counted in the .docx LibreOffice makes
+of it, as a .docx is; an .odt's or .rtf's own count, taken first, refuses it before LibreOffice
+runs (word/formats.paragraphs)."""
 
 # --- signed PDFs (generator.esign.verify) -----------------------------------------------------------
 

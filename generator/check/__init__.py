@@ -37,12 +37,9 @@ def converted_note(doc: KeHoach) -> str | None:
     sizes, spacing, margins) comes from the converted copy, as LibreOffice shows the file."""
     if not doc.converted_from:
         return None
-    # A .doc renamed .docx (often by a portal or a colleague): its name would make the note read wrong.
-    named = " (dù tên tệp có đuôi .docx)" if Path(doc.source).suffix.lower() in (".docx", ".docm") else ""
-    return (f"đây là {doc.converted_from}{named}; kehoach đã chuyển sang .docx bằng LibreOffice (bản tạm, đã xóa, "
-            "không ghi gì cạnh tệp gốc) rồi kiểm tra bản chuyển đó, nên số đo (phông, cỡ chữ, khoảng cách, "
-            "lề) là số đo trên bản chuyển như LibreOffice hiển thị; muốn kết quả sát nhất, hãy mở bằng Word "
-            "rồi lưu thành .docx và kiểm tra lại")
+    from ..word.formats import converted_note as said  # the words `import` says it in too
+
+    return said(doc.converted_from, doc.source, "kiểm tra")
 
 
 def check_docx(path: str | Path) -> Report:

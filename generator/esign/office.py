@@ -17,6 +17,7 @@ How, and why this way:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import UserError
-from ..word.soffice import safe_profile
+from ..word.soffice import environment, memory_limit, memory_words, safe_profile
 from .pdf import ConversionError, _kill_group, _private_workdir, find_soffice
 
 BRIDGE = Path(__file__).resolve().with_name("uno_bridge.py")
@@ -100,7 +101,11 @@ class Office:
         self._work = _private_workdir()
         profile, tmp = safe_profile(self._work), self._work / "tmp"  # runs no document's macros
         tmp.mkdir(parents=True)
-        env = {**os.environ, "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp)}
+        env = environment(tmp)
+        # Within limits.SOFFICE_MEMORY as every LibreOffice kehoach starts: a document too heavy
+        # makes an allocation fail (LibreOffice ends, convert() says so and starts a fresh one
+        # for the next) instead of taking the server's memory.
+        _, cap = memory_limit()
         pipe = self._pipe = f"kehoach-{os.getpid()}-{secrets.token_hex(12)}"
         # Sessions of their own: soffice (a script) starts oosplash and soffice.bin; killing the
         # group stops them all, and a Ctrl+C in the editor's terminal reaches only the editor.
@@ -109,7 +114,7 @@ class Office:
              "--nologo", "--norestore", "--nolockcheck", "--nodefault", "--nofirststartwizard",
              f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, env=env)
+            start_new_session=True, env=env, preexec_fn=cap)
         self._bridge = subprocess.Popen(
             [python, str(BRIDGE), pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, start_new_session=True, env=env, text=True, bufsize=1)
@@ -178,19 +183,29 @@ class Office:
         with self._lock:
             if self._closed:
                 raise ConversionError("LibreOffice của trình soạn thảo đã dừng")
-            for attempt in (1, 2):
-                if not self.running():
-                    self._stop()
-                    self._start()
-                answer = self._ask({"src": str(docx), "dst": str(pdf), "filter": filter_name}, timeout)
-                if answer.get("ok") and pdf.is_file() and pdf.stat().st_size > 0:
-                    return pdf
-                if answer.get("lost") and attempt == 1:
-                    self._stop()  # died under this conversion: once more with a fresh one
-                    continue
-                raise ConversionError("LibreOffice không xuất được PDF cho bản xem trước"
-                                      + (f" ({answer['error']})" if answer.get("error") else ""))
-            raise AssertionError("unreachable")
+            if not self.running():  # never started, or ended since the last conversion
+                self._stop()
+                self._start()
+            answer = self._ask({"src": str(docx), "dst": str(pdf), "filter": filter_name}, timeout)
+            if answer.get("ok") and pdf.is_file() and pdf.stat().st_size > 0:
+                return pdf
+            # LibreOffice's end is judged by its process (the bridge reports an object gone under
+            # it as a plain RuntimeException, not always as a lost connection); a moment for
+            # oosplash to follow a soffice.bin that aborted.
+            if self._office is not None and self._office.poll() is None and not answer.get("lost"):
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self._office.wait(0.5)
+            if answer.get("lost") or not self.running():
+                # Ended under this document (an allocation past limits.SOFFICE_MEMORY ends it): not
+                # tried again, the same document would end a fresh one too; the next conversion
+                # starts one.
+                self._stop()
+                raise ConversionError(
+                    "LibreOffice dừng giữa chừng khi tạo bản xem trước: văn bản cần quá "
+                    f"{memory_words(memory_limit()[0])} bộ nhớ (giới hạn để một văn bản không chiếm hết "
+                    "máy) hoặc làm LibreOffice lỗi; lần xem sau dùng một LibreOffice mới")
+            raise ConversionError("LibreOffice không xuất được PDF cho bản xem trước"
+                                  + (f" ({answer['error']})" if answer.get("error") else ""))
 
     def _ask(self, job: dict[str, Any], timeout: float) -> dict[str, Any]:
         assert self._bridge is not None and self._bridge.stdin is not None

@@ -74,6 +74,7 @@ class ImportResult:
     warnings: list[ImportNote] = field(default_factory=list)
     text: str = ""
     output: Path | None = None
+    note: str | None = None  # LibreOffice converted the file: said once, as `check` says it
 
 
 # --- the document as a stream of top-level blocks ----------------------------------------------
@@ -1003,7 +1004,10 @@ def import_docx(path: str | Path) -> ImportResult:
         _refuse_too_many_paragraphs(path)
         importer = _Importer(read_docx(path))
         data = importer.read()
-    return ImportResult(data, importer.notes)
+    from ..word.formats import converted_note
+
+    converted = importer.doc.converted_from
+    return ImportResult(data, importer.notes, note=converted and converted_note(converted, str(path), "nhập"))
 
 
 def _values(data: Any) -> int:
@@ -1023,13 +1027,10 @@ def _values(data: Any) -> int:
 def _refuse_too_many_paragraphs(path: Path) -> None:
     """Refuse, before any XML is parsed, a .docx with more paragraphs than a data file can hold:
     read whole, it took minutes and gigabytes only to be refused by the loader's value budget."""
-    from ..word.formats import kind_of
-    from ..word.package import inspect_package, read_bounded
+    from ..word.formats import paragraphs
 
-    data = read_bounded(path, str(path), limits.MAX_DOCX_BYTES)
-    if kind_of(data, str(path)) is not None:
-        return  # a .doc, .odt or .rtf: the .docx LibreOffice makes of it is inspected when it is read
-    count = inspect_package(data, str(path)).paragraphs
+    # A .doc, .odt or .rtf counted in the .docx LibreOffice makes of it, as a .docx is (word/formats.py).
+    count = paragraphs(path, str(path), enough=limits.MAX_IMPORT_PARAGRAPHS)
     if count > limits.MAX_IMPORT_PARAGRAPHS:
         raise UserError(f"{path}: tệp có {_dots(count)} đoạn văn, quá {_dots(limits.MAX_IMPORT_PARAGRAPHS)} đoạn "
                         "mà lệnh import chuyển được thành tệp dữ liệu (kế hoạch 10.000 nhiệm vụ có khoảng 50.000 "

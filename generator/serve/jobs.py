@@ -39,6 +39,22 @@ MAX_UPLOAD = limits.MAX_DOCX_BYTES
 READ_TIMEOUT = limits.READ_SECONDS + 30
 """The parent's own deadline for the import process, beyond the budget the child keeps."""
 
+MAX_READERS = 2
+"""Reader processes (import, catalogue, progress, report) running at once. Each may take
+limits.READ_MEMORY and a LibreOffice of limits.SOFFICE_MEMORY: without a cap, 16 parallel uploads
+started 16 processes (a GB of memory for plain plans, many times that for heavy files). One person
+runs one job at a time; the second slot lets a catalogue be read while an import runs."""
+
+BUSY_SECONDS = 10.0
+"""How long a request waits for a free reader before it is told the editor is busy (a double click
+waits its turn; a flood of requests does not hold the server's threads for minutes)."""
+
+_readers = threading.BoundedSemaphore(MAX_READERS)
+
+
+class Busy(UserError):
+    """Every reader process is taken: try again when they are done (answered 503)."""
+
 
 @dataclass(frozen=True)
 class Download:
@@ -118,7 +134,18 @@ def _child(conn: Any, fn: Any, args: tuple) -> None:
 
 
 def isolated(fn: Any, *args: Any, timeout: float = READ_TIMEOUT) -> Any:
-    """fn(*args) in a fresh process (spawn: no locks of this threaded server inherited)."""
+    """fn(*args) in a fresh process (spawn: no locks of this threaded server inherited), at most
+    MAX_READERS at once; UserError when none is free within BUSY_SECONDS."""
+    if not _readers.acquire(timeout=BUSY_SECONDS):
+        raise Busy(f"trình soạn thảo đang đọc {MAX_READERS} tệp khác cùng lúc; hãy đợi chúng xong rồi "
+                        "thử lại (chưa đọc, chưa ghi gì)")
+    try:
+        return _isolated(fn, args, timeout)
+    finally:
+        _readers.release()
+
+
+def _isolated(fn: Any, args: tuple, timeout: float) -> Any:
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, fn, args), daemon=True)
@@ -152,7 +179,7 @@ def _import_in_child(source: str, target: str) -> dict[str, Any]:
     from ..jobs.importer import import_file
 
     result = import_file(source, target)
-    return {"text": result.text, "warnings": [str(w) for w in result.warnings]}
+    return {"text": result.text, "warnings": [str(w) for w in result.warnings], "note": result.note}
 
 
 def free_name(files: Folder, stem: str, data: bytes | Callable[[str], bytes]) -> str:
@@ -199,14 +226,15 @@ def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
         source.write_bytes(raw)
         try:
             got = isolated(_import_in_child, str(source), str(Path(work) / f"{stem}.yaml"))
-        except DataError:
+        except (DataError, Busy):
             raise
         except UserError as exc:  # the child names the private copy: say the user's file instead
             raise UserError(str(exc).replace(str(source), label)) from None
     text = got["text"].replace(source.name, label, 1)  # the header comment names the user's file
     data = text.encode("utf-8")
     name = free_name(files, stem, data)
-    return {"name": name, "warnings": [page_words(w) for w in got["warnings"]]}
+    return {"name": name, "warnings": [page_words(w) for w in got["warnings"]],
+            **({"note": page_words(got["note"])} if got.get("note") else {})}
 
 
 # --- rollover --------------------------------------------------------------------------------------

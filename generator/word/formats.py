@@ -9,6 +9,10 @@ as any other. (A .docx saved as Strict Open XML needs no conversion: word/strict
   (no DTD), its encryption; nothing of an .rtf past its first bytes (LibreOffice reads the rest).
   LibreOffice then runs with a throw-away profile that runs no macro (word/soffice.py) within
   CONVERT_SECONDS, killed past it, and within limits.SOFFICE_MEMORY of address space.
+- What LibreOffice made is read as a .docx the user gives: its size (limits.MAX_DOCX_BYTES) and the
+  package inspection (zip bomb, part sizes, counts, DTD) before the reader parses it, and the
+  import's paragraph budget (paragraphs below). An .rtf's or .odt's own paragraphs are counted in
+  its bytes first, so a runaway one is refused before LibreOffice spends minutes on it.
 - The file LibreOffice opens is a copy in a private temporary folder (LibreOffice writes a lock
   file beside what it opens): nothing is written beside the user's file, and the folder is
   removed when the conversion ends, whatever happened.
@@ -16,9 +20,12 @@ as any other. (A .docx saved as Strict Open XML needs no conversion: word/strict
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 import shutil
 import struct
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +74,68 @@ def readable(path: Path, label: str) -> Converted:
     kind = kind_of(data, label)
     if kind is None:
         return Converted(data)
+    return _converted(data, kind, label)
+
+
+_kept: tuple[bytes, Converted] | None = None
+"""A conversion made to count the paragraphs of a file (paragraphs below), handed to the next
+read of the same bytes and forgotten then: `import` counts the converted copy before the reader
+reads it, and LibreOffice converts the file once, not twice. Used once, so a later read (another
+LibreOffice, another memory limit) converts again."""
+_kept_lock = threading.Lock()
+
+
+def _converted(data: bytes, kind: Kind, label: str) -> Converted:
+    global _kept
+    digest = hashlib.sha256(data).digest()
+    with _kept_lock:
+        kept, _kept = _kept, None
+    if kept is not None and kept[0] == digest:
+        return kept[1]
     return Converted(convert(data, kind, label), kind)
+
+
+def paragraphs(path: Path, label: str, *, enough: int | None = None) -> int:
+    """Paragraphs the reader will read from the file (body, tables, headers, notes), counted in
+    bytes before any XML is parsed: in the .docx package as inspect_package counts them, and for a
+    .doc, .odt or .rtf in the .docx LibreOffice makes of it, exactly as in a .docx the user gives
+    (that copy is kept for the next read of the file: converted once). When an .rtf's or .odt's own
+    bytes already hold more than `enough`, that count is returned and LibreOffice never starts."""
+    global _kept
+    from .package import inspect_package
+
+    data = read_bounded(path, label, limits.MAX_DOCX_BYTES)
+    kind = kind_of(data, label)
+    if kind is None:
+        return inspect_package(data, label).paragraphs
+    own = source_paragraphs(data, kind)
+    if enough is not None and own > enough:
+        return own
+    made = _converted(data, kind, label)
+    count = inspect_package(made.data, label).paragraphs
+    if enough is None or count <= enough:  # to be read next: kept for that read
+        with _kept_lock:
+            _kept = (hashlib.sha256(data).digest(), made)
+    return count
+
+
+_RTF_BREAKS = re.compile(rb"\\(?:par|cell)(?![A-Za-z])")
+_ODF_PARAS = re.compile(rb"<text:[ph][\s/>]")
+
+
+def source_paragraphs(data: bytes, kind: Kind) -> int:
+    """Paragraphs of an .rtf (\\par, and \\cell: each cell is a paragraph of the .docx) or an .odt
+    (text:p and text:h of its content and styles), counted in the file's bytes: what LibreOffice
+    will make paragraphs of. 0 for a .doc, whose text sits behind its piece table: its converted
+    copy is counted."""
+    if kind is RTF:
+        return len(_RTF_BREAKS.findall(data))
+    if kind is ODT:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:  # judged by _zip_kind before (bombs, DTD)
+            names = set(zf.namelist())
+            return sum(len(_ODF_PARAS.findall(zf.read(name))) for name in ("content.xml", "styles.xml")
+                       if name in names)
+    return 0
 
 
 def kind_of(data: bytes, label: str) -> Kind | None:
@@ -221,6 +289,18 @@ def _odf_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str) -> 
     return ODT
 
 
+def converted_note(what: str, source: str, verb: str) -> str:
+    """What the văn thư must know when LibreOffice converted the file (what: Kind.what), said once by
+    `check` and `import` in the same words, verb saying what each did with the copy ("kiểm tra",
+    "nhập"): every measurement (fonts, sizes, spacing, margins) comes from the converted copy."""
+    # A .doc renamed .docx (often by a portal or a colleague): its name would make the note read wrong.
+    named = " (dù tên tệp có đuôi .docx)" if Path(source).suffix.lower() in (".docx", ".docm") else ""
+    return (f"đây là {what}{named}; kehoach đã chuyển sang .docx bằng LibreOffice (bản tạm, đã xóa, "
+            f"không ghi gì cạnh tệp gốc) rồi {verb} bản chuyển đó, nên số đo (phông, cỡ chữ, khoảng cách, "
+            "lề) là số đo trên bản chuyển như LibreOffice hiển thị; muốn kết quả sát nhất, hãy mở bằng Word "
+            f"rồi lưu thành .docx và {verb} lại")
+
+
 # --- the conversion ---------------------------------------------------------------------------------
 
 def converter(kind: Kind, label: str) -> str:
@@ -255,7 +335,10 @@ def convert(data: bytes, kind: Kind, label: str, *, soffice: str | None = None,
                                       f"tệp cần quá {gb} bộ nhớ (giới hạn để một tệp lạ không chiếm hết máy) "
                                       f"hoặc hỏng; chưa ghi tệp nào; {_RESAVE}"))
         made = out / f"{source.stem}.docx"
-        result = made.read_bytes() if made.is_file() else b""
+        # Bounded as a .docx the user gives (limits.MAX_DOCX_BYTES): a small file can convert to a big one.
+        result = read_bounded(made, label, limits.MAX_DOCX_BYTES, too_big=(
+            f"bản .docx LibreOffice chuyển từ {kind.what} này vượt cỡ kehoach đọc; {_RESAVE} rồi kiểm tra "
+            "lại")) if made.is_file() else b""
         if not result.startswith(b"PK"):
             tail = log_tail(log)
             raise UserError(f"{label}: LibreOffice không chuyển được {kind.what} sang .docx (tệp hỏng, đặt mật "

@@ -76,7 +76,33 @@ def open_zip(data: bytes, label: str, suffix: str) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise not_a_spreadsheet(data, label, suffix) from None
     check_members(zf.infolist(), label, app="Excel hoặc LibreOffice", error=SheetError)
+    if suffix in (".xlsx", ".xlsm"):
+        _check_shared_strings(zf, label)
     return zf
+
+
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si(?=[\s>/])")
+_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\s[^>]*>")
+_PART_NAME = re.compile(rb'PartName="/?([^"]+)"')
+
+
+def _check_shared_strings(zf: zipfile.ZipFile, label: str) -> None:
+    """Refuse a shared string table of more than limits.MAX_SHARED_STRINGS strings, counted in its
+    bytes: every reader builds the whole table before the first cell (the part is found by its
+    content type, as readers find it, and by Excel's name)."""
+    names = set(zf.namelist())
+    types = read_part(zf, "[Content_Types].xml", label) if "[Content_Types].xml" in names else b""
+    parts = {"xl/sharedStrings.xml"}
+    for override in _OVERRIDE.findall(types):
+        named = _PART_NAME.search(override)
+        if named and b"sharedStrings+xml" in override:
+            parts.add(named.group(1).decode("utf-8", "replace"))
+    for part in sorted(parts & names):
+        count = len(_SHARED_STRING.findall(read_part(zf, part, label)))
+        if count > limits.MAX_SHARED_STRINGS:
+            raise SheetError(f"{label}: bảng chuỗi dùng chung của tệp có {number_vi(count)} chuỗi (tối đa "
+                             f"{number_vi(limits.MAX_SHARED_STRINGS)}); không phải danh mục bình thường, không "
+                             "đọc. Hãy chép riêng danh mục cần dùng sang một sổ làm việc mới rồi lưu lại")
 
 
 def read_part(zf: zipfile.ZipFile, name: str, label: str) -> bytes:

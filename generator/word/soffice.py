@@ -10,9 +10,9 @@ to the same throw-away folder (TMPDIR), so a run killed at the timeout leaves no
 Why the profile is seeded (safe_profile): a document read for `check` or `import` comes from
 anyone; LibreOffice must neither load nor run its macros (Word VBA, Basic) nor fetch what it links.
 Why a memory limit (limits.SOFFICE_MEMORY, the address space of every LibreOffice process started
-here): a crafted .rtf/.odt/.doc can make LibreOffice allocate gigabytes well before the timeout;
-with the limit the allocation fails, LibreOffice gives up on the file and the machine keeps its
-memory.
+here, and of the warm one of esign/office.py: both start with environment() and memory_limit()):
+a crafted .rtf/.odt/.doc can make LibreOffice allocate gigabytes well before the timeout; with the
+limit the allocation fails, LibreOffice gives up on the file and the machine keeps its memory.
 """
 
 from __future__ import annotations
@@ -121,7 +121,18 @@ def memory_words(n: int) -> str:
     return f"{n / 2**30:.3g} GB" if n >= 2**30 else f"{max(1, n // 2**20)} MB"
 
 
-def _memory_limit() -> tuple[int, Callable[[], None] | None]:
+def environment(tmp: Path) -> dict[str, str]:
+    """The environment of every LibreOffice started here (one-shot here, warm in esign/office.py):
+    its temporary files in tmp, a folder of ours removed with it."""
+    env = {**os.environ, "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp)}
+    # Why: glibc reserves 64 MB of address space for each thread's malloc arena, up to eight
+    # per CPU; on a many-core server those reservations, not the document, would reach the
+    # memory limit. Two arenas are plenty for LibreOffice's few threads.
+    env.setdefault("MALLOC_ARENA_MAX", "2")
+    return env
+
+
+def memory_limit() -> tuple[int, Callable[[], None] | None]:
     """The address space LibreOffice gets and what the new process runs before it starts to set
     it: limits.SOFFICE_MEMORY (soft and hard, so LibreOffice cannot raise it again), or lower when
     this process already has a lower limit. The processes LibreOffice starts inherit it.
@@ -153,12 +164,8 @@ def run_soffice(exe: str, paths: Sequence[Path], outdir: Path, timeout: float, *
     try:
         profile, tmp = safe_profile(work), work / "tmp"
         tmp.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp)}
-        # Why: glibc reserves 64 MB of address space for each thread's malloc arena, up to eight
-        # per CPU; on a many-core server those reservations, not the document, would reach the
-        # limit. Two arenas are plenty for LibreOffice's few threads.
-        env.setdefault("MALLOC_ARENA_MAX", "2")
-        limit, cap = _memory_limit()
+        env = environment(tmp)
+        limit, cap = memory_limit()
         cmd = [
             exe, f"-env:UserInstallation={profile.resolve().as_uri()}",
             "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",

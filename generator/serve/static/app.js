@@ -1059,6 +1059,7 @@ function setupJobs() {
     } catch (e) { result(imp, 'Không gửi được tệp: ' + e, true); return; }
     if (!res.ok) { result(imp, errorNodes(json, res.status), true); return; }
     const nodes = [`Đã tạo ${json.name}.`];
+    if (json.note) nodes.push(`Lưu ý: ${json.note}`);
     if (json.warnings.length) nodes.push(`${json.warnings.length} cảnh báo (chỗ chưa đọc được đúng từng chữ; kiểm tra và sửa tay):`, problemList(json.warnings));
     result(imp, nodes);
     await openNew(json.name);
