@@ -1049,9 +1049,17 @@ ACADEMIC_RE = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Th\.S)\.?\s", re.I)
 
 @rule(content=True)
 def signer(doc: KeHoach) -> list[Result]:
-    el = "Người ký"
+    """The signer's block; in a joint document (văn bản liên tịch) each agency's signer is measured the
+    same way, under its own element name."""
+    out = _signer_block(doc, "Người ký", doc.signer_lines, doc.signer_name, doc.after_name)
+    for k, part in enumerate(doc.co_signers, 1):
+        el = "Người ký liên tịch" + (f" {k}" if len(doc.co_signers) > 1 else "")
+        out += _signer_block(doc, el, part.lines, part.name, part.after_name)
+    return out
+
+
+def _signer_block(doc: KeHoach, el: str, lines: list[Para], name: Para | None, after_name: list[Para]) -> list[Result]:
     out = []
-    lines = doc.signer_lines
     title = "thẩm quyền ký đúng dạng (KT./TM./TL./TUQ./Q. hoặc chức vụ), in hoa"
     if not lines:
         out.append(_missing("PL1.III.7.tham-quyen.hinh-thuc", el, title))
@@ -1071,7 +1079,6 @@ def signer(doc: KeHoach) -> list[Result]:
         out.append(_res("PL1.III.7.tham-quyen.hinh-thuc", el, title, ERROR, not problems,
                         measured=shown, expected="GIÁM ĐỐC hoặc KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC",
                         where=_where(doc, lines[0]), message="; ".join(problems)))
-    name = doc.signer_name
     title = "họ tên người ký: viết hoa chữ đầu mỗi tiếng, không ghi học hàm, học vị"
     if name is None:
         out.append(_missing("PL1.III.7.ho-ten.hinh-thuc", el, title))
@@ -1081,10 +1088,10 @@ def signer(doc: KeHoach) -> list[Result]:
         ok = ok and upper_vi(name.text) != name.text
         out.append(_res("PL1.III.7.ho-ten.hinh-thuc", el, title, WARNING, ok, measured=name.text,
                         expected="Nguyễn Văn Thành", where=_where(doc, name)))
-        if doc.after_name:
+        if after_name:
             out.append(_res("PL1.III.7.ho-ten.vi-tri", el, "họ tên người ký là dòng cuối của phần ký", ERROR, False,
-                            measured=" / ".join(q.text for q in doc.after_name)[:80],
-                            expected="chức vụ ở trên, họ tên ở dưới cùng", where=_where(doc, doc.after_name[0]),
+                            measured=" / ".join(q.text for q in after_name)[:80],
+                            expected="chức vụ ở trên, họ tên ở dưới cùng", where=_where(doc, after_name[0]),
                             message="dòng in dưới họ tên người ký thuộc về phần chức vụ, phía trên chữ ký"))
     if doc.formatted:
         authority: list[Para | None] = [*lines] or [None]

@@ -659,6 +659,8 @@ def build_context(plan: Plan) -> dict[str, Any]:
         "closing_inline": closing,
         "recipients": recipient_lines(plan),
         "signer": {"lines": signer_lines(plan.signer), "name": spaced_breaks(plan.signer.name)},
+        # A joint plan's other signers, left to right; the lead signer prints on the right.
+        "co_signers": [{"lines": signer_lines(s), "name": spaced_breaks(s.name)} for s in plan.co_signers],
         "appendices": [
             appendix_view(plan, app, i, len(plan.appendices), cite)
             for i, app in enumerate(plan.appendices, 1)

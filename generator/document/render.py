@@ -111,6 +111,16 @@ class Template:
         self._widths: tuple[int, int] | None = None
         self._cell_styles = _cell_styles(self.data)
         self._compiled_template: CompiledTemplate | None = None
+        self._co_signers_printed: bool | None = None
+
+    def _joint_layout(self) -> bool:
+        """Whether this template prints a joint plan's other signers (a user's template made before
+        joint plans may not: it still renders plans with one signer)."""
+        if self._co_signers_printed is None:
+            from .template_check import prints_co_signers
+
+            self._co_signers_printed = not self.user or prints_co_signers(self.path)
+        return self._co_signers_printed
 
     def _text_widths(self) -> tuple[int, int]:
         """Text-area widths (twips) of a portrait and a landscape page of this template, read from its
@@ -158,6 +168,10 @@ class Template:
             return self._render(plan, slots)
 
     def _render(self, plan: Plan, slots: list[str]) -> bytes:
+        if plan.co_signers and not self._joint_layout():
+            from .template_check import joint_layout_missing
+
+            raise TemplateError(joint_layout_missing(self.path))
         context = build_context(plan)
         _fit_tables(context, self._text_widths(), self._cell_styles)
         compiled = self._compiled()

@@ -59,6 +59,34 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
     sample: a Plan whose context gives the variables the template may use (default: the sample
     plan shipped in the package, generator/resources/).
     """
+    problems, used, parsed_all = _scan(path, sample)
+    if parsed_all:  # a syntax error hides the rest of its part: missing tags would be guesses
+        problems += _missing_fields(used)
+    return problems
+
+
+JOINT_FIELD = "co_signers"
+"""What a template prints a joint plan's other signers by (văn bản liên tịch). Not required of every
+template: one made before joint plans still renders a plan with one signer."""
+
+
+def prints_co_signers(path: str | Path) -> bool:
+    """Whether the template has the joint layout (uses `co_signers`): a joint plan rendered with one
+    that has not would lose every signer but the lead one."""
+    _, used, _ = _scan(path, None)
+    return any(u == JOINT_FIELD or u.startswith((f"{JOINT_FIELD}.", f"{JOINT_FIELD}[]")) for u in used)
+
+
+def joint_layout_missing(path: str | Path) -> str:
+    """The message for a joint plan given a template without the joint layout."""
+    return (f"{path}: mẫu này chỉ có chỗ cho một người ký, chưa có bố cục văn bản liên tịch (các thẻ "
+            "{{ co_signers }}): kế hoạch có người ký của cơ quan cùng ban hành (co_signers) sẽ in thiếu chữ ký. "
+            "Lấy mẫu mới bằng 'kehoach template' (có bố cục liên tịch: các chữ ký cạnh nhau, Nơi nhận ở dưới) "
+            "rồi chép lại định dạng đã sửa, hoặc bỏ co_signers nếu văn bản do một cơ quan ban hành")
+
+
+def _scan(path: str | Path, sample: Any) -> tuple[list[TemplateProblem], set[str], bool]:
+    """The template's problems, the context fields it reads, and whether every part parsed."""
     from ..word.package import inspect_package
     from ..word.template_xml import XmlSyntaxError, parse_part, part_text
 
@@ -110,9 +138,7 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
         for lineno, message in walker.check(tree):
             problems.append(TemplateProblem(label, _line_text(src, lineno), message))
         used |= walker.used
-    if parsed_all:  # a syntax error hides the rest of its part: missing tags would be guesses
-        problems += _missing_fields(used)
-    return problems
+    return problems, used, parsed_all
 
 
 # --- what the renderer relies on besides the tags ----------------------------------------------

@@ -747,6 +747,10 @@ class Section(Model):
 
 Authority = Literal["KT", "TM", "TL", "TUQ", "Q"]
 
+MAX_CO_SIGNERS = 2
+"""A joint document's signers beside the lead one: three columns side by side is what a portrait
+page holds (each about 5.5 cm, a 13 pt "TM. BAN THƯỜNG TRỰC" on one or two lines)."""
+
 
 # Người ký and thẩm quyền ký (ô 7a, 7b).
 class Signer(Model):
@@ -1004,7 +1008,12 @@ class Plan(Model):
     archive: list[UnitRef] = Field(
         default_factory=lambda: ["VT"], description="Dòng Lưu: VT và đơn vị soạn thảo"
     )
-    signer: Signer
+    signer: Signer = Field(description="Người ký (của cơ quan chủ trì ban hành khi là văn bản liên tịch)")
+    co_signers: list[Signer] = Field(
+        default_factory=list, max_length=MAX_CO_SIGNERS,
+        description="Văn bản liên tịch: người ký của các cơ quan cùng ban hành, theo thứ tự in từ trái sang phải; "
+        "người ký của cơ quan chủ trì (signer) in bên phải cùng, Nơi nhận in dưới các chữ ký. Bỏ trống khi "
+        f"một cơ quan ban hành. Tối đa {MAX_CO_SIGNERS} người (ba cơ quan cùng ký)")
     draft_mark: DraftMark = Field(
         default=DEFAULT_DRAFT_MARK,
         description="Dấu hiệu dự thảo in trong khung ở đầu trang 1 khi văn bản chưa có số và ngày "
