@@ -128,13 +128,21 @@ def _signature_table(path: Path) -> Any:
     return next(t for t in docx.Document(str(path)).tables if "Nguyễn Văn Thành" in t._tbl.xml)
 
 
+def _columns(table: Any) -> list[list[str]]:
+    """Each column's printed lines, top to bottom."""
+    return [[p.text for row in table.rows for p in row.cells[k].paragraphs if p.text]
+            for k in range(len(table.columns))]
+
+
 def test_render_prints_each_signer_side_by_side_the_lead_on_the_right(tmp_path: Path) -> None:
     out = _rendered(tmp_path, _joint_data())
     sig = _signature_table(out)
-    assert len(sig.rows) == 1 and len(sig.columns) == 2
-    left, right = ([p.text for p in c.paragraphs if p.text] for c in sig.rows[0].cells)
+    assert len(sig.columns) == 2
+    left, right = _columns(sig)
     assert left == ["TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH", "Nguyễn Văn An"]
     assert right == ["GIÁM ĐỐC", "Nguyễn Văn Thành"]
+    # The names on one line whatever the number of title lines above them: in the same row.
+    assert [c.text.strip() for c in sig.rows[-1].cells] == ["Nguyễn Văn An", "Nguyễn Văn Thành"]
     printed = Doc(out)
     for text in ("TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH", "Nguyễn Văn An", "GIÁM ĐỐC", "Nguyễn Văn Thành"):
         assert printed.find(text).bold, text
@@ -151,8 +159,8 @@ def test_three_agencies_three_columns(tmp_path: Path) -> None:
     data["co_signers"].append({"name": "Trần Thị Bình", "title": "Bí thư"})
     out = _rendered(tmp_path, data)
     sig = _signature_table(out)
-    assert [[p.text for p in c.paragraphs if p.text][-1] for c in sig.rows[0].cells] == \
-        ["Nguyễn Văn An", "Trần Thị Bình", "Nguyễn Văn Thành"]
+    assert [c[-1] for c in _columns(sig)] == ["Nguyễn Văn An", "Trần Thị Bình", "Nguyễn Văn Thành"]
+    assert [c[0] for c in _columns(sig)] == ["TM. BAN THƯỜNG TRỰC", "BÍ THƯ", "GIÁM ĐỐC"]
 
 
 def test_a_joint_render_reads_back_and_checks_like_the_plain_one(tmp_path: Path) -> None:

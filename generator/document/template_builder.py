@@ -287,16 +287,21 @@ def one_signer_signature() -> str:
 def joint_signature() -> str:
     """A joint plan (văn bản liên tịch): one column per signing agency side by side, the lead agency's
     signer on the right, the others left of it in the data's order; the Nơi nhận under the signatures
-    at the left margin, as agencies lay out a joint document. Two tables chosen by a paragraph tag (two
-    or three agencies), not by {%tc %} tags: the template's tables stay static (engine._tables_are_static)."""
+    at the left margin, as agencies lay out a joint document. The titles and the signing space in one
+    row, the names in the next: the names stand on one line however many title lines each signer has
+    (the rows kept together by keepNext on the first). Two tables chosen by a paragraph tag (two or
+    three agencies), not by {%tc %} tags: the template's tables stay static (engine._tables_are_static)."""
+    keep = "<w:keepNext/>"
     out = p("{%p if co_signers|length == 1 %}")
     for count in (2, 3):
         if count == 3:
             out += p("{%p else %}")
         widths = tuple(TEXT_W // count for _ in range(count - 1)) + (TEXT_W - TEXT_W // count * (count - 1),)
-        cells = [signer_cell(widths[k], f"co_signers[{k}]") for k in range(count - 1)]
-        out += table(widths, [tr("".join(cells) + signer_cell(widths[-1], "signer"), cant_split=True)],
-                     borders=False, cell_margin=0)
+        signers = [f"co_signers[{k}]" for k in range(count - 1)] + ["signer"]
+        titles = "".join(tc(w, p(f"{{%p for line in {s}.lines %}}") + p("{{ line }}", "KHThamQuyen", keep)
+                            + p("{%p endfor %}") + p("", "KHThamQuyen", keep) * 5) for w, s in zip(widths, signers))
+        names = "".join(tc(w, p(f"{{{{ {s}.name }}}}", "KHNguoiKy")) for w, s in zip(widths, signers))
+        out += table(widths, [tr(titles, cant_split=True), tr(names, cant_split=True)], borders=False, cell_margin=0)
     out += p("{%p endif %}")
     return (out + p("Nơi nhận:", "KHNoiNhan", '<w:spacing w:before="240"/>') + p("{%p for r in recipients %}")
             + p("{{ r }}", "KHNoiNhanDS") + p("{%p endfor %}"))
