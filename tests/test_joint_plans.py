@@ -255,3 +255,47 @@ def test_corpus_single_signer_plans_have_no_co_signer() -> None:
         assert "co_signers" not in data, path.name
 
 
+
+
+# --- what uses the signer ----------------------------------------------------------------------------
+
+def _joint_file(tmp_path: Path) -> Path:
+    path = tmp_path / "lien-tich.yaml"
+    path.write_text(yaml.safe_dump(_joint_data(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_register_entry_names_every_signer(tmp_path: Path) -> None:
+    from generator.jobs.issue import with_issue
+    from generator.jobs.record import metadata
+    from generator.recognise import read_docx
+
+    plan = with_issue(Plan.model_validate(_joint_data()), number=5, date="02/03/2024")
+    out = tmp_path / "kh.docx"
+    out.write_bytes(render_plan(plan))
+    entry = metadata(plan, out)
+    doc = read_docx(out)
+    assert entry["nguoi_ky"] == doc.signer_name.text
+    [co] = doc.co_signers
+    assert entry["nguoi_ky_lien_tich"] == [{"chuc_vu_nguoi_ky": ", ".join(p.text for p in co.lines),
+                                           "nguoi_ky": co.name.text}]
+    assert "nguoi_ky_lien_tich" not in metadata(with_issue(load_plan(SAMPLE), number=5, date="02/03/2024"), out)
+
+
+def test_the_signing_copy_of_a_joint_plan_says_kehoach_sign_cannot_sign_it(tmp_path: Path) -> None:
+    from generator.jobs.issue import issue_file
+
+    done = issue_file(_joint_file(tmp_path), tmp_path / "trinh-ky.docx", final=True, unnumbered=True)
+    assert any("liên tịch" in w and "kehoach sign" in w for w in done.warnings), done.warnings
+    assert "Nguyễn Văn An" in Doc(done.docx).texts(tables=True)
+
+
+def test_batch_says_a_unit_keeps_the_model_plans_co_signers(tmp_path: Path) -> None:
+    from generator.jobs.batch import run_batch
+
+    units = tmp_path / "u.yaml"
+    units.write_text("mode: implementing\nunits:\n  - name: Sở Nội vụ\n    agency: {abbreviation: SNV}\n",
+                     encoding="utf-8")
+    result = run_batch(_joint_file(tmp_path), units, tmp_path / "out", jobs=1)
+    said = [w for w in result.warnings if "cùng ban hành" in w]
+    assert len(said) == 1 and "Nguyễn Văn An" in said[0] and "co_signers" in said[0], result.warnings

@@ -928,7 +928,8 @@ class Decision(DossierIssue):
         min_length=1, description="Điều 3: các cơ quan, người chịu trách nhiệm thi hành (khóa đơn vị hoặc tên)")
     recipients: list[UnitRef] = Field(default_factory=list, description="Nơi nhận sau dòng Như Điều 3")
     archive: list[UnitRef] = Field(default_factory=lambda: ["VT"], description="Dòng Lưu: VT và đơn vị soạn thảo")
-    signer: Signer | None = Field(default=None, description="Người ký Quyết định (mặc định: người ký kế hoạch)")
+    signer: Signer | None = Field(default=None, description="Người ký Quyết định (mặc định: người ký kế hoạch; "
+                                  "kế hoạch liên tịch: người ký của cơ quan chủ trì)")
 
 
 # One row of the comment table.
