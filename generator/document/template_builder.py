@@ -299,7 +299,8 @@ def joint_signature() -> str:
         widths = tuple(TEXT_W // count for _ in range(count - 1)) + (TEXT_W - TEXT_W // count * (count - 1),)
         signers = [f"co_signers[{k}]" for k in range(count - 1)] + ["signer"]
         titles = "".join(tc(w, p(f"{{%p for line in {s}.lines %}}") + p("{{ line }}", "KHThamQuyen", keep)
-                            + p("{%p endfor %}") + p("", "KHThamQuyen", keep) * 5) for w, s in zip(widths, signers, strict=True))
+                            + p("{%p endfor %}") + p("", "KHThamQuyen", keep) * 5)
+                         for w, s in zip(widths, signers, strict=True))
         names = "".join(tc(w, p(f"{{{{ {s}.name }}}}", "KHNguoiKy")) for w, s in zip(widths, signers, strict=True))
         out += table(widths, [tr(titles, cant_split=True), tr(names, cant_split=True)], borders=False, cell_margin=0)
     out += p("{%p endif %}")
