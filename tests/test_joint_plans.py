@@ -299,3 +299,59 @@ def test_batch_says_a_unit_keeps_the_model_plans_co_signers(tmp_path: Path) -> N
     result = run_batch(_joint_file(tmp_path), units, tmp_path / "out", jobs=1)
     said = [w for w in result.warnings if "cùng ban hành" in w]
     assert len(said) == 1 and "Nguyễn Văn An" in said[0] and "co_signers" in said[0], result.warnings
+
+
+# --- the header: each issuing agency ------------------------------------------------------------
+
+def _joint_with_header(tmp_path: Path, parent: tuple[str, ...], issuer: tuple[str, ...], name: str) -> Path:
+    from tests import word_fixtures
+
+    path = _joint(tmp_path, name=name)
+    plain = word_fixtures.build_plan(tmp_path / f"{name}-dau.docx", body=BODY,
+                                     header=word_fixtures.Header(parent=parent, issuer=issuer))
+    # The joint plan's header replaced by one that names every issuing agency.
+    doc, head = docx.Document(str(path)), docx.Document(str(plain))
+    doc.tables[0]._tbl.getparent().replace(doc.tables[0]._tbl, copy.deepcopy(head.tables[0]._tbl))
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(("parent", "issuer", "want"), [
+    # A parent in regular weight over two bold names.
+    (("UBND TỈNH LÀO CAI",), ("SỞ Y TẾ", "HỘI CHỮ THẬP ĐỎ TỈNH"),
+     {"parent": "UBND tỉnh Lào Cai", "name": "Sở Y tế", "co_issuers": ["Hội Chữ thập đỏ tỉnh"]}),
+    # Two bold names and no parent: the first is no parent (it would print in regular weight).
+    ((), ("ỦY BAN NHÂN DÂN XÃ AN BÌNH", "BAN THƯỜNG TRỰC ỦY BAN MTTQ"),
+     {"name": "Ủy ban nhân dân xã An Bình", "co_issuers": ["Ban Thường trực Ủy ban MTTQ"]}),
+    # A name whose last line starts like a place ("TỈNH ĐOÀN") is another agency when the page has
+    # one signer more; a name over two lines stays one.
+    (("UBND TỈNH LÀO CAI",), ("SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH", "TỈNH ĐOÀN"),
+     {"parent": "UBND tỉnh Lào Cai", "name": ["Sở Văn hóa, Thể thao", "và Du lịch"], "co_issuers": ["Tỉnh đoàn"]}),
+], ids=["chu-quan", "khong-chu-quan", "ten-hai-dong"])
+def test_import_names_every_issuing_agency(tmp_path: Path, parent: tuple[str, ...], issuer: tuple[str, ...],
+                                           want: dict[str, Any]) -> None:
+    path = _joint_with_header(tmp_path, parent, issuer, "dau")
+    agency = import_docx(path).data["agency"]
+    # A name Word wraps in the narrow column is kept on its printed lines ("…\n…"): read as one.
+    assert {k: yaml.safe_load(yaml.safe_dump(agency[k]).replace("\\n", " ")) for k in want} == want
+    assert "parent" in agency or not parent
+    # Every issuer is judged as one (bold): no false alarm on the weight of a "parent".
+    results = check_docx(path).results
+    assert not [r for r in results if r.rule.startswith("PL1.III.2") and r.status == "fail"]
+
+
+def test_render_prints_each_issuing_agency_in_bold_under_the_lead(tmp_path: Path) -> None:
+    data = _joint_data()
+    data["agency"]["co_issuers"] = ["Hội Nông dân tỉnh Quảng Ngãi"]
+    out = _rendered(tmp_path, data)
+    printed = Doc(out)
+    names = [p for p in printed.paras if p.style == "KHCoQuanBanHanh"]
+    assert [" ".join(p.text.split()) for p in names] == ["SỞ KHOA HỌC VÀ CÔNG NGHỆ", "HỘI NÔNG DÂN TỈNH QUẢNG NGÃI"]
+    assert all(p.bold for p in names)
+    back = import_docx(out).data
+    # Read back on the lines it prints on (the renderer broke it in two balanced lines).
+    [co_issuer] = back["agency"]["co_issuers"]
+    assert " ".join(co_issuer if isinstance(co_issuer, list) else [co_issuer]) == "Hội Nông dân tỉnh Quảng Ngãi"
+    assert back["agency"]["name"] == "Sở Khoa học và Công nghệ"
+    report = check_docx(out)
+    assert not [r for r in report.results if r.is_error], [r for r in report.results if r.is_error]

@@ -318,6 +318,9 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
                       + p("{%p endfor %}")
                       + p("{%p for line in agency.name_paragraphs %}") + p("{{ line }}", "KHCoQuanBanHanh")
                       + p("{%p endfor %}")
+                      # A joint plan: the other issuing agencies under the lead one (văn bản liên tịch).
+                      + p("{%p for line in agency.co_issuer_paragraphs %}") + p("{{ line }}", "KHCoQuanBanHanh")
+                      + p("{%p endfor %}")
                       + p("", "KHDuongKe", RULE_INDENT))
                    + tc(HEADER_COLS[1], p(QUOC_HIEU, "KHQuocHieu") + p(TIEU_NGU, "KHTieuNgu")
                         + p("", "KHDuongKe", RULE_INDENT)))

@@ -65,24 +65,25 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
     return problems
 
 
-JOINT_FIELD = "co_signers"
-"""What a template prints a joint plan's other signers by (văn bản liên tịch). Not required of every
-template: one made before joint plans still renders a plan with one signer."""
+JOINT_FIELDS = {"co_signers": "người ký của cơ quan cùng ban hành (co_signers)",
+                "agency.co_issuer_paragraphs": "tên cơ quan cùng ban hành (agency.co_issuers)"}
+"""What a template prints a joint plan's other agencies by (văn bản liên tịch). Not required of every
+template: one made before joint plans still renders a plan with one issuer and one signer."""
 
 
-def prints_co_signers(path: str | Path) -> bool:
-    """Whether the template has the joint layout (uses `co_signers`): a joint plan rendered with one
-    that has not would lose every signer but the lead one."""
+def joint_fields(path: str | Path) -> set[str]:
+    """The joint layout's fields the template prints (JOINT_FIELDS)."""
     _, used, _ = _scan(path, None)
-    return any(u == JOINT_FIELD or u.startswith((f"{JOINT_FIELD}.", f"{JOINT_FIELD}[]")) for u in used)
+    return {f for f in JOINT_FIELDS if any(u == f or u.startswith((f"{f}.", f"{f}[]")) for u in used)}
 
 
-def joint_layout_missing(path: str | Path) -> str:
-    """The message for a joint plan given a template without the joint layout."""
-    return (f"{path}: mẫu này chỉ có chỗ cho một người ký, chưa có bố cục văn bản liên tịch (các thẻ "
-            "{{ co_signers }}): kế hoạch có người ký của cơ quan cùng ban hành (co_signers) sẽ in thiếu chữ ký. "
-            "Lấy mẫu mới bằng 'kehoach template' (có bố cục liên tịch: các chữ ký cạnh nhau, Nơi nhận ở dưới) "
-            "rồi chép lại định dạng đã sửa, hoặc bỏ co_signers nếu văn bản do một cơ quan ban hành")
+def joint_layout_missing(path: str | Path, missing: list[str]) -> str:
+    """The message for a joint plan given a template without (part of) the joint layout."""
+    what = ", ".join(JOINT_FIELDS[f] for f in missing)
+    return (f"{path}: mẫu này chưa có bố cục văn bản liên tịch, không in được {what}: văn bản tạo ra sẽ thiếu "
+            "cơ quan, chữ ký của văn bản liên tịch. Lấy mẫu mới bằng 'kehoach template' (tên các cơ quan ở phần "
+            "đầu, các chữ ký cạnh nhau, Nơi nhận ở dưới) rồi sửa lại định dạng trên mẫu ấy, hoặc bỏ co_signers, "
+            "agency.co_issuers nếu văn bản do một cơ quan ban hành")
 
 
 def _scan(path: str | Path, sample: Any) -> tuple[list[TemplateProblem], set[str], bool]:

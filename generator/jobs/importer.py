@@ -353,7 +353,10 @@ class _Importer:
         # given one line, the renderer would balance it on other lines, and a reader could take
         # its first line for a parent agency.
         parent = self._names([lines for p in doc.parent_lines for lines in _printed_lines(p)])
-        name = self._names([lines for p in doc.issuer_lines for lines in _printed_lines(p)])
+        # A joint document: each issuing agency's name, the lead one first (recognise.parts).
+        issuers = [self._names([lines for p in lines_ for lines in _printed_lines(p)])
+                   for lines_ in doc.issuers or [doc.issuer_lines]]
+        name = issuers[0]
         if not name:
             self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")
             name = ["Cơ quan ban hành"]
@@ -361,6 +364,8 @@ class _Importer:
         if parent:
             agency["parent"] = parent if len(parent) > 1 else parent[0]
         agency["name"] = name if len(name) > 1 else name[0]
+        if issuers[1:]:
+            agency["co_issuers"] = [n if len(n) > 1 else n[0] for n in issuers[1:]]
         header: dict[str, Any] = {"agency": agency}
         number = doc.number
         abbreviation = None

@@ -254,6 +254,12 @@ class Agency(Model):
         description="Tên cơ quan ban hành (in hoa, đậm), ví dụ: Sở Khoa học và Công nghệ; nhiều dòng do "
         "người soạn chọn: [Ủy ban nhân dân, tỉnh Đồng Tháp]"
     )
+    co_issuers: list[TextLines] = Field(
+        default_factory=list,
+        description="Văn bản liên tịch: tên các cơ quan cùng ban hành (in hoa, đậm, dưới tên cơ quan chủ trì), mỗi "
+        "cơ quan một mục, theo thứ tự in; người ký của các cơ quan này ghi ở co_signers. Bỏ trống khi một cơ quan "
+        "ban hành",
+    )
     short_name: Text | None = Field(
         default=None,
         description="Tên dùng trong câu văn (dòng Kèm theo, trích dẫn văn bản của chính cơ quan), ví dụ: "

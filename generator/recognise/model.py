@@ -65,6 +65,7 @@ class KeHoach:
     sections: list[PageSection] = field(default_factory=list)
     parent_lines: list[Para] = field(default_factory=list)  # cơ quan chủ quản, each line as printed
     issuer_lines: list[Para] = field(default_factory=list)  # cơ quan ban hành ("ỦY BAN NHÂN DÂN", "TỈNH X")
+    issuers: list[list[Para]] = field(default_factory=list)  # issuer_lines by agency, the lead first (joint: several)
     quoc_hieu: Para | None = None
     quoc_hieu_lines: list[Para] = field(default_factory=list)  # the lines it is printed on (two when broken)
     tieu_ngu: Para | None = None

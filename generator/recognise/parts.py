@@ -81,6 +81,26 @@ def _signed(block: list[Para]) -> bool:
         and all(w.isalpha() for w in words)
 
 
+def _name_groups(names: list[Para]) -> list[list[Para]]:
+    """Header lines gathered into the names they print, top to bottom."""
+    groups: list[list[Para]] = []
+    for p in names:
+        if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not any(
+                ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in groups[-1]):
+            groups[-1].append(p)
+        elif groups and (CUT_NAME_RE.search(upper_vi(groups[-1][-1].text))
+                         or NAME_GOES_ON_RE.match(upper_vi(p.text))
+                         or (p.paragraph is groups[-1][-1].paragraph and is_bold(p) == is_bold(groups[-1][-1]))):
+            # The line above stops where no name ends ("SỞ GIÁO DỤC VÀ", "ỦY BAN NHÂN DÂN
+            # TỈNH"), or this one starts where none starts ("VÀ THỂ THAO"), or it is the same
+            # paragraph in the same weight (a parent and an issuer differ in weight): a long
+            # name wrapped or typed over lines.
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
 def _signer_part(block: list[Para]) -> SignerPart:
     """Authority and title lines in capitals, then the name (name case, or the line after the signing
     space); anything printed under the name is kept apart (the name must close the block). A
@@ -221,6 +241,7 @@ class _Recogniser:
                                 and p.index >= kg.index and p.text]
         if title is None and vv is None and doc.kinh_gui:
             doc.document_type = "Công văn"
+        self._joint_issuers()
         sig_end = max((p.index for p in sig), default=body_end - 1)
         doc.copy_block = self._copy_block(sig_end)
         locate_appendices(doc, main_section, sig_end, doc.copy_block[0].index if doc.copy_block else None)
@@ -403,23 +424,36 @@ class _Recogniser:
             if k < len(names) and all(not b for b in bold[:k]):
                 doc.parent_lines, doc.issuer_lines = names[:k], names[k:]
                 return
-        groups: list[list[Para]] = []
-        for p in names:
-            if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not any(
-                    ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in groups[-1]):
-                groups[-1].append(p)
-            elif groups and (CUT_NAME_RE.search(upper_vi(groups[-1][-1].text))
-                             or NAME_GOES_ON_RE.match(upper_vi(p.text))
-                             or (p.paragraph is groups[-1][-1].paragraph and is_bold(p) == is_bold(groups[-1][-1]))):
-                # The line above stops where no name ends ("SỞ GIÁO DỤC VÀ", "ỦY BAN NHÂN DÂN
-                # TỈNH"), or this one starts where none starts ("VÀ THỂ THAO"), or it is the same
-                # paragraph in the same weight (a parent and an issuer differ in weight): a long
-                # name wrapped or typed over lines.
-                groups[-1].append(p)
-            else:
-                groups.append([p])
+        groups = _name_groups(names)
         doc.issuer_lines = groups[-1]
         doc.parent_lines = [p for g in groups[:-1] for p in g]
+
+    def _joint_issuers(self) -> None:
+        """A joint document (văn bản liên tịch) prints one signer per issuing agency, and each agency's
+        name in the header, in bold (Phụ lục I: the issuer is bold, its parent is not): as many bold
+        names as signers, the lead agency's first. Read the header's bold names as that many
+        issuers; a bold name that stood above the last one is no parent then."""
+        doc = self.doc
+        doc.issuers = [doc.issuer_lines] if doc.issuer_lines else []
+        count = 1 + len(doc.co_signers)
+        if count == 1 or not doc.issuer_lines:
+            return
+        names = [*doc.parent_lines, *doc.issuer_lines]
+        k = len(names)
+        while k > 0 and is_bold(names[k - 1]):
+            k -= 1
+        bold = names[k:] or doc.issuer_lines
+        groups = _name_groups(bold)
+        while len(groups) < count and any(len(g) > 1 for g in groups):
+            # Fewer names than signers: a name's last line is taken for another agency's
+            # ("SỞ GIÁO DỤC VÀ ĐÀO TẠO" over "TỈNH ĐOÀN" reads as one name by its words).
+            g = next(g for g in reversed(groups) if len(g) > 1)
+            i = groups.index(g)
+            groups[i:i + 1] = [g[:-1], g[-1:]]
+        issuers = groups[-count:]
+        doc.issuers = issuers
+        doc.issuer_lines = [p for g in issuers for p in g]
+        doc.parent_lines = [p for p in names if all(p is not q for q in doc.issuer_lines)]
 
     def _subject(self, title: Para, rest: list[Para]) -> None:
         """Trích yếu: the centred lines right under the tên loại (a long one is often typed as
