@@ -355,3 +355,11 @@ def test_render_prints_each_issuing_agency_in_bold_under_the_lead(tmp_path: Path
     assert back["agency"]["name"] == "Sở Khoa học và Công nghệ"
     report = check_docx(out)
     assert not [r for r in report.results if r.is_error], [r for r in report.results if r.is_error]
+
+
+def test_a_joint_data_file_is_checked_for_every_signer(tmp_path: Path) -> None:
+    from generator.check import check_data
+
+    report = check_data(_joint_file(tmp_path))
+    assert {r.element for r in report.results if r.rule.startswith("PL1.III.7")} == {"Người ký", "Người ký liên tịch"}
+    assert not [r for r in report.results if r.is_error]
