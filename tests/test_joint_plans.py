@@ -363,3 +363,18 @@ def test_a_joint_data_file_is_checked_for_every_signer(tmp_path: Path) -> None:
     report = check_data(_joint_file(tmp_path))
     assert {r.element for r in report.results if r.rule.startswith("PL1.III.7")} == {"Người ký", "Người ký liên tịch"}
     assert not [r for r in report.results if r.is_error]
+
+
+def test_the_decision_issuing_a_joint_plan_is_the_lead_agencys(tmp_path: Path) -> None:
+    # Dossier: the Quyết định is the lead agency's and its signer signs it by default; the joint plan's
+    # other agencies are not the decision's issuers.
+    from generator.jobs.dossier import dossier_plans
+
+    data = yaml.safe_load((Path(__file__).parent.parent / "data" / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml")
+                          .read_text(encoding="utf-8"))
+    data["agency"]["co_issuers"] = ["Hội Nông dân tỉnh Lâm Đồng"]
+    data["co_signers"] = [CO_SIGNER_DATA]
+    plans = dossier_plans(Plan.model_validate(data))
+    decision = next(p for p in plans.values() if p.type.value == "Quyết định")
+    assert decision.agency.co_issuers == [] and decision.co_signers == []
+    assert decision.signer == Plan.model_validate(data).signer
