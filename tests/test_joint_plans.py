@@ -378,3 +378,15 @@ def test_the_decision_issuing_a_joint_plan_is_the_lead_agencys(tmp_path: Path) -
     decision = next(p for p in plans.values() if p.type.value == "Quyết định")
     assert decision.agency.co_issuers == [] and decision.co_signers == []
     assert decision.signer == Plan.model_validate(data).signer
+
+
+def test_the_signing_space_is_measured_for_each_signer(tmp_path: Path) -> None:
+    # The co-signer's name typed right under its title: no room to sign and seal; the lead signer's
+    # block (three empty lines) and a correct joint render leave room.
+    cramped = [("TM. BAN THƯỜNG TRỰC", True), ("CHỦ TỊCH", True), ("Nguyễn Văn An", True)]
+    results = check_docx(_joint(tmp_path, cramped, "sat")).results
+    space = {r.element: r for r in results if r.rule == "PL1.III.7.khoang-ky"}
+    assert space["Người ký liên tịch"].status == "fail" and space["Người ký liên tịch"].measured == "0.0 dòng"
+    assert space["Người ký"].status == "pass"
+    rendered = check_docx(_rendered(tmp_path, _joint_data())).results
+    assert [r.status for r in rendered if r.rule == "PL1.III.7.khoang-ky"] == ["pass", "pass"]

@@ -48,6 +48,7 @@ from ..recognise.lines import (
     DASHES,
     MUC_RE,
     PART_RE,
+    SIGNATURE_STAND_IN_RE,
     parse_authority,
     parse_date_line,
     parse_number_line,
@@ -59,7 +60,7 @@ from ..text import upper_vi
 from ..word.formatting import ParaFormat, font_family, tabs_before_field
 from ..word.legacy_fonts import TCVN3, font_encoding
 from ..word.metrics import text_width_pt
-from ..word.reader import Line, PageSection, Para, rendered_lines, text_width
+from ..word.reader import Line, PageSection, Para, rendered_lines, text_size, text_width
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"
@@ -1058,6 +1059,35 @@ def signer(doc: KeHoach) -> list[Result]:
     return out
 
 
+SIGNING_SPACE_LINES = 2
+"""Fewest blank lines between the title and the name that leave room for a signature and a seal
+(about 10 mm at 13–14 pt; the signing tool refuses less: esign.sign.MIN_SIGNING_SPACE_MM)."""
+
+
+def _signing_space(doc: KeHoach, el: str, lines: list[Para], name: Para | None) -> list[Result]:
+    """The space left for the signature and the seal between the last title line and the name, in
+    lines: the empty lines (or a copy's "(Đã ký)") in the signer's column, and the spacing before the
+    name and after the title. A lower bound where the columns share a row (a joint plan's names row)."""
+    if not doc.formatted or not lines or name is None:
+        return []
+    last = lines[-1]
+
+    def column(p: Para) -> bool:
+        if p.cell is None or name.cell is None:
+            return p.cell is None and name.cell is None
+        return (p.cell.table, p.cell.grid_col) == (name.cell.table, name.cell.grid_col)
+
+    between = [p for p in doc.paragraphs[last.index + 1:name.index] if column(p)]
+    blank = sum(1 for p in between if not p.text or SIGNATURE_STAND_IN_RE.match(p.text))
+    line_twips = (text_size(name) or 14) * 1.15 * 20
+    spacing = (name.fmt.before if name.fmt else 0) + (last.fmt.after if last.fmt else 0)
+    space = blank + spacing / line_twips
+    return [_res("PL1.III.7.khoang-ky", el, "khoảng trống để ký, đóng dấu giữa chức vụ và họ tên", WARNING,
+                 space >= SIGNING_SPACE_LINES, measured=f"{space:.1f} dòng",
+                 expected=f"ít nhất {SIGNING_SPACE_LINES} dòng trống", where=_where(doc, name),
+                 message="" if space >= SIGNING_SPACE_LINES else "họ tên in sát chức vụ: không còn chỗ ký và đóng dấu")]
+
+
 def _signer_block(doc: KeHoach, el: str, lines: list[Para], name: Para | None, after_name: list[Para]) -> list[Result]:
     out = []
     title = "thẩm quyền ký đúng dạng (KT./TM./TL./TUQ./Q. hoặc chức vụ), in hoa"
@@ -1093,6 +1123,7 @@ def _signer_block(doc: KeHoach, el: str, lines: list[Para], name: Para | None, a
                             measured=" / ".join(q.text for q in after_name)[:80],
                             expected="chức vụ ở trên, họ tên ở dưới cùng", where=_where(doc, after_name[0]),
                             message="dòng in dưới họ tên người ký thuộc về phần chức vụ, phía trên chữ ký"))
+    out += _signing_space(doc, el, lines, name)
     if doc.formatted:
         authority: list[Para | None] = [*lines] or [None]
         for line in authority:
