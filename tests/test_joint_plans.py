@@ -390,3 +390,37 @@ def test_the_signing_space_is_measured_for_each_signer(tmp_path: Path) -> None:
     assert space["Người ký"].status == "pass"
     rendered = check_docx(_rendered(tmp_path, _joint_data())).results
     assert [r.status for r in rendered if r.rule == "PL1.III.7.khoang-ky"] == ["pass", "pass"]
+
+
+def test_four_signers_keep_the_two_co_signers_nearest_the_lead_and_say_the_other(tmp_path: Path) -> None:
+    path = build_plan(tmp_path / "bon.docx", body=BODY)
+    doc = docx.Document(str(path))
+    table = doc.tables[-1]
+    moved = [copy.deepcopy(p._p) for p in table.cell(0, 0).paragraphs]
+    for _ in range(2):
+        table.add_column(docx.shared.Cm(4))
+    people = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
+    for k, who in enumerate(people):
+        cell = table.cell(0, k)
+        for p in list(cell.paragraphs):
+            p._p.getparent().remove(p._p)
+        for text, bold in [*CO_SIGNER[:-1], (who, True)]:
+            add_para(cell, text, align="center", bold=bold, before=0)
+    # The lead signer's block moves to the last column.
+    lead = build_plan(tmp_path / "lead.docx", body=BODY)
+    src = docx.Document(str(lead)).tables[-1].cell(0, 1)
+    last = table.cell(0, 3)
+    for p in list(last.paragraphs):
+        p._p.getparent().remove(p._p)
+    for p in src.paragraphs:
+        last._tc.append(copy.deepcopy(p._p))
+    anchor = table._tbl
+    for el in reversed(moved):
+        anchor.addnext(el)
+    doc.save(str(path))
+    got = import_docx(path)
+    assert [s["name"] for s in got.data["co_signers"]] == people[1:]
+    assert got.data["signer"]["name"] == "Lê Thị Hạnh"
+    said = [n for n in got.warnings if "liên tịch" in n.message]
+    assert len(said) == 1 and "Nguyễn Văn An" in said[0].excerpt
+    Plan.model_validate(got.data)

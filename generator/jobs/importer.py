@@ -22,6 +22,7 @@ from .. import limits
 from ..errors import DataError, UserError
 from ..nd30 import CLOSING_MARK
 from ..plan.loader import parse_yaml, validate
+from ..plan.model import MAX_CO_SIGNERS
 from ..plan.name_case import agency_case, heading_case, lines_case, title_case
 from ..plan.table_rows import numbered_groups
 from ..recognise import read_docx
@@ -783,6 +784,14 @@ class _Importer:
             co_signers.append(self._signer([x for p in part.lines for x in _lines_of(p)],
                                            part.name.text if part.name is not None else None,
                                            [x for p in part.after_name for x in _lines_of(p)], part.paras[0]))
+        if len(co_signers) > MAX_CO_SIGNERS:
+            # More agencies than a portrait page sets side by side: the ones nearest the lead kept,
+            # the others said with their lines.
+            for part in doc.co_signers[:-MAX_CO_SIGNERS]:
+                self.warn(part.paras[0], " / ".join(p.text for p in part.paras),
+                          f"văn bản liên tịch có {len(co_signers) + 1} người ký; dữ liệu giữ tối đa {MAX_CO_SIGNERS} "
+                          "người ký cùng ban hành (co_signers): chưa nhập khối này")
+            co_signers = co_signers[-MAX_CO_SIGNERS:]
         if co_signers:
             out["co_signers"] = co_signers
         return out
