@@ -1072,16 +1072,29 @@ def _signing_space(doc: KeHoach, el: str, lines: list[Para], name: Para | None) 
         return []
     last = lines[-1]
 
-    def column(p: Para) -> bool:
-        if p.cell is None or name.cell is None:
-            return p.cell is None and name.cell is None
-        return (p.cell.table, p.cell.grid_col) == (name.cell.table, name.cell.grid_col)
+    def blank(p: Para) -> bool:
+        return not p.text or bool(SIGNATURE_STAND_IN_RE.match(p.text))
 
-    between = [p for p in doc.paragraphs[last.index + 1:name.index] if column(p)]
-    blank = sum(1 for p in between if not p.text or SIGNATURE_STAND_IN_RE.match(p.text))
+    between = doc.paragraphs[last.index + 1:name.index]
+    if last.cell is not None and name.cell is not None and last.cell.table == name.cell.table \
+            and last.cell.row != name.cell.row:
+        # Title and name in different rows (a joint plan's names row; lines set with tab stops, one
+        # row each): the empty lines of the title's and the name's own cells, and every row between
+        # whose signer's column prints nothing.
+        lc, nc = last.cell, name.cell
+        own = sum(1 for p in between if blank(p) and p.cell is not None
+                  and (p.cell.row, p.cell.col) in ((lc.row, lc.col), (nc.row, nc.col)))
+        rows = {p.cell.row for p in between if p.cell is not None and lc.row < p.cell.row < nc.row}
+        written = {p.cell.row for p in between if p.cell is not None and p.text and p.cell.grid_col == nc.grid_col}
+        blanks = own + len(rows - written)
+    else:
+        same = [p for p in between if (p.cell is None and name.cell is None) or (
+            p.cell is not None and name.cell is not None
+            and (p.cell.table, p.cell.row, p.cell.grid_col) == (name.cell.table, name.cell.row, name.cell.grid_col))]
+        blanks = sum(1 for p in same if blank(p))
     line_twips = (text_size(name) or 14) * 1.15 * 20
     spacing = (name.fmt.before if name.fmt else 0) + (last.fmt.after if last.fmt else 0)
-    space = blank + spacing / line_twips
+    space = blanks + spacing / line_twips
     return [_res("PL1.III.7.khoang-ky", el, "khoảng trống để ký, đóng dấu giữa chức vụ và họ tên", WARNING,
                  space >= SIGNING_SPACE_LINES, measured=f"{space:.1f} dòng",
                  expected=f"ít nhất {SIGNING_SPACE_LINES} dòng trống", where=_where(doc, name),
