@@ -355,8 +355,8 @@ class _Importer:
         # its first line for a parent agency.
         parent = self._names([lines for p in doc.parent_lines for lines in _printed_lines(p)])
         # A joint document: each issuing agency's name, the lead one first (recognise.parts).
-        issuers = [self._names([lines for p in lines_ for lines in _printed_lines(p)])
-                   for lines_ in doc.issuers or [doc.issuer_lines]]
+        issuers = [self._names([lines for p in block for lines in _printed_lines(p)])
+                   for block in doc.issuers or [doc.issuer_lines]]
         name = issuers[0]
         if not name:
             self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")

@@ -211,7 +211,7 @@ class _Recogniser:
             body_end = min(p.index for p in sig)
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
             right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
-            # A joint plan's other signer over the Nơi nhận, in its column: said, not dropped.
+            # A joint plan's other signer over the Nơi nhận, in its column: a co-signer (văn bản liên tịch).
             over = [p for p in sig if p.cell and p.cell.col == nc.col and p.index < nn.index]
             doc.co_signers = [_signer_part(over)] if _signed(over) else []
             under = self._under_signer(sig, right)
