@@ -126,7 +126,7 @@ def test_agency_names_upper_cased_in_context():
                              # one line given, broken by the tool: one paragraph, a line break after the
                              # space between the lines
                              "parent_paragraphs": ["ỦY BAN NHÂN DÂN \nHUYỆN ĐỨC PHỔ"],
-                             "name_paragraphs": ["PHÒNG TƯ PHÁP"]}
+                             "name_paragraphs": ["PHÒNG TƯ PHÁP"], "co_issuer_paragraphs": []}
 
 
 @pytest.mark.parametrize("signer,lines", [

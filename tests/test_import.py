@@ -195,7 +195,8 @@ def test_word_style_plan_imports_with_structure(tmp_path: Path) -> None:
     assert result.warnings == []
     plan = load_plan(result.output)
     assert plan.agency.model_dump() == {"parent": ["UBND tỉnh Quảng Ngãi"], "name": ["Sở Khoa học và Công nghệ"],
-                                        "short_name": None, "abbreviation": "SKHCN", "place": "Quảng Ngãi"}
+                                        "co_issuers": [], "short_name": None, "abbreviation": "SKHCN",
+                                        "place": "Quảng Ngãi"}
     assert (plan.number, plan.date.year, plan.date.month, plan.date.day) == (5, 2025, 2, 9)
     # The trích yếu keeps the drafter's two lines.
     assert plan.subject == ["Triển khai chuyển đổi số năm 2025", "của Sở Khoa học và Công nghệ"]

@@ -165,8 +165,8 @@ def test_parts_are_swapped_only_where_a_model_stands_plainly():
     from generator.plan.model import Appendix, Clause, IssueDate, Section, Table
 
     assert _plain_model_fields(Plan) == {"agency": "model", "units": "dict", "references": "dict",
-                                         "sections": "list", "signer": "model", "appendices": "list",
-                                         "dossier": "model"}
+                                         "sections": "list", "signer": "model", "co_signers": "list",
+                                         "appendices": "list", "dossier": "model"}
     # date: IssueDate rewrites its raw data first (2024-03 → year, month): never swapped
     assert "date" not in _plain_model_fields(Plan)
     assert _plain_model_fields(IssueDate) == {} and _plain_model_fields(Clause) == {}

@@ -12,7 +12,7 @@ from ..document.context import build_context
 from ..nd30 import QUOC_HIEU
 from ..plan.model import Plan
 from ..recognise.lines import recognise_type
-from ..recognise.model import AppendixPart, CatalogueRow, KeHoach
+from ..recognise.model import AppendixPart, CatalogueRow, KeHoach, SignerPart
 from ..word.reader import Para, norm
 
 
@@ -65,6 +65,8 @@ def from_plan(plan: Plan, source: str) -> KeHoach:
     doc.recipients = [para(t) for t in ctx["recipients"]]
     doc.signer_lines = [para(t) for t in ctx["signer"]["lines"]]
     doc.signer_name = para(ctx["signer"]["name"])
+    # A joint plan's other signers: the same content rules, each on its own.
+    doc.co_signers = [SignerPart([para(t) for t in s["lines"]], para(s["name"])) for s in ctx["co_signers"]]
     for i, app in enumerate(ctx["appendices"], 1):
         heading = para(app["title"])
         titles = [para(line) for line in app["subtitle_lines"]]

@@ -48,6 +48,7 @@ from ..recognise.lines import (
     DASHES,
     MUC_RE,
     PART_RE,
+    SIGNATURE_STAND_IN_RE,
     parse_authority,
     parse_date_line,
     parse_number_line,
@@ -59,7 +60,7 @@ from ..text import upper_vi
 from ..word.formatting import ParaFormat, font_family, tabs_before_field
 from ..word.legacy_fonts import TCVN3, font_encoding
 from ..word.metrics import text_width_pt
-from ..word.reader import Line, PageSection, Para, rendered_lines, text_width
+from ..word.reader import Line, PageSection, Para, rendered_lines, text_size, text_width
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"
@@ -1067,9 +1068,59 @@ ACADEMIC_RE = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Th\.S)\.?\s", re.I)
 
 @rule(content=True)
 def signer(doc: KeHoach) -> list[Result]:
-    el = "Người ký"
+    """The signer's block; in a joint document (văn bản liên tịch) each agency's signer is measured the
+    same way, under its own element name."""
+    out = _signer_block(doc, "Người ký", doc.signer_lines, doc.signer_name, doc.after_name)
+    for k, part in enumerate(doc.co_signers, 1):
+        el = "Người ký liên tịch" + (f" {k}" if len(doc.co_signers) > 1 else "")
+        out += _signer_block(doc, el, part.lines, part.name, part.after_name)
+    return out
+
+
+SIGNING_SPACE_LINES = 2
+"""Fewest blank lines between the title and the name that leave room for a signature and a seal
+(about 10 mm at 13–14 pt; the signing tool refuses less: esign.sign.MIN_SIGNING_SPACE_MM)."""
+
+
+def _signing_space(doc: KeHoach, el: str, lines: list[Para], name: Para | None) -> list[Result]:
+    """The space left for the signature and the seal between the last title line and the name, in
+    lines: the empty lines (or a copy's "(Đã ký)") in the signer's column, and the spacing before the
+    name and after the title. A lower bound where the columns share a row (a joint plan's names row)."""
+    if not doc.formatted or not lines or name is None:
+        return []
+    last = lines[-1]
+
+    def blank(p: Para) -> bool:
+        return not p.text or bool(SIGNATURE_STAND_IN_RE.match(p.text))
+
+    between = doc.paragraphs[last.index + 1:name.index]
+    if last.cell is not None and name.cell is not None and last.cell.table == name.cell.table \
+            and last.cell.row != name.cell.row:
+        # Title and name in different rows (a joint plan's names row; lines set with tab stops, one
+        # row each): the empty lines of the title's and the name's own cells, and every row between
+        # whose signer's column prints nothing.
+        lc, nc = last.cell, name.cell
+        own = sum(1 for p in between if blank(p) and p.cell is not None
+                  and (p.cell.row, p.cell.col) in ((lc.row, lc.col), (nc.row, nc.col)))
+        rows = {p.cell.row for p in between if p.cell is not None and lc.row < p.cell.row < nc.row}
+        written = {p.cell.row for p in between if p.cell is not None and p.text and p.cell.grid_col == nc.grid_col}
+        blanks = own + len(rows - written)
+    else:
+        same = [p for p in between if (p.cell is None and name.cell is None) or (
+            p.cell is not None and name.cell is not None
+            and (p.cell.table, p.cell.row, p.cell.grid_col) == (name.cell.table, name.cell.row, name.cell.grid_col))]
+        blanks = sum(1 for p in same if blank(p))
+    line_twips = (text_size(name) or 14) * 1.15 * 20
+    spacing = (name.fmt.before if name.fmt else 0) + (last.fmt.after if last.fmt else 0)
+    space = blanks + spacing / line_twips
+    return [_res("PL1.III.7.khoang-ky", el, "khoảng trống để ký, đóng dấu giữa chức vụ và họ tên", WARNING,
+                 space >= SIGNING_SPACE_LINES, measured=f"{space:.1f} dòng",
+                 expected=f"ít nhất {SIGNING_SPACE_LINES} dòng trống", where=_where(doc, name),
+                 message="" if space >= SIGNING_SPACE_LINES else "họ tên in sát chức vụ: không còn chỗ ký và đóng dấu")]
+
+
+def _signer_block(doc: KeHoach, el: str, lines: list[Para], name: Para | None, after_name: list[Para]) -> list[Result]:
     out = []
-    lines = doc.signer_lines
     title = "thẩm quyền ký đúng dạng (KT./TM./TL./TUQ./Q. hoặc chức vụ), in hoa"
     if not lines:
         out.append(_missing("PL1.III.7.tham-quyen.hinh-thuc", el, title))
@@ -1089,7 +1140,6 @@ def signer(doc: KeHoach) -> list[Result]:
         out.append(_res("PL1.III.7.tham-quyen.hinh-thuc", el, title, ERROR, not problems,
                         measured=shown, expected="GIÁM ĐỐC hoặc KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC",
                         where=_where(doc, lines[0]), message="; ".join(problems)))
-    name = doc.signer_name
     title = "họ tên người ký: viết hoa chữ đầu mỗi tiếng, không ghi học hàm, học vị"
     if name is None:
         out.append(_missing("PL1.III.7.ho-ten.hinh-thuc", el, title))
@@ -1099,11 +1149,12 @@ def signer(doc: KeHoach) -> list[Result]:
         ok = ok and upper_vi(name.text) != name.text
         out.append(_res("PL1.III.7.ho-ten.hinh-thuc", el, title, WARNING, ok, measured=name.text,
                         expected="Nguyễn Văn Thành", where=_where(doc, name)))
-        if doc.after_name:
+        if after_name:
             out.append(_res("PL1.III.7.ho-ten.vi-tri", el, "họ tên người ký là dòng cuối của phần ký", ERROR, False,
-                            measured=" / ".join(q.text for q in doc.after_name)[:80],
-                            expected="chức vụ ở trên, họ tên ở dưới cùng", where=_where(doc, doc.after_name[0]),
+                            measured=" / ".join(q.text for q in after_name)[:80],
+                            expected="chức vụ ở trên, họ tên ở dưới cùng", where=_where(doc, after_name[0]),
                             message="dòng in dưới họ tên người ký thuộc về phần chức vụ, phía trên chữ ký"))
+    out += _signing_space(doc, el, lines, name)
     if doc.formatted:
         authority: list[Para | None] = [*lines] or [None]
         for line in authority:

@@ -597,6 +597,8 @@ def line_warnings(plan: Plan) -> list[tuple[str, str, str]]:
 
     given = [("agency.parent", [upper_vi(x) for x in plan.agency.parent or []], "parent"),
              ("agency.name", [upper_vi(x) for x in plan.agency.name], "agency"),
+             *((f"agency.co_issuers[{k + 1}]", [upper_vi(x) for x in name], "agency")
+               for k, name in enumerate(plan.agency.co_issuers)),
              ("subject", list(plan.subject), "subject")]
     out = []
     for field, lines, where in given:
@@ -634,6 +636,10 @@ def build_context(plan: Plan) -> dict[str, Any]:
     name_given = [upper_vi(x) for x in plan.agency.name]
     parent_lines = heading_lines(parent_given, "parent")
     name_lines = heading_lines(name_given, "agency")
+    # A joint plan's other issuing agencies, each its own name under the lead's, in bold.
+    co_issuers = [[upper_vi(x) for x in name] for name in plan.agency.co_issuers]
+    co_issuer_paragraphs = [line for given in co_issuers
+                            for line in heading_paragraphs(given, heading_lines(given, "agency"))]
     subject_lines = heading_lines(list(plan.subject), "subject")
     return {
         "agency": {
@@ -643,6 +649,7 @@ def build_context(plan: Plan) -> dict[str, Any]:
             "name_lines": name_lines,
             "parent_paragraphs": heading_paragraphs(parent_given, parent_lines),
             "name_paragraphs": heading_paragraphs(name_given, name_lines),
+            "co_issuer_paragraphs": co_issuer_paragraphs,
         },
         "draft_mark": draft_mark(plan),
         "number_line": number_line(plan),
@@ -666,6 +673,8 @@ def build_context(plan: Plan) -> dict[str, Any]:
         "closing_inline": closing,
         "recipients": recipient_lines(plan),
         "signer": {"lines": signer_lines(plan.signer), "name": spaced_breaks(plan.signer.name)},
+        # A joint plan's other signers, left to right; the lead signer prints on the right.
+        "co_signers": [{"lines": signer_lines(s), "name": spaced_breaks(s.name)} for s in plan.co_signers],
         "appendices": [
             appendix_view(plan, app, i, len(plan.appendices), cite)
             for i, app in enumerate(plan.appendices, 1)

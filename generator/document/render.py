@@ -111,6 +111,16 @@ class Template:
         self._widths: tuple[int, int] | None = None
         self._cell_styles = _cell_styles(self.data)
         self._compiled_template: CompiledTemplate | None = None
+        self._joint_fields: set[str] | None = None
+
+    def _joint_layout(self) -> set[str]:
+        """The joint plan's fields this template prints (a user's template made before joint plans
+        has none: it still renders plans with one issuer and one signer)."""
+        if self._joint_fields is None:
+            from .template_check import JOINT_FIELDS, joint_fields
+
+            self._joint_fields = joint_fields(self.path) if self.user else set(JOINT_FIELDS)
+        return self._joint_fields
 
     def _text_widths(self) -> tuple[int, int]:
         """Text-area widths (twips) of a portrait and a landscape page of this template, read from its
@@ -158,6 +168,13 @@ class Template:
             return self._render(plan, slots)
 
     def _render(self, plan: Plan, slots: list[str]) -> bytes:
+        needed = [f for f, given in (("co_signers", plan.co_signers), ("agency.co_issuer_paragraphs",
+                                                                        plan.agency.co_issuers)) if given]
+        missing = [f for f in needed if f not in self._joint_layout()]
+        if missing:
+            from .template_check import joint_layout_missing
+
+            raise TemplateError(joint_layout_missing(self.path, missing))
         context = build_context(plan)
         _fit_tables(context, self._text_widths(), self._cell_styles)
         compiled = self._compiled()

@@ -272,6 +272,46 @@ def blocks_xml(var: str) -> str:
     )
 
 
+def signer_cell(width: int, signer: str) -> str:
+    """One signer's column: authority and title lines, the signing space, the name."""
+    return tc(width, p(f"{{%p for line in {signer}.lines %}}") + p("{{ line }}", "KHThamQuyen")
+              + p("{%p endfor %}") + p("", "KHThamQuyen") * 5 + p(f"{{{{ {signer}.name }}}}", "KHNguoiKy"))
+
+
+def one_signer_signature() -> str:
+    """Nơi nhận on the left, the signer on the right, in one borderless table (ô 9b, 7a–7c)."""
+    return table(HEADER_COLS, [tr(
+        tc(HEADER_COLS[0], p("Nơi nhận:", "KHNoiNhan") + p("{%p for r in recipients %}")
+           + p("{{ r }}", "KHNoiNhanDS") + p("{%p endfor %}"))
+        + signer_cell(HEADER_COLS[1], "signer"),
+        cant_split=True,
+    )], borders=False, cell_margin=0)
+
+
+def joint_signature() -> str:
+    """A joint plan (văn bản liên tịch): one column per signing agency side by side, the lead agency's
+    signer on the right, the others left of it in the data's order; the Nơi nhận under the signatures
+    at the left margin, as agencies lay out a joint document. The titles and the signing space in one
+    row, the names in the next: the names stand on one line however many title lines each signer has
+    (the rows kept together by keepNext on the first). Two tables chosen by a paragraph tag (two or
+    three agencies), not by {%tc %} tags: the template's tables stay static (engine._tables_are_static)."""
+    keep = "<w:keepNext/>"
+    out = p("{%p if co_signers|length == 1 %}")
+    for count in (2, 3):
+        if count == 3:
+            out += p("{%p else %}")
+        widths = tuple(TEXT_W // count for _ in range(count - 1)) + (TEXT_W - TEXT_W // count * (count - 1),)
+        signers = [f"co_signers[{k}]" for k in range(count - 1)] + ["signer"]
+        titles = "".join(tc(w, p(f"{{%p for line in {s}.lines %}}") + p("{{ line }}", "KHThamQuyen", keep)
+                            + p("{%p endfor %}") + p("", "KHThamQuyen", keep) * 5)
+                         for w, s in zip(widths, signers, strict=True))
+        names = "".join(tc(w, p(f"{{{{ {s}.name }}}}", "KHNguoiKy")) for w, s in zip(widths, signers, strict=True))
+        out += table(widths, [tr(titles, cant_split=True), tr(names, cant_split=True)], borders=False, cell_margin=0)
+    out += p("{%p endif %}")
+    return (out + p("Nơi nhận:", "KHNoiNhan", '<w:spacing w:before="240"/>') + p("{%p for r in recipients %}")
+            + p("{{ r }}", "KHNoiNhanDS") + p("{%p endfor %}"))
+
+
 def body_xml(default_hdr: str, first_hdr: str) -> str:
     # Only a draft carries the mark; the context leaves draft_mark empty for a final.
     draft_mark = (p("{%p if draft_mark %}") + p("{{ draft_mark }}", "KHDuThao") + p("{%p endif %}"))
@@ -281,6 +321,9 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
                       p("{%p for line in agency.parent_paragraphs %}") + p("{{ line }}", "KHCoQuanChuQuan")
                       + p("{%p endfor %}")
                       + p("{%p for line in agency.name_paragraphs %}") + p("{{ line }}", "KHCoQuanBanHanh")
+                      + p("{%p endfor %}")
+                      # A joint plan: the other issuing agencies under the lead one (văn bản liên tịch).
+                      + p("{%p for line in agency.co_issuer_paragraphs %}") + p("{{ line }}", "KHCoQuanBanHanh")
                       + p("{%p endfor %}")
                       + p("", "KHDuongKe", RULE_INDENT))
                    + tc(HEADER_COLS[1], p(QUOC_HIEU, "KHQuocHieu") + p(TIEU_NGU, "KHTieuNgu")
@@ -320,14 +363,8 @@ def body_xml(default_hdr: str, first_hdr: str) -> str:
         # keepNext: the signature block never stands alone on a page without body text.
         + p("{{r closing_inline }}", "KHNoiDung", '<w:keepNext/><w:spacing w:after="240"/>') + p("{%p endif %}")
     )
-    signature = table(HEADER_COLS, [tr(
-        tc(HEADER_COLS[0], p("Nơi nhận:", "KHNoiNhan") + p("{%p for r in recipients %}")
-           + p("{{ r }}", "KHNoiNhanDS") + p("{%p endfor %}"))
-        + tc(HEADER_COLS[1], p("{%p for line in signer.lines %}") + p("{{ line }}", "KHThamQuyen")
-             + p("{%p endfor %}") + p("", "KHThamQuyen") * 5 + p("{{ signer.name }}", "KHNguoiKy")),
-        cant_split=True,
-    )], borders=False, cell_margin=0)
-
+    signature = (p("{%p if co_signers %}") + joint_signature() + p("{%p else %}")
+                 + one_signer_signature() + p("{%p endif %}"))
     main_break = section_break(sect_pr(default_hdr, first_hdr, landscape=False, restart=False))
 
     appendices = (

@@ -59,6 +59,35 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
     sample: a Plan whose context gives the variables the template may use (default: the sample
     plan shipped in the package, generator/resources/).
     """
+    problems, used, parsed_all = _scan(path, sample)
+    if parsed_all:  # a syntax error hides the rest of its part: missing tags would be guesses
+        problems += _missing_fields(used)
+    return problems
+
+
+JOINT_FIELDS = {"co_signers": "người ký của cơ quan cùng ban hành (co_signers)",
+                "agency.co_issuer_paragraphs": "tên cơ quan cùng ban hành (agency.co_issuers)"}
+"""What a template prints a joint plan's other agencies by (văn bản liên tịch). Not required of every
+template: one made before joint plans still renders a plan with one issuer and one signer."""
+
+
+def joint_fields(path: str | Path) -> set[str]:
+    """The joint layout's fields the template prints (JOINT_FIELDS)."""
+    _, used, _ = _scan(path, None)
+    return {f for f in JOINT_FIELDS if any(u == f or u.startswith((f"{f}.", f"{f}[]")) for u in used)}
+
+
+def joint_layout_missing(path: str | Path, missing: list[str]) -> str:
+    """The message for a joint plan given a template without (part of) the joint layout."""
+    what = ", ".join(JOINT_FIELDS[f] for f in missing)
+    return (f"{path}: mẫu này chưa có bố cục văn bản liên tịch, không in được {what}: văn bản tạo ra sẽ thiếu "
+            "cơ quan, chữ ký của văn bản liên tịch. Lấy mẫu mới bằng 'kehoach template' (tên các cơ quan ở phần "
+            "đầu, các chữ ký cạnh nhau, Nơi nhận ở dưới) rồi sửa lại định dạng trên mẫu ấy, hoặc bỏ co_signers, "
+            "agency.co_issuers nếu văn bản do một cơ quan ban hành")
+
+
+def _scan(path: str | Path, sample: Any) -> tuple[list[TemplateProblem], set[str], bool]:
+    """The template's problems, the context fields it reads, and whether every part parsed."""
     from ..word.package import inspect_package
     from ..word.template_xml import XmlSyntaxError, parse_part, part_text
 
@@ -110,9 +139,7 @@ def check_template(path: str | Path, sample: Any = None) -> list[TemplateProblem
         for lineno, message in walker.check(tree):
             problems.append(TemplateProblem(label, _line_text(src, lineno), message))
         used |= walker.used
-    if parsed_all:  # a syntax error hides the rest of its part: missing tags would be guesses
-        problems += _missing_fields(used)
-    return problems
+    return problems, used, parsed_all
 
 
 # --- what the renderer relies on besides the tags ----------------------------------------------

@@ -331,6 +331,12 @@ def _implementing_warnings(base: Plan, plan: Plan, spec: UnitSpec) -> list[str]:
         out.append(f"ký hiệu vẫn là {symbol(base)} như kế hoạch mẫu; hãy ghi agency.abbreviation")
     if plan.signer.name == base.signer.name and plan.agency.name != base.agency.name:
         out.append(f"người ký vẫn là {base.signer.name} của kế hoạch mẫu; hãy ghi signer")
+    if base.co_signers and plan.co_signers == base.co_signers:
+        # A joint model plan: its other agencies' signers are not every implementing unit's.
+        out.append("người ký của cơ quan cùng ban hành vẫn là "
+                   + ", ".join(s.name for s in base.co_signers)
+                   + " của kế hoạch mẫu (văn bản liên tịch); hãy ghi co_signers, hoặc co_signers: [] khi đơn vị "
+                   "ban hành một mình")
     if base.number is not None and "number" not in spec.overrides:
         out.append(f"số văn bản {base.number} lấy từ kế hoạch mẫu; mỗi cơ quan có số riêng "
                    "(ghi number, hoặc number: null khi là dự thảo)")

@@ -165,7 +165,10 @@ def dossier_plans(plan: Plan, *, final: bool = False) -> dict[str, Plan]:
                    f"ngày {short_date(sub_date)}.")
     executors = ", ".join(unit_name(plan, e) for e in dec.executors)
     decision = Plan(
-        type=DocType.quyet_dinh, agency=plan.agency, number=dec_number, date=dec_date,
+        # The lead agency decides, its signer signs by default: a joint plan's other agencies are not
+        # the decision's issuers.
+        type=DocType.quyet_dinh, agency=plan.agency.model_copy(update={"co_issuers": []}), number=dec_number,
+        date=dec_date,
         subject=[f"Ban hành {kind_name} {about}"],
         authority=dec.authority or plan.agency.full_name, references=plan.references, grounds=grounds,
         sections=[Section(title=f"Ban hành kèm theo Quyết định này {kind_name} {about}."),

@@ -22,6 +22,7 @@ from .. import limits
 from ..errors import DataError, UserError
 from ..nd30 import CLOSING_MARK
 from ..plan.loader import parse_yaml, validate
+from ..plan.model import MAX_CO_SIGNERS
 from ..plan.name_case import agency_case, heading_case, lines_case, title_case
 from ..plan.table_rows import numbered_groups
 from ..recognise import read_docx
@@ -243,7 +244,7 @@ class _Importer:
         # not the signers' names ("Nguyễn Văn An" says nothing of "Sở Văn hóa") nor a copy's own block
         # (its people and places are the copying office's).
         copied = doc.copy_block[0].index if doc.copy_block else len(doc.paragraphs)
-        people = {id(p) for p in [doc.signer_name, *(block[-1] for block in doc.co_signers)] if p is not None}
+        people = {id(p) for p in [doc.signer_name, *(part.name for part in doc.co_signers)] if p is not None}
         # One paragraph a line: a table's cells side by side are no sentence (plan/name_case looks
         # for names inside sentences).
         self.corpus = "\n".join(p.text for p in doc.paragraphs[:copied] if id(p) not in people)
@@ -272,7 +273,8 @@ class _Importer:
         i = self._after_title()
         # The Nơi nhận and the signer's block: one table, or (a joint document) the signers' table with
         # the Nơi nhận typed under it. The body ends where the first of them stands.
-        sig_parts = [p for p in [doc.noi_nhan, *doc.recipients, *doc.signer_lines, doc.signer_name]
+        sig_parts = [p for p in [doc.noi_nhan, *doc.recipients, *doc.signer_lines, doc.signer_name,
+                                 *(q for part in doc.co_signers for q in part.paras)]
                      if p is not None] if doc.noi_nhan is not None else []
         sig_at = min(self._at(p) for p in sig_parts) if sig_parts else None
         sig_last = max(self._at(p) for p in sig_parts) if sig_parts else None
@@ -354,7 +356,10 @@ class _Importer:
         # given one line, the renderer would balance it on other lines, and a reader could take
         # its first line for a parent agency.
         parent = self._names([lines for p in doc.parent_lines for lines in _printed_lines(p)])
-        name = self._names([lines for p in doc.issuer_lines for lines in _printed_lines(p)])
+        # A joint document: each issuing agency's name, the lead one first (recognise.parts).
+        issuers = [self._names([lines for p in block for lines in _printed_lines(p)])
+                   for block in doc.issuers or [doc.issuer_lines]]
+        name = issuers[0]
         if not name:
             self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")
             name = ["Cơ quan ban hành"]
@@ -362,6 +367,8 @@ class _Importer:
         if parent:
             agency["parent"] = parent if len(parent) > 1 else parent[0]
         agency["name"] = name if len(name) > 1 else name[0]
+        if issuers[1:]:
+            agency["co_issuers"] = [n if len(n) > 1 else n[0] for n in issuers[1:]]
         header: dict[str, Any] = {"agency": agency}
         number = doc.number
         abbreviation = None
@@ -777,11 +784,6 @@ class _Importer:
 
     def _signature(self, t: _Table | Para) -> dict[str, Any]:
         doc = self.doc
-        for block in doc.co_signers:
-            lines = [x for p in block for x in _lines_of(p)]
-            self.warn(block[0], " / ".join(lines), "người ký thứ hai của văn bản liên tịch: dữ liệu chỉ giữ một người "
-                      "ký (khối bên phải); chưa nhập khối này: thêm khối ký này vào văn bản tạo ra (mở bằng Word) "
-                      "trước khi trình ký")
         recipients: list[str] = []
         archive: list[str] | None = None
         tail = doc.noi_nhan_rest
@@ -806,6 +808,25 @@ class _Importer:
         name = doc.signer_name.text if doc.signer_name is not None else None
         after = [x for p in doc.after_name for x in _lines_of(p)]
         out["signer"] = self._signer(heads, name, after, t)
+        # A joint document (văn bản liên tịch): the other agencies' signers, left to right.
+        co_signers = []
+        for part in doc.co_signers:
+            for p in part.stand_ins:
+                self.warn(p, p.text, "dòng thay chữ ký ở khoảng ký (bản công bố); không nhập: văn bản mới để trống "
+                          "chỗ ký cho người có thẩm quyền")
+            co_signers.append(self._signer([x for p in part.lines for x in _lines_of(p)],
+                                           part.name.text if part.name is not None else None,
+                                           [x for p in part.after_name for x in _lines_of(p)], part.paras[0]))
+        if len(co_signers) > MAX_CO_SIGNERS:
+            # More agencies than a portrait page sets side by side: the ones nearest the lead kept,
+            # the others said with their lines.
+            for part in doc.co_signers[:-MAX_CO_SIGNERS]:
+                self.warn(part.paras[0], " / ".join(p.text for p in part.paras),
+                          f"văn bản liên tịch có {len(co_signers) + 1} người ký; dữ liệu giữ tối đa {MAX_CO_SIGNERS} "
+                          "người ký cùng ban hành (co_signers): chưa nhập khối này")
+            co_signers = co_signers[-MAX_CO_SIGNERS:]
+        if co_signers:
+            out["co_signers"] = co_signers
         return out
 
     def _signer(self, heads: list[str], name: str | None, after: list[str], t: _Table | Para) -> dict[str, Any]:

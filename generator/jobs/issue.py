@@ -177,6 +177,16 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
                           if recorded.number is not None else None)
     plan = with_issue(recorded, number=given_number, date=given_date)
     warnings = _moved_date(recorded.date, given_date) if final and not unnumbered else []
+    if plan.co_signers and (pdf or unnumbered):
+        # kehoach sign places one competent person's signature (the block right of "Nơi nhận:"); a
+        # joint plan's signatures stand side by side over the Nơi nhận (docs/huong-dan.md). Electronic
+        # issue of a joint plan would need: the signature blocks found per column (titles row, names
+        # row, left to right); one signer field and one agency field per agency, each seal over its
+        # own signer's image; the order co-issuers' leaders first, the lead agency's leader last, then
+        # the lead agency's văn thư alone stamping the number and date (its register's series) and
+        # each agency's văn thư its seal; verify accepting that sequence of revisions.
+        warnings.append("văn bản liên tịch: 'kehoach sign' chưa ký số được văn bản có nhiều người ký; hãy ký số "
+                        "trên hệ thống quản lý văn bản của cơ quan, hoặc ký trên giấy")
     if unnumbered:
         plan = as_draft(plan).model_copy(update={"draft_mark": False})
         final = False  # replaceable like a draft; the signed PDF is the document

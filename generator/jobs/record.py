@@ -140,6 +140,9 @@ def metadata(plan: Plan, docx: Path, pdf: Path | None = None) -> dict[str, Any]:
         "so_trang": pages,
         "chuc_vu_nguoi_ky": ", ".join(signer_lines(plan.signer)),
         "nguoi_ky": plan.signer.name,
+        # A joint plan: the other agencies' signers, as printed left of the lead one.
+        **({"nguoi_ky_lien_tich": [{"chuc_vu_nguoi_ky": ", ".join(signer_lines(s)), "nguoi_ky": s.name}
+                                   for s in plan.co_signers]} if plan.co_signers else {}),
         "noi_nhan": [line.removeprefix("- ").rstrip(";.") for line in recipient_lines(plan)[:-1]],
         "luu": recipient_lines(plan)[-1].removeprefix("- Lưu:").strip().rstrip("."),
         "tep": docx.name,

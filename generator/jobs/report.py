@@ -239,7 +239,10 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
     }
     data: dict[str, Any] = {
         "type": "Báo cáo",
-        "agency": plan.agency.model_dump(mode="json", exclude_none=True, exclude_defaults=True),
+        # The Báo cáo is the lead agency's, signed by the plan's signer alone: a joint plan's other
+        # agencies (co_issuers, co_signers) are not carried over.
+        "agency": plan.agency.model_dump(mode="json", exclude_none=True, exclude_defaults=True,
+                                         exclude={"co_issuers"}),
         "date": f"{as_of.year}-{as_of.month:02d}",
         "subject": subject,
         "units": {k: v.model_dump(mode="json", exclude_none=True) for k, v in plan.units.items()},

@@ -254,6 +254,12 @@ class Agency(Model):
         description="Tên cơ quan ban hành (in hoa, đậm), ví dụ: Sở Khoa học và Công nghệ; nhiều dòng do "
         "người soạn chọn: [Ủy ban nhân dân, tỉnh Đồng Tháp]"
     )
+    co_issuers: list[TextLines] = Field(
+        default_factory=list,
+        description="Văn bản liên tịch: tên các cơ quan cùng ban hành (in hoa, đậm, dưới tên cơ quan chủ trì), mỗi "
+        "cơ quan một mục, theo thứ tự in; người ký của các cơ quan này ghi ở co_signers. Bỏ trống khi một cơ quan "
+        "ban hành",
+    )
     short_name: Text | None = Field(
         default=None,
         description="Tên dùng trong câu văn (dòng Kèm theo, trích dẫn văn bản của chính cơ quan), ví dụ: "
@@ -777,6 +783,10 @@ def section_labels(sections: list[Section]) -> list[str]:
 
 Authority = Literal["KT", "TM", "TL", "TUQ", "Q"]
 
+MAX_CO_SIGNERS = 2
+"""A joint document's signers beside the lead one: three columns side by side is what a portrait
+page holds (each about 5.5 cm, a 13 pt "TM. BAN THƯỜNG TRỰC" on one or two lines)."""
+
 
 # Người ký and thẩm quyền ký (ô 7a, 7b).
 class Signer(Model):
@@ -954,7 +964,8 @@ class Decision(DossierIssue):
         min_length=1, description="Điều 3: các cơ quan, người chịu trách nhiệm thi hành (khóa đơn vị hoặc tên)")
     recipients: list[UnitRef] = Field(default_factory=list, description="Nơi nhận sau dòng Như Điều 3")
     archive: list[UnitRef] = Field(default_factory=lambda: ["VT"], description="Dòng Lưu: VT và đơn vị soạn thảo")
-    signer: Signer | None = Field(default=None, description="Người ký Quyết định (mặc định: người ký kế hoạch)")
+    signer: Signer | None = Field(default=None, description="Người ký Quyết định (mặc định: người ký kế hoạch; "
+                                  "kế hoạch liên tịch: người ký của cơ quan chủ trì)")
 
 
 # One row of the comment table.
@@ -1034,7 +1045,12 @@ class Plan(Model):
     archive: list[UnitRef] = Field(
         default_factory=lambda: ["VT"], description="Dòng Lưu: VT và đơn vị soạn thảo"
     )
-    signer: Signer
+    signer: Signer = Field(description="Người ký (của cơ quan chủ trì ban hành khi là văn bản liên tịch)")
+    co_signers: list[Signer] = Field(
+        default_factory=list, max_length=MAX_CO_SIGNERS,
+        description="Văn bản liên tịch: người ký của các cơ quan cùng ban hành, theo thứ tự in từ trái sang phải; "
+        "người ký của cơ quan chủ trì (signer) in bên phải cùng, Nơi nhận in dưới các chữ ký. Bỏ trống khi "
+        f"một cơ quan ban hành. Tối đa {MAX_CO_SIGNERS} người (ba cơ quan cùng ký)")
     draft_mark: DraftMark = Field(
         default=DEFAULT_DRAFT_MARK,
         description="Dấu hiệu dự thảo in trong khung ở đầu trang 1 khi văn bản chưa có số và ngày "

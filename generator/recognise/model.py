@@ -38,6 +38,24 @@ class AppendixPart:
 
 
 @dataclass
+class SignerPart:
+    """One signer's block as printed (ô 7a, 7b, 7c): the authority and title lines in capitals, the
+    name under the signing space, lines printed under the name, and what a published copy prints in
+    the signing space ("(Đã ký)"). A joint document (văn bản liên tịch) has one per signing agency."""
+
+    lines: list[Para]
+    name: Para | None
+    after_name: list[Para] = field(default_factory=list)
+    stand_ins: list[Para] = field(default_factory=list)
+
+    @property
+    def paras(self) -> list[Para]:
+        """Every line of the block, in the order printed."""
+        return sorted([*self.lines, *([self.name] if self.name else []), *self.after_name, *self.stand_ins],
+                      key=lambda p: p.index)
+
+
+@dataclass
 class KeHoach:
     """The located parts of one administrative document (named after the type we render). A None part
     was not found. Lists keep the paragraphs of a part printed on several lines."""
@@ -48,6 +66,7 @@ class KeHoach:
     sections: list[PageSection] = field(default_factory=list)
     parent_lines: list[Para] = field(default_factory=list)  # cơ quan chủ quản, each line as printed
     issuer_lines: list[Para] = field(default_factory=list)  # cơ quan ban hành ("ỦY BAN NHÂN DÂN", "TỈNH X")
+    issuers: list[list[Para]] = field(default_factory=list)  # issuer_lines by agency, the lead first (joint: several)
     quoc_hieu: Para | None = None
     quoc_hieu_lines: list[Para] = field(default_factory=list)  # the lines it is printed on (two when broken)
     tieu_ngu: Para | None = None
@@ -66,7 +85,7 @@ class KeHoach:
     signer_lines: list[Para] = field(default_factory=list)  # authority and title lines
     signer_name: Para | None = None
     signature_stand_ins: list[Para] = field(default_factory=list)  # "(Đã ký)" in the signing space
-    co_signers: list[list[Para]] = field(default_factory=list)  # a joint document's other signers' blocks
+    co_signers: list[SignerPart] = field(default_factory=list)  # a joint document's other signers, left to right
     after_name: list[Para] = field(default_factory=list)  # lines printed under the signer's name
     appendices: list[AppendixPart] = field(default_factory=list)
     copy_block: list[Para] = field(default_factory=list)  # a bản sao's own block after the document

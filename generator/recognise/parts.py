@@ -49,7 +49,7 @@ from .lines import (
     parse_reference,
     recognise_type,
 )
-from .model import KeHoach
+from .model import KeHoach, SignerPart
 
 CUT_NAME_RE = re.compile(r"(?:\b(?:VÀ|CỦA|VỚI|THUỘC|TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)|[-–&,(])$")
 """The end of a header line that is not the end of a name: a joining word, or the kind of place
@@ -59,11 +59,62 @@ NAME_GOES_ON_RE = re.compile(r"^(?:(?:VÀ|CỦA|VỚI|THUỘC)\b|[-–&,)])")
 """The start of a header line that is not the start of a name: a joining word."""
 
 
+SIGNING_SPACE_TWIPS = 480
+"""Space before a signer's name (24 pt) that reads as the signing space even with no empty line."""
+
+
 def _signed(block: list[Para]) -> bool:
-    """Whether lines read as a signer's block: capital title lines over a name (a stand-in aside)."""
+    """Whether lines read as a signer's block: capital title lines over a name (a stand-in aside).
+    The name is told by its case, or, printed in capitals as some agencies do, by where it stands:
+    under the signing space (empty lines, a "(Đã ký)", a wide space before it), and no authority line."""
     lines = [p for p in block if p.text and not SIGNATURE_STAND_IN_RE.match(p.text)]
-    return len(lines) >= 2 and upper_vi(lines[-1].text) != lines[-1].text \
-        and all(upper_vi(q.text) == q.text for q in lines[:-1])
+    if len(lines) < 2 or not all(upper_vi(q.text) == q.text for q in lines[:-1]):
+        return False
+    name = lines[-1]
+    if upper_vi(name.text) != name.text:
+        return True
+    between = [p for p in block if lines[-2].index < p.index < name.index]
+    spaced = bool(between) or (name.fmt is not None and name.fmt.before >= SIGNING_SPACE_TWIPS) \
+        or (lines[-2].fmt is not None and lines[-2].fmt.after >= SIGNING_SPACE_TWIPS)
+    words = name.text.split()
+    return spaced and not AUTHORITY_RE.match(name.text) and 2 <= len(words) <= 6 \
+        and all(w.isalpha() for w in words)
+
+
+def _name_groups(names: list[Para]) -> list[list[Para]]:
+    """Header lines gathered into the names they print, top to bottom."""
+    groups: list[list[Para]] = []
+    for p in names:
+        if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not any(
+                ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in groups[-1]):
+            groups[-1].append(p)
+        elif groups and (CUT_NAME_RE.search(upper_vi(groups[-1][-1].text))
+                         or NAME_GOES_ON_RE.match(upper_vi(p.text))
+                         or (p.paragraph is groups[-1][-1].paragraph and is_bold(p) == is_bold(groups[-1][-1]))):
+            # The line above stops where no name ends ("SỞ GIÁO DỤC VÀ", "ỦY BAN NHÂN DÂN
+            # TỈNH"), or this one starts where none starts ("VÀ THỂ THAO"), or it is the same
+            # paragraph in the same weight (a parent and an issuer differ in weight): a long
+            # name wrapped or typed over lines.
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
+def _signer_part(block: list[Para]) -> SignerPart:
+    """Authority and title lines in capitals, then the name (name case, or the line after the signing
+    space); anything printed under the name is kept apart (the name must close the block). A
+    published copy's "(Đã ký)" stands where the signature goes: set apart, it is neither a title nor
+    the name."""
+    stand_ins = [p for p in block if p.text and SIGNATURE_STAND_IN_RE.match(p.text)]
+    right = [p for p in block if p.text and not SIGNATURE_STAND_IN_RE.match(p.text)]
+    if not right:
+        return SignerPart([], None, stand_ins=stand_ins)
+    names = [i for i, p in enumerate(right) if upper_vi(p.text) != p.text and not AUTHORITY_RE.match(p.text)]
+    # Two name-case lines: the name is the one after the signature space (the later one); none: the
+    # last line (a name printed in capitals).
+    i = names[-1] if names else len(right) - 1
+    return SignerPart(right[:i], right[i], right[i + 1:], stand_ins)
 
 
 def recognise(word: WordDocument) -> KeHoach:
@@ -160,9 +211,9 @@ class _Recogniser:
             body_end = min(p.index for p in sig)
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
             right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
-            # A joint plan's other signer over the Nơi nhận, in its column: said, not dropped.
-            over = [p for p in sig if p.cell and p.cell.col == nc.col and p.index < nn.index and p.text]
-            doc.co_signers = [over] if over and _signed(over) else []
+            # A joint plan's other signer over the Nơi nhận, in its column: a co-signer (văn bản liên tịch).
+            over = [p for p in sig if p.cell and p.cell.col == nc.col and p.index < nn.index]
+            doc.co_signers = [_signer_part(over)] if _signed(over) else []
             under = self._under_signer(sig, right)
             sig += under
             self._signer(right + under)
@@ -170,7 +221,7 @@ class _Recogniser:
             sig, columns = outside
             body_end = min(p.index for p in sig)
             *others, right = columns
-            doc.co_signers = others
+            doc.co_signers = [_signer_part(c) for c in others]
             self._signer(right)
         main_section = doc.noi_nhan.section if doc.noi_nhan else 0
         if not sig:  # no signature table: the body runs to the first appendix heading
@@ -190,6 +241,7 @@ class _Recogniser:
                                 and p.index >= kg.index and p.text]
         if title is None and vv is None and doc.kinh_gui:
             doc.document_type = "Công văn"
+        self._joint_issuers()
         sig_end = max((p.index for p in sig), default=body_end - 1)
         doc.copy_block = self._copy_block(sig_end)
         locate_appendices(doc, main_section, sig_end, doc.copy_block[0].index if doc.copy_block else None)
@@ -231,9 +283,9 @@ class _Recogniser:
         signers: list[list[Para]] = []
         if above is not None and above.cell is not None:
             block = [p for p in paras if p.cell is not None and p.cell.table == above.cell.table]
-            columns = [[p for p in block if p.cell is not None and p.cell.col == col and p.text]
+            columns = [[p for p in block if p.cell is not None and p.cell.col == col]
                        for col in sorted({p.cell.col for p in block if p.cell is not None})]
-            signers = [c for c in columns if c]
+            signers = [c for c in columns if any(p.text for p in c)]
             if not signers or not all(_signed(c) for c in signers):
                 block = []  # the body's last table: the signer may still stand in the right half below
         if not block:
@@ -245,7 +297,7 @@ class _Recogniser:
             block = next((b for b in (before, after) if _signed(b)), [])
             if not block:
                 return None
-            signers = [[p for p in block if p.text]]
+            signers = [block]
         doc.noi_nhan = nn
         doc.recipients = entries
         return sorted([*block, nn, *entries], key=lambda p: p.index), signers
@@ -372,23 +424,36 @@ class _Recogniser:
             if k < len(names) and all(not b for b in bold[:k]):
                 doc.parent_lines, doc.issuer_lines = names[:k], names[k:]
                 return
-        groups: list[list[Para]] = []
-        for p in names:
-            if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not any(
-                    ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in groups[-1]):
-                groups[-1].append(p)
-            elif groups and (CUT_NAME_RE.search(upper_vi(groups[-1][-1].text))
-                             or NAME_GOES_ON_RE.match(upper_vi(p.text))
-                             or (p.paragraph is groups[-1][-1].paragraph and is_bold(p) == is_bold(groups[-1][-1]))):
-                # The line above stops where no name ends ("SỞ GIÁO DỤC VÀ", "ỦY BAN NHÂN DÂN
-                # TỈNH"), or this one starts where none starts ("VÀ THỂ THAO"), or it is the same
-                # paragraph in the same weight (a parent and an issuer differ in weight): a long
-                # name wrapped or typed over lines.
-                groups[-1].append(p)
-            else:
-                groups.append([p])
+        groups = _name_groups(names)
         doc.issuer_lines = groups[-1]
         doc.parent_lines = [p for g in groups[:-1] for p in g]
+
+    def _joint_issuers(self) -> None:
+        """A joint document (văn bản liên tịch) prints one signer per issuing agency, and each agency's
+        name in the header, in bold (Phụ lục I: the issuer is bold, its parent is not): as many bold
+        names as signers, the lead agency's first. Read the header's bold names as that many
+        issuers; a bold name that stood above the last one is no parent then."""
+        doc = self.doc
+        doc.issuers = [doc.issuer_lines] if doc.issuer_lines else []
+        count = 1 + len(doc.co_signers)
+        if count == 1 or not doc.issuer_lines:
+            return
+        names = [*doc.parent_lines, *doc.issuer_lines]
+        k = len(names)
+        while k > 0 and is_bold(names[k - 1]):
+            k -= 1
+        bold = names[k:] or doc.issuer_lines
+        groups = _name_groups(bold)
+        while len(groups) < count and any(len(g) > 1 for g in groups):
+            # Fewer names than signers: a name's last line is taken for another agency's
+            # ("SỞ GIÁO DỤC VÀ ĐÀO TẠO" over "TỈNH ĐOÀN" reads as one name by its words).
+            g = next(g for g in reversed(groups) if len(g) > 1)
+            i = groups.index(g)
+            groups[i:i + 1] = [g[:-1], g[-1:]]
+        issuers = groups[-count:]
+        doc.issuers = issuers
+        doc.issuer_lines = [p for g in issuers for p in g]
+        doc.parent_lines = [p for p in names if all(p is not q for q in doc.issuer_lines)]
 
     def _subject(self, title: Para, rest: list[Para]) -> None:
         """Trích yếu: the centred lines right under the tên loại (a long one is often typed as
@@ -444,20 +509,13 @@ class _Recogniser:
         return kinh, body
 
     def _signer(self, right: list[Para]) -> None:
-        """Authority and title lines in capitals, then the name (name case); anything printed under the
-        name is kept apart (the name must close the block). A published copy's "(Đã ký)" stands where
-        the signature goes: set apart, it is neither a title nor the name."""
+        """The lead signer's block (the right one): its parts on the document."""
         doc = self.doc
-        doc.signature_stand_ins = [p for p in right if SIGNATURE_STAND_IN_RE.match(p.text)]
-        right = [p for p in right if not SIGNATURE_STAND_IN_RE.match(p.text)]
-        if not right:
+        part = _signer_part(right)
+        doc.signature_stand_ins = part.stand_ins
+        if part.name is None:
             return
-        names = [i for i, p in enumerate(right) if upper_vi(p.text) != p.text and not AUTHORITY_RE.match(p.text)]
-        i = names[-1] if names else len(right) - 1
-        if names and len(names) > 1 and i > 0:
-            # Two name-case lines: the name is the one after the signature space (the later one).
-            i = names[-1]
-        doc.signer_lines, doc.signer_name, doc.after_name = right[:i], right[i], right[i + 1:]
+        doc.signer_lines, doc.signer_name, doc.after_name = part.lines, part.name, part.after_name
 
     def _administrative(self, texts: list[Para], title: Para | None) -> None:
         """Say why a file is not an administrative document, or leave None."""
