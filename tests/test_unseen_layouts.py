@@ -1,0 +1,102 @@
+"""Issue 22: layouts no corpus file shows, read as the printed page shows them.
+
+Each test builds a plain plan (tests/word_fixtures.build_plan), re-lays one part of it the way some
+offices do, and compares `check` and `import` with the plain plan: the same unless the printed page
+differs, and then only where it differs. Every sentence here is our own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from generator.check import check_docx
+from generator.jobs.importer import import_docx
+from tests.word_fixtures import WordTable, build_plan
+
+BODY = [
+    {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
+    "1. Khuyến khích người dân rèn luyện thân thể mỗi ngày.",
+    "2. Bảo đảm an toàn cho người tham gia giải chạy.",
+    {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True},
+    "Các phòng thuộc Sở triển khai thực hiện nghiêm túc Kế hoạch này./.",
+]
+
+APPENDIX = [
+    {"text": "PHỤ LỤC", "bold": True, "align": "center"},
+    {"text": "DANH MỤC CÁC GIẢI CHẠY NĂM 2026", "bold": True, "align": "center"},
+    {"text": "(Kèm theo Kế hoạch số      /KH-SVHTT ngày    tháng    năm 2026 của Sở Văn hóa và Thể thao)",
+     "italic": True, "align": "center"},
+    WordTable([["STT", "Nội dung", "Thời gian"], ["1", "Giải chạy mùa xuân", "Tháng 3"]], [1.5, 9, 4]),
+]
+
+
+def _findings(path: Path) -> dict[str, tuple[str, str]]:
+    return {r.rule: (r.status, r.measured) for r in check_docx(path).results}
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory) -> tuple[Path, dict[str, tuple[str, str]], dict[str, Any]]:
+    path = build_plan(tmp_path_factory.mktemp("plain") / "plain.docx", body=BODY, appendices=[APPENDIX])
+    return path, _findings(path), import_docx(path).data
+
+
+def _variant(plain_path: Path, tmp_path: Path, change: Any, name: str) -> Path:
+    doc = docx.Document(str(plain_path))
+    change(doc)
+    out = tmp_path / f"{name}.docx"
+    doc.save(str(out))
+    return out
+
+
+def _differences(a: dict[str, tuple[str, str]], b: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    return {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
+
+
+# --- the tên loại and trích yếu typed in the header table's last row ---------------------------------
+
+
+def _title_in_header_row(doc: Any, line: str) -> None:
+    """The tên loại and trích yếu moved into a last row of the header table merged across it; the
+    line under them drawn as that row's bottom border ("border"), as a shape anchored in the
+    paragraph right under the table ("below"), or in the row itself ("in-cell")."""
+    body = doc.element.body
+    tbl = body.find(qn("w:tbl"))
+    title, subject, gap = tbl.getnext(), tbl.getnext().getnext(), tbl.getnext().getnext().getnext()
+    width = sum(int(g.get(qn("w:w"))) for g in tbl.iter(qn("w:gridCol")))
+    row = parse_xml(f'<w:tr {nsdecls("w")}><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+                    '<w:gridSpan w:val="2"/></w:tcPr></w:tc></w:tr>')
+    tbl.append(row)
+    cell = row.find(qn("w:tc"))
+    cell.append(title)
+    cell.append(subject)
+    if line == "border":
+        shape = gap.find(f"{qn('w:r')}/{qn('w:drawing')}").getparent()
+        gap.remove(shape)
+        cell.find(qn("w:tcPr")).append(parse_xml(
+            f'<w:tcBorders {nsdecls("w")}><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+            "</w:tcBorders>"))
+    elif line == "in-cell":
+        cell.append(gap)
+
+
+@pytest.mark.parametrize("line", ["below", "in-cell", "border"])
+def test_the_trich_yeu_line_under_a_header_row_is_found(plain, tmp_path, line):
+    path, findings, data = plain
+    other = _variant(path, tmp_path, lambda d: _title_in_header_row(d, line), line)
+    got = _findings(other)
+    assert import_docx(other).data == data
+    rule = "PL1.III.5.trich-yeu.duong-ke"
+    if line == "border":
+        # The page shows a line as wide as the table: found, and its length judged (it is too long).
+        assert got[rule][0] == "fail" and got[rule][1].startswith("viền dưới ô bảng"), got[rule]
+        del got[rule]
+        assert _differences(findings, got) == {rule: (findings[rule], None)}
+    else:
+        assert got[rule][0] == "pass", got[rule]
+        assert _differences(findings, got) == {}
