@@ -12,11 +12,14 @@ from typing import Any
 
 import docx
 import pytest
+import yaml
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from generator.check import check_docx
 from generator.jobs.importer import import_docx
+from generator.jobs.issue import render_file
+from generator.recognise import read_docx
 from tests.word_fixtures import WordTable, build_plan
 
 BODY = [
@@ -100,3 +103,20 @@ def test_the_trich_yeu_line_under_a_header_row_is_found(plain, tmp_path, line):
     else:
         assert got[rule][0] == "pass", got[rule]
         assert _differences(findings, got) == {}
+
+
+# --- appendix titles printed in capitals ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("printed", "stored"), [("PHỤ LỤC", "Phụ lục"), ("PHỤ LỤC SỐ 02", "Phụ lục số 02"),
+                                                 ("DANH MỤC", "Danh mục"), ("Phụ lục 2", "Phụ lục 2")])
+def test_an_appendix_title_is_stored_as_decree_30_writes_it(tmp_path, printed, stored):
+    appendix = [{**APPENDIX[0], "text": printed}, *APPENDIX[1:]]
+    path = build_plan(tmp_path / "p.docx", body=BODY, appendices=[appendix])
+    (app,) = import_docx(path).data["appendices"]
+    assert app["title"] == stored
+    # Rendered again, the title prints as the original printed it.
+    data = tmp_path / "p.yaml"
+    data.write_text(yaml.safe_dump(import_docx(path).data, allow_unicode=True), encoding="utf-8")
+    out = render_file(data, tmp_path / "again.docx")
+    assert printed in [p.text for p in read_docx(out).paragraphs]

@@ -839,7 +839,10 @@ class _Importer:
         first = part[0]
         section = first.section
         if isinstance(first, Para) and found.titled:
-            app["title"] = first.text
+            # A title printed in capitals is stored as Decree 30 writes the name ("PHỤ LỤC II" ->
+            # "Phụ lục II"; `upper`, the default, prints it in capitals again); one in mixed case
+            # is kept as typed and printed so.
+            app["title"] = heading_case(first.text, self.corpus)
             if upper_vi(first.text) != first.text:
                 app["upper"] = False
         else:
