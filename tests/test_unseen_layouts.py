@@ -19,7 +19,10 @@ from docx.oxml.ns import nsdecls, qn
 from generator.check import check_docx
 from generator.jobs.importer import import_docx
 from generator.jobs.issue import render_file
+from generator.plan.loader import load_plan
+from generator.plan.tasks import plan_tasks, split_units
 from generator.recognise import read_docx
+from generator.word.metrics import text_width_pt
 from tests.word_fixtures import WordTable, build_plan
 
 BODY = [
@@ -120,3 +123,43 @@ def test_an_appendix_title_is_stored_as_decree_30_writes_it(tmp_path, printed, s
     data.write_text(yaml.safe_dump(import_docx(path).data, allow_unicode=True), encoding="utf-8")
     out = render_file(data, tmp_path / "again.docx")
     assert printed in [p.text for p in read_docx(out).paragraphs]
+
+
+# --- a Chủ trì cell: one wrapped name or a list of units, told by the page --------------------------
+
+
+def test_lead_units_are_told_by_the_page_not_by_their_kind(tmp_path):
+    """Units whose kind no list foresees ("Hợp tác xã", "Nhà văn hóa", "Khu") are units of their own
+    when the drafter pressed Enter after a whole name with room left on the line; a line that goes
+    on in lower case, or after "và", or after a line that filled the column, is the same name."""
+    rows = [
+        ["STT", "Nhiệm vụ", "Chủ trì", "Thời gian"],
+        ["1", "Vận động hội viên", "Hợp tác xã Thành Công\nNhà văn hóa xã", "Tháng 2"],
+        ["2", "Trang trí đường chạy", "Khu dân cư số 3\nĐoàn thanh niên xã", "Tháng 3"],
+        ["3", "Bảo đảm trật tự", "Ủy ban nhân dân\nphường Bắc Sơn", "Tháng 3"],
+        ["4", "Tập huấn trọng tài", "Sở Giáo dục và\nĐào tạo", "Tháng 4"],
+        # 4 cm at 12 pt: "Ban Quản lý Vịnh Hạ" fills the column, "Long" would not fit on it.
+        ["5", "Chuẩn bị khu nghỉ", "Ban Quản lý Vịnh Hạ\nLong Xanh", "Tháng 5"],
+    ]
+    app = [*APPENDIX[:3], WordTable(rows=rows, widths=[1.2, 7.5, 4.0, 3.3])]
+    path = build_plan(tmp_path / "p.docx", body=BODY, appendices=[app])
+    data = tmp_path / "p.yaml"
+    data.write_text(yaml.safe_dump(import_docx(path).data, allow_unicode=True), encoding="utf-8")
+    leads = [t.leads for t in plan_tasks(load_plan(data))]
+    assert leads == [
+        ("Hợp tác xã Thành Công", "Nhà văn hóa xã"),
+        ("Khu dân cư số 3", "Đoàn thanh niên xã"),
+        ("Ủy ban nhân dân phường Bắc Sơn",),
+        ("Sở Giáo dục và Đào tạo",),
+        ("Ban Quản lý Vịnh Hạ Long Xanh",),
+    ]
+    assert 0.85 * 110 < text_width_pt("Ban Quản lý Vịnh Hạ", 12) < 110  # the column: 4 of 16 cm, less margins
+
+
+def test_a_full_line_goes_on_and_a_short_one_ends_the_name():
+    room = text_width_pt("Ban Quản lý Vịnh Hạ Long", 12) + 2
+    assert split_units("Ban Quản lý Vịnh Hạ Long\nXanh", room) == ("Ban Quản lý Vịnh Hạ Long Xanh",)
+    assert split_units("Ban Quản lý Vịnh\nXanh", room) == ("Ban Quản lý Vịnh", "Xanh")
+    # Without a width nothing tells: as typed, one name (a known kind still starts a unit).
+    assert split_units("Ban Quản lý Vịnh\nXanh") == ("Ban Quản lý Vịnh Xanh",)
+    assert split_units("Ban Quản lý Vịnh\nSở Y tế") == ("Ban Quản lý Vịnh", "Sở Y tế")
