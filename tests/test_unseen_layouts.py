@@ -15,6 +15,7 @@ import pytest
 import yaml
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm
 
 from generator.check import check_docx
 from generator.jobs.importer import import_docx
@@ -23,7 +24,9 @@ from generator.plan.loader import load_plan
 from generator.plan.tasks import plan_tasks, split_units
 from generator.recognise import read_docx
 from generator.word.metrics import text_width_pt
-from tests.word_fixtures import WordTable, build_plan
+from generator.plan.name_case import heading_case
+from generator.text import upper_vi
+from tests.word_fixtures import WPS_NS, WordTable, add_para, build_plan
 
 BODY = [
     {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
@@ -61,7 +64,8 @@ def _variant(plain_path: Path, tmp_path: Path, change: Any, name: str) -> Path:
 
 
 def _differences(a: dict[str, tuple[str, str]], b: dict[str, tuple[str, str]]) -> dict[str, Any]:
-    return {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
+    """The rules whose verdict differs (what they measured may differ where the page does)."""
+    return {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if (a.get(k) or ("",))[0] != (b.get(k) or ("",))[0]}
 
 
 # --- the tên loại and trích yếu typed in the header table's last row ---------------------------------
@@ -163,3 +167,141 @@ def test_a_full_line_goes_on_and_a_short_one_ends_the_name():
     # Without a width nothing tells: as typed, one name (a known kind still starts a unit).
     assert split_units("Ban Quản lý Vịnh\nXanh") == ("Ban Quản lý Vịnh Xanh",)
     assert split_units("Ban Quản lý Vịnh\nSở Y tế") == ("Ban Quản lý Vịnh", "Sở Y tế")
+
+
+# --- re-layouts of the same page: import and check as for the plain plan -----------------------------
+
+
+def _text(el: Any) -> str:
+    return "".join(t.text or "" for t in el.iter(qn("w:t")))
+
+
+def _body_paragraph(doc: Any, start: str) -> Any:
+    return next(p for p in doc.element.body.iter(qn("w:p")) if _text(p).startswith(start))
+
+
+def _retype(p: Any, text: str) -> None:
+    """A paragraph's text replaced, its first run's formatting kept."""
+    for t in p.iter(qn("w:t")):
+        t.text = ""
+    p.find(f".//{qn('w:t')}").text = text
+
+
+def _draft_line(doc: Any) -> None:
+    """"DỰ THẢO" typed on a line of its own above the header table, set right."""
+    doc.element.body.find(qn("w:tbl")).addprevious(
+        add_para(doc, [("b", "DỰ THẢO")], align="right", size=13, before=0)._p)
+
+
+def _draft_box(doc: Any) -> None:
+    """"Dự thảo lần 2" in a bordered box (a paragraph with borders all round, indented right)."""
+    p = add_para(doc, [("b", "Dự thảo lần 2")], align="center", size=13, before=0)
+    p.paragraph_format.left_indent = Cm(13)
+    p._p.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}>' + "".join(f'<w:{e} w:val="single" w:sz="4" w:space="1" w:color="auto"/>'
+                                             for e in ("top", "left", "bottom", "right")) + "</w:pBdr>"))
+    doc.element.body.find(qn("w:tbl")).addprevious(p._p)
+
+
+def _draft_text_box(doc: Any) -> None:
+    """"DỰ THẢO" in a text box placed from the page's top right corner, anchored in a header cell."""
+    cell_p = doc.element.body.find(qn("w:tbl")).find(qn("w:tr")).findall(qn("w:tc"))[1].find(qn("w:p"))
+    inner = ('<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="Times New Roman" '
+             'w:hAnsi="Times New Roman"/><w:b/><w:sz w:val="26"/></w:rPr><w:t>DỰ THẢO</w:t></w:r></w:p>')
+    cx, cy = 30 * 36000, 8 * 36000
+    cell_p.append(parse_xml(
+        f'<w:r {nsdecls("w", "wp", "a")} xmlns:wps="{WPS_NS}"><w:drawing><wp:anchor distT="0" distB="0" '
+        'distL="0" distR="0" simplePos="0" relativeHeight="3" behindDoc="0" locked="0" layoutInCell="1" '
+        'allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="page"><wp:posOffset>'
+        f'{160 * 36000}</wp:posOffset></wp:positionH><wp:positionV relativeFrom="page"><wp:posOffset>{8 * 36000}'
+        f'</wp:posOffset></wp:positionV><wp:extent cx="{cx}" cy="{cy}"/><wp:wrapNone/><wp:docPr id="77" '
+        f'name="Text Box 77"/><a:graphic><a:graphicData uri="{WPS_NS}"><wps:wsp><wps:cNvSpPr txBox="1"/>'
+        f'<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect">'
+        f'<a:avLst/></a:prstGeom></wps:spPr><wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx>'
+        "<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"))
+
+
+@pytest.mark.parametrize("mark", [_draft_line, _draft_box, _draft_text_box], ids=["line", "box", "text-box"])
+def test_a_draft_marker_is_no_part_of_the_plan(plain, tmp_path, mark):
+    path, findings, data = plain
+    other = _variant(path, tmp_path, mark, mark.__name__)
+    result = import_docx(other)
+    assert result.data == data
+    assert not [n for n in result.warnings if "THẢO" in upper_vi(n.excerpt)], result.warnings
+    assert _differences(findings, _findings(other)) == {}
+    assert [upper_vi(p.text) for p in read_docx(other).draft_marks] in (["DỰ THẢO"], ["DỰ THẢO LẦN 2"])
+
+
+def _grounds_before_the_title(doc: Any) -> None:
+    title = doc.element.body.find(qn("w:tbl")).getnext()
+    for text in ("Căn cứ Luật Thể dục, thể thao ngày 29 tháng 11 năm 2006;",
+                 "Căn cứ Quyết định số 12/QĐ-UBND ngày 05/01/2026 của Ủy ban nhân dân tỉnh;"):
+        title.addprevious(add_para(doc, [("i", text)], size=14, first=Cm(1.27))._p)
+
+
+def test_grounds_printed_before_the_title_are_imported_as_grounds(plain, tmp_path):
+    """Some Ủy ban plans print their "Căn cứ …" lines between the header and KẾ HOẠCH: they were
+    dropped without a word; they are the plan's grounds."""
+    path, findings, data = plain
+    other = _variant(path, tmp_path, _grounds_before_the_title, "can-cu")
+    got = import_docx(other).data
+    assert got.pop("grounds") == ["Căn cứ Luật Thể dục, thể thao ngày 29 tháng 11 năm 2006;",
+                                  "Căn cứ Quyết định số 12/QĐ-UBND ngày 05/01/2026 của Ủy ban nhân dân tỉnh;"]
+    assert got == data
+    assert _differences(findings, _findings(other)) == {}
+
+
+def test_three_header_lines_give_two_parents_each_cased_alone(plain, tmp_path):
+    """UBND TỈNH … / SỞ … / PHÒNG …: the two parent lines are two names, each cased as Phụ lục II
+    writes it (the Sở's name was cased as the rest of the province's and came out "sở văn hóa")."""
+    def three_lines(doc: Any) -> None:
+        left = doc.element.body.find(qn("w:tbl")).find(qn("w:tr")).find(qn("w:tc"))
+        parent, issuer = left.findall(qn("w:p"))[:2]
+        second = parse_xml(etree_tostring(parent))
+        _retype(second, "SỞ VĂN HÓA VÀ THỂ THAO")
+        parent.addnext(second)
+        _retype(issuer, "PHÒNG QUẢN LÝ THỂ THAO")
+
+    path, findings, data = plain
+    other = _variant(path, tmp_path, three_lines, "ba-dong")
+    agency = import_docx(other).data["agency"]
+    assert agency["parent"] == ["UBND tỉnh Sông Mây", "Sở Văn hóa và Thể thao"]
+    assert " ".join(agency["name"].split()) == "Phòng Quản lý thể thao"  # wrapped in its column as printed
+    assert _differences(findings, _findings(other)) == {}
+
+
+def etree_tostring(el: Any) -> str:
+    from lxml import etree
+
+    return etree.tostring(el, encoding="unicode")
+
+
+def _reference_in_a_table(doc: Any) -> None:
+    """The appendix's "(Kèm theo …)" line, in italics, set in a one-cell table under its name."""
+    ref = next(p for p in doc.element.body.iter(qn("w:p")) if _text(p).startswith("(Kèm theo"))
+    box = parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="9000" w:type="dxa"/><w:jc w:val="center"/>'
+                    '</w:tblPr><w:tblGrid><w:gridCol w:w="9000"/></w:tblGrid><w:tr><w:tc><w:tcPr>'
+                    '<w:tcW w:w="9000" w:type="dxa"/></w:tcPr></w:tc></w:tr></w:tbl>')
+    ref.addprevious(box)
+    box.find(f".//{qn('w:tc')}").append(ref)
+
+
+def test_an_appendix_reference_line_in_a_table_is_its_reference_line(plain, tmp_path):
+    path, findings, data = plain
+    other = _variant(path, tmp_path, _reference_in_a_table, "kem-theo-trong-bang")
+    assert import_docx(other).data == data
+    assert _differences(findings, _findings(other)) == {}
+    (app,) = read_docx(other).appendices
+    assert app.reference is not None and app.reference.text.startswith("(Kèm theo")
+
+
+@pytest.mark.parametrize("heading", ["Biểu mẫu số 01", "Mẫu số 01", "BIỂU 1", "BIỂU MẪU SỐ 02"])
+def test_an_appendix_headed_as_a_form_is_an_appendix(plain, tmp_path, heading):
+    path, findings, data = plain
+    other = _variant(path, tmp_path, lambda d: _retype(
+        next(p for p in d.element.body.iter(qn("w:p")) if _text(p) == "PHỤ LỤC"), heading), "bieu")
+    got = import_docx(other).data
+    (app,) = got["appendices"]
+    assert app.pop("title") == heading_case(heading) and app.pop("upper", True) == (upper_vi(heading) == heading)
+    assert {k: v for k, v in data["appendices"][0].items() if k != "title"} == app
+    assert _differences(findings, _findings(other)) == {}

@@ -292,6 +292,7 @@ class _Importer:
             runs = [r for p in doc.subtitle for r in _runs(p) + [(" ", False, False)]][:-1]
             data["subtitle"] = _paragraph(runs, style_italic=True)
         data.update(self._body(self.stream[i:body_end]))
+        self._before_title(data)
         if sig_at is not None:
             data.update(self._signature(self.stream[sig_at]))
         else:
@@ -431,7 +432,7 @@ class _Importer:
         for b in self.stream[: top + 1]:
             paras = [p for row in b.rows for c in row for p in c.paras] if isinstance(b, _Table) else [b]
             for p in (line for q in paras for line in q.lines or [q]):
-                if p.text and id(p) not in known and upper_vi(p.text) != "DỰ THẢO" \
+                if p.text and id(p) not in known and all(p is not q for q in doc.draft_marks) \
                         and not SEPARATOR_RE.match(p.text):
                     self.warn(p, p.text, "chữ ở phần đầu văn bản không thuộc thành phần nào; chưa đưa vào dữ liệu")
 
@@ -445,6 +446,21 @@ class _Importer:
         start), each paragraph its printed lines joined by line breaks."""
         cased = iter(lines_case([x for lines in paragraphs for x in lines], agency_case, self.corpus))
         return ["\n".join(next(cased) for _ in lines) for lines in paragraphs]
+
+    def _before_title(self, data: dict[str, Any]) -> None:
+        """The lines printed between the header and the tên loại: "Căn cứ …" lines (some Ủy ban plans
+        put their grounds there) go first among the grounds; anything else is said, not dropped."""
+        grounds = []
+        for p in self.doc.before_title:
+            if any(p is q for q in self.doc.draft_marks) or SEPARATOR_RE.match(p.text):
+                continue
+            if GROUND.match(p.text):
+                grounds.append(_paragraph(_runs(p), style_italic=True))
+            else:
+                self.warn(p, p.text, "chữ giữa phần đầu và tên loại văn bản không thuộc thành phần nào; "
+                          "chưa đưa vào dữ liệu")
+        if grounds:
+            data["grounds"] = grounds + data.get("grounds", [])
 
     def _after_title(self) -> int:
         """The stream position after the tên loại, trích yếu and the line under it."""
@@ -856,7 +872,9 @@ class _Importer:
         head = {id(p.paragraph) for p in found.head}
         if found.titled and isinstance(first, Para):
             head.add(id(first))
-        body = [b for b in part if not (isinstance(b, Para) and id(b) in head)]
+        # A table that only holds the head's lines (the reference line boxed) is no content either.
+        body = [b for b in part if not (isinstance(b, Para) and id(b) in head) and not (
+            isinstance(b, _Table) and all(id(p) in head for row in b.rows for c in row for p in c.paras if p.text))]
         sec = self.doc.sections[min(section, len(self.doc.sections) - 1)]
         landscape = sec.width > sec.height
         if len(body) == 1 and isinstance(body[0], _Table):

@@ -40,13 +40,16 @@ def _appendix(doc: KeHoach, section: int, in_sec: list[Para], own_section: bool,
     ref_i = next((i for i, p in enumerate(texts[:6]) if APPENDIX_REF_RE.match(p.text)), None)
     if ref_i is not None and not titled and ref_i > 0:
         ref_i = None  # text with no appendix heading: only a first line can be its reference line
+    boxed = _boxed_reference(in_sec, heading) if ref_i is None and titled else []
     if ref_i is not None:
         head = texts[:ref_i + 1]
+    elif boxed:
+        head = [heading, *[p for p in texts[1:6] if p.index < boxed[0].index], *boxed]
     elif titled:
         head = [heading, *_name_lines(in_sec, heading)]
     else:
         head = []
-    ref = texts[ref_i] if ref_i is not None else None
+    ref = texts[ref_i] if ref_i is not None else boxed[0] if boxed else None
     if ref_i is not None and ref is not None and ref.text.startswith("(") and ")" not in ref.text \
             and ref_i + 1 < len(texts):
         # A long reference line typed as two paragraphs: one line for the rules.
@@ -54,11 +57,28 @@ def _appendix(doc: KeHoach, section: int, in_sec: list[Para], own_section: bool,
         head.append(nxt)
         ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
                    ref.cell, ref.width, ref.index)
-    names = head[1 if titled else 0:ref_i if ref_i is not None else len(head)]
+    names = head[1 if titled else 0:ref_i if ref_i is not None else -len(boxed) if boxed else len(head)]
     titles = [t for t in names if not t.text.startswith("(")]
     doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section,
                                        titled, sections or [section], names, head))
     doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
+
+
+def _boxed_reference(in_sec: list[Para], heading: Para) -> list[Para]:
+    """The "(Kèm theo …)" line set in a table of its own under the heading's name (a box, or a
+    borderless cell to centre it): its lines, when that table's first line is one and the table holds
+    nothing else; before any other table or running text."""
+    lines = [p for p in in_sec if p.text and p.index > heading.index][:8]
+    for p in lines:
+        if p.cell is None:
+            if is_centred(p) and not APPENDIX_REF_RE.match(p.text):
+                continue  # the appendix's name, centred under its heading
+            return []
+        table = [q for q in in_sec if q.text and q.cell is not None and q.cell.table == p.cell.table]
+        if not APPENDIX_REF_RE.match(p.text) or len({id(q.paragraph) for q in table}) > 2:
+            return []
+        return table
+    return []
 
 
 def _name_lines(in_sec: list[Para], heading: Para) -> list[Para]:

@@ -212,3 +212,8 @@ def fold_hoa(text: str) -> str:
     """Old and new tone placement are the same word: "HOÀ" = "HÒA"."""
     return text.replace("OÀ", "ÒA").replace("oà", "òa").replace("Oà", "Òa")
 
+
+
+DRAFT_MARK_RE = re.compile(r"^[(\[]?\s*DỰ\s+THẢO(?:\s*(?:LẦN|SỐ)?\s*(?:\d{1,2}|[IVX]{1,4}))?\s*[)\]]?$")
+"""A draft's marker printed atop its first page (upper-cased): "DỰ THẢO", "Dự thảo lần 2", "(Dự thảo 3)".
+It is no part of the document: the issued plan does not print it."""

@@ -36,6 +36,7 @@ from .lines import (
     COPY_FORM_RE,
     DASHES,
     DATE_RE,
+    DRAFT_MARK_RE,
     KINH_GUI_RE,
     NOI_NHAN_RE,
     NUMBER_RE,
@@ -126,11 +127,17 @@ class _Recogniser:
         vv = next((p for p in top if VV_RE.match(p.text) and p is not doc.number_line), None)
         rest = below + [p for p in paras if p.index > last_top and p.cell is None]
         title = None
+        above: list[Para] = []
         for p in [q for q in rest if q.text][:6]:
             t = recognise_type(p.text)
             if t is not None:
                 title = p
                 break
+            above.append(p)
+        if title is not None:
+            # Lines between the header and the tên loại: the "Căn cứ …" lines some Ủy ban plans print
+            # there, a draft's marker. Said, so that no consumer drops them unseen.
+            doc.before_title = above
         body_start = last_top + 1
         if title is not None:
             doc.doc_type = title
@@ -195,6 +202,13 @@ class _Recogniser:
         locate_appendices(doc, main_section, sig_end, doc.copy_block[0].index if doc.copy_block else None)
         self._administrative(texts, title)
         self._lines()
+        self._draft_marks(body_start)
+
+    def _draft_marks(self, body_start: int) -> None:
+        """A draft's marker ("DỰ THẢO", "Dự thảo lần 2") on the first page before the body, typed as a
+        line, in a bordered box, a text box or a header cell: no part of the plan."""
+        self.doc.draft_marks = [p for p in self.doc.paragraphs[:body_start]
+                                if p.text and DRAFT_MARK_RE.match(upper_vi(p.text))]
 
     def _noi_nhan_outside_a_table(self, paras: list[Para], body_start: int) \
             -> tuple[list[Para], list[list[Para]]] | None:

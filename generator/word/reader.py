@@ -1262,7 +1262,7 @@ class Drawing:
 
     def _cell_borders(self) -> list[_Drawn]:
         """The bottom borders of the laid-out table cells: a line as wide as the cell along the bottom
-        of its row (the line under a tên loại and trích yếu typed in a header table's last row)."""
+        of its row (a line drawn under the text typed in a table's last row)."""
         out: list[_Drawn] = []
         for table in self.doc.tables:
             for row in table.rows:
