@@ -7,12 +7,17 @@ differs, and then only where it differs. Every sentence here is our own.
 
 from __future__ import annotations
 
+import io
+import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
 import yaml
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
@@ -304,4 +309,127 @@ def test_an_appendix_headed_as_a_form_is_an_appendix(plain, tmp_path, heading):
     (app,) = got["appendices"]
     assert app.pop("title") == heading_case(heading) and app.pop("upper", True) == (upper_vi(heading) == heading)
     assert {k: v for k, v in data["appendices"][0].items() if k != "title"} == app
+    assert _differences(findings, _findings(other)) == {}
+
+
+def _signature_paragraphs(doc: Any) -> tuple[Any, list[Any], list[Any]]:
+    """The signature table, the Nơi nhận cell's paragraphs and the signer's, each signer's line set
+    in the right half of the page by a left indent when it leaves the table."""
+    sig = doc.tables[1]._tbl
+    nn, sg = sig.find(qn("w:tr")).findall(qn("w:tc"))
+    signer = sg.findall(qn("w:p"))
+    for p in signer:
+        p.find(qn("w:pPr")).append(parse_xml(f'<w:ind {nsdecls("w")} w:left="4800"/>'))
+    return sig, nn.findall(qn("w:p")), signer
+
+
+def _signer_first(doc: Any) -> None:
+    """The signer's block first, in the right half; the Nơi nhận under it, full width, no table."""
+    sig, recipients, signer = _signature_paragraphs(doc)
+    for p in [*signer, *recipients]:
+        sig.addprevious(p)
+    sig.getparent().remove(sig)
+
+
+def _noi_nhan_own_table(doc: Any) -> None:
+    """The signer's block in the right half above a one-column table that holds the Nơi nhận."""
+    sig, _, signer = _signature_paragraphs(doc)
+    for p in signer:
+        sig.addprevious(p)
+    row = sig.find(qn("w:tr"))
+    row.remove(row.findall(qn("w:tc"))[1])
+    grid = sig.find(qn("w:tblGrid"))
+    grid.remove(grid.findall(qn("w:gridCol"))[1])
+
+
+def _png(width: int = 40, height: int = 20) -> io.BytesIO:
+    raw = b"".join(b"\x00" + b"\x00\x00\xff" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return io.BytesIO(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                      + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def _pictures(doc: Any) -> None:
+    """A logo above the issuer's lines; a signature image and a seal (behind the text, placed from
+    its paragraph) in the signing space."""
+    left = doc.tables[0].rows[0].cells[0]
+    logo = left.add_paragraph()
+    logo.add_run().add_picture(_png(), width=Cm(1.5))
+    left.paragraphs[0]._p.addprevious(logo._p)
+    empty = [p for p in doc.tables[1].rows[0].cells[1].paragraphs if not p.text.strip()]
+    empty[0].add_run().add_picture(_png(), width=Cm(3))
+    empty[1].add_run().add_picture(_png(), width=Cm(3.5))
+    inline = empty[1]._p.findall(f".//{qn('wp:inline')}")[-1]
+    xml = etree_tostring(inline).replace(
+        "<wp:inline", '<wp:anchor simplePos="0" relativeHeight="5" behindDoc="1" locked="0" layoutInCell="1" '
+        'allowOverlap="1"', 1).replace("</wp:inline>", "</wp:anchor>")
+    xml = xml.replace("<wp:extent", '<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:posOffset>'
+                      "-300000</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>"
+                      "-400000</wp:posOffset></wp:positionV><wp:extent", 1).replace("<wp:docPr", "<wp:wrapNone/><wp:docPr", 1)
+    inline.getparent().replace(inline, parse_xml(xml))
+
+
+def _notes(doc: Any) -> None:
+    """A footnote and an endnote in the body, their marks right after a word."""
+    main = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    for kind, start, after, note in (
+            ("footnote", "1. Khuyến khích", "thân thể", "Theo số liệu điều tra dân số năm 2025 của tỉnh."),
+            ("endnote", "2. Bảo đảm", "an toàn", "Theo hướng dẫn của ngành y tế về sơ cứu.")):
+        xml = (f'<w:{kind}s {main}><w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+               f'</w:{kind}><w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+               f'</w:r></w:p></w:{kind}><w:{kind} w:id="1"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/>'
+               f'</w:rPr><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> {note}</w:t></w:r></w:p></w:{kind}>'
+               f"</w:{kind}s>")
+        part = Part(PackURI(f"/word/{kind}s.xml"),
+                    f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml", xml.encode(),
+                    doc.part.package)
+        doc.part.relate_to(part, f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}s")
+        p = _body_paragraph(doc, start)
+        run = p.findall(qn("w:r"))[-1]
+        t = run.find(qn("w:t"))
+        text, cut = t.text, t.text.index(after) + len(after)
+        t.text = text[:cut]
+        rest = parse_xml(etree_tostring(run))
+        rest.find(qn("w:t")).text = text[cut:]
+        mark = parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+                         f'<w:{kind}Reference w:id="1"/></w:r>')
+        run.addnext(mark)
+        mark.addnext(rest)
+
+
+def _issuer_in_a_text_box(doc: Any) -> None:
+    """The header's issuer side (agency lines, Số) typed in a text box set in its cell."""
+    left = doc.element.body.find(qn("w:tbl")).find(qn("w:tr")).find(qn("w:tc"))
+    width = int(left.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")))
+    paras = left.findall(qn("w:p"))
+    inner = "".join(etree_tostring(p) for p in paras)
+    for p in paras:
+        left.remove(p)
+    cx, cy = width * 635, 1000000
+    left.append(parse_xml(
+        f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr><w:r {nsdecls("w", "wp", "a")} '
+        f'xmlns:wps="{WPS_NS}"><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+        'relativeHeight="2" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH><wp:positionV '
+        f'relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV><wp:extent cx="{cx}" cy="{cy}"/>'
+        '<wp:wrapTopAndBottom/><wp:docPr id="90" name="Text Box 90"/><a:graphic><a:graphicData '
+        f'uri="{WPS_NS}"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" '
+        f'cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
+        f"</wps:spPr><wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx><wps:bodyPr lIns=\"68580\" "
+        'tIns="0" rIns="68580" bIns="0"/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>'))
+
+
+@pytest.mark.parametrize("change", [_signer_first, _noi_nhan_own_table, _pictures, _notes, _issuer_in_a_text_box],
+                         ids=["ky-truoc-noi-nhan", "noi-nhan-bang-rieng", "hinh-anh", "chu-thich",
+                              "co-quan-trong-khung"])
+def test_the_same_plan_laid_out_otherwise_reads_the_same(plain, tmp_path, change):
+    """The signer's block first and the Nơi nhận under it; the Nơi nhận in a table of its own (the
+    signer was lost into the body); a logo and a signature and seal image; footnotes and endnotes
+    (their words are no body words, their marks glue to no word); the issuer's side in a text box."""
+    path, findings, data = plain
+    other = _variant(path, tmp_path, change, change.__name__)
+    assert import_docx(other).data == data
     assert _differences(findings, _findings(other)) == {}

@@ -167,6 +167,12 @@ class _Recogniser:
             body_end = min(p.index for p in sig)
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
             right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
+            if not right and (beside := self._signer_off_the_table(paras, body_start, sig)):
+                # The Nơi nhận in a one-column table of its own, the signer's block typed in the
+                # right half of the page above it (or under it): the block is the signer's.
+                right = beside
+                sig = sorted([*sig, *beside], key=lambda p: p.index)
+                body_end = min(body_end, beside[0].index)
             # A joint plan's other signer over the Nơi nhận, in its column: said, not dropped.
             over = [p for p in sig if p.cell and p.cell.col == nc.col and p.index < nn.index and p.text]
             doc.co_signers = [over] if over and _signed(over) else []
@@ -263,6 +269,23 @@ class _Recogniser:
         doc.noi_nhan = nn
         doc.recipients = entries
         return sorted([*block, nn, *entries], key=lambda p: p.index), signers
+
+    def _signer_off_the_table(self, paras: list[Para], body_start: int, table: list[Para]) -> list[Para]:
+        """A signer's block (capital title lines over a name) typed as lines in the right half of the
+        page right above a Nơi nhận table that has no other column, or right under it."""
+        first, last = table[0], table[-1]
+        room = self.word.section_width(first.section)
+
+        def right_half(p: Para) -> bool:
+            centre = middle(p, room)
+            return p.cell is None and centre is not None and centre > room * 0.55
+
+        before = list(itertools.takewhile(lambda p: not p.text or right_half(p),
+                                          reversed(paras[body_start:first.index])))[::-1]
+        after = list(itertools.takewhile(lambda p: (not p.text or right_half(p)) and p.section == last.section,
+                                         paras[last.index + 1:]))
+        block = next((b for b in (before, after) if _signed(b)), [])
+        return [p for p in block if p.text]
 
     def _first_appendix_heading(self, body_start: int) -> int | None:
         """Where the first appendix heading stands after the body's start (outside tables), if any."""
