@@ -433,3 +433,11 @@ def test_the_same_plan_laid_out_otherwise_reads_the_same(plain, tmp_path, change
     other = _variant(path, tmp_path, change, change.__name__)
     assert import_docx(other).data == data
     assert _differences(findings, _findings(other)) == {}
+
+
+def test_an_acronym_with_a_vowel_stays_in_capitals_in_a_title():
+    """A title in capitals cased as Decree 30 writes it keeps its acronyms: KTAT, TAND, TTYT start
+    or end with two consonants no Vietnamese syllable has."""
+    assert heading_case("PHÂN CÔNG HUẤN LUYỆN KTAT VLNCN CHO TAND VÀ TTYT") == \
+        "Phân công huấn luyện KTAT VLNCN cho TAND và TTYT"
+    assert heading_case("KHUYẾN KHÍCH NGHIÊN CỨU TRƯỜNG HỢP NGOẠI LỆ") == "Khuyến khích nghiên cứu trường hợp ngoại lệ"

@@ -124,7 +124,16 @@ def _acronym(core: str) -> bool:
     base = base.replace("Đ", "D")
     if not re.search(r"[AEIOUY]", base):
         return True
-    return bool(re.search(r"[^AEIOUY]{3}", base.replace("NGH", "N")))
+    if re.search(r"[^AEIOUY]{3}", base.replace("NGH", "N")):
+        return True
+    # Two consonants no Vietnamese syllable starts or ends with: KTAT (kỹ thuật an toàn), TAND, TTYT.
+    onset = re.match(r"[^AEIOUY]*", base).group(0)
+    coda = re.search(r"[^AEIOUY]*$", base).group(0)
+    return (len(onset) >= 2 and onset not in _ONSETS) or (len(coda) >= 2 and coda not in _CODAS)
+
+
+_ONSETS = {"CH", "GH", "KH", "NG", "NH", "PH", "TH", "TR", "NGH"}
+_CODAS = {"CH", "NG", "NH"}
 
 
 def _with_case(token: str, cased: str) -> str:
