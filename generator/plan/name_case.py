@@ -127,8 +127,8 @@ def _acronym(core: str) -> bool:
     if re.search(r"[^AEIOUY]{3}", base.replace("NGH", "N")):
         return True
     # Two consonants no Vietnamese syllable starts or ends with: KTAT (kỹ thuật an toàn), TAND, TTYT.
-    onset = re.match(r"[^AEIOUY]*", base).group(0)
-    coda = re.search(r"[^AEIOUY]*$", base).group(0)
+    onset = base[:len(base) - len(base.lstrip("BCDFGHJKLMNPQRSTVWXZ"))]
+    coda = base[len(base.rstrip("BCDFGHJKLMNPQRSTVWXZ")):]
     return (len(onset) >= 2 and onset not in _ONSETS) or (len(coda) >= 2 and coda not in _CODAS)
 
 
