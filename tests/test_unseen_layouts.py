@@ -441,3 +441,27 @@ def test_an_acronym_with_a_vowel_stays_in_capitals_in_a_title():
     assert heading_case("PHÂN CÔNG HUẤN LUYỆN KTAT VLNCN CHO TAND VÀ TTYT") == \
         "Phân công huấn luyện KTAT VLNCN cho TAND và TTYT"
     assert heading_case("KHUYẾN KHÍCH NGHIÊN CỨU TRƯỜNG HỢP NGOẠI LỆ") == "Khuyến khích nghiên cứu trường hợp ngoại lệ"
+
+
+@pytest.mark.parametrize(("lines", "addressee"), [
+    (["Kính gửi: Các phòng, đơn vị thuộc Sở."], ["Các phòng, đơn vị thuộc Sở."]),
+    (["Kính gửi:", "- Các phòng thuộc Sở;", "- Trung tâm Huấn luyện thể thao tỉnh."],
+     ["Các phòng thuộc Sở", "Trung tâm Huấn luyện thể thao tỉnh"])])
+def test_a_kinh_gui_line_in_a_plan_is_its_addressee(plain, tmp_path, lines, addressee):
+    """A plan that prints "Kính gửi" under its trích yếu: the addressees, printed again as the
+    plan's Kính gửi (they were imported as the opening's running text)."""
+    def addressed(doc: Any) -> None:
+        at = doc.element.body.find(qn("w:tbl")).getnext().getnext().getnext()
+        for text in reversed(lines):
+            at.addnext(add_para(doc, text, align="center" if text.startswith("Kính") else "left", before=6)._p)
+
+    path, findings, data = plain
+    other = _variant(path, tmp_path, addressed, "kinh-gui")
+    got = import_docx(other).data
+    assert got.pop("addressee") == addressee
+    assert got == data
+    assert _differences(findings, _findings(other)) == {}
+    again = tmp_path / "again.yaml"
+    again.write_text(yaml.safe_dump(import_docx(other).data, allow_unicode=True), encoding="utf-8")
+    printed = [p.text for p in read_docx(render_file(again, tmp_path / "again.docx")).paragraphs]
+    assert all(line in printed for line in lines), printed

@@ -36,6 +36,7 @@ from ..recognise.lines import (
     SEPARATOR_RE,
     SUB_ITEM_RE,
     Reference,
+    addressee_entries,
     parse_authority,
     parse_reference,
     recipient_entries,
@@ -291,7 +292,12 @@ class _Importer:
         if doc.subtitle:
             runs = [r for p in doc.subtitle for r in _runs(p) + [(" ", False, False)]][:-1]
             data["subtitle"] = _paragraph(runs, style_italic=True)
-        data.update(self._body(self.stream[i:body_end]))
+        addressed = {id(p.paragraph) for p in doc.kinh_gui}
+        if addressed:
+            data["addressee"] = self._addressee()
+        data.update(self._body([b for b in self.stream[i:body_end] if not (
+            isinstance(b, Para) and id(b) in addressed) and not (isinstance(b, _Table) and all(
+                id(p) in addressed for row in b.rows for c in row for p in c.paras if p.text))]))
         self._before_title(data)
         if sig_at is not None:
             data.update(self._signature(self.stream[sig_at]))
@@ -446,6 +452,10 @@ class _Importer:
         start), each paragraph its printed lines joined by line breaks."""
         cased = iter(lines_case([x for lines in paragraphs for x in lines], agency_case, self.corpus))
         return ["\n".join(next(cased) for _ in lines) for lines in paragraphs]
+
+    def _addressee(self) -> list[str]:
+        """The units the "Kính gửi" lines name (recognise.lines.addressee_entries)."""
+        return addressee_entries([line for p in self.doc.kinh_gui for line in _lines_of(p)]) or ["…"]
 
     def _before_title(self, data: dict[str, Any]) -> None:
         """The lines printed between the header and the tên loại: "Căn cứ …" lines (some Ủy ban plans

@@ -217,3 +217,15 @@ def fold_hoa(text: str) -> str:
 DRAFT_MARK_RE = re.compile(r"^[(\[]?\s*DỰ\s+THẢO(?:\s*(?:LẦN|SỐ)?\s*(?:\d{1,2}|[IVX]{1,4}))?\s*[)\]]?$")
 """A draft's marker printed atop its first page (upper-cased): "DỰ THẢO", "Dự thảo lần 2", "(Dự thảo 3)".
 It is no part of the document: the issued plan does not print it."""
+
+
+def addressee_entries(lines: list[str]) -> list[str]:
+    """The units "Kính gửi" lines name: the rest of its line (one addressee, kept as typed), or the
+    "-"/"+" entries listed under it (their marks and closing ";"/"." are the renderer's)."""
+    lines = [line.strip() for line in lines if line.strip()]
+    first = KINH_GUI_RE.sub("", lines[0]).lstrip(" :").strip() if lines else ""
+    rest = [re.sub(r"^[-–+•]\s*", "", x).strip().rstrip(";.,").strip() for x in lines[1:]]
+    names = [x for x in ([first] if first else []) + rest if x]
+    if len(names) > 1 and first:
+        names[0] = first.rstrip(";.,").strip()
+    return names
