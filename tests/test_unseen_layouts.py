@@ -465,3 +465,83 @@ def test_a_kinh_gui_line_in_a_plan_is_its_addressee(plain, tmp_path, lines, addr
     again.write_text(yaml.safe_dump(import_docx(other).data, allow_unicode=True), encoding="utf-8")
     printed = [p.text for p in read_docx(render_file(again, tmp_path / "again.docx")).paragraphs]
     assert all(line in printed for line in lines), printed
+
+
+# --- an appendix's head set otherwise -----------------------------------------------------------------
+
+
+def _appendix_head(doc: Any) -> tuple[Any, Any, Any]:
+    """The appendix's heading, name and reference paragraphs."""
+    paras = list(doc.element.body.iter(qn("w:p")))
+    i = next(k for k, p in enumerate(paras) if _text(p) == "PHỤ LỤC")
+    return paras[i], paras[i + 1], paras[i + 2]
+
+
+def _head_boxed(doc: Any) -> None:
+    """Heading, name and reference line in a bordered one-cell table."""
+    heading, name, ref = _appendix_head(doc)
+    box = parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="9000" w:type="dxa"/><w:jc w:val="center"/>'
+                    "<w:tblBorders>" + "".join(f'<w:{e} w:val="single" w:sz="4"/>' for e in
+                                              ("top", "left", "bottom", "right")) + "</w:tblBorders></w:tblPr>"
+                    '<w:tblGrid><w:gridCol w:w="9000"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="9000" '
+                    'w:type="dxa"/></w:tcPr></w:tc></w:tr></w:tbl>')
+    heading.addprevious(box)
+    for p in (heading, name, ref):
+        box.find(f".//{qn('w:tc')}").append(p)
+
+
+def _head_in_the_right_cell(doc: Any) -> None:
+    """Heading and reference line in the right cell of a borderless two-cell table (top right corner
+    of the page, as forms are headed); the name centred under the table."""
+    heading, name, ref = _appendix_head(doc)
+    box = parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="9600" w:type="dxa"/></w:tblPr><w:tblGrid>'
+                    '<w:gridCol w:w="4000"/><w:gridCol w:w="5600"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="4000" '
+                    'w:type="dxa"/></w:tcPr><w:p/></w:tc><w:tc><w:tcPr><w:tcW w:w="5600" w:type="dxa"/></w:tcPr>'
+                    "</w:tc></w:tr></w:tbl>")
+    heading.addprevious(box)
+    cell = box.findall(f".//{qn('w:tc')}")[1]
+    cell.append(heading)
+    cell.append(ref)
+
+
+def _heading_and_name_one_paragraph(doc: Any) -> None:
+    """"PHỤ LỤC" and the name in one paragraph, cut by a manual line break."""
+    heading, name, _ = _appendix_head(doc)
+    heading.append(parse_xml(f'<w:r {nsdecls("w")}><w:br/></w:r>'))
+    for run in name.findall(qn("w:r")):
+        heading.append(run)
+    name.getparent().remove(name)
+
+
+@pytest.mark.parametrize("change", [_head_boxed, _head_in_the_right_cell, _heading_and_name_one_paragraph],
+                         ids=["trong-khung", "o-ben-phai", "mot-doan"])
+def test_an_appendix_head_set_in_a_table_or_one_paragraph_reads_the_same(plain, tmp_path, change):
+    """The appendix was taken for one with no heading ("không có tiêu đề PHỤ LỤC", no Kèm theo line),
+    or its heading line took the name's words with it."""
+    path, findings, data = plain
+    other = _variant(path, tmp_path, change, change.__name__)
+    result = import_docx(other)
+    assert result.data == data
+    assert result.warnings == []
+    assert _differences(findings, _findings(other)) == {}
+
+
+def test_a_form_label_set_right_heads_its_appendix(plain, tmp_path):
+    """"Mẫu số 01" in the top right corner (set right, not bold), the form's name centred under it:
+    one appendix headed "Mẫu số 01" whose name is the centred line (it was two appendices). The
+    label prints neither centred nor bold: the checker says so, nothing else."""
+    path, findings, data = plain
+    other = _variant(path, tmp_path, lambda d: _set_right_label(d, "Mẫu số 01"), "mau-so")
+    (app,) = import_docx(other).data["appendices"]
+    assert (app.pop("title"), app.pop("upper")) == ("Mẫu số 01", False)
+    assert app == {k: v for k, v in data["appendices"][0].items() if k != "title"}
+    got = _findings(other)
+    assert {k for k in _differences(findings, got)} == {"PL1.IV.phu-luc.tieu-de.can-le", "PL1.IV.phu-luc.tieu-de.kieu-chu"}
+
+
+def _set_right_label(doc: Any, text: str) -> None:
+    heading = _appendix_head(doc)[0]
+    _retype(heading, text)
+    heading.find(qn("w:pPr")).find(qn("w:jc")).set(qn("w:val"), "right")
+    for b in list(heading.iter(qn("w:b"))) + list(heading.iter(qn("w:bCs"))):
+        b.getparent().remove(b)

@@ -864,12 +864,13 @@ class _Importer:
         app: dict[str, Any] = {}
         first = part[0]
         section = first.section
-        if isinstance(first, Para) and found.titled:
+        if found.titled and (isinstance(first, Para) or first.holds(found.heading)):
             # A title printed in capitals is stored as Decree 30 writes the name ("PHỤ LỤC II" ->
             # "Phụ lục II"; `upper`, the default, prints it in capitals again); one in mixed case
-            # is kept as typed and printed so.
-            app["title"] = heading_case(first.text, self.corpus)
-            if upper_vi(first.text) != first.text:
+            # is kept as typed and printed so. The heading may stand in a table that sets the head.
+            title = found.heading.text
+            app["title"] = heading_case(title, self.corpus)
+            if upper_vi(title) != title:
                 app["upper"] = False
         else:
             self.warn(first if isinstance(first, Para) else "sau chữ ký", getattr(first, "text", ""),

@@ -34,6 +34,13 @@ def locate_appendices(doc: KeHoach, main_section: int, sig_end: int, end: int | 
 def _appendix(doc: KeHoach, section: int, in_sec: list[Para], own_section: bool, titled: bool = True,
           sections: list[int] | None = None) -> None:
     texts = [p for p in in_sec if p.text and p.cell is None]
+    first = next((p for p in in_sec if p.text), None)
+    boxed_head = first is not None and first.cell is not None and titled and heading_box(
+        [p for p in in_sec if p.text and p.cell is not None and p.cell.table == first.cell.table]) is not None
+    if boxed_head and first is not None and first.cell is not None:
+        # The head set in a table of its own (heading_box): its lines first, then the text after it.
+        table = first.cell.table
+        texts = [p for p in in_sec if p.text and p.cell is not None and p.cell.table == table] + texts
     if not texts:
         texts = [p for p in in_sec if p.text][:1]  # a table alone: located by its first cell
     heading = texts[0]
@@ -58,6 +65,13 @@ def _appendix(doc: KeHoach, section: int, in_sec: list[Para], own_section: bool,
         ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
                    ref.cell, ref.width, ref.index)
     names = head[1 if titled else 0:ref_i if ref_i is not None else -len(boxed) if boxed else len(head)]
+    if boxed_head and not names:
+        # The box holds the heading and the reference ("Mẫu số 01" over "(Kèm theo …)" in the top right
+        # corner): the appendix's name is the centred bold lines right under the box.
+        box = [p for p in texts if p.cell is not None and first is not None and first.cell is not None
+               and p.cell.table == first.cell.table]
+        names = _name_lines(in_sec, box[-1])
+        head += names
     titles = [t for t in names if not t.text.startswith("(")]
     doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section,
                                        titled, sections or [section], names, head))
@@ -123,10 +137,29 @@ def appendix_heading(p: Para, after: list[Para], section_start: bool = False) ->
     next three lines."""
     if p.cell is not None or not p.text:
         return False
-    if APPENDIX_HEAD_RE.match(p.text) and len(p.text) < 120 and (is_centred(p) or is_bold(p) or section_start):
+    # Set apart: centred, bold, first on a new section's page, or set right (a form's label in the
+    # page's top right corner: "Mẫu số 01").
+    set_right = p.fmt is not None and p.fmt.align in ("right", "end")
+    if APPENDIX_HEAD_RE.match(p.text) and len(p.text) < 120 and (is_centred(p) or is_bold(p) or section_start
+                                                                 or set_right):
         return True
     return is_centred(p) and is_bold(p) and not p.text.startswith("(") \
         and any(APPENDIX_REF_RE.match(q.text) for q in after[:3])
+
+
+def heading_box(lines: list[Para]) -> Para | None:
+    """The heading line of a table that only sets an appendix's head (a box round "PHỤ LỤC", its
+    name and its "(Kèm theo …)" line; or "Mẫu số 01" and the reference set in a borderless table's
+    right cell): one row, at most six lines, its first line a heading, every other a name line
+    (centred) or the reference line. None for any other table."""
+    if not lines or len(lines) > 6 or len({q.cell.row for q in lines if q.cell is not None}) != 1:
+        return None
+    first = lines[0]
+    if not APPENDIX_HEAD_RE.match(first.text) or len(first.text) >= 120:
+        return None
+    if all(is_centred(q) or APPENDIX_REF_RE.match(q.text) or q.paragraph is first.paragraph for q in lines[1:]):
+        return first
+    return None
 
 
 def repeated_headers(doc: KeHoach, tail: list[Para]) -> set[int]:
@@ -162,6 +195,7 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
     one appendix without a title (its words are kept and checked)."""
     items: list[Para] = []
     seen_tables: set[int] = set()
+    boxes: dict[int, Para] = {}  # a table that only sets an appendix's head: its heading line
     for p in tail:
         if not p.text:
             continue
@@ -169,6 +203,10 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
             if p.cell.table in seen_tables:
                 continue
             seen_tables.add(p.cell.table)
+            heading = heading_box([q for q in tail if q.text and q.cell is not None and q.cell.table == p.cell.table])
+            if heading is not None:
+                boxes[id(heading)] = heading
+                p = heading
         items.append(p)
     starts: list[tuple[Para, bool]] = []
     title_block = False  # in the centred lines under a heading, before its "(Kèm theo …)" line
@@ -179,7 +217,7 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
             and not APPENDIX_REF_RE.match(p.text)
         if title_block:
             continue
-        if appendix_heading(p, items[i + 1:i + 4], section_start):
+        if id(p) in boxes or appendix_heading(p, items[i + 1:i + 4], section_start):
             starts.append((p, True))
             title_block = True
         elif not starts:
