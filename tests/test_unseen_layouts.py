@@ -545,3 +545,17 @@ def _set_right_label(doc: Any, text: str) -> None:
     heading.find(qn("w:pPr")).find(qn("w:jc")).set(qn("w:val"), "right")
     for b in list(heading.iter(qn("w:b"))) + list(heading.iter(qn("w:bCs"))):
         b.getparent().remove(b)
+
+
+def test_a_days_programme_in_the_body_is_no_task_table(tmp_path):
+    """"Thời gian | Nội dung" with times of day is the day's programme: imported as a table, not
+    counted as tasks; the same columns with months are tasks."""
+    programme = WordTable([["Thời gian", "Nội dung"], ["6 giờ 00", "Tập trung vận động viên"],
+                           ["6h30 - 7h00", "Khai mạc giải chạy"]], [4, 12])
+    tasks = WordTable([["Thời gian", "Nội dung"], ["Tháng 3", "Khảo sát đường chạy"],
+                       ["Tháng 4", "Lắp đặt biển báo"]], [4, 12])
+    path = build_plan(tmp_path / "p.docx", body=[*BODY[:3], programme, *BODY[3:4], tasks, *BODY[4:]])
+    data = tmp_path / "p.yaml"
+    data.write_text(yaml.safe_dump(import_docx(path).data, allow_unicode=True), encoding="utf-8")
+    plan = load_plan(data)
+    assert [t.content for t in plan_tasks(plan)] == ["Khảo sát đường chạy", "Lắp đặt biển báo"]

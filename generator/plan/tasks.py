@@ -253,12 +253,40 @@ class _Collector:
         time = next((i for i, t in enumerate(titles) if i != content and TIME_HEAD.search(t)), None)
         if content is None or (lead is None and time is None):
             return  # not a task table (a budget, a list of units…)
+        if lead is None and time is not None and _a_programme(
+                self.plan, _TableWalk(self, table, None, section, content, lead, time, None), time):
+            return  # a day's programme ("7 giờ 30 | Khai mạc"): what happens when, not tasks to report on
         stt = 0 if (titles and NUMBER_HEAD.match(titles[0].strip()) and content != 0) else None
         if table.sheet is not None:
             loc = None  # its rows live in the spreadsheet, not in the data file
         walker = _TableWalk(self, table, loc, section, content, lead, time, stt)
         walker.lead_room = column_room(table, lead, landscape) if lead is not None else None
         walker.rows(table.rows, loc + ("rows",) if loc is not None else None, group, 0)
+
+
+CLOCK_RE = re.compile(r"^(?:từ\s+)?\d{1,2}\s*(?:giờ|h|g|:)\s*(?:\d{2})?(?:\s*(?:phút|'))?"
+                      r"(?:\s*[-–đến]+\s*\d{1,2}\s*(?:giờ|h|g|:)\s*(?:\d{2})?(?:\s*phút)?)?$", re.I)
+"""A time of day as a programme prints it: "7 giờ 30", "7h30", "08:00", "14 giờ - 16 giờ"."""
+
+
+def _a_programme(plan: Plan, walk: _TableWalk, time: int) -> bool:
+    """Whether a table with a time column and no lead column is a day's programme: every time cell
+    filled is a time of day (no deadline, no date)."""
+    placed = [walk.place(row)[0] for row in _plain_rows(walk.table.rows)]
+    cells = [plain(plan, cells[time]).strip() for cells in placed if time in cells]
+    cells = [c for c in cells if c]
+    return bool(cells) and all(CLOCK_RE.match(c) for c in cells)
+
+
+def _plain_rows(rows: list[Any]) -> list[list[Any]]:
+    """The rows of a table, groups opened, each a list of its cells (a merged cell once)."""
+    out: list[list[Any]] = []
+    for row in rows:
+        if isinstance(row, Group):
+            out += _plain_rows(row.rows)
+        else:
+            out.append(list(row))
+    return out
 
 
 class _TableWalk:
