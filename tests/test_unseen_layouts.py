@@ -559,3 +559,17 @@ def test_a_days_programme_in_the_body_is_no_task_table(tmp_path):
     data.write_text(yaml.safe_dump(import_docx(path).data, allow_unicode=True), encoding="utf-8")
     plan = load_plan(data)
     assert [t.content for t in plan_tasks(plan)] == ["Khảo sát đường chạy", "Lắp đặt biển báo"]
+
+
+def test_form_labels_under_a_phu_luc_are_its_content(tmp_path):
+    """An appendix of forms: "PHỤ LỤC" over forms each labelled "Mẫu số 0x" (set right, in italics):
+    one appendix holding the forms, not one appendix per form."""
+    app = [*APPENDIX[:3],
+           {"text": "Mẫu số 01/HN", "italic": True, "align": "right"},
+           {"text": "BIÊN BẢN HỘI NGHỊ", "bold": True, "align": "center"}, "Hôm nay, vào lúc … giờ …",
+           {"text": "Mẫu số 02/HN", "italic": True, "align": "right"},
+           {"text": "DANH SÁCH ĐẠI BIỂU", "bold": True, "align": "center"}, "Gồm các ông, bà có tên sau …"]
+    path = build_plan(tmp_path / "p.docx", body=BODY, appendices=[app])
+    assert len(read_docx(path).appendices) == 1
+    (got,) = import_docx(path).data["appendices"]
+    assert "Mẫu số 02/HN" in str(got["blocks"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..word.reader import Cell, Para, is_bold, is_centred, norm, starts_page
-from .lines import APPENDIX_HEAD_RE, APPENDIX_REF_RE, QUOC_HIEU_RE, TIEU_NGU_RE, fold_hoa
+from .lines import APPENDIX_HEAD_RE, APPENDIX_REF_RE, FORM_LABEL_RE, QUOC_HIEU_RE, TIEU_NGU_RE, fold_hoa
 from .model import AppendixPart, CatalogueRow, KeHoach
 
 
@@ -131,23 +131,25 @@ def _catalogue_rows(paras: list[Para]) -> list[CatalogueRow]:
     return out
 
 
-def appendix_heading(p: Para, after: list[Para], section_start: bool = False) -> bool:
-    """Whether line p opens an appendix: "PHỤ LỤC …"/"DANH MỤC …" set apart (centred, bold, or first
-    on a new section's page), or a bold centred title with its "(Kèm theo …)" line within the
+def appendix_heading(p: Para, after: list[Para], section_start: bool = False, forms: bool = False) -> bool:
+    """Whether line p opens an appendix: "PHỤ LỤC …"/"DANH MỤC …" (with forms, also a form's label
+    "Mẫu số 01") set apart (centred, bold, first on a new section's page, or set right: a label in
+    the page's top right corner), or a bold centred title with its "(Kèm theo …)" line within the
     next three lines."""
     if p.cell is not None or not p.text:
         return False
-    # Set apart: centred, bold, first on a new section's page, or set right (a form's label in the
-    # page's top right corner: "Mẫu số 01").
     set_right = p.fmt is not None and p.fmt.align in ("right", "end")
-    if APPENDIX_HEAD_RE.match(p.text) and len(p.text) < 120 and (is_centred(p) or is_bold(p) or section_start
-                                                                 or set_right):
+    if _head_line(p.text, forms) and (is_centred(p) or is_bold(p) or section_start or set_right):
         return True
     return is_centred(p) and is_bold(p) and not p.text.startswith("(") \
         and any(APPENDIX_REF_RE.match(q.text) for q in after[:3])
 
 
-def heading_box(lines: list[Para]) -> Para | None:
+def _head_line(text: str, forms: bool) -> bool:
+    return len(text) < 120 and bool(APPENDIX_HEAD_RE.match(text) or (forms and FORM_LABEL_RE.match(text)))
+
+
+def heading_box(lines: list[Para], forms: bool = True) -> Para | None:
     """The heading line of a table that only sets an appendix's head (a box round "PHỤ LỤC", its
     name and its "(Kèm theo …)" line; or "Mẫu số 01" and the reference set in a borderless table's
     right cell): one row, at most six lines, its first line a heading, every other a name line
@@ -155,7 +157,7 @@ def heading_box(lines: list[Para]) -> Para | None:
     if not lines or len(lines) > 6 or len({q.cell.row for q in lines if q.cell is not None}) != 1:
         return None
     first = lines[0]
-    if not APPENDIX_HEAD_RE.match(first.text) or len(first.text) >= 120:
+    if not _head_line(first.text, forms):
         return None
     if all(is_centred(q) or APPENDIX_REF_RE.match(q.text) or q.paragraph is first.paragraph for q in lines[1:]):
         return first
@@ -210,6 +212,7 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
         items.append(p)
     starts: list[tuple[Para, bool]] = []
     title_block = False  # in the centred lines under a heading, before its "(Kèm theo …)" line
+    held = False  # a "PHỤ LỤC" heading stands above: a form's label under it is that appendix's content
     for i, p in enumerate(items):
         prev = items[i - 1] if i else None
         section_start = prev is None or p.section != prev.section
@@ -217,9 +220,11 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
             and not APPENDIX_REF_RE.match(p.text)
         if title_block:
             continue
-        if id(p) in boxes or appendix_heading(p, items[i + 1:i + 4], section_start):
+        if (id(p) in boxes and _head_line(p.text, not held)) \
+                or appendix_heading(p, items[i + 1:i + 4], section_start, forms=not held):
             starts.append((p, True))
             title_block = True
+            held = held or bool(APPENDIX_HEAD_RE.match(p.text))
         elif not starts:
             starts.append((p, False))
     return starts

@@ -154,10 +154,10 @@ DIEM_RE = re.compile(r"^(?P<letter>[a-zđ]{1,2})\)\s+(?P<rest>\S.*)$", re.S)
 DASHES = "-–—"  # a list dash as typed, or as Word's AutoFormat turns "- " into an en or em dash
 ITEM_RE = re.compile(rf"^[{DASHES}]\s+\S", re.S)
 SUB_ITEM_RE = re.compile(r"^\+\s+\S", re.S)
-APPENDIX_HEAD_RE = re.compile(
-    r"^(phụ\s*lục|danh\s*mục|(?:biểu\s*)?mẫu\s*(?:số\s*)?\d|biểu\s*(?:số\s*)?(?:\d|[IVX]+\b))", re.I)
-"""An appendix's heading: "PHỤ LỤC …", "DANH MỤC …", or a form's label ("Mẫu số 01", "Biểu mẫu số 02",
-"BIỂU 1") that heads an appendix of forms."""
+APPENDIX_HEAD_RE = re.compile(r"^(phụ\s*lục|danh\s*mục)\b", re.I)
+FORM_LABEL_RE = re.compile(r"^(?:(?:biểu\s*)?mẫu\s*(?:số\s*)?\d|biểu\s*(?:số\s*)?(?:\d|[IVX]+\b))", re.I)
+"""A form's label ("Mẫu số 01", "Biểu mẫu số 02", "BIỂU 1"): the heading of an appendix that is a
+form, when no "PHỤ LỤC" holds the forms (under one, each form is that appendix's content)."""
 ARCHIVE_RE = re.compile(rf"^[{DASHES}]?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
 """The last Nơi nhận line, "- Lưu: VT, HCTH.", with its list of units."""
 ARCHIVE_COLON_RE = re.compile(r"^Lưu\s*:", re.I)
