@@ -573,3 +573,48 @@ def test_form_labels_under_a_phu_luc_are_its_content(tmp_path):
     assert len(read_docx(path).appendices) == 1
     (got,) = import_docx(path).data["appendices"]
     assert "Mẫu số 02/HN" in str(got["blocks"])
+
+
+# --- the place and date under the header table -------------------------------------------------------
+
+
+def _date_under_the_table(doc: Any) -> None:
+    """The place and date typed under the header table, set right."""
+    tbl = doc.element.body.find(qn("w:tbl"))
+    right = tbl.find(qn("w:tr")).findall(qn("w:tc"))[1]
+    date = right.findall(qn("w:p"))[-1]
+    right.remove(date)
+    date.find(qn("w:pPr")).find(qn("w:jc")).set(qn("w:val"), "right")
+    tbl.addnext(date)
+
+
+def _number_and_date_in_a_second_table(doc: Any) -> None:
+    """The Số and the date in a borderless table of their own right under the header table."""
+    tbl = doc.element.body.find(qn("w:tbl"))
+    left, right = tbl.find(qn("w:tr")).findall(qn("w:tc"))
+    number, date = left.findall(qn("w:p"))[-1], right.findall(qn("w:p"))[-1]
+    widths = [g.get(qn("w:w")) for g in tbl.iter(qn("w:gridCol"))]
+    second = parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>'
+                       + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid><w:tr>"
+                       + "".join(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr></w:tc>' for w in widths)
+                       + "</w:tr></w:tbl>")
+    tbl.addnext(second)
+    a, b = second.findall(f".//{qn('w:tc')}")
+    a.append(number)
+    b.append(date)
+
+
+def test_the_date_under_the_header_table_is_the_date(plain, tmp_path):
+    """It was not found (no place, no date: "không tìm thấy dòng địa danh, ngày tháng"); set right, it
+    prints off its place under the Quốc hiệu, and the checker says only that."""
+    path, findings, data = plain
+    other = _variant(path, tmp_path, _date_under_the_table, "ngay-duoi-bang")
+    assert import_docx(other).data == data
+    assert set(_differences(findings, _findings(other))) == {"PL1.III.4.ngay-thang.can-le"}
+
+
+def test_number_and_date_in_a_second_table_read_as_the_header(plain, tmp_path):
+    path, findings, data = plain
+    other = _variant(path, tmp_path, _number_and_date_in_a_second_table, "so-ngay-bang-2")
+    assert import_docx(other).data == data
+    assert _differences(findings, _findings(other)) == {}

@@ -35,6 +35,7 @@ from .lines import (
     AUTHORITY_RE,
     COPY_FORM_RE,
     DASHES,
+    DATE_FORM,
     DATE_RE,
     DRAFT_MARK_RE,
     KINH_GUI_RE,
@@ -104,6 +105,12 @@ class _Recogniser:
         if doc.number_line is None and header_table is not None:  # "Số" printed under the table
             doc.number_line = next((p for p in paras[top[-1].index + 1:top[-1].index + 4]
                                     if NUMBER_RE.match(p.text)), None)
+        if doc.date_line is None and header_table is not None:
+            # The place and date printed under the table (set right, or with the Số in a second
+            # table under it): a whole line of the date's form, before anything else is typed.
+            under = list(itertools.takewhile(lambda p: recognise_type(p.text) is None,
+                                             paras[top[-1].index + 1:top[-1].index + 6]))
+            doc.date_line = next((p for p in under if DATE_FORM.match(p.text) and p is not doc.number_line), None)
         below: list[Para] = []
         if header_table is not None:
             # Rows of the header table under the rows that hold its parts (the tên loại and trích yếu
@@ -121,8 +128,9 @@ class _Recogniser:
         last_top = max((p.index for p in top), default=-1) if header_table is not None else (
             max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu, doc.quoc_hieu) if p),
                 default=-1))
-        if doc.number_line is not None:
-            last_top = max(last_top, doc.number_line.index)
+        for p in (doc.number_line, doc.date_line):
+            if p is not None:
+                last_top = max(last_top, p.index)
         # Công văn: "V/v …" under the Số line, in its column.
         vv = next((p for p in top if VV_RE.match(p.text) and p is not doc.number_line), None)
         rest = below + [p for p in paras if p.index > last_top and p.cell is None]
