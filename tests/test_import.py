@@ -68,7 +68,7 @@ def test_render_import_render_same_text(tmp_path: Path) -> None:
     assert plan.archive == ["VT", "HCTH"] and len(plan.recipients) == 3
     assert plan.signer.title == "Giám đốc" and plan.signer.authority is None
     app = plan.appendices[0]
-    assert app.title == "DANH MỤC" and app.reference_line is None  # derived again, not copied
+    assert app.title == "Danh mục" and app.reference_line is None  # derived again, not copied
     table = app.table
     assert table.numbered and table.numbering == "restart" and table.group_style == "split"
     assert _text(table.columns[2].title) == "Đơn vị, cá nhân chủ trì thực hiện"
@@ -218,7 +218,7 @@ def test_word_style_plan_imports_with_structure(tmp_path: Path) -> None:
         "KT", "Giám đốc", "Trần Thị Bình")
     assert plan.signer.title.upper() == "PHÓ GIÁM ĐỐC"
     (app,) = plan.appendices
-    assert (app.title, app.subtitle) == ("PHỤ LỤC", ["DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ NĂM 2025"])
+    assert (app.title, app.subtitle) == ("Phụ lục", ["DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ NĂM 2025"])
     assert app.reference_line is None and not app.landscape
     table = app.table
     assert [_text(c.title) for c in table.columns] == ["TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian"]

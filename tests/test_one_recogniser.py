@@ -157,7 +157,9 @@ def _imported_from(doc: KeHoach, data: dict[str, Any]) -> list[str]:
     if len(apps) != len(doc.appendices):
         wrong.append(f"{len(apps)} appendices imported, {len(doc.appendices)} recognised")
     for found, app in zip(doc.appendices, apps):
-        if found.titled and app["title"] != found.heading.text:
+        # Stored as Decree 30 writes it, printed as the heading prints it (in capitals unless upper: false).
+        printed = upper_vi(app["title"]) if app.get("upper", True) else app["title"]
+        if found.titled and printed != found.heading.text:
             wrong.append(f"appendix {app['title']!r} is not {found.heading.text!r}")
         names = [norm(x) for p in found.names for x in [p.text] if x]
         if names and _squash(" ".join(_lines(app.get("subtitle", "")))) != _squash(" ".join(names)):

@@ -556,7 +556,7 @@ def _line_rule(doc: KeHoach, key: str, para: Para | list[Para] | None, rule_id: 
     ratio = line.length_pt / text_len if text_len else 0
     lo, hi = bounds
     forms = {"border-top": "viền trên đoạn", "border-bottom": "viền dưới đoạn", "underline": "gạch chân",
-             "shape": "đường kẻ vẽ", "underscore": "dòng gạch dưới"}
+             "shape": "đường kẻ vẽ", "underscore": "dòng gạch dưới", "cell-border": "viền dưới ô bảng"}
     mm = 25.4 / 72
     return _res(rule_id, element, title, ERROR, lo <= ratio <= hi,
                 measured=f"{forms[line.form]} dài {line.length_pt * mm:.1f} mm = {ratio:.0%} dòng chữ dài nhất "

@@ -37,6 +37,7 @@ from ..recognise.lines import (
     SEPARATOR_RE,
     SUB_ITEM_RE,
     Reference,
+    addressee_entries,
     parse_authority,
     parse_reference,
     recipient_entries,
@@ -295,7 +296,13 @@ class _Importer:
         if doc.subtitle:
             runs = [r for p in doc.subtitle for r in _runs(p) + [(" ", False, False)]][:-1]
             data["subtitle"] = _paragraph(runs, style_italic=True)
-        data.update(self._body(self.stream[i:body_end]))
+        addressed = {id(p.paragraph) for p in doc.kinh_gui}
+        if addressed:
+            data["addressee"] = self._addressee()
+        data.update(self._body([b for b in self.stream[i:body_end] if not (
+            isinstance(b, Para) and id(b) in addressed) and not (isinstance(b, _Table) and all(
+                id(p) in addressed for row in b.rows for c in row for p in c.paras if p.text))]))
+        self._before_title(data)
         if sig_at is not None:
             data.update(self._signature(self.stream[sig_at]))
         else:
@@ -440,7 +447,7 @@ class _Importer:
         for b in self.stream[: top + 1]:
             paras = [p for row in b.rows for c in row for p in c.paras] if isinstance(b, _Table) else [b]
             for p in (line for q in paras for line in q.lines or [q]):
-                if p.text and id(p) not in known and upper_vi(p.text) != "DỰ THẢO" \
+                if p.text and id(p) not in known and all(p is not q for q in doc.draft_marks) \
                         and not SEPARATOR_RE.match(p.text):
                     self.warn(p, p.text, "chữ ở phần đầu văn bản không thuộc thành phần nào; chưa đưa vào dữ liệu")
 
@@ -454,6 +461,25 @@ class _Importer:
         start), each paragraph its printed lines joined by line breaks."""
         cased = iter(lines_case([x for lines in paragraphs for x in lines], agency_case, self.corpus))
         return ["\n".join(next(cased) for _ in lines) for lines in paragraphs]
+
+    def _addressee(self) -> list[str]:
+        """The units the "Kính gửi" lines name (recognise.lines.addressee_entries)."""
+        return addressee_entries([line for p in self.doc.kinh_gui for line in _lines_of(p)]) or ["…"]
+
+    def _before_title(self, data: dict[str, Any]) -> None:
+        """The lines printed between the header and the tên loại: "Căn cứ …" lines (some Ủy ban plans
+        put their grounds there) go first among the grounds; anything else is said, not dropped."""
+        grounds = []
+        for p in self.doc.before_title:
+            if any(p is q for q in self.doc.draft_marks) or SEPARATOR_RE.match(p.text):
+                continue
+            if GROUND.match(p.text):
+                grounds.append(_paragraph(_runs(p), style_italic=True))
+            else:
+                self.warn(p, p.text, "chữ giữa phần đầu và tên loại văn bản không thuộc thành phần nào; "
+                          "chưa đưa vào dữ liệu")
+        if grounds:
+            data["grounds"] = grounds + data.get("grounds", [])
 
     def _after_title(self) -> int:
         """The stream position after the tên loại, trích yếu and the line under it."""
@@ -892,9 +918,13 @@ class _Importer:
         app: dict[str, Any] = {}
         first = part[0]
         section = first.section
-        if isinstance(first, Para) and found.titled:
-            app["title"] = first.text
-            if upper_vi(first.text) != first.text:
+        if found.titled and (isinstance(first, Para) or first.holds(found.heading)):
+            # A title printed in capitals is stored as Decree 30 writes the name ("PHỤ LỤC II" ->
+            # "Phụ lục II"; `upper`, the default, prints it in capitals again); one in mixed case
+            # is kept as typed and printed so. The heading may stand in a table that sets the head.
+            title = found.heading.text
+            app["title"] = heading_case(title, self.corpus)
+            if upper_vi(title) != title:
                 app["upper"] = False
         else:
             self.warn(first if isinstance(first, Para) else "sau chữ ký", getattr(first, "text", ""),
@@ -907,7 +937,9 @@ class _Importer:
         head = {id(p.paragraph) for p in found.head}
         if found.titled and isinstance(first, Para):
             head.add(id(first))
-        body = [b for b in part if not (isinstance(b, Para) and id(b) in head)]
+        # A table that only holds the head's lines (the reference line boxed) is no content either.
+        body = [b for b in part if not (isinstance(b, Para) and id(b) in head) and not (
+            isinstance(b, _Table) and all(id(p) in head for row in b.rows for c in row for p in c.paras if p.text))]
         sec = self.doc.sections[min(section, len(self.doc.sections) - 1)]
         landscape = sec.width > sec.height
         if len(body) == 1 and isinstance(body[0], _Table):

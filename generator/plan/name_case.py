@@ -23,6 +23,7 @@ case is a property of the plan's data, whoever reads it in.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -123,7 +124,16 @@ def _acronym(core: str) -> bool:
     base = base.replace("Đ", "D")
     if not re.search(r"[AEIOUY]", base):
         return True
-    return bool(re.search(r"[^AEIOUY]{3}", base.replace("NGH", "N")))
+    if re.search(r"[^AEIOUY]{3}", base.replace("NGH", "N")):
+        return True
+    # Two consonants no Vietnamese syllable starts or ends with: KTAT (kỹ thuật an toàn), TAND, TTYT.
+    onset = base[:len(base) - len(base.lstrip("BCDFGHJKLMNPQRSTVWXZ"))]
+    coda = base[len(base.rstrip("BCDFGHJKLMNPQRSTVWXZ")):]
+    return (len(onset) >= 2 and onset not in _ONSETS) or (len(coda) >= 2 and coda not in _CODAS)
+
+
+_ONSETS = {"CH", "GH", "KH", "NG", "NH", "PH", "TH", "TR", "NGH"}
+_CODAS = {"CH", "NG", "NH"}
 
 
 def _with_case(token: str, cased: str) -> str:
@@ -409,7 +419,33 @@ def _starts_a_name_inside_a_sentence(written: str, i: int) -> bool:
 def lines_case(lines: Sequence[str], case: Callable[[str, str], str], written: str = "") -> list[str]:
     """Lines printed one under another that make one name ("ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI"),
     cased as one name (the second line's "tỉnh" is not a name's first word) and cut back into the
-    same lines, word for word."""
+    same lines, word for word. Lines that print several names (a parent over its parent: "UBND
+    TỈNH SÔNG MÂY" / "SỞ VĂN HÓA VÀ THỂ THAO") are cased name by name (_name_starts)."""
+    starts = [i for i in range(1, len(lines)) if _name_starts(lines[i - 1], lines[i])]
+    if starts:
+        out: list[str] = []
+        for a, b in itertools.pairwise([0, *starts, len(lines)]):
+            out += _one_name_case(lines[a:b], case, written)
+        return out
+    return _one_name_case(lines, case, written)
+
+
+def _name_starts(above: str, line: str) -> bool:
+    """Whether a header line starts a name of its own under the line above: it begins with a kind of
+    body ("SỞ", "PHÒNG", "ỦY BAN") and the line above ends a name with its place ("… TỈNH SÔNG
+    MÂY": a level word followed by the place's name), not with a joining word or a bare level
+    ("ỦY BAN NHÂN DÂN TỈNH" / "LÀO CAI" is one name)."""
+    words, cores = _split(line)[0], []
+    cores = [_core(w) for w in words]
+    if not cores or _match(_KIND_TABLE, cores, 0) is None:
+        return False
+    prev = [_core(w) for w in _split(above)[0]]
+    if not prev or prev[-1] in _COORDINATORS or prev[-1] in _PLAIN_AFTER_KIND:
+        return False
+    return any((m := _match(_LEVEL_TABLE, prev, i)) is not None and i + m[0] < len(prev) for i in range(len(prev)))
+
+
+def _one_name_case(lines: Sequence[str], case: Callable[[str, str], str], written: str) -> list[str]:
     counts = [len(_split(line)[0]) if line.strip() else 0 for line in lines]
     whole = case(" ".join(line.strip() for line in lines if line.strip()), written)
     words = _split(whole)[0] if whole.strip() else []

@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..nd30.figures import LANDSCAPE_TEXT_WIDTH_TWIPS, TEXT_WIDTH_TWIPS
 from ..text import roman, upper_vi
+from ..word.metrics import text_width_pt
 from .model import (
     Appendix,
     Bold,
@@ -112,30 +114,45 @@ UNIT_HEAD = re.compile(
 unit of its own. The words that continue a wrapped name ("Đào tạo", "Xã hội", "Du lịch") are none
 of these."""
 
-JOINING_END = re.compile(r"(?:\b(?:và|của|với|thuộc|về)|[-–&(])$")
+JOINING_END = re.compile(r"(?:\b(?:và|của|với|thuộc|về|cho|tại|trong)|[-–&(])$")
 """A line that ends so is cut in the middle of a name: the next line continues it."""
 
+JOINING_START = re.compile(r"^(?:[&),–]|-\S)")
+"""A line that starts so continues the line above ("& Đào tạo", "), …")."""
 
-def split_units(cell: str) -> tuple[str, ...]:
+TABLE_SIZE_PT = 12.0
+"""The size table text prints in (the template's table styles; offices use 12–13 pt)."""
+
+CELL_PADDING_PT = 2 * 5.4
+"""Word's default cell margins, left and right (108 twips each)."""
+
+
+def split_units(cell: str, room_pt: float | None = None) -> tuple[str, ...]:
     """The units a Chủ trì cell names ("- A;\\n- B." → A, B).
 
     Units are separated by ";" or listed one per line. A line of the cell is not always a unit:
     a name too long for a narrow column is typed over two lines ("Sở Giáo dục và" / "Đào tạo")
-    and prints as one name. A line starts a new unit when the page says so the way drafters write
-    lists: it has a "-" or "+" bullet, or the line before ends with ";", or it begins with a
-    capital and an agency word (Sở, Ban, Phòng, UBND, Ủy ban, Trung tâm, Công an…) after a line
-    that is a whole name (not ending in "và", "của", "-"); a "," may end a line inside a name
-    ("Sở Lao động," / "Thương binh và Xã hội"). Otherwise it continues the line before;
-    bulleted lists too: a line without a bullet under a bulleted one is the rest of its name.
+    and prints as one name. What the page shows tells them apart, not which words a name starts
+    with: a line starts a new unit when it has a "-" or "+" bullet, or the line before ends with
+    ";"; it continues the line before when it starts in lower case ("Ủy ban nhân dân" / "các xã")
+    or the line before ends with a joining word or mark ("và", "của", "-", "&"), and in a bulleted
+    list when it has no bullet. Otherwise: a line that begins with a kind of body (Sở, Ban, Phòng,
+    UBND…) is a unit of its own; a line under one ending in "," continues it ("Sở Lao động," /
+    "Thương binh và Xã hội"); and, the column's width known (room_pt, the text width of the cell),
+    a break where the line above was full (its words and the next word do not fit on one line) is
+    where Word would have wrapped: the same name goes on; a break where the next word would still
+    have fit is the drafter's Enter after a whole name: a new unit, whatever its kind.
     """
     lines = [x.strip() for x in cell.split("\n") if x.strip()]
     bulleted = any(BULLET.match(x) for x in lines)
     names: list[str] = []
+    previous = ""
     for line in lines:
-        if names and not _starts_unit(names[-1], line, bulleted):
+        if names and not _starts_unit(previous, line, bulleted, room_pt):
             names[-1] = f"{names[-1]} {line}"
         else:
             names.append(line)
+        previous = line
     out: list[str] = []
     for name in names:
         for p in name.split(";"):
@@ -145,15 +162,46 @@ def split_units(cell: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _starts_unit(before: str, line: str, bulleted: bool) -> bool:
-    """Whether a line of a lead cell begins a unit of its own (see split_units)."""
+def _starts_unit(before: str, line: str, bulleted: bool, room_pt: float | None) -> bool:
+    """Whether a line of a lead cell begins a unit of its own (see split_units); before is the
+    cell's line above it."""
     if BULLET.match(line):
         return True
     if bulleted:
         return False  # the list marks each unit: a line without a bullet is the rest of a name
-    if before.rstrip().endswith(";"):
+    end = before.rstrip()
+    if end.endswith(";"):
         return True
-    return bool(UNIT_HEAD.match(line)) and not JOINING_END.search(before.rstrip(" ."))
+    first = next((c for c in line if c.isalpha()), "")
+    if first.islower() or JOINING_END.search(end.rstrip(" .")) or JOINING_START.match(line):
+        return False
+    if UNIT_HEAD.match(line):
+        return True
+    if end.endswith(","):
+        return False
+    if room_pt is None:
+        return False  # nothing tells: the line goes on the name above, as typed
+    return not _was_full(end, line, room_pt)
+
+
+def _was_full(before: str, line: str, room_pt: float) -> bool:
+    """Whether the line above fills the column, with no room left for the next line's first word:
+    Enter pressed where Word would have wrapped, inside a name. A line above wider than the column
+    wraps by itself: the drafter had no need of Enter to go on with it, so Enter there ended it.
+    Measured at the table's size, with a margin for text set a point larger."""
+    room = room_pt * TABLE_SIZE_PT / (TABLE_SIZE_PT + 1)
+    width = text_width_pt(before, TABLE_SIZE_PT)
+    return 0.85 * room <= width <= room_pt and text_width_pt(f"{before} {line.split()[0]}", TABLE_SIZE_PT) > room
+
+
+def column_room(table: Table, column: int, landscape: bool) -> float | None:
+    """The text width (pt) of a table column as printed: its share of the page's text width, less
+    the cell's margins. None when the table gives no width for it."""
+    widths = [c.width for c in table.columns]
+    if not 0 <= column < len(widths) or not sum(widths):
+        return None
+    text = (LANDSCAPE_TEXT_WIDTH_TWIPS if landscape else TEXT_WIDTH_TWIPS) / 20
+    return max(text * widths[column] / sum(widths) - CELL_PADDING_PT, 1.0)
 
 
 class _Collector:
@@ -163,7 +211,8 @@ class _Collector:
         self.seen: dict[str, int] = {}
 
     def add(self, *, number: str, section: str, group: str, content: str, lead: str, time: str,
-            loc: Loc | None, removable: bool = True, leads: tuple[str, ...] | None = None) -> None:
+            loc: Loc | None, removable: bool = True, leads: tuple[str, ...] | None = None,
+            room_pt: float | None = None) -> None:
         content = content.strip()
         if not content:
             return
@@ -172,7 +221,7 @@ class _Collector:
         self.seen[digest] = n
         key = f"NV-{digest}" + (f"-{n}" if n > 1 else "")
         self.tasks.append(PlanTask(key, number, section, group, content, lead.strip(), time.strip(), loc,
-                                   removable, leads if leads is not None else split_units(lead)))
+                                   removable, leads if leads is not None else split_units(lead, room_pt)))
 
     # --- the body -------------------------------------------------------------------------------
 
@@ -192,7 +241,7 @@ class _Collector:
 
     # --- tables ---------------------------------------------------------------------------------
 
-    def table(self, table: Table, loc: Loc | None, section: str, group: str) -> None:
+    def table(self, table: Table, loc: Loc | None, section: str, group: str, landscape: bool = False) -> None:
         titles = [plain(self.plan, c.title) for c in table.columns]
         content = next((i for i, t in enumerate(titles) if CONTENT_HEAD.search(t) and not LEAD_HEAD.search(t)
                         and not TIME_HEAD.search(t)), None)
@@ -205,11 +254,40 @@ class _Collector:
         time = next((i for i, t in enumerate(titles) if i != content and TIME_HEAD.search(t)), None)
         if content is None or (lead is None and time is None):
             return  # not a task table (a budget, a list of units…)
+        if lead is None and time is not None and _a_programme(
+                self.plan, _TableWalk(self, table, None, section, content, lead, time, None), time):
+            return  # a day's programme ("7 giờ 30 | Khai mạc"): what happens when, not tasks to report on
         stt = 0 if (titles and NUMBER_HEAD.match(titles[0].strip()) and content != 0) else None
         if table.sheet is not None:
             loc = None  # its rows live in the spreadsheet, not in the data file
         walker = _TableWalk(self, table, loc, section, content, lead, time, stt)
+        walker.lead_room = column_room(table, lead, landscape) if lead is not None else None
         walker.rows(table.rows, loc + ("rows",) if loc is not None else None, group, 0)
+
+
+CLOCK_RE = re.compile(r"^(?:từ\s+)?\d{1,2}\s*(?:giờ|h|g|:)\s*(?:\d{2})?(?:\s*(?:phút|'))?"
+                      r"(?:\s*[-–đến]+\s*\d{1,2}\s*(?:giờ|h|g|:)\s*(?:\d{2})?(?:\s*phút)?)?$", re.I)
+"""A time of day as a programme prints it: "7 giờ 30", "7h30", "08:00", "14 giờ - 16 giờ"."""
+
+
+def _a_programme(plan: Plan, walk: _TableWalk, time: int) -> bool:
+    """Whether a table with a time column and no lead column is a day's programme: every time cell
+    filled is a time of day (no deadline, no date)."""
+    placed = [walk.place(row)[0] for row in _plain_rows(walk.table.rows)]
+    cells = [plain(plan, cells[time]).strip() for cells in placed if time in cells]
+    cells = [c for c in cells if c]
+    return bool(cells) and all(CLOCK_RE.match(c) for c in cells)
+
+
+def _plain_rows(rows: list[Any]) -> list[list[Any]]:
+    """The rows of a table, groups opened, each a list of its cells (a merged cell once)."""
+    out: list[list[Any]] = []
+    for row in rows:
+        if isinstance(row, Group):
+            out += _plain_rows(row.rows)
+        else:
+            out.append(list(row))
+    return out
 
 
 class _TableWalk:
@@ -223,6 +301,7 @@ class _TableWalk:
         self.ncols = len(table.columns)
         self.counter = 0
         self.carry: dict[int, list[Any]] = {}  # column -> [rows left, text]
+        self.lead_room: float | None = None  # the lead column's text width (pt), when known
 
     def rows(self, rows: list[Any], loc: Loc | None, group: str, level: int) -> None:
         for i, row in enumerate(rows):
@@ -253,7 +332,7 @@ class _TableWalk:
                          content=texts.get(self.content, ""),
                          lead=texts.get(self.lead, "") if self.lead is not None else "",
                          time=texts.get(self.time, "") if self.time is not None else "",
-                         loc=at, removable=not touched)
+                         loc=at, removable=not touched, room_pt=self.lead_room)
 
     def place(self, row: list[Any]) -> tuple[dict[int, Any], bool]:
         """The row's cells by column; touched: a merged-down cell starts in or reaches into it."""
@@ -325,7 +404,7 @@ def plan_tasks(plan: Plan) -> list[PlanTask]:
                             content=plain(plan, task.content), lead="\n".join(names), time=task.time or "",
                             loc=at + ("groups", gi, "tasks", ti), leads=names)
         elif app.table is not None:
-            out.table(app.table, at + ("table",), label, "")
+            out.table(app.table, at + ("table",), label, "", app.landscape)
         elif app.blocks is not None:
             out.blocks(app.blocks, at + ("blocks",), label)
     return out.tasks

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..word.reader import Cell, Para, is_bold, is_centred, norm, starts_page
-from .lines import APPENDIX_HEAD_RE, APPENDIX_REF_RE, QUOC_HIEU_RE, TIEU_NGU_RE, fold_hoa
+from .lines import APPENDIX_HEAD_RE, APPENDIX_REF_RE, FORM_LABEL_RE, QUOC_HIEU_RE, TIEU_NGU_RE, fold_hoa
 from .model import AppendixPart, CatalogueRow, KeHoach
 
 
@@ -34,19 +34,29 @@ def locate_appendices(doc: KeHoach, main_section: int, sig_end: int, end: int | 
 def _appendix(doc: KeHoach, section: int, in_sec: list[Para], own_section: bool, titled: bool = True,
           sections: list[int] | None = None) -> None:
     texts = [p for p in in_sec if p.text and p.cell is None]
+    first = next((p for p in in_sec if p.text), None)
+    boxed_head = first is not None and first.cell is not None and titled and heading_box(
+        [p for p in in_sec if p.text and p.cell is not None and p.cell.table == first.cell.table]) is not None
+    if boxed_head and first is not None and first.cell is not None:
+        # The head set in a table of its own (heading_box): its lines first, then the text after it.
+        table = first.cell.table
+        texts = [p for p in in_sec if p.text and p.cell is not None and p.cell.table == table] + texts
     if not texts:
         texts = [p for p in in_sec if p.text][:1]  # a table alone: located by its first cell
     heading = texts[0]
     ref_i = next((i for i, p in enumerate(texts[:6]) if APPENDIX_REF_RE.match(p.text)), None)
     if ref_i is not None and not titled and ref_i > 0:
         ref_i = None  # text with no appendix heading: only a first line can be its reference line
+    boxed = _boxed_reference(in_sec, heading) if ref_i is None and titled else []
     if ref_i is not None:
         head = texts[:ref_i + 1]
+    elif boxed:
+        head = [heading, *[p for p in texts[1:6] if p.index < boxed[0].index], *boxed]
     elif titled:
         head = [heading, *_name_lines(in_sec, heading)]
     else:
         head = []
-    ref = texts[ref_i] if ref_i is not None else None
+    ref = texts[ref_i] if ref_i is not None else boxed[0] if boxed else None
     if ref_i is not None and ref is not None and ref.text.startswith("(") and ")" not in ref.text \
             and ref_i + 1 < len(texts):
         # A long reference line typed as two paragraphs: one line for the rules.
@@ -54,11 +64,35 @@ def _appendix(doc: KeHoach, section: int, in_sec: list[Para], own_section: bool,
         head.append(nxt)
         ref = Para(norm(ref.text + " " + nxt.text), ref.el, ref.fmt, ref.runs + nxt.runs, ref.section,
                    ref.cell, ref.width, ref.index)
-    names = head[1 if titled else 0:ref_i if ref_i is not None else len(head)]
+    names = head[1 if titled else 0:ref_i if ref_i is not None else -len(boxed) if boxed else len(head)]
+    if boxed_head and not names:
+        # The box holds the heading and the reference ("Mẫu số 01" over "(Kèm theo …)" in the top right
+        # corner): the appendix's name is the centred bold lines right under the box.
+        box = [p for p in texts if p.cell is not None and first is not None and first.cell is not None
+               and p.cell.table == first.cell.table]
+        names = _name_lines(in_sec, box[-1])
+        head += names
     titles = [t for t in names if not t.text.startswith("(")]
     doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section,
                                        titled, sections or [section], names, head))
     doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
+
+
+def _boxed_reference(in_sec: list[Para], heading: Para) -> list[Para]:
+    """The "(Kèm theo …)" line set in a table of its own under the heading's name (a box, or a
+    borderless cell to centre it): its lines, when that table's first line is one and the table holds
+    nothing else; before any other table or running text."""
+    lines = [p for p in in_sec if p.text and p.index > heading.index][:8]
+    for p in lines:
+        if p.cell is None:
+            if is_centred(p) and not APPENDIX_REF_RE.match(p.text):
+                continue  # the appendix's name, centred under its heading
+            return []
+        table = [q for q in in_sec if q.text and q.cell is not None and q.cell.table == p.cell.table]
+        if not APPENDIX_REF_RE.match(p.text) or len({id(q.paragraph) for q in table}) > 2:
+            return []
+        return table
+    return []
 
 
 def _name_lines(in_sec: list[Para], heading: Para) -> list[Para]:
@@ -97,16 +131,37 @@ def _catalogue_rows(paras: list[Para]) -> list[CatalogueRow]:
     return out
 
 
-def appendix_heading(p: Para, after: list[Para], section_start: bool = False) -> bool:
-    """Whether line p opens an appendix: "PHỤ LỤC …"/"DANH MỤC …" set apart (centred, bold, or first
-    on a new section's page), or a bold centred title with its "(Kèm theo …)" line within the
+def appendix_heading(p: Para, after: list[Para], section_start: bool = False, forms: bool = False) -> bool:
+    """Whether line p opens an appendix: "PHỤ LỤC …"/"DANH MỤC …" (with forms, also a form's label
+    "Mẫu số 01") set apart (centred, bold, first on a new section's page, or set right: a label in
+    the page's top right corner), or a bold centred title with its "(Kèm theo …)" line within the
     next three lines."""
     if p.cell is not None or not p.text:
         return False
-    if APPENDIX_HEAD_RE.match(p.text) and len(p.text) < 120 and (is_centred(p) or is_bold(p) or section_start):
+    set_right = p.fmt is not None and p.fmt.align in ("right", "end")
+    if _head_line(p.text, forms) and (is_centred(p) or is_bold(p) or section_start or set_right):
         return True
     return is_centred(p) and is_bold(p) and not p.text.startswith("(") \
         and any(APPENDIX_REF_RE.match(q.text) for q in after[:3])
+
+
+def _head_line(text: str, forms: bool) -> bool:
+    return len(text) < 120 and bool(APPENDIX_HEAD_RE.match(text) or (forms and FORM_LABEL_RE.match(text)))
+
+
+def heading_box(lines: list[Para], forms: bool = True) -> Para | None:
+    """The heading line of a table that only sets an appendix's head (a box round "PHỤ LỤC", its
+    name and its "(Kèm theo …)" line; or "Mẫu số 01" and the reference set in a borderless table's
+    right cell): one row, at most six lines, its first line a heading, every other a name line
+    (centred) or the reference line. None for any other table."""
+    if not lines or len(lines) > 6 or len({q.cell.row for q in lines if q.cell is not None}) != 1:
+        return None
+    first = lines[0]
+    if not _head_line(first.text, forms):
+        return None
+    if all(is_centred(q) or APPENDIX_REF_RE.match(q.text) or q.paragraph is first.paragraph for q in lines[1:]):
+        return first
+    return None
 
 
 def repeated_headers(doc: KeHoach, tail: list[Para]) -> set[int]:
@@ -142,6 +197,7 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
     one appendix without a title (its words are kept and checked)."""
     items: list[Para] = []
     seen_tables: set[int] = set()
+    boxes: dict[int, Para] = {}  # a table that only sets an appendix's head: its heading line
     for p in tail:
         if not p.text:
             continue
@@ -149,9 +205,14 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
             if p.cell.table in seen_tables:
                 continue
             seen_tables.add(p.cell.table)
+            heading = heading_box([q for q in tail if q.text and q.cell is not None and q.cell.table == p.cell.table])
+            if heading is not None:
+                boxes[id(heading)] = heading
+                p = heading
         items.append(p)
     starts: list[tuple[Para, bool]] = []
     title_block = False  # in the centred lines under a heading, before its "(Kèm theo …)" line
+    held = False  # a "PHỤ LỤC" heading stands above: a form's label under it is that appendix's content
     for i, p in enumerate(items):
         prev = items[i - 1] if i else None
         section_start = prev is None or p.section != prev.section
@@ -159,9 +220,11 @@ def appendix_starts(tail: list[Para]) -> list[tuple[Para, bool]]:
             and not APPENDIX_REF_RE.match(p.text)
         if title_block:
             continue
-        if appendix_heading(p, items[i + 1:i + 4], section_start):
+        if (id(p) in boxes and _head_line(p.text, not held)) \
+                or appendix_heading(p, items[i + 1:i + 4], section_start, forms=not held):
             starts.append((p, True))
             title_block = True
+            held = held or bool(APPENDIX_HEAD_RE.match(p.text))
         elif not starts:
             starts.append((p, False))
     return starts

@@ -155,6 +155,9 @@ DASHES = "-–—"  # a list dash as typed, or as Word's AutoFormat turns "- " i
 ITEM_RE = re.compile(rf"^[{DASHES}]\s+\S", re.S)
 SUB_ITEM_RE = re.compile(r"^\+\s+\S", re.S)
 APPENDIX_HEAD_RE = re.compile(r"^(phụ\s*lục|danh\s*mục)\b", re.I)
+FORM_LABEL_RE = re.compile(r"^(?:(?:biểu\s*)?mẫu\s*(?:số\s*)?\d|biểu\s*(?:số\s*)?(?:\d|[IVX]+\b))", re.I)
+"""A form's label ("Mẫu số 01", "Biểu mẫu số 02", "BIỂU 1"): the heading of an appendix that is a
+form, when no "PHỤ LỤC" holds the forms (under one, each form is that appendix's content)."""
 ARCHIVE_RE = re.compile(rf"^[{DASHES}]?\s*Lưu\s*:?\s*(?P<units>.*?)\s*\.?$", re.I)
 """The last Nơi nhận line, "- Lưu: VT, HCTH.", with its list of units."""
 ARCHIVE_COLON_RE = re.compile(r"^Lưu\s*:", re.I)
@@ -212,3 +215,20 @@ def fold_hoa(text: str) -> str:
     """Old and new tone placement are the same word: "HOÀ" = "HÒA"."""
     return text.replace("OÀ", "ÒA").replace("oà", "òa").replace("Oà", "Òa")
 
+
+
+DRAFT_MARK_RE = re.compile(r"^[(\[]?\s*DỰ\s+THẢO(?:\s*(?:LẦN|SỐ)?\s*(?:\d{1,2}|[IVX]{1,4}))?\s*[)\]]?$")
+"""A draft's marker printed atop its first page (upper-cased): "DỰ THẢO", "Dự thảo lần 2", "(Dự thảo 3)".
+It is no part of the document: the issued plan does not print it."""
+
+
+def addressee_entries(lines: list[str]) -> list[str]:
+    """The units "Kính gửi" lines name: the rest of its line (one addressee, kept as typed), or the
+    "-"/"+" entries listed under it (their marks and closing ";"/"." are the renderer's)."""
+    lines = [line.strip() for line in lines if line.strip()]
+    first = KINH_GUI_RE.sub("", lines[0]).lstrip(" :").strip() if lines else ""
+    rest = [re.sub(r"^[-–+•]\s*", "", x).strip().rstrip(";.,").strip() for x in lines[1:]]
+    names = [x for x in ([first] if first else []) + rest if x]
+    if len(names) > 1 and first:
+        names[0] = first.rstrip(";.,").strip()
+    return names

@@ -77,6 +77,8 @@ class KeHoach:
     not_administrative: str | None = None  # why the file is not an administrative document
     subject_lines: list[Para] = field(default_factory=list)  # trích yếu (or "V/v …" of a công văn)
     subtitle: list[Para] = field(default_factory=list)  # "(Ban hành kèm theo …)" under the trích yếu
+    before_title: list[Para] = field(default_factory=list)  # lines between the header and the tên loại
+    draft_marks: list[Para] = field(default_factory=list)  # "DỰ THẢO", "Dự thảo lần 2" atop the first page
     attached_to: Reference | None = None  # the decision a document is issued with (its subtitle cites it)
     kinh_gui: list[Para] = field(default_factory=list)
     body: list[Para] = field(default_factory=list)

@@ -35,7 +35,9 @@ from .lines import (
     AUTHORITY_RE,
     COPY_FORM_RE,
     DASHES,
+    DATE_FORM,
     DATE_RE,
+    DRAFT_MARK_RE,
     KINH_GUI_RE,
     NOI_NHAN_RE,
     NUMBER_RE,
@@ -154,6 +156,12 @@ class _Recogniser:
         if doc.number_line is None and header_table is not None:  # "Số" printed under the table
             doc.number_line = next((p for p in paras[top[-1].index + 1:top[-1].index + 4]
                                     if NUMBER_RE.match(p.text)), None)
+        if doc.date_line is None and header_table is not None:
+            # The place and date printed under the table (set right, or with the Số in a second
+            # table under it): a whole line of the date's form, before anything else is typed.
+            under = list(itertools.takewhile(lambda p: recognise_type(p.text) is None,
+                                             paras[top[-1].index + 1:top[-1].index + 6]))
+            doc.date_line = next((p for p in under if DATE_FORM.match(p.text) and p is not doc.number_line), None)
         below: list[Para] = []
         if header_table is not None:
             # Rows of the header table under the rows that hold its parts (the tên loại and trích yếu
@@ -171,17 +179,24 @@ class _Recogniser:
         last_top = max((p.index for p in top), default=-1) if header_table is not None else (
             max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu, doc.quoc_hieu) if p),
                 default=-1))
-        if doc.number_line is not None:
-            last_top = max(last_top, doc.number_line.index)
+        for p in (doc.number_line, doc.date_line):
+            if p is not None:
+                last_top = max(last_top, p.index)
         # Công văn: "V/v …" under the Số line, in its column.
         vv = next((p for p in top if VV_RE.match(p.text) and p is not doc.number_line), None)
         rest = below + [p for p in paras if p.index > last_top and p.cell is None]
         title = None
+        above: list[Para] = []
         for p in [q for q in rest if q.text][:6]:
             t = recognise_type(p.text)
             if t is not None:
                 title = p
                 break
+            above.append(p)
+        if title is not None:
+            # Lines between the header and the tên loại: the "Căn cứ …" lines some Ủy ban plans print
+            # there, a draft's marker. Said, so that no consumer drops them unseen.
+            doc.before_title = above
         body_start = last_top + 1
         if title is not None:
             doc.doc_type = title
@@ -211,6 +226,12 @@ class _Recogniser:
             body_end = min(p.index for p in sig)
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
             right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
+            if not right and (beside := self._signer_off_the_table(paras, body_start, sig)):
+                # The Nơi nhận in a one-column table of its own, the signer's block typed in the
+                # right half of the page above it (or under it): the block is the signer's.
+                right = beside
+                sig = sorted([*sig, *beside], key=lambda p: p.index)
+                body_end = min(body_end, beside[0].index)
             # A joint plan's other signer over the Nơi nhận, in its column: a co-signer (văn bản liên tịch).
             over = [p for p in sig if p.cell and p.cell.col == nc.col and p.index < nn.index]
             doc.co_signers = [_signer_part(over)] if _signed(over) else []
@@ -247,6 +268,13 @@ class _Recogniser:
         locate_appendices(doc, main_section, sig_end, doc.copy_block[0].index if doc.copy_block else None)
         self._administrative(texts, title)
         self._lines()
+        self._draft_marks(body_start)
+
+    def _draft_marks(self, body_start: int) -> None:
+        """A draft's marker ("DỰ THẢO", "Dự thảo lần 2") on the first page before the body, typed as a
+        line, in a bordered box, a text box or a header cell: no part of the plan."""
+        self.doc.draft_marks = [p for p in self.doc.paragraphs[:body_start]
+                                if p.text and DRAFT_MARK_RE.match(upper_vi(p.text))]
 
     def _noi_nhan_outside_a_table(self, paras: list[Para], body_start: int) \
             -> tuple[list[Para], list[list[Para]]] | None:
@@ -301,6 +329,23 @@ class _Recogniser:
         doc.noi_nhan = nn
         doc.recipients = entries
         return sorted([*block, nn, *entries], key=lambda p: p.index), signers
+
+    def _signer_off_the_table(self, paras: list[Para], body_start: int, table: list[Para]) -> list[Para]:
+        """A signer's block (capital title lines over a name) typed as lines in the right half of the
+        page right above a Nơi nhận table that has no other column, or right under it."""
+        first, last = table[0], table[-1]
+        room = self.word.section_width(first.section)
+
+        def right_half(p: Para) -> bool:
+            centre = middle(p, room)
+            return p.cell is None and centre is not None and centre > room * 0.55
+
+        before = list(itertools.takewhile(lambda p: not p.text or right_half(p),
+                                          reversed(paras[body_start:first.index])))[::-1]
+        after = list(itertools.takewhile(lambda p: (not p.text or right_half(p)) and p.section == last.section,
+                                         paras[last.index + 1:]))
+        block = next((b for b in (before, after) if _signed(b)), [])
+        return [p for p in block if p.text]
 
     def _first_appendix_heading(self, body_start: int) -> int | None:
         """Where the first appendix heading stands after the body's start (outside tables), if any."""

@@ -154,6 +154,7 @@ class TableCell:
     paras: list[Para]
     span: int = 1
     merge: str | None = None
+    border_bottom: bool = False  # a line printed along the cell's bottom edge (its own or the table's)
 
 
 @dataclass
@@ -176,7 +177,7 @@ class Table:
 class Line:
     """A solid line printed under an element, however the drafter made it, found where it lands."""
 
-    form: str  # border-top, border-bottom, underline, underscore, shape
+    form: str  # border-top, border-bottom, underline, underscore, shape, cell-border
     length_pt: float
     para: Para  # the paragraph that holds it (a shape's anchor, the bordered paragraph…)
     gap_pt: float = 0.0  # how far below the element's text it lands
@@ -1052,9 +1053,27 @@ class _Reader:
                 vm = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
                 merge = None if vm is None else "restart" if vm.get(qn("w:val")) == "restart" else "continue"
                 paras = [q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]
-                out[-1].append(TableCell(paras, max(span, 1), merge))
+                edge = "bottom" if ri == len(printed) - 1 else "insideH"
+                out[-1].append(TableCell(paras, max(span, 1), merge, self._cell_border(tbl, tcpr, edge)))
                 col += span
         return out
+
+    def _cell_border(self, tbl: _Element, tcpr: _Element | None, table_edge: str) -> bool:
+        """Whether a line prints along a cell's bottom edge: the cell's own bottom border, else the
+        table's (its bottom edge for the last row, its inside lines for the others; direct, then its
+        style's), as Word resolves them. A "nil"/"none" border prints nothing."""
+        own = tcpr.find(f"{qn('w:tcBorders')}/{qn('w:bottom')}") if tcpr is not None else None
+        if own is not None:
+            return own.get(qn("w:val"), "nil") not in ("nil", "none")
+        levels = [tbl.find(qn("w:tblPr"))]
+        ts = levels[0].find(qn("w:tblStyle")) if levels[0] is not None else None
+        sid = ts.get(qn("w:val")) if ts is not None else self.fmt.default_table_style
+        levels += [st.find(qn("w:tblPr")) for st in self.fmt.chain(sid)]
+        for lv in levels:
+            el = lv.find(f"{qn('w:tblBorders')}/{qn('w:' + table_edge)}") if lv is not None else None
+            if el is not None:
+                return el.get(qn("w:val"), "nil") not in ("nil", "none")
+        return False
 
     def _table_margins(self, tbl: _Element) -> tuple[int, int]:
         """Left/right cell margins: the table's own, else its style chain's, else Word's 108."""
@@ -1148,11 +1167,13 @@ class Drawing:
         for (t, r, _), ps in cells.items():
             rows[(t, r)] = max(rows.get((t, r), 0.0), sum(heights[q.index][0] for q in ps))
         row_top: dict[tuple[int, int], float] = {}
+        self.row_bottom: dict[tuple[int, int], float] = {}  # where each row ends in its table's columns
         for t in sorted({t for t, _ in rows}):
             y = 0.0
             for r in sorted(r for tt, r in rows if tt == t):
                 row_top[(t, r)] = y
                 y += rows[(t, r)]
+                self.row_bottom[(t, r)] = y
         for (t, r, _), ps in cells.items():
             y = row_top[(t, r)]
             for q in ps:
@@ -1237,6 +1258,25 @@ class Drawing:
                 length = sum(text_width_pt(upper_vi(r.text) if r.fmt.caps else r.text, r.fmt.size or 12,
                                            bold=r.fmt.bold) + r.fmt.spacing * len(r.text) for r in under)
                 out.append(_Drawn("underline", length, p, self._stack(p), box.text_bottom, None))
+        return out + self._cell_borders()
+
+    def _cell_borders(self) -> list[_Drawn]:
+        """The bottom borders of the laid-out table cells: a line as wide as the cell along the bottom
+        of its row (a line drawn under the text typed in a table's last row)."""
+        out: list[_Drawn] = []
+        for table in self.doc.tables:
+            for row in table.rows:
+                for tc in row:
+                    cell = tc.paras[0].cell if tc.paras else None
+                    if not tc.border_bottom or cell is None:
+                        continue
+                    bottom = self.row_bottom.get((cell.table, cell.row))
+                    if bottom is None:
+                        continue
+                    width = sum(table.widths[cell.grid_col:cell.grid_col + tc.span]) / 20
+                    start = -(cell.left - sum(table.widths[:cell.grid_col])) / 20
+                    out.append(_Drawn("cell-border", width, tc.paras[-1], ("table", cell.table, cell.grid_col),
+                                      bottom, (start, start + width)))
         return out
 
     def _column_at(self, p: Para, cell: Cell, x_margin: float, length: float) -> tuple[Stack, tuple[float, float]]:
@@ -1266,7 +1306,7 @@ class Drawing:
         high = nxt.text_top + nxt.line_height * 0.35 if nxt else box.text_bottom + 3 * box.line_height
         span = self._text_span(target)
         best = None
-        for d in drawn:
+        for d in drawn + self._below_table(last, later):
             if d.stack != stack or not low <= d.y <= high:
                 continue
             if d.form == "underline" and d.para not in target:
@@ -1282,6 +1322,19 @@ class Drawing:
             return None
         d = best[1]
         return Line(d.form, d.length, d.para, d.y - box.text_bottom)
+
+    def _below_table(self, last: Para, later: list[Para]) -> list[_Drawn]:
+        """Lines drawn in the body right under a table, seen from the column of a table's last text
+        (nothing printed under it in its column): a shape anchored in the paragraph after the table
+        lands under the table's last row, where that text ends. Given in the column's coordinates."""
+        cell = last.cell
+        if cell is None or later or cell.table not in self.table_top:
+            return []
+        top = self.table_top[cell.table]
+        shift = (self.table_left.get(cell.table, 0) + cell.left) / 20
+        return [_Drawn(d.form, d.length, d.para, self._stack(last), d.y - top,
+                       None if d.x is None else (d.x[0] - shift, d.x[1] - shift))
+                for d in self.drawn if d.stack == ("body", last.section) and d.y >= top]
 
     def _text_span(self, target: list[Para]) -> tuple[float, float] | None:
         """Horizontal extent (pt in the column) of the target's widest line, as aligned."""
