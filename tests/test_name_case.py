@@ -55,6 +55,11 @@ NAMES = [
     ("ĐẢNG ỦY XÃ LÚA VÀNG", "Đảng ủy xã Lúa Vàng"),
     ("UỶ BAN NHÂN DÂN XÃ LÚA VÀNG", "Uỷ ban nhân dân xã Lúa Vàng"),  # the old accent placement kept
     ("UBND TP. BẾN ĐÁ", "UBND TP. Bến Đá"),
+    # a kind that names its level is followed by the place alone; a field that happens to share a
+    # place's words is no place
+    ("TỈNH ĐOÀN QUẢNG NGÃI", "Tỉnh đoàn Quảng Ngãi"),
+    ("HUYỆN ỦY MỘ ĐỨC", "Huyện ủy Mộ Đức"),
+    ("SỞ VĂN HÓA VÀ THỂ THAO", "Sở Văn hóa và Thể thao"),
 ]
 
 

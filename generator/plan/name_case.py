@@ -220,6 +220,7 @@ def _cased_words(tokens: list[str], *, names: bool) -> list[str]:
     i = 0
     field_starts = False  # the next word begins a field (after a kind or a coordinator)
     after_kind = False  # the previous words were a kind: another kind may follow ("Văn phòng Sở")
+    level_kind = False  # that kind starts with a level word ("Tỉnh đoàn", "Huyện ủy")
     while i < len(tokens):
         core = cores[i]
         numeral_word = core in _SYLLABLE_NUMERALS and (i == 0 or cores[i - 1] not in _COUNT_WORDS)
@@ -244,6 +245,7 @@ def _cased_words(tokens: list[str], *, names: bool) -> list[str]:
                 out[i + k] = _with_case(tokens[i + k], word)
             i += n
             field_starts = after_kind = True
+            level_kind = _match(_LEVEL_TABLE, cores[i - n:i], 0) is not None
             continue
         if (lexical := _match(_LEXICAL_TABLE, cores, i)) is not None:
             n, phrase = lexical
@@ -263,6 +265,15 @@ def _cased_words(tokens: list[str], *, names: bool) -> list[str]:
                 i += n + place
                 field_starts = after_kind = False
                 continue
+        if names and level_kind and (place := _place_length(cores, i, guess=False)) \
+                and i + place == len(tokens):
+            # A kind that names its level ("Tỉnh đoàn", "Huyện ủy") is followed by the place
+            # alone, without a level word: "Tỉnh đoàn Quảng Ngãi" — every syllable capitalised.
+            for k in range(i, i + place):
+                out[k] = _syllables(tokens[k])
+            i += place
+            field_starts = after_kind = level_kind = False
+            continue
         if names and field_starts and core not in _PLAIN_AFTER_KIND and re.search(r"\w", core) \
                 and cores[i : i + 2] != ["KHU", "VỰC"]:  # "Chi cục Thuế khu vực II": a scope, no field
             out[i] = _with_case(tokens[i], _capital(core))
