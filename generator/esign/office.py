@@ -39,6 +39,8 @@ BRIDGE = Path(__file__).resolve().with_name("uno_bridge.py")
 START_SECONDS = 90.0
 """A first start creates the profile: several seconds on a busy machine, never minutes."""
 QUIT_SECONDS = 5.0
+PING_SECONDS = 10.0
+"""An idle office answers a ping in milliseconds; a loaded machine may take seconds."""
 PREVIEW_FILTER = "writer_pdf_Export"
 """Plain PDF for the screen: the archival PDF/A of an issued document stays with pdf.py."""
 
@@ -183,7 +185,10 @@ class Office:
         with self._lock:
             if self._closed:
                 raise ConversionError("LibreOffice của trình soạn thảo đã dừng")
-            if not self.running():  # never started, or ended since the last conversion
+            # Never started, or ended since the last conversion. An office killed between two
+            # previews may not be reaped yet (its process still looks alive): a ping tells, so the
+            # next document gets a fresh office rather than the message for a document that ended it.
+            if not self._answers():
                 self._stop()
                 self._start()
             answer = self._ask({"src": str(docx), "dst": str(pdf), "filter": filter_name}, timeout)
@@ -206,6 +211,15 @@ class Office:
                     "máy) hoặc làm LibreOffice lỗi; lần xem sau dùng một LibreOffice mới")
             raise ConversionError("LibreOffice không xuất được PDF cho bản xem trước"
                                   + (f" ({answer['error']})" if answer.get("error") else ""))
+
+    def _answers(self) -> bool:
+        """The office runs and answers a ping through the bridge within PING_SECONDS."""
+        if not self.running():
+            return False
+        try:
+            return bool(self._ask({"ping": True}, PING_SECONDS).get("ok"))
+        except ConversionError:  # silent past the ping's time: stopped by _answer
+            return False
 
     def _ask(self, job: dict[str, Any], timeout: float) -> dict[str, Any]:
         assert self._bridge is not None and self._bridge.stdin is not None

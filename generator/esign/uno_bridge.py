@@ -61,6 +61,15 @@ def main(pipe: str) -> int:
             continue
         if job.get("quit"):
             break
+        if job.get("ping"):
+            # Is LibreOffice still there before a document is handed over? One cheap call.
+            try:
+                desktop.getFrames()
+                say({"ok": True})
+            except Exception as exc:  # noqa: BLE001 - any failure: the office is gone
+                say({"error": f"{type(exc).__name__}"[:100], "lost": True})
+                return 1
+            continue
         doc = None
         try:
             doc = desktop.loadComponentFromURL(
