@@ -603,9 +603,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="BAO-CAO.yaml", help="tệp dữ liệu báo cáo")
     p.set_defaults(func=_report)
 
-    p = sub.add_parser("import", help="đọc Kế hoạch đã soạn bằng Word (.docx) thành tệp dữ liệu",
+    p = sub.add_parser("import", help="đọc Kế hoạch soạn bằng Word (.docx; .doc, .odt, .rtf khi có "
+                       "LibreOffice) hoặc danh mục trong bảng tính thành tệp dữ liệu",
                        description="Đọc một Kế hoạch đã soạn bằng Word theo bố cục thông thường thành "
-                       "tệp dữ liệu YAML; phần không nhận ra được báo thành cảnh báo kèm vị trí.")
+                       "tệp dữ liệu YAML; phần không nhận ra được báo thành cảnh báo kèm vị trí. Một trang "
+                       "tính danh mục (.xlsx, .xls, .ods, .csv) thành một phụ lục dạng bảng.")
     p.add_argument("docx", metavar="FILE.docx|BẢNG.xlsx",
                    help="văn bản Word cần đọc (.docx; cả .doc, .odt, .rtf khi máy có LibreOffice), hoặc bảng "
                         "tính danh mục (.xlsx, .xls, .ods, .csv)")

@@ -15,7 +15,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from openxml_audit import OpenXmlValidator
 
-from generator.jobs.batch import file_names, prepare_batch, run_batch
+from generator.jobs.batch import RenderPool, file_names, prepare_batch, run_batch
 from generator.cli import main
 from generator.nd30 import BLANK_DAY
 from generator.errors import DataError
@@ -538,3 +538,33 @@ def test_implementing_unit_keeps_the_model_agencys_documents_and_is_told(tmp_pat
     text = " ".join(p.text for p in Document(str(result.written[0].path)).paragraphs)
     assert "Kế hoạch số 77/KH-SNV ngày 20/12/2023 của Sở Nội vụ" in text
     assert not any("kh254_cchc" in w or "đơn vị của cơ quan mẫu" in w for w in result.warnings)
+
+
+def test_a_ctrl_c_while_the_pool_stops_ends_its_workers(monkeypatch):
+    # Ctrl-C landing while the batch waits for its workers to stop (a units file refused while they
+    # were still warming up, or a second Ctrl-C) cut the shutdown short; the workers, which ignore
+    # SIGINT, stayed waiting on their queue and kehoach hung at exit joining them. Now they are ended.
+    import os
+
+    pool = RenderPool(2)
+    executor = pool.pool
+    assert executor is not None
+    executor.submit(os.getpid).result(timeout=60)  # the workers are up and idle
+    workers = list(executor._processes.values())  # type: ignore[attr-defined]
+    assert workers and all(w.is_alive() for w in workers)
+    real_shutdown = executor.shutdown
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(executor, "shutdown", interrupted)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with pool:
+                pass
+        assert not any(w.is_alive() for w in workers), "workers left waiting: kehoach would hang at exit"
+    finally:
+        for w in workers:
+            if w.is_alive():
+                w.kill()
+        real_shutdown(wait=True)

@@ -163,7 +163,7 @@ def test_every_bad_cell_and_contradiction_is_reported_at_once(tmp_path):
     row_of = {r[1].value: r[1].row for r in wb["Tiến độ"].iter_rows(min_row=4)}
     assert f"a.xlsx: Tiến độ!E{row_of['Ban hành kế hoạch kiểm tra văn bản']}: tình trạng “Xong rồi”" in text
     assert "chọn một trong: Hoàn thành, Đang thực hiện, Chưa thực hiện" in text
-    assert f"Tiến độ!F{row_of['Rà soát văn bản quy phạm pháp luật']}: ngày hoàn thành “31/2/2025” không đọc được" in text
+    assert f"Tiến độ!F{row_of['Rà soát văn bản quy phạm pháp luật']}: ngày hoàn thành “31/2/2025” tháng 2/2025 không có ngày 31" in text
     assert "ví dụ 30/06/2025" in text
     # Typed 01/8/2025, said back as staff write dates: 01/08/2025.
     assert "có ngày hoàn thành 01/08/2025 nhưng tình trạng là “Đang thực hiện”" in text

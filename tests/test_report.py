@@ -103,6 +103,19 @@ def test_a_report_is_never_written_over_a_file(filled, tmp_path):
     assert data.read_text(encoding="utf-8") == "# đã viết đánh giá\n"
 
 
+def test_an_as_of_day_the_calendar_lacks_is_named_not_called_unreadable(filled, tmp_path, capsys):
+    # "31/02/2025" is read; its fix is the day, so the message says which day February lacks.
+    plan_path, sheets = filled
+    for typed, said in (("31/02/2025", "tháng 2/2025 không có ngày 31"), ("15/13/2025", "không có tháng 13"),
+                        ("cuối quý", "không đọc được")):
+        assert main(["report", str(plan_path), "--progress", *map(str, sheets), "--as-of", typed,
+                     "-o", str(tmp_path / "b.yaml")]) == 2
+        err = capsys.readouterr().err
+        assert f"ngày báo cáo “{typed}” {said}; ghi dạng ngày/tháng/năm" in err, err
+        assert "Traceback" not in err
+    assert not (tmp_path / "b.yaml").exists()
+
+
 def test_bad_cells_stop_the_report_with_every_problem(tmp_path, capsys):
     plan_path = write_plan(tmp_path)
     sheet = write_progress_sheet(plan_path, tmp_path / "t.xlsx").output

@@ -785,8 +785,39 @@ class RenderPool:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self.pool is not None:
+        if self.pool is None:
+            return
+        try:
             self.pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:
+            # Ctrl-C (or SIGTERM) while waiting for the workers, e.g. as they warm up after the
+            # units file was refused: the stop message the shutdown sends them may not have gone
+            # out, and workers ignore SIGINT, so they would wait on their queue forever and this
+            # process, joining them at exit, with them. Ask them to stop (SIGTERM unwinds a
+            # worker's atomic writes) and wait that short while.
+            self.stop_workers()
+            raise
+
+    def stop_workers(self, grace: float = 3.0) -> None:
+        """End the pool's worker processes: SIGTERM, then SIGKILL for any still there after grace s.
+
+        A worker rendering unwinds on SIGTERM (its atomic write removes its temporary file). An idle
+        one blocked on its queue's lock may never see it: Python runs a handler in the main thread
+        only, and the signal may wake the worker's watchdog thread instead. Such a worker has no
+        work in hand, so killing it loses nothing."""
+        # ProcessPoolExecutor keeps its workers in _processes (CPython 3.11-3.13); it offers no
+        # public way to stop workers that are not reading their queue.
+        workers = list((getattr(self.pool, "_processes", None) or {}).values())
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+        deadline = time.monotonic() + grace
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+                worker.join(5.0)
 
     def render(self, units: list[UnitJob], progress: Progress | None = None) -> Iterator[tuple[UnitJob, str | None]]:
         """Yield (unit, None) or (unit, error message) as each document is written.

@@ -273,6 +273,24 @@ def parse_day(value: Any) -> dt.date | None:
     return None
 
 
+def unreadable_day(value: Any) -> str:
+    """Why parse_day found no day in value, in a văn thư's words: a calendar slip ("31/02/2025" is
+    "tháng 2/2025 không có ngày 31") is named, since the fix is the number, not the form; anything
+    else "không đọc được"."""
+    text = str(value).strip() if isinstance(value, str) else ""
+    m = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", text)
+    day, month, year = (int(g) for g in m.groups()) if m else (0, 0, 0)
+    if not m:
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        if m:
+            year, month, day = (int(g) for g in m.groups())
+    if not m:
+        return "không đọc được"
+    if not 1 <= month <= 12:
+        return f"không có tháng {month}"
+    return f"tháng {month}/{year} không có ngày {day}"
+
+
 def _guard(path: Path) -> bytes:
     """The file's bytes when it is a workbook safe to open: bounded size, an ordinary zip (no zip
     bomb, no DTD in its XML). Checked before openpyxl parses anything."""
@@ -437,7 +455,8 @@ def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str,
     if _cell_text(raw_day):
         day = parse_day(raw_day)
         if day is None:
-            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành “{_cell_text(raw_day)}” không đọc được; "
+            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành “{_cell_text(raw_day)}” "
+                            f"{unreadable_day(raw_day)}; "
                             "ghi dạng ngày/tháng/năm, ví dụ 30/06/2025")
             bad = True
         elif status not in (DONE, None):

@@ -325,10 +325,10 @@ def build_report(data: str | Path, sheets: Iterable[str | Path], as_of: dt.date 
 
 def parse_as_of(text: str) -> dt.date:
     """--as-of: 2026-06-30 or 30/6/2026."""
-    from .progress import parse_day
+    from .progress import parse_day, unreadable_day
 
     day = parse_day(text.strip())
     if day is None:
-        raise UserError(f"ngày báo cáo “{text}” không đọc được; ghi dạng ngày/tháng/năm, ví dụ 30/06/2026 "
+        raise UserError(f"ngày báo cáo “{text}” {unreadable_day(text)}; ghi dạng ngày/tháng/năm, ví dụ 30/06/2026 "
                         "(hoặc 2026-06-30)")
     return day
