@@ -295,6 +295,22 @@ def test_cli_import(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert not (tmp_path / "x.yaml").exists()
 
 
+def test_a_data_file_given_to_import_is_named_for_what_it_is(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture) -> None:
+    data = tmp_path / "kh.yaml"
+    data.write_bytes(SAMPLE.read_bytes())
+    assert main(["import", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "không phải văn bản Word" in err and f"kehoach render {data}" in err and "tệp gốc" not in err
+    assert data.read_bytes() == SAMPLE.read_bytes()
+    # A Word document named .yaml is no data file: the input is never the output, as always.
+    word = tmp_path / "kh2.yaml"
+    word_style_plan(word)
+    before = word.read_bytes()
+    assert main(["import", str(word)]) == 2
+    assert "tệp gốc" in capsys.readouterr().err and word.read_bytes() == before
+
+
 def test_import_then_rollover(tmp_path: Path) -> None:
     """An imported plan (citations as plain text) rolls over too: the cited year stays."""
     from generator.jobs.rollover import rollover_file

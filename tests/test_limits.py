@@ -85,6 +85,17 @@ def test_utf16_files_are_named_for_what_they_are(tmp_path: Path, encoding: str) 
     assert run.code == 2 and "UTF-16" in run.err and "UTF-8" in run.err and "nhị phân" not in run.err
 
 
+@pytest.mark.parametrize("head", [None, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), b"{\\rtf1\\ansi x}"])
+def test_a_word_document_given_as_data_says_to_import_it(tmp_path: Path, head: bytes | None) -> None:
+    # A .docx (the template is one), a .doc (OLE2) or an .rtf handed where the plan's data is wanted.
+    path = tmp_path / "ke-hoach-2025.docx"
+    path.write_bytes((ROOT / "templates" / "kehoach.docx").read_bytes() if head is None else head)
+    for command in (["validate", path], ["render", path, "-o", tmp_path / "out.docx"]):
+        run = run_limited(command, timeout=60)
+        assert run.code == 2 and "kehoach import" in run.err and "nhị phân" not in run.err, run.err
+    assert not (tmp_path / "out.docx").exists()
+
+
 @pytest.mark.parametrize("field,old,new", [
     ("agency.name", "  name: Sở Khoa học và Công nghệ  ", "  name: " + "Sở Khoa học " * 30),
     ("agency.abbreviation", "  abbreviation: SKHCN", "  abbreviation: " + "S" * 260),

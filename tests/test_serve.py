@@ -870,3 +870,15 @@ def test_batch_from_the_page_uses_the_worker_pool_and_never_forks(client, folder
     for name in got["written"]:
         text = "\n".join(p.text for p in docx.Document(str(folder / got["folder"] / name)).paragraphs)
         assert "KẾ HOẠCH" in text
+
+
+def test_a_missing_or_file_folder_is_named_for_what_it_is(tmp_path: Path, capsys) -> None:
+    from generator.cli import main
+
+    assert main(["serve", str(tmp_path / "khong-co")]) == 2
+    err = capsys.readouterr().err
+    assert "không tìm thấy thư mục" in err and "kehoach init" in err
+    (tmp_path / "kh.yaml").write_text("x: 1\n", encoding="utf-8")
+    assert main(["serve", str(tmp_path / "kh.yaml")]) == 2
+    assert "là một tệp, không phải thư mục" in capsys.readouterr().err
+    assert not (tmp_path / "khong-co").exists()

@@ -1170,6 +1170,16 @@ def import_sheet(path: str | Path, sheet: str | None = None) -> ImportResult:
     return ImportResult({"appendices": [app]}, [ImportNote(f"trang tính {read.sheet}", "", w) for w in read.warnings])
 
 
+def _plain_text(path: Path) -> bool:
+    """A readable file whose first bytes are text, not a document's package or OLE header."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    return bool(head) and b"\x00" not in head and not head.startswith((b"PK", b"{\\rtf"))
+
+
 def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: bool = False,
                 sheet: str | None = None) -> ImportResult:
     """Read a .docx (or a spreadsheet catalogue) and write the data file: the library call behind
@@ -1177,6 +1187,12 @@ def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: 
     from ..plan.sheets import SPREADSHEET_SUFFIXES
 
     source = Path(docx_path)
+    if out is None and source.suffix.lower() in (".yaml", ".yml") and _plain_text(source):
+        # The data file given to import (its own name would be the output): said for what it is,
+        # not as an output that would overwrite the input.
+        raise UserError(f"{source}: đây đã là tệp dữ liệu kế hoạch, không phải văn bản Word; lệnh import đọc "
+                        f"văn bản Word (.docx, .doc, .odt, .rtf) thành tệp dữ liệu. Tệp này dùng thẳng: "
+                        f"kehoach render {source}")
     target = Path(out) if out else source.with_suffix(".yaml")
     if target.suffix.lower() not in (".yaml", ".yml"):
         raise UserError(f"{target}: tệp dữ liệu phải có đuôi .yaml")

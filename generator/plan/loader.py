@@ -123,7 +123,17 @@ def _utf16(raw: bytes) -> bool:
     return len(head) >= 8 and (head[1::2].count(0) > len(head) * 0.4 or head[0::2].count(0) > len(head) * 0.4)
 
 
+_DOCUMENT_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf")
+"""How a .docx/.xlsx/.odt (a zip), a .doc/.xls (OLE2) and an .rtf begin."""
+
+
 def _decode(raw: bytes, file: str) -> str:
+    if raw.startswith(_DOCUMENT_MAGIC):
+        # A newcomer's first mistake: last year's plan as Word handed where its data is wanted.
+        raise DataError([Problem(file, 1, 1, "", None, (
+            "đây là một văn bản (Word, LibreOffice hoặc bảng tính), không phải tệp dữ liệu YAML; kế hoạch "
+            "soạn bằng Word thì đọc thành tệp dữ liệu trước: kehoach import TỆP.docx -o ke-hoach.yaml, "
+            "rồi dùng tệp ke-hoach.yaml"))])
     if _utf16(raw):
         raise DataError([Problem(file, 1, 1, "", None, (
             "tệp đang lưu ở mã UTF-16 (Notepad gọi là “Unicode”), không phải UTF-8; hãy mở bằng "

@@ -49,8 +49,12 @@ def digest(raw: bytes) -> str:
 class Folder:
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
+        if not self.root.exists():
+            raise UserError(f"{root}: không tìm thấy thư mục này; hãy gõ đúng tên thư mục chứa các tệp kế hoạch "
+                            "(ví dụ: kehoach serve data) hoặc tạo một thư mục mới bằng kehoach init TÊN-THƯ-MỤC")
         if not self.root.is_dir():
-            raise UserError(f"{root}: không phải thư mục")
+            raise UserError(f"{root}: là một tệp, không phải thư mục; hãy chỉ thư mục chứa tệp đó "
+                            "(ví dụ: kehoach serve data)")
 
     def path(self, name: object) -> Path:
         """The file `name` (relative, with "/") inside the folder, or NotAllowed."""
