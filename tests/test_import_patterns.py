@@ -901,3 +901,24 @@ def test_a_wrapped_name_is_cased_as_one_name_not_line_by_line(tmp_path):
         # The body's case when it says the name; else no capital where a line starts ("Đổi", "Hành").
         assert (" ".join(name.split()) == said if len(body) > len(simple_body()) else
                 all(line[0].islower() for line in name.split("\n")[1:] if not line.startswith("Mây"))), name
+
+
+@pytest.mark.parametrize(("reference", "said"), [
+    (None, "không có dòng “(Kèm theo"),
+    ("ban hành kèm theo Kế hoạch tổ chức giải chạy năm 2026", "không theo dạng"),
+    ("(Kèm theo Kế hoạch số      /KH-SVHTT ngày      tháng      năm 2026 của Sở Văn hóa và Thể thao)", None),
+])
+def test_an_appendix_line_a_render_would_fail_is_said_at_import(tmp_path, reference, said):
+    # The data keeps the page's line (or its absence), which Decree 30's appendix rule refuses: the
+    # import says so, and how to get the tool's own line, rather than leave it to a later check.
+    head = _appendix_head("PHỤ LỤC", "PHÂN CÔNG NHIỆM VỤ")[:2]
+    if reference is not None:
+        head.append({"text": reference, "italic": True, "align": "center"})
+    app = head + [WordTable(rows=[list(r) for r in GROUPED], widths=[1.2, 9, 4, 4, 3])]
+    path = build_plan(tmp_path / "pl.docx", body=simple_body(), appendices=[app])
+    warnings = [str(w) for w in import_file(path, tmp_path / "pl.yaml").warnings]
+    about = [w for w in warnings if "reference_line" in w]
+    if said is None:
+        assert about == [], warnings
+    else:
+        assert len(about) == 1 and said in about[0], warnings

@@ -934,6 +934,17 @@ class _Importer:
         if subtitle:
             app["subtitle"] = subtitle if len(subtitle) > 1 else subtitle[0]
         app["reference_line"] = found.reference.text if found.reference is not None else False
+        # Kept as the page has it, but a render of it would fail Decree 30's appendix line (and
+        # kehoach check of our own output): said once per appendix, with the way to the tool's line.
+        where_head = first if isinstance(first, Para) else "phụ lục"
+        if found.reference is None:
+            self.warn(where_head, app["title"], "phụ lục không có dòng “(Kèm theo Kế hoạch số … ngày …)” "
+                      "Nghị định 30 yêu cầu; dữ liệu giữ như bản gốc (reference_line: false) — xóa dòng "
+                      "reference_line để in dòng đúng thể thức")
+        elif parse_reference(found.reference.text) is None:
+            self.warn(where_head, found.reference.text, "dòng kèm theo của phụ lục không theo dạng “(Kèm "
+                      "theo Kế hoạch số …/… ngày …/…/… của …)”; giữ như bản gốc — xóa dòng reference_line "
+                      "để in dòng đúng thể thức")
         head = {id(p.paragraph) for p in found.head}
         if found.titled and isinstance(first, Para):
             head.add(id(first))
