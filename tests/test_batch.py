@@ -568,3 +568,19 @@ def test_a_ctrl_c_while_the_pool_stops_ends_its_workers(monkeypatch):
             if w.is_alive():
                 w.kill()
         real_shutdown(wait=True)
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder"])
+def test_a_wrong_units_path_is_said_before_any_worker_starts(tmp_path, capsys, monkeypatch, kind):
+    import generator.jobs.batch as batch_module
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("the worker pool started for a units path that is no file")
+
+    monkeypatch.setattr(batch_module, "RenderPool", no_pool)
+    units = tmp_path / "don-vi.xlsx"
+    if kind == "folder":
+        units.mkdir()
+    assert main(["batch", str(PLAN), "--units", str(units), "-o", str(tmp_path / "out")]) == 2
+    assert ("không tìm thấy tệp" if kind == "missing" else "thư mục") in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -584,6 +584,10 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     # A template that cannot be read fails here, before any worker starts; with one worker this
     # process renders, with this template object (prepared once).
     local = Template(template)
+    if not Path(units).exists() or Path(units).is_dir():
+        # A mistyped units path is said before any worker warms up (a second of every core, and a
+        # Ctrl-C in that second once hung the pool's shutdown).
+        load_source(units)
     workers = jobs or default_jobs()
     # The workers start now and warm up (template read, Jinja compiled by rendering the model
     # plan once) while this process validates the units.
