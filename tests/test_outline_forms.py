@@ -392,3 +392,19 @@ def test_a_table_between_a_part_heading_and_its_mục_keeps_the_order(tmp_path: 
     assert "I. MỤC ĐÍCH, YÊU CẦU" in texts and "III. MỤC ĐÍCH, YÊU CẦU" not in texts
     warnings = " ".join(str(w) for w in import_docx(path).warnings)
     assert "tiêu đề phần" in warnings and "không liền mạch" in warnings
+
+
+def test_a_slash_list_restarting_in_each_decree_khoan_stays_text(tmp_path: Path) -> None:
+    """Khoản typed "1." (Decree 30's form) with a "1/ 2/ 3/" list in each: the list is the khoản's
+    text, as typed; the khoản keep their place (the list once took it, "2. Yêu cầu" became text)."""
+    lists = [["1/ Nâng cao sức khỏe cộng đồng.", "2/ Lan tỏa phong trào rèn luyện.", "3/ Tăng cường đoàn kết."],
+             ["1/ Tổ chức an toàn.", "2/ Tiết kiệm, hiệu quả.", "3/ Đúng thời gian."]]
+    body = [PLAIN[0], {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
+            {"text": "1. Mục đích", "bold": True}, "Các nhiệm vụ gồm:", *lists[0],
+            {"text": "2. Yêu cầu", "bold": True}, "Yêu cầu gồm:", *lists[1],
+            {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True}, "Các phòng triển khai Kế hoạch này./."]
+    result = import_docx(build_plan(tmp_path / "lists.docx", body=body))
+    assert [str(w) for w in result.warnings] == []
+    assert result.data["sections"][0]["blocks"] == [
+        {"clause": "Mục đích", "blocks": ["Các nhiệm vụ gồm:", *lists[0]]},
+        {"clause": "Yêu cầu", "blocks": ["Yêu cầu gồm:", *lists[1]]}]

@@ -176,6 +176,29 @@ def _decree_count(lines: list[Para], level: str) -> int:
     return sum(1 for p in lines if DIEM_RE.match(p.text))
 
 
+def _decree_numbers(lines: list[Para], level: str,
+                    new_scope: Callable[[Para], bool]) -> list[tuple[bool, int]]:
+    """The places of the lines numbered in Decree 30's own form at a level, with where a scope
+    starts (as `_typed_form` counts the typed form)."""
+    numbers: list[tuple[bool, int]] = []
+    restart = True
+    for p in lines:
+        if new_scope(p):
+            restart = True
+            continue
+        place = 0
+        if level == "mục" and (m := MUC_RE.match(p.text)) and _capitals(m.group("rest")):
+            place = next((n for n in range(1, 40) if roman(n) == m.group("num")), 0)
+        elif level == "khoản" and (m := KHOAN_RE.match(p.text)) and "." not in m.group("num"):
+            place = int(m.group("num"))
+        elif level == "điểm" and (m := DIEM_RE.match(p.text)):
+            place = next((k + 1 for k in range(30) if point_letter(k) == m.group("letter")), 0)
+        if place:
+            numbers.append((restart, place))
+            restart = False
+    return numbers
+
+
 def _place(level: str, m: re.Match[str]) -> int:
     """The number's place from 1 (II → 2, "3" → 3, "đ" → 5); 0 when the line is not of the level
     (a mục is in capitals)."""
@@ -194,6 +217,10 @@ def _typed_form(lines: list[Para], level: str, new_scope: Callable[[Para], bool]
     than the Decree 30 form has at that level. A lone number is enough when the document types
     another level with the same separator (`used`)."""
     plain = _decree_count(lines, level)
+    if _follows(_decree_numbers(lines, level, new_scope)):
+        # The page counts this level in Decree 30's form: a "1/ 2/ 3/" list restarting in each khoản
+        # is the khoản's text, however many lines it has (else it would take the khoản's place).
+        return None
     best: tuple[int, str] | None = None
     for sep in _SEPARATORS[level]:
         if level == "khoản" and sep == ")" and not _points_under(lines, new_scope):
