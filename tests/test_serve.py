@@ -870,3 +870,17 @@ def test_batch_from_the_page_uses_the_worker_pool_and_never_forks(client, folder
     for name in got["written"]:
         text = "\n".join(p.text for p in docx.Document(str(folder / got["folder"] / name)).paragraphs)
         assert "KẾ HOẠCH" in text
+
+
+def test_save_keeps_a_part_heading(client, folder):
+    """A mục that opens a part (Section.part, from an imported plan with Phần) is saved with it:
+    the part's lines in the file, and it reads back as the data sent."""
+    got = load(client)
+    data = got["data"]
+    data["sections"][1]["part"] = ["Phần thứ hai", "KẾ HOẠCH NĂM 2027"]
+    r = client.post("/api/save", json={"name": FULL, "data": data, "digest": got["digest"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["problems"] == []
+    text = (folder / FULL).read_text(encoding="utf-8")
+    assert "Phần thứ hai" in text and "KẾ HOẠCH NĂM 2027" in text
+    assert load(client)["data"]["sections"][1]["part"] == ["Phần thứ hai", "KẾ HOẠCH NĂM 2027"]
