@@ -392,3 +392,38 @@ def test_a_table_between_a_part_heading_and_its_mục_keeps_the_order(tmp_path: 
     assert "I. MỤC ĐÍCH, YÊU CẦU" in texts and "III. MỤC ĐÍCH, YÊU CẦU" not in texts
     warnings = " ".join(str(w) for w in import_docx(path).warnings)
     assert "tiêu đề phần" in warnings and "không liền mạch" in warnings
+
+
+def test_a_slash_list_restarting_in_each_decree_khoan_stays_text(tmp_path: Path) -> None:
+    """Khoản typed "1." (Decree 30's form) with a "1/ 2/ 3/" list in each: the list is the khoản's
+    text, as typed; the khoản keep their place (the list once took it, "2. Yêu cầu" became text)."""
+    lists = [["1/ Nâng cao sức khỏe cộng đồng.", "2/ Lan tỏa phong trào rèn luyện.", "3/ Tăng cường đoàn kết."],
+             ["1/ Tổ chức an toàn.", "2/ Tiết kiệm, hiệu quả.", "3/ Đúng thời gian."]]
+    body = [PLAIN[0], {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
+            {"text": "1. Mục đích", "bold": True}, "Các nhiệm vụ gồm:", *lists[0],
+            {"text": "2. Yêu cầu", "bold": True}, "Yêu cầu gồm:", *lists[1],
+            {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True}, "Các phòng triển khai Kế hoạch này./."]
+    path = build_plan(tmp_path / "lists.docx", body=body)
+    result = import_docx(path)
+    assert [str(w) for w in result.warnings] == []
+    # Nor does the checker say the khoản are typed "1/": they are typed as the Decree asks.
+    assert results(check_docx(path))["PL1.III.6.danh-so"].status == PASS
+    assert result.data["sections"][0]["blocks"] == [
+        {"clause": "Mục đích", "blocks": ["Các nhiệm vụ gồm:", *lists[0]]},
+        {"clause": "Yêu cầu", "blocks": ["Yêu cầu gồm:", *lists[1]]}]
+
+
+def test_khoan_typed_slash_in_a_later_muc_are_still_khoan(tmp_path: Path) -> None:
+    """A plan put together from two drafts: mục I types khoản "1.", mục II types them "1/": the
+    "1/" lines stand under no "1." of their mục, so they are khoản, printed "1." again."""
+    body = [PLAIN[0], {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
+            {"text": "1. Mục đích", "bold": True}, "Nâng cao sức khỏe cộng đồng.",
+            {"text": "2. Yêu cầu", "bold": True}, "Tổ chức an toàn.",
+            {"text": "II. NỘI DUNG", "bold": True},
+            {"text": "1/ Thời gian", "bold": True}, "Ngày 20/3/2026.",
+            {"text": "2/ Địa điểm", "bold": True}, "Sân vận động tỉnh.",
+            {"text": "3/ Đối tượng", "bold": True}, "Cán bộ, công chức.",
+            {"text": "III. TỔ CHỨC THỰC HIỆN", "bold": True}, "Các phòng triển khai Kế hoạch này./."]
+    data = import_docx(build_plan(tmp_path / "mixed.docx", body=body)).data
+    assert [b["clause"] for b in data["sections"][1]["blocks"]] == ["Thời gian", "Địa điểm", "Đối tượng"]
+    assert [b["clause"] for b in data["sections"][0]["blocks"]] == ["Mục đích", "Yêu cầu"]

@@ -882,3 +882,17 @@ def test_a_missing_or_file_folder_is_named_for_what_it_is(tmp_path: Path, capsys
     assert main(["serve", str(tmp_path / "kh.yaml")]) == 2
     assert "là một tệp, không phải thư mục" in capsys.readouterr().err
     assert not (tmp_path / "khong-co").exists()
+
+
+def test_save_keeps_a_part_heading(client, folder):
+    """A mục that opens a part (Section.part, from an imported plan with Phần) is saved with it:
+    the part's lines in the file, and it reads back as the data sent."""
+    got = load(client)
+    data = got["data"]
+    data["sections"][1]["part"] = ["Phần thứ hai", "KẾ HOẠCH NĂM 2027"]
+    r = client.post("/api/save", json={"name": FULL, "data": data, "digest": got["digest"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["problems"] == []
+    text = (folder / FULL).read_text(encoding="utf-8")
+    assert "Phần thứ hai" in text and "KẾ HOẠCH NĂM 2027" in text
+    assert load(client)["data"]["sections"][1]["part"] == ["Phần thứ hai", "KẾ HOẠCH NĂM 2027"]

@@ -46,7 +46,7 @@ from typing import Any, Literal
 from ..errors import UserError
 from ..limits import BudgetExceeded
 from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko, said_time
-from .pages import Page
+from .pages import HIDDEN_FLAGS, Page
 from .stamps import FIELD_OF, WHAT_VI
 
 ChangeKind = Literal["signature", "stamp", "annotation", "form", "content", "other"]
@@ -382,7 +382,7 @@ def _painted(annot: Any, visible: bool = True) -> bool:
     from pyhanko.pdf_utils import generic
 
     try:
-        if visible and int(annot.get("/F", 0)) & 0b100011:
+        if visible and int(annot.get("/F", 0)) & HIDDEN_FLAGS:
             return False
         x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
         if abs(x1 - x0) < 0.5 or abs(y1 - y0) < 0.5:

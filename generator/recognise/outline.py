@@ -168,12 +168,17 @@ _SEPARATORS = {"mục": ("/", "-"), "khoản": ("/", ")", "-"), "điểm": ("/",
 
 
 def _decree_count(lines: list[Para], level: str) -> int:
-    """Lines numbered in Decree 30's own form at a level: "I." in capitals, "1.", "a)"."""
+    """Lines numbered in Decree 30's own form at a level."""
+    return sum(1 for p in lines if _decree_line(level, p))
+
+
+def _decree_line(level: str, p: Para) -> bool:
+    """A line numbered in Decree 30's own form at a level: "I." in capitals, "1.", "a)"."""
     if level == "mục":
-        return sum(1 for p in lines if (m := MUC_RE.match(p.text)) and _capitals(m.group("rest")))
+        return bool((m := MUC_RE.match(p.text)) and _capitals(m.group("rest")))
     if level == "khoản":
-        return sum(1 for p in lines if (m := KHOAN_RE.match(p.text)) and "." not in m.group("num"))
-    return sum(1 for p in lines if DIEM_RE.match(p.text))
+        return bool((m := KHOAN_RE.match(p.text)) and "." not in m.group("num"))
+    return bool(DIEM_RE.match(p.text))
 
 
 def _place(level: str, m: re.Match[str]) -> int:
@@ -200,16 +205,25 @@ def _typed_form(lines: list[Para], level: str, new_scope: Callable[[Para], bool]
             continue
         numbers: list[tuple[bool, int]] = []
         restart = True
+        decree = under_decree = 0  # Decree-form lines of the level in this scope; typed lines after one
         for p in lines:
             if new_scope(p):
-                restart = True
+                restart, decree = True, 0
+                continue
+            if _decree_line(level, p):
+                decree += 1
                 continue
             m = _TYPED[level].match(p.text)
             if m and _family(m.group("sep")) == sep and (place := _place(level, m)):
                 numbers.append((restart, place))
                 restart = False
+                under_decree += decree > 0
+        # Typed numbers standing under this level's Decree-form lines ("1. Mục đích", then "1/ 2/ 3/")
+        # are a list in that khoản's text, however many: taken for khoản they would take its place.
+        nested = under_decree >= FOLLOWING * len(numbers)
         least = 1 if sep in used else 2
-        if len(numbers) > plain and _follows(numbers, least) and (best is None or len(numbers) > best[0]):
+        if numbers and not nested and len(numbers) > plain and _follows(numbers, least) \
+                and (best is None or len(numbers) > best[0]):
             best = (len(numbers), sep)
     return best[1] if best else None
 

@@ -33,7 +33,7 @@ const LABELS = {
   align: 'Căn lề', span: 'Gộp cột', rowspan: 'Gộp hàng', bold: 'In đậm', upper: 'In hoa tiêu đề',
   reference_line: 'Dòng "Kèm theo …"', orientation: 'Khổ giấy', groups: 'Nhóm nhiệm vụ', tasks: 'Nhiệm vụ',
   content: 'Nội dung', lead: 'Chủ trì', support: 'Phối hợp', time: 'Thời gian', sheet: 'Bảng tính',
-  cite: 'Khóa văn bản', full: 'In đủ', year: 'Năm', month: 'Tháng', day: 'Ngày',
+  part: 'Mở phần mới (Phần, Chương)', cite: 'Khóa văn bản', full: 'In đủ', year: 'Năm', month: 'Tháng', day: 'Ngày',
 };
 const BRANCHES = {
   Items: 'Các ý (-)', Item: 'Ý có ý con (+)', Points: 'Các điểm a), b)', Point: 'Điểm có nội dung con',
@@ -588,7 +588,9 @@ function arrayEditor(s, arr, path) {
     tools.append(button('✕', 'Xóa', () => { arr.splice(i, 1); changed(true); }));
     const ctl = editor(is, arr, i, p);
     const big = isObj(v) || (Array.isArray(v) && !v.every(isPieceValue));
-    const name = /(^|\.)sections$/.test(path) ? `Mục ${ROMAN[i] || i + 1}` : `${i + 1}.`;
+    // A mục that opens a part (Phần, Chương: its `part`) is mục I again, as the document prints it.
+    const muc = () => { let n = 0; for (let j = 0; j <= i; j++) n = isObj(arr[j]) && arr[j].part != null ? 1 : n + 1; return n; };
+    const name = /(^|\.)sections$/.test(path) ? `Mục ${ROMAN[muc() - 1] || muc()}` : `${i + 1}.`;
     if (big) {
       const det = el('details');
       det.open = !S.closed.has(p);
