@@ -166,12 +166,23 @@ def test_lead_units_are_told_by_the_page_not_by_their_kind(tmp_path):
 
 
 def test_a_full_line_goes_on_and_a_short_one_ends_the_name():
-    room = text_width_pt("Ban Quản lý Vịnh Hạ Long", 12) + 2
-    assert split_units("Ban Quản lý Vịnh Hạ Long\nXanh", room) == ("Ban Quản lý Vịnh Hạ Long Xanh",)
-    assert split_units("Ban Quản lý Vịnh\nXanh", room) == ("Ban Quản lý Vịnh", "Xanh")
+    room = text_width_pt("Khu du lịch Vịnh Hạ Long", 12) + 2
+    assert split_units("Khu du lịch Vịnh Hạ Long\nXanh", room) == ("Khu du lịch Vịnh Hạ Long Xanh",)
+    assert split_units("Khu du lịch Vịnh\nXanh", room) == ("Khu du lịch Vịnh", "Xanh")
+    # A name that began with a kind of body stays whole (below).
+    assert split_units("Ban Quản lý Vịnh\nXanh", room) == ("Ban Quản lý Vịnh Xanh",)
     # Without a width nothing tells: as typed, one name (a known kind still starts a unit).
     assert split_units("Ban Quản lý Vịnh\nXanh") == ("Ban Quản lý Vịnh Xanh",)
     assert split_units("Ban Quản lý Vịnh\nSở Y tế") == ("Ban Quản lý Vịnh", "Sở Y tế")
+
+
+@pytest.mark.parametrize("cell", ["Hội Liên hiệp\nPhụ nữ tỉnh", "Bộ Chỉ huy\nQuân sự tỉnh",
+                                  "Trung tâm Phục vụ\nHành chính công tỉnh", "Ủy ban Mặt trận Tổ quốc\nViệt Nam tỉnh"])
+@pytest.mark.parametrize("cm", [2.5, 3.0, 4.0, 5.0, 7.0])
+def test_a_name_that_began_with_a_kind_is_not_ended_by_a_short_line(cell, cm):
+    # Drafters break such names where they like: at any column width the cell names one unit.
+    room = cm / 2.54 * 72 - 10.8
+    assert split_units(cell, room) == (cell.replace("\n", " "),)
 
 
 # --- re-layouts of the same page: import and check as for the plain plan -----------------------------

@@ -141,14 +141,15 @@ def split_units(cell: str, room_pt: float | None = None) -> tuple[str, ...]:
     "Thương binh và Xã hội"); and, the column's width known (room_pt, the text width of the cell),
     a break where the line above was full (its words and the next word do not fit on one line) is
     where Word would have wrapped: the same name goes on; a break where the next word would still
-    have fit is the drafter's Enter after a whole name: a new unit, whatever its kind.
+    have fit is the drafter's Enter after a whole name: a new unit — unless the name began with a
+    kind of body: such names are broken where the drafter likes, and stay whole.
     """
     lines = [x.strip() for x in cell.split("\n") if x.strip()]
     bulleted = any(BULLET.match(x) for x in lines)
     names: list[str] = []
     previous = ""
     for line in lines:
-        if names and not _starts_unit(previous, line, bulleted, room_pt):
+        if names and not _starts_unit(previous, line, bulleted, room_pt, names[-1]):
             names[-1] = f"{names[-1]} {line}"
         else:
             names.append(line)
@@ -162,9 +163,9 @@ def split_units(cell: str, room_pt: float | None = None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _starts_unit(before: str, line: str, bulleted: bool, room_pt: float | None) -> bool:
+def _starts_unit(before: str, line: str, bulleted: bool, room_pt: float | None, unit: str = "") -> bool:
     """Whether a line of a lead cell begins a unit of its own (see split_units); before is the
-    cell's line above it."""
+    cell's line above it, unit the name it is part of so far."""
     if BULLET.match(line):
         return True
     if bulleted:
@@ -179,8 +180,12 @@ def _starts_unit(before: str, line: str, bulleted: bool, room_pt: float | None) 
         return True
     if end.endswith(","):
         return False
-    if room_pt is None:
-        return False  # nothing tells: the line goes on the name above, as typed
+    if room_pt is None or UNIT_HEAD.match(unit):
+        # Nothing tells: the line goes on the name above, as typed. A name that began with a kind
+        # of body is not ended by a short line either: drafters break such names where they like
+        # ("Hội Liên hiệp" / "Phụ nữ tỉnh", "Bộ Chỉ huy" / "Quân sự tỉnh"); a unit of another kind
+        # under it still starts with its own kind (above).
+        return False
     return not _was_full(end, line, room_pt)
 
 
