@@ -660,13 +660,18 @@ def _init_worker(template: str | None, base: Plan | None = None, parent: int | N
     global _worker_template, _worker_packer
     if parent is not None:
         _bind_to_parent(parent)
-    _worker_template = Template(template)
-    if base is not None:
-        _worker_packer = PlanPacker(base)
-        try:
-            _worker_template.render(base)
-        except Exception:  # noqa: BLE001 - only a warm-up; the real render reports any problem
-            pass
+    try:
+        _worker_template = Template(template)
+        if base is not None:
+            _worker_packer = PlanPacker(base)
+            try:
+                _worker_template.render(base)
+            except Exception:  # noqa: BLE001 - only a warm-up; the real render reports any problem
+                pass
+    except SystemExit:
+        # Stopped (SIGTERM, the batch's Ctrl-C) while warming up: nothing is written yet. Leave at
+        # once, as concurrent.futures would print the stop as a failed initializer with a traceback.
+        os._exit(1)
 
 
 def _worker_exit(signum: int, frame: object) -> None:

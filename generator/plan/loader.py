@@ -131,9 +131,9 @@ def _decode(raw: bytes, file: str) -> str:
     if raw.startswith(_DOCUMENT_MAGIC):
         # A newcomer's first mistake: last year's plan as Word handed where its data is wanted.
         raise DataError([Problem(file, 1, 1, "", None, (
-            "đây là một văn bản (Word, LibreOffice hoặc bảng tính), không phải tệp dữ liệu YAML; kế hoạch "
-            "soạn bằng Word thì đọc thành tệp dữ liệu trước: kehoach import TỆP.docx -o ke-hoach.yaml, "
-            "rồi dùng tệp ke-hoach.yaml"))])
+            "đây là tệp nhị phân của một văn bản (Word, LibreOffice hoặc bảng tính), không phải tệp dữ liệu "
+            "YAML; kế hoạch soạn bằng Word thì đọc thành tệp dữ liệu trước: kehoach import TỆP.docx "
+            "-o ke-hoach.yaml, rồi dùng tệp ke-hoach.yaml"))])
     if _utf16(raw):
         raise DataError([Problem(file, 1, 1, "", None, (
             "tệp đang lưu ở mã UTF-16 (Notepad gọi là “Unicode”), không phải UTF-8; hãy mở bằng "
