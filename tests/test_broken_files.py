@@ -118,12 +118,6 @@ def test_binary_file(tmp_path: Path) -> None:
     assert_refused(result, out, "plan.yaml", 1, "nhị phân")
 
 
-def test_word_document_given_as_data(tmp_path: Path) -> None:
-    # Last year's plan in Word handed where its data is wanted: the way to its data is said.
-    result, out = render_bytes(tmp_path, (ROOT / "templates" / "kehoach.docx").read_bytes(), "ke-hoach.docx")
-    message = assert_refused(result, out, "ke-hoach.docx", 1, "nhị phân", "văn bản (Word")
-    assert "kehoach import" in message
-
 
 def _cp1258(text: str) -> bytes:
     """Windows-1258 as Windows writes it: â ê ô ă ơ ư đ precomposed, tones as combining marks."""

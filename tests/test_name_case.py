@@ -95,6 +95,13 @@ HEADINGS = [
     ("TỔ CHỨC THỰC HIỆN", "Tổ chức thực hiện"),
     ("NHIỆM VỤ CỦA UBND CÁC XÃ NĂM 2026", "Nhiệm vụ của UBND các xã năm 2026"),
     ("PHÁT TRIỂN VĂN HÓA Ở VIỆT NAM", "Phát triển văn hóa ở Việt Nam"),
+    # Acronyms shaped like no Vietnamese syllable: two runs of vowels, a final consonant none ends
+    # with, a letter Vietnamese lacks. Words of one syllable each (ỨNG, TUYẾN) stay words.
+    ("KẾT QUẢ CHỈ SỐ PAPI, SIPAS NĂM 2024", "Kết quả chỉ số PAPI, SIPAS năm 2024"),
+    ("DANH MỤC DỰ ÁN ODA VÀ SẢN PHẨM OCOP", "Danh mục dự án ODA và sản phẩm OCOP"),
+    ("CHỈ SỐ PAR INDEX, PCI; GIA NHẬP WTO", "Chỉ số PAR INDEX, PCI; gia nhập WTO"),
+    ("PHÒNG, CHỐNG DỊCH COVID-19 Ở CÁC TRƯỜNG", "Phòng, chống dịch COVID-19 ở các trường"),
+    ("TRIỂN KHAI ỨNG DỤNG TRỰC TUYẾN", "Triển khai ứng dụng trực tuyến"),
 ]
 
 

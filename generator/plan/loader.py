@@ -9,8 +9,10 @@ the Python values ourselves, keeping a map from field path to position.
 from __future__ import annotations
 
 import difflib
+import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,12 +130,13 @@ _DOCUMENT_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf")
 
 
 def _decode(raw: bytes, file: str) -> str:
-    if raw.startswith(_DOCUMENT_MAGIC):
-        # A newcomer's first mistake: last year's plan as Word handed where its data is wanted.
+    if raw.startswith(_DOCUMENT_MAGIC) and (not raw.startswith(b"PK") or zipfile.is_zipfile(io.BytesIO(raw))):
+        # A newcomer's first mistake: last year's plan as Word handed where its data is wanted. (A
+        # zip's head on bytes that are no zip is some other binary file, said as such below.)
         raise DataError([Problem(file, 1, 1, "", None, (
-            "đây là tệp nhị phân của một văn bản (Word, LibreOffice hoặc bảng tính), không phải tệp dữ liệu "
-            "YAML; kế hoạch soạn bằng Word thì đọc thành tệp dữ liệu trước: kehoach import TỆP.docx "
-            "-o ke-hoach.yaml, rồi dùng tệp ke-hoach.yaml"))])
+            "đây là một văn bản (Word, LibreOffice hoặc bảng tính), không phải tệp dữ liệu YAML; kế hoạch "
+            "soạn bằng Word thì đọc thành tệp dữ liệu trước: kehoach import TỆP.docx -o ke-hoach.yaml, "
+            "rồi dùng tệp ke-hoach.yaml"))])
     if _utf16(raw):
         raise DataError([Problem(file, 1, 1, "", None, (
             "tệp đang lưu ở mã UTF-16 (Notepad gọi là “Unicode”), không phải UTF-8; hãy mở bằng "

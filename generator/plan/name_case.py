@@ -129,7 +129,14 @@ def _acronym(core: str) -> bool:
     # Two consonants no Vietnamese syllable starts or ends with: KTAT (kỹ thuật an toàn), TAND, TTYT.
     onset = base[:len(base) - len(base.lstrip("BCDFGHJKLMNPQRSTVWXZ"))]
     coda = base[len(base.rstrip("BCDFGHJKLMNPQRSTVWXZ")):]
-    return (len(onset) >= 2 and onset not in _ONSETS) or (len(coda) >= 2 and coda not in _CODAS)
+    if (len(onset) >= 2 and onset not in _ONSETS) or (len(coda) >= 2 and coda not in _CODAS):
+        return True
+    # Letters no Vietnamese word has (F, J, W, Z: WTO), a final consonant none ends with (PAR, SOS,
+    # COVID, SIPAS; K is kept for the Central Highlands' names: Đắk, Búk), or two runs of vowels
+    # where a syllable has one (PAPI, ODA, OCOP, ASEAN). Longer words of that shape are
+    # transliterated names and loanwords (CAMPUCHIA), cased as words.
+    return bool(re.search(r"[FJWZ]", base)) or len(coda) == 1 and coda not in "CKMNPT" \
+        or len(base) <= 5 and len(re.findall(r"[AEIOUY]+", base)) > 1
 
 
 _ONSETS = {"CH", "GH", "KH", "NG", "NH", "PH", "TH", "TR", "NGH"}
