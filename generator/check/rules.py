@@ -802,9 +802,7 @@ def kinh_gui(doc: KeHoach) -> list[Result]:
 def _is_muc(doc: KeHoach, p: Para) -> bool:
     # Judged on the number as Decree 30 writes it: a document typing "I/ MỤC ĐÍCH" throughout has
     # its mục measured like any other (recognise.outline says which forms it uses).
-    text = doc.outline.decree_text(p.text)
-    m = MUC_RE.match(text)
-    return bool(m) and upper_vi(text[:30]) == text[:30] and len(text) < 200
+    return doc.outline.muc_heading(p.text) is not None
 
 
 def _is_heading(doc: KeHoach, p: Para) -> bool:

@@ -536,8 +536,14 @@ class _Importer:
                     continue
                 if outline.in_part_heading(b):
                     continue
-                m = MUC_RE.match(outline.decree_text(b.text))
-                if m and upper_vi(m.group("rest")) == m.group("rest") and m.group("num") == roman(in_part + 1):
+                m = outline.muc_heading(b.text)
+                # A slip in the count ("II." twice, a number skipped) is a mục's heading all the same,
+                # numbered in turn by the template; a count started again at I is another part's.
+                slip = m is not None and in_part > 0 and m.group("num") in (roman(in_part), roman(in_part + 2))
+                if m and (m.group("num") == roman(in_part + 1) or slip):
+                    if slip:
+                        self.warn(b, b.text, f"mục đánh số “{m.group('num')}.” ở vị trí mục {roman(in_part + 1)}; "
+                                  f"đọc thành mục {roman(in_part + 1)} (mẫu đánh số mục liên tiếp)")
                     title = heading_case(norm(m.group("rest")), self.corpus)
                     sec: dict[str, Any] = {"title": title, "blocks": early_tables if not sections else []}
                     if part is not None:
@@ -859,8 +865,15 @@ class _Importer:
         if name is None:
             self.warn(t, " / ".join(heads), "không tìm thấy họ tên người ký; để '…'")
             name = "…"
+        # A post printed under the name ("TRƯỞNG BAN XÂY DỰNG ĐẢNG", the signer's other office)
+        # belongs with the title, above the signature: Decree 30 closes the block with the name.
+        posts = [x for x in after if upper_vi(x) == x and any(c.isalpha() for c in x)]
+        after = [x for x in after if x not in posts]
+        if posts:
+            self.warn(t, " / ".join(posts), "dòng chức vụ in dưới họ tên người ký; đưa lên phần chức vụ "
+                      "(trên chữ ký): họ tên người ký là dòng cuối của phần ký")
         if after:
-            # Lines printed under the name (a second title) stay right under it.
+            # Other lines printed under the name stay right under it.
             name = "\n".join([name, *after])
             self.warn(t, " / ".join(after), "dòng sau họ tên người ký; giữ ngay dưới họ tên")
         signer: dict[str, Any] = {"name": name}
@@ -884,6 +897,10 @@ class _Importer:
             signer.update(authority="Q", title=case(auth[0].title))
         else:
             signer["lines"] = heads or ["…"]
+        if posts and "lines" in signer:
+            signer["lines"] = [*signer["lines"], *posts]
+        elif posts:
+            signer["title"] = "\n".join([signer["title"], *(case(x) for x in posts)])
         return signer
 
     # appendices

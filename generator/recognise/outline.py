@@ -40,6 +40,8 @@ _DASH = "-–"
 FOLLOWING = 0.6
 """The share of a form's numbers that must follow the one before (or start the count again) for
 the form to be the document's: one slip of typing does not undo a whole outline."""
+MUC_HEADING_CHARS = 200
+"""Longer than this, a line in capitals after a Roman numeral is running text, not a mục's name."""
 PART_LINES = 3
 """Lines a part heading may take: "Phần thứ nhất", its name, one more line of the name."""
 
@@ -68,6 +70,14 @@ class Outline:
                 continue
             return m.group("num") + DECREE_SEPARATOR[level] + m.group("gap") + text[m.end("sep"):]
         return text
+
+    def muc_heading(self, text: str) -> re.Match[str] | None:
+        """A mục's heading line ("II. NỘI DUNG …", or "II/ …" where the document types mục so),
+        whatever its number: a number out of turn is the writer's slip in a line that is still a
+        heading (the checker says so, the importer numbers it in turn). None for any other line."""
+        decree = self.decree_text(text)
+        m = MUC_RE.match(decree)
+        return m if m and _capitals(m.group("rest")) and len(decree) < MUC_HEADING_CHARS else None
 
     def part_at(self, para: Para) -> list[Para] | None:
         """The part heading that a paragraph is the first line of."""
