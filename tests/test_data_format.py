@@ -799,7 +799,7 @@ def test_rollover_full_sample(tmp_path, capsys):
     text = out.read_text(encoding="utf-8")
     plan = load_plan(out)
     assert plan.subject == ["Thực hiện chương trình chuyển đổi số", "trong các cơ quan hành chính năm 2027"]
-    assert plan.appendices[0].subtitle == ["Phân công nhiệm vụ năm 2027"]
+    assert plan.appendices[0].subtitle == ["PHÂN CÔNG NHIỆM VỤ NĂM 2027"]
     assert plan.number is None and plan.date.year == 2027 and plan.date.day is None
     assert str(plan.references["nq57"].date) == "2024-12-22"  # other documents keep their years
     assert "party: true" in text and "numbering: continue" in text and "# STT nối tiếp" in text
@@ -897,7 +897,7 @@ def test_libreoffice_opens_renders_page_orientation_and_text(tmp_path):
     full_text = subprocess.run(["pdftotext", str(tmp_path / "pdf" / "full.pdf"), "-"], capture_output=True,
                                text=True).stdout
     assert "1.2. Chuẩn hóa dữ liệu dùng chung." in full_text
-    assert "Phân công nhiệm vụ năm 2026" in full_text
+    assert "PHÂN CÔNG NHIỆM VỤ NĂM 2026" in full_text
 
 
 @pytest.mark.parametrize("number", ["²", "١٢", "12a", "-5"])
