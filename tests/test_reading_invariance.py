@@ -192,6 +192,21 @@ def dash_as_symbol(doc: Any) -> None:
             r.insert(1, parse_xml(f'<w:sym {nsdecls("w")} w:font="Symbol" w:char="F02D"/>'))
 
 
+def dash_as_symbol_font_text(doc: Any) -> None:
+    """The same dash typed in the Symbol font (a run whose rFonts name Symbol): Word stores the glyph
+    as a private-use code, U+F02D, in the run's text, not as a w:sym."""
+    for p, text in _texts(doc):
+        if text.startswith("- "):
+            r = _runs(p)[0]
+            t = r.find(qn("w:t"))
+            t.text = t.text[1:]
+            rpr = copy.deepcopy(r.find(qn("w:rPr")))
+            for fonts in rpr.findall(qn("w:rFonts")):
+                rpr.remove(fonts)
+            rpr.insert(0, parse_xml(f'<w:rFonts {nsdecls("w")} w:ascii="Symbol" w:hAnsi="Symbol"/>'))
+            r.addprevious(_run("\uf02d", rpr))
+
+
 # --- what Word does not print -------------------------------------------------------------------------
 
 
@@ -1297,6 +1312,7 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "so-nam-doan-chay": (number_line_in_five_runs, None),
     "moi-ky-tu-mot-doan-chay": (a_run_per_character, None),
     "gach-bang-ky-hieu": (dash_as_symbol, None),
+    "gach-bang-phong-ky-hieu": (dash_as_symbol_font_text, None),
     "chu-an": (hidden_text, None),
     "doan-an": (hidden_paragraphs, None),
     "an-tren-web": (web_hidden, None),

@@ -370,6 +370,8 @@ def font(doc: KeHoach) -> list[Result]:
                     continue  # unset: Word falls back to the run's Latin face
                 if name is None:
                     name = FONT  # no face named at any level: Word draws the text in Times New Roman
+                if _symbol_font(name) and not any(c.isalnum() for c in run.text):
+                    continue  # a mark (a list's dash or bullet inserted as a symbol), not a letter of text
                 if (font_family(name) or "").casefold() != FONT.casefold():  # Word matches names in any case
                     hits = (legacy.setdefault(font_family(name) or name, []) if font_encoding(name)
                             else wrong.setdefault((name or "(chưa đặt)", slot), []))
@@ -387,6 +389,11 @@ def font(doc: KeHoach) -> list[Result]:
                         expected=f"{FONT} ({slot})",
                         where="; ".join(_where(doc, p) for p in hits[:3])))
     return out
+
+
+def _symbol_font(name: str) -> bool:
+    """A font of marks rather than letters (Insert > Symbol draws from these)."""
+    return name.casefold() == "symbol" or name.casefold().startswith(("wingdings", "webdings"))
 
 
 def _legacy_font(doc: KeHoach, name: str, hits: list[Para]) -> Result:

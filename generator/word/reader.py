@@ -1117,7 +1117,7 @@ class _Reader:
             if text:
                 fmt = self.fmt.run(q, r)
                 if not fmt.hidden:  # hidden text (w:vanish) is neither on the page nor in the PDF
-                    runs.append(Run(text, fmt))
+                    runs.append(Run(_symbol_font_text(text, fmt), fmt))
         drawn = as_drawn([(r.text, r.fmt) for r in runs], self.legacy)  # legacy fonts read as Word draws them
         runs = _shown([Run(t, r.fmt) for t, r in zip(drawn, runs, strict=True)])
         return Para(
@@ -1728,9 +1728,27 @@ def _sym(el: _Element) -> str:
         code = int(el.get(qn("w:char"), ""), 16)
     except ValueError:
         return ""
+    return _symbol_char(code, el.get(qn("w:font")) or "")
+
+
+_PRIVATE_SYMBOLS_RE = re.compile("[\uf020-\uf0ff]")
+
+
+def _symbol_font_text(text: str, fmt: RunFormat) -> str:
+    """A run typed in a symbol font stores its glyphs as private-use codes (U+F0B7 for the Symbol
+    font's bullet) that print as nothing in any other font: read them as a w:sym of that font."""
+    if not _PRIVATE_SYMBOLS_RE.search(text):
+        return text
+    font = fmt.fonts.get("hAnsi") or fmt.fonts.get("ascii") or ""
+    if font.lower() != "symbol" and not font.lower().startswith(("wingdings", "webdings")):
+        return text
+    return _PRIVATE_SYMBOLS_RE.sub(lambda m: _symbol_char(ord(m.group()), font), text)
+
+
+def _symbol_char(code: int, font: str) -> str:
     if 0xF000 <= code <= 0xF0FF:
         code -= 0xF000
-    font = (el.get(qn("w:font")) or "").lower()
+    font = font.lower()
     if font == "symbol":
         return _SYMBOL_FONT.get(code, chr(code) if 0x20 <= code < 0x41 else "")
     if font.startswith(("wingdings", "webdings")):
