@@ -167,6 +167,27 @@ def test_slow_bodies_do_not_stop_a_normal_request_either(folder: Path, tmp_path:
     assert "Traceback" not in err and len(err) < 4000, err[-2000:]
 
 
+def test_a_body_that_never_finishes_is_answered_and_closed(folder: Path, tmp_path: Path) -> None:
+    # Headers in, then the body a byte now and never the rest: the connection is not held for good.
+    (tmp_path / "t").mkdir()
+    server = Server(folder, tmp_path / "t", setup="import generator.serve.connections as c; c.BODY_SECONDS = 1")
+    try:
+        s = socket.create_connection((HOST, server.port), timeout=60)  # failsafe: answered after BODY_SECONDS
+        s.sendall(b"POST /api/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Kehoach-Token: "
+                  + server.token.encode() + b"\r\nContent-Length: 1000\r\n\r\n{")
+        answer = b""
+        while chunk := s.recv(4096):
+            answer += chunk
+        s.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 408") and b"connection: close" in head.lower()
+        assert "chưa đến đủ" in json.loads(body)["error"]
+        assert server.get("/api/files")[0] == 200
+    finally:
+        code, err = server.stop()
+    assert "Traceback" not in err
+
+
 def test_an_ods_bomb_named_by_a_plan_does_not_kill_the_editor(folder: Path, tmp_path: Path) -> None:
     """900 bytes declaring 99 million cells once aborted the whole server (the reader's allocation
     failure is no exception): now a located problem, and the server answers the next request."""

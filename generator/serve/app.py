@@ -9,6 +9,7 @@ by Folder (inside the folder, no links out, .yaml only).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import secrets
@@ -31,7 +32,7 @@ from .. import limits
 from ..errors import DataError, OutputExistsError, Problem, UserError
 from ..plan.sheets import only_inside
 from ..plan.yamledit import compose
-from . import jobs
+from . import connections, jobs
 from .files import Folder, NotAllowed, digest
 from .preview import Previews, PreviewUnavailable
 from .wording import page_words
@@ -84,6 +85,11 @@ def _problem(p: Problem) -> dict[str, Any]:
 class TooLarge(UserError):
     """A request body past its cap: answered 413 and the connection closed, so the rest of the
     body is never received either (kept alive, the server would go on reading it to discard)."""
+
+
+class TooSlow(UserError):
+    """A request body not delivered within connections.BODY_SECONDS: answered 408 and the connection
+    closed (a client trickling its body would otherwise hold its connection for good)."""
 
 
 class _TokenGuard:
@@ -170,11 +176,20 @@ class _Session:
         if not length.isascii() or not length.isdigit() or len(length) > 18 or int(length) > cap:
             raise TooLarge(too_big)
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > cap:
-                raise TooLarge(too_big)
-            chunks.append(chunk)
+
+        async def read() -> None:
+            nonlocal size
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > cap:
+                    raise TooLarge(too_big)
+                chunks.append(chunk)
+
+        try:
+            await asyncio.wait_for(read(), connections.BODY_SECONDS)
+        except TimeoutError:
+            raise TooSlow(f"dữ liệu gửi lên chưa đến đủ sau {connections.BODY_SECONDS:.0f} giây; "
+                          "chưa ghi gì, hãy thử lại") from None
         return b"".join(chunks)
 
     async def confined(self, fn: Any, *args: Any) -> Any:
@@ -363,8 +378,9 @@ def _error_handlers(s: _Session) -> dict[Any, Any]:
                                  "problems": [_problem(p) for p in exc.problems]}, status_code=422)
         if isinstance(exc, jobs.Refused):
             return JSONResponse(exc.answer, status_code=409)
-        if isinstance(exc, TooLarge):
-            return JSONResponse({"error": str(exc)}, status_code=413, headers={"Connection": "close"})
+        if isinstance(exc, (TooLarge, TooSlow)):
+            return JSONResponse({"error": str(exc)}, status_code=413 if isinstance(exc, TooLarge) else 408,
+                                headers={"Connection": "close"})
         status = (403 if isinstance(exc, NotAllowed) else 503 if isinstance(exc, (PreviewUnavailable, jobs.Busy))
                   else 409 if isinstance(exc, OutputExistsError) else 400)
         return JSONResponse({"error": page_words(str(exc), files.root)}, status_code=status)

@@ -1,5 +1,6 @@
 """The editor's connections under clients that never finish: a deadline for a request's headers
-and a cap on open connections, the oldest idle one closed to make room.
+(and, read by the app, for its body) and a cap on open connections, the oldest idle one closed to
+make room.
 
 Why: uvicorn times out a connection only between requests (keep-alive), never one that sends a
 request's headers a byte at a time. 300 such clients held 300 descriptors until the process ran
@@ -18,6 +19,10 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 HEADER_SECONDS = 10.0
 """Seconds a connection has to send a request's headers (a browser sends them at once)."""
+
+BODY_SECONDS = 60.0
+"""Seconds a request has to deliver its body once its headers are in (this machine's browser sends
+the largest data file in well under a second): a body sent a byte a minute is not waited on forever."""
 
 MAX_CONNECTIONS = 200
 """Open connections at most; lowered to a quarter of the process's descriptor limit when that is
