@@ -57,7 +57,7 @@ from ..recognise.lines import (
 )
 from ..recognise.model import KeHoach
 from ..text import upper_vi
-from ..word.formatting import ParaFormat, font_family, tabs_before_field
+from ..word.formatting import ParaFormat, font_family, symbol_font, tabs_before_field
 from ..word.legacy_fonts import TCVN3, font_encoding
 from ..word.metrics import text_width_pt
 from ..word.reader import Line, PageSection, Para, rendered_lines, text_size, text_width
@@ -370,7 +370,7 @@ def font(doc: KeHoach) -> list[Result]:
                     continue  # unset: Word falls back to the run's Latin face
                 if name is None:
                     name = FONT  # no face named at any level: Word draws the text in Times New Roman
-                if _symbol_font(name) and not any(c.isalnum() for c in run.text):
+                if symbol_font(name) and not any(c.isalnum() for c in run.text):
                     continue  # a mark (a list's dash or bullet inserted as a symbol), not a letter of text
                 if (font_family(name) or "").casefold() != FONT.casefold():  # Word matches names in any case
                     hits = (legacy.setdefault(font_family(name) or name, []) if font_encoding(name)
@@ -389,11 +389,6 @@ def font(doc: KeHoach) -> list[Result]:
                         expected=f"{FONT} ({slot})",
                         where="; ".join(_where(doc, p) for p in hits[:3])))
     return out
-
-
-def _symbol_font(name: str) -> bool:
-    """A font of marks rather than letters (Insert > Symbol draws from these)."""
-    return name.casefold() == "symbol" or name.casefold().startswith(("wingdings", "webdings"))
 
 
 def _legacy_font(doc: KeHoach, name: str, hits: list[Para]) -> Result:

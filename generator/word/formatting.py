@@ -623,6 +623,13 @@ def font_family(name: str | None) -> str | None:
     return _FACE_SUFFIX.sub("", name.strip()) or name.strip()
 
 
+def symbol_font(name: str | None) -> bool:
+    """A font of marks rather than letters, the ones Insert > Symbol draws from (Symbol, Wingdings,
+    Webdings): its glyphs stand at private-use codes, and what it prints is a mark, not text."""
+    family = (font_family(name) or "").casefold()
+    return family == "symbol" or family.startswith(("wingdings", "webdings"))
+
+
 def _theme_fonts(theme_el: Any | None) -> dict[str, str]:
     """Theme font slots by the names w:rFonts uses (minorHAnsi → the minor Latin typeface)."""
     out: dict[str, str] = {}

@@ -44,7 +44,7 @@ from lxml.etree import _Element
 from ..errors import UserError
 from ..nd30.figures import A4_TWIPS
 from ..text import upper_vi
-from .formatting import Formatting, ParaFormat, RunFormat
+from .formatting import Formatting, ParaFormat, RunFormat, font_family, symbol_font
 from .legacy_fonts import Context, as_drawn, names_legacy_font
 from .metrics import text_width_pt
 from .numbering import ListNumbers
@@ -1740,7 +1740,7 @@ def _symbol_font_text(text: str, fmt: RunFormat) -> str:
     if not _PRIVATE_SYMBOLS_RE.search(text):
         return text
     font = fmt.fonts.get("hAnsi") or fmt.fonts.get("ascii") or ""
-    if font.lower() != "symbol" and not font.lower().startswith(("wingdings", "webdings")):
+    if not symbol_font(font):
         return text
     return _PRIVATE_SYMBOLS_RE.sub(lambda m: _symbol_char(ord(m.group()), font), text)
 
@@ -1748,11 +1748,10 @@ def _symbol_font_text(text: str, fmt: RunFormat) -> str:
 def _symbol_char(code: int, font: str) -> str:
     if 0xF000 <= code <= 0xF0FF:
         code -= 0xF000
-    font = font.lower()
-    if font == "symbol":
+    if (font_family(font) or "").casefold() == "symbol":
         return _SYMBOL_FONT.get(code, chr(code) if 0x20 <= code < 0x41 else "")
-    if font.startswith(("wingdings", "webdings")):
-        return "•"
+    if symbol_font(font):
+        return "•"  # a picture font's glyph (Wingdings): a list's mark
     return chr(code) if code >= 0x20 else ""
 
 
