@@ -333,6 +333,57 @@ def test_shadow_replace_by_asking_the_reader_to_redraw_fields(pki, tmp_path) -> 
     assert any("NeedAppearances" in c.detail for c in _bad(result)), _said(result)
 
 
+def _field_with_a_widget_kid(value: str, ops: bytes) -> bytes:
+    """A text field whose value sits on the field, its widget a kid of it (the usual shape when one
+    field shows in several places), readers asked to draw fields from their values from the start."""
+    g = _g()
+
+    def build(writer, font):  # noqa: ANN001, ANN202
+        rect = (72, 590, 300, 610)
+        field = writer.add_object(g.DictionaryObject({
+            _n("/FT"): _n("/Tx"), _n("/T"): g.TextStringObject("KinhPhi"), _n("/V"): g.TextStringObject(value),
+            _n("/DA"): g.TextStringObject("/F1 12 Tf 0 g")}))
+        widget = writer.add_object(g.DictionaryObject({
+            _n("/Type"): _n("/Annot"), _n("/Subtype"): _n("/Widget"), _n("/F"): g.NumberObject(4),
+            _n("/Parent"): field, _n("/Rect"): g.ArrayObject([g.NumberObject(v) for v in rect]),
+            _n("/AP"): g.DictionaryObject({_n("/N"): _form(writer, font, ops, (0, 0, 228, 20))})}))
+        field.get_object()[_n("/Kids")] = g.ArrayObject([widget])
+        writer.root[_n("/AcroForm")] = g.DictionaryObject({_n("/Fields"): g.ArrayObject([field]),
+                                                          _n("/NeedAppearances"): g.BooleanObject(True)})
+        return _page(writer, font, _text_ops(HEAD), annots=[widget])
+
+    return _pdf(build)
+
+
+def _set_field_value(value: str):  # noqa: ANN202
+    def change(writer) -> None:  # noqa: ANN001
+        field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        field[_n("/V")] = _g().TextStringObject(value)
+        writer.update_container(field)
+
+    return change
+
+
+def test_shadow_replace_a_parents_value_where_readers_redraw_fields(pki, tmp_path) -> None:
+    """/NeedAppearances already on when signed; after signing only the parent field's value changes,
+    the widget and its drawing untouched: a reader draws the new value in the signed field's place."""
+    signed = _sign(_field_with_a_widget_kid("Kinh phi: 100 trieu", _text_ops([(2, 5, "Kinh phi: 100 trieu")])),
+                   pki["signer"])
+    _genuine(tmp_path, signed, pki)
+    result = _check(tmp_path, _update(signed, _set_field_value("Kinh phi: 900 trieu")), pki)
+    assert result.verdict == "invalid", _said(result)
+    (change,) = _bad(result)
+    assert change.kind == "content" and change.page == 1 and "KinhPhi" in change.detail, change
+
+
+def test_a_blank_parent_field_filled_where_readers_redraw_fields_is_form_filling(pki, tmp_path) -> None:
+    """The counter-case: the field showed nothing at signing; giving it a value is filling the form."""
+    signed = _sign(_field_with_a_widget_kid("", b""), pki["signer"])
+    result = _check(tmp_path, _update(signed, _set_field_value("Da nhan")), pki)
+    assert result.verdict == "valid", _said(result)
+    assert [c.kind for c in result[0].changes_after] == ["form"]
+
+
 def test_shadow_replace_an_overlay_object_redrawn(pki, tmp_path) -> None:
     def build(writer, font):  # noqa: ANN001, ANN202
         shown = _form(writer, font, _text_ops([(72, 600, "Kinh phi: 100 trieu dong")]))

@@ -405,9 +405,18 @@ def _field_of(annot: Any) -> tuple[str | None, str]:
         if "/T" in node:
             names.append(str(node["/T"]))
         kind = kind or node.get("/FT")
-        node = node.get("/Parent")
+        node = _parent(node)
         depth += 1
     return (str(kind) if kind else None), ".".join(reversed(names)) or "(không tên)"
+
+
+def _parent(node: Any) -> Any:
+    """A field's parent field, resolved (a dictionary's get gives the indirect reference)."""
+    from pyhanko.pdf_utils import generic
+
+    parent = node.get("/Parent")
+    parent = parent.get_object() if isinstance(parent, generic.IndirectObject) else parent
+    return parent if isinstance(parent, dict) else None
 
 
 @dataclass
@@ -526,7 +535,8 @@ class _Revisions:
                 is_new = ref_of not in old_annots
                 annot = annot_ref.get_object()
                 if not is_new and ref_of not in changed and not (
-                        _reachable([annot.raw_get("/AP")]) & changed if "/AP" in annot else False):
+                        _reachable([annot.raw_get("/AP")]) & changed if "/AP" in annot else False) \
+                        and _resolved_same(_value(old_annots[ref_of].get_object()), _value(annot)):
                     continue
                 if annot.get("/Subtype") == "/Widget":
                     touch.widgets.append((ref_of, annot, None if is_new else old_annots[ref_of].get_object()))
@@ -1070,8 +1080,25 @@ def _filled(revisions: _Revisions, revision: int, index: int, name: str, before:
 
 def _looks_same(a: Any, b: Any) -> bool:
     """The two states of a widget draw the same: its appearance streams compared by their bytes
-    (an appearance object swapped under the same number is a different drawing)."""
-    return all(_resolved_same(a.get(k), b.get(k)) for k in VISIBLE_KEYS)
+    (an appearance object swapped under the same number is a different drawing), and its value
+    where the field holds it for its widgets."""
+    return all(_resolved_same(a.get(k), b.get(k)) for k in VISIBLE_KEYS) and _resolved_same(_value(a), _value(b))
+
+
+def _value(widget: Any) -> Any:
+    """The value a widget shows when a reader draws it (/NeedAppearances): its own /V, else the
+    nearest parent field's (a field shown in several places keeps its value on the field). None for
+    a signature field: its value is the signature, which no reader draws from (and whose references
+    reach the catalogue, rewritten by every later revision)."""
+    if _field_of(widget)[0] == "/Sig":
+        return None
+    node, depth = widget, 0
+    while node is not None and depth < 32:
+        if "/V" in node:
+            return node.raw_get("/V")
+        node = _parent(node)
+        depth += 1
+    return None
 
 
 def _resolved_same(a: Any, b: Any, depth: int = 0) -> bool:
