@@ -537,3 +537,25 @@ def test_a_name_kept_on_its_printed_lines_stays_one_paragraph_when_edited(served
         browser.find_element(By.TAG_NAME, "body").send_keys(Keys.CONTROL, "s")
         wait(browser, lambda d: "Đã lưu" in d.find_element(By.ID, "status").text)
         assert load_plan(path).agency.name == saved
+
+
+def test_a_joint_plans_co_signer_is_edited_under_its_own_name_and_kept(served, browser):
+    """A joint plan (văn bản liên tịch) opened in the editor: the other agency's signer shows under
+    'Người ký liên tịch', is edited like the signer, and the saved file keeps both agencies."""
+    url, full = served
+    text = (ROOT / "data" / SAMPLE).read_text(encoding="utf-8")
+    joint = full.parent / "lien-tich.yaml"
+    line = "  name: Sở Khoa học và Công nghệ        # cơ quan ban hành (tự in hoa)"
+    assert line in text
+    joint.write_text(text.replace(line, line + "\n  co_issuers:\n    - [Ủy ban Mặt trận Tổ quốc Việt Nam, tỉnh Quảng Ngãi]")
+                     + "co_signers:\n  - {name: Nguyễn Văn An, title: Chủ tịch}\n", encoding="utf-8")
+    opened(browser, url, "lien-tich.yaml")
+    assert field(browser, "co_signers").find_element(By.TAG_NAME, "label").text == "Người ký liên tịch"
+    assert field(browser, "agency.co_issuers").find_element(By.TAG_NAME, "label").text == "Cơ quan cùng ban hành"
+    box = field(browser, "co_signers[0].name").find_element(By.CSS_SELECTOR, "input, textarea")
+    box.send_keys(Keys.CONTROL, Keys.END, Keys.NULL, " Bình")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.CONTROL, "s")
+    wait(browser, lambda d: "Đã lưu" in d.find_element(By.ID, "status").text)
+    plan = load_plan(joint)
+    assert [s.name for s in plan.co_signers] == ["Nguyễn Văn An Bình"]
+    assert plan.agency.co_issuers == [["Ủy ban Mặt trận Tổ quốc Việt Nam", "tỉnh Quảng Ngãi"]]
