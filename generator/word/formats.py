@@ -433,7 +433,8 @@ def _shapes_back(holder: Any, table: Any, anchor: Any) -> None:
     # The shapes drawn in the anchor paragraph, by their VML copy (out of the frame itself).
     loose: dict[tuple, list[Any]] = {}
     for alt in anchor.iter(f"{_MC}AlternateContent"):
-        if alt is holder or any(a is holder for a in alt.iterancestors()):
+        # The anchor paragraph's own shapes: not the frame, nor anything inside another text box.
+        if alt is holder or next(alt.iterancestors(f"{_W}p"), None) is not anchor:
             continue
         for fb in alt.findall(f"{_MC}Fallback"):
             for shape in fb.iter(f"{{{_V}}}line", f"{{{_V}}}shape", f"{{{_V}}}rect"):
