@@ -367,7 +367,7 @@ def tables_out_of_frames(docx: bytes, label: str) -> bytes:
     that follows it; the frame is anchored in that paragraph, so the table goes back just before it
     and the frame goes. Only frames that hold one table and nothing else with text are unwrapped.
 
-    The shapes anchored in that table's cells (the lines under the issuer's name and the Tiêu ngữ)
+    The shapes anchored in that table's cells (the lines drawn under its names and headings)
     go back into their cells too: a DrawingML text box cannot hold anchored shapes, so LibreOffice
     writes them out of the frame, into its anchor paragraph, at the offsets they had in their cell
     paragraph (Word would print them there, over the page's first lines), and keeps them in place
