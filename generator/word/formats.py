@@ -20,6 +20,7 @@ as any other. (A .docx saved as Strict Open XML needs no conversion: word/strict
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import re
@@ -29,6 +30,7 @@ import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import limits
 from ..errors import UserError
@@ -364,6 +366,13 @@ def tables_out_of_frames(docx: bytes, label: str) -> bytes:
     frame to .docx as a text box holding the table. Word lays a floating table out at the paragraph
     that follows it; the frame is anchored in that paragraph, so the table goes back just before it
     and the frame goes. Only frames that hold one table and nothing else with text are unwrapped.
+
+    The shapes anchored in that table's cells (the lines drawn under its names and headings)
+    go back into their cells too: a DrawingML text box cannot hold anchored shapes, so LibreOffice
+    writes them out of the frame, into its anchor paragraph, at the offsets they had in their cell
+    paragraph (Word would print them there, over the page's first lines), and keeps them in place
+    only in the frame's VML copy (mc:Fallback). Each shape moves to the cell paragraph where that
+    copy has it (_shapes_back).
     """
     from .package import inspect_package, parse_xml, zip_members
 
@@ -389,6 +398,7 @@ def tables_out_of_frames(docx: bytes, label: str) -> bytes:
         if run is None or para is None or para.tag != f"{_W}p" or para.getparent() is None:
             continue
         holder = next(c for c in run if any(d is content for d in c.iter(f"{_W}txbxContent")))
+        _shapes_back(holder, tables[0], para)
         para.addprevious(tables[0])
         run.remove(holder)
         moved += 1
@@ -396,3 +406,64 @@ def tables_out_of_frames(docx: bytes, label: str) -> bytes:
         return docx
     members["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return zip_members(members)
+
+
+_V = "urn:schemas-microsoft-com:vml"
+
+
+def _shape_key(el: Any) -> tuple:
+    """A VML shape as a comparable value: its tag, attributes and those of everything in it (the two
+    copies LibreOffice writes of one shape are equal, their places aside)."""
+    return tuple((d.tag, tuple(sorted(d.attrib.items()))) for d in el.iter())
+
+
+def _shapes_back(holder: Any, table: Any, anchor: Any) -> None:
+    """The shapes of the frame's table that LibreOffice wrote into the frame's anchor paragraph
+    (tables_out_of_frames) put back into the cell paragraphs where the frame's VML copy
+    (holder's mc:Fallback) draws them. Nothing moves unless both copies of the table have the same
+    rows, cells and paragraphs, and each shape is found once in the anchor paragraph."""
+    from lxml import etree
+
+    fallback = holder.find(f"{_MC}Fallback") if holder.tag == f"{_MC}AlternateContent" else None
+    if fallback is None:
+        return
+    copies = [c for content in fallback.iter(f"{_W}txbxContent") for c in content if c.tag == f"{_W}tbl"]
+    if len(copies) != 1 or _layout(copies[0]) != _layout(table):
+        return
+    # The shapes drawn in the anchor paragraph, by their VML copy (out of the frame itself).
+    loose: dict[tuple, list[Any]] = {}
+    for alt in anchor.iter(f"{_MC}AlternateContent"):
+        # The anchor paragraph's own shapes: not the frame, nor anything inside another text box.
+        if alt is holder or next(alt.iterancestors(f"{_W}p"), None) is not anchor:
+            continue
+        for fb in alt.findall(f"{_MC}Fallback"):
+            for shape in fb.iter(f"{{{_V}}}line", f"{{{_V}}}shape", f"{{{_V}}}rect"):
+                loose.setdefault(_shape_key(shape), []).append(alt)
+    if not loose:
+        return
+    cells_here = _paragraphs_by_place(table)
+    for place, para in _paragraphs_by_place(copies[0]).items():
+        for shape in para.iter(f"{{{_V}}}line", f"{{{_V}}}shape", f"{{{_V}}}rect"):
+            found = loose.get(_shape_key(shape), [])
+            if len(found) != 1 or found[0].getparent() is None:
+                continue
+            alt = found[0]
+            run = alt.getparent()
+            if run is None or run.tag != f"{_W}r":
+                continue
+            new_run = etree.Element(f"{_W}r")
+            rpr = run.find(f"{_W}rPr")
+            if rpr is not None:
+                new_run.append(copy.deepcopy(rpr))
+            new_run.append(alt)  # moves it out of the anchor paragraph
+            cells_here[place].append(new_run)
+
+
+def _layout(table: Any) -> list[list[int]]:
+    """A table's rows, each the number of paragraphs in each of its cells."""
+    return [[len(tc.findall(f"{_W}p")) for tc in tr.findall(f"{_W}tc")] for tr in table.findall(f"{_W}tr")]
+
+
+def _paragraphs_by_place(table: Any) -> dict[tuple[int, int, int], Any]:
+    return {(r, c, k): p for r, tr in enumerate(table.findall(f"{_W}tr"))
+            for c, tc in enumerate(tr.findall(f"{_W}tc")) for k, p in enumerate(tc.findall(f"{_W}p"))}

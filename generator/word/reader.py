@@ -530,6 +530,11 @@ class WordDocument:
     tab_tables: set[int] = field(default_factory=set)  # Cell.table ids read from lines set with tab stops
     saved_pages: int | None = None  # pages the editor counted when it last saved (docProps/app.xml)
     saved_characters: int = 0  # characters (no spaces) counted at the same save
+    compatibility_mode: int = 12
+    """The Word version the file asks to be laid out as (w:compatSetting "compatibilityMode" in its
+    settings: 12 Word 2007, 14 Word 2010, 15 Word 2013 and later; 12 when it says nothing, as Word
+    opens such a file in compatibility mode). From 15 on Word lays every shape anchored in a table
+    cell out in that cell, whatever its layoutInCell says (see `_shapes`)."""
     converted_from: str | None = None
     """What LibreOffice converted to the .docx read ("tệp .doc cũ (Word 97-2003)"), None when the
     file was a .docx read as it is: measurements then come from the converted copy."""
@@ -631,12 +636,25 @@ class _Reader:
     def read(self) -> WordDocument:
         body: _Element = self.document.element.body
         self.doc.saved_pages = self._saved_pages()
+        self.doc.compatibility_mode = self._compatibility_mode()
         self._sections(body)
         top = self._page_one_header_block()
         if top is not None:
             self._walk(top)
         self._walk(body)
         return self.doc
+
+    def _compatibility_mode(self) -> int:
+        """The layout version the settings ask for (WordDocument.compatibility_mode)."""
+        try:
+            settings = self.document.settings.element
+        except Exception:  # noqa: BLE001 - a package without settings: Word's defaults
+            return 12
+        for setting in settings.iter(qn("w:compatSetting")):
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                value = (setting.get(qn("w:val")) or "").strip()
+                return int(value) if value.isdigit() and len(value) < 4 else 12
+        return 12
 
     def _saved_pages(self) -> int | None:
         """The page count Word (or LibreOffice) wrote in docProps/app.xml from its own layout at the last
@@ -1215,7 +1233,8 @@ class Drawing:
                 continue
             col_w = p.width / 20
             # A paragraph's shapes are placed from its top: its first line's.
-            shapes = _shapes(p.el) if p.el is not None and p.line_no == 0 and id(p.el) not in seen else []
+            shapes = (_shapes(p.el, self.doc.compatibility_mode >= 15)
+                      if p.el is not None and p.line_no == 0 and id(p.el) not in seen else [])
             if p.el is not None:
                 seen.add(id(p.el))  # a tab-set line read as cells: its paragraph's shapes once
             for length, dy, place, vref in shapes:
@@ -1560,19 +1579,23 @@ Placement = tuple[str | None, float]
 the margin), ("page", pt from the page's edge), or (an alignment such as "center", 0)."""
 
 
-def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None, str]]:
+def _shapes(p: _Element, always_in_cell: bool = False) -> list[tuple[float, float | None, Placement | None, str]]:
     """Straight lines drawn in paragraph p: (length pt, vertical offset in pt or None when inline,
     horizontal placement, what the offset is from: "para" the paragraph's top, "page" the page's top
     edge, "margin" the top margin). DrawingML first; VML only where no DrawingML stands
-    for it (the mc:Fallback copy of a shape is the same line)."""
+    for it (the mc:Fallback copy of a shape is the same line). always_in_cell: the file is laid out
+    as Word 2013 and later lay it out (compatibility mode 15), which place a shape anchored in a
+    table cell in that cell even when its layoutInCell is off; LibreOffice writes layoutInCell="0"
+    with that mode for every shape it saves, the lines under a header table's names included."""
     out: list[tuple[float, float | None, Placement | None, str]] = []
     for anchor in p.iter(f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline"):
         if _owner_para(anchor) is not p:
             continue
         geom = anchor.find(f".//{{{A_NS}}}prstGeom")
-        is_line = geom is not None and geom.get("prst", "").lower() in (
-            "line", "straightconnector1", "straightconnector")
-        if not (is_line or anchor.find(f".//{{{WPS_NS}}}cNvCnPr") is not None):
+        prst = geom.get("prst", "").lower() if geom is not None else ""
+        is_line = prst in ("line", "straightconnector1", "straightconnector")
+        if not (is_line or anchor.find(f".//{{{WPS_NS}}}cNvCnPr") is not None or (
+                prst == "rect" and _flat_bar_prints(anchor))):
             continue
         ext = anchor.find(f"{{{WP_NS}}}extent")
         if ext is None:
@@ -1603,7 +1626,7 @@ def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None, st
                 if off is not None and off.text:
                     v = int(off.text) / EMU_PER_PT
                     # Inside a table cell (layoutInCell, Word's default) "margin" means the cell's.
-                    in_cell = anchor.get("layoutInCell", "1") not in ("0", "false")
+                    in_cell = always_in_cell or anchor.get("layoutInCell", "1") not in ("0", "false")
                     kind = {"column": "offset", "character": "offset", "margin": "offset" if in_cell else "abs",
                             "page": "page"}.get(rel or "")
                     x = (kind, v) if kind else None
@@ -1632,6 +1655,27 @@ def _shapes(p: _Element) -> list[tuple[float, float | None, Placement | None, st
             dy, x = None, None
         out.append((length, dy, x, "para"))
     return out
+
+
+def _flat_bar_prints(anchor: _Element) -> bool:
+    """Whether a rectangle shape prints as a rule: no text in it, and an outline or a fill that
+    shows (its height is judged by the caller, as a line's is). LibreOffice saves a straight
+    connector it read from a .doc as such a rectangle, 0.05 pt tall with a black outline, and a
+    page shows it as the line it was."""
+    if anchor.find(f".//{{{WPS_NS}}}txbx") is not None:
+        return False
+    sppr = anchor.find(f".//{{{WPS_NS}}}spPr")
+    if sppr is None:
+        return False
+    fills = (f"{{{A_NS}}}solidFill", f"{{{A_NS}}}gradFill", f"{{{A_NS}}}pattFill")
+    if any(c.tag in fills for c in sppr):
+        return True
+    ln = sppr.find(f"{{{A_NS}}}ln")
+    if ln is not None:
+        return ln.find(f"{{{A_NS}}}noFill") is None
+    # No outline of its own: the shape's style draws the theme's line unless it names none (idx 0).
+    ref = anchor.find(f".//{{{WPS_NS}}}style/{{{A_NS}}}lnRef")
+    return ref is not None and ref.get("idx", "0") != "0"
 
 
 _UNITS = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75}
