@@ -73,3 +73,16 @@ def test_a_post_printed_under_the_signers_name_goes_above_the_signature(tmp_path
     assert "TRƯỞNG PHÒNG VĂN HÓA - THÔNG TIN" in "\n".join(cell[:-1]).split("\n")
     assert "PL1.III.7.ho-ten.vi-tri" not in _errors(back)
 
+
+
+def test_a_number_printed_on_a_line_not_read_as_a_muc_is_no_skip(tmp_path: Path) -> None:
+    # "III. Kinh phí thực hiện" (not in capitals) is kept as text in mục II; "IV." after it is no
+    # skipped number: read as mục III it would print a second "III." under the literal one.
+    body = _body(("I", "II", "IV"))
+    body[5:5] = [{"text": "III. Kinh phí thực hiện", "bold": True}, "Từ nguồn ngân sách của Sở."]
+    original = build_plan(tmp_path / "goc.docx", body=body)
+    data, warnings, back = _import_and_render(tmp_path, original)
+    assert not [w for w in warnings if "ở vị trí mục" in str(w)], warnings
+    numbers = [p.text.split(".")[0] for p in docx.Document(str(back)).paragraphs
+               if p.text.startswith(("I.", "II.", "III.", "IV.", "V."))]
+    assert len(numbers) == len(set(numbers)), numbers
