@@ -86,3 +86,15 @@ def test_a_number_printed_on_a_line_not_read_as_a_muc_is_no_skip(tmp_path: Path)
     numbers = [p.text.split(".")[0] for p in docx.Document(str(back)).paragraphs
                if p.text.startswith(("I.", "II.", "III.", "IV.", "V."))]
     assert len(numbers) == len(set(numbers)), numbers
+
+
+def test_a_roman_list_in_capitals_inside_a_muc_stays_in_it(tmp_path: Path) -> None:
+    # A report's outline typed inside mục II ("I. KẾT QUẢ…", "II. TỒN TẠI…") is a count of its own,
+    # started again at I: its "II." is no mục II typed twice.
+    body = _body(("I", "II", "III"))
+    body[4:4] = ["Báo cáo theo đề cương sau:", "I. KẾT QUẢ ĐẠT ĐƯỢC", "II. TỒN TẠI, HẠN CHẾ"]
+    original = build_plan(tmp_path / "goc.docx", body=body)
+    data, warnings, back = _import_and_render(tmp_path, original)
+    assert [s["title"] for s in data["sections"]] == ["Mục đích, yêu cầu", "Nội dung thực hiện",
+                                                     "Tổ chức thực hiện"]
+    assert not [w for w in warnings if "ở vị trí mục" in str(w)], warnings

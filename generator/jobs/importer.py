@@ -539,12 +539,12 @@ class _Importer:
                     continue
                 m = outline.muc_heading(b.text)
                 # A slip in the count ("II." twice, a number skipped) is a mục's heading all the same,
-                # numbered in turn by the template; a count started again at I is another part's. A
-                # number is skipped only when no line prints it: "III. Kinh phí" kept as text (not in
-                # capitals) stays III on the page, so the "IV." after it is no slip.
-                slip = m is not None and in_part > 0 and (
-                    m.group("num") == roman(in_part)
-                    or m.group("num") == roman(in_part + 2) and roman(in_part + 1) not in typed)
+                # numbered in turn by the template; a count started again at I is another part's. Only
+                # where no Roman-numbered line was printed since the mục: after "III. Kinh phí" (kept as
+                # text, not in capitals) "IV." is no skip, and after a list's "I. KẾT QUẢ…" its "II." is
+                # no mục II typed twice.
+                slip = m is not None and in_part > 0 and not typed and m.group("num") in (
+                    roman(in_part), roman(in_part + 2))
                 if m and (m.group("num") == roman(in_part + 1) or slip):
                     typed = set()
                     if slip:
