@@ -98,3 +98,16 @@ def test_a_roman_list_in_capitals_inside_a_muc_stays_in_it(tmp_path: Path) -> No
     assert [s["title"] for s in data["sections"]] == ["Mục đích, yêu cầu", "Nội dung thực hiện",
                                                      "Tổ chức thực hiện"]
     assert not [w for w in warnings if "ở vị trí mục" in str(w)], warnings
+
+
+def test_a_note_in_brackets_under_the_signers_name_is_no_post(tmp_path: Path) -> None:
+    # "(ĐÓNG DẤU)" printed under the name is a note to the reader, in capitals or not: moved to the
+    # title it would print "PHÓ CHỦ TỊCH / (ĐÓNG DẤU)" as the signer's office.
+    original = build_plan(tmp_path / "goc.docx", body=_body(("I", "II", "III")),
+                          signer=("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), signer_name="Nguyễn Văn Hòa")
+    word = docx.Document(str(original))
+    add_para(word.tables[-1].cell(0, 1), "(ĐÓNG DẤU)", align="center", bold=True, before=0)
+    word.save(str(original))
+    data, warnings, back = _import_and_render(tmp_path, original)
+    assert data["signer"]["title"] == "Phó Chủ tịch"
+    assert data["signer"]["name"].split("\n") == ["Nguyễn Văn Hòa", "(ĐÓNG DẤU)"]

@@ -875,7 +875,8 @@ class _Importer:
             name = "…"
         # A post printed under the name ("TRƯỞNG BAN XÂY DỰNG ĐẢNG", the signer's other office)
         # belongs with the title, above the signature: Decree 30 closes the block with the name.
-        posts = [x for x in after if upper_vi(x) == x and any(c.isalpha() for c in x)]
+        # A line in brackets ("(ĐÓNG DẤU)") is a note to the reader, never an office.
+        posts = [x for x in after if upper_vi(x) == x and any(c.isalpha() for c in x) and not x.startswith(("(", "["))]
         after = [x for x in after if x not in posts]
         if posts:
             self.warn(t, " / ".join(posts), "dòng chức vụ in dưới họ tên người ký; đưa lên phần chức vụ "
