@@ -57,12 +57,18 @@ def test_a_mucs_number_out_of_turn_is_still_a_muc(tmp_path: Path, numbers: tuple
     assert "PL1.III.6.muc.thu-tu" not in _errors(back)
 
 
-def test_a_post_printed_under_the_signers_name_goes_above_the_signature(tmp_path: Path) -> None:
-    original = build_plan(tmp_path / "goc.docx", body=_body(("I", "II", "III")),
-                          signer=("TM. TIỂU BAN", "TRƯỞNG TIỂU BAN"), signer_name="Nguyễn Văn Hòa")
+def _a_line_under_the_name(tmp_path: Path, signer: tuple[str, str], line: str) -> Path:
+    """A plan whose signer's block prints line under the signer's name."""
+    original = build_plan(tmp_path / "goc.docx", body=_body(("I", "II", "III")), signer=signer,
+                          signer_name="Nguyễn Văn Hòa")
     word = docx.Document(str(original))
-    add_para(word.tables[-1].cell(0, 1), "TRƯỞNG PHÒNG VĂN HÓA - THÔNG TIN", align="center", bold=True, before=0)
+    add_para(word.tables[-1].cell(0, 1), line, align="center", bold=True, before=0)
     word.save(str(original))
+    return original
+
+
+def test_a_post_printed_under_the_signers_name_goes_above_the_signature(tmp_path: Path) -> None:
+    original = _a_line_under_the_name(tmp_path, ("TM. TIỂU BAN", "TRƯỞNG TIỂU BAN"), "TRƯỞNG PHÒNG VĂN HÓA - THÔNG TIN")
     assert "PL1.III.7.ho-ten.vi-tri" in _errors(original)
     data, warnings, back = _import_and_render(tmp_path, original)
     assert data["signer"]["name"] == "Nguyễn Văn Hòa"
@@ -72,7 +78,6 @@ def test_a_post_printed_under_the_signers_name_goes_above_the_signature(tmp_path
     assert cell[-1] == "Nguyễn Văn Hòa"
     assert "TRƯỞNG PHÒNG VĂN HÓA - THÔNG TIN" in "\n".join(cell[:-1]).split("\n")
     assert "PL1.III.7.ho-ten.vi-tri" not in _errors(back)
-
 
 
 def test_a_number_printed_on_a_line_not_read_as_a_muc_is_no_skip(tmp_path: Path) -> None:
@@ -103,11 +108,7 @@ def test_a_roman_list_in_capitals_inside_a_muc_stays_in_it(tmp_path: Path) -> No
 def test_a_note_in_brackets_under_the_signers_name_is_no_post(tmp_path: Path) -> None:
     # "(ĐÓNG DẤU)" printed under the name is a note to the reader, in capitals or not: moved to the
     # title it would print "PHÓ CHỦ TỊCH / (ĐÓNG DẤU)" as the signer's office.
-    original = build_plan(tmp_path / "goc.docx", body=_body(("I", "II", "III")),
-                          signer=("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), signer_name="Nguyễn Văn Hòa")
-    word = docx.Document(str(original))
-    add_para(word.tables[-1].cell(0, 1), "(ĐÓNG DẤU)", align="center", bold=True, before=0)
-    word.save(str(original))
-    data, warnings, back = _import_and_render(tmp_path, original)
+    original = _a_line_under_the_name(tmp_path, ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), "(ĐÓNG DẤU)")
+    data, _, _ = _import_and_render(tmp_path, original)
     assert data["signer"]["title"] == "Phó Chủ tịch"
     assert data["signer"]["name"].split("\n") == ["Nguyễn Văn Hòa", "(ĐÓNG DẤU)"]
