@@ -86,6 +86,7 @@ def test_a_number_printed_on_a_line_not_read_as_a_muc_is_no_skip(tmp_path: Path)
     body = _body(("I", "II", "IV"))
     body[5:5] = [{"text": "III. Kinh phí thực hiện", "bold": True}, "Từ nguồn ngân sách của Sở."]
     original = build_plan(tmp_path / "goc.docx", body=body)
+    assert "PL1.III.6.muc.thu-tu" not in _errors(original)  # the page counts I, II, III, IV
     data, warnings, back = _import_and_render(tmp_path, original)
     assert not [w for w in warnings if "ở vị trí mục" in str(w)], warnings
     numbers = [p.text.split(".")[0] for p in docx.Document(str(back)).paragraphs
