@@ -580,6 +580,27 @@ def test_a_ctrl_c_while_the_workers_warm_up_prints_no_traceback():
     assert "Traceback" not in result.stderr and "initializer" not in result.stderr, result.stderr
 
 
+def test_a_stop_while_a_worker_binds_to_its_parent_leaves_quietly(monkeypatch):
+    # SIGTERM lands once the worker's handler is set but before it reads the template (the
+    # handler's SystemExit raised in _bind_to_parent): the worker leaves at once like one stopped
+    # while warming up, not through concurrent.futures' "Exception in initializer" traceback.
+    import generator.jobs.batch as batch
+
+    class Left(Exception):
+        pass
+
+    def stopped(parent: int) -> None:
+        raise SystemExit(1)
+
+    def leave(code: int) -> None:
+        raise Left(code)
+
+    monkeypatch.setattr(batch, "_bind_to_parent", stopped)
+    monkeypatch.setattr(batch.os, "_exit", leave)
+    with pytest.raises(Left):
+        batch._init_worker(None, None, parent=1)
+
+
 def test_a_ctrl_c_while_the_pool_stops_ends_its_workers(monkeypatch):
     # Ctrl-C landing while the batch waits for its workers to stop (a units file refused while they
     # were still warming up, or a second Ctrl-C) cut the shutdown short; the workers, which ignore

@@ -102,6 +102,10 @@ HEADINGS = [
     ("CHỈ SỐ PAR INDEX, PCI; GIA NHẬP WTO", "Chỉ số PAR INDEX, PCI; gia nhập WTO"),
     ("PHÒNG, CHỐNG DỊCH COVID-19 Ở CÁC TRƯỜNG", "Phòng, chống dịch COVID-19 ở các trường"),
     ("TRIỂN KHAI ỨNG DỤNG TRỰC TUYẾN", "Triển khai ứng dụng trực tuyến"),
+    # Loanwords spelled the Vietnamese way (a tone mark, a hat, syllables joined by "-") are words,
+    # whatever their letters: an acronym is written in bare Latin capitals.
+    ("LẮP ĐẶT PANÔ, PA-NÔ VÀ KI-ỐT TUYÊN TRUYỀN", "Lắp đặt panô, pa-nô và ki-ốt tuyên truyền"),
+    ("IN MAKÉT CỔ ĐỘNG; DÂN TỘC BA-NA", "In makét cổ động; dân tộc ba-na"),
 ]
 
 
@@ -115,6 +119,15 @@ def test_a_known_place_in_a_heading_keeps_its_capitals():
     # In a heading only a place the units' data knows is capitalised ("tỉnh" alone stays lower).
     assert heading_case("TRIỂN KHAI TRÊN ĐỊA BÀN TỈNH LÀO CAI") == "Triển khai trên địa bàn tỉnh Lào Cai"
     assert heading_case("TRIỂN KHAI TRÊN ĐỊA BÀN TỈNH") == "Triển khai trên địa bàn tỉnh"
+
+
+@pytest.mark.skipif(not admin_units.available(), reason="vietnamadminunits' data is not installed")
+def test_a_syllable_of_a_place_name_is_no_acronym():
+    # The Central Highlands' names break the usual syllable's shape (Đắk Mil, Cư Jút, Krông Nô): a
+    # syllable the units' data names a place with is a word, never kept in capitals as an acronym.
+    out = heading_case("PHÁT TRIỂN CÀ PHÊ ĐẮK MIL, CƯ JÚT VÀ KRÔNG NÔ").split()
+    assert not {"MIL", "MIL,", "JÚT", "KRÔNG"} & set(out), out
+    assert heading_case("KẾT QUẢ CHỈ SỐ PAPI VÀ SẢN PHẨM OCOP") == "Kết quả chỉ số PAPI và sản phẩm OCOP"
 
 
 def test_stray_words_elsewhere_do_not_change_a_name():

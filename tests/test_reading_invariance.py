@@ -1600,3 +1600,19 @@ def test_a_file_saved_as_strict_open_xml_reads_as_the_usual_docx(plain, referenc
     assert b'w:val="start"' in zipfile.ZipFile(strict).read("word/document.xml")
     assert _findings(strict) == findings
     assert import_docx(strict).data == data
+
+
+def test_a_sign_typed_in_the_symbol_font_reads_as_the_sign_it_prints(tmp_path):
+    # Insert > Symbol in the Symbol font stores "≥" as U+F0B3 in the run's text (or a w:sym F0B3):
+    # read as nothing, "≥ 95%" would import as "95%", a target the plan does not set.
+    word = docx.Document()
+    p = word.add_paragraph("Tỷ lệ hồ sơ giải quyết đúng hạn ")
+    symbol = '<w:rPr><w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/></w:rPr>'
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}>{symbol}<w:t>\uf0b3</w:t></w:r>'))
+    p.add_run(" 95%, quá hạn ")
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:sym w:font="Symbol" w:char="F0A3"/></w:r>'))
+    p.add_run(" 2%; hệ số ")
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}>{symbol}<w:t xml:space="preserve">\uf061 \uf0b9 \uf044</w:t></w:r>'))
+    word.save(str(tmp_path / "ky-hieu.docx"))
+    texts = [q.text for q in read_docx(tmp_path / "ky-hieu.docx").paragraphs if q.text]
+    assert texts == ["Tỷ lệ hồ sơ giải quyết đúng hạn ≥ 95%, quá hạn ≤ 2%; hệ số α ≠ Δ"]

@@ -57,12 +57,18 @@ def test_a_mucs_number_out_of_turn_is_still_a_muc(tmp_path: Path, numbers: tuple
     assert "PL1.III.6.muc.thu-tu" not in _errors(back)
 
 
-def test_a_post_printed_under_the_signers_name_goes_above_the_signature(tmp_path: Path) -> None:
-    original = build_plan(tmp_path / "goc.docx", body=_body(("I", "II", "III")),
-                          signer=("TM. TIỂU BAN", "TRƯỞNG TIỂU BAN"), signer_name="Nguyễn Văn Hòa")
+def _a_line_under_the_name(tmp_path: Path, signer: tuple[str, str], line: str) -> Path:
+    """A plan whose signer's block prints line under the signer's name."""
+    original = build_plan(tmp_path / "goc.docx", body=_body(("I", "II", "III")), signer=signer,
+                          signer_name="Nguyễn Văn Hòa")
     word = docx.Document(str(original))
-    add_para(word.tables[-1].cell(0, 1), "TRƯỞNG PHÒNG VĂN HÓA - THÔNG TIN", align="center", bold=True, before=0)
+    add_para(word.tables[-1].cell(0, 1), line, align="center", bold=True, before=0)
     word.save(str(original))
+    return original
+
+
+def test_a_post_printed_under_the_signers_name_goes_above_the_signature(tmp_path: Path) -> None:
+    original = _a_line_under_the_name(tmp_path, ("TM. TIỂU BAN", "TRƯỞNG TIỂU BAN"), "TRƯỞNG PHÒNG VĂN HÓA - THÔNG TIN")
     assert "PL1.III.7.ho-ten.vi-tri" in _errors(original)
     data, warnings, back = _import_and_render(tmp_path, original)
     assert data["signer"]["name"] == "Nguyễn Văn Hòa"
@@ -73,3 +79,37 @@ def test_a_post_printed_under_the_signers_name_goes_above_the_signature(tmp_path
     assert "TRƯỞNG PHÒNG VĂN HÓA - THÔNG TIN" in "\n".join(cell[:-1]).split("\n")
     assert "PL1.III.7.ho-ten.vi-tri" not in _errors(back)
 
+
+def test_a_number_printed_on_a_line_not_read_as_a_muc_is_no_skip(tmp_path: Path) -> None:
+    # "III. Kinh phí thực hiện" (not in capitals) is kept as text in mục II; "IV." after it is no
+    # skipped number: read as mục III it would print a second "III." under the literal one.
+    body = _body(("I", "II", "IV"))
+    body[5:5] = [{"text": "III. Kinh phí thực hiện", "bold": True}, "Từ nguồn ngân sách của Sở."]
+    original = build_plan(tmp_path / "goc.docx", body=body)
+    assert "PL1.III.6.muc.thu-tu" not in _errors(original)  # the page counts I, II, III, IV
+    data, warnings, back = _import_and_render(tmp_path, original)
+    assert not [w for w in warnings if "ở vị trí mục" in str(w)], warnings
+    numbers = [p.text.split(".")[0] for p in docx.Document(str(back)).paragraphs
+               if p.text.startswith(("I.", "II.", "III.", "IV.", "V."))]
+    assert len(numbers) == len(set(numbers)), numbers
+
+
+def test_a_roman_list_in_capitals_inside_a_muc_stays_in_it(tmp_path: Path) -> None:
+    # A report's outline typed inside mục II ("I. KẾT QUẢ…", "II. TỒN TẠI…") is a count of its own,
+    # started again at I: its "II." is no mục II typed twice.
+    body = _body(("I", "II", "III"))
+    body[4:4] = ["Báo cáo theo đề cương sau:", "I. KẾT QUẢ ĐẠT ĐƯỢC", "II. TỒN TẠI, HẠN CHẾ"]
+    original = build_plan(tmp_path / "goc.docx", body=body)
+    data, warnings, back = _import_and_render(tmp_path, original)
+    assert [s["title"] for s in data["sections"]] == ["Mục đích, yêu cầu", "Nội dung thực hiện",
+                                                     "Tổ chức thực hiện"]
+    assert not [w for w in warnings if "ở vị trí mục" in str(w)], warnings
+
+
+def test_a_note_in_brackets_under_the_signers_name_is_no_post(tmp_path: Path) -> None:
+    # "(ĐÓNG DẤU)" printed under the name is a note to the reader, in capitals or not: moved to the
+    # title it would print "PHÓ CHỦ TỊCH / (ĐÓNG DẤU)" as the signer's office.
+    original = _a_line_under_the_name(tmp_path, ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), "(ĐÓNG DẤU)")
+    data, _, _ = _import_and_render(tmp_path, original)
+    assert data["signer"]["title"] == "Phó Chủ tịch"
+    assert data["signer"]["name"].split("\n") == ["Nguyễn Văn Hòa", "(ĐÓNG DẤU)"]

@@ -926,6 +926,10 @@ def muc_order(doc: KeHoach) -> list[Result]:
             i = 0  # a new Phần / Chương numbers its mục from I
             continue
         if not _is_muc(doc, p):
+            # A mục's heading not in capitals ("III. Kinh phí") still prints its
+            # number in turn: the page counts it, so the "IV." after it is in its place.
+            typed = MUC_RE.match(outline.decree_text(p.text))
+            i += bool(typed and typed.group("num") == roman(i + 1))
             continue
         i += 1
         m = MUC_RE.match(outline.decree_text(p.text))

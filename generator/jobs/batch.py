@@ -658,9 +658,9 @@ def _init_worker(template: str | None, base: Plan | None = None, parent: int | N
     come packed against base, the model plan (the worker's copy numbers its objects as the
     parent's does), which is also rendered once to warm up."""
     global _worker_template, _worker_packer
-    if parent is not None:
-        _bind_to_parent(parent)
     try:
+        if parent is not None:
+            _bind_to_parent(parent)  # sets the SIGTERM handler: a stop may land before it returns
         _worker_template = Template(template)
         if base is not None:
             _worker_packer = PlanPacker(base)

@@ -510,6 +510,7 @@ class _Importer:
                       f"{', '.join(outline.forms)} như dạng Nghị định 30 và in lại theo mẫu ({forms})")
         part: list[str] | None = None  # the part heading waiting for its mục I
         in_part = counted = 0  # mục since the last part heading (a part numbers its mục from I); before it
+        typed: set[str] = set()  # Roman numbers printed on lines not read as a mục, since the last mục
         items = [b for b in blocks if isinstance(b, _Table) or (b.text and not SEPARATOR_RE.match(b.text))]
         for b in blocks:
             if isinstance(b, Para) and b.text and SEPARATOR_RE.match(b.text):
@@ -538,9 +539,14 @@ class _Importer:
                     continue
                 m = outline.muc_heading(b.text)
                 # A slip in the count ("II." twice, a number skipped) is a mục's heading all the same,
-                # numbered in turn by the template; a count started again at I is another part's.
-                slip = m is not None and in_part > 0 and m.group("num") in (roman(in_part), roman(in_part + 2))
+                # numbered in turn by the template; a count started again at I is another part's. Only
+                # where no Roman-numbered line was printed since the mục: after "III. Kinh phí" (kept as
+                # text, not in capitals) "IV." is no skip, and after a list's "I. KẾT QUẢ…" its "II." is
+                # no mục II typed twice.
+                slip = m is not None and in_part > 0 and not typed and m.group("num") in (
+                    roman(in_part), roman(in_part + 2))
                 if m and (m.group("num") == roman(in_part + 1) or slip):
+                    typed = set()
                     if slip:
                         self.warn(b, b.text, f"mục đánh số “{m.group('num')}.” ở vị trí mục {roman(in_part + 1)}; "
                                   f"đọc thành mục {roman(in_part + 1)} (mẫu đánh số mục liên tiếp)")
@@ -553,6 +559,8 @@ class _Importer:
                     in_part += 1
                     stack = [_Container(sec["blocks"], "")]
                     continue
+                if (other := MUC_RE.match(outline.decree_text(b.text))) is not None:
+                    typed.add(other.group("num"))
             if part is not None:
                 # Something stands between the part heading and its mục I: the heading stays where it
                 # prints, as bold lines, and the mục go on counting (said, not guessed).
@@ -867,7 +875,8 @@ class _Importer:
             name = "…"
         # A post printed under the name ("TRƯỞNG BAN XÂY DỰNG ĐẢNG", the signer's other office)
         # belongs with the title, above the signature: Decree 30 closes the block with the name.
-        posts = [x for x in after if upper_vi(x) == x and any(c.isalpha() for c in x)]
+        # A line in brackets ("(ĐÓNG DẤU)") is a note to the reader, never an office.
+        posts = [x for x in after if upper_vi(x) == x and any(c.isalpha() for c in x) and not x.startswith(("(", "["))]
         after = [x for x in after if x not in posts]
         if posts:
             self.warn(t, " / ".join(posts), "dòng chức vụ in dưới họ tên người ký; đưa lên phần chức vụ "

@@ -118,8 +118,8 @@ def _acronym(core: str) -> bool:
         return all(part.isupper() for part in core.split("&") if part)
     if re.fullmatch(r"[IVXLC]+", core):
         return True  # a Roman numeral (khu vực II)
-    if len(core) < 2:
-        return False
+    if len(core) < 2 or core in _place_syllables():
+        return False  # Đắk Mil, Cư Jút, Krông Nô: a place's syllable is a word, whatever its shape
     base = "".join(c for c in unicodedata.normalize("NFD", core) if not unicodedata.combining(c))
     base = base.replace("Đ", "D")
     if not re.search(r"[AEIOUY]", base):
@@ -134,9 +134,22 @@ def _acronym(core: str) -> bool:
     # Letters no Vietnamese word has (F, J, W, Z: WTO), a final consonant none ends with (PAR, SOS,
     # COVID, SIPAS; K is kept for the Central Highlands' names: Đắk, Búk), or two runs of vowels
     # where a syllable has one (PAPI, ODA, OCOP, ASEAN). Longer words of that shape are
-    # transliterated names and loanwords (CAMPUCHIA), cased as words.
-    return bool(re.search(r"[FJWZ]", base)) or len(coda) == 1 and coda not in "CKMNPT" \
-        or len(base) <= 5 and len(re.findall(r"[AEIOUY]+", base)) > 1
+    # transliterated names and loanwords (CAMPUCHIA), cased as words. So is a word spelled the
+    # Vietnamese way, with a tone mark or a hat (PANÔ, KI-ỐT, MAKÉT): an acronym is written in bare
+    # Latin capitals. Syllables joined by "-" are judged one by one (BA-NA is two syllables).
+    return base == core and any(_foreign_shape(part) for part in base.split("-"))
+
+
+def _foreign_shape(word: str) -> bool:
+    coda = word[len(word.rstrip("BCDFGHJKLMNPQRSTVWXZ")):]
+    return bool(re.search(r"[FJWZ]", word)) or len(coda) == 1 and coda not in "CKMNPT" \
+        or len(word) <= 5 and len(re.findall(r"[AEIOUY]+", word)) > 1
+
+
+@functools.cache
+def _place_syllables() -> frozenset[str]:
+    """Every syllable of a place's name the units' data knows, in capitals (empty without it)."""
+    return frozenset(word for name in place_names() for word in name.split())
 
 
 _ONSETS = {"CH", "GH", "KH", "NG", "NH", "PH", "TH", "TR", "NGH"}

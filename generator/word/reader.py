@@ -1762,6 +1762,14 @@ _INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 # What a w:sym of the Symbol font prints, where a reader reads it as a typed character (the
 # Symbol font's minus is the dash of a list; its bullet a list mark).
 _SYMBOL_FONT = {0x2D: "-", 0xB7: "•", 0x2A: "*", 0x2B: "+", 0x3D: "=", 0xAE: "→", 0xD7: "×", 0xB0: "°"}
+# The rest of what the Symbol font prints at its codes (Unicode's mapping of the font): the signs a
+# target or a formula is written with ("≥ 95%") and Greek letters. Read as nothing, "≥ 95%" would
+# say "95%".
+_SYMBOL_FONT.update(zip(range(0x41, 0x5B), "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ", strict=True))
+_SYMBOL_FONT.update(zip(range(0x61, 0x7B), "αβχδεφγηιϕκλμνοπθρστυϖωξψζ", strict=True))
+_SYMBOL_FONT.update({0xA3: "≤", 0xA5: "∞", 0xAB: "↔", 0xAC: "←", 0xAD: "↑", 0xAF: "↓", 0xB1: "±", 0xB3: "≥",
+                     0xB4: "×", 0xB8: "÷", 0xB9: "≠", 0xBA: "≡", 0xBB: "≈", 0xBC: "…", 0xD6: "√", 0xDB: "⇔",
+                     0xDC: "⇐", 0xDD: "⇑", 0xDE: "⇒", 0xDF: "⇓", 0xE5: "∑", 0xA0: "€", 0x40: "≅"})
 
 
 def _sym(el: _Element) -> str:
