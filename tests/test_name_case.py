@@ -250,3 +250,13 @@ def test_common_nouns_capitalised_in_sentences_stay_lower_in_a_heading():
 
 def test_a_heading_that_starts_with_a_body():
     assert heading_case("SỞ Y TẾ VÀ CÁC ĐƠN VỊ", "Giao Sở Y tế chủ trì.") == "Sở Y tế và các đơn vị"
+
+
+def test_a_word_shaped_like_an_acronym_is_the_word_the_text_writes():
+    # VIDEO, EMAIL and PAPI look alike letter by letter; the plan's own sentences tell them apart.
+    written = ("Tuyên truyền qua video, email và trang Facebook của Sở; nâng cao chỉ số PAPI của tỉnh, "
+               "trong phạm vi toàn tỉnh.")
+    assert heading_case("TUYÊN TRUYỀN QUA VIDEO, EMAIL, FACEBOOK", written) == \
+        "Tuyên truyền qua video, email, Facebook"
+    assert heading_case("NÂNG CAO CHỈ SỐ PAPI", written) == "Nâng cao chỉ số PAPI"
+    assert heading_case("KHU VỰC VI", written) == "Khu vực VI"  # a Roman numeral, though "phạm vi" is a word

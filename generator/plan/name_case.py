@@ -146,6 +146,18 @@ def _foreign_shape(word: str) -> bool:
         or len(word) <= 5 and len(re.findall(r"[AEIOUY]+", word)) > 1
 
 
+@functools.lru_cache(maxsize=8)
+def _words_not_in_capitals(written: str) -> dict[str, str]:
+    """The words the running text writes other than in capitals, by their capitals: the form in
+    lower case when it has one ("video"), else its most frequent ("Facebook", "Zalo")."""
+    seen: dict[str, Counter[str]] = {}
+    for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", written):
+        if len(word) > 1 and not word.isupper():
+            seen.setdefault(upper_vi(word), Counter())[word] += 1
+    return {caps: next((w for w in forms if w.islower()), forms.most_common(1)[0][0])
+            for caps, forms in seen.items()}
+
+
 @functools.cache
 def _place_syllables() -> frozenset[str]:
     """Every syllable of a place's name the units' data knows, in capitals (empty without it)."""
@@ -231,12 +243,15 @@ def _place_length(cores: list[str], i: int, guess: bool) -> int:
     return max(known, n)
 
 
-def _cased_words(tokens: list[str], *, names: bool) -> list[str]:
+def _cased_words(tokens: list[str], *, names: bool, written: str = "") -> list[str]:
     """The tokens (words as printed, in capitals) in Phụ lục II's case. names: a body's name (kinds
     and fields capitalised, an unknown place after its level word guessed to run to the end);
-    otherwise a heading in sentence case (only known places, proper names and acronyms keep capitals)."""
+    otherwise a heading in sentence case (only known places, proper names and acronyms keep capitals).
+    A word shaped like an acronym that the running text (written) writes as a word ("video",
+    "Facebook") is that word: letters alone cannot tell VIDEO from PAPI."""
     cores = [_core(t) for t in tokens]
     out = [t.lower() for t in tokens]
+    as_words = _words_not_in_capitals(written) if written else {}
     i = 0
     field_starts = False  # the next word begins a field (after a kind or a coordinator)
     after_kind = False  # the previous words were a kind: another kind may follow ("Văn phòng Sở")
@@ -245,7 +260,9 @@ def _cased_words(tokens: list[str], *, names: bool) -> list[str]:
         core = cores[i]
         numeral_word = core in _SYLLABLE_NUMERALS and (i == 0 or cores[i - 1] not in _COUNT_WORDS)
         if (_acronym(core) or any(c.isdigit() for c in core)) and core != "TP" and not numeral_word:
-            out[i] = tokens[i]
+            # Roman numerals ("KHU VỰC VI" beside "phạm vi") and letters with no vowel keep capitals.
+            spelled = core in as_words and not re.fullmatch(r"[IVXLC]+", core)
+            out[i] = _with_case(tokens[i], as_words[core]) if spelled else tokens[i]
             i += 1
             field_starts = after_kind = False
             continue
@@ -340,7 +357,7 @@ def agency_case(caps: str, written: str = "") -> str:
     if (kept := _kept(caps, written)) is not None:
         return kept
     words, spaces = _split(caps)
-    return _join(_cased_words(words, names=True), spaces)
+    return _join(_cased_words(words, names=True, written=written), spaces)
 
 
 def title_case(caps: str, written: str = "") -> str:
@@ -373,9 +390,9 @@ def title_case(caps: str, written: str = "") -> str:
     rest = words[i:]
     if rest:
         if _match(_KIND_TABLE, [_core(w) for w in rest], 0) is not None:
-            out += _cased_words(rest, names=True)
+            out += _cased_words(rest, names=True, written=written)
         else:
-            tail = _cased_words(rest, names=False)
+            tail = _cased_words(rest, names=False, written=written)
             first = tail[0]
             out += [first[:1].lower() + first[1:] if not _acronym(_core(rest[0])) else first, *tail[1:]]
     return _join(out, spaces)
@@ -387,7 +404,7 @@ def heading_case(caps: str, written: str = "") -> str:
     if (kept := _kept(caps, written)) is not None:
         return kept
     words, spaces = _split(caps)
-    out = _cased_words(words, names=False)
+    out = _cased_words(words, names=False, written=written)
     # A body the heading names ("TRÁCH NHIỆM CỦA SỞ Y TẾ") as the running text writes it inside a
     # sentence: from a kind of body, several words from a capital, after a word in lower case (not
     # a sentence's start). Only from a kind: writers capitalise common nouns too ("phong trào Thi đua").
