@@ -113,3 +113,16 @@ def test_a_note_in_brackets_under_the_signers_name_is_no_post(tmp_path: Path) ->
     data, _, _ = _import_and_render(tmp_path, original)
     assert data["signer"]["title"] == "Phó Chủ tịch"
     assert data["signer"]["name"].split("\n") == ["Nguyễn Văn Hòa", "(ĐÓNG DẤU)"]
+
+
+def test_a_post_in_name_case_under_the_name_leaves_the_name_under_the_signing_space(tmp_path: Path) -> None:
+    # "Phó Bí thư Đảng ủy xã" printed under the name, in name case: the name is still the line under
+    # the empty lines the leader signs in, and import and check read the same name.
+    from generator.recognise import read_docx
+
+    original = _a_line_under_the_name(tmp_path, ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), "Phó Bí thư Đảng ủy xã")
+    signer_name = read_docx(original).signer_name
+    assert signer_name is not None and signer_name.text == "Nguyễn Văn Hòa"
+    data, warnings, _ = _import_and_render(tmp_path, original)
+    assert data["signer"]["name"].split("\n") == ["Nguyễn Văn Hòa", "Phó Bí thư Đảng ủy xã"]
+    assert data["signer"]["title"] == "Chủ tịch"

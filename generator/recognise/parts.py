@@ -112,11 +112,31 @@ def _signer_part(block: list[Para]) -> SignerPart:
     right = [p for p in block if p.text and not SIGNATURE_STAND_IN_RE.match(p.text)]
     if not right:
         return SignerPart([], None, stand_ins=stand_ins)
+    after_space = _after_signing_space(block)
+    if after_space is not None and not AUTHORITY_RE.match(after_space.text):
+        # The signing space decides: the name is the line under it, whatever is printed lower (a
+        # second post in name case, "Phó Bí thư Đảng ủy xã", is not the name).
+        i = next(k for k, p in enumerate(right) if p is after_space)
+        return SignerPart(right[:i], right[i], right[i + 1:], stand_ins)
     names = [i for i, p in enumerate(right) if upper_vi(p.text) != p.text and not AUTHORITY_RE.match(p.text)]
-    # Two name-case lines: the name is the one after the signature space (the later one); none: the
-    # last line (a name printed in capitals).
+    # No empty lines to sign in (the space made by spacing): of two name-case lines the name is the
+    # later one; none: the last line (a name printed in capitals).
     i = names[-1] if names else len(right) - 1
     return SignerPart(right[:i], right[i], right[i + 1:], stand_ins)
+
+
+def _after_signing_space(block: list[Para]) -> Para | None:
+    """The first line under the longest run of empty lines (or a "(Đã ký)") below the block's first
+    line: where the leader signs, the name printed under it. None when the block has no such run."""
+    best, longest, run, seen = None, 0, 0, False
+    for p in block:
+        if not p.text or SIGNATURE_STAND_IN_RE.match(p.text):
+            run += seen  # empty lines above the block's first line are no signing space
+            continue
+        if run and run >= longest:  # of equal runs the last: one between two post lines is spacing
+            best, longest = p, run
+        seen, run = True, 0
+    return best
 
 
 def recognise(word: WordDocument) -> KeHoach:
@@ -226,10 +246,12 @@ class _Recogniser:
             body_end = min(p.index for p in sig)
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
             right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
+            # The signer's cell as printed, its empty lines too: they are the space signed in.
+            block = [p for p in sig if p.cell and p.cell.col != nc.col]
             if not right and (beside := self._signer_off_the_table(paras, body_start, sig)):
                 # The Nơi nhận in a one-column table of its own, the signer's block typed in the
                 # right half of the page above it (or under it): the block is the signer's.
-                right = beside
+                right = block = beside
                 sig = sorted([*sig, *beside], key=lambda p: p.index)
                 body_end = min(body_end, beside[0].index)
             # A joint plan's other signer over the Nơi nhận, in its column: a co-signer (văn bản liên tịch).
@@ -237,7 +259,7 @@ class _Recogniser:
             doc.co_signers = [_signer_part(over)] if _signed(over) else []
             under = self._under_signer(sig, right)
             sig += under
-            self._signer(right + under)
+            self._signer(block + under)
         elif (outside := self._noi_nhan_outside_a_table(paras, body_start)) is not None:
             sig, columns = outside
             body_end = min(p.index for p in sig)
