@@ -24,6 +24,7 @@ from typing import Any
 from .. import limits
 from ..errors import OutputExistsError, UserError
 from ..nd30 import day_month
+from ..plan.deadlines import plan_year
 from ..plan.loader import load_plan
 from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
@@ -204,7 +205,8 @@ def unreadable_deadlines(plan: Plan, tasks: list[PlanTask]) -> list[str]:
 
     year = plan_year(plan.subject_text, plan.year)
     return [f"nhiệm vụ “{_short(t.content)}”: thời hạn “{t.time}” không đọc được thành ngày nên không bao giờ "
-            "tính quá hạn; ghi rõ (ví dụ Quý IV/2025, Tháng 6/2025, 30/06/2025) nếu cần"
+            f"tính quá hạn; ghi rõ (ví dụ Quý IV/{year or plan.year}, Tháng 6/{year or plan.year}, "
+            f"30/06/{year or plan.year}) nếu cần"
             for t in tasks if read_deadline(t.time, year).kind == "unreadable"]
 
 
@@ -294,7 +296,13 @@ def unreadable_day(value: Any) -> str:
 def _guard(path: Path) -> bytes:
     """The file's bytes when it is a workbook safe to open: bounded size, an ordinary zip (no zip
     bomb, no DTD in its XML). Checked before openpyxl parses anything."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise UserError(f"{path}: bảng tiến độ đã điền phải là bảng tính .xlsx (hoặc .xls, .ods); hãy mở tệp "
+                        "bằng Excel hoặc LibreOffice rồi Lưu thành kiểu “Excel Workbook (*.xlsx)”")
     data = read_bounded(path, str(path), limits.MAX_PROGRESS_BYTES)
+    if suffix in (".xls", ".ods"):
+        return data  # judged by plan.sheets (sheet_guard) before its reader parses it
     if not data.startswith(b"PK"):
         raise UserError(f"{path}: không phải tệp Excel .xlsx (tệp .xls cũ hoặc tệp khác?); hãy mở bằng Excel "
                         "rồi Lưu thành kiểu “Excel Workbook (*.xlsx)”")
@@ -334,6 +342,7 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
     problems: list[str] = []
     out = Progress()
     paths = [Path(s) for s in sheets]
+    example_year = as_of.year if as_of else plan_year(plan.subject_text, plan.year) or plan.year
     if not paths:
         raise UserError("cần ít nhất một bảng tiến độ đã điền (--progress TỆP.xlsx)")
     for path in paths:
@@ -341,7 +350,7 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
         data = _guard(path)
         with limits.read_budget(path, what="bảng tính", kind="bảng tiến độ"):
             found = _read_book(path, label, data, known, reports, problems, out.warnings, as_of,
-                               plan_label(plan))
+                               plan_label(plan), example_year)
         if not found:
             problems.append(f"{label}: không có trang tính nào có cột Tình trạng và cột Mã nhiệm vụ (ẩn) của "
                             "kehoach; hãy điền bảng do lệnh kehoach progress tạo, không chép sang bảng khác")
@@ -384,56 +393,72 @@ def _short(text: str, n: int = 60) -> str:
 
 def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
                reports: dict[str, list[Report]], problems: list[str], warnings: list[str],
-               as_of: dt.date | None, expected: str = "") -> bool:
-    import openpyxl
+               as_of: dt.date | None, expected: str, example_year: int) -> bool:
+    from ..plan.sheets import workbook_sheets
 
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise UserError(f"{path}: không đọc được bảng tính ({type(exc).__name__}); tệp hỏng hoặc không phải "
-                        ".xlsx") from None
     found = False
-    try:
-        for ws in wb.worksheets:
-            if ws.title == META_SHEET:
-                # The plan the sheet was made for: another plan's sheet is worth a word even when
-                # some of its tasks read the same (the keys still decide which task a row is).
-                written = _cell_text(ws["B2"].value)
-                if expected and written and written != expected:
-                    warnings.append(f"{label}: bảng được tạo cho “{written}”, không phải “{expected}”; kiểm tra "
-                                    "đúng bảng của kế hoạch này")
-                continue
-            header_row = None
-            for r, row in enumerate(ws.iter_rows(values_only=True), 1):
-                if r > limits.MAX_PROGRESS_ROWS + 10:
-                    most = limits.MAX_PROGRESS_ROWS
-                    problems.append(f"{label}: {ws.title}: quá {most} hàng; không phải bảng tiến độ của "
-                                    "một kế hoạch")
+    for ws in workbook_sheets(path, data):
+        rows = ws.rows
+        if ws.name == META_SHEET:
+            # The plan the sheet was made for: another plan's sheet is worth a word even when
+            # some of its tasks read the same (the keys still decide which task a row is).
+            written = rows[1][1] if len(rows) > 1 and len(rows[1]) > 1 else ""
+            if expected and written and written != expected:
+                warnings.append(f"{label}: bảng được tạo cho “{written}”, không phải “{expected}”; kiểm tra "
+                                "đúng bảng của kế hoạch này")
+            continue
+        _fill_merged(ws.rows, ws.merged)
+        bad_cells = {(r, c): value for r, c, value, _ in ws.problems if c in (STATUS_COL, DATE_COL, RESULT_COL)}
+        header_row = None
+        for r0, row in enumerate(rows):
+            r = r0 + 1
+            if r > limits.MAX_PROGRESS_ROWS + 10:
+                problems.append(f"{label}: {ws.name}: quá {limits.MAX_PROGRESS_ROWS} hàng; không phải bảng tiến "
+                                "độ của một kế hoạch")
+                break
+            cells = (row + [""] * len(HEADERS))[:len(HEADERS)]
+            if header_row is None:
+                if r > 10:
                     break
-                cells = list(row[:len(HEADERS)]) + [None] * (len(HEADERS) - len(row[:len(HEADERS)]))
-                if header_row is None:
-                    if r > 10:
-                        break
-                    if [_cell_text(c) for c in cells] == list(HEADERS):
-                        header_row = r
-                    continue
-                _read_row(label, ws.title, r, cells, known, reports, problems, warnings, as_of)
-            found = found or header_row is not None
-    finally:
-        wb.close()
+                if cells == list(HEADERS):
+                    header_row = r
+                continue
+            errors = [(c, v) for (er, c), v in bad_cells.items() if er == r0]
+            if errors and cells[KEY_COL]:
+                problems.extend(f"{label}: {ws.name}!{_col(c)}{r}: ô có lỗi công thức “{v}”; hãy sửa hoặc "
+                                "ghi thẳng giá trị" for c, v in errors)
+                continue
+            _read_row(label, ws.name, r, cells, known, reports, problems, warnings, as_of, example_year)
+        found = found or header_row is not None
     return found
+
+
+def _fill_merged(rows: list[list[str]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """A Tình trạng, Ngày hoàn thành or Kết quả cell merged over several rows says its value for
+    every row it covers, as the reader of the sheet sees it; the file keeps it in the top cell
+    only, so rows under it would read as not reported."""
+    for (r0, c0), (r1, _c1) in merged:
+        if c0 not in (STATUS_COL, DATE_COL, RESULT_COL) or r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c0:
+                row.extend([""] * (c0 + 1 - len(row)))
+            row[c0] = value
 
 
 def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str, PlanTask],
               reports: dict[str, list[Report]], problems: list[str], warnings: list[str],
-              as_of: dt.date | None) -> None:
+              as_of: dt.date | None, example_year: int) -> None:
     key = _cell_text(cells[KEY_COL])
     where = f"{label}: {sheet}!"
     if not any(_cell_text(c) for c in cells):
         return
     if not key:
         if any(_cell_text(cells[c]) for c in (STATUS_COL, DATE_COL, RESULT_COL)):
-            problems.append(f"{where}H{r}: hàng “{_short(_cell_text(cells[1]))}” không có mã nhiệm vụ (cột H "
+            what = f"hàng “{_short(_cell_text(cells[1]))}”" if _cell_text(cells[1]) else f"hàng {r}"
+            problems.append(f"{where}H{r}: {what} không có mã nhiệm vụ (cột H "
                             "ẩn) nên không biết là nhiệm vụ nào; đừng thêm hàng mới, hãy điền vào hàng của "
                             "nhiệm vụ đó")
         return
@@ -449,7 +474,8 @@ def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str,
     bad = False
     if status is None:
         problems.append(f"{where}{_col(STATUS_COL)}{r}: tình trạng “{_cell_text(raw_status)}” không có trong danh "
-                        f"sách; chọn một trong: {', '.join(STATUSES)}")
+                        f"sách; chọn một trong: {', '.join(STATUSES)}"
+                        + ("; phần trăm đã làm ghi vào cột Kết quả" if _cell_text(raw_status).endswith("%") else ""))
         bad = True
     day = None
     if _cell_text(raw_day):
@@ -457,7 +483,7 @@ def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str,
         if day is None:
             problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành “{_cell_text(raw_day)}” "
                             f"{unreadable_day(raw_day)}; "
-                            "ghi dạng ngày/tháng/năm, ví dụ 30/06/2025")
+                            f"ghi dạng ngày/tháng/năm, ví dụ 30/06/{example_year}")
             bad = True
         elif status not in (DONE, None):
             problems.append(f"{where}{_col(DATE_COL)}{r}: có ngày hoàn thành {said_day(day)} nhưng tình trạng là "

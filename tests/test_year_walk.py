@@ -1,0 +1,188 @@
+"""The office's year walked as its staff walk it: the slips a văn thư and the units really make
+(a status merged over several rows, "80%" typed in Excel, a sheet saved from LibreOffice as .ods,
+a row added at the bottom), each read as the sheet's reader sees it or reported by its cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import openpyxl
+import pytest
+
+from generator.jobs.progress import ProgressError, read_progress, write_progress_sheet
+from generator.jobs.report import build_report
+from generator.plan.loader import load_plan
+from tests.year_fixtures import AS_OF, write_plan
+
+ROWS = ("Ban hành kế hoạch kiểm tra văn bản", "Rà soát văn bản quy phạm pháp luật", "Cập nhật cơ sở dữ liệu văn bản")
+
+
+def _sheet(tmp_path: Path) -> tuple[Path, Path]:
+    plan = write_plan(tmp_path)
+    return plan, write_progress_sheet(plan, tmp_path / "tien-do.xlsx").output
+
+
+def _rows_of(ws) -> dict[str, int]:
+    return {ws.cell(row=r, column=2).value: r for r in range(4, ws.max_row + 1)}
+
+
+def test_a_status_merged_over_several_rows_counts_for_every_task_it_covers(tmp_path):
+    plan, sheet = _sheet(tmp_path)
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["Tiến độ"]
+    rows = _rows_of(ws)
+    first, last = rows[ROWS[0]], rows[ROWS[2]]
+    assert last - first == 2  # the catalogue's first group: three rows one under the other
+    ws.cell(row=first, column=5, value="Hoàn thành")
+    ws.cell(row=first, column=6, value=dt.datetime(2025, 8, 1))
+    ws.cell(row=first, column=7, value="Đã xong cả nhóm")
+    for col in "EFG":
+        ws.merge_cells(f"{col}{first}:{col}{last}")
+    filled = tmp_path / "gop-o.xlsx"
+    wb.save(filled)
+    out = tmp_path / "bao-cao.yaml"
+    result = build_report(plan, [filled], AS_OF, out)
+    assert result.total.done == 3
+    done = {s.task.content for s in result.states if s.report and s.report.status == "Hoàn thành"}
+    assert done == set(ROWS)
+    assert all(s.report.done_on == dt.date(2025, 8, 1) for s in result.states if s.task.content in ROWS)
+    text = out.read_text(encoding="utf-8")
+    assert "3/10 nhiệm vụ" in text
+
+
+def test_numbers_and_dates_in_the_result_column_read_as_the_unit_typed_them(tmp_path):
+    plan, sheet = _sheet(tmp_path)
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["Tiến độ"]
+    rows = _rows_of(ws)
+    r = rows["Số hóa hồ sơ thủ tục hành chính"]
+    ws.cell(row=r, column=5, value="Đang thực hiện")
+    ws.cell(row=r, column=7, value=0.8).number_format = "0%"  # Excel stores "80%" typed as 0.8
+    r = rows["Khảo sát sự hài lòng của người dân"]
+    ws.cell(row=r, column=5, value="Đang thực hiện")
+    ws.cell(row=r, column=7, value=dt.datetime(2025, 5, 15)).number_format = "dd/mm/yyyy"
+    filled = tmp_path / "so.xlsx"
+    wb.save(filled)
+    progress = read_progress(load_plan(plan), [filled])
+    results = sorted(r.result for r in progress.by_key.values())
+    assert results == ["15/5/2025", "80%"]
+    out = tmp_path / "bao-cao.yaml"
+    build_report(plan, [filled], AS_OF, out)
+    text = out.read_text(encoding="utf-8")
+    assert "80%" in text and "0.8" not in text and "00:00:00" not in text
+
+
+def test_a_status_typed_as_a_percentage_is_reported_with_what_to_do(tmp_path):
+    plan, sheet = _sheet(tmp_path)
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["Tiến độ"]
+    r = _rows_of(ws)[ROWS[1]]
+    ws.cell(row=r, column=5, value=0.8).number_format = "0%"
+    wb.save(tmp_path / "pt.xlsx")
+    with pytest.raises(ProgressError) as caught:
+        read_progress(load_plan(plan), [tmp_path / "pt.xlsx"])
+    (problem,) = caught.value.problems
+    assert f"pt.xlsx: Tiến độ!E{r}: tình trạng “80%”" in problem
+    assert "phần trăm đã làm ghi vào cột Kết quả" in problem
+
+
+def _ods(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """An OpenDocument spreadsheet as LibreOffice Calc saves an .xlsx it opened: every sheet, text
+    and dates as typed (the meta sheet of kehoach kept, hidden)."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    body = ""
+    for name, rows in sheets.items():
+        body += f'<table:table table:name="{escape(name)}">'
+        for row in rows:
+            body += "<table:table-row>"
+            for v in row:
+                if v is None:
+                    body += "<table:table-cell/>"
+                elif isinstance(v, dt.datetime):
+                    body += (f'<table:table-cell office:value-type="date" office:date-value="{v:%Y-%m-%d}">'
+                             f"<text:p>{v:%d/%m/%Y}</text:p></table:table-cell>")
+                elif isinstance(v, int):
+                    body += (f'<table:table-cell office:value-type="float" office:value="{v}">'
+                             f"<text:p>{v}</text:p></table:table-cell>")
+                else:
+                    body += f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+            body += "</table:table-row>"
+        body += "</table:table>"
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+               f"<office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def test_a_filled_sheet_saved_as_ods_is_read_like_the_xlsx(tmp_path):
+    plan, sheet = _sheet(tmp_path)
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["Tiến độ"]
+    rows = _rows_of(ws)
+    ws.cell(row=rows[ROWS[0]], column=5, value="Hoàn thành")
+    ws.cell(row=rows[ROWS[0]], column=6, value=dt.datetime(2025, 8, 1))
+    ws.cell(row=rows[ROWS[1]], column=5, value="Xong")  # a slip, said by its cell as in an .xlsx
+    books = {s.title: [[c.value for c in row] for row in s.iter_rows()] for s in wb.worksheets}
+    ods = _ods(tmp_path / "tien-do đã điền.ods", books)
+    with pytest.raises(ProgressError) as caught:
+        read_progress(load_plan(plan), [ods])
+    assert caught.value.problems == [f"tien-do đã điền.ods: Tiến độ!E{rows[ROWS[1]]}: tình trạng “Xong” không có "
+                                     "trong danh sách; chọn một trong: Hoàn thành, Đang thực hiện, Chưa thực hiện"]
+    books["Tiến độ"][rows[ROWS[1]] - 1][4] = "Đang thực hiện"
+    ods = _ods(tmp_path / "tien-do đã điền.ods", books)
+    progress = read_progress(load_plan(plan), [ods])
+    said = {r.status: r.done_on for r in progress.by_key.values()}
+    assert said == {"Hoàn thành": dt.date(2025, 8, 1), "Đang thực hiện": None}
+    assert not progress.warnings  # the meta sheet read: the sheet is this plan's
+
+
+def test_a_row_added_without_content_is_named_by_its_row(tmp_path):
+    plan, sheet = _sheet(tmp_path)
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["Tiến độ"]
+    below = ws.max_row + 2
+    ws.cell(row=below, column=5, value="Hoàn thành")
+    wb.save(tmp_path / "them.xlsx")
+    with pytest.raises(ProgressError) as caught:
+        read_progress(load_plan(plan), [tmp_path / "them.xlsx"])
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"them.xlsx: Tiến độ!H{below}: hàng {below} không có mã nhiệm vụ")
+
+
+def test_a_sheet_saved_as_csv_is_refused_with_the_fix(tmp_path):
+    plan, _ = _sheet(tmp_path)
+    csv = tmp_path / "tien-do.csv"
+    csv.write_text("STT;Nội dung\n", encoding="utf-8")
+    with pytest.raises(Exception, match="phải là bảng tính .xlsx") as caught:
+        read_progress(load_plan(plan), [csv])
+    assert "Excel Workbook" in str(caught.value)
+
+
+def test_the_examples_in_messages_are_of_the_plans_year(tmp_path):
+    text = write_plan(tmp_path).read_text(encoding="utf-8").replace("2025", "2027")
+    plan = tmp_path / "kh-2027.yaml"
+    plan.write_text(text, encoding="utf-8")
+    sheet = write_progress_sheet(plan, tmp_path / "t.xlsx")
+    assert any("Quý IV/2027" in w for w in sheet.warnings) and not any("2025" in w for w in sheet.warnings)
+    wb = openpyxl.load_workbook(sheet.output)
+    ws = wb["Tiến độ"]
+    r = _rows_of(ws)[ROWS[0]]
+    ws.cell(row=r, column=5, value="Hoàn thành")
+    ws.cell(row=r, column=6, value="1/8/27")
+    wb.save(tmp_path / "f.xlsx")
+    with pytest.raises(ProgressError) as caught:
+        read_progress(load_plan(plan), [tmp_path / "f.xlsx"])
+    assert "ví dụ 30/06/2027" in caught.value.problems[0]
