@@ -15,6 +15,7 @@ import pytest
 from generator.jobs.progress import ProgressError, read_progress, write_progress_sheet
 from generator.jobs.report import build_report
 from generator.plan.loader import load_plan
+import yaml
 from tests.year_fixtures import AS_OF, write_plan
 
 ROWS = ("Ban hành kế hoạch kiểm tra văn bản", "Rà soát văn bản quy phạm pháp luật", "Cập nhật cơ sở dữ liệu văn bản")
@@ -186,3 +187,31 @@ def test_the_examples_in_messages_are_of_the_plans_year(tmp_path):
     with pytest.raises(ProgressError) as caught:
         read_progress(load_plan(plan), [tmp_path / "f.xlsx"])
     assert "ví dụ 30/06/2027" in caught.value.problems[0]
+
+
+def test_last_years_filled_sheet_is_refused_for_this_years_report(tmp_path):
+    from generator.jobs.rollover import rollover_file
+
+    plan, sheet = _sheet(tmp_path)
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["Tiến độ"]
+    ws.cell(row=_rows_of(ws)[ROWS[2]], column=5, value="Hoàn thành")  # a task next year's plan keeps
+    wb.save(tmp_path / "nam-truoc.xlsx")
+    new = rollover_file(plan, 2026).output
+    out = tmp_path / "bao-cao-2026.yaml"
+    with pytest.raises(ProgressError) as caught:
+        build_report(new, [tmp_path / "nam-truoc.xlsx"], dt.date(2026, 9, 30), out)
+    (problem,) = caught.value.problems
+    assert problem.startswith("nam-truoc.xlsx: đây là bảng tiến độ của kế hoạch năm 2025")
+    assert "không phải của kế hoạch năm 2026" in problem
+    assert not out.exists()
+    # A sheet written before the year was kept in it: the year its draft label names.
+    meta = wb["kehoach"]
+    meta["A3"] = meta["B3"] = None
+    draft = yaml.safe_load(new.read_text(encoding="utf-8"))
+    assert draft["number"] is None
+    meta["B2"] = "Kế hoạch (dự thảo) Cải cách hành chính năm 2025"
+    wb.save(tmp_path / "cu.xlsx")
+    with pytest.raises(ProgressError, match="kế hoạch năm 2025"):
+        read_progress(load_plan(new), [tmp_path / "cu.xlsx"])
+    assert read_progress(load_plan(plan), [tmp_path / "cu.xlsx"]).by_key  # last year's report: read

@@ -158,6 +158,9 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
     meta = wb.create_sheet(META_SHEET)
     meta["A1"], meta["B1"] = "kehoach-tien-do", 1
     meta["A2"], meta["B2"] = "Kế hoạch", label
+    # The year the plan is for: last year's sheet, whose tasks often read the same as this year's
+    # (a rolled-over plan keeps them), must not be counted in this year's report.
+    meta["A3"], meta["B3"] = "Năm", year
     meta.sheet_state = "veryHidden"
     buf = io.BytesIO()
     wb.save(buf)
@@ -350,7 +353,7 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
         data = _guard(path)
         with limits.read_budget(path, what="bảng tính", kind="bảng tiến độ"):
             found = _read_book(path, label, data, known, reports, problems, out.warnings, as_of,
-                               plan_label(plan), example_year)
+                               plan_label(plan), example_year, plan_year(plan.subject_text, plan.year))
         if not found:
             problems.append(f"{label}: không có trang tính nào có cột Tình trạng và cột Mã nhiệm vụ (ẩn) của "
                             "kehoach; hãy điền bảng do lệnh kehoach progress tạo, không chép sang bảng khác")
@@ -393,19 +396,32 @@ def _short(text: str, n: int = 60) -> str:
 
 def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
                reports: dict[str, list[Report]], problems: list[str], warnings: list[str],
-               as_of: dt.date | None, expected: str, example_year: int) -> bool:
+               as_of: dt.date | None, expected: str, example_year: int, year: int | None) -> bool:
     from ..plan.sheets import workbook_sheets
 
     found = False
-    for ws in workbook_sheets(path, data):
+    sheets = workbook_sheets(path, data)
+    for ws in sheets:
+        if ws.name != META_SHEET:
+            continue
+        rows = ws.rows
+        # The plan the sheet was made for: another plan's sheet is worth a word even when
+        # some of its tasks read the same (the keys still decide which task a row is).
+        written = rows[1][1] if len(rows) > 1 and len(rows[1]) > 1 else ""
+        said_year = rows[2][1] if len(rows) > 2 and len(rows[2]) > 1 and rows[2][0] == "Năm" else ""
+        # A sheet made before the year was written down: the year its label's trích yếu names.
+        sheet_year = int(said_year) if said_year.isdigit() else plan_year(written, 0) if written else None
+        if year and sheet_year and sheet_year != year:
+            problems.append(f"{label}: đây là bảng tiến độ của kế hoạch năm {sheet_year} (“{written}”), không phải "
+                            f"của kế hoạch năm {year} đang báo cáo; hãy gửi đơn vị bảng của năm {year} (kehoach "
+                            "progress) hoặc bỏ tệp này")
+            return True
+        if expected and written and written != expected:
+            warnings.append(f"{label}: bảng được tạo cho “{written}”, không phải “{expected}”; kiểm tra "
+                            "đúng bảng của kế hoạch này")
+    for ws in sheets:
         rows = ws.rows
         if ws.name == META_SHEET:
-            # The plan the sheet was made for: another plan's sheet is worth a word even when
-            # some of its tasks read the same (the keys still decide which task a row is).
-            written = rows[1][1] if len(rows) > 1 and len(rows[1]) > 1 else ""
-            if expected and written and written != expected:
-                warnings.append(f"{label}: bảng được tạo cho “{written}”, không phải “{expected}”; kiểm tra "
-                                "đúng bảng của kế hoạch này")
             continue
         _fill_merged(ws.rows, ws.merged)
         bad_cells = {(r, c): value for r, c, value, _ in ws.problems if c in (STATUS_COL, DATE_COL, RESULT_COL)}
