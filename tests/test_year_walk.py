@@ -26,6 +26,14 @@ def _sheet(tmp_path: Path) -> tuple[Path, Path]:
     return plan, write_progress_sheet(plan, tmp_path / "tien-do.xlsx").output
 
 
+def _docx_text(path: Path) -> str:
+    import docx
+
+    d = docx.Document(str(path))
+    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in d.paragraphs] + cells)
+
+
 def _rows_of(ws) -> dict[str, int]:
     return {ws.cell(row=r, column=2).value: r for r in range(4, ws.max_row + 1)}
 
@@ -215,3 +223,35 @@ def test_last_years_filled_sheet_is_refused_for_this_years_report(tmp_path):
     with pytest.raises(ProgressError, match="kế hoạch năm 2025"):
         read_progress(load_plan(new), [tmp_path / "cu.xlsx"])
     assert read_progress(load_plan(plan), [tmp_path / "cu.xlsx"]).by_key  # last year's report: read
+
+
+def test_a_number_the_register_gives_another_document_is_refused(tmp_path):
+    from generator.cli import main
+    from generator.errors import OutputExistsError
+    from generator.jobs.issue import issue_file
+
+    folder = tmp_path / "Kế hoạch năm 2025"
+    folder.mkdir()
+    first = write_plan(folder, "kế hoạch cchc.yaml")
+    text = first.read_text(encoding="utf-8").replace("number: 617\n", "")
+    second = folder / "kế hoạch kiểm tra.yaml"
+    second.write_text(text.replace("subject: Cải cách hành chính", "subject: Kiểm tra công vụ"), encoding="utf-8")
+    done = issue_file(first, final=True, date="10/2/2025")
+    assert done.metadata is not None and done.metadata.is_file()
+    before = second.read_bytes()
+    with pytest.raises(OutputExistsError) as caught:
+        issue_file(second, final=True, number="617", date="12/2/2025")
+    said = str(caught.value)
+    assert "số 617/KH-SNV năm 2025 đã cấp cho văn bản khác" in said
+    assert "kế hoạch cchc-so-617.docx" in said and "“Cải cách hành chính năm 2025”, ngày 10/02/2025" in said
+    assert second.read_bytes() == before
+    assert sorted(p.name for p in (folder / "output").iterdir()) == ["kế hoạch cchc-so-617.docx",
+                                                                      "kế hoạch cchc-so-617.json"]
+    assert main(["render", str(second), "--final", "--number", "617", "--date", "12/2/2025"]) == 2
+    # The same document made again from its data file under a new name is that document.
+    renamed = folder / "kh-cchc-2025.yaml"
+    first.rename(renamed)
+    assert issue_file(renamed, final=True).docx.name == "kh-cchc-2025-so-617.docx"
+    # The next number is free.
+    out = issue_file(second, final=True, number="618", date="12/2/2025")
+    assert "618/KH-SNV" in _docx_text(out.docx) and "617/KH-SNV" not in _docx_text(out.docx)
