@@ -255,3 +255,28 @@ def test_a_number_the_register_gives_another_document_is_refused(tmp_path):
     # The next number is free.
     out = issue_file(second, final=True, number="618", date="12/2/2025")
     assert "618/KH-SNV" in _docx_text(out.docx) and "617/KH-SNV" not in _docx_text(out.docx)
+
+
+def test_a_unit_typed_slightly_differently_is_one_unit(tmp_path):
+    text = write_plan(tmp_path).read_text(encoding="utf-8")
+    text = text.replace("{content: Ban hành kế hoạch kiểm tra văn bản, lead: [vp]",
+                        "{content: Ban hành kế hoạch kiểm tra văn bản, lead: [Phòng Hoà giải - Pháp chế]")
+    text = text.replace("{content: Rà soát văn bản quy phạm pháp luật, lead: [vp]",
+                        "{content: Rà soát văn bản quy phạm pháp luật, lead: [phòng Hòa giải–Pháp chế]")
+    text = text.replace("{content: Cập nhật cơ sở dữ liệu văn bản, lead: [vp]",
+                        "{content: Cập nhật cơ sở dữ liệu văn bản, lead: [Phòng  Hòa giải — Pháp chế]")
+    plan = tmp_path / "kh.yaml"
+    plan.write_text(text, encoding="utf-8")
+    sheet = write_progress_sheet(plan, tmp_path / "don-vi.xlsx", per_unit=True)
+    wb = openpyxl.load_workbook(sheet.output)
+    assert "Phòng Hoà giải - Pháp chế" in wb.sheetnames
+    assert not [n for n in wb.sheetnames if "giải" in n and n != "Phòng Hoà giải - Pháp chế"]
+    ws = wb["Phòng Hoà giải - Pháp chế"]
+    assert sorted(ws.cell(row=r, column=2).value for r in range(4, ws.max_row + 1)) == sorted(ROWS)
+    out = tmp_path / "bao-cao.yaml"
+    filled = tmp_path / "f.xlsx"
+    ws.cell(row=4, column=5, value="Đang thực hiện")
+    wb.save(filled)
+    build_report(plan, [filled], AS_OF, out)
+    printed = out.read_text(encoding="utf-8")
+    assert printed.count("Hoà giải") + printed.count("Hòa giải") == 1, printed

@@ -81,6 +81,28 @@ def _cut(text: str, limit: int) -> str:
     return head.rstrip(" ,-–") + "…"
 
 
+# Old-style tone marks ("Hoà", "Thuỷ", "Khoẻ") and new-style ("Hòa", "Thủy", "Khỏe") are one
+# spelling to the reader: the key writes the mark on the first vowel of oa, oe, uy.
+_TONE_MOVES = {
+    f"{first}{marked}": f"{first_marked}{plain}"
+    for plain, first, marks, firsts in (
+        ("a", "o", "àáảãạ", "òóỏõọ"), ("e", "o", "èéẻẽẹ", "òóỏõọ"), ("y", "u", "ỳýỷỹỵ", "ùúủũụ"))
+    for marked, first_marked in zip(marks, firsts, strict=True)
+}
+_TONE_MOVE = re.compile("|".join(_TONE_MOVES))
+_DASH = re.compile(r"\s*[-‐‑‒–—―−]\s*")
+
+
+def unit_key(name: str) -> str:
+    """One key for the ways staff type the same unit: case, spacing, the dash ("Phòng Hành chính -
+    Tổng hợp", "… – …", "…-…"), old- or new-style tone marks, a trailing ";" or "." — so a unit
+    is one sheet of the progress workbook and one row of the report's count by unit."""
+    text = unicodedata.normalize("NFC", name).casefold()
+    text = _TONE_MOVE.sub(lambda m: _TONE_MOVES[m.group(0)], text)
+    text = _DASH.sub(" - ", text)
+    return " ".join(text.split()).strip(" .;,:")
+
+
 def _sheet_title(name: str, used: set[str]) -> str:
     """An Excel sheet name: no []:*?/\\, at most 31 characters, unique."""
     base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("' ") or "Đơn vị"
@@ -110,10 +132,10 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
     assert default is not None
     wb.remove(default)
     if per_unit:
-        by_unit: dict[str, tuple[str, list[PlanTask]]] = {}  # the same unit in any case: one sheet
+        by_unit: dict[str, tuple[str, list[PlanTask]]] = {}  # the same unit however typed: one sheet
         for t in tasks:
             for unit in t.leads or ("Chưa ghi đơn vị chủ trì",):
-                by_unit.setdefault(unit.casefold(), (unit, []))[1].append(t)
+                by_unit.setdefault(unit_key(unit), (unit, []))[1].append(t)
         parts = list(by_unit.values())
     else:
         parts = [(SHEET_NAME, tasks)]

@@ -30,7 +30,17 @@ from ..plan.loader import load_plan, parse_yaml, validate
 from ..plan.model import Plan, section_labels
 from ..plan.tasks import PlanTask, plan_tasks
 from ..word.package import AlreadyThere, publish
-from .progress import DOING, DONE, Progress, Report, plan_label, read_progress, unreadable_deadlines, vi_day
+from .progress import (
+    DOING,
+    DONE,
+    Progress,
+    Report,
+    plan_label,
+    read_progress,
+    unit_key,
+    unreadable_deadlines,
+    vi_day,
+)
 
 ON_TIME, LATE, DOING_STATE, TODO_STATE, OVERDUE = "on_time", "late", "doing", "todo", "overdue"
 COLUMNS = {ON_TIME: "Hoàn thành đúng hạn", LATE: "Hoàn thành trễ hạn", DOING_STATE: "Đang thực hiện",
@@ -127,7 +137,7 @@ def _unit_counts(states: list[TaskState]) -> dict[str, Counts]:
     units: dict[str, tuple[str, Counts]] = {}
     for s in states:
         for unit in s.task.leads or ("Chưa ghi đơn vị chủ trì",):
-            units.setdefault(unit.casefold(), (unit, Counts()))[1].add(s.state)
+            units.setdefault(unit_key(unit), (unit, Counts()))[1].add(s.state)
     return dict(units.values())
 
 
