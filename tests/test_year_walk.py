@@ -16,6 +16,7 @@ from generator.jobs.progress import ProgressError, read_progress, write_progress
 from generator.jobs.report import build_report
 from generator.plan.loader import load_plan
 import yaml
+from tests.paths import ROOT
 from tests.year_fixtures import AS_OF, write_plan
 
 ROWS = ("Ban hành kế hoạch kiểm tra văn bản", "Rà soát văn bản quy phạm pháp luật", "Cập nhật cơ sở dữ liệu văn bản")
@@ -280,3 +281,21 @@ def test_a_unit_typed_slightly_differently_is_one_unit(tmp_path):
     build_report(plan, [filled], AS_OF, out)
     printed = out.read_text(encoding="utf-8")
     assert printed.count("Hoà giải") + printed.count("Hòa giải") == 1, printed
+
+
+def test_a_final_dossier_missing_numbers_says_the_line_of_each(tmp_path, capsys):
+    from generator.cli import main
+
+    sample = ROOT / "data" / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml"
+    data = tmp_path / "hồ sơ trình.yaml"
+    data.write_bytes(sample.read_bytes())
+    lines = data.read_text(encoding="utf-8").splitlines()
+    submission = next(i for i, line in enumerate(lines, 1) if line.startswith("  submission:"))
+    decision = next(i for i, line in enumerate(lines, 1) if line.startswith("  decision:"))
+    assert main(["dossier", str(data), "--final"]) == 2
+    err = capsys.readouterr().err
+    assert f"{data}:{submission + 1}:5: dossier.submission.number: bản phát hành cần số của văn bản này; " \
+           "ghi số văn thư đã cấp, ví dụ number: 15" in err
+    assert f"{data}:{decision + 1}:5: dossier.decision.date: bản phát hành cần ngày ban hành đầy đủ" in err
+    assert "ví dụ date: 20/03/2026" in err
+    assert not (tmp_path / "output").exists()
