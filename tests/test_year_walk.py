@@ -299,3 +299,20 @@ def test_a_final_dossier_missing_numbers_says_the_line_of_each(tmp_path, capsys)
     assert f"{data}:{decision + 1}:5: dossier.decision.date: bản phát hành cần ngày ban hành đầy đủ" in err
     assert "ví dụ date: 20/03/2026" in err
     assert not (tmp_path / "output").exists()
+
+
+def test_rolling_over_a_plan_still_a_draft_says_so(tmp_path, capsys):
+    from generator.cli import main
+
+    text = write_plan(tmp_path).read_text(encoding="utf-8").replace("number: 617\n", "")
+    draft = tmp_path / "kế hoạch 2025.yaml"
+    draft.write_text(text, encoding="utf-8")
+    assert main(["rollover", str(draft), "--year", "2026"]) == 0
+    out = capsys.readouterr().out
+    assert f"Lưu ý: {draft}: kế hoạch năm 2025 chưa có số (vẫn là dự thảo)" in out
+    assert f'kehoach render "{draft}" --final --number SỐ --date NGÀY' in out
+    new = yaml.safe_load((tmp_path / "kế hoạch 2026.yaml").read_text(encoding="utf-8"))
+    assert new["subject"] == "Cải cách hành chính năm 2026" and new["date"] == "2026-02"
+    # An issued plan rolls over without the word.
+    assert main(["rollover", str(write_plan(tmp_path, "kh.yaml")), "--year", "2026"]) == 0
+    assert "Lưu ý" not in capsys.readouterr().out

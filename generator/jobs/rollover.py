@@ -85,12 +85,14 @@ class RolloverResult:
     moved: int  # how many plan-year mentions were moved
     items: list[StaleItem] = field(default_factory=list)
     changes: list[StaleItem] = field(default_factory=list)  # each year moved, where (kind "moved")
+    notes: list[str] = field(default_factory=list)  # about this year's file itself (a draft rolled over)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "source": str(self.source), "output": str(self.output),
             "old_year": self.old_year, "new_year": self.new_year, "moved": self.moved,
             "items": [asdict(i) for i in self.items], "changes": [asdict(i) for i in self.changes],
+            "notes": self.notes,
         }
 
 
@@ -158,7 +160,16 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     ]
     output.save(text.encode("utf-8"), force=force)
     changes = [i for i in items if i.kind == "moved"]
-    return RolloverResult(source, target, old_year, year, moved, [i for i in items if i.kind != "moved"], changes)
+    notes = []
+    typed = f'"{source}"' if any(c.isspace() for c in str(source)) else str(source)  # as a shell takes it
+    if plan.number is None:
+        # This year's plan never recorded its issue: either the wrong file (the draft beside the
+        # issued copy) or the issue not written back; both matter before next year starts from it.
+        notes.append(f"{source}: kế hoạch năm {old_year} chưa có số (vẫn là dự thảo). Nếu kế hoạch đã ban hành, "
+                     f"hãy ghi số, ngày vào tệp này (kehoach render {typed} --final --number SỐ --date NGÀY) để "
+                     f"báo cáo năm {old_year} dẫn đúng số; nếu có tệp khác đã ghi số, hãy chuyển năm từ tệp đó")
+    return RolloverResult(source, target, old_year, year, moved, [i for i in items if i.kind != "moved"], changes,
+                          notes)
 
 
 def rollover_text(text: str, old_year: int, new_year: int, *,
@@ -388,6 +399,7 @@ def format_report(result: RolloverResult) -> str:
     """The report in Vietnamese, as the CLI prints it."""
     lines = [f"Đã tạo: {result.output} (năm {result.old_year} → {result.new_year}, "
              f"đã chuyển {result.moved} chỗ ghi năm của kế hoạch)"]
+    lines += [f"Lưu ý: {note}" for note in result.notes]
     if result.changes:
         lines.append("Đã chuyển năm ở:")
         lines += [f"    {i}" for i in result.changes]
