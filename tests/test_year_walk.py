@@ -316,3 +316,14 @@ def test_rolling_over_a_plan_still_a_draft_says_so(tmp_path, capsys):
     # An issued plan rolls over without the word.
     assert main(["rollover", str(write_plan(tmp_path, "kh.yaml")), "--year", "2026"]) == 0
     assert "Lưu ý" not in capsys.readouterr().out
+
+
+def test_a_report_from_sheets_nobody_filled_is_refused(tmp_path, capsys):
+    from generator.cli import main
+
+    plan, sheet = _sheet(tmp_path)
+    out = tmp_path / "bao-cao.yaml"
+    assert main(["report", str(plan), "--progress", str(sheet), "--as-of", "30/9/2025", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "tien-do.xlsx: chưa có nhiệm vụ nào được báo tình trạng" in err and "Traceback" not in err
+    assert not out.exists()

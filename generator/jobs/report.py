@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError, OutputExistsError, UserError
+from ..errors import DataError, InternalError, OutputExistsError, UserError
 from ..plan.deadlines import Deadline, plan_year, read_deadline
 from ..plan.loader import load_plan, parse_yaml, validate
 from ..plan.model import Plan, section_labels
@@ -310,13 +310,20 @@ def build_report(data: str | Path, sheets: Iterable[str | Path], as_of: dt.date 
     if not tasks:
         raise UserError(f"{data}: kế hoạch không có nhiệm vụ nào để báo cáo")
     progress = read_progress(plan, sheets, tasks=tasks, as_of=as_of)
+    if not progress.by_key:
+        # Sheets sent out but none filled in yet: a Báo cáo counting every task "chưa thực hiện"
+        # would be a document with wrong figures, not a report.
+        names = ", ".join(Path(p).name for p in progress.sheets)
+        raise UserError(f"{names}: chưa có nhiệm vụ nào được báo tình trạng (cột Tình trạng còn trống ở mọi hàng); "
+                        "báo cáo cần các bảng đơn vị đã điền: chọn Tình trạng cho từng nhiệm vụ rồi chạy lại. "
+                        "Chưa tạo tệp nào")
     states = task_states(plan, tasks, progress, as_of)
     content = report_data(plan, states, as_of)
     text = to_yaml(content, HEADER.format(label=plan_label(plan), day=vi_date(as_of), name=out.name))
     try:
         validate(parse_yaml(text, str(out)))
     except DataError as exc:  # ours, not the user's: say so, write nothing
-        raise UserError("báo cáo tạo ra không hợp lệ (lỗi của kehoach, xin báo lại):\n"
+        raise InternalError("báo cáo tạo ra không hợp lệ (lỗi của kehoach, xin báo lại):\n"
                         + "\n".join(str(p) for p in exc.problems)) from None
     try:
         publish(out, text.encode("utf-8"), replace=False)
