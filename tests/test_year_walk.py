@@ -327,3 +327,26 @@ def test_a_report_from_sheets_nobody_filled_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "tien-do.xlsx: chưa có nhiệm vụ nào được báo tình trạng" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_a_column_inserted_by_a_unit_keeps_every_answer_in_its_column(tmp_path):
+    plan, sheet = _sheet(tmp_path)
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["Tiến độ"]
+    rows = _rows_of(ws)
+    ws.insert_cols(4)  # "Người thực hiện" between Chủ trì and Thời hạn: Tình trạng is now F
+    ws.cell(row=3, column=4, value="Người thực hiện")
+    ws.cell(row=rows[ROWS[0]], column=4, value="Nguyễn Văn B")
+    ws.cell(row=rows[ROWS[0]], column=6, value="Hoàn thành")
+    ws.cell(row=rows[ROWS[0]], column=7, value="1/8/2025")
+    ws.cell(row=rows[ROWS[0]], column=8, value="Kế hoạch số 12")
+    ws.cell(row=rows[ROWS[1]], column=6, value="Xong")
+    wb.save(tmp_path / "them-cot.xlsx")
+    with pytest.raises(ProgressError) as caught:
+        read_progress(load_plan(plan), [tmp_path / "them-cot.xlsx"])
+    assert caught.value.problems == [f"them-cot.xlsx: Tiến độ!F{rows[ROWS[1]]}: tình trạng “Xong” không có trong "
+                                     "danh sách; chọn một trong: Hoàn thành, Đang thực hiện, Chưa thực hiện"]
+    ws.cell(row=rows[ROWS[1]], column=6).value = None
+    wb.save(tmp_path / "them-cot.xlsx")
+    (said,) = read_progress(load_plan(plan), [tmp_path / "them-cot.xlsx"]).by_key.values()
+    assert (said.status, said.done_on, said.result) == ("Hoàn thành", dt.date(2025, 8, 1), "Kế hoạch số 12")

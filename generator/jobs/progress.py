@@ -354,7 +354,10 @@ def _cell_text(value: Any) -> str:
 
 
 def _col(c: int) -> str:
-    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[c]
+    """Excel's letters of 0-based column c (A, …, Z, AA, …)."""
+    from ..plan.sheets import cell_name
+
+    return cell_name("", 0, c)[1:-1]
 
 
 def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanTask] | None = None,
@@ -445,38 +448,58 @@ def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
         rows = ws.rows
         if ws.name == META_SHEET:
             continue
-        _fill_merged(ws.rows, ws.merged)
-        bad_cells = {(r, c): value for r, c, value, _ in ws.problems if c in (STATUS_COL, DATE_COL, RESULT_COL)}
-        header_row = None
-        for r0, row in enumerate(rows):
+        head = _header(rows)
+        if head is None:
+            continue
+        found = True
+        header_row, at = head
+        letters = [_col(c) if c >= 0 else "?" for c in at]
+        filled = {at[c] for c in (STATUS_COL, DATE_COL, RESULT_COL) if at[c] >= 0}
+        _fill_merged(rows, ws.merged, filled)
+        bad_cells = {(r, c): value for r, c, value, _ in ws.problems if c in filled}
+        for r0 in range(header_row, len(rows)):
             r = r0 + 1
             if r > limits.MAX_PROGRESS_ROWS + 10:
                 problems.append(f"{label}: {ws.name}: quá {limits.MAX_PROGRESS_ROWS} hàng; không phải bảng tiến "
                                 "độ của một kế hoạch")
                 break
-            cells = (row + [""] * len(HEADERS))[:len(HEADERS)]
-            if header_row is None:
-                if r > 10:
-                    break
-                if cells == list(HEADERS):
-                    header_row = r
-                continue
+            row = rows[r0]
+            cells = [row[c] if 0 <= c < len(row) else "" for c in at]
             errors = [(c, v) for (er, c), v in bad_cells.items() if er == r0]
             if errors and cells[KEY_COL]:
                 problems.extend(f"{label}: {ws.name}!{_col(c)}{r}: ô có lỗi công thức “{v}”; hãy sửa hoặc "
                                 "ghi thẳng giá trị" for c, v in errors)
                 continue
-            _read_row(label, ws.name, r, cells, known, reports, problems, warnings, as_of, example_year)
-        found = found or header_row is not None
+            _read_row(label, ws.name, r, cells, known, reports, problems, warnings, as_of, example_year, letters)
     return found
 
 
-def _fill_merged(rows: list[list[str]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
-    """A Tình trạng, Ngày hoàn thành or Kết quả cell merged over several rows says its value for
-    every row it covers, as the reader of the sheet sees it; the file keeps it in the top cell
-    only, so rows under it would read as not reported."""
+_NEEDED = (STATUS_COL, KEY_COL)  # without these a row says nothing of a known task
+
+
+def _header(rows: list[list[str]]) -> tuple[int, list[int]] | None:
+    """The header row (0-based) among the first ten and the column of each of HEADERS in it (-1
+    when absent), found by its words: a unit that inserted a column (Ghi chú, Người thực hiện)
+    or a title row above still has every answer read from its own column."""
+    wanted = {_norm(h): i for i, h in enumerate(HEADERS)}
+    for r0, row in enumerate(rows[:10]):
+        at = [-1] * len(HEADERS)
+        for c, text in enumerate(row):
+            i = wanted.get(_norm(text)) if text else None
+            if i is not None and at[i] < 0:
+                at[i] = c
+        if all(at[i] >= 0 for i in _NEEDED):
+            return r0 + 1, at
+    return None
+
+
+def _fill_merged(rows: list[list[str]], merged: list[tuple[tuple[int, int], tuple[int, int]]],
+                 columns: set[int]) -> None:
+    """A Tình trạng, Ngày hoàn thành or Kết quả cell (columns) merged over several rows says its
+    value for every row it covers, as the reader of the sheet sees it; the file keeps it in the
+    top cell only, so rows under it would read as not reported."""
     for (r0, c0), (r1, _c1) in merged:
-        if c0 not in (STATUS_COL, DATE_COL, RESULT_COL) or r0 >= len(rows) or c0 >= len(rows[r0]):
+        if c0 not in columns or r0 >= len(rows) or c0 >= len(rows[r0]):
             continue
         value = rows[r0][c0]
         for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
@@ -488,7 +511,7 @@ def _fill_merged(rows: list[list[str]], merged: list[tuple[tuple[int, int], tupl
 
 def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str, PlanTask],
               reports: dict[str, list[Report]], problems: list[str], warnings: list[str],
-              as_of: dt.date | None, example_year: int) -> None:
+              as_of: dt.date | None, example_year: int, letters: list[str]) -> None:
     key = _cell_text(cells[KEY_COL])
     where = f"{label}: {sheet}!"
     if not any(_cell_text(c) for c in cells):
@@ -496,22 +519,22 @@ def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str,
     if not key:
         if any(_cell_text(cells[c]) for c in (STATUS_COL, DATE_COL, RESULT_COL)):
             what = f"hàng “{_short(_cell_text(cells[1]))}”" if _cell_text(cells[1]) else f"hàng {r}"
-            problems.append(f"{where}H{r}: {what} không có mã nhiệm vụ (cột H "
-                            "ẩn) nên không biết là nhiệm vụ nào; đừng thêm hàng mới, hãy điền vào hàng của "
-                            "nhiệm vụ đó")
+            problems.append(f"{where}{letters[KEY_COL]}{r}: {what} không có mã nhiệm vụ (cột "
+                            f"{letters[KEY_COL]} ẩn) nên không biết là nhiệm vụ nào; đừng thêm hàng mới, hãy điền "
+                            "vào hàng của nhiệm vụ đó")
         return
     task = known.get(key)
     if task is None and any(_cell_text(cells[c]) for c in (STATUS_COL, DATE_COL, RESULT_COL)):
-        problems.append(f"{where}H{r}: nhiệm vụ “{_short(_cell_text(cells[1]))}” (mã {key}) không có trong kế "
-                        "hoạch này: bảng của kế hoạch khác, hoặc nội dung nhiệm vụ đã sửa sau khi phát bảng; "
-                        "hãy tạo lại bảng bằng kehoach progress rồi chép tình trạng sang")
+        problems.append(f"{where}{letters[KEY_COL]}{r}: nhiệm vụ “{_short(_cell_text(cells[1]))}” (mã {key}) không "
+                        "có trong kế hoạch này: bảng của kế hoạch khác, hoặc nội dung nhiệm vụ đã sửa sau khi phát "
+                        "bảng; hãy tạo lại bảng bằng kehoach progress rồi chép tình trạng sang")
     if task is None:
         return  # a row left empty says nothing, whatever task it was
     raw_status, raw_day = cells[STATUS_COL], cells[DATE_COL]
     status = parse_status(raw_status)
     bad = False
     if status is None:
-        problems.append(f"{where}{_col(STATUS_COL)}{r}: tình trạng “{_cell_text(raw_status)}” không có trong danh "
+        problems.append(f"{where}{letters[STATUS_COL]}{r}: tình trạng “{_cell_text(raw_status)}” không có trong danh "
                         f"sách; chọn một trong: {', '.join(STATUSES)}"
                         + ("; phần trăm đã làm ghi vào cột Kết quả" if _cell_text(raw_status).endswith("%") else ""))
         bad = True
@@ -519,22 +542,22 @@ def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str,
     if _cell_text(raw_day):
         day = parse_day(raw_day)
         if day is None:
-            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành “{_cell_text(raw_day)}” "
+            problems.append(f"{where}{letters[DATE_COL]}{r}: ngày hoàn thành “{_cell_text(raw_day)}” "
                             f"{unreadable_day(raw_day)}; "
                             f"ghi dạng ngày/tháng/năm, ví dụ 30/06/{example_year}")
             bad = True
         elif status not in (DONE, None):
-            problems.append(f"{where}{_col(DATE_COL)}{r}: có ngày hoàn thành {said_day(day)} nhưng tình trạng là "
+            problems.append(f"{where}{letters[DATE_COL]}{r}: có ngày hoàn thành {said_day(day)} nhưng tình trạng là "
                             f"“{status or '(trống)'}”; chọn Hoàn thành hoặc xóa ngày")
             bad = True
         elif as_of is not None and day > as_of:
-            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành {said_day(day)} sau ngày báo cáo "
+            problems.append(f"{where}{letters[DATE_COL]}{r}: ngày hoàn thành {said_day(day)} sau ngày báo cáo "
                             f"{said_day(as_of)}; kiểm tra lại ngày")
             bad = True
     if bad or not status:
         return  # an empty status: the unit has not reported this task
     if status == DONE and day is None:
-        warnings.append(f"{where}{_col(DATE_COL)}{r}: nhiệm vụ “{_short(task.content)}” hoàn thành nhưng không ghi "
+        warnings.append(f"{where}{letters[DATE_COL]}{r}: nhiệm vụ “{_short(task.content)}” hoàn thành nhưng không ghi "
                         "ngày; được tính là đúng hạn")
     result = _cell_text(cells[RESULT_COL])
-    reports.setdefault(key, []).append(Report(status, day, result, f"{where}{_col(STATUS_COL)}{r}"))
+    reports.setdefault(key, []).append(Report(status, day, result, f"{where}{letters[STATUS_COL]}{r}"))
