@@ -350,3 +350,18 @@ def test_a_column_inserted_by_a_unit_keeps_every_answer_in_its_column(tmp_path):
     wb.save(tmp_path / "them-cot.xlsx")
     (said,) = read_progress(load_plan(plan), [tmp_path / "them-cot.xlsx"]).by_key.values()
     assert (said.status, said.done_on, said.result) == ("Hoàn thành", dt.date(2025, 8, 1), "Kế hoạch số 12")
+
+
+def test_rollover_writes_the_draft_date_the_way_the_file_writes_dates(tmp_path):
+    from generator.jobs.rollover import rollover_file
+
+    text = write_plan(tmp_path).read_text(encoding="utf-8").replace("date: 2025-02-10", "date: 10/02/2025")
+    plan = tmp_path / "kh-2025.yaml"
+    plan.write_text(text, encoding="utf-8")
+    new = rollover_file(plan, 2026).output
+    written = new.read_text(encoding="utf-8")
+    assert "\ndate: 02/2026\n" in written
+    loaded = load_plan(new)
+    assert (loaded.date.year, loaded.date.month, loaded.date.day) == (2026, 2, None)
+    iso = write_plan(tmp_path, "iso-2025.yaml")  # written 2025-02-10: stays ISO
+    assert "\ndate: 2026-02\n" in rollover_file(iso, 2026).output.read_text(encoding="utf-8")

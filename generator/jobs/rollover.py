@@ -193,7 +193,7 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
     # The same parsing as the model: "2024-03-20", "2024-03", a date or {year:, month:, day:}.
     was = IssueDate.model_validate(dict(old_date) if hasattr(old_date, "items") else old_date)
     month = was.month
-    doc["date"] = f"{new_year}-{month:02d}" if month else str(new_year)
+    doc["date"] = _draft_date(old_date, month, new_year)
     # Said as staff write dates (20/03/2024), and "đã bỏ ngày" only when there was a day to drop.
     if was.day:
         said = f"ngày ban hành đã bỏ ngày (dự thảo), giữ tháng {month}; điền ngày khi ban hành"
@@ -245,6 +245,21 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
 # The documents of the dossier (plan.model.Dossier) that the văn thư numbers: this year's Tờ trình,
 # Quyết định and comment table are issued; next year's are new documents with new numbers and dates.
 DOSSIER_ISSUES = {"submission": "Tờ trình", "decision": "Quyết định ban hành", "comment_report": "Bảng tổng hợp ý kiến"}
+
+
+_DAY_FIRST = re.compile(r"(?:\d{1,2}\s*([/.-])\s*)?(\d{1,2})\s*([/.-])\s*\d{4}")
+
+
+def _draft_date(old: Any, month: int | None, new_year: int) -> str:
+    """Next year's draft date (month and year, no day) in the form the file wrote this year's:
+    "03/2025" where it wrote 20/03/2024 or 03/2024 (its separator, its zeros), else "2025-03"."""
+    if not month:
+        return str(new_year)
+    m = _DAY_FIRST.fullmatch(str(old).strip()) if isinstance(old, str) else None
+    if m:
+        padded = m.group(2).startswith("0") or (m.group(0)[:1] == "0")
+        return f"{month:02d}{m.group(3)}{new_year}" if padded or month >= 10 else f"{month}{m.group(3)}{new_year}"
+    return f"{new_year}-{month:02d}"
 
 
 def _clear_dossier(dossier: Any) -> list[tuple]:
