@@ -365,3 +365,23 @@ def test_rollover_writes_the_draft_date_the_way_the_file_writes_dates(tmp_path):
     assert (loaded.date.year, loaded.date.month, loaded.date.day) == (2026, 2, None)
     iso = write_plan(tmp_path, "iso-2025.yaml")  # written 2025-02-10: stays ISO
     assert "\ndate: 2026-02\n" in rollover_file(iso, 2026).output.read_text(encoding="utf-8")
+
+
+def test_a_folder_given_as_output_gets_the_sheet_and_the_report_inside_it(tmp_path, capsys):
+    from generator.cli import main
+
+    plan = write_plan(tmp_path, "kế hoạch cchc.yaml")
+    folder = tmp_path / "Gửi đơn vị"
+    folder.mkdir()
+    assert main(["progress", str(plan), "-o", str(folder)]) == 0
+    sheet = folder / "tien-do-kế hoạch cchc.xlsx"
+    assert openpyxl.load_workbook(sheet)["Tiến độ"]["E3"].value == "Tình trạng"
+    wb = openpyxl.load_workbook(sheet)
+    wb["Tiến độ"]["E4"] = "Đang thực hiện"
+    wb.save(tmp_path / "đã điền.xlsx")
+    capsys.readouterr()
+    assert main(["report", str(plan), "--progress", str(tmp_path / "đã điền.xlsx"), "--as-of", "30/9/2025",
+                 "-o", str(folder)]) == 0
+    report = folder / "bao-cao-kế hoạch cchc.yaml"
+    assert yaml.safe_load(report.read_text(encoding="utf-8"))["type"] == "Báo cáo"
+    assert f'kehoach render "{report}"' in capsys.readouterr().out

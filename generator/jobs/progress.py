@@ -209,12 +209,22 @@ def progress_workbook(plan: Plan, label: str, *, per_unit: bool = False) -> Prog
     return ProgressWorkbook(blob, names, len(tasks), unreadable_deadlines(plan, tasks))
 
 
+def folder_target(data: str | Path, out: str | Path, prefix: str, suffix: str) -> Path:
+    """out, or inside out when it names a folder (an existing one, or written with a trailing
+    slash): <prefix><data file's name><suffix>, never outside that folder."""
+    from ..word.output_paths import contained
+
+    if str(out).endswith(("/", "\\")) or Path(out).is_dir():
+        return contained(out, prefix + Path(data).stem + suffix)
+    return Path(out)
+
+
 def write_progress_sheet(data: str | Path, out: str | Path, *, per_unit: bool = False) -> SheetResult:
     """Write the progress sheet of a plan file; never replaces a file. The library call behind
     `kehoach progress`."""
-    out = Path(out)
+    out = folder_target(data, out, "tien-do-don-vi-" if per_unit else "tien-do-", ".xlsx")
     if out.suffix.lower() != ".xlsx":
-        raise UserError(f"{out}: bảng tiến độ phải có đuôi .xlsx")
+        raise UserError(f"{out}: bảng tiến độ phải có đuôi .xlsx (hoặc -o là một thư mục có sẵn)")
     book = progress_workbook(load_plan(data), str(data), per_unit=per_unit)
     try:
         publish(out, book.blob, replace=False)

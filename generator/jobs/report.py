@@ -35,6 +35,7 @@ from .progress import (
     DONE,
     Progress,
     Report,
+    folder_target,
     plan_label,
     read_progress,
     unit_key,
@@ -302,9 +303,9 @@ def build_report(data: str | Path, sheets: Iterable[str | Path], as_of: dt.date 
     file). The library call behind `kehoach report`."""
     if isinstance(as_of, str):
         as_of = parse_as_of(as_of)
-    out = Path(out)
+    out = folder_target(data, out, "bao-cao-", ".yaml")
     if out.suffix.lower() not in (".yaml", ".yml"):
-        raise UserError(f"{out}: tệp báo cáo là tệp dữ liệu, phải có đuôi .yaml")
+        raise UserError(f"{out}: tệp báo cáo là tệp dữ liệu, phải có đuôi .yaml (hoặc -o là một thư mục có sẵn)")
     plan = load_plan(data)
     tasks = plan_tasks(plan)
     if not tasks:
