@@ -385,3 +385,15 @@ def test_a_folder_given_as_output_gets_the_sheet_and_the_report_inside_it(tmp_pa
     report = folder / "bao-cao-kế hoạch cchc.yaml"
     assert yaml.safe_load(report.read_text(encoding="utf-8"))["type"] == "Báo cáo"
     assert f'kehoach render "{report}"' in capsys.readouterr().out
+
+
+def test_a_report_day_years_away_from_the_plan_is_a_warning(tmp_path):
+    plan, sheet = _sheet(tmp_path)
+    wb = openpyxl.load_workbook(sheet)
+    wb["Tiến độ"]["E4"] = "Đang thực hiện"
+    wb.save(tmp_path / "f.xlsx")
+    result = build_report(plan, [tmp_path / "f.xlsx"], "30/9/2052", tmp_path / "bc.yaml")
+    assert any("ngày báo cáo 30/09/2052 cách xa năm 2025 của kế hoạch" in w for w in result.warnings)
+    assert result.total.by_state["overdue"] >= 1  # what the warning is about
+    result = build_report(plan, [tmp_path / "f.xlsx"], "30/9/2025", tmp_path / "bc2.yaml")
+    assert not any("cách xa" in w for w in result.warnings)

@@ -38,6 +38,7 @@ from .progress import (
     folder_target,
     plan_label,
     read_progress,
+    said_day,
     unit_key,
     unreadable_deadlines,
     vi_day,
@@ -335,6 +336,11 @@ def build_report(data: str | Path, sheets: Iterable[str | Path], as_of: dt.date 
     for s in states:
         total.add(s.state)
     warnings = list(progress.warnings) + unreadable_deadlines(plan, tasks)
+    year = plan_year(plan.subject_text, plan.year)
+    if year and not year - 1 <= as_of.year <= year + 1:
+        # 30/9/2052 for 30/9/2025: every dated task counted overdue, a year typed wrong.
+        warnings.append(f"ngày báo cáo {said_day(as_of)} cách xa năm {year} của kế hoạch; kiểm tra lại năm đã gõ "
+                        "ở --as-of (mọi nhiệm vụ có thời hạn trước ngày đó được tính quá hạn)")
     unreported = sum(1 for s in states if s.report is None)
     if unreported:
         warnings.append(f"{unreported} nhiệm vụ chưa có đơn vị nào báo cáo tình trạng (tính là chưa thực hiện)")
