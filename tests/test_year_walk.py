@@ -397,3 +397,20 @@ def test_a_report_day_years_away_from_the_plan_is_a_warning(tmp_path):
     assert result.total.by_state["overdue"] >= 1  # what the warning is about
     result = build_report(plan, [tmp_path / "f.xlsx"], "30/9/2025", tmp_path / "bc2.yaml")
     assert not any("cách xa" in w for w in result.warnings)
+
+
+def test_a_sheet_made_from_the_draft_is_this_plans_after_its_issue(tmp_path):
+    from generator.jobs.issue import issue_file
+
+    text = write_plan(tmp_path).read_text(encoding="utf-8").replace("number: 617\n", "")
+    plan = tmp_path / "kh.yaml"
+    plan.write_text(text, encoding="utf-8")
+    sheet = write_progress_sheet(plan, tmp_path / "t.xlsx").output  # sent out while still a draft
+    wb = openpyxl.load_workbook(sheet)
+    wb["Tiến độ"]["E4"] = "Đang thực hiện"
+    wb.save(tmp_path / "f.xlsx")
+    issue_file(plan, final=True, number=617, date="10/2/2025")
+    issued = load_plan(plan)
+    assert issued.number == 617
+    progress = read_progress(issued, [tmp_path / "f.xlsx"])
+    assert len(progress.by_key) == 1 and progress.warnings == []

@@ -388,7 +388,8 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
         data = _guard(path)
         with limits.read_budget(path, what="bảng tính", kind="bảng tiến độ"):
             found = _read_book(path, label, data, known, reports, problems, out.warnings, as_of,
-                               plan_label(plan), example_year, plan_year(plan.subject_text, plan.year))
+                               plan_label(plan), example_year, plan_year(plan.subject_text, plan.year),
+                               f"{plan.type.value} (dự thảo) {plan.subject_text}")
         if not found:
             problems.append(f"{label}: không có trang tính nào có cột Tình trạng và cột Mã nhiệm vụ (ẩn) của "
                             "kehoach; hãy điền bảng do lệnh kehoach progress tạo, không chép sang bảng khác")
@@ -431,7 +432,10 @@ def _short(text: str, n: int = 60) -> str:
 
 def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
                reports: dict[str, list[Report]], problems: list[str], warnings: list[str],
-               as_of: dt.date | None, expected: str, example_year: int, year: int | None) -> bool:
+               as_of: dt.date | None, expected: str, example_year: int, year: int | None,
+               draft_label: str = "") -> bool:
+    """Read one workbook's rows into reports and problems. draft_label: the label the plan had as a
+    draft (a sheet made before its issue is still this plan's)."""
     from ..plan.sheets import workbook_sheets
 
     found = False
@@ -451,7 +455,7 @@ def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
                             f"của kế hoạch năm {year} đang báo cáo; hãy gửi đơn vị bảng của năm {year} (kehoach "
                             "progress) hoặc bỏ tệp này")
             return True
-        if expected and written and written != expected:
+        if expected and written and written not in (expected, draft_label):
             warnings.append(f"{label}: bảng được tạo cho “{written}”, không phải “{expected}”; kiểm tra "
                             "đúng bảng của kế hoạch này")
     for ws in sheets:
