@@ -414,3 +414,12 @@ def test_a_sheet_made_from_the_draft_is_this_plans_after_its_issue(tmp_path):
     assert issued.number == 617
     progress = read_progress(issued, [tmp_path / "f.xlsx"])
     assert len(progress.by_key) == 1 and progress.warnings == []
+
+
+def test_a_two_digit_year_for_rollover_is_said_as_such(tmp_path, capsys):
+    from generator.cli import main
+
+    plan = write_plan(tmp_path)
+    assert main(["rollover", str(plan), "--year", "26"]) == 2
+    assert "--year 26: ghi năm đủ bốn chữ số, ví dụ --year 2026" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ke-hoach.yaml"]

@@ -124,6 +124,8 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     source = Path(data)
     plan = load_plan(source)  # the input must be a valid plan: we never roll a broken file over
     old_year = plan.year
+    if 0 <= year < 100:
+        raise UserError(f"--year {year}: ghi năm đủ bốn chữ số, ví dụ --year {old_year + 1}")
     if year <= old_year:
         raise UserError(f"kế hoạch đang là năm {old_year}; năm mới phải sau năm đó, ví dụ --year {old_year + 1}")
     if not 1945 <= year <= 2200:
