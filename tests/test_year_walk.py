@@ -423,3 +423,34 @@ def test_a_two_digit_year_for_rollover_is_said_as_such(tmp_path, capsys):
     assert main(["rollover", str(plan), "--year", "26"]) == 2
     assert "--year 26: ghi năm đủ bốn chữ số, ví dụ --year 2026" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ke-hoach.yaml"]
+
+
+@pytest.mark.parametrize("text, due", [
+    ("Tháng 6 - 9/2025", dt.date(2025, 9, 30)),  # a range of months, not the day 6/9
+    ("Tháng 11-12/2025", dt.date(2025, 12, 31)),  # not 11/12/2025
+    ("6/2025", dt.date(2025, 6, 30)), ("06/2025", dt.date(2025, 6, 30)),  # not the year's end
+    ("T6/2025", dt.date(2025, 6, 30)), ("Từ 01/2025 - 12/2025", dt.date(2025, 12, 31)),
+    ("Tháng 6, 30/9/2025", dt.date(2025, 9, 30)), ("Tháng 3/2025, 15/6/2025", dt.date(2025, 6, 15)),
+])
+def test_deadlines_staff_write_with_months_in_figures(text, due):
+    from generator.plan.deadlines import read_deadline
+
+    read = read_deadline(text, 2025)
+    assert (read.kind, read.due) == ("date", due)
+
+
+def test_a_task_due_in_june_written_6_2025_is_overdue_in_the_report(tmp_path):
+    text = write_plan(tmp_path).read_text(encoding="utf-8").replace(
+        "{content: Khảo sát sự hài lòng của người dân, lead: [cchc], time: Năm 2025}",
+        "{content: Khảo sát sự hài lòng của người dân, lead: [cchc], time: 6/2025}")
+    plan = tmp_path / "kh.yaml"
+    plan.write_text(text, encoding="utf-8")
+    sheet = write_progress_sheet(plan, tmp_path / "t.xlsx").output
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["Tiến độ"]
+    ws.cell(row=_rows_of(ws)["Khảo sát sự hài lòng của người dân"], column=5, value="Đang thực hiện")
+    wb.save(tmp_path / "f.xlsx")
+    out = tmp_path / "bc.yaml"
+    result = build_report(plan, [tmp_path / "f.xlsx"], AS_OF, out)
+    assert "Khảo sát sự hài lòng của người dân" in [s.task.content for s in result.overdue]
+    assert "Khảo sát sự hài lòng của người dân" in out.read_text(encoding="utf-8")
