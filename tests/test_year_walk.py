@@ -454,3 +454,24 @@ def test_a_task_due_in_june_written_6_2025_is_overdue_in_the_report(tmp_path):
     result = build_report(plan, [tmp_path / "f.xlsx"], AS_OF, out)
     assert "Khảo sát sự hài lòng của người dân" in [s.task.content for s in result.overdue]
     assert "Khảo sát sự hài lòng của người dân" in out.read_text(encoding="utf-8")
+
+
+def test_a_declared_unit_written_by_its_abbreviation_is_that_unit(tmp_path):
+    text = write_plan(tmp_path).read_text(encoding="utf-8").replace(
+        "{content: Sắp xếp các phòng chuyên môn, lead: [tccb]", "{content: Sắp xếp các phòng chuyên môn, lead: [TCCB]")
+    plan = tmp_path / "kh.yaml"
+    plan.write_text(text, encoding="utf-8")
+    sheet = write_progress_sheet(plan, tmp_path / "don-vi.xlsx", per_unit=True)
+    wb = openpyxl.load_workbook(sheet.output)
+    assert "TCCB" not in wb.sheetnames
+    ws = wb["Phòng Tổ chức cán bộ"]
+    assert sorted(ws.cell(row=r, column=2).value for r in range(4, ws.max_row + 1)) == [
+        "Sắp xếp các phòng chuyên môn", "Xây dựng vị trí việc làm"]
+    ws["E4"] = "Đang thực hiện"
+    wb.save(tmp_path / "f.xlsx")
+    out = tmp_path / "bc.yaml"
+    build_report(plan, [tmp_path / "f.xlsx"], AS_OF, out)
+    annex = yaml.safe_load(out.read_text(encoding="utf-8"))["appendices"][0]["table"]["rows"]
+    units = [r for g in annex if isinstance(g, dict) and "đơn vị" in g.get("group", "") for r in g["rows"]]
+    assert [r[1] for r in units if "cán bộ" in r[1] or r[1] == "TCCB"] == ["Phòng Tổ chức cán bộ"]
+    assert next(r for r in units if r[1] == "Phòng Tổ chức cán bộ")[2] == "2"

@@ -103,6 +103,24 @@ def unit_key(name: str) -> str:
     return " ".join(text.split()).strip(" .;,:")
 
 
+def unit_names(plan: Plan) -> dict[str, str]:
+    """The name of each unit the plan declares, by unit_key of every way staff may write it in a
+    Chủ trì cell typed as text: its name, its key in any case ("TCCB" for tccb), its abbreviation."""
+    names: dict[str, str] = {}
+    for key, unit in plan.units.items():
+        for alias in (unit.name, key, unit.abbreviation or ""):
+            if alias:
+                names.setdefault(unit_key(alias), unit.name)
+    return names
+
+
+def by_unit(leads: Iterable[str], names: dict[str, str]) -> Iterable[tuple[str, str]]:
+    """(key, name) of each lead unit: one key for all the ways it is written (unit_key, unit_names)."""
+    for lead in leads:
+        name = names.get(unit_key(lead), lead)
+        yield unit_key(name), name
+
+
 def _sheet_title(name: str, used: set[str]) -> str:
     """An Excel sheet name: no []:*?/\\, at most 31 characters, unique."""
     base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("' ") or "Đơn vị"
@@ -132,11 +150,14 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
     assert default is not None
     wb.remove(default)
     if per_unit:
-        by_unit: dict[str, tuple[str, list[PlanTask]]] = {}  # the same unit however typed: one sheet
+        sheets: dict[str, tuple[str, list[PlanTask]]] = {}  # the same unit however typed: one sheet
+        aliases = unit_names(plan)
         for t in tasks:
-            for unit in t.leads or ("Chưa ghi đơn vị chủ trì",):
-                by_unit.setdefault(unit_key(unit), (unit, []))[1].append(t)
-        parts = list(by_unit.values())
+            for key, unit in by_unit(t.leads or ("Chưa ghi đơn vị chủ trì",), aliases):
+                rows = sheets.setdefault(key, (unit, []))[1]
+                if not rows or rows[-1] is not t:  # a unit written twice in one cell: one row
+                    rows.append(t)
+        parts = list(sheets.values())
     else:
         parts = [(SHEET_NAME, tasks)]
     used: set[str] = set()

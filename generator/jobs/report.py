@@ -35,11 +35,12 @@ from .progress import (
     DONE,
     Progress,
     Report,
+    by_unit,
     folder_target,
     plan_label,
     read_progress,
     said_day,
-    unit_key,
+    unit_names,
     unreadable_deadlines,
     vi_day,
 )
@@ -135,11 +136,12 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def _unit_counts(states: list[TaskState]) -> dict[str, Counts]:
+def _unit_counts(states: list[TaskState], names: dict[str, str]) -> dict[str, Counts]:
     units: dict[str, tuple[str, Counts]] = {}
     for s in states:
-        for unit in s.task.leads or ("Chưa ghi đơn vị chủ trì",):
-            units.setdefault(unit_key(unit), (unit, Counts()))[1].add(s.state)
+        # A unit written twice in one cell ("TCCB" and its name) counts the task once.
+        for key, unit in dict(by_unit(s.task.leads or ("Chưa ghi đơn vị chủ trì",), names)).items():
+            units.setdefault(key, (unit, Counts()))[1].add(s.state)
     return dict(units.values())
 
 
@@ -226,7 +228,8 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
     else:
         late_blocks = [f"Tính đến ngày {day}, không có nhiệm vụ quá hạn chưa hoàn thành."]
 
-    unit_rows = [_count_row(str(i), name, c) for i, (name, c) in enumerate(_unit_counts(states).items(), 1)]
+    by_lead = _unit_counts(states, unit_names(plan))
+    unit_rows = [_count_row(str(i), name, c) for i, (name, c) in enumerate(by_lead.items(), 1)]
     group_counts: dict[str, Counts] = {}
     for s in states:
         group_counts.setdefault(s.task.group or heads.get(s.task.section, s.task.section), Counts()).add(s.state)
