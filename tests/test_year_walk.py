@@ -475,3 +475,38 @@ def test_a_declared_unit_written_by_its_abbreviation_is_that_unit(tmp_path):
     units = [r for g in annex if isinstance(g, dict) and "đơn vị" in g.get("group", "") for r in g["rows"]]
     assert [r[1] for r in units if "cán bộ" in r[1] or r[1] == "TCCB"] == ["Phòng Tổ chức cán bộ"]
     assert next(r for r in units if r[1] == "Phòng Tổ chức cán bộ")[2] == "2"
+
+
+def _dossier_with(tmp_path: Path, submitted: str, decided: str, commented: str) -> Path:
+    text = (ROOT / "data" / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    out = []
+    for line in lines:
+        out.append(line)
+        if line.startswith("  submission:"):
+            out.append(f"    number: 108\n    date: {submitted}\n")
+        elif line.startswith("  decision:"):
+            out.append(f"    number: 25\n    date: {decided}\n")
+        elif line.startswith("dossier:"):
+            out.append(f"  comment_report: {{number: 7, date: {commented}}}\n")
+    data = tmp_path / "hồ sơ trình.yaml"
+    data.write_text("".join(out), encoding="utf-8")
+    return data
+
+
+def test_a_final_dossier_dated_out_of_order_is_refused_at_its_lines(tmp_path, capsys):
+    from generator.cli import main
+
+    data = _dossier_with(tmp_path, "22/1/2026", "2026-1-20", "25/01/2026")
+    lines = data.read_text(encoding="utf-8").splitlines()
+    decision_date = next(i for i, line in enumerate(lines, 1) if "date: 2026-1-20" in line)
+    assert main(["dossier", str(data), "--final", "-o", str(tmp_path / "hs")]) == 2
+    err = capsys.readouterr().err
+    assert (f"{data}:{decision_date}:11: dossier.decision.date: Quyết định ngày 20/01/2026 trước Tờ trình ngày "
+            "22/01/2026 mà nó dẫn") in err
+    assert "dossier.comment_report.date: bảng tổng hợp ý kiến ngày 25/01/2026 sau Tờ trình ngày 22/01/2026" in err
+    assert not (tmp_path / "hs").exists()
+    data = _dossier_with(tmp_path, "12/1/2026", "2026-1-20", "09/01/2026")
+    assert main(["dossier", str(data), "--final", "-o", str(tmp_path / "hs")]) == 0
+    decision = next((tmp_path / "hs").glob("*quyet-dinh-so-25.docx"))
+    assert "tại Tờ trình số 108/TTr-SNV ngày 12/01/2026" in _docx_text(decision)

@@ -14,6 +14,7 @@ prints the numbers and dates each document has received, and refuses when one is
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from ..plan.model import (
 )
 from ..word.output import Target, check_folder, mode, target as output_target
 from .issue import FINAL_SUFFIX
+from .progress import said_day
 from .publish import check_overwrite, place_document, place_with_pdf
 
 KINDS = ("to-trinh", "quyet-dinh", "ke-hoach", "tong-hop-y-kien")
@@ -109,7 +111,8 @@ def _missing(dossier: Dossier, plan: Plan) -> list[str]:
 
 
 def _refuse_missing(source: Source, plan: Plan) -> None:
-    """A final set lacking a number or a date, said at the lines of the data file where each goes."""
+    """A final set lacking a number or a date, or dated out of order, said at the lines of the data
+    file where each goes."""
     if plan.dossier is None:
         return
     problems = []
@@ -121,8 +124,37 @@ def _refuse_missing(source: Source, plan: Plan) -> None:
         problems.append(Problem(source.file, line, column, ".".join(loc), None,
                                 f"bản phát hành cần {'số' if loc[-1] == 'number' else 'ngày ban hành đầy đủ'} "
                                 f"của văn bản này; {said}"))
+    problems += _out_of_order(source, plan.dossier, plan)
     if problems:
         raise DataError(problems)
+
+
+def _out_of_order(source: Source, dossier: Dossier, plan: Plan) -> list[Problem]:
+    """Dates a set cannot carry: the Quyết định proposes on the Tờ trình ("Theo đề nghị … tại Tờ
+    trình số … ngày …"), so it is not dated before it; the comment table goes up with the Tờ trình,
+    so it is not dated after it."""
+    def day(issue: DossierIssue) -> dt.date | None:
+        d = _date(issue, plan)
+        return dt.date(d.year, d.month, d.day) if d.complete and d.month and d.day else None
+
+    submitted, decided = day(dossier.submission), day(dossier.decision)
+    at = source.position(("dossier", "submission", "date"))[0]
+    fix = f"dossier.submission.date, dòng {at}" if at else "dossier.submission.date"
+    problems = []
+    if submitted and decided and decided < submitted:
+        line, column = source.position(("dossier", "decision", "date"))
+        problems.append(Problem(
+            source.file, line, column, "dossier.decision.date", None,
+            f"Quyết định ngày {said_day(decided)} trước Tờ trình ngày {said_day(submitted)} mà nó dẫn (“Theo đề "
+            f"nghị … tại Tờ trình số … ngày …”); sửa ngày của Quyết định hoặc của Tờ trình ({fix})"))
+    commented = day(dossier.comment_report) if dossier.comments else None
+    if submitted and commented and commented > submitted:
+        line, column = source.position(("dossier", "comment_report", "date"))
+        problems.append(Problem(
+            source.file, line, column, "dossier.comment_report.date", None,
+            f"bảng tổng hợp ý kiến ngày {said_day(commented)} sau Tờ trình ngày {said_day(submitted)} mà nó gửi "
+            f"kèm; sửa ngày của bảng tổng hợp hoặc của Tờ trình ({fix})"))
+    return problems
 
 
 def _own_references(plan: Plan, drafter: Agency) -> dict[str, Reference]:
