@@ -510,3 +510,14 @@ def test_a_final_dossier_dated_out_of_order_is_refused_at_its_lines(tmp_path, ca
     assert main(["dossier", str(data), "--final", "-o", str(tmp_path / "hs")]) == 0
     decision = next((tmp_path / "hs").glob("*quyet-dinh-so-25.docx"))
     assert "tại Tờ trình số 108/TTr-SNV ngày 12/01/2026" in _docx_text(decision)
+
+
+def test_a_password_protected_filled_sheet_is_named_as_such(tmp_path):
+    plan, _ = _sheet(tmp_path)
+    # An encrypted .xlsx is an OLE compound file holding an "EncryptedPackage" stream.
+    locked = tmp_path / "có mật khẩu.xlsx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le")
+                       + b"\0" * 512)
+    with pytest.raises(Exception, match="được đặt mật khẩu") as caught:
+        read_progress(load_plan(plan), [locked])
+    assert "bỏ mật khẩu" in str(caught.value)

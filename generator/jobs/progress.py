@@ -30,7 +30,7 @@ from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
 from ..text import date_dmy
 from ..word.package import AlreadyThere, publish, read_bounded
-from ..word.sheet_guard import open_zip
+from ..word.sheet_guard import not_a_spreadsheet, open_zip
 
 DONE, DOING, TODO = "Hoàn thành", "Đang thực hiện", "Chưa thực hiện"
 STATUSES = (DONE, DOING, TODO)
@@ -359,6 +359,8 @@ def _guard(path: Path) -> bytes:
     data = read_bounded(path, str(path), limits.MAX_PROGRESS_BYTES)
     if suffix in (".xls", ".ods"):
         return data  # judged by plan.sheets (sheet_guard) before its reader parses it
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: a password-protected workbook, or an .xls renamed
+        raise not_a_spreadsheet(data, str(path), suffix)
     if not data.startswith(b"PK"):
         raise UserError(f"{path}: không phải tệp Excel .xlsx (tệp .xls cũ hoặc tệp khác?); hãy mở bằng Excel "
                         "rồi Lưu thành kiểu “Excel Workbook (*.xlsx)”")
