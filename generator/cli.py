@@ -155,7 +155,7 @@ def _report(args: argparse.Namespace) -> int:
         content = content if len(content) <= 80 else content[:79].rsplit(" ", 1)[0] + "…"
         lead = ", ".join(s.task.leads) or " ".join(s.task.lead.split()) or "không ghi"
         print(f"  {COLUMNS[OVERDUE].lower()}: {content} — Chủ trì: {lead}; thời hạn: {' '.join(s.task.time.split())}")
-    print(f"Viết phần đánh giá trong tệp rồi tạo văn bản: kehoach render {result.output}")
+    print(f"Viết phần đánh giá trong tệp rồi tạo văn bản: kehoach render {_arg(result.output)}")
     return EXIT_OK
 
 

@@ -210,6 +210,11 @@ def test_a_mucs_results_are_a_khoan_titled_as_the_muc_without_its_numeral(tmp_pa
     plan_path = tmp_path / "day-du.yaml"
     shutil.copy(FULL, plan_path)
     sheet = write_progress_sheet(plan_path, tmp_path / "t.xlsx").output
+    import openpyxl
+
+    book = openpyxl.load_workbook(sheet)  # one task reported: a report needs a filled sheet
+    book["Tiến độ"]["E4"] = "Đang thực hiện"
+    book.save(sheet)
     assert main(["report", str(plan_path), "--progress", str(sheet), "--as-of", "30/06/2026",
                  "-o", str(tmp_path / "b.yaml")]) == 0
     data = yaml.safe_load((tmp_path / "b.yaml").read_text(encoding="utf-8"))

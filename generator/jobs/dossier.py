@@ -14,12 +14,14 @@ prints the numbers and dates each document has received, and refuses when one is
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..document.context import number_text, short_date, unit_cell, unit_name
-from ..errors import UserError
+from ..errors import DataError, Problem, UserError
+from ..plan.loader import Source
 from ..plan.model import (
     Agency,
     Align,
@@ -36,6 +38,7 @@ from ..plan.model import (
 )
 from ..word.output import Target, check_folder, mode, target as output_target
 from .issue import FINAL_SUFFIX
+from .progress import said_day
 from .publish import check_overwrite, place_document, place_with_pdf
 
 KINDS = ("to-trinh", "quyet-dinh", "ke-hoach", "tong-hop-y-kien")
@@ -88,19 +91,70 @@ def _draft(issue: DossierIssue, plan: Plan, final: bool) -> tuple[int | None, Is
     return None, date.model_copy(update={"day": None})
 
 
-def _missing(dossier: Dossier, plan: Plan) -> list[str]:
-    """What a final set still lacks, every document at once."""
-    wanted: list[tuple[str, DossierIssue]] = [("dossier.submission", dossier.submission),
-                                              ("dossier.decision", dossier.decision)]
+def _missing_at(dossier: Dossier, plan: Plan) -> list[tuple[tuple[str, ...], str]]:
+    """What a final set still lacks, every document at once: (field path, what to write there)."""
+    wanted: list[tuple[str, DossierIssue]] = [("submission", dossier.submission), ("decision", dossier.decision)]
     if dossier.comments:
-        wanted.append(("dossier.comment_report", dossier.comment_report))
-    out = []
+        wanted.append(("comment_report", dossier.comment_report))
+    out: list[tuple[tuple[str, ...], str]] = []
+    example = f"20/03/{plan.date.year}"
     for where, issue in wanted:
         if issue.number is None:
-            out.append(f"{where}.number (số văn bản)")
+            out.append((("dossier", where, "number"), "số văn bản"))
         if not _date(issue, plan).complete:
-            out.append(f"{where}.date (ngày ban hành đầy đủ, ví dụ 20/03/2026)")
+            out.append((("dossier", where, "date"), f"ngày ban hành đầy đủ, ví dụ {example}"))
     return out
+
+
+def _missing(dossier: Dossier, plan: Plan) -> list[str]:
+    return [f"{'.'.join(loc)} ({what})" for loc, what in _missing_at(dossier, plan)]
+
+
+def _refuse_missing(source: Source, plan: Plan) -> None:
+    """A final set lacking a number or a date, or dated out of order, said at the lines of the data
+    file where each goes."""
+    if plan.dossier is None:
+        return
+    problems = []
+    for loc, what in _missing_at(plan.dossier, plan):
+        line, column = source.position(loc)
+        # Where the field is not written yet, the mục that should hold it (comment_report: "dossier").
+        said = ("ghi số văn thư đã cấp, ví dụ number: 15" if loc[-1] == "number"
+                else f"ghi ngày văn thư đã cấp, ví dụ date: {what.rsplit(' ', 1)[-1]}")
+        problems.append(Problem(source.file, line, column, ".".join(loc), None,
+                                f"bản phát hành cần {'số' if loc[-1] == 'number' else 'ngày ban hành đầy đủ'} "
+                                f"của văn bản này; {said}"))
+    problems += _out_of_order(source, plan.dossier, plan)
+    if problems:
+        raise DataError(problems)
+
+
+def _out_of_order(source: Source, dossier: Dossier, plan: Plan) -> list[Problem]:
+    """Dates a set cannot carry: the Quyết định proposes on the Tờ trình ("Theo đề nghị … tại Tờ
+    trình số … ngày …"), so it is not dated before it; the comment table goes up with the Tờ trình,
+    so it is not dated after it."""
+    def day(issue: DossierIssue) -> dt.date | None:
+        d = _date(issue, plan)
+        return dt.date(d.year, d.month, d.day) if d.complete and d.month and d.day else None
+
+    submitted, decided = day(dossier.submission), day(dossier.decision)
+    at = source.position(("dossier", "submission", "date"))[0]
+    fix = f"dossier.submission.date, dòng {at}" if at else "dossier.submission.date"
+    problems = []
+    if submitted and decided and decided < submitted:
+        line, column = source.position(("dossier", "decision", "date"))
+        problems.append(Problem(
+            source.file, line, column, "dossier.decision.date", None,
+            f"Quyết định ngày {said_day(decided)} trước Tờ trình ngày {said_day(submitted)} mà nó dẫn (“Theo đề "
+            f"nghị … tại Tờ trình số … ngày …”); sửa ngày của Quyết định hoặc của Tờ trình ({fix})"))
+    commented = day(dossier.comment_report) if dossier.comments else None
+    if submitted and commented and commented > submitted:
+        line, column = source.position(("dossier", "comment_report", "date"))
+        problems.append(Problem(
+            source.file, line, column, "dossier.comment_report.date", None,
+            f"bảng tổng hợp ý kiến ngày {said_day(commented)} sau Tờ trình ngày {said_day(submitted)} mà nó gửi "
+            f"kèm; sửa ngày của bảng tổng hợp hoặc của Tờ trình ({fix})"))
+    return problems
 
 
 def _own_references(plan: Plan, drafter: Agency) -> dict[str, Reference]:
@@ -241,10 +295,13 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
     document is rendered and written through the one output writer.
     """
     from ..document.render import render_plan
-    from ..plan.loader import load_plan
+    from ..plan.loader import load_source, validate
     from ..word.output_paths import default_output_dir
 
-    plan = load_plan(data)
+    source = load_source(data)
+    plan = validate(source)
+    if final:
+        _refuse_missing(source, plan)
     plans = dossier_plans(plan, final=final)
     folder = Path(out_dir) if out_dir is not None else default_output_dir(data)
     check_folder(folder)

@@ -162,7 +162,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     the data file (jobs/record.py).
     """
     from ..plan.loader import load_plan
-    from .record import refuse_another_number, write_metadata, write_record
+    from .record import refuse_another_number, refuse_used_number, write_metadata, write_record
 
     if number is not None and not final:
         raise UserError("--number chỉ dùng cùng --final: dự thảo luôn để trống số cho văn thư ghi")
@@ -199,6 +199,8 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         path = path.with_name(f"{Path(data).stem}{UNNUMBERED_SUFFIX}.docx")
     # Decided on real paths before rendering: never the data or the template, even with --force.
     docx = output_target(path, inputs=[data, template])
+    if issued:
+        refuse_used_number(plan, docx.path)
     pdf_out = output_target(docx.path.with_suffix(".pdf"), inputs=[data, template]) if pdf else None
     target = docx.path
     if pdf:

@@ -24,12 +24,13 @@ from typing import Any
 from .. import limits
 from ..errors import OutputExistsError, UserError
 from ..nd30 import day_month
+from ..plan.deadlines import plan_year
 from ..plan.loader import load_plan
 from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
 from ..text import date_dmy
 from ..word.package import AlreadyThere, publish, read_bounded
-from ..word.sheet_guard import open_zip
+from ..word.sheet_guard import not_a_spreadsheet, open_zip
 
 DONE, DOING, TODO = "Hoàn thành", "Đang thực hiện", "Chưa thực hiện"
 STATUSES = (DONE, DOING, TODO)
@@ -80,6 +81,46 @@ def _cut(text: str, limit: int) -> str:
     return head.rstrip(" ,-–") + "…"
 
 
+# Old-style tone marks ("Hoà", "Thuỷ", "Khoẻ") and new-style ("Hòa", "Thủy", "Khỏe") are one
+# spelling to the reader: the key writes the mark on the first vowel of oa, oe, uy.
+_TONE_MOVES = {
+    f"{first}{marked}": f"{first_marked}{plain}"
+    for plain, first, marks, firsts in (
+        ("a", "o", "àáảãạ", "òóỏõọ"), ("e", "o", "èéẻẽẹ", "òóỏõọ"), ("y", "u", "ỳýỷỹỵ", "ùúủũụ"))
+    for marked, first_marked in zip(marks, firsts, strict=True)
+}
+_TONE_MOVE = re.compile("|".join(_TONE_MOVES))
+_DASH = re.compile(r"\s*[-‐‑‒–—―−]\s*")
+
+
+def unit_key(name: str) -> str:
+    """One key for the ways staff type the same unit: case, spacing, the dash ("Phòng Hành chính -
+    Tổng hợp", "… – …", "…-…"), old- or new-style tone marks, a trailing ";" or "." — so a unit
+    is one sheet of the progress workbook and one row of the report's count by unit."""
+    text = unicodedata.normalize("NFC", name).casefold()
+    text = _TONE_MOVE.sub(lambda m: _TONE_MOVES[m.group(0)], text)
+    text = _DASH.sub(" - ", text)
+    return " ".join(text.split()).strip(" .;,:")
+
+
+def unit_names(plan: Plan) -> dict[str, str]:
+    """The name of each unit the plan declares, by unit_key of every way staff may write it in a
+    Chủ trì cell typed as text: its name, its key in any case ("TCCB" for tccb), its abbreviation."""
+    names: dict[str, str] = {}
+    for key, unit in plan.units.items():
+        for alias in (unit.name, key, unit.abbreviation or ""):
+            if alias:
+                names.setdefault(unit_key(alias), unit.name)
+    return names
+
+
+def by_unit(leads: Iterable[str], names: dict[str, str]) -> Iterable[tuple[str, str]]:
+    """(key, name) of each lead unit: one key for all the ways it is written (unit_key, unit_names)."""
+    for lead in leads:
+        name = names.get(unit_key(lead), lead)
+        yield unit_key(name), name
+
+
 def _sheet_title(name: str, used: set[str]) -> str:
     """An Excel sheet name: no []:*?/\\, at most 31 characters, unique."""
     base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("' ") or "Đơn vị"
@@ -109,11 +150,14 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
     assert default is not None
     wb.remove(default)
     if per_unit:
-        by_unit: dict[str, tuple[str, list[PlanTask]]] = {}  # the same unit in any case: one sheet
+        sheets: dict[str, tuple[str, list[PlanTask]]] = {}  # the same unit however typed: one sheet
+        aliases = unit_names(plan)
         for t in tasks:
-            for unit in t.leads or ("Chưa ghi đơn vị chủ trì",):
-                by_unit.setdefault(unit.casefold(), (unit, []))[1].append(t)
-        parts = list(by_unit.values())
+            for key, unit in by_unit(t.leads or ("Chưa ghi đơn vị chủ trì",), aliases):
+                rows = sheets.setdefault(key, (unit, []))[1]
+                if not rows or rows[-1] is not t:  # a unit written twice in one cell: one row
+                    rows.append(t)
+        parts = list(sheets.values())
     else:
         parts = [(SHEET_NAME, tasks)]
     used: set[str] = set()
@@ -157,6 +201,9 @@ def build_workbook(plan: Plan, tasks: list[PlanTask], *, per_unit: bool) -> tupl
     meta = wb.create_sheet(META_SHEET)
     meta["A1"], meta["B1"] = "kehoach-tien-do", 1
     meta["A2"], meta["B2"] = "Kế hoạch", label
+    # The year the plan is for: last year's sheet, whose tasks often read the same as this year's
+    # (a rolled-over plan keeps them), must not be counted in this year's report.
+    meta["A3"], meta["B3"] = "Năm", year
     meta.sheet_state = "veryHidden"
     buf = io.BytesIO()
     wb.save(buf)
@@ -183,12 +230,22 @@ def progress_workbook(plan: Plan, label: str, *, per_unit: bool = False) -> Prog
     return ProgressWorkbook(blob, names, len(tasks), unreadable_deadlines(plan, tasks))
 
 
+def folder_target(data: str | Path, out: str | Path, prefix: str, suffix: str) -> Path:
+    """out, or inside out when it names a folder (an existing one, or written with a trailing
+    slash): <prefix><data file's name><suffix>, never outside that folder."""
+    from ..word.output_paths import contained
+
+    if str(out).endswith(("/", "\\")) or Path(out).is_dir():
+        return contained(out, prefix + Path(data).stem + suffix)
+    return Path(out)
+
+
 def write_progress_sheet(data: str | Path, out: str | Path, *, per_unit: bool = False) -> SheetResult:
     """Write the progress sheet of a plan file; never replaces a file. The library call behind
     `kehoach progress`."""
-    out = Path(out)
+    out = folder_target(data, out, "tien-do-don-vi-" if per_unit else "tien-do-", ".xlsx")
     if out.suffix.lower() != ".xlsx":
-        raise UserError(f"{out}: bảng tiến độ phải có đuôi .xlsx")
+        raise UserError(f"{out}: bảng tiến độ phải có đuôi .xlsx (hoặc -o là một thư mục có sẵn)")
     book = progress_workbook(load_plan(data), str(data), per_unit=per_unit)
     try:
         publish(out, book.blob, replace=False)
@@ -204,7 +261,8 @@ def unreadable_deadlines(plan: Plan, tasks: list[PlanTask]) -> list[str]:
 
     year = plan_year(plan.subject_text, plan.year)
     return [f"nhiệm vụ “{_short(t.content)}”: thời hạn “{t.time}” không đọc được thành ngày nên không bao giờ "
-            "tính quá hạn; ghi rõ (ví dụ Quý IV/2025, Tháng 6/2025, 30/06/2025) nếu cần"
+            f"tính quá hạn; ghi rõ (ví dụ Quý IV/{year or plan.year}, Tháng 6/{year or plan.year}, "
+            f"30/06/{year or plan.year}) nếu cần"
             for t in tasks if read_deadline(t.time, year).kind == "unreadable"]
 
 
@@ -294,7 +352,15 @@ def unreadable_day(value: Any) -> str:
 def _guard(path: Path) -> bytes:
     """The file's bytes when it is a workbook safe to open: bounded size, an ordinary zip (no zip
     bomb, no DTD in its XML). Checked before openpyxl parses anything."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise UserError(f"{path}: bảng tiến độ đã điền phải là bảng tính .xlsx (hoặc .xls, .ods); hãy mở tệp "
+                        "bằng Excel hoặc LibreOffice rồi Lưu thành kiểu “Excel Workbook (*.xlsx)”")
     data = read_bounded(path, str(path), limits.MAX_PROGRESS_BYTES)
+    if suffix in (".xls", ".ods"):
+        return data  # judged by plan.sheets (sheet_guard) before its reader parses it
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: a password-protected workbook, or an .xls renamed
+        raise not_a_spreadsheet(data, str(path), suffix)
     if not data.startswith(b"PK"):
         raise UserError(f"{path}: không phải tệp Excel .xlsx (tệp .xls cũ hoặc tệp khác?); hãy mở bằng Excel "
                         "rồi Lưu thành kiểu “Excel Workbook (*.xlsx)”")
@@ -321,7 +387,10 @@ def _cell_text(value: Any) -> str:
 
 
 def _col(c: int) -> str:
-    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[c]
+    """Excel's letters of 0-based column c (A, …, Z, AA, …)."""
+    from ..plan.sheets import cell_name
+
+    return cell_name("", 0, c)[1:-1]
 
 
 def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanTask] | None = None,
@@ -334,6 +403,7 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
     problems: list[str] = []
     out = Progress()
     paths = [Path(s) for s in sheets]
+    example_year = as_of.year if as_of else plan_year(plan.subject_text, plan.year) or plan.year
     if not paths:
         raise UserError("cần ít nhất một bảng tiến độ đã điền (--progress TỆP.xlsx)")
     for path in paths:
@@ -341,7 +411,8 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
         data = _guard(path)
         with limits.read_budget(path, what="bảng tính", kind="bảng tiến độ"):
             found = _read_book(path, label, data, known, reports, problems, out.warnings, as_of,
-                               plan_label(plan))
+                               plan_label(plan), example_year, plan_year(plan.subject_text, plan.year),
+                               f"{plan.type.value} (dự thảo) {plan.subject_text}")
         if not found:
             problems.append(f"{label}: không có trang tính nào có cột Tình trạng và cột Mã nhiệm vụ (ẩn) của "
                             "kehoach; hãy điền bảng do lệnh kehoach progress tạo, không chép sang bảng khác")
@@ -384,93 +455,146 @@ def _short(text: str, n: int = 60) -> str:
 
 def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
                reports: dict[str, list[Report]], problems: list[str], warnings: list[str],
-               as_of: dt.date | None, expected: str = "") -> bool:
-    import openpyxl
+               as_of: dt.date | None, expected: str, example_year: int, year: int | None,
+               draft_label: str = "") -> bool:
+    """Read one workbook's rows into reports and problems. draft_label: the label the plan had as a
+    draft (a sheet made before its issue is still this plan's)."""
+    from ..plan.sheets import workbook_sheets
 
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise UserError(f"{path}: không đọc được bảng tính ({type(exc).__name__}); tệp hỏng hoặc không phải "
-                        ".xlsx") from None
     found = False
-    try:
-        for ws in wb.worksheets:
-            if ws.title == META_SHEET:
-                # The plan the sheet was made for: another plan's sheet is worth a word even when
-                # some of its tasks read the same (the keys still decide which task a row is).
-                written = _cell_text(ws["B2"].value)
-                if expected and written and written != expected:
-                    warnings.append(f"{label}: bảng được tạo cho “{written}”, không phải “{expected}”; kiểm tra "
-                                    "đúng bảng của kế hoạch này")
+    sheets = workbook_sheets(path, data)
+    for ws in sheets:
+        if ws.name != META_SHEET:
+            continue
+        rows = ws.rows
+        # The plan the sheet was made for: another plan's sheet is worth a word even when
+        # some of its tasks read the same (the keys still decide which task a row is).
+        written = rows[1][1] if len(rows) > 1 and len(rows[1]) > 1 else ""
+        said_year = rows[2][1] if len(rows) > 2 and len(rows[2]) > 1 and rows[2][0] == "Năm" else ""
+        # A sheet made before the year was written down: the year its label's trích yếu names.
+        sheet_year = int(said_year) if said_year.isdigit() else plan_year(written, 0) if written else None
+        if year and sheet_year and sheet_year != year:
+            problems.append(f"{label}: đây là bảng tiến độ của kế hoạch năm {sheet_year} (“{written}”), không phải "
+                            f"của kế hoạch năm {year} đang báo cáo; hãy gửi đơn vị bảng của năm {year} (kehoach "
+                            "progress) hoặc bỏ tệp này")
+            return True
+        if expected and written and written not in (expected, draft_label):
+            warnings.append(f"{label}: bảng được tạo cho “{written}”, không phải “{expected}”; kiểm tra "
+                            "đúng bảng của kế hoạch này")
+    for ws in sheets:
+        rows = ws.rows
+        if ws.name == META_SHEET:
+            continue
+        head = _header(rows)
+        if head is None:
+            continue
+        found = True
+        header_row, at = head
+        letters = [_col(c) if c >= 0 else "?" for c in at]
+        filled = {at[c] for c in (STATUS_COL, DATE_COL, RESULT_COL) if at[c] >= 0}
+        _fill_merged(rows, ws.merged, filled)
+        bad_cells = {(r, c): value for r, c, value, _ in ws.problems if c in filled}
+        for r0 in range(header_row, len(rows)):
+            r = r0 + 1
+            if r > limits.MAX_PROGRESS_ROWS + 10:
+                problems.append(f"{label}: {ws.name}: quá {limits.MAX_PROGRESS_ROWS} hàng; không phải bảng tiến "
+                                "độ của một kế hoạch")
+                break
+            row = rows[r0]
+            cells = [row[c] if 0 <= c < len(row) else "" for c in at]
+            errors = [(c, v) for (er, c), v in bad_cells.items() if er == r0]
+            if errors and cells[KEY_COL]:
+                problems.extend(f"{label}: {ws.name}!{_col(c)}{r}: ô có lỗi công thức “{v}”; hãy sửa hoặc "
+                                "ghi thẳng giá trị" for c, v in errors)
                 continue
-            header_row = None
-            for r, row in enumerate(ws.iter_rows(values_only=True), 1):
-                if r > limits.MAX_PROGRESS_ROWS + 10:
-                    most = limits.MAX_PROGRESS_ROWS
-                    problems.append(f"{label}: {ws.title}: quá {most} hàng; không phải bảng tiến độ của "
-                                    "một kế hoạch")
-                    break
-                cells = list(row[:len(HEADERS)]) + [None] * (len(HEADERS) - len(row[:len(HEADERS)]))
-                if header_row is None:
-                    if r > 10:
-                        break
-                    if [_cell_text(c) for c in cells] == list(HEADERS):
-                        header_row = r
-                    continue
-                _read_row(label, ws.title, r, cells, known, reports, problems, warnings, as_of)
-            found = found or header_row is not None
-    finally:
-        wb.close()
+            _read_row(label, ws.name, r, cells, known, reports, problems, warnings, as_of, example_year, letters)
     return found
+
+
+_NEEDED = (STATUS_COL, KEY_COL)  # without these a row says nothing of a known task
+
+
+def _header(rows: list[list[str]]) -> tuple[int, list[int]] | None:
+    """The header row (0-based) among the first ten and the column of each of HEADERS in it (-1
+    when absent), found by its words: a unit that inserted a column (Ghi chú, Người thực hiện)
+    or a title row above still has every answer read from its own column."""
+    wanted = {_norm(h): i for i, h in enumerate(HEADERS)}
+    for r0, row in enumerate(rows[:10]):
+        at = [-1] * len(HEADERS)
+        for c, text in enumerate(row):
+            i = wanted.get(_norm(text)) if text else None
+            if i is not None and at[i] < 0:
+                at[i] = c
+        if all(at[i] >= 0 for i in _NEEDED):
+            return r0 + 1, at
+    return None
+
+
+def _fill_merged(rows: list[list[str]], merged: list[tuple[tuple[int, int], tuple[int, int]]],
+                 columns: set[int]) -> None:
+    """A Tình trạng, Ngày hoàn thành or Kết quả cell (columns) merged over several rows says its
+    value for every row it covers, as the reader of the sheet sees it; the file keeps it in the
+    top cell only, so rows under it would read as not reported."""
+    for (r0, c0), (r1, _c1) in merged:
+        if c0 not in columns or r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c0:
+                row.extend([""] * (c0 + 1 - len(row)))
+            row[c0] = value
 
 
 def _read_row(label: str, sheet: str, r: int, cells: list[Any], known: dict[str, PlanTask],
               reports: dict[str, list[Report]], problems: list[str], warnings: list[str],
-              as_of: dt.date | None) -> None:
+              as_of: dt.date | None, example_year: int, letters: list[str]) -> None:
     key = _cell_text(cells[KEY_COL])
     where = f"{label}: {sheet}!"
     if not any(_cell_text(c) for c in cells):
         return
     if not key:
         if any(_cell_text(cells[c]) for c in (STATUS_COL, DATE_COL, RESULT_COL)):
-            problems.append(f"{where}H{r}: hàng “{_short(_cell_text(cells[1]))}” không có mã nhiệm vụ (cột H "
-                            "ẩn) nên không biết là nhiệm vụ nào; đừng thêm hàng mới, hãy điền vào hàng của "
-                            "nhiệm vụ đó")
+            what = f"hàng “{_short(_cell_text(cells[1]))}”" if _cell_text(cells[1]) else f"hàng {r}"
+            problems.append(f"{where}{letters[KEY_COL]}{r}: {what} không có mã nhiệm vụ (cột "
+                            f"{letters[KEY_COL]} ẩn) nên không biết là nhiệm vụ nào; đừng thêm hàng mới, hãy điền "
+                            "vào hàng của nhiệm vụ đó")
         return
     task = known.get(key)
     if task is None and any(_cell_text(cells[c]) for c in (STATUS_COL, DATE_COL, RESULT_COL)):
-        problems.append(f"{where}H{r}: nhiệm vụ “{_short(_cell_text(cells[1]))}” (mã {key}) không có trong kế "
-                        "hoạch này: bảng của kế hoạch khác, hoặc nội dung nhiệm vụ đã sửa sau khi phát bảng; "
-                        "hãy tạo lại bảng bằng kehoach progress rồi chép tình trạng sang")
+        problems.append(f"{where}{letters[KEY_COL]}{r}: nhiệm vụ “{_short(_cell_text(cells[1]))}” (mã {key}) không "
+                        "có trong kế hoạch này: bảng của kế hoạch khác, hoặc nội dung nhiệm vụ đã sửa sau khi phát "
+                        "bảng; hãy tạo lại bảng bằng kehoach progress rồi chép tình trạng sang")
     if task is None:
         return  # a row left empty says nothing, whatever task it was
     raw_status, raw_day = cells[STATUS_COL], cells[DATE_COL]
     status = parse_status(raw_status)
     bad = False
     if status is None:
-        problems.append(f"{where}{_col(STATUS_COL)}{r}: tình trạng “{_cell_text(raw_status)}” không có trong danh "
-                        f"sách; chọn một trong: {', '.join(STATUSES)}")
+        problems.append(f"{where}{letters[STATUS_COL]}{r}: tình trạng “{_cell_text(raw_status)}” không có trong danh "
+                        f"sách; chọn một trong: {', '.join(STATUSES)}"
+                        + ("; phần trăm đã làm ghi vào cột Kết quả" if _cell_text(raw_status).endswith("%") else ""))
         bad = True
     day = None
     if _cell_text(raw_day):
         day = parse_day(raw_day)
         if day is None:
-            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành “{_cell_text(raw_day)}” "
+            problems.append(f"{where}{letters[DATE_COL]}{r}: ngày hoàn thành “{_cell_text(raw_day)}” "
                             f"{unreadable_day(raw_day)}; "
-                            "ghi dạng ngày/tháng/năm, ví dụ 30/06/2025")
+                            f"ghi dạng ngày/tháng/năm, ví dụ 30/06/{example_year}")
             bad = True
         elif status not in (DONE, None):
-            problems.append(f"{where}{_col(DATE_COL)}{r}: có ngày hoàn thành {said_day(day)} nhưng tình trạng là "
+            problems.append(f"{where}{letters[DATE_COL]}{r}: có ngày hoàn thành {said_day(day)} nhưng tình trạng là "
                             f"“{status or '(trống)'}”; chọn Hoàn thành hoặc xóa ngày")
             bad = True
         elif as_of is not None and day > as_of:
-            problems.append(f"{where}{_col(DATE_COL)}{r}: ngày hoàn thành {said_day(day)} sau ngày báo cáo "
+            problems.append(f"{where}{letters[DATE_COL]}{r}: ngày hoàn thành {said_day(day)} sau ngày báo cáo "
                             f"{said_day(as_of)}; kiểm tra lại ngày")
             bad = True
     if bad or not status:
         return  # an empty status: the unit has not reported this task
     if status == DONE and day is None:
-        warnings.append(f"{where}{_col(DATE_COL)}{r}: nhiệm vụ “{_short(task.content)}” hoàn thành nhưng không ghi "
+        warnings.append(f"{where}{letters[DATE_COL]}{r}: nhiệm vụ “{_short(task.content)}” hoàn thành nhưng không ghi "
                         "ngày; được tính là đúng hạn")
     result = _cell_text(cells[RESULT_COL])
-    reports.setdefault(key, []).append(Report(status, day, result, f"{where}{_col(STATUS_COL)}{r}"))
+    reports.setdefault(key, []).append(Report(status, day, result, f"{where}{letters[STATUS_COL]}{r}"))

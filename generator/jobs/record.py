@@ -50,6 +50,51 @@ def refuse_another_number(data: str | Path, plan_number: int | None, given: int 
                                 f"không đổi sang ngày {short(given_date)}; {fix}. Không ghi tệp nào")
 
 
+MAX_REGISTER_ENTRIES = 5000
+"""Register entries read from a folder before issuing: an agency's year of documents, bounded."""
+
+
+def refuse_used_number(plan: Plan, target: Path) -> None:
+    """Before anything is made: a number the register beside the final already gives to another
+    document. Decree 30 numbers an agency's documents in one series a year: 18/KH-SKHCN of 2024 is
+    one document, so a second one under it (a number typed twice, the same number given to two
+    plans) is refused, naming the entry that holds it. The register read is the JSON entries that
+    issuing wrote in the final's folder (write_metadata), the same document made again excepted."""
+    from ..word.package import read_bounded
+
+    assert plan.number is not None
+    wanted = number_line(plan).removeprefix("Số:").strip()
+    folder = target.parent
+    try:
+        entries = sorted(folder.glob("*" + METADATA_SUFFIX))[:MAX_REGISTER_ENTRIES]
+    except OSError:
+        return  # a folder not there yet holds no entry
+    for entry in entries:
+        if entry.name == metadata_path(target).name:
+            continue  # this very document, made again
+        try:
+            said = json.loads(read_bounded(entry, str(entry), 1024 * 1024))
+        except (UserError, ValueError):
+            continue  # not a register entry of ours (or not readable): not ours to judge
+        if not isinstance(said, dict) or said.get("nguon") != DECREE:
+            continue
+        day = dt.date(plan.date.year, plan.date.month, plan.date.day).isoformat()  # type: ignore[arg-type]
+        if said.get("trich_yeu") == plan.subject_text and said.get("ngay") == day:
+            continue  # the same document made again under another name (a data file renamed)
+        if said.get("so_ky_hieu") == wanted and said.get("nam") == plan.date.year:
+            other = said.get("tep") or entry.name
+            try:
+                when = dt.date.fromisoformat(str(said.get("ngay")))
+                on = f", ngày {date_dmy(when.year, when.month, when.day)}"
+            except ValueError:
+                on = ""
+            raise OutputExistsError(
+                f"số {wanted} năm {plan.date.year} đã cấp cho văn bản khác: {folder / str(other)} "
+                f"(“{said.get('trich_yeu', '')}”{on}, sổ đăng ký {entry}); mỗi số chỉ "
+                f"cấp cho một văn bản trong năm: hãy lấy số tiếp theo trong sổ của văn thư. Nếu văn bản kia đã "
+                f"hủy, chuyển tệp {entry.name} ra khỏi thư mục rồi chạy lại. Không ghi tệp nào")
+
+
 def short(date: IssueDate) -> str:
     """The date as messages show it (20/03/2024; a date without its day as 03/2024)."""
     return date_dmy(date.year, date.month, date.day)

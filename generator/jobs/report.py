@@ -24,13 +24,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError, OutputExistsError, UserError
+from ..errors import DataError, InternalError, OutputExistsError, UserError
 from ..plan.deadlines import Deadline, plan_year, read_deadline
 from ..plan.loader import load_plan, parse_yaml, validate
 from ..plan.model import Plan, section_labels
 from ..plan.tasks import PlanTask, plan_tasks
 from ..word.package import AlreadyThere, publish
-from .progress import DOING, DONE, Progress, Report, plan_label, read_progress, unreadable_deadlines, vi_day
+from .progress import (
+    DOING,
+    DONE,
+    Progress,
+    Report,
+    by_unit,
+    folder_target,
+    plan_label,
+    read_progress,
+    said_day,
+    unit_names,
+    unreadable_deadlines,
+    vi_day,
+)
 
 ON_TIME, LATE, DOING_STATE, TODO_STATE, OVERDUE = "on_time", "late", "doing", "todo", "overdue"
 COLUMNS = {ON_TIME: "Hoàn thành đúng hạn", LATE: "Hoàn thành trễ hạn", DOING_STATE: "Đang thực hiện",
@@ -123,11 +136,12 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def _unit_counts(states: list[TaskState]) -> dict[str, Counts]:
+def _unit_counts(states: list[TaskState], names: dict[str, str]) -> dict[str, Counts]:
     units: dict[str, tuple[str, Counts]] = {}
     for s in states:
-        for unit in s.task.leads or ("Chưa ghi đơn vị chủ trì",):
-            units.setdefault(unit.casefold(), (unit, Counts()))[1].add(s.state)
+        # A unit written twice in one cell ("TCCB" and its name) counts the task once.
+        for key, unit in dict(by_unit(s.task.leads or ("Chưa ghi đơn vị chủ trì",), names)).items():
+            units.setdefault(key, (unit, Counts()))[1].add(s.state)
     return dict(units.values())
 
 
@@ -214,7 +228,8 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
     else:
         late_blocks = [f"Tính đến ngày {day}, không có nhiệm vụ quá hạn chưa hoàn thành."]
 
-    unit_rows = [_count_row(str(i), name, c) for i, (name, c) in enumerate(_unit_counts(states).items(), 1)]
+    by_lead = _unit_counts(states, unit_names(plan))
+    unit_rows = [_count_row(str(i), name, c) for i, (name, c) in enumerate(by_lead.items(), 1)]
     group_counts: dict[str, Counts] = {}
     for s in states:
         group_counts.setdefault(s.task.group or heads.get(s.task.section, s.task.section), Counts()).add(s.state)
@@ -292,21 +307,28 @@ def build_report(data: str | Path, sheets: Iterable[str | Path], as_of: dt.date 
     file). The library call behind `kehoach report`."""
     if isinstance(as_of, str):
         as_of = parse_as_of(as_of)
-    out = Path(out)
+    out = folder_target(data, out, "bao-cao-", ".yaml")
     if out.suffix.lower() not in (".yaml", ".yml"):
-        raise UserError(f"{out}: tệp báo cáo là tệp dữ liệu, phải có đuôi .yaml")
+        raise UserError(f"{out}: tệp báo cáo là tệp dữ liệu, phải có đuôi .yaml (hoặc -o là một thư mục có sẵn)")
     plan = load_plan(data)
     tasks = plan_tasks(plan)
     if not tasks:
         raise UserError(f"{data}: kế hoạch không có nhiệm vụ nào để báo cáo")
     progress = read_progress(plan, sheets, tasks=tasks, as_of=as_of)
+    if not progress.by_key:
+        # Sheets sent out but none filled in yet: a Báo cáo counting every task "chưa thực hiện"
+        # would be a document with wrong figures, not a report.
+        names = ", ".join(Path(p).name for p in progress.sheets)
+        raise UserError(f"{names}: chưa có nhiệm vụ nào được báo tình trạng (cột Tình trạng còn trống ở mọi hàng); "
+                        "báo cáo cần các bảng đơn vị đã điền: chọn Tình trạng cho từng nhiệm vụ rồi chạy lại. "
+                        "Chưa tạo tệp nào")
     states = task_states(plan, tasks, progress, as_of)
     content = report_data(plan, states, as_of)
     text = to_yaml(content, HEADER.format(label=plan_label(plan), day=vi_date(as_of), name=out.name))
     try:
         validate(parse_yaml(text, str(out)))
     except DataError as exc:  # ours, not the user's: say so, write nothing
-        raise UserError("báo cáo tạo ra không hợp lệ (lỗi của kehoach, xin báo lại):\n"
+        raise InternalError("báo cáo tạo ra không hợp lệ (lỗi của kehoach, xin báo lại):\n"
                         + "\n".join(str(p) for p in exc.problems)) from None
     try:
         publish(out, text.encode("utf-8"), replace=False)
@@ -317,6 +339,11 @@ def build_report(data: str | Path, sheets: Iterable[str | Path], as_of: dt.date 
     for s in states:
         total.add(s.state)
     warnings = list(progress.warnings) + unreadable_deadlines(plan, tasks)
+    year = plan_year(plan.subject_text, plan.year)
+    if year and not year - 1 <= as_of.year <= year + 1:
+        # 30/9/2052 for 30/9/2025: every dated task counted overdue, a year typed wrong.
+        warnings.append(f"ngày báo cáo {said_day(as_of)} cách xa năm {year} của kế hoạch; kiểm tra lại năm đã gõ "
+                        "ở --as-of (mọi nhiệm vụ có thời hạn trước ngày đó được tính quá hạn)")
     unreported = sum(1 for s in states if s.report is None)
     if unreported:
         warnings.append(f"{unreported} nhiệm vụ chưa có đơn vị nào báo cáo tình trạng (tính là chưa thực hiện)")

@@ -85,12 +85,14 @@ class RolloverResult:
     moved: int  # how many plan-year mentions were moved
     items: list[StaleItem] = field(default_factory=list)
     changes: list[StaleItem] = field(default_factory=list)  # each year moved, where (kind "moved")
+    notes: list[str] = field(default_factory=list)  # about this year's file itself (a draft rolled over)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "source": str(self.source), "output": str(self.output),
             "old_year": self.old_year, "new_year": self.new_year, "moved": self.moved,
             "items": [asdict(i) for i in self.items], "changes": [asdict(i) for i in self.changes],
+            "notes": self.notes,
         }
 
 
@@ -122,6 +124,8 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     source = Path(data)
     plan = load_plan(source)  # the input must be a valid plan: we never roll a broken file over
     old_year = plan.year
+    if 0 <= year < 100:
+        raise UserError(f"--year {year}: ghi năm đủ bốn chữ số, ví dụ --year {old_year + 1}")
     if year <= old_year:
         raise UserError(f"kế hoạch đang là năm {old_year}; năm mới phải sau năm đó, ví dụ --year {old_year + 1}")
     if not 1945 <= year <= 2200:
@@ -158,7 +162,16 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     ]
     output.save(text.encode("utf-8"), force=force)
     changes = [i for i in items if i.kind == "moved"]
-    return RolloverResult(source, target, old_year, year, moved, [i for i in items if i.kind != "moved"], changes)
+    notes = []
+    typed = f'"{source}"' if any(c.isspace() for c in str(source)) else str(source)  # as a shell takes it
+    if plan.number is None:
+        # This year's plan never recorded its issue: either the wrong file (the draft beside the
+        # issued copy) or the issue not written back; both matter before next year starts from it.
+        notes.append(f"{source}: kế hoạch năm {old_year} chưa có số (vẫn là dự thảo). Nếu kế hoạch đã ban hành, "
+                     f"hãy ghi số, ngày vào tệp này (kehoach render {typed} --final --number SỐ --date NGÀY) để "
+                     f"báo cáo năm {old_year} dẫn đúng số; nếu có tệp khác đã ghi số, hãy chuyển năm từ tệp đó")
+    return RolloverResult(source, target, old_year, year, moved, [i for i in items if i.kind != "moved"], changes,
+                          notes)
 
 
 def rollover_text(text: str, old_year: int, new_year: int, *,
@@ -182,7 +195,7 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
     # The same parsing as the model: "2024-03-20", "2024-03", a date or {year:, month:, day:}.
     was = IssueDate.model_validate(dict(old_date) if hasattr(old_date, "items") else old_date)
     month = was.month
-    doc["date"] = f"{new_year}-{month:02d}" if month else str(new_year)
+    doc["date"] = _draft_date(old_date, month, new_year)
     # Said as staff write dates (20/03/2024), and "đã bỏ ngày" only when there was a day to drop.
     if was.day:
         said = f"ngày ban hành đã bỏ ngày (dự thảo), giữ tháng {month}; điền ngày khi ban hành"
@@ -234,6 +247,21 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
 # The documents of the dossier (plan.model.Dossier) that the văn thư numbers: this year's Tờ trình,
 # Quyết định and comment table are issued; next year's are new documents with new numbers and dates.
 DOSSIER_ISSUES = {"submission": "Tờ trình", "decision": "Quyết định ban hành", "comment_report": "Bảng tổng hợp ý kiến"}
+
+
+_DAY_FIRST = re.compile(r"(?:\d{1,2}\s*([/.-])\s*)?(\d{1,2})\s*([/.-])\s*\d{4}")
+
+
+def _draft_date(old: Any, month: int | None, new_year: int) -> str:
+    """Next year's draft date (month and year, no day) in the form the file wrote this year's:
+    "03/2025" where it wrote 20/03/2024 or 03/2024 (its separator, its zeros), else "2025-03"."""
+    if not month:
+        return str(new_year)
+    m = _DAY_FIRST.fullmatch(str(old).strip()) if isinstance(old, str) else None
+    if m:
+        padded = m.group(2).startswith("0") or (m.group(0)[:1] == "0")
+        return f"{month:02d}{m.group(3)}{new_year}" if padded or month >= 10 else f"{month}{m.group(3)}{new_year}"
+    return f"{new_year}-{month:02d}"
 
 
 def _clear_dossier(dossier: Any) -> list[tuple]:
@@ -388,6 +416,7 @@ def format_report(result: RolloverResult) -> str:
     """The report in Vietnamese, as the CLI prints it."""
     lines = [f"Đã tạo: {result.output} (năm {result.old_year} → {result.new_year}, "
              f"đã chuyển {result.moved} chỗ ghi năm của kế hoạch)"]
+    lines += [f"Lưu ý: {note}" for note in result.notes]
     if result.changes:
         lines.append("Đã chuyển năm ở:")
         lines += [f"    {i}" for i in result.changes]

@@ -67,14 +67,19 @@ RELATIVE = re.compile(r"bắt\s*đầu|\btừ\s+năm\s*\d{4}(?!\s*(?:-|–|đế
 # "Đầu năm 2026", "giữa năm": no day a report could hold a unit to ("6 tháng đầu năm" is one).
 VAGUE = re.compile(r"(?<!tháng )(?:đầu|giữa)\s*(?:năm|quý|quí|tháng)")
 
+# Order matters: a span taken by one pattern is not read again by a later one. Months come before
+# days: "Tháng 6 - 9/2025" is a range of months (due 30/9), not the day 6/9/2025.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("words_date", re.compile(_WORDS_DATE)),
+    ("months", re.compile(_MONTH + r"(?:\s*(?:-|–|,|và|đến)\s*(?:tháng\s*)?(\d{1,2})(?![\d])"
+                          r"(?!\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d))?"  # "tháng 6, 30/9/2025": a day follows
+                          r"(?:" + _SEP + _YEAR + r")?")),
     ("date", re.compile(r"(?<![\d/])" + _DATE + r"(?![\d/])")),
     ("quarters", re.compile(_QUARTER + r"(?:\s*(?:-|–|,|và|đến)\s*(?:quý|quí)?\s*(iv|iii|ii|i|[1-4])\b)?"
                             r"(?:" + _SEP + _YEAR + r")?")),
     ("half", re.compile(r"(6|06|sáu)\s*tháng\s*(đầu|cuối)\s*năm(?:\s*" + _YEAR + r")?")),
-    ("months", re.compile(_MONTH + r"(?:\s*(?:-|–|,|và|đến)\s*(?:tháng\s*)?(\d{1,2})(?![\d]))?"
-                          r"(?:" + _SEP + _YEAR + r")?")),
+    # "6/2025", "06/2025", "T6/2025": a month and its year without the word tháng.
+    ("month_year", re.compile(r"(?<![\w/.])(?:t\.?\s*)?(\d{1,2})\s*[/.\-]\s*" + _YEAR + r"(?![\d/])")),
     ("year_end", re.compile(r"cuối\s*năm(?:\s*" + _YEAR + r")?")),
     ("years", re.compile(r"(?<!\d)" + _YEAR + r"(?:\s*(?:-|–|đến)\s*" + _YEAR + r")?(?!\d)")),
 ]
@@ -158,6 +163,11 @@ def _due(name: str, m: re.Match[str], year: int | None) -> tuple[dt.date | None,
             raise _Unreadable
         y, guessed = _year_of(g[2], year)
         return _month_end(y, month), guessed
+    if name == "month_year":
+        month = int(g[0])
+        if not 1 <= month <= 12:
+            raise _Unreadable
+        return _month_end(int(g[1]), month), False
     if name == "year_end":
         y, guessed = _year_of(g[0], year)
         return dt.date(y, 12, 31), guessed

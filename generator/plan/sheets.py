@@ -182,7 +182,8 @@ def _csv_grid(path: Path, data: bytes) -> _Grid:
     return grid
 
 
-def _xlsx_grid(path: Path, data: bytes, sheet: str | None) -> _Grid:
+def _xlsx_book(path: Path, data: bytes) -> tuple[Any, Any]:
+    """The judged zip and the read-only openpyxl book of an .xlsx."""
     zf = open_zip(data, str(path), path.suffix.lower())
     import openpyxl
 
@@ -195,6 +196,11 @@ def _xlsx_grid(path: Path, data: bytes, sheet: str | None) -> _Grid:
     except Exception:  # noqa: BLE001 - openpyxl raises anything on a damaged part; the file is the cause
         raise SheetError(f"{path}: không đọc được bảng tính: tệp hỏng hoặc không phải .xlsx; hãy mở bằng "
                          "Excel rồi lưu lại") from None
+    return zf, book
+
+
+def _xlsx_grid(path: Path, data: bytes, sheet: str | None) -> _Grid:
+    zf, book = _xlsx_book(path, data)
     try:
         names = book.sheetnames
         if not names:
@@ -202,47 +208,57 @@ def _xlsx_grid(path: Path, data: bytes, sheet: str | None) -> _Grid:
         name = sheet or names[0]
         if name not in names:
             raise SheetError(f"{path}: không có trang tính '{name}'; các trang tính có: {', '.join(names)}")
-        try:
-            ws = book[name]  # read-only: opens the sheet's part to read its declared size
-        except Exception:  # noqa: BLE001 - a part missing or damaged
-            raise SheetError(f"{path}: trang tính '{name}' bị hỏng hoặc thiếu, không đọc được; hãy mở bằng "
-                             "Excel rồi lưu lại") from None
-        part = getattr(ws, "_worksheet_path", None)
-        if not hasattr(ws, "reset_dimensions") or not part:
-            raise SheetError(f"{path}: '{name}' là trang biểu đồ, không phải trang tính có ô; hãy chọn trang khác")
-        scan = scan_xlsx_sheet(read_part(zf, part, str(path)), name, str(path))
-        ws.reset_dimensions()  # the declared dimension may lie (A1:XFD1048576): read the cells there are
-        grid = _Grid(name, [], scan.merged)
-        try:
-            for r, row in enumerate(ws.iter_rows()):
-                out = []
-                for c, cell in enumerate(row):
-                    value = cell.value
-                    if getattr(cell, "data_type", None) == "e" or (
-                            isinstance(value, str) and value.strip() in ERROR_VALUES):
-                        grid.problems.append((r, c, str(value), "có lỗi công thức; hãy sửa công thức trong "
-                                                                "bảng tính rồi nhập lại"))
-                        out.append("")
-                        continue
-                    out.append(_text(value, getattr(cell, "number_format", "General")))
-                grid.rows.append(out)
-        except SheetError:
-            raise
-        except Exception:  # noqa: BLE001 - a damaged worksheet part, read lazily
-            raise SheetError(f"{path}: trang tính '{name}' bị hỏng, không đọc được; hãy mở bằng Excel rồi "
-                             "lưu lại") from None
-        for ref in scan.no_value:
-            m = re.fullmatch(r"([A-Z]+)([0-9]+)", ref)
-            if m:
-                grid.warnings.append(f"ô {name}!{ref} có công thức nhưng chưa có giá trị lưu trong tệp (tệp "
-                                     "do chương trình khác tạo, chưa được Excel tính); ô được để trống — hãy "
-                                     "mở bằng Excel, lưu lại rồi nhập lại")
-        return grid
+        return _xlsx_sheet(path, zf, book, name)
     finally:
         book.close()
 
 
-def _calamine_grid(path: Path, data: bytes, sheet: str | None, suffix: str) -> _Grid:
+def _xlsx_worksheet(path: Path, book: Any, name: str) -> Any:
+    """The read-only worksheet name, None for a chart sheet (no cells)."""
+    try:
+        ws = book[name]  # read-only: opens the sheet's part to read its declared size
+    except Exception:  # noqa: BLE001 - a part missing or damaged
+        raise SheetError(f"{path}: trang tính '{name}' bị hỏng hoặc thiếu, không đọc được; hãy mở bằng "
+                         "Excel rồi lưu lại") from None
+    return ws if hasattr(ws, "reset_dimensions") and getattr(ws, "_worksheet_path", None) else None
+
+
+def _xlsx_sheet(path: Path, zf: Any, book: Any, name: str) -> _Grid:
+    ws = _xlsx_worksheet(path, book, name)
+    if ws is None:
+        raise SheetError(f"{path}: '{name}' là trang biểu đồ, không phải trang tính có ô; hãy chọn trang khác")
+    scan = scan_xlsx_sheet(read_part(zf, ws._worksheet_path, str(path)), name, str(path))
+    ws.reset_dimensions()  # the declared dimension may lie (A1:XFD1048576): read the cells there are
+    grid = _Grid(name, [], scan.merged)
+    try:
+        for r, row in enumerate(ws.iter_rows()):
+            out = []
+            for c, cell in enumerate(row):
+                value = cell.value
+                if getattr(cell, "data_type", None) == "e" or (
+                        isinstance(value, str) and value.strip() in ERROR_VALUES):
+                    grid.problems.append((r, c, str(value), "có lỗi công thức; hãy sửa công thức trong "
+                                                            "bảng tính rồi nhập lại"))
+                    out.append("")
+                    continue
+                out.append(_text(value, getattr(cell, "number_format", "General")))
+            grid.rows.append(out)
+    except SheetError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged worksheet part, read lazily
+        raise SheetError(f"{path}: trang tính '{name}' bị hỏng, không đọc được; hãy mở bằng Excel rồi "
+                         "lưu lại") from None
+    for ref in scan.no_value:
+        m = re.fullmatch(r"([A-Z]+)([0-9]+)", ref)
+        if m:
+            grid.warnings.append(f"ô {name}!{ref} có công thức nhưng chưa có giá trị lưu trong tệp (tệp "
+                                 "do chương trình khác tạo, chưa được Excel tính); ô được để trống — hãy "
+                                 "mở bằng Excel, lưu lại rồi nhập lại")
+    return grid
+
+
+def _calamine_book(path: Path, data: bytes, suffix: str) -> Any:
+    """The calamine book of an .xls or .ods, judged first."""
     if suffix == ".ods":
         zf = open_zip(data, str(path), suffix)
         scan_ods(read_part(zf, "content.xml", str(path)), str(path))
@@ -252,14 +268,24 @@ def _calamine_grid(path: Path, data: bytes, sheet: str | None, suffix: str) -> _
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = book.sheet_names
+        book.sheet_names  # noqa: B018 - a damaged file fails here, inside the try
     except Exception:  # noqa: BLE001 - calamine raises its own error types for damaged or unknown files
         raise not_a_spreadsheet(data, str(path), suffix) from None
+    return book
+
+
+def _calamine_grid(path: Path, data: bytes, sheet: str | None, suffix: str) -> _Grid:
+    book = _calamine_book(path, data, suffix)
+    names = book.sheet_names
     if not names:
         raise SheetError(f"{path}: bảng tính không có trang tính nào")
     name = sheet or names[0]
     if name not in names:
         raise SheetError(f"{path}: không có trang tính '{name}'; các trang tính có: {', '.join(names)}")
+    return _calamine_sheet(path, book, name)
+
+
+def _calamine_sheet(path: Path, book: Any, name: str) -> _Grid:
     try:
         data_sheet = book.get_sheet_by_name(name)
     except Exception:  # noqa: BLE001
@@ -292,6 +318,46 @@ def _calamine_grid(path: Path, data: bytes, sheet: str | None, suffix: str) -> _
             out.append(_text(value))
         grid.rows.append(out)
     return grid
+
+
+@dataclass(frozen=True)
+class SheetCells:
+    """One worksheet as a reader sees it, every index from A1: rows[r][c] is the text of cell
+    cell_name(name, r, c), merged the (top, left), (bottom, right) of each merged range."""
+
+    name: str
+    rows: list[list[str]]
+    merged: Merged
+    problems: list[tuple[int, int, str | None, str]]
+
+
+def _from_a1(grid: _Grid) -> SheetCells:
+    top, left = grid.offset
+    rows: list[list[str]] = [[] for _ in range(top)] + [[""] * left + row for row in grid.rows]
+    merged = [((r0 + top, c0 + left), (r1 + top, c1 + left)) for (r0, c0), (r1, c1) in grid.merged]
+    problems = [(r + top, c + left, v, m) for r, c, v, m in grid.problems]
+    return SheetCells(grid.name, rows, merged, problems)
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def workbook_sheets(path: Path, data: bytes) -> list[SheetCells]:
+    """Every worksheet of a workbook (.xlsx, .xlsm, .xls, .ods) already read into data, hidden ones
+    included, chart sheets left out; each judged as read_sheet judges one. The caller holds the
+    read budget (limits.read_budget) around the call."""
+    suffix = path.suffix.lower()
+    if suffix not in WORKBOOK_SUFFIXES:
+        raise SheetError(f"{path}: không phải bảng tính; chỉ đọc được tệp {', '.join(WORKBOOK_SUFFIXES)}")
+    if suffix in (".xlsx", ".xlsm"):
+        zf, book = _xlsx_book(path, data)
+        try:
+            return [_from_a1(_xlsx_sheet(path, zf, book, name)) for name in book.sheetnames
+                    if _xlsx_worksheet(path, book, name) is not None]
+        finally:
+            book.close()
+    calamine = _calamine_book(path, data, suffix)
+    return [_from_a1(_calamine_sheet(path, calamine, name)) for name in calamine.sheet_names]
 
 
 def _date_problem(text: str) -> str | None:
