@@ -22,29 +22,13 @@ from generator.errors import DataError
 from generator.plan.loader import load_plan
 from generator.plan.sheets import BadCells, SheetError, number_text, only_inside, read_sheet
 from tests.limits_helpers import run_limited
+from tests.ods_fixtures import ods_package
 
 GB = 2**30
 PLAN = SHEET_PLAN
 
-_T = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
-_O = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
-_X = 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
-
-
 def ods_bytes(body: str) -> bytes:
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_O} {_T} {_X} office:version="1.2">'
-               f'<office:body><office:spreadsheet><table:table table:name="S">{body}</table:table>'
-               "</office:spreadsheet></office:body></office:document-content>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                '<manifest:file-entry manifest:full-path="/" '
-                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", content)
-        z.writestr("META-INF/manifest.xml", manifest)
-    return out.getvalue()
+    return ods_package(f'<table:table table:name="S">{body}</table:table>')
 
 
 def small_xlsx() -> bytes:

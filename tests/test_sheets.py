@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import zipfile
 from io import BytesIO
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from generator.plan.loader import load_plan
 from generator.document.render import render_plan
 from generator.plan.sheets import SheetError, cell_name, read_sheet
 
+from tests.ods_fixtures import ods_package
 from tests.paths import ROOT, SHEET_PLAN
 
 PLAN = SHEET_PLAN
@@ -90,9 +90,6 @@ def test_csv_catalogue(tmp_path: Path) -> None:
 def ods(path: Path, rows: list[list[tuple[str, int]]]) -> Path:
     """An OpenDocument spreadsheet as LibreOffice Calc writes one: cells with their text and
     number-columns-spanned for a merge (covered cells follow the merged one)."""
-    t = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
-    o = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
-    x = 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
     body = ""
     for row in rows:
         body += "<table:table-row>"
@@ -101,18 +98,7 @@ def ods(path: Path, rows: list[list[tuple[str, int]]]) -> Path:
             body += f'<table:table-cell office:value-type="string"{extra}><text:p>{text}</text:p></table:table-cell>'
             body += "<table:covered-table-cell/>" * (span - 1)
         body += "</table:table-row>"
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {o} {t} {x} office:version="1.2">'
-               f'<office:body><office:spreadsheet><table:table table:name="Danh mục">{body}</table:table>'
-               "</office:spreadsheet></office:body></office:document-content>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                "</manifest:manifest>")
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", content)
-        z.writestr("META-INF/manifest.xml", manifest)
+    path.write_bytes(ods_package(f'<table:table table:name="Danh mục">{body}</table:table>'))
     return path
 
 

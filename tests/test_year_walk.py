@@ -5,7 +5,6 @@ a row added at the bottom), each read as the sheet's reader sees it or reported 
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -16,6 +15,7 @@ from generator.jobs.progress import ProgressError, read_progress, write_progress
 from generator.jobs.report import build_report
 from generator.plan.loader import load_plan
 import yaml
+from tests.ods_fixtures import ods_package
 from tests.paths import ROOT
 from tests.year_fixtures import AS_OF, write_plan
 
@@ -102,9 +102,6 @@ def test_a_status_typed_as_a_percentage_is_reported_with_what_to_do(tmp_path):
 def _ods(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
     """An OpenDocument spreadsheet as LibreOffice Calc saves an .xlsx it opened: every sheet, text
     and dates as typed (the meta sheet of kehoach kept, hidden)."""
-    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
     body = ""
     for name, rows in sheets.items():
         body += f'<table:table table:name="{escape(name)}">'
@@ -123,17 +120,7 @@ def _ods(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
                     body += f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
             body += "</table:table-row>"
         body += "</table:table>"
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
-               f"<office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                "</manifest:manifest>")
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", content)
-        z.writestr("META-INF/manifest.xml", manifest)
+    path.write_bytes(ods_package(body))
     return path
 
 
