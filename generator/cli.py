@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import DataError, InternalError, KehoachError, UserError
+from .text import shell_arg
 
 if TYPE_CHECKING:
     from .jobs.progress import ProgressError
@@ -155,7 +156,7 @@ def _report(args: argparse.Namespace) -> int:
         content = content if len(content) <= 80 else content[:79].rsplit(" ", 1)[0] + "…"
         lead = ", ".join(s.task.leads) or " ".join(s.task.lead.split()) or "không ghi"
         print(f"  {COLUMNS[OVERDUE].lower()}: {content} — Chủ trì: {lead}; thời hạn: {' '.join(s.task.time.split())}")
-    print(f"Viết phần đánh giá trong tệp rồi tạo văn bản: kehoach render {_arg(result.output)}")
+    print(f"Viết phần đánh giá trong tệp rồi tạo văn bản: kehoach render {shell_arg(result.output)}")
     return EXIT_OK
 
 
@@ -228,15 +229,10 @@ def _init(args: argparse.Namespace) -> int:
     print(f"  {started.units.name}: ví dụ tệp đơn vị cho kehoach batch")
     print(f"  {SCHEMA_FILE}: để trình soạn thảo (VS Code với tiện ích YAML) kiểm tra và gợi ý khi gõ")
     print("Lệnh tiếp theo:")
-    print(f"  kehoach render {_arg(started.plan)}")
-    print(f"rồi kehoach check {_arg(started.output)} (kiểm tra thể thức); muốn sửa định dạng (phông, cỡ chữ): "
-          f"kehoach template {_arg(started.plan)}")
+    print(f"  kehoach render {shell_arg(started.plan)}")
+    print(f"rồi kehoach check {shell_arg(started.output)} (kiểm tra thể thức); muốn sửa định dạng (phông, cỡ chữ): "
+          f"kehoach template {shell_arg(started.plan)}")
     return EXIT_OK
-
-
-def _arg(path: Path) -> str:
-    """A path as typed in a shell: quoted when it has spaces."""
-    return f'"{path}"' if any(c.isspace() for c in str(path)) else str(path)
 
 
 def _read_secret(args: argparse.Namespace, what: str) -> str:

@@ -94,3 +94,8 @@ def slugify(text: str, fallback: str = "van-ban") -> str:
     ascii_text = ascii_text.encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:80].strip("-") or fallback
+
+
+def shell_arg(path: object) -> str:
+    """A path as a user types it in a shell, in a command we suggest: quoted when it has spaces."""
+    return f'"{path}"' if any(c.isspace() for c in str(path)) else str(path)

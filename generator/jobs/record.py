@@ -65,6 +65,7 @@ def refuse_used_number(plan: Plan, target: Path) -> None:
     assert plan.number is not None
     wanted = number_line(plan).removeprefix("Số:").strip()
     folder = target.parent
+    day = dt.date(plan.date.year, plan.date.month, plan.date.day).isoformat()  # type: ignore[arg-type]
     try:
         entries = sorted(folder.glob("*" + METADATA_SUFFIX))[:MAX_REGISTER_ENTRIES]
     except OSError:
@@ -78,7 +79,6 @@ def refuse_used_number(plan: Plan, target: Path) -> None:
             continue  # not a register entry of ours (or not readable): not ours to judge
         if not isinstance(said, dict) or said.get("nguon") != DECREE:
             continue
-        day = dt.date(plan.date.year, plan.date.month, plan.date.day).isoformat()  # type: ignore[arg-type]
         if said.get("trich_yeu") == plan.subject_text and said.get("ngay") == day:
             continue  # the same document made again under another name (a data file renamed)
         if said.get("so_ky_hieu") == wanted and said.get("nam") == plan.date.year:

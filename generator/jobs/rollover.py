@@ -26,7 +26,7 @@ from ..nd30 import TYPE_ABBREVIATIONS
 from ..plan.loader import Loc, format_path, load_plan, parse_yaml, paste_safe, validate
 from ..plan.model import IssueDate, is_party_symbol
 from ..plan.yaml_style import CONTROLS, HIDDEN, compact_nested_sequences, hide_controls, restore_controls
-from ..text import date_dmy
+from ..text import date_dmy, shell_arg
 from ..word.output import target as output_target
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     output.save(text.encode("utf-8"), force=force)
     changes = [i for i in items if i.kind == "moved"]
     notes = []
-    typed = f'"{source}"' if any(c.isspace() for c in str(source)) else str(source)  # as a shell takes it
+    typed = shell_arg(source)
     if plan.number is None:
         # This year's plan never recorded its issue: either the wrong file (the draft beside the
         # issued copy) or the issue not written back; both matter before next year starts from it.

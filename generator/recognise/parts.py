@@ -245,9 +245,9 @@ class _Recogniser:
             sig = [p for p in paras if p.cell and p.cell.table == nc.table]
             body_end = min(p.index for p in sig)
             doc.recipients = [p for p in sig if p.cell and p.cell.col == nc.col and p.index > nn.index and p.text]
-            right = [p for p in sig if p.cell and p.cell.col != nc.col and p.text]
             # The signer's cell as printed, its empty lines too: they are the space signed in.
             block = [p for p in sig if p.cell and p.cell.col != nc.col]
+            right = [p for p in block if p.text]
             if not right and (beside := self._signer_off_the_table(paras, body_start, sig)):
                 # The Nơi nhận in a one-column table of its own, the signer's block typed in the
                 # right half of the page above it (or under it): the block is the signer's.
