@@ -449,6 +449,12 @@ def signature_nested_in_a_table(doc: Any) -> None:
     _one_cell_table(doc.tables[1]._tbl)
 
 
+def catalogue_nested_in_a_table(doc: Any) -> None:
+    """The appendix's catalogue pasted into the cell of a one-cell table (a table in a table): the page
+    shows the catalogue's rows and columns, and the import reads them, not one cell of lines."""
+    _one_cell_table(doc.tables[2]._tbl)
+
+
 def empty_grid_columns(doc: Any) -> None:
     """A grid column after the header's cells (w:gridAfter) and one before the signature's
     (w:gridBefore, the table moved left by as much): cells that print nowhere."""
@@ -1327,6 +1333,7 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "noi-dung-thay-the": (alternate_content, None),
     "phan-dau-bang-long": (header_nested_in_a_table, None),
     "phan-ky-bang-long": (signature_nested_in_a_table, None),
+    "danh-muc-bang-long": (catalogue_nested_in_a_table, None),
     "cot-luoi-trong": (empty_grid_columns, None),
     "khung-trong-o": (text_box_in_a_cell, None),
     "phan-dau-ba-cot": (header_in_three_columns, None),

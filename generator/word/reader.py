@@ -987,6 +987,8 @@ class _Reader:
         para.index = para.lines[0].index
 
     def _top_table(self, tbl: _Element, section: int) -> None:
+        while (inner := _framed_table(tbl)) is not None:
+            tbl = inner
         first = len(self.doc.paragraphs)
         rows = self._table(tbl, section)
         widths = []
@@ -1697,6 +1699,21 @@ def _owner_para(el: _Element) -> _Element | None:
 # written twice for older readers (Word prints the mc:Choice).
 _NOT_SHOWN = (qn("w:del"), qn("w:moveFrom"), f"{{{MC_NS}}}Fallback")
 _BLOCK_WRAPPERS = (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"))
+
+
+def _framed_table(tbl: _Element) -> _Element | None:
+    """The table a one-cell table only frames: Word keeps a table pasted into a cell as a table in
+    that cell, and the page shows the inner table's rows and columns (the outer one at most draws a
+    box round it). The inner table, when it is the cell's only content besides empty paragraphs."""
+    rows = [tr for tr in blocks(tbl, qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is None]
+    cells = [tc for tr in rows for tc in blocks(tr, qn("w:tc"))]
+    if len(cells) != 1:
+        return None
+    inner = [c for c in blocks(cells[0]) if c.tag == qn("w:tbl")]
+    if len(inner) != 1 or any(visible_text(p).strip() or text_boxes(p) or _shapes(p)
+                              for p in blocks(cells[0], qn("w:p"))):
+        return None
+    return inner[0]
 
 
 def blocks(parent: _Element, tag: str | None = None) -> Iterator[_Element]:
