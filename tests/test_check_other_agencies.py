@@ -1,0 +1,143 @@
+"""False alarms of `kehoach check` on documents of agencies it has no labels for (reports, Tờ trình,
+Quyết định, Công văn of other offices), each reproduced here by its cause in a document built by the
+test: what Word prints is right, the rule must pass; the same part really wrong still fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+import pytest
+
+from generator.check import check_docx
+from generator.recognise import read_docx
+from generator.word.reader import leading_width, rendered_lines
+from tests.test_check_false_alarms import BODY, HEADER, LONG_BODY, _pages
+from tests.word_fixtures import build_plan
+
+
+def _status(path: Path, rule: str) -> list[str]:
+    return [r.status for r in check_docx(path).results if r.rule == rule]
+
+
+# --- a centred note in brackets, its sentence's full stop after the bracket ---------------------------
+
+
+def test_a_bracketed_note_with_a_full_stop_is_a_caption(tmp_path):
+    """"(Số liệu cụ thể tại phụ lục kèm theo báo cáo)." centred in italics under a section of a report
+    prints the same caption as one without the full stop: neither justified nor indented. A centred
+    sentence of running text is still not justified."""
+    note = {"text": "(Số liệu cụ thể tại các biểu kèm theo Kế hoạch này).", "italic": True, "align": "center"}
+    path = build_plan(tmp_path / "note.docx", header=HEADER, body=[*BODY[:3], note, *BODY[3:]])
+    assert _status(path, "PL1.III.6.noi-dung.can-le") == ["pass"]
+    assert _status(path, "PL1.III.6.noi-dung.thut-dau-dong") == ["pass"]
+    prose = {"text": "Số liệu cụ thể tại các biểu kèm theo Kế hoạch này.", "align": "center"}
+    path = build_plan(tmp_path / "prose.docx", header=HEADER, body=[*BODY[:3], prose, *BODY[3:]])
+    assert _status(path, "PL1.III.6.noi-dung.can-le") == ["fail"]
+
+
+# --- Quốc hiệu left-aligned, yet printed in the middle of its column ---------------------------------
+
+
+def _quoc_hieu(doc: docx.Document):
+    return next(p for p in doc.tables[0].rows[0].cells[1].paragraphs if p.text.startswith("CỘNG HÒA"))
+
+
+def _left_aligned(p) -> None:
+    ppr = p._p.get_or_add_pPr()
+    ppr.remove(ppr.find(qn("w:jc")))
+    ppr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="left"/>'))
+
+
+def test_quoc_hieu_pushed_to_the_middle_with_condensed_spaces(tmp_path):
+    """A Quốc hiệu condensed by 0.5 pt a letter (to fit its column), left-aligned and pushed to the
+    middle with spaces typed in the same condensed run: the spaces print 0.5 pt narrower each, and
+    the line lands where centring puts it. Twice the spaces push it off the middle."""
+    path = build_plan(tmp_path / "qh.docx", header=HEADER, body=BODY)
+    doc = docx.Document(str(path))
+    p = _quoc_hieu(doc)
+    _left_aligned(p)
+    run = p.runs[0]._r
+    run.get_or_add_rPr().append(parse_xml(f'<w:spacing {nsdecls("w")} w:val="-10"/>'))
+    doc.save(str(path))
+    para = read_docx(path).quoc_hieu
+    assert para is not None and para.fmt is not None
+    room = (para.width - para.fmt.left - para.fmt.right) / 20
+    slack = (room - rendered_lines(para)[0][1]) / 2
+    # As many condensed spaces (2.75 pt at 13 pt) as fill the slack, more than a tolerance away from
+    # it at a plain space's 3.25 pt.
+    count = round(slack / 2.75)
+    spaces = count
+    while abs(spaces * 3.25 - slack) <= max(6.0, 0.05 * room):
+        spaces += 1
+    assert abs(spaces * 2.75 - slack) <= max(6.0, 0.05 * room), "the fixture's column leaves no such case"
+    run.find(qn("w:t")).text = " " * spaces + run.find(qn("w:t")).text
+    run.find(qn("w:t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    doc.save(str(path))
+    para = read_docx(path).quoc_hieu
+    assert para is not None and leading_width(para) == pytest.approx(spaces * 2.75, abs=0.01)
+    assert _status(path, "PL1.III.1.quoc-hieu.can-le") == ["pass"]
+    run.find(qn("w:t")).text = " " * spaces + run.find(qn("w:t")).text
+    doc.save(str(path))
+    assert _status(path, "PL1.III.1.quoc-hieu.can-le") == ["fail"]
+
+
+def test_quoc_hieu_left_aligned_filling_its_column(tmp_path):
+    """A Quốc hiệu left-aligned in a column it fills within a few points prints where centring would
+    put it; in a column with room to spare it prints at the left, off the middle."""
+    def with_indent(name: str, spare_pt: float) -> Path:
+        path = build_plan(tmp_path / name, header=HEADER, body=BODY)
+        para = read_docx(path).quoc_hieu
+        assert para is not None
+        room = para.width / 20
+        indent = round((room - rendered_lines(para)[0][1] - spare_pt) * 20)
+        doc = docx.Document(str(path))
+        p = _quoc_hieu(doc)
+        _left_aligned(p)
+        p._p.get_or_add_pPr().append(parse_xml(f'<w:ind {nsdecls("w")} w:right="{indent}"/>'))
+        doc.save(str(path))
+        return path
+
+    assert _status(with_indent("full.docx", 5), "PL1.III.1.quoc-hieu.can-le") == ["pass"]
+    assert _status(with_indent("spare.docx", 40), "PL1.III.1.quoc-hieu.can-le") == ["fail"]
+
+
+# --- a page number that a one-page document never prints ----------------------------------------------
+
+
+def _number_from_page_2(path: Path, font: str = "Calibri", half_points: int = 22) -> None:
+    """A page number in the page header, shown from page 2 ("different first page"), in the face and
+    size the office's template left it (Calibri 11 pt)."""
+    doc = docx.Document(str(path))
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.header.is_linked_to_previous = False
+    p = section.header.paragraphs[0]._p
+    p.get_or_add_pPr().append(parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>'))
+    rpr = f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}"/><w:sz w:val="{half_points}"/></w:rPr>'
+    for xml in ('<w:fldChar w:fldCharType="begin"/>', '<w:instrText xml:space="preserve"> PAGE </w:instrText>',
+                '<w:fldChar w:fldCharType="separate"/>', "<w:t>2</w:t>", '<w:fldChar w:fldCharType="end"/>'):
+        p.append(parse_xml(f'<w:r {nsdecls("w")}>{rpr}{xml}</w:r>'))
+    doc.save(str(path))
+
+
+def test_a_one_page_letter_never_prints_its_page_number(tmp_path):
+    """A one-page Công văn whose template sets the page number in Calibri 11 pt from page 2: there is
+    no page 2, nothing of the number is on paper (LibreOffice prints one page), so neither its face
+    nor its size is a defect. The same number on a plan of several pages prints, and is one."""
+    short = build_plan(tmp_path / "short.docx", header=HEADER, body=BODY)
+    _number_from_page_2(short)
+    assert _pages(short) in (None, 1)
+    assert read_docx(short).one_page
+    assert _status(short, "PL1.II.4.phong-chu") == ["pass"]
+    assert [s for r in check_docx(short).results if r.rule.startswith("PL1.II.7.") for s in [r.status]
+            if s != "pass"] == []
+    long_ = build_plan(tmp_path / "long.docx", header=HEADER, body=LONG_BODY)
+    _number_from_page_2(long_)
+    assert _pages(long_) in (None, 2, 3, 4)
+    assert "fail" in _status(long_, "PL1.II.4.phong-chu")
+    assert _status(long_, "PL1.II.7.so-trang.co-chu") == ["fail"]
+    assert _status(long_, "PL1.II.7.so-trang.trang-dau") == ["pass"]
