@@ -16,7 +16,7 @@ from generator.check import check_docx
 from generator.recognise import read_docx
 from generator.word.reader import leading_width, rendered_lines
 from tests.test_check_false_alarms import BODY, HEADER, LONG_BODY, _pages
-from tests.word_fixtures import build_plan
+from tests.word_fixtures import Header, build_plan
 
 
 def _status(path: Path, rule: str) -> list[str]:
@@ -141,3 +141,45 @@ def test_a_one_page_letter_never_prints_its_page_number(tmp_path):
     assert "fail" in _status(long_, "PL1.II.4.phong-chu")
     assert _status(long_, "PL1.II.7.so-trang.co-chu") == ["fail"]
     assert _status(long_, "PL1.II.7.so-trang.trang-dau") == ["pass"]
+
+
+# --- a Quyết định naming the document it issues before "kèm theo Quyết định này" ------------------------
+
+
+DECISION_HEADER = Header(parent=("UBND TỈNH SÔNG MÂY",), issuer=("SỞ VĂN HÓA VÀ THỂ THAO",),
+                         number="Số:      /QĐ-SVHTT")
+
+
+def _decision(tmp_path: Path, name: str, article_1: str) -> Path:
+    body = [
+        {"text": "GIÁM ĐỐC SỞ VĂN HÓA VÀ THỂ THAO", "bold": True, "align": "center"},
+        {"text": "Căn cứ Luật Thể dục, thể thao ngày 29 tháng 11 năm 2006;", "italic": True},
+        {"text": "QUYẾT ĐỊNH:", "bold": True, "align": "center"},
+        article_1,
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+        "Điều 3. Chánh Văn phòng Sở và các đơn vị liên quan chịu trách nhiệm thi hành Quyết định này./.",
+    ]
+    return build_plan(tmp_path / name, header=DECISION_HEADER, title="QUYẾT ĐỊNH",
+                      subject=("Về việc công nhận Điều lệ Câu lạc bộ Thể thao Sông Mây",), body=body,
+                      recipients=("- Như Điều 3;", "- Lưu: VT, VP."))
+
+
+def test_a_decision_names_what_it_issues_before_kem_theo(tmp_path):
+    """"Điều 1. Công nhận Điều lệ … ban hành kèm theo Quyết định này": the Điều lệ is the document the
+    decision issues (a document of its own, often its own file), named before the words instead of
+    after them ("Ban hành kèm theo Quyết định này Quy chế …"): no appendix is missing. A decision that
+    points to its list of units "kèm theo Quyết định này" and holds none is still warned about."""
+    rule = "PL1.IV.phu-luc.dan-chieu"
+    issued = _decision(tmp_path, "dieu-le.docx", "Điều 1. Công nhận Điều lệ (sửa đổi, bổ sung) của Câu lạc bộ "
+                       "Thể thao Sông Mây ban hành kèm theo Quyết định này.")
+    assert check_docx(issued).document_type == "Quyết định"
+    assert _status(issued, rule) == ["pass"]
+    approved = _decision(tmp_path, "ke-hoach.docx", "Điều 1. Phê duyệt Kế hoạch tổ chức giải chạy năm 2026 "
+                         "kèm theo Quyết định này.")
+    assert _status(approved, rule) == ["pass"]
+    listed = _decision(tmp_path, "danh-sach.docx", "Điều 1. Công nhận danh sách 12 câu lạc bộ thể thao cơ sở "
+                       "kèm theo Quyết định này.")
+    assert _status(listed, rule) == ["fail"]
+    detailed = _decision(tmp_path, "chi-tiet.docx", "Điều 1. Phê duyệt Kế hoạch tổ chức giải chạy năm 2026 "
+                         "(chi tiết tại Phụ lục kèm theo Quyết định này).")
+    assert _status(detailed, rule) == ["fail"]

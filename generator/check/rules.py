@@ -1330,12 +1330,25 @@ ISSUED_WITH_RE = re.compile(
 Phụ lục III Mẫu 1.3), with its own header and often its own file; not an appendix of the decision."""
 
 
+ISSUED_BEFORE_RE = re.compile(
+    r"\b(?:ban\s+hành|công\s+nhận|phê\s+duyệt|sửa\s+đổi,?\s+bổ\s+sung)\s+(?:" + "|".join(
+        sorted((re.escape(t) for t in (*TYPE_ABBREVIATIONS, "Điều lệ") if t), key=len, reverse=True))
+    + r")\b(?:(?!phụ\s+lục|danh\s+mục|biểu\s+mẫu|danh\s+sách|chi\s+tiết)[^.;])*$", re.I)
+"""The same issue said the other way round: "Công nhận Điều lệ … ban hành kèm theo Quyết định này",
+"Phê duyệt Kế hoạch … kèm theo Quyết định này": the document is named before the words, in the same
+sentence, with no appendix, list or table named between them."""
+DECISION_ITSELF_RE = re.compile(r"kèm\s+theo\s+quyết\s+định\s+này", re.I)
+
+
 def _attached_mention(text: str, decision: bool = False) -> str | None:
     """The words that refer to an attachment of this document, if any. decision: the text is a
-    Quyết định's, whose "ban hành kèm theo Quyết định này <Tên loại> …" issues a document of its own."""
+    Quyết định's, whose "ban hành kèm theo Quyết định này <Tên loại> …" (or "Công nhận <Tên loại> …
+    kèm theo Quyết định này") issues a document of its own."""
     for pattern in ATTACHED_RES:
         for m in pattern.finditer(text):
             if decision and ISSUED_WITH_RE.match(text[m.end():]):
+                continue
+            if decision and DECISION_ITSELF_RE.fullmatch(m.group(0)) and ISSUED_BEFORE_RE.search(text[:m.start()]):
                 continue
             if "này" in m.group(0).casefold() or not ELSEWHERE_RE.match(text[m.end():]):
                 close = text.find(")", m.end()) if m.group(0).startswith("(") else -1
