@@ -183,3 +183,34 @@ def test_a_decision_names_what_it_issues_before_kem_theo(tmp_path):
     detailed = _decision(tmp_path, "chi-tiet.docx", "Điều 1. Phê duyệt Kế hoạch tổ chức giải chạy năm 2026 "
                          "(chi tiết tại Phụ lục kèm theo Quyết định này).")
     assert _status(detailed, rule) == ["fail"]
+
+
+# --- an annex in a file of its own --------------------------------------------------------------------
+
+
+def test_an_annex_in_its_own_file_is_said_to_belong_to_its_document(tmp_path):
+    """A statistics annex or a report outline sent as a file of its own: its heading, then "(Kèm theo
+    Báo cáo số … ngày … của …)", typed over two paragraphs; no Quốc hiệu, number or issuer of its own.
+    The checker says which document it belongs to instead of only that it is no administrative
+    document; a file with no such line is refused as before."""
+    from generator.check import NotAdministrative
+    from tests.word_fixtures import a4_document, add_para
+
+    def annex(name: str, reference: list[str]) -> Path:
+        doc = a4_document()
+        add_para(doc, "PHỤ LỤC", align="center", bold=True, before=0)
+        add_para(doc, "BIỂU THỐNG KÊ SỐ LIỆU NĂM 2026", align="center", bold=True, before=0)
+        for line in reference:
+            add_para(doc, line, align="center", italic=True, before=0)
+        add_para(doc, "1. Số văn bản đã ban hành: 12 văn bản.")
+        path = tmp_path / name
+        doc.save(str(path))
+        return path
+
+    own = annex("phu-luc.docx", ["(Kèm theo Báo cáo số      /BC-SVHTT ngày      tháng 12 năm 2026",
+                                 "của Sở Văn hóa và Thể thao)"])
+    with pytest.raises(NotAdministrative, match=r"tài liệu kèm theo Báo cáo số …/BC-SVHTT, in thành tệp riêng"):
+        check_docx(own)
+    loose = annex("ghi-chu.docx", ["(Số liệu tạm tính đến hết tháng 11)"])
+    with pytest.raises(NotAdministrative, match="không phải văn bản hành chính"):
+        check_docx(loose)
