@@ -214,3 +214,27 @@ def test_an_annex_in_its_own_file_is_said_to_belong_to_its_document(tmp_path):
     loose = annex("ghi-chu.docx", ["(Số liệu tạm tính đến hết tháng 11)"])
     with pytest.raises(NotAdministrative, match="không phải văn bản hành chính"):
         check_docx(loose)
+
+
+# --- the other agencies' documents of the corpus ----------------------------------------------------------
+
+OTHERS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "khac"
+PRINTED_RIGHT = [
+    # (file, rule) the page shows right, each once a false alarm (by the causes above)
+    ("lamdong-ubnd-bc-cchc-quy-i-2026.docx", "PL1.III.1.quoc-hieu.can-le"),  # condensed spaces
+    ("laocai-sct-cv-3915.docx", "PL1.III.1.quoc-hieu.can-le"),  # fills its column
+    ("laocai-sct-cv-3915.docx", "PL1.II.4.phong-chu"),  # a one-page letter's unprinted page number
+    ("laocai-sct-cv-3915.docx", "PL1.II.7.so-trang.co-chu"),
+    ("lamdong-ubnd-bc-cchc-2025.docx", "PL1.III.6.noi-dung.can-le"),  # "(…)." centred note
+    ("binhthuan-ubnd-qd-ban-hanh-kem-theo.docx", "PL1.IV.phu-luc.dan-chieu"),  # "Công nhận Điều lệ … kèm theo"
+]
+
+
+@pytest.mark.skipif(not OTHERS.exists(), reason="../shared/corpus is absent")
+@pytest.mark.parametrize("name, rule", PRINTED_RIGHT)
+def test_other_agencies_parts_printed_right_pass(name, rule):
+    path = OTHERS / name
+    if not path.exists():
+        pytest.skip(f"{name} is not in the corpus")
+    statuses = [r.status for r in check_docx(path).results if r.rule == rule]
+    assert "fail" not in statuses, (name, rule, statuses)
