@@ -238,3 +238,15 @@ def test_other_agencies_parts_printed_right_pass(name, rule):
         pytest.skip(f"{name} is not in the corpus")
     statuses = [r.status for r in check_docx(path).results if r.rule == rule]
     assert "fail" not in statuses, (name, rule, statuses)
+
+
+def test_a_page_number_in_a_legacy_font_is_another_face_not_another_encoding(tmp_path):
+    """A page number left in VNI-Times by an old template prints digits, the same bytes in every
+    encoding: the finding names the face (not Times New Roman), without telling the văn thư to convert
+    the text with Unikey. A plan whose Vietnamese text is typed in that font keeps the encoding finding
+    (tests/test_legacy_fonts.py)."""
+    path = build_plan(tmp_path / "vni.docx", header=HEADER, body=LONG_BODY)
+    _number_from_page_2(path, font="VNI-Times", half_points=28)
+    fonts = [r for r in check_docx(path).results if r.rule == "PL1.II.4.phong-chu" and r.status == "fail"]
+    assert [r.measured for r in fonts] == ["VNI-Times (ô phông ascii) ở 1 đoạn"]
+    assert "Unikey" not in fonts[0].message

@@ -359,6 +359,7 @@ def font(doc: KeHoach) -> list[Result]:
                 paras.append(part.page_para)
     wrong: dict[tuple[str, str], list[Para]] = {}
     legacy: dict[str, list[Para]] = {}  # legacy 8-bit fonts, one finding per font whatever the slot
+    encoded: set[str] = set()  # the legacy fonts that draw a Vietnamese letter somewhere
     runs = 0
     for para in paras:
         for run in para.visible_runs:
@@ -372,10 +373,17 @@ def font(doc: KeHoach) -> list[Result]:
                 if symbol_font(name) and not any(c.isalnum() for c in run.text):
                     continue  # a mark (a list's dash or bullet inserted as a symbol), not a letter of text
                 if (font_family(name) or "").casefold() != FONT.casefold():  # Word matches names in any case
+                    if font_encoding(name) and any(ord(c) > 127 for c in run.text):
+                        encoded.add(font_family(name) or name)
                     hits = (legacy.setdefault(font_family(name) or name, []) if font_encoding(name)
                             else wrong.setdefault((name or "(chưa đặt)", slot), []))
                     if not hits or hits[-1] is not para:
                         hits.append(para)
+    # A legacy 8-bit font is an encoding problem only where it draws a Vietnamese letter: digits and
+    # plain Latin letters (a page number "22") are the same bytes in every table, so a font that
+    # draws nothing else is only another face.
+    for name in [n for n in legacy if n not in encoded]:
+        wrong[(name, "ascii")] = legacy.pop(name)
     title = "phông Times New Roman cho mọi chữ"
     if runs == 0:
         return [_missing("PL1.II.4.phong-chu", "Phông chữ", "phông Times New Roman")]
