@@ -59,8 +59,7 @@ from ..recognise.model import KeHoach
 from ..text import upper_vi
 from ..word.formatting import ParaFormat, font_family, symbol_font, tabs_before_field
 from ..word.legacy_fonts import TCVN3, font_encoding
-from ..word.metrics import text_width_pt
-from ..word.reader import Line, PageSection, Para, rendered_lines, text_size, text_width
+from ..word.reader import HeaderPart, Line, PageSection, Para, leading_width, rendered_lines, text_size, text_width
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"
@@ -245,21 +244,21 @@ def _element_format(doc: KeHoach, para: Para | list[Para] | None, rule_id: str, 
 
 def _looks_aligned(p: Para, align: str) -> bool:
     """Aligned as asked, or centred by eye: a left-aligned line pushed to the middle of its column with
-    leading spaces or tabs lands within a few points of where centring would put it."""
+    leading spaces or tabs, or one that fills its column, lands within a few points of where centring
+    would put it."""
     if p.fmt is None or p.fmt.align == align:
         return True
     if align != "center" or p.fmt.align not in ("left", "start", "both") or not p.runs:
         return False
-    raw = "".join(r.text for r in p.runs)
-    lead = raw[:len(raw) - len(raw.lstrip(" \t\xa0"))]
-    if not lead:
-        return False
     lines = rendered_lines(p)
+    # The spaces as printed: at their run's size and character spacing (a condensed Quốc hiệu's
+    # spaces are narrower than plain ones).
+    lead = leading_width(p)
+    if not lead and len(lines) > 1:
+        return False  # the lines after the first start at the left edge
     room = (p.width - p.fmt.left - p.fmt.right) / 20
     width = lines[0][1]  # printed text without the leading spaces
-    size = max(_sizes(p) or {13})
-    lead_w = text_width_pt(lead.replace("\t", "    "), size)
-    return abs(lead_w - (room - width) / 2) <= max(6.0, 0.05 * room)
+    return abs(lead - (room - width) / 2) <= max(6.0, 0.05 * room)
 
 
 _ALIGN_VI = {"center": "căn giữa", "both": "căn đều hai lề", "left": "căn trái", "right": "căn phải",
@@ -355,11 +354,12 @@ def font(doc: KeHoach) -> list[Result]:
     is its family. One result per face and slot, so one odd header run is not reported as the body."""
     paras = list(doc.paragraphs)
     for s in doc.sections:
-        for part in list(s.headers.values()) + list(s.footers.values()):
+        for part in _printed_parts(doc, s):
             if part.page_para is not None and part.page_para not in paras:
                 paras.append(part.page_para)
     wrong: dict[tuple[str, str], list[Para]] = {}
     legacy: dict[str, list[Para]] = {}  # legacy 8-bit fonts, one finding per font whatever the slot
+    encoded: set[str] = set()  # the legacy fonts that draw a Vietnamese letter somewhere
     runs = 0
     for para in paras:
         for run in para.visible_runs:
@@ -373,10 +373,17 @@ def font(doc: KeHoach) -> list[Result]:
                 if symbol_font(name) and not any(c.isalnum() for c in run.text):
                     continue  # a mark (a list's dash or bullet inserted as a symbol), not a letter of text
                 if (font_family(name) or "").casefold() != FONT.casefold():  # Word matches names in any case
+                    if font_encoding(name) and any(ord(c) > 127 for c in run.text):
+                        encoded.add(font_family(name) or name)
                     hits = (legacy.setdefault(font_family(name) or name, []) if font_encoding(name)
                             else wrong.setdefault((name or "(chưa đặt)", slot), []))
                     if not hits or hits[-1] is not para:
                         hits.append(para)
+    # A legacy 8-bit font is an encoding problem only where it draws a Vietnamese letter: digits and
+    # plain Latin letters (a page number "22") are the same bytes in every table, so a font that
+    # draws nothing else is only another face.
+    for name in [n for n in legacy if n not in encoded]:
+        wrong[(name, "ascii")] = legacy.pop(name)
     title = "phông Times New Roman cho mọi chữ"
     if runs == 0:
         return [_missing("PL1.II.4.phong-chu", "Phông chữ", "phông Times New Roman")]
@@ -408,6 +415,24 @@ def _legacy_font(doc: KeHoach, name: str, hits: list[Para]) -> Result:
 
 # --- page numbers (II.7) ---------------------------------------------------------------------------
 
+def _printed_parts(doc: KeHoach, s: PageSection) -> list[HeaderPart]:
+    """The header and footer parts a section prints. A document on one page prints its first page's
+    only: the first-page part under "different first page" (titlePg), the default one otherwise; a
+    page number set in another part is never on paper, whatever its face or size."""
+    parts = [*s.headers.items(), *s.footers.items()]
+    if doc.one_page:
+        shown = "first" if s.title_page else "default"
+        parts = [(kind, part) for kind, part in parts if kind == shown]
+    return [part for _, part in parts]
+
+
+def _first_page_blank(s: PageSection) -> bool:
+    """The section's first page prints no page number: "different first page" with no number in its
+    part (or no part: Word leaves that header empty)."""
+    fp = s.headers.get("first")
+    return s.title_page and (fp is None or (not fp.has_page_field and not fp.text))
+
+
 @rule()
 def page_numbers(doc: KeHoach) -> list[Result]:
     el = "Số trang"
@@ -425,6 +450,13 @@ def page_numbers(doc: KeHoach) -> list[Result]:
                         True, measured="văn bản một trang: không cần số trang",
                         expected="trường PAGE trong phần đầu trang (header)", where=where))
         return out + _appendix_page_numbers(doc)
+    if has and doc.one_page and _first_page_blank(first):
+        # The number is set from page 2 on and there is no page 2: nothing of it is printed, so its
+        # alignment and size are not on the page either.
+        out.append(_res("PL1.II.7.so-trang.vi-tri", el, "số trang (trường PAGE) ở đầu trang, giữa lề trên", ERROR,
+                        True, measured="văn bản một trang: số trang không in ra ở trang đầu",
+                        expected="trường PAGE trong phần đầu trang (header)", where=where))
+        return out + _appendix_page_numbers(doc)
     out.append(_res("PL1.II.7.so-trang.vi-tri", el, "số trang (trường PAGE) ở đầu trang, giữa lề trên", ERROR, has,
                     measured=measured, expected="trường PAGE trong phần đầu trang (header)", where=where))
     if para is not None:
@@ -437,8 +469,7 @@ def page_numbers(doc: KeHoach) -> list[Result]:
         out.append(_res("PL1.II.7.so-trang.co-chu", el, "cỡ chữ số trang 13–14 pt", ERROR,
                         bool(sizes) and all(_within(s, SIZE_PT["page_number"]) for s in sizes),
                         measured=_size_text(sizes), expected="13–14 pt", where=where))
-        fp = first.headers.get("first")
-        hidden = first.title_page and (fp is None or (not fp.has_page_field and not fp.text))
+        hidden = _first_page_blank(first)
         out.append(_res("PL1.II.7.so-trang.trang-dau", el, "không hiện số trang ở trang đầu", ERROR, hidden,
                         measured="ẩn ở trang 1" if hidden else (
                             "trang đầu riêng nhưng có số trang" if first.title_page
@@ -815,10 +846,15 @@ def _is_heading(doc: KeHoach, p: Para) -> bool:
     return len(p.text) < 90 and _all(p, "bold") is True and not p.text.endswith((".", ";", CLOSING_MARK))
 
 
+DISPLAY_NOTE_RE = re.compile(r"\(.*\)[.;]?")
+"""A note wholly in brackets, the sentence's full stop after the bracket or not: "(Chi tiết tại Phụ lục
+kèm theo)" and "(Số liệu cụ thể tại phụ lục kèm theo báo cáo)." print the same caption."""
+
+
 def _is_display(p: Para) -> bool:
     """A centred note wholly in brackets ("(Chi tiết tại Phụ lục kèm theo)") is a caption, not running
     text: justification and first-line indent are rules for running text."""
-    return p.fmt is not None and p.fmt.align == "center" and p.text.startswith("(") and p.text.endswith(")") \
+    return p.fmt is not None and p.fmt.align == "center" and DISPLAY_NOTE_RE.fullmatch(p.text.strip()) is not None \
         and len(rendered_lines(p)) <= 2
 
 
@@ -1302,12 +1338,25 @@ ISSUED_WITH_RE = re.compile(
 Phụ lục III Mẫu 1.3), with its own header and often its own file; not an appendix of the decision."""
 
 
+ISSUED_BEFORE_RE = re.compile(
+    r"\b(?:ban\s+hành|công\s+nhận|phê\s+duyệt|sửa\s+đổi,?\s+bổ\s+sung)\s+(?:" + "|".join(
+        sorted((re.escape(t) for t in (*TYPE_ABBREVIATIONS, "Điều lệ") if t), key=len, reverse=True))
+    + r")\b(?:(?!phụ\s+lục|danh\s+mục|biểu\s+mẫu|danh\s+sách|chi\s+tiết)[^.;])*$", re.I)
+"""The same issue said the other way round: "Công nhận Điều lệ … ban hành kèm theo Quyết định này",
+"Phê duyệt Kế hoạch … kèm theo Quyết định này": the document is named before the words, in the same
+sentence, with no appendix, list or table named between them."""
+DECISION_ITSELF_RE = re.compile(r"kèm\s+theo\s+quyết\s+định\s+này", re.I)
+
+
 def _attached_mention(text: str, decision: bool = False) -> str | None:
     """The words that refer to an attachment of this document, if any. decision: the text is a
-    Quyết định's, whose "ban hành kèm theo Quyết định này <Tên loại> …" issues a document of its own."""
+    Quyết định's, whose "ban hành kèm theo Quyết định này <Tên loại> …" (or "Công nhận <Tên loại> …
+    kèm theo Quyết định này") issues a document of its own."""
     for pattern in ATTACHED_RES:
         for m in pattern.finditer(text):
             if decision and ISSUED_WITH_RE.match(text[m.end():]):
+                continue
+            if decision and DECISION_ITSELF_RE.fullmatch(m.group(0)) and ISSUED_BEFORE_RE.search(text[:m.start()]):
                 continue
             if "này" in m.group(0).casefold() or not ELSEWHERE_RE.match(text[m.end():]):
                 close = text.find(")", m.end()) if m.group(0).startswith("(") else -1

@@ -47,6 +47,7 @@ from .lines import (
     TEMPLATE_RE,
     TIEU_NGU_RE,
     VV_RE,
+    Reference,
     fold_hoa,
     parse_reference,
     recognise_type,
@@ -137,6 +138,19 @@ def _after_signing_space(block: list[Para]) -> Para | None:
             best, longest = p, run
         seen, run = True, 0
     return best
+
+
+def _reference_at_top(paras: list[Para]) -> Reference | None:
+    """The "(Kèm theo <Loại> số … ngày … của …)" line among the first paragraphs, outside a table; its
+    bracket may run over two or three paragraphs (typed with Enter where the line was to break)."""
+    for i, p in enumerate(paras):
+        if p.cell is not None or not p.text.startswith("("):
+            continue
+        pieces = [q.text for q in itertools.takewhile(lambda q: q.cell is None, paras[i:i + 3])]
+        for k in range(1, len(pieces) + 1):
+            if pieces[k - 1].rstrip().endswith(")"):
+                return parse_reference(" ".join(pieces[:k]))
+    return None
 
 
 def recognise(word: WordDocument) -> KeHoach:
@@ -607,6 +621,17 @@ class _Recogniser:
         if doc.quoc_hieu is None or not numbered or not doc.issuer_lines:
             missing = [name for name, part in (("Quốc hiệu", doc.quoc_hieu), ("số, ký hiệu", numbered or None),
                                                ("tên cơ quan ban hành", doc.issuer_lines or None)) if part is None]
+            # A phụ lục or đề cương sent in a file of its own opens with its heading and "(Kèm theo
+            # Báo cáo số … ngày … của …)": part of the document it names, not a document with a
+            # header of its own. Said so, and where its rules are checked (with that document).
+            ref = None if doc.quoc_hieu is not None else _reference_at_top(texts[:8])
+            if ref is not None:
+                cited = f"{ref.doc_type} số {ref.number or '…'}/{ref.symbol}"
+                doc.not_administrative = (
+                    f"đây là tài liệu kèm theo {cited}, in thành tệp riêng: không có phần đầu của một văn bản "
+                    "(không thấy " + ", ".join(missing) + "); hãy kiểm tra tệp văn bản chính (phụ lục in cùng "
+                    "tệp với văn bản được kiểm tra cùng văn bản)")
+                return
             doc.not_administrative = ("không phải văn bản hành chính theo Nghị định 30: không thấy "
                                       + ", ".join(missing))
 

@@ -477,6 +477,18 @@ def _tab_pieces(line: Para, room: int) -> list[tuple[Para, float, float, str]]:
     return out
 
 
+def leading_width(para: Para) -> float:
+    """The width (pt) of the spaces and tabs typed before the paragraph's first word, as printed: each
+    at its run's size and character spacing (a condensed run's spaces are narrower), a tab as four
+    spaces (as rendered_lines counts it)."""
+    width = 0.0
+    for ch, advance in _chars(para):
+        if ch not in " \xa0":
+            break
+        width += advance
+    return width
+
+
 def text_width(paras: list[Para]) -> float:
     """The longest printed line of one or more paragraphs (pt)."""
     return max((w for p in paras for _, w in rendered_lines(p)), default=0.0)
