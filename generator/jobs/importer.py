@@ -1127,7 +1127,14 @@ def import_docx(path: str | Path) -> ImportResult:
     with limits.read_budget(path):  # a .docx comes from anyone: read within the read budget
         _refuse_too_many_paragraphs(path)
         doc = read_docx(path)
-        importer = _Importer(doc) if doc.attached is None else _attached_plan(doc)
+        importer = _Importer(doc) if doc.attached is None or doc.document_type == "Kế hoạch" else _attached_plan(doc)
+        if doc.attached is not None and importer.doc is doc:
+            # A plan that issues a document of its own kind printed after it: the plan is read, the
+            # other document is said, never dropped unseen.
+            importer.notes.append(ImportNote(
+                f"đoạn {doc.attached_line + 1}", "",
+                f"sau kế hoạch là {doc.attached.document_type} ban hành kèm theo kế hoạch (trang mới, phần đầu riêng); "
+                "không nhập văn bản đó"))
         data = importer.read()
     from ..word.formats import converted_note
 

@@ -10,32 +10,38 @@ it were its own file (word.reader's `WordDocument.part`): the decision, with the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..text import upper_vi
 from ..word.reader import Para, WordDocument, starts_page
 from .lines import parse_reference, recognise_type
 from .model import KeHoach
 from .parts import recognise
 
-LOOK_AHEAD = 40
-"""Lines of the new page searched for the "(Ban hành kèm theo …)" line before the second document is
-recognised at all (its header and title stand well within them); a file with none is read as today."""
+LOOK_AHEAD = 20
+"""Lines with text at the top of a new page searched for a tên loại and the "(Ban hành kèm theo …)" line
+before the page is recognised as a document at all (a header, a draft's mark, the title and trích yếu
+stand well within them)."""
 
 
 def recognise_file(word: WordDocument) -> KeHoach:
     """The document a file prints; a decision followed by the document it issues gives the decision,
-    recognised on its own lines, with that document in `attached` (recognised on its own lines too)."""
+    recognised on its own lines (its appendices included), with that document in `attached`
+    (recognised on its own lines too)."""
     doc = recognise(word)
-    start = _new_page_after_signature(doc, word)
-    if start is None or not _opens_document(word.paragraphs[start:start + LOOK_AHEAD], doc.document_type):
-        return doc
-    attached = recognise(word.part(start))
-    ref = attached.attached_to
-    if attached.not_administrative or attached.doc_type is None or ref is None \
-            or upper_vi(ref.doc_type) != upper_vi(doc.document_type or ""):
-        return doc  # an appendix of the decision, or a page that is no document of its own
-    head = recognise(word.part(0, start))
-    head.attached, head.attached_line = attached, start
-    return head
+    for start in _pages_after_signature(doc, word):
+        top = [p for p in word.paragraphs[start:start + 4 * LOOK_AHEAD] if p.text][:LOOK_AHEAD]
+        if not _opens_document(top, doc.document_type):
+            continue  # an appendix's page: its "(Kèm theo …)" line has no tên loại over it
+        attached = recognise(word.part(start))
+        ref = attached.attached_to
+        if attached.not_administrative or attached.doc_type is None or ref is None \
+                or upper_vi(ref.doc_type) != upper_vi(doc.document_type or "") or not _opens_page(attached):
+            continue  # no document of its own here (no header, its own Số line, or it begins lower down)
+        head = recognise(word.part(0, start))
+        head.attached, head.attached_line = attached, start
+        return head
+    return doc
 
 
 def _signature_end(doc: KeHoach) -> int | None:
@@ -49,32 +55,37 @@ def _signature_end(doc: KeHoach) -> int | None:
     return max(ends)
 
 
-def _new_page_after_signature(doc: KeHoach, word: WordDocument) -> int | None:
-    """The first line of the page that begins after the signature, when the first text after the
-    signature is printed on it: a break that starts the page (a page break before any text of its
-    line, "page break before"), or a section that starts a new page. None when text follows the
-    signature on its page (an appendix run on, a note), or nothing follows it."""
+def _pages_after_signature(doc: KeHoach, word: WordDocument) -> Iterator[int]:
+    """The first line of each page begun after the signature, in order: by a page break before any text
+    of its line ("page break before", or typed first), a page break typed after a line's text (the page
+    begins with the next line), or a section that starts a new page (not a continuous one)."""
     end = _signature_end(doc)
     if end is None:
-        return None
-    after = word.paragraphs[end + 1:]
-    first = next((p for p in after if p.text), None)
+        return
+    sections = word.sections
+    lines = word.paragraphs
+    for k in range(end + 1, len(lines)):
+        p, before = lines[k], lines[k - 1]
+        new_section = p.section != before.section and not sections[min(p.section, len(sections) - 1)].continuous
+        if new_section or (starts_page(p) and _break_before_text(p)):
+            yield k
+        elif k > end + 1 and starts_page(before) and not _break_before_text(before):
+            yield k
+
+
+def _opens_page(doc: KeHoach) -> bool:
+    """Whether a document begins at the top of its page: its first line with text is its header (a
+    line of the header's table, or of its parts), a draft's mark, or its tên loại; a page that begins
+    with anything else (an appendix of the document before) is not where it begins."""
+    first = next((p for p in doc.paragraphs if p.text), None)
     if first is None:
-        return None
-    last = word.paragraphs[end]
-    if first.section != last.section:
-        sections = word.sections
-        opened = sections[min(first.section, len(sections) - 1)]
-        if opened.continuous:
-            return None
-        return next(p.index for p in after if p.section == first.section)
-    breaks = [p for p in after if p.index <= first.index and starts_page(p)]
-    if not breaks:
-        return None
-    at = breaks[-1]
-    if at.text and not _break_before_text(at):
-        return None  # the page breaks after this line's text: it stays on the signature's page
-    return at.index
+        return False
+    anchor = doc.quoc_hieu or doc.tieu_ngu
+    header = {id(p) for p in [*doc.parent_lines, *doc.issuer_lines, *doc.quoc_hieu_lines, doc.tieu_ngu,
+                              doc.number_line, doc.date_line, doc.doc_type, *doc.draft_marks] if p is not None}
+    in_header_table = anchor is not None and anchor.cell is not None and first.cell is not None \
+        and first.cell.table == anchor.cell.table
+    return id(first) in header or in_header_table
 
 
 def _break_before_text(p: Para) -> bool:
