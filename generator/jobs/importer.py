@@ -1091,26 +1091,34 @@ def _not_a_plan(doc: KeHoach, what: str) -> str:
             "Kiểm tra thể thức văn bản khác bằng 'kehoach check'")
 
 
-def _attached_plan(decision: KeHoach) -> _Importer:
-    """A file that prints a decision and then, on a new page, the plan it issues (recognise.attached):
-    the plan is what a văn thư imports, as its own file would give it; the decision is said once, with
-    its number and date as printed, and not read. A decision issuing another kind of document (a Quy
-    chế, a list) is no plan: refused as a decision is."""
-    plan = decision.attached
-    assert plan is not None
-    if plan.document_type != "Kế hoạch":
-        raise UserError(_not_a_plan(decision, f"đây là {decision.document_type}, văn bản ban hành kèm theo là "
-                                              f"{plan.document_type}"))
-    importer = _Importer(plan, decision)
-    number, date = decision.number, decision.date
-    name = f"{decision.document_type} số {(number.number or '…') if number else '…'}/" \
-           f"{number.symbol if number else '…'}"
+def _importer_of(doc: KeHoach) -> _Importer:
+    """What a file's import reads. A file that prints a decision and then, on a new page, the plan it
+    issues (recognise.attached): the plan, as its own file would give it; the decision is said once,
+    with its number and date as printed, and not read. A decision issuing another kind of document (a
+    Quy chế, a list) is no plan: refused as a decision is. A plan followed by a document it issues:
+    the plan, the other said (never dropped unseen)."""
+    issued = doc.attached
+    if issued is None:
+        return _Importer(doc)
+    if doc.document_type == "Kế hoạch":
+        importer = _Importer(doc)
+        importer.notes.append(ImportNote(
+            f"đoạn {doc.attached_line + 1}", "", f"sau kế hoạch là {issued.document_type} ban hành kèm theo kế "
+            "hoạch (trang mới, phần đầu riêng); không nhập văn bản đó"))
+        return importer
+    if issued.document_type != "Kế hoạch":
+        raise UserError(_not_a_plan(doc, f"đây là {doc.document_type}, văn bản ban hành kèm theo là "
+                                         f"{issued.document_type}"))
+    importer = _Importer(issued, doc)
+    kind = doc.document_type or "văn bản"
+    number, date = doc.number, doc.date
+    name = f"{kind} số {(number.number or '…') if number else '…'}/{number.symbol if number else '…'}"
     if date is not None:
         name += f" ngày {date.day or '…'}/{date.month or '…'}/{date.year}"
     importer.notes.append(ImportNote(
-        f"đoạn 1–{decision.attached_line}", "",
+        f"đoạn 1–{doc.attached_line}", "",
         f"tệp mở đầu bằng {name} ban hành kế hoạch (đến hết chữ ký, nơi nhận); chỉ nhập Kế hoạch ban hành kèm "
-        f"theo, từ đoạn {decision.attached_line + 1}; nội dung quyết định không đưa vào dữ liệu"))
+        f"theo, từ đoạn {doc.attached_line + 1}; nội dung {kind.lower()} không đưa vào dữ liệu"))
     return importer
 
 
@@ -1126,15 +1134,7 @@ def import_docx(path: str | Path) -> ImportResult:
 
     with limits.read_budget(path):  # a .docx comes from anyone: read within the read budget
         _refuse_too_many_paragraphs(path)
-        doc = read_docx(path)
-        importer = _Importer(doc) if doc.attached is None or doc.document_type == "Kế hoạch" else _attached_plan(doc)
-        if doc.attached is not None and importer.doc is doc:
-            # A plan that issues a document of its own kind printed after it: the plan is read, the
-            # other document is said, never dropped unseen.
-            importer.notes.append(ImportNote(
-                f"đoạn {doc.attached_line + 1}", "",
-                f"sau kế hoạch là {doc.attached.document_type} ban hành kèm theo kế hoạch (trang mới, phần đầu riêng); "
-                "không nhập văn bản đó"))
+        importer = _importer_of(read_docx(path))
         data = importer.read()
     from ..word.formats import converted_note
 
