@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..word.reader import read_word
+from ..word.reader import WordDocument, read_word
 from .attached import recognise_file
 from .columns import tab_columns
 from .model import KeHoach
 
 
+def recognise(word: WordDocument) -> KeHoach:
+    """The parts of what a Word file prints: one document, or a decision and the document it issues
+    printed after it (recognise.attached: the second in the first's `attached`). The one call `check`
+    and `import` make, through read_docx."""
+    return recognise_file(word)
+
+
 def read_docx(path: str | Path) -> KeHoach:
     """Open a .docx, read it (word.reader) and locate every part; UserError when the file is not a
     readable .docx. A decision followed by the document it issues is read as two (recognise.attached)."""
-    return recognise_file(read_word(path, columns=tab_columns))
+    return recognise(read_word(path, columns=tab_columns))
