@@ -13,6 +13,7 @@ NotAdministrative (a UserError: one line, exit code 2) instead of forty "not eva
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from ..errors import UserError
@@ -28,8 +29,35 @@ class NotAdministrative(UserError):
 
 
 def check_document(doc: KeHoach, kind: str) -> Report:
-    return Report(source=doc.source, kind=kind, results=run_rules(doc), document_type=doc.document_type,
-                  note=converted_note(doc))
+    results = run_rules(doc)
+    notes = [n for n in (converted_note(doc), attached_note(doc)) if n]
+    if doc.attached is not None:
+        results += attached_results(doc.attached)
+    return Report(source=doc.source, kind=kind, results=results, document_type=doc.document_type,
+                  note="\n".join(notes) or None)
+
+
+def attached_name(attached: KeHoach) -> str:
+    """How the findings of a document printed after the one that issues it are grouped: "Kế hoạch
+    kèm theo · Quốc hiệu"."""
+    return f"{attached.document_type} kèm theo"
+
+
+def attached_results(attached: KeHoach) -> list[Result]:
+    """The rules on the document a decision issues, printed after it in the same file, judged as its
+    own file (a document issued with a decision: no Số line, its "(Ban hành kèm theo …)" line): each
+    finding grouped under that document, so that none is taken for the decision's."""
+    name = attached_name(attached)
+    return [dataclasses.replace(r, element=f"{name} · {r.element}") for r in run_rules(attached)]
+
+
+def attached_note(doc: KeHoach) -> str | None:
+    """Said once: the file prints two documents, each checked by its own rules."""
+    if doc.attached is None:
+        return None
+    return (f"tệp gồm {doc.document_type} và {doc.attached.document_type} ban hành kèm theo (từ đoạn "
+            f"{doc.attached_line + 1}, trang mới): mỗi văn bản được kiểm tra theo thể thức của nó; kết quả của "
+            f"văn bản kèm theo ghi ở mục “{attached_name(doc.attached)} · …”")
 
 
 def converted_note(doc: KeHoach) -> str | None:

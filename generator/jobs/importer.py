@@ -237,8 +237,13 @@ def _cut(text: str, n: int = 70) -> str:
 
 
 class _Importer:
-    def __init__(self, doc: KeHoach):
+    def __init__(self, doc: KeHoach, issuing: KeHoach | None = None):
         self.doc = doc
+        # The decision printed before the plan in the same file (recognise.attached): its date fills
+        # what the plan's "(Ban hành kèm theo …)" line leaves blank; the plan's lines are counted from
+        # the file's first line in what is said.
+        self.issuing = issuing
+        self.first_line = issuing.attached_line if issuing is not None else 0
         self.stream = _stream(doc)
         self.notes: list[ImportNote] = []
         # Where names are written in normal case: every paragraph, the header's date line included;
@@ -254,7 +259,7 @@ class _Importer:
 
     def warn(self, where: Para | _Table | str, excerpt: str, message: str) -> None:
         if isinstance(where, Para):
-            place = f"đoạn {where.index + 1}"
+            place = f"đoạn {self.first_line + where.index + 1}"
         elif isinstance(where, _Table):
             place = f"bảng {where.number}"
         else:
@@ -416,6 +421,12 @@ class _Importer:
         agency = header["agency"]
         header["own_number"] = False
         header["date"] = _date_data(decision.year, decision.month, decision.day)
+        printed = self.issuing.date if self.issuing is not None else None
+        if printed is not None and printed.year == decision.year and printed.day and printed.month \
+                and not decision.day and decision.month in (None, printed.month):
+            # The decision printed before the plan is dated where the plan's line left blanks (the
+            # văn thư dated the decision only): the plan's date is the decision's.
+            header["date"] = _date_data(printed.year, printed.month, printed.day)
         _, _, abbreviation = decision.symbol.partition("-")
         if not abbreviation:
             self.warn(self.doc.subtitle[0] if self.doc.subtitle else "phần đầu văn bản", decision.symbol,
@@ -1080,6 +1091,37 @@ def _not_a_plan(doc: KeHoach, what: str) -> str:
             "Kiểm tra thể thức văn bản khác bằng 'kehoach check'")
 
 
+def _importer_of(doc: KeHoach) -> _Importer:
+    """What a file's import reads. A file that prints a decision and then, on a new page, the plan it
+    issues (recognise.attached): the plan, as its own file would give it; the decision is said once,
+    with its number and date as printed, and not read. A decision issuing another kind of document (a
+    Quy chế, a list) is no plan: refused as a decision is. A plan followed by a document it issues:
+    the plan, the other said (never dropped unseen)."""
+    issued = doc.attached
+    if issued is None:
+        return _Importer(doc)
+    if doc.document_type == "Kế hoạch":
+        importer = _Importer(doc)
+        importer.notes.append(ImportNote(
+            f"đoạn {doc.attached_line + 1}", "", f"sau kế hoạch là {issued.document_type} ban hành kèm theo kế "
+            "hoạch (trang mới, phần đầu riêng); không nhập văn bản đó"))
+        return importer
+    if issued.document_type != "Kế hoạch":
+        raise UserError(_not_a_plan(doc, f"đây là {doc.document_type}, văn bản ban hành kèm theo là "
+                                         f"{issued.document_type}"))
+    importer = _Importer(issued, doc)
+    kind = doc.document_type or "văn bản"
+    number, date = doc.number, doc.date
+    name = f"{kind} số {(number.number or '…') if number else '…'}/{number.symbol if number else '…'}"
+    if date is not None:
+        name += f" ngày {date.day or '…'}/{date.month or '…'}/{date.year}"
+    importer.notes.append(ImportNote(
+        f"đoạn 1–{doc.attached_line}", "",
+        f"tệp mở đầu bằng {name} ban hành kế hoạch (đến hết chữ ký, nơi nhận); chỉ nhập Kế hoạch ban hành kèm "
+        f"theo, từ đoạn {doc.attached_line + 1}; nội dung {kind.lower()} không đưa vào dữ liệu"))
+    return importer
+
+
 # --- public calls ------------------------------------------------------------------------------
 
 
@@ -1092,7 +1134,7 @@ def import_docx(path: str | Path) -> ImportResult:
 
     with limits.read_budget(path):  # a .docx comes from anyone: read within the read budget
         _refuse_too_many_paragraphs(path)
-        importer = _Importer(read_docx(path))
+        importer = _importer_of(read_docx(path))
         data = importer.read()
     from ..word.formats import converted_note
 

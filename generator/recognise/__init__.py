@@ -3,20 +3,28 @@
 Above the neutral reader (generator/word/reader.py, which knows no Decree 30): `lines` parses the
 lines Decree 30 gives a form (Số, date, authority, reference, tên loại, body numbering), `columns`
 says which paragraphs are a header or a signature set with tab stops, `parts` locates every part,
-`appendices` the appendices and their catalogue rows, `model` holds the result (`KeHoach`).
+`appendices` the appendices and their catalogue rows, `attached` a decision and the document it
+issues printed in one file, `model` holds the result (`KeHoach`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..word.reader import read_word
+from ..word.reader import WordDocument, read_word
+from .attached import recognise_file
 from .columns import tab_columns
 from .model import KeHoach
-from .parts import recognise
+
+
+def recognise(word: WordDocument) -> KeHoach:
+    """The parts of what a Word file prints: one document, or a decision and the document it issues
+    printed after it (recognise.attached: the second in the first's `attached`). The one call `check`
+    and `import` make, through read_docx."""
+    return recognise_file(word)
 
 
 def read_docx(path: str | Path) -> KeHoach:
     """Open a .docx, read it (word.reader) and locate every part; UserError when the file is not a
-    readable .docx."""
+    readable .docx. A decision followed by the document it issues is read as two (recognise.attached)."""
     return recognise(read_word(path, columns=tab_columns))

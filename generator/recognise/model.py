@@ -80,6 +80,10 @@ class KeHoach:
     before_title: list[Para] = field(default_factory=list)  # lines between the header and the tên loại
     draft_marks: list[Para] = field(default_factory=list)  # "DỰ THẢO", "Dự thảo lần 2" atop the first page
     attached_to: Reference | None = None  # the decision a document is issued with (its subtitle cites it)
+    # The document this one issues, printed after its signature on a new page of the same file
+    # (recognise.attached), its lines numbered from its own first line; and that line's place in the file.
+    attached: KeHoach | None = field(default=None, repr=False)
+    attached_line: int = 0
     kinh_gui: list[Para] = field(default_factory=list)
     body: list[Para] = field(default_factory=list)
     noi_nhan: Para | None = None

@@ -555,6 +555,47 @@ class WordDocument:
         secs = self.sections
         return secs[min(section, len(secs) - 1)].text_width
 
+    def part(self, start: int, end: int | None = None) -> WordDocument:
+        """The lines start..end (end excluded) as a document of their own, read as a file holding only
+        them would read: lines numbered from 0, sections from the first line's, the tables wholly in
+        the range. Why: one file may print two documents one after the other (a decision, then on a
+        new page the plan it issues), each judged as if it were its own file. The lines are copies
+        (this document's stay as they are); Cell.table ids stay the file's (table_left and tab_tables
+        are keyed by them, and a message names the table as the file numbers it). Word's saved page
+        count is of the whole file, so it says nothing of a part."""
+        end = len(self.paragraphs) if end is None else end
+        lines = self.paragraphs[start:end]
+        first_section = lines[0].section if lines else 0
+        last_section = lines[-1].section if lines else 0
+        moved: dict[int, Para] = {}  # id of a line or of a whole paragraph of the file -> its copy
+
+        def copy_of(p: Para) -> Para:
+            return dataclasses.replace(p, index=p.index - start, section=p.section - first_section,
+                                       whole=None, lines=[])
+
+        out: list[Para] = []
+        for line in lines:
+            whole = line.paragraph
+            new = copy_of(line)
+            if whole is line:
+                new.lines = [new]
+            else:
+                if id(whole) not in moved:  # a paragraph is numbered as its first line in the range
+                    moved[id(whole)] = dataclasses.replace(copy_of(whole), index=new.index)
+                new.whole = moved[id(whole)]
+                new.whole.lines.append(new)
+            moved[id(line)] = new
+            out.append(new)
+        tables = [dataclasses.replace(
+            t, section=t.section - first_section, first=t.first - start, last=t.last - start,
+            rows=[[dataclasses.replace(c, paras=[moved[id(q)] for q in c.paras if id(q) in moved]) for c in row]
+                  for row in t.rows])
+            for t in self.tables if start <= t.first and t.last < end]
+        sections = [dataclasses.replace(s, index=s.index - first_section)
+                    for s in self.sections[first_section:last_section + 1]] or self.sections[-1:]
+        return dataclasses.replace(self, paragraphs=out, sections=sections, tables=tables,
+                                   saved_pages=None, saved_characters=0)
+
 
 def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
     """Open a Word document and read it; UserError when the file is not readable. A .doc, .odt or

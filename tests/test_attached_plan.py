@@ -1,0 +1,265 @@
+"""A Quyết định and the Kế hoạch it issues published as one file: the decision, then on a new page the
+plan with its own header, "KẾ HOẠCH", trích yếu and "(Ban hành kèm theo Quyết định số …)" line.
+`import` reads the plan as its own file would give it and says the decision once; `check` judges each
+document by its own rules, none of the plan's parts taken for the decision's. The files are made here
+the way agencies make them: the dossier's rendered decision and plan joined, the plan's body after the
+decision's on a new page."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections import Counter
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from generator.check import check_docx
+from generator.check.rules import run_rules
+from generator.errors import UserError
+from generator.jobs.dossier import write_dossier
+from generator.jobs.importer import import_docx
+from generator.recognise import read_docx
+from generator.recognise.columns import tab_columns
+from generator.recognise.parts import recognise
+from generator.word.reader import read_word
+from tests.paths import ROOT
+
+SAMPLE = ROOT / "data" / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml"
+
+
+def _numbered(tmp: Path) -> Path:
+    """The sample dossier with the numbers and dates the văn thư gave (the decision: 25, 20/01/2026)."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    for old, new in (
+        ("  submission:                             # Tờ trình; khi văn thư cấp số: number, date\n",
+         "  submission:\n    number: 108\n    date: 12/01/2026\n"),
+        ("  decision:                               # Quyết định ban hành; khi văn thư cấp số: number, date\n",
+         "  decision:\n    number: 25\n    date: 20/01/2026\n"),
+        ("  comments:                               # bảng tổng hợp ý kiến góp ý\n",
+         "  comment_report:\n    number: 7\n    date: 09/01/2026\n  comments:\n"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    data = tmp / "hs.yaml"
+    data.write_text(text, encoding="utf-8")
+    return data
+
+
+@pytest.fixture(scope="module")
+def dossiers(tmp_path_factory) -> dict[str, dict[str, Path]]:
+    """The decision and the plan it issues, as a draft (number and day blank) and as issued."""
+    tmp = tmp_path_factory.mktemp("attached")
+    draft = write_dossier(SAMPLE, tmp / "draft")
+    final = write_dossier(_numbered(tmp), tmp / "final", final=True)
+    return {name: {d.kind: d.path for d in result.documents} for name, result in (("draft", draft), ("final", final))}
+
+
+def _paragraph(*children: object) -> object:
+    p = OxmlElement("w:p")
+    for child in children:
+        p.append(child)
+    return p
+
+
+def _page_break() -> object:
+    run, br = OxmlElement("w:r"), OxmlElement("w:br")
+    br.set(qn("w:type"), "page")
+    run.append(br)
+    return _paragraph(run)
+
+
+def join(decision: Path, second: Path, out: Path, *, by: str = "page") -> Path:
+    """The decision's file with the second document's body after it: on a new page by a page break
+    typed in an empty paragraph ("page") or by a section break ("section"), or run on ("none"). The
+    file's last section is the second document's (its appendix's landscape page kept); both are
+    rendered from one template, so the headers they name are the same."""
+    first = docx.Document(str(decision))
+    body = first.element.body
+    final = body.find(qn("w:sectPr"))
+    other = docx.Document(str(second)).element.body
+    if by == "page":
+        final.addprevious(_page_break())
+    elif by == "section":
+        ppr = OxmlElement("w:pPr")
+        ppr.append(copy.deepcopy(final))
+        final.addprevious(_paragraph(ppr))
+    for child in other:
+        if child.tag != qn("w:sectPr"):
+            final.addprevious(copy.deepcopy(child))
+    body.replace(final, copy.deepcopy(other.find(qn("w:sectPr"))))
+    first.save(str(out))
+    return out
+
+
+def _retitled(plan: Path, out: Path, title: str, cites: str = "Quyết định") -> Path:
+    """The plan printed as another kind of document (its tên loại changed), issued with a document of
+    the kind `cites` names (its "(Ban hành kèm theo …)" line)."""
+    document = docx.Document(str(plan))
+    line = next(p for p in document.paragraphs if p.text == "KẾ HOẠCH")
+    line.runs[0].text = title
+    for r in line.runs[1:]:
+        r.text = ""
+    subtitle = next(p for p in document.paragraphs if p.text.startswith("(Ban hành kèm theo"))
+    for r in subtitle.runs:
+        r.text = r.text.replace("Quyết định", cites)
+    document.save(str(out))
+    return out
+
+
+@pytest.mark.parametrize("stage", ["draft", "final"])
+@pytest.mark.parametrize("by", ["page", "section"])
+def test_import_reads_the_plan_the_decision_issues(dossiers, tmp_path: Path, stage: str, by: str) -> None:
+    made = dossiers[stage]
+    combined = join(made["quyet-dinh"], made["ke-hoach"], tmp_path / "qd-kh.docx", by=by)
+    alone = import_docx(made["ke-hoach"])
+    got = import_docx(combined)
+    assert got.data == alone.data
+    assert got.data["own_number"] is False and got.data["subtitle"].startswith("(Ban hành kèm theo Quyết định")
+    said = [n for n in got.warnings if "tệp mở đầu bằng Quyết định" in n.message]
+    assert len(said) == 1
+    assert "chỉ nhập Kế hoạch ban hành kèm theo" in said[0].message
+    if stage == "final":
+        assert "Quyết định số 25/QĐ-UBND ngày 20/01/2026" in said[0].message
+    # Only that line is new: the plan's own warnings, as importing it alone says them.
+    assert Counter(n.message for n in got.warnings if n not in said) == Counter(n.message for n in alone.warnings)
+
+
+def test_the_decision_dates_a_plan_whose_line_left_the_day_blank(dossiers, tmp_path: Path) -> None:
+    """The decision dated when issued, the plan's "(Ban hành kèm theo …)" line still a draft's: the plan's
+    date is the decision's, the rest as the plan alone gives it."""
+    combined = join(dossiers["final"]["quyet-dinh"], dossiers["draft"]["ke-hoach"], tmp_path / "qd-kh.docx")
+    alone = import_docx(dossiers["draft"]["ke-hoach"]).data
+    got = import_docx(combined).data
+    assert alone["date"] == "2026-01" and got["date"] == "2026-01-20"
+    assert {k: v for k, v in got.items() if k != "date"} == {k: v for k, v in alone.items() if k != "date"}
+
+
+def test_a_plan_run_on_after_the_signature_is_no_document_of_its_own(dossiers, tmp_path: Path) -> None:
+    """Only a new page opens a second document: run on under the decision's signature, the lines stay
+    the decision's (read as today)."""
+    made = dossiers["final"]
+    combined = join(made["quyet-dinh"], made["ke-hoach"], tmp_path / "run-on.docx", by="none")
+    assert read_docx(combined).attached is None
+
+
+def test_a_decision_alone_is_still_refused(dossiers) -> None:
+    path = dossiers["final"]["quyet-dinh"]
+    with pytest.raises(UserError) as refused:
+        import_docx(path)
+    assert str(refused.value) == (f"{path}: không phải Kế hoạch (đây là Quyết định); lệnh import chỉ đọc văn bản "
+                                  "Kế hoạch. Kiểm tra thể thức văn bản khác bằng 'kehoach check'")
+
+
+def test_a_decision_issuing_another_kind_of_document_is_refused(dossiers, tmp_path: Path) -> None:
+    made = dossiers["final"]
+    rules = _retitled(made["ke-hoach"], tmp_path / "quy-che.docx", "QUY CHẾ")
+    combined = join(made["quyet-dinh"], rules, tmp_path / "qd-qc.docx")
+    doc = read_docx(combined)
+    assert doc.document_type == "Quyết định" and doc.attached is not None
+    assert doc.attached.document_type == "Quy chế"
+    with pytest.raises(UserError, match=r"không phải Kế hoạch \(đây là Quyết định, văn bản ban hành kèm theo là "
+                                        r"Quy chế\)"):
+        import_docx(combined)
+
+
+def test_a_list_without_a_header_of_its_own_stays_the_decisions(dossiers, tmp_path: Path) -> None:
+    """A list issued with the decision printed on a new page without a header of its own ("DANH SÁCH",
+    its name, "(Ban hành kèm theo Quyết định …)", a table): the decision's appendix, as today."""
+    made = dossiers["final"]
+    listing = docx.Document(str(made["ke-hoach"]))
+    body = listing.element.body
+    for child in list(body):
+        if child.tag == qn("w:tbl"):
+            body.remove(child)
+            break  # the header table: the list prints no header
+    title = next(p for p in listing.paragraphs if p.text == "KẾ HOẠCH")
+    title.runs[0].text = "DANH SÁCH"
+    path = listing.save(str(tmp_path / "danh-sach.docx")) or tmp_path / "danh-sach.docx"
+    combined = join(made["quyet-dinh"], path, tmp_path / "qd-ds.docx")
+    doc = read_docx(combined)
+    assert doc.attached is None
+    with pytest.raises(UserError) as refused:
+        import_docx(combined)
+    assert "không phải Kế hoạch (đây là Quyết định); lệnh import chỉ đọc" in str(refused.value)
+
+
+def _judged(results) -> Counter:
+    """What a report finds, without where (the file numbers the plan's tables after the decision's)."""
+    return Counter((r.rule, r.element, r.status, r.measured, r.expected) for r in results)
+
+
+@pytest.mark.parametrize("by", ["page", "section"])
+def test_check_judges_each_document_by_its_own_rules(dossiers, tmp_path: Path, by: str) -> None:
+    """No finding from reading the two as one: the decision's findings are the decision's alone, and the
+    plan's, grouped under "Kế hoạch kèm theo", are the plan's alone (as an issued-with-a-decision plan)."""
+    made = dossiers["final"]
+    combined = check_docx(join(made["quyet-dinh"], made["ke-hoach"], tmp_path / "qd-kh.docx", by=by))
+    decision, plan = check_docx(made["quyet-dinh"]), check_docx(made["ke-hoach"])
+    assert combined.document_type == "Quyết định"
+    prefix = "Kế hoạch kèm theo · "
+    own = [r for r in combined.results if not r.element.startswith(prefix)]
+    issued = [r for r in combined.results if r.element.startswith(prefix)]
+    assert _judged(own) == _judged(decision.results)
+    assert _judged(issued) == _judged([dataclasses.replace(r, element=prefix + r.element) for r in plan.results])
+    assert not combined.errors and not combined.warnings
+    assert combined.note is not None and "Kế hoạch ban hành kèm theo" in combined.note
+
+
+def test_a_part_that_is_the_whole_file_reads_as_the_file(dossiers) -> None:
+    """WordDocument.part: the lines of a file taken as a document of their own read as that file (every
+    rule finds the same, at the same place), sections, tables and lines broken by hand included."""
+    word = read_word(dossiers["final"]["ke-hoach"], columns=tab_columns)
+    whole, part = recognise(word), recognise(word.part(0))
+    assert Counter(dataclasses.astuple(r) for r in run_rules(part)) == \
+        Counter(dataclasses.astuple(r) for r in run_rules(whole))
+    assert [p.text for p in part.body] == [p.text for p in whole.body]
+    assert [a.heading.text for a in part.appendices] == [a.heading.text for a in whole.appendices]
+
+
+def test_a_plan_followed_by_a_document_it_issues_is_read_and_the_other_said(dossiers, tmp_path: Path) -> None:
+    """A plan, then on a new page a Quy chế "(Ban hành kèm theo Kế hoạch số …)": the plan is imported as
+    alone, and the Quy chế is said, not taken for the plan's appendix nor dropped unseen."""
+    made = dossiers["final"]
+    rules = _retitled(made["ke-hoach"], tmp_path / "quy-che.docx", "QUY CHẾ", cites="Kế hoạch")
+    # By a section break: the plan's appendix keeps its landscape page (a page break would print it in
+    # the Quy chế's first section).
+    combined = join(made["ke-hoach"], rules, tmp_path / "kh-qc.docx", by="section")
+    got, alone = import_docx(combined), import_docx(made["ke-hoach"])
+    assert got.data == alone.data
+    said = [n for n in got.warnings if "Quy chế ban hành kèm theo kế hoạch" in n.message]
+    assert len(said) == 1 and "không nhập" in said[0].message
+
+
+def _appendix_page(decision: Path, out: Path) -> Path:
+    """A page of the decision's own appendix: "PHỤ LỤC", its name and "(Kèm theo Quyết định …)" line,
+    a line of content; no header (an appendix is no document of its own)."""
+    document = docx.Document(str(decision))
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    for text, bold in (("PHỤ LỤC", True), ("Danh sách cơ quan phối hợp", True),
+                       ("(Kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026 của UBND tỉnh Lâm Đồng)", False),
+                       ("1. Sở Văn hóa, Thể thao và Du lịch.", False)):
+        line = document.add_paragraph()
+        line.alignment = 1 if bold or text.startswith("(") else 3
+        line.add_run(text).bold = bold
+    document.save(str(out))
+    return out
+
+
+def test_the_decisions_own_appendix_stays_the_decisions(dossiers, tmp_path: Path) -> None:
+    """The decision's appendix on a new page after its signature, then the plan on another: the appendix
+    is the decision's (no document opens on its page), the plan begins where its own header does."""
+    made = dossiers["final"]
+    with_appendix = join(made["quyet-dinh"], _appendix_page(made["quyet-dinh"], tmp_path / "pl.docx"),
+                         tmp_path / "qd-pl.docx")
+    combined = join(with_appendix, made["ke-hoach"], tmp_path / "qd-pl-kh.docx")
+    doc = read_docx(combined)
+    assert [a.heading.text for a in doc.appendices] == ["PHỤ LỤC"]
+    assert doc.attached is not None and doc.attached.document_type == "Kế hoạch"
+    assert import_docx(combined).data == import_docx(made["ke-hoach"]).data
