@@ -231,3 +231,138 @@ def write_writer_plan(folder: Path) -> Path:
 
 
 __all__: list[Any] = ["writer_fodt", "write_writer_plan"]
+
+
+# --- pandoc: HTML with custom styles, a reference doc, a Lua filter for what HTML cannot say ----------
+
+
+PANDOC_FILTER = r"""
+-- What the generating system's HTML cannot say, written as Word XML: a line drawn under a heading
+-- (<span class="duong-ke" data-dai="pt" data-x="pt" data-y="pt">) and the end of a portrait section
+-- before a landscape appendix (<div class="ngat-phan">).
+local n = 20
+function Span(el)
+  if el.classes:includes("duong-ke") then
+    n = n + 1
+    local emu = math.floor(tonumber(el.attributes["dai"]) * 12700)
+    local x = math.floor(tonumber(el.attributes["x"]) * 12700)
+    local y = math.floor(tonumber(el.attributes["y"]) * 12700)
+    return pandoc.RawInline("openxml", string.format([[<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="114300" distR="114300" simplePos="0" relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:posOffset>%d</wp:posOffset></wp:positionH><wp:positionV relativeFrom="paragraph"><wp:posOffset>%d</wp:posOffset></wp:positionV><wp:extent cx="%d" cy="0"/><wp:wrapNone/><wp:docPr id="%d" name="Line %d"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="%d" cy="0"/></a:xfrm><a:prstGeom prst="line"><a:avLst/></a:prstGeom><a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/></a:solidFill></a:ln></wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>]], x, y, emu, n, n, emu))
+  end
+end
+function Div(el)
+  if el.classes:includes("ngat-phan") then
+    return pandoc.RawBlock("openxml", [[<w:p><w:pPr><w:sectPr><w:type w:val="nextPage"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="851" w:bottom="1134" w:left="1701" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr></w:pPr></w:p>]])
+  end
+end
+"""
+
+
+def _pandoc_reference(path: Path) -> Path:
+    """The reference doc a system hands pandoc: pandoc's own, its styles set for Decree 30 (Times New
+    Roman 14 pt, justified body with a first-line indent) plus one paragraph style per kind of
+    centred or small line, and the last section (the appendix) a landscape A4 page."""
+    import subprocess
+
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Mm, Pt
+
+    default = subprocess.run(["pandoc", "--print-default-data-file", "reference.docx"], check=True,
+                             capture_output=True).stdout
+    path.write_bytes(default)
+    doc = docx.Document(str(path))
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(14)
+    normal.element.rPr.rFonts.set(f"{{{_W}}}cs", "Times New Roman")
+    normal.paragraph_format.space_after = Pt(0)
+    for name in ("Body Text", "First Paragraph"):
+        f = doc.styles[name].paragraph_format
+        f.alignment, f.first_line_indent = WD_ALIGN_PARAGRAPH.JUSTIFY, Cm(1.27)
+        f.space_before, f.space_after, f.line_spacing = Pt(6), Pt(0), 1.0
+    for name, align, size, before, after in (
+            ("Giua13", "center", 13, 0, 0), ("Giua14", "center", 14, 0, 0), ("So", "center", 13, 6, 0),
+            ("Ngay", "center", 14, 12, 0), ("Ten loai", "center", 14, 12, 0), ("Nho6", "center", 6, 0, 0),
+            ("Noi nhan", "left", 12, 0, 0), ("Nhan", "left", 11, 0, 0), ("O bang", "left", 13, 2, 2),
+            ("O bang giua", "center", 13, 2, 2), ("Phu luc", "center", 14, 6, 0)):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        f = style.paragraph_format
+        f.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT}[align]
+        f.space_before, f.space_after, f.line_spacing = Pt(before), Pt(after), 1.0
+        style.font.size = Pt(size)
+    sec = doc.sections[0]
+    sec.orientation, sec.page_width, sec.page_height = WD_ORIENT.LANDSCAPE, Mm(297), Mm(210)
+    sec.top_margin = sec.bottom_margin = Mm(20)
+    sec.left_margin, sec.right_margin = Mm(30), Mm(15)
+    doc.save(str(path))
+    return path
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def pandoc_html() -> str:
+    """The plan as the system's HTML: each line a <p> in a custom-style div, bold and italic as
+    <strong> and <em>, the header and signature as two-cell tables, the catalogue with colspan and
+    rowspan, the numbers typed."""
+    def div(style: str, *paras: str) -> str:
+        return f'<div custom-style="{style}">{"".join(f"<p>{p}</p>" for p in paras)}</div>'
+
+    def b(text: str) -> str:
+        return f"<strong>{escape(text)}</strong>"
+
+    def line(length: float, x: float, y: float) -> str:
+        return f'<span class="duong-ke" data-dai="{length}" data-x="{x}" data-y="{y}"></span>'
+
+    nbsp = lambda text: escape(text).replace("  ", "\u00a0 ").replace("\u00a0 ", " \u00a0")  # noqa: E731
+    # A cell's paragraphs take its column's alignment (pandoc writes w:jc "left" for a column without one).
+    header = ('<table><colgroup><col width="38%"/><col width="62%"/></colgroup><tr><td align="center">'
+              + div("Giua13", *(escape(t) for t in ISSUER), *(b(t) for t in AGENCY))
+              + div("Nho6", line(60, 60, 1)) + div("So", nbsp(NUMBER)) + '</td><td align="center">'
+              + div("Giua13", b(QUOC_HIEU)) + div("Giua14", b(TIEU_NGU))
+              + div("Ngay", line(170, 60, -2) + f"<em>{nbsp(DATE)}</em>") + "</td></tr></table>")
+    title = (div("Ten loai", b("KẾ HOẠCH")) + div("Giua14", *(b(s) for s in SUBJECT))
+             + div("Giua14", line(120, 170, 2)))
+    body = [f"<p>{escape(OPENING)}</p>"]
+    for k, (heading, khoans) in enumerate(OUTLINE):
+        body.append(f"<p>{b(('I', 'II')[k] + '. ' + heading)}</p>")
+        for j, (khoan, dashes) in enumerate(khoans):
+            body.append(f"<p>{j + 1}. {escape(khoan)}</p>")
+            body.extend(f"<p>- {escape(d)}</p>" for d in dashes)
+    signature = ('<table><colgroup><col width="50%"/><col width="50%"/></colgroup><tr><td align="left">'
+                 + div("Noi nhan", f"<strong><em>Nơi nhận:</em></strong>")
+                 + div("Nhan", *(escape(r) for r in RECIPIENTS)) + '</td><td align="center">'
+                 # pandoc drops an empty paragraph: the signing space is kept by lines of a no-break space.
+                 + div("Giua14", *(b(s) for s in SIGNER), *["\u00a0"] * 3, b(SIGNER_NAME)) + "</td></tr></table>")
+    total = sum(CATALOGUE_CM)
+    rows = ["<tr>" + "".join(f"<th align=\"center\">{div('O bang giua', b(h))}</th>" for h in CATALOGUE_HEAD) + "</tr>"]
+    for numeral, group, tasks in CATALOGUE:
+        rows.append(f'<tr><td>{div("O bang", b(numeral))}</td><td colspan="3">{div("O bang", b(group))}</td></tr>')
+        for k, (stt, task, unit, time) in enumerate(tasks):
+            merged_down = k + 1 < len(tasks) and tasks[k + 1][2] == ""
+            unit_cell = "" if unit == "" else (
+                f'<td{" rowspan=" + chr(34) + "2" + chr(34) if merged_down else ""}>{div("O bang", escape(unit))}</td>')
+            rows.append(f"<tr><td>{div('O bang', stt)}</td><td>{div('O bang', escape(task))}</td>{unit_cell}"
+                        f"<td>{div('O bang', escape(time))}</td></tr>")
+    catalogue = ("<table><colgroup>" + "".join(f'<col width="{w * 100 / total:.1f}%"/>' for w in CATALOGUE_CM)
+                 + "</colgroup>" + "".join(rows) + "</table>")
+    appendix = (div("Phu luc", *(b(t) for t in APPENDIX_TITLES), f"<em>{nbsp(APPENDIX_REF)}</em>") + catalogue)
+    return (f'<html><head><meta charset="utf-8"/></head><body>{header}{title}'
+            f'{"".join(body)}{signature}<div class="ngat-phan"></div>{appendix}</body></html>')
+
+
+def write_pandoc_plan(folder: Path) -> Path:
+    """The plan written by pandoc from the system's HTML, with its reference doc and filter."""
+    import subprocess
+
+    reference = _pandoc_reference(folder / "pandoc-reference.docx")
+    (folder / "pandoc.html").write_text(pandoc_html(), encoding="utf-8")
+    (folder / "duong-ke.lua").write_text(PANDOC_FILTER, encoding="utf-8")
+    out = folder / "pandoc.docx"
+    subprocess.run(["pandoc", "-f", "html", "-t", "docx", "--reference-doc", str(reference),
+                    "--lua-filter", str(folder / "duong-ke.lua"), "-o", str(out), str(folder / "pandoc.html")],
+                   check=True, capture_output=True, timeout=120)
+    return out

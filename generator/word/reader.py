@@ -988,10 +988,8 @@ class _Reader:
 
     def _top_table(self, tbl: _Element, section: int) -> None:
         first = len(self.doc.paragraphs)
-        rows = self._table(tbl, section)
-        widths = []
-        for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
-            widths.append(max(_attr_int(g, "w:w", 0), 1))
+        rows = self._table(tbl, section, self._section_width(section))
+        widths = [max(w, 1) for w in _grid(tbl, self._section_width(section))]
         ncols = max([len(widths)] + [sum(c.span for c in r) for r in rows])
         widths += [max(widths, default=1)] * (ncols - len(widths))
         self.doc.tables.append(Table(rows, widths[:ncols], section, len(self.doc.tables) + 1, first,
@@ -1019,10 +1017,11 @@ class _Reader:
             self.doc.tables.append(Table([row], [max(b.width, 1) for b in sorted(boxes, key=lambda b: b.x)],
                                          section, len(self.doc.tables) + 1, first, len(self.doc.paragraphs) - 1))
 
-    def _table(self, tbl: _Element, section: int) -> list[list[TableCell]]:
+    def _table(self, tbl: _Element, section: int, room: int) -> list[list[TableCell]]:
+        """The rows of table tbl, laid out in room twips (the text width, or its cell's width)."""
         ti = len(self.tables)
         self.tables.append(tbl)
-        grid = [_attr_int(g, "w:w", 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+        grid = _grid(tbl, room)
         default_mar = self._table_margins(tbl)
         tblpr = tbl.find(qn("w:tblPr"))
         ind = tblpr.find(qn("w:tblInd")) if tblpr is not None else None
@@ -1048,7 +1047,8 @@ class _Reader:
                     continue
                 width = sum(grid[col:col + span])
                 tcw = tcpr.find(qn("w:tcW")) if tcpr is not None else None
-                if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" and _attr_int(tcw, "w:w", 0):
+                if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" and _attr_int(tcw, "w:w", 0) \
+                        and not _percent_wide(tbl):
                     width = _attr_int(tcw, "w:w", width)
                 left, right = default_mar
                 mar = tcpr.find(qn("w:tcMar")) if tcpr is not None else None
@@ -1067,7 +1067,7 @@ class _Reader:
                             for q in box.paras:
                                 self._add(self._para(q, section, cell, inner))
                     elif child.tag == qn("w:tbl"):
-                        self._table(child, section)
+                        self._table(child, section, cell.width)
                 vm = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
                 merge = None if vm is None else "restart" if vm.get(qn("w:val")) == "restart" else "continue"
                 paras = [q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]
@@ -1876,6 +1876,31 @@ def run_text(r: _Element) -> str:
         elif tag == qn("w:sym"):
             out.append(_sym(child))
     return "".join(out)
+
+
+def _percent_wide(tbl: _Element) -> float | None:
+    """The share of its room a table is set to fill (w:tblW of type "pct": fiftieths of a percent,
+    or "100%" as Word 2010 and later may write it), None for a table sized in twips or auto."""
+    tblw = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+    if tblw is None or tblw.get(qn("w:type")) != "pct":
+        return None
+    value = (tblw.get(qn("w:w")) or "").strip()
+    try:
+        share = float(value[:-1]) / 100 if value.endswith("%") else float(value) / 5000
+    except ValueError:
+        return None
+    return share if 0 < share <= 1 else None
+
+
+def _grid(tbl: _Element, room: int) -> list[int]:
+    """The table's grid columns as printed, in twips. A table set to fill a share of its room (pandoc
+    writes every table 100 % wide, its grid for a page of its own guess) prints that wide whatever
+    its grid sums to: Word spreads the room over the columns in the grid's proportions."""
+    grid = [_attr_int(g, "w:w", 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+    share, total = _percent_wide(tbl), sum(grid)
+    if share is None or total <= 0 or room <= 0:
+        return grid
+    return [round(w * room * share / total) for w in grid]
 
 
 @overload
