@@ -366,3 +366,129 @@ def write_pandoc_plan(folder: Path) -> Path:
                     "--lua-filter", str(folder / "duong-ke.lua"), "-o", str(out), str(folder / "pandoc.html")],
                    check=True, capture_output=True, timeout=120)
     return out
+
+
+# --- python-docx used naively, as a document-management system writes a plan -------------------------
+
+
+def write_naive_plan(folder: Path) -> Path:
+    """The plan as a generating system writes it with python-docx's plain API: the default template
+    (Calibri 11 in its styles, left as they are), every run given its font, size, bold and italic
+    directly (python-docx names the font for ascii and hAnsi only), every paragraph its alignment
+    and spacing (6 pt before a body paragraph, none elsewhere): the space between parts is made by
+    empty paragraphs (in the template's Calibri 11). No shapes: the Tiêu ngữ underlined, the issuer's line a row of
+    underscores. Tables by add_table (an even grid over the page; widths set on each cell), merges
+    by cell.merge, the appendix in a landscape section of its own."""
+    import docx
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Mm, Pt
+
+    align = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
+             "both": WD_ALIGN_PARAGRAPH.JUSTIFY}
+    doc = docx.Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin = sec.bottom_margin = Mm(20)
+    sec.left_margin, sec.right_margin = Mm(30), Mm(15)
+
+    def para(container: Any, text: str = "", *, how: str = "center", size: float = 14, bold: bool = False,
+             italic: bool = False, underline: bool = False, indent: bool = False) -> Any:
+        p = container.add_paragraph()
+        f = p.paragraph_format
+        # The body's paragraphs 6 pt apart as Decree 30 asks; everything else set close.
+        f.alignment, f.space_before, f.space_after, f.line_spacing = align[how], Pt(6 if indent else 0), Pt(0), 1.0
+        if indent:
+            f.first_line_indent = Cm(1.27)
+        if text:
+            r = p.add_run(text)
+            r.font.name, r.font.size = "Times New Roman", Pt(size)
+            r.bold, r.italic, r.underline = bold or None, italic or None, underline or None
+        return p
+
+    def cells(table: Any, widths: tuple[float, ...]) -> None:
+        for row in table.rows:
+            for c, w in zip(row.cells, widths):
+                c.width = Cm(w)
+
+    head = doc.add_table(rows=1, cols=2)
+    cells(head, (6.5, 10.5))
+    left, right = head.cell(0, 0), head.cell(0, 1)
+    for c in (left, right):
+        c._tc.remove(c.paragraphs[0]._p)
+    for t in ISSUER:
+        para(left, t, size=13)
+    for t in AGENCY:
+        para(left, t, size=13, bold=True)
+    para(left, "_" * 12, size=13)
+    para(left, NUMBER, size=13)
+    para(right, QUOC_HIEU, size=13, bold=True)
+    para(right, TIEU_NGU, size=14, bold=True, underline=True)
+    para(right)
+    para(right, DATE, size=14, italic=True)
+    para(doc)
+    para(doc, "KẾ HOẠCH", bold=True)
+    for s in SUBJECT:
+        para(doc, s, bold=True)
+    para(doc, "_" * 16)
+    para(doc)
+    para(doc, OPENING, how="both", indent=True)
+    for k, (heading, khoans) in enumerate(OUTLINE):
+        para(doc, f"{('I', 'II')[k]}. {heading}", how="both", bold=True, indent=True)
+        for j, (khoan, dashes) in enumerate(khoans):
+            para(doc, f"{j + 1}. {khoan}", how="both", indent=True)
+            for d in dashes:
+                para(doc, f"- {d}", how="both", indent=True)
+    para(doc)
+    sig = doc.add_table(rows=1, cols=2)
+    nn, sg = sig.cell(0, 0), sig.cell(0, 1)
+    for c in (nn, sg):
+        c._tc.remove(c.paragraphs[0]._p)
+    para(nn, "Nơi nhận:", how="left", size=12, bold=True, italic=True)
+    for r in RECIPIENTS:
+        para(nn, r, how="left", size=11)
+    for s in SIGNER:
+        para(sg, s, bold=True)
+    for _ in range(3):
+        para(sg)
+    para(sg, SIGNER_NAME, bold=True)
+
+    new = doc.add_section(WD_SECTION.NEW_PAGE)
+    new.orientation, new.page_width, new.page_height = WD_ORIENT.LANDSCAPE, Mm(297), Mm(210)
+    para(doc, APPENDIX_TITLES[0], bold=True)
+    para(doc, APPENDIX_TITLES[1], bold=True)
+    para(doc, APPENDIX_REF, italic=True)
+    para(doc)
+    nrows = 1 + sum(1 + len(tasks) for _, _, tasks in CATALOGUE)
+    cat = doc.add_table(rows=nrows, cols=4)
+    cat.style = "Table Grid"
+    cells(cat, CATALOGUE_CM)
+
+    def put(ri: int, ci: int, text: str, *, bold: bool = False, how: str = "left") -> None:
+        c = cat.cell(ri, ci)
+        c._tc.remove(c.paragraphs[0]._p)
+        para(c, text, how=how, size=13, bold=bold)
+
+    for ci, h in enumerate(CATALOGUE_HEAD):
+        put(0, ci, h, bold=True, how="center")
+    ri = 1
+    for numeral, group, tasks in CATALOGUE:
+        put(ri, 0, numeral, bold=True)
+        merged = cat.cell(ri, 1).merge(cat.cell(ri, 3))
+        merged._tc.remove(merged.paragraphs[0]._p)
+        for extra in merged.paragraphs:
+            merged._tc.remove(extra._p)
+        para(merged, group, how="left", size=13, bold=True)
+        ri += 1
+        for k, (stt, task, unit, time) in enumerate(tasks):
+            put(ri, 0, stt)
+            put(ri, 1, task)
+            put(ri, 3, time)
+            if unit:
+                put(ri, 2, unit)
+                if k + 1 < len(tasks) and tasks[k + 1][2] == "":
+                    cat.cell(ri, 2).merge(cat.cell(ri + 1, 2))
+            ri += 1
+    out = folder / "naive.docx"
+    doc.save(str(out))
+    return out

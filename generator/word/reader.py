@@ -1899,8 +1899,31 @@ def _grid(tbl: _Element, room: int) -> list[int]:
     grid = [_attr_int(g, "w:w", 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
     share, total = _percent_wide(tbl), sum(grid)
     if share is None or total <= 0 or room <= 0:
-        return grid
+        return _cell_widths(tbl, grid) or grid
     return [round(w * room * share / total) for w in grid]
+
+
+def _cell_widths(tbl: _Element, grid: list[int]) -> list[int] | None:
+    """The grid as the cells' own widths give it, when they disagree with the stored grid: Word lays
+    a table out from its cells' widths (w:tcW) and writes the grid again when it saves; a library
+    (python-docx's add_table) writes an even grid over the page and the widths on the cells. Each
+    grid column takes the width of the first cell of its own (one grid column wide) that gives one in
+    twips; None when the cells say what the grid says, or some grid column has no such cell."""
+    found: dict[int, int] = {}
+    for tr in blocks(tbl, qn("w:tr")):
+        trpr = tr.find(qn("w:trPr"))
+        col = _attr_int(trpr.find(qn("w:gridBefore")) if trpr is not None else None, "w:val", 0)
+        for tc in blocks(tr, qn("w:tc")):
+            tcpr = tc.find(qn("w:tcPr"))
+            span = _attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1)
+            tcw = tcpr.find(qn("w:tcW")) if tcpr is not None else None
+            width = _attr_int(tcw, "w:w", 0) if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" else 0
+            if span == 1 and width > 0 and col < len(grid):
+                found.setdefault(col, width)
+            col += max(span, 1)
+    if len(found) < len(grid) or all(found[c] == w for c, w in enumerate(grid)):
+        return None
+    return [found[c] for c in range(len(grid))]
 
 
 @overload
