@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from tests.test_check_invariance import SUBJECT
+from tests.test_check_invariance import APPENDIX, BODY, EMU, SUBJECT, WP
 
 ISSUER = ("UBND TỈNH SÔNG MÂY",)
 AGENCY = ("SỞ VĂN HÓA", "VÀ THỂ THAO")
@@ -48,6 +48,23 @@ CATALOGUE = [
     ("II", "Tổ chức giải", [("1", "Tổ chức giải chạy", "Văn phòng", "Tháng 5")]),
 ]
 CATALOGUE_CM = (1.2, 7.5, 4.0, 3.0)
+
+
+def word_plan(path: Path) -> Path:
+    """The page every producer below writes, as Word writes it: tests/test_check_invariance._plain
+    with its appendix on a landscape page of its own section."""
+    import docx
+
+    from tests.word_fixtures import Header, build_plan
+
+    build_plan(path, header=Header(issuer=AGENCY), subject=SUBJECT, body=BODY, appendices=[APPENDIX],
+               appendix_landscape=[True])
+    doc = docx.Document(str(path))
+    for anchor in doc.element.body.iter(f"{{{WP}}}anchor"):  # as _plain: the Tiêu ngữ's line under its text
+        if anchor.find(f"{{{WP}}}docPr").get("id") == "13":
+            anchor.find(f"{{{WP}}}positionV/{{{WP}}}posOffset").text = str(-2 * EMU)
+    doc.save(str(path))
+    return path
 
 
 # --- LibreOffice Writer: a flat ODT as Writer saves it ------------------------------------------------
@@ -230,7 +247,6 @@ def write_writer_plan(folder: Path) -> Path:
     return folder / "writer.docx"
 
 
-__all__: list[Any] = ["writer_fodt", "write_writer_plan"]
 
 
 # --- pandoc: HTML with custom styles, a reference doc, a Lua filter for what HTML cannot say ----------
@@ -492,3 +508,207 @@ def write_naive_plan(folder: Path) -> Path:
     out = folder / "naive.docx"
     doc.save(str(out))
     return out
+
+
+# --- imitations: Google Docs' and WPS Office's exports, on the plain Word fixture ---------------------
+# No real Google Docs nor WPS runs here: each function re-encodes tests/test_check_invariance._plain
+# the way that program's .docx writes the same page (as tests/test_reading_invariance re-encodes it).
+
+
+def _w(tag: str) -> str:
+    return f"{{{_W}}}{tag}"
+
+
+def _el(parent: Any, tag: str, attrs: dict[str, str] | None = None, *, first: bool = False) -> Any:
+    from lxml import etree
+
+    el = etree.Element(_w(tag), {_w(k): v for k, v in (attrs or {}).items()})
+    if first:
+        parent.insert(0, el)
+    else:
+        parent.append(el)
+    return el
+
+
+def _child(parent: Any, tag: str, *, first: bool = False) -> Any:
+    found = parent.find(_w(tag))
+    return found if found is not None else _el(parent, tag, first=first)
+
+
+_ORDER_PPR = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "pBdr", "shd", "tabs", "spacing", "ind", "jc", "rPr", "sectPr"]
+_ORDER_RPR = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "vanish", "color",
+              "kern", "sz", "szCs", "u", "lang", "rtl"]
+
+
+def _sort(parent: Any, order: list[str]) -> None:
+    def key(child: Any) -> int:
+        name = child.tag.split("}")[1]
+        return order.index(name) if name in order else len(order)
+
+    for child in sorted(parent, key=key):
+        parent.append(child)
+
+
+def google_docs(doc: Any) -> None:
+    """As Google Docs exports: every paragraph with its spacing, indents (0 when none) and
+    alignment written out and its mark's run properties; every run with the four font slots named,
+    on/off values "1", and w:rtl "0"; the first paragraph carrying the "_gjdgxs" bookmark; tables
+    in a style of the document's own ("Table1"), fixed layout, lengths in decimals, the table's
+    look "0600"; the page A4 as Google measures it (11909 × 16834) with decimal margins."""
+    from docx.oxml.ns import qn
+
+    body = doc.element.body
+    for p in body.iter(qn("w:p")):
+        ppr = _child(p, "pPr", first=True)
+        sp = _child(ppr, "spacing")
+        for k, v in (("before", "0"), ("after", "0"), ("line", "240"), ("lineRule", "auto")):
+            if sp.get(_w(k)) is None:
+                sp.set(_w(k), v)
+        ind = _child(ppr, "ind")
+        for k in ("left", "right"):
+            if ind.get(_w(k)) is None:
+                ind.set(_w(k), "0")
+        if ind.get(_w("firstLine")) is None and ind.get(_w("hanging")) is None:
+            ind.set(_w("firstLine"), "0")
+        _child(ppr, "jc").set(_w("val"), (ppr.find(_w("jc")).get(_w("val")) or "left"))
+        runs = [r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None]
+        mark = _child(ppr, "rPr")
+        if runs and runs[0].find(qn("w:rPr")) is not None and not len(mark):
+            for child in runs[0].find(qn("w:rPr")):
+                mark.append(__import__("copy").deepcopy(child))
+        _sort(ppr, _ORDER_PPR)
+    for rpr in body.iter(qn("w:rPr")):
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is not None:
+            name = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
+            for slot in ("ascii", "cs", "eastAsia", "hAnsi"):
+                fonts.set(_w(slot), name)
+        for tag in ("b", "bCs", "i", "iCs"):
+            el = rpr.find(_w(tag))
+            if el is not None and el.get(_w("val")) is None:
+                el.set(_w("val"), "1")
+        _child(rpr, "rtl").set(_w("val"), "0")
+        _sort(rpr, _ORDER_RPR)
+    first = next(body.iter(qn("w:p")))
+    start = _el(first, "bookmarkStart", {"colFirst": "0", "colLast": "0", "name": "_gjdgxs", "id": "0"})
+    first.remove(start)
+    ppr = first.find(qn("w:pPr"))
+    ppr.addnext(start)
+    start.addnext(_el(first, "bookmarkEnd", {"id": "0"}))
+    for tbl in body.iter(qn("w:tbl")):
+        tblpr = _child(tbl, "tblPr", first=True)
+        style = tblpr.find(qn("w:tblStyle"))
+        if style is None:
+            style = _el(tblpr, "tblStyle", first=True)
+        style.set(_w("val"), "Table1")
+        _child(tblpr, "tblLayout").set(_w("type"), "fixed")
+        look = _child(tblpr, "tblLook")
+        look.attrib.clear()
+        look.set(_w("val"), "0600")
+        grid = [int(g.get(qn("w:w"))) for g in tbl.iter(qn("w:gridCol"))]
+        tblw = _child(tblpr, "tblW")
+        tblw.set(_w("w"), f"{sum(grid)}.0")
+        tblw.set(_w("type"), "dxa")
+        _sort(tblpr, ["tblStyle", "tblpPr", "tblW", "jc", "tblInd", "tblBorders", "tblLayout", "tblCellMar",
+                      "tblLook"])
+        for g in tbl.iter(qn("w:gridCol")):
+            g.set(qn("w:w"), f"{int(g.get(qn('w:w')))}.0")
+        for tcw in tbl.iter(qn("w:tcW")):
+            tcw.set(qn("w:w"), f"{int(tcw.get(qn('w:w')))}.0")
+    from docx.oxml import parse_xml
+
+    doc.styles.element.append(parse_xml(
+        f'<w:style xmlns:w="{_W}" w:type="table" w:styleId="Table1"><w:name w:val="Table1"/>'
+        '<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblStyleRowBandSize w:val="1"/>'
+        '<w:tblStyleColBandSize w:val="1"/><w:tblCellMar><w:top w:w="100.0" w:type="dxa"/>'
+        '<w:left w:w="108.0" w:type="dxa"/><w:bottom w:w="100.0" w:type="dxa"/><w:right w:w="108.0" w:type="dxa"/>'
+        '</w:tblCellMar></w:tblPr></w:style>'))
+    for sect in body.iter(qn("w:sectPr")):
+        size = sect.find(qn("w:pgSz"))
+        landscape = int(size.get(qn("w:w"))) > int(size.get(qn("w:h")))
+        size.set(qn("w:w"), "16834" if landscape else "11909")
+        size.set(qn("w:h"), "11909" if landscape else "16834")
+        mar = sect.find(qn("w:pgMar"))
+        for side, cm in (("top", 2.0), ("bottom", 2.0), ("left", 3.0), ("right", 1.5)):
+            mar.set(qn(f"w:{side}"), repr(cm / 2.54 * 1440))
+
+
+def wps_office(doc: Any) -> None:
+    """As WPS Office writes: styles under numeric ids ("1" Normal, "2" Default Paragraph Font, "3"
+    Normal Table…) and the body's paragraphs in "Normal (Web)" with the web spacing turned off
+    where they set their own; every run with w:kern, a Chinese East Asian language and the
+    eastAsia font hint (its font slots all naming the run's font); WPS's own namespace on the
+    document, declared ignorable; its compatibility settings."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    styles = doc.styles.element
+    ids: dict[str, str] = {}
+    for k, st in enumerate(styles.findall(qn("w:style")), 1):
+        ids[st.get(qn("w:styleId"))] = str(k)
+    web = str(len(ids) + 1)
+    styles.append(parse_xml(
+        f'<w:style xmlns:w="{_W}" w:type="paragraph" w:styleId="{web}"><w:name w:val="Normal (Web)"/>'
+        f'<w:basedOn w:val="Normal"/><w:uiPriority w:val="0"/><w:pPr><w:spacing w:before="100" '
+        'w:beforeAutospacing="1" w:after="100" w:afterAutospacing="1"/><w:jc w:val="left"/></w:pPr>'
+        '<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="Times New Roman" '
+        'w:cs="Times New Roman"/><w:sz w:val="24"/><w:szCs w:val="24"/><w:lang w:val="en-US" '
+        'w:eastAsia="zh-CN"/></w:rPr></w:style>'))
+    ids["Normal (Web)"] = web
+    for el in list(styles.iter()) + list(doc.element.iter()):
+        for attr in ("styleId",):
+            if el.get(qn(f"w:{attr}")) in ids:
+                el.set(qn(f"w:{attr}"), ids[el.get(qn(f"w:{attr}"))])
+        if el.tag in (qn("w:basedOn"), qn("w:next"), qn("w:link"), qn("w:pStyle"), qn("w:rStyle"),
+                      qn("w:tblStyle")) and el.get(qn("w:val")) in ids:
+            el.set(qn("w:val"), ids[el.get(qn("w:val"))])
+    body = doc.element.body
+    for p in body.iterchildren(qn("w:p")):
+        ppr = _child(p, "pPr", first=True)
+        if ppr.find(qn("w:pStyle")) is None and p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is None:
+            _el(ppr, "pStyle", {"val": web}, first=True)
+            sp = _child(ppr, "spacing")
+            sp.set(_w("beforeAutospacing"), "0")
+            sp.set(_w("afterAutospacing"), "0")
+            for k in ("before", "after"):
+                if sp.get(_w(k)) is None:
+                    sp.set(_w(k), "0")
+            if ppr.find(qn("w:jc")) is None:
+                _el(ppr, "jc", {"val": "left"})
+            _sort(ppr, _ORDER_PPR)
+    for rpr in body.iter(qn("w:rPr")):
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is not None:
+            name = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
+            fonts.set(_w("hint"), "eastAsia")
+            for slot in ("ascii", "cs", "eastAsia", "hAnsi"):
+                fonts.set(_w(slot), name)
+        _child(rpr, "kern").set(_w("val"), "2")
+        lang = _child(rpr, "lang")
+        lang.set(_w("val"), "en-US")
+        lang.set(_w("eastAsia"), "zh-CN")
+        _sort(rpr, _ORDER_RPR)
+    settings = doc.settings.element
+    compat = _child(settings, "compat")
+    for tag in ("spaceForUL", "balanceSingleByteDoubleByteWidth", "doNotLeaveBackslashAlone", "ulTrailSpace",
+                "doNotExpandShiftReturn", "adjustLineHeightInTable", "useFELayout"):
+        compat.insert(0, _el(compat, tag))
+
+
+def wps_package(path: Path) -> None:
+    """The saved file's document part as WPS declares it: its own namespace, ignorable by Word."""
+    import zipfile
+
+    from generator.word.package import zip_members_by_zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    xml = members["word/document.xml"].decode("utf-8")
+    head = xml.index("<w:document ") + len("<w:document ")
+    xml = xml[:head] + 'xmlns:wpsCustomData="http://www.wps.cn/officeDocument/2013/wpsCustomData" ' + xml[head:]
+    xml = re.sub(r'mc:Ignorable="([^"]*)"', r'mc:Ignorable="\1 wpsCustomData"', xml, count=1)
+    if "wpsCustomData\"" not in xml:
+        xml = xml.replace("<w:document ", '<w:document mc:Ignorable="wpsCustomData" ', 1)
+    members["word/document.xml"] = xml.encode("utf-8")
+    path.write_bytes(zip_members_by_zipfile(members))

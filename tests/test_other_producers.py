@@ -1,0 +1,140 @@
+"""Plans written by other programs than Microsoft Word read as Word's do.
+
+Agencies write in LibreOffice Writer, WPS Office, Google Docs, or a document-management system
+that makes the .docx with a library (python-docx, pandoc…). Each writes the same page with other
+XML. The fixture plan (tests/producer_fixtures) is written by each: by the real program where one
+runs here (soffice converting a flat ODT typed as Writer stores it; pandoc from a system's HTML with
+a reference doc and a filter; python-docx used naively), by imitation of the export's habits where
+none does (Google Docs, WPS). `check` must give the findings and `import` the data of the same page
+written by Word.
+
+What the producers taught the reader (generator/word/reader.py):
+- pandoc writes every table 100 % wide (w:tblW type "pct") over a grid sized for a page of its own
+  guess: the table prints as wide as its room, the grid scaled (main read a header column 50 pt too
+  narrow: the Quốc hiệu judged not to fit its line, the issuer's parent name read on two lines);
+- python-docx's add_table writes an even grid over the page and the widths on the cells (w:tcW):
+  Word lays the table out from the cells (LibreOffice from the grid: it draws another page), so the
+  catalogue's columns import in the cells' proportions.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from generator.check import check_docx
+from generator.jobs.importer import import_docx
+from generator.word.reader import read_word
+from generator.word.soffice import soffice_or_none
+from tests import producer_fixtures as pf
+from tests.test_check_invariance import _plain
+
+
+def _findings(path: Path) -> list[tuple[str, str, str]]:
+    return sorted((r.rule, r.status, r.severity) for r in check_docx(path).results)
+
+
+def _xml(path: Path, part: str = "word/document.xml") -> str:
+    return zipfile.ZipFile(path).read(part).decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def word(tmp_path_factory) -> tuple[Path, list[tuple[str, str, str]], dict[str, Any]]:
+    """The page written by Word (appendix on a landscape page), read whole."""
+    path = pf.word_plan(tmp_path_factory.mktemp("word") / "word.docx")
+    findings = _findings(path)
+    for rule in ("PL1.III.1.quoc-hieu.co-chu", "PL1.III.1.tieu-ngu.duong-ke", "PL1.III.9.noi-nhan.hinh-thuc",
+                 "PL1.III.7.khoang-ky", "PL1.III.6.noi-dung.thut-dau-dong"):
+        assert any(f[0] == rule and f[1] == "pass" for f in findings), (rule, findings)
+    data = import_docx(path).data
+    assert data["agency"]["name"] == ["Sở Văn hóa", "và Thể thao"] and data["signer"]["name"] == "Lê Thị Hạnh"
+    assert [g["group"] for g in data["appendices"][0]["table"]["rows"]] == ["Công tác chuẩn bị", "Tổ chức giải"]
+    return path, findings, data
+
+
+def _same(word: tuple[Path, list[tuple[str, str, str]], dict[str, Any]], other: Path) -> None:
+    _, findings, data = word
+    assert _findings(other) == findings
+    assert import_docx(other).data == data
+
+
+@pytest.mark.skipif(soffice_or_none() is None, reason="chưa cài LibreOffice (soffice)")
+def test_a_plan_typed_in_libreoffice_writer(word, tmp_path):
+    """Typed in Writer (its list numbering for I., 1. and the dashes, lines drawn with the line tool,
+    a landscape page style for the appendix) and saved as .docx by LibreOffice."""
+    path = pf.write_writer_plan(tmp_path)
+    numbering = _xml(path, "word/numbering.xml")
+    assert 'w:val="upperRoman"' in numbering and "<w:numPr>" in _xml(path)  # Writer's numbers, not typed
+    assert "MỤC ĐÍCH" in _xml(path) and "I. MỤC ĐÍCH" not in _xml(path)
+    assert 'w:orient="landscape"' in _xml(path)
+    _same(word, path)
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="chưa cài pandoc")
+def test_a_plan_written_by_pandoc(word, tmp_path):
+    """Written by pandoc from a system's HTML with a reference doc (custom paragraph styles) and a Lua
+    filter drawing the lines and ending the portrait section."""
+    path = pf.write_pandoc_plan(tmp_path)
+    assert 'w:tblW w:type="pct" w:w="5000"' in _xml(path)
+    _same(word, path)
+
+
+def test_a_table_set_to_fill_its_room_prints_that_wide(tmp_path):
+    """A table 100 % wide whose grid sums to less than the text width (pandoc's): its columns are
+    the room in the grid's proportions, each cell as wide as its share."""
+    path = pf.word_plan(tmp_path / "word.docx")
+    doc = docx.Document(str(path))
+    tbl = doc.tables[0]._tbl
+    tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}").set(qn("w:type"), "pct")
+    tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}").set(qn("w:w"), "5000")
+    for g in tbl.iter(qn("w:gridCol")):
+        g.set(qn("w:w"), str(int(g.get(qn("w:w"))) // 2))
+    for tcw in tbl.iter(qn("w:tcW")):
+        tcw.getparent().remove(tcw)
+    doc.save(str(tmp_path / "pct.docx"))
+    read = read_word(tmp_path / "pct.docx")
+    room = read.sections[0].text_width
+    widths = read.tables[0].widths
+    assert abs(sum(widths) - room) <= 2 and abs(widths[0] / sum(widths) - 6.5 / 17) < 0.001, (widths, room)
+    cells = {p.cell.col: p.cell.width for p in read.paragraphs if p.cell is not None and p.cell.table == 0}
+    assert cells == {0: widths[0] - 216, 1: widths[1] - 216}  # less Word's cell margins, 108 twips a side
+
+
+def test_a_plan_written_naively_with_python_docx(word, tmp_path):
+    """Written by python-docx's plain API as a generating system does: direct formatting on every
+    run, empty paragraphs for space, an even grid with the widths on the cells, merges by
+    cell.merge, no shapes (the Tiêu ngữ underlined, the issuer's line typed as underscores)."""
+    path = pf.write_naive_plan(tmp_path)
+    catalogue = docx.Document(str(path)).tables[2]._tbl
+    grid = {g.get(qn("w:w")) for g in catalogue.iter(qn("w:gridCol"))}
+    assert len(grid) == 1  # an even grid: the widths are on the cells only
+    assert "<w:pStyle" not in _xml(path)
+    _same(word, path)
+    columns = [c["width"] for c in import_docx(path).data["appendices"][0]["table"]["columns"]]
+    assert columns == [round(cm * 100 / sum(pf.CATALOGUE_CM), 1) for cm in pf.CATALOGUE_CM]
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory) -> tuple[Path, list[tuple[str, str, str]], dict[str, Any]]:
+    path = _plain(tmp_path_factory.mktemp("plain") / "plain.docx")
+    return path, _findings(path), import_docx(path).data
+
+
+@pytest.mark.parametrize("producer", [pf.google_docs, pf.wps_office], ids=["google-docs", "wps"])
+def test_an_imitated_export_reads_as_word_does(plain, tmp_path, producer):
+    doc = docx.Document(str(plain[0]))
+    producer(doc)
+    path = tmp_path / f"{producer.__name__}.docx"
+    doc.save(str(path))
+    if producer is pf.wps_office:
+        pf.wps_package(path)
+        assert 'w:styleId="1"' in _xml(path, "word/styles.xml") and 'w:eastAsia="zh-CN"' in _xml(path)
+    else:
+        assert 'w:name="_gjdgxs"' in _xml(path) and '.0"' in _xml(path)
+    _same(plain, path)
