@@ -333,7 +333,11 @@ def pandoc_html() -> str:
     def line(length: float, x: float, y: float) -> str:
         return f'<span class="duong-ke" data-dai="{length}" data-x="{x}" data-y="{y}"></span>'
 
-    nbsp = lambda text: escape(text).replace("  ", "\u00a0 ").replace("\u00a0 ", " \u00a0")  # noqa: E731
+    def nbsp(text: str) -> str:
+        """HTML collapses a run of spaces: the blanks left for the number and the day are typed as
+        no-break spaces after a space, as a system's template keeps them."""
+        return re.sub(r" {2,}", lambda m: " " + "\u00a0" * (len(m.group()) - 1), escape(text))
+
     # A cell's paragraphs take its column's alignment (pandoc writes w:jc "left" for a column without one).
     header = ('<table><colgroup><col width="38%"/><col width="62%"/></colgroup><tr><td align="center">'
               + div("Giua13", *(escape(t) for t in ISSUER), *(b(t) for t in AGENCY))
@@ -349,7 +353,7 @@ def pandoc_html() -> str:
             body.append(f"<p>{j + 1}. {escape(khoan)}</p>")
             body.extend(f"<p>- {escape(d)}</p>" for d in dashes)
     signature = ('<table><colgroup><col width="50%"/><col width="50%"/></colgroup><tr><td align="left">'
-                 + div("Noi nhan", f"<strong><em>Nơi nhận:</em></strong>")
+                 + div("Noi nhan", "<strong><em>Nơi nhận:</em></strong>")
                  + div("Nhan", *(escape(r) for r in RECIPIENTS)) + '</td><td align="center">'
                  # pandoc drops an empty paragraph: the signing space is kept by lines of a no-break space.
                  + div("Giua14", *(b(s) for s in SIGNER), *["\u00a0"] * 3, b(SIGNER_NAME)) + "</td></tr></table>")
