@@ -90,11 +90,12 @@ def _line(x_cm: float, y_cm: float, length_cm: float, z: int) -> str:
             f'svg:y2="{y_cm}cm"><text:p/></draw:line>')
 
 
-def writer_fodt() -> str:
+def writer_fodt(*, recipients_listed: bool = False) -> str:
     """The plan typed in LibreOffice Writer: paragraph and character styles of Writer's own (bold
     and italic in automatic text styles, sizes in paragraph styles), the body numbered by one Writer
     list (I., 1. nested) and a bullet list for the dashes, lines drawn with the line tool, tables
-    without borders for the header and the signature, the appendix on a landscape page style."""
+    without borders for the header and the signature, the appendix on a landscape page style.
+    recipients_listed: the Nơi nhận's recipients as a Writer list with a dash for its bullet."""
     ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
@@ -147,6 +148,7 @@ def writer_fodt() -> str:
         pstyle("Pbody", align="justify", size=14, before=6, indent=1.27),
         pstyle("Plist", align="justify", size=14, before=6, indent=None),
         pstyle("Pnn", align="start", size=12), pstyle("Prc", align="start", size=11),
+        pstyle("Prcl", align="start", size=11, indent=None),
         pstyle("Papp", size=14, before=6, master="Ngang"), pstyle("Pappc", size=14, before=6),
         pstyle("Ph", size=13, before=2, after=2), pstyle("Pt", align="start", size=13, before=2, after=2),
         tstyle("Tb", True, False), tstyle("Ti", False, True), tstyle("Tbi", True, True),
@@ -169,6 +171,10 @@ def writer_fodt() -> str:
         '<text:list-level-style-bullet text:level="3" text:bullet-char="-">'
         '<style:list-level-properties text:list-level-position-and-space-mode="label-alignment">'
         '<style:list-level-label-alignment text:label-followed-by="space" fo:text-indent="1.27cm" fo:margin-left="0cm"/>'
+        '</style:list-level-properties></text:list-level-style-bullet></text:list-style>'
+        '<text:list-style style:name="Gach"><text:list-level-style-bullet text:level="1" text:bullet-char="-">'
+        '<style:list-level-properties text:list-level-position-and-space-mode="label-alignment">'
+        '<style:list-level-label-alignment text:label-followed-by="space" fo:text-indent="0cm" fo:margin-left="0cm"/>'
         '</style:list-level-properties></text:list-level-style-bullet></text:list-style>')
 
     header = table("Dau", (6.5, 10.5), ['<table:table-row>' + cell("Dau", "".join([
@@ -193,7 +199,10 @@ def writer_fodt() -> str:
         items.append(f'<text:list-item>{_p("Plist", heading, "Tb")}<text:list>{"".join(sub)}</text:list></text:list-item>')
     body = [_p("Pbody", OPENING), f'<text:list text:style-name="DanhSo">{"".join(items)}</text:list>']
     signature = table("Ky", (8.0, 8.5), ['<table:table-row>' + cell("Ky", "".join([
-        _p("Pnn", "Nơi nhận:", "Tbi"), *(_p("Prc", r) for r in RECIPIENTS)])) + cell("Ky", "".join([
+        _p("Pnn", "Nơi nhận:", "Tbi"), *(
+            ['<text:list text:style-name="Gach">' + "".join(
+                f"<text:list-item>{_p('Prcl', r[2:])}</text:list-item>" for r in RECIPIENTS) + "</text:list>"]
+            if recipients_listed else (_p("Prc", r) for r in RECIPIENTS))])) + cell("Ky", "".join([
             *(_p("Pc14", s, "Tb") for s in SIGNER), _p("Pc14"), _p("Pc14"), _p("Pc14"),
             _p("Pc14", SIGNER_NAME, "Tb")])) + '</table:table-row>'])
     rows = ['<table:table-header-rows><table:table-row>'
@@ -234,14 +243,14 @@ def writer_fodt() -> str:
             '</office:text></office:body></office:document>')
 
 
-def write_writer_plan(folder: Path) -> Path:
+def write_writer_plan(folder: Path, *, recipients_listed: bool = False) -> Path:
     """The Writer plan converted to .docx by soffice, as an office saving "Word 2007-365" does."""
     from generator.word.soffice import run_soffice, soffice_or_none
 
     exe = soffice_or_none()
     assert exe is not None
     source = folder / "writer.fodt"
-    source.write_text(writer_fodt(), encoding="utf-8")
+    source.write_text(writer_fodt(recipients_listed=recipients_listed), encoding="utf-8")
     run_soffice(exe, [source], folder, 180, convert_to="docx:MS Word 2007 XML",
                 timeout_message=lambda s: f"soffice > {s} s")
     return folder / "writer.docx"
@@ -320,10 +329,11 @@ def _pandoc_reference(path: Path) -> Path:
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def pandoc_html() -> str:
+def pandoc_html(*, lists: bool = False) -> str:
     """The plan as the system's HTML: each line a <p> in a custom-style div, bold and italic as
     <strong> and <em>, the header and signature as two-cell tables, the catalogue with colspan and
-    rowspan, the numbers typed."""
+    rowspan, the numbers typed; lists: the body's numbers and dashes as HTML lists (<ol type="I">,
+    a nested <ol>, a <ul>), numbered by pandoc."""
     def div(style: str, *paras: str) -> str:
         return f'<div custom-style="{style}">{"".join(f"<p>{p}</p>" for p in paras)}</div>'
 
@@ -347,7 +357,13 @@ def pandoc_html() -> str:
     title = (div("Ten loai", b("KẾ HOẠCH")) + div("Giua14", *(b(s) for s in SUBJECT))
              + div("Giua14", line(120, 170, 2)))
     body = [f"<p>{escape(OPENING)}</p>"]
-    for k, (heading, khoans) in enumerate(OUTLINE):
+    if lists:
+        body.append('<ol type="I">' + "".join(
+            f"<li>{b(heading)}<ol>" + "".join(
+                f"<li>{escape(khoan)}" + ("<ul>" + "".join(f"<li>{escape(d)}</li>" for d in dashes) + "</ul>"
+                                          if dashes else "") + "</li>" for khoan, dashes in khoans) + "</ol></li>"
+            for heading, khoans in OUTLINE) + "</ol>")
+    for k, (heading, khoans) in enumerate(OUTLINE if not lists else []):
         body.append(f"<p>{b(('I', 'II')[k] + '. ' + heading)}</p>")
         for j, (khoan, dashes) in enumerate(khoans):
             body.append(f"<p>{j + 1}. {escape(khoan)}</p>")
@@ -374,12 +390,12 @@ def pandoc_html() -> str:
             f'{"".join(body)}{signature}<div class="ngat-phan"></div>{appendix}</body></html>')
 
 
-def write_pandoc_plan(folder: Path) -> Path:
+def write_pandoc_plan(folder: Path, *, lists: bool = False) -> Path:
     """The plan written by pandoc from the system's HTML, with its reference doc and filter."""
     import subprocess
 
     reference = _pandoc_reference(folder / "pandoc-reference.docx")
-    (folder / "pandoc.html").write_text(pandoc_html(), encoding="utf-8")
+    (folder / "pandoc.html").write_text(pandoc_html(lists=lists), encoding="utf-8")
     (folder / "duong-ke.lua").write_text(PANDOC_FILTER, encoding="utf-8")
     out = folder / "pandoc.docx"
     subprocess.run(["pandoc", "-f", "html", "-t", "docx", "--reference-doc", str(reference),

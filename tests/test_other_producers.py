@@ -8,13 +8,15 @@ a reference doc and a filter; python-docx used naively), by imitation of the exp
 none does (Google Docs, WPS). `check` must give the findings and `import` the data of the same page
 written by Word.
 
-What the producers taught the reader (generator/word/reader.py):
+What the producers taught the reader (generator/word/reader.py) and the importer:
 - pandoc writes every table 100 % wide (w:tblW type "pct") over a grid sized for a page of its own
   guess: the table prints as wide as its room, the grid scaled (main read a header column 50 pt too
   narrow: the Quốc hiệu judged not to fit its line, the issuer's parent name read on two lines);
 - python-docx's add_table writes an even grid over the page and the widths on the cells (w:tcW):
   Word lays the table out from the cells (LibreOffice from the grid: it draws another page), so the
-  catalogue's columns import in the cells' proportions.
+  catalogue's columns import in the cells' proportions;
+- pandoc numbers a nested list "a.", "b.": the body's last item, ending "./.", was taken for the
+  closing sentence, its number with it (the importer now asks the outline whether it is numbered).
 """
 
 from __future__ import annotations
@@ -65,13 +67,16 @@ def _same(word: tuple[Path, list[tuple[str, str, str]], dict[str, Any]], other: 
 
 
 @pytest.mark.skipif(soffice_or_none() is None, reason="chưa cài LibreOffice (soffice)")
-def test_a_plan_typed_in_libreoffice_writer(word, tmp_path):
+@pytest.mark.parametrize("recipients_listed", [False, True], ids=["noi-nhan-go-gach", "noi-nhan-danh-sach"])
+def test_a_plan_typed_in_libreoffice_writer(word, tmp_path, recipients_listed):
     """Typed in Writer (its list numbering for I., 1. and the dashes, lines drawn with the line tool,
-    a landscape page style for the appendix) and saved as .docx by LibreOffice."""
-    path = pf.write_writer_plan(tmp_path)
+    a landscape page style for the appendix; the recipients typed with their dash, or a Writer list
+    whose bullet is a dash) and saved as .docx by LibreOffice."""
+    path = pf.write_writer_plan(tmp_path, recipients_listed=recipients_listed)
     numbering = _xml(path, "word/numbering.xml")
     assert 'w:val="upperRoman"' in numbering and "<w:numPr>" in _xml(path)  # Writer's numbers, not typed
     assert "MỤC ĐÍCH" in _xml(path) and "I. MỤC ĐÍCH" not in _xml(path)
+    assert ("- Ủy ban" in _xml(path)) is not recipients_listed
     assert 'w:orient="landscape"' in _xml(path)
     _same(word, path)
 
@@ -83,6 +88,23 @@ def test_a_plan_written_by_pandoc(word, tmp_path):
     path = pf.write_pandoc_plan(tmp_path)
     assert 'w:tblW w:type="pct" w:w="5000"' in _xml(path)
     _same(word, path)
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="chưa cài pandoc")
+def test_a_plan_numbered_by_pandocs_lists_reads_as_its_page_prints(tmp_path):
+    """The body as HTML lists: pandoc numbers a nested list "a.", "b." and bullets with "•", hanging
+    from indents of its own, another page than Word's. Read as printed: the numbers under each mục
+    are its điểm (the checker says the form is not Decree 30's), and the last one, ending "./.", is
+    an item of the body, not the closing sentence (main took it for the closing, its "b." with it)."""
+    path = pf.write_pandoc_plan(tmp_path, lists=True)
+    data = import_docx(path).data
+    assert "closing" not in data
+    assert [s["title"] for s in data["sections"]] == ["Mục đích, yêu cầu", "Tổ chức thực hiện"]
+    assert data["sections"][1]["blocks"] == [{"points": [
+        "Các phòng chuyên môn chuẩn bị địa điểm và trang thiết bị.",
+        "Các đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./."]}]
+    numbering = next(r for r in check_docx(path).results if r.rule == "PL1.III.6.danh-so")
+    assert numbering.status == "fail" and "a." in numbering.measured
 
 
 def test_a_table_set_to_fill_its_room_prints_that_wide(tmp_path):
