@@ -732,3 +732,33 @@ def wps_package(path: Path) -> None:
         xml = xml.replace("<w:document ", '<w:document mc:Ignorable="wpsCustomData" ', 1)
     members["word/document.xml"] = xml.encode("utf-8")
     path.write_bytes(zip_members_by_zipfile(members))
+
+
+def tables_without_grid(doc: Any) -> None:
+    """As a system writing tables with the OpenXML SDK or docx4j by hand: no grid columns (an empty
+    w:tblGrid), each cell's width on the cell."""
+    from docx.oxml.ns import qn
+
+    for grid in doc.element.body.iter(qn("w:tblGrid")):
+        for col in list(grid):
+            grid.remove(col)
+
+
+def cell_widths_in_percent(doc: Any) -> None:
+    """As a converter from HTML writes tables: no grid, each cell's width a share of the table's
+    (w:tcW type "pct", fiftieths of a percent), the table's width in twips."""
+    from docx.oxml.ns import qn
+
+    for tbl in doc.element.body.iter(qn("w:tbl")):
+        grid = tbl.find(qn("w:tblGrid"))
+        total = sum(int(g.get(qn("w:w"))) for g in grid)
+        for tcw in tbl.iter(qn("w:tcW")):
+            tcw.set(qn("w:w"), str(round(int(tcw.get(qn("w:w"))) * 5000 / total)))
+            tcw.set(qn("w:type"), "pct")
+        for col in list(grid):
+            grid.remove(col)
+        tblw = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+        if tblw is None:
+            tblw = _el(tbl.find(qn("w:tblPr")), "tblW")
+        tblw.set(qn("w:w"), str(total))
+        tblw.set(qn("w:type"), "dxa")

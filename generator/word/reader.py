@@ -1893,37 +1893,68 @@ def _percent_wide(tbl: _Element) -> float | None:
 
 
 def _grid(tbl: _Element, room: int) -> list[int]:
-    """The table's grid columns as printed, in twips. A table set to fill a share of its room (pandoc
-    writes every table 100 % wide, its grid for a page of its own guess) prints that wide whatever
-    its grid sums to: Word spreads the room over the columns in the grid's proportions."""
+    """The table's grid columns as printed, in twips, laid out in room twips. A table set to fill a
+    share of its room (pandoc writes every table 100 % wide, its grid for a page of its own guess)
+    prints that wide whatever its grid sums to: Word spreads the room over the columns in the
+    grid's proportions. Else the cells' own widths lay the grid out where they disagree with it or
+    it is missing (_cell_widths)."""
     grid = [_attr_int(g, "w:w", 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
     share, total = _percent_wide(tbl), sum(grid)
-    if share is None or total <= 0 or room <= 0:
-        return _cell_widths(tbl, grid) or grid
-    return [round(w * room * share / total) for w in grid]
+    if share is not None and total > 0 and room > 0:
+        return [round(w * room * share / total) for w in grid]
+    tblw = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+    width = (round(room * share) if share is not None
+             else _attr_int(tblw, "w:w", 0) if tblw is not None and tblw.get(qn("w:type"), "dxa") == "dxa"
+             else 0) or total or room
+    return _cell_widths(tbl, grid, width) or grid
 
 
-def _cell_widths(tbl: _Element, grid: list[int]) -> list[int] | None:
-    """The grid as the cells' own widths give it, when they disagree with the stored grid: Word lays
-    a table out from its cells' widths (w:tcW) and writes the grid again when it saves; a library
-    (python-docx's add_table) writes an even grid over the page and the widths on the cells. Each
-    grid column takes the width of the first cell of its own (one grid column wide) that gives one in
-    twips; None when the cells say what the grid says, or some grid column has no such cell."""
+def _cell_widths(tbl: _Element, grid: list[int], width: int) -> list[int] | None:
+    """The grid as the cells' own widths give it (w:tcW in twips, or in fiftieths of a percent of
+    the table's width), when they disagree with the stored grid or it is missing: Word lays a table
+    out from its cells' widths and writes the grid again when it saves; a library writes an even
+    grid over the page and the widths on the cells (python-docx's add_table), or no grid at all.
+    Each grid column takes the width of the first cell of its own (one grid column wide) that gives
+    one. None when the cells say what the grid says, or the grid is whole and some column has no
+    such cell; a missing grid's columns no cell gives share what the others leave of the width."""
     found: dict[int, int] = {}
+    columns = len(grid)
     for tr in blocks(tbl, qn("w:tr")):
         trpr = tr.find(qn("w:trPr"))
         col = _attr_int(trpr.find(qn("w:gridBefore")) if trpr is not None else None, "w:val", 0)
         for tc in blocks(tr, qn("w:tc")):
             tcpr = tc.find(qn("w:tcPr"))
-            span = _attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1)
+            span = max(_attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1), 1)
             tcw = tcpr.find(qn("w:tcW")) if tcpr is not None else None
-            width = _attr_int(tcw, "w:w", 0) if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" else 0
-            if span == 1 and width > 0 and col < len(grid):
-                found.setdefault(col, width)
-            col += max(span, 1)
-    if len(found) < len(grid) or all(found[c] == w for c, w in enumerate(grid)):
+            own = _preferred_width(tcw, width)
+            if span == 1 and own > 0:
+                found.setdefault(col, own)
+            col += span
+        columns = max(columns, col)
+    if len(grid) == columns and (len(found) < columns or all(found[c] == w for c, w in enumerate(grid))):
         return None
-    return [found[c] for c in range(len(grid))]
+    if not columns:
+        return None
+    rest = max(width - sum(found.values()), 0) // max(columns - len(found), 1)
+    return [found.get(c, rest) for c in range(columns)]
+
+
+def _preferred_width(tcw: _Element | None, width: int) -> int:
+    """A cell's preferred width (w:tcW) in twips: as written, or its share of the table's width when
+    given in fiftieths of a percent ("pct", or "50%"); 0 when auto or none."""
+    if tcw is None:
+        return 0
+    kind = tcw.get(qn("w:type"), "dxa")
+    if kind == "dxa":
+        return _attr_int(tcw, "w:w", 0)
+    if kind == "pct":
+        value = (tcw.get(qn("w:w")) or "").strip()
+        try:
+            share = float(value[:-1]) / 100 if value.endswith("%") else float(value) / 5000
+        except ValueError:
+            return 0
+        return round(width * share) if 0 < share <= 1 else 0
+    return 0
 
 
 @overload
