@@ -762,3 +762,81 @@ def cell_widths_in_percent(doc: Any) -> None:
             tblw = _el(tbl.find(qn("w:tblPr")), "tblW")
         tblw.set(qn("w:w"), str(total))
         tblw.set(qn("w:type"), "dxa")
+
+
+# --- HTML converted by LibreOffice: a portal's export ---------------------------------------------------
+
+
+def portal_html() -> str:
+    """The plan as a portal's HTML export: inline CSS for fonts, sizes, alignment and spacing,
+    borderless tables for the header and the signature (widths in percent), a bordered catalogue,
+    the lines under the headings as <hr> of the heading's width, the numbers typed. LibreOffice's
+    HTML import prints every <hr> across the whole column (a paragraph of its "Horizontal Line"
+    style, a bottom border) and lays the catalogue out without its <col> widths: another page."""
+    tnr = "font-family:'Times New Roman'"
+
+    def p(text: str, *, size: float = 14, align: str = "center", before: float = 0, bold: bool = False,
+          italic: bool = False, indent: bool = False) -> str:
+        style = (f"{tnr};font-size:{size}pt;text-align:{align};margin:{before}pt 0 0 0;line-height:100%"
+                 + (";text-indent:1.27cm" if indent else ""))
+        inner = escape(text).replace("  ", "&nbsp; ")
+        if bold:
+            inner = f"<b>{inner}</b>"
+        if italic:
+            inner = f"<i>{inner}</i>"
+        return f'<p style="{style}">{inner}</p>'
+
+    def rule(width_pt: float) -> str:
+        return f'<hr align="center" width="{round(width_pt * 4 / 3)}" size="1" noshade/>'
+
+    header = ('<table width="100%" border="0" cellpadding="0" cellspacing="0"><tr><td width="38%" valign="top">'
+              + "".join(p(t, size=13) for t in ISSUER) + "".join(p(t, size=13, bold=True) for t in AGENCY)
+              + rule(60) + p(NUMBER, size=13, before=6) + '</td><td width="62%" valign="top">'
+              + p(QUOC_HIEU, size=13, bold=True) + p(TIEU_NGU, bold=True) + rule(170)
+              + p(DATE, italic=True, before=10) + "</td></tr></table>")
+    title = p("KẾ HOẠCH", bold=True, before=12) + "".join(p(s, bold=True) for s in SUBJECT) + rule(120) + p("")
+    body = [p(OPENING, align="justify", before=6, indent=True)]
+    for k, (heading, khoans) in enumerate(OUTLINE):
+        body.append(p(f"{('I', 'II')[k]}. {heading}", align="justify", before=6, bold=True, indent=True))
+        for j, (khoan, dashes) in enumerate(khoans):
+            body.append(p(f"{j + 1}. {khoan}", align="justify", before=6, indent=True))
+            body.extend(p(f"- {d}", align="justify", before=6, indent=True) for d in dashes)
+    signature = ('<table width="100%" border="0" cellpadding="0" cellspacing="0"><tr>'
+                 '<td width="50%" valign="top">' + p("Nơi nhận:", size=12, align="left", bold=True,
+                                                                italic=True)
+                 + "".join(p(r, size=11, align="left") for r in RECIPIENTS)
+                 + '</td><td width="50%" valign="top">' + "".join(p(s, bold=True) for s in SIGNER)
+                 + p("\u00a0") * 3 + p(SIGNER_NAME, bold=True) + "</td></tr></table>")
+    cell = "border:0.75pt solid #000;padding:2pt 5pt;vertical-align:top"
+    total = sum(CATALOGUE_CM)
+    rows = ["<tr>" + "".join(f'<td style="{cell}">{p(h, size=13, bold=True)}</td>' for h in CATALOGUE_HEAD) + "</tr>"]
+    for numeral, group, tasks in CATALOGUE:
+        rows.append(f'<tr><td style="{cell}">{p(numeral, size=13, align="left", bold=True)}</td>'
+                    f'<td colspan="3" style="{cell}">{p(group, size=13, align="left", bold=True)}</td></tr>')
+        for k, (stt, task, unit, time) in enumerate(tasks):
+            span = ' rowspan="2"' if k + 1 < len(tasks) and tasks[k + 1][2] == "" else ""
+            unit_cell = "" if unit == "" else f'<td{span} style="{cell}">{p(unit, size=13, align="left")}</td>'
+            rows.append(f'<tr><td style="{cell}">{p(stt, size=13, align="left")}</td>'
+                        f'<td style="{cell}">{p(task, size=13, align="left")}</td>{unit_cell}'
+                        f'<td style="{cell}">{p(time, size=13, align="left")}</td></tr>')
+    catalogue = ('<table width="100%" cellspacing="0" style="border-collapse:collapse"><colgroup>'
+                 + "".join(f'<col width="{w * 100 / total:.1f}%"/>' for w in CATALOGUE_CM) + "</colgroup>"
+                 + "".join(rows) + "</table>")
+    appendix = ('<p style="page-break-before:always;margin:0"></p>' + p(APPENDIX_TITLES[0], bold=True, before=6)
+                + p(APPENDIX_TITLES[1], bold=True, before=6) + p(APPENDIX_REF, italic=True, before=6) + catalogue)
+    return ('<!DOCTYPE html><html><head><meta charset="utf-8"/><style>@page { size: 21cm 29.7cm; '
+            'margin: 2cm 1.5cm 2cm 3cm }</style></head><body>' + header + title + "".join(body) + signature
+            + appendix + "</body></html>")
+
+
+def write_portal_plan(folder: Path) -> Path:
+    """The portal's HTML opened in LibreOffice Writer and saved as .docx."""
+    from generator.word.soffice import run_soffice, soffice_or_none
+
+    exe = soffice_or_none()
+    assert exe is not None
+    source = folder / "portal.html"
+    source.write_text(portal_html(), encoding="utf-8")
+    run_soffice(exe, [source], folder, 180, convert_to="docx:MS Word 2007 XML",
+                timeout_message=lambda s: f"soffice > {s} s")
+    return folder / "portal.docx"

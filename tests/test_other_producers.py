@@ -21,6 +21,7 @@ What the producers taught the reader (generator/word/reader.py) and the importer
 
 from __future__ import annotations
 
+import copy
 import shutil
 import zipfile
 from pathlib import Path
@@ -105,6 +106,25 @@ def test_a_plan_numbered_by_pandocs_lists_reads_as_its_page_prints(tmp_path):
         "Các đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./."]}]
     numbering = next(r for r in check_docx(path).results if r.rule == "PL1.III.6.danh-so")
     assert numbering.status == "fail" and "a." in numbering.measured
+
+
+@pytest.mark.skipif(soffice_or_none() is None, reason="chưa cài LibreOffice (soffice)")
+def test_a_portals_html_opened_in_writer_reads_as_its_page_prints(plain, tmp_path):
+    """A portal's HTML export opened in LibreOffice Writer and saved as .docx: the words, emphasis and
+    structure of Word's page; what LibreOffice prints otherwise is said as it prints (the lines
+    under the Tiêu ngữ and the trích yếu run across their columns, the catalogue's columns are
+    LibreOffice's own)."""
+    path = pf.write_portal_plan(tmp_path)
+    _, findings, data = plain
+    lines = {"PL1.III.1.tieu-ngu.duong-ke", "PL1.III.5.trich-yeu.duong-ke"}
+    got = {r.rule: r for r in check_docx(path).results}
+    assert {rule: got[rule].measured.startswith("viền dưới đoạn dài") for rule in lines} == dict.fromkeys(lines, True)
+    assert [f for f in _findings(path) if f[0] not in lines] == [f for f in findings if f[0] not in lines]
+    other, data = import_docx(path).data, copy.deepcopy(data)
+    for imported in (other, data):
+        for column in imported["appendices"][0]["table"]["columns"]:
+            del column["width"]
+    assert other == data
 
 
 def test_a_table_set_to_fill_its_room_prints_that_wide(tmp_path):
