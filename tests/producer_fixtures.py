@@ -90,12 +90,14 @@ def _line(x_cm: float, y_cm: float, length_cm: float, z: int) -> str:
             f'svg:y2="{y_cm}cm"><text:p/></draw:line>')
 
 
-def writer_fodt(*, recipients_listed: bool = False) -> str:
+def writer_fodt(*, recipients_listed: bool = False, chapter_numbering: bool = False) -> str:
     """The plan typed in LibreOffice Writer: paragraph and character styles of Writer's own (bold
     and italic in automatic text styles, sizes in paragraph styles), the body numbered by one Writer
     list (I., 1. nested) and a bullet list for the dashes, lines drawn with the line tool, tables
     without borders for the header and the signature, the appendix on a landscape page style.
-    recipients_listed: the Nơi nhận's recipients as a Writer list with a dash for its bullet."""
+    recipients_listed: the Nơi nhận's recipients as a Writer list with a dash for its bullet;
+    chapter_numbering: the mục headings in Writer's "Heading 1" numbered by Tools > Chapter Numbering
+    (the outline style), each mục's khoản a list of its own that starts again at 1."""
     ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
@@ -172,6 +174,24 @@ def writer_fodt(*, recipients_listed: bool = False) -> str:
         '<style:list-level-properties text:list-level-position-and-space-mode="label-alignment">'
         '<style:list-level-label-alignment text:label-followed-by="space" fo:text-indent="1.27cm" fo:margin-left="0cm"/>'
         '</style:list-level-properties></text:list-level-style-bullet></text:list-style>'
+        '<text:list-style style:name="KhoanSo">'
+        '<text:list-level-style-number text:level="1" style:num-suffix="." style:num-format="1">'
+        '<style:list-level-properties text:list-level-position-and-space-mode="label-alignment">'
+        '<style:list-level-label-alignment text:label-followed-by="space" fo:text-indent="1.27cm" fo:margin-left="0cm"/>'
+        '</style:list-level-properties></text:list-level-style-number>'
+        '<text:list-level-style-bullet text:level="2" text:bullet-char="-">'
+        '<style:list-level-properties text:list-level-position-and-space-mode="label-alignment">'
+        '<style:list-level-label-alignment text:label-followed-by="space" fo:text-indent="1.27cm" fo:margin-left="0cm"/>'
+        '</style:list-level-properties></text:list-level-style-bullet></text:list-style>'
+        '<text:outline-style style:name="Outline"><text:outline-level-style text:level="1" style:num-suffix="." '
+        'style:num-format="I"><style:list-level-properties text:list-level-position-and-space-mode="label-alignment">'
+        '<style:list-level-label-alignment text:label-followed-by="space" fo:text-indent="1.27cm" fo:margin-left="0cm"/>'
+        '</style:list-level-properties></text:outline-level-style></text:outline-style>'
+        '<style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph" '
+        'style:parent-style-name="Standard" style:default-outline-level="1" style:class="text">'
+        '<style:paragraph-properties fo:text-align="justify" fo:margin-top="6pt" fo:margin-bottom="0pt" '
+        'fo:line-height="100%"/><style:text-properties fo:font-size="14pt" style:font-size-complex="14pt" '
+        'fo:font-weight="bold" style:font-weight-complex="bold"/></style:style>'
         '<text:list-style style:name="Gach"><text:list-level-style-bullet text:level="1" text:bullet-char="-">'
         '<style:list-level-properties text:list-level-position-and-space-mode="label-alignment">'
         '<style:list-level-label-alignment text:label-followed-by="space" fo:text-indent="0cm" fo:margin-left="0cm"/>'
@@ -198,6 +218,15 @@ def writer_fodt(*, recipients_listed: bool = False) -> str:
             sub.append(f"<text:list-item>{_p('Plist', khoan)}{inner}</text:list-item>")
         items.append(f'<text:list-item>{_p("Plist", heading, "Tb")}<text:list>{"".join(sub)}</text:list></text:list-item>')
     body = [_p("Pbody", OPENING), f'<text:list text:style-name="DanhSo">{"".join(items)}</text:list>']
+    if chapter_numbering:
+        body = [_p("Pbody", OPENING)]
+        for heading, khoans in OUTLINE:
+            body.append(f'<text:h text:style-name="Heading_20_1" text:outline-level="1">{escape(heading)}</text:h>')
+            body.append('<text:list text:style-name="KhoanSo">' + "".join(
+                f"<text:list-item>{_p('Plist', khoan)}" + (
+                    "<text:list>" + "".join(f"<text:list-item>{_p('Plist', d)}</text:list-item>" for d in dashes)
+                    + "</text:list>" if dashes else "") + "</text:list-item>" for khoan, dashes in khoans)
+                + "</text:list>")
     signature = table("Ky", (8.0, 8.5), ['<table:table-row>' + cell("Ky", "".join([
         _p("Pnn", "Nơi nhận:", "Tbi"), *(
             ['<text:list text:style-name="Gach">' + "".join(
@@ -243,14 +272,15 @@ def writer_fodt(*, recipients_listed: bool = False) -> str:
             '</office:text></office:body></office:document>')
 
 
-def write_writer_plan(folder: Path, *, recipients_listed: bool = False) -> Path:
+def write_writer_plan(folder: Path, *, recipients_listed: bool = False, chapter_numbering: bool = False) -> Path:
     """The Writer plan converted to .docx by soffice, as an office saving "Word 2007-365" does."""
     from generator.word.soffice import run_soffice, soffice_or_none
 
     exe = soffice_or_none()
     assert exe is not None
     source = folder / "writer.fodt"
-    source.write_text(writer_fodt(recipients_listed=recipients_listed), encoding="utf-8")
+    source.write_text(writer_fodt(recipients_listed=recipients_listed, chapter_numbering=chapter_numbering),
+                      encoding="utf-8")
     run_soffice(exe, [source], folder, 180, convert_to="docx:MS Word 2007 XML",
                 timeout_message=lambda s: f"soffice > {s} s")
     return folder / "writer.docx"

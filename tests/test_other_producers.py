@@ -68,14 +68,17 @@ def _same(word: tuple[Path, list[tuple[str, str, str]], dict[str, Any]], other: 
 
 
 @pytest.mark.skipif(soffice_or_none() is None, reason="chưa cài LibreOffice (soffice)")
-@pytest.mark.parametrize("recipients_listed", [False, True], ids=["noi-nhan-go-gach", "noi-nhan-danh-sach"])
-def test_a_plan_typed_in_libreoffice_writer(word, tmp_path, recipients_listed):
+@pytest.mark.parametrize("recipients_listed, chapter_numbering", [(False, False), (True, False), (False, True)],
+                         ids=["noi-nhan-go-gach", "noi-nhan-danh-sach", "danh-so-chuong"])
+def test_a_plan_typed_in_libreoffice_writer(word, tmp_path, recipients_listed, chapter_numbering):
     """Typed in Writer (its list numbering for I., 1. and the dashes, lines drawn with the line tool,
     a landscape page style for the appendix; the recipients typed with their dash, or a Writer list
-    whose bullet is a dash) and saved as .docx by LibreOffice."""
-    path = pf.write_writer_plan(tmp_path, recipients_listed=recipients_listed)
+    whose bullet is a dash; the mục as "Heading 1" numbered by Chapter Numbering) and saved as .docx
+    by LibreOffice."""
+    path = pf.write_writer_plan(tmp_path, recipients_listed=recipients_listed, chapter_numbering=chapter_numbering)
     numbering = _xml(path, "word/numbering.xml")
     assert 'w:val="upperRoman"' in numbering and "<w:numPr>" in _xml(path)  # Writer's numbers, not typed
+    assert ('<w:pStyle w:val="Heading1"/>' in _xml(path)) is chapter_numbering
     assert "MỤC ĐÍCH" in _xml(path) and "I. MỤC ĐÍCH" not in _xml(path)
     assert ("- Ủy ban" in _xml(path)) is not recipients_listed
     assert 'w:orient="landscape"' in _xml(path)
