@@ -1879,12 +1879,18 @@ def run_text(r: _Element) -> str:
 
 
 def _percent_wide(tbl: _Element) -> float | None:
-    """The share of its room a table is set to fill (w:tblW of type "pct": fiftieths of a percent,
-    or "100%" as Word 2010 and later may write it), None for a table sized in twips or auto."""
+    """The share of its room a table is set to fill (w:tblW of type "pct"), None for a table sized
+    in twips or auto."""
     tblw = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
     if tblw is None or tblw.get(qn("w:type")) != "pct":
         return None
-    value = (tblw.get(qn("w:w")) or "").strip()
+    return _share(tblw.get(qn("w:w")))
+
+
+def _share(value: str | None) -> float | None:
+    """A width of type "pct" as a share of 1: fiftieths of a percent ("2500"), or a percentage
+    ("50%", as Word 2010 and later may write it); None when not a share of 0–100 %."""
+    value = (value or "").strip()
     try:
         share = float(value[:-1]) / 100 if value.endswith("%") else float(value) / 5000
     except ValueError:
@@ -1947,14 +1953,8 @@ def _preferred_width(tcw: _Element | None, width: int) -> int:
     kind = tcw.get(qn("w:type"), "dxa")
     if kind == "dxa":
         return _attr_int(tcw, "w:w", 0)
-    if kind == "pct":
-        value = (tcw.get(qn("w:w")) or "").strip()
-        try:
-            share = float(value[:-1]) / 100 if value.endswith("%") else float(value) / 5000
-        except ValueError:
-            return 0
-        return round(width * share) if 0 < share <= 1 else 0
-    return 0
+    share = _share(tcw.get(qn("w:w"))) if kind == "pct" else None
+    return round(width * share) if share is not None else 0
 
 
 @overload
