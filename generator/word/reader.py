@@ -1902,8 +1902,8 @@ def _grid(tbl: _Element, room: int) -> list[int]:
     """The table's grid columns as printed, in twips, laid out in room twips. A table set to fill a
     share of its room (pandoc writes every table 100 % wide, its grid for a page of its own guess)
     prints that wide whatever its grid sums to: Word spreads the room over the columns in the
-    grid's proportions. Else the cells' own widths lay the grid out where they disagree with it or
-    it is missing (_cell_widths)."""
+    grid's proportions. Else the cells' own widths lay out a grid that is missing or a library's
+    placeholder (_cell_widths)."""
     grid = [_attr_int(g, "w:w", 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
     share, total = _percent_wide(tbl), sum(grid)
     if share is not None and total > 0 and room > 0:
@@ -1917,12 +1917,12 @@ def _grid(tbl: _Element, room: int) -> list[int]:
 
 def _cell_widths(tbl: _Element, grid: list[int], width: int) -> list[int] | None:
     """The grid as the cells' own widths give it (w:tcW in twips, or in fiftieths of a percent of
-    the table's width), when they disagree with the stored grid or it is missing: Word lays a table
-    out from its cells' widths and writes the grid again when it saves; a library writes an even
-    grid over the page and the widths on the cells (python-docx's add_table), or no grid at all.
-    Each grid column takes the width of the first cell of its own (one grid column wide) that gives
-    one. None when the cells say what the grid says, or the grid is whole and some column has no
-    such cell; a missing grid's columns no cell gives share what the others leave of the width."""
+    the table's width) where the stored grid is no layout: missing (a table written by hand with
+    the OpenXML SDK or docx4j), or the even split of the page a library writes whatever the cells
+    say (python-docx's add_table; Word, opening it, lays the table out from its cells). A grid Word
+    saved is what it printed, even where the cells keep preferences it could not honour: kept
+    (None). Each grid column takes the width of the first cell of its own (one grid column wide)
+    that gives one; a missing grid's columns no cell gives share what the others leave."""
     found: dict[int, int] = {}
     columns = len(grid)
     for tr in blocks(tbl, qn("w:tr")):
@@ -1937,7 +1937,9 @@ def _cell_widths(tbl: _Element, grid: list[int], width: int) -> list[int] | None
                 found.setdefault(col, own)
             col += span
         columns = max(columns, col)
-    if len(grid) == columns and (len(found) < columns or all(found[c] == w for c, w in enumerate(grid))):
+    placeholder = len(grid) > 1 and len(set(grid)) == 1
+    if len(grid) == columns and (len(found) < columns or not placeholder
+                                 or all(found[c] == w for c, w in enumerate(grid))):
         return None
     if not columns:
         return None
