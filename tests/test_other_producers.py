@@ -165,6 +165,25 @@ def test_a_plan_written_naively_with_python_docx(word, tmp_path):
     assert columns == [round(cm * 100 / sum(pf.CATALOGUE_CM), 1) for cm in pf.CATALOGUE_CM]
 
 
+def test_a_grid_word_saved_is_what_it_printed_whatever_its_cells_prefer(tmp_path):
+    """The counter-case of the even grid: Word fitted the header table to the page (its grid, uneven,
+    is its layout) and kept the cells' preferred widths as typed, wider than the page: the grid
+    is read, not the cells' wishes; the even grid a library writes gives way to the cells."""
+    path = pf.word_plan(tmp_path / "word.docx")
+    doc = docx.Document(str(path))
+    tbl = doc.tables[0]._tbl
+    grid = [int(g.get(qn("w:w"))) for g in tbl.iter(qn("w:gridCol"))]
+    for tcw in tbl.iter(qn("w:tcW")):
+        tcw.set(qn("w:w"), str(int(tcw.get(qn("w:w"))) + 400))
+    doc.save(str(tmp_path / "stale.docx"))
+    assert read_word(tmp_path / "stale.docx").tables[0].widths == grid
+    even = [sum(grid) // 2] * 2
+    for g, w in zip(tbl.iter(qn("w:gridCol")), even):
+        g.set(qn("w:w"), str(w))
+    doc.save(str(tmp_path / "even.docx"))
+    assert read_word(tmp_path / "even.docx").tables[0].widths == [w + 400 for w in grid]
+
+
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory) -> tuple[Path, list[tuple[str, str, str]], dict[str, Any]]:
     path = _plain(tmp_path_factory.mktemp("plain") / "plain.docx")
