@@ -535,8 +535,10 @@ class _Importer:
         closing = None
         if items and isinstance(items[-1], Para) and not sections_like(items[-1], outline) and len(items) > 1:
             last = items[-1]
-            if not (ITEM_RE.match(last.text) or DIEM_RE.match(last.text) or KHOAN_RE.match(last.text)
-                    or SUB_ITEM_RE.match(last.text)):
+            # Numbered as the outline reads it ("b. …" where the document numbers its điểm so): an
+            # item of the body, not the closing sentence, whatever its last words.
+            text = outline.decree_text(last.text)
+            if not (ITEM_RE.match(text) or DIEM_RE.match(text) or KHOAN_RE.match(text) or SUB_ITEM_RE.match(text)):
                 closing = _paragraph(_runs(last))
                 items = items[:-1]
         for b in items:

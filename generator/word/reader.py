@@ -1043,10 +1043,8 @@ class _Reader:
         while (inner := _framed_table(tbl)) is not None:
             tbl = inner
         first = len(self.doc.paragraphs)
-        rows = self._table(tbl, section)
-        widths = []
-        for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
-            widths.append(max(_attr_int(g, "w:w", 0), 1))
+        rows = self._table(tbl, section, self._section_width(section))
+        widths = [max(w, 1) for w in _grid(tbl, self._section_width(section))]
         ncols = max([len(widths)] + [sum(c.span for c in r) for r in rows])
         widths += [max(widths, default=1)] * (ncols - len(widths))
         self.doc.tables.append(Table(rows, widths[:ncols], section, len(self.doc.tables) + 1, first,
@@ -1074,10 +1072,11 @@ class _Reader:
             self.doc.tables.append(Table([row], [max(b.width, 1) for b in sorted(boxes, key=lambda b: b.x)],
                                          section, len(self.doc.tables) + 1, first, len(self.doc.paragraphs) - 1))
 
-    def _table(self, tbl: _Element, section: int) -> list[list[TableCell]]:
+    def _table(self, tbl: _Element, section: int, room: int) -> list[list[TableCell]]:
+        """The rows of table tbl, laid out in room twips (the text width, or its cell's width)."""
         ti = len(self.tables)
         self.tables.append(tbl)
-        grid = [_attr_int(g, "w:w", 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+        grid = _grid(tbl, room)
         default_mar = self._table_margins(tbl)
         tblpr = tbl.find(qn("w:tblPr"))
         ind = tblpr.find(qn("w:tblInd")) if tblpr is not None else None
@@ -1103,7 +1102,8 @@ class _Reader:
                     continue
                 width = sum(grid[col:col + span])
                 tcw = tcpr.find(qn("w:tcW")) if tcpr is not None else None
-                if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" and _attr_int(tcw, "w:w", 0):
+                if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" and _attr_int(tcw, "w:w", 0) \
+                        and not _percent_wide(tbl):
                     width = _attr_int(tcw, "w:w", width)
                 left, right = default_mar
                 mar = tcpr.find(qn("w:tcMar")) if tcpr is not None else None
@@ -1122,7 +1122,7 @@ class _Reader:
                             for q in box.paras:
                                 self._add(self._para(q, section, cell, inner))
                     elif child.tag == qn("w:tbl"):
-                        self._table(child, section)
+                        self._table(child, section, cell.width)
                 vm = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
                 merge = None if vm is None else "restart" if vm.get(qn("w:val")) == "restart" else "continue"
                 paras = [q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]
@@ -1946,6 +1946,87 @@ def run_text(r: _Element) -> str:
         elif tag == qn("w:sym"):
             out.append(_sym(child))
     return "".join(out)
+
+
+def _percent_wide(tbl: _Element) -> float | None:
+    """The share of its room a table is set to fill (w:tblW of type "pct"), None for a table sized
+    in twips or auto."""
+    tblw = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+    if tblw is None or tblw.get(qn("w:type")) != "pct":
+        return None
+    return _share(tblw.get(qn("w:w")))
+
+
+def _share(value: str | None) -> float | None:
+    """A width of type "pct" as a share of 1: fiftieths of a percent ("2500"), or a percentage
+    ("50%", as Word 2010 and later may write it); None when not a share of 0–100 %."""
+    value = (value or "").strip()
+    try:
+        share = float(value[:-1]) / 100 if value.endswith("%") else float(value) / 5000
+    except ValueError:
+        return None
+    return share if 0 < share <= 1 else None
+
+
+def _grid(tbl: _Element, room: int) -> list[int]:
+    """The table's grid columns as printed, in twips, laid out in room twips. A table set to fill a
+    share of its room (pandoc writes every table 100 % wide, its grid for a page of its own guess)
+    prints that wide whatever its grid sums to: Word spreads the room over the columns in the
+    grid's proportions. Else the cells' own widths lay out a grid that is missing or a library's
+    placeholder (_cell_widths)."""
+    grid = [_attr_int(g, "w:w", 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+    share, total = _percent_wide(tbl), sum(grid)
+    if share is not None and total > 0 and room > 0:
+        return [round(w * room * share / total) for w in grid]
+    tblw = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+    width = (round(room * share) if share is not None
+             else _attr_int(tblw, "w:w", 0) if tblw is not None and tblw.get(qn("w:type"), "dxa") == "dxa"
+             else 0) or total or room
+    return _cell_widths(tbl, grid, width) or grid
+
+
+def _cell_widths(tbl: _Element, grid: list[int], width: int) -> list[int] | None:
+    """The grid as the cells' own widths give it (w:tcW in twips, or in fiftieths of a percent of
+    the table's width) where the stored grid is no layout: missing (a table written by hand with
+    the OpenXML SDK or docx4j), or the even split of the page a library writes whatever the cells
+    say (python-docx's add_table; Word, opening it, lays the table out from its cells). A grid Word
+    saved is what it printed, even where the cells keep preferences it could not honour: kept
+    (None). Each grid column takes the width of the first cell of its own (one grid column wide)
+    that gives one; a missing grid's columns no cell gives share what the others leave."""
+    found: dict[int, int] = {}
+    columns = len(grid)
+    for tr in blocks(tbl, qn("w:tr")):
+        trpr = tr.find(qn("w:trPr"))
+        col = _attr_int(trpr.find(qn("w:gridBefore")) if trpr is not None else None, "w:val", 0)
+        for tc in blocks(tr, qn("w:tc")):
+            tcpr = tc.find(qn("w:tcPr"))
+            span = max(_attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1), 1)
+            tcw = tcpr.find(qn("w:tcW")) if tcpr is not None else None
+            own = _preferred_width(tcw, width)
+            if span == 1 and own > 0:
+                found.setdefault(col, own)
+            col += span
+        columns = max(columns, col)
+    placeholder = len(grid) > 1 and len(set(grid)) == 1
+    if len(grid) == columns and (len(found) < columns or not placeholder
+                                 or all(found[c] == w for c, w in enumerate(grid))):
+        return None
+    if not columns:
+        return None
+    rest = max(width - sum(found.values()), 0) // max(columns - len(found), 1)
+    return [found.get(c, rest) for c in range(columns)]
+
+
+def _preferred_width(tcw: _Element | None, width: int) -> int:
+    """A cell's preferred width (w:tcW) in twips: as written, or its share of the table's width when
+    given in fiftieths of a percent ("pct", or "50%"); 0 when auto or none."""
+    if tcw is None:
+        return 0
+    kind = tcw.get(qn("w:type"), "dxa")
+    if kind == "dxa":
+        return _attr_int(tcw, "w:w", 0)
+    share = _share(tcw.get(qn("w:w"))) if kind == "pct" else None
+    return round(width * share) if share is not None else 0
 
 
 @overload
