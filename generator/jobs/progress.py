@@ -30,7 +30,7 @@ from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
 from ..text import date_dmy
 from ..word.package import AlreadyThere, publish, read_bounded
-from ..word.sheet_guard import not_a_spreadsheet, open_zip
+from ..word.sheet_guard import PROGRESS, SheetTooBig, not_a_spreadsheet, open_zip
 
 DONE, DOING, TODO = "Hoàn thành", "Đang thực hiện", "Chưa thực hiện"
 STATUSES = (DONE, DOING, TODO)
@@ -462,7 +462,10 @@ def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
     from ..plan.sheets import workbook_sheets
 
     found = False
-    sheets = workbook_sheets(path, data)
+    try:
+        sheets = workbook_sheets(path, data)
+    except SheetTooBig as exc:
+        raise exc.said_as(PROGRESS) from None  # the size refusal in a progress sheet's words
     for ws in sheets:
         if ws.name != META_SHEET:
             continue

@@ -19,6 +19,7 @@ from ..errors import DataError, Problem
 from ..plan.loader import Loc, Source
 from ..plan.sheets import SPREADSHEET_SUFFIXES, cell_name, sheet_rows
 from ..text import slugify
+from ..word.sheet_guard import UNITS, SheetTooBig
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("ten", "ten-don-vi", "don-vi", "name"), ("name",)),
@@ -44,7 +45,10 @@ def is_sheet(path: str | Path) -> bool:
 def read_units_sheet(path: str | Path) -> Source:
     """The units of a spreadsheet as a parsed units file; DataError naming every unknown column."""
     file = str(path)
-    sheet, grid = sheet_rows(path)
+    try:
+        sheet, grid = sheet_rows(path)
+    except SheetTooBig as exc:
+        raise exc.said_as(UNITS) from None  # the size refusal in a units list's words
     header_at = next((i for i, r in enumerate(grid) if sum(1 for c in r if c) >= 2), None)
     if header_at is None:
         raise DataError([Problem(file, None, None, "", None, (
