@@ -250,6 +250,7 @@ def _cell_lines(path: Path) -> list[str]:
     ("Đại tá", (), "Nguyễn Văn Hòa", ["Đại tá", "Nguyễn Văn Hòa"]),
     ("THƯỢNG TÁ", (), "Nguyễn Văn Hòa", ["THƯỢNG TÁ", "Nguyễn Văn Hòa"]),
     (None, ("Trung tá",), "Nguyễn Văn Hòa", ["Nguyễn Văn Hòa", "Trung tá"]),
+    (None, ("", "THIẾU TƯỚNG"), "Nguyễn Văn Hòa", ["Nguyễn Văn Hòa", "THIẾU TƯỚNG"]),  # in capitals, spaced
     (None, (), "Thiếu tướng Nguyễn Văn Hòa", ["Thiếu tướng Nguyễn Văn Hòa"]),
 ])
 def test_a_rank_printed_by_the_name_is_the_names_not_a_post(tmp_path: Path, over: str | None,

@@ -132,8 +132,8 @@ def _signer_part(block: list[Para]) -> SignerPart:
 
 
 def _with_rank(right: list[Para], i: int, stand_ins: list[Para]) -> SignerPart:
-    """The block cut at its name, right[i], with a rank line printed next to the name taken to it: over
-    it (the line under the signing space is "Đại tá", the name under that) or under it."""
+    """The block cut at its name, right[i], with a rank line printed next to the name taken to it: right
+    over it (the line under the signing space is "Đại tá", the name under that) or the first line under it."""
     rank: list[Para] = []
 
     def next_to(a: Para, b: Para) -> bool:
@@ -145,8 +145,8 @@ def _with_rank(right: list[Para], i: int, stand_ins: list[Para]) -> SignerPart:
     elif i > 0 and is_name_prefix_line(right[i - 1].text) and next_to(right[i - 1], right[i]):
         rank = [right[i - 1]]
     end = i + 1
-    if not rank and end < len(right) and is_name_prefix_line(right[end].text) and next_to(right[i], right[end]):
-        rank, end = [right[end]], end + 1
+    if not rank and end < len(right) and is_name_prefix_line(right[end].text):
+        rank, end = [right[end]], end + 1  # under the name, nothing else prints a rank alone on a line
     lines = [p for p in right[:i] if all(p is not r for r in rank)]
     return SignerPart(lines, right[i], right[end:], stand_ins, rank)
 
