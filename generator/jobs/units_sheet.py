@@ -19,7 +19,7 @@ from ..errors import DataError, Problem
 from ..plan.loader import Loc, Source
 from ..plan.sheets import SPREADSHEET_SUFFIXES, cell_name, sheet_rows
 from ..text import slugify
-from ..word.sheet_guard import UNITS, SheetTooBig
+from ..word.sheet_guard import SheetTooBig, SheetUse
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("ten", "ten-don-vi", "don-vi", "name"), ("name",)),
@@ -38,6 +38,11 @@ PATH = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 YES = {"x", "co", "true", "1", "yes"}
 
 
+UNITS_SHEET = SheetUse("quá lớn so với một danh sách đơn vị",
+                       "Mỗi đơn vị một hàng: hãy chép riêng danh sách đơn vị sang một trang tính hoặc tệp mới")
+"""A units sheet refused for its size, in its own words (not a catalogue's)."""
+
+
 def is_sheet(path: str | Path) -> bool:
     return Path(path).suffix.lower() in SPREADSHEET_SUFFIXES
 
@@ -48,7 +53,7 @@ def read_units_sheet(path: str | Path) -> Source:
     try:
         sheet, grid = sheet_rows(path)
     except SheetTooBig as exc:
-        raise exc.said_as(UNITS) from None  # the size refusal in a units list's words
+        raise exc.said_as(UNITS_SHEET) from None  # the size refusal in a units list's words
     header_at = next((i for i, r in enumerate(grid) if sum(1 for c in r if c) >= 2), None)
     if header_at is None:
         raise DataError([Problem(file, None, None, "", None, (

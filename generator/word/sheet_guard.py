@@ -36,7 +36,8 @@ class SheetError(UserError):
 class SheetUse:
     """What a spreadsheet is read as, in the words its size refusal uses: every use is bounded by
     the same count (limits.MAX_SHEET_CELLS, before any reader builds a cell); what the clerk is told
-    the sheet should be, and what to do, is the use's."""
+    the sheet should be, and what to do, is the use's (CATALOGUE here; the progress and units
+    readers word their own, jobs/progress.py and jobs/units_sheet.py)."""
 
     too_big: str  # after the count: "quá lớn để làm phụ lục"
     remedy: str  # the sentence that follows
@@ -44,11 +45,6 @@ class SheetUse:
 
 CATALOGUE = SheetUse("quá lớn để làm phụ lục",
                      "Hãy chép riêng danh mục cần in sang một trang tính hoặc tệp mới")
-PROGRESS = SheetUse("quá lớn so với một bảng tiến độ",
-                    "Bảng do lệnh kehoach progress tạo chỉ có một hàng cho mỗi nhiệm vụ của kế hoạch: hãy điền "
-                    "vào bảng đó, không chép bảng tính khác vào")
-UNITS = SheetUse("quá lớn so với một danh sách đơn vị",
-                 "Mỗi đơn vị một hàng: hãy chép riêng danh sách đơn vị sang một trang tính hoặc tệp mới")
 
 
 class SheetTooBig(SheetError):
