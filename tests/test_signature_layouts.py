@@ -21,7 +21,7 @@ import pytest
 import yaml
 from docx.shared import Cm
 
-from generator.check import check_docx
+from generator.check import check_data, check_docx
 from generator.document.render import render_plan
 from generator.jobs.importer import import_docx, import_file
 from generator.plan.loader import load_plan
@@ -275,6 +275,9 @@ def test_a_rank_printed_by_the_name_is_the_names_not_a_post(tmp_path: Path, over
         assert "PL1.III.7.ho-ten.vi-tri" not in found, path
         for rule in ("PL1.III.7.ho-ten.hinh-thuc", "PL1.III.7.tham-quyen.hinh-thuc", "PL1.III.7.khoang-ky"):
             assert [r.status for r in found[rule]] == ["pass"], (path, rule, found[rule])
+    # The data file checked before it is rendered reads the name's lines the same way.
+    (name_rule,) = [r for r in check_data(tmp_path / "ke-hoach.yaml").results if r.rule == "PL1.III.7.ho-ten.hinh-thuc"]
+    assert name_rule.status == "pass", name_rule
 
 
 def test_an_academic_title_over_the_name_is_the_names_and_said(tmp_path: Path) -> None:
