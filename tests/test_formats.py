@@ -553,3 +553,78 @@ def test_telling_a_doc_never_builds_its_allocation_table() -> None:
     message, peak = _traced_peak(tell)
     assert "không phải văn bản Word" in message
     assert peak < len(data) // 4
+
+
+def _numbered(path: Path, texts: tuple[str, ...]) -> None:
+    """The paragraphs starting with texts made items of one automatic list ("1.", "2.", … drawn by
+    Word in the paragraph mark's formatting, as Word's numbering button makes them), each paragraph's
+    text in two runs that differ only in their language tag (as Word splits what was typed in
+    two sittings), the mark formatted as the text."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = docx.Document(str(path))
+    numbering = doc.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90"><w:multiLevelType w:val="hybridMultilevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:suff w:val="space"/>'
+        '<w:lvlText w:val="%1."/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="1287" w:hanging="360"/></w:pPr>'
+        '<w:rPr><w:rFonts w:hint="default"/></w:rPr></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for p in doc.paragraphs:
+        if not p.text.startswith(texts):
+            continue
+        ppr = p._p.get_or_add_pPr()
+        ppr.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>'))
+        bold = "<w:b/>" if p.runs[0].bold else ""
+        ppr.append(parse_xml(f'<w:rPr {nsdecls("w")}>{bold}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'))
+        p.runs[-1]._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:val="vi-VN"/>'))
+    doc.add_paragraph()  # Word always ends a document with a paragraph, never with a table
+    doc.save(str(path))
+
+
+def _number_as_printed(pdf: Path, text: str) -> tuple[str, float]:
+    """The font and size the page draws the first character of the line that holds text in."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
+
+    for page in extract_pages(str(pdf)):
+        for box in page:
+            for line in box if isinstance(box, LTTextContainer) else ():
+                if isinstance(line, LTTextLine) and text in line.get_text():
+                    first = next(c for c in line if isinstance(c, LTChar))
+                    return first.fontname, round(first.size, 1)
+    raise AssertionError(f"{text!r} not on the page")
+
+
+@needs_soffice
+def test_a_list_number_printed_in_the_paragraph_marks_format_is_read_so_from_a_doc(tmp_path: Path) -> None:
+    # LibreOffice's .docx of a .doc leaves the paragraph mark's formatting empty when the text is in
+    # runs of their own: "1." would read 12 pt regular before a bold "Mục đích" (a bold text in a
+    # khoản, not a titled khoản) while the .doc prints "1." bold 14 pt. The page decides.
+    body = [{"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True},
+            {"pieces": ["Mục ", "đích"], "bold": True},
+            "Khuyến khích người dân rèn luyện thân thể mỗi ngày.",
+            {"pieces": ["Yêu ", "cầu"], "bold": True},
+            "Các đơn vị tổ chức thực hiện nghiêm túc, hiệu quả.",
+            {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True},
+            {"pieces": ["Các phòng, đơn vị ", "triển khai thực hiện Kế hoạch này./."]}]
+    original = build_plan(tmp_path / "goc.docx", body=body)
+    _numbered(original, ("Mục đích", "Yêu cầu", "Các phòng, đơn vị"))
+    (doc,) = libreoffice_copies([original], tmp_path / "doc", "doc:MS Word 97")
+    (pdf,) = libreoffice_copies([doc], tmp_path / "pdf", "pdf")
+    font, size = _number_as_printed(pdf, "Mục đích")
+    assert "Bold" in font and size == 14.0  # what the .doc prints
+    plain_font, _ = _number_as_printed(pdf, "Các phòng, đơn vị")
+    assert "Bold" not in plain_font
+    for path in (original, doc):
+        read = read_docx(path)
+        numbers = {p.text.split(" ", 1)[1][:17]: (p.runs[0].text.strip(), p.runs[0].fmt.bold, p.runs[0].fmt.size)
+                   for p in read.body if p.text[:1].isdigit()}
+        assert numbers["Mục đích"] == ("1.", True, 14.0), (path, numbers)
+        assert numbers["Yêu cầu"] == ("2.", True, 14.0), (path, numbers)
+        assert numbers["Các phòng, đơn vị"][1] is False, (path, numbers)
+    sections = [import_docx(p).data["sections"] for p in (original, doc)]
+    assert sections[0] == sections[1]
+    assert [b.get("clause") for b in sections[1][0]["blocks"]] == ["Mục đích", "Yêu cầu"]  # titled khoản

@@ -105,7 +105,7 @@ def _parts(doc: KeHoach) -> dict[str, Any]:
         "issuer": at(doc.issuer_lines), "parent": at(doc.parent_lines), "number": at([doc.number_line]),
         "date": at([doc.date_line]), "type": (doc.document_type, at([doc.doc_type])),
         "subject": at(doc.subject_lines), "subtitle": at(doc.subtitle), "noi_nhan": at([doc.noi_nhan]),
-        "recipients": at(doc.recipients), "signer": at([*doc.signer_lines, doc.signer_name, *doc.after_name]),
+        "recipients": at(doc.recipients), "signer": at([*doc.signer_lines, *doc.signer_rank, doc.signer_name, *doc.after_name]),
         "appendices": [(a.heading.index, at(a.names), at(a.head), a.titled, [(r.number, r.para.index) for r in a.rows])
                        for a in doc.appendices],
     }

@@ -324,3 +324,57 @@ def test_damaged_workbooks_always_end_in_a_sheet_message(tmp_path: Path) -> None
             refusals += 1
             assert str(exc).startswith(str(path)) or isinstance(exc, BadCells)
     assert refusals > 50
+
+
+def _spread_xlsx(path: Path) -> Path:
+    """A workbook whose one sheet spans from A1 to B300000: two cells typed, an area past
+    limits.MAX_SHEET_CELLS (refused before any reader builds a cell)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Trang1"
+    ws["A1"] = "Tên"
+    ws["B300000"] = "x"
+    wb.save(path)
+    return path
+
+
+def test_a_sheet_too_large_is_said_in_the_words_of_what_it_was_read_as(tmp_path: Path) -> None:
+    # The same count bounds every sheet; the refusal says what the sheet should have been: a
+    # catalogue for an appendix, a progress sheet made by `kehoach progress`, a list of units.
+    from generator.jobs.progress import read_progress
+    from generator.jobs.units_sheet import read_units_sheet
+    from tests.year_fixtures import write_plan
+
+    sheet = _spread_xlsx(tmp_path / "lon.xlsx")
+    plan = load_plan(write_plan(tmp_path))
+    readers = {"phụ lục": lambda: read_sheet(sheet),
+               "bảng tiến độ": lambda: read_progress(plan, [sheet]),
+               "danh sách đơn vị": lambda: read_units_sheet(sheet)}
+    for use, read in readers.items():
+        with pytest.raises(SheetError) as exc:
+            read()
+        message = str(exc.value)
+        assert message.startswith(f"{sheet}: trang tính 'Trang1' trải đến hàng 300.000 và cột 2"), message
+        assert f"tối đa {limits_cells()} ô" in message
+        assert use in message and all(other not in message for other in readers if other != use), message
+    with pytest.raises(SheetError) as exc:
+        read_progress(plan, [sheet])
+    assert "kehoach progress" in str(exc.value)
+
+
+def limits_cells() -> str:
+    from generator import limits
+
+    return f"{limits.MAX_SHEET_CELLS:,}".replace(",", ".")
+
+
+def test_a_csv_too_large_says_where_the_count_passed_the_limit(tmp_path: Path) -> None:
+    from generator import limits
+
+    rows = limits.MAX_SHEET_CELLS // 4 + 10
+    path = tmp_path / "dm.csv"
+    path.write_text("STT,Nội dung,Đơn vị,Thời gian\n" + "1,Khảo sát,Sở,Quý I\n" * rows, encoding="utf-8")
+    with pytest.raises(SheetError) as exc:
+        read_sheet(path)
+    message = str(exc.value)
+    assert message.startswith(f"{path}: tệp CSV đến dòng ") and "quá lớn để làm phụ lục" in message, message

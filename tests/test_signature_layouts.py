@@ -18,10 +18,13 @@ from typing import Any
 
 import docx
 import pytest
+import yaml
 from docx.shared import Cm
 
-from generator.check import check_docx
-from generator.jobs.importer import import_docx
+from generator.check import check_data, check_docx
+from generator.document.render import render_plan
+from generator.jobs.importer import import_docx, import_file
+from generator.plan.loader import load_plan
 from tests.word_fixtures import add_para, build_plan
 
 BODY = [{"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True}, "Nâng cao nhận thức của cán bộ về phòng chống tác hại.",
@@ -201,3 +204,122 @@ def test_a_co_signer_over_the_noi_nhan_in_the_signers_table_is_held(tmp_path: Pa
     assert got.data.pop("co_signers") == [CO_SIGNER_DATA]
     assert got.data == want.data
     assert [n for n in got.warnings if n not in want.warnings] == []
+
+
+# --- what is printed by the name ------------------------------------------------------------------------
+
+def _signer_with(tmp_path: Path, over: str | None = None, under: tuple[str, ...] = (),
+                 name: str = "Nguyễn Văn Hòa", signer: tuple[str, ...] = ("CHỈ HUY TRƯỞNG",)) -> Path:
+    """A plan whose signer's cell prints a line right over the name (under the signing space) and
+    lines under it, each a paragraph of its own in the name's bold 14 pt, as typed in Word."""
+    path = build_plan(tmp_path / "goc.docx", body=BODY, signer=signer, signer_name=name)
+    doc = docx.Document(str(path))
+    cell = doc.tables[-1].cell(0, 1)
+    name_p = cell.paragraphs[-1]
+    if over is not None:
+        name_p._p.addprevious(add_para(cell, over, align="center", bold=True, before=0)._p)
+    for text in under:
+        add_para(cell, text, align="center", bold=True, before=0)
+    doc.save(str(path))
+    return path
+
+
+def _import_and_render(tmp_path: Path, original: Path) -> tuple[dict[str, Any], list[str], Path]:
+    out = tmp_path / "ke-hoach.yaml"
+    result = import_file(original, out, force=True)
+    back = tmp_path / "back.docx"
+    back.write_bytes(render_plan(load_plan(out)))
+    return yaml.safe_load(out.read_text(encoding="utf-8")), [str(w) for w in result.warnings], back
+
+
+def _signer_results(path: Path) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for r in check_docx(path).results:
+        if r.rule.startswith("PL1.III.7."):
+            out.setdefault(r.rule, []).append(r)
+    return out
+
+
+def _cell_lines(path: Path) -> list[str]:
+    """The signer's cell as printed: its lines (a paragraph cut at its line breaks), empty ones dropped."""
+    cell = docx.Document(str(path)).tables[-1].cell(0, 1)
+    return [x.strip() for p in cell.paragraphs for x in p.text.split("\n") if x.strip()]
+
+
+@pytest.mark.parametrize("over, under, name, printed", [
+    ("Đại tá", (), "Nguyễn Văn Hòa", ["Đại tá", "Nguyễn Văn Hòa"]),
+    ("THƯỢNG TÁ", (), "Nguyễn Văn Hòa", ["THƯỢNG TÁ", "Nguyễn Văn Hòa"]),
+    (None, ("Trung tá",), "Nguyễn Văn Hòa", ["Nguyễn Văn Hòa", "Trung tá"]),
+    (None, ("", "THIẾU TƯỚNG"), "Nguyễn Văn Hòa", ["Nguyễn Văn Hòa", "THIẾU TƯỚNG"]),  # in capitals, spaced
+    (None, (), "Thiếu tướng Nguyễn Văn Hòa", ["Thiếu tướng Nguyễn Văn Hòa"]),
+])
+def test_a_rank_printed_by_the_name_is_the_names_not_a_post(tmp_path: Path, over: str | None,
+                                                            under: tuple[str, ...], name: str,
+                                                            printed: list[str]) -> None:
+    # Decree 30 (Phụ lục I, II.7.c) lets armed-forces units write the rank before the signer's name;
+    # on a line of its own over or under the name it is still the name's: no post moved into the
+    # title, no line after the name, and the plan rendered from the data prints it where it stood.
+    from generator.recognise import read_docx
+
+    original = _signer_with(tmp_path, over, under, name)
+    doc = read_docx(original)
+    assert [p.text for p in doc.signer_lines] == ["CHỈ HUY TRƯỞNG"]
+    assert not doc.after_name
+    data, warnings, back = _import_and_render(tmp_path, original)
+    assert data["signer"]["title"] == "Chỉ huy trưởng"
+    assert data["signer"]["name"].split("\n") == printed
+    assert not [w for w in warnings if "họ tên người ký" in w], warnings
+    assert _cell_lines(back)[-len(printed):] == printed
+    for path in (original, back):
+        found = _signer_results(path)
+        assert "PL1.III.7.ho-ten.vi-tri" not in found, path
+        for rule in ("PL1.III.7.ho-ten.hinh-thuc", "PL1.III.7.tham-quyen.hinh-thuc", "PL1.III.7.khoang-ky"):
+            assert [r.status for r in found[rule]] == ["pass"], (path, rule, found[rule])
+    # The data file checked before it is rendered reads the name's lines the same way.
+    (name_rule,) = [r for r in check_data(tmp_path / "ke-hoach.yaml").results if r.rule == "PL1.III.7.ho-ten.hinh-thuc"]
+    assert name_rule.status == "pass", name_rule
+
+
+def test_an_academic_title_over_the_name_is_the_names_and_said(tmp_path: Path) -> None:
+    # "TS." on its own line over the name: the name's (not the name itself, not a title line); the
+    # checker says what Decree 30 says of it (the head of a school, hospital or institute decides).
+    original = _signer_with(tmp_path, "TS.", signer=("GIÁM ĐỐC",))
+    data, _, back = _import_and_render(tmp_path, original)
+    assert data["signer"]["name"].split("\n") == ["TS.", "Nguyễn Văn Hòa"]
+    for path in (original, back):
+        found = _signer_results(path)
+        assert "PL1.III.7.ho-ten.vi-tri" not in found
+        (name,) = found["PL1.III.7.ho-ten.hinh-thuc"]
+        assert name.status == "fail" and name.measured == "TS. / Nguyễn Văn Hòa"
+        assert "giáo dục" in name.message
+
+
+@pytest.mark.parametrize("line, kind_said, kept", [
+    ("(ĐÓNG DẤU)", "ghi chú", True),
+    ("Phó Bí thư Đảng ủy xã", "dòng in dưới họ tên", True),
+    ("ĐT: 0912 345 678", "số điện thoại", False),
+    ("Email: vanphong@sotnmt.gov.vn", "số điện thoại, thư điện tử", False),
+])
+def test_a_line_under_the_name_read_alike_by_check_and_import(tmp_path: Path, line: str, kind_said: str,
+                                                               kept: bool) -> None:
+    # Decree 30 closes the block with the name. What the line is, the checker and the importer read
+    # alike (recognise.lines.under_name): a note or other text is kept under the name and the import
+    # says the error check will report on the rendered plan, with its fix; the drafter's telephone
+    # or e-mail is no part of the signature: not imported, said, and the rendered plan passes.
+    original = _signer_with(tmp_path, under=(line,), signer=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"))
+    (place,) = _signer_results(original)["PL1.III.7.ho-ten.vi-tri"]
+    assert place.status == "fail" and place.measured == line and kind_said in place.message
+    data, warnings, back = _import_and_render(tmp_path, original)
+    assert data["signer"]["title"] == "Phó Giám đốc"  # never moved into the title
+    said = [w for w in warnings if line in w]
+    assert len(said) == 1, warnings
+    if kept:
+        assert data["signer"]["name"].split("\n") == ["Nguyễn Văn Hòa", line]
+        assert _cell_lines(back)[-2:] == ["Nguyễn Văn Hòa", line]
+        assert "PL1.III.7.ho-ten.vi-tri" in said[0] and "signer.name" in said[0]
+        assert [r.status for r in _signer_results(back)["PL1.III.7.ho-ten.vi-tri"]] == ["fail"]
+    else:
+        assert data["signer"]["name"] == "Nguyễn Văn Hòa"
+        assert "không nhập" in said[0]
+        assert _cell_lines(back)[-1] == "Nguyễn Văn Hòa"
+        assert "PL1.III.7.ho-ten.vi-tri" not in _signer_results(back)

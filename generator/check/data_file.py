@@ -11,7 +11,7 @@ from typing import Any
 from ..document.context import build_context
 from ..nd30 import QUOC_HIEU
 from ..plan.model import Plan
-from ..recognise.lines import recognise_type
+from ..recognise.lines import is_name_prefix_line, recognise_type
 from ..recognise.model import AppendixPart, CatalogueRow, KeHoach, SignerPart
 from ..word.reader import Para, norm
 
@@ -63,10 +63,24 @@ def from_plan(plan: Plan, source: str) -> KeHoach:
         doc.body.append(para(ctx["closing"]))
     doc.noi_nhan = para("Nơi nhận:")
     doc.recipients = [para(t) for t in ctx["recipients"]]
-    doc.signer_lines = [para(t) for t in ctx["signer"]["lines"]]
-    doc.signer_name = para(ctx["signer"]["name"])
+    def signer(block: dict[str, Any]) -> SignerPart:
+        # The name's lines as check reads them off the page: a rank or an academic title alone on a
+        # line ("Đại tá" over or under the name) is the name's, not part of the person's name.
+        lines = [para(t) for t in block["lines"]]
+        printed = [x.strip() for x in block["name"].split("\n") if x.strip()]
+        rank: list[Para] = []
+        name: Para | None = None
+        for x in printed:
+            if is_name_prefix_line(x):
+                rank.append(para(x))
+            elif name is None:
+                name = para(" ".join(y for y in printed if not is_name_prefix_line(y)))
+        return SignerPart(lines, name or para(block["name"]), rank=rank)
+
+    lead = signer(ctx["signer"])
+    doc.signer_lines, doc.signer_name, doc.signer_rank = lead.lines, lead.name, lead.rank
     # A joint plan's other signers: the same content rules, each on its own.
-    doc.co_signers = [SignerPart([para(t) for t in s["lines"]], para(s["name"])) for s in ctx["co_signers"]]
+    doc.co_signers = [signer(s) for s in ctx["co_signers"]]
     for i, app in enumerate(ctx["appendices"], 1):
         heading = para(app["title"])
         titles = [para(line) for line in app["subtitle_lines"]]

@@ -44,16 +44,23 @@ from ..nd30.figures import (
     FontSize,
 )
 from ..recognise.lines import (
+    ACADEMIC_RE,
     CITATION_RE,
     DASHES,
     MUC_RE,
     PART_RE,
     SIGNATURE_STAND_IN_RE,
+    UNDER_NAME_CONTACT,
+    UNDER_NAME_NOTE,
+    UNDER_NAME_OTHER,
+    UNDER_NAME_POST,
+    name_prefix,
     parse_authority,
     parse_date_line,
     parse_number_line,
     parse_reference,
     recipient_entries,
+    under_name,
 )
 from ..recognise.model import KeHoach
 from ..text import upper_vi
@@ -1103,17 +1110,16 @@ def own_citations(doc: KeHoach) -> list[Result]:
 # --- signer (III.7) -----------------------------------------------------------------------------------
 
 BAD_AUTHORITY_RE = re.compile(r"^(K\s*/\s*T|T\s*/\s*M|T\s*/\s*L|KT|TM|TL|TUQ|Q)(?![A-ZĐÀ-Ỹ])(?!\.\s)", re.I)
-ACADEMIC_RE = re.compile(r"^(GS|PGS|TS|ThS|TSKH|KS|BS|CN|Th\.S)\.?\s", re.I)
 
 
 @rule(content=True)
 def signer(doc: KeHoach) -> list[Result]:
     """The signer's block; in a joint document (văn bản liên tịch) each agency's signer is measured the
     same way, under its own element name."""
-    out = _signer_block(doc, "Người ký", doc.signer_lines, doc.signer_name, doc.after_name)
+    out = _signer_block(doc, "Người ký", doc.signer_lines, doc.signer_name, doc.after_name, doc.signer_rank)
     for k, part in enumerate(doc.co_signers, 1):
         el = "Người ký liên tịch" + (f" {k}" if len(doc.co_signers) > 1 else "")
-        out += _signer_block(doc, el, part.lines, part.name, part.after_name)
+        out += _signer_block(doc, el, part.lines, part.name, part.after_name, part.rank)
     return out
 
 
@@ -1159,7 +1165,17 @@ def _signing_space(doc: KeHoach, el: str, lines: list[Para], name: Para | None) 
                  message="" if space >= SIGNING_SPACE_LINES else "họ tên in sát chức vụ: không còn chỗ ký và đóng dấu")]
 
 
-def _signer_block(doc: KeHoach, el: str, lines: list[Para], name: Para | None, after_name: list[Para]) -> list[Result]:
+UNDER_NAME_MESSAGES = {
+    UNDER_NAME_POST: "dòng in dưới họ tên người ký thuộc về phần chức vụ, phía trên chữ ký",
+    UNDER_NAME_CONTACT: "số điện thoại, thư điện tử không in trong phần ký: họ tên người ký là dòng cuối",
+    UNDER_NAME_NOTE: "ghi chú in dưới họ tên người ký: họ tên là dòng cuối của phần ký",
+    UNDER_NAME_OTHER: "dòng in dưới họ tên người ký: họ tên là dòng cuối của phần ký",
+}
+"""What a line under the name is (recognise.lines.under_name, as the importer reads it), said."""
+
+
+def _signer_block(doc: KeHoach, el: str, lines: list[Para], name: Para | None, after_name: list[Para],
+                  rank: list[Para]) -> list[Result]:
     out = []
     title = "thẩm quyền ký đúng dạng (KT./TM./TL./TUQ./Q. hoặc chức vụ), in hoa"
     if not lines:
@@ -1184,17 +1200,26 @@ def _signer_block(doc: KeHoach, el: str, lines: list[Para], name: Para | None, a
     if name is None:
         out.append(_missing("PL1.III.7.ho-ten.hinh-thuc", el, title))
     else:
-        words = name.text.split()
-        ok = bool(words) and all(w[:1].isupper() for w in words) and not ACADEMIC_RE.match(name.text)
-        ok = ok and upper_vi(name.text) != name.text
-        out.append(_res("PL1.III.7.ho-ten.hinh-thuc", el, title, WARNING, ok, measured=name.text,
-                        expected="Nguyễn Văn Thành", where=_where(doc, name)))
+        # A rank before the name is the armed forces' form; an academic title is the head's choice in
+        # education, health and research bodies only (Decree 30, Phụ lục I, II.7.c): said, not passed.
+        prefix = name_prefix(name.text)
+        person = name.text[len(prefix):].strip()
+        degrees = [t for t in (prefix, *(q.text for q in rank)) if t and ACADEMIC_RE.match(t)]
+        words = person.split()
+        ok = bool(words) and all(w[:1].isupper() for w in words) and upper_vi(person) != person and not degrees
+        shown = " / ".join(q.text for q in sorted([*rank, name], key=lambda q: q.index))
+        out.append(_res("PL1.III.7.ho-ten.hinh-thuc", el, title, WARNING, ok, measured=shown,
+                        expected="Nguyễn Văn Thành", where=_where(doc, name),
+                        message="học hàm, học vị chỉ ghi trước họ tên ở đơn vị sự nghiệp giáo dục, đào tạo, y tế, "
+                        "nghiên cứu khoa học khi người đứng đầu quy định" if degrees else ""))
         if after_name:
+            kinds = [under_name(q.text) for q in after_name]
             out.append(_res("PL1.III.7.ho-ten.vi-tri", el, "họ tên người ký là dòng cuối của phần ký", ERROR, False,
                             measured=" / ".join(q.text for q in after_name)[:80],
                             expected="chức vụ ở trên, họ tên ở dưới cùng", where=_where(doc, after_name[0]),
-                            message="dòng in dưới họ tên người ký thuộc về phần chức vụ, phía trên chữ ký"))
-    out += _signing_space(doc, el, lines, name)
+                            message="; ".join(dict.fromkeys(UNDER_NAME_MESSAGES[k] for k in kinds))))
+    # The space to sign is above the name's first printed line (a rank printed over it).
+    out += _signing_space(doc, el, lines, min([*rank, name], key=lambda q: q.index) if name else None)
     if doc.formatted:
         authority: list[Para | None] = [*lines] or [None]
         for line in authority:

@@ -36,13 +36,18 @@ from ..recognise.lines import (
     MUC_RE,
     SEPARATOR_RE,
     SUB_ITEM_RE,
+    UNDER_NAME_CONTACT,
+    UNDER_NAME_NOTE,
+    UNDER_NAME_OTHER,
+    UNDER_NAME_POST,
     Reference,
     addressee_entries,
     parse_authority,
     parse_reference,
     recipient_entries,
+    under_name,
 )
-from ..recognise.model import AppendixPart, KeHoach
+from ..recognise.model import AppendixPart, KeHoach, SignerPart
 from ..recognise.outline import DECREE_FORM, Outline
 from ..text import point_letter, roman, upper_vi
 from ..word.output import target as output_target
@@ -857,19 +862,15 @@ class _Importer:
         for p in doc.signature_stand_ins:
             self.warn(p, p.text, "dòng thay chữ ký ở khoảng ký (bản công bố); không nhập: văn bản mới để trống "
                       "chỗ ký cho người có thẩm quyền")
-        heads = [x for p in doc.signer_lines for x in _lines_of(p)]
-        name = doc.signer_name.text if doc.signer_name is not None else None
-        after = [x for p in doc.after_name for x in _lines_of(p)]
-        out["signer"] = self._signer(heads, name, after, t)
+        lead = SignerPart(doc.signer_lines, doc.signer_name, doc.after_name, rank=doc.signer_rank)
+        out["signer"] = self._signer(lead, t)
         # A joint document (văn bản liên tịch): the other agencies' signers, left to right.
         co_signers = []
         for part in doc.co_signers:
             for p in part.stand_ins:
                 self.warn(p, p.text, "dòng thay chữ ký ở khoảng ký (bản công bố); không nhập: văn bản mới để trống "
                           "chỗ ký cho người có thẩm quyền")
-            co_signers.append(self._signer([x for p in part.lines for x in _lines_of(p)],
-                                           part.name.text if part.name is not None else None,
-                                           [x for p in part.after_name for x in _lines_of(p)], part.paras[0]))
+            co_signers.append(self._signer(part, part.paras[0]))
         if len(co_signers) > MAX_CO_SIGNERS:
             # More agencies than a portrait page sets side by side: the ones nearest the lead kept,
             # the others said with their lines.
@@ -882,22 +883,35 @@ class _Importer:
             out["co_signers"] = co_signers
         return out
 
-    def _signer(self, heads: list[str], name: str | None, after: list[str], t: _Table | Para) -> dict[str, Any]:
-        if name is None:
+    def _signer(self, part: SignerPart, t: _Table | Para) -> dict[str, Any]:
+        heads = [x for p in part.lines for x in _lines_of(p)]
+        if part.name is None:
             self.warn(t, " / ".join(heads), "không tìm thấy họ tên người ký; để '…'")
             name = "…"
-        # A post printed under the name ("TRƯỞNG BAN XÂY DỰNG ĐẢNG", the signer's other office)
-        # belongs with the title, above the signature: Decree 30 closes the block with the name.
-        # A line in brackets ("(ĐÓNG DẤU)") is a note to the reader, never an office.
-        posts = [x for x in after if upper_vi(x) == x and any(c.isalpha() for c in x) and not x.startswith(("(", "["))]
-        after = [x for x in after if x not in posts]
+        else:
+            # A rank or academic title on its own line by the name is the name's, kept where printed.
+            name = "\n".join(p.text for p in sorted([*part.rank, part.name], key=lambda q: q.index))
+        # What each line under the name is, as `check` reads it (recognise.lines.under_name). A post
+        # ("TRƯỞNG BAN XÂY DỰNG ĐẢNG", the signer's other office) belongs with the title, above the
+        # signature: Decree 30 closes the block with the name.
+        after = [(x, under_name(x)) for p in part.after_name for x in _lines_of(p)]
+        posts = [x for x, kind in after if kind == UNDER_NAME_POST]
         if posts:
             self.warn(t, " / ".join(posts), "dòng chức vụ in dưới họ tên người ký; đưa lên phần chức vụ "
                       "(trên chữ ký): họ tên người ký là dòng cuối của phần ký")
-        if after:
-            # Other lines printed under the name stay right under it.
-            name = "\n".join([name, *after])
-            self.warn(t, " / ".join(after), "dòng sau họ tên người ký; giữ ngay dưới họ tên")
+        contacts = [x for x, kind in after if kind == UNDER_NAME_CONTACT]
+        if contacts:
+            # The drafter's telephone or e-mail: no part of the signature, nor of any field the plan holds.
+            self.warn(t, " / ".join(contacts), "số điện thoại, thư điện tử in dưới họ tên người ký: không thuộc "
+                      "phần ký (họ tên là dòng cuối); không nhập")
+        kept = [x for x, kind in after if kind in (UNDER_NAME_NOTE, UNDER_NAME_OTHER)]
+        if kept:
+            # A note in brackets ("(ĐÓNG DẤU)") and other text stay right under the name, as printed;
+            # what `check` will say of them, and the fix, said now.
+            name = "\n".join([name, *kept])
+            self.warn(t, " / ".join(kept), "dòng sau họ tên người ký; giữ ngay dưới họ tên trong signer.name, "
+                      "kehoach check sẽ báo PL1.III.7.ho-ten.vi-tri (họ tên là dòng cuối của phần ký): "
+                      "chức vụ thì chuyển lên signer.title, còn lại xóa khỏi signer.name nếu không cần in")
         signer: dict[str, Any] = {"name": name}
         auth = [parse_authority(x) for x in heads]
         forms = [a.form for a in auth]

@@ -30,7 +30,7 @@ from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
 from ..text import date_dmy
 from ..word.package import AlreadyThere, publish, read_bounded
-from ..word.sheet_guard import not_a_spreadsheet, open_zip
+from ..word.sheet_guard import SheetTooBig, SheetUse, not_a_spreadsheet, open_zip
 
 DONE, DOING, TODO = "Hoàn thành", "Đang thực hiện", "Chưa thực hiện"
 STATUSES = (DONE, DOING, TODO)
@@ -453,6 +453,12 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[:n - 1] + "…"
 
 
+PROGRESS_SHEET = SheetUse("quá lớn so với một bảng tiến độ",
+                          "Bảng do lệnh kehoach progress tạo chỉ có một hàng cho mỗi nhiệm vụ của kế hoạch: hãy "
+                          "điền vào bảng đó, không chép bảng tính khác vào")
+"""A filled progress sheet refused for its size, in its own words (not a catalogue's)."""
+
+
 def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
                reports: dict[str, list[Report]], problems: list[str], warnings: list[str],
                as_of: dt.date | None, expected: str, example_year: int, year: int | None,
@@ -462,7 +468,10 @@ def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
     from ..plan.sheets import workbook_sheets
 
     found = False
-    sheets = workbook_sheets(path, data)
+    try:
+        sheets = workbook_sheets(path, data)
+    except SheetTooBig as exc:
+        raise exc.said_as(PROGRESS_SHEET) from None  # the size refusal in a progress sheet's words
     for ws in sheets:
         if ws.name != META_SHEET:
             continue

@@ -19,6 +19,7 @@ from ..errors import DataError, Problem
 from ..plan.loader import Loc, Source
 from ..plan.sheets import SPREADSHEET_SUFFIXES, cell_name, sheet_rows
 from ..text import slugify
+from ..word.sheet_guard import SheetTooBig, SheetUse
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("ten", "ten-don-vi", "don-vi", "name"), ("name",)),
@@ -37,6 +38,11 @@ PATH = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 YES = {"x", "co", "true", "1", "yes"}
 
 
+UNITS_SHEET = SheetUse("quá lớn so với một danh sách đơn vị",
+                       "Mỗi đơn vị một hàng: hãy chép riêng danh sách đơn vị sang một trang tính hoặc tệp mới")
+"""A units sheet refused for its size, in its own words (not a catalogue's)."""
+
+
 def is_sheet(path: str | Path) -> bool:
     return Path(path).suffix.lower() in SPREADSHEET_SUFFIXES
 
@@ -44,7 +50,10 @@ def is_sheet(path: str | Path) -> bool:
 def read_units_sheet(path: str | Path) -> Source:
     """The units of a spreadsheet as a parsed units file; DataError naming every unknown column."""
     file = str(path)
-    sheet, grid = sheet_rows(path)
+    try:
+        sheet, grid = sheet_rows(path)
+    except SheetTooBig as exc:
+        raise exc.said_as(UNITS_SHEET) from None  # the size refusal in a units list's words
     header_at = next((i for i, r in enumerate(grid) if sum(1 for c in r if c) >= 2), None)
     if header_at is None:
         raise DataError([Problem(file, None, None, "", None, (

@@ -32,6 +32,7 @@ from ..errors import DataError, Problem
 from ..text import clean_text
 from ..word.sheet_guard import (
     SheetError,
+    SheetTooBig,
     not_a_spreadsheet,
     number_vi,
     open_zip,
@@ -171,8 +172,8 @@ def _csv_grid(path: Path, data: bytes) -> _Grid:
         for row in reader:
             cells += len(row)
             if cells > limits.MAX_SHEET_CELLS:
-                raise SheetError(f"{path}: tệp CSV có hơn {number_vi(limits.MAX_SHEET_CELLS)} ô; quá lớn để "
-                                 "làm phụ lục")
+                raise SheetTooBig(str(path), None, f"tệp CSV đến dòng {number_vi(reader.line_num)} đã có "
+                                                   f"{number_vi(cells)} ô")
             grid.rows.append([clean_text(c).strip() for c in row])
     except csv.Error as exc:
         why = ("một ô dài quá giới hạn" if "field larger" in str(exc)
@@ -294,9 +295,8 @@ def _calamine_sheet(path: Path, book: Any, name: str) -> _Grid:
     # An .xls is judged here, before a Python object per cell: its format caps a sheet at 65,536 rows
     # by 256 columns, which the reader's own cell area holds within the memory budget.
     if data_sheet.height * data_sheet.width > limits.MAX_SHEET_CELLS:
-        raise SheetError(f"{path}: trang tính '{name}' có {number_vi(data_sheet.height)} hàng × "
-                         f"{number_vi(data_sheet.width)} cột; quá lớn để làm phụ lục (tối đa "
-                         f"{number_vi(limits.MAX_SHEET_CELLS)} ô)")
+        raise SheetTooBig(str(path), name, f"có {number_vi(data_sheet.height)} hàng × "
+                                           f"{number_vi(data_sheet.width)} cột")
     try:
         values = data_sheet.to_python(skip_empty_area=False)
         merged = list(data_sheet.merged_cell_ranges or [])

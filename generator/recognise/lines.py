@@ -89,6 +89,48 @@ SIGNATURE_STAND_IN_RE = re.compile(
     r"^[(\[]?\s*(?:đã\s+ký(?:\s+số)?(?:\s*(?:và|,)?\s*đóng\s+dấu)?"
     r"|ký(?:\s+tên)?(?:\s*,\s*(?:ghi\s+rõ\s+họ\s+(?:và\s+)?tên|đóng\s+dấu))+)\s*[)\]]?\s*\.?$", re.I)
 
+# What may stand before a signer's name (Decree 30, Phụ lục I, II.7.c): no academic title nor honour,
+# except that armed-forces units may write the rank (quân hàm) and education, health and research
+# bodies the academic title (học hàm, học vị) when their head so decides. Printed with the name
+# ("Thiếu tướng Nguyễn Văn A") or on a line of its own over or under it, in any case.
+RANK = r"(?:(?:đại|thượng|trung|thiếu)\s+(?:tướng|tá|úy|uý)|(?:chuẩn\s+|phó\s+)?đô\s+đốc)"
+DEGREE = r"(?:GS|PGS|TSKH|TS|ThS|Th\.S|KS|BS|CN)\.?"
+ACADEMIC_RE = re.compile(rf"^{DEGREE}(?:\s*{DEGREE})*(?=\s|$)", re.I)
+RANK_RE = re.compile(rf"^{RANK}(?=\s|$)", re.I)
+
+
+def name_prefix(text: str) -> str:
+    """The rank or academic title a name line begins with ("Đại tá", "PGS.TS."), or ""."""
+    m = RANK_RE.match(text) or ACADEMIC_RE.match(text)
+    return m.group(0) if m else ""
+
+
+def is_name_prefix_line(text: str) -> bool:
+    """A line that is only a rank or an academic title: part of the signer's name, not a post."""
+    return bool(text.strip()) and name_prefix(text.strip()).strip() == text.strip().rstrip(",")
+
+
+# A telephone number or an e-mail address (the drafter's, printed for questions): contact details,
+# no part of a signer's block nor a post.
+CONTACT_RE = re.compile(
+    r"(?:^|\s)(?:ĐT|SĐT|ĐTDĐ|DĐ|Điện\s+thoại|Di\s+động|Tel|Mobile|Fax|E-?mail|Thư\s+điện\s+tử)\s*[:.]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:\+84|\b0)(?:[ .]?\d){8,10}\b", re.I)
+
+UNDER_NAME_POST, UNDER_NAME_NOTE, UNDER_NAME_CONTACT, UNDER_NAME_OTHER = "post", "note", "contact", "other"
+
+
+def under_name(text: str) -> str:
+    """What a line printed under the signer's name is, by what it prints: a note to the reader in
+    brackets ("(ĐÓNG DẤU)"), contact details, a post in capitals (the signer's other office, which
+    Decree 30 prints with the title above the signature), or other text."""
+    if text.startswith(("(", "[")):
+        return UNDER_NAME_NOTE
+    if CONTACT_RE.search(text):
+        return UNDER_NAME_CONTACT
+    if upper_vi(text) == text and any(c.isalpha() for c in text):
+        return UNDER_NAME_POST
+    return UNDER_NAME_OTHER
+
 
 @dataclass(frozen=True)
 class Authority:

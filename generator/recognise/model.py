@@ -40,18 +40,21 @@ class AppendixPart:
 @dataclass
 class SignerPart:
     """One signer's block as printed (ô 7a, 7b, 7c): the authority and title lines in capitals, the
-    name under the signing space, lines printed under the name, and what a published copy prints in
-    the signing space ("(Đã ký)"). A joint document (văn bản liên tịch) has one per signing agency."""
+    name under the signing space, a rank or academic title printed on a line of its own by the name
+    (the name's), lines printed under the name, and what a published copy prints in the signing
+    space ("(Đã ký)"). A joint document (văn bản liên tịch) has one per signing agency."""
 
     lines: list[Para]
     name: Para | None
     after_name: list[Para] = field(default_factory=list)
     stand_ins: list[Para] = field(default_factory=list)
+    rank: list[Para] = field(default_factory=list)  # a rank or academic title on its own line by the name
 
     @property
     def paras(self) -> list[Para]:
         """Every line of the block, in the order printed."""
-        return sorted([*self.lines, *([self.name] if self.name else []), *self.after_name, *self.stand_ins],
+        return sorted([*self.lines, *([self.name] if self.name else []), *self.rank, *self.after_name,
+                       *self.stand_ins],
                       key=lambda p: p.index)
 
 
@@ -90,6 +93,7 @@ class KeHoach:
     recipients: list[Para] = field(default_factory=list)
     signer_lines: list[Para] = field(default_factory=list)  # authority and title lines
     signer_name: Para | None = None
+    signer_rank: list[Para] = field(default_factory=list)  # "Đại tá" printed on its own line by the name
     signature_stand_ins: list[Para] = field(default_factory=list)  # "(Đã ký)" in the signing space
     co_signers: list[SignerPart] = field(default_factory=list)  # a joint document's other signers, left to right
     after_name: list[Para] = field(default_factory=list)  # lines printed under the signer's name

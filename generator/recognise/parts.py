@@ -49,6 +49,7 @@ from .lines import (
     VV_RE,
     Reference,
     fold_hoa,
+    is_name_prefix_line,
     parse_reference,
     recognise_type,
 )
@@ -67,10 +68,12 @@ SIGNING_SPACE_TWIPS = 480
 
 
 def _signed(block: list[Para]) -> bool:
-    """Whether lines read as a signer's block: capital title lines over a name (a stand-in aside).
+    """Whether lines read as a signer's block: capital title lines over a name (a stand-in and a
+    rank aside).
     The name is told by its case, or, printed in capitals as some agencies do, by where it stands:
     under the signing space (empty lines, a "(Đã ký)", a wide space before it), and no authority line."""
-    lines = [p for p in block if p.text and not SIGNATURE_STAND_IN_RE.match(p.text)]
+    lines = [p for p in block if p.text and not SIGNATURE_STAND_IN_RE.match(p.text)
+             and not is_name_prefix_line(p.text)]  # a rank by the name ("Đại tá") is the name's
     if len(lines) < 2 or not all(upper_vi(q.text) == q.text for q in lines[:-1]):
         return False
     name = lines[-1]
@@ -106,9 +109,11 @@ def _name_groups(names: list[Para]) -> list[list[Para]]:
 
 def _signer_part(block: list[Para]) -> SignerPart:
     """Authority and title lines in capitals, then the name (name case, or the line after the signing
-    space); anything printed under the name is kept apart (the name must close the block). A
-    published copy's "(Đã ký)" stands where the signature goes: set apart, it is neither a title nor
-    the name."""
+    space); anything printed under the name is kept apart (the name must close the block). A rank or
+    an academic title printed on a line of its own right over or under the name is the name's
+    (Decree 30 lets some bodies write it before the name): neither a title nor a line after the name.
+    A published copy's "(Đã ký)" stands where the signature goes: set apart, it is neither a title
+    nor the name."""
     stand_ins = [p for p in block if p.text and SIGNATURE_STAND_IN_RE.match(p.text)]
     right = [p for p in block if p.text and not SIGNATURE_STAND_IN_RE.match(p.text)]
     if not right:
@@ -118,12 +123,33 @@ def _signer_part(block: list[Para]) -> SignerPart:
         # The signing space decides: the name is the line under it, whatever is printed lower (a
         # second post in name case, "Phó Bí thư Đảng ủy xã", is not the name).
         i = next(k for k, p in enumerate(right) if p is after_space)
-        return SignerPart(right[:i], right[i], right[i + 1:], stand_ins)
-    names = [i for i, p in enumerate(right) if upper_vi(p.text) != p.text and not AUTHORITY_RE.match(p.text)]
-    # No empty lines to sign in (the space made by spacing): of two name-case lines the name is the
-    # later one; none: the last line (a name printed in capitals).
-    i = names[-1] if names else len(right) - 1
-    return SignerPart(right[:i], right[i], right[i + 1:], stand_ins)
+    else:
+        names = [i for i, p in enumerate(right) if upper_vi(p.text) != p.text and not AUTHORITY_RE.match(p.text)
+                 and not is_name_prefix_line(p.text)]
+        # No empty lines to sign in (the space made by spacing): of two name-case lines the name is the
+        # later one; none: the last line (a name printed in capitals).
+        i = names[-1] if names else len(right) - 1
+    return _with_rank(right, i, stand_ins)
+
+
+def _with_rank(right: list[Para], i: int, stand_ins: list[Para]) -> SignerPart:
+    """The block cut at its name, right[i], with a rank line printed next to the name taken to it: right
+    over it (the line under the signing space is "Đại tá", the name under that) or the first line under it."""
+    rank: list[Para] = []
+
+    def next_to(a: Para, b: Para) -> bool:
+        return b.index - a.index == 1
+
+    if is_name_prefix_line(right[i].text) and i + 1 < len(right) and next_to(right[i], right[i + 1]) \
+            and not is_name_prefix_line(right[i + 1].text):
+        rank, i = [right[i]], i + 1
+    elif i > 0 and is_name_prefix_line(right[i - 1].text) and next_to(right[i - 1], right[i]):
+        rank = [right[i - 1]]
+    end = i + 1
+    if not rank and end < len(right) and is_name_prefix_line(right[end].text):
+        rank, end = [right[end]], end + 1  # under the name, nothing else prints a rank alone on a line
+    lines = [p for p in right[:i] if all(p is not r for r in rank)]
+    return SignerPart(lines, right[i], right[end:], stand_ins, rank)
 
 
 def _after_signing_space(block: list[Para]) -> Para | None:
@@ -597,6 +623,7 @@ class _Recogniser:
         if part.name is None:
             return
         doc.signer_lines, doc.signer_name, doc.after_name = part.lines, part.name, part.after_name
+        doc.signer_rank = part.rank
 
     def _administrative(self, texts: list[Para], title: Para | None) -> None:
         """Say why a file is not an administrative document, or leave None."""

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -636,7 +636,7 @@ def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
             raise UserError(f"{path}: có một đoạn chữ liền dài hơn 10 triệu ký tự; tệp không bình thường, "
                             "không đọc") from None
         raise UserError(f"{path}: tệp .docx bị hỏng, không đọc được ({type(exc).__name__})") from None
-    word = _Reader(document, str(path), columns).read()
+    word = _Reader(document, str(path), columns, marks_lost=bool(source.kind and source.kind.marks_lost)).read()
     word.converted_from = source.kind.what if source.kind else None
     return word
 
@@ -668,10 +668,27 @@ class _Drawn:
     x: tuple[float, float] | None  # horizontal extent in the column (pt), when known
 
 
+def number_format(number: RunFormat, text: list[RunFormat], level_rpr: _Element | None) -> RunFormat:
+    """A list number whose paragraph mark lost its formatting in a conversion (formats.Kind.marks_lost)
+    drawn as the source printed it, as near as the copy tells: in the weight, slant, size and face
+    the paragraph's whole text shares (a titled khoản "1. Mục đích" all bold 14 pt prints a bold
+    14 pt "1."); what the text's runs disagree on, and what the list level sets itself, stay as read."""
+    if not text:
+        return number
+    own = {child.tag for child in level_rpr} if level_rpr is not None else set()
+    shared: dict[str, Any] = {}
+    for attr, tags in (("bold", ("w:b",)), ("italic", ("w:i",)), ("size", ("w:sz",)), ("fonts", ("w:rFonts",))):
+        values = [getattr(f, attr) for f in text]
+        if all(v == values[0] for v in values) and not own & {qn(t) for t in tags}:
+            shared[attr] = values[0]
+    return dataclasses.replace(number, **shared)
+
+
 class _Reader:
-    def __init__(self, document: DocxDocument, source: str, columns: Columns | None):
+    def __init__(self, document: DocxDocument, source: str, columns: Columns | None, marks_lost: bool = False):
         self.document = document
         self.columns = columns
+        self.marks_lost = marks_lost  # a conversion emptied the paragraph marks' formatting (formats.Kind)
         self.fmt = Formatting.of(document)
         self.numbers = ListNumbers(document, self.fmt)
         self.doc = WordDocument(source=source)
@@ -1171,6 +1188,12 @@ class _Reader:
         printed at its start (their text joins p's, in p's layout); in_columns: p is read in its
         text column, where a column break sends the text on to the next column, not a new line."""
         runs = []
+        for q, r in [(el, r) for el in (*(joined or ()), p) for r in visible_runs(el)]:
+            text = run_text(r).replace(COLUMN_BREAK, "" if in_columns else "\n")
+            if text:
+                fmt = self.fmt.run(q, r)
+                if not fmt.hidden:  # hidden text (w:vanish) is neither on the page nor in the PDF
+                    runs.append(Run(_symbol_font_text(text, fmt), fmt))
         label, level_rpr = self.numbers.label(p) if numbered else ("", None)
         if label:
             # Word draws the number in the list level's formatting over the paragraph mark's, in
@@ -1184,13 +1207,10 @@ class _Reader:
                     merged.remove(same)
                 merged.append(copy.deepcopy(child))
             mark.append(merged)
-            runs.append(Run(label, self.fmt.run(p, mark)))
-        for q, r in [(el, r) for el in (*(joined or ()), p) for r in visible_runs(el)]:
-            text = run_text(r).replace(COLUMN_BREAK, "" if in_columns else "\n")
-            if text:
-                fmt = self.fmt.run(q, r)
-                if not fmt.hidden:  # hidden text (w:vanish) is neither on the page nor in the PDF
-                    runs.append(Run(_symbol_font_text(text, fmt), fmt))
+            number = self.fmt.run(p, mark)
+            if self.marks_lost and (rpr is None or not len(rpr)):
+                number = number_format(number, [r.fmt for r in runs if r.text.strip()], level_rpr)
+            runs.insert(0, Run(label, number))
         drawn = as_drawn([(r.text, r.fmt) for r in runs], self.legacy)  # legacy fonts read as Word draws them
         runs = _shown([Run(t, r.fmt) for t, r in zip(drawn, runs, strict=True)])
         return Para(

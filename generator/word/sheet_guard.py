@@ -32,6 +32,35 @@ class SheetError(UserError):
     """A spreadsheet that cannot become a table; the message names the file, the sheet and the cell."""
 
 
+@dataclass(frozen=True)
+class SheetUse:
+    """What a spreadsheet is read as, in the words its size refusal uses: every use is bounded by
+    the same count (limits.MAX_SHEET_CELLS, before any reader builds a cell); what the clerk is told
+    the sheet should be, and what to do, is the use's (CATALOGUE here; the progress and units
+    readers word their own, jobs/progress.py and jobs/units_sheet.py)."""
+
+    too_big: str  # after the count: "quá lớn để làm phụ lục"
+    remedy: str  # the sentence that follows
+
+
+CATALOGUE = SheetUse("quá lớn để làm phụ lục",
+                     "Hãy chép riêng danh mục cần in sang một trang tính hoặc tệp mới")
+
+
+class SheetTooBig(SheetError):
+    """A sheet refused for its size, worded for a catalogue; the place and the count are kept so a
+    reader of another kind of sheet says it for its own use (`said_as`)."""
+
+    def __init__(self, label: str, sheet: str | None, counted: str, use: SheetUse = CATALOGUE):
+        self.label, self.sheet, self.counted = label, sheet, counted
+        where = f"trang tính '{sheet}' " if sheet is not None else ""
+        super().__init__(f"{label}: {where}{counted}; {use.too_big} (tối đa "
+                         f"{number_vi(limits.MAX_SHEET_CELLS)} ô). {use.remedy}")
+
+    def said_as(self, use: SheetUse) -> SheetTooBig:
+        return SheetTooBig(self.label, self.sheet, self.counted, use)
+
+
 def read_file(path: Path, limit: int) -> bytes:
     """A spreadsheet's bytes, at most limit of them, refusing anything but a regular file first
     (word.package.read_bounded), as a SheetError the loader places at the field that names it."""
@@ -199,9 +228,7 @@ def number_vi(number: int) -> str:
 
 
 def _too_big(label: str, sheet: str, what: str) -> SheetError:
-    return SheetError(f"{label}: trang tính '{sheet}' {what}; quá lớn để làm phụ lục (tối đa "
-                      f"{number_vi(limits.MAX_SHEET_CELLS)} ô). Hãy chép riêng danh mục cần in sang một trang tính "
-                      "hoặc tệp mới")
+    return SheetTooBig(label, sheet, what)
 
 
 # --- .ods: content.xml ---------------------------------------------------------------------------
