@@ -40,7 +40,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TNR = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/><w:sz w:val="28"/>'
 
 EXPECTED = [
-    "Sân tập rộng 500 m", {"sup": "2"}, ", mở cửa từ 8h", {"sup": "30"}, " hằng ngày, giảm khí CO", {"sub": "2"},
+    "Sân tập rộng 500 m", {"sup": "2"}, ", mở cửa từ 8h", {"sup": "30", "bold": True, "italic": True}, " hằng ngày, giảm khí CO", {"sub": "2"},
     " theo Quyết định số 123/QĐ-UBND", {"footnote": FOOTNOTE}, " và Chỉ thị số 05/CT-UBND", {"footnote": ENDNOTE},
     " của tỉnh.",
 ]
@@ -67,7 +67,7 @@ def _notes(kind: str, text: str) -> bytes:
 
 def plan_with_marks(path: Path) -> Path:
     """A plan whose second body paragraph holds a superscript by direct formatting, one through a
-    character style, a subscript, a footnote's mark and an endnote's."""
+    character style (bold italic too), a subscript, a footnote's mark and an endnote's."""
     build_plan(path, body=[OPENING, {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True}, "ĐÁNH DẤU",
                            {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True}, CLOSING])
     doc = Document(str(path))
@@ -82,7 +82,7 @@ def plan_with_marks(path: Path) -> Path:
     for r in p.findall(qn("w:r")):
         p.remove(r)
     for el in (_run("Sân tập rộng 500 m"), _run("2", '<w:vertAlign w:val="superscript"/>'),
-               _run(", mở cửa từ 8h"), _run("30", '<w:rStyle w:val="GioPhut"/>'),
+               _run(", mở cửa từ 8h"), _run("30", '<w:rStyle w:val="GioPhut"/><w:b/><w:i/>'),
                _run(" hằng ngày, giảm khí CO"), _run("2", '<w:vertAlign w:val="subscript"/>'),
                _run(" theo Quyết định số 123/QĐ-UBND"), _mark("footnoteReference", 1, "NoteRef"),
                _run(" và Chỉ thị số 05/CT-UBND"), _mark("endnoteReference", 1, "NoteRef"), _run(" của tỉnh.")):
@@ -154,13 +154,20 @@ def _runs(path: Path) -> list[tuple[str, str | None, bool]]:
     return out
 
 
+def _emphasis(path: Path, text: str) -> tuple[bool, bool]:
+    """(bold, italic) as set on the body run that prints text."""
+    run = next(r for r in Document(str(path)).element.body.iter(qn("w:r"))
+               if "".join(t.text or "" for t in r.iter(qn("w:t"))) == text)
+    return (run.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None, run.find(f"{qn('w:rPr')}/{qn('w:i')}") is not None)
+
+
 def test_render_prints_real_superscript_subscript_and_footnotes(imported):
     _, _, back = imported
     runs = _runs(back)
     texts = [t for t, _, _ in runs]
     at = texts.index("Sân tập rộng 500 m")
     assert runs[at + 1] == ("2", "superscript", False)
-    assert runs[at + 3] == ("30", "superscript", False)
+    assert runs[at + 3] == ("30", "superscript", False) and _emphasis(back, "30") == (True, True)
     assert runs[at + 5] == ("2", "subscript", False)
     assert runs[at + 7] == ("", "superscript", True) and runs[at + 9] == ("", "superscript", True)
 

@@ -213,14 +213,24 @@ _LOOK_KEYS = {look: key for key, look in LOOKS.items()}
 def _paragraph(runs: list[Piece], *, style_bold: bool = False, style_italic: bool = False) -> Any:
     """Plan data for a paragraph: a string, or pieces with {bold}/{italic}/{bold_italic} where the
     emphasis differs from what the target style already prints, {sup}/{sub} for raised and lowered
-    text (printed upright and not bold, plan.model.LOOKS) and {footnote} at a note's mark."""
+    text (with bold/italic flags where it differs so too) and {footnote} at a note's mark."""
     pieces: list[Any] = []
     for text, b, i, position, note in runs:
         if note:
             pieces.append({"footnote": text})
             continue
-        b = b and not style_bold and not position
-        i = i and not style_italic and not position
+        b = b and not style_bold
+        i = i and not style_italic
+        if position:  # raised or lowered: its key, and its emphasis as flags
+            raised = _LOOK_KEYS[(False, False, position)]
+            piece: dict[str, Any] = {raised: text, **({"bold": True} if b else {}), **({"italic": True} if i else {})}
+            last = pieces[-1] if pieces else None
+            if isinstance(last, dict) and raised in last and {k: v for k, v in last.items() if k != raised} == \
+                    {k: v for k, v in piece.items() if k != raised}:
+                last[raised] += text
+            else:
+                pieces.append(piece)
+            continue
         key = _LOOK_KEYS.get((b, i, position))
         if pieces and (key is None and isinstance(pieces[-1], str)):
             pieces[-1] += text

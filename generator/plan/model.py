@@ -396,8 +396,11 @@ LOOKS: dict[str, Look] = {
     "sup": (False, False, "superscript"),
     "sub": (False, False, "subscript"),
 }
-"""Raised and lowered pieces print upright and not bold: a unit's exponent or a chemical index keeps
-the weight of the sentence it is in, and the importer keeps only the position of a raised bold run."""
+"""A raised or lowered piece prints upright and not bold unless it says so ({sup: h, bold: true,
+italic: true}: the raised "h" of a bold italic "8h30"), so a plan imported from Word prints it as the
+original did."""
+POSITIONED = tuple(key for key, (_, _, position) in LOOKS.items() if position)
+"""The keys of raised and lowered pieces: the ones that may carry bold and italic flags."""
 
 
 class Styled(Model):
@@ -414,6 +417,16 @@ class Styled(Model):
     @property
     def look(self) -> Look:
         return LOOKS[self.key]
+
+
+class Positioned(Styled):
+    """Chữ nhỏ nâng lên hoặc hạ xuống trong câu."""
+
+    @property
+    def look(self) -> Look:
+        """Its position, and the bold and italic its own flags give (fields of each subclass, after
+        the text's: the text's key stays the first field)."""
+        return (bool(getattr(self, "bold", False)), bool(getattr(self, "italic", False)), LOOKS[self.key][2])
 
 
 # A piece printed in italics inside a sentence: {italic: "(lồng ghép trong báo cáo …)"}.
@@ -438,17 +451,21 @@ class BoldItalic(Styled):
 
 
 # A piece printed raised and small (superscript): {sup: "2"} after "m" prints "m²".
-class Superscript(Styled):
+class Superscript(Positioned):
     """Chữ nhỏ nâng lên (chỉ số trên) trong câu: {sup: "2"} sau "m" in thành "m²"; "30" trong "8h30"."""
 
     sup: Fragment = Field(description="Chữ nhỏ nâng lên (chỉ số trên), ví dụ số mũ của m²")
+    bold: bool = Field(default=False, description="true: chữ nâng lên in đậm")
+    italic: bool = Field(default=False, description="true: chữ nâng lên in nghiêng")
 
 
 # A piece printed lowered and small (subscript): {sub: "2"} after "CO" prints "CO₂".
-class Subscript(Styled):
+class Subscript(Positioned):
     """Chữ nhỏ hạ xuống (chỉ số dưới) trong câu: {sub: "2"} sau "CO" in thành "CO₂"."""
 
     sub: Fragment = Field(description="Chữ nhỏ hạ xuống (chỉ số dưới), ví dụ chỉ số của CO₂")
+    bold: bool = Field(default=False, description="true: chữ hạ xuống in đậm")
+    italic: bool = Field(default=False, description="true: chữ hạ xuống in nghiêng")
 
 
 # A footnote at its place in the sentence: the document prints a number there and the note at the
@@ -495,6 +512,9 @@ def _segment_kind(value: object) -> str:
     if isinstance(value, BaseModel):  # already validated (a model built in code)
         return _PIECE_TAGS[type(value)]
     if isinstance(value, dict):
+        for key in POSITIONED:  # {bold: true, sup: h}: a raised piece, whatever the order of its keys
+            if key in value:
+                return SEGMENT_KEYS[key]
         return _closest_key(value, SEGMENT_KEYS, "(trích dẫn)")
     return "(chữ)"
 

@@ -730,8 +730,12 @@ function piecesHtml(v) {
     if ('bold_italic' in p) return `<b><i>${esc(p.bold_italic)}</i></b>`;
     if ('bold' in p) return `<b>${esc(p.bold)}</b>`;
     if ('italic' in p) return `<i>${esc(p.italic)}</i>`;
-    if ('sup' in p) return `<sup>${esc(p.sup)}</sup>`;
-    if ('sub' in p) return `<sub>${esc(p.sub)}</sub>`;
+    if ('sup' in p || 'sub' in p) {  // raised or lowered, bold or italic when its flags say so
+      const tag = 'sup' in p ? 'sup' : 'sub';
+      const inner = `<${tag}>${esc(p[tag])}</${tag}>`;
+      const it = p.italic ? `<i>${inner}</i>` : inner;
+      return p.bold ? `<b>${it}</b>` : it;
+    }
     // A footnote keeps its text whole: shown as its mark, the text on hover.
     if ('footnote' in p) return `<sup class="note" contenteditable="false" data-note="${esc(p.footnote)}" title="${esc(p.footnote)}">[chú thích]</sup>`;
     if ('cite' in p) return `<span class="cite" contenteditable="false" data-cite="${esc(p.cite)}"${p.full ? ' data-full="1"' : ''}>${esc(p.cite)}</span>`;
@@ -769,7 +773,7 @@ function readPieces(root) {
   const pieces = merged.map(r => {
     if (r.cite !== undefined) return r.full ? { cite: r.cite, full: true } : { cite: r.cite };
     if (r.note !== undefined) return { footnote: r.note };
-    if (r.v) return { [r.v]: r.t };  // raised or lowered text prints upright (plan.model.LOOKS)
+    if (r.v) return { [r.v]: r.t, ...(r.b ? { bold: true } : {}), ...(r.i ? { italic: true } : {}) };
     if (r.b && r.i) return { bold_italic: r.t };
     if (r.b) return { bold: r.t };
     if (r.i) return { italic: r.t };
