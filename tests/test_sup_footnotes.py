@@ -281,3 +281,17 @@ def test_libreoffice_prints_the_note_at_the_page_foot(imported, tmp_path):
     assert squashed.index("của tỉnh.") < squashed.index(FOOTNOTE)
     # the raised and lowered digits are printed where they stand (pdftotext puts them on the line)
     assert "500 m2" in squashed and "CO2" in squashed
+
+
+def test_reader_gives_the_note_at_its_mark_and_the_line_its_words_only(tmp_path):
+    """The neutral reader: the marks carry their notes' text (the footnote's and the endnote's), the
+    line's text holds the sentence's words only, as a reader of the page reads the line."""
+    from generator.word.reader import read_word
+
+    doc = read_word(plan_with_marks(tmp_path / "goc.docx"))
+    line = next(p for p in doc.paragraphs if p.text.startswith("Sân tập"))
+    assert line.text == ("Sân tập rộng 500 m2, mở cửa từ 8h30 hằng ngày, giảm khí CO2 theo Quyết định số "
+                         "123/QĐ-UBND và Chỉ thị số 05/CT-UBND của tỉnh.")
+    assert [r.note for r in line.runs if r.note is not None] == [FOOTNOTE, ENDNOTE]
+    assert [(r.text, r.fmt.vert_align) for r in line.runs if r.fmt.vert_align and r.text] == [
+        ("2", "superscript"), ("30", "superscript"), ("2", "subscript")]
