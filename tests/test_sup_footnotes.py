@@ -295,3 +295,36 @@ def test_reader_gives_the_note_at_its_mark_and_the_line_its_words_only(tmp_path)
     assert [r.note for r in line.runs if r.note is not None] == [FOOTNOTE, ENDNOTE]
     assert [(r.text, r.fmt.vert_align) for r in line.runs if r.fmt.vert_align and r.text] == [
         ("2", "superscript"), ("30", "superscript"), ("2", "subscript")]
+
+
+def test_a_template_with_its_own_footnotes_part_gets_the_notes_after_its_own(imported, tmp_path):
+    """A template holding a footnotes part is rendered by docxtpl's own path (word/engine.py): the
+    plan's notes follow the part's separators, each reference pointing at its text."""
+    from generator.resources import TEMPLATE
+
+    data_file, _, _ = imported
+    with zipfile.ZipFile(TEMPLATE) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["word/footnotes.xml"] = _notes("footnotes", "Chú thích sẵn có của mẫu.").replace(
+        b'<w:footnote w:id="1">', b'<w:footnote w:id="7">')
+    members["word/_rels/document.xml.rels"] = members["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.wordprocessingml.footnotes+xml"/></Types>')
+    template = tmp_path / "mau.docx"
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    out = tmp_path / "ra.docx"
+    out.write_bytes(render_plan(load_plan(data_file), template))
+    with zipfile.ZipFile(out) as z:
+        body = z.read("word/document.xml").decode()
+        notes = parse_xml(z.read("word/footnotes.xml"))
+    text_of = {n.get(qn("w:id")): "".join(t.text or "" for t in n.iter(qn("w:t"))).strip()
+               for n in notes.findall(qn("w:footnote")) if n.get(qn("w:type")) is None}
+    refs = re.findall(r'<w:footnoteReference w:id="(-?\d+)"/>', body)
+    assert [text_of[i] for i in refs] == [FOOTNOTE, ENDNOTE]
+    assert text_of["7"] == "Chú thích sẵn có của mẫu." and int(min(refs)) > 7
+    assert OpenXmlValidator().validate(str(out)).is_valid
