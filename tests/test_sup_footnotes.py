@@ -37,7 +37,7 @@ CLOSING = "Các phòng, đơn vị triển khai thực hiện nghiêm túc Kế 
 FOOTNOTE = "Quyết định số 123/QĐ-UBND ngày 05/3/2026 của Ủy ban nhân dân tỉnh về sân tập."
 ENDNOTE = "Chỉ thị số 05/CT-UBND ngày 10/01/2026 của Chủ tịch Ủy ban nhân dân tỉnh."
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-TNR = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/><w:sz w:val="28"/>'
+TNR = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/>'
 
 EXPECTED = [
     "Sân tập rộng 500 m", {"sup": "2"}, ", mở cửa từ 8h", {"sup": "30", "bold": True, "italic": True}, " hằng ngày, giảm khí CO", {"sub": "2"},
@@ -46,8 +46,9 @@ EXPECTED = [
 ]
 
 
-def _run(text: str, rpr: str = "") -> Any:
-    return parse_xml(f'<w:r {nsdecls("w")}><w:rPr>{rpr}{TNR}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>')
+def _run(text: str, rpr: str = "", size: int = 14) -> Any:
+    return parse_xml(f'<w:r {nsdecls("w")}><w:rPr>{rpr}{TNR}<w:sz w:val="{size * 2}"/></w:rPr>'
+                     f'<w:t xml:space="preserve">{text}</w:t></w:r>')
 
 
 def _mark(tag: str, note_id: int, style: str) -> Any:
@@ -66,8 +67,9 @@ def _notes(kind: str, text: str) -> bytes:
 
 
 def plan_with_marks(path: Path) -> Path:
-    """A plan whose second body paragraph holds a superscript by direct formatting, one through a
-    character style (bold italic too), a subscript, a footnote's mark and an endnote's."""
+    """A plan whose second body paragraph holds a superscript by direct formatting (set at 9 pt, as
+    drafters shrink an exponent by hand), one through a character style (bold italic too), a
+    subscript, a footnote's mark and an endnote's."""
     build_plan(path, body=[OPENING, {"text": "I. MỤC ĐÍCH, YÊU CẦU", "bold": True}, "ĐÁNH DẤU",
                            {"text": "II. TỔ CHỨC THỰC HIỆN", "bold": True}, CLOSING])
     doc = Document(str(path))
@@ -81,7 +83,7 @@ def plan_with_marks(path: Path) -> Path:
     p = next(p for p in doc.paragraphs if p.text == "ĐÁNH DẤU")._p
     for r in p.findall(qn("w:r")):
         p.remove(r)
-    for el in (_run("Sân tập rộng 500 m"), _run("2", '<w:vertAlign w:val="superscript"/>'),
+    for el in (_run("Sân tập rộng 500 m"), _run("2", '<w:vertAlign w:val="superscript"/>', size=9),
                _run(", mở cửa từ 8h"), _run("30", '<w:rStyle w:val="GioPhut"/><w:b/><w:i/>'),
                _run(" hằng ngày, giảm khí CO"), _run("2", '<w:vertAlign w:val="subscript"/>'),
                _run(" theo Quyết định số 123/QĐ-UBND"), _mark("footnoteReference", 1, "NoteRef"),
@@ -328,3 +330,21 @@ def test_a_template_with_its_own_footnotes_part_gets_the_notes_after_its_own(imp
     assert [text_of[i] for i in refs] == [FOOTNOTE, ENDNOTE]
     assert text_of["7"] == "Chú thích sẵn có của mẫu." and int(min(refs)) > 7
     assert OpenXmlValidator().validate(str(out)).is_valid
+
+
+def test_check_does_not_take_a_small_raised_digit_for_body_text_at_a_wrong_size(tmp_path):
+    """The Word-typed plan's "m²" has its "2" set at 9 pt by hand: the body's size is still 14 pt.
+    A body run at a wrong size on the line is still found."""
+    original = plan_with_marks(tmp_path / "goc.docx")
+    assert check_docx(original).failed("PL1.III.6.noi-dung.co-chu") == []
+
+    with zipfile.ZipFile(original) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["word/document.xml"] = members["word/document.xml"].replace(
+        '<w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">, mở cửa'.encode(),
+        '<w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">, mở cửa'.encode())
+    small = tmp_path / "nho.docx"
+    with zipfile.ZipFile(small, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    assert check_docx(small).failed("PL1.III.6.noi-dung.co-chu") != []
