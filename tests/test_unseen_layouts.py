@@ -433,16 +433,49 @@ def _issuer_in_a_text_box(doc: Any) -> None:
         'tIns="0" rIns="68580" bIns="0"/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>'))
 
 
-@pytest.mark.parametrize("change", [_signer_first, _noi_nhan_own_table, _pictures, _notes, _issuer_in_a_text_box],
-                         ids=["ky-truoc-noi-nhan", "noi-nhan-bang-rieng", "hinh-anh", "chu-thich",
-                              "co-quan-trong-khung"])
+@pytest.mark.parametrize("change", [_signer_first, _noi_nhan_own_table, _pictures, _issuer_in_a_text_box],
+                         ids=["ky-truoc-noi-nhan", "noi-nhan-bang-rieng", "hinh-anh", "co-quan-trong-khung"])
 def test_the_same_plan_laid_out_otherwise_reads_the_same(plain, tmp_path, change):
     """The signer's block first and the Nơi nhận under it; the Nơi nhận in a table of its own (the
-    signer was lost into the body); a logo and a signature and seal image; footnotes and endnotes
-    (their words are no body words, their marks glue to no word); the issuer's side in a text box."""
+    signer was lost into the body); a logo and a signature and seal image; the issuer's side in a
+    text box."""
     path, findings, data = plain
     other = _variant(path, tmp_path, change, change.__name__)
     assert import_docx(other).data == data
+    assert _differences(findings, _findings(other)) == {}
+
+
+def _without_notes(value: Any) -> Any:
+    """The data with its {footnote} pieces taken out, the text around each joined again."""
+    if isinstance(value, dict):
+        return {k: _without_notes(v) for k, v in value.items()}
+    if not isinstance(value, list):
+        return value
+    if not any(isinstance(x, dict) and "footnote" in x for x in value):
+        return [_without_notes(x) for x in value]
+    joined: list[Any] = []
+    for x in value:
+        if isinstance(x, dict) and "footnote" in x:
+            continue
+        if joined and isinstance(x, str) and isinstance(joined[-1], str):
+            joined[-1] += x
+        else:
+            joined.append(x)
+    return joined[0] if len(joined) == 1 and isinstance(joined[0], str) else joined
+
+
+def test_footnotes_and_endnotes_are_kept_at_their_marks_and_glue_to_no_word(plain, tmp_path):
+    """A footnote and an endnote: each note's text is a {footnote} piece at its mark, its words no
+    body words; without them the data is the plain plan's, and check finds the same."""
+    path, findings, data = plain
+    other = _variant(path, tmp_path, _notes, "_notes")
+    got = import_docx(other).data
+    assert _without_notes(got) == data
+    blocks = got["sections"][0]["blocks"]
+    assert blocks[0]["text"] == ["Khuyến khích người dân rèn luyện thân thể",
+                                 {"footnote": "Theo số liệu điều tra dân số năm 2025 của tỉnh."}, " mỗi ngày."]
+    assert blocks[1]["text"] == ["Bảo đảm an toàn", {"footnote": "Theo hướng dẫn của ngành y tế về sơ cứu."},
+                                 " cho người tham gia giải chạy."]
     assert _differences(findings, _findings(other)) == {}
 
 

@@ -167,6 +167,9 @@ def _sizes(para: Para | list[Para]) -> set[float]:
     runs = para.visible_runs
     if not runs and para.fmt is not None:
         return {para.fmt.run_defaults.size} if para.fmt.run_defaults.size else set()
+    # A raised or lowered run ("m²", "CO₂", a drafter's initials) prints small by design, often set
+    # smaller by hand too: its size says nothing of the text's, unless it is all the line holds.
+    runs = [r for r in runs if not r.fmt.vert_align] or runs
     return {r.fmt.size for r in runs if r.fmt.size is not None}
 
 
@@ -1266,9 +1269,9 @@ def recipients(doc: KeHoach) -> list[Result]:
                     measured=f"{len(items)} dòng, dòng cuối “{last[:40]}”", expected="- …; … - Lưu: VT, ….",
                     where=_where(doc, p), message="; ".join(problems)))
     if doc.formatted:
-        # The drafter's initials set small and raised after "Lưu: VT, …" are a filing mark, not the list.
-        sizes = {id(it): {r.fmt.size for r in it.visible_runs if r.fmt.size is not None and not r.fmt.vert_align}
-                 or _sizes(it) for it in items}
+        # The drafter's initials set small and raised after "Lưu: VT, …" are a filing mark, not the list
+        # (_sizes leaves raised and lowered runs aside).
+        sizes = {id(it): _sizes(it) for it in items}
         bad = [(it, _size_text(sizes[id(it)])) for it in items if sizes[id(it)] != {11}]
         out.append(_res("PL1.III.9.noi-nhan.danh-sach.co-chu", el, "cỡ chữ danh sách 11 pt", ERROR, not bad,
                         measured="; ".join(f"{m}: “{i.text[:30]}”" for i, m in bad[:3]) or "11 pt",

@@ -17,14 +17,12 @@ from ..nd30 import CLOSING_MARK, TYPE_ABBREVIATIONS, day_month
 from ..plan.model import (
     Align,
     Appendix,
-    Bold,
-    BoldItalic,
     CellLines,
     CellSpec,
     Cite,
     Clause,
     DocType,
-    Emphasis,
+    Footnote,
     Group,
     Heading,
     IssueDate,
@@ -36,12 +34,13 @@ from ..plan.model import (
     Points,
     Reference,
     Signer,
+    Styled,
     Table,
     TableBlock,
     section_numbers,
 )
 from ..text import point_letter, roman, two_digits, upper_vi
-from ..word.tables import TableCell, TableSpec, runs_xml
+from ..word.tables import Piece, TableCell, TableSpec, runs_xml
 from .line_breaks import heading_cell_lines
 
 BLANK_NUMBER = "     "
@@ -181,8 +180,8 @@ def grouped_citation(plan: Plan, refs: list[Reference], fulls: list[bool], verb:
     return f"các {refs[0].type}: {listed}" if same and len(refs) > 1 else listed
 
 
-Run = tuple[str, bool, bool]
-"""A piece of printed text and its emphasis: (text, bold, italic)."""
+Run = Piece
+"""A piece of printed text and its look (word.tables.Piece): text, bold, italic, position, note."""
 
 
 class Inline:
@@ -193,11 +192,12 @@ class Inline:
     __slots__ = ("runs",)
 
     def __init__(self, runs: list[Run]):
-        self.runs = [r for r in runs if r[0]]
+        self.runs = [r for r in runs if r.text]
 
     @property
     def text(self) -> str:
-        return "".join(r[0] for r in self.runs)
+        """The sentence's words: a footnote's text prints at the page's foot, not here."""
+        return "".join(r.text for r in self.runs if not r.note)
 
     def __html__(self) -> str:
         return runs_xml(self.runs, False)
@@ -208,20 +208,27 @@ class Inline:
     def prefixed(self, marker: str) -> Inline:
         """A numbered or bulleted paragraph: the marker ("1. ", "a) ", "- ") takes the emphasis of
         the text it opens, so a bold heading sentence keeps its number bold."""
-        b, i = (self.runs[0][1], self.runs[0][2]) if self.runs else (False, False)
-        return Inline([(marker, b, i)] + self.runs)
+        b, i = (self.runs[0].bold, self.runs[0].italic) if self.runs else (False, False)
+        return Inline([Piece(marker, b, i), *self.runs])
 
     def ended(self, mark: str) -> Inline:
         """The same runs with the sentence's own end punctuation replaced by mark."""
         runs = list(self.runs)
+        notes: list[Run] = []  # a note's mark after the sentence's end stays after the new end
+        while runs and runs[-1].note:
+            notes.insert(0, runs.pop())
         while runs:
-            text, b, i = runs[-1]
-            stripped = _without_end(text, mark)
+            last = runs[-1]
+            stripped = _without_end(last.text, mark) if not last.note else ""
             if stripped:
-                runs[-1] = (stripped + mark, b, i)
-                return Inline(runs)
+                # the end mark prints on the line, whatever the look of the word before it
+                runs[-1:] = ([last._replace(text=stripped + mark)] if not last.position
+                             else [last._replace(text=stripped), Piece(mark)])
+                return Inline(runs + notes)
+            if last.note:
+                notes.insert(0, last)
             runs.pop()
-        return Inline([(mark, False, False)])
+        return Inline([Piece(mark), *notes])
 
 
 class _Citations:
@@ -235,10 +242,15 @@ class _Citations:
         if para is None:
             return Inline([])
         if isinstance(para, str):
-            return Inline([(para, False, False)])
+            return Inline([Piece(para)])
         out: list[Run] = []
         for seg in para:
-            if isinstance(seg, Cite):
+            if isinstance(seg, Styled):
+                bold, italic, position = seg.look
+                out.append(Piece(seg.text, bold, italic, position))
+            elif isinstance(seg, Footnote):
+                out.append(Piece(seg.footnote, note=True))
+            elif isinstance(seg, Cite):
                 keys = seg.keys
                 fulls = [seg.full or key not in self.cited for key in keys]
                 refs = [self.plan.references[key] for key in keys]
@@ -246,16 +258,10 @@ class _Citations:
                     text = citation(self.plan, refs[0], full=fulls[0], verb=seg.verb)
                 else:
                     text = grouped_citation(self.plan, refs, fulls, seg.verb)
-                out.append((text, False, False))
+                out.append(Piece(text))
                 self.cited.update(keys)
-            elif isinstance(seg, Emphasis):
-                out.append((seg.italic, False, True))
-            elif isinstance(seg, Bold):
-                out.append((seg.bold, True, False))
-            elif isinstance(seg, BoldItalic):
-                out.append((seg.bold_italic, True, True))
             else:
-                out.append((seg, False, False))
+                out.append(Piece(seg))
         return Inline(out)
 
     def __call__(self, para: Paragraph) -> str:
@@ -339,12 +345,12 @@ def body_blocks(plan: Plan, cite: _Citations) -> list[dict[str, Any]]:
             # A part's heading lines, centred bold (style "KH Phần"); bold in the runs too, so a
             # template older than parts, which prints them as body text, still shows a heading.
             for line in section.part:
-                body.out.append(_para("part", Inline([(line, True, False)])))
+                body.out.append(_para("part", Inline([Piece(line, True)])))
         if plan.type == DocType.quyet_dinh:
             # A Quyết định's parts are Điều: "Điều 1." bold as a run-in heading, its text plain.
-            body.out.append(_para("para", Inline([(f"Điều {si}. ", True, False), (section.title, False, False)])))
+            body.out.append(_para("para", Inline([Piece(f"Điều {si}. ", True), Piece(section.title)])))
         else:
-            body.out.append(_para("muc", Inline([(f"{numbers[si - 1]}. {upper_vi(section.title)}", False, False)])))
+            body.out.append(_para("muc", Inline([Piece(f"{numbers[si - 1]}. {upper_vi(section.title)}")])))
         body.blocks(section.content)
     return body.out
 
@@ -439,11 +445,11 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
                 number = entry.number or (roman(gno) if level == 0 else str(gno))
                 title = cite.inline(entry.group)
                 if level == 0 and table.group_caps:
-                    title = Inline([(upper_vi(t), b, i) for t, b, i in title.runs])
+                    title = Inline([r if r.note else r._replace(text=upper_vi(r.text)) for r in title.runs])
                 if table.group_style == "merged" or ncols == 1:
                     rows.append([TableCell([title.prefixed(f"{number}. ")], span=ncols, role="group")])
                 else:
-                    rows.append([TableCell([Inline([(number, False, False)])], align="center", role="group"),
+                    rows.append([TableCell([Inline([Piece(number)])], align="center", role="group"),
                                  TableCell([title], span=ncols - 1, role="group")])
                 if table.numbering == "restart":
                     counter[0] = 0
@@ -452,7 +458,7 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
                 cells = [_cell(cite, v) for v in entry]
                 if table.numbered:
                     counter[0] += 1
-                    cells.insert(0, TableCell([Inline([(str(counter[0]), False, False)])], align="center",
+                    cells.insert(0, TableCell([Inline([Piece(str(counter[0]))])], align="center",
                                               role="number"))
                 rows.append(cells)
 

@@ -22,7 +22,7 @@ from .. import limits
 from ..errors import DataError, UserError
 from ..nd30 import CLOSING_MARK
 from ..plan.loader import parse_yaml, validate
-from ..plan.model import MAX_CO_SIGNERS
+from ..plan.model import LOOKS, MAX_CO_SIGNERS
 from ..plan.name_case import agency_case, heading_case, lines_case, title_case
 from ..plan.table_rows import numbered_groups
 from ..recognise import read_docx
@@ -52,6 +52,7 @@ from ..recognise.outline import DECREE_FORM, Outline
 from ..text import point_letter, roman, upper_vi
 from ..word.output import target as output_target
 from ..word.reader import Para, Table as _Table, TableCell as _Cell, is_bold, is_italic, norm
+from ..word.tables import Piece
 
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
 
@@ -105,46 +106,59 @@ def _stream(doc: KeHoach) -> list[Para | _Table]:
 # --- text and emphasis -------------------------------------------------------------------------
 
 
-def _chars(para: Para) -> list[tuple[str, bool, bool]]:
+def _chars(para: Para) -> list[Piece]:
+    """Every printed character with its look; a footnote's or endnote's mark as one piece holding
+    the note's text (an endnote becomes a footnote: the plan prints notes at the page's foot)."""
     out = []
     for r in para.runs:
         fmt = r.fmt
         if fmt.hidden:
             continue
+        position = fmt.vert_align if fmt.vert_align in ("superscript", "subscript") else ""
         for ch in r.text:
-            out.append((ch, fmt.bold, fmt.italic))
+            out.append(Piece(ch, fmt.bold, fmt.italic, position))
+        if r.note:  # a mark whose note holds no text prints a lone number: nothing to keep
+            out.append(Piece(r.note, note=True))
     return out
 
 
-def _runs(para: Para) -> list[tuple[str, bool, bool]]:
-    """The paragraph's text as (text, bold, italic) pieces, runs of spaces collapsed as the reader
-    does; a space takes the emphasis of the text before it, so spaces never split a piece. A line
-    break stays a line break, with the space typed beside it (Word shows "A" / " B" as two words)."""
+def _runs(para: Para) -> list[Piece]:
+    """The paragraph's text as pieces of one look, runs of spaces collapsed as the reader does; a
+    space takes the emphasis of the text before it, so spaces never split a piece, but not a raised
+    or lowered look nor a note's (a space is never small: "m² và" keeps its space on the line). A
+    line break stays a line break, with the space typed beside it (Word shows "A" / " B" as two
+    words)."""
     chars = _chars(para)
     # Each piece's text as a list of strings joined once: adding to a str held in a list copies it
     # each time, quadratic on a paragraph of millions of characters.
-    out: list[tuple[list[str], bool, bool]] = []
+    out: list[tuple[list[str], Piece]] = []
     newline = space = space_after_newline = False
-    for ch, b, i in chars:
-        if ch.isspace():
+    for c in chars:
+        if not c.note and c.text.isspace():
             if out:
-                if ch == "\n":
+                if c.text == "\n":
                     newline = True
                 elif newline:
                     space_after_newline = True
                 else:
                     space = True
             continue
+        gap = " " if space else ""
         if newline:
-            out[-1][0].append((" " if space else "") + "\n" + (" " if space_after_newline else ""))
-        elif space:
-            out[-1][0].append(" ")
+            gap += "\n" + (" " if space_after_newline else "")
         newline = space = space_after_newline = False
-        if out and out[-1][1] == b and out[-1][2] == i:
-            out[-1][0].append(ch)
+        last = out[-1][1] if out else None
+        if gap and last is not None and (last.position or last.note):
+            c = c._replace(text=gap + c.text) if not c.note else c
+            if c.note:  # the space before a note's mark: on the line, in a piece of its own
+                out.append(([gap], Piece(gap)))
+        elif gap:
+            out[-1][0].append(gap)
+        if last is not None and not c.note and not last.note and last[1:] == c[1:] and out:
+            out[-1][0].append(c.text)
         else:
-            out.append(([ch], b, i))
-    return [("".join(t), b, i) for t, b, i in out]
+            out.append(([c.text], c))
+    return [look._replace(text="".join(t)) for t, look in out]
 
 
 def _lines_of(para: Para, *, split_spaces: bool = False) -> list[str]:
@@ -193,19 +207,36 @@ def _printed_lines(para: Para) -> list[list[str]]:
     return out
 
 
-def _plain(runs: list[tuple[str, bool, bool]]) -> str:
-    return "".join(r[0] for r in runs)
+def _plain(runs: list[Piece]) -> str:
+    """The sentence's text: a note's text is not in it."""
+    return "".join(r.text for r in runs if not r.note)
 
 
-def _paragraph(runs: list[tuple[str, bool, bool]], *, style_bold: bool = False,
-               style_italic: bool = False) -> Any:
+_LOOK_KEYS = {look: key for key, look in LOOKS.items()}
+
+
+def _paragraph(runs: list[Piece], *, style_bold: bool = False, style_italic: bool = False) -> Any:
     """Plan data for a paragraph: a string, or pieces with {bold}/{italic}/{bold_italic} where the
-    emphasis differs from what the target style already prints."""
+    emphasis differs from what the target style already prints, {sup}/{sub} for raised and lowered
+    text (with bold/italic flags where it differs so too) and {footnote} at a note's mark."""
     pieces: list[Any] = []
-    for text, b, i in runs:
+    for text, b, i, position, note in runs:
+        if note:
+            pieces.append({"footnote": text})
+            continue
         b = b and not style_bold
         i = i and not style_italic
-        key = "bold_italic" if b and i else "bold" if b else "italic" if i else None
+        if position:  # raised or lowered: its key, and its emphasis as flags
+            raised = _LOOK_KEYS[(False, False, position)]
+            piece: dict[str, Any] = {raised: text, **({"bold": True} if b else {}), **({"italic": True} if i else {})}
+            last = pieces[-1] if pieces else None
+            if isinstance(last, dict) and raised in last and {k: v for k, v in last.items() if k != raised} == \
+                    {k: v for k, v in piece.items() if k != raised}:
+                last[raised] += text
+            else:
+                pieces.append(piece)
+            continue
+        key = _LOOK_KEYS.get((b, i, position))
         if pieces and (key is None and isinstance(pieces[-1], str)):
             pieces[-1] += text
         elif pieces and key is not None and isinstance(pieces[-1], dict) and key in pieces[-1]:
@@ -219,18 +250,23 @@ def _paragraph(runs: list[tuple[str, bool, bool]], *, style_bold: bool = False,
     return pieces
 
 
-def _cut_prefix(runs: list[tuple[str, bool, bool]], n: int) -> list[tuple[str, bool, bool]]:
-    """The runs without their first n characters (a number or a dash that the tool derives)."""
+def _cut_prefix(runs: list[Piece], n: int) -> list[Piece]:
+    """The runs without their first n characters (a number or a dash that the tool derives); a
+    note's mark is no character of the sentence: it stays."""
     out = []
-    for text, b, i in runs:
-        if n >= len(text):
-            n -= len(text)
+    for r in runs:
+        if r.note:
+            out.append(r)
             continue
-        out.append((text[n:], b, i))
+        if n >= len(r.text):
+            n -= len(r.text)
+            continue
+        out.append(r._replace(text=r.text[n:]))
         n = 0
-    if out:
-        out[0] = (out[0][0].lstrip(), out[0][1], out[0][2])
-    return [r for r in out if r[0]]
+    first = next((k for k, r in enumerate(out) if not r.note), None)
+    if first is not None:
+        out[first] = out[first]._replace(text=out[first].text.lstrip())
+    return [r for r in out if r.text]
 
 
 def _cut(text: str, n: int = 70) -> str:
@@ -304,7 +340,7 @@ class _Importer:
             self.warn("sau tên loại", "", "không tìm thấy trích yếu")
         data["subject"] = subject if len(subject) > 1 else subject[0]
         if doc.subtitle:
-            runs = [r for p in doc.subtitle for r in _runs(p) + [(" ", False, False)]][:-1]
+            runs = [r for p in doc.subtitle for r in _runs(p) + [Piece(" ")]][:-1]
             data["subtitle"] = _paragraph(runs, style_italic=True)
         addressed = {id(p.paragraph) for p in doc.kinh_gui}
         if addressed:
@@ -683,7 +719,7 @@ class _Importer:
             self.warn(b, text, "mục số La Mã không liền mạch hoặc không in hoa; giữ nguyên dạng chữ")
         container.blocks.append(_paragraph(runs))
 
-    def _clause(self, b: Para, runs: list[tuple[str, bool, bool]], number: str, stack: list[_Container]) -> bool:
+    def _clause(self, b: Para, runs: list[Piece], number: str, stack: list[_Container]) -> bool:
         depth = len(number.split("."))
         if depth > MAX_IMPORT_LEVELS:
             return self._kept_deep(b, runs, stack)
@@ -742,7 +778,7 @@ class _Importer:
         stack.append(_Container(clause["blocks"], expected, "clause"))
         return True
 
-    def _kept_deep(self, b: Para, runs: list[tuple[str, bool, bool]], stack: list[_Container]) -> bool:
+    def _kept_deep(self, b: Para, runs: list[Piece], stack: list[_Container]) -> bool:
         """A numbered paragraph deeper than the plan nests: kept whole (its number as typed) as a
         paragraph of the deepest scope, where it prints at the same place; said once, where it began."""
         if not self._deep_warned:
@@ -752,7 +788,7 @@ class _Importer:
         stack[-1].blocks.append(_paragraph(runs))
         return True
 
-    def _point(self, b: Para, runs: list[tuple[str, bool, bool]], letter: str, stack: list[_Container]) -> bool:
+    def _point(self, b: Para, runs: list[Piece], letter: str, stack: list[_Container]) -> bool:
         entry = {"text": _paragraph(_cut_prefix(runs, len(letter) + 1)), "blocks": []}
         # The next letter of an open điểm list: close that điểm, add this one beside it.
         for k in range(len(stack) - 1, 0, -1):
@@ -1063,13 +1099,16 @@ def sections_like(p: Para, outline: Outline) -> bool:
     return bool(MUC_RE.match(outline.decree_text(p.text)))
 
 
-def _retyped(runs: list[tuple[str, bool, bool]], text: str) -> list[tuple[str, bool, bool]]:
+def _retyped(runs: list[Piece], text: str) -> list[Piece]:
     """The runs with their characters replaced one for one by text (as long as they are): a
-    number retyped in Decree 30's form keeps each run's emphasis."""
+    number retyped in Decree 30's form keeps each run's emphasis; a note's mark stays."""
     out, at = [], 0
-    for piece, b, i in runs:
-        out.append((text[at:at + len(piece)], b, i))
-        at += len(piece)
+    for r in runs:
+        if r.note:
+            out.append(r)
+            continue
+        out.append(r._replace(text=text[at:at + len(r.text)]))
+        at += len(r.text)
     return out
 
 

@@ -383,31 +383,115 @@ class Cite(Model):
         return [self.cite] if isinstance(self.cite, str) else list(self.cite)
 
 
+# A piece of a sentence printed with a look of its own: bold, italic, raised or lowered. What each
+# key prints is LOOKS, the one table the renderer (document/context), the importer (jobs/importer,
+# which picks the key for a run's look) and the loader's branches read.
+Look = tuple[bool, bool, str]
+"""(bold, italic, position): position "" on the line, "superscript" raised small ("m²", the "30" of
+"8h30"), "subscript" lowered small ("CO₂")."""
+LOOKS: dict[str, Look] = {
+    "italic": (False, True, ""),
+    "bold": (True, False, ""),
+    "bold_italic": (True, True, ""),
+    "sup": (False, False, "superscript"),
+    "sub": (False, False, "subscript"),
+}
+"""A raised or lowered piece prints upright and not bold unless it says so ({sup: h, bold: true,
+italic: true}: the raised "h" of a bold italic "8h30"), so a plan imported from Word prints it as the
+original did."""
+POSITIONED = tuple(key for key, (_, _, position) in LOOKS.items() if position)
+"""The keys of raised and lowered pieces: the ones that may carry bold and italic flags."""
+
+
+class Styled(Model):
+    """Đoạn chữ có kiểu riêng trong câu."""
+
+    @property
+    def key(self) -> str:
+        return next(iter(type(self).model_fields))
+
+    @property
+    def text(self) -> str:
+        return str(getattr(self, self.key))
+
+    @property
+    def look(self) -> Look:
+        return LOOKS[self.key]
+
+
+class Positioned(Styled):
+    """Chữ nhỏ nâng lên hoặc hạ xuống trong câu."""
+
+    @property
+    def look(self) -> Look:
+        """Its position, and the bold and italic its own flags give (fields of each subclass, after
+        the text's: the text's key stays the first field)."""
+        return (bool(getattr(self, "bold", False)), bool(getattr(self, "italic", False)), LOOKS[self.key][2])
+
+
 # A piece printed in italics inside a sentence: {italic: "(lồng ghép trong báo cáo …)"}.
-class Emphasis(Model):
+class Emphasis(Styled):
     """Đoạn chữ in nghiêng trong câu: {italic: "(lồng ghép trong báo cáo …)"}."""
 
     italic: Fragment = Field(description="Đoạn chữ in nghiêng trong câu")
 
 
 # A piece printed in bold inside a sentence: {bold: "01/6 và 15/11"}.
-class Bold(Model):
+class Bold(Styled):
     """Đoạn chữ in đậm trong câu: {bold: "01/6 và 15/11"}."""
 
     bold: Fragment = Field(description="Đoạn chữ in đậm trong câu")
 
 
 # A piece printed bold and italic: {bold_italic: "…"}.
-class BoldItalic(Model):
+class BoldItalic(Styled):
     """Đoạn chữ in đậm và nghiêng trong câu: {bold_italic: "…"}."""
 
     bold_italic: Fragment = Field(description="Đoạn chữ in đậm và nghiêng trong câu")
 
 
+# A piece printed raised and small (superscript): {sup: "2"} after "m" prints "m²".
+class Superscript(Positioned):
+    """Chữ nhỏ nâng lên (chỉ số trên) trong câu: {sup: "2"} sau "m" in thành "m²"; "30" trong "8h30"."""
+
+    sup: Fragment = Field(description="Chữ nhỏ nâng lên (chỉ số trên), ví dụ số mũ của m²")
+    bold: bool = Field(default=False, description="true: chữ nâng lên in đậm")
+    italic: bool = Field(default=False, description="true: chữ nâng lên in nghiêng")
+
+
+# A piece printed lowered and small (subscript): {sub: "2"} after "CO" prints "CO₂".
+class Subscript(Positioned):
+    """Chữ nhỏ hạ xuống (chỉ số dưới) trong câu: {sub: "2"} sau "CO" in thành "CO₂"."""
+
+    sub: Fragment = Field(description="Chữ nhỏ hạ xuống (chỉ số dưới), ví dụ chỉ số của CO₂")
+    bold: bool = Field(default=False, description="true: chữ hạ xuống in đậm")
+    italic: bool = Field(default=False, description="true: chữ hạ xuống in nghiêng")
+
+
+# A footnote at its place in the sentence: the document prints a number there and the note at the
+# foot of the page (Word's own footnote, numbered by Word). An endnote is imported as a footnote.
+class Footnote(Model):
+    """Chú thích ở chân trang, đặt đúng chỗ trong câu: văn bản in số chú thích tại đó và nội dung ở
+    cuối trang: {footnote: "Quyết định số 123/QĐ-UBND ngày …"}."""
+
+    footnote: Text = Field(description="Nội dung chú thích in ở chân trang (nhiều đoạn: mỗi đoạn một dòng)")
+
+
 # Unions are discriminated by the shape of the value (a callable picks the branch), so a mistake is
 # reported once, against the form the user meant, not once per form it could have been. The tags are
 # in brackets: the loader drops bracketed labels from the field path it shows.
-SEGMENT_KEYS = {"cite": "(trích dẫn)", "italic": "(nghiêng)", "bold": "(đậm)", "bold_italic": "(đậm nghiêng)"}
+PIECES: dict[str, tuple[type[Model], str]] = {
+    "cite": (Cite, "(trích dẫn)"),
+    "italic": (Emphasis, "(nghiêng)"),
+    "bold": (Bold, "(đậm)"),
+    "bold_italic": (BoldItalic, "(đậm nghiêng)"),
+    "sup": (Superscript, "(chỉ số trên)"),
+    "sub": (Subscript, "(chỉ số dưới)"),
+    "footnote": (Footnote, "(chú thích)"),
+}
+"""Every kind of piece of a paragraph but plain text, by its key: its model and its branch tag."""
+SEGMENT_KEYS = {key: tag for key, (_, tag) in PIECES.items()}
+_PIECE_TAGS: dict[type[BaseModel], str] = {cls: tag for cls, tag in PIECES.values()}
 
 
 def _closest_key(value: dict, keys: dict[str, str], default: str) -> str:
@@ -426,8 +510,11 @@ def _closest_key(value: dict, keys: dict[str, str], default: str) -> str:
 
 def _segment_kind(value: object) -> str:
     if isinstance(value, BaseModel):  # already validated (a model built in code)
-        return {Cite: "(trích dẫn)", Emphasis: "(nghiêng)", Bold: "(đậm)", BoldItalic: "(đậm nghiêng)"}[type(value)]
+        return _PIECE_TAGS[type(value)]
     if isinstance(value, dict):
+        for key in POSITIONED:  # {bold: true, sup: h}: a raised piece, whatever the order of its keys
+            if key in value:
+                return SEGMENT_KEYS[key]
         return _closest_key(value, SEGMENT_KEYS, "(trích dẫn)")
     return "(chữ)"
 
@@ -437,7 +524,10 @@ Segment = Annotated[
     | Annotated[Cite, Tag("(trích dẫn)")]
     | Annotated[Emphasis, Tag("(nghiêng)")]
     | Annotated[Bold, Tag("(đậm)")]
-    | Annotated[BoldItalic, Tag("(đậm nghiêng)")],
+    | Annotated[BoldItalic, Tag("(đậm nghiêng)")]
+    | Annotated[Superscript, Tag("(chỉ số trên)")]
+    | Annotated[Subscript, Tag("(chỉ số dưới)")]
+    | Annotated[Footnote, Tag("(chú thích)")],
     Discriminator(_segment_kind),
 ]
 # A named alias: pydantic builds its schema once and refers to it from the ~20 fields that use it,
@@ -448,7 +538,8 @@ Paragraph = TypeAliasType("Paragraph", Annotated[
     Discriminator(lambda v: "(các mảnh)" if isinstance(v, list) else "(đoạn)"),
 ])
 """A paragraph: plain text, or a list of pieces: text, {cite: key}, {italic: …}, {bold: …},
-{bold_italic: …}. Every character of a text piece prints as itself (no markup inside strings)."""
+{bold_italic: …}, {sup: …}, {sub: …}, {footnote: …}. Every character of a text piece prints as
+itself (no markup inside strings)."""
 
 
 # --- body blocks -------------------------------------------------------------------------------

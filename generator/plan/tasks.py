@@ -23,19 +23,18 @@ from ..text import roman, upper_vi
 from ..word.metrics import text_width_pt
 from .model import (
     Appendix,
-    Bold,
-    BoldItalic,
     CellLines,
     CellSpec,
     Cite,
     Clause,
-    Emphasis,
+    Footnote,
     Group,
     Heading,
     Paragraph,
     Plan,
     Point,
     Points,
+    Styled,
     Table,
     TableBlock,
     section_labels,
@@ -89,12 +88,10 @@ def plain(plan: Plan, para: Paragraph | CellLines | CellSpec | None) -> str:
             out.append("; ".join(
                 ref.name or f"{ref.type} số {ref.number}"
                 + (f"{'-' if ref.is_party else '/'}{ref.symbol}" if ref.symbol else "") for ref in refs))
-        elif isinstance(seg, Emphasis):
-            out.append(seg.italic)
-        elif isinstance(seg, Bold):
-            out.append(seg.bold)
-        elif isinstance(seg, BoldItalic):
-            out.append(seg.bold_italic)
+        elif isinstance(seg, Styled):
+            out.append(seg.text)
+        elif isinstance(seg, Footnote):
+            continue  # printed at the page's foot, no word of the task
         else:
             out.append(seg)
     return "".join(out)

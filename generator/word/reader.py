@@ -95,6 +95,11 @@ class Cell:
 class Run:
     text: str
     fmt: RunFormat
+    note: str | None = None
+    """At a footnote's or an endnote's reference mark (w:footnoteReference, w:endnoteReference): the
+    note's text, its paragraphs one a line. Word prints a number at the mark and the note at the
+    page's foot or the document's end; the run's own text is empty, so a line's text reads as it
+    did without notes (the number is no word of the sentence)."""
 
 
 @dataclass
@@ -282,8 +287,8 @@ def _pushed(runs: list[Run], para: Para) -> list[list[Run]]:
                     out[-1].append(Run(r.text[start:off], r.fmt))
                 out.append([])
                 start = off
-        if r.text[start:]:
-            out[-1].append(Run(r.text[start:], r.fmt))
+        if r.text[start:] or r.note is not None:
+            out[-1].append(Run(r.text[start:], r.fmt, r.note))
     return out
 
 
@@ -332,8 +337,9 @@ def split_lines(para: Para) -> list[Para]:
         for k, part in enumerate(parts):
             if k:
                 pieces.append([])
-            if part:
-                pieces[-1].append(Run(part, r.fmt))
+            note = r.note if k == len(parts) - 1 else None  # the mark stands after the run's text
+            if part or note is not None:
+                pieces[-1].append(Run(part, r.fmt, note))
     pieces = [line for piece in pieces for line in _pushed(piece, para)]
     if len(pieces) == 1:
         para.lines = [para]
@@ -696,6 +702,7 @@ class _Reader:
         self.table_left = self.doc.table_left
         self.tab_tables = self.doc.tab_tables  # tables read from lines set in columns with tab stops
         self.page_one_header: _Element | None = None
+        self.notes: dict[tuple[str, str], str] | None = None  # footnotes' and endnotes' text, read at the first mark
         # Text typed in a legacy 8-bit font (TCVN3, VNI) is read as Word draws it (legacy_fonts.py);
         # the raw text of whole paragraphs needs the runs' fonts only when such a font is named.
         self.legacy_fmt: Formatting | None = self.fmt if _names_legacy_font(document, self.fmt) else None
@@ -1190,10 +1197,11 @@ class _Reader:
         runs = []
         for q, r in [(el, r) for el in (*(joined or ()), p) for r in visible_runs(el)]:
             text = run_text(r).replace(COLUMN_BREAK, "" if in_columns else "\n")
-            if text:
+            note = self._note(r)
+            if text or note is not None:
                 fmt = self.fmt.run(q, r)
                 if not fmt.hidden:  # hidden text (w:vanish) is neither on the page nor in the PDF
-                    runs.append(Run(_symbol_font_text(text, fmt), fmt))
+                    runs.append(Run(_symbol_font_text(text, fmt), fmt, note))
         label, level_rpr = self.numbers.label(p) if numbered else ("", None)
         if label:
             # Word draws the number in the list level's formatting over the paragraph mark's, in
@@ -1212,12 +1220,43 @@ class _Reader:
                 number = number_format(number, [r.fmt for r in runs if r.text.strip()], level_rpr)
             runs.insert(0, Run(label, number))
         drawn = as_drawn([(r.text, r.fmt) for r in runs], self.legacy)  # legacy fonts read as Word draws them
-        runs = _shown([Run(t, r.fmt) for t, r in zip(drawn, runs, strict=True)])
+        runs = _shown([Run(t, r.fmt, r.note) for t, r in zip(drawn, runs, strict=True)])
         return Para(
             text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
             el=p, fmt=self.fmt.paragraph(p, self.numbers.level_ppr(p) if numbered else None), runs=runs,
             section=section, cell=cell, width=width,
         )
+
+    def _note(self, r: _Element) -> str | None:
+        """The text of the footnote or endnote whose reference mark run r holds, None when it holds
+        none. A mark whose note is missing or empty still prints a number: its note reads as ""."""
+        for tag, kind in ((qn("w:footnoteReference"), "footnotes"), (qn("w:endnoteReference"), "endnotes")):
+            ref = r.find(tag)
+            if ref is not None:
+                if self.notes is None:
+                    self.notes = self._read_notes()
+                return self.notes.get((kind, ref.get(qn("w:id"), "")), "")
+        return None
+
+    def _read_notes(self) -> dict[tuple[str, str], str]:
+        """Every footnote's and endnote's text by (part kind, id): the notes part of the main document
+        (word/footnotes.xml, word/endnotes.xml, found by relationship), each note's paragraphs as a
+        reader sees them, one a line. Separators (w:type) print no text of the author's."""
+        out: dict[tuple[str, str], str] = {}
+        for rel in self.document.part.rels.values():
+            kind = rel.reltype.rsplit("/", 1)[-1]
+            if kind not in ("footnotes", "endnotes") or rel.is_external:
+                continue
+            try:
+                root = parse_xml(rel.target_part.blob)
+            except Exception:  # noqa: BLE001 - a damaged notes part: its marks read as notes without text
+                continue
+            for note in root:
+                if note.get(qn("w:type"), "normal") != "normal":
+                    continue
+                lines = [norm(visible_text(p, self.legacy_fmt).replace("\n", " ")) for p in note.iter(qn("w:p"))]
+                out[(kind, note.get(qn("w:id"), ""))] = "\n".join(line for line in lines if line)
+        return out
 
     # locating parts
 
@@ -1538,14 +1577,14 @@ def _shown(runs: list[Run]) -> list[Run]:
         while k < len(text) and unicodedata.combining(text[k]):
             k += 1
         if k and out:
-            out[-1] = Run(unicodedata.normalize("NFC", out[-1].text + text[:k]), out[-1].fmt)
+            out[-1] = Run(unicodedata.normalize("NFC", out[-1].text + text[:k]), out[-1].fmt, out[-1].note)
             text = text[k:]
-        if not text:
+        if not text and run.note is None:
             continue
         text = unicodedata.normalize("NFC", text)
         if run.fmt.caps or run.fmt.small_caps:
             text = upper_vi(text)
-        out.append(Run(text, run.fmt))
+        out.append(Run(text, run.fmt, run.note))
     return out
 
 

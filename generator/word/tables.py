@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ..nd30.figures import LANDSCAPE_TEXT_WIDTH_TWIPS, TEXT_WIDTH_TWIPS
+from .notes import note_placeholder
 
 TABLE_STYLES = {
     "head": "KHBangTieuDe",
@@ -36,10 +37,22 @@ TABLE_STYLE_NAMES = {
 IDs: "KHBang" -> "KHBng"); generator.document.template_parts resolves them to the template's IDs."""
 
 
-class Runs(Protocol):
-    """Anything with emphasis runs: (text, bold, italic)."""
+class Piece(NamedTuple):
+    """A piece of printed text and its look."""
 
-    runs: list[tuple[str, bool, bool]]
+    text: str
+    bold: bool = False
+    italic: bool = False
+    position: str = ""
+    """"" on the line; "superscript" or "subscript": raised or lowered small (w:vertAlign)."""
+    note: bool = False
+    """The text is a footnote's: a reference mark prints here, the text at the page's foot (word/notes)."""
+
+
+class Runs(Protocol):
+    """Anything with runs of printed pieces."""
+
+    runs: list[Piece]
 
 
 @dataclass
@@ -56,7 +69,7 @@ class TableCell:
 class _Lines:
     """A heading cell's text as the lines it prints on (runs_xml writes "\n" as a line break)."""
 
-    runs: list[tuple[str, bool, bool]]
+    runs: list[Piece]
 
 
 @dataclass
@@ -144,12 +157,16 @@ _EMPTY_T = '<w:t xml:space="preserve"/>'
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 
 
-def runs_xml(runs: list[tuple[str, bool, bool]], bold: bool, literal: bool = False) -> str:
-    """Word runs for text pieces with their emphasis; \\n is a line break inside the paragraph.
-    literal: the XML is put in place after rendering (see _text)."""
+def runs_xml(runs: list[Piece], bold: bool, literal: bool = False) -> str:
+    """Word runs for text pieces with their look; \\n is a line break inside the paragraph; a note
+    is its reference mark (word/notes). literal: the XML is put in place after rendering (see _text)."""
     out = []
-    for text, b, i in runs:
+    for text, b, i, position, note in runs:
+        if note:
+            out.append(note_placeholder(text))
+            continue
         rpr = ("<w:b/><w:bCs/>" if b or bold else "") + ("<w:i/><w:iCs/>" if i else "")
+        rpr += f'<w:vertAlign w:val="{position}"/>' if position else ""
         run_pr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
         body = "<w:br/>".join(_line_xml(line, run_pr, literal) for line in text.split("\n"))
         out.append(f"<w:r>{run_pr}{body}</w:r>")
@@ -267,13 +284,13 @@ def _broken_heading(cell: TableCell, width: int, spec: TableSpec) -> TableCell:
     assert spec.break_heading is not None
     if len(cell.paragraphs) != 1 or len(cell.paragraphs[0].runs) != 1:
         return cell
-    text, bold, italic = cell.paragraphs[0].runs[0]
-    if "\n" in text:
+    text, bold, italic, position, note = cell.paragraphs[0].runs[0]
+    if "\n" in text or position or note:
         return cell
     lines = spec.break_heading(text, (width - 2 * CELL_MARGIN) / 20, spec.font_pt)
     if len(lines) < 2:
         return cell
-    return TableCell([_Lines([(" \n".join(lines), bold, italic)])], align=cell.align, role=cell.role,
+    return TableCell([_Lines([Piece(" \n".join(lines), bold, italic)])], align=cell.align, role=cell.role,
                      span=cell.span, rowspan=cell.rowspan, bold=cell.bold)
 
 
@@ -317,7 +334,7 @@ def column_widths(spec: TableSpec, text_width: int) -> list[int]:
             if cell.span == 1 and cell.role != "group":
                 bold = cell.bold or cell.role == "head" or ri < len(spec.header)
                 for para in cell.paragraphs:
-                    for piece in unbreakable_pieces("".join(r[0] for r in para.runs)):
+                    for piece in unbreakable_pieces("".join(r.text for r in para.runs if not r.note)):
                         width = int(text_width_pt(piece, spec.font_pt, bold=bold) * 20) + 2 * CELL_MARGIN + 20
                         need[col] = max(need[col], width)
             col += max(cell.span, 1)

@@ -109,7 +109,7 @@ function clone(v) { return v === undefined ? undefined : JSON.parse(JSON.stringi
 function isPieceSchema(s) {
   s = deref(s);
   const r = s.required || [];
-  return r.length === 1 && ['bold', 'italic', 'bold_italic'].includes(r[0]);
+  return r.length === 1 && STYLED_KEYS.includes(r[0]);
 }
 function isPiecesArray(s) {
   s = deref(s);
@@ -145,7 +145,10 @@ function branches(s) {
   if (k === 'optional') return branches(optionalInner(s));
   return s.anyOf.flatMap(branches);
 }
-function isPieceValue(p) { return typeof p === 'string' || (isObj(p) && ['bold', 'italic', 'bold_italic', 'cite'].some(k => k in p)); }
+// The piece kinds of a paragraph (generator/plan/model.py PIECES): styled text, a citation, a footnote.
+const STYLED_KEYS = ['bold', 'italic', 'bold_italic', 'sup', 'sub'];
+const PIECE_KEYS = [...STYLED_KEYS, 'cite', 'footnote'];
+function isPieceValue(p) { return typeof p === 'string' || (isObj(p) && PIECE_KEYS.some(k => k in p)); }
 function matches(b, v) {
   b = deref(b);
   const k = kindOf(b);
@@ -218,7 +221,7 @@ function summary(v) {
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.map(summary).filter(Boolean).join(' ');
   if (isObj(v)) {
-    for (const k of ['title', 'clause', 'heading', 'group', 'text', 'content', 'name', 'bold', 'italic', 'bold_italic', 'cite', 'items', 'points', 'blocks']) {
+    for (const k of ['title', 'clause', 'heading', 'group', 'text', 'content', 'name', ...STYLED_KEYS, 'cite', 'items', 'points', 'blocks']) {
       if (k in v && v[k] != null) { const t = summary(v[k]); if (t) return t; }
     }
     if (v.table) return 'Bảng';
@@ -727,17 +730,26 @@ function piecesHtml(v) {
     if ('bold_italic' in p) return `<b><i>${esc(p.bold_italic)}</i></b>`;
     if ('bold' in p) return `<b>${esc(p.bold)}</b>`;
     if ('italic' in p) return `<i>${esc(p.italic)}</i>`;
+    if ('sup' in p || 'sub' in p) {  // raised or lowered, bold or italic when its flags say so
+      const tag = 'sup' in p ? 'sup' : 'sub';
+      const inner = `<${tag}>${esc(p[tag])}</${tag}>`;
+      const it = p.italic ? `<i>${inner}</i>` : inner;
+      return p.bold ? `<b>${it}</b>` : it;
+    }
+    // A footnote keeps its text whole: shown as its mark, the text on hover.
+    if ('footnote' in p) return `<sup class="note" contenteditable="false" data-note="${esc(p.footnote)}" title="${esc(p.footnote)}">[chú thích]</sup>`;
     if ('cite' in p) return `<span class="cite" contenteditable="false" data-cite="${esc(p.cite)}"${p.full ? ' data-full="1"' : ''}>${esc(p.cite)}</span>`;
     return esc(JSON.stringify(p));
   }).join('');
 }
 function readPieces(root) {
   const runs = [];
-  const walk = (n, b, i) => {
+  const walk = (n, b, i, v) => {
     for (const c of n.childNodes) {
-      if (c.nodeType === 3) { runs.push({ t: c.data.replace(/\u00a0/g, ' '), b, i }); continue; }
+      if (c.nodeType === 3) { runs.push({ t: c.data.replace(/\u00a0/g, ' '), b, i, v }); continue; }
       if (c.nodeType !== 1) continue;
       if (c.dataset && c.dataset.cite !== undefined) { runs.push({ cite: c.dataset.cite, full: c.dataset.full === '1' }); continue; }
+      if (c.dataset && c.dataset.note !== undefined) { runs.push({ note: c.dataset.note }); continue; }
       if (c.tagName === 'BR') continue;
       let bb = b, ii = i;
       if (c.tagName === 'B' || c.tagName === 'STRONG') bb = true;
@@ -747,18 +759,21 @@ function readPieces(root) {
         if (w) bb = w === 'bold' || w === 'bolder' || Number(w) >= 600;
         if (c.style.fontStyle) ii = c.style.fontStyle === 'italic';
       }
-      walk(c, bb, ii);
+      const vv = c.tagName === 'SUP' ? 'sup' : c.tagName === 'SUB' ? 'sub' : v;
+      walk(c, bb, ii, vv);
     }
   };
-  walk(root, false, false);
+  walk(root, false, false, '');
   const merged = [];
   for (const r of runs) {
     const last = merged[merged.length - 1];
-    if (r.t !== undefined && last && last.t !== undefined && last.b === r.b && last.i === r.i) last.t += r.t;
+    if (r.t !== undefined && last && last.t !== undefined && last.b === r.b && last.i === r.i && last.v === r.v) last.t += r.t;
     else if (r.t === undefined || r.t) merged.push({ ...r });
   }
   const pieces = merged.map(r => {
     if (r.cite !== undefined) return r.full ? { cite: r.cite, full: true } : { cite: r.cite };
+    if (r.note !== undefined) return { footnote: r.note };
+    if (r.v) return { [r.v]: r.t, ...(r.b ? { bold: true } : {}), ...(r.i ? { italic: true } : {}) };
     if (r.b && r.i) return { bold_italic: r.t };
     if (r.b) return { bold: r.t };
     if (r.i) return { italic: r.t };
