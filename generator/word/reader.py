@@ -1521,8 +1521,17 @@ def text_boxes(p: _Element) -> list[TextBox]:
                          if ":" in kv)
             width = int((_vml_length(style.get("width", "")) or 0) * 20)
             x = int((_vml_length(style.get("margin-left", "0")) or 0) * 20)
+            insets = _vml_insets(holder.get("inset") if holder is not None else None)
         out.append(TextBox(x, width, insets, paras))
     return out
+
+
+def _vml_insets(inset: str | None) -> int:
+    """A VML text box's left + right inner margins (twips): v:textbox's inset="left,top,right,bottom",
+    a value left out keeping Word's default of 0.1 inch (7.2 pt) at each side."""
+    sides = (inset or "").split(",")
+    left, right = (sides[k] if len(sides) > k else "" for k in (0, 2))
+    return sum(int(round((7.2 if (v := _vml_length(side)) is None else v) * 20)) for side in (left, right))
 
 
 WPG_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
