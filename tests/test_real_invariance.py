@@ -11,11 +11,13 @@ from typing import Any
 
 import docx
 import pytest
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 
+from generator.check import check_docx
 from generator.word.reader import read_word
 from tests.test_check_invariance import _plain
-from tests.test_reading_invariance import header_in_vml_text_boxes
+from tests.test_reading_invariance import header_in_the_page_header, header_in_vml_text_boxes
 
 VML_TEXTBOX = "{urn:schemas-microsoft-com:vml}textbox"
 
@@ -54,3 +56,42 @@ def test_a_vml_text_box_leaves_its_own_inner_margins(plain, tmp_path, inset, mar
     doc.save(str(path))
     read = [c.paras[0].cell.width for c in read_word(path).tables[0].rows[0]]
     assert read == [w - margins for w in widths]
+
+
+def _numbered_from_page_two(path: Path, out: Path) -> Path:
+    """The plain plan with its page numbers as Decree 30 sets them: a PAGE field centred in the
+    header, none on page 1 (Different First Page, its header empty)."""
+    doc = docx.Document(str(path))
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    para = section.header.paragraphs[0]
+    para.alignment = 1
+    para._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:rPr><w:sz w:val="28"/></w:rPr>'
+                             '<w:t>2</w:t></w:r></w:fldSimple>'))
+    doc.save(str(out))
+    return out
+
+
+def _page_one_finding(path: Path) -> str:
+    return next(r.status for r in check_docx(path).results if r.rule == "PL1.II.7.so-trang.trang-dau")
+
+
+def test_the_header_table_in_the_first_pages_own_header_prints_no_page_number(plain, tmp_path):
+    """The plan's header table (issuer, Quốc hiệu, Số, date) put in page 1's own header, as some
+    agencies' templates do: that header prints text but no page number, so page 1 still shows none
+    (it was reported as "trang đầu riêng nhưng có số trang" for having any text)."""
+    numbered = _numbered_from_page_two(plain, tmp_path / "numbered.docx")
+    doc = docx.Document(str(numbered))
+    header_in_the_page_header(doc)
+    moved = tmp_path / "moved.docx"
+    doc.save(str(moved))
+    assert _page_one_finding(numbered) == _page_one_finding(moved) == "pass"
+
+
+def test_a_page_number_typed_in_the_first_pages_header_is_still_one(plain, tmp_path):
+    numbered = _numbered_from_page_two(plain, tmp_path / "numbered.docx")
+    doc = docx.Document(str(numbered))
+    doc.sections[0].first_page_header.paragraphs[0].text = "- 1 -"
+    typed = tmp_path / "typed.docx"
+    doc.save(str(typed))
+    assert _page_one_finding(typed) == "fail"

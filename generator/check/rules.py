@@ -408,6 +408,10 @@ def _legacy_font(doc: KeHoach, name: str, hits: list[Para]) -> Result:
 
 # --- page numbers (II.7) ---------------------------------------------------------------------------
 
+# A page number typed by hand in a header: "1", "- 1 -", "Trang 1".
+_TYPED_PAGE_NUMBER = re.compile(r"[\W_]*(?:trang\W*)?\d+[\W_]*", re.IGNORECASE)
+
+
 @rule()
 def page_numbers(doc: KeHoach) -> list[Result]:
     el = "Số trang"
@@ -438,7 +442,9 @@ def page_numbers(doc: KeHoach) -> list[Result]:
                         bool(sizes) and all(_within(s, SIZE_PT["page_number"]) for s in sizes),
                         measured=_size_text(sizes), expected="13–14 pt", where=where))
         fp = first.headers.get("first")
-        hidden = first.title_page and (fp is None or (not fp.has_page_field and not fp.text))
+        # What the first page's own header may print is anything but a page number: some agencies put
+        # the plan's header table (issuer, Quốc hiệu, Số, date) there; a number typed by hand is one.
+        hidden = first.title_page and (fp is None or not (fp.has_page_field or _TYPED_PAGE_NUMBER.fullmatch(fp.text)))
         out.append(_res("PL1.II.7.so-trang.trang-dau", el, "không hiện số trang ở trang đầu", ERROR, hidden,
                         measured="ẩn ở trang 1" if hidden else (
                             "trang đầu riêng nhưng có số trang" if first.title_page
