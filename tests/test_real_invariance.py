@@ -6,6 +6,7 @@ text."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from generator.check import check_docx
+from generator.jobs.importer import import_docx
 from generator.word.reader import read_word
 from tests.test_check_invariance import _plain
 from tests.test_reading_invariance import header_in_the_page_header, header_in_vml_text_boxes
@@ -95,3 +97,37 @@ def test_a_page_number_typed_in_the_first_pages_header_is_still_one(plain, tmp_p
     typed = tmp_path / "typed.docx"
     doc.save(str(typed))
     assert _page_one_finding(typed) == "fail"
+
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "ke-hoach"
+
+
+def _one_row_headers() -> list[Path]:
+    """The corpus plans whose header is one table row (issuer | Quốc hiệu): the shape the encodings
+    below move as a whole."""
+    if not CORPUS.is_dir():
+        return []
+    return [f for f in sorted(CORPUS.glob("*.docx"))
+            if len(docx.Document(str(f)).tables[0]._tbl.findall(qn("w:tr"))) == 1]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus of real plans (../shared/corpus) is not here")
+@pytest.mark.parametrize("encoding", [header_in_vml_text_boxes, header_in_the_page_header])
+def test_real_plans_read_the_same_with_their_header_moved_as_word_prints_it(tmp_path, encoding):
+    """Real plans, their header table set as VML text boxes or put in page 1's own header: the page
+    is the same, so are the findings and the imported data."""
+    from tests.test_reading_invariance import _findings
+
+    files = _one_row_headers()
+    assert files
+    for f in files:
+        doc = docx.Document(str(f))
+        encoding(doc)
+        moved = tmp_path / f.name
+        doc.save(str(moved))
+        assert _findings(moved) == _findings(f), f.name
+        assert _data(moved) == _data(f), f.name
+
+
+def _data(path: Path) -> Any:
+    return json.loads(json.dumps(import_docx(path).data, ensure_ascii=False, default=str))
