@@ -7,6 +7,7 @@ text."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,38 @@ def test_real_plans_read_the_same_with_their_header_moved_as_word_prints_it(tmp_
 
 def _data(path: Path) -> Any:
     return json.loads(json.dumps(import_docx(path).data, ensure_ascii=False, default=str))
+
+
+def _grid_split(doc: Any, cut: Callable[[int], int]) -> None:
+    """Every table's grid columns each cut in two (the first part cut(width) wide), every cell
+    spanning both parts: edges no cell starts or ends at, so the page is the same. Word's grid holds
+    such edges when a row's cells were dragged a little off the others', or after a deleted column."""
+    for tbl in doc.element.body.iter(qn("w:tbl")):
+        for gc in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
+            width = int(gc.get(qn("w:w")))
+            gc.set(qn("w:w"), str(cut(width)))
+            gc.addnext(parse_xml(f'<w:gridCol {nsdecls("w")} w:w="{width - cut(width)}"/>'))
+        for tc in tbl.iter(qn("w:tc")):
+            if next(tc.iterancestors(qn("w:tbl"))) is not tbl:
+                continue
+            tcpr = tc.find(qn("w:tcPr"))
+            span = tcpr.find(qn("w:gridSpan"))
+            if span is None:
+                span = parse_xml(f'<w:gridSpan {nsdecls("w")} w:val="1"/>')
+                tcpr.find(qn("w:tcW")).addnext(span)
+            span.set(qn("w:val"), str(2 * int(span.get(qn("w:val")))))
+
+
+@pytest.mark.parametrize("cut", [lambda w: w // 2, lambda w: w - 15], ids=["halves", "sliver"])
+def test_grid_edges_no_cell_uses_print_no_column(plain, tmp_path, cut):
+    """A table whose grid has edges no cell starts or ends at reads as the columns the page shows:
+    the catalogue imported with its own columns and titles (it was read with twice as many
+    columns, untitled, each cell spanning two)."""
+    from tests.test_reading_invariance import _findings
+
+    doc = docx.Document(str(plain))
+    _grid_split(doc, cut)
+    split = tmp_path / "split.docx"
+    doc.save(str(split))
+    assert _data(split) == _data(plain)
+    assert _findings(split) == _findings(plain)

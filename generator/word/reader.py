@@ -990,14 +990,43 @@ class _Reader:
         while (inner := _framed_table(tbl)) is not None:
             tbl = inner
         first = len(self.doc.paragraphs)
+        ti = len(self.tables)
         rows = self._table(tbl, section)
         widths = []
         for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
             widths.append(max(_attr_int(g, "w:w", 0), 1))
         ncols = max([len(widths)] + [sum(c.span for c in r) for r in rows])
         widths += [max(widths, default=1)] * (ncols - len(widths))
-        self.doc.tables.append(Table(rows, widths[:ncols], section, len(self.doc.tables) + 1, first,
+        widths = self._printed_columns(ti, rows, widths[:ncols], first)
+        self.doc.tables.append(Table(rows, widths, section, len(self.doc.tables) + 1, first,
                                      len(self.doc.paragraphs) - 1))
+
+    def _printed_columns(self, ti: int, rows: list[list[TableCell]], widths: list[int], first: int) -> list[int]:
+        """The table's columns as the page shows them: a grid column edge no cell starts or ends at
+        prints nothing (Word adds such edges when a row's cells were dragged a little off its
+        neighbours', or keeps them from a deleted column), so the grid columns between two edges
+        some cell uses are one column. Spans and the cells' first columns counted in those; the
+        grid's widths summed."""
+        def own(tc: TableCell) -> Cell | None:  # a nested table's paragraphs carry their own cells
+            return next((q.cell for q in tc.paras if q.cell is not None and q.cell.table == ti), None)
+
+        placed = [(tc, own(tc)) for row in rows for tc in row]
+        edges = {0, len(widths)}
+        for tc, cell in placed:
+            if cell is None:
+                return widths
+            edges.update((cell.grid_col, cell.grid_col + tc.span))
+        if len(edges) == len(widths) + 1 or max(edges) > len(widths):
+            return widths
+        kept = sorted(edges)
+        index = {edge: k for k, edge in enumerate(kept)}
+        for tc, cell in placed:
+            assert cell is not None
+            tc.span = index[cell.grid_col + tc.span] - index[cell.grid_col]
+        cells = {id(q.cell): q.cell for q in self.doc.paragraphs[first:] if q.cell is not None and q.cell.table == ti}
+        for cell in cells.values():  # one Cell is shared by its paragraphs' lines: each moved once
+            cell.grid_col = index.get(cell.grid_col, cell.grid_col)
+        return [sum(widths[a:b]) for a, b in pairwise(kept)]
 
     def _box_table(self, boxes: list[TextBox], anchor: _Element, section: int) -> None:
         """Text boxes anchored in one paragraph print side by side where it stands: read as one row of
