@@ -167,3 +167,49 @@ def test_grid_edges_no_cell_uses_print_no_column(plain, tmp_path, cut):
     doc.save(str(split))
     assert _data(split) == _data(plain)
     assert _findings(split) == _findings(plain)
+
+
+def _grid_column_every_row_skips(doc: Any) -> int:
+    """Each table set flush from its left (not centred) given an empty grid column at its left that
+    every row skips (w:gridBefore with its w:wBefore), the table moved left by as much (w:tblInd):
+    its cells print where they did. The number of tables changed."""
+    changed = 0
+    for tbl in doc.element.body.iter(qn("w:tbl")):
+        tblpr = tbl.find(qn("w:tblPr"))
+        jc = tblpr.find(qn("w:jc"))
+        if jc is not None and jc.get(qn("w:val")) in ("center", "right"):
+            continue
+        tbl.find(qn("w:tblGrid")).insert(0, parse_xml(f'<w:gridCol {nsdecls("w")} w:w="300"/>'))
+        ind = tblpr.find(qn("w:tblInd"))
+        if ind is None:
+            ind = parse_xml(f'<w:tblInd {nsdecls("w")} w:w="0" w:type="dxa"/>')
+            (tblpr.find(qn("w:tblW")) if tblpr.find(qn("w:tblW")) is not None else tblpr[0]).addnext(ind)
+        ind.set(qn("w:w"), str(int(ind.get(qn("w:w"))) - 300))
+        for tr in tbl.findall(qn("w:tr")):
+            trpr = tr.find(qn("w:trPr"))
+            if trpr is None:
+                trpr = parse_xml(f'<w:trPr {nsdecls("w")}/>')
+                tr.insert(0, trpr)
+            trpr.insert(0, parse_xml(f'<w:gridBefore {nsdecls("w")} w:val="1"/>'))
+            trpr.insert(1, parse_xml(f'<w:wBefore {nsdecls("w")} w:w="300" w:type="dxa"/>'))
+        changed += 1
+    return changed
+
+
+def test_a_grid_column_every_row_skips_prints_no_column(plain, tmp_path):
+    """A table whose rows all begin one grid column in (w:gridBefore: Word's way to indent rows)
+    reads as the columns its cells print in, from where they begin (the catalogue was imported
+    with an empty first column and its titles dropped)."""
+    from tests.test_reading_invariance import _findings
+
+    doc = docx.Document(str(plain))
+    for jc in list(doc.element.body.iter(qn("w:jc"))):  # every table set from the left, the reference too
+        if jc.getparent().tag == qn("w:tblPr"):
+            jc.getparent().remove(jc)
+    flush = tmp_path / "flush.docx"
+    doc.save(str(flush))
+    assert _grid_column_every_row_skips(doc) == len(doc.tables)
+    moved = tmp_path / "moved.docx"
+    doc.save(str(moved))
+    assert _data(moved) == _data(flush)
+    assert _findings(moved) == _findings(flush)

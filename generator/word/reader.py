@@ -1005,27 +1005,31 @@ class _Reader:
         """The table's columns as the page shows them: a grid column edge no cell starts or ends at
         prints nothing (Word adds such edges when a row's cells were dragged a little off its
         neighbours', or keeps them from a deleted column), so the grid columns between two edges
-        some cell uses are one column. Spans and the cells' first columns counted in those; the
-        grid's widths summed."""
+        some cell uses are one column; grid columns every row skips (w:gridBefore, w:gridAfter)
+        print no column either, the table's printed left edge is where its cells begin. Spans and
+        the cells' first columns counted in what remains; the grid's widths summed."""
         def own(tc: TableCell) -> Cell | None:  # a nested table's paragraphs carry their own cells
             return next((q.cell for q in tc.paras if q.cell is not None and q.cell.table == ti), None)
 
         placed = [(tc, own(tc)) for row in rows for tc in row]
-        edges = {0, len(widths)}
+        edges = set()
         for tc, cell in placed:
             if cell is None:
                 return widths
             edges.update((cell.grid_col, cell.grid_col + tc.span))
-        if len(edges) == len(widths) + 1 or max(edges) > len(widths):
+        if not edges or max(edges) > len(widths) or len(edges) == len(widths) + 1:
             return widths
         kept = sorted(edges)
         index = {edge: k for k, edge in enumerate(kept)}
+        skipped = sum(widths[:kept[0]])
         for tc, cell in placed:
             assert cell is not None
             tc.span = index[cell.grid_col + tc.span] - index[cell.grid_col]
         cells = {id(q.cell): q.cell for q in self.doc.paragraphs[first:] if q.cell is not None and q.cell.table == ti}
         for cell in cells.values():  # one Cell is shared by its paragraphs' lines: each moved once
             cell.grid_col = index.get(cell.grid_col, cell.grid_col)
+            cell.left -= skipped
+        self.table_left[ti] = self.table_left.get(ti, 0) + skipped
         return [sum(widths[a:b]) for a, b in pairwise(kept)]
 
     def _box_table(self, boxes: list[TextBox], anchor: _Element, section: int) -> None:
