@@ -1012,7 +1012,7 @@ class _Reader:
             return next((q.cell for q in tc.paras if q.cell is not None and q.cell.table == ti), None)
 
         placed = [(tc, own(tc)) for row in rows for tc in row]
-        edges = set()
+        edges: set[int] = set()
         for tc, cell in placed:
             if cell is None:
                 return widths
