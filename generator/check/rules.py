@@ -436,11 +436,17 @@ def _printed_parts(doc: KeHoach, s: PageSection) -> list[HeaderPart]:
     return [part for _, part in parts]
 
 
+# A page number typed by hand in a header: "1", "- 1 -", "Trang 1".
+_TYPED_PAGE_NUMBER = re.compile(r"[\W_]*(?:trang\W*)?\d+[\W_]*", re.IGNORECASE)
+
+
 def _first_page_blank(s: PageSection) -> bool:
     """The section's first page prints no page number: "different first page" with no number in its
-    part (or no part: Word leaves that header empty)."""
+    part (or no part: Word leaves that header empty). What that part may print is anything but a page
+    number: some agencies put the plan's header table (issuer, Quốc hiệu, Số, date) there; a number
+    typed by hand is one."""
     fp = s.headers.get("first")
-    return s.title_page and (fp is None or (not fp.has_page_field and not fp.text))
+    return s.title_page and (fp is None or not (fp.has_page_field or _TYPED_PAGE_NUMBER.fullmatch(fp.text)))
 
 
 @rule()

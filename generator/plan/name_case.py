@@ -191,13 +191,33 @@ def _syllables(token: str) -> str:
 
 @functools.lru_cache(maxsize=2)
 def _case_index(written: str) -> str:
-    """The text in capitals, character for character (a position in one is a position in the
-    other), made once per document: it is asked for every header line."""
+    """The text in capitals, its tone marks placed one way (`_tone_key`), character for character
+    (a position in one is a position in the other), made once per document: it is asked for every
+    header line."""
     chars: dict[str, str] = {}
     for c in set(written):
         up = upper_vi(c)
         chars[c] = up if len(up) == 1 else c
-    return "".join(chars[c] for c in written)
+    return _tone_key("".join(chars[c] for c in written))
+
+
+# The two placements of a tone mark in "oa", "oe", "uy" (Unikey's "old style" "hoà", "Uỷ" against
+# "hòa", "Ủy"): the same word, in capitals, each pair keyed with the mark on its first letter.
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # grave, acute, hook, tilde, dot below
+_SECOND_MARKED = re.compile("|".join(
+    f"{first}{unicodedata.normalize('NFC', second + tone)}" for first, second in (("O", "A"), ("O", "E"), ("U", "Y"))
+    for tone in _TONES))
+
+
+def _tone_key(upper: str) -> str:
+    """Text in capitals with the old placement of tone marks moved to the first vowel of the pair,
+    character for character (a position in one is a position in the other)."""
+    def moved(m: re.Match[str]) -> str:
+        pair = m.group(0)
+        second = unicodedata.normalize("NFD", pair[1])  # the vowel, then its tone mark
+        return unicodedata.normalize("NFC", pair[0] + second[1:]) + second[0]
+
+    return _SECOND_MARKED.sub(moved, upper)
 
 
 def as_written(caps: str, written: str) -> str | None:
@@ -206,7 +226,8 @@ def as_written(caps: str, written: str) -> str | None:
     noun), as whole words. None when the text never writes it."""
     if not caps or not written:
         return None
-    upper = _case_index(written)
+    # Found whichever way each writes its tone marks: the name as the text spells it.
+    upper, caps = _case_index(written), _tone_key(caps)
     forms: Counter[str] = Counter()
     start = 0
     while (i := upper.find(caps, start)) >= 0:
@@ -214,7 +235,7 @@ def as_written(caps: str, written: str) -> str | None:
         before = written[i - 1] if i else " "
         after = written[i + len(caps)] if i + len(caps) < len(written) else " "
         found = written[i : i + len(caps)]
-        if before.isalnum() or after.isalnum() or found == caps or not found[:1].isupper():
+        if before.isalnum() or after.isalnum() or found == upper_vi(found) or not found[:1].isupper():
             continue
         forms[found] += 1
     if not forms:
@@ -431,13 +452,13 @@ _NAME_SPAN = 10
 
 def _inside_sentence(caps: str, written: str) -> str | None:
     """caps as the text writes it inside a sentence starting with a capital (a name), or None."""
-    upper = _case_index(written)
+    upper, caps = _case_index(written), _tone_key(caps)
     start = 0
     while (i := upper.find(caps, start)) >= 0:
         start = i + 1
         end = i + len(caps)
         found = written[i:end]
-        if end < len(written) and written[end].isalnum() or not found[:1].isupper() or found == caps:
+        if end < len(written) and written[end].isalnum() or not found[:1].isupper() or found == upper_vi(found):
             continue  # inside a longer word, not a name's capital, or a line printed in capitals
         if _starts_a_name_inside_a_sentence(written, i):
             return found

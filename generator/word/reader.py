@@ -1067,12 +1067,45 @@ class _Reader:
         while (inner := _framed_table(tbl)) is not None:
             tbl = inner
         first = len(self.doc.paragraphs)
+        ti = len(self.tables)
         rows = self._table(tbl, section, self._section_width(section))
         widths = [max(w, 1) for w in _grid(tbl, self._section_width(section))]
         ncols = max([len(widths)] + [sum(c.span for c in r) for r in rows])
         widths += [max(widths, default=1)] * (ncols - len(widths))
-        self.doc.tables.append(Table(rows, widths[:ncols], section, len(self.doc.tables) + 1, first,
+        widths = self._printed_columns(ti, rows, widths[:ncols], first)
+        self.doc.tables.append(Table(rows, widths, section, len(self.doc.tables) + 1, first,
                                      len(self.doc.paragraphs) - 1))
+
+    def _printed_columns(self, ti: int, rows: list[list[TableCell]], widths: list[int], first: int) -> list[int]:
+        """The table's columns as the page shows them: a grid column edge no cell starts or ends at
+        prints nothing (Word adds such edges when a row's cells were dragged a little off its
+        neighbours', or keeps them from a deleted column), so the grid columns between two edges
+        some cell uses are one column; grid columns every row skips (w:gridBefore, w:gridAfter)
+        print no column either, the table's printed left edge is where its cells begin. Spans and
+        the cells' first columns counted in what remains; the grid's widths summed."""
+        def own(tc: TableCell) -> Cell | None:  # a nested table's paragraphs carry their own cells
+            return next((q.cell for q in tc.paras if q.cell is not None and q.cell.table == ti), None)
+
+        placed = [(tc, own(tc)) for row in rows for tc in row]
+        edges: set[int] = set()
+        for tc, cell in placed:
+            if cell is None:
+                return widths
+            edges.update((cell.grid_col, cell.grid_col + tc.span))
+        if not edges or max(edges) > len(widths) or len(edges) == len(widths) + 1:
+            return widths
+        kept = sorted(edges)
+        index = {edge: k for k, edge in enumerate(kept)}
+        skipped = sum(widths[:kept[0]])
+        for tc, cell in placed:
+            assert cell is not None
+            tc.span = index[cell.grid_col + tc.span] - index[cell.grid_col]
+        cells = {id(q.cell): q.cell for q in self.doc.paragraphs[first:] if q.cell is not None and q.cell.table == ti}
+        for cell in cells.values():  # one Cell is shared by its paragraphs' lines: each moved once
+            cell.grid_col = index.get(cell.grid_col, cell.grid_col)
+            cell.left -= skipped
+        self.table_left[ti] = self.table_left.get(ti, 0) + skipped
+        return [sum(widths[a:b]) for a, b in pairwise(kept)]
 
     def _box_table(self, boxes: list[TextBox], anchor: _Element, section: int) -> None:
         """Text boxes anchored in one paragraph print side by side where it stands: read as one row of
@@ -1633,8 +1666,17 @@ def text_boxes(p: _Element) -> list[TextBox]:
                          if ":" in kv)
             width = int((_vml_length(style.get("width", "")) or 0) * 20)
             x = int((_vml_length(style.get("margin-left", "0")) or 0) * 20)
+            insets = _vml_insets(holder.get("inset") if holder is not None else None)
         out.append(TextBox(x, width, insets, paras))
     return out
+
+
+def _vml_insets(inset: str | None) -> int:
+    """A VML text box's left + right inner margins (twips): v:textbox's inset="left,top,right,bottom",
+    a value left out keeping Word's default of 0.1 inch (7.2 pt) at each side."""
+    sides = (inset or "").split(",")
+    left, right = (sides[k] if len(sides) > k else "" for k in (0, 2))
+    return sum(int(round((7.2 if (v := _vml_length(side)) is None else v) * 20)) for side in (left, right))
 
 
 WPG_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
