@@ -26,27 +26,8 @@ from generator.recognise import read_docx
 from generator.recognise.columns import tab_columns
 from generator.recognise.parts import recognise
 from generator.word.reader import read_word
-from tests.paths import ROOT
+from tests.test_dossier import SAMPLE, _final_data
 
-SAMPLE = ROOT / "data" / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml"
-
-
-def _numbered(tmp: Path) -> Path:
-    """The sample dossier with the numbers and dates the văn thư gave (the decision: 25, 20/01/2026)."""
-    text = SAMPLE.read_text(encoding="utf-8")
-    for old, new in (
-        ("  submission:                             # Tờ trình; khi văn thư cấp số: number, date\n",
-         "  submission:\n    number: 108\n    date: 12/01/2026\n"),
-        ("  decision:                               # Quyết định ban hành; khi văn thư cấp số: number, date\n",
-         "  decision:\n    number: 25\n    date: 20/01/2026\n"),
-        ("  comments:                               # bảng tổng hợp ý kiến góp ý\n",
-         "  comment_report:\n    number: 7\n    date: 09/01/2026\n  comments:\n"),
-    ):
-        assert old in text
-        text = text.replace(old, new)
-    data = tmp / "hs.yaml"
-    data.write_text(text, encoding="utf-8")
-    return data
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +35,7 @@ def dossiers(tmp_path_factory) -> dict[str, dict[str, Path]]:
     """The decision and the plan it issues, as a draft (number and day blank) and as issued."""
     tmp = tmp_path_factory.mktemp("attached")
     draft = write_dossier(SAMPLE, tmp / "draft")
-    final = write_dossier(_numbered(tmp), tmp / "final", final=True)
+    final = write_dossier(_final_data(tmp), tmp / "final", final=True)
     return {name: {d.kind: d.path for d in result.documents} for name, result in (("draft", draft), ("final", final))}
 
 
