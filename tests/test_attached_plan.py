@@ -91,6 +91,17 @@ def _retitled(plan: Path, out: Path, title: str, cites: str = "Quyết định")
     return out
 
 
+PLACE_ASKED = "hãy điền agency.place"
+"""The plan alone prints no place (no date line of its own): its import asks for it."""
+
+
+def _placed(alone: dict, decision: Path) -> dict:
+    """The plan alone's data with the place the decision printed before it in the same file prints."""
+    place = read_docx(decision).date.place
+    assert place and alone["agency"]["place"] == "…"
+    return {**alone, "agency": {**alone["agency"], "place": place}}
+
+
 @pytest.mark.parametrize("stage", ["draft", "final"])
 @pytest.mark.parametrize("by", ["page", "section"])
 def test_import_reads_the_plan_the_decision_issues(dossiers, tmp_path: Path, stage: str, by: str) -> None:
@@ -98,15 +109,18 @@ def test_import_reads_the_plan_the_decision_issues(dossiers, tmp_path: Path, sta
     combined = join(made["quyet-dinh"], made["ke-hoach"], tmp_path / "qd-kh.docx", by=by)
     alone = import_docx(made["ke-hoach"])
     got = import_docx(combined)
-    assert got.data == alone.data
+    assert got.data == _placed(alone.data, made["quyet-dinh"])
     assert got.data["own_number"] is False and got.data["subtitle"].startswith("(Ban hành kèm theo Quyết định")
     said = [n for n in got.warnings if "tệp mở đầu bằng Quyết định" in n.message]
     assert len(said) == 1
     assert "chỉ nhập Kế hoạch ban hành kèm theo" in said[0].message
     if stage == "final":
         assert "Quyết định số 25/QĐ-UBND ngày 20/01/2026" in said[0].message
-    # Only that line is new: the plan's own warnings, as importing it alone says them.
-    assert Counter(n.message for n in got.warnings if n not in said) == Counter(n.message for n in alone.warnings)
+    # Only that line is new: the plan's own warnings, as importing it alone says them, but the place the
+    # decision gave.
+    assert Counter(n.message for n in got.warnings if n not in said) == Counter(
+        n.message for n in alone.warnings if PLACE_ASKED not in n.message)
+    assert any(PLACE_ASKED in n.message for n in alone.warnings)
 
 
 def test_the_decision_dates_a_plan_whose_line_left_the_day_blank(dossiers, tmp_path: Path) -> None:
@@ -116,7 +130,8 @@ def test_the_decision_dates_a_plan_whose_line_left_the_day_blank(dossiers, tmp_p
     alone = import_docx(dossiers["draft"]["ke-hoach"]).data
     got = import_docx(combined).data
     assert alone["date"] == "2026-01" and got["date"] == "2026-01-20"
-    assert {k: v for k, v in got.items() if k != "date"} == {k: v for k, v in alone.items() if k != "date"}
+    placed = _placed(alone, dossiers["final"]["quyet-dinh"])
+    assert {k: v for k, v in got.items() if k != "date"} == {k: v for k, v in placed.items() if k != "date"}
 
 
 def test_a_plan_run_on_after_the_signature_is_no_document_of_its_own(dossiers, tmp_path: Path) -> None:
@@ -248,4 +263,4 @@ def test_the_decisions_own_appendix_stays_the_decisions(dossiers, tmp_path: Path
     doc = read_docx(combined)
     assert [a.heading.text for a in doc.appendices] == ["PHỤ LỤC"]
     assert doc.attached is not None and doc.attached.document_type == "Kế hoạch"
-    assert import_docx(combined).data == import_docx(made["ke-hoach"]).data
+    assert import_docx(combined).data == _placed(import_docx(made["ke-hoach"]).data, made["quyet-dinh"])

@@ -477,6 +477,9 @@ class _Importer:
         date = self.doc.date
         if date is not None:
             agency["place"] = date.place
+        elif printed is not None and printed.place:
+            # The decision printed before the plan in the same file names the place the plan omits.
+            agency["place"] = printed.place
         else:
             # Not printed on this document (no date line of its own); the model needs it for the
             # documents that do print it.
