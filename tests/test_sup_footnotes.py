@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -112,21 +113,26 @@ def plan_with_marks(path: Path) -> Path:
     return path
 
 
+def _paragraph_holding(node: Any, is_sup: Callable[[Any], bool]) -> list[Any] | None:
+    """The first list under node (data dicts and lists, or the plan's models) holding a raised piece."""
+    from pydantic import BaseModel
+
+    if isinstance(node, list):
+        if any(is_sup(x) for x in node):
+            return node
+        children: list[Any] = node
+    elif isinstance(node, dict):
+        children = list(node.values())
+    elif isinstance(node, BaseModel):
+        children = [getattr(node, name) for name in type(node).model_fields]
+    else:
+        return None
+    return next((found for x in children if (found := _paragraph_holding(x, is_sup)) is not None), None)
+
+
 def _find_pieces(node: Any) -> list[Any] | None:
     """The paragraph of the data that holds a {sup} piece."""
-    if isinstance(node, list):
-        if any(isinstance(x, dict) and "sup" in x for x in node):
-            return node
-        for x in node:
-            found = _find_pieces(x)
-            if found is not None:
-                return found
-    elif isinstance(node, dict):
-        for x in node.values():
-            found = _find_pieces(x)
-            if found is not None:
-                return found
-    return None
+    return _paragraph_holding(node, lambda x: isinstance(x, dict) and "sup" in x)
 
 
 @pytest.fixture(scope="module")
@@ -243,26 +249,9 @@ def plan_with_marks_data(tmp_path: Path) -> tuple[Path, dict[str, Any], Path]:
 
 
 def _find_model_pieces(plan: Any) -> list[Any]:
-    from pydantic import BaseModel
-
     from generator.plan.model import Superscript
 
-    def walk(node: Any) -> list[Any] | None:
-        if isinstance(node, list):
-            if any(isinstance(x, Superscript) for x in node):
-                return node
-            for x in node:
-                found = walk(x)
-                if found is not None:
-                    return found
-        elif isinstance(node, BaseModel):
-            for name in type(node).model_fields:
-                found = walk(getattr(node, name))
-                if found is not None:
-                    return found
-        return None
-
-    found = walk(plan)
+    found = _paragraph_holding(plan, lambda x: isinstance(x, Superscript))
     assert found is not None
     return found
 
