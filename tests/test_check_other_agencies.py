@@ -13,6 +13,8 @@ from docx.oxml.ns import nsdecls, qn
 import pytest
 
 from generator.check import check_docx
+from generator.errors import UserError
+from generator.jobs.importer import import_file
 from generator.recognise import read_docx
 from generator.word.reader import leading_width, rendered_lines
 from tests.test_check_false_alarms import BODY, HEADER, LONG_BODY, _pages
@@ -192,7 +194,8 @@ def test_an_annex_in_its_own_file_is_said_to_belong_to_its_document(tmp_path):
     """A statistics annex or a report outline sent as a file of its own: its heading, then "(Kèm theo
     Báo cáo số … ngày … của …)", typed over two paragraphs; no Quốc hiệu, number or issuer of its own.
     The checker says which document it belongs to instead of only that it is no administrative
-    document; a file with no such line is refused as before."""
+    document, and both commands name the file to give instead (the document printed with its annex);
+    a file with no such line is refused as before."""
     from generator.check import NotAdministrative
     from tests.word_fixtures import a4_document, add_para
 
@@ -211,6 +214,19 @@ def test_an_annex_in_its_own_file_is_said_to_belong_to_its_document(tmp_path):
                                  "của Sở Văn hóa và Thể thao)"])
     with pytest.raises(NotAdministrative, match=r"tài liệu kèm theo Báo cáo số …/BC-SVHTT, in thành tệp riêng"):
         check_docx(own)
+    # import: a report's annex is no plan, and check would not judge it alone either: not sent there
+    with pytest.raises(UserError) as refused:
+        import_file(own, tmp_path / "phu-luc.yaml")
+    assert "không phải Kế hoạch" in str(refused.value) and "kehoach check" not in str(refused.value)
+    # a plan's annex: both commands name the file to give instead, the plan printed with its annex
+    plans = annex("de-cuong.docx", ["(Kèm theo Kế hoạch số      /KH-UBND ngày      tháng 12 năm 2026",
+                                    "của Ủy ban nhân dân tỉnh)"])
+    with pytest.raises(NotAdministrative, match=r"hãy kiểm tra tệp in Kế hoạch số …/KH-UBND cùng phụ lục này"):
+        check_docx(plans)
+    with pytest.raises(UserError) as refused:
+        import_file(plans, tmp_path / "de-cuong.yaml")
+    assert "hãy nhập tệp in Kế hoạch số …/KH-UBND cùng phụ lục này" in str(refused.value)
+    assert "kehoach check" not in str(refused.value) and not (tmp_path / "de-cuong.yaml").exists()
     loose = annex("ghi-chu.docx", ["(Số liệu tạm tính đến hết tháng 11)"])
     with pytest.raises(NotAdministrative, match="không phải văn bản hành chính"):
         check_docx(loose)

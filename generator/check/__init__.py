@@ -79,7 +79,10 @@ def check_docx(path: str | Path) -> Report:
     with limits.read_budget(path):
         doc = read_docx(path)
         if doc.not_administrative:
-            raise NotAdministrative(f"{path}: {doc.not_administrative}")
+            # An annex is checked with the document it belongs to, printed in one file with it.
+            advice = (f"; hãy kiểm tra tệp in {doc.annex_of} cùng phụ lục này (phụ lục in cùng tệp với văn "
+                      "bản được kiểm tra cùng văn bản)") if doc.annex_of else ""
+            raise NotAdministrative(f"{path}: {doc.not_administrative}{advice}")
         return check_document(doc, "docx")
 
 

@@ -1145,6 +1145,12 @@ def _column_align(paras: list[Para]) -> str:
 
 
 def _not_a_plan(doc: KeHoach, what: str) -> str:
+    if doc.annex_of and doc.annex_of.startswith("Kế hoạch"):
+        # An annex of a plan is imported with its plan, from the file that prints both.
+        return (f"{doc.source}: {what}; hãy nhập tệp in {doc.annex_of} cùng phụ lục này (phụ lục in cùng tệp "
+                "với kế hoạch được nhập vào danh mục kèm theo của kế hoạch)")
+    if doc.annex_of:  # another document's annex: check judges it only with that document either
+        return f"{doc.source}: không phải Kế hoạch ({what}); lệnh import chỉ đọc văn bản Kế hoạch"
     return (f"{doc.source}: không phải Kế hoạch ({what}); lệnh import chỉ đọc văn bản Kế hoạch. "
             "Kiểm tra thể thức văn bản khác bằng 'kehoach check'")
 

@@ -653,11 +653,10 @@ class _Recogniser:
             # header of its own. Said so, and where its rules are checked (with that document).
             ref = None if doc.quoc_hieu is not None else _reference_at_top(texts[:8])
             if ref is not None:
-                cited = f"{ref.doc_type} số {ref.number or '…'}/{ref.symbol}"
+                doc.annex_of = f"{ref.doc_type} số {ref.number or '…'}/{ref.symbol}"
                 doc.not_administrative = (
-                    f"đây là tài liệu kèm theo {cited}, in thành tệp riêng: không có phần đầu của một văn bản "
-                    "(không thấy " + ", ".join(missing) + "); hãy kiểm tra tệp văn bản chính (phụ lục in cùng "
-                    "tệp với văn bản được kiểm tra cùng văn bản)")
+                    f"đây là tài liệu kèm theo {doc.annex_of}, in thành tệp riêng: không có phần đầu của một "
+                    "văn bản (không thấy " + ", ".join(missing) + ")")
                 return
             doc.not_administrative = ("không phải văn bản hành chính theo Nghị định 30: không thấy "
                                       + ", ".join(missing))
