@@ -210,6 +210,27 @@ def test_check_judges_each_document_by_its_own_rules(dossiers, tmp_path: Path, b
     assert combined.note is not None and "Kế hoạch ban hành kèm theo" in combined.note
 
 
+def test_places_in_the_issued_plan_are_counted_as_the_file_counts_them(dossiers, tmp_path: Path) -> None:
+    """A finding in the plan printed after its decision names the section as the file numbers it (the
+    plan begins the file's second section when joined by a section break), not as the plan alone would."""
+    made = dossiers["final"]
+    plan = docx.Document(str(made["ke-hoach"]))
+    body = [p for p in plan.paragraphs if len(p.text) > 100][3]
+    for run in body.runs:
+        run.font.size = docx.shared.Pt(11)  # a body line in 11 pt: a size finding that names its place
+    plan.save(str(tmp_path / "kh-11pt.docx"))
+
+    def size_finding(report) -> str:
+        found = [r for r in report.results if r.rule == "PL1.III.6.noi-dung.co-chu" and r.status == "fail"]
+        assert len(found) == 1 and body.text[:30] in found[0].location
+        return found[0].location
+
+    assert "mục trang 1," in size_finding(check_docx(tmp_path / "kh-11pt.docx"))
+    combined = join(made["quyet-dinh"], tmp_path / "kh-11pt.docx", tmp_path / "qd-kh.docx", by="section")
+    assert len(docx.Document(str(combined)).sections) >= 2
+    assert "mục trang 2," in size_finding(check_docx(combined))
+
+
 def test_a_part_that_is_the_whole_file_reads_as_the_file(dossiers) -> None:
     """WordDocument.part: the lines of a file taken as a document of their own read as that file (every
     rule finds the same, at the same place), sections, tables and lines broken by hand included."""

@@ -131,7 +131,7 @@ def _missing(rule_id: str, element: str, title: str, severity: str = ERROR) -> R
 
 
 def _where(doc: KeHoach, para: Para | None) -> str:
-    return para.where(doc.section_count) if para is not None else ""
+    return para.where(doc.section_count, doc.origin) if para is not None else ""
 
 
 def _fmt(p: Para) -> ParaFormat:
@@ -308,10 +308,11 @@ def _section_label(doc: KeHoach, index: int) -> str:
         part = "phần chính"
     else:
         part = "sau phần ký"
+    number = doc.origin.section + index + 1  # as the file counts its sections (a part: from its place)
     if not doc.sections:
-        return f"mục trang {index + 1} ({part})"
+        return f"mục trang {number} ({part})"
     s = doc.sections[min(index, len(doc.sections) - 1)]
-    return f"mục trang {index + 1} ({part}, khổ {'ngang' if s.width > s.height else 'dọc'})"
+    return f"mục trang {number} ({part}, khổ {'ngang' if s.width > s.height else 'dọc'})"
 
 
 def _page_setups(doc: KeHoach) -> list[PageSection]:

@@ -281,10 +281,8 @@ class _Importer:
     def __init__(self, doc: KeHoach, issuing: KeHoach | None = None):
         self.doc = doc
         # The decision printed before the plan in the same file (recognise.attached): its date fills
-        # what the plan's "(Ban hành kèm theo …)" line leaves blank; the plan's lines are counted from
-        # the file's first line in what is said.
+        # what the plan's "(Ban hành kèm theo …)" line leaves blank.
         self.issuing = issuing
-        self.first_line = issuing.attached_line if issuing is not None else 0
         self.stream = _stream(doc)
         self.notes: list[ImportNote] = []
         # Where names are written in normal case: every paragraph, the header's date line included;
@@ -300,7 +298,7 @@ class _Importer:
 
     def warn(self, where: Para | _Table | str, excerpt: str, message: str) -> None:
         if isinstance(where, Para):
-            place = f"đoạn {self.first_line + where.index + 1}"
+            place = f"đoạn {self.doc.origin.line + where.index + 1}"  # as the file counts its lines
         elif isinstance(where, _Table):
             place = f"bảng {where.number}"
         else:

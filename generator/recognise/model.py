@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..word.reader import Line, PageSection, Para, Table
+from ..word.reader import Line, Origin, PageSection, Para, Table
 from .lines import NOI_NHAN_RE, DateLine, NumberLine, Reference, parse_date_line, parse_number_line
 from .outline import Outline, read_outline
 
@@ -67,6 +67,7 @@ class KeHoach:
     formatted: bool  # False for a data file: only content rules apply
     paragraphs: list[Para] = field(default_factory=list)
     sections: list[PageSection] = field(default_factory=list)
+    origin: Origin = field(default_factory=Origin)  # where its lines stand in the file that prints them
     parent_lines: list[Para] = field(default_factory=list)  # cơ quan chủ quản, each line as printed
     issuer_lines: list[Para] = field(default_factory=list)  # cơ quan ban hành ("ỦY BAN NHÂN DÂN", "TỈNH X")
     issuers: list[list[Para]] = field(default_factory=list)  # issuer_lines by agency, the lead first (joint: several)

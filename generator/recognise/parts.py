@@ -189,7 +189,7 @@ class _Recogniser:
         self.word = word
         self.doc = KeHoach(source=word.source, formatted=True, paragraphs=word.paragraphs,
                            sections=word.sections, tables=word.tables, one_page=fits_one_page(word),
-                           converted_from=word.converted_from)
+                           converted_from=word.converted_from, origin=word.origin)
 
     def locate(self) -> KeHoach:
         self._locate()

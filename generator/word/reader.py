@@ -102,6 +102,17 @@ class Run:
     did without notes (the number is no word of the sentence)."""
 
 
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a document's lines stand in the file that prints them (WordDocument.part): a message then
+    names a line or a section as the user finds it in that file, not as the part counts them."""
+
+    line: int = 0  # the file's index of the part's first line
+    section: int = 0  # the file's index of the part's first section
+    sections: int = 0  # sections of the whole file; 0 for a whole file (its own count holds)
+
+
 @dataclass
 class Para:
     """One paragraph with its text, effective formatting and place."""
@@ -140,14 +151,17 @@ class Para:
             text += self.text[-1]  # the closing mark typed inside the small initials still closes the list
         return text
 
-    def where(self, section_count: int = 1) -> str:
+    def where(self, section_count: int = 1, origin: Origin | None = None) -> str:
+        """The line as a message names it: its section when the file has several, its cell, its text
+        (an empty line by its number), counted as the file counts them (origin: a part's place)."""
+        origin = origin or Origin()
         excerpt = self.text if len(self.text) <= 50 else self.text[:47] + "…"
         parts = []
-        if section_count > 1:
-            parts.append(f"mục trang {self.section + 1}")
+        if (origin.sections or section_count) > 1:
+            parts.append(f"mục trang {origin.section + self.section + 1}")
         if self.cell:
             parts.append(str(self.cell))
-        parts.append(f"“{excerpt}”" if excerpt else f"đoạn trống số {self.index + 1}")
+        parts.append(f"“{excerpt}”" if excerpt else f"đoạn trống số {origin.line + self.index + 1}")
         return ", ".join(parts)
 
 
@@ -556,6 +570,8 @@ class WordDocument:
     converted_from: str | None = None
     """What LibreOffice converted to the .docx read ("tệp .doc cũ (Word 97-2003)"), None when the
     file was a .docx read as it is: measurements then come from the converted copy."""
+    origin: Origin = field(default_factory=Origin)
+    """Where these lines stand in the file (a part's place; a whole file's is the start)."""
 
     def section_width(self, section: int) -> int:
         secs = self.sections
@@ -599,8 +615,10 @@ class WordDocument:
             for t in self.tables if start <= t.first and t.last < end]
         sections = [dataclasses.replace(s, index=s.index - first_section)
                     for s in self.sections[first_section:last_section + 1]] or self.sections[-1:]
+        origin = Origin(self.origin.line + start, self.origin.section + first_section,
+                        self.origin.sections or len(self.sections))
         return dataclasses.replace(self, paragraphs=out, sections=sections, tables=tables,
-                                   saved_pages=None, saved_characters=0)
+                                   saved_pages=None, saved_characters=0, origin=origin)
 
 
 def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
