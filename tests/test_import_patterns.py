@@ -640,11 +640,45 @@ def test_a_plan_whose_number_line_is_missing_by_mistake_is_not_made_attached(tmp
     cited = ISSUED_WITH
     header = Header(number="", date="Sông Mây, ngày 15 tháng 4 năm 2026")
     path = build_plan(tmp_path / "thieu-so.docx", header=header, subtitle=cited, body=simple_body())
-    # Told what is missing, as for any plan without its Số line, rather than imported without a number.
-    with pytest.raises(UserError, match="số, ký hiệu"):
-        import_docx(path)
-    with pytest.raises(UserError, match="số, ký hiệu"):
-        check_docx(path)
+    # Told what is missing, as for any plan without its Số line: import reads the rest and says so; check
+    # reports the missing line (an error of the page), not that the file is no administrative document.
+    result = import_docx(path)
+    data = result.data
+    assert "own_number" not in data and data["date"] == "2026-04-15"
+    assert any("không tìm thấy dòng 'Số: …/KH-…'" in str(w) for w in result.warnings)
+    found = [r for r in check_docx(path).results if r.rule == "PL1.III.3.so-ky-hieu.hinh-thuc"]
+    assert [r.status for r in found] == ["fail"] and "không có dòng “Số: …/…”" in found[0].message
+
+
+def test_a_plan_missing_one_header_part_is_read_and_the_part_said(tmp_path):
+    """A plan whose tên loại stands under its Quốc hiệu is an administrative document even when one other
+    header part is not found (the issuer left out): import reads it with a warning, check judges it.
+    Without two of them (no Số line and no issuer) it is refused, as any file that is no document."""
+    from generator.check import check_docx
+
+    no_issuer = build_plan(tmp_path / "khong-co-quan.docx", header=Header(parent=(), issuer=()), body=simple_body())
+    result = import_docx(no_issuer)
+    assert any("không tìm thấy tên cơ quan ban hành" in str(w) for w in result.warnings)
+    assert all_texts(result.data["sections"])  # the body is read
+    assert check_docx(no_issuer).document_type == "Kế hoạch"
+    neither = build_plan(tmp_path / "thieu-hai.docx", header=Header(parent=(), issuer=(), number=""),
+                         body=simple_body())
+    with pytest.raises(UserError, match="không thấy số, ký hiệu, tên cơ quan ban hành"):
+        import_docx(neither)
+
+
+def test_a_date_no_calendar_holds_is_dropped_with_a_warning_not_the_whole_import(tmp_path):
+    """"ngày 31 tháng 2" (a typing slip): the day is dropped and said, the month and year kept; a month
+    past 12 drops both. The plan is imported and renders, instead of the whole import being refused."""
+    for date, kept, said in (("ngày 31 tháng 2 năm 2026", "2026-02", "tháng 2/2026 không có ngày 31"),
+                             ("ngày 29 tháng 02 năm 2027", "2027-02", "tháng 2/2027 không có ngày 29"),
+                             ("ngày 12 tháng 13 năm 2026", "2026", "tháng 13 không có trong lịch")):
+        path = build_plan(tmp_path / "ngay-sai.docx", header=Header(date=f"Sông Mây, {date}"), body=simple_body())
+        out = tmp_path / "ngay-sai.yaml"
+        result = import_file(path, out, force=True)
+        assert str(yaml.safe_load(out.read_text(encoding="utf-8"))["date"]) == kept, date
+        assert any(said in str(w) for w in result.warnings), (date, result.warnings)
+        assert render_plan(load_plan(out))
 
 
 def test_a_column_heading_typed_on_two_lines_keeps_them(tmp_path):

@@ -702,7 +702,11 @@ def number_line(doc: KeHoach) -> list[Result]:
         out += _element_format(doc, p, "PL1.III.3.so-ky-hieu", el, sizes=PT["number"], bold=False, italic=False,
                                align="center")
     if p is None:
-        return out + [_missing(rid, el, title)]
+        # The header was read (an administrative document has its Quốc hiệu, issuer and tên loại) and
+        # no line of it, nor the lines under it, reads "Số …": the page prints no number line.
+        return out + [_res(rid, el, title, ERROR, False, measured="không có dòng số, ký hiệu",
+                           expected="Số: 05/KH-SKHCN hoặc Số:      /KH-SKHCN", where="phần đầu văn bản",
+                           message="phần đầu văn bản không có dòng “Số: …/…” (dự thảo vẫn ghi “Số:      /KH-…”)")]
     nl = parse_number_line(p.text)
     problems = []
     if nl is None:

@@ -12,6 +12,7 @@ warning says where ("đoạn 25", "bảng 3, dòng 7"). No word of the original 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -62,6 +63,20 @@ def _date_data(year: int, month: str | None, day: str | None) -> str:
     if month and day:
         return f"{year}-{int(month):02d}-{int(day):02d}"
     return f"{year}-{int(month):02d}" if month else str(year)
+
+
+def _calendar_slip(year: int, month: str | None, day: str | None) -> tuple[str | None, str | None, str]:
+    """A printed date with what no calendar holds dropped ("ngày 31 tháng 02", "tháng 13": a typing
+    slip), and what was dropped said ("" when the date is a real one): one slip must not cost the
+    whole import, and the văn thư fills in the date the document really bears."""
+    if month and not 1 <= int(month) <= 12:
+        return None, None, f"tháng {month} không có trong lịch; bỏ ngày, tháng, hãy điền lại date"
+    if month and day:
+        try:
+            dt.date(year, int(month), int(day))
+        except ValueError:
+            return month, None, f"tháng {int(month)}/{year} không có ngày {int(day)}; bỏ ngày, hãy điền lại date"
+    return month, day, ""
 
 
 @dataclass(frozen=True)
@@ -441,14 +456,17 @@ class _Importer:
         date = doc.date
         if date is not None:
             agency["place"] = date.place
-            header["date"] = _date_data(date.year, date.month, date.day)
+            month, day, slip = _calendar_slip(date.year, date.month, date.day)
+            header["date"] = _date_data(date.year, month, day)
+            if slip:
+                self.warn(doc.date_line or "phần đầu văn bản", date.text, slip)
             if date.day and not date.month:
                 self.warn(doc.date_line or "phần đầu văn bản", date.text, "có ngày mà không có tháng; bỏ ngày")
         else:
             self.warn("phần đầu văn bản", "", "không tìm thấy dòng địa danh, ngày tháng; hãy điền date và "
                       "agency.place")
             agency["place"] = "…"
-            header["date"] = "2026"
+            header["date"] = str(dt.date.today().year)  # the year the văn thư imports in, until the date is filled
         self._unplaced_header_text()
         return header
 
@@ -459,13 +477,19 @@ class _Importer:
         decision's, and the issuer's abbreviation is the one in the decision's ký hiệu (QĐ-UBND)."""
         agency = header["agency"]
         header["own_number"] = False
-        header["date"] = _date_data(decision.year, decision.month, decision.day)
+        month, day, slip = _calendar_slip(decision.year, decision.month, decision.day)
+        header["date"] = _date_data(decision.year, month, day)
+        if slip:
+            self.warn(self.doc.subtitle[0] if self.doc.subtitle else "phần đầu văn bản", decision.text, slip)
         printed = self.issuing.date if self.issuing is not None else None
         if printed is not None and printed.year == decision.year and printed.day and printed.month \
                 and not decision.day and decision.month in (None, printed.month):
             # The decision printed before the plan is dated where the plan's line left blanks (the
             # văn thư dated the decision only): the plan's date is the decision's.
-            header["date"] = _date_data(printed.year, printed.month, printed.day)
+            month, day, slip = _calendar_slip(printed.year, printed.month, printed.day)
+            header["date"] = _date_data(printed.year, month, day)
+            if slip:
+                self.warn("phần đầu văn bản", printed.text, slip)
         _, _, abbreviation = decision.symbol.partition("-")
         if not abbreviation:
             self.warn(self.doc.subtitle[0] if self.doc.subtitle else "phần đầu văn bản", decision.symbol,

@@ -645,9 +645,14 @@ class _Recogniser:
             doc.not_administrative = "đây là hợp đồng, không phải văn bản hành chính"
             return
         numbered = doc.number_line is not None or doc.attached_to is not None
-        if doc.quoc_hieu is None or not numbered or not doc.issuer_lines:
-            missing = [name for name, part in (("Quốc hiệu", doc.quoc_hieu), ("số, ký hiệu", numbered or None),
-                                               ("tên cơ quan ban hành", doc.issuer_lines or None)) if part is None]
+        missing = [name for name, part in (("Quốc hiệu", doc.quoc_hieu), ("số, ký hiệu", numbered or None),
+                                           ("tên cơ quan ban hành", doc.issuer_lines or None)) if part is None]
+        if doc.quoc_hieu is not None and doc.document_type is not None and len(missing) == 1:
+            # A tên loại (or "V/v") under the Quốc hiệu is an administrative document's even when its Số
+            # line or its issuer is not found (left out, or typed in a form no reader knows): its rules
+            # say what is missing, and import reads the rest. Refusing would lose the whole document.
+            return
+        if missing:
             # A phụ lục or đề cương sent in a file of its own opens with its heading and "(Kèm theo
             # Báo cáo số … ngày … của …)": part of the document it names, not a document with a
             # header of its own. Said so, and where its rules are checked (with that document).
