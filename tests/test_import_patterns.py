@@ -667,6 +667,37 @@ def test_a_plan_missing_one_header_part_is_read_and_the_part_said(tmp_path):
         import_docx(neither)
 
 
+@pytest.mark.parametrize("line, place, slip", [
+    ("ngày 05 tháng 3 năm 2026", "…", "thiếu địa danh"),
+    ("Sông Mây, 05/3/2026", "Sông Mây", "viết bằng số"),
+    ("Sông Mây, ngày 05-03-2026", "Sông Mây", "viết bằng số"),
+])
+def test_a_date_line_with_a_slip_still_gives_its_date(tmp_path, line, place, slip):
+    """A date line that leaves the place out or gives the date in figures still says the date: import
+    reads it and warns; check reports the slip (one finding, not a leading-zero one for figures)."""
+    from generator.check import check_docx
+
+    path = build_plan(tmp_path / "ngay.docx", header=Header(date=line), body=simple_body())
+    result = import_docx(path)
+    assert result.data["date"] == "2026-03-05" and result.data["agency"]["place"] == place
+    assert any(slip in str(w) for w in result.warnings), result.warnings
+    found = [r for r in check_docx(path).results if r.rule == "PL1.III.4.ngay-thang" and r.status == "fail"]
+    assert len(found) == 1 and slip in found[0].message and "phải viết" not in found[0].message.replace(
+        "cần viết", ""), found[0].message
+
+
+@pytest.mark.parametrize("number", ["0", "1234567"])
+def test_a_number_out_of_range_is_left_blank_with_a_warning(tmp_path, number):
+    """"Số: 0/…" or a seven-figure number (a slip): the plan is imported without a number, said; the data
+    file is valid and renders."""
+    path = build_plan(tmp_path / "so.docx", header=Header(number=f"Số: {number}/KH-SVHTT"), body=simple_body())
+    out = tmp_path / "so.yaml"
+    result = import_file(path, out, force=True)
+    assert "number" not in yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert any(f"số {number} ngoài khoảng" in str(w) for w in result.warnings)
+    assert render_plan(load_plan(out))
+
+
 def test_a_date_no_calendar_holds_is_dropped_with_a_warning_not_the_whole_import(tmp_path):
     """"ngày 31 tháng 2" (a typing slip): the day is dropped and said, the month and year kept; a month
     past 12 drops both. The plan is imported and renders, instead of the whole import being refused."""

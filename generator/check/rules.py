@@ -47,6 +47,7 @@ from ..recognise.lines import (
     ACADEMIC_RE,
     CITATION_RE,
     DASHES,
+    IN_FIGURES,
     MUC_RE,
     PART_RE,
     SIGNATURE_STAND_IN_RE,
@@ -798,12 +799,15 @@ def date_line(doc: KeHoach) -> list[Result]:
         problems.append("không theo dạng “Địa danh, ngày … tháng … năm …”")
     else:
         d, mo = m.day, m.month
-        problems += _leading_zero_problems(d, mo)
+        if m.slip != IN_FIGURES:  # "05/03/2026" is wrong as a whole, not by its zeros
+            problems += _leading_zero_problems(d, mo)
         if d and not 1 <= int(d) <= 31:
             problems.append(f"ngày {d} không có")
         if mo and not 1 <= int(mo) <= 12:
             problems.append(f"tháng {mo} không có")
-        if not m.place[:1].isupper():
+        if m.slip:
+            problems.append(m.slip)
+        if m.place and not m.place[:1].isupper():
             problems.append("địa danh phải viết hoa chữ đầu")
     expected = "Quảng Ngãi, ngày 05 tháng 02 năm 2025 / ngày 20 tháng 3 năm 2024"
     out.append(_res(rid, el, title, ERROR, not problems, measured=p.text, expected=expected,

@@ -23,7 +23,7 @@ from .. import limits
 from ..errors import DataError, UserError
 from ..nd30 import CLOSING_MARK
 from ..plan.loader import parse_yaml, validate
-from ..plan.model import LOOKS, MAX_CO_SIGNERS
+from ..plan.model import DOC_NUMBER_MAX, DOC_NUMBER_MIN, LOOKS, MAX_CO_SIGNERS
 from ..plan.name_case import agency_case, heading_case, lines_case, title_case
 from ..plan.table_rows import numbered_groups
 from ..recognise import read_docx
@@ -441,8 +441,11 @@ class _Importer:
         if doc.attached_to is not None and doc.number_line is None:
             return self._attached_header(header, doc.attached_to)
         if number is not None:
-            if number.number:
+            if number.number and DOC_NUMBER_MIN <= int(number.number) <= DOC_NUMBER_MAX:
                 header["number"] = int(number.number)
+            elif number.number:  # a slip ("Số: 0/…"): the rest of the plan is still read
+                self.warn(doc.number_line or "phần đầu văn bản", number.text, f"số {number.number} ngoài khoảng "
+                          f"{DOC_NUMBER_MIN}–{DOC_NUMBER_MAX}; để trống số, hãy điền number")
             abbreviation = number.agency_abbr
             if number.type_abbr != "KH":
                 self.warn(doc.number_line or "phần đầu văn bản", number.text,
@@ -455,7 +458,10 @@ class _Importer:
         agency["abbreviation"] = abbreviation or "CQ"
         date = doc.date
         if date is not None:
-            agency["place"] = date.place
+            agency["place"] = date.place or "…"
+            if date.slip:
+                self.warn(doc.date_line or "phần đầu văn bản", date.text, f"{date.slip}; đã đọc ngày tháng"
+                          + ("" if date.place else ", hãy điền agency.place"))
             month, day, slip = _calendar_slip(date.year, date.month, date.day)
             header["date"] = _date_data(date.year, month, day)
             if slip:
@@ -497,7 +503,7 @@ class _Importer:
                       "agency.abbreviation")
         agency["abbreviation"] = abbreviation or "CQ"
         date = self.doc.date
-        if date is not None:
+        if date is not None and date.place:
             agency["place"] = date.place
         elif printed is not None and printed.place:
             # The decision printed before the plan in the same file names the place the plan omits.

@@ -213,7 +213,9 @@ def _number(value: object) -> object:
     return value
 
 
-DocNumber = Annotated[int, BeforeValidator(_number), Field(ge=1, le=99999)]
+DOC_NUMBER_MIN, DOC_NUMBER_MAX = 1, 99999
+"""A document's number: counted from 01 each year (Decree 30, art. 15); five figures hold any office's year."""
+DocNumber = Annotated[int, BeforeValidator(_number), Field(ge=DOC_NUMBER_MIN, le=DOC_NUMBER_MAX)]
 
 DEFAULT_DRAFT_MARK = "DỰ THẢO"
 

@@ -62,22 +62,41 @@ DATE_FORM = re.compile(
     r"năm\s*(?P<y>\d{4})\s*\.?$")
 
 
+# Two slips of the date line that still say the date: the place left out ("ngày 05 tháng 3 năm 2026"),
+# and the date typed in figures ("Hà Nội, 05/3/2026", "Hà Nội, ngày 05/3/2026").
+_DATE_NO_PLACE = re.compile(
+    rf"^ngày{_BLANK}(?P<d>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m>\d{{1,2}})?{_BLANK}năm\s*(?P<y>\d{{4}})\s*\.?$", re.I)
+_DATE_FIGURES = re.compile(
+    r"^(?P<place>[^,\d]+),\s*(?:ngày\s*)?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})\s*\.?$", re.I)
+
+
+IN_FIGURES = "ngày tháng viết bằng số; cần viết “ngày … tháng … năm …”"
+
+
 @dataclass(frozen=True)
 class DateLine:
     """A parsed "Quảng Ngãi, ngày 05 tháng 02 năm 2025"; day/month None when left blank (a draft)."""
 
     text: str
-    place: str
+    place: str  # "" when the line leaves it out (slip says so)
     day: str | None  # as written ("05")
     month: str | None
     year: int
+    slip: str = ""
+    """How the line departs from "Địa danh, ngày … tháng … năm …" while still saying the date ("" when
+    it does not): check reports it, import reads the date and warns."""
 
 
 def parse_date_line(text: str) -> DateLine | None:
-    m = DATE_FORM.match(norm(text))
-    if not m:
-        return None
-    return DateLine(norm(text), m.group("place").strip(), m.group("d"), m.group("m"), int(m.group("y")))
+    text = norm(text)
+    if m := DATE_FORM.match(text):
+        return DateLine(text, m.group("place").strip(), m.group("d"), m.group("m"), int(m.group("y")))
+    if m := _DATE_NO_PLACE.match(text):
+        return DateLine(text, "", m.group("d"), m.group("m"), int(m.group("y")),
+                        "thiếu địa danh trước “ngày … tháng … năm …”")
+    if m := _DATE_FIGURES.match(text):
+        return DateLine(text, m.group("place").strip(), m.group("d"), m.group("m"), int(m.group("y")), IN_FIGURES)
+    return None
 
 
 AUTHORITY_RE = re.compile(r"^(?P<form>KT|TM|TL|TUQ|Q)\.\s*(?P<rest>\S.*)$")

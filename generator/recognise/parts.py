@@ -35,7 +35,6 @@ from .lines import (
     AUTHORITY_RE,
     COPY_FORM_RE,
     DASHES,
-    DATE_FORM,
     DATE_RE,
     DRAFT_MARK_RE,
     KINH_GUI_RE,
@@ -50,6 +49,7 @@ from .lines import (
     Reference,
     fold_hoa,
     is_name_prefix_line,
+    parse_date_line,
     parse_reference,
     recognise_type,
 )
@@ -212,7 +212,8 @@ class _Recogniser:
         else:  # no header table: the paragraphs before the title line
             top = paras[:max(12, (anchor.index + 6) if anchor else 12)]
         doc.number_line = next((p for p in top if NUMBER_RE.match(p.text)), None)
-        doc.date_line = next((p for p in top if DATE_RE.search(p.text) and p is not doc.number_line), None)
+        doc.date_line = next((p for p in top if (DATE_RE.search(p.text) or parse_date_line(p.text))
+                              and p is not doc.number_line), None)
         if doc.number_line is None and header_table is not None:  # "Số" printed under the table
             doc.number_line = next((p for p in paras[top[-1].index + 1:top[-1].index + 4]
                                     if NUMBER_RE.match(p.text)), None)
@@ -221,7 +222,7 @@ class _Recogniser:
             # table under it): a whole line of the date's form, before anything else is typed.
             under = list(itertools.takewhile(lambda p: recognise_type(p.text) is None,
                                              paras[top[-1].index + 1:top[-1].index + 6]))
-            doc.date_line = next((p for p in under if DATE_FORM.match(p.text) and p is not doc.number_line), None)
+            doc.date_line = next((p for p in under if parse_date_line(p.text) and p is not doc.number_line), None)
         below: list[Para] = []
         if header_table is not None:
             # Rows of the header table under the rows that hold its parts (the tên loại and trích yếu
