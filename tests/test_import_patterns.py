@@ -460,6 +460,22 @@ def test_not_an_administrative_document_exits_2(tmp_path, capsys):
     assert not (tmp_path / "thuc-don.yaml").exists()
 
 
+def test_a_party_document_is_said_to_be_the_partys(tmp_path, capsys):
+    """"ĐẢNG CỘNG SẢN VIỆT NAM" where the Quốc hiệu stands (a Party committee's plan, "Số 12-KH/ĐU"): its
+    form is the Party's, not Decree 30's. Both commands say so, and import does not send it to check."""
+    from generator.check import check_docx
+
+    header = Header(parent=("ĐẢNG BỘ TỈNH SÔNG MÂY",), issuer=("ĐẢNG ỦY SỞ VĂN HÓA",),
+                    quoc_hieu="ĐẢNG CỘNG SẢN VIỆT NAM", number="Số 12-KH/ĐU")
+    path = build_plan(tmp_path / "dang.docx", header=header, body=simple_body())
+    with pytest.raises(UserError, match="văn bản của Đảng"):
+        check_docx(path)
+    assert main(["import", str(path), "-o", str(tmp_path / "dang.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "văn bản của Đảng" in err and "kehoach check" not in err
+    assert not (tmp_path / "dang.yaml").exists()
+
+
 # --- our own renders come back exactly ------------------------------------------------------------
 
 

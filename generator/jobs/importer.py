@@ -1177,7 +1177,7 @@ def _not_a_plan(doc: KeHoach, what: str) -> str:
         # An annex of a plan is imported with its plan, from the file that prints both.
         return (f"{doc.source}: {what}; hãy nhập tệp in {doc.annex_of} cùng phụ lục này (phụ lục in cùng tệp "
                 "với kế hoạch được nhập vào danh mục kèm theo của kế hoạch)")
-    if doc.annex_of:  # another document's annex: check judges it only with that document either
+    if doc.not_administrative:  # no administrative document (an annex alone, a party's): check refuses it too
         return f"{doc.source}: không phải Kế hoạch ({what}); lệnh import chỉ đọc văn bản Kế hoạch"
     return (f"{doc.source}: không phải Kế hoạch ({what}); lệnh import chỉ đọc văn bản Kế hoạch. "
             "Kiểm tra thể thức văn bản khác bằng 'kehoach check'")

@@ -70,6 +70,9 @@ _DATE_FIGURES = re.compile(
     r"^(?P<place>[^,\d]+),\s*(?:ngày\s*)?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})\s*\.?$", re.I)
 
 
+PARTY_RE = re.compile(r"^ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM$")
+"""What a Party document prints where an administrative one prints the Quốc hiệu."""
+
 IN_FIGURES = "ngày tháng viết bằng số; cần viết “ngày … tháng … năm …”"
 
 

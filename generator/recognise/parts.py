@@ -40,6 +40,7 @@ from .lines import (
     KINH_GUI_RE,
     NOI_NHAN_RE,
     NUMBER_RE,
+    PARTY_RE,
     QUOC_HIEU_RE,
     SEPARATOR_RE,
     SIGNATURE_STAND_IN_RE,
@@ -663,6 +664,14 @@ class _Recogniser:
                 doc.not_administrative = (
                     f"đây là tài liệu kèm theo {doc.annex_of}, in thành tệp riêng: không có phần đầu của một "
                     "văn bản (không thấy " + ", ".join(missing) + ")")
+                return
+            party = next((p for p in texts[:12] if PARTY_RE.match(p.text)), None) if doc.quoc_hieu is None else None
+            if party is not None:
+                # "ĐẢNG CỘNG SẢN VIỆT NAM" where the Quốc hiệu stands: a document of the Party, whose
+                # form is the Party's own (Hướng dẫn 36-HD/VPTW), not Decree 30's. Said for what it is.
+                doc.not_administrative = ("đây là văn bản của Đảng (“ĐẢNG CỘNG SẢN VIỆT NAM” ở chỗ Quốc hiệu), "
+                                          "thể thức theo hướng dẫn của Đảng, không theo Nghị định 30; kehoach "
+                                          "chỉ đọc và kiểm tra văn bản hành chính")
                 return
             doc.not_administrative = ("không phải văn bản hành chính theo Nghị định 30: không thấy "
                                       + ", ".join(missing))
