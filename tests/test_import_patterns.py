@@ -15,6 +15,7 @@ from typing import Any
 
 import re
 
+import docx
 import pytest
 import yaml
 
@@ -139,6 +140,36 @@ def test_cong_hoa_spelled_hoa_with_old_accent(tmp_path):
     data, warnings, _ = roundtrip(tmp_path, path)
     assert name_text(data) == "Sở Văn hóa và Thể thao"
     assert not any("phần đầu" in str(w) for w in warnings)
+
+
+@pytest.mark.parametrize("quoc_hieu, tieu_ngu", [
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHỈA VIỆT NAM", None),  # a wrong tone mark
+    ("CỘNG HÒA XÃ HÔI CHỦ NGHĨA VIỆT NAM", None),  # a missing one
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆTNAM", None),  # a missing space
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM.", "Độc lập - Tự do - Hạnh phúc."),  # closing periods
+    (None, "Độc lâp - Tự do - Hạnh phúc"),
+])
+def test_a_quoc_hieu_or_tieu_ngu_typed_with_a_slip_is_that_line_misspelt(tmp_path, quoc_hieu, tieu_ngu):
+    """The page shows the Quốc hiệu (or the Tiêu ngữ) with one slip: still that line of the header. Import
+    reads the plan as it reads one without the slip (the render prints the lines right); check reports
+    the slip, once, as the line's form (not "no Quốc hiệu", not a refusal of the whole file)."""
+    from generator.check import check_docx
+
+    clean = build_plan(tmp_path / "dung.docx", body=simple_body())
+    path = build_plan(tmp_path / "sai.docx", header=Header(quoc_hieu=quoc_hieu or Header.quoc_hieu),
+                      body=simple_body())
+    if tieu_ngu:
+        document = docx.Document(str(path))
+        line = next(p for t in document.tables for c in t._cells for p in c.paragraphs if p.text.startswith("Độc lập"))
+        line.runs[0].text = tieu_ngu
+        for run in line.runs[1:]:
+            run.text = ""
+        document.save(str(path))
+    assert import_docx(path).data == import_docx(clean).data
+    failed = {r.rule for r in check_docx(path).results if r.status == "fail"} - \
+        {r.rule for r in check_docx(clean).results if r.status == "fail"}
+    assert failed == {rule for rule, typed in (("PL1.III.1.quoc-hieu.hinh-thuc", quoc_hieu),
+                                               ("PL1.III.1.tieu-ngu.hinh-thuc", tieu_ngu)) if typed}
 
 
 @pytest.mark.parametrize("layout", ["wrap", "break"])

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ..nd30 import CLOSING_MARK, TIEU_NGU, TYPE_ABBREVIATIONS, day_month
+from ..nd30 import CLOSING_MARK, QUOC_HIEU, TIEU_NGU, TYPE_ABBREVIATIONS, day_month
 from ..nd30.figures import (
     A4_TOLERANCE_TWIPS,
     A4_TWIPS,
@@ -566,6 +566,10 @@ def quoc_hieu(doc: KeHoach) -> list[Result]:
                 else q.cell.left / 20 + text_width([q]) if _fmt(q).align == "left"
                 else (q.cell.left + q.cell.width) / 20 for q in before if q.cell is not None]
         room = max(room, text_w / 20 - max(ends))
+    shown = _shown_text(p).replace("\n", " ")
+    out.append(_res("PL1.III.1.quoc-hieu.hinh-thuc", el, f"viết đúng “{QUOC_HIEU}”", ERROR,
+                    not doc.quoc_hieu_slip, measured=shown, expected=QUOC_HIEU,
+                    where=_where(doc, p)))
     broken = len(doc.quoc_hieu_lines) > 1  # broken onto two lines by hand
     out.append(_res("PL1.III.1.quoc-hieu.mot-dong", el, "Quốc hiệu trên một dòng trong cột của nó", ERROR,
                     need <= room and not broken,

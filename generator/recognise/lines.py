@@ -14,6 +14,7 @@ checker and the importer all use these; nothing else should parse these lines ag
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -278,6 +279,21 @@ def recognise_type(text: str) -> str | None:
 def fold_hoa(text: str) -> str:
     """Old and new tone placement are the same word: "HOÀ" = "HÒA"."""
     return text.replace("OÀ", "ÒA").replace("oà", "òa").replace("Oà", "Òa")
+
+
+SLIP_LIKENESS = 0.9
+"""How alike (difflib's ratio, letters compared case-blind) a line must be to the Quốc hiệu or the Tiêu ngữ
+to be that line typed with a slip: one wrong, missing or extra letter or mark in its ~30 letters
+("NGHỈA", "XÃ HÔI", "VIỆTNAM", a closing "."); any other header line is far below (a name, a date)."""
+
+
+def typed_with_slip(text: str, canonical: str) -> bool:
+    """Whether a line prints `canonical` (QUOC_HIEU, TIEU_NGU) with a typing slip, not as it is: the
+    reader of the page sees that line, misspelt. Check reports the slip; import reads the part."""
+    seen = " ".join(fold_hoa(upper_vi(text)).split()).strip()
+    want = upper_vi(canonical)
+    return seen != want and abs(len(seen) - len(want)) <= 3 \
+        and difflib.SequenceMatcher(None, seen, want, autojunk=False).ratio() >= SLIP_LIKENESS
 
 
 

@@ -73,6 +73,7 @@ class KeHoach:
     issuers: list[list[Para]] = field(default_factory=list)  # issuer_lines by agency, the lead first (joint: several)
     quoc_hieu: Para | None = None
     quoc_hieu_lines: list[Para] = field(default_factory=list)  # the lines it is printed on (two when broken)
+    quoc_hieu_slip: bool = False  # the Quốc hiệu printed with a typing slip ("NGHỈA", a closing ".")
     tieu_ngu: Para | None = None
     number_line: Para | None = None
     date_line: Para | None = None

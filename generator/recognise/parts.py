@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from ..nd30 import QUOC_HIEU, TIEU_NGU
 from ..text import upper_vi
 from ..word.reader import (
     Cell,
@@ -53,6 +54,7 @@ from .lines import (
     parse_date_line,
     parse_reference,
     recognise_type,
+    typed_with_slip,
 )
 from .model import KeHoach, SignerPart
 
@@ -62,6 +64,11 @@ whose name follows."""
 
 NAME_GOES_ON_RE = re.compile(r"^(?:(?:VÀ|CỦA|VỚI|THUỘC)\b|[-–&,)])")
 """The start of a header line that is not the start of a name: a joining word."""
+
+
+HEADER_LINES = 20
+"""Lines with text, from the top, where a Quốc hiệu or Tiêu ngữ typed with a slip is looked for: the
+header's lines (a draft mark, a parent, a two-line issuer, the Số and date among them) are well within."""
 
 
 SIGNING_SPACE_TWIPS = 480
@@ -204,6 +211,15 @@ class _Recogniser:
         if doc.quoc_hieu is None:
             self._broken_quoc_hieu(paras)
         doc.tieu_ngu = next((p for p in paras if TIEU_NGU_RE.match(p.text)), None)
+        # Either line typed with a slip ("NGHỈA", a closing "."): still that line of the header, as its
+        # reader sees it; check's form rules report the slip. Looked for among the first lines only.
+        head = texts[:HEADER_LINES]
+        if doc.quoc_hieu is None:
+            doc.quoc_hieu = next((p for p in head if typed_with_slip(p.text, QUOC_HIEU)), None)
+            doc.quoc_hieu_lines = [doc.quoc_hieu] if doc.quoc_hieu is not None else []
+            doc.quoc_hieu_slip = doc.quoc_hieu is not None
+        if doc.tieu_ngu is None:
+            doc.tieu_ngu = next((p for p in head if typed_with_slip(p.text, TIEU_NGU)), None)
         header_table = None
         anchor = doc.quoc_hieu or doc.tieu_ngu
         if anchor is not None and anchor.cell is not None:
