@@ -227,7 +227,7 @@ def _chars(para: Para) -> list[tuple[str, float]]:
 def _run_chars(r: Run, para: Para) -> list[tuple[str, float]]:
     """(character, advance in pt) for each character of a run as printed (a tab as four spaces)."""
     size = r.fmt.size or (para.fmt.run_defaults.size if para.fmt and para.fmt.run_defaults else None) or 12
-    if r.fmt.vert_align:
+    if r.fmt.vert_align and not r.fmt.vert_by_position:  # Word shrinks a w:vertAlign run
         size *= 0.65
     text = upper_vi(r.text) if r.fmt.caps else r.text
     out = []
@@ -1253,7 +1253,8 @@ class _Reader:
                 number = number_format(number, [r.fmt for r in runs if r.text.strip()], level_rpr)
             runs.insert(0, Run(label, number))
         drawn = as_drawn([(r.text, r.fmt) for r in runs], self.legacy)  # legacy fonts read as Word draws them
-        runs = _shown([Run(t, r.fmt, r.note) for t, r in zip(drawn, runs, strict=True)])
+        runs = raised_as_printed(_shown([Run(t, r.fmt, r.note) for t, r in zip(drawn, runs, strict=True)]),
+                                 self.fmt.run(p, None).size)
         return Para(
             text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
             el=p, fmt=self.fmt.paragraph(p, self.numbers.level_ppr(p) if numbered else None), runs=runs,
@@ -1618,6 +1619,42 @@ def _shown(runs: list[Run]) -> list[Run]:
         if run.fmt.caps or run.fmt.small_caps:
             text = upper_vi(text)
         out.append(Run(text, run.fmt, run.note))
+    return out
+
+
+RAISE_SHARE = 1 / 8
+"""How far a smaller run must be raised or lowered (w:position), as a share of the surrounding
+text's size, to print as a superscript or subscript. Why an eighth: Word's Position box steps in
+whole points and offers 3 pt when a drafter picks "Raised" (an exponent or the "30" of "8h30", set
+at 8–10 pt beside 13–14 pt text: a fifth to a quarter of the size), while a 1 pt nudge (under a
+tenth of 13–14 pt text) keeps the run on the line to the eye, as typists use it to even out a
+font's baseline. An eighth counts 2 pt and more on text up to 16 pt, and never 1 pt on body text."""
+
+
+def raised_as_printed(runs: list[Run], default_size: float | None) -> list[Run]:
+    """The runs with a raise or drop by position (w:position) read as what it prints: smaller than
+    the surrounding text and moved by at least RAISE_SHARE of its size, a superscript or subscript
+    (vert_align, as Word's own w:vertAlign); a raise of text at the surrounding size prints as text
+    moved up, still words of the line. The surrounding size: the size most of the paragraph's
+    characters on the line print at, else the paragraph's own (default_size)."""
+    if not any(r.fmt.position and not r.fmt.vert_align for r in runs):
+        return runs
+    counts: dict[float, int] = {}
+    for r in runs:
+        if not r.fmt.position and not r.fmt.vert_align and r.fmt.size and r.text.strip():
+            counts[r.fmt.size] = counts.get(r.fmt.size, 0) + len(r.text.strip())
+    around = max(counts, key=lambda size: counts[size]) if counts else default_size
+    if not around:
+        return runs
+    out = []
+    for r in runs:
+        fmt = r.fmt
+        if (fmt.position and not fmt.vert_align and fmt.size and fmt.size < around
+                and abs(fmt.position) >= around * RAISE_SHARE):
+            fmt = dataclasses.replace(fmt, vert_align="superscript" if fmt.position > 0 else "subscript",
+                                      vert_by_position=True)
+            r = Run(r.text, fmt, r.note)
+        out.append(r)
     return out
 
 
