@@ -42,7 +42,7 @@ TNR = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times
 
 EXPECTED = [
     "Sân tập rộng 500 m", {"sup": "2"}, ", mở cửa từ 8h", {"sup": "30", "bold": True, "italic": True}, " hằng ngày, giảm khí CO", {"sub": "2"},
-    " theo Quyết định số 123/QĐ-UBND", {"footnote": FOOTNOTE}, " và Chỉ thị số 05/CT-UBND", {"footnote": ENDNOTE},
+    " theo Quyết định số 123/QĐ-UBND", {"footnote": FOOTNOTE}, " và Chỉ thị số 05/CT-UBND", {"endnote": ENDNOTE},
     " của tỉnh.",
 ]
 
@@ -152,13 +152,13 @@ def test_import_keeps_raised_lowered_text_and_notes_at_their_place(imported):
 
 
 def _runs(path: Path) -> list[tuple[str, str | None, bool]]:
-    """(text, w:vertAlign, holds a footnote reference) of every body run, in order."""
+    """(text, w:vertAlign, holds a footnote's or an endnote's reference) of every body run, in order."""
     doc = Document(str(path))
     out = []
     for r in doc.element.body.iter(qn("w:r")):
         va = r.find(f"{qn('w:rPr')}/{qn('w:vertAlign')}")
         out.append(("".join(t.text or "" for t in r.iter(qn("w:t"))), va.get(qn("w:val")) if va is not None else None,
-                    r.find(qn("w:footnoteReference")) is not None))
+                    r.find(qn("w:footnoteReference")) is not None or r.find(qn("w:endnoteReference")) is not None))
     return out
 
 
@@ -190,7 +190,14 @@ def test_render_prints_real_superscript_subscript_and_footnotes(imported):
     text_of = {n.get(qn("w:id")): "".join(t.text or "" for t in n.iter(qn("w:t"))).strip()
                for n in notes.findall(qn("w:footnote")) if n.get(qn("w:type")) is None}
     refs = re.findall(r'<w:footnoteReference w:id="(-?\d+)"/>', body)
-    assert [text_of[i] for i in refs] == [FOOTNOTE, ENDNOTE]  # each reference points at its text
+    assert [text_of[i] for i in refs] == [FOOTNOTE]  # each reference points at its text
+    with zipfile.ZipFile(back) as z:
+        endnotes = parse_xml(z.read("word/endnotes.xml"))
+    end_of = {n.get(qn("w:id")): "".join(t.text or "" for t in n.iter(qn("w:t"))).strip()
+              for n in endnotes.findall(qn("w:endnote")) if n.get(qn("w:type")) is None}
+    assert [end_of[i] for i in re.findall(r'<w:endnoteReference w:id="(-?\d+)"/>', body)] == [ENDNOTE]
+    assert re.search(r'Type="[^"]+/endnotes" Target="endnotes.xml"', rels)
+    assert 'PartName="/word/endnotes.xml"' in types
     # the note's paragraphs in the footnote text style, 10 pt; the marks in the reference style
     by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
     para_styles = {p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val"))
@@ -226,13 +233,13 @@ def test_the_pieces_load_as_their_models_and_a_misspelt_key_is_named(tmp_path):
     """The imported data loads: raised, lowered and note pieces as their models; a misspelt key is
     refused by its name."""
     from generator.errors import DataError
-    from generator.plan.model import Footnote, Subscript, Superscript
+    from generator.plan.model import Endnote, Footnote, Subscript, Superscript
 
     data_file, _, _ = plan_with_marks_data(tmp_path)
     plan = load_plan(data_file)
     pieces = _find_model_pieces(plan)
     assert [type(p) for p in pieces if not isinstance(p, str)] == [Superscript, Superscript, Subscript, Footnote,
-                                                                    Footnote]
+                                                                    Endnote]
     bad = data_file.read_text(encoding="utf-8").replace("sup: '30'", "supp: '30'")
     wrong = tmp_path / "sai.yaml"
     wrong.write_text(bad, encoding="utf-8")
@@ -267,8 +274,9 @@ def test_libreoffice_prints_the_note_at_the_page_foot(imported, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     squashed = re.sub(r"\s+", " ", text)
-    # the notes' text, each after its number, below the body text that cites them
-    assert f"1 {FOOTNOTE}" in squashed and f"2 {ENDNOTE}" in squashed
+    # the notes' text, each after its number, below the body text that cites them: the footnote
+    # numbered 1, the endnote i (Word's and LibreOffice's numbering of endnotes)
+    assert f"1 {FOOTNOTE}" in squashed and f"i {ENDNOTE}" in squashed
     assert squashed.index("của tỉnh.") < squashed.index(FOOTNOTE)
     # the raised and lowered digits are printed where they stand (pdftotext puts them on the line)
     assert "500 m2" in squashed and "CO2" in squashed
@@ -283,7 +291,8 @@ def test_reader_gives_the_note_at_its_mark_and_the_line_its_words_only(tmp_path)
     line = next(p for p in doc.paragraphs if p.text.startswith("Sân tập"))
     assert line.text == ("Sân tập rộng 500 m2, mở cửa từ 8h30 hằng ngày, giảm khí CO2 theo Quyết định số "
                          "123/QĐ-UBND và Chỉ thị số 05/CT-UBND của tỉnh.")
-    assert [r.note for r in line.runs if r.note is not None] == [FOOTNOTE, ENDNOTE]
+    assert [(r.note.text, r.note.endnote) for r in line.runs if r.note is not None] == [(FOOTNOTE, False),
+                                                                                        (ENDNOTE, True)]
     assert [(r.text, r.fmt.vert_align) for r in line.runs if r.fmt.vert_align and r.text] == [
         ("2", "superscript"), ("30", "superscript"), ("2", "subscript")]
 
@@ -316,7 +325,7 @@ def test_a_template_with_its_own_footnotes_part_gets_the_notes_after_its_own(imp
     text_of = {n.get(qn("w:id")): "".join(t.text or "" for t in n.iter(qn("w:t"))).strip()
                for n in notes.findall(qn("w:footnote")) if n.get(qn("w:type")) is None}
     refs = re.findall(r'<w:footnoteReference w:id="(-?\d+)"/>', body)
-    assert [text_of[i] for i in refs] == [FOOTNOTE, ENDNOTE]
+    assert [text_of[i] for i in refs] == [FOOTNOTE]
     assert text_of["7"] == "Chú thích sẵn có của mẫu." and int(min(refs)) > 7
     assert OpenXmlValidator().validate(str(out)).is_valid
 

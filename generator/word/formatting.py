@@ -406,7 +406,8 @@ class Formatting:
                     break
         sp = first("w:spacing")
         va = first("w:vertAlign")
-        pos = _int(first("w:position").get(qn("w:val"))) if first("w:position") is not None else None
+        raised = first("w:position")
+        pos = _int(raised.get(qn("w:val"))) if raised is not None else None
         hint = next((lv.find(qn("w:rFonts")).get(qn("w:hint")) for lv in levels
                      if lv.find(qn("w:rFonts")) is not None and lv.find(qn("w:rFonts")).get(qn("w:hint"))), None)
         cs = first("w:rtl")
