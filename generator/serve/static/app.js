@@ -145,9 +145,15 @@ function branches(s) {
   if (k === 'optional') return branches(optionalInner(s));
   return s.anyOf.flatMap(branches);
 }
-// The piece kinds of a paragraph (generator/plan/model.py PIECES): styled text, a citation, a footnote.
+// The piece kinds of a paragraph (generator/plan/model.py PIECES): styled text, a citation, a note.
 const STYLED_KEYS = ['bold', 'italic', 'bold_italic', 'sup', 'sub'];
-const PIECE_KEYS = [...STYLED_KEYS, 'cite', 'footnote'];
+const NOTE_KEYS = ['footnote', 'endnote'];
+const PIECE_KEYS = [...STYLED_KEYS, 'cite', ...NOTE_KEYS];
+// A note's words without their looks (its text may be pieces: {italic: …}, {sup: …}).
+function noteText(v) {
+  if (typeof v === 'string') return v;
+  return Array.isArray(v) ? v.map(x => typeof x === 'string' ? x : isObj(x) ? String(Object.values(x)[0]) : '').join('') : '';
+}
 function isPieceValue(p) { return typeof p === 'string' || (isObj(p) && PIECE_KEYS.some(k => k in p)); }
 function matches(b, v) {
   b = deref(b);
@@ -736,11 +742,26 @@ function piecesHtml(v) {
       const it = p.italic ? `<i>${inner}</i>` : inner;
       return p.bold ? `<b>${it}</b>` : it;
     }
-    // A footnote keeps its text whole: shown as its mark, the text on hover.
-    if ('footnote' in p) return `<sup class="note" contenteditable="false" data-note="${esc(p.footnote)}" title="${esc(p.footnote)}">[chú thích]</sup>`;
+    // A note is kept whole (its text with its looks, where it prints, its own mark): shown as its
+    // mark, the text on hover.
+    const noteKey = NOTE_KEYS.find(k => k in p);
+    if (noteKey) {
+      const text = noteText(p[noteKey]);
+      const label = p.mark ? p.mark : noteKey === 'endnote' ? '[chú thích cuối]' : '[chú thích]';
+      return `<sup class="note" contenteditable="false" data-note="${esc(JSON.stringify(p))}" title="${esc(text)}">${esc(label)}</sup>`;
+    }
     if ('cite' in p) return `<span class="cite" contenteditable="false" data-cite="${esc(p.cite)}"${p.full ? ' data-full="1"' : ''}>${esc(p.cite)}</span>`;
     return esc(JSON.stringify(p));
   }).join('');
+}
+// The note a data-note attribute holds (piecesHtml writes the piece as JSON); markup pasted from
+// elsewhere may hold any text there: kept as a footnote's text.
+function notePiece(raw) {
+  try {
+    const p = JSON.parse(raw);
+    if (isObj(p) && NOTE_KEYS.some(k => k in p)) return p;
+  } catch (e) { /* not ours */ }
+  return { footnote: raw };
 }
 function readPieces(root) {
   const runs = [];
@@ -772,7 +793,7 @@ function readPieces(root) {
   }
   const pieces = merged.map(r => {
     if (r.cite !== undefined) return r.full ? { cite: r.cite, full: true } : { cite: r.cite };
-    if (r.note !== undefined) return { footnote: r.note };
+    if (r.note !== undefined) return notePiece(r.note);
     if (r.v) return { [r.v]: r.t, ...(r.b ? { bold: true } : {}), ...(r.i ? { italic: true } : {}) };
     if (r.b && r.i) return { bold_italic: r.t };
     if (r.b) return { bold: r.t };
