@@ -11,7 +11,6 @@ take them for body text at a wrong size.
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -31,7 +30,7 @@ from generator.check import check_docx
 from generator.document.render import render_plan
 from generator.jobs.importer import import_file
 from generator.plan.loader import load_plan
-from tests.word_fixtures import build_plan
+from tests.word_fixtures import add_notes, build_plan, note_xml, notes_part
 
 OPENING = "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở Văn hóa và Thể thao ban hành Kế hoạch như sau:"
 CLOSING = "Các phòng, đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./."
@@ -54,17 +53,6 @@ def _run(text: str, rpr: str = "", size: int = 14) -> Any:
 
 def _mark(tag: str, note_id: int, style: str) -> Any:
     return parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{style}"/></w:rPr><w:{tag} w:id="{note_id}"/></w:r>')
-
-
-def _notes(kind: str, text: str) -> bytes:
-    """A notes part as Word writes it: two separators, then note 1 opening with its own mark."""
-    one = kind[:-1]  # footnote, endnote
-    sep = "".join(f'<w:{one} w:type="{t}" w:id="{i}"><w:p><w:r><w:{t}/></w:r></w:p></w:{one}>'
-                  for i, t in ((-1, "separator"), (0, "continuationSeparator")))
-    note = (f'<w:{one} w:id="1"><w:p><w:pPr><w:pStyle w:val="NoteText"/></w:pPr><w:r><w:rPr><w:rStyle '
-            f'w:val="NoteRef"/></w:rPr><w:{one}Ref/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p>'
-            f'</w:{one}>')
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{kind} xmlns:w="{W_NS}">{sep}{note}</w:{kind}>'.encode()
 
 
 def plan_with_marks(path: Path) -> Path:
@@ -90,27 +78,11 @@ def plan_with_marks(path: Path) -> Path:
                _run(" theo Quyết định số 123/QĐ-UBND"), _mark("footnoteReference", 1, "NoteRef"),
                _run(" và Chỉ thị số 05/CT-UBND"), _mark("endnoteReference", 1, "NoteRef"), _run(" của tỉnh.")):
         p.append(el)
-    buf = io.BytesIO()
-    doc.save(buf)
+    doc.save(str(path))
     # The notes parts, their relationships and content types, as Word writes them.
-    members = {}
-    with zipfile.ZipFile(buf) as z:
-        for name in z.namelist():
-            members[name] = z.read(name)
-    members["word/footnotes.xml"] = _notes("footnotes", FOOTNOTE)
-    members["word/endnotes.xml"] = _notes("endnotes", ENDNOTE)
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-    ct = "application/vnd.openxmlformats-officedocument.wordprocessingml."
-    members["word/_rels/document.xml.rels"] = members["word/_rels/document.xml.rels"].replace(
-        b"</Relationships>", f'<Relationship Id="rIdFn" Type="{rel}footnotes" Target="footnotes.xml"/>'
-        f'<Relationship Id="rIdEn" Type="{rel}endnotes" Target="endnotes.xml"/></Relationships>'.encode())
-    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
-        b"</Types>", f'<Override PartName="/word/footnotes.xml" ContentType="{ct}footnotes+xml"/>'
-        f'<Override PartName="/word/endnotes.xml" ContentType="{ct}endnotes+xml"/></Types>'.encode())
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return path
+    run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
+    return add_notes(path, footnotes=[note_xml("footnote", 1, run.format(FOOTNOTE))],
+                     endnotes=[note_xml("endnote", 1, run.format(ENDNOTE))])
 
 
 def _paragraph_holding(node: Any, is_sup: Callable[[Any], bool]) -> list[Any] | None:
@@ -305,8 +277,8 @@ def test_a_template_with_its_own_footnotes_part_gets_the_notes_after_its_own(imp
     data_file, _, _ = imported
     with zipfile.ZipFile(TEMPLATE) as z:
         members = {n: z.read(n) for n in z.namelist()}
-    members["word/footnotes.xml"] = _notes("footnotes", "Chú thích sẵn có của mẫu.").replace(
-        b'<w:footnote w:id="1">', b'<w:footnote w:id="7">')
+    members["word/footnotes.xml"] = notes_part("footnote", [note_xml(
+        "footnote", 7, '<w:r><w:t xml:space="preserve">Chú thích sẵn có của mẫu.</w:t></w:r>')])
     members["word/_rels/document.xml.rels"] = members["word/_rels/document.xml.rels"].replace(
         b"</Relationships>", b'<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         b'relationships/footnotes" Target="footnotes.xml"/></Relationships>')
