@@ -305,3 +305,26 @@ def test_libreoffice_prints_each_note_where_its_kind_goes(imported, tmp_path):
     assert ENDNOTE not in first and ENDNOTE_MARKED not in first
     assert "12/QĐ-UBND* và" in first and "3/CT-UBND† cùng" in first and "45/UBND-VXi của" in first
     assert "500 m2" in first and "CO2" in first
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    ("mark: '*'", "mark: '12345678901'"),
+    ("endnote: Công", "endnot: Công"),
+], ids=["dau-qua-dai", "sai-ten-truong"])
+def test_a_mistake_in_a_note_is_said_at_its_line_in_vietnamese(imported, tmp_path, change, said):
+    """A mark longer than Word takes, a misspelt endnote key: refused at their line, in Vietnamese,
+    naming the field and the fix."""
+    from generator.errors import DataError
+
+    data_file, _, _ = imported
+    text = data_file.read_text(encoding="utf-8")
+    assert change in text
+    wrong = tmp_path / "sai.yaml"
+    wrong.write_text(text.replace(change, said, 1), encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load_plan(wrong)
+    message = str(exc.value)
+    line = next(k for k, row in enumerate(wrong.read_text(encoding="utf-8").splitlines(), 1) if said in row)
+    assert f"sai.yaml:{line}:" in message
+    expected = "dấu chú thích dài 11 ký tự, tối đa 10" if "mark" in said else "có phải ý bạn là 'endnote'"
+    assert expected in message and "Traceback" not in message

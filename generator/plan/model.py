@@ -496,9 +496,21 @@ NoteText = TypeAliasType("NoteText", Annotated[
 title of a cited decision in italics); no citation nor note inside a note. "\n" starts a new
 paragraph of the note."""
 
-NoteMark = Annotated[str, AfterValidator(_clean), Field(max_length=10)]
-"""A mark of the drafter's own printed instead of the note's number ("*"): at most 10 characters,
-as Word's Footnote and Endnote box takes."""
+NOTE_MARK_CHARS = 10
+"""The longest mark of a drafter's own Word's Footnote and Endnote box takes."""
+
+
+def _note_mark(value: str) -> str:
+    value = _clean(value)
+    if len(value) > NOTE_MARK_CHARS:
+        raise PydanticCustomError(
+            "note_mark_long", "dấu chú thích dài {n} ký tự, tối đa {most} (như Word cho phép); thường là một ký hiệu "
+            'như "*"', {"n": len(value), "most": NOTE_MARK_CHARS})
+    return value
+
+
+NoteMark = Annotated[str, AfterValidator(_note_mark)]
+"""A mark of the drafter's own printed instead of the note's number ("*")."""
 
 
 class Note(Model):
