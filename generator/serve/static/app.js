@@ -724,7 +724,21 @@ function inlineEditor(v, set) {
     const k = prompt('Khóa văn bản được dẫn' + (keys.length ? ` (${keys.join(', ')})` : ''), keys[0] || '');
     if (k) document.execCommand('insertHTML', false, `<span class="cite" contenteditable="false" data-cite="${esc(k)}">${esc(k)}</span>&nbsp;`);
   });
-  bar.append(bb, ib, cb);
+  // Raised and lowered text as Word's own keys give it (Ctrl+Shift+= and Ctrl+=), and a footnote
+  // at the caret, its text asked for as a citation's key is.
+  const sup = cmd('x²', 'Chữ nhỏ nâng lên, ví dụ m² (Ctrl+Shift+=)', () => document.execCommand('superscript'));
+  const sub = cmd('x₂', 'Chữ nhỏ hạ xuống, ví dụ CO₂ (Ctrl+=)', () => document.execCommand('subscript'));
+  const nb = cmd('¹', 'Chèn chú thích chân trang tại chỗ con trỏ', () => {
+    const t = (prompt('Nội dung chú thích (in ở chân trang)', '') || '').trim();
+    if (t) document.execCommand('insertHTML', false, piecesHtml([{ footnote: t }]));
+  });
+  ed.addEventListener('keydown', e => {
+    if (!e.ctrlKey || e.altKey || !(e.key === '=' || e.key === '+' || e.code === 'Equal')) return;
+    e.preventDefault();
+    document.execCommand(e.shiftKey ? 'superscript' : 'subscript');
+    set(readPieces(ed));
+  });
+  bar.append(bb, ib, sup, sub, cb, nb);
   box.append(ed, bar);
   return box;
 }
@@ -780,7 +794,9 @@ function readPieces(root) {
         if (w) bb = w === 'bold' || w === 'bolder' || Number(w) >= 600;
         if (c.style.fontStyle) ii = c.style.fontStyle === 'italic';
       }
-      const vv = c.tagName === 'SUP' ? 'sup' : c.tagName === 'SUB' ? 'sub' : v;
+      // raised or lowered as a tag, or as a style (a browser set to style with CSS writes that)
+      const va = c.style ? c.style.verticalAlign : '';
+      const vv = c.tagName === 'SUP' || va === 'super' ? 'sup' : c.tagName === 'SUB' || va === 'sub' ? 'sub' : v;
       walk(c, bb, ii, vv);
     }
   };
