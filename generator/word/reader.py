@@ -1256,17 +1256,18 @@ class _Reader:
                 continue
             pending, custom = custom, None
             if pending is not None and pending.note is not None and 0 < len(text.strip()) <= CUSTOM_MARK_CHARS:
-                pending.note.mark = _custom_mark(text, pending.note.paras)
+                pending.note.mark = _custom_mark(text, pending.note.paras)  # the run after prints the mark
                 continue
+            awaiting = False  # the mark is the next run's text
             if note is not None and _marks_itself(r):
                 typed = _text_after(r)  # the mark Word prints, typed after the reference in its run
                 text = text[:len(text) - len(typed)] if typed and text.endswith(typed) else text
                 if typed:
                     note.mark = _custom_mark(typed, note.paras)
-            if text or note is not None:
-                runs.append(Run(_symbol_font_text(text, fmt), fmt, note))
-                if note is not None and _marks_itself(r) and not note.mark:
-                    custom = runs[-1]
+                awaiting = not typed
+            runs.append(Run(_symbol_font_text(text, fmt), fmt, note))
+            if awaiting:
+                custom = runs[-1]
         label, level_rpr = self.numbers.label(p) if numbered else ("", None)
         if label:
             # Word draws the number in the list level's formatting over the paragraph mark's, in
@@ -1285,8 +1286,9 @@ class _Reader:
                 number = number_format(number, [r.fmt for r in runs if r.text.strip()], level_rpr)
             runs.insert(0, Run(label, number))
         drawn = as_drawn([(r.text, r.fmt) for r in runs], self.legacy)  # legacy fonts read as Word draws them
-        runs = raised_as_printed(_shown([Run(t, r.fmt, r.note) for t, r in zip(drawn, runs, strict=True)]),
-                                 self.fmt.run(p, None).size)
+        runs = _shown([Run(t, r.fmt, r.note) for t, r in zip(drawn, runs, strict=True)])
+        if any(r.fmt.position for r in runs):  # rare: the paragraph's own size is looked up only then
+            runs = raised_as_printed(runs, self.fmt.run(p, None).size)
         return Para(
             text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
             el=p, fmt=self.fmt.paragraph(p, self.numbers.level_ppr(p) if numbered else None), runs=runs,
