@@ -29,7 +29,7 @@ from generator.check import check_docx
 from generator.document.render import render_plan
 from generator.jobs.importer import import_file
 from generator.plan.loader import load_plan
-from tests.word_fixtures import add_notes, build_plan, note_xml
+from tests.word_fixtures import add_notes, build_plan, note_xml, paragraph_holding
 
 OPENING = "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở Văn hóa và Thể thao ban hành Kế hoạch như sau:"
 CLOSING = "Các phòng, đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./."
@@ -130,23 +130,10 @@ def plan_with_notes(path: Path, encoding: str = "position", style_emphasis: bool
     return add_notes(path, footnotes=footnotes, endnotes=endnotes)
 
 
-def _paragraphs(data: dict[str, Any]) -> list[Any]:
-    """Every paragraph of the data's body written as pieces (a list), in order."""
-    found: list[Any] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            if any(isinstance(x, dict) and x.keys() & {"sup", "sub", "footnote", "endnote"} for x in node):
-                found.append(node)
-                return
-            for x in node:
-                walk(x)
-        elif isinstance(node, dict):
-            for x in node.values():
-                walk(x)
-
-    walk({k: v for k, v in data.items() if k != "agency"})
-    return found
+def _paragraphs(data: dict[str, Any]) -> tuple[list[Any] | None, list[Any] | None]:
+    """The data's raised paragraph (the one holding a {sup}) and its noted one (holding a note)."""
+    return (paragraph_holding(data, lambda x: isinstance(x, dict) and "sup" in x),
+            paragraph_holding(data, lambda x: isinstance(x, dict) and x.keys() & {"footnote", "endnote"}))
 
 
 @pytest.fixture(scope="module")
@@ -261,7 +248,7 @@ def test_render_passes_the_audit_and_round_trips(imported, tmp_path):
     result = OpenXmlValidator().validate(str(back))
     assert result.is_valid, [str(e) for e in result.errors][:5]
     again = yaml.safe_load(import_file(back, tmp_path / "lai.yaml", force=True).text)
-    assert _paragraphs(again) == [RAISED, NOTED]
+    assert _paragraphs(again) == (RAISED, NOTED)
 
 
 def test_check_raises_no_size_alarm_on_position_raised_runs(tmp_path):

@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -30,7 +29,7 @@ from generator.check import check_docx
 from generator.document.render import render_plan
 from generator.jobs.importer import import_file
 from generator.plan.loader import load_plan
-from tests.word_fixtures import add_notes, build_plan, note_xml, notes_part
+from tests.word_fixtures import add_notes, build_plan, note_xml, notes_part, paragraph_holding
 
 OPENING = "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở Văn hóa và Thể thao ban hành Kế hoạch như sau:"
 CLOSING = "Các phòng, đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./."
@@ -85,26 +84,9 @@ def plan_with_marks(path: Path) -> Path:
                      endnotes=[note_xml("endnote", 1, run.format(ENDNOTE))])
 
 
-def _paragraph_holding(node: Any, is_sup: Callable[[Any], bool]) -> list[Any] | None:
-    """The first list under node (data dicts and lists, or the plan's models) holding a raised piece."""
-    from pydantic import BaseModel
-
-    if isinstance(node, list):
-        if any(is_sup(x) for x in node):
-            return node
-        children: list[Any] = node
-    elif isinstance(node, dict):
-        children = list(node.values())
-    elif isinstance(node, BaseModel):
-        children = [getattr(node, name) for name in type(node).model_fields]
-    else:
-        return None
-    return next((found for x in children if (found := _paragraph_holding(x, is_sup)) is not None), None)
-
-
 def _find_pieces(node: Any) -> list[Any] | None:
     """The paragraph of the data that holds a {sup} piece."""
-    return _paragraph_holding(node, lambda x: isinstance(x, dict) and "sup" in x)
+    return paragraph_holding(node, lambda x: isinstance(x, dict) and "sup" in x)
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +212,7 @@ def plan_with_marks_data(tmp_path: Path) -> tuple[Path, dict[str, Any], Path]:
 def _find_model_pieces(plan: Any) -> list[Any]:
     from generator.plan.model import Superscript
 
-    found = _paragraph_holding(plan, lambda x: isinstance(x, Superscript))
+    found = paragraph_holding(plan, lambda x: isinstance(x, Superscript))
     assert found is not None
     return found
 

@@ -19,7 +19,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from xml.sax.saxutils import escape
 
 import docx
@@ -670,6 +670,24 @@ def add_notes(path: Path, *, footnotes: Iterable[str] = (), endnotes: Iterable[s
     return path
 
 
+def paragraph_holding(node: Any, wanted: Callable[[Any], bool]) -> list[Any] | None:
+    """The first list under node (data dicts and lists, or the plan's models) holding a piece wanted
+    accepts: a paragraph written as pieces."""
+    from pydantic import BaseModel
+
+    if isinstance(node, list):
+        if any(wanted(x) for x in node):
+            return node
+        children: list[Any] = node
+    elif isinstance(node, dict):
+        children = list(node.values())
+    elif isinstance(node, BaseModel):
+        children = [getattr(node, name) for name in type(node).model_fields]
+    else:
+        return None
+    return next((found for x in children if (found := paragraph_holding(x, wanted)) is not None), None)
+
+
 def original_text(path: Path | str) -> list[str]:
     """What a reader of the original reads: every non-empty paragraph and cell, normalised."""
     return cell_texts(path)
@@ -683,5 +701,5 @@ __all__ = [
     "Doc", "P", "grid", "grid_widths", "header_rows", "blocks", "cell_texts", "emphasis_spans",
     "words_kept", "in_order", "norm", "add_para", "add_table", "anchored_line", "vml_line",
     "build_plan", "Header", "WordTable", "page_break", "section_break", "io", "etree", "W_NS",
-    "note_xml", "notes_part", "add_notes",
+    "note_xml", "notes_part", "add_notes", "paragraph_holding",
 ]
