@@ -3,10 +3,10 @@
 A plan typed in Word prints "m²" (a raised run, by direct formatting or through a character style),
 "CO₂" (a lowered run) and cites documents with footnotes and endnotes (a reference mark in the body,
 the note in word/footnotes.xml or word/endnotes.xml). The fixture is built here with python-docx and
-XML, with our own sentences; the import must keep each at its place as {sup}, {sub} and {footnote}
-pieces, the render must print them as Word does (real superscript and subscript runs, a real
-footnote whose reference points at its text), LibreOffice must print the note, and `check` must not
-take them for body text at a wrong size.
+XML, with our own sentences; the import must keep each at its place as {sup}, {sub}, {footnote} and
+{endnote} pieces, the render must print them as Word does (real superscript and subscript runs, a
+real footnote and a real endnote whose references point at their text), LibreOffice must print the
+notes, and `check` must not take them for body text at a wrong size.
 """
 
 from __future__ import annotations
