@@ -559,3 +559,34 @@ def test_a_joint_plans_co_signer_is_edited_under_its_own_name_and_kept(served, b
     plan = load_plan(joint)
     assert [s.name for s in plan.co_signers] == ["Nguyễn Văn An Bình"]
     assert plan.agency.co_issuers == [["Ủy ban Mặt trận Tổ quốc Việt Nam", "tỉnh Quảng Ngãi"]]
+
+
+def test_a_superscript_and_a_footnote_are_added_from_the_keyboard_and_kept(served, browser):
+    """The text bar's x² and ¹ buttons, reached and pressed from the keyboard as B and I are: a
+    raised "2" and a footnote at the caret, saved as {sup} and {footnote} pieces."""
+    url, path = served
+    browser.get(url)
+    wait(browser, lambda d: "Đã mở" in d.find_element(By.ID, "status").text)
+    closing = field(browser, "closing").find_element(By.CSS_SELECTOR, ".rich")
+    closing.click()
+    closing.send_keys(Keys.END, " sân 500 m")
+    closing.send_keys(Keys.CONTROL, Keys.SHIFT, "=")  # Word's key for superscript
+    closing.send_keys("2")
+    closing.send_keys(Keys.CONTROL, Keys.SHIFT, "=")
+    closing.send_keys(" theo quy hoạch")
+    note = field(browser, "closing").find_element(By.XPATH, ".//button[text()='¹']")
+    browser.execute_script("arguments[0].focus()", note)
+    note.send_keys(Keys.ENTER)  # a focused button pressed with Enter, as a keyboard user does
+    prompt = WebDriverWait(browser, 10).until(lambda d: d.switch_to.alert)
+    prompt.send_keys("Quyết định số 9/QĐ-UBND ngày 02/3/2026 của UBND tỉnh.")
+    prompt.accept()
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.CONTROL, "s")
+    wait(browser, lambda d: "Đã lưu" in d.find_element(By.ID, "status").text)
+    from generator.plan.model import Footnote, Superscript
+
+    closing_pieces = load_plan(path).closing
+    assert isinstance(closing_pieces, list)
+    assert [type(p) for p in closing_pieces if not isinstance(p, str)][-2:] == [Superscript, Footnote]
+    raised, footnote = [p for p in closing_pieces if not isinstance(p, str)][-2:]
+    assert raised.sup == "2" and footnote.footnote == "Quyết định số 9/QĐ-UBND ngày 02/3/2026 của UBND tỉnh."
+    assert "sân 500 m" in "".join(p for p in closing_pieces if isinstance(p, str))

@@ -3,21 +3,19 @@
 A plan typed in Word prints "m²" (a raised run, by direct formatting or through a character style),
 "CO₂" (a lowered run) and cites documents with footnotes and endnotes (a reference mark in the body,
 the note in word/footnotes.xml or word/endnotes.xml). The fixture is built here with python-docx and
-XML, with our own sentences; the import must keep each at its place as {sup}, {sub} and {footnote}
-pieces, the render must print them as Word does (real superscript and subscript runs, a real
-footnote whose reference points at its text), LibreOffice must print the note, and `check` must not
-take them for body text at a wrong size.
+XML, with our own sentences; the import must keep each at its place as {sup}, {sub}, {footnote} and
+{endnote} pieces, the render must print them as Word does (real superscript and subscript runs, a
+real footnote and a real endnote whose references point at their text), LibreOffice must print the
+notes, and `check` must not take them for body text at a wrong size.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,7 +29,7 @@ from generator.check import check_docx
 from generator.document.render import render_plan
 from generator.jobs.importer import import_file
 from generator.plan.loader import load_plan
-from tests.word_fixtures import build_plan
+from tests.word_fixtures import add_notes, build_plan, note_xml, notes_part, paragraph_holding
 
 OPENING = "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở Văn hóa và Thể thao ban hành Kế hoạch như sau:"
 CLOSING = "Các phòng, đơn vị triển khai thực hiện nghiêm túc Kế hoạch này./."
@@ -42,7 +40,7 @@ TNR = '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times
 
 EXPECTED = [
     "Sân tập rộng 500 m", {"sup": "2"}, ", mở cửa từ 8h", {"sup": "30", "bold": True, "italic": True}, " hằng ngày, giảm khí CO", {"sub": "2"},
-    " theo Quyết định số 123/QĐ-UBND", {"footnote": FOOTNOTE}, " và Chỉ thị số 05/CT-UBND", {"footnote": ENDNOTE},
+    " theo Quyết định số 123/QĐ-UBND", {"footnote": FOOTNOTE}, " và Chỉ thị số 05/CT-UBND", {"endnote": ENDNOTE},
     " của tỉnh.",
 ]
 
@@ -54,17 +52,6 @@ def _run(text: str, rpr: str = "", size: int = 14) -> Any:
 
 def _mark(tag: str, note_id: int, style: str) -> Any:
     return parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="{style}"/></w:rPr><w:{tag} w:id="{note_id}"/></w:r>')
-
-
-def _notes(kind: str, text: str) -> bytes:
-    """A notes part as Word writes it: two separators, then note 1 opening with its own mark."""
-    one = kind[:-1]  # footnote, endnote
-    sep = "".join(f'<w:{one} w:type="{t}" w:id="{i}"><w:p><w:r><w:{t}/></w:r></w:p></w:{one}>'
-                  for i, t in ((-1, "separator"), (0, "continuationSeparator")))
-    note = (f'<w:{one} w:id="1"><w:p><w:pPr><w:pStyle w:val="NoteText"/></w:pPr><w:r><w:rPr><w:rStyle '
-            f'w:val="NoteRef"/></w:rPr><w:{one}Ref/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p>'
-            f'</w:{one}>')
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{kind} xmlns:w="{W_NS}">{sep}{note}</w:{kind}>'.encode()
 
 
 def plan_with_marks(path: Path) -> Path:
@@ -90,49 +77,16 @@ def plan_with_marks(path: Path) -> Path:
                _run(" theo Quyết định số 123/QĐ-UBND"), _mark("footnoteReference", 1, "NoteRef"),
                _run(" và Chỉ thị số 05/CT-UBND"), _mark("endnoteReference", 1, "NoteRef"), _run(" của tỉnh.")):
         p.append(el)
-    buf = io.BytesIO()
-    doc.save(buf)
+    doc.save(str(path))
     # The notes parts, their relationships and content types, as Word writes them.
-    members = {}
-    with zipfile.ZipFile(buf) as z:
-        for name in z.namelist():
-            members[name] = z.read(name)
-    members["word/footnotes.xml"] = _notes("footnotes", FOOTNOTE)
-    members["word/endnotes.xml"] = _notes("endnotes", ENDNOTE)
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-    ct = "application/vnd.openxmlformats-officedocument.wordprocessingml."
-    members["word/_rels/document.xml.rels"] = members["word/_rels/document.xml.rels"].replace(
-        b"</Relationships>", f'<Relationship Id="rIdFn" Type="{rel}footnotes" Target="footnotes.xml"/>'
-        f'<Relationship Id="rIdEn" Type="{rel}endnotes" Target="endnotes.xml"/></Relationships>'.encode())
-    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
-        b"</Types>", f'<Override PartName="/word/footnotes.xml" ContentType="{ct}footnotes+xml"/>'
-        f'<Override PartName="/word/endnotes.xml" ContentType="{ct}endnotes+xml"/></Types>'.encode())
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return path
-
-
-def _paragraph_holding(node: Any, is_sup: Callable[[Any], bool]) -> list[Any] | None:
-    """The first list under node (data dicts and lists, or the plan's models) holding a raised piece."""
-    from pydantic import BaseModel
-
-    if isinstance(node, list):
-        if any(is_sup(x) for x in node):
-            return node
-        children: list[Any] = node
-    elif isinstance(node, dict):
-        children = list(node.values())
-    elif isinstance(node, BaseModel):
-        children = [getattr(node, name) for name in type(node).model_fields]
-    else:
-        return None
-    return next((found for x in children if (found := _paragraph_holding(x, is_sup)) is not None), None)
+    run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
+    return add_notes(path, footnotes=[note_xml("footnote", 1, run.format(FOOTNOTE))],
+                     endnotes=[note_xml("endnote", 1, run.format(ENDNOTE))])
 
 
 def _find_pieces(node: Any) -> list[Any] | None:
     """The paragraph of the data that holds a {sup} piece."""
-    return _paragraph_holding(node, lambda x: isinstance(x, dict) and "sup" in x)
+    return paragraph_holding(node, lambda x: isinstance(x, dict) and "sup" in x)
 
 
 @pytest.fixture(scope="module")
@@ -152,13 +106,13 @@ def test_import_keeps_raised_lowered_text_and_notes_at_their_place(imported):
 
 
 def _runs(path: Path) -> list[tuple[str, str | None, bool]]:
-    """(text, w:vertAlign, holds a footnote reference) of every body run, in order."""
+    """(text, w:vertAlign, holds a footnote's or an endnote's reference) of every body run, in order."""
     doc = Document(str(path))
     out = []
     for r in doc.element.body.iter(qn("w:r")):
         va = r.find(f"{qn('w:rPr')}/{qn('w:vertAlign')}")
         out.append(("".join(t.text or "" for t in r.iter(qn("w:t"))), va.get(qn("w:val")) if va is not None else None,
-                    r.find(qn("w:footnoteReference")) is not None))
+                    r.find(qn("w:footnoteReference")) is not None or r.find(qn("w:endnoteReference")) is not None))
     return out
 
 
@@ -190,7 +144,14 @@ def test_render_prints_real_superscript_subscript_and_footnotes(imported):
     text_of = {n.get(qn("w:id")): "".join(t.text or "" for t in n.iter(qn("w:t"))).strip()
                for n in notes.findall(qn("w:footnote")) if n.get(qn("w:type")) is None}
     refs = re.findall(r'<w:footnoteReference w:id="(-?\d+)"/>', body)
-    assert [text_of[i] for i in refs] == [FOOTNOTE, ENDNOTE]  # each reference points at its text
+    assert [text_of[i] for i in refs] == [FOOTNOTE]  # each reference points at its text
+    with zipfile.ZipFile(back) as z:
+        endnotes = parse_xml(z.read("word/endnotes.xml"))
+    end_of = {n.get(qn("w:id")): "".join(t.text or "" for t in n.iter(qn("w:t"))).strip()
+              for n in endnotes.findall(qn("w:endnote")) if n.get(qn("w:type")) is None}
+    assert [end_of[i] for i in re.findall(r'<w:endnoteReference w:id="(-?\d+)"/>', body)] == [ENDNOTE]
+    assert re.search(r'Type="[^"]+/endnotes" Target="endnotes.xml"', rels)
+    assert 'PartName="/word/endnotes.xml"' in types
     # the note's paragraphs in the footnote text style, 10 pt; the marks in the reference style
     by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
     para_styles = {p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val"))
@@ -226,13 +187,13 @@ def test_the_pieces_load_as_their_models_and_a_misspelt_key_is_named(tmp_path):
     """The imported data loads: raised, lowered and note pieces as their models; a misspelt key is
     refused by its name."""
     from generator.errors import DataError
-    from generator.plan.model import Footnote, Subscript, Superscript
+    from generator.plan.model import Endnote, Footnote, Subscript, Superscript
 
     data_file, _, _ = plan_with_marks_data(tmp_path)
     plan = load_plan(data_file)
     pieces = _find_model_pieces(plan)
     assert [type(p) for p in pieces if not isinstance(p, str)] == [Superscript, Superscript, Subscript, Footnote,
-                                                                    Footnote]
+                                                                    Endnote]
     bad = data_file.read_text(encoding="utf-8").replace("sup: '30'", "supp: '30'")
     wrong = tmp_path / "sai.yaml"
     wrong.write_text(bad, encoding="utf-8")
@@ -251,7 +212,7 @@ def plan_with_marks_data(tmp_path: Path) -> tuple[Path, dict[str, Any], Path]:
 def _find_model_pieces(plan: Any) -> list[Any]:
     from generator.plan.model import Superscript
 
-    found = _paragraph_holding(plan, lambda x: isinstance(x, Superscript))
+    found = paragraph_holding(plan, lambda x: isinstance(x, Superscript))
     assert found is not None
     return found
 
@@ -267,8 +228,9 @@ def test_libreoffice_prints_the_note_at_the_page_foot(imported, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     squashed = re.sub(r"\s+", " ", text)
-    # the notes' text, each after its number, below the body text that cites them
-    assert f"1 {FOOTNOTE}" in squashed and f"2 {ENDNOTE}" in squashed
+    # the notes' text, each after its number, below the body text that cites them: the footnote
+    # numbered 1, the endnote i (Word's and LibreOffice's numbering of endnotes)
+    assert f"1 {FOOTNOTE}" in squashed and f"i {ENDNOTE}" in squashed
     assert squashed.index("của tỉnh.") < squashed.index(FOOTNOTE)
     # the raised and lowered digits are printed where they stand (pdftotext puts them on the line)
     assert "500 m2" in squashed and "CO2" in squashed
@@ -283,7 +245,8 @@ def test_reader_gives_the_note_at_its_mark_and_the_line_its_words_only(tmp_path)
     line = next(p for p in doc.paragraphs if p.text.startswith("Sân tập"))
     assert line.text == ("Sân tập rộng 500 m2, mở cửa từ 8h30 hằng ngày, giảm khí CO2 theo Quyết định số "
                          "123/QĐ-UBND và Chỉ thị số 05/CT-UBND của tỉnh.")
-    assert [r.note for r in line.runs if r.note is not None] == [FOOTNOTE, ENDNOTE]
+    assert [(r.note.text, r.note.endnote) for r in line.runs if r.note is not None] == [(FOOTNOTE, False),
+                                                                                        (ENDNOTE, True)]
     assert [(r.text, r.fmt.vert_align) for r in line.runs if r.fmt.vert_align and r.text] == [
         ("2", "superscript"), ("30", "superscript"), ("2", "subscript")]
 
@@ -296,8 +259,8 @@ def test_a_template_with_its_own_footnotes_part_gets_the_notes_after_its_own(imp
     data_file, _, _ = imported
     with zipfile.ZipFile(TEMPLATE) as z:
         members = {n: z.read(n) for n in z.namelist()}
-    members["word/footnotes.xml"] = _notes("footnotes", "Chú thích sẵn có của mẫu.").replace(
-        b'<w:footnote w:id="1">', b'<w:footnote w:id="7">')
+    members["word/footnotes.xml"] = notes_part("footnote", [note_xml(
+        "footnote", 7, '<w:r><w:t xml:space="preserve">Chú thích sẵn có của mẫu.</w:t></w:r>')])
     members["word/_rels/document.xml.rels"] = members["word/_rels/document.xml.rels"].replace(
         b"</Relationships>", b'<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         b'relationships/footnotes" Target="footnotes.xml"/></Relationships>')
@@ -316,7 +279,7 @@ def test_a_template_with_its_own_footnotes_part_gets_the_notes_after_its_own(imp
     text_of = {n.get(qn("w:id")): "".join(t.text or "" for t in n.iter(qn("w:t"))).strip()
                for n in notes.findall(qn("w:footnote")) if n.get(qn("w:type")) is None}
     refs = re.findall(r'<w:footnoteReference w:id="(-?\d+)"/>', body)
-    assert [text_of[i] for i in refs] == [FOOTNOTE, ENDNOTE]
+    assert [text_of[i] for i in refs] == [FOOTNOTE]
     assert text_of["7"] == "Chú thích sẵn có của mẫu." and int(min(refs)) > 7
     assert OpenXmlValidator().validate(str(out)).is_valid
 

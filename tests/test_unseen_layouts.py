@@ -446,16 +446,19 @@ def test_the_same_plan_laid_out_otherwise_reads_the_same(plain, tmp_path, change
 
 
 def _without_notes(value: Any) -> Any:
-    """The data with its {footnote} pieces taken out, the text around each joined again."""
+    """The data with its {footnote} and {endnote} pieces taken out, the text around each joined again."""
     if isinstance(value, dict):
         return {k: _without_notes(v) for k, v in value.items()}
     if not isinstance(value, list):
         return value
-    if not any(isinstance(x, dict) and "footnote" in x for x in value):
+    def note(x: Any) -> bool:
+        return isinstance(x, dict) and ("footnote" in x or "endnote" in x)
+
+    if not any(note(x) for x in value):
         return [_without_notes(x) for x in value]
     joined: list[Any] = []
     for x in value:
-        if isinstance(x, dict) and "footnote" in x:
+        if note(x):
             continue
         if joined and isinstance(x, str) and isinstance(joined[-1], str):
             joined[-1] += x
@@ -465,8 +468,9 @@ def _without_notes(value: Any) -> Any:
 
 
 def test_footnotes_and_endnotes_are_kept_at_their_marks_and_glue_to_no_word(plain, tmp_path):
-    """A footnote and an endnote: each note's text is a {footnote} piece at its mark, its words no
-    body words; without them the data is the plain plan's, and check finds the same."""
+    """A footnote and an endnote: each note's text is a {footnote} or {endnote} piece at its mark
+    (an endnote stays one: it prints at the document's end), its words no body words; without them
+    the data is the plain plan's, and check finds the same."""
     path, findings, data = plain
     other = _variant(path, tmp_path, _notes, "_notes")
     got = import_docx(other).data
@@ -474,7 +478,7 @@ def test_footnotes_and_endnotes_are_kept_at_their_marks_and_glue_to_no_word(plai
     blocks = got["sections"][0]["blocks"]
     assert blocks[0]["text"] == ["Khuyến khích người dân rèn luyện thân thể",
                                  {"footnote": "Theo số liệu điều tra dân số năm 2025 của tỉnh."}, " mỗi ngày."]
-    assert blocks[1]["text"] == ["Bảo đảm an toàn", {"footnote": "Theo hướng dẫn của ngành y tế về sơ cứu."},
+    assert blocks[1]["text"] == ["Bảo đảm an toàn", {"endnote": "Theo hướng dẫn của ngành y tế về sơ cứu."},
                                  " cho người tham gia giải chạy."]
     assert _differences(findings, _findings(other)) == {}
 

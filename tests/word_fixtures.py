@@ -16,9 +16,10 @@ import difflib
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from xml.sax.saxutils import escape
 
 import docx
@@ -622,6 +623,71 @@ def build_plan(path: Path, *, header: Header | None = None, title: str = "KẾ H
     return path
 
 
+# --- notes: footnotes and endnotes as Word writes them ---------------------------------------------
+
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_TYPES = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+
+
+def note_xml(kind: str, note_id: int, runs: str, *, mark: str = "", style: str = "NoteText",
+             mark_style: str = "NoteRef") -> str:
+    """One note (kind "footnote" or "endnote") as Word writes it: a paragraph opening with the
+    note's number (w:footnoteRef) or, for a note with the drafter's own mark, that mark typed,
+    then a space and runs (run XML without namespace declarations)."""
+    opening = escape(mark) if mark else ""
+    ref = f'<w:t xml:space="preserve">{opening}</w:t>' if mark else f"<w:{kind}Ref/>"
+    return (f'<w:{kind} w:id="{note_id}"><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:rPr><w:rStyle '
+            f'w:val="{mark_style}"/></w:rPr>{ref}</w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>{runs}</w:p>'
+            f'</w:{kind}>')
+
+
+def notes_part(kind: str, notes: Iterable[str]) -> bytes:
+    """A notes part (kind "footnote" or "endnote"): the two separators Word draws, then notes."""
+    sep = "".join(f'<w:{kind} w:type="{t}" w:id="{i}"><w:p><w:r><w:{t}/></w:r></w:p></w:{kind}>'
+                  for i, t in ((-1, "separator"), (0, "continuationSeparator")))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{kind}s {nsdecls("w")}>{sep}'
+            f'{"".join(notes)}</w:{kind}s>').encode()
+
+
+def add_notes(path: Path, *, footnotes: Iterable[str] = (), endnotes: Iterable[str] = ()) -> Path:
+    """The package at path given its notes parts (each note's XML from note_xml), with their
+    relationships and content types, as Word writes them."""
+    with zipfile.ZipFile(path) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    rels, types = "", ""
+    for kind, notes in (("footnote", list(footnotes)), ("endnote", list(endnotes))):
+        if not notes:
+            continue
+        members[f"word/{kind}s.xml"] = notes_part(kind, notes)
+        rels += f'<Relationship Id="rId{kind}s" Type="{_RELS}{kind}s" Target="{kind}s.xml"/>'
+        types += f'<Override PartName="/word/{kind}s.xml" ContentType="{_TYPES}{kind}s+xml"/>'
+    members["word/_rels/document.xml.rels"] = members["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", f"{rels}</Relationships>".encode())
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(b"</Types>", f"{types}</Types>".encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def paragraph_holding(node: Any, wanted: Callable[[Any], bool]) -> list[Any] | None:
+    """The first list under node (data dicts and lists, or the plan's models) holding a piece wanted
+    accepts: a paragraph written as pieces."""
+    from pydantic import BaseModel
+
+    if isinstance(node, list):
+        if any(wanted(x) for x in node):
+            return node
+        children: list[Any] = node
+    elif isinstance(node, dict):
+        children = list(node.values())
+    elif isinstance(node, BaseModel):
+        children = [getattr(node, name) for name in type(node).model_fields]
+    else:
+        return None
+    return next((found for x in children if (found := paragraph_holding(x, wanted)) is not None), None)
+
+
 def original_text(path: Path | str) -> list[str]:
     """What a reader of the original reads: every non-empty paragraph and cell, normalised."""
     return cell_texts(path)
@@ -635,4 +701,5 @@ __all__ = [
     "Doc", "P", "grid", "grid_widths", "header_rows", "blocks", "cell_texts", "emphasis_spans",
     "words_kept", "in_order", "norm", "add_para", "add_table", "anchored_line", "vml_line",
     "build_plan", "Header", "WordTable", "page_break", "section_break", "io", "etree", "W_NS",
+    "note_xml", "notes_part", "add_notes", "paragraph_holding",
 ]

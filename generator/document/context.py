@@ -22,12 +22,12 @@ from ..plan.model import (
     Cite,
     Clause,
     DocType,
-    Footnote,
     Group,
     Heading,
     IssueDate,
     Item,
     Items,
+    Note,
     Paragraph,
     Plan,
     Point,
@@ -40,6 +40,7 @@ from ..plan.model import (
     section_numbers,
 )
 from ..text import point_letter, roman, two_digits, upper_vi
+from ..word.notes import Note as NoteSpec
 from ..word.tables import Piece, TableCell, TableSpec, runs_xml
 from .line_breaks import heading_cell_lines
 
@@ -248,8 +249,9 @@ class _Citations:
             if isinstance(seg, Styled):
                 bold, italic, position = seg.look
                 out.append(Piece(seg.text, bold, italic, position))
-            elif isinstance(seg, Footnote):
-                out.append(Piece(seg.footnote, note=True))
+            elif isinstance(seg, Note):
+                out.append(Piece(seg.text, note=NoteSpec(tuple(self.inline(seg.content).runs), seg.at_end,
+                                                          seg.mark or "")))
             elif isinstance(seg, Cite):
                 keys = seg.keys
                 fulls = [seg.full or key not in self.cited for key in keys]

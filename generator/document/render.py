@@ -30,7 +30,7 @@ from ..resources import TEMPLATE as DEFAULT_TEMPLATE  # shipped in the package (
 from ..word import internals
 from ..word.engine import CompiledTemplate, DocumentView
 from ..word.formatting import Formatting
-from ..word.notes import note_slots, with_footnotes
+from ..word.notes import Note, note_slots, with_notes
 from ..word.package import inspect_package, zip_members
 from ..word.tables import A4_TEXT_WIDTHS, TABLE_STYLES, fill_table_slots, table_slots
 from ..word.template_xml import XmlError, package_style_ids, restore as restore_template
@@ -170,7 +170,7 @@ class Template:
         with table_slots() as slots, note_slots() as notes:
             return self._render(plan, slots, notes)
 
-    def _render(self, plan: Plan, slots: list[str], notes: list[str]) -> bytes:
+    def _render(self, plan: Plan, slots: list[str], notes: list[tuple[Note, list[str]]]) -> bytes:
         needed = [f for f, given in (("co_signers", plan.co_signers), ("agency.co_issuer_paragraphs",
                                                                         plan.agency.co_issuers)) if given]
         missing = [f for f in needed if f not in self._joint_layout()]
@@ -218,7 +218,7 @@ class Template:
                 _set_properties(document, plan)
 
             members = compiled.finish(rendered, finish_document, lambda xml: fill_table_slots(xml, slots))
-            members = with_footnotes(members, notes)
+            members = with_notes(members, notes)
             # Sealed (seal.seal): a later run can tell this file from one edited in Word since.
             return compiled.zip(seal(members, plan))
         assert tpl is not None and tpl.docx is not None
@@ -229,7 +229,7 @@ class Template:
         _set_properties(document, plan)
         # Sealed (seal.seal): a later run can tell this file from one edited in Word since.
         members = {name: fill_table_slots(blob, slots) for name, blob in internals.package_members(document).items()}
-        return zip_members(seal(with_footnotes(members, notes), plan))
+        return zip_members(seal(with_notes(members, notes), plan))
 
 
 def _table_blocks(context: dict[str, Any]) -> Iterator[dict[str, Any]]:

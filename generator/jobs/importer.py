@@ -51,6 +51,7 @@ from ..recognise.lines import (
 from ..recognise.model import AppendixPart, KeHoach, SignerPart
 from ..recognise.outline import DECREE_FORM, Outline
 from ..text import point_letter, roman, upper_vi
+from ..word.notes import Note
 from ..word.output import target as output_target
 from ..word.reader import Para, Table as _Table, TableCell as _Cell, is_bold, is_italic, norm
 from ..word.tables import Piece
@@ -123,7 +124,7 @@ def _stream(doc: KeHoach) -> list[Para | _Table]:
 
 def _chars(para: Para) -> list[Piece]:
     """Every printed character with its look; a footnote's or endnote's mark as one piece holding
-    the note's text (an endnote becomes a footnote: the plan prints notes at the page's foot)."""
+    the note (its text with its looks, where it prints, its own mark)."""
     out = []
     for r in para.runs:
         fmt = r.fmt
@@ -132,8 +133,9 @@ def _chars(para: Para) -> list[Piece]:
         position = fmt.vert_align if fmt.vert_align in ("superscript", "subscript") else ""
         for ch in r.text:
             out.append(Piece(ch, fmt.bold, fmt.italic, position))
-        if r.note:  # a mark whose note holds no text prints a lone number: nothing to keep
-            out.append(Piece(r.note, note=True))
+        if r.note is not None and r.note.text:  # a note without text prints a lone number: nothing to keep
+            runs = [piece for k, p in enumerate(r.note.paras) for piece in ([Piece("\n")] if k else []) + _runs(p)]
+            out.append(Piece(r.note.text, note=Note(tuple(runs), r.note.endnote, r.note.mark)))
     return out
 
 
@@ -233,11 +235,13 @@ _LOOK_KEYS = {look: key for key, look in LOOKS.items()}
 def _paragraph(runs: list[Piece], *, style_bold: bool = False, style_italic: bool = False) -> Any:
     """Plan data for a paragraph: a string, or pieces with {bold}/{italic}/{bold_italic} where the
     emphasis differs from what the target style already prints, {sup}/{sub} for raised and lowered
-    text (with bold/italic flags where it differs so too) and {footnote} at a note's mark."""
+    text (with bold/italic flags where it differs so too) and {footnote} or {endnote} at a note's
+    mark (its text with its own looks, its mark when the drafter chose one)."""
     pieces: list[Any] = []
     for text, b, i, position, note in runs:
         if note:
-            pieces.append({"footnote": text})
+            pieces.append({"endnote" if note.endnote else "footnote": _paragraph(list(note.runs)),
+                           **({"mark": note.mark} if note.mark else {})})
             continue
         b = b and not style_bold
         i = i and not style_italic

@@ -470,13 +470,98 @@ class Subscript(Positioned):
     italic: bool = Field(default=False, description="true: chữ hạ xuống in nghiêng")
 
 
-# A footnote at its place in the sentence: the document prints a number there and the note at the
-# foot of the page (Word's own footnote, numbered by Word). An endnote is imported as a footnote.
-class Footnote(Model):
+def _note_kind(value: object) -> str:
+    if isinstance(value, BaseModel):
+        return _PIECE_TAGS[type(value)]
+    if isinstance(value, dict):
+        for key in POSITIONED:
+            if key in value:
+                return SEGMENT_KEYS[key]
+        return _closest_key(value, {k: SEGMENT_KEYS[k] for k in LOOKS}, "(nghiêng)")
+    return "(chữ)"
+
+
+NoteText = TypeAliasType("NoteText", Annotated[
+    Annotated[Text, Tag("(đoạn)")]
+    | Annotated[list[Annotated[
+        Annotated[Fragment, Tag("(chữ)")]
+        | Annotated[Emphasis, Tag("(nghiêng)")]
+        | Annotated[Bold, Tag("(đậm)")]
+        | Annotated[BoldItalic, Tag("(đậm nghiêng)")]
+        | Annotated[Superscript, Tag("(chỉ số trên)")]
+        | Annotated[Subscript, Tag("(chỉ số dưới)")],
+        Discriminator(_note_kind),
+    ]], Field(min_length=1), Tag("(các mảnh)")],
+    Discriminator(lambda v: "(các mảnh)" if isinstance(v, list) else "(đoạn)"),
+])
+"""A note's text: plain, or pieces with the looks body text has ({bold}, {italic}, {sup} …: the
+title of a cited decision in italics); no citation nor note inside a note. "\n" starts a new
+paragraph of the note."""
+
+NOTE_MARK_CHARS = 10
+"""The longest mark of a drafter's own Word's Footnote and Endnote box takes."""
+
+
+def _note_mark(value: str) -> str:
+    value = _clean(value)
+    if len(value) > NOTE_MARK_CHARS:
+        raise PydanticCustomError(
+            "note_mark_long", "dấu chú thích dài {n} ký tự, tối đa {most} (như Word cho phép); thường là một ký hiệu "
+            'như "*"', {"n": len(value), "most": NOTE_MARK_CHARS})
+    return value
+
+
+NoteMark = Annotated[str, AfterValidator(_note_mark)]
+"""A mark of the drafter's own printed instead of the note's number ("*")."""
+
+
+class Note(Model):
+    """Chú thích (chân trang hoặc cuối văn bản)."""
+
+    @property
+    def key(self) -> str:
+        return next(iter(type(self).model_fields))
+
+    @property
+    def content(self) -> str | list[Any]:
+        value: str | list[Any] = getattr(self, self.key)
+        return value
+
+    @property
+    def text(self) -> str:
+        """The note's words, without their looks."""
+        value = self.content
+        return value if isinstance(value, str) else "".join(
+            p if isinstance(p, str) else p.text for p in value)
+
+    @property
+    def at_end(self) -> bool:
+        """An endnote: printed at the document's end."""
+        return self.key == "endnote"
+
+
+# A footnote at its place in the sentence: the document prints a number there (or the drafter's
+# own mark) and the note at the foot of the page (Word's own footnote, numbered by Word).
+class Footnote(Note):
     """Chú thích ở chân trang, đặt đúng chỗ trong câu: văn bản in số chú thích tại đó và nội dung ở
     cuối trang: {footnote: "Quyết định số 123/QĐ-UBND ngày …"}."""
 
-    footnote: Text = Field(description="Nội dung chú thích in ở chân trang (nhiều đoạn: mỗi đoạn một dòng)")
+    footnote: NoteText = Field(
+        description="Nội dung chú thích in ở chân trang (nhiều đoạn: mỗi đoạn một dòng); có thể gồm các mảnh "
+        "đậm, nghiêng, chỉ số như trong câu")
+    mark: NoteMark | None = Field(default=None, description='Dấu chú thích riêng in thay cho số, ví dụ "*"')
+
+
+# An endnote: the same, the note printed at the document's end (Word numbers endnotes i, ii, iii),
+# kept as the drafter chose it: a clerk who put a note at the end expects it there.
+class Endnote(Note):
+    """Chú thích cuối văn bản, đặt đúng chỗ trong câu: văn bản in số chú thích (i, ii, iii…) tại đó
+    và nội dung ở cuối văn bản: {endnote: "Quyết định số 123/QĐ-UBND ngày …"}."""
+
+    endnote: NoteText = Field(
+        description="Nội dung chú thích in ở cuối văn bản (nhiều đoạn: mỗi đoạn một dòng); có thể gồm các "
+        "mảnh đậm, nghiêng, chỉ số như trong câu")
+    mark: NoteMark | None = Field(default=None, description='Dấu chú thích riêng in thay cho số, ví dụ "*"')
 
 
 # Unions are discriminated by the shape of the value (a callable picks the branch), so a mistake is
@@ -490,6 +575,7 @@ PIECES: dict[str, tuple[type[Model], str]] = {
     "sup": (Superscript, "(chỉ số trên)"),
     "sub": (Subscript, "(chỉ số dưới)"),
     "footnote": (Footnote, "(chú thích)"),
+    "endnote": (Endnote, "(chú thích cuối)"),
 }
 """Every kind of piece of a paragraph but plain text, by its key: its model and its branch tag."""
 SEGMENT_KEYS = {key: tag for key, (_, tag) in PIECES.items()}
@@ -529,7 +615,8 @@ Segment = Annotated[
     | Annotated[BoldItalic, Tag("(đậm nghiêng)")]
     | Annotated[Superscript, Tag("(chỉ số trên)")]
     | Annotated[Subscript, Tag("(chỉ số dưới)")]
-    | Annotated[Footnote, Tag("(chú thích)")],
+    | Annotated[Footnote, Tag("(chú thích)")]
+    | Annotated[Endnote, Tag("(chú thích cuối)")],
     Discriminator(_segment_kind),
 ]
 # A named alias: pydantic builds its schema once and refers to it from the ~20 fields that use it,
@@ -540,7 +627,7 @@ Paragraph = TypeAliasType("Paragraph", Annotated[
     Discriminator(lambda v: "(các mảnh)" if isinstance(v, list) else "(đoạn)"),
 ])
 """A paragraph: plain text, or a list of pieces: text, {cite: key}, {italic: …}, {bold: …},
-{bold_italic: …}, {sup: …}, {sub: …}, {footnote: …}. Every character of a text piece prints as
+{bold_italic: …}, {sup: …}, {sub: …}, {footnote: …}, {endnote: …}. Every character of a text piece prints as
 itself (no markup inside strings)."""
 
 

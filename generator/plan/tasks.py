@@ -27,9 +27,9 @@ from .model import (
     CellSpec,
     Cite,
     Clause,
-    Footnote,
     Group,
     Heading,
+    Note,
     Paragraph,
     Plan,
     Point,
@@ -90,7 +90,7 @@ def plain(plan: Plan, para: Paragraph | CellLines | CellSpec | None) -> str:
                 + (f"{'-' if ref.is_party else '/'}{ref.symbol}" if ref.symbol else "") for ref in refs))
         elif isinstance(seg, Styled):
             out.append(seg.text)
-        elif isinstance(seg, Footnote):
+        elif isinstance(seg, Note):
             continue  # printed at the page's foot, no word of the task
         else:
             out.append(seg)

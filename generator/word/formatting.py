@@ -66,6 +66,13 @@ class RunFormat:
     hint: str | None = None  # w:rFonts/@w:hint: "eastAsia" sends shared characters to the eastAsia slot
     complex_script: bool = False  # w:rtl or w:cs: the run is laid out with the cs font
     small_caps: bool = False  # w:smallCaps: lower-case letters printed as small capitals
+    position: float = 0.0
+    """pt the run is raised (negative: lowered) from the line's baseline (w:position, Font →
+    Advanced → Position), at its own size; the reader decides whether it prints as a superscript
+    or subscript (word/reader, raised_as_printed)."""
+    vert_by_position: bool = False
+    """vert_align was read from the position (the reader's decision), not from w:vertAlign: the run
+    prints at its own size, not shrunk as a w:vertAlign run is."""
 
     def slots_used(self, text: str) -> set[str]:
         """The font slots Word actually draws this run's characters with.
@@ -399,6 +406,8 @@ class Formatting:
                     break
         sp = first("w:spacing")
         va = first("w:vertAlign")
+        raised = first("w:position")
+        pos = _int(raised.get(qn("w:val"))) if raised is not None else None
         hint = next((lv.find(qn("w:rFonts")).get(qn("w:hint")) for lv in levels
                      if lv.find(qn("w:rFonts")) is not None and lv.find(qn("w:rFonts")).get(qn("w:hint"))), None)
         cs = first("w:rtl")
@@ -419,6 +428,7 @@ class Formatting:
             hint=hint,
             complex_script=complex_script,
             small_caps=_toggle(groups, "w:smallCaps"),
+            position=(pos or 0) / 2,
         )
 
     def size_and_bold(self, p: Any, r: Any | None) -> tuple[float | None, bool]:

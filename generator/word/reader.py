@@ -95,11 +95,28 @@ class Cell:
 class Run:
     text: str
     fmt: RunFormat
-    note: str | None = None
+    note: Note | None = None
     """At a footnote's or an endnote's reference mark (w:footnoteReference, w:endnoteReference): the
-    note's text, its paragraphs one a line. Word prints a number at the mark and the note at the
-    page's foot or the document's end; the run's own text is empty, so a line's text reads as it
-    did without notes (the number is no word of the sentence)."""
+    note. Word prints a number (or the drafter's own mark) at the mark and the note at the page's
+    foot or the document's end; the run's own text is empty, so a line's text reads as it did
+    without notes (the number or mark is no word of the sentence)."""
+
+
+@dataclass
+class Note:
+    """A footnote or an endnote as printed: its paragraphs as read (runs with their looks), without
+    the number or mark that opens the first."""
+
+    paras: list[Para]
+    endnote: bool = False
+    mark: str = ""
+    """The drafter's own mark printed instead of Word's number (w:customMarkFollows: "*"), "" for
+    the number."""
+
+    @property
+    def text(self) -> str:
+        """Its paragraphs' text, one a line."""
+        return "\n".join(p.text for p in self.paras if p.text)
 
 
 
@@ -241,7 +258,7 @@ def _chars(para: Para) -> list[tuple[str, float]]:
 def _run_chars(r: Run, para: Para) -> list[tuple[str, float]]:
     """(character, advance in pt) for each character of a run as printed (a tab as four spaces)."""
     size = r.fmt.size or (para.fmt.run_defaults.size if para.fmt and para.fmt.run_defaults else None) or 12
-    if r.fmt.vert_align:
+    if r.fmt.vert_align and not r.fmt.vert_by_position:  # Word shrinks a w:vertAlign run
         size *= 0.65
     text = upper_vi(r.text) if r.fmt.caps else r.text
     out = []
@@ -720,7 +737,7 @@ class _Reader:
         self.table_left = self.doc.table_left
         self.tab_tables = self.doc.tab_tables  # tables read from lines set in columns with tab stops
         self.page_one_header: _Element | None = None
-        self.notes: dict[tuple[str, str], str] | None = None  # footnotes' and endnotes' text, read at the first mark
+        self.notes: dict[tuple[str, str], list[Para]] | None = None  # notes' paragraphs, read at the first mark
         # Text typed in a legacy 8-bit font (TCVN3, VNI) is read as Word draws it (legacy_fonts.py);
         # the raw text of whole paragraphs needs the runs' fonts only when such a font is named.
         self.legacy_fmt: Formatting | None = self.fmt if _names_legacy_font(document, self.fmt) else None
@@ -1245,14 +1262,30 @@ class _Reader:
         """Paragraph p as printed; joined: paragraphs before it whose mark is a tracked deletion,
         printed at its start (their text joins p's, in p's layout); in_columns: p is read in its
         text column, where a column break sends the text on to the next column, not a new line."""
-        runs = []
+        runs: list[Run] = []
+        custom: Run | None = None  # a note's run whose mark is the next run's text (w:customMarkFollows)
         for q, r in [(el, r) for el in (*(joined or ()), p) for r in visible_runs(el)]:
             text = run_text(r).replace(COLUMN_BREAK, "" if in_columns else "\n")
             note = self._note(r)
-            if text or note is not None:
-                fmt = self.fmt.run(q, r)
-                if not fmt.hidden:  # hidden text (w:vanish) is neither on the page nor in the PDF
-                    runs.append(Run(_symbol_font_text(text, fmt), fmt, note))
+            if not text and note is None:
+                continue
+            fmt = self.fmt.run(q, r)
+            if fmt.hidden:  # hidden text (w:vanish) is neither on the page nor in the PDF
+                continue
+            pending, custom = custom, None
+            if pending is not None and pending.note is not None and 0 < len(text.strip()) <= CUSTOM_MARK_CHARS:
+                pending.note.mark = _custom_mark(text, pending.note.paras)  # the run after prints the mark
+                continue
+            awaiting = False  # the mark is the next run's text
+            if note is not None and _marks_itself(r):
+                typed = _text_after(r)  # the mark Word prints, typed after the reference in its run
+                text = text[:len(text) - len(typed)] if typed and text.endswith(typed) else text
+                if typed:
+                    note.mark = _custom_mark(typed, note.paras)
+                awaiting = not typed
+            runs.append(Run(_symbol_font_text(text, fmt), fmt, note))
+            if awaiting:
+                custom = runs[-1]
         label, level_rpr = self.numbers.label(p) if numbered else ("", None)
         if label:
             # Word draws the number in the list level's formatting over the paragraph mark's, in
@@ -1272,28 +1305,32 @@ class _Reader:
             runs.insert(0, Run(label, number))
         drawn = as_drawn([(r.text, r.fmt) for r in runs], self.legacy)  # legacy fonts read as Word draws them
         runs = _shown([Run(t, r.fmt, r.note) for t, r in zip(drawn, runs, strict=True)])
+        if any(r.fmt.position for r in runs):  # rare: the paragraph's own size is looked up only then
+            runs = raised_as_printed(runs, self.fmt.run(p, None).size)
         return Para(
             text=norm("".join(r.text for r in runs).replace("\n", " ").replace("\f", " ")),
             el=p, fmt=self.fmt.paragraph(p, self.numbers.level_ppr(p) if numbered else None), runs=runs,
             section=section, cell=cell, width=width,
         )
 
-    def _note(self, r: _Element) -> str | None:
-        """The text of the footnote or endnote whose reference mark run r holds, None when it holds
-        none. A mark whose note is missing or empty still prints a number: its note reads as ""."""
+    def _note(self, r: _Element) -> Note | None:
+        """The footnote or endnote whose reference mark run r holds, None when it holds none. A
+        mark whose note is missing or empty still prints a number: its note holds no paragraph."""
         for tag, kind in ((qn("w:footnoteReference"), "footnotes"), (qn("w:endnoteReference"), "endnotes")):
             ref = r.find(tag)
             if ref is not None:
                 if self.notes is None:
+                    self.notes = {}  # a reference inside a note reads as a note without text
                     self.notes = self._read_notes()
-                return self.notes.get((kind, ref.get(qn("w:id"), "")), "")
+                return Note(list(self.notes.get((kind, ref.get(qn("w:id"), "")), [])), endnote=kind == "endnotes")
         return None
 
-    def _read_notes(self) -> dict[tuple[str, str], str]:
-        """Every footnote's and endnote's text by (part kind, id): the notes part of the main document
-        (word/footnotes.xml, word/endnotes.xml, found by relationship), each note's paragraphs as a
-        reader sees them, one a line. Separators (w:type) print no text of the author's."""
-        out: dict[tuple[str, str], str] = {}
+    def _read_notes(self) -> dict[tuple[str, str], list[Para]]:
+        """Every footnote's and endnote's paragraphs by (part kind, id): the notes part of the main
+        document (word/footnotes.xml, word/endnotes.xml, found by relationship), each paragraph read
+        as body text is, with its runs' looks; the number opening the first prints no text of its
+        own, and the space after it goes. Separators (w:type) print no text of the author's."""
+        out: dict[tuple[str, str], list[Para]] = {}
         for rel in self.document.part.rels.values():
             kind = rel.reltype.rsplit("/", 1)[-1]
             if kind not in ("footnotes", "endnotes") or rel.is_external:
@@ -1305,8 +1342,8 @@ class _Reader:
             for note in root:
                 if note.get(qn("w:type"), "normal") != "normal":
                     continue
-                lines = [norm(visible_text(p, self.legacy_fmt).replace("\n", " ")) for p in note.iter(qn("w:p"))]
-                out[(kind, note.get(qn("w:id"), ""))] = "\n".join(line for line in lines if line)
+                paras = [self._para(p, 0, None, 0, numbered=False) for p in note.iter(qn("w:p"))]
+                out[(kind, note.get(qn("w:id"), ""))] = [_trimmed(p) for p in paras if p.text]
         return out
 
     # locating parts
@@ -1636,6 +1673,89 @@ def _shown(runs: list[Run]) -> list[Run]:
         if run.fmt.caps or run.fmt.small_caps:
             text = upper_vi(text)
         out.append(Run(text, run.fmt, run.note))
+    return out
+
+
+def _marks_itself(r: _Element) -> bool:
+    """Whether run r's note reference says the drafter's own mark follows (w:customMarkFollows)."""
+    ref = r.find(qn("w:footnoteReference"))
+    ref = ref if ref is not None else r.find(qn("w:endnoteReference"))
+    return ref is not None and (ref.get(qn("w:customMarkFollows")) or "0").lower() in ("1", "true", "on")
+
+
+def _text_after(r: _Element) -> str:
+    """The text run r stores after its note reference: the custom mark Word prints there."""
+    ref = r.find(qn("w:footnoteReference"))
+    ref = ref if ref is not None else r.find(qn("w:endnoteReference"))
+    rest = r.makeelement(qn("w:r"), {})
+    if ref is not None:
+        rest.extend(copy.deepcopy(c) for c in ref.itersiblings())
+    return run_text(rest)
+
+
+CUSTOM_MARK_CHARS = 10
+"""The longest mark Word's Footnote and Endnote box takes (the model's NoteMark holds as many)."""
+
+
+def _custom_mark(text: str, paras: list[Para]) -> str:
+    """The drafter's mark as printed (at most CUSTOM_MARK_CHARS characters), taken off the opening
+    of the note's text too: Word's note opens with the mark typed, not with a number."""
+    mark = norm(text)[:CUSTOM_MARK_CHARS]
+    if paras and mark and paras[0].text.startswith(mark):
+        first = paras[0]
+        runs, left = [], len(mark)
+        for run in first.runs:
+            cut = min(left, len(run.text))
+            left -= cut
+            if run.text[cut:]:
+                runs.append(Run(run.text[cut:], run.fmt, run.note))
+        paras[0] = _trimmed(dataclasses.replace(first, runs=runs))
+    return mark
+
+
+def _trimmed(para: Para) -> Para:
+    """A note's paragraph without the spaces that open it (typed after the note's number)."""
+    runs = list(para.runs)
+    while runs and not runs[0].text.strip() and runs[0].note is None:
+        runs.pop(0)
+    if runs and runs[0].text != runs[0].text.lstrip():
+        runs[0] = Run(runs[0].text.lstrip(), runs[0].fmt, runs[0].note)
+    return dataclasses.replace(para, runs=runs, text=norm("".join(r.text for r in runs).replace("\n", " ")))
+
+
+RAISE_SHARE = 1 / 8
+"""How far a smaller run must be raised or lowered (w:position), as a share of the surrounding
+text's size, to print as a superscript or subscript. Why an eighth: Word's Position box steps in
+whole points and offers 3 pt when a drafter picks "Raised" (an exponent or the "30" of "8h30", set
+at 8–10 pt beside 13–14 pt text: a fifth to a quarter of the size), while a 1 pt nudge (under a
+tenth of 13–14 pt text) keeps the run on the line to the eye, as typists use it to even out a
+font's baseline. An eighth counts 2 pt and more on text up to 16 pt, and never 1 pt on body text."""
+
+
+def raised_as_printed(runs: list[Run], default_size: float | None) -> list[Run]:
+    """The runs with a raise or drop by position (w:position) read as what it prints: smaller than
+    the surrounding text and moved by at least RAISE_SHARE of its size, a superscript or subscript
+    (vert_align, as Word's own w:vertAlign); a raise of text at the surrounding size prints as text
+    moved up, still words of the line. The surrounding size: the size most of the paragraph's
+    characters on the line print at, else the paragraph's own (default_size)."""
+    if not any(r.fmt.position and not r.fmt.vert_align for r in runs):
+        return runs
+    counts: dict[float, int] = {}
+    for r in runs:
+        if not r.fmt.position and not r.fmt.vert_align and r.fmt.size and r.text.strip():
+            counts[r.fmt.size] = counts.get(r.fmt.size, 0) + len(r.text.strip())
+    around = max(counts, key=lambda size: counts[size]) if counts else default_size
+    if not around:
+        return runs
+    out = []
+    for r in runs:
+        fmt = r.fmt
+        if (fmt.position and not fmt.vert_align and fmt.size and fmt.size < around
+                and abs(fmt.position) >= around * RAISE_SHARE):
+            fmt = dataclasses.replace(fmt, vert_align="superscript" if fmt.position > 0 else "subscript",
+                                      vert_by_position=True)
+            r = Run(r.text, fmt, r.note)
+        out.append(r)
     return out
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from ..nd30.figures import LANDSCAPE_TEXT_WIDTH_TWIPS, TEXT_WIDTH_TWIPS
-from .notes import note_placeholder
+from .notes import Note, note_placeholder
 
 TABLE_STYLES = {
     "head": "KHBangTieuDe",
@@ -45,8 +45,9 @@ class Piece(NamedTuple):
     italic: bool = False
     position: str = ""
     """"" on the line; "superscript" or "subscript": raised or lowered small (w:vertAlign)."""
-    note: bool = False
-    """The text is a footnote's: a reference mark prints here, the text at the page's foot (word/notes)."""
+    note: Note | None = None
+    """The text is a note's (its words, for the plain text's sake): a reference mark prints here,
+    the note with its looks at the page's foot or the document's end (word/notes)."""
 
 
 class Runs(Protocol):
@@ -163,7 +164,7 @@ def runs_xml(runs: list[Piece], bold: bool, literal: bool = False) -> str:
     out = []
     for text, b, i, position, note in runs:
         if note:
-            out.append(note_placeholder(text))
+            out.append(note_placeholder(note, [runs_xml(line, False, literal=True) for line in _note_paragraphs(note)]))
             continue
         rpr = ("<w:b/><w:bCs/>" if b or bold else "") + ("<w:i/><w:iCs/>" if i else "")
         rpr += f'<w:vertAlign w:val="{position}"/>' if position else ""
@@ -171,6 +172,18 @@ def runs_xml(runs: list[Piece], bold: bool, literal: bool = False) -> str:
         body = "<w:br/>".join(_line_xml(line, run_pr, literal) for line in text.split("\n"))
         out.append(f"<w:r>{run_pr}{body}</w:r>")
     return "".join(out)
+
+
+def _note_paragraphs(note: Note) -> list[list[Piece]]:
+    """A note's runs cut into its paragraphs where its text holds "\n" (each run keeps its look)."""
+    out: list[list[Piece]] = [[]]
+    for piece in note.runs:
+        for k, part in enumerate(piece.text.split("\n")):
+            if k:
+                out.append([])
+            if part:
+                out[-1].append(piece._replace(text=part))
+    return out
 
 
 def _line_xml(line: str, run_pr: str, literal: bool) -> str:

@@ -145,9 +145,15 @@ function branches(s) {
   if (k === 'optional') return branches(optionalInner(s));
   return s.anyOf.flatMap(branches);
 }
-// The piece kinds of a paragraph (generator/plan/model.py PIECES): styled text, a citation, a footnote.
+// The piece kinds of a paragraph (generator/plan/model.py PIECES): styled text, a citation, a note.
 const STYLED_KEYS = ['bold', 'italic', 'bold_italic', 'sup', 'sub'];
-const PIECE_KEYS = [...STYLED_KEYS, 'cite', 'footnote'];
+const NOTE_KEYS = ['footnote', 'endnote'];
+const PIECE_KEYS = [...STYLED_KEYS, 'cite', ...NOTE_KEYS];
+// A note's words without their looks (its text may be pieces: {italic: …}, {sup: …}).
+function noteText(v) {
+  if (typeof v === 'string') return v;
+  return Array.isArray(v) ? v.map(x => typeof x === 'string' ? x : isObj(x) ? String(Object.values(x)[0]) : '').join('') : '';
+}
 function isPieceValue(p) { return typeof p === 'string' || (isObj(p) && PIECE_KEYS.some(k => k in p)); }
 function matches(b, v) {
   b = deref(b);
@@ -718,7 +724,21 @@ function inlineEditor(v, set) {
     const k = prompt('Khóa văn bản được dẫn' + (keys.length ? ` (${keys.join(', ')})` : ''), keys[0] || '');
     if (k) document.execCommand('insertHTML', false, `<span class="cite" contenteditable="false" data-cite="${esc(k)}">${esc(k)}</span>&nbsp;`);
   });
-  bar.append(bb, ib, cb);
+  // Raised and lowered text as Word's own keys give it (Ctrl+Shift+= and Ctrl+=), and a footnote
+  // at the caret, its text asked for as a citation's key is.
+  const sup = cmd('x²', 'Chữ nhỏ nâng lên, ví dụ m² (Ctrl+Shift+=)', () => document.execCommand('superscript'));
+  const sub = cmd('x₂', 'Chữ nhỏ hạ xuống, ví dụ CO₂ (Ctrl+=)', () => document.execCommand('subscript'));
+  const nb = cmd('¹', 'Chèn chú thích chân trang tại chỗ con trỏ', () => {
+    const t = (prompt('Nội dung chú thích (in ở chân trang)', '') || '').trim();
+    if (t) document.execCommand('insertHTML', false, piecesHtml([{ footnote: t }]));
+  });
+  ed.addEventListener('keydown', e => {
+    if (!e.ctrlKey || e.altKey || !(e.key === '=' || e.key === '+' || e.code === 'Equal')) return;
+    e.preventDefault();
+    document.execCommand(e.shiftKey ? 'superscript' : 'subscript');
+    set(readPieces(ed));
+  });
+  bar.append(bb, ib, sup, sub, cb, nb);
   box.append(ed, bar);
   return box;
 }
@@ -736,11 +756,26 @@ function piecesHtml(v) {
       const it = p.italic ? `<i>${inner}</i>` : inner;
       return p.bold ? `<b>${it}</b>` : it;
     }
-    // A footnote keeps its text whole: shown as its mark, the text on hover.
-    if ('footnote' in p) return `<sup class="note" contenteditable="false" data-note="${esc(p.footnote)}" title="${esc(p.footnote)}">[chú thích]</sup>`;
+    // A note is kept whole (its text with its looks, where it prints, its own mark): shown as its
+    // mark, the text on hover.
+    const noteKey = NOTE_KEYS.find(k => k in p);
+    if (noteKey) {
+      const text = noteText(p[noteKey]);
+      const label = p.mark ? p.mark : noteKey === 'endnote' ? '[chú thích cuối]' : '[chú thích]';
+      return `<sup class="note" contenteditable="false" data-note="${esc(JSON.stringify(p))}" title="${esc(text)}">${esc(label)}</sup>`;
+    }
     if ('cite' in p) return `<span class="cite" contenteditable="false" data-cite="${esc(p.cite)}"${p.full ? ' data-full="1"' : ''}>${esc(p.cite)}</span>`;
     return esc(JSON.stringify(p));
   }).join('');
+}
+// The note a data-note attribute holds (piecesHtml writes the piece as JSON); markup pasted from
+// elsewhere may hold any text there: kept as a footnote's text.
+function notePiece(raw) {
+  try {
+    const p = JSON.parse(raw);
+    if (isObj(p) && NOTE_KEYS.some(k => k in p)) return p;
+  } catch (e) { /* not ours */ }
+  return { footnote: raw };
 }
 function readPieces(root) {
   const runs = [];
@@ -759,7 +794,9 @@ function readPieces(root) {
         if (w) bb = w === 'bold' || w === 'bolder' || Number(w) >= 600;
         if (c.style.fontStyle) ii = c.style.fontStyle === 'italic';
       }
-      const vv = c.tagName === 'SUP' ? 'sup' : c.tagName === 'SUB' ? 'sub' : v;
+      // raised or lowered as a tag, or as a style (a browser set to style with CSS writes that)
+      const va = c.style ? c.style.verticalAlign : '';
+      const vv = c.tagName === 'SUP' || va === 'super' ? 'sup' : c.tagName === 'SUB' || va === 'sub' ? 'sub' : v;
       walk(c, bb, ii, vv);
     }
   };
@@ -772,7 +809,7 @@ function readPieces(root) {
   }
   const pieces = merged.map(r => {
     if (r.cite !== undefined) return r.full ? { cite: r.cite, full: true } : { cite: r.cite };
-    if (r.note !== undefined) return { footnote: r.note };
+    if (r.note !== undefined) return notePiece(r.note);
     if (r.v) return { [r.v]: r.t, ...(r.b ? { bold: true } : {}), ...(r.i ? { italic: true } : {}) };
     if (r.b && r.i) return { bold_italic: r.t };
     if (r.b) return { bold: r.t };
