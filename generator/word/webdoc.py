@@ -331,9 +331,10 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
             el.text = safe_css(el.text)
     head = root.find("head")
     if head is None:
-        head = etree.Element("head")
+        head = lxml.html.Element("head")
         root.insert(0, head)
-    head.insert(0, etree.Element("meta", {"http-equiv": "Content-Type", "content": "text/html; charset=utf-8"}))
+    # The page is written in UTF-8 whatever it was read in: said first, the old declarations gone.
+    head.insert(0, lxml.html.Element("meta", {"http-equiv": "Content-Type", "content": "text/html; charset=utf-8"}))
     return bytes(lxml.html.tostring(root, encoding="utf-8", method="html", doctype="<!DOCTYPE html>"))
 
 
