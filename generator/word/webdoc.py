@@ -275,6 +275,24 @@ def safe_css(css: str) -> str:
     return "" if _CSS_FETCH.search(_unescaped(cleaned)) else cleaned
 
 
+_FONT_FAMILY = re.compile(r"(font-family\s*:\s*)([^;}]*)", re.I)
+_FAMILY = re.compile(r"\"[^\"]*\"|'[^']*'|[^,]+")
+
+
+def first_family(families: str) -> str:
+    """The first of a CSS list of font families ("Times New Roman", serif): the font Word draws the
+    text in. LibreOffice keeps the whole list as one font name ("Times New Roman;serif"), a font no
+    reader of the .docx knows; the page's alternatives are for machines without the first."""
+    important = "!important" in families.lower()
+    found = _FAMILY.findall(families.replace("!important", "").replace("!IMPORTANT", ""))
+    first = next((f.strip() for f in found if f.strip()), families.strip())
+    return first + (" !important" if important else "")
+
+
+def _first_families(css: str) -> str:
+    return _FONT_FAMILY.sub(lambda m: m.group(1) + first_family(m.group(2)), css)
+
+
 def _address(value: str) -> str:
     """An attribute's value as an address is read: control characters and white space out."""
     return re.sub(r"[\x00-\x20\x7f]+", "", value)
@@ -282,7 +300,8 @@ def _address(value: str) -> str:
 
 def safe_page(data: bytes, kind: str, label: str) -> bytes:
     """The page (an HTML file, or the HTML of an MHTML with its images inlined) written again in
-    UTF-8 with nothing in it that makes LibreOffice fetch or read anything outside the file."""
+    UTF-8 with nothing in it that makes LibreOffice fetch or read anything outside the file, each
+    list of font families reduced to the one Word draws (first_family)."""
     import lxml.html
     from lxml import etree
 
@@ -308,7 +327,7 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
             lname = name.lower()
             where = _address(value)
             if lname == "style":
-                cleaned = safe_css(value)
+                cleaned = _first_families(safe_css(value))
                 if cleaned != value:
                     el.attrib[name] = cleaned
                 continue
@@ -328,7 +347,9 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
         if tag == "img" and el.get("src") is None:
             el.drop_tree()  # an image whose picture is outside the file: nothing to draw
         elif tag == "style" and el.text:
-            el.text = safe_css(el.text)
+            el.text = _first_families(safe_css(el.text))
+        elif tag == "font" and el.get("face"):
+            el.set("face", first_family(el.get("face") or "").strip("\"'"))
     head = root.find("head")
     if head is None:
         head = lxml.html.Element("head")
