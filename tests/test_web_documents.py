@@ -493,3 +493,58 @@ def test_safe_css_removes_every_fetch() -> None:
     assert "http" not in cleaned and "import" not in cleaned.lower() and "color: red" in cleaned
     assert webdoc.safe_css("p { background: \\75 rl(http://a/b) }") == ""  # hidden behind an escape
     assert not re.search("url|http", webdoc.safe_css("p{background:u\\rl(http://a)}"), re.I)
+
+
+# --- the editor imports them as the command does ----------------------------------------------------
+
+@pytest.fixture
+def editor(tmp_path: Path) -> Iterator[tuple[Any, Path]]:
+    pytest.importorskip("starlette")
+    pytest.importorskip("httpx")
+    from tests.editor_client import editor_client
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with editor_client(folder, tmp_path / "cache") as client:
+        yield client, folder
+
+
+def test_the_editor_imports_a_flat_opc_without_libreoffice(editor: tuple[Any, Path], plans: dict[str, list[Path]],
+                                                           monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from generator.jobs.importer import import_file
+
+    client, folder = editor
+    monkeypatch.setattr(formats, "soffice_or_none", lambda: None)  # Flat OPC is read as its .docx
+    flat = plans["flatopc"][1]
+    r = client.post("/api/import", params={"filename": "Kế hoạch.xml"}, content=flat.read_bytes())
+    assert r.status_code == 200, r.text
+    made = (folder / r.json()["name"]).read_text(encoding="utf-8")
+    assert made.startswith("# Nhập từ Kế hoạch.xml")
+    assert made.split("\n", 1)[1] == import_file(plans["docx"][1], tmp_path / "cli.yaml").text.split("\n", 1)[1]
+
+
+@needs_soffice
+def test_the_editor_imports_a_page_named_doc(editor: tuple[Any, Path], plans: dict[str, list[Path]]) -> None:
+    client, folder = editor
+    r = client.post("/api/import", params={"filename": "ke-hoach.doc"}, content=plans["mht"][1].read_bytes())
+    assert r.status_code == 200, r.text
+    assert "MHTML" in r.json().get("note", "")
+    assert "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh" in (folder / r.json()["name"]).read_text(encoding="utf-8")
+    assert sorted(p.name for p in folder.iterdir()) == [r.json()["name"]]
+
+
+def test_the_editor_refuses_a_word_xml_bomb_before_a_process(editor: tuple[Any, Path],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.serve import jobs
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the import process was started for a file that should have been refused first")
+
+    monkeypatch.setattr(jobs, "isolated", refuse)
+    client, folder = editor
+    bomb = (BOMB.format(root="w:wordDocument") + f'<w:wordDocument xmlns:w="{W03}"><w:body><w:p><w:r><w:t>&d;'
+            "</w:t></w:r></w:p></w:body></w:wordDocument>").encode()
+    r = client.post("/api/import", params={"filename": "bom.doc"}, content=bomb)
+    assert r.status_code == 400
+    assert r.json()["error"].startswith("bom.doc: tệp Word 2003 XML có khai báo DTD")
+    assert list(folder.iterdir()) == []
