@@ -17,8 +17,10 @@ import http.server
 import io
 import re
 import shutil
+import struct
 import threading
 import zipfile
+import zlib
 from collections.abc import Iterator
 from email.charset import QP, Charset
 from email.mime.image import MIMEImage
@@ -400,6 +402,30 @@ def test_a_hostile_word_2003_xml_fetches_nothing(server: tuple[str, list[str]], 
     assert hits == []
     assert b"NOI-DUNG-BI-MAT-456" not in inside and str(secret).encode() not in inside and b"127.0.0.1" not in inside
     assert "Kế hoạch".encode() in inside and "kết quả".encode() in inside
+
+
+def png(width: int = 40, height: int = 4) -> bytes:
+    """A small black PNG (a drawn line's picture)."""
+    raw = b"".join(b"\0" + b"\0\0\0" * width for _ in range(height))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@needs_soffice
+def test_a_picture_the_mhtml_carries_is_kept(server: tuple[str, list[str]]) -> None:
+    """An image part of the message (named by the page relative to its own Content-Location) is in
+    the file, so it is kept (inlined as data:), while a picture on a server is not fetched."""
+    url, hits = server
+    page = ('<html><body><p>Kế hoạch <img src="ke-hoach_files/image001.png" width=40 height=4>'
+            f'<img src="{url}/xa.png"></p></body></html>').encode()
+    made = formats.convert(mhtml(page, {"image001.png": png()}), formats.MHT, "x.doc")
+    with zipfile.ZipFile(io.BytesIO(made)) as zf:
+        media = [n for n in zf.namelist() if n.startswith("word/media/")]
+    assert len(media) == 1 and hits == []
 
 
 @pytest.fixture
