@@ -19,6 +19,7 @@ import re
 import shutil
 import struct
 import threading
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -232,6 +233,62 @@ def test_a_page_is_opened_as_a_text_document_with_its_page_and_fonts(plans: dict
         shared = want.keys() & got.keys()
         assert len(shared) >= 0.9 * len(want)
         assert {t: want[t] for t in shared} == {t: got[t] for t in shared}
+
+
+def cp1258(text: str) -> bytes:
+    """Text in Windows-1258, the Vietnamese code page: a letter with its vowel mark where the code page
+    has one, its tone mark as a combining character (as Word writes the page in that encoding)."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"  # the marks Windows-1258 writes as characters of their own
+    out = b""
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            decomposed = unicodedata.normalize("NFD", char)
+            letter = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
+            out += (letter + "".join(c for c in decomposed if c in tones)).encode("cp1258")
+    return out
+
+
+WORD_PAGE = """<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"
+xmlns:w="urn:schemas-microsoft-com:office:word" xmlns="http://www.w3.org/TR/REC-html40">
+<head><meta http-equiv=Content-Type content="text/html; charset=windows-1258">
+<meta name=Generator content="Microsoft Word 15">
+<link rel=File-List href="ke-hoach_files/filelist.xml"><link rel=themeData href="ke-hoach_files/themedata.thmx">
+<!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View></w:WordDocument></xml><![endif]-->
+<style><!--
+ @font-face {font-family:"Times New Roman"; panose-1:2 2 6 3 5 4 5 2 3 4;}
+ p.MsoNormal, li.MsoNormal {margin:0cm; font-size:14.0pt; font-family:"Times New Roman",serif;}
+ @page WordSection1 {size:595.3pt 841.9pt; margin:56.7pt 42.55pt 56.7pt 85.05pt; mso-header-margin:35.4pt;}
+ div.WordSection1 {page:WordSection1;}
+--></style></head>
+<body lang=VI style='tab-interval:36.0pt'><div class=WordSection1>
+<p class=MsoNormal style='margin-left:36.0pt;text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
+style='mso-list:Ignore'>1.<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp; </span></span><![endif]>Mục
+đích</p>
+<p class=MsoNormal><!--[if !supportLists]--><span style='mso-list:Ignore'>2. </span><!--[endif]-->Yêu cầu<o:p></o:p></p>
+<p class=MsoNormal><!--[if gte vml 1]><v:line id="_x0000_s1026" from="0,0" to="100pt,0"/><![endif]--><![if !vml]><img
+width=134 height=2 src="ke-hoach_files/image001.gif" v:shapes="_x0000_s1026"><![endif]>Tổ chức thực hiện</p>
+</div></body></html>"""
+
+
+@needs_soffice
+def test_a_page_word_saved_in_a_legacy_code_page_reads_as_word_shows_it(tmp_path: Path) -> None:
+    """Word's "Save as Web Page" in Windows-1258: its downlevel list numbers kept, its conditional
+    comments and linked files gone, its page setup (a named @page rule the section's div takes)
+    read, each paragraph in the font its class gives."""
+    data = cp1258(WORD_PAGE)
+    assert formats.kind_of(data, "ke-hoach.doc") is formats.HTML
+    made = tmp_path / "ban-chuyen.docx"
+    made.write_bytes(formats.convert(data, formats.HTML, "ke-hoach.doc"))
+    word = read_word(made)
+    assert [norm(p.text) for p in word.paragraphs] == ["1. Mục đích", "2. Yêu cầu", "Tổ chức thực hiện"]
+    section = word.sections[0]
+    assert (section.width, section.height) == (11906, 16838)
+    assert section.margins["left"] == 1701 and section.margins["right"] == 851  # 85.05 pt, 42.55 pt
+    assert section.margins["top"] == 1134 and section.margins["bottom"] == 1134
+    assert {(r.fmt.fonts.get("ascii"), r.fmt.size) for r in word.paragraphs[2].runs if r.text.strip()} \
+        == {("Times New Roman", 14.0)}
 
 
 @needs_soffice

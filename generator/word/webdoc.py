@@ -33,6 +33,7 @@ import codecs
 import email
 import email.policy
 import re
+import secrets
 from email.message import Message
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -293,6 +294,27 @@ def _first_families(css: str) -> str:
     return _FONT_FAMILY.sub(lambda m: m.group(1) + first_family(m.group(2)), css)
 
 
+_NAMED_PAGE = re.compile(r"@page\s+([\w-]+)\s*\{([^{}]*)\}", re.I)
+_UNNAMED_PAGE = re.compile(r"@page\s*\{", re.I)
+_PAGE_USE = re.compile(r"(?<![\w-])page\s*:\s*([\w-]+)", re.I)
+
+
+def page_rule(css: str) -> str:
+    """A style sheet with Word's page setup also said the way LibreOffice reads it.
+
+    Word writes each section's page (size, margins) as a named rule, @page WordSection1 {…}, that
+    the section's div takes (div.WordSection1 {page:WordSection1}); LibreOffice's HTML import reads
+    only the unnamed @page {…}, so the page came out at its defaults (2 cm margins where the plan
+    has 3 cm on the left). The rule of the first page the sheet uses is repeated unnamed, unless
+    the sheet has an unnamed rule of its own."""
+    if _UNNAMED_PAGE.search(css):
+        return css
+    rules = {m.group(1).lower(): m.group(2) for m in _NAMED_PAGE.finditer(css)}
+    use = _PAGE_USE.search(css)
+    body = rules.get(use.group(1).lower()) if use else None
+    return f"{css}\n@page {{{body}}}\n" if body else css
+
+
 def _address(value: str) -> str:
     """An attribute's value as an address is read: control characters and white space out."""
     return re.sub(r"[\x00-\x20\x7f]+", "", value)
@@ -301,7 +323,8 @@ def _address(value: str) -> str:
 def safe_page(data: bytes, kind: str, label: str) -> bytes:
     """The page (an HTML file, or the HTML of an MHTML with its images inlined) written again in
     UTF-8 with nothing in it that makes LibreOffice fetch or read anything outside the file, each
-    list of font families reduced to the one Word draws (first_family)."""
+    list of font families reduced to the one Word draws (first_family), Word's page setup said as
+    LibreOffice reads it (page_rule)."""
     import lxml.html
     from lxml import etree
 
@@ -347,16 +370,21 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
         if tag == "img" and el.get("src") is None:
             el.drop_tree()  # an image whose picture is outside the file: nothing to draw
         elif tag == "style" and el.text:
-            el.text = _first_families(safe_css(el.text))
+            el.text = page_rule(_first_families(safe_css(el.text)))
         elif tag == "font" and el.get("face"):
             el.set("face", first_family(el.get("face") or "").strip("\"'"))
     head = root.find("head")
     if head is None:
         head = lxml.html.Element("head")
         root.insert(0, head)
-    # The page is written in UTF-8 whatever it was read in: said first, the old declarations gone.
-    head.insert(0, lxml.html.Element("meta", {"http-equiv": "Content-Type", "content": "text/html; charset=utf-8"}))
-    return bytes(lxml.html.tostring(root, encoding="utf-8", method="html", doctype="<!DOCTYPE html>"))
+    # The page is written in UTF-8 whatever it was read in: said first in its head, the old
+    # declarations gone. libxml2's HTML writer leaves out a charset meta element, so a placeholder
+    # no page can hold (a random name) is written and replaced in the text.
+    mark = f"kehoach-{secrets.token_hex(8)}"
+    head.insert(0, lxml.html.Element("meta", {"name": mark}))
+    text = lxml.html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
+    charset = '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+    return text.replace(f'<meta name="{mark}">', charset, 1).encode()
 
 
 # --- Word 2003 XML made safe --------------------------------------------------------------------------
