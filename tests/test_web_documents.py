@@ -320,6 +320,8 @@ def test_kinds_are_told_by_their_first_bytes() -> None:
     assert webdoc.sniff(b'<?xml version="1.0"?><?mso-application progid="Word.Document"?>'
                         b'<w:wordDocument xmlns:w="' + W03.encode() + b'">') == webdoc.WORD_2003
     assert webdoc.sniff(b'<?xml version="1.0"?><pkg:package xmlns:pkg="' + PKG.encode() + b'">') == webdoc.FLAT_OPC
+    assert webdoc.sniff(b"\r\n<style>p{margin:0}</style><table><tr><td>x</td></tr></table>") == webdoc.HTML
+    assert webdoc.sniff(b"<div class=WordSection1><p>x</p></div>") == webdoc.HTML
     # Text that only mentions a page, YAML, a MIME header that is no web page, other XML: none of them.
     for other in (b"Ghi chu: xem <html> va <body> trong trang.\n<html><body>x</body></html>",
                   "tên: Kế hoạch\nghi_chú: \"<html>\"\n".encode(),
@@ -567,6 +569,17 @@ def test_a_list_of_font_families_is_read_as_the_font_word_draws() -> None:
     assert "serif" not in safe.replace("Times New Roman", "")
     assert 'font-family: "Times New Roman";' in safe and "font-family:'Times New Roman' !important" in safe
     assert 'face="Times New Roman"' in safe
+
+
+def test_only_a_picture_the_page_carries_is_kept() -> None:
+    """A bitmap written into the page (data:) is kept; SVG, a document that may name addresses of
+    its own, is not, nor a picture anywhere else."""
+    svg = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://127.0.0.1:9/x.png"/></svg>')
+    dot = base64.b64encode(png())
+    page = (b'<html><body><p>x<img src="data:image/png;base64,' + dot + b'"><img src="data:image/svg+xml;base64,'
+            + svg + b'"><img src="data:text/html;base64,PGI+"><img src="x_files/image001.png"></p></body></html>')
+    safe = webdoc.safe_page(page, webdoc.HTML, "x.doc")
+    assert safe.count(b"<img") == 1 and dot in safe and svg not in safe
 
 
 def test_safe_css_removes_every_fetch() -> None:

@@ -89,7 +89,10 @@ def _head(data: bytes) -> str:
 _PROLOGUE = re.compile(r"\A\s*(?:(?:<\?[^>]{0,1000}\?>|<!--.{0,4000}?-->)\s*){0,20}", re.S)
 _DOCTYPE = re.compile(r"<!doctype\s+(?:[\w.-]+:)?([\w.-]+)", re.I)
 _FIRST_TAG = re.compile(r"<(?:([\w.-]+):)?([\w.-]+)[\s/>]")
-_HTML_TAGS = ("html", "head", "body", "meta")
+_HTML_TAGS = frozenset({"html", "head", "body", "meta", "title", "style", "div", "table", "p",
+                        "h1", "h2", "h3", "h4", "h5", "h6"})
+"""What a page may begin with: a whole page, or the fragment a web application sends as "Word"
+(a <div> or <table> of the plan with its <style>), which Word opens as a page too."""
 _HEADER_NAME = re.compile(r"[!-9;-~]+:")
 
 
@@ -221,7 +224,7 @@ def _unwrap_mhtml(data: bytes, label: str) -> tuple[str, dict[str, str], str]:
     images: dict[str, str] = {}
     for part in parts:
         ctype = part.get_content_type()
-        if not ctype.startswith("image/") or part.is_multipart():
+        if ctype not in _PICTURES or part.is_multipart():
             continue
         body = part.get_payload(decode=True)
         if not isinstance(body, bytes) or not body:
@@ -250,7 +253,11 @@ _ADDRESS_ATTRIBUTES = frozenset({"src", "href", "background", "data", "codebase"
 _OUTSIDE = re.compile(r"^(?:(?:https?|ftp|ftps|file|smb|nfs|dav|davs|webdav|webdavs|ldap|jar|private|macro|"
                       r"vnd\.[\w.-]+|\.uno|sftp|ssh|gopher|ws|wss):|\\\\|//)", re.I)
 _LINK_TARGET = re.compile(r"^(?:https?:|mailto:|#)", re.I)
-_DATA_IMAGE = re.compile(r"^data:image/[\w.+-]+;base64,", re.I)
+_PICTURES = frozenset({"image/png", "image/jpeg", "image/jpg", "image/gif", "image/bmp", "image/x-ms-bmp",
+                       "image/tiff", "image/webp", "image/x-wmf", "image/wmf", "image/x-emf", "image/emf"})
+"""Pictures kept from the file: bitmaps and Windows metafiles, which draw what they hold. Not SVG,
+a document of its own that names other files and addresses."""
+_DATA_IMAGE = re.compile(r"^data:(image/[\w.+-]+);base64,", re.I)
 _CSS_FETCH = re.compile(r"url\s*\(|@import|image-set\s*\(|expression\s*\(|-moz-binding|behavior\s*:", re.I)
 _CSS_URL = re.compile(r"""url\s*\((?:[^)"'\\]|\\.|"[^"]*"|'[^']*')*\)""", re.I | re.S)
 _CSS_IMPORT = re.compile(r"@import[^;]*;?", re.I)
@@ -362,7 +369,8 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
                     if inline:
                         el.attrib[name] = inline
                         continue
-                    if _DATA_IMAGE.match(where):
+                    carried = _DATA_IMAGE.match(where)
+                    if carried and carried.group(1).lower() in _PICTURES:
                         continue
                 del el.attrib[name]
             elif _OUTSIDE.match(where):
