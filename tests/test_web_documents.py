@@ -550,6 +550,19 @@ def test_a_page_over_the_size_limit_is_refused_before_converting(
         assert "lon.mht" in err and "quá lớn" in err
 
 
+def test_an_mhtml_of_countless_parts_is_refused_before_it_is_parsed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], no_libreoffice_run: None) -> None:
+    from generator import limits
+
+    parts = b"".join(b"--b\r\nContent-Type: image/png\r\n\r\nx\r\n" for _ in range(4 * limits.MAX_MEMBERS + 1))
+    many = tmp_path / "nhieu.mht"
+    many.write_bytes(b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n' + parts
+                     + b"--b--\r\n")
+    for command in ("check", "import"):
+        err = _cli_error([command, str(many)], capsys)
+        assert "nhieu.mht" in err and "quá nhiều phần" in err
+
+
 @pytest.mark.parametrize("name", ["/../../etc/x.xml", "/word/../../x.xml", "word/document.xml", "/a\\b.xml"])
 def test_a_flat_opc_part_named_outside_its_package_is_refused(tmp_path: Path, name: str,
                                                               capsys: pytest.CaptureFixture[str]) -> None:

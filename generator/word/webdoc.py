@@ -199,6 +199,11 @@ def _unwrap_mhtml(data: bytes, label: str) -> tuple[str, dict[str, str], str]:
     """The HTML part of an MHTML message (the one its start parameter names, else the first
     text/html part) and its image parts as data: URIs, by the addresses the page may use for them
     (Content-Location, cid:Content-ID)."""
+    # Each part begins at a line "--boundary": counted in the bytes first, so a message of a million
+    # tiny parts is refused before the parser builds an object for each.
+    if data.count(b"\n--") > 4 * limits.MAX_MEMBERS:
+        raise UserError(f"{label}: trang web một tệp (MHTML) có quá nhiều phần (trên {limits.MAX_MEMBERS}); "
+                        "không phải văn bản bình thường, không đọc")
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
         parts: list[Message] = []
