@@ -51,7 +51,8 @@ converts in one to three seconds)."""
 
 @dataclass(frozen=True)
 class Kind:
-    """A format LibreOffice converts before the reader reads it."""
+    """A format the reader reads through a conversion: LibreOffice's, or for Flat OPC the parts put
+    back into their .docx (by_soffice False)."""
 
     key: str  # "doc" | "odt" | "rtf" | webdoc's kinds
     what: str  # in the user's words
@@ -187,8 +188,9 @@ def source_paragraphs(data: bytes, kind: Kind, label: str = "tệp") -> int:
 
 
 def kind_of(data: bytes, label: str) -> Kind | None:
-    """Which format LibreOffice must convert, by content; None for what the reader opens itself.
-    UserError for a .doc or .odt that no conversion can read (encrypted, broken, not text)."""
+    """Which format must be converted, by content; None for what the reader opens itself.
+    UserError for a .doc or .odt that no conversion can read (encrypted, broken, not text), and for
+    Word XML that declares a DTD (entities: never written by Word)."""
     if data.startswith(_OLE):
         return DOC if _word_stream(data, label) else None
     if data.startswith(b"{\\rtf"):
