@@ -157,7 +157,7 @@ def source_paragraphs(data: bytes, kind: str, label: str) -> int:
         return len(_HTML_PARAS.findall(page_text(data, kind, label)[0]))
     if kind == WORD_2003:
         encoding, skip = text_encoding(data)
-        blob = data[skip:].decode(encoding).encode("utf-8", "replace") if encoding else data
+        blob = data[skip:].decode(encoding, "replace").encode("utf-8", "replace") if encoding else data
         return len(_XML_PARAS.findall(blob))
     return 0
 
