@@ -510,8 +510,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Kiểm tra từng quy tắc thể thức của Nghị định 30/2020/NĐ-CP trên tệp .docx "
                        "(kể cả văn bản soạn tay bằng Word) hoặc quy tắc nội dung trên tệp dữ liệu YAML.",
                        epilog="Mã thoát: 0 không có lỗi; 1 có lỗi thể thức; 2 không đọc được tệp.")
-    p.add_argument("file", metavar="FILE", help="tệp .docx (cả .doc, .odt, .rtf khi máy có LibreOffice) hoặc "
-                                                "tệp dữ liệu .yaml")
+    p.add_argument("file", metavar="FILE", help="tệp .docx (cả .doc, .odt, .rtf, trang web HTML/MHTML, Word XML "
+                                                "khi máy có LibreOffice) hoặc tệp dữ liệu .yaml")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho máy đọc")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="in mọi quy tắc, kể cả quy tắc đạt (mặc định: chỉ lỗi, cảnh báo, quy tắc chưa "
@@ -599,13 +599,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="BAO-CAO.yaml", help="tệp dữ liệu báo cáo")
     p.set_defaults(func=_report)
 
-    p = sub.add_parser("import", help="đọc Kế hoạch soạn bằng Word (.docx; .doc, .odt, .rtf khi có "
-                       "LibreOffice) hoặc danh mục trong bảng tính thành tệp dữ liệu",
+    p = sub.add_parser("import", help="đọc Kế hoạch soạn bằng Word (.docx; .doc, .odt, .rtf, trang web "
+                       "HTML/MHTML, Word XML khi có LibreOffice) hoặc danh mục trong bảng tính thành tệp dữ liệu",
                        description="Đọc một Kế hoạch đã soạn bằng Word theo bố cục thông thường thành "
                        "tệp dữ liệu YAML; phần không nhận ra được báo thành cảnh báo kèm vị trí. Một trang "
                        "tính danh mục (.xlsx, .xls, .ods, .csv) thành một phụ lục dạng bảng.")
     p.add_argument("docx", metavar="FILE.docx|BẢNG.xlsx",
-                   help="văn bản Word cần đọc (.docx; cả .doc, .odt, .rtf khi máy có LibreOffice), hoặc bảng "
+                   help="văn bản Word cần đọc (.docx; cả .doc, .odt, .rtf, trang web HTML/MHTML, Word XML khi "
+                        "máy có LibreOffice), hoặc bảng "
                         "tính danh mục (.xlsx, .xls, .ods, .csv)")
     p.add_argument("-o", "--output", metavar="DATA.yaml",
                    help="tệp dữ liệu kết quả (mặc định: cùng tên, đuôi .yaml)")

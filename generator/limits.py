@@ -111,7 +111,7 @@ MAX_IMPORT_PARAGRAPHS = 100_000
 """Paragraphs (body, tables, headers, notes) of a .docx that `import` turns into a data file: each
 becomes at least one value, and the loader takes MAX_YAML_NODES. Counted in the package's bytes
 before anything is parsed, so a runaway file is refused in a moment, not after minutes of reading
-(a plan of 10,000 tasks has 50,000). A .doc, .odt or .rtf is counted in the .docx LibreOffice makes
+(a plan of 10,000 tasks has 50,000). A .doc, .odt, .rtf, web page or Word XML is counted in the .docx LibreOffice makes
 of it, as a .docx is; an .odt's or .rtf's own count, taken first, refuses it before LibreOffice
 runs (word/formats.paragraphs)."""
 

@@ -1257,7 +1257,8 @@ def _refuse_too_many_paragraphs(path: Path) -> None:
     read whole, it took minutes and gigabytes only to be refused by the loader's value budget."""
     from ..word.formats import paragraphs
 
-    # A .doc, .odt or .rtf counted in the .docx LibreOffice makes of it, as a .docx is (word/formats.py).
+    # A .doc, .odt, .rtf, web page or Word XML counted in the .docx LibreOffice makes of it (an .rtf's,
+    # .odt's or page's own count first), as a .docx is (word/formats.py).
     count = paragraphs(path, str(path), enough=limits.MAX_IMPORT_PARAGRAPHS)
     if count > limits.MAX_IMPORT_PARAGRAPHS:
         raise UserError(f"{path}: tệp có {_dots(count)} đoạn văn, quá {_dots(limits.MAX_IMPORT_PARAGRAPHS)} đoạn "
@@ -1366,7 +1367,8 @@ def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: 
         # The data file given to import (its own name would be the output): said for what it is,
         # not as an output that would overwrite the input.
         raise UserError(f"{source}: đây đã là tệp dữ liệu kế hoạch, không phải văn bản Word; lệnh import đọc "
-                        f"văn bản Word (.docx, .doc, .odt, .rtf) thành tệp dữ liệu. Tệp này dùng thẳng: "
+                        f"văn bản Word (.docx, .doc, .odt, .rtf, trang web, Word XML) thành tệp dữ liệu. Tệp này "
+                        f"dùng thẳng: "
                         f"kehoach render {source}")
     target = Path(out) if out else source.with_suffix(".yaml")
     if target.suffix.lower() not in (".yaml", ".yml"):

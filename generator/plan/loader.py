@@ -126,11 +126,17 @@ def _utf16(raw: bytes) -> bool:
 
 
 _DOCUMENT_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf")
-"""How a .docx/.xlsx/.odt (a zip), a .doc/.xls (OLE2) and an .rtf begin."""
+"""How a .docx/.xlsx/.odt (a zip), a .doc/.xls (OLE2) and an .rtf begin (web pages and Word's XML:
+word.webdoc.sniff)."""
 
 
 def _decode(raw: bytes, file: str) -> str:
-    if raw.startswith(_DOCUMENT_MAGIC) and (not raw.startswith(b"PK") or zipfile.is_zipfile(io.BytesIO(raw))):
+    from ..word.webdoc import sniff
+
+    # A plan downloaded from a portal as a web page or Word's XML (Word opens it as its own) is a
+    # document too, told by what it begins with (word/webdoc.py), never by its name.
+    if (raw.startswith(_DOCUMENT_MAGIC) and (not raw.startswith(b"PK") or zipfile.is_zipfile(io.BytesIO(raw)))
+            or sniff(raw) is not None):
         # A newcomer's first mistake: last year's plan as Word handed where its data is wanted. (A
         # zip's head on bytes that are no zip is some other binary file, said as such below.)
         raise DataError([Problem(file, 1, 1, "", None, (

@@ -202,8 +202,9 @@ def free_name(files: Folder, stem: str, data: bytes | Callable[[str], bytes]) ->
 
 def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
     """The uploaded Word plan imported into a new data file, as `kehoach import` imports it: judged
-    by content, not by its name (a .docx, Strict .docx, or a .doc, .odt, .rtf that LibreOffice
-    converts), checked here before a process starts, read (and converted) in a process of its own."""
+    by content, not by its name (a .docx, Strict .docx, Flat OPC XML, or a .doc, .odt, .rtf, web page
+    or Word 2003 XML that LibreOffice converts), checked here before a process starts, read (and
+    converted) in a process of its own."""
     from ..text import slugify
     from ..word.formats import converter, kind_of
     from ..word.package import inspect_package
@@ -216,7 +217,7 @@ def import_upload(files: Folder, raw: bytes, filename: str) -> dict[str, Any]:
     kind = kind_of(raw, label)  # an encrypted or broken .doc/.odt is refused here, as by the command
     if kind is None:
         inspect_package(raw, label)  # refused here, before a process starts, when it is no Word file
-    else:
+    elif kind.by_soffice:
         converter(kind, label)  # no LibreOffice: said now, naming the user's file
     stem = slugify(Path(label).stem, "ke-hoach-nhap")
     with tempfile.TemporaryDirectory(prefix="kehoach-import-") as work:

@@ -1,12 +1,18 @@
-"""Plans kept as .doc (Word 97-2003), .odt (LibreOffice) or .rtf, read as Word and LibreOffice show
-them: LibreOffice headless converts them to a .docx that the one reader (word/reader.py) then reads
-as any other. (A .docx saved as Strict Open XML needs no conversion: word/strict.py renames it.)
+"""Plans kept as .doc (Word 97-2003), .odt (LibreOffice), .rtf, or as the web pages and XML Word opens
+as its own (HTML, MHTML, Word 2003 XML: word/webdoc.py), read as Word and LibreOffice show them:
+LibreOffice headless converts them to a .docx that the one reader (word/reader.py) then reads as
+any other. (A .docx saved as Strict Open XML needs no conversion: word/strict.py renames it; nor
+does Word's Flat OPC XML, whose parts word/flat_opc.py puts back into the .docx they are.)
 
 - The kind is told by content, never by the file's name: OLE2's magic with a WordDocument stream
-  (.doc), an ODF zip whose mimetype is a text document (.odt), "{\\rtf" (.rtf).
+  (.doc), an ODF zip whose mimetype is a text document (.odt), "{\\rtf" (.rtf), a page, a MIME
+  multipart/related header or Word's XML root at the start of a text (webdoc.sniff).
 - Judged before LibreOffice starts: the size (read_bounded, limits.MAX_DOCX_BYTES), a .doc's
   encryption flag and the structure that leads to it, an .odt's zip directory (bombs) and XML
-  (no DTD), its encryption; nothing of an .rtf past its first bytes (LibreOffice reads the rest).
+  (no DTD), its encryption; nothing of an .rtf past its first bytes (LibreOffice reads the rest);
+  no DTD in the XML kinds. A page or Word 2003 XML is written again without any reference to
+  what is outside the file before LibreOffice opens it (webdoc.safe_page, webdoc.safe_word_2003):
+  LibreOffice fetches a page's stylesheets and images while it loads it.
   LibreOffice then runs with a throw-away profile that runs no macro (word/soffice.py) within
   CONVERT_SECONDS, killed past it, and within limits.SOFFICE_MEMORY of address space.
 - What LibreOffice made is read as a .docx the user gives: its size (limits.MAX_DOCX_BYTES) and the
@@ -34,6 +40,7 @@ from typing import Any
 
 from .. import limits
 from ..errors import UserError
+from . import webdoc
 from .package import central_directory_ok, check_members, declares_dtd, read_bounded
 from .soffice import INSTALL_COMMAND, log_tail, memory_words, private_workdir, run_soffice, soffice_or_none
 
@@ -44,11 +51,20 @@ converts in one to three seconds)."""
 
 @dataclass(frozen=True)
 class Kind:
-    """A format LibreOffice converts before the reader reads it."""
+    """A format the reader reads through a conversion: LibreOffice's, or for Flat OPC the parts put
+    back into their .docx (by_soffice False)."""
 
-    key: str  # "doc" | "odt" | "rtf"
+    key: str  # "doc" | "odt" | "rtf" | webdoc's kinds
     what: str  # in the user's words
     suffix: str  # of the private copy LibreOffice opens
+    names: tuple[str, ...] = ()
+    """The suffixes a file of this kind is honestly named with: another Word suffix makes the note
+    say the name lies (converted_note)."""
+    infilter: str | None = None
+    """The LibreOffice import filter, when its own detection would choose another (a page would
+    open in Writer/Web, which lays it out as a browser, not on the printed page)."""
+    by_soffice: bool = True
+    """False for what is read without LibreOffice (Flat OPC, put back into its .docx)."""
     marks_lost: bool = False
     """LibreOffice's .docx of this kind leaves a paragraph mark's run properties empty when the
     paragraph's text is in runs of their own, so a list number, drawn in the mark's formatting,
@@ -58,9 +74,20 @@ class Kind:
     the number in the formatting the paragraph's whole text shares (reader.number_format)."""
 
 
-DOC = Kind("doc", "tệp .doc cũ (Word 97-2003)", ".doc", marks_lost=True)
-ODT = Kind("odt", "văn bản OpenDocument .odt (LibreOffice)", ".odt")
-RTF = Kind("rtf", "tệp RTF", ".rtf")
+DOC = Kind("doc", "tệp .doc cũ (Word 97-2003)", ".doc", (".doc", ".dot"), marks_lost=True)
+ODT = Kind("odt", "văn bản OpenDocument .odt (LibreOffice)", ".odt", (".odt", ".ott"))
+RTF = Kind("rtf", "tệp RTF", ".rtf", (".rtf",))
+HTML = Kind(webdoc.HTML, "trang web (HTML) mà Word mở như văn bản", ".html", (".htm", ".html", ".xhtml"),
+            infilter="HTML (StarWriter)")
+MHT = Kind(webdoc.MHT, "trang web một tệp (MHTML) mà Word mở như văn bản", ".html", (".mht", ".mhtml"),
+           infilter="HTML (StarWriter)")
+WORD_2003 = Kind(webdoc.WORD_2003, "tệp Word 2003 XML", ".xml", (".xml",), infilter="MS Word 2003 XML")
+FLAT_OPC = Kind(webdoc.FLAT_OPC, "tệp Word XML (Flat OPC)", ".xml", (".xml",), by_soffice=False)
+KINDS = (DOC, ODT, RTF, HTML, MHT, WORD_2003, FLAT_OPC)
+_WEB = {k.key: k for k in (HTML, MHT, WORD_2003, FLAT_OPC)}
+_WORD_NAMES = frozenset({".doc", ".docx", ".docm", ".dot", ".dotx", ".odt", ".ott", ".rtf", ".htm", ".html",
+                         ".mht", ".mhtml", ".xml", ".xhtml"})
+"""Suffixes that name a Word-like kind: a file named with one it is not gets "(dù tên tệp có đuôi …)"."""
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODF_TEXT = ("application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.text-template")
@@ -83,7 +110,16 @@ def readable(path: Path, label: str) -> Converted:
     kind = kind_of(data, label)
     if kind is None:
         return Converted(data)
+    if not kind.by_soffice:
+        return Converted(_unpacked(data, label))
     return _converted(data, kind, label)
+
+
+def _unpacked(data: bytes, label: str) -> bytes:
+    """A Flat OPC file's .docx (the one kind read without LibreOffice)."""
+    from .flat_opc import package_of
+
+    return package_of(data, label)
 
 
 _kept: tuple[bytes, Converted] | None = None
@@ -117,7 +153,9 @@ def paragraphs(path: Path, label: str, *, enough: int | None = None) -> int:
     kind = kind_of(data, label)
     if kind is None:
         return inspect_package(data, label).paragraphs
-    own = source_paragraphs(data, kind)
+    if not kind.by_soffice:
+        return inspect_package(_unpacked(data, label), label).paragraphs
+    own = source_paragraphs(data, kind, label)
     if enough is not None and own > enough:
         return own
     made = _converted(data, kind, label)
@@ -132,11 +170,13 @@ _RTF_BREAKS = re.compile(rb"\\(?:par|cell)(?![A-Za-z])")
 _ODF_PARAS = re.compile(rb"<text:[ph][\s/>]")
 
 
-def source_paragraphs(data: bytes, kind: Kind) -> int:
-    """Paragraphs of an .rtf (\\par, and \\cell: each cell is a paragraph of the .docx) or an .odt
-    (text:p and text:h of its content and styles), counted in the file's bytes: what LibreOffice
-    will make paragraphs of. 0 for a .doc, whose text sits behind its piece table: its converted
-    copy is counted."""
+def source_paragraphs(data: bytes, kind: Kind, label: str = "tệp") -> int:
+    """Paragraphs of an .rtf (\\par, and \\cell: each cell is a paragraph of the .docx), an .odt
+    (text:p and text:h of its content and styles), a page or a Word 2003 XML (webdoc), counted in
+    the file's bytes: what LibreOffice will make paragraphs of. 0 for a .doc, whose text sits
+    behind its piece table: its converted copy is counted."""
+    if kind.key in _WEB:
+        return webdoc.source_paragraphs(data, kind.key, label)
     if kind is RTF:
         return len(_RTF_BREAKS.findall(data))
     if kind is ODT:
@@ -148,15 +188,23 @@ def source_paragraphs(data: bytes, kind: Kind) -> int:
 
 
 def kind_of(data: bytes, label: str) -> Kind | None:
-    """Which format LibreOffice must convert, by content; None for what the reader opens itself.
-    UserError for a .doc or .odt that no conversion can read (encrypted, broken, not text)."""
+    """Which format must be converted, by content; None for what the reader opens itself.
+    UserError for a .doc or .odt that no conversion can read (encrypted, broken, not text), and for
+    Word XML that declares a DTD (entities: never written by Word)."""
     if data.startswith(_OLE):
         return DOC if _word_stream(data, label) else None
     if data.startswith(b"{\\rtf"):
         return RTF
     if data.startswith(b"PK"):
         return _zip_kind(data, label)
-    return None
+    key = webdoc.sniff(data)
+    if key is None:
+        return None
+    kind = _WEB[key]
+    if key in (webdoc.WORD_2003, webdoc.FLAT_OPC) and declares_dtd(data):
+        raise UserError(f"{label}: {kind.what} có khai báo DTD/thực thể XML (<!DOCTYPE>), điều Word không bao "
+                        "giờ ghi; tệp có thể độc hại, không đọc")
+    return kind
 
 
 # --- .doc: the OLE2 compound file, read only as far as the Word stream's first bytes ---------------
@@ -302,8 +350,12 @@ def converted_note(what: str, source: str, verb: str) -> str:
     """What the văn thư must know when LibreOffice converted the file (what: Kind.what), said once by
     `check` and `import` in the same words, verb saying what each did with the copy ("kiểm tra",
     "nhập"): every measurement (fonts, sizes, spacing, margins) comes from the converted copy."""
-    # A .doc renamed .docx (often by a portal or a colleague): its name would make the note read wrong.
-    named = " (dù tên tệp có đuôi .docx)" if Path(source).suffix.lower() in (".docx", ".docm") else ""
+    # A .doc renamed .docx, a web page named .doc (often by a portal or a colleague): its name would
+    # make the note read wrong.
+    suffix = Path(source).suffix.lower()
+    kind = next((k for k in KINDS if k.what == what), None)
+    lies = suffix in _WORD_NAMES and kind is not None and suffix not in kind.names
+    named = f" (dù tên tệp có đuôi {suffix})" if lies else ""
     return (f"đây là {what}{named}; kehoach đã chuyển sang .docx bằng LibreOffice (bản tạm, đã xóa, "
             f"không ghi gì cạnh tệp gốc) rồi {verb} bản chuyển đó, nên số đo (phông, cỡ chữ, khoảng cách, "
             "lề) là số đo trên bản chuyển như LibreOffice hiển thị; muốn kết quả sát nhất, hãy mở bằng Word "
@@ -333,11 +385,18 @@ def convert(data: bytes, kind: Kind, label: str, *, soffice: str | None = None,
     work = private_workdir()
     try:
         source = work / f"van-ban{kind.suffix}"
+        # What LibreOffice opens of a page or a Word 2003 XML: the file without its references to
+        # anything outside it (webdoc), so nothing is fetched from the network nor read from disk.
+        if kind in (HTML, MHT):
+            data = webdoc.safe_page(data, kind.key, label)
+        elif kind is WORD_2003:
+            data = webdoc.safe_word_2003(data, label)
         source.write_bytes(data)
         out = work / "docx"
         out.mkdir()
         log = run_soffice(
             exe, [source], out, CONVERT_SECONDS if timeout is None else timeout, convert_to="docx:MS Word 2007 XML",
+            infilter=kind.infilter,
             timeout_message=lambda s: (f"{label}: LibreOffice chuyển {kind.what} sang .docx không xong sau "
                                        f"{s:.0f} giây nên đã bị dừng; tệp quá phức tạp hoặc hỏng; {_RESAVE}"),
             crash_message=lambda gb: (f"{label}: LibreOffice dừng giữa chừng khi chuyển {kind.what} sang .docx: "

@@ -639,8 +639,8 @@ class WordDocument:
 
 
 def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
-    """Open a Word document and read it; UserError when the file is not readable. A .doc, .odt or
-    .rtf is read from the .docx LibreOffice makes of it (word/formats.py; the result's
+    """Open a Word document and read it; UserError when the file is not readable. A .doc, .odt,
+    .rtf, web page or Word 2003 XML is read from the .docx LibreOffice makes of it (word/formats.py; the result's
     converted_from says so); a Strict .docx is read natively, renamed (word/strict.py). `columns`
     says which top-level paragraphs are set in two columns with tab stops (none when not given)."""
     from docx import Document

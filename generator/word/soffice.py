@@ -1,5 +1,6 @@
 """LibreOffice headless run once: the one runner of `soffice --convert-to`, for the PDF of a made
-document (esign/pdf.py) and for reading a .doc, .odt, .rtf or Strict .docx (word/formats.py).
+document (esign/pdf.py) and for reading a .doc, .odt, .rtf, a web page or Word 2003 XML
+(word/formats.py).
 
 Why here, in the Word layer: the reader (word/reader.py) converts the formats python-docx cannot
 open before it reads them, and a wing imports only its own wing and those below; the PDF export
@@ -153,13 +154,14 @@ def memory_limit() -> tuple[int, Callable[[], None] | None]:
 
 def run_soffice(exe: str, paths: Sequence[Path], outdir: Path, timeout: float, *, convert_to: str,
                 timeout_message: Callable[[float], str],
-                crash_message: Callable[[str], str] | None = None) -> str:
+                crash_message: Callable[[str], str] | None = None, infilter: str | None = None) -> str:
     """One `soffice --convert-to` of every path into outdir, in a throw-away profile and TMPDIR,
     within limits.SOFFICE_MEMORY of address space, stopped (with every process it started) after
     timeout seconds: ConversionError with timeout_message(seconds). When LibreOffice ends with an
     error code (it aborts when an allocation fails outside a filter) and crash_message is given:
     ConversionError with crash_message(the memory limit in words). Returns LibreOffice's output;
-    soffice exits 0 even when a file failed, so the caller judges what was made."""
+    soffice exits 0 even when a file failed, so the caller judges what was made. infilter: the
+    import filter LibreOffice must use instead of the one it would detect."""
     work = private_workdir()
     try:
         profile, tmp = safe_profile(work), work / "tmp"
@@ -169,6 +171,7 @@ def run_soffice(exe: str, paths: Sequence[Path], outdir: Path, timeout: float, *
         cmd = [
             exe, f"-env:UserInstallation={profile.resolve().as_uri()}",
             "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
+            *([f"--infilter={infilter}"] if infilter else []),
             "--convert-to", convert_to, "--outdir", str(outdir),
             *(str(p.resolve()) for p in paths),
         ]

@@ -1104,7 +1104,7 @@ function setupJobs() {
   const imp = document.getElementById('dlg-import');
   imp.querySelector('.go').addEventListener('click', () => runJob(imp, async () => {
     const file = document.getElementById('import-file').files[0];
-    if (!file) { result(imp, 'Hãy chọn một tệp văn bản (.docx, .doc, .odt hoặc .rtf).', true); return; }
+    if (!file) { result(imp, 'Hãy chọn một tệp văn bản (.docx, .doc, .odt, .rtf, trang web hoặc Word XML).', true); return; }
     if (S.dirty && !(await saved())) { result(imp, 'Tệp đang mở còn thay đổi chưa lưu được.', true); return; }
     let res, json = {};
     try {
