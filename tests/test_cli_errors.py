@@ -210,3 +210,55 @@ def test_check_json_on_an_unreadable_file_is_still_json(tmp_path, capsys):
     assert got["source"] == str(not_docx) and got["exit_code"] == 2
     assert len(got["errors"]) == 1 and "không phải văn bản Word" in got["errors"][0]
     assert "lỗi:" in captured.err
+
+
+def _word_owner_file(user: str) -> bytes:
+    """The owner ("lock") file Word writes beside a document it has open, as Word lays it out:
+    a byte counting the user's name, the name in the ANSI code page, padding to byte 54, the
+    count again (two bytes) and the name in UTF-16, padding to 162 bytes."""
+    ansi = user.encode("cp1258", errors="replace")
+    head = bytes([len(user)]) + ansi
+    head += b"\x00" * (54 - len(head))
+    body = head + bytes([len(user), 0]) + user.encode("utf-16-le")
+    return body + b"\x00" * (162 - len(body))
+
+
+@pytest.mark.parametrize(("document", "lock", "user"), [
+    ("ke-hoach-2026.docx", "~$-hoach-2026.docx", "Van Thu"),  # a long name loses two letters to ~$
+    ("kh.docx", "~$kh.docx", "vanthu"),                     # a short one keeps them all
+    ("Kế hoạch tháng 3.docx", "~$ hoạch tháng 3.docx", "Nguyễn Thị Văn Thư"),
+], ids=["long-name", "short-name", "vietnamese-name-and-user"])
+@pytest.mark.parametrize("command", ["check", "import"])
+def test_a_word_lock_file_is_named_as_such_with_its_document(command, document, lock, user, tmp_path, capsys):
+    """A clerk picks "~$…docx" in a file list while the plan is open in Word: the command says it is
+    Word's lock file and which file is the document, not "tệp hỏng"; nothing is written."""
+    folder = tmp_path / "Văn bản đến"
+    folder.mkdir()
+    (folder / document).write_bytes(b"PK\x03\x04 whatever Word saved")
+    (folder / "ke-hoach-2026-so-125.docx").write_bytes(b"PK\x03\x04 another document")
+    (folder / lock).write_bytes(_word_owner_file(user))
+    before = sorted(p.name for p in folder.iterdir())
+    args = [command, str(folder / lock)] + (["-o", str(tmp_path / "ra.yaml")] if command == "import" else [])
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "tệp khóa tạm Word" in err and f"văn bản là tệp {document} cùng thư mục" in err
+    assert "tệp hỏng" not in err and "Traceback" not in err
+    assert sorted(p.name for p in folder.iterdir()) == before and not (tmp_path / "ra.yaml").exists()
+
+
+def test_a_word_lock_file_without_its_document_still_says_what_it_is(tmp_path, capsys):
+    # The document moved away (or the lock file was copied alone): said as a lock file all the same.
+    lock = tmp_path / "~$-hoach.docx"
+    lock.write_bytes(_word_owner_file("Van Thu"))
+    assert main(["check", str(lock)]) == 2
+    err = capsys.readouterr().err
+    assert "tệp khóa tạm Word" in err and "không có ~$ ở đầu" in err
+
+
+def test_a_small_file_that_is_no_lock_file_is_still_said_broken(tmp_path, capsys):
+    # The lock file's explanation is for Word's lock file only: other junk keeps its own message.
+    junk = tmp_path / "ke-hoach.docx"
+    junk.write_bytes(b"\x05hello" + b"\x00" * 200)
+    assert main(["check", str(junk)]) == 2
+    err = capsys.readouterr().err
+    assert "tệp hỏng" in err and "tệp khóa" not in err

@@ -116,7 +116,7 @@ def paragraphs(path: Path, label: str, *, enough: int | None = None) -> int:
     data = read_bounded(path, label, limits.MAX_DOCX_BYTES)
     kind = kind_of(data, label)
     if kind is None:
-        return inspect_package(data, label).paragraphs
+        return inspect_package(data, label, path=path).paragraphs
     own = source_paragraphs(data, kind)
     if enough is not None and own > enough:
         return own
