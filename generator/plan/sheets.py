@@ -392,13 +392,12 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> SheetTable:
     return _table(path, _read_grid(path, sheet))
 
 
-def sheet_rows(path: str | Path, sheet: str | None = None) -> tuple[str, list[list[str]]]:
-    """A sheet's name and its cells as the text a reader sees (dates as 20/3/2024), row by row from
-    A1 (so that row and column indices name cells): for lists kept in a spreadsheet that are not a
-    catalogue (batch's units). Judged and bounded as read_sheet."""
-    read = _read_grid(Path(path), sheet)
-    top, left = read.offset
-    return read.name, [[] for _ in range(top)] + [[""] * left + row for row in read.rows]
+def sheet_rows(path: str | Path, sheet: str | None = None) -> SheetCells:
+    """A sheet's cells as the text a reader sees (dates as 20/3/2024), row by row from A1 (so that
+    row and column indices name cells), with its merged ranges and the cells that cannot be read
+    as they print (a formula's error): for lists kept in a spreadsheet that are not a catalogue
+    (batch's units). Judged and bounded as read_sheet."""
+    return _from_a1(_read_grid(Path(path), sheet))
 
 
 def _read_grid(path: Path, sheet: str | None) -> _Grid:
