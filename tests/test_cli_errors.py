@@ -262,3 +262,27 @@ def test_a_small_file_that_is_no_lock_file_is_still_said_broken(tmp_path, capsys
     assert main(["check", str(junk)]) == 2
     err = capsys.readouterr().err
     assert "tệp hỏng" in err and "tệp khóa" not in err
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["render", "{plan}", "--froce"], "kehoach render: lỗi: tham số không nhận ra: --froce; có phải ý bạn là --force?"),
+    (["check", "{plan}", "--jsn"], "kehoach check: lỗi: tham số không nhận ra: --jsn; có phải ý bạn là --json?"),
+    (["render", "{plan}", "--so", "125"], "tham số không nhận ra: --so 125; xem kehoach render --help"),
+    (["render", "{plan}", "thua.yaml"], "tham số không nhận ra: thua.yaml; xem kehoach render --help"),
+    (["render", "{plan}", "-o"], "tham số -o/--output: cần một giá trị sau tùy chọn này"),
+    (["render", "{plan}", "--f"], "tùy chọn --f chưa đủ rõ, có thể là --final, --force; hãy viết đủ tên"),
+    (["render", "{plan}", "--pdf=co"], "tham số --pdf: tùy chọn này không nhận giá trị ('co'); bỏ phần =… đi"),
+    (["report", "{plan}", "--progress", "--as-of", "30/06/2024", "-o", "bc.yaml"],
+     "tham số --progress: cần ít nhất một giá trị sau tùy chọn này"),
+], ids=["misspelt", "misspelt-check", "vietnamese-word", "extra-file", "no-value", "ambiguous",
+        "value-to-a-switch", "empty-list"])
+def test_a_mistyped_command_line_is_said_in_vietnamese_with_the_commands_usage(argv, said, capsys):
+    """The command's own usage above the error (not the top level's), argparse's English never
+    shown, and the option meant when one is close: exit 2, nothing run."""
+    with pytest.raises(SystemExit) as caught:
+        main([a.replace("{plan}", str(SAMPLE)) for a in argv])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and f"cách dùng: kehoach {argv[0]} " in err
+    english = re.findall(r"\b(?:usage|expected|argument|ambiguous|ignored|unrecognized|could match)\b", err)
+    assert english == [], err
