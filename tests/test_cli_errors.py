@@ -12,6 +12,7 @@ import pytest
 
 from generator.cli import main
 from tests.paths import ROOT, SAMPLE
+from tests.word_fixtures import word_owner_file
 
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
 
@@ -212,17 +213,6 @@ def test_check_json_on_an_unreadable_file_is_still_json(tmp_path, capsys):
     assert "lỗi:" in captured.err
 
 
-def _word_owner_file(user: str) -> bytes:
-    """The owner ("lock") file Word writes beside a document it has open, as Word lays it out:
-    a byte counting the user's name, the name in the ANSI code page, padding to byte 54, the
-    count again (two bytes) and the name in UTF-16, padding to 162 bytes."""
-    ansi = user.encode("cp1258", errors="replace")
-    head = bytes([len(user)]) + ansi
-    head += b"\x00" * (54 - len(head))
-    body = head + bytes([len(user), 0]) + user.encode("utf-16-le")
-    return body + b"\x00" * (162 - len(body))
-
-
 @pytest.mark.parametrize(("document", "lock", "user"), [
     ("ke-hoach-2026.docx", "~$-hoach-2026.docx", "Van Thu"),  # a long name loses two letters to ~$
     ("kh.docx", "~$kh.docx", "vanthu"),                     # a short one keeps them all
@@ -236,7 +226,7 @@ def test_a_word_lock_file_is_named_as_such_with_its_document(command, document, 
     folder.mkdir()
     (folder / document).write_bytes(b"PK\x03\x04 whatever Word saved")
     (folder / "ke-hoach-2026-so-125.docx").write_bytes(b"PK\x03\x04 another document")
-    (folder / lock).write_bytes(_word_owner_file(user))
+    (folder / lock).write_bytes(word_owner_file(user))
     before = sorted(p.name for p in folder.iterdir())
     args = [command, str(folder / lock)] + (["-o", str(tmp_path / "ra.yaml")] if command == "import" else [])
     assert main(args) == 2
@@ -249,7 +239,7 @@ def test_a_word_lock_file_is_named_as_such_with_its_document(command, document, 
 def test_a_word_lock_file_without_its_document_still_says_what_it_is(tmp_path, capsys):
     # The document moved away (or the lock file was copied alone): said as a lock file all the same.
     lock = tmp_path / "~$-hoach.docx"
-    lock.write_bytes(_word_owner_file("Van Thu"))
+    lock.write_bytes(word_owner_file("Van Thu"))
     assert main(["check", str(lock)]) == 2
     err = capsys.readouterr().err
     assert "tệp khóa tạm Word" in err and "không có ~$ ở đầu" in err
