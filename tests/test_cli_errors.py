@@ -276,3 +276,58 @@ def test_a_mistyped_command_line_is_said_in_vietnamese_with_the_commands_usage(a
     assert said in err and f"cách dùng: kehoach {argv[0]} " in err
     english = re.findall(r"\b(?:usage|expected|argument|ambiguous|ignored|unrecognized|could match)\b", err)
     assert english == [], err
+
+
+def _office_package(main_part: str, content_type: str) -> bytes:
+    """A minimal Office zip whose main part is `main_part` of `content_type` (as its application writes
+    [Content_Types].xml): what check and import are given when a clerk picks the wrong file."""
+    import io
+    import zipfile
+
+    types = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+             '<Default Extension="xml" ContentType="application/xml"/>'
+             f'<Override PartName="/{main_part}" ContentType="{content_type}"/></Types>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr(main_part, "<root/>")
+    return out.getvalue()
+
+
+def _excel_book() -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["STT", "Nội dung", "Chủ trì"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "said"), [
+    ("tien-do.xlsx", _excel_book, "bảng tính Excel (.xlsx)"),
+    ("ke-hoach.docx", _excel_book, "bảng tính Excel (.xlsx)"),  # renamed: told by content, not by name
+    ("tien-do.xlsm", lambda: _office_package("xl/workbook.xml",
+                                             "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
+     "bảng tính Excel có macro (.xlsm)"),
+    ("trinh-chieu.pptx", lambda: _office_package(
+        "ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"),
+     "bài trình chiếu PowerPoint (.pptx)"),
+], ids=["xlsx", "xlsx-named-docx", "xlsm", "pptx"])
+@pytest.mark.parametrize("command", ["check", "import"])
+def test_another_office_file_is_named_for_what_it_is(command, name, data, said, tmp_path, capsys):
+    """An Excel sheet or a PowerPoint file picked in place of the plan is an Office zip like a .docx:
+    the message names what it is, not "tệp hỏng … hãy mở bằng Word rồi lưu lại"."""
+    given = tmp_path / name
+    given.write_bytes(data())
+    if command == "import" and name.endswith((".xlsx", ".xlsm")):
+        pytest.skip("kehoach import reads a workbook named so as a catalogue (tests/test_sheet_limits.py)")
+    out = tmp_path / "ra.yaml"
+    assert main([command, str(given)] + (["-o", str(out)] if command == "import" else [])) == 2
+    err = capsys.readouterr().err
+    assert f"đây là {said}, không phải văn bản Word .docx" in err and "hãy chọn tệp văn bản Word" in err
+    assert "tệp hỏng" not in err and "mở bằng Word rồi lưu" not in err and not out.exists()

@@ -141,6 +141,22 @@ _OTHER_MAIN = {
         "tệp .dotm (tệp mẫu Word có macro)",
         "hãy mở bằng Word, chọn Lưu thành (Save As) kiểu “Word Document (*.docx)” để bỏ macro"),
 }
+_SHEET_TODO = ("hãy chọn tệp văn bản Word; danh mục nhiệm vụ trong bảng tính thì đọc bằng kehoach import "
+               "TÊN.xlsx (tệp giữ đuôi .xlsx)")
+_SLIDES_TODO = "hãy chọn tệp văn bản Word (.docx)"
+_OTHER_PACKAGE = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": (
+        "bảng tính Excel (.xlsx)", _SHEET_TODO),
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": ("bảng tính Excel có macro (.xlsm)", _SHEET_TODO),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": (
+        "tệp mẫu Excel (.xltx)", _SHEET_TODO),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": (
+        "bài trình chiếu PowerPoint (.pptx)", _SLIDES_TODO),
+    "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml": (
+        "bài trình chiếu PowerPoint có macro (.pptm)", _SLIDES_TODO),
+}
+"""Office packages of other applications, told by their main part's content type (Word's reader
+would only say it found no document in them): an Excel sheet picked beside the plan."""
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DTD = (b"<!doctype", "<!doctype".encode("utf-16-le"), "<!doctype".encode("utf-16-be"))
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -398,6 +414,9 @@ def _check_main_type(content_types: bytes | None, label: str) -> None:
         if part == "/word/document.xml" and kind in _OTHER_MAIN:
             what, todo = _OTHER_MAIN[kind]
             raise UserError(f"{label}: đây là {what}, không phải văn bản .docx; {todo}")
+        if kind in _OTHER_PACKAGE:
+            what, todo = _OTHER_PACKAGE[kind]
+            raise UserError(f"{label}: đây là {what}, không phải văn bản Word .docx; {todo}")
 
 
 def _parse_or_refuse(blob: bytes, name: str, label: str, what: str) -> _Element:
