@@ -331,3 +331,19 @@ def test_another_office_file_is_named_for_what_it_is(command, name, data, said, 
     err = capsys.readouterr().err
     assert f"đây là {said}, không phải văn bản Word .docx" in err and "hãy chọn tệp văn bản Word" in err
     assert "tệp hỏng" not in err and "mở bằng Word rồi lưu" not in err and not out.exists()
+
+
+def test_a_word_file_given_as_data_suggests_the_import_of_that_very_file(sample_docx, tmp_path, capsys):
+    """Last year's plan in Word handed to render: the suggested command names the file (quoted, as
+    a path with spaces must be typed) and the data file it makes, and it works as printed."""
+    import shlex
+
+    word = tmp_path / "Kế hoạch năm trước.docx"
+    word.write_bytes(sample_docx.read_bytes())
+    assert main(["render", str(word)]) == 2
+    err = capsys.readouterr().err
+    suggested = re.search(r"kehoach (import .+?), rồi dùng tệp (.+)$", err, re.M)
+    assert suggested is not None, err
+    assert suggested.group(2) == "Kế hoạch năm trước.yaml"
+    assert main(shlex.split(suggested.group(1))) == 0
+    assert main(["validate", str(tmp_path / suggested.group(2))]) == 0
