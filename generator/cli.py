@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ from .errors import DataError, InternalError, KehoachError, UserError
 from .text import shell_arg
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .jobs.progress import ProgressError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USER, EXIT_INTERNAL = 0, 1, 2, 70
@@ -435,11 +438,20 @@ def _port(text: str) -> int:
     return value
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help with its one English word, the usage line's "usage:", in Vietnamese."""
+
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "cách dùng: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse speaking Vietnamese where a user reads it: help headings, -h, errors."""
+    """argparse speaking Vietnamese where a user reads it: usage, help headings, -h, errors."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
         self._positionals.title = "tham số"
         self._optionals.title = "tùy chọn"
@@ -447,8 +459,16 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
+        message = re.sub(r"ambiguous option: (\S+) could match (.+)",
+                         r"tùy chọn \1 chưa đủ rõ, có thể là \2; hãy viết đủ tên", message)
+        message = re.sub(r"ignored explicit argument (.+)",
+                         r"tùy chọn này không nhận giá trị (\1); bỏ phần =… đi", message)
         message = (message.replace("the following arguments are required", "thiếu tham số bắt buộc")
                    .replace("unrecognized arguments", "tham số không nhận ra")
+                   .replace("expected at least one argument", "cần ít nhất một giá trị sau tùy chọn này")
+                   .replace("expected at most one argument", "chỉ nhận một giá trị")
+                   .replace("expected one argument", "cần một giá trị sau tùy chọn này")
+                   .replace("not allowed with argument", "không dùng cùng tham số")
                    .replace("invalid choice", "lựa chọn không hợp lệ").replace("choose from", "chọn một trong")
                    .replace("argument ", "tham số "))
         self.exit(EXIT_USER, f"{self.prog}: lỗi: {message}\n")
@@ -644,12 +664,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_port, default=8030, help="cổng (mặc định 8030)")
     p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt")
     p.set_defaults(func=_serve)
+    for command in sub.choices.values():
+        command.set_defaults(command_parser=command)  # an unknown option is said in its command's words
     return parser
+
+
+def _unknown_options(command: argparse.ArgumentParser, extra: list[str]) -> str:
+    """The error for options a command does not have: its name, and the option meant when one is
+    close (--froce, --so for --force, --number), so the usage printed above is not all there is."""
+    import difflib
+
+    known = sorted({o for a in command._actions for o in a.option_strings})  # argparse keeps them there only
+    hints = []
+    for word in extra:
+        if word.startswith("-"):
+            # Long names only: "--so" (số) is no misspelt "-o".
+            close = difflib.get_close_matches(word.split("=", 1)[0], [o for o in known if o.startswith("--")],
+                                              n=1, cutoff=0.6)
+            if close:
+                hints.append(f"có phải ý bạn là {close[0]}?")
+    tail = f"; {' '.join(hints)}" if hints else f"; xem kehoach {command.prog.split()[-1]} --help"
+    return f"tham số không nhận ra: {' '.join(extra)}{tail}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        args.command_parser.error(_unknown_options(args.command_parser, extra))
     if argv is None:  # only as the program, not inside a host app
         for name in ("SIGTERM", "SIGHUP"):
             if hasattr(signal, name):

@@ -12,6 +12,7 @@ import pytest
 
 from generator.cli import main
 from tests.paths import ROOT, SAMPLE
+from tests.word_fixtures import word_owner_file
 
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
 
@@ -210,3 +211,139 @@ def test_check_json_on_an_unreadable_file_is_still_json(tmp_path, capsys):
     assert got["source"] == str(not_docx) and got["exit_code"] == 2
     assert len(got["errors"]) == 1 and "không phải văn bản Word" in got["errors"][0]
     assert "lỗi:" in captured.err
+
+
+@pytest.mark.parametrize(("document", "lock", "user"), [
+    ("ke-hoach-2026.docx", "~$-hoach-2026.docx", "Van Thu"),  # a long name loses two letters to ~$
+    ("kh.docx", "~$kh.docx", "vanthu"),                     # a short one keeps them all
+    ("Kế hoạch tháng 3.docx", "~$ hoạch tháng 3.docx", "Nguyễn Thị Văn Thư"),
+], ids=["long-name", "short-name", "vietnamese-name-and-user"])
+@pytest.mark.parametrize("command", ["check", "import"])
+def test_a_word_lock_file_is_named_as_such_with_its_document(command, document, lock, user, tmp_path, capsys):
+    """A clerk picks "~$…docx" in a file list while the plan is open in Word: the command says it is
+    Word's lock file and which file is the document, not "tệp hỏng"; nothing is written."""
+    folder = tmp_path / "Văn bản đến"
+    folder.mkdir()
+    (folder / document).write_bytes(b"PK\x03\x04 whatever Word saved")
+    (folder / "ke-hoach-2026-so-125.docx").write_bytes(b"PK\x03\x04 another document")
+    (folder / lock).write_bytes(word_owner_file(user))
+    before = sorted(p.name for p in folder.iterdir())
+    args = [command, str(folder / lock)] + (["-o", str(tmp_path / "ra.yaml")] if command == "import" else [])
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "tệp khóa tạm Word" in err and f"văn bản là tệp {document} cùng thư mục" in err
+    assert "tệp hỏng" not in err and "Traceback" not in err
+    assert sorted(p.name for p in folder.iterdir()) == before and not (tmp_path / "ra.yaml").exists()
+
+
+def test_a_word_lock_file_without_its_document_still_says_what_it_is(tmp_path, capsys):
+    # The document moved away (or the lock file was copied alone): said as a lock file all the same.
+    lock = tmp_path / "~$-hoach.docx"
+    lock.write_bytes(word_owner_file("Van Thu"))
+    assert main(["check", str(lock)]) == 2
+    err = capsys.readouterr().err
+    assert "tệp khóa tạm Word" in err and "không có ~$ ở đầu" in err
+
+
+def test_a_small_file_that_is_no_lock_file_is_still_said_broken(tmp_path, capsys):
+    # The lock file's explanation is for Word's lock file only: other junk keeps its own message.
+    junk = tmp_path / "ke-hoach.docx"
+    junk.write_bytes(b"\x05hello" + b"\x00" * 200)
+    assert main(["check", str(junk)]) == 2
+    err = capsys.readouterr().err
+    assert "tệp hỏng" in err and "tệp khóa" not in err
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["render", "{plan}", "--froce"], "kehoach render: lỗi: tham số không nhận ra: --froce; có phải ý bạn là --force?"),
+    (["check", "{plan}", "--jsn"], "kehoach check: lỗi: tham số không nhận ra: --jsn; có phải ý bạn là --json?"),
+    (["render", "{plan}", "--so", "125"], "tham số không nhận ra: --so 125; xem kehoach render --help"),
+    (["render", "{plan}", "thua.yaml"], "tham số không nhận ra: thua.yaml; xem kehoach render --help"),
+    (["render", "{plan}", "-o"], "tham số -o/--output: cần một giá trị sau tùy chọn này"),
+    (["render", "{plan}", "--f"], "tùy chọn --f chưa đủ rõ, có thể là --final, --force; hãy viết đủ tên"),
+    (["render", "{plan}", "--pdf=co"], "tham số --pdf: tùy chọn này không nhận giá trị ('co'); bỏ phần =… đi"),
+    (["report", "{plan}", "--progress", "--as-of", "30/06/2024", "-o", "bc.yaml"],
+     "tham số --progress: cần ít nhất một giá trị sau tùy chọn này"),
+], ids=["misspelt", "misspelt-check", "vietnamese-word", "extra-file", "no-value", "ambiguous",
+        "value-to-a-switch", "empty-list"])
+def test_a_mistyped_command_line_is_said_in_vietnamese_with_the_commands_usage(argv, said, capsys):
+    """The command's own usage above the error (not the top level's), argparse's English never
+    shown, and the option meant when one is close: exit 2, nothing run."""
+    with pytest.raises(SystemExit) as caught:
+        main([a.replace("{plan}", str(SAMPLE)) for a in argv])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and f"cách dùng: kehoach {argv[0]} " in err
+    english = re.findall(r"\b(?:usage|expected|argument|ambiguous|ignored|unrecognized|could match)\b", err)
+    assert english == [], err
+
+
+def _office_package(main_part: str, content_type: str) -> bytes:
+    """A minimal Office zip whose main part is `main_part` of `content_type` (as its application writes
+    [Content_Types].xml): what check and import are given when a clerk picks the wrong file."""
+    import io
+    import zipfile
+
+    types = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+             '<Default Extension="xml" ContentType="application/xml"/>'
+             f'<Override PartName="/{main_part}" ContentType="{content_type}"/></Types>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr(main_part, "<root/>")
+    return out.getvalue()
+
+
+def _excel_book() -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["STT", "Nội dung", "Chủ trì"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "said"), [
+    ("tien-do.xlsx", _excel_book, "bảng tính Excel (.xlsx)"),
+    ("ke-hoach.docx", _excel_book, "bảng tính Excel (.xlsx)"),  # renamed: told by content, not by name
+    ("tien-do.xlsm", lambda: _office_package("xl/workbook.xml",
+                                             "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
+     "bảng tính Excel có macro (.xlsm)"),
+    ("trinh-chieu.pptx", lambda: _office_package(
+        "ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"),
+     "bài trình chiếu PowerPoint (.pptx)"),
+], ids=["xlsx", "xlsx-named-docx", "xlsm", "pptx"])
+@pytest.mark.parametrize("command", ["check", "import"])
+def test_another_office_file_is_named_for_what_it_is(command, name, data, said, tmp_path, capsys):
+    """An Excel sheet or a PowerPoint file picked in place of the plan is an Office zip like a .docx:
+    the message names what it is, not "tệp hỏng … hãy mở bằng Word rồi lưu lại"."""
+    given = tmp_path / name
+    given.write_bytes(data())
+    if command == "import" and name.endswith((".xlsx", ".xlsm")):
+        pytest.skip("kehoach import reads a workbook named so as a catalogue (tests/test_sheet_limits.py)")
+    out = tmp_path / "ra.yaml"
+    assert main([command, str(given)] + (["-o", str(out)] if command == "import" else [])) == 2
+    err = capsys.readouterr().err
+    assert f"đây là {said}, không phải văn bản Word .docx" in err and "hãy chọn tệp văn bản Word" in err
+    assert "tệp hỏng" not in err and "mở bằng Word rồi lưu" not in err and not out.exists()
+
+
+def test_a_word_file_given_as_data_suggests_the_import_of_that_very_file(sample_docx, tmp_path, capsys):
+    """Last year's plan in Word handed to render: the suggested command names the file (quoted, as
+    a path with spaces must be typed) and the data file it makes, and it works as printed."""
+    import shlex
+
+    word = tmp_path / "Kế hoạch năm trước.docx"
+    word.write_bytes(sample_docx.read_bytes())
+    assert main(["render", str(word)]) == 2
+    err = capsys.readouterr().err
+    suggested = re.search(r"kehoach (import .+?), rồi dùng tệp (.+)$", err, re.M)
+    assert suggested is not None, err
+    assert suggested.group(2) == "Kế hoạch năm trước.yaml"
+    assert main(shlex.split(suggested.group(1))) == 0
+    assert main(["validate", str(tmp_path / suggested.group(2))]) == 0

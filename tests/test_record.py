@@ -343,3 +343,67 @@ def test_a_units_spreadsheet_mistake_is_named_by_its_cell(tmp_path: Path, capsys
     wrong = units_book(tmp_path / "sai.xlsx", [[1, "Sở Tư pháp", "x"]], header=["STT", "Tên", "Địa chỉ email"])
     assert main(["batch", str(SAMPLE), "--units", str(wrong), "-o", str(out)]) == 2
     assert "Đơn vị!C2: cột không nhận ra" in capsys.readouterr().err
+
+
+def test_a_cell_merged_down_the_units_sheet_is_every_spanned_units_value(tmp_path: Path) -> None:
+    """Excel prints one "Phó Giám đốc" (or one date) over the rows its merged range spans: each of
+    those units is signed and dated so; an empty row between units, even one a merged cell runs
+    through, makes no unit."""
+    import openpyxl
+
+    from generator.jobs.batch import run_batch
+
+    units = units_book(tmp_path / "don-vi.xlsx", [
+        [1, "Sở Tư pháp", "Sở Tư pháp", "STP", "Nguyễn Văn A", "Phó Giám đốc", 18, "22/03/2024"],
+        [2, "Sở Y tế", "Sở Y tế", "SYT", "Trần Thị B", None, 19, None],
+        [None] * 8,
+        [3, "Sở Nội vụ", "Sở Nội vụ", "SNV", "Lê Văn C", "Giám đốc", 20, "25-3-2024"],
+        [4, "Sở Tài chính", "Sở Tài chính", "STC", "Phạm Văn D", None, 21, None],
+    ])
+    book = openpyxl.load_workbook(units)
+    sheet = book.active
+    sheet.merge_cells("F3:F4")  # Chức vụ of units 1 and 2
+    sheet.merge_cells("H3:H5")  # Ngày of units 1 and 2, through the empty row
+    sheet.merge_cells("F6:F7")  # Chức vụ of units 3 and 4
+    sheet.merge_cells("H6:H7")  # Ngày of units 3 and 4, typed day-month-year with dashes
+    book.save(units)
+    result = run_batch(SAMPLE, units, tmp_path / "out", jobs=1, final=True)
+    assert [d.path.name for d in result.written] == [
+        "so-tu-phap-so-18.docx", "so-y-te-so-19.docx", "so-noi-vu-so-20.docx", "so-tai-chinh-so-21.docx"]
+    seen = []
+    for done in result.written:
+        doc = read_docx(done.path)
+        assert doc.signer_lines and doc.date_line is not None
+        seen.append((doc.signer_lines[-1].text, re.search(r"ngày \d+ tháng \d+", doc.date_line.text).group(0)))
+    assert seen == [("PHÓ GIÁM ĐỐC", "ngày 22 tháng 3")] * 2 + [("GIÁM ĐỐC", "ngày 25 tháng 3")] * 2
+
+
+def test_a_merged_value_mistake_is_named_at_the_cell_holding_it(tmp_path: Path, capsys) -> None:
+    import openpyxl
+
+    units = units_book(tmp_path / "don-vi.xlsx", [
+        [1, "Sở Tư pháp", "Sở Tư pháp", "STP", "Nguyễn Văn A", "Giám đốc", 18, "31/13/2024"],
+        [2, "Sở Y tế", "Sở Y tế", "SYT", "Trần Thị B", "Giám đốc", 19, None],
+    ])
+    book = openpyxl.load_workbook(units)
+    book.active.merge_cells("H3:H4")
+    book.save(units)
+    out = tmp_path / "out"
+    assert main(["batch", str(SAMPLE), "--units", str(units), "-o", str(out), "--final"]) == 2
+    err = capsys.readouterr().err
+    # Both units took the merged date; each is told where it is typed (H4 is part of the merged H3).
+    assert "Đơn vị!H3: units[0].date: không có tháng 13" in err
+    assert "Đơn vị!H3: units[1].date: không có tháng 13" in err and "H4" not in err
+    assert not out.exists()
+
+
+def test_a_formula_error_in_the_units_sheet_is_said_at_its_cell(tmp_path: Path, capsys) -> None:
+    # "#REF!" prints in the cell: the unit must not quietly take the model plan's signer instead.
+    units = units_book(tmp_path / "don-vi.xlsx", [
+        [1, "Sở Tư pháp", "Sở Tư pháp", "STP", "#REF!", "Giám đốc", 18, "22/03/2024"],
+    ])
+    out = tmp_path / "out"
+    assert main(["batch", str(SAMPLE), "--units", str(units), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Đơn vị!E3" in err and "#REF!" in err and "lỗi công thức" in err
+    assert not out.exists()

@@ -244,6 +244,16 @@ def _tools() -> bool:
     return bool((shutil.which("soffice") or shutil.which("libreoffice")) and shutil.which("pdftoppm"))
 
 
+def test_without_libreoffice_the_preview_says_it_is_needed_for_the_preview(client, monkeypatch):
+    # The clerk asked for no PDF: the page says what LibreOffice is missing for, and how to install it.
+    monkeypatch.setenv("PATH", "")
+    r = client.post("/api/preview", json={"name": FULL, "data": load(client)["data"]})
+    assert r.status_code == 503
+    error = r.json()["error"]
+    assert "không tìm thấy LibreOffice (lệnh soffice) để xem trước trang in" in error
+    assert "xuất PDF" not in error and "apt-get install libreoffice-writer-nogui" in error
+
+
 @pytest.mark.skipif(not _tools(), reason="cần LibreOffice (soffice) và pdftoppm (poppler-utils) để xem trước trang")
 def test_preview_returns_the_pages_as_png(client):
     data = load(client)["data"]

@@ -106,6 +106,17 @@ def test_without_libreoffice_the_page_says_both_ways(client, folder: Path, monke
     assert list(folder.iterdir()) == []
 
 
+def test_a_word_lock_file_uploaded_is_said_as_such(client, folder: Path, no_process: None) -> None:
+    # Picked in the browser's file dialog beside the plan open in Word: named as Word's lock file.
+    from tests.word_fixtures import word_owner_file
+
+    r = client.post("/api/import", params={"filename": "~$-hoach 2026.docx"}, content=word_owner_file("Van Thu"))
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error.startswith("~$-hoach 2026.docx: đây là tệp khóa tạm Word") and "tệp hỏng" not in error
+    assert list(folder.iterdir()) == []
+
+
 def test_an_opendocument_that_is_not_text_is_refused_before_a_process(client, folder: Path,
                                                                       no_process: None) -> None:
     import io

@@ -156,3 +156,88 @@ def test_cli_import_of_a_sheet_writes_an_appendix(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "generator", "import", str(path), "-o", str(tmp_path / "x.yaml"), "--sheet", "X"],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and "không có trang tính 'X'" in run.stderr and "Traceback" not in run.stderr
+
+
+_GRID = [
+    ["DANH MỤC NHIỆM VỤ NĂM 2026", None, None, None],
+    ["STT", "Nội dung công việc", "Đơn vị chủ trì", "Thời gian"],
+    ["I", "Hạ tầng số", None, None],
+    ["1", "Nâng cấp mạng nội bộ", "Văn phòng Sở", "Quý II"],
+    ["2", "Trang bị máy chủ", None, "Quý III"],
+    ["II", "Dữ liệu số", None, None],
+    ["3", "Xây dựng kho dữ liệu", "Phòng Kế hoạch", "31/13/2026"],
+]
+_MERGES = [((0, 0), (0, 3)), ((2, 1), (2, 3)), ((3, 2), (4, 2)), ((5, 1), (5, 3))]
+
+
+def _same_list(tmp_path: Path, suffix: str, top: int, left: int) -> Path:
+    """_GRID with its merges, its first cell at row `top`, column `left` (0-based), saved as Excel
+    or as LibreOffice Calc saves it (a merge: the first cell spans, the cells it covers follow)."""
+    path = tmp_path / f"dm-{top}-{left}{suffix}"
+    if suffix == ".xlsx":
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "DM"
+        for r, row in enumerate(_GRID):
+            for c, text in enumerate(row):
+                if text is not None:
+                    ws.cell(row=top + r + 1, column=left + c + 1, value=text)
+        for (r0, c0), (r1, c1) in _MERGES:
+            ws.merge_cells(start_row=top + r0 + 1, start_column=left + c0 + 1,
+                           end_row=top + r1 + 1, end_column=left + c1 + 1)
+        wb.save(path)
+        return path
+    spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for (r0, c0), (r1, c1) in _MERGES}
+    covered = {(r, c) for (r0, c0), (r1, c1) in _MERGES for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} \
+        - set(spans)
+    body = f'<table:table-row table:number-rows-repeated="{top}"><table:table-cell/></table:table-row>' if top else ""
+    for r, row in enumerate(_GRID):
+        body += "<table:table-row>" + ("<table:table-cell/>" * left)
+        for c, text in enumerate(row):
+            if (r, c) in covered:
+                body += "<table:covered-table-cell/>"
+                continue
+            down, across = spans.get((r, c), (1, 1))
+            extra = (f' table:number-rows-spanned="{down}" table:number-columns-spanned="{across}"'
+                     if (down, across) != (1, 1) else "")
+            body += (f'<table:table-cell office:value-type="string"{extra}><text:p>{text}</text:p></table:table-cell>'
+                     if text is not None else f"<table:table-cell{extra}/>")
+        body += "</table:table-row>"
+    path.write_bytes(ods_package(f'<table:table table:name="DM">{body}</table:table>'))
+    return path
+
+
+@pytest.mark.parametrize(("top", "left"), [(0, 0), (2, 1)], ids=["from-A1", "from-B3"])
+def test_an_ods_list_reads_as_the_same_list_saved_by_excel(tmp_path: Path, top: int, left: int) -> None:
+    """LibreOffice's .ods of a list prints as Excel's .xlsx of it: a unit merged down two tasks spans
+    both rows (it was read as the first task's only), and a mistake is named at the cell where
+    either program shows it, wherever the list starts on the sheet (it was named rows away)."""
+    said = {}
+    for suffix in (".xlsx", ".ods"):
+        path = _same_list(tmp_path, suffix, top, left)
+        with pytest.raises(SheetError) as caught:
+            read_sheet(path)
+        said[suffix] = str(caught.value).replace(str(path), "FILE")
+        # The same list without its mistake: the table read.
+        fixed = tmp_path / f"ok-{top}-{left}{suffix}"
+        if suffix == ".xlsx":
+            wb = openpyxl.load_workbook(path)
+            wb["DM"].cell(row=top + 7, column=left + 4, value="Cả năm")
+            wb.save(fixed)
+        else:
+            fixed.write_bytes(ods_package(_ods_content(path).replace("31/13/2026", "Cả năm")))
+        table = read_sheet(fixed).table
+        cells = [row for group in table["rows"] for row in group["rows"]] if left == 0 else table["rows"]
+        merged = [c for row in cells for c in row if isinstance(c, dict) and c.get("rowspan")]
+        assert merged == [{"text": "Văn phòng Sở", "rowspan": 2}], (suffix, table["rows"])
+    where = f"DM!{chr(ord('D') + left)}{top + 7}"
+    assert f"{where}:" in said[".xlsx"] and said[".ods"] == said[".xlsx"]
+
+
+def _ods_content(path: Path) -> str:
+    """The tables of an .ods written by ods_package, to write it again edited."""
+    import re
+    import zipfile
+
+    content = zipfile.ZipFile(path).read("content.xml").decode("utf-8")
+    return re.search(r"<office:spreadsheet>(.*)</office:spreadsheet>", content, re.S).group(1)

@@ -320,3 +320,34 @@ def test_a_full_disk_is_a_message_and_leaves_nothing(tmp_path: Path, monkeypatch
     err = capsys.readouterr().err
     assert f"ổ đĩa chứa thư mục {tmp_path} đã đầy" in err and "không có tệp dở dang" in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [["render", "--force"], ["render"]], ids=["force", "own-draft"])
+def test_a_file_held_open_elsewhere_is_named_not_the_folders_rights(tmp_path: Path, monkeypatch, capsys,
+                                                                  argv: list[str]) -> None:
+    """Windows will not replace a file Word or a PDF reader has open (nor one marked read-only): the
+    rename fails with "access denied" while the folder can be written. The clerk is told to close
+    that file, not to ask for rights on a folder they can write; the earlier file stays whole."""
+    import errno
+
+    import generator.word.output as output
+
+    data = tmp_path / "Kế hoạch 2024" / "kh.yaml"
+    data.parent.mkdir()
+    shutil.copy(PLAN, data)
+    out = tmp_path / "ra"
+    made = out / "kh.docx"
+    assert main(["render", str(data), "-o", str(made)]) == 0
+    before = _md5(made)
+    capsys.readouterr()
+
+    def held(src: object, dst: object) -> None:
+        raise PermissionError(errno.EACCES, "Access is denied")
+
+    monkeypatch.setattr(output.os, "replace", held)
+    assert main([argv[0], str(data), "-o", str(made), *argv[1:]]) == 2
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert "tệp kh.docx đang mở trong chương trình khác" in err and "hãy đóng tệp đó" in err
+    assert "không có quyền ghi vào thư mục" not in err and "Traceback" not in err
+    assert _md5(made) == before and sorted(p.name for p in out.iterdir()) == ["kh.docx"]

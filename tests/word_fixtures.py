@@ -701,5 +701,17 @@ __all__ = [
     "Doc", "P", "grid", "grid_widths", "header_rows", "blocks", "cell_texts", "emphasis_spans",
     "words_kept", "in_order", "norm", "add_para", "add_table", "anchored_line", "vml_line",
     "build_plan", "Header", "WordTable", "page_break", "section_break", "io", "etree", "W_NS",
-    "note_xml", "notes_part", "add_notes", "paragraph_holding",
+    "note_xml", "notes_part", "add_notes", "paragraph_holding", "word_owner_file",
 ]
+
+
+def word_owner_file(user: str) -> bytes:
+    """The owner ("lock") file Word writes beside a document it has open, as Word lays it out:
+    a byte counting the user's name, the name in the ANSI code page, padding to byte 54, the
+    count again (two bytes) and the name in UTF-16, padding to 162 bytes."""
+    ansi = user.encode("cp1258", errors="replace")
+    head = bytes([len(user)]) + ansi
+    head += b"\x00" * (54 - len(head))
+    body = head + bytes([len(user), 0]) + user.encode("utf-16-le")
+    return body + b"\x00" * (162 - len(body))
+

@@ -4,8 +4,9 @@ One row per unit under a header row (the first row with two or more filled cells
 named in the văn thư's words or by the field's path: Tên (đơn vị), Số, Ngày, Cơ quan, Viết tắt,
 Người ký, Chức vụ, Khóa (a phòng's key: the copies of one agency, mode internal), or any plan
 field written as a path (agency.place, signer.authority). An empty cell leaves the field to the
-model plan; an STT column is skipped. The result is the same data a units YAML file gives, with
-each value's cell kept, so a mistake is reported at Sheet!C5.
+model plan; an STT column is skipped. A cell merged down several rows is the value of each unit
+in them, as Excel prints it; a formula's error (#REF!) is refused at its cell. The result is the
+same data a units YAML file gives, with each value's cell kept, so a mistake is reported at Sheet!C5.
 """
 
 from __future__ import annotations
@@ -51,9 +52,10 @@ def read_units_sheet(path: str | Path) -> Source:
     """The units of a spreadsheet as a parsed units file; DataError naming every unknown column."""
     file = str(path)
     try:
-        sheet, grid = sheet_rows(path)
+        cells = sheet_rows(path)
     except SheetTooBig as exc:
         raise exc.said_as(UNITS_SHEET) from None  # the size refusal in a units list's words
+    sheet, grid = cells.name, cells.rows
     header_at = next((i for i, r in enumerate(grid) if sum(1 for c in r if c) >= 2), None)
     if header_at is None:
         raise DataError([Problem(file, None, None, "", None, (
@@ -71,20 +73,25 @@ def read_units_sheet(path: str | Path) -> Source:
                 "hoặc đường dẫn trường như agency.place")))
         else:
             columns[c] = found
+    # A cell whose formula gives an error prints "#REF!": said at its cell, never left to the model plan.
+    problems += [Problem(file, None, None, cell_name(sheet, r, c), value, message)
+                 for r, c, value, message in cells.problems if r >= header_at]
     if problems:
         raise DataError(problems)
+    at = _merged_down(cells.merged, header_at)
     internal = ("unit",) in columns.values()
     units: list[dict[str, Any]] = []
     marks: dict[Loc, tuple[int, int]] = {}
     for r in range(header_at + 1, len(grid)):
         row = grid[r]
         if not any(row[c] for c in columns if c < len(row)):
-            continue
+            continue  # an empty row (one a merged cell runs through is no unit of its own either)
         i = len(units)
         entry: dict[str, Any] = {}
         marks[("units", i)] = (r + 1, 1)
         for c, where in columns.items():
-            text = row[c] if c < len(row) else ""
+            rv, cv = at.get((r, c), (r, c))
+            text = grid[rv][cv] if cv < len(grid[rv]) else ""
             if not text:
                 continue
             value: Any = text
@@ -96,10 +103,19 @@ def read_units_sheet(path: str | Path) -> Source:
             for part in where[:-1]:
                 node = node.setdefault(part, {})
             node[where[-1]] = value
-            marks[("units", i, *where)] = (r + 1, c + 1)
+            marks[("units", i, *where)] = (rv + 1, cv + 1)
         units.append(entry)
     data = {"mode": "internal" if internal else "implementing", "units": units}
     return SheetSource(file, data, marks, {}, sheet)
+
+
+def _merged_down(merged: list[tuple[tuple[int, int], tuple[int, int]]],
+                 header_at: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """The cell whose value each cell under a merged range shows: Excel prints a range merged down
+    a column ("Giám đốc" once beside three Sở) as one value for every row it spans, so each of those
+    units takes it, and a mistake in it is said at the cell that holds it (the range's first)."""
+    return {(r, c0): (r0, c0) for (r0, c0), (r1, _c1) in merged if r0 > header_at
+            for r in range(r0 + 1, r1 + 1)}
 
 
 @dataclass

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from .. import limits
 from ..errors import DataError, Problem
-from ..text import WORD_LINE_BREAK
+from ..text import WORD_LINE_BREAK, shell_arg
 from ..word.legacy_fonts import UNICODE_ONLY
 from .model import Plan
 from .yaml_syntax import syntax_problem
@@ -139,10 +139,11 @@ def _decode(raw: bytes, file: str) -> str:
             or sniff(raw) is not None):
         # A newcomer's first mistake: last year's plan as Word handed where its data is wanted. (A
         # zip's head on bytes that are no zip is some other binary file, said as such below.)
+        data = Path(file).with_suffix(".yaml")
         raise DataError([Problem(file, 1, 1, "", None, (
             "đây là một văn bản (Word, LibreOffice hoặc bảng tính), không phải tệp dữ liệu YAML; kế hoạch "
-            "soạn bằng Word thì đọc thành tệp dữ liệu trước: kehoach import TỆP.docx -o ke-hoach.yaml, "
-            "rồi dùng tệp ke-hoach.yaml"))])
+            f"soạn bằng Word thì đọc thành tệp dữ liệu trước: kehoach import {shell_arg(file)} -o "
+            f"{shell_arg(data)}, rồi dùng tệp {data.name}"))])
     if _utf16(raw):
         raise DataError([Problem(file, 1, 1, "", None, (
             "tệp đang lưu ở mã UTF-16 (Notepad gọi là “Unicode”), không phải UTF-8; hãy mở bằng "

@@ -31,6 +31,7 @@ from .. import limits
 from ..errors import DataError, Problem
 from ..text import clean_text
 from ..word.sheet_guard import (
+    OdsMerges,
     SheetError,
     SheetTooBig,
     not_a_spreadsheet,
@@ -258,11 +259,13 @@ def _xlsx_sheet(path: Path, zf: Any, book: Any, name: str) -> _Grid:
     return grid
 
 
-def _calamine_book(path: Path, data: bytes, suffix: str) -> Any:
-    """The calamine book of an .xls or .ods, judged first."""
+def _calamine_book(path: Path, data: bytes, suffix: str) -> tuple[Any, OdsMerges | None]:
+    """The calamine book of an .xls or .ods, judged first; an .ods's merged ranges by sheet (calamine
+    reads an .xls's own, none of an .ods's)."""
+    merges = None
     if suffix == ".ods":
         zf = open_zip(data, str(path), suffix)
-        scan_ods(read_part(zf, "content.xml", str(path)), str(path))
+        merges = scan_ods(read_part(zf, "content.xml", str(path)), str(path))
     elif data.startswith(b"PK") or not data.startswith(b"\xd0\xcf\x11\xe0"):
         raise not_a_spreadsheet(data, str(path), suffix)
     from python_calamine import CalamineWorkbook
@@ -272,21 +275,21 @@ def _calamine_book(path: Path, data: bytes, suffix: str) -> Any:
         book.sheet_names  # noqa: B018 - a damaged file fails here, inside the try
     except Exception:  # noqa: BLE001 - calamine raises its own error types for damaged or unknown files
         raise not_a_spreadsheet(data, str(path), suffix) from None
-    return book
+    return book, merges
 
 
 def _calamine_grid(path: Path, data: bytes, sheet: str | None, suffix: str) -> _Grid:
-    book = _calamine_book(path, data, suffix)
+    book, merges = _calamine_book(path, data, suffix)
     names = book.sheet_names
     if not names:
         raise SheetError(f"{path}: bảng tính không có trang tính nào")
     name = sheet or names[0]
     if name not in names:
         raise SheetError(f"{path}: không có trang tính '{name}'; các trang tính có: {', '.join(names)}")
-    return _calamine_sheet(path, book, name)
+    return _calamine_sheet(path, book, name, merges)
 
 
-def _calamine_sheet(path: Path, book: Any, name: str) -> _Grid:
+def _calamine_sheet(path: Path, book: Any, name: str, ods_merges: OdsMerges | None = None) -> _Grid:
     try:
         data_sheet = book.get_sheet_by_name(name)
     except Exception:  # noqa: BLE001
@@ -299,14 +302,14 @@ def _calamine_sheet(path: Path, book: Any, name: str) -> _Grid:
                                            f"{number_vi(data_sheet.width)} cột")
     try:
         values = data_sheet.to_python(skip_empty_area=False)
-        merged = list(data_sheet.merged_cell_ranges or [])
+        merged = list(data_sheet.merged_cell_ranges or []) or list((ods_merges or {}).get(name, []))
     except Exception:  # noqa: BLE001
         raise SheetError(f"{path}: trang tính '{name}' bị hỏng, không đọc được; hãy mở bằng Excel hoặc "
                          "LibreOffice rồi lưu lại") from None
-    start = data_sheet.start or (0, 0)
-    # to_python starts at the sheet's first used cell: shift merged ranges the same way.
-    grid = _Grid(name, [], [((r0 - start[0], c0 - start[1]), (r1 - start[0], c1 - start[1]))
-                           for (r0, c0), (r1, c1) in merged], offset=(start[0], start[1]))
+    # to_python(skip_empty_area=False) starts at A1, as merged ranges count: both index cells from A1
+    # (shifting either by the first used cell put a merge, and a mistake's cell name, that many
+    # rows and columns away in a sheet whose list starts below or right of A1).
+    grid = _Grid(name, [], [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged])
     for r, row in enumerate(values):
         out = []
         for c, value in enumerate(row):
@@ -356,8 +359,8 @@ def workbook_sheets(path: Path, data: bytes) -> list[SheetCells]:
                     if _xlsx_worksheet(path, book, name) is not None]
         finally:
             book.close()
-    calamine = _calamine_book(path, data, suffix)
-    return [_from_a1(_calamine_sheet(path, calamine, name)) for name in calamine.sheet_names]
+    calamine, merges = _calamine_book(path, data, suffix)
+    return [_from_a1(_calamine_sheet(path, calamine, name, merges)) for name in calamine.sheet_names]
 
 
 def _date_problem(text: str) -> str | None:
@@ -392,13 +395,12 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> SheetTable:
     return _table(path, _read_grid(path, sheet))
 
 
-def sheet_rows(path: str | Path, sheet: str | None = None) -> tuple[str, list[list[str]]]:
-    """A sheet's name and its cells as the text a reader sees (dates as 20/3/2024), row by row from
-    A1 (so that row and column indices name cells): for lists kept in a spreadsheet that are not a
-    catalogue (batch's units). Judged and bounded as read_sheet."""
-    read = _read_grid(Path(path), sheet)
-    top, left = read.offset
-    return read.name, [[] for _ in range(top)] + [[""] * left + row for row in read.rows]
+def sheet_rows(path: str | Path, sheet: str | None = None) -> SheetCells:
+    """A sheet's cells as the text a reader sees (dates as 20/3/2024), row by row from A1 (so that
+    row and column indices name cells), with its merged ranges and the cells that cannot be read
+    as they print (a formula's error): for lists kept in a spreadsheet that are not a catalogue
+    (batch's units). Judged and bounded as read_sheet."""
+    return _from_a1(_read_grid(Path(path), sheet))
 
 
 def _read_grid(path: Path, sheet: str | None) -> _Grid:

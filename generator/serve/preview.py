@@ -98,7 +98,7 @@ class Previews:
         from ..esign.pdf import find_soffice
 
         try:
-            find_soffice()
+            find_soffice("xem trước trang in")
         except UserError as exc:
             return str(exc)
         if not shutil.which("pdftoppm"):

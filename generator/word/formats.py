@@ -152,7 +152,7 @@ def paragraphs(path: Path, label: str, *, enough: int | None = None) -> int:
     data = read_bounded(path, label, limits.MAX_DOCX_BYTES)
     kind = kind_of(data, label)
     if kind is None:
-        return inspect_package(data, label).paragraphs
+        return inspect_package(data, label, path=path).paragraphs
     if not kind.by_soffice:
         return inspect_package(_unpacked(data, label), label).paragraphs
     own = source_paragraphs(data, kind, label)

@@ -123,7 +123,7 @@ class Target:
         try:
             os.replace(finished, self.path)
         except OSError as exc:
-            raise write_error(exc, self.label, self.path.parent) from None
+            raise write_error(exc, self.label, self.path.parent, held=self.path) from None
         return self.path
 
     @contextlib.contextmanager
@@ -235,10 +235,18 @@ def check_folder(folder: str | Path) -> Path:
     return real
 
 
-def write_error(exc: OSError, label: str, folder: Path, tail: str = NOTHING_LEFT) -> UserError:
-    """What a failed write means to the user, naming the folder: one message per cause."""
+def write_error(exc: OSError, label: str, folder: Path, tail: str = NOTHING_LEFT, *,
+                held: Path | None = None) -> UserError:
+    """What a failed write means to the user, naming the folder: one message per cause. `held`:
+    the file being replaced, when it is one; refused while the folder may be written, it is the
+    file that will not go: Windows keeps a file open in Word or a PDF reader (or marked read-only)
+    from being replaced, and that is what the user must act on, not the folder's rights."""
     code = exc.errno
-    if code in (errno.EACCES, errno.EPERM):
+    if (code in (errno.EACCES, errno.EPERM) and held is not None and held.exists()
+            and os.access(folder, os.W_OK | os.X_OK)):
+        why = (f"tệp {held.name} đang mở trong chương trình khác (Word, trình đọc PDF…) hoặc được đặt chỉ "
+               "đọc nên không thay được; hãy đóng tệp đó (hoặc bỏ chỉ đọc) rồi chạy lại")
+    elif code in (errno.EACCES, errno.EPERM):
         why = (f"không có quyền ghi vào thư mục {folder}; hãy chọn thư mục khác (-o) hoặc nhờ quản trị "
                "cấp quyền ghi")
     elif code == errno.EROFS:

@@ -6,6 +6,7 @@ here for code written before it existed."""
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import stat
@@ -140,6 +141,22 @@ _OTHER_MAIN = {
         "tệp .dotm (tệp mẫu Word có macro)",
         "hãy mở bằng Word, chọn Lưu thành (Save As) kiểu “Word Document (*.docx)” để bỏ macro"),
 }
+_SHEET_TODO = ("hãy chọn tệp văn bản Word; danh mục nhiệm vụ trong bảng tính thì đọc bằng kehoach import "
+               "TÊN.xlsx (tệp giữ đuôi .xlsx)")
+_SLIDES_TODO = "hãy chọn tệp văn bản Word (.docx)"
+_OTHER_PACKAGE = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": (
+        "bảng tính Excel (.xlsx)", _SHEET_TODO),
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": ("bảng tính Excel có macro (.xlsm)", _SHEET_TODO),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": (
+        "tệp mẫu Excel (.xltx)", _SHEET_TODO),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": (
+        "bài trình chiếu PowerPoint (.pptx)", _SLIDES_TODO),
+    "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml": (
+        "bài trình chiếu PowerPoint có macro (.pptm)", _SLIDES_TODO),
+}
+"""Office packages of other applications, told by their main part's content type (Word's reader
+would only say it found no document in them): an Excel sheet picked beside the plan."""
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DTD = (b"<!doctype", "<!doctype".encode("utf-16-le"), "<!doctype".encode("utf-16-be"))
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -185,8 +202,49 @@ class PackageInfo:
     """Paragraphs in all the XML parts (body, headers, footnotes…), counted in the bytes."""
 
 
-def _sniff(head: bytes, whole: bytes, label: str) -> UserError:
-    """Why bytes that are not a zip are not a .docx, in the words a clerk can act on."""
+_OWNER_MAX = 512
+"""Word's owner file is 162 bytes (Excel's 165): a file this small is never a document."""
+_OWNER_LOOK = 5000
+"""Names of the lock file's folder looked at for the document it stands for."""
+
+
+def _owner_of(name: str, path: Path | None, whole: bytes) -> Path | None | bool:
+    """Whether `whole` is the owner ("lock") file Word writes beside a document it has open, and
+    the document it stands for when one is beside it: False when it is not one, None when the
+    document is not found. Word names it "~$" and the document's name (a long name loses its first
+    two letters to the mark: ke-hoach.docx → ~$-hoach.docx), and writes the user's name in it: a
+    byte counting the name's letters, the name, then at byte 54 the same count before the name in
+    UTF-16. A clerk picks it in a file list because it sits beside the document with its suffix."""
+    if len(whole) > _OWNER_MAX or whole.startswith(b"PK"):
+        return False
+    named = name.startswith("~$")
+    n = whole[0] if whole else 0
+    laid_out = 0 < n < 54 and len(whole) >= 56 + 2 * n and whole[54] == n and whole[55] == 0
+    if not (named or laid_out):
+        return False
+    if path is None or not named:
+        return None
+    tail = path.name[2:]
+    try:  # a folder's first names only: this is an explanation, never worth a long listing
+        with os.scandir(path.parent) as entries:
+            beside = [Path(e.path) for e in itertools.islice(entries, _OWNER_LOOK)
+                      if e.name != path.name and not e.name.startswith("~$") and e.name.endswith(tail)
+                      and len(e.name) - len(tail) <= 2 and e.is_file()]
+    except OSError:
+        beside = []
+    return beside[0] if len(beside) == 1 else None
+
+
+def _sniff(head: bytes, whole: bytes, label: str, path: Path | None = None) -> UserError:
+    """Why bytes that are not a zip are not a .docx, in the words a clerk can act on; `path` the
+    file they were read from, when they were (an upload has only its name, in label)."""
+    owner = _owner_of((path or Path(label)).name, path, whole)
+    if owner is not False:
+        document = (f"văn bản là tệp {owner.name} cùng thư mục" if isinstance(owner, Path)
+                    else "văn bản là tệp cùng thư mục có tên giống tên này, không có ~$ ở đầu"
+                    if (path or Path(label)).name.startswith("~$") else "văn bản là tệp Word đang mở")
+        return UserError(f"{label}: đây là tệp khóa tạm Word tạo bên cạnh một văn bản đang mở, không phải "
+                         f"văn bản; {document}. Hãy chọn tệp văn bản đó (tệp khóa tự mất khi đóng Word)")
     if head.startswith(_OLE):
         if "EncryptedPackage".encode("utf-16-le") in whole:
             return UserError(
@@ -247,30 +305,33 @@ def central_directory_ok(data: bytes) -> bool:
     return entries <= limits.MAX_MEMBERS and cd_size <= limits.MAX_MEMBERS * 1024
 
 
-def inspect_package(source: str | Path | bytes, label: str | None = None) -> PackageInfo:
+def inspect_package(source: str | Path | bytes, label: str | None = None, *,
+                    path: Path | None = None) -> PackageInfo:
     """Refuse a .docx that is not one, is dangerous or too costly to read; else describe it.
 
     UserError (exit 2, Vietnamese, naming the file) for: not a zip (a .doc, a password-protected
     file, a PDF…), a .docm/.dotx/.dotm, duplicated or encrypted members, too many parts, declared
     sizes or compression ratios of a zip bomb, a DTD in any XML part (entities), too many
     paragraphs or elements in a part, a broken theme or styles part, too many styles or a basedOn
-    chain too deep. Nothing here builds a python-docx Document.
+    chain too deep. Nothing here builds a python-docx Document. `path`: the file bytes were read
+    from, to name the document beside a Word lock file given in its place.
     """
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
         label = label or "tệp .docx"
     else:
         label = label or str(source)
-        data = read_bounded(Path(source), label)
+        path = path or Path(source)
+        data = read_bounded(path, label)
     if not data.startswith(b"PK"):
-        raise _sniff(data[:16], data, label)
+        raise _sniff(data[:16], data, label, path)
     if not central_directory_ok(data):
         raise UserError(f"{label}: tệp có quá nhiều phần (trên {limits.MAX_MEMBERS}); không phải văn bản "
                         "Word bình thường, không đọc")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise _sniff(data[:16], data, label) from None
+        raise _sniff(data[:16], data, label, path) from None
     infos = zf.infolist()
     names = [i.filename for i in infos]
     _check_members(infos, label)
@@ -353,6 +414,9 @@ def _check_main_type(content_types: bytes | None, label: str) -> None:
         if part == "/word/document.xml" and kind in _OTHER_MAIN:
             what, todo = _OTHER_MAIN[kind]
             raise UserError(f"{label}: đây là {what}, không phải văn bản .docx; {todo}")
+        if kind in _OTHER_PACKAGE:
+            what, todo = _OTHER_PACKAGE[kind]
+            raise UserError(f"{label}: đây là {what}, không phải văn bản Word .docx; {todo}")
 
 
 def _parse_or_refuse(blob: bytes, name: str, label: str, what: str) -> _Element:

@@ -655,7 +655,7 @@ def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
     source = readable(path, str(path))
     # Sizes, ratios, entities and element counts are checked before any part is parsed: a small
     # uploaded file must not take a server's memory or minutes (limits.py).
-    inspect_package(source.data, str(path))
+    inspect_package(source.data, str(path), path=path)
     from .strict import as_transitional
 
     # A file saved as Strict Open XML prints like any .docx: read under its Transitional names,

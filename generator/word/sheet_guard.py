@@ -237,11 +237,19 @@ _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
-def scan_ods(blob: bytes, label: str) -> None:
+OdsMerges = dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]
+
+
+def scan_ods(blob: bytes, label: str) -> OdsMerges:
     """Refuse an .ods whose sheets declare more than limits.MAX_SHEET_CELLS cells in the area from
     their first to their last filled cell, or under merges, counting number-rows-repeated and
     number-columns-repeated as the reader will expand them. Empty repeated cells (LibreOffice
     writes a million of them after the last used row) are free: readers skip them.
+
+    Returns each sheet's merged ranges, ((top, left), (bottom, right)) from A1 as (0, 0): the
+    spreadsheet reader gives them for .xlsx and .xls only, and a merge prints one value over every
+    cell it spans (an appendix's "Chủ trì" once for two tasks), so it is read here, where the
+    sheet's cells are counted anyway; their number is bounded by the merged cells' budget.
 
     Streamed (iterparse, each element dropped once counted): content.xml is not held as a tree."""
     from lxml import etree
@@ -253,6 +261,7 @@ def scan_ods(blob: bytes, label: str) -> None:
     row_repeat = 1
     box: list[int] = []
     merged = 0
+    merges: OdsMerges = {}
     elements = 0
     events = etree.iterparse(io.BytesIO(blob), events=("start", "end"), resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False)
@@ -266,6 +275,7 @@ def scan_ods(blob: bytes, label: str) -> None:
             if event == "start":
                 if tag == f"{_TABLE}table":
                     name, row, box, merged = el.get(f"{_TABLE}name") or "?", 0, [], 0
+                    merges[name] = []
                 elif tag == f"{_TABLE}table-row":
                     col = 0
                     row_repeat = _count(el.get(f"{_TABLE}number-rows-repeated"), label)
@@ -280,12 +290,14 @@ def scan_ods(blob: bytes, label: str) -> None:
                         raise _too_big(label, name, f"khai báo vùng ô từ hàng {number_vi(box[0] + 1)} đến hàng "
                                                     f"{number_vi(box[1] + 1)}, từ cột {number_vi(box[2] + 1)} đến cột "
                                                     f"{number_vi(box[3] + 1)} (kể cả ô lặp lại)")
-                spans = (_count(el.get(f"{_TABLE}number-rows-spanned"), label)
-                         * _count(el.get(f"{_TABLE}number-columns-spanned"), label))
-                if spans > 1:
-                    merged += spans * repeat * row_repeat
+                down = _count(el.get(f"{_TABLE}number-rows-spanned"), label)
+                across = _count(el.get(f"{_TABLE}number-columns-spanned"), label)
+                if down * across > 1:
+                    merged += down * across * repeat * row_repeat
                     if merged > most:
                         raise _too_big(label, name, f"có vùng gộp ô phủ hơn {number_vi(most)} ô")
+                    merges[name] += [((r, c), (r + down - 1, c + across - 1))
+                                     for r in range(row, row + row_repeat) for c in range(col, col + repeat)]
                 col += repeat
                 el.clear()
             elif tag == f"{_TABLE}table-row":
@@ -297,6 +309,7 @@ def scan_ods(blob: bytes, label: str) -> None:
     except etree.XMLSyntaxError as exc:
         raise SheetError(f"{label}: nội dung bảng tính (content.xml) bị hỏng ({str(exc)[:120]}); hãy mở "
                          "bằng LibreOffice rồi lưu lại") from None
+    return merges
 
 
 def _count(value: str | None, label: str) -> int:

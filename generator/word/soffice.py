@@ -38,14 +38,15 @@ class ConversionError(UserError):
     """LibreOffice ran but did not produce what was asked; nothing was written."""
 
 
-def find_soffice() -> str:
-    """The LibreOffice executable, or a UserError saying how to install it."""
+def find_soffice(purpose: str = "xuất PDF") -> str:
+    """The LibreOffice executable, or a UserError saying how to install it and what for (the
+    editor's page preview is no PDF the user asked for)."""
     for name in SOFFICE_NAMES:
         found = shutil.which(name)
         if found:
             return found
     raise UserError(
-        "không tìm thấy LibreOffice (lệnh soffice) để xuất PDF; hãy cài bằng lệnh: "
+        f"không tìm thấy LibreOffice (lệnh soffice) để {purpose}; hãy cài bằng lệnh: "
         f"sudo {INSTALL_COMMAND}"
     )
 
