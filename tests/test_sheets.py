@@ -211,7 +211,8 @@ def _same_list(tmp_path: Path, suffix: str, top: int, left: int) -> Path:
 def test_an_ods_list_reads_as_the_same_list_saved_by_excel(tmp_path: Path, top: int, left: int) -> None:
     """LibreOffice's .ods of a list prints as Excel's .xlsx of it: a unit merged down two tasks spans
     both rows (it was read as the first task's only), and a mistake is named at the cell where
-    either program shows it, wherever the list starts on the sheet (it was named rows away)."""
+    either program shows it, wherever the list starts on the sheet (it was named rows away), and a list
+    set from column B reads as from column A (an empty column A was a column of it, hiding its STT)."""
     said = {}
     for suffix in (".xlsx", ".ods"):
         path = _same_list(tmp_path, suffix, top, left)
@@ -227,7 +228,9 @@ def test_an_ods_list_reads_as_the_same_list_saved_by_excel(tmp_path: Path, top: 
         else:
             fixed.write_bytes(ods_package(_ods_content(path).replace("31/13/2026", "Cả năm")))
         table = read_sheet(fixed).table
-        cells = [row for group in table["rows"] for row in group["rows"]] if left == 0 else table["rows"]
+        # The list from B3 is the list from A1: column A, empty, is no column of it (the STT found).
+        assert all(c["title"] for c in table["columns"]), table["columns"]
+        cells = [row for group in table["rows"] for row in group["rows"]]
         merged = [c for row in cells for c in row if isinstance(c, dict) and c.get("rowspan")]
         assert merged == [{"text": "Văn phòng Sở", "rowspan": 2}], (suffix, table["rows"])
     where = f"DM!{chr(ord('D') + left)}{top + 7}"

@@ -426,6 +426,9 @@ def _table(path: Path, read: _Grid) -> SheetTable:
     while width and not any(r[width - 1] for r in grid):
         width -= 1
         grid = [r[:width] for r in grid]
+    # Nor are empty columns before it: many sheets set their table from column B. Cells keep their own
+    # column numbers (a problem is named at the cell it is in); the table's columns start at `lead`.
+    lead = next((c for c in range(width) if any(r[c] for r in grid)), width)
     header_at = next((i for i, r in enumerate(grid) if sum(1 for c in r if c) >= 2), None)
     if header_at is None:
         if read.problems:
@@ -443,13 +446,13 @@ def _table(path: Path, read: _Grid) -> SheetTable:
     problems = _cell_problems(grid, header_at, covered, span_at)
     if read.problems or problems:
         raise _bad_cells(path, read, problems)
-    columns = [{"title": header[c] or None, "width": 1.0} for c in range(width)]
+    columns = [{"title": header[c] or None, "width": 1.0} for c in range(lead, width)]
     rows: list[list[Any]] = []
     for r in range(header_at + 1, len(grid)):
         if not any(grid[r]) and not any((r, c) in covered for c in range(width)):
             continue
         cells: list[Any] = []
-        for c in range(width):
+        for c in range(lead, width):
             if (r, c) in covered:
                 continue
             value: Any = grid[r][c] or None
@@ -465,12 +468,12 @@ def _table(path: Path, read: _Grid) -> SheetTable:
             cells.pop()  # a short row: the table fills the rest with one empty cell
         rows.append(cells)
     # Widths follow the longest text of each column (STT narrow, contents wide), within 1..8.
-    for c in range(width):
+    for column, c in zip(columns, range(lead, width)):
         longest = max((len(grid[r][c]) for r in range(header_at, len(grid))), default=1)
-        columns[c]["width"] = float(min(max(round(longest / 12, 1), 1.0), 8.0))
+        column["width"] = float(min(max(round(longest / 12, 1), 1.0), 8.0))
         short = all(len(grid[r][c]) <= 12 for r in range(header_at + 1, len(grid)))
         # The STT column is centred whatever its other cells hold (a group's "I." or a note).
-        columns[c]["align"] = "center" if short or NUMBER_HEAD.match(header[c].strip()) else "left"
+        column["align"] = "center" if short or NUMBER_HEAD.match(header[c].strip()) else "left"
     table: dict[str, Any] = {"columns": columns}
     derived = numbered_groups(columns, rows)
     if derived is not None:
