@@ -468,7 +468,7 @@ def _table(path: Path, read: _Grid) -> SheetTable:
             cells.pop()  # a short row: the table fills the rest with one empty cell
         rows.append(cells)
     # Widths follow the longest text of each column (STT narrow, contents wide), within 1..8.
-    for column, c in zip(columns, range(lead, width)):
+    for column, c in zip(columns, range(lead, width), strict=True):
         longest = max((len(grid[r][c]) for r in range(header_at, len(grid))), default=1)
         column["width"] = float(min(max(round(longest / 12, 1), 1.0), 8.0))
         short = all(len(grid[r][c]) <= 12 for r in range(header_at + 1, len(grid)))
