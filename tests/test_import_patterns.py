@@ -733,6 +733,20 @@ def test_a_date_line_with_a_slip_still_gives_its_date(tmp_path, line, place, sli
         "cần viết", ""), found[0].message
 
 
+def test_our_render_of_a_plan_without_its_place_says_the_place_is_blank(tmp_path):
+    """Import writes "…" for a place the plan leaves out; check of the render says that place is still
+    to be written, not that it must start with a capital."""
+    from generator.check import check_docx
+
+    path = build_plan(tmp_path / "ngay.docx", header=Header(date="ngày 05 tháng 3 năm 2026"), body=simple_body())
+    out = tmp_path / "ngay.yaml"
+    import_file(path, out, force=True)
+    back = tmp_path / "ngay.back.docx"
+    back.write_bytes(render_plan(load_plan(out)))
+    found = [r for r in check_docx(back).results if r.rule == "PL1.III.4.ngay-thang" and r.status == "fail"]
+    assert len(found) == 1 and "địa danh còn để trống" in found[0].message and "viết hoa" not in found[0].message
+
+
 @pytest.mark.parametrize("number", ["0", "1234567"])
 def test_a_number_out_of_range_is_left_blank_with_a_warning(tmp_path, number):
     """"Số: 0/…" or a seven-figure number (a slip): the plan is imported without a number, said; the data

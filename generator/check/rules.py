@@ -811,7 +811,9 @@ def date_line(doc: KeHoach) -> list[Result]:
             problems.append(f"tháng {mo} không có")
         if m.slip:
             problems.append(m.slip)
-        if m.place and not m.place[:1].isupper():
+        if m.place and not m.place.strip(".…_ "):
+            problems.append("địa danh còn để trống (“…”): hãy ghi địa danh")
+        elif m.place and not m.place[:1].isupper():
             problems.append("địa danh phải viết hoa chữ đầu")
     expected = "Quảng Ngãi, ngày 05 tháng 02 năm 2025 / ngày 20 tháng 3 năm 2024"
     out.append(_res(rid, el, title, ERROR, not problems, measured=p.text, expected=expected,
