@@ -455,6 +455,31 @@ def catalogue_nested_in_a_table(doc: Any) -> None:
     _one_cell_table(doc.tables[2]._tbl)
 
 
+def body_in_a_page_table(doc: Any) -> None:
+    """The body, from the first mục to the Nơi nhận, set in the one cell of a borderless table as wide as
+    the text area (some templates lay the page out so, and so do web pages made into Word files): the
+    page shows the same paragraphs."""
+    body = doc.element.body
+    children = list(body)
+    sign = doc.tables[1]._tbl
+    first = next(el for el in children if el.tag == qn("w:p") and "".join(
+        t.text or "" for t in el.iter(qn("w:t"))).startswith("I."))
+    moved = children[children.index(first):children.index(sign)]
+    section = doc.sections[0]
+    width = int((section.page_width - section.left_margin - section.right_margin) / 635)  # EMU to twips
+    outer = parse_xml(
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+        f'<w:tblLook w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid><w:tr><w:tc><w:tcPr>'
+        f'<w:tcW w:w="{width}" w:type="dxa"/></w:tcPr></w:tc></w:tr></w:tbl>')
+    first.addprevious(outer)
+    tc = outer.find(f"{qn('w:tr')}/{qn('w:tc')}")
+    for el in moved:
+        tc.append(el)
+    if moved[-1].tag != qn("w:p"):
+        tc.append(parse_xml(f'<w:p {nsdecls("w")}/>'))  # a cell ends with a paragraph
+
+
 def empty_grid_columns(doc: Any) -> None:
     """A grid column after the header's cells (w:gridAfter) and one before the signature's
     (w:gridBefore, the table moved left by as much): cells that print nowhere."""
@@ -1334,6 +1359,7 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "phan-dau-bang-long": (header_nested_in_a_table, None),
     "phan-ky-bang-long": (signature_nested_in_a_table, None),
     "danh-muc-bang-long": (catalogue_nested_in_a_table, None),
+    "noi-dung-trong-bang-trang": (body_in_a_page_table, None),
     "cot-luoi-trong": (empty_grid_columns, None),
     "khung-trong-o": (text_box_in_a_cell, None),
     "phan-dau-ba-cot": (header_in_three_columns, None),

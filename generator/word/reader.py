@@ -910,6 +910,8 @@ class _Reader:
                 block = []
             if child.tag == qn("w:p"):
                 section = self._body_para(child, joined, section)
+            elif child.tag == qn("w:tbl") and (page := _page_cell(child, self._section_width(section))) is not None:
+                self._walk(page)  # the page's text laid out in a table: read as it prints, the body's
             elif child.tag == qn("w:tbl"):
                 self._top_table(child, section)
         if frames:
@@ -1991,6 +1993,27 @@ def _owner_para(el: _Element) -> _Element | None:
 # written twice for older readers (Word prints the mc:Choice).
 _NOT_SHOWN = (qn("w:del"), qn("w:moveFrom"), f"{{{MC_NS}}}Fallback")
 _BLOCK_WRAPPERS = (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"))
+
+
+PAGE_CELL_LINES = 3
+"""Lines of text a one-cell table as wide as the page must hold to be the page's text laid out in a
+table (below: a boxed note, a draft's mark, a line set apart, read as the table it is)."""
+
+
+def _page_cell(tbl: _Element, room: int) -> _Element | None:
+    """The one cell of a table that only lays out the page's text: one row, one cell as wide as the
+    text area (9/10 of it at least), holding several lines of text and no section break. Some
+    templates, and web pages made into Word files, set the whole body so; Word prints its paragraphs
+    and tables as the body's (the table at most boxes them), so they are read where it stands."""
+    rows = [tr for tr in blocks(tbl, qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is None]
+    cells = [tc for tr in rows for tc in blocks(tr, qn("w:tc"))]
+    if len(cells) != 1 or room <= 0 or sum(_grid(tbl, room)) < 0.9 * room:
+        return None
+    paras = list(blocks(cells[0], qn("w:p")))
+    if any(p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None for p in paras) \
+            or sum(1 for p in paras if visible_text(p).strip()) < PAGE_CELL_LINES:
+        return None
+    return cells[0]
 
 
 def _framed_table(tbl: _Element) -> _Element | None:
