@@ -477,6 +477,24 @@ def test_not_a_plan_exits_2_naming_the_type(tmp_path, capsys, title, subject, wh
     assert not (tmp_path / "khac.yaml").exists()
 
 
+@pytest.mark.parametrize("title, more", [("KẾ HOẠCH HÀNH ĐỘNG", "HÀNH ĐỘNG"), ("KẾ HOẠCH LIÊN TỊCH", "LIÊN TỊCH"),
+                                         ("K Ế  H O Ạ C H", "")])
+def test_a_title_that_goes_on_after_ke_hoach_is_a_plan(tmp_path, title, more):
+    """"KẾ HOẠCH HÀNH ĐỘNG" on the title line (action and joint plans print so): a plan, not "no tên loại
+    KẾ HOẠCH". Its words after the tên loại open the trích yếu (said), so none is lost; check reads the
+    type from it whatever its spacing (the ký hiệu's KH judged, not left unevaluated)."""
+    from generator.check import check_docx
+
+    subject = ("Thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị",)
+    path = build_plan(tmp_path / "hd.docx", title=title, subject=subject, body=simple_body())
+    result = import_docx(path)
+    assert result.data["subject"] == ([more, *subject] if more else subject[0])
+    assert any(f"tên loại in kèm “{more}”" in str(w) for w in result.warnings) == bool(more)
+    report = check_docx(path)
+    assert report.document_type == "Kế hoạch"
+    assert [r.status for r in report.results if r.rule == "PL3.ten-loai-viet-tat"] == ["pass"]
+
+
 def test_not_an_administrative_document_exits_2(tmp_path, capsys):
     import docx
 

@@ -747,7 +747,7 @@ def type_abbreviation(doc: KeHoach) -> list[Result]:
     if doc.number_line is None or doc.doc_type is None:
         return [_missing("PL3.ten-loai-viet-tat", el, title)]
     nl = parse_number_line(doc.number_line.text)
-    want = TYPE_ABBR.get(upper_vi(doc.doc_type.text))
+    want = TYPE_ABBR.get(upper_vi(doc.document_type or ""))  # the type the title names, however typed
     got = nl.type_abbr if nl else None
     if want is None or got is None:
         return [_res("PL3.ten-loai-viet-tat", el, title, ERROR, None, measured=got or "",

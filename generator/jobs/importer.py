@@ -46,6 +46,7 @@ from ..recognise.lines import (
     parse_authority,
     parse_reference,
     recipient_entries,
+    type_qualifier,
     under_name,
 )
 from ..recognise.model import AppendixPart, KeHoach, SignerPart
@@ -352,8 +353,15 @@ class _Importer:
         data["date"] = header["date"]
         if header.get("own_number") is False:
             data["own_number"] = False
-        subject = [line for p in doc.subject_lines for line in _lines_of(p)] or ["…"]
-        if not doc.subject_lines:
+        subject = [line for p in doc.subject_lines for line in _lines_of(p)]
+        if doc.doc_type is not None and (more := type_qualifier(doc.doc_type.text)):
+            # "KẾ HOẠCH HÀNH ĐỘNG": the words after the tên loại say what the plan is about; the plan
+            # prints its tên loại alone, so they open the trích yếu, as printed, and it is said.
+            subject.insert(0, more)
+            self.warn(doc.doc_type, doc.doc_type.text, f"tên loại in kèm “{more}”; đưa “{more}” lên đầu trích "
+                      "yếu (dòng tên loại chỉ ghi KẾ HOẠCH), hãy sửa subject nếu cần")
+        if not subject:
+            subject = ["…"]
             self.warn("sau tên loại", "", "không tìm thấy trích yếu")
         data["subject"] = subject if len(subject) > 1 else subject[0]
         if doc.subtitle:

@@ -265,7 +265,9 @@ ADMIN_UNIT_RE = re.compile(r"^(TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ
 
 
 def recognise_type(text: str) -> str | None:
-    """The type a title line names: "KẾ HOẠCH" (or "K Ế  H O Ạ C H") → "Kế hoạch"."""
+    """The type a title line names: "KẾ HOẠCH" (or "K Ế  H O Ạ C H") → "Kế hoạch"; a line typed in
+    capitals that starts with the type's name and goes on ("KẾ HOẠCH HÀNH ĐỘNG", "KẾ HOẠCH LIÊN
+    TỊCH": type_qualifier gives the rest) names it too."""
     t = upper_vi(norm(text)).rstrip(":.")
     if t in DOC_TYPE_NAMES:
         return DOC_TYPE_NAMES[t]
@@ -273,7 +275,24 @@ def recognise_type(text: str) -> str | None:
     for name, value in DOC_TYPE_NAMES.items():
         if squeezed == name.replace(" ", "") and " " in t:
             return value
-    return None
+    qualified = _qualified(text)
+    return DOC_TYPE_NAMES[qualified] if qualified is not None else None
+
+
+def _qualified(text: str) -> str | None:
+    """The type's name (in capitals) a line typed in capitals starts with, words following it."""
+    line = norm(text).rstrip(":.")
+    if not line or upper_vi(line) != line:
+        return None
+    return next((name for name in sorted(DOC_TYPE_NAMES, key=len, reverse=True)
+                 if line.startswith(name + " ") and line[len(name):].strip()), None)
+
+
+def type_qualifier(text: str) -> str:
+    """The words a title line prints after its type's name ("HÀNH ĐỘNG" of "KẾ HOẠCH HÀNH ĐỘNG"): part
+    of what the document is about, the trích yếu's first words; "" for a line that is the name alone."""
+    name = None if upper_vi(norm(text)).rstrip(":.") in DOC_TYPE_NAMES else _qualified(text)
+    return norm(text).rstrip(":.")[len(name):].strip() if name is not None else ""
 
 
 def fold_hoa(text: str) -> str:
