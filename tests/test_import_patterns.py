@@ -478,7 +478,7 @@ def test_not_a_plan_exits_2_naming_the_type(tmp_path, capsys, title, subject, wh
 
 
 @pytest.mark.parametrize("title, more", [("KẾ HOẠCH HÀNH ĐỘNG", "HÀNH ĐỘNG"), ("KẾ HOẠCH LIÊN TỊCH", "LIÊN TỊCH"),
-                                         ("K Ế  H O Ạ C H", "")])
+                                         ("K Ế  H O Ạ C H", ""), ("KẾ HOẠCH (DỰ THẢO)", "")])
 def test_a_title_that_goes_on_after_ke_hoach_is_a_plan(tmp_path, title, more):
     """"KẾ HOẠCH HÀNH ĐỘNG" on the title line (action and joint plans print so): a plan, not "no tên loại
     KẾ HOẠCH". Its words after the tên loại open the trích yếu (said), so none is lost; check reads the

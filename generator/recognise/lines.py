@@ -292,7 +292,8 @@ def type_qualifier(text: str) -> str:
     """The words a title line prints after its type's name ("HÀNH ĐỘNG" of "KẾ HOẠCH HÀNH ĐỘNG"): part
     of what the document is about, the trích yếu's first words; "" for a line that is the name alone."""
     name = None if upper_vi(norm(text)).rstrip(":.") in DOC_TYPE_NAMES else _qualified(text)
-    return norm(text).rstrip(":.")[len(name):].strip() if name is not None else ""
+    more = norm(text).rstrip(":.")[len(name):].strip() if name is not None else ""
+    return "" if DRAFT_MARK_RE.match(more) else more  # "KẾ HOẠCH (DỰ THẢO)": a draft's mark, no words of it
 
 
 def fold_hoa(text: str) -> str:
