@@ -628,8 +628,18 @@ def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
     renamed = as_transitional(source.data)
     if renamed is not None:
         inspect_package(renamed, str(path))
+    from .opc import as_word_opens
+
+    # Parts found as Word finds them (names without case, a part a relationship names but the zip
+    # lacks left out, a part's type from its relationship); the mended package inspected again: its
+    # styles may only now be found under their name.
+    data = renamed if renamed is not None else source.data
+    mended = as_word_opens(data, str(path))
+    if mended is not None:
+        inspect_package(mended, str(path))
+        data = mended
     try:
-        document = Document(io.BytesIO(renamed if renamed is not None else source.data))
+        document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise UserError(f"{path}: không đọc được: tệp hỏng hoặc không phải văn bản Word .docx; hãy mở bằng "
                         "Word rồi lưu lại dạng .docx") from None

@@ -1,0 +1,148 @@
+"""Odd package structures found by mutating real plans: read as Word reads them, or refused in words.
+
+Structural fuzzing of the corpus's plans and of the project's own fixtures (parts removed, names
+recased, content types dropped, values in other units, elements wrapped and moved…) found one
+class of files that `check` and `import` could not read although Word and LibreOffice show them: a
+package whose parts python-docx did not find where the Open Packaging Conventions put them.
+
+- a part a relationship names but the zip lacks (a header, the styles): Word offers to recover and
+  shows the rest, LibreOffice opens the rest; both were "tệp hỏng";
+- part names in another case ("Word/Document.xml") or with backslashes ("word\\document.xml", as
+  some Windows zip tools store them): OPC compares part names without case;
+- a part with no content type of its own (its Override missing, the Default for .xml generic): the
+  header was loaded as a bare blob, and reading its text stopped the program (exit 70).
+
+Each is built in code on the fixture plan, and compared with the same plan whose page it shows.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from generator.check import check_docx
+from generator.errors import UserError
+from generator.jobs.importer import import_docx
+from generator.word.reader import read_word
+from tests.test_check_invariance import _plain
+
+Members = dict[str, bytes]
+
+
+def _findings(path: Path) -> list[tuple[str, str, str]]:
+    return sorted((r.rule, r.status, r.severity) for r in check_docx(path).results)
+
+
+def _with_footer(path: Path) -> Path:
+    """The fixture plan with a footer printing the page number (a PAGE field), as offices set it."""
+    doc = docx.Document(str(path))
+    footer = doc.sections[0].footer
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0]._p
+    p.append(docx.oxml.parse_xml(
+        f'<w:fldSimple {docx.oxml.ns.nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    doc.save(str(path))
+    return path
+
+
+def _members(path: Path) -> Members:
+    with zipfile.ZipFile(path) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def _write(path: Path, members: Members) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, blob in members.items():
+            zf.writestr(name, blob)
+    return path
+
+
+def _changed(source: Path, out: Path, change: Callable[[Members], Members]) -> Path:
+    return _write(out, change(_members(source)))
+
+
+@pytest.fixture(scope="module")
+def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("odd")
+    plain = _plain(folder / "plain.docx")
+    footed = _with_footer(_plain(folder / "footed.docx"))
+    assert read_word(footed).sections[0].footers["default"].has_page_field
+    return {"folder": folder, "plain": plain, "footed": footed,
+            "plain_findings": _findings(plain), "footed_findings": _findings(footed),
+            "data": import_docx(plain).data}
+
+
+def _footer_part(members: Members) -> str:
+    return next(n for n in members if re.fullmatch(r"word/footer\d*\.xml", n))
+
+
+def test_a_part_named_but_missing_is_left_out_as_word_recovers(plans: dict[str, Any]) -> None:
+    """The footer the relationships name is not in the zip: what is read is the plan without it,
+    as Word shows the file once recovered (the footer's page number is then missing, and said)."""
+    def drop_footer(m: Members) -> Members:
+        return {n: b for n, b in m.items() if n != _footer_part(m)}
+
+    broken = _changed(plans["footed"], plans["folder"] / "no-footer.docx", drop_footer)
+    assert _findings(broken) == plans["plain_findings"]
+    assert import_docx(broken).data == plans["data"]
+    assert not read_word(broken).sections[0].footers
+
+
+def test_styles_named_but_missing_read_with_word_defaults(plans: dict[str, Any]) -> None:
+    """No styles part although the document's relationships name it: the plan's text, typed with
+    direct formatting, imports the same."""
+    broken = _changed(plans["plain"], plans["folder"] / "no-styles.docx",
+                      lambda m: {n: b for n, b in m.items() if n != "word/styles.xml"})
+    assert import_docx(broken).data == plans["data"]
+    kinds = {r.rule for r in check_docx(broken).results}
+    assert kinds == {r for r, _, _ in plans["plain_findings"]}
+
+
+@pytest.mark.parametrize("rename", [
+    pytest.param(lambda n: n.upper() if n != "[Content_Types].xml" else n, id="upper-case"),
+    pytest.param(lambda n: n.replace("word/", "Word/"), id="folder-capitalised"),
+    pytest.param(lambda n: n.replace("/", "\\"), id="backslashes"),
+])
+def test_part_names_in_another_case_or_with_backslashes(plans: dict[str, Any], rename: Callable[[str], str],
+                                                        request: pytest.FixtureRequest) -> None:
+    """The same parts under names Word finds too: the same findings, the footer's page number
+    found, the same data."""
+    odd = _changed(plans["footed"], plans["folder"] / f"{request.node.callspec.id}.docx",
+                   lambda m: {rename(n): b for n, b in m.items()})
+    assert "word/document.xml" not in _members(odd)
+    assert _findings(odd) == plans["footed_findings"]
+    assert read_word(odd).sections[0].footers["default"].has_page_field
+    assert import_docx(odd).data == plans["data"]
+
+
+def test_a_part_without_its_content_type_is_what_its_relationship_says(plans: dict[str, Any]) -> None:
+    """The footer's Override is missing and .xml defaults to application/xml: the footer is still
+    a footer (its page number found), as in LibreOffice; it stopped the program (exit 70)."""
+    def drop_override(m: Members) -> Members:
+        footer = _footer_part(m)
+        types = re.sub(rb'<Override PartName="/' + footer.encode() + rb'"[^>]*/>', b"", m["[Content_Types].xml"])
+        assert types != m["[Content_Types].xml"]
+        return {**m, "[Content_Types].xml": types}
+
+    odd = _changed(plans["footed"], plans["folder"] / "no-override.docx", drop_override)
+    assert _findings(odd) == plans["footed_findings"]
+    assert read_word(odd).sections[0].footers["default"].has_page_field
+    assert import_docx(odd).data == plans["data"]
+
+
+def test_no_main_document_is_said_by_name(plans: dict[str, Any]) -> None:
+    """Without the main document there is nothing to show (Word refuses it too): a Vietnamese
+    message naming the file and the missing part."""
+    broken = _changed(plans["plain"], plans["folder"] / "no-body.docx",
+                      lambda m: {n: b for n, b in m.items() if n != "word/document.xml"})
+    for read in (check_docx, import_docx):
+        with pytest.raises(UserError) as caught:
+            read(broken)
+        message = str(caught.value)
+        assert str(broken) in message and "word/document.xml" in message and "phần nội dung chính" in message
