@@ -121,16 +121,30 @@ def test_part_names_in_another_case_or_with_backslashes(plans: dict[str, Any], r
     assert import_docx(odd).data == plans["data"]
 
 
-def test_a_part_without_its_content_type_is_what_its_relationship_says(plans: dict[str, Any]) -> None:
-    """The footer's Override is missing and .xml defaults to application/xml: the footer is still
-    a footer (its page number found), as in LibreOffice; it stopped the program (exit 70)."""
-    def drop_override(m: Members) -> Members:
-        footer = _footer_part(m)
-        types = re.sub(rb'<Override PartName="/' + footer.encode() + rb'"[^>]*/>', b"", m["[Content_Types].xml"])
-        assert types != m["[Content_Types].xml"]
-        return {**m, "[Content_Types].xml": types}
+def _drop_footer_override(m: Members) -> Members:
+    footer = _footer_part(m)
+    types = re.sub(rb'<Override PartName="/' + footer.encode() + rb'"[^>]*/>', b"", m["[Content_Types].xml"])
+    assert types != m["[Content_Types].xml"]
+    return {**m, "[Content_Types].xml": types}
 
-    odd = _changed(plans["footed"], plans["folder"] / "no-override.docx", drop_override)
+
+def _drop_xml_default(m: Members) -> Members:
+    types = re.sub(rb'<Default Extension="xml"[^>]*/>', b"", m["[Content_Types].xml"])
+    assert types != m["[Content_Types].xml"]
+    return {**m, "[Content_Types].xml": types}
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(_drop_footer_override, id="footer-override-missing"),
+    pytest.param(_drop_xml_default, id="xml-default-missing"),
+])
+def test_a_part_without_its_content_type_is_what_its_relationship_says(
+        plans: dict[str, Any], change: Callable[[Members], Members], request: pytest.FixtureRequest) -> None:
+    """The footer's Override is missing and .xml defaults to application/xml: the footer is still
+    a footer (its page number found), as in LibreOffice; it stopped the program (exit 70). No
+    Default for .xml at all: the parts of no type (custom XML) are carried along unread, as Word
+    does; python-docx stopped at them ("tệp hỏng")."""
+    odd = _changed(plans["footed"], plans["folder"] / f"{request.node.callspec.id}.docx", change)
     assert _findings(odd) == plans["footed_findings"]
     assert read_word(odd).sections[0].footers["default"].has_page_field
     assert import_docx(odd).data == plans["data"]

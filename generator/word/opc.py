@@ -9,7 +9,8 @@ zips rely on it:
 - a part a relationship names but the zip lacks (a header, the styles, a picture removed by a
   tool) is left out: Word offers to recover the rest, LibreOffice opens the rest silently;
 - a part with no content type of its own, or a generic one ("application/xml"), is what its
-  relationship says it is: python-docx would load a header as a bare blob without a tree.
+  relationship says it is: python-docx would load a header as a bare blob without a tree, and
+  stop at a part of no type at all.
 
 The result is the same package renamed and mended (or None when nothing needed it), inspected
 again by the caller before it is parsed. Only the main document itself is required: without it
@@ -138,9 +139,12 @@ class _Package:
                 if part.endswith(".xml") or kind in _TYPE_OF_REL:
                     todo.append(part)
                 if declared(part) in _GENERIC:
-                    kind = _TYPE_OF_REL.get(kind) or (
-                        "" if declared(part) else _PICTURES.get(part.rsplit(".", 1)[-1].lower(), ""))
-                    if kind:
+                    # Known parts by their relationship; any other part with no type at all gets a
+                    # neutral one by its extension, to be carried along unread, as Word does.
+                    ext = part.rsplit(".", 1)[-1].lower()
+                    kind = _TYPE_OF_REL.get(kind) or (declared(part) or _PICTURES.get(ext) or (
+                        "application/xml" if ext == "xml" else "application/octet-stream"))
+                    if kind != declared(part):
                         wanted[part] = kind
             if edited:
                 self.members[rels_name] = _bytes(rels)
