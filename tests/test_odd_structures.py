@@ -160,3 +160,80 @@ def test_no_main_document_is_said_by_name(plans: dict[str, Any]) -> None:
             read(broken)
         message = str(caught.value)
         assert str(broken) in message and "word/document.xml" in message and "phần nội dung chính" in message
+
+
+# --- values in the other forms the schema allows ----------------------------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_LENGTHS = {  # (element, attribute) -> units a point: the lengths a plan's page is made of
+    **{("ind", a): 20 for a in ("left", "right", "start", "end", "firstLine", "hanging")},
+    **{("spacing", a): 20 for a in ("before", "after")},
+    **{("pgSz", a): 20 for a in ("w", "h")},
+    **{("pgMar", a): 20 for a in ("top", "bottom", "left", "right", "header", "footer", "gutter")},
+    ("gridCol", "w"): 20, ("tab", "pos"): 20, ("sz", "val"): 2, ("szCs", "val"): 2,
+}
+
+
+def _universal(blob: bytes, unit: str) -> bytes:
+    """Every length of _LENGTHS written as a universal measure ("14pt", "2.54cm"), as Strict files and
+    other producers write them (ST_TwipsMeasure, ST_HpsMeasure…): the same page."""
+    from lxml import etree
+
+    per_unit = {"pt": 1.0, "mm": 72 / 25.4, "in": 72.0}[unit]
+    root = etree.fromstring(blob)
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{W_NS}}}"):
+            continue
+        local = etree.QName(el).localname
+        for name, value in el.attrib.items():
+            per_pt = _LENGTHS.get((local, etree.QName(name).localname))
+            if per_pt and value.lstrip("-").isdigit() and etree.QName(name).namespace == W_NS:
+                el.set(name, f"{int(value) / per_pt / per_unit:.6f}{unit}")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@pytest.mark.parametrize("unit", ["pt", "mm", "in"])
+def test_lengths_as_universal_measures_read_as_numbers(plans: dict[str, Any], unit: str) -> None:
+    """Font sizes, indents, spacing, margins, page size, grid and tab stops written "14pt", "30mm",
+    "0.5in" instead of half-points and twips: the same findings (sizes, margins and indents are
+    measured, not only found) and the same data. They were read as absent (sizes unknown, margins 0)."""
+    def change(m: Members) -> Members:
+        return {n: _universal(b, unit) if n in ("word/document.xml", "word/styles.xml") else b
+                for n, b in m.items()}
+
+    odd = _changed(plans["plain"], plans["folder"] / f"universal-{unit}.docx", change)
+    assert b'w:val="14.000000pt"' in _members(odd)["word/document.xml"] or unit != "pt"
+    assert _findings(odd) == plans["plain_findings"]
+    assert import_docx(odd).data == plans["data"]
+
+
+@pytest.mark.parametrize("value", ["1e400", "-1e400", "inf", "NaN", "12pt3", "auto"])
+def test_numbers_no_word_writes_are_none_not_a_stop(plans: dict[str, Any], value: str) -> None:
+    """A margin, an indent, a cell width or a font size Word cannot read ("1e400" overflows, "NaN"):
+    read as not given, as LibreOffice does; "1e400" stopped the program (exit 70)."""
+    def change(m: Members) -> Members:
+        xml = re.sub(rb'(w:(?:left|right|top|w|val|firstLine))="\d+"', rb'\1="' + value.encode() + rb'"',
+                     m["word/document.xml"])
+        return {**m, "word/document.xml": xml}
+
+    odd = _changed(plans["plain"], plans["folder"] / f"number-{value}.docx", change)
+    findings = dict(((r, s) for r, s, _ in _findings(odd)))
+    assert findings.keys() == dict(((r, s) for r, s, _ in plans["plain_findings"])).keys()
+    data = import_docx(odd).data
+    assert data["subject"] == plans["data"]["subject"] and data["signer"] == plans["data"]["signer"]
+
+
+@pytest.mark.parametrize("value", ["12pt", "", "1e3"])
+def test_a_drawn_line_placed_by_no_integer_is_not_a_stop(plans: dict[str, Any], value: str) -> None:
+    """A line's offset (wp:posOffset, an integer of EMU) or its extent written otherwise: the line is
+    taken as not placed, the rest read as before; it stopped the program (exit 70)."""
+    def change(m: Members) -> Members:
+        xml = re.sub(rb"<wp:posOffset>-?\d+</wp:posOffset>", b"<wp:posOffset>" + value.encode() + b"</wp:posOffset>",
+                     m["word/document.xml"])
+        xml = re.sub(rb'(<wp:extent cx=")\d+', rb"\g<1>" + value.encode(), xml, count=1)
+        assert xml != m["word/document.xml"]
+        return {**m, "word/document.xml": xml}
+
+    odd = _changed(plans["plain"], plans["folder"] / f"offset-{value}.docx", change)
+    assert {r for r, _, _ in _findings(odd)} == {r for r, _, _ in plans["plain_findings"]}
+    assert import_docx(odd).data["subject"] == plans["data"]["subject"]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -44,7 +45,7 @@ from lxml.etree import _Element
 from ..errors import UserError
 from ..nd30.figures import A4_TWIPS
 from ..text import upper_vi
-from .formatting import Formatting, ParaFormat, RunFormat, font_family, symbol_font
+from .formatting import Formatting, ParaFormat, RunFormat, font_family, measure, symbol_font
 from .legacy_fonts import Context, as_drawn, names_legacy_font
 from .metrics import text_width_pt
 from .numbering import ListNumbers
@@ -1728,6 +1729,14 @@ def _xfrm_x(xfrm: _Element, child: str, attr: str) -> float:
         return 0.0
 
 
+def _emu_pt(value: str | None, default: float) -> float:
+    """A DrawingML length or offset (EMU, an integer) in points; the default when absent or not one."""
+    try:
+        return int(value) / EMU_PER_PT if value else default
+    except ValueError:
+        return default
+
+
 def _emu_twips(value: str | None, default: int) -> int:
     """A DrawingML length (EMU) in twips; the default when absent or not a number."""
     try:
@@ -1766,9 +1775,9 @@ def _shapes(p: _Element, always_in_cell: bool = False) -> list[tuple[float, floa
         ext = anchor.find(f"{{{WP_NS}}}extent")
         if ext is None:
             continue
-        length = int(ext.get("cx", "0")) / EMU_PER_PT
+        length = _emu_pt(ext.get("cx"), 0.0)
         # nothing printed, or not a rule (a slanted or vertical line is not a rule)
-        if length < 1 or int(ext.get("cy", "0")) / EMU_PER_PT > 3:
+        if length < 1 or _emu_pt(ext.get("cy"), 0.0) > 3:
             continue
         dy: float | None = None
         x: Placement | None = None
@@ -1789,8 +1798,8 @@ def _shapes(p: _Element, always_in_cell: bool = False) -> list[tuple[float, floa
                 off = ph.find(f"{{{WP_NS}}}posOffset")
                 al = ph.find(f"{{{WP_NS}}}align")
                 rel = ph.get("relativeFrom")
-                if off is not None and off.text:
-                    v = int(off.text) / EMU_PER_PT
+                v = _emu_pt(off.text if off is not None else None, math.nan)  # NaN: no offset written
+                if not math.isnan(v):
                     # Inside a table cell (layoutInCell, Word's default) "margin" means the cell's.
                     in_cell = always_in_cell or anchor.get("layoutInCell", "1") not in ("0", "false")
                     kind = {"column": "offset", "character": "offset", "margin": "offset" if in_cell else "abs",
@@ -2147,11 +2156,8 @@ def _attr_int(el: _Element | None, name: str, default: None) -> int | None: ...
 def _attr_int(el: _Element | None, name: str, default: int | None) -> int | None:
     if el is None:
         return default
-    v = el.get(qn(name))
-    try:
-        return int(float(v)) if v is not None else default
-    except ValueError:
-        return default
+    v = measure(el.get(qn(name)))
+    return v if v is not None else default
 
 
 def _frame_key(el: _Element) -> tuple[tuple[str, str], ...] | None:
@@ -2170,10 +2176,8 @@ def _frame_key(el: _Element) -> tuple[tuple[str, str], ...] | None:
 
 
 def _int_or(value: str | None, default: int) -> int:
-    try:
-        return int(float(value)) if value is not None else default
-    except ValueError:
-        return default
+    v = measure(value)
+    return v if v is not None else default
 
 
 def _attr_str(el: _Element | None, name: str) -> str | None:
