@@ -237,3 +237,42 @@ def test_a_drawn_line_placed_by_no_integer_is_not_a_stop(plans: dict[str, Any], 
     odd = _changed(plans["plain"], plans["folder"] / f"offset-{value}.docx", change)
     assert {r for r, _, _ in _findings(odd)} == {r for r, _, _ in plans["plain_findings"]}
     assert import_docx(odd).data["subject"] == plans["data"]["subject"]
+
+
+# --- a date no calendar has ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("printed", "kept", "dropped"), [
+    ("ngày 29 tháng 02 năm 2025", "2025-02", "ngày"),
+    ("ngày 31 tháng 4 năm 2026", "2026-04", "ngày"),
+    ("ngày 15 tháng 13 năm 2026", "2026", "tháng"),
+    ("ngày 00 tháng 00 năm 2026", "2026", "tháng"),
+])
+def test_an_impossible_date_imports_the_rest(tmp_path: Path, printed: str, kept: str, dropped: str) -> None:
+    """A typing slip in the date line (29/02 of a year that has none, a 13th month): the page shows
+    it as typed; the import keeps the year and month the model takes, says what it left out, and
+    imports the plan. It wrote nothing ("dữ liệu đọc được chưa hợp lệ"): the whole file was lost."""
+    from generator.jobs.importer import import_file
+    from generator.plan.loader import load_plan
+    from tests.word_fixtures import Header
+
+    path = _plain(tmp_path / "slip.docx", Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO"),
+                                                 date=f"Sông Mây, {printed}"))
+    result = import_file(path, tmp_path / "slip.yaml")
+    assert result.data["date"] == kept
+    note = next(n for n in result.warnings if "không có thật" in n.message)
+    assert kept in note.message and printed.split(" năm")[0].split()[-1] in note.excerpt
+    plan = load_plan(tmp_path / "slip.yaml")
+    assert plan.agency.place == "Sông Mây"
+    assert (plan.date.year, plan.date.day) == (int(kept[:4]), None)
+    assert dropped == "tháng" or plan.date.month == int(kept[5:])
+
+
+def test_a_year_no_plan_can_have_is_said_and_the_rest_imported(tmp_path: Path) -> None:
+    from generator.jobs.importer import import_file
+    from tests.word_fixtures import Header
+
+    path = _plain(tmp_path / "year.docx", Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO"),
+                                                 date="Sông Mây, ngày 1 tháng 1 năm 1899"))
+    result = import_file(path, tmp_path / "year.yaml")
+    assert any("năm 1899" in n.message and "hãy sửa date" in n.message for n in result.warnings)
+    assert result.data["subject"] == import_docx(_plain(tmp_path / "plain.docx")).data["subject"]

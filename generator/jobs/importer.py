@@ -443,9 +443,10 @@ class _Importer:
         date = doc.date
         if date is not None:
             agency["place"] = date.place
-            header["date"] = _date_data(date.year, date.month, date.day)
+            where = doc.date_line or "phần đầu văn bản"
+            header["date"] = self._issue_date(where, date.text, date.year, date.month, date.day) or "2026"
             if date.day and not date.month:
-                self.warn(doc.date_line or "phần đầu văn bản", date.text, "có ngày mà không có tháng; bỏ ngày")
+                self.warn(where, date.text, "có ngày mà không có tháng; bỏ ngày")
         else:
             self.warn("phần đầu văn bản", "", "không tìm thấy dòng địa danh, ngày tháng; hãy điền date và "
                       "agency.place")
@@ -454,6 +455,30 @@ class _Importer:
         self._unplaced_header_text()
         return header
 
+    def _issue_date(self, where: Para | str, text: str, year: int, month: str | None,
+                    day: str | None) -> str | None:
+        """The printed date as the data file writes it. A date no calendar has (29/02/2025, tháng 13:
+        a typing slip the page shows as typed) keeps what the plan's model takes, without its day,
+        then without its month, and a note says so: the rest of the plan is still imported. None
+        (said too) when not even its year can be a plan's."""
+        from pydantic import ValidationError
+
+        from ..plan.model import IssueDate
+
+        for k, (m, d) in enumerate(((month, day), (month, None), (None, None))):
+            if k and (m, d) == (month, day):
+                continue
+            value = _date_data(year, m, d)
+            try:
+                IssueDate.model_validate(value)
+            except ValidationError:
+                continue
+            if k:
+                self.warn(where, text, f"ngày in trên văn bản không có thật; ghi {value}, hãy sửa date")
+            return value
+        self.warn(where, text, f"năm {year} in trên văn bản không thể là năm ban hành; ghi tạm 2026, hãy sửa date")
+        return None
+
     def _attached_header(self, header: dict[str, Any], decision: Reference) -> dict[str, Any]:
         """A plan issued with a decision ("(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 12/3/2026 của
         …)" under the trích yếu, no Số line): it has no number or date of its own (Phụ lục III, Mẫu 1.3).
@@ -461,7 +486,9 @@ class _Importer:
         decision's, and the issuer's abbreviation is the one in the decision's ký hiệu (QĐ-UBND)."""
         agency = header["agency"]
         header["own_number"] = False
-        header["date"] = _date_data(decision.year, decision.month, decision.day)
+        where = self.doc.subtitle[0] if self.doc.subtitle else "phần đầu văn bản"
+        header["date"] = self._issue_date(where, decision.text, decision.year, decision.month,
+                                          decision.day) or "2026"
         printed = self.issuing.date if self.issuing is not None else None
         if printed is not None and printed.year == decision.year and printed.day and printed.month \
                 and not decision.day and decision.month in (None, printed.month):
