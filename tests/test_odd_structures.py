@@ -276,3 +276,23 @@ def test_a_year_no_plan_can_have_is_said_and_the_rest_imported(tmp_path: Path) -
     result = import_file(path, tmp_path / "year.yaml")
     assert any("năm 1899" in n.message and "hãy sửa date" in n.message for n in result.warnings)
     assert result.data["subject"] == import_docx(_plain(tmp_path / "plain.docx")).data["subject"]
+
+
+# --- a reference to the wrong part ----------------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["theme", "fontTable", "styles"])
+def test_a_footer_reference_naming_another_part_prints_no_footer(plans: dict[str, Any], target: str) -> None:
+    """The section's footer reference names the theme, the font table or the styles (a tool's slip
+    with relationship ids): no footer is printed there, as LibreOffice shows it, and the rest reads as
+    the plan without a footer. A theme or font table there stopped the program (exit 70)."""
+    def change(m: Members) -> Members:
+        rels = m["word/_rels/document.xml.rels"].decode()
+        rid = next(i for i, kind in re.findall(r'Id="(\w+)"[^>]*Type="[^"]+/(\w+)"', rels) if kind == target)
+        xml = re.sub(rb'(<w:footerReference [^>]*r:id=")\w+', rb"\g<1>" + rid.encode(), m["word/document.xml"])
+        assert xml != m["word/document.xml"]
+        return {**m, "word/document.xml": xml}
+
+    odd = _changed(plans["footed"], plans["folder"] / f"footer-is-{target}.docx", change)
+    assert not read_word(odd).sections[0].footers
+    assert _findings(odd) == plans["plain_findings"]
+    assert import_docx(odd).data == plans["data"]

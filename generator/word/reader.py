@@ -779,6 +779,18 @@ class _Reader:
 
     # sections and headers
 
+    def _header_or_footer(self, ref: _Element) -> Any:
+        """The part a w:headerReference or w:footerReference names, when it is a header or a footer
+        as the reference says: one naming another part (a theme, the styles; a tool's slip) prints
+        nothing there, as LibreOffice shows it (Word refuses the file until repaired); None then."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        rel = self.document.part.rels.get(ref.get(qn("r:id")) or "")
+        wanted = RT.HEADER if ref.tag == qn("w:headerReference") else RT.FOOTER
+        if rel is None or rel.is_external or rel.reltype != wanted:
+            return None
+        return rel.target_part
+
     def _sections(self, body: _Element) -> None:
         sects = [s for p in body.iter(qn("w:p")) if (s := p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")) is not None]
         final = body.find(qn("w:sectPr"))
@@ -806,7 +818,7 @@ class _Reader:
             margins["top" if gutter_at_top else "left"] += max(_attr_int(mar, "w:gutter", 0), 0)
             for tag, store in (("w:headerReference", headers), ("w:footerReference", footers)):
                 for ref in s.findall(qn(tag)):
-                    part = self.document.part.related_parts.get(ref.get(qn("r:id")))
+                    part = self._header_or_footer(ref)
                     if part is not None:
                         kind = ref.get(qn("w:type"), "default")
                         # One part read once, however many sections name it (a file may name one
@@ -821,7 +833,7 @@ class _Reader:
                 first = "first" if _flag(s.find(qn("w:titlePg"))) else "default"
                 named = next((r for r in s.findall(qn("w:headerReference"))
                               if r.get(qn("w:type"), "default") == first), None)
-                shown = self.document.part.related_parts.get(named.get(qn("r:id"))) if named is not None else None
+                shown = self._header_or_footer(named) if named is not None else None
                 self.page_one_header = shown.element if shown is not None else None
             self.doc.sections.append(PageSection(
                 index=i,
