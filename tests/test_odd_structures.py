@@ -296,3 +296,19 @@ def test_a_footer_reference_naming_another_part_prints_no_footer(plans: dict[str
     assert not read_word(odd).sections[0].footers
     assert _findings(odd) == plans["plain_findings"]
     assert import_docx(odd).data == plans["data"]
+
+
+def test_a_footer_relationship_to_another_part_prints_no_footer(plans: dict[str, Any]) -> None:
+    """The footer's relationship targets the web settings part (its id right, its target wrong): no
+    footer there, the rest read as the plan without one; it stopped the program (exit 70)."""
+    def change(m: Members) -> Members:
+        footer = _footer_part(m).split("/", 1)[1]
+        rels = m["word/_rels/document.xml.rels"]
+        changed = rels.replace(f'Target="{footer}"'.encode(), b'Target="webSettings.xml"')
+        assert changed != rels
+        return {**m, "word/_rels/document.xml.rels": changed}
+
+    odd = _changed(plans["footed"], plans["folder"] / "footer-targets-websettings.docx", change)
+    assert not read_word(odd).sections[0].footers
+    assert _findings(odd) == plans["plain_findings"]
+    assert import_docx(odd).data == plans["data"]

@@ -781,13 +781,13 @@ class _Reader:
 
     def _header_or_footer(self, ref: _Element) -> Any:
         """The part a w:headerReference or w:footerReference names, when it is a header or a footer
-        as the reference says: one naming another part (a theme, the styles; a tool's slip) prints
-        nothing there, as LibreOffice shows it (Word refuses the file until repaired); None then."""
-        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        (its content type says so): one naming another part (a theme, the styles, the endnotes; a
+        tool's slip with relationship ids or targets) prints nothing there, as LibreOffice shows it
+        (Word refuses the file until repaired); None then."""
+        from docx.opc.constants import CONTENT_TYPE as CT
 
         rel = self.document.part.rels.get(ref.get(qn("r:id")) or "")
-        wanted = RT.HEADER if ref.tag == qn("w:headerReference") else RT.FOOTER
-        if rel is None or rel.is_external or rel.reltype != wanted:
+        if rel is None or rel.is_external or rel.target_part.content_type not in (CT.WML_HEADER, CT.WML_FOOTER):
             return None
         return rel.target_part
 
