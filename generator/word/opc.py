@@ -152,10 +152,13 @@ class _Package:
         if wanted and types is not None and ct_name is not None:
             from lxml import etree
 
+            wanted_lower = {name.lower() for name in wanted}
+            # One pass over the entries (a hostile list may hold millions): each mended part's old
+            # Override replaced by its type.
+            for old in types.findall(f"{_CT_NS}Override"):
+                if (old.get("PartName") or "").lstrip("/").lower() in wanted_lower:
+                    types.remove(old)
             for name, kind in wanted.items():
-                for old in types.findall(f"{_CT_NS}Override"):
-                    if (old.get("PartName") or "").lower() == "/" + name.lower():
-                        types.remove(old)
                 etree.SubElement(types, f"{_CT_NS}Override", PartName="/" + name, ContentType=kind)
             self.members[ct_name] = _bytes(types)
             self.changed = True
