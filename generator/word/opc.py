@@ -129,8 +129,8 @@ class _Package:
                 part = self.find(_target(source, rel.get("Target") or ""))
                 if part is None:
                     if kind == _MAIN_REL:
-                        raise UserError(f"{self.label}: tệp không có phần nội dung chính ({rel.get('Target')}) "
-                                        "mà tệp tự nêu; tệp hỏng, không đọc được")
+                        raise UserError(f"{self.label}: tệp hỏng: thiếu phần nội dung chính ({rel.get('Target')}) "
+                                        "nên không có gì để đọc (Word cũng không mở được); hãy xin lại tệp gốc")
                     parent = rel.getparent()
                     if parent is not None:
                         parent.remove(rel)
