@@ -1,18 +1,19 @@
-"""Odd package structures found by mutating real plans: read as Word reads them, or refused in words.
+"""Odd structures found by mutating real plans: read as Word reads them, or refused in words.
 
 Structural fuzzing of the corpus's plans and of the project's own fixtures (parts removed, names
-recased, content types dropped, values in other units, elements wrapped and moved…) found one
-class of files that `check` and `import` could not read although Word and LibreOffice show them: a
-package whose parts python-docx did not find where the Open Packaging Conventions put them.
+recased, content types and relationship targets swapped, values in other units, elements wrapped,
+duplicated and moved, text typed otherwise) found these classes, each built here in code on the
+fixture plan and compared with the plan whose page it shows:
 
-- a part a relationship names but the zip lacks (a header, the styles): Word offers to recover and
-  shows the rest, LibreOffice opens the rest; both were "tệp hỏng";
-- part names in another case ("Word/Document.xml") or with backslashes ("word\\document.xml", as
-  some Windows zip tools store them): OPC compares part names without case;
-- a part with no content type of its own (its Override missing, the Default for .xml generic): the
-  header was loaded as a bare blob, and reading its text stopped the program (exit 70).
-
-Each is built in code on the fixture plan, and compared with the same plan whose page it shows.
+- a package whose parts python-docx did not find where the Open Packaging Conventions put them: a
+  part a relationship names but the zip lacks (Word recovers the rest, LibreOffice opens it), part
+  names in another case or with backslashes, a part with no content type of its own ("tệp hỏng",
+  or exit 70 for a footer loaded as a bare blob);
+- lengths written as universal measures ("14pt", "30mm": the schema allows them), read as absent;
+  numbers no Word writes ("1e400") and a shape's offset that is no integer: exit 70;
+- a header or footer reference, or its relationship, naming a part that is no header or footer
+  (the theme, the web settings): exit 70;
+- a date line no calendar has (29/02/2025, a 13th month): the import wrote nothing.
 """
 
 from __future__ import annotations
