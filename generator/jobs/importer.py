@@ -67,20 +67,6 @@ def _date_data(year: int, month: str | None, day: str | None) -> str:
     return f"{year}-{int(month):02d}" if month else str(year)
 
 
-def _calendar_slip(year: int, month: str | None, day: str | None) -> tuple[str | None, str | None, str]:
-    """A printed date with what no calendar holds dropped ("ngày 31 tháng 02", "tháng 13": a typing
-    slip), and what was dropped said ("" when the date is a real one): one slip must not cost the
-    whole import, and the văn thư fills in the date the document really bears."""
-    if month and not 1 <= int(month) <= 12:
-        return None, None, f"tháng {month} không có trong lịch; bỏ ngày, tháng, hãy điền lại date"
-    if month and day:
-        try:
-            dt.date(year, int(month), int(day))
-        except ValueError:
-            return month, None, f"tháng {int(month)}/{year} không có ngày {int(day)}; bỏ ngày, hãy điền lại date"
-    return month, day, ""
-
-
 @dataclass(frozen=True)
 class ImportNote:
     """Something the importer could not place exactly: where it was and what it did instead."""
@@ -471,15 +457,13 @@ class _Importer:
         date = doc.date
         if date is not None:
             agency["place"] = date.place or "…"
+            where = doc.date_line or "phần đầu văn bản"
             if date.slip:
-                self.warn(doc.date_line or "phần đầu văn bản", date.text, f"{date.slip}; đã đọc ngày tháng"
+                self.warn(where, date.text, f"{date.slip}; đã đọc ngày tháng"
                           + ("" if date.place else ", hãy điền agency.place"))
-            month, day, slip = _calendar_slip(date.year, date.month, date.day)
-            header["date"] = _date_data(date.year, month, day)
-            if slip:
-                self.warn(doc.date_line or "phần đầu văn bản", date.text, slip)
+            header["date"] = self._issue_date(where, date.text, date.year, date.month, date.day)
             if date.day and not date.month:
-                self.warn(doc.date_line or "phần đầu văn bản", date.text, "có ngày mà không có tháng; bỏ ngày")
+                self.warn(where, date.text, "có ngày mà không có tháng; bỏ ngày")
         else:
             self.warn("phần đầu văn bản", "", "không tìm thấy dòng địa danh, ngày tháng; hãy điền date và "
                       "agency.place")
@@ -488,6 +472,32 @@ class _Importer:
         self._unplaced_header_text()
         return header
 
+    def _issue_date(self, where: Para | str, text: str, year: int, month: str | None,
+                    day: str | None) -> str:
+        """The printed date as the data file writes it. A date no calendar has (29/02/2025, tháng 13:
+        a typing slip the page shows as typed) keeps what the plan's model takes, without its day,
+        then without its month, and a note says so: the rest of the plan is still imported. When not
+        even its year can be a plan's, the year the văn thư imports in (said too)."""
+        from pydantic import ValidationError
+
+        from ..plan.model import IssueDate
+
+        for k, (m, d) in enumerate(((month, day), (month, None), (None, None))):
+            if k and (m, d) == (month, day):
+                continue
+            value = _date_data(year, m, d)
+            try:
+                IssueDate.model_validate(value)
+            except ValidationError:
+                continue
+            if k:
+                self.warn(where, text, f"ngày in trên văn bản không có thật; ghi {value}, hãy sửa date")
+            return value
+        this_year = str(dt.date.today().year)
+        self.warn(where, text, f"năm {year} in trên văn bản không thể là năm ban hành; ghi tạm {this_year}, hãy "
+                  "sửa date")
+        return this_year
+
     def _attached_header(self, header: dict[str, Any], decision: Reference) -> dict[str, Any]:
         """A plan issued with a decision ("(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 12/3/2026 của
         …)" under the trích yếu, no Số line): it has no number or date of its own (Phụ lục III, Mẫu 1.3).
@@ -495,19 +505,15 @@ class _Importer:
         decision's, and the issuer's abbreviation is the one in the decision's ký hiệu (QĐ-UBND)."""
         agency = header["agency"]
         header["own_number"] = False
-        month, day, slip = _calendar_slip(decision.year, decision.month, decision.day)
-        header["date"] = _date_data(decision.year, month, day)
-        if slip:
-            self.warn(self.doc.subtitle[0] if self.doc.subtitle else "phần đầu văn bản", decision.text, slip)
+        where = self.doc.subtitle[0] if self.doc.subtitle else "phần đầu văn bản"
+        header["date"] = self._issue_date(where, decision.text, decision.year, decision.month, decision.day)
         printed = self.issuing.date if self.issuing is not None else None
         if printed is not None and printed.year == decision.year and printed.day and printed.month \
                 and not decision.day and decision.month in (None, printed.month):
             # The decision printed before the plan is dated where the plan's line left blanks (the
             # văn thư dated the decision only): the plan's date is the decision's.
-            month, day, slip = _calendar_slip(printed.year, printed.month, printed.day)
-            header["date"] = _date_data(printed.year, month, day)
-            if slip:
-                self.warn("phần đầu văn bản", printed.text, slip)
+            header["date"] = self._issue_date("phần đầu văn bản", printed.text, printed.year, printed.month,
+                                              printed.day)
         _, _, abbreviation = decision.symbol.partition("-")
         if not abbreviation:
             self.warn(self.doc.subtitle[0] if self.doc.subtitle else "phần đầu văn bản", decision.symbol,

@@ -22,6 +22,7 @@ Indents given in characters (w:firstLineChars …) are read as that many of the 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -153,17 +154,36 @@ def _toggle(groups: list[list[Any]], tag: str) -> bool:
 
 def _half_points(sz: Any) -> float | None:
     """A w:sz value (half-points) in points; None when absent or not a number."""
-    value = _int(sz.get(qn("w:val"))) if sz is not None else None
+    value = measure(sz.get(qn("w:val")), 2) if sz is not None else None
     return value / 2 if value else None
 
 
-def _int(value: str | None) -> int | None:
+_UNIVERSAL = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt|pc|pi)\s*")
+_POINTS_PER = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0, "pc": 12.0, "pi": 12.0}
+
+
+def measure(value: str | None, per_pt: float = 20) -> int | None:
+    """A number or length attribute of WordprocessingML in its own unit (per_pt of them make a point:
+    20 for twips, 2 for a font size's half-points); None when absent or not a number.
+
+    A plain number as Word writes it ("240"; "240.0" cut to 240), or a universal measure the schema
+    allows in its place ("12pt", "2.5cm", "1in": ST_TwipsMeasure, ST_HpsMeasure…, as Strict files and
+    other producers write them), converted: both print the same. Infinite or not-a-number values
+    ("1e400", "NaN") are none, as Word refuses them."""
     if value is None:
         return None
     try:
-        return int(float(value))
+        number = float(value)
     except ValueError:
-        return None
+        m = _UNIVERSAL.fullmatch(value)
+        if m is None:
+            return None
+        number = round(float(m.group(1)) * _POINTS_PER[m.group(2)] * per_pt)
+    return int(number) if math.isfinite(number) else None
+
+
+def _int(value: str | None) -> int | None:
+    return measure(value)
 
 
 _PPR, _PSTYLE, _TBL, _TBLPR, _TBLSTYLE, _VAL = (qn(t) for t in ("w:pPr", "w:pStyle", "w:tbl", "w:tblPr",

@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -44,7 +45,7 @@ from lxml.etree import _Element
 from ..errors import UserError
 from ..nd30.figures import A4_TWIPS
 from ..text import upper_vi
-from .formatting import Formatting, ParaFormat, RunFormat, font_family, symbol_font
+from .formatting import Formatting, ParaFormat, RunFormat, font_family, measure, symbol_font
 from .legacy_fonts import Context, as_drawn, names_legacy_font
 from .metrics import text_width_pt
 from .numbering import ListNumbers
@@ -663,8 +664,18 @@ def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
     renamed = as_transitional(source.data)
     if renamed is not None:
         inspect_package(renamed, str(path))
+    from .opc import as_word_opens
+
+    # Parts found as Word finds them (names without case, a part a relationship names but the zip
+    # lacks left out, a part's type from its relationship); the mended package inspected again: its
+    # styles may only now be found under their name.
+    data = renamed if renamed is not None else source.data
+    mended = as_word_opens(data, str(path))
+    if mended is not None:
+        inspect_package(mended, str(path))
+        data = mended
     try:
-        document = Document(io.BytesIO(renamed if renamed is not None else source.data))
+        document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise UserError(f"{path}: không đọc được: tệp hỏng hoặc không phải văn bản Word .docx; hãy mở bằng "
                         "Word rồi lưu lại dạng .docx") from None
@@ -803,6 +814,18 @@ class _Reader:
 
     # sections and headers
 
+    def _header_or_footer(self, ref: _Element) -> Any:
+        """The part a w:headerReference or w:footerReference names, when it is a header or a footer
+        (its content type says so): one naming another part (a theme, the styles, the endnotes; a
+        tool's slip with relationship ids or targets) prints nothing there, as LibreOffice shows it
+        (Word refuses the file until repaired); None then."""
+        from docx.opc.constants import CONTENT_TYPE as CT
+
+        rel = self.document.part.rels.get(ref.get(qn("r:id")) or "")
+        if rel is None or rel.is_external or rel.target_part.content_type not in (CT.WML_HEADER, CT.WML_FOOTER):
+            return None
+        return rel.target_part
+
     def _sections(self, body: _Element) -> None:
         sects = [s for p in body.iter(qn("w:p")) if (s := p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")) is not None]
         final = body.find(qn("w:sectPr"))
@@ -830,7 +853,7 @@ class _Reader:
             margins["top" if gutter_at_top else "left"] += max(_attr_int(mar, "w:gutter", 0), 0)
             for tag, store in (("w:headerReference", headers), ("w:footerReference", footers)):
                 for ref in s.findall(qn(tag)):
-                    part = self.document.part.related_parts.get(ref.get(qn("r:id")))
+                    part = self._header_or_footer(ref)
                     if part is not None:
                         kind = ref.get(qn("w:type"), "default")
                         # One part read once, however many sections name it (a file may name one
@@ -845,7 +868,7 @@ class _Reader:
                 first = "first" if _flag(s.find(qn("w:titlePg"))) else "default"
                 named = next((r for r in s.findall(qn("w:headerReference"))
                               if r.get(qn("w:type"), "default") == first), None)
-                shown = self.document.part.related_parts.get(named.get(qn("r:id"))) if named is not None else None
+                shown = self._header_or_footer(named) if named is not None else None
                 self.page_one_header = shown.element if shown is not None else None
             self.doc.sections.append(PageSection(
                 index=i,
@@ -1858,6 +1881,14 @@ def _xfrm_x(xfrm: _Element, child: str, attr: str) -> float:
         return 0.0
 
 
+def _emu_pt(value: str | None, default: float) -> float:
+    """A DrawingML length or offset (EMU, an integer) in points; the default when absent or not one."""
+    try:
+        return int(value) / EMU_PER_PT if value else default
+    except ValueError:
+        return default
+
+
 def _emu_twips(value: str | None, default: int) -> int:
     """A DrawingML length (EMU) in twips; the default when absent or not a number."""
     try:
@@ -1896,9 +1927,9 @@ def _shapes(p: _Element, always_in_cell: bool = False) -> list[tuple[float, floa
         ext = anchor.find(f"{{{WP_NS}}}extent")
         if ext is None:
             continue
-        length = int(ext.get("cx", "0")) / EMU_PER_PT
+        length = _emu_pt(ext.get("cx"), 0.0)
         # nothing printed, or not a rule (a slanted or vertical line is not a rule)
-        if length < 1 or int(ext.get("cy", "0")) / EMU_PER_PT > 3:
+        if length < 1 or _emu_pt(ext.get("cy"), 0.0) > 3:
             continue
         dy: float | None = None
         x: Placement | None = None
@@ -1919,8 +1950,8 @@ def _shapes(p: _Element, always_in_cell: bool = False) -> list[tuple[float, floa
                 off = ph.find(f"{{{WP_NS}}}posOffset")
                 al = ph.find(f"{{{WP_NS}}}align")
                 rel = ph.get("relativeFrom")
-                if off is not None and off.text:
-                    v = int(off.text) / EMU_PER_PT
+                v = _emu_pt(off.text if off is not None else None, math.nan)  # NaN: no offset written
+                if not math.isnan(v):
                     # Inside a table cell (layoutInCell, Word's default) "margin" means the cell's.
                     in_cell = always_in_cell or anchor.get("layoutInCell", "1") not in ("0", "false")
                     kind = {"column": "offset", "character": "offset", "margin": "offset" if in_cell else "abs",
@@ -2298,11 +2329,8 @@ def _attr_int(el: _Element | None, name: str, default: None) -> int | None: ...
 def _attr_int(el: _Element | None, name: str, default: int | None) -> int | None:
     if el is None:
         return default
-    v = el.get(qn(name))
-    try:
-        return int(float(v)) if v is not None else default
-    except ValueError:
-        return default
+    v = measure(el.get(qn(name)))
+    return v if v is not None else default
 
 
 def _frame_key(el: _Element) -> tuple[tuple[str, str], ...] | None:
@@ -2321,10 +2349,8 @@ def _frame_key(el: _Element) -> tuple[tuple[str, str], ...] | None:
 
 
 def _int_or(value: str | None, default: int) -> int:
-    try:
-        return int(float(value)) if value is not None else default
-    except ValueError:
-        return default
+    v = measure(value)
+    return v if v is not None else default
 
 
 def _attr_str(el: _Element | None, name: str) -> str | None:
