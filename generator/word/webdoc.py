@@ -40,6 +40,7 @@ from urllib.parse import urljoin
 
 from .. import limits
 from ..errors import UserError
+from .soffice import memory_words
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -327,6 +328,27 @@ def page_rule(css: str) -> str:
     return f"{css}\n@page {{{body}}}\n" if body else css
 
 
+_TAG_OPEN = re.compile(r"<[A-Za-z][^\s/>]*")
+# One attribute of a start tag: separators, a name, then an optional value, quoted or not. Every
+# piece is told by its first character, so a match never backtracks.
+_ATTRIBUTE = re.compile(r"""[\s/]*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+
+
+def _bounded_attributes(html: str, label: str) -> None:
+    """UserError when one tag of the page has more than limits.MAX_ATTRIBUTES attributes, counted in
+    the text in one pass (a scan resumes after the attributes it counted, so '<' inside values are
+    never counted twice) before the HTML parser spends quadratic time on them."""
+    pos = 0
+    while tag := _TAG_OPEN.search(html, pos):
+        pos, count = tag.end(), 0
+        while attribute := _ATTRIBUTE.match(html, pos):
+            pos, count = attribute.end(), count + 1
+            if count > limits.MAX_ATTRIBUTES:
+                most = f"{limits.MAX_ATTRIBUTES:,}".replace(",", ".")
+                raise UserError(f"{label}: trang web có thẻ <{tag.group()[1:40]}> mang hơn {most} thuộc tính "
+                                "(Word viết không quá vài chục); không phải văn bản bình thường, không đọc")
+
+
 def _address(value: str) -> str:
     """An attribute's value as an address is read: control characters and white space out."""
     return re.sub(r"[\x00-\x20\x7f]+", "", value)
@@ -341,6 +363,7 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
     from lxml import etree
 
     html, images, base = page_text(data, kind, label)
+    _bounded_attributes(html, label)
     parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
                                   huge_tree=False, default_doctype=False)
     try:
@@ -348,6 +371,7 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise UserError(f"{label}: trang web (HTML) bị hỏng, không đọc được ({str(exc)[:120]}); hãy mở bằng "
                         "Word rồi Lưu thành (Save As) kiểu “Word Document (*.docx)”") from None
+    inlined = 0  # characters of the MHTML's pictures written into the page so far
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
             continue
@@ -372,6 +396,14 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
                 if tag == "img" and lname == "src":
                     inline = images.get(urljoin(base, where)) or images.get(where)
                     if inline:
+                        # Each use is the whole picture again: a small file that shows one picture
+                        # countless times would grow without bound.
+                        inlined += len(inline)
+                        if inlined > limits.MAX_DOCX_BYTES:
+                            raise UserError(
+                                f"{label}: trang web một tệp (MHTML) hiện lại các hình nó mang nhiều lần, đến mức "
+                                f"phải ghi ra hơn {memory_words(limits.MAX_DOCX_BYTES)} hình; không phải văn bản "
+                                "bình thường, không đọc")
                         el.attrib[name] = inline
                         continue
                     carried = _DATA_IMAGE.match(where)

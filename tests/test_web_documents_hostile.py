@@ -1,0 +1,104 @@
+"""Hostile web pages against the budgets of generator/word/webdoc.py: a small file that grows while
+it is made safe (one picture of an MHTML shown many times, each use written as the whole picture),
+or whose parse costs time no alarm interrupts (a tag with countless attributes: libxml2's HTML
+parser compares each new attribute with all before it, in C), refused before LibreOffice starts,
+with a Vietnamese message and no traceback. The reference vectors (addresses, CSS, VML, fields)
+are in tests/test_web_documents.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import limits
+from generator.errors import UserError
+from generator.word import formats, webdoc
+from tests.test_web_documents import _cli_error, mhtml, no_libreoffice_run, png
+
+__all__ = ["no_libreoffice_run"]  # the fixture, used by name
+
+
+def picture_3kb() -> bytes:
+    """A picture part of about 3 kB (a PNG with bytes after its end, which base64 cannot shrink)."""
+    return png() + bytes(range(256)) * 12
+
+
+def reused_picture(uses: int, picture: bytes) -> bytes:
+    """An MHTML whose one picture part the page shows `uses` times, as a page may name one file
+    again and again."""
+    page = ("<html><body><p>Kế hoạch</p>" + '<img src="ke-hoach_files/image001.png">' * uses
+            + "</body></html>").encode()
+    return mhtml(page, {"image001.png": picture})
+
+
+def test_a_picture_shown_many_times_is_refused_before_it_grows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each use of a picture part is written as the whole picture (data:): 300 uses of a 3 kB picture
+    make a page a hundred times the file; refused once the pictures written pass the size of a file
+    kehoach reads (limits.MAX_DOCX_BYTES, here lowered), before the page is written."""
+    monkeypatch.setattr(limits, "MAX_DOCX_BYTES", 256 * 1024)
+    picture = picture_3kb()
+    data = reused_picture(300, picture)
+    assert len(data) < 64 * 1024
+    with pytest.raises(UserError) as err:
+        webdoc.safe_page(data, webdoc.MHT, "hinh.doc")
+    message = str(err.value)
+    assert message.startswith("hinh.doc: ") and "hình" in message and "không đọc" in message
+    # The same picture shown a few times, as a plan does, is kept each time.
+    safe = webdoc.safe_page(reused_picture(3, picture), webdoc.MHT, "hinh.doc")
+    assert safe.count(b"<img") == 3 and safe.count(b"data:image/png;base64,") == 3
+
+
+def test_a_picture_shown_many_times_ends_in_a_message_from_the_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        no_libreoffice_run: None) -> None:
+    monkeypatch.setattr(limits, "MAX_DOCX_BYTES", 256 * 1024)
+    bomb = tmp_path / "hinh.mht"
+    bomb.write_bytes(reused_picture(300, picture_3kb()))
+    for command in ("check", "import"):
+        err = _cli_error([command, str(bomb)], capsys)
+        assert "hinh.mht" in err and "hình" in err
+
+
+@pytest.mark.parametrize("form", ["html", "mht"])
+@pytest.mark.parametrize("quote", ["", '"', "'"])
+def test_a_tag_with_countless_attributes_is_refused_before_it_is_parsed(
+        form: str, quote: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One tag of limits.MAX_ATTRIBUTES + 1 attributes, however its values are written, is refused
+    before lxml parses the page (the parse is what takes the time: asserted by making it fail)."""
+    import lxml.html
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the page was parsed")
+
+    monkeypatch.setattr(lxml.html, "document_fromstring", refuse)
+    attributes = " ".join(f"a{i}={quote}1{quote}" for i in range(limits.MAX_ATTRIBUTES + 1))
+    page = f"<html><body><p>Kế hoạch</p><p {attributes}>x</p></body></html>".encode()
+    data = mhtml(page) if form == "mht" else page
+    with pytest.raises(UserError) as err:
+        webdoc.safe_page(data, form, "thuoc-tinh.doc")
+    message = str(err.value)
+    assert message.startswith("thuoc-tinh.doc: ") and "thuộc tính" in message
+    assert f"{limits.MAX_ATTRIBUTES:,}".replace(",", ".") in message
+
+
+def test_tags_with_their_usual_attributes_are_read() -> None:
+    """As many attributes as a tag may have, long values and '>' or '=' inside quotes, on many tags:
+    read as they are (the bound is on one tag, not on the page)."""
+    attributes = " ".join(f'a{i}="x > y = z"' for i in range(limits.MAX_ATTRIBUTES))
+    page = (f"<html><body><p {attributes}>Kế hoạch</p>" + "<p class=MsoNormal style='margin:0'>x</p>" * 2000
+            + "</body></html>").encode()
+    safe = webdoc.safe_page(page, webdoc.HTML, "x.doc")
+    assert "Kế hoạch".encode() in safe and safe.count(b'class="MsoNormal"') == 2000
+    assert f'a{limits.MAX_ATTRIBUTES - 1}="x &gt; y = z"'.encode() in safe
+
+
+def test_the_command_says_so_for_a_tag_with_countless_attributes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], no_libreoffice_run: None) -> None:
+    page = tmp_path / "thuoc-tinh.doc"
+    page.write_bytes(b"<html><body><p " + b" ".join(b"a%d=1" % i for i in range(limits.MAX_ATTRIBUTES * 4))
+                     + b">x</p></body></html>")
+    assert formats.kind_of(page.read_bytes(), page.name) is formats.HTML
+    for command in ("check", "import"):
+        err = _cli_error([command, str(page)], capsys)
+        assert "thuoc-tinh.doc" in err and "thuộc tính" in err
