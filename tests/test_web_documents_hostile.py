@@ -102,3 +102,15 @@ def test_the_command_says_so_for_a_tag_with_countless_attributes(
     for command in ("check", "import"):
         err = _cli_error([command, str(page)], capsys)
         assert "thuoc-tinh.doc" in err and "thuộc tính" in err
+
+
+@pytest.mark.parametrize("void", ["embed", "bgsound", "source", "track", "link", "base", "param", "frame"])
+def test_an_unclosed_void_embedder_takes_only_itself(void: str) -> None:
+    """An element that embeds from outside but holds nothing (void in HTML), written without an end
+    tag as HTML allows: it goes, and the text after it stays (libxml2's parser puts that text inside
+    the elements it does not know as void)."""
+    page = (f'<html><body><p>Kế hoạch</p><{void} src="http://127.0.0.1:9/x" href="x_files/y.css">'
+            "<p>Mục đích, yêu cầu</p><table><tr><td>Ô</td></tr></table></body></html>").encode()
+    safe = webdoc.safe_page(page, webdoc.HTML, "x.doc").decode()
+    assert f"<{void}" not in safe and "127.0.0.1" not in safe and "x_files" not in safe
+    assert "<p>Kế hoạch</p>" in safe and "<p>Mục đích, yêu cầu</p>" in safe and "<td>Ô</td>" in safe

@@ -250,6 +250,9 @@ def _unwrap_mhtml(data: bytes, label: str) -> tuple[str, dict[str, str], str]:
 # Elements whose only work is to bring in something outside the file: removed with what they hold.
 _EMBEDDERS = frozenset({"script", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet",
                         "link", "base", "audio", "video", "source", "track", "portal", "bgsound", "param"})
+# Those of them that hold nothing (void in HTML): libxml2's parser, which knows only some of them as
+# void, puts the rest of the page inside an unclosed <embed> or <source>, so only the tag goes.
+_VOID_EMBEDDERS = frozenset({"embed", "bgsound", "source", "track", "link", "base", "param", "frame"})
 # Attributes that name an address (HTML and Word's VML in pages).
 _ADDRESS_ATTRIBUTES = frozenset({"src", "href", "background", "data", "codebase", "archive", "action",
                                  "formaction", "poster", "lowsrc", "dynsrc", "longdesc", "cite", "usemap",
@@ -379,7 +382,10 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
         if tag in _EMBEDDERS or (tag == "meta" and (el.get("http-equiv") or "").lower() in
                                  ("refresh", "content-type", "set-cookie", "link")) or (
                 tag == "meta" and el.get("charset") is not None):
-            el.drop_tree()
+            if tag in _VOID_EMBEDDERS:
+                el.drop_tag()  # what the parser put inside is visited in its turn
+            else:
+                el.drop_tree()
             continue
         for name in list(el.attrib):
             value = el.attrib[name]
