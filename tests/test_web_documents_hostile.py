@@ -7,7 +7,9 @@ are in tests/test_web_documents.py."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 import pytest
 
@@ -114,3 +116,56 @@ def test_an_unclosed_void_embedder_takes_only_itself(void: str) -> None:
     safe = webdoc.safe_page(page, webdoc.HTML, "x.doc").decode()
     assert f"<{void}" not in safe and "127.0.0.1" not in safe and "x_files" not in safe
     assert "<p>Kế hoạch</p>" in safe and "<p>Mục đích, yêu cầu</p>" in safe and "<td>Ô</td>" in safe
+
+
+W03 = webdoc.WORD_2003_NS
+
+
+def word_2003_fields(*paragraphs: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?><?mso-application progid="Word.Document"?>'
+            f'<?xml-stylesheet type="text/xsl" href="http://127.0.0.1:9/x.xsl"?>'
+            f'<w:wordDocument xmlns:w="{W03}"><w:body><w:p><w:r><w:t>Kế hoạch</w:t></w:r></w:p>'
+            + "".join(f"<w:p>{p}</w:p>" for p in paragraphs) + "</w:body></w:wordDocument>").encode()
+
+
+def field(*pieces: str, result: str = "kết quả", nested: str = "") -> str:
+    """A field as Word writes it in runs: begin, its instruction in pieces (and a field nested in
+    it), separate, its printed result, end."""
+    def run(inner: str) -> str:
+        return f"<w:r>{inner}</w:r>"
+    return (run('<w:fldChar w:fldCharType="begin"/>') + "".join(run(f"<w:instrText>{p}</w:instrText>") for p in pieces)
+            + nested + run('<w:fldChar w:fldCharType="separate"/>') + run(f"<w:t>{result}</w:t>")
+            + run('<w:fldChar w:fldCharType="end"/>'))
+
+
+@pytest.mark.parametrize("pieces", [
+    ("INCLUDEPIC", 'TURE "/home/a/bi-mat.png" \\d'),  # split inside the field's name, a local path
+    ("INCL", "UDETEXT ", '"C:\\\\Tai lieu\\\\bi-mat.doc"'),
+    (" include", "text bi-mat.txt"),
+    ("QUOTE { ", 'INCLUDETEXT "/etc/bi-mat" }'),  # written nested in braces
+])
+def test_a_word_2003_field_that_includes_a_file_goes_however_its_instruction_is_split(
+        pieces: tuple[str, ...]) -> None:
+    """The instruction of a field is read whole across its runs, as Word reads it: when it includes a
+    file, every piece goes, and the printed result stays."""
+    from lxml import etree
+
+    data = word_2003_fields(field(*pieces, result="kết quả 1"),
+                            field("QUOTE ", nested=field(*pieces, result="lồng"), result="ngoài"),
+                            f"<w:fldSimple w:instr={quoteattr('QUOTE { ' + ''.join(pieces) + ' }')}><w:r><w:t>đơn</w:t></w:r>"
+                            "</w:fldSimple>",
+                            field("PAGE ", result="3"))
+    safe = webdoc.safe_word_2003(data, "x.xml")
+    root = etree.fromstring(safe)
+    instructions = [t.text or "" for t in root.iter(f"{{{W03}}}instrText")]
+    assert instructions[-1] == "PAGE "  # a field that includes nothing keeps its instruction
+    assert not re.search(r"bi-mat|include", " ".join(instructions) + safe.decode(), re.I)
+    text = "".join(t.text or "" for t in root.iter(f"{{{W03}}}t"))
+    assert text == "Kế hoạchkết quả 1lồngngoàiđơn3"
+
+
+def test_a_word_2003_file_keeps_no_style_sheet_address_before_its_root() -> None:
+    safe = webdoc.safe_word_2003(word_2003_fields(), "x.xml")
+    assert b"127.0.0.1" not in safe and b"xml-stylesheet" not in safe
+    assert b'<?mso-application progid="Word.Document"?>' in safe
+    assert formats.kind_of(safe, "x.xml") is formats.WORD_2003

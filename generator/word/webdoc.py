@@ -441,8 +441,9 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
 # --- Word 2003 XML made safe --------------------------------------------------------------------------
 
 _XINCLUDE = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
-_INCLUDING_FIELD = re.compile(r"^\s*(?:INCLUDEPICTURE|INCLUDETEXT|INCLUDE|IMPORT|LINK|DDE|DDEAUTO|HYPERLINK)\b",
-                              re.I)
+# A field that includes another file, as the instruction begins or as a field nested in it ({ … }).
+_INCLUDING_FIELD = re.compile(r"(?:^|\{)\s*(?:INCLUDEPICTURE|INCLUDETEXT|INCLUDE|IMPORT|LINK|DDE|DDEAUTO|"
+                              r"HYPERLINK)\b", re.I)
 _ADDRESS_IN_TEXT = re.compile(r"(?:https?|ftps?|file|smb)\s*:|\\\\", re.I)
 _WORDML_PICTURE = re.compile(r"^(?:wordml://|#)", re.I)
 
@@ -473,18 +474,43 @@ def safe_word_2003(data: bytes, label: str) -> bytes:
         for name in list(el.attrib):
             where = _address(el.attrib[name])
             local = name.rsplit("}", 1)[-1].lower()
-            if local == "instr" and _INCLUDING_FIELD.match(el.attrib[name]):
+            if local == "instr" and _INCLUDING_FIELD.search(el.attrib[name]):
                 el.attrib[name] = ""
             elif local in ("src", "href") and not _WORDML_PICTURE.match(where):
                 del el.attrib[name]
             elif _OUTSIDE.match(where):
                 del el.attrib[name]
-        # A field's instruction may be split over several runs: each piece that includes a file or
-        # names an address goes.
-        if el.tag == f"{{{WORD_2003_NS}}}instrText" and el.text and (
-                _INCLUDING_FIELD.match(el.text) or _ADDRESS_IN_TEXT.search(el.text)):
-            el.text = ""
-    return bytes(etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", standalone=True))
+    # A field's instruction may be split over several runs, anywhere in a word ("INCLUDEPIC" |
+    # "TURE …"): read whole, and all its pieces go when it includes a file or names an address.
+    for pieces in _field_instructions(root):
+        instruction = "".join(piece.text or "" for piece in pieces)
+        if _INCLUDING_FIELD.search(instruction) or _ADDRESS_IN_TEXT.search(instruction):
+            for piece in pieces:
+                piece.text = ""
+    # The root alone: what stands before it (an <?xml-stylesheet href?> naming an address) is no
+    # part of Word's document but its own mark, written again.
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<?mso-application progid="Word.Document"?>\n'
+            + bytes(etree.tostring(root, encoding="UTF-8")))
+
+
+def _field_instructions(root: _Element) -> list[list[_Element]]:
+    """The w:instrText pieces of each field, in the order Word reads them: from its begin w:fldChar
+    to its end, a field nested in its instruction apart; a piece outside any field alone."""
+    mark, piece = f"{{{WORD_2003_NS}}}fldChar", f"{{{WORD_2003_NS}}}instrText"
+    kind = f"{{{WORD_2003_NS}}}fldCharType"
+    fields: list[list[_Element]] = []
+    open_fields: list[list[_Element]] = []
+    for el in root.iter(mark, piece):
+        if el.tag == piece:
+            if open_fields:
+                open_fields[-1].append(el)
+            else:
+                fields.append([el])
+        elif el.get(kind) == "begin":
+            open_fields.append([])
+        elif el.get(kind) == "end" and open_fields:
+            fields.append(open_fields.pop())
+    return fields + open_fields
 
 
 def _drop(el: _Element) -> None:
