@@ -83,6 +83,12 @@ before the page is parsed, because libxml2's HTML parser compares each new attri
 all before it, in C code no alarm interrupts (one tag of 40,000 attributes took 1.5 s, of a million
 about 15 minutes)."""
 
+MAX_MIME_PARAMETERS = 64
+"""Semicolons in one header block of an MHTML message (generator.word.webdoc; Word writes two or
+three parameters to a part): counted before the message is parsed, because Python's email package
+looks for each parameter's end by counting the quotes before it, again for every semicolon (80,000
+semicolons in an 80 kB header took 8 s, a megabyte would take twenty minutes)."""
+
 # --- spreadsheets (generator.word.sheet_guard, generator.plan.sheets) ------------------------------
 
 MAX_SHEET_BYTES = 64 * 1024 * 1024

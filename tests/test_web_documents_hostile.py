@@ -169,3 +169,44 @@ def test_a_word_2003_file_keeps_no_style_sheet_address_before_its_root() -> None
     assert b"127.0.0.1" not in safe and b"xml-stylesheet" not in safe
     assert b'<?mso-application progid="Word.Document"?>' in safe
     assert formats.kind_of(safe, "x.xml") is formats.WORD_2003
+
+
+def mime_header(content_type: str, part_type: str = "text/html") -> bytes:
+    return (f"MIME-Version: 1.0\r\nContent-Type: {content_type}\r\n\r\n--b\r\nContent-Type: {part_type}\r\n\r\n"
+            "<html><body><p>Kế hoạch</p></body></html>\r\n--b--\r\n").encode()
+
+
+@pytest.mark.parametrize("data", [
+    mime_header('multipart/related; boundary="b"; start="' + ";" * 20_000),  # an unclosed quote
+    mime_header('multipart/related; boundary="b"' + "; a=1" * 5_000),
+    mime_header('multipart/related;\r\n boundary="b";\r\n start="' + ";\r\n " * 150 + '"'),  # folded
+    mime_header('multipart/related; boundary="b"', 'text/html; charset="' + ";" * 20_000),  # a part's
+], ids=["unclosed", "many", "folded", "part"])
+def test_an_mhtml_header_of_countless_parameters_is_refused_before_it_is_parsed(
+        data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's email package reads a header's parameters in time quadratic in their number: a
+    header of countless semicolons is refused before the message is parsed (asserted by making the
+    parse fail)."""
+    import email
+
+    assert webdoc.sniff(data) == webdoc.MHT
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the message was parsed")
+
+    monkeypatch.setattr(email, "message_from_bytes", refuse)
+    with pytest.raises(UserError) as err:
+        webdoc.safe_page(data, webdoc.MHT, "dau.mht")
+    assert str(err.value).startswith("dau.mht: ") and "MIME" in str(err.value)
+
+
+def test_an_mhtml_with_the_parameters_word_writes_is_read() -> None:
+    """Word's headers (a boundary, a type, a start, a charset), and a page whose text has lines that
+    begin with "--" and CSS full of semicolons, are read."""
+    css = "p.MsoNormal{margin:0cm;font-size:14.0pt;font-family:\"Times New Roman\";}\r\n" * 100
+    page = mime_header('multipart/related; type="text/html"; boundary="b"; start="<p1>"',
+                       'text/html; charset="utf-8"').replace(
+        b"<html><body>", b"<html><head><style>\r\n<!--\r\n" + css.encode() + b"-->\r\n</style></head><body>")
+    assert b";" * 2 not in page and page.count(b";") > limits.MAX_MIME_PARAMETERS
+    safe = webdoc.safe_page(page, webdoc.MHT, "x.mht")
+    assert "<p>Kế hoạch</p>".encode() in safe and b"font-size:14.0pt" in safe

@@ -205,6 +205,7 @@ def _unwrap_mhtml(data: bytes, label: str) -> tuple[str, dict[str, str], str]:
     if data.count(b"\n--") > 4 * limits.MAX_MEMBERS:
         raise UserError(f"{label}: trang web một tệp (MHTML) có quá nhiều phần (trên {limits.MAX_MEMBERS}); "
                         "không phải văn bản bình thường, không đọc")
+    _bounded_headers(data, label)
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
         parts: list[Message] = []
@@ -243,6 +244,22 @@ def _unwrap_mhtml(data: bytes, label: str) -> tuple[str, dict[str, str], str]:
         if cid:
             images[f"cid:{cid}"] = uri
     return html, images, base
+
+
+# A block of MIME header fields (a name and its colon, or a folded line) at the start of the message
+# or after a line that may be a boundary ("--…"): every place the email parser may read headers.
+# Each line is told by its first character, so the pattern never backtracks.
+_HEADER_BLOCK = re.compile(rb"(?:\A|^--[^\n]*\n)((?:[!-9;-~]+:[^\n]*\n|[ \t][^\n]*\n)*)", re.M)
+
+
+def _bounded_headers(data: bytes, label: str) -> None:
+    """UserError when a header block of the message has more than limits.MAX_MIME_PARAMETERS
+    semicolons, counted in the bytes in one pass before the email parser's quadratic search for
+    parameters (what may be headers is counted: more than the parser reads, never less)."""
+    for block in _HEADER_BLOCK.finditer(data):
+        if block.group(1).count(b";") > limits.MAX_MIME_PARAMETERS:
+            raise UserError(f"{label}: trang web một tệp (MHTML) có phần đầu (MIME header) mang hơn "
+                            f"{limits.MAX_MIME_PARAMETERS} tham số; không phải văn bản bình thường, không đọc")
 
 
 # --- the page made safe ------------------------------------------------------------------------------
