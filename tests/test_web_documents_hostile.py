@@ -210,3 +210,28 @@ def test_an_mhtml_with_the_parameters_word_writes_is_read() -> None:
     assert b";" * 2 not in page and page.count(b";") > limits.MAX_MIME_PARAMETERS
     safe = webdoc.safe_page(page, webdoc.MHT, "x.mht")
     assert "<p>Kế hoạch</p>".encode() in safe and b"font-size:14.0pt" in safe
+
+
+@pytest.mark.parametrize("charset", ["punycode", "undefined", "idna", "unicode_escape", "utf-7", "rot13", "zlib"])
+@pytest.mark.parametrize("form", ["html", "mht"])
+def test_a_page_naming_a_python_codec_as_its_charset_is_read_as_naming_none(form: str, charset: str) -> None:
+    """A charset no page is written in but Python knows (some raise errors of their own, punycode
+    takes quadratic time): the page is read as UTF-8, as when it names none, with no traceback."""
+    text = "Kế hoạch số 12/KH-UBND"
+    page = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}"></head>'
+            f"<body><p>{text}</p></body></html>").encode()
+    if form == "mht":
+        data = mime_header('multipart/related; boundary="b"', f"text/html; charset={charset}").replace(
+            "<html><body><p>Kế hoạch</p></body></html>".encode(), page)
+    else:
+        data = page
+    safe = webdoc.safe_page(data, form, "x.doc").decode()
+    assert f"<p>{text}</p>" in safe and charset not in safe
+
+
+def test_an_ascii_page_naming_punycode_is_read_without_a_traceback() -> None:
+    """An ASCII page punycode's decoder rejects with an error of its own (no UnicodeDecodeError)."""
+    page = b'<html><head><meta charset="punycode"></head><body><p>Ke hoach-b9b9b9</p></body></html>'
+    with pytest.raises(UnicodeError):
+        page.decode("punycode")
+    assert b"<p>Ke hoach-b9b9b9</p>" in webdoc.safe_page(page, webdoc.HTML, "x.doc")

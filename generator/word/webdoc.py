@@ -168,6 +168,12 @@ def source_paragraphs(data: bytes, kind: str, label: str) -> int:
 _CHARSET = re.compile(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 
 
+_NO_PAGE_CHARSETS = frozenset({"punycode", "idna", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7"})
+"""Python's text codecs that are no charset a page is written in (no browser reads them): a page
+naming one is read as if it named none. Their decoders raise errors of their own (undefined,
+punycode) or take time quadratic in the text (punycode)."""
+
+
 def _decoded(data: bytes, declared: str | None) -> str:
     """A page's bytes as text: its byte-order mark or UTF-16 first, then the charset its MIME part
     or its <meta> declares, else UTF-8, else Windows-1252 (what a browser assumes)."""
@@ -181,9 +187,10 @@ def _decoded(data: bytes, declared: str | None) -> str:
     candidates = [n for n in (named, "utf-8") if n]
     for name in candidates:
         try:
-            codecs.lookup(name)
+            if codecs.lookup(name).name in _NO_PAGE_CHARSETS:
+                continue
             return data.decode(name)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):
             continue
     return data.decode("cp1252", "replace")
 
