@@ -235,3 +235,28 @@ def test_an_ascii_page_naming_punycode_is_read_without_a_traceback() -> None:
     with pytest.raises(UnicodeError):
         page.decode("punycode")
     assert b"<p>Ke hoach-b9b9b9</p>" in webdoc.safe_page(page, webdoc.HTML, "x.doc")
+
+
+@pytest.mark.parametrize(("page_at", "picture_at", "src", "shown"), [
+    ("http://[x/ke-hoach.htm", "http://[x/image001.png", "image001.png", 0),  # an unclosed IPv6 bracket
+    ("file:///C:/ke-hoach.htm", "file:///C:/image001.png", "http://[::1/image001.png", 0),
+    ("http://[x/ke-hoach.htm", "file:///C:/image001.png", "file:///C:/image001.png", 1),
+])
+def test_an_mhtml_naming_its_parts_by_addresses_that_are_no_urls_is_read(page_at: str, picture_at: str,
+                                                                         src: str, shown: int) -> None:
+    """Addresses urllib refuses (ValueError), in a Content-Location or a picture's src: no traceback;
+    a picture the page names by the address the message carries it under is still shown."""
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    message = MIMEMultipart("related", type="text/html")
+    page = MIMEText(f'<html><body><p>Kế hoạch<img src="{src}"></p></body></html>', "html", "utf-8")
+    page["Content-Location"] = page_at
+    message.attach(page)
+    picture = MIMEImage(png(), "png")
+    picture["Content-Location"] = picture_at
+    message.attach(picture)
+    safe = webdoc.safe_page(message.as_bytes(), webdoc.MHT, "x.mht").decode()
+    assert "Kế hoạch" in safe and "[" not in safe
+    assert safe.count("data:image/png;base64,") == shown

@@ -246,11 +246,20 @@ def _unwrap_mhtml(data: bytes, label: str) -> tuple[str, dict[str, str], str]:
         uri = f"data:{ctype};base64," + base64.b64encode(body).decode("ascii")
         location = (part.get("Content-Location") or "").strip()
         if location:
-            images[urljoin(base, location)] = uri
+            images[_joined(base, location)] = uri
         cid = (part.get("Content-ID") or "").strip().strip("<>")
         if cid:
             images[f"cid:{cid}"] = uri
     return html, images, base
+
+
+def _joined(base: str, address: str) -> str:
+    """An address read relative to base, as an MHTML names its parts; one that is no URL (urllib
+    refuses an unclosed "[" of an IPv6 host) as it is written."""
+    try:
+        return urljoin(base, address)
+    except ValueError:
+        return address
 
 
 # A block of MIME header fields (a name and its colon, or a folded line) at the start of the message
@@ -424,7 +433,7 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
                 if tag == "a" and lname == "href" and _LINK_TARGET.match(where):
                     continue
                 if tag == "img" and lname == "src":
-                    inline = images.get(urljoin(base, where)) or images.get(where)
+                    inline = images.get(_joined(base, where)) or images.get(where)
                     if inline:
                         # Each use is the whole picture again: a small file that shows one picture
                         # countless times would grow without bound.
