@@ -16,9 +16,9 @@ import pytest
 from generator import limits
 from generator.errors import UserError
 from generator.word import formats, webdoc
-from tests.test_web_documents import _cli_error, mhtml, no_libreoffice_run, png
+from tests.test_web_documents import _cli_error, converted_text, mhtml, needs_soffice, no_libreoffice_run, png, server
 
-__all__ = ["no_libreoffice_run"]  # the fixture, used by name
+__all__ = ["no_libreoffice_run", "server"]  # the fixtures, used by name
 
 
 def picture_3kb() -> bytes:
@@ -260,3 +260,39 @@ def test_an_mhtml_naming_its_parts_by_addresses_that_are_no_urls_is_read(page_at
     safe = webdoc.safe_page(message.as_bytes(), webdoc.MHT, "x.mht").decode()
     assert "Kế hoạch" in safe and "[" not in safe
     assert safe.count("data:image/png;base64,") == shown
+
+
+ENDS = ["</style!>", "</stylex>", "</style/x>", "</ style>", "</style\x0b>", "</STYLE\x01>"]
+
+
+@pytest.mark.parametrize("end", ENDS)
+def test_a_style_sheet_ends_only_at_its_own_end_tag(end: str) -> None:
+    """What libxml2 keeps as a style sheet's text, "</style!>" and the like included, is written so
+    that no reader ends the sheet before its end tag: LibreOffice ended it at "</style!>" and read
+    what followed as the page's own <link> (fetched) and <img> (linked from the converted .docx)."""
+    page = (f"<html><head><style>p {{ margin:0 }}{end}<link rel=stylesheet href=\"http://127.0.0.1:9/a.css\">"
+            '<img src="file:///etc/hinh.png"></style></head><body><p>Kế hoạch</p></body></html>').encode()
+    safe = webdoc.safe_page(page, webdoc.HTML, "x.doc").decode()
+    sheet = safe.split("<style>", 1)[1]
+    assert sheet.lower().index("</") == sheet.lower().index("</style>")  # the sheet's first "</" is its end
+    assert "<p>Kế hoạch</p>" in safe and "margin:0" in safe
+
+
+@pytest.mark.parametrize("value", ["color:red\x0bbackground:url(x)", "a:b\x01;font-family:'Times New Roman', serif"])
+def test_control_characters_in_a_rewritten_style_are_no_traceback(value: str) -> None:
+    page = f'<html><body><p style="{value}">Kế hoạch</p><font face="Arial\x0b, serif">x</font></body></html>'
+    safe = webdoc.safe_page(page.encode(), webdoc.HTML, "x.doc").decode()
+    assert "Kế hoạch" in safe and "url(" not in safe and not re.search("[\x00-\x08\x0b\x0c]", safe)
+
+
+@needs_soffice
+@pytest.mark.parametrize("end", ["</style!>", "</stylex>"])
+def test_what_follows_a_false_style_end_fetches_nothing(end: str, server: tuple[str, list[str]],
+                                                        tmp_path: Path) -> None:
+    url, hits = server
+    page = (f"<html><head><style>p {{ margin:0 }}{end}<link rel=stylesheet href=\"{url}/a.css\">"
+            f'<img src="{url}/b.png" width=10 height=10></style></head><body><p>Kế hoạch</p></body></html>').encode()
+    made = formats.convert(page, formats.HTML, "x.doc")
+    assert hits == []
+    inside = converted_text(made)
+    assert b"127.0.0.1" not in inside and "Kế hoạch".encode() in inside

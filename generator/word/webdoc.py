@@ -385,6 +385,12 @@ def _bounded_attributes(html: str, label: str) -> None:
                                 "(Word viết không quá vài chục); không phải văn bản bình thường, không đọc")
 
 
+def _settable(text: str) -> str:
+    """Text lxml accepts as an element's text or attribute: the control characters XML has no
+    place for (a page may hold them; libxml2's HTML parser keeps them) out."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]+", "", text)
+
+
 def _address(value: str) -> str:
     """An attribute's value as an address is read: control characters and white space out."""
     return re.sub(r"[\x00-\x20\x7f]+", "", value)
@@ -427,7 +433,7 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
             if lname == "style":
                 cleaned = _first_families(safe_css(value))
                 if cleaned != value:
-                    el.attrib[name] = cleaned
+                    el.attrib[name] = _settable(cleaned)
                 continue
             if lname in _ADDRESS_ATTRIBUTES:
                 if tag == "a" and lname == "href" and _LINK_TARGET.match(where):
@@ -454,9 +460,12 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
         if tag == "img" and el.get("src") is None:
             el.drop_tree()  # an image whose picture is outside the file: nothing to draw
         elif tag == "style" and el.text:
-            el.text = page_rule(_first_families(safe_css(el.text)))
+            # Written back as raw text: "</" goes, so that no reader ends the sheet before its end
+            # tag (LibreOffice ends it at "</style!>", libxml2 does not, and what followed was
+            # read as the page's own <link> and <img>).
+            el.text = _settable(page_rule(_first_families(safe_css(el.text)))).replace("</", "<\\/")
         elif tag == "font" and el.get("face"):
-            el.set("face", first_family(el.get("face") or "").strip("\"'"))
+            el.set("face", _settable(first_family(el.get("face") or "").strip("\"'")))
     head = root.find("head")
     if head is None:
         head = lxml.html.Element("head")
