@@ -296,3 +296,62 @@ def test_what_follows_a_false_style_end_fetches_nothing(end: str, server: tuple[
     assert hits == []
     inside = converted_text(made)
     assert b"127.0.0.1" not in inside and "Kế hoạch".encode() in inside
+
+
+def svg_reading(path: Path) -> bytes:
+    """An SVG drawing, in a white square, the picture at path on the disk."""
+    return ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" '
+            f'height="40"><rect width="40" height="40" fill="white"/><image xlink:href="{path.as_uri()}" '
+            'width="40" height="40"/></svg>').encode()
+
+
+DECLARED = ["image/png", "image/jpeg", "image/gif", "image/x-wmf"]
+
+
+@pytest.mark.parametrize("declared", DECLARED)
+def test_a_picture_is_told_by_its_bytes_not_by_the_type_the_page_declares(declared: str) -> None:
+    """An SVG (or XML, or anything but a bitmap or metafile) declared as a bitmap is no picture the
+    page carries, in a data: address or an MHTML part; the bitmaps of each kind are kept."""
+    import base64
+
+    svg = svg_reading(Path("/etc/hinh.png"))
+    bitmaps = [png(), b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+               b"\xd7\xcd\xc6\x9a" + bytes(40)]
+    for blob, kept in [(svg, False), (b'<?xml version="1.0"?>' + svg, False), (b"BM" + bytes(12) + svg, False),
+                       (b"\x1f\x8b\x08\x00", False), *((bitmap, True) for bitmap in bitmaps)]:
+        uri = f"data:{declared};base64," + base64.b64encode(blob).decode()
+        safe = webdoc.safe_page(f'<html><body><p>Kế hoạch<img src="{uri}"></p></body></html>'.encode(),
+                                webdoc.HTML, "x.doc")
+        assert (b"<img" in safe) is kept, blob[:20]
+        message = mhtml(b'<html><body><p>x<img src="ke-hoach_files/image001.png"></p></body></html>',
+                        {"image001.png": blob}).replace(b"Content-Type: image/png", f"Content-Type: {declared}".encode())
+        safe = webdoc.safe_page(message, webdoc.MHT, "x.mht")
+        assert (b"<img" in safe) is kept, blob[:20]
+
+
+@needs_soffice
+def test_an_svg_declared_a_bitmap_reads_no_picture_from_the_disk(tmp_path: Path) -> None:
+    """The control first: LibreOffice, given the page as it is, draws the SVG and with it the
+    picture the SVG names on the disk (black where the square is white); made safe, nothing is drawn."""
+    import base64
+    import io
+    import zipfile
+
+    black = tmp_path / "den.png"
+    black.write_bytes(png(40, 40))
+    uri = "data:image/png;base64," + base64.b64encode(svg_reading(black)).decode()
+    page = f'<html><body><p>Kế hoạch<img src="{uri}" width=40 height=40></p></body></html>'.encode()
+    raw = tmp_path / "trang.html"
+    raw.write_bytes(page)
+    exe = formats.soffice_or_none()
+    assert exe is not None
+    formats.run_soffice(exe, [raw], tmp_path / "out", 120, convert_to="docx:MS Word 2007 XML",
+                        timeout_message=str, infilter="HTML (StarWriter)")
+    image = pytest.importorskip("PIL.Image")
+
+    with zipfile.ZipFile(tmp_path / "out" / "trang.docx") as zf:
+        drawn = [image.open(io.BytesIO(zf.read(n))).convert("L") for n in zf.namelist() if n.startswith("word/media/")]
+    assert drawn and drawn[0].getextrema()[0] == 0  # the picture on the disk was read
+    with zipfile.ZipFile(io.BytesIO(formats.convert(page, formats.HTML, "x.doc"))) as zf:
+        assert not [n for n in zf.namelist() if n.startswith("word/media/")]
+        assert "Kế hoạch".encode() in zf.read("word/document.xml")

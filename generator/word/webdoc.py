@@ -29,6 +29,7 @@ XInclude elements, addresses and field instructions that include other files rem
 from __future__ import annotations
 
 import base64
+import binascii
 import codecs
 import email
 import email.policy
@@ -241,7 +242,7 @@ def _unwrap_mhtml(data: bytes, label: str) -> tuple[str, dict[str, str], str]:
         if ctype not in _PICTURES or part.is_multipart():
             continue
         body = part.get_payload(decode=True)
-        if not isinstance(body, bytes) or not body:
+        if not isinstance(body, bytes) or not _is_picture(body):
             continue
         uri = f"data:{ctype};base64," + base64.b64encode(body).decode("ascii")
         location = (part.get("Content-Location") or "").strip()
@@ -300,6 +301,36 @@ _PICTURES = frozenset({"image/png", "image/jpeg", "image/jpg", "image/gif", "ima
 """Pictures kept from the file: bitmaps and Windows metafiles, which draw what they hold. Not SVG,
 a document of its own that names other files and addresses."""
 _DATA_IMAGE = re.compile(r"^data:(image/[\w.+-]+);base64,", re.I)
+_PICTURE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",
+                  b"\xd7\xcd\xc6\x9a", b"\x01\x00\x09\x00", b"\x02\x00\x09\x00")
+"""The first bytes of the pictures kept: PNG, JPEG, GIF, BMP, TIFF, WMF (placeable or not); WebP and
+EMF are told further in (_is_picture)."""
+_SVG_MARKS = (b"<svg", b"<?xml")
+
+
+def _is_picture(data: bytes) -> bool:
+    """Whether a picture's bytes are one of _PICTURES, told as LibreOffice tells a picture's format:
+    by its bytes, whatever type the page declares. An SVG declared image/png was drawn by LibreOffice,
+    and an <image href="file:///…"> in it read a picture from the disk. LibreOffice looks for an
+    SVG's marks in the first 256 bytes, so a picture with those there is none of ours."""
+    head = data[:256]
+    if any(mark in head.lower() for mark in _SVG_MARKS):
+        return False
+    return (head.startswith(_PICTURE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+            or (head[:4] == b"\x01\x00\x00\x00" and head[40:44] == b" EMF"))
+
+
+def _data_picture(address: str) -> bool:
+    """Whether a data: address carries a picture kept (_PICTURES, its bytes told by _is_picture)."""
+    carried = _DATA_IMAGE.match(address)
+    if not carried or carried.group(1).lower() not in _PICTURES:
+        return False
+    start = address[carried.end():carried.end() + 344]  # 258 bytes, whole base64 groups
+    try:
+        head = base64.b64decode(start[:len(start) // 4 * 4])
+    except (binascii.Error, ValueError):
+        return False
+    return _is_picture(head)
 _CSS_FETCH = re.compile(r"url\s*\(|@import|image-set\s*\(|expression\s*\(|-moz-binding|behavior\s*:", re.I)
 _CSS_URL = re.compile(r"""url\s*\((?:[^)"'\\]|\\.|"[^"]*"|'[^']*')*\)""", re.I | re.S)
 _CSS_IMPORT = re.compile(r"@import[^;]*;?", re.I)
@@ -451,8 +482,7 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
                                 "bình thường, không đọc")
                         el.attrib[name] = inline
                         continue
-                    carried = _DATA_IMAGE.match(where)
-                    if carried and carried.group(1).lower() in _PICTURES:
+                    if _data_picture(where):
                         continue
                 del el.attrib[name]
             elif _OUTSIDE.match(where):
