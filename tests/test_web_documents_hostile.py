@@ -8,6 +8,7 @@ are in tests/test_web_documents.py."""
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -355,3 +356,38 @@ def test_an_svg_declared_a_bitmap_reads_no_picture_from_the_disk(tmp_path: Path)
     with zipfile.ZipFile(io.BytesIO(formats.convert(page, formats.HTML, "x.doc"))) as zf:
         assert not [n for n in zf.namelist() if n.startswith("word/media/")]
         assert "Kế hoạch".encode() in zf.read("word/document.xml")
+
+
+def word_2003_picture(blob: bytes) -> bytes:
+    """A Word 2003 XML file showing the picture it carries (w:binData, base64 wrapped in lines)."""
+    import base64
+
+    wrapped = "\n".join(textwrap.wrap(base64.b64encode(blob).decode(), 76))
+    return word_2003_fields(
+        f'<w:r><w:pict><w:binData w:name="wordml://02000001.png">{wrapped}</w:binData><v:shape '
+        'xmlns:v="urn:schemas-microsoft-com:vml" style="width:30pt;height:30pt"><v:imagedata '
+        'src="wordml://02000001.png"/></v:shape></w:pict></w:r>')
+
+
+def test_a_word_2003_file_keeps_only_the_pictures_it_carries() -> None:
+    """A w:binData whose bytes are no bitmap or metafile (an SVG naming a file on the disk, an OLE
+    object) goes; a picture stays."""
+    svg = svg_reading(Path("/etc/hinh.png"))
+    for blob, kept in [(svg, False), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), False), (png(), True)]:
+        safe = webdoc.safe_word_2003(word_2003_picture(blob), "x.xml")
+        assert (b"binData" in safe) is kept and "Kế hoạch".encode() in safe
+
+
+@needs_soffice
+def test_an_svg_a_word_2003_file_carries_reads_no_picture_from_the_disk(tmp_path: Path) -> None:
+    image = pytest.importorskip("PIL.Image")
+    import io
+    import zipfile
+
+    black = tmp_path / "den.png"
+    black.write_bytes(png(40, 40))
+    made = formats.convert(word_2003_picture(svg_reading(black)), formats.WORD_2003, "x.xml")
+    with zipfile.ZipFile(io.BytesIO(made)) as zf:
+        drawn = [image.open(io.BytesIO(zf.read(n))).convert("L") for n in zf.namelist() if n.startswith("word/media/")]
+        assert "Kế hoạch".encode() in zf.read("word/document.xml")
+    assert all(picture.getextrema()[0] > 0 for picture in drawn)  # nothing black: the disk's picture unread

@@ -323,9 +323,13 @@ def _is_picture(data: bytes) -> bool:
 def _data_picture(address: str) -> bool:
     """Whether a data: address carries a picture kept (_PICTURES, its bytes told by _is_picture)."""
     carried = _DATA_IMAGE.match(address)
-    if not carried or carried.group(1).lower() not in _PICTURES:
-        return False
-    start = address[carried.end():carried.end() + 344]  # 258 bytes, whole base64 groups
+    return bool(carried) and carried.group(1).lower() in _PICTURES and _base64_picture(address[carried.end():])
+
+
+def _base64_picture(text: str) -> bool:
+    """Whether base64 text (white space allowed, as Word 2003 XML wraps its w:binData) holds a
+    picture kept (_is_picture), told by its first bytes."""
+    start = "".join(text[:4096].split())[:344]  # 258 bytes, whole base64 groups
     try:
         head = base64.b64decode(start[:len(start) // 4 * 4])
     except (binascii.Error, ValueError):
@@ -525,7 +529,7 @@ def safe_word_2003(data: bytes, label: str) -> bytes:
     that names a file or address outside it: XInclude elements, addresses in any attribute (a
     picture's src only as the wordml:// name of a picture the file carries), and the instructions
     of fields that include another file (INCLUDEPICTURE, INCLUDETEXT, LINK, DDE…: their printed
-    result stays)."""
+    result stays), and what it carries that is no picture (w:binData: an SVG, an OLE object)."""
     from lxml import etree
 
     from .package import parse_xml
@@ -541,6 +545,11 @@ def safe_word_2003(data: bytes, label: str) -> bytes:
         if not isinstance(el.tag, str):
             continue
         if el.tag.startswith(tuple(f"{{{ns}}}" for ns in _XINCLUDE)):
+            _drop(el)
+            continue
+        # What the file carries is read by LibreOffice for what its bytes are: an SVG that reads a
+        # picture from the disk, an OLE object (oledata.mso) that may link a file. Only pictures stay.
+        if el.tag == f"{{{WORD_2003_NS}}}binData" and not _base64_picture(el.text or ""):
             _drop(el)
             continue
         for name in list(el.attrib):
