@@ -319,6 +319,7 @@ def test_a_picture_is_told_by_its_bytes_not_by_the_type_the_page_declares(declar
     bitmaps = [png(), b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
                b"\xd7\xcd\xc6\x9a" + bytes(40)]
     for blob, kept in [(svg, False), (b'<?xml version="1.0"?>' + svg, False), (b"BM" + bytes(12) + svg, False),
+                       (b"BM" + b"\x01" * 12 + b" " * 1500 + svg, False),  # where LibreOffice still looks
                        (b"\x1f\x8b\x08\x00", False), *((bitmap, True) for bitmap in bitmaps)]:
         uri = f"data:{declared};base64," + base64.b64encode(blob).decode()
         safe = webdoc.safe_page(f'<html><body><p>Kế hoạch<img src="{uri}"></p></body></html>'.encode(),

@@ -306,14 +306,15 @@ _PICTURE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b
 """The first bytes of the pictures kept: PNG, JPEG, GIF, BMP, TIFF, WMF (placeable or not); WebP and
 EMF are told further in (_is_picture)."""
 _SVG_MARKS = (b"<svg", b"<?xml")
+_PICTURE_HEAD = 2048
 
 
 def _is_picture(data: bytes) -> bool:
     """Whether a picture's bytes are one of _PICTURES, told as LibreOffice tells a picture's format:
     by its bytes, whatever type the page declares. An SVG declared image/png was drawn by LibreOffice,
     and an <image href="file:///…"> in it read a picture from the disk. LibreOffice looks for an
-    SVG's marks in the first 256 bytes, so a picture with those there is none of ours."""
-    head = data[:256]
+    SVG's marks in the first 2048 bytes, so a picture with those there is none of ours."""
+    head = data[:_PICTURE_HEAD]
     if any(mark in head.lower() for mark in _SVG_MARKS):
         return False
     return (head.startswith(_PICTURE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
@@ -329,7 +330,8 @@ def _data_picture(address: str) -> bool:
 def _base64_picture(text: str) -> bool:
     """Whether base64 text (white space allowed, as Word 2003 XML wraps its w:binData) holds a
     picture kept (_is_picture), told by its first bytes."""
-    start = "".join(text[:4096].split())[:344]  # 258 bytes, whole base64 groups
+    # _PICTURE_HEAD bytes in whole base64 groups (white space before them bounded: a line a group)
+    start = "".join(text[:_PICTURE_HEAD * 4].split())[:(_PICTURE_HEAD + 2) // 3 * 4]
     try:
         head = base64.b64decode(start[:len(start) // 4 * 4])
     except (binascii.Error, ValueError):
