@@ -324,7 +324,9 @@ def _is_picture(data: bytes) -> bool:
 def _data_picture(address: str) -> bool:
     """Whether a data: address carries a picture kept (_PICTURES, its bytes told by _is_picture)."""
     carried = _DATA_IMAGE.match(address)
-    return bool(carried) and carried.group(1).lower() in _PICTURES and _base64_picture(address[carried.end():])
+    if carried is None or carried.group(1).lower() not in _PICTURES:
+        return False
+    return _base64_picture(address[carried.end():])
 
 
 def _base64_picture(text: str) -> bool:
