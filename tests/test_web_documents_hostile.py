@@ -392,3 +392,12 @@ def test_an_svg_a_word_2003_file_carries_reads_no_picture_from_the_disk(tmp_path
         drawn = [image.open(io.BytesIO(zf.read(n))).convert("L") for n in zf.namelist() if n.startswith("word/media/")]
         assert "Kế hoạch".encode() in zf.read("word/document.xml")
     assert all(picture.getextrema()[0] > 0 for picture in drawn)  # nothing black: the disk's picture unread
+
+
+@pytest.mark.parametrize("equiv", [" refresh", "refresh ", "REFRESH\t", "Link", "x-dns-prefetch-control", ""])
+def test_a_meta_saying_what_a_server_would_goes_whatever_its_spelling(equiv: str) -> None:
+    page = (f'<html><head><meta http-equiv="{equiv}" content="0; url=http://127.0.0.1:9/r">'
+            '<meta name="ProgId" content="Word.Document"></head><body><p>Kế hoạch</p></body></html>').encode()
+    safe = webdoc.safe_page(page, webdoc.HTML, "x.doc").decode()
+    assert "127.0.0.1" not in safe and safe.count("http-equiv") == 1  # the charset, said once
+    assert '<meta name="ProgId" content="Word.Document">' in safe and "<p>Kế hoạch</p>" in safe

@@ -457,9 +457,11 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower()
-        if tag in _EMBEDDERS or (tag == "meta" and (el.get("http-equiv") or "").lower() in
-                                 ("refresh", "content-type", "set-cookie", "link")) or (
-                tag == "meta" and el.get("charset") is not None):
+        # A meta element that says what an HTTP server would (http-equiv: a refresh to an address,
+        # a link, the charset) or the charset goes whatever it names and however it is spelt (a
+        # list of names let " refresh" through); the page's charset is said again below.
+        if tag in _EMBEDDERS or (tag == "meta" and (el.get("http-equiv") is not None
+                                                    or el.get("charset") is not None)):
             if tag in _VOID_EMBEDDERS:
                 el.drop_tag()  # what the parser put inside is visited in its turn
             else:
