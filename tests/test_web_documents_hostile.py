@@ -401,3 +401,22 @@ def test_a_meta_saying_what_a_server_would_goes_whatever_its_spelling(equiv: str
     safe = webdoc.safe_page(page, webdoc.HTML, "x.doc").decode()
     assert "127.0.0.1" not in safe and safe.count("http-equiv") == 1  # the charset, said once
     assert '<meta name="ProgId" content="Word.Document">' in safe and "<p>Kế hoạch</p>" in safe
+
+
+@pytest.mark.parametrize("form", ["html", "mht"])
+def test_a_page_of_countless_tags_is_refused_before_it_is_parsed(form: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More tags than a .docx's part may hold (limits.MAX_ELEMENTS, here lowered), counted as there
+    (each '<'), however few of them are paragraphs: refused before lxml builds them."""
+    import lxml.html
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the page was parsed")
+
+    monkeypatch.setattr(limits, "MAX_ELEMENTS", 1000)
+    page = b"<html><body><p>K\xe1\xba\xbf ho\xe1\xba\xa1ch</p>" + b"<i>x</i>" * 500 + b"</body></html>"
+    assert webdoc.source_paragraphs(page, webdoc.HTML, "x") == 1
+    data = mhtml(page) if form == "mht" else page
+    monkeypatch.setattr(lxml.html, "document_fromstring", refuse)
+    with pytest.raises(UserError) as err:
+        webdoc.safe_page(data, form, "the.doc")
+    assert str(err.value) == "the.doc: trang web có 1.006 thẻ HTML (tối đa 1.000); quá lớn để đọc, không đọc"

@@ -41,6 +41,7 @@ from urllib.parse import urljoin
 
 from .. import limits
 from ..errors import UserError
+from .sheet_guard import number_vi
 from .soffice import memory_words
 
 if TYPE_CHECKING:
@@ -409,18 +410,24 @@ _TAG_OPEN = re.compile(r"<[A-Za-z][^\s/>]*")
 _ATTRIBUTE = re.compile(r"""[\s/]*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
 
 
-def _bounded_attributes(html: str, label: str) -> None:
-    """UserError when one tag of the page has more than limits.MAX_ATTRIBUTES attributes, counted in
-    the text in one pass (a scan resumes after the attributes it counted, so '<' inside values are
-    never counted twice) before the HTML parser spends quadratic time on them."""
+def _bounded_tags(html: str, label: str) -> None:
+    """UserError when the page has more tags than limits.MAX_ELEMENTS (counted as in a .docx's XML
+    part: its '<'), or one tag more than limits.MAX_ATTRIBUTES attributes, counted in the text in
+    one pass (a scan resumes after the attributes it counted, so '<' inside values are never
+    counted twice), before the HTML parser builds them (six million tags: 25 s and 2.3 GB) or spends
+    quadratic time on a tag's attributes."""
+    tags = html.count("<")
+    if tags > limits.MAX_ELEMENTS:
+        raise UserError(f"{label}: trang web có {number_vi(tags)} thẻ HTML (tối đa {number_vi(limits.MAX_ELEMENTS)}); "
+                        "quá lớn để đọc, không đọc")
     pos = 0
     while tag := _TAG_OPEN.search(html, pos):
         pos, count = tag.end(), 0
         while attribute := _ATTRIBUTE.match(html, pos):
             pos, count = attribute.end(), count + 1
             if count > limits.MAX_ATTRIBUTES:
-                most = f"{limits.MAX_ATTRIBUTES:,}".replace(",", ".")
-                raise UserError(f"{label}: trang web có thẻ <{tag.group()[1:40]}> mang hơn {most} thuộc tính "
+                raise UserError(f"{label}: trang web có thẻ <{tag.group()[1:40]}> mang hơn "
+                                f"{number_vi(limits.MAX_ATTRIBUTES)} thuộc tính "
                                 "(Word viết không quá vài chục); không phải văn bản bình thường, không đọc")
 
 
@@ -444,7 +451,7 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
     from lxml import etree
 
     html, images, base = page_text(data, kind, label)
-    _bounded_attributes(html, label)
+    _bounded_tags(html, label)
     parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
                                   huge_tree=False, default_doctype=False)
     try:
