@@ -77,6 +77,18 @@ refused with its own message instead of "broken file"."""
 MAX_STYLE_DEPTH = 48
 """Length of a basedOn chain of styles (Word's built-in ones are 2 or 3 deep)."""
 
+MAX_ATTRIBUTES = 256
+"""Attributes of one tag of a web page (generator.word.webdoc; Word writes a dozen at most): counted
+before the page is parsed, because libxml2's HTML parser compares each new attribute of a tag with
+all before it, in C code no alarm interrupts (one tag of 40,000 attributes took 1.5 s, of a million
+about 15 minutes)."""
+
+MAX_MIME_PARAMETERS = 64
+"""Semicolons in one header block of an MHTML message (generator.word.webdoc; Word writes two or
+three parameters to a part): counted before the message is parsed, because Python's email package
+looks for each parameter's end by counting the quotes before it, again for every semicolon (80,000
+semicolons in an 80 kB header took 8 s, a megabyte would take twenty minutes)."""
+
 # --- spreadsheets (generator.word.sheet_guard, generator.plan.sheets) ------------------------------
 
 MAX_SHEET_BYTES = 64 * 1024 * 1024

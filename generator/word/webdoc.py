@@ -29,6 +29,7 @@ XInclude elements, addresses and field instructions that include other files rem
 from __future__ import annotations
 
 import base64
+import binascii
 import codecs
 import email
 import email.policy
@@ -40,6 +41,8 @@ from urllib.parse import urljoin
 
 from .. import limits
 from ..errors import UserError
+from .sheet_guard import number_vi
+from .soffice import memory_words
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -167,6 +170,12 @@ def source_paragraphs(data: bytes, kind: str, label: str) -> int:
 _CHARSET = re.compile(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 
 
+_NO_PAGE_CHARSETS = frozenset({"punycode", "idna", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7"})
+"""Python's text codecs that are no charset a page is written in (no browser reads them): a page
+naming one is read as if it named none. Their decoders raise errors of their own (undefined,
+punycode) or take time quadratic in the text (punycode)."""
+
+
 def _decoded(data: bytes, declared: str | None) -> str:
     """A page's bytes as text: its byte-order mark or UTF-16 first, then the charset its MIME part
     or its <meta> declares, else UTF-8, else Windows-1252 (what a browser assumes)."""
@@ -180,9 +189,10 @@ def _decoded(data: bytes, declared: str | None) -> str:
     candidates = [n for n in (named, "utf-8") if n]
     for name in candidates:
         try:
-            codecs.lookup(name)
+            if codecs.lookup(name).name in _NO_PAGE_CHARSETS:
+                continue
             return data.decode(name)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):
             continue
     return data.decode("cp1252", "replace")
 
@@ -204,6 +214,7 @@ def _unwrap_mhtml(data: bytes, label: str) -> tuple[str, dict[str, str], str]:
     if data.count(b"\n--") > 4 * limits.MAX_MEMBERS:
         raise UserError(f"{label}: trang web một tệp (MHTML) có quá nhiều phần (trên {limits.MAX_MEMBERS}); "
                         "không phải văn bản bình thường, không đọc")
+    _bounded_headers(data, label)
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
         parts: list[Message] = []
@@ -232,16 +243,41 @@ def _unwrap_mhtml(data: bytes, label: str) -> tuple[str, dict[str, str], str]:
         if ctype not in _PICTURES or part.is_multipart():
             continue
         body = part.get_payload(decode=True)
-        if not isinstance(body, bytes) or not body:
+        if not isinstance(body, bytes) or not _is_picture(body):
             continue
         uri = f"data:{ctype};base64," + base64.b64encode(body).decode("ascii")
         location = (part.get("Content-Location") or "").strip()
         if location:
-            images[urljoin(base, location)] = uri
+            images[_joined(base, location)] = uri
         cid = (part.get("Content-ID") or "").strip().strip("<>")
         if cid:
             images[f"cid:{cid}"] = uri
     return html, images, base
+
+
+def _joined(base: str, address: str) -> str:
+    """An address read relative to base, as an MHTML names its parts; one that is no URL (urllib
+    refuses an unclosed "[" of an IPv6 host) as it is written."""
+    try:
+        return urljoin(base, address)
+    except ValueError:
+        return address
+
+
+# A block of MIME header fields (a name and its colon, or a folded line) at the start of the message
+# or after a line that may be a boundary ("--…"): every place the email parser may read headers.
+# Each line is told by its first character, so the pattern never backtracks.
+_HEADER_BLOCK = re.compile(rb"(?:\A|^--[^\n]*\n)((?:[!-9;-~]+:[^\n]*\n|[ \t][^\n]*\n)*)", re.M)
+
+
+def _bounded_headers(data: bytes, label: str) -> None:
+    """UserError when a header block of the message has more than limits.MAX_MIME_PARAMETERS
+    semicolons, counted in the bytes in one pass before the email parser's quadratic search for
+    parameters (what may be headers is counted: more than the parser reads, never less)."""
+    for block in _HEADER_BLOCK.finditer(data):
+        if block.group(1).count(b";") > limits.MAX_MIME_PARAMETERS:
+            raise UserError(f"{label}: trang web một tệp (MHTML) có phần đầu (MIME header) mang hơn "
+                            f"{limits.MAX_MIME_PARAMETERS} tham số; không phải văn bản bình thường, không đọc")
 
 
 # --- the page made safe ------------------------------------------------------------------------------
@@ -249,6 +285,9 @@ def _unwrap_mhtml(data: bytes, label: str) -> tuple[str, dict[str, str], str]:
 # Elements whose only work is to bring in something outside the file: removed with what they hold.
 _EMBEDDERS = frozenset({"script", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet",
                         "link", "base", "audio", "video", "source", "track", "portal", "bgsound", "param"})
+# Those of them that hold nothing (void in HTML): libxml2's parser, which knows only some of them as
+# void, puts the rest of the page inside an unclosed <embed> or <source>, so only the tag goes.
+_VOID_EMBEDDERS = frozenset({"embed", "bgsound", "source", "track", "link", "base", "param", "frame"})
 # Attributes that name an address (HTML and Word's VML in pages).
 _ADDRESS_ATTRIBUTES = frozenset({"src", "href", "background", "data", "codebase", "archive", "action",
                                  "formaction", "poster", "lowsrc", "dynsrc", "longdesc", "cite", "usemap",
@@ -263,6 +302,44 @@ _PICTURES = frozenset({"image/png", "image/jpeg", "image/jpg", "image/gif", "ima
 """Pictures kept from the file: bitmaps and Windows metafiles, which draw what they hold. Not SVG,
 a document of its own that names other files and addresses."""
 _DATA_IMAGE = re.compile(r"^data:(image/[\w.+-]+);base64,", re.I)
+_PICTURE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",
+                  b"\xd7\xcd\xc6\x9a", b"\x01\x00\x09\x00", b"\x02\x00\x09\x00")
+"""The first bytes of the pictures kept: PNG, JPEG, GIF, BMP, TIFF, WMF (placeable or not); WebP and
+EMF are told further in (_is_picture)."""
+_SVG_MARKS = (b"<svg", b"<?xml")
+_PICTURE_HEAD = 2048
+
+
+def _is_picture(data: bytes) -> bool:
+    """Whether a picture's bytes are one of _PICTURES, told as LibreOffice tells a picture's format:
+    by its bytes, whatever type the page declares. An SVG declared image/png was drawn by LibreOffice,
+    and an <image href="file:///…"> in it read a picture from the disk. LibreOffice looks for an
+    SVG's marks in the first 2048 bytes, so a picture with those there is none of ours."""
+    head = data[:_PICTURE_HEAD]
+    if any(mark in head.lower() for mark in _SVG_MARKS):
+        return False
+    return (head.startswith(_PICTURE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+            or (head[:4] == b"\x01\x00\x00\x00" and head[40:44] == b" EMF"))
+
+
+def _data_picture(address: str) -> bool:
+    """Whether a data: address carries a picture kept (_PICTURES, its bytes told by _is_picture)."""
+    carried = _DATA_IMAGE.match(address)
+    if carried is None or carried.group(1).lower() not in _PICTURES:
+        return False
+    return _base64_picture(address[carried.end():])
+
+
+def _base64_picture(text: str) -> bool:
+    """Whether base64 text (white space allowed, as Word 2003 XML wraps its w:binData) holds a
+    picture kept (_is_picture), told by its first bytes."""
+    # _PICTURE_HEAD bytes in whole base64 groups (white space before them bounded: a line a group)
+    start = "".join(text[:_PICTURE_HEAD * 4].split())[:(_PICTURE_HEAD + 2) // 3 * 4]
+    try:
+        head = base64.b64decode(start[:len(start) // 4 * 4])
+    except (binascii.Error, ValueError):
+        return False
+    return _is_picture(head)
 _CSS_FETCH = re.compile(r"url\s*\(|@import|image-set\s*\(|expression\s*\(|-moz-binding|behavior\s*:", re.I)
 _CSS_URL = re.compile(r"""url\s*\((?:[^)"'\\]|\\.|"[^"]*"|'[^']*')*\)""", re.I | re.S)
 _CSS_IMPORT = re.compile(r"@import[^;]*;?", re.I)
@@ -327,6 +404,39 @@ def page_rule(css: str) -> str:
     return f"{css}\n@page {{{body}}}\n" if body else css
 
 
+_TAG_OPEN = re.compile(r"<[A-Za-z][^\s/>]*")
+# One attribute of a start tag: separators, a name, then an optional value, quoted or not. Every
+# piece is told by its first character, so a match never backtracks.
+_ATTRIBUTE = re.compile(r"""[\s/]*[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+
+
+def _bounded_tags(html: str, label: str) -> None:
+    """UserError when the page has more tags than limits.MAX_ELEMENTS (counted as in a .docx's XML
+    part: its '<'), or one tag more than limits.MAX_ATTRIBUTES attributes, counted in the text in
+    one pass (a scan resumes after the attributes it counted, so '<' inside values are never
+    counted twice), before the HTML parser builds them (six million tags: 25 s and 2.3 GB) or spends
+    quadratic time on a tag's attributes."""
+    tags = html.count("<")
+    if tags > limits.MAX_ELEMENTS:
+        raise UserError(f"{label}: trang web có {number_vi(tags)} thẻ HTML (tối đa {number_vi(limits.MAX_ELEMENTS)}); "
+                        "quá lớn để đọc, không đọc")
+    pos = 0
+    while tag := _TAG_OPEN.search(html, pos):
+        pos, count = tag.end(), 0
+        while attribute := _ATTRIBUTE.match(html, pos):
+            pos, count = attribute.end(), count + 1
+            if count > limits.MAX_ATTRIBUTES:
+                raise UserError(f"{label}: trang web có thẻ <{tag.group()[1:40]}> mang hơn "
+                                f"{number_vi(limits.MAX_ATTRIBUTES)} thuộc tính "
+                                "(Word viết không quá vài chục); không phải văn bản bình thường, không đọc")
+
+
+def _settable(text: str) -> str:
+    """Text lxml accepts as an element's text or attribute: the control characters XML has no
+    place for (a page may hold them; libxml2's HTML parser keeps them) out."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]+", "", text)
+
+
 def _address(value: str) -> str:
     """An attribute's value as an address is read: control characters and white space out."""
     return re.sub(r"[\x00-\x20\x7f]+", "", value)
@@ -341,6 +451,7 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
     from lxml import etree
 
     html, images, base = page_text(data, kind, label)
+    _bounded_tags(html, label)
     parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
                                   huge_tree=False, default_doctype=False)
     try:
@@ -348,14 +459,20 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise UserError(f"{label}: trang web (HTML) bị hỏng, không đọc được ({str(exc)[:120]}); hãy mở bằng "
                         "Word rồi Lưu thành (Save As) kiểu “Word Document (*.docx)”") from None
+    inlined = 0  # characters of the MHTML's pictures written into the page so far
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower()
-        if tag in _EMBEDDERS or (tag == "meta" and (el.get("http-equiv") or "").lower() in
-                                 ("refresh", "content-type", "set-cookie", "link")) or (
-                tag == "meta" and el.get("charset") is not None):
-            el.drop_tree()
+        # A meta element that says what an HTTP server would (http-equiv: a refresh to an address,
+        # a link, the charset) or the charset goes whatever it names and however it is spelt (a
+        # list of names let " refresh" through); the page's charset is said again below.
+        if tag in _EMBEDDERS or (tag == "meta" and (el.get("http-equiv") is not None
+                                                    or el.get("charset") is not None)):
+            if tag in _VOID_EMBEDDERS:
+                el.drop_tag()  # what the parser put inside is visited in its turn
+            else:
+                el.drop_tree()
             continue
         for name in list(el.attrib):
             value = el.attrib[name]
@@ -364,18 +481,25 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
             if lname == "style":
                 cleaned = _first_families(safe_css(value))
                 if cleaned != value:
-                    el.attrib[name] = cleaned
+                    el.attrib[name] = _settable(cleaned)
                 continue
             if lname in _ADDRESS_ATTRIBUTES:
                 if tag == "a" and lname == "href" and _LINK_TARGET.match(where):
                     continue
                 if tag == "img" and lname == "src":
-                    inline = images.get(urljoin(base, where)) or images.get(where)
+                    inline = images.get(_joined(base, where)) or images.get(where)
                     if inline:
+                        # Each use is the whole picture again: a small file that shows one picture
+                        # countless times would grow without bound.
+                        inlined += len(inline)
+                        if inlined > limits.MAX_DOCX_BYTES:
+                            raise UserError(
+                                f"{label}: trang web một tệp (MHTML) hiện lại các hình nó mang nhiều lần, đến mức "
+                                f"phải ghi ra hơn {memory_words(limits.MAX_DOCX_BYTES)} hình; không phải văn bản "
+                                "bình thường, không đọc")
                         el.attrib[name] = inline
                         continue
-                    carried = _DATA_IMAGE.match(where)
-                    if carried and carried.group(1).lower() in _PICTURES:
+                    if _data_picture(where):
                         continue
                 del el.attrib[name]
             elif _OUTSIDE.match(where):
@@ -383,9 +507,12 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
         if tag == "img" and el.get("src") is None:
             el.drop_tree()  # an image whose picture is outside the file: nothing to draw
         elif tag == "style" and el.text:
-            el.text = page_rule(_first_families(safe_css(el.text)))
+            # Written back as raw text: "</" goes, so that no reader ends the sheet before its end
+            # tag (LibreOffice ends it at "</style!>", libxml2 does not, and what followed was
+            # read as the page's own <link> and <img>).
+            el.text = _settable(page_rule(_first_families(safe_css(el.text)))).replace("</", "<\\/")
         elif tag == "font" and el.get("face"):
-            el.set("face", first_family(el.get("face") or "").strip("\"'"))
+            el.set("face", _settable(first_family(el.get("face") or "").strip("\"'")))
     head = root.find("head")
     if head is None:
         head = lxml.html.Element("head")
@@ -403,8 +530,9 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
 # --- Word 2003 XML made safe --------------------------------------------------------------------------
 
 _XINCLUDE = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
-_INCLUDING_FIELD = re.compile(r"^\s*(?:INCLUDEPICTURE|INCLUDETEXT|INCLUDE|IMPORT|LINK|DDE|DDEAUTO|HYPERLINK)\b",
-                              re.I)
+# A field that includes another file, as the instruction begins or as a field nested in it ({ … }).
+_INCLUDING_FIELD = re.compile(r"(?:^|\{)\s*(?:INCLUDEPICTURE|INCLUDETEXT|INCLUDE|IMPORT|LINK|DDE|DDEAUTO|"
+                              r"HYPERLINK)\b", re.I)
 _ADDRESS_IN_TEXT = re.compile(r"(?:https?|ftps?|file|smb)\s*:|\\\\", re.I)
 _WORDML_PICTURE = re.compile(r"^(?:wordml://|#)", re.I)
 
@@ -414,7 +542,7 @@ def safe_word_2003(data: bytes, label: str) -> bytes:
     that names a file or address outside it: XInclude elements, addresses in any attribute (a
     picture's src only as the wordml:// name of a picture the file carries), and the instructions
     of fields that include another file (INCLUDEPICTURE, INCLUDETEXT, LINK, DDE…: their printed
-    result stays)."""
+    result stays), and what it carries that is no picture (w:binData: an SVG, an OLE object)."""
     from lxml import etree
 
     from .package import parse_xml
@@ -432,21 +560,51 @@ def safe_word_2003(data: bytes, label: str) -> bytes:
         if el.tag.startswith(tuple(f"{{{ns}}}" for ns in _XINCLUDE)):
             _drop(el)
             continue
+        # What the file carries is read by LibreOffice for what its bytes are: an SVG that reads a
+        # picture from the disk, an OLE object (oledata.mso) that may link a file. Only pictures stay.
+        if el.tag == f"{{{WORD_2003_NS}}}binData" and not _base64_picture(el.text or ""):
+            _drop(el)
+            continue
         for name in list(el.attrib):
             where = _address(el.attrib[name])
             local = name.rsplit("}", 1)[-1].lower()
-            if local == "instr" and _INCLUDING_FIELD.match(el.attrib[name]):
+            if local == "instr" and _INCLUDING_FIELD.search(el.attrib[name]):
                 el.attrib[name] = ""
             elif local in ("src", "href") and not _WORDML_PICTURE.match(where):
                 del el.attrib[name]
             elif _OUTSIDE.match(where):
                 del el.attrib[name]
-        # A field's instruction may be split over several runs: each piece that includes a file or
-        # names an address goes.
-        if el.tag == f"{{{WORD_2003_NS}}}instrText" and el.text and (
-                _INCLUDING_FIELD.match(el.text) or _ADDRESS_IN_TEXT.search(el.text)):
-            el.text = ""
-    return bytes(etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", standalone=True))
+    # A field's instruction may be split over several runs, anywhere in a word ("INCLUDEPIC" |
+    # "TURE …"): read whole, and all its pieces go when it includes a file or names an address.
+    for pieces in _field_instructions(root):
+        instruction = "".join(piece.text or "" for piece in pieces)
+        if _INCLUDING_FIELD.search(instruction) or _ADDRESS_IN_TEXT.search(instruction):
+            for piece in pieces:
+                piece.text = ""
+    # The root alone: what stands before it (an <?xml-stylesheet href?> naming an address) is no
+    # part of Word's document but its own mark, written again.
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<?mso-application progid="Word.Document"?>\n'
+            + bytes(etree.tostring(root, encoding="UTF-8")))
+
+
+def _field_instructions(root: _Element) -> list[list[_Element]]:
+    """The w:instrText pieces of each field, in the order Word reads them: from its begin w:fldChar
+    to its end, a field nested in its instruction apart; a piece outside any field alone."""
+    mark, piece = f"{{{WORD_2003_NS}}}fldChar", f"{{{WORD_2003_NS}}}instrText"
+    kind = f"{{{WORD_2003_NS}}}fldCharType"
+    fields: list[list[_Element]] = []
+    open_fields: list[list[_Element]] = []
+    for el in root.iter(mark, piece):
+        if el.tag == piece:
+            if open_fields:
+                open_fields[-1].append(el)
+            else:
+                fields.append([el])
+        elif el.get(kind) == "begin":
+            open_fields.append([])
+        elif el.get(kind) == "end" and open_fields:
+            fields.append(open_fields.pop())
+    return fields + open_fields
 
 
 def _drop(el: _Element) -> None:
