@@ -42,6 +42,11 @@ _ROMAN = [
 ]
 
 
+def number_vi(number: int) -> str:
+    """12.345.678, as Vietnamese write numbers (a dot between thousands)."""
+    return f"{number:,}".replace(",", ".")
+
+
 def roman(n: int) -> str:
     """Roman numeral for mục and appendix groups (1 -> "I")."""
     if n < 1:

@@ -116,3 +116,15 @@ def test_a_docx_read_into_more_values_than_a_data_file_holds_is_refused_naming_t
     assert message.startswith(f"{sample_docx}: nội dung đọc được thành ") and "quá 40 giá trị" in message
     assert "Nếu đây đúng là kế hoạch, hãy tách" in message
     assert not out.exists()
+
+
+def test_a_part_too_large_is_said_with_the_file_name_as_given(sample_docx, tmp_path, monkeypatch):
+    """The refusal of a part of too many paragraphs writes its numbers the Vietnamese way (dots between
+    thousands) without touching the rest: a file name with a comma keeps its comma."""
+    named = tmp_path / "kế hoạch, bản 2.docx"
+    named.write_bytes(sample_docx.read_bytes())
+    monkeypatch.setattr(limits, "MAX_PARAGRAPHS", 10)
+    with pytest.raises(UserError) as info:
+        check_file(named)
+    said = str(info.value)
+    assert said.startswith(f"{named}: phần word/document.xml có ") and "(tối đa 10); quá lớn để đọc, không đọc" in said

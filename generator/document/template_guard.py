@@ -20,6 +20,7 @@ import jinja2
 
 from .. import limits
 from ..errors import TemplateError
+from ..text import number_vi
 
 MAX_REPEAT = 10_000_000
 """Longest text or list `*` may build in a template ('-' * 40 is fine; 'a' * 10**9 is not)."""
@@ -53,7 +54,7 @@ class GuardedOperators:
                         and len(seq) * times > MAX_REPEAT:
                     raise jinja2.TemplateRuntimeError(
                         f"phép nhân tạo chuỗi hoặc danh sách quá dài ({len(seq)} × {times}; tối đa "
-                        f"{MAX_REPEAT:,} phần tử)".replace(",", "."))
+                        f"{number_vi(MAX_REPEAT)} phần tử)")
         elif operator == "**" and isinstance(left, int) and isinstance(right, int) \
                 and abs(left) > 1 and right > 0 and abs(left).bit_length() * right > MAX_POWER_BITS:
             raise jinja2.TemplateRuntimeError(

@@ -45,6 +45,7 @@ from typing import Any, Literal
 
 from ..errors import UserError
 from ..limits import BudgetExceeded
+from ..text import number_vi
 from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko, said_time
 from .pages import HIDDEN_FLAGS, Page
 from .stamps import FIELD_OF, WHAT_VI
@@ -751,7 +752,7 @@ def _census(data: bytes) -> str | None:
     for found in re.finditer(rb"/Size\s{0,16}([0-9]{1,12})|\bxref\s{1,16}[0-9]{1,12}\s{1,16}([0-9]{1,12})\s", data):
         declared = max(declared, int(found.group(1) or found.group(2)))
     if max(numbered, packed, declared) > MAX_PDF_OBJECTS:
-        return f"tệp PDF có hoặc khai báo quá {MAX_PDF_OBJECTS:,} đối tượng".replace(",", ".")
+        return f"tệp PDF có hoặc khai báo quá {number_vi(MAX_PDF_OBJECTS)} đối tượng"
     return None
 
 

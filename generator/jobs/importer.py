@@ -51,7 +51,7 @@ from ..recognise.lines import (
 )
 from ..recognise.model import AppendixPart, KeHoach, SignerPart
 from ..recognise.outline import DECREE_FORM, Outline
-from ..text import point_letter, roman, upper_vi
+from ..text import number_vi, point_letter, roman, upper_vi
 from ..word.notes import Note
 from ..word.output import target as output_target
 from ..word.reader import Para, Table as _Table, TableCell as _Cell, is_bold, is_italic, norm
@@ -1275,18 +1275,15 @@ def _refuse_too_many_paragraphs(path: Path) -> None:
     # .odt's or page's own count first), as a .docx is (word/formats.py).
     count = paragraphs(path, str(path), enough=limits.MAX_IMPORT_PARAGRAPHS)
     if count > limits.MAX_IMPORT_PARAGRAPHS:
-        raise UserError(f"{path}: tệp có {_dots(count)} đoạn văn, quá {_dots(limits.MAX_IMPORT_PARAGRAPHS)} đoạn "
-                        "mà lệnh import chuyển được thành tệp dữ liệu (kế hoạch 10.000 nhiệm vụ có khoảng 50.000 "
-                        f"đoạn); chưa đọc, chưa ghi tệp nào. {SPLIT_HINT}")
+        raise UserError(f"{path}: tệp có {number_vi(count)} đoạn văn, quá "
+                        f"{number_vi(limits.MAX_IMPORT_PARAGRAPHS)} đoạn mà lệnh import chuyển được thành tệp dữ "
+                        "liệu (kế hoạch 10.000 nhiệm vụ có khoảng 50.000 đoạn); chưa đọc, chưa ghi tệp nào. "
+                        f"{SPLIT_HINT}")
 
 
 SPLIT_HINT = ("Nếu đây đúng là kế hoạch, hãy tách bảng phụ lục lớn ra bảng tính rồi nhập riêng bằng "
               "'kehoach import TỆP.xlsx'")
 """What to do with a plan too large to import whole: its big catalogue comes in from a spreadsheet."""
-
-
-def _dots(n: int) -> str:
-    return f"{n:,}".replace(",", ".")  # 100.000, as Vietnamese writes thousands
 
 
 def _sheet_yaml(data: dict[str, Any], source_name: str) -> str:
@@ -1399,8 +1396,8 @@ def import_file(docx_path: str | Path, out: str | Path | None = None, *, force: 
     values = _values(result.data)
     if values > limits.MAX_YAML_NODES:
         # Said here, of the .docx, rather than by the loader of a data file never written.
-        raise UserError(f"{source}: nội dung đọc được thành {_dots(values)} giá trị, quá "
-                        f"{_dots(limits.MAX_YAML_NODES)} giá trị một tệp dữ liệu chứa được; chưa ghi tệp nào. "
+        raise UserError(f"{source}: nội dung đọc được thành {number_vi(values)} giá trị, quá "
+                        f"{number_vi(limits.MAX_YAML_NODES)} giá trị một tệp dữ liệu chứa được; chưa ghi tệp nào. "
                         + SPLIT_HINT)
     result.text = dump_yaml(result.data, source.name)
     try:

@@ -29,13 +29,12 @@ from typing import Any
 
 from .. import limits
 from ..errors import DataError, Problem
-from ..text import clean_text
+from ..text import clean_text, number_vi
 from ..word.sheet_guard import (
     OdsMerges,
     SheetError,
     SheetTooBig,
     not_a_spreadsheet,
-    number_vi,
     open_zip,
     read_file,
     read_part,
@@ -110,7 +109,7 @@ def number_text(value: float | int, number_format: str = "General") -> str:
     sign = "-" if whole.startswith("-") else ""
     whole = whole.lstrip("-")
     if "#,#" in number_format or "0,0" in number_format:
-        whole = f"{int(whole):,}".replace(",", ".")
+        whole = number_vi(int(whole))
     return sign + whole + ("," + fraction if fraction else "") + suffix
 
 

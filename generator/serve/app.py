@@ -32,6 +32,7 @@ from .. import limits
 from ..errors import DataError, OutputExistsError, Problem, UserError
 from ..plan.sheets import only_inside
 from ..plan.yamledit import compose
+from ..text import number_vi
 from . import connections, jobs
 from .files import Folder, NotAllowed, digest
 from .preview import Previews, PreviewUnavailable
@@ -132,7 +133,7 @@ class _Session:
         raw = await self.upload(request, MAX_BODY, "dữ liệu gửi lên quá lớn")
         values = await run_in_threadpool(_values, raw)
         if values > BODY_VALUES:
-            most = f"{limits.MAX_YAML_NODES:,}".replace(",", ".")
+            most = number_vi(limits.MAX_YAML_NODES)
             raise UserError(f"dữ liệu gửi lên có quá nhiều giá trị: một tệp dữ liệu chứa tối đa {most} giá trị; "
                             "chưa đọc, chưa ghi gì")
         try:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .. import limits
 from ..errors import UserError
+from ..text import number_vi
 from .output import AlreadyThere, atomic_write, publish  # noqa: F401 - re-exported, see above
 
 if TYPE_CHECKING:  # lxml is imported where a part is parsed
@@ -435,12 +436,12 @@ def _check_counts(name: str, blob: bytes, label: str) -> int:
     part's paragraphs."""
     paragraphs = blob.count(b"<w:p>") + blob.count(b"<w:p/>") + blob.count(b"<w:p ")
     if paragraphs > limits.MAX_PARAGRAPHS:
-        raise UserError(f"{label}: phần {name} có {paragraphs:,} đoạn văn (tối đa "
-                        f"{limits.MAX_PARAGRAPHS:,}); quá lớn để đọc, không đọc".replace(",", "."))
+        raise UserError(f"{label}: phần {name} có {number_vi(paragraphs)} đoạn văn (tối đa "
+                        f"{number_vi(limits.MAX_PARAGRAPHS)}); quá lớn để đọc, không đọc")
     elements = blob.count(b"<")
     if elements > limits.MAX_ELEMENTS:
-        raise UserError(f"{label}: phần {name} có {elements:,} thẻ XML (tối đa {limits.MAX_ELEMENTS:,}); "
-                        "quá lớn để đọc, không đọc".replace(",", "."))
+        raise UserError(f"{label}: phần {name} có {number_vi(elements)} thẻ XML (tối đa "
+                        f"{number_vi(limits.MAX_ELEMENTS)}); quá lớn để đọc, không đọc")
     if b"<w:tbl" in blob:
         depth = deepest = 0
         for m in _TABLE_TAG.finditer(blob):

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .. import limits
 from ..errors import UserError
+from ..text import number_vi
 from .package import check_members, read_bounded
 
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
@@ -220,11 +221,6 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
                 if ref:
                     scan.no_value.append(ref.group(1).decode())
     return scan
-
-
-def number_vi(number: int) -> str:
-    """12.345.678, as Vietnamese write numbers."""
-    return f"{number:,}".replace(",", ".")
 
 
 def _too_big(label: str, sheet: str, what: str) -> SheetError:

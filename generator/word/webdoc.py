@@ -41,7 +41,7 @@ from urllib.parse import urljoin
 
 from .. import limits
 from ..errors import UserError
-from .sheet_guard import number_vi
+from ..text import number_vi
 from .soffice import memory_words
 
 if TYPE_CHECKING:
