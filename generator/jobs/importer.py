@@ -60,6 +60,11 @@ from ..word.tables import Piece
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
 
 
+def _this_year() -> str:
+    """The date a plan gets while its own is unknown: the year the văn thư imports it in, to be filled."""
+    return str(dt.date.today().year)
+
+
 def _date_data(year: int, month: str | None, day: str | None) -> str:
     """A printed date as the data file writes it: 2026-03-12; 2026-03 or 2026 while day or month is blank."""
     if month and day:
@@ -468,7 +473,7 @@ class _Importer:
             self.warn("phần đầu văn bản", "", "không tìm thấy dòng địa danh, ngày tháng; hãy điền date và "
                       "agency.place")
             agency["place"] = "…"
-            header["date"] = str(dt.date.today().year)  # the year the văn thư imports in, until the date is filled
+            header["date"] = _this_year()
         self._unplaced_header_text()
         return header
 
@@ -493,10 +498,9 @@ class _Importer:
             if k:
                 self.warn(where, text, f"ngày in trên văn bản không có thật; ghi {value}, hãy sửa date")
             return value
-        this_year = str(dt.date.today().year)
-        self.warn(where, text, f"năm {year} in trên văn bản không thể là năm ban hành; ghi tạm {this_year}, hãy "
-                  "sửa date")
-        return this_year
+        self.warn(where, text, f"năm {year} in trên văn bản không thể là năm ban hành; ghi tạm {_this_year()}, "
+                  "hãy sửa date")
+        return _this_year()
 
     def _attached_header(self, header: dict[str, Any], decision: Reference) -> dict[str, Any]:
         """A plan issued with a decision ("(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 12/3/2026 của

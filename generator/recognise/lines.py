@@ -71,9 +71,6 @@ _DATE_FIGURES = re.compile(
     r"^(?P<place>[^,\d]+),\s*(?:ngày\s*)?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})\s*\.?$", re.I)
 
 
-PARTY_RE = re.compile(r"^ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM$")
-"""What a Party document prints where an administrative one prints the Quốc hiệu."""
-
 IN_FIGURES = "ngày tháng viết bằng số; cần viết “ngày … tháng … năm …”"
 
 
@@ -250,6 +247,8 @@ def recipient_entries(lines: list[str]) -> list[str]:
 # Tên loại of Phụ lục III (and Công văn, which has none) by their capitals.
 DOC_TYPE_NAMES = {upper_vi(name): name for name in TYPE_ABBREVIATIONS}
 QUOC_HIEU_RE = re.compile(r"^CỘNG\s*H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$", re.I)
+PARTY_RE = re.compile(r"^ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM$")
+"""What a Party document prints where an administrative one prints the Quốc hiệu."""
 TIEU_NGU_RE = re.compile(r"^độc\s*lập\s*[-–—]\s*tự\s*do\s*[-–—]\s*hạnh\s*phúc$", re.I)
 NOI_NHAN_RE = re.compile(r"^nơi\s*nhận\s*:?", re.I)
 VV_RE = re.compile(r"^(?:V/v|về\s+việc)\b", re.I)
@@ -280,7 +279,7 @@ def recognise_type(text: str) -> str | None:
 
 
 def _qualified(text: str) -> str | None:
-    """The type's name (in capitals) a line typed in capitals starts with, words following it."""
+    """The type's name (in capitals) that a line typed in capitals starts with and goes on after."""
     line = norm(text).rstrip(":.")
     if not line or upper_vi(line) != line:
         return None

@@ -120,7 +120,6 @@ class Note:
         return "\n".join(p.text for p in self.paras if p.text)
 
 
-
 @dataclass(frozen=True)
 class Origin:
     """Where a document's lines stand in the file that prints them (WordDocument.part): a message then
