@@ -63,3 +63,14 @@ def _shipped_data_files_stay_as_they_are():
     yield
     changed = [f.name for f in files if f.read_bytes() != before[f]]
     assert not changed, f"a test changed the shipped data files {changed}; issue from a copy (tmp_path)"
+
+
+@pytest.fixture
+def no_libreoffice_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file refused by its own bytes or structure must be refused before LibreOffice starts."""
+    from generator.word import formats
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("LibreOffice was started for a file that should have been refused first")
+
+    monkeypatch.setattr(formats, "run_soffice", refuse)

@@ -11,6 +11,7 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.paths import ROOT, SAMPLE
 
@@ -84,3 +85,13 @@ def with_paragraph(source: bytes, text: str) -> bytes:
     at = doc.index(b"<w:body>") + len(b"<w:body>")
     para = f"<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>".encode()
     return rezip(source, replace={"word/document.xml": doc[:at] + para + doc[at:]})
+
+
+def cli_error(args: list[str], capsys: Any) -> str:
+    """What the command line says on standard error for a user's mistake: exit 2, no traceback."""
+    from generator.cli import main
+
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err

@@ -57,14 +57,6 @@ def big_odt(path: Path, count: int) -> Path:
     return path
 
 
-@pytest.fixture
-def no_libreoffice_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> str:
-        raise AssertionError("LibreOffice was started for a file refused by its own bytes")
-
-    monkeypatch.setattr(formats, "run_soffice", refuse)
-
-
 def _refused_as_too_many(path: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> str:
     with pytest.raises(UserError) as info:
         import_file(path, out)

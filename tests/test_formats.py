@@ -29,6 +29,7 @@ from generator.recognise.model import KeHoach
 from generator.word import formats
 from generator.word.reader import norm
 from generator.word.soffice import ConversionError, run_soffice, soffice_or_none
+from tests.limits_helpers import cli_error
 from tests.word_fixtures import Header, WordTable, build_plan
 
 needs_soffice = pytest.mark.skipif(soffice_or_none() is None, reason="chưa cài LibreOffice (soffice)")
@@ -226,28 +227,12 @@ def test_kinds_are_told_by_content(plans: dict[str, list[Path]]) -> None:
 
 # --- hostile and broken files: said in words, bounded, before LibreOffice when possible ---------------
 
-@pytest.fixture
-def no_libreoffice_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file refused by its structure must be refused before LibreOffice starts."""
-    def refuse(*args: object, **kwargs: object) -> str:
-        raise AssertionError("LibreOffice was started for a file that should have been refused first")
-
-    monkeypatch.setattr(formats, "run_soffice", refuse)
-
-
-def _cli_error(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    assert main(args) == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    return err
-
-
 def test_garbage_after_the_ole_magic_is_a_broken_doc(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                      no_libreoffice_run: None) -> None:
     bad = tmp_path / "ke-hoach.doc"
     bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 40)
     for command in ("check", "import"):
-        err = _cli_error([command, str(bad)], capsys)
+        err = cli_error([command, str(bad)], capsys)
         assert "ke-hoach.doc" in err and "bị hỏng" in err and "Lưu thành" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ke-hoach.doc"]
 
@@ -267,7 +252,7 @@ def test_an_encrypted_doc_says_how_to_remove_the_password(plans: dict[str, list[
     data[flags + 1] |= 0x01  # fEncrypted (0x0100), as Word sets it on a password-protected .doc
     locked = tmp_path / "mat-khau.doc"
     locked.write_bytes(bytes(data))
-    err = _cli_error(["check", str(locked)], capsys)
+    err = cli_error(["check", str(locked)], capsys)
     assert "mat-khau.doc" in err and "mật khẩu" in err
 
 
@@ -277,7 +262,7 @@ def test_an_opendocument_that_is_not_text_is_named(tmp_path: Path, capsys: pytes
     with zipfile.ZipFile(ods, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", "<office:document-content/>")
-    err = _cli_error(["import", str(ods)], capsys)
+    err = cli_error(["import", str(ods)], capsys)
     assert "bang.docx" in err and "spreadsheet" in err and "không phải văn bản" in err
 
 
@@ -287,7 +272,7 @@ def test_an_opendocument_with_a_dtd_is_refused_before_libreoffice(tmp_path: Path
     with zipfile.ZipFile(odt, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         zf.writestr("content.xml", '<!DOCTYPE x [<!ENTITY a "aaaa">]><office:document-content/>')
-    err = _cli_error(["check", str(odt)], capsys)
+    err = cli_error(["check", str(odt)], capsys)
     assert "DTD" in err
 
 
@@ -299,7 +284,7 @@ def test_a_file_over_the_size_limit_is_refused_before_converting(tmp_path: Path,
     monkeypatch.setattr(limits, "MAX_DOCX_BYTES", 1024)
     big = tmp_path / "lon.rtf"
     big.write_bytes(b"{\\rtf1\\ansi " + b"x" * 4096 + b"}")
-    err = _cli_error(["import", str(big)], capsys)
+    err = cli_error(["import", str(big)], capsys)
     assert "quá lớn" in err
 
 
@@ -323,7 +308,7 @@ def test_a_hung_conversion_is_stopped_and_leaves_nothing(tmp_path: Path, monkeyp
     user.mkdir()
     rtf = user / "ke-hoach.rtf"
     rtf.write_bytes(b"{\\rtf1\\ansi Ke hoach}")
-    err = _cli_error(["import", str(rtf)], capsys)
+    err = cli_error(["import", str(rtf)], capsys)
     assert "ke-hoach.rtf" in err and "không xong sau 2 giây" in err
     pid = int(started.read_text())
     with pytest.raises(ProcessLookupError):
@@ -345,7 +330,7 @@ def test_without_libreoffice_the_message_says_both_ways(tmp_path: Path, monkeypa
     monkeypatch.setattr(formats, "soffice_or_none", lambda: None)
     rtf = tmp_path / "ke-hoach.rtf"
     rtf.write_bytes(b"{\\rtf1\\ansi Ke hoach}")
-    err = _cli_error(["import", str(rtf)], capsys)
+    err = cli_error(["import", str(rtf)], capsys)
     assert "ke-hoach.rtf" in err and "Lưu thành" in err and "cài LibreOffice" in err
 
 
@@ -448,7 +433,7 @@ def test_a_really_encrypted_doc_is_named_before_libreoffice(plans: dict[str, lis
                     (tmp_path / "profile").as_uri(), f"kehoach-test-{os.getpid()}"],
                    timeout=300, check=True, capture_output=True)
     assert locked.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
-    err = _cli_error(["import", str(locked)], capsys)
+    err = cli_error(["import", str(locked)], capsys)
     assert "khoa.doc" in err and "mật khẩu" in err
 
 
@@ -492,7 +477,7 @@ def test_a_conversion_past_the_memory_limit_is_said_and_leaves_nothing(
     user.mkdir()
     rtf = user / "ke-hoach.rtf"
     shutil.copyfile(plans["rtf"][0], rtf)
-    err = _cli_error(["import", str(rtf)], capsys)
+    err = cli_error(["import", str(rtf)], capsys)
     assert f"{rtf}: LibreOffice" in err and "64 MB bộ nhớ" in err and "Lưu thành (Save As)" in err
     assert list(system_tmp.iterdir()) == []  # the private copy, profile and TMPDIR are gone
     assert sorted(p.name for p in user.iterdir()) == ["ke-hoach.rtf"]

@@ -40,6 +40,7 @@ from generator.plan.loader import load_plan
 from generator.word import formats, webdoc
 from generator.word.reader import norm, read_word
 from generator.word.soffice import run_soffice, soffice_or_none
+from tests.limits_helpers import cli_error
 from tests.test_formats import APPENDIX, BODY, libreoffice_copies, same_data
 from tests.word_fixtures import Header, build_plan
 
@@ -487,21 +488,6 @@ def test_a_picture_the_mhtml_carries_is_kept(server: tuple[str, list[str]]) -> N
     assert len(media) == 1 and hits == []
 
 
-@pytest.fixture
-def no_libreoffice_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> str:
-        raise AssertionError("LibreOffice was started for a file that should have been refused first")
-
-    monkeypatch.setattr(formats, "run_soffice", refuse)
-
-
-def _cli_error(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    assert main(args) == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    return err
-
-
 BOMB = ('<!DOCTYPE {root} [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
         '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>')
 
@@ -522,7 +508,7 @@ def test_an_entity_bomb_in_word_xml_is_refused_before_libreoffice(
         bomb.write_bytes(('<?xml version="1.0" encoding="' + encoding + '"?>\n'
                           '<?mso-application progid="Word.Document"?>\n' + dtd + body).encode(encoding))
         for command in ("check", "import"):
-            err = _cli_error([command, str(bomb)], capsys)
+            err = cli_error([command, str(bomb)], capsys)
             assert "bom.xml" in err and "DTD" in err and "không đọc" in err
 
 
@@ -532,7 +518,7 @@ def test_a_page_over_the_paragraph_budget_is_refused_before_libreoffice(
 
     big = tmp_path / "lon.doc"
     big.write_bytes(b"<html><body>" + b"<p>x</p>" * (limits.MAX_IMPORT_PARAGRAPHS + 1) + b"</body></html>")
-    err = _cli_error(["import", str(big)], capsys)
+    err = cli_error(["import", str(big)], capsys)
     assert "lon.doc" in err and "100.001 đoạn văn" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lon.doc"]
 
@@ -546,7 +532,7 @@ def test_a_page_over_the_size_limit_is_refused_before_converting(
     big = tmp_path / "lon.mht"
     big.write_bytes(mhtml(b"<html><body>" + b"<p>Ke hoach</p>" * 1000 + b"</body></html>"))
     for command in ("check", "import"):
-        err = _cli_error([command, str(big)], capsys)
+        err = cli_error([command, str(big)], capsys)
         assert "lon.mht" in err and "quá lớn" in err
 
 
@@ -559,7 +545,7 @@ def test_an_mhtml_of_countless_parts_is_refused_before_it_is_parsed(
     many.write_bytes(b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n' + parts
                      + b"--b--\r\n")
     for command in ("check", "import"):
-        err = _cli_error([command, str(many)], capsys)
+        err = cli_error([command, str(many)], capsys)
         assert "nhieu.mht" in err and "quá nhiều phần" in err
 
 
@@ -570,7 +556,7 @@ def test_a_flat_opc_part_named_outside_its_package_is_refused(tmp_path: Path, na
     xml.write_bytes(f'<?xml version="1.0"?><pkg:package xmlns:pkg="{PKG}"><pkg:part pkg:name="{name}" '
                     'pkg:contentType="application/xml"><pkg:xmlData><x/></pkg:xmlData></pkg:part>'
                     "</pkg:package>".encode())
-    err = _cli_error(["import", str(xml)], capsys)
+    err = cli_error(["import", str(xml)], capsys)
     assert "ke-hoach.xml" in err and "không hợp lệ" in err
 
 

@@ -17,9 +17,10 @@ import pytest
 from generator import limits
 from generator.errors import UserError
 from generator.word import formats, webdoc
-from tests.test_web_documents import _cli_error, converted_text, mhtml, needs_soffice, no_libreoffice_run, png, server
+from tests.limits_helpers import cli_error
+from tests.test_web_documents import converted_text, mhtml, needs_soffice, png, server
 
-__all__ = ["no_libreoffice_run", "server"]  # the fixtures, used by name
+__all__ = ["server"]  # the fixture, used by name
 
 
 def picture_3kb() -> bytes:
@@ -59,7 +60,7 @@ def test_a_picture_shown_many_times_ends_in_a_message_from_the_command(
     bomb = tmp_path / "hinh.mht"
     bomb.write_bytes(reused_picture(300, picture_3kb()))
     for command in ("check", "import"):
-        err = _cli_error([command, str(bomb)], capsys)
+        err = cli_error([command, str(bomb)], capsys)
         assert "hinh.mht" in err and "hình" in err
 
 
@@ -103,7 +104,7 @@ def test_the_command_says_so_for_a_tag_with_countless_attributes(
                      + b">x</p></body></html>")
     assert formats.kind_of(page.read_bytes(), page.name) is formats.HTML
     for command in ("check", "import"):
-        err = _cli_error([command, str(page)], capsys)
+        err = cli_error([command, str(page)], capsys)
         assert "thuoc-tinh.doc" in err and "thuộc tính" in err
 
 
