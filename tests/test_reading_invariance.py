@@ -459,13 +459,20 @@ def body_in_a_page_table(doc: Any) -> None:
     """The body, from the first mục to the Nơi nhận, set in the one cell of a borderless table as wide as
     the text area (some templates lay the page out so, and so do web pages made into Word files): the
     page shows the same paragraphs."""
-    body = doc.element.body
-    children = list(body)
+    children = list(doc.element.body)
     sign = doc.tables[1]._tbl
-    first = next(el for el in children if el.tag == qn("w:p") and "".join(
-        t.text or "" for t in el.iter(qn("w:t"))).startswith("I."))
-    moved = children[children.index(first):children.index(sign)]
-    section = doc.sections[0]
+    first = next(el for el in children if el.tag == qn("w:p") and _text_of(el).startswith("I."))
+    _in_a_page_table(doc, children[children.index(first):children.index(sign)], doc.sections[0])
+
+
+def _text_of(el: Any) -> str:
+    """The text of a paragraph element, as typed."""
+    return "".join(t.text or "" for t in el.iter(qn("w:t")))
+
+
+def _in_a_page_table(doc: Any, moved: list[Any], section: Any) -> None:
+    """The blocks `moved` put in the one cell of a borderless table as wide as the section's text area."""
+    first = moved[0]
     width = int((section.page_width - section.left_margin - section.right_margin) / 635)  # EMU to twips
     outer = parse_xml(
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
@@ -1453,6 +1460,28 @@ def test_same_page_reads_the_same(plain, references, tmp_path, name):
     ignore = PAGE_DIFFERS.get(name, set())
     assert [f for f in _findings(other) if f[0] not in ignore] == [f for f in findings if f[0] not in ignore]
     assert got == data
+
+
+def test_an_appendix_laid_out_in_a_page_table_stays_in_its_section(plain, tmp_path):
+    """The page-wide cell of a later section (the appendix's own page) is read in that section: its
+    lines are the appendix's, on its page, as the same plan with the appendix not in a table reads them."""
+    doc = docx.Document(str(plain))
+    children = list(doc.element.body)
+    sign = doc.tables[1]._tbl
+    heading = next(el for el in children[children.index(sign):] if el.tag == qn("w:p")
+                   and _text_of(el).startswith("PHỤ LỤC"))
+    ends = parse_xml(f'<w:p {nsdecls("w")}><w:pPr/></w:p>')  # the body's section ends before the appendix
+    ends.find(qn("w:pPr")).append(copy.deepcopy(doc.element.body.find(qn("w:sectPr"))))
+    heading.addprevious(ends)
+    doc.save(str(tmp_path / "muc-rieng.docx"))
+    moved = [el for el in children[children.index(heading):] if el.tag in (qn("w:p"), qn("w:tbl"))]
+    _in_a_page_table(doc, moved, doc.sections[-1])
+    doc.save(str(tmp_path / "phu-luc.docx"))
+    before, after = read_docx(tmp_path / "muc-rieng.docx"), read_docx(tmp_path / "phu-luc.docx")
+    assert {p.section for p in before.paragraphs if p.text == _text_of(heading)} == {1}
+    assert [(p.text, p.section) for p in after.paragraphs if p.text] == \
+        [(p.text, p.section) for p in before.paragraphs if p.text]
+    assert import_docx(tmp_path / "phu-luc.docx").data == import_docx(tmp_path / "muc-rieng.docx").data
 
 
 # --- hostile but bounded: refused with what is wrong, or read once ---------------------------------

@@ -901,8 +901,8 @@ class _Reader:
 
     # body walk
 
-    def _walk(self, body: _Element) -> None:
-        section = 0
+    def _walk(self, body: _Element, section: int = 0) -> None:
+        """The blocks of the body (or of a cell that lays out the page's text, in `section`), in order."""
         tabbed = self._tabbed(body)
         block: list[_Element] = []
         frames: list[tuple[tuple[tuple[str, str], ...], list[tuple[_Element, list[_Element]]]]] = []
@@ -933,7 +933,7 @@ class _Reader:
             if child.tag == qn("w:p"):
                 section = self._body_para(child, joined, section)
             elif child.tag == qn("w:tbl") and (page := _page_cell(child, self._section_width(section))) is not None:
-                self._walk(page)  # the page's text laid out in a table: read as it prints, the body's
+                self._walk(page, section)  # the page's text laid out in a table: read as it prints, the body's
             elif child.tag == qn("w:tbl"):
                 self._top_table(child, section)
         if frames:
