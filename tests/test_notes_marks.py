@@ -26,9 +26,9 @@ from docx.oxml.ns import nsdecls, qn
 from openxml_audit import OpenXmlValidator
 
 from generator.check import check_docx
-from generator.document.render import render_plan
 from generator.jobs.importer import import_file
 from generator.plan.loader import load_plan
+from tests.test_sup_footnotes import import_and_render
 from tests.word_fixtures import add_notes, build_plan, note_xml, paragraph_holding
 
 OPENING = "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở Văn hóa và Thể thao ban hành Kế hoạch như sau:"
@@ -138,13 +138,7 @@ def _paragraphs(data: dict[str, Any]) -> tuple[list[Any] | None, list[Any] | Non
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], Path]:
-    folder = tmp_path_factory.mktemp("notes")
-    original = plan_with_notes(folder / "goc.docx")
-    data_file = folder / "goc.yaml"
-    result = import_file(original, data_file, force=True)
-    back = folder / "goc.back.docx"
-    back.write_bytes(render_plan(load_plan(data_file)))
-    return data_file, yaml.safe_load(result.text), back
+    return import_and_render(plan_with_notes(tmp_path_factory.mktemp("notes") / "goc.docx"))
 
 
 @pytest.mark.parametrize("encoding", ["vertAlign", "position", "style"])

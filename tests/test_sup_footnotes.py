@@ -89,15 +89,19 @@ def _find_pieces(node: Any) -> list[Any] | None:
     return paragraph_holding(node, lambda x: isinstance(x, dict) and "sup" in x)
 
 
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], Path]:
-    folder = tmp_path_factory.mktemp("supfoot")
-    original = plan_with_marks(folder / "goc.docx")
-    data_file = folder / "goc.yaml"
+def import_and_render(original: Path) -> tuple[Path, dict[str, Any], Path]:
+    """A plan typed in Word imported beside itself, and the data rendered again: the data file, its
+    data, the render."""
+    data_file = original.with_suffix(".yaml")
     result = import_file(original, data_file, force=True)
-    back = folder / "goc.back.docx"
+    back = original.with_suffix(".back.docx")
     back.write_bytes(render_plan(load_plan(data_file)))
     return data_file, yaml.safe_load(result.text), back
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], Path]:
+    return import_and_render(plan_with_marks(tmp_path_factory.mktemp("supfoot") / "goc.docx"))
 
 
 def test_import_keeps_raised_lowered_text_and_notes_at_their_place(imported):

@@ -17,10 +17,10 @@ from xml.sax.saxutils import quoteattr
 
 from .. import limits
 from ..errors import UserError
+from .package import RESAVE
 from .webdoc import FLAT_OPC_NS
 
 _PKG = f"{{{FLAT_OPC_NS}}}"
-_RESAVE = "hãy mở bằng Word rồi Lưu thành (Save As) kiểu “Word Document (*.docx)”"
 
 
 def package_of(data: bytes, label: str) -> bytes:
@@ -34,7 +34,7 @@ def package_of(data: bytes, label: str) -> bytes:
         root = parse_xml(data)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise UserError(f"{label}: tệp Word XML (Flat OPC) bị hỏng, không đọc được "
-                        f"({str(exc).splitlines()[0][:120]}); {_RESAVE}") from None
+                        f"({str(exc).splitlines()[0][:120]}); {RESAVE}") from None
     if root.tag != f"{_PKG}package":
         raise UserError(f"{label}: tệp XML không phải văn bản Word XML (Flat OPC); không đọc được")
     parts = root.findall(f"{_PKG}part")
@@ -49,7 +49,7 @@ def package_of(data: bytes, label: str) -> bytes:
                 or any(piece in ("", ".", "..") for piece in member.split("/"))
                 or member.lower() == "[content_types].xml"):
             raise UserError(f"{label}: tệp Word XML (Flat OPC) có phần tên “{name[:80]}” không hợp lệ hoặc "
-                            f"lặp lại; tệp hỏng, {_RESAVE}")
+                            f"lặp lại; tệp hỏng, {RESAVE}")
         xml, binary = part.find(f"{_PKG}xmlData"), part.find(f"{_PKG}binaryData")
         if xml is not None and len(xml):
             blob = etree.tostring(xml[0], xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -58,7 +58,7 @@ def package_of(data: bytes, label: str) -> bytes:
                 blob = base64.b64decode("".join((binary.text or "").split()), validate=True)
             except (binascii.Error, ValueError):
                 raise UserError(f"{label}: phần {name[:80]} của tệp Word XML (Flat OPC) bị hỏng (dữ liệu "
-                                f"base64 sai); {_RESAVE}") from None
+                                f"base64 sai); {RESAVE}") from None
         else:
             blob = b""
         members[member] = blob

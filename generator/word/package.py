@@ -236,6 +236,10 @@ def _owner_of(name: str, path: Path | None, whole: bytes) -> Path | None | bool:
     return beside[0] if len(beside) == 1 else None
 
 
+RESAVE = "hãy mở bằng Word rồi Lưu thành (Save As) kiểu “Word Document (*.docx)”"
+"""What a clerk does with a file kehoach cannot read but Word can: save it again as a .docx."""
+
+
 def _sniff(head: bytes, whole: bytes, label: str, path: Path | None = None) -> UserError:
     """Why bytes that are not a zip are not a .docx, in the words a clerk can act on; `path` the
     file they were read from, when they were (an upload has only its name, in label)."""

@@ -42,6 +42,7 @@ from urllib.parse import urljoin
 from .. import limits
 from ..errors import UserError
 from ..text import number_vi
+from .package import RESAVE
 from .soffice import memory_words
 
 if TYPE_CHECKING:
@@ -457,8 +458,8 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
     try:
         root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise UserError(f"{label}: trang web (HTML) bị hỏng, không đọc được ({str(exc)[:120]}); hãy mở bằng "
-                        "Word rồi Lưu thành (Save As) kiểu “Word Document (*.docx)”") from None
+        raise UserError(f"{label}: trang web (HTML) bị hỏng, không đọc được ({str(exc)[:120]}); "
+                        f"{RESAVE}") from None
     inlined = 0  # characters of the MHTML's pictures written into the page so far
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
@@ -551,7 +552,7 @@ def safe_word_2003(data: bytes, label: str) -> bytes:
         root = parse_xml(data)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise UserError(f"{label}: tệp Word 2003 XML bị hỏng, không đọc được ({str(exc).splitlines()[0][:120]}); "
-                        "hãy mở bằng Word rồi Lưu thành (Save As) kiểu “Word Document (*.docx)”") from None
+                        f"{RESAVE}") from None
     if root.tag != f"{{{WORD_2003_NS}}}wordDocument":
         raise UserError(f"{label}: tệp XML không phải văn bản Word 2003 XML; không đọc được")
     for el in list(root.iter()):
