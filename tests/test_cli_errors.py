@@ -317,11 +317,13 @@ def _excel_book() -> bytes:
     ("trinh-chieu.pptx", lambda: _office_package(
         "ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"),
      "bài trình chiếu PowerPoint (.pptx)"),
-], ids=["xlsx", "xlsx-named-docx", "xlsm", "pptx"])
+    ("ke-hoach.docx", lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "tệp PDF"),  # the portal's issued copy, renamed
+], ids=["xlsx", "xlsx-named-docx", "xlsm", "pptx", "pdf-named-docx"])
 @pytest.mark.parametrize("command", ["check", "import"])
 def test_another_office_file_is_named_for_what_it_is(command, name, data, said, tmp_path, capsys):
-    """An Excel sheet or a PowerPoint file picked in place of the plan is an Office zip like a .docx:
-    the message names what it is, not "tệp hỏng … hãy mở bằng Word rồi lưu lại"."""
+    """An Excel sheet or a PowerPoint file picked in place of the plan is an Office zip like a .docx,
+    and a PDF is what the portal gives: the message names what it is, not "tệp hỏng … hãy mở bằng
+    Word rồi lưu lại"."""
     given = tmp_path / name
     given.write_bytes(data())
     if command == "import" and name.endswith((".xlsx", ".xlsm")):

@@ -258,7 +258,11 @@ def _sniff(head: bytes, whole: bytes, label: str, path: Path | None = None) -> U
         return UserError(f"{label}: tệp .doc cũ (Word 97-2003), không phải .docx; hãy mở bằng Word "
                          "rồi Lưu thành (Save As) kiểu “Word Document (*.docx)”")
     if head.startswith(b"%PDF"):
-        return UserError(f"{label}: đây là tệp PDF, không phải tệp Word .docx")
+        # Portals publish the issued plan as a PDF: what a clerk can act on is the Word file it was
+        # printed from; a signed PDF is for `verify`, which says who signed it.
+        return UserError(f"{label}: đây là tệp PDF, không phải văn bản Word .docx; hãy chọn tệp văn bản Word "
+                         "(.docx, .doc) đã dùng để in ra tệp PDF này. Xem chữ ký số trong tệp PDF bằng "
+                         "'kehoach verify'")
     if head.startswith(b"{\\rtf"):
         return UserError(f"{label}: tệp RTF, không phải .docx; hãy mở bằng Word rồi Lưu thành kiểu "
                          "“Word Document (*.docx)”")
