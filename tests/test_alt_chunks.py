@@ -4,7 +4,7 @@ prints it: the chunk's content in its place, through the one reader, for `check`
 The fixtures are made here from the typed fixture plan (tests/word_fixtures.build_plan): (a) its body
 after the header moved into an HTML chunk (LibreOffice's HTML export of those very blocks), (b) the
 whole document as one HTML chunk, (c) the body after the header as a .docx chunk, (d) as an MHTML
-chunk (the HTML of (a) wrapped as Word's "Single File Web Page"), (e) as plain text. The outer
+chunk (the HTML of (a) wrapped as Word's "Single File Web Page"), (e) as RTF, and as plain text. The outer
 document keeps its own section (the page). Hostile chunks: a page naming addresses outside it, a
 chunk bomb, a chunk holding a chunk, a chunk outside the file, a kind Word cannot import.
 """
@@ -26,7 +26,7 @@ from generator.check import check_docx
 from generator.errors import UserError
 from generator.jobs.importer import import_docx
 from generator.recognise import read_docx
-from generator.word import alt_chunks
+from generator.word import alt_chunks, formats
 from generator.word.reader import is_bold, norm, read_word
 from generator.word.soffice import soffice_or_none
 from tests.limits_helpers import cli_error
@@ -129,7 +129,8 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def chunked(plain: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The plain plan with chunks in every form: {"a-html": …, "b-html-whole": …, "c-docx": …, "d-mht": …}."""
+    """The plain plan with chunks in every form: {"a-html": …, "b-html-whole": …, "c-docx": …, "d-mht": …,
+    "e-rtf": …}."""
     root = tmp_path_factory.mktemp("chunked")
     docx = plain.read_bytes()
     start = body_start(docx)
@@ -140,6 +141,8 @@ def chunked(plain: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
         (root / "whole.docx").write_bytes(docx)
         tail_html, whole_html = (p.read_bytes() for p in libreoffice_copies(
             [root / "tail.docx", root / "whole.docx"], root / "html", "html:HTML (StarWriter)"))
+        tail_rtf = libreoffice_copies([root / "tail.docx"], root / "rtf", "rtf:Rich Text Format")[0].read_bytes()
+        out["e-rtf"] = with_chunks(docx, start, [(tail_rtf, "application/rtf", "afchunk1.rtf")])
         out["a-html"] = with_chunks(docx, start, [(tail_html, "text/html", "afchunk1.htm")])
         out["b-html-whole"] = with_chunks(docx, 0, [(whole_html, "text/html", "afchunk1.htm")])
         out["d-mht"] = with_chunks(docx, start, [(mhtml(tail_html), "message/rfc822", "afchunk1.mht")])
@@ -165,6 +168,7 @@ FORMS = [
     pytest.param("b-html-whole", marks=needs_soffice),
     "c-docx",
     pytest.param("d-mht", marks=needs_soffice),
+    pytest.param("e-rtf", marks=needs_soffice),
 ]
 
 
@@ -285,7 +289,8 @@ def test_a_docx_chunk_keeps_its_lists_and_pictures(plain: Path, tmp_path: Path) 
 
 @needs_soffice
 def test_a_page_chunk_fetches_nothing_and_reads_no_local_file(plain: Path, tmp_path: Path,
-                                                              server: tuple[str, list[str]]) -> None:
+                                                              server: tuple[str, list[str]],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     url, hits = server
     secret = tmp_path / "bi-mat.txt"
     secret.write_text("MẬT-KHẨU-KHÔNG-ĐƯỢC-ĐỌC", encoding="utf-8")
@@ -295,9 +300,13 @@ def test_a_page_chunk_fetches_nothing_and_reads_no_local_file(plain: Path, tmp_p
     copy = tmp_path / "hostile.docx"
     copy.write_bytes(with_chunks(docx, start, [(page, "text/html", "afchunk1.htm"),
                                                (mhtml(page), "message/rfc822", "afchunk2.mht")]))
+    starts: list[object] = []
+    run = formats.run_soffice
+    monkeypatch.setattr(formats, "run_soffice", lambda *a, **k: starts.append(a) or run(*a, **k))
     word = read_word(copy)
     text = " ".join(p.text for p in word.paragraphs)
     assert text.count("Kế hoạch") >= 2  # both chunks read
+    assert len(starts) == 1  # one LibreOffice for the page and the MHTML (the same import filter)
     assert "MẬT-KHẨU" not in text
     assert hits == []
 
