@@ -120,6 +120,27 @@ def external_chunk(docx: bytes, target: str) -> bytes:
     return _edited(docx, edit)
 
 
+def header_chunk(docx: bytes, chunk: bytes, ctype: str) -> bytes:
+    """The document with a page header whose only content is a chunk, as a generator writes a
+    letterhead: the header part, its relationships, its reference from the section."""
+    def edit(body: Any, members: dict[str, bytes], types: Any) -> None:
+        rels = etree.fromstring(members["word/_rels/document.xml.rels"])
+        rels.append(etree.Element(f"{{{RELS}}}Relationship", Id="rIdHead", Target="header9.xml",
+                                  Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"))
+        members["word/_rels/document.xml.rels"] = etree.tostring(rels)
+        members["word/header9.xml"] = (f'<w:hdr xmlns:w="{W}" xmlns:r="{R}"><w:altChunk r:id="rIdAlt1"/></w:hdr>').encode()
+        members["word/_rels/header9.xml.rels"] = (
+            f'<Relationships xmlns="{RELS}"><Relationship Id="rIdAlt1" Type="{alt_chunks.AFCHUNK}" '
+            'Target="afchunk9.txt"/></Relationships>').encode()
+        members["word/afchunk9.txt"] = chunk
+        for name, kind in (("header9.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"),
+                           ("afchunk9.txt", ctype)):
+            types.append(etree.Element(f"{{{CT}}}Override", PartName=f"/word/{name}", ContentType=kind))
+        sect = body.find(f"{{{W}}}sectPr")
+        sect.insert(0, etree.Element(f"{{{W}}}headerReference", {f"{{{W}}}type": "default", f"{{{R}}}id": "rIdHead"}))
+    return _edited(docx, edit)
+
+
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("alt")
@@ -283,6 +304,13 @@ def test_a_docx_chunk_keeps_its_lists_and_pictures(plain: Path, tmp_path: Path) 
         pictures = [n for n in zf.namelist() if n.startswith("word/chunk1/") and n.endswith(".png")]
         assert pictures and zf.read(pictures[0]) == picture.read_bytes()
         assert "aFChunk" in chunk_rels and "aFChunk" not in rels
+
+
+def test_a_chunk_in_a_page_header_is_read_there(plain: Path, tmp_path: Path, no_libreoffice_run: None) -> None:
+    copy = tmp_path / "dau-trang.docx"
+    copy.write_bytes(header_chunk(plain.read_bytes(), "DỰ THẢO LẦN 2".encode(), "text/plain"))
+    header = read_word(copy).sections[-1].headers["default"]
+    assert norm(header.text) == "DỰ THẢO LẦN 2"
 
 
 # --- hostile chunks -------------------------------------------------------------------------------------

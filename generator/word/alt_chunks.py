@@ -98,11 +98,15 @@ def in_place(data: bytes, label: str) -> tuple[bytes, str | None] | None:
     of its main document, headers and footers replaced by the chunk's content, and what LibreOffice
     converted on the way (in the user's words) or None; None when the package holds no chunk."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        members = {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
-    package = _Package(members, label)
-    owners = package.owners()
-    if not any(b"altChunk" in members.get(name, b"") for name in owners):
-        return None
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        # The XML parts first (as the inspection read them): a package without chunks, nearly every
+        # one, costs no read of its pictures.
+        members = {i.filename: zf.read(i) for i in infos if i.filename.lower().endswith((".xml", ".rels"))}
+        package = _Package(members, label)
+        owners = package.owners()
+        if not any(b"altChunk" in members.get(name, b"") for name in owners):
+            return None
+        members.update({i.filename: zf.read(i) for i in infos if i.filename not in members})
     chunks = [c for name in owners if b"altChunk" in members.get(name, b"") for c in package.chunks_of(name)]
     if len(chunks) > limits.MAX_ALT_CHUNKS:
         raise UserError(f"{label}: tệp có {number_vi(len(chunks))} phần nội dung nhúng (altChunk) (tối đa "
@@ -145,7 +149,7 @@ def _read_chunks(chunks: list[_Chunk], label: str) -> None:
                             f"{number_vi(limits.MAX_PARAGRAPHS)} đoạn văn; quá lớn để đọc, không đọc")
         to_convert.append(chunk)
     made = formats.convert_all([(c.data, c.converted) for c in to_convert if c.converted is not None],
-                               f"{label} ({_what('')})")
+                               f"{label}, {_what('')}")
     for chunk, docx in zip(to_convert, made, strict=True):
         chunk.docx = docx
 
