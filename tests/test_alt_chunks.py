@@ -357,10 +357,33 @@ def test_a_chunk_bomb_is_refused_before_libreoffice(plain: Path, tmp_path: Path,
     copy.write_bytes(with_chunks(docx, start, [(bomb, "text/html", "afchunk1.htm")]))
     with pytest.raises(UserError, match="altChunk.*đoạn văn"):
         read_word(copy)
+    lines = b"x\n" * (limits.MAX_PARAGRAPHS + 1)  # a text chunk of lines: counted before it is built
+    copy.write_bytes(with_chunks(docx, start, [(lines, "text/plain", "afchunk1.txt")]))
+    with pytest.raises(UserError, match="altChunk.*đoạn văn"):
+        read_word(copy)
     many = [(b"<p>x</p>", "text/html", f"afchunk{k}.htm") for k in range(limits.MAX_ALT_CHUNKS + 1)]
     copy.write_bytes(with_chunks(docx, start, many))
     with pytest.raises(UserError, match=f"tối đa {limits.MAX_ALT_CHUNKS}"):
         read_word(copy)
+
+
+def test_docx_chunks_inflating_past_a_file_are_refused_before_they_are_read(
+        plain: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each .docx chunk within the limits of a file, all of them together past it: refused from
+    their zip directories (a small outer file of many chunks each inflating to the limit)."""
+    docx = plain.read_bytes()
+    start = body_start(docx)
+    tail = blocks_only(docx, start)
+    inflated = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(tail)).infolist())
+    outer = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(docx)).infolist())
+    monkeypatch.setattr(limits, "MAX_TOTAL_BYTES", outer + 2 * len(tail) + inflated)
+    copies = limits.MAX_TOTAL_BYTES // inflated + 1
+    copy = tmp_path / "nhieu.docx"
+    copy.write_bytes(with_chunks(docx, start, [(tail, DOCX_TYPE, f"afchunk{k}.docx") for k in range(copies)]))
+    with pytest.raises(UserError, match="altChunk.*giải nén"):
+        read_word(copy)
+    monkeypatch.setattr(limits, "MAX_TOTAL_BYTES", limits.MAX_TOTAL_BYTES * copies)
+    assert kept(plain, copy) >= 0.99  # the same chunks within the limit are read
 
 
 def test_a_docx_chunk_is_inspected_as_any_docx(plain: Path, tmp_path: Path, no_libreoffice_run: None) -> None:

@@ -122,49 +122,79 @@ def in_place(data: bytes, label: str) -> tuple[bytes, str | None] | None:
 
 def _read_chunks(chunks: list[_Chunk], label: str) -> None:
     """Each chunk's .docx: as it is, from its Flat OPC, or converted by LibreOffice (one start for all,
-    after every chunk was judged by its bytes); plain text stays text."""
+    after every chunk was judged by its bytes); plain text stays text. The chunks together hold at
+    most limits.MAX_PARAGRAPHS paragraphs and, for the packages among them, limits.MAX_TOTAL_BYTES
+    once inflated: each is within the limits of a file, all of them must be too."""
     from . import formats
     from .flat_opc import package_of
 
     to_convert: list[_Chunk] = []
-    paragraphs = 0
+    budget = _Budget(label)
     for chunk in chunks:
         where = f"{label}: {_what(chunk.part)}"
+        if chunk.kind == "soffice":
+            kind = formats.kind_of(chunk.data, where) if chunk.converted is None else chunk.converted
+            if kind is formats.FLAT_OPC:
+                chunk.kind, chunk.data = "docx", package_of(chunk.data, where)
+            elif kind is None:
+                raise UserError(f"{where} không phải loại Word nhập được (HTML, MHTML, RTF, văn bản thuần, "
+                                f".docx) nên kehoach không đọc được; Word sẽ báo lỗi hoặc bỏ trống chỗ đó; {RESAVE}")
+            else:
+                chunk.converted = kind
+                budget.paragraphs(formats.source_paragraphs(chunk.data, kind, where))
+                to_convert.append(chunk)
         if chunk.kind == "docx":
-            chunk.docx = _docx_chunk(chunk.data, where)
-            continue
-        if chunk.kind != "soffice":
-            continue
-        kind = formats.kind_of(chunk.data, where) if chunk.converted is None else chunk.converted
-        if kind is formats.FLAT_OPC:
-            chunk.kind, chunk.docx = "docx", _docx_chunk(package_of(chunk.data, where), where)
-            continue
-        if kind is None:
-            raise UserError(f"{where} không phải loại Word nhập được (HTML, MHTML, RTF, văn bản thuần, "
-                            f".docx) nên kehoach không đọc được; Word sẽ báo lỗi hoặc bỏ trống chỗ đó; {RESAVE}")
-        chunk.converted = kind
-        paragraphs += formats.source_paragraphs(chunk.data, kind, where)
-        if paragraphs > limits.MAX_PARAGRAPHS:
-            raise UserError(f"{label}: các phần nội dung nhúng (altChunk) có hơn "
-                            f"{number_vi(limits.MAX_PARAGRAPHS)} đoạn văn; quá lớn để đọc, không đọc")
-        to_convert.append(chunk)
+            budget.inflated(chunk.data)
+            chunk.docx = _docx_chunk(chunk.data, where, budget)
+        elif chunk.kind == "text":
+            budget.paragraphs(len(_LINES.findall(_text_of(chunk.data))) + 1)
     made = formats.convert_all([(c.data, c.converted) for c in to_convert if c.converted is not None],
                                f"{label}, {_what('')}")
     for chunk, docx in zip(to_convert, made, strict=True):
         chunk.docx = docx
 
 
-def _docx_chunk(data: bytes, where: str) -> bytes:
-    """A chunk that is a .docx, judged as any .docx the user gives (bombs, DTD, counts), its parts
-    found as Word finds them; refused when it holds chunks of its own (one level is read)."""
+class _Budget:
+    """What the chunks of one file add up to, refused past the limits of one file."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.count = 0
+        self.size = 0
+
+    def paragraphs(self, n: int) -> None:
+        self.count += n
+        if self.count > limits.MAX_PARAGRAPHS:
+            raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) có hơn "
+                            f"{number_vi(limits.MAX_PARAGRAPHS)} đoạn văn; quá lớn để đọc, không đọc")
+
+    def inflated(self, data: bytes) -> None:
+        """A package chunk's size once inflated, from its zip directory, before any member is read."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                self.size += sum(i.file_size for i in zf.infolist())
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+            return  # not a zip: the package inspection says what it is
+        if self.size > limits.MAX_TOTAL_BYTES:
+            raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) giải nén ra hơn "
+                            f"{limits.MAX_TOTAL_BYTES // 2**20} MB; đây là tệp nén độc hại (zip bomb) hoặc quá "
+                            "lớn, không đọc")
+
+
+def _docx_chunk(data: bytes, where: str, budget: _Budget) -> bytes:
+    """A chunk that is a .docx, judged as any .docx the user gives (bombs, DTD, counts), read under
+    Transitional names when saved as Strict, its parts found as Word finds them; refused when it
+    holds chunks of its own (one level is read)."""
     from .opc import as_word_opens
     from .package import inspect_package
+    from .strict import as_transitional
 
-    inspect_package(data, where)
-    mended = as_word_opens(data, where)
-    if mended is not None:
-        inspect_package(mended, where)
-        data = mended
+    budget.paragraphs(inspect_package(data, where).paragraphs)
+    for mend in (as_transitional, lambda d: as_word_opens(d, where)):
+        mended = mend(data)
+        if mended is not None:
+            inspect_package(mended, where)
+            data = mended
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         inner = _Package({i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}, where)
     if any(b"altChunk" in inner.members.get(name, b"") and inner.chunks_of(name, judge=False)
@@ -521,10 +551,9 @@ def _kind(ctype: str, blob: bytes) -> tuple[str, Kind | None]:
 _LINES = re.compile(r"\r\n|\r|\n")
 
 
-def _text_blocks(data: bytes) -> list[_Element]:
-    """Plain text as Word imports it: one paragraph a line, tabs kept, in the document's own style."""
-    from lxml import etree
-
+def _text_of(data: bytes) -> str:
+    """A text chunk's lines as Word reads them: its byte-order mark or UTF-16, else UTF-8, else
+    Windows-1252; control characters XML cannot hold dropped, the last line's end too."""
     from .webdoc import text_encoding
 
     encoding, skip = text_encoding(data)
@@ -532,9 +561,15 @@ def _text_blocks(data: bytes) -> list[_Element]:
         text = data[skip:].decode(encoding or "utf-8")
     except UnicodeDecodeError:
         text = data[skip:].decode("cp1252", "replace")
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text).rstrip("\r\n")
+
+
+def _text_blocks(data: bytes) -> list[_Element]:
+    """Plain text as Word imports it: one paragraph a line, tabs kept, in the document's own style."""
+    from lxml import etree
+
     out = []
-    for line in _LINES.split(text.rstrip("\r\n")):
+    for line in _LINES.split(_text_of(data)):
         p = etree.Element(f"{_W}p", nsmap={"w": _W_NS})
         for k, piece in enumerate(line.split("\t")):
             r = etree.SubElement(p, f"{_W}r")
