@@ -275,6 +275,52 @@ def test_a_chunk_in_a_table_cell_and_a_text_chunk(plain: Path, tmp_path: Path) -
     assert cell[1].find(f"{{{W}}}r/{{{W}}}tab") is not None
 
 
+def match_source(docx: bytes) -> bytes:
+    """The document with each chunk told to keep its own formatting (w:altChunkPr/w:matchSrc)."""
+    def edit(body: Any, members: dict[str, bytes], types: Any) -> None:
+        for chunk in body.iter(f"{{{W}}}altChunk"):
+            etree.SubElement(etree.SubElement(chunk, f"{{{W}}}altChunkPr"), f"{{{W}}}matchSrc")
+    return _edited(docx, edit)
+
+
+def test_a_docx_chunk_takes_the_documents_styles_unless_it_keeps_its_own(plain: Path, tmp_path: Path) -> None:
+    """As Word imports a .docx chunk: a style the document has by the same name (Normal) prints in
+    the document's formatting, a style only the chunk has in the chunk's; with w:matchSrc every
+    style prints in the chunk's."""
+    import docx as python_docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    made = python_docx.Document()
+    made.styles["Normal"].font.name, made.styles["Normal"].font.size = "Arial", Pt(11)
+    own = made.styles.add_style("Ghi chú riêng", WD_STYLE_TYPE.PARAGRAPH)
+    own.font.name, own.font.size, own.font.bold = "Courier New", Pt(9), True
+    made.add_paragraph("Đoạn kiểu thường của phần nhúng")
+    made.add_paragraph("Đoạn kiểu riêng của phần nhúng", style="Ghi chú riêng")
+    chunk = io.BytesIO()
+    made.save(chunk)
+    docx = plain.read_bytes()
+    start = body_start(docx)
+    # What the document's own Normal prints: a paragraph of no style and no formatting typed in it.
+    typed = python_docx.Document(str(plain))
+    typed.add_paragraph("Đoạn kiểu thường của văn bản")
+    typed.save(str(tmp_path / "typed.docx"))
+
+    def looks(path: Path, text: str) -> tuple[str | None, float | None, bool]:
+        p = next(p for p in read_word(path).paragraphs if norm(p.text) == text)
+        return p.runs[0].fmt.fonts.get("ascii"), p.runs[0].fmt.size, p.runs[0].fmt.bold
+
+    documents = looks(tmp_path / "typed.docx", "Đoạn kiểu thường của văn bản")
+    assert documents[:2] != ("Arial", 11.0)
+    destination, source = tmp_path / "dich.docx", tmp_path / "nguon.docx"
+    destination.write_bytes(with_chunks(docx, start, [(chunk.getvalue(), DOCX_TYPE, "afchunk1.docx")]))
+    source.write_bytes(match_source(destination.read_bytes()))
+    assert looks(destination, "Đoạn kiểu thường của phần nhúng") == documents
+    assert looks(source, "Đoạn kiểu thường của phần nhúng") == ("Arial", 11.0, False)
+    for path in (destination, source):
+        assert looks(path, "Đoạn kiểu riêng của phần nhúng") == ("Courier New", 9.0, True)
+
+
 def test_a_docx_chunk_keeps_its_lists_and_pictures(plain: Path, tmp_path: Path) -> None:
     """The chunk's automatic numbers and a picture it shows are carried with it."""
     import docx as python_docx
@@ -311,6 +357,19 @@ def test_a_chunk_in_a_page_header_is_read_there(plain: Path, tmp_path: Path, no_
     copy.write_bytes(header_chunk(plain.read_bytes(), "DỰ THẢO LẦN 2".encode(), "text/plain"))
     header = read_word(copy).sections[-1].headers["default"]
     assert norm(header.text) == "DỰ THẢO LẦN 2"
+
+
+def test_a_broken_document_holding_a_chunk_is_said_broken(plain: Path, tmp_path: Path, capsys: Any) -> None:
+    copy = tmp_path / "hong.docx"
+    docx = plain.read_bytes()
+    made = with_chunks(docx, body_start(docx), [("Kế hoạch".encode(), "text/plain", "afchunk1.txt")])
+    with zipfile.ZipFile(io.BytesIO(made)) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    members["word/document.xml"] = members["word/document.xml"].replace(b"</w:body>", b"</w:bod>")
+    with zipfile.ZipFile(copy, "w") as zf:
+        for name, blob in members.items():
+            zf.writestr(name, blob)
+    assert "bị hỏng" in cli_error(["check", str(copy)], capsys)
 
 
 # --- hostile chunks -------------------------------------------------------------------------------------

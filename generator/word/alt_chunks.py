@@ -71,6 +71,7 @@ _MHT_TYPES = frozenset({"message/rfc822", "multipart/related", "application/x-mi
 _RTF_TYPES = frozenset({"application/rtf", "text/rtf"})
 _TEXT_TYPES = frozenset({"text/plain"})
 
+_OFF = frozenset({"0", "false", "off"})
 _NOTE_MARKS = frozenset(f"{_W}{t}" for t in (
     "footnoteReference", "endnoteReference", "commentReference", "commentRangeStart", "commentRangeEnd"))
 """Marks that name a note or comment by number: in the outer document the number is another's."""
@@ -96,7 +97,18 @@ class _Chunk:
 def in_place(data: bytes, label: str) -> tuple[bytes, str | None] | None:
     """The package (its bytes, already inspected and mended as Word opens it) with each w:altChunk
     of its main document, headers and footers replaced by the chunk's content, and what LibreOffice
-    converted on the way (in the user's words) or None; None when the package holds no chunk."""
+    converted on the way (in the user's words) or None; None when the package holds no chunk.
+    UserError (Vietnamese, naming the file) for a chunk refused, or a part that does not parse."""
+    from lxml import etree
+
+    try:
+        return _in_place(data, label)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise UserError(f"{label}: tệp .docx bị hỏng, không đọc được ({reason}); {RESAVE}") from None
+
+
+def _in_place(data: bytes, label: str) -> tuple[bytes, str | None] | None:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         # The XML parts first (as the inspection read them): a package without chunks, nearly every
@@ -280,7 +292,11 @@ class _Package:
             blocks = _text_blocks(chunk.data)
         else:
             assert chunk.docx is not None
-            blocks = self._docx_blocks(chunk.docx, chunk.owner, n)
+            # Word keeps a chunk's own formatting when it says so (w:matchSrc); a page, an RTF… is
+            # formatted by what it says (Word's import of it), so its converted styles are its own.
+            match = chunk.element.find(f"{_W}altChunkPr/{_W}matchSrc")
+            own = chunk.converted is not None or (match is not None and match.get(f"{_W}val", "1") not in _OFF)
+            blocks = self._docx_blocks(chunk.docx, chunk.owner, n, own)
         el = chunk.element
         parent = el.getparent()
         for block in blocks:
@@ -301,7 +317,7 @@ class _Package:
                 c.get(f"{{{_R_NS}}}id") == rid for c in self.tree(chunk.owner).iter(f"{_W}altChunk")):
             self.gone.add(chunk.part)
 
-    def _docx_blocks(self, docx: bytes, owner: str, n: int) -> list[_Element]:
+    def _docx_blocks(self, docx: bytes, owner: str, n: int, own: bool) -> list[_Element]:
         with zipfile.ZipFile(io.BytesIO(docx)) as zf:
             inner = _Package({i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}, self.label)
         body = inner.tree(inner.main).find(f"{_W}body")
@@ -315,14 +331,16 @@ class _Package:
             for sect in block.iter(f"{_W}sectPr"):
                 for ref in sect.findall(f"{_W}headerReference") + sect.findall(f"{_W}footerReference"):
                     _remove(ref)
-        carried = self._carry_styles(inner, blocks, n)
+        carried = self._carry_styles(inner, blocks, n, own)
         self._carry_numbering(inner, [*blocks, *carried])
         self._carry_parts(inner, blocks, owner, n)
         return blocks
 
-    def _carry_styles(self, inner: _Package, blocks: list[_Element], n: int) -> list[_Element]:
+    def _carry_styles(self, inner: _Package, blocks: list[_Element], n: int, own: bool) -> list[_Element]:
         """The styles the blocks use, with their basedOn chains, carried under new ids (the chunk's
-        document defaults the root of its paragraph styles); the styles carried."""
+        document defaults the root of its paragraph styles); the styles carried. Unless the chunk
+        keeps its own formatting (own), a style the document has by the same name is the document's,
+        as Word imports a .docx chunk ("use destination styles")."""
         styles_name = inner.part_of(inner.main, "styles")
         if styles_name is None:
             return []
@@ -341,16 +359,23 @@ class _Package:
                 table_default = defaults.get("table")
                 if tbl.find(f"{_W}tblPr/{_W}tblStyle") is None and table_default:
                     _set_first(tbl, "tblPr", "tblStyle", table_default)
-        used: set[str] = set()
+        target = self.styles()
+        theirs = {} if own else {_style_key(st): st.get(f"{_W}styleId") or "" for st in target.findall(f"{_W}style")}
+        rename: dict[str, str] = {}
+        used: list[str] = []  # the chunk's styles carried over
         todo = [el.get(f"{_W}val") or "" for block in blocks
                 for el in block.iter(f"{_W}pStyle", f"{_W}rStyle", f"{_W}tblStyle")]
         while todo:
             sid = todo.pop()
-            if sid in used or sid not in by_id:
+            if sid in rename or sid not in by_id:
                 continue
-            used.add(sid)
+            same = theirs.get(_style_key(by_id[sid]))
+            if same is not None:
+                rename[sid] = same
+                continue
+            rename[sid] = f"Chunk{n}{re.sub(r'[^A-Za-z0-9]', '', sid)}{len(rename)}"
+            used.append(sid)
             todo += [el.get(f"{_W}val") or "" for el in by_id[sid].iter(f"{_W}basedOn", f"{_W}link", f"{_W}pStyle")]
-        rename = {sid: f"Chunk{n}{re.sub(r'[^A-Za-z0-9]', '', sid)}{k}" for k, sid in enumerate(sorted(used))}
         for block in blocks:
             for el in block.iter(f"{_W}pStyle", f"{_W}rStyle", f"{_W}tblStyle"):
                 val = el.get(f"{_W}val") or ""
@@ -358,7 +383,6 @@ class _Package:
                     el.set(f"{_W}val", rename.get(val, val))
                 else:  # a style the chunk does not define: Word falls back to its default
                     _remove(el)
-        target = self.styles()
         doc_defaults = source.find(f"{_W}docDefaults")
         root = target.makeelement(f"{_W}style", {f"{_W}type": "paragraph", f"{_W}styleId": root_id})
         root.append(target.makeelement(f"{_W}name", {f"{_W}val": f"Chunk {n} defaults"}))
@@ -368,7 +392,7 @@ class _Package:
                 root.append(copy.deepcopy(found))
         target.append(root)
         carried = [root]
-        for sid in sorted(used):
+        for sid in used:
             st = copy.deepcopy(by_id[sid])
             st.set(f"{_W}styleId", rename[sid])
             st.attrib.pop(f"{_W}default", None)
@@ -526,6 +550,13 @@ class _Package:
                     _remove(el)
         for name, root in self.trees.items():
             self.members[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _style_key(st: _Element) -> tuple[str, str]:
+    """A style as Word matches a chunk's with the document's: its kind and its name, case aside."""
+    name = st.find(f"{_W}name")
+    named = name.get(f"{_W}val") if name is not None else None
+    return st.get(f"{_W}type") or "paragraph", (named or st.get(f"{_W}styleId") or "").strip().lower()
 
 
 def _kind(ctype: str, blob: bytes) -> tuple[str, Kind | None]:
