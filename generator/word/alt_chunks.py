@@ -16,9 +16,11 @@ What Word would show, kept here:
 - the chunk document's body blocks (paragraphs, tables, their section breaks without the chunk's
   headers and footers) replace the w:altChunk; the final section of the chunk is dropped: the outer
   document's section sets the page, as in Word;
-- formatting is the chunk's own (Word's "keep source formatting", w:matchSrc): its styles are
-  carried over under new ids (its document defaults as the root of its paragraph styles), its
-  list definitions under new numbers, the parts its blocks name (pictures, hyperlinks) with new
+- formatting as Word imports it: a converted chunk (a page, an RTF) prints as it says; a .docx
+  chunk takes the document's own style where the document has one of the same name ("Normal"),
+  unless it keeps its source formatting (w:altChunkPr/w:matchSrc). The chunk's other styles are
+  carried over under new ids (its document defaults as the root of its paragraph styles), its list
+  definitions under new numbers, the parts its blocks name (pictures, hyperlinks) with new
   relationships. Left out: the chunk's footnotes, endnotes and comments (their marks are removed so
   that they do not show the outer document's notes), and its own headers and footers.
 
