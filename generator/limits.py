@@ -49,6 +49,10 @@ MAX_DOCX_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 2000
 """Parts in a .docx package (a Word document has 10 to 40; each image adds one)."""
 
+MAX_ALT_CHUNKS = 500
+"""Embedded chunks (w:altChunk: HTML, RTF, a .docx…) in one .docx (generator.word.alt_chunks): an
+export writes one, a merge of documents one per document."""
+
 MAX_PART_BYTES = 64 * 1024 * 1024
 """Declared uncompressed size of one part."""
 

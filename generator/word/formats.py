@@ -34,6 +34,7 @@ import shutil
 import struct
 import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -379,43 +380,75 @@ def convert(data: bytes, kind: Kind, label: str, *, soffice: str | None = None,
     """The file's bytes converted by LibreOffice headless to a transitional .docx, in a private
     temporary folder removed before returning. UserError when LibreOffice is not installed, fails
     or takes longer than timeout (ConversionError; CONVERT_SECONDS when not given)."""
-    exe = soffice or converter(kind, label)
-    # Named with our pid like LibreOffice's own work folder: a run killed with SIGKILL leaves the
-    # user's copy behind, and the next run removes it (soffice.private_workdir).
-    work = private_workdir()
-    try:
-        source = work / f"van-ban{kind.suffix}"
-        # What LibreOffice opens of a page or a Word 2003 XML: the file without its references to
-        # anything outside it (webdoc), so nothing is fetched from the network nor read from disk.
-        if kind in (HTML, MHT):
-            data = webdoc.safe_page(data, kind.key, label)
-        elif kind is WORD_2003:
-            data = webdoc.safe_word_2003(data, label)
-        source.write_bytes(data)
-        out = work / "docx"
-        out.mkdir()
-        log = run_soffice(
-            exe, [source], out, CONVERT_SECONDS if timeout is None else timeout, convert_to="docx:MS Word 2007 XML",
-            infilter=kind.infilter,
-            timeout_message=lambda s: (f"{label}: LibreOffice chuyển {kind.what} sang .docx không xong sau "
-                                       f"{s:.0f} giây nên đã bị dừng; tệp quá phức tạp hoặc hỏng; {_RESAVE}"),
-            crash_message=lambda gb: (f"{label}: LibreOffice dừng giữa chừng khi chuyển {kind.what} sang .docx: "
-                                      f"tệp cần quá {gb} bộ nhớ (giới hạn để một tệp lạ không chiếm hết máy) "
-                                      f"hoặc hỏng; chưa ghi tệp nào; {_RESAVE}"))
-        made = out / f"{source.stem}.docx"
-        # Bounded as a .docx the user gives (limits.MAX_DOCX_BYTES): a small file can convert to a big one.
-        result = read_bounded(made, label, limits.MAX_DOCX_BYTES, too_big=(
-            f"bản .docx LibreOffice chuyển từ {kind.what} này vượt cỡ kehoach đọc; {_RESAVE} rồi kiểm tra "
-            "lại")) if made.is_file() else b""
-        if not result.startswith(b"PK"):
-            tail = log_tail(log)
-            raise UserError(f"{label}: LibreOffice không chuyển được {kind.what} sang .docx (tệp hỏng, đặt mật "
-                            "khẩu, không phải văn bản, hoặc cần quá "
-                            f"{memory_words(limits.SOFFICE_MEMORY)} bộ nhớ); {_RESAVE}"
-                            + (f" (LibreOffice báo: {tail})" if tail else ""))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return tables_out_of_frames(result, label)
+    return convert_all([(data, kind)], label, soffice=soffice, timeout=timeout)[0]
+
+
+def convert_all(files: list[tuple[bytes, Kind]], label: str, *, soffice: str | None = None,
+                timeout: float | None = None) -> list[bytes]:
+    """Each file (its bytes and kind) converted as convert does, in order, with one LibreOffice
+    start for all the files that open with the same import filter: the pieces of one document (its
+    embedded chunks, word/alt_chunks.py) cost one start, not one each. timeout is for each start."""
+    if not files:
+        return []
+    exe = soffice or converter(files[0][1], label)
+    made: list[bytes | None] = [None] * len(files)
+    groups: dict[str | None, list[int]] = {}
+    for i, (_, kind) in enumerate(files):
+        groups.setdefault(kind.infilter, []).append(i)
+    for infilter, indices in groups.items():
+        # Named with our pid like LibreOffice's own work folder: a run killed with SIGKILL leaves the
+        # user's copy behind, and the next run removes it (soffice.private_workdir).
+        work = private_workdir()
+        try:
+            sources = []
+            for i in indices:
+                data, kind = files[i]
+                source = work / (f"van-ban{kind.suffix}" if len(files) == 1 else f"van-ban-{i}{kind.suffix}")
+                # What LibreOffice opens of a page or a Word 2003 XML: the file without its references to
+                # anything outside it (webdoc), so nothing is fetched from the network nor read from disk.
+                if kind in (HTML, MHT):
+                    data = webdoc.safe_page(data, kind.key, label)
+                elif kind is WORD_2003:
+                    data = webdoc.safe_word_2003(data, label)
+                source.write_bytes(data)
+                sources.append(source)
+            what = files[indices[0]][1].what
+            out = work / "docx"
+            out.mkdir()
+            log = run_soffice(
+                exe, sources, out, CONVERT_SECONDS if timeout is None else timeout,
+                convert_to="docx:MS Word 2007 XML", infilter=infilter,
+                timeout_message=_timeout_words(label, what), crash_message=_crash_words(label, what))
+            for i, source in zip(indices, sources, strict=True):
+                made[i] = _made(out / f"{source.stem}.docx", files[i][1], label, log)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return [tables_out_of_frames(docx, label) for docx in made if docx is not None]
+
+
+def _timeout_words(label: str, what: str) -> Callable[[float], str]:
+    return lambda s: (f"{label}: LibreOffice chuyển {what} sang .docx không xong sau {s:.0f} giây nên đã bị "
+                      f"dừng; tệp quá phức tạp hoặc hỏng; {_RESAVE}")
+
+
+def _crash_words(label: str, what: str) -> Callable[[str], str]:
+    return lambda gb: (f"{label}: LibreOffice dừng giữa chừng khi chuyển {what} sang .docx: tệp cần quá {gb} bộ "
+                       f"nhớ (giới hạn để một tệp lạ không chiếm hết máy) hoặc hỏng; chưa ghi tệp nào; {_RESAVE}")
+
+
+def _made(made: Path, kind: Kind, label: str, log: str) -> bytes:
+    """What LibreOffice wrote of one file, bounded as a .docx the user gives (limits.MAX_DOCX_BYTES:
+    a small file can convert to a big one); UserError when it wrote nothing usable."""
+    result = read_bounded(made, label, limits.MAX_DOCX_BYTES, too_big=(
+        f"bản .docx LibreOffice chuyển từ {kind.what} này vượt cỡ kehoach đọc; {_RESAVE} rồi kiểm tra "
+        "lại")) if made.is_file() else b""
+    if not result.startswith(b"PK"):
+        tail = log_tail(log)
+        raise UserError(f"{label}: LibreOffice không chuyển được {kind.what} sang .docx (tệp hỏng, đặt mật "
+                        "khẩu, không phải văn bản, hoặc cần quá "
+                        f"{memory_words(limits.SOFFICE_MEMORY)} bộ nhớ); {_RESAVE}"
+                        + (f" (LibreOffice báo: {tail})" if tail else ""))
+    return result
 
 
 # --- what LibreOffice changed, put back as Word has it -----------------------------------------------

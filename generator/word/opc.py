@@ -67,13 +67,13 @@ _PICTURES = {
 _GENERIC = {"", "application/xml", "text/xml", "application/octet-stream"}
 
 
-def _rels_of(part: str) -> str:
+def rels_of(part: str) -> str:
     """The zip name of a part's relationships ("" for the package itself)."""
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", name + ".rels")
 
 
-def _target(source: str, ref: str) -> str:
+def target_of(source: str, ref: str) -> str:
     """The zip name a relationship's internal target resolves to, from its source part's folder."""
     ref = ref.replace("\\", "/").split("#", 1)[0]
     joined = ref if ref.startswith("/") else posixpath.join("/" + posixpath.dirname(source), ref)
@@ -109,7 +109,7 @@ class _Package:
     def mend(self) -> None:
         ct_name = self.find(CONTENT_TYPES)
         types = parse_xml(self.members[ct_name]) if ct_name else None
-        declared = self._declared(types)
+        declared = declared_types(types)
         wanted: dict[str, str] = {}
         todo, seen = [""], set()
         while todo:
@@ -117,7 +117,7 @@ class _Package:
             if source in seen:
                 continue
             seen.add(source)
-            rels_name = self.find(_rels_of(source) if source else "_rels/.rels")
+            rels_name = self.find(rels_of(source) if source else "_rels/.rels")
             if rels_name is None:
                 continue
             rels = parse_xml(self.members[rels_name])
@@ -126,7 +126,7 @@ class _Package:
                 if (rel.get("TargetMode") or "").lower() == "external":
                     continue
                 kind = rel.get("Type") or ""
-                part = self.find(_target(source, rel.get("Target") or ""))
+                part = self.find(target_of(source, rel.get("Target") or ""))
                 if part is None:
                     if kind == _MAIN_REL:
                         raise UserError(f"{self.label}: tệp hỏng: thiếu phần nội dung chính ({rel.get('Target')}) "
@@ -163,25 +163,25 @@ class _Package:
             self.members[ct_name] = _bytes(types)
             self.changed = True
 
-    @staticmethod
-    def _declared(types: _Element | None) -> Callable[[str], str]:
-        """The content type [Content_Types].xml gives a part ("" for none), names without case."""
-        overrides: dict[str, str] = {}
-        defaults: dict[str, str] = {}
-        for el in types if types is not None else ():
-            tag = el.tag if isinstance(el.tag, str) else ""
-            if tag == f"{_CT_NS}Override":
-                overrides[(el.get("PartName") or "").lower().lstrip("/")] = el.get("ContentType") or ""
-            elif tag == f"{_CT_NS}Default":
-                defaults[(el.get("Extension") or "").lower()] = el.get("ContentType") or ""
 
-        def declared(name: str) -> str:
-            low = name.lower()
-            if low in overrides:
-                return overrides[low]
-            return defaults.get(low.rsplit(".", 1)[-1], "")
+def declared_types(types: _Element | None) -> Callable[[str], str]:
+    """The content type [Content_Types].xml gives a part ("" for none), names without case."""
+    overrides: dict[str, str] = {}
+    defaults: dict[str, str] = {}
+    for el in types if types is not None else ():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == f"{_CT_NS}Override":
+            overrides[(el.get("PartName") or "").lower().lstrip("/")] = el.get("ContentType") or ""
+        elif tag == f"{_CT_NS}Default":
+            defaults[(el.get("Extension") or "").lower()] = el.get("ContentType") or ""
 
-        return declared
+    def declared(name: str) -> str:
+        low = name.lower()
+        if low in overrides:
+            return overrides[low]
+        return defaults.get(low.rsplit(".", 1)[-1], "")
+
+    return declared
 
 
 def _bytes(root: _Element) -> bytes:

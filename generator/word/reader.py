@@ -673,6 +673,15 @@ def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
     if mended is not None:
         inspect_package(mended, str(path))
         data = mended
+    from .alt_chunks import in_place
+
+    # Chunks embedded as HTML, RTF, text or a .docx (w:altChunk) put in their places as Word imports
+    # them when it opens the file; the spliced package inspected again before it is parsed.
+    spliced = in_place(data, str(path))
+    through: str | None = None
+    if spliced is not None:
+        data, through = spliced
+        inspect_package(data, str(path))
     try:
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
@@ -688,7 +697,7 @@ def read_word(path: str | Path, columns: Columns | None = None) -> WordDocument:
                             "không đọc") from None
         raise UserError(f"{path}: tệp .docx bị hỏng, không đọc được ({type(exc).__name__})") from None
     word = _Reader(document, str(path), columns, marks_lost=bool(source.kind and source.kind.marks_lost)).read()
-    word.converted_from = source.kind.what if source.kind else None
+    word.converted_from = source.kind.what if source.kind else through
     return word
 
 
