@@ -728,6 +728,8 @@ def number_line(doc: KeHoach) -> list[Result]:
             problems.append("có dấu cách quanh dấu “/”")
         if not num and nl.space_after_slash:
             problems.append("có dấu cách sau dấu “/”")
+        if nl.slip:
+            problems.append(nl.slip)
         if " " in nl.symbol:
             problems.append("có dấu cách trong ký hiệu")
         elif nl.type_abbr is None:
@@ -827,6 +829,12 @@ def date_line(doc: KeHoach) -> list[Result]:
 def title_block(doc: KeHoach) -> list[Result]:
     out = _element_format(doc, doc.doc_type, "PL1.III.5.ten-loai", "Tên loại", sizes=PT["doc_type"], bold=True,
                           italic=False, caps=True, align="center")
+    if doc.doc_type is not None and doc.document_type:
+        # Read as the tên loại it misspells ("KẾ HOACH", "KẾ HOẠCH."): the slip said here, once.
+        want = upper_vi(doc.document_type)
+        out.append(_res("PL1.III.5.ten-loai.hinh-thuc", "Tên loại", f"viết đúng tên loại “{want}”", ERROR,
+                        not doc.doc_type_slip, measured=_shown_text(doc.doc_type), expected=want,
+                        where=_where(doc, doc.doc_type)))
     lines = doc.subject_lines
     out += _element_format(doc, lines, "PL1.III.5.trich-yeu", "Trích yếu", sizes=PT["subject"], bold=True, italic=False,
                            align="center")
