@@ -196,6 +196,20 @@ def test_a_year_in_the_number_is_read_and_said(tmp_path, clean):
     assert "2026" in message and [w for w in warnings if "2026" in w]
 
 
+@pytest.mark.parametrize("typed, said", [
+    ("Số: 12/KH - SVHTT", "có dấu cách trong ký hiệu"),
+    ("Số: 12/KH.SVHTT", "“KH.SVHTT” cần viết “KH-SVHTT”"),
+    ("Số: 12/KH–SVHTT", "“KH–SVHTT” cần viết “KH-SVHTT”"),
+    ("Số: 12/kh-svhtt", "“kh-svhtt” cần viết “KH-SVHTT”"),
+])
+def test_a_ky_hieu_typed_with_a_slip_keeps_its_abbreviations(tmp_path, clean, typed, said):
+    """Its two parts are still read (the issuer's abbreviation used to become "CQ"): said once by
+    check, warned by import."""
+    data, warnings, message = _slipped(tmp_path, clean, "number", typed, "PL1.III.3.so-ky-hieu.hinh-thuc")
+    assert data == clean[0] and data["agency"]["abbreviation"] == "SVHTT"
+    assert message.count(said) == 1 and [w for w in warnings if said in w]
+
+
 def test_a_legal_document_prints_its_year_in_the_number():
     """"Số: 12/2026/QĐ-UBND" is a legal document's form (Luật ban hành văn bản QPPL): no slip."""
     assert parse_number_line("Số: 12/2026/QĐ-UBND").slip == ""  # type: ignore[union-attr]

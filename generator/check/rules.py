@@ -728,12 +728,11 @@ def number_line(doc: KeHoach) -> list[Result]:
             problems.append("có dấu cách quanh dấu “/”")
         if not num and nl.space_after_slash:
             problems.append("có dấu cách sau dấu “/”")
-        if nl.slip:
+        if nl.slip:  # a ký hiệu read through its slip ("KH - UBND", "KH.UBND") says the slip here
             problems.append(nl.slip)
-        if " " in nl.symbol:
-            problems.append("có dấu cách trong ký hiệu")
-        elif nl.type_abbr is None:
-            problems.append(f"ký hiệu “{nl.symbol}” không theo dạng TÊN LOẠI-CƠ QUAN viết hoa")
+        if nl.type_abbr is None:
+            problems.append("có dấu cách trong ký hiệu" if " " in nl.symbol
+                            else f"ký hiệu “{nl.symbol}” không theo dạng TÊN LOẠI-CƠ QUAN viết hoa")
     out.append(_res(rid, el, title, ERROR, not problems, measured=p.text,
                     expected="Số: 05/KH-SKHCN hoặc Số:      /KH-SKHCN", where=_where(doc, p),
                     message="; ".join(problems)))

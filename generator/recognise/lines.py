@@ -48,6 +48,23 @@ NUMBER_FORM = re.compile(
     r"(?P<sp2>\s*)/(?:\s*(?P<year>\d{4}|\d{2})\s*/)?(?P<sp3>\s*)(?P<sym>.*)$")
 # An agency's abbreviation may join words with "&" as printed ("SGD&ĐT": Sở Giáo dục và Đào tạo).
 SYMBOL_FORM = re.compile(rf"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>{AGENCY_ABBREVIATION})$")
+# The ký hiệu typed with a slip: spaces around its hyphen ("KH - UBND"), a dot or a dash for it ("KH.UBND",
+# "KH–UBND"), in small letters ("kh-ubnd"). Its two parts are still read, the slip said.
+_SYMBOL_SLIP = re.compile(r"^(?P<type>[A-Za-zĐđ]+)\s*[-–—.]\s*(?P<agency>[A-Za-zĐđ0-9&]+(?:\s*-\s*[A-Za-zĐđ0-9&]+)*)$")
+_TYPE_ABBRS = {upper_vi(a): a for a in TYPE_ABBREVIATIONS.values() if a}
+
+
+def _symbol(sym: str) -> tuple[str | None, str | None, str]:
+    """The type's and the issuer's abbreviations a ký hiệu prints, and its slip ("" when none)."""
+    if m := SYMBOL_FORM.match(sym):
+        return m.group("type"), m.group("agency"), ""
+    m = _SYMBOL_SLIP.match(sym)
+    if m is None or upper_vi(m.group("type")) not in _TYPE_ABBRS:
+        return None, None, ""
+    kind = _TYPE_ABBRS[upper_vi(m.group("type"))]
+    agency = upper_vi(re.sub(r"\s+", "", m.group("agency")))
+    slip = "có dấu cách trong ký hiệu" if " " in sym else f"ký hiệu “{sym}” cần viết “{kind}-{agency}”"
+    return kind, agency, slip
 
 
 @dataclass(frozen=True)
@@ -75,17 +92,17 @@ def parse_number_line(text: str) -> NumberLine | None:
     if not m:
         return None
     sym = m.group("sym").strip()
-    sm = SYMBOL_FORM.match(sym)
+    kind, agency, symbol_slip = _symbol(sym)
     written = m.group("num") + (m.group("letters") or "")
-    slips = []
+    slips = [symbol_slip] if symbol_slip else []
     if m.group("letters"):
         slips.append(f"số “{written}” có chữ: số văn bản chỉ ghi bằng chữ số Ả Rập")
-    if m.group("year") and (sm is None or sm.group("type") not in YEAR_IN_NUMBER_TYPES):
+    if m.group("year") and kind not in YEAR_IN_NUMBER_TYPES:
         slips.append(f"có năm “{m.group('year')}” giữa số và ký hiệu: dạng “số/năm/ký hiệu” chỉ dành cho văn bản "
                      "quy phạm pháp luật, văn bản hành chính ghi “Số: 05/KH-…”")
     return NumberLine(text=norm(text), label=m.group("so"), colon=bool(m.group("colon")),
                       number=None if m.group("letters") else m.group("num") or None, symbol=sym,
-                      type_abbr=sm.group("type") if sm else None, agency_abbr=sm.group("agency") if sm else None,
+                      type_abbr=kind, agency_abbr=agency,
                       space_around_slash=bool(m.group("sp2") or m.group("sp3")), space_after_slash=bool(m.group("sp3")),
                       written=written, year=m.group("year") or "", slip="; ".join(slips))
 
