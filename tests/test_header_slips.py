@@ -24,7 +24,7 @@ from generator.jobs.importer import import_docx
 from generator.recognise import read_docx
 from generator.recognise.lines import parse_date_line, parse_number_line
 from tests.test_check_invariance import _plain
-from tests.word_fixtures import Header
+from tests.word_fixtures import Header, build_plan
 
 NUMBER = "Số: 12/KH-SVHTT"
 DATE = "Sông Mây, ngày 05 tháng 3 năm 2026"
@@ -245,3 +245,24 @@ def test_noi_nhan_typed_with_a_slip_keeps_the_recipients_and_the_signer(tmp_path
     data, _, message = _slipped(tmp_path, clean, "noi_nhan", typed, "PL1.III.9.noi-nhan.hinh-thuc")
     assert data == clean[0]
     assert typed in message
+
+
+# --- a công văn's "V/v" ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", clerk_slips("Về việc tổ chức giải chạy", (0, 7)) + ["V.v tổ chức giải chạy",
+                                                                                    "Vv tổ chức giải chạy"])
+def test_a_cong_van_subject_typed_with_a_slip_is_still_its_trich_yeu(tmp_path, typed):
+    """"Vê việc …", "V.v …" under the Số line used to lose the công văn's trích yếu (its format rules
+    not evaluated on it); now it is read and its form rule says the slip."""
+    def build(vv: str) -> Path:
+        return build_plan(tmp_path / "cv.docx", header=Header(number="Số: 12/SVHTT-VP", vv=vv), title="",
+                          subject=(), body=["Kính gửi: Ủy ban nhân dân tỉnh", "Sở đề nghị như sau./."])
+
+    clean_path = build("V/v tổ chức giải chạy")
+    clean_found = _findings(clean_path)
+    path = build(typed)
+    doc = read_docx(path)
+    assert doc.document_type == "Công văn" and [p.text for p in doc.subject_lines] == [typed]
+    found = _findings(path)
+    assert set(found) - set(clean_found) == {("PL1.III.5.trich-yeu-cong-van.hinh-thuc", "fail")}
+    assert set(clean_found) - set(found) == set()

@@ -317,7 +317,11 @@ TIEU_NGU_RE = re.compile(r"^độc\s*lập\s*[-–—]\s*tự\s*do\s*[-–—]\s
 # "Nơi nhận:" with a slip of its marks ("Nơi nhân:", "Noi nhan:") or ";" for ":" is the label all the same
 # (check's form rule reports it as typed); where it must stand (a cell, a line of its own) is parts' to say.
 NOI_NHAN_RE = re.compile(rf"^{marks_blind('nơi nhận')}\s*[:;]?", re.I)
-VV_RE = re.compile(r"^(?:V/v|về\s+việc)\b", re.I)
+VV_FORM = re.compile(r"^(?:V/v|về\s+việc)\b", re.I)
+"""A công văn's trích yếu opens "V/v" (Phụ lục I, ô 5b), or the words in full."""
+VV_RE = re.compile(rf"^(?:V\s*[/.]?\s*v|{marks_blind('về việc')})\b", re.I)
+"""That line as typed with a slip ("V.v", "Vv", "Vê việc", "Ve viec"): still the trích yếu under the Số line
+(check's form rule says the slip, VV_FORM the form)."""
 KINH_GUI_RE = re.compile(r"^kính\s+gửi\b", re.I)
 SEPARATOR_RE = re.compile(r"^[\s_\-–—=*.]+$")
 # The form of a copy (Decree 30, Điều 25-26 and Phụ lục I, Phần II): "SAO Y", "SAO LỤC", "TRÍCH SAO";
