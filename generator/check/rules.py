@@ -55,8 +55,6 @@ from ..recognise.lines import (
     UNDER_NAME_NOTE,
     UNDER_NAME_OTHER,
     UNDER_NAME_POST,
-    VV_FORM,
-    VV_RE,
     name_prefix,
     parse_authority,
     parse_date_line,
@@ -856,11 +854,10 @@ def cong_van_subject(doc: KeHoach) -> list[Result]:
     """Công văn: "V/v …" under the Số line, 12–13 pt upright (Phụ lục I, ô 5b)."""
     out = _element_format(doc, doc.subject_lines, "PL1.III.5.trich-yeu-cong-van", "Trích yếu",
                           sizes=CONG_VAN_SUBJECT_PT, bold=False, italic=False, align="center")
-    first = doc.subject_lines[0] if doc.subject_lines else None
-    if first is not None and VV_RE.match(first.text):  # "V.v …", "Vê việc …": read, the slip said here
+    if doc.doc_type is None and doc.subject_lines:  # the "V/v …" line; "V.v …", "Vê việc …" read, said here
+        first = doc.subject_lines[0]
         out.append(_res("PL1.III.5.trich-yeu-cong-van.hinh-thuc", "Trích yếu", "bắt đầu bằng “V/v”", ERROR,
-                        bool(VV_FORM.match(first.text)), measured=first.text[:60], expected="V/v …",
-                        where=_where(doc, first)))
+                        not doc.subject_slip, measured=first.text[:60], expected="V/v …", where=_where(doc, first)))
     return out
 
 

@@ -47,6 +47,7 @@ from .lines import (
     SIGNATURE_STAND_IN_RE,
     TEMPLATE_RE,
     TIEU_NGU_RE,
+    VV_FORM,
     VV_RE,
     Reference,
     fold_hoa,
@@ -285,6 +286,7 @@ class _Recogniser:
             body_start = max(p.index for p in ends) + 1
         elif vv is not None:
             doc.document_type = "Công văn"
+            doc.subject_slip = not VV_FORM.match(vv.text)
             doc.subject_lines = [vv] + [p for p in top if p.cell and vv.cell and p.index > vv.index
                                         and (p.cell.table, p.cell.grid_col) == (vv.cell.table, vv.cell.grid_col)
                                         and p.text and not SEPARATOR_RE.match(p.text)][:2]
