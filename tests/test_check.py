@@ -554,10 +554,10 @@ def test_cli_exit_codes_and_output(tmp_path, sample_docx, capsys):
     out = capsys.readouterr().out
     # A sound document is one line: the summary; --verbose lists every rule, passes included.
     assert out.splitlines() == [f"{sample_docx} (Kế hoạch): KHÔNG CÓ LỖI — 0 lỗi, 0 cảnh báo, "
-                                "0 chưa đánh giá, 87 đạt (87 quy tắc)"], out
+                                "0 chưa đánh giá, 88 đạt (88 quy tắc)"], out
     assert main(["check", str(sample_docx), "--verbose"]) == 0
     out = capsys.readouterr().out
-    assert "■ Quốc hiệu" in out and out.count("✓ đạt") == 87 and "0 lỗi, 0 cảnh báo" in out.splitlines()[-1]
+    assert "■ Quốc hiệu" in out and out.count("✓ đạt") == 88 and "0 lỗi, 0 cảnh báo" in out.splitlines()[-1]
 
     bad = build(tmp_path, margins_mm=(20, 20, 25, 15))
     assert main(["check", str(bad), "--json"]) == 1

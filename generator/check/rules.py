@@ -728,10 +728,11 @@ def number_line(doc: KeHoach) -> list[Result]:
             problems.append("có dấu cách quanh dấu “/”")
         if not num and nl.space_after_slash:
             problems.append("có dấu cách sau dấu “/”")
-        if " " in nl.symbol:
-            problems.append("có dấu cách trong ký hiệu")
-        elif nl.type_abbr is None:
-            problems.append(f"ký hiệu “{nl.symbol}” không theo dạng TÊN LOẠI-CƠ QUAN viết hoa")
+        if nl.slip:  # a ký hiệu read through its slip ("KH - UBND", "KH.UBND") says the slip here
+            problems.append(nl.slip)
+        if nl.type_abbr is None:
+            problems.append("có dấu cách trong ký hiệu" if " " in nl.symbol
+                            else f"ký hiệu “{nl.symbol}” không theo dạng TÊN LOẠI-CƠ QUAN viết hoa")
     out.append(_res(rid, el, title, ERROR, not problems, measured=p.text,
                     expected="Số: 05/KH-SKHCN hoặc Số:      /KH-SKHCN", where=_where(doc, p),
                     message="; ".join(problems)))
@@ -827,6 +828,12 @@ def date_line(doc: KeHoach) -> list[Result]:
 def title_block(doc: KeHoach) -> list[Result]:
     out = _element_format(doc, doc.doc_type, "PL1.III.5.ten-loai", "Tên loại", sizes=PT["doc_type"], bold=True,
                           italic=False, caps=True, align="center")
+    if doc.doc_type is not None and doc.document_type:
+        # Read as the tên loại it misspells ("KẾ HOACH", "KẾ HOẠCH."): the slip said here, once.
+        want = upper_vi(doc.document_type)
+        out.append(_res("PL1.III.5.ten-loai.hinh-thuc", "Tên loại", f"viết đúng tên loại “{want}”", ERROR,
+                        not doc.doc_type_slip, measured=_shown_text(doc.doc_type), expected=want,
+                        where=_where(doc, doc.doc_type)))
     lines = doc.subject_lines
     out += _element_format(doc, lines, "PL1.III.5.trich-yeu", "Trích yếu", sizes=PT["subject"], bold=True, italic=False,
                            align="center")
@@ -847,6 +854,10 @@ def cong_van_subject(doc: KeHoach) -> list[Result]:
     """Công văn: "V/v …" under the Số line, 12–13 pt upright (Phụ lục I, ô 5b)."""
     out = _element_format(doc, doc.subject_lines, "PL1.III.5.trich-yeu-cong-van", "Trích yếu",
                           sizes=CONG_VAN_SUBJECT_PT, bold=False, italic=False, align="center")
+    if doc.doc_type is None and doc.subject_lines:  # the "V/v …" line; "V.v …", "Vê việc …" read, said here
+        first = doc.subject_lines[0]
+        out.append(_res("PL1.III.5.trich-yeu-cong-van.hinh-thuc", "Trích yếu", "bắt đầu bằng “V/v”", ERROR,
+                        not doc.subject_slip, measured=first.text[:60], expected="V/v …", where=_where(doc, first)))
     return out
 
 

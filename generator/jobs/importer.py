@@ -344,6 +344,9 @@ class _Importer:
         data["date"] = header["date"]
         if header.get("own_number") is False:
             data["own_number"] = False
+        if doc.doc_type is not None and doc.doc_type_slip:
+            self.warn(doc.doc_type, doc.doc_type.text, "tên loại in sai chính tả; đã đọc là “KẾ HOẠCH” (bản tạo "
+                      "lại in đúng)")
         subject = [line for p in doc.subject_lines for line in _lines_of(p)]
         if doc.doc_type is not None and (more := type_qualifier(doc.doc_type.text)):
             # "KẾ HOẠCH HÀNH ĐỘNG": the words after the tên loại say what the plan is about; the plan
@@ -449,6 +452,9 @@ class _Importer:
             elif number.number:  # a slip ("Số: 0/…"): the rest of the plan is still read
                 self.warn(doc.number_line or "phần đầu văn bản", number.text, f"số {number.number} ngoài khoảng "
                           f"{DOC_NUMBER_MIN}–{DOC_NUMBER_MAX}; để trống số, hãy điền number")
+            if number.slip:  # "12a", "12/2026/KH-…": what can be read is, the rest said
+                left = "; để trống số, hãy điền number" if number.written and number.number is None else ""
+                self.warn(doc.number_line or "phần đầu văn bản", number.text, f"{number.slip}{left}")
             abbreviation = number.agency_abbr
             if number.type_abbr != "KH":
                 self.warn(doc.number_line or "phần đầu văn bản", number.text,

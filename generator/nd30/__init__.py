@@ -37,6 +37,10 @@ SYMBOL = rf"[A-Za-zĐđ]+-{AGENCY_ABBREVIATION}"
 """A whole ký hiệu, "KH-SGD&ĐT": the type's abbreviation (mixed case: "CTr", "QyĐ"), "-", the
 issuer's. The one pattern the model, the recogniser and the signer's number stamp share."""
 
+YEAR_IN_NUMBER_TYPES = frozenset({"NQ", "QĐ", "TT", "TTLT", "NĐ"})
+"""Types whose number may print its year ("Số: 12/2026/QĐ-UBND"): legal documents (Luật ban hành văn bản
+quy phạm pháp luật, Điều 8). Any other (a Kế hoạch, a Báo cáo) prints "Số: 12/KH-…" (Decree 30, Phụ lục I)."""
+
 BLANK_DAY = "  "
 """With the spaces around it, four spaces for the day of a draft ("ngày    tháng 3 năm 2024")."""
 BLANK_MONTH = "  "

@@ -16,17 +16,55 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
-from ..nd30 import AGENCY_ABBREVIATION, SYMBOL, TYPE_ABBREVIATIONS
+from ..nd30 import AGENCY_ABBREVIATION, SYMBOL, TYPE_ABBREVIATIONS, YEAR_IN_NUMBER_TYPES
 from ..text import upper_vi
 from ..word.reader import norm
 
-NUMBER_RE = re.compile(r"^s[ốô]\s*[:.]?\s*(?:\d|[.…_ ]*/)", re.I)
+_VOWELS = ("aàáảãạăằắẳẵặâầấẩẫậ", "eèéẻẽẹêềếểễệ", "iìíỉĩị", "oòóỏõọôồốổỗộơờớởỡợ", "uùúủũụưừứửữự", "yỳýỷỹỵ", "dđ")
+
+
+def marks_blind(words: str) -> str:
+    """A regex for words as they print with their marks left out or on the wrong letter ("Nơi nhận"
+    typed "Noi nhan", "Nơi nhân"): each vowel (and d) stands for the same letter with any mark. Only
+    for the fixed words that label a header line ("Số", "ngày", "Nơi nhận"), where the line's form
+    (the figures, the colon, the place in the header) tells it apart from text."""
+    out = []
+    for c in words:
+        group = next((g for g in _VOWELS if c.lower() in g), None)
+        out.append(f"[{group}]" if group else r"\s*" if c == " " else re.escape(c))
+    return "".join(out)
+
+
+# The label "Số" typed with a slip of its mark ("So", "Sồ") or ";" for its colon is still the Số line:
+# the figures and the "/" after it say so (check's form rule reports the label as typed).
+NUMBER_RE = re.compile(rf"^{marks_blind('so')}\s*[:;.]?\s*(?:\d|[.…_ ]*/)", re.I)
+# "12a": a number written with a letter; "/2026/": a year between the number and the ký hiệu (the form
+# of a legal document's number, Luật ban hành văn bản QPPL, not Decree 30's): both read, the slip said.
 NUMBER_FORM = re.compile(
-    r"^(?P<so>\S+?)\s*(?P<colon>:?)(?P<sp1>\s*)(?P<num>\d*)[.…_]*(?P<sp2>\s*)/(?P<sp3>\s*)(?P<sym>.*)$")
+    r"^(?P<so>\S+?)\s*(?P<colon>:?)(?P<sp1>\s*)(?P<num>\d*)(?:(?<=\d)(?P<letters>[^\W\d_]{1,3}))?[.…_]*"
+    r"(?P<sp2>\s*)/(?:\s*(?P<year>\d{4}|\d{2})\s*/)?(?P<sp3>\s*)(?P<sym>.*)$")
 # An agency's abbreviation may join words with "&" as printed ("SGD&ĐT": Sở Giáo dục và Đào tạo).
 SYMBOL_FORM = re.compile(rf"^(?P<type>[A-Za-zĐđ]+)-(?P<agency>{AGENCY_ABBREVIATION})$")
+# The ký hiệu typed with a slip: spaces around its hyphen ("KH - UBND"), a dot or a dash for it ("KH.UBND",
+# "KH–UBND"), in small letters ("kh-ubnd"). Its two parts are still read, the slip said.
+_SYMBOL_SLIP = re.compile(r"^(?P<type>[A-Za-zĐđ]+)\s*[-–—.]\s*(?P<agency>[A-Za-zĐđ0-9&]+(?:\s*-\s*[A-Za-zĐđ0-9&]+)*)$")
+_TYPE_ABBRS = {upper_vi(a): a for a in TYPE_ABBREVIATIONS.values() if a}
+
+
+def _symbol(sym: str) -> tuple[str | None, str | None, str]:
+    """The type's and the issuer's abbreviations a ký hiệu prints, and its slip ("" when none)."""
+    if m := SYMBOL_FORM.match(sym):
+        return m.group("type"), m.group("agency"), ""
+    m = _SYMBOL_SLIP.match(sym)
+    if m is None or upper_vi(m.group("type")) not in _TYPE_ABBRS:
+        return None, None, ""
+    kind = _TYPE_ABBRS[upper_vi(m.group("type"))]
+    agency = upper_vi(re.sub(r"\s+", "", m.group("agency")))
+    slip = "có dấu cách trong ký hiệu" if " " in sym else f"ký hiệu “{sym}” cần viết “{kind}-{agency}”"
+    return kind, agency, slip
 
 
 @dataclass(frozen=True)
@@ -42,6 +80,11 @@ class NumberLine:
     agency_abbr: str | None  # "SKHCN", or "MTTQ-BTT" for a multi-part ký hiệu
     space_around_slash: bool  # "05 / KH" (wrong when a number is written)
     space_after_slash: bool
+    written: str = ""  # the number as printed ("12a"), also when it is no number the plan can hold
+    year: str = ""  # a year printed between the number and the ký hiệu ("12/2026/KH-…"), as written
+    slip: str = ""
+    """How the number departs from Decree 30's while its ký hiệu is still read ("" when it does not): a
+    number written with a letter is left out (number None: a document's number is figures only)."""
 
 
 def parse_number_line(text: str) -> NumberLine | None:
@@ -49,24 +92,32 @@ def parse_number_line(text: str) -> NumberLine | None:
     if not m:
         return None
     sym = m.group("sym").strip()
-    sm = SYMBOL_FORM.match(sym)
+    kind, agency, symbol_slip = _symbol(sym)
+    written = m.group("num") + (m.group("letters") or "")
+    slips = [symbol_slip] if symbol_slip else []
+    if m.group("letters"):
+        slips.append(f"số “{written}” có chữ: số văn bản chỉ ghi bằng chữ số Ả Rập")
+    if m.group("year") and kind not in YEAR_IN_NUMBER_TYPES:
+        slips.append(f"có năm “{m.group('year')}” giữa số và ký hiệu: dạng “số/năm/ký hiệu” chỉ dành cho văn bản "
+                     "quy phạm pháp luật, văn bản hành chính ghi “Số: 05/KH-…”")
     return NumberLine(text=norm(text), label=m.group("so"), colon=bool(m.group("colon")),
-                      number=m.group("num") or None, symbol=sym,
-                      type_abbr=sm.group("type") if sm else None, agency_abbr=sm.group("agency") if sm else None,
-                      space_around_slash=bool(m.group("sp2") or m.group("sp3")), space_after_slash=bool(m.group("sp3")))
+                      number=None if m.group("letters") else m.group("num") or None, symbol=sym,
+                      type_abbr=kind, agency_abbr=agency,
+                      space_around_slash=bool(m.group("sp2") or m.group("sp3")), space_after_slash=bool(m.group("sp3")),
+                      written=written, year=m.group("year") or "", slip="; ".join(slips))
 
 
 _BLANK = r"[\s.…_]*"
 DATE_RE = re.compile(r"ngày\s.*tháng\s.*năm\s*\d{4}", re.I)
-DATE_FORM = re.compile(
-    rf"^(?P<place>[^,]+),\s*ngày{_BLANK}(?P<d>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m>\d{{1,2}})?{_BLANK}"
-    r"năm\s*(?P<y>\d{4})\s*\.?$")
+# "ngày … tháng … năm …" as typed: the words with a slip of their marks or case ("ngay", "Tháng"), a
+# comma before "năm", the year in two figures ("năm 26"); the place before it with its comma, or with
+# none, or left out. Each slip still says the date; parse_date_line names them.
+_DATE_WORDS = (rf"(?P<w1>{marks_blind('ngày')}){_BLANK}(?P<d>\d{{1,2}})?{_BLANK}(?P<w2>{marks_blind('tháng')})"
+               rf"{_BLANK}(?P<m>\d{{1,2}})?{_BLANK}(?P<c2>,)?\s*(?P<w3>{marks_blind('năm')})\s*(?P<y>\d{{4}}|\d{{2}})")
+DATE_FORM = re.compile(rf"^(?:(?P<place>[^,]+?)(?:(?P<comma>,)\s*|\s+))?{_DATE_WORDS}\s*\.?$", re.I)
 
 
-# Two slips of the date line that still say the date: the place left out ("ngày 05 tháng 3 năm 2026"),
-# and the date typed in figures ("Hà Nội, 05/3/2026", "Hà Nội, ngày 05/3/2026").
-_DATE_NO_PLACE = re.compile(
-    rf"^ngày{_BLANK}(?P<d>\d{{1,2}})?{_BLANK}tháng{_BLANK}(?P<m>\d{{1,2}})?{_BLANK}năm\s*(?P<y>\d{{4}})\s*\.?$", re.I)
+# The date typed in figures ("Hà Nội, 05/3/2026", "Hà Nội, ngày 05/3/2026"): still the date.
 _DATE_FIGURES = re.compile(
     r"^(?P<place>[^,\d]+),\s*(?:ngày\s*)?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})\s*\.?$", re.I)
 
@@ -91,10 +142,23 @@ class DateLine:
 def parse_date_line(text: str) -> DateLine | None:
     text = norm(text)
     if m := DATE_FORM.match(text):
-        return DateLine(text, m.group("place").strip(), m.group("d"), m.group("m"), int(m.group("y")))
-    if m := _DATE_NO_PLACE.match(text):
-        return DateLine(text, "", m.group("d"), m.group("m"), int(m.group("y")),
-                        "thiếu địa danh trước “ngày … tháng … năm …”")
+        slips = []
+        place = (m.group("place") or "").strip()
+        if not place:
+            slips.append("thiếu địa danh trước “ngày … tháng … năm …”")
+        elif not m.group("comma"):
+            slips.append("thiếu dấu phẩy sau địa danh")
+        words = (m.group("w1"), m.group("w2"), m.group("w3"))
+        if words != ("ngày", "tháng", "năm"):
+            slips.append(f"viết “{words[0]} … {words[1]} … {words[2]}”, cần “ngày … tháng … năm”")
+        if m.group("c2"):
+            slips.append("thừa dấu phẩy trước “năm”")
+        year = m.group("y")
+        if len(year) == 2:
+            # Plans are of this century: "năm 26" is 2026, written short.
+            slips.append(f"năm viết hai chữ số (“{year}”), cần viết đủ bốn chữ số (20{year})")
+        return DateLine(text, place, m.group("d"), m.group("m"), int(year) + (2000 if len(year) == 2 else 0),
+                        "; ".join(slips))
     if m := _DATE_FIGURES.match(text):
         return DateLine(text, m.group("place").strip(), m.group("d"), m.group("m"), int(m.group("y")), IN_FIGURES)
     return None
@@ -250,8 +314,14 @@ QUOC_HIEU_RE = re.compile(r"^CỘNG\s*H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨ
 PARTY_RE = re.compile(r"^ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM$")
 """What a Party document prints where an administrative one prints the Quốc hiệu."""
 TIEU_NGU_RE = re.compile(r"^độc\s*lập\s*[-–—]\s*tự\s*do\s*[-–—]\s*hạnh\s*phúc$", re.I)
-NOI_NHAN_RE = re.compile(r"^nơi\s*nhận\s*:?", re.I)
-VV_RE = re.compile(r"^(?:V/v|về\s+việc)\b", re.I)
+# "Nơi nhận:" with a slip of its marks ("Nơi nhân:", "Noi nhan:") or ";" for ":" is the label all the same
+# (check's form rule reports it as typed); where it must stand (a cell, a line of its own) is parts' to say.
+NOI_NHAN_RE = re.compile(rf"^{marks_blind('nơi nhận')}\s*[:;]?", re.I)
+VV_FORM = re.compile(r"^(?:V/v|về\s+việc)\b", re.I)
+"""A công văn's trích yếu opens "V/v" (Phụ lục I, ô 5b), or the words in full."""
+VV_RE = re.compile(rf"^(?:V\s*[/.]?\s*v|{marks_blind('về việc')})\b", re.I)
+"""That line as typed with a slip ("V.v", "Vv", "Vê việc", "Ve viec"): still the trích yếu under the Số line
+(check's form rule says the slip, VV_FORM the form)."""
 KINH_GUI_RE = re.compile(r"^kính\s+gửi\b", re.I)
 SEPARATOR_RE = re.compile(r"^[\s_\-–—=*.]+$")
 # The form of a copy (Decree 30, Điều 25-26 and Phụ lục I, Phần II): "SAO Y", "SAO LỤC", "TRÍCH SAO";
@@ -301,19 +371,32 @@ def fold_hoa(text: str) -> str:
 
 
 SLIP_LIKENESS = 0.9
-"""How alike (difflib's ratio, letters compared case-blind) a line must be to the Quốc hiệu or the Tiêu ngữ
-to be that line typed with a slip: one wrong, missing or extra letter or mark in its ~30 letters
-("NGHỈA", "XÃ HÔI", "VIỆTNAM", a closing "."); any other header line is far below (a name, a date)."""
+"""How alike (difflib's ratio over the letters and their marks, case-blind) a line must be to a fixed text of
+the header (the Quốc hiệu, the Tiêu ngữ, a tên loại) to be that line typed with a slip: one wrong, missing or
+extra letter or mark, a mark on the next letter ("NGHỈA", "XÃ HÔI", "VIỆTNAM", "KẾ HOACH", "KẾ HỌACH", a
+closing "."); any other header line is far below (a name, a date, another type: "KẾT LUẬN", "KẾ TOÁN")."""
+
+
+def _letters_and_marks(text: str) -> str:
+    """Each mark as a character of its own after its letter (NFD): a mark left out, or put on the
+    next letter, is one slip, as the reader of the page sees it, not a second wrong letter."""
+    return unicodedata.normalize("NFD", " ".join(fold_hoa(upper_vi(text)).split()))
 
 
 def typed_with_slip(text: str, canonical: str) -> bool:
-    """Whether a line prints `canonical` (QUOC_HIEU, TIEU_NGU) with a typing slip, not as it is: the
-    reader of the page sees that line, misspelt. Check reports the slip; import reads the part."""
-    seen = " ".join(fold_hoa(upper_vi(text)).split()).strip()
-    want = upper_vi(canonical)
+    """Whether a line prints `canonical` (QUOC_HIEU, TIEU_NGU, a tên loại) with a typing slip, not as it
+    is: the reader of the page sees that line, misspelt. Check reports the slip; import reads the part."""
+    seen, want = _letters_and_marks(text), _letters_and_marks(canonical)
     return seen != want and abs(len(seen) - len(want)) <= 3 \
         and difflib.SequenceMatcher(None, seen, want, autojunk=False).ratio() >= SLIP_LIKENESS
 
+
+def type_with_slip(text: str) -> str | None:
+    """The type (Phụ lục III) a line prints with a typing slip ("KẾ HOACH", "KÊ HOẠCH", "KẾHOẠCH", "KẾ
+    HOẠCH."), when one type alone is that close ("THÔNG BẢO" is one slip from THÔNG BÁO, two from THÔNG
+    CÁO). Only where the tên loại stands (recognise.parts): likeness alone does not make a title."""
+    close = [value for name, value in DOC_TYPE_NAMES.items() if typed_with_slip(text, name)]
+    return close[0] if len(close) == 1 else None
 
 
 DRAFT_MARK_RE = re.compile(r"^[(\[]?\s*DỰ\s+THẢO(?:\s*(?:LẦN|SỐ)?\s*(?:\d{1,2}|[IVX]{1,4}))?\s*[)\]]?$")

@@ -79,9 +79,11 @@ class KeHoach:
     date_line: Para | None = None
     doc_type: Para | None = None  # the tên loại line ("KẾ HOẠCH"); None for a công văn
     document_type: str | None = None  # "Kế hoạch", "Công văn", … recognised from the document
+    doc_type_slip: bool = False  # the tên loại printed with a typing slip ("KẾ HOACH", a closing ".")
     not_administrative: str | None = None  # why the file is not an administrative document
     annex_of: str | None = None  # an annex printed as a file of its own: the document it names ("Kế hoạch số …/KH-X")
     subject_lines: list[Para] = field(default_factory=list)  # trích yếu (or "V/v …" of a công văn)
+    subject_slip: bool = False  # a công văn's "V/v" typed with a slip ("V.v", "Vê việc")
     subtitle: list[Para] = field(default_factory=list)  # "(Ban hành kèm theo …)" under the trích yếu
     before_title: list[Para] = field(default_factory=list)  # lines between the header and the tên loại
     draft_marks: list[Para] = field(default_factory=list)  # "DỰ THẢO", "Dự thảo lần 2" atop the first page

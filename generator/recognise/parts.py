@@ -47,6 +47,7 @@ from .lines import (
     SIGNATURE_STAND_IN_RE,
     TEMPLATE_RE,
     TIEU_NGU_RE,
+    VV_FORM,
     VV_RE,
     Reference,
     fold_hoa,
@@ -54,6 +55,7 @@ from .lines import (
     parse_date_line,
     parse_reference,
     recognise_type,
+    type_with_slip,
     typed_with_slip,
 )
 from .model import KeHoach, SignerPart
@@ -263,22 +265,16 @@ class _Recogniser:
         # Công văn: "V/v …" under the Số line, in its column.
         vv = next((p for p in top if VV_RE.match(p.text) and p is not doc.number_line), None)
         rest = below + [p for p in paras if p.index > last_top and p.cell is None]
-        title = None
-        above: list[Para] = []
-        for p in [q for q in rest if q.text][:6]:
-            t = recognise_type(p.text)
-            if t is not None:
-                title = p
-                break
-            above.append(p)
+        title, document_type = self._title(rest)
+        body_start = last_top + 1
         if title is not None:
             # Lines between the header and the tên loại: the "Căn cứ …" lines some Ủy ban plans print
             # there, a draft's marker. Said, so that no consumer drops them unseen.
-            doc.before_title = above
-        body_start = last_top + 1
-        if title is not None:
+            texts_under = [p for p in rest if p.text]
+            doc.before_title = texts_under[:next(i for i, p in enumerate(texts_under) if p is title)]
             doc.doc_type = title
-            doc.document_type = recognise_type(title.text)
+            doc.document_type = document_type
+            doc.doc_type_slip = typed_with_slip(title.text, upper_vi(document_type))
             self._subject(title, rest)
             # "(Ban hành kèm theo Quyết định số … ngày … của …)" under the title of a document that has
             # no number line: it is issued with that decision and has no number of its own (Phụ lục
@@ -290,6 +286,7 @@ class _Recogniser:
             body_start = max(p.index for p in ends) + 1
         elif vv is not None:
             doc.document_type = "Công văn"
+            doc.subject_slip = not VV_FORM.match(vv.text)
             doc.subject_lines = [vv] + [p for p in top if p.cell and vv.cell and p.index > vv.index
                                         and (p.cell.table, p.cell.grid_col) == (vv.cell.table, vv.cell.grid_col)
                                         and p.text and not SEPARATOR_RE.match(p.text)][:2]
@@ -349,6 +346,23 @@ class _Recogniser:
         self._administrative(texts, title)
         self._lines()
         self._draft_marks(body_start)
+
+    @staticmethod
+    def _title(rest: list[Para]) -> tuple[Para | None, str]:
+        """The tên loại among the first lines under the header, and the type it names. A line that
+        prints a type's name with a typing slip ("KẾ HOACH", "KẾHOẠCH") is that tên loại only where
+        and as the tên loại prints: the first such line under the header, in capitals, centred and
+        bold, over a centred line (the trích yếu). Its likeness alone would make a title of any
+        line that looks like one; a different type ("BÁO CÁO") or word ("KẾT LUẬN") is no slip."""
+        lines = [q for q in rest if q.text][:6]
+        for p in lines:
+            if (t := recognise_type(p.text)) is not None:
+                return p, t
+        for p, nxt in itertools.pairwise(lines):
+            t = type_with_slip(p.text)
+            if t is not None and is_capitals(p) and is_centred(p) and is_bold(p) and is_centred(nxt):
+                return p, t
+        return None, ""
 
     def _draft_marks(self, body_start: int) -> None:
         """A draft's marker ("DỰ THẢO", "Dự thảo lần 2") on the first page before the body, typed as a
