@@ -91,6 +91,16 @@ class Cell:
     def __str__(self) -> str:
         return f"bảng {self.table + 1}, hàng {self.row + 1}, cột {self.col + 1}"
 
+    def stacks_with(self, other: Cell) -> bool:
+        """Whether the two cells print in one column of their table: the middle of either's text
+        area lies within the other's. Not their grid columns: rows of one table may be cut at other
+        grid columns (a row starting one column in, w:gridBefore; a cell split in one row only) and
+        still stack their text in one printed column."""
+        if self.table != other.table:
+            return False
+        return (self.left <= other.left + other.width / 2 <= self.left + self.width
+                or other.left <= self.left + self.width / 2 <= other.left + other.width)
+
 
 @dataclass
 class Run:
@@ -1200,9 +1210,11 @@ class _Reader:
         out: list[list[TableCell]] = []
         # A row deleted with Track Changes on (w:trPr/w:del) is not on the page until rejected.
         printed = [tr for tr in blocks(tbl, qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is None]
+        starts: dict[int, int] = {}  # grid column -> span of the cell starting there, in the row above
         for ri, tr in enumerate(printed):
             out.append([])
             col = 0
+            above, starts = starts, {}
             trpr = tr.find(qn("w:trPr"))
             before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
             col += _attr_int(before, "w:val", 0) if before is not None else 0
@@ -1241,6 +1253,12 @@ class _Reader:
                         self._table(child, section, cell.width)
                 vm = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
                 merge = None if vm is None else "restart" if vm.get(qn("w:val")) == "restart" else "continue"
+                if merge == "continue" and col not in above:
+                    # Nothing above starts at this grid column (the first row, under a cell spanning
+                    # over it, or a row starting further in): Word prints the cell with its own
+                    # text, a merge the rows below may continue.
+                    merge = "restart"
+                starts[col] = span
                 paras = [q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]
                 edge = "bottom" if ri == len(printed) - 1 else "insideH"
                 out[-1].append(TableCell(paras, max(span, 1), merge, self._cell_border(tbl, tcpr, edge)))
