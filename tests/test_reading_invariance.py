@@ -1637,7 +1637,7 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "danh-muc-cat-hai-bang": (catalogue_split_by_a_page_break, None),
 }
 
-XFAIL: dict[str, str] = {"danh-muc-cat-hai-bang": "a catalogue cut by a page break reads as two tables"}
+XFAIL: dict[str, str] = {}
 """Encodings read differently still, with why (none today: the first page's header part, once here, is
 read as the body's first blocks by word.reader)."""
 # Findings that differ because the page does: a full-width colon is drawn with the East Asian font

@@ -1142,8 +1142,50 @@ class _Reader:
         ncols = max([len(widths)] + [sum(c.span for c in r) for r in rows])
         widths += [max(widths, default=1)] * (ncols - len(widths))
         widths = self._printed_columns(ti, rows, widths[:ncols], first)
-        self.doc.tables.append(Table(rows, widths, section, len(self.doc.tables) + 1, first,
-                                     len(self.doc.paragraphs) - 1))
+        table = Table(rows, widths, section, len(self.doc.tables) + 1, first, len(self.doc.paragraphs) - 1)
+        if not self._continues(table, ti):
+            self.doc.tables.append(table)
+
+    def _continues(self, table: Table, ti: int) -> bool:
+        """Read table (reader id ti) as the rest of the table before it when it is that table
+        continued: cut off by a page break (or empty lines) and its first row typed again at the
+        top. It prints as one table over two pages, the first row repeated as a header row
+        (w:tblHeader) prints: its rows join the first table's, the row typed again left out as
+        Word's repeated header row is. Same section, same columns, the same first row, nothing
+        printed between."""
+        doc = self.doc
+        prev = doc.tables[-1] if doc.tables else None
+        if prev is None or prev.section != table.section or len(table.rows) < 2 \
+                or len(prev.widths) != len(table.widths) \
+                or any(abs(a - b) > 20 for a, b in zip(prev.widths, table.widths, strict=True)) \
+                or any(p.text or p.cell is not None for p in doc.paragraphs[prev.last + 1:table.first]):
+            return False
+
+        def heading(row: list[TableCell]) -> list[tuple[int, str]]:
+            return [(tc.span, " ".join(p.text for p in tc.paras)) for tc in row]
+
+        first_row = heading(table.rows[0])
+        own = [q.cell.table for tc in prev.rows[0] for q in tc.paras if q.cell is not None]
+        if first_row != heading(prev.rows[0]) or not any(text for _, text in first_row) or not own:
+            return False
+        prev_ti = min(own)
+        typed_again = {id(p) for tc in table.rows[0] for p in tc.paras}
+        kept = [q for q in doc.paragraphs[table.first:] if id(q.paragraph) not in typed_again]
+        del doc.paragraphs[table.first:]
+        moved: dict[int, Cell] = {}
+        for line in kept:
+            line.index = len(doc.paragraphs)
+            doc.paragraphs.append(line)
+            if line.line_no == 0:
+                line.paragraph.index = line.index
+            if line.cell is not None and line.cell.table == ti:
+                moved[id(line.cell)] = line.cell
+        for cell in moved.values():  # one Cell is shared by its paragraphs' lines: each moved once
+            cell.table = prev_ti
+            cell.row += len(prev.rows) - 1
+        prev.rows.extend(table.rows[1:])
+        prev.last = len(doc.paragraphs) - 1
+        return True
 
     def _printed_columns(self, ti: int, rows: list[list[TableCell]], widths: list[int], first: int) -> list[int]:
         """The table's columns as the page shows them: a grid column edge no cell starts or ends at
