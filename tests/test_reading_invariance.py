@@ -1455,6 +1455,17 @@ def signature_in_two_rows(doc: Any) -> None:
         _row([_cell([], 4677, "<w:vMerge/>"), _cell(right[2:], 4677)])])
 
 
+def signature_rows_cut_apart(doc: Any) -> None:
+    """The signature in two rows over a grid of four columns, the Nơi nhận merged down the first: the
+    titles' cell spanning the three others, the name's row cut one column in from each side (empty
+    cells): the name stands centred under the titles, as in one cell."""
+    left, right = _signature_cells(doc)
+    _set_grid(doc.tables[1]._tbl, [4677, 300, 4077, 300])
+    _rows_of(doc.tables[1]._tbl, [
+        _row([_cell(left, 4677, '<w:vMerge w:val="restart"/>'), _cell(right[:2], 4677, '<w:gridSpan w:val="3"/>')]),
+        _row([_cell([], 4677, "<w:vMerge/>"), _cell([], 300), _cell(right[2:], 4077), _cell([], 300)])])
+
+
 def merge_continued_from_nothing(doc: Any) -> None:
     """A vertical merge continued (w:vMerge with no value) where nothing above starts one: in the
     signature's only row, and in the catalogue under a group row's cell that spans three columns.
@@ -1505,14 +1516,12 @@ def grid_short_or_long(doc: Any) -> None:
 
 
 def tables_pulled_into_the_margin(doc: Any) -> None:
-    """The header and signature tables moved left by their cell margin (w:tblInd -108, Word's
-    default for a table whose text lines up with the body's) and their cells' margins made 0 on the
-    left: the text stands where it stood."""
+    """The header and signature tables pulled into the left margin by a cell margin (w:tblInd -108,
+    as older Word placed every table): their text stands 5.4 pt further left, which Decree 30 does
+    not judge (the header's lines are centred in their cells, the lines under them drawn from the
+    cells): read the same."""
     for k in (0, 1):
-        tbl = doc.tables[k]._tbl
-        tbl.find(qn("w:tblPr")).append(_el('<w:tblInd w:w="-108" w:type="dxa"/>'))
-        for tc in tbl.iter(qn("w:tc")):
-            _tc_pr(tc).append(_el('<w:tcMar><w:left w:w="0" w:type="dxa"/></w:tcMar>'))
+        doc.tables[k]._tbl.find(qn("w:tblPr")).append(_el('<w:tblInd w:w="-108" w:type="dxa"/>'))
 
 
 def header_as_two_tables(doc: Any) -> None:
@@ -1627,6 +1636,7 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "phan-dau-hai-hang-o-trong": (header_rows_cut_by_empty_cells, None),
     "phan-dau-gop-doc": (issuer_merged_down, None),
     "phan-ky-hai-hang-gop-doc": (signature_in_two_rows, None),
+    "phan-ky-hai-hang-cat-khac": (signature_rows_cut_apart, None),
     "gop-doc-khong-bat-dau": (merge_continued_from_nothing, None),
     "gop-ngang-kieu-cu": (groups_merged_the_old_way, None),
     "do-rong-o-theo-luoi": (cell_widths_left_to_the_grid, None),
