@@ -1441,6 +1441,27 @@ def issuer_merged_down(doc: Any) -> None:
         _row([_cell([], 3685, "<w:vMerge/>"), _cell(right[-1:], 5953)])])
 
 
+def quoc_hieu_merged_down(doc: Any) -> None:
+    """The header in two rows, the Quốc hiệu's cell (with the Tiêu ngữ and the date) merged down over
+    both: the issuer and its line in the first row, the Số in the second."""
+    left, right = _header_cells(doc)
+    _rows_of(doc.tables[0]._tbl, [
+        _row([_cell(left[:-1], 3685), _cell(right, 5953, '<w:vMerge w:val="restart"/>')]),
+        _row([_cell(left[-1:], 3685), _cell([], 5953, "<w:vMerge/>")])])
+
+
+def issuer_merged_the_old_way(doc: Any) -> None:
+    """The header's grid in three columns, the issuer's cell merged across the first two the way of
+    Word 97 (w:hMerge restart, then a cell w:hMerge continue) instead of one cell as wide."""
+    tbl = doc.tables[0]._tbl
+    _set_grid(tbl, [1842, 1843, 5953])
+    first = tbl.find(f"{qn('w:tr')}/{qn('w:tc')}")
+    pr = _tc_pr(first)
+    pr.find(qn("w:tcW")).set(qn("w:w"), "1842")
+    pr.append(_el('<w:hMerge w:val="restart"/>'))
+    first.addnext(_cell([], 1843, "<w:hMerge/>"))
+
+
 def _signature_cells(doc: Any) -> tuple[list[Any], list[Any]]:
     left, right = doc.tables[1]._tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")
     return left.findall(qn("w:p")), right.findall(qn("w:p"))
@@ -1526,8 +1547,8 @@ def tables_pulled_into_the_margin(doc: Any) -> None:
 
 def header_as_two_tables(doc: Any) -> None:
     """The header as two borderless tables one under the other: the issuer and the Quốc hiệu with
-    the Tiêu ngữ, then the Số and the date; the line under the Tiêu ngữ anchored in its own paragraph
-    (at its foot) instead of the date's."""
+    the Tiêu ngữ, then the Số and the date (the date prints a line lower, beside the Số); the line
+    under the Tiêu ngữ anchored in its own paragraph (at its foot) instead of the date's."""
     left, right = _header_cells(doc)
     tbl = doc.tables[0]._tbl
     second = copy.deepcopy(tbl)
@@ -1538,6 +1559,8 @@ def header_as_two_tables(doc: Any) -> None:
     _rows_of(tbl, [_row([_cell(left[:-1], 3685), _cell(right[:-1], 5953)])])
     _rows_of(second, [_row([_cell(left[-1:], 3685), _cell(right[-1:], 5953)])])
     tbl.addnext(second)
+    # Word keeps a paragraph between two tables (else it prints them as one): here 1 pt high.
+    tbl.addnext(_el('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>'))
 
 
 def _catalogue_rows(doc: Any) -> list[Any]:
@@ -1546,9 +1569,20 @@ def _catalogue_rows(doc: Any) -> list[Any]:
 
 def catalogue_header_on_every_row(doc: Any) -> None:
     """The catalogue's header row mark (w:tblHeader, "Repeat as header row") set on every row by
-    mistake: the table fits its page, each row prints once."""
-    for tr in _catalogue_rows(doc)[1:]:
+    mistake, and on the header's and the signature's rows: each table fits its page, each row prints
+    once."""
+    for tr in [*_catalogue_rows(doc)[1:], *(tr for t in doc.tables[:2] for tr in t._tbl.findall(qn("w:tr")))]:
         _tr_pr(tr).insert(0, _el("<w:tblHeader/>"))
+
+
+def catalogue_in_two_tables_touching(doc: Any) -> None:
+    """The catalogue stored as two tables one right after the other, no paragraph between (a table
+    pasted under another): Word prints one table, its rows one under the other."""
+    tbl = doc.tables[2]._tbl
+    rows = _catalogue_rows(doc)
+    second = copy.deepcopy(tbl)
+    _rows_of(second, rows[4:])
+    tbl.addnext(second)
 
 
 def catalogue_split_by_a_page_break(doc: Any) -> None:
@@ -1635,6 +1669,8 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "phan-dau-hai-hang-cat-khac": (header_rows_cut_apart, None),
     "phan-dau-hai-hang-o-trong": (header_rows_cut_by_empty_cells, None),
     "phan-dau-gop-doc": (issuer_merged_down, None),
+    "phan-dau-gop-doc-quoc-hieu": (quoc_hieu_merged_down, None),
+    "phan-dau-gop-ngang-kieu-cu": (issuer_merged_the_old_way, None),
     "phan-ky-hai-hang-gop-doc": (signature_in_two_rows, None),
     "phan-ky-hai-hang-cat-khac": (signature_rows_cut_apart, None),
     "gop-doc-khong-bat-dau": (merge_continued_from_nothing, None),
@@ -1645,6 +1681,7 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "phan-dau-hai-bang": (header_as_two_tables, None),
     "danh-muc-lap-tieu-de-moi-hang": (catalogue_header_on_every_row, None),
     "danh-muc-cat-hai-bang": (catalogue_split_by_a_page_break, None),
+    "danh-muc-hai-bang-sat-nhau": (catalogue_in_two_tables_touching, None),
 }
 
 XFAIL: dict[str, str] = {}

@@ -1147,16 +1147,15 @@ class _Reader:
             self.doc.tables.append(table)
 
     def _continues(self, table: Table, ti: int) -> bool:
-        """Read table (reader id ti) as the rest of the table before it when it is that table
-        continued: cut off by a page break (or empty lines) and its first row typed again at the
-        top. It prints as one table over two pages, the first row repeated as a header row
-        (w:tblHeader) prints: its rows join the first table's, the row typed again left out as
-        Word's repeated header row is. Same section, same columns, the same first row, nothing
-        printed between."""
+        """Read table (reader id ti) as the rest of the table before it, when the page shows one
+        table: the two touch (no paragraph between: Word prints their rows as one table's), or only
+        empty lines or a page break stand between and the second's first row is the first's typed
+        again (one table over two pages, the header row repeated on the second as w:tblHeader
+        repeats it: the row typed again is left out, as Word's repeated header row is). Same
+        section and the same columns either way. Its rows join the first table's."""
         doc = self.doc
         prev = doc.tables[-1] if doc.tables else None
-        if prev is None or prev.section != table.section or len(table.rows) < 2 \
-                or len(prev.widths) != len(table.widths) \
+        if prev is None or prev.section != table.section or len(prev.widths) != len(table.widths) \
                 or any(abs(a - b) > 20 for a, b in zip(prev.widths, table.widths, strict=True)) \
                 or any(p.text or p.cell is not None for p in doc.paragraphs[prev.last + 1:table.first]):
             return False
@@ -1164,13 +1163,15 @@ class _Reader:
         def heading(row: list[TableCell]) -> list[tuple[int, str]]:
             return [(tc.span, " ".join(p.text for p in tc.paras)) for tc in row]
 
-        first_row = heading(table.rows[0])
         own = [q.cell.table for tc in prev.rows[0] for q in tc.paras if q.cell is not None]
-        if first_row != heading(prev.rows[0]) or not any(text for _, text in first_row) or not own:
+        touching = table.first == prev.last + 1
+        typed_again = len(table.rows) > 1 and heading(table.rows[0]) == heading(prev.rows[0]) \
+            and any(text for _, text in heading(table.rows[0]))
+        if not own or not (touching or typed_again):
             return False
         prev_ti = min(own)
-        typed_again = {id(p) for tc in table.rows[0] for p in tc.paras}
-        kept = [q for q in doc.paragraphs[table.first:] if id(q.paragraph) not in typed_again]
+        dropped = {id(p) for tc in table.rows[0] for p in tc.paras} if not touching else set()
+        kept = [q for q in doc.paragraphs[table.first:] if id(q.paragraph) not in dropped]
         del doc.paragraphs[table.first:]
         moved: dict[int, Cell] = {}
         for line in kept:
@@ -1180,10 +1181,11 @@ class _Reader:
                 line.paragraph.index = line.index
             if line.cell is not None and line.cell.table == ti:
                 moved[id(line.cell)] = line.cell
+        rows = table.rows if touching else table.rows[1:]
         for cell in moved.values():  # one Cell is shared by its paragraphs' lines: each moved once
             cell.table = prev_ti
-            cell.row += len(prev.rows) - 1
-        prev.rows.extend(table.rows[1:])
+            cell.row += len(prev.rows) - (len(table.rows) - len(rows))
+        prev.rows.extend(rows)
         prev.last = len(doc.paragraphs) - 1
         return True
 
@@ -1260,20 +1262,12 @@ class _Reader:
             trpr = tr.find(qn("w:trPr"))
             before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
             col += _attr_int(before, "w:val", 0) if before is not None else 0
-            for ci, tc in enumerate(blocks(tr, qn("w:tc"))):
+            for ci, (tc, span, widened) in enumerate(_merged_across(tr)):
                 tcpr = tc.find(qn("w:tcPr"))
-                span = _attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1)
-                hm = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
-                if hm is not None and hm.get(qn("w:val")) != "restart" and out[-1]:
-                    # Word's older horizontal merge: a continuing cell widens the one before it, as
-                    # gridSpan does (its own paragraphs are not printed).
-                    out[-1][-1].span += span
-                    col += span
-                    continue
                 width = sum(grid[col:col + span])
                 tcw = tcpr.find(qn("w:tcW")) if tcpr is not None else None
                 if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" and _attr_int(tcw, "w:w", 0) \
-                        and not _percent_wide(tbl):
+                        and not _percent_wide(tbl) and not widened:
                     width = _attr_int(tcw, "w:w", width)
                 left, right = default_mar
                 mar = tcpr.find(qn("w:tcMar")) if tcpr is not None else None
@@ -2298,6 +2292,24 @@ def run_text(r: _Element) -> str:
         elif tag == qn("w:sym"):
             out.append(_sym(child))
     return "".join(out)
+
+
+def _merged_across(tr: _Element) -> list[tuple[_Element, int, bool]]:
+    """The cells of row tr as printed: each with the grid columns it spans and whether it was
+    widened. Word's older horizontal merge (w:hMerge) keeps a cell per grid column: a continuing
+    cell widens the one before it, as w:gridSpan does, and its own paragraphs are not printed; the
+    widened cell's text has the room of all it covers (its own w:tcW is its first part's)."""
+    out: list[tuple[_Element, int, bool]] = []
+    for tc in blocks(tr, qn("w:tc")):
+        tcpr = tc.find(qn("w:tcPr"))
+        span = _attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1)
+        hm = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
+        if hm is not None and hm.get(qn("w:val")) != "restart" and out:
+            first, covered, _ = out[-1]
+            out[-1] = (first, covered + span, True)
+            continue
+        out.append((tc, span, False))
+    return out
 
 
 def _percent_wide(tbl: _Element) -> float | None:
