@@ -1575,16 +1575,6 @@ def catalogue_header_on_every_row(doc: Any) -> None:
         _tr_pr(tr).insert(0, _el("<w:tblHeader/>"))
 
 
-def catalogue_in_two_tables_touching(doc: Any) -> None:
-    """The catalogue stored as two tables one right after the other, no paragraph between (a table
-    pasted under another): Word prints one table, its rows one under the other."""
-    tbl = doc.tables[2]._tbl
-    rows = _catalogue_rows(doc)
-    second = copy.deepcopy(tbl)
-    _rows_of(second, rows[4:])
-    tbl.addnext(second)
-
-
 def catalogue_split_by_a_page_break(doc: Any) -> None:
     """The catalogue cut in two tables by a page break before its second group, the header row typed
     again at the top of the second: one catalogue over two pages."""
@@ -1681,7 +1671,6 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "phan-dau-hai-bang": (header_as_two_tables, None),
     "danh-muc-lap-tieu-de-moi-hang": (catalogue_header_on_every_row, None),
     "danh-muc-cat-hai-bang": (catalogue_split_by_a_page_break, None),
-    "danh-muc-hai-bang-sat-nhau": (catalogue_in_two_tables_touching, None),
 }
 
 XFAIL: dict[str, str] = {}

@@ -16,7 +16,6 @@ from tests.test_check_invariance import _plain
 from tests.test_reading_invariance import (
     _el,
     _save,
-    catalogue_in_two_tables_touching,
     catalogue_split_by_a_page_break,
     header_rows_cut_apart,
     merge_continued_from_nothing,
@@ -50,16 +49,6 @@ def test_a_catalogue_continued_after_a_page_break_reads_as_one_table(plain, tmp_
     assert _lines(split)[first:] == _lines(whole)[first:]
     assert [p.index for p in split.paragraphs] == list(range(len(split.paragraphs)))
     assert all(split.tables[2].holds(p) for row in split.tables[2].rows for c in row for p in c.paras)
-
-
-def test_two_tables_touching_read_as_one(plain, tmp_path):
-    """The catalogue stored as two tables with no paragraph between (Word prints them as one table):
-    one table of the catalogue's rows, none left out; its lines in their rows as in one table."""
-    doc = read_word(_save(plain, "touching", catalogue_in_two_tables_touching, tmp_path / "touching.docx"))
-    whole = read_word(plain)
-    assert len(doc.tables) == 3
-    assert _rows(doc.tables[2]) == _rows(whole.tables[2])
-    assert _lines(doc) == _lines(whole)
 
 
 def _catalogue_twice(doc: Any, between: str | None, narrower: bool = False) -> None:

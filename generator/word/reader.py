@@ -1147,31 +1147,31 @@ class _Reader:
             self.doc.tables.append(table)
 
     def _continues(self, table: Table, ti: int) -> bool:
-        """Read table (reader id ti) as the rest of the table before it, when the page shows one
-        table: the two touch (no paragraph between: Word prints their rows as one table's), or only
-        empty lines or a page break stand between and the second's first row is the first's typed
-        again (one table over two pages, the header row repeated on the second as w:tblHeader
-        repeats it: the row typed again is left out, as Word's repeated header row is). Same
-        section and the same columns either way. Its rows join the first table's."""
+        """Read table (reader id ti) as the rest of the table before it when it is that table
+        continued: cut off by a page break (or empty lines) and its first row typed again on top.
+        It prints as one table over two pages, the first row repeated as a header row (w:tblHeader)
+        prints: its rows join the first table's, the row typed again left out as Word's repeated
+        header row is. Same section, same columns, the same first row, nothing printed between
+        but something between (two tables touching are left as they are)."""
         doc = self.doc
         prev = doc.tables[-1] if doc.tables else None
-        if prev is None or prev.section != table.section or len(prev.widths) != len(table.widths) \
+        gap = doc.paragraphs[prev.last + 1:table.first] if prev is not None else []
+        if prev is None or prev.section != table.section or len(table.rows) < 2 or not gap \
+                or len(prev.widths) != len(table.widths) \
                 or any(abs(a - b) > 20 for a, b in zip(prev.widths, table.widths, strict=True)) \
-                or any(p.text or p.cell is not None for p in doc.paragraphs[prev.last + 1:table.first]):
+                or any(p.text or p.cell is not None for p in gap):
             return False
 
         def heading(row: list[TableCell]) -> list[tuple[int, str]]:
             return [(tc.span, " ".join(p.text for p in tc.paras)) for tc in row]
 
+        first_row = heading(table.rows[0])
         own = [q.cell.table for tc in prev.rows[0] for q in tc.paras if q.cell is not None]
-        touching = table.first == prev.last + 1
-        typed_again = len(table.rows) > 1 and heading(table.rows[0]) == heading(prev.rows[0]) \
-            and any(text for _, text in heading(table.rows[0]))
-        if not own or not (touching or typed_again):
+        if first_row != heading(prev.rows[0]) or not any(text for _, text in first_row) or not own:
             return False
         prev_ti = min(own)
-        dropped = {id(p) for tc in table.rows[0] for p in tc.paras} if not touching else set()
-        kept = [q for q in doc.paragraphs[table.first:] if id(q.paragraph) not in dropped]
+        typed_again = {id(p) for tc in table.rows[0] for p in tc.paras}
+        kept = [q for q in doc.paragraphs[table.first:] if id(q.paragraph) not in typed_again]
         del doc.paragraphs[table.first:]
         moved: dict[int, Cell] = {}
         for line in kept:
@@ -1181,11 +1181,10 @@ class _Reader:
                 line.paragraph.index = line.index
             if line.cell is not None and line.cell.table == ti:
                 moved[id(line.cell)] = line.cell
-        rows = table.rows if touching else table.rows[1:]
         for cell in moved.values():  # one Cell is shared by its paragraphs' lines: each moved once
             cell.table = prev_ti
-            cell.row += len(prev.rows) - (len(table.rows) - len(rows))
-        prev.rows.extend(rows)
+            cell.row += len(prev.rows) - 1
+        prev.rows.extend(table.rows[1:])
         prev.last = len(doc.paragraphs) - 1
         return True
 
