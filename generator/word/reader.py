@@ -1253,11 +1253,11 @@ class _Reader:
         out: list[list[TableCell]] = []
         # A row deleted with Track Changes on (w:trPr/w:del) is not on the page until rejected.
         printed = [tr for tr in blocks(tbl, qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is None]
-        starts: dict[int, int] = {}  # grid column -> span of the cell starting there, in the row above
+        starts: set[int] = set()  # the grid columns the row's cells start at (above: the row before's)
         for ri, tr in enumerate(printed):
             out.append([])
             col = 0
-            above, starts = starts, {}
+            above, starts = starts, set()
             trpr = tr.find(qn("w:trPr"))
             before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
             col += _attr_int(before, "w:val", 0) if before is not None else 0
@@ -1293,7 +1293,7 @@ class _Reader:
                     # over it, or a row starting further in): Word prints the cell with its own
                     # text, a merge the rows below may continue.
                     merge = "restart"
-                starts[col] = span
+                starts.add(col)
                 paras = [q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]
                 edge = "bottom" if ri == len(printed) - 1 else "insideH"
                 out[-1].append(TableCell(paras, max(span, 1), merge, self._cell_border(tbl, tcpr, edge)))
