@@ -29,7 +29,7 @@ from docx.oxml.ns import nsdecls, qn
 from generator.check import check_docx
 from generator.jobs.importer import import_docx
 from generator.recognise import read_docx
-from tests.test_check_invariance import _plain, _texts, etree_tostring
+from tests.test_check_invariance import WP, _plain, _texts, etree_tostring
 from tests.word_fixtures import EMU
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -1340,6 +1340,252 @@ def properties_that_keep_the_letters(doc: Any) -> None:
             rpr.append(parse_xml(xml.replace("/>", f' {nsdecls("w")}/>')))
 
 
+# --- round 7: one printed table, its grid stored another way -------------------------------------
+
+
+def _el(xml: str) -> Any:
+    """An element of Word's main namespace written without its declaration."""
+    name = len(xml.split(">", 1)[0].split(" ", 1)[0].rstrip("/"))
+    return parse_xml(xml[:name] + f' {nsdecls("w")}' + xml[name:])
+
+
+def _tc_pr(tc: Any) -> Any:
+    """The cell's w:tcPr, made when it has none."""
+    pr = tc.find(qn("w:tcPr"))
+    if pr is None:
+        pr = _el("<w:tcPr/>")
+        tc.insert(0, pr)
+    return pr
+
+
+def _tr_pr(tr: Any) -> Any:
+    """The row's w:trPr, made when it has none."""
+    pr = tr.find(qn("w:trPr"))
+    if pr is None:
+        pr = _el("<w:trPr/>")
+        tr.insert(0, pr)
+    return pr
+
+
+def _set_grid(tbl: Any, widths: list[int]) -> None:
+    """The table's w:tblGrid replaced by columns of these widths (twips)."""
+    grid = tbl.find(qn("w:tblGrid"))
+    for col in list(grid):
+        grid.remove(col)
+    for w in widths:
+        grid.append(_el(f'<w:gridCol w:w="{w}"/>'))
+
+
+def _cell(paras: list[Any], width: int, props: str = "") -> Any:
+    """A cell of the given width (twips) holding paragraphs (an empty paragraph when none); props:
+    more of its w:tcPr, in schema order after w:tcW."""
+    tc = _el(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{props}</w:tcPr></w:tc>')
+    for p in paras or [_el("<w:p/>")]:
+        tc.append(p)
+    return tc
+
+
+def _row(cells: list[Any], props: str = "") -> Any:
+    """A row of cells; props: its w:trPr's children."""
+    tr = _el(f"<w:tr><w:trPr>{props}</w:trPr></w:tr>" if props else "<w:tr/>")
+    for tc in cells:
+        tr.append(tc)
+    return tr
+
+
+def _rows_of(tbl: Any, rows: list[Any]) -> None:
+    """Table tbl's rows replaced by these."""
+    for tr in tbl.findall(qn("w:tr")):
+        tbl.remove(tr)
+    for tr in rows:
+        tbl.append(tr)
+
+
+def _header_cells(doc: Any) -> tuple[list[Any], list[Any]]:
+    """The header's two columns' paragraphs: issuer, its line and Số on the left; Quốc hiệu, Tiêu
+    ngữ and the date (which holds the line under the Tiêu ngữ) on the right."""
+    left, right = doc.tables[0]._tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")
+    return left.findall(qn("w:p")), right.findall(qn("w:p"))
+
+
+def _header_in_two_rows(doc: Any, grid: list[int], first: list[Any], second: list[Any]) -> None:
+    _set_grid(doc.tables[0]._tbl, grid)
+    _rows_of(doc.tables[0]._tbl, [first, second])
+
+
+def header_rows_cut_apart(doc: Any) -> None:
+    """The header in two rows over a grid of five columns: the issuer's row cut at one place, the Số
+    line's row starting one column in (w:gridBefore) in a cell that ends one column before the
+    issuer's (w:gridAfter for the rest): Số stands centred under the issuer, as in one cell."""
+    left, right = _header_cells(doc)
+    _header_in_two_rows(doc, [300, 3085, 300, 5653, 300], _row([
+        _cell(left[:-1], 3685, '<w:gridSpan w:val="3"/>'), _cell(right, 5953, '<w:gridSpan w:val="2"/>')]),
+        _row([_cell(left[-1:], 3085)], '<w:gridBefore w:val="1"/><w:gridAfter w:val="3"/>'
+             '<w:wBefore w:w="300" w:type="dxa"/><w:wAfter w:w="6253" w:type="dxa"/>'))
+
+
+def header_rows_cut_by_empty_cells(doc: Any) -> None:
+    """The same two rows, the Số line's row filled with empty cells instead of skipped grid columns."""
+    left, right = _header_cells(doc)
+    _header_in_two_rows(doc, [300, 3085, 300, 5653, 300], _row([
+        _cell(left[:-1], 3685, '<w:gridSpan w:val="3"/>'), _cell(right, 5953, '<w:gridSpan w:val="2"/>')]),
+        _row([_cell([], 300), _cell(left[-1:], 3085), _cell([], 6253, '<w:gridSpan w:val="3"/>')]))
+
+
+def issuer_merged_down(doc: Any) -> None:
+    """The header in two rows, the issuer's cell merged down over both (w:vMerge restart, then
+    continue): Quốc hiệu and Tiêu ngữ in the first row, the date in the second."""
+    left, right = _header_cells(doc)
+    _rows_of(doc.tables[0]._tbl, [
+        _row([_cell(left, 3685, '<w:vMerge w:val="restart"/>'), _cell(right[:-1], 5953)]),
+        _row([_cell([], 3685, "<w:vMerge/>"), _cell(right[-1:], 5953)])])
+
+
+def quoc_hieu_merged_down(doc: Any) -> None:
+    """The header in two rows, the Quốc hiệu's cell (with the Tiêu ngữ and the date) merged down over
+    both: the issuer and its line in the first row, the Số in the second."""
+    left, right = _header_cells(doc)
+    _rows_of(doc.tables[0]._tbl, [
+        _row([_cell(left[:-1], 3685), _cell(right, 5953, '<w:vMerge w:val="restart"/>')]),
+        _row([_cell(left[-1:], 3685), _cell([], 5953, "<w:vMerge/>")])])
+
+
+def issuer_merged_the_old_way(doc: Any) -> None:
+    """The header's grid in three columns, the issuer's cell merged across the first two the way of
+    Word 97 (w:hMerge restart, then a cell w:hMerge continue) instead of one cell as wide."""
+    tbl = doc.tables[0]._tbl
+    _set_grid(tbl, [1842, 1843, 5953])
+    first = tbl.find(f"{qn('w:tr')}/{qn('w:tc')}")
+    pr = _tc_pr(first)
+    pr.find(qn("w:tcW")).set(qn("w:w"), "1842")
+    pr.append(_el('<w:hMerge w:val="restart"/>'))
+    first.addnext(_cell([], 1843, "<w:hMerge/>"))
+
+
+def _signature_cells(doc: Any) -> tuple[list[Any], list[Any]]:
+    left, right = doc.tables[1]._tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")
+    return left.findall(qn("w:p")), right.findall(qn("w:p"))
+
+
+def signature_in_two_rows(doc: Any) -> None:
+    """The signature in two rows: the signer's titles in the first, the signing space and the name
+    in the second, the Nơi nhận merged down over both (w:vMerge)."""
+    left, right = _signature_cells(doc)
+    _rows_of(doc.tables[1]._tbl, [
+        _row([_cell(left, 4677, '<w:vMerge w:val="restart"/>'), _cell(right[:2], 4677)]),
+        _row([_cell([], 4677, "<w:vMerge/>"), _cell(right[2:], 4677)])])
+
+
+def signature_rows_cut_apart(doc: Any) -> None:
+    """The signature in two rows over a grid of four columns, the Nơi nhận merged down the first: the
+    titles' cell spanning the three others, the name's row cut one column in from each side (empty
+    cells): the name stands centred under the titles, as in one cell."""
+    left, right = _signature_cells(doc)
+    _set_grid(doc.tables[1]._tbl, [4677, 300, 4077, 300])
+    _rows_of(doc.tables[1]._tbl, [
+        _row([_cell(left, 4677, '<w:vMerge w:val="restart"/>'), _cell(right[:2], 4677, '<w:gridSpan w:val="3"/>')]),
+        _row([_cell([], 4677, "<w:vMerge/>"), _cell([], 300), _cell(right[2:], 4077), _cell([], 300)])])
+
+
+def merge_continued_from_nothing(doc: Any) -> None:
+    """A vertical merge continued (w:vMerge with no value) where nothing above starts one: in the
+    signature's only row, and in the catalogue under a group row's cell that spans three columns.
+    Word prints each such cell with its own text."""
+    for tc in doc.tables[1]._tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"):
+        _tc_pr(tc).append(_el("<w:vMerge/>"))
+    row = doc.tables[2]._tbl.findall(qn("w:tr"))[5]
+    _tc_pr(row.findall(qn("w:tc"))[2]).append(_el("<w:vMerge/>"))
+
+
+def groups_merged_the_old_way(doc: Any) -> None:
+    """The catalogue's group rows merged across three columns the way of Word 97 (w:hMerge restart,
+    then two cells w:hMerge continue) instead of one cell spanning them (w:gridSpan)."""
+    widths = [int(g.get(qn("w:w"))) for g in doc.tables[2]._tbl.iter(qn("w:gridCol"))]
+    for tr in doc.tables[2]._tbl.findall(qn("w:tr")):
+        cells = tr.findall(qn("w:tc"))
+        span = cells[-1].find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+        if span is None:
+            continue
+        pr = span.getparent()
+        pr.remove(span)
+        pr.find(qn("w:tcW")).set(qn("w:w"), str(widths[1]))
+        pr.append(_el('<w:hMerge w:val="restart"/>'))
+        for w in widths[2:]:
+            cells[-1].addnext(_cell([], w, "<w:hMerge/>"))
+
+
+def cell_widths_left_to_the_grid(doc: Any) -> None:
+    """Every cell's preferred width given as "nil" or "auto" (w:tcW type), or as its share of the
+    catalogue's width ("pct", fiftieths of a percent): the grid lays the tables out as before."""
+    for k, tbl in enumerate(t._tbl for t in doc.tables):
+        total = sum(int(g.get(qn("w:w"))) for g in tbl.iter(qn("w:gridCol")))
+        for tc in tbl.iter(qn("w:tc")):
+            tcw = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+            if k == 2:
+                tcw.set(qn("w:w"), str(round(int(tcw.get(qn("w:w"))) * 5000 / total)))
+                tcw.set(qn("w:type"), "pct")
+            else:
+                tcw.set(qn("w:w"), "0")
+                tcw.set(qn("w:type"), "nil" if k == 0 else "auto")
+
+
+def grid_short_or_long(doc: Any) -> None:
+    """The header's grid with one column fewer than its row uses (the cells' widths lay it out) and
+    the signature's with a column more that no cell reaches (it prints nothing)."""
+    _set_grid(doc.tables[0]._tbl, [3685])
+    _set_grid(doc.tables[1]._tbl, [4677, 4677, 1500])
+
+
+def tables_pulled_into_the_margin(doc: Any) -> None:
+    """The header and signature tables pulled into the left margin by a cell margin (w:tblInd -108,
+    as older Word placed every table): their text stands 5.4 pt further left, which Decree 30 does
+    not judge (the header's lines are centred in their cells, the lines under them drawn from the
+    cells): read the same."""
+    for k in (0, 1):
+        doc.tables[k]._tbl.find(qn("w:tblPr")).append(_el('<w:tblInd w:w="-108" w:type="dxa"/>'))
+
+
+def header_as_two_tables(doc: Any) -> None:
+    """The header as two borderless tables one under the other: the issuer and the Quốc hiệu with
+    the Tiêu ngữ, then the Số and the date (the date prints a line lower, beside the Số); the line
+    under the Tiêu ngữ anchored in its own paragraph (at its foot) instead of the date's."""
+    left, right = _header_cells(doc)
+    tbl = doc.tables[0]._tbl
+    second = copy.deepcopy(tbl)
+    line = right[-1].find(f"{qn('w:r')}/{qn('w:drawing')}").getparent()
+    right[-2].append(line)
+    offset = line.find(f".//{{{WP}}}positionV/{{{WP}}}posOffset")
+    offset.text = str(int(offset.text) + 16 * EMU)  # the Tiêu ngữ's line is 16 pt high
+    _rows_of(tbl, [_row([_cell(left[:-1], 3685), _cell(right[:-1], 5953)])])
+    _rows_of(second, [_row([_cell(left[-1:], 3685), _cell(right[-1:], 5953)])])
+    tbl.addnext(second)
+    # Word keeps a paragraph between two tables (else it prints them as one): here 1 pt high.
+    tbl.addnext(_el('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>'))
+
+
+def _catalogue_rows(doc: Any) -> list[Any]:
+    return doc.tables[2]._tbl.findall(qn("w:tr"))
+
+
+def catalogue_header_on_every_row(doc: Any) -> None:
+    """The catalogue's header row mark (w:tblHeader, "Repeat as header row") set on every row by
+    mistake, and on the header's and the signature's rows: each table fits its page, each row prints
+    once."""
+    for tr in [*_catalogue_rows(doc)[1:], *(tr for t in doc.tables[:2] for tr in t._tbl.findall(qn("w:tr")))]:
+        _tr_pr(tr).insert(0, _el("<w:tblHeader/>"))
+
+
+def catalogue_split_by_a_page_break(doc: Any) -> None:
+    """The catalogue cut in two tables by a page break before its second group, the header row typed
+    again at the top of the second: one catalogue over two pages."""
+    tbl = doc.tables[2]._tbl
+    rows = _catalogue_rows(doc)
+    second = copy.deepcopy(tbl)
+    _rows_of(second, [copy.deepcopy(rows[0]), *rows[4:]])
+    tbl.addnext(second)
+    tbl.addnext(_el('<w:p><w:r><w:br w:type="page"/></w:r></w:p>'))
+
+
 # name → (encoding, reference the page equals: None for the plain document)
 ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]] = {
     "dung-hop-nfd": (decomposed_accents, None),
@@ -1409,6 +1655,22 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "phan-ky-hai-cot": (signature_in_two_columns, None),
     "dau-phan-cach-kieu": (style_separators, None),
     "chu-cai-lon-dau-doan": (drop_cap, None),
+    # round 7: a printed table's grid, merges and widths stored another way
+    "phan-dau-hai-hang-cat-khac": (header_rows_cut_apart, None),
+    "phan-dau-hai-hang-o-trong": (header_rows_cut_by_empty_cells, None),
+    "phan-dau-gop-doc": (issuer_merged_down, None),
+    "phan-dau-gop-doc-quoc-hieu": (quoc_hieu_merged_down, None),
+    "phan-dau-gop-ngang-kieu-cu": (issuer_merged_the_old_way, None),
+    "phan-ky-hai-hang-gop-doc": (signature_in_two_rows, None),
+    "phan-ky-hai-hang-cat-khac": (signature_rows_cut_apart, None),
+    "gop-doc-khong-bat-dau": (merge_continued_from_nothing, None),
+    "gop-ngang-kieu-cu": (groups_merged_the_old_way, None),
+    "do-rong-o-theo-luoi": (cell_widths_left_to_the_grid, None),
+    "luoi-thieu-thua-cot": (grid_short_or_long, None),
+    "bang-lui-vao-le": (tables_pulled_into_the_margin, None),
+    "phan-dau-hai-bang": (header_as_two_tables, None),
+    "danh-muc-lap-tieu-de-moi-hang": (catalogue_header_on_every_row, None),
+    "danh-muc-cat-hai-bang": (catalogue_split_by_a_page_break, None),
 }
 
 XFAIL: dict[str, str] = {}

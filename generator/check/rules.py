@@ -1184,7 +1184,7 @@ def _signing_space(doc: KeHoach, el: str, lines: list[Para], name: Para | None) 
         own = sum(1 for p in between if blank(p) and p.cell is not None
                   and (p.cell.row, p.cell.col) in ((lc.row, lc.col), (nc.row, nc.col)))
         rows = {p.cell.row for p in between if p.cell is not None and lc.row < p.cell.row < nc.row}
-        written = {p.cell.row for p in between if p.cell is not None and p.text and p.cell.grid_col == nc.grid_col}
+        written = {p.cell.row for p in between if p.cell is not None and p.text and p.cell.stacks_with(nc)}
         blanks = own + len(rows - written)
     else:
         same = [p for p in between if (p.cell is None and name.cell is None) or (

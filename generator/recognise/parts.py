@@ -288,7 +288,7 @@ class _Recogniser:
             doc.document_type = "Công văn"
             doc.subject_slip = not VV_FORM.match(vv.text)
             doc.subject_lines = [vv] + [p for p in top if p.cell and vv.cell and p.index > vv.index
-                                        and (p.cell.table, p.cell.grid_col) == (vv.cell.table, vv.cell.grid_col)
+                                        and p.cell.stacks_with(vv.cell)
                                         and p.text and not SEPARATOR_RE.match(p.text)][:2]
         # Nơi nhận and the signer: the table cell starting "Nơi nhận", and its row's other cell.
         doc.noi_nhan = next((p for p in paras if p.cell and NOI_NHAN_RE.match(p.text)
@@ -462,7 +462,7 @@ class _Recogniser:
         # in a row) is no copy, and taking it would drop the appendix from there to the end.
         column = [p for p in paras[form.index + 1:] if p.text and (
             p.cell is None if form.cell is None else
-            p.cell is not None and (p.cell.table, p.cell.grid_col) == (form.cell.table, form.cell.grid_col))]
+            p.cell is not None and p.cell.stacks_with(form.cell))]
         if not any(DATE_RE.search(p.text) for p in column[:3]):
             return []
         if form.cell is not None:
@@ -535,12 +535,11 @@ class _Recogniser:
         if header_table is not None and qh is not None and qh.cell is not None:
             nl = doc.number_line
             # The issuer's column: the Số line's when it is in the header table, else left of the Quốc hiệu.
-            nl_col = nl.cell.grid_col if nl is not None and nl.cell is not None and \
-                nl.cell.table == header_table else None
+            nl_cell = nl.cell if nl is not None and nl.cell is not None and nl.cell.table == header_table else None
             qh_col = qh.cell.grid_col
 
             def col_ok(c: Cell) -> bool:
-                return c.grid_col == nl_col if nl_col is not None else c.grid_col < qh_col
+                return c.stacks_with(nl_cell) if nl_cell is not None else c.grid_col < qh_col
 
             limit_row = nl.cell.row if nl is not None and nl.cell is not None else 10 ** 6
             names = [p for p in top if p.text and id(p) not in skip and p.cell is not None and col_ok(p.cell)

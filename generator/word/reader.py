@@ -91,6 +91,16 @@ class Cell:
     def __str__(self) -> str:
         return f"bảng {self.table + 1}, hàng {self.row + 1}, cột {self.col + 1}"
 
+    def stacks_with(self, other: Cell) -> bool:
+        """Whether the two cells print in one column of their table: the middle of either's text
+        area lies within the other's. Not their grid columns: rows of one table may be cut at other
+        grid columns (a row starting one column in, w:gridBefore; a cell split in one row only) and
+        still stack their text in one printed column."""
+        if self.table != other.table:
+            return False
+        return (self.left <= other.left + other.width / 2 <= self.left + self.width
+                or other.left <= self.left + self.width / 2 <= other.left + other.width)
+
 
 @dataclass
 class Run:
@@ -1141,8 +1151,51 @@ class _Reader:
         ncols = max([len(widths)] + [sum(c.span for c in r) for r in rows])
         widths += [max(widths, default=1)] * (ncols - len(widths))
         widths = self._printed_columns(ti, rows, widths[:ncols], first)
-        self.doc.tables.append(Table(rows, widths, section, len(self.doc.tables) + 1, first,
-                                     len(self.doc.paragraphs) - 1))
+        table = Table(rows, widths, section, len(self.doc.tables) + 1, first, len(self.doc.paragraphs) - 1)
+        if not self._continues(table, ti):
+            self.doc.tables.append(table)
+
+    def _continues(self, table: Table, ti: int) -> bool:
+        """Read table (reader id ti) as the rest of the table before it when it is that table
+        continued: cut off by a page break (or empty lines) and its first row typed again on top.
+        It prints as one table over two pages, the first row repeated as a header row (w:tblHeader)
+        prints: its rows join the first table's, the row typed again left out as Word's repeated
+        header row is. Same section, same columns, the same first row, nothing printed between
+        but something between (two tables touching are left as they are)."""
+        doc = self.doc
+        prev = doc.tables[-1] if doc.tables else None
+        gap = doc.paragraphs[prev.last + 1:table.first] if prev is not None else []
+        if prev is None or prev.section != table.section or len(table.rows) < 2 or not gap \
+                or len(prev.widths) != len(table.widths) \
+                or any(abs(a - b) > 20 for a, b in zip(prev.widths, table.widths, strict=True)) \
+                or any(p.text or p.cell is not None for p in gap):
+            return False
+
+        def heading(row: list[TableCell]) -> list[tuple[int, str]]:
+            return [(tc.span, " ".join(p.text for p in tc.paras)) for tc in row]
+
+        first_row = heading(table.rows[0])
+        own = [q.cell.table for tc in prev.rows[0] for q in tc.paras if q.cell is not None]
+        if first_row != heading(prev.rows[0]) or not any(text for _, text in first_row) or not own:
+            return False
+        prev_ti = min(own)
+        typed_again = {id(p) for tc in table.rows[0] for p in tc.paras}
+        kept = [q for q in doc.paragraphs[table.first:] if id(q.paragraph) not in typed_again]
+        del doc.paragraphs[table.first:]
+        moved: dict[int, Cell] = {}
+        for line in kept:
+            line.index = len(doc.paragraphs)
+            doc.paragraphs.append(line)
+            if line.line_no == 0:
+                line.paragraph.index = line.index
+            if line.cell is not None and line.cell.table == ti:
+                moved[id(line.cell)] = line.cell
+        for cell in moved.values():  # one Cell is shared by its paragraphs' lines: each moved once
+            cell.table = prev_ti
+            cell.row += len(prev.rows) - 1
+        prev.rows.extend(table.rows[1:])
+        prev.last = len(doc.paragraphs) - 1
+        return True
 
     def _printed_columns(self, ti: int, rows: list[list[TableCell]], widths: list[int], first: int) -> list[int]:
         """The table's columns as the page shows them: a grid column edge no cell starts or ends at
@@ -1209,26 +1262,20 @@ class _Reader:
         out: list[list[TableCell]] = []
         # A row deleted with Track Changes on (w:trPr/w:del) is not on the page until rejected.
         printed = [tr for tr in blocks(tbl, qn("w:tr")) if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is None]
+        starts: set[int] = set()  # the grid columns the row's cells start at (above: the row before's)
         for ri, tr in enumerate(printed):
             out.append([])
             col = 0
+            above, starts = starts, set()
             trpr = tr.find(qn("w:trPr"))
             before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
             col += _attr_int(before, "w:val", 0) if before is not None else 0
-            for ci, tc in enumerate(blocks(tr, qn("w:tc"))):
+            for ci, (tc, span, widened) in enumerate(_merged_across(tr)):
                 tcpr = tc.find(qn("w:tcPr"))
-                span = _attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1)
-                hm = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
-                if hm is not None and hm.get(qn("w:val")) != "restart" and out[-1]:
-                    # Word's older horizontal merge: a continuing cell widens the one before it, as
-                    # gridSpan does (its own paragraphs are not printed).
-                    out[-1][-1].span += span
-                    col += span
-                    continue
                 width = sum(grid[col:col + span])
                 tcw = tcpr.find(qn("w:tcW")) if tcpr is not None else None
                 if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" and _attr_int(tcw, "w:w", 0) \
-                        and not _percent_wide(tbl):
+                        and not _percent_wide(tbl) and not widened:
                     width = _attr_int(tcw, "w:w", width)
                 left, right = default_mar
                 mar = tcpr.find(qn("w:tcMar")) if tcpr is not None else None
@@ -1250,6 +1297,12 @@ class _Reader:
                         self._table(child, section, cell.width)
                 vm = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
                 merge = None if vm is None else "restart" if vm.get(qn("w:val")) == "restart" else "continue"
+                if merge == "continue" and col not in above:
+                    # Nothing above starts at this grid column (the first row, under a cell spanning
+                    # over it, or a row starting further in): Word prints the cell with its own
+                    # text, a merge the rows below may continue.
+                    merge = "restart"
+                starts.add(col)
                 paras = [q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]
                 edge = "bottom" if ri == len(printed) - 1 else "insideH"
                 out[-1].append(TableCell(paras, max(span, 1), merge, self._cell_border(tbl, tcpr, edge)))
@@ -2247,6 +2300,24 @@ def run_text(r: _Element) -> str:
         elif tag == qn("w:sym"):
             out.append(_sym(child))
     return "".join(out)
+
+
+def _merged_across(tr: _Element) -> list[tuple[_Element, int, bool]]:
+    """The cells of row tr as printed: each with the grid columns it spans and whether it was
+    widened. Word's older horizontal merge (w:hMerge) keeps a cell per grid column: a continuing
+    cell widens the one before it, as w:gridSpan does, and its own paragraphs are not printed; the
+    widened cell's text has the room of all it covers (its own w:tcW is its first part's)."""
+    out: list[tuple[_Element, int, bool]] = []
+    for tc in blocks(tr, qn("w:tc")):
+        tcpr = tc.find(qn("w:tcPr"))
+        span = _attr_int(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, "w:val", 1)
+        hm = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
+        if hm is not None and hm.get(qn("w:val")) != "restart" and out:
+            first, covered, _ = out[-1]
+            out[-1] = (first, covered + span, True)
+            continue
+        out.append((tc, span, False))
+    return out
 
 
 def _percent_wide(tbl: _Element) -> float | None:
