@@ -33,6 +33,7 @@ from ..word.reader import (
 from .appendices import appendix_heading, locate_appendices
 from .lines import (
     ADMIN_UNIT_RE,
+    APPENDIX_HEAD_RE,
     AUTHORITY_RE,
     COPY_FORM_RE,
     DASHES,
@@ -187,6 +188,14 @@ def _reference_at_top(paras: list[Para]) -> Reference | None:
     return None
 
 
+def _title_index(top: list[Para]) -> int:
+    """Where a header that prints names alone ends: with no Số line nor Quốc hiệu to stand by (the
+    document a decision issues, printed after it with only the issuer's name over its tên loại), the
+    issuer's name is what stands above the tên loại line; 0 (no names) when no such line is there."""
+    title = next((p for p in top if p.text and recognise_type(p.text)), None)
+    return title.index if title is not None else 0
+
+
 def recognise(word: WordDocument) -> KeHoach:
     """The parts of a document read by word.reader (read it with `columns=tab_columns`)."""
     return _Recogniser(word).locate()
@@ -255,8 +264,8 @@ class _Recogniser:
                 top = [p for p in top if all(p is not q for q in below)]
         self._agency(top, header_table)
         last_top = max((p.index for p in top), default=-1) if header_table is not None else (
-            max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu, doc.quoc_hieu) if p),
-                default=-1))
+            max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu, doc.quoc_hieu, *doc.issuer_lines)
+                 if p), default=-1))
         for p in (doc.number_line, doc.date_line):
             if p is not None:
                 last_top = max(last_top, p.index)
@@ -535,9 +544,10 @@ class _Recogniser:
                      and not VV_RE.match(p.text)]
         else:
             stop = doc.number_line.index if doc.number_line is not None else (
-                qh.index if qh is not None else 0)
+                qh.index if qh is not None else _title_index(top))
             names = [p for p in top if p.index < stop and p.text and id(p) not in skip
-                     and not SEPARATOR_RE.match(p.text) and upper_vi(p.text) == p.text]
+                     and not SEPARATOR_RE.match(p.text) and upper_vi(p.text) == p.text
+                     and not DRAFT_MARK_RE.match(p.text) and not APPENDIX_HEAD_RE.match(p.text)]
         names = [p for p in names if not QUOC_HIEU_RE.match(fold_hoa(p.text)) and not TIEU_NGU_RE.match(p.text)]
         if not names:
             return
