@@ -479,3 +479,22 @@ def test_a_decision_issuing_rules_printed_without_a_header_says_so(dossiers, tmp
     with pytest.raises(UserError, match=r"không phải Kế hoạch \(đây là Quyết định, văn bản ban hành kèm theo là "
                                         r"Quy chế\)"):
         import_docx(combined)
+
+
+@pytest.mark.parametrize("title", ["KẾ HOẠCH", "KẾ HOẠCH HÀNH ĐỘNG"])
+def test_a_plan_without_a_header_on_a_page_begun_by_page_break_before(dossiers, tmp_path: Path, title: str) -> None:
+    """The new page set on the title's paragraph ("page break before", no break typed) and the title as
+    the recogniser reads titles: read as the plan alone gives it, the issuer's name the decision's."""
+    made = dossiers["final"]
+    retitled = _retitled(_headerless(made["ke-hoach"], tmp_path / "kh.docx"), tmp_path / "kh-title.docx", title)
+    path = join(made["quyet-dinh"], retitled, tmp_path / "qd-kh.docx", by="none")
+    document = docx.Document(str(path))
+    next(p for p in document.paragraphs if p.text == title).paragraph_format.page_break_before = True
+    document.save(str(path))
+    doc = read_docx(path)
+    assert doc.attached is not None and doc.attached.document_type == "Kế hoạch"
+    assert doc.attached.doc_type is not None and doc.attached.doc_type.text == title
+    got = import_docx(path)
+    assert len([n for n in got.warnings if TAKEN in n.message]) == 1
+    alone = import_docx(_retitled(made["ke-hoach"], tmp_path / "alone.docx", title)).data
+    assert got.data == _placed(alone, made["quyet-dinh"])
