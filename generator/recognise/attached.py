@@ -1,12 +1,13 @@
 """A document and the one it issues, printed in one file: a Quyết định ("Điều 1. Ban hành kèm theo
 Quyết định này Kế hoạch …", its signature, Nơi nhận), then on a new page the plan it issues, with its
 own header, tên loại and "(Ban hành kèm theo Quyết định số … ngày … của …)" line (Phụ lục III, Mẫu
-1.3). Agencies publish them so; read as one document, the plan's header and signature would be stray
-parts of the decision. Told by what the page shows: after the decision's signature a new page (a page
-break, "page break before", a section starting a page) that opens a document of its own, whose
-"(Ban hành kèm theo …)" line cites a document of the decision's type. Each is then recognised as if
-it were its own file (word.reader's `WordDocument.part`): the decision, with the other in its
-`attached`."""
+1.3), or, as many agencies print it, without the header (its tên loại the first line of the page) or
+with the issuer's name alone. Read as one document, the plan's lines would be stray parts of the
+decision. Told by what the page shows: after the decision's signature a new page (a page break, "page
+break before", a section starting a page) that opens with a document's header or its tên loại, whose
+"(Ban hành kèm theo …)" line cites a document of the decision's type (a list or a phụ lục has no tên
+loại: the decision's appendix). Each is then recognised as if it were its own file (word.reader's
+`WordDocument.part`): the decision, with the other in its `attached`."""
 
 from __future__ import annotations
 
