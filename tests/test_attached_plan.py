@@ -498,3 +498,16 @@ def test_a_plan_without_a_header_on_a_page_begun_by_page_break_before(dossiers, 
     assert len([n for n in got.warnings if TAKEN in n.message]) == 1
     alone = import_docx(_retitled(made["ke-hoach"], tmp_path / "alone.docx", title)).data
     assert got.data == _placed(alone, made["quyet-dinh"])
+
+
+def test_a_phu_luc_heading_over_a_title_keeps_the_page_the_decisions(dossiers, tmp_path: Path) -> None:
+    """"PHỤ LỤC" over "KẾ HOẠCH", a name and the "(Kèm theo Quyết định …)" line: the decision's appendix
+    that details a plan (its heading says so), not a plan the decision issues, nor the heading a name."""
+    made = dossiers["final"]
+    page = _page_of_lines(made["quyet-dinh"], tmp_path / "pl.docx", [
+        ("PHỤ LỤC", True), ("KẾ HOẠCH", True), ("Phân công thực hiện", True),
+        ("(Kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026 của UBND tỉnh Lâm Đồng)", False),
+        ("1. Sở Nội vụ chủ trì.", False)])
+    combined = join(made["quyet-dinh"], page, tmp_path / "qd-pl.docx")
+    doc = read_docx(combined)
+    assert doc.attached is None and [a.heading.text for a in doc.appendices] == ["PHỤ LỤC"]

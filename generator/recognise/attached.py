@@ -97,9 +97,9 @@ def _opens_page(doc: KeHoach) -> bool:
 
 def _header_left_out(doc: KeHoach) -> bool:
     """Whether a part is no administrative document only because it prints no header of its own (no
-    Quốc hiệu, or neither it nor the issuer's name): the reason the recogniser gives a phụ lục sent in
-    a file of its own ("(Kèm theo …)" at its top, no header), here with a tên loại over that line.
-    Many agencies print the plan a decision issues so, its title the first line of its page."""
+    Quốc hiệu: nothing over its tên loại, or the issuer's name alone): the reason the recogniser gives a
+    phụ lục sent in a file of its own ("(Kèm theo …)" at its top, no header), here with a tên loại over
+    that line. Many agencies print the plan a decision issues so, its title the first line of its page."""
     return doc.annex_of is not None and doc.quoc_hieu is None and doc.doc_type is not None
 
 

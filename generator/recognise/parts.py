@@ -188,12 +188,16 @@ def _reference_at_top(paras: list[Para]) -> Reference | None:
     return None
 
 
-def _title_index(top: list[Para]) -> int:
-    """Where a header that prints names alone ends: with no Số line nor Quốc hiệu to stand by (the
-    document a decision issues, printed after it with only the issuer's name over its tên loại), the
-    issuer's name is what stands above the tên loại line; 0 (no names) when no such line is there."""
+def _over_title(top: list[Para]) -> list[Para]:
+    """The lines a header of names alone prints: with no Số line nor Quốc hiệu to stand by (the document
+    a decision issues, printed after it with only the issuer's name over its tên loại), what stands
+    above the tên loại line, but a draft's mark or a phụ lục's heading ("PHỤ LỤC" over a title is the
+    appendix's, no name); none when no tên loại is there."""
     title = next((p for p in top if p.text and recognise_type(p.text)), None)
-    return title.index if title is not None else 0
+    if title is None:
+        return []
+    return [p for p in top if p.index < title.index
+            and not DRAFT_MARK_RE.match(p.text) and not APPENDIX_HEAD_RE.match(p.text)]
 
 
 def recognise(word: WordDocument) -> KeHoach:
@@ -543,11 +547,10 @@ class _Recogniser:
                      and (nl is None or p.index < nl.index) and not SEPARATOR_RE.match(p.text)
                      and not VV_RE.match(p.text)]
         else:
-            stop = doc.number_line.index if doc.number_line is not None else (
-                qh.index if qh is not None else _title_index(top))
-            names = [p for p in top if p.index < stop and p.text and id(p) not in skip
-                     and not SEPARATOR_RE.match(p.text) and upper_vi(p.text) == p.text
-                     and not DRAFT_MARK_RE.match(p.text) and not APPENDIX_HEAD_RE.match(p.text)]
+            anchor = doc.number_line or qh
+            above = [p for p in top if p.index < anchor.index] if anchor is not None else _over_title(top)
+            names = [p for p in above if p.text and id(p) not in skip
+                     and not SEPARATOR_RE.match(p.text) and upper_vi(p.text) == p.text]
         names = [p for p in names if not QUOC_HIEU_RE.match(fold_hoa(p.text)) and not TIEU_NGU_RE.match(p.text)]
         if not names:
             return
