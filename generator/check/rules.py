@@ -544,6 +544,8 @@ def _tab_centred(para: Para, text_width_twips: int) -> bool:
 @rule()
 def quoc_hieu(doc: KeHoach) -> list[Result]:
     el = "Quốc hiệu"
+    if doc.quoc_hieu is None and _attached(doc):
+        return _left_out(doc, "PL1.III.1.quoc-hieu.hinh-thuc", el, f"có Quốc hiệu “{QUOC_HIEU}”", "Quốc hiệu")
     out = _element_format(doc, doc.quoc_hieu, "PL1.III.1.quoc-hieu", el, sizes=PT["quoc_hieu"], bold=True,
                           italic=False, caps=True, align="center")
     p = doc.quoc_hieu
@@ -583,6 +585,8 @@ def quoc_hieu(doc: KeHoach) -> list[Result]:
 def tieu_ngu(doc: KeHoach) -> list[Result]:
     el = "Tiêu ngữ"
     p = doc.tieu_ngu
+    if p is None and _attached(doc):
+        return _left_out(doc, "PL1.III.1.tieu-ngu.hinh-thuc", el, f"có Tiêu ngữ “{TIEU_NGU}”", "Tiêu ngữ")
     out = _element_format(doc, p, "PL1.III.1.tieu-ngu", el, sizes=PT["tieu_ngu"], bold=True, italic=False,
                           align="center")
     if p is None:
@@ -628,6 +632,9 @@ THIRD_HALF = (RULE_FRACTION_RANGE[0] - 0.005, RULE_FRACTION_RANGE[1] + 0.01)
 
 @rule()
 def agency(doc: KeHoach) -> list[Result]:
+    if not doc.issuer_lines and _attached(doc):
+        return _left_out(doc, "PL1.III.2.co-quan-ban-hanh.hinh-thuc", "Cơ quan ban hành", "có tên cơ quan ban hành",
+                         "tên cơ quan ban hành")
     out = []
     if doc.parent_lines:
         out = _element_format(doc, doc.parent_lines, "PL1.III.2.co-quan-chu-quan", "Cơ quan chủ quản",
@@ -682,6 +689,22 @@ def _attached_result(doc: KeHoach, rid: str, el: str, title: str) -> list[Result
                  where=_where(doc, doc.subtitle[0]) if doc.subtitle else "",
                  message=f"văn bản ban hành kèm theo {ref.doc_type} {ref.number or '…'}/{ref.symbol}: "
                          "số và ngày là của văn bản đó")]
+
+
+def _left_out(doc: KeHoach, rid: str, el: str, title: str, what: str) -> list[Result]:
+    """A header part that a document issued with a decision does not print. Phụ lục III, Mẫu 1.3 (the
+    decision and the document it issues) prints the issuer's name and the Quốc hiệu, Tiêu ngữ atop the
+    document it issues, as atop the decision: only the Số and the date are the decision's alone. A
+    finding, said once for the part (no size nor case to judge on a line that is not printed)."""
+    ref = doc.attached_to
+    assert ref is not None
+    issuing = ref.doc_type.lower()
+    return [_res(rid, el, title, ERROR, False, measured="không có",
+                 expected=f"{el} ở đầu văn bản ban hành kèm theo (Phụ lục III, Mẫu 1.3)",
+                 where=_where(doc, doc.doc_type),
+                 message=f"văn bản ban hành kèm theo {ref.doc_type} {ref.number or '…'}/{ref.symbol} không in "
+                         f"{what} trên tên loại; Mẫu 1.3 in tên cơ quan ban hành, Quốc hiệu, "
+                         f"Tiêu ngữ ở đầu văn bản kèm theo như ở đầu {issuing} (chỉ số và ngày là của {issuing})")]
 
 
 def _own_number_line(doc: KeHoach):  # noqa: ANN202 - parse_number_line's result

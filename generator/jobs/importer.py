@@ -423,14 +423,15 @@ class _Importer:
 
     def _header(self) -> dict[str, Any]:
         doc = self.doc
+        named = self._named_by()
         # The names as the page prints them: a long name typed on one line keeps the lines Word
         # wraps it on, as one text with its line breaks (one paragraph printed on those lines);
         # given one line, the renderer would balance it on other lines, and a reader could take
         # its first line for a parent agency.
-        parent = self._names([lines for p in doc.parent_lines for lines in _printed_lines(p)])
+        parent = self._names([lines for p in named.parent_lines for lines in _printed_lines(p)])
         # A joint document: each issuing agency's name, the lead one first (recognise.parts).
         issuers = [self._names([lines for p in block for lines in _printed_lines(p)])
-                   for block in doc.issuers or [doc.issuer_lines]]
+                   for block in named.issuers or [named.issuer_lines]]
         name = issuers[0]
         if not name:
             self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")
@@ -482,6 +483,21 @@ class _Importer:
             header["date"] = _this_year()
         self._unplaced_header_text()
         return header
+
+    def _named_by(self) -> KeHoach:
+        """The document whose header names the issuer: the plan's own, or, for a plan printed after the
+        decision that issues it without a header of its own (its tên loại the first line of its page,
+        recognise.attached), the decision's: the same agency issues both. Said once, with what was
+        taken, so that the văn thư checks it."""
+        doc, decision = self.doc, self.issuing
+        if doc.issuer_lines or decision is None or not decision.issuer_lines:
+            return doc
+        taken = " / ".join(p.text for p in [*decision.parent_lines, *decision.issuer_lines])
+        self.warn(doc.doc_type or "phần đầu văn bản", taken,
+                  f"kế hoạch không in tên cơ quan ban hành (không có phần đầu riêng): lấy tên cơ quan từ "
+                  f"{decision.document_type or 'văn bản'} ban hành kế hoạch in trước nó trong tệp; kiểm tra "
+                  "agency.name" + (", agency.parent" if decision.parent_lines else ""))
+        return decision
 
     def _issue_date(self, where: Para | str, text: str, year: int, month: str | None,
                     day: str | None) -> str:

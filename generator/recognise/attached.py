@@ -1,12 +1,13 @@
 """A document and the one it issues, printed in one file: a Quyết định ("Điều 1. Ban hành kèm theo
 Quyết định này Kế hoạch …", its signature, Nơi nhận), then on a new page the plan it issues, with its
 own header, tên loại and "(Ban hành kèm theo Quyết định số … ngày … của …)" line (Phụ lục III, Mẫu
-1.3). Agencies publish them so; read as one document, the plan's header and signature would be stray
-parts of the decision. Told by what the page shows: after the decision's signature a new page (a page
-break, "page break before", a section starting a page) that opens a document of its own, whose
-"(Ban hành kèm theo …)" line cites a document of the decision's type. Each is then recognised as if
-it were its own file (word.reader's `WordDocument.part`): the decision, with the other in its
-`attached`."""
+1.3), or, as many agencies print it, without the header (its tên loại the first line of the page) or
+with the issuer's name alone. Read as one document, the plan's lines would be stray parts of the
+decision. Told by what the page shows: after the decision's signature a new page (a page break, "page
+break before", a section starting a page) that opens with a document's header or its tên loại, whose
+"(Ban hành kèm theo …)" line cites a document of the decision's type (a list or a phụ lục has no tên
+loại: the decision's appendix). Each is then recognised as if it were its own file (word.reader's
+`WordDocument.part`): the decision, with the other in its `attached`."""
 
 from __future__ import annotations
 
@@ -35,9 +36,15 @@ def recognise_file(word: WordDocument) -> KeHoach:
             continue  # an appendix's page: its "(Kèm theo …)" line has no tên loại over it
         attached = recognise(word.part(start))
         ref = attached.attached_to
-        if attached.not_administrative or attached.doc_type is None or ref is None \
-                or upper_vi(ref.doc_type) != upper_vi(doc.document_type or "") or not _opens_page(attached):
-            continue  # no document of its own here (no header, its own Số line, or it begins lower down)
+        if attached.doc_type is None or ref is None or upper_vi(ref.doc_type) != upper_vi(doc.document_type or "") \
+                or not _opens_page(attached):
+            continue  # no document of its own here (no tên loại, its own Số line, or it begins lower down)
+        if attached.not_administrative:
+            if not _header_left_out(attached):
+                continue  # not an administrative document for another reason (a contract, the Party's)
+            # Printed after the decision that issues it, a document needs no header to be one: its
+            # tên loại opens the page, its "(Ban hành kèm theo …)" line names the decision.
+            attached.not_administrative = attached.annex_of = None
         head = recognise(word.part(0, start))
         head.attached, head.attached_line = attached, start
         return head
@@ -86,6 +93,14 @@ def _opens_page(doc: KeHoach) -> bool:
     in_header_table = anchor is not None and anchor.cell is not None and first.cell is not None \
         and first.cell.table == anchor.cell.table
     return id(first) in header or in_header_table
+
+
+def _header_left_out(doc: KeHoach) -> bool:
+    """Whether a part is no administrative document only because it prints no header of its own (no
+    Quốc hiệu: nothing over its tên loại, or the issuer's name alone): the reason the recogniser gives a
+    phụ lục sent in a file of its own ("(Kèm theo …)" at its top, no header), here with a tên loại over
+    that line. Many agencies print the plan a decision issues so, its title the first line of its page."""
+    return doc.annex_of is not None and doc.quoc_hieu is None and doc.doc_type is not None
 
 
 def _break_before_text(p: Para) -> bool:

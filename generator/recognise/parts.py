@@ -33,6 +33,7 @@ from ..word.reader import (
 from .appendices import appendix_heading, locate_appendices
 from .lines import (
     ADMIN_UNIT_RE,
+    APPENDIX_HEAD_RE,
     AUTHORITY_RE,
     COPY_FORM_RE,
     DASHES,
@@ -189,6 +190,18 @@ def _reference_at_top(paras: list[Para]) -> Reference | None:
     return None
 
 
+def _over_title(top: list[Para]) -> list[Para]:
+    """The lines a header of names alone prints: with no Số line nor Quốc hiệu to stand by (the document
+    a decision issues, printed after it with only the issuer's name over its tên loại), what stands
+    above the tên loại line, but a draft's mark or a phụ lục's heading ("PHỤ LỤC" over a title is the
+    appendix's, no name); none when no tên loại is there."""
+    title = next((p for p in top if p.text and recognise_type(p.text)), None)
+    if title is None:
+        return []
+    return [p for p in top if p.index < title.index
+            and not DRAFT_MARK_RE.match(p.text) and not APPENDIX_HEAD_RE.match(p.text)]
+
+
 def recognise(word: WordDocument) -> KeHoach:
     """The parts of a document read by word.reader (read it with `columns=tab_columns`)."""
     return _Recogniser(word).locate()
@@ -257,8 +270,8 @@ class _Recogniser:
                 top = [p for p in top if all(p is not q for q in below)]
         self._agency(top, header_table)
         last_top = max((p.index for p in top), default=-1) if header_table is not None else (
-            max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu, doc.quoc_hieu) if p),
-                default=-1))
+            max((p.index for p in (doc.number_line, doc.date_line, doc.tieu_ngu, doc.quoc_hieu, *doc.issuer_lines)
+                 if p), default=-1))
         for p in (doc.number_line, doc.date_line):
             if p is not None:
                 last_top = max(last_top, p.index)
@@ -547,9 +560,9 @@ class _Recogniser:
                      and (nl is None or p.index < nl.index) and not SEPARATOR_RE.match(p.text)
                      and not VV_RE.match(p.text)]
         else:
-            stop = doc.number_line.index if doc.number_line is not None else (
-                qh.index if qh is not None else 0)
-            names = [p for p in top if p.index < stop and p.text and id(p) not in skip
+            anchor = doc.number_line or qh
+            above = [p for p in top if p.index < anchor.index] if anchor is not None else _over_title(top)
+            names = [p for p in above if p.text and id(p) not in skip
                      and not SEPARATOR_RE.match(p.text) and upper_vi(p.text) == p.text]
         names = [p for p in names if not QUOC_HIEU_RE.match(fold_hoa(p.text)) and not TIEU_NGU_RE.match(p.text)]
         if not names:
