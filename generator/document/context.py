@@ -435,6 +435,11 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
     """A table block for the template: its cells' text for the rules, its spec for the writer."""
     widths = [c.width for c in table.columns]
     header = [_cell(cite, c.title, "center", "head") for c in table.columns]
+    head = [header] if table.header else []
+    if table.column_numbers is not None and table.header:
+        # The row of column numbers belongs to the head: it repeats with the header on every page,
+        # centred, not bold (the STT style), italic only where the label was typed so.
+        head.append([_cell(cite, label, "center", "number") for label in table.column_numbers])
     rows: list[list[TableCell]] = []
     counter = [0]
     ncols = len(table.columns)
@@ -467,7 +472,7 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
     walk(table.rows, 0)
     # Column headings too wide for their column: broken between words into balanced lines.
     spec = TableSpec(widths=widths, aligns=[c.align for c in table.columns],
-                     header=[header] if table.header else [], rows=rows, landscape=landscape,
+                     header=head, rows=rows, landscape=landscape,
                      break_heading=heading_cell_lines)
     texts = [p.text for row in [header, *rows] for c in row for p in c.paragraphs if p.text]
     return {"kind": "table", "text": " ".join(texts), "xml": spec, "cells": texts}

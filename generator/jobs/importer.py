@@ -27,6 +27,7 @@ from ..plan.model import DOC_NUMBER_MAX, DOC_NUMBER_MIN, LOOKS, MAX_CO_SIGNERS
 from ..plan.name_case import agency_case, heading_case, lines_case, title_case
 from ..plan.table_rows import numbered_groups
 from ..recognise import read_docx
+from ..recognise.column_numbers import column_number_row
 from ..recognise.lines import (
     ARCHIVE_RE,
     COPY_FORM_RE,
@@ -911,18 +912,23 @@ class _Importer:
                     rowspans[(ri, col)] = span
         header_ok = bool(rows) and all(c.span == 1 and c.merge is None for c in rows[0]) and len(rows[0]) == n \
             and len(rows) > 1
+        # The row of column numbers under a plain header ("(1) (2) …") is part of the head: kept as
+        # the table's column_numbers, neither a data row nor a cell that sets a column's alignment.
+        numbers_at = column_number_row(t) if header_ok else None
+        numbers_at = numbers_at if numbers_at == 1 else None  # the model's header is one row
+        head_rows = 0 if not header_ok else 1 if numbers_at is None else numbers_at + 1
         columns: list[dict[str, Any]] = []
         total = sum(t.widths)
         for ci in range(n):
             column: dict[str, Any] = {"width": round(t.widths[ci] * 100 / total, 1) or 1}
             if header_ok:
                 column["title"] = _heading(_cell_value(rows[0][ci].paras, style_bold=True))
-            column["align"] = _column_align([p for placed in grid_rows[1 if header_ok else 0:]
+            column["align"] = _column_align([p for placed in grid_rows[head_rows:]
                                              for cc, c in placed if cc == ci for p in c.paras])
             columns.append(column)
         data_rows: list[list[Any]] = []
         for ri, placed in enumerate(grid_rows):
-            if header_ok and ri == 0:
+            if ri < head_rows:
                 continue
             cells: list[Any] = []
             for col, c in placed:
@@ -942,6 +948,8 @@ class _Importer:
         table: dict[str, Any] = {"columns": columns}
         if not header_ok:
             table["header"] = False
+        if numbers_at is not None:
+            table["column_numbers"] = [_cell_value(c.paras) for c in rows[numbers_at]]
         derived = numbered_groups(columns, data_rows) if header_ok else None
         if derived is not None:
             table.update(derived)

@@ -829,6 +829,13 @@ class Table(Model):
     columns: list[Annotated[Column, BeforeValidator(_column)]] = Field(
         min_length=1, max_length=63, description="Các cột (một chuỗi là tiêu đề cột)")
     header: bool = Field(default=True, description="false: bảng không có hàng tiêu đề (mọi hàng là dữ liệu)")
+    # The row of column numbers printed under the header ("(1)", "(2)"… or "A", "B", "1"…), one label
+    # per column as typed (italic pieces kept); None: no such row, as before the field existed.
+    column_numbers: list[Paragraph | None] | None = Field(
+        default=None,
+        description="Hàng số thứ tự cột in dưới hàng tiêu đề, mỗi cột một nhãn như bản gốc: "
+        "[\"(1)\", \"(2)\", …] hoặc [{italic: \"(1)\"}, …]; ô để trống: null",
+    )
     numbered: bool = Field(default=False, description="true: cột đầu là STT, tự đánh số")
     numbering: Literal["restart", "continue"] = Field(
         default="continue", description="STT đánh lại từ 1 trong mỗi nhóm (restart) hay nối tiếp (continue)"
@@ -859,6 +866,20 @@ class Table(Model):
                     )
 
         walk(self.rows, ("rows",))
+        if self.column_numbers is not None and len(self.column_numbers) != len(self.columns):
+            raise PydanticCustomError(
+                "column_numbers_count",
+                "column_numbers có {given} nhãn mà bảng có {width} cột; hãy ghi đúng một nhãn cho mỗi cột "
+                "(kể cả cột STT; ô trống ghi null)",
+                {"given": len(self.column_numbers), "width": len(self.columns), "at": ("column_numbers",)},
+            )
+        if self.column_numbers is not None and not self.header:
+            raise PydanticCustomError(
+                "column_numbers_header",
+                "column_numbers in dưới hàng tiêu đề mà bảng không có hàng tiêu đề (header: false); "
+                "hãy bỏ column_numbers hoặc header: false",
+                {"at": ("column_numbers",)},
+            )
         return self
 
 

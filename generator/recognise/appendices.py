@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..word.reader import Cell, Para, is_bold, is_centred, norm, starts_page
+from .column_numbers import column_number_row
 from .lines import APPENDIX_HEAD_RE, APPENDIX_REF_RE, FORM_LABEL_RE, QUOC_HIEU_RE, TIEU_NGU_RE, fold_hoa
 from .model import AppendixPart, CatalogueRow, KeHoach
 
@@ -73,7 +74,7 @@ def _appendix(doc: KeHoach, section: int, in_sec: list[Para], own_section: bool,
         names = _name_lines(in_sec, box[-1])
         head += names
     titles = [t for t in names if not t.text.startswith("(")]
-    doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(in_sec), own_section,
+    doc.appendices.append(AppendixPart(section, heading, titles, ref, _catalogue_rows(doc, in_sec), own_section,
                                        titled, sections or [section], names, head))
     doc.table_texts += [p for p in in_sec if p.cell is not None and p.text]
 
@@ -112,12 +113,18 @@ def _name_lines(in_sec: list[Para], heading: Para) -> list[Para]:
 ROW_NUMBER_RE = re.compile(r"^(?P<num>[IVXLC]+|\d+(?:\.\d+)*)\.?(?:\s+(?P<rest>\S.*))?$")
 
 
-def _catalogue_rows(paras: list[Para]) -> list[CatalogueRow]:
+def _catalogue_rows(doc: KeHoach, paras: list[Para]) -> list[CatalogueRow]:
     """The table rows of an appendix section, keyed by their first cell. A group row merged into one
-    cell ("I. Truyền thông …") gives its number from the start of that cell's text."""
+    cell ("I. Truyền thông …") gives its number from the start of that cell's text. A row of column
+    numbers under the header ("(1) (2) …", "1 2 …") is the table's head, no row of the list."""
+    heads: set[int] = set()
+    for table in {id(t): t for p in paras if p.cell is not None and (t := doc.table_of(p)) is not None}.values():
+        at = column_number_row(table)
+        if at is not None:
+            heads |= {id(q) for c in table.rows[at] for q in c.paras}
     rows: dict[tuple[int, int], list[tuple[Cell, Para]]] = {}
     for p in paras:
-        if p.cell is not None and p.text:
+        if p.cell is not None and p.text and id(p.paragraph) not in heads:
             rows.setdefault((p.cell.table, p.cell.row), []).append((p.cell, p))
     out = []
     for cells in rows.values():

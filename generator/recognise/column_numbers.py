@@ -1,0 +1,72 @@
+"""The row of column numbers a catalogue or statistics table prints under its header: "(1) (2) (3)…",
+"1 2 3…", "A B 1 2…", a formula "(4)=(2)+(3)" standing for its column. It is part of the table's head
+(readers cite a column by it), never a row of content: `check` does not count it as a task, `import`
+keeps it as the table's column numbers. The one rule both read."""
+
+from __future__ import annotations
+
+import re
+
+from ..word.reader import Table, TableCell
+
+_LABEL_RE = re.compile(r"^\(?(?P<label>\d{1,2}|[A-Z])\)?(?:\s*=\s*[\s()\dA-Z+\-−x×*/:.,]+)?$")
+"""A column label as typed: "(3)", "3", "C", "(C)", or a formula led by its label "(4)=(2)+(3)",
+"5 = 3 x 4" (the label is the column's, the rest says how it is computed)."""
+
+MAX_HEAD_ROWS = 4
+"""Rows a header may take (a heading over two sub-headings, merged down): deeper is a table of data."""
+
+
+def _text(cell: TableCell) -> str:
+    return " ".join(p.text for p in cell.paras if p.text).strip()
+
+
+def _label(text: str) -> str | None:
+    m = _LABEL_RE.match(text.replace("\u00a0", " "))
+    return m.group("label") if m else None
+
+
+def labels_in_sequence(texts: list[str]) -> bool:
+    """Whether the non-empty texts are column labels counting on: letters A, B, … then numbers 1,
+    2, … (or numbers alone from 1); an empty cell (an STT column left blank) counts nothing. Two
+    labels at least: one "1" is a first data row's number."""
+    labels = [_label(t) for t in texts if t]
+    if len(labels) < 2 or any(x is None for x in labels):
+        return False
+    letter, number = ord("A"), 1
+    for x in labels:
+        assert x is not None
+        if x.isdigit():
+            if int(x) != number:
+                return False
+            number += 1
+        elif number == 1 and ord(x) == letter:
+            letter += 1
+        else:
+            return False
+    return True
+
+
+def header_depth(table: Table) -> int:
+    """How many rows the table's header takes: its first row, and each row under it that continues a
+    cell merged down from above (a heading over sub-headings)."""
+    depth = 1
+    while depth < min(len(table.rows), MAX_HEAD_ROWS) and any(c.merge == "continue" for c in table.rows[depth]):
+        depth += 1
+    return depth
+
+
+def column_number_row(table: Table) -> int | None:
+    """The index of the table's row of column numbers: the row right under its header, with a cell
+    for every grid column (spans counted in the header, none in this row) and every non-empty cell a
+    label in sequence. None when the table has none (a first data row "1 | Tuyên truyền… | Sở …"
+    has text beside its number)."""
+    at = header_depth(table)
+    if at >= len(table.rows) or not any(_text(c) for c in table.rows[0]):
+        return None
+    row = table.rows[at]
+    if len(row) != len(table.widths) or any(c.span != 1 or c.merge == "continue" for c in row):
+        return None
+    if labels_in_sequence([_text(c) for c in table.rows[0]]):
+        return None  # the first row is itself a row of numbers: no header above this one
+    return at if labels_in_sequence([_text(c) for c in row]) else None
