@@ -239,3 +239,29 @@ def test_a_line_that_names_no_issuer_leaves_the_name_to_the_clerk(dossiers, tmp_
     assert got.data["subtitle"] == "(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026)"
     assert {k: v for k, v in got.data.items() if k not in ("agency", "subtitle")} == {
         k: v for k, v in named.data.items() if k not in ("agency", "subtitle")}
+
+
+@pytest.mark.parametrize("title", ["KẾ HOẠCH HÀNH ĐỘNG", "K Ế  H O Ạ C H"])
+def test_a_plan_saved_alone_titled_as_plans_are_titled(dossiers, tmp_path: Path, title: str) -> None:  # noqa: F811
+    """A title the recogniser reads as a plan's (qualified, or spaced out): read as the same file
+    printed after its decision reads it."""
+    made = dossiers["final"]
+    alone = _retitled(_headerless(made["ke-hoach"], tmp_path / "kh.docx"), tmp_path / "kh-title.docx", title)
+    got = import_docx(alone)
+    joined = import_docx(join(made["quyet-dinh"], alone, tmp_path / "qd-kh.docx")).data
+    assert got.data == {**joined, "agency": {**joined["agency"], "place": "…", "name": "UBND tỉnh Lâm Đồng"}}
+
+
+def test_a_draft_mark_over_the_title_still_opens_the_plan(dossiers, tmp_path: Path) -> None:  # noqa: F811
+    """"DỰ THẢO" typed over the title of a plan saved alone without a header: a draft's mark, no heading
+    of an annex; the plan is read as without it."""
+    made = dossiers["draft"]
+    bare = _headerless(made["ke-hoach"], tmp_path / "kh.docx")
+    marked = docx.Document(str(bare))
+    title = next(p for p in marked.paragraphs if p.text == "KẾ HOẠCH")
+    title.insert_paragraph_before().add_run("DỰ THẢO").bold = True
+    marked.save(str(tmp_path / "kh-du-thao.docx"))
+    doc = read_docx(tmp_path / "kh-du-thao.docx")
+    assert doc.not_administrative is None and doc.document_type == "Kế hoạch"
+    assert len(doc.draft_marks) == len(read_docx(bare).draft_marks) + 1  # the typed line is a mark
+    assert import_docx(tmp_path / "kh-du-thao.docx").data == import_docx(bare).data
