@@ -434,8 +434,21 @@ class _Importer:
         issuers = [self._names([lines for p in block for lines in _printed_lines(p)])
                    for block in named.issuers or [named.issuer_lines]]
         name = issuers[0]
-        if not name:
-            self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành")
+        line = doc.attached_to if doc.number_line is None else None  # the "(Ban hành kèm theo …)" line
+        cited = line.issuer if line is not None else None
+        if not name and line is not None and cited:
+            # A plan issued with a decision, saved as a file of its own without its header: its
+            # "(Ban hành kèm theo Quyết định số … của <issuer>)" line names who issues both. Said once,
+            # since the line may shorten the name ("UBND tỉnh …") where the header prints it in full.
+            name = [self._name(cited)]
+            self.warn(doc.subtitle[0] if doc.subtitle else "phần đầu văn bản", line.text,
+                      f"kế hoạch không in tên cơ quan ban hành (không có phần đầu): lấy “{name[0]}” từ dòng "
+                      "ban hành kèm theo; kiểm tra agency.name (ghi đầy đủ, không viết tắt) và thêm agency.parent "
+                      "nếu có cơ quan chủ quản")
+        elif not name:
+            self.warn("phần đầu văn bản", "", "không tìm thấy tên cơ quan ban hành" + (
+                "; hãy điền agency.name (tên cơ quan ban hành quyết định ban hành kế hoạch)"
+                if line is not None else ""))
             name = ["Cơ quan ban hành"]
         agency: dict[str, Any] = {}
         if parent:

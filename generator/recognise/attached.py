@@ -17,7 +17,7 @@ from ..text import upper_vi
 from ..word.reader import Para, WordDocument, starts_page
 from .lines import parse_reference, recognise_type
 from .model import KeHoach
-from .parts import recognise
+from .parts import opens_with_header, recognise
 
 LOOK_AHEAD = 20
 """Lines with text at the top of a new page searched for a tên loại and the "(Ban hành kèm theo …)" line
@@ -37,14 +37,12 @@ def recognise_file(word: WordDocument) -> KeHoach:
         attached = recognise(word.part(start))
         ref = attached.attached_to
         if attached.doc_type is None or ref is None or upper_vi(ref.doc_type) != upper_vi(doc.document_type or "") \
-                or not _opens_page(attached):
+                or not opens_with_header(attached):
             continue  # no document of its own here (no tên loại, its own Số line, or it begins lower down)
         if attached.not_administrative:
-            if not _header_left_out(attached):
-                continue  # not an administrative document for another reason (a contract, the Party's)
-            # Printed after the decision that issues it, a document needs no header to be one: its
-            # tên loại opens the page, its "(Ban hành kèm theo …)" line names the decision.
-            attached.not_administrative = attached.annex_of = None
+            # Not an administrative document (a contract, the Party's). One printed without a header of
+            # its own, its tên loại opening the page, is one all the same (parts.issued_alone).
+            continue
         head = recognise(word.part(0, start))
         head.attached, head.attached_line = attached, start
         return head
@@ -78,29 +76,6 @@ def _pages_after_signature(doc: KeHoach, word: WordDocument) -> Iterator[int]:
             yield k
         elif k > end + 1 and starts_page(before) and not _break_before_text(before):
             yield k
-
-
-def _opens_page(doc: KeHoach) -> bool:
-    """Whether a document begins at the top of its page: its first line with text is its header (a
-    line of the header's table, or of its parts), a draft's mark, or its tên loại; a page that begins
-    with anything else (an appendix of the document before) is not where it begins."""
-    first = next((p for p in doc.paragraphs if p.text), None)
-    if first is None:
-        return False
-    anchor = doc.quoc_hieu or doc.tieu_ngu
-    header = {id(p) for p in [*doc.parent_lines, *doc.issuer_lines, *doc.quoc_hieu_lines, doc.tieu_ngu,
-                              doc.number_line, doc.date_line, doc.doc_type, *doc.draft_marks] if p is not None}
-    in_header_table = anchor is not None and anchor.cell is not None and first.cell is not None \
-        and first.cell.table == anchor.cell.table
-    return id(first) in header or in_header_table
-
-
-def _header_left_out(doc: KeHoach) -> bool:
-    """Whether a part is no administrative document only because it prints no header of its own (no
-    Quốc hiệu: nothing over its tên loại, or the issuer's name alone): the reason the recogniser gives a
-    phụ lục sent in a file of its own ("(Kèm theo …)" at its top, no header), here with a tên loại over
-    that line. Many agencies print the plan a decision issues so, its title the first line of its page."""
-    return doc.annex_of is not None and doc.quoc_hieu is None and doc.doc_type is not None
 
 
 def _break_before_text(p: Para) -> bool:

@@ -202,6 +202,33 @@ def _over_title(top: list[Para]) -> list[Para]:
             and not DRAFT_MARK_RE.match(p.text) and not APPENDIX_HEAD_RE.match(p.text)]
 
 
+def opens_with_header(doc: KeHoach) -> bool:
+    """Whether a document begins at the top of its text: its first line with text is its header (a
+    line of the header's table, or of its parts), a draft's mark, or its tên loại; one that begins
+    with anything else (a phụ lục's heading over a title, an appendix of the document before) does not
+    begin there."""
+    first = next((p for p in doc.paragraphs if p.text), None)
+    if first is None:
+        return False
+    anchor = doc.quoc_hieu or doc.tieu_ngu
+    header = {id(p) for p in [*doc.parent_lines, *doc.issuer_lines, *doc.quoc_hieu_lines, doc.tieu_ngu,
+                              doc.number_line, doc.date_line, doc.doc_type, *doc.draft_marks] if p is not None}
+    in_header_table = anchor is not None and anchor.cell is not None and first.cell is not None \
+        and first.cell.table == anchor.cell.table
+    return id(first) in header or in_header_table
+
+
+def issued_alone(doc: KeHoach) -> bool:
+    """Whether a document without a Quốc hiệu is one another document issues, printed without the header
+    Mẫu 1.3 gives it (the issuer's name alone, or nothing over its tên loại): its tên loại opens it, and
+    the "(Ban hành kèm theo …)" line under its trích yếu cites a document of another type, the one that
+    issues it. A phụ lục, danh mục or đề cương has no tên loại; a part of a document of the same type
+    ("KẾ HOẠCH CHI TIẾT … (Kèm theo Kế hoạch số …)") is that document's appendix."""
+    ref = doc.attached_to
+    return doc.quoc_hieu is None and doc.doc_type is not None and ref is not None \
+        and upper_vi(ref.doc_type) != upper_vi(doc.document_type or "") and opens_with_header(doc)
+
+
 def recognise(word: WordDocument) -> KeHoach:
     """The parts of a document read by word.reader (read it with `columns=tab_columns`)."""
     return _Recogniser(word).locate()
@@ -356,9 +383,9 @@ class _Recogniser:
         sig_end = max((p.index for p in sig), default=body_end - 1)
         doc.copy_block = self._copy_block(sig_end)
         locate_appendices(doc, main_section, sig_end, doc.copy_block[0].index if doc.copy_block else None)
+        self._draft_marks(body_start)  # before _administrative: a draft's mark may stand over the tên loại
         self._administrative(texts, title)
         self._lines()
-        self._draft_marks(body_start)
 
     @staticmethod
     def _title(rest: list[Para]) -> tuple[Para | None, str]:
@@ -695,6 +722,12 @@ class _Recogniser:
             # A tên loại (or "V/v") under the Quốc hiệu is an administrative document's even when its Số
             # line or its issuer is not found (left out, or typed in a form no reader knows): its rules
             # say what is missing, and import reads the rest. Refusing would lose the whole document.
+            return
+        if missing and issued_alone(doc):
+            # The document a decision issues, printed as a file of its own (Phụ lục III, Mẫu 1.3): its
+            # tên loại opens it (under the issuer's name, or with no header at all), its "(Ban hành kèm
+            # theo Quyết định số …)" line names the decision. A document, not a phụ lục: its rules say
+            # which parts of Mẫu 1.3's header it does not print, as when printed after its decision.
             return
         if missing:
             # A phụ lục or đề cương sent in a file of its own opens with its heading and "(Kèm theo
