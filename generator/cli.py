@@ -45,17 +45,19 @@ def _render(args: argparse.Namespace) -> int:
         print(f"Đã tạo bản phát hành: {done.docx}")
     elif done.plan.is_final:
         # Number and full day in the data: a final all the same, protected like one.
-        print(f"Đã tạo bản phát hành (dữ liệu đã có số và ngày): {done.docx}")
+        print(f"Đã tạo bản phát hành (dữ liệu đã có {'số và ngày' if done.plan.own_number else 'ngày'}): "
+              f"{done.docx}")
     else:
-        blank = [w for w, missing in (("số", done.plan.number is None), ("ngày", not done.plan.date.complete))
-                 if missing]
+        blank = [w for w, missing in (("số", done.plan.number is None and done.plan.own_number),
+                                      ("ngày", not done.plan.date.complete)) if missing]
         print(f"Đã tạo dự thảo ({' và '.join(blank)} để trống): {done.docx}")
     if done.pdf and not done.unchanged:
         print(f"Đã tạo PDF: {done.pdf}")
     if done.metadata:
         print(f"Thông tin văn bản cho sổ đăng ký (JSON): {done.metadata}")
     if done.recorded:
-        print(f"Đã ghi số {done.plan.number} và ngày {short(done.plan.date)} vào tệp dữ liệu: {args.data}")
+        number = f"số {done.plan.number} và " if done.plan.own_number else ""
+        print(f"Đã ghi {number}ngày {short(done.plan.date)} vào tệp dữ liệu: {args.data}")
     return EXIT_OK
 
 

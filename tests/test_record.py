@@ -407,3 +407,36 @@ def test_a_formula_error_in_the_units_sheet_is_said_at_its_cell(tmp_path: Path, 
     err = capsys.readouterr().err
     assert "Đơn vị!E3" in err and "#REF!" in err and "lỗi công thức" in err
     assert not out.exists()
+
+
+def test_a_plan_issued_with_a_decision_is_issued_by_its_date_alone(project: Path, capsys) -> None:
+    """A plan whose number is its decision's (own_number: false, as `kehoach import` reads the plan a
+    decision issues): --final wants only the day, writes no number nor register entry of its own (the
+    register holds the decision), and names the final by what it is. It used to stop on an internal
+    error (exit 70) as soon as its date was full."""
+    data = project / "data" / "kh.yaml"
+    text = data.read_text(encoding="utf-8").replace("date: 2024-03-20", "date: 2024-03", 1)
+    data.write_text(text + "own_number: false\nsubtitle: '(Ban hành kèm theo Quyết định số 12/QĐ-SKHCN "
+                    "ngày 22/3/2024 của Sở Khoa học và Công nghệ)'\n", encoding="utf-8")
+    before = data.read_text(encoding="utf-8")
+    assert main(["render", "data/kh.yaml", "--final", "--number", "5", "--date", "22/03/2024"]) == 2
+    assert "không có số riêng" in capsys.readouterr().err
+    assert data.read_text(encoding="utf-8") == before and not (project / "output").exists()
+
+    assert main(["render", "data/kh.yaml", "--final", "--date", "22/03/2024"]) == 0
+    said = capsys.readouterr().out
+    final = project / "output" / "kh-ban-hanh.docx"
+    assert "Đã tạo bản phát hành: " in said and "Đã ghi ngày 22/03/2024 vào tệp dữ liệu" in said
+    after = data.read_text(encoding="utf-8")
+    changed = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert [line.split("#")[0].strip() for line in changed] == ["date: 2024-03-22"]  # the day only, no number
+    assert changed[0].endswith("# viết 2024-03 nếu chưa có ngày")
+    assert sorted(p.name for p in (project / "output").iterdir()) == ["kh-ban-hanh.docx"]  # no register JSON
+    assert existing_document(final).kind == "final"
+    doc = read_docx(final)
+    assert doc.number_line is None and doc.date_line is None  # the decision's number and date, not its own
+    assert any("Ban hành kèm theo Quyết định số 12/QĐ-SKHCN" in p.text for p in doc.paragraphs)
+
+    # The data now records the day: a plain render makes the same final again and keeps it.
+    assert main(["render", "data/kh.yaml"]) == 0
+    assert "giữ nguyên" in capsys.readouterr().out

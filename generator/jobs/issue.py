@@ -39,6 +39,8 @@ from .publish import (
 )
 
 FINAL_SUFFIX = "-so-"
+ISSUED_WITH_DECISION_SUFFIX = "-ban-hanh"
+"""The final of a document issued with a decision (own_number: false) has no number of its own to name it by."""
 """Default name of a final: output/<data>-so-18.docx (its number as printed, 05 for 5), beside the
 draft output/<data>.docx."""
 UNNUMBERED_SUFFIX = "-trinh-ky"
@@ -90,9 +92,10 @@ def as_draft(plan: Plan) -> Plan:
 
 
 def require_final(plan: Plan) -> Plan:
-    """The plan itself when it has a number and a full date; otherwise a UserError saying what is missing."""
+    """The plan itself when it has a number and a full date (only the date for a document issued with a
+    decision: its number is the decision's); otherwise a UserError saying what is missing."""
     missing = []
-    if plan.number is None:
+    if plan.number is None and plan.own_number:
         missing.append("số văn bản (thêm --number N, hoặc trường number trong dữ liệu)")
     if not plan.date.complete:
         missing.append(
@@ -109,14 +112,16 @@ def require_final(plan: Plan) -> Plan:
 def issue_path(data: str | Path, out: str | Path | None, *, final: bool,
                output_dir: str | Path | None = None, number: int | None = None) -> Path:
     """Where the document goes: out as given; by default output/ beside the data
-    (word.output_paths.default_output_dir), and a final's name ends in its number (-so-18)."""
+    (word.output_paths.default_output_dir), and a final's name ends in its number (-so-18), or says it is
+    issued (-ban-hanh) when its number is its decision's."""
     from ..document.context import number_text
     from ..word.output_paths import output_path
 
     target = output_path(data, out, output_dir)
     into_folder = out is None or Path(out).is_dir() or str(out).endswith(("/", "\\"))
     if final and into_folder:
-        target = target.with_name(f"{target.stem}{FINAL_SUFFIX}{number_text(number).strip() or 'x'}.docx")
+        tail = f"{FINAL_SUFFIX}{number_text(number).strip()}" if number is not None else ISSUED_WITH_DECISION_SUFFIX
+        target = target.with_name(f"{target.stem}{tail}.docx")
     return target
 
 
@@ -170,8 +175,11 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         raise UserError("--unnumbered đi cùng --final và không có --number: bản trình ký để trống số và ngày "
                         "cho văn thư đóng sau khi ký (kehoach sign --as agency --number N --date NGÀY)")
     given_number = parse_number(number) if number is not None else None
-    given_date = None if date is None else date if isinstance(date, IssueDate) else parse_date(date)
     recorded = load_plan(data)
+    if given_number is not None and not recorded.own_number:
+        raise UserError(f"{data}: văn bản ban hành kèm theo quyết định (own_number: false) không có số riêng, số là "
+                        "của quyết định ghi ở dòng (Ban hành kèm theo …); bỏ --number, chỉ cần --date ngày ban hành")
+    given_date = None if date is None else date if isinstance(date, IssueDate) else parse_date(date)
     refuse_another_number(data, recorded.number, given_number, given_date, recorded.date,
                           issue_path(data, out, final=True, output_dir=output_dir, number=recorded.number)
                           if recorded.number is not None else None)

@@ -62,6 +62,8 @@ def refuse_used_number(plan: Plan, target: Path) -> None:
     issuing wrote in the final's folder (write_metadata), the same document made again excepted."""
     from ..word.package import read_bounded
 
+    if not plan.own_number:
+        return  # its number is the decision's (issued with it): nothing of its own to take twice
     assert plan.number is not None
     wanted = number_line(plan).removeprefix("Số:").strip()
     folder = target.parent
@@ -123,14 +125,14 @@ def write_record(data: str | Path, plan: Plan) -> bool:
     from ..plan.yamledit import set_fields
     from ..word.package import atomic_write
 
-    assert plan.number is not None and plan.date.complete
+    assert (plan.number is not None or not plan.own_number) and plan.date.complete
     path = Path(data)
     for _ in range(3):
         raw = path.read_bytes()
         got = load_source(path).data
         got = got if isinstance(got, dict) else {}
         fields: dict[str, Any] = {}
-        if got.get("number") is None or _as_int(got.get("number")) != plan.number:
+        if plan.own_number and (got.get("number") is None or _as_int(got.get("number")) != plan.number):
             fields["number"] = plan.number
         try:
             same_date = IssueDate.model_validate(got.get("date")) == plan.date
@@ -199,11 +201,14 @@ def metadata_path(docx: Path) -> Path:
     return docx.with_suffix(METADATA_SUFFIX)
 
 
-def write_metadata(plan: Plan, docx: Path, pdf: Path | None = None) -> Path:
+def write_metadata(plan: Plan, docx: Path, pdf: Path | None = None) -> Path | None:
     """The JSON beside the final (same name, .json). It describes that file only, so it follows it:
-    written again when the final is made again (same number, --force)."""
+    written again when the final is made again (same number, --force). None for a document issued with
+    a decision (own_number: false): the register holds the decision, under whose number it goes out."""
     from ..word.package import atomic_write
 
+    if not plan.own_number:
+        return None
     text = json.dumps(metadata(plan, docx, pdf), ensure_ascii=False, indent=2) + "\n"
     return atomic_write(metadata_path(docx), text.encode("utf-8"))
 
