@@ -161,11 +161,20 @@ def _read_chunks(chunks: list[_Chunk], label: str) -> None:
             budget.inflated(chunk.data)
             chunk.docx = _docx_chunk(chunk.data, where, budget)
         elif chunk.kind == "text":
-            budget.paragraphs(len(_LINES.findall(_text_of(chunk.data))) + 1)
+            text = _text_of(chunk.data)
+            lines = len(_LINES.findall(text)) + 1
+            budget.paragraphs(lines)
+            # Each line is a paragraph, a run and a text; each tab a run, a tab and a text more
+            # (_text_blocks): one line of tabs is a few bytes an element, counted before it is built.
+            budget.elements(3 * lines + 3 * text.count("\t"))
     made = formats.convert_all([(c.data, c.converted) for c in to_convert if c.converted is not None],
                                f"{label}, {_what('')}")
     for chunk, docx in zip(to_convert, made, strict=True):
-        chunk.docx = docx
+        # What LibreOffice made of a chunk is judged as a .docx the user gives before it is parsed
+        # (as a converted file is, word/reader.py), its paragraphs already counted in its source.
+        where = f"{label}: {_what(chunk.part)}"
+        budget.inflated(docx)
+        chunk.docx = _docx_chunk(docx, where, budget, paragraphs=False)
 
 
 class _Budget:
@@ -175,12 +184,21 @@ class _Budget:
         self.label = label
         self.count = 0
         self.size = 0
+        self.tags = 0
 
     def paragraphs(self, n: int) -> None:
         self.count += n
         if self.count > limits.MAX_PARAGRAPHS:
             raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) có hơn "
                             f"{number_vi(limits.MAX_PARAGRAPHS)} đoạn văn; quá lớn để đọc, không đọc")
+
+    def elements(self, n: int) -> None:
+        """The XML elements the chunks put into the document, before their trees are built: each
+        chunk is within a part's limit, and all of them spliced into one part must be too."""
+        self.tags += n
+        if self.tags > limits.MAX_ELEMENTS:
+            raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) có hơn "
+                            f"{number_vi(limits.MAX_ELEMENTS)} thẻ XML; quá lớn để đọc, không đọc")
 
     def inflated(self, data: bytes) -> None:
         """A package chunk's size once inflated, from its zip directory, before any member is read."""
@@ -195,15 +213,18 @@ class _Budget:
                             "lớn, không đọc")
 
 
-def _docx_chunk(data: bytes, where: str, budget: _Budget) -> bytes:
+def _docx_chunk(data: bytes, where: str, budget: _Budget, *, paragraphs: bool = True) -> bytes:
     """A chunk that is a .docx, judged as any .docx the user gives (bombs, DTD, counts), read under
     Transitional names when saved as Strict, its parts found as Word finds them; refused when it
-    holds chunks of its own (one level is read)."""
+    holds chunks of its own (one level is read). Its paragraphs (unless counted already, in the
+    source LibreOffice converted) and its body's elements go into the budget of the file's chunks."""
     from .opc import as_word_opens
     from .package import inspect_package
     from .strict import as_transitional
 
-    budget.paragraphs(inspect_package(data, where).paragraphs)
+    found = inspect_package(data, where).paragraphs
+    if paragraphs:
+        budget.paragraphs(found)
     for mend in (as_transitional, lambda d: as_word_opens(d, where)):
         mended = mend(data)
         if mended is not None:
@@ -211,6 +232,7 @@ def _docx_chunk(data: bytes, where: str, budget: _Budget) -> bytes:
             data = mended
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         inner = _Package({i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}, where)
+    budget.elements(inner.members.get(inner.main, b"").count(b"<"))
     if any(b"altChunk" in inner.members.get(name, b"") and inner.chunks_of(name, judge=False)
            for name in inner.owners()):
         raise UserError(f"{where} lại chứa phần nội dung nhúng khác bên trong; kehoach chỉ đọc một cấp "
