@@ -1,13 +1,16 @@
-"""Hostile embedded chunks (w:altChunk, generator/word/alt_chunks.py) against the budgets of one file:
-chunks each within the limits of a part, that together, once spliced into the one part they stand
-in, would build more XML than a part may hold; refused before any chunk's tree is built (what
-costs the memory), with a Vietnamese message naming the chunks, exit 2 and no traceback. The
-author's hostile cases (a page fetching, a chunk bomb, a chunk of chunks, a chunk outside the
-file) are in tests/test_alt_chunks.py."""
+"""Hostile embedded chunks (w:altChunk, generator/word/alt_chunks.py). Budgets: chunks each within
+the limits of a part that together, once spliced into the one part they stand in, would build more
+XML than a part may hold, refused before any chunk's tree is built (what costs the memory), with a
+Vietnamese message naming the chunks, exit 2 and no traceback. Integrity: the ids a chunk's
+pictures, relationships and styles are given in the document are ones it does not use, so the
+document prints its own header and styles and the chunk its own pictures. The author's hostile
+cases (a page fetching, a chunk bomb, a chunk of chunks, a chunk outside the file) are in
+tests/test_alt_chunks.py."""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from generator.word import alt_chunks
 from generator.word.reader import norm, read_word
 from tests.limits_helpers import cli_error
 from tests.test_alt_chunks import DOCX_TYPE, blocks_only, body_start, plain, with_chunks
+from tests.test_web_documents import png
 
 __all__ = ["plain"]  # the fixture, used by name
 
@@ -86,3 +90,121 @@ def test_docx_chunks_each_within_a_part_together_past_it_are_refused_before_they
     err = cli_error(["import", str(copy), "-o", str(tmp_path / "ra.yaml")], capsys)
     assert "hai.docx" in err and "altChunk" in err and "thẻ XML" in err
     assert not (tmp_path / "ra.yaml").exists()
+
+
+# --- the ids a chunk's parts, styles and relationships are given in the document --------------------
+
+def members_of(docx: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, blob in members.items():
+            zf.writestr(name, blob)
+    return out.getvalue()
+
+
+def picture_chunk(tmp_path: Path, text: str, *pictures: bytes) -> bytes:
+    """A .docx chunk of one paragraph and each picture below it, every picture its own part (the
+    second and later in a folder of their own, under the first one's name)."""
+    import docx as python_docx
+
+    made = python_docx.Document()
+    made.add_paragraph(text)
+    for k, picture in enumerate(pictures):
+        path = tmp_path / f"hinh{k}.png"
+        path.write_bytes(picture)
+        made.add_picture(str(path))
+    out = io.BytesIO()
+    made.save(out)
+    members = members_of(out.getvalue())
+    rels = members["word/_rels/document.xml.rels"].decode()
+    for k in range(1, len(pictures)):
+        # python-docx names the k-th picture imageK+1.png: moved to media/k/image1.png, as a merge
+        # of documents may keep each document's pictures in a folder of its own.
+        members[f"word/media/{k}/image1.png"] = members.pop(f"word/media/image{k + 1}.png")
+        rels = rels.replace(f'Target="media/image{k + 1}.png"', f'Target="media/{k}/image1.png"')
+    members["word/_rels/document.xml.rels"] = rels.encode()
+    return zipped(members)
+
+
+def pictures_shown(docx: bytes) -> list[bytes]:
+    """The bytes of each picture the document's body shows, in order, through its relationships."""
+    from lxml import etree
+
+    members = members_of(docx)
+    rels = etree.fromstring(members["word/_rels/document.xml.rels"])
+    by_id = {rel.get("Id"): rel.get("Target") for rel in rels}
+    assert len(by_id) == len(rels), "two relationships of one id"
+    ids = re.findall(rb'r:embed="([^"]+)"', members["word/document.xml"])
+    return [members["word/" + by_id[i.decode()]] for i in ids]
+
+
+def test_two_pictures_of_one_name_in_a_chunk_stay_two_pictures(plain: Path, tmp_path: Path) -> None:
+    first, second = png(80, 8), png(10, 10)
+    docx = plain.read_bytes()
+    copy = with_chunks(docx, body_start(docx), [(picture_chunk(tmp_path, "Đoạn nhúng có hình", first, second),
+                                                 DOCX_TYPE, "afchunk1.docx")])
+    spliced = alt_chunks.in_place(copy, "x")
+    assert spliced is not None
+    assert pictures_shown(spliced[0]) == [first, second]
+
+
+def test_a_chunks_relationship_takes_no_id_the_document_gives_its_header(plain: Path, tmp_path: Path) -> None:
+    """The document's page header related under the id the first chunk picture would be given
+    ("rIdChunk1x0"): the header is still the document's, printed on its page, and the picture the chunk's."""
+    import docx as python_docx
+
+    made = python_docx.Document(str(plain))
+    made.sections[-1].header.paragraphs[0].text = "ĐẦU TRANG CỦA VĂN BẢN"
+    out = io.BytesIO()
+    made.save(out)
+    members = members_of(out.getvalue())
+    rels = members["word/_rels/document.xml.rels"].decode()
+    header_id = re.search(r'Id="(\w+)" Type="[^"]+/header"', rels)
+    assert header_id is not None
+    old = header_id.group(1)
+    members["word/_rels/document.xml.rels"] = rels.replace(f'Id="{old}"', 'Id="rIdChunk1x0"').encode()
+    members["word/document.xml"] = members["word/document.xml"].replace(f'r:id="{old}"'.encode(),
+                                                                        b'r:id="rIdChunk1x0"')
+    docx = zipped(members)
+    picture = png(80, 8)
+    copy = tmp_path / "dau-trang.docx"
+    copy.write_bytes(with_chunks(docx, body_start(docx), [(picture_chunk(tmp_path, "Đoạn nhúng có hình", picture),
+                                                          DOCX_TYPE, "afchunk1.docx")]))
+    header = read_word(copy).sections[-1].headers.get("default")
+    assert header is not None and norm(header.text) == "ĐẦU TRANG CỦA VĂN BẢN"
+    spliced = alt_chunks.in_place(copy.read_bytes(), "x")
+    assert spliced is not None and pictures_shown(spliced[0]) == [picture]
+
+
+def test_a_chunks_styles_take_no_id_the_document_has(plain: Path, tmp_path: Path) -> None:
+    """The document has a style of the id the chunk's defaults would be given ("Chunk1Defaults",
+    bold 30 pt): the chunk's own style, based on its defaults, prints as the chunk says (9 pt, not
+    bold), and the document's style is still its own."""
+    import docx as python_docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    made = python_docx.Document()
+    own = made.styles.add_style("Ghi chú riêng", WD_STYLE_TYPE.PARAGRAPH)
+    own.font.size = Pt(9)
+    made.add_paragraph("Đoạn kiểu riêng của phần nhúng", style="Ghi chú riêng")
+    chunk = io.BytesIO()
+    made.save(chunk)
+    members = members_of(plain.read_bytes())
+    members["word/styles.xml"] = members["word/styles.xml"].replace(b"</w:styles>", (
+        '<w:style w:type="paragraph" w:styleId="Chunk1Defaults"><w:name w:val="Tiêu đề riêng"/>'
+        '<w:rPr><w:b/><w:sz w:val="60"/></w:rPr></w:style></w:styles>').encode())
+    docx = zipped(members)
+    copy = tmp_path / "kieu.docx"
+    copy.write_bytes(with_chunks(docx, body_start(docx), [(chunk.getvalue(), DOCX_TYPE, "afchunk1.docx")]))
+    p = next(p for p in read_word(copy).paragraphs if norm(p.text) == "Đoạn kiểu riêng của phần nhúng")
+    assert (p.runs[0].fmt.size, p.runs[0].fmt.bold) == (9.0, False)
+    spliced = alt_chunks.in_place(copy.read_bytes(), "x")
+    assert spliced is not None
+    styles = members_of(spliced[0])["word/styles.xml"]
+    assert styles.count(b'w:styleId="Chunk1Defaults"') == 1 and "Tiêu đề riêng".encode() in styles

@@ -372,7 +372,11 @@ class _Package:
         by_id = {st.get(f"{_W}styleId"): st for st in source.findall(f"{_W}style")}
         defaults = {st.get(f"{_W}type"): st.get(f"{_W}styleId") for st in by_id.values()
                     if st.get(f"{_W}default") in ("1", "true", "on")}
-        root_id = f"Chunk{n}Defaults"
+        target = self.styles()
+        # The ids given to the chunk's styles are used by no style of the document nor of the chunk:
+        # a document that already has "Chunk1Defaults" keeps its own style, and the chunk its own.
+        taken = {st.get(f"{_W}styleId") or "" for st in target.findall(f"{_W}style")} | {k or "" for k in by_id}
+        root_id = _unused(f"Chunk{n}Defaults", taken)
         # Paragraphs and tables with no style take the chunk's default one, named: in the outer
         # document "no style" would mean its own default.
         for block in blocks:
@@ -383,7 +387,6 @@ class _Package:
                 table_default = defaults.get("table")
                 if tbl.find(f"{_W}tblPr/{_W}tblStyle") is None and table_default:
                     _set_first(tbl, "tblPr", "tblStyle", table_default)
-        target = self.styles()
         theirs = {} if own else {_style_key(st): st.get(f"{_W}styleId") or "" for st in target.findall(f"{_W}style")}
         rename: dict[str, str] = {}
         used: list[str] = []  # the chunk's styles carried over
@@ -397,7 +400,7 @@ class _Package:
             if same is not None:
                 rename[sid] = same
                 continue
-            rename[sid] = f"Chunk{n}{re.sub(r'[^A-Za-z0-9]', '', sid)}{len(rename)}"
+            rename[sid] = _unused(f"Chunk{n}{re.sub(r'[^A-Za-z0-9]', '', sid)}{len(rename)}", taken)
             used.append(sid)
             todo += [el.get(f"{_W}val") or "" for el in by_id[sid].iter(f"{_W}basedOn", f"{_W}link", f"{_W}pStyle")]
         for block in blocks:
@@ -497,6 +500,9 @@ class _Package:
             return
         inner_rels = {rel.get("Id"): rel for rel in inner.rels(inner.main).iter(f"{_REL_NS}Relationship")}
         rels = self.rels(owner)
+        # New relationship ids and part names are ones the package does not use: an id the document
+        # already gives its header (or a part it has) stays its own, not the chunk's picture.
+        rel_ids = {rel.get("Id") or "" for rel in rels.iter(f"{_REL_NS}Relationship")}
         new_ids: dict[str, str] = {}
         for el, name in rid_attrs:
             old = el.get(name) or ""
@@ -505,7 +511,7 @@ class _Package:
                 if rel is None:
                     new_ids[old] = ""
                 else:
-                    new_id = f"rIdChunk{n}x{len(new_ids)}"
+                    new_id = _unused(f"rIdChunk{n}x{len(new_ids)}", rel_ids)
                     attrs = {"Id": new_id, "Type": rel.get("Type") or ""}
                     if (rel.get("TargetMode") or "").lower() == "external":
                         attrs.update(Target=rel.get("Target") or "", TargetMode="External")
@@ -514,7 +520,9 @@ class _Package:
                         if part not in inner.members:
                             new_ids[old] = ""
                             continue
-                        moved = f"word/chunk{n}/{posixpath.basename(part)}"
+                        # Named by its whole path in the chunk: two pictures of one name in two
+                        # folders are two parts.
+                        moved = _unused(f"word/chunk{n}/{part}", self.members)
                         self.members[moved] = inner.members[part]
                         self._declare(moved, inner.types_declared(part) or "application/octet-stream")
                         attrs["Target"] = posixpath.relpath(moved, posixpath.dirname(owner))
@@ -541,12 +549,13 @@ class _Package:
         """The outer document's styles or numbering part, made when it has none."""
         name = self.part_of(self.main, kind)
         if name is None:
-            name = f"word/{kind}.xml"
+            name = _unused(f"word/{kind}.xml", self.members)
             self.members[name] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{root_tag} '
                                   f'xmlns:w="{_W_NS}"/>').encode()
             rels = self.rels(self.main)
             rels.append(rels.makeelement(f"{_REL_NS}Relationship", {
-                "Id": f"rIdChunk{kind}", "Type": _DOC + kind,
+                "Id": _unused(f"rIdChunk{kind}", {r.get("Id") or "" for r in rels.iter(f"{_REL_NS}Relationship")}),
+                "Type": _DOC + kind,
                 "Target": posixpath.relpath(name, posixpath.dirname(self.main))}))
             self._declare(name, f"{_WML}{kind}+xml")
         return self.tree(name)
@@ -634,6 +643,20 @@ def _text_blocks(data: bytes) -> list[_Element]:
             t.text = piece
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         out.append(p)
+    return out
+
+
+def _unused(name: str, taken: set[str] | dict[str, bytes]) -> str:
+    """name, or name with a number added, used by nothing in taken (compared without case, as Word
+    compares part names and style ids); added to taken when it is a set."""
+    lower = {t.lower() for t in taken}
+    out, k = name, 1
+    while out.lower() in lower:
+        k += 1
+        stem, dot, ext = name.rpartition(".") if "/" in name and "." in posixpath.basename(name) else (name, "", "")
+        out = f"{stem}-{k}{dot}{ext}"
+    if isinstance(taken, set):
+        taken.add(out)
     return out
 
 
