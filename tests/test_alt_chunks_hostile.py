@@ -22,7 +22,7 @@ from generator.word import alt_chunks
 from generator.word.reader import norm, read_word
 from tests.limits_helpers import cli_error
 from tests.test_alt_chunks import DOCX_TYPE, blocks_only, body_start, plain, with_chunks
-from tests.test_web_documents import png
+from tests.test_web_documents import needs_soffice, png
 
 __all__ = ["plain"]  # the fixture, used by name
 
@@ -208,3 +208,29 @@ def test_a_chunks_styles_take_no_id_the_document_has(plain: Path, tmp_path: Path
     assert spliced is not None
     styles = members_of(spliced[0])["word/styles.xml"]
     assert styles.count(b'w:styleId="Chunk1Defaults"') == 1 and "Tiêu đề riêng".encode() in styles
+
+
+@needs_soffice
+def test_the_paragraphs_of_doc_chunks_are_counted_in_their_converted_copies(
+        plain: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any, nothing_built: None) -> None:
+    """A .doc chunk's text sits behind its piece table, so its paragraphs are not counted in its
+    bytes (formats.source_paragraphs): counted in what LibreOffice made of it, against the budget of
+    the file's chunks, before they are spliced. Two .doc chunks, each within the paragraphs of a
+    part, together past it."""
+    from generator.word import formats
+    from generator.word.package import inspect_package
+    from tests.test_formats import libreoffice_copies
+
+    docx = plain.read_bytes()
+    start = body_start(docx)
+    (tmp_path / "phan.docx").write_bytes(blocks_only(docx, start))
+    doc = libreoffice_copies([tmp_path / "phan.docx"], tmp_path / "doc", "doc:MS Word 97")[0].read_bytes()
+    each = inspect_package(formats.convert(doc, formats.DOC, "x")).paragraphs
+    copy = tmp_path / "doc-nhung.docx"
+    copy.write_bytes(with_chunks(docx, start, [(doc, "application/octet-stream", "afchunk1.bin"),
+                                               (doc, "application/octet-stream", "afchunk2.bin")]))
+    outer = max(blob.count(b"<w:p>") + blob.count(b"<w:p ") for blob in members_of(copy.read_bytes()).values())
+    monkeypatch.setattr(limits, "MAX_PARAGRAPHS", max(outer, each))
+    assert 2 * each > limits.MAX_PARAGRAPHS
+    err = cli_error(["check", str(copy)], capsys)
+    assert "doc-nhung.docx" in err and "các phần nội dung nhúng (altChunk) có hơn" in err and "đoạn văn" in err

@@ -171,10 +171,11 @@ def _read_chunks(chunks: list[_Chunk], label: str) -> None:
                                f"{label}, {_what('')}")
     for chunk, docx in zip(to_convert, made, strict=True):
         # What LibreOffice made of a chunk is judged as a .docx the user gives before it is parsed
-        # (as a converted file is, word/reader.py), its paragraphs already counted in its source.
+        # (as a converted file is, word/reader.py); its paragraphs were counted in its source,
+        # except a .doc's, whose text only its converted copy shows (formats.source_paragraphs).
         where = f"{label}: {_what(chunk.part)}"
         budget.inflated(docx)
-        chunk.docx = _docx_chunk(docx, where, budget, paragraphs=False)
+        chunk.docx = _docx_chunk(docx, where, budget, paragraphs=chunk.converted is formats.DOC)
 
 
 class _Budget:
