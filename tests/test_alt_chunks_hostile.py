@@ -234,3 +234,46 @@ def test_the_paragraphs_of_doc_chunks_are_counted_in_their_converted_copies(
     assert 2 * each > limits.MAX_PARAGRAPHS
     err = cli_error(["check", str(copy)], capsys)
     assert "doc-nhung.docx" in err and "các phần nội dung nhúng (altChunk) có hơn" in err and "đoạn văn" in err
+
+
+def one_part_many_times(docx: bytes, blob: bytes, ctype: str, name: str, uses: int) -> bytes:
+    """The document with `uses` w:altChunk all naming one part (one relationship): the part is in the
+    file once, read and spliced at each use."""
+    from lxml import etree
+
+    from tests.test_alt_chunks import W
+
+    made = with_chunks(docx, body_start(docx), [(blob, ctype, name)])
+    members = members_of(made)
+    root = etree.fromstring(members["word/document.xml"])
+    chunk = next(root.iter(f"{{{W}}}altChunk"))
+    for _ in range(uses - 1):
+        chunk.addnext(etree.fromstring(etree.tostring(chunk)))
+    members["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return zipped(members)
+
+
+@pytest.mark.parametrize(("blob", "ctype", "name"), [
+    (("Kế hoạch " * 40_000).encode(), "text/plain", "afchunk1.txt"),
+    (("<html><body><p>" + "Kế hoạch " * 40_000 + "</p></body></html>").encode(), "text/html", "afchunk1.htm"),
+])
+def test_one_part_named_by_many_chunks_is_counted_at_each_use(
+        blob: bytes, ctype: str, name: str, plain: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: Any, nothing_built: None, no_libreoffice_run: None) -> None:
+    """A part of one long line (few paragraphs, few elements) in the file once, named by many chunks:
+    each use is read, converted and spliced, so the file's chunks put into the document the part's
+    bytes at each use; refused once past what a file may inflate to (limits.MAX_TOTAL_BYTES, here
+    lowered), before LibreOffice starts and before any chunk is built."""
+    monkeypatch.setattr(limits, "MAX_TOTAL_BYTES", 4 * 2**20)
+    assert 8 * len(blob) < limits.MAX_TOTAL_BYTES < 20 * len(blob)
+    copy = tmp_path / "lap.docx"
+    copy.write_bytes(one_part_many_times(plain.read_bytes(), blob, ctype, name, 20))
+    err = cli_error(["check", str(copy)], capsys)
+    assert "lap.docx" in err and "altChunk" in err and "nhúng lại" in err
+
+
+def test_one_part_named_by_a_few_chunks_is_printed_at_each_use(plain: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "lap.docx"
+    copy.write_bytes(one_part_many_times(plain.read_bytes(), "Dòng nhúng lại".encode(), "text/plain",
+                                         "afchunk1.txt", 3))
+    assert [norm(p.text) for p in read_word(copy).paragraphs].count("Dòng nhúng lại") == 3

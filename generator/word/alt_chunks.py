@@ -155,12 +155,14 @@ def _read_chunks(chunks: list[_Chunk], label: str) -> None:
                                 f".docx) nên kehoach không đọc được; Word sẽ báo lỗi hoặc bỏ trống chỗ đó; {RESAVE}")
             else:
                 chunk.converted = kind
+                budget.grown(len(chunk.data))
                 budget.paragraphs(formats.source_paragraphs(chunk.data, kind, where))
                 to_convert.append(chunk)
         if chunk.kind == "docx":
             budget.inflated(chunk.data)
             chunk.docx = _docx_chunk(chunk.data, where, budget)
         elif chunk.kind == "text":
+            budget.grown(len(chunk.data))
             text = _text_of(chunk.data)
             lines = len(_LINES.findall(text)) + 1
             budget.paragraphs(lines)
@@ -205,13 +207,20 @@ class _Budget:
         """A package chunk's size once inflated, from its zip directory, before any member is read."""
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                self.size += sum(i.file_size for i in zf.infolist())
+                size = sum(i.file_size for i in zf.infolist())
         except (zipfile.BadZipFile, ValueError, OSError, EOFError):
             return  # not a zip: the package inspection says what it is
+        self.grown(size)
+
+    def grown(self, n: int) -> None:
+        """n bytes more that the chunks put into the document (a page's, a text's, a package's once
+        inflated), counted each time a chunk is used: many w:altChunk may name one part, and each
+        is read, converted and spliced again."""
+        self.size += n
         if self.size > limits.MAX_TOTAL_BYTES:
             raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) giải nén ra hơn "
-                            f"{limits.MAX_TOTAL_BYTES // 2**20} MB; đây là tệp nén độc hại (zip bomb) hoặc quá "
-                            "lớn, không đọc")
+                            f"{limits.MAX_TOTAL_BYTES // 2**20} MB (tính cả mỗi lần một phần được nhúng lại); "
+                            "đây là tệp nén độc hại (zip bomb) hoặc quá lớn, không đọc")
 
 
 def _docx_chunk(data: bytes, where: str, budget: _Budget, *, paragraphs: bool = True) -> bytes:
