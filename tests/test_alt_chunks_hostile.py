@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from generator import limits
+from generator.errors import UserError
 from generator.word import alt_chunks
 from generator.word.reader import norm, read_word
 from tests.limits_helpers import cli_error
@@ -277,3 +278,41 @@ def test_one_part_named_by_a_few_chunks_is_printed_at_each_use(plain: Path, tmp_
     copy.write_bytes(one_part_many_times(plain.read_bytes(), "Dòng nhúng lại".encode(), "text/plain",
                                          "afchunk1.txt", 3))
     assert [norm(p.text) for p in read_word(copy).paragraphs].count("Dòng nhúng lại") == 3
+
+
+# --- a page chunk nested deeper than the HTML parser builds -----------------------------------------
+
+def nested_page(levels: int, tags: tuple[str, str] = ("<div>", "</div>")) -> bytes:
+    opening, closing = tags
+    return ("<html><body>" + opening * levels + "<p>Chữ nằm sâu</p>" + closing * levels + "</body></html>").encode()
+
+
+@pytest.mark.parametrize("form", ["html", "mht"])
+@pytest.mark.parametrize("tags", [("<div>", "</div>"), ("<b><i>", ""), ("<ul><li>", "")])
+def test_a_page_nested_deeper_than_the_parser_builds_is_refused_not_read_in_part(
+        form: str, tags: tuple[str, str]) -> None:
+    """libxml2's HTML parser leaves out, with no exception, all that lies deeper than 256 levels (a
+    browser and Word show it): the page is refused with a Vietnamese message, not read without it."""
+    from generator.word import webdoc
+    from tests.test_web_documents import mhtml
+
+    page = nested_page(300, tags)
+    with pytest.raises(UserError) as err:
+        webdoc.safe_page(page if form == "html" else mhtml(page), webdoc.HTML if form == "html" else webdoc.MHT,
+                         "sau.htm")
+    assert str(err.value).startswith("sau.htm: ") and "lồng nhau quá sâu" in str(err.value)
+    # Nested as deep as pages are, it is read whole.
+    shallow = nested_page(100, tags)
+    made = webdoc.safe_page(shallow if form == "html" else mhtml(shallow),
+                            webdoc.HTML if form == "html" else webdoc.MHT, "sau.htm")
+    assert "Chữ nằm sâu".encode() in made
+
+
+def test_a_page_chunk_nested_too_deep_is_refused_before_libreoffice(
+        plain: Path, tmp_path: Path, capsys: Any, no_libreoffice_run: None) -> None:
+    docx = plain.read_bytes()
+    copy = tmp_path / "sau.docx"
+    copy.write_bytes(with_chunks(docx, body_start(docx), [(nested_page(300), "text/html", "afchunk1.htm")]))
+    err = cli_error(["import", str(copy), "-o", str(tmp_path / "ra.yaml")], capsys)
+    assert "sau.docx" in err and "altChunk" in err and "lồng nhau quá sâu" in err
+    assert not (tmp_path / "ra.yaml").exists()
