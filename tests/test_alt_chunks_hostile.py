@@ -23,9 +23,9 @@ from generator.word import alt_chunks
 from generator.word.reader import norm, read_word
 from tests.limits_helpers import cli_error
 from tests.test_alt_chunks import DOCX_TYPE, blocks_only, body_start, plain, with_chunks
-from tests.test_web_documents import needs_soffice, png
+from tests.test_web_documents import needs_soffice, png, server
 
-__all__ = ["plain"]  # the fixture, used by name
+__all__ = ["plain", "server"]  # the fixtures, used by name
 
 
 @pytest.fixture
@@ -316,3 +316,24 @@ def test_a_page_chunk_nested_too_deep_is_refused_before_libreoffice(
     err = cli_error(["import", str(copy), "-o", str(tmp_path / "ra.yaml")], capsys)
     assert "sau.docx" in err and "altChunk" in err and "lồng nhau quá sâu" in err
     assert not (tmp_path / "ra.yaml").exists()
+
+
+# --- a chunk whose content type lies ---------------------------------------------------------------
+
+@needs_soffice
+@pytest.mark.parametrize("ctype", ["application/rtf", "text/rtf"])
+def test_a_page_typed_rtf_fetches_nothing_and_reads_no_local_file(
+        ctype: str, plain: Path, tmp_path: Path, server: tuple[str, list[str]]) -> None:
+    """A chunk whose part says RTF but holds a page: LibreOffice, given it as an RTF (no import filter
+    named), opens it as the page it looks like; it must be the page made safe (webdoc) that it opens."""
+    from tests.test_web_documents import hostile_page
+
+    url, hits = server
+    secret = tmp_path / "bi-mat.txt"
+    secret.write_text("MẬT-KHẨU-KHÔNG-ĐƯỢC-ĐỌC", encoding="utf-8")
+    docx = plain.read_bytes()
+    copy = tmp_path / "rtf-gia.docx"
+    copy.write_bytes(with_chunks(docx, body_start(docx), [(hostile_page(url, secret), ctype, "afchunk1.rtf")]))
+    text = " ".join(p.text for p in read_word(copy).paragraphs)
+    assert "Kế hoạch" in text and "MẬT-KHẨU" not in text
+    assert hits == []
