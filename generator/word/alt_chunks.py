@@ -25,11 +25,15 @@ What Word would show, kept here:
   that they do not show the outer document's notes), and its own headers and footers.
 
 Bounded: at most limits.MAX_ALT_CHUNKS chunks; each chunk is a part of the inspected package (its
-size and ratio judged there), a .docx chunk is inspected as any .docx (zip bomb, DTD, counts), the
-paragraphs of the chunks LibreOffice would convert are counted in their bytes against
-limits.MAX_PARAGRAPHS before it starts, and a chunk holding chunks of its own (one level only) or
-pointing outside the file is refused with a Vietnamese message. The spliced package is inspected
-again by the caller before it is parsed.
+size and ratio judged there), a .docx chunk, and what LibreOffice made of one, is inspected as any
+.docx (zip bomb, DTD, counts), the paragraphs of the chunks LibreOffice would convert are counted in
+their bytes against limits.MAX_PARAGRAPHS before it starts; all the chunks together, each counted at
+each use (many w:altChunk may name one part), stay within the paragraphs and elements of one part
+and the inflated bytes of one file, counted before any chunk's tree is built. A chunk typed RTF is
+told by its bytes (LibreOffice would open a page typed RTF as a page, unsafe). A chunk holding chunks
+of its own (one level only) or pointing outside the file is refused with a Vietnamese message. The
+ids a chunk's styles, relationships and parts get are ones the document does not use. The spliced
+package is inspected again by the caller before it is parsed.
 """
 
 from __future__ import annotations
