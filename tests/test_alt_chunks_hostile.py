@@ -337,3 +337,38 @@ def test_a_page_typed_rtf_fetches_nothing_and_reads_no_local_file(
     text = " ".join(p.text for p in read_word(copy).paragraphs)
     assert "Kế hoạch" in text and "MẬT-KHẨU" not in text
     assert hits == []
+
+
+def test_the_styles_chunks_carry_are_counted_before_they_are_copied(
+        plain: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    """Each .docx chunk within the styles of a file, carrying its styles (each paragraph in one of its
+    own) into the document's one styles part: refused once the document would hold more than a file
+    may (limits.MAX_STYLES, here lowered), by the chunks' budget, not after every chunk has copied
+    its styles."""
+    import docx as python_docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    def chunk_of_styles(name: str) -> bytes:
+        made = python_docx.Document()
+        for k in range(20):
+            made.styles.add_style(f"{name} {k}", WD_STYLE_TYPE.PARAGRAPH)
+            made.add_paragraph(f"Đoạn {k}", style=f"{name} {k}")
+        out = io.BytesIO()
+        made.save(out)
+        return out.getvalue()
+
+    # Two chunks of styles of their own names (a chunk's style of a name the document has, one an
+    # earlier chunk carried included, is the document's: nothing carried).
+    first, second = chunk_of_styles("Kiểu riêng"), chunk_of_styles("Kiểu khác")
+    docx = plain.read_bytes()
+
+    def styles(blob: bytes) -> int:
+        return members_of(blob)["word/styles.xml"].count(b"<w:style ")
+
+    monkeypatch.setattr(limits, "MAX_STYLES", max(styles(first), styles(docx) + 30))
+    assert styles(docx) + 2 * 21 > limits.MAX_STYLES
+    copy = tmp_path / "kieu.docx"
+    copy.write_bytes(with_chunks(docx, body_start(docx), [(first, DOCX_TYPE, "afchunk1.docx"),
+                                                          (second, DOCX_TYPE, "afchunk2.docx")]))
+    err = cli_error(["check", str(copy)], capsys)
+    assert "kieu.docx" in err and "altChunk" in err and "kiểu định dạng" in err

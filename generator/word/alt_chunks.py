@@ -417,6 +417,12 @@ class _Package:
             rename[sid] = _unused(f"Chunk{n}{re.sub(r'[^A-Za-z0-9]', '', sid)}{len(rename)}", taken)
             used.append(sid)
             todo += [el.get(f"{_W}val") or "" for el in by_id[sid].iter(f"{_W}basedOn", f"{_W}link", f"{_W}pStyle")]
+        # Each chunk carries up to a file's styles: counted with the document's before they are
+        # copied, as the spliced styles part will be (package.inspect_package), not after hundreds
+        # of chunks have each copied theirs.
+        if len(target.findall(f"{_W}style")) + len(used) + 1 > limits.MAX_STYLES:
+            raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) đưa vào văn bản hơn "
+                            f"{number_vi(limits.MAX_STYLES)} kiểu định dạng; tệp không bình thường, không đọc")
         for block in blocks:
             for el in block.iter(f"{_W}pStyle", f"{_W}rStyle", f"{_W}tblStyle"):
                 val = el.get(f"{_W}val") or ""
