@@ -372,3 +372,48 @@ def test_the_styles_chunks_carry_are_counted_before_they_are_copied(
                                                           (second, DOCX_TYPE, "afchunk2.docx")]))
     err = cli_error(["check", str(copy)], capsys)
     assert "kieu.docx" in err and "altChunk" in err and "kiểu định dạng" in err
+
+
+def chunk_of_lists(lists: int) -> bytes:
+    """A .docx chunk of `lists` paragraphs, each the first item of a list of its own (nine levels
+    defined, as Word defines every list): its list definitions outweigh its body."""
+    import docx as python_docx
+
+    from tests.test_alt_chunks import W
+
+    made = python_docx.Document()
+    made.add_paragraph("Danh sách")
+    out = io.BytesIO()
+    made.save(out)
+    members = members_of(out.getvalue())
+    assert "word/numbering.xml" in members
+    levels = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%{i + 1}."/>'
+                     f'<w:pPr><w:ind w:left="{720 * (i + 1)}" w:hanging="360"/></w:pPr></w:lvl>' for i in range(9))
+    abstracts = "".join(f'<w:abstractNum w:abstractNumId="{k}">{levels}</w:abstractNum>' for k in range(lists))
+    nums = "".join(f'<w:num w:numId="{k + 1}"><w:abstractNumId w:val="{k}"/></w:num>' for k in range(lists))
+    members["word/numbering.xml"] = f'<w:numbering xmlns:w="{W}">{abstracts}{nums}</w:numbering>'.encode()
+    paragraphs = "".join(f'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{k + 1}"/></w:numPr></w:pPr>'
+                         f'<w:r><w:t>Mục {k}</w:t></w:r></w:p>' for k in range(lists))
+    members["word/document.xml"] = members["word/document.xml"].replace(b"<w:body>", b"<w:body>" + paragraphs.encode())
+    return zipped(members)
+
+
+def test_the_list_definitions_chunks_carry_are_counted_before_they_are_copied(
+        plain: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    """Two .docx chunks, each within the elements of a part (its numbering part the largest), whose
+    list definitions together, carried into the document's one numbering part, are past it: refused
+    by the chunks' budget as they are copied, not once the whole spliced part is built."""
+    chunk = chunk_of_lists(250)
+    docx = plain.read_bytes()
+    largest = max(blob.count(b"<") for blob in [*members_of(chunk).values(), *members_of(docx).values()])
+    assert members_of(chunk)["word/numbering.xml"].count(b"<") == largest
+    monkeypatch.setattr(limits, "MAX_ELEMENTS", largest * 5 // 4)
+    copy = tmp_path / "ds.docx"
+    copy.write_bytes(with_chunks(docx, body_start(docx), [(chunk, DOCX_TYPE, "afchunk1.docx"),
+                                                          (chunk, DOCX_TYPE, "afchunk2.docx")]))
+    err = cli_error(["check", str(copy)], capsys)
+    assert "ds.docx" in err and "altChunk" in err and "danh sách đánh số" in err
+    # One such chunk is read, its lists numbered.
+    copy.write_bytes(with_chunks(docx, body_start(docx), [(chunk, DOCX_TYPE, "afchunk1.docx")]))
+    numbered = [norm(p.text) for p in read_word(copy).paragraphs if "Mục" in p.text]
+    assert len(numbered) == 250 and numbered[0].startswith("1.")

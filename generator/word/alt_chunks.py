@@ -266,6 +266,18 @@ class _Package:
         self.gone: set[str] = set()
         self.style_ids: set[str] | None = None
         self.num_ids: tuple[int, int] | None = None
+        self.carried = 0  # elements of the chunks' styles and list definitions copied so far
+
+    def _copied(self, el: _Element) -> _Element:
+        """A chunk's style or list definition copied into the document's styles or numbering part,
+        its elements counted first: each chunk's parts are within a part's limit, the definitions
+        all chunks carry into the document's one part must be too (limits.MAX_ELEMENTS)."""
+        self.carried += sum(1 for _ in el.iter())
+        if self.carried > limits.MAX_ELEMENTS:
+            raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) đưa vào văn bản kiểu định dạng "
+                            f"và danh sách đánh số hơn {number_vi(limits.MAX_ELEMENTS)} thẻ XML; quá lớn để "
+                            "đọc, không đọc")
+        return copy.deepcopy(el)
 
     def tree(self, name: str) -> _Element:
         if name not in self.trees:
@@ -440,7 +452,7 @@ class _Package:
         target.append(root)
         carried = [root]
         for sid in used:
-            st = copy.deepcopy(by_id[sid])
+            st = self._copied(by_id[sid])
             st.set(f"{_W}styleId", rename[sid])
             st.attrib.pop(f"{_W}default", None)
             for el in list(st.iter(f"{_W}basedOn", f"{_W}link", f"{_W}next", f"{_W}pStyle")):
@@ -485,14 +497,14 @@ class _Package:
                     old_abstract = link.get(f"{_W}val") or ""
                     if old_abstract not in abstract_renumbered:
                         abstract_renumbered[old_abstract] = str(next_abstract)
-                        new_abstract = copy.deepcopy(abstract)
+                        new_abstract = self._copied(abstract)
                         new_abstract.set(f"{_W}abstractNumId", str(next_abstract))
                         for el in list(new_abstract.iter(f"{_W}numStyleLink", f"{_W}styleLink", f"{_W}nsid")):
                             _remove(el)
                         first_num = target.find(f"{_W}num")
                         (first_num.addprevious(new_abstract) if first_num is not None else target.append(new_abstract))
                         next_abstract += 1
-                    new_num = copy.deepcopy(num)
+                    new_num = self._copied(num)
                     new_num.set(f"{_W}numId", str(next_num))
                     new_link = new_num.find(f"{_W}abstractNumId")
                     if new_link is not None:
