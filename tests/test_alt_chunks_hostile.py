@@ -1,9 +1,11 @@
-"""Hostile embedded chunks (w:altChunk, generator/word/alt_chunks.py). Budgets: chunks each within
-the limits of a part that together, once spliced into the one part they stand in, would build more
-XML than a part may hold, refused before any chunk's tree is built (what costs the memory), with a
-Vietnamese message naming the chunks, exit 2 and no traceback. Integrity: the ids a chunk's
-pictures, relationships and styles are given in the document are ones it does not use, so the
-document prints its own header and styles and the chunk its own pictures. The author's hostile
+"""Hostile embedded chunks (w:altChunk, generator/word/alt_chunks.py), through the reader and the
+commands. Budgets: chunks each within the limits of a part or a file that together, once spliced
+into the one part they stand in (body, styles, numbering), would build more than a part may hold
+(elements, paragraphs of a .doc chunk, styles, list definitions), or one part named by many chunks,
+refused before what costs the memory is built, with a Vietnamese message naming the chunks, exit 2
+and no traceback. Integrity: the ids a chunk's pictures, relationships and styles are given are
+ones the document does not use. A page chunk nested deeper than the HTML parser builds is refused,
+not read in part; a page typed RTF is made safe before LibreOffice opens it. The author's hostile
 cases (a page fetching, a chunk bomb, a chunk of chunks, a chunk outside the file) are in
 tests/test_alt_chunks.py."""
 
