@@ -25,11 +25,15 @@ What Word would show, kept here:
   that they do not show the outer document's notes), and its own headers and footers.
 
 Bounded: at most limits.MAX_ALT_CHUNKS chunks; each chunk is a part of the inspected package (its
-size and ratio judged there), a .docx chunk is inspected as any .docx (zip bomb, DTD, counts), the
-paragraphs of the chunks LibreOffice would convert are counted in their bytes against
-limits.MAX_PARAGRAPHS before it starts, and a chunk holding chunks of its own (one level only) or
-pointing outside the file is refused with a Vietnamese message. The spliced package is inspected
-again by the caller before it is parsed.
+size and ratio judged there), a .docx chunk, and what LibreOffice made of one, is inspected as any
+.docx (zip bomb, DTD, counts), the paragraphs of the chunks LibreOffice would convert are counted in
+their bytes against limits.MAX_PARAGRAPHS before it starts; all the chunks together, each counted at
+each use (many w:altChunk may name one part), stay within the paragraphs and elements of one part
+and the inflated bytes of one file, counted before any chunk's tree is built. A chunk typed RTF is
+told by its bytes (LibreOffice would open a page typed RTF as a page, unsafe). A chunk holding chunks
+of its own (one level only) or pointing outside the file is refused with a Vietnamese message. The
+ids a chunk's styles, relationships and parts get are ones the document does not use. The spliced
+package is inspected again by the caller before it is parsed.
 """
 
 from __future__ import annotations
@@ -155,17 +159,29 @@ def _read_chunks(chunks: list[_Chunk], label: str) -> None:
                                 f".docx) nên kehoach không đọc được; Word sẽ báo lỗi hoặc bỏ trống chỗ đó; {RESAVE}")
             else:
                 chunk.converted = kind
+                budget.grown(len(chunk.data))
                 budget.paragraphs(formats.source_paragraphs(chunk.data, kind, where))
                 to_convert.append(chunk)
         if chunk.kind == "docx":
             budget.inflated(chunk.data)
             chunk.docx = _docx_chunk(chunk.data, where, budget)
         elif chunk.kind == "text":
-            budget.paragraphs(len(_LINES.findall(_text_of(chunk.data))) + 1)
+            budget.grown(len(chunk.data))
+            text = _text_of(chunk.data)
+            lines = len(_LINES.findall(text)) + 1
+            budget.paragraphs(lines)
+            # Each line is a paragraph, a run and a text; each tab a run, a tab and a text more
+            # (_text_blocks): one line of tabs is a few bytes an element, counted before it is built.
+            budget.elements(3 * lines + 3 * text.count("\t"))
     made = formats.convert_all([(c.data, c.converted) for c in to_convert if c.converted is not None],
                                f"{label}, {_what('')}")
     for chunk, docx in zip(to_convert, made, strict=True):
-        chunk.docx = docx
+        # What LibreOffice made of a chunk is judged as a .docx the user gives before it is parsed
+        # (as a converted file is, word/reader.py); its paragraphs were counted in its source,
+        # except a .doc's, whose text only its converted copy shows (formats.source_paragraphs).
+        where = f"{label}: {_what(chunk.part)}"
+        budget.inflated(docx)
+        chunk.docx = _docx_chunk(docx, where, budget, paragraphs=chunk.converted is formats.DOC)
 
 
 class _Budget:
@@ -175,6 +191,7 @@ class _Budget:
         self.label = label
         self.count = 0
         self.size = 0
+        self.tags = 0
 
     def paragraphs(self, n: int) -> None:
         self.count += n
@@ -182,28 +199,46 @@ class _Budget:
             raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) có hơn "
                             f"{number_vi(limits.MAX_PARAGRAPHS)} đoạn văn; quá lớn để đọc, không đọc")
 
+    def elements(self, n: int) -> None:
+        """The XML elements the chunks put into the document, before their trees are built: each
+        chunk is within a part's limit, and all of them spliced into one part must be too."""
+        self.tags += n
+        if self.tags > limits.MAX_ELEMENTS:
+            raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) có hơn "
+                            f"{number_vi(limits.MAX_ELEMENTS)} thẻ XML; quá lớn để đọc, không đọc")
+
     def inflated(self, data: bytes) -> None:
         """A package chunk's size once inflated, from its zip directory, before any member is read."""
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                self.size += sum(i.file_size for i in zf.infolist())
+                size = sum(i.file_size for i in zf.infolist())
         except (zipfile.BadZipFile, ValueError, OSError, EOFError):
             return  # not a zip: the package inspection says what it is
+        self.grown(size)
+
+    def grown(self, n: int) -> None:
+        """n bytes more that the chunks put into the document (a page's, a text's, a package's once
+        inflated), counted each time a chunk is used: many w:altChunk may name one part, and each
+        is read, converted and spliced again."""
+        self.size += n
         if self.size > limits.MAX_TOTAL_BYTES:
             raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) giải nén ra hơn "
-                            f"{limits.MAX_TOTAL_BYTES // 2**20} MB; đây là tệp nén độc hại (zip bomb) hoặc quá "
-                            "lớn, không đọc")
+                            f"{limits.MAX_TOTAL_BYTES // 2**20} MB (tính cả mỗi lần một phần được nhúng lại); "
+                            "đây là tệp nén độc hại (zip bomb) hoặc quá lớn, không đọc")
 
 
-def _docx_chunk(data: bytes, where: str, budget: _Budget) -> bytes:
+def _docx_chunk(data: bytes, where: str, budget: _Budget, *, paragraphs: bool = True) -> bytes:
     """A chunk that is a .docx, judged as any .docx the user gives (bombs, DTD, counts), read under
     Transitional names when saved as Strict, its parts found as Word finds them; refused when it
-    holds chunks of its own (one level is read)."""
+    holds chunks of its own (one level is read). Its paragraphs (unless counted already, in the
+    source LibreOffice converted) and its body's elements go into the budget of the file's chunks."""
     from .opc import as_word_opens
     from .package import inspect_package
     from .strict import as_transitional
 
-    budget.paragraphs(inspect_package(data, where).paragraphs)
+    found = inspect_package(data, where).paragraphs
+    if paragraphs:
+        budget.paragraphs(found)
     for mend in (as_transitional, lambda d: as_word_opens(d, where)):
         mended = mend(data)
         if mended is not None:
@@ -211,6 +246,7 @@ def _docx_chunk(data: bytes, where: str, budget: _Budget) -> bytes:
             data = mended
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         inner = _Package({i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}, where)
+    budget.elements(inner.members.get(inner.main, b"").count(b"<"))
     if any(b"altChunk" in inner.members.get(name, b"") and inner.chunks_of(name, judge=False)
            for name in inner.owners()):
         raise UserError(f"{where} lại chứa phần nội dung nhúng khác bên trong; kehoach chỉ đọc một cấp "
@@ -230,6 +266,18 @@ class _Package:
         self.gone: set[str] = set()
         self.style_ids: set[str] | None = None
         self.num_ids: tuple[int, int] | None = None
+        self.carried = 0  # elements of the chunks' styles and list definitions copied so far
+
+    def _copied(self, el: _Element) -> _Element:
+        """A chunk's style or list definition copied into the document's styles or numbering part,
+        its elements counted first: each chunk's parts are within a part's limit, the definitions
+        all chunks carry into the document's one part must be too (limits.MAX_ELEMENTS)."""
+        self.carried += sum(1 for _ in el.iter())
+        if self.carried > limits.MAX_ELEMENTS:
+            raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) đưa vào văn bản kiểu định dạng "
+                            f"và danh sách đánh số hơn {number_vi(limits.MAX_ELEMENTS)} thẻ XML; quá lớn để "
+                            "đọc, không đọc")
+        return copy.deepcopy(el)
 
     def tree(self, name: str) -> _Element:
         if name not in self.trees:
@@ -350,7 +398,11 @@ class _Package:
         by_id = {st.get(f"{_W}styleId"): st for st in source.findall(f"{_W}style")}
         defaults = {st.get(f"{_W}type"): st.get(f"{_W}styleId") for st in by_id.values()
                     if st.get(f"{_W}default") in ("1", "true", "on")}
-        root_id = f"Chunk{n}Defaults"
+        target = self.styles()
+        # The ids given to the chunk's styles are used by no style of the document nor of the chunk:
+        # a document that already has "Chunk1Defaults" keeps its own style, and the chunk its own.
+        taken = {st.get(f"{_W}styleId") or "" for st in target.findall(f"{_W}style")} | {k or "" for k in by_id}
+        root_id = _unused(f"Chunk{n}Defaults", taken)
         # Paragraphs and tables with no style take the chunk's default one, named: in the outer
         # document "no style" would mean its own default.
         for block in blocks:
@@ -361,7 +413,6 @@ class _Package:
                 table_default = defaults.get("table")
                 if tbl.find(f"{_W}tblPr/{_W}tblStyle") is None and table_default:
                     _set_first(tbl, "tblPr", "tblStyle", table_default)
-        target = self.styles()
         theirs = {} if own else {_style_key(st): st.get(f"{_W}styleId") or "" for st in target.findall(f"{_W}style")}
         rename: dict[str, str] = {}
         used: list[str] = []  # the chunk's styles carried over
@@ -375,9 +426,15 @@ class _Package:
             if same is not None:
                 rename[sid] = same
                 continue
-            rename[sid] = f"Chunk{n}{re.sub(r'[^A-Za-z0-9]', '', sid)}{len(rename)}"
+            rename[sid] = _unused(f"Chunk{n}{re.sub(r'[^A-Za-z0-9]', '', sid)}{len(rename)}", taken)
             used.append(sid)
             todo += [el.get(f"{_W}val") or "" for el in by_id[sid].iter(f"{_W}basedOn", f"{_W}link", f"{_W}pStyle")]
+        # Each chunk carries up to a file's styles: counted with the document's before they are
+        # copied, as the spliced styles part will be (package.inspect_package), not after hundreds
+        # of chunks have each copied theirs.
+        if len(target.findall(f"{_W}style")) + len(used) + 1 > limits.MAX_STYLES:
+            raise UserError(f"{self.label}: các phần nội dung nhúng (altChunk) đưa vào văn bản hơn "
+                            f"{number_vi(limits.MAX_STYLES)} kiểu định dạng; tệp không bình thường, không đọc")
         for block in blocks:
             for el in block.iter(f"{_W}pStyle", f"{_W}rStyle", f"{_W}tblStyle"):
                 val = el.get(f"{_W}val") or ""
@@ -395,7 +452,7 @@ class _Package:
         target.append(root)
         carried = [root]
         for sid in used:
-            st = copy.deepcopy(by_id[sid])
+            st = self._copied(by_id[sid])
             st.set(f"{_W}styleId", rename[sid])
             st.attrib.pop(f"{_W}default", None)
             for el in list(st.iter(f"{_W}basedOn", f"{_W}link", f"{_W}next", f"{_W}pStyle")):
@@ -440,14 +497,14 @@ class _Package:
                     old_abstract = link.get(f"{_W}val") or ""
                     if old_abstract not in abstract_renumbered:
                         abstract_renumbered[old_abstract] = str(next_abstract)
-                        new_abstract = copy.deepcopy(abstract)
+                        new_abstract = self._copied(abstract)
                         new_abstract.set(f"{_W}abstractNumId", str(next_abstract))
                         for el in list(new_abstract.iter(f"{_W}numStyleLink", f"{_W}styleLink", f"{_W}nsid")):
                             _remove(el)
                         first_num = target.find(f"{_W}num")
                         (first_num.addprevious(new_abstract) if first_num is not None else target.append(new_abstract))
                         next_abstract += 1
-                    new_num = copy.deepcopy(num)
+                    new_num = self._copied(num)
                     new_num.set(f"{_W}numId", str(next_num))
                     new_link = new_num.find(f"{_W}abstractNumId")
                     if new_link is not None:
@@ -475,6 +532,9 @@ class _Package:
             return
         inner_rels = {rel.get("Id"): rel for rel in inner.rels(inner.main).iter(f"{_REL_NS}Relationship")}
         rels = self.rels(owner)
+        # New relationship ids and part names are ones the package does not use: an id the document
+        # already gives its header (or a part it has) stays its own, not the chunk's picture.
+        rel_ids = {rel.get("Id") or "" for rel in rels.iter(f"{_REL_NS}Relationship")}
         new_ids: dict[str, str] = {}
         for el, name in rid_attrs:
             old = el.get(name) or ""
@@ -483,7 +543,7 @@ class _Package:
                 if rel is None:
                     new_ids[old] = ""
                 else:
-                    new_id = f"rIdChunk{n}x{len(new_ids)}"
+                    new_id = _unused(f"rIdChunk{n}x{len(new_ids)}", rel_ids)
                     attrs = {"Id": new_id, "Type": rel.get("Type") or ""}
                     if (rel.get("TargetMode") or "").lower() == "external":
                         attrs.update(Target=rel.get("Target") or "", TargetMode="External")
@@ -492,7 +552,9 @@ class _Package:
                         if part not in inner.members:
                             new_ids[old] = ""
                             continue
-                        moved = f"word/chunk{n}/{posixpath.basename(part)}"
+                        # Named by its whole path in the chunk: two pictures of one name in two
+                        # folders are two parts.
+                        moved = _unused(f"word/chunk{n}/{part}", self.members)
                         self.members[moved] = inner.members[part]
                         self._declare(moved, inner.types_declared(part) or "application/octet-stream")
                         attrs["Target"] = posixpath.relpath(moved, posixpath.dirname(owner))
@@ -519,12 +581,13 @@ class _Package:
         """The outer document's styles or numbering part, made when it has none."""
         name = self.part_of(self.main, kind)
         if name is None:
-            name = f"word/{kind}.xml"
+            name = _unused(f"word/{kind}.xml", self.members)
             self.members[name] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{root_tag} '
                                   f'xmlns:w="{_W_NS}"/>').encode()
             rels = self.rels(self.main)
             rels.append(rels.makeelement(f"{_REL_NS}Relationship", {
-                "Id": f"rIdChunk{kind}", "Type": _DOC + kind,
+                "Id": _unused(f"rIdChunk{kind}", {r.get("Id") or "" for r in rels.iter(f"{_REL_NS}Relationship")}),
+                "Type": _DOC + kind,
                 "Target": posixpath.relpath(name, posixpath.dirname(self.main))}))
             self._declare(name, f"{_WML}{kind}+xml")
         return self.tree(name)
@@ -573,7 +636,10 @@ def _kind(ctype: str, blob: bytes) -> tuple[str, Kind | None]:
     if ctype in _MHT_TYPES:
         return "soffice", formats.MHT
     if ctype in _RTF_TYPES:
-        return "soffice", formats.RTF
+        # Told by its bytes all the same: LibreOffice opens an RTF with no filter named (formats.RTF)
+        # and reads what it is given as what it looks like, so a page typed RTF would be opened as a
+        # page that no one made safe (fetching what it names); formats.kind_of says RTF for an RTF.
+        return "soffice", None
     if ctype in _TEXT_TYPES:
         return "text", None
     if blob.startswith(b"PK") and b"word/" in blob[:4096]:
@@ -612,6 +678,20 @@ def _text_blocks(data: bytes) -> list[_Element]:
             t.text = piece
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         out.append(p)
+    return out
+
+
+def _unused(name: str, taken: set[str] | dict[str, bytes]) -> str:
+    """name, or name with a number added, used by nothing in taken (compared without case, as Word
+    compares part names and style ids); added to taken when it is a set."""
+    lower = {t.lower() for t in taken}
+    out, k = name, 1
+    while out.lower() in lower:
+        k += 1
+        stem, dot, ext = name.rpartition(".") if "/" in name and "." in posixpath.basename(name) else (name, "", "")
+        out = f"{stem}-{k}{dot}{ext}"
+    if isinstance(taken, set):
+        taken.add(out)
     return out
 
 

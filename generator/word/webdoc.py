@@ -460,6 +460,13 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise UserError(f"{label}: trang web (HTML) bị hỏng, không đọc được ({str(exc)[:120]}); "
                         f"{RESAVE}") from None
+    # libxml2 stops building the tree past 256 levels (without huge_tree, which stays off for
+    # hostile input) and leaves out, without an exception, all that lies deeper: text a browser
+    # and Word show would be missing from what is read, so the page is refused, not read in part.
+    if any("excessive depth" in e.message.lower() for e in parser.error_log):
+        raise UserError(f"{label}: trang web (HTML) có thẻ lồng nhau quá sâu (hơn 256 cấp: khung trong khung, "
+                        f"bảng trong bảng); phần nằm sâu hơn không đọc được nên tệp không bình thường, không "
+                        f"đọc; {RESAVE}")
     inlined = 0  # characters of the MHTML's pictures written into the page so far
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
