@@ -266,3 +266,14 @@ def test_a_cong_van_subject_typed_with_a_slip_is_still_its_trich_yeu(tmp_path, t
     found = _findings(path)
     assert set(found) - set(clean_found) == {("PL1.III.5.trich-yeu-cong-van.hinh-thuc", "fail")}
     assert set(clean_found) - set(found) == set()
+
+
+@pytest.mark.parametrize("typed", ["VÀ THỂ THAO.", "VÀ THỂ THAO:", "VÀ THỂ THAO ;"])
+def test_an_issuer_line_closed_by_a_stray_mark_is_the_name_without_it(tmp_path, clean, typed):
+    """A full stop typed after the issuer's name: the name is read without it (the re-rendered plan
+    prints none, as Decree 30's header does), and import says what it dropped."""
+    path = _plain(tmp_path / "sai.docx", Header(**HEADER))  # type: ignore[arg-type]
+    _retype(path, "VÀ THỂ THAO", typed)
+    result = import_docx(path)
+    assert result.data == clean[0]
+    assert [str(w) for w in result.warnings if "dấu câu ở cuối dòng" in str(w) and typed in str(w)]

@@ -59,6 +59,8 @@ from ..word.reader import Para, Table as _Table, TableCell as _Cell, is_bold, is
 from ..word.tables import Piece
 
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
+_CLOSING_MARK = re.compile(r"\s*[.,;:]+\s*$")
+"""Punctuation closing a line of an agency's name: a slip (no name ends so; "TP." abbreviates mid-line)."""
 
 
 def _this_year() -> str:
@@ -429,6 +431,10 @@ class _Importer:
         # wraps it on, as one text with its line breaks (one paragraph printed on those lines);
         # given one line, the renderer would balance it on other lines, and a reader could take
         # its first line for a parent agency.
+        for p in [*named.parent_lines, *(q for block in named.issuers or [named.issuer_lines] for q in block)]:
+            if any(_CLOSING_MARK.search(x) for lines in _printed_lines(p) for x in lines):
+                self.warn(p, p.text, "tên cơ quan có dấu câu ở cuối dòng (Nghị định 30 không in dấu câu sau tên "
+                          "cơ quan ban hành): đã bỏ dấu đó")
         parent = self._names([lines for p in named.parent_lines for lines in _printed_lines(p)])
         # A joint document: each issuing agency's name, the lead one first (recognise.parts).
         issuers = [self._names([lines for p in block for lines in _printed_lines(p)])
@@ -600,7 +606,9 @@ class _Importer:
         """The names of a header block (its paragraphs, each printed on some lines) cased as the one
         name they print together ("ỦY BAN NHÂN DÂN" / "TỈNH LÂM ĐỒNG": the second is no name's
         start), each paragraph its printed lines joined by line breaks."""
-        cased = iter(lines_case([x for lines in paragraphs for x in lines], agency_case, self.corpus))
+        # A stray closing mark ("SỞ VĂN HÓA.") is a slip the page shows; the name is printed without it.
+        cased = iter(lines_case([_CLOSING_MARK.sub("", x) for lines in paragraphs for x in lines], agency_case,
+                                self.corpus))
         return ["\n".join(next(cased) for _ in lines) for lines in paragraphs]
 
     def _addressee(self) -> list[str]:
