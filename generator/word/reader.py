@@ -1256,6 +1256,9 @@ class _Reader:
         self.tables.append(tbl)
         grid = _grid(tbl, room)
         default_mar = self._table_margins(tbl)
+        # What the table says once for all its cells: a lookup on the table element costs time in its
+        # number of rows (lxml walks its children), so per cell it would make a long catalogue quadratic.
+        percent_wide, edges = bool(_percent_wide(tbl)), self._table_edges(tbl)
         tblpr = tbl.find(qn("w:tblPr"))
         ind = tblpr.find(qn("w:tblInd")) if tblpr is not None else None
         self.table_left[ti] = _attr_int(ind, "w:w", 0) if ind is not None else 0
@@ -1275,7 +1278,7 @@ class _Reader:
                 width = sum(grid[col:col + span])
                 tcw = tcpr.find(qn("w:tcW")) if tcpr is not None else None
                 if tcw is not None and tcw.get(qn("w:type"), "dxa") == "dxa" and _attr_int(tcw, "w:w", 0) \
-                        and not _percent_wide(tbl) and not widened:
+                        and not percent_wide and not widened:
                     width = _attr_int(tcw, "w:w", width)
                 left, right = default_mar
                 mar = tcpr.find(qn("w:tcMar")) if tcpr is not None else None
@@ -1305,26 +1308,24 @@ class _Reader:
                 starts.add(col)
                 paras = [q.paragraph for q in self.doc.paragraphs[start:] if q.line_no == 0]
                 edge = "bottom" if ri == len(printed) - 1 else "insideH"
-                out[-1].append(TableCell(paras, max(span, 1), merge, self._cell_border(tbl, tcpr, edge)))
+                out[-1].append(TableCell(paras, max(span, 1), merge, _cell_border(tcpr, edges[edge])))
                 col += span
         return out
 
-    def _cell_border(self, tbl: _Element, tcpr: _Element | None, table_edge: str) -> bool:
-        """Whether a line prints along a cell's bottom edge: the cell's own bottom border, else the
-        table's (its bottom edge for the last row, its inside lines for the others; direct, then its
-        style's), as Word resolves them. A "nil"/"none" border prints nothing."""
-        own = tcpr.find(f"{qn('w:tcBorders')}/{qn('w:bottom')}") if tcpr is not None else None
-        if own is not None:
-            return own.get(qn("w:val"), "nil") not in ("nil", "none")
+    def _table_edges(self, tbl: _Element) -> dict[str, bool]:
+        """Whether the table's lines print along its bottom edge ("bottom") and between its rows
+        ("insideH"): direct, then its style's, as Word resolves them. A "nil"/"none" border prints nothing."""
         levels = [tbl.find(qn("w:tblPr"))]
         ts = levels[0].find(qn("w:tblStyle")) if levels[0] is not None else None
         sid = ts.get(qn("w:val")) if ts is not None else self.fmt.default_table_style
         levels += [st.find(qn("w:tblPr")) for st in self.fmt.chain(sid)]
-        for lv in levels:
-            el = lv.find(f"{qn('w:tblBorders')}/{qn('w:' + table_edge)}") if lv is not None else None
-            if el is not None:
-                return el.get(qn("w:val"), "nil") not in ("nil", "none")
-        return False
+        out = {}
+        for edge in ("bottom", "insideH"):
+            found = (el for lv in levels if lv is not None
+                     if (el := lv.find(f"{qn('w:tblBorders')}/{qn('w:' + edge)}")) is not None)
+            el = next(found, None)
+            out[edge] = el is not None and el.get(qn("w:val"), "nil") not in ("nil", "none")
+        return out
 
     def _table_margins(self, tbl: _Element) -> tuple[int, int]:
         """Left/right cell margins: the table's own, else its style chain's, else Word's 108."""
@@ -2318,6 +2319,15 @@ def _merged_across(tr: _Element) -> list[tuple[_Element, int, bool]]:
             continue
         out.append((tc, span, False))
     return out
+
+
+def _cell_border(tcpr: _Element | None, table_edge: bool) -> bool:
+    """Whether a line prints along a cell's bottom edge: the cell's own bottom border, else the
+    table's there (its bottom edge for the last row, its inside lines for the others: _table_edges)."""
+    own = tcpr.find(f"{qn('w:tcBorders')}/{qn('w:bottom')}") if tcpr is not None else None
+    if own is not None:
+        return own.get(qn("w:val"), "nil") not in ("nil", "none")
+    return table_edge
 
 
 def _percent_wide(tbl: _Element) -> float | None:
