@@ -31,7 +31,7 @@ from generator.word.reader import is_bold, norm, read_word
 from generator.word.soffice import soffice_or_none
 from tests.limits_helpers import cli_error
 from tests.test_formats import APPENDIX, BODY, libreoffice_copies, parts, same_data
-from tests.test_web_documents import hostile_page, mhtml, server
+from tests.test_web_documents import hostile_page, mhtml, server, without
 from tests.word_fixtures import Header, build_plan
 
 __all__ = ["server"]  # the fixture, used by name
@@ -191,14 +191,6 @@ FORMS = [
     pytest.param("d-mht", marks=needs_soffice),
     pytest.param("e-rtf", marks=needs_soffice),
 ]
-
-
-def without(data: Any, keys: tuple[str, ...]) -> Any:
-    if isinstance(data, dict):
-        return {k: without(v, keys) for k, v in data.items() if k not in keys}
-    if isinstance(data, list):
-        return [without(v, keys) for v in data]
-    return data
 
 
 # --- the same plan, whatever the chunk ------------------------------------------------------------------

@@ -237,6 +237,41 @@ def test_a_two_digit_year_is_read_in_this_century():
     assert parse_date_line("Sông Mây, ngày 05 tháng 3 năm 20266") is None  # no year: not read
 
 
+@pytest.mark.parametrize("ground", [
+    "Căn cứ Quyết định số 12/QĐ-SVHTT ngày 05 tháng 3 năm 2026.",
+    "Thực hiện Kế hoạch số 08/KH-UBND ngày 01 tháng 3 năm 2026",
+])
+def test_a_ground_line_ending_in_a_date_is_no_date_line(tmp_path, ground):
+    """A "Căn cứ …" line between the header and the tên loại (as Ủy ban plans print them) that ends in
+    the date of the document it cites, under a header that prints no date (the plan a decision issues,
+    Phụ lục III Mẫu 1.3): no date line with its comma left out, its "place" a citation. Taken for one,
+    the plan lost its "(Ban hành kèm theo …)" decision and was judged as having a date of its own."""
+    path = build_plan(tmp_path / "p.docx", header=Header(issuer=("SỞ VĂN HÓA", "VÀ THỂ THAO"), number="", date=""),
+                      subtitle="(Ban hành kèm theo Quyết định số 12/QĐ-SVHTT ngày 05/3/2026 của Sở Văn hóa và "
+                               "Thể thao)")
+    word = docx.Document(str(path))
+    line = word.add_paragraph(ground)
+    line.paragraph_format.first_line_indent = docx.shared.Cm(1.27)
+    word.tables[0]._tbl.addnext(line._p)  # right under the header table, over the tên loại
+    word.save(str(path))
+    doc = read_docx(path)
+    assert doc.date_line is None and [p.text for p in doc.before_title] == [ground]
+    assert doc.attached_to is not None and doc.attached_to.symbol == "QĐ-SVHTT"
+    assert import_docx(path).data.get("own_number") is False
+
+
+def test_a_date_line_without_its_comma_names_a_place():
+    """The comma after the place left out: the line still reads as the date where what stands before
+    "ngày" is a place's name; a place's name holds no "/" (a number and ký hiệu of a document cited)."""
+    for typed, place in (("Sông Mây ngày 05 tháng 3 năm 2026", "Sông Mây"),
+                         ("Thành phố Hồ Chí Minh ngày 05 tháng 3 năm 2026", "Thành phố Hồ Chí Minh"),
+                         ("Quận 1 ngày 05 tháng 3 năm 2026", "Quận 1")):
+        line = parse_date_line(typed)
+        assert line is not None and line.place == place and line.slip == "thiếu dấu phẩy sau địa danh", typed
+    assert parse_date_line("Căn cứ Quyết định số 12/QĐ-SVHTT ngày 05 tháng 3 năm 2026.") is None
+    assert parse_date_line("Căn cứ Nghị quyết số 57-NQ/TW ngày 22 tháng 12 năm 2024") is None
+
+
 # --- Nơi nhận --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("typed", clerk_slips("Nơi nhận:", (0, 8)) + ["Noi nhan:", "Nơi nhận", "Nơi nhận;"])

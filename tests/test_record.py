@@ -440,3 +440,26 @@ def test_a_plan_issued_with_a_decision_is_issued_by_its_date_alone(project: Path
     # The data now records the day: a plain render makes the same final again and keeps it.
     assert main(["render", "data/kh.yaml"]) == 0
     assert "giữ nguyên" in capsys.readouterr().out
+
+
+def test_batch_final_issues_plans_issued_with_a_decision_by_their_date_alone(tmp_path: Path, capsys) -> None:
+    """A batch of plans each issued with a decision (own_number: false): `render --final` issues such a
+    plan by its day alone, so must `batch --final`. It used to refuse every unit for "thiếu số (number)",
+    a number the plan cannot hold (its number is its decision's)."""
+    plan = tmp_path / "kh.yaml"
+    plan.write_text(SAMPLE.read_text(encoding="utf-8") + "own_number: false\nsubtitle: '(Ban hành kèm theo Quyết "
+                    "định số 12/QĐ-SKHCN ngày 22/3/2024 của Sở Khoa học và Công nghệ)'\n", encoding="utf-8")
+    text = IMPLEMENTING.read_text(encoding="utf-8").replace("    date: 2024-03                       # dự thảo: chưa có ngày\n", "")
+    units = tmp_path / "units.yaml"
+    units.write_text(re.sub(r"(  - name: [^\n]*\n)", r"\1    date: 22/03/2024\n", text), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(plan), "--units", str(units), "-o", str(out), "--final", "--jobs", "1"]) == 0, \
+        capsys.readouterr().err
+    made = sorted(p.name for p in out.iterdir())
+    # Named as `render --final` names it, and no register JSON: the register holds the decision.
+    assert made == ["so-tai-chinh-ban-hanh.docx", "so-tu-phap-ban-hanh.docx", "so-y-te-ban-hanh.docx"]
+    for name in made:
+        assert existing_document(out / name).kind == "final"
+        doc = read_docx(out / name)
+        assert doc.number_line is None and doc.date_line is None
+        assert any("Ban hành kèm theo Quyết định số 12/QĐ-SKHCN" in p.text for p in doc.paragraphs)

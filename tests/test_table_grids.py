@@ -77,6 +77,25 @@ def test_a_table_after_another_with_the_same_first_row_stays_its_own(plain, tmp_
     assert len(doc.tables[3].rows) == len(doc.tables[2].rows) == 6
 
 
+@pytest.mark.parametrize("empty_lines", [1, 3])
+def test_two_tables_on_one_page_with_the_same_first_row_stay_two(plain, tmp_path, empty_lines):
+    """Two tables with the same first row and only empty lines between them, no page break: the page
+    shows two tables, each under its own header row, with a gap between (two lists of one form, "Đợt 1"
+    and "Đợt 2"). Only a table the page cuts, its first row typed again on the next page, is one table
+    continued; joined, the second table's header row was lost and its rows run on in the first."""
+    def twice(d: Any) -> None:
+        _catalogue_twice(d, None)
+        tbl = d.tables[2]._tbl
+        for _ in range(empty_lines):
+            tbl.addnext(_el("<w:p/>"))
+
+    doc = read_word(_save(plain, "gap", twice, tmp_path / "gap.docx"))
+    assert len(doc.tables) == 4
+    assert _rows(doc.tables[3])[0] == _rows(doc.tables[2])[0]
+    assert len(doc.tables[3].rows) == len(doc.tables[2].rows) == 6
+    assert [p.text for p in doc.paragraphs].count("STT") == 2
+
+
 def test_cells_of_rows_cut_at_other_grid_columns_stack_by_where_they_print(plain, tmp_path):
     """The header's Số line in a row starting one grid column in (w:gridBefore) and ending before the
     issuer's cell does: its grid column is not the issuer's, yet the two print in one column; the

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..document.context import number_text, symbol
+from ..document.context import symbol
 from ..document.render import Template
 from ..errors import DataError, Problem, UserError
 from ..plan.extract import extract_is_empty, internal_copy
@@ -38,7 +38,7 @@ from ..plan.overlay import PlanPacker, overlay_data
 from ..text import slugify
 from ..word.output import AlreadyThere, Sources, Target, check_folder, mode, sources, target as output_target
 from ..word.output_paths import WINDOWS_RESERVED, contained
-from .issue import FINAL_SUFFIX
+from .issue import final_tail
 from .publish import check_overwrite, existing_document, taken_error
 from .units_sheet import at_cells, is_sheet, read_units_sheet
 
@@ -440,15 +440,17 @@ def default_output_dir(units: str | Path, data: str | Path | None = None) -> Pat
 
 
 def final_name(fname: str, plan: Plan) -> str:
-    """A unit's final carries its number, as a final of `kehoach render` does: so-ty-phap-so-18.docx."""
-    return f"{Path(fname).stem}{FINAL_SUFFIX}{number_text(plan.number).strip()}.docx"
+    """A unit's final is named as a final of `kehoach render` is: by its number (so-tu-phap-so-18.docx), or
+    so-tu-phap-ban-hanh.docx for a plan issued with a decision."""
+    return f"{Path(fname).stem}{final_tail(plan.number)}.docx"
 
 
 def _not_issuable(plan: Plan, spec: UnitSpec, mode: str) -> str | None:
     """Why a unit's copy cannot be issued, or None. An implementing plan is the unit's own document:
-    its number is the unit's, never the model plan's; internal copies share the plan's number."""
+    its number is the unit's, never the model plan's; internal copies share the plan's number. A plan
+    issued with a decision (own_number: false) has none of its own to want: its date alone issues it."""
     own = mode != "implementing" or "number" in spec.overrides
-    missing = [w for w, gone in (("số (number)", plan.number is None or not own),
+    missing = [w for w, gone in (("số (number)", plan.own_number and (plan.number is None or not own)),
                                   ("ngày đầy đủ (date)", not plan.date.complete)) if gone]
     return "thiếu " + " và ".join(missing) if missing else None
 

@@ -39,10 +39,10 @@ from .publish import (
 )
 
 FINAL_SUFFIX = "-so-"
-ISSUED_WITH_DECISION_SUFFIX = "-ban-hanh"
-"""The final of a document issued with a decision (own_number: false) has no number of its own to name it by."""
 """Default name of a final: output/<data>-so-18.docx (its number as printed, 05 for 5), beside the
 draft output/<data>.docx."""
+ISSUED_WITH_DECISION_SUFFIX = "-ban-hanh"
+"""The final of a document issued with a decision (own_number: false) has no number of its own to name it by."""
 UNNUMBERED_SUFFIX = "-trinh-ky"
 """The copy the competent person signs (render --final --unnumbered), number and date blank."""
 
@@ -114,15 +114,21 @@ def issue_path(data: str | Path, out: str | Path | None, *, final: bool,
     """Where the document goes: out as given; by default output/ beside the data
     (word.output_paths.default_output_dir), and a final's name ends in its number (-so-18), or says it is
     issued (-ban-hanh) when its number is its decision's."""
-    from ..document.context import number_text
     from ..word.output_paths import output_path
 
     target = output_path(data, out, output_dir)
     into_folder = out is None or Path(out).is_dir() or str(out).endswith(("/", "\\"))
     if final and into_folder:
-        tail = f"{FINAL_SUFFIX}{number_text(number).strip()}" if number is not None else ISSUED_WITH_DECISION_SUFFIX
-        target = target.with_name(f"{target.stem}{tail}.docx")
+        target = target.with_name(f"{target.stem}{final_tail(number)}.docx")
     return target
+
+
+def final_tail(number: int | None) -> str:
+    """How a final's file name ends: its number (-so-18), or -ban-hanh when it has none of its own (a
+    document issued with a decision). One rule for `render --final` and `batch --final`."""
+    from ..document.context import number_text
+
+    return f"{FINAL_SUFFIX}{number_text(number).strip()}" if number is not None else ISSUED_WITH_DECISION_SUFFIX
 
 
 @dataclass(frozen=True)

@@ -111,10 +111,12 @@ _BLANK = r"[\s.…_]*"
 DATE_RE = re.compile(r"ngày\s.*tháng\s.*năm\s*\d{4}", re.I)
 # "ngày … tháng … năm …" as typed: the words with a slip of their marks or case ("ngay", "Tháng"), a
 # comma before "năm", the year in two figures ("năm 26"); the place before it with its comma, or with
-# none, or left out. Each slip still says the date; parse_date_line names them.
+# none, or left out. Each slip still says the date; parse_date_line names them. Without its comma the
+# place is told from a sentence ending in a date by what a place's name never holds: a "/" (the "số
+# 12/QĐ-UBND" of a document a "Căn cứ …" line cites, then its date).
 _DATE_WORDS = (rf"(?P<w1>{marks_blind('ngày')}){_BLANK}(?P<d>\d{{1,2}})?{_BLANK}(?P<w2>{marks_blind('tháng')})"
                rf"{_BLANK}(?P<m>\d{{1,2}})?{_BLANK}(?P<c2>,)?\s*(?P<w3>{marks_blind('năm')})\s*(?P<y>\d{{4}}|\d{{2}})")
-DATE_FORM = re.compile(rf"^(?:(?P<place>[^,]+?)(?:(?P<comma>,)\s*|\s+))?{_DATE_WORDS}\s*\.?$", re.I)
+DATE_FORM = re.compile(rf"^(?:(?P<place>[^,]+?)(?P<comma>,)\s*|(?P<bare>[^,/]+?)\s+)?{_DATE_WORDS}\s*\.?$", re.I)
 
 
 # The date typed in figures ("Hà Nội, 05/3/2026", "Hà Nội, ngày 05/3/2026"): still the date.
@@ -143,7 +145,7 @@ def parse_date_line(text: str) -> DateLine | None:
     text = norm(text)
     if m := DATE_FORM.match(text):
         slips = []
-        place = (m.group("place") or "").strip()
+        place = (m.group("place") or m.group("bare") or "").strip()
         if not place:
             slips.append("thiếu địa danh trước “ngày … tháng … năm …”")
         elif not m.group("comma"):

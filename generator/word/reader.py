@@ -1157,18 +1157,19 @@ class _Reader:
 
     def _continues(self, table: Table, ti: int) -> bool:
         """Read table (reader id ti) as the rest of the table before it when it is that table
-        continued: cut off by a page break (or empty lines) and its first row typed again on top.
-        It prints as one table over two pages, the first row repeated as a header row (w:tblHeader)
-        prints: its rows join the first table's, the row typed again left out as Word's repeated
-        header row is. Same section, same columns, the same first row, nothing printed between
-        but something between (two tables touching are left as they are)."""
+        continued: cut off by a page break and its first row typed again on top. It prints as one
+        table over two pages, the first row repeated as a header row (w:tblHeader) prints: its rows
+        join the first table's, the row typed again left out as Word's repeated header row is. Same
+        section, same columns, the same first row, nothing printed between and a page break typed
+        there: with only empty lines between, the page shows two tables, each under its header."""
         doc = self.doc
         prev = doc.tables[-1] if doc.tables else None
         gap = doc.paragraphs[prev.last + 1:table.first] if prev is not None else []
         if prev is None or prev.section != table.section or len(table.rows) < 2 or not gap \
                 or len(prev.widths) != len(table.widths) \
                 or any(abs(a - b) > 20 for a, b in zip(prev.widths, table.widths, strict=True)) \
-                or any(p.text or p.cell is not None for p in gap):
+                or any(p.text or p.cell is not None for p in gap) \
+                or not any(starts_page(p) for p in [*gap, *doc.paragraphs[table.first:table.first + 1]]):
             return False
 
         def heading(row: list[TableCell]) -> list[tuple[int, str]]:
