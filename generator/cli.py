@@ -48,8 +48,8 @@ def _render(args: argparse.Namespace) -> int:
         print(f"Đã tạo bản phát hành (dữ liệu đã có {'số và ngày' if done.plan.own_number else 'ngày'}): "
               f"{done.docx}")
     else:
-        blank = [w for w, missing in (("số", done.plan.number is None and done.plan.own_number),
-                                      ("ngày", not done.plan.date.complete)) if missing]
+        blank = [w for w, missing in (("số", done.plan.lacks_number), ("ngày", not done.plan.date.complete))
+                 if missing]
         print(f"Đã tạo dự thảo ({' và '.join(blank)} để trống): {done.docx}")
     if done.pdf and not done.unchanged:
         print(f"Đã tạo PDF: {done.pdf}")

@@ -450,7 +450,7 @@ def _not_issuable(plan: Plan, spec: UnitSpec, mode: str) -> str | None:
     its number is the unit's, never the model plan's; internal copies share the plan's number. A plan
     issued with a decision (own_number: false) has none of its own to want: its date alone issues it."""
     own = mode != "implementing" or "number" in spec.overrides
-    missing = [w for w, gone in (("số (number)", plan.own_number and (plan.number is None or not own)),
+    missing = [w for w, gone in (("số (number)", plan.own_number and (plan.lacks_number or not own)),
                                   ("ngày đầy đủ (date)", not plan.date.complete)) if gone]
     return "thiếu " + " và ".join(missing) if missing else None
 

@@ -95,7 +95,7 @@ def require_final(plan: Plan) -> Plan:
     """The plan itself when it has a number and a full date (only the date for a document issued with a
     decision: its number is the decision's); otherwise a UserError saying what is missing."""
     missing = []
-    if plan.number is None and plan.own_number:
+    if plan.lacks_number:
         missing.append("số văn bản (thêm --number N, hoặc trường number trong dữ liệu)")
     if not plan.date.complete:
         missing.append(

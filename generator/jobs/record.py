@@ -125,7 +125,7 @@ def write_record(data: str | Path, plan: Plan) -> bool:
     from ..plan.yamledit import set_fields
     from ..word.package import atomic_write
 
-    assert (plan.number is not None or not plan.own_number) and plan.date.complete
+    assert plan.is_final
     path = Path(data)
     for _ in range(3):
         raw = path.read_bytes()

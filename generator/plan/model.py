@@ -1297,10 +1297,14 @@ class Plan(Model):
         return self.date.year
 
     @property
+    def lacks_number(self) -> bool:
+        """Whether the document still wants its number to be issued. One issued with a decision has
+        none of its own (own_number: false): the decision's is its number, its date alone issues it."""
+        return self.number is None and self.own_number
+
+    @property
     def is_final(self) -> bool:
-        # A document issued with a decision has no number of its own: its full date (the
-        # decision's) is what makes it final.
-        return (self.number is not None or not self.own_number) and self.date.complete
+        return not self.lacks_number and self.date.complete
 
 
 def models_in(value: Any, seen: set[int] | None = None) -> Iterator[BaseModel]:
