@@ -312,3 +312,23 @@ def test_an_issuer_line_closed_by_a_stray_mark_is_the_name_without_it(tmp_path, 
     result = import_docx(path)
     assert result.data == clean[0]
     assert [str(w) for w in result.warnings if "dấu câu ở cuối dòng" in str(w) and typed in str(w)]
+
+
+@pytest.mark.parametrize("typed", ["KẾ HOACH HÀNH ĐỘNG", "KÊ HOẠCH HÀNH ĐỘNG", "KẾ HỌACH LIÊN TỊCH"])
+def test_a_title_going_on_after_its_misspelt_name_reads_as_that_title(tmp_path, typed):
+    """The tên loại's name with a slip, then more words ("KẾ HOACH HÀNH ĐỘNG"): read as the same title
+    typed right, its words after the name opening the trích yếu; check adds the slip, nothing else."""
+    right = " ".join(["KẾ HOẠCH", *typed.split()[2:]])
+    reference = _build(tmp_path / "dung.docx", "title", right)
+    slipped = _build(tmp_path / "sai.docx", "title", typed)
+    assert import_docx(slipped).data == import_docx(reference).data
+    found, clean_found = _findings(slipped), _findings(reference)
+    assert set(found) - set(clean_found) == {("PL1.III.5.ten-loai.hinh-thuc", "fail")}
+    assert set(clean_found) - set(found) == set()
+    assert read_docx(slipped).document_type == "Kế hoạch"
+
+
+@pytest.mark.parametrize("typed", ["KẾ TOÁN HÀNH CHÍNH", "KẾT LUẬN THANH TRA"])
+def test_other_words_going_on_stay_no_title(tmp_path, typed):
+    with pytest.raises(UserError, match="tên loại"):
+        import_docx(_build(tmp_path / "sai.docx", "title", typed))

@@ -360,11 +360,26 @@ def _qualified(text: str) -> str | None:
 
 
 def type_qualifier(text: str) -> str:
-    """The words a title line prints after its type's name ("HÀNH ĐỘNG" of "KẾ HOẠCH HÀNH ĐỘNG"): part
-    of what the document is about, the trích yếu's first words; "" for a line that is the name alone."""
+    """The words a title line prints after its type's name ("HÀNH ĐỘNG" of "KẾ HOẠCH HÀNH ĐỘNG", also of
+    "KẾ HOACH HÀNH ĐỘNG"): part of what the document is about, the trích yếu's first words; "" for a line
+    that is the name alone."""
     name = None if upper_vi(norm(text)).rstrip(":.") in DOC_TYPE_NAMES else _qualified(text)
     more = norm(text).rstrip(":.")[len(name):].strip() if name is not None else ""
+    if name is None and (slipped := _slipped_name(text)) is not None:
+        more = " ".join(norm(text).rstrip(":.").split()[len(slipped.split()):])
     return "" if DRAFT_MARK_RE.match(more) else more  # "KẾ HOẠCH (DỰ THẢO)": a draft's mark, no words of it
+
+
+def _slipped_name(text: str) -> str | None:
+    """The type's name (in capitals) a line typed in capitals starts with, typed with a slip, and goes on
+    after ("KẾ HOACH HÀNH ĐỘNG"): the name's words alone are compared, as the reader sees the title."""
+    line = norm(text).rstrip(":.")
+    if not line or upper_vi(line) != line:
+        return None
+    words = line.split()
+    close = [name for name in DOC_TYPE_NAMES
+             if len(words) > len(name.split()) and typed_with_slip(" ".join(words[:len(name.split())]), name)]
+    return close[0] if len(close) == 1 else None
 
 
 def fold_hoa(text: str) -> str:
@@ -398,7 +413,16 @@ def type_with_slip(text: str) -> str | None:
     HOẠCH."), when one type alone is that close ("THÔNG BẢO" is one slip from THÔNG BÁO, two from THÔNG
     CÁO). Only where the tên loại stands (recognise.parts): likeness alone does not make a title."""
     close = [value for name, value in DOC_TYPE_NAMES.items() if typed_with_slip(text, name)]
+    if not close and (name := _slipped_name(text)) is not None:
+        return DOC_TYPE_NAMES[name]  # its name misspelt, then more words ("KẾ HOACH HÀNH ĐỘNG")
     return close[0] if len(close) == 1 else None
+
+
+def type_slip(text: str, document_type: str) -> bool:
+    """Whether a title line naming document_type prints its name with a typing slip, alone or followed
+    by more words."""
+    name = upper_vi(document_type)
+    return typed_with_slip(text, name) or _slipped_name(text) == name
 
 
 DRAFT_MARK_RE = re.compile(r"^[(\[]?\s*DỰ\s+THẢO(?:\s*(?:LẦN|SỐ)?\s*(?:\d{1,2}|[IVX]{1,4}))?\s*[)\]]?$")

@@ -56,6 +56,7 @@ from .lines import (
     parse_date_line,
     parse_reference,
     recognise_type,
+    type_slip,
     type_with_slip,
     typed_with_slip,
 )
@@ -314,7 +315,7 @@ class _Recogniser:
             doc.before_title = texts_under[:next(i for i, p in enumerate(texts_under) if p is title)]
             doc.doc_type = title
             doc.document_type = document_type
-            doc.doc_type_slip = typed_with_slip(title.text, upper_vi(document_type))
+            doc.doc_type_slip = type_slip(title.text, document_type)
             self._subject(title, rest)
             # "(Ban hành kèm theo Quyết định số … ngày … của …)" under the title of a document that has
             # no number line: it is issued with that decision and has no number of its own (Phụ lục
