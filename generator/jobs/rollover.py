@@ -164,7 +164,14 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     changes = [i for i in items if i.kind == "moved"]
     notes = []
     typed = shell_arg(source)
-    if plan.number is None:
+    if not plan.own_number and not plan.is_final:
+        # Issued with a decision, it has no number of its own: its date alone issues it (render
+        # refuses --number for it), and the report names it by the decision.
+        notes.append(f"{source}: kế hoạch năm {old_year} chưa có ngày ban hành (vẫn là dự thảo). Nếu kế hoạch đã "
+                     f"ban hành kèm theo quyết định, hãy ghi ngày vào tệp này (kehoach render {typed} --final --date "
+                     f"NGÀY) và số, ngày của quyết định ở dòng subtitle để báo cáo năm {old_year} dẫn đúng; nếu có "
+                     "tệp khác đã ghi ngày, hãy chuyển năm từ tệp đó")
+    elif plan.lacks_number:
         # This year's plan never recorded its issue: either the wrong file (the draft beside the
         # issued copy) or the issue not written back; both matter before next year starts from it.
         notes.append(f"{source}: kế hoạch năm {old_year} chưa có số (vẫn là dự thảo). Nếu kế hoạch đã ban hành, "
