@@ -332,8 +332,7 @@ def _blank_decision(ref: Any, new_year: int) -> str:
     from ..document.context import number_text, short_date
 
     date = IssueDate(year=new_year, month=int(ref.month) if ref.month else None)
-    lead = ref.text[:ref.text.index(ref.doc_type) + len(ref.doc_type)]
-    return (f"{lead} số {number_text(None)}/{ref.symbol} ngày {short_date(date)}"
+    return (f"{ref.lead} số {number_text(None)}/{ref.symbol} ngày {short_date(date)}"
             + (f" của {ref.issuer}" if ref.issuer else "") + ")")
 
 
