@@ -508,3 +508,22 @@ def test_a_password_protected_filled_sheet_is_named_as_such(tmp_path):
     with pytest.raises(Exception, match="được đặt mật khẩu") as caught:
         read_progress(load_plan(plan), [locked])
     assert "bỏ mật khẩu" in str(caught.value)
+
+
+def test_a_hand_typed_plan_issued_with_its_decision_goes_out_passing_check(tmp_path):
+    """A plan issued with its decision typed by hand (own_number: false, its subtitle citing the decision,
+    its danh mục's line left to kehoach): issued by its date alone, its danh mục cites the plan as its
+    head does, by the decision, never by a number the plan does not have; the issued file passes check."""
+    from generator.check import check_docx
+    from generator.cli import main
+    from tests.year_fixtures import write_plan_issued_with_decision
+
+    cited = "Quyết định số 25/QĐ-SNV ngày 10/02/2025 của Sở Nội vụ"
+    data = write_plan_issued_with_decision(tmp_path, date="2025-02")
+    assert main(["render", str(data), "--final", "--date", "10/02/2025", "-o", str(tmp_path)]) == 0
+    issued = tmp_path / "ke-hoach-kem-qd-ban-hanh.docx"
+    text = _docx_text(issued)
+    assert f"(Kèm theo Kế hoạch ban hành kèm theo {cited})" in text
+    assert "/KH-SNV" not in text
+    report = check_docx(issued)
+    assert report.errors == [], report.to_table()

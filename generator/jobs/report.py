@@ -36,8 +36,8 @@ from .progress import (
     Progress,
     Report,
     by_unit,
+    decision_cited,
     folder_target,
-    issuing_decision,
     plan_label,
     read_progress,
     said_day,
@@ -165,7 +165,7 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
         ref.update(number=plan.number, symbol=symbol(plan), subject=about,
                    date=dt.date(plan.date.year, plan.date.month or 1, plan.date.day or 1).isoformat())
         subject = [f"Kết quả thực hiện {label}", f"về {about}"]
-    elif (decision := issuing_decision(plan)) is not None:  # issued under its decision's number
+    elif (decision := decision_cited(plan)) is not None:  # issued under its decision's number
         ref.update(name=label, issuer=decision[1] or plan.agency.running_name, subject=about)
         subject = [f"Kết quả thực hiện {label}", f"về {about}"]
     else:  # a plan not issued yet has no number to cite: it is named by its trích yếu
