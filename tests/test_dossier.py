@@ -214,3 +214,28 @@ def test_the_pages_as_a_reader_sees_them(tmp_path: Path) -> None:
     assert decision.index("QUYẾT ĐỊNH:") < decision.index("Điều 1.") < decision.index("Điều 3.")
     assert "Tờ trình số 108/TTr-SNV" in decision
     assert "Kính gửi: Ủy ban nhân dân tỉnh Lâm Đồng" in pages["to-trinh"][0]
+
+
+@pytest.mark.parametrize("line", [
+    # next year's file as rollover drafts it: the decision's number and day blank, its year moved
+    "(Kèm theo Kế hoạch ban hành kèm theo Quyết định số      /QĐ-UBND ngày     /01/2026 của UBND tỉnh Lâm Đồng)",
+    # an earlier decision, with the wording many agencies use
+    "(Kèm theo Quyết định số 12/QĐ-UBND ngày 05/01/2025 của Ủy ban nhân dân tỉnh Lâm Đồng)",
+])
+def test_an_appendix_line_citing_the_issuing_decision_cites_the_one_the_dossier_issues(tmp_path: Path,
+                                                                                      line: str) -> None:
+    """A plan whose danh mục already cites a decision issuing it (imported from last year's, rolled
+    over) goes out with the decision of its dossier: the danh mục's line cites that one, in its own
+    wording, and the issued plan passes check (its danh mục cites what its head does)."""
+    data = _final_data(tmp_path)
+    text = data.read_text(encoding="utf-8")
+    head = "appendices:\n  - title: Danh mục\n    subtitle: Nhiệm vụ tuyên truyền cải cách hành chính năm 2026\n"
+    assert head in text
+    data.write_text(text.replace(head, head + f"    reference_line: \"{line}\"\n"), encoding="utf-8")
+    plan = {d.kind: d.path for d in write_dossier(data, tmp_path / "out", final=True).documents}["ke-hoach"]
+    texts = [p.text for p in _lines(plan)]
+    lead = line[:line.index(" số ")]
+    assert f"{lead} số 25/QĐ-UBND ngày 20/01/2026 của UBND tỉnh Lâm Đồng)" in texts, [t for t in texts if "Kèm" in t]
+    assert not any("12/QĐ" in t or "/01/2026 của" in t and "25/QĐ" not in t for t in texts)
+    report = check_docx(plan)
+    assert report.errors == [], report.to_table()

@@ -237,8 +237,17 @@ def test_a_line_that_names_no_issuer_leaves_the_name_to_the_clerk(dossiers, tmp_
     assert len(asked) == 1 and "hãy điền agency.name" in asked[0].message
     assert got.data["agency"]["name"] == "Cơ quan ban hành"
     assert got.data["subtitle"] == "(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026)"
-    assert {k: v for k, v in got.data.items() if k not in ("agency", "subtitle")} == {
-        k: v for k, v in named.data.items() if k not in ("agency", "subtitle")}
+    # The danh mục's line names the issuer the subtitle no longer names: kept as printed, where the
+    # plan with the name derives it from its subtitle (the data keeps it in one place).
+    line = "(Kèm theo Kế hoạch ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026 của UBND tỉnh Lâm Đồng)"
+    assert [a.get("reference_line") for a in got.data["appendices"]] == [line]
+    assert [a.get("reference_line") for a in named.data["appendices"]] == [None]
+
+    def rest(data: dict) -> dict:
+        return {k: [{**a, "reference_line": None} for a in v] if k == "appendices" else v
+                for k, v in data.items() if k not in ("agency", "subtitle")}
+
+    assert rest(got.data) == rest(named.data)
 
 
 @pytest.mark.parametrize("title", ["KẾ HOẠCH HÀNH ĐỘNG", "K Ế  H O Ạ C H"])

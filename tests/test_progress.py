@@ -245,3 +245,17 @@ def test_the_sheets_example_date_is_of_the_plans_year(tmp_path):
     sheet = write_progress_sheet(SAMPLE, tmp_path / "t.xlsx").output
     note = openpyxl.load_workbook(sheet)["Tiến độ"]["A2"].value
     assert "ví dụ 30/06/2024" in note
+
+
+@pytest.mark.parametrize("date, head", [
+    ("2025-02-10", "TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH BAN HÀNH KÈM THEO QUYẾT ĐỊNH SỐ 25/QĐ-SNV NGÀY 10/02/2025"),
+    ("2025-02", "TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH (DỰ THẢO) CẢI CÁCH HÀNH CHÍNH NĂM 2025"),
+])
+def test_a_plan_issued_with_its_decision_is_named_by_the_decision_not_as_a_draft(tmp_path, date, head):
+    """Issued with a decision, a plan has no number of its own: its sheet names it by the decision
+    its subtitle cites, as an issued plan, not "(DỰ THẢO)"; undated, it is still the draft."""
+    from tests.year_fixtures import write_plan_issued_with_decision
+
+    plan = write_plan_issued_with_decision(tmp_path, date=date)
+    sheet = write_progress_sheet(plan, tmp_path / "tien-do.xlsx").output
+    assert openpyxl.load_workbook(sheet)["Tiến độ"]["A1"].value == head

@@ -227,3 +227,27 @@ def test_a_mucs_results_are_a_khoan_titled_as_the_muc_without_its_numeral(tmp_pa
     annex = data["appendices"][0]["table"]["rows"]
     names = [r[1] for g in annex if isinstance(g, dict) for r in g.get("rows", []) if isinstance(r, list)]
     assert section_title in names and "II. NHIỆM VỤ" not in names, names
+
+
+def test_the_report_of_a_plan_issued_with_its_decision_cites_the_decision_not_a_draft(tmp_path):
+    """A plan issued with a Quyết định (own_number: false) has no number of its own: the report cites it
+    as "Kế hoạch ban hành kèm theo Quyết định số …" (its subtitle's decision), as the issued plan it is,
+    never as a draft named by its trích yếu; a sheet made before it was dated is still its sheet."""
+    from tests.year_fixtures import write_plan_issued_with_decision
+
+    draft = write_plan_issued_with_decision(tmp_path, "du-thao.yaml", date="2025-02")
+    plan_path = write_plan_issued_with_decision(tmp_path)
+    sheet = fill(write_progress_sheet(draft, tmp_path / "tien-do.xlsx").output, tmp_path / "da-dien.xlsx", FILLED)
+    data = tmp_path / "bao-cao.yaml"
+    result = build_report(plan_path, [sheet], AS_OF, data)
+    assert not [w for w in result.warnings if "không phải" in w], result.warnings
+    written = data.read_text(encoding="utf-8")
+    assert "dự thảo" not in written.lower()
+    out = tmp_path / "bao-cao.docx"
+    assert main(["render", str(data), "-o", str(out)]) == 0
+    text, _ = _document_text(out)
+    cited = "Kế hoạch ban hành kèm theo Quyết định số 25/QĐ-SNV ngày 10/02/2025"
+    assert f"Kết quả thực hiện {cited}" in text, text[:400]
+    assert f"Thực hiện {cited} của Sở Nội vụ về cải cách hành chính năm 2025," in text
+    report = check_docx(out)
+    assert report.document_type == "Báo cáo" and not report.errors, [(r.rule, r.message) for r in report.errors]

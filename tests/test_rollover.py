@@ -23,6 +23,7 @@ from generator.document.render import render_plan
 from generator.jobs.rollover import default_output, move_years, rollover_file
 
 from tests.paths import DATA, SAMPLE
+from tests.test_attached_plan import dossiers  # noqa: F401 - the module's fixture: a dossier, draft and issued
 
 DOSSIER = DATA / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml"
 
@@ -328,3 +329,79 @@ def test_a_plan_issued_with_a_decision_cites_a_blank_decision_next_year(tmp_path
     texts = [norm(t) for t in cell_texts(back)]
     assert "(Ban hành kèm theo Quyết định số /QĐ-UBND ngày /3/2027 của Ủy ban nhân dân tỉnh Sông Mây)" in texts
     assert not any("25/QĐ" in t or "2026" in t for t in texts), [t for t in texts if "2026" in t]
+
+
+def _issued_with_decision(made: dict[str, Path], tmp: Path, form: str) -> Path:
+    """The issued plan the office keeps, imported as a văn thư gets it: printed after its decision in
+    one file ("joined"), saved alone ("alone"), or saved alone with its line worded "(Kèm theo …)"."""
+    from generator.jobs.importer import import_file
+    from tests.test_attached_plan import join
+    from tests.test_issued_plan_alone import _kem_theo
+
+    source = {"joined": lambda: join(made["quyet-dinh"], made["ke-hoach"], tmp / "qd-kh.docx"),
+              "alone": lambda: made["ke-hoach"],
+              "kem": lambda: _kem_theo(made["ke-hoach"], tmp / "kh-kem.docx")}[form]()
+    data = tmp / f"kh-{form}-2026.yaml"
+    import_file(source, data, force=True)
+    return data
+
+
+DANH_MUC_LINES = {
+    "derived": None,  # the line as kehoach derives it from the subtitle: the import leaves it out
+    "typed": "(Kèm theo Kế hoạch ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026 của UBND tỉnh Lâm Đồng)",
+    "cites-decision": "(Kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026 của Ủy ban nhân dân tỉnh Lâm Đồng)",
+}
+"""The danh mục's line of a plan issued with a decision, as its data may hold it."""
+
+
+@pytest.mark.parametrize("line", DANH_MUC_LINES)
+@pytest.mark.parametrize("form", ["joined", "alone", "kem"])
+def test_next_year_plan_issued_with_a_decision_cites_no_decision_of_last_year(dossiers, tmp_path: Path,  # noqa: F811
+                                                                              form: str, line: str) -> None:
+    """Last year's decision is cited twice in a plan issued with it: the line under the trích yếu and
+    the line of its danh mục ("(Kèm theo Kế hoạch ban hành kèm theo Quyết định số 25/QĐ-UBND …)"),
+    derived from the subtitle or written in the data. Next year's plan goes out with a new decision:
+    both lines cite it with number and day blank, each written line said once as cleared, and the
+    rendered draft passes check (its danh mục cites what its head does)."""
+    from generator.check import check_docx
+    from tests.word_fixtures import cell_texts, norm
+
+    data = _issued_with_decision(dossiers["final"], tmp_path, form)
+    head = "    subtitle: Nhiệm vụ tuyên truyền cải cách hành chính năm 2026\n"
+    text = data.read_text(encoding="utf-8")
+    assert head in text and "reference_line" not in text
+    if DANH_MUC_LINES[line]:
+        data.write_text(text.replace(head, head + f"    reference_line: {DANH_MUC_LINES[line]}\n"), encoding="utf-8")
+    plan = load_plan(data)
+    assert plan.own_number is False and plan.appendices[0].reference_line == DANH_MUC_LINES[line]
+    result = rollover_file(data, 2027)
+    new = load_plan(result.output)
+    cleared = {i.path for i in result.items if i.kind == "cleared"}
+    assert "subtitle" in cleared
+    if DANH_MUC_LINES[line]:
+        assert "25/QĐ" not in new.appendices[0].reference_line and "/01/2027" in new.appendices[0].reference_line
+        assert new.appendices[0].reference_line.startswith(DANH_MUC_LINES[line].split(" số ")[0])
+        assert "appendices[0].reference_line" in cleared
+        assert not [i for i in result.items if i.path == "appendices[0].reference_line" and i.kind != "cleared"]
+    out = tmp_path / "kh-2027.docx"
+    out.write_bytes(render_plan(new))
+    texts = [norm(t) for t in cell_texts(out)]
+    assert not any("25/QĐ" in t or "20/01/2026" in t for t in texts), [t for t in texts if "25/QĐ" in t]
+    report = check_docx(out)
+    assert not [r for r in report.results if r.status == "error"], [r.rule for r in report.results
+                                                                    if r.status == "error"]
+
+
+def test_an_issued_plan_without_a_number_of_its_own_is_no_draft_to_rollover(dossiers, tmp_path: Path) -> None:  # noqa: F811
+    """A plan issued with its decision has its date and no number of its own: rollover does not call it
+    a draft nor tell the user to give it a number (`render --final --number` refuses one). Undated, it
+    is a draft, and the way to issue it is its date alone."""
+    data = _issued_with_decision(dossiers["final"], tmp_path, "joined")
+    result = rollover_file(data, 2027)
+    assert not result.notes, result.notes
+    undated = tmp_path / "kh-chua-ngay-2026.yaml"
+    undated.write_text(data.read_text(encoding="utf-8").replace("date: '2026-01-20'", "date: '2026-01'"),
+                       encoding="utf-8")
+    assert not load_plan(undated).date.complete
+    notes = rollover_file(undated, 2027, tmp_path / "kh-chua-ngay-2027.yaml").notes
+    assert len(notes) == 1 and "--final --date" in notes[0] and "--number" not in notes[0], notes

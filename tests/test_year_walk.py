@@ -16,6 +16,7 @@ from generator.jobs.report import build_report
 from generator.plan.loader import load_plan
 import yaml
 from tests.ods_fixtures import ods_package
+from tests.test_attached_plan import dossiers  # noqa: F401 - the module's fixture: a dossier, draft and issued
 from tests.paths import ROOT
 from tests.year_fixtures import AS_OF, write_plan
 
@@ -508,3 +509,57 @@ def test_a_password_protected_filled_sheet_is_named_as_such(tmp_path):
     with pytest.raises(Exception, match="được đặt mật khẩu") as caught:
         read_progress(load_plan(plan), [locked])
     assert "bỏ mật khẩu" in str(caught.value)
+
+
+def test_a_hand_typed_plan_issued_with_its_decision_goes_out_passing_check(tmp_path):
+    """A plan issued with its decision typed by hand (own_number: false, its subtitle citing the decision,
+    its danh mục's line left to kehoach): issued by its date alone, its danh mục cites the plan as its
+    head does, by the decision, never by a number the plan does not have; the issued file passes check."""
+    from generator.check import check_docx
+    from generator.cli import main
+    from tests.year_fixtures import write_plan_issued_with_decision
+
+    cited = "Quyết định số 25/QĐ-SNV ngày 10/02/2025 của Sở Nội vụ"
+    data = write_plan_issued_with_decision(tmp_path, date="2025-02")
+    assert main(["render", str(data), "--final", "--date", "10/02/2025", "-o", str(tmp_path)]) == 0
+    issued = tmp_path / "ke-hoach-kem-qd-ban-hanh.docx"
+    text = _docx_text(issued)
+    assert f"(Kèm theo Kế hoạch ban hành kèm theo {cited})" in text
+    assert "/KH-SNV" not in text
+    report = check_docx(issued)
+    assert report.errors == [], report.to_table()
+
+
+def test_the_year_of_a_plan_imported_with_its_decision(dossiers, tmp_path):  # noqa: F811
+    """The walk from the decision and plan in one file, as the văn thư receives them: imported, the
+    sheet and the report name the plan by its decision (no "dự thảo", no number it lacks), the report
+    passes check; next year's draft cites a blank decision of its year and passes check too."""
+    from generator.check import check_docx
+    from generator.cli import main
+    from generator.jobs.importer import import_file
+    from generator.jobs.rollover import rollover_file
+    from tests.test_attached_plan import join
+    from tests.year_fixtures import fill
+
+    made = dossiers["final"]
+    data = tmp_path / "kh-2026.yaml"
+    import_file(join(made["quyet-dinh"], made["ke-hoach"], tmp_path / "qd-kh.docx"), data, force=True)
+    cited = "Kế hoạch ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026"
+    sheet = write_progress_sheet(data, tmp_path / "tien-do.xlsx").output
+    assert openpyxl.load_workbook(sheet)["Tiến độ"]["A1"].value == f"TIẾN ĐỘ THỰC HIỆN {cited.upper()}"
+    from generator.plan.tasks import plan_tasks
+
+    task = plan_tasks(load_plan(data))[0].content
+    filled = fill(sheet, tmp_path / "da-dien.xlsx", {task: ("Hoàn thành", "01/3/2026", None)})
+    report = tmp_path / "bao-cao.yaml"
+    build_report(data, [filled], dt.date(2026, 9, 30), report)
+    assert main(["render", str(report), "-o", str(tmp_path / "bao-cao.docx")]) == 0
+    text = _docx_text(tmp_path / "bao-cao.docx")
+    assert f"Kết quả thực hiện {cited}" in text and "(dự thảo)" not in text.lower()  # the report is a draft: the plan no
+    assert not check_docx(tmp_path / "bao-cao.docx").errors
+    nxt = rollover_file(data, 2027)
+    assert not nxt.notes
+    assert main(["render", str(nxt.output), "-o", str(tmp_path / "kh-2027.docx")]) == 0
+    drafted = _docx_text(tmp_path / "kh-2027.docx")
+    assert "Quyết định số      /QĐ-UBND ngày     /01/2027" in drafted and "25/QĐ" not in drafted
+    assert not check_docx(tmp_path / "kh-2027.docx").errors

@@ -105,3 +105,20 @@ def fill(sheet: Path, out: Path, rows: dict[str, tuple[str | None, object, str |
             ws.cell(row=r, column=7, value=result)
     wb.save(out)
     return out
+
+
+ISSUED_WITH_DECISION = "(Ban hành kèm theo Quyết định số 25/QĐ-SNV ngày 10/02/2025 của Sở Nội vụ)"
+"""The line under the trích yếu of the same plan issued with a decision, typed by hand."""
+
+
+def write_plan_issued_with_decision(folder: Path, name: str = "ke-hoach-kem-qd.yaml", *, date: str = "2025-02-10") -> Path:
+    """The plan issued with a Quyết định (own_number: false, its subtitle citing the decision), as a
+    văn thư types it: no number of its own, the decision's date (a draft: the month alone)."""
+    text = PLAN.replace("number: 617\ndate: 2025-02-10\n",
+                        f"own_number: false\ndate: {date}\n").replace(
+        "subject: Cải cách hành chính năm 2025\n",
+        f"subject: Cải cách hành chính năm 2025\nsubtitle: \"{ISSUED_WITH_DECISION}\"\n")
+    assert "own_number" in text and "subtitle" in text
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..nd30 import CLOSING_MARK, TYPE_ABBREVIATIONS, day_month
 from ..plan.model import (
@@ -43,6 +43,9 @@ from ..text import point_letter, roman, two_digits, upper_vi
 from ..word.notes import Note as NoteSpec
 from ..word.tables import Piece, TableCell, TableSpec, runs_xml
 from .line_breaks import heading_cell_lines
+
+if TYPE_CHECKING:
+    from ..recognise.lines import Reference as ReferenceLine
 
 BLANK_NUMBER = "     "
 """With the space after "Số:", six spaces where the văn thư writes the number by hand on a draft
@@ -119,8 +122,26 @@ def draft_mark(plan: Plan) -> str:
     return plan.draft_mark
 
 
+def issuing_decision(plan: Plan) -> ReferenceLine | None:
+    """The decision a plan issued with one (own_number: false) goes out under, as its subtitle cites
+    it ("(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026 của …)", number and day blank in a
+    draft); None for a plan with a number of its own, or a subtitle citing none."""
+    from ..plan.tasks import plain
+    from ..recognise.lines import parse_reference
+
+    if plan.own_number or plan.subtitle is None:
+        return None
+    return parse_reference(plain(plan, plan.subtitle))
+
+
 def appendix_reference_line(plan: Plan) -> str:
-    """"(Kèm theo Kế hoạch số 125/KH-SKHCN ngày 20/3/2024 của Sở Khoa học và Công nghệ)"."""
+    """"(Kèm theo Kế hoạch số 125/KH-SKHCN ngày 20/3/2024 của Sở Khoa học và Công nghệ)". A plan issued
+    with a decision has no number of its own: its appendices cite it by the decision, as its head does
+    ("(Kèm theo Kế hoạch ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026 của …)")."""
+    decision = issuing_decision(plan)
+    if decision is not None:
+        cited = decision.text[decision.text.index(decision.doc_type):].removesuffix(")").rstrip(" .")
+        return f"(Kèm theo {plan.type.value} ban hành kèm theo {cited})"
     return (
         f"(Kèm theo {plan.type.value} số {number_text(plan.number)}/{symbol(plan)} "
         f"ngày {short_date(plan.date)} của {plan.agency.running_name})"

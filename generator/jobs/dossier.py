@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..document.context import number_text, short_date, unit_cell, unit_name
 from ..errors import DataError, Problem, UserError
@@ -176,6 +176,26 @@ def _cited(type_: str, number: int | None, symbol: str, date: IssueDate, issuer:
     return f"{type_} số {number_text(number)}/{symbol} ngày {short_date(date)} của {issuer}"
 
 
+def _appendix_line(line: Literal[False] | str | None, kind_name: str, dec_symbol: str,
+                   decision_cited: str) -> Literal[False] | str:
+    """An appendix's line in the plan the dossier issues: "(Kèm theo Kế hoạch ban hành kèm theo <the
+    decision>)" when it has none. A line that already cites a decision of the issuer's ("…Quyết định số
+    /QĐ-UBND ngày /01/2027" as rollover drafts it, or last year's) cites the one issued now, in its own
+    wording: the plan's head cites this decision, and its appendices cite what its head does. A line
+    citing another document, or none asked for (false), stays as written."""
+    from ..recognise.lines import parse_reference
+
+    if line is False:
+        return line
+    if line is None:
+        return f"(Kèm theo {kind_name} ban hành kèm theo {decision_cited})"
+    ref = parse_reference(line)
+    decision = DocType.quyet_dinh.value
+    if ref is None or ref.symbol != dec_symbol or not ref.doc_type.lower().endswith(decision.lower()):
+        return line
+    return f"{ref.lead[:-len(decision)]}{decision_cited})"
+
+
 def dossier_plans(plan: Plan, *, final: bool = False) -> dict[str, Plan]:
     """The dossier's documents as plans, by kind (KINDS): what `write_dossier` renders.
 
@@ -233,9 +253,8 @@ def dossier_plans(plan: Plan, *, final: bool = False) -> dict[str, Plan]:
 
     # The plan itself, issued with the decision: no number or date line of its own, the decision
     # cited under its title and on its appendices' reference lines.
-    appendices = [app if app.reference_line is not None
-                  else app.model_copy(update={"reference_line": f"(Kèm theo {kind_name} ban hành kèm theo "
-                                                                f"{decision_cited})"})
+    appendices = [app.model_copy(update={"reference_line": _appendix_line(app.reference_line, kind_name,
+                                                                          dec_symbol, decision_cited)})
                   for app in plan.appendices]
     attached = plan.model_copy(update={
         "own_number": False, "number": None, "date": dec_date,

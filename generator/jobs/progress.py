@@ -53,9 +53,25 @@ def plan_label(plan: Plan) -> str:
     """"Kế hoạch số 617/KH-UBND ngày 01/12/2025" (a draft: "Kế hoạch (dự thảo) … năm 2025")."""
     from ..document.context import number_text, short_date, symbol  # wing 3, below jobs
 
+    decision = decision_cited(plan)
+    if decision is not None:
+        return f"{plan.type.value} ban hành kèm theo {decision[0]}"
     if plan.number is None:
         return f"{plan.type.value} (dự thảo) {plan.subject_text}"
     return f"{plan.type.value} số {number_text(plan.number)}/{symbol(plan)} ngày {short_date(plan.date)}"
+
+
+def decision_cited(plan: Plan) -> tuple[str, str | None] | None:
+    """An issued plan with no number of its own (own_number: false) is cited by the decision its
+    subtitle cites, "Quyết định số 25/QĐ-UBND ngày 20/01/2026" as the line prints it, and the line's
+    issuer ("của …", None when not named). None for a plan with its own number, or one not issued
+    yet: undated, or the decision's number or day still blank."""
+    from ..document.context import issuing_decision as cited  # wing 3, below jobs
+
+    ref = cited(plan) if plan.is_final else None
+    if ref is None or not (ref.number and ref.day and ref.month):
+        return None
+    return f"{ref.doc_type} số {ref.number}/{ref.symbol} ngày {ref.day}/{ref.month}/{ref.year}", ref.issuer
 
 
 # --- writing ------------------------------------------------------------------------------------

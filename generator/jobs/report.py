@@ -36,6 +36,7 @@ from .progress import (
     Progress,
     Report,
     by_unit,
+    decision_cited,
     folder_target,
     plan_label,
     read_progress,
@@ -163,6 +164,9 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
     if plan.number is not None and plan.date.complete:
         ref.update(number=plan.number, symbol=symbol(plan), subject=about,
                    date=dt.date(plan.date.year, plan.date.month or 1, plan.date.day or 1).isoformat())
+        subject = [f"Kết quả thực hiện {label}", f"về {about}"]
+    elif (decision := decision_cited(plan)) is not None:  # issued under its decision's number
+        ref.update(name=label, issuer=decision[1] or plan.agency.running_name, subject=about)
         subject = [f"Kết quả thực hiện {label}", f"về {about}"]
     else:  # a plan not issued yet has no number to cite: it is named by its trích yếu
         ref["name"] = f"{plan.type.value} {about}"

@@ -164,7 +164,14 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     changes = [i for i in items if i.kind == "moved"]
     notes = []
     typed = shell_arg(source)
-    if plan.number is None:
+    if not plan.own_number and not plan.is_final:
+        # Issued with a decision, it has no number of its own: its date alone issues it (render
+        # refuses --number for it), and the report names it by the decision.
+        notes.append(f"{source}: kế hoạch năm {old_year} chưa có ngày ban hành (vẫn là dự thảo). Nếu kế hoạch đã "
+                     f"ban hành kèm theo quyết định, hãy ghi ngày vào tệp này (kehoach render {typed} --final --date "
+                     f"NGÀY) và số, ngày của quyết định ở dòng subtitle để báo cáo năm {old_year} dẫn đúng; nếu có "
+                     "tệp khác đã ghi ngày, hãy chuyển năm từ tệp đó")
+    elif plan.lacks_number:
         # This year's plan never recorded its issue: either the wrong file (the draft beside the
         # issued copy) or the issue not written back; both matter before next year starts from it.
         notes.append(f"{source}: kế hoạch năm {old_year} chưa có số (vẫn là dự thảo). Nếu kế hoạch đã ban hành, "
@@ -288,25 +295,45 @@ def _clear_dossier(dossier: Any) -> list[tuple]:
 
 def _clear_issuing_decision(doc: Any, new_year: int, pending: list[tuple]) -> list[tuple]:
     """A plan issued with a decision (own_number: false, as `kehoach import` reads one) cites that
-    decision in its subtitle, written as text. Next year's plan is issued with a new decision: its
-    number and day go blank, its year moves (the month stays, as the plan's date keeps its month).
-    The subtitle's other findings give way to one "cleared"."""
-    from ..document.context import number_text, short_date
+    decision in its subtitle, written as text ("(Ban hành kèm theo …)" or "(Kèm theo …)"), and its
+    appendices' lines cite it again ("(Kèm theo Kế hoạch ban hành kèm theo Quyết định số …)"). Next
+    year's plan is issued with a new decision: in each line that cites it, its number and day go blank,
+    its year moves (the month stays, as the plan's date keeps its month). Each line's other findings
+    give way to one "cleared"."""
     from ..recognise.lines import parse_reference
 
     subtitle = doc.get("subtitle")
     if doc.get("own_number") is not False or not isinstance(subtitle, str):
         return pending
     ref = parse_reference(subtitle)
-    if ref is None or not re.match(r"\(\s*Ban hành kèm theo", ref.text, re.IGNORECASE):
+    if ref is None:
         return pending
+    lines: list[tuple[Loc, Any]] = [(("subtitle",), doc)]
+    appendices = doc.get("appendices")
+    for i, app in enumerate(appendices if isinstance(appendices, list) else []):
+        line = app.get("reference_line") if hasattr(app, "get") else None
+        cited = parse_reference(line) if isinstance(line, str) else None
+        # The same decision: an appendix of a plan may cite another document, which stays as written.
+        if cited is not None and (cited.number, cited.symbol, cited.year) == (ref.number, ref.symbol, ref.year):
+            lines.append((("appendices", i, "reference_line"), app))
+    found = []
+    for loc, node in lines:
+        old = node[loc[-1]]
+        node[loc[-1]] = type(old)(_blank_decision(parse_reference(old), new_year))  # the scalar's quoting kept
+        found.append(("cleared", loc, old, f"số, ngày của {ref.doc_type} ban hành kế hoạch năm trước đã xóa: kế "
+                      f"hoạch năm {new_year} ban hành kèm theo {ref.doc_type} mới; ghi số, ngày khi có", True))
+    cleared = {loc for loc, _ in lines}
+    return [p for p in pending if p[1] not in cleared] + found
+
+
+def _blank_decision(ref: Any, new_year: int) -> str:
+    """A line citing the decision that issues the plan, worded as it was ("(Kèm theo Kế hoạch ban hành
+    kèm theo Quyết định", "(Ban hành kèm theo Quyết định"), citing next year's: number and day blank."""
+    from ..document.context import number_text, short_date
+
     date = IssueDate(year=new_year, month=int(ref.month) if ref.month else None)
-    text = (f"(Ban hành kèm theo {ref.doc_type} số {number_text(None)}/{ref.symbol} ngày {short_date(date)}"
+    return (f"{ref.lead} số {number_text(None)}/{ref.symbol} ngày {short_date(date)}"
             + (f" của {ref.issuer}" if ref.issuer else "") + ")")
-    doc["subtitle"] = type(subtitle)(text)  # the scalar's quoting style kept
-    return [p for p in pending if p[1] != ("subtitle",)] + [
-        ("cleared", ("subtitle",), subtitle, f"số, ngày của {ref.doc_type} ban hành kế hoạch năm trước đã xóa: kế "
-         f"hoạch năm {new_year} ban hành kèm theo {ref.doc_type} mới; ghi số, ngày khi có", True)]
 
 
 # Control characters pasted from Word (\x0b, its line break, above all): the loader accepts them

@@ -259,6 +259,12 @@ class Reference:
     year: int
     issuer: str | None  # None when the line does not name it
 
+    @property
+    def lead(self) -> str:
+        """The line's words up to the cited document's number, as typed: "(Kèm theo Kế hoạch ban hành
+        kèm theo Quyết định", "(Ban hành kèm theo Quyết định"; a line citing another document keeps them."""
+        return self.text[:self.text.index(self.doc_type) + len(self.doc_type)]
+
 
 def parse_reference(text: str) -> Reference | None:
     m = REFERENCE_FORM.match(norm(text))
