@@ -349,3 +349,14 @@ def test_a_word_file_given_as_data_suggests_the_import_of_that_very_file(sample_
     assert suggested.group(2) == "Kế hoạch năm trước.yaml"
     assert main(shlex.split(suggested.group(1))) == 0
     assert main(["validate", str(tmp_path / suggested.group(2))]) == 0
+
+
+def test_an_output_named_without_docx_says_both_ways_and_the_folder_way_works(tmp_path, capsys):
+    """`-o ban-in` where no such folder is: a file name lacking .docx, or a folder not made yet. The
+    message gives both fixes, and the folder one, typed as said, writes the document into it."""
+    wanted = tmp_path / "ban-in"
+    assert main(["render", str(SAMPLE), "-o", str(wanted)]) == 2
+    err = capsys.readouterr().err
+    assert "phải có đuôi .docx (ví dụ ban-in.docx)" in err and "(ban-in/)" in err and not wanted.exists()
+    assert main(["render", str(SAMPLE), "-o", str(wanted) + "/"]) == 0
+    assert (wanted / SAMPLE.with_suffix(".docx").name).is_file()

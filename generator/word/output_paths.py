@@ -44,7 +44,9 @@ def output_path(data: str | Path, out: str | Path | None, output_dir: str | Path
     if into_folder or out.is_dir():
         return contained(out, name)
     if out.suffix.lower() != ".docx":
-        raise UserError(f"{out}: tệp kết quả phải có đuôi .docx")
+        # A name with no .docx may be a folder not made yet: say both ways out, the folder's too.
+        raise UserError(f"{out}: tệp kết quả phải có đuôi .docx (ví dụ {out.with_suffix('.docx').name}); muốn ghi "
+                        f"vào một thư mục thì thư mục đó phải có sẵn, hoặc thêm dấu / ở cuối ({out.name}/) để tạo")
     if out.resolve() == Path(data).resolve():
         raise UserError(f"{out}: không ghi đè lên tệp dữ liệu")
     return out
