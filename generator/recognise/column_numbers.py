@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 
 from ..word.reader import Table, TableCell
+from ..word.tables import MAX_HEADER_ROWS
 
 _LABEL_RE = re.compile(r"^\(?(?P<label>\d{1,2}|[A-Z])\)?(?:\s*=\s*[\s()\dA-Z+\-−x×*/:.,]+)?$")
 """A column label as typed: "(3)", "3", "C", "(C)", or a formula led by its label "(4)=(2)+(3)",
 "5 = 3 x 4" (the label is the column's, the rest says how it is computed)."""
 
-MAX_HEAD_ROWS = 4
+MAX_HEAD_ROWS = MAX_HEADER_ROWS
 """Rows a header may take (a heading over two sub-headings, merged down): deeper is a table of data."""
 
 
