@@ -253,7 +253,8 @@ def _paragraph(runs: list[Piece], *, style_bold: bool = False, style_italic: boo
         key = _LOOK_KEYS.get((b, i, position))
         if pieces and (key is None and isinstance(pieces[-1], str)):
             pieces[-1] += text
-        elif pieces and key is not None and isinstance(pieces[-1], dict) and key in pieces[-1]:
+        elif pieces and key is not None and isinstance(pieces[-1], dict) and isinstance(pieces[-1].get(key), str):
+            # (a raised piece's emphasis is a flag, {superscript: "2", italic: true}: no text to run on)
             pieces[-1][key] += text
         else:
             pieces.append(text if key is None else {key: text})
