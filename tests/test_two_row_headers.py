@@ -22,10 +22,11 @@ from openxml_audit import OpenXmlValidator
 from generator.check import check_docx
 from generator.document.render import render_plan
 from generator.errors import DataError
-from generator.jobs.importer import import_docx
+from generator.jobs.importer import _paragraph, import_docx
 from generator.plan.loader import load_plan
 from generator.plan.model import Plan
 from generator.recognise import read_docx
+from generator.word.tables import Piece
 from tests.test_check_invariance import APPENDIX, BODY, SUBJECT
 from tests.word_fixtures import Doc, Header, WordTable, build_plan, grid, header_rows, w
 
@@ -274,3 +275,14 @@ def test_a_header_that_does_not_fit_is_said_in_vietnamese(tmp_path):
     deep[0][0]["rowspan"] = 3
     assert "ô gộp xuống 3 hàng" in error(deep) and "rowspan tối đa 2" in error(deep)
     assert "header: false" in error(table["header_rows"], header=False)
+
+
+@pytest.mark.parametrize("style_bold", [True, False], ids=["in-a-header-cell", "in-a-data-cell"])
+def test_emphasised_text_after_a_raised_piece_is_a_piece_of_its_own(style_bold):
+    # "từ 8ʰ30" in bold italic, as a merged-down header cell types it: the raised "h" carries its
+    # emphasis as flags, and "30" after it is a new piece (it crashed import, adding text to a flag).
+    runs = [Piece("- Sáng: từ 8", True, True), Piece("h", True, True, "superscript"), Piece("30", True, True)]
+    value = _paragraph(runs, style_bold=style_bold)
+    key = "italic" if style_bold else "bold_italic"
+    assert value[0] == {key: "- Sáng: từ 8"} and value[2] == {key: "30"}
+    assert value[1]["sup"] == "h" and value[1]["italic"] is True
