@@ -456,7 +456,11 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
     """A table block for the template: its cells' text for the rules, its spec for the writer."""
     widths = [c.width for c in table.columns]
     header = [_cell(cite, c.title, "center", "head") for c in table.columns]
-    head = [header] if table.header else []
+    upper = [[_cell(cite, v, "center", "head") for v in row] for row in table.header_rows or []]
+    # A title merged down from the header rows above prints in place of the column's own (the
+    # writer continues the merge there).
+    titled = [cell for cell, down in zip(header, table.merged_down(), strict=True) if not down]
+    head = [*upper, titled] if table.header else []
     if table.column_numbers is not None and table.header:
         # The row of column numbers belongs to the head: it repeats with the header on every page,
         # centred, not bold (the STT style), italic only where the label was typed so.
@@ -495,7 +499,7 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
     spec = TableSpec(widths=widths, aligns=[c.align for c in table.columns],
                      header=head, rows=rows, landscape=landscape,
                      break_heading=heading_cell_lines)
-    texts = [p.text for row in [header, *rows] for c in row for p in c.paragraphs if p.text]
+    texts = [p.text for row in [*upper, titled, *rows] for c in row for p in c.paragraphs if p.text]
     return {"kind": "table", "text": " ".join(texts), "xml": spec, "cells": texts}
 
 

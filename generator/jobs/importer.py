@@ -27,7 +27,7 @@ from ..plan.model import DOC_NUMBER_MAX, DOC_NUMBER_MIN, LOOKS, MAX_CO_SIGNERS
 from ..plan.name_case import agency_case, heading_case, lines_case, title_case
 from ..plan.table_rows import numbered_groups
 from ..recognise import read_docx
-from ..recognise.column_numbers import column_number_row
+from ..recognise.column_numbers import column_number_row, head_rows
 from ..recognise.lines import (
     ARCHIVE_RE,
     COPY_FORM_RE,
@@ -253,7 +253,8 @@ def _paragraph(runs: list[Piece], *, style_bold: bool = False, style_italic: boo
         key = _LOOK_KEYS.get((b, i, position))
         if pieces and (key is None and isinstance(pieces[-1], str)):
             pieces[-1] += text
-        elif pieces and key is not None and isinstance(pieces[-1], dict) and key in pieces[-1]:
+        elif pieces and key is not None and isinstance(pieces[-1], dict) and isinstance(pieces[-1].get(key), str):
+            # (a raised piece's emphasis is a flag, {superscript: "2", italic: true}: no text to run on)
             pieces[-1][key] += text
         else:
             pieces.append(text if key is None else {key: text})
@@ -931,44 +932,43 @@ class _Importer:
                             break
                         span += 1
                     rowspans[(ri, col)] = span
-        header_ok = bool(rows) and all(c.span == 1 and c.merge is None for c in rows[0]) and len(rows[0]) == n \
-            and len(rows) > 1
-        # The row of column numbers under a plain header ("(1) (2) …") is part of the head: kept as
+        # A header of several rows (titles over the columns they group, titles merged down beside
+        # them): the rows above the columns' own titles are kept as the table's header_rows.
+        deep = head_rows(t)
+        header_ok = deep > 1 or bool(rows) and all(c.span == 1 and c.merge is None for c in rows[0]) \
+            and len(rows[0]) == n and len(rows) > 1
+        # The row of column numbers under the header ("(1) (2) …") is part of the head: kept as
         # the table's column_numbers, neither a data row nor a cell that sets a column's alignment.
         numbers_at = column_number_row(t) if header_ok else None
-        numbers_at = numbers_at if numbers_at == 1 else None  # the model's header is one row
-        head_rows = 0 if not header_ok else 1 if numbers_at is None else numbers_at + 1
+        numbers_at = numbers_at if numbers_at == deep else None  # right under the header the model holds
+        head_rows_n = 0 if not header_ok else deep if numbers_at is None else numbers_at + 1
         columns: list[dict[str, Any]] = []
         total = sum(t.widths)
         for ci in range(n):
             column: dict[str, Any] = {"width": round(t.widths[ci] * 100 / total, 1) or 1}
             if header_ok:
-                column["title"] = _heading(_cell_value(rows[0][ci].paras, style_bold=True))
-            column["align"] = _column_align([p for placed in grid_rows[head_rows:]
+                column["title"] = _heading(_cell_value(_title_cell(grid_rows[:deep], ci).paras, style_bold=True))
+            column["align"] = _column_align([p for placed in grid_rows[head_rows_n:]
                                              for cc, c in placed if cc == ci for p in c.paras])
             columns.append(column)
         data_rows: list[list[Any]] = []
         for ri, placed in enumerate(grid_rows):
-            if ri < head_rows:
+            if ri < head_rows_n:
                 continue
             cells: list[Any] = []
             for col, c in placed:
                 if c.merge == "continue":
                     continue
-                value = _cell_value(c.paras)
-                rowspan = rowspans.get((ri, col), 1)
-                if c.span > 1 or rowspan > 1:
-                    spec: dict[str, Any] = {"text": value}
-                    if c.span > 1:
-                        spec["span"] = c.span
-                    if rowspan > 1:
-                        spec["rowspan"] = rowspan
-                    value = spec
-                cells.append(value)
+                cells.append(_spanned(_cell_value(c.paras), c.span, rowspans.get((ri, col), 1)))
             data_rows.append(cells)
         table: dict[str, Any] = {"columns": columns}
         if not header_ok:
             table["header"] = False
+        if deep > 1:
+            table["header_rows"] = [
+                [_spanned(_heading(_cell_value(c.paras, style_bold=True)), c.span, rowspans.get((ri, col), 1))
+                 for col, c in grid_rows[ri] if c.merge != "continue"]
+                for ri in range(deep - 1)]
         if numbers_at is not None:
             table["column_numbers"] = [_cell_value(c.paras) for c in rows[numbers_at]]
         derived = numbered_groups(columns, data_rows) if header_ok else None
@@ -1224,6 +1224,28 @@ def _cell_value(paras: list[Para], *, style_bold: bool = False) -> Any:
     if len(lines) == 1:
         return lines[0]
     return {"lines": lines}
+
+
+def _spanned(value: Any, span: int, rowspan: int) -> Any:
+    """A cell's value, as {text, span, rowspan} when it is merged across or down."""
+    if span == 1 and rowspan == 1:
+        return value
+    spec: dict[str, Any] = {"text": value}
+    if span > 1:
+        spec["span"] = span
+    if rowspan > 1:
+        spec["rowspan"] = rowspan
+    return spec
+
+
+def _title_cell(head: list[list[tuple[int, _Cell]]], ci: int) -> _Cell:
+    """The cell that prints column ci's title: the lowest header row's cell over it, or the cell
+    merged down into that row from above."""
+    for placed in reversed(head):
+        cell = next(c for col, c in placed if col <= ci < col + c.span)
+        if cell.merge != "continue":
+            return cell
+    return cell  # a merge with no start: the top row's continuation (empty), as printed
 
 
 def _heading(value: Any) -> Any:

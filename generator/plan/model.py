@@ -29,6 +29,7 @@ from typing_extensions import TypeAliasType
 
 from ..nd30 import AGENCY_ABBREVIATION, TYPE_ABBREVIATIONS
 from ..text import clean_text, roman, upper_vi
+from ..word.tables import MAX_HEADER_ROWS
 
 UNIT_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -836,6 +837,15 @@ class Table(Model):
         description="Hàng số thứ tự cột in dưới hàng tiêu đề, mỗi cột một nhãn như bản gốc: "
         "[\"(1)\", \"(2)\", …] hoặc [{italic: \"(1)\"}, …]; ô để trống: null",
     )
+    # Rows of a header of several rows, printed above the columns' own titles: a title over the
+    # columns it groups (span) and a title merged down to the columns' row (rowspan), as a
+    # catalogue's "Thời gian thực hiện" over "Bắt đầu | Kết thúc". None: the one row of titles.
+    header_rows: list[Row] | None = Field(
+        default=None, max_length=MAX_HEADER_ROWS - 1,
+        description="Các hàng tiêu đề in trên hàng tiêu đề cột (tiêu đề nhiều hàng): mỗi hàng là các ô, "
+        "ô nhóm cột ghi {text: Thời gian thực hiện, span: 2}, ô gộp xuống tới hàng tiêu đề cột ghi "
+        "{text: STT, rowspan: 2}; cột nằm dưới ô gộp xuống không in tiêu đề riêng",
+    )
     numbered: bool = Field(default=False, description="true: cột đầu là STT, tự đánh số")
     numbering: Literal["restart", "continue"] = Field(
         default="continue", description="STT đánh lại từ 1 trong mỗi nhóm (restart) hay nối tiếp (continue)"
@@ -873,6 +883,8 @@ class Table(Model):
                 "(kể cả cột STT; ô trống ghi null)",
                 {"given": len(self.column_numbers), "width": len(self.columns), "at": ("column_numbers",)},
             )
+        if self.header_rows is not None:
+            self.merged_down()
         if self.column_numbers is not None and not self.header:
             raise PydanticCustomError(
                 "column_numbers_header",
@@ -881,6 +893,56 @@ class Table(Model):
                 {"at": ("column_numbers",)},
             )
         return self
+
+    def merged_down(self) -> list[bool]:
+        """Per column, whether a cell of header_rows is merged down over its own title (the title
+        row prints nothing there). Raises when the header rows do not fit: each covers every column
+        once, counting the cells merged down from the rows above, and a cell merged down stops at the
+        columns' own row (the header ends there)."""
+        if self.header_rows is None:
+            return [False] * len(self.columns)
+        if not self.header:
+            raise PydanticCustomError(
+                "header_rows_header",
+                "header_rows in trên hàng tiêu đề cột mà bảng không có hàng tiêu đề (header: false); "
+                "hãy bỏ header_rows hoặc header: false",
+                {"at": ("header_rows",)},
+            )
+        width = len(self.columns)
+        below = [0] * width  # rows each column is still covered for by a cell merged down
+        for i, row in enumerate(self.header_rows):
+            left = len(self.header_rows) - i + 1  # rows from this one down to the columns' row
+            col = 0
+            for k, cell in enumerate(row):
+                while col < width and below[col]:
+                    col += 1
+                span, rowspan = (cell.span, cell.rowspan) if isinstance(cell, CellSpec) else (1, 1)
+                if col + span > width or any(below[col:col + span]):
+                    raise PydanticCustomError(
+                        "header_row_too_wide",
+                        "hàng tiêu đề thứ {row} vượt quá {width} cột của bảng (tính cả ô gộp xuống từ hàng "
+                        "trên); hãy sửa span của các ô cho tổng bằng số cột trong columns",
+                        {"row": i + 1, "width": width, "at": ("header_rows", i, k)},
+                    )
+                if rowspan > left:
+                    raise PydanticCustomError(
+                        "header_rowspan",
+                        "ô gộp xuống {rowspan} hàng mà từ hàng tiêu đề thứ {row} tới hàng tiêu đề cột chỉ có "
+                        "{left} hàng; hãy ghi rowspan tối đa {left}",
+                        {"rowspan": rowspan, "row": i + 1, "left": left, "at": ("header_rows", i, k)},
+                    )
+                for c in range(col, col + span):
+                    below[c] = rowspan
+                col += span
+            if any(not b for b in below):
+                raise PydanticCustomError(
+                    "header_row_short",
+                    "hàng tiêu đề thứ {row} có ô cho {used} trong {width} cột của bảng (tính cả ô gộp xuống "
+                    "từ hàng trên); hãy thêm ô hoặc span cho đủ số cột trong columns",
+                    {"row": i + 1, "used": sum(1 for b in below if b), "width": width, "at": ("header_rows", i)},
+                )
+            below = [b - 1 for b in below]
+        return [b > 0 for b in below]
 
 
 RowOrGroup = Annotated[

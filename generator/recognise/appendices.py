@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..word.reader import Cell, Para, is_bold, is_centred, norm, starts_page
-from .column_numbers import column_number_row
+from .column_numbers import column_number_row, head_rows
 from .lines import APPENDIX_HEAD_RE, APPENDIX_REF_RE, FORM_LABEL_RE, QUOC_HIEU_RE, TIEU_NGU_RE, fold_hoa
 from .model import AppendixPart, CatalogueRow, KeHoach
 
@@ -116,12 +116,16 @@ ROW_NUMBER_RE = re.compile(r"^(?P<num>[IVXLC]+|\d+(?:\.\d+)*)\.?(?:\s+(?P<rest>\
 def _catalogue_rows(doc: KeHoach, paras: list[Para]) -> list[CatalogueRow]:
     """The table rows of an appendix section, keyed by their first cell. A group row merged into one
     cell ("I. Truyền thông …") gives its number from the start of that cell's text. A row of column
-    numbers under the header ("(1) (2) …", "1 2 …") is the table's head, no row of the list."""
+    numbers under the header ("(1) (2) …", "1 2 …") and the rows of sub-titles of a header of several
+    rows are the table's head, no row of the list."""
     heads: set[int] = set()
     for table in {id(t): t for p in paras if p.cell is not None and (t := doc.table_of(p)) is not None}.values():
         at = column_number_row(table)
         if at is not None:
             heads |= {id(q) for c in table.rows[at] for q in c.paras}
+        # The rows of sub-titles under a header of several rows ("Bắt đầu | Kết thúc" under "Thời
+        # gian thực hiện"): head too, never a row of the list (a year "2025" over a column is no task).
+        heads |= {id(q) for row in table.rows[1:head_rows(table)] for c in row for q in c.paras}
     rows: dict[tuple[int, int], list[tuple[Cell, Para]]] = {}
     for p in paras:
         if p.cell is not None and p.text and id(p.paragraph) not in heads:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 
-from ..word.reader import Table, TableCell
+from ..word.reader import Table, TableCell, is_bold, is_centred
+from ..word.tables import MAX_HEADER_ROWS
 
 _LABEL_RE = re.compile(r"^\(?(?P<label>\d{1,2}|[A-Z])\)?(?:\s*=\s*[\s()\dA-Z+\-−x×*/:.,]+)?$")
 """A column label as typed: "(3)", "3", "C", "(C)", or a formula led by its label "(4)=(2)+(3)",
 "5 = 3 x 4" (the label is the column's, the rest says how it is computed)."""
 
-MAX_HEAD_ROWS = 4
+MAX_HEAD_ROWS = MAX_HEADER_ROWS
 """Rows a header may take (a heading over two sub-headings, merged down): deeper is a table of data."""
 
 
@@ -53,6 +54,28 @@ def header_depth(table: Table) -> int:
     depth = 1
     while depth < min(len(table.rows), MAX_HEAD_ROWS) and any(c.merge == "continue" for c in table.rows[depth]):
         depth += 1
+    return depth
+
+
+def head_rows(table: Table) -> int:
+    """How many rows a table's header of several rows takes ("Thời gian thực hiện" over "Bắt đầu |
+    Kết thúc", "STT" merged down beside them): its depth (header_depth) when every label in those
+    rows prints as one (bold or centred), each row fills the grid, a cell merged down ends within
+    them (the first data row continues none) and the lowest row gives each column a title of its own
+    or one merged down from above;
+    otherwise 1 (a one-row header, or none: the caller judges row 0 as before)."""
+    depth = header_depth(table)
+    if depth < 2 or depth >= len(table.rows):
+        return 1
+    if any(c.merge == "continue" for c in table.rows[depth]):
+        return 1  # the merges run on into the rows below: content merged down, not a header
+    if any(sum(c.span for c in row) != len(table.widths) for row in table.rows[:depth]):
+        return 1  # a row short of the grid (or over it): no header the columns can be read from
+    if any(c.span != 1 for c in table.rows[depth - 1] if c.merge != "continue"):
+        return 1
+    labels = [p for row in table.rows[:depth] for c in row if c.merge != "continue" for p in c.paras if p.text]
+    if not labels or not all(is_bold(p) or is_centred(p) for p in labels):
+        return 1
     return depth
 
 

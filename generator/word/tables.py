@@ -56,6 +56,11 @@ class Runs(Protocol):
     runs: list[Piece]
 
 
+MAX_HEADER_ROWS = 4
+"""Rows a table's header may take, its columns' titles included (a title over sub-titles over
+sub-sub-titles): deeper is a table of data. The model's bound and the readers' (recognise) both."""
+
+
 @dataclass
 class TableCell:
     paragraphs: list[Any]  # Runs
@@ -275,7 +280,7 @@ def table_xml(spec: TableSpec, text_width: int, literal: bool = False) -> str:
             span = max(1, min(cell.span, room))
             cell.span = span
             merge = None
-            if cell.rowspan > 1 and not header:
+            if cell.rowspan > 1:  # in a header: a title over the rows of sub-titles under it
                 merge = "restart"
                 pending[col] = (cell.rowspan - 1, cell)
             if header and spec.break_heading is not None:
