@@ -291,12 +291,14 @@ def _clear_issuing_decision(doc: Any, new_year: int, pending: list[tuple]) -> li
     decision in its subtitle, written as text. Next year's plan is issued with a new decision: its
     number and day go blank, its year moves (the month stays, as the plan's date keeps its month).
     The subtitle's other findings give way to one "cleared"."""
-    from ..document.context import number_text, short_date
-    from ..recognise.lines import parse_reference
-
     subtitle = doc.get("subtitle")
     if doc.get("own_number") is not False or not isinstance(subtitle, str):
         return pending
+    # Imported past the test above: the render context and the recogniser's lines cost ~60 ms to
+    # import, and most plans have their own number (nothing here for them).
+    from ..document.context import number_text, short_date
+    from ..recognise.lines import parse_reference
+
     ref = parse_reference(subtitle)
     if ref is None or not re.match(r"\(\s*Ban hành kèm theo", ref.text, re.IGNORECASE):
         return pending
