@@ -14,11 +14,8 @@ import datetime as dt
 import io
 import sys
 from dataclasses import dataclass
+from html import escape as _html_escape
 from pathlib import Path
-from xml.sax.saxutils import escape
-
-from docx import Document
-from docx.oxml import parse_xml
 
 from ..nd30 import QUOC_HIEU, TIEU_NGU
 from ..nd30.figures import (
@@ -30,8 +27,13 @@ from ..nd30.figures import (
     SIZE_PT,
     TEXT_WIDTH_TWIPS,
 )
-from ..word import internals
-from ..word.package import deterministic_zip
+
+
+def escape(text: str) -> str:
+    """xml.sax.saxutils.escape's three replacements (&, <, >): that module imports urllib, email and
+    http (~35 ms), paid by every render and data-file check that reads this module's widths."""
+    return _html_escape(text, quote=False)
+
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -402,6 +404,15 @@ PAGE_FIELD = (
 
 
 def build() -> bytes:
+    # Imported here, not at the top: the line breaker reads this module's column widths and styles
+    # (line_breaks.columns) on every render and data-file check; python-docx and the Word layer
+    # cost ~45 ms to import that only building the template needs.
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    from ..word import internals
+    from ..word.package import deterministic_zip
+
     doc = Document()
     pkg_part = doc.part
     # Drop stylesWithEffects and friends from python-docx's default: Word reads a stale copy

@@ -300,11 +300,13 @@ def _clear_issuing_decision(doc: Any, new_year: int, pending: list[tuple]) -> li
     year's plan is issued with a new decision: in each line that cites it, its number and day go blank,
     its year moves (the month stays, as the plan's date keeps its month). Each line's other findings
     give way to one "cleared"."""
-    from ..recognise.lines import parse_reference
-
     subtitle = doc.get("subtitle")
     if doc.get("own_number") is not False or not isinstance(subtitle, str):
         return pending
+    # Imported past the test above: the recogniser's lines cost time to import, and most plans have
+    # their own number (nothing here for them).
+    from ..recognise.lines import parse_reference
+
     ref = parse_reference(subtitle)
     if ref is None:
         return pending

@@ -31,11 +31,8 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
-import email
-import email.policy
 import re
 import secrets
-from email.message import Message
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
@@ -46,6 +43,8 @@ from .package import RESAVE
 from .soffice import memory_words
 
 if TYPE_CHECKING:
+    from email.message import Message
+
     from lxml.etree import _Element
 
 HTML, MHT, WORD_2003, FLAT_OPC = "html", "mht", "word2003", "flatopc"
@@ -216,6 +215,11 @@ def _unwrap_mhtml(data: bytes, label: str) -> tuple[str, dict[str, str], str]:
         raise UserError(f"{label}: trang web một tệp (MHTML) có quá nhiều phần (trên {limits.MAX_MEMBERS}); "
                         "không phải văn bản bình thường, không đọc")
     _bounded_headers(data, label)
+    # Imported here: the email package costs ~9 ms, and every plan loaded asks this module whether
+    # its bytes are a web page (sniff); only an MHTML file is parsed as a message.
+    import email
+    import email.policy
+
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
         parts: list[Message] = []
