@@ -88,14 +88,24 @@ def test_import_keeps_the_row_as_column_numbers_and_derives_stt_and_groups(form,
     plain = _table_data(without_row)
     assert table["numbered"] is True and plain["numbered"] is True
     assert {k: v for k, v in table.items() if k != "column_numbers"} == plain
-    _plan(_with_table(import_docx(path).data, table), tmp_path)  # a plan the tool loads
+    data_plan(_with_table(import_docx(path).data, table), tmp_path)  # a plan the tool loads
 
 
-def _plan(data: dict[str, Any], tmp_path: Path) -> Plan:
+def data_plan(data: dict[str, Any], tmp_path: Path, name: str = "plan.yaml") -> Plan:
     """The data as the tool loads it from its YAML file."""
-    path = tmp_path / "plan.yaml"
+    path = tmp_path / name
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return load_plan(path)
+
+
+def rendered_import(path: Path, tmp_path: Path) -> tuple[dict[str, Any], Path]:
+    """The data `import` reads from path, and its render (tmp_path/rendered.docx), free of schema errors."""
+    data = import_docx(path).data
+    out = tmp_path / "rendered.docx"
+    out.write_bytes(render_plan(data_plan(data, tmp_path)))
+    result = OpenXmlValidator().validate(str(out))
+    assert result.is_valid, [str(e) for e in result.errors][:5]
+    return data, out
 
 
 def _with_table(data: dict[str, Any], table: dict[str, Any]) -> dict[str, Any]:
@@ -107,11 +117,7 @@ def _with_table(data: dict[str, Any], table: dict[str, Any]) -> dict[str, Any]:
 def test_the_render_prints_the_row_under_the_header_and_imports_back_the_same(tmp_path):
     labels = ["(1)", "(2)", "(3)", "(4)"]
     path = _build(tmp_path / "source.docx", [HEAD, _italic(labels), *DATA])
-    data = import_docx(path).data
-    out = tmp_path / "rendered.docx"
-    out.write_bytes(render_plan(_plan(data, tmp_path)))
-    result = OpenXmlValidator().validate(str(out))
-    assert result.is_valid, [str(e) for e in result.errors][:5]
+    data, out = rendered_import(path, tmp_path)
 
     doc = Doc(out)
     [tbl] = [t for t in doc.body_tables() if "Khảo sát đường chạy" in "".join(x.text or "" for x in t.iter(w("t")))]
@@ -129,7 +135,7 @@ def test_the_render_prints_the_row_under_the_header_and_imports_back_the_same(tm
     again = import_docx(out).data
     assert again["appendices"][0]["table"]["column_numbers"] == data["appendices"][0]["table"]["column_numbers"]
     twice = tmp_path / "twice.docx"
-    twice.write_bytes(render_plan(_plan(again, tmp_path)))
+    twice.write_bytes(render_plan(data_plan(again, tmp_path)))
     assert import_docx(twice).data["appendices"][0]["table"] == again["appendices"][0]["table"]
 
 
@@ -137,12 +143,12 @@ def test_the_default_renders_no_row_and_a_wrong_count_is_said_in_vietnamese(tmp_
     data = import_docx(without_row).data
     assert "column_numbers" not in data["appendices"][0]["table"]
     out = tmp_path / "plain.docx"
-    out.write_bytes(render_plan(_plan(data, tmp_path)))
+    out.write_bytes(render_plan(data_plan(data, tmp_path)))
     [tbl] = [t for t in Doc(out).body_tables() if "Khảo sát" in "".join(x.text or "" for x in t.iter(w("t")))]
     assert header_rows(tbl)[:2] == [True, False]
     data["appendices"][0]["table"]["column_numbers"] = ["(1)", "(2)"]
     with pytest.raises(DataError) as err:
-        _plan(data, tmp_path)
+        data_plan(data, tmp_path)
     assert "column_numbers có 2 nhãn mà bảng có 4 cột" in str(err.value)
 
 

@@ -16,18 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from openxml_audit import OpenXmlValidator
 
 from generator.check import check_docx
 from generator.document.render import render_plan
 from generator.errors import DataError
 from generator.jobs.importer import _paragraph, import_docx
-from generator.plan.loader import load_plan
-from generator.plan.model import Plan
 from generator.recognise import read_docx
 from generator.word.tables import Piece
 from tests.test_check_invariance import APPENDIX, BODY, SUBJECT
+from tests.test_column_numbers import data_plan, rendered_import
 from tests.word_fixtures import Doc, Header, WordTable, build_plan, grid, header_rows, w
 
 WIDTHS = [1.2, 5.5, 2.0, 2.0, 2.5, 2.5, 1.8]
@@ -71,12 +68,6 @@ def _table(path: Path) -> dict[str, Any]:
     return app["table"]
 
 
-def _plan(data: dict[str, Any], tmp_path: Path, name: str = "plan.yaml") -> Plan:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return load_plan(path)
-
-
 def _catalogue(path: Path) -> Any:
     [tbl] = [t for t in Doc(path).body_tables() if "Khảo sát" in "".join(x.text or "" for x in t.iter(w("t")))]
     return tbl
@@ -118,7 +109,7 @@ def test_import_keeps_the_rows_above_the_titles_and_derives_stt_and_groups(encod
     assert table["numbered"] is True and table["group_style"] == "split"
     assert table["rows"] == plain["rows"]
     assert _without(table, "header_rows") == plain
-    _plan(import_docx(path).data, tmp_path)  # a plan the tool loads
+    data_plan(import_docx(path).data, tmp_path)  # a plan the tool loads
 
 
 def test_a_three_row_header_and_the_column_numbers_under_it(tmp_path):
@@ -150,7 +141,7 @@ def test_a_three_row_header_and_the_column_numbers_under_it(tmp_path):
 
     # Rendered: three header rows and the numbers, all repeated on each page; merges as typed.
     out = tmp_path / "three-rendered.docx"
-    out.write_bytes(render_plan(_plan(import_docx(path).data, tmp_path)))
+    out.write_bytes(render_plan(data_plan(import_docx(path).data, tmp_path)))
     tbl = _catalogue(out)
     g = grid(tbl)
     assert header_rows(tbl) == [True, True, True, True, False, False]
@@ -166,11 +157,7 @@ def test_a_three_row_header_and_the_column_numbers_under_it(tmp_path):
 
 def test_the_render_prints_the_header_with_its_merges_and_imports_back_the_same(tmp_path):
     path = _build(tmp_path / "source.docx", [*_head(), *DATA])
-    data = import_docx(path).data
-    out = tmp_path / "rendered.docx"
-    out.write_bytes(render_plan(_plan(data, tmp_path)))
-    result = OpenXmlValidator().validate(str(out))
-    assert result.is_valid, [str(e) for e in result.errors][:5]
+    data, out = rendered_import(path, tmp_path)
 
     doc = Doc(out)
     tbl = _catalogue(out)
@@ -198,7 +185,7 @@ def test_the_render_prints_the_header_with_its_merges_and_imports_back_the_same(
     again = import_docx(out).data
     assert _settled(again["appendices"][0]["table"]) == _settled(data["appendices"][0]["table"])
     twice = tmp_path / "twice.docx"
-    twice.write_bytes(render_plan(_plan(again, tmp_path, "again.yaml")))
+    twice.write_bytes(render_plan(data_plan(again, tmp_path, "again.yaml")))
     assert import_docx(twice).data["appendices"][0]["table"] == again["appendices"][0]["table"]
     assert [[(c["text"], c["span"], c["vmerge"]) for c in row] for row in grid(_catalogue(twice))] == \
         [[(c["text"], c["span"], c["vmerge"]) for c in row] for row in g]
@@ -257,13 +244,13 @@ def test_near_misses_keep_no_header_rows(case, tmp_path):
 def test_a_header_that_does_not_fit_is_said_in_vietnamese(tmp_path):
     data = import_docx(_build(tmp_path / "two.docx", [*_head(), *DATA])).data
     table = data["appendices"][0]["table"]
-    _plan(data, tmp_path)
+    data_plan(data, tmp_path)
 
     def error(rows: Any, **extra: Any) -> str:
         bad = copy.deepcopy(data)
         bad["appendices"][0]["table"].update(header_rows=rows, **extra)
         with pytest.raises(DataError) as err:
-            _plan(bad, tmp_path, "bad.yaml")
+            data_plan(bad, tmp_path, "bad.yaml")
         return str(err.value)
 
     msg = error([table["header_rows"][0][:3]])
