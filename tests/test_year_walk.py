@@ -563,3 +563,29 @@ def test_the_year_of_a_plan_imported_with_its_decision(dossiers, tmp_path):  # n
     drafted = _docx_text(tmp_path / "kh-2027.docx")
     assert "Quyết định số      /QĐ-UBND ngày     /01/2027" in drafted and "25/QĐ" not in drafted
     assert not check_docx(tmp_path / "kh-2027.docx").errors
+
+
+def test_a_plan_whose_dossier_is_issued_goes_on_under_its_decision(tmp_path):
+    """The dossier's data file, its Tờ trình, Quyết định and comment table numbered and dated: the plan
+    went out with the decision, so the year names it by that decision (progress sheet, report), never
+    as a draft, and rollover asks for no number of its own. A dossier not issued yet is the draft."""
+    from generator.jobs.rollover import rollover_file
+
+    issued = _dossier_with(tmp_path, "12/1/2026", "2026-1-20", "09/01/2026")
+    sheet = write_progress_sheet(issued, tmp_path / "tien-do.xlsx").output
+    head = openpyxl.load_workbook(sheet)["Tiến độ"]["A1"].value
+    assert head.startswith("TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH BAN HÀNH KÈM THEO QUYẾT ĐỊNH SỐ 25/QĐ-UBND NGÀY 20/01/2026")
+    book = openpyxl.load_workbook(sheet)
+    book["Tiến độ"].cell(row=4, column=5, value="Đang thực hiện")  # one unit's answer
+    book.save(tmp_path / "da-dien.xlsx")
+    report = tmp_path / "bao-cao.yaml"
+    build_report(issued, [tmp_path / "da-dien.xlsx"], AS_OF, report)
+    written = report.read_text(encoding="utf-8")
+    assert "Kế hoạch ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026" in written
+    assert "dự thảo" not in written.lower()
+    rolled = rollover_file(issued, 2027, tmp_path / "nam-sau.yaml")
+    assert not [n for n in rolled.notes if "chưa có số" in n or "chưa có ngày" in n], rolled.notes
+
+    draft = ROOT / "data" / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml"
+    head = openpyxl.load_workbook(write_progress_sheet(draft, tmp_path / "du-thao.xlsx").output)["Tiến độ"]["A1"].value
+    assert "(DỰ THẢO)" in head

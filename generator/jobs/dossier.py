@@ -266,6 +266,15 @@ def dossier_plans(plan: Plan, *, final: bool = False) -> dict[str, Plan]:
     return out
 
 
+def issued_plan(plan: Plan) -> Plan:
+    """The plan as the year goes on with it: once its dossier is issued (every document numbered and
+    dated), the plan the decision issues (no number of its own, dated, its subtitle citing the
+    decision), which progress, report and rollover name by that decision; any other plan as it is."""
+    if plan.dossier is None or _missing_at(plan.dossier, plan):
+        return plan
+    return dossier_plans(plan, final=True)["ke-hoach"]
+
+
 def _comment_report(plan: Plan, dossier: Dossier, final: bool, refs: dict[str, Reference],
                     common: dict[str, Any]) -> Plan:
     """The table of comments received as a Báo cáo of the drafting agency."""

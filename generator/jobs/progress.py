@@ -262,7 +262,12 @@ def write_progress_sheet(data: str | Path, out: str | Path, *, per_unit: bool = 
     out = folder_target(data, out, "tien-do-don-vi-" if per_unit else "tien-do-", ".xlsx")
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"{out}: bảng tiến độ phải có đuôi .xlsx (hoặc -o là một thư mục có sẵn)")
-    book = progress_workbook(load_plan(data), str(data), per_unit=per_unit)
+    plan = load_plan(data)
+    if plan.dossier is not None:  # a plan whose dossier is issued goes out under its decision
+        from .dossier import issued_plan  # dossier imports this module
+
+        plan = issued_plan(plan)
+    book = progress_workbook(plan, str(data), per_unit=per_unit)
     try:
         publish(out, book.blob, replace=False)
     except AlreadyThere:

@@ -315,6 +315,10 @@ def build_report(data: str | Path, sheets: Iterable[str | Path], as_of: dt.date 
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise UserError(f"{out}: tệp báo cáo là tệp dữ liệu, phải có đuôi .yaml (hoặc -o là một thư mục có sẵn)")
     plan = load_plan(data)
+    if plan.dossier is not None:  # a plan whose dossier is issued goes out under its decision
+        from .dossier import issued_plan  # dossier imports progress, which this module imports
+
+        plan = issued_plan(plan)
     tasks = plan_tasks(plan)
     if not tasks:
         raise UserError(f"{data}: kế hoạch không có nhiệm vụ nào để báo cáo")

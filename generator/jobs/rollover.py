@@ -164,6 +164,10 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     changes = [i for i in items if i.kind == "moved"]
     notes = []
     typed = shell_arg(source)
+    if plan.dossier is not None:  # a plan whose dossier is issued goes out under its decision
+        from .dossier import issued_plan  # it imports the render context: only for a dossier's plan
+
+        plan = issued_plan(plan)
     if not plan.own_number and not plan.is_final:
         # Issued with a decision, it has no number of its own: its date alone issues it (render
         # refuses --number for it), and the report names it by the decision.
