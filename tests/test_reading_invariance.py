@@ -1349,21 +1349,12 @@ def _el(xml: str) -> Any:
     return parse_xml(xml[:name] + f' {nsdecls("w")}' + xml[name:])
 
 
-def _tc_pr(tc: Any) -> Any:
-    """The cell's w:tcPr, made when it has none."""
-    pr = tc.find(qn("w:tcPr"))
+def _props(el: Any, tag: str) -> Any:
+    """A cell's w:tcPr or a row's w:trPr (tag), made first in it when it has none."""
+    pr = el.find(qn(tag))
     if pr is None:
-        pr = _el("<w:tcPr/>")
-        tc.insert(0, pr)
-    return pr
-
-
-def _tr_pr(tr: Any) -> Any:
-    """The row's w:trPr, made when it has none."""
-    pr = tr.find(qn("w:trPr"))
-    if pr is None:
-        pr = _el("<w:trPr/>")
-        tr.insert(0, pr)
+        pr = _el(f"<{tag}/>")
+        el.insert(0, pr)
     return pr
 
 
@@ -1456,7 +1447,7 @@ def issuer_merged_the_old_way(doc: Any) -> None:
     tbl = doc.tables[0]._tbl
     _set_grid(tbl, [1842, 1843, 5953])
     first = tbl.find(f"{qn('w:tr')}/{qn('w:tc')}")
-    pr = _tc_pr(first)
+    pr = _props(first, "w:tcPr")
     pr.find(qn("w:tcW")).set(qn("w:w"), "1842")
     pr.append(_el('<w:hMerge w:val="restart"/>'))
     first.addnext(_cell([], 1843, "<w:hMerge/>"))
@@ -1492,9 +1483,9 @@ def merge_continued_from_nothing(doc: Any) -> None:
     signature's only row, and in the catalogue under a group row's cell that spans three columns.
     Word prints each such cell with its own text."""
     for tc in doc.tables[1]._tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}"):
-        _tc_pr(tc).append(_el("<w:vMerge/>"))
+        _props(tc, "w:tcPr").append(_el("<w:vMerge/>"))
     row = doc.tables[2]._tbl.findall(qn("w:tr"))[5]
-    _tc_pr(row.findall(qn("w:tc"))[2]).append(_el("<w:vMerge/>"))
+    _props(row.findall(qn("w:tc"))[2], "w:tcPr").append(_el("<w:vMerge/>"))
 
 
 def groups_merged_the_old_way(doc: Any) -> None:
@@ -1572,7 +1563,7 @@ def catalogue_header_on_every_row(doc: Any) -> None:
     mistake, and on the header's and the signature's rows: each table fits its page, each row prints
     once."""
     for tr in [*_catalogue_rows(doc)[1:], *(tr for t in doc.tables[:2] for tr in t._tbl.findall(qn("w:tr")))]:
-        _tr_pr(tr).insert(0, _el("<w:tblHeader/>"))
+        _props(tr, "w:trPr").insert(0, _el("<w:tblHeader/>"))
 
 
 def catalogue_split_by_a_page_break(doc: Any) -> None:

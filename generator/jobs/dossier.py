@@ -37,7 +37,7 @@ from ..plan.model import (
     TableBlock,
 )
 from ..word.output import Target, check_folder, mode, target as output_target
-from .issue import FINAL_SUFFIX
+from .issue import final_tail
 from .progress import said_day
 from .publish import check_overwrite, place_document, place_with_pdf
 
@@ -310,8 +310,8 @@ def _name(stem: str, kind: str, plan: Plan, decision: Plan, final: bool) -> str:
     if not final:
         return f"{stem}-{kind}.docx"
     if kind == "ke-hoach":
-        return f"{stem}-{kind}-kem-qd{FINAL_SUFFIX}{number_text(decision.number).strip()}.docx"
-    return f"{stem}-{kind}{FINAL_SUFFIX}{number_text(plan.number).strip()}.docx"
+        return f"{stem}-{kind}-kem-qd{final_tail(decision.number)}.docx"
+    return f"{stem}-{kind}{final_tail(plan.number)}.docx"
 
 
 def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final: bool = False, pdf: bool = False,
