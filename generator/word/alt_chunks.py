@@ -13,6 +13,9 @@ What Word would show, kept here:
   opens it: nothing is fetched, no local file read), with one LibreOffice start for all the chunks
   of a file that open with the same filter; a .docx (or a Flat OPC) chunk is used as it is; plain
   text is one paragraph per line in the document's own Normal style, as Word imports text;
+- a chunk stands wherever a paragraph may (its place is block content): the body, a table cell, a
+  block content control or custom XML around it, a header or footer, a footnote or endnote, a
+  comment; its blocks go there, in that part (its pictures under that part's relationships);
 - the chunk document's body blocks (paragraphs, tables, their section breaks without the chunk's
   headers and footers) replace the w:altChunk; the final section of the chunk is dropped: the outer
   document's section sets the page, as in Word;
@@ -77,6 +80,8 @@ _MHT_TYPES = frozenset({"message/rfc822", "multipart/related", "application/x-mi
 _RTF_TYPES = frozenset({"application/rtf", "text/rtf"})
 _TEXT_TYPES = frozenset({"text/plain"})
 
+_BLOCK_PARTS = frozenset({"header", "footer", "footnotes", "endnotes", "comments"})
+"""The main document's parts (by relationship type) whose content is blocks, where a chunk may stand."""
 _OFF = frozenset({"0", "false", "off"})
 _NOTE_MARKS = frozenset(f"{_W}{t}" for t in (
     "footnoteReference", "endnoteReference", "commentReference", "commentRangeStart", "commentRangeEnd"))
@@ -92,7 +97,7 @@ class _Chunk:
     """One w:altChunk: where it stands, and what it holds once read."""
 
     element: Any
-    owner: str  # the part holding it (the main document, a header, a footer)
+    owner: str  # the part holding it (the main document, a header, a footer, the notes, the comments)
     part: str  # the chunk's part name
     data: bytes
     kind: str  # "docx" | "text" | "soffice"
@@ -102,7 +107,8 @@ class _Chunk:
 
 def in_place(data: bytes, label: str) -> tuple[bytes, str | None] | None:
     """The package (its bytes, already inspected and mended as Word opens it) with each w:altChunk
-    of its main document, headers and footers replaced by the chunk's content, and what LibreOffice
+    of its main document, headers, footers, notes and comments (wherever it stands in them: the
+    body, a cell, a content control, custom XML) replaced by the chunk's content, and what LibreOffice
     converted on the way (in the user's words) or None; None when the package holds no chunk.
     UserError (Vietnamese, naming the file) for a chunk refused, or a part that does not parse."""
     from lxml import etree
@@ -299,11 +305,14 @@ class _Package:
         return self.tree(name)
 
     def owners(self) -> list[str]:
-        """The main document and its headers and footers: the parts Word imports chunks into."""
+        """The main document and the parts of its own that hold block content, as the body does: its
+        headers and footers, footnotes, endnotes and comments (ECMA-376 17.17.2.1: w:altChunk is
+        block content, allowed wherever a paragraph is: the body, a cell, a block content control
+        or custom XML, a header or footer, a note, a comment). Word imports a chunk in each."""
         out = [self.main]
         if rels_of(self.main) in self.members:
             for rel in self.rels(self.main).iter(f"{_REL_NS}Relationship"):
-                if (rel.get("Type") or "").rsplit("/", 1)[-1] in ("header", "footer") and (
+                if (rel.get("Type") or "").rsplit("/", 1)[-1] in _BLOCK_PARTS and (
                         rel.get("TargetMode") or "").lower() != "external":
                     part = target_of(self.main, rel.get("Target") or "")
                     if part in self.members and part not in out:
