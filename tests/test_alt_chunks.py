@@ -11,6 +11,7 @@ chunk bomb, a chunk holding a chunk, a chunk outside the file, a kind Word canno
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -443,6 +444,56 @@ def test_a_chunk_in_a_comment_is_put_in_the_comment(plain: Path, tmp_path: Path,
     comment = comments.find(f"{{{W}}}comment")
     assert [c.tag for c in comment] == [f"{{{W}}}p"] * 2
     assert ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in comment] == ["Cần bổ sung", "kinh phí"]
+
+
+TEXT_FORMS = {
+    "utf-8": lambda t: t.encode("utf-8"),
+    "utf-8 với BOM": lambda t: t.encode("utf-8-sig"),
+    "utf-16-le với BOM": lambda t: t.encode("utf-16"),  # Notepad's "Unicode"
+    "utf-16-be với BOM": lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"),
+    "utf-16-le không BOM": lambda t: t.encode("utf-16-le"),  # what .NET's Encoding.Unicode.GetBytes writes
+    "utf-16-be không BOM": lambda t: t.encode("utf-16-be"),
+    "utf-16-le không BOM, byte lẻ cuối": lambda t: t.encode("utf-16-le") + b"\x0d",
+}
+
+
+@pytest.mark.parametrize("form", TEXT_FORMS)
+@pytest.mark.parametrize("lines", [["Kế hoạch tuyên truyền năm 2025", "Ủy ban nhân dân xã"],
+                                   ["Ủy ban nhân dân xã", "ĐỀ ÁN"], ["Kế hoạch"]])
+def test_a_text_chunk_reads_the_same_in_every_encoding(plain: Path, tmp_path: Path, form: str, lines: list[str],
+                                                       no_libreoffice_run: None) -> None:
+    """The text as Word shows it, whatever encodes it: UTF-16 without a byte-order mark told by where
+    its zero bytes stand even when its first characters are no ASCII ("Kế", "Ủy")."""
+    docx = plain.read_bytes()
+    copy = tmp_path / "text.docx"
+    blob = TEXT_FORMS[form]("\r\n".join(lines))
+    copy.write_bytes(with_chunks(docx, body_start(docx), [(blob, "text/plain", "afchunk1.txt")]))
+    shown = [norm(p.text) for p in read_word(copy).paragraphs if norm(p.text)]
+    assert shown[-len(lines):] == lines
+
+
+def test_a_broken_docx_chunk_is_named_with_what_is_broken(plain: Path, tmp_path: Path, capsys: Any) -> None:
+    """A .docx chunk whose own document does not parse: the message names the chunk's part, the part
+    of it that is broken and the parser's reason, not the outer file alone; exit 2, no traceback."""
+    import docx as python_docx
+
+    made = python_docx.Document()
+    made.add_paragraph("Nội dung nhúng")
+    out = io.BytesIO()
+    made.save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    members["word/document.xml"] = members["word/document.xml"].replace(b"</w:body>", b"</w:bod>")
+    chunk = io.BytesIO()
+    with zipfile.ZipFile(chunk, "w") as zf:
+        for name, blob in members.items():
+            zf.writestr(name, blob)
+    docx = plain.read_bytes()
+    copy = tmp_path / "nhung-hong.docx"
+    copy.write_bytes(with_chunks(docx, body_start(docx), [(chunk.getvalue(), DOCX_TYPE, "afchunk7.docx")]))
+    err = cli_error(["check", str(copy)], capsys)
+    assert "nhung-hong.docx: phần nội dung nhúng (altChunk) word/afchunk7.docx: phần word/document.xml bị hỏng" in err
+    assert "mismatch" in err and "Traceback" not in err
 
 
 def test_a_broken_document_holding_a_chunk_is_said_broken(plain: Path, tmp_path: Path, capsys: Any) -> None:

@@ -116,8 +116,12 @@ def in_place(data: bytes, label: str) -> tuple[bytes, str | None] | None:
     try:
         return _in_place(data, label)
     except (etree.XMLSyntaxError, ValueError) as exc:
-        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        raise UserError(f"{label}: tệp .docx bị hỏng, không đọc được ({reason}); {RESAVE}") from None
+        raise UserError(f"{label}: tệp .docx bị hỏng, không đọc được ({_reason(exc)}); {RESAVE}") from None
+
+
+def _reason(exc: Exception) -> str:
+    """What a parser said, its first line, short."""
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
 def _in_place(data: bytes, label: str) -> tuple[bytes, str | None] | None:
@@ -286,8 +290,16 @@ class _Package:
         return copy.deepcopy(el)
 
     def tree(self, name: str) -> _Element:
+        """The part parsed; one that does not parse is said by its name, in the package's words (a
+        chunk's part after the chunk's own name: the outer file's name alone says nothing of it)."""
+        from lxml import etree
+
         if name not in self.trees:
-            self.trees[name] = parse_xml(self.members[name])
+            try:
+                self.trees[name] = parse_xml(self.members[name])
+            except (etree.XMLSyntaxError, ValueError) as exc:
+                raise UserError(f"{self.label}: phần {name} bị hỏng, không đọc được ({_reason(exc)}); "
+                                f"{RESAVE}") from None
         return self.trees[name]
 
     def _main(self) -> str:
@@ -355,7 +367,7 @@ class _Package:
             # formatted by what it says (Word's import of it), so its converted styles are its own.
             match = chunk.element.find(f"{_W}altChunkPr/{_W}matchSrc")
             own = chunk.converted is not None or (match is not None and match.get(f"{_W}val", "1") not in _OFF)
-            blocks = self._docx_blocks(chunk.docx, chunk.owner, n, own)
+            blocks = self._docx_blocks(chunk.docx, chunk, n, own)
         el = chunk.element
         parent = el.getparent()
         for block in blocks:
@@ -376,9 +388,11 @@ class _Package:
                 c.get(f"{{{_R_NS}}}id") == rid for c in self.tree(chunk.owner).iter(f"{_W}altChunk")):
             self.gone.add(chunk.part)
 
-    def _docx_blocks(self, docx: bytes, owner: str, n: int, own: bool) -> list[_Element]:
+    def _docx_blocks(self, docx: bytes, chunk: _Chunk, n: int, own: bool) -> list[_Element]:
+        owner = chunk.owner
         with zipfile.ZipFile(io.BytesIO(docx)) as zf:
-            inner = _Package({i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}, self.label)
+            inner = _Package({i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()},
+                             f"{self.label}: {_what(chunk.part)}")
         body = inner.tree(inner.main).find(f"{_W}body")
         if body is None:
             return []
@@ -660,15 +674,21 @@ _LINES = re.compile(r"\r\n|\r|\n")
 
 
 def _text_of(data: bytes) -> str:
-    """A text chunk's lines as Word reads them: its byte-order mark or UTF-16, else UTF-8, else
-    Windows-1252; control characters XML cannot hold dropped, the last line's end too."""
+    """A text chunk's lines as Word reads them: its byte-order mark or UTF-16 (told by where its
+    zero bytes stand, webdoc.text_encoding), else UTF-8, else Windows-1252; control characters XML
+    cannot hold dropped, the last line's end too."""
     from .webdoc import text_encoding
 
     encoding, skip = text_encoding(data)
+    body = data[skip:]
+    if encoding and encoding.startswith("utf-16"):
+        # Told UTF-16 by its bytes: a stray byte at its end (a text cut or padded) is no character,
+        # and the rest is still UTF-16, not Windows-1252.
+        body = body[:len(body) // 2 * 2]
     try:
-        text = data[skip:].decode(encoding or "utf-8")
+        text = body.decode(encoding or "utf-8", "replace" if encoding else "strict")
     except UnicodeDecodeError:
-        text = data[skip:].decode("cp1252", "replace")
+        text = body.decode("cp1252", "replace")
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text).rstrip("\r\n")
 
 
