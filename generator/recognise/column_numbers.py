@@ -93,11 +93,16 @@ def column_number_row(table: Table) -> int | None:
         return None
     if labels_in_sequence([_text(c) for c in table.rows[0]]):
         return None  # the first row is itself a row of numbers: no header above this one
-    texts = [_text(c) for c in row]
-    if not labels_in_sequence(texts):
-        return None
     below = table.rows[at + 1] if at + 1 < len(table.rows) else None
-    return at if _shown_as_labels(texts, _text(below[0]) if below else "") else None
+    return at if is_numbers_row([_text(c) for c in row], _text(below[0]) if below else "") else None
+
+
+def is_numbers_row(texts: list[str], next_first: str) -> bool:
+    """Whether a row of one text per column, right under a table's header, is its column numbers,
+    next_first the first cell of the row under it ("" when none): labels in sequence that the page
+    shows as the columns' numbers (_shown_as_labels). The one rule of a Word table's row and of a
+    spreadsheet's (plan/sheets.py)."""
+    return labels_in_sequence(texts) and _shown_as_labels(texts, next_first)
 
 
 _PLAIN_NUMBER_RE = re.compile(r"^\d{1,3}$")
