@@ -11,6 +11,7 @@ chunk bomb, a chunk holding a chunk, a chunk outside the file, a kind Word canno
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -81,6 +82,25 @@ def blocks_only(docx: bytes, start: int) -> bytes:
     return _edited(docx, edit)
 
 
+def wrapped(chunk: Any, where: str) -> Any:
+    """chunk inside the containers of block content where names, outermost first ("body": none;
+    "cell/sdt": a block content control in a table cell); the outermost."""
+    el = chunk
+    for kind in reversed(where.split("/")) if where != "body" else []:
+        if kind == "cell":
+            outer = etree.Element(f"{{{W}}}tbl")
+            etree.SubElement(etree.SubElement(outer, f"{{{W}}}tr"), f"{{{W}}}tc").append(el)
+        elif kind == "sdt":
+            outer = etree.Element(f"{{{W}}}sdt")
+            etree.SubElement(outer, f"{{{W}}}sdtContent").append(el)
+        else:
+            assert kind == "customXml"
+            outer = etree.Element(f"{{{W}}}customXml", {f"{{{W}}}element": "keHoach"})
+            outer.append(el)
+        el = outer
+    return el
+
+
 def with_chunks(docx: bytes, start: int, chunks: list[tuple[bytes, str, str]], *, where: str = "body") -> bytes:
     """The document with its body's blocks from start on replaced by chunks (bytes, content type, part
     name), each a w:altChunk naming its part by an aFChunk relationship, as the OpenXML SDK writes them."""
@@ -96,13 +116,7 @@ def with_chunks(docx: bytes, start: int, chunks: list[tuple[bytes, str, str]], *
             members[f"word/{name}"] = blob
             types.append(etree.Element(f"{{{CT}}}Override", PartName=f"/word/{name}", ContentType=ctype))
             chunk = etree.Element(f"{{{W}}}altChunk", {f"{{{R}}}id": f"rIdAlt{k}"}, nsmap={"r": R})
-            if where == "cell":
-                tbl = etree.SubElement(etree.Element(f"{{{W}}}tbl"), f"{{{W}}}tr")
-                cell = etree.SubElement(tbl, f"{{{W}}}tc")
-                cell.append(chunk)
-                anchor.addprevious(tbl.getparent())
-            else:
-                anchor.addprevious(chunk)
+            anchor.addprevious(wrapped(chunk, where))
         members["word/_rels/document.xml.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
                                                                 standalone=True)
     return _edited(docx, edit)
@@ -120,24 +134,43 @@ def external_chunk(docx: bytes, target: str) -> bytes:
     return _edited(docx, edit)
 
 
-def header_chunk(docx: bytes, chunk: bytes, ctype: str) -> bytes:
-    """The document with a page header whose only content is a chunk, as a generator writes a
-    letterhead: the header part, its relationships, its reference from the section."""
+PART_TYPES = {"header": ("hdr", "header+xml"), "footer": ("ftr", "footer+xml"),
+              "footnotes": ("footnotes", "footnotes+xml"), "endnotes": ("endnotes", "endnotes+xml"),
+              "comments": ("comments", "comments+xml")}
+
+
+def part_chunk(docx: bytes, chunk: bytes, ctype: str, kind: str = "header") -> bytes:
+    """The document with a page header (footer) whose only content is a chunk, as a generator writes
+    a letterhead, or a footnote (endnote, comment) on the body's first line that is a chunk: the
+    part, its relationships, its reference from the section or the line."""
     def edit(body: Any, members: dict[str, bytes], types: Any) -> None:
+        root, ctype_of_part = PART_TYPES[kind]
         rels = etree.fromstring(members["word/_rels/document.xml.rels"])
-        rels.append(etree.Element(f"{{{RELS}}}Relationship", Id="rIdHead", Target="header9.xml",
-                                  Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"))
+        rels.append(etree.Element(f"{{{RELS}}}Relationship", Id="rIdOwn", Target=f"{kind}9.xml",
+                                  Type=f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}"))
         members["word/_rels/document.xml.rels"] = etree.tostring(rels)
-        members["word/header9.xml"] = (f'<w:hdr xmlns:w="{W}" xmlns:r="{R}"><w:altChunk r:id="rIdAlt1"/></w:hdr>').encode()
-        members["word/_rels/header9.xml.rels"] = (
+        alt = '<w:altChunk r:id="rIdAlt1"/>'
+        one = kind.rstrip("s")
+        content = {"header": alt, "footer": alt,
+                   "comments": f'<w:comment w:id="1" w:author="Chuyên viên">{alt}</w:comment>'}.get(
+            kind, f'<w:{one} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{one}>'
+                  f'<w:{one} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r>'
+                  f'</w:p></w:{one}><w:{one} w:id="1">{alt}</w:{one}>')
+        members[f"word/{kind}9.xml"] = f'<w:{root} xmlns:w="{W}" xmlns:r="{R}">{content}</w:{root}>'.encode()
+        members[f"word/_rels/{kind}9.xml.rels"] = (
             f'<Relationships xmlns="{RELS}"><Relationship Id="rIdAlt1" Type="{alt_chunks.AFCHUNK}" '
             'Target="afchunk9.txt"/></Relationships>').encode()
         members["word/afchunk9.txt"] = chunk
-        for name, kind in (("header9.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"),
-                           ("afchunk9.txt", ctype)):
-            types.append(etree.Element(f"{{{CT}}}Override", PartName=f"/word/{name}", ContentType=kind))
-        sect = body.find(f"{{{W}}}sectPr")
-        sect.insert(0, etree.Element(f"{{{W}}}headerReference", {f"{{{W}}}type": "default", f"{{{R}}}id": "rIdHead"}))
+        for name, part_type in ((f"{kind}9.xml", f"application/vnd.openxmlformats-officedocument."
+                                                 f"wordprocessingml.{ctype_of_part}"), ("afchunk9.txt", ctype)):
+            types.append(etree.Element(f"{{{CT}}}Override", PartName=f"/word/{name}", ContentType=part_type))
+        if kind in ("header", "footer"):
+            sect = body.find(f"{{{W}}}sectPr")
+            sect.insert(0, etree.Element(f"{{{W}}}{kind}Reference", {f"{{{W}}}type": "default", f"{{{R}}}id": "rIdOwn"}))
+        else:  # the mark at the end of the body's first line
+            line = body.find(f"{{{W}}}p")
+            mark = "commentReference" if kind == "comments" else f"{one}Reference"
+            etree.SubElement(etree.SubElement(line, f"{{{W}}}r"), f"{{{W}}}{mark}", {f"{{{W}}}id": "1"})
     return _edited(docx, edit)
 
 
@@ -344,11 +377,123 @@ def test_a_docx_chunk_keeps_its_lists_and_pictures(plain: Path, tmp_path: Path) 
         assert "aFChunk" in chunk_rels and "aFChunk" not in rels
 
 
-def test_a_chunk_in_a_page_header_is_read_there(plain: Path, tmp_path: Path, no_libreoffice_run: None) -> None:
-    copy = tmp_path / "dau-trang.docx"
-    copy.write_bytes(header_chunk(plain.read_bytes(), "DỰ THẢO LẦN 2".encode(), "text/plain"))
-    header = read_word(copy).sections[-1].headers["default"]
-    assert norm(header.text) == "DỰ THẢO LẦN 2"
+@pytest.mark.parametrize("where", ["sdt", "customXml", "cell/sdt", "sdt/customXml", "customXml/cell"])
+def test_a_chunk_inside_block_content_is_read_in_its_place(plain: Path, tmp_path: Path, where: str,
+                                                           no_libreoffice_run: None) -> None:
+    """A chunk in a block content control, in custom XML, in a cell, one inside another: Word prints
+    it where it stands, so its lines end the body, inside the container that held it."""
+    docx = plain.read_bytes()
+    lines = ["Giao Phòng Văn hóa chủ trì thực hiện.", "Thời gian: Quý II năm 2025."]
+    copy = tmp_path / "khoi.docx"
+    copy.write_bytes(with_chunks(docx, body_start(docx), [("\n".join(lines).encode(), "text/plain", "afchunk1.txt")],
+                                 where=where))
+    shown = [norm(p.text) for p in read_word(copy).paragraphs if norm(p.text)]
+    assert shown[-2:] == lines
+    spliced = alt_chunks.in_place(copy.read_bytes(), "x")
+    assert spliced is not None
+    with zipfile.ZipFile(io.BytesIO(spliced[0])) as zf:
+        body = etree.fromstring(zf.read("word/document.xml"))
+    assert not list(body.iter(f"{{{W}}}altChunk"))
+    inner = {"sdt": "sdtContent", "customXml": "customXml", "cell": "tc"}[where.split("/")[-1]]
+    holder = list(body.iter(f"{{{W}}}{inner}"))[-1]
+    assert ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in holder.iter(f"{{{W}}}p")] == lines
+
+
+def note_texts(path: Path) -> dict[str, str]:
+    """The text of each footnote and endnote the document's lines mark, by "footnotes" or "endnotes"."""
+    return {("endnotes" if r.note.endnote else "footnotes"): norm(r.note.text)
+            for p in read_word(path).paragraphs for r in p.runs if r.note is not None}
+
+
+@pytest.mark.parametrize("kind", ["header", "footer", "footnotes", "endnotes"])
+def test_a_chunk_in_a_header_footer_or_note_is_read_there(plain: Path, tmp_path: Path, kind: str,
+                                                          no_libreoffice_run: None) -> None:
+    text = "Theo Quyết định số 12/QĐ-UBND ngày 03/3/2025"
+    copy = tmp_path / f"{kind}.docx"
+    copy.write_bytes(part_chunk(plain.read_bytes(), text.encode(), "text/plain", kind))
+    if kind in ("header", "footer"):
+        part = getattr(read_word(copy).sections[-1], kind + "s")["default"]
+        assert norm(part.text) == text
+    else:
+        assert note_texts(copy) == {kind: text}
+
+
+def test_a_docx_chunk_in_a_footnote_keeps_its_words_and_looks(plain: Path, tmp_path: Path) -> None:
+    """A .docx chunk in a footnote: its paragraph, bold as its run says, is the note's text."""
+    import docx as python_docx
+
+    made = python_docx.Document()
+    made.add_paragraph().add_run("Số liệu năm 2024").bold = True
+    out = io.BytesIO()
+    made.save(out)
+    copy = tmp_path / "chu-thich.docx"
+    copy.write_bytes(part_chunk(plain.read_bytes(), out.getvalue(), DOCX_TYPE, "footnotes"))
+    notes = [r.note for p in read_word(copy).paragraphs for r in p.runs if r.note is not None]
+    assert [norm(n.text) for n in notes] == ["Số liệu năm 2024"]
+    assert all(r.fmt.bold for p in notes[0].paras for r in p.runs if r.text.strip())
+
+
+def test_a_chunk_in_a_comment_is_put_in_the_comment(plain: Path, tmp_path: Path, no_libreoffice_run: None) -> None:
+    """Comments are block content too: the chunk's lines are the comment's paragraphs, its part gone."""
+    spliced = alt_chunks.in_place(part_chunk(plain.read_bytes(), "Cần bổ sung\nkinh phí".encode(), "text/plain",
+                                             "comments"), "x")
+    assert spliced is not None
+    with zipfile.ZipFile(io.BytesIO(spliced[0])) as zf:
+        comments = etree.fromstring(zf.read("word/comments9.xml"))
+        assert "word/afchunk9.txt" not in zf.namelist()
+    comment = comments.find(f"{{{W}}}comment")
+    assert [c.tag for c in comment] == [f"{{{W}}}p"] * 2
+    assert ["".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in comment] == ["Cần bổ sung", "kinh phí"]
+
+
+TEXT_FORMS = {
+    "utf-8": lambda t: t.encode("utf-8"),
+    "utf-8 với BOM": lambda t: t.encode("utf-8-sig"),
+    "utf-16-le với BOM": lambda t: t.encode("utf-16"),  # Notepad's "Unicode"
+    "utf-16-be với BOM": lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"),
+    "utf-16-le không BOM": lambda t: t.encode("utf-16-le"),  # what .NET's Encoding.Unicode.GetBytes writes
+    "utf-16-be không BOM": lambda t: t.encode("utf-16-be"),
+    "utf-16-le không BOM, byte lẻ cuối": lambda t: t.encode("utf-16-le") + b"\x0d",
+}
+
+
+@pytest.mark.parametrize("form", TEXT_FORMS)
+@pytest.mark.parametrize("lines", [["Kế hoạch tuyên truyền năm 2025", "Ủy ban nhân dân xã"],
+                                   ["Ủy ban nhân dân xã", "ĐỀ ÁN"], ["Kế hoạch"]])
+def test_a_text_chunk_reads_the_same_in_every_encoding(plain: Path, tmp_path: Path, form: str, lines: list[str],
+                                                       no_libreoffice_run: None) -> None:
+    """The text as Word shows it, whatever encodes it: UTF-16 without a byte-order mark told by where
+    its zero bytes stand even when its first characters are no ASCII ("Kế", "Ủy")."""
+    docx = plain.read_bytes()
+    copy = tmp_path / "text.docx"
+    blob = TEXT_FORMS[form]("\r\n".join(lines))
+    copy.write_bytes(with_chunks(docx, body_start(docx), [(blob, "text/plain", "afchunk1.txt")]))
+    shown = [norm(p.text) for p in read_word(copy).paragraphs if norm(p.text)]
+    assert shown[-len(lines):] == lines
+
+
+def test_a_broken_docx_chunk_is_named_with_what_is_broken(plain: Path, tmp_path: Path, capsys: Any) -> None:
+    """A .docx chunk whose own document does not parse: the message names the chunk's part, the part
+    of it that is broken and the parser's reason, not the outer file alone; exit 2, no traceback."""
+    import docx as python_docx
+
+    made = python_docx.Document()
+    made.add_paragraph("Nội dung nhúng")
+    out = io.BytesIO()
+    made.save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    members["word/document.xml"] = members["word/document.xml"].replace(b"</w:body>", b"</w:bod>")
+    chunk = io.BytesIO()
+    with zipfile.ZipFile(chunk, "w") as zf:
+        for name, blob in members.items():
+            zf.writestr(name, blob)
+    docx = plain.read_bytes()
+    copy = tmp_path / "nhung-hong.docx"
+    copy.write_bytes(with_chunks(docx, body_start(docx), [(chunk.getvalue(), DOCX_TYPE, "afchunk7.docx")]))
+    err = cli_error(["check", str(copy)], capsys)
+    assert "nhung-hong.docx: phần nội dung nhúng (altChunk) word/afchunk7.docx: phần word/document.xml bị hỏng" in err
+    assert "mismatch" in err and "Traceback" not in err
 
 
 def test_a_broken_document_holding_a_chunk_is_said_broken(plain: Path, tmp_path: Path, capsys: Any) -> None:

@@ -24,7 +24,7 @@ from generator.errors import UserError
 from generator.word import alt_chunks
 from generator.word.reader import norm, read_word
 from tests.limits_helpers import cli_error
-from tests.test_alt_chunks import DOCX_TYPE, blocks_only, body_start, plain, with_chunks
+from tests.test_alt_chunks import DOCX_TYPE, blocks_only, body_start, part_chunk, plain, with_chunks
 from tests.test_web_documents import needs_soffice, png, server
 
 __all__ = ["plain", "server"]  # the fixtures, used by name
@@ -154,6 +154,23 @@ def test_two_pictures_of_one_name_in_a_chunk_stay_two_pictures(plain: Path, tmp_
     spliced = alt_chunks.in_place(copy, "x")
     assert spliced is not None
     assert pictures_shown(spliced[0]) == [first, second]
+
+
+def test_a_picture_of_a_chunk_in_a_footnote_is_the_footnotes_own(plain: Path, tmp_path: Path) -> None:
+    """A chunk in a footnote shows its picture there: related from the notes part (a relationship
+    id means the part's own relationships), the picture's bytes the chunk's."""
+    from lxml import etree
+
+    picture = png(40, 6)
+    copy = part_chunk(plain.read_bytes(), picture_chunk(tmp_path, "Sơ đồ tuyến đường", picture), DOCX_TYPE,
+                      "footnotes")
+    spliced = alt_chunks.in_place(copy, "x")
+    assert spliced is not None
+    members = members_of(spliced[0])
+    rels = {rel.get("Id"): rel.get("Target") for rel in etree.fromstring(members["word/_rels/footnotes9.xml.rels"])}
+    ids = re.findall(rb'r:embed="([^"]+)"', members["word/footnotes9.xml"])
+    assert [members["word/" + rels[i.decode()]] for i in ids] == [picture]
+    assert b"altChunk" not in members["word/footnotes9.xml"]
 
 
 def test_a_chunks_relationship_takes_no_id_the_document_gives_its_header(plain: Path, tmp_path: Path) -> None:

@@ -190,6 +190,61 @@ def test_a_first_data_row_numbered_1_is_no_row_of_column_numbers(tmp_path):
     assert [r.number for r in doc.appendices[0].rows] == ["STT", "1", "2"]
 
 
+FIGURES_HEAD = ["STT", "Số cuộc", "Số người", "Số tin bài"]
+FIGURES_WIDTHS = [1.2, 4.4, 4.4, 4.4]
+
+
+def _numbers_row_read(tmp_path: Path, name: str, rows: list[list[Any]]) -> tuple[int | None, list[str]]:
+    """The column-numbers row check and import find in a catalogue under FIGURES_HEAD, and the STT
+    numbers of the list check reads."""
+    path = _build(tmp_path / f"{name}.docx", [FIGURES_HEAD, *rows], widths=FIGURES_WIDTHS)
+    doc = read_docx(path)
+    [app] = doc.appendices
+    table = doc.table_of(app.rows[0].para)
+    assert table is not None
+    return column_number_row(table), [r.number for r in app.rows]
+
+
+@pytest.mark.parametrize("first", [["1", "2", "3", "4"], ["1", "2", "3", ""],
+                                   ["1", "2", "3", "\u00a04 "]])
+def test_a_first_task_of_plain_figures_counting_on_is_a_task(tmp_path, first):
+    """A first data row "1 | 2 | 3 | 4" (figures beside STT 1) over a row numbered 2: the list counts
+    on from it, so it is its first task, in check and import, whatever spacing the figures carry."""
+    rows = [first, ["2", "5", "6", "7"], ["3", "8", "9", "10"]]
+    at, numbers = _numbers_row_read(tmp_path, "figures", rows)
+    assert at is None
+    assert numbers == ["STT", first[0], "2", "3"]
+    table = _table_data(tmp_path / "figures.docx")
+    assert "column_numbers" not in table
+    assert table["numbered"] is True and [r[0] for r in table["rows"]] == [first[1], "5", "8"]
+
+
+def test_a_row_of_figures_with_one_missing_is_data_without_a_list_starting_under_it(tmp_path):
+    """"1 | 2 | 3 | (blank)" over a group heading: nothing on the page says it numbers the columns
+    (a figure missing, no list starting at 1 under it): data, not the columns' numbers."""
+    at, _ = _numbers_row_read(tmp_path, "gap", [["1", "2", "3", ""], [{"text": "I", "bold": True},
+                                                                       {"text": "Kết quả", "span": 3, "bold": True}]])
+    assert at is None
+
+
+@pytest.mark.parametrize("labels", [["1", "2", "3", "4"], ["1", "2", "3", ""], ["", "1", "2", "3"],
+                                    ["(1)", "(2)", "(3)", "(4)"]])
+def test_plain_numbers_over_a_list_starting_at_1_are_column_numbers(tmp_path, labels):
+    """The list under the row starts at 1: the row numbers the columns, a figure missing or not."""
+    at, numbers = _numbers_row_read(tmp_path, "restart", [labels, ["1", "5", "6", "7"], ["2", "8", "9", "10"]])
+    assert at == 1
+    assert numbers == ["STT", "1", "2"]
+
+
+@pytest.mark.parametrize("labels", [["1", "2", "3", "4"], ["", "1", "2", "3"]])
+def test_plain_numbers_over_every_column_are_column_numbers_over_a_group(tmp_path, labels):
+    """1..n over every column (the STT column's left blank or not) over a group heading "I": the
+    columns' numbers, as a clerk types them."""
+    group = [{"text": "I", "bold": True}, {"text": "Kết quả", "span": 3, "bold": True}]
+    at, _ = _numbers_row_read(tmp_path, "group", [labels, group, ["1", "5", "6", "7"]])
+    assert at == 1
+
+
 @pytest.mark.parametrize("texts, expected", [
     (["(1)", "(2)", "(3)"], True), (["1", "2", "3"], True), (["A", "B", "1", "2"], True),
     (["", "(1)", "(2)"], True), (["(1)", "(2)", "(3)=(1)x(2)"], True),

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -173,25 +174,32 @@ _MERGES = [((0, 0), (0, 3)), ((2, 1), (2, 3)), ((3, 2), (4, 2)), ((5, 1), (5, 3)
 def _same_list(tmp_path: Path, suffix: str, top: int, left: int) -> Path:
     """_GRID with its merges, its first cell at row `top`, column `left` (0-based), saved as Excel
     or as LibreOffice Calc saves it (a merge: the first cell spans, the cells it covers follow)."""
-    path = tmp_path / f"dm-{top}-{left}{suffix}"
-    if suffix == ".xlsx":
+    return _saved(tmp_path / f"dm-{top}-{left}{suffix}", _GRID, _MERGES, top, left)
+
+
+def _saved(path: Path, grid: list[list[Any]], merges: list[tuple[tuple[int, int], tuple[int, int]]],
+           top: int = 0, left: int = 0) -> Path:
+    """The grid (None: an empty cell) with its merges ((row, col) to (row, col), 0-based), its first
+    cell at row `top`, column `left`, in sheet "DM", saved as Excel (.xlsx) or as LibreOffice Calc
+    saves it (.ods: a merge's first cell spans, the cells it covers follow)."""
+    if path.suffix == ".xlsx":
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = "DM"
-        for r, row in enumerate(_GRID):
+        for r, row in enumerate(grid):
             for c, text in enumerate(row):
                 if text is not None:
                     ws.cell(row=top + r + 1, column=left + c + 1, value=text)
-        for (r0, c0), (r1, c1) in _MERGES:
+        for (r0, c0), (r1, c1) in merges:
             ws.merge_cells(start_row=top + r0 + 1, start_column=left + c0 + 1,
                            end_row=top + r1 + 1, end_column=left + c1 + 1)
         wb.save(path)
         return path
-    spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for (r0, c0), (r1, c1) in _MERGES}
-    covered = {(r, c) for (r0, c0), (r1, c1) in _MERGES for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} \
+    spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for (r0, c0), (r1, c1) in merges}
+    covered = {(r, c) for (r0, c0), (r1, c1) in merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} \
         - set(spans)
     body = f'<table:table-row table:number-rows-repeated="{top}"><table:table-cell/></table:table-row>' if top else ""
-    for r, row in enumerate(_GRID):
+    for r, row in enumerate(grid):
         body += "<table:table-row>" + ("<table:table-cell/>" * left)
         for c, text in enumerate(row):
             if (r, c) in covered:
@@ -200,8 +208,10 @@ def _same_list(tmp_path: Path, suffix: str, top: int, left: int) -> Path:
             down, across = spans.get((r, c), (1, 1))
             extra = (f' table:number-rows-spanned="{down}" table:number-columns-spanned="{across}"'
                      if (down, across) != (1, 1) else "")
-            body += (f'<table:table-cell office:value-type="string"{extra}><text:p>{text}</text:p></table:table-cell>'
-                     if text is not None else f"<table:table-cell{extra}/>")
+            kind = "float" if isinstance(text, int) else "string"
+            value = f' office:value="{text}"' if isinstance(text, int) else ""
+            body += (f'<table:table-cell office:value-type="{kind}"{value}{extra}><text:p>{text}</text:p>'
+                     "</table:table-cell>" if text is not None else f"<table:table-cell{extra}/>")
         body += "</table:table-row>"
     path.write_bytes(ods_package(f'<table:table table:name="DM">{body}</table:table>'))
     return path
@@ -244,3 +254,94 @@ def _ods_content(path: Path) -> str:
 
     content = zipfile.ZipFile(path).read("content.xml").decode("utf-8")
     return re.search(r"<office:spreadsheet>(.*)</office:spreadsheet>", content, re.S).group(1)
+
+
+# --- a header of several rows and the row of column numbers, as a clerk types them in Excel ----------
+
+TWO_ROW_HEAD = [
+    ["DANH MỤC NHIỆM VỤ", None, None, None, None, None],
+    ["STT", "Nội dung", "Thời gian thực hiện", None, "Đơn vị chủ trì", "Ghi chú"],
+    [None, None, "Bắt đầu", "Kết thúc", None, None],
+]
+TWO_ROW_MERGES = [((0, 0), (0, 5)), ((1, 0), (2, 0)), ((1, 1), (2, 1)), ((1, 2), (1, 3)), ((1, 4), (2, 4)),
+                  ((1, 5), (2, 5))]
+TASKS = [[1, "Khảo sát đường chạy", "Tháng 3", "Tháng 4", "Phòng Thể thao", None],
+         [2, "Lắp đặt biển báo", "Tháng 4", "Tháng 5", "Văn phòng", "Ngày 19/5"]]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+@pytest.mark.parametrize("labels", [["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"], [1, 2, 3, 4, 5, 6], None],
+                         ids=["bracketed", "numbers", "none"])
+def test_a_two_row_header_and_its_column_numbers_read_as_the_page_prints_them(
+        tmp_path: Path, suffix: str, labels: list[Any] | None) -> None:
+    """"Thời gian thực hiện" merged across "Bắt đầu | Kết thúc", the other titles merged down beside
+    them, and a row "(1) (2) …" (or the numbers 1…6 typed as numbers) under them: the table's
+    header_rows and column_numbers, as YAML writes them; STT derived under them; printed again so."""
+    grid = TWO_ROW_HEAD + ([labels] if labels else []) + TASKS
+    path = _saved(tmp_path / f"dm{suffix}", grid, TWO_ROW_MERGES, 1, 1)
+    read = read_sheet(path)
+    table = read.table
+    assert read.titles == ["DANH MỤC NHIỆM VỤ"]
+    assert [c["title"] for c in table["columns"]] == ["STT", "Nội dung", "Bắt đầu", "Kết thúc", "Đơn vị chủ trì",
+                                                      "Ghi chú"]
+    assert table["header_rows"] == [[{"text": "STT", "rowspan": 2}, {"text": "Nội dung", "rowspan": 2},
+                                     {"text": "Thời gian thực hiện", "span": 2},
+                                     {"text": "Đơn vị chủ trì", "rowspan": 2}, {"text": "Ghi chú", "rowspan": 2}]]
+    assert table.get("column_numbers") == ([str(x) for x in labels] if labels else None)
+    assert table["numbered"] is True
+    assert table["rows"] == [["Khảo sát đường chạy", "Tháng 3", "Tháng 4", "Phòng Thể thao"],
+                             ["Lắp đặt biển báo", "Tháng 4", "Tháng 5", "Văn phòng", "Ngày 19/5"]]
+    data = tmp_path / "kh.yaml"
+    data.write_text(PLAN % f"dm{suffix}#DM", encoding="utf-8")
+    doc = Document(BytesIO(render_plan(load_plan(data))))
+    printed = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+    assert printed[0] == ["STT", "Nội dung", "Thời gian thực hiện", "Thời gian thực hiện", "Đơn vị chủ trì", "Ghi chú"]
+    assert printed[1] == ["STT", "Nội dung", "Bắt đầu", "Kết thúc", "Đơn vị chủ trì", "Ghi chú"]
+    rest = printed[2:]
+    if labels:
+        assert rest.pop(0) == [str(x) for x in labels]
+    assert rest[0] == ["1", "Khảo sát đường chạy", "Tháng 3", "Tháng 4", "Phòng Thể thao", ""]
+
+
+def test_a_first_task_numbered_1_with_figures_is_no_row_of_column_numbers(tmp_path: Path) -> None:
+    """Under a one-row header, a first task "1 | 2 | 3 | 4" over a task numbered 2 is a task (the rule
+    of a Word table's row, recognise/column_numbers.py); "1 | 2 | 3 | 4" over a list starting at 1
+    numbers the columns."""
+    head = ["STT", "Số cuộc", "Số người", "Số tin bài"]
+    path = _saved(tmp_path / "so-lieu.xlsx", [head, [1, 2, 3, 4], [2, 5, 6, 7]], [])
+    table = read_sheet(path).table
+    assert "column_numbers" not in table and table["rows"] == [["2", "3", "4"], ["5", "6", "7"]]
+    path = _saved(tmp_path / "so-cot.xlsx", [head, [1, 2, 3, 4], [1, 5, 6, 7], [2, 8, 9, 10]], [])
+    table = read_sheet(path).table
+    assert table["column_numbers"] == ["1", "2", "3", "4"] and table["rows"] == [["5", "6", "7"], ["8", "9", "10"]]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+@pytest.mark.parametrize("case", ["split-title", "merged-numbers", "merged-into-data"])
+def test_header_merges_the_columns_cannot_hold_are_named_at_their_cells(tmp_path: Path, suffix: str,
+                                                                        case: str) -> None:
+    """A title merged across two columns in the columns' own row (each column needs one), a label of
+    the numbers row merged over two columns, a title merged down into the data: each said in
+    Vietnamese at its cell (Sheet!cell), with the fix, through the command (exit 2, no traceback)."""
+    grid = [list(r) for r in TWO_ROW_HEAD] + [["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"]] + [list(r) for r in TASKS]
+    merges = list(TWO_ROW_MERGES)
+    if case == "split-title":
+        grid[2][3] = None
+        merges.append(((2, 2), (2, 3)))
+        where, said = "DM!C3", "mỗi cột cần một tiêu đề"
+    elif case == "merged-numbers":
+        grid[3][3:] = [None, "(4)", "(5)"]
+        merges.append(((3, 2), (3, 3)))
+        where, said = "DM!C4", "mỗi cột một nhãn"
+    else:
+        merges.remove(((1, 5), (2, 5)))
+        merges.append(((1, 5), (5, 5)))
+        grid[4][5] = grid[5][5] = None
+        where, said = "DM!F2", "không gộp xuống hàng dữ liệu"
+    path = _saved(tmp_path / f"dm{suffix}", grid, merges)
+    with pytest.raises(SheetError) as caught:
+        read_sheet(path)
+    assert f"{where}" in str(caught.value) and said in str(caught.value)
+    run = subprocess.run([sys.executable, "-m", "generator", "import", str(path), "-o", str(tmp_path / "x.yaml")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and where in run.stderr and "Traceback" not in run.stderr

@@ -314,6 +314,26 @@ def test_kinds_are_told_by_their_first_bytes() -> None:
     assert webdoc.sniff(b"\xef\xbb\xbf\r\n  <!DOCTYPE html><html>") == webdoc.HTML
     assert webdoc.sniff(b"\xff\xfe" + "<html><body>".encode("utf-16-le")) == webdoc.HTML
     assert webdoc.sniff("\n<html><body>".encode("utf-16-be")) == webdoc.HTML  # no mark: told by its zeros
+
+
+@pytest.mark.parametrize("text", ["Kế hoạch tuyên truyền", "Ủy ban nhân dân", "<html><body>", "Ā Ḁ Đà Nẵng x"])
+def test_utf16_without_a_mark_is_told_by_where_its_zeros_stand(text: str) -> None:
+    """Whatever its first characters, UTF-16 of Latin (Vietnamese) text has its zero bytes on one side
+    of each pair; UTF-8 text has none, and a binary file has them on both sides."""
+    assert webdoc.text_encoding(text.encode("utf-16-le")) == ("utf-16-le", 0)
+    assert webdoc.text_encoding(text.encode("utf-16-be")) == ("utf-16-be", 0)
+    assert webdoc.text_encoding(text.encode("utf-16")) == ("utf-16-le", 2)
+    assert webdoc.text_encoding(text.encode("utf-8")) == (None, 0)
+    assert webdoc.text_encoding(text.encode("utf-8-sig")) == ("utf-8", 3)
+
+
+def test_binary_heads_are_no_utf16() -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + b"\x3e\x00\x03\x00\xfe\xff\x09\x00" + bytes(480)
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+    for head in (ole, zipped.getvalue(), png(8, 8), b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"):
+        assert webdoc.text_encoding(head) == (None, 0)
     assert webdoc.sniff(b'<?xml version="1.0"?>\n<!-- saved -->\n<html xmlns="http://www.w3.org/1999/xhtml">') \
         == webdoc.HTML
     assert webdoc.sniff(b"MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\tboundary=\"b\"\r\n\r\n--b") \

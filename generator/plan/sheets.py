@@ -3,7 +3,10 @@
 Offices keep the task list of a plan in Excel. A sheet becomes a table block of the data: the
 first row with two or more filled cells is the header (its cells the columns), rows above it are
 the appendix's title lines, merged cells keep their span, and STT/group rows ("I", "II" over
-"1", "2") are recognised exactly as in a Word table (table_rows.py).
+"1", "2") are recognised exactly as in a Word table (table_rows.py). A header of two or three rows
+(a title merged across the columns it groups, the others merged down beside it) is the table's
+header_rows, and a row "(1) (2) (3)" under it its column_numbers, by the rule a Word table's row is
+judged by (recognise/column_numbers.py), as YAML writes them (_Head).
 
 Readers: openpyxl for .xlsx in read-only mode (one sheet streamed, the values Excel stored;
 merged ranges and formulas without a stored value come from sheet_guard's scan of the same part),
@@ -41,6 +44,7 @@ from ..word.sheet_guard import (
     scan_ods,
     scan_xlsx_sheet,
 )
+from ..word.tables import MAX_HEADER_ROWS
 from .table_rows import NUMBER_HEAD, numbered_groups
 
 __all__ = ["SPREADSHEET_SUFFIXES", "BadCells", "SheetError", "SheetTable", "cell_name", "only_inside", "read_sheet"]
@@ -434,20 +438,21 @@ def _table(path: Path, read: _Grid) -> SheetTable:
             raise _bad_cells(path, read, [])
         raise SheetError(f"{path}: trang tính '{name}' không có hàng tiêu đề (hàng có ít nhất hai ô có chữ)")
     titles = [next(c for c in r if c) for r in grid[:header_at] if any(r)]
-    span_at: dict[tuple[int, int], tuple[int, int]] = {}
-    covered: set[tuple[int, int]] = set()
+    span_at: Spans = {}
+    origin: dict[tuple[int, int], tuple[int, int]] = {}  # each covered cell: its merge's first cell
     for (r0, c0), (r1, c1) in merged:
         if r0 < header_at:
             continue
         span_at[(r0, c0)] = (c1 - c0 + 1, r1 - r0 + 1)
-        covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
-    header = grid[header_at]
-    problems = _cell_problems(grid, header_at, covered, span_at)
+        origin.update({(r, c): (r0, c0) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0)})
+    covered = set(origin)
+    head = _Head(grid, header_at, lead, width, span_at, origin)
+    problems = head.problems + _cell_problems(grid, head.body_at, head.titles, covered, span_at)
     if read.problems or problems:
         raise _bad_cells(path, read, problems)
-    columns = [{"title": header[c] or None, "width": 1.0} for c in range(lead, width)]
+    columns = [{"title": head.titles[c] or None, "width": 1.0} for c in range(lead, width)]
     rows: list[list[Any]] = []
-    for r in range(header_at + 1, len(grid)):
+    for r in range(head.body_at, len(grid)):
         if not any(grid[r]) and not any((r, c) in covered for c in range(width)):
             continue
         cells: list[Any] = []
@@ -470,10 +475,14 @@ def _table(path: Path, read: _Grid) -> SheetTable:
     for column, c in zip(columns, range(lead, width), strict=True):
         longest = max((len(grid[r][c]) for r in range(header_at, len(grid))), default=1)
         column["width"] = float(min(max(round(longest / 12, 1), 1.0), 8.0))
-        short = all(len(grid[r][c]) <= 12 for r in range(header_at + 1, len(grid)))
+        short = all(len(grid[r][c]) <= 12 for r in range(head.body_at, len(grid)))
         # The STT column is centred whatever its other cells hold (a group's "I." or a note).
-        column["align"] = "center" if short or NUMBER_HEAD.match(header[c].strip()) else "left"
+        column["align"] = "center" if short or NUMBER_HEAD.match(head.titles[c].strip()) else "left"
     table: dict[str, Any] = {"columns": columns}
+    if head.rows:
+        table["header_rows"] = head.rows
+    if head.numbers is not None:
+        table["column_numbers"] = head.numbers
     derived = numbered_groups(columns, rows)
     if derived is not None:
         table.update(derived)
@@ -482,29 +491,127 @@ def _table(path: Path, read: _Grid) -> SheetTable:
     return SheetTable(table, titles, read.warnings, name)
 
 
-def _cell_problems(grid: list[list[str]], header_at: int, covered: set[tuple[int, int]],
-                   span_at: dict[tuple[int, int], tuple[int, int]]) -> list[tuple[int, int, str | None, str]]:
+Problems = list[tuple[int, int, str | None, str]]
+"""(row, col, value, message) of cells that cannot be printed as they are."""
+
+
+Spans = dict[tuple[int, int], tuple[int, int]]
+"""The first cell of each merged range (row, col) -> (columns, rows) it spans."""
+
+
+class _Head:
+    """A sheet's header as a clerk types it: its first row of titles, the rows a title merged down
+    from it reaches (a heading over sub-headings: "Thời gian thực hiện" merged across "Bắt đầu |
+    Kết thúc", "STT" merged down beside them), and under them a row of column numbers "(1) (2) (3)"
+    (recognise/column_numbers.py, the rule a Word table's row is judged by). What the model holds:
+    each column's title (the lowest row's, or the title merged down to it), the rows above it as
+    header_rows with span and rowspan, the numbers as column_numbers; a merge the columns cannot
+    hold is a problem at its cell."""
+
+    def __init__(self, grid: list[list[str]], at: int, lead: int, width: int, span_at: Spans,
+                 origin: dict[tuple[int, int], tuple[int, int]]):
+        self.grid, self.span_at, self.origin = grid, span_at, origin
+        self.problems: Problems = []
+        self.rows: list[list[Any]] = []
+        self.numbers: list[str | None] | None = None
+        end = self._end(at)
+        bottom = end - 1
+        self.titles = list(grid[at])
+        for (r0, c0), (span, _) in span_at.items():
+            if not at <= r0 < end:
+                continue
+            if c0 + span > width:
+                self._problem(r0, c0, f"ô tiêu đề gộp {span} cột, vượt quá cột cuối có chữ của bảng; hãy gộp "
+                                      "vừa đúng các cột của bảng")
+            elif end - at > 1 and r0 == bottom and span > 1:
+                self._problem(r0, c0, f"ô gộp {span} cột ở hàng tiêu đề cuối (hàng đặt tên từng cột, dưới các "
+                                      "tiêu đề nhóm); mỗi cột cần một tiêu đề: hãy bỏ gộp ngang ô này")
+        if end - at > 1:
+            self.titles = [self._title(bottom, c) for c in range(len(grid[at]))]
+            self.rows = [self._cells(r, lead, width) for r in range(at, bottom)]
+        self.body_at = end
+        if end < len(grid):
+            self._numbers(end, lead, width)
+
+    def _end(self, at: int) -> int:
+        """The row after the header: the first row's, and each row a title merged down from a row
+        of the header reaches; past MAX_HEADER_ROWS rows, a problem at the title merged down."""
+        end = at + 1
+        while (reach := max((r0 + rows for (r0, _), (_, rows) in self.span_at.items() if at <= r0 < end),
+                            default=end)) > end:
+            end = reach
+        if end - at > MAX_HEADER_ROWS:
+            # Named at the title merged down the farthest: the one that carries the header into the data.
+            (r0, c0), (_, rows) = max(((k, v) for k, v in self.span_at.items() if at <= k[0] < end),
+                                      key=lambda kv: kv[0][0] + kv[1][1])
+            self._problem(r0, c0, f"ô tiêu đề gộp xuống {number_vi(rows)} hàng nên tiêu đề bảng cao "
+                                  f"{number_vi(end - at)} hàng (tối đa {MAX_HEADER_ROWS}); hãy chỉ gộp trong các "
+                                  "hàng tiêu đề, không gộp xuống hàng dữ liệu")
+        return min(end, len(self.grid))
+
+    def _title(self, bottom: int, c: int) -> str:
+        """Column c's own title: the lowest header row's text, or that of the title merged down to it."""
+        r0, c0 = self.origin.get((bottom, c), (bottom, c))
+        return self.grid[r0][c0] if c0 == c else ""
+
+    def _cells(self, r: int, lead: int, width: int) -> list[Any]:
+        """Row r of the header as the model's cells: each cell a merge does not cover, its span and rowspan."""
+        cells: list[Any] = []
+        for c in range(lead, width):
+            if (r, c) in self.origin:
+                continue
+            value: Any = self.grid[r][c] or None
+            span, rows = self.span_at.get((r, c), (1, 1))
+            if span > 1 or rows > 1:
+                value = {"text": value, **({"span": span} if span > 1 else {}),
+                         **({"rowspan": rows} if rows > 1 else {})}
+            cells.append(value)
+        return cells
+
+    def _numbers(self, r: int, lead: int, width: int) -> None:
+        """Row r, right under the header, kept as the columns' numbers and left out of the data when
+        it is one (one label a column: a label merged over two columns is a problem at its cell)."""
+        from ..recognise.column_numbers import is_numbers_row
+
+        grid = self.grid
+        if not is_numbers_row([grid[r][c] for c in range(lead, width)], grid[r + 1][lead] if r + 1 < len(grid) else ""):
+            return
+        merged = [(r, c) for c in range(lead, width) if self.span_at.get((r, c), (1, 1)) != (1, 1)]
+        merged += [self.origin[(r, c)] for c in range(lead, width) if (r, c) in self.origin]
+        if merged:
+            self._problem(*merged[0], "hàng số thứ tự cột dưới tiêu đề có ô gộp; mỗi cột một nhãn ((1), (2), …): hãy "
+                                  "bỏ gộp ô này")
+            return
+        self.numbers = [grid[r][c] or None for c in range(lead, width)]
+        self.body_at = r + 1
+
+    def _problem(self, r: int, c: int, message: str) -> None:
+        self.problems.append((r, c, self.grid[r][c] or None, message))
+
+
+def _cell_problems(grid: list[list[str]], body_at: int, titles: list[str], covered: set[tuple[int, int]],
+                   span_at: dict[tuple[int, int], tuple[int, int]]) -> Problems:
     """Cells that would print wrong: a task row with its content cell empty (an empty row in the
-    plan), a date that is no day of the calendar, a cell longer than Excel allows."""
-    out: list[tuple[int, int, str | None, str]] = []
-    header = grid[header_at]
-    content = next((c for c, text in enumerate(header) if CONTENT_HEAD.match(text.strip())), None)
+    plan), a date that is no day of the calendar, a cell longer than Excel allows. The data starts
+    at row body_at; titles are the columns' own."""
+    out: Problems = []
+    content = next((c for c, text in enumerate(titles) if CONTENT_HEAD.match(text.strip())), None)
     for r in range(len(grid)):
         for c, text in enumerate(grid[r]):
             if len(text) > limits.MAX_CELL_CHARS:
                 out.append((r, c, text[:40] + "…", f"ô dài {number_vi(len(text))} ký tự, tối đa "
                                                    f"{number_vi(limits.MAX_CELL_CHARS)} (giới hạn của Excel); "
                                                    "hãy rút gọn"))
-            elif r > header_at and (why := _date_problem(text)):
+            elif r >= body_at and (why := _date_problem(text)):
                 out.append((r, c, text, why))
-        if r <= header_at or content is None or grid[r][content] or (r, content) in covered:
+        if r < body_at or content is None or grid[r][content] or (r, content) in covered:
             continue
         others = [c for c, text in enumerate(grid[r]) if text and c != content]
         wide = any(span_at.get((r, c), (1, 1))[0] > 1 for c in others)  # a group name merged across
         if others and not wide:
             # Name the row by its words, not its STT number: "… trống ở hàng có 'Phòng Kế hoạch'".
             shown = next((grid[r][c] for c in others if not grid[r][c].isdigit()), grid[r][others[0]])
-            out.append((r, content, None, f"ô '{header[content]}' trống ở hàng có '{shown[:60]}'; hãy ghi "
+            out.append((r, content, None, f"ô '{titles[content]}' trống ở hàng có '{shown[:60]}'; hãy ghi "
                                           "nội dung hoặc xóa hàng này"))
     return out
 

@@ -81,9 +81,10 @@ def head_rows(table: Table) -> int:
 
 def column_number_row(table: Table) -> int | None:
     """The index of the table's row of column numbers: the row right under its header, with a cell
-    for every grid column (spans counted in the header, none in this row) and every non-empty cell a
-    label in sequence. None when the table has none (a first data row "1 | Tuyên truyền… | Sở …"
-    has text beside its number)."""
+    for every grid column (spans counted in the header, none in this row), every non-empty cell a
+    label in sequence, and, for plain numbers, the page saying they number the columns
+    (_shown_as_labels). None when the table has none (a first data row "1 | Tuyên truyền… | Sở …"
+    has text beside its number; "1 | 2 | 3" over "2 | …" is the first task of a list)."""
     at = header_depth(table)
     if at >= len(table.rows) or not any(_text(c) for c in table.rows[0]):
         return None
@@ -92,4 +93,38 @@ def column_number_row(table: Table) -> int | None:
         return None
     if labels_in_sequence([_text(c) for c in table.rows[0]]):
         return None  # the first row is itself a row of numbers: no header above this one
-    return at if labels_in_sequence([_text(c) for c in row]) else None
+    below = table.rows[at + 1] if at + 1 < len(table.rows) else None
+    return at if is_numbers_row([_text(c) for c in row], _text(below[0]) if below else "") else None
+
+
+def is_numbers_row(texts: list[str], next_first: str) -> bool:
+    """Whether a row of one text per column, right under a table's header, is its column numbers,
+    next_first the first cell of the row under it ("" when none): labels in sequence that the page
+    shows as the columns' numbers (_shown_as_labels). The one rule of a Word table's row and of a
+    spreadsheet's (plan/sheets.py)."""
+    return labels_in_sequence(texts) and _shown_as_labels(texts, next_first)
+
+
+_PLAIN_NUMBER_RE = re.compile(r"^\d{1,3}$")
+
+
+def _plain_number(text: str) -> int | None:
+    text = text.replace("\u00a0", " ").strip()
+    return int(text) if _PLAIN_NUMBER_RE.match(text) else None
+
+
+def _shown_as_labels(texts: list[str], next_first: str) -> bool:
+    """Whether a row of labels in sequence is column numbers by what the page shows, not a first
+    data row. "(1)", "A", a formula are labels as typed: no row of data reads so. A row of plain
+    numbers "1 | 2 | 3" is also what a first task numbered 1 with figures 2, 3 beside it prints; it
+    is the columns' numbers when the list under it starts at 1 (the STT below it is "1"), never when
+    the list counts on from it (its STT 1, the next row's 2: a task), else only when it numbers every
+    column in order (an STT column left blank aside): a row with a figure missing is data."""
+    if any(t and _plain_number(t) is None for t in texts):
+        return True
+    first, after = _plain_number(texts[0]), _plain_number(next_first)
+    if after == 1:
+        return True
+    if first is not None and after == first + 1:
+        return False
+    return all(texts[1:])

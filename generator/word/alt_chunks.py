@@ -13,6 +13,9 @@ What Word would show, kept here:
   opens it: nothing is fetched, no local file read), with one LibreOffice start for all the chunks
   of a file that open with the same filter; a .docx (or a Flat OPC) chunk is used as it is; plain
   text is one paragraph per line in the document's own Normal style, as Word imports text;
+- a chunk stands wherever a paragraph may (its place is block content): the body, a table cell, a
+  block content control or custom XML around it, a header or footer, a footnote or endnote, a
+  comment; its blocks go there, in that part (its pictures under that part's relationships);
 - the chunk document's body blocks (paragraphs, tables, their section breaks without the chunk's
   headers and footers) replace the w:altChunk; the final section of the chunk is dropped: the outer
   document's section sets the page, as in Word;
@@ -77,6 +80,8 @@ _MHT_TYPES = frozenset({"message/rfc822", "multipart/related", "application/x-mi
 _RTF_TYPES = frozenset({"application/rtf", "text/rtf"})
 _TEXT_TYPES = frozenset({"text/plain"})
 
+_BLOCK_PARTS = frozenset({"header", "footer", "footnotes", "endnotes", "comments"})
+"""The main document's parts (by relationship type) whose content is blocks, where a chunk may stand."""
 _OFF = frozenset({"0", "false", "off"})
 _NOTE_MARKS = frozenset(f"{_W}{t}" for t in (
     "footnoteReference", "endnoteReference", "commentReference", "commentRangeStart", "commentRangeEnd"))
@@ -92,7 +97,7 @@ class _Chunk:
     """One w:altChunk: where it stands, and what it holds once read."""
 
     element: Any
-    owner: str  # the part holding it (the main document, a header, a footer)
+    owner: str  # the part holding it (the main document, a header, a footer, the notes, the comments)
     part: str  # the chunk's part name
     data: bytes
     kind: str  # "docx" | "text" | "soffice"
@@ -102,7 +107,8 @@ class _Chunk:
 
 def in_place(data: bytes, label: str) -> tuple[bytes, str | None] | None:
     """The package (its bytes, already inspected and mended as Word opens it) with each w:altChunk
-    of its main document, headers and footers replaced by the chunk's content, and what LibreOffice
+    of its main document, headers, footers, notes and comments (wherever it stands in them: the
+    body, a cell, a content control, custom XML) replaced by the chunk's content, and what LibreOffice
     converted on the way (in the user's words) or None; None when the package holds no chunk.
     UserError (Vietnamese, naming the file) for a chunk refused, or a part that does not parse."""
     from lxml import etree
@@ -110,8 +116,12 @@ def in_place(data: bytes, label: str) -> tuple[bytes, str | None] | None:
     try:
         return _in_place(data, label)
     except (etree.XMLSyntaxError, ValueError) as exc:
-        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        raise UserError(f"{label}: tệp .docx bị hỏng, không đọc được ({reason}); {RESAVE}") from None
+        raise UserError(f"{label}: tệp .docx bị hỏng, không đọc được ({_reason(exc)}); {RESAVE}") from None
+
+
+def _reason(exc: Exception) -> str:
+    """What a parser said, its first line, short."""
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
 def _in_place(data: bytes, label: str) -> tuple[bytes, str | None] | None:
@@ -280,8 +290,16 @@ class _Package:
         return copy.deepcopy(el)
 
     def tree(self, name: str) -> _Element:
+        """The part parsed; one that does not parse is said by its name, in the package's words (a
+        chunk's part after the chunk's own name: the outer file's name alone says nothing of it)."""
+        from lxml import etree
+
         if name not in self.trees:
-            self.trees[name] = parse_xml(self.members[name])
+            try:
+                self.trees[name] = parse_xml(self.members[name])
+            except (etree.XMLSyntaxError, ValueError) as exc:
+                raise UserError(f"{self.label}: phần {name} bị hỏng, không đọc được ({_reason(exc)}); "
+                                f"{RESAVE}") from None
         return self.trees[name]
 
     def _main(self) -> str:
@@ -299,11 +317,14 @@ class _Package:
         return self.tree(name)
 
     def owners(self) -> list[str]:
-        """The main document and its headers and footers: the parts Word imports chunks into."""
+        """The main document and the parts of its own that hold block content, as the body does: its
+        headers and footers, footnotes, endnotes and comments (ECMA-376 17.17.2.1: w:altChunk is
+        block content, allowed wherever a paragraph is: the body, a cell, a block content control
+        or custom XML, a header or footer, a note, a comment). Word imports a chunk in each."""
         out = [self.main]
         if rels_of(self.main) in self.members:
             for rel in self.rels(self.main).iter(f"{_REL_NS}Relationship"):
-                if (rel.get("Type") or "").rsplit("/", 1)[-1] in ("header", "footer") and (
+                if (rel.get("Type") or "").rsplit("/", 1)[-1] in _BLOCK_PARTS and (
                         rel.get("TargetMode") or "").lower() != "external":
                     part = target_of(self.main, rel.get("Target") or "")
                     if part in self.members and part not in out:
@@ -346,7 +367,7 @@ class _Package:
             # formatted by what it says (Word's import of it), so its converted styles are its own.
             match = chunk.element.find(f"{_W}altChunkPr/{_W}matchSrc")
             own = chunk.converted is not None or (match is not None and match.get(f"{_W}val", "1") not in _OFF)
-            blocks = self._docx_blocks(chunk.docx, chunk.owner, n, own)
+            blocks = self._docx_blocks(chunk.docx, chunk, n, own)
         el = chunk.element
         parent = el.getparent()
         for block in blocks:
@@ -367,9 +388,11 @@ class _Package:
                 c.get(f"{{{_R_NS}}}id") == rid for c in self.tree(chunk.owner).iter(f"{_W}altChunk")):
             self.gone.add(chunk.part)
 
-    def _docx_blocks(self, docx: bytes, owner: str, n: int, own: bool) -> list[_Element]:
+    def _docx_blocks(self, docx: bytes, chunk: _Chunk, n: int, own: bool) -> list[_Element]:
+        owner = chunk.owner
         with zipfile.ZipFile(io.BytesIO(docx)) as zf:
-            inner = _Package({i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}, self.label)
+            inner = _Package({i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()},
+                             f"{self.label}: {_what(chunk.part)}")
         body = inner.tree(inner.main).find(f"{_W}body")
         if body is None:
             return []
@@ -651,15 +674,21 @@ _LINES = re.compile(r"\r\n|\r|\n")
 
 
 def _text_of(data: bytes) -> str:
-    """A text chunk's lines as Word reads them: its byte-order mark or UTF-16, else UTF-8, else
-    Windows-1252; control characters XML cannot hold dropped, the last line's end too."""
+    """A text chunk's lines as Word reads them: its byte-order mark or UTF-16 (told by where its
+    zero bytes stand, webdoc.text_encoding), else UTF-8, else Windows-1252; control characters XML
+    cannot hold dropped, the last line's end too."""
     from .webdoc import text_encoding
 
     encoding, skip = text_encoding(data)
+    body = data[skip:]
+    if encoding and encoding.startswith("utf-16"):
+        # Told UTF-16 by its bytes: a stray byte at its end (a text cut or padded) is no character,
+        # and the rest is still UTF-16, not Windows-1252.
+        body = body[:len(body) // 2 * 2]
     try:
-        text = data[skip:].decode(encoding or "utf-8")
+        text = body.decode(encoding or "utf-8", "replace" if encoding else "strict")
     except UnicodeDecodeError:
-        text = data[skip:].decode("cp1252", "replace")
+        text = body.decode("cp1252", "replace")
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text).rstrip("\r\n")
 
 

@@ -59,21 +59,35 @@ comments, a DOCTYPE with its internal subset) is a few hundred bytes; the rest i
 
 # --- telling the kind by content ------------------------------------------------------------------
 
+_UTF16_SAMPLE = 4096
+"""The first bytes whose zeros tell UTF-16 without a byte-order mark: a couple of thousand characters."""
+
+
 def text_encoding(data: bytes) -> tuple[str | None, int]:
     """The encoding a text file's bytes say they are in, by their first bytes: a byte-order mark
-    (UTF-8, UTF-16) or, without one, UTF-16 told by its zero bytes around the first ASCII
-    character; with the number of bytes the mark takes. None: an ASCII-compatible encoding, named
-    (if at all) inside the file."""
+    (UTF-8, UTF-16) or, without one, UTF-16 told by where its zero bytes stand; with the number of
+    bytes the mark takes. None: an ASCII-compatible encoding, named (if at all) inside the file.
+
+    Without a mark: a text in Latin letters, Vietnamese too, written in UTF-16 has a zero byte in
+    every character below U+0100 (spaces, digits, punctuation, a, b, c, à, ê, ô…), all on one side
+    of each pair (odd positions in little-endian, even in big-endian), whatever its first
+    characters are ("Kế hoạch", "Ủy ban" open with no ASCII pair). An ASCII-compatible text has no
+    zero byte; a binary file has them on both sides."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8", 3
     if data.startswith(codecs.BOM_UTF16_LE):
         return "utf-16-le", 2
     if data.startswith(codecs.BOM_UTF16_BE):
         return "utf-16-be", 2
-    if len(data) >= 4 and data[0] and not data[1] and data[2] and not data[3]:
-        return "utf-16-le", 0
-    if len(data) >= 4 and not data[0] and data[1] and not data[2] and data[3]:
-        return "utf-16-be", 0
+    pairs = min(len(data), _UTF16_SAMPLE) // 2
+    if pairs >= 2:
+        even, odd = data[0:2 * pairs:2].count(0), data[1:2 * pairs:2].count(0)
+        # One side holds the zeros of at least half the characters, the other few (a character
+        # such as U+0100 or U+1E00 has its zero on the other side); a binary's zeros fill both.
+        if 2 * odd >= pairs and 4 * even <= odd:
+            return "utf-16-le", 0
+        if 2 * even >= pairs and 4 * odd <= even:
+            return "utf-16-be", 0
     return None, 0
 
 
