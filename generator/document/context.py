@@ -126,11 +126,13 @@ def issuing_decision(plan: Plan) -> ReferenceLine | None:
     """The decision a plan issued with one (own_number: false) goes out under, as its subtitle cites
     it ("(Ban hành kèm theo Quyết định số 25/QĐ-UBND ngày 20/01/2026 của …)", number and day blank in a
     draft); None for a plan with a number of its own, or a subtitle citing none."""
+    if plan.own_number or plan.subtitle is None:
+        return None
+    # Imported here, and only for such a plan: the recogniser loads the Word reader, which a plan with
+    # a number of its own never needs (cold start of `render`, benchmarks/bench_cold.py).
     from ..plan.tasks import plain
     from ..recognise.lines import parse_reference
 
-    if plan.own_number or plan.subtitle is None:
-        return None
     return parse_reference(plain(plan, plan.subtitle))
 
 
