@@ -545,7 +545,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "(kế hoạch triển khai của từng cơ quan, hoặc bản gửi/bản trích "
                                    "cho từng phòng, đơn vị). Xem docs/huong-dan.md, mục Tạo văn bản hàng loạt.")
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch mẫu")
-    p.add_argument("--units", required=True, metavar="UNITS.yaml", help="tệp danh sách đơn vị")
+    p.add_argument("--units", required=True, metavar="UNITS",
+                   help="tệp danh sách đơn vị: .yaml, hoặc bảng tính .xlsx, .xls, .ods, .csv mỗi đơn vị một hàng "
+                        "(cột Tên, Số, Ngày, Cơ quan, Viết tắt, Người ký, Chức vụ; docs/phat-hanh.md)")
     p.add_argument("-o", "--output", metavar="DIR",
                    help="thư mục kết quả (mặc định: output/<tên tệp đơn vị>/, thư mục output cạnh kế hoạch mẫu)")
     p.add_argument("--jobs", type=_positive, metavar="N", help="số tiến trình song song (mặc định: số lõi CPU)")

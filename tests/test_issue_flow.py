@@ -186,6 +186,35 @@ def test_number_and_date_first_then_the_seal(flow, tmp_path) -> None:
     assert verify_file(sealed, trust=[flow["ca"]]).verdict == "valid"
 
 
+CITED_IN_WORDS = ("ngày 28 tháng 11 năm 2023", "ngày 05 tháng 3 năm 2024")
+"""Dates of documents the opening cites, written in words as the date line is: one of another year,
+one of the very month of issue. Neither is a blank."""
+
+
+def test_dates_cited_in_words_are_no_blanks(flow, tmp_path) -> None:
+    """A plan citing "… ngày 28 tháng 11 năm 2023 …" (the day printed) is stamped as any other: the
+    văn thư's date is compared with, and written into, the blank date line only."""
+    data = tmp_path / "kh.yaml"
+    cited = "".join(f'  - "Căn cứ Quyết định số {n}/QĐ-SKHCN {d} của Giám đốc Sở về việc thành lập Tổ công tác;"\n'
+                    for n, d in zip((27, 15), CITED_IN_WORDS, strict=True))
+    source = SAMPLE.read_text(encoding="utf-8")
+    assert "opening:\n" in source
+    data.write_text(source.replace("opening:\n", "opening:\n" + cited, 1), encoding="utf-8")
+    assert main(["render", str(data), "--final", "--unnumbered", "--pdf", "-o", str(tmp_path / "trinh-ky.docx")]) == 0
+    assert main(["render", str(data), "--final", "--number", "125", "--date", "2024-03-20", "--pdf",
+                 "-o", str(tmp_path / "phat-hanh.docx")]) == 0
+    copy = text(tmp_path / "trinh-ky.pdf")
+    assert all(d in copy for d in CITED_IN_WORDS), "each cited date must stand on one line of the page"
+    common = ["--password-file", str(flow["password"])]
+    signed, issued = tmp_path / "1-ky.pdf", tmp_path / "2-ban-hanh.pdf"
+    assert main(["sign", str(tmp_path / "trinh-ky.pdf"), "-o", str(signed), "--as", "signer", "--image",
+                 str(flow["image"]), "--p12", str(flow["leader"]), *common]) == 0
+    assert main(["sign", str(signed), "-o", str(issued), "--as", "agency", "--number", "125", "--date", "2024-03-20",
+                 "--p12", str(flow["agency"]), *common]) == 0
+    assert text(issued) == text(tmp_path / "phat-hanh.pdf")
+    assert all(d in text(issued) for d in CITED_IN_WORDS)
+
+
 def test_the_agency_types_the_date_as_everywhere_else():
     """`sign --as agency --date` reads the date as the data file and `render --date` do (issue 28)."""
     import datetime as dt

@@ -171,6 +171,25 @@ def test_every_bad_cell_and_contradiction_is_reported_at_once(tmp_path):
     assert "a.xlsx" in contradiction and "b.xlsx" in contradiction and "Hoàn thành" in contradiction
 
 
+def test_sheets_sent_back_under_one_name_are_told_apart(tmp_path):
+    """Units send back the sheet under the name it went out with, each into a folder of its own: a
+    bad cell names which of the same-named files it is in."""
+    plan_path = write_plan(tmp_path)
+    sheet = write_progress_sheet(plan_path, tmp_path / "tien-do.xlsx").output
+    (tmp_path / "vp").mkdir()
+    (tmp_path / "snv").mkdir()
+    good = fill(sheet, tmp_path / "vp" / "tien-do.xlsx",
+                {"Số hóa hồ sơ thủ tục hành chính": ("Đang thực hiện", None, None)})
+    bad = fill(sheet, tmp_path / "snv" / "tien-do.xlsx", {"Ban hành kế hoạch kiểm tra văn bản": ("Xong", None, None)})
+    with pytest.raises(ProgressError) as caught:
+        read_progress(load_plan(plan_path), [good, bad])
+    assert [p.split(": Tiến độ!")[0] for p in caught.value.problems] == ["tien-do.xlsx (tệp thứ 2 cùng tên)"]
+    # A name given once stays the name alone.
+    with pytest.raises(ProgressError) as caught:
+        read_progress(load_plan(plan_path), [bad])
+    assert caught.value.problems[0].startswith("tien-do.xlsx: Tiến độ!E")
+
+
 def test_a_sheet_of_another_plan_is_refused_by_task(tmp_path):
     plan_path = write_plan(tmp_path)
     other = tmp_path / "other.yaml"

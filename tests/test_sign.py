@@ -239,6 +239,28 @@ def test_any_byte_changed_afterwards_is_detected(kit, signed, tmp_path, capsys) 
         assert (code, "KHÔNG hợp lệ" in err) == (1, True) or (code, "hỏng" in err) == (2, True), where
 
 
+def test_a_byte_changed_in_the_signed_part_is_said_once_and_names_no_chain(kit, signed, tmp_path, capsys) -> None:
+    """A signature whose hash no longer matches establishes no signer: with the trusted CA given, the
+    report says the signed part changed, never a chain 'not accepted' for no reason, nor that nothing
+    changed after it."""
+    data = signed["second"].read_bytes()
+    tampered = tmp_path / "sua-noi-dung.pdf"
+    tampered.write_bytes(_flip(data, data.index(b"stream", 2000) + 100))
+    reports = verify_file(tampered, trust=[kit["ca"]])
+    broken = [r for r in reports if not r.intact]
+    assert broken and all(r.verdict == "invalid" and r.trusted is None for r in broken)
+    for report in broken:
+        assert report.problems == ["phần được ký đã bị thay đổi (mã băm không khớp): tệp đã bị ghi lại hoặc sửa "
+                                   "sau khi ký"]
+    capsys.readouterr()
+    assert main(["verify", str(tampered), "--trust", str(kit["ca"])]) == 1
+    out = capsys.readouterr().out
+    assert "None" not in out and "chuỗi chứng thư" not in out and "thêm --trust" not in out
+    assert "người ký được xác minh: không xác minh được (chữ ký không còn khớp với tệp)" in out
+    first = out.split("Chữ ký 2")[0]
+    assert "nguyên vẹn: KHÔNG" in first and "không có gì thay đổi" not in first
+
+
 def test_content_added_after_signing_is_reported(kit, signed, tmp_path) -> None:
     """An incremental update that changes the page (not just a signature) breaks 'covers whole'."""
     from pyhanko.pdf_utils import generic

@@ -306,6 +306,30 @@ def test_rolling_over_a_plan_still_a_draft_says_so(tmp_path, capsys):
     assert "Lưu ý" not in capsys.readouterr().out
 
 
+def test_a_dossiers_plan_is_issued_by_its_dossier_never_alone(tmp_path, capsys):
+    """The plan of a dossier goes out with its decision: `render --final` (or a signing copy) of it
+    alone would issue a plan numbered on its own, registered and recorded beside the dossier. It is
+    refused, naming the command that issues it; the rollover of the dossier still a draft says the
+    same, never `render --final --number`."""
+    from generator.cli import main
+
+    data = tmp_path / "hồ sơ 2026.yaml"
+    data.write_bytes((ROOT / "data" / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml").read_bytes())
+    before = data.read_bytes()
+    for extra in (["--number", "30", "--date", "20/01/2026"], ["--unnumbered"]):
+        assert main(["render", str(data), "--final", *extra]) == 2
+        err = capsys.readouterr().err
+        assert f"{data}: tệp có mục dossier" in err and f'kehoach dossier "{data}" --final' in err, err
+    assert data.read_bytes() == before and not (tmp_path / "output").exists()
+    assert main(["render", str(data)]) == 0  # a draft to read stays what it was
+    capsys.readouterr()
+
+    assert main(["rollover", str(data), "--year", "2027"]) == 0
+    out = capsys.readouterr().out
+    assert f"Lưu ý: {data}: hồ sơ trình năm 2026 chưa đủ số, ngày (vẫn là dự thảo)" in out
+    assert f'kehoach dossier "{data}" --final' in out and "--number SỐ" not in out
+
+
 def test_a_report_from_sheets_nobody_filled_is_refused(tmp_path, capsys):
     from generator.cli import main
 

@@ -8,7 +8,9 @@ update, so the competent person's signature stays valid (pyHanko sees form filli
 
 The blanks are found in the text the page shows: "Số:" right before "/" (the number, written against
 the slash, as in "Số: 125/KH-…"), "ngày" right before "tháng" (the day, after a space), "tháng" right
-before "năm" (the month), "ngày" right before "/" in a citation (the day, against the slash).
+before "năm" (the month), "ngày" right before "/" in a citation (the day, against the slash). A
+date whose day is printed is never a blank, nor compared with the issue date: it is another
+document's, cited.
 """
 
 from __future__ import annotations
@@ -120,14 +122,17 @@ def find_blanks(pages: list[Page], number: int, date: dt.date, *, attachment: bo
                 if not m.group(1):
                     blank("number", two_digits(number), None, m.end())
             for m in DATE_LINE.finditer(text):
+                if m.group(1):
+                    # A day printed is no blank: a document cited in words ("ngày 28 tháng 11 năm
+                    # 2025"), whose month and year are its own, not the issue's.
+                    continue
                 printed_month, year = m.group(2), int(m.group(3))
                 where = f"trang {page.index + 1}, dòng \"{line.text}\""
                 if year != date.year or (printed_month and int(printed_month) != date.month):
                     problems.append(f"{where}: ngày ban hành {said} không khớp tháng/năm đã in "
                                     f"({printed_month or '…'}/{year})")
                     continue
-                if not m.group(1):
-                    blank("day", day_text, m.start(1) - 1, None)
+                blank("day", day_text, m.start(1) - 1, None)
                 if not printed_month:
                     blank("month", month_text, m.start(2) - 1, None)
             for m in CITED_DATE.finditer(text):

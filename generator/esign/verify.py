@@ -127,11 +127,14 @@ class SignatureReport:
         where = "" if self.page is None else f", trang {self.page}"
         trust = {None: "chưa xác minh (không có chứng thư gốc tin cậy nào dẫn tới chứng thư này; thêm "
                        "--trust CA.cer)", True: "có", False: "KHÔNG"}[self.trusted]
+        if self.trusted is None and not (self.intact and self.valid):
+            # A signature that no longer matches the file establishes no one, whatever --trust says.
+            trust = "không xác minh được (chữ ký không còn khớp với tệp)"
         lines = [f"Chữ ký {number} ({role}, trường {self.field}{where}, lần cập nhật {self.revision}): {who}",
                  f"  thời gian ký: {said_time(self.signed_at) if self.signed_at else 'không rõ'}"
                  + (f"; dấu thời gian: {said_time(self.timestamp)}" if self.timestamp else ""),
                  f"  nguyên vẹn: {'có' if self.intact else 'KHÔNG'}; người ký được xác minh: {trust}"]
-        if not self.changes_after:
+        if not self.changes_after and self.intact:  # a broken one was changed, by definition
             lines.append("  sau chữ ký: không có gì thay đổi")
         for change in self.changes_after:
             page = f", trang {change.page}" if change.page else ""
@@ -921,6 +924,11 @@ def _trust(status: Any, report: SignatureReport, roots: list[Any], reaches: bool
         report.trusted = True
         return
     indic = getattr(status, "trust_problem_indic", None)
+    if indic is None and not (report.intact and report.valid):
+        # pyHanko judges the chain of an intact signature only: nothing was said of this signer,
+        # and the broken signature is the problem already reported.
+        report.trusted = None
+        return
     name = getattr(indic, "name", str(indic))
     cert = status.signing_cert
     not_after = cert["tbs_certificate"]["validity"]["not_after"].native

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from ..errors import UserError
 from ..plan.model import IssueDate, Plan
-from ..text import date_dmy
+from ..text import date_dmy, shell_arg
 from ..word.output import mode, target as output_target
 from .publish import (
     HINT as HINT,
@@ -182,6 +182,14 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
                         "cho văn thư đóng sau khi ký (kehoach sign --as agency --number N --date NGÀY)")
     given_number = parse_number(number) if number is not None else None
     recorded = load_plan(data)
+    if final and recorded.dossier is not None:
+        # The plan of a dossier goes out with its decision, numbered and dated as the decision is:
+        # a final (or a signing copy) of it alone would be another document, with a number of its
+        # own, registered and written into the data beside the dossier's.
+        raise UserError(f"{data}: tệp có mục dossier: kế hoạch ban hành kèm theo Quyết định của hồ sơ, không có số "
+                        "riêng; ghi số, ngày văn thư đã cấp vào dossier.submission, dossier.decision (number:, "
+                        f"date:) rồi tạo bản phát hành của cả hồ sơ: kehoach dossier {shell_arg(data)} --final "
+                        "(docs/ho-so.md)")
     if given_number is not None and not recorded.own_number:
         raise UserError(f"{data}: văn bản ban hành kèm theo quyết định (own_number: false) không có số riêng, số là "
                         "của quyết định ghi ở dòng (Ban hành kèm theo …); bỏ --number, chỉ cần --date ngày ban hành")

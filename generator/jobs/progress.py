@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -427,8 +428,14 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
     example_year = as_of.year if as_of else plan_year(plan.subject_text, plan.year) or plan.year
     if not paths:
         raise UserError("cần ít nhất một bảng tiến độ đã điền (--progress TỆP.xlsx)")
+    names = Counter(p.name for p in paths)
+    seen: Counter[str] = Counter()
     for path in paths:
-        label = path.name
+        # Units send back the sheet under the name it was sent with, each in a folder of its own:
+        # a name given twice is told apart by its place in the list (a page's uploads have no folder
+        # worth showing).
+        seen[path.name] += 1
+        label = path.name if names[path.name] == 1 else f"{path.name} (tệp thứ {seen[path.name]} cùng tên)"
         data = _guard(path)
         with limits.read_budget(path, what="bảng tính", kind="bảng tiến độ"):
             found = _read_book(path, label, data, known, reports, problems, out.warnings, as_of,

@@ -164,11 +164,22 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     changes = [i for i in items if i.kind == "moved"]
     notes = []
     typed = shell_arg(source)
+    dossier_draft = False
     if plan.dossier is not None:  # a plan whose dossier is issued goes out under its decision
         from .dossier import issued_plan  # it imports the render context: only for a dossier's plan
 
-        plan = issued_plan(plan)
-    if not plan.own_number and not plan.is_final:
+        issued = issued_plan(plan)
+        dossier_draft = issued is plan  # some number or date of the dossier still blank
+        plan = issued
+    if dossier_draft:
+        # Issued by its decision, the plan's issue is the dossier's numbers and dates: `render
+        # --final` would issue another document, a plan numbered on its own.
+        notes.append(f"{source}: hồ sơ trình năm {old_year} chưa đủ số, ngày (vẫn là dự thảo). Nếu kế hoạch đã "
+                     "ban hành kèm theo quyết định, hãy ghi số, ngày văn thư đã cấp vào mục dossier của tệp này "
+                     "(submission, decision, và comment_report khi có ý kiến góp ý: number:, date:) rồi tạo bản "
+                     f"phát hành (kehoach dossier {typed} --final) để báo cáo năm {old_year} dẫn đúng quyết định; "
+                     "nếu có tệp khác đã ghi số, hãy chuyển năm từ tệp đó")
+    elif not plan.own_number and not plan.is_final:
         # Issued with a decision, it has no number of its own: its date alone issues it (render
         # refuses --number for it), and the report names it by the decision.
         notes.append(f"{source}: kế hoạch năm {old_year} chưa có ngày ban hành (vẫn là dự thảo). Nếu kế hoạch đã "
