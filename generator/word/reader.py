@@ -68,10 +68,15 @@ _FULL_WIDTH_RE = re.compile("[\uff01-\uff1f]")
 _FULL_WIDTH = str.maketrans({chr(0xFF00 + ord(c) - 0x20): c for c in "!\"#%&'(),-./:;?"})
 
 
+def as_printed(text: str) -> str:
+    """NFC, every kind of space (no-break, thin, ideographic…) as the space it prints: the letters and
+    spaces of the page, nothing collapsed."""
+    return _SPACES_RE.sub(" ", unicodedata.normalize("NFC", text))
+
+
 def norm(text: str) -> str:
-    """NFC, every kind of space as a space, full-width punctuation as typed ASCII, runs of spaces
-    collapsed, trimmed."""
-    text = _SPACES_RE.sub(" ", unicodedata.normalize("NFC", text))
+    """`as_printed`, full-width punctuation as typed ASCII, runs of spaces collapsed, trimmed."""
+    text = as_printed(text)
     if _FULL_WIDTH_RE.search(text):  # rare: translate (slow, per character) only when needed
         text = text.translate(_FULL_WIDTH)
     return re.sub(r"[ \t]+", " ", text).strip()
