@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -360,6 +361,10 @@ def rendered_lines(para: Para) -> list[tuple[str, float]]:
         for w in words:
             lead = [c for c in w if c[0] == " "]
             body = [c for c in w if c[0] != " "]
+            if w is words[0]:
+                # No-break spaces typed before the first word push it as spaces do (leading_width
+                # counts both): neither is the line's printed text.
+                body = list(itertools.dropwhile(lambda c: c[0] == "\xa0", body))
             trial = sum(c[1] for c in line) + sum(c[1] for c in w)
             if line and trial > room and body:
                 lines.append(_line_text(line))
