@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -67,7 +66,17 @@ from ..recognise.model import KeHoach
 from ..text import upper_vi
 from ..word.formatting import ParaFormat, font_family, symbol_font, tabs_before_field
 from ..word.legacy_fonts import TCVN3, font_encoding
-from ..word.reader import HeaderPart, Line, PageSection, Para, as_printed, leading_width, rendered_lines, text_size, text_width
+from ..word.reader import (
+    HeaderPart,
+    Line,
+    PageSection,
+    Para,
+    as_printed,
+    leading_width,
+    rendered_lines,
+    text_size,
+    text_width,
+)
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"
