@@ -1577,6 +1577,46 @@ def catalogue_split_by_a_page_break(doc: Any) -> None:
     tbl.addnext(_el('<w:p><w:r><w:br w:type="page"/></w:r></w:p>'))
 
 
+
+# --- round 8: the layouts of real plans (tests/test_corpus_layouts.py applies them to the corpus) ------
+
+
+def no_break_spaces_in_the_header(doc: Any) -> None:
+    """The spaces of the Quốc hiệu, the Tiêu ngữ, the Số line and the date typed as no-break spaces
+    (Ctrl+Shift+Space, to keep a line whole), the Số line's gap too: they print as spaces."""
+    for p in doc.tables[0]._tbl.iter(qn("w:p")):
+        text = _text_of(p)
+        if text.startswith(("CỘNG HÒA", "Độc lập", "Số:")) or ", ngày" in text:
+            for t in p.iter(qn("w:t")):
+                t.text = (t.text or "").replace(" ", "\xa0")
+
+
+def _parent_bold(doc: Any) -> Any:
+    parent = _para_with(doc, "UBND TỈNH")
+    for r in _runs(parent):
+        rpr = r.find(qn("w:rPr"))
+        b = rpr.find(qn("w:b"))
+        if b is None:
+            rpr.append(_el("<w:b/>"))
+        else:
+            b.attrib.pop(qn("w:val"), None)
+    return parent
+
+
+def parent_bold(doc: Any) -> None:
+    """The reference the next encoding prints as: the parent agency's name bold, as the issuer's."""
+    _parent_bold(doc)
+
+
+def parent_and_issuer_joined_both_bold(doc: Any) -> None:
+    """The parent agency's name ("UBND TỈNH SÔNG MÂY", bold) and the issuer's under it joined by a
+    manual line break (Shift+Enter) in one paragraph: the same two names on the page as two paragraphs."""
+    from tests.test_check_invariance import _join
+
+    parent = _parent_bold(doc)
+    _join([parent, _para_with(doc, "SỞ VĂN HÓA")])
+
+
 # name → (encoding, reference the page equals: None for the plain document)
 ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]] = {
     "dung-hop-nfd": (decomposed_accents, None),
@@ -1662,6 +1702,9 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     "phan-dau-hai-bang": (header_as_two_tables, None),
     "danh-muc-lap-tieu-de-moi-hang": (catalogue_header_on_every_row, None),
     "danh-muc-cat-hai-bang": (catalogue_split_by_a_page_break, None),
+    # round 8: the layouts of real plans
+    "khoang-trang-khong-ngat-phan-dau": (no_break_spaces_in_the_header, None),
+    "co-quan-cung-dam-noi-xuong-dong": (parent_and_issuer_joined_both_bold, parent_bold),
 }
 
 XFAIL: dict[str, str] = {}

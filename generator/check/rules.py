@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -67,7 +66,17 @@ from ..recognise.model import KeHoach
 from ..text import upper_vi
 from ..word.formatting import ParaFormat, font_family, symbol_font, tabs_before_field
 from ..word.legacy_fonts import TCVN3, font_encoding
-from ..word.reader import HeaderPart, Line, PageSection, Para, leading_width, rendered_lines, text_size, text_width
+from ..word.reader import (
+    HeaderPart,
+    Line,
+    PageSection,
+    Para,
+    as_printed,
+    leading_width,
+    rendered_lines,
+    text_size,
+    text_width,
+)
 from .report import ERROR, FAIL, NOT_EVALUATED, PASS, WARNING, Result
 
 FONT = "Times New Roman"
@@ -196,9 +205,9 @@ def _shown_text(para: Para | list[Para]) -> str:
         return " ".join(_shown_text(p) for p in para)
     if not para.runs:
         return para.text
-    # NFC: Word files often carry decomposed accents ("Ạ" as A + dot below), the same letter on the page.
-    return unicodedata.normalize("NFC", "".join(
-        upper_vi(r.text) if r.fmt.caps else r.text for r in para.runs)).strip()
+    # Word files often carry decomposed accents ("Ạ" as A + dot below) and no-break spaces (Ctrl+Shift+
+    # Space, to keep a line whole): the same letters and spaces on the page.
+    return as_printed("".join(upper_vi(r.text) if r.fmt.caps else r.text for r in para.runs)).strip()
 
 
 def _is_upper(para: Para | list[Para]) -> bool:

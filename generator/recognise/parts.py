@@ -102,17 +102,22 @@ def _signed(block: list[Para]) -> bool:
 def _name_groups(names: list[Para]) -> list[list[Para]]:
     """Header lines gathered into the names they print, top to bottom."""
     groups: list[list[Para]] = []
+
+    def names_its_place(group: list[Para]) -> bool:
+        return any(ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in group)
+
     for p in names:
-        if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not any(
-                ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in groups[-1]):
+        if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not names_its_place(groups[-1]):
             groups[-1].append(p)
         elif groups and (CUT_NAME_RE.search(upper_vi(groups[-1][-1].text))
                          or NAME_GOES_ON_RE.match(upper_vi(p.text))
-                         or (p.paragraph is groups[-1][-1].paragraph and is_bold(p) == is_bold(groups[-1][-1]))):
+                         or (p.paragraph is groups[-1][-1].paragraph and is_bold(p) == is_bold(groups[-1][-1])
+                             and not names_its_place(groups[-1]))):
             # The line above stops where no name ends ("SỞ GIÁO DỤC VÀ", "ỦY BAN NHÂN DÂN
             # TỈNH"), or this one starts where none starts ("VÀ THỂ THAO"), or it is the same
             # paragraph in the same weight (a parent and an issuer differ in weight): a long
-            # name wrapped or typed over lines.
+            # name wrapped or typed over lines, unless the name above already ends with its place
+            # ("UBND TỈNH PHÚ THỌ" Shift+Enter "SỞ …" prints as the two paragraphs it could be: two names).
             groups[-1].append(p)
         else:
             groups.append([p])

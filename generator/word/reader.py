@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -68,10 +69,15 @@ _FULL_WIDTH_RE = re.compile("[\uff01-\uff1f]")
 _FULL_WIDTH = str.maketrans({chr(0xFF00 + ord(c) - 0x20): c for c in "!\"#%&'(),-./:;?"})
 
 
+def as_printed(text: str) -> str:
+    """NFC, every kind of space (no-break, thin, ideographic…) as the space it prints: the letters and
+    spaces of the page, nothing collapsed."""
+    return _SPACES_RE.sub(" ", unicodedata.normalize("NFC", text))
+
+
 def norm(text: str) -> str:
-    """NFC, every kind of space as a space, full-width punctuation as typed ASCII, runs of spaces
-    collapsed, trimmed."""
-    text = _SPACES_RE.sub(" ", unicodedata.normalize("NFC", text))
+    """`as_printed`, full-width punctuation as typed ASCII, runs of spaces collapsed, trimmed."""
+    text = as_printed(text)
     if _FULL_WIDTH_RE.search(text):  # rare: translate (slow, per character) only when needed
         text = text.translate(_FULL_WIDTH)
     return re.sub(r"[ \t]+", " ", text).strip()
@@ -355,6 +361,10 @@ def rendered_lines(para: Para) -> list[tuple[str, float]]:
         for w in words:
             lead = [c for c in w if c[0] == " "]
             body = [c for c in w if c[0] != " "]
+            if w is words[0]:
+                # No-break spaces typed before the first word push it as spaces do (leading_width
+                # counts both): neither is the line's printed text.
+                body = list(itertools.dropwhile(lambda c: c[0] == "\xa0", body))
             trial = sum(c[1] for c in line) + sum(c[1] for c in w)
             if line and trial > room and body:
                 lines.append(_line_text(line))
