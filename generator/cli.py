@@ -66,10 +66,20 @@ def _dossier(args: argparse.Namespace) -> int:
 
     result = write_dossier(args.data, args.output, final=args.final, pdf=args.pdf, force=args.force,
                            template=args.template)
-    state = "bản phát hành" if result.final else "dự thảo (số, ngày để trống)"
-    print(f"Đã tạo hồ sơ trình ban hành, {state}:")
+    issued = [doc for doc in result.documents if doc.plan.is_final]
+    if not result.final:
+        print("Đã tạo hồ sơ trình ban hành, dự thảo (số, ngày để trống):")
+    elif len(issued) == len(result.documents):
+        print("Đã tạo hồ sơ trình ban hành, bản phát hành:")
+    else:
+        # The set as submitted: the decision is signed and numbered later by the authority.
+        print("Đã tạo bộ hồ sơ trình: văn bản của cơ quan soạn thảo là bản phát hành; Quyết định và Kế hoạch "
+              "kèm theo còn là dự thảo, chờ số, ngày của Quyết định (ghi vào dossier.decision rồi chạy lại "
+              "với --final):")
     for doc in result.documents:
-        print(f"  {doc.label}: {doc.path}" + (f" (PDF: {doc.pdf})" if doc.pdf else ""))
+        state = ((" — bản phát hành" + (" đã có, giữ nguyên" if doc.kept else "")) if doc.plan.is_final
+                 else " — dự thảo") if result.final else ""
+        print(f"  {doc.label}: {doc.path}{state}" + (f" (PDF: {doc.pdf})" if doc.pdf else ""))
     return EXIT_OK
 
 
@@ -605,7 +615,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="THƯ-MỤC",
                    help="thư mục ghi các văn bản (mặc định: thư mục output cạnh tệp dữ liệu)")
     p.add_argument("--final", action="store_true",
-                   help="bản phát hành: số, ngày của Tờ trình, Quyết định (và bảng tổng hợp) lấy từ dữ liệu")
+                   help="bản phát hành: số, ngày của Tờ trình (và bảng tổng hợp) lấy từ dữ liệu; Quyết định "
+                        "và Kế hoạch kèm theo là bản phát hành khi dữ liệu có số, ngày của Quyết định, chưa có "
+                        "thì vẫn là dự thảo dẫn Tờ trình đã có số (bộ hồ sơ trình)")
     p.add_argument("--pdf", action="store_true", help="tạo thêm PDF cho mỗi văn bản (cần LibreOffice)")
     p.add_argument("--force", action="store_true", help="ghi đè tệp đã có (không bao giờ ghi đè tệp dữ liệu)")
     p.add_argument("--template", metavar="MAU.docx", help="mẫu Word riêng (mặc định: mẫu của kehoach)")

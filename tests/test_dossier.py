@@ -154,21 +154,85 @@ def test_final_submission_and_comment_table(final_set: dict[str, Path]) -> None:
         assert report.errors == [] and report.warnings == [], report.to_table()
 
 
-def test_a_final_set_needs_every_number_and_date_and_is_never_replaced(tmp_path: Path, capsys) -> None:
+def test_a_final_set_needs_the_submitted_numbers_and_is_never_replaced(tmp_path: Path, capsys) -> None:
     data = tmp_path / "hs.yaml"
     shutil.copy(SAMPLE, data)
     assert main(["dossier", str(data), "-o", str(tmp_path / "out"), "--final"]) == 2
     err = capsys.readouterr().err
-    for field in ("dossier.submission.number", "dossier.decision.date", "dossier.comment_report.number"):
+    for field in ("dossier.submission.number", "dossier.submission.date", "dossier.comment_report.number"):
         assert field in err
+    assert "dossier.decision" not in err  # the decision is numbered later, by the authority
     assert not (tmp_path / "out").exists()
     data = _final_data(tmp_path)
     assert main(["dossier", str(data), "-o", str(tmp_path / "out"), "--final"]) == 0
-    before = {p: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (tmp_path / "out").iterdir()}
     assert len(before) == 4
+    # The same set made again from the same data: every issued document kept as it is.
+    assert main(["dossier", str(data), "-o", str(tmp_path / "out"), "--final"]) == 0
+    assert "đã có, giữ nguyên" in capsys.readouterr().out
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (tmp_path / "out").iterdir()} == before
+    # Other words under the same numbers: refused, nothing replaced.
+    data.write_text(data.read_text(encoding="utf-8").replace("tuyên truyền", "truyền thông", 1), encoding="utf-8")
     assert main(["dossier", str(data), "-o", str(tmp_path / "out"), "--final"]) == 2
     assert "bản phát hành không bao giờ bị ghi đè" in capsys.readouterr().err
-    assert {p: p.read_bytes() for p in (tmp_path / "out").iterdir()} == before
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (tmp_path / "out").iterdir()} == before
+
+
+def _submitted_data(tmp_path: Path) -> Path:
+    """The set as the drafting agency submits it: its Tờ trình and comment table numbered and dated,
+    the decision not yet (the authority signs and numbers it later)."""
+    text = _final_data(tmp_path).read_text(encoding="utf-8")
+    text = text.replace("  decision:\n    number: 25\n    date: 20/01/2026\n", "  decision:\n")
+    data = tmp_path / "hs-trinh.yaml"
+    data.write_text(text, encoding="utf-8")
+    return data
+
+
+def test_the_set_is_issued_in_the_offices_order_submission_first(tmp_path: Path, capsys) -> None:
+    """The Tờ trình is issued and submitted before the decision exists: --final then issues the
+    drafting agency's documents, and the decision and the plan stay drafts citing the Tờ trình by its
+    number; once the decision is numbered, the same command issues them and keeps the Tờ trình."""
+    out = tmp_path / "out"
+    data = _submitted_data(tmp_path)
+    assert main(["dossier", str(data), "-o", str(out), "--final"]) == 0
+    said = capsys.readouterr().out
+    assert "chờ số, ngày của Quyết định" in said
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["hs-trinh-ke-hoach.docx", "hs-trinh-quyet-dinh.docx", "hs-trinh-to-trinh-so-108.docx",
+                     "hs-trinh-tong-hop-y-kien-so-07.docx"]
+    sub = _text(out / "hs-trinh-to-trinh-so-108.docx")
+    assert "Số: 108/TTr-SNV" in sub and "Lâm Đồng, ngày 12 tháng 01 năm 2026" in sub and "DỰ THẢO" not in sub
+    dec = _text(out / "hs-trinh-quyet-dinh.docx")
+    assert "Số:      /QĐ-UBND" in dec and "DỰ THẢO" in dec  # its own number blank, the draft mark on it
+    assert "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 108/TTr-SNV ngày 12/01/2026." in dec
+    plan = _text(out / "hs-trinh-ke-hoach.docx")
+    assert any(t.startswith("(Ban hành kèm theo Quyết định số      /QĐ-UBND ngày") for t in plan)
+    report = check_docx(out / "hs-trinh-to-trinh-so-108.docx")
+    assert report.errors == [] and report.warnings == [], report.to_table()
+    submitted = (out / "hs-trinh-to-trinh-so-108.docx").stat().st_mtime_ns
+
+    # The authority signs; the văn thư gives the decision its number and date.
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        "  decision:\n", "  decision:\n    number: 25\n    date: 20/01/2026\n", 1), encoding="utf-8")
+    assert main(["dossier", str(data), "-o", str(out), "--final"]) == 0
+    said = capsys.readouterr().out
+    assert said.count("đã có, giữ nguyên") == 2  # the Tờ trình and the comment table, as submitted
+    assert (out / "hs-trinh-to-trinh-so-108.docx").stat().st_mtime_ns == submitted
+    dec = _text(out / "hs-trinh-quyet-dinh-so-25.docx")
+    assert "Số: 25/QĐ-UBND" in dec and "DỰ THẢO" not in dec
+    plan = _text(out / "hs-trinh-ke-hoach-kem-qd-so-25.docx")
+    assert any(t.startswith(f"(Ban hành kèm theo {DECISION_CITED}") for t in plan), plan
+
+
+def test_a_decision_numbered_before_its_submission_is_refused(tmp_path: Path, capsys) -> None:
+    text = _final_data(tmp_path).read_text(encoding="utf-8")
+    text = text.replace("  submission:\n    number: 108\n    date: 12/01/2026\n", "  submission:\n")
+    data = tmp_path / "hs-qd.yaml"
+    data.write_text(text, encoding="utf-8")
+    assert main(["dossier", str(data), "-o", str(tmp_path / "out"), "--final"]) == 2
+    err = capsys.readouterr().err
+    assert "dossier.submission.number" in err and "dossier.submission.date" in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_without_comments_no_table_and_without_dossier_a_message(tmp_path: Path) -> None:

@@ -9,7 +9,13 @@ cross-reference (the Tờ trình's number in the Quyết định, the Quyết đ
 
 Each document is a plan-shaped Plan rendered with the one template, so the layout rules, the checker
 and the editor treat it as they treat a plan. Drafts leave every number and day blank; final=True
-prints the numbers and dates each document has received, and refuses when one is missing.
+prints the numbers and dates each document has received.
+
+The set is issued in the office's order, by two authorities and on two days: the drafting agency
+numbers its Tờ trình (and the table of comments that goes up with it) and submits it with the draft
+decision and plan; the authority numbers its Quyết định, which issues the plan, later. So a final set
+needs the Tờ trình's number and date (and the table's); without the decision's it is the submitted
+set: the Tờ trình issued, the decision and the plan still drafts that cite it by its number.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from ..plan.model import (
 from ..word.output import Target, check_folder, mode, target as output_target
 from .issue import final_tail
 from .progress import said_day
-from .publish import check_overwrite, place_document, place_with_pdf
+from .publish import check_overwrite, pdf_of_existing, place_document, place_with_pdf, same_bytes
 
 KINDS = ("to-trinh", "quyet-dinh", "ke-hoach", "tong-hop-y-kien")
 """The documents of a dossier, in the order they are written and listed."""
@@ -57,6 +63,7 @@ class DossierDocument:
     path: Path
     plan: Plan  # what was rendered (the checker's and the tests' reading of it)
     pdf: Path | None = None
+    kept: bool = False  # an issued document already there with these very bytes, left as it was
 
     @property
     def label(self) -> str:
@@ -83,19 +90,36 @@ def _date(issue: DossierIssue, plan: Plan) -> IssueDate:
     return issue.date or plan.date.model_copy(update={"day": None})
 
 
+def _issued(issue: DossierIssue, plan: Plan) -> bool:
+    """Whether the văn thư has given this document its number and its full date."""
+    return issue.number is not None and _date(issue, plan).complete
+
+
 def _draft(issue: DossierIssue, plan: Plan, final: bool) -> tuple[int | None, IssueDate]:
-    """Number and date as printed: blank number and day in a draft, whatever the data says."""
+    """Number and date as printed: blank number and day in a draft, whatever the data says; in a final
+    set, a document not issued yet (the decision of a set just submitted) stays a draft."""
     date = _date(issue, plan)
-    if final:
+    if final and _issued(issue, plan):
         return issue.number, date
     return None, date.model_copy(update={"day": None})
 
 
-def _missing_at(dossier: Dossier, plan: Plan) -> list[tuple[tuple[str, ...], str]]:
-    """What a final set still lacks, every document at once: (field path, what to write there)."""
-    wanted: list[tuple[str, DossierIssue]] = [("submission", dossier.submission), ("decision", dossier.decision)]
+def _submitted_with(dossier: Dossier) -> list[tuple[str, DossierIssue]]:
+    """The documents the drafting agency issues to submit the set: its Tờ trình, and the table of
+    comments that goes up with it."""
+    out: list[tuple[str, DossierIssue]] = [("submission", dossier.submission)]
     if dossier.comments:
-        wanted.append(("comment_report", dossier.comment_report))
+        out.append(("comment_report", dossier.comment_report))
+    return out
+
+
+def _missing_at(dossier: Dossier, plan: Plan, *,
+                with_decision: bool = True) -> list[tuple[tuple[str, ...], str]]:
+    """What a set still lacks (field path, what to write there), every document at once: the
+    submitted documents', and the decision's unless with_decision is False."""
+    wanted = _submitted_with(dossier)
+    if with_decision:
+        wanted.insert(1, ("decision", dossier.decision))
     out: list[tuple[tuple[str, ...], str]] = []
     example = f"20/03/{plan.date.year}"
     for where, issue in wanted:
@@ -107,16 +131,16 @@ def _missing_at(dossier: Dossier, plan: Plan) -> list[tuple[tuple[str, ...], str
 
 
 def _missing(dossier: Dossier, plan: Plan) -> list[str]:
-    return [f"{'.'.join(loc)} ({what})" for loc, what in _missing_at(dossier, plan)]
+    return [f"{'.'.join(loc)} ({what})" for loc, what in _missing_at(dossier, plan, with_decision=False)]
 
 
 def _refuse_missing(source: Source, plan: Plan) -> None:
-    """A final set lacking a number or a date, or dated out of order, said at the lines of the data
-    file where each goes."""
+    """A final set lacking a submitted document's number or date, or dated out of order, said at the
+    lines of the data file where each goes. The decision's may come later (the submitted set)."""
     if plan.dossier is None:
         return
     problems = []
-    for loc, what in _missing_at(plan.dossier, plan):
+    for loc, what in _missing_at(plan.dossier, plan, with_decision=False):
         line, column = source.position(loc)
         # Where the field is not written yet, the mục that should hold it (comment_report: "dossier").
         said = ("ghi số văn thư đã cấp, ví dụ number: 15" if loc[-1] == "number"
@@ -199,7 +223,8 @@ def _appendix_line(line: Literal[False] | str | None, kind_name: str, dec_symbol
 def dossier_plans(plan: Plan, *, final: bool = False) -> dict[str, Plan]:
     """The dossier's documents as plans, by kind (KINDS): what `write_dossier` renders.
 
-    UserError when the plan has no dossier section, or (final) when a number or a date is missing."""
+    UserError when the plan has no dossier section, or (final) when a submitted document's number or
+    date is missing (the decision's may come later: its documents then stay drafts)."""
     dossier = plan.dossier
     if dossier is None:
         raise UserError("tệp dữ liệu chưa có mục dossier (hồ sơ trình: cơ quan soạn thảo, Tờ trình, Quyết định); "
@@ -208,7 +233,8 @@ def dossier_plans(plan: Plan, *, final: bool = False) -> dict[str, Plan]:
         missing = _missing(dossier, plan)
         if missing:
             raise UserError("chưa tạo được bộ hồ sơ phát hành vì còn thiếu: " + "; ".join(missing)
-                            + ". Ghi số, ngày văn thư đã cấp vào tệp dữ liệu rồi chạy lại")
+                            + ". Ghi số, ngày văn thư đã cấp vào tệp dữ liệu rồi chạy lại (số, ngày của Quyết "
+                            "định ghi sau, khi cấp có thẩm quyền ký ban hành)")
     drafter, sub, dec = dossier.drafter, dossier.submission, dossier.decision
     kind_name = plan.type.value  # "Kế hoạch"
     about = _lower_first(plan.subject_text)
@@ -304,10 +330,11 @@ def _comment_report(plan: Plan, dossier: Dossier, final: bool, refs: dict[str, R
         **common)
 
 
-def _name(stem: str, kind: str, plan: Plan, decision: Plan, final: bool) -> str:
+def _name(stem: str, kind: str, plan: Plan, decision: Plan) -> str:
     """stem-to-trinh.docx; a final carries its number (stem-to-trinh-so-108.docx), the plan the
-    decision's (stem-ke-hoach-kem-qd-so-25.docx)."""
-    if not final:
+    decision's (stem-ke-hoach-kem-qd-so-25.docx). Each document by its own state: in a set just
+    submitted, the Tờ trình is a final and the decision a draft."""
+    if not plan.is_final:
         return f"{stem}-{kind}.docx"
     if kind == "ke-hoach":
         return f"{stem}-{kind}-kem-qd{final_tail(decision.number)}.docx"
@@ -318,9 +345,11 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
                   force: bool = False, template: str | Path | None = None) -> DossierResult:
     """Write the dossier of a plan data file into out_dir (default: output/ beside the data).
 
-    Every target is decided before anything is rendered (never the data or the template; a draft
-    replaces only its own untouched earlier draft, a final nothing, unless force), then each
-    document is rendered and written through the one output writer.
+    Every document is rendered and every target decided before anything is written (never the data
+    or the template; a draft replaces only its own untouched earlier draft, a final nothing, unless
+    force; a final already there with the same bytes is kept: the Tờ trình issued with the submitted
+    set, when the set is made again once the decision has its number), then each is written through
+    the one output writer.
     """
     from ..document.render import render_plan
     from ..plan.loader import load_source, validate
@@ -338,19 +367,27 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
 
         find_soffice()
     stem = Path(data).stem
-    decided: list[tuple[str, Target, Target | None, bool]] = []
-    for kind, doc in plans.items():
-        docx = output_target(folder / _name(stem, kind, doc, plans["quyet-dinh"], final), inputs=[data, template])
-        pdf_out = output_target(docx.path.with_suffix(".pdf"), inputs=[data, template]) if pdf else None
-        replace = check_overwrite(docx.path, pdf_out.path if pdf_out else None, final=doc.is_final, force=force,
-                                  number=doc.number)
-        decided.append((kind, docx, pdf_out, replace))
     # Every document rendered before the first is written: a template or data mistake found while
     # rendering the third leaves no set of two behind.
     contents = {kind: render_plan(doc, template) for kind, doc in plans.items()}
+    decided: list[tuple[str, Target, Target | None, bool | None]] = []
+    for kind, doc in plans.items():
+        docx = output_target(folder / _name(stem, kind, doc, plans["quyet-dinh"]), inputs=[data, template])
+        pdf_out = output_target(docx.path.with_suffix(".pdf"), inputs=[data, template]) if pdf else None
+        if doc.is_final and not force and same_bytes(docx.path, contents[kind]):
+            decided.append((kind, docx, pdf_out, None))  # already issued, as it is: kept
+            continue
+        may_replace = check_overwrite(docx.path, pdf_out.path if pdf_out else None, final=doc.is_final,
+                                      force=force, number=doc.number)
+        decided.append((kind, docx, pdf_out, may_replace))
     written = []
     for kind, docx, pdf_out, replace in decided:
         doc, content = plans[kind], contents[kind]
+        if replace is None:
+            # Kept; its PDF, when asked and not made with it, printed from the issued file itself.
+            made = None if pdf_out is None else pdf_out.path if pdf_out.exists else pdf_of_existing(docx, pdf_out)
+            written.append(DossierDocument(kind, docx.path, doc, made, kept=True))
+            continue
         how = mode(force, replace)
         if pdf_out is None:
             place_document(docx, how, content=content)

@@ -35,6 +35,7 @@ from .publish import (
     pdf_of_existing,
     place_document,
     place_with_pdf,
+    same_bytes,
     taken_error as taken_error,
 )
 
@@ -242,7 +243,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         # The same final again (a retry, or `render` of a data file that records its issue): kept
         # as it is; a PDF missing after an older run's LibreOffice failure is made from it.
         content = _render_copy(plan, template, unnumbered)
-        if _same_bytes(target, content):
+        if same_bytes(target, content):
             if pdf_out is not None and not pdf_out.exists:
                 return keep_record(Issued(target, pdf_of_existing(docx, pdf_out), final, plan, pdf_only=True))
             return keep_record(Issued(target, pdf_out.path if pdf_out else None, final, plan, unchanged=True))
@@ -289,10 +290,4 @@ def render_file(data: str | Path, out: str | Path | None = None, *,
     atomic write); issue_file for finals and PDF."""
     return issue_file(data, out, template=template, output_dir=output_dir).docx
 
-
-def _same_bytes(path: Path, content: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(content) and path.read_bytes() == content
-    except OSError:
-        return False
 

@@ -66,6 +66,15 @@ def final_label(existing: Existing) -> str:
     return f"bản phát hành số {existing.number}" if existing.number is not None else "một bản phát hành"
 
 
+def same_bytes(path: Path, content: bytes) -> bool:
+    """Whether path already holds exactly content: a final made again from the same data is kept as it
+    is, never refused nor rewritten (same data, same bytes)."""
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
+
+
 def check_overwrite(docx: Path, pdf: Path | None, *, final: bool, force: bool,
                     number: int | None = None) -> bool:
     """Refuse, before anything is written, to replace what a văn thư would not want replaced.
