@@ -213,3 +213,27 @@ def test_the_stamps_fill_the_blanks_and_verify_is_valid(signed, kind, number, st
     leader = verify_file(signed[kind], trust=[signed["ca"]])[0]
     stamps = [c.detail for c in leader.changes_after if c.kind == "stamp"]
     assert stamps and any(f"«{number}»" in d for d in stamps), stamps
+
+
+def test_a_draft_is_told_by_its_mark_above_the_quoc_hieu_not_by_a_heading_naming_a_draft() -> None:
+    """A Tờ trình submits "the draft plan": its heading "NỘI DUNG CHÍNH CỦA DỰ THẢO KẾ HOẠCH" is no mark.
+    The mark is the document's first paragraph, above the Quốc hiệu (lines as the PDF reader gives them)."""
+    pytest.importorskip("pyhanko", reason='chưa cài thư viện ký số; cài bằng: pip install -e ".[sign]"')
+    from generator.errors import UserError
+    from generator.esign.pages import Line, Page
+    from generator.esign.sign import refuse_draft
+
+    def line(text: str, y: float) -> Line:
+        return Line(text, 300 - 3 * len(text), y, 300 + 3 * len(text), y + 13)
+
+    body = [line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 770), line("Độc lập - Tự do - Hạnh phúc", 755),
+            line("TỜ TRÌNH", 650), line("III. NỘI DUNG CHÍNH CỦA DỰ THẢO KẾ HOẠCH", 400),
+            line("DỰ THẢO KẾ HOẠCH GỒM 04 PHẦN", 385)]
+    refuse_draft([Page(0, 595, 842, body)])  # signed
+    refuse_draft([Page(0, 595, 842, body)], "agency")
+    for mark in ("DỰ THẢO", "DỰ THẢO LẦN 2"):
+        with pytest.raises(UserError, match="dự thảo"):
+            refuse_draft([Page(0, 595, 842, [line(mark, 800), *body])])
+    # No Quốc hiệu read on the page: the whole page is looked at, as before.
+    with pytest.raises(UserError, match="dự thảo"):
+        refuse_draft([Page(0, 595, 842, body[2:])])
