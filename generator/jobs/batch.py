@@ -506,8 +506,9 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
     if unnumbered:
         # Issuing is all or nothing on this point: a list of finals with holes in it is no issue.
         raise UserError(f"{units}: chưa phát hành được vì {len(unnumbered)} đơn vị chưa có số hoặc ngày đầy đủ "
-                        "(ghi number: và date: trong mục của từng đơn vị, hoặc cột Số, Ngày của bảng đơn vị; bản trình ký "
-                        "để trống số, ngày: --final --unnumbered); chưa tạo tệp nào:\n" + "\n".join(f"  {u}" for u in unnumbered)
+                        "(ghi number: và date: trong mục của từng đơn vị, hoặc cột Số, Ngày của bảng đơn vị; "
+                        "bản trình ký để trống số, ngày: --final --unnumbered); chưa tạo tệp nào:\n"
+                        + "\n".join(f"  {u}" for u in unnumbered)
                         + "".join(f"\n  {line}" for f in failed for line in str(f).splitlines()))
     return PreparedBatch(mode, folder, jobs, failed)
 
