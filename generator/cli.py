@@ -62,12 +62,15 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _dossier(args: argparse.Namespace) -> int:
-    from .jobs.dossier import write_dossier
+    from .jobs.dossier import LABELS, write_dossier
 
     result = write_dossier(args.data, args.output, final=args.final, pdf=args.pdf, force=args.force,
-                           template=args.template)
+                           template=args.template, unnumbered=args.unnumbered)
     issued = [doc for doc in result.documents if doc.plan.is_final]
-    if not result.final:
+    if result.unnumbered:
+        print("Đã tạo bản trình ký của hồ sơ (không dấu DỰ THẢO, số và ngày để trống cho văn thư đóng sau khi "
+              "ký: kehoach sign --as agency --number N --date NGÀY):")
+    elif not result.final:
         print("Đã tạo hồ sơ trình ban hành, dự thảo (số, ngày để trống):")
     elif len(issued) == len(result.documents):
         print("Đã tạo hồ sơ trình ban hành, bản phát hành:")
@@ -78,8 +81,12 @@ def _dossier(args: argparse.Namespace) -> int:
               "với --final):")
     for doc in result.documents:
         state = ((" — bản phát hành" + (" đã có, giữ nguyên" if doc.kept else "")) if doc.plan.is_final
-                 else " — dự thảo") if result.final else ""
+                 else " — bản trình ký" if doc.signing else " — dự thảo") if result.final else ""
         print(f"  {doc.label}: {doc.path}{state}" + (f" (PDF: {doc.pdf})" if doc.pdf else ""))
+    if result.waiting:
+        # Signed in the office's order: the decision cites the Tờ trình by the number it has not yet.
+        print(f"{' và '.join(LABELS[k] for k in result.waiting)}: bản trình ký tạo sau, khi Tờ trình đã có số, "
+              "ngày (ghi vào dossier.submission rồi chạy lại lệnh này)")
     return EXIT_OK
 
 
@@ -405,7 +412,8 @@ def _batch(args: argparse.Namespace) -> int:
 
     try:
         result = run_batch(args.data, args.units, args.output, jobs=args.jobs, template=args.template,
-                           progress=progress, pdf=args.pdf, force=args.force, final=args.final)
+                           progress=progress, pdf=args.pdf, force=args.force, final=args.final,
+                           unnumbered=args.unnumbered)
     finally:
         if bar is not None:
             with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
@@ -418,8 +426,9 @@ def _batch(args: argparse.Namespace) -> int:
     for failure in result.failed:
         for line in str(failure).splitlines():
             print(f"lỗi: {line}", file=sys.stderr)
-    summary = (f"{len(result.written)} " + ("bản phát hành (kèm tệp .json thông tin văn bản)" if args.final
-                                              else "văn bản") + f" đã tạo trong {result.output_dir}")
+    made = ("bản trình ký (số, ngày để trống cho văn thư đóng sau khi ký)" if args.unnumbered
+            else "bản phát hành (kèm tệp .json thông tin văn bản)" if args.final else "văn bản")
+    summary = f"{len(result.written)} {made} đã tạo trong {result.output_dir}"
     if result.pdfs:
         summary += f" (kèm {len(result.pdfs)} tệp PDF)"
     if result.failed:
@@ -569,6 +578,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="phát hành: mỗi đơn vị một bản phát hành với số và ngày ghi trong mục của đơn vị "
                         "(number:, date: hoặc cột Số, Ngày của bảng đơn vị), tên <đơn vị>-so-<số>.docx, kèm "
                         "tệp .json thông tin văn bản; đơn vị nào thiếu số thì không tạo tệp nào")
+    p.add_argument("--unnumbered", action="store_true",
+                   help="cùng --final: bản trình ký của từng đơn vị, không dấu DỰ THẢO, để trống số và ngày "
+                        "(<đơn vị>-trinh-ky.docx; không cần số trong tệp đơn vị); văn thư đóng số, ngày khi ký số "
+                        "của cơ quan (kehoach sign --as agency --number N --date NGÀY)")
     p.add_argument("--force", action="store_true",
                    help="cho phép ghi đè tệp không do kehoach tạo; bản phát hành chỉ được tạo lại với cùng số "
                         "(mặc định: từ chối)")
@@ -618,6 +631,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bản phát hành: số, ngày của Tờ trình (và bảng tổng hợp) lấy từ dữ liệu; Quyết định "
                         "và Kế hoạch kèm theo là bản phát hành khi dữ liệu có số, ngày của Quyết định, chưa có "
                         "thì vẫn là dự thảo dẫn Tờ trình đã có số (bộ hồ sơ trình)")
+    p.add_argument("--unnumbered", action="store_true",
+                   help="cùng --final: bản trình ký của văn bản chưa có số, ngày, không dấu DỰ THẢO, để trống số "
+                        "và ngày (<tên>-to-trinh-trinh-ky.docx …): trước hết Tờ trình (và bảng tổng hợp); khi Tờ "
+                        "trình đã có số, Quyết định (dẫn Tờ trình theo số) và Kế hoạch kèm theo (dòng “Ban hành "
+                        "kèm theo Quyết định số … ngày …” để trống, văn thư đóng số, ngày của Quyết định); văn "
+                        "bản đã có số giữ như bản phát hành")
     p.add_argument("--pdf", action="store_true", help="tạo thêm PDF cho mỗi văn bản (cần LibreOffice)")
     p.add_argument("--force", action="store_true", help="ghi đè tệp đã có (không bao giờ ghi đè tệp dữ liệu)")
     p.add_argument("--template", metavar="MAU.docx", help="mẫu Word riêng (mặc định: mẫu của kehoach)")

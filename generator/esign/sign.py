@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import UserError
-from ..nd30 import SYMBOL
+from ..nd30 import QUOC_HIEU, SYMBOL
 from ..text import two_digits
 from .common import (
     AGENCY_FIELD,
@@ -135,13 +135,24 @@ DRAFT_NUMBER = re.compile(r"Số\s*:\s*/")
 DRAFT_MARK = re.compile(r"\bDỰ\s+THẢO\b")
 
 
+def _above_quoc_hieu(page: Page) -> str:
+    """The text where a draft's mark is printed: the first paragraph of the document, above the
+    Quốc hiệu of page 1. The body may well say "DỰ THẢO" in capitals: a Tờ trình's heading "NỘI DUNG
+    CHÍNH CỦA DỰ THẢO KẾ HOẠCH" is what it submits, no mark. A page without a Quốc hiệu: all of it."""
+    lines = page.ordered()
+    top = next((line for line in lines if QUOC_HIEU in " ".join(line.text.split())), None)
+    if top is None:
+        return page.text
+    return " ".join(line.text for line in lines if (line.y0 + line.y1) / 2 > top.y1)
+
+
 def refuse_draft(pages: list[Page], role: Role = "signer") -> None:
     """A draft (the DỰ THẢO mark) is never signed. The copy made to be signed (render --final
     --unnumbered) has the number and the day blank: the competent person signs it, and the văn thư
     gives the number and the date afterwards (Decree 30, Điều 15); the agency's signature needs them."""
     if not pages:
         return
-    if DRAFT_MARK.search(pages[0].text):
+    if DRAFT_MARK.search(_above_quoc_hieu(pages[0])):
         raise UserError("tệp PDF là dự thảo (có dấu \"DỰ THẢO\"); chỉ ký bản trình ký hoặc bản phát hành: "
                         "kehoach render DỮ-LIỆU.yaml --final --unnumbered --pdf (số và ngày để trống cho văn thư), "
                         "hoặc --final --number N --date NGÀY/THÁNG/NĂM --pdf")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..document.context import symbol
+from ..document.context import signing_copy, symbol
 from ..document.render import Template
 from ..errors import DataError, Problem, UserError
 from ..plan.extract import extract_is_empty, internal_copy
@@ -38,7 +38,7 @@ from ..plan.overlay import PlanPacker, overlay_data
 from ..text import slugify
 from ..word.output import AlreadyThere, Sources, Target, check_folder, mode, sources, target as output_target
 from ..word.output_paths import WINDOWS_RESERVED, contained
-from .issue import final_tail
+from .issue import final_tail, for_signing, signing_copy_name
 from .publish import check_overwrite, existing_document, taken_error
 from .units_sheet import at_cells, is_sheet, read_units_sheet
 
@@ -468,7 +468,8 @@ def prepare_batch(data: str | Path, units: str | Path, output_dir: str | Path | 
 
 def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
              output_dir: str | Path | None, template: str | Path | None, *,
-             force: bool = False, pdf: bool = False, final: bool = False) -> PreparedBatch:
+             force: bool = False, pdf: bool = False, final: bool = False,
+             signing: bool = False) -> PreparedBatch:
     units_src = read_units_sheet(units) if is_sheet(units) else load_source(units)
     try:
         mode, entries = read_units(units_src, base)
@@ -482,7 +483,7 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
     given = units_src.data.get("units") if isinstance(units_src.data, dict) else None
     parsed: list[Any] = given if isinstance(given, list) else []
     shared = _BatchContext(base, Merger(base_src.data), PlanPacker(base), folder, root, protected,
-                           str(units), mode, force, pdf, final)
+                           str(units), mode, force, pdf, final, signing)
     jobs: list[UnitJob] = []
     failed: list[UnitFailure] = []
     unnumbered: list[str] = []
@@ -505,8 +506,9 @@ def _prepare(base_src: Source, base: Plan, data: str | Path, units: str | Path,
     if unnumbered:
         # Issuing is all or nothing on this point: a list of finals with holes in it is no issue.
         raise UserError(f"{units}: chưa phát hành được vì {len(unnumbered)} đơn vị chưa có số hoặc ngày đầy đủ "
-                        "(ghi number: và date: trong mục của từng đơn vị, hoặc cột Số, Ngày của bảng đơn vị); "
-                        "chưa tạo tệp nào:\n" + "\n".join(f"  {u}" for u in unnumbered)
+                        "(ghi number: và date: trong mục của từng đơn vị, hoặc cột Số, Ngày của bảng đơn vị; "
+                        "bản trình ký để trống số, ngày: --final --unnumbered); chưa tạo tệp nào:\n"
+                        + "\n".join(f"  {u}" for u in unnumbered)
                         + "".join(f"\n  {line}" for f in failed for line in str(f).splitlines()))
     return PreparedBatch(mode, folder, jobs, failed)
 
@@ -526,6 +528,7 @@ class _BatchContext:
     force: bool
     pdf: bool
     final: bool = False
+    signing: bool = False  # signing copies (--unnumbered): no number wanted, none printed
 
 
 def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, fname: str,
@@ -536,7 +539,11 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
         plan, warnings = _prepare_unit(src, marks, entry, ctx.mode, ctx.merger, ctx.base)
     except DataError as exc:
         return UnitFailure(entry, tuple(exc.problems))
-    if ctx.final:
+    if ctx.signing:
+        # Signed before the văn thư numbers it: the unit's number and day, given or not, are blanks.
+        plan = for_signing(plan)
+        fname = signing_copy_name(Path(fname).stem)
+    elif ctx.final:
         missing = _not_issuable(plan, entry, ctx.mode)
         if missing:
             unnumbered.append(f"{entry.label}: {missing}")
@@ -563,7 +570,7 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
 def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None, *,
               jobs: int | None = None, template: str | Path | None = None,
               progress: Progress | None = None, pdf: bool = False, force: bool = False,
-              final: bool = False, mp_context: Any = None) -> BatchResult:
+              final: bool = False, unnumbered: bool = False, mp_context: Any = None) -> BatchResult:
     """The library call behind `kehoach batch`: every valid unit written to output_dir.
 
     jobs: worker processes (default: the CPUs this process may use); 1 renders in this process.
@@ -574,9 +581,17 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     final: issue every unit's copy with the number and date of its units entry (named -so-N, with
     the register's JSON beside it, jobs/record.py); when a unit has no number or no full date,
     UserError lists every such unit and nothing is written.
+    unnumbered (with final): each unit's copy as the signing copy (issue.for_signing; named
+    <unit>-trinh-ky.docx): no draft mark, number and day blank and wide for the văn thư's stamps
+    (kehoach sign --as agency --number N --date D); no number wanted in the units file, nothing
+    recorded, replaceable like a draft.
     Raises DataError (nothing written) when the model plan or the units file as a whole is wrong;
     a mistake in one unit is listed in the result's `failed` and does not stop the others.
     """
+    if unnumbered and not final:
+        raise UserError("--unnumbered đi cùng --final: bản trình ký của từng đơn vị để trống số và ngày cho văn thư "
+                        "đóng sau khi ký (kehoach sign --as agency --number N --date NGÀY)")
+    issue = final and not unnumbered  # finals registered (JSON, pages); signing copies record nothing
     base_src = load_source(data)
     base = validate(base_src)
     if pdf:
@@ -593,9 +608,10 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     workers = jobs or default_jobs()
     # The workers start now and warm up (template read, Jinja compiled by rendering the model
     # plan once) while this process validates the units.
-    with RenderPool(workers, template, base=base, local=local, final=final, mp_context=mp_context) as pool:
+    with RenderPool(workers, template, base=base, local=local, final=issue, signing=unnumbered,
+                    mp_context=mp_context) as pool:
         prepared = _prepare(base_src, base, data, units, output_dir, template, force=force, pdf=pdf,
-                            final=final)
+                            final=final, signing=unnumbered)
         result = BatchResult(prepared.output_dir, failed=list(prepared.failed))
         hows: dict[Path, str] = {}
         if prepared.jobs:
@@ -612,7 +628,7 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     if pdf and result.written:
         _make_pdfs(result, hows, sources([data, units, template]), str(units))
         result.failed.sort(key=lambda f: f.spec.index)
-        if final:
+        if issue:
             from .record import add_pages
 
             for done in result.written:
@@ -719,7 +735,7 @@ def _ready() -> None:
 
 
 def _render_one(template: Template, plan: Plan | bytes, out: Target, how: str = "create",
-                packer: PlanPacker | None = None, final: bool = False) -> str | None:
+                packer: PlanPacker | None = None, final: bool = False, signing: bool = False) -> str | None:
     """Render and write one document. Returns an error message instead of raising, so nothing
     unpicklable crosses the process boundary and one broken document does not stop the others.
 
@@ -727,13 +743,15 @@ def _render_one(template: Template, plan: Plan | bytes, out: Target, how: str = 
     without replacing anything unless this unit's check allowed it (a final made meanwhile by
     someone else stays). how="same": the final is there; only check it is what the data makes.
     A packed plan (bytes) is unpacked with packer. final: the register's JSON is written beside
-    the document (its page count added by the parent when it makes the PDFs)."""
+    the document (its page count added by the parent when it makes the PDFs). signing: a signing
+    copy, its blanks wide (document.context.signing_copy)."""
     try:
         if isinstance(plan, bytes):
             assert packer is not None, "a packed unit needs the packer of its model plan"
             plan = packer.unpack(plan)
         assert isinstance(plan, Plan)
-        content = template.render(plan)
+        with signing_copy(signing):
+            content = template.render(plan)
         if how == "same":
             if out.path.read_bytes() != content:
                 return (f"{out.label}: đã có bản phát hành khác với dữ liệu hiện tại; bản phát hành không bao "
@@ -753,11 +771,11 @@ def _render_one(template: Template, plan: Plan | bytes, out: Target, how: str = 
     return None
 
 
-def _render_chunk(chunk: list[tuple[bytes, Target, str, bool]]) -> list[str | None]:
+def _render_chunk(chunk: list[tuple[bytes, Target, str, bool, bool]]) -> list[str | None]:
     """A few units per task: one round trip to the worker for several documents."""
     assert _worker_template is not None
-    return [_render_one(_worker_template, plan, path, how, _worker_packer, final)
-            for plan, path, how, final in chunk]
+    return [_render_one(_worker_template, plan, path, how, _worker_packer, final, signing)
+            for plan, path, how, final, signing in chunk]
 
 
 def default_jobs() -> int:
@@ -776,11 +794,14 @@ class RenderPool:
     themselves, so rendered bytes never travel back and memory stays flat."""
 
     def __init__(self, workers: int = 1, template: str | Path | None = None, *, base: Plan | None = None,
-                 local: Template | None = None, final: bool = False, mp_context: Any = None):
+                 local: Template | None = None, final: bool = False, signing: bool = False,
+                 mp_context: Any = None):
         """base: the model plan the units were packed against (needed by workers to unpack them);
-        final: each document is an issued final (its register JSON written beside it)."""
+        final: each document is an issued final (its register JSON written beside it); signing: each
+        is a signing copy (wide blanks)."""
         self.workers = max(1, workers)
         self.final = final
+        self.signing = signing
         self.template = str(template) if template else None
         self.pool: ProcessPoolExecutor | None = None
         self._local: Template | None = local
@@ -843,7 +864,8 @@ class RenderPool:
                 self._local = Template(self.template)
             for n in range(1, total + 1):
                 unit, units[n - 1] = units[n - 1], None  # type: ignore[call-overload]
-                error = _render_one(self._local, unit.packed, unit.output, unit.how, unit.packer, self.final)
+                error = _render_one(self._local, unit.packed, unit.output, unit.how, unit.packer, self.final,
+                                    self.signing)
                 if progress:
                     progress(n, total)
                 yield unit, error
@@ -866,7 +888,7 @@ class RenderPool:
         while True:
             for chunk in chunks:
                 try:
-                    fut = self.pool.submit(_render_chunk, [(u.packed, u.output, u.how, self.final)
+                    fut = self.pool.submit(_render_chunk, [(u.packed, u.output, u.how, self.final, self.signing)
                                                            for u in chunk])
                 except BrokenProcessPool:
                     for unit in chunk:

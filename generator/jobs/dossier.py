@@ -16,6 +16,13 @@ numbers its Tờ trình (and the table of comments that goes up with it) and sub
 decision and plan; the authority numbers its Quyết định, which issues the plan, later. So a final set
 needs the Tờ trình's number and date (and the table's); without the decision's it is the submitted
 set: the Tờ trình issued, the decision and the plan still drafts that cite it by its number.
+
+Electronic issue signs before it numbers (docs/ky-so.md): unnumbered=True (with final) makes the signing
+copy (bản trình ký) of each document whose turn it is and that has no number and date yet, no draft
+mark, its blanks wide enough for the văn thư's stamps: the Tờ trình (and comment table) first; once
+they are numbered, the decision, citing the Tờ trình by its number, and the plan issued with it, whose
+"(Ban hành kèm theo Quyết định số … ngày …)" line keeps the decision's blanks, stamped with the
+decision's number and day. Documents already issued are made as a final set makes them.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ..document.context import number_text, short_date, unit_cell, unit_name
+from ..document.context import number_text, short_date, signing_copy, unit_cell, unit_name
 from ..errors import DataError, Problem, UserError
 from ..plan.loader import Source
 from ..plan.model import (
@@ -42,8 +49,9 @@ from ..plan.model import (
     Table,
     TableBlock,
 )
+from ..text import shell_arg
 from ..word.output import Target, check_folder, mode, target as output_target
-from .issue import final_tail
+from .issue import final_tail, for_signing, signing_copy_name
 from .progress import said_day
 from .publish import check_overwrite, pdf_of_existing, place_document, place_with_pdf, same_bytes
 
@@ -64,6 +72,7 @@ class DossierDocument:
     plan: Plan  # what was rendered (the checker's and the tests' reading of it)
     pdf: Path | None = None
     kept: bool = False  # an issued document already there with these very bytes, left as it was
+    signing: bool = False  # a signing copy: number and day blank for the văn thư's stamps
 
     @property
     def label(self) -> str:
@@ -74,6 +83,9 @@ class DossierDocument:
 class DossierResult:
     documents: list[DossierDocument]
     final: bool
+    unnumbered: bool = False
+    waiting: tuple[str, ...] = ()
+    """Kinds whose signing copy comes later: the decision and its plan, until the Tờ trình is numbered."""
 
 
 def _lower_first(text: str) -> str:
@@ -220,16 +232,31 @@ def _appendix_line(line: Literal[False] | str | None, kind_name: str, dec_symbol
     return f"{ref.lead[:-len(decision)]}{decision_cited})"
 
 
-def dossier_plans(plan: Plan, *, final: bool = False) -> dict[str, Plan]:
+def dossier_plans(plan: Plan, *, final: bool = False, unnumbered: bool = False) -> dict[str, Plan]:
     """The dossier's documents as plans, by kind (KINDS): what `write_dossier` renders.
 
     UserError when the plan has no dossier section, or (final) when a submitted document's number or
-    date is missing (the decision's may come later: its documents then stay drafts)."""
+    date is missing (the decision's may come later: its documents then stay drafts).
+
+    unnumbered: the signing copies (see the module's docstring): every document not issued yet as
+    for_signing makes it, the decision's blanks cited wide; the decision and its plan only once the
+    submitted documents are issued (before, they would cite a Tờ trình without its number)."""
+    if unnumbered:
+        # The citations of a document not issued yet are written here, so the wide blanks too.
+        with signing_copy():
+            out = _dossier_plans(plan, final=True, unnumbered=True)
+        if plan.dossier is not None and _missing_at(plan.dossier, plan, with_decision=False):
+            del out["quyet-dinh"], out["ke-hoach"]
+        return {kind: doc if doc.is_final else for_signing(doc) for kind, doc in out.items()}
+    return _dossier_plans(plan, final=final, unnumbered=False)
+
+
+def _dossier_plans(plan: Plan, *, final: bool, unnumbered: bool) -> dict[str, Plan]:
     dossier = plan.dossier
     if dossier is None:
         raise UserError("tệp dữ liệu chưa có mục dossier (hồ sơ trình: cơ quan soạn thảo, Tờ trình, Quyết định); "
                         "xem docs/ho-so.md")
-    if final:
+    if final and not unnumbered:
         missing = _missing(dossier, plan)
         if missing:
             raise UserError("chưa tạo được bộ hồ sơ phát hành vì còn thiếu: " + "; ".join(missing)
@@ -330,19 +357,22 @@ def _comment_report(plan: Plan, dossier: Dossier, final: bool, refs: dict[str, R
         **common)
 
 
-def _name(stem: str, kind: str, plan: Plan, decision: Plan) -> str:
+def _name(stem: str, kind: str, plan: Plan, decision: Plan | None, *, signing: bool = False) -> str:
     """stem-to-trinh.docx; a final carries its number (stem-to-trinh-so-108.docx), the plan the
-    decision's (stem-ke-hoach-kem-qd-so-25.docx). Each document by its own state: in a set just
-    submitted, the Tờ trình is a final and the decision a draft."""
+    decision's (stem-ke-hoach-kem-qd-so-25.docx); a signing copy is named as render names one
+    (stem-to-trinh-trinh-ky.docx). Each document by its own state: in a set just submitted, the Tờ
+    trình is a final and the decision a draft."""
     if not plan.is_final:
-        return f"{stem}-{kind}.docx"
+        return signing_copy_name(f"{stem}-{kind}") if signing else f"{stem}-{kind}.docx"
     if kind == "ke-hoach":
+        assert decision is not None  # the plan is issued with its decision
         return f"{stem}-{kind}-kem-qd{final_tail(decision.number)}.docx"
     return f"{stem}-{kind}{final_tail(plan.number)}.docx"
 
 
 def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final: bool = False, pdf: bool = False,
-                  force: bool = False, template: str | Path | None = None) -> DossierResult:
+                  force: bool = False, template: str | Path | None = None,
+                  unnumbered: bool = False) -> DossierResult:
     """Write the dossier of a plan data file into out_dir (default: output/ beside the data).
 
     Every document is rendered and every target decided before anything is written (never the data
@@ -350,16 +380,32 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
     force; a final already there with the same bytes is kept: the Tờ trình issued with the submitted
     set, when the set is made again once the decision has its number), then each is written through
     the one output writer.
+
+    unnumbered (with final): the signing copies of the documents whose turn it is (module docstring),
+    replaceable like drafts; the documents already issued as a final set makes them. UserError when
+    every document is issued already (nothing left to sign).
     """
     from ..document.render import render_plan
     from ..plan.loader import load_source, validate
     from ..word.output_paths import default_output_dir
 
+    if unnumbered and not final:
+        raise UserError("--unnumbered đi cùng --final: bản trình ký của hồ sơ để trống số và ngày cho văn thư đóng "
+                        "sau khi ký (kehoach sign --as agency --number N --date NGÀY)")
     source = load_source(data)
     plan = validate(source)
-    if final:
+    if unnumbered:
+        # Signed before numbered: only dates already given are checked against each other.
+        order = _out_of_order(source, plan.dossier, plan) if plan.dossier is not None else []
+        if order:
+            raise DataError(order)
+    elif final:
         _refuse_missing(source, plan)
-    plans = dossier_plans(plan, final=final)
+    plans = dossier_plans(plan, final=final, unnumbered=unnumbered)
+    signing = {kind for kind, doc in plans.items() if unnumbered and not doc.is_final}
+    if unnumbered and not signing:
+        raise UserError(f"{data}: mọi văn bản của hồ sơ đã có số và ngày ban hành, không còn bản trình ký nào; "
+                        f"tạo bản phát hành: kehoach dossier {shell_arg(data)} --final")
     folder = Path(out_dir) if out_dir is not None else default_output_dir(data)
     check_folder(folder)
     if pdf:
@@ -369,10 +415,15 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
     stem = Path(data).stem
     # Every document rendered before the first is written: a template or data mistake found while
     # rendering the third leaves no set of two behind.
-    contents = {kind: render_plan(doc, template) for kind, doc in plans.items()}
+    # An issued document is rendered as a final set renders it (same data, same bytes: kept).
+    contents = {}
+    for kind, doc in plans.items():
+        with signing_copy(kind in signing):
+            contents[kind] = render_plan(doc, template)
     decided: list[tuple[str, Target, Target | None, bool | None]] = []
     for kind, doc in plans.items():
-        docx = output_target(folder / _name(stem, kind, doc, plans["quyet-dinh"]), inputs=[data, template])
+        docx = output_target(folder / _name(stem, kind, doc, plans.get("quyet-dinh"), signing=kind in signing),
+                             inputs=[data, template])
         pdf_out = output_target(docx.path.with_suffix(".pdf"), inputs=[data, template]) if pdf else None
         if doc.is_final and not force and same_bytes(docx.path, contents[kind]):
             decided.append((kind, docx, pdf_out, None))  # already issued, as it is: kept
@@ -389,9 +440,11 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
             written.append(DossierDocument(kind, docx.path, doc, made, kept=True))
             continue
         how = mode(force, replace)
+        made = None
         if pdf_out is None:
             place_document(docx, how, content=content)
-            written.append(DossierDocument(kind, docx.path, doc))
         else:
-            written.append(DossierDocument(kind, docx.path, doc, place_with_pdf(docx, pdf_out, content, how)))
-    return DossierResult(written, final)
+            made = place_with_pdf(docx, pdf_out, content, how)
+        written.append(DossierDocument(kind, docx.path, doc, made, signing=kind in signing))
+    waiting = tuple(k for k in ("quyet-dinh", "ke-hoach") if unnumbered and k not in plans)
+    return DossierResult(written, final, unnumbered, waiting)

@@ -92,6 +92,19 @@ def as_draft(plan: Plan) -> Plan:
     return plan.model_copy(update={"number": None, "date": plan.date.model_copy(update={"day": None})})
 
 
+def for_signing(plan: Plan) -> Plan:
+    """The copy the competent person signs: number and day blank as in a draft, without the draft mark
+    (it is the document, signed before the văn thư numbers it). One rule for render, dossier and batch;
+    render it under document.context.signing_copy() for the wide blanks the stamps fit in."""
+    return as_draft(plan).model_copy(update={"draft_mark": False})
+
+
+def signing_copy_name(stem: str) -> str:
+    """The signing copy's file name: <stem>-trinh-ky.docx (render, each document of a dossier, each
+    unit of a batch)."""
+    return f"{stem}{UNNUMBERED_SUFFIX}.docx"
+
+
 def require_final(plan: Plan) -> Plan:
     """The plan itself when it has a number and a full date (only the date for a document issued with a
     decision: its number is the decision's); otherwise a UserError saying what is missing."""
@@ -190,7 +203,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         raise UserError(f"{data}: tệp có mục dossier: kế hoạch ban hành kèm theo Quyết định của hồ sơ, không có số "
                         "riêng; ghi số, ngày văn thư đã cấp vào dossier.submission, dossier.decision (number:, "
                         f"date:) rồi tạo bản phát hành của cả hồ sơ: kehoach dossier {shell_arg(data)} --final "
-                        "(docs/ho-so.md)")
+                        f"(bản trình ký: kehoach dossier {shell_arg(data)} --final --unnumbered; docs/ho-so.md)")
     if given_number is not None and not recorded.own_number:
         raise UserError(f"{data}: văn bản ban hành kèm theo quyết định (own_number: false) không có số riêng, số là "
                         "của quyết định ghi ở dòng (Ban hành kèm theo …); bỏ --number, chỉ cần --date ngày ban hành")
@@ -211,7 +224,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         warnings.append("văn bản liên tịch: 'kehoach sign' chưa ký số được văn bản có nhiều người ký; hãy ký số "
                         "trên hệ thống quản lý văn bản của cơ quan, hoặc ký trên giấy")
     if unnumbered:
-        plan = as_draft(plan).model_copy(update={"draft_mark": False})
+        plan = for_signing(plan)
         final = False  # replaceable like a draft; the signed PDF is the document
     # Without --final the data is printed as it is: whatever it leaves out (number, day) stays
     # blank, which is what makes a draft (issue 2); --final insists on both.
@@ -219,7 +232,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     issued = final or plan.is_final
     path = issue_path(data, out, final=issued, output_dir=output_dir, number=plan.number)
     if unnumbered and (out is None or Path(out).is_dir() or str(out).endswith(("/", "\\"))):
-        path = path.with_name(f"{Path(data).stem}{UNNUMBERED_SUFFIX}.docx")
+        path = path.with_name(signing_copy_name(Path(data).stem))
     # Decided on real paths before rendering: never the data or the template, even with --force.
     docx = output_target(path, inputs=[data, template])
     if issued:
