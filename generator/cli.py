@@ -591,8 +591,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="ghi đè nếu tệp kết quả đã có")
     p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
     p.add_argument("--progress", nargs="+", metavar="BẢNG.xlsx",
-                   help="bảng tiến độ đã điền: nhiệm vụ chưa hoàn thành được chuyển sang năm mới (báo để xem "
-                        "lại), nhiệm vụ một lần đã hoàn thành được bỏ khỏi tệp mới (liệt kê)")
+                   help="bảng tiến độ đã điền (hoặc thư mục chứa chúng): nhiệm vụ chưa hoàn thành được chuyển "
+                        "sang năm mới (báo để xem lại), nhiệm vụ một lần đã hoàn thành được bỏ khỏi tệp mới (liệt kê)")
     p.set_defaults(func=_rollover)
 
     p = sub.add_parser("progress", help="tạo bảng tiến độ (.xlsx) các nhiệm vụ của kế hoạch cho đơn vị điền",

@@ -55,7 +55,7 @@ def test_a_folder_of_sheets_skips_the_lock_file_with_a_note_and_counts_the_workb
     result = build_report(plan_path, [replies], AS_OF, tmp_path / "bao-cao.yaml")
     assert result.total.done == 5 and result.total.total == 10  # the filled sheet was read
     notes = [w for w in result.warnings if "~$tien-do-phong-a.xlsx" in w]
-    assert len(notes) == 1 and "bỏ qua tệp khóa tạm Excel" in notes[0]
+    assert len(notes) == 1 and "bỏ qua tệp khóa tạm Excel" in notes[0] and f"bởi {USER}" in notes[0]
     assert yaml.safe_load((tmp_path / "bao-cao.yaml").read_text(encoding="utf-8"))["type"] == "Báo cáo"
 
 

@@ -32,7 +32,7 @@ from ..plan.loader import load_plan
 from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
 from ..text import date_dmy
-from ..word.package import OWNER_MAX, AlreadyThere, owner_of, publish, read_bounded
+from ..word.package import OWNER_MAX, AlreadyThere, owner_of, owner_user, publish, read_bounded
 from ..word.sheet_guard import SheetTooBig, SheetUse, not_a_spreadsheet, open_zip, owner_file
 
 DONE, DOING, TODO = "Hoàn thành", "Đang thực hiện", "Chưa thực hiện"
@@ -494,9 +494,10 @@ def _sheet_files(given: list[Path], notes: list[str]) -> list[Path]:
         if len(found) > _FOLDER_MOST:
             raise UserError(f"{path}: thư mục có hơn {_FOLDER_MOST} bảng tính; hãy để riêng các bảng tiến độ "
                             "đã điền vào một thư mục")
-        owners = [p for p in found if _is_owner_file(p)]
-        notes.extend(f"{p}: bỏ qua tệp khóa tạm Excel (có người đang mở bảng tính cùng tên trong thư mục); "
-                     "nếu bảng đó vừa được sửa, hãy lưu và đóng Excel rồi chạy lại" for p in owners)
+        owners = {p: who for p in found if (who := _owner_file_user(p)) is not None}
+        notes.extend(f"{p}: bỏ qua tệp khóa tạm Excel (bảng tính cùng tên trong thư mục đang được mở"
+                     + (f" bởi {who}" if who else "") + "); nếu bảng đó vừa được sửa, hãy lưu và đóng Excel "
+                     "rồi chạy lại" for p, who in owners.items())
         sheets = [p for p in found if p not in owners]
         if not sheets:
             raise UserError(f"{path}: thư mục không có bảng tính nào ({', '.join(_SHEET_SUFFIXES)}); hãy chọn "
@@ -506,20 +507,21 @@ def _sheet_files(given: list[Path], notes: list[str]) -> list[Path]:
     kept = []
     for p in files:
         if p.name.startswith("~$") and any(n != p.name and n.endswith(p.name[2:]) for n in named) \
-                and _is_owner_file(p):
+                and _owner_file_user(p) is not None:
             notes.append(f"{p}: bỏ qua tệp khóa tạm Excel; bảng tính nó đứng thay đã có trong danh sách")
         else:
             kept.append(p)
     return kept
 
 
-def _is_owner_file(path: Path) -> bool:
-    """Excel's owner file, by word.package.owner_of (its name and the few bytes it holds)."""
+def _owner_file_user(path: Path) -> str | None:
+    """Who has the workbook open when path is Excel's owner file (word.package.owner_of: its name
+    and the few bytes it holds; "" when it names nobody readable); None when it is not one."""
     try:
         head = read_bounded(path, str(path), OWNER_MAX + 1, head=True)
     except UserError:
-        return False
-    return owner_of(path.name, None, head) is not False
+        return None
+    return owner_user(head) if owner_of(path.name, None, head) is not False else None
 
 
 def said_day(day: dt.date) -> str:
