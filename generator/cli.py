@@ -604,8 +604,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="ghi đè nếu tệp kết quả đã có")
     p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
     p.add_argument("--progress", nargs="+", metavar="BẢNG.xlsx",
-                   help="bảng tiến độ đã điền: nhiệm vụ chưa hoàn thành được chuyển sang năm mới (báo để xem "
-                        "lại), nhiệm vụ một lần đã hoàn thành được bỏ khỏi tệp mới (liệt kê)")
+                   help="bảng tiến độ đã điền (hoặc thư mục chứa chúng): nhiệm vụ chưa hoàn thành được chuyển "
+                        "sang năm mới (báo để xem lại), nhiệm vụ một lần đã hoàn thành được bỏ khỏi tệp mới (liệt kê)")
     p.set_defaults(func=_rollover)
 
     p = sub.add_parser("progress", help="tạo bảng tiến độ (.xlsx) các nhiệm vụ của kế hoạch cho đơn vị điền",
@@ -649,7 +649,8 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="Mã thoát: 0 đã tạo; 2 bảng tiến độ có lỗi (liệt kê từng ô) hoặc tham số sai.")
     p.add_argument("data", metavar="DATA.yaml", help="tệp dữ liệu kế hoạch")
     p.add_argument("--progress", nargs="+", required=True, metavar="BẢNG.xlsx",
-                   help="một hoặc nhiều bảng tiến độ đã điền")
+                   help="một hoặc nhiều bảng tiến độ đã điền, hoặc thư mục chứa chúng (tệp khóa tạm "
+                        "~$… của Excel được bỏ qua)")
     p.add_argument("--as-of", required=True, metavar="NGÀY", help="ngày báo cáo, ví dụ 30/06/2026 (hoặc 2026-06-30)")
     p.add_argument("-o", "--output", required=True, metavar="BAO-CAO.yaml", help="tệp dữ liệu báo cáo")
     p.set_defaults(func=_report)

@@ -342,3 +342,66 @@ def test_the_document_split_from_its_attachment_is_issued_as_before(attachment, 
     assert "Số: 125/KH-SKHCN Quảng Ngãi, ngày 20 tháng 3 năm 2024" in text(issued)
     assert text(issued) == text(numbered)
     assert main(["verify", str(issued), "--trust", str(flow["ca"])]) == 0
+
+
+def _header_words(pdf: Path) -> list[tuple[str, float, float]]:
+    """Page 1's line of "Số:" and the date, as poppler places its words (stamps drawn): (word,
+    left, right) from left to right."""
+    from xml.etree import ElementTree
+
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                         check=True).stdout
+    words = [(w.text or "", float(w.get("xMin")), float(w.get("xMax")), float(w.get("yMax")))
+             for w in ElementTree.fromstring(out).iter("{http://www.w3.org/1999/xhtml}word")]
+    row = next(w[3] for w in words if w[0] == "Số:")
+    return sorted((w[:3] for w in words if abs(w[3] - row) < 3), key=lambda w: w[1])
+
+
+def _gaps(words: list[tuple[str, float, float]], names: list[str]) -> list[float]:
+    """The gaps between the named words, in order, each named word the first of its text."""
+    found = [next(w for w in words if w[0] == n) for n in names]
+    return [round(b[1] - a[2], 1) for a, b in zip(found, found[1:])]
+
+
+SPACE_14, SPACE_13, DIGIT_13 = 14 * 0.25, 13 * 0.25, 13 * 0.5
+"""A space in the date line's 14 pt and the Số line's 13 pt Times, and a digit at 13 pt."""
+
+
+def test_the_stamped_date_line_reads_as_typed_and_the_number_stands_against_its_slash(flow) -> None:
+    """The văn thư's day closes up as typed: one space either side of it, as in the numbered final
+    (its blank is as wide as two digits, every day is printed with two). The number is written
+    against the slash ("125/KH-…") in a blank as wide as the widest number (five digits): a shorter
+    one leaves only its missing digits' room after "Số:"."""
+    issued, numbered = _header_words(flow["issued"]), _header_words(flow["numbered"])
+    date = ["ngày", "20", "tháng", "3", "năm"]
+    assert _gaps(issued, date) == _gaps(numbered, date) == [SPACE_14] * 4
+    (gap, slash) = _gaps(issued, ["Số:", "125", "/KH-SKHCN"])  # the stamp is a word of its own
+    assert abs(slash) <= 1  # against the slash, as typed
+    assert abs(gap - (SPACE_13 + 2 * DIGIT_13)) <= 0.3  # 125 is three of five digits: two digits' room left
+
+
+def test_a_five_digit_number_and_a_blank_month_close_up_as_typed(flow, tmp_path) -> None:
+    """The widest number fills its blank exactly ("Số: 12345/…"); a month left blank on the signing
+    copy and stamped with one digit ("3") stands in the middle of its blank, the same gap either
+    side, never one wide gap before "năm"."""
+    data = tmp_path / "kh.yaml"
+    source = SAMPLE.read_text(encoding="utf-8")
+    assert "date: 2024-03-20" in source
+    data.write_text(source.replace("date: 2024-03-20", "date: '2024'", 1), encoding="utf-8")
+    assert main(["render", str(data), "--final", "--unnumbered", "--pdf", "-o", str(tmp_path / "trinh-ky.docx")]) == 0
+    common = ["--password-file", str(flow["password"])]
+    signed, issued = tmp_path / "1-ky.pdf", tmp_path / "2-ban-hanh.pdf"
+    assert main(["sign", str(tmp_path / "trinh-ky.pdf"), "-o", str(signed), "--as", "signer", "--image",
+                 str(flow["image"]), "--p12", str(flow["leader"]), *common]) == 0
+    assert main(["sign", str(signed), "-o", str(issued), "--as", "agency", "--number", "12345", "--date",
+                 "20/03/2024", "--p12", str(flow["agency"]), *common]) == 0
+    words = _header_words(issued)
+    (gap, slash) = _gaps(words, ["Số:", "12345", "/KH-SKHCN"])
+    assert abs(gap - SPACE_13) <= 0.3 and abs(slash) <= 1  # "Số: 12345/KH-SKHCN"
+    assert _gaps(words, ["ngày", "20", "tháng"]) == [SPACE_14, SPACE_14]
+    # "3" is half as wide as its two-digit blank: a quarter of an em more either side, the same both sides.
+    month_gaps = _gaps(words, ["tháng", "3", "năm"])
+    assert all(abs(g - (SPACE_14 + 14 * 0.25)) <= 0.3 for g in month_gaps), month_gaps
+    from generator.esign.verify import verify_file
+
+    assert verify_file(issued, trust=[flow["ca"]]).verdict == "valid"  # no stamp lies over a word of the page

@@ -110,6 +110,55 @@ def test_report_says_dates_day_first_and_drops_a_day_only_when_there_was_one(sam
     assert all(not re.search(r"\b\d{4}-\d\d-\d\d\b", i.text) for i in result.items)
 
 
+def _report_groups(text: str) -> dict[str, list[str]]:
+    """The printed report's headings under "Cần người xem lại", each with its lines."""
+    groups: dict[str, list[str]] = {}
+    heading = None
+    for line in text.split("\n"):
+        if line.startswith("  ") and not line.startswith("    ") and line.endswith(":"):
+            heading = line.strip()[:-1]
+            groups[heading] = []
+        elif line.startswith("    ") and heading is not None:
+            groups[heading].append(line.strip())
+        else:
+            heading = None
+    return groups
+
+
+@pytest.mark.parametrize(("written", "new_date", "heading"), [
+    ("date: 2024-03-20", "date: 2025-03", "Đã xóa"),  # a day dropped: something was cleared
+    ("number: 125\ndate: 2024-03-20", "date: 2025-03", "Đã xóa"),
+    ("date: 2024-06", "date: 2025-06", "Giữ như năm trước (chỉ chuyển năm), điền khi ban hành"),
+    ("date: 06/2024", "date: 06/2025", "Giữ như năm trước (chỉ chuyển năm), điền khi ban hành"),
+    ("date: '2024'", "date: '2025'", "Giữ như năm trước (chỉ chuyển năm), điền khi ban hành"),
+], ids=["day", "number-and-day", "month-only", "month-only-day-first", "year-only"])
+def test_each_report_line_is_under_the_heading_of_what_happened(sample: Path, tmp_path: Path, written, new_date,
+                                                               heading) -> None:
+    """A draft dated by its month alone loses nothing in the new year: its line is said as kept
+    (its blank day still to fill), never under "Đã xóa"; a day or a number dropped is."""
+    from generator.jobs.rollover import format_report
+
+    data = tmp_path / "ke-hoach-2024.yaml"
+    data.write_text(sample.read_text(encoding="utf-8").replace("date: 2024-03-20", written, 1), encoding="utf-8")
+    result = rollover_file(data, 2025)
+    new_lines = result.output.read_text(encoding="utf-8").split("\n")
+    groups = _report_groups(format_report(result))
+    dated = [line for lines in groups.values() for line in lines if ": date: " in line]
+    (date_line,) = dated
+    assert date_line in groups[heading]
+    (item,) = [i for i in result.items if i.path == "date"]
+    assert new_lines[item.line - 1].split("#")[0].strip() == new_date
+    if heading == "Đã xóa":
+        assert "đã bỏ ngày" in date_line
+    else:
+        assert "Đã xóa" not in groups or not any(": date: " in x for x in groups["Đã xóa"])
+        assert "đã bỏ" not in date_line and "đã xóa" not in date_line and "năm 2025" in date_line
+    # Under "Đã xóa" only what the new file no longer holds: each such line's field is empty there.
+    for cleared in (i for i in result.items if i.kind == "cleared"):
+        value = new_lines[cleared.line - 1].split(":", 1)[1].split("#")[0].strip()
+        assert value in ("", "2025-03"), value  # a number emptied, or a date that lost its day
+
+
 def test_report_names_cited_documents_as_the_plan_prints_them(tmp_path: Path) -> None:
     # A law cited by name has no number: it read "Luật số None"; the agency's own plan has no symbol
     # written: it read "Kế hoạch số 512" where the plan prints "512/KH-UBND".

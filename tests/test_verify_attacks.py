@@ -881,3 +881,57 @@ def test_the_genuine_multi_signature_flow_stays_valid(pki, tmp_path) -> None:
     sealed = _sign(number, pki["agency"], "ChuKyCoQuan", box=(200, 470, 300, 540), text="DAU")
     result = _check(tmp_path, sealed, pki)
     assert result.verdict == "valid", _said(result)
+
+
+# --- An update nothing shown uses: named, never called tampering ----------------------------------
+
+def _orphan(kind: str):  # noqa: ANN202
+    """An update adding one object no page, field nor signature refers to (a new xref and trailer):
+    a dictionary, or a stream drawing words that no page ever draws."""
+    def change(writer) -> None:  # noqa: ANN001
+        g = _g()
+        if kind == "stream":
+            writer.add_object(g.StreamObject(stream_data=_text_ops([(330, 760, "So: 999/KH-GIA")])))
+        else:
+            writer.add_object(g.DictionaryObject({_n("/Ghi"): g.TextStringObject("them sau khi ky")}))
+    return change
+
+
+@pytest.mark.parametrize("kind", ["dictionary", "stream"])
+def test_an_update_adding_only_an_unused_object_is_named_and_stays_valid(pki, tmp_path, kind, capsys) -> None:
+    signed = _sign(_plain(), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+    updated = _update(signed, _orphan(kind))
+    result = _check(tmp_path, updated, pki)
+    assert result.verdict == "valid", _said(result)  # harmless: no page shows it
+    (change,) = result[0].changes_after
+    assert change.revision == result[0].revision + 1 and change.kind == "unseen", change
+    assert "thêm đối tượng không hiển thị" in change.detail and "không đổi nội dung trang" in change.detail
+    said = _said(result)
+    assert "không có gì thay đổi" not in said
+    assert f"sau chữ ký, lần cập nhật {change.revision}: cập nhật không hiển thị — thêm đối tượng" in said
+    # The command line says the same, and calls the file valid.
+    path = tmp_path / "them-doi-tuong.pdf"
+    path.write_bytes(updated)
+    assert main(["verify", str(path), "--trust", str(pki["ca_pem"])]) == 0
+    out = capsys.readouterr().out
+    assert f"lần cập nhật {change.revision}: cập nhật không hiển thị" in out and "không có gì thay đổi" not in out
+
+
+def test_an_unused_object_after_the_last_signature_of_a_flow_is_named_under_each(pki, tmp_path) -> None:
+    # Two signatures, then the update: each signature names the revision after it.
+    first = _sign(_plain(), pki["signer"])
+    second = _sign(first, pki["agency"], "ChuKyCoQuan", box=(200, 470, 300, 540), text="DAU")
+    result = _check(tmp_path, _update(second, _orphan("dictionary")), pki)
+    assert result.verdict == "valid", _said(result)
+    last = max(c.revision for r in result for c in r.changes_after)
+    for report in result:
+        assert [c.kind for c in report.changes_after if c.revision == last] == ["unseen"], _said(result)
+
+
+def test_an_unused_object_after_a_no_changes_certification_keeps_it_valid(pki, tmp_path) -> None:
+    # DocMDP P=1 allows no modification; PAdES counts an object nothing uses as none (pyHanko too).
+    certified = _certify(_plain(), pki["agency"], 1)
+    result = _check(tmp_path, _update(certified, _orphan("stream")), pki)
+    assert result.verdict == "valid", _said(result)
+    assert [c.kind for c in result[0].changes_after] == ["unseen"]

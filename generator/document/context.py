@@ -57,9 +57,15 @@ BLANK_CITED_DAY = "    "
 SIGNING_COPY: ContextVar[bool] = ContextVar("kehoach_signing_copy", default=False)
 """True while rendering the copy the competent person signs before the văn thư gives the number and
 the date (render --final --unnumbered): its blanks must hold the stamps the văn thư adds to the signed
-PDF (up to a five-digit number, a two-digit day and month) with a space either side, so the stamped
-words read apart, as in the numbered final. A draft keeps the narrow blanks written by hand."""
-WIDE_NUMBER, WIDE_DAY, WIDE_CITED_DAY = " " * 11, " " * 6, " " * 7
+PDF, and no more, so the stamped line reads as the numbered final typed: "Số: 125/KH-…", "ngày 20
+tháng 3". A draft keeps the narrow blanks written by hand."""
+SPACES_PER_DIGIT = 2
+"""A digit is as wide as two spaces in Times New Roman (1024 and 512 of 2048 units), the font of
+Decree 30, and every digit is as wide as any other: a blank of two spaces a digit holds exactly the
+widest stamp of that many digits."""
+WIDE_NUMBER = " " * (SPACES_PER_DIGIT * 5)  # esign.sign writes a number up to 99999
+WIDE_DAY = " " * (SPACES_PER_DIGIT * 2)  # a day is printed with two digits (nd30.day_month), a month one or two
+WIDE_CITED_DAY = WIDE_DAY
 
 
 @contextlib.contextmanager

@@ -675,10 +675,10 @@ def _stamp_issue(src: Path, data: bytes, key: KeySource, number: int | str, date
             width = _advance(fonts[blank.style], blank.text, size)
             # Always laid out from the box's left edge: pyHanko rounds the text's width to whole
             # points, so a right-aligned box would leave up to half a point before the slash.
-            x0 = blank.edge if blank.align == "left" else blank.edge - width
+            x0 = blank.edge - width if blank.align == "right" else blank.edge - width / 2
             # Right-anchored: the box ends at the slash, so it covers no glyph of the page (verify
             # reads a stamp over the page's words as a change of content).
-            box: Box = (x0, blank.baseline, x0 + width + (1 if blank.align == "left" else 0), blank.baseline + size)
+            box: Box = (x0, blank.baseline, x0 + width + (0 if blank.align == "right" else 1), blank.baseline + size)
             style = _text_style(blank.text, fonts[blank.style], size=size, align="left", on_baseline=True)
             writer = incremental_writer(data)
             reason = f"Văn thư ghi {WHAT_VI[blank.what]} văn bản: {blank.text}"

@@ -40,8 +40,8 @@ class Blank:
     text: str
     """What the văn thư writes there."""
     edge: float
-    """x of the stamp's left edge (align "left") or right edge (align "right")."""
-    align: Literal["left", "right"]
+    """x of the stamp's right edge (align "right": against a slash) or middle ("centre": between words)."""
+    align: Literal["right", "centre"]
     baseline: float
     font: str
     size: float
@@ -107,16 +107,18 @@ def find_blanks(pages: list[Page], number: int, date: dt.date, *, attachment: bo
                                                                                      float]:
                 return line.chars[owner[i]]
 
-            def blank(what: What, value: str, after: int | None, before: int | None,
-                      page: Page = page, line: Line = line) -> None:
-                if before is not None:  # written against the next glyph (a slash)
-                    g = glyph(before)
+            def blank(what: What, value: str, after: int | None, before: int, page: Page = page,
+                      line: Line = line) -> None:
+                g = glyph(before)
+                if after is None:  # written against the next glyph (a slash), as typed: "125/"
                     blanks.append(Blank(page.index, what, value, g[1], "right", g[5], line.font, line.size))
-                elif after is not None:  # after the word and one space
-                    g = glyph(after)
-                    size = line.size or (g[4] - g[2])
-                    blanks.append(Blank(page.index, what, value, g[3] + SPACE_EM * size, "left", g[5],
-                                        line.font, line.size))
+                    return
+                # Between two words ("ngày 20 tháng"): in the middle of the room a space from each,
+                # so a stamp narrower than its blank (a one-digit month) leaves the same small gap
+                # either side, never one wide gap after it.
+                size = line.size or (g[4] - g[2])
+                left, right = glyph(after)[3] + SPACE_EM * size, g[1] - SPACE_EM * size
+                blanks.append(Blank(page.index, what, value, (left + right) / 2, "centre", g[5], line.font, line.size))
 
             for m in NUMBER.finditer(text):
                 if not m.group(1):
@@ -132,9 +134,9 @@ def find_blanks(pages: list[Page], number: int, date: dt.date, *, attachment: bo
                     problems.append(f"{where}: ngày ban hành {said} không khớp tháng/năm đã in "
                                     f"({printed_month or '…'}/{year})")
                     continue
-                blank("day", day_text, m.start(1) - 1, None)
+                blank("day", day_text, m.start(1) - 1, m.start(1))  # between "ngày" and "tháng"
                 if not printed_month:
-                    blank("month", month_text, m.start(2) - 1, None)
+                    blank("month", month_text, m.start(2) - 1, m.start(2))  # between "tháng" and "năm"
             for m in CITED_DATE.finditer(text):
                 if m.group(1):
                     continue

@@ -50,14 +50,20 @@ from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko
 from .pages import HIDDEN_FLAGS, Page
 from .stamps import FIELD_OF, WHAT_VI
 
-ChangeKind = Literal["signature", "stamp", "annotation", "form", "content", "other"]
+ChangeKind = Literal["signature", "stamp", "annotation", "form", "unseen", "content", "other"]
 Verdict = Literal["valid", "invalid", "unverified"]
-ALLOWED_AFTER: set[str] = {"signature", "stamp", "form"}
+ALLOWED_AFTER: set[str] = {"signature", "stamp", "form", "unseen"}
 """What may come after a signature without making it invalid (Decree 30: the agency's signature, the
-number and date stamped into their blanks, the seal)."""
+number and date stamped into their blanks, the seal; and an update nothing shown uses, named all the
+same: _unseen)."""
+HARMLESS: set[str] = {"unseen"}
+"""Allowed even after a certification that allows no change (DocMDP P=1): PAdES and pyHanko count
+what nothing in the document uses (an object no page, field or signature refers to, long-term
+validation data) as no modification."""
 
 KIND_VI = {"signature": "chữ ký số", "stamp": "hình/chữ của chữ ký", "annotation": "chú thích",
-           "form": "ô biểu mẫu", "content": "NỘI DUNG TRANG", "other": "THAY ĐỔI KHÁC"}
+           "form": "ô biểu mẫu", "unseen": "cập nhật không hiển thị", "content": "NỘI DUNG TRANG",
+           "other": "THAY ĐỔI KHÁC"}
 VERDICT_VI = {"valid": "hợp lệ", "invalid": "KHÔNG hợp lệ", "unverified": "chưa xác minh được người ký"}
 
 
@@ -1028,6 +1034,8 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                 raise  # out of the read budget: said as such, not as a damaged file
             except Exception as exc:
                 found.append(Change(revision, "other", None, f"không phân tích được lần cập nhật ({_reason(exc)})"))
+        if not found:  # a revision is never passed over in silence, however harmless
+            found.append(_unseen(revisions, revision, policy))
         report.changes_after += found
     tail = revisions.unaccounted_tail()
     if tail:
@@ -1047,6 +1055,45 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                                    f"{change.detail}")
 
 
+def _unseen(revisions: _Revisions, revision: int, policy: Any) -> Change:
+    """What a revision did that touches no page, field nor signature, said by pyHanko's difference
+    analysis of this revision against the one before: objects nothing refers to (what its rules
+    clear as orphans: the same rules run without that clearance name them), long-term validation
+    data, or objects written again unchanged. Anything its rules cannot explain is "other"."""
+    from pyhanko.sign.diff_analysis import ModificationLevel, StandardDiffPolicy, SuspiciousModification
+
+    reader = revisions.reader
+    old, new = reader.get_historical_resolver(revision - 1), reader.get_historical_resolver(revision)
+    unchanged = "không đổi nội dung trang"
+    try:
+        level = policy.apply(old, new).modification_level
+        strict = StandardDiffPolicy(global_rules=policy.global_rules, form_rule=policy.form_rule,
+                                    reject_object_freeing=False, ignore_orphaned_objects=False)
+        try:
+            strict.apply(old, new)
+            orphans: list[int] = []
+        except SuspiciousModification as exc:
+            orphans = sorted({int(n) for n in re.findall(r"idnum=(\d+)", str(exc))})
+    except SuspiciousModification as exc:
+        refs = sorted({int(n) for n in re.findall(r"idnum=(\d+)", str(exc))})[:10]
+        return Change(revision, "other", None, "đối tượng bị thêm hoặc sửa không phải chữ ký hay ô ký"
+                      + (f" (đối tượng {', '.join(map(str, refs))})" if refs else ""))
+    except (BudgetExceeded, MemoryError):
+        raise  # out of the read budget: said as such, not as a damaged file
+    except Exception as exc:
+        return Change(revision, "other", None, f"không phân tích được lần cập nhật ({_reason(exc)})")
+    if orphans:
+        shown = ", ".join(map(str, orphans[:10])) + (" …" if len(orphans) > 10 else "")
+        return Change(revision, "unseen", None, f"thêm đối tượng không hiển thị (đối tượng {shown}: không trang, ô hay "
+                                                f"chữ ký nào dùng đến); {unchanged}")
+    if level == ModificationLevel.NONE:
+        return Change(revision, "unseen", None, f"ghi lại đối tượng với giá trị như cũ; {unchanged}")
+    if level == ModificationLevel.LTA_UPDATES:
+        return Change(revision, "unseen", None, "thêm dữ liệu kiểm tra chữ ký lâu dài (chứng thư, danh sách "
+                                                f"thu hồi, dấu thời gian); {unchanged}")
+    return Change(revision, "unseen", None, f"cập nhật dữ liệu của tệp (biểu mẫu, thông tin tệp); {unchanged}")
+
+
 def _allowed_after(sig: Any) -> set[str]:
     """What may follow this signature without breaking it: ALLOWED_AFTER, and nothing at all after a
     certification that allows no change (DocMDP P=1; its author said so, and a later signature, even a
@@ -1058,7 +1105,7 @@ def _allowed_after(sig: Any) -> set[str]:
         level = sig.docmdp_level
     except Exception:
         level = None
-    return set() if level == MDPPerm.NO_CHANGES else ALLOWED_AFTER
+    return HARMLESS if level == MDPPerm.NO_CHANGES else ALLOWED_AFTER
 
 
 VISIBLE_KEYS = ("/AP", "/AS", "/Rect", "/F", "/V", "/MK", "/DA")

@@ -1396,7 +1396,7 @@ def sheet_names(path: str | Path) -> list[str]:
     if suffix not in (".xlsx", ".xlsm", ".ods"):
         raise SheetError(f"{path}: chỉ liệt kê được trang tính của tệp .xlsx, .ods, .csv")
     data = read_file(path, limits.MAX_SHEET_BYTES)
-    zf = open_zip(data, str(path), suffix)
+    zf = open_zip(data, str(path), suffix, path)
     try:
         if suffix == ".ods":
             scan_ods(read_part(zf, "content.xml", str(path)), str(path))

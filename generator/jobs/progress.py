@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -30,8 +32,8 @@ from ..plan.loader import load_plan
 from ..plan.model import Plan
 from ..plan.tasks import PlanTask, plan_tasks
 from ..text import date_dmy
-from ..word.package import AlreadyThere, publish, read_bounded
-from ..word.sheet_guard import SheetTooBig, SheetUse, not_a_spreadsheet, open_zip
+from ..word.package import OWNER_MAX, AlreadyThere, owner_of, owner_user, publish, read_bounded
+from ..word.sheet_guard import SheetTooBig, SheetUse, not_a_spreadsheet, open_zip, owner_file
 
 DONE, DOING, TODO = "Hoàn thành", "Đang thực hiện", "Chưa thực hiện"
 STATUSES = (DONE, DOING, TODO)
@@ -382,12 +384,14 @@ def _guard(path: Path) -> bytes:
     if suffix in (".xls", ".ods"):
         return data  # judged by plan.sheets (sheet_guard) before its reader parses it
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: a password-protected workbook, or an .xls renamed
-        raise not_a_spreadsheet(data, str(path), suffix)
+        raise not_a_spreadsheet(data, str(path), suffix, path)
+    if (owner := owner_file(data, str(path), path)) is not None:
+        raise owner
     if not data.startswith(b"PK"):
         raise UserError(f"{path}: không phải tệp Excel .xlsx (tệp .xls cũ hoặc tệp khác?); hãy mở bằng Excel "
                         "rồi Lưu thành kiểu “Excel Workbook (*.xlsx)”")
     # The zip judged as every spreadsheet is (word.sheet_guard): entries, sizes, ratio, encryption.
-    zf = open_zip(data, str(path), ".xlsx")
+    zf = open_zip(data, str(path), ".xlsx", path)
     for info in zf.infolist():
         if info.filename.lower().endswith((".xml", ".rels")):
             try:
@@ -424,7 +428,7 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
     reports: dict[str, list[Report]] = {}
     problems: list[str] = []
     out = Progress()
-    paths = [Path(s) for s in sheets]
+    paths = _sheet_files([Path(s) for s in sheets], out.warnings)
     example_year = as_of.year if as_of else plan_year(plan.subject_text, plan.year) or plan.year
     if not paths:
         raise UserError("cần ít nhất một bảng tiến độ đã điền (--progress TỆP.xlsx)")
@@ -463,6 +467,61 @@ def read_progress(plan: Plan, sheets: Iterable[str | Path], *, tasks: list[PlanT
     if problems:
         raise ProgressError(problems)
     return out
+
+
+_SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_FOLDER_MOST = 1000
+"""Sheets read from one folder: a unit's reply each, a province has a few hundred units."""
+
+
+def _sheet_files(given: list[Path], notes: list[str]) -> list[Path]:
+    """The sheets to read: each file given, and the spreadsheets in a folder given (the folder the
+    units' replies were saved in). Excel's owner file (~$tien-do.xlsx, beside a workbook someone
+    has open) found in a folder, or given beside the workbook it stands for (a shell's *.xlsx
+    picks both), is left out with a note: the workbook itself is read; given alone, _guard says
+    what it is."""
+    files: list[Path] = []
+    for path in given:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        try:
+            with os.scandir(path) as entries:
+                found = sorted(Path(e.path) for e in itertools.islice(entries, _FOLDER_MOST + 1)
+                               if e.name.lower().endswith(_SHEET_SUFFIXES) and e.is_file())
+        except OSError as exc:
+            raise UserError(f"{path}: không đọc được thư mục ({exc.strerror or exc})") from None
+        if len(found) > _FOLDER_MOST:
+            raise UserError(f"{path}: thư mục có hơn {_FOLDER_MOST} bảng tính; hãy để riêng các bảng tiến độ "
+                            "đã điền vào một thư mục")
+        owners = {p: who for p in found if (who := _owner_file_user(p)) is not None}
+        notes.extend(f"{p}: bỏ qua tệp khóa tạm Excel (bảng tính cùng tên trong thư mục đang được mở"
+                     + (f" bởi {who}" if who else "") + "); nếu bảng đó vừa được sửa, hãy lưu và đóng Excel "
+                     "rồi chạy lại" for p, who in owners.items())
+        sheets = [p for p in found if p not in owners]
+        if not sheets:
+            raise UserError(f"{path}: thư mục không có bảng tính nào ({', '.join(_SHEET_SUFFIXES)}); hãy chọn "
+                            "thư mục chứa các bảng tiến độ đã điền")
+        files += sheets
+    named = {p.name for p in files}
+    kept = []
+    for p in files:
+        if p.name.startswith("~$") and any(n != p.name and n.endswith(p.name[2:]) for n in named) \
+                and _owner_file_user(p) is not None:
+            notes.append(f"{p}: bỏ qua tệp khóa tạm Excel; bảng tính nó đứng thay đã có trong danh sách")
+        else:
+            kept.append(p)
+    return kept
+
+
+def _owner_file_user(path: Path) -> str | None:
+    """Who has the workbook open when path is Excel's owner file (word.package.owner_of: its name
+    and the few bytes it holds; "" when it names nobody readable); None when it is not one."""
+    try:
+        head = read_bounded(path, str(path), OWNER_MAX + 1, head=True)
+    except UserError:
+        return None
+    return owner_user(head) if owner_of(path.name, None, head) is not False else None
 
 
 def said_day(day: dt.date) -> str:

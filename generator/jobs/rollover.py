@@ -55,6 +55,7 @@ KINDS = {
     "year": "năm khác",
     "period": "giai đoạn",
     "cleared": "đã xóa",
+    "kept": "giữ như năm trước (chỉ chuyển năm), điền khi ban hành",
     "carried": "nhiệm vụ chưa hoàn thành, chuyển sang năm mới",
     "dropped": "nhiệm vụ một lần đã hoàn thành, bỏ khỏi năm mới",
     "admin": "đơn vị hành chính không còn từ 01/7/2025",
@@ -218,14 +219,17 @@ def rollover_text(text: str, old_year: int, new_year: int, *,
     was = IssueDate.model_validate(dict(old_date) if hasattr(old_date, "items") else old_date)
     month = was.month
     doc["date"] = _draft_date(old_date, month, new_year)
-    # Said as staff write dates (20/03/2024), and "đã bỏ ngày" only when there was a day to drop.
+    # Said as staff write dates (20/03/2024), and under "đã xóa" only when there was a day to drop: a
+    # draft dated by its month alone loses nothing, its year moves and its blank day stays blank.
     if was.day:
-        said = f"ngày ban hành đã bỏ ngày (dự thảo), giữ tháng {month}; điền ngày khi ban hành"
+        kind, said = "cleared", f"ngày ban hành đã bỏ ngày (dự thảo), giữ tháng {month}; điền ngày khi ban hành"
     elif month:
-        said = f"ngày ban hành chưa có ngày (dự thảo), tháng {month}; điền ngày khi ban hành"
+        kind, said = "kept", (f"ngày ban hành vẫn chưa có ngày như năm trước (dự thảo), giữ tháng {month}, "
+                              f"năm {new_year}; điền ngày khi ban hành")
     else:
-        said = "ngày ban hành để trống ngày, tháng (dự thảo); điền khi ban hành"
-    pending.append(("cleared", ("date",), date_dmy(was.year, was.month, was.day), said, True))
+        kind, said = "kept", (f"ngày ban hành vẫn chưa có ngày, tháng như năm trước (dự thảo), năm {new_year}; "
+                              "điền khi ban hành")
+    pending.append((kind, ("date",), date_dmy(was.year, was.month, was.day), said, True))
 
     pending += _clear_dossier(doc.get("dossier"))
 

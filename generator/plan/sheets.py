@@ -39,6 +39,7 @@ from ..word.sheet_guard import (
     SheetTooBig,
     not_a_spreadsheet,
     open_zip,
+    owner_file,
     read_file,
     read_part,
     scan_ods,
@@ -189,7 +190,7 @@ def _csv_grid(path: Path, data: bytes) -> _Grid:
 
 def _xlsx_book(path: Path, data: bytes) -> tuple[Any, Any]:
     """The judged zip and the read-only openpyxl book of an .xlsx."""
-    zf = open_zip(data, str(path), path.suffix.lower())
+    zf = open_zip(data, str(path), path.suffix.lower(), path)
     import openpyxl
 
     try:
@@ -267,17 +268,17 @@ def _calamine_book(path: Path, data: bytes, suffix: str) -> tuple[Any, OdsMerges
     reads an .xls's own, none of an .ods's)."""
     merges = None
     if suffix == ".ods":
-        zf = open_zip(data, str(path), suffix)
+        zf = open_zip(data, str(path), suffix, path)
         merges = scan_ods(read_part(zf, "content.xml", str(path)), str(path))
     elif data.startswith(b"PK") or not data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise not_a_spreadsheet(data, str(path), suffix)
+        raise not_a_spreadsheet(data, str(path), suffix, path)
     from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         book.sheet_names  # noqa: B018 - a damaged file fails here, inside the try
     except Exception:  # noqa: BLE001 - calamine raises its own error types for damaged or unknown files
-        raise not_a_spreadsheet(data, str(path), suffix) from None
+        raise not_a_spreadsheet(data, str(path), suffix, path) from None
     return book, merges
 
 
@@ -414,6 +415,8 @@ def _read_grid(path: Path, sheet: str | None) -> _Grid:
     if suffix not in SPREADSHEET_SUFFIXES:
         raise SheetError(f"{path}: không phải bảng tính; chỉ đọc được tệp {', '.join(SPREADSHEET_SUFFIXES)}")
     data = read_file(path, limits.MAX_DATA_BYTES if suffix == ".csv" else limits.MAX_SHEET_BYTES)
+    if suffix == ".csv" and (owner := owner_file(data, str(path), path)) is not None:
+        raise owner  # a CSV is any text: Excel's lock file beside one would read as a row of junk
     # Within the read budget where it can hold (limits.read_budget: a program's main thread).
     with limits.read_budget(path, what="bảng tính", kind="danh mục"):
         return _grid(path, data, sheet)

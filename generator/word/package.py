@@ -203,20 +203,21 @@ class PackageInfo:
     """Paragraphs in all the XML parts (body, headers, footnotes…), counted in the bytes."""
 
 
-_OWNER_MAX = 512
+OWNER_MAX = 512
 """Word's owner file is 162 bytes (Excel's 165): a file this small is never a document."""
 _OWNER_LOOK = 5000
 """Names of the lock file's folder looked at for the document it stands for."""
 
 
-def _owner_of(name: str, path: Path | None, whole: bytes) -> Path | None | bool:
-    """Whether `whole` is the owner ("lock") file Word writes beside a document it has open, and
+def owner_of(name: str, path: Path | None, whole: bytes) -> Path | None | bool:
+    """Whether `whole` is the owner ("lock") file Word (or Excel) writes beside a file it has open, and
     the document it stands for when one is beside it: False when it is not one, None when the
     document is not found. Word names it "~$" and the document's name (a long name loses its first
     two letters to the mark: ke-hoach.docx → ~$-hoach.docx), and writes the user's name in it: a
     byte counting the name's letters, the name, then at byte 54 the same count before the name in
-    UTF-16. A clerk picks it in a file list because it sits beside the document with its suffix."""
-    if len(whole) > _OWNER_MAX or whole.startswith(b"PK"):
+    UTF-16. A clerk picks it in a file list because it sits beside the document with its suffix.
+    Excel writes the same file beside a workbook (~$tien-do.xlsx): one recognition for both."""
+    if len(whole) > OWNER_MAX or whole.startswith(b"PK"):
         return False
     named = name.startswith("~$")
     n = whole[0] if whole else 0
@@ -236,6 +237,50 @@ def _owner_of(name: str, path: Path | None, whole: bytes) -> Path | None | bool:
     return beside[0] if len(beside) == 1 else None
 
 
+@dataclass(frozen=True)
+class OwnerApp:
+    """The program whose owner file a clerk picked, in the words its message uses."""
+
+    app: str  # "Word"
+    kind: str  # what it has open: "văn bản"
+
+
+WORD_OWNER = OwnerApp("Word", "văn bản")
+EXCEL_OWNER = OwnerApp("Excel", "bảng tính")
+
+
+def owner_file_said(label: str, path: Path | None, whole: bytes, app: OwnerApp) -> str | None:
+    """What to tell a clerk who gave an owner file (owner_of) instead of the file it stands for:
+    that it is the lock file, who has the file open when its bytes name them, and which file to give
+    instead; None when `whole` is no owner file."""
+    name = (path or Path(label)).name
+    owner = owner_of(name, path, whole)
+    if owner is False:
+        return None
+    kind = app.kind
+    instead = (f"{kind} là tệp {owner.name} cùng thư mục" if isinstance(owner, Path)
+               else f"{kind} là tệp cùng thư mục có tên giống tên này, không có ~$ ở đầu"
+               if name.startswith("~$") else f"{kind} là tệp {app.app} đang mở")
+    user = owner_user(whole)
+    who = f" (người đang mở: {user})" if user else ""
+    return (f"{label}: đây là tệp khóa tạm {app.app} tạo bên cạnh một {kind} đang mở{who}, không phải "
+            f"{kind}; {instead}. Hãy chọn tệp {kind} đó (tệp khóa tự mất khi đóng {app.app})")
+
+
+def owner_user(whole: bytes) -> str:
+    """The user's name an owner file holds: the UTF-16 copy at byte 56 (its count at 54), else the
+    ANSI one after the first byte; empty when neither reads as a name."""
+    n = whole[0] if whole else 0
+    if 0 < n < 54 and len(whole) >= 56 + 2 * n and whole[54] == n:
+        name = whole[56:56 + 2 * n].decode("utf-16-le", "replace")
+    elif 0 < n < 54 and len(whole) > n:
+        name = whole[1:1 + n].decode("cp1252", "replace")
+    else:
+        return ""
+    name = " ".join(name.split())
+    return name if name.isprintable() and "\ufffd" not in name else ""
+
+
 RESAVE = "hãy mở bằng Word rồi Lưu thành (Save As) kiểu “Word Document (*.docx)”"
 """What a clerk does with a file kehoach cannot read but Word can: save it again as a .docx."""
 
@@ -243,13 +288,9 @@ RESAVE = "hãy mở bằng Word rồi Lưu thành (Save As) kiểu “Word Docum
 def _sniff(head: bytes, whole: bytes, label: str, path: Path | None = None) -> UserError:
     """Why bytes that are not a zip are not a .docx, in the words a clerk can act on; `path` the
     file they were read from, when they were (an upload has only its name, in label)."""
-    owner = _owner_of((path or Path(label)).name, path, whole)
-    if owner is not False:
-        document = (f"văn bản là tệp {owner.name} cùng thư mục" if isinstance(owner, Path)
-                    else "văn bản là tệp cùng thư mục có tên giống tên này, không có ~$ ở đầu"
-                    if (path or Path(label)).name.startswith("~$") else "văn bản là tệp Word đang mở")
-        return UserError(f"{label}: đây là tệp khóa tạm Word tạo bên cạnh một văn bản đang mở, không phải "
-                         f"văn bản; {document}. Hãy chọn tệp văn bản đó (tệp khóa tự mất khi đóng Word)")
+    said = owner_file_said(label, path, whole, WORD_OWNER)
+    if said is not None:
+        return UserError(said)
     if head.startswith(_OLE):
         if "EncryptedPackage".encode("utf-16-le") in whole:
             return UserError(

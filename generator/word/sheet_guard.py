@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import limits
 from ..errors import UserError
 from ..text import number_vi
-from .package import check_members, read_bounded
+from .package import EXCEL_OWNER, check_members, owner_file_said, read_bounded
 
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -72,8 +72,24 @@ def read_file(path: Path, limit: int) -> bytes:
         raise SheetError(str(exc)) from None
 
 
-def not_a_spreadsheet(data: bytes, label: str, suffix: str) -> SheetError:
-    """Why these bytes are not the spreadsheet their name says, in words a clerk can act on."""
+class OwnerFile(SheetError):
+    """Excel's owner ("lock") file, ~$tien-do.xlsx, given for the workbook it stands for."""
+
+
+def owner_file(data: bytes, label: str, path: Path | None = None) -> OwnerFile | None:
+    """Excel's owner file said as such (who has the workbook open, which file to give), or None:
+    package.owner_of recognises it for Word's and Excel's alike."""
+    said = owner_file_said(label, path, data, EXCEL_OWNER)
+    return OwnerFile(said) if said is not None else None
+
+
+def not_a_spreadsheet(data: bytes, label: str, suffix: str, path: Path | None = None) -> SheetError:
+    """Why these bytes are not the spreadsheet their name says, in words a clerk can act on; `path`
+    the file they were read from, when they were (the workbook an owner file stands for is found
+    beside it)."""
+    owner = owner_file(data, label, path)
+    if owner is not None:
+        return owner
     if data.startswith(_OLE):
         if "EncryptedPackage".encode("utf-16-le") in data:
             return SheetError(f"{label}: bảng tính được đặt mật khẩu (mã hóa), không đọc được; hãy mở bằng "
@@ -89,12 +105,12 @@ def not_a_spreadsheet(data: bytes, label: str, suffix: str) -> SheetError:
                       "hãy mở bằng Excel hoặc LibreOffice rồi lưu lại")
 
 
-def open_zip(data: bytes, label: str, suffix: str) -> zipfile.ZipFile:
+def open_zip(data: bytes, label: str, suffix: str, path: Path | None = None) -> zipfile.ZipFile:
     """The zip of an .xlsx/.ods after its central directory was judged: entry count and size from
     the end record first (a directory of a million entries is itself a memory bomb), then each
     entry's declared size, the total and the compression ratio, encryption and method."""
     if not data.startswith(b"PK"):
-        raise not_a_spreadsheet(data, label, suffix)
+        raise not_a_spreadsheet(data, label, suffix, path)
     at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if at >= 0 and at + 22 <= len(data):
         entries, cd_size = struct.unpack_from("<HI", data, at + 10)
@@ -104,7 +120,7 @@ def open_zip(data: bytes, label: str, suffix: str) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
-        raise not_a_spreadsheet(data, label, suffix) from None
+        raise not_a_spreadsheet(data, label, suffix, path) from None
     check_members(zf.infolist(), label, app="Excel hoặc LibreOffice", error=SheetError)
     if suffix in (".xlsx", ".xlsm"):
         _check_shared_strings(zf, label)

@@ -1366,7 +1366,7 @@ function setupCatalogue(open) {
 
 // The rollover report as a to-do list: each item links to its field; ticks are kept for the session.
 const KINDS = { reference: 'Văn bản được dẫn', citation: 'Trích dẫn trong nội dung', date: 'Ngày tháng',
-  year: 'Năm khác', period: 'Giai đoạn', cleared: 'Đã xóa', carried: 'Nhiệm vụ chưa hoàn thành, giữ lại',
+  year: 'Năm khác', period: 'Giai đoạn', cleared: 'Đã xóa', kept: 'Giữ như năm trước, điền khi ban hành', carried: 'Nhiệm vụ chưa hoàn thành, giữ lại',
   dropped: 'Nhiệm vụ đã hoàn thành, bỏ', admin: 'Đơn vị hành chính không còn' };
 function showTodo() {
   const box = document.getElementById('todo');
