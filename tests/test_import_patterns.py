@@ -1052,3 +1052,32 @@ def test_an_appendix_line_a_render_would_fail_is_said_at_import(tmp_path, refere
         assert about == [], warnings
     else:
         assert len(about) == 1 and said in about[0], warnings
+
+
+@pytest.mark.parametrize(("names", "parent", "issuer"), [
+    (("UBND XÃ LƯƠNG MINH", "PHÒNG VĂN HÓA - XÃ HỘI"), "UBND xã Lương Minh", "Phòng Văn hóa - Xã hội"),
+    (("UBND HUYỆN SÔNG MÂY", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"), "UBND huyện Sông Mây", "Phòng Giáo dục và Đào tạo"),
+    (("ỦY BAN MTTQ VIỆT NAM XÃ LƯƠNG MINH", "BAN THƯỜNG TRỰC"), "Ủy ban MTTQ Việt Nam xã Lương Minh",
+     "Ban Thường trực"),
+    (("ĐẢNG ỦY XÃ LƯƠNG MINH", "VĂN PHÒNG"), "Đảng ủy xã Lương Minh", "Văn phòng"),
+    (("SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"), None, "Sở Văn hóa, Thể thao và Du lịch"),
+    (("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ", "XÃ HỘI"), None, "Sở Lao động - Thương binh và Xã hội"),
+])
+def test_a_parent_and_issuer_joined_by_shift_enter_import_as_their_two_paragraphs(tmp_path, names, parent, issuer):
+    """A parent ending with its place ("… XÃ LƯƠNG MINH") and the body under it ("PHÒNG …", "BAN …"),
+    both bold, typed in one paragraph with Shift+Enter print as the two paragraphs they could be: two
+    names, the same data and findings. A name cut mid-phrase ("… THỂ THAO" / "VÀ DU LỊCH", "… VÀ" /
+    "XÃ HỘI") stays one name."""
+    from generator.check import check_docx
+
+    agencies, findings = [], []
+    for layout in (None, "break"):
+        header = Header(parent=(), issuer=names, issuer_one_paragraph=layout)
+        path = build_plan(tmp_path / f"hai-ten-{layout}.docx", header=header, body=simple_body())
+        agencies.append(import_docx(path).data["agency"])
+        findings.append(sorted((r.rule, r.status) for r in check_docx(path).results))
+    assert agencies[0] == agencies[1] and findings[0] == findings[1]
+    def one_line(value: Any) -> str | None:  # a name as printed, on however many lines
+        return None if value is None else " ".join(" ".join(value if isinstance(value, list) else [value]).split())
+
+    assert (one_line(agencies[1].get("parent")), one_line(agencies[1]["name"])) == (parent, issuer)
