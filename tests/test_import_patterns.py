@@ -1081,3 +1081,35 @@ def test_a_parent_and_issuer_joined_by_shift_enter_import_as_their_two_paragraph
         return None if value is None else " ".join(" ".join(value if isinstance(value, list) else [value]).split())
 
     assert (one_line(agencies[1].get("parent")), one_line(agencies[1]["name"])) == (parent, issuer)
+
+
+@pytest.mark.parametrize("form", ["{}", "{}.", "{})", "{:02d}", "{:02d}."])
+@pytest.mark.parametrize("groups", [False, True])
+def test_a_catalogues_stt_typed_with_a_mark_or_a_zero_is_its_numbering(tmp_path, form, groups):
+    """A catalogue's STT typed "1.", "1)" or "01" prints a numbered list as "1" does: the import
+    derives the same numbering (numbered, the group rows, restart or continue), the rows without
+    their numbers, and the re-render prints the count down the column."""
+    from generator.word.reader import read_word
+
+    rows: list[list[Any]] = [["STT", "Nội dung", "Thời gian"]]
+    tasks = [("Khảo sát đường chạy", "Tháng 2"), ("Lập dự toán", "Tháng 3"), ("Khai mạc", "Tháng 4")]
+    if groups:
+        rows.append([{"text": "I", "bold": True, "align": "center"}, {"text": "Chuẩn bị", "span": 2, "bold": True}])
+    rows += [[form.format(k), *task] for k, task in enumerate(tasks[:2], 1)]
+    if groups:
+        rows.append([{"text": "II", "bold": True, "align": "center"}, {"text": "Tổ chức", "span": 2, "bold": True}])
+    rows.append([form.format(1 if groups else 3), *tasks[2]])
+    app = _appendix_head("PHỤ LỤC", "DANH MỤC VIỆC") + [WordTable(rows=rows, widths=[1.2, 10, 4])]
+    path = build_plan(tmp_path / "stt.docx", body=simple_body(), appendices=[app])
+    table = _table_of(import_docx(path).data)
+    assert table.get("numbered") is True
+    assert [r for r in _flat_rows(table["rows"]) if isinstance(r, list)] == [list(t) for t in tasks]
+    if groups:
+        assert table.get("numbering") == "restart" and [g["group"] for g in table["rows"]] == ["Chuẩn bị", "Tổ chức"]
+    out = tmp_path / "stt.yaml"
+    import_file(path, out, force=True)
+    back = tmp_path / "stt-back.docx"
+    back.write_bytes(render_plan(load_plan(out)))
+    catalogue = read_word(back).tables[-1]
+    firsts = [" ".join(p.text for p in row[0].paras) for row in catalogue.rows[1:] if len(row) == 3]
+    assert firsts == (["1", "2", "1"] if groups else ["1", "2", "3"])
