@@ -122,8 +122,8 @@ SPACED = {"A": ("", ""), "B": ("", "\xa0" * 10), "C": ("", " " * 10), "D": ("", 
 @pytest.mark.parametrize("align", ["center", "right"])
 def test_a_lines_spaces_place_its_text_where_the_pdf_prints_it(tmp_path, align):
     """Centred (or right-aligned) header lines with no-break spaces typed after the text: LibreOffice
-    moves the text left by half their width (all of it, set right), as it does Word; plain spaces
-    at the end hang and move nothing. The reader's middle of each line and its printed width are
+    moves the text left by half their width (all of it, set right); plain spaces at the end hang
+    and move nothing; spaces before the text move it right by half theirs. The reader's middle of each line and its printed width are
     the PDF's, within a point of metrics."""
     import docx as python_docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH

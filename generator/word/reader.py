@@ -552,8 +552,9 @@ def leading_width(para: Para) -> float:
 
 def trailing_width(para: Para) -> float:
     """The width (pt) a line keeps after its last printed character: no-break spaces (and the spaces
-    between them) do not hang past the margin as plain spaces at a line's end do, so Word and
-    LibreOffice lay them out as part of the line (a centred line moves left by half of it)."""
+    between them) do not hang past the margin as plain spaces at a line's end do: LibreOffice lays
+    them out as part of the line (a centred line moves left by half of it, measured in its PDF), and
+    Word is known to do the same (a no-break space is a character of fixed width, not a break)."""
     chars = _chars(para)
     while chars and chars[-1][0] == " ":
         chars.pop()  # these hang
