@@ -111,3 +111,46 @@ def test_missing_lines_are_missing_in_the_pdf_too(tmp_path):
     for rid, text in (("PL1.III.1.tieu-ngu.duong-ke", "Độc lập"), ("PL1.III.2.co-quan-ban-hanh.duong-ke", "TỈNH HÒA")):
         assert _line_below(texts, rules, text)[1] is None
         assert report.failed(rid)
+
+
+# How each line's spaces are typed: before its text, after it. Plain spaces at a line's end hang past
+# the margin; no-break ones (and plain ones before them) are laid out as part of the line.
+SPACED = {"A": ("", ""), "B": ("", "\xa0" * 10), "C": ("", " " * 10), "D": ("", "\xa0" * 5 + " " * 5),
+          "E": ("", " " * 5 + "\xa0" * 5), "F": ("\xa0" * 10, ""), "G": (" " * 10, ""), "H": ("", "\xa0" * 8)}
+
+
+@pytest.mark.parametrize("align", ["center", "right"])
+def test_a_lines_spaces_place_its_text_where_the_pdf_prints_it(tmp_path, align):
+    """Centred (or right-aligned) header lines with no-break spaces typed after the text: LibreOffice
+    moves the text left by half their width (all of it, set right); plain spaces at the end hang
+    and move nothing; spaces before the text move it right by half theirs. The reader's middle of each line and its printed width are
+    the PDF's, within a point of metrics."""
+    import docx as python_docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    from generator.word.reader import middle, read_word, rendered_lines
+
+    doc = python_docx.Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height, sec.left_margin, sec.right_margin = Mm(210), Mm(297), Mm(30), Mm(15)
+    doc._body.clear_content()
+    for label, (before, after) in SPACED.items():
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER if align == "center" else WD_ALIGN_PARAGRAPH.RIGHT
+        run = p.add_run(f"{before}SỞ VĂN HÓA {label}{after}")
+        run.font.size, run.font.name, run.bold = Pt(13), "Times New Roman", label == "H"
+    path = tmp_path / f"spaces-{align}.docx"
+    doc.save(str(path))
+    texts, _ = _page_one(_pdf(path))
+    word = read_word(path)
+    left_pt = 30 / MM
+    for label in SPACED:
+        para = next(p for p in word.paragraphs if p.text.endswith(f" {label}"))
+        line = next(t for t in texts if t[0].endswith(f" {label}"))
+        inked = [c for c in line[5] if c.get_text().strip()]
+        x0, x1 = inked[0].x0, inked[-1].x1
+        centre = middle(para, word.section_width(para.section))
+        assert centre is not None
+        assert abs(left_pt + centre / 20 - (x0 + x1) / 2) <= 1.0, (label, left_pt + centre / 20, (x0 + x1) / 2)
+        assert abs(rendered_lines(para)[0][1] - (x1 - x0)) <= 1.0, (label, rendered_lines(para), x1 - x0)

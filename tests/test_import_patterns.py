@@ -1052,3 +1052,64 @@ def test_an_appendix_line_a_render_would_fail_is_said_at_import(tmp_path, refere
         assert about == [], warnings
     else:
         assert len(about) == 1 and said in about[0], warnings
+
+
+@pytest.mark.parametrize(("names", "parent", "issuer"), [
+    (("UBND XÃ LƯƠNG MINH", "PHÒNG VĂN HÓA - XÃ HỘI"), "UBND xã Lương Minh", "Phòng Văn hóa - Xã hội"),
+    (("UBND HUYỆN SÔNG MÂY", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"), "UBND huyện Sông Mây", "Phòng Giáo dục và Đào tạo"),
+    (("ỦY BAN MTTQ VIỆT NAM XÃ LƯƠNG MINH", "BAN THƯỜNG TRỰC"), "Ủy ban MTTQ Việt Nam xã Lương Minh",
+     "Ban Thường trực"),
+    (("ĐẢNG ỦY XÃ LƯƠNG MINH", "VĂN PHÒNG"), "Đảng ủy xã Lương Minh", "Văn phòng"),
+    (("SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"), None, "Sở Văn hóa, Thể thao và Du lịch"),
+    (("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ", "XÃ HỘI"), None, "Sở Lao động - Thương binh và Xã hội"),
+])
+def test_a_parent_and_issuer_joined_by_shift_enter_import_as_their_two_paragraphs(tmp_path, names, parent, issuer):
+    """A parent ending with its place ("… XÃ LƯƠNG MINH") and the body under it ("PHÒNG …", "BAN …"),
+    both bold, typed in one paragraph with Shift+Enter print as the two paragraphs they could be: two
+    names, the same data and findings. A name cut mid-phrase ("… THỂ THAO" / "VÀ DU LỊCH", "… VÀ" /
+    "XÃ HỘI") stays one name."""
+    from generator.check import check_docx
+
+    agencies, findings = [], []
+    for layout in (None, "break"):
+        header = Header(parent=(), issuer=names, issuer_one_paragraph=layout)
+        path = build_plan(tmp_path / f"hai-ten-{layout}.docx", header=header, body=simple_body())
+        agencies.append(import_docx(path).data["agency"])
+        findings.append(sorted((r.rule, r.status) for r in check_docx(path).results))
+    assert agencies[0] == agencies[1] and findings[0] == findings[1]
+    def one_line(value: Any) -> str | None:  # a name as printed, on however many lines
+        return None if value is None else " ".join(" ".join(value if isinstance(value, list) else [value]).split())
+
+    assert (one_line(agencies[1].get("parent")), one_line(agencies[1]["name"])) == (parent, issuer)
+
+
+@pytest.mark.parametrize("form", ["{}", "{}.", "{})", "{:02d}", "{:02d}."])
+@pytest.mark.parametrize("groups", [False, True])
+def test_a_catalogues_stt_typed_with_a_mark_or_a_zero_is_its_numbering(tmp_path, form, groups):
+    """A catalogue's STT typed "1.", "1)" or "01" prints a numbered list as "1" does: the import
+    derives the same numbering (numbered, the group rows, restart or continue), the rows without
+    their numbers, and the re-render prints the count down the column."""
+    from generator.word.reader import read_word
+
+    rows: list[list[Any]] = [["STT", "Nội dung", "Thời gian"]]
+    tasks = [("Khảo sát đường chạy", "Tháng 2"), ("Lập dự toán", "Tháng 3"), ("Khai mạc", "Tháng 4")]
+    if groups:
+        rows.append([{"text": "I", "bold": True, "align": "center"}, {"text": "Chuẩn bị", "span": 2, "bold": True}])
+    rows += [[form.format(k), *task] for k, task in enumerate(tasks[:2], 1)]
+    if groups:
+        rows.append([{"text": "II", "bold": True, "align": "center"}, {"text": "Tổ chức", "span": 2, "bold": True}])
+    rows.append([form.format(1 if groups else 3), *tasks[2]])
+    app = _appendix_head("PHỤ LỤC", "DANH MỤC VIỆC") + [WordTable(rows=rows, widths=[1.2, 10, 4])]
+    path = build_plan(tmp_path / "stt.docx", body=simple_body(), appendices=[app])
+    table = _table_of(import_docx(path).data)
+    assert table.get("numbered") is True
+    assert [r for r in _flat_rows(table["rows"]) if isinstance(r, list)] == [list(t) for t in tasks]
+    if groups:
+        assert table.get("numbering") == "restart" and [g["group"] for g in table["rows"]] == ["Chuẩn bị", "Tổ chức"]
+    out = tmp_path / "stt.yaml"
+    import_file(path, out, force=True)
+    back = tmp_path / "stt-back.docx"
+    back.write_bytes(render_plan(load_plan(out)))
+    catalogue = read_word(back).tables[-1]
+    firsts = [" ".join(p.text for p in row[0].paras) for row in catalogue.rows[1:] if len(row) == 3]
+    assert firsts == (["1", "2", "1"] if groups else ["1", "2", "3"])

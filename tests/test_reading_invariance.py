@@ -1617,6 +1617,54 @@ def parent_and_issuer_joined_both_bold(doc: Any) -> None:
     _join([parent, _para_with(doc, "SỞ VĂN HÓA")])
 
 
+# --- round 8b: a parent and the issuer in one bold paragraph, below the province ----------------------
+
+
+def _retype(p: Any, text: str) -> None:
+    """A paragraph's words typed again, in its first run's formatting."""
+    runs = _runs(p)
+    for r in runs[1:]:
+        r.getparent().remove(r)
+    for t in runs[0].findall(qn("w:t")):
+        runs[0].remove(t)
+    runs[0].append(_el(f'<w:t xml:space="preserve">{text}</w:t>'))
+
+
+def _agency_names(doc: Any, parent: str | None, issuer: tuple[str, str | None]) -> list[Any]:
+    """The header's names typed as another agency's: the parent (bold when given: the one paragraph
+    made of it and the issuer prints in one weight) and the issuer on its one or two lines. Gives
+    the header's name paragraphs, top to bottom."""
+    first, second = _para_with(doc, "SỞ VĂN HÓA"), _para_with(doc, "VÀ THỂ THAO")
+    _retype(first, issuer[0])
+    names = [first]
+    if issuer[1] is None:
+        second.getparent().remove(second)
+    else:
+        _retype(second, issuer[1])
+        names.append(second)
+    if parent is not None:
+        parent_p = _parent_bold(doc)
+        _retype(parent_p, parent)
+        names.insert(0, parent_p)
+    return names
+
+
+def _names_joined(key: str, parent: str | None, issuer: tuple[str, str | None], lines: int) \
+        -> tuple[Callable[[Any], None], Callable[[Any], None]]:
+    """(the header's first `lines` name lines joined by Shift+Enter in one paragraph, the same names
+    as paragraphs of their own: what the page shows either way)."""
+    from tests.test_check_invariance import _join
+
+    def as_paragraphs(doc: Any) -> None:
+        _agency_names(doc, parent, issuer)
+
+    def joined(doc: Any) -> None:
+        _join(_agency_names(doc, parent, issuer)[:lines])
+
+    as_paragraphs.__name__, joined.__name__ = f"{key}_as_paragraphs", f"{key}_joined"
+    return joined, as_paragraphs
+
+
 # name → (encoding, reference the page equals: None for the plain document)
 ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]] = {
     "dung-hop-nfd": (decomposed_accents, None),
@@ -1705,6 +1753,16 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
     # round 8: the layouts of real plans
     "khoang-trang-khong-ngat-phan-dau": (no_break_spaces_in_the_header, None),
     "co-quan-cung-dam-noi-xuong-dong": (parent_and_issuer_joined_both_bold, parent_bold),
+    # round 8b: a parent and the issuer in one bold paragraph, below the province; a name wrapped mid-phrase
+    "xa-cung-dam-noi-xuong-dong": _names_joined("commune", "UBND XÃ LƯƠNG MINH", ("PHÒNG VĂN HÓA - XÃ HỘI", None), 2),
+    "huyen-cung-dam-noi-xuong-dong": _names_joined("district", "UBND HUYỆN SÔNG MÂY",
+                                                   ("PHÒNG VĂN HÓA", "VÀ THÔNG TIN"), 2),
+    "huyen-ba-dong-noi-xuong-dong": _names_joined("district_three", "UBND HUYỆN SÔNG MÂY",
+                                                  ("PHÒNG LAO ĐỘNG - THƯƠNG BINH", "VÀ XÃ HỘI"), 3),
+    "mttq-xa-cung-dam-noi-xuong-dong": _names_joined("front", "ỦY BAN MTTQ VIỆT NAM XÃ LƯƠNG MINH",
+                                                     ("BAN THƯỜNG TRỰC", None), 2),
+    "dang-uy-xa-cung-dam-noi-xuong-dong": _names_joined("party", "ĐẢNG ỦY XÃ LƯƠNG MINH", ("VĂN PHÒNG", None), 2),
+    "ten-xuong-dong-giua-cum": _names_joined("mid_phrase", None, ("SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"), 2),
 }
 
 XFAIL: dict[str, str] = {}

@@ -29,23 +29,24 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from ..nd30.names import (
+    COORDINATORS,
+    EDGE,
+    KIND_TABLE,
+    LEVEL_TABLE,
+    LEXICAL_TABLE,
+    PLAIN_AFTER_KIND,
+    core as _core,
+    name_starts,
+    phrase_at,
+    phrase_table,
+    words_and_spaces,
+)
 from ..text import upper_vi
 from .admin_units import place_names
 
 # --- the words ----------------------------------------------------------------------------------
 
-# Kinds of body, in the case Phụ lục II writes them (the words after the first are part of the
-# kind, not a field: "Ủy ban nhân dân", "Bảo hiểm xã hội"). Matched longest first.
-_KINDS = [
-    "Ủy ban nhân dân", "Uỷ ban nhân dân", "Hội đồng nhân dân", "Tòa án nhân dân", "Toà án nhân dân",
-    "Viện kiểm sát nhân dân", "Kho bạc Nhà nước", "Bảo hiểm xã hội", "Ban Chỉ đạo", "Ban Chỉ huy",
-    "Bộ Chỉ huy", "Đoàn đại biểu", "Đảng ủy", "Đảng uỷ", "Tỉnh ủy", "Tỉnh uỷ", "Huyện ủy", "Huyện uỷ",
-    "Thành ủy", "Thành uỷ", "Quận ủy", "Quận uỷ", "Thị ủy", "Thị uỷ", "Tỉnh đoàn", "Huyện đoàn",
-    "Thành đoàn", "Ủy ban", "Uỷ ban", "Hội đồng", "Văn phòng", "Tiểu ban", "Ban", "Sở", "Bộ", "Phòng",
-    "Trung tâm", "Tổng cục", "Chi cục", "Cục", "Vụ", "Học viện", "Bệnh viện", "Viện", "Trường",
-    "Công an", "Thanh tra", "Kho bạc", "Liên đoàn", "Liên hiệp", "Đoàn", "Hội", "Tổng công ty",
-    "Công ty", "Chi nhánh", "Ngân hàng", "Đài", "Chi bộ", "Đảng bộ", "Hạt", "Đội", "Quỹ",
-]
 # Kinds recognised anywhere in a name, not only at its start or right after another kind: they
 # never stand for a common word ("Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam").
 _ANYWHERE = {"Ủy ban nhân dân", "Uỷ ban nhân dân", "Hội đồng nhân dân", "Ủy ban", "Uỷ ban", "Hội đồng",
@@ -57,12 +58,6 @@ _PROPER = [
     "Việt Nam", "Tổ quốc", "Quốc hội", "Chính phủ", "Nhà nước", "Trung ương", "Đảng",
     "Công Thương",  # Công nghiệp + Thương mại in one name: both capitals ("Bộ Công Thương")
 ]
-# Words of two syllables whose first would be mistaken for a level word ("xã hội": society).
-_LEXICAL = ["xã hội"]
-# Levels of administrative units, lower case before the place's name.
-_LEVELS = ["thành phố", "thị xã", "thị trấn", "đặc khu", "tỉnh", "huyện", "quận", "xã", "phường", "TP"]
-# Words after which no field starts ("Ban Chỉ đạo về…", "Văn phòng các…").
-_PLAIN_AFTER_KIND = {"VỀ", "CỦA", "CÁC", "THUỘC", "CẤP"}
 # Posts of signers: the words after the first in lower case, "Chánh Văn phòng" naming a body.
 _POSTS = [
     "Chủ tịch", "Tổng Giám đốc", "Giám đốc", "Bộ trưởng", "Thứ trưởng", "Cục trưởng", "Vụ trưởng",
@@ -76,37 +71,10 @@ _POSTS = [
 _SYLLABLE_NUMERALS = {"VI", "XI", "LI", "MI", "DI"}
 _COUNT_WORDS = {"VỰC", "KHÓA", "KHOÁ", "LẦN", "ĐỢT", "ĐOẠN", "THỨ", "KỲ", "SỐ", "LỤC", "PHẦN", "MỤC",
                 "CHƯƠNG", "ĐIỀU", "NHÓM", "VÙNG", "QUÂN"}
-_COORDINATORS = {"VÀ", "-", "–", "&"}
-_EDGE = ",.;:()\"'“”"
 
 
-def _key(phrase: str) -> tuple[str, ...]:
-    return tuple(upper_vi(phrase).split())
-
-
-def _table(phrases: Sequence[str]) -> dict[tuple[str, ...], str]:
-    return {_key(p): p for p in phrases}
-
-
-_KIND_TABLE = _table(_KINDS)
-_PROPER_TABLE = _table(_PROPER)
-_LEXICAL_TABLE = _table(_LEXICAL)
-_LEVEL_TABLE = _table(_LEVELS)
-_POST_TABLE = _table(_POSTS)
-
-
-def _core(token: str) -> str:
-    """A token without the punctuation around it ("HÓA," -> "HÓA"), in capitals."""
-    return upper_vi(token.strip(_EDGE)) or upper_vi(token)
-
-
-def _match(table: dict[tuple[str, ...], str], cores: list[str], i: int) -> tuple[int, str] | None:
-    """The longest phrase of the table starting at word i: (its length in words, its case)."""
-    for n in range(min(6, len(cores) - i), 0, -1):
-        phrase = table.get(tuple(cores[i : i + n]))
-        if phrase is not None:
-            return n, phrase
-    return None
+_PROPER_TABLE = phrase_table(_PROPER)
+_POST_TABLE = phrase_table(_POSTS)
 
 
 def _acronym(core: str) -> bool:
@@ -170,7 +138,7 @@ _CODAS = {"CH", "NG", "NH"}
 
 def _with_case(token: str, cased: str) -> str:
     """The token's punctuation kept around the cased word ("HÓA," with "Hóa" -> "Hóa,")."""
-    core = token.strip(_EDGE)
+    core = token.strip(EDGE)
     if not core:
         return token
     start = token.index(core)
@@ -257,8 +225,8 @@ def _place_length(cores: list[str], i: int, guess: bool) -> int:
     n = 0
     while i + n < len(cores):
         core = cores[i + n]
-        if core in _COORDINATORS or core == "VÀ" or _match(_LEVEL_TABLE, cores, i + n) \
-                or _match(_KIND_TABLE, cores, i + n) or not re.fullmatch(r"[\w'\-–.]+", core):
+        if core in COORDINATORS or core == "VÀ" or phrase_at(LEVEL_TABLE, cores, i + n) \
+                or phrase_at(KIND_TABLE, cores, i + n) or not re.fullmatch(r"[\w'\-–.]+", core):
             break
         n += 1
     return max(known, n)
@@ -287,14 +255,14 @@ def _cased_words(tokens: list[str], *, names: bool, written: str = "") -> list[s
             i += 1
             field_starts = after_kind = False
             continue
-        if (proper := _match(_PROPER_TABLE, cores, i)) is not None:
+        if (proper := phrase_at(_PROPER_TABLE, cores, i)) is not None:
             n, phrase = proper
             for k, word in enumerate(phrase.split()):
                 out[i + k] = _with_case(tokens[i + k], word)
             i += n
             field_starts, after_kind = False, False
             continue
-        kind = _match(_KIND_TABLE, cores, i) if names else None
+        kind = phrase_at(KIND_TABLE, cores, i) if names else None
         # A kind is followed by its field: "phòng," in "Ban Chỉ đạo phòng, chống…" is a verb.
         if kind is not None and (i == 0 or after_kind or kind[1] in _ANYWHERE) \
                 and not (i and tokens[i + kind[0] - 1].endswith(",")):
@@ -303,16 +271,16 @@ def _cased_words(tokens: list[str], *, names: bool, written: str = "") -> list[s
                 out[i + k] = _with_case(tokens[i + k], word)
             i += n
             field_starts = after_kind = True
-            level_kind = _match(_LEVEL_TABLE, cores[i - n:i], 0) is not None
+            level_kind = phrase_at(LEVEL_TABLE, cores[i - n:i], 0) is not None
             continue
-        if (lexical := _match(_LEXICAL_TABLE, cores, i)) is not None:
+        if (lexical := phrase_at(LEXICAL_TABLE, cores, i)) is not None:
             n, phrase = lexical
             for k, word in enumerate(phrase.split()):
                 out[i + k] = _with_case(tokens[i + k], _capital(word) if k == 0 and field_starts else word)
             i += n
             field_starts = after_kind = False
             continue
-        if (level := _match(_LEVEL_TABLE, cores, i)) is not None:
+        if (level := phrase_at(LEVEL_TABLE, cores, i)) is not None:
             n = level[0]
             place = _place_length(cores, i + n, guess=names)
             if place or i + n == len(tokens):
@@ -332,13 +300,13 @@ def _cased_words(tokens: list[str], *, names: bool, written: str = "") -> list[s
             i += place
             field_starts = after_kind = level_kind = False
             continue
-        if names and field_starts and core not in _PLAIN_AFTER_KIND and re.search(r"\w", core) \
+        if names and field_starts and core not in PLAIN_AFTER_KIND and re.search(r"\w", core) \
                 and cores[i : i + 2] != ["KHU", "VỰC"]:  # "Chi cục Thuế khu vực II": a scope, no field
             out[i] = _with_case(tokens[i], _capital(core))
         after_kind = False
-        field_starts = names and (core in _COORDINATORS or tokens[i].endswith(",")) and not (
+        field_starts = names and (core in COORDINATORS or tokens[i].endswith(",")) and not (
             core == "PHÒNG" and tokens[i].endswith(","))  # "phòng, chống": one verb, not two fields
-        if not re.search(r"\w", core) and core not in _COORDINATORS:
+        if not re.search(r"\w", core) and core not in COORDINATORS:
             field_starts = False
         i += 1
     if out:
@@ -347,12 +315,6 @@ def _cased_words(tokens: list[str], *, names: bool, written: str = "") -> list[s
         if j is not None and not _acronym(cores[0]):
             out[0] = first[:j] + first[j].upper() + first[j + 1:]
     return out
-
-
-def _split(text: str) -> tuple[list[str], list[str]]:
-    """Words and the spaces between them (kept as printed)."""
-    parts = re.split(r"(\s+)", text.strip())
-    return parts[0::2], parts[1::2]
 
 
 def _join(words: list[str], spaces: list[str]) -> str:
@@ -377,7 +339,7 @@ def agency_case(caps: str, written: str = "") -> str:
     the running text (written) writes it when it does. Text already in mixed case is kept."""
     if (kept := _kept(caps, written)) is not None:
         return kept
-    words, spaces = _split(caps)
+    words, spaces = words_and_spaces(caps)
     return _join(_cased_words(words, names=True, written=written), spaces)
 
 
@@ -388,14 +350,14 @@ def title_case(caps: str, written: str = "") -> str:
     taken as the running text writes it, else with only its first letter capital."""
     if not caps.strip() or not _in_capitals(caps):
         return caps
-    words, spaces = _split(caps)
+    words, spaces = words_and_spaces(caps)
     cores = [_core(w) for w in words]
     out: list[str] = []
     i = 0
     while i < len(words) and cores[i] in ("PHÓ", "QUYỀN"):
         out.append(_with_case(words[i], _capital(cores[i])))
         i += 1
-    post = _match(_POST_TABLE, cores, i)
+    post = phrase_at(_POST_TABLE, cores, i)
     if post is None:
         found = as_written(caps.strip(), written)
         if found is not None:
@@ -410,7 +372,7 @@ def title_case(caps: str, written: str = "") -> str:
     i += n
     rest = words[i:]
     if rest:
-        if _match(_KIND_TABLE, [_core(w) for w in rest], 0) is not None:
+        if phrase_at(KIND_TABLE, [_core(w) for w in rest], 0) is not None:
             out += _cased_words(rest, names=True, written=written)
         else:
             tail = _cased_words(rest, names=False, written=written)
@@ -424,7 +386,7 @@ def heading_case(caps: str, written: str = "") -> str:
     text writes it, else its first letter capital, acronyms, known places and proper names kept."""
     if (kept := _kept(caps, written)) is not None:
         return kept
-    words, spaces = _split(caps)
+    words, spaces = words_and_spaces(caps)
     out = _cased_words(words, names=False, written=written)
     # A body the heading names ("TRÁCH NHIỆM CỦA SỞ Y TẾ") as the running text writes it inside a
     # sentence: from a kind of body, several words from a capital, after a word in lower case (not
@@ -432,7 +394,7 @@ def heading_case(caps: str, written: str = "") -> str:
     cores = [_core(w) for w in words]
     i = 0
     while i < len(words) and written:
-        if _match(_KIND_TABLE, cores, i) is None:
+        if phrase_at(KIND_TABLE, cores, i) is None:
             i += 1
             continue
         for n in range(min(_NAME_SPAN, len(words) - i), 1, -1):
@@ -490,7 +452,7 @@ def lines_case(lines: Sequence[str], case: Callable[[str, str], str], written: s
     cased as one name (the second line's "tỉnh" is not a name's first word) and cut back into the
     same lines, word for word. Lines that print several names (a parent over its parent: "UBND
     TỈNH SÔNG MÂY" / "SỞ VĂN HÓA VÀ THỂ THAO") are cased name by name (_name_starts)."""
-    starts = [i for i in range(1, len(lines)) if _name_starts(lines[i - 1], lines[i])]
+    starts = [i for i in range(1, len(lines)) if name_starts(lines[i - 1], lines[i])]
     if starts:
         out: list[str] = []
         for a, b in itertools.pairwise([0, *starts, len(lines)]):
@@ -499,25 +461,10 @@ def lines_case(lines: Sequence[str], case: Callable[[str, str], str], written: s
     return _one_name_case(lines, case, written)
 
 
-def _name_starts(above: str, line: str) -> bool:
-    """Whether a header line starts a name of its own under the line above: it begins with a kind of
-    body ("SỞ", "PHÒNG", "ỦY BAN") and the line above ends a name with its place ("… TỈNH SÔNG
-    MÂY": a level word followed by the place's name), not with a joining word or a bare level
-    ("ỦY BAN NHÂN DÂN TỈNH" / "LÀO CAI" is one name)."""
-    words, cores = _split(line)[0], []
-    cores = [_core(w) for w in words]
-    if not cores or _match(_KIND_TABLE, cores, 0) is None:
-        return False
-    prev = [_core(w) for w in _split(above)[0]]
-    if not prev or prev[-1] in _COORDINATORS or prev[-1] in _PLAIN_AFTER_KIND:
-        return False
-    return any((m := _match(_LEVEL_TABLE, prev, i)) is not None and i + m[0] < len(prev) for i in range(len(prev)))
-
-
 def _one_name_case(lines: Sequence[str], case: Callable[[str, str], str], written: str) -> list[str]:
-    counts = [len(_split(line)[0]) if line.strip() else 0 for line in lines]
+    counts = [len(words_and_spaces(line)[0]) if line.strip() else 0 for line in lines]
     whole = case(" ".join(line.strip() for line in lines if line.strip()), written)
-    words = _split(whole)[0] if whole.strip() else []
+    words = words_and_spaces(whole)[0] if whole.strip() else []
     if len(words) != sum(counts):  # the running text wrote it otherwise: case each line alone
         return [case(line, written) for line in lines]
     out, k = [], 0
@@ -525,7 +472,7 @@ def _one_name_case(lines: Sequence[str], case: Callable[[str, str], str], writte
         if n == 0:
             out.append(line)
             continue
-        _, spaces = _split(line)
+        _, spaces = words_and_spaces(line)
         out.append(_join(words[k : k + n], spaces))
         k += n
     return out

@@ -14,6 +14,9 @@ from ..text import roman, upper_vi
 
 NUMBER_HEAD = re.compile(r"^(stt|tt|số\s*tt)\.?$", re.I)
 """The heading of a table's STT column."""
+STT_NUMBER = re.compile(r"0*([0-9]+)[.)]?")
+"""A row's number in the STT column as drafters type it, or as Word's list numbering prints it: "1",
+"1.", "1)", "01". Each prints the same count down the column: the tool's own numbers, printed "1"."""
 
 
 def text_of(value: Any) -> str:
@@ -30,8 +33,9 @@ def text_of(value: Any) -> str:
 
 def numbered_groups(columns: list[dict[str, Any]], rows: list[list[Any]]) -> dict[str, Any] | None:
     """STT and group rows, when the table's own numbers are exactly what the tool would print:
-    a first column "STT"/"TT" with 1, 2, … (running on or restarting per group) and group rows
-    "I", "II" with the name across the other columns (split) or "I. NAME" in one cell (merged)."""
+    a first column "STT"/"TT" with 1, 2, … (typed "1.", "1)" or "01" too: STT_NUMBER; running on
+    or restarting per group) and group rows "I", "II" with the name across the other columns
+    (split) or "I. NAME" in one cell (merged)."""
     if len(columns) < 2 or not NUMBER_HEAD.match(text_of(columns[0].get("title")).strip()):
         return None
     n = len(columns)
@@ -59,11 +63,12 @@ def numbered_groups(columns: list[dict[str, Any]], rows: list[list[Any]]) -> dic
             style = "split"
             title = text_of(row[1].get("text") if isinstance(row[1], dict) else row[1]).strip()
         else:
-            if not text_of(first).strip().isdigit() or isinstance(first, dict) and "span" in first:
+            typed = STT_NUMBER.fullmatch(text_of(first).strip())
+            if typed is None or isinstance(first, dict) and "span" in first:
                 return None
             if isinstance(first, dict):
                 return None  # a merged STT cell is not a number the tool would print
-            num = int(text_of(first).strip())
+            num = int(typed.group(1))
             counter += 1
             group_no_in += 1
             restart = restart and num == group_no_in

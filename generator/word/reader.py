@@ -424,7 +424,8 @@ def _split(chars: list[tuple[str, float]], sep: str) -> list[list[tuple[str, flo
 
 
 def _line_text(line: list[tuple[str, float]]) -> tuple[str, float]:
-    while line and line[-1][0] == " ":
+    """A printed line's text and its width: spaces at its end (no-break ones too) print nothing."""
+    while line and line[-1][0] in " \xa0":
         line = line[:-1]
     return "".join(c[0] for c in line).strip(), sum(c[1] for c in line)
 
@@ -499,9 +500,12 @@ def middle(p: Para, room: int) -> float | None:
     left, right = p.fmt.left + p.fmt.first_line, p.fmt.right
     w = text_width([p]) * 20
     if p.fmt.align == "center":
-        return left + (room - left - right) / 2
+        # What is centred is the line from its first space to its last no-break space: the gaps
+        # typed before the text and the no-break spaces after it move the text by half their
+        # difference (plain spaces at the end hang past the margin and move nothing).
+        return left + (room - left - right) / 2 + (leading_width(p) - trailing_width(p)) * 10
     if p.fmt.align in ("right", "end"):
-        return room - right - w / 2
+        return room - right - trailing_width(p) * 20 - w / 2
     return left + w / 2
 
 
@@ -540,6 +544,22 @@ def leading_width(para: Para) -> float:
     spaces (as rendered_lines counts it)."""
     width = 0.0
     for ch, advance in _chars(para):
+        if ch not in " \xa0":
+            break
+        width += advance
+    return width
+
+
+def trailing_width(para: Para) -> float:
+    """The width (pt) a line keeps after its last printed character: no-break spaces (and the spaces
+    between them) do not hang past the margin as plain spaces at a line's end do: LibreOffice lays
+    them out as part of the line (a centred line moves left by half of it, measured in its PDF), and
+    Word is known to do the same (a no-break space is a character of fixed width, not a break)."""
+    chars = _chars(para)
+    while chars and chars[-1][0] == " ":
+        chars.pop()  # these hang
+    width = 0.0
+    for ch, advance in reversed(chars):
         if ch not in " \xa0":
             break
         width += advance
