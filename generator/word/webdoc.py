@@ -71,7 +71,7 @@ def text_encoding(data: bytes) -> tuple[str | None, int]:
     Without a mark: a text in Latin letters, Vietnamese too, written in UTF-16 has a zero byte in
     every character below U+0100 (spaces, digits, punctuation, a, b, c, à, ê, ô…), all on one side
     of each pair (odd positions in little-endian, even in big-endian), whatever its first
-    characters are ("Kế hoạch", "Ủy ban" open with no ASCII pair). An ASCII-compatible text has no
+    characters are ("Ủy ban", "Đề án" open with no ASCII pair). An ASCII-compatible text has no
     zero byte; a binary file has them on both sides."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8", 3
