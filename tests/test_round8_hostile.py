@@ -1,0 +1,93 @@
+"""Red team on round 8's code: a spreadsheet's header rows (merges), w:altChunk in notes and comments,
+UTF-16 text told without a byte-order mark, header lines of no-break spaces, a dossier issued in two
+stages. Each attack is the file a hostile or careless user could give, and each test asserts what the
+user gets: the message (where, what, the fix), the exit code, the files left as they were."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generator.plan.sheets import BadCells, read_sheet
+from tests.limits_helpers import run_limited
+
+GB = 2**30
+
+
+def _xlsx(rows: list[list[object]], merges: list[str]) -> bytes:
+    """A workbook of sheet "DM" holding rows, with merge records written as given (A1 refs), even
+    those Excel itself would never write (overlapping, thousands of them)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "DM"
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    records = "".join(f'<mergeCell ref="{ref}"/>' for ref in merges)
+    src = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    patched = io.BytesIO()
+    with zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/worksheets/sheet1.xml" and merges:
+                data = data.replace(b"</sheetData>",
+                                    f'</sheetData><mergeCells count="{len(merges)}">{records}</mergeCells>'.encode())
+            dst.writestr(name, data)
+    return patched.getvalue()
+
+
+def _import_refused(tmp_path: Path, name: str, data: bytes) -> str:
+    """`kehoach import` of the file in a child (1 GB, killed after 120 s): exit 2, no traceback,
+    nothing written; its message."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = tmp_path / "out.yaml"
+    run = run_limited(["import", path, "-o", out], memory=GB, timeout=120)
+    assert run.code == 2, (run.code, run.err[-2000:])
+    assert "Traceback" not in run.err and "không mong đợi" not in run.err
+    assert not out.exists()
+    return run.err
+
+
+# --- a spreadsheet's header rows ------------------------------------------------------------------
+
+def test_a_chain_of_merges_down_the_sheet_is_refused_at_the_header_limit(tmp_path: Path) -> None:
+    """A1:A2, B2:B3, A3:A4, … down 40,000 rows: each merge carries the header one row lower. The
+    header was followed to the sheet's end, every row a scan of all merges (40,000 rows: minutes);
+    it is said at the merge that takes the header past its 4 rows, the rows below not looked at."""
+    n = 40_000
+    rows: list[list[object]] = [["STT", "Nội dung", "Ghi chú"]] + [[None, None, "x"] for _ in range(n)]
+    merges = [f"{'AB'[i % 2]}{i + 1}:{'AB'[i % 2]}{i + 2}" for i in range(n)]
+    err = _import_refused(tmp_path, "chuoi.xlsx", _xlsx(rows, merges))
+    assert "chuoi.xlsx" in err and "DM!A5" in err, err
+    assert "tối đa 4" in err and "không gộp xuống hàng dữ liệu" in err, err
+
+
+@pytest.mark.parametrize(("merges", "at", "first"), [
+    (["A1:A2", "B1:C1", "C1:D1"], "DM!C1", "B1"),  # two titles merged across one same cell
+    (["A1:A2", "B1:C1", "B1:B2"], "DM!B1", "B1"),  # two merges from one first cell
+    (["A1:A2", "B2:D3", "C1:C2"], "DM!C1", "B2"),  # a merge down into another's area
+], ids=["across", "same-first-cell", "down-into"])
+def test_overlapping_header_merges_are_said_at_their_cells(tmp_path: Path, merges: list[str], at: str,
+                                                            first: str) -> None:
+    """Merges sharing a cell (no sheet Excel or LibreOffice saves; Excel repairs the file by dropping
+    them) made a header row cover 3 of 4 columns, refused later at the data file's 'header_rows' with
+    a fix ('add cells or span') no sheet can follow. Said at the sheet's cells, before anything is read
+    as a header: the merge, the one it overlaps, the fix."""
+    rows: list[list[object]] = [["STT", "Thời gian", None, None], [None, "Bắt đầu", "Kết thúc", "Ghi chú"],
+                                [None, None, None, None], [1, "Tháng 3", "Tháng 4", "x"]]
+    path = tmp_path / "chong.xlsx"
+    path.write_bytes(_xlsx(rows, merges))
+    with pytest.raises(BadCells) as caught:
+        read_sheet(path)
+    said = str(caught.value)
+    assert f"{at}: vùng gộp bắt đầu ở ô này chồng lên vùng gộp bắt đầu ở ô {first}" in said, said
+    assert "hãy bỏ gộp cả hai" in said
+    assert "header_rows" not in said
+    err = _import_refused(tmp_path, "chong2.xlsx", _xlsx(rows, merges))
+    assert at in err and f"ô {first}" in err, err
