@@ -91,3 +91,97 @@ def test_overlapping_header_merges_are_said_at_their_cells(tmp_path: Path, merge
     assert "header_rows" not in said
     err = _import_refused(tmp_path, "chong2.xlsx", _xlsx(rows, merges))
     assert at in err and f"ô {first}" in err, err
+
+
+# --- a dossier issued in two stages -----------------------------------------------------------------
+
+def _stage_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
+    """The set as submitted (the Tờ trình and comment table final, the decision a draft), then the
+    decision numbered in the data: (data file, output folder), ready for the second stage."""
+    from generator.cli import main
+    from tests.test_dossier import _submitted_data
+
+    out = tmp_path / "out"
+    data = _submitted_data(tmp_path)
+    assert main(["dossier", str(data), "-o", str(out), "--final"]) == 0
+    capsys.readouterr()
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        "  decision:\n", "  decision:\n    number: 25\n    date: 20/01/2026\n", 1), encoding="utf-8")
+    return data, out
+
+
+def _tree(folder: Path) -> dict[str, tuple[bool, bytes | str]]:
+    """Each entry of folder: a symlink by its target, a file by its bytes."""
+    return {p.name: (True, str(p.readlink())) if p.is_symlink() else (False, p.read_bytes())
+            for p in sorted(folder.iterdir()) if not p.is_fifo()}
+
+
+def test_an_issued_tờ_trình_replaced_by_a_link_to_the_data_between_stages(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Between the two stages the issued Tờ trình's name is made a symlink to the data file: its real
+    path is the data, which is never written nor taken for the issued document (its bytes differ).
+    Refused before anything is written: exit 2, the data and every file as they were."""
+    from generator.cli import main
+
+    data, out = _stage_one(tmp_path, capsys)
+    issued = out / "hs-trinh-to-trinh-so-108.docx"
+    issued.unlink()
+    issued.symlink_to(data)
+    before, text = _tree(out), data.read_bytes()
+    assert main(["dossier", str(data), "-o", str(out), "--final"]) == 2
+    err = capsys.readouterr().err
+    assert "hs-trinh-to-trinh-so-108.docx" in err and "Traceback" not in err
+    assert data.read_bytes() == text and _tree(out) == before
+
+
+def test_an_output_folder_linked_to_the_datas_folder_writes_beside_it_and_never_over_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """-o a symlink to the data's own folder: the set is written there by its real path, under its own
+    names; the data file stays as it was, and the second stage keeps the issued Tờ trình there."""
+    from generator.cli import main
+    from tests.test_dossier import _submitted_data
+
+    data = _submitted_data(tmp_path)
+    text = data.read_bytes()
+    link = tmp_path / "ra"
+    link.symlink_to(tmp_path, target_is_directory=True)
+    assert main(["dossier", str(data), "-o", str(link), "--final"]) == 0
+    capsys.readouterr()
+    issued = tmp_path / "hs-trinh-to-trinh-so-108.docx"
+    first = issued.read_bytes()
+    assert data.read_bytes() == text
+    data.write_text(text.decode("utf-8").replace("  decision:\n", "  decision:\n    number: 25\n    "
+                                                 "date: 20/01/2026\n", 1), encoding="utf-8")
+    again = data.read_bytes()
+    assert main(["dossier", str(data), "-o", str(link), "--final"]) == 0
+    assert "đã có, giữ nguyên" in capsys.readouterr().out
+    assert issued.read_bytes() == first and data.read_bytes() == again
+    assert (tmp_path / "hs-trinh-quyet-dinh-so-25.docx").is_file()
+
+
+@pytest.mark.parametrize("what", ["fifo", "sparse"])
+def test_a_pipe_or_a_huge_sparse_file_at_the_issued_name_is_neither_waited_on_nor_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], what: str) -> None:
+    """The second stage finds a named pipe (nobody writing: reading it would wait for ever) or a
+    10 GB sparse file at the issued Tờ trình's name: no same-bytes read of it, refused (a pipe is no
+    file to write to) or kept from being replaced (it is not the document issued); exit 2, the
+    files as they were. Run in a child killed after 120 s: a read of either would not return."""
+    import os
+
+    data, out = _stage_one(tmp_path, capsys)
+    issued = out / "hs-trinh-to-trinh-so-108.docx"
+    issued.unlink()
+    if what == "fifo":
+        os.mkfifo(issued)
+    else:
+        with issued.open("wb") as f:
+            f.truncate(10 * GB)
+    before = _tree(out) if what == "fifo" else None
+    run = run_limited(["dossier", data, "-o", out, "--final"], memory=GB, timeout=120)
+    assert run.code == 2, (run.code, run.err[-2000:])
+    assert "hs-trinh-to-trinh-so-108.docx" in run.err and "Traceback" not in run.err
+    if what == "fifo":
+        assert issued.is_fifo() and _tree(out) == before
+    else:
+        assert issued.stat().st_size == 10 * GB and issued.stat().st_blocks == 0
+        assert not (out / "hs-trinh-quyet-dinh-so-25.docx").exists()
