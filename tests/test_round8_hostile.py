@@ -93,6 +93,28 @@ def test_overlapping_header_merges_are_said_at_their_cells(tmp_path: Path, merge
     assert at in err and f"ô {first}" in err, err
 
 
+
+def test_a_header_merge_from_an_empty_column_left_of_the_table_is_said_at_its_cell(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The table starts at column B; a header cell merged from the empty column A over "STT" (Excel
+    prints A1's nothing there). The header row covered 2 of the table's 3 columns and the plan was
+    refused at its 'header_rows' with a fix for YAML; now said at the sheet's cell, as a merge past
+    the table's last column is, and nothing rendered."""
+    from generator.cli import main
+    from tests.paths import SHEET_PLAN
+
+    rows: list[list[object]] = [[None, "STT", "Thời gian", None], [None, None, "Bắt đầu", "Kết thúc"],
+                                [None, 1, "Tháng 3", "Tháng 4"]]
+    (tmp_path / "trai.xlsx").write_bytes(_xlsx(rows, ["A1:B2", "C1:D1"]))
+    data = tmp_path / "kh.yaml"
+    data.write_text(SHEET_PLAN % "trai.xlsx#DM", encoding="utf-8")
+    out = tmp_path / "kh.docx"
+    assert main(["render", str(data), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "trai.xlsx: ô DM!A1: ô tiêu đề gộp 2 cột, bắt đầu từ cột trống bên trái bảng" in err, err
+    assert "header_rows" not in err and not out.exists()
+
+
 # --- a dossier issued in two stages -----------------------------------------------------------------
 
 def _stage_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:

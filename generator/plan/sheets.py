@@ -538,6 +538,11 @@ class _Head:
             if c0 + span > width:
                 self._problem(r0, c0, f"ô tiêu đề gộp {span} cột, vượt quá cột cuối có chữ của bảng; hãy gộp "
                                       "vừa đúng các cột của bảng")
+            elif c0 < lead < c0 + span:
+                # Its first cell, the one Excel prints, stands in an empty column left of the table:
+                # the table's first columns would have no header cell.
+                self._problem(r0, c0, f"ô tiêu đề gộp {span} cột, bắt đầu từ cột trống bên trái bảng; hãy gộp "
+                                      "vừa đúng các cột của bảng")
             elif end - at > 1 and r0 == bottom and span > 1:
                 self._problem(r0, c0, f"ô gộp {span} cột ở hàng tiêu đề cuối (hàng đặt tên từng cột, dưới các "
                                       "tiêu đề nhóm); mỗi cột cần một tiêu đề: hãy bỏ gộp ngang ô này")
