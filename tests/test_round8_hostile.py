@@ -14,6 +14,9 @@ import pytest
 
 from generator.plan.sheets import BadCells, read_sheet
 from tests.limits_helpers import run_limited
+from tests.test_alt_chunks import plain
+
+__all__ = ["plain"]  # the fixture, used by name
 
 GB = 2**30
 
@@ -113,6 +116,91 @@ def test_a_header_merge_from_an_empty_column_left_of_the_table_is_said_at_its_ce
     err = capsys.readouterr().err
     assert "trai.xlsx: ô DM!A1: ô tiêu đề gộp 2 cột, bắt đầu từ cột trống bên trái bảng" in err, err
     assert "header_rows" not in err and not out.exists()
+
+
+
+# --- w:altChunk in notes and comments -----------------------------------------------------------
+
+def _with_part(docx: bytes, name: str, change) -> bytes:
+    """The package with one member's bytes changed by change(bytes) -> bytes, stored uncompressed
+    (no ratio for the zip bomb rule to see: the parts' own limits are what stops it)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    members[name] = change(members[name])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        for member, blob in members.items():
+            zf.writestr(member, blob)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("rid", ["rIdAlt1", "rIdNone"], ids=["naming-a-part", "naming-nothing"])
+def test_a_footnotes_part_of_a_million_chunks_is_refused_before_any_is_judged(
+        plain: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rid: str) -> None:
+    """A footnote of 10^6 w:altChunk (23 MB stored, within a part's limits): each was judged (its
+    relationship, its part, its type; about 25 microseconds) before they were counted, and those
+    naming no part were dropped one by one and the file read. Counted as they stand, before any is
+    judged, and refused: the file, the count, the limit."""
+    from generator import limits
+    from generator.errors import UserError
+    from generator.word import alt_chunks
+    from generator.word.reader import read_word
+    from tests.test_alt_chunks import part_chunk
+
+    def judged(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a chunk was judged before the chunks were counted")
+
+    docx = part_chunk(plain.read_bytes(), "Ghi chú".encode(), "text/plain", "footnotes")
+    one = b'<w:altChunk r:id="rIdAlt1"/>'
+    many = _with_part(docx, "word/footnotes9.xml", lambda b: b.replace(one, one.replace(b"rIdAlt1", rid.encode())
+                                                                        * 1_000_000))
+    path = tmp_path / "chu-thich.docx"
+    path.write_bytes(many)
+    monkeypatch.setattr(alt_chunks._Package, "chunks_of", judged)
+    with pytest.raises(UserError) as caught:
+        read_word(path)
+    assert str(caught.value) == (f"{path}: tệp có 1.000.000 phần nội dung nhúng (altChunk) (tối đa "
+                                 f"{limits.MAX_ALT_CHUNKS}); tệp không bình thường, không đọc")
+
+
+@pytest.mark.parametrize(("target", "words"), [
+    ("comments9.xml", "word/comments9.xml không phải loại Word nhập được"),
+    ("../[Content_Types].xml", "[Content_Types].xml không phải loại Word nhập được"),
+], ids=["itself", "the-content-types"])
+def test_a_chunk_in_a_comment_naming_its_own_part_or_the_packages_is_refused_by_name(
+        plain: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str, words: str) -> None:
+    """A comment's chunk whose relationship names the comments part itself (a chunk holding itself)
+    or the package's content types: no loop, no part taken as a document; exit 2 naming the part."""
+    from tests.limits_helpers import cli_error
+    from tests.test_alt_chunks import part_chunk
+
+    docx = part_chunk(plain.read_bytes(), "Cần bổ sung".encode(), "text/plain", "comments")
+    bad = _with_part(docx, "word/_rels/comments9.xml.rels",
+                     lambda b: b.replace(b'Target="afchunk9.txt"', f'Target="{target}"'.encode()))
+    path = tmp_path / "y-kien.docx"
+    path.write_bytes(bad)
+    err = cli_error(["check", str(path)], capsys)
+    assert "y-kien.docx" in err and words in err, err
+
+
+@pytest.mark.parametrize("target", ["../../../../etc/passwd", "/etc/passwd", "../customXml/item9.xml"])
+def test_a_chunk_in_a_comment_naming_a_part_outside_the_package_shows_nothing(
+        plain: Path, tmp_path: Path, target: str) -> None:
+    """A comment's chunk naming a file outside the package (or a part it does not have): nothing
+    read from disk (Word shows nothing there), the comment read without it, the rest of the plan as
+    before."""
+    from generator.word.reader import norm, read_word
+    from tests.test_alt_chunks import part_chunk
+
+    docx = part_chunk(plain.read_bytes(), "Cần bổ sung".encode(), "text/plain", "comments")
+    bad = _with_part(docx, "word/_rels/comments9.xml.rels",
+                     lambda b: b.replace(b'Target="afchunk9.txt"', f'Target="{target}"'.encode()))
+    path = tmp_path / "ngoai.docx"
+    path.write_bytes(bad)
+    doc = read_word(path)
+    texts = [norm(p.text) for p in doc.paragraphs]
+    assert not any("root:" in t for t in texts)
+    assert [norm(p.text) for p in read_word(plain).paragraphs] == texts
 
 
 # --- a dossier issued in two stages -----------------------------------------------------------------
