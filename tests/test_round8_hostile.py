@@ -295,3 +295,51 @@ def test_a_pipe_or_a_huge_sparse_file_at_the_issued_name_is_neither_waited_on_no
     else:
         assert issued.stat().st_size == 10 * GB and issued.stat().st_blocks == 0
         assert not (out / "hs-trinh-quyet-dinh-so-25.docx").exists()
+
+
+def test_same_bytes_judges_what_it_opens_not_the_name_it_looked_at(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The name was a regular file of the issued document's size when looked at (its stat), and is a
+    named pipe by the time it is read, a writer at its other end feeding the issued bytes: a pipe is
+    no issued document (it was taken for one, kept, its PDF printed from it), and a pipe with no
+    writer would have been waited on for ever. Judged by what is opened, never blocking: not kept."""
+    import os
+    import threading
+
+    from generator.jobs.publish import same_bytes
+
+    content = b"PK\x03\x04 issued document bytes" * 100
+    pipe = tmp_path / "kh-to-trinh-so-108.docx"
+    os.mkfifo(pipe)
+    regular = tmp_path / "seen.docx"
+    regular.write_bytes(content)
+    real_stat = Path.stat
+
+    def seen_as_regular(self: Path, *args: object, **kwargs: object) -> os.stat_result:
+        return real_stat(regular) if self == pipe else real_stat(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "stat", seen_as_regular)
+
+    def feed() -> None:
+        try:
+            with open(pipe, "wb") as writer:  # waits for a reader, then writes the issued bytes
+                writer.write(content)
+        except OSError:
+            pass  # the reader closed without reading: what should happen
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        assert same_bytes(pipe, content) is False
+    finally:
+        # Release the writer if nobody opened the pipe for reading.
+        fd = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+        writer.join(5)
+        os.close(fd)
+        monkeypatch.undo()
+    assert pipe.is_fifo() and regular.read_bytes() == content
+    huge = tmp_path / "lon.docx"
+    with huge.open("wb") as f:
+        f.truncate(10 * GB)
+    assert same_bytes(huge, content) is False and huge.stat().st_blocks == 0
+    assert same_bytes(regular, content) is True
