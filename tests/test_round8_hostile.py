@@ -203,6 +203,35 @@ def test_a_chunk_in_a_comment_naming_a_part_outside_the_package_shows_nothing(
     assert [norm(p.text) for p in read_word(plain).paragraphs] == texts
 
 
+
+@pytest.mark.parametrize(("blob", "shown"), [
+    ("Ủy ban nhân dân tỉnh".encode("utf-16-le") + b"\n", "Ủy ban nhân dân tỉnh"),  # odd length: a stray byte
+    ("Ủy ban nhân dân tỉnh".encode("utf-16-be") + b"\n", "Ủy ban nhân dân tỉnh"),
+    ("Kế hoạch năm 2026".encode("utf-8") + b"\x00" * 3000, "Kế hoạch năm 2026"),  # padded with zeros
+    (b"".join(bytes([c]) + b"\x00\x00\x00" for c in b"Ke hoach 2026"), "Ke hoach 2026"),  # a zero every 4 bytes
+    ("Kế hoạch".encode("utf-16-le") + bytes(range(256)) * 40, None),  # zeros on both sides: binary
+], ids=["utf16le-odd", "utf16be-odd", "utf8-zero-padded", "zeros-every-fourth", "binary"])
+def test_text_chunks_with_zero_bytes_are_told_utf16_only_by_where_the_zeros_stand(
+        plain: Path, tmp_path: Path, blob: bytes, shown: str | None) -> None:
+    """Text chunks with zero bytes: UTF-16 without a mark, cut to an odd length, is read whole; a UTF-8
+    text padded with zeros or with a zero every fourth byte is no UTF-16 (its zeros are on both sides
+    of the pairs) and reads as its letters; a binary's zeros on both sides never make UTF-16 text of
+    it. No replacement character in a text told right, no control character in any."""
+    from generator.word.reader import norm, read_word
+    from tests.test_alt_chunks import body_start, with_chunks
+
+    docx = plain.read_bytes()
+    path = tmp_path / "chu.docx"
+    path.write_bytes(with_chunks(docx, body_start(docx), [(blob, "text/plain", "afchunk1.txt")]))
+    texts = [norm(p.text) for p in read_word(path).paragraphs]
+    assert not any(ch in t for t in texts for ch in "\x00\x01\x02")
+    if shown is not None:
+        assert shown in texts, texts
+        assert not any("\ufffd" in t for t in texts)
+    else:
+        assert not any("Kế hoạch" in t for t in texts)  # not read as UTF-16: its letters apart
+
+
 # --- a dossier issued in two stages -----------------------------------------------------------------
 
 def _stage_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:

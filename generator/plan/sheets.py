@@ -444,20 +444,20 @@ def _table(path: Path, read: _Grid) -> SheetTable:
     for (r0, c0), (r1, c1) in merged:
         if r0 < header_at:
             continue
-        cells = [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+        under = [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
         # Merges that share a cell are no sheet Excel or LibreOffice makes (Excel repairs the file
         # by dropping them): each would claim the cell, and the header's rows would not add up to
         # its columns. Said at the second merge, naming the first, not read as either.
-        if (clash := next((origin.get(cell, cell) for cell in cells if cell in origin or cell in span_at),
+        if (clash := next((origin.get(cell, cell) for cell in under if cell in origin or cell in span_at),
                           None)) is not None:
             top, left = read.offset
             first = cell_name(name, clash[0] + top, clash[1] + left).rsplit("!", 1)[1]
-            value = grid[r0][c0] or None if r0 < len(grid) and c0 < width else None
-            overlaps.append((r0, c0, value, f"vùng gộp bắt đầu ở ô này chồng lên vùng gộp bắt đầu ở ô {first}; "
+            shown = grid[r0][c0] or None if r0 < len(grid) and c0 < width else None
+            overlaps.append((r0, c0, shown, f"vùng gộp bắt đầu ở ô này chồng lên vùng gộp bắt đầu ở ô {first}; "
                                             "hãy bỏ gộp cả hai rồi gộp lại từng vùng riêng"))
             continue
         span_at[(r0, c0)] = (c1 - c0 + 1, r1 - r0 + 1)
-        origin.update({cell: (r0, c0) for cell in cells[1:]})
+        origin.update({cell: (r0, c0) for cell in under[1:]})
     if overlaps:
         raise _bad_cells(path, read, overlaps)
     covered = set(origin)
