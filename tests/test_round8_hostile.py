@@ -119,6 +119,35 @@ def test_a_header_merge_from_an_empty_column_left_of_the_table_is_said_at_its_ce
 
 
 
+
+@pytest.mark.parametrize("merges", [["F1:G1"], ["F1:G3"], ["E1:E2", "F1:F2"], ["A1:A2"]],
+                         ids=["across", "across-and-down", "down-beside", "left-down"])
+def test_empty_merges_beside_the_table_are_not_its_header(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          merges: list[str]) -> None:
+    """Empty cells merged beside the table (formatting left right of its last column, or left of its
+    first): Excel prints nothing there. Their first cell, outside the table's columns, crashed the
+    reader (IndexError: 'lỗi bên trong kehoach'), and one merged down took the first task into the
+    header. The table is read as the page shows it: one header row, the task a row of the plan."""
+    from generator.cli import main
+    from tests.paths import SHEET_PLAN
+
+    left = merges == ["A1:A2"]
+    rows: list[list[object]] = [["STT", "Nội dung", "Thời gian"], [1, "Khảo sát", "Quý I"]]
+    if left:
+        rows = [[None, *r] for r in rows]
+    (tmp_path / "ben.xlsx").write_bytes(_xlsx(rows, merges))
+    table = read_sheet(tmp_path / "ben.xlsx").table
+    assert [c["title"] for c in table["columns"]] == ["STT", "Nội dung", "Thời gian"]
+    assert "header_rows" not in table and table["rows"] == [["Khảo sát", "Quý I"]]
+    data = tmp_path / "kh.yaml"
+    data.write_text(SHEET_PLAN % "ben.xlsx#DM", encoding="utf-8")
+    assert main(["render", str(data), "-o", str(tmp_path / "kh.docx")]) == 0, capsys.readouterr().err
+    import docx
+
+    printed = [[c.text for c in row.cells] for row in docx.Document(str(tmp_path / "kh.docx")).tables[-1].rows]
+    assert printed == [["STT", "Nội dung", "Thời gian"], ["1", "Khảo sát", "Quý I"]]
+
+
 # --- w:altChunk in notes and comments -----------------------------------------------------------
 
 def _with_part(docx: bytes, name: str, change) -> bytes:

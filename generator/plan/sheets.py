@@ -442,7 +442,9 @@ def _table(path: Path, read: _Grid) -> SheetTable:
     origin: dict[tuple[int, int], tuple[int, int]] = {}  # each covered cell: its merge's first cell
     overlaps: Problems = []
     for (r0, c0), (r1, c1) in merged:
-        if r0 < header_at:
+        # A merge wholly beside the table (right of its last column with text, left of its first)
+        # is empty cells Excel prints nothing in, as the empty columns trimmed above: not the table's.
+        if r0 < header_at or c0 >= width or c1 < lead:
             continue
         under = [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
         # Merges that share a cell are no sheet Excel or LibreOffice makes (Excel repairs the file
