@@ -148,6 +148,17 @@ def test_empty_merges_beside_the_table_are_not_its_header(tmp_path: Path, capsys
     assert printed == [["STT", "Nội dung", "Thời gian"], ["1", "Khảo sát", "Quý I"]]
 
 
+
+def test_a_header_cell_merged_to_the_sheets_last_column_is_said_in_vietnamese_figures(tmp_path: Path) -> None:
+    """B1:XFD1, the header's second title merged across every column Excel has (16,383 of them,
+    within the cells a sheet may hold): said at its cell, its count written as Vietnamese write it."""
+    path = tmp_path / "rong.xlsx"
+    path.write_bytes(_xlsx([["STT", "Nội dung", "Thời gian"], [1, "Khảo sát", "Quý I"]], ["B1:XFD1"]))
+    with pytest.raises(BadCells) as caught:
+        read_sheet(path)
+    assert "DM!B1: ô tiêu đề gộp 16.383 cột, vượt quá cột cuối có chữ của bảng" in str(caught.value)
+
+
 # --- w:altChunk in notes and comments -----------------------------------------------------------
 
 def _with_part(docx: bytes, name: str, change) -> bytes:

@@ -538,16 +538,16 @@ class _Head:
             if not at <= r0 < end:
                 continue
             if c0 + span > width:
-                self._problem(r0, c0, f"ô tiêu đề gộp {span} cột, vượt quá cột cuối có chữ của bảng; hãy gộp "
-                                      "vừa đúng các cột của bảng")
+                self._problem(r0, c0, f"ô tiêu đề gộp {number_vi(span)} cột, vượt quá cột cuối có chữ của bảng; "
+                                      "hãy gộp vừa đúng các cột của bảng")
             elif c0 < lead < c0 + span:
                 # Its first cell, the one Excel prints, stands in an empty column left of the table:
                 # the table's first columns would have no header cell.
-                self._problem(r0, c0, f"ô tiêu đề gộp {span} cột, bắt đầu từ cột trống bên trái bảng; hãy gộp "
-                                      "vừa đúng các cột của bảng")
+                self._problem(r0, c0, f"ô tiêu đề gộp {number_vi(span)} cột, bắt đầu từ cột trống bên trái bảng; "
+                                      "hãy gộp vừa đúng các cột của bảng")
             elif end - at > 1 and r0 == bottom and span > 1:
-                self._problem(r0, c0, f"ô gộp {span} cột ở hàng tiêu đề cuối (hàng đặt tên từng cột, dưới các "
-                                      "tiêu đề nhóm); mỗi cột cần một tiêu đề: hãy bỏ gộp ngang ô này")
+                self._problem(r0, c0, f"ô gộp {number_vi(span)} cột ở hàng tiêu đề cuối (hàng đặt tên từng cột, dưới "
+                                      "các tiêu đề nhóm); mỗi cột cần một tiêu đề: hãy bỏ gộp ngang ô này")
         if end - at > 1:
             self.titles = [self._title(bottom, c) for c in range(len(grid[at]))]
             self.rows = [self._cells(r, lead, width) for r in range(at, bottom)]
