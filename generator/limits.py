@@ -51,7 +51,8 @@ MAX_MEMBERS = 2000
 
 MAX_ALT_CHUNKS = 500
 """Embedded chunks (w:altChunk: HTML, RTF, a .docx…) in one .docx (generator.word.alt_chunks): an
-export writes one, a merge of documents one per document."""
+export writes one, a merge of documents one per document. Counted as the w:altChunk elements stand,
+before any is judged (a part may hold a million in a few megabytes)."""
 
 MAX_PART_BYTES = 64 * 1024 * 1024
 """Declared uncompressed size of one part."""

@@ -19,8 +19,9 @@ from typing import Literal
 
 from .. import limits
 from ..document.seal import DRAFT_COMMENT, FINAL_COMMENT, SEAL, digest
-from ..errors import OutputExistsError
+from ..errors import OutputExistsError, UserError
 from ..word.output import AlreadyThere, How, Target, target as output_target
+from ..word.package import read_bounded
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,12 @@ def final_label(existing: Existing) -> str:
 
 def same_bytes(path: Path, content: bytes) -> bool:
     """Whether path already holds exactly content: a final made again from the same data is kept as it
-    is, never refused nor rewritten (same data, same bytes)."""
+    is, never refused nor rewritten (same data, same bytes). Judged by what is opened, never waiting
+    on it, and never more read than content's length and a byte (read_bounded): the name may have
+    become a pipe since it was looked at, or be a file of gigabytes."""
     try:
-        return path.stat().st_size == len(content) and path.read_bytes() == content
-    except OSError:
+        return read_bounded(path, str(path), len(content)) == content
+    except UserError:
         return False
 
 

@@ -443,11 +443,28 @@ def _table(path: Path, read: _Grid) -> SheetTable:
     titles = [next(c for c in r if c) for r in grid[:header_at] if any(r)]
     span_at: Spans = {}
     origin: dict[tuple[int, int], tuple[int, int]] = {}  # each covered cell: its merge's first cell
+    overlaps: Problems = []
     for (r0, c0), (r1, c1) in merged:
-        if r0 < header_at:
+        # A merge wholly beside the table (right of its last column with text, left of its first)
+        # is empty cells Excel prints nothing in, as the empty columns trimmed above: not the table's.
+        if r0 < header_at or c0 >= width or c1 < lead:
+            continue
+        under = [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+        # Merges that share a cell are no sheet Excel or LibreOffice makes (Excel repairs the file
+        # by dropping them): each would claim the cell, and the header's rows would not add up to
+        # its columns. Said at the second merge, naming the first, not read as either.
+        if (clash := next((origin.get(cell, cell) for cell in under if cell in origin or cell in span_at),
+                          None)) is not None:
+            top, left = read.offset
+            first = cell_name(name, clash[0] + top, clash[1] + left).rsplit("!", 1)[1]
+            shown = grid[r0][c0] or None if r0 < len(grid) and c0 < width else None
+            overlaps.append((r0, c0, shown, f"vùng gộp bắt đầu ở ô này chồng lên vùng gộp bắt đầu ở ô {first}; "
+                                            "hãy bỏ gộp cả hai rồi gộp lại từng vùng riêng"))
             continue
         span_at[(r0, c0)] = (c1 - c0 + 1, r1 - r0 + 1)
-        origin.update({(r, c): (r0, c0) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0)})
+        origin.update({cell: (r0, c0) for cell in under[1:]})
+    if overlaps:
+        raise _bad_cells(path, read, overlaps)
     covered = set(origin)
     head = _Head(grid, header_at, lead, width, span_at, origin)
     problems = head.problems + _cell_problems(grid, head.body_at, head.titles, covered, span_at)
@@ -524,11 +541,16 @@ class _Head:
             if not at <= r0 < end:
                 continue
             if c0 + span > width:
-                self._problem(r0, c0, f"ô tiêu đề gộp {span} cột, vượt quá cột cuối có chữ của bảng; hãy gộp "
-                                      "vừa đúng các cột của bảng")
+                self._problem(r0, c0, f"ô tiêu đề gộp {number_vi(span)} cột, vượt quá cột cuối có chữ của bảng; "
+                                      "hãy gộp vừa đúng các cột của bảng")
+            elif c0 < lead < c0 + span:
+                # Its first cell, the one Excel prints, stands in an empty column left of the table:
+                # the table's first columns would have no header cell.
+                self._problem(r0, c0, f"ô tiêu đề gộp {number_vi(span)} cột, bắt đầu từ cột trống bên trái bảng; "
+                                      "hãy gộp vừa đúng các cột của bảng")
             elif end - at > 1 and r0 == bottom and span > 1:
-                self._problem(r0, c0, f"ô gộp {span} cột ở hàng tiêu đề cuối (hàng đặt tên từng cột, dưới các "
-                                      "tiêu đề nhóm); mỗi cột cần một tiêu đề: hãy bỏ gộp ngang ô này")
+                self._problem(r0, c0, f"ô gộp {number_vi(span)} cột ở hàng tiêu đề cuối (hàng đặt tên từng cột, dưới "
+                                      "các tiêu đề nhóm); mỗi cột cần một tiêu đề: hãy bỏ gộp ngang ô này")
         if end - at > 1:
             self.titles = [self._title(bottom, c) for c in range(len(grid[at]))]
             self.rows = [self._cells(r, lead, width) for r in range(at, bottom)]
@@ -540,8 +562,11 @@ class _Head:
         """The row after the header: the first row's, and each row a title merged down from a row
         of the header reaches; past MAX_HEADER_ROWS rows, a problem at the title merged down."""
         end = at + 1
-        while (reach := max((r0 + rows for (r0, _), (_, rows) in self.span_at.items() if at <= r0 < end),
-                            default=end)) > end:
+        # Followed no further than one row past the most a header may be: merges each reaching one
+        # row lower (A1:A2, B2:B3, A3:A4, …) would else be followed down the whole sheet, a scan of
+        # every merge at each row (50,000 rows of them: minutes).
+        while end - at <= MAX_HEADER_ROWS and (reach := max(
+                (r0 + rows for (r0, _), (_, rows) in self.span_at.items() if at <= r0 < end), default=end)) > end:
             end = reach
         if end - at > MAX_HEADER_ROWS:
             # Named at the title merged down the farthest: the one that carries the header into the data.
