@@ -116,14 +116,16 @@ def test_missing_lines_are_missing_in_the_pdf_too(tmp_path):
 # How each line's spaces are typed: before its text, after it. Plain spaces at a line's end hang past
 # the margin; no-break ones (and plain ones before them) are laid out as part of the line.
 SPACED = {"A": ("", ""), "B": ("", "\xa0" * 10), "C": ("", " " * 10), "D": ("", "\xa0" * 5 + " " * 5),
-          "E": ("", " " * 5 + "\xa0" * 5), "F": ("\xa0" * 10, ""), "G": (" " * 10, ""), "H": ("", "\xa0" * 8)}
+          "E": ("", " " * 5 + "\xa0" * 5), "F": ("\xa0" * 10, ""), "G": (" " * 10, ""), "H": ("", "\xa0" * 8),
+          "I": (" " * 40, "")}  # a signer's name pushed right by spaces typed before it
 
 
-@pytest.mark.parametrize("align", ["center", "right"])
+@pytest.mark.parametrize("align", ["center", "right", "left"])
 def test_a_lines_spaces_place_its_text_where_the_pdf_prints_it(tmp_path, align):
     """Centred (or right-aligned) header lines with no-break spaces typed after the text: LibreOffice
     moves the text left by half their width (all of it, set right); plain spaces at the end hang
-    and move nothing; spaces before the text move it right by half theirs. The reader's middle of each line and its printed width are
+    and move nothing; spaces before the text move it right by half theirs (all of it, set left: a
+    signer's name pushed right by spaces). The reader's middle of each line and its printed width are
     the PDF's, within a point of metrics."""
     import docx as python_docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -137,7 +139,8 @@ def test_a_lines_spaces_place_its_text_where_the_pdf_prints_it(tmp_path, align):
     doc._body.clear_content()
     for label, (before, after) in SPACED.items():
         p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER if align == "center" else WD_ALIGN_PARAGRAPH.RIGHT
+        p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
+                       "left": WD_ALIGN_PARAGRAPH.LEFT}[align]
         run = p.add_run(f"{before}SỞ VĂN HÓA {label}{after}")
         run.font.size, run.font.name, run.bold = Pt(13), "Times New Roman", label == "H"
     path = tmp_path / f"spaces-{align}.docx"

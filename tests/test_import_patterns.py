@@ -1112,4 +1112,40 @@ def test_a_catalogues_stt_typed_with_a_mark_or_a_zero_is_its_numbering(tmp_path,
     back.write_bytes(render_plan(load_plan(out)))
     catalogue = read_word(back).tables[-1]
     firsts = [" ".join(p.text for p in row[0].paras) for row in catalogue.rows[1:] if len(row) == 3]
-    assert firsts == (["1", "2", "1"] if groups else ["1", "2", "3"])
+    mark = form.format(1)[-1] if form.endswith((".", ")")) else ""  # the page's "1." prints again
+    assert firsts == [f"{n}{mark}" for n in ([1, 2, 1] if groups else [1, 2, 3])]
+
+
+@pytest.mark.parametrize("bold_as", ["pieces", "cell"])
+def test_a_bold_stt_is_still_its_numbering_and_prints_bold(tmp_path, bold_as):
+    """An STT typed bold (luongminh's "Stt" columns) prints a count as a plain one does: the import
+    derives the numbering, keeps the bold as the column's look, and the re-render prints the numbers
+    bold in the form typed ("1."), every other cell as it was."""
+    from generator.plan.table_rows import numbered_groups
+    from generator.word.reader import read_word
+
+    tasks = [("Khảo sát đường chạy", "Tháng 2"), ("Lập dự toán", "Tháng 3"), ("Khai mạc", "Tháng 4")]
+    rows: list[list[Any]] = [["STT", "Nội dung", "Thời gian"]]
+    rows += [[{"text": f"{k}.", "bold": True}, *task] for k, task in enumerate(tasks, 1)]
+    app = _appendix_head("PHỤ LỤC", "DANH MỤC VIỆC") + [WordTable(rows=rows, widths=[1.2, 10, 4])]
+    path = build_plan(tmp_path / "stt-dam.docx", body=simple_body(), appendices=[app])
+    table = _table_of(import_docx(path).data)
+    assert (table.get("numbered"), table.get("number_format"), table.get("number_bold")) == (True, "1.", True)
+    assert table["rows"] == [list(t) for t in tasks]
+    out = tmp_path / "stt-dam.yaml"
+    import_file(path, out, force=True)
+    back = tmp_path / "stt-dam-back.docx"
+    back.write_bytes(render_plan(load_plan(out)))
+    catalogue = read_word(back).tables[-1]
+    numbers = [row[0].paras[0] for row in catalogue.rows[1:]]
+    assert [p.text for p in numbers] == ["1.", "2.", "3."]
+    assert all(r.fmt.bold for p in numbers for r in p.runs if r.text.strip())
+    assert not any(r.fmt.bold for row in catalogue.rows[1:] for r in row[1].paras[0].runs)
+    # The same column written either way the data can say bold: pieces, or a cell's option.
+    cell = (lambda k: [{"bold": f"{k}."}]) if bold_as == "pieces" else (lambda k: {"text": f"{k}.", "bold": True})
+    derived = numbered_groups([{"title": "STT"}, {"title": "Nội dung"}], [[cell(k), t] for k, (t, _) in
+                                                                         enumerate(tasks, 1)])
+    assert derived is not None and derived["number_bold"] is True and derived["number_format"] == "1."
+    # A cell merged down is no number the tool prints, bold or not.
+    merged = {"text": "1.", "bold": True, "rowspan": 2}
+    assert numbered_groups([{"title": "STT"}, {"title": "Nội dung"}], [[merged, "a"], ["b"]]) is None

@@ -154,6 +154,18 @@ def test_lines_of_one_name_are_cased_as_one_name():
     assert lines_case(["SỞ Y TẾ"], agency_case, "Sở Y tế chủ trì") == ["Sở Y tế"]
 
 
+def test_a_parent_over_its_part_is_cased_name_by_name():
+    """A parent with no place over a body that is its part prints two names: the second line's kind is
+    a name's first word ("Cục", "Chi nhánh"), as it is when the parent ends with its place; a name
+    wrapped before its place or mid-phrase stays one name."""
+    assert lines_case(["BỘ Y TẾ", "CỤC QUẢN LÝ DƯỢC"], agency_case) == ["Bộ Y tế", "Cục Quản lý dược"]
+    assert lines_case(["NGÂN HÀNG CHÍNH SÁCH XÃ HỘI", "CHI NHÁNH TỈNH SÔNG MÂY"], agency_case)[1] \
+        == "Chi nhánh tỉnh Sông Mây"
+    assert lines_case(["ỦY BAN NHÂN DÂN TỈNH", "SÔNG MÂY", "SỞ Y TẾ"], agency_case) \
+        == ["Ủy ban nhân dân tỉnh", "Sông Mây", "Sở Y tế"]
+    assert lines_case(["TRUNG TÂM Y TẾ", "HUYỆN SÔNG MÂY"], agency_case) == ["Trung tâm Y tế", "huyện Sông Mây"]
+
+
 def test_text_already_in_mixed_case_is_kept():
     assert agency_case("Sở Văn hóa và thể thao") == "Sở Văn hóa và thể thao"
     assert title_case("Phó giám đốc") == "Phó giám đốc"

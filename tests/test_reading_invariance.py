@@ -1763,6 +1763,14 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
                                                      ("BAN THƯỜNG TRỰC", None), 2),
     "dang-uy-xa-cung-dam-noi-xuong-dong": _names_joined("party", "ĐẢNG ỦY XÃ LƯƠNG MINH", ("VĂN PHÒNG", None), 2),
     "ten-xuong-dong-giua-cum": _names_joined("mid_phrase", None, ("SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"), 2),
+    # round 9: a parent with no place word over its part, in one bold paragraph; a name wrapped before its place
+    "bo-cuc-cung-dam-noi-xuong-dong": _names_joined("ministry", "BỘ Y TẾ", ("CỤC QUẢN LÝ KHÁM,", "CHỮA BỆNH"), 2),
+    "so-doan-cung-dam-noi-xuong-dong": _names_joined("department", "SỞ CÔNG THƯƠNG SÔNG MÂY",
+                                                     ("ĐOÀN KIỂM TRA", None), 2),
+    "ngan-hang-chi-nhanh-noi-xuong-dong": _names_joined("bank", "NGÂN HÀNG CHÍNH SÁCH XÃ HỘI",
+                                                        ("CHI NHÁNH TỈNH SÔNG MÂY", None), 2),
+    "ten-xuong-dong-truoc-dia-danh": _names_joined("before_place", None, ("TRUNG TÂM Y TẾ", "HUYỆN SÔNG MÂY"), 2),
+    "ten-xuong-dong-truoc-phong-chong": _names_joined("prevent", None, ("BAN CHỈ ĐẠO", "PHÒNG, CHỐNG THIÊN TAI"), 2),
 }
 
 XFAIL: dict[str, str] = {}

@@ -88,6 +88,22 @@ def test_csv_catalogue(tmp_path: Path) -> None:
     assert table["numbered"] and table["rows"] == [["Khảo sát", "Quý I"], ["Triển khai", "Quý II"]]
 
 
+def test_a_sheets_stt_prints_in_the_form_typed_or_the_one_the_data_writes(tmp_path: Path) -> None:
+    """An STT column typed "1)" in the sheet prints "1)", "2)" again (number_format derived as a
+    Word table's is); a field written beside `sheet:` in the data takes precedence ("1.")."""
+    csv = tmp_path / "dm.csv"
+    csv.write_text("TT;Nội dung;Thời gian\n1);Khảo sát;Quý I\n2);Triển khai;Quý II\n", encoding="utf-8-sig")
+    table = read_sheet(csv).table
+    assert table["numbered"] and table["number_format"] == "1)"
+    for written, printed in [("", ["1)", "2)"]), (", number_format: '1.'", ["1.", "2."])]:
+        data = tmp_path / "kh.yaml"
+        data.write_text(PLAN.replace('table: {sheet: "%s"}', f'table: {{sheet: "dm.csv"{written}}}'),
+                        encoding="utf-8")
+        doc = Document(BytesIO(render_plan(load_plan(data))))
+        rows = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+        assert [r[0] for r in rows[1:]] == printed and [r[1] for r in rows[1:]] == ["Khảo sát", "Triển khai"]
+
+
 def ods(path: Path, rows: list[list[tuple[str, int]]]) -> Path:
     """An OpenDocument spreadsheet as LibreOffice Calc writes one: cells with their text and
     number-columns-spanned for a merge (covered cells follow the merged one)."""

@@ -498,7 +498,8 @@ def table_view(plan: Plan, table: Table, cite: _Citations, *, landscape: bool = 
                 cells = [_cell(cite, v) for v in entry]
                 if table.numbered:
                     counter[0] += 1
-                    cells.insert(0, TableCell([Inline([Piece(str(counter[0]))])], align="center",
+                    number = table.number_format.replace("1", str(counter[0]))
+                    cells.insert(0, TableCell([Inline([Piece(number, bold=table.number_bold)])], align="center",
                                               role="number"))
                 rows.append(cells)
 

@@ -27,10 +27,48 @@ KINDS = [
     "Công an", "Thanh tra", "Kho bạc", "Liên đoàn", "Liên hiệp", "Đoàn", "Hội", "Tổng công ty",
     "Công ty", "Chi nhánh", "Ngân hàng", "Đài", "Chi bộ", "Đảng bộ", "Hạt", "Đội", "Quỹ",
 ]
-# Words of two syllables whose first would be mistaken for a level word ("xã hội": society).
-LEXICAL = ["xã hội"]
+# Words whose first would be mistaken for a level or a kind of body: "xã hội" (society), "phòng,
+# chống" (to prevent: "Ban Chỉ đạo phòng, chống thiên tai"), "đội ngũ" (the staff).
+LEXICAL = ["xã hội", "phòng chống", "phòng cháy", "phòng ngừa", "phòng tránh", "phòng bệnh", "phòng dịch",
+           "đội ngũ"]
 # Levels of administrative units, lower case before the place's name.
 LEVELS = ["thành phố", "thị xã", "thị trấn", "đặc khu", "tỉnh", "huyện", "quận", "xã", "phường", "TP"]
+# The kinds of body set up inside another (Decree 30 Phụ lục II and the laws on the organisation of
+# ministries, departments and banks: a Cục or a Vụ under a Bộ, a Phòng, Ban, Đoàn or Chi cục under
+# a Sở, a Chi nhánh under a Ngân hàng): a header line opening one of these under a line opening its
+# parent prints the parent over its part, two names ("BỘ Y TẾ" / "CỤC QUẢN LÝ DƯỢC").
+_UNDER_A_MINISTRY = ["Tổng cục", "Cục", "Vụ", "Văn phòng", "Thanh tra", "Viện", "Học viện", "Trường",
+                     "Bệnh viện", "Trung tâm", "Ban"]
+_UNDER_A_DEPARTMENT = ["Phòng", "Ban", "Đoàn", "Chi cục", "Trung tâm", "Văn phòng", "Thanh tra", "Bệnh viện",
+                       "Trường", "Đội", "Hạt", "Quỹ"]
+_UNDER_A_COMMITTEE = ["Ban", "Văn phòng", "Ủy ban", "Uỷ ban", "Đảng ủy", "Đảng uỷ", "Chi bộ", "Tiểu ban"]
+PARTS: dict[str, list[str]] = {
+    "Bộ": _UNDER_A_MINISTRY,
+    "Tổng cục": ["Cục", "Vụ", "Văn phòng", "Chi cục", "Trung tâm"],
+    "Cục": ["Chi cục", "Phòng", "Văn phòng", "Trung tâm", "Đội", "Đoàn"],
+    "Chi cục": ["Phòng", "Đội", "Hạt"],
+    "Sở": _UNDER_A_DEPARTMENT,
+    "Ủy ban nhân dân": ["Văn phòng", "Sở", "Phòng", "Ban", "Thanh tra", "Trung tâm"],
+    "Uỷ ban nhân dân": ["Văn phòng", "Sở", "Phòng", "Ban", "Thanh tra", "Trung tâm"],
+    "Hội đồng nhân dân": ["Ban", "Văn phòng", "Đoàn đại biểu"],
+    "Ngân hàng": ["Chi nhánh", "Sở", "Phòng", "Văn phòng"],
+    "Chi nhánh": ["Phòng"],
+    "Kho bạc Nhà nước": ["Kho bạc Nhà nước", "Kho bạc", "Phòng", "Văn phòng"],
+    "Bảo hiểm xã hội": ["Bảo hiểm xã hội", "Phòng", "Văn phòng"],
+    "Tổng công ty": ["Công ty", "Chi nhánh", "Ban", "Văn phòng"],
+    "Công ty": ["Chi nhánh", "Phòng", "Ban", "Đội"],
+    "Trung tâm": ["Phòng", "Đội"],
+    "Bệnh viện": ["Phòng"],
+    "Viện": ["Phòng", "Trung tâm"],
+    "Học viện": ["Phòng", "Trung tâm"],
+    "Trường": ["Phòng"],
+    "Công an": ["Phòng", "Đội", "Công an"],
+    "Thanh tra": ["Phòng", "Đoàn"],
+    "Ban Chỉ đạo": ["Tiểu ban", "Văn phòng"],
+    "Liên đoàn": ["Ban", "Văn phòng"],
+    **{k: _UNDER_A_COMMITTEE for k in ("Đảng ủy", "Đảng uỷ", "Tỉnh ủy", "Tỉnh uỷ", "Huyện ủy", "Huyện uỷ",
+                                         "Thành ủy", "Thành uỷ", "Quận ủy", "Quận uỷ", "Thị ủy", "Thị uỷ")},
+}
 # Words after which no field starts ("Ban Chỉ đạo về…", "Văn phòng các…").
 PLAIN_AFTER_KIND = {"VỀ", "CỦA", "CÁC", "THUỘC", "CẤP"}
 COORDINATORS = {"VÀ", "-", "–", "&"}
@@ -77,15 +115,29 @@ def names_a_place(cores: list[str], i: int) -> bool:
     return level is not None and i + level[0] < len(cores) and phrase_at(LEXICAL_TABLE, cores, i) is None
 
 
+def opens_a_body(cores: list[str]) -> str | None:
+    """The kind of body a line's words open ("CỤC QUẢN LÝ DƯỢC" -> "Cục"), in Phụ lục II's case; None
+    when they open none, or a kind's first word is another word ("PHÒNG, CHỐNG THIÊN TAI": to prevent)."""
+    if not cores or phrase_at(LEXICAL_TABLE, cores, 0) is not None:
+        return None
+    kind = phrase_at(KIND_TABLE, cores, 0)
+    return kind[1] if kind is not None else None
+
+
 def name_starts(above: str, line: str) -> bool:
-    """Whether a header line starts a name of its own under the line above: it begins with a kind of
-    body ("SỞ", "PHÒNG", "BAN", "ỦY BAN") and the line above ends a name with its place ("… XÃ
-    LƯƠNG MINH": a level word followed by the place's name), not with a joining word or a bare level
-    ("ỦY BAN NHÂN DÂN TỈNH" / "LÀO CAI" is one name, as is "SỞ VĂN HÓA, THỂ THAO" / "VÀ DU LỊCH")."""
-    cores = [core(w) for w in words_and_spaces(line)[0]]
-    if not cores or phrase_at(KIND_TABLE, cores, 0) is None:
+    """Whether a header line starts a name of its own under the name above it (`above`: that name's
+    lines so far, joined). The line begins with a kind of body ("SỞ", "PHÒNG", "CỤC", "CHI NHÁNH")
+    and either the name above ends with its place ("… XÃ LƯƠNG MINH": a level word followed by the
+    place's name) or it opens the kind of body this one is a part of ("BỘ Y TẾ" / "CỤC QUẢN LÝ
+    DƯỢC", "NGÂN HÀNG CHÍNH SÁCH XÃ HỘI" / "CHI NHÁNH TỈNH LÀO CAI", "SỞ CÔNG THƯƠNG LÀO CAI" /
+    "ĐOÀN KIỂM TRA"). A name cut mid-phrase goes on with its phrase, not with a body: "ỦY BAN NHÂN
+    DÂN TỈNH" / "LÀO CAI", "SỞ VĂN HÓA, THỂ THAO" / "VÀ DU LỊCH", "TRUNG TÂM Y TẾ" / "HUYỆN X"."""
+    kind = opens_a_body([core(w) for w in words_and_spaces(line)[0]])
+    if kind is None:
         return False
     prev = [core(w) for w in words_and_spaces(above)[0]]
     if not prev or prev[-1] in COORDINATORS or prev[-1] in PLAIN_AFTER_KIND:
         return False
-    return any(names_a_place(prev, i) for i in range(len(prev)))
+    parent = opens_a_body(prev)
+    return (any(names_a_place(prev, i) for i in range(len(prev)))
+            or (parent is not None and kind in PARTS.get(parent, ())))

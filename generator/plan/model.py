@@ -847,6 +847,11 @@ class Table(Model):
         "{text: STT, rowspan: 2}; cột nằm dưới ô gộp xuống không in tiêu đề riêng",
     )
     numbered: bool = Field(default=False, description="true: cột đầu là STT, tự đánh số")
+    # How a derived STT prints, as the original typed it ("1", "1." or "1)"; bold when the column's
+    # numbers were): a re-render prints what the page printed. The defaults are the tool's own "1".
+    number_format: Literal["1", "1.", "1)"] = Field(
+        default="1", description="Dạng số STT tự đánh: \"1\" (mặc định), \"1.\" hoặc \"1)\"")
+    number_bold: bool = Field(default=False, description="true: số STT tự đánh in đậm")
     numbering: Literal["restart", "continue"] = Field(
         default="continue", description="STT đánh lại từ 1 trong mỗi nhóm (restart) hay nối tiếp (continue)"
     )

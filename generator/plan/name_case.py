@@ -451,8 +451,12 @@ def lines_case(lines: Sequence[str], case: Callable[[str, str], str], written: s
     """Lines printed one under another that make one name ("ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI"),
     cased as one name (the second line's "tỉnh" is not a name's first word) and cut back into the
     same lines, word for word. Lines that print several names (a parent over its parent: "UBND
-    TỈNH SÔNG MÂY" / "SỞ VĂN HÓA VÀ THỂ THAO") are cased name by name (_name_starts)."""
-    starts = [i for i in range(1, len(lines)) if name_starts(lines[i - 1], lines[i])]
+    TỈNH SÔNG MÂY" / "SỞ VĂN HÓA VÀ THỂ THAO", "BỘ Y TẾ" / "CỤC …") are cased name by name
+    (nd30.names.name_starts)."""
+    starts: list[int] = []
+    for i in range(1, len(lines)):
+        if name_starts(" ".join(lines[starts[-1] if starts else 0 : i]), lines[i]):
+            starts.append(i)
     if starts:
         out: list[str] = []
         for a, b in itertools.pairwise([0, *starts, len(lines)]):

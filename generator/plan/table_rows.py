@@ -14,9 +14,10 @@ from ..text import roman, upper_vi
 
 NUMBER_HEAD = re.compile(r"^(stt|tt|số\s*tt)\.?$", re.I)
 """The heading of a table's STT column."""
-STT_NUMBER = re.compile(r"0*([0-9]+)[.)]?")
+STT_NUMBER = re.compile(r"0*([0-9]+)([.)]?)")
 """A row's number in the STT column as drafters type it, or as Word's list numbering prints it: "1",
-"1.", "1)", "01". Each prints the same count down the column: the tool's own numbers, printed "1"."""
+"1.", "1)", "01". Each prints the same count down the column: the tool's own numbers, printed in the
+form the whole column shares (number_format "1", "1." or "1)"; "01" prints "1")."""
 
 
 def text_of(value: Any) -> str:
@@ -46,6 +47,8 @@ def numbered_groups(columns: list[dict[str, Any]], rows: list[list[Any]]) -> dic
     style = None
     caps = True
     group_no_in = 0
+    suffixes: set[str] = set()
+    bold = True
     for row in rows:
         if not row:
             return None
@@ -63,11 +66,16 @@ def numbered_groups(columns: list[dict[str, Any]], rows: list[list[Any]]) -> dic
             style = "split"
             title = text_of(row[1].get("text") if isinstance(row[1], dict) else row[1]).strip()
         else:
-            typed = STT_NUMBER.fullmatch(text_of(first).strip())
-            if typed is None or isinstance(first, dict) and "span" in first:
-                return None
+            cell = first
             if isinstance(first, dict):
-                return None  # a merged STT cell is not a number the tool would print
+                if "span" in first or "rowspan" in first or "lines" in first:
+                    return None  # a merged STT cell is not a number the tool would print
+                cell = first.get("text")
+            typed = STT_NUMBER.fullmatch(text_of(cell).strip())
+            if typed is None:
+                return None
+            suffixes.add(typed.group(2))
+            bold = bold and _all_bold(first)
             num = int(typed.group(1))
             counter += 1
             group_no_in += 1
@@ -89,6 +97,10 @@ def numbered_groups(columns: list[dict[str, Any]], rows: list[list[Any]]) -> dic
     if not (restart or continued) or counter == 0:
         return None
     derived: dict[str, Any] = {"numbered": True}
+    if len(suffixes) == 1 and (suffix := suffixes.pop()):
+        derived["number_format"] = f"1{suffix}"  # the page printed "1." down the column: so does the re-render
+    if bold:
+        derived["number_bold"] = True  # a bold number is still a number: its look is the column's
     if groups:
         derived["numbering"] = "continue" if continued and not restart else "restart"
         derived["group_style"] = style
@@ -96,6 +108,14 @@ def numbered_groups(columns: list[dict[str, Any]], rows: list[list[Any]]) -> dic
             derived["group_caps"] = False
     derived["rows"] = out_rows
     return derived
+
+
+def _all_bold(cell: Any) -> bool:
+    """Whether a cell's text prints bold throughout: {text: …, bold: true}, or pieces all {bold: …}."""
+    if isinstance(cell, dict) and "text" in cell:
+        return bool(cell.get("bold")) or _all_bold(cell["text"])
+    pieces = cell if isinstance(cell, list) else [cell]
+    return bool(pieces) and all(isinstance(p, dict) and set(p) == {"bold"} for p in pieces)
 
 
 def _group_cells(row: list[Any], n: int) -> bool:

@@ -114,14 +114,15 @@ def _name_groups(names: list[Para]) -> list[list[Para]]:
                          or NAME_GOES_ON_RE.match(upper_vi(p.text))
                          or (p.paragraph is groups[-1][-1].paragraph and is_bold(p) == is_bold(groups[-1][-1])
                              and not names_its_place(groups[-1])
-                             and not name_starts(groups[-1][-1].text, p.text))):
+                             and not name_starts(" ".join(q.text for q in groups[-1]), p.text))):
             # The line above stops where no name ends ("SỞ GIÁO DỤC VÀ", "ỦY BAN NHÂN DÂN
             # TỈNH"), or this one starts where none starts ("VÀ THỂ THAO"), or it is the same
             # paragraph in the same weight (a parent and an issuer differ in weight): a long
             # name wrapped or typed over lines, unless the name above already ends with its place
             # and this line opens a body of its own ("UBND TỈNH PHÚ THỌ", "UBND XÃ LƯƠNG MINH",
             # "ĐẢNG ỦY XÃ …" Shift+Enter "SỞ …", "BAN …": printed as the two paragraphs they could
-            # be, two names; "… VÀ XÃ HỘI" names no place). A name cut mid-phrase ("SỞ VĂN HÓA, THỂ
+            # be, two names; "… VÀ XÃ HỘI" names no place), or the name above opens the body this
+            # line's is a part of ("BỘ Y TẾ" Shift+Enter "CỤC …"). A name cut mid-phrase ("SỞ VĂN HÓA, THỂ
             # THAO" Shift+Enter "VÀ DU LỊCH") opens no body on its second line: one name.
             groups[-1].append(p)
         else:

@@ -491,7 +491,8 @@ def starts_page(p: Para) -> bool:
 
 def middle(p: Para, room: int) -> float | None:
     """Where the middle of a one-line paragraph's text lands across its column (twips from its left):
-    on the stop its tabs reach, or by its alignment between its indents."""
+    on the stop its tabs reach, or by its alignment between its indents and the spaces typed around
+    the text (leading_width, trailing_width)."""
     if p.fmt is None or len(rendered_lines(p)) > 1:
         return None
     if any("\t" in r.text for r in p.runs):
@@ -506,7 +507,9 @@ def middle(p: Para, room: int) -> float | None:
         return left + (room - left - right) / 2 + (leading_width(p) - trailing_width(p)) * 10
     if p.fmt.align in ("right", "end"):
         return room - right - trailing_width(p) * 20 - w / 2
-    return left + w / 2
+    # Set left, the spaces typed before the text print (a signer's name pushed right by them): the
+    # text starts after all of their width.
+    return left + leading_width(p) * 20 + w / 2
 
 
 def _tab_pieces(line: Para, room: int) -> list[tuple[Para, float, float, str]]:
