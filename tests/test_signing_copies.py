@@ -237,3 +237,27 @@ def test_a_draft_is_told_by_its_mark_above_the_quoc_hieu_not_by_a_heading_naming
     # No Quốc hiệu read on the page: the whole page is looked at, as before.
     with pytest.raises(UserError, match="dự thảo"):
         refuse_draft([Page(0, 595, 842, body[2:])])
+
+
+def test_one_number_limit_the_data_the_issue_the_stamp_and_the_blank_all_follow() -> None:
+    """The widest number a văn thư may give (nd30.DOC_NUMBER_MAX) is taken by the data file and by
+    --number, one more is refused by both and by the signer's stamp, and the signing copy's blank is
+    as wide in Times New Roman as that number printed: the stamp fills it, no more."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from generator.errors import UserError
+    from generator.esign.sign import _stamp_issue
+    from generator.jobs.issue import parse_number
+    from generator.nd30 import DOC_NUMBER_MAX
+    from generator.plan.model import DocNumber
+    from generator.word.metrics import text_width_pt
+
+    widest = DOC_NUMBER_MAX
+    assert TypeAdapter(DocNumber).validate_python(widest) == widest and parse_number(str(widest)) == widest
+    with pytest.raises(ValidationError):
+        TypeAdapter(DocNumber).validate_python(widest + 1)
+    with pytest.raises(UserError, match=f"đến {widest},"):
+        parse_number(widest + 1)
+    with pytest.raises(UserError, match=f"tối đa {len(str(widest))} chữ số"):
+        _stamp_issue(Path("x.pdf"), b"", None, widest + 1, "20/03/2024", None)  # type: ignore[arg-type]
+    assert text_width_pt(WIDE_NUMBER, 14) == pytest.approx(text_width_pt(str(widest), 14))
