@@ -87,6 +87,12 @@ def _dossier(args: argparse.Namespace) -> int:
         # Signed in the office's order: the decision cites the Tờ trình by the number it has not yet.
         print(f"{' và '.join(LABELS[k] for k in result.waiting)}: bản trình ký tạo sau, khi Tờ trình đã có số, "
               "ngày (ghi vào dossier.submission rồi chạy lại lệnh này)")
+    if result.superseded:
+        # Left in place (a file may be open in Word or attached to a mail): named, so that no one sends it.
+        print("Dự thảo cũ do kehoach tạo (chưa ai sửa), nay đã có bản phát hành bên cạnh; kehoach không xóa, hãy "
+              "xóa hoặc chuyển đi để không gửi nhầm:")
+        for stale in result.superseded:
+            print(f"  {stale}")
     return EXIT_OK
 
 

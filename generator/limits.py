@@ -113,6 +113,10 @@ many, and a workbook of a few such sheets stays well within."""
 MAX_CELL_CHARS = 32_767
 """Characters in one cell: Excel's own limit, so a longer cell was not typed in Excel."""
 
+MAX_TABLE_COLUMNS = 63
+"""Columns of one table: Word's own limit (it cannot insert a 64th). A catalogue sheet wider is
+said at its header's 64th cell (plan/sheets), where the user can act, not at the data file."""
+
 MAX_PROGRESS_BYTES = 32 * 1024 * 1024
 """Size of a filled progress workbook (kehoach progress): one sheet of the plan's tasks."""
 

@@ -224,6 +224,48 @@ def test_the_set_is_issued_in_the_offices_order_submission_first(tmp_path: Path,
     assert any(t.startswith(f"(Ban hành kèm theo {DECISION_CITED}") for t in plan), plan
 
 
+def test_drafts_an_issued_document_leaves_behind_are_named_never_removed(tmp_path: Path, capsys) -> None:
+    """After stage 2 the decision's stage-1 draft (…-quyet-dinh.docx) stood beside its final
+    (…-quyet-dinh-so-25.docx), unsaid: a văn thư could send the wrong one. Each run that issues a
+    document names its earlier drafts of ours still untouched (and their PDFs) as removable; none is
+    removed or changed, and a draft edited since (the user's work) is not named."""
+    import docx as python_docx
+
+    out = tmp_path / "out"
+    data = _submitted_data(tmp_path)
+    stale_line = "nay đã có bản phát hành bên cạnh; kehoach không xóa"
+
+    def named(said: str) -> list[str]:
+        lines = said.splitlines()
+        if not any(stale_line in line for line in lines):
+            return []
+        at = next(i for i, line in enumerate(lines) if stale_line in line)
+        return sorted(Path(line.strip()).name for line in lines[at + 1:] if line.startswith("  "))
+
+    assert main(["dossier", str(data), "-o", str(out)]) == 0  # stage 0: every document a draft
+    assert named(capsys.readouterr().out) == []
+    (out / "hs-trinh-to-trinh.pdf").write_bytes(b"%PDF-1.7 made with the draft\n")
+    assert main(["dossier", str(data), "-o", str(out), "--final"]) == 0  # stage 1: the Tờ trình issued
+    assert named(capsys.readouterr().out) == ["hs-trinh-to-trinh.docx", "hs-trinh-to-trinh.pdf",
+                                              "hs-trinh-tong-hop-y-kien.docx"]
+    # The plan's stage-1 draft edited in Word (saved again): the user's work, never called removable.
+    edited = python_docx.Document(str(out / "hs-trinh-ke-hoach.docx"))
+    edited.add_paragraph("Ghi chú của chuyên viên")
+    edited.save(str(out / "hs-trinh-ke-hoach.docx"))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        "  decision:\n", "  decision:\n    number: 25\n    date: 20/01/2026\n", 1), encoding="utf-8")
+    assert main(["dossier", str(data), "-o", str(out), "--final"]) == 0  # stage 2: the decision issued
+    said = capsys.readouterr().out
+    assert named(said) == ["hs-trinh-quyet-dinh.docx", "hs-trinh-to-trinh.docx", "hs-trinh-to-trinh.pdf",
+                           "hs-trinh-tong-hop-y-kien.docx"], said
+    assert f"  {out / 'hs-trinh-quyet-dinh.docx'}" in said.splitlines()  # the path as it is, to act on
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing removed, nothing changed
+    assert "DỰ THẢO" in _text(out / "hs-trinh-quyet-dinh.docx") and "Số: 25/QĐ-UBND" in _text(
+        out / "hs-trinh-quyet-dinh-so-25.docx")
+
+
 def test_a_decision_numbered_before_its_submission_is_refused(tmp_path: Path, capsys) -> None:
     text = _final_data(tmp_path).read_text(encoding="utf-8")
     text = text.replace("  submission:\n    number: 108\n    date: 12/01/2026\n", "  submission:\n")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import docx
 import pytest
@@ -155,6 +156,28 @@ def test_rollover_with_progress_carries_exactly_the_unfinished_tasks(filled, tmp
     for item in carried:  # each carried task is reported at its line in the new file
         assert item.text[:20] in lines[item.line - 1]
     assert "Nhiệm vụ chưa hoàn thành, chuyển sang năm mới" in out
+
+
+def test_rollover_says_where_each_removed_task_stood(filled, tmp_path, capsys):
+    """A finished task left out of next year's file has no line there: the report said "(đã xóa)" as
+    its place. It says, as its other lines do, the line where the row stood in last year's file,
+    then its section, group and STT as the plan prints them."""
+    plan_path, sheets = filled
+    assert main(["rollover", str(plan_path), "--year", "2026", "-o", str(tmp_path / "moi.yaml"),
+                 "--progress", *map(str, sheets)]) == 0
+    out = capsys.readouterr().out
+    assert "(đã xóa)" not in out
+    old_lines = plan_path.read_text(encoding="utf-8").splitlines()
+    gone = {t.content: t for t in plan_tasks(load_plan(plan_path))
+            if FILLED.get(t.content, ("",))[0] == "Hoàn thành" and t.content != "Cập nhật cơ sở dữ liệu văn bản"}
+    assert len(gone) == 4
+    for content, task in gone.items():
+        (said,) = [line for line in out.splitlines() if line.endswith(f"— {content}")]
+        m = re.match(rf"\s+dòng (\d+) của {re.escape(plan_path.name)} \((.+)\): ", said)
+        assert m, said
+        assert content in old_lines[int(m.group(1)) - 1], (said, old_lines[int(m.group(1)) - 1])
+        place = ", ".join(x for x in (task.where, f"STT {task.number}" if task.number else "") if x)
+        assert m.group(2) == place and task.section in place, said
 
 
 def test_a_merged_province_rolled_to_2026_is_named_with_what_it_became(tmp_path, capsys):

@@ -378,3 +378,31 @@ def test_a_csv_too_large_says_where_the_count_passed_the_limit(tmp_path: Path) -
         read_sheet(path)
     message = str(exc.value)
     assert message.startswith(f"{path}: tệp CSV đến dòng ") and "quá lớn để làm phụ lục" in message, message
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods", ".csv"])
+def test_a_catalogue_wider_than_word_holds_is_said_at_its_sheet_cell(tmp_path: Path, suffix: str) -> None:
+    """A catalogue of 10,000 columns, set from column B: Word holds 63, so the plan is refused at the
+    header's 64th cell (DM!BM1: column B is the table's first), with the count and the fix, whichever
+    program saved the sheet; it was refused as "appendices[0].table.columns: tối đa 63" at the data
+    file's line, a place the user does not edit."""
+    from tests.test_sheets import _saved
+
+    wide = 10_000
+    grid: list[list[object]] = [["STT", "Nội dung"] + [f"Cột {i}" for i in range(3, wide + 1)],
+                                [1, "Khảo sát"] + ["x"] * (wide - 2)]
+    if suffix == ".csv":
+        sheet = tmp_path / "DM.csv"  # a CSV's one sheet is named by its file
+        sheet.write_text("\n".join(";" + ";".join(str(c) for c in row) for row in grid) + "\n", encoding="utf-8")
+    else:
+        sheet = _saved(tmp_path / f"DM{suffix}", grid, [], left=1)
+    with pytest.raises(SheetError) as caught:
+        read_sheet(sheet)
+    said = str(caught.value)
+    assert "DM!BM1" in said and "Cột 64" in said, said  # BM1 holds the 64th title, "Cột 64"
+    assert "10.000 cột" in said and "tối đa 63" in said and "bớt cột" in said, said
+    data = tmp_path / "kh.yaml"
+    data.write_text(PLAN % sheet.name, encoding="utf-8")
+    with pytest.raises(DataError) as plan_caught:
+        load_plan(data)
+    assert "DM!BM1" in str(plan_caught.value) and "table.columns" not in str(plan_caught.value)

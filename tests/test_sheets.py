@@ -361,3 +361,32 @@ def test_header_merges_the_columns_cannot_hold_are_named_at_their_cells(tmp_path
     run = subprocess.run([sys.executable, "-m", "generator", "import", str(path), "-o", str(tmp_path / "x.yaml")],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and where in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(("suffix", "left", "merge", "where", "said"), [
+    (".xlsx", 0, ((2, 2), (2, 4)), "DM!C3", "vượt quá cột cuối có chữ của bảng (cột C)"),
+    (".ods", 0, ((2, 2), (2, 4)), "DM!C3", "vượt quá cột cuối có chữ của bảng (cột C)"),
+    (".xlsx", 1, ((2, 2), (2, 4)), "DM!D3", "vượt quá cột cuối có chữ của bảng (cột D)"),
+    (".ods", 1, ((2, 2), (2, 4)), "DM!D3", "vượt quá cột cuối có chữ của bảng (cột D)"),
+    # From the empty column A into the STT cell (an .ods's merge starts at a cell of the grid: .xlsx only).
+    (".xlsx", 1, ((2, -1), (2, 0)), "DM!A3", "bắt đầu từ cột trống bên trái bảng"),
+], ids=["past-last-column-xlsx", "past-last-column-ods", "from-B-xlsx", "from-B-ods", "in-from-the-left"])
+def test_a_data_row_merge_the_columns_cannot_hold_is_said_at_its_cell(
+        tmp_path: Path, suffix: str, left: int, merge: Any, where: str, said: str) -> None:
+    """A task row's cell merged past the table's last column with text (or in from an empty column left
+    of its first) gave the row more cells than the table has columns, refused at the data file's
+    table ("hàng có 4 ô mà bảng chỉ có 2 cột"): said at the sheet's cell, in Vietnamese, with the fix,
+    through the command (exit 2, no traceback, no file)."""
+    grid: list[list[Any]] = [["STT", "Nội dung", "Thời gian"], [1, "Khảo sát", "Quý I"], [2, "Triển khai", None]]
+    if merge[0][1] < 0:
+        grid[2][0] = None  # the merge's first cell, in column A, is the one Excel shows
+    path = _saved(tmp_path / f"dm{suffix}", grid, [merge], left=left)
+    with pytest.raises(SheetError) as caught:
+        read_sheet(path)
+    assert f"{where}:" in str(caught.value) and said in str(caught.value) and "gộp vừa đúng" in str(caught.value)
+    data = tmp_path / "kh.yaml"
+    data.write_text(SHEET_PLAN % path.name, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "generator", "render", str(data), "-o", str(tmp_path / "x.docx")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and where in run.stderr and said in run.stderr and "Traceback" not in run.stderr
+    assert "hàng có" not in run.stderr and not (tmp_path / "x.docx").exists()

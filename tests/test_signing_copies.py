@@ -141,6 +141,27 @@ def test_a_batch_makes_each_units_signing_copy_without_numbers(tmp_path: Path, c
     assert f"Số: {WIDE_NUMBER}/KH-STP" in lines and not _has(lines, r"\b18/KH-STP|ngày 25 tháng")
 
 
+def test_a_units_signing_copy_is_not_warned_of_the_model_plans_number(tmp_path: Path, capsys) -> None:
+    """A unit that inherits the model plan's number was warned "số văn bản 254 lấy từ kế hoạch mẫu"
+    although its signing copy prints no number (the văn thư's blank): the warning is judged on the
+    copy as printed, so only a copy that prints the model's number is warned."""
+    model = tmp_path / "mau.yaml"
+    model.write_text(SAMPLE.read_text(encoding="utf-8").replace("\ndate: 2024-03-20", "\nnumber: 254\ndate: 2024-03-20",
+                                                                1), encoding="utf-8")
+    assert main(["batch", str(model), "--units", str(UNITS), "-o", str(tmp_path / "ky"), "--final", "--unnumbered",
+                 "--jobs", "1"]) == 0
+    said = capsys.readouterr()
+    assert "lấy từ kế hoạch mẫu" not in said.out + said.err and "3 bản trình ký" in said.out
+    for name in ("so-tu-phap-trinh-ky.docx", "so-tai-chinh-trinh-ky.docx", "so-y-te-trinh-ky.docx"):
+        lines = _text(tmp_path / "ky" / name)
+        assert not _has(lines, r"\b254/KH-") and _has(lines, re.escape(f"Số: {WIDE_NUMBER}/KH-"))
+    # Drafts of the same units print the model's 254: each is warned.
+    assert main(["batch", str(model), "--units", str(UNITS), "-o", str(tmp_path / "du-thao"), "--jobs", "1"]) == 0
+    said = capsys.readouterr()
+    assert (said.out + said.err).count("số văn bản 254 lấy từ kế hoạch mẫu") == 3
+    assert "Số: 254/KH-STP" in _text(tmp_path / "du-thao" / "so-tu-phap.docx")
+
+
 # --- the electronic flow on these PDFs ------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -237,3 +258,27 @@ def test_a_draft_is_told_by_its_mark_above_the_quoc_hieu_not_by_a_heading_naming
     # No Quốc hiệu read on the page: the whole page is looked at, as before.
     with pytest.raises(UserError, match="dự thảo"):
         refuse_draft([Page(0, 595, 842, body[2:])])
+
+
+def test_one_number_limit_the_data_the_issue_the_stamp_and_the_blank_all_follow() -> None:
+    """The widest number a văn thư may give (nd30.DOC_NUMBER_MAX) is taken by the data file and by
+    --number, one more is refused by both and by the signer's stamp, and the signing copy's blank is
+    as wide in Times New Roman as that number printed: the stamp fills it, no more."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from generator.errors import UserError
+    from generator.esign.sign import _stamp_issue
+    from generator.jobs.issue import parse_number
+    from generator.nd30 import DOC_NUMBER_MAX
+    from generator.plan.model import DocNumber
+    from generator.word.metrics import text_width_pt
+
+    widest = DOC_NUMBER_MAX
+    assert TypeAdapter(DocNumber).validate_python(widest) == widest and parse_number(str(widest)) == widest
+    with pytest.raises(ValidationError):
+        TypeAdapter(DocNumber).validate_python(widest + 1)
+    with pytest.raises(UserError, match=f"đến {widest},"):
+        parse_number(widest + 1)
+    with pytest.raises(UserError, match=f"tối đa {len(str(widest))} chữ số"):
+        _stamp_issue(Path("x.pdf"), b"", None, widest + 1, "20/03/2024", None)  # type: ignore[arg-type]
+    assert text_width_pt(WIDE_NUMBER, 14) == pytest.approx(text_width_pt(str(widest), 14))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from ..nd30 import CLOSING_MARK, TYPE_ABBREVIATIONS, day_month
+from ..nd30 import CLOSING_MARK, DOC_NUMBER_DIGITS, TYPE_ABBREVIATIONS, day_month
 from ..plan.model import (
     Align,
     Appendix,
@@ -63,7 +63,7 @@ SPACES_PER_DIGIT = 2
 """A digit is as wide as two spaces in Times New Roman (1024 and 512 of 2048 units), the font of
 Decree 30, and every digit is as wide as any other: a blank of two spaces a digit holds exactly the
 widest stamp of that many digits."""
-WIDE_NUMBER = " " * (SPACES_PER_DIGIT * 5)  # esign.sign writes a number up to 99999
+WIDE_NUMBER = " " * (SPACES_PER_DIGIT * DOC_NUMBER_DIGITS)  # as wide as the widest number esign.sign stamps
 WIDE_DAY = " " * (SPACES_PER_DIGIT * 2)  # a day is printed with two digits (nd30.day_month), a month one or two
 WIDE_CITED_DAY = WIDE_DAY
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import UserError
-from ..nd30 import QUOC_HIEU, SYMBOL
+from ..nd30 import DOC_NUMBER_DIGITS, DOC_NUMBER_MAX, DOC_NUMBER_MIN, QUOC_HIEU, SYMBOL
 from ..text import two_digits
 from .common import (
     AGENCY_FIELD,
@@ -646,10 +646,11 @@ def _stamp_issue(src: Path, data: bytes, key: KeySource, number: int | str, date
 
     try:
         value = int(str(number).strip())
-        if not 1 <= value <= 99999:
+        if not DOC_NUMBER_MIN <= value <= DOC_NUMBER_MAX:
             raise ValueError
     except ValueError:
-        raise UserError(f"--number {number}: số văn bản là số nguyên dương (tối đa 5 chữ số)") from None
+        raise UserError(f"--number {number}: số văn bản là số nguyên dương "
+                        f"(tối đa {DOC_NUMBER_DIGITS} chữ số)") from None
     issue_date = parse_issue_date(date)
     writer = incremental_writer(data)
     if writer.prev.encrypted:

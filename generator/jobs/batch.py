@@ -337,7 +337,7 @@ def _implementing_warnings(base: Plan, plan: Plan, spec: UnitSpec) -> list[str]:
                    + ", ".join(s.name for s in base.co_signers)
                    + " của kế hoạch mẫu (văn bản liên tịch); hãy ghi co_signers, hoặc co_signers: [] khi đơn vị "
                    "ban hành một mình")
-    if base.number is not None and "number" not in spec.overrides:
+    if plan.number is not None and "number" not in spec.overrides:
         out.append(f"số văn bản {base.number} lấy từ kế hoạch mẫu; mỗi cơ quan có số riêng "
                    "(ghi number, hoặc number: null khi là dự thảo)")
     given = spec.overrides.get("references")
@@ -366,8 +366,9 @@ def _implementing_warnings(base: Plan, plan: Plan, spec: UnitSpec) -> list[str]:
 
 
 def _prepare_unit(src: Source, marks: dict, spec: UnitSpec, mode: str, merger: Merger,
-                  base: Plan) -> tuple[Plan, list[str]]:
-    """The unit's plan and warnings; DataError with units-file positions when it is not valid."""
+                  base: Plan, signing: bool = False) -> tuple[Plan, list[str]]:
+    """The unit's plan as its copy prints it and the warnings about that copy (signing: the signing
+    copy, number and day blank); DataError with units-file positions when it is not valid."""
     merged = merger.merge(spec.overrides)
     if mode == "implementing":
         merged = _pin_model_documents(merged, base, spec)
@@ -382,6 +383,9 @@ def _prepare_unit(src: Source, marks: dict, spec: UnitSpec, mode: str, merger: M
         except DataError as exc:
             raise DataError([_relocate(p, spec) for p in exc.problems]) from None
     if mode == "implementing":
+        # Judged on the copy as printed: a signing copy's number is the văn thư's blank, so the model
+        # plan's number it inherits is printed nowhere and no warning's business.
+        plan = for_signing(plan) if signing else plan
         return plan, _implementing_warnings(base, plan, spec)
     problems = _check_unit_keys(src, spec, plan)
     if problems:
@@ -395,7 +399,7 @@ def _prepare_unit(src: Source, marks: dict, spec: UnitSpec, mode: str, merger: M
     elif spec.extract and extract_is_empty(full, plan):
         warnings.append("đơn vị không chủ trì hay phối hợp nhiệm vụ nào trong danh mục; bản trích "
                         "không có danh mục (xem member_of)")
-    return plan, warnings
+    return for_signing(plan) if signing else plan, warnings
 
 
 def _settled(spec: UnitSpec) -> UnitSpec:
@@ -536,12 +540,12 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
     """One unit ready to render, or why it will not be; None (and its label in unnumbered) for a
     unit a final batch cannot issue for want of its number or its full date."""
     try:
-        plan, warnings = _prepare_unit(src, marks, entry, ctx.mode, ctx.merger, ctx.base)
+        # A signing copy is signed before the văn thư numbers it: the unit's number and day, given
+        # or not, are blanks.
+        plan, warnings = _prepare_unit(src, marks, entry, ctx.mode, ctx.merger, ctx.base, ctx.signing)
     except DataError as exc:
         return UnitFailure(entry, tuple(exc.problems))
     if ctx.signing:
-        # Signed before the văn thư numbers it: the unit's number and day, given or not, are blanks.
-        plan = for_signing(plan)
         fname = signing_copy_name(Path(fname).stem)
     elif ctx.final:
         missing = _not_issuable(plan, entry, ctx.mode)

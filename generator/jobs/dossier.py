@@ -53,7 +53,7 @@ from ..text import shell_arg
 from ..word.output import Target, check_folder, mode, target as output_target
 from .issue import final_tail, for_signing, signing_copy_name
 from .progress import said_day
-from .publish import check_overwrite, pdf_of_existing, place_document, place_with_pdf, same_bytes
+from .publish import check_overwrite, existing_document, pdf_of_existing, place_document, place_with_pdf, same_bytes
 
 KINDS = ("to-trinh", "quyet-dinh", "ke-hoach", "tong-hop-y-kien")
 """The documents of a dossier, in the order they are written and listed."""
@@ -86,6 +86,9 @@ class DossierResult:
     unnumbered: bool = False
     waiting: tuple[str, ...] = ()
     """Kinds whose signing copy comes later: the decision and its plan, until the Tờ trình is numbered."""
+    superseded: tuple[Path, ...] = ()
+    """Earlier drafts of ours (and their PDFs) beside a final of the same document: left as they are,
+    named so that the văn thư removes them rather than sends one (docs/ho-so.md)."""
 
 
 def _lower_first(text: str) -> str:
@@ -363,11 +366,30 @@ def _name(stem: str, kind: str, plan: Plan, decision: Plan | None, *, signing: b
     (stem-to-trinh-trinh-ky.docx). Each document by its own state: in a set just submitted, the Tờ
     trình is a final and the decision a draft."""
     if not plan.is_final:
-        return signing_copy_name(f"{stem}-{kind}") if signing else f"{stem}-{kind}.docx"
+        return signing_copy_name(f"{stem}-{kind}") if signing else _draft_name(stem, kind)
     if kind == "ke-hoach":
         assert decision is not None  # the plan is issued with its decision
         return f"{stem}-{kind}-kem-qd{final_tail(decision.number)}.docx"
     return f"{stem}-{kind}{final_tail(plan.number)}.docx"
+
+
+def _draft_name(stem: str, kind: str) -> str:
+    return f"{stem}-{kind}.docx"
+
+
+def _superseded(draft: Path) -> list[Path]:
+    """The draft at draft and its PDF when it is one kehoach wrote and nobody changed since: the final
+    of the same document now beside it is the one to send. A draft edited since is the user's work,
+    and anything else no draft of ours: neither is named. Never removed: a file open in Word, or
+    attached to a mail, is the user's to remove."""
+    # A regular file only: a pipe or a device at the name would block or be read without end.
+    if not draft.is_file():
+        return []
+    found = existing_document(draft)
+    if found.kind != "draft" or not found.intact:
+        return []
+    pdf = draft.with_suffix(".pdf")
+    return [draft, *([pdf] if pdf.is_file() else [])]
 
 
 def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final: bool = False, pdf: bool = False,
@@ -447,4 +469,8 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
             made = place_with_pdf(docx, pdf_out, content, how)
         written.append(DossierDocument(kind, docx.path, doc, made, signing=kind in signing))
     waiting = tuple(k for k in ("quyet-dinh", "ke-hoach") if unnumbered and k not in plans)
-    return DossierResult(written, final, unnumbered, waiting)
+    # A document issued (now or earlier) makes its draft of an earlier stage stale: the decision's
+    # stage-1 draft beside its final, the Tờ trình's first draft beside the submitted one.
+    superseded = tuple(p for doc in written if doc.plan.is_final
+                       for p in _superseded(doc.path.parent / _draft_name(stem, doc.kind)))
+    return DossierResult(written, final, unnumbered, waiting, superseded)

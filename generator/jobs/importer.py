@@ -21,9 +21,9 @@ from typing import Any
 
 from .. import limits
 from ..errors import DataError, UserError
-from ..nd30 import CLOSING_MARK
+from ..nd30 import CLOSING_MARK, DOC_NUMBER_MAX, DOC_NUMBER_MIN
 from ..plan.loader import parse_yaml, validate
-from ..plan.model import DOC_NUMBER_MAX, DOC_NUMBER_MIN, LOOKS, MAX_CO_SIGNERS
+from ..plan.model import LOOKS, MAX_CO_SIGNERS
 from ..plan.name_case import agency_case, heading_case, lines_case, title_case
 from ..plan.table_rows import numbered_groups
 from ..recognise import read_docx

@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import UserError
+from ..nd30 import DOC_NUMBER_MAX, DOC_NUMBER_MIN
 from ..plan.model import IssueDate, Plan
 from ..text import date_dmy, shell_arg
 from ..word.output import mode, target as output_target
@@ -47,17 +48,15 @@ ISSUED_WITH_DECISION_SUFFIX = "-ban-hanh"
 UNNUMBERED_SUFFIX = "-trinh-ky"
 """The copy the competent person signs (render --final --unnumbered), number and date blank."""
 
-MAX_NUMBER = 99999
-
-
 def parse_number(value: int | str) -> int:
     """The số given by the văn thư, as an integer; a UserError in Vietnamese when it is not one."""
     text = str(value).strip()
     # ASCII digits only: "²".isdigit() is True but int("²") fails, and "١٢٥" or "１２５" are not
     # what a văn thư types for a số.
-    if isinstance(value, bool) or not re.fullmatch(r"[0-9]{1,9}", text) or not 1 <= int(text) <= MAX_NUMBER:
+    if (isinstance(value, bool) or not re.fullmatch(r"[0-9]{1,9}", text)
+            or not DOC_NUMBER_MIN <= int(text) <= DOC_NUMBER_MAX):
         raise UserError(
-            f"số văn bản '{value}' không hợp lệ: phải là số nguyên dương từ 1 đến {MAX_NUMBER}, "
+            f"số văn bản '{value}' không hợp lệ: phải là số nguyên dương từ {DOC_NUMBER_MIN} đến {DOC_NUMBER_MAX}, "
             "ví dụ --number 125 (số 0 ở đầu được tự thêm khi cần)"
         )
     return int(text)

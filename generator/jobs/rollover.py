@@ -71,9 +71,10 @@ class StaleItem:
     line: int | None  # line in the new file (None when the field was removed)
     text: str  # what is there (excerpt)
     message: str  # what to do, in Vietnamese
+    was: str = ""  # where a removed task stood: its line in last year's file, its group and row
 
     def __str__(self) -> str:
-        where = f"dòng {self.line}" if self.line else "(đã xóa)"
+        where = f"dòng {self.line}" if self.line else self.was or "(đã xóa)"
         return f"{where}: {self.path}: {self.message} — {self.text}"
 
 
@@ -142,7 +143,8 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     fates: list[tuple] = []
     if progress:
         drops, fates = _task_fates(plan, progress)
-    text, pending, moved = rollover_text(source.read_text(encoding="utf-8-sig"), old_year, year, drop=drops)
+    old_text = source.read_text(encoding="utf-8-sig")
+    text, pending, moved = rollover_text(old_text, old_year, year, drop=drops)
     parsed = parse_yaml(paste_safe(text), str(target))
     try:
         validate(parsed)
@@ -154,12 +156,14 @@ def rollover_file(data: str | Path, year: int, out: str | Path | None = None, *,
     fates += [("dropped", loc, "(bảng)", "mọi nhiệm vụ của bảng đã hoàn thành và được bỏ: xóa bảng hoặc ghi "
                "nhiệm vụ năm mới vào đó", True) for loc in emptied]
     pending = [p for p in pending if p[0] != "removed"] + [
-        (kind, _shifted(loc, removed) if keep else loc, excerpt, msg, keep) for kind, loc, excerpt, msg, keep in fates]
+        (kind, _shifted(loc, removed) if keep else loc, excerpt, msg, keep, *place)
+        for kind, loc, excerpt, msg, keep, *place in fates]
     pending += _admin_findings(parsed.data)
+    old = parse_yaml(paste_safe(old_text), str(source)) if any(len(p) > 5 for p in pending) else None
     items = [
         StaleItem(kind, format_path(loc), parsed.position(loc, key=kind == "cleared")[0] if keep else None,
-                  excerpt, msg)
-        for kind, loc, excerpt, msg, keep in pending
+                  excerpt, msg, _was(old, source, loc, place[0]) if old is not None and place else "")
+        for kind, loc, excerpt, msg, keep, *place in pending
     ]
     output.save(text.encode("utf-8"), force=force)
     changes = [i for i in items if i.kind == "moved"]
@@ -455,6 +459,15 @@ def move_years(text: str, old_year: int, new_year: int) -> tuple[str, int, list[
     return "".join(out), moved, found
 
 
+def _was(old: Any, source: Path, loc: Loc, place: str) -> str:
+    """Where a task no longer in the new file stood, said as the report's other lines are: its line
+    in last year's file (the new file has none to give), then its group and row as printed."""
+    if loc == ("sections",):  # a row of a catalogue kept in a spreadsheet (sheet:): no line of the file
+        return f"hàng trong bảng tính ({place})"
+    line = old.position(loc)[0]
+    return (f"dòng {line} của {source.name}" if line else source.name) + f" ({place})"
+
+
 def _excerpt(text: str, start: int, end: int, pad: int = 30) -> str:
     a, b = max(0, start - pad), min(len(text), end + pad)
     return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
@@ -510,15 +523,16 @@ def _task_fates(plan: Any, sheets: list[str | Path]) -> tuple[list[Loc], list[tu
         if recurring:
             continue
         day = f" ngày {said_day(report.done_on)}" if report and report.done_on else ""
+        place = ", ".join(x for x in (t.where, f"STT {t.number}" if t.number else "") if x)
         if t.loc is not None and t.removable:
             drops.append(t.loc)
-            fates.append(("dropped", t.loc, excerpt, f"đã hoàn thành{day}: đã bỏ khỏi kế hoạch mới", False))
+            fates.append(("dropped", t.loc, excerpt, f"đã hoàn thành{day}: đã bỏ khỏi kế hoạch mới", False, place))
         elif t.loc is not None:
             fates.append(("dropped", t.loc, excerpt, f"đã hoàn thành{day} nhưng hàng có ô gộp với hàng khác nên "
                           "không tự bỏ được: hãy xóa tay nếu không làm tiếp", True))
         else:
             fates.append(("dropped", ("sections",), excerpt, f"đã hoàn thành{day}; nhiệm vụ lấy từ bảng tính "
-                          "(sheet:) nên hãy xóa hàng đó trong bảng tính", False))
+                          "(sheet:) nên hãy xóa hàng đó trong bảng tính", False, place))
     return drops, fates
 
 

@@ -41,6 +41,13 @@ YEAR_IN_NUMBER_TYPES = frozenset({"NQ", "QĐ", "TT", "TTLT", "NĐ"})
 """Types whose number may print its year ("Số: 12/2026/QĐ-UBND"): legal documents (Luật ban hành văn bản
 quy phạm pháp luật, Điều 8). Any other (a Kế hoạch, a Báo cáo) prints "Số: 12/KH-…" (Decree 30, Phụ lục I)."""
 
+DOC_NUMBER_MIN, DOC_NUMBER_MAX = 1, 99999
+"""A document's number: counted from 01 each year (Decree 30, art. 15); five figures hold any office's
+year. The one limit the data file (plan/model), --number (jobs/issue), the signer's stamp
+(esign/sign) and the signing copy's blank sized to the widest stamp (document/context) all follow."""
+DOC_NUMBER_DIGITS = len(str(DOC_NUMBER_MAX))
+"""Figures of the widest number."""
+
 BLANK_DAY = "  "
 """With the spaces around it, four spaces for the day of a draft ("ngày    tháng 3 năm 2024")."""
 BLANK_MONTH = "  "

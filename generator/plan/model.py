@@ -27,7 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypeAliasType
 
-from ..nd30 import AGENCY_ABBREVIATION, TYPE_ABBREVIATIONS
+from ..nd30 import AGENCY_ABBREVIATION, DOC_NUMBER_MAX, DOC_NUMBER_MIN, TYPE_ABBREVIATIONS
 from ..text import clean_text, roman, upper_vi
 from ..word.tables import MAX_HEADER_ROWS
 
@@ -214,8 +214,6 @@ def _number(value: object) -> object:
     return value
 
 
-DOC_NUMBER_MIN, DOC_NUMBER_MAX = 1, 99999
-"""A document's number: counted from 01 each year (Decree 30, art. 15); five figures hold any office's year."""
 DocNumber = Annotated[int, BeforeValidator(_number), Field(ge=DOC_NUMBER_MIN, le=DOC_NUMBER_MAX)]
 
 DEFAULT_DRAFT_MARK = "DỰ THẢO"

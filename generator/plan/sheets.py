@@ -440,6 +440,14 @@ def _table(path: Path, read: _Grid) -> SheetTable:
         if read.problems:
             raise _bad_cells(path, read, [])
         raise SheetError(f"{path}: trang tính '{name}' không có hàng tiêu đề (hàng có ít nhất hai ô có chữ)")
+    if width - lead > limits.MAX_TABLE_COLUMNS:
+        # Said at the first column Word cannot hold, before any merge or cell of the table is judged.
+        past = lead + limits.MAX_TABLE_COLUMNS
+        raise _bad_cells(path, read, [(header_at, past, grid[header_at][past] or None,
+                                       f"bảng có {number_vi(width - lead)} cột, tối đa "
+                                       f"{limits.MAX_TABLE_COLUMNS} (giới hạn của Word); ô này là cột thứ "
+                                       f"{limits.MAX_TABLE_COLUMNS + 1}: hãy bớt cột hoặc tách thành "
+                                       "nhiều bảng")])
     titles = [next(c for c in r if c) for r in grid[:header_at] if any(r)]
     span_at: Spans = {}
     origin: dict[tuple[int, int], tuple[int, int]] = {}  # each covered cell: its merge's first cell
@@ -466,8 +474,14 @@ def _table(path: Path, read: _Grid) -> SheetTable:
     if overlaps:
         raise _bad_cells(path, read, overlaps)
     covered = set(origin)
-    head = _Head(grid, header_at, lead, width, span_at, origin)
-    problems = head.problems + _cell_problems(grid, head.body_at, head.titles, covered, span_at)
+    last = cell_name(name, 0, width - 1 + read.offset[1]).rsplit("!", 1)[1].rstrip("0123456789")
+    head = _Head(grid, header_at, lead, width, span_at, origin, last)
+    # A data row's merge reaching past the table's columns (or in from an empty column left of it)
+    # would give its row more cells than the table has columns: said at its cell, as the header's are.
+    outside = [(r0, c0, grid[r0][c0] or None, f"ô gộp {number_vi(span)} cột, {why}; hãy gộp vừa đúng các "
+                "cột của bảng") for (r0, c0), (span, _) in span_at.items()
+               if r0 >= head.body_at and (why := _outside(c0, span, lead, width, last))]
+    problems = head.problems + outside + _cell_problems(grid, head.body_at, head.titles, covered, span_at)
     if read.problems or problems:
         raise _bad_cells(path, read, problems)
     columns = [{"title": head.titles[c] or None, "width": 1.0} for c in range(lead, width)]
@@ -515,6 +529,19 @@ Problems = list[tuple[int, int, str | None, str]]
 """(row, col, value, message) of cells that cannot be printed as they are."""
 
 
+def _outside(c0: int, span: int, lead: int, width: int, last: str) -> str | None:
+    """Why a merge from column c0 across span columns is no cell of the table's columns lead..width-1
+    (past its last column with text, named `last` as the sheet names it, or in from an empty column
+    left of its first), or None."""
+    if c0 + span > width:
+        return f"vượt quá cột cuối có chữ của bảng (cột {last})"
+    if c0 < lead < c0 + span:
+        # Its first cell, the one Excel prints, stands in an empty column left of the table: the
+        # table's first columns would have no cell of their own in this row.
+        return "bắt đầu từ cột trống bên trái bảng"
+    return None
+
+
 Spans = dict[tuple[int, int], tuple[int, int]]
 """The first cell of each merged range (row, col) -> (columns, rows) it spans."""
 
@@ -529,7 +556,7 @@ class _Head:
     hold is a problem at its cell."""
 
     def __init__(self, grid: list[list[str]], at: int, lead: int, width: int, span_at: Spans,
-                 origin: dict[tuple[int, int], tuple[int, int]]):
+                 origin: dict[tuple[int, int], tuple[int, int]], last: str):
         self.grid, self.span_at, self.origin = grid, span_at, origin
         self.problems: Problems = []
         self.rows: list[list[Any]] = []
@@ -540,14 +567,9 @@ class _Head:
         for (r0, c0), (span, _) in span_at.items():
             if not at <= r0 < end:
                 continue
-            if c0 + span > width:
-                self._problem(r0, c0, f"ô tiêu đề gộp {number_vi(span)} cột, vượt quá cột cuối có chữ của bảng; "
-                                      "hãy gộp vừa đúng các cột của bảng")
-            elif c0 < lead < c0 + span:
-                # Its first cell, the one Excel prints, stands in an empty column left of the table:
-                # the table's first columns would have no header cell.
-                self._problem(r0, c0, f"ô tiêu đề gộp {number_vi(span)} cột, bắt đầu từ cột trống bên trái bảng; "
-                                      "hãy gộp vừa đúng các cột của bảng")
+            if why := _outside(c0, span, lead, width, last):
+                self._problem(r0, c0, f"ô tiêu đề gộp {number_vi(span)} cột, {why}; hãy gộp vừa đúng các cột "
+                                      "của bảng")
             elif end - at > 1 and r0 == bottom and span > 1:
                 self._problem(r0, c0, f"ô gộp {number_vi(span)} cột ở hàng tiêu đề cuối (hàng đặt tên từng cột, dưới "
                                       "các tiêu đề nhóm); mỗi cột cần một tiêu đề: hãy bỏ gộp ngang ô này")

@@ -1394,7 +1394,7 @@ function showTodo() {
     const a = el('a', '', `${it.path}: ${it.message}`);
     a.title = it.text;
     a.addEventListener('click', () => { const f = fieldFor(it.path); if (f) reveal(f); });
-    li.append(tick, ' ', el('span', 'kind', (KINDS[it.kind] || it.kind) + (it.line ? `, dòng ${it.line}` : '') + ' — '), a,
+    li.append(tick, ' ', el('span', 'kind', (KINDS[it.kind] || it.kind) + (it.line ? `, dòng ${it.line}` : it.was ? `, ${it.was}` : '') + ' — '), a,
       el('div', 'hint', it.text));
     return li;
   }));
