@@ -86,6 +86,9 @@ class DossierResult:
     unnumbered: bool = False
     waiting: tuple[str, ...] = ()
     """Kinds whose signing copy comes later: the decision and its plan, until the Tờ trình is numbered."""
+    waiting_on: tuple[tuple[str, str], ...] = ()
+    """What they wait for: (kind, place in the data) of each submitted document still without its number
+    or full date ("tong-hop-y-kien", "dossier.comment_report")."""
 
 
 def _lower_first(text: str) -> str:
@@ -123,6 +126,10 @@ def _submitted_with(dossier: Dossier) -> list[tuple[str, DossierIssue]]:
     if dossier.comments:
         out.append(("comment_report", dossier.comment_report))
     return out
+
+
+_KIND_AT = {"submission": "to-trinh", "decision": "quyet-dinh", "comment_report": "tong-hop-y-kien"}
+"""Each document's place under dossier in the data, and its kind (KINDS)."""
 
 
 def _missing_at(dossier: Dossier, plan: Plan, *,
@@ -447,4 +454,6 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
             made = place_with_pdf(docx, pdf_out, content, how)
         written.append(DossierDocument(kind, docx.path, doc, made, signing=kind in signing))
     waiting = tuple(k for k in ("quyet-dinh", "ke-hoach") if unnumbered and k not in plans)
-    return DossierResult(written, final, unnumbered, waiting)
+    lacking = _missing_at(plan.dossier, plan, with_decision=False) if waiting and plan.dossier is not None else []
+    waiting_on = tuple(dict.fromkeys((_KIND_AT[loc[1]], ".".join(loc[:2])) for loc, _ in lacking))
+    return DossierResult(written, final, unnumbered, waiting, waiting_on)
