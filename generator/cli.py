@@ -85,8 +85,11 @@ def _dossier(args: argparse.Namespace) -> int:
         print(f"  {doc.label}: {doc.path}{state}" + (f" (PDF: {doc.pdf})" if doc.pdf else ""))
     if result.waiting:
         # Signed in the office's order: the decision cites the Tờ trình by the number it has not yet.
-        print(f"{' và '.join(LABELS[k] for k in result.waiting)}: bản trình ký tạo sau, khi Tờ trình đã có số, "
-              "ngày (ghi vào dossier.submission rồi chạy lại lệnh này)")
+        # Named by what is still missing: the Tờ trình, or only the comment table sent up with it.
+        lacking = " và ".join(LABELS[k] for k, _ in result.waiting_on)
+        where = ", ".join(at for _, at in result.waiting_on)
+        print(f"{' và '.join(LABELS[k] for k in result.waiting)}: bản trình ký tạo sau, khi {lacking} đã có số, "
+              f"ngày (ghi vào {where} rồi chạy lại lệnh này)")
     if result.superseded:
         # Left in place (a file may be open in Word or attached to a mail): named, so that no one sends it.
         print("Dự thảo cũ do kehoach tạo (chưa ai sửa), nay đã có bản phát hành bên cạnh; kehoach không xóa, hãy "

@@ -46,6 +46,21 @@ def run_limited(args: list[str], *, memory: int = 2 * 2**30, timeout: float = 12
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+def import_refused(tmp_path: Path, name: str, data: bytes, *words: str) -> str:
+    """`kehoach import` of the file in a child with 1 GB of address space, killed after 120 s: exit 2,
+    a message with the words, no traceback, nothing written; the message."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = tmp_path / "out.yaml"
+    run = run_limited(["import", path, "-o", out], memory=2**30, timeout=120)
+    assert run.code == 2, (run.code, run.err[-2000:])
+    assert "Traceback" not in run.err and "không mong đợi" not in run.err
+    for word in words:
+        assert word in run.err, run.err
+    assert not out.exists()
+    return run.err
+
+
 def sample_docx_bytes() -> bytes:
     from generator.plan.loader import load_plan
     from generator.document.render import render_plan

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from generator.plan.sheets import BadCells, read_sheet
-from tests.limits_helpers import run_limited
+from tests.limits_helpers import import_refused, run_limited
 from tests.test_alt_chunks import plain
 
 __all__ = ["plain"]  # the fixture, used by name
@@ -44,18 +44,6 @@ def _xlsx(rows: list[list[object]], merges: list[str]) -> bytes:
     return patched.getvalue()
 
 
-def _import_refused(tmp_path: Path, name: str, data: bytes) -> str:
-    """`kehoach import` of the file in a child (1 GB, killed after 120 s): exit 2, no traceback,
-    nothing written; its message."""
-    path = tmp_path / name
-    path.write_bytes(data)
-    out = tmp_path / "out.yaml"
-    run = run_limited(["import", path, "-o", out], memory=GB, timeout=120)
-    assert run.code == 2, (run.code, run.err[-2000:])
-    assert "Traceback" not in run.err and "không mong đợi" not in run.err
-    assert not out.exists()
-    return run.err
-
 
 # --- a spreadsheet's header rows ------------------------------------------------------------------
 
@@ -66,7 +54,7 @@ def test_a_chain_of_merges_down_the_sheet_is_refused_at_the_header_limit(tmp_pat
     n = 40_000
     rows: list[list[object]] = [["STT", "Nội dung", "Ghi chú"]] + [[None, None, "x"] for _ in range(n)]
     merges = [f"{'AB'[i % 2]}{i + 1}:{'AB'[i % 2]}{i + 2}" for i in range(n)]
-    err = _import_refused(tmp_path, "chuoi.xlsx", _xlsx(rows, merges))
+    err = import_refused(tmp_path, "chuoi.xlsx", _xlsx(rows, merges))
     assert "chuoi.xlsx" in err and "DM!A5" in err, err
     assert "tối đa 4" in err and "không gộp xuống hàng dữ liệu" in err, err
 
@@ -92,7 +80,7 @@ def test_overlapping_header_merges_are_said_at_their_cells(tmp_path: Path, merge
     assert f"{at}: vùng gộp bắt đầu ở ô này chồng lên vùng gộp bắt đầu ở ô {first}" in said, said
     assert "hãy bỏ gộp cả hai" in said
     assert "header_rows" not in said
-    err = _import_refused(tmp_path, "chong2.xlsx", _xlsx(rows, merges))
+    err = import_refused(tmp_path, "chong2.xlsx", _xlsx(rows, merges))
     assert at in err and f"ô {first}" in err, err
 
 

@@ -21,7 +21,7 @@ from tests.paths import SHEET_PLAN
 from generator.errors import DataError
 from generator.plan.loader import load_plan
 from generator.plan.sheets import BadCells, SheetError, number_text, only_inside, read_sheet
-from tests.limits_helpers import run_limited
+from tests.limits_helpers import import_refused, run_limited
 from tests.ods_fixtures import ods_package
 
 GB = 2**30
@@ -56,27 +56,13 @@ def patched(xlsx: bytes, part: str, change) -> bytes:
 SHEET = "xl/worksheets/sheet1.xml"
 
 
-def refused(tmp_path: Path, name: str, data: bytes, *words: str) -> str:
-    """`kehoach import` of the file in a child with 1 GB of address space: exit 2, a message with
-    the words, no traceback, nothing written."""
-    path = tmp_path / name
-    path.write_bytes(data)
-    out = tmp_path / "out.yaml"
-    run = run_limited(["import", path, "-o", out], memory=GB, timeout=120)
-    assert run.code == 2, (run.code, run.err[-2000:])
-    assert "Traceback" not in run.err and "không mong đợi" not in run.err
-    for word in words:
-        assert word in run.err, run.err
-    assert not out.exists()
-    return run.err
-
 
 def test_ods_declaring_99_million_cells_is_refused_before_reading(tmp_path: Path) -> None:
     body = ('<table:table-row table:number-rows-repeated="10000"><table:table-cell office:value-type="string" '
             'table:number-columns-repeated="9900"><text:p>a</text:p></table:table-cell></table:table-row>')
     data = ods_bytes(body)
     assert len(data) < 1000
-    refused(tmp_path, "bom.ods", data, "bom.ods", "trang tính 'S'", "tối đa 200.000 ô")
+    import_refused(tmp_path, "bom.ods", data, "bom.ods", "trang tính 'S'", "tối đa 200.000 ô")
 
 
 def test_ods_with_lo_empty_repeats_is_read(tmp_path: Path) -> None:
@@ -97,20 +83,20 @@ def test_xlsx_part_inflating_past_the_limit_is_refused(tmp_path: Path) -> None:
     big = b"<x>" + b"a" * (80 * 2**20) + b"</x>"
     data = patched(small_xlsx(), "xl/sharedStrings.xml" if False else SHEET, lambda _: big)
     assert len(data) < 2 * 2**20
-    refused(tmp_path, "bom.xlsx", data, "zip bomb", SHEET)
+    import_refused(tmp_path, "bom.xlsx", data, "zip bomb", SHEET)
 
 
 def test_one_merge_over_the_whole_sheet_is_refused(tmp_path: Path) -> None:
     data = patched(small_xlsx(), SHEET, lambda x: x.replace(
         b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'))
     assert len(data) < 8000
-    refused(tmp_path, "gop.xlsx", data, "A1:XFD1048576", "tối đa 200.000 ô")
+    import_refused(tmp_path, "gop.xlsx", data, "A1:XFD1048576", "tối đa 200.000 ô")
 
 
 def test_far_cell_or_empty_far_row_is_refused(tmp_path: Path) -> None:
     far = patched(small_xlsx(), SHEET, lambda x: x.replace(
         b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
-    refused(tmp_path, "xa.xlsx", far, "trang tính 'DM'", "1.048.576")
+    import_refused(tmp_path, "xa.xlsx", far, "trang tính 'DM'", "1.048.576")
     empty_row = patched(small_xlsx(), SHEET, lambda x: x.replace(b"</sheetData>", b'<row r="1048576"/></sheetData>'))
     with pytest.raises(SheetError, match="trải đến hàng 1.048.576"):
         path = tmp_path / "hang.xlsx"
@@ -122,13 +108,13 @@ def test_a_sheet_of_300000_rows_is_refused_before_openpyxl(tmp_path: Path) -> No
     rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i) for i in range(1, 300_001))
     data = patched(small_xlsx(), SHEET, lambda x: x.replace(b"<sheetData>", b"<sheetData>" + rows)
                    .replace(b"<sheetData/>", b"<sheetData>" + rows + b"</sheetData>"))
-    refused(tmp_path, "dai.xlsx", data, "có 300.0", "ô")
+    import_refused(tmp_path, "dai.xlsx", data, "có 300.0", "ô")
 
 
 def test_csv_cells_are_bounded_with_their_line(tmp_path: Path) -> None:
     path = tmp_path / "dm.csv"
     path.write_text("STT;Nội dung\n1;Khảo sát\n2;" + "x" * 200_000 + "\n", encoding="utf-8")
-    err = refused(tmp_path, "dm.csv", path.read_bytes(), "dòng 3", "32.767")
+    err = import_refused(tmp_path, "dm.csv", path.read_bytes(), "dòng 3", "32.767")
     assert "dm.csv" in err
     path.write_text("STT;Nội dung\n1;" + "x" * 40_000 + "\n", encoding="utf-8")
     with pytest.raises(BadCells) as exc:
@@ -148,7 +134,7 @@ def test_damaged_files_get_a_clear_message(tmp_path: Path, name, data, words) ->
         data = small_xlsx()[:-300]
     elif data == "garbage-sheet":
         data = patched(small_xlsx(), SHEET, lambda x: x.replace(b"<sheetData>", b"<sheetData><row><c><v>1<"))
-    refused(tmp_path, name, data, *words)
+    import_refused(tmp_path, name, data, *words)
 
 
 def workbook_with_mistakes(path: Path) -> Path:

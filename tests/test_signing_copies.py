@@ -42,12 +42,31 @@ def test_before_the_submission_is_numbered_only_its_documents_are_signing_copies
     said = capsys.readouterr().out
     # The decision would cite a Tờ trình without its number: its signing copy comes later, and says so.
     assert sorted(p.name for p in out.iterdir()) == ["hs-to-trinh-trinh-ky.docx", "hs-tong-hop-y-kien-trinh-ky.docx"]
-    assert "bản trình ký tạo sau, khi Tờ trình đã có số" in said and said.count("— bản trình ký") == 2
+    assert ("bản trình ký tạo sau, khi Tờ trình và Bảng tổng hợp ý kiến góp ý đã có số, ngày (ghi vào "
+            "dossier.submission, dossier.comment_report ") in said and said.count("— bản trình ký") == 2
     for name, symbol in (("hs-to-trinh-trinh-ky.docx", "TTr-SNV"), ("hs-tong-hop-y-kien-trinh-ky.docx", "BC-SNV")):
         lines = _text(out / name)
         assert "DỰ THẢO" not in lines  # the boxed mark is a line of its own
         assert f"Số: {WIDE_NUMBER}/{symbol}" in lines  # wide enough for the stamp of a five-digit number
         assert f"Lâm Đồng, ngày {WIDE_DAY} tháng 01 năm 2026" in lines
+
+
+def test_the_decision_waits_for_the_document_still_unnumbered_and_the_command_names_it(tmp_path: Path,
+                                                                                       capsys) -> None:
+    """The Tờ trình numbered, the comment table sent up with it not yet: the decision still waits, and
+    what it waits for is the table (dossier.comment_report), not the Tờ trình already issued."""
+    out = tmp_path / "out"
+    data = _submitted_data(tmp_path)
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        "  comment_report:\n    number: 7\n    date: 09/01/2026\n", ""), encoding="utf-8")
+    assert main(["dossier", str(data), "-o", str(out), "--final", "--unnumbered"]) == 0
+    said = capsys.readouterr().out
+    assert sorted(p.name for p in out.iterdir()) == ["hs-trinh-to-trinh-so-108.docx",
+                                                     "hs-trinh-tong-hop-y-kien-trinh-ky.docx"]
+    waits = [line for line in said.splitlines() if "bản trình ký tạo sau" in line]
+    assert len(waits) == 1, said
+    assert "khi Bảng tổng hợp ý kiến góp ý đã có số, ngày (ghi vào dossier.comment_report " in waits[0], waits
+    assert "Tờ trình đã có số" not in waits[0] and "dossier.submission" not in waits[0]
 
 
 def test_once_the_submission_is_numbered_the_decision_and_its_plan_are_signed(tmp_path: Path, capsys) -> None:

@@ -935,3 +935,32 @@ def test_an_unused_object_after_a_no_changes_certification_keeps_it_valid(pki, t
     result = _check(tmp_path, _update(certified, _orphan("stream")), pki)
     assert result.verdict == "valid", _said(result)
     assert [c.kind for c in result[0].changes_after] == ["unseen"]
+
+
+def _field_without_widget(value: str) -> bytes:
+    """The plain page and a text field no page shows (no widget): its value is form data only."""
+    g = _g()
+
+    def build(writer, font):  # noqa: ANN001, ANN202
+        field = writer.add_object(g.DictionaryObject({
+            _n("/FT"): _n("/Tx"), _n("/T"): g.TextStringObject("KinhPhi"), _n("/V"): g.TextStringObject(value)}))
+        writer.root[_n("/AcroForm")] = g.DictionaryObject({_n("/Fields"): g.ArrayObject([field])})
+        return _page(writer, font, _text_ops(HEAD))
+
+    return _pdf(build)
+
+
+def test_a_value_no_page_shows_changed_is_form_filling_refused_after_a_no_changes_certification(pki,
+                                                                                                tmp_path) -> None:
+    """A field's value changed where no page shows it is still filling the form (pyHanko: FORM_FILLING),
+    not an update nothing uses: allowed after a signature, refused after a certification that allows
+    no change (P=1) as pyHanko and PAdES refuse it. It was called harmless ('unseen') and valid."""
+    certified = _certify(_field_without_widget("100 trieu"), pki["agency"], 1)
+    result = _check(tmp_path, _update(certified, _set_field_value("900 trieu")), pki)
+    assert result.verdict == "invalid", _said(result)
+    (change,) = result[0].changes_after
+    assert change.kind == "form" and "ô biểu mẫu" in change.detail, change
+    signed = _sign(_field_without_widget("100 trieu"), pki["signer"])
+    result = _check(tmp_path, _update(signed, _set_field_value("900 trieu")), pki)
+    assert result.verdict == "valid", _said(result)
+    assert [c.kind for c in result[0].changes_after] == ["form"]

@@ -1059,7 +1059,8 @@ def _unseen(revisions: _Revisions, revision: int, policy: Any) -> Change:
     """What a revision did that touches no page, field nor signature, said by pyHanko's difference
     analysis of this revision against the one before: objects nothing refers to (what its rules
     clear as orphans: the same rules run without that clearance name them), long-term validation
-    data, or objects written again unchanged. Anything its rules cannot explain is "other"."""
+    data, or objects written again unchanged ("unseen", harmless). A form's data no page shows is still
+    form filling ("form"), more an annotation or "other"; anything its rules cannot explain is "other"."""
     from pyhanko.sign.diff_analysis import ModificationLevel, StandardDiffPolicy, SuspiciousModification
 
     reader = revisions.reader
@@ -1082,16 +1083,23 @@ def _unseen(revisions: _Revisions, revision: int, policy: Any) -> Change:
         raise  # out of the read budget: said as such, not as a damaged file
     except Exception as exc:
         return Change(revision, "other", None, f"không phân tích được lần cập nhật ({_reason(exc)})")
+    if level == ModificationLevel.FORM_FILLING:
+        # A form's data changed where no page shows it (a field without a widget): filling the form
+        # still, never harmless: a certification allowing no change (P=1) forbids it, as pyHanko
+        # and PAdES judge it.
+        return Change(revision, "form", None, f"ghi giá trị ô biểu mẫu không hiện trên trang nào; {unchanged}")
+    if level not in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES):
+        # Annotations (or more) the pages' analysis did not see: judged as annotations are.
+        kind: ChangeKind = "annotation" if level == ModificationLevel.ANNOTATIONS else "other"
+        return Change(revision, kind, None, f"thêm hoặc sửa chú thích, dữ liệu không hiện trên trang; {unchanged}")
     if orphans:
         shown = ", ".join(map(str, orphans[:10])) + (" …" if len(orphans) > 10 else "")
         return Change(revision, "unseen", None, f"thêm đối tượng không hiển thị (đối tượng {shown}: không trang, ô hay "
                                                 f"chữ ký nào dùng đến); {unchanged}")
     if level == ModificationLevel.NONE:
         return Change(revision, "unseen", None, f"ghi lại đối tượng với giá trị như cũ; {unchanged}")
-    if level == ModificationLevel.LTA_UPDATES:
-        return Change(revision, "unseen", None, "thêm dữ liệu kiểm tra chữ ký lâu dài (chứng thư, danh sách "
-                                                f"thu hồi, dấu thời gian); {unchanged}")
-    return Change(revision, "unseen", None, f"cập nhật dữ liệu của tệp (biểu mẫu, thông tin tệp); {unchanged}")
+    return Change(revision, "unseen", None, "thêm dữ liệu kiểm tra chữ ký lâu dài (chứng thư, danh sách "
+                                            f"thu hồi, dấu thời gian); {unchanged}")
 
 
 def _allowed_after(sig: Any) -> set[str]:

@@ -89,6 +89,9 @@ class DossierResult:
     superseded: tuple[Path, ...] = ()
     """Earlier drafts of ours (and their PDFs) beside a final of the same document: left as they are,
     named so that the văn thư removes them rather than sends one (docs/ho-so.md)."""
+    waiting_on: tuple[tuple[str, str], ...] = ()
+    """What they wait for: (kind, place in the data) of each submitted document still without its number
+    or full date ("tong-hop-y-kien", "dossier.comment_report")."""
 
 
 def _lower_first(text: str) -> str:
@@ -126,6 +129,10 @@ def _submitted_with(dossier: Dossier) -> list[tuple[str, DossierIssue]]:
     if dossier.comments:
         out.append(("comment_report", dossier.comment_report))
     return out
+
+
+_KIND_AT = {"submission": "to-trinh", "decision": "quyet-dinh", "comment_report": "tong-hop-y-kien"}
+"""Each document's place under dossier in the data, and its kind (KINDS)."""
 
 
 def _missing_at(dossier: Dossier, plan: Plan, *,
@@ -473,4 +480,6 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
     # stage-1 draft beside its final, the Tờ trình's first draft beside the submitted one.
     superseded = tuple(p for doc in written if doc.plan.is_final
                        for p in _superseded(doc.path.parent / _draft_name(stem, doc.kind)))
-    return DossierResult(written, final, unnumbered, waiting, superseded)
+    lacking = _missing_at(plan.dossier, plan, with_decision=False) if waiting and plan.dossier is not None else []
+    waiting_on = tuple(dict.fromkeys((_KIND_AT[loc[1]], ".".join(loc[:2])) for loc, _ in lacking))
+    return DossierResult(written, final, unnumbered, waiting, superseded, waiting_on)

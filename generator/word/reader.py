@@ -33,7 +33,7 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -545,12 +545,7 @@ def leading_width(para: Para) -> float:
     """The width (pt) of the spaces and tabs typed before the paragraph's first word, as printed: each
     at its run's size and character spacing (a condensed run's spaces are narrower), a tab as four
     spaces (as rendered_lines counts it)."""
-    width = 0.0
-    for ch, advance in _chars(para):
-        if ch not in " \xa0":
-            break
-        width += advance
-    return width
+    return _gap_width(_chars(para))
 
 
 def trailing_width(para: Para) -> float:
@@ -561,12 +556,12 @@ def trailing_width(para: Para) -> float:
     chars = _chars(para)
     while chars and chars[-1][0] == " ":
         chars.pop()  # these hang
-    width = 0.0
-    for ch, advance in reversed(chars):
-        if ch not in " \xa0":
-            break
-        width += advance
-    return width
+    return _gap_width(reversed(chars))
+
+
+def _gap_width(chars: Iterable[tuple[str, float]]) -> float:
+    """The width (pt) of the spaces and no-break spaces the characters start with."""
+    return sum((advance for _, advance in itertools.takewhile(lambda c: c[0] in " \xa0", chars)), 0.0)
 
 
 def text_width(paras: list[Para]) -> float:
