@@ -306,6 +306,16 @@ def test_rolling_over_a_plan_still_a_draft_says_so(tmp_path, capsys):
     assert "Lưu ý" not in capsys.readouterr().out
 
 
+def _with_number_and_day(text: str) -> str:
+    """The data with a number and a full date of its own at the top level."""
+    import yaml
+
+    data = yaml.safe_load(text)
+    data["number"] = 12
+    data["date"] = "20/01/2026"
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
 def test_a_dossiers_plan_is_issued_by_its_dossier_never_alone(tmp_path, capsys):
     """The plan of a dossier goes out with its decision: `render --final` (or a signing copy) of it
     alone would issue a plan numbered on its own, registered and recorded beside the dossier. It is
@@ -323,6 +333,16 @@ def test_a_dossiers_plan_is_issued_by_its_dossier_never_alone(tmp_path, capsys):
     assert data.read_bytes() == before and not (tmp_path / "output").exists()
     assert main(["render", str(data)]) == 0  # a draft to read stays what it was
     capsys.readouterr()
+    # A number written at the top of the data would make plain render issue the plan on its own.
+    numbered = tmp_path / "hồ sơ có số.yaml"
+    text = before.decode("utf-8")
+    assert "\nnumber:" not in text
+    numbered.write_text(_with_number_and_day(text), encoding="utf-8")
+    made = set((tmp_path / "output").iterdir())
+    assert main(["render", str(numbered)]) == 2
+    err = capsys.readouterr().err
+    assert f"{numbered}: tệp có mục dossier" in err and "bỏ dòng number:" in err, err
+    assert set((tmp_path / "output").iterdir()) == made  # no final, no register entry
 
     assert main(["rollover", str(data), "--year", "2027"]) == 0
     out = capsys.readouterr().out

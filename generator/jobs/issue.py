@@ -195,14 +195,18 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
                         "cho văn thư đóng sau khi ký (kehoach sign --as agency --number N --date NGÀY)")
     given_number = parse_number(number) if number is not None else None
     recorded = load_plan(data)
-    if final and recorded.dossier is not None:
+    if recorded.dossier is not None and (final or recorded.is_final):
         # The plan of a dossier goes out with its decision, numbered and dated as the decision is:
         # a final (or a signing copy) of it alone would be another document, with a number of its
-        # own, registered and written into the data beside the dossier's.
+        # own, registered and written into the data beside the dossier's. A number written at the
+        # top of the data would make plain `render` issue that very document: refused the same.
+        own = "" if final else (" (tệp ghi number: ở đầu tệp, nên kehoach render sẽ tạo một kế hoạch có số riêng; "
+                                "hãy bỏ dòng number: đó)")
         raise UserError(f"{data}: tệp có mục dossier: kế hoạch ban hành kèm theo Quyết định của hồ sơ, không có số "
-                        "riêng; ghi số, ngày văn thư đã cấp vào dossier.submission, dossier.decision (number:, "
-                        f"date:) rồi tạo bản phát hành của cả hồ sơ: kehoach dossier {shell_arg(data)} --final "
-                        f"(bản trình ký: kehoach dossier {shell_arg(data)} --final --unnumbered; docs/ho-so.md)")
+                        f"riêng{own}; ghi số, ngày văn thư đã cấp vào dossier.submission, dossier.decision "
+                        f"(number:, date:) rồi tạo bản phát hành của cả hồ sơ: kehoach dossier {shell_arg(data)} "
+                        f"--final (bản trình ký: kehoach dossier {shell_arg(data)} --final --unnumbered; "
+                        "docs/ho-so.md)")
     if given_number is not None and not recorded.own_number:
         raise UserError(f"{data}: văn bản ban hành kèm theo quyết định (own_number: false) không có số riêng, số là "
                         "của quyết định ghi ở dòng (Ban hành kèm theo …); bỏ --number, chỉ cần --date ngày ban hành")
