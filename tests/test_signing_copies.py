@@ -274,6 +274,11 @@ def test_a_draft_is_told_by_its_mark_above_the_quoc_hieu_not_by_a_heading_naming
     for mark in ("DỰ THẢO", "DỰ THẢO LẦN 2"):
         with pytest.raises(UserError, match="dự thảo"):
             refuse_draft([Page(0, 595, 842, [line(mark, 800), *body])])
+    # A template that boxes the mark elsewhere (level with the Quốc hiệu, in the issuer's column, at the
+    # foot of the page): the mark, a line of its own, is a draft's wherever it stands.
+    for mark, y in (("DỰ THẢO", 770), ("Dự thảo lần 2", 720), ("DỰ THẢO 3", 60)):
+        with pytest.raises(UserError, match="dự thảo"):
+            refuse_draft([Page(0, 595, 842, [*body, line(mark, y)])])
     # No Quốc hiệu read on the page: the whole page is looked at, as before.
     with pytest.raises(UserError, match="dự thảo"):
         refuse_draft([Page(0, 595, 842, body[2:])])

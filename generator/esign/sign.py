@@ -133,6 +133,9 @@ def find_signature_block(pages: list[Page]) -> SignatureBlock:
 
 DRAFT_NUMBER = re.compile(r"Số\s*:\s*/")
 DRAFT_MARK = re.compile(r"\bDỰ\s+THẢO\b")
+DRAFT_MARK_LINE = re.compile(r"\s*DỰ\s+THẢO(?:\s+(?:LẦN\s+)?\d+)?\s*", re.IGNORECASE)
+"""A line that is the mark and nothing else ("DỰ THẢO", "Dự thảo lần 2"), wherever a template puts its box:
+beside the Quốc hiệu, in the issuer's column, in the page's corner."""
 
 
 def _above_quoc_hieu(page: Page) -> str:
@@ -152,7 +155,9 @@ def refuse_draft(pages: list[Page], role: Role = "signer") -> None:
     gives the number and the date afterwards (Decree 30, Điều 15); the agency's signature needs them."""
     if not pages:
         return
-    if DRAFT_MARK.search(_above_quoc_hieu(pages[0])):
+    first = pages[0]
+    if DRAFT_MARK.search(_above_quoc_hieu(first)) or any(DRAFT_MARK_LINE.fullmatch(line.text)
+                                                          for line in first.ordered()):
         raise UserError("tệp PDF là dự thảo (có dấu \"DỰ THẢO\"); chỉ ký bản trình ký hoặc bản phát hành: "
                         "kehoach render DỮ-LIỆU.yaml --final --unnumbered --pdf (số và ngày để trống cho văn thư), "
                         "hoặc --final --number N --date NGÀY/THÁNG/NĂM --pdf")
