@@ -284,6 +284,29 @@ def test_a_draft_is_told_by_its_mark_above_the_quoc_hieu_not_by_a_heading_naming
         refuse_draft([Page(0, 595, 842, body[2:])])
 
 
+def test_a_document_already_dated_is_never_stamped_with_another_date() -> None:
+    """Page 1's own date line ("Lâm Đồng, ngày 15 tháng 02 năm 2026") with its day printed is no blank, and
+    a --date other than it is refused (the document and the register would disagree); a date cited in the
+    body ("… ngày 28 tháng 11 năm 2025 …") is never compared."""
+    import datetime as dt
+
+    from generator.errors import UserError
+    from generator.esign.pages import Line, Page
+    from generator.esign.stamps import find_blanks
+
+    def line(text: str, y: float) -> Line:
+        chars = tuple((ch, 100 + 7 * i, y, 107 + 7 * i, y + 13, y) for i, ch in enumerate(text))
+        return Line(text, 100, y, 100 + 7 * len(text), y + 13, "TimesNewRomanPSMT", 14.0, chars)
+
+    cited = line("Căn cứ Kế hoạch số 12/KH-UBND ngày 28 tháng 11 năm 2025 của UBND tỉnh;", 600)
+    dated = [line("Số:      /KH-UBND", 760), line("Lâm Đồng, ngày 15 tháng 02 năm 2026", 740), cited]
+    with pytest.raises(UserError, match=r"đã in ngày ban hành 15/02/2026, khác 20/03/2026"):
+        find_blanks([Page(0, 595, 842, dated)], 125, dt.date(2026, 3, 20))
+    assert [b.what for b in find_blanks([Page(0, 595, 842, dated)], 125, dt.date(2026, 2, 15))] == ["number"]
+    blank = [line("Số:      /KH-UBND", 760), line("Lâm Đồng, ngày      tháng 03 năm 2026", 740), cited]
+    assert [b.what for b in find_blanks([Page(0, 595, 842, blank)], 125, dt.date(2026, 3, 20))] == ["number", "day"]
+
+
 def test_one_number_limit_the_data_the_issue_the_stamp_and_the_blank_all_follow() -> None:
     """The widest number a văn thư may give (nd30.DOC_NUMBER_MAX) is taken by the data file and by
     --number, one more is refused by both and by the signer's stamp, and the signing copy's blank is

@@ -9,8 +9,9 @@ update, so the competent person's signature stays valid (pyHanko sees form filli
 The blanks are found in the text the page shows: "Số:" right before "/" (the number, written against
 the slash, as in "Số: 125/KH-…"), "ngày" right before "tháng" (the day, after a space), "tháng" right
 before "năm" (the month), "ngày" right before "/" in a citation (the day, against the slash). A
-date whose day is printed is never a blank, nor compared with the issue date: it is another
-document's, cited.
+date whose day is printed is never a blank: in the body it is another document's, cited, and not
+compared with the issue date; on page 1's own date line ("Lâm Đồng, ngày 15 tháng 02 năm 2026") it
+says the document is dated already, and another date is refused.
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ NUMBER = re.compile(r"(?:Số:|số)(\d*)(?=/)")
 """On the text without spaces: "Số:/KH-…" (the Số line), "…Kếhoạchsố/KH-…" (a citation of itself)."""
 DATE_LINE = re.compile(r"ngày(\d{0,2})tháng(\d{0,2})năm(\d{4})")
 CITED_DATE = re.compile(r"ngày(\d{0,2})/(\d{1,2})/(\d{4})")
+PLACE_BEFORE = re.compile(r"[^\d,;:.()/]{2,40},")
+"""What opens the document's own date line, on the text without spaces: its place and a comma ("Lâm Đồng,
+ngày …"). A date cited in the body follows a document's name or a word, never a line's place alone."""
 
 
 def find_blanks(pages: list[Page], number: int, date: dt.date, *, attachment: bool = False) -> list[Blank]:
@@ -126,7 +130,15 @@ def find_blanks(pages: list[Page], number: int, date: dt.date, *, attachment: bo
             for m in DATE_LINE.finditer(text):
                 if m.group(1):
                     # A day printed is no blank: a document cited in words ("ngày 28 tháng 11 năm
-                    # 2025"), whose month and year are its own, not the issue's.
+                    # 2025"), whose month and year are its own, not the issue's. Unless it is page
+                    # 1's own date line ("Lâm Đồng, ngày 15 tháng 02 năm 2026"): a document already
+                    # dated, which another date would contradict.
+                    printed = (int(m.group(1)), int(m.group(2) or 0), int(m.group(3)))
+                    own = page.index == 0 and PLACE_BEFORE.fullmatch(text[:m.start()]) is not None
+                    if own and printed != (date.day, date.month, date.year):
+                        problems.append(f"trang 1, dòng \"{line.text}\": văn bản đã in ngày ban hành "
+                                        f"{date_dmy(printed[2], printed[1] or None, printed[0])}, khác {said} "
+                                        "(ghi --date đúng ngày đã in, hoặc ký bản trình ký để trống ngày)")
                     continue
                 printed_month, year = m.group(2), int(m.group(3))
                 where = f"trang {page.index + 1}, dòng \"{line.text}\""
