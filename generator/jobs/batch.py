@@ -38,7 +38,7 @@ from ..plan.overlay import PlanPacker, overlay_data
 from ..text import slugify
 from ..word.output import AlreadyThere, Sources, Target, check_folder, mode, sources, target as output_target
 from ..word.output_paths import WINDOWS_RESERVED, contained
-from .issue import final_tail, for_signing, signing_copy_name
+from .issue import final_tail, for_signing, refuse_signing_flags, signing_copy_name
 from .publish import check_overwrite, existing_document, taken_error
 from .units_sheet import at_cells, is_sheet, read_units_sheet
 
@@ -592,9 +592,7 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     Raises DataError (nothing written) when the model plan or the units file as a whole is wrong;
     a mistake in one unit is listed in the result's `failed` and does not stop the others.
     """
-    if unnumbered and not final:
-        raise UserError("--unnumbered đi cùng --final: bản trình ký của từng đơn vị để trống số và ngày cho văn thư "
-                        "đóng sau khi ký (kehoach sign --as agency --number N --date NGÀY)")
+    refuse_signing_flags(unnumbered=unnumbered, final=final, of=" của từng đơn vị")
     issue = final and not unnumbered  # finals registered (JSON, pages); signing copies record nothing
     base_src = load_source(data)
     base = validate(base_src)

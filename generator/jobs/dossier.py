@@ -51,7 +51,7 @@ from ..plan.model import (
 )
 from ..text import shell_arg
 from ..word.output import Target, check_folder, mode, target as output_target
-from .issue import final_tail, for_signing, signing_copy_name
+from .issue import final_tail, for_signing, refuse_signing_flags, signing_copy_name
 from .progress import said_day
 from .publish import check_overwrite, existing_document, pdf_of_existing, place_document, place_with_pdf, same_bytes
 
@@ -418,9 +418,7 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
     from ..plan.loader import load_source, validate
     from ..word.output_paths import default_output_dir
 
-    if unnumbered and not final:
-        raise UserError("--unnumbered đi cùng --final: bản trình ký của hồ sơ để trống số và ngày cho văn thư đóng "
-                        "sau khi ký (kehoach sign --as agency --number N --date NGÀY)")
+    refuse_signing_flags(unnumbered=unnumbered, final=final, of=" của hồ sơ")
     source = load_source(data)
     plan = validate(source)
     if unnumbered:

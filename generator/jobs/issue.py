@@ -91,6 +91,15 @@ def as_draft(plan: Plan) -> Plan:
     return plan.model_copy(update={"number": None, "date": plan.date.model_copy(update={"day": None})})
 
 
+def refuse_signing_flags(*, unnumbered: bool, final: bool, number: object = None, of: str = "") -> None:
+    """--unnumbered asks for the signing copy: with --final, never with --number (the văn thư gives the
+    number after the signature). One rule and one message for render, dossier and batch; of: whose copy
+    (" của hồ sơ")."""
+    if unnumbered and (not final or number is not None):
+        raise UserError(f"--unnumbered đi cùng --final và không có --number: bản trình ký{of} để trống số và ngày "
+                        "cho văn thư đóng sau khi ký (kehoach sign --as agency --number N --date NGÀY)")
+
+
 def for_signing(plan: Plan) -> Plan:
     """The copy the competent person signs: number and day blank as in a draft, without the draft mark
     (it is the document, signed before the văn thư numbers it). One rule for render, dossier and batch;
@@ -190,9 +199,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
 
     if number is not None and not final:
         raise UserError("--number chỉ dùng cùng --final: dự thảo luôn để trống số cho văn thư ghi")
-    if unnumbered and (not final or number is not None):
-        raise UserError("--unnumbered đi cùng --final và không có --number: bản trình ký để trống số và ngày "
-                        "cho văn thư đóng sau khi ký (kehoach sign --as agency --number N --date NGÀY)")
+    refuse_signing_flags(unnumbered=unnumbered, final=final, number=number)
     given_number = parse_number(number) if number is not None else None
     recorded = load_plan(data)
     if recorded.dossier is not None and (final or recorded.is_final):
