@@ -1370,8 +1370,9 @@ class Plan(Model):
 
 
 # The models the code constructs itself after loading a plan: an appendix's catalogue as a Table of
-# Columns and Groups (document/context.py), the dossier's comment table and its Section (jobs/dossier.py).
-_BUILT_BEFORE_PLAN: tuple[type[Model], ...] = (Column, Group, Table, Section)
+# Columns and Groups (document/context.py); the dossier's comment table, its TableBlock and Section
+# (jobs/dossier.py).
+_BUILT_BEFORE_PLAN: tuple[type[Model], ...] = (Column, Group, Table, TableBlock, Section)
 
 
 def build_plan_validator() -> None:
@@ -1380,7 +1381,11 @@ def build_plan_validator() -> None:
     Why: pydantic (2.14, `_generate_schema._model_schema`) puts a nested model's core schema into the
     Plan's as it is only when that model was built before; a model built after the Plan generates
     its whole schema again, a few milliseconds of every render. Built first, each costs the Plan
-    nothing more. The order changes no validation, no message and no JSON Schema (same schemas)."""
+    nothing more. The order changes no validation, no message and no JSON Schema (same schemas).
+    A Plan already built (validated directly, as the importer does) is left as it is: building the
+    others now would only add their cost."""
+    if Plan.__pydantic_complete__:
+        return
     for model in (*_BUILT_BEFORE_PLAN, Plan):
         if not model.__pydantic_complete__:
             model.model_rebuild()
