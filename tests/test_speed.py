@@ -264,9 +264,12 @@ def test_the_plan_schema_is_the_same_whichever_model_is_built_first():
     assert ordered == alone
 
 
-def test_loading_a_plan_starts_no_subprocess_machinery():
+def test_loading_a_plan_imports_neither_subprocess_nor_lxml():
     # webdoc.sniff runs on every plan loaded; soffice (and its subprocess) only converts documents.
+    # legacy_fonts (its letters) and word/tables (MAX_HEADER_ROWS) reach formatting and notes only
+    # when they read runs or write a note: neither lxml nor the notes are a plan's loading.
     code = ("import sys\nfrom generator.plan.loader import load_plan\n"
             f"load_plan({str(SAMPLE)!r})\n"
-            "print(sorted(m for m in ('subprocess', 'generator.word.soffice') if m in sys.modules))")
+            "print(sorted(m for m in ('subprocess', 'generator.word.soffice', 'lxml.etree', 'generator.word.notes')"
+            " if m in sys.modules))")
     assert _fresh(code) == "[]"

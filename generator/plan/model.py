@@ -1386,7 +1386,8 @@ def build_plan_validator() -> None:
     others now would only add their cost."""
     if Plan.__pydantic_complete__:
         return
-    for model in (*_BUILT_BEFORE_PLAN, Plan):
+    order: tuple[type[Model], ...] = (*_BUILT_BEFORE_PLAN, Plan)
+    for model in order:
         if not model.__pydantic_complete__:
             model.model_rebuild()
 

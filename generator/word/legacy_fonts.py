@@ -25,9 +25,10 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .formatting import RunFormat, font_family
+if TYPE_CHECKING:
+    from .formatting import RunFormat
 
 TCVN3 = "TCVN3"
 VNI = "VNI"
@@ -128,6 +129,10 @@ _VNI_EVIDENCE = frozenset(c for code in VNI_CODES.values() for c in code) - _LAT
 @functools.lru_cache(maxsize=256)
 def font_encoding(name: str | None) -> str | None:
     """TCVN3 or VNI when the font draws that legacy encoding, else None (a Unicode font)."""
+    # formatting imported here, not at the top: every plan loaded imports this module for its
+    # letters (UNICODE_ONLY), and formatting brings lxml, which loading a plan never needs.
+    from .formatting import font_family
+
     family = (font_family(name) or "").casefold()
     if family.startswith(".vn"):
         return TCVN3
@@ -139,6 +144,8 @@ def font_encoding(name: str | None) -> str | None:
 @functools.lru_cache(maxsize=256)
 def capitals_font(name: str | None) -> bool:
     """A TCVN3 "H" font (.VnTimeH, .VnArialH…): every letter it draws is a capital."""
+    from .formatting import font_family  # here: see font_encoding
+
     family = font_family(name) or ""
     return font_encoding(family) == TCVN3 and family.endswith("H")
 
