@@ -31,7 +31,7 @@ from generator.document.render import DEFAULT_TEMPLATE, Template, _Environment, 
 from generator.word.formatting import Formatting
 from generator.word.package import zip_members, zip_members_by_zipfile
 
-from tests.paths import ROOT, DATA, SAMPLE
+from tests.paths import ROOT, DATA, FULL, SAMPLE
 
 PLAN = SAMPLE
 
@@ -228,3 +228,48 @@ def test_the_command_line_imports_only_what_a_command_uses():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=ROOT).stdout.strip()
     assert out == "[]"  # checking a Word file needs neither the template engine nor the plan model
+
+
+def _fresh(code: str) -> str:
+    """What code prints in a new interpreter: what a command's own process has built and imported."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=ROOT).stdout.strip()
+
+
+@pytest.mark.parametrize("plan", [SAMPLE, FULL], ids=["sample", "full"])
+def test_rendering_a_loaded_plan_builds_no_validator_again(plan):
+    # pydantic reuses a nested model's core schema in the Plan's only when that model was built
+    # first (plan/model.py build_plan_validator): the catalogue's Table, Columns and Groups the
+    # context constructs are then ready, and rendering builds nothing more.
+    code = ("import generator.plan.model as m\n"
+            "from generator.plan.loader import load_plan\n"
+            "from generator.document.render import render_plan\n"
+            "built = lambda: sorted(c.__name__ for c in vars(m).values()\n"
+            "    if isinstance(c, type) and issubclass(c, m.Model) and c.__pydantic_complete__)\n"
+            f"plan = load_plan({str(plan)!r}); before = built()\n"
+            "data = render_plan(plan)\n"
+            "print(before == built(), 'Table' in before, len(data) > 0)")
+    assert _fresh(code) == "True True True"
+
+
+def test_the_plan_schema_is_the_same_whichever_model_is_built_first():
+    # The order build_plan_validator imposes must change nothing a user sees: the JSON Schema of
+    # `kehoach schema` (made from the core schema) comes out byte for byte the same.
+    code = ("import json, generator.plan.model as m\n"
+            "{}\n"
+            "print(json.dumps(m.Plan.model_json_schema(), ensure_ascii=False, sort_keys=False))")
+    alone = _fresh(code.format("pass"))
+    ordered = _fresh(code.format("m.build_plan_validator()"))
+    assert '"$defs"' in alone and '"Table"' in alone
+    assert ordered == alone
+
+
+def test_loading_a_plan_imports_neither_subprocess_nor_lxml():
+    # webdoc.sniff runs on every plan loaded; soffice (and its subprocess) only converts documents.
+    # legacy_fonts (its letters) and word/tables (MAX_HEADER_ROWS) reach formatting and notes only
+    # when they read runs or write a note: neither lxml nor the notes are a plan's loading.
+    code = ("import sys\nfrom generator.plan.loader import load_plan\n"
+            f"load_plan({str(SAMPLE)!r})\n"
+            "print(sorted(m for m in ('subprocess', 'generator.word.soffice', 'lxml.etree', 'generator.word.notes')"
+            " if m in sys.modules))")
+    assert _fresh(code) == "[]"

@@ -25,7 +25,7 @@ from .. import limits
 from ..errors import DataError, Problem
 from ..text import WORD_LINE_BREAK, shell_arg
 from ..word.legacy_fonts import UNICODE_ONLY
-from .model import Plan
+from .model import Plan, build_plan_validator
 from .yaml_syntax import syntax_problem
 
 Loc = tuple[str | int, ...]
@@ -429,6 +429,7 @@ def validate(source: Source, model: type[BaseModel] = Plan, *, checked: Plan | N
     from .crossref import cross_check, cross_check_data  # local: crossref imports the model
 
     if model is Plan:
+        build_plan_validator()
         sheet_problems = _read_sheets(source)
         if sheet_problems:
             raise DataError(sheet_problems)

@@ -25,9 +25,10 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .formatting import RunFormat, font_family
+if TYPE_CHECKING:
+    from .formatting import RunFormat
 
 TCVN3 = "TCVN3"
 VNI = "VNI"
@@ -105,7 +106,15 @@ for _letter, _code in VNI_CODES.items():
     _VNI_DECODE[_code] = _letter
     if len(_code) == 2:  # a mark typed in the other case than its letter still draws the mark
         _VNI_DECODE.setdefault(_code[0] + _code[1].swapcase(), _letter)
-_VNI_PAIR = re.compile("|".join(sorted((re.escape(k) for k in _VNI_DECODE), key=len, reverse=True)))
+
+
+@functools.cache
+def _vni_pair() -> re.Pattern[str]:
+    """Every VNI code, longest first. Compiled on first use, not at import: the alternation of its 250
+    codes takes ~2 ms CPU, and every plan loaded imports this module (UNICODE_ONLY) though only text
+    typed in a VNI font is ever decoded with it."""
+    return re.compile("|".join(sorted((re.escape(k) for k in _VNI_DECODE), key=len, reverse=True)))
+
 
 _LATIN1_VIETNAMESE = frozenset(c for c in VIETNAMESE_LETTERS if ord(c) <= 0xFF)
 # Characters that, in a run of a legacy font, can only be legacy codes: not letters of Unicode
@@ -120,6 +129,10 @@ _VNI_EVIDENCE = frozenset(c for code in VNI_CODES.values() for c in code) - _LAT
 @functools.lru_cache(maxsize=256)
 def font_encoding(name: str | None) -> str | None:
     """TCVN3 or VNI when the font draws that legacy encoding, else None (a Unicode font)."""
+    # formatting imported here, not at the top: every plan loaded imports this module for its
+    # letters (UNICODE_ONLY), and formatting brings lxml, which loading a plan never needs.
+    from .formatting import font_family
+
     family = (font_family(name) or "").casefold()
     if family.startswith(".vn"):
         return TCVN3
@@ -131,6 +144,8 @@ def font_encoding(name: str | None) -> str | None:
 @functools.lru_cache(maxsize=256)
 def capitals_font(name: str | None) -> bool:
     """A TCVN3 "H" font (.VnTimeH, .VnArialH…): every letter it draws is a capital."""
+    from .formatting import font_family  # here: see font_encoding
+
     family = font_family(name) or ""
     return font_encoding(family) == TCVN3 and family.endswith("H")
 
@@ -155,7 +170,7 @@ def decode(text: str, encoding: str, *, capitals: bool = False) -> str:
     if encoding == TCVN3:
         out = "".join(_TCVN3_DECODE.get(c, c) for c in text)
     else:
-        out = _VNI_PAIR.sub(lambda m: _VNI_DECODE[m.group(0)], text)
+        out = _vni_pair().sub(lambda m: _VNI_DECODE[m.group(0)], text)
     out = unicodedata.normalize("NFC", out)
     return out.upper() if capitals else out
 

@@ -13,10 +13,12 @@ import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ..nd30.figures import LANDSCAPE_TEXT_WIDTH_TWIPS, TEXT_WIDTH_TWIPS
-from .notes import Note, note_placeholder
+
+if TYPE_CHECKING:
+    from .notes import Note
 
 TABLE_STYLES = {
     "head": "KHBangTieuDe",
@@ -169,6 +171,10 @@ def runs_xml(runs: list[Piece], bold: bool, literal: bool = False) -> str:
     out = []
     for text, b, i, position, note in runs:
         if note:
+            # Here, not at the top: the plan model reads MAX_HEADER_ROWS from this module, and notes
+            # brings lxml and the package writer, which validating a plan never needs.
+            from .notes import note_placeholder
+
             out.append(note_placeholder(note, [runs_xml(line, False, literal=True) for line in _note_paragraphs(note)]))
             continue
         rpr = ("<w:b/><w:bCs/>" if b or bold else "") + ("<w:i/><w:iCs/>" if i else "")

@@ -40,7 +40,6 @@ from .. import limits
 from ..errors import UserError
 from ..text import number_vi
 from .package import RESAVE
-from .soffice import memory_words
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -519,6 +518,10 @@ def safe_page(data: bytes, kind: str, label: str) -> bytes:
                         # countless times would grow without bound.
                         inlined += len(inline)
                         if inlined > limits.MAX_DOCX_BYTES:
+                            # Here, not at the top: every plan loaded asks sniff() whether it is a web
+                            # page, and soffice brings subprocess, which loading never needs.
+                            from .soffice import memory_words
+
                             raise UserError(
                                 f"{label}: trang web một tệp (MHTML) hiện lại các hình nó mang nhiều lần, đến mức "
                                 f"phải ghi ra hơn {memory_words(limits.MAX_DOCX_BYTES)} hình; không phải văn bản "
