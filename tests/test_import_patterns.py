@@ -1062,6 +1062,8 @@ def test_an_appendix_line_a_render_would_fail_is_said_at_import(tmp_path, refere
     (("ĐẢNG ỦY XÃ LƯƠNG MINH", "VĂN PHÒNG"), "Đảng ủy xã Lương Minh", "Văn phòng"),
     (("SỞ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"), None, "Sở Văn hóa, Thể thao và Du lịch"),
     (("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ", "XÃ HỘI"), None, "Sở Lao động - Thương binh và Xã hội"),
+    (("BAN CHỈ ĐẠO TỈNH LÀO CAI", "VỀ PHÒNG, CHỐNG TỘI PHẠM"), None,
+     "Ban Chỉ đạo tỉnh Lào Cai về phòng, chống tội phạm"),
 ])
 def test_a_parent_and_issuer_joined_by_shift_enter_import_as_their_two_paragraphs(tmp_path, names, parent, issuer):
     """A parent ending with its place ("… XÃ LƯƠNG MINH") and the body under it ("PHÒNG …", "BAN …"),

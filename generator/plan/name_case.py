@@ -225,7 +225,8 @@ def _place_length(cores: list[str], i: int, guess: bool) -> int:
     n = 0
     while i + n < len(cores):
         core = cores[i + n]
-        if core in COORDINATORS or core == "VÀ" or phrase_at(LEVEL_TABLE, cores, i + n) \
+        # A place's name holds no joining word: "… TỈNH LÀO CAI VỀ PHÒNG, CHỐNG …" ends at "VỀ".
+        if core in COORDINATORS or core == "VÀ" or core in PLAIN_AFTER_KIND or phrase_at(LEVEL_TABLE, cores, i + n) \
                 or phrase_at(KIND_TABLE, cores, i + n) or not re.fullmatch(r"[\w'\-–.]+", core):
             break
         n += 1

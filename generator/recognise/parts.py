@@ -63,12 +63,13 @@ from .lines import (
 )
 from .model import KeHoach, SignerPart
 
-CUT_NAME_RE = re.compile(r"(?:\b(?:VÀ|CỦA|VỚI|THUỘC|TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)|[-–&,(])$")
+CUT_NAME_RE = re.compile(r"(?:\b(?:VÀ|CỦA|VỚI|THUỘC|VỀ|TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)|[-–&,(])$")
 """The end of a header line that is not the end of a name: a joining word, or the kind of place
 whose name follows."""
 
-NAME_GOES_ON_RE = re.compile(r"^(?:(?:VÀ|CỦA|VỚI|THUỘC)\b|[-–&,)])")
-"""The start of a header line that is not the start of a name: a joining word."""
+NAME_GOES_ON_RE = re.compile(r"^(?:(?:VÀ|CỦA|VỚI|THUỘC|VỀ)\b|[-–&,)])")
+"""The start of a header line that is not the start of a name: a joining word, or the "VỀ …" that
+names a steering committee's field ("BAN CHỈ ĐẠO TỈNH X" / "VỀ PHÒNG, CHỐNG TỘI PHẠM")."""
 
 
 HEADER_LINES = 20
