@@ -210,10 +210,10 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         own = "" if final else (" (tệp ghi number: ở đầu tệp, nên kehoach render sẽ tạo một kế hoạch có số riêng; "
                                 "hãy bỏ dòng number: đó)")
         raise UserError(f"{data}: tệp có mục dossier: kế hoạch ban hành kèm theo Quyết định của hồ sơ, không có số "
-                        f"riêng{own}; ghi số, ngày văn thư đã cấp vào dossier.submission, dossier.decision "
-                        f"(number:, date:) rồi tạo bản phát hành của cả hồ sơ: kehoach dossier {shell_arg(data)} "
-                        f"--final (bản trình ký: kehoach dossier {shell_arg(data)} --final --unnumbered; "
-                        "docs/ho-so.md)")
+                        f"riêng{own}; hồ sơ phát hành theo thứ tự: số, ngày của Tờ trình (và bảng tổng hợp ý kiến) "
+                        "ở dossier.submission (dossier.comment_report), rồi của Quyết định ở dossier.decision khi "
+                        f"có; mỗi lần: kehoach dossier {shell_arg(data)} --final (bản trình ký: kehoach dossier "
+                        f"{shell_arg(data)} --final --unnumbered; docs/ho-so.md)")
     if given_number is not None and not recorded.own_number:
         raise UserError(f"{data}: văn bản ban hành kèm theo quyết định (own_number: false) không có số riêng, số là "
                         "của quyết định ghi ở dòng (Ban hành kèm theo …); bỏ --number, chỉ cần --date ngày ban hành")
