@@ -59,6 +59,10 @@ class Server:
             env["BROWSER"] = str(browser)
 
         def limit() -> None:
+            # Started as from a terminal, where Ctrl+C reaches it: a test run launched in the
+            # background of a script (`pytest &`) has SIGINT ignored, which a child would inherit,
+            # and the server would then stop on SIGINT without the 130 of a Ctrl+C.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             if nofile:
                 import resource
 
