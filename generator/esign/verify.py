@@ -1060,7 +1060,8 @@ def _unseen(revisions: _Revisions, revision: int, policy: Any) -> Change:
     analysis of this revision against the one before: objects nothing refers to (what its rules
     clear as orphans: the same rules run without that clearance name them), long-term validation
     data, or objects written again unchanged ("unseen", harmless). A form's data no page shows is still
-    form filling ("form"), more an annotation or "other"; anything its rules cannot explain is "other"."""
+    form filling ("form"), more than that an annotation or "other"; anything its rules cannot explain
+    is "other"."""
     from pyhanko.sign.diff_analysis import ModificationLevel, StandardDiffPolicy, SuspiciousModification
 
     reader = revisions.reader

@@ -422,6 +422,18 @@ def _read_grid(path: Path, sheet: str | None) -> _Grid:
         return _grid(path, data, sheet)
 
 
+Problems = list[tuple[int, int, str | None, str]]
+"""(row, col, value, message) of cells that cannot be printed as they are."""
+
+
+Spans = dict[tuple[int, int], tuple[int, int]]
+"""The first cell of each merged range (row, col) -> (columns, rows) it spans."""
+
+
+Origins = dict[tuple[int, int], tuple[int, int]]
+"""Each cell a merged range covers (row, col) -> the range's first cell."""
+
+
 def _table(path: Path, read: _Grid) -> SheetTable:
     name, grid, merged = read.name, read.rows, read.merged
     width = max((len(r) for r in grid), default=0)
@@ -450,7 +462,7 @@ def _table(path: Path, read: _Grid) -> SheetTable:
                                        "nhiều bảng")])
     titles = [next(c for c in r if c) for r in grid[:header_at] if any(r)]
     span_at: Spans = {}
-    origin: dict[tuple[int, int], tuple[int, int]] = {}  # each covered cell: its merge's first cell
+    origin: Origins = {}
     overlaps: Problems = []
     for (r0, c0), (r1, c1) in merged:
         # A merge wholly beside the table (right of its last column with text, left of its first)
@@ -525,10 +537,6 @@ def _table(path: Path, read: _Grid) -> SheetTable:
     return SheetTable(table, titles, read.warnings, name)
 
 
-Problems = list[tuple[int, int, str | None, str]]
-"""(row, col, value, message) of cells that cannot be printed as they are."""
-
-
 def _outside(c0: int, span: int, lead: int, width: int, last: str) -> str | None:
     """Why a merge from column c0 across span columns is no cell of the table's columns lead..width-1
     (past its last column with text, named `last` as the sheet names it, or in from an empty column
@@ -542,10 +550,6 @@ def _outside(c0: int, span: int, lead: int, width: int, last: str) -> str | None
     return None
 
 
-Spans = dict[tuple[int, int], tuple[int, int]]
-"""The first cell of each merged range (row, col) -> (columns, rows) it spans."""
-
-
 class _Head:
     """A sheet's header as a clerk types it: its first row of titles, the rows a title merged down
     from it reaches (a heading over sub-headings: "Thời gian thực hiện" merged across "Bắt đầu |
@@ -556,7 +560,7 @@ class _Head:
     hold is a problem at its cell."""
 
     def __init__(self, grid: list[list[str]], at: int, lead: int, width: int, span_at: Spans,
-                 origin: dict[tuple[int, int], tuple[int, int]], last: str):
+                 origin: Origins, last: str):
         self.grid, self.span_at, self.origin = grid, span_at, origin
         self.problems: Problems = []
         self.rows: list[list[Any]] = []
@@ -640,7 +644,7 @@ class _Head:
 
 
 def _cell_problems(grid: list[list[str]], body_at: int, titles: list[str], covered: set[tuple[int, int]],
-                   span_at: dict[tuple[int, int], tuple[int, int]]) -> Problems:
+                   span_at: Spans) -> Problems:
     """Cells that would print wrong: a task row with its content cell empty (an empty row in the
     plan), a date that is no day of the calendar, a cell longer than Excel allows. The data starts
     at row body_at; titles are the columns' own."""
