@@ -937,3 +937,27 @@ def _at(data, loc):
     for key in loc:
         data = data[key]
     return data
+
+
+@pytest.mark.parametrize("name", ["ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml", "hồ sơ (bản 2).yaml"])
+def test_issuing_a_dossiers_plan_from_the_page_is_refused_in_the_pages_words(client, folder, name, capsys):
+    """A dossier's plan is issued with its decision, a set the page does not make. Its Phát hành is
+    refused as the command line refuses it, the facts kept (no number of its own, the order of the
+    set, the data's fields), and what to do said in the page's words: no command, no option, no path
+    (a file name that the shell quotes too); the command line keeps its command."""
+    shutil.copy(ROOT / "data" / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml", folder / name)
+    for number, date in (("18", "2026-03-20"), ("", "")):
+        r = client.post("/api/issue", json={"name": name, "number": number, "date": date})
+        assert r.status_code == 400, r.text
+        said = r.json()["error"]
+        assert said.startswith(f"{name}: tệp có mục dossier") and "không có số riêng" in said, said
+        assert "dossier.submission" in said and "nút Phát hành" in said and "bộ hồ sơ" in said, said
+        assert "--" not in said and "kehoach " not in said and "docs/" not in said and str(folder) not in said, said
+        assert said.count("(") == said.count(")"), said
+    assert not (folder / "output").exists() or not list((folder / "output").iterdir())
+
+    from generator.cli import main
+
+    assert main(["render", str(folder / name), "--final", "--number", "18", "--date", "20/03/2026"]) == 2
+    err = capsys.readouterr().err
+    assert "tệp có mục dossier" in err and "kehoach dossier" in err and "--final --unnumbered" in err, err
