@@ -20,7 +20,7 @@ from .errors import DataError, InternalError, KehoachError, UserError
 from .text import shell_arg
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from .jobs.progress import ProgressError
 
@@ -58,6 +58,7 @@ def _render(args: argparse.Namespace) -> int:
     if done.recorded:
         number = f"số {done.plan.number} và " if done.plan.own_number else ""
         print(f"Đã ghi {number}ngày {short(done.plan.date)} vào tệp dữ liệu: {args.data}")
+    _say_superseded(done.superseded)
     return EXIT_OK
 
 
@@ -90,13 +91,18 @@ def _dossier(args: argparse.Namespace) -> int:
         where = ", ".join(at for _, at in result.waiting_on)
         print(f"{' và '.join(LABELS[k] for k in result.waiting)}: bản trình ký tạo sau, khi {lacking} đã có số, "
               f"ngày (ghi vào {where} rồi chạy lại lệnh này)")
-    if result.superseded:
-        # Left in place (a file may be open in Word or attached to a mail): named, so that no one sends it.
+    _say_superseded(result.superseded)
+    return EXIT_OK
+
+
+def _say_superseded(stale: Sequence[Path]) -> None:
+    """Earlier drafts beside the finals just issued (render, batch, dossier): left in place (a file may
+    be open in Word or attached to a mail), named so that no one sends one."""
+    if stale:
         print("Dự thảo cũ do kehoach tạo (chưa ai sửa), nay đã có bản phát hành bên cạnh; kehoach không xóa, hãy "
               "xóa hoặc chuyển đi để không gửi nhầm:")
-        for stale in result.superseded:
-            print(f"  {stale}")
-    return EXIT_OK
+        for path in stale:
+            print(f"  {path}")
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -444,8 +450,10 @@ def _batch(args: argparse.Namespace) -> int:
         summary += f"; {len(result.failed)} đơn vị lỗi, chưa tạo: " + ", ".join(
             f.spec.label for f in result.failed)
         print(summary, file=sys.stderr)
+        _say_superseded(result.superseded)
         return EXIT_USER
     print(summary)
+    _say_superseded(result.superseded)
     return EXIT_OK
 
 

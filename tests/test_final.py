@@ -267,3 +267,40 @@ def test_a_failed_render_leaves_the_old_file_and_no_temporary(data: Path, tmp_pa
     monkeypatch.setattr(package.os, "replace", real_replace)
     assert out.read_bytes() == before
     assert no_temp_files(tmp_path)
+
+
+def test_a_final_names_its_untouched_draft_beside_it_and_leaves_it(data: Path, tmp_path: Path, monkeypatch,
+                                                                   capsys) -> None:
+    """render, then render --final: the draft (blank number, DỰ THẢO) stays at kh.docx beside
+    kh-so-18.docx, a file the văn thư could send by mistake. It is named, as dossier names its stale
+    drafts, and never removed; a draft edited since is the user's work and is not named; a final
+    written to a name given (-o) has no draft of its default name."""
+    monkeypatch.chdir(tmp_path)
+    second = tmp_path / "kh2.yaml"
+    shutil.copy(data, second)
+    folder = tmp_path / "output"
+    assert main(["render", str(data)]) == 0 and main(["render", str(second)]) == 0
+    draft, edited_draft = folder / "kh.docx", folder / "kh2.docx"
+    doc = Document(str(edited_draft))
+    doc.add_paragraph("Ý kiến bổ sung của phòng")
+    doc.save(str(edited_draft))
+    capsys.readouterr()
+
+    final = ["--final", "--number", "18", "--date", "20/03/2024"]
+    assert main(["render", str(data), *final]) == 0
+    out = capsys.readouterr().out
+    assert "Dự thảo cũ do kehoach tạo" in out and "không xóa" in out
+    assert f"  {draft}" in out.splitlines(), out
+    assert document_kind(draft) == "draft" and document_kind(folder / f"kh{FINAL_SUFFIX}18.docx") == "final"
+    assert main(["render", str(data)]) == 0  # the data records the issue: the final kept, the draft named again
+    assert f"  {draft}" in capsys.readouterr().out.splitlines()
+
+    assert main(["render", str(second), *final[:1], "--number", "19", "--date", "20/03/2024"]) == 0
+    out = capsys.readouterr().out
+    assert "Dự thảo cũ" not in out and edited_draft.exists()
+    third = tmp_path / "kh3.yaml"
+    shutil.copy(SAMPLE, third)
+    assert main(["render", str(third)]) == 0
+    assert main(["render", str(third), "-o", str(tmp_path / "given.docx"), "--final", "--number", "20",
+                 "--date", "20/03/2024"]) == 0
+    assert "Dự thảo cũ" not in capsys.readouterr().out and document_kind(folder / "kh3.docx") == "draft"

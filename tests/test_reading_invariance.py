@@ -1771,6 +1771,14 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
                                                         ("CHI NHÁNH TỈNH SÔNG MÂY", None), 2),
     "ten-xuong-dong-truoc-dia-danh": _names_joined("before_place", None, ("TRUNG TÂM Y TẾ", "HUYỆN SÔNG MÂY"), 2),
     "ten-xuong-dong-truoc-phong-chong": _names_joined("prevent", None, ("BAN CHỈ ĐẠO", "PHÒNG, CHỐNG THIÊN TAI"), 2),
+    # round 10: an issuer cut after a joining word or a level written short, or going on with a joining
+    # word, under a parent in its weight: one name as paragraphs or as one ("HỘI …" could open a body)
+    "ten-xuong-dong-sau-tu-noi": _names_joined("after_cac", "UBND TỈNH SÔNG MÂY",
+                                               ("LIÊN HIỆP CÁC", "HỘI VĂN HỌC NGHỆ THUẬT"), 3),
+    "ten-xuong-dong-truoc-tu-noi": _names_joined("before_cac", "UBND TỈNH SÔNG MÂY",
+                                                 ("LIÊN HIỆP", "CÁC HỘI VĂN HỌC NGHỆ THUẬT"), 3),
+    "ten-xuong-dong-sau-tp-viet-tat": _names_joined("after_tp", "SỞ Y TẾ TỈNH SÔNG MÂY",
+                                                    ("TRUNG TÂM Y TẾ TP.", "BẮC MÂY"), 3),
 }
 
 XFAIL: dict[str, str] = {}

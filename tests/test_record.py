@@ -463,3 +463,27 @@ def test_batch_final_issues_plans_issued_with_a_decision_by_their_date_alone(tmp
         doc = read_docx(out / name)
         assert doc.number_line is None and doc.date_line is None
         assert any("Ban hành kèm theo Quyết định số 12/QĐ-SKHCN" in p.text for p in doc.paragraphs)
+
+
+def test_batch_final_names_the_units_untouched_drafts_and_leaves_them(tmp_path: Path, capsys) -> None:
+    """batch, then batch --final: each unit's draft (so-tu-phap.docx) stays beside its final
+    (so-tu-phap-so-18.docx); the untouched ones are named as render and dossier name them, never
+    removed; one edited since is the user's and is not named."""
+    from docx import Document
+
+    out = tmp_path / "out"
+    assert main(["batch", str(SAMPLE), "--units", str(IMPLEMENTING), "-o", str(out), "--jobs", "1"]) == 0
+    drafts = sorted(out.glob("*.docx"))
+    assert [existing_document(p).kind for p in drafts] == ["draft"] * 3
+    edited = out / "so-y-te.docx"
+    doc = Document(str(edited))
+    doc.add_paragraph("Ý kiến bổ sung")
+    doc.save(str(edited))
+    capsys.readouterr()
+    units = numbered_units(tmp_path / "units.yaml", [18, 41, 7])
+    assert main(["batch", str(SAMPLE), "--units", str(units), "-o", str(out), "--final", "--jobs", "1"]) == 0
+    said = capsys.readouterr().out
+    assert "Dự thảo cũ do kehoach tạo" in said and "không xóa" in said, said
+    named = [line.strip() for line in said.splitlines() if line.startswith("  ")]
+    assert named == [str(out.resolve() / "so-tu-phap.docx"), str(out.resolve() / "so-tai-chinh.docx")], said
+    assert all(p.exists() for p in drafts)

@@ -906,3 +906,58 @@ def test_save_keeps_a_part_heading(client, folder):
     text = (folder / FULL).read_text(encoding="utf-8")
     assert "Phần thứ hai" in text and "KẾ HOẠCH NĂM 2027" in text
     assert load(client)["data"]["sections"][1]["part"] == ["Phần thứ hai", "KẾ HOẠCH NĂM 2027"]
+
+
+def test_the_rollover_list_links_only_to_fields_of_the_new_file(client, year_client, tmp_path):
+    """The page lists the rollover's places to look at, each a link to its field of the new file. A
+    finished task left out has no field there: its path was last year's, and in the new file it names
+    the row that moved up into its place (another task). It is listed by where it stood, unlinked;
+    every linked item's field holds what the item says."""
+    import json
+    import re
+
+    from generator.plan.loader import load_source
+    from tests.year_fixtures import FILLED, fill
+
+    sid = _upload(client, fill(_progress_sheet(client, tmp_path), tmp_path / "t.xlsx", FILLED))
+    got = client.post("/api/rollover-progress", json={"name": YEAR_PLAN, "year": 2026, "sheets": [sid]}).json()
+    new = load_source(year_client / got["name"])
+    dropped = [i for i in got["items"] if i["kind"] == "dropped" and i["text"] != "(bảng)"]
+    assert dropped and all(not i["path"] and i["line"] is None and i["was"].startswith("dòng ") for i in dropped)
+    linked = [i for i in got["items"] if i["path"]]
+    assert linked and all(i["line"] for i in linked)
+    for item in linked:
+        if item["kind"] == "carried":
+            # A task's row: its field in the new file is that task, word for word.
+            loc = tuple(int(k) if k.isdigit() else k for k in re.findall(r"[^.\[\]]+", item["path"]))
+            assert item["text"] in json.dumps(_at(new.data, loc), ensure_ascii=False), item
+
+
+def _at(data, loc):
+    for key in loc:
+        data = data[key]
+    return data
+
+
+@pytest.mark.parametrize("name", ["ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml", "hồ sơ (bản 2).yaml"])
+def test_issuing_a_dossiers_plan_from_the_page_is_refused_in_the_pages_words(client, folder, name, capsys):
+    """A dossier's plan is issued with its decision, a set the page does not make. Its Phát hành is
+    refused as the command line refuses it, the facts kept (no number of its own, the order of the
+    set, the data's fields), and what to do said in the page's words: no command, no option, no path
+    (a file name that the shell quotes too); the command line keeps its command."""
+    shutil.copy(ROOT / "data" / "ho-so-ke-hoach-tuyen-truyen-cchc-2026.yaml", folder / name)
+    for number, date in (("18", "2026-03-20"), ("", "")):
+        r = client.post("/api/issue", json={"name": name, "number": number, "date": date})
+        assert r.status_code == 400, r.text
+        said = r.json()["error"]
+        assert said.startswith(f"{name}: tệp có mục dossier") and "không có số riêng" in said, said
+        assert "dossier.submission" in said and "nút Phát hành" in said and "bộ hồ sơ" in said, said
+        assert "--" not in said and "kehoach " not in said and "docs/" not in said and str(folder) not in said, said
+        assert said.count("(") == said.count(")"), said
+    assert not (folder / "output").exists() or not list((folder / "output").iterdir())
+
+    from generator.cli import main
+
+    assert main(["render", str(folder / name), "--final", "--number", "18", "--date", "20/03/2026"]) == 2
+    err = capsys.readouterr().err
+    assert "tệp có mục dossier" in err and "kehoach dossier" in err and "--final --unnumbered" in err, err

@@ -392,3 +392,54 @@ def test_a_catalogue_wider_than_word_holds_is_said_at_its_sheet_cell(tmp_path: P
     with pytest.raises(DataError) as plan_caught:
         load_plan(data)
     assert "DM!BM1" in str(plan_caught.value) and "table.columns" not in str(plan_caught.value)
+
+
+def test_a_data_files_table_holds_the_columns_word_holds(tmp_path: Path) -> None:
+    """A table typed in the data file with one column more than Word's 63 is refused at its columns,
+    in words, with the number of limits.py; a cell spanning them all is the widest a cell may be; the
+    JSON schema an editor checks with states the same number."""
+    import json
+
+    from generator import limits
+    from generator.plan.schema import plan_schema
+
+    most = limits.MAX_TABLE_COLUMNS
+    data = tmp_path / "kh.yaml"
+    for columns, span, refused in ((most + 1, 1, "appendices[0].table.columns"),
+                                   (most, most + 1, "appendices[0].table.rows[0][0].span"), (most, most, None)):
+        row = [{"text": "x", "span": span}] + ["x"] * (columns - span) if span > 1 else ["x"] * columns
+        table = {"columns": [f"Cột {i}" for i in range(1, columns + 1)], "rows": [row]}
+        data.write_text(SHEET_PLAN.split("  - title")[0] + "  - title: Danh mục\n    table: " + json.dumps(
+            table, ensure_ascii=False) + "\n", encoding="utf-8")
+        if refused is None:
+            assert len(load_plan(data).appendices[0].table.columns) == most
+            continue
+        with pytest.raises(DataError) as caught:
+            load_plan(data)
+        said = str(caught.value)
+        assert refused in said and (f"tối đa {most} " in said or f"lớn hơn {most}" in said), said
+    text = json.dumps(plan_schema())
+    assert f'"maxItems": {most}' in text and f'"maximum": {most}' in text
+
+
+def test_the_models_columns_follow_the_one_limit() -> None:
+    """The model's bounds on a table's columns are limits.MAX_TABLE_COLUMNS itself, not a copy of its
+    value: set lower before the model is built, the schema and the refusal follow it."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json; from generator import limits; limits.MAX_TABLE_COLUMNS = 5\n"
+            "from generator.plan.schema import plan_schema\n"
+            "def find(node):\n"
+            "    if isinstance(node, dict):\n"
+            "        yield from ((k, v) for k, v in node.items() if k in ('maxItems', 'maximum'))\n"
+            "        for v in node.values(): yield from find(v)\n"
+            "    elif isinstance(node, list):\n"
+            "        for v in node: yield from find(v)\n"
+            "print(json.dumps(sorted(set(find(plan_schema())))))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    bounds = {tuple(b) for b in json.loads(out.stdout)}
+    assert {("maxItems", 5), ("maximum", 5)} <= bounds, bounds
+    assert not {("maxItems", 63), ("maximum", 63)} & bounds, bounds

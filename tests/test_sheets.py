@@ -194,11 +194,16 @@ def _same_list(tmp_path: Path, suffix: str, top: int, left: int) -> Path:
 
 
 def _saved(path: Path, grid: list[list[Any]], merges: list[tuple[tuple[int, int], tuple[int, int]]],
-           top: int = 0, left: int = 0) -> Path:
+           top: int = 0, left: int = 0, hidden: dict[tuple[int, int], str] | None = None) -> Path:
     """The grid (None: an empty cell) with its merges ((row, col) to (row, col), 0-based), its first
     cell at row `top`, column `left`, in sheet "DM", saved as Excel (.xlsx) or as LibreOffice Calc
-    saves it (.ods: a merge's first cell spans, the cells it covers follow)."""
+    saves it (.ods: a merge's first cell spans, the cells it covers follow). hidden: text kept in
+    cells a merge covers, which neither program prints (Calc's "keep the contents of hidden cells",
+    a program that writes the merge over cells it filled)."""
+    hidden = hidden or {}
     if path.suffix == ".xlsx":
+        from openpyxl.cell.cell import Cell
+
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = "DM"
@@ -209,6 +214,8 @@ def _saved(path: Path, grid: list[list[Any]], merges: list[tuple[tuple[int, int]
         for (r0, c0), (r1, c1) in merges:
             ws.merge_cells(start_row=top + r0 + 1, start_column=left + c0 + 1,
                            end_row=top + r1 + 1, end_column=left + c1 + 1)
+        for (r, c), text in hidden.items():  # openpyxl empties what it merges: put the text back under it
+            ws._cells[(top + r + 1, left + c + 1)] = Cell(ws, row=top + r + 1, column=left + c + 1, value=text)
         wb.save(path)
         return path
     spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for (r0, c0), (r1, c1) in merges}
@@ -219,7 +226,8 @@ def _saved(path: Path, grid: list[list[Any]], merges: list[tuple[tuple[int, int]
         body += "<table:table-row>" + ("<table:table-cell/>" * left)
         for c, text in enumerate(row):
             if (r, c) in covered:
-                body += "<table:covered-table-cell/>"
+                body += (f'<table:covered-table-cell office:value-type="string"><text:p>{hidden[(r, c)]}</text:p>'
+                         "</table:covered-table-cell>" if (r, c) in hidden else "<table:covered-table-cell/>")
                 continue
             down, across = spans.get((r, c), (1, 1))
             extra = (f' table:number-rows-spanned="{down}" table:number-columns-spanned="{across}"'
@@ -390,3 +398,51 @@ def test_a_data_row_merge_the_columns_cannot_hold_is_said_at_its_cell(
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and where in run.stderr and said in run.stderr and "Traceback" not in run.stderr
     assert "hàng có" not in run.stderr and not (tmp_path / "x.docx").exists()
+
+
+# --- what a merge prints: its first cell's text, across its range ------------------------------------
+
+HEAD = ["STT", "Nội dung", "Chủ trì", "Thời hạn"]
+LIST_TITLE = "DANH MỤC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM 2026 CỦA SỞ NỘI VỤ TỈNH SÔNG MÂY"
+ROWS = [[1, "Rà soát quy chế làm việc của Sở", "Văn phòng", "Quý I"],
+        [2, "Khảo sát sự hài lòng của người dân", "Phòng Cải cách hành chính", "Quý II"]]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+@pytest.mark.parametrize(("grid", "merges", "hidden"), [
+    # The list's title merged across the columns over text its cells held before: a title, not the header.
+    ([[LIST_TITLE, None, None, None], HEAD, *ROWS], [((0, 0), (0, 3))],
+     {(0, 1): "Nội dung", (0, 2): "Chủ trì", (0, 3): "Ghi chú"}),
+    # The title merged two rows down over the first header typed under it: the header is the one shown.
+    ([[LIST_TITLE, None, None, None], [None, None, None, None], HEAD, *ROWS], [((0, 0), (1, 3))],
+     {(1, 0): "TT", (1, 1): "Tên nhiệm vụ", (1, 2): "Đơn vị", (1, 3): "Hạn"}),
+], ids=["title-over-the-columns", "title-over-an-old-header"])
+def test_text_a_merge_covers_is_not_read_as_the_sheet_prints_nothing_there(
+        tmp_path: Path, suffix: str, grid: list[list[Any]], merges: list, hidden: dict) -> None:
+    """A merged range prints its first cell's text; text its other cells still hold is printed
+    nowhere (Excel and Calc show the merge). The list reads as the same list without that text: the
+    title stays the appendix's title (it was read as the header, its width given to the STT column),
+    and the header is the row the sheet shows."""
+    shown = read_sheet(_saved(tmp_path / f"shown{suffix}", grid, merges))
+    kept = read_sheet(_saved(tmp_path / f"kept{suffix}", grid, merges, hidden=hidden))
+    assert shown.titles == [LIST_TITLE] and [c["title"] for c in shown.table["columns"]] == HEAD
+    assert (kept.titles, kept.table) == (shown.titles, shown.table)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_cells_text_merged_across_columns_is_its_ranges_to_fit(tmp_path: Path, suffix: str) -> None:
+    """A group's name merged across the whole row, and a lead unit merged across Chủ trì and Thời hạn:
+    each is printed across its range, so its length widens its range's columns together, never its
+    first column alone (the group's name made the STT column the widest of the table)."""
+    group = "I. CẢI CÁCH THỂ CHẾ VÀ NÂNG CAO CHẤT LƯỢNG VĂN BẢN QUY PHẠM PHÁP LUẬT CỦA TỈNH"
+    lead = "Văn phòng Sở chủ trì, phối hợp với các phòng chuyên môn và UBND các huyện, thị xã, thành phố"
+    grid = [HEAD, [group, None, None, None], *ROWS, [3, "Công bố danh mục thủ tục hành chính", lead, None]]
+    table = read_sheet(_saved(tmp_path / f"dm{suffix}", grid, [((1, 0), (1, 3)), ((4, 2), (4, 3))])).table
+    widths = [c["width"] for c in table["columns"]]
+    # STT and Nội dung as their own cells make them: 1 (the least), the longest task's twelfths.
+    assert widths[:2] == [1.0, round(len("Công bố danh mục thủ tục hành chính") / 12, 1)], widths
+    assert table["columns"][0]["align"] == "center", table["columns"]
+    # The lead unit's two columns fit it together, in the proportion their own cells give them.
+    own = [round(len("Phòng Cải cách hành chính") / 12, 1), 1.0]
+    assert (widths[2] + widths[3]) * 12 >= len(lead) - 1, widths
+    assert widths[2] / widths[3] == pytest.approx(own[0] / own[1], rel=0.05), widths

@@ -39,7 +39,7 @@ from ..text import slugify
 from ..word.output import AlreadyThere, Sources, Target, check_folder, mode, sources, target as output_target
 from ..word.output_paths import WINDOWS_RESERVED, contained
 from .issue import final_tail, for_signing, refuse_signing_flags, signing_copy_name
-from .publish import check_overwrite, existing_document, taken_error
+from .publish import check_overwrite, existing_document, superseded_draft, taken_error
 from .units_sheet import at_cells, is_sheet, read_units_sheet
 
 if TYPE_CHECKING:
@@ -98,6 +98,9 @@ class UnitJob:
     made from it."""
     target: Target | None = field(default=None, repr=False, compare=False)
     """Where it goes, decided on the real path (generator.word.output.target)."""
+    draft: Path | None = None
+    """A final's draft name (the unit's name in a draft batch): an untouched draft of ours there is
+    named once the final is written (jobs/publish.superseded_draft)."""
 
     @property
     def plan(self) -> Plan:
@@ -135,6 +138,9 @@ class BatchResult:
     written: list[UnitDone] = field(default_factory=list)
     failed: list[UnitFailure] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
+    superseded: list[Path] = field(default_factory=list)
+    """Drafts of ours (and their PDFs), untouched, beside the finals written: left as they are, named
+    so that no one sends one (jobs/publish.superseded_draft)."""
 
     @property
     def ok(self) -> bool:
@@ -545,6 +551,7 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
         plan, warnings = _prepare_unit(src, marks, entry, ctx.mode, ctx.merger, ctx.base, ctx.signing)
     except DataError as exc:
         return UnitFailure(entry, tuple(exc.problems))
+    draft = None
     if ctx.signing:
         fname = signing_copy_name(Path(fname).stem)
     elif ctx.final:
@@ -552,6 +559,7 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
         if missing:
             unnumbered.append(f"{entry.label}: {missing}")
             return None
+        draft = contained(ctx.folder, fname, ctx.root)
         fname = final_name(fname, plan)
     path = contained(ctx.folder, fname, ctx.root)  # slugs make a refusal impossible; checked all the same
     try:
@@ -560,7 +568,8 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
         if ctx.pdf and not ctx.force and plan.is_final and out.exists and not real.with_suffix(".pdf").exists() \
                 and existing_document(real).kind == "final":
             # A retry after LibreOffice failed: the final stays, only its PDF is made (issue 16).
-            return UnitJob(_settled(entry), ctx.packer.pack(plan), path, ctx.packer, tuple(warnings), "same", out)
+            return UnitJob(_settled(entry), ctx.packer.pack(plan), path, ctx.packer, tuple(warnings), "same", out,
+                           draft)
         # The same rule as `kehoach render`: a final (maybe already signed) or a file we did
         # not make is never replaced without --force; an earlier draft may be.
         how = mode(ctx.force, check_overwrite(real, real.with_suffix(".pdf") if ctx.pdf else None,
@@ -568,7 +577,7 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
     except UserError as exc:
         return UnitFailure(entry, (Problem(ctx.units, None, None, "", None, str(exc)),))
     # only the packed form waits for its turn
-    return UnitJob(_settled(entry), ctx.packer.pack(plan), path, ctx.packer, tuple(warnings), how, out)
+    return UnitJob(_settled(entry), ctx.packer.pack(plan), path, ctx.packer, tuple(warnings), how, out, draft)
 
 
 def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None = None, *,
@@ -616,17 +625,22 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
                             final=final, signing=unnumbered)
         result = BatchResult(prepared.output_dir, failed=list(prepared.failed))
         hows: dict[Path, str] = {}
+        drafts: dict[Path, Path] = {}  # a final's path -> its draft's name
         if prepared.jobs:
             # The folder is made (on its real path) by the first document's write.
             for job, error in pool.render(prepared.jobs, progress):
                 if error is None:
                     result.written.append(UnitDone(job.spec, job.path, job.warnings))
                     hows[job.path] = job.how
+                    if job.draft is not None:
+                        drafts[job.path] = job.draft
                 else:
                     result.failed.append(UnitFailure(job.spec, (Problem(str(units), None, None, "", None,
                                                                         error),)))
     result.written.sort(key=lambda d: d.spec.index)
     result.failed.sort(key=lambda f: f.spec.index)
+    result.superseded = [p for done in result.written if done.path in drafts
+                         for p in superseded_draft(drafts[done.path])]
     if pdf and result.written:
         _make_pdfs(result, hows, sources([data, units, template]), str(units))
         result.failed.sort(key=lambda f: f.spec.index)

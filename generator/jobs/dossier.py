@@ -53,7 +53,14 @@ from ..text import shell_arg
 from ..word.output import Target, check_folder, mode, target as output_target
 from .issue import final_tail, for_signing, refuse_signing_flags, signing_copy_name
 from .progress import said_day
-from .publish import check_overwrite, existing_document, pdf_of_existing, place_document, place_with_pdf, same_bytes
+from .publish import (
+    check_overwrite,
+    pdf_of_existing,
+    place_document,
+    place_with_pdf,
+    same_bytes,
+    superseded_draft,
+)
 
 KINDS = ("to-trinh", "quyet-dinh", "ke-hoach", "tong-hop-y-kien")
 """The documents of a dossier, in the order they are written and listed."""
@@ -384,21 +391,6 @@ def _draft_name(stem: str, kind: str) -> str:
     return f"{stem}-{kind}.docx"
 
 
-def _superseded(draft: Path) -> list[Path]:
-    """The draft at draft and its PDF when it is one kehoach wrote and nobody changed since: the final
-    of the same document now beside it is the one to send. A draft edited since is the user's work,
-    and anything else no draft of ours: neither is named. Never removed: a file open in Word, or
-    attached to a mail, is the user's to remove."""
-    # A regular file only: a pipe or a device at the name would block or be read without end.
-    if not draft.is_file():
-        return []
-    found = existing_document(draft)
-    if found.kind != "draft" or not found.intact:
-        return []
-    pdf = draft.with_suffix(".pdf")
-    return [draft, *([pdf] if pdf.is_file() else [])]
-
-
 def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final: bool = False, pdf: bool = False,
                   force: bool = False, template: str | Path | None = None,
                   unnumbered: bool = False) -> DossierResult:
@@ -477,7 +469,7 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
     # A document issued (now or earlier) makes its draft of an earlier stage stale: the decision's
     # stage-1 draft beside its final, the Tờ trình's first draft beside the submitted one.
     superseded = tuple(p for doc in written if doc.plan.is_final
-                       for p in _superseded(doc.path.parent / _draft_name(stem, doc.kind)))
+                       for p in superseded_draft(doc.path.parent / _draft_name(stem, doc.kind)))
     lacking = _missing_at(plan.dossier, plan, with_decision=False) if waiting and plan.dossier is not None else []
     waiting_on = tuple(dict.fromkeys((_KIND_AT[loc[1]], ".".join(loc[:2])) for loc, _ in lacking))
     return DossierResult(written, final, unnumbered, waiting, superseded, waiting_on)

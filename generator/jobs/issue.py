@@ -37,6 +37,7 @@ from .publish import (
     place_document,
     place_with_pdf,
     same_bytes,
+    superseded_draft,
     taken_error as taken_error,
 )
 
@@ -139,10 +140,14 @@ def issue_path(data: str | Path, out: str | Path | None, *, final: bool,
     from ..word.output_paths import output_path
 
     target = output_path(data, out, output_dir)
-    into_folder = out is None or Path(out).is_dir() or str(out).endswith(("/", "\\"))
-    if final and into_folder:
+    if final and into_folder(out):
         target = target.with_name(f"{target.stem}{final_tail(number)}.docx")
     return target
+
+
+def into_folder(out: str | Path | None) -> bool:
+    """Whether out leaves the file's name to kehoach: none given, or a folder."""
+    return out is None or Path(out).is_dir() or str(out).endswith(("/", "\\"))
 
 
 def final_tail(number: int | None) -> str:
@@ -172,6 +177,9 @@ class Issued:
     """The number and date were written into the data file by this run."""
     warnings: list[str] = dataclasses.field(default_factory=list)
     """What the văn thư should look at again (an issue date in another month than the draft's)."""
+    superseded: tuple[Path, ...] = ()
+    """The draft of this document (and its PDF) at the draft's name beside the final, ours and untouched:
+    left as it is, named so that the văn thư removes it rather than sends it (jobs/publish.py)."""
 
 
 def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool = False,
@@ -241,7 +249,7 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
     plan = require_final(plan) if final else plan
     issued = final or plan.is_final
     path = issue_path(data, out, final=issued, output_dir=output_dir, number=plan.number)
-    if unnumbered and (out is None or Path(out).is_dir() or str(out).endswith(("/", "\\"))):
+    if unnumbered and into_folder(out):
         path = path.with_name(signing_copy_name(Path(data).stem))
     # Decided on real paths before rendering: never the data or the template, even with --force.
     docx = output_target(path, inputs=[data, template])
@@ -259,7 +267,11 @@ def issue_file(data: str | Path, out: str | Path | None = None, *, final: bool =
         if not issued:
             return done
         meta = write_metadata(plan, done.docx, done.pdf or _existing_pdf(done.docx))
-        return dataclasses.replace(done, metadata=meta, recorded=write_record(data, plan))
+        # A final named by its number leaves the draft of the default name beside it (render, then
+        # render --final): named, never removed. A final written to a name given (-o) has no draft.
+        draft = done.docx.with_name(issue_path(data, out, final=False).name) if into_folder(out) else None
+        stale = tuple(superseded_draft(draft)) if draft is not None and draft != done.docx else ()
+        return dataclasses.replace(done, metadata=meta, recorded=write_record(data, plan), superseded=stale)
 
     content = None
     if issued and not force and docx.exists:

@@ -60,6 +60,22 @@ def document_kind(path: str | Path) -> Literal["draft", "final"] | None:
     return existing_document(path).kind
 
 
+def superseded_draft(draft: Path) -> list[Path]:
+    """The draft at draft and its PDF when it is one kehoach wrote and nobody changed since: the final
+    of the same document now beside it is the one to send. A draft edited since is the user's work,
+    and anything else no draft of ours: neither is named. Never removed: a file open in Word, or
+    attached to a mail, is the user's to remove. One rule for every command that issues a final
+    beside its draft's name (render, batch, dossier)."""
+    # A regular file only: a pipe or a device at the name would block or be read without end.
+    if not draft.is_file():
+        return []
+    found = existing_document(draft)
+    if found.kind != "draft" or not found.intact:
+        return []
+    pdf = draft.with_suffix(".pdf")
+    return [draft, *([pdf] if pdf.is_file() else [])]
+
+
 HINT = "dùng --force nếu chắc chắn muốn tạo lại (cùng dữ liệu cho ra tệp giống hệt)"
 
 

@@ -69,10 +69,17 @@ PARTS: dict[str, list[str]] = {
     **{k: _UNDER_A_COMMITTEE for k in ("Đảng ủy", "Đảng uỷ", "Tỉnh ủy", "Tỉnh uỷ", "Huyện ủy", "Huyện uỷ",
                                          "Thành ủy", "Thành uỷ", "Quận ủy", "Quận uỷ", "Thị ủy", "Thị uỷ")},
 }
-# Words after which no field starts ("Ban Chỉ đạo về…", "Văn phòng các…").
-PLAIN_AFTER_KIND = {"VỀ", "CỦA", "CÁC", "THUỘC", "CẤP"}
+# The words that join the parts of a name, the one list of them: coordinators, after which a field
+# starts ("Sở Văn hóa, Thể thao và Du lịch"), and words after which none starts ("Ban Chỉ đạo về…",
+# "Văn phòng các…", "Ủy ban nhân dân cấp…", "Hội hữu nghị với…"). No name ends with one nor starts with
+# one, and no place's name holds one.
+PLAIN_AFTER_KIND = {"VỀ", "CỦA", "CÁC", "THUỘC", "CẤP", "VỚI"}
 COORDINATORS = {"VÀ", "-", "–", "&"}
+JOINING = COORDINATORS | PLAIN_AFTER_KIND
 EDGE = ",.;:()\"'“”"
+# Marks that join a line to the next ("SỞ VĂN HÓA," / "THỂ THAO", "LIÊN HIỆP (" …) or to the one above.
+_JOINS_THE_NEXT = "-–&,("
+_JOINS_THE_ABOVE = "-–&,)"
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
@@ -124,6 +131,27 @@ def opens_a_body(cores: list[str]) -> str | None:
     return kind[1] if kind is not None else None
 
 
+def cut_mid_name(line: str) -> bool:
+    """Whether a header line stops where no name ends, so the next line goes on its name: it ends with
+    a joining word or mark ("SỞ GIÁO DỤC VÀ", "LIÊN HIỆP CÁC", "SỞ VĂN HÓA,"), or with a level whose
+    place follows ("ỦY BAN NHÂN DÂN TỈNH", "UBND TP.")."""
+    text = line.strip()
+    if not text:
+        return False
+    if text[-1] in _JOINS_THE_NEXT:
+        return True
+    cores = [core(w) for w in text.split()]
+    return cores[-1] in JOINING or any(tuple(cores[-len(level):]) == level for level in LEVEL_TABLE)
+
+
+def goes_on_a_name(line: str) -> bool:
+    """Whether a header line starts where no name starts, so it goes on the name above: with a joining
+    word or mark ("VÀ DU LỊCH", "CÁC HỘI KHOA HỌC", "- THƯƠNG BINH"), or the "VỀ …" that names a
+    steering committee's field ("BAN CHỈ ĐẠO TỈNH X" / "VỀ PHÒNG, CHỐNG TỘI PHẠM")."""
+    text = line.strip()
+    return bool(text) and (text[0] in _JOINS_THE_ABOVE or core(text.split()[0]) in JOINING)
+
+
 def name_starts(above: str, line: str) -> bool:
     """Whether a header line starts a name of its own under the name above it (`above`: that name's
     lines so far, joined). The line begins with a kind of body ("SỞ", "PHÒNG", "CỤC", "CHI NHÁNH")
@@ -136,7 +164,7 @@ def name_starts(above: str, line: str) -> bool:
     if kind is None:
         return False
     prev = [core(w) for w in words_and_spaces(above)[0]]
-    if not prev or prev[-1] in COORDINATORS or prev[-1] in PLAIN_AFTER_KIND:
+    if not prev or cut_mid_name(above):
         return False
     parent = opens_a_body(prev)
     return (any(names_a_place(prev, i) for i in range(len(prev)))

@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypeAliasType
 
+from ..limits import MAX_TABLE_COLUMNS
 from ..nd30 import AGENCY_ABBREVIATION, DOC_NUMBER_MAX, DOC_NUMBER_MIN, TYPE_ABBREVIATIONS
 from ..text import clean_text, roman, upper_vi
 from ..word.tables import MAX_HEADER_ROWS
@@ -768,7 +769,7 @@ class CellSpec(Model):
     """Ô có định dạng riêng: {text: …, span: 2, rowspan: 3, bold: true, align: center}."""
 
     text: Paragraph | CellLines | None = Field(default=None, description="Nội dung ô")
-    span: int = Field(default=1, ge=1, le=63, description="Số cột ô trải qua (gộp ngang)")
+    span: int = Field(default=1, ge=1, le=MAX_TABLE_COLUMNS, description="Số cột ô trải qua (gộp ngang)")
     rowspan: int = Field(default=1, ge=1, le=10000, description="Số hàng ô trải qua (gộp dọc)")
     bold: bool = Field(default=False, description="In đậm cả ô")
     align: Align | None = Field(default=None, description="Căn lề riêng của ô")
@@ -826,7 +827,7 @@ class Table(Model):
         "(numbered, group_style…) được ưu tiên",
     )
     columns: list[Annotated[Column, BeforeValidator(_column)]] = Field(
-        min_length=1, max_length=63, description="Các cột (một chuỗi là tiêu đề cột)")
+        min_length=1, max_length=MAX_TABLE_COLUMNS, description="Các cột (một chuỗi là tiêu đề cột)")
     header: bool = Field(default=True, description="false: bảng không có hàng tiêu đề (mọi hàng là dữ liệu)")
     # The row of column numbers printed under the header ("(1)", "(2)"… or "A", "B", "1"…), one label
     # per column as typed (italic pieces kept); None: no such row, as before the field existed.

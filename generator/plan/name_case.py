@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from ..nd30.names import (
     COORDINATORS,
     EDGE,
+    JOINING,
     KIND_TABLE,
     LEVEL_TABLE,
     LEXICAL_TABLE,
@@ -226,7 +227,7 @@ def _place_length(cores: list[str], i: int, guess: bool) -> int:
     while i + n < len(cores):
         core = cores[i + n]
         # A place's name holds no joining word: "… TỈNH LÀO CAI VỀ PHÒNG, CHỐNG …" ends at "VỀ".
-        if core in COORDINATORS or core == "VÀ" or core in PLAIN_AFTER_KIND or phrase_at(LEVEL_TABLE, cores, i + n) \
+        if core in JOINING or phrase_at(LEVEL_TABLE, cores, i + n) \
                 or phrase_at(KIND_TABLE, cores, i + n) or not re.fullmatch(r"[\w'\-–.]+", core):
             break
         n += 1

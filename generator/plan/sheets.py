@@ -438,6 +438,13 @@ def _table(path: Path, read: _Grid) -> SheetTable:
     name, grid, merged = read.name, read.rows, read.merged
     width = max((len(r) for r in grid), default=0)
     grid = [r + [""] * (width - len(r)) for r in grid]
+    # A merged range prints its first cell's text across it; what the cells it covers still hold (a
+    # program may keep their text when it merges them) is printed nowhere, so it is no text of the
+    # table: not a header's title, not a row (a title merged down over the header's first cells).
+    for (r0, c0), (r1, c1) in merged:
+        for r in range(r0, min(r1 + 1, len(grid))):
+            for c in range(c0 + (r == r0), min(c1 + 1, width)):
+                grid[r][c] = ""
     # Trailing empty rows and columns are not part of the table.
     while grid and not any(grid[-1]):
         grid.pop()
@@ -452,6 +459,12 @@ def _table(path: Path, read: _Grid) -> SheetTable:
         if read.problems:
             raise _bad_cells(path, read, [])
         raise SheetError(f"{path}: trang tính '{name}' không có hàng tiêu đề (hàng có ít nhất hai ô có chữ)")
+    # A cell merged down into that row from a row above prints in the header's rows: the header
+    # starts at its top (a header of two rows whose first row shows one title, or none). Lowest
+    # bottom first: each merge is looked at once, after every one that could move the header above it.
+    for (r0, c0), (r1, c1) in sorted(merged, key=lambda m: -m[1][0]):
+        if r0 < header_at <= r1 and c0 < width and c1 >= lead:
+            header_at = r0
     if width - lead > limits.MAX_TABLE_COLUMNS:
         # Said at the first column Word cannot hold, before any merge or cell of the table is judged.
         past = lead + limits.MAX_TABLE_COLUMNS
@@ -517,11 +530,22 @@ def _table(path: Path, read: _Grid) -> SheetTable:
         while cells and cells[-1] is None and len(cells) > 1:
             cells.pop()  # a short row: the table fills the rest with one empty cell
         rows.append(cells)
-    # Widths follow the longest text of each column (STT narrow, contents wide), within 1..8.
-    for column, c in zip(columns, range(lead, width), strict=True):
-        longest = max((len(grid[r][c]) for r in range(header_at, len(grid))), default=1)
-        column["width"] = float(min(max(round(longest / 12, 1), 1.0), 8.0))
-        short = all(len(grid[r][c]) <= 12 for r in range(head.body_at, len(grid)))
+    # Widths follow the longest text of each column (STT narrow, contents wide), within 1..8. A cell
+    # merged across columns is printed across them all: its text is its range's to fit (the range's
+    # columns widened together when they are too narrow for it), not its first column's.
+    def alone(r: int, c: int) -> bool:
+        return span_at.get((r, c), (1, 1))[0] == 1
+
+    widths = [_fitted(max((len(grid[r][c]) for r in range(header_at, len(grid)) if alone(r, c)), default=1) / 12)
+              for c in range(lead, width)]
+    for (r, c0), (span, _) in span_at.items():
+        at = slice(c0 - lead, c0 - lead + span)
+        have = sum(widths[at])
+        if span > 1 and have < (want := len(grid[r][c0]) / 12):
+            widths[at] = [_fitted(w * want / have) for w in widths[at]]
+    for column, c, w in zip(columns, range(lead, width), widths, strict=True):
+        column["width"] = w
+        short = all(len(grid[r][c]) <= 12 for r in range(head.body_at, len(grid)) if alone(r, c))
         # The STT column is centred whatever its other cells hold (a group's "I." or a note).
         column["align"] = "center" if short or NUMBER_HEAD.match(head.titles[c].strip()) else "left"
     table: dict[str, Any] = {"columns": columns}
@@ -535,6 +559,11 @@ def _table(path: Path, read: _Grid) -> SheetTable:
     else:
         table["rows"] = rows
     return SheetTable(table, titles, read.warnings, name)
+
+
+def _fitted(width: float) -> float:
+    """A column's relative width as the model takes it: a tenth's precision, within 1..8."""
+    return float(min(max(round(width, 1), 1.0), 8.0))
 
 
 def _outside(c0: int, span: int, lead: int, width: int, last: str) -> str | None:

@@ -12,10 +12,9 @@ the Tiêu ngữ, the issuer and the trích yếu.
 from __future__ import annotations
 
 import itertools
-import re
 
 from ..nd30 import QUOC_HIEU, TIEU_NGU
-from ..nd30.names import name_starts
+from ..nd30.names import cut_mid_name, goes_on_a_name, name_starts
 from ..text import upper_vi
 from ..word.reader import (
     Cell,
@@ -63,15 +62,6 @@ from .lines import (
 )
 from .model import KeHoach, SignerPart
 
-CUT_NAME_RE = re.compile(r"(?:\b(?:VÀ|CỦA|VỚI|THUỘC|VỀ|TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)|[-–&,(])$")
-"""The end of a header line that is not the end of a name: a joining word, or the kind of place
-whose name follows."""
-
-NAME_GOES_ON_RE = re.compile(r"^(?:(?:VÀ|CỦA|VỚI|THUỘC|VỀ)\b|[-–&,)])")
-"""The start of a header line that is not the start of a name: a joining word, or the "VỀ …" that
-names a steering committee's field ("BAN CHỈ ĐẠO TỈNH X" / "VỀ PHÒNG, CHỐNG TỘI PHẠM")."""
-
-
 HEADER_LINES = 20
 """Lines with text, from the top, where a Quốc hiệu or Tiêu ngữ typed with a slip is looked for: the
 header's lines (a draft mark, a parent, a two-line issuer, the Số and date among them) are well within."""
@@ -111,8 +101,7 @@ def _name_groups(names: list[Para]) -> list[list[Para]]:
     for p in names:
         if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not names_its_place(groups[-1]):
             groups[-1].append(p)
-        elif groups and (CUT_NAME_RE.search(upper_vi(groups[-1][-1].text))
-                         or NAME_GOES_ON_RE.match(upper_vi(p.text))
+        elif groups and (cut_mid_name(upper_vi(groups[-1][-1].text)) or goes_on_a_name(upper_vi(p.text))
                          or (p.paragraph is groups[-1][-1].paragraph and is_bold(p) == is_bold(groups[-1][-1])
                              and not names_its_place(groups[-1])
                              and not name_starts(" ".join(q.text for q in groups[-1]), p.text))):

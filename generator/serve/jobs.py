@@ -271,7 +271,17 @@ def rollover(files: Folder, name: str, year: Any, sheets: list[Path] | None = No
         raise OutputExistsError(f"{new_name}: tệp đã có, không ghi đè; hãy mở tệp đó, hoặc đổi tên nó "
                                 "rồi chuyển năm lại") from None
     return {"name": new_name, "old_year": result.old_year, "new_year": result.new_year,
-            "moved": result.moved, "items": [asdict(i) for i in result.items]}
+            "moved": result.moved, "items": [_to_look_at(i) for i in result.items]}
+
+
+def _to_look_at(item: Any) -> dict[str, Any]:
+    """A place of the new file the page lists, linked to its field by path. A task the rollover left
+    out has no field in the new file: its path is last year's, and there it names the row that moved
+    up into its place (another task). It is listed by where it stood (was), with no path to link."""
+    got = asdict(item)
+    if item.line is None and item.was:
+        got["path"] = ""
+    return got
 
 
 # --- the final -------------------------------------------------------------------------------------

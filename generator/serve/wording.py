@@ -23,6 +23,12 @@ _SAID_AGAIN: list[tuple[re.Pattern[str], str]] = [(re.compile(a), b) for a, b in
     (r",? hoặc\s+dùng --force để vẫn ghi đè", ", hoặc chuyển tệp cũ ra khỏi thư mục output"),
     (r";\s*dùng --force để ghi đè", "; không ghi đè"),
     (r";\s*hãy chạy lại với --jobs \d+", "; hãy thử lại"),
+    # A dossier's plan goes out with its decision, in a set the page neither makes nor issues: what
+    # the command line would run is said as what the page can and cannot do.
+    (r";\s*mỗi lần: kehoach dossier .*?docs/ho-so\.md\)",
+     "; nút Phát hành của trang này không phát hành riêng kế hoạch này, và trang chưa tạo bộ hồ sơ (Tờ trình, "
+     "Quyết định, Kế hoạch kèm theo): bộ hồ sơ được tạo và phát hành ngoài trang soạn thảo, theo hướng dẫn "
+     "“Hồ sơ trình ban hành kế hoạch”"),
     # The progress sheet is made by the page's button, not by a command.
     (r"do lệnh kehoach progress tạo", "tải về bằng nút “Tải bảng tiến độ”"),
     (r"(?:bằng )?(?:lệnh )?kehoach progress", "bằng nút “Tải bảng tiến độ”"),

@@ -1391,9 +1391,10 @@ function showTodo() {
       sessionStorage.setItem(key, JSON.stringify(todo));
       summary();
     });
-    const a = el('a', '', `${it.path}: ${it.message}`);
+    // A task left out of the new file has no field there (no path): said, not linked.
+    const a = it.path ? el('a', '', `${it.path}: ${it.message}`) : el('span', '', it.message);
     a.title = it.text;
-    a.addEventListener('click', () => { const f = fieldFor(it.path); if (f) reveal(f); });
+    if (it.path) a.addEventListener('click', () => { const f = fieldFor(it.path); if (f) reveal(f); });
     li.append(tick, ' ', el('span', 'kind', (KINDS[it.kind] || it.kind) + (it.line ? `, dòng ${it.line}` : it.was ? `, ${it.was}` : '') + ' — '), a,
       el('div', 'hint', it.text));
     return li;
