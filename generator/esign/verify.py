@@ -668,9 +668,8 @@ def _clip(text: str, limit: int = 160) -> str:
 
 MAX_PDF_BYTES = 200 * 2**20
 MAX_SIGNATURES = 50
-MAX_REVISIONS = 200
 """A real document has a handful of signatures (five for a letter of a ministry); every signature is
-compared with every revision after it, so a file made of thousands of updates is refused up front."""
+compared with every revision after it (their number: limits.MAX_PDF_REVISIONS)."""
 
 
 def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> Verification:
@@ -716,9 +715,9 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
             found = [_Broken("(không thuộc văn bản)", None, "tệp có dữ liệu chữ ký nhưng chuỗi các lần cập nhật "
                              "của tệp không dẫn tới nó (một lần cập nhật sau đã bỏ qua lần ghi có chữ ký): trình "
                              "đọc PDF hiển thị văn bản không có chữ ký này", revisions.count - 1, None)]
-        if len(found) > MAX_SIGNATURES or revisions.count > MAX_REVISIONS:
+        if len(found) > MAX_SIGNATURES or revisions.count > limits.MAX_PDF_REVISIONS:
             raise UserError(f"{path}: tệp có {len(found)} chữ ký và {revisions.count} lần cập nhật, quá nhiều "
-                            f"để kiểm tra (tối đa {MAX_SIGNATURES} chữ ký, {MAX_REVISIONS} lần cập nhật); một văn "
+                            f"để kiểm tra (tối đa {MAX_SIGNATURES} chữ ký, {limits.MAX_PDF_REVISIONS} lần cập nhật); một văn "
                             "bản thật có vài chữ ký")
         signatures = [sig for sig in found if not isinstance(sig, _Broken)]
         try:
@@ -743,26 +742,54 @@ def _from_recursion(exc: BaseException) -> bool:
 
 def _census(data: bytes) -> str | None:
     """What makes a PDF too costly to read, found in its bytes before any parsing (limits.py): too
-    many objects, numbered, packed in object streams or declared. Every pattern is anchored and
-    bounded, so a run of digits or blanks made to slow the search costs no more than its length.
-    Nesting needs no census: the parser recurses, and RecursionError is said as such."""
-    from ..limits import MAX_PDF_OBJECTS
+    many objects, numbered, packed in object streams or declared; too many revisions, counted as
+    cross-reference sections (the reader parses every section the /Prev chain reaches before anyone
+    can count them: a million empty updates held it two minutes and 3 GB). Names are matched as the
+    parser reads them, #-escapes included (_name). Every pattern is anchored and bounded, so a run of
+    digits or blanks made to slow the search costs no more than its length. Nesting needs no census:
+    the parser recurses, and RecursionError is said as such."""
+    from ..limits import MAX_PDF_OBJECTS, MAX_PDF_REVISIONS
+
+    sections = _sections(data, MAX_PDF_REVISIONS + 1)
+    if sections > MAX_PDF_REVISIONS:
+        return (f"tệp PDF có hơn {number_vi(MAX_PDF_REVISIONS)} lần cập nhật (bảng tham chiếu), quá nhiều để "
+                "kiểm tra; một văn bản thật có vài lần cập nhật, mỗi chữ ký một lần")
 
     numbered = 0
     if data.count(b"obj") > MAX_PDF_OBJECTS:  # a quick bound first: each object's header says "obj"
         numbered = sum(1 for _ in zip(re.finditer(rb"(?<![0-9])[0-9]{1,10}\s{1,16}[0-9]{1,5}\s{1,16}obj\b", data),
                                       range(MAX_PDF_OBJECTS + 1), strict=False))
     packed = declared = 0
-    for found in re.finditer(rb"/ObjStm\b", data):
-        near = re.search(rb"/N\s{0,16}([0-9]{1,12})", data[max(0, found.start() - 300):found.end() + 300])
+    for found in re.finditer(_name("ObjStm") + rb"\b", data):
+        near = re.search(_name("N") + rb"\s{0,16}([0-9]{1,12})", data[max(0, found.start() - 300):found.end() + 300])
         packed += int(near.group(1)) if near else 0
         if packed > MAX_PDF_OBJECTS:
             break
-    for found in re.finditer(rb"/Size\s{0,16}([0-9]{1,12})|\bxref\s{1,16}[0-9]{1,12}\s{1,16}([0-9]{1,12})\s", data):
+    for found in re.finditer(_name("Size") + rb"\s{0,16}([0-9]{1,12})|\bxref\s{1,16}[0-9]{1,12}\s{1,16}([0-9]{1,12})\s",
+                             data):
         declared = max(declared, int(found.group(1) or found.group(2)))
     if max(numbered, packed, declared) > MAX_PDF_OBJECTS:
         return f"tệp PDF có hoặc khai báo quá {number_vi(MAX_PDF_OBJECTS)} đối tượng"
     return None
+
+
+def _sections(data: bytes, cap: int) -> int:
+    """Cross-reference sections in the file's bytes, counted up to cap: tables ("xref" then the first
+    subsection's numbers; "startxref" is not one) and streams (/Type /XRef, however escaped). A
+    revision has one of each at most (a hybrid file both), so the larger count is the number of
+    revisions."""
+    tables = sum(1 for _ in zip(re.finditer(rb"(?<![A-Za-z])xref\s{1,16}[0-9]{1,10}\s{1,16}[0-9]{1,10}\s", data),
+                                range(cap), strict=False))
+    streams = sum(1 for _ in zip(re.finditer(_name("Type") + rb"\s{0,16}" + _name("XRef") + rb"\b", data),
+                                 range(cap), strict=False))
+    return max(tables, streams)
+
+
+def _name(name: str) -> bytes:
+    """A PDF name as a pattern that also matches it written with #-escapes, as the parser reads it:
+    /X#52ef is /XRef, /Obj#53tm is /ObjStm (a census that looked for the plain spelling only was
+    walked around by the escaped one)."""
+    return b"/" + b"".join(b"(?:%s|#(?i:%02x))" % (re.escape(c).encode(), ord(c)) for c in name)
 
 
 @dataclass
