@@ -816,19 +816,27 @@ def _collect(reader: Any) -> list[Any]:
 
     known = {str(kind.value) for kind in SigSeedSubFilter}
     found: list[Any] = []
-    for name, value_ref, field_ref in enumerate_sig_fields(reader, filled_status=True):
+    owner: dict[Any, str] = {}
+    for name, value_ref, field_ref, revision in _filled_fields(reader, enumerate_sig_fields(reader, filled_status=True)):
         field = field_ref.get_object() if hasattr(field_ref, "get_object") else field_ref
-        try:
-            revision = reader.xrefs.get_last_change(value_ref.reference)
-        except Exception:
-            revision = reader.xrefs.total_revisions - 1
         try:
             value = value_ref.get_object()
             claimed = str(value["/Name"]) if isinstance(value, dict) and "/Name" in value else None
         except Exception:
             value, claimed = None, None
+        if not isinstance(value, dict):
+            found.append(_Broken(name, field, "không đọc được giá trị chữ ký của trường (từ điển chữ ký viết sai, "
+                                              "thường là /Contents hay /ByteRange)", revision, claimed))
+            continue
+        first = _reused(value_ref, value, owner, name)
+        if first:
+            # One signature value shown under a second field (Universal Signature Forgery): it signs
+            # the revision of the first field, never the second, whatever the second's page shows.
+            found.append(_Broken(name, field, f"dùng lại giá trị chữ ký của trường {first} (cùng /Contents): "
+                                              "một chữ ký chỉ ký một trường, trường này không ai ký", revision, claimed))
+            continue
         try:
-            subfilter = str(value.get("/SubFilter")) if value is not None else None
+            subfilter = str(value.get("/SubFilter"))
             if subfilter not in known:
                 found.append(_Broken(name, field, f"kiểu chữ ký {subfilter or '(không ghi)'} không kiểm tra "
                                                   "được", revision, claimed))
@@ -837,6 +845,41 @@ def _collect(reader: Any) -> list[Any]:
         except Exception as exc:
             found.append(_Broken(name, field, _unreadable(exc), revision, claimed))
     return sorted(found, key=lambda sig: sig.signed_revision)
+
+
+def _filled_fields(reader: Any, fields: Any) -> list[tuple[str, Any, Any, int]]:
+    """(name, value, field, revision of the value) of every filled signature field, the field
+    written earliest first: of two fields showing one signature value, the one that was there when it
+    was signed comes first (a field added later to show it again is written in a later revision)."""
+    last = reader.xrefs.total_revisions - 1
+    rows = []
+    for order, (name, value_ref, field_ref) in enumerate(fields):
+        revision = _last_change(reader, value_ref, last)
+        rows.append((_last_change(reader, field_ref, last), order, name, value_ref, field_ref, revision))
+    return [(name, value_ref, field_ref, revision) for *_key, name, value_ref, field_ref, revision in sorted(rows)]
+
+
+def _last_change(reader: Any, ref: Any, default: int) -> int:
+    try:
+        return int(reader.xrefs.get_last_change(ref.reference))
+    except Exception:
+        return default
+
+
+def _reused(value_ref: Any, value: Any, owner: dict[Any, str], name: str) -> str | None:
+    """The field that already showed this signature value (the same object, or the same /Contents
+    bytes copied into another), else None, recording this one."""
+    keys = [("ref", getattr(value_ref, "reference", None))]
+    contents = value.get("/Contents") if hasattr(value, "get") else None
+    if isinstance(contents, bytes) and contents.strip(b"\x00"):
+        keys.append(("contents", bytes(contents)))
+    for key in keys:
+        if key[1] is not None and key in owner:
+            return owner[key]
+    for key in keys:
+        if key[1] is not None:
+            owner[key] = name
+    return None
 
 
 def _unreadable(exc: Exception) -> str:
