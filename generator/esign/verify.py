@@ -463,6 +463,19 @@ class _Revisions:
             end += 1
         return end
 
+    def signed_by(self, sig: Any) -> int | None:
+        """The revision whose bytes a signature signs: the last one whose cross-reference section
+        begins before its /ByteRange ends. pyHanko's signed_revision is where the signature object was
+        last written; an update that lists it again (a full xref table written after the signature)
+        moves that past the bytes signed, and what that update changed would go unnamed."""
+        try:
+            _start, _len1, start2, len2 = (int(v) for v in sig.byte_range)
+            starts = [self.reader.xrefs.get_startxref_for_revision(r) for r in range(self.count)]
+        except Exception:
+            return None
+        before = [r for r, start in enumerate(starts) if start < start2 + len2]
+        return before[-1] if before else None
+
     def unaccounted_tail(self) -> int:
         """Bytes after the last revision that no cross-reference section describes (0 for a sound
         file). pyHanko reads from the last startxref and never sees them, a reader that repairs the
@@ -948,6 +961,12 @@ def _verify_one(reader: Any, revisions: _Revisions, sig: Any, all_sigs: list[Any
     elif not report.valid:
         report.problems.append("giá trị chữ ký không khớp với chứng thư của người ký")
     _coverage(status, report)
+    signed = revisions.signed_by(sig)
+    if report.intact and signed is not None and signed < report.revision:
+        # What came after the bytes signed is what the signer never saw: compared from there.
+        report.problems.append(f"đối tượng chữ ký được ghi lại ở lần cập nhật {report.revision}, sau lần ghi mà "
+                               f"chữ ký ký (lần cập nhật {signed})")
+        report.revision = signed
     _trust(status, report, roots, _reaches_anchor(sig, roots))
     if report.intact:
         _changes_after(revisions, sig, all_sigs, report)
@@ -1047,7 +1066,7 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                                                           "cập nhật nào (không có bảng tham chiếu): trình đọc PDF sửa "
                                                           "tệp có thể hiển thị chúng thay cho nội dung đã ký"))
         for other in all_sigs:
-            if getattr(other, "signed_revision", None) == revision:
+            if other is not sig and getattr(other, "signed_revision", None) == revision:
                 who, _org = _signer_of(other)
                 found.append(Change(revision, "signature", _page1(revisions.reader, other),
                                     f"{who} ký (trường {other.field_name})"))
@@ -1061,7 +1080,8 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                 is_new = before is None
                 kind, name = _field_of(annot)
                 signed = by_field.get(name)
-                if kind == "/Sig" and signed is not None and getattr(signed, "signed_revision", -1) >= revision:
+                if kind == "/Sig" and signed is not None and signed is not sig \
+                        and getattr(signed, "signed_revision", -1) >= revision:
                     if _painted(annot):
                         words = words if words is not None else revisions.word_change(revision, index)
                         under = revisions.covered(revision, index) if words else ""
