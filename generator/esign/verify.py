@@ -502,7 +502,10 @@ class _Revisions:
             return 0
         xrefs = self.reader.xrefs
         try:
-            starts = [xrefs.get_xref_container_info(revision).start_location]
+            # where the section begins: startxref points at the keyword "xref" of a table (the
+            # container's own start comes after it) or at the xref stream's object
+            starts = [xrefs.get_startxref_for_revision(revision),
+                      xrefs.get_xref_container_info(revision).start_location]
             for ref in list(xrefs.explicit_refs_in_revision(revision))[:MAX_WALK]:
                 where = xrefs.get_historical_ref(ref, revision)
                 if isinstance(where, int):
@@ -730,8 +733,8 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
                              "đọc PDF hiển thị văn bản không có chữ ký này", revisions.count - 1, None)]
         if len(found) > MAX_SIGNATURES or revisions.count > limits.MAX_PDF_REVISIONS:
             raise UserError(f"{path}: tệp có {len(found)} chữ ký và {revisions.count} lần cập nhật, quá nhiều "
-                            f"để kiểm tra (tối đa {MAX_SIGNATURES} chữ ký, {limits.MAX_PDF_REVISIONS} lần cập nhật); một văn "
-                            "bản thật có vài chữ ký")
+                            f"để kiểm tra (tối đa {MAX_SIGNATURES} chữ ký, {limits.MAX_PDF_REVISIONS} lần cập "
+                            "nhật); một văn bản thật có vài chữ ký")
         signatures = [sig for sig in found if not isinstance(sig, _Broken)]
         try:
             reports = [_broken_report(reader, sig) if isinstance(sig, _Broken)
@@ -830,7 +833,8 @@ def _collect(reader: Any) -> list[Any]:
     known = {str(kind.value) for kind in SigSeedSubFilter}
     found: list[Any] = []
     owner: dict[Any, str] = {}
-    for name, value_ref, field_ref, revision in _filled_fields(reader, enumerate_sig_fields(reader, filled_status=True)):
+    filled = enumerate_sig_fields(reader, filled_status=True)
+    for name, value_ref, field_ref, revision in _filled_fields(reader, filled):
         field = field_ref.get_object() if hasattr(field_ref, "get_object") else field_ref
         try:
             value = value_ref.get_object()
@@ -846,7 +850,8 @@ def _collect(reader: Any) -> list[Any]:
             # One signature value shown under a second field (Universal Signature Forgery): it signs
             # the revision of the first field, never the second, whatever the second's page shows.
             found.append(_Broken(name, field, f"dùng lại giá trị chữ ký của trường {first} (cùng /Contents): "
-                                              "một chữ ký chỉ ký một trường, trường này không ai ký", revision, claimed))
+                                              "một chữ ký chỉ ký một trường, trường này không ai ký",
+                                 revision, claimed))
             continue
         try:
             subfilter = str(value.get("/SubFilter"))
@@ -1189,6 +1194,9 @@ def _unseen(revisions: _Revisions, revision: int, policy: Any) -> Change:
                                                 f"chữ ký nào dùng đến); {unchanged}")
     if level == ModificationLevel.NONE:
         return Change(revision, "unseen", None, f"ghi lại đối tượng với giá trị như cũ; {unchanged}")
+    if not any(True for _ in new.explicit_refs_in_revision()) and not any(True for _ in new.refs_freed_in_revision()):
+        # pyHanko rates a revision that writes nothing as long-term validation data: said as it is
+        return Change(revision, "unseen", None, f"lần cập nhật không ghi đối tượng nào; {unchanged}")
     return Change(revision, "unseen", None, "thêm dữ liệu kiểm tra chữ ký lâu dài (chứng thư, danh sách "
                                             f"thu hồi, dấu thời gian); {unchanged}")
 
