@@ -1377,3 +1377,30 @@ def test_round10_an_escaped_object_stream_of_a_million_objects_is_refused(tmp_pa
                       % (count, len(header) + 1, len(stream), stream)])
     message = _hostile(tmp_path, "objstm-escaped.pdf", data, capsys)
     assert "200.000 đối tượng" in message, message
+
+
+def test_round10_shadow_hide_a_layer_off_at_signing_turned_on(pki, tmp_path) -> None:
+    """Words in an optional content layer the catalogue turns off at signing; after it, the update
+    turns the layer on (only /OCProperties changes, no page): refused, the catalogue entry named."""
+    g = _g()
+
+    def build(writer, font):  # noqa: ANN001, ANN202
+        layer = writer.add_object(g.DictionaryObject({_n("/Type"): _n("/OCG"), _n("/Name"): g.TextStringObject("An")}))
+        writer.root[_n("/OCProperties")] = g.DictionaryObject({
+            _n("/OCGs"): g.ArrayObject([layer]),
+            _n("/D"): g.DictionaryObject({_n("/OFF"): g.ArrayObject([layer]), _n("/Order"): g.ArrayObject([layer])})})
+        page = _page(writer, font, _text_ops(HEAD) + b"/OC /An BDC " + _text_ops([HIDDEN]) + b" EMC\n")
+        page["/Resources"][_n("/Properties")] = g.DictionaryObject({_n("/An"): layer})
+        return page
+
+    signed = _sign(_pdf(build), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+
+    def turn_on(writer) -> None:  # noqa: ANN001
+        writer.root["/OCProperties"]["/D"][_n("/OFF")] = g.ArrayObject([])
+        writer.update_root()
+
+    result = _check(tmp_path, _update(signed, turn_on), pki)
+    assert result.verdict == "invalid", _said(result)
+    change = _bad(result, "other")[0]
+    assert "/OCProperties" in change.detail and "lớp nội dung ẩn/hiện" in change.detail, change

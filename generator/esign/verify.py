@@ -1121,10 +1121,7 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                     base = revisions.reader.get_historical_resolver(report.revision)
                 policy.apply(base, revisions.reader.get_historical_resolver(revision))
             except SuspiciousModification as exc:
-                refs = sorted({int(n) for n in re.findall(r"idnum=(\d+)", str(exc))})[:10]
-                found.append(Change(revision, "other", None,
-                                    "đối tượng bị thêm hoặc sửa không phải chữ ký hay ô ký"
-                                    + (f" (đối tượng {', '.join(map(str, refs))})" if refs else "")))
+                found.append(_suspicious(exc, revisions.reader, revision))
             except (BudgetExceeded, MemoryError):
                 raise  # out of the read budget: said as such, not as a damaged file
             except Exception as exc:
@@ -1172,9 +1169,7 @@ def _unseen(revisions: _Revisions, revision: int, policy: Any) -> Change:
         except SuspiciousModification as exc:
             orphans = sorted({int(n) for n in re.findall(r"idnum=(\d+)", str(exc))})
     except SuspiciousModification as exc:
-        refs = sorted({int(n) for n in re.findall(r"idnum=(\d+)", str(exc))})[:10]
-        return Change(revision, "other", None, "đối tượng bị thêm hoặc sửa không phải chữ ký hay ô ký"
-                      + (f" (đối tượng {', '.join(map(str, refs))})" if refs else ""))
+        return _suspicious(exc, reader, revision)
     except (BudgetExceeded, MemoryError):
         raise  # out of the read budget: said as such, not as a damaged file
     except Exception as exc:
@@ -1199,6 +1194,34 @@ def _unseen(revisions: _Revisions, revision: int, policy: Any) -> Change:
         return Change(revision, "unseen", None, f"lần cập nhật không ghi đối tượng nào; {unchanged}")
     return Change(revision, "unseen", None, "thêm dữ liệu kiểm tra chữ ký lâu dài (chứng thư, danh sách "
                                             f"thu hồi, dấu thời gian); {unchanged}")
+
+
+CATALOGUE_VI = {
+    "/OCProperties": "lớp nội dung ẩn/hiện: phần ẩn lúc ký có thể hiện ra",
+    "/Pages": "cây trang", "/OpenAction": "việc trình đọc làm khi mở tệp", "/AA": "việc trình đọc tự làm",
+    "/Names": "bảng tên (JavaScript, tệp đính kèm, đích đến)", "/AcroForm": "biểu mẫu",
+}
+"""Entries of the document catalogue a reader acts on, named when an update changes them."""
+
+
+def _suspicious(exc: Exception, reader: Any, revision: int) -> Change:
+    """A revision pyHanko's rules cannot explain, said by the objects its message numbers and the
+    entries of the document catalogue it changed: what a reader shows or does (its layers turned on,
+    an action when the file opens) lives there, in no page."""
+    refs = sorted({int(n) for n in re.findall(r"idnum=(\d+)", str(exc))})[:10]
+    detail = "đối tượng bị thêm hoặc sửa không phải chữ ký hay ô ký" + (
+        f" (đối tượng {', '.join(map(str, refs))})" if refs else "")
+    try:
+        old = reader.get_historical_resolver(revision - 1).root
+        new = reader.get_historical_resolver(revision).root
+        keys = sorted(k for k in set(old.keys()) | set(new.keys())
+                      if not (k in old and k in new and _same(old.raw_get(k), new.raw_get(k))))
+    except Exception:
+        keys = []
+    if keys:
+        detail += "; danh mục của tệp đổi " + ", ".join(
+            f"{k} ({CATALOGUE_VI[k]})" if k in CATALOGUE_VI else k for k in keys[:10])
+    return Change(revision, "other", None, detail)
 
 
 def _allowed_after(sig: Any) -> set[str]:
