@@ -1404,3 +1404,44 @@ def test_round10_shadow_hide_a_layer_off_at_signing_turned_on(pki, tmp_path) -> 
     assert result.verdict == "invalid", _said(result)
     change = _bad(result, "other")[0]
     assert "/OCProperties" in change.detail and "lớp nội dung ẩn/hiện" in change.detail, change
+
+
+def test_round10_usf_a_byte_range_of_many_pairs_is_broken_before_any_hash(pki, tmp_path, monkeypatch) -> None:
+    """A second signature (a genuine CMS of another file) whose /ByteRange holds fifty thousand pairs,
+    each the whole file: pyHanko hashed every pair before judging the shape (terabytes for a large
+    file); a range that is not [0 a b c] is a broken signature, said so, and nothing is hashed for it."""
+    import pyhanko.sign.validation.pdf_embedded as embedded
+
+    g = _g()
+    other = _sign(_plain(), pki["agency"], "Khac")
+    _a, b, c, _d = _byte_range(other)
+    cms = bytes.fromhex(other[b + 1:c - 1].decode())
+    signed = _sign(_plain(), pki["signer"])
+
+    def forge(writer) -> None:  # noqa: ANN001
+        from pyhanko.sign import fields
+
+        fields.append_signature_field(writer, fields.SigFieldSpec("ChuKyCoQuan", on_page=0, box=(400, 500, 560, 540)))
+        sig = writer.add_object(g.DictionaryObject({
+            _n("/Type"): _n("/Sig"), _n("/Filter"): _n("/Adobe.PPKLite"), _n("/SubFilter"): _n("/adbe.pkcs7.detached"),
+            _n("/ByteRange"): g.ArrayObject([g.NumberObject(v) for v in [0, 2 * len(signed)] * 50_000]),
+            _n("/Contents"): g.ByteStringObject(cms)}))
+        for ref in writer.root["/AcroForm"]["/Fields"]:
+            widget = ref.get_object()
+            if widget.get("/T") == "ChuKyCoQuan":
+                widget[_n("/V")] = sig
+                writer.update_container(widget)
+
+    hashed: list[int] = []
+    real = embedded.byte_range_digest
+
+    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        hashed.append(len(kwargs.get("byte_range", args[1] if len(args) > 1 else [])))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(embedded, "byte_range_digest", counted)
+    result = _check(tmp_path, _update(signed, forge), pki)
+    assert result.verdict == "invalid", _said(result)
+    forged = {r.field: r for r in result}["ChuKyCoQuan"].to_text(2)
+    assert "/ByteRange" in forged and "bốn số" in forged and "chữ ký hỏng" in forged, forged
+    assert hashed and all(n == 4 for n in hashed), hashed  # the genuine signature hashed, the forged one not

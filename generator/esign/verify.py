@@ -859,6 +859,10 @@ def _collect(reader: Any) -> list[Any]:
                 found.append(_Broken(name, field, f"kiểu chữ ký {subfilter or '(không ghi)'} không kiểm tra "
                                                   "được", revision, claimed))
                 continue
+            if not _four_ranges(value.get("/ByteRange")):
+                found.append(_Broken(name, field, f"{BAD_BYTE_RANGE}: phải là bốn số không âm [0 a b c], phần "
+                                                  "được ký là tệp trừ giá trị chữ ký", revision, claimed))
+                continue
             found.append(EmbeddedPdfSignature(reader, field, name))
         except Exception as exc:
             found.append(_Broken(name, field, _unreadable(exc), revision, claimed))
@@ -900,11 +904,23 @@ def _reused(value_ref: Any, value: Any, owner: dict[Any, str], name: str) -> str
     return None
 
 
+BAD_BYTE_RANGE = "thiếu hoặc sai /ByteRange (vùng được ký)"
+
+
+def _four_ranges(byte_range: Any) -> bool:
+    """The /ByteRange a PDF signature has (PAdES, ISO 32000-2 12.8.1): [0 a b c], the whole file
+    but the signature's value. pyHanko hashes every pair it is given before judging the shape: a
+    forged range of a million pairs, each the whole file, would hash terabytes."""
+    return (isinstance(byte_range, list) and len(byte_range) == 4
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in byte_range)
+            and byte_range[0] == 0)
+
+
 def _unreadable(exc: Exception) -> str:
     """Why a signature dictionary could not be read, in the user's words."""
     text = str(exc)
     if "ByteRange" in text:
-        return "thiếu hoặc sai /ByteRange (vùng được ký)"
+        return BAD_BYTE_RANGE
     if "Contents" in text:
         return "thiếu hoặc sai /Contents (giá trị chữ ký)"
     return f"giá trị chữ ký không đọc được ({_reason(exc)})"
