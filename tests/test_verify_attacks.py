@@ -1445,3 +1445,45 @@ def test_round10_usf_a_byte_range_of_many_pairs_is_broken_before_any_hash(pki, t
     forged = {r.field: r for r in result}["ChuKyCoQuan"].to_text(2)
     assert "/ByteRange" in forged and "bốn số" in forged and "chữ ký hỏng" in forged, forged
     assert hashed and all(n == 4 for n in hashed), hashed  # the genuine signature hashed, the forged one not
+
+
+def _document_timestamp(data: bytes, ca) -> bytes:  # noqa: ANN001
+    """A time stamping authority's timestamp of the whole document (PAdES-LTA), by a TSA of the CA."""
+    from asn1crypto import keys, x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    tsa = make_cert(ca, "TSA thu nghiem", "CA thu nghiem", extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING])
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(tsa.cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=keys.PrivateKeyInfo.load(tsa.key.private_bytes(serialization.Encoding.DER,
+                                                               serialization.PrivateFormat.PKCS8,
+                                                               serialization.NoEncryption())), certs_to_embed=[])
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    return signers.PdfTimeStamper(stamper).timestamp_pdf(writer, md_algorithm="sha256").getvalue()
+
+
+@pytest.mark.parametrize("certified", [False, True], ids=["signed", "certified-p1"])
+def test_round10_a_document_timestamp_is_allowed_and_validated_as_one(pki, tmp_path, certified) -> None:
+    """A document timestamp after a signature, or after a certification allowing no change (PAdES
+    counts long-term validation as no change): valid, named, and checked by pyHanko as a timestamp.
+    It was read as a signature, failed, and the genuine file was called 'chữ ký hỏng'."""
+    signed = _certify(_plain(), pki["agency"], 1) if certified else _sign(_plain(), pki["signer"])
+    result = _check(tmp_path, _document_timestamp(signed, pki["ca"]), pki)
+    assert result.verdict == "valid", _said(result)
+    first, stamp = result
+    (change,) = first.changes_after
+    assert change.kind == "unseen" and "TSA thu nghiem đóng dấu thời gian" in change.detail, change
+    assert stamp.document_timestamp and stamp.intact and stamp.trusted, stamp.to_text(2)
+    assert "dấu thời gian của tài liệu" in stamp.to_text(2) and stamp.timestamp is not None
+
+
+def test_round10_a_page_changed_after_a_document_timestamp_breaks_both(pki, tmp_path) -> None:
+    stamped = _document_timestamp(_sign(_plain(), pki["signer"]), pki["ca"])
+    result = _check(tmp_path, _update(stamped, _page_rewritten(stamped)), pki)
+    assert result.verdict == "invalid", _said(result)
+    assert all(r.verdict == "invalid" for r in result), _said(result)
+    assert all(any(c.kind == "content" and "999/KH-GIA" in c.detail for c in r.changes_after) for r in result)
