@@ -1487,3 +1487,26 @@ def test_round10_a_page_changed_after_a_document_timestamp_breaks_both(pki, tmp_
     assert result.verdict == "invalid", _said(result)
     assert all(r.verdict == "invalid" for r in result), _said(result)
     assert all(any(c.kind == "content" and "999/KH-GIA" in c.detail for c in r.changes_after) for r in result)
+
+
+@pytest.mark.parametrize("certified", [False, True], ids=["signed", "certified-p1"])
+def test_round10_long_term_validation_data_is_allowed(pki, tmp_path, certified) -> None:
+    """A DSS (certificates kept for long-term validation) added after a signature, or after a P=1
+    certification: harmless, named as such."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    signed = _certify(_plain(), pki["agency"], 1) if certified else _sign(_plain(), pki["signer"])
+    _a, b, c, _d = _byte_range(signed)
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    DocumentSecurityStore.supply_dss_in_writer(
+        writer, bytes.fromhex(signed[b + 1:c - 1].decode()),
+        certs=[asn1_x509.Certificate.load(pki["ca"].cert.public_bytes(serialization.Encoding.DER))])
+    out = io.BytesIO()
+    writer.write(out)
+    result = _check(tmp_path, out.getvalue(), pki)
+    assert result.verdict == "valid", _said(result)
+    (change,) = result[0].changes_after
+    assert change.kind == "unseen" and "lâu dài" in change.detail, change
