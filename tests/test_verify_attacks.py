@@ -1138,7 +1138,7 @@ def test_round10_isa_an_update_without_prev(pki, tmp_path, capsys) -> None:
     at = partial.rfind(b"/Prev ")
     length = re.match(rb"/Prev \d+", partial[at:]).end()
     message = _hostile(tmp_path, "khong-prev.pdf", partial[:at] + b" " * length + partial[at + length:], capsys)
-    assert "tệp PDF hỏng" in message and "đã bị sửa" in message, message
+    assert "thiếu /Prev" in message and "đã bị sửa sau khi ký" in message, message
 
 
 def test_round10_shadow_hide_and_replace_by_an_xref_entry_alone(pki, tmp_path) -> None:

@@ -715,6 +715,7 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
 
     # A signed PDF comes from anyone: bounded like any uploaded file.
     with limits.read_budget(path, what="tệp PDF", verb="kiểm tra"), quiet_pyhanko():
+        reader = None
         try:
             reader = PdfFileReader(io.BytesIO(data), strict=False)
             found = _collect(reader)
@@ -724,6 +725,14 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
             if _from_recursion(exc):
                 raise UserError(f"{path}: tệp PDF có mảng hoặc từ điển lồng nhau quá sâu, không đọc được; không "
                                 "phải văn bản bình thường") from None
+            sections = _sections(data, limits.MAX_PDF_REVISIONS + 1)
+            if reader is not None and reader.xrefs.total_revisions < sections:
+                # The last update names no earlier one (no /Prev, an Incremental Saving Attack): the
+                # reader sees that update alone, without the catalogue or pages it left out.
+                raise UserError(f"{path}: tệp PDF có {sections} bảng tham chiếu nhưng chuỗi các lần cập nhật chỉ "
+                                f"dẫn tới {reader.xrefs.total_revisions} (lần cập nhật cuối không nối với các lần "
+                                "trước, thiếu /Prev), không đọc được văn bản; nếu tệp đã được ký, tệp đã bị sửa "
+                                "sau khi ký") from None
             raise UserError(f"{path}: tệp PDF hỏng, không đọc được cấu trúc của tệp ({type(exc).__name__}); "
                             "nếu tệp đã được ký, tệp đã bị sửa hoặc hỏng khi sao chép") from None
         revisions = _Revisions(reader, data, path)
