@@ -143,6 +143,12 @@ MAX_PDF_OBJECTS = 200_000
 streams, or announced by its cross-reference sections). A signed 30-page plan has about a thousand,
 the real signed documents of the corpus 25 and 254; a million is a file made to exhaust the reader."""
 
+MAX_PDF_REVISIONS = 200
+"""Revisions (cross-reference sections: tables or streams) a PDF given to `verify` may hold. A real
+document has one per signature and per stamp, five for a letter of a ministry; every signature is
+compared with every revision after it, and the reader builds each section's table, so a file of a
+million empty updates (60 MB) is counted in its bytes and refused before it is parsed."""
+
 MAX_PAGE_DRAWING_BYTES = 64 * 1024 * 1024
 """Decoded bytes of what draws one page (its content streams, forms and annotation appearances),
 read when `verify` compares the page's words before and after an update. A page of text is tens of

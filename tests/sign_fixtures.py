@@ -71,7 +71,8 @@ def make_ca(cn: str = "CA thử nghiệm kehoach") -> Identity:
 
 def make_cert(issuer: Identity | None, cn: str, org: str | None = None, *,
               not_before: dt.datetime | None = None, not_after: dt.datetime | None = None,
-              key_usage: x509.KeyUsage | None = None) -> Identity:
+              key_usage: x509.KeyUsage | None = None,
+              extended_usage: list[x509.ObjectIdentifier] | None = None) -> Identity:
     """A signer's certificate issued by `issuer`, or self-signed when issuer is None."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = name(cn, org)
@@ -83,6 +84,8 @@ def make_cert(issuer: Identity | None, cn: str, org: str | None = None, *,
                .not_valid_after(not_after or NOW + dt.timedelta(days=30))
                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
                .add_extension(key_usage or usage(), critical=True))
+    if extended_usage:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(extended_usage), critical=True)
     if issuer:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False)

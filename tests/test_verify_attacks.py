@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -964,3 +965,548 @@ def test_a_value_no_page_shows_changed_is_form_filling_refused_after_a_no_change
     result = _check(tmp_path, _update(signed, _set_field_value("900 trieu")), pki)
     assert result.verdict == "valid", _said(result)
     assert [c.kind for c in result[0].changes_after] == ["form"]
+
+
+# ==================================================================================================
+# Round 10: a red-team pass by the published attack classes, each variant built here. Every forgery
+# is "invalid" and names what changed; every allowed change (a later signature, a form filled at
+# P=2) stays valid; hostile files are refused in their bytes, before the reader parses them.
+# ==================================================================================================
+
+FORGED = [(72, 760, "UBND TINH THU NGHIEM"), (330, 760, "So: 999/KH-GIA")]
+
+
+def _forged_page(writer):  # noqa: ANN001, ANN202
+    """A page tree of its own holding one page that shows the forged number."""
+    g = _g()
+    page = _page(writer, _font(writer), _text_ops(FORGED))
+    tree = writer.add_object(g.DictionaryObject({_n("/Type"): _n("/Pages"), _n("/Count"): g.NumberObject(1),
+                                                 _n("/Kids"): g.ArrayObject([])}))
+    page[_n("/Parent")] = tree
+    tree.get_object()[_n("/Kids")].append(writer.add_object(page))
+    return tree
+
+
+def _new_page_tree(writer) -> None:  # noqa: ANN001
+    writer.root[_n("/Pages")] = _forged_page(writer)
+    writer.update_root()
+
+
+def _new_catalogue(writer) -> None:  # noqa: ANN001
+    """A catalogue written as a new object, the trailer's /Root pointed at it."""
+    g = _g()
+    catalogue = g.DictionaryObject({k: writer.root.raw_get(k) for k in writer.root.keys()})
+    catalogue[_n("/Pages")] = _forged_page(writer)
+    writer._root = writer.add_object(catalogue)
+    writer.trailer[_n("/Root")] = writer._root
+
+
+def _appended_stream(writer) -> None:  # noqa: ANN001
+    """A second content stream appended to the page: a white box over the number, a new number."""
+    g = _g()
+    page = writer.find_page_for_modification(0)[0].get_object()
+    extra = writer.add_object(g.StreamObject(
+        stream_data=b"1 1 1 rg 320 750 200 30 re f 0 g " + _text_ops([(330, 760, "So: 999/KH-GIA")])))
+    page[_n("/Contents")] = g.ArrayObject([page.raw_get("/Contents"), extra])
+    writer.update_container(page)
+
+
+@pytest.mark.parametrize("change", [_new_page_tree, _new_catalogue, _appended_stream],
+                         ids=["page-tree", "catalogue", "content-stream"])
+def test_round10_isa_new_structure_after_the_signature(pki, tmp_path, change) -> None:
+    """A new page tree, a new catalogue, a content stream added to the page: page content, named by
+    page and words."""
+    signed = _sign(_plain(), pki["signer"])
+    result = _check(tmp_path, _update(signed, change), pki)
+    assert result.verdict == "invalid", _said(result)
+    content = _bad(result, "content")
+    assert content and content[0].page == 1 and content[0].revision == 2, _said(result)
+    assert "125/KH-SKHCN" in content[0].detail, content[0]
+
+
+def _overlay(writer, subtype: str, extra: dict | None = None, text: str = "So: 999/KH-GIA") -> Any:  # noqa: ANN001
+    """An annotation over the signed number whose appearance paints a white box and other words."""
+    g = _g()
+    rect = (326, 752, 470, 776)
+    annot = g.DictionaryObject({
+        _n("/Type"): _n("/Annot"), _n("/Subtype"): _n(subtype), _n("/F"): g.NumberObject(4),
+        _n("/Rect"): g.ArrayObject([g.NumberObject(v) for v in rect]),
+        _n("/AP"): g.DictionaryObject({_n("/N"): _form(writer, _font(writer), b"1 1 1 rg 0 0 144 24 re f 0 g "
+                                                        + _text_ops([(2, 5, text)]), (0, 0, 144, 24))})})
+    annot.update(extra or {})
+    ref = writer.add_object(annot)
+    page = writer.find_page_for_modification(0)[0].get_object()
+    if page.get("/Annots") is None:
+        page[_n("/Annots")] = g.ArrayObject([ref])
+    else:
+        page["/Annots"].append(ref)
+    writer.update_container(page)
+    return ref
+
+
+def test_round10_isa_overlay_annotations(pki, tmp_path) -> None:
+    """A Stamp annotation, and a new form field's widget, painted over the signed number: the first
+    an annotation, the second page content naming the words it paints."""
+    g = _g()
+    signed = _sign(_plain(), pki["signer"])
+    result = _check(tmp_path, _update(signed, lambda w: _overlay(w, "/Stamp")), pki)
+    assert result.verdict == "invalid", _said(result)
+    change = _bad(result)[0]
+    assert change.kind == "annotation" and change.page == 1 and "Stamp" in change.detail, change
+
+    def widget(writer) -> None:  # noqa: ANN001
+        ref = _overlay(writer, "/Widget", {_n("/FT"): _n("/Tx"), _n("/T"): g.TextStringObject("Moi")})
+        writer.root["/AcroForm"]["/Fields"].append(ref)
+        writer.update_root()
+
+    result = _check(tmp_path, _update(signed, widget), pki, "o-moi.pdf")
+    assert result.verdict == "invalid", _said(result)
+    change = _bad(result, "content")[0]
+    assert change.page == 1 and "Moi" in change.detail and "999/KH-GIA" in change.detail, change
+
+
+def _page_rewritten(signed: bytes):  # noqa: ANN202
+    number = _page_content_ref(signed)
+
+    def change(writer) -> None:  # noqa: ANN001
+        _replace(writer, _g().Reference(number, 0, writer.prev), _g().StreamObject(stream_data=_text_ops(FORGED)))
+
+    return change
+
+
+def test_round10_isa_an_update_written_as_an_xref_stream(pki, tmp_path) -> None:
+    """The signed file has an xref table, the update an xref stream: read the same, content named."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    signed = _sign(_plain(), pki["signer"])
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    writer._use_xref_stream = True
+    _page_rewritten(signed)(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    forged = out.getvalue()
+    assert b"/XRef" in forged[len(signed):]
+    result = _check(tmp_path, forged, pki)
+    assert result.verdict == "invalid", _said(result)
+    assert "999/KH-GIA" in _bad(result, "content")[0].detail, _said(result)
+
+
+def _full_table_update(signed: bytes, prev: bool) -> bytes:
+    """An update whose xref section lists every object (the page's content at its new body, the
+    others, the signature's included, at their signed offsets), with or without /Prev."""
+    number = _page_content_ref(signed)
+    size = int(re.findall(rb"/Size (\d+)", signed)[-1])
+    root = re.findall(rb"/Root (\d+ \d+ R)", signed)[-1]
+    offsets = {int(m.group(1)): m.start() for m in re.finditer(rb"(?m)^(\d+) 0 obj", signed)}
+    ops = _text_ops(FORGED)
+    out = bytearray(signed)
+    offsets[number] = len(out)
+    out += b"%d 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (number, len(ops), ops)
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    out += b"".join(b"%010d 00000 n \n" % offsets[i] if i in offsets else b"0000000000 65535 f \n"
+                    for i in range(1, size))
+    last = int(re.findall(rb"startxref\s+(\d+)", signed)[-1])
+    out += b"trailer\n<< /Size %d /Root %s %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        size, root, b"/Prev %d " % last if prev else b"", start)
+    return bytes(out)
+
+
+def test_round10_isa_a_full_xref_table_listing_the_signature_again(pki, tmp_path) -> None:
+    """The update's xref lists the signature object again: pyHanko dates the signature to the update.
+    The signature is compared from the revision its bytes sign, so the new words are named."""
+    signed = _sign(_plain(), pki["signer"])
+    result = _check(tmp_path, _full_table_update(signed, prev=True), pki)
+    assert result.verdict == "invalid", _said(result)
+    report = result[0]
+    assert report.intact and report.revision == 1, report.to_text(1)
+    assert any("ghi lại ở lần cập nhật 2" in p for p in report.problems), report.to_text(1)
+    content = _bad(result, "content")[0]
+    assert content.revision == 2 and content.page == 1 and "999/KH-GIA" in content.detail, content
+    assert not any(c.kind == "signature" for c in report.changes_after), report.to_text(1)
+
+
+def test_round10_isa_an_update_without_prev(pki, tmp_path, capsys) -> None:
+    """A last xref section without /Prev hides the signed revisions from the reader: with every object
+    listed, the signature no longer covers a revision of the file; with only the changed object, the
+    file has no catalogue left and is refused as damaged (exit 2). Never valid."""
+    signed = _sign(_plain(), pki["signer"])
+    result = _check(tmp_path, _full_table_update(signed, prev=False), pki)
+    assert result.verdict == "invalid", _said(result)
+    assert "không trùng với một lần ghi" in result[0].to_text(1)
+    partial = _update(signed, _page_rewritten(signed))
+    at = partial.rfind(b"/Prev ")
+    length = re.match(rb"/Prev \d+", partial[at:]).end()
+    message = _hostile(tmp_path, "khong-prev.pdf", partial[:at] + b" " * length + partial[at + length:], capsys)
+    assert "thiếu /Prev" in message and "đã bị sửa sau khi ký" in message, message
+
+
+def test_round10_shadow_hide_and_replace_by_an_xref_entry_alone(pki, tmp_path) -> None:
+    """A second body of the page's content stream hidden in the file before signing, no xref naming
+    it; after signing an update of nothing but an xref entry pointing the object at that body."""
+    base = _plain()
+    number = _page_content_ref(base)
+    ops = _text_ops(FORGED)
+    body = b"%d 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (number, len(ops), ops)
+    xref = int(re.findall(rb"startxref\s+(\d+)", base)[-1])
+    prepared = base[:xref] + body + base[xref:]
+    prepared = re.sub(rb"startxref\s+%d" % xref, b"startxref\n%d" % (xref + len(body)), prepared)
+    signed = _sign(prepared, pki["signer"])
+    _genuine(tmp_path, signed, pki)
+    size = int(re.findall(rb"/Size (\d+)", signed)[-1])
+    root = re.findall(rb"/Root (\d+ \d+ R)", signed)[-1]
+    last = int(re.findall(rb"startxref\s+(\d+)", signed)[-1])
+    forged = signed + b"xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        number, signed.find(body), size, root, last, len(signed))
+    result = _check(tmp_path, forged, pki)
+    assert result.verdict == "invalid", _said(result)
+    content = _bad(result, "content")[0]
+    assert content.page == 1 and "999/KH-GIA" in content.detail, content
+
+
+def _font_swapped(signed: bytes):  # noqa: ANN202
+    """The font object rewritten with an encoding drawing '9' for the codes of '1', '2' and '3'."""
+    g = _g()
+    number = _ref_of(signed, rb"/BaseFont")
+
+    def change(writer) -> None:  # noqa: ANN001
+        _replace(writer, g.Reference(number, 0, writer.prev), g.DictionaryObject({
+            _n("/Type"): _n("/Font"), _n("/Subtype"): _n("/Type1"), _n("/BaseFont"): _n("/Helvetica"),
+            _n("/Encoding"): g.DictionaryObject({
+                _n("/Type"): _n("/Encoding"), _n("/BaseEncoding"): _n("/WinAnsiEncoding"),
+                _n("/Differences"): g.ArrayObject([g.NumberObject(49), _n("/nine"), _n("/nine"), _n("/nine")])})}))
+
+    return change
+
+
+def test_round10_shadow_replace_a_font_swapped_on_the_page_and_in_a_field(pki, tmp_path) -> None:
+    """Shadow Replace by font: the glyphs the signed codes draw change, the bytes of the text do not.
+    The page's words and the field's drawing are both named."""
+    signed = _sign(_plain(), pki["signer"])
+    result = _check(tmp_path, _update(signed, _font_swapped(signed)), pki)
+    assert result.verdict == "invalid", _said(result)
+    content = _bad(result, "content")[0]
+    assert "995/KH-SKHCN" in content.detail and "125/KH-SKHCN" in content.detail, content
+    with_field = _sign(_with_field(("SoVB", "125", (326, 700, 470, 724), _text_ops([(2, 5, "125")]))), pki["signer"])
+    _genuine(tmp_path, with_field, pki)
+    result = _check(tmp_path, _update(with_field, _font_swapped(with_field)), pki, "o-phong.pdf")
+    assert result.verdict == "invalid", _said(result)
+    assert any("ô SoVB" in c.detail and "vẽ khác" in c.detail for c in _bad(result, "content")), _said(result)
+
+
+def _patched_byte_range(signed: bytes, values: tuple[int, ...]) -> bytes:
+    """The signature's /ByteRange written over (in the room pyHanko leaves after it)."""
+    old = re.findall(rb"/ByteRange\s*\[[^\]]*\] *", signed)[-1]
+    new = (b"/ByteRange [" + b" ".join(b"%d" % v for v in values) + b"]").ljust(len(old))
+    assert len(new) == len(old)
+    return signed.replace(old, new)
+
+
+@pytest.mark.parametrize("variant", ["out-of-file", "huge", "overlapping", "over-contents"])
+def test_round10_usf_byte_range_values(pki, tmp_path, variant) -> None:
+    """/ByteRange past the end of the file (by a gigabyte, by 10^15), overlapping itself, covering
+    /Contents: no crash, no hang, not intact."""
+    signed = _sign(_plain(), pki["signer"])
+    _a, b, c, d = _byte_range(signed)
+    values = {"out-of-file": (0, b, c, d + 10**9), "huge": (0, b, c, 10**15), "overlapping": (0, b, 10, d),
+              "over-contents": (0, c + d, c, d)}[variant]
+    result = _check(tmp_path, _patched_byte_range(signed, values), pki)
+    assert result.verdict == "invalid", _said(result)
+    assert not result[0].intact and result[0].problems, _said(result)
+
+
+@pytest.mark.parametrize("contents", [b"(%s)", b"<%s>"], ids=["literal-string", "not-hex"])
+def test_round10_usf_contents_not_a_hex_signature(pki, tmp_path, contents) -> None:
+    """/Contents overwritten in place as a literal string of zeros, or as a hex string of non-hex
+    characters: a broken signature, said as one (the dictionary that cannot be read, named so)."""
+    signed = _sign(_plain(), pki["signer"])
+    _a, b, c, _d = _byte_range(signed)
+    fill = b"Z" if contents == b"<%s>" else b"0"
+    result = _check(tmp_path, signed[:b] + contents % (fill * (c - b - 2)) + signed[c:], pki)
+    assert result.verdict == "invalid", _said(result)
+    text = result[0].to_text(1)
+    assert "chữ ký hỏng" in text and "kiểu chữ ký" not in text, text
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["same-object", "copied"])
+def test_round10_usf_two_fields_showing_one_signature(pki, tmp_path, shared) -> None:
+    """A second signature field whose value is the first field's signature (the same object, or a copy
+    with the same /Contents): a broken signature naming the field the signature belongs to; the
+    first is still read as the genuine signature it is."""
+    g = _g()
+    signed = _sign(_plain(), pki["signer"])
+
+    def reuse(writer) -> None:  # noqa: ANN001
+        from pyhanko.sign import fields
+
+        fields.append_signature_field(writer, fields.SigFieldSpec("ChuKyCoQuan", on_page=0, box=(400, 500, 560, 540)))
+        first = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        sig = first["/V"]
+        value = first.raw_get("/V") if shared else writer.add_object(
+            g.DictionaryObject({k: sig.raw_get(k) for k in sig.keys()}))
+        for ref in writer.root["/AcroForm"]["/Fields"]:
+            widget = ref.get_object()
+            if widget.get("/T") == "ChuKyCoQuan":
+                widget[_n("/V")] = value
+                writer.update_container(widget)
+
+    result = _check(tmp_path, _update(signed, reuse), pki)
+    assert result.verdict == "invalid", _said(result)
+    fields = {r.field: r for r in result}
+    assert fields["ChuKyNguoiKy"].intact, _said(result)
+    second = fields["ChuKyCoQuan"].to_text(2)
+    assert "dùng lại giá trị chữ ký của trường ChuKyNguoiKy" in second and "KHÔNG hợp lệ" in second, second
+
+
+def test_round10_usf_sub_filter_changed_after_signing(pki, tmp_path) -> None:
+    """The signature dictionary written again with an odd /SubFilter (a document timestamp's)."""
+    signed = _sign(_plain(), pki["signer"])
+
+    def odd(writer) -> None:  # noqa: ANN001
+        field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+        field["/V"][_n("/SubFilter")] = _n("/ETSI.RFC3161")
+        writer.mark_update(field.raw_get("/V"))
+
+    result = _check(tmp_path, _update(signed, odd), pki)
+    assert result.verdict == "invalid" and result[0].problems, _said(result)
+
+
+def _blank_field() -> bytes:
+    return _with_field(("GhiChu", "", (72, 300, 300, 330), b""))
+
+
+def _fill(writer) -> None:  # noqa: ANN001
+    """The blank field filled in its own blank box, value and appearance."""
+    g = _g()
+    field = writer.root["/AcroForm"]["/Fields"][0].get_object()
+    field[_n("/V")] = g.TextStringObject("Da nhan")
+    field[_n("/AP")] = g.DictionaryObject({_n("/N"): _form(writer, _font(writer), _text_ops([(2, 5, "Da nhan")]),
+                                                           (0, 0, 228, 30))})
+    writer.update_container(field)
+
+
+def test_round10_certification_form_filling_allowed_at_p2_refused_at_p1(pki, tmp_path) -> None:
+    certified = _certify(_blank_field(), pki["agency"], 2)
+    _genuine(tmp_path, certified, pki)
+    result = _check(tmp_path, _update(certified, _fill), pki)
+    assert result.verdict == "valid", _said(result)
+    (change,) = result[0].changes_after
+    assert change.kind == "form" and "Da nhan" in change.detail, change
+    result = _check(tmp_path, _update(_certify(_blank_field(), pki["agency"], 1), _fill), pki, "p1.pdf")
+    assert result.verdict == "invalid", _said(result)
+    assert "DocMDP P=1" in result[0].to_text(1) and "Da nhan" in result[0].to_text(1)
+
+
+@pytest.mark.parametrize("level", [2, 3])
+def test_round10_certification_a_later_genuine_signature_in_a_blank_is_allowed(pki, tmp_path, level) -> None:
+    certified = _certify(_plain(), pki["agency"], level)
+    later = _sign(certified, pki["signer"], "ChuKyNguoiKy", box=(72, 400, 250, 440), text="Nguyen Van Thanh")
+    result = _check(tmp_path, later, pki)
+    assert result.verdict == "valid", _said(result)
+    assert [c.kind for c in result[0].changes_after] == ["signature", "stamp"], _said(result)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+@pytest.mark.parametrize("attack", ["page-tree", "stamp", "font"])
+def test_round10_certification_violated_by_each_attack(pki, tmp_path, level, attack) -> None:
+    certified = _certify(_plain(), pki["agency"], level)
+    change = {"page-tree": _new_page_tree, "stamp": lambda w: _overlay(w, "/Stamp"),
+              "font": _font_swapped(certified)}[attack]
+    result = _check(tmp_path, _update(certified, change), pki)
+    assert result.verdict == "invalid", _said(result)
+    assert _bad(result) and _bad(result)[0].page == 1, _said(result)
+
+
+def _empty_updates(data: bytes, count: int, stream: bool = False) -> bytes:
+    """count updates that change nothing, each its own xref section chained by /Prev: tables, or
+    xref streams whose names are written with #-escapes (/X#52ef is /XRef)."""
+    out = bytearray(data)
+    prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    size = int(re.findall(rb"/Size (\d+)", data)[-1])
+    root = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
+    for _ in range(count):
+        start = len(out)
+        if stream:
+            packed = zlib.compress(b"\x01" + start.to_bytes(4, "big") + b"\x00")
+            out += (b"%d 0 obj<</T#79pe/X#52ef/Size %d/Index[%d 1]/W[1 4 1]/Root %s/Prev %d/Filter/FlateDecode"
+                    b"/Length %d>>stream\n%s\nendstream endobj\n" % (size, size + 1, size, root, prev, len(packed), packed))
+        else:
+            out += b"xref\n0 0\ntrailer\n<< /Size %d /Root %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+                size, root, prev, start)
+        prev = start
+    if stream:
+        out += b"startxref\n%d\n%%%%EOF\n" % prev
+    return bytes(out)
+
+
+@pytest.mark.parametrize(("count", "stream"), [(1_000_000, False), (1000, True)], ids=["million-tables", "streams"])
+def test_round10_a_million_revisions_is_refused_before_parsing(pki, tmp_path, capsys, count, stream) -> None:
+    """A signed file followed by a million empty updates (60 MB) held the reader two minutes and 3 GB
+    before any count of revisions; counted in the bytes now (the message of the count before parsing,
+    not the one after it), xref streams with escaped names included."""
+    signed = _sign(_plain(), pki["signer"])
+    message = _hostile(tmp_path, "trieu-lan.pdf", _empty_updates(signed, count, stream), capsys)
+    assert "hơn 200 lần cập nhật" in message and "chữ ký và" not in message, message
+
+
+
+def test_round10_updates_that_write_nothing_are_named_and_stay_valid(pki, tmp_path) -> None:
+    """An update of an empty xref table (a tool saving with no change) is harmless: named, never the
+    bytes "before the update that no xref describes" (the table's keyword was counted as such), nor
+    long-term validation data (pyHanko's rating of a revision that writes nothing)."""
+    signed = _sign(_plain(), pki["signer"])
+    result = _check(tmp_path, _empty_updates(signed, 3), pki)
+    assert result.verdict == "valid", _said(result)
+    changes = result[0].changes_after
+    assert [c.kind for c in changes] == ["unseen"] * 3, _said(result)
+    assert all("không ghi đối tượng nào" in c.detail for c in changes), _said(result)
+    # ... and a body of the page slipped in before such an update is still bytes of no revision
+    slipped = signed + _raw_object(_page_content_ref(signed), "So: 999/KH-GIA")
+    result = _check(tmp_path, _empty_updates(slipped, 1), pki, "chen.pdf")
+    assert result.verdict == "invalid", _said(result)
+    assert "không thuộc lần cập nhật nào" in _bad(result)[0].detail, _said(result)
+
+
+def test_round10_an_escaped_object_stream_of_a_million_objects_is_refused(tmp_path, capsys) -> None:
+    """The census of objects packed in object streams reads /Obj#53tm and /#4E as /ObjStm and /N."""
+    count = 1_000_000
+    header = b" ".join(b"%d %d" % (i + 10, i * 2) for i in range(count))
+    stream = zlib.compress(header + b" " + b"0 " * count)
+    data = _xref_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>",
+                      b"<< /Type /Obj#53tm /#4E %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
+                      % (count, len(header) + 1, len(stream), stream)])
+    message = _hostile(tmp_path, "objstm-escaped.pdf", data, capsys)
+    assert "200.000 đối tượng" in message, message
+
+
+def test_round10_shadow_hide_a_layer_off_at_signing_turned_on(pki, tmp_path) -> None:
+    """Words in an optional content layer the catalogue turns off at signing; after it, the update
+    turns the layer on (only /OCProperties changes, no page): refused, the catalogue entry named."""
+    g = _g()
+
+    def build(writer, font):  # noqa: ANN001, ANN202
+        layer = writer.add_object(g.DictionaryObject({_n("/Type"): _n("/OCG"), _n("/Name"): g.TextStringObject("An")}))
+        writer.root[_n("/OCProperties")] = g.DictionaryObject({
+            _n("/OCGs"): g.ArrayObject([layer]),
+            _n("/D"): g.DictionaryObject({_n("/OFF"): g.ArrayObject([layer]), _n("/Order"): g.ArrayObject([layer])})})
+        page = _page(writer, font, _text_ops(HEAD) + b"/OC /An BDC " + _text_ops([HIDDEN]) + b" EMC\n")
+        page["/Resources"][_n("/Properties")] = g.DictionaryObject({_n("/An"): layer})
+        return page
+
+    signed = _sign(_pdf(build), pki["signer"])
+    _genuine(tmp_path, signed, pki)
+
+    def turn_on(writer) -> None:  # noqa: ANN001
+        writer.root["/OCProperties"]["/D"][_n("/OFF")] = g.ArrayObject([])
+        writer.update_root()
+
+    result = _check(tmp_path, _update(signed, turn_on), pki)
+    assert result.verdict == "invalid", _said(result)
+    change = _bad(result, "other")[0]
+    assert "/OCProperties" in change.detail and "lớp nội dung ẩn/hiện" in change.detail, change
+
+
+def test_round10_usf_a_byte_range_of_many_pairs_is_broken_before_any_hash(pki, tmp_path, monkeypatch) -> None:
+    """A second signature (a genuine CMS of another file) whose /ByteRange holds fifty thousand pairs,
+    each the whole file: pyHanko hashed every pair before judging the shape (terabytes for a large
+    file); a range that is not [0 a b c] is a broken signature, said so, and nothing is hashed for it."""
+    import pyhanko.sign.validation.pdf_embedded as embedded
+
+    g = _g()
+    other = _sign(_plain(), pki["agency"], "Khac")
+    _a, b, c, _d = _byte_range(other)
+    cms = bytes.fromhex(other[b + 1:c - 1].decode())
+    signed = _sign(_plain(), pki["signer"])
+
+    def forge(writer) -> None:  # noqa: ANN001
+        from pyhanko.sign import fields
+
+        fields.append_signature_field(writer, fields.SigFieldSpec("ChuKyCoQuan", on_page=0, box=(400, 500, 560, 540)))
+        sig = writer.add_object(g.DictionaryObject({
+            _n("/Type"): _n("/Sig"), _n("/Filter"): _n("/Adobe.PPKLite"), _n("/SubFilter"): _n("/adbe.pkcs7.detached"),
+            _n("/ByteRange"): g.ArrayObject([g.NumberObject(v) for v in [0, 2 * len(signed)] * 50_000]),
+            _n("/Contents"): g.ByteStringObject(cms)}))
+        for ref in writer.root["/AcroForm"]["/Fields"]:
+            widget = ref.get_object()
+            if widget.get("/T") == "ChuKyCoQuan":
+                widget[_n("/V")] = sig
+                writer.update_container(widget)
+
+    hashed: list[int] = []
+    real = embedded.byte_range_digest
+
+    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        hashed.append(len(kwargs.get("byte_range", args[1] if len(args) > 1 else [])))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(embedded, "byte_range_digest", counted)
+    result = _check(tmp_path, _update(signed, forge), pki)
+    assert result.verdict == "invalid", _said(result)
+    forged = {r.field: r for r in result}["ChuKyCoQuan"].to_text(2)
+    assert "/ByteRange" in forged and "bốn số" in forged and "chữ ký hỏng" in forged, forged
+    assert hashed and all(n == 4 for n in hashed), hashed  # the genuine signature hashed, the forged one not
+
+
+def _document_timestamp(data: bytes, ca) -> bytes:  # noqa: ANN001
+    """A time stamping authority's timestamp of the whole document (PAdES-LTA), by a TSA of the CA."""
+    from asn1crypto import keys, x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    tsa = make_cert(ca, "TSA thu nghiem", "CA thu nghiem", extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING])
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(tsa.cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=keys.PrivateKeyInfo.load(tsa.key.private_bytes(serialization.Encoding.DER,
+                                                               serialization.PrivateFormat.PKCS8,
+                                                               serialization.NoEncryption())), certs_to_embed=[])
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    return signers.PdfTimeStamper(stamper).timestamp_pdf(writer, md_algorithm="sha256").getvalue()
+
+
+@pytest.mark.parametrize("certified", [False, True], ids=["signed", "certified-p1"])
+def test_round10_a_document_timestamp_is_allowed_and_validated_as_one(pki, tmp_path, certified) -> None:
+    """A document timestamp after a signature, or after a certification allowing no change (PAdES
+    counts long-term validation as no change): valid, named, and checked by pyHanko as a timestamp.
+    It was read as a signature, failed, and the genuine file was called 'chữ ký hỏng'."""
+    signed = _certify(_plain(), pki["agency"], 1) if certified else _sign(_plain(), pki["signer"])
+    result = _check(tmp_path, _document_timestamp(signed, pki["ca"]), pki)
+    assert result.verdict == "valid", _said(result)
+    first, stamp = result
+    (change,) = first.changes_after
+    assert change.kind == "unseen" and "TSA thu nghiem đóng dấu thời gian" in change.detail, change
+    assert stamp.document_timestamp and stamp.intact and stamp.trusted, stamp.to_text(2)
+    assert "dấu thời gian của tài liệu" in stamp.to_text(2) and stamp.timestamp is not None
+
+
+def test_round10_a_page_changed_after_a_document_timestamp_breaks_both(pki, tmp_path) -> None:
+    stamped = _document_timestamp(_sign(_plain(), pki["signer"]), pki["ca"])
+    result = _check(tmp_path, _update(stamped, _page_rewritten(stamped)), pki)
+    assert result.verdict == "invalid", _said(result)
+    assert all(r.verdict == "invalid" for r in result), _said(result)
+    assert all(any(c.kind == "content" and "999/KH-GIA" in c.detail for c in r.changes_after) for r in result)
+
+
+@pytest.mark.parametrize("certified", [False, True], ids=["signed", "certified-p1"])
+def test_round10_long_term_validation_data_is_allowed(pki, tmp_path, certified) -> None:
+    """A DSS (certificates kept for long-term validation) added after a signature, or after a P=1
+    certification: harmless, named as such."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    signed = _certify(_plain(), pki["agency"], 1) if certified else _sign(_plain(), pki["signer"])
+    _a, b, c, _d = _byte_range(signed)
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    DocumentSecurityStore.supply_dss_in_writer(
+        writer, bytes.fromhex(signed[b + 1:c - 1].decode()),
+        certs=[asn1_x509.Certificate.load(pki["ca"].cert.public_bytes(serialization.Encoding.DER))])
+    out = io.BytesIO()
+    writer.write(out)
+    result = _check(tmp_path, out.getvalue(), pki)
+    assert result.verdict == "valid", _said(result)
+    (change,) = result[0].changes_after
+    assert change.kind == "unseen" and "lâu dài" in change.detail, change

@@ -99,6 +99,8 @@ class SignatureReport:
     changes_after: list[Change] = dataclasses.field(default_factory=list)
     problems: list[str] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
+    document_timestamp: bool = False
+    """A time stamping authority's timestamp of the whole document (PAdES-LTA), not a person's signature."""
 
     # Names of the first version of this report, kept for callers.
     @property
@@ -128,7 +130,7 @@ class SignatureReport:
         }
 
     def to_text(self, number: int) -> str:
-        role = _role(self.field)
+        role = "dấu thời gian của tài liệu" if self.document_timestamp else _role(self.field)
         who = self.signer + (f" — {self.organization}" if self.organization else "")
         where = "" if self.page is None else f", trang {self.page}"
         trust = {None: "chưa xác minh (không có chứng thư gốc tin cậy nào dẫn tới chứng thư này; thêm "
@@ -463,6 +465,19 @@ class _Revisions:
             end += 1
         return end
 
+    def signed_by(self, sig: Any) -> int | None:
+        """The revision whose bytes a signature signs: the last one whose cross-reference section
+        begins before its /ByteRange ends. pyHanko's signed_revision is where the signature object was
+        last written; an update that lists it again (a full xref table written after the signature)
+        moves that past the bytes signed, and what that update changed would go unnamed."""
+        try:
+            _start, _len1, start2, len2 = (int(v) for v in sig.byte_range)
+            starts = [self.reader.xrefs.get_startxref_for_revision(r) for r in range(self.count)]
+        except Exception:
+            return None
+        before = [r for r, start in enumerate(starts) if start < start2 + len2]
+        return before[-1] if before else None
+
     def unaccounted_tail(self) -> int:
         """Bytes after the last revision that no cross-reference section describes (0 for a sound
         file). pyHanko reads from the last startxref and never sees them, a reader that repairs the
@@ -489,7 +504,10 @@ class _Revisions:
             return 0
         xrefs = self.reader.xrefs
         try:
-            starts = [xrefs.get_xref_container_info(revision).start_location]
+            # where the section begins: startxref points at the keyword "xref" of a table (the
+            # container's own start comes after it) or at the xref stream's object
+            starts = [xrefs.get_startxref_for_revision(revision),
+                      xrefs.get_xref_container_info(revision).start_location]
             for ref in list(xrefs.explicit_refs_in_revision(revision))[:MAX_WALK]:
                 where = xrefs.get_historical_ref(ref, revision)
                 if isinstance(where, int):
@@ -668,9 +686,8 @@ def _clip(text: str, limit: int = 160) -> str:
 
 MAX_PDF_BYTES = 200 * 2**20
 MAX_SIGNATURES = 50
-MAX_REVISIONS = 200
 """A real document has a handful of signatures (five for a letter of a ministry); every signature is
-compared with every revision after it, so a file made of thousands of updates is refused up front."""
+compared with every revision after it (their number: limits.MAX_PDF_REVISIONS)."""
 
 
 def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> Verification:
@@ -698,6 +715,7 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
 
     # A signed PDF comes from anyone: bounded like any uploaded file.
     with limits.read_budget(path, what="tệp PDF", verb="kiểm tra"), quiet_pyhanko():
+        reader = None
         try:
             reader = PdfFileReader(io.BytesIO(data), strict=False)
             found = _collect(reader)
@@ -707,6 +725,14 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
             if _from_recursion(exc):
                 raise UserError(f"{path}: tệp PDF có mảng hoặc từ điển lồng nhau quá sâu, không đọc được; không "
                                 "phải văn bản bình thường") from None
+            sections = _sections(data, limits.MAX_PDF_REVISIONS + 1)
+            if reader is not None and reader.xrefs.total_revisions < sections:
+                # The last update names no earlier one (no /Prev, an Incremental Saving Attack): the
+                # reader sees that update alone, without the catalogue or pages it left out.
+                raise UserError(f"{path}: tệp PDF có {sections} bảng tham chiếu nhưng chuỗi các lần cập nhật chỉ "
+                                f"dẫn tới {reader.xrefs.total_revisions} (lần cập nhật cuối không nối với các lần "
+                                "trước, thiếu /Prev), không đọc được văn bản; nếu tệp đã được ký, tệp đã bị sửa "
+                                "sau khi ký") from None
             raise UserError(f"{path}: tệp PDF hỏng, không đọc được cấu trúc của tệp ({type(exc).__name__}); "
                             "nếu tệp đã được ký, tệp đã bị sửa hoặc hỏng khi sao chép") from None
         revisions = _Revisions(reader, data, path)
@@ -716,10 +742,10 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
             found = [_Broken("(không thuộc văn bản)", None, "tệp có dữ liệu chữ ký nhưng chuỗi các lần cập nhật "
                              "của tệp không dẫn tới nó (một lần cập nhật sau đã bỏ qua lần ghi có chữ ký): trình "
                              "đọc PDF hiển thị văn bản không có chữ ký này", revisions.count - 1, None)]
-        if len(found) > MAX_SIGNATURES or revisions.count > MAX_REVISIONS:
+        if len(found) > MAX_SIGNATURES or revisions.count > limits.MAX_PDF_REVISIONS:
             raise UserError(f"{path}: tệp có {len(found)} chữ ký và {revisions.count} lần cập nhật, quá nhiều "
-                            f"để kiểm tra (tối đa {MAX_SIGNATURES} chữ ký, {MAX_REVISIONS} lần cập nhật); một văn "
-                            "bản thật có vài chữ ký")
+                            f"để kiểm tra (tối đa {MAX_SIGNATURES} chữ ký, {limits.MAX_PDF_REVISIONS} lần cập "
+                            "nhật); một văn bản thật có vài chữ ký")
         signatures = [sig for sig in found if not isinstance(sig, _Broken)]
         try:
             reports = [_broken_report(reader, sig) if isinstance(sig, _Broken)
@@ -743,26 +769,54 @@ def _from_recursion(exc: BaseException) -> bool:
 
 def _census(data: bytes) -> str | None:
     """What makes a PDF too costly to read, found in its bytes before any parsing (limits.py): too
-    many objects, numbered, packed in object streams or declared. Every pattern is anchored and
-    bounded, so a run of digits or blanks made to slow the search costs no more than its length.
-    Nesting needs no census: the parser recurses, and RecursionError is said as such."""
-    from ..limits import MAX_PDF_OBJECTS
+    many objects, numbered, packed in object streams or declared; too many revisions, counted as
+    cross-reference sections (the reader parses every section the /Prev chain reaches before anyone
+    can count them: a million empty updates held it two minutes and 3 GB). Names are matched as the
+    parser reads them, #-escapes included (_name). Every pattern is anchored and bounded, so a run of
+    digits or blanks made to slow the search costs no more than its length. Nesting needs no census:
+    the parser recurses, and RecursionError is said as such."""
+    from ..limits import MAX_PDF_OBJECTS, MAX_PDF_REVISIONS
+
+    sections = _sections(data, MAX_PDF_REVISIONS + 1)
+    if sections > MAX_PDF_REVISIONS:
+        return (f"tệp PDF có hơn {number_vi(MAX_PDF_REVISIONS)} lần cập nhật (bảng tham chiếu), quá nhiều để "
+                "kiểm tra; một văn bản thật có vài lần cập nhật, mỗi chữ ký một lần")
 
     numbered = 0
     if data.count(b"obj") > MAX_PDF_OBJECTS:  # a quick bound first: each object's header says "obj"
         numbered = sum(1 for _ in zip(re.finditer(rb"(?<![0-9])[0-9]{1,10}\s{1,16}[0-9]{1,5}\s{1,16}obj\b", data),
                                       range(MAX_PDF_OBJECTS + 1), strict=False))
     packed = declared = 0
-    for found in re.finditer(rb"/ObjStm\b", data):
-        near = re.search(rb"/N\s{0,16}([0-9]{1,12})", data[max(0, found.start() - 300):found.end() + 300])
+    for found in re.finditer(_name("ObjStm") + rb"\b", data):
+        near = re.search(_name("N") + rb"\s{0,16}([0-9]{1,12})", data[max(0, found.start() - 300):found.end() + 300])
         packed += int(near.group(1)) if near else 0
         if packed > MAX_PDF_OBJECTS:
             break
-    for found in re.finditer(rb"/Size\s{0,16}([0-9]{1,12})|\bxref\s{1,16}[0-9]{1,12}\s{1,16}([0-9]{1,12})\s", data):
+    for found in re.finditer(_name("Size") + rb"\s{0,16}([0-9]{1,12})|\bxref\s{1,16}[0-9]{1,12}\s{1,16}([0-9]{1,12})\s",
+                             data):
         declared = max(declared, int(found.group(1) or found.group(2)))
     if max(numbered, packed, declared) > MAX_PDF_OBJECTS:
         return f"tệp PDF có hoặc khai báo quá {number_vi(MAX_PDF_OBJECTS)} đối tượng"
     return None
+
+
+def _sections(data: bytes, cap: int) -> int:
+    """Cross-reference sections in the file's bytes, counted up to cap: tables ("xref" then the first
+    subsection's numbers; "startxref" is not one) and streams (/Type /XRef, however escaped). A
+    revision has one of each at most (a hybrid file both), so the larger count is the number of
+    revisions."""
+    tables = sum(1 for _ in zip(re.finditer(rb"(?<![A-Za-z])xref\s{1,16}[0-9]{1,10}\s{1,16}[0-9]{1,10}\s", data),
+                                range(cap), strict=False))
+    streams = sum(1 for _ in zip(re.finditer(_name("Type") + rb"\s{0,16}" + _name("XRef") + rb"\b", data),
+                                 range(cap), strict=False))
+    return max(tables, streams)
+
+
+def _name(name: str) -> bytes:
+    """A PDF name as a pattern that also matches it written with #-escapes, as the parser reads it:
+    /X#52ef is /XRef, /Obj#53tm is /ObjStm (a census that looked for the plain spelling only was
+    walked around by the escaped one)."""
+    return b"/" + b"".join(b"(?:%s|#(?i:%02x))" % (re.escape(c).encode(), ord(c)) for c in name)
 
 
 @dataclass
@@ -789,22 +843,36 @@ def _collect(reader: Any) -> list[Any]:
 
     known = {str(kind.value) for kind in SigSeedSubFilter}
     found: list[Any] = []
-    for name, value_ref, field_ref in enumerate_sig_fields(reader, filled_status=True):
+    owner: dict[Any, str] = {}
+    filled = enumerate_sig_fields(reader, filled_status=True)
+    for name, value_ref, field_ref, revision in _filled_fields(reader, filled):
         field = field_ref.get_object() if hasattr(field_ref, "get_object") else field_ref
-        try:
-            revision = reader.xrefs.get_last_change(value_ref.reference)
-        except Exception:
-            revision = reader.xrefs.total_revisions - 1
         try:
             value = value_ref.get_object()
             claimed = str(value["/Name"]) if isinstance(value, dict) and "/Name" in value else None
         except Exception:
             value, claimed = None, None
+        if not isinstance(value, dict):
+            found.append(_Broken(name, field, "không đọc được giá trị chữ ký của trường (từ điển chữ ký viết sai, "
+                                              "thường là /Contents hay /ByteRange)", revision, claimed))
+            continue
+        first = _reused(value_ref, value, owner, name)
+        if first:
+            # One signature value shown under a second field (Universal Signature Forgery): it signs
+            # the revision of the first field, never the second, whatever the second's page shows.
+            found.append(_Broken(name, field, f"dùng lại giá trị chữ ký của trường {first} (cùng /Contents): "
+                                              "một chữ ký chỉ ký một trường, trường này không ai ký",
+                                 revision, claimed))
+            continue
         try:
-            subfilter = str(value.get("/SubFilter")) if value is not None else None
+            subfilter = str(value.get("/SubFilter"))
             if subfilter not in known:
                 found.append(_Broken(name, field, f"kiểu chữ ký {subfilter or '(không ghi)'} không kiểm tra "
                                                   "được", revision, claimed))
+                continue
+            if not _four_ranges(value.get("/ByteRange")):
+                found.append(_Broken(name, field, f"{BAD_BYTE_RANGE}: phải là bốn số không âm [0 a b c], phần "
+                                                  "được ký là tệp trừ giá trị chữ ký", revision, claimed))
                 continue
             found.append(EmbeddedPdfSignature(reader, field, name))
         except Exception as exc:
@@ -812,11 +880,58 @@ def _collect(reader: Any) -> list[Any]:
     return sorted(found, key=lambda sig: sig.signed_revision)
 
 
+def _filled_fields(reader: Any, fields: Any) -> list[tuple[str, Any, Any, int]]:
+    """(name, value, field, revision of the value) of every filled signature field, the field
+    written earliest first: of two fields showing one signature value, the one that was there when it
+    was signed comes first (a field added later to show it again is written in a later revision)."""
+    last = reader.xrefs.total_revisions - 1
+    rows = []
+    for order, (name, value_ref, field_ref) in enumerate(fields):
+        revision = _last_change(reader, value_ref, last)
+        rows.append((_last_change(reader, field_ref, last), order, name, value_ref, field_ref, revision))
+    return [(name, value_ref, field_ref, revision) for *_key, name, value_ref, field_ref, revision in sorted(rows)]
+
+
+def _last_change(reader: Any, ref: Any, default: int) -> int:
+    try:
+        return int(reader.xrefs.get_last_change(ref.reference))
+    except Exception:
+        return default
+
+
+def _reused(value_ref: Any, value: Any, owner: dict[Any, str], name: str) -> str | None:
+    """The field that already showed this signature value (the same object, or the same /Contents
+    bytes copied into another), else None, recording this one."""
+    keys = [("ref", getattr(value_ref, "reference", None))]
+    contents = value.get("/Contents") if hasattr(value, "get") else None
+    if isinstance(contents, bytes) and contents.strip(b"\x00"):
+        keys.append(("contents", bytes(contents)))
+    for key in keys:
+        if key[1] is not None and key in owner:
+            return owner[key]
+    for key in keys:
+        if key[1] is not None:
+            owner[key] = name
+    return None
+
+
+BAD_BYTE_RANGE = "thiếu hoặc sai /ByteRange (vùng được ký)"
+
+
+def _four_ranges(byte_range: Any) -> bool:
+    """The /ByteRange a PDF signature has (PAdES, ISO 32000-2 12.8.1): [0 a b c], the whole file
+    but the signature's value. pyHanko hashes every pair it is given before judging the shape: a
+    forged range of a million pairs, each the whole file, would hash terabytes."""
+    return (isinstance(byte_range, list) and len(byte_range) == 4
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in byte_range)
+            and byte_range[0] == 0)
+
+
 def _unreadable(exc: Exception) -> str:
     """Why a signature dictionary could not be read, in the user's words."""
     text = str(exc)
     if "ByteRange" in text:
-        return "thiếu hoặc sai /ByteRange (vùng được ký)"
+        return BAD_BYTE_RANGE
     if "Contents" in text:
         return "thiếu hoặc sai /Contents (giá trị chữ ký)"
     return f"giá trị chữ ký không đọc được ({_reason(exc)})"
@@ -841,7 +956,7 @@ def _signer_of(sig: Any) -> tuple[str, str | None]:
 
 
 def _verify_one(reader: Any, revisions: _Revisions, sig: Any, all_sigs: list[Any], roots: list[Any]) -> SignatureReport:
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko_certvalidator import ValidationContext
 
     signer, organization = _signer_of(sig)
@@ -861,7 +976,12 @@ def _verify_one(reader: Any, revisions: _Revisions, sig: Any, all_sigs: list[Any
         pass
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = validate_pdf_signature(sig, context, skip_diff=True)
+        status: Any
+        if _document_timestamp(sig):
+            report.document_timestamp = True
+            status = validate_pdf_timestamp(sig, context, skip_diff=True)
+        else:
+            status = validate_pdf_signature(sig, context, skip_diff=True)
     except (BudgetExceeded, MemoryError):
         raise  # out of the read budget: said as such, not as a damaged file
     except Exception as exc:  # a mangled CMS blob or byte range is a broken signature, not a crash
@@ -869,19 +989,37 @@ def _verify_one(reader: Any, revisions: _Revisions, sig: Any, all_sigs: list[Any
                                "hoặc sửa sau khi ký")
         return report
     report.intact, report.valid = bool(status.intact), bool(status.valid)
-    report.signed_at = status.signer_reported_dt or report.signed_at
-    tst = getattr(status, "timestamp_validity", None)
-    report.timestamp = getattr(tst, "timestamp", None) if tst is not None else None
+    if report.document_timestamp:
+        report.signed_at = report.timestamp = status.timestamp
+    else:
+        report.signed_at = status.signer_reported_dt or report.signed_at
+        tst = getattr(status, "timestamp_validity", None)
+        report.timestamp = getattr(tst, "timestamp", None) if tst is not None else None
     if not report.intact:
         report.problems.append("phần được ký đã bị thay đổi (mã băm không khớp): tệp đã bị ghi lại hoặc sửa "
                                "sau khi ký")
     elif not report.valid:
         report.problems.append("giá trị chữ ký không khớp với chứng thư của người ký")
     _coverage(status, report)
+    signed = revisions.signed_by(sig)
+    if report.intact and signed is not None and signed < report.revision:
+        # What came after the bytes signed is what the signer never saw: compared from there.
+        report.problems.append(f"đối tượng chữ ký được ghi lại ở lần cập nhật {report.revision}, sau lần ghi mà "
+                               f"chữ ký ký (lần cập nhật {signed})")
+        report.revision = signed
     _trust(status, report, roots, _reaches_anchor(sig, roots))
     if report.intact:
         _changes_after(revisions, sig, all_sigs, report)
     return report
+
+
+def _document_timestamp(sig: Any) -> bool:
+    """A document timestamp (/Type /DocTimeStamp): validated as the timestamp it is, by pyHanko's
+    own validation of timestamps (as a signature it fails, and a genuine PAdES-LTA file read as broken)."""
+    try:
+        return str(sig.sig_object_type) == "/DocTimeStamp"
+    except Exception:
+        return False
 
 
 def _reason(exc: Exception) -> str:
@@ -977,10 +1115,16 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                                                           "cập nhật nào (không có bảng tham chiếu): trình đọc PDF sửa "
                                                           "tệp có thể hiển thị chúng thay cho nội dung đã ký"))
         for other in all_sigs:
-            if getattr(other, "signed_revision", None) == revision:
+            if other is not sig and getattr(other, "signed_revision", None) == revision:
                 who, _org = _signer_of(other)
-                found.append(Change(revision, "signature", _page1(revisions.reader, other),
-                                    f"{who} ký (trường {other.field_name})"))
+                if _document_timestamp(other):
+                    # long-term validation: PAdES counts it as no change, even after a certification
+                    # that allows none (what its widget paints, if anything, is judged below)
+                    found.append(Change(revision, "unseen", None, f"{who} đóng dấu thời gian cho cả tài liệu (trường "
+                                                                  f"{other.field_name}); không đổi nội dung trang"))
+                else:
+                    found.append(Change(revision, "signature", _page1(revisions.reader, other),
+                                        f"{who} ký (trường {other.field_name})"))
         for index, touch in sorted(touches.items()):
             words = None
             if touch.content:
@@ -991,7 +1135,8 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                 is_new = before is None
                 kind, name = _field_of(annot)
                 signed = by_field.get(name)
-                if kind == "/Sig" and signed is not None and getattr(signed, "signed_revision", -1) >= revision:
+                if kind == "/Sig" and signed is not None and signed is not sig \
+                        and getattr(signed, "signed_revision", -1) >= revision:
                     if _painted(annot):
                         words = words if words is not None else revisions.word_change(revision, index)
                         under = revisions.covered(revision, index) if words else ""
@@ -1026,10 +1171,7 @@ def _changes_after(revisions: _Revisions, sig: Any, all_sigs: list[Any], report:
                     base = revisions.reader.get_historical_resolver(report.revision)
                 policy.apply(base, revisions.reader.get_historical_resolver(revision))
             except SuspiciousModification as exc:
-                refs = sorted({int(n) for n in re.findall(r"idnum=(\d+)", str(exc))})[:10]
-                found.append(Change(revision, "other", None,
-                                    "đối tượng bị thêm hoặc sửa không phải chữ ký hay ô ký"
-                                    + (f" (đối tượng {', '.join(map(str, refs))})" if refs else "")))
+                found.append(_suspicious(exc, revisions.reader, revision))
             except (BudgetExceeded, MemoryError):
                 raise  # out of the read budget: said as such, not as a damaged file
             except Exception as exc:
@@ -1077,9 +1219,7 @@ def _unseen(revisions: _Revisions, revision: int, policy: Any) -> Change:
         except SuspiciousModification as exc:
             orphans = sorted({int(n) for n in re.findall(r"idnum=(\d+)", str(exc))})
     except SuspiciousModification as exc:
-        refs = sorted({int(n) for n in re.findall(r"idnum=(\d+)", str(exc))})[:10]
-        return Change(revision, "other", None, "đối tượng bị thêm hoặc sửa không phải chữ ký hay ô ký"
-                      + (f" (đối tượng {', '.join(map(str, refs))})" if refs else ""))
+        return _suspicious(exc, reader, revision)
     except (BudgetExceeded, MemoryError):
         raise  # out of the read budget: said as such, not as a damaged file
     except Exception as exc:
@@ -1099,8 +1239,39 @@ def _unseen(revisions: _Revisions, revision: int, policy: Any) -> Change:
                                                 f"chữ ký nào dùng đến); {unchanged}")
     if level == ModificationLevel.NONE:
         return Change(revision, "unseen", None, f"ghi lại đối tượng với giá trị như cũ; {unchanged}")
+    if not any(True for _ in new.explicit_refs_in_revision()) and not any(True for _ in new.refs_freed_in_revision()):
+        # pyHanko rates a revision that writes nothing as long-term validation data: said as it is
+        return Change(revision, "unseen", None, f"lần cập nhật không ghi đối tượng nào; {unchanged}")
     return Change(revision, "unseen", None, "thêm dữ liệu kiểm tra chữ ký lâu dài (chứng thư, danh sách "
                                             f"thu hồi, dấu thời gian); {unchanged}")
+
+
+CATALOGUE_VI = {
+    "/OCProperties": "lớp nội dung ẩn/hiện: phần ẩn lúc ký có thể hiện ra",
+    "/Pages": "cây trang", "/OpenAction": "việc trình đọc làm khi mở tệp", "/AA": "việc trình đọc tự làm",
+    "/Names": "bảng tên (JavaScript, tệp đính kèm, đích đến)", "/AcroForm": "biểu mẫu",
+}
+"""Entries of the document catalogue a reader acts on, named when an update changes them."""
+
+
+def _suspicious(exc: Exception, reader: Any, revision: int) -> Change:
+    """A revision pyHanko's rules cannot explain, said by the objects its message numbers and the
+    entries of the document catalogue it changed: what a reader shows or does (its layers turned on,
+    an action when the file opens) lives there, in no page."""
+    refs = sorted({int(n) for n in re.findall(r"idnum=(\d+)", str(exc))})[:10]
+    detail = "đối tượng bị thêm hoặc sửa không phải chữ ký hay ô ký" + (
+        f" (đối tượng {', '.join(map(str, refs))})" if refs else "")
+    try:
+        old = reader.get_historical_resolver(revision - 1).root
+        new = reader.get_historical_resolver(revision).root
+        keys = sorted(k for k in set(old.keys()) | set(new.keys())
+                      if not (k in old and k in new and _same(old.raw_get(k), new.raw_get(k))))
+    except Exception:
+        keys = []
+    if keys:
+        detail += "; danh mục của tệp đổi " + ", ".join(
+            f"{k} ({CATALOGUE_VI[k]})" if k in CATALOGUE_VI else k for k in keys[:10])
+    return Change(revision, "other", None, detail)
 
 
 def _allowed_after(sig: Any) -> set[str]:
