@@ -295,12 +295,14 @@ def _sign(args: argparse.Namespace) -> int:
 
     from .errors import UserError
     from .esign.common import said_time
-    from .esign.sign import Pkcs11Key, Pkcs12Key, sign_file
+    from .esign.sign import Pkcs11Key, Pkcs12Key, check_paths, sign_file
 
     if bool(args.p12) == bool(args.pkcs11_lib):
         raise UserError("chọn một nguồn khóa: --p12 TỆP.p12, hoặc --pkcs11-lib THƯ-VIỆN --token-label NHÃN")
     if args.pkcs11_lib and not args.token_label:
         raise UserError("--pkcs11-lib cần thêm --token-label NHÃN (tên token trên thiết bị ký số)")
+    # The files first: a missing PDF or a taken output is said before the password is asked for.
+    check_paths(Path(args.pdf), Path(args.output), args.force, [args.image, args.seal, args.p12])
     if args.p12:
         key: Pkcs12Key | Pkcs11Key = Pkcs12Key(Path(args.p12), _read_secret(args, "mật khẩu tệp khóa").encode())
     else:

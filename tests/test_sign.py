@@ -496,6 +496,29 @@ def test_password_is_never_an_argument_and_no_tty_means_a_clear_error(kit, tmp_p
               "--p12", str(kit["signer"]), "--password", "abc"])
 
 
+def test_the_files_are_judged_before_the_password_is_asked(kit, tmp_path, capsys, monkeypatch) -> None:
+    """A mistyped PDF name, a folder given for the PDF, an output already there: said first, naming
+    the file, before the signer is asked for a secret (no terminal here: asking would end in the
+    --password-file message instead). A folder is no 'missing file'."""
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    folder = tmp_path / "ban-trinh-ky.pdf"
+    folder.mkdir()
+    taken = tmp_path / "da-ky.pdf"
+    taken.write_bytes(b"%PDF-1.7 signed before")
+    cases = [(tmp_path / "khong-co.pdf", tmp_path / "x.pdf", "khong-co.pdf: không có tệp này"),
+             (folder, tmp_path / "x.pdf", "ban-trinh-ky.pdf: đây là thư mục, không phải tệp"),
+             (kit["pdf"], taken, "da-ky.pdf")]
+    for src, out, said in cases:
+        capsys.readouterr()
+        assert main(["sign", str(src), "-o", str(out), "--as", "signer", "--image", str(kit["image"]),
+                     "--p12", str(kit["signer"])]) == 2
+        err = capsys.readouterr().err
+        assert said in err and "mật khẩu" not in err, err
+    assert taken.read_bytes() == b"%PDF-1.7 signed before" and not (tmp_path / "x.pdf").exists()
+
+
 def test_verify_an_unsigned_pdf_and_a_non_pdf(kit, tmp_path, capsys) -> None:
     assert main(["verify", str(kit["pdf"])]) == 1
     assert "không có chữ ký số nào" in capsys.readouterr().err

@@ -479,11 +479,15 @@ def _signature_fields(reader: Any) -> dict[str, Any]:
     return {name: ref.get_object() for name, _value, ref in enumerate_sig_fields(reader)}
 
 
-def _check_paths(src: Path, out: Path, force: bool, inputs: list[Any]) -> Target:
+def check_paths(src: Path, out: Path, force: bool, inputs: list[Any]) -> Target:
     """The output decided before signing (generator.word.output): never one of the inputs (the
-    PDF, the images, the key file), even with --force; not an existing file without --force."""
+    PDF, the images, the key file), even with --force; not an existing file without --force.
+    `kehoach sign` calls it before asking for the password too: a mistyped name is said before the
+    signer types a secret for nothing."""
     from ..word.output import target
 
+    if src.is_dir():
+        raise UserError(f"{src}: đây là thư mục, không phải tệp; hãy chọn tệp PDF cần ký")
     if not src.is_file():
         raise UserError(f"{src}: không có tệp này")
     if out.suffix.lower() != ".pdf":
@@ -511,7 +515,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     """
     need_sign_libs()
     src, out = Path(src), Path(out)
-    output = _check_paths(src, out, force, [image, seal, getattr(key, "path", None)])
+    output = check_paths(src, out, force, [image, seal, getattr(key, "path", None)])
     _check_options(role, image, seal, seal_mm, attachment, number, date)
     data = src.read_bytes()
     if not data.startswith(b"%PDF-"):
