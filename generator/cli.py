@@ -92,8 +92,8 @@ def _dossier(args: argparse.Namespace) -> int:
               f"ngày (ghi vào {where} rồi chạy lại lệnh này)")
     if result.superseded:
         # Left in place (a file may be open in Word or attached to a mail): named, so that no one sends it.
-        print("Dự thảo cũ do kehoach tạo (chưa ai sửa), nay đã có bản phát hành bên cạnh; kehoach không xóa, hãy "
-              "xóa hoặc chuyển đi để không gửi nhầm:")
+        print("Dự thảo, bản trình ký cũ do kehoach tạo (chưa ai sửa), nay đã có bản phát hành bên cạnh; kehoach "
+              "không xóa, hãy xóa hoặc chuyển đi để không gửi nhầm:")
         for stale in result.superseded:
             print(f"  {stale}")
     return EXIT_OK

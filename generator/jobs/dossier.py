@@ -373,15 +373,16 @@ def _name(stem: str, kind: str, plan: Plan, decision: Plan | None, *, signing: b
     (stem-to-trinh-trinh-ky.docx). Each document by its own state: in a set just submitted, the Tờ
     trình is a final and the decision a draft."""
     if not plan.is_final:
-        return signing_copy_name(f"{stem}-{kind}") if signing else _draft_name(stem, kind)
+        return _unissued_name(stem, kind, signing=signing)
     if kind == "ke-hoach":
         assert decision is not None  # the plan is issued with its decision
         return f"{stem}-{kind}-kem-qd{final_tail(decision.number)}.docx"
     return f"{stem}-{kind}{final_tail(plan.number)}.docx"
 
 
-def _draft_name(stem: str, kind: str) -> str:
-    return f"{stem}-{kind}.docx"
+def _unissued_name(stem: str, kind: str, *, signing: bool = False) -> str:
+    """A document's name before it has its number: its draft's, or its signing copy's."""
+    return signing_copy_name(f"{stem}-{kind}") if signing else f"{stem}-{kind}.docx"
 
 
 def _superseded(draft: Path) -> list[Path]:
@@ -475,9 +476,10 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
         written.append(DossierDocument(kind, docx.path, doc, made, signing=kind in signing))
     waiting = tuple(k for k in ("quyet-dinh", "ke-hoach") if unnumbered and k not in plans)
     # A document issued (now or earlier) makes its draft of an earlier stage stale: the decision's
-    # stage-1 draft beside its final, the Tờ trình's first draft beside the submitted one.
-    superseded = tuple(p for doc in written if doc.plan.is_final
-                       for p in _superseded(doc.path.parent / _draft_name(stem, doc.kind)))
+    # stage-1 draft beside its final, the Tờ trình's first draft beside the submitted one; and its
+    # signing copy (number and date blank, the PDF the signer was given), as easily sent by mistake.
+    superseded = tuple(p for doc in written if doc.plan.is_final for signing in (False, True)
+                       for p in _superseded(doc.path.parent / _unissued_name(stem, doc.kind, signing=signing)))
     lacking = _missing_at(plan.dossier, plan, with_decision=False) if waiting and plan.dossier is not None else []
     waiting_on = tuple(dict.fromkeys((_KIND_AT[loc[1]], ".".join(loc[:2])) for loc, _ in lacking))
     return DossierResult(written, final, unnumbered, waiting, superseded, waiting_on)
