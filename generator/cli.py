@@ -431,7 +431,8 @@ def _batch(args: argparse.Namespace) -> int:
                 bar.close()
     if not args.quiet:
         for done in result.written:
-            print(f"Đã tạo: {done.path}")
+            # A final already there and the same as the data gives is kept, as `render` says it.
+            print(f"Đã có, giống hệt dữ liệu, giữ nguyên: {done.path}" if done.kept else f"Đã tạo: {done.path}")
     for warning in result.warnings:
         print(f"cảnh báo: {warning}", file=sys.stderr)
     for failure in result.failed:
@@ -439,7 +440,10 @@ def _batch(args: argparse.Namespace) -> int:
             print(f"lỗi: {line}", file=sys.stderr)
     made = ("bản trình ký (số, ngày để trống cho văn thư đóng sau khi ký)" if args.unnumbered
             else "bản phát hành (kèm tệp .json thông tin văn bản)" if args.final else "văn bản")
-    summary = f"{len(result.written)} {made} đã tạo trong {result.output_dir}"
+    kept = sum(1 for done in result.written if done.kept)
+    summary = f"{len(result.written) - kept} {made} đã tạo trong {result.output_dir}"
+    if kept:
+        summary += f"; {kept} bản phát hành đã có, giống hệt, giữ nguyên"
     if result.pdfs:
         summary += f" (kèm {len(result.pdfs)} tệp PDF)"
     if result.failed:
