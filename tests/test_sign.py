@@ -599,6 +599,30 @@ def test_unnumbered_final_leaves_number_and_day_blank_and_the_signer_signs_it(ki
         issue_file(data, tmp_path / "y.docx", final=True, unnumbered=True, number=3)
 
 
+def test_a_date_stamped_after_the_day_of_signing_is_warned(kit, tmp_path, capsys) -> None:
+    """The văn thư stamps the number and date on the copy the competent person signed. A --date
+    after the day the agency signs (a year or month typed ahead) was stamped without a word: every
+    reader's `verify` then shows a document signed before the date it bears. Warned, naming both
+    days; stamped all the same (it is the văn thư's decision); the day itself is no warning."""
+    data = kit["work"] / "kh.yaml"
+    assert main(["render", str(data), "--final", "--unnumbered", "--pdf", "-o", str(tmp_path / "tk.docx")]) == 0
+    signed_copy = tmp_path / "tk-da-ky.pdf"
+    assert sign_cli(tmp_path / "tk.pdf", signed_copy, "signer", kit, "--image", str(kit["image"])) == 0
+    key = Pkcs12Key(kit["agency"], PASSWORD)
+    vn = dt.timezone(dt.timedelta(hours=7))
+    for when, warned in ((dt.datetime(2024, 3, 20, 16, 30, tzinfo=vn), False),
+                         (dt.datetime(2024, 3, 19, 23, 50, tzinfo=dt.timezone.utc), False),  # 20/3 in Việt Nam
+                         (dt.datetime(2024, 3, 19, 9, 0, tzinfo=vn), True)):
+        out = tmp_path / f"bh-{when:%d%H}.pdf"
+        done = sign_file(signed_copy, out, role="agency", key=key, number=125, date="20/03/2024", when=when)
+        said = [w for w in done.warnings if "sau ngày ký số" in w]
+        assert bool(said) == warned, done.warnings
+        assert not warned or "ngày ban hành 20/03/2024 (--date) sau ngày ký số 19/03/2024" in said[0]
+        text = " ".join(unicodedata.normalize("NFC", subprocess.run(
+            ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout).split())
+        assert "Số: 125/KH-SKHCN" in text and "ngày 20 tháng 3 năm 2024" in text  # stamped either way
+
+
 def test_a_path_through_a_missing_folder_never_replaces_the_input(kit, tmp_path, capsys) -> None:
     """Issue 30: `-o missing/../FILE` names FILE once the folder exists; decided on the real path."""
     import hashlib
