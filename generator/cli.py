@@ -99,8 +99,8 @@ def _say_superseded(stale: Sequence[Path]) -> None:
     """Earlier drafts beside the finals just issued (render, batch, dossier): left in place (a file may
     be open in Word or attached to a mail), named so that no one sends one."""
     if stale:
-        print("Dự thảo cũ do kehoach tạo (chưa ai sửa), nay đã có bản phát hành bên cạnh; kehoach không xóa, hãy "
-              "xóa hoặc chuyển đi để không gửi nhầm:")
+        print("Dự thảo, bản trình ký cũ do kehoach tạo (chưa ai sửa), nay đã có bản phát hành bên cạnh; kehoach "
+              "không xóa, hãy xóa hoặc chuyển đi để không gửi nhầm:")
         for path in stale:
             print(f"  {path}")
 
@@ -301,12 +301,14 @@ def _sign(args: argparse.Namespace) -> int:
 
     from .errors import UserError
     from .esign.common import said_time
-    from .esign.sign import Pkcs11Key, Pkcs12Key, sign_file
+    from .esign.sign import Pkcs11Key, Pkcs12Key, check_paths, sign_file
 
     if bool(args.p12) == bool(args.pkcs11_lib):
         raise UserError("chọn một nguồn khóa: --p12 TỆP.p12, hoặc --pkcs11-lib THƯ-VIỆN --token-label NHÃN")
     if args.pkcs11_lib and not args.token_label:
         raise UserError("--pkcs11-lib cần thêm --token-label NHÃN (tên token trên thiết bị ký số)")
+    # The files first: a missing PDF or a taken output is said before the password is asked for.
+    check_paths(Path(args.pdf), Path(args.output), args.force, [args.image, args.seal, args.p12])
     if args.p12:
         key: Pkcs12Key | Pkcs11Key = Pkcs12Key(Path(args.p12), _read_secret(args, "mật khẩu tệp khóa").encode())
     else:
@@ -435,7 +437,8 @@ def _batch(args: argparse.Namespace) -> int:
                 bar.close()
     if not args.quiet:
         for done in result.written:
-            print(f"Đã tạo: {done.path}")
+            # A final already there and the same as the data gives is kept, as `render` says it.
+            print(f"Đã có, giống hệt dữ liệu, giữ nguyên: {done.path}" if done.kept else f"Đã tạo: {done.path}")
     for warning in result.warnings:
         print(f"cảnh báo: {warning}", file=sys.stderr)
     for failure in result.failed:
@@ -443,7 +446,10 @@ def _batch(args: argparse.Namespace) -> int:
             print(f"lỗi: {line}", file=sys.stderr)
     made = ("bản trình ký (số, ngày để trống cho văn thư đóng sau khi ký)" if args.unnumbered
             else "bản phát hành (kèm tệp .json thông tin văn bản)" if args.final else "văn bản")
-    summary = f"{len(result.written)} {made} đã tạo trong {result.output_dir}"
+    kept = sum(1 for done in result.written if done.kept)
+    summary = f"{len(result.written) - kept} {made} đã tạo trong {result.output_dir}"
+    if kept:
+        summary += f"; {kept} bản phát hành đã có, giống hệt, giữ nguyên"
     if result.pdfs:
         summary += f" (kèm {len(result.pdfs)} tệp PDF)"
     if result.failed:

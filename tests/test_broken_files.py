@@ -277,6 +277,22 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         assert list(out.iterdir()) == []
 
 
+@pytest.mark.parametrize(("name", "command"), [("ke-hoach.docx", "import"), ("danh-muc.xlsx", "import"),
+                                               ("ke-hoach", "import"), ("ke-hoach.docx", "check")])
+def test_a_folder_given_for_a_file_is_the_users_mistake(tmp_path: Path, name: str, command: str) -> None:
+    """A folder where a Word file or workbook is expected: POSIX opens a folder for reading, so the
+    one reader of users' files (word.package.read_bounded) must judge what it opened, or `import`
+    ends as an internal error (exit 70, a log file) for a click on the wrong name."""
+    folder = tmp_path / name
+    folder.mkdir()
+    out = tmp_path / "x.yaml"
+    result = run_cli(command, str(folder), "-o", str(out)) if command == "import" else run_cli(command, str(folder))
+    assert result.returncode == 2, result.stderr
+    assert f"{folder}: đây là thư mục, không phải tệp" in result.stderr
+    assert "lỗi bên trong" not in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
 @pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
 @pytest.mark.parametrize(("name", "command"), [("ke-hoach.docx", "check"), ("ke-hoach.docx", "import"),
                                                ("danh-muc.xlsx", "import")])

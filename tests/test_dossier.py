@@ -3,6 +3,7 @@ from the plan's own data, each a Decree 30 document the checker recognises and p
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -264,6 +265,52 @@ def test_drafts_an_issued_document_leaves_behind_are_named_never_removed(tmp_pat
     assert {k: v for k, v in after.items() if k in before} == before  # nothing removed, nothing changed
     assert "DỰ THẢO" in _text(out / "hs-trinh-quyet-dinh.docx") and "Số: 25/QĐ-UBND" in _text(
         out / "hs-trinh-quyet-dinh-so-25.docx")
+
+
+def test_signing_copies_an_issued_document_leaves_behind_are_named_too(tmp_path: Path, capsys) -> None:
+    """Issued electronically (--final --unnumbered, then the văn thư's number): the signing copy of
+    the Tờ trình, number and date blank, stood beside the issued Tờ trình unsaid, and those of the
+    decision and its plan beside theirs; a văn thư could send the unnumbered one. Each is named with
+    its PDF once its document is issued; none is removed, and one edited since is not named."""
+    import docx as python_docx
+
+    out = tmp_path / "out"
+    data = _submitted_data(tmp_path)
+    text = data.read_text(encoding="utf-8")
+    numbered = {"submission": "  submission:\n    number: 108\n    date: 12/01/2026\n",
+                "comment_report": "  comment_report:\n    number: 7\n    date: 09/01/2026\n"}
+    blank = {"submission": "  submission:\n", "comment_report": ""}
+    data.write_text(text.replace(numbered["submission"], blank["submission"])
+                    .replace(numbered["comment_report"], blank["comment_report"]), encoding="utf-8")
+
+    def named(said: str) -> list[str]:
+        lines = said.splitlines()
+        at = next((i for i, line in enumerate(lines) if "nay đã có bản phát hành bên cạnh" in line), None)
+        return [] if at is None else sorted(Path(line.strip()).name for line in lines[at + 1:]
+                                            if line.startswith("  "))
+
+    assert main(["dossier", str(data), "-o", str(out), "--final", "--unnumbered"]) == 0  # the Tờ trình to sign
+    assert named(capsys.readouterr().out) == []
+    (out / "hs-trinh-to-trinh-trinh-ky.pdf").write_bytes(b"%PDF-1.7 the copy the signer signed\n")
+    data.write_text(text, encoding="utf-8")  # the văn thư stamped 108 and 7: the decision's turn to sign
+    assert main(["dossier", str(data), "-o", str(out), "--final", "--unnumbered"]) == 0
+    said = capsys.readouterr().out
+    assert named(said) == ["hs-trinh-to-trinh-trinh-ky.docx", "hs-trinh-to-trinh-trinh-ky.pdf",
+                           "hs-trinh-tong-hop-y-kien-trinh-ky.docx"], said
+    assert _text(out / "hs-trinh-to-trinh-trinh-ky.docx") != _text(out / "hs-trinh-to-trinh-so-108.docx")
+    edited = python_docx.Document(str(out / "hs-trinh-ke-hoach-trinh-ky.docx"))
+    edited.add_paragraph("Ghi chú của chuyên viên")
+    edited.save(str(out / "hs-trinh-ke-hoach-trinh-ky.docx"))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    data.write_text(text.replace("  decision:\n", "  decision:\n    number: 25\n    date: 20/01/2026\n", 1),
+                    encoding="utf-8")
+    assert main(["dossier", str(data), "-o", str(out), "--final"]) == 0  # the decision issued
+    said = capsys.readouterr().out
+    assert named(said) == ["hs-trinh-quyet-dinh-trinh-ky.docx", "hs-trinh-to-trinh-trinh-ky.docx",
+                           "hs-trinh-to-trinh-trinh-ky.pdf", "hs-trinh-tong-hop-y-kien-trinh-ky.docx"], said
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing removed, nothing changed
+    assert any(re.fullmatch(r"Số:\s+/QĐ-UBND", t) for t in _text(out / "hs-trinh-quyet-dinh-trinh-ky.docx"))
 
 
 def test_a_decision_numbered_before_its_submission_is_refused(tmp_path: Path, capsys) -> None:

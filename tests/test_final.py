@@ -280,7 +280,9 @@ def test_a_final_names_its_untouched_draft_beside_it_and_leaves_it(data: Path, t
     shutil.copy(data, second)
     folder = tmp_path / "output"
     assert main(["render", str(data)]) == 0 and main(["render", str(second)]) == 0
-    draft, edited_draft = folder / "kh.docx", folder / "kh2.docx"
+    assert main(["render", str(data), "--final", "--unnumbered"]) == 0  # the copy the leader signed
+    draft, edited_draft, signing = folder / "kh.docx", folder / "kh2.docx", folder / "kh-trinh-ky.docx"
+    assert document_kind(signing) == "draft"
     doc = Document(str(edited_draft))
     doc.add_paragraph("Ý kiến bổ sung của phòng")
     doc.save(str(edited_draft))
@@ -289,18 +291,18 @@ def test_a_final_names_its_untouched_draft_beside_it_and_leaves_it(data: Path, t
     final = ["--final", "--number", "18", "--date", "20/03/2024"]
     assert main(["render", str(data), *final]) == 0
     out = capsys.readouterr().out
-    assert "Dự thảo cũ do kehoach tạo" in out and "không xóa" in out
-    assert f"  {draft}" in out.splitlines(), out
+    assert "Dự thảo, bản trình ký cũ do kehoach tạo" in out and "không xóa" in out
+    assert f"  {draft}" in out.splitlines() and f"  {signing}" in out.splitlines(), out
     assert document_kind(draft) == "draft" and document_kind(folder / f"kh{FINAL_SUFFIX}18.docx") == "final"
     assert main(["render", str(data)]) == 0  # the data records the issue: the final kept, the draft named again
     assert f"  {draft}" in capsys.readouterr().out.splitlines()
 
     assert main(["render", str(second), *final[:1], "--number", "19", "--date", "20/03/2024"]) == 0
     out = capsys.readouterr().out
-    assert "Dự thảo cũ" not in out and edited_draft.exists()
+    assert "cũ do kehoach tạo" not in out and edited_draft.exists()
     third = tmp_path / "kh3.yaml"
     shutil.copy(SAMPLE, third)
     assert main(["render", str(third)]) == 0
     assert main(["render", str(third), "-o", str(tmp_path / "given.docx"), "--final", "--number", "20",
                  "--date", "20/03/2024"]) == 0
-    assert "Dự thảo cũ" not in capsys.readouterr().out and document_kind(folder / "kh3.docx") == "draft"
+    assert "cũ do kehoach tạo" not in capsys.readouterr().out and document_kind(folder / "kh3.docx") == "draft"

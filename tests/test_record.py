@@ -207,6 +207,41 @@ def test_batch_final_issues_numbered_copies_that_pass_check(tmp_path: Path, caps
         assert "DỰ THẢO" not in " ".join(p.text for p in doc.paragraphs)
 
 
+def test_batch_final_run_again_keeps_the_same_finals_as_render_does(tmp_path: Path, capsys) -> None:
+    """The same `batch --final` again (a unit added to the list, a retry): each final already there
+    and the same as its data gives was an error ("đã có bản phát hành số 18 …"), every unit of the
+    list, and exit 2, where `render --final` says "giữ nguyên". Now kept, untouched, said as kept,
+    with its register entry; the new unit is issued; a final its data no longer gives is still
+    refused and stays as it is."""
+    units = numbered_units(tmp_path / "units.yaml", [18, 41, 7])
+    out = tmp_path / "out"
+    args = ["batch", str(SAMPLE), "--units", str(units), "-o", str(out), "--final", "--jobs", "1"]
+    assert main(args) == 0
+    issued = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert len(issued) == 6  # three finals and their JSON
+    capsys.readouterr()
+    assert main(args) == 0
+    said = capsys.readouterr()
+    assert said.out.count("Đã có, giống hệt dữ liệu, giữ nguyên: ") == 3 and "Đã tạo:" not in said.out, said
+    assert "0 bản phát hành" in said.out and "3 bản phát hành đã có, giống hệt, giữ nguyên" in said.out
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == issued
+    # A unit added to the list: issued; the others kept.
+    text = units.read_text(encoding="utf-8")
+    units.write_text(text + "  - name: Sở Nội vụ\n    number: 52\n    date: 22/03/2024\n"
+                     "    agency: {name: Sở Nội vụ, abbreviation: SNV}\n"
+                     "    signer: {name: Lê Văn C, title: Giám đốc}\n", encoding="utf-8")
+    assert main(args) == 0, capsys.readouterr().err
+    said = capsys.readouterr()
+    assert "Đã tạo: " in said.out and "so-noi-vu-so-52.docx" in said.out and said.out.count("giữ nguyên: ") == 3
+    assert existing_document(out / "so-noi-vu-so-52.docx").number == 52
+    assert {k: v for k, v in ((p.name, p.read_bytes()) for p in out.iterdir()) if k in issued} == issued
+    # Data changed for an issued unit: refused, its final as it was.
+    units.write_text(units.read_text(encoding="utf-8").replace("Nguyễn Văn A", "Nguyễn Văn Khác"), encoding="utf-8")
+    assert main(args) == 2
+    assert "so-tu-phap-so-18.docx: đã có bản phát hành khác với dữ liệu hiện tại" in capsys.readouterr().err
+    assert (out / "so-tu-phap-so-18.docx").read_bytes() == issued["so-tu-phap-so-18.docx"]
+
+
 def test_batch_final_with_an_unnumbered_unit_writes_nothing_and_names_it(tmp_path: Path, capsys) -> None:
     units = numbered_units(tmp_path / "units.yaml", [18, None, 7])
     out = tmp_path / "out"
@@ -483,7 +518,7 @@ def test_batch_final_names_the_units_untouched_drafts_and_leaves_them(tmp_path: 
     units = numbered_units(tmp_path / "units.yaml", [18, 41, 7])
     assert main(["batch", str(SAMPLE), "--units", str(units), "-o", str(out), "--final", "--jobs", "1"]) == 0
     said = capsys.readouterr().out
-    assert "Dự thảo cũ do kehoach tạo" in said and "không xóa" in said, said
+    assert "Dự thảo, bản trình ký cũ do kehoach tạo" in said and "không xóa" in said, said
     named = [line.strip() for line in said.splitlines() if line.startswith("  ")]
     assert named == [str(out.resolve() / "so-tu-phap.docx"), str(out.resolve() / "so-tai-chinh.docx")], said
     assert all(p.exists() for p in drafts)

@@ -270,7 +270,31 @@ def test_the_report_of_a_plan_issued_with_its_decision_cites_the_decision_not_a_
     assert main(["render", str(data), "-o", str(out)]) == 0
     text, _ = _document_text(out)
     cited = "Kế hoạch ban hành kèm theo Quyết định số 25/QĐ-SNV ngày 10/02/2025"
-    assert f"Kết quả thực hiện {cited}" in text, text[:400]
+    assert f"Kết quả thực hiện {cited}" in " ".join(text.split()), text[:400]  # on lines that fit
     assert f"Thực hiện {cited} của Sở Nội vụ về cải cách hành chính năm 2025," in text
     report = check_docx(out)
     assert report.document_type == "Báo cáo" and not report.errors, [(r.rule, r.message) for r in report.errors]
+
+
+def test_the_reports_trich_yeu_is_in_lines_that_fit_as_a_van_thu_breaks_it(filled, tmp_path):
+    """The trích yếu is written as lines ("Kết quả thực hiện Kế hoạch số …" / "về <the plan's trích
+    yếu>"), which print as given: with the plan's whole trích yếu the second was wider than its
+    column, so Word wrapped it anywhere ("… của Sở / Khoa học và Công nghệ") and `kehoach check` of
+    the very file `kehoach report` wrote warned about it. Each line now fits; none is lost."""
+    plan_path, sheets = filled
+    about = "cải cách hành chính năm 2025 của Sở Nội vụ trên địa bàn tỉnh Quảng Ngãi gắn với chuyển đổi số"
+    plan_path.write_text(plan_path.read_text(encoding="utf-8").replace(
+        "subject: Cải cách hành chính năm 2025\n", f"subject: {about[:1].upper() + about[1:]}\n", 1), encoding="utf-8")
+    data = tmp_path / "bao-cao.yaml"
+    build_report(plan_path, sheets, AS_OF, data)
+    lines = yaml.safe_load(data.read_text(encoding="utf-8"))["subject"]
+    assert len(lines) >= 3 and lines[0] == "Kết quả thực hiện Kế hoạch số 617/KH-SNV ngày 10/02/2025"
+    assert " ".join(lines[1:]) == f"về {about}"
+    findings = check_file(data)
+    assert not [r for r in findings.warnings + findings.errors if "dong-tieu-de" in r.rule], \
+        [(r.rule, r.message) for r in findings.warnings]
+    out = tmp_path / "bao-cao.docx"
+    assert main(["render", str(data), "-o", str(out)]) == 0
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(out.read_bytes())).paragraphs]
+    at = paragraphs.index(lines[0])
+    assert paragraphs[at:at + len(lines)] == lines  # one paragraph per line, as the data gives them

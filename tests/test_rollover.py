@@ -353,6 +353,29 @@ def test_the_dossier_numbers_and_dates_start_blank_next_year(tmp_path: Path) -> 
         dossier_plans(plan, final=True)
 
 
+def test_last_years_comments_are_not_next_years(tmp_path: Path) -> None:
+    """This year's comments answered this year's draft. Kept, next year's dossier printed them again
+    in a new comment table ("Bảng tổng hợp … dự thảo Kế hoạch … năm 2027"), as if the new draft had
+    been sent round and answered, unsaid. They are cleared like the numbers (the key stays, empty),
+    named with their line and words; the new dossier has no comment table."""
+    from generator.jobs.dossier import dossier_plans
+    from generator.jobs.rollover import format_report
+
+    from tests.test_dossier import _final_data
+
+    data = _final_data(tmp_path)
+    assert len(load_plan(data).dossier.comments) == 3
+    result = rollover_file(data, 2027)
+    plan = load_plan(result.output)
+    assert plan.dossier.comments == []
+    assert "tong-hop-y-kien" not in dossier_plans(plan) and "tong-hop-y-kien" in dossier_plans(load_plan(data))
+    (item,) = [i for i in result.items if i.path == "dossier.comments"]
+    assert item.kind == "cleared" and "3 ý kiến" in item.text and "mạng xã hội" in item.text
+    line = result.output.read_text(encoding="utf-8").split("\n")[item.line - 1]
+    assert line.strip() == "comments: []"
+    assert f"dòng {item.line}: dossier.comments:" in format_report(result)
+
+
 def test_a_plan_issued_with_a_decision_cites_a_blank_decision_next_year(tmp_path: Path) -> None:
     """Imported from Word, a plan issued with a decision keeps that decision in its subtitle (text).
     Next year's plan is issued with a new decision: number and day blank, the year moved, reported."""

@@ -496,6 +496,29 @@ def test_password_is_never_an_argument_and_no_tty_means_a_clear_error(kit, tmp_p
               "--p12", str(kit["signer"]), "--password", "abc"])
 
 
+def test_the_files_are_judged_before_the_password_is_asked(kit, tmp_path, capsys, monkeypatch) -> None:
+    """A mistyped PDF name, a folder given for the PDF, an output already there: said first, naming
+    the file, before the signer is asked for a secret (no terminal here: asking would end in the
+    --password-file message instead). A folder is no 'missing file'."""
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    folder = tmp_path / "ban-trinh-ky.pdf"
+    folder.mkdir()
+    taken = tmp_path / "da-ky.pdf"
+    taken.write_bytes(b"%PDF-1.7 signed before")
+    cases = [(tmp_path / "khong-co.pdf", tmp_path / "x.pdf", "khong-co.pdf: không có tệp này"),
+             (folder, tmp_path / "x.pdf", "ban-trinh-ky.pdf: đây là thư mục, không phải tệp"),
+             (kit["pdf"], taken, "da-ky.pdf")]
+    for src, out, said in cases:
+        capsys.readouterr()
+        assert main(["sign", str(src), "-o", str(out), "--as", "signer", "--image", str(kit["image"]),
+                     "--p12", str(kit["signer"])]) == 2
+        err = capsys.readouterr().err
+        assert said in err and "mật khẩu" not in err, err
+    assert taken.read_bytes() == b"%PDF-1.7 signed before" and not (tmp_path / "x.pdf").exists()
+
+
 def test_verify_an_unsigned_pdf_and_a_non_pdf(kit, tmp_path, capsys) -> None:
     assert main(["verify", str(kit["pdf"])]) == 1
     assert "không có chữ ký số nào" in capsys.readouterr().err
@@ -574,6 +597,30 @@ def test_unnumbered_final_leaves_number_and_day_blank_and_the_signer_signs_it(ki
     assert "chưa có số" in capsys.readouterr().err
     with pytest.raises(UserError):
         issue_file(data, tmp_path / "y.docx", final=True, unnumbered=True, number=3)
+
+
+def test_a_date_stamped_after_the_day_of_signing_is_warned(kit, tmp_path, capsys) -> None:
+    """The văn thư stamps the number and date on the copy the competent person signed. A --date
+    after the day the agency signs (a year or month typed ahead) was stamped without a word: every
+    reader's `verify` then shows a document signed before the date it bears. Warned, naming both
+    days; stamped all the same (it is the văn thư's decision); the day itself is no warning."""
+    data = kit["work"] / "kh.yaml"
+    assert main(["render", str(data), "--final", "--unnumbered", "--pdf", "-o", str(tmp_path / "tk.docx")]) == 0
+    signed_copy = tmp_path / "tk-da-ky.pdf"
+    assert sign_cli(tmp_path / "tk.pdf", signed_copy, "signer", kit, "--image", str(kit["image"])) == 0
+    key = Pkcs12Key(kit["agency"], PASSWORD)
+    vn = dt.timezone(dt.timedelta(hours=7))
+    for when, warned in ((dt.datetime(2024, 3, 20, 16, 30, tzinfo=vn), False),
+                         (dt.datetime(2024, 3, 19, 23, 50, tzinfo=dt.timezone.utc), False),  # 20/3 in Việt Nam
+                         (dt.datetime(2024, 3, 19, 9, 0, tzinfo=vn), True)):
+        out = tmp_path / f"bh-{when:%d%H}.pdf"
+        done = sign_file(signed_copy, out, role="agency", key=key, number=125, date="20/03/2024", when=when)
+        said = [w for w in done.warnings if "sau ngày ký số" in w]
+        assert bool(said) == warned, done.warnings
+        assert not warned or "ngày ban hành 20/03/2024 (--date) sau ngày ký số 19/03/2024" in said[0]
+        text = " ".join(unicodedata.normalize("NFC", subprocess.run(
+            ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout).split())
+        assert "Số: 125/KH-SKHCN" in text and "ngày 20 tháng 3 năm 2024" in text  # stamped either way
 
 
 def test_a_path_through_a_missing_folder_never_replaces_the_input(kit, tmp_path, capsys) -> None:

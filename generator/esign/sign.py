@@ -479,11 +479,15 @@ def _signature_fields(reader: Any) -> dict[str, Any]:
     return {name: ref.get_object() for name, _value, ref in enumerate_sig_fields(reader)}
 
 
-def _check_paths(src: Path, out: Path, force: bool, inputs: list[Any]) -> Target:
+def check_paths(src: Path, out: Path, force: bool, inputs: list[Any]) -> Target:
     """The output decided before signing (generator.word.output): never one of the inputs (the
-    PDF, the images, the key file), even with --force; not an existing file without --force."""
+    PDF, the images, the key file), even with --force; not an existing file without --force.
+    `kehoach sign` calls it before asking for the password too: a mistyped name is said before the
+    signer types a secret for nothing."""
     from ..word.output import target
 
+    if src.is_dir():
+        raise UserError(f"{src}: đây là thư mục, không phải tệp; hãy chọn tệp PDF cần ký")
     if not src.is_file():
         raise UserError(f"{src}: không có tệp này")
     if out.suffix.lower() != ".pdf":
@@ -511,7 +515,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     """
     need_sign_libs()
     src, out = Path(src), Path(out)
-    output = _check_paths(src, out, force, [image, seal, getattr(key, "path", None)])
+    output = check_paths(src, out, force, [image, seal, getattr(key, "path", None)])
     _check_options(role, image, seal, seal_mm, attachment, number, date)
     data = src.read_bytes()
     if not data.startswith(b"%PDF-"):
@@ -527,6 +531,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     if number is not None:
         data, last, stamped = _stamp_issue(src, data, key, number, date, when,  # type: ignore[arg-type]
                                            attachment=attachment)
+        warnings += _dated_ahead(date, when)  # type: ignore[arg-type]
         if seal is None and not attachment:
             output.save(data, force=force)
             return Signed(out, *last, when, warnings, stamped)
@@ -558,6 +563,21 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
         signed = _sign(writer, key, at.field, at.page, box, at.style, at.reason, when)
     output.save(signed, force=force)
     return Signed(out, at.field, at.page, box, when, warnings, stamped)
+
+
+def _dated_ahead(date: str | dt.date, when: dt.datetime) -> list[str]:
+    """A warning when the day the văn thư writes is after the day the agency signs: an electronic
+    document is dated when its number and date are given (Decree 30), and the signature's own time,
+    which `verify` shows to every reader, would say it was issued before the date it bears."""
+    from ..text import date_dmy
+    from .stamps import parse_issue_date
+
+    day, signed = parse_issue_date(date), when.astimezone(VN_TZ).date()
+    if day <= signed:
+        return []
+    return [f"ngày ban hành {date_dmy(day.year, day.month, day.day)} (--date) sau ngày ký số "
+            f"{date_dmy(signed.year, signed.month, signed.day)} (giờ Việt Nam): người đọc thấy văn bản được ký "
+            "trước ngày ghi trên nó; kiểm tra lại --date (ngày văn thư cấp số, ngày)"]
 
 
 def _check_options(role: Role, image: str | Path | None, seal: str | Path | None, seal_mm: float,

@@ -38,8 +38,8 @@ from ..plan.overlay import PlanPacker, overlay_data
 from ..text import slugify
 from ..word.output import AlreadyThere, Sources, Target, check_folder, mode, sources, target as output_target
 from ..word.output_paths import WINDOWS_RESERVED, contained
-from .issue import final_tail, for_signing, refuse_signing_flags, signing_copy_name
-from .publish import check_overwrite, existing_document, superseded_draft, taken_error
+from .issue import final_tail, for_signing, refuse_signing_flags
+from .publish import check_overwrite, existing_document, signing_copy_name, superseded_draft, taken_error
 from .units_sheet import at_cells, is_sheet, read_units_sheet
 
 if TYPE_CHECKING:
@@ -93,9 +93,10 @@ class UnitJob:
     how: str = "create"
     """How the document is written (generator.word.output.How): create, never replacing anything;
     replace-seen: path holds a draft of ours that may be replaced (that very file, nothing put
-    there since); replace: --force. Or same: path holds a final whose PDF is missing (a run whose
-    LibreOffice failed), nothing is written when the data gives the same bytes, and the PDF is
-    made from it."""
+    there since); replace: --force. Or same: path holds a final of ours (a run again with the same
+    units, or one whose LibreOffice failed or that was stopped before its PDFs): nothing is written
+    when the data gives the same bytes, as `kehoach render` keeps the same final, and a missing PDF
+    is made from it."""
     target: Target | None = field(default=None, repr=False, compare=False)
     """Where it goes, decided on the real path (generator.word.output.target)."""
     draft: Path | None = None
@@ -117,6 +118,8 @@ class UnitDone:
     spec: UnitSpec
     path: Path
     warnings: tuple[str, ...] = ()
+    kept: bool = False
+    """The final was there already, the same bytes the data gives: kept as it is, not written."""
 
 
 @dataclass(frozen=True)
@@ -565,9 +568,10 @@ def _prepare_job(ctx: _BatchContext, src: Source, marks: dict, entry: UnitSpec, 
     try:
         out = output_target(path, inputs=ctx.protected, folder=ctx.root)  # never the data, units or template
         real = out.path
-        if ctx.pdf and not ctx.force and plan.is_final and out.exists and not real.with_suffix(".pdf").exists() \
-                and existing_document(real).kind == "final":
-            # A retry after LibreOffice failed: the final stays, only its PDF is made (issue 16).
+        if not ctx.force and plan.is_final and out.exists and existing_document(real).kind == "final":
+            # The same final again (a retry after LibreOffice failed or a Ctrl-C, a units list run
+            # again with a unit added): kept when the data gives its bytes, only a missing PDF made
+            # (issue 16); a final the data no longer gives is refused by the worker, never replaced.
             return UnitJob(_settled(entry), ctx.packer.pack(plan), path, ctx.packer, tuple(warnings), "same", out,
                            draft)
         # The same rule as `kehoach render`: a final (maybe already signed) or a file we did
@@ -630,7 +634,7 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
             # The folder is made (on its real path) by the first document's write.
             for job, error in pool.render(prepared.jobs, progress):
                 if error is None:
-                    result.written.append(UnitDone(job.spec, job.path, job.warnings))
+                    result.written.append(UnitDone(job.spec, job.path, job.warnings, kept=job.how == "same"))
                     hows[job.path] = job.how
                     if job.draft is not None:
                         drafts[job.path] = job.draft
@@ -664,6 +668,8 @@ def _make_pdfs(result: BatchResult, hows: dict[Path, str], inputs: Sources, unit
 
     todo: list[tuple[UnitDone, Target]] = []
     for done in result.written:
+        if done.kept and done.path.with_suffix(".pdf").is_file():
+            continue  # the final kept as it was, with the PDF an earlier run made of it
         try:
             todo.append((done, output_target(done.path.with_suffix(".pdf"), inputs=inputs)))
         except UserError as exc:
@@ -768,16 +774,19 @@ def _render_one(template: Template, plan: Plan | bytes, out: Target, how: str = 
         assert isinstance(plan, Plan)
         with signing_copy(signing):
             content = template.render(plan)
+        pdf = None
         if how == "same":
             if out.path.read_bytes() != content:
                 return (f"{out.label}: đã có bản phát hành khác với dữ liệu hiện tại; bản phát hành không bao "
-                        "giờ bị ghi đè, nên chưa tạo PDF. Dùng --force nếu chắc chắn muốn tạo lại")
+                        "giờ bị ghi đè, giữ nguyên tệp đó. Dùng --force nếu chắc chắn muốn tạo lại")
+            # Kept: its register entry keeps the pages counted in the PDF an earlier run made.
+            pdf = out.path.with_suffix(".pdf") if out.path.with_suffix(".pdf").is_file() else None
         else:
             out.write(content, how)  # type: ignore[arg-type]
         if final:
             from .record import write_metadata
 
-            write_metadata(plan, out.path)
+            write_metadata(plan, out.path, pdf)
     except AlreadyThere:
         return str(taken_error(out.path))
     except UserError as exc:

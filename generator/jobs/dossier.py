@@ -51,7 +51,7 @@ from ..plan.model import (
 )
 from ..text import shell_arg
 from ..word.output import Target, check_folder, mode, target as output_target
-from .issue import final_tail, for_signing, refuse_signing_flags, signing_copy_name
+from .issue import final_tail, for_signing, refuse_signing_flags
 from .progress import said_day
 from .publish import (
     check_overwrite,
@@ -59,6 +59,7 @@ from .publish import (
     place_document,
     place_with_pdf,
     same_bytes,
+    signing_copy_name,
     superseded_draft,
 )
 
@@ -380,15 +381,16 @@ def _name(stem: str, kind: str, plan: Plan, decision: Plan | None, *, signing: b
     (stem-to-trinh-trinh-ky.docx). Each document by its own state: in a set just submitted, the Tờ
     trình is a final and the decision a draft."""
     if not plan.is_final:
-        return signing_copy_name(f"{stem}-{kind}") if signing else _draft_name(stem, kind)
+        return _unissued_name(stem, kind, signing=signing)
     if kind == "ke-hoach":
         assert decision is not None  # the plan is issued with its decision
         return f"{stem}-{kind}-kem-qd{final_tail(decision.number)}.docx"
     return f"{stem}-{kind}{final_tail(plan.number)}.docx"
 
 
-def _draft_name(stem: str, kind: str) -> str:
-    return f"{stem}-{kind}.docx"
+def _unissued_name(stem: str, kind: str, *, signing: bool = False) -> str:
+    """A document's name before it has its number: its draft's, or its signing copy's."""
+    return signing_copy_name(f"{stem}-{kind}") if signing else f"{stem}-{kind}.docx"
 
 
 def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final: bool = False, pdf: bool = False,
@@ -467,9 +469,10 @@ def write_dossier(data: str | Path, out_dir: str | Path | None = None, *, final:
         written.append(DossierDocument(kind, docx.path, doc, made, signing=kind in signing))
     waiting = tuple(k for k in ("quyet-dinh", "ke-hoach") if unnumbered and k not in plans)
     # A document issued (now or earlier) makes its draft of an earlier stage stale: the decision's
-    # stage-1 draft beside its final, the Tờ trình's first draft beside the submitted one.
+    # stage-1 draft beside its final, the Tờ trình's first draft beside the submitted one, and their
+    # signing copies (number and date blank, the PDF the signer was given), as easily sent by mistake.
     superseded = tuple(p for doc in written if doc.plan.is_final
-                       for p in superseded_draft(doc.path.parent / _draft_name(stem, doc.kind)))
+                       for p in superseded_draft(doc.path.parent / _unissued_name(stem, doc.kind)))
     lacking = _missing_at(plan.dossier, plan, with_decision=False) if waiting and plan.dossier is not None else []
     waiting_on = tuple(dict.fromkeys((_KIND_AT[loc[1]], ".".join(loc[:2])) for loc, _ in lacking))
     return DossierResult(written, final, unnumbered, waiting, superseded, waiting_on)

@@ -37,6 +37,7 @@ from .publish import (
     place_document,
     place_with_pdf,
     same_bytes,
+    signing_copy_name,
     superseded_draft,
     taken_error as taken_error,
 )
@@ -46,8 +47,6 @@ FINAL_SUFFIX = "-so-"
 draft output/<data>.docx."""
 ISSUED_WITH_DECISION_SUFFIX = "-ban-hanh"
 """The final of a document issued with a decision (own_number: false) has no number of its own to name it by."""
-UNNUMBERED_SUFFIX = "-trinh-ky"
-"""The copy the competent person signs (render --final --unnumbered), number and date blank."""
 
 def parse_number(value: int | str) -> int:
     """The số given by the văn thư, as an integer; a UserError in Vietnamese when it is not one."""
@@ -106,12 +105,6 @@ def for_signing(plan: Plan) -> Plan:
     (it is the document, signed before the văn thư numbers it). One rule for render, dossier and batch;
     render it under document.context.signing_copy() for the wide blanks the stamps fit in."""
     return as_draft(plan).model_copy(update={"draft_mark": False})
-
-
-def signing_copy_name(stem: str) -> str:
-    """The signing copy's file name: <stem>-trinh-ky.docx (render, each document of a dossier, each
-    unit of a batch)."""
-    return f"{stem}{UNNUMBERED_SUFFIX}.docx"
 
 
 def require_final(plan: Plan) -> Plan:

@@ -60,20 +60,34 @@ def document_kind(path: str | Path) -> Literal["draft", "final"] | None:
     return existing_document(path).kind
 
 
+UNNUMBERED_SUFFIX = "-trinh-ky"
+"""The copy the competent person signs (render --final --unnumbered), number and date blank."""
+
+
+def signing_copy_name(stem: str) -> str:
+    """The signing copy's file name: <stem>-trinh-ky.docx (render, each document of a dossier, each
+    unit of a batch)."""
+    return f"{stem}{UNNUMBERED_SUFFIX}.docx"
+
+
 def superseded_draft(draft: Path) -> list[Path]:
-    """The draft at draft and its PDF when it is one kehoach wrote and nobody changed since: the final
-    of the same document now beside it is the one to send. A draft edited since is the user's work,
-    and anything else no draft of ours: neither is named. Never removed: a file open in Word, or
-    attached to a mail, is the user's to remove. One rule for every command that issues a final
-    beside its draft's name (render, batch, dossier)."""
-    # A regular file only: a pipe or a device at the name would block or be read without end.
-    if not draft.is_file():
-        return []
-    found = existing_document(draft)
-    if found.kind != "draft" or not found.intact:
-        return []
-    pdf = draft.with_suffix(".pdf")
-    return [draft, *([pdf] if pdf.is_file() else [])]
+    """What a final now beside it makes stale, when kehoach wrote it and nobody changed it since: the
+    draft at draft, its signing copy (number and date blank, the PDF the signer was given) and their
+    PDFs. The final of the same document is the one to send. A file edited since is the user's work,
+    and anything else none of ours: neither is named. Never removed: a file open in Word, or attached
+    to a mail, is the user's to remove. One rule for every command that issues a final beside its
+    draft's name (render, batch, dossier)."""
+    stale = []
+    for path in (draft, draft.with_name(signing_copy_name(draft.stem))):
+        # A regular file only: a pipe or a device at the name would block or be read without end.
+        if not path.is_file():
+            continue
+        found = existing_document(path)
+        if found.kind != "draft" or not found.intact:
+            continue
+        pdf = path.with_suffix(".pdf")
+        stale += [path, *([pdf] if pdf.is_file() else [])]
+    return stale
 
 
 HINT = "dùng --force nếu chắc chắn muốn tạo lại (cùng dữ liệu cho ra tệp giống hệt)"

@@ -62,6 +62,18 @@ def percent(part: int, whole: int) -> str:
 vi_date = vi_day
 
 
+def subject_lines(*lines: str) -> list[str]:
+    """The Báo cáo's trích yếu as lines the data file gives: the office's break after the plan's
+    name kept, and a line wider than the trích yếu's column ("về <the plan's whole trích yếu>")
+    broken between words into balanced lines, as a văn thư breaks it. Lines given in the data are
+    printed as given, so one too wide would be wrapped by Word anywhere ("của Sở / Khoa học …") and
+    warned about by `kehoach check` of the very file this command wrote."""
+    from ..document.line_breaks import balanced_lines, columns
+
+    column = columns()["subject"]
+    return [part for line in lines for part in balanced_lines(line, column)]
+
+
 @dataclass(frozen=True)
 class TaskState:
     task: PlanTask
@@ -164,10 +176,10 @@ def report_data(plan: Plan, states: list[TaskState], as_of: dt.date) -> dict[str
     if plan.number is not None and plan.date.complete:
         ref.update(number=plan.number, symbol=symbol(plan), subject=about,
                    date=dt.date(plan.date.year, plan.date.month or 1, plan.date.day or 1).isoformat())
-        subject = [f"Kết quả thực hiện {label}", f"về {about}"]
+        subject = subject_lines(f"Kết quả thực hiện {label}", f"về {about}")
     elif (decision := decision_cited(plan)) is not None:  # issued under its decision's number
         ref.update(name=label, issuer=decision[1] or plan.agency.running_name, subject=about)
-        subject = [f"Kết quả thực hiện {label}", f"về {about}"]
+        subject = subject_lines(f"Kết quả thực hiện {label}", f"về {about}")
     else:  # a plan not issued yet has no number to cite: it is named by its trích yếu
         ref["name"] = f"{plan.type.value} {about}"
         subject = [f"Kết quả thực hiện {plan.type.value} {about}"]

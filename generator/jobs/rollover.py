@@ -9,7 +9,8 @@ belongs to another document (the references, a citation written as text, a full 
 "ngày 07 tháng 02 năm 2024" or "07/02/2024"); those, other years and periods ("giai đoạn 2020 -
 2025", "Quý IV/2024") and the cleared number and day are reported, with field path and line.
 The numbers and dates of this year's dossier (Tờ trình, Quyết định, comment table) are cleared too:
-next year's plan goes up with new documents. A cleared field keeps its key, empty, on its line.
+next year's plan goes up with new documents; so are the comments on this year's draft. A cleared
+field keeps its key, empty, on its line.
 """
 
 from __future__ import annotations
@@ -313,6 +314,15 @@ def _clear_dossier(dossier: Any) -> list[tuple]:
             found.append(("cleared", ("dossier", part, key), f"{label} {what} {old}",
                           f"{what} {label} của năm trước đã xóa; {label} năm mới được cấp {what} khi ban hành",
                           True))
+    # Last year's comments were on last year's draft: kept, next year's dossier would print them in
+    # its comment table as if the new draft had been sent round and answered. The key stays, empty.
+    comments = dossier.get("comments")
+    if comments:
+        said = " / ".join(str(c.get("content", "") if hasattr(c, "get") else c).rstrip(" .") for c in comments)
+        found.append(("cleared", ("dossier", "comments"), f"{len(comments)} ý kiến: {said}",
+                      "ý kiến góp ý dự thảo năm trước đã xóa (bảng tổng hợp năm mới không in lại); ghi ý kiến "
+                      "góp ý dự thảo năm mới khi có", True))
+        dossier["comments"] = []  # a new value, not the list emptied: ruamel would print that one apart
     return found
 
 

@@ -331,9 +331,14 @@ def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES, *, 
         raise NotRegular(f"{label}: đây là thư mục, không phải tệp") from None
     except OSError as exc:
         raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
+    # Judged before fdopen: POSIX opens a folder for reading without EISDIR, and it is fdopen that
+    # then raises IsADirectoryError, which no caller expects (import ended as an internal error).
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise NotRegular(f"{label}: đây là thư mục, không phải tệp" if stat.S_ISDIR(mode) else
+                         f"{label}: không phải tệp thường (thư mục, ống dẫn hay thiết bị); không đọc")
     with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotRegular(f"{label}: không phải tệp thường (thư mục, ống dẫn hay thiết bị); không đọc")
         try:
             data = fh.read(limit + 1)
         except OSError as exc:
