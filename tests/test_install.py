@@ -45,14 +45,12 @@ def test_packaged_copy_equals_its_source(copy: Path) -> None:
 
 
 def test_every_packaged_resource_is_declared_in_pyproject() -> None:
-    """What generator/resources holds is what the wheel gets: *.docx, *.yaml and the prebuilt
-    dictionary keys (*.txt), nothing left out."""
-    from generator.document.line_breaks import PREBUILT
-
-    shipped = {p for p in resources.TEMPLATE.parent.iterdir() if p.suffix in (".docx", ".yaml", ".txt")}
-    assert shipped == set(resources.SOURCES) | {PREBUILT}
+    """What generator/resources holds is what the wheel gets: *.docx, *.yaml and the tables made
+    beforehand (*.txt, *.json), nothing left out."""
+    shipped = {p for p in resources.TEMPLATE.parent.iterdir() if p.suffix in (".docx", ".yaml", ".txt", ".json")}
+    assert shipped == set(resources.SOURCES) | {resources.LEXICON_KEYS, resources.ADMIN_UNITS}
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"generator.resources" = ["*.docx", "*.yaml", "*.txt"]' in pyproject
+    assert '"generator.resources" = ["*.docx", "*.yaml", "*.txt", "*.json"]' in pyproject
     assert '"generator.resources"]' in pyproject  # in the packages list
 
 
