@@ -48,7 +48,7 @@ def test_every_packaged_resource_is_declared_in_pyproject() -> None:
     """What generator/resources holds is what the wheel gets: *.docx, *.yaml and the tables made
     beforehand (*.txt, *.json), nothing left out."""
     shipped = {p for p in resources.TEMPLATE.parent.iterdir() if p.suffix in (".docx", ".yaml", ".txt", ".json")}
-    assert shipped == set(resources.SOURCES) | {resources.LEXICON_KEYS, resources.ADMIN_UNITS}
+    assert shipped == set(resources.SOURCES) | {resources.LEXICON_KEYS, resources.ADMIN_UNITS, resources.TEMPLATE_PREPARED}
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"generator.resources" = ["*.docx", "*.yaml", "*.txt", "*.json"]' in pyproject
     assert '"generator.resources"]' in pyproject  # in the packages list

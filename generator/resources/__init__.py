@@ -35,6 +35,10 @@ ADMIN_UNITS = _path("admin-units.json")
 """The administrative units' tables made beforehand from vietnamadminunits' data files (not a copy:
 written by `python -m generator.plan.admin_units`, used only when made from the installed files)."""
 
+TEMPLATE_PREPARED = _path("kehoach-prepared.json")
+"""The default template's parts patched and compiled beforehand (not a copy: written by
+`python -m generator.document.template_prebuilt`, used only for the parts it was made from)."""
+
 SOURCES = {TEMPLATE: "templates/kehoach.docx", SAMPLE: f"data/{SAMPLE.name}",
            STRUCTURES: f"data/{STRUCTURES.name}", UNITS: f"data/{UNITS.name}"}
 """Each packaged copy and its editable source, relative to the project folder."""
