@@ -11,7 +11,8 @@ Why a word segmenter: a Vietnamese word is several syllables written apart ("Ủ
 Why a dictionary, not underthesea's CRF model: the model's package costs about 0.4 s to import (its
 __init__ pulls joblib and more), 0.2 s more to load the model and ~90 MB of memory, on every render
 whose heading must break (a render took 0.9-1.7 s instead of 0.6). The plain-text dictionary shipped
-in the same package (corpus/data/Viet74K.txt, found without importing underthesea) loads in ~50 ms.
+in the same package (corpus/data/Viet74K.txt, found without importing underthesea) is keyed beforehand
+(PREBUILT, shipped in kehoach's package) and loads in a few ms.
 Maximum matching over it, from both ends, breaks only where both readings end a word, so an
 ambiguous stretch ("PHÒNG VĂN HÓA": "phòng văn | hoá" or "phòng | văn hoá") stays whole; place
 names, mostly absent from a dictionary, are kept whole after their unit ("huyện Bình Sơn"). On
@@ -30,6 +31,7 @@ import hashlib
 import importlib.util
 import re
 import unicodedata
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,8 +110,43 @@ def key(text: str) -> str:
     return _OPEN_GLIDE.sub(lambda m: _GLIDE_TONE[m.group()], unicodedata.normalize("NFC", text.lower()))
 
 
+class SortedKeys:
+    """Keys, a line each in code-point order ("\\n" after each), looked up by binary search in that
+    text itself. Why not a set: building a set of the dictionary's 61,000 keys took about 10 ms of
+    every cold start whose heading breaks, for the few hundred lookups a document makes (each a
+    dozen steps here)."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.text = "".join(k + "\n" for k in sorted(set(keys)))
+
+    @classmethod
+    def of_lines(cls, text: str) -> SortedKeys:
+        """From text already in that form (PREBUILT's body)."""
+        made = cls(())
+        made.text = text
+        return made
+
+    def __contains__(self, wanted: object) -> bool:
+        text = self.text
+        lo, hi = 0, len(text)  # both at the start of a line (or the end): the lines left to search
+        while lo < hi:
+            start = text.rfind("\n", lo, (lo + hi) // 2) + 1 or lo
+            end = text.index("\n", start)
+            line = text[start:end]
+            if line == wanted:
+                return True
+            if isinstance(wanted, str) and line < wanted:
+                lo = end + 1
+            else:
+                hi = start
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.text.split("\n")[:-1])
+
+
 @functools.cache
-def _lexicon() -> frozenset[str] | None:
+def _lexicon() -> SortedKeys | None:
     """The entries of underthesea's Viet74K dictionary (plus FIXED_WORDS) as keys, those a lookup can
     equal (lexicon_keys); None when this underthesea has no such file. Found without importing
     underthesea: its __init__ is the slow part (joblib, then the CRF model)."""
@@ -118,13 +155,13 @@ def _lexicon() -> frozenset[str] | None:
         return None
     try:
         raw = path.read_bytes()
-        # The keys shipped prebuilt (PREBUILT) when they were made from this very file: about 10 ms
+        # The keys shipped prebuilt (PREBUILT) when they were made from this very file: a few ms
         # where keying the file takes 30, on every render whose heading must break. Another
         # underthesea's dictionary (another hash) is keyed here as before.
-        entries = _prebuilt(hashlib.sha256(raw).hexdigest()) or lexicon_keys(raw.decode("utf-8"))
+        made = _prebuilt(hashlib.sha256(raw).hexdigest())
+        return made if made is not None else SortedKeys(lexicon_keys(raw.decode("utf-8")))
     except (OSError, UnicodeDecodeError):  # pragma: no cover - a damaged install
         return None
-    return frozenset(entries).union(key(w) for w in FIXED_WORDS)
 
 
 def _lexicon_source() -> Path | None:
@@ -141,12 +178,13 @@ def _lexicon_source() -> Path | None:
 
 
 def lexicon_keys(text: str) -> list[str]:
-    """The dictionary's entries (text: Viet74K.txt, an entry a line) as keys, those of 2 to
+    """The dictionary's entries (text: Viet74K.txt, an entry a line) and FIXED_WORDS as keys, those of 2 to
     MAX_SYLLABLES syllables, sorted: a looked-up key always joins that many keyed syllables by single
     spaces, so no other entry (a single syllable, a saying, a blank) could ever equal one."""
     # Keyed in one pass over the whole file and stripped by C-level calls: about 25 ms, where a key
     # per entry took 120.
     entries = set(map(str.strip, key(text).splitlines()))
+    entries.update(key(w) for w in FIXED_WORDS)
     return sorted(e for e in entries if 1 <= e.count(" ") < MAX_SYLLABLES and "  " not in e)
 
 
@@ -162,7 +200,7 @@ def prebuilt_text(source: bytes) -> str:
     return _PREBUILT_HEADER + hashlib.sha256(source).hexdigest() + "\n" + "\n".join(keys) + "\n"
 
 
-def _prebuilt(digest: str) -> list[str] | None:
+def _prebuilt(digest: str) -> SortedKeys | None:
     """The prebuilt keys when PREBUILT was made from the source of this sha256 digest, else None."""
     try:
         text = PREBUILT.read_text(encoding="utf-8")
@@ -171,7 +209,7 @@ def _prebuilt(digest: str) -> list[str] | None:
     header, _, body = text.partition("\n")
     if header != _PREBUILT_HEADER + digest:
         return None
-    return body.splitlines()
+    return SortedKeys.of_lines(body)
 
 
 def write_prebuilt() -> Path | None:
@@ -183,7 +221,7 @@ def write_prebuilt() -> Path | None:
     return PREBUILT
 
 
-def _longest_match(syllables: list[str], lexicon: frozenset[str]) -> tuple[str, ...]:
+def _longest_match(syllables: list[str], lexicon: Container[str]) -> tuple[str, ...]:
     """The words by maximum matching, from the left and from the right, a break only where both
     readings end a word: where they disagree the text is ambiguous to a dictionary without
     frequencies ("phòng văn | hoá" or "phòng | văn hoá"; "quyết định | số" or "quyết | định số"),
