@@ -207,7 +207,7 @@ def _place_names_from(folder: Path) -> frozenset[str]:
 
 # --- the tables made beforehand ---------------------------------------------------------------
 # Reading the tables from the package's JSON files costs about 30 ms (_tables: rollover, check of a
-# data file) and 45 ms (place_names: import, check of a document), on every run of those commands.
+# data file) and 45 ms (place_names: import, through plan/name_case), on every run of those commands.
 # What they make is shipped in kehoach's package instead (PREBUILT, written by
 # `python -m generator.plan.admin_units`), with the sha256 of the data files it was made from: it is
 # used only when the installed files have that hash; another release of the data is read as before.
