@@ -45,11 +45,12 @@ def test_packaged_copy_equals_its_source(copy: Path) -> None:
 
 
 def test_every_packaged_resource_is_declared_in_pyproject() -> None:
-    """What generator/resources holds is what the wheel gets: *.docx and *.yaml, nothing left out."""
-    shipped = {p for p in resources.TEMPLATE.parent.iterdir() if p.suffix in (".docx", ".yaml")}
-    assert shipped == set(resources.SOURCES)
+    """What generator/resources holds is what the wheel gets: *.docx, *.yaml and the tables made
+    beforehand (*.txt, *.json), nothing left out."""
+    shipped = {p for p in resources.TEMPLATE.parent.iterdir() if p.suffix in (".docx", ".yaml", ".txt", ".json")}
+    assert shipped == set(resources.SOURCES) | {resources.LEXICON_KEYS, resources.ADMIN_UNITS, resources.TEMPLATE_PREPARED}
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"generator.resources" = ["*.docx", "*.yaml"]' in pyproject
+    assert '"generator.resources" = ["*.docx", "*.yaml", "*.txt", "*.json"]' in pyproject
     assert '"generator.resources"]' in pyproject  # in the packages list
 
 
@@ -184,7 +185,7 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     wheel = next(dist.glob("kehoach-*.whl"))
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
-    for path in resources.SOURCES:
+    for path in [*resources.SOURCES, resources.LEXICON_KEYS, resources.ADMIN_UNITS, resources.TEMPLATE_PREPARED]:
         assert f"generator/resources/{path.name}" in names, f"the wheel lacks generator/resources/{path.name}"
 
     venv = base / "venv"
@@ -239,6 +240,14 @@ def test_wheel_installed_in_a_fresh_venv_inits_renders_and_checks(installed, tmp
     run("template")
     assert "mẫu hợp lệ" in run("check-template", "mau-kehoach.docx").stdout
     assert (work / "mau-kehoach.docx").read_bytes() == template.read_bytes()
+
+    # The files made beforehand are found where the package is installed, and match what is installed.
+    code = ("import hashlib\nfrom generator.document import line_breaks as lb, render, template_prebuilt as tp\n"
+            "from generator.plan import admin_units as au\nt = render.Template()\n"
+            "print(lb._prebuilt(hashlib.sha256(lb._lexicon_source().read_bytes()).hexdigest()) is not None,\n"
+            "      au._prebuilt(au._data_dir()) is not None, tp.patched(t.docxtpl_helper().get_xml(), t.env) is not None)")
+    used = _run([python, "-c", code], work, env)
+    assert used.stdout.strip() == "True True True", _explain(used)
 
     # A second init in the same folder is refused: exit 2, the user's files unchanged.
     before = (work / INIT_PLAN).read_bytes()

@@ -12,8 +12,10 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from generator.document import line_breaks
 from generator.document.line_breaks import balanced_lines, columns, key, words
@@ -167,3 +169,66 @@ def test_an_agency_name_breaks_into_two_balanced_lines() -> None:
     agency = columns()["agency"]
     assert balanced_lines("ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN", agency) == ["ỦY BAN NHÂN DÂN", "HUYỆN BÌNH SƠN"]
     assert balanced_lines("PHÒNG VĂN HÓA VÀ THÔNG TIN", agency) == ["PHÒNG VĂN HÓA", "VÀ THÔNG TIN"]
+
+
+# --- the dictionary's keys made beforehand (generator/resources/viet74k-keys.txt) ----------------
+
+needs_source = pytest.mark.skipif(line_breaks._lexicon_source() is None, reason="underthesea without Viet74K")
+
+
+@needs_source
+def test_the_prebuilt_keys_are_those_of_the_installed_dictionary() -> None:
+    """The shipped file is what the script makes from this underthesea's Viet74K.txt: a change to
+    key() or lexicon_keys() (or a new underthesea) leaves it stale, and this says how to remake it."""
+    source = line_breaks._lexicon_source()
+    assert source is not None
+    expected = line_breaks.prebuilt_text(source.read_bytes())
+    assert line_breaks.PREBUILT.read_text(encoding="utf-8") == expected, (
+        "generator/resources/viet74k-keys.txt is stale: run `python -m generator.document.line_breaks`")
+
+
+@needs_source
+def test_the_prebuilt_lexicon_is_the_one_keyed_from_the_source(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    source = line_breaks._lexicon_source()
+    assert source is not None
+    line_breaks._lexicon.cache_clear()
+    try:
+        shipped = line_breaks._lexicon()
+        # A file made from another Viet74K (another hash) is not used: the source is keyed instead.
+        stale = tmp_path / "keys.txt"
+        stale.write_text(line_breaks._PREBUILT_HEADER + "0" * 64 + "\nxyz abc\n", encoding="utf-8")
+        monkeypatch.setattr(line_breaks, "PREBUILT", stale)
+        line_breaks._lexicon.cache_clear()
+        keyed = line_breaks._lexicon()
+    finally:
+        monkeypatch.undo()
+        line_breaks._lexicon.cache_clear()
+    assert shipped is not None and keyed is not None and "xyz abc" not in keyed
+    assert shipped.text == keyed.text
+    assert all(k in shipped for k in ("uỷ ban", "nhân dân", "việt nam", "văn hoá", "người dân"))
+
+
+@needs_source
+@pytest.mark.parametrize("labelled", LABELLED)
+def test_only_entries_a_lookup_can_equal_are_kept(labelled: str) -> None:
+    """Every entry of the dictionary (single syllables and sayings too) segments each line as the
+    kept ones do: a lookup joins 2..MAX_SYLLABLES syllables, so the rest never matched."""
+    source = line_breaks._lexicon_source()
+    assert source is not None
+    every = set(map(str.strip, key(source.read_text(encoding="utf-8")).splitlines()))
+    every.update(key(w) for w in line_breaks.FIXED_WORDS)
+    kept = line_breaks._lexicon()
+    assert kept is not None and set(kept) < every
+    syllables = parse(labelled)[0].split()
+    assert line_breaks._longest_match(syllables, frozenset(every)) == line_breaks._longest_match(syllables, kept)
+
+
+@given(st.lists(st.text(alphabet="ab đơ\u0300", max_size=6), max_size=40), st.lists(st.text(alphabet="ab đơ\u0300", max_size=6), max_size=20))
+def test_sorted_keys_hold_what_a_set_holds(keys: list[str], probes: list[str]) -> None:
+    """The binary search in the sorted text finds exactly the keys a set of them holds."""
+    keys = [k for k in keys if "\n" not in k]
+    held = line_breaks.SortedKeys(keys)
+    for probe in [*keys, *probes, "", "zzz", "\x00"]:
+        assert (probe in held) == (probe in set(keys)), probe
+    assert list(held) == sorted(set(keys))

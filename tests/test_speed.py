@@ -273,3 +273,13 @@ def test_loading_a_plan_imports_neither_subprocess_nor_lxml():
             "print(sorted(m for m in ('subprocess', 'generator.word.soffice', 'lxml.etree', 'generator.word.notes')"
             " if m in sys.modules))")
     assert _fresh(code) == "[]"
+
+
+def test_checking_a_data_file_locates_no_parts_of_a_word_file():
+    # check_data reads the plan's derived lines with the recogniser's `lines` and `model` only; the
+    # modules that locate the parts of a Word file (attached, parts, appendices) are check_docx's.
+    code = ("import sys\nfrom generator.check import check_file\n"
+            f"report = check_file({str(SAMPLE)!r})\n"
+            "print(len(report.results) > 0, sorted(m for m in ('generator.recognise.attached', "
+            "'generator.recognise.parts', 'generator.recognise.appendices') if m in sys.modules))")
+    assert _fresh(code) == "True []"

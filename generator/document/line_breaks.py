@@ -11,7 +11,8 @@ Why a word segmenter: a Vietnamese word is several syllables written apart ("Ủ
 Why a dictionary, not underthesea's CRF model: the model's package costs about 0.4 s to import (its
 __init__ pulls joblib and more), 0.2 s more to load the model and ~90 MB of memory, on every render
 whose heading must break (a render took 0.9-1.7 s instead of 0.6). The plain-text dictionary shipped
-in the same package (corpus/data/Viet74K.txt, found without importing underthesea) loads in ~50 ms.
+in the same package (corpus/data/Viet74K.txt, found without importing underthesea) is keyed beforehand
+(PREBUILT, shipped in kehoach's package) and loads in a few ms.
 Maximum matching over it, from both ends, breaks only where both readings end a word, so an
 ambiguous stretch ("PHÒNG VĂN HÓA": "phòng văn | hoá" or "phòng | văn hoá") stays whole; place
 names, mostly absent from a dictionary, are kept whole after their unit ("huyện Bình Sơn"). On
@@ -26,12 +27,15 @@ mapped back. FIXED_WORDS holds words both miss ("ủy | ban" for the model, "vi�
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
 import re
 import unicodedata
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..resources import LEXICON_KEYS
 from ..word.metrics import text_width_pt
 
 FIXED_WORDS = ["ủy ban", "uỷ ban", "nhân dân", "hội đồng", "mặt trận", "tổ quốc", "ban chỉ đạo", "thành phố",
@@ -106,11 +110,62 @@ def key(text: str) -> str:
     return _OPEN_GLIDE.sub(lambda m: _GLIDE_TONE[m.group()], unicodedata.normalize("NFC", text.lower()))
 
 
+class SortedKeys:
+    """Keys, a line each in code-point order ("\\n" after each), looked up by binary search in that
+    text itself. Why not a set: building a set of the dictionary's 61,000 keys took about 10 ms of
+    every cold start whose heading breaks, for the few hundred lookups a document makes (each a
+    dozen steps here)."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.text = "".join(k + "\n" for k in sorted(set(keys)))
+
+    @classmethod
+    def of_lines(cls, text: str) -> SortedKeys:
+        """From text already in that form (PREBUILT's body)."""
+        made = cls(())
+        made.text = text
+        return made
+
+    def __contains__(self, wanted: object) -> bool:
+        text = self.text
+        lo, hi = 0, len(text)  # both at the start of a line (or the end): the lines left to search
+        while lo < hi:
+            start = text.rfind("\n", lo, (lo + hi) // 2) + 1 or lo
+            end = text.index("\n", start)
+            line = text[start:end]
+            if line == wanted:
+                return True
+            if isinstance(wanted, str) and line < wanted:
+                lo = end + 1
+            else:
+                hi = start
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.text.split("\n")[:-1])
+
+
 @functools.cache
-def _lexicon() -> frozenset[str] | None:
-    """The entries of underthesea's Viet74K dictionary (plus FIXED_WORDS), as keys, of which those
-    of 2..MAX_SYLLABLES syllables are ever looked up; None when this underthesea has no such file.
-    Found without importing underthesea: its __init__ is the slow part (joblib, then the CRF model)."""
+def _lexicon() -> SortedKeys | None:
+    """The entries of underthesea's Viet74K dictionary (plus FIXED_WORDS) as keys, those a lookup can
+    equal (lexicon_keys); None when this underthesea has no such file. Found without importing
+    underthesea: its __init__ is the slow part (joblib, then the CRF model)."""
+    path = _lexicon_source()
+    if path is None:
+        return None
+    try:
+        raw = path.read_bytes()
+        # The keys shipped prebuilt (PREBUILT) when they were made from this very file: a few ms
+        # where keying the file takes 30, on every render whose heading must break. Another
+        # underthesea's dictionary (another hash) is keyed here as before.
+        made = _prebuilt(hashlib.sha256(raw).hexdigest())
+        return made if made is not None else SortedKeys(lexicon_keys(raw.decode("utf-8")))
+    except (OSError, UnicodeDecodeError):  # pragma: no cover - a damaged install
+        return None
+
+
+def _lexicon_source() -> Path | None:
+    """Viet74K.txt in the installed underthesea, or None."""
     try:
         spec = importlib.util.find_spec("underthesea")
     except (ImportError, ValueError):  # pragma: no cover - a broken install: the CRF path decides
@@ -118,23 +173,55 @@ def _lexicon() -> frozenset[str] | None:
     for folder in (spec.submodule_search_locations or []) if spec else []:
         path = Path(folder).joinpath(*_LEXICON_FILE)
         if path.is_file():
-            break
-    else:
-        return None
+            return path
+    return None
+
+
+def lexicon_keys(text: str) -> list[str]:
+    """The dictionary's entries (text: Viet74K.txt, an entry a line) and FIXED_WORDS as keys, those of 2 to
+    MAX_SYLLABLES syllables, sorted: a looked-up key always joins that many keyed syllables by single
+    spaces, so no other entry (a single syllable, a saying, a blank) could ever equal one."""
+    # Keyed in one pass over the whole file and stripped by C-level calls: about 25 ms, where a key
+    # per entry took 120.
+    entries = set(map(str.strip, key(text).splitlines()))
+    entries.update(key(w) for w in FIXED_WORDS)
+    return sorted(e for e in entries if 1 <= e.count(" ") < MAX_SYLLABLES and "  " not in e)
+
+
+PREBUILT = LEXICON_KEYS
+"""lexicon_keys of Viet74K.txt made beforehand (`python -m generator.document.line_breaks` writes it),
+shipped in the package; its first line names the sha256 of the Viet74K.txt it was made from."""
+_PREBUILT_HEADER = "# lexicon_keys of Viet74K.txt, sha256 "
+
+
+def prebuilt_text(source: bytes) -> str:
+    """What PREBUILT holds for the dictionary source (Viet74K.txt's bytes)."""
+    keys = lexicon_keys(source.decode("utf-8"))
+    return _PREBUILT_HEADER + hashlib.sha256(source).hexdigest() + "\n" + "\n".join(keys) + "\n"
+
+
+def _prebuilt(digest: str) -> SortedKeys | None:
+    """The prebuilt keys when PREBUILT was made from the source of this sha256 digest, else None."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):  # pragma: no cover - a damaged install
+        text = PREBUILT.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return None
-    # Every entry, keyed in one pass over the whole file and stripped by C-level calls: about 25 ms,
-    # where keeping only the entries of 2..MAX_SYLLABLES syllables first, entry by entry in Python,
-    # took 45 (and a key per entry 120). The others (single syllables, sayings) never equal a
-    # looked-up key, which always joins 2..MAX_SYLLABLES syllables: they cost ~1 MB, not a result.
-    out = set(map(str.strip, key(text).splitlines()))
-    out.update(key(w) for w in FIXED_WORDS)
-    return frozenset(out)
+    header, _, body = text.partition("\n")
+    if header != _PREBUILT_HEADER + digest:
+        return None
+    return SortedKeys.of_lines(body)
 
 
-def _longest_match(syllables: list[str], lexicon: frozenset[str]) -> tuple[str, ...]:
+def write_prebuilt() -> Path | None:
+    """Write PREBUILT from the installed underthesea's Viet74K.txt; None when there is none."""
+    path = _lexicon_source()
+    if path is None:
+        return None
+    PREBUILT.write_text(prebuilt_text(path.read_bytes()), encoding="utf-8", newline="\n")
+    return PREBUILT
+
+
+def _longest_match(syllables: list[str], lexicon: Container[str]) -> tuple[str, ...]:
     """The words by maximum matching, from the left and from the right, a break only where both
     readings end a word: where they disagree the text is ambiguous to a dictionary without
     frequencies ("phòng văn | hoá" or "phòng | văn hoá"; "quyết định | số" or "quyết | định số"),
@@ -300,3 +387,8 @@ def heading_cell_lines(text: str, room_pt: float, size_pt: float) -> list[str]:
 def overflowing(lines: list[str], column: Column) -> list[str]:
     """The lines (as given by hand) that do not fit column: Word would wrap them anywhere."""
     return [line for line in lines if not fits(line, column)]
+
+
+if __name__ == "__main__":  # python -m generator.document.line_breaks: the prebuilt keys written again
+    written = write_prebuilt()
+    print(written or "underthesea không có Viet74K.txt: không ghi gì")

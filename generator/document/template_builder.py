@@ -487,6 +487,10 @@ def main() -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         print(target)
+    if len(sys.argv) == 1:  # the packaged template changed: its parts prepared beforehand follow it
+        from .template_prebuilt import write_prebuilt
+
+        print(write_prebuilt())
 
 
 if __name__ == "__main__":

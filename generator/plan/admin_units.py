@@ -14,6 +14,7 @@ this lookup does not need.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
 import json
 import re
@@ -21,7 +22,9 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from ..resources import ADMIN_UNITS
 
 Loc = tuple[Any, ...]
 
@@ -117,6 +120,22 @@ def _tables() -> _Tables | None:
     folder = _data_dir()
     if folder is None:
         return None
+    made = _prebuilt(folder)
+    if made is not None:
+        units = {(kind, name): [_Old(o[0], o[1], o[2], o[3], tuple(o[4])) for o in olds]
+                 for kind, name, olds in made["units"]}
+        gone_provinces = frozenset(made["gone_provinces"])
+    else:
+        units, gone_provinces = _units_from(folder)
+    names = sorted({re.escape(name) for _, name in units}, key=len, reverse=True)
+    kinds = "|".join(re.escape(k) for k in ("tỉnh", *DISTRICT_TYPES))
+    pattern = re.compile(rf"(?<!\w)({kinds})\s+({'|'.join(names)})(?!\w)")
+    return _Tables(units, pattern, gone_provinces)
+
+
+def _units_from(folder: Path) -> tuple[dict[tuple[str, str], list[_Old]], frozenset[str]]:
+    """The abolished units by (kind, folded name) and the folded names of the provinces gone, read
+    from vietnamadminunits' data files in folder."""
     legacy = _members(folder / "parser_legacy.json", "DICT_PROVINCE", "DICT_PROVINCE_DISTRICT")
     new = _members(folder / "parser_from_2025.json", "DICT_PROVINCE", "DICT_PROVINCE_WARD_NO_ACCENTED")
     converter = _members(folder / "converter_2025.json", "DICT_PROVINCE", "DICT_PROVINCE_WARD_NO_DIVIDED")
@@ -152,10 +171,7 @@ def _tables() -> _Tables | None:
                 continue  # "thành phố Huế" is a province today, not a district that went
             units.setdefault((dkind, _fold(d["districtShort"])), []).append(
                 _Old(dkind, d["districtShort"], full, now, tuple(wards_of.get(f"{key}_{dkey}", ()))))
-    names = sorted({re.escape(name) for _, name in units}, key=len, reverse=True)
-    kinds = "|".join(re.escape(k) for k in ("tỉnh", *DISTRICT_TYPES))
-    pattern = re.compile(rf"(?<!\w)({kinds})\s+({'|'.join(names)})(?!\w)")
-    return _Tables(units, pattern, frozenset(gone_provinces))
+    return units, frozenset(gone_provinces)
 
 
 @functools.lru_cache(maxsize=1)
@@ -165,6 +181,12 @@ def place_names() -> frozenset[str]:
     folder = _data_dir()
     if folder is None:
         return frozenset()
+    made = _prebuilt(folder)
+    return frozenset(made["place_names"]) if made is not None else _place_names_from(folder)
+
+
+def _place_names_from(folder: Path) -> frozenset[str]:
+    """place_names read from vietnamadminunits' data files in folder."""
     names: set[Any] = set()  # the data has a few blanks (NaN) where a short name is missing
     for file, key in (("parser_legacy.json", "DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"),
                       ("parser_from_2025.json", "DICT_PROVINCE_WARD_NO_ACCENTED")):
@@ -181,6 +203,57 @@ def place_names() -> frozenset[str]:
                 elif isinstance(v, dict):
                     stack.append(v)
     return frozenset(unicodedata.normalize("NFC", n).upper() for n in names if isinstance(n, str) and n)
+
+
+# --- the tables made beforehand ---------------------------------------------------------------
+# Reading the tables from the package's JSON files costs about 30 ms (_tables: rollover, check of a
+# data file) and 45 ms (place_names: import, through plan/name_case), on every run of those commands.
+# What they make is shipped in kehoach's package instead (PREBUILT, written by
+# `python -m generator.plan.admin_units`), with the sha256 of the data files it was made from: it is
+# used only when the installed files have that hash; another release of the data is read as before.
+
+PREBUILT = ADMIN_UNITS
+_SOURCES = ("parser_legacy.json", "parser_from_2025.json", "converter_2025.json")
+"""The data files the tables are made from (_units_from, _place_names_from), in the digest's order."""
+
+
+def _source_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for name in _SOURCES:
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()
+
+
+def prebuilt_data(folder: Path) -> dict[str, Any]:
+    """What PREBUILT holds for the data files in folder: their digest and the tables made from them."""
+    units, gone = _units_from(folder)
+    return {"source_sha256": _source_digest(folder),
+            "place_names": sorted(_place_names_from(folder)),
+            "gone_provinces": sorted(gone),
+            "units": [[kind, name, [[o.kind, o.name, o.province, o.now, list(o.wards)] for o in olds]]
+                      for (kind, name), olds in units.items()]}  # in the data's order, as _units_from makes it
+
+
+@functools.lru_cache(maxsize=1)
+def _prebuilt(folder: Path) -> dict[str, Any] | None:
+    """PREBUILT's tables when they were made from the data files in folder, else None."""
+    try:
+        made = json.loads(PREBUILT.read_text(encoding="utf-8"))
+        if made.get("source_sha256") == _source_digest(folder):
+            return cast(dict[str, Any], made)
+    except (OSError, ValueError, AttributeError):  # missing, damaged or not an object: read the data files
+        pass
+    return None
+
+
+def write_prebuilt() -> Path | None:
+    """Write PREBUILT from the installed vietnamadminunits' data; None when it is not installed."""
+    folder = _data_dir()
+    if folder is None:
+        return None
+    text = json.dumps(prebuilt_data(folder), ensure_ascii=False, separators=(",", ":"))
+    PREBUILT.write_text(text + "\n", encoding="utf-8", newline="\n")
+    return PREBUILT
 
 
 def _message(found: list[_Old], written: str) -> str:
@@ -240,3 +313,8 @@ def outdated_in(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
             if words.casefold() not in seen:
                 seen.add(words.casefold())
                 yield loc, words, message
+
+
+if __name__ == "__main__":  # python -m generator.plan.admin_units: the prebuilt tables written again
+    written = write_prebuilt()
+    print(written or "chưa cài vietnamadminunits: không ghi gì")

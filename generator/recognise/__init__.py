@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..word.reader import WordDocument, read_word
-from .attached import recognise_file
 from .columns import tab_columns
 from .model import KeHoach
 
@@ -21,6 +20,11 @@ def recognise(word: WordDocument) -> KeHoach:
     """The parts of what a Word file prints: one document, or a decision and the document it issues
     printed after it (recognise.attached: the second in the first's `attached`). The one call `check`
     and `import` make, through read_docx."""
+    # Imported here, not above: importing any module of the recogniser runs this package first, and
+    # the check of a data file needs only `lines` and `model`; locating the parts of a Word file
+    # (attached, parts, appendices) cost it about 10 ms of modules and patterns it never ran.
+    from .attached import recognise_file
+
     return recognise_file(word)
 
 

@@ -27,6 +27,18 @@ STRUCTURES = _path("ke-hoach-cau-truc-day-du.yaml")
 UNITS = _path("don-vi-noi-bo-skhcn.yaml")
 """A units file for `kehoach batch` over the sample plan (written by `kehoach init`)."""
 
+LEXICON_KEYS = _path("viet74k-keys.txt")
+"""The heading dictionary's keys made beforehand from underthesea's Viet74K.txt (not a copy: written by
+`python -m generator.document.line_breaks`, used only when made from the installed Viet74K.txt)."""
+
+ADMIN_UNITS = _path("admin-units.json")
+"""The administrative units' tables made beforehand from vietnamadminunits' data files (not a copy:
+written by `python -m generator.plan.admin_units`, used only when made from the installed files)."""
+
+TEMPLATE_PREPARED = _path("kehoach-prepared.json")
+"""The default template's parts patched and compiled beforehand (not a copy: written by
+`python -m generator.document.template_prebuilt`, used only for the parts it was made from)."""
+
 SOURCES = {TEMPLATE: "templates/kehoach.docx", SAMPLE: f"data/{SAMPLE.name}",
            STRUCTURES: f"data/{STRUCTURES.name}", UNITS: f"data/{UNITS.name}"}
 """Each packaged copy and its editable source, relative to the project folder."""

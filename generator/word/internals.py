@@ -202,15 +202,18 @@ class CachedDocxTemplate(SandboxedDocxTemplate):
     time, so both are done once per template (new_document and patched are the template's); the parts
     are still parsed afresh for every render, so no render sees another's changes. on_error(exc, src)
     gives the exception to raise for one out of a part's render (a located message for a template's
-    own run-time mistake).
+    own run-time mistake). prepared(xml) gives patch_xml's result for xml when it was made beforehand
+    (the caller's, for its packaged template), else None.
     """
 
     def __init__(self, data: bytes, *, new_document: Callable[[], DocxDocument], patched: dict[str, str],
                  on_error: Callable[[Exception, str], Exception],
-                 make_environment: Callable[[], SandboxedEnvironment]) -> None:
+                 make_environment: Callable[[], SandboxedEnvironment],
+                 prepared: Callable[[str], str | None] = lambda raw: None) -> None:
         super().__init__(io.BytesIO(data), make_environment)
         self._new = new_document
         self._patched = patched
+        self._prepared = prepared
         self._on_error = on_error
 
     docx: DocxDocument | None  # set by DocxTemplate.__init__ and init_docx
@@ -230,7 +233,8 @@ class CachedDocxTemplate(SandboxedDocxTemplate):
     def patch_xml(self, src_xml: str) -> str:
         out = self._patched.get(src_xml)
         if out is None:
-            out = self._patched[src_xml] = super().patch_xml(src_xml)
+            # prepared(src_xml): patch_xml's result made beforehand for this very XML, or None
+            out = self._patched[src_xml] = self._prepared(src_xml) or super().patch_xml(src_xml)
         return out
 
 

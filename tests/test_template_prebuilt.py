@@ -1,0 +1,93 @@
+"""The default template's parts patched and compiled beforehand (generator/document/template_prebuilt):
+the shipped file is what its script makes, it gives the very document the template compiled at run
+time gives, and it is used for nothing but the parts, releases and settings it was made from."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import jinja2
+import pytest
+from docx import Document
+
+from generator.document import render, template_prebuilt
+from generator.plan.loader import load_plan
+from generator.resources import TEMPLATE
+from paths import FULL, SAMPLE
+
+
+def test_the_shipped_file_is_what_the_script_makes() -> None:
+    shipped = json.loads(template_prebuilt.PREBUILT.read_text(encoding="utf-8"))
+    assert shipped == template_prebuilt.prepared_data(TEMPLATE), (
+        "generator/resources/kehoach-prepared.json is stale (the template or the environment changed): "
+        "run `python -m generator.document.template_prebuilt`")
+
+
+def _render(path: Path) -> bytes:
+    return render.Template().render(load_plan(path))
+
+
+def _text(docx: bytes) -> str:
+    """Every text of the document's body, tables included."""
+    return "".join(Document(io.BytesIO(docx)).element.body.itertext())
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("Jinja parsed a part the prepared file holds")
+
+
+@pytest.mark.parametrize("plan", [SAMPLE, FULL], ids=lambda p: p.stem)
+def test_the_prepared_parts_give_the_same_document(plan: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    template_prebuilt._load.cache_clear()
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(render._Environment, "_parse", _refuse)
+            prepared = _render(plan)  # Jinja never parses: every part comes compiled
+        with monkeypatch.context() as patch:
+            # No prepared file: every part patched and compiled here, as for another template.
+            patch.setattr(template_prebuilt, "PREBUILT", tmp_path / "missing.json")
+            template_prebuilt._load.cache_clear()
+            compiled_here = _render(plan)
+    finally:
+        template_prebuilt._load.cache_clear()
+    assert prepared == compiled_here
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in _text(prepared) and "Nơi nhận:" in _text(prepared)
+
+
+def test_another_release_of_jinja_or_docxtpl_is_not_given_the_prepared_parts(monkeypatch) -> None:
+    template_prebuilt._load.cache_clear()
+    env = render.Template().env
+    helper = render.Template().docxtpl_helper()
+    raw = helper.get_xml()
+    assert template_prebuilt.patched(raw, env) is not None
+    monkeypatch.setattr(jinja2, "__version__", "0.0.1")
+    assert template_prebuilt.patched(raw, env) is None
+    monkeypatch.undo()
+    import docxtpl
+
+    monkeypatch.setattr(docxtpl, "__version__", "0.0.1")
+    assert template_prebuilt.patched(raw, env) is None
+
+
+def test_a_restyled_template_is_patched_and_compiled_as_before(tmp_path: Path) -> None:
+    """A template whose body differs from the packaged one (a word changed in Word) gets nothing
+    prepared for its body: it is patched and compiled at run time, and prints what it says."""
+    with zipfile.ZipFile(TEMPLATE) as zin:
+        members = {name: zin.read(name) for name in zin.namelist()}
+    body = members["word/document.xml"].decode("utf-8")
+    assert body.count("Nơi nhận:") >= 1
+    members["word/document.xml"] = body.replace("Nơi nhận:", "Nơi gửi đến:").encode("utf-8")
+    restyled = tmp_path / "mau.docx"
+    with zipfile.ZipFile(restyled, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in members.items():
+            zout.writestr(name, data)
+    template_prebuilt._load.cache_clear()
+    template = render.Template(restyled)
+    helper = template.docxtpl_helper()
+    assert template_prebuilt.patched(helper.get_xml(), template.env) is None
+    text = _text(template.render(load_plan(SAMPLE)))
+    assert "Nơi gửi đến:" in text and "Nơi nhận:" not in text
