@@ -58,7 +58,13 @@ def test_the_prebuilt_tables_are_those_of_the_installed_data() -> None:
     folder = admin_units._data_dir()
     assert folder is not None
     shipped = json.loads(admin_units.PREBUILT.read_text(encoding="utf-8"))
-    assert shipped == admin_units.prebuilt_data(folder), (
+    made = admin_units.prebuilt_data(folder)
+    if shipped["source_sha256"] != made["source_sha256"]:
+        # A fresh install took another release of the data: the file is not used (next test), the
+        # installed data is read as before; the repository is not wrong at this commit.
+        pytest.skip("admin-units.json made from another vietnamadminunits release: not used here; "
+                    "run `python -m generator.plan.admin_units` to ship this one's")
+    assert shipped == made, (
         "generator/resources/admin-units.json is stale: run `python -m generator.plan.admin_units`")
 
 

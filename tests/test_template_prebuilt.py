@@ -19,11 +19,23 @@ from generator.resources import TEMPLATE
 from paths import FULL, SAMPLE
 
 
+STALE = ("generator/resources/kehoach-prepared.json is stale (the template or the environment changed): "
+         "run `python -m generator.document.template_prebuilt`")
+
+
 def test_the_shipped_file_is_what_the_script_makes() -> None:
+    """The shipped file is what the script makes from the packaged template. Under other Jinja or
+    docxtpl releases than it was made with (a fresh install takes the newest the bounds allow) the
+    file is not used and renders compile as before (tested below): then only its parts are checked
+    against the template, since the code it holds is rightly another release's."""
     shipped = json.loads(template_prebuilt.PREBUILT.read_text(encoding="utf-8"))
-    assert shipped == template_prebuilt.prepared_data(TEMPLATE), (
-        "generator/resources/kehoach-prepared.json is stale (the template or the environment changed): "
-        "run `python -m generator.document.template_prebuilt`")
+    made = template_prebuilt.prepared_data(TEMPLATE)
+    assert set(shipped["patched"]) == set(made["patched"]), STALE  # keyed by the template's own parts
+    if shipped["fingerprint"] != made["fingerprint"]:
+        pytest.skip(f"made under {shipped['fingerprint']['jinja2']}/{shipped['fingerprint']['docxtpl']} (Jinja/"
+                    f"docxtpl), installed {made['fingerprint']['jinja2']}/{made['fingerprint']['docxtpl']}: "
+                    "not used here; " + STALE.split(": ", 1)[1])
+    assert shipped == made, STALE
 
 
 def _render(path: Path) -> bytes:
