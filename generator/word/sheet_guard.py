@@ -283,9 +283,12 @@ class OdsScan:
 
 
 def _ods_formula(formula: str) -> str:
-    """An ODF formula as LibreOffice shows it in the cell: "of:=[.B2]" is "=[.B2]"."""
+    """An ODF formula as LibreOffice shows it in the cell: "of:=SUM([.B2:.B5])" is "=SUM(B2:B5)",
+    a reference to another sheet "[$DV.B2]" is "$DV.B2"."""
     prefix, colon, rest = formula.partition(":")
-    return rest if colon and prefix.isalnum() and rest.startswith("=") else formula
+    if colon and prefix.isalnum() and rest.startswith("="):
+        formula = rest
+    return re.sub(r"\[([^\]]*)\]", lambda m: re.sub(r"(^|:)\.", r"\1", m.group(1)), formula)
 
 
 def scan_ods(blob: bytes, label: str) -> OdsScan:
