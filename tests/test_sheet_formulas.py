@@ -100,7 +100,7 @@ def test_a_units_formula_with_no_stored_value_is_said_at_its_cell_and_nothing_go
     out = tmp_path / "out"
     assert main(["batch", str(SAMPLE), "--units", str(units), "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert (f"{units}: Đơn vị!C4: ô có công thức =B4 nhưng tệp không lưu giá trị của công thức (tệp do "
+    assert (f"{units}: Đơn vị!C4: có công thức =B4 nhưng tệp không lưu giá trị của công thức (tệp do "
             "chương trình không tính công thức tạo ra), nên không biết ô hiện gì; " + FIX) in err
     assert "Traceback" not in err and not out.exists()
 
@@ -112,11 +112,11 @@ def test_a_units_key_formula_is_read_by_its_value_or_said_at_its_cell(tmp_path: 
     with pytest.raises(DataError) as caught:
         read_units_sheet(units)
     said = [str(p) for p in caught.value.problems]
-    assert said == [f"{units}: Đơn vị!B4: ô có công thức =LOWER(A5) nhưng tệp không lưu giá trị của công thức "
+    assert said == [f"{units}: Đơn vị!B4: có công thức =LOWER(A5) nhưng tệp không lưu giá trị của công thức "
                     "(tệp do chương trình không tính công thức tạo ra), nên không biết ô hiện gì; " + FIX]
     assert main(["batch", str(SAMPLE), "--units", str(units), "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "Đơn vị!B4: ô có công thức =LOWER(A5)" in err and "thiếu trường" not in err
+    assert "Đơn vị!B4: có công thức =LOWER(A5)" in err and "thiếu trường" not in err
     stored(units, "Đơn vị", {"B4": "phong-tc"})
     read = read_units_sheet(units)
     assert [u.get("unit") for u in read.data["units"]] == ["phong-kh", "phong-tc", None]
@@ -130,7 +130,7 @@ def test_every_uncomputed_cell_is_listed_at_once_within_a_bound(tmp_path: Path) 
         read_units_sheet(units)
     problems = caught.value.problems
     assert [p.path for p in problems] == [f"Đơn vị!C{r}" for r in range(3, 3 + UNCOMPUTED_SHOWN + 1)]
-    assert all(f"ô có công thức =B{r} nhưng" in p.message for r, p in enumerate(problems[:-1], start=3))
+    assert all(f"có công thức =B{r} nhưng" in p.message for r, p in enumerate(problems[:-1], start=3))
     assert problems[-1].message == ("ô này và 4 ô khác sau nó cũng có công thức chưa có giá trị lưu trong tệp; "
                                     + FIX)
 
@@ -152,7 +152,7 @@ def test_an_ods_units_list_reads_the_value_libreoffice_stores_and_refuses_none(t
     path.write_bytes(ods_package(f'<table:table table:name="DV">{rows(bare)}</table:table>'))
     with pytest.raises(DataError) as caught:
         read_units_sheet(path)
-    assert [(p.path, p.message.split(" nhưng")[0]) for p in caught.value.problems] == [("DV!B2", "ô có công thức =A2")]
+    assert [(p.path, p.message.split(" nhưng")[0]) for p in caught.value.problems] == [("DV!B2", "có công thức =A2")]
 
 
 # --- progress sheet (kehoach report) ----------------------------------------------------------------
@@ -171,7 +171,7 @@ def test_a_completion_day_given_by_date_formula_is_that_day_or_said_at_its_cell(
     with pytest.raises(ProgressError) as caught:
         read_progress(plan, [filled])
     assert caught.value.problems == [
-        f"filled.xlsx: Tiến độ!F{row}: ô có công thức =DATE(2025,8,1) nhưng tệp không lưu giá trị của công thức "
+        f"filled.xlsx: Tiến độ!F{row}: có công thức =DATE(2025,8,1) nhưng tệp không lưu giá trị của công thức "
         "(tệp do chương trình không tính công thức tạo ra), nên không biết ô hiện gì; " + FIX]
     stored(filled, "Tiến độ", {f"F{row}": float(to_excel(dt.datetime(2025, 8, 1)))})
     progress = read_progress(plan, [filled])
@@ -210,7 +210,7 @@ def test_import_refuses_a_catalogue_formula_with_no_value_at_its_cell(tmp_path: 
     book.save(tmp_path / "ct.xlsx")
     assert main(["import", str(tmp_path / "ct.xlsx"), "-o", str(tmp_path / "ct.yaml")]) == 2
     err = capsys.readouterr().err
-    assert "DM!C2: ô có công thức =2*3 nhưng tệp không lưu giá trị" in err and FIX in err
+    assert "DM!C2: có công thức =2*3 nhưng tệp không lưu giá trị" in err and FIX in err
     assert "Traceback" not in err and not (tmp_path / "ct.yaml").exists()
 
 
@@ -234,7 +234,7 @@ def test_an_ods_catalogue_reads_libreoffices_stored_values(tmp_path: Path) -> No
     with pytest.raises(BadCells) as caught:
         read_sheet(path)
     assert [(p.path, p.message.split(" nhưng")[0]) for p in caught.value.problems] == [
-        ("DM!B2", "ô có công thức =DATE(2026;3;20)"), ("DM!C2", "ô có công thức =UPPER(A2)")]
+        ("DM!B2", "có công thức =DATE(2026;3;20)"), ("DM!C2", "có công thức =UPPER(A2)")]
 
 
 def calc_installed() -> bool:
@@ -267,3 +267,21 @@ def test_a_sheet_saved_by_libreoffice_reads_every_formulas_value(tmp_path: Path,
         with zipfile.ZipFile(io.BytesIO(saved.read_bytes())) as z:
             assert b"<f>" in z.read("xl/worksheets/sheet1.xml")  # still formulas, now with their values
     assert read_sheet(saved).table["rows"] == [["Khảo sát", "20/3/2026", "3.000.000", "SỞ Y TẾ"]]
+
+
+def test_a_plan_naming_the_sheet_is_refused_at_the_formulas_cell(tmp_path: Path) -> None:
+    from tests.paths import SHEET_PLAN
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "DM"
+    ws.append(["STT", "Nội dung", "Kinh phí"])
+    ws.append([1, "Mua sắm", "=2*3"])
+    book.save(tmp_path / "dm.xlsx")
+    (tmp_path / "kh.yaml").write_text(SHEET_PLAN % "dm.xlsx", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_plan(tmp_path / "kh.yaml")
+    assert [p.message.split(" nhưng")[0] for p in caught.value.problems] == ["dm.xlsx: ô DM!C2: có công thức =2*3"]
+    stored(tmp_path / "dm.xlsx", "DM", {"C2": 6.0})  # as Excel saves it: the plan prints what the cell shows
+    table = load_plan(tmp_path / "kh.yaml").appendices[0].table
+    assert table is not None and table.rows == [["Mua sắm", "6"]]

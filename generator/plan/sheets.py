@@ -374,7 +374,7 @@ def uncomputed_problems(cells: list[tuple[int, int, str | None]]) -> list[tuple[
     file does not hold it (a program that does not compute wrote it); read as empty, a default or
     "not reported" would stand in for what the clerk sees."""
     out: list[tuple[int, int, str | None, str]] = [
-        (r, c, None, f"ô có công thức{' ' + formula[:80] if formula else ''} nhưng tệp không lưu giá trị của công "
+        (r, c, None, f"có công thức{' ' + formula[:80] if formula else ''} nhưng tệp không lưu giá trị của công "
                      "thức (tệp do chương trình không tính công thức tạo ra), nên không biết ô hiện gì; "
                      f"{UNCOMPUTED_FIX}")
         for r, c, formula in cells[:UNCOMPUTED_SHOWN]]
