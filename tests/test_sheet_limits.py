@@ -204,17 +204,20 @@ def test_numbers_keep_every_digit(tmp_path: Path) -> None:
     assert read_sheet(tmp_path / "so.xlsx").table["rows"][2] == ["Tổng kết", "20/3/2025", "31/12/2025"]
 
 
-def test_formula_without_a_stored_value_is_a_warning_naming_the_cell(tmp_path: Path) -> None:
+def test_formula_without_a_stored_value_is_a_mistake_naming_the_cell(tmp_path: Path) -> None:
+    # Excel shows the formula's value; the file holds none, so the cell is not read as empty (a catalogue
+    # would print a blank where Excel shows 6): tests/test_sheet_formulas.py covers every reader.
     wb = openpyxl.Workbook()  # openpyxl writes formulas without the value Excel would store
     ws = wb.active
     ws.title = "DM"
     ws.append(["STT", "Nội dung", "Kinh phí"])
     ws.append([1, "Mua sắm", "=2*3"])
     wb.save(tmp_path / "ct.xlsx")
-    read = read_sheet(tmp_path / "ct.xlsx")
-    assert len(read.warnings) == 1 and "ô DM!C2 có công thức nhưng chưa có giá trị" in read.warnings[0]
+    with pytest.raises(BadCells) as caught:
+        read_sheet(tmp_path / "ct.xlsx")
+    assert [p.path for p in caught.value.problems] == ["DM!C2"]
     run = run_limited(["import", tmp_path / "ct.xlsx", "-o", tmp_path / "ct.yaml"], memory=2 * GB)
-    assert run.code == 0 and "cảnh báo: trang tính DM: ô DM!C2" in run.err
+    assert run.code == 2 and "DM!C2: có công thức =2*3 nhưng tệp không lưu giá trị" in run.err
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a Unix thing")

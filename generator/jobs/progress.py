@@ -552,7 +552,7 @@ def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
                draft_label: str = "") -> bool:
     """Read one workbook's rows into reports and problems. draft_label: the label the plan had as a
     draft (a sheet made before its issue is still this plan's)."""
-    from ..plan.sheets import workbook_sheets
+    from ..plan.sheets import uncomputed_problems, workbook_sheets
 
     found = False
     try:
@@ -590,12 +590,24 @@ def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
         filled = {at[c] for c in (STATUS_COL, DATE_COL, RESULT_COL) if at[c] >= 0}
         _fill_merged(rows, ws.merged, filled)
         bad_cells = {(r, c): value for r, c, value, _ in ws.problems if c in filled}
+        # A formula in a column read here whose value the file does not hold reads empty: a date
+        # computed by =DATE(…) would be "không ghi ngày", a status "not reported". Said at its cell;
+        # its row is not read further (what it says is not known).
+        uncomputed = [(r, c, f) for r, c, f in ws.uncomputed if r >= header_row and c in at]
+        problems.extend(f"{label}: {ws.name}!{_col(c)}{r + 1}: {message}"
+                        for r, c, _, message in uncomputed_problems(uncomputed))
+        unknown = {(r, c) for r, c, _ in uncomputed}
+        # A merged cell's value stands for every row it covers (_fill_merged): not known in any of them.
+        unknown_rows = {r for r, _ in unknown} | {r for (r0, c0), (r1, _c1) in ws.merged if (r0, c0) in unknown
+                                                  for r in range(r0, r1 + 1)}
         for r0 in range(header_row, len(rows)):
             r = r0 + 1
             if r > limits.MAX_PROGRESS_ROWS + 10:
                 problems.append(f"{label}: {ws.name}: quá {limits.MAX_PROGRESS_ROWS} hàng; không phải bảng tiến "
                                 "độ của một kế hoạch")
                 break
+            if r0 in unknown_rows:
+                continue
             row = rows[r0]
             cells = [row[c] if 0 <= c < len(row) else "" for c in at]
             errors = [(c, v) for (er, c), v in bad_cells.items() if er == r0]

@@ -5,7 +5,8 @@ named in the văn thư's words or by the field's path: Tên (đơn vị), Số, 
 Người ký, Chức vụ, Khóa (a phòng's key: the copies of one agency, mode internal), or any plan
 field written as a path (agency.place, signer.authority). An empty cell leaves the field to the
 model plan; an STT column is skipped. A cell merged down several rows is the value of each unit
-in them, as Excel prints it; a formula's error (#REF!) is refused at its cell. The result is the
+in them, as Excel prints it; a formula reads as the value the file stores for it, and a formula's
+error (#REF!) or a formula with no stored value is refused at its cell. The result is the
 same data a units YAML file gives, with each value's cell kept, so a mistake is reported at Sheet!C5.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 
 from ..errors import DataError, Problem
 from ..plan.loader import Loc, Source
-from ..plan.sheets import SPREADSHEET_SUFFIXES, cell_name, sheet_rows
+from ..plan.sheets import SPREADSHEET_SUFFIXES, cell_name, sheet_rows, uncomputed_problems
 from ..text import slugify
 from ..word.sheet_guard import SheetTooBig, SheetUse
 
@@ -56,12 +57,19 @@ def read_units_sheet(path: str | Path) -> Source:
     except SheetTooBig as exc:
         raise exc.said_as(UNITS_SHEET) from None  # the size refusal in a units list's words
     sheet, grid = cells.name, cells.rows
+    # A formula whose value the file does not hold reads empty: the model plan's value would go out
+    # in its place (another agency's name), or the header be looked for in the wrong row. Said at
+    # its cell, wherever it is on the sheet.
+    uncomputed = [Problem(file, None, None, cell_name(sheet, r, c), value, message)
+                  for r, c, value, message in uncomputed_problems(cells.uncomputed)]
     header_at = next((i for i, r in enumerate(grid) if sum(1 for c in r if c) >= 2), None)
     if header_at is None:
+        if uncomputed:
+            raise DataError(uncomputed)
         raise DataError([Problem(file, None, None, "", None, (
             f"trang tính '{sheet}' không có hàng tiêu đề (ví dụ: Tên | Số | Ngày | Cơ quan | Viết tắt)"))])
     columns: dict[int, tuple[str, ...]] = {}
-    problems = []
+    problems = list(uncomputed)
     for c, title in enumerate(grid[header_at]):
         key = slugify(title, "")
         if not title or key in SKIPPED:

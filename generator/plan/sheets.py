@@ -13,6 +13,12 @@ merged ranges and formulas without a stored value come from sheet_guard's scan o
 python-calamine for .xls and .ods; both read stored values and never evaluate formulas. Every
 file is judged by sheet_guard before a reader parses it. Cells that would print wrong (a formula
 error, a date that does not exist, an empty task) are reported together, each as Sheet!C7.
+
+A formula reads as the value the file stores for it, which Excel and LibreOffice always save (what
+the cell shows: a date, a number, text). A file written by a program that does not compute
+(openpyxl, some exports) may store none: the reader would give the cell empty and a default would
+fill in for it, so each such cell is a mistake said at its cell (uncomputed_problems), by every
+reader of sheets (catalogues, units lists, progress sheets).
 """
 
 from __future__ import annotations
@@ -34,9 +40,10 @@ from .. import limits
 from ..errors import DataError, Problem
 from ..text import clean_text, number_vi
 from ..word.sheet_guard import (
-    OdsMerges,
+    OdsScan,
     SheetError,
     SheetTooBig,
+    column_number,
     not_a_spreadsheet,
     open_zip,
     owner_file,
@@ -48,7 +55,8 @@ from ..word.sheet_guard import (
 from ..word.tables import MAX_HEADER_ROWS
 from .table_rows import NUMBER_HEAD, numbered_groups
 
-__all__ = ["SPREADSHEET_SUFFIXES", "BadCells", "SheetError", "SheetTable", "cell_name", "only_inside", "read_sheet"]
+__all__ = ["SPREADSHEET_SUFFIXES", "BadCells", "SheetError", "SheetTable", "cell_name", "only_inside", "read_sheet",
+           "uncomputed_problems"]
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
@@ -150,6 +158,8 @@ class _Grid:
     warnings: list[str] = field(default_factory=list)
     offset: tuple[int, int] = (0, 0)
     """Row and column of the sheet where rows[0][0] is (a calamine sheet starts at its first used cell)."""
+    uncomputed: list[tuple[int, int, str | None]] = field(default_factory=list)
+    """(row, col, formula) of cells whose formula has no value stored in the file, in the sheet's order."""
 
 
 def _grid(path: Path, data: bytes, sheet: str | None) -> _Grid:
@@ -254,18 +264,17 @@ def _xlsx_sheet(path: Path, zf: Any, book: Any, name: str) -> _Grid:
     except Exception:  # noqa: BLE001 - a damaged worksheet part, read lazily
         raise SheetError(f"{path}: trang tính '{name}' bị hỏng, không đọc được; hãy mở bằng Excel rồi "
                          "lưu lại") from None
-    for ref in scan.no_value:
+    for ref, formula in scan.no_value:
         m = re.fullmatch(r"([A-Z]+)([0-9]+)", ref)
         if m:
-            grid.warnings.append(f"ô {name}!{ref} có công thức nhưng chưa có giá trị lưu trong tệp (tệp "
-                                 "do chương trình khác tạo, chưa được Excel tính); ô được để trống — hãy "
-                                 "mở bằng Excel, lưu lại rồi nhập lại")
+            grid.uncomputed.append((int(m.group(2)) - 1, column_number(m.group(1)) - 1, formula))
     return grid
 
 
-def _calamine_book(path: Path, data: bytes, suffix: str) -> tuple[Any, OdsMerges | None]:
+def _calamine_book(path: Path, data: bytes, suffix: str) -> tuple[Any, OdsScan | None]:
     """The calamine book of an .xls or .ods, judged first; an .ods's merged ranges by sheet (calamine
-    reads an .xls's own, none of an .ods's)."""
+    reads an .xls's own, none of an .ods's) and its formulas without a stored value (an .xls always
+    stores a formula's result in its FORMULA record)."""
     merges = None
     if suffix == ".ods":
         zf = open_zip(data, str(path), suffix, path)
@@ -283,17 +292,17 @@ def _calamine_book(path: Path, data: bytes, suffix: str) -> tuple[Any, OdsMerges
 
 
 def _calamine_grid(path: Path, data: bytes, sheet: str | None, suffix: str) -> _Grid:
-    book, merges = _calamine_book(path, data, suffix)
+    book, ods = _calamine_book(path, data, suffix)
     names = book.sheet_names
     if not names:
         raise SheetError(f"{path}: bảng tính không có trang tính nào")
     name = sheet or names[0]
     if name not in names:
         raise SheetError(f"{path}: không có trang tính '{name}'; các trang tính có: {', '.join(names)}")
-    return _calamine_sheet(path, book, name, merges)
+    return _calamine_sheet(path, book, name, ods)
 
 
-def _calamine_sheet(path: Path, book: Any, name: str, ods_merges: OdsMerges | None = None) -> _Grid:
+def _calamine_sheet(path: Path, book: Any, name: str, ods: OdsScan | None = None) -> _Grid:
     try:
         data_sheet = book.get_sheet_by_name(name)
     except Exception:  # noqa: BLE001
@@ -306,14 +315,15 @@ def _calamine_sheet(path: Path, book: Any, name: str, ods_merges: OdsMerges | No
                                            f"{number_vi(data_sheet.width)} cột")
     try:
         values = data_sheet.to_python(skip_empty_area=False)
-        merged = list(data_sheet.merged_cell_ranges or []) or list((ods_merges or {}).get(name, []))
+        merged = list(data_sheet.merged_cell_ranges or []) or list(ods.merges.get(name, []) if ods else [])
     except Exception:  # noqa: BLE001
         raise SheetError(f"{path}: trang tính '{name}' bị hỏng, không đọc được; hãy mở bằng Excel hoặc "
                          "LibreOffice rồi lưu lại") from None
     # to_python(skip_empty_area=False) starts at A1, as merged ranges count: both index cells from A1
     # (shifting either by the first used cell put a merge, and a mistake's cell name, that many
     # rows and columns away in a sheet whose list starts below or right of A1).
-    grid = _Grid(name, [], [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged])
+    grid = _Grid(name, [], [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged],
+                 uncomputed=list(ods.no_value.get(name, [])) if ods else [])
     for r, row in enumerate(values):
         out = []
         for c, value in enumerate(row):
@@ -336,6 +346,9 @@ class SheetCells:
     rows: list[list[str]]
     merged: Merged
     problems: list[tuple[int, int, str | None, str]]
+    uncomputed: list[tuple[int, int, str | None]] = field(default_factory=list)
+    """(row, col, formula) of the cells whose formula has no value stored: each reader says those
+    of the cells it reads (uncomputed_problems), never reading them as empty."""
 
 
 def _from_a1(grid: _Grid) -> SheetCells:
@@ -343,7 +356,33 @@ def _from_a1(grid: _Grid) -> SheetCells:
     rows: list[list[str]] = [[] for _ in range(top)] + [[""] * left + row for row in grid.rows]
     merged = [((r0 + top, c0 + left), (r1 + top, c1 + left)) for (r0, c0), (r1, c1) in grid.merged]
     problems = [(r + top, c + left, v, m) for r, c, v, m in grid.problems]
-    return SheetCells(grid.name, rows, merged, problems)
+    uncomputed = [(r + top, c + left, f) for r, c, f in grid.uncomputed]
+    return SheetCells(grid.name, rows, merged, problems, uncomputed)
+
+
+UNCOMPUTED_SHOWN = 20
+"""Cells with a formula and no stored value named one by one; the rest are counted at the next."""
+
+UNCOMPUTED_FIX = ("hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại để ô có giá trị, hoặc gõ giá trị thay cho "
+                  "công thức")
+
+
+def uncomputed_problems(cells: list[tuple[int, int, str | None]]) -> list[tuple[int, int, str | None, str]]:
+    """(row, col, value, message) for cells (row, col, formula) whose formula has no value stored:
+    the first UNCOMPUTED_SHOWN each at its cell with its formula, then one at the next cell counting
+    the others. Why a mistake, not an empty cell: Excel shows the formula's value there, and the
+    file does not hold it (a program that does not compute wrote it); read as empty, a default or
+    "not reported" would stand in for what the clerk sees."""
+    out: list[tuple[int, int, str | None, str]] = [
+        (r, c, None, f"có công thức{' ' + formula[:80] if formula else ''} nhưng tệp không lưu giá trị của công "
+                     "thức (tệp do chương trình không tính công thức tạo ra), nên không biết ô hiện gì; "
+                     f"{UNCOMPUTED_FIX}")
+        for r, c, formula in cells[:UNCOMPUTED_SHOWN]]
+    if len(cells) > UNCOMPUTED_SHOWN:
+        r, c, _ = cells[UNCOMPUTED_SHOWN]
+        out.append((r, c, None, f"ô này và {number_vi(len(cells) - UNCOMPUTED_SHOWN - 1)} ô khác sau nó cũng có "
+                                f"công thức chưa có giá trị lưu trong tệp; {UNCOMPUTED_FIX}"))
+    return out
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -363,8 +402,8 @@ def workbook_sheets(path: Path, data: bytes) -> list[SheetCells]:
                     if _xlsx_worksheet(path, book, name) is not None]
         finally:
             book.close()
-    calamine, merges = _calamine_book(path, data, suffix)
-    return [_from_a1(_calamine_sheet(path, calamine, name, merges)) for name in calamine.sheet_names]
+    calamine, ods = _calamine_book(path, data, suffix)
+    return [_from_a1(_calamine_sheet(path, calamine, name, ods)) for name in calamine.sheet_names]
 
 
 def _date_problem(text: str) -> str | None:
@@ -396,7 +435,11 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> SheetTable:
     (limits.READ_SECONDS, limits.READ_MEMORY); cells that would print wrong are reported together
     (BadCells, each as Sheet!C7)."""
     path = Path(path)
-    return _table(path, _read_grid(path, sheet))
+    read = _read_grid(path, sheet)
+    top, left = read.offset
+    # A catalogue prints every cell of its sheet: each formula without a value is said.
+    read.problems += [(r - top, c - left, v, m) for r, c, v, m in uncomputed_problems(read.uncomputed)]
+    return _table(path, read)
 
 
 def sheet_rows(path: str | Path, sheet: str | None = None) -> SheetCells:

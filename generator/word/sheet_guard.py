@@ -12,6 +12,7 @@ file (SheetError, exit 2).
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import struct
@@ -172,6 +173,10 @@ _ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"([0-9]{1,7})\"")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
 _CELL_BODY = re.compile(rb"<((?:\w+:)?)c(\s[^>]*)?(?:/>|>(.*?)</\1c>)", re.S)
 _REF = re.compile(rb"\br=\"([A-Z]{1,3}[0-9]{1,7})\"")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?>([^<]*)<")
+_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?(?:/>|>([^<]*)<)")
+_TEXT_RESULT = re.compile(rb"\bt=\"str\"")
 
 
 def column_number(letters: bytes | str) -> int:
@@ -188,8 +193,10 @@ class XlsxScan:
 
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     """Merged ranges ((r0, c0), (r1, c1)), 0-based (the read-only reader does not give them)."""
-    no_value: list[str] = field(default_factory=list)
-    """Cells (A1 names) holding a formula with no value stored: Excel never computed them."""
+    no_value: list[tuple[str, str | None]] = field(default_factory=list)
+    """Cells holding a formula with no value stored (a program that does not compute wrote the
+    file; Excel never saved it): (A1 name, the formula as Excel shows it, None for a cell sharing
+    another cell's formula), in the sheet's order."""
 
 
 def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
@@ -232,10 +239,20 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
     if b"<f" in blob or b":f" in blob:
         for m in _CELL_BODY.finditer(blob):
             inner = m.group(3) or b""
-            if re.search(rb"<(?:\w+:)?f[\s>/]", inner) and not re.search(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]", inner):
-                ref = _REF.search(m.group(2) or b"")
-                if ref:
-                    scan.no_value.append(ref.group(1).decode())
+            if not _FORMULA.search(inner):
+                continue
+            value = _VALUE.search(inner)
+            # A result is stored in <v>. Excel and LibreOffice store a text result "" (=IF(A2="";"";…))
+            # as an empty <v> in a cell typed t="str"; an empty <v> in a cell of any other type (what
+            # openpyxl writes for every formula) holds no result: the cell shows nothing the file has.
+            if value is not None and (value.group(1) or _TEXT_RESULT.search(m.group(2) or b"")):
+                continue
+            ref = _REF.search(m.group(2) or b"")
+            if ref:
+                text = _FORMULA_TEXT.search(inner)
+                formula = ("=" + html.unescape(text.group(1).decode("utf-8", "replace"))
+                           if text and text.group(1) else None)
+                scan.no_value.append((ref.group(1).decode(), formula))
     return scan
 
 
@@ -251,8 +268,30 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 OdsMerges = dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]
 
+OdsNoValue = dict[str, list[tuple[int, int, str | None]]]
+"""By sheet, the cells holding a formula with no value stored: (row, column) from A1 as (0, 0), and
+the formula as LibreOffice shows it."""
 
-def scan_ods(blob: bytes, label: str) -> OdsMerges:
+
+@dataclass
+class OdsScan:
+    """What an .ods's content.xml declares beyond its size: each sheet's merged ranges, and the cells
+    whose formula has no stored value (the reader, which never computes, gives them empty)."""
+
+    merges: OdsMerges
+    no_value: OdsNoValue
+
+
+def _ods_formula(formula: str) -> str:
+    """An ODF formula as LibreOffice shows it in the cell: "of:=SUM([.B2:.B5])" is "=SUM(B2:B5)",
+    a reference to another sheet "[$DV.B2]" is "$DV.B2"."""
+    prefix, colon, rest = formula.partition(":")
+    if colon and prefix.isalnum() and rest.startswith("="):
+        formula = rest
+    return re.sub(r"\[([^\]]*)\]", lambda m: re.sub(r"(^|:)\.", r"\1", m.group(1)), formula)
+
+
+def scan_ods(blob: bytes, label: str) -> OdsScan:
     """Refuse an .ods whose sheets declare more than limits.MAX_SHEET_CELLS cells in the area from
     their first to their last filled cell, or under merges, counting number-rows-repeated and
     number-columns-repeated as the reader will expand them. Empty repeated cells (LibreOffice
@@ -262,6 +301,9 @@ def scan_ods(blob: bytes, label: str) -> OdsMerges:
     spreadsheet reader gives them for .xlsx and .xls only, and a merge prints one value over every
     cell it spans (an appendix's "Chủ trì" once for two tasks), so it is read here, where the
     sheet's cells are counted anyway; their number is bounded by the merged cells' budget.
+
+    A cell with a formula and no office:value-type has no stored result (LibreOffice always stores
+    one; a program that does not compute may not): each is kept by sheet, as the cell it is.
 
     Streamed (iterparse, each element dropped once counted): content.xml is not held as a tree."""
     from lxml import etree
@@ -274,6 +316,8 @@ def scan_ods(blob: bytes, label: str) -> OdsMerges:
     box: list[int] = []
     merged = 0
     merges: OdsMerges = {}
+    no_value: OdsNoValue = {}
+    kept = 0
     elements = 0
     events = etree.iterparse(io.BytesIO(blob), events=("start", "end"), resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False)
@@ -287,14 +331,15 @@ def scan_ods(blob: bytes, label: str) -> OdsMerges:
             if event == "start":
                 if tag == f"{_TABLE}table":
                     name, row, box, merged = el.get(f"{_TABLE}name") or "?", 0, [], 0
-                    merges[name] = []
+                    merges[name], no_value[name] = [], []
                 elif tag == f"{_TABLE}table-row":
                     col = 0
                     row_repeat = _count(el.get(f"{_TABLE}number-rows-repeated"), label)
                 continue
             if tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
                 repeat = _count(el.get(f"{_TABLE}number-columns-repeated"), label)
-                if len(el) or el.get(f"{_OFFICE}value-type") is not None:
+                formula = el.get(f"{_TABLE}formula")
+                if len(el) or el.get(f"{_OFFICE}value-type") is not None or formula is not None:
                     last_row, last_col = row + row_repeat - 1, col + repeat - 1
                     box = [min(box[0], row), max(box[1], last_row), min(box[2], col), max(box[3], last_col)] \
                         if box else [row, last_row, col, last_col]
@@ -302,6 +347,15 @@ def scan_ods(blob: bytes, label: str) -> OdsMerges:
                         raise _too_big(label, name, f"khai báo vùng ô từ hàng {number_vi(box[0] + 1)} đến hàng "
                                                     f"{number_vi(box[1] + 1)}, từ cột {number_vi(box[2] + 1)} đến cột "
                                                     f"{number_vi(box[3] + 1)} (kể cả ô lặp lại)")
+                if formula is not None and el.get(f"{_OFFICE}value-type") is None:
+                    # A sheet's are within the area just counted; the file's are kept up to the same
+                    # count (repeated cells over many sheets would else be millions of entries): past
+                    # it the file is refused all the same, on the cells kept.
+                    shown = _ods_formula(formula)
+                    cells = [(r, c, shown) for r in range(row, row + row_repeat)
+                             for c in range(col, col + repeat)][:max(most - kept, 0)]
+                    no_value[name] += cells
+                    kept += len(cells)
                 down = _count(el.get(f"{_TABLE}number-rows-spanned"), label)
                 across = _count(el.get(f"{_TABLE}number-columns-spanned"), label)
                 if down * across > 1:
@@ -321,7 +375,7 @@ def scan_ods(blob: bytes, label: str) -> OdsMerges:
     except etree.XMLSyntaxError as exc:
         raise SheetError(f"{label}: nội dung bảng tính (content.xml) bị hỏng ({str(exc)[:120]}); hãy mở "
                          "bằng LibreOffice rồi lưu lại") from None
-    return merges
+    return OdsScan(merges, no_value)
 
 
 def _count(value: str | None, label: str) -> int:
