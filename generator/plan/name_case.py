@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from ..nd30.names import (
+    ABBREVIATED_LEVELS,
     COORDINATORS,
     EDGE,
     JOINING,
@@ -250,7 +251,8 @@ def _cased_words(tokens: list[str], *, names: bool, written: str = "") -> list[s
     while i < len(tokens):
         core = cores[i]
         numeral_word = core in _SYLLABLE_NUMERALS and (i == 0 or cores[i - 1] not in _COUNT_WORDS)
-        if (_acronym(core) or any(c.isdigit() for c in core)) and core != "TP" and not numeral_word:
+        if (_acronym(core) or any(c.isdigit() for c in core)) and core not in ABBREVIATED_LEVELS \
+                and not numeral_word:
             # Roman numerals ("KHU VỰC VI" beside "phạm vi") and letters with no vowel keep capitals.
             spelled = core in as_words and not re.fullmatch(r"[IVXLC]+", core)
             out[i] = _with_case(tokens[i], as_words[core]) if spelled else tokens[i]
@@ -286,8 +288,8 @@ def _cased_words(tokens: list[str], *, names: bool, written: str = "") -> list[s
             n = level[0]
             place = _place_length(cores, i + n, guess=names)
             if place or i + n == len(tokens):
-                for k in range(n):  # "TP." is an abbreviation: kept as printed
-                    out[i + k] = tokens[i + k] if cores[i + k] == "TP" else tokens[i + k].lower()
+                for k in range(n):  # "TP.", "TX.": abbreviations, kept as printed
+                    out[i + k] = tokens[i + k] if cores[i + k] in ABBREVIATED_LEVELS else tokens[i + k].lower()
                 for k in range(i + n, i + n + place):
                     out[k] = _syllables(tokens[k])
                 i += n + place
