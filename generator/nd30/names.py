@@ -28,9 +28,11 @@ KINDS = [
     "Công ty", "Chi nhánh", "Ngân hàng", "Đài", "Chi bộ", "Đảng bộ", "Hạt", "Đội", "Quỹ",
 ]
 # Words whose first would be mistaken for a level or a kind of body: "xã hội" (society), "phòng,
-# chống" (to prevent: "Ban Chỉ đạo phòng, chống thiên tai"), "đội ngũ" (the staff).
+# chống" (to prevent: "Ban Chỉ đạo phòng, chống thiên tai"), "đội ngũ" (the staff), the common nouns
+# for bodies and their members ("các đoàn thể", "các sở, ban, ngành", "hội viên").
 LEXICAL = ["xã hội", "phòng chống", "phòng cháy", "phòng ngừa", "phòng tránh", "phòng bệnh", "phòng dịch",
-           "đội ngũ"]
+           "đội ngũ", "đoàn thể", "đoàn viên", "hội viên", "đội viên", "ban ngành", "phòng ban", "sở ngành",
+           "trường học"]
 # Levels written short in a name, with the dot of an abbreviation ("UBND TP. HÀ NỘI", "TRUNG TÂM Y TẾ
 # TX. BẮC MÂY"): what they stand for. Only these: a single letter with a dot is no level ("Q." is the
 # signer's "Quyền", Phụ lục I; "H." an initial), nor is "TT." (thị trấn) that offices do not write.
