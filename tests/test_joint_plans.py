@@ -19,8 +19,10 @@ from generator.check import check_docx
 from generator.document.render import render_plan
 from generator.errors import TemplateError
 from generator.jobs.importer import import_docx
+from generator.nd30.names import ABBREVIATED_LEVELS, LEVELS
 from generator.plan.loader import load_plan
 from generator.plan.model import Plan
+from generator.text import upper_vi
 from tests.paths import SAMPLE
 from tests.word_fixtures import Doc, add_para, build_plan
 
@@ -338,6 +340,24 @@ def test_import_names_every_issuing_agency(tmp_path: Path, parent: tuple[str, ..
     # Every issuer is judged as one (bold): no false alarm on the weight of a "parent".
     results = check_docx(path).results
     assert not [r for r in results if r.rule.startswith("PL1.III.2") and r.status == "fail"]
+
+
+# Every level of Phụ lục II's list as a header prints it (a level written short with its dot), and as
+# running text writes it (in lower case; the abbreviation as printed).
+PRINTED_LEVELS = [(level + ".", level + ".") if level in ABBREVIATED_LEVELS else (upper_vi(level), level)
+                  for level in LEVELS]
+
+
+@pytest.mark.parametrize(("level", "written"), PRINTED_LEVELS)
+def test_a_line_opening_with_a_level_goes_on_the_name_above(tmp_path: Path, level: str, written: str) -> None:
+    """The lead agency's name over two bold lines, its second opening with the place's level
+    ("ỦY BAN NHÂN DÂN" / "TP. BẾN ĐÁ"), and a co-issuer under it: two issuers, whatever the level and
+    however it is written, the second line no agency of its own."""
+    path = _joint_with_header(tmp_path, (), ("ỦY BAN NHÂN DÂN", f"{level} BẾN ĐÁ", "HỘI NÔNG DÂN"), "cap")
+    agency = import_docx(path).data["agency"]
+    assert agency["name"] == ["Ủy ban nhân dân", f"{written} Bến Đá"]
+    assert agency["co_issuers"] == ["Hội Nông dân"]
+    assert "parent" not in agency
 
 
 def test_render_prints_each_issuing_agency_in_bold_under_the_lead(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from generator.jobs.importer import import_file
+from generator.nd30.names import abbreviates_a_level
 from generator.plan import admin_units
 from generator.plan.loader import load_plan
 from generator.document.render import render_plan
@@ -55,6 +56,18 @@ NAMES = [
     ("ĐẢNG ỦY XÃ LÚA VÀNG", "Đảng ủy xã Lúa Vàng"),
     ("UỶ BAN NHÂN DÂN XÃ LÚA VÀNG", "Uỷ ban nhân dân xã Lúa Vàng"),  # the old accent placement kept
     ("UBND TP. BẾN ĐÁ", "UBND TP. Bến Đá"),
+    ("TRUNG TÂM Y TẾ TX. BẾN ĐÁ", "Trung tâm Y tế TX. Bến Đá"),  # an abbreviated level: its place follows
+    # associations: their kind (Hội, Liên hiệp) and their field capitalised, the bodies a federation
+    # gathers after "các" a kind with its field (Phụ lục II: "chỉ loại hình cơ quan, tổ chức; chức
+    # năng, lĩnh vực hoạt động")
+    ("HỘI NÔNG DÂN XÃ LÚA VÀNG", "Hội Nông dân xã Lúa Vàng"),
+    ("HỘI LIÊN HIỆP PHỤ NỮ HUYỆN ĐỒNG CỎ", "Hội Liên hiệp Phụ nữ huyện Đồng Cỏ"),
+    ("LIÊN HIỆP CÁC HỘI VĂN HỌC NGHỆ THUẬT TỈNH SÔNG MÂY", "Liên hiệp các Hội Văn học nghệ thuật tỉnh Sông Mây"),
+    ("LIÊN HIỆP CÁC HỘI KHOA HỌC VÀ KỸ THUẬT TỈNH SÔNG MÂY", "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Sông Mây"),
+    ("BAN QUẢN LÝ DỰ ÁN THUỘC SỞ Y TẾ", "Ban Quản lý dự án thuộc Sở Y tế"),
+    # ... but a common noun for bodies or members after a joining word is a word ("các đoàn thể")
+    ("VĂN PHÒNG CÁC ĐOÀN THỂ XÃ LÚA VÀNG", "Văn phòng các đoàn thể xã Lúa Vàng"),
+    ("BAN CHỈ ĐẠO VỀ ĐỘI NGŨ CÁN BỘ", "Ban Chỉ đạo về đội ngũ cán bộ"),
     # a kind that names its level is followed by the place alone; a field that happens to share a
     # place's words is no place
     ("TỈNH ĐOÀN QUẢNG NGÃI", "Tỉnh đoàn Quảng Ngãi"),
@@ -152,6 +165,13 @@ def test_lines_of_one_name_are_cased_as_one_name():
     assert lines_case(["ỦY BAN NHÂN DÂN", "TỈNH SÔNG MÂY"], agency_case) == ["Ủy ban nhân dân", "tỉnh Sông Mây"]
     assert lines_case(["SỞ VĂN HÓA VÀ", "THỂ   THAO"], agency_case) == ["Sở Văn hóa và", "Thể   thao"]
     assert lines_case(["SỞ Y TẾ"], agency_case, "Sở Y tế chủ trì") == ["Sở Y tế"]
+    # A federation's name cut before or after "các": the bodies it gathers keep their capital.
+    assert lines_case(["LIÊN HIỆP CÁC", "HỘI VĂN HỌC NGHỆ THUẬT"], agency_case) \
+        == ["Liên hiệp các", "Hội Văn học nghệ thuật"]
+    assert lines_case(["LIÊN HIỆP", "CÁC HỘI VĂN HỌC NGHỆ THUẬT"], agency_case) \
+        == ["Liên hiệp", "các Hội Văn học nghệ thuật"]
+    # A level written short ending a line: its place, on the next, is a place.
+    assert lines_case(["TRUNG TÂM Y TẾ TP.", "BẾN ĐÁ"], agency_case) == ["Trung tâm Y tế TP.", "Bến Đá"]
 
 
 def test_a_parent_over_its_part_is_cased_name_by_name():
@@ -230,6 +250,58 @@ def test_import_of_a_commune_mttq_header(tmp_path):
     assert data["agency"]["name"] == "Ban Thường trực"
     assert data["signer"]["collective"] == "Ban Thường trực"
     assert data["signer"]["title"] == "Chủ tịch"
+
+
+def test_only_the_levels_names_write_short_keep_their_dot():
+    # "TP." and "TX." abbreviate a level; "Q." is the signer's "Quyền", "H." an initial: no level.
+    assert all(abbreviates_a_level(w) for w in ("TP.", "TX.", "Tp.", "TP.,", "(TX."))
+    assert not any(abbreviates_a_level(w) for w in ("TP", "Q.", "H.", "TT.", "HÓA."))
+
+
+def _printed(name: str | list[str]) -> list[str]:
+    """A name's data as the lines it prints on (a list of lines, each a text with line breaks)."""
+    return [line for text in ([name] if isinstance(name, str) else name) for line in text.split("\n")]
+
+
+@pytest.mark.parametrize("level", ["TP.", "TX."])
+@pytest.mark.parametrize("typed", [None, "break"], ids=["hai-doan", "xuong-dong"])
+def test_import_keeps_the_dot_of_a_level_written_short(tmp_path, level, typed):
+    """A name cut after a level written short ("TRUNG TÂM Y TẾ TP." over "BẾN ĐÁ"), as two
+    paragraphs or one with a line break: the dot is the abbreviation's, kept, and no slip is said;
+    the place on the next line is a place. Rendered again, the header prints it as the original."""
+    header = Header(parent=("SỞ Y TẾ TỈNH SÔNG MÂY",), issuer=(f"TRUNG TÂM Y TẾ {level}", "BẾN ĐÁ"),
+                    issuer_one_paragraph=typed, number="Số:      /KH-TTYT")
+    path = build_plan(tmp_path / "ttyt.docx", header=header, body=BODY_NEVER_NAMES,
+                      recipients=("- Như trên;", "- Lưu: VT."), signer=("GIÁM ĐỐC",))
+    result = import_file(path, tmp_path / "ttyt.yaml", force=True)
+    data = yaml.safe_load(result.text)
+    assert _printed(data["agency"]["name"]) == [f"Trung tâm Y tế {level}", "Bến Đá"]
+    assert not [w for w in result.warnings if "dấu câu" in str(w)], result.warnings
+    back = tmp_path / "back.docx"
+    back.write_bytes(render_plan(load_plan(tmp_path / "ttyt.yaml")))
+    lines = Doc(back).lines(tables=True)
+    assert f"TRUNG TÂM Y TẾ {level}" in lines and "BẾN ĐÁ" in lines
+
+
+def test_import_drops_a_stray_mark_closing_a_name(tmp_path):
+    # A dot after a word that abbreviates nothing is a slip the page shows: dropped, and said.
+    header = Header(parent=("UBND TP. BẾN ĐÁ",), issuer=("SỞ Y TẾ.",), number="Số:      /KH-SYT")
+    path = build_plan(tmp_path / "syt.docx", header=header, body=BODY_NEVER_NAMES,
+                      recipients=("- Như trên;", "- Lưu: VT."), signer=("GIÁM ĐỐC",))
+    result = import_file(path, tmp_path / "syt.yaml", force=True)
+    data = yaml.safe_load(result.text)
+    assert data["agency"]["name"] == "Sở Y tế"
+    assert data["agency"]["parent"] == "UBND TP. Bến Đá"
+    assert len([w for w in result.warnings if "dấu câu" in str(w)]) == 1, result.warnings
+
+
+def test_import_of_a_federation_of_associations(tmp_path):
+    header = Header(parent=("UBND TỈNH SÔNG MÂY",), issuer=("LIÊN HIỆP CÁC HỘI", "VĂN HỌC NGHỆ THUẬT"),
+                    number="Số:      /KH-LHH")
+    path = build_plan(tmp_path / "lhh.docx", header=header, body=BODY_NEVER_NAMES,
+                      recipients=("- Như trên;", "- Lưu: VT."), signer=("CHỦ TỊCH",))
+    data = _import(tmp_path, path)
+    assert " ".join(_printed(data["agency"]["name"])) == "Liên hiệp các Hội Văn học nghệ thuật"
 
 
 def test_a_syllable_that_looks_like_a_roman_numeral():

@@ -1779,6 +1779,10 @@ ENCODINGS: dict[str, tuple[Callable[[Any], None], Callable[[Any], None] | None]]
                                                  ("LIÊN HIỆP", "CÁC HỘI VĂN HỌC NGHỆ THUẬT"), 3),
     "ten-xuong-dong-sau-tp-viet-tat": _names_joined("after_tp", "SỞ Y TẾ TỈNH SÔNG MÂY",
                                                     ("TRUNG TÂM Y TẾ TP.", "BẮC MÂY"), 3),
+    # round 11: a parent naming its city written short ("TP." then a space: no word boundary after the
+    # dot) over the issuer in its weight, and the parent's level opening a line of its own
+    "tp-viet-tat-cung-dam-noi-xuong-dong": _names_joined("city", "UBND TP. BẮC MÂY", ("SỞ Y TẾ", None), 2),
+    "cap-viet-tat-dau-dong": _names_joined("city_cut", None, ("ỦY BAN NHÂN DÂN", "TX. BẮC MÂY"), 2),
 }
 
 XFAIL: dict[str, str] = {}

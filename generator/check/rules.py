@@ -42,6 +42,7 @@ from ..nd30.figures import (
     TWIPS_PER_MM,
     FontSize,
 )
+from ..nd30.names import ABBREVIATED_LEVELS
 from ..recognise.lines import (
     ACADEMIC_RE,
     CITATION_RE,
@@ -657,7 +658,7 @@ def agency(doc: KeHoach) -> list[Result]:
 
 
 _ABBREVIATIONS = {"UBND": "ỦY BAN NHÂN DÂN", "HĐND": "HỘI ĐỒNG NHÂN DÂN", "MTTQ": "MẶT TRẬN TỔ QUỐC",
-                  "TP.": "THÀNH PHỐ", "TP": "THÀNH PHỐ"}
+                  **{short + dot: upper_vi(level) for short, level in ABBREVIATED_LEVELS.items() for dot in ("", ".")}}
 
 
 def _agency_key(text: str) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 from .. import limits
 from ..errors import DataError, UserError
 from ..nd30 import CLOSING_MARK, DOC_NUMBER_MAX, DOC_NUMBER_MIN
+from ..nd30.names import abbreviates_a_level
 from ..plan.loader import parse_yaml, validate
 from ..plan.model import LOOKS, MAX_CO_SIGNERS
 from ..plan.name_case import agency_case, heading_case, lines_case, title_case
@@ -60,7 +61,21 @@ from ..word.tables import Piece
 
 GROUND = re.compile(r"^căn\s+cứ\b", re.I)
 _CLOSING_MARK = re.compile(r"\s*[.,;:]+\s*$")
-"""Punctuation closing a line of an agency's name: a slip (no name ends so; "TP." abbreviates mid-line)."""
+"""Punctuation closing a line of an agency's name: a slip (no name ends so), but for the dot of a level
+written short ("TRUNG TÂM Y TẾ TP." over "HẢI PHÒNG": nd30.names.abbreviates_a_level)."""
+
+
+def _without_closing_mark(line: str) -> str:
+    """A line of an agency's name as Decree 30 prints it: without a mark closing it, the dot of an
+    abbreviated level ending the line kept (it is part of the word, whatever follows it)."""
+    mark = _CLOSING_MARK.search(line)
+    if mark is None:
+        return line
+    kept = line[: mark.start()]
+    words = kept.split()
+    if mark.group().lstrip().startswith(".") and words and abbreviates_a_level(words[-1] + "."):
+        return kept + "."
+    return kept
 
 
 def _this_year() -> str:
@@ -433,7 +448,7 @@ class _Importer:
         # given one line, the renderer would balance it on other lines, and a reader could take
         # its first line for a parent agency.
         for p in [*named.parent_lines, *(q for block in named.issuers or [named.issuer_lines] for q in block)]:
-            if any(_CLOSING_MARK.search(x) for lines in _printed_lines(p) for x in lines):
+            if any(_without_closing_mark(x).rstrip() != x.rstrip() for lines in _printed_lines(p) for x in lines):
                 self.warn(p, p.text, "tên cơ quan có dấu câu ở cuối dòng (Nghị định 30 không in dấu câu sau tên "
                           "cơ quan ban hành): đã bỏ dấu đó")
         parent = self._names([lines for p in named.parent_lines for lines in _printed_lines(p)])
@@ -608,7 +623,7 @@ class _Importer:
         name they print together ("ỦY BAN NHÂN DÂN" / "TỈNH LÂM ĐỒNG": the second is no name's
         start), each paragraph its printed lines joined by line breaks."""
         # A stray closing mark ("SỞ VĂN HÓA.") is a slip the page shows; the name is printed without it.
-        cased = iter(lines_case([_CLOSING_MARK.sub("", x) for lines in paragraphs for x in lines], agency_case,
+        cased = iter(lines_case([_without_closing_mark(x) for lines in paragraphs for x in lines], agency_case,
                                 self.corpus))
         return ["\n".join(next(cased) for _ in lines) for lines in paragraphs]
 

@@ -28,11 +28,18 @@ KINDS = [
     "Công ty", "Chi nhánh", "Ngân hàng", "Đài", "Chi bộ", "Đảng bộ", "Hạt", "Đội", "Quỹ",
 ]
 # Words whose first would be mistaken for a level or a kind of body: "xã hội" (society), "phòng,
-# chống" (to prevent: "Ban Chỉ đạo phòng, chống thiên tai"), "đội ngũ" (the staff).
+# chống" (to prevent: "Ban Chỉ đạo phòng, chống thiên tai"), "đội ngũ" (the staff), the common nouns
+# for bodies and their members ("các đoàn thể", "các sở, ban, ngành", "hội viên").
 LEXICAL = ["xã hội", "phòng chống", "phòng cháy", "phòng ngừa", "phòng tránh", "phòng bệnh", "phòng dịch",
-           "đội ngũ"]
-# Levels of administrative units, lower case before the place's name.
-LEVELS = ["thành phố", "thị xã", "thị trấn", "đặc khu", "tỉnh", "huyện", "quận", "xã", "phường", "TP"]
+           "đội ngũ", "đoàn thể", "đoàn viên", "hội viên", "đội viên", "ban ngành", "phòng ban", "sở ngành",
+           "trường học"]
+# Levels written short in a name, with the dot of an abbreviation ("UBND TP. HÀ NỘI", "TRUNG TÂM Y TẾ
+# TX. BẮC MÂY"): what they stand for. Only these: a single letter with a dot is no level ("Q." is the
+# signer's "Quyền", Phụ lục I; "H." an initial), nor is "TT." (thị trấn) that offices do not write.
+ABBREVIATED_LEVELS = {"TP": "thành phố", "TX": "thị xã"}
+# Levels of administrative units, lower case before the place's name (an abbreviation as printed).
+LEVELS = ["thành phố", "thị xã", "thị trấn", "đặc khu", "tỉnh", "huyện", "quận", "xã", "phường",
+          *ABBREVIATED_LEVELS]
 # The kinds of body set up inside another (Decree 30 Phụ lục II and the laws on the organisation of
 # ministries, departments and banks: a Cục or a Vụ under a Bộ, a Phòng, Ban, Đoàn or Chi cục under
 # a Sở, a Chi nhánh under a Ngân hàng): a header line opening one of these under a line opening its
@@ -113,6 +120,20 @@ def words_and_spaces(text: str) -> tuple[list[str], list[str]]:
     """Words and the spaces between them (kept as printed)."""
     parts = re.split(r"(\s+)", text.strip())
     return parts[0::2], parts[1::2]
+
+
+def abbreviates_a_level(token: str) -> bool:
+    """Whether a printed word is a level written short with its dot ("TP.", "Tx."): the dot is the
+    abbreviation's, not a mark closing the name."""
+    word = token.strip().rstrip(EDGE.replace(".", ""))
+    return word.endswith(".") and upper_vi(word[:-1].lstrip(EDGE)) in ABBREVIATED_LEVELS
+
+
+def opens_with_a_level(line: str) -> bool:
+    """Whether a header line starts with a level word ("TỈNH LÀO CAI", "TP. HÀ NỘI" under "UBND"),
+    so it goes on the name above with its place; "XÃ HỘI" under "… THƯƠNG BINH VÀ" reads so too."""
+    words = words_and_spaces(line)[0]
+    return bool(words) and phrase_at(LEVEL_TABLE, [core(w) for w in words], 0) is not None
 
 
 def names_a_place(cores: list[str], i: int) -> bool:

@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from ..nd30.names import (
+    ABBREVIATED_LEVELS,
     COORDINATORS,
     EDGE,
     JOINING,
@@ -250,7 +251,8 @@ def _cased_words(tokens: list[str], *, names: bool, written: str = "") -> list[s
     while i < len(tokens):
         core = cores[i]
         numeral_word = core in _SYLLABLE_NUMERALS and (i == 0 or cores[i - 1] not in _COUNT_WORDS)
-        if (_acronym(core) or any(c.isdigit() for c in core)) and core != "TP" and not numeral_word:
+        if (_acronym(core) or any(c.isdigit() for c in core)) and core not in ABBREVIATED_LEVELS \
+                and not numeral_word:
             # Roman numerals ("KHU VỰC VI" beside "phạm vi") and letters with no vowel keep capitals.
             spelled = core in as_words and not re.fullmatch(r"[IVXLC]+", core)
             out[i] = _with_case(tokens[i], as_words[core]) if spelled else tokens[i]
@@ -265,8 +267,12 @@ def _cased_words(tokens: list[str], *, names: bool, written: str = "") -> list[s
             field_starts, after_kind = False, False
             continue
         kind = phrase_at(KIND_TABLE, cores, i) if names else None
-        # A kind is followed by its field: "phòng," in "Ban Chỉ đạo phòng, chống…" is a verb.
-        if kind is not None and (i == 0 or after_kind or kind[1] in _ANYWHERE) \
+        # A kind is followed by its field: "phòng," in "Ban Chỉ đạo phòng, chống…" is a verb. After a
+        # joining word a kind names the bodies the name is made of, with their field ("Liên hiệp các
+        # Hội Văn học nghệ thuật", "Ban Quản lý … thuộc Sở Y tế"), unless its words are another word's
+        # ("về đội ngũ").
+        after_joining = i > 0 and cores[i - 1] in PLAIN_AFTER_KIND and phrase_at(LEXICAL_TABLE, cores, i) is None
+        if kind is not None and (i == 0 or after_kind or after_joining or kind[1] in _ANYWHERE) \
                 and not (i and tokens[i + kind[0] - 1].endswith(",")):
             n, phrase = kind
             for k, word in enumerate(phrase.split()):
@@ -286,8 +292,8 @@ def _cased_words(tokens: list[str], *, names: bool, written: str = "") -> list[s
             n = level[0]
             place = _place_length(cores, i + n, guess=names)
             if place or i + n == len(tokens):
-                for k in range(n):  # "TP." is an abbreviation: kept as printed
-                    out[i + k] = tokens[i + k] if cores[i + k] == "TP" else tokens[i + k].lower()
+                for k in range(n):  # "TP.", "TX.": abbreviations, kept as printed
+                    out[i + k] = tokens[i + k] if cores[i + k] in ABBREVIATED_LEVELS else tokens[i + k].lower()
                 for k in range(i + n, i + n + place):
                     out[k] = _syllables(tokens[k])
                 i += n + place

@@ -337,8 +337,6 @@ SEPARATOR_RE = re.compile(r"^[\s_\-–—=*.]+$")
 # Nơi nhận) follows the last page of the document copied, under a rule across the page.
 COPY_FORM_RE = re.compile(r"^(?:SAO\s+Y(?:\s+BẢN\s+CHÍNH)?|SAO\s+LỤC|TRÍCH\s+SAO)\s*$")
 TEMPLATE_RE = re.compile(r"\{\{|\{%|\}\}|%\}")
-# Words that begin the place part of an agency's name: "ỦY BAN NHÂN DÂN" over "TỈNH LÀO CAI" is one name.
-ADMIN_UNIT_RE = re.compile(r"^(TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b")
 
 
 def recognise_type(text: str) -> str | None:

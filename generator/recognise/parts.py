@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 
 from ..nd30 import QUOC_HIEU, TIEU_NGU
-from ..nd30.names import cut_mid_name, goes_on_a_name, name_starts
+from ..nd30.names import core, cut_mid_name, goes_on_a_name, name_starts, names_a_place, opens_with_a_level
 from ..text import upper_vi
 from ..word.reader import (
     Cell,
@@ -32,7 +32,6 @@ from ..word.reader import (
 )
 from .appendices import appendix_heading, locate_appendices
 from .lines import (
-    ADMIN_UNIT_RE,
     APPENDIX_HEAD_RE,
     AUTHORITY_RE,
     COPY_FORM_RE,
@@ -96,10 +95,16 @@ def _name_groups(names: list[Para]) -> list[list[Para]]:
     groups: list[list[Para]] = []
 
     def names_its_place(group: list[Para]) -> bool:
-        return any(ADMIN_UNIT_RE.search(upper_vi(q.text)) or " TỈNH " in f" {upper_vi(q.text)} " for q in group)
+        # A level word followed by the place's name, on any of its lines ("UBND TP. HÀ NỘI",
+        # "TỈNH LÀO CAI" under "ỦY BAN NHÂN DÂN"); "… VÀ XÃ HỘI" names none.
+        for q in group:
+            cores = [core(w) for w in q.text.split()]
+            if opens_with_a_level(q.text) or any(names_a_place(cores, i) for i in range(len(cores))):
+                return True
+        return False
 
     for p in names:
-        if groups and ADMIN_UNIT_RE.match(upper_vi(p.text)) and not names_its_place(groups[-1]):
+        if groups and opens_with_a_level(p.text) and not names_its_place(groups[-1]):
             groups[-1].append(p)
         elif groups and (cut_mid_name(upper_vi(groups[-1][-1].text)) or goes_on_a_name(upper_vi(p.text))
                          or (p.paragraph is groups[-1][-1].paragraph and is_bold(p) == is_bold(groups[-1][-1])
