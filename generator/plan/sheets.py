@@ -45,6 +45,7 @@ from ..word.sheet_guard import (
     SheetTooBig,
     column_number,
     not_a_spreadsheet,
+    ods_styles,
     open_zip,
     owner_file,
     read_file,
@@ -278,7 +279,9 @@ def _calamine_book(path: Path, data: bytes, suffix: str) -> tuple[Any, OdsScan |
     merges = None
     if suffix == ".ods":
         zf = open_zip(data, str(path), suffix, path)
-        merges = scan_ods(read_part(zf, "content.xml", str(path)), str(path))
+        # styles.xml is optional in ODF: without it, a cell's format is content.xml's alone.
+        styles = read_part(zf, "styles.xml", str(path)) if "styles.xml" in zf.namelist() else None
+        merges = scan_ods(read_part(zf, "content.xml", str(path)), str(path), ods_styles(styles, str(path)))
     elif data.startswith(b"PK") or not data.startswith(b"\xd0\xcf\x11\xe0"):
         raise not_a_spreadsheet(data, str(path), suffix, path)
     from python_calamine import CalamineWorkbook
@@ -324,6 +327,10 @@ def _calamine_sheet(path: Path, book: Any, name: str, ods: OdsScan | None = None
     # rows and columns away in a sheet whose list starts below or right of A1).
     grid = _Grid(name, [], [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged],
                  uncomputed=list(ods.no_value.get(name, [])) if ods else [])
+    # An .ods number cell prints by its style's format, as the same .xlsx cell by its own: the
+    # blocks are within the sheet's area sheet_guard counted, as the values are.
+    formats = {(r, c): code for r0, rows, c0, count, code in (ods.formats.get(name, []) if ods else [])
+               for r in range(r0, r0 + rows) for c in range(c0, c0 + count)}
     for r, row in enumerate(values):
         out = []
         for c, value in enumerate(row):
@@ -332,7 +339,7 @@ def _calamine_sheet(path: Path, book: Any, name: str, ods: OdsScan | None = None
                                                            "tính rồi nhập lại"))
                 out.append("")
                 continue
-            out.append(_text(value))
+            out.append(_text(value, formats.get((r, c), "General")))
         grid.rows.append(out)
     return grid
 
