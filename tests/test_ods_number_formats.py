@@ -46,6 +46,8 @@ NEGATIVE_RED = ('<number:number-style style:name="N7P0" style:volatile="true"><n
 DATE = ('<number:date-style style:name="N8"><number:day number:style="long"/><number:text>/</number:text>'
         '<number:month number:style="long"/><number:text>/</number:text><number:year number:style="long"/>'
         "</number:date-style>")
+TIME = ('<number:time-style style:name="N10"><number:hours number:style="long"/><number:text>:</number:text>'
+        '<number:minutes number:style="long"/></number:time-style>')
 GENERAL = ('<number:number-style style:name="N0"><number:number number:min-integer-digits="1"/>'
            "</number:number-style>")
 
@@ -78,13 +80,16 @@ CASES = [
     ("currency", 1500000, '#,##0 [$₫-42A]', number_cell(1500000, "ce6", "currency"), "1.500.000"),
     ("negative in red", -2500000, "#,##0;[Red]-#,##0", number_cell(-2500000, "ce7"), "-2.500.000"),
     ("date", dt.datetime(2026, 3, 20), "dd/mm/yyyy", number_cell("2026-03-20", "ce8", "date"), "20/3/2026"),
+    # A number under a date or time style (written by a program, not Calc) shows as the day, the hour.
+    ("date as a number", 46101, "dd/mm/yyyy", number_cell(46101, "ce8"), "20/3/2026"),
+    ("time as a number", 0.4375, "hh:mm", number_cell(0.4375, "ce10"), "10:30"),
     ("plain number", 1234567.5, "General", number_cell(1234567.5), "1234567,5"),
     ("General style", 42, "General", number_cell(42, "ce0"), "42"),
     ("text like a number", "00123", "#,##0", number_cell("00123", "ce1", "string"), "00123"),
     ("no data style", 3000000, "General", number_cell(3000000, "ce9"), "3000000"),
 ]
-AUTOMATIC = (GROUPED + GROUPED_2 + FIXED_2 + PERCENT + PERCENT_2 + CURRENCY + NEGATIVE_RED + DATE + GENERAL
-             + "".join(cell_style(f"ce{i}", f"N{i}") for i in range(9)) + cell_style("ce9", None))
+AUTOMATIC = (GROUPED + GROUPED_2 + FIXED_2 + PERCENT + PERCENT_2 + CURRENCY + NEGATIVE_RED + DATE + TIME + GENERAL
+             + "".join(cell_style(f"ce{i}", f"N{i}") for i in (*range(9), 10)) + cell_style("ce9", None))
 
 
 def xlsx_sheet(path: Path, columns: list[tuple[str, Any, str]]) -> Path:
@@ -190,3 +195,9 @@ def test_a_damaged_or_oversized_styles_part_is_refused_in_words(tmp_path: Path,
     monkeypatch.setattr(limits, "MAX_ELEMENTS", 50)
     with pytest.raises(SheetError, match=r"dm\.ods: styles\.xml có quá nhiều thẻ XML"):
         sheet_rows(ods)
+
+
+def test_a_number_no_calendar_holds_under_a_date_style_reads_as_the_number(tmp_path: Path) -> None:
+    ods = ods_sheet(tmp_path / "dm.ods", ["A", "B"], number_cell("1e20", "ce8") + number_cell(46101, "ce8"),
+                    DATE + cell_style("ce8", "N8"))
+    assert sheet_rows(ods).rows[1] == ["100000000000000000000", "20/3/2026"]

@@ -339,9 +339,27 @@ def _calamine_sheet(path: Path, book: Any, name: str, ods: OdsScan | None = None
                                                            "tính rồi nhập lại"))
                 out.append("")
                 continue
-            out.append(_text(value, formats.get((r, c), "General")))
+            code = formats.get((r, c), "General")
+            out.append(_text(_dated(value, code), code))
         grid.rows.append(out)
     return grid
+
+
+def _dated(value: Any, number_format: str) -> Any:
+    """A number under a date or time format as the date it shows, as openpyxl gives an .xlsx cell
+    (its rule, its conversion): an .ods cell saved as a number under a date style; a number no
+    calendar holds stays the number."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    from openpyxl.styles.numbers import is_date_format
+    from openpyxl.utils.datetime import from_excel
+
+    if not is_date_format(number_format):
+        return value
+    try:
+        return from_excel(value)
+    except (OverflowError, ValueError):
+        return value
 
 
 @dataclass(frozen=True)
