@@ -10,7 +10,9 @@ judged by (recognise/column_numbers.py), as YAML writes them (_Head).
 
 Readers: openpyxl for .xlsx in read-only mode (one sheet streamed, the values Excel stored;
 merged ranges and formulas without a stored value come from sheet_guard's scan of the same part),
-python-calamine for .xls and .ods; both read stored values and never evaluate formulas. Every
+python-calamine for .xls and .ods (an .ods cell's number format, which calamine drops, from
+sheet_guard's scan as the Excel code an .xlsx cell has: number_text prints both); both read stored
+values and never evaluate formulas. Every
 file is judged by sheet_guard before a reader parses it. Cells that would print wrong (a formula
 error, a date that does not exist, an empty task) are reported together, each as Sheet!C7.
 
