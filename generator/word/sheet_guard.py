@@ -330,11 +330,24 @@ def ods_styles(blob: bytes | None, label: str) -> OdsStyles:
     """The number formats of an .ods's styles.xml (its named cell styles, "Default" among them, and
     the data styles they name); content.xml's own automatic styles are added by scan_ods."""
     styles = OdsStyles()
-    if blob:
-        for event, el in _ods_events(blob, label, "styles.xml"):
-            if event == "end":
-                styles.take(el)
+    depth = 0
+    for event, el in _ods_events(blob, label, "styles.xml") if blob else ():
+        if event == "start":
+            depth += 1
+            continue
+        styles.take(el)
+        if depth == 3:
+            _drop(el)  # a style read (office:document-styles / office:styles / it): the part is not held
+        depth -= 1
     return styles
+
+
+def _drop(el: Any) -> None:
+    """Free an element read to its end, and its earlier siblings: a streamed part is never held whole."""
+    el.clear()
+    parent = el.getparent()
+    while parent is not None and el.getprevious() is not None:
+        del parent[0]
 
 
 def _column_style(columns: list[tuple[int, int, str]], col: int) -> tuple[str | None, int]:
@@ -382,9 +395,11 @@ def scan_ods(blob: bytes, label: str, styles: OdsStyles | None = None) -> OdsSca
     no_value: OdsNoValue = {}
     formats: OdsFormats = {}
     kept = 0
+    depth = 0  # of the element at hand: the document 1, office:automatic-styles 2, a style 3
     for event, el in _ods_events(blob, label, "content.xml"):
         tag = el.tag
         if event == "start":
+            depth += 1
             if tag == f"{_TABLE}table":
                 name, row, box, merged = el.get(f"{_TABLE}name") or "?", 0, [], 0
                 merges[name], no_value[name], formats[name] = [], [], []
@@ -435,13 +450,13 @@ def scan_ods(blob: bytes, label: str, styles: OdsStyles | None = None) -> OdsSca
             el.clear()
         elif tag == f"{_TABLE}table-row":
             row += row_repeat
-            el.clear()
-            parent = el.getparent()
-            while parent is not None and el.getprevious() is not None:
-                del parent[0]
+            _drop(el)
         elif not name:
             # Before the first sheet: content.xml's automatic styles, which the cells below name.
             styles.take(el)
+            if depth == 3:
+                _drop(el)
+        depth -= 1
     return OdsScan(merges, no_value, formats)
 
 
