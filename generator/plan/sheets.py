@@ -10,7 +10,9 @@ judged by (recognise/column_numbers.py), as YAML writes them (_Head).
 
 Readers: openpyxl for .xlsx in read-only mode (one sheet streamed, the values Excel stored;
 merged ranges and formulas without a stored value come from sheet_guard's scan of the same part),
-python-calamine for .xls and .ods; both read stored values and never evaluate formulas. Every
+python-calamine for .xls and .ods (an .ods cell's number format, which calamine drops, from
+sheet_guard's scan as the Excel code an .xlsx cell has: number_text prints both); both read stored
+values and never evaluate formulas. Every
 file is judged by sheet_guard before a reader parses it. Cells that would print wrong (a formula
 error, a date that does not exist, an empty task) are reported together, each as Sheet!C7.
 
@@ -45,6 +47,7 @@ from ..word.sheet_guard import (
     SheetTooBig,
     column_number,
     not_a_spreadsheet,
+    ods_styles,
     open_zip,
     owner_file,
     read_file,
@@ -278,7 +281,9 @@ def _calamine_book(path: Path, data: bytes, suffix: str) -> tuple[Any, OdsScan |
     merges = None
     if suffix == ".ods":
         zf = open_zip(data, str(path), suffix, path)
-        merges = scan_ods(read_part(zf, "content.xml", str(path)), str(path))
+        # styles.xml is optional in ODF: without it, a cell's format is content.xml's alone.
+        styles = read_part(zf, "styles.xml", str(path)) if "styles.xml" in zf.namelist() else None
+        merges = scan_ods(read_part(zf, "content.xml", str(path)), str(path), ods_styles(styles, str(path)))
     elif data.startswith(b"PK") or not data.startswith(b"\xd0\xcf\x11\xe0"):
         raise not_a_spreadsheet(data, str(path), suffix, path)
     from python_calamine import CalamineWorkbook
@@ -324,6 +329,10 @@ def _calamine_sheet(path: Path, book: Any, name: str, ods: OdsScan | None = None
     # rows and columns away in a sheet whose list starts below or right of A1).
     grid = _Grid(name, [], [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged],
                  uncomputed=list(ods.no_value.get(name, [])) if ods else [])
+    # An .ods number cell prints by its style's format, as the same .xlsx cell by its own: the
+    # blocks are within the sheet's area sheet_guard counted, as the values are.
+    formats = {(r, c): code for r0, rows, c0, count, code in (ods.formats.get(name, []) if ods else [])
+               for r in range(r0, r0 + rows) for c in range(c0, c0 + count)}
     for r, row in enumerate(values):
         out = []
         for c, value in enumerate(row):
@@ -332,9 +341,27 @@ def _calamine_sheet(path: Path, book: Any, name: str, ods: OdsScan | None = None
                                                            "tính rồi nhập lại"))
                 out.append("")
                 continue
-            out.append(_text(value))
+            code = formats.get((r, c), "General")
+            out.append(_text(_dated(value, code), code))
         grid.rows.append(out)
     return grid
+
+
+def _dated(value: Any, number_format: str) -> Any:
+    """A number under a date or time format as the date it shows, as openpyxl gives an .xlsx cell
+    (its rule, its conversion): an .ods cell saved as a number under a date style; a number no
+    calendar holds stays the number."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    from openpyxl.styles.numbers import is_date_format
+    from openpyxl.utils.datetime import from_excel
+
+    if not is_date_format(number_format):
+        return value
+    try:
+        return from_excel(value)
+    except (OverflowError, ValueError):
+        return value
 
 
 @dataclass(frozen=True)

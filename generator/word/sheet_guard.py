@@ -12,18 +12,22 @@ file (SheetError, exit 2).
 
 from __future__ import annotations
 
+import bisect
 import html
 import io
 import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import limits
 from ..errors import UserError
 from ..text import number_vi
+from .ods_styles import GENERAL, OdsStyles
 from .package import EXCEL_OWNER, check_members, owner_file_said, read_bounded
 
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
@@ -273,13 +277,24 @@ OdsNoValue = dict[str, list[tuple[int, int, str | None]]]
 the formula as LibreOffice shows it."""
 
 
+OdsFormats = dict[str, list[tuple[int, int, int, int, str]]]
+"""By sheet, the number cells whose style gives them a number format: (row, rows, column, columns,
+Excel format code), each a block of cells from A1 as (0, 0) (ods_styles.OdsStyles.code)."""
+
+NUMBER_TYPES = ("float", "percentage", "currency")
+"""The office:value-type of a cell Calc prints by its number format (a date, time or text cell the
+reader already gives as what it is)."""
+
+
 @dataclass
 class OdsScan:
-    """What an .ods's content.xml declares beyond its size: each sheet's merged ranges, and the cells
-    whose formula has no stored value (the reader, which never computes, gives them empty)."""
+    """What an .ods's content.xml declares beyond its size: each sheet's merged ranges, the cells
+    whose formula has no stored value (the reader, which never computes, gives them empty), and the
+    number format of each number cell that has one (the reader gives the bare value)."""
 
     merges: OdsMerges
     no_value: OdsNoValue
+    formats: OdsFormats = field(default_factory=dict)
 
 
 def _ods_formula(formula: str) -> str:
@@ -291,7 +306,61 @@ def _ods_formula(formula: str) -> str:
     return re.sub(r"\[([^\]]*)\]", lambda m: re.sub(r"(^|:)\.", r"\1", m.group(1)), formula)
 
 
-def scan_ods(blob: bytes, label: str) -> OdsScan:
+def _ods_events(blob: bytes, label: str, part: str) -> Iterator[tuple[str, Any]]:
+    """The start and end events of an .ods part, streamed, refused past 2 × limits.MAX_ELEMENTS
+    elements or when its XML is damaged (no DTD, no entity, no network)."""
+    from lxml import etree
+
+    events = etree.iterparse(io.BytesIO(blob), events=("start", "end"), resolve_entities=False,
+                             no_network=True, load_dtd=False, huge_tree=False)
+    elements = 0
+    try:
+        for event, el in events:
+            elements += 1
+            if elements > 2 * limits.MAX_ELEMENTS:
+                raise SheetError(f"{label}: {part} có quá nhiều thẻ XML (trên {number_vi(limits.MAX_ELEMENTS)}); "
+                                 "không đọc")
+            yield event, el
+    except etree.XMLSyntaxError as exc:
+        raise SheetError(f"{label}: nội dung bảng tính ({part}) bị hỏng ({str(exc)[:120]}); hãy mở "
+                         "bằng LibreOffice rồi lưu lại") from None
+
+
+def ods_styles(blob: bytes | None, label: str) -> OdsStyles:
+    """The number formats of an .ods's styles.xml (its named cell styles, "Default" among them, and
+    the data styles they name); content.xml's own automatic styles are added by scan_ods."""
+    styles = OdsStyles()
+    depth = 0
+    for event, el in _ods_events(blob, label, "styles.xml") if blob else ():
+        if event == "start":
+            depth += 1
+            continue
+        styles.take(el)
+        if depth == 3:
+            _drop(el)  # a style read (office:document-styles / office:styles / it): the part is not held
+        depth -= 1
+    return styles
+
+
+def _drop(el: Any) -> None:
+    """Free an element read to its end, and its earlier siblings: a streamed part is never held whole."""
+    el.clear()
+    parent = el.getparent()
+    while parent is not None and el.getprevious() is not None:
+        del parent[0]
+
+
+def _column_style(columns: list[tuple[int, int, str]], col: int) -> tuple[str | None, int]:
+    """The default cell style of column col (table:default-cell-style-name of its table:table-column)
+    and the first column after col where it may change."""
+    at = bisect.bisect_right(columns, (col, float("inf"))) - 1
+    if at >= 0 and columns[at][0] <= col < columns[at][1]:
+        return columns[at][2], columns[at][1]
+    following = columns[at + 1][0] if at + 1 < len(columns) else col + limits.MAX_SHEET_CELLS
+    return None, following
+
+
+def scan_ods(blob: bytes, label: str, styles: OdsStyles | None = None) -> OdsScan:
     """Refuse an .ods whose sheets declare more than limits.MAX_SHEET_CELLS cells in the area from
     their first to their last filled cell, or under merges, counting number-rows-repeated and
     number-columns-repeated as the reader will expand them. Empty repeated cells (LibreOffice
@@ -305,77 +374,109 @@ def scan_ods(blob: bytes, label: str) -> OdsScan:
     A cell with a formula and no office:value-type has no stored result (LibreOffice always stores
     one; a program that does not compute may not): each is kept by sheet, as the cell it is.
 
-    Streamed (iterparse, each element dropped once counted): content.xml is not held as a tree."""
-    from lxml import etree
+    A number cell's format is its style's (the cell's table:style-name, else its row's, else its
+    column's table:default-cell-style-name), resolved by `styles` (those of styles.xml) with the
+    automatic styles content.xml holds before its sheets; kept as blocks of cells, within the
+    sheet's counted area.
 
+    Streamed (iterparse, each element dropped once counted): content.xml is not held as a tree."""
     most = limits.MAX_SHEET_CELLS
+    styles = styles if styles is not None else OdsStyles()
     name = ""
     row = 0
     col = 0
     row_repeat = 1
+    row_style: str | None = None
+    columns: list[tuple[int, int, str]] = []
+    column_at = 0
     box: list[int] = []
     merged = 0
     merges: OdsMerges = {}
     no_value: OdsNoValue = {}
+    formats: OdsFormats = {}
     kept = 0
-    elements = 0
-    events = etree.iterparse(io.BytesIO(blob), events=("start", "end"), resolve_entities=False,
-                             no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        for event, el in events:
-            elements += 1
-            if elements > 2 * limits.MAX_ELEMENTS:
-                raise SheetError(f"{label}: content.xml có quá nhiều thẻ XML (trên {number_vi(limits.MAX_ELEMENTS)}); "
-                                 "không đọc")
-            tag = el.tag
-            if event == "start":
-                if tag == f"{_TABLE}table":
-                    name, row, box, merged = el.get(f"{_TABLE}name") or "?", 0, [], 0
-                    merges[name], no_value[name] = [], []
-                elif tag == f"{_TABLE}table-row":
-                    col = 0
-                    row_repeat = _count(el.get(f"{_TABLE}number-rows-repeated"), label)
-                continue
-            if tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
-                repeat = _count(el.get(f"{_TABLE}number-columns-repeated"), label)
-                formula = el.get(f"{_TABLE}formula")
-                if len(el) or el.get(f"{_OFFICE}value-type") is not None or formula is not None:
-                    last_row, last_col = row + row_repeat - 1, col + repeat - 1
-                    box = [min(box[0], row), max(box[1], last_row), min(box[2], col), max(box[3], last_col)] \
-                        if box else [row, last_row, col, last_col]
-                    if (box[1] - box[0] + 1) * (box[3] - box[2] + 1) > most:
-                        raise _too_big(label, name, f"khai báo vùng ô từ hàng {number_vi(box[0] + 1)} đến hàng "
-                                                    f"{number_vi(box[1] + 1)}, từ cột {number_vi(box[2] + 1)} đến cột "
-                                                    f"{number_vi(box[3] + 1)} (kể cả ô lặp lại)")
-                if formula is not None and el.get(f"{_OFFICE}value-type") is None:
-                    # A sheet's are within the area just counted; the file's are kept up to the same
-                    # count (repeated cells over many sheets would else be millions of entries): past
-                    # it the file is refused all the same, on the cells kept.
-                    shown = _ods_formula(formula)
-                    cells = [(r, c, shown) for r in range(row, row + row_repeat)
-                             for c in range(col, col + repeat)][:max(most - kept, 0)]
-                    no_value[name] += cells
-                    kept += len(cells)
-                down = _count(el.get(f"{_TABLE}number-rows-spanned"), label)
-                across = _count(el.get(f"{_TABLE}number-columns-spanned"), label)
-                if down * across > 1:
-                    merged += down * across * repeat * row_repeat
-                    if merged > most:
-                        raise _too_big(label, name, f"có vùng gộp ô phủ hơn {number_vi(most)} ô")
-                    merges[name] += [((r, c), (r + down - 1, c + across - 1))
-                                     for r in range(row, row + row_repeat) for c in range(col, col + repeat)]
-                col += repeat
-                el.clear()
+    depth = 0  # of the element at hand: the document 1, office:automatic-styles 2, a style 3
+    for event, el in _ods_events(blob, label, "content.xml"):
+        tag = el.tag
+        if event == "start":
+            depth += 1
+            if tag == f"{_TABLE}table":
+                name, row, box, merged = el.get(f"{_TABLE}name") or "?", 0, [], 0
+                merges[name], no_value[name], formats[name] = [], [], []
+                columns, column_at = [], 0
+            elif tag == f"{_TABLE}table-column":
+                count = _count(el.get(f"{_TABLE}number-columns-repeated"), label)
+                if (default := el.get(f"{_TABLE}default-cell-style-name")) is not None:
+                    columns.append((column_at, column_at + count, default))
+                column_at += count
             elif tag == f"{_TABLE}table-row":
-                row += row_repeat
-                el.clear()
-                parent = el.getparent()
-                while parent is not None and el.getprevious() is not None:
-                    del parent[0]
-    except etree.XMLSyntaxError as exc:
-        raise SheetError(f"{label}: nội dung bảng tính (content.xml) bị hỏng ({str(exc)[:120]}); hãy mở "
-                         "bằng LibreOffice rồi lưu lại") from None
-    return OdsScan(merges, no_value)
+                col = 0
+                row_repeat = _count(el.get(f"{_TABLE}number-rows-repeated"), label)
+                row_style = el.get(f"{_TABLE}default-cell-style-name")
+            continue
+        if tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+            repeat = _count(el.get(f"{_TABLE}number-columns-repeated"), label)
+            formula = el.get(f"{_TABLE}formula")
+            value_type = el.get(f"{_OFFICE}value-type")
+            if len(el) or value_type is not None or formula is not None:
+                last_row, last_col = row + row_repeat - 1, col + repeat - 1
+                box = [min(box[0], row), max(box[1], last_row), min(box[2], col), max(box[3], last_col)] \
+                    if box else [row, last_row, col, last_col]
+                if (box[1] - box[0] + 1) * (box[3] - box[2] + 1) > most:
+                    raise _too_big(label, name, f"khai báo vùng ô từ hàng {number_vi(box[0] + 1)} đến hàng "
+                                                f"{number_vi(box[1] + 1)}, từ cột {number_vi(box[2] + 1)} đến cột "
+                                                f"{number_vi(box[3] + 1)} (kể cả ô lặp lại)")
+            if formula is not None and value_type is None:
+                # A sheet's are within the area just counted; the file's are kept up to the same
+                # count (repeated cells over many sheets would else be millions of entries): past
+                # it the file is refused all the same, on the cells kept.
+                shown = _ods_formula(formula)
+                cells = [(r, c, shown) for r in range(row, row + row_repeat)
+                         for c in range(col, col + repeat)][:max(most - kept, 0)]
+                no_value[name] += cells
+                kept += len(cells)
+            if value_type in NUMBER_TYPES:
+                _keep_formats(formats[name], styles, el.get(f"{_TABLE}style-name") or row_style, columns,
+                              row, row_repeat, col, repeat)
+            down = _count(el.get(f"{_TABLE}number-rows-spanned"), label)
+            across = _count(el.get(f"{_TABLE}number-columns-spanned"), label)
+            if down * across > 1:
+                merged += down * across * repeat * row_repeat
+                if merged > most:
+                    raise _too_big(label, name, f"có vùng gộp ô phủ hơn {number_vi(most)} ô")
+                merges[name] += [((r, c), (r + down - 1, c + across - 1))
+                                 for r in range(row, row + row_repeat) for c in range(col, col + repeat)]
+            col += repeat
+            el.clear()
+        elif tag == f"{_TABLE}table-row":
+            row += row_repeat
+            _drop(el)
+        elif not name:
+            # Before the first sheet: content.xml's automatic styles, which the cells below name.
+            styles.take(el)
+            if depth == 3:
+                _drop(el)
+        depth -= 1
+    return OdsScan(merges, no_value, formats)
+
+
+def _keep_formats(kept: list[tuple[int, int, int, int, str]], styles: OdsStyles, style: str | None,
+                  columns: list[tuple[int, int, str]], row: int, rows: int, col: int, count: int) -> None:
+    """Add the number format of the block of number cells at (row, col), rows × count of them, to
+    kept: their own or their row's style, else each column's default, split where it changes. A
+    block continuing the last one (the next cells of the same rows, the same format) extends it."""
+    end = col + count
+    while col < end:
+        own, stop = (style, end) if style is not None else _column_style(columns, col)
+        stop = min(stop, end)
+        code = styles.code(own)
+        if code != GENERAL:
+            last = kept[-1] if kept else None
+            if last is not None and last[:2] == (row, rows) and last[2] + last[3] == col and last[4] == code:
+                kept[-1] = (row, rows, last[2], last[3] + stop - col, code)
+            else:
+                kept.append((row, rows, col, stop - col, code))
+        col = stop
 
 
 def _count(value: str | None, label: str) -> int:
