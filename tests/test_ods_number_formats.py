@@ -73,7 +73,7 @@ def number_cell(value: Any, style: str | None = None, value_type: str = "float")
 # (heading, .xlsx value, .xlsx number format, .ods cell, what both read as)
 CASES = [
     ("grouping", 3000000, "#,##0", number_cell(3000000, "ce1"), "3.000.000"),
-    ("grouping, fixed decimals", 1234.5, "#,##0.00", number_cell(1234.5, "ce2"), "1.234,5"),
+    ("grouping, fixed decimals", 1234.5, "#,##0.00", number_cell(1234.5, "ce2"), "1.234,50"),  # as the screen shows it
     ("fixed decimals", 2.25, "0.00", number_cell(2.25, "ce3"), "2,25"),
     ("percent", 0.15, "0%", number_cell(0.15, "ce4", "percentage"), "15%"),
     ("percent, decimals", 0.1234, "0.00%", number_cell(0.1234, "ce5", "percentage"), "12,34%"),

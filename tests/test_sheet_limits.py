@@ -185,6 +185,11 @@ def test_numbers_keep_every_digit(tmp_path: Path) -> None:
     assert number_text(12.3456789) == "12,3456789"
     assert number_text(1234567.5, "#,##0.0") == "1.234.567,5"  # grouped when the cell groups
     assert number_text(0.15, "0%") == "15%"
+    # The decimals a format fixes are shown as the screen shows them, never rounded away.
+    assert number_text(1234.5, "#,##0.00") == "1.234,50" and number_text(3, "0.00") == "3,00"
+    assert number_text(0.155, "0.0%") == "15,5%" and number_text(12.3456, "0.00") == "12,3456"
+    assert number_text(1234567.5, "#,##0.##") == "1.234.567,5" and number_text(1.5, '0.00_);[Red](0.00)') == "1,50"
+    assert number_text(2.5, '"Tỷ lệ 0.0" 0') == "2,5"  # quoted text holds no digit of the format
     assert number_text(2025) == "2025" and number_text(1e16) == "10000000000000000" and number_text(-0.5) == "-0,5"
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -113,8 +113,10 @@ def cell_name(sheet: str, row: int, col: int) -> str:
 
 def number_text(value: float | int, number_format: str = "General") -> str:
     """A number as the sheet holds it, every digit kept (1234567.5, 12.3456789: never 1,23457e+06),
-    with a decimal comma; grouped by "." when the cell's format groups thousands (#,##0), and
-    as a percentage when the format is one (0.15 with 0% is 15%)."""
+    with a decimal comma; grouped by "." when the cell's format groups thousands (#,##0), as a
+    percentage when the format is one (0.15 with 0% is 15%), and with the decimals the format
+    fixes (1234.5 with #,##0.00 is 1.234,50, as the screen shows it). Never rounded to the format:
+    a figure's digits are the drafter's, a format only how many the screen had room for."""
     exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
     suffix = ""
     if "%" in number_format:
@@ -126,7 +128,17 @@ def number_text(value: float | int, number_format: str = "General") -> str:
     whole = whole.lstrip("-")
     if "#,#" in number_format or "0,0" in number_format:
         whole = number_vi(int(whole))
+    fraction = fraction.ljust(_fixed_decimals(number_format), "0")
     return sign + whole + ("," + fraction if fraction else "") + suffix
+
+
+def _fixed_decimals(number_format: str) -> int:
+    """How many decimals a format code always shows: the 0s after the point of its first section
+    ("#,##0.00" 2, "0.0%" 1, "General" and "#,##0.##" 0). Quoted text and escaped characters are
+    not digits."""
+    section = re.sub(r'"[^"]*"|\\.|\[[^]]*]', "", number_format.split(";")[0])
+    _, point, after = section.partition(".")
+    return len(after) - len(after.lstrip("0")) if point else 0
 
 
 def _text(value: Any, number_format: str = "General") -> str:
