@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import DataError, InternalError, KehoachError, UserError
+from .errors import DataError, InternalError, KehoachError, NotWritable, UserError
 from .text import shell_arg
 
 if TYPE_CHECKING:
@@ -538,7 +538,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="Mã thoát: 0 đã tạo; 2 tệp đã có hoặc đường dẫn sai (không ghi tệp nào).")
     p.add_argument("folder", nargs="?", default=".", metavar="THƯ-MỤC",
                    help="thư mục làm việc (mặc định: thư mục hiện tại)")
-    p.set_defaults(func=_init)
+    p.set_defaults(func=_init, choose_folder="kehoach init THƯ-MỤC")
 
     p = sub.add_parser("render", help="tạo tệp .docx từ tệp dữ liệu",
                        description="Tạo văn bản .docx từ tệp dữ liệu YAML.")
@@ -708,7 +708,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", nargs="?", metavar="ĐÍCH",
                    help=f"tệp .docx, thư mục, hoặc tệp dữ liệu .yaml (mẫu đặt cạnh nó, tên {TEMPLATE_COPY}); "
                         f"mặc định: {TEMPLATE_COPY} trong thư mục hiện tại")
-    p.set_defaults(func=_template)
+    p.set_defaults(func=_template, choose_folder="kehoach template ĐÍCH")
     _add_sign_commands(sub)
 
     p = sub.add_parser("serve", help="mở trình soạn thảo kế hoạch trên trình duyệt (không cần viết YAML)",
@@ -765,6 +765,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except InternalError as exc:
         return _internal_error(exc, argv)
+    except NotWritable as exc:
+        print(f"lỗi: {exc.said(_choose_folder(args))}", file=sys.stderr)
+        return exc.exit_code
     except KehoachError as exc:
         print(f"lỗi: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -783,6 +786,17 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER
     except Exception as exc:  # noqa: BLE001 - last resort: a bug, told apart from the user's mistakes
         return _internal_error(exc, argv)
+
+
+def _choose_folder(args: argparse.Namespace) -> str | None:
+    """How this command is told to write elsewhere, for a folder it may not write into: its -o, or
+    what it declares (init and template take the folder as their argument); None when it has no way."""
+    declared = getattr(args, "choose_folder", None)
+    if declared:
+        return declared
+    command = getattr(args, "command_parser", None)
+    options = {o for action in getattr(command, "_actions", []) for o in action.option_strings}
+    return "-o" if "-o" in options else None
 
 
 def _internal_error(exc: BaseException, argv: list[str] | None) -> int:
