@@ -22,6 +22,7 @@ from .text import shell_arg
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from .jobs.batch import BatchInterrupted
     from .jobs.progress import ProgressError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USER, EXIT_INTERNAL = 0, 1, 2, 70
@@ -412,7 +413,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from .jobs.batch import run_batch
+    from .jobs.batch import BatchInterrupted, run_batch
 
     bar = None
 
@@ -431,6 +432,9 @@ def _batch(args: argparse.Namespace) -> int:
         result = run_batch(args.data, args.units, args.output, jobs=args.jobs, template=args.template,
                            progress=progress, pdf=args.pdf, force=args.force, final=args.final,
                            unnumbered=args.unnumbered)
+    except BatchInterrupted as stop:
+        _say_pdfs_stopped(stop, args.argv)
+        raise  # exit 130, as any stop
     finally:
         if bar is not None:
             with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
@@ -461,6 +465,19 @@ def _batch(args: argparse.Namespace) -> int:
     print(summary)
     _say_superseded(result.superseded)
     return EXIT_OK
+
+
+def _say_pdfs_stopped(stop: BatchInterrupted, argv: Sequence[str]) -> None:
+    """A batch stopped while it made the PDFs (jobs.batch.BatchInterrupted): every document is
+    there; the văn thư is told so, which PDFs are missing, and that the same command makes them."""
+    result, missing = stop.result, stop.without_pdf
+    done = len(result.written) - len(missing)
+    lines = [f"Đã dừng khi đang tạo PDF. Đã tạo đủ {len(result.written)} văn bản .docx trong "
+             f"{result.output_dir}; {done} văn bản đã có PDF, {len(missing)} văn bản chưa có PDF:"]
+    lines += [f"  {path}" for path in missing]
+    lines.append("Chạy lại đúng lệnh này để tạo nốt các tệp PDF (văn bản, PDF đã tạo không mất):")
+    lines.append("  " + " ".join(shell_arg(a) for a in ["kehoach", *argv]))
+    _say("\n".join(lines))
 
 
 def _positive(text: str) -> int:
@@ -749,6 +766,7 @@ def _unknown_options(command: argparse.ArgumentParser, extra: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the command as typed, to be run again
     if extra:
         args.command_parser.error(_unknown_options(args.command_parser, extra))
     if argv is None:  # only as the program, not inside a host app
