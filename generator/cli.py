@@ -381,7 +381,8 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
                         "(render --final --unnumbered), mỗi chỗ trống một chữ ký số của cơ quan; cùng "
                         "--attachment: đóng cùng số, ngày vào phụ lục tệp riêng")
     p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM",
-                   help="ngày ban hành đóng vào chỗ trống ngày (và tháng), ví dụ 20/03/2024")
+                   help="ngày ban hành đóng vào chỗ trống ngày (và tháng), ví dụ 20/03/2024; là ngày ký số: "
+                        "ngày sau ngày ký (giờ Việt Nam) vẫn được đóng nhưng có cảnh báo")
     p.add_argument("--p12", metavar="KEY.p12", help="tệp khóa PKCS#12 (.p12, .pfx)")
     p.add_argument("--pkcs11-lib", metavar="LIB.so", help="thư viện PKCS#11 của token/USB ký số")
     p.add_argument("--token-label", metavar="NHÃN", help="tên token (cùng --pkcs11-lib)")
