@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import DataError, InternalError, KehoachError, UserError
+from .errors import DataError, InternalError, KehoachError, NotWritable, UserError
 from .text import shell_arg
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from .jobs.batch import BatchInterrupted
     from .jobs.progress import ProgressError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USER, EXIT_INTERNAL = 0, 1, 2, 70
@@ -380,7 +381,8 @@ def _add_sign_commands(sub: argparse._SubParsersAction) -> None:
                         "(render --final --unnumbered), mỗi chỗ trống một chữ ký số của cơ quan; cùng "
                         "--attachment: đóng cùng số, ngày vào phụ lục tệp riêng")
     p.add_argument("--date", metavar="NGÀY/THÁNG/NĂM",
-                   help="ngày ban hành đóng vào chỗ trống ngày (và tháng), ví dụ 20/03/2024")
+                   help="ngày ban hành đóng vào chỗ trống ngày (và tháng), ví dụ 20/03/2024; là ngày ký số: "
+                        "ngày sau ngày ký (giờ Việt Nam) vẫn được đóng nhưng có cảnh báo")
     p.add_argument("--p12", metavar="KEY.p12", help="tệp khóa PKCS#12 (.p12, .pfx)")
     p.add_argument("--pkcs11-lib", metavar="LIB.so", help="thư viện PKCS#11 của token/USB ký số")
     p.add_argument("--token-label", metavar="NHÃN", help="tên token (cùng --pkcs11-lib)")
@@ -412,7 +414,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from .jobs.batch import run_batch
+    from .jobs.batch import BatchInterrupted, run_batch
 
     bar = None
 
@@ -431,6 +433,9 @@ def _batch(args: argparse.Namespace) -> int:
         result = run_batch(args.data, args.units, args.output, jobs=args.jobs, template=args.template,
                            progress=progress, pdf=args.pdf, force=args.force, final=args.final,
                            unnumbered=args.unnumbered)
+    except BatchInterrupted as stop:
+        _say_pdfs_stopped(stop, args.argv)
+        raise  # exit 130, as any stop
     finally:
         if bar is not None:
             with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
@@ -461,6 +466,19 @@ def _batch(args: argparse.Namespace) -> int:
     print(summary)
     _say_superseded(result.superseded)
     return EXIT_OK
+
+
+def _say_pdfs_stopped(stop: BatchInterrupted, argv: Sequence[str]) -> None:
+    """A batch stopped while it made the PDFs (jobs.batch.BatchInterrupted): every document is
+    there; the văn thư is told so, which PDFs are missing, and that the same command makes them."""
+    result, missing = stop.result, stop.without_pdf
+    done = len(result.written) - len(missing)
+    lines = [f"Đã dừng khi đang tạo PDF. Đã tạo đủ {len(result.written)} văn bản .docx trong "
+             f"{result.output_dir}; {done} văn bản đã có PDF, {len(missing)} văn bản chưa có PDF:"]
+    lines += [f"  {path}" for path in missing]
+    lines.append("Chạy lại đúng lệnh này để tạo nốt các tệp PDF (văn bản, PDF đã tạo không mất):")
+    lines.append("  " + " ".join(shell_arg(a) for a in ["kehoach", *argv]))
+    _say("\n".join(lines))
 
 
 def _positive(text: str) -> int:
@@ -538,7 +556,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="Mã thoát: 0 đã tạo; 2 tệp đã có hoặc đường dẫn sai (không ghi tệp nào).")
     p.add_argument("folder", nargs="?", default=".", metavar="THƯ-MỤC",
                    help="thư mục làm việc (mặc định: thư mục hiện tại)")
-    p.set_defaults(func=_init)
+    p.set_defaults(func=_init, choose_folder="kehoach init THƯ-MỤC")
 
     p = sub.add_parser("render", help="tạo tệp .docx từ tệp dữ liệu",
                        description="Tạo văn bản .docx từ tệp dữ liệu YAML.")
@@ -708,7 +726,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", nargs="?", metavar="ĐÍCH",
                    help=f"tệp .docx, thư mục, hoặc tệp dữ liệu .yaml (mẫu đặt cạnh nó, tên {TEMPLATE_COPY}); "
                         f"mặc định: {TEMPLATE_COPY} trong thư mục hiện tại")
-    p.set_defaults(func=_template)
+    p.set_defaults(func=_template, choose_folder="kehoach template ĐÍCH")
     _add_sign_commands(sub)
 
     p = sub.add_parser("serve", help="mở trình soạn thảo kế hoạch trên trình duyệt (không cần viết YAML)",
@@ -749,6 +767,7 @@ def _unknown_options(command: argparse.ArgumentParser, extra: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the command as typed, to be run again
     if extra:
         args.command_parser.error(_unknown_options(args.command_parser, extra))
     if argv is None:  # only as the program, not inside a host app
@@ -765,6 +784,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except InternalError as exc:
         return _internal_error(exc, argv)
+    except NotWritable as exc:
+        print(f"lỗi: {exc.said(_choose_folder(args))}", file=sys.stderr)
+        return exc.exit_code
     except KehoachError as exc:
         print(f"lỗi: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -783,6 +805,17 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER
     except Exception as exc:  # noqa: BLE001 - last resort: a bug, told apart from the user's mistakes
         return _internal_error(exc, argv)
+
+
+def _choose_folder(args: argparse.Namespace) -> str | None:
+    """How this command is told to write elsewhere, for a folder it may not write into: its -o, or
+    what it declares (init and template take the folder as their argument); None when it has no way."""
+    declared = getattr(args, "choose_folder", None)
+    if declared:
+        return declared
+    command = getattr(args, "command_parser", None)
+    options = {o for action in getattr(command, "_actions", []) for o in action.option_strings}
+    return "-o" if "-o" in options else None
 
 
 def _internal_error(exc: BaseException, argv: list[str] | None) -> int:

@@ -61,5 +61,18 @@ class TemplateError(UserError):
     """A template that cannot be used (syntax error, forbidden construct, unknown variable)."""
 
 
+class NotWritable(UserError):
+    """A folder kehoach may not write into. The way to choose another is the command's own (its -o,
+    init's THƯ-MỤC), which only the command line knows: it passes it to said(); str() names none,
+    for a library call or the editor, whose page has no options."""
+
+    def __init__(self, before: str, after: str) -> None:
+        self.before, self.after = before, after
+        super().__init__(self.said(None))
+
+    def said(self, choose: str | None) -> str:
+        return self.before + (f" ({choose})" if choose else "") + self.after
+
+
 class OutputExistsError(UserError):
     """Refusing to overwrite a file without --force."""

@@ -650,3 +650,54 @@ def test_a_wrong_units_path_is_said_before_any_worker_starts(tmp_path, capsys, m
     assert main(["batch", str(PLAN), "--units", str(units), "-o", str(tmp_path / "out")]) == 2
     assert ("không tìm thấy tệp" if kind == "missing" else "thư mục") in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_ctrl_c_while_the_pdfs_are_made_says_what_is_done_and_how_to_finish(tmp_path, capsys, monkeypatch):
+    """Ctrl-C while `batch --pdf` renames the PDFs into place: every .docx is there, some PDFs not. The
+    văn thư is told so (exit 130, nothing half-written), which documents still lack their PDF, and
+    that the same command, run again, makes them; run again, it does."""
+    import generator.esign.pdf as pdf_module
+    import generator.word.output as output_module
+
+    def fake_convert(paths, out_dir, **kwargs):  # LibreOffice's work, without LibreOffice
+        made = []
+        for path in paths:
+            pdf = Path(out_dir) / f"{Path(path).stem}.pdf"
+            pdf.write_bytes(b"%PDF-1.7 fake")
+            made.append(pdf)
+        return made
+
+    monkeypatch.setattr(pdf_module, "find_soffice", lambda *a, **k: "soffice")
+    monkeypatch.setattr(pdf_module, "convert_to_pdf", fake_convert)
+    real_place = output_module.Target.place
+    placed: list[Path] = []
+
+    def place_then_stop(self, finished, how="create"):
+        if placed and finished.suffix == ".pdf":
+            raise KeyboardInterrupt  # the second PDF: as if Ctrl-C landed here
+        result = real_place(self, finished, how)
+        if finished.suffix == ".pdf":
+            placed.append(result)
+        return result
+
+    monkeypatch.setattr(output_module.Target, "place", place_then_stop)
+    out = tmp_path / "ra"
+    argv = ["batch", str(PLAN), "--units", str(INTERNAL), "-o", str(out), "--pdf", "--jobs", "1", "-q"]
+    capsys.readouterr()
+    assert main(argv) == 130
+    err = capsys.readouterr().err
+    docs = sorted(out.glob("*.docx"))
+    pdfs = sorted(out.glob("*.pdf"))
+    assert len(docs) == 5 and len(pdfs) == 1 and not list(out.glob(".*")), (docs, pdfs)
+    assert f"Đã tạo đủ 5 văn bản .docx trong {out}; 1 văn bản đã có PDF, 4 văn bản chưa có PDF:" in err, err
+    listed = {line.strip() for line in err.splitlines() if line.startswith("  ")}
+    assert {str(d) for d in docs if d.with_suffix(".pdf") not in pdfs} <= listed
+    assert str(pdfs[0].with_suffix(".docx")) not in listed
+    assert "Chạy lại đúng lệnh này để tạo nốt các tệp PDF" in err
+    again = next(line.strip() for line in err.splitlines() if line.strip().startswith("kehoach batch"))
+    assert again.split() == ["kehoach", *argv]
+    assert "Đã dừng; không có tệp dở dang nào được ghi." in err and "Traceback" not in err
+
+    monkeypatch.setattr(output_module.Target, "place", real_place)
+    assert main(again.split()[1:]) == 0  # the same command finishes the work
+    assert sorted(p.with_suffix(".docx") for p in out.glob("*.pdf")) == sorted(out.glob("*.docx"))

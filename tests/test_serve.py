@@ -961,3 +961,71 @@ def test_issuing_a_dossiers_plan_from_the_page_is_refused_in_the_pages_words(cli
     assert main(["render", str(folder / name), "--final", "--number", "18", "--date", "20/03/2026"]) == 2
     err = capsys.readouterr().err
     assert "tệp có mục dossier" in err and "kehoach dossier" in err and "--final --unnumbered" in err, err
+
+
+def test_a_final_kept_by_a_batch_is_said_kept_not_made(client, folder):
+    """A plan issued from the page, then its units made twice: the second time every unit's final is
+    already there, the same as its data gives, and kept (batch --final and render say 'giữ nguyên').
+    The page counted them as made; the answer now lists them apart, and the zip still holds them."""
+    import io
+    import zipfile
+
+    shutil.copy(ROOT / "data" / "don-vi-noi-bo-skhcn.yaml", folder / "u.yaml")
+    r = client.post("/api/issue", json={"name": SAMPLE, "number": 5, "date": "2024-03-20", "pdf": False})
+    assert r.status_code == 200, r.text
+    first = client.post("/api/batch", json={"name": SAMPLE, "units": "u.yaml"}).json()
+    assert len(first["written"]) == 5 and first["kept"] == [] and not first["failed"], first
+    again = client.post("/api/batch", json={"name": SAMPLE, "units": "u.yaml"}).json()
+    assert again["written"] == [] and again["kept"] == first["written"] and not again["failed"], again
+    z = client.get(f"/api/download/{again['zip']}")
+    assert sorted(zipfile.ZipFile(io.BytesIO(z.content)).namelist()) == sorted(first["written"])
+
+
+def test_every_rollover_item_comes_with_its_vietnamese_label(client, folder):
+    """The page labelled the rollover's kinds from a copy of its own; a kind it did not know (the
+    series milestone, the dossier's comments cleared) showed as its English key. Each item now
+    carries the rollover's own label."""
+    from generator.jobs.rollover import KINDS
+
+    path = folder / SAMPLE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("theo nội dung, hình thức và thời gian", "theo lộ trình đến năm 2025, nội dung, "
+                                 "hình thức và thời gian", 1), encoding="utf-8")
+    got = client.post("/api/rollover", json={"name": SAMPLE, "year": 2025}).json()
+    kinds = {i["kind"] for i in got["items"]}
+    assert {"milestone", "reference", "cleared"} <= kinds, kinds
+    for item in got["items"]:
+        said = KINDS[item["kind"]]
+        assert item["label"] == said[:1].upper() + said[1:], item
+        assert item["label"] != item["kind"] and not item["label"].isascii()
+
+
+def test_the_command_lines_words_never_reach_the_page(client, folder):
+    """Messages the library says to the command line name its commands: the joint plan's warning
+    ('kehoach sign'), a units file's ('kehoach init'), a document given as data ('kehoach import
+    … -o …'). On the page each is said with what the page has: its buttons, or kehoach itself."""
+    import re
+
+    from generator.serve.jobs import pdf_available
+
+    (folder / "u.yaml").write_text("- chỉ một danh sách\n", encoding="utf-8")
+    r = client.post("/api/batch", json={"name": SAMPLE, "units": "u.yaml"})
+    said = [r.json()["error"]]
+    assert r.status_code == 422 and "ô Tệp đơn vị một tệp có mục units" in said[-1], r.text
+    (folder / "ke-hoach-cu.yaml").write_bytes((ROOT / "templates" / "kehoach.docx").read_bytes())
+    r = client.get("/api/file", params={"name": "ke-hoach-cu.yaml"})
+    said.append(r.text)
+    assert "bằng nút “Nhập từ Word…”, rồi mở tệp dữ liệu đó" in r.text, r.text
+    # Said of a joint plan issued with its PDF, which kehoach cannot sign (needs LibreOffice).
+    if pdf_available():
+        joint = folder / "lien-tich.yaml"
+        joint.write_text((folder / SAMPLE).read_text(encoding="utf-8") + "co_signers:\n  - {name: Nguyễn Văn An, "
+                         "authority: TM, collective: Ban Thường trực, title: Chủ tịch}\n", encoding="utf-8")
+        r = client.post("/api/issue", json={"name": joint.name, "number": 5, "date": "2024-03-20", "pdf": True})
+        assert r.status_code == 200, r.text
+        said += r.json()["warnings"]
+        assert any(w.startswith("văn bản liên tịch: kehoach chưa ký số được văn bản có nhiều người ký; hãy ký số")
+                   for w in r.json()["warnings"]), r.json()["warnings"]
+    for text in said:
+        # A command is "kehoach" and an ASCII word; "kehoach chưa …" is the program.
+        assert not re.search(r"kehoach [a-z][a-z-]*(?!\w)|--[a-z]|\s-o\s", text), text

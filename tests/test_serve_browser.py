@@ -455,7 +455,9 @@ def test_progress_sheet_out_filled_sheet_in_and_the_report_opens(served, browser
     dialog.find_element(By.CLASS_NAME, "go").click()
     wait(browser, lambda d: d_status(d) == "Đã mở ke-hoach-2026.yaml", 120)
     todo = browser.find_element(By.ID, "todo")
-    assert "Nhiệm vụ chưa hoàn thành, giữ lại" in todo.text and "Nhiệm vụ đã hoàn thành, bỏ" in todo.text
+    # The labels are the rollover's own (jobs/rollover.py KINDS), sent with each item.
+    assert "Nhiệm vụ chưa hoàn thành, chuyển sang năm mới" in todo.text
+    assert "Nhiệm vụ một lần đã hoàn thành, bỏ khỏi năm mới" in todo.text
     # A task left out has no field in the new file: listed by where it stood, not linked.
     gone = todo.find_element(By.XPATH, ".//li[div[@class='hint' and text()='Số hóa hồ sơ thủ tục hành chính']]")
     assert not gone.find_elements(By.TAG_NAME, "a") and "của ke-hoach.yaml" in gone.text, gone.text

@@ -618,9 +618,17 @@ def test_a_date_stamped_after_the_day_of_signing_is_warned(kit, tmp_path, capsys
         said = [w for w in done.warnings if "sau ngày ký số" in w]
         assert bool(said) == warned, done.warnings
         assert not warned or "ngày ban hành 20/03/2024 (--date) sau ngày ký số 19/03/2024" in said[0]
+        # What to do, with both days: sign again dated the signing day, or sign on the date given.
+        assert not warned or ("hãy ký lại từ cùng tệp PDF với --date 19/03/2024 (thêm --force" in said[0]
+                              and "hãy ký số vào ngày 20/03/2024" in said[0])
         text = " ".join(unicodedata.normalize("NFC", subprocess.run(
             ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout).split())
         assert "Số: 125/KH-SKHCN" in text and "ngày 20 tháng 3 năm 2024" in text  # stamped either way
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["sign", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())  # argparse wraps the help to the terminal's width
+    assert "là ngày ký số: ngày sau ngày ký (giờ Việt Nam) vẫn được đóng nhưng có cảnh báo" in shown
 
 
 def test_a_path_through_a_missing_folder_never_replaces_the_input(kit, tmp_path, capsys) -> None:

@@ -238,3 +238,23 @@ def test_a_signed_stamp_written_over_the_signed_words_is_content(pki, signed, tm
     change = next(c for c in first.changes_after if c.kind == "content")
     assert change.page == 1 and "đè lên" in change.detail and "KH-SKHCN»" in change.detail, change
     assert result.signatures[-1].verdict == "valid"  # the overwriting signature itself is intact and trusted
+
+
+def test_a_folder_or_a_pipe_given_for_the_pdf_is_said_as_what_it_is(tmp_path, capsys) -> None:
+    """`kehoach verify FOLDER` said 'không có tệp này' of a folder the user can see; it is said as a
+    folder, as import and sign say it, by the one reader of a user's file. A named pipe is refused
+    without waiting on it; a missing file is still said missing. Exit 2 each time, no traceback."""
+    import os
+
+    folder = tmp_path / "da-ky.pdf"
+    folder.mkdir()
+    cases = [(folder, "da-ky.pdf: đây là thư mục, không phải tệp PDF"),
+             (tmp_path / "khong-co.pdf", "khong-co.pdf: không tìm thấy tệp")]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "ong.pdf")
+        cases.append((tmp_path / "ong.pdf", "ong.pdf: không phải tệp thường"))
+    for path, said in cases:
+        capsys.readouterr()
+        assert main(["verify", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert said in err and "không có tệp này" not in err and "Traceback" not in err, err

@@ -247,9 +247,13 @@ READ_ONLY_CASES = [
     ["schema", "-o", "ro/s.json"],
     ["rollover", "kh-2024.yaml", "--year", "2025", "-o", "ro/kh-2025.yaml"],
     ["import", "x.csv", "-o", "ro/x.yaml"],
+    ["progress", "kh-2024.yaml", "-o", "ro/tien-do.xlsx"],
     ["init", "ro/moi"],
     ["template", "ro/mau.docx"],
 ]
+# The way each command is told to write elsewhere: its own -o, or the folder it takes as argument;
+# init and template have no -o, and a hint naming one sent the user looking for an option that is not there.
+CHOOSE_ANOTHER = {"init": "(kehoach init THƯ-MỤC)", "template": "(kehoach template ĐÍCH)"}
 
 
 @functools.cache
@@ -273,6 +277,9 @@ def test_a_read_only_folder_is_named_in_a_clear_message(shared: Path, argv: list
                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
     assert run.returncode == 2, run.stderr
     assert f"không có quyền ghi vào thư mục {shared / 'ro'}" in run.stderr
+    choose = CHOOSE_ANOTHER.get(argv[0], "(-o)")
+    assert f"hãy chọn thư mục khác {choose}" in run.stderr, run.stderr
+    assert all(other not in run.stderr for other in {*CHOOSE_ANOTHER.values(), "(-o)"} - {choose}), run.stderr
     assert "không mong đợi" not in run.stderr and "Traceback" not in run.stderr
     assert list((shared / "ro").iterdir()) == []
 

@@ -575,9 +575,12 @@ def _dated_ahead(date: str | dt.date, when: dt.datetime) -> list[str]:
     day, signed = parse_issue_date(date), when.astimezone(VN_TZ).date()
     if day <= signed:
         return []
-    return [f"ngày ban hành {date_dmy(day.year, day.month, day.day)} (--date) sau ngày ký số "
-            f"{date_dmy(signed.year, signed.month, signed.day)} (giờ Việt Nam): người đọc thấy văn bản được ký "
-            "trước ngày ghi trên nó; kiểm tra lại --date (ngày văn thư cấp số, ngày)"]
+    # What to do is said with both days: the tệp vừa ký is already written (stamped all the same),
+    # and the PDF given is never replaced, so signing again from it is always possible.
+    given, today = date_dmy(day.year, day.month, day.day), date_dmy(signed.year, signed.month, signed.day)
+    return [f"ngày ban hành {given} (--date) sau ngày ký số {today} (giờ Việt Nam): người đọc thấy văn bản "
+            f"được ký trước ngày ghi trên nó. Nếu {given} là nhầm, hãy ký lại từ cùng tệp PDF với --date "
+            f"{today} (thêm --force để thay tệp vừa ký); nếu đúng là ngày ban hành, hãy ký số vào ngày {given}"]
 
 
 def _check_options(role: Role, image: str | Path | None, seal: str | Path | None, seal_mm: float,

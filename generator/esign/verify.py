@@ -46,6 +46,7 @@ from typing import Any, Literal
 from ..errors import UserError
 from ..limits import BudgetExceeded
 from ..text import number_vi
+from ..word.package import read_bounded
 from .common import ROLE_OF_FIELD, VN_TZ, need_sign_libs, page_of, quiet_pyhanko, said_time
 from .pages import HIDDEN_FLAGS, Page
 from .stamps import FIELD_OF, WHAT_VI
@@ -699,11 +700,10 @@ def verify_file(path: str | Path, *, trust: list[str | Path] | None = None) -> V
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: không có tệp này")
-    if path.stat().st_size > MAX_PDF_BYTES:
-        raise UserError(f"{path}: tệp quá lớn để kiểm tra (trên {MAX_PDF_BYTES >> 20} MB)")
-    data = path.read_bytes()
+    # The one reader of a user's file: a folder said as a folder, a pipe never waited on, the size
+    # judged on what was opened.
+    data = read_bounded(path, str(path), MAX_PDF_BYTES, kind="tệp PDF",
+                        too_big="kehoach chỉ kiểm tra tệp PDF đến cỡ này")
     if not data.startswith(b"%PDF-"):
         raise UserError(f"{path}: không phải tệp PDF")
     roots = load_trust(trust or [])

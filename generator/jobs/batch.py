@@ -154,6 +154,22 @@ class BatchResult:
         return [f"{d.spec.label}: {w}" for d in self.written for w in d.warnings]
 
 
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or a stop) while a batch made its PDFs, every document already written: what the
+    command line needs to say what is done, which PDFs are missing, and that the same command run
+    again makes them (a draft is replaced by the same, a final the same as its data kept)."""
+
+    def __init__(self, result: BatchResult) -> None:
+        super().__init__()
+        self.result = result
+
+    @property
+    def without_pdf(self) -> list[Path]:
+        """The documents with no PDF beside them, read from the folder after the stop: a PDF is
+        renamed into place whole or not at all, so what is there is what was made."""
+        return [done.path for done in self.result.written if not done.path.with_suffix(".pdf").is_file()]
+
+
 @dataclass
 class PreparedBatch:
     """Every unit merged and validated; nothing written yet."""
@@ -646,14 +662,18 @@ def run_batch(data: str | Path, units: str | Path, output_dir: str | Path | None
     result.superseded = [p for done in result.written if done.path in drafts
                          for p in superseded_draft(drafts[done.path])]
     if pdf and result.written:
-        _make_pdfs(result, hows, sources([data, units, template]), str(units))
-        result.failed.sort(key=lambda f: f.spec.index)
-        if issue:
-            from .record import add_pages
+        try:
+            _make_pdfs(result, hows, sources([data, units, template]), str(units))
+            result.failed.sort(key=lambda f: f.spec.index)
+            if issue:
+                from .record import add_pages
 
-            for done in result.written:
-                if done.path.with_suffix(".pdf").exists():
-                    add_pages(done.path, done.path.with_suffix(".pdf"))
+                for done in result.written:
+                    if done.path.with_suffix(".pdf").exists():
+                        add_pages(done.path, done.path.with_suffix(".pdf"))
+        except KeyboardInterrupt as exc:
+            # Every document is written: the one who stopped it is told so, and which PDFs to make.
+            raise BatchInterrupted(result) from exc
     return result
 
 

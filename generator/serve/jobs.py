@@ -278,7 +278,12 @@ def _to_look_at(item: Any) -> dict[str, Any]:
     """A place of the new file the page lists, linked to its field by path. A task the rollover left
     out has no field in the new file: its path is last year's, and there it names the row that moved
     up into its place (another task). It is listed by where it stood (was), with no path to link."""
+    from ..jobs.rollover import KINDS
+
     got = asdict(item)
+    # The kind's label is the rollover's own (one list): a kind added there is never shown as its key.
+    label = KINDS.get(item.kind, "")
+    got["label"] = label[:1].upper() + label[1:]
     if item.line is None and item.was:
         got["path"] = ""
     return got
@@ -359,7 +364,10 @@ def batch(files: Folder, downloads: Downloads, name: str, units: str, pdf: bool)
                        mp_context=spawn_context())
     got: dict[str, Any] = {
         "folder": out.relative_to(files.root).as_posix(), "workers": workers,
-        "written": [d.path.name for d in result.written],
+        # A final already there and the same as its data gives is kept, not made: said apart, as
+        # the command line and the page's own Phát hành say it.
+        "written": [d.path.name for d in result.written if not d.kept],
+        "kept": [d.path.name for d in result.written if d.kept],
         "pdfs": [p.name for p in result.pdfs],
         "failed": [{"label": f.spec.label, "problems": [page_words(str(p), files.root) for p in f.problems]}
                    for f in result.failed],

@@ -29,12 +29,26 @@ _SAID_AGAIN: list[tuple[re.Pattern[str], str]] = [(re.compile(a), b) for a, b in
      "; nút Phát hành của trang này không phát hành riêng kế hoạch này, và trang chưa tạo bộ hồ sơ (Tờ trình, "
      "Quyết định, Kế hoạch kèm theo): bộ hồ sơ được tạo và phát hành ngoài trang soạn thảo, theo hướng dẫn "
      "“Hồ sơ trình ban hành kế hoạch”"),
+    # A command named as what does the job: the page's own button, or kehoach itself (the page signs
+    # nothing, nor checks a document).
+    (r"'kehoach sign' chưa ký số", "kehoach chưa ký số"),
+    (r"\s*\(lệnh 'kehoach init' ghi một tệp đơn vị mẫu\)", " (chọn ở ô Tệp đơn vị một tệp có mục units)"),
+    (r"đọc thành tệp dữ liệu trước: kehoach import (?:\"[^\"]*\"|\S+) -o (?:\"[^\"]*\"|\S+), "
+     r"rồi dùng tệp .*?(?=$|[;.]\s)",
+     "đọc thành tệp dữ liệu trước bằng nút “Nhập từ Word…”, rồi mở tệp dữ liệu đó"),
+    (r"(?:đọc|nhập riêng) bằng '?kehoach import (?:TÊN|TỆP)\.xlsx'?(?: \(tệp giữ đuôi \.xlsx\))?",
+     "gắn vào kế hoạch bằng nút “Bảng tính…”"),
+    (r"\.?\s*Kiểm tra thể thức văn bản khác bằng 'kehoach check'", ""),
+    (r"lệnh import", "nút “Nhập từ Word…”"),
     # The progress sheet is made by the page's button, not by a command.
     (r"do lệnh kehoach progress tạo", "tải về bằng nút “Tải bảng tiến độ”"),
     (r"(?:bằng )?(?:lệnh )?kehoach progress", "bằng nút “Tải bảng tiến độ”"),
     (r"\s*\(--progress [^()]*\)", ""),
 ]]
 _FLAG = re.compile(r"--[a-z][\w-]*")
+# A command no rule above knows ("kehoach render …"): the page has none to run. ASCII only, so the
+# program's own name before a Vietnamese word ("kehoach chưa …") is no command.
+_COMMAND = re.compile(r"'?kehoach [a-z][a-z-]*(?![\w])")
 _ABSOLUTE = re.compile(r"(?<![\w/.])/(?:[^\s:;,'\"()/]+/)+[^\s:;,'\"()/]*")
 
 
@@ -43,10 +57,11 @@ def page_words(message: str, folder: Path | None = None) -> str:
     text = message
     for pattern, instead in _SAID_AGAIN:
         text = pattern.sub(instead, text)
-    if _FLAG.search(text):
-        # An option no rule above knows: drop the part of the sentence that asks for it.
-        parts = [p for p in re.split(r"(?<=[;.])\s+", text) if not _FLAG.search(p)]
-        text = " ".join(parts).rstrip(";") if parts else _FLAG.sub("", text)
+    for unknown in (_FLAG, _COMMAND):
+        if unknown.search(text):
+            # An option or a command no rule above knows: drop the part of the sentence that asks for it.
+            parts = [p for p in re.split(r"(?<=[;.])\s+", text) if not unknown.search(p)]
+            text = " ".join(parts).rstrip(";") if parts else unknown.sub("", text)
     if folder is not None:
         root = str(folder)
         text = text.replace(f"thư mục {root}", "thư mục dữ liệu").replace(root + "/", "").replace(

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ..errors import OutputExistsError, UserError
+from ..errors import NotWritable, OutputExistsError, UserError
 
 How = Literal["create", "replace-seen", "replace"]
 """create: make the file, never replacing anything; replace-seen: replace the very file that was
@@ -247,10 +247,11 @@ def write_error(exc: OSError, label: str, folder: Path, tail: str = NOTHING_LEFT
         why = (f"tệp {held.name} đang mở trong chương trình khác (Word, trình đọc PDF…) hoặc được đặt chỉ "
                "đọc nên không thay được; hãy đóng tệp đó (hoặc bỏ chỉ đọc) rồi chạy lại")
     elif code in (errno.EACCES, errno.EPERM):
-        why = (f"không có quyền ghi vào thư mục {folder}; hãy chọn thư mục khác (-o) hoặc nhờ quản trị "
-               "cấp quyền ghi")
+        return NotWritable(f"{label}: không có quyền ghi vào thư mục {folder}; hãy chọn thư mục khác",
+                           f" hoặc nhờ quản trị cấp quyền ghi; {tail}")
     elif code == errno.EROFS:
-        why = f"thư mục {folder} nằm trên ổ chỉ đọc (read-only); hãy chọn thư mục khác (-o)"
+        return NotWritable(f"{label}: thư mục {folder} nằm trên ổ chỉ đọc (read-only); hãy chọn thư mục khác",
+                           f"; {tail}")
     elif code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         why = f"ổ đĩa chứa thư mục {folder} đã đầy (hoặc hết hạn mức); hãy giải phóng chỗ trống rồi chạy lại"
     elif code == errno.ENOTDIR:

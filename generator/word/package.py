@@ -316,10 +316,11 @@ class NotRegular(UserError):
 
 
 def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES, *, head: bool = False,
-                 too_big: str = "kehoach chỉ đọc tệp đến cỡ này") -> bytes:
+                 too_big: str = "kehoach chỉ đọc tệp đến cỡ này", kind: str = "tệp") -> bytes:
     """A regular file's bytes, refusing more than limit without reading more than that (or, with
     head, its first limit bytes): a user's file, an upload, a file in the editor's folder. Missing
     files and read errors are Vietnamese UserErrors; anything but a regular file is NotRegular.
+    kind names the file the command wanted ("tệp PDF"): a folder is said not to be one.
 
     Opened without blocking and judged by fstat of what was opened, not by its name (which could
     change in between): a named pipe called ke-hoach.docx must never hang a reader."""
@@ -328,7 +329,7 @@ def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES, *, 
     except FileNotFoundError:
         raise UserError(f"{label}: không tìm thấy tệp") from None
     except IsADirectoryError:
-        raise NotRegular(f"{label}: đây là thư mục, không phải tệp") from None
+        raise NotRegular(f"{label}: đây là thư mục, không phải {kind}") from None
     except OSError as exc:
         raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
     # Judged before fdopen: POSIX opens a folder for reading without EISDIR, and it is fdopen that
@@ -336,7 +337,7 @@ def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES, *, 
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise NotRegular(f"{label}: đây là thư mục, không phải tệp" if stat.S_ISDIR(mode) else
+        raise NotRegular(f"{label}: đây là thư mục, không phải {kind}" if stat.S_ISDIR(mode) else
                          f"{label}: không phải tệp thường (thư mục, ống dẫn hay thiết bị); không đọc")
     with os.fdopen(fd, "rb") as fh:
         try:

@@ -1197,12 +1197,14 @@ function setupJobs() {
     const r = await api('POST', '/api/batch', { name: S.name, units, pdf: document.getElementById('batch-pdf').checked });
     if (!r.ok) { result(bat, errorNodes(r.json, r.status), true); return; }
     const j = r.json;
-    const nodes = [`${j.written.length} văn bản đã tạo trong ${j.folder}` + (j.pdfs.length ? ` (kèm ${j.pdfs.length} PDF)` : '')
+    const nodes = [`${j.written.length} văn bản đã tạo trong ${j.folder}`
+      + (j.kept.length ? `; ${j.kept.length} bản phát hành đã có, giống hệt, giữ nguyên` : '')
+      + (j.pdfs.length ? ` (kèm ${j.pdfs.length} PDF)` : '')
       + (j.workers > 1 ? `, ${j.workers} tiến trình song song` : '') + '.'];
     if (j.zip) nodes.push(downloadLink(j.zip, units.split('/').pop().replace(/\.ya?ml$/i, '') + '.zip'));
     if (j.failed.length) nodes.push(`${j.failed.length} đơn vị lỗi, chưa tạo:`, problemList(j.failed.map(f => f.problems.join('; '))));
     if (j.warnings.length) nodes.push('Cảnh báo:', problemList(j.warnings));
-    result(bat, nodes, !j.written.length);
+    result(bat, nodes, !j.written.length && !j.kept.length);
   }));
   setupProgress(open);
   setupCatalogue(open);
@@ -1365,9 +1367,7 @@ function setupCatalogue(open) {
 }
 
 // The rollover report as a to-do list: each item links to its field; ticks are kept for the session.
-const KINDS = { reference: 'Văn bản được dẫn', citation: 'Trích dẫn trong nội dung', date: 'Ngày tháng',
-  year: 'Năm khác', period: 'Giai đoạn', cleared: 'Đã xóa', kept: 'Giữ như năm trước, điền khi ban hành', carried: 'Nhiệm vụ chưa hoàn thành, giữ lại',
-  dropped: 'Nhiệm vụ đã hoàn thành, bỏ', admin: 'Đơn vị hành chính không còn' };
+// Each item's label comes with it from the server (jobs/rollover.py KINDS, the one list of kinds).
 function showTodo() {
   const box = document.getElementById('todo');
   const key = 'kehoach-todo:' + S.name;
@@ -1395,7 +1395,7 @@ function showTodo() {
     const a = it.path ? el('a', '', `${it.path}: ${it.message}`) : el('span', '', it.message);
     a.title = it.text;
     if (it.path) a.addEventListener('click', () => { const f = fieldFor(it.path); if (f) reveal(f); });
-    li.append(tick, ' ', el('span', 'kind', (KINDS[it.kind] || it.kind) + (it.line ? `, dòng ${it.line}` : it.was ? `, ${it.was}` : '') + ' — '), a,
+    li.append(tick, ' ', el('span', 'kind', (it.label || 'Cần xem lại') + (it.line ? `, dòng ${it.line}` : it.was ? `, ${it.was}` : '') + ' — '), a,
       el('div', 'hint', it.text));
     return li;
   }));
