@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -37,12 +38,18 @@ RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def stored(path: Path, sheet: str, results: dict[str, str | float]) -> Path:
+def stored(path: Path, sheet: str, results: dict[str, str | float], calc_pr: str | None = None) -> Path:
     """Store in the sheet's part the value Excel saves with each formula cell of results: a text
     result in a cell typed t="str", a number (a date is its serial number) untyped, as Excel and
-    LibreOffice write them. openpyxl writes every formula with an empty <v>: no result."""
+    LibreOffice write them. openpyxl writes every formula with an empty <v>: no result.
+
+    The workbook's <calcPr> becomes calc_pr, by default Excel's once it has computed (no
+    fullCalcOnLoad: openpyxl's own asks for a recalculation on opening, which Excel clears)."""
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
+    parts["xl/workbook.xml"], count = re.subn(rb"<calcPr[^>]*/>", (calc_pr or '<calcPr calcId="191029"/>').encode(),
+                                              parts["xl/workbook.xml"])
+    assert count == 1
     book = etree.fromstring(parts["xl/workbook.xml"])
     rel = next(s.get(R_ID) for s in book.iter(f"{MAIN}sheet") if s.get("name") == sheet)
     rels = etree.fromstring(parts["xl/_rels/workbook.xml.rels"])

@@ -197,16 +197,20 @@ class XlsxScan:
 
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     """Merged ranges ((r0, c0), (r1, c1)), 0-based (the read-only reader does not give them)."""
-    no_value: list[tuple[str, str | None]] = field(default_factory=list)
+    no_value: list[tuple[str, str | None, bool]] = field(default_factory=list)
     """Cells holding a formula with no value stored (a program that does not compute wrote the
     file; Excel never saved it): (A1 name, the formula as Excel shows it, None for a cell sharing
-    another cell's formula), in the sheet's order."""
+    another cell's formula, whether the value stored is a placeholder Excel recomputes on opening),
+    in the sheet's order."""
 
 
-def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
+def scan_xlsx_sheet(blob: bytes, sheet: str, label: str, recalculated: bool = False) -> XlsxScan:
     """Refuse a worksheet whose used area or merges exceed limits.MAX_SHEET_CELLS; else its merged
     ranges and formula cells without a stored value. Counted with byte searches: a cell count first
-    (flat, no object per cell), the references read only when that count is within the limit."""
+    (flat, no object per cell), the references read only when that count is within the limit.
+    `recalculated`: the workbook makes Excel recompute on opening (recalculated_on_open), so a
+    formula's stored value is not what the cell shows: every formula cell is one without a value,
+    those that store one marked as placeholders."""
     most = limits.MAX_SHEET_CELLS
     cells = len(_CELL.findall(blob))
     if cells > most:
@@ -249,15 +253,35 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
             # A result is stored in <v>. Excel and LibreOffice store a text result "" (=IF(A2="";"";…))
             # as an empty <v> in a cell typed t="str"; an empty <v> in a cell of any other type (what
             # openpyxl writes for every formula) holds no result: the cell shows nothing the file has.
-            if value is not None and (value.group(1) or _TEXT_RESULT.search(m.group(2) or b"")):
+            placeholder = value is not None and bool(value.group(1) or _TEXT_RESULT.search(m.group(2) or b""))
+            if placeholder and not recalculated:
                 continue
             ref = _REF.search(m.group(2) or b"")
             if ref:
                 text = _FORMULA_TEXT.search(inner)
                 formula = ("=" + html.unescape(text.group(1).decode("utf-8", "replace"))
                            if text and text.group(1) else None)
-                scan.no_value.append((ref.group(1).decode(), formula))
+                scan.no_value.append((ref.group(1).decode(), formula, placeholder))
     return scan
+
+
+_WORKBOOK_TYPE = re.compile(rb"sheet\.main\+xml|macroEnabled\.main\+xml|template\.main\+xml")
+_FULL_CALC = re.compile(rb"<(?:\w+:)?calcPr\s[^>]*?\bfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
+
+
+def recalculated_on_open(zf: zipfile.ZipFile, label: str) -> bool:
+    """Whether the workbook tells Excel to recompute every formula when it opens the file
+    (<calcPr fullCalcOnLoad="1"/>, ECMA-376 §18.2.2). Programs that do not compute (xlsxwriter,
+    report exporters) set it and store a placeholder (<v>0</v>) with each formula: what Excel shows
+    is not in the file. Excel clears it once it has computed, and LibreOffice never writes it, so
+    the files they save keep their values trusted. The workbook part is found by its content type,
+    as readers find it, else by Excel's name; its size was judged by open_zip."""
+    names = set(zf.namelist())
+    types = read_part(zf, "[Content_Types].xml", label) if "[Content_Types].xml" in names else b""
+    parts = [named.group(1).decode("utf-8", "replace") for override in _OVERRIDE.findall(types)
+             if _WORKBOOK_TYPE.search(override) and (named := _PART_NAME.search(override))]
+    part = next((name for name in parts if name in names), "xl/workbook.xml")
+    return part in names and _FULL_CALC.search(read_part(zf, part, label)) is not None
 
 
 def _too_big(label: str, sheet: str, what: str) -> SheetError:
