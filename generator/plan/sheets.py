@@ -42,6 +42,7 @@ from .. import limits
 from ..errors import DataError, Problem
 from ..text import clean_text, number_vi
 from ..word.sheet_guard import (
+    NULL_DATE,
     OdsScan,
     SheetError,
     SheetTooBig,
@@ -360,15 +361,16 @@ def _calamine_sheet(path: Path, book: Any, name: str, ods: OdsScan | None = None
                 out.append("")
                 continue
             code = formats.get((r, c), "General")
-            out.append(_text(_dated(value, code), code))
+            out.append(_text(_dated(value, code, ods.null_date if ods else NULL_DATE), code))
         grid.rows.append(out)
     return grid
 
 
-def _dated(value: Any, number_format: str) -> Any:
+def _dated(value: Any, number_format: str, null_date: dt.date = NULL_DATE) -> Any:
     """A number under a date or time format as the date it shows, as openpyxl gives an .xlsx cell
-    (its rule, its conversion): an .ods cell saved as a number under a date style; a number no
-    calendar holds stays the number."""
+    (its rule, its conversion): an .ods cell saved as a number under a date style, counted from the
+    document's null_date (OdsScan.null_date: 1904-01-01 in a file saved with Calc's option "1904",
+    as an .xlsx's date1904 workbook is read by openpyxl); a number no calendar holds stays the number."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return value
     from openpyxl.styles.numbers import is_date_format
@@ -377,7 +379,7 @@ def _dated(value: Any, number_format: str) -> Any:
     if not is_date_format(number_format):
         return value
     try:
-        return from_excel(value)
+        return from_excel(value, epoch=dt.datetime.combine(null_date, dt.time()))
     except (OverflowError, ValueError):
         return value
 

@@ -13,6 +13,7 @@ file (SheetError, exit 2).
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import html
 import io
 import re
@@ -305,6 +306,10 @@ OdsFormats = dict[str, list[tuple[int, int, int, int, str]]]
 """By sheet, the number cells whose style gives them a number format: (row, rows, column, columns,
 Excel format code), each a block of cells from A1 as (0, 0) (ods_styles.OdsStyles.code)."""
 
+NULL_DATE = dt.date(1899, 12, 30)
+"""The day 0 of a date stored as a number, unless the document says another (ODF table:null-date:
+LibreOffice's default, and Excel's serial numbers past February 1900)."""
+
 NUMBER_TYPES = ("float", "percentage", "currency")
 """The office:value-type of a cell Calc prints by its number format (a date, time or text cell the
 reader already gives as what it is)."""
@@ -319,6 +324,8 @@ class OdsScan:
     merges: OdsMerges
     no_value: OdsNoValue
     formats: OdsFormats = field(default_factory=dict)
+    null_date: dt.date = NULL_DATE
+    """The day a date stored as a number counts from (table:null-date; _null_date)."""
 
 
 def _ods_formula(formula: str) -> str:
@@ -419,6 +426,7 @@ def scan_ods(blob: bytes, label: str, styles: OdsStyles | None = None) -> OdsSca
     no_value: OdsNoValue = {}
     formats: OdsFormats = {}
     kept = 0
+    null_date = NULL_DATE
     depth = 0  # of the element at hand: the document 1, office:automatic-styles 2, a style 3
     for event, el in _ods_events(blob, label, "content.xml"):
         tag = el.tag
@@ -475,13 +483,26 @@ def scan_ods(blob: bytes, label: str, styles: OdsStyles | None = None) -> OdsSca
         elif tag == f"{_TABLE}table-row":
             row += row_repeat
             _drop(el)
+        elif tag == f"{_TABLE}null-date":
+            null_date = _null_date(el.get(f"{_TABLE}date-value"))
         elif not name:
             # Before the first sheet: content.xml's automatic styles, which the cells below name.
             styles.take(el)
             if depth == 3:
                 _drop(el)
         depth -= 1
-    return OdsScan(merges, no_value, formats)
+    return OdsScan(merges, no_value, formats, null_date)
+
+
+def _null_date(value: str | None) -> dt.date:
+    """The day a document's dates stored as numbers count from, its table:null-date (LibreOffice's
+    option "1904" writes 1904-01-01, StarCalc 1900-01-01): Calc shows the number n under a date
+    format as that day plus n. ODF allows a date-time there; a value that is no date is what Calc
+    falls back to, the default."""
+    try:
+        return dt.date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return NULL_DATE
 
 
 def _keep_formats(kept: list[tuple[int, int, int, int, str]], styles: OdsStyles, style: str | None,
