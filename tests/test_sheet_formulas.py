@@ -370,3 +370,28 @@ def test_a_plan_naming_the_sheet_is_refused_at_the_formulas_cell(tmp_path: Path)
     stored(tmp_path / "dm.xlsx", "DM", {"C2": 6.0})  # as Excel saves it: the plan prints what the cell shows
     table = load_plan(tmp_path / "kh.yaml").appendices[0].table
     assert table is not None and table.rows == [["Mua sắm", "6"]]
+
+
+def test_what_a_sheet_reader_finds_about_its_cells_reaches_every_reader(tmp_path: Path) -> None:
+    """A sheet's reader says what it cannot read as printed at its cell, to the catalogue reader
+    (BadCells) and to the units and progress readers (SheetCells) alike: nothing a grid holds stays
+    a catalogue's alone (no warnings kept where units and progress never see them)."""
+    from dataclasses import fields
+
+    from generator.plan.sheets import SheetCells, SheetTable, _Grid, cell_name, sheet_rows
+
+    assert {f.name for f in fields(_Grid)} - {"offset"} <= {f.name for f in fields(SheetCells)}
+    assert "warnings" not in {f.name for f in fields(SheetTable)}
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "DM"
+    ws.append(["STT", "Nội dung", "Kinh phí", "Chủ trì"])
+    ws.append([1, "Khảo sát", "=1/0", "=B2"])
+    path = tmp_path / "dm.xlsx"
+    book.save(path)
+    stored(path, "DM", {"C2": "#DIV/0!"})  # Excel's error result; D2 keeps no value
+    cells = sheet_rows(path)
+    seen = {cell_name(cells.name, r, c) for r, c, *_ in [*cells.problems, *cells.uncomputed]}
+    with pytest.raises(BadCells) as caught:
+        read_sheet(path)
+    assert seen == {p.path for p in caught.value.problems} == {"DM!C2", "DM!D2"}

@@ -95,11 +95,12 @@ class BadCells(DataError, SheetError):
 
 @dataclass
 class SheetTable:
-    """A sheet read as plan data: the table block, the title lines above its header, warnings."""
+    """A sheet read as plan data: the table block, the title lines above its header. No warnings: what
+    a reader of sheets cannot read as it prints is a problem at its cell (BadCells), said by every
+    reader alike (SheetCells carries the same)."""
 
     table: dict[str, Any]
     titles: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
     sheet: str = ""
 
 
@@ -171,12 +172,14 @@ file stores a placeholder there that Excel recomputes on opening, sheet_guard.re
 
 @dataclass
 class _Grid:
+    """A sheet as its reader gives it. What it holds about its cells (problems, uncomputed) reaches
+    every reader through SheetCells (_from_a1), as read_sheet's table: none is a catalogue's alone."""
+
     name: str
     rows: list[list[str]]
     merged: Merged = field(default_factory=list)
     problems: list[tuple[int, int, str | None, str]] = field(default_factory=list)
     """(row, col, value, message) of cells that cannot be printed as they are."""
-    warnings: list[str] = field(default_factory=list)
     offset: tuple[int, int] = (0, 0)
     """Row and column of the sheet where rows[0][0] is (a calamine sheet starts at its first used cell)."""
     uncomputed: list[Uncomputed] = field(default_factory=list)
@@ -662,7 +665,7 @@ def _table(path: Path, read: _Grid) -> SheetTable:
         table.update(derived)
     else:
         table["rows"] = rows
-    return SheetTable(table, titles, read.warnings, name)
+    return SheetTable(table, titles, name)
 
 
 def _fitted(width: float) -> float:
