@@ -20,7 +20,10 @@ A formula reads as the value the file stores for it, which Excel and LibreOffice
 the cell shows: a date, a number, text). A file written by a program that does not compute
 (openpyxl, some exports) may store none: the reader would give the cell empty and a default would
 fill in for it, so each such cell is a mistake said at its cell (uncomputed_problems), by every
-reader of sheets (catalogues, units lists, progress sheets).
+reader of sheets (catalogues, units lists, progress sheets). So is a formula of a workbook that has
+Excel recompute on opening (calcPr fullCalcOnLoad: xlsxwriter, report exporters), whose stored
+value is a placeholder (0), not what Excel shows. A date stored as a number counts from the
+workbook's own base day (an .xlsx's date1904, an .ods's table:null-date).
 """
 
 from __future__ import annotations
@@ -431,22 +434,25 @@ def uncomputed_problems(cells: list[Uncomputed]) -> list[tuple[int, int, str | N
     does not hold it (a program that does not compute wrote it); read as empty, a default or "not
     reported" would stand in for what the clerk sees. A placeholder (0 stored by a writer that has
     Excel recompute on opening) is no value either: read as stored, "0" would stand in for it."""
-    out: list[tuple[int, int, str | None, str]] = [
-        (r, c, None, f"có công thức{' ' + formula[:80] if formula else ''} nhưng "
-                     + ("giá trị tệp lưu cho công thức chỉ là giá trị tạm: tệp yêu cầu Excel tính lại mọi công "
-                        "thức khi mở (tệp do chương trình không tính công thức xuất ra), nên không biết ô hiện gì; "
-                        + RECALCULATED_FIX if placeholder else
-                        "tệp không lưu giá trị của công thức (tệp do chương trình không tính công thức tạo ra), "
-                        "nên không biết ô hiện gì; " + UNCOMPUTED_FIX))
-        for r, c, formula, placeholder in cells[:UNCOMPUTED_SHOWN]]
+    out: list[tuple[int, int, str | None, str]] = []
+    for r, c, formula, placeholder in cells[:UNCOMPUTED_SHOWN]:
+        why, fix = _PLACEHOLDER if placeholder else _NO_VALUE
+        out.append((r, c, None, f"có công thức{' ' + formula[:80] if formula else ''} nhưng {why}, nên không biết "
+                                f"ô hiện gì; {fix}"))
     if len(cells) > UNCOMPUTED_SHOWN:
         r, c, *_ = cells[UNCOMPUTED_SHOWN]
         kinds = {placeholder for *_, placeholder in cells[UNCOMPUTED_SHOWN:]}
-        what = ("chưa có giá trị lưu trong tệp" if kinds == {False} else "mà tệp chỉ lưu giá trị tạm"
-                if kinds == {True} else "chưa có giá trị, hoặc chỉ có giá trị tạm, lưu trong tệp")
+        what = ("mà tệp chỉ lưu giá trị tạm" if kinds == {True} else "chưa có giá trị lưu trong tệp"
+                if kinds == {False} else "chưa có giá trị, hoặc chỉ có giá trị tạm, lưu trong tệp")
         out.append((r, c, None, f"ô này và {number_vi(len(cells) - UNCOMPUTED_SHOWN - 1)} ô khác sau nó cũng có "
                                 f"công thức {what}; {RECALCULATED_FIX if True in kinds else UNCOMPUTED_FIX}"))
     return out
+
+
+_NO_VALUE = ("tệp không lưu giá trị của công thức (tệp do chương trình không tính công thức tạo ra)", UNCOMPUTED_FIX)
+_PLACEHOLDER = ("giá trị tệp lưu cho công thức chỉ là giá trị tạm: tệp yêu cầu Excel tính lại mọi công thức khi mở "
+                "(tệp do chương trình không tính công thức xuất ra)", RECALCULATED_FIX)
+"""Why a cell's formula shows nothing the file holds, and what to do: no value stored, or a placeholder."""
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")

@@ -254,35 +254,44 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str, recalculated: bool = Fa
             # A result is stored in <v>. Excel and LibreOffice store a text result "" (=IF(A2="";"";…))
             # as an empty <v> in a cell typed t="str"; an empty <v> in a cell of any other type (what
             # openpyxl writes for every formula) holds no result: the cell shows nothing the file has.
-            placeholder = value is not None and bool(value.group(1) or _TEXT_RESULT.search(m.group(2) or b""))
-            if placeholder and not recalculated:
+            has_value = value is not None and bool(value.group(1) or _TEXT_RESULT.search(m.group(2) or b""))
+            if has_value and not recalculated:
                 continue
             ref = _REF.search(m.group(2) or b"")
             if ref:
                 text = _FORMULA_TEXT.search(inner)
                 formula = ("=" + html.unescape(text.group(1).decode("utf-8", "replace"))
                            if text and text.group(1) else None)
-                scan.no_value.append((ref.group(1).decode(), formula, placeholder))
+                scan.no_value.append((ref.group(1).decode(), formula, has_value))
     return scan
 
 
 _WORKBOOK_TYPE = re.compile(rb"sheet\.main\+xml|macroEnabled\.main\+xml|template\.main\+xml")
-_FULL_CALC = re.compile(rb"<(?:\w+:)?calcPr\s[^>]*?\bfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
+_CALC_PR = re.compile(rb"<(?:\w+:)?calcPr[\s/>]")
+_FULL_CALC = re.compile(rb"\sfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
 
 
 def recalculated_on_open(zf: zipfile.ZipFile, label: str) -> bool:
     """Whether the workbook tells Excel to recompute every formula when it opens the file
     (<calcPr fullCalcOnLoad="1"/>, ECMA-376 §18.2.2). Programs that do not compute (xlsxwriter,
     report exporters) set it and store a placeholder (<v>0</v>) with each formula: what Excel shows
-    is not in the file. Excel clears it once it has computed, and LibreOffice never writes it, so
-    the files they save keep their values trusted. The workbook part is found by its content type,
-    as readers find it, else by Excel's name; its size was judged by open_zip."""
+    is not in the file. Excel clears it once it has computed, and LibreOffice drops it when it
+    saves, so the files they save keep their values trusted. The workbook part is found by its
+    content type, as readers find it, else by Excel's name; its size was judged by open_zip. The
+    one calcPr's tag is searched alone: no pattern runs across the part from every "<calcPr"."""
     names = set(zf.namelist())
     types = read_part(zf, "[Content_Types].xml", label) if "[Content_Types].xml" in names else b""
     parts = [named.group(1).decode("utf-8", "replace") for override in _OVERRIDE.findall(types)
              if _WORKBOOK_TYPE.search(override) and (named := _PART_NAME.search(override))]
     part = next((name for name in parts if name in names), "xl/workbook.xml")
-    return part in names and _FULL_CALC.search(read_part(zf, part, label)) is not None
+    if part not in names:
+        return False
+    blob = read_part(zf, part, label)
+    found = _CALC_PR.search(blob)
+    if found is None:
+        return False
+    end = blob.find(b">", found.end() - 1)
+    return _FULL_CALC.search(blob, found.start(), end if end >= 0 else len(blob)) is not None
 
 
 def _too_big(label: str, sheet: str, what: str) -> SheetError:
