@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -37,12 +38,18 @@ RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def stored(path: Path, sheet: str, results: dict[str, str | float]) -> Path:
+def stored(path: Path, sheet: str, results: dict[str, str | float], calc_pr: str | None = None) -> Path:
     """Store in the sheet's part the value Excel saves with each formula cell of results: a text
     result in a cell typed t="str", a number (a date is its serial number) untyped, as Excel and
-    LibreOffice write them. openpyxl writes every formula with an empty <v>: no result."""
+    LibreOffice write them. openpyxl writes every formula with an empty <v>: no result.
+
+    The workbook's <calcPr> becomes calc_pr, by default Excel's once it has computed (no
+    fullCalcOnLoad: openpyxl's own asks for a recalculation on opening, which Excel clears)."""
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
+    parts["xl/workbook.xml"], count = re.subn(rb"<calcPr[^>]*/>", (calc_pr or '<calcPr calcId="191029"/>').encode(),
+                                              parts["xl/workbook.xml"])
+    assert count == 1
     book = etree.fromstring(parts["xl/workbook.xml"])
     rel = next(s.get(R_ID) for s in book.iter(f"{MAIN}sheet") if s.get("name") == sheet)
     rels = etree.fromstring(parts["xl/_rels/workbook.xml.rels"])
@@ -237,6 +244,74 @@ def test_an_ods_catalogue_reads_libreoffices_stored_values(tmp_path: Path) -> No
         ("DM!B2", "có công thức =DATE(2026;3;20)"), ("DM!C2", "có công thức =UPPER(A2)")]
 
 
+PLACEHOLDER = ("nhưng giá trị tệp lưu cho công thức chỉ là giá trị tạm: tệp yêu cầu Excel tính lại mọi công thức khi "
+               "mở (tệp do chương trình không tính công thức xuất ra), nên không biết ô hiện gì; hãy mở tệp bằng "
+               "Excel rồi lưu lại (Excel tính lại khi mở); nếu dùng LibreOffice, bấm Ctrl+Shift+F9")
+
+RECALC_ON_OPEN = ['<calcPr calcId="124519" fullCalcOnLoad="1"/>',  # xlsxwriter's
+                  "<calcPr fullCalcOnLoad='true' calcMode=\"auto\"/>",  # the schema's other boolean, quoted otherwise
+                  '<calcPr calcId="0" fullCalcOnLoad = "1" />']
+
+
+@pytest.mark.parametrize("calc_pr", RECALC_ON_OPEN)
+def test_a_placeholder_excel_recomputes_on_opening_is_said_at_its_cell_by_every_reader(
+        tmp_path: Path, calc_pr: str) -> None:
+    """A writer that does not compute stores 0 with each formula and has Excel recompute the
+    workbook on opening: the 0 is not what the cell shows, whatever its type (a number, a text
+    result typed t="str")."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "DM"
+    ws.append(["STT", "Nội dung", "Kinh phí", "Chủ trì"])
+    ws.append([1, "Khảo sát", "=1500000*2", '=UPPER("Sở Y tế")'])
+    path = tmp_path / "dm.xlsx"
+    book.save(path)
+    stored(path, "DM", {"C2": 0.0, "D2": "0"}, calc_pr)
+    with pytest.raises(BadCells) as caught:
+        read_sheet(path)
+    assert [(p.path, p.message.split(" nhưng")[0]) for p in caught.value.problems] == [
+        ("DM!C2", "có công thức =1500000*2"), ("DM!D2", 'có công thức =UPPER("Sở Y tế")')]
+    assert all(PLACEHOLDER in p.message for p in caught.value.problems)
+    # Excel, once it has computed, saves the values and clears the request: they read as stored.
+    stored(path, "DM", {"C2": 3000000.0, "D2": "SỞ Y TẾ"})
+    assert read_sheet(path).table["rows"] == [["Khảo sát", "3000000", "SỞ Y TẾ"]]
+
+    units = stored(units_book(tmp_path / "don-vi.xlsx", UNITS), "Đơn vị", {"C4": "0"}, calc_pr)
+    with pytest.raises(DataError) as said:
+        read_units_sheet(units)
+    assert [(p.path, p.message.split(" nhưng")[0]) for p in said.value.problems] == [("Đơn vị!C4", "có công thức =B4")]
+    assert PLACEHOLDER in said.value.problems[0].message
+
+
+def test_a_progress_day_stored_as_a_placeholder_is_not_read_as_that_day(tmp_path: Path) -> None:
+    plan_path = write_plan(tmp_path)
+    sheet = write_progress_sheet(plan_path, tmp_path / "tien-do.xlsx").output
+    task = "Ban hành kế hoạch kiểm tra văn bản"
+    filled = fill(sheet, tmp_path / "filled.xlsx", {task: ("Hoàn thành", "=DATE(2025,8,1)", None)})
+    book = openpyxl.load_workbook(filled)
+    row = next(r[1].row for r in book["Tiến độ"].iter_rows(min_row=4) if r[1].value == task)
+    # 0 under a date format is 30/12/1899 (or 0/1/1900 in Excel) to a reader that trusts it.
+    stored(filled, "Tiến độ", {f"F{row}": 0.0}, RECALC_ON_OPEN[0])
+    with pytest.raises(ProgressError) as caught:
+        read_progress(load_plan(plan_path), [filled])
+    assert [p.split(" nhưng")[0] for p in caught.value.problems] == [
+        f"filled.xlsx: Tiến độ!F{row}: có công thức =DATE(2025,8,1)"]
+    assert PLACEHOLDER in caught.value.problems[0]
+
+
+def test_the_count_past_the_shown_cells_says_placeholders_as_such(tmp_path: Path) -> None:
+    count = UNCOMPUTED_SHOWN + 3
+    rows = [[i, f"Phòng {i}", f"=B{i + 2}", "P"] for i in range(1, count + 1)]
+    units = units_book(tmp_path / "don-vi.xlsx", rows, ["STT", "Tên", "Cơ quan", "Viết tắt"])
+    stored(units, "Đơn vị", {f"C{r}": "0" for r in range(3, 3 + count)}, RECALC_ON_OPEN[0])
+    with pytest.raises(DataError) as caught:
+        read_units_sheet(units)
+    last = caught.value.problems[-1]
+    assert last.path == f"Đơn vị!C{3 + UNCOMPUTED_SHOWN}"
+    assert last.message.startswith("ô này và 2 ô khác sau nó cũng có công thức mà tệp chỉ lưu giá trị tạm; hãy mở "
+                                   "tệp bằng Excel rồi lưu lại")
+
+
 def calc_installed() -> bool:
     """LibreOffice with Calc: a Writer-only install (libreoffice-writer-nogui) opens no spreadsheet."""
     soffice = shutil.which("soffice")
@@ -263,7 +338,11 @@ def test_a_sheet_saved_by_libreoffice_reads_every_formulas_value(tmp_path: Path,
                          capture_output=True, text=True, timeout=300)
     saved = tmp_path / f"dm.{kind}"
     assert run.returncode == 0 and saved.exists(), run.stderr
+    with zipfile.ZipFile(source) as z:  # openpyxl asks Excel to recompute on opening…
+        assert b'fullCalcOnLoad="1"' in z.read("xl/workbook.xml")
     if kind == "xlsx":
+        with zipfile.ZipFile(saved) as z:  # …LibreOffice, which computed, does not: its values are trusted
+            assert b"fullCalcOnLoad" not in z.read("xl/workbook.xml")
         # Still formulas, now with their values: each computed cell keeps its <f> (LibreOffice
         # writes it with attributes, <f aca="false">) and holds a <v>.
         with zipfile.ZipFile(io.BytesIO(saved.read_bytes())) as z:
@@ -291,3 +370,28 @@ def test_a_plan_naming_the_sheet_is_refused_at_the_formulas_cell(tmp_path: Path)
     stored(tmp_path / "dm.xlsx", "DM", {"C2": 6.0})  # as Excel saves it: the plan prints what the cell shows
     table = load_plan(tmp_path / "kh.yaml").appendices[0].table
     assert table is not None and table.rows == [["Mua sắm", "6"]]
+
+
+def test_what_a_sheet_reader_finds_about_its_cells_reaches_every_reader(tmp_path: Path) -> None:
+    """A sheet's reader says what it cannot read as printed at its cell, to the catalogue reader
+    (BadCells) and to the units and progress readers (SheetCells) alike: nothing a grid holds stays
+    a catalogue's alone (no warnings kept where units and progress never see them)."""
+    from dataclasses import fields
+
+    from generator.plan.sheets import SheetCells, SheetTable, _Grid, cell_name, sheet_rows
+
+    assert {f.name for f in fields(_Grid)} - {"offset"} <= {f.name for f in fields(SheetCells)}
+    assert "warnings" not in {f.name for f in fields(SheetTable)}
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "DM"
+    ws.append(["STT", "Nội dung", "Kinh phí", "Chủ trì"])
+    ws.append([1, "Khảo sát", "=1/0", "=B2"])
+    path = tmp_path / "dm.xlsx"
+    book.save(path)
+    stored(path, "DM", {"C2": "#DIV/0!"})  # Excel's error result; D2 keeps no value
+    cells = sheet_rows(path)
+    seen = {cell_name(cells.name, r, c) for r, c, *_ in [*cells.problems, *cells.uncomputed]}
+    with pytest.raises(BadCells) as caught:
+        read_sheet(path)
+    assert seen == {p.path for p in caught.value.problems} == {"DM!C2", "DM!D2"}

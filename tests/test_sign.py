@@ -501,15 +501,19 @@ def test_the_files_are_judged_before_the_password_is_asked(kit, tmp_path, capsys
     the file, before the signer is asked for a secret (no terminal here: asking would end in the
     --password-file message instead). A folder is no 'missing file'."""
     import io
+    import os
 
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     folder = tmp_path / "ban-trinh-ky.pdf"
     folder.mkdir()
     taken = tmp_path / "da-ky.pdf"
     taken.write_bytes(b"%PDF-1.7 signed before")
-    cases = [(tmp_path / "khong-co.pdf", tmp_path / "x.pdf", "khong-co.pdf: không có tệp này"),
-             (folder, tmp_path / "x.pdf", "ban-trinh-ky.pdf: đây là thư mục, không phải tệp"),
+    cases = [(tmp_path / "khong-co.pdf", tmp_path / "x.pdf", "khong-co.pdf: không tìm thấy tệp"),
+             (folder, tmp_path / "x.pdf", "ban-trinh-ky.pdf: đây là thư mục, không phải tệp PDF cần ký"),
              (kit["pdf"], taken, "da-ky.pdf")]
+    if hasattr(os, "mkfifo"):  # refused without waiting on it, as verify refuses one
+        os.mkfifo(tmp_path / "ong.pdf")
+        cases.append((tmp_path / "ong.pdf", tmp_path / "x.pdf", "ong.pdf: không phải tệp thường"))
     for src, out, said in cases:
         capsys.readouterr()
         assert main(["sign", str(src), "-o", str(out), "--as", "signer", "--image", str(kit["image"]),

@@ -43,7 +43,7 @@ from .common import (
     quiet_pyhanko,
 )
 from .pages import Line, Page, read_pages
-from .verify import SignatureReport, Verification, verify_file
+from .verify import MAX_PDF_BYTES, SignatureReport, Verification, verify_file
 
 __all__ = ["AGENCY_FIELD", "ATTACHMENT_FIELD", "INSTALL_HINT", "ROLE_OF_FIELD", "SIGNER_FIELD", "VN_TZ", "Line",
            "Page", "SignatureReport", "Verification", "read_pages", "sign_file", "verify_file"]
@@ -486,15 +486,24 @@ def check_paths(src: Path, out: Path, force: bool, inputs: list[Any]) -> Target:
     signer types a secret for nothing."""
     from ..word.output import target
 
-    if src.is_dir():
-        raise UserError(f"{src}: đây là thư mục, không phải tệp; hãy chọn tệp PDF cần ký")
-    if not src.is_file():
-        raise UserError(f"{src}: không có tệp này")
+    # Said by the one reader of a user's file, as verify and import say it: a folder as a folder, a
+    # pipe refused without waiting on it, a missing file as missing. Its first bytes only here: the
+    # PDF is read whole when it is signed.
+    _read_pdf(src, head=True)
     if out.suffix.lower() != ".pdf":
         raise UserError(f"{out}: tệp đã ký phải có đuôi .pdf")
     output = target(out, inputs=[src, *inputs])
     output.refuse_taken(force, "có thể đã ký; chọn tên khác bằng -o, hoặc thêm --force nếu chắc chắn")
     return output
+
+
+def _read_pdf(src: Path, head: bool = False) -> bytes:
+    """The PDF to sign (its first bytes with head), read as verify reads one (word.package.read_bounded,
+    within verify's MAX_PDF_BYTES: a file sign makes must be one verify reads)."""
+    from ..word.package import read_bounded
+
+    return read_bounded(src, str(src), len(b"%PDF-") if head else MAX_PDF_BYTES, head=head,
+                        kind="tệp PDF cần ký", too_big="kehoach chỉ ký tệp PDF đến cỡ này")
 
 
 def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
@@ -517,7 +526,7 @@ def sign_file(src: str | Path, out: str | Path, *, role: Role, key: KeySource,
     src, out = Path(src), Path(out)
     output = check_paths(src, out, force, [image, seal, getattr(key, "path", None)])
     _check_options(role, image, seal, seal_mm, attachment, number, date)
-    data = src.read_bytes()
+    data = _read_pdf(src)
     if not data.startswith(b"%PDF-"):
         raise UserError(f"{src}: không phải tệp PDF")
     when = (when or vietnam_now()).astimezone(VN_TZ)

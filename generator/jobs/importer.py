@@ -1446,7 +1446,7 @@ def import_sheet(path: str | Path, sheet: str | None = None) -> ImportResult:
         Appendix.model_validate(app)
     except Exception as exc:  # pydantic's ValidationError: the sheet gave something we cannot print
         raise UserError(f"{path}: bảng tính đọc được chưa thành phụ lục hợp lệ ({exc})") from None
-    return ImportResult({"appendices": [app]}, [ImportNote(f"trang tính {read.sheet}", "", w) for w in read.warnings])
+    return ImportResult({"appendices": [app]})
 
 
 def _plain_text(path: Path) -> bool:

@@ -593,10 +593,10 @@ def _read_book(path: Path, label: str, data: bytes, known: dict[str, PlanTask],
         # A formula in a column read here whose value the file does not hold reads empty: a date
         # computed by =DATE(…) would be "không ghi ngày", a status "not reported". Said at its cell;
         # its row is not read further (what it says is not known).
-        uncomputed = [(r, c, f) for r, c, f in ws.uncomputed if r >= header_row and c in at]
+        uncomputed = [cell for cell in ws.uncomputed if cell[0] >= header_row and cell[1] in at]
         problems.extend(f"{label}: {ws.name}!{_col(c)}{r + 1}: {message}"
                         for r, c, _, message in uncomputed_problems(uncomputed))
-        unknown = {(r, c) for r, c, _ in uncomputed}
+        unknown = {(r, c) for r, c, *_ in uncomputed}
         # A merged cell's value stands for every row it covers (_fill_merged): not known in any of them.
         unknown_rows = {r for r, _ in unknown} | {r for (r0, c0), (r1, _c1) in ws.merged if (r0, c0) in unknown
                                                   for r in range(r0, r1 + 1)}

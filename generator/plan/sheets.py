@@ -20,7 +20,10 @@ A formula reads as the value the file stores for it, which Excel and LibreOffice
 the cell shows: a date, a number, text). A file written by a program that does not compute
 (openpyxl, some exports) may store none: the reader would give the cell empty and a default would
 fill in for it, so each such cell is a mistake said at its cell (uncomputed_problems), by every
-reader of sheets (catalogues, units lists, progress sheets).
+reader of sheets (catalogues, units lists, progress sheets). So is a formula of a workbook that has
+Excel recompute on opening (calcPr fullCalcOnLoad: xlsxwriter, report exporters), whose stored
+value is a placeholder (0), not what Excel shows. A date stored as a number counts from the
+workbook's own base day (an .xlsx's date1904, an .ods's table:null-date).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from .. import limits
 from ..errors import DataError, Problem
 from ..text import clean_text, number_vi
 from ..word.sheet_guard import (
+    NULL_DATE,
     OdsScan,
     SheetError,
     SheetTooBig,
@@ -52,6 +56,7 @@ from ..word.sheet_guard import (
     owner_file,
     read_file,
     read_part,
+    recalculated_on_open,
     scan_ods,
     scan_xlsx_sheet,
 )
@@ -93,11 +98,12 @@ class BadCells(DataError, SheetError):
 
 @dataclass
 class SheetTable:
-    """A sheet read as plan data: the table block, the title lines above its header, warnings."""
+    """A sheet read as plan data: the table block, the title lines above its header. No warnings: what
+    a reader of sheets cannot read as it prints is a problem at its cell (BadCells), said by every
+    reader alike (SheetCells carries the same)."""
 
     table: dict[str, Any]
     titles: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
     sheet: str = ""
 
 
@@ -162,19 +168,25 @@ def _text(value: Any, number_format: str = "General") -> str:
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 
+Uncomputed = tuple[int, int, str | None, bool]
+"""A cell whose formula has no value stored: (row, col, the formula as shown or None, whether the
+file stores a placeholder there that Excel recomputes on opening, sheet_guard.recalculated_on_open)."""
+
 
 @dataclass
 class _Grid:
+    """A sheet as its reader gives it. What it holds about its cells (problems, uncomputed) reaches
+    every reader through SheetCells (_from_a1), as read_sheet's table: none is a catalogue's alone."""
+
     name: str
     rows: list[list[str]]
     merged: Merged = field(default_factory=list)
     problems: list[tuple[int, int, str | None, str]] = field(default_factory=list)
     """(row, col, value, message) of cells that cannot be printed as they are."""
-    warnings: list[str] = field(default_factory=list)
     offset: tuple[int, int] = (0, 0)
     """Row and column of the sheet where rows[0][0] is (a calamine sheet starts at its first used cell)."""
-    uncomputed: list[tuple[int, int, str | None]] = field(default_factory=list)
-    """(row, col, formula) of cells whose formula has no value stored in the file, in the sheet's order."""
+    uncomputed: list[Uncomputed] = field(default_factory=list)
+    """Cells whose formula has no value stored in the file, in the sheet's order."""
 
 
 def _grid(path: Path, data: bytes, sheet: str | None) -> _Grid:
@@ -258,7 +270,8 @@ def _xlsx_sheet(path: Path, zf: Any, book: Any, name: str) -> _Grid:
     ws = _xlsx_worksheet(path, book, name)
     if ws is None:
         raise SheetError(f"{path}: '{name}' là trang biểu đồ, không phải trang tính có ô; hãy chọn trang khác")
-    scan = scan_xlsx_sheet(read_part(zf, ws._worksheet_path, str(path)), name, str(path))
+    scan = scan_xlsx_sheet(read_part(zf, ws._worksheet_path, str(path)), name, str(path),
+                           recalculated_on_open(zf, str(path)))
     ws.reset_dimensions()  # the declared dimension may lie (A1:XFD1048576): read the cells there are
     grid = _Grid(name, [], scan.merged)
     try:
@@ -279,10 +292,10 @@ def _xlsx_sheet(path: Path, zf: Any, book: Any, name: str) -> _Grid:
     except Exception:  # noqa: BLE001 - a damaged worksheet part, read lazily
         raise SheetError(f"{path}: trang tính '{name}' bị hỏng, không đọc được; hãy mở bằng Excel rồi "
                          "lưu lại") from None
-    for ref, formula in scan.no_value:
+    for ref, formula, placeholder in scan.no_value:
         m = re.fullmatch(r"([A-Z]+)([0-9]+)", ref)
         if m:
-            grid.uncomputed.append((int(m.group(2)) - 1, column_number(m.group(1)) - 1, formula))
+            grid.uncomputed.append((int(m.group(2)) - 1, column_number(m.group(1)) - 1, formula, placeholder))
     return grid
 
 
@@ -340,7 +353,7 @@ def _calamine_sheet(path: Path, book: Any, name: str, ods: OdsScan | None = None
     # (shifting either by the first used cell put a merge, and a mistake's cell name, that many
     # rows and columns away in a sheet whose list starts below or right of A1).
     grid = _Grid(name, [], [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged],
-                 uncomputed=list(ods.no_value.get(name, [])) if ods else [])
+                 uncomputed=[(r, c, f, False) for r, c, f in ods.no_value.get(name, [])] if ods else [])
     # An .ods number cell prints by its style's format, as the same .xlsx cell by its own: the
     # blocks are within the sheet's area sheet_guard counted, as the values are.
     formats = {(r, c): code for r0, rows, c0, count, code in (ods.formats.get(name, []) if ods else [])
@@ -354,15 +367,16 @@ def _calamine_sheet(path: Path, book: Any, name: str, ods: OdsScan | None = None
                 out.append("")
                 continue
             code = formats.get((r, c), "General")
-            out.append(_text(_dated(value, code), code))
+            out.append(_text(_dated(value, code, ods.null_date if ods else NULL_DATE), code))
         grid.rows.append(out)
     return grid
 
 
-def _dated(value: Any, number_format: str) -> Any:
+def _dated(value: Any, number_format: str, null_date: dt.date = NULL_DATE) -> Any:
     """A number under a date or time format as the date it shows, as openpyxl gives an .xlsx cell
-    (its rule, its conversion): an .ods cell saved as a number under a date style; a number no
-    calendar holds stays the number."""
+    (its rule, its conversion): an .ods cell saved as a number under a date style, counted from the
+    document's null_date (OdsScan.null_date: 1904-01-01 in a file saved with Calc's option "1904",
+    as an .xlsx's date1904 workbook is read by openpyxl); a number no calendar holds stays the number."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return value
     from openpyxl.styles.numbers import is_date_format
@@ -371,7 +385,7 @@ def _dated(value: Any, number_format: str) -> Any:
     if not is_date_format(number_format):
         return value
     try:
-        return from_excel(value)
+        return from_excel(value, epoch=dt.datetime.combine(null_date, dt.time()))
     except (OverflowError, ValueError):
         return value
 
@@ -385,9 +399,9 @@ class SheetCells:
     rows: list[list[str]]
     merged: Merged
     problems: list[tuple[int, int, str | None, str]]
-    uncomputed: list[tuple[int, int, str | None]] = field(default_factory=list)
-    """(row, col, formula) of the cells whose formula has no value stored: each reader says those
-    of the cells it reads (uncomputed_problems), never reading them as empty."""
+    uncomputed: list[Uncomputed] = field(default_factory=list)
+    """The cells whose formula has no value stored: each reader says those of the cells it reads
+    (uncomputed_problems), never reading them as empty."""
 
 
 def _from_a1(grid: _Grid) -> SheetCells:
@@ -395,7 +409,7 @@ def _from_a1(grid: _Grid) -> SheetCells:
     rows: list[list[str]] = [[] for _ in range(top)] + [[""] * left + row for row in grid.rows]
     merged = [((r0 + top, c0 + left), (r1 + top, c1 + left)) for (r0, c0), (r1, c1) in grid.merged]
     problems = [(r + top, c + left, v, m) for r, c, v, m in grid.problems]
-    uncomputed = [(r + top, c + left, f) for r, c, f in grid.uncomputed]
+    uncomputed = [(r + top, c + left, f, placeholder) for r, c, f, placeholder in grid.uncomputed]
     return SheetCells(grid.name, rows, merged, problems, uncomputed)
 
 
@@ -405,23 +419,40 @@ UNCOMPUTED_SHOWN = 20
 UNCOMPUTED_FIX = ("hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại để ô có giá trị, hoặc gõ giá trị thay cho "
                   "công thức")
 
+RECALCULATED_FIX = ("hãy mở tệp bằng Excel rồi lưu lại (Excel tính lại khi mở); nếu dùng LibreOffice, bấm "
+                    "Ctrl+Shift+F9 (tính lại toàn bộ) rồi mới lưu, vì LibreOffice giữ nguyên giá trị tạm; hoặc gõ "
+                    "giá trị thay cho công thức")
+"""Why LibreOffice is told more: it keeps the placeholders of a file that names Excel as its writer
+(its default is never to recompute such a file on loading) and drops the flag when it saves, so
+saving alone would make the placeholder the value for good."""
 
-def uncomputed_problems(cells: list[tuple[int, int, str | None]]) -> list[tuple[int, int, str | None, str]]:
-    """(row, col, value, message) for cells (row, col, formula) whose formula has no value stored:
-    the first UNCOMPUTED_SHOWN each at its cell with its formula, then one at the next cell counting
-    the others. Why a mistake, not an empty cell: Excel shows the formula's value there, and the
-    file does not hold it (a program that does not compute wrote it); read as empty, a default or
-    "not reported" would stand in for what the clerk sees."""
-    out: list[tuple[int, int, str | None, str]] = [
-        (r, c, None, f"có công thức{' ' + formula[:80] if formula else ''} nhưng tệp không lưu giá trị của công "
-                     "thức (tệp do chương trình không tính công thức tạo ra), nên không biết ô hiện gì; "
-                     f"{UNCOMPUTED_FIX}")
-        for r, c, formula in cells[:UNCOMPUTED_SHOWN]]
+
+def uncomputed_problems(cells: list[Uncomputed]) -> list[tuple[int, int, str | None, str]]:
+    """(row, col, value, message) for cells whose formula has no value stored: the first
+    UNCOMPUTED_SHOWN each at its cell with its formula, then one at the next cell counting the
+    others. Why a mistake, not an empty cell: Excel shows the formula's value there, and the file
+    does not hold it (a program that does not compute wrote it); read as empty, a default or "not
+    reported" would stand in for what the clerk sees. A placeholder (0 stored by a writer that has
+    Excel recompute on opening) is no value either: read as stored, "0" would stand in for it."""
+    out: list[tuple[int, int, str | None, str]] = []
+    for r, c, formula, placeholder in cells[:UNCOMPUTED_SHOWN]:
+        why, fix = _PLACEHOLDER if placeholder else _NO_VALUE
+        out.append((r, c, None, f"có công thức{' ' + formula[:80] if formula else ''} nhưng {why}, nên không biết "
+                                f"ô hiện gì; {fix}"))
     if len(cells) > UNCOMPUTED_SHOWN:
-        r, c, _ = cells[UNCOMPUTED_SHOWN]
+        r, c, *_ = cells[UNCOMPUTED_SHOWN]
+        kinds = {placeholder for *_, placeholder in cells[UNCOMPUTED_SHOWN:]}
+        what = ("mà tệp chỉ lưu giá trị tạm" if kinds == {True} else "chưa có giá trị lưu trong tệp"
+                if kinds == {False} else "chưa có giá trị, hoặc chỉ có giá trị tạm, lưu trong tệp")
         out.append((r, c, None, f"ô này và {number_vi(len(cells) - UNCOMPUTED_SHOWN - 1)} ô khác sau nó cũng có "
-                                f"công thức chưa có giá trị lưu trong tệp; {UNCOMPUTED_FIX}"))
+                                f"công thức {what}; {RECALCULATED_FIX if True in kinds else UNCOMPUTED_FIX}"))
     return out
+
+
+_NO_VALUE = ("tệp không lưu giá trị của công thức (tệp do chương trình không tính công thức tạo ra)", UNCOMPUTED_FIX)
+_PLACEHOLDER = ("giá trị tệp lưu cho công thức chỉ là giá trị tạm: tệp yêu cầu Excel tính lại mọi công thức khi mở "
+                "(tệp do chương trình không tính công thức xuất ra)", RECALCULATED_FIX)
+"""Why a cell's formula shows nothing the file holds, and what to do: no value stored, or a placeholder."""
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -640,7 +671,7 @@ def _table(path: Path, read: _Grid) -> SheetTable:
         table.update(derived)
     else:
         table["rows"] = rows
-    return SheetTable(table, titles, read.warnings, name)
+    return SheetTable(table, titles, name)
 
 
 def _fitted(width: float) -> float:

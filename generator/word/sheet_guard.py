@@ -13,6 +13,7 @@ file (SheetError, exit 2).
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import html
 import io
 import re
@@ -197,16 +198,20 @@ class XlsxScan:
 
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     """Merged ranges ((r0, c0), (r1, c1)), 0-based (the read-only reader does not give them)."""
-    no_value: list[tuple[str, str | None]] = field(default_factory=list)
+    no_value: list[tuple[str, str | None, bool]] = field(default_factory=list)
     """Cells holding a formula with no value stored (a program that does not compute wrote the
     file; Excel never saved it): (A1 name, the formula as Excel shows it, None for a cell sharing
-    another cell's formula), in the sheet's order."""
+    another cell's formula, whether the value stored is a placeholder Excel recomputes on opening),
+    in the sheet's order."""
 
 
-def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
+def scan_xlsx_sheet(blob: bytes, sheet: str, label: str, recalculated: bool = False) -> XlsxScan:
     """Refuse a worksheet whose used area or merges exceed limits.MAX_SHEET_CELLS; else its merged
     ranges and formula cells without a stored value. Counted with byte searches: a cell count first
-    (flat, no object per cell), the references read only when that count is within the limit."""
+    (flat, no object per cell), the references read only when that count is within the limit.
+    `recalculated`: the workbook makes Excel recompute on opening (recalculated_on_open), so a
+    formula's stored value is not what the cell shows: every formula cell is one without a value,
+    those that store one marked as placeholders."""
     most = limits.MAX_SHEET_CELLS
     cells = len(_CELL.findall(blob))
     if cells > most:
@@ -249,15 +254,44 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
             # A result is stored in <v>. Excel and LibreOffice store a text result "" (=IF(A2="";"";…))
             # as an empty <v> in a cell typed t="str"; an empty <v> in a cell of any other type (what
             # openpyxl writes for every formula) holds no result: the cell shows nothing the file has.
-            if value is not None and (value.group(1) or _TEXT_RESULT.search(m.group(2) or b"")):
+            has_value = value is not None and bool(value.group(1) or _TEXT_RESULT.search(m.group(2) or b""))
+            if has_value and not recalculated:
                 continue
             ref = _REF.search(m.group(2) or b"")
             if ref:
                 text = _FORMULA_TEXT.search(inner)
                 formula = ("=" + html.unescape(text.group(1).decode("utf-8", "replace"))
                            if text and text.group(1) else None)
-                scan.no_value.append((ref.group(1).decode(), formula))
+                scan.no_value.append((ref.group(1).decode(), formula, has_value))
     return scan
+
+
+_WORKBOOK_TYPE = re.compile(rb"sheet\.main\+xml|macroEnabled\.main\+xml|template\.main\+xml")
+_CALC_PR = re.compile(rb"<(?:\w+:)?calcPr[\s/>]")
+_FULL_CALC = re.compile(rb"\sfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
+
+
+def recalculated_on_open(zf: zipfile.ZipFile, label: str) -> bool:
+    """Whether the workbook tells Excel to recompute every formula when it opens the file
+    (<calcPr fullCalcOnLoad="1"/>, ECMA-376 §18.2.2). Programs that do not compute (xlsxwriter,
+    report exporters) set it and store a placeholder (<v>0</v>) with each formula: what Excel shows
+    is not in the file. Excel clears it once it has computed, and LibreOffice drops it when it
+    saves, so the files they save keep their values trusted. The workbook part is found by its
+    content type, as readers find it, else by Excel's name; its size was judged by open_zip. The
+    one calcPr's tag is searched alone: no pattern runs across the part from every "<calcPr"."""
+    names = set(zf.namelist())
+    types = read_part(zf, "[Content_Types].xml", label) if "[Content_Types].xml" in names else b""
+    parts = [named.group(1).decode("utf-8", "replace") for override in _OVERRIDE.findall(types)
+             if _WORKBOOK_TYPE.search(override) and (named := _PART_NAME.search(override))]
+    part = next((name for name in parts if name in names), "xl/workbook.xml")
+    if part not in names:
+        return False
+    blob = read_part(zf, part, label)
+    found = _CALC_PR.search(blob)
+    if found is None:
+        return False
+    end = blob.find(b">", found.end() - 1)
+    return _FULL_CALC.search(blob, found.start(), end if end >= 0 else len(blob)) is not None
 
 
 def _too_big(label: str, sheet: str, what: str) -> SheetError:
@@ -281,6 +315,10 @@ OdsFormats = dict[str, list[tuple[int, int, int, int, str]]]
 """By sheet, the number cells whose style gives them a number format: (row, rows, column, columns,
 Excel format code), each a block of cells from A1 as (0, 0) (ods_styles.OdsStyles.code)."""
 
+NULL_DATE = dt.date(1899, 12, 30)
+"""The day 0 of a date stored as a number, unless the document says another (ODF table:null-date:
+LibreOffice's default, and Excel's serial numbers past February 1900)."""
+
 NUMBER_TYPES = ("float", "percentage", "currency")
 """The office:value-type of a cell Calc prints by its number format (a date, time or text cell the
 reader already gives as what it is)."""
@@ -295,6 +333,8 @@ class OdsScan:
     merges: OdsMerges
     no_value: OdsNoValue
     formats: OdsFormats = field(default_factory=dict)
+    null_date: dt.date = NULL_DATE
+    """The day a date stored as a number counts from (table:null-date; _null_date)."""
 
 
 def _ods_formula(formula: str) -> str:
@@ -395,6 +435,7 @@ def scan_ods(blob: bytes, label: str, styles: OdsStyles | None = None) -> OdsSca
     no_value: OdsNoValue = {}
     formats: OdsFormats = {}
     kept = 0
+    null_date = NULL_DATE
     depth = 0  # of the element at hand: the document 1, office:automatic-styles 2, a style 3
     for event, el in _ods_events(blob, label, "content.xml"):
         tag = el.tag
@@ -451,13 +492,26 @@ def scan_ods(blob: bytes, label: str, styles: OdsStyles | None = None) -> OdsSca
         elif tag == f"{_TABLE}table-row":
             row += row_repeat
             _drop(el)
+        elif tag == f"{_TABLE}null-date":
+            null_date = _null_date(el.get(f"{_TABLE}date-value"))
         elif not name:
             # Before the first sheet: content.xml's automatic styles, which the cells below name.
             styles.take(el)
             if depth == 3:
                 _drop(el)
         depth -= 1
-    return OdsScan(merges, no_value, formats)
+    return OdsScan(merges, no_value, formats, null_date)
+
+
+def _null_date(value: str | None) -> dt.date:
+    """The day a document's dates stored as numbers count from, its table:null-date (LibreOffice's
+    option "1904" writes 1904-01-01, StarCalc 1900-01-01): Calc shows the number n under a date
+    format as that day plus n. ODF allows a date-time there; a value that is no date is what Calc
+    falls back to, the default."""
+    try:
+        return dt.date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return NULL_DATE
 
 
 def _keep_formats(kept: list[tuple[int, int, int, int, str]], styles: OdsStyles, style: str | None,
