@@ -21,6 +21,7 @@ from typing import Any
 
 _STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _NUMBER = "{urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0}"
+_LOEXT = "{urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0}"
 
 GENERAL = "General"
 MAX_PARENTS = 16
@@ -42,7 +43,8 @@ def _number_code(number: Any) -> str:
     decimals = min(_digits(places), 30)
     # ODF 1.3: of the decimal-places, min-decimal-places are always shown (0), the rest only when
     # not zero (#): Calc's "#,##0.##" shows 1234.5 as 1.234,5. Absent, every decimal is fixed.
-    least = number.get(f"{_NUMBER}min-decimal-places")
+    # LibreOffice before ODF 1.3 wrote the same attribute in its own namespace (loext).
+    least = number.get(f"{_NUMBER}min-decimal-places", number.get(f"{_LOEXT}min-decimal-places"))
     fixed = min(_digits(least), decimals) if least is not None else decimals
     return ("#,##0" if grouping else "0") + ("." + "0" * fixed + "#" * (decimals - fixed) if decimals else "")
 
