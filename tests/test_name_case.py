@@ -68,6 +68,9 @@ NAMES = [
     # ... but a common noun for bodies or members after a joining word is a word ("các đoàn thể")
     ("VĂN PHÒNG CÁC ĐOÀN THỂ XÃ LÚA VÀNG", "Văn phòng các đoàn thể xã Lúa Vàng"),
     ("BAN CHỈ ĐẠO VỀ ĐỘI NGŨ CÁN BỘ", "Ban Chỉ đạo về đội ngũ cán bộ"),
+    # after "về" the field a body works on, whatever word of a kind it opens with ("quỹ", "đài")
+    ("BAN CHỈ ĐẠO VỀ QUỸ ĐẤT", "Ban Chỉ đạo về quỹ đất"),
+    ("HỘI ĐỒNG TƯ VẤN VỀ ĐÀI TƯỞNG NIỆM", "Hội đồng Tư vấn về đài tưởng niệm"),
     # a kind that names its level is followed by the place alone; a field that happens to share a
     # place's words is no place
     ("TỈNH ĐOÀN QUẢNG NGÃI", "Tỉnh đoàn Quảng Ngãi"),

@@ -48,6 +48,14 @@ DATE = ('<number:date-style style:name="N8"><number:day number:style="long"/><nu
         "</number:date-style>")
 TIME = ('<number:time-style style:name="N10"><number:hours number:style="long"/><number:text>:</number:text>'
         '<number:minutes number:style="long"/></number:time-style>')
+# "#,##0.##": two decimals shown only when not zero (min-decimal-places 0).
+OPTIONAL_2 = ('<number:number-style style:name="N11"><number:number number:decimal-places="2" '
+              'number:min-decimal-places="0" number:min-integer-digits="1" number:grouping="true"/>'
+              "</number:number-style>")
+# The same as LibreOffice wrote it before ODF 1.3, in its own namespace.
+OPTIONAL_2_LOEXT = ('<number:number-style style:name="N12"><number:number number:decimal-places="2" '
+                    'loext:min-decimal-places="0" number:min-integer-digits="1" number:grouping="true"/>'
+                    "</number:number-style>")
 GENERAL = ('<number:number-style style:name="N0"><number:number number:min-integer-digits="1"/>'
            "</number:number-style>")
 
@@ -74,6 +82,8 @@ def number_cell(value: Any, style: str | None = None, value_type: str = "float")
 CASES = [
     ("grouping", 3000000, "#,##0", number_cell(3000000, "ce1"), "3.000.000"),
     ("grouping, fixed decimals", 1234.5, "#,##0.00", number_cell(1234.5, "ce2"), "1.234,50"),  # as the screen shows it
+    ("optional decimals", 1234.5, "#,##0.##", number_cell(1234.5, "ce11"), "1.234,5"),  # as Calc shows it
+    ("optional decimals (loext)", 1234.5, "#,##0.##", number_cell(1234.5, "ce12"), "1.234,5"),
     ("fixed decimals", 2.25, "0.00", number_cell(2.25, "ce3"), "2,25"),
     ("percent", 0.15, "0%", number_cell(0.15, "ce4", "percentage"), "15%"),
     ("percent, decimals", 0.1234, "0.00%", number_cell(0.1234, "ce5", "percentage"), "12,34%"),
@@ -89,7 +99,8 @@ CASES = [
     ("no data style", 3000000, "General", number_cell(3000000, "ce9"), "3000000"),
 ]
 AUTOMATIC = (GROUPED + GROUPED_2 + FIXED_2 + PERCENT + PERCENT_2 + CURRENCY + NEGATIVE_RED + DATE + TIME + GENERAL
-             + "".join(cell_style(f"ce{i}", f"N{i}") for i in (*range(9), 10)) + cell_style("ce9", None))
+             + OPTIONAL_2 + OPTIONAL_2_LOEXT + "".join(cell_style(f"ce{i}", f"N{i}") for i in (*range(9), 10, 11, 12))
+             + cell_style("ce9", None))
 
 
 def xlsx_sheet(path: Path, columns: list[tuple[str, Any, str]]) -> Path:

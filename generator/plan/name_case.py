@@ -270,8 +270,10 @@ def _cased_words(tokens: list[str], *, names: bool, written: str = "") -> list[s
         # A kind is followed by its field: "phòng," in "Ban Chỉ đạo phòng, chống…" is a verb. After a
         # joining word a kind names the bodies the name is made of, with their field ("Liên hiệp các
         # Hội Văn học nghệ thuật", "Ban Quản lý … thuộc Sở Y tế"), unless its words are another word's
-        # ("về đội ngũ").
-        after_joining = i > 0 and cores[i - 1] in PLAIN_AFTER_KIND and phrase_at(LEXICAL_TABLE, cores, i) is None
+        # ("về đội ngũ"). Not after "về": what follows is the field a body works on, lower case as
+        # any field ("Ban Chỉ đạo về quỹ đất", "về cục diện"), never a body's name.
+        after_joining = i > 0 and cores[i - 1] in PLAIN_AFTER_KIND and cores[i - 1] != "VỀ" \
+            and phrase_at(LEXICAL_TABLE, cores, i) is None
         if kind is not None and (i == 0 or after_kind or after_joining or kind[1] in _ANYWHERE) \
                 and not (i and tokens[i + kind[0] - 1].endswith(",")):
             n, phrase = kind

@@ -21,6 +21,7 @@ from typing import Any
 
 _STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _NUMBER = "{urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0}"
+_LOEXT = "{urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0}"
 
 GENERAL = "General"
 MAX_PARENTS = 16
@@ -30,7 +31,8 @@ _DATA_STYLES = {f"{_NUMBER}{kind}-style" for kind in ("number", "percentage", "c
 
 
 def _number_code(number: Any) -> str:
-    """The Excel code of an ODF number:number element: grouping as "#,##0", decimals as ".00"."""
+    """The Excel code of an ODF number:number element: grouping as "#,##0", decimals as ".00", the
+    decimals shown only when not zero (number:min-decimal-places below decimal-places) as ".##"."""
     if number is None:
         return GENERAL
     places = number.get(f"{_NUMBER}decimal-places")
@@ -38,8 +40,18 @@ def _number_code(number: Any) -> str:
     if places is None and not grouping:
         # LibreOffice's "General" (number:number with min-integer-digits only): every digit shown.
         return GENERAL
-    decimals = int(places) if places is not None and places.isascii() and places.isdigit() else 0
-    return ("#,##0" if grouping else "0") + ("." + "0" * min(decimals, 30) if decimals else "")
+    decimals = min(_digits(places), 30)
+    # ODF 1.3: of the decimal-places, min-decimal-places are always shown (0), the rest only when
+    # not zero (#): Calc's "#,##0.##" shows 1234.5 as 1.234,5. Absent, every decimal is fixed.
+    # LibreOffice before ODF 1.3 wrote the same attribute in its own namespace (loext).
+    least = number.get(f"{_NUMBER}min-decimal-places", number.get(f"{_LOEXT}min-decimal-places"))
+    fixed = min(_digits(least), decimals) if least is not None else decimals
+    return ("#,##0" if grouping else "0") + ("." + "0" * fixed + "#" * (decimals - fixed) if decimals else "")
+
+
+def _digits(value: str | None) -> int:
+    """An attribute's count of digits; anything but ASCII digits counts none."""
+    return int(value) if value is not None and value.isascii() and value.isdigit() else 0
 
 
 def data_style_code(style: Any) -> str:
