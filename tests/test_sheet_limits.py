@@ -477,4 +477,4 @@ def test_a_cell_body_ends_before_the_next_cell_starts() -> None:
 
     part = (b'<worksheet><sheetData><row r="1"><c r="A1"><f>1</f><v>2</v>'
             b'<c r="B1"><f>A1*2</f></c></row></sheetData></worksheet>')
-    assert scan_xlsx_sheet(part, "DM", "x.xlsx").no_value == [("B1", "=A1*2")]
+    assert scan_xlsx_sheet(part, "DM", "x.xlsx").no_value == [("B1", "=A1*2", False)]  # no placeholder stored
