@@ -245,7 +245,7 @@ def test_wheel_installed_in_a_fresh_venv_inits_renders_and_checks(installed, tmp
     # were made from what is installed (a fresh venv may take newer releases: then they are not).
     code = ("import hashlib, json\nfrom generator.document import line_breaks as lb, render, template_prebuilt as tp\n"
             "from generator.plan import admin_units as au\nt = render.Template()\n"
-            "digest = hashlib.sha256(lb._lexicon_source().read_bytes()).hexdigest()\n"
+            "digest = lb.source_digest(lb._lexicon_source().read_bytes())\n"
             "print(lb._prebuilt(digest) is not None, lb.PREBUILT.read_text(encoding='utf-8').split(chr(10))[0]"
             ".endswith(digest))\n"
             "print(au._prebuilt(au._data_dir()) is not None, json.loads(au.PREBUILT.read_text(encoding='utf-8'))"

@@ -216,6 +216,23 @@ def test_the_prebuilt_lexicon_is_the_one_keyed_from_the_source(monkeypatch: pyte
 
 
 @needs_source
+def test_a_word_added_to_fixed_words_leaves_the_prebuilt_keys_unused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped keys name what they were made from, FIXED_WORDS included: a word added there
+    without making the file again is keyed at run time, never missing from the lookups."""
+    source = line_breaks._lexicon_source()
+    assert source is not None
+    monkeypatch.setattr(line_breaks, "FIXED_WORDS", [*line_breaks.FIXED_WORDS, "xã đoàn kết"])
+    line_breaks._lexicon.cache_clear()
+    try:
+        assert line_breaks._prebuilt(line_breaks.source_digest(source.read_bytes())) is None
+        lexicon = line_breaks._lexicon()
+        assert lexicon is not None and key("xã đoàn kết") in lexicon
+    finally:
+        monkeypatch.undo()
+        line_breaks._lexicon.cache_clear()
+
+
+@needs_source
 @pytest.mark.parametrize("labelled", LABELLED)
 def test_only_entries_a_lookup_can_equal_are_kept(labelled: str) -> None:
     """Every entry of the dictionary (single syllables and sayings too) segments each line as the

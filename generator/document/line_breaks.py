@@ -155,10 +155,10 @@ def _lexicon() -> SortedKeys | None:
         return None
     try:
         raw = path.read_bytes()
-        # The keys shipped prebuilt (PREBUILT) when they were made from this very file: a few ms
-        # where keying the file takes 30, on every render whose heading must break. Another
-        # underthesea's dictionary (another hash) is keyed here as before.
-        made = _prebuilt(hashlib.sha256(raw).hexdigest())
+        # The keys shipped prebuilt (PREBUILT) when they were made from this very file and these
+        # FIXED_WORDS: a few ms where keying the file takes 30, on every render whose heading must
+        # break. Another underthesea's dictionary (another hash) is keyed here as before.
+        made = _prebuilt(source_digest(raw))
         return made if made is not None else SortedKeys(lexicon_keys(raw.decode("utf-8")))
     except (OSError, UnicodeDecodeError):  # pragma: no cover - a damaged install
         return None
@@ -190,18 +190,25 @@ def lexicon_keys(text: str) -> list[str]:
 
 PREBUILT = LEXICON_KEYS
 """lexicon_keys of Viet74K.txt made beforehand (`python -m generator.document.line_breaks` writes it),
-shipped in the package; its first line names the sha256 of the Viet74K.txt it was made from."""
-_PREBUILT_HEADER = "# lexicon_keys of Viet74K.txt, sha256 "
+shipped in the package; its first line names the source_digest of what it was made from."""
+_PREBUILT_HEADER = "# lexicon_keys of Viet74K.txt and FIXED_WORDS, sha256 "
+
+
+def source_digest(source: bytes) -> str:
+    """What the keys are made from, hashed: the dictionary's bytes, FIXED_WORDS and MAX_SYLLABLES.
+    A word added to FIXED_WORDS without making PREBUILT again leaves it unused, not wrong."""
+    made_from = source + b"\0" + "\n".join(FIXED_WORDS).encode("utf-8") + b"\0" + str(MAX_SYLLABLES).encode()
+    return hashlib.sha256(made_from).hexdigest()
 
 
 def prebuilt_text(source: bytes) -> str:
     """What PREBUILT holds for the dictionary source (Viet74K.txt's bytes)."""
     keys = lexicon_keys(source.decode("utf-8"))
-    return _PREBUILT_HEADER + hashlib.sha256(source).hexdigest() + "\n" + "\n".join(keys) + "\n"
+    return _PREBUILT_HEADER + source_digest(source) + "\n" + "\n".join(keys) + "\n"
 
 
 def _prebuilt(digest: str) -> SortedKeys | None:
-    """The prebuilt keys when PREBUILT was made from the source of this sha256 digest, else None."""
+    """The prebuilt keys when PREBUILT was made from what this source_digest names, else None."""
     try:
         text = PREBUILT.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

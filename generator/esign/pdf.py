@@ -199,8 +199,8 @@ def archive_problem(pdf: Path) -> str | None:
 
 
 def archive_info(pdf: Path) -> dict[str, str | None]:
-    """PDF/A part and conformance, title and author as written in the XMP metadata (for tests and
-    for `kehoach verify`)."""
+    """PDF/A part and conformance, title and author as written in the XMP metadata, of a PDF kehoach
+    made (the tests read what LibreOffice wrote; never given a user's file)."""
     data = pdf.read_bytes()
     start, end = data.find(b"<x:xmpmeta"), data.find(b"</x:xmpmeta>")
     xmp = data[start:end].decode("utf-8", "replace") if start >= 0 < end else ""
