@@ -376,6 +376,25 @@ def test_last_years_comments_are_not_next_years(tmp_path: Path) -> None:
     assert f"dòng {item.line}: dossier.comments:" in format_report(result)
 
 
+def test_many_long_comments_are_named_in_one_short_line(tmp_path: Path) -> None:
+    """Two hundred kept comments of a page each are cleared all the same, and named by the first
+    three, cut short, and how many more: one report line, not the whole table again."""
+    import yaml
+
+    from tests.test_dossier import _final_data
+
+    data = _final_data(tmp_path)
+    doc = yaml.safe_load(data.read_text(encoding="utf-8"))
+    doc["dossier"]["comments"] = [{**doc["dossier"]["comments"][0], "content": f"Ý kiến {i} " + "rất dài " * 300}
+                                  for i in range(200)]
+    data.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = rollover_file(data, 2027)
+    assert load_plan(result.output).dossier.comments == []
+    (item,) = [i for i in result.items if i.path == "dossier.comments"]
+    assert item.text.startswith("200 ý kiến: Ý kiến 0 rất dài") and item.text.endswith("và 197 ý kiến khác")
+    assert len(item.text) < 300 and item.text.count("…") == 3
+
+
 def test_a_plan_issued_with_a_decision_cites_a_blank_decision_next_year(tmp_path: Path) -> None:
     """Imported from Word, a plan issued with a decision keeps that decision in its subtitle (text).
     Next year's plan is issued with a new decision: number and day blank, the year moved, reported."""

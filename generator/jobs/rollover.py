@@ -295,6 +295,11 @@ def _draft_date(old: Any, month: int | None, new_year: int) -> str:
     return f"{new_year}-{month:02d}"
 
 
+_COMMENTS_NAMED, _COMMENT_CHARS = 3, 60
+"""Last year's comments named in the report when they are cleared: the first three, sixty
+characters of each."""
+
+
 def _clear_dossier(dossier: Any) -> list[tuple]:
     """Empty the number and date of every dossier document (the keys stay, so the report names the
     line where next year's go); one "cleared" finding each. An empty date is the model's default:
@@ -318,7 +323,12 @@ def _clear_dossier(dossier: Any) -> list[tuple]:
     # its comment table as if the new draft had been sent round and answered. The key stays, empty.
     comments = dossier.get("comments")
     if comments:
-        said = " / ".join(str(c.get("content", "") if hasattr(c, "get") else c).rstrip(" .") for c in comments)
+        # Named by the first few, each cut short: a report line, however many comments were kept.
+        texts = [" ".join(str(c.get("content", "") if hasattr(c, "get") else c).split()).rstrip(" .")
+                 for c in comments[:_COMMENTS_NAMED]]
+        said = " / ".join(t if len(t) <= _COMMENT_CHARS else t[:_COMMENT_CHARS].rstrip() + "…" for t in texts)
+        if len(comments) > _COMMENTS_NAMED:
+            said += f" và {len(comments) - _COMMENTS_NAMED} ý kiến khác"
         found.append(("cleared", ("dossier", "comments"), f"{len(comments)} ý kiến: {said}",
                       "ý kiến góp ý dự thảo năm trước đã xóa (bảng tổng hợp năm mới không in lại); ghi ý kiến "
                       "góp ý dự thảo năm mới khi có", True))
