@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import html
 import io
+import itertools
 import re
 import struct
 import zipfile
@@ -133,7 +134,7 @@ def open_zip(data: bytes, label: str, suffix: str, path: Path | None = None) -> 
 
 
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si(?=[\s>/])")
-_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\s[^>]*>")
+_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\s[^<>]*>")
 _PART_NAME = re.compile(rb'PartName="/?([^"]+)"')
 
 
@@ -170,17 +171,34 @@ def read_part(zf: zipfile.ZipFile, name: str, label: str) -> bytes:
 
 # --- .xlsx: one worksheet part ------------------------------------------------------------------
 
+# Every pattern stops at the next "<" (an attribute list holds none, a cell holds no other cell): a
+# pattern that may run on to the part's end is tried again from each of a million unclosed tags,
+# minutes of work for a sheet of a few megabytes, before the XML parser would say it is broken.
 _CELL = re.compile(rb"<(?:\w+:)?c(?=[\s>/])")
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^<>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
 _ROW = re.compile(rb"<(?:\w+:)?row(?=[\s>/])")
-_ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"([0-9]{1,7})\"")
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
-_CELL_BODY = re.compile(rb"<((?:\w+:)?)c(\s[^>]*)?(?:/>|>(.*?)</\1c>)", re.S)
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^<>]*?\br=\"([0-9]{1,7})\"")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^<>]*?\bref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
+_CELL_OPEN = re.compile(rb"<((?:\w+:)?)c(\s[^<>]*?)?(/?)>")
 _REF = re.compile(rb"\br=\"([A-Z]{1,3}[0-9]{1,7})\"")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?>([^<]*)<")
-_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?(?:/>|>([^<]*)<)")
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^<>]*)?>([^<]*)<")
+_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?(?:/>|>([^<]*)<)")
 _TEXT_RESULT = re.compile(rb"\bt=\"str\"")
+
+
+def _cells(blob: bytes) -> Iterator[tuple[bytes, int, int]]:
+    """Each cell of a worksheet part that has a body: (its attributes, where its body starts and
+    ends). A cell's body ends at its </c>, looked for only before the next cell's tag: a cell
+    left unclosed has none, and the part is read once whatever it holds."""
+    starts = [m.start() for m in _CELL.finditer(blob)] + [len(blob)]
+    for at, following in itertools.pairwise(starts):
+        tag = _CELL_OPEN.match(blob, at, following)
+        if tag is None or tag.group(3):
+            continue
+        end = blob.find(b"</" + tag.group(1) + b"c>", tag.end(), following)
+        if end >= 0:
+            yield tag.group(2) or b"", tag.end(), end
 
 
 def column_number(letters: bytes | str) -> int:
@@ -241,19 +259,18 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
         raise _too_big(label, sheet, f"trải đến hàng {number_vi(bottom)} và cột {number_vi(max(right, 1))} "
                                      f"({number_vi(bottom * max(right, 1))} ô)")
     if b"<f" in blob or b":f" in blob:
-        for m in _CELL_BODY.finditer(blob):
-            inner = m.group(3) or b""
-            if not _FORMULA.search(inner):
+        for attributes, start, end in _cells(blob):
+            if not _FORMULA.search(blob, start, end):
                 continue
-            value = _VALUE.search(inner)
+            value = _VALUE.search(blob, start, end)
             # A result is stored in <v>. Excel and LibreOffice store a text result "" (=IF(A2="";"";…))
             # as an empty <v> in a cell typed t="str"; an empty <v> in a cell of any other type (what
             # openpyxl writes for every formula) holds no result: the cell shows nothing the file has.
-            if value is not None and (value.group(1) or _TEXT_RESULT.search(m.group(2) or b"")):
+            if value is not None and (value.group(1) or _TEXT_RESULT.search(attributes)):
                 continue
-            ref = _REF.search(m.group(2) or b"")
+            ref = _REF.search(attributes)
             if ref:
-                text = _FORMULA_TEXT.search(inner)
+                text = _FORMULA_TEXT.search(blob, start, end)
                 formula = ("=" + html.unescape(text.group(1).decode("utf-8", "replace"))
                            if text and text.group(1) else None)
                 scan.no_value.append((ref.group(1).decode(), formula))
@@ -303,7 +320,9 @@ def _ods_formula(formula: str) -> str:
     prefix, colon, rest = formula.partition(":")
     if colon and prefix.isalnum() and rest.startswith("="):
         formula = rest
-    return re.sub(r"\[([^\]]*)\]", lambda m: re.sub(r"(^|:)\.", r"\1", m.group(1)), formula)
+    # A reference holds no "[": stopping there keeps an attribute of a million "[" one pass, not
+    # a search to its end from each of them.
+    return re.sub(r"\[([^\[\]]*)\]", lambda m: re.sub(r"(^|:)\.", r"\1", m.group(1)), formula)
 
 
 def _ods_events(blob: bytes, label: str, part: str) -> Iterator[tuple[str, Any]]:
