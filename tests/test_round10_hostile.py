@@ -18,6 +18,7 @@ import pytest
 
 from generator import limits
 from generator.plan.sheets import BadCells, read_sheet
+from generator.word.sheet_guard import SheetTooBig
 from tests.ods_fixtures import ods_package
 
 GUARD_SECONDS = 60
@@ -80,3 +81,46 @@ def test_an_ods_formula_of_a_million_brackets_is_said_at_its_cell(tmp_path: Path
     said = [(p.path, p.message) for p in caught.value.problems]
     assert len(said) == 1 and said[0][0] == "DM!A2", said
     assert said[0][1].startswith("có công thức =" + "[" * 79 + " nhưng tệp không lưu giá trị"), said
+
+
+# --- the places the reader gives a cell ------------------------------------------------------------
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+HEADER = ('<row r="1"><c r="A1" t="inlineStr"><is><t>STT</t></is></c>'
+          '<c r="B1" t="inlineStr"><is><t>Nội dung</t></is></c></row>')
+
+
+@pytest.mark.parametrize("far", ["<row r='60000'><c r='Z60000'><v>1</v></c></row>",
+                                 '<row r="6e4"><c><v>1</v></c><c r="z60000"><v>1</v></c></row>',
+                                 '<row r=" 60_000 "><c r="Z0060000"><v>1</v></c></row>',
+                                 '<row r="&#54;0000"><c r="&#90;60000"><v>1</v></c></row>'],
+                         ids=["single-quotes", "float-row-lowercase-column", "underscores-leading-zeros",
+                              "character-references"])
+def test_a_far_cell_written_as_the_reader_reads_it_is_counted_before_it_is_built(tmp_path: Path, far: str) -> None:
+    """A cell at Z60000 (1.56 million cells from A1, the reader builds every one) written so the
+    count's byte patterns, which took only r="A1" in double quotes, saw one cell: openpyxl reads
+    either quote, any case, "6e4", "60_000", "0060000" and character references. The count reads
+    each place as the reader does and refuses the sheet before a cell is built."""
+    path = tmp_path / "xa.xlsx"
+    path.write_bytes(_xlsx_with_sheet(f'<worksheet xmlns="{MAIN}"><sheetData>{HEADER}{far}</sheetData></worksheet>'
+                                      .encode()))
+    with pytest.raises(SheetTooBig) as caught:
+        _guarded(read_sheet, path)
+    message = str(caught.value)
+    assert "xa.xlsx" in message and "'DM'" in message and "hàng 60.000" in message, message
+
+
+@pytest.mark.parametrize("cell", ["<c r='B2'><f>A2*2</f><v></v></c>", '<c r = "b2"><f>A2*2</f></c>',
+                                  '<c r="&#66;2" t="n"><f>A2*2</f><v/></c>'],
+                         ids=["single-quotes", "spaces-lowercase", "character-reference"])
+def test_a_formula_without_a_value_is_said_however_its_place_is_written(tmp_path: Path, cell: str) -> None:
+    """A formula cell with no stored value whose r= the scan could not read was left out of the
+    mistakes: read as an empty cell. Said at its cell, as Excel names it."""
+    row = f'<row r="2"><c r="A2"><v>3</v></c>{cell}</row>'
+    path = tmp_path / "ct.xlsx"
+    path.write_bytes(_xlsx_with_sheet(f'<worksheet xmlns="{MAIN}"><sheetData>{HEADER}{row}</sheetData></worksheet>'
+                                      .encode()))
+    with pytest.raises(BadCells) as caught:
+        _guarded(read_sheet, path)
+    said = [(p.path, p.message.split(" nhưng")[0]) for p in caught.value.problems if "công thức" in p.message]
+    assert said == [("DM!B2", "có công thức =A2*2")], said

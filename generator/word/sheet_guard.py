@@ -175,16 +175,19 @@ def read_part(zf: zipfile.ZipFile, name: str, label: str) -> bytes:
 # pattern that may run on to the part's end is tried again from each of a million unclosed tags,
 # minutes of work for a sheet of a few megabytes, before the XML parser would say it is broken.
 _CELL = re.compile(rb"<(?:\w+:)?c(?=[\s>/])")
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^<>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+# An attribute's value as the XML parser gives it to the reader: either quote, spaces around "=".
+_VALUE_OF = rb"\s*=\s*(?:\"([^\"<>]*)\"|'([^'<>]*)')"
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^<>]*?\br" + _VALUE_OF)
 _ROW = re.compile(rb"<(?:\w+:)?row(?=[\s>/])")
-_ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^<>]*?\br=\"([0-9]{1,7})\"")
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^<>]*?\bref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^<>]*?\br" + _VALUE_OF)
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^<>]*?\bref=[\"']"
+                    rb"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?[\"']")
 _CELL_OPEN = re.compile(rb"<((?:\w+:)?)c(\s[^<>]*?)?(/?)>")
-_REF = re.compile(rb"\br=\"([A-Z]{1,3}[0-9]{1,7})\"")
+_REF = re.compile(rb"\br" + _VALUE_OF)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^<>]*)?>([^<]*)<")
 _VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?(?:/>|>([^<]*)<)")
-_TEXT_RESULT = re.compile(rb"\bt=\"str\"")
+_TEXT_RESULT = re.compile(rb"\bt\s*=\s*[\"']str[\"']")
 
 
 def _cells(blob: bytes) -> Iterator[tuple[bytes, int, int]]:
@@ -199,6 +202,39 @@ def _cells(blob: bytes) -> Iterator[tuple[bytes, int, int]]:
         end = blob.find(b"</" + tag.group(1) + b"c>", tag.end(), following)
         if end >= 0:
             yield tag.group(2) or b"", tag.end(), end
+
+
+def _attribute(m: re.Match[bytes]) -> str:
+    """The value of the attribute _VALUE_OF matched, with its character references as the parser
+    reads them (r="&#65;1" is A1)."""
+    return html.unescape((m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace"))
+
+
+def _cell_place(value: str) -> tuple[int, int] | None:
+    """(row, column) where the reader puts a cell written r=value (openpyxl's own parse: "a1",
+    "A0001", "A1_000" are all places to it), None for a value it refuses (the sheet is then said
+    broken when it is read)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    try:
+        return coordinate_to_tuple(value) if value else None
+    except (ValueError, TypeError, ArithmeticError, NameError):
+        return None
+
+
+def _row_place(value: str) -> int | None:
+    """The row the reader takes a row written r=value to be: int() as Python reads it (" 12",
+    "1_048_576"), else a whole float ("1e6"), as openpyxl's worksheet reader does; None where it
+    refuses the value."""
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def column_number(letters: bytes | str) -> int:
@@ -231,14 +267,19 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
         raise _too_big(label, sheet, f"có {number_vi(cells)} ô")
     bottom = right = 0
     refs = 0
+    # Each place read as the reader reads it (either quote, any case, leading zeros, "1e6"): a
+    # place only this scan failed to read would be counted as one cell while the reader builds the
+    # sheet to it (<row r='1048576'> was a million rows the count never saw).
     for m in _CELL_REF.finditer(blob):
-        col, row = column_number(m.group(1)), int(m.group(2))
-        bottom, right = max(bottom, row), max(right, col)
+        place = _cell_place(_attribute(m))
+        if place is None:
+            continue
+        bottom, right = max(bottom, place[0]), max(right, place[1])
         refs += 1
     # Cells and rows written without r= take the next place: count them as widening the area. An
     # empty <row r="1048576"/> counts too: the reader yields every row up to it.
     right += cells - refs
-    row_refs = [int(m.group(1)) for m in _ROW_REF.finditer(blob)]
+    row_refs = [row for m in _ROW_REF.finditer(blob) if (row := _row_place(_attribute(m))) is not None]
     if row_refs:
         bottom = max(bottom, *row_refs)
     bottom += len(_ROW.findall(blob)) - len(row_refs)
@@ -259,6 +300,8 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
         raise _too_big(label, sheet, f"trải đến hàng {number_vi(bottom)} và cột {number_vi(max(right, 1))} "
                                      f"({number_vi(bottom * max(right, 1))} ô)")
     if b"<f" in blob or b":f" in blob:
+        from openpyxl.utils.cell import get_column_letter
+
         for attributes, start, end in _cells(blob):
             if not _FORMULA.search(blob, start, end):
                 continue
@@ -269,11 +312,12 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
             if value is not None and (value.group(1) or _TEXT_RESULT.search(attributes)):
                 continue
             ref = _REF.search(attributes)
-            if ref:
+            place = _cell_place(_attribute(ref)) if ref else None
+            if place is not None:
                 text = _FORMULA_TEXT.search(blob, start, end)
                 formula = ("=" + html.unescape(text.group(1).decode("utf-8", "replace"))
                            if text and text.group(1) else None)
-                scan.no_value.append((ref.group(1).decode(), formula))
+                scan.no_value.append((f"{get_column_letter(place[1])}{place[0]}", formula))
     return scan
 
 
