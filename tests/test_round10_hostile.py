@@ -111,11 +111,12 @@ def test_a_far_cell_written_as_the_reader_reads_it_is_counted_before_it_is_built
 
 
 @pytest.mark.parametrize("cell", ["<c r='B2'><f>A2*2</f><v></v></c>", '<c r = "b2"><f>A2*2</f></c>',
-                                  '<c r="&#66;2" t="n"><f>A2*2</f><v/></c>'],
-                         ids=["single-quotes", "spaces-lowercase", "character-reference"])
+                                  '<c r="&#66;2" t="n"><f>A2*2</f><v/></c>', "<c><f>A2*2</f></c>"],
+                         ids=["single-quotes", "spaces-lowercase", "character-reference", "no-place-written"])
 def test_a_formula_without_a_value_is_said_however_its_place_is_written(tmp_path: Path, cell: str) -> None:
-    """A formula cell with no stored value whose r= the scan could not read was left out of the
-    mistakes: read as an empty cell. Said at its cell, as Excel names it."""
+    """A formula cell with no stored value whose r= the scan could not read, or without r= (the
+    cell after A2 is B2 to the reader), was left out of the mistakes: read as an empty cell. Said
+    at its cell, as Excel names it."""
     row = f'<row r="2"><c r="A2"><v>3</v></c>{cell}</row>'
     path = tmp_path / "ct.xlsx"
     path.write_bytes(_xlsx_with_sheet(f'<worksheet xmlns="{MAIN}"><sheetData>{HEADER}{row}</sheetData></worksheet>'

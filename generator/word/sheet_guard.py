@@ -183,6 +183,8 @@ _ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^<>]*?\br" + _VALUE_OF)
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^<>]*?\bref=[\"']"
                     rb"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?[\"']")
 _CELL_OPEN = re.compile(rb"<((?:\w+:)?)c(\s[^<>]*?)?(/?)>")
+_ROW_OPEN = re.compile(rb"<(?:\w+:)?row(\s[^<>]*?)?/?>")
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])")
 _REF = re.compile(rb"\br" + _VALUE_OF)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^<>]*)?>([^<]*)<")
@@ -190,18 +192,36 @@ _VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?(?:/>|>([^<]*)<)")
 _TEXT_RESULT = re.compile(rb"\bt\s*=\s*[\"']str[\"']")
 
 
-def _cells(blob: bytes) -> Iterator[tuple[bytes, int, int]]:
-    """Each cell of a worksheet part that has a body: (its attributes, where its body starts and
-    ends). A cell's body ends at its </c>, looked for only before the next cell's tag: a cell
-    left unclosed has none, and the part is read once whatever it holds."""
-    starts = [m.start() for m in _CELL.finditer(blob)] + [len(blob)]
-    for at, following in itertools.pairwise(starts):
+def _cells(blob: bytes) -> Iterator[tuple[tuple[int, int] | None, bytes, int, int]]:
+    """Each cell of a worksheet part that has a body: (its place, (row, column) from 1, as the
+    reader gives it, or None where the reader refuses its r=; its attributes; where its body starts
+    and ends). A cell or row written without r= takes the next place, as openpyxl counts. A cell's
+    body ends at its </c>, looked for only before the next cell's or row's tag: a cell left
+    unclosed has none, and the part is read once whatever it holds."""
+    starts = [(m.start(), m.group(1)) for m in _ROW_OR_CELL.finditer(blob)] + [(len(blob), b"")]
+    row = col = 0
+    for (at, what), (following, _) in itertools.pairwise(starts):
+        if what == b"row":
+            tag = _ROW_OPEN.match(blob, at, following)
+            ref = _REF.search(tag.group(1) or b"") if tag else None
+            row = (_row_place(_attribute(ref)) or 0) if ref else row + 1
+            col = 0
+            continue
         tag = _CELL_OPEN.match(blob, at, following)
-        if tag is None or tag.group(3):
+        if tag is None:
+            continue
+        ref = _REF.search(tag.group(2) or b"")
+        place = _cell_place(_attribute(ref)) if ref else None
+        if ref is None:
+            col += 1
+            place = (row, col)
+        elif place is not None:
+            col = place[1]
+        if tag.group(3):
             continue
         end = blob.find(b"</" + tag.group(1) + b"c>", tag.end(), following)
         if end >= 0:
-            yield tag.group(2) or b"", tag.end(), end
+            yield place, tag.group(2) or b"", tag.end(), end
 
 
 def _attribute(m: re.Match[bytes]) -> str:
@@ -302,7 +322,7 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
     if b"<f" in blob or b":f" in blob:
         from openpyxl.utils.cell import get_column_letter
 
-        for attributes, start, end in _cells(blob):
+        for place, attributes, start, end in _cells(blob):
             if not _FORMULA.search(blob, start, end):
                 continue
             value = _VALUE.search(blob, start, end)
@@ -311,8 +331,6 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
             # openpyxl writes for every formula) holds no result: the cell shows nothing the file has.
             if value is not None and (value.group(1) or _TEXT_RESULT.search(attributes)):
                 continue
-            ref = _REF.search(attributes)
-            place = _cell_place(_attribute(ref)) if ref else None
             if place is not None:
                 text = _FORMULA_TEXT.search(blob, start, end)
                 formula = ("=" + html.unescape(text.group(1).decode("utf-8", "replace"))
