@@ -10,6 +10,7 @@ into a failed test instead of a stuck run."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -121,6 +122,31 @@ def test_a_formula_without_a_value_is_said_however_its_place_is_written(tmp_path
     path = tmp_path / "ct.xlsx"
     path.write_bytes(_xlsx_with_sheet(f'<worksheet xmlns="{MAIN}"><sheetData>{HEADER}{row}</sheetData></worksheet>'
                                       .encode()))
+    with pytest.raises(BadCells) as caught:
+        _guarded(read_sheet, path)
+    said = [(p.path, p.message.split(" nhưng")[0]) for p in caught.value.problems if "công thức" in p.message]
+    assert said == [("DM!B2", "có công thức =A2*2")], said
+
+
+@pytest.mark.parametrize("calc", ['<calcPr calcId="124519" fullCalcOnLoad="1"/>',
+                                  "<calcPr fullCalcOnLoad = 'true'/>"], ids=["xlsxwriter", "quoted-true"])
+def test_a_workbook_excel_computes_on_opening_has_no_stored_formula_value(tmp_path: Path, calc: str) -> None:
+    """xlsxwriter (the exports of many programs) stores 0 as every formula's value and asks Excel
+    to compute them all on opening (fullCalcOnLoad): Excel shows 6 where the file holds 0. The
+    stored 0 was read; the cell is said as a formula without a value, as openpyxl's are."""
+    row = '<row r="2"><c r="A2"><v>3</v></c><c r="B2"><f>A2*2</f><v>0</v></c></row>'
+    data = _xlsx_with_sheet(f'<worksheet xmlns="{MAIN}"><sheetData>{HEADER}{row}</sheetData></worksheet>'.encode())
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            part = src.read(name)
+            if name == "xl/workbook.xml":
+                part = re.sub(rb"<calcPr[^>]*/>", calc.encode(), part)
+                assert calc.encode() in part
+            dst.writestr(name, part)
+    path = tmp_path / "xw.xlsx"
+    path.write_bytes(out.getvalue())
     with pytest.raises(BadCells) as caught:
         _guarded(read_sheet, path)
     said = [(p.path, p.message.split(" nhưng")[0]) for p in caught.value.problems if "công thức" in p.message]

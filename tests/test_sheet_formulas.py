@@ -59,6 +59,10 @@ def stored(path: Path, sheet: str, results: dict[str, str | float]) -> Path:
             cell.set("t", "str")
         v.text = value if isinstance(value, str) else repr(value)
     parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    # Excel saves the workbook it computed without openpyxl's request to compute on opening.
+    for calc in book.iter(f"{MAIN}calcPr"):
+        calc.attrib.pop("fullCalcOnLoad", None)
+    parts["xl/workbook.xml"] = etree.tostring(book, xml_declaration=True, encoding="UTF-8", standalone=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)

@@ -46,6 +46,7 @@ from ..word.sheet_guard import (
     SheetError,
     SheetTooBig,
     column_number,
+    computed_on_opening,
     not_a_spreadsheet,
     ods_styles,
     open_zip,
@@ -258,7 +259,8 @@ def _xlsx_sheet(path: Path, zf: Any, book: Any, name: str) -> _Grid:
     ws = _xlsx_worksheet(path, book, name)
     if ws is None:
         raise SheetError(f"{path}: '{name}' là trang biểu đồ, không phải trang tính có ô; hãy chọn trang khác")
-    scan = scan_xlsx_sheet(read_part(zf, ws._worksheet_path, str(path)), name, str(path))
+    scan = scan_xlsx_sheet(read_part(zf, ws._worksheet_path, str(path)), name, str(path),
+                           computed_on_opening(zf, str(path)))
     ws.reset_dimensions()  # the declared dimension may lie (A1:XFD1048576): read the cells there are
     grid = _Grid(name, [], scan.merged)
     try:

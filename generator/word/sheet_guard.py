@@ -138,23 +138,42 @@ _OVERRIDE = re.compile(rb"<(?:\w+:)?Override\s[^<>]*>")
 _PART_NAME = re.compile(rb'PartName="/?([^"]+)"')
 
 
+def _parts_typed(zf: zipfile.ZipFile, label: str, content_type: bytes, usual: str) -> list[str]:
+    """The parts of the package whose content type holds content_type, as readers find them, and
+    the part Excel names usual, those present."""
+    names = set(zf.namelist())
+    types = read_part(zf, "[Content_Types].xml", label) if "[Content_Types].xml" in names else b""
+    parts = {usual}
+    for override in _OVERRIDE.findall(types):
+        named = _PART_NAME.search(override)
+        if named and content_type in override:
+            parts.add(named.group(1).decode("utf-8", "replace"))
+    return sorted(parts & names)
+
+
 def _check_shared_strings(zf: zipfile.ZipFile, label: str) -> None:
     """Refuse a shared string table of more than limits.MAX_SHARED_STRINGS strings, counted in its
     bytes: every reader builds the whole table before the first cell (the part is found by its
     content type, as readers find it, and by Excel's name)."""
-    names = set(zf.namelist())
-    types = read_part(zf, "[Content_Types].xml", label) if "[Content_Types].xml" in names else b""
-    parts = {"xl/sharedStrings.xml"}
-    for override in _OVERRIDE.findall(types):
-        named = _PART_NAME.search(override)
-        if named and b"sharedStrings+xml" in override:
-            parts.add(named.group(1).decode("utf-8", "replace"))
-    for part in sorted(parts & names):
+    for part in _parts_typed(zf, label, b"sharedStrings+xml", "xl/sharedStrings.xml"):
         count = len(_SHARED_STRING.findall(read_part(zf, part, label)))
         if count > limits.MAX_SHARED_STRINGS:
             raise SheetError(f"{label}: bảng chuỗi dùng chung của tệp có {number_vi(count)} chuỗi (tối đa "
                              f"{number_vi(limits.MAX_SHARED_STRINGS)}); không phải danh mục bình thường, không "
                              "đọc. Hãy chép riêng danh mục cần dùng sang một sổ làm việc mới rồi lưu lại")
+
+
+_FULL_CALC = re.compile(rb"<(?:\w+:)?calcPr\s[^<>]*?\bfullCalcOnLoad\s*=\s*[\"']\s*(?:1|true)\s*[\"']")
+
+
+def computed_on_opening(zf: zipfile.ZipFile, label: str) -> bool:
+    """Whether the workbook asks Excel to compute every formula when it opens it (calcPr
+    fullCalcOnLoad): programs that do not compute write it (xlsxwriter, openpyxl), with a
+    stand-in value or none for each formula; Excel drops it when it saves what it computed.
+    Read from the workbook part's bytes: openpyxl takes an absent attribute as a request."""
+    return any(_FULL_CALC.search(read_part(zf, part, label))
+               for part in _parts_typed(zf, label, b"sheet.main+xml", "xl/workbook.xml")
+               + _parts_typed(zf, label, b"sheet.macroEnabled.main+xml", "xl/workbook.xml"))
 
 
 def read_part(zf: zipfile.ZipFile, name: str, label: str) -> bytes:
@@ -277,10 +296,14 @@ class XlsxScan:
     another cell's formula), in the sheet's order."""
 
 
-def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
+def scan_xlsx_sheet(blob: bytes, sheet: str, label: str, recalculated: bool = False) -> XlsxScan:
     """Refuse a worksheet whose used area or merges exceed limits.MAX_SHEET_CELLS; else its merged
     ranges and formula cells without a stored value. Counted with byte searches: a cell count first
-    (flat, no object per cell), the references read only when that count is within the limit."""
+    (flat, no object per cell), the references read only when that count is within the limit.
+
+    recalculated: the workbook asks Excel to compute every formula when it opens
+    (computed_on_opening; xlsxwriter stores 0 as every formula's value): what the file stores for
+    a formula is then not what the cell shows, so no formula has a stored value."""
     most = limits.MAX_SHEET_CELLS
     cells = len(_CELL.findall(blob))
     if cells > most:
@@ -329,7 +352,7 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str) -> XlsxScan:
             # A result is stored in <v>. Excel and LibreOffice store a text result "" (=IF(A2="";"";…))
             # as an empty <v> in a cell typed t="str"; an empty <v> in a cell of any other type (what
             # openpyxl writes for every formula) holds no result: the cell shows nothing the file has.
-            if value is not None and (value.group(1) or _TEXT_RESULT.search(attributes)):
+            if not recalculated and value is not None and (value.group(1) or _TEXT_RESULT.search(attributes)):
                 continue
             if place is not None:
                 text = _FORMULA_TEXT.search(blob, start, end)
