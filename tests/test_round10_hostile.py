@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +22,9 @@ from generator import limits
 from generator.plan.sheets import BadCells, read_sheet
 from generator.word.sheet_guard import SheetTooBig
 from tests.ods_fixtures import ods_package
+from tests.test_verify_attacks import _hostile, _plain, _sign, pki
+
+__all__ = ["pki"]  # the fixture, used by name
 
 GUARD_SECONDS = 60
 """What a test's call may take before it is stopped: a hundred times what the fixed code needs."""
@@ -151,3 +155,50 @@ def test_a_workbook_excel_computes_on_opening_has_no_stored_formula_value(tmp_pa
         _guarded(read_sheet, path)
     said = [(p.path, p.message.split(" nhưng")[0]) for p in caught.value.problems if "công thức" in p.message]
     assert said == [("DM!B2", "có công thức =A2*2")], said
+
+
+# --- verify: the census of revisions before the parser --------------------------------------------
+
+def _spelled_updates(data: bytes, count: int, table: bytes | None = None, type_xref: bytes | None = None) -> bytes:
+    """count empty updates chained by /Prev, each section spelled as the parser reads it but not as
+    the census looked for it: a table opened by `table` (in place of "xref\\n"), or an xref stream
+    whose /Type and /XRef are separated by `type_xref`."""
+    out = bytearray(data)
+    prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    size = int(re.findall(rb"/Size (\d+)", data)[-1])
+    root = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
+    for _ in range(count):
+        start = len(out)
+        if type_xref is not None:
+            packed = zlib.compress(b"\x01" + start.to_bytes(4, "big") + b"\x00")
+            out += (b"%d 0 obj<</Type%s/XRef/Size %d/Index[%d 1]/W[1 4 1]/Root %s/Prev %d/Filter/FlateDecode"
+                    b"/Length %d>>stream\n%s\nendstream endobj\n"
+                    % (size, type_xref, size + 1, size, root, prev, len(packed), packed))
+        else:
+            assert table is not None
+            # the section starts at its "x": a byte before it is no part of it
+            start += table.index(b"x")
+            out += table + b"0 0\ntrailer\n<< /Size %d /Root %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+                size, root, prev, start)
+        prev = start
+    if type_xref is not None:
+        out += b"startxref\n%d\n%%%%EOF\n" % prev
+    return bytes(out)
+
+
+@pytest.mark.parametrize(("table", "type_xref"), [
+    (b"xref" + b" " * 17, None), (b"xref\x00", None), (b"xref %\xc4\x91\xc3\xa2y\n", None), (b"xrefZ", None),
+    (b"Axref\n", None), (b"startxref\n", None), (None, b" " * 17), (None, b"\x00"), (None, b"%c\n")],
+    ids=["table-17-blanks", "table-nul", "table-comment", "table-any-byte-after", "table-letter-before",
+         "table-ending-a-startxref", "stream-17-blanks", "stream-nul", "stream-comment"])
+def test_revisions_spelled_as_the_parser_reads_them_are_counted_before_it(pki, tmp_path: Path, capsys,
+                                                                           table: bytes | None,
+                                                                           type_xref: bytes | None) -> None:
+    """300 empty updates whose sections the census did not see: PDF whitespace includes NUL and
+    comments, any number of either, the byte after "xref" is skipped unread and the one before it is
+    not looked at, a dictionary separates /Type from /XRef by the same blanks and comments. The
+    parser read every section (a million of them: minutes and gigabytes); the census counts them as
+    the parser reads them, so the file is refused before it is parsed."""
+    signed = _sign(_plain(), pki["signer"])
+    message = _hostile(tmp_path, "an.pdf", _spelled_updates(signed, 300, table, type_xref), capsys)
+    assert "hơn 200 lần cập nhật" in message and "chữ ký và" not in message, message

@@ -37,6 +37,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import io
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -800,15 +801,33 @@ def _census(data: bytes) -> str | None:
     return None
 
 
+_BLANK = rb"[\x00\t\n\f\r ]"
+"""PDF whitespace, as the parser skips it: NUL and form feed too."""
+
+_NAME_END = rb"(?=[\x00\t\n\f\r ()<>\[\]{}/%]|\Z)"
+"""Where a PDF name ends: at whitespace or a delimiter (/XRef, not /XRefStm)."""
+
+_TABLE_START = re.compile(rb"(?<!start)xref." + _BLANK + rb"*(?:%|[+\-.0-9])", re.S)
+"""A cross-reference table as the parser reads one where a pointer lands on its "x": "xref", one
+byte it skips unread, then any whitespace or a comment before the first number. Nothing before the
+"x" is read (it may be a letter). A comment is counted as the start it may hide, unread: following
+comments from every "xref" would search one long comment again for each "xref" in it."""
+
+_STARTXREF_TABLE = re.compile(rb"startxref." + _BLANK + rb"*[+\-]?[0-9]{1,20}(?![0-9])" + _BLANK
+                              + rb"*(?:[+\-.0-9]|%(?!%EOF))", re.S)
+"""A table whose keyword is the end of the word "startxref" (a pointer lands on its "x"): the
+real startxref is followed by one number and %%EOF, such a table by a second number."""
+
+
 def _sections(data: bytes, cap: int) -> int:
-    """Cross-reference sections in the file's bytes, counted up to cap: tables ("xref" then the first
-    subsection's numbers; "startxref" is not one) and streams (/Type /XRef, however escaped). A
-    revision has one of each at most (a hybrid file both), so the larger count is the number of
-    revisions."""
-    tables = sum(1 for _ in zip(re.finditer(rb"(?<![A-Za-z])xref\s{1,16}[0-9]{1,10}\s{1,16}[0-9]{1,10}\s", data),
+    """Cross-reference sections in the file's bytes, counted up to cap: tables and streams (/XRef,
+    however escaped, wherever it stands: the parser reads the /Type of a stream's dictionary
+    whatever blanks or comments come between), each spelled as the parser reads it. A revision has
+    one of each at most (a hybrid file both), so the larger count is the number of revisions. Every
+    pattern starts at a literal and crosses only whitespace, so the search is one pass."""
+    tables = sum(1 for _ in zip(itertools.chain(_TABLE_START.finditer(data), _STARTXREF_TABLE.finditer(data)),
                                 range(cap), strict=False))
-    streams = sum(1 for _ in zip(re.finditer(_name("Type") + rb"\s{0,16}" + _name("XRef") + rb"\b", data),
-                                 range(cap), strict=False))
+    streams = sum(1 for _ in zip(re.finditer(_name("XRef") + _NAME_END, data), range(cap), strict=False))
     return max(tables, streams)
 
 
