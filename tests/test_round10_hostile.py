@@ -10,6 +10,7 @@ into a failed test instead of a stuck run."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 import zlib
@@ -19,6 +20,7 @@ import openpyxl
 import pytest
 
 from generator import limits
+from generator.cli import main
 from generator.plan.sheets import BadCells, read_sheet
 from generator.word.sheet_guard import SheetTooBig
 from tests.ods_fixtures import ods_package
@@ -202,3 +204,43 @@ def test_revisions_spelled_as_the_parser_reads_them_are_counted_before_it(pki, t
     signed = _sign(_plain(), pki["signer"])
     message = _hostile(tmp_path, "an.pdf", _spelled_updates(signed, 300, table, type_xref), capsys)
     assert "hơn 200 lần cập nhật" in message and "chữ ký và" not in message, message
+
+
+# --- the one reader of a user's file --------------------------------------------------------------
+
+def _socket_at(path: Path):  # noqa: ANN202
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(path))
+    return sock
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or not hasattr(os, "mkfifo"), reason="cần liên kết và ống dẫn POSIX")
+@pytest.mark.parametrize("make", ["loop", "socket", "zero", "fifo"])
+def test_a_link_loop_a_socket_or_a_device_is_said_in_vietnamese_without_waiting(tmp_path: Path, capsys, make: str
+                                                                                ) -> None:
+    """`kehoach check` of a name that is no file: a symbolic link to itself (the system says "Too
+    many levels of symbolic links"), a socket (opening it fails: "No such device or address"), a
+    link to /dev/zero, a named pipe no one writes. Each said in Vietnamese as what it is, exit 2,
+    nothing waited on."""
+    path = tmp_path / "ke-hoach.docx"
+    held = None
+    if make == "loop":
+        path.symlink_to(path.name)
+    elif make == "socket":
+        held = _socket_at(path)
+    elif make == "zero":
+        path.symlink_to("/dev/zero")
+    else:
+        os.mkfifo(path)
+    try:
+        assert main(["check", str(path)]) == 2
+    finally:
+        if held is not None:
+            held.close()
+    err = capsys.readouterr().err
+    assert "ke-hoach.docx" in err and "Traceback" not in err, err
+    assert not re.search(r"[Tt]oo many|[Nn]o such|[Pp]ermission", err), err
+    expected = "liên kết (symlink) vòng quanh" if make == "loop" else "không phải tệp thường"
+    assert expected in err, err
