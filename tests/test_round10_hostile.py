@@ -10,6 +10,7 @@ into a failed test instead of a stuck run."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import zipfile
@@ -244,3 +245,117 @@ def test_a_link_loop_a_socket_or_a_device_is_said_in_vietnamese_without_waiting(
     assert not re.search(r"[Tt]oo many|[Nn]o such|[Pp]ermission", err), err
     expected = "liên kết (symlink) vòng quanh" if make == "loop" else "không phải tệp thường"
     assert expected in err, err
+
+
+# --- the prebuilt files of a damaged install ------------------------------------------------------
+
+def _damaged(text: str, how: str) -> str:
+    """A prebuilt file's text damaged as an install may leave it, still readable as text: cut after
+    a line, or one letter changed."""
+    if how == "cut":
+        return text[: text.rindex("\n", 0, len(text) // 2) + 1]
+    at = len(text) // 2
+    return text[:at] + ("x" if text[at] != "x" else "y") + text[at + 1:]
+
+
+def _json_damaged(text: str, change) -> str:  # noqa: ANN001
+    """A prebuilt JSON file still JSON but changed by change(data), its first line (the seal) kept."""
+    seal, _, body = text.partition("\n") if text.startswith("#") else ("", "", text)
+    data = json.loads(body)
+    change(data)
+    return (seal + "\n" if seal else "") + json.dumps(data, ensure_ascii=False)
+
+
+def _half_code(data: dict) -> None:
+    key = next(iter(data["code"]))
+    data["code"][key] = data["code"][key][: len(data["code"][key]) // 2]
+
+
+@pytest.mark.parametrize("change", [_half_code, lambda data: data.update(patched=[])], ids=["code-cut", "shape"])
+def test_a_damaged_prepared_template_file_falls_back_to_preparing_it(tmp_path: Path, change,  # noqa: ANN001
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prepared template parts, still JSON, with a part's Python code cut (it compiled to a
+    SyntaxError: a traceback on every render) or a table of another shape (AttributeError). A
+    damaged file is not used: the document is the one the template makes."""
+    from generator.document import render, template_prebuilt
+    from generator.document.render import render_plan
+    from generator.plan.loader import load_plan
+    from tests.paths import SAMPLE
+
+    render._cached_template.cache_clear()  # the template is prepared once a process: again here
+    expected = render_plan(load_plan(SAMPLE))
+    render._cached_template.cache_clear()
+    damaged = tmp_path / "prepared.json"
+    damaged.write_text(_json_damaged(template_prebuilt.PREBUILT.read_text(encoding="utf-8"), change),
+                       encoding="utf-8")
+    monkeypatch.setattr(template_prebuilt, "PREBUILT", damaged)
+    template_prebuilt._load.cache_clear()
+    try:
+        made = render_plan(load_plan(SAMPLE))
+    finally:
+        monkeypatch.undo()
+        template_prebuilt._load.cache_clear()
+        render._cached_template.cache_clear()
+    assert _document_xml(made) == _document_xml(expected)
+
+
+def _document_xml(docx: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        return z.read("word/document.xml")
+
+
+@pytest.mark.parametrize("how", ["units", "names"])
+def test_a_damaged_admin_units_file_falls_back_to_the_data(tmp_path: Path, how: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The administrative units' tables damaged but still JSON: a shape the reader did not expect
+    crashed it (ValueError, TypeError). A damaged file is not used: the tables are read from the
+    data files."""
+    from generator.plan import admin_units
+
+    if not admin_units.available():
+        pytest.skip("vietnamadminunits chưa được cài")
+    text = admin_units.PREBUILT.read_text(encoding="utf-8")
+    admin_units._prebuilt.cache_clear()
+    admin_units._tables.cache_clear()
+    admin_units.place_names.cache_clear()
+    expected = admin_units.outdated_names("huyện Bắc Bình, tỉnh Bình Thuận"), admin_units.place_names()
+    # Still JSON, in a shape the reader did not expect: a table that is no list of three, names
+    # that are no list.
+    damaged = tmp_path / "admin-units.json"
+    change = (lambda data: data.update(units=[[1]])) if how == "units" else (lambda data: data.update(place_names=5))
+    damaged.write_text(_json_damaged(text, change), encoding="utf-8")
+    monkeypatch.setattr(admin_units, "PREBUILT", damaged)
+    for cached in (admin_units._prebuilt, admin_units._tables, admin_units.place_names):
+        cached.cache_clear()
+    try:
+        read = admin_units.outdated_names("huyện Bắc Bình, tỉnh Bình Thuận"), admin_units.place_names()
+    finally:
+        monkeypatch.undo()
+        for cached in (admin_units._prebuilt, admin_units._tables, admin_units.place_names):
+            cached.cache_clear()
+    assert read == expected and expected[0], read
+
+
+@pytest.mark.parametrize("how", ["cut", "letter"])
+def test_a_damaged_lexicon_file_is_keyed_again_from_the_dictionary(tmp_path: Path, how: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The heading dictionary's keys cut after a line or a letter changed (the digest of the
+    source in its first line intact): the keys were used as made, headings broken inside words the
+    cut removed. A damaged file is not used: the keys are made from the dictionary."""
+    from generator.document import line_breaks
+
+    if line_breaks._lexicon_source() is None:
+        pytest.skip("underthesea chưa được cài")
+    line_breaks._lexicon.cache_clear()
+    expected = line_breaks._lexicon()
+    damaged = tmp_path / "keys.txt"
+    damaged.write_text(_damaged(line_breaks.PREBUILT.read_text(encoding="utf-8"), how), encoding="utf-8")
+    monkeypatch.setattr(line_breaks, "PREBUILT", damaged)
+    line_breaks._lexicon.cache_clear()
+    try:
+        read = line_breaks._lexicon()
+    finally:
+        monkeypatch.undo()
+        line_breaks._lexicon.cache_clear()
+    assert read is not None and expected is not None
+    assert list(read) == list(expected)
