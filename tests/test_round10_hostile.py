@@ -48,7 +48,10 @@ def _xlsx_with_sheet(sheet_xml: bytes) -> bytes:
     patched = io.BytesIO()
     with zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in src.namelist():
-            dst.writestr(name, sheet_xml if name == "xl/worksheets/sheet1.xml" else src.read(name))
+            part = sheet_xml if name == "xl/worksheets/sheet1.xml" else src.read(name)
+            if name == "xl/workbook.xml":  # as Excel saves it: openpyxl's request to compute on opening dropped
+                part = part.replace(b' fullCalcOnLoad="1"', b"")
+            dst.writestr(name, part)
     return patched.getvalue()
 
 
@@ -359,3 +362,47 @@ def test_a_damaged_lexicon_file_is_keyed_again_from_the_dictionary(tmp_path: Pat
         line_breaks._lexicon.cache_clear()
     assert read is not None and expected is not None
     assert list(read) == list(expected)
+
+
+ARRAY = '<f t="array" ref="B2:B4">A2:A4*2</f>'
+
+
+@pytest.mark.parametrize(("cells", "said"), [
+    ({2: f'<c r="B2">{ARRAY}</c>'},
+     [("DM!B2", "có công thức =A2:A4*2"), ("DM!B3", "có công thức {=A2:A4*2}"), ("DM!B4", "có công thức {=A2:A4*2}")]),
+    ({2: f'<c r="B2">{ARRAY}<v>6</v></c>', 3: '<c r="B3"><v>8</v></c>'}, [("DM!B4", "có công thức {=A2:A4*2}")]),
+    ({2: f'<c r="B2">{ARRAY}<v>6</v></c>', 3: '<c r="B3"><v>8</v></c>', 4: '<c r="B4"><v>10</v></c>'}, []),
+    ({2: '<c r="B2"><f t="shared" ref="B2:B4" si="0">A2*2</f></c>', 3: '<c r="B3"><f t="shared" si="0"/><v>8</v></c>',
+      4: '<c r="B4"><f t="shared" si="0"/></c>'}, [("DM!B2", "có công thức =A2*2"), ("DM!B4", "có công thức")]),
+], ids=["array-without-values", "array-one-value-missing", "array-with-values", "shared-formula"])
+def test_each_cell_of_an_array_formula_without_a_value_is_said(tmp_path: Path, cells: dict, said: list) -> None:
+    """An array formula is written once, in its first cell, over its range (B2:B4): Excel shows a
+    result in every cell and stores each one's value there. The cells after the first held no <f>,
+    so one without a value was read as empty; each is said, as Excel shows it ({=…}). A shared
+    formula's cells each hold their own <f>."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r + 1}</v></c>{cells.get(r, "")}</row>' for r in (2, 3, 4))
+    path = tmp_path / "mang.xlsx"
+    path.write_bytes(_xlsx_with_sheet(f'<worksheet xmlns="{MAIN}"><sheetData>{HEADER}{rows}</sheetData></worksheet>'
+                                      .encode()))
+    try:
+        table = _guarded(read_sheet, path)
+    except BadCells as caught:
+        found = [(p.path, p.message.split(" nhưng")[0]) for p in caught.problems if "công thức" in p.message]
+    else:
+        found = []
+        assert table.table["rows"][1][1] == "8", table.table
+    assert found == said, found
+
+
+def test_array_formulas_over_the_whole_sheet_again_and_again_are_refused_at_their_count(tmp_path: Path) -> None:
+    """90,000 array formulas each over A1:B90000 (the sheet's whole area, every cell valued):
+    each range was to be looked through, 18 billion cells. Their ranges are counted together,
+    as merges are, and the sheet refused at the limit."""
+    cells = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="B{r}"><f t="array" ref="A1:B90000">1</f><v>1</v></c>'
+                    "</row>" for r in range(2, 90_001))
+    path = tmp_path / "mang.xlsx"
+    path.write_bytes(_xlsx_with_sheet(f'<worksheet xmlns="{MAIN}"><sheetData>{HEADER}{cells}</sheetData></worksheet>'
+                                      .encode()))
+    with pytest.raises(SheetTooBig) as caught:
+        _guarded(read_sheet, path)
+    assert "mang.xlsx" in str(caught.value) and "công thức mảng phủ hơn 200.000 ô" in str(caught.value), caught.value

@@ -205,7 +205,9 @@ _CELL_OPEN = re.compile(rb"<((?:\w+:)?)c(\s[^<>]*?)?(/?)>")
 _ROW_OPEN = re.compile(rb"<(?:\w+:)?row(\s[^<>]*?)?/?>")
 _ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])")
 _REF = re.compile(rb"\br" + _VALUE_OF)
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_FORMULA_OPEN = re.compile(rb"<(?:\w+:)?f(\s[^<>]*?)?/?>")
+_ARRAY = re.compile(rb"\bt\s*=\s*[\"']array[\"']")
+_RANGE = re.compile(rb"\bref" + _VALUE_OF)
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^<>]*)?>([^<]*)<")
 _VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?(?:/>|>([^<]*)<)")
 _TEXT_RESULT = re.compile(rb"\bt\s*=\s*[\"']str[\"']")
@@ -343,23 +345,58 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str, recalculated: bool = Fa
         raise _too_big(label, sheet, f"trải đến hàng {number_vi(bottom)} và cột {number_vi(max(right, 1))} "
                                      f"({number_vi(bottom * max(right, 1))} ô)")
     if b"<f" in blob or b":f" in blob:
-        from openpyxl.utils.cell import get_column_letter
-
-        for place, attributes, start, end in _cells(blob):
-            if not _FORMULA.search(blob, start, end):
-                continue
-            value = _VALUE.search(blob, start, end)
-            # A result is stored in <v>. Excel and LibreOffice store a text result "" (=IF(A2="";"";…))
-            # as an empty <v> in a cell typed t="str"; an empty <v> in a cell of any other type (what
-            # openpyxl writes for every formula) holds no result: the cell shows nothing the file has.
-            if not recalculated and value is not None and (value.group(1) or _TEXT_RESULT.search(attributes)):
-                continue
-            if place is not None:
-                text = _FORMULA_TEXT.search(blob, start, end)
-                formula = ("=" + html.unescape(text.group(1).decode("utf-8", "replace"))
-                           if text and text.group(1) else None)
-                scan.no_value.append((f"{get_column_letter(place[1])}{place[0]}", formula))
+        _formulas_without_value(blob, scan, recalculated, bottom, max(right, 1), label, sheet)
     return scan
+
+
+def _formulas_without_value(blob: bytes, scan: XlsxScan, recalculated: bool, bottom: int, right: int, label: str,
+                            sheet: str) -> None:
+    """Add to scan.no_value each cell whose formula has no stored value: a cell of its own formula,
+    and every cell of an array formula's range (t="array" ref="B2:B4", written once in its first
+    cell; Excel shows a result in each and stores each one's value in that cell) the file holds no
+    value for. bottom, right: the sheet's counted area, beyond which the reader gives no cell; the
+    arrays' ranges together are held to limits.MAX_SHEET_CELLS as merges are (a million arrays
+    each over the whole area would be looked through a million times)."""
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+    valued: set[tuple[int, int]] = set()
+    arrays: list[tuple[int, int, int, int, str | None]] = []
+    for place, attributes, start, end in _cells(blob):
+        value = _VALUE.search(blob, start, end)
+        # A result is stored in <v>. Excel and LibreOffice store a text result "" (=IF(A2="";"";…))
+        # as an empty <v> in a cell typed t="str"; an empty <v> in a cell of any other type (what
+        # openpyxl writes for every formula) holds no result: the cell shows nothing the file has.
+        stored = value is not None and bool(value.group(1) or _TEXT_RESULT.search(attributes))
+        tag = _FORMULA_OPEN.search(blob, start, end)
+        if tag is None:
+            if stored and place is not None:
+                valued.add(place)
+            continue
+        if place is None:
+            continue
+        text = _FORMULA_TEXT.search(blob, start, end)
+        formula = "=" + html.unescape(text.group(1).decode("utf-8", "replace")) if text and text.group(1) else None
+        array = _ARRAY.search(tag.group(1) or b"")
+        ref = _RANGE.search(tag.group(1) or b"") if array else None
+        if ref is not None:
+            try:
+                c0, r0, c1, r1 = range_boundaries(_attribute(ref))
+            except (ValueError, TypeError):
+                c0 = r0 = c1 = r1 = None
+            if None not in (c0, r0, c1, r1):
+                arrays.append((r0, c0, min(r1, bottom), min(c1, right), "{" + formula + "}" if formula else None))
+        if stored and not recalculated:
+            valued.add(place)
+            continue
+        scan.no_value.append((f"{get_column_letter(place[1])}{place[0]}", formula))
+    covered = 0
+    for r0, c0, r1, c1, formula in arrays:
+        covered += max(r1 - r0 + 1, 0) * max(c1 - c0 + 1, 0)
+        if covered > limits.MAX_SHEET_CELLS:
+            raise _too_big(label, sheet, f"có các công thức mảng phủ hơn {number_vi(limits.MAX_SHEET_CELLS)} ô")
+        for r, c in itertools.product(range(r0, r1 + 1), range(c0, c1 + 1)):
+            if (r, c) != (r0, c0) and (recalculated or (r, c) not in valued):
+                scan.no_value.append((f"{get_column_letter(c)}{r}", formula))
 
 
 def _too_big(label: str, sheet: str, what: str) -> SheetError:
