@@ -380,10 +380,11 @@ def _formulas_without_value(blob: bytes, scan: XlsxScan, recalculated: bool, bot
         ref = _RANGE.search(tag.group(1) or b"") if array else None
         if ref is not None:
             try:
-                c0, r0, c1, r1 = range_boundaries(_attribute(ref))
+                bounds = range_boundaries(_attribute(ref))
             except (ValueError, TypeError):
-                c0 = r0 = c1 = r1 = None
-            if None not in (c0, r0, c1, r1):
+                bounds = (None, None, None, None)
+            c0, r0, c1, r1 = bounds
+            if c0 is not None and r0 is not None and c1 is not None and r1 is not None:
                 arrays.append((r0, c0, min(r1, bottom), min(c1, right), "{" + formula + "}" if formula else None))
         if stored and not recalculated:
             valued.add(place)
