@@ -13,6 +13,7 @@ file (SheetError, exit 2).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import html
 import io
 import itertools
@@ -379,10 +380,9 @@ def _formulas_without_value(blob: bytes, scan: XlsxScan, recalculated: bool, bot
         array = _ARRAY.search(tag.group(1) or b"")
         ref = _RANGE.search(tag.group(1) or b"") if array else None
         if ref is not None:
-            try:
+            bounds: tuple[int | None, ...] = (None,) * 4
+            with contextlib.suppress(ValueError, TypeError):  # a range the reader refuses: no array
                 bounds = range_boundaries(_attribute(ref))
-            except (ValueError, TypeError):
-                bounds = (None, None, None, None)
             c0, r0, c1, r1 = bounds
             if c0 is not None and r0 is not None and c1 is not None and r1 is not None:
                 arrays.append((r0, c0, min(r1, bottom), min(c1, right), "{" + formula + "}" if formula else None))
