@@ -406,3 +406,28 @@ def test_array_formulas_over_the_whole_sheet_again_and_again_are_refused_at_thei
     with pytest.raises(SheetTooBig) as caught:
         _guarded(read_sheet, path)
     assert "mang.xlsx" in str(caught.value) and "công thức mảng phủ hơn 200.000 ô" in str(caught.value), caught.value
+
+
+def test_a_formula_without_a_value_under_a_merge_shows_nothing_and_is_no_mistake(tmp_path: Path) -> None:
+    """B2:B3 merged: the sheet shows B2's value over both, and a formula without a value in B3
+    (kept under the merge) shows nothing, in .xlsx as in .ods (covered-table-cell); B2's own is said."""
+    rows = ('<row r="2"><c r="A2"><v>3</v></c><c r="B2"><f>A2*2</f></c></row>'
+            '<row r="3"><c r="A3"><v>4</v></c><c r="B3"><f>A3*2</f></c></row>')
+    path = tmp_path / "gop.xlsx"
+    path.write_bytes(_xlsx_with_sheet(f'<worksheet xmlns="{MAIN}"><sheetData>{HEADER}{rows}</sheetData>'
+                                      '<mergeCells count="1"><mergeCell ref="B2:B3"/></mergeCells></worksheet>'.encode()))
+    cell = '<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+    ods = tmp_path / "gop.ods"
+    ods.write_bytes(ods_package(
+        '<table:table table:name="DM"><table:table-row>'
+        '<table:table-cell office:value-type="string"><text:p>STT</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="string"><text:p>Nội dung</text:p></table:table-cell></table:table-row>'
+        f'<table:table-row>{cell.format(v=3)}<table:table-cell table:number-rows-spanned="2" '
+        'table:formula="of:=[.A2]*2"/></table:table-row>'
+        f'<table:table-row>{cell.format(v=4)}<table:covered-table-cell table:formula="of:=[.A3]*2"/>'
+        "</table:table-row></table:table>"))
+    for sheet in (path, ods):
+        with pytest.raises(BadCells) as caught:
+            _guarded(read_sheet, sheet)
+        said = [(p.path, p.message.split(" nhưng")[0]) for p in caught.value.problems if "công thức" in p.message]
+        assert said == [("DM!B2", "có công thức =A2*2")], (sheet.name, said)

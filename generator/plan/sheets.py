@@ -285,7 +285,19 @@ def _xlsx_sheet(path: Path, zf: Any, book: Any, name: str) -> _Grid:
         m = re.fullmatch(r"([A-Z]+)([0-9]+)", ref)
         if m:
             grid.uncomputed.append((int(m.group(2)) - 1, column_number(m.group(1)) - 1, formula))
+    grid.uncomputed = _shown(grid.uncomputed, grid.merged)
     return grid
+
+
+def _shown(cells: list[tuple[int, int, str | None]], merged: Merged) -> list[tuple[int, int, str | None]]:
+    """The cells of cells a merge does not cover: a merged range shows its first cell alone, so a
+    formula without a value under it (a file may keep one; LibreOffice keeps what merging covered)
+    shows nothing, and is no mistake. Merges cover at most limits.MAX_SHEET_CELLS cells (sheet_guard)."""
+    if not cells or not merged:
+        return cells
+    covered = {(r, c) for (r0, c0), (r1, c1) in merged for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
+               if (r, c) != (r0, c0)}
+    return [cell for cell in cells if (cell[0], cell[1]) not in covered]
 
 
 def _calamine_book(path: Path, data: bytes, suffix: str) -> tuple[Any, OdsScan | None]:
@@ -341,8 +353,8 @@ def _calamine_sheet(path: Path, book: Any, name: str, ods: OdsScan | None = None
     # to_python(skip_empty_area=False) starts at A1, as merged ranges count: both index cells from A1
     # (shifting either by the first used cell put a merge, and a mistake's cell name, that many
     # rows and columns away in a sheet whose list starts below or right of A1).
-    grid = _Grid(name, [], [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged],
-                 uncomputed=list(ods.no_value.get(name, [])) if ods else [])
+    ranges = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged]
+    grid = _Grid(name, [], ranges, uncomputed=_shown(list(ods.no_value.get(name, [])) if ods else [], ranges))
     # An .ods number cell prints by its style's format, as the same .xlsx cell by its own: the
     # blocks are within the sheet's area sheet_guard counted, as the values are.
     formats = {(r, c): code for r0, rows, c0, count, code in (ods.formats.get(name, []) if ods else [])
