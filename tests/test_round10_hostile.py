@@ -431,3 +431,17 @@ def test_a_formula_without_a_value_under_a_merge_shows_nothing_and_is_no_mistake
             _guarded(read_sheet, sheet)
         said = [(p.path, p.message.split(" nhưng")[0]) for p in caught.value.problems if "công thức" in p.message]
         assert said == [("DM!B2", "có công thức =A2*2")], (sheet.name, said)
+
+
+@pytest.mark.parametrize("header", [b"xref\x000\x00300000000\x00", b"xref" + b" " * 17 + b"0 +000300000000\n"],
+                         ids=["nul", "blanks-sign-zeros"])
+def test_a_table_declaring_objects_in_the_parsers_spelling_is_refused_before_it(tmp_path: Path, capsys,
+                                                                                header: bytes) -> None:
+    """A table declaring 300 million objects, written with NUL for blanks, or 17 blanks, a sign and
+    leading zeros: the census read the declared count only in its plain spelling."""
+    from tests.test_verify_attacks import _xref_pdf
+
+    data = _xref_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    data = data.replace(b"xref\n0 3\n", header)
+    message = _hostile(tmp_path, "khai-bao.pdf", data, capsys)
+    assert "khai báo quá 200.000 đối tượng" in message, message

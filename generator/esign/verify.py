@@ -793,8 +793,7 @@ def _census(data: bytes) -> str | None:
         packed += int(near.group(1)) if near else 0
         if packed > MAX_PDF_OBJECTS:
             break
-    for found in re.finditer(_name("Size") + rb"\s{0,16}([0-9]{1,12})|\bxref\s{1,16}[0-9]{1,12}\s{1,16}([0-9]{1,12})\s",
-                             data):
+    for found in _DECLARED.finditer(data):
         declared = max(declared, int(found.group(1) or found.group(2)))
     if max(numbered, packed, declared) > MAX_PDF_OBJECTS:
         return f"tệp PDF có hoặc khai báo quá {number_vi(MAX_PDF_OBJECTS)} đối tượng"
@@ -836,6 +835,13 @@ def _name(name: str) -> bytes:
     /X#52ef is /XRef, /Obj#53tm is /ObjStm (a census that looked for the plain spelling only was
     walked around by the escaped one)."""
     return b"/" + b"".join(b"(?:%s|#(?i:%02x))" % (re.escape(c).encode(), ord(c)) for c in name)
+
+
+_COUNT = rb"\+?0*([0-9]{1,12})(?![0-9])"
+_DECLARED = re.compile(rb"%s%s*%s|(?<!start)xref.%s*\+?0*[0-9]{1,12}%s+%s" % (
+    _name("Size"), _BLANK, _COUNT, _BLANK, _BLANK, _COUNT), re.S)
+"""The objects a file declares, read as the parser reads the numbers: /Size's, a table's first
+subsection's count, after any PDF whitespace (NUL too), a sign or leading zeros."""
 
 
 @dataclass
