@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.plan import admin_units
+from generator.resources import sealed, unsealed
 
 FILES = ("parser_legacy.json", "parser_from_2025.json", "converter_2025.json")
 
@@ -57,7 +58,9 @@ def test_the_prebuilt_tables_are_those_of_the_installed_data() -> None:
     remake it."""
     folder = admin_units._data_dir()
     assert folder is not None
-    shipped = json.loads(admin_units.PREBUILT.read_text(encoding="utf-8"))
+    text = unsealed(admin_units.PREBUILT)
+    assert text is not None, "generator/resources/admin-units.json is damaged: run `python -m generator.plan.admin_units`"
+    shipped = json.loads(text)
     made = admin_units.prebuilt_data(folder)
     if shipped["source_sha256"] != made["source_sha256"]:
         # A fresh install took another release of the data: the file is not used (next test), the
@@ -87,7 +90,7 @@ def test_the_prebuilt_tables_are_used_only_for_the_data_they_were_made_from(monk
         # A file made from other data (another digest) is not used: the data files are read instead.
         other = admin_units.prebuilt_data(folder) | {"source_sha256": "0" * 64, "place_names": ["KHÔNG CÓ"]}
         stale = tmp_path / "admin-units.json"
-        stale.write_text(json.dumps(other, ensure_ascii=False), encoding="utf-8")
+        stale.write_text(sealed(json.dumps(other, ensure_ascii=False)), encoding="utf-8")
         monkeypatch.setattr(admin_units, "PREBUILT", stale)
         read = fresh()
         assert admin_units._prebuilt(folder) is None

@@ -243,15 +243,16 @@ def test_wheel_installed_in_a_fresh_venv_inits_renders_and_checks(installed, tmp
 
     # The files made beforehand are found where the package is installed, and used exactly when they
     # were made from what is installed (a fresh venv may take newer releases: then they are not).
+    # (each file's first line is its seal: resources.unsealed gives what was written under it)
     code = ("import hashlib, json\nfrom generator.document import line_breaks as lb, render, template_prebuilt as tp\n"
-            "from generator.plan import admin_units as au\nt = render.Template()\n"
+            "from generator.plan import admin_units as au\nfrom generator.resources import unsealed\n"
+            "t = render.Template()\n"
             "digest = lb.source_digest(lb._lexicon_source().read_bytes())\n"
-            "print(lb._prebuilt(digest) is not None, lb.PREBUILT.read_text(encoding='utf-8').split(chr(10))[0]"
-            ".endswith(digest))\n"
-            "print(au._prebuilt(au._data_dir()) is not None, json.loads(au.PREBUILT.read_text(encoding='utf-8'))"
+            "print(lb._prebuilt(digest) is not None, unsealed(lb.PREBUILT).split(chr(10))[0].endswith(digest))\n"
+            "print(au._prebuilt(au._data_dir()) is not None, json.loads(unsealed(au.PREBUILT))"
             "['source_sha256'] == au._source_digest(au._data_dir()))\n"
-            "print(tp.patched(t.docxtpl_helper().get_xml(), t.env) is not None, json.loads(tp.PREBUILT.read_text("
-            "encoding='utf-8'))['fingerprint'] == tp.fingerprint(t.env))")
+            "print(tp.patched(t.docxtpl_helper().get_xml(), t.env) is not None, json.loads(unsealed(tp.PREBUILT))"
+            "['fingerprint'] == tp.fingerprint(t.env))")
     used = _run([python, "-c", code], work, env)
     lines = used.stdout.split()
     assert len(lines) == 6 and lines[0::2] == lines[1::2], _explain(used)

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from generator.document import line_breaks
+from generator.resources import sealed, unsealed
 from generator.document.line_breaks import balanced_lines, columns, key, words
 
 LABELLED = [
@@ -183,7 +184,8 @@ def test_the_prebuilt_keys_are_those_of_the_installed_dictionary() -> None:
     source = line_breaks._lexicon_source()
     assert source is not None
     expected = line_breaks.prebuilt_text(source.read_bytes())
-    shipped = line_breaks.PREBUILT.read_text(encoding="utf-8")
+    shipped = unsealed(line_breaks.PREBUILT)
+    assert shipped is not None, "generator/resources/viet74k-keys.txt is damaged: run `python -m generator.document.line_breaks`"
     if shipped.partition("\n")[0] != expected.partition("\n")[0]:
         # A fresh install took another underthesea whose Viet74K differs: the file is not used (next
         # test), the dictionary is keyed as before; the repository is not wrong at this commit.
@@ -203,7 +205,7 @@ def test_the_prebuilt_lexicon_is_the_one_keyed_from_the_source(monkeypatch: pyte
         shipped = line_breaks._lexicon()
         # A file made from another Viet74K (another hash) is not used: the source is keyed instead.
         stale = tmp_path / "keys.txt"
-        stale.write_text(line_breaks._PREBUILT_HEADER + "0" * 64 + "\nxyz abc\n", encoding="utf-8")
+        stale.write_text(sealed(line_breaks._PREBUILT_HEADER + "0" * 64 + "\nxyz abc\n"), encoding="utf-8")
         monkeypatch.setattr(line_breaks, "PREBUILT", stale)
         line_breaks._lexicon.cache_clear()
         keyed = line_breaks._lexicon()

@@ -128,7 +128,9 @@ def check_file(path: str | Path) -> Report:
     path = Path(path)
     if path.suffix.lower() in DATA_SUFFIXES:
         return check_data(path)
-    if not path.exists():
+    # A link that leads back to itself "does not exist" to Path.exists (ELOOP): the reader says
+    # what it is.
+    if not path.exists() and not path.is_symlink():
         raise UserError(f"{path}: không tìm thấy tệp")
     if path.is_dir():
         raise UserError(f"{path}: đây là thư mục, không phải tệp")

@@ -35,7 +35,7 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..resources import LEXICON_KEYS
+from ..resources import LEXICON_KEYS, sealed, unsealed
 from ..word.metrics import text_width_pt
 
 FIXED_WORDS = ["ủy ban", "uỷ ban", "nhân dân", "hội đồng", "mặt trận", "tổ quốc", "ban chỉ đạo", "thành phố",
@@ -209,9 +209,8 @@ def prebuilt_text(source: bytes) -> str:
 
 def _prebuilt(digest: str) -> SortedKeys | None:
     """The prebuilt keys when PREBUILT was made from what this source_digest names, else None."""
-    try:
-        text = PREBUILT.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    text = unsealed(PREBUILT)  # None when missing or damaged: keyed from the source
+    if text is None:
         return None
     header, _, body = text.partition("\n")
     if header != _PREBUILT_HEADER + digest:
@@ -224,7 +223,7 @@ def write_prebuilt() -> Path | None:
     path = _lexicon_source()
     if path is None:
         return None
-    PREBUILT.write_text(prebuilt_text(path.read_bytes()), encoding="utf-8", newline="\n")
+    PREBUILT.write_text(sealed(prebuilt_text(path.read_bytes())), encoding="utf-8", newline="\n")
     return PREBUILT
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import docxtpl
 import jinja2
 
-from ..resources import TEMPLATE, TEMPLATE_PREPARED
+from ..resources import TEMPLATE, TEMPLATE_PREPARED, sealed, unsealed
 from ..word import internals
 
 PREBUILT = TEMPLATE_PREPARED
@@ -78,11 +78,8 @@ def prepared_data(template: Path) -> dict[str, Any]:
 
 @functools.cache
 def _load() -> dict[str, Any] | None:
-    try:
-        data = json.loads(PREBUILT.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # missing or damaged: prepared as before
-        return None
-    return data if isinstance(data, dict) else None
+    text = unsealed(PREBUILT)  # None when missing or damaged: prepared as before
+    return json.loads(text) if text is not None else None
 
 
 def _matching(env: jinja2.Environment) -> dict[str, Any] | None:
@@ -104,8 +101,8 @@ def code(source: str, env: jinja2.Environment) -> str | None:
 
 def write_prebuilt() -> Path:
     """Write PREBUILT from the packaged default template."""
-    PREBUILT.write_text(json.dumps(prepared_data(TEMPLATE), ensure_ascii=False, indent=0, sort_keys=True)
-                        + "\n", encoding="utf-8", newline="\n")
+    PREBUILT.write_text(sealed(json.dumps(prepared_data(TEMPLATE), ensure_ascii=False, indent=0, sort_keys=True)
+                               + "\n"), encoding="utf-8", newline="\n")
     return PREBUILT
 
 

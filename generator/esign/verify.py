@@ -37,6 +37,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import io
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -792,23 +793,40 @@ def _census(data: bytes) -> str | None:
         packed += int(near.group(1)) if near else 0
         if packed > MAX_PDF_OBJECTS:
             break
-    for found in re.finditer(_name("Size") + rb"\s{0,16}([0-9]{1,12})|\bxref\s{1,16}[0-9]{1,12}\s{1,16}([0-9]{1,12})\s",
-                             data):
+    for found in _DECLARED.finditer(data):
         declared = max(declared, int(found.group(1) or found.group(2)))
     if max(numbered, packed, declared) > MAX_PDF_OBJECTS:
         return f"tệp PDF có hoặc khai báo quá {number_vi(MAX_PDF_OBJECTS)} đối tượng"
     return None
 
 
+_BLANK = rb"[\x00\t\n\f\r ]"
+"""PDF whitespace, as the parser skips it: NUL and form feed too."""
+
+_NAME_END = rb"(?=[\x00\t\n\f\r ()<>\[\]{}/%]|\Z)"
+"""Where a PDF name ends: at whitespace or a delimiter (/XRef, not /XRefStm)."""
+
+_TABLE_START = re.compile(rb"(?<!start)xref." + _BLANK + rb"*(?:%|[+\-.0-9])", re.S)
+"""A cross-reference table as the parser reads one where a pointer lands on its "x": "xref", one
+byte it skips unread, then any whitespace or a comment before the first number. Nothing before the
+"x" is read (it may be a letter). A comment is counted as the start it may hide, unread: following
+comments from every "xref" would search one long comment again for each "xref" in it."""
+
+_STARTXREF_TABLE = re.compile(rb"startxref." + _BLANK + rb"*[+\-]?[0-9]{1,20}(?![0-9])" + _BLANK
+                              + rb"*(?:[+\-.0-9]|%(?!%EOF))", re.S)
+"""A table whose keyword is the end of the word "startxref" (a pointer lands on its "x"): the
+real startxref is followed by one number and %%EOF, such a table by a second number."""
+
+
 def _sections(data: bytes, cap: int) -> int:
-    """Cross-reference sections in the file's bytes, counted up to cap: tables ("xref" then the first
-    subsection's numbers; "startxref" is not one) and streams (/Type /XRef, however escaped). A
-    revision has one of each at most (a hybrid file both), so the larger count is the number of
-    revisions."""
-    tables = sum(1 for _ in zip(re.finditer(rb"(?<![A-Za-z])xref\s{1,16}[0-9]{1,10}\s{1,16}[0-9]{1,10}\s", data),
+    """Cross-reference sections in the file's bytes, counted up to cap: tables and streams (/XRef,
+    however escaped, wherever it stands: the parser reads the /Type of a stream's dictionary
+    whatever blanks or comments come between), each spelled as the parser reads it. A revision has
+    one of each at most (a hybrid file both), so the larger count is the number of revisions. Every
+    pattern starts at a literal and crosses only whitespace, so the search is one pass."""
+    tables = sum(1 for _ in zip(itertools.chain(_TABLE_START.finditer(data), _STARTXREF_TABLE.finditer(data)),
                                 range(cap), strict=False))
-    streams = sum(1 for _ in zip(re.finditer(_name("Type") + rb"\s{0,16}" + _name("XRef") + rb"\b", data),
-                                 range(cap), strict=False))
+    streams = sum(1 for _ in zip(re.finditer(_name("XRef") + _NAME_END, data), range(cap), strict=False))
     return max(tables, streams)
 
 
@@ -817,6 +835,13 @@ def _name(name: str) -> bytes:
     /X#52ef is /XRef, /Obj#53tm is /ObjStm (a census that looked for the plain spelling only was
     walked around by the escaped one)."""
     return b"/" + b"".join(b"(?:%s|#(?i:%02x))" % (re.escape(c).encode(), ord(c)) for c in name)
+
+
+_COUNT = rb"\+?0*([0-9]{1,12})(?![0-9])"
+_DECLARED = re.compile(rb"%s%s*%s|(?<!start)xref.%s*\+?0*[0-9]{1,12}%s+%s" % (
+    _name("Size"), _BLANK, _COUNT, _BLANK, _BLANK, _COUNT), re.S)
+"""The objects a file declares, read as the parser reads the numbers: /Size's, a table's first
+subsection's count, after any PDF whitespace (NUL too), a sign or leading zeros."""
 
 
 @dataclass

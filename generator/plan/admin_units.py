@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from ..resources import ADMIN_UNITS
+from ..resources import ADMIN_UNITS, sealed, unsealed
 
 Loc = tuple[Any, ...]
 
@@ -237,12 +237,10 @@ def prebuilt_data(folder: Path) -> dict[str, Any]:
 @functools.lru_cache(maxsize=1)
 def _prebuilt(folder: Path) -> dict[str, Any] | None:
     """PREBUILT's tables when they were made from the data files in folder, else None."""
-    try:
-        made = json.loads(PREBUILT.read_text(encoding="utf-8"))
-        if made.get("source_sha256") == _source_digest(folder):
-            return cast(dict[str, Any], made)
-    except (OSError, ValueError, AttributeError):  # missing, damaged or not an object: read the data files
-        pass
+    text = unsealed(PREBUILT)  # None when missing or damaged: read the data files
+    made = json.loads(text) if text is not None else None
+    if made is not None and made.get("source_sha256") == _source_digest(folder):
+        return cast(dict[str, Any], made)
     return None
 
 
@@ -252,7 +250,7 @@ def write_prebuilt() -> Path | None:
     if folder is None:
         return None
     text = json.dumps(prebuilt_data(folder), ensure_ascii=False, separators=(",", ":"))
-    PREBUILT.write_text(text + "\n", encoding="utf-8", newline="\n")
+    PREBUILT.write_text(sealed(text + "\n"), encoding="utf-8", newline="\n")
     return PREBUILT
 
 

@@ -50,13 +50,13 @@ from ..word.sheet_guard import (
     SheetError,
     SheetTooBig,
     column_number,
+    computed_on_opening,
     not_a_spreadsheet,
     ods_styles,
     open_zip,
     owner_file,
     read_file,
     read_part,
-    recalculated_on_open,
     scan_ods,
     scan_xlsx_sheet,
 )
@@ -170,7 +170,7 @@ Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 
 Uncomputed = tuple[int, int, str | None, bool]
 """A cell whose formula has no value stored: (row, col, the formula as shown or None, whether the
-file stores a placeholder there that Excel recomputes on opening, sheet_guard.recalculated_on_open)."""
+file stores a placeholder there that Excel recomputes on opening, sheet_guard.computed_on_opening)."""
 
 
 @dataclass
@@ -271,7 +271,7 @@ def _xlsx_sheet(path: Path, zf: Any, book: Any, name: str) -> _Grid:
     if ws is None:
         raise SheetError(f"{path}: '{name}' là trang biểu đồ, không phải trang tính có ô; hãy chọn trang khác")
     scan = scan_xlsx_sheet(read_part(zf, ws._worksheet_path, str(path)), name, str(path),
-                           recalculated_on_open(zf, str(path)))
+                           computed_on_opening(zf, str(path)))
     ws.reset_dimensions()  # the declared dimension may lie (A1:XFD1048576): read the cells there are
     grid = _Grid(name, [], scan.merged)
     try:
@@ -296,7 +296,19 @@ def _xlsx_sheet(path: Path, zf: Any, book: Any, name: str) -> _Grid:
         m = re.fullmatch(r"([A-Z]+)([0-9]+)", ref)
         if m:
             grid.uncomputed.append((int(m.group(2)) - 1, column_number(m.group(1)) - 1, formula, placeholder))
+    grid.uncomputed = _shown(grid.uncomputed, grid.merged)
     return grid
+
+
+def _shown(cells: list[Uncomputed], merged: Merged) -> list[Uncomputed]:
+    """The cells of cells a merge does not cover: a merged range shows its first cell alone, so a
+    formula without a value under it (a file may keep one; LibreOffice keeps what merging covered)
+    shows nothing, and is no mistake. Merges cover at most limits.MAX_SHEET_CELLS cells (sheet_guard)."""
+    if not cells or not merged:
+        return cells
+    covered = {(r, c) for (r0, c0), (r1, c1) in merged for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
+               if (r, c) != (r0, c0)}
+    return [cell for cell in cells if (cell[0], cell[1]) not in covered]
 
 
 def _calamine_book(path: Path, data: bytes, suffix: str) -> tuple[Any, OdsScan | None]:
@@ -352,8 +364,9 @@ def _calamine_sheet(path: Path, book: Any, name: str, ods: OdsScan | None = None
     # to_python(skip_empty_area=False) starts at A1, as merged ranges count: both index cells from A1
     # (shifting either by the first used cell put a merge, and a mistake's cell name, that many
     # rows and columns away in a sheet whose list starts below or right of A1).
-    grid = _Grid(name, [], [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged],
-                 uncomputed=[(r, c, f, False) for r, c, f in ods.no_value.get(name, [])] if ods else [])
+    ranges = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged]
+    grid = _Grid(name, [], ranges, uncomputed=_shown([(r, c, f, False) for r, c, f in ods.no_value.get(name, [])]
+                                                     if ods else [], ranges))
     # An .ods number cell prints by its style's format, as the same .xlsx cell by its own: the
     # blocks are within the sheet's area sheet_guard counted, as the values are.
     formats = {(r, c): code for r0, rows, c0, count, code in (ods.formats.get(name, []) if ods else [])

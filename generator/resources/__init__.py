@@ -8,6 +8,7 @@ differs from its source.
 
 from __future__ import annotations
 
+import hashlib
 from importlib.resources import files
 from pathlib import Path
 
@@ -42,3 +43,30 @@ TEMPLATE_PREPARED = _path("kehoach-prepared.json")
 SOURCES = {TEMPLATE: "templates/kehoach.docx", SAMPLE: f"data/{SAMPLE.name}",
            STRUCTURES: f"data/{STRUCTURES.name}", UNITS: f"data/{UNITS.name}"}
 """Each packaged copy and its editable source, relative to the project folder."""
+
+
+_SEAL = "# sha256 of the lines below: "
+
+
+def sealed(text: str) -> str:
+    """A prebuilt file's text as it is shipped: a first line naming the sha256 of the rest."""
+    return _SEAL + hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n" + text
+
+
+def unsealed(path: Path) -> str | None:
+    """The text a prebuilt file was written with (sealed), or None when it is missing or is not
+    that text any more: truncated, a byte changed, written by hand. Why: each prebuilt file is
+    checked against what it was made from (a template, a data file), never against itself, and a
+    damaged install that still parses (a line cut, a letter changed, code half written) was used as
+    made, or crashed its reader; None sends the caller back to making it from its source."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    seal, newline, body = raw.partition(b"\n")
+    if not newline or seal != (_SEAL + hashlib.sha256(body).hexdigest()).encode("ascii"):
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:  # pragma: no cover - the digest matched: the text is what was written
+        return None

@@ -5,6 +5,7 @@ here for code written before it existed."""
 
 from __future__ import annotations
 
+import errno
 import io
 import itertools
 import os
@@ -331,6 +332,16 @@ def read_bounded(path: Path, label: str, limit: int = limits.MAX_DOCX_BYTES, *, 
     except IsADirectoryError:
         raise NotRegular(f"{label}: đây là thư mục, không phải {kind}") from None
     except OSError as exc:
+        # What the system says in English, said as the user can act on it: a link that leads back
+        # to itself, a socket (opened, it is no file), a file the account may not read.
+        if exc.errno == errno.ELOOP:
+            raise UserError(f"{label}: là liên kết (symlink) vòng quanh, trỏ về chính nó, không tới tệp nào; "
+                            "hãy chọn đúng tệp") from None
+        if exc.errno == errno.ENXIO:
+            raise NotRegular(f"{label}: không phải tệp thường (thư mục, ống dẫn hay thiết bị); không đọc") from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise UserError(f"{label}: không có quyền đọc tệp; hãy chép tệp sang thư mục của mình hoặc nhờ "
+                            "người quản trị cấp quyền đọc") from None
         raise UserError(f"{label}: không đọc được tệp ({exc.strerror or exc})") from None
     # Judged before fdopen: POSIX opens a folder for reading without EISDIR, and it is fdopen that
     # then raises IsADirectoryError, which no caller expects (import ended as an internal error).

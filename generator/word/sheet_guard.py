@@ -13,9 +13,11 @@ file (SheetError, exit 2).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import html
 import io
+import itertools
 import re
 import struct
 import zipfile
@@ -134,27 +136,46 @@ def open_zip(data: bytes, label: str, suffix: str, path: Path | None = None) -> 
 
 
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si(?=[\s>/])")
-_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\s[^<>]*>")  # never past a "<": see _CELL_REF
+_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\s[^<>]*>")
 _PART_NAME = re.compile(rb'PartName="/?([^"]+)"')
+
+
+def _parts_typed(zf: zipfile.ZipFile, label: str, content_type: bytes, usual: str) -> list[str]:
+    """The parts of the package whose content type holds content_type, as readers find them, and
+    the part Excel names usual, those present."""
+    names = set(zf.namelist())
+    types = read_part(zf, "[Content_Types].xml", label) if "[Content_Types].xml" in names else b""
+    parts = {usual}
+    for override in _OVERRIDE.findall(types):
+        named = _PART_NAME.search(override)
+        if named and content_type in override:
+            parts.add(named.group(1).decode("utf-8", "replace"))
+    return sorted(parts & names)
 
 
 def _check_shared_strings(zf: zipfile.ZipFile, label: str) -> None:
     """Refuse a shared string table of more than limits.MAX_SHARED_STRINGS strings, counted in its
     bytes: every reader builds the whole table before the first cell (the part is found by its
     content type, as readers find it, and by Excel's name)."""
-    names = set(zf.namelist())
-    types = read_part(zf, "[Content_Types].xml", label) if "[Content_Types].xml" in names else b""
-    parts = {"xl/sharedStrings.xml"}
-    for override in _OVERRIDE.findall(types):
-        named = _PART_NAME.search(override)
-        if named and b"sharedStrings+xml" in override:
-            parts.add(named.group(1).decode("utf-8", "replace"))
-    for part in sorted(parts & names):
+    for part in _parts_typed(zf, label, b"sharedStrings+xml", "xl/sharedStrings.xml"):
         count = len(_SHARED_STRING.findall(read_part(zf, part, label)))
         if count > limits.MAX_SHARED_STRINGS:
             raise SheetError(f"{label}: bảng chuỗi dùng chung của tệp có {number_vi(count)} chuỗi (tối đa "
                              f"{number_vi(limits.MAX_SHARED_STRINGS)}); không phải danh mục bình thường, không "
                              "đọc. Hãy chép riêng danh mục cần dùng sang một sổ làm việc mới rồi lưu lại")
+
+
+_FULL_CALC = re.compile(rb"<(?:\w+:)?calcPr\s[^<>]*?\bfullCalcOnLoad\s*=\s*[\"']\s*(?:1|true)\s*[\"']")
+
+
+def computed_on_opening(zf: zipfile.ZipFile, label: str) -> bool:
+    """Whether the workbook asks Excel to compute every formula when it opens it (calcPr
+    fullCalcOnLoad): programs that do not compute write it (xlsxwriter, openpyxl), with a
+    stand-in value or none for each formula; Excel drops it when it saves what it computed.
+    Read from the workbook part's bytes: openpyxl takes an absent attribute as a request."""
+    return any(_FULL_CALC.search(read_part(zf, part, label))
+               for part in _parts_typed(zf, label, b"sheet.main+xml", "xl/workbook.xml")
+               + _parts_typed(zf, label, b"sheet.macroEnabled.main+xml", "xl/workbook.xml"))
 
 
 def read_part(zf: zipfile.ZipFile, name: str, label: str) -> bytes:
@@ -171,21 +192,92 @@ def read_part(zf: zipfile.ZipFile, name: str, label: str) -> bytes:
 
 # --- .xlsx: one worksheet part ------------------------------------------------------------------
 
+# Every pattern stops at the next "<" (an attribute list holds none, a cell holds no other cell): a
+# pattern that may run on to the part's end is tried again from each of a million unclosed tags,
+# minutes of work for a sheet of a few megabytes, before the XML parser would say it is broken.
 _CELL = re.compile(rb"<(?:\w+:)?c(?=[\s>/])")
-# A tag's attributes are read up to its end and never past a "<" (no attribute value holds one), a
-# cell's body never past the next cell's start: a tag left open ("<c " a hundred thousand times, no
-# ">") is then given up at the next "<", not searched to the file's end from each of them (a 6 KB
-# .xlsx held `import` two minutes).
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^<>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+# An attribute's value as the XML parser gives it to the reader: either quote, spaces around "=".
+_VALUE_OF = rb"\s*=\s*(?:\"([^\"<>]*)\"|'([^'<>]*)')"
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^<>]*?\br" + _VALUE_OF)
 _ROW = re.compile(rb"<(?:\w+:)?row(?=[\s>/])")
-_ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^<>]*?\br=\"([0-9]{1,7})\"")
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^<>]*?\bref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
-_CELL_BODY = re.compile(rb"<((?:\w+:)?)c(\s[^<>]*)?(?:/>|>((?:(?!<(?:\w+:)?c[\s>/]).)*?)</\1c>)", re.S)
-_REF = re.compile(rb"\br=\"([A-Z]{1,3}[0-9]{1,7})\"")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^<>]*?\br" + _VALUE_OF)
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^<>]*?\bref=[\"']"
+                    rb"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?[\"']")
+_CELL_OPEN = re.compile(rb"<((?:\w+:)?)c(\s[^<>]*?)?(/?)>")
+_ROW_OPEN = re.compile(rb"<(?:\w+:)?row(\s[^<>]*?)?/?>")
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])")
+_REF = re.compile(rb"\br" + _VALUE_OF)
+_FORMULA_OPEN = re.compile(rb"<(?:\w+:)?f(\s[^<>]*?)?/?>")
+_ARRAY = re.compile(rb"\bt\s*=\s*[\"']array[\"']")
+_RANGE = re.compile(rb"\bref" + _VALUE_OF)
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^<>]*)?>([^<]*)<")
 _VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^<>]*)?(?:/>|>([^<]*)<)")
-_TEXT_RESULT = re.compile(rb"\bt=\"str\"")
+_TEXT_RESULT = re.compile(rb"\bt\s*=\s*[\"']str[\"']")
+
+
+def _cells(blob: bytes) -> Iterator[tuple[tuple[int, int] | None, bytes, int, int]]:
+    """Each cell of a worksheet part that has a body: (its place, (row, column) from 1, as the
+    reader gives it, or None where the reader refuses its r=; its attributes; where its body starts
+    and ends). A cell or row written without r= takes the next place, as openpyxl counts. A cell's
+    body ends at its </c>, looked for only before the next cell's or row's tag: a cell left
+    unclosed has none, and the part is read once whatever it holds."""
+    starts = [(m.start(), m.group(1)) for m in _ROW_OR_CELL.finditer(blob)] + [(len(blob), b"")]
+    row = col = 0
+    for (at, what), (following, _) in itertools.pairwise(starts):
+        if what == b"row":
+            tag = _ROW_OPEN.match(blob, at, following)
+            ref = _REF.search(tag.group(1) or b"") if tag else None
+            row = (_row_place(_attribute(ref)) or 0) if ref else row + 1
+            col = 0
+            continue
+        tag = _CELL_OPEN.match(blob, at, following)
+        if tag is None:
+            continue
+        ref = _REF.search(tag.group(2) or b"")
+        place = _cell_place(_attribute(ref)) if ref else None
+        if ref is None:
+            col += 1
+            place = (row, col)
+        elif place is not None:
+            col = place[1]
+        if tag.group(3):
+            continue
+        end = blob.find(b"</" + tag.group(1) + b"c>", tag.end(), following)
+        if end >= 0:
+            yield place, tag.group(2) or b"", tag.end(), end
+
+
+def _attribute(m: re.Match[bytes]) -> str:
+    """The value of the attribute _VALUE_OF matched, with its character references as the parser
+    reads them (r="&#65;1" is A1)."""
+    return html.unescape((m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace"))
+
+
+def _cell_place(value: str) -> tuple[int, int] | None:
+    """(row, column) where the reader puts a cell written r=value (openpyxl's own parse: "a1",
+    "A0001", "A1_000" are all places to it), None for a value it refuses (the sheet is then said
+    broken when it is read)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    try:
+        return coordinate_to_tuple(value) if value else None
+    except (ValueError, TypeError, ArithmeticError, NameError):
+        return None
+
+
+def _row_place(value: str) -> int | None:
+    """The row the reader takes a row written r=value to be: int() as Python reads it (" 12",
+    "1_048_576"), else a whole float ("1e6"), as openpyxl's worksheet reader does; None where it
+    refuses the value."""
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def column_number(letters: bytes | str) -> int:
@@ -213,23 +305,30 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str, recalculated: bool = Fa
     """Refuse a worksheet whose used area or merges exceed limits.MAX_SHEET_CELLS; else its merged
     ranges and formula cells without a stored value. Counted with byte searches: a cell count first
     (flat, no object per cell), the references read only when that count is within the limit.
-    `recalculated`: the workbook makes Excel recompute on opening (recalculated_on_open), so a
-    formula's stored value is not what the cell shows: every formula cell is one without a value,
-    those that store one marked as placeholders."""
+
+    recalculated: the workbook asks Excel to compute every formula when it opens
+    (computed_on_opening; xlsxwriter stores 0 as every formula's value): what the file stores for
+    a formula is then not what the cell shows, so every formula cell is one without a value, those
+    that store one marked as placeholders (no_value's third field)."""
     most = limits.MAX_SHEET_CELLS
     cells = len(_CELL.findall(blob))
     if cells > most:
         raise _too_big(label, sheet, f"có {number_vi(cells)} ô")
     bottom = right = 0
     refs = 0
+    # Each place read as the reader reads it (either quote, any case, leading zeros, "1e6"): a
+    # place only this scan failed to read would be counted as one cell while the reader builds the
+    # sheet to it (<row r='1048576'> was a million rows the count never saw).
     for m in _CELL_REF.finditer(blob):
-        col, row = column_number(m.group(1)), int(m.group(2))
-        bottom, right = max(bottom, row), max(right, col)
+        place = _cell_place(_attribute(m))
+        if place is None:
+            continue
+        bottom, right = max(bottom, place[0]), max(right, place[1])
         refs += 1
     # Cells and rows written without r= take the next place: count them as widening the area. An
     # empty <row r="1048576"/> counts too: the reader yields every row up to it.
     right += cells - refs
-    row_refs = [int(m.group(1)) for m in _ROW_REF.finditer(blob)]
+    row_refs = [row for m in _ROW_REF.finditer(blob) if (row := _row_place(_attribute(m))) is not None]
     if row_refs:
         bottom = max(bottom, *row_refs)
     bottom += len(_ROW.findall(blob)) - len(row_refs)
@@ -250,52 +349,58 @@ def scan_xlsx_sheet(blob: bytes, sheet: str, label: str, recalculated: bool = Fa
         raise _too_big(label, sheet, f"trải đến hàng {number_vi(bottom)} và cột {number_vi(max(right, 1))} "
                                      f"({number_vi(bottom * max(right, 1))} ô)")
     if b"<f" in blob or b":f" in blob:
-        for m in _CELL_BODY.finditer(blob):
-            inner = m.group(3) or b""
-            if not _FORMULA.search(inner):
-                continue
-            value = _VALUE.search(inner)
-            # A result is stored in <v>. Excel and LibreOffice store a text result "" (=IF(A2="";"";…))
-            # as an empty <v> in a cell typed t="str"; an empty <v> in a cell of any other type (what
-            # openpyxl writes for every formula) holds no result: the cell shows nothing the file has.
-            has_value = value is not None and bool(value.group(1) or _TEXT_RESULT.search(m.group(2) or b""))
-            if has_value and not recalculated:
-                continue
-            ref = _REF.search(m.group(2) or b"")
-            if ref:
-                text = _FORMULA_TEXT.search(inner)
-                formula = ("=" + html.unescape(text.group(1).decode("utf-8", "replace"))
-                           if text and text.group(1) else None)
-                scan.no_value.append((ref.group(1).decode(), formula, has_value))
+        _formulas_without_value(blob, scan, recalculated, bottom, max(right, 1), label, sheet)
     return scan
 
 
-_WORKBOOK_TYPE = re.compile(rb"sheet\.main\+xml|macroEnabled\.main\+xml|template\.main\+xml")
-_CALC_PR = re.compile(rb"<(?:\w+:)?calcPr[\s/>]")
-_FULL_CALC = re.compile(rb"\sfullCalcOnLoad\s*=\s*[\"'](?:1|true)[\"']")
+def _formulas_without_value(blob: bytes, scan: XlsxScan, recalculated: bool, bottom: int, right: int, label: str,
+                            sheet: str) -> None:
+    """Add to scan.no_value each cell whose formula has no stored value: a cell of its own formula,
+    and every cell of an array formula's range (t="array" ref="B2:B4", written once in its first
+    cell; Excel shows a result in each and stores each one's value in that cell) the file holds no
+    value for. bottom, right: the sheet's counted area, beyond which the reader gives no cell; the
+    arrays' ranges together are held to limits.MAX_SHEET_CELLS as merges are (a million arrays
+    each over the whole area would be looked through a million times)."""
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-
-def recalculated_on_open(zf: zipfile.ZipFile, label: str) -> bool:
-    """Whether the workbook tells Excel to recompute every formula when it opens the file
-    (<calcPr fullCalcOnLoad="1"/>, ECMA-376 §18.2.2). Programs that do not compute (xlsxwriter,
-    report exporters) set it and store a placeholder (<v>0</v>) with each formula: what Excel shows
-    is not in the file. Excel clears it once it has computed, and LibreOffice drops it when it
-    saves, so the files they save keep their values trusted. The workbook part is found by its
-    content type, as readers find it, else by Excel's name; its size was judged by open_zip. The
-    one calcPr's tag is searched alone: no pattern runs across the part from every "<calcPr"."""
-    names = set(zf.namelist())
-    types = read_part(zf, "[Content_Types].xml", label) if "[Content_Types].xml" in names else b""
-    parts = [named.group(1).decode("utf-8", "replace") for override in _OVERRIDE.findall(types)
-             if _WORKBOOK_TYPE.search(override) and (named := _PART_NAME.search(override))]
-    part = next((name for name in parts if name in names), "xl/workbook.xml")
-    if part not in names:
-        return False
-    blob = read_part(zf, part, label)
-    found = _CALC_PR.search(blob)
-    if found is None:
-        return False
-    end = blob.find(b">", found.end() - 1)
-    return _FULL_CALC.search(blob, found.start(), end if end >= 0 else len(blob)) is not None
+    valued: set[tuple[int, int]] = set()
+    arrays: list[tuple[int, int, int, int, str | None]] = []
+    for place, attributes, start, end in _cells(blob):
+        value = _VALUE.search(blob, start, end)
+        # A result is stored in <v>. Excel and LibreOffice store a text result "" (=IF(A2="";"";…))
+        # as an empty <v> in a cell typed t="str"; an empty <v> in a cell of any other type (what
+        # openpyxl writes for every formula) holds no result: the cell shows nothing the file has.
+        stored = value is not None and bool(value.group(1) or _TEXT_RESULT.search(attributes))
+        tag = _FORMULA_OPEN.search(blob, start, end)
+        if tag is None:
+            if stored and place is not None:
+                valued.add(place)
+            continue
+        if place is None:
+            continue
+        text = _FORMULA_TEXT.search(blob, start, end)
+        formula = "=" + html.unescape(text.group(1).decode("utf-8", "replace")) if text and text.group(1) else None
+        array = _ARRAY.search(tag.group(1) or b"")
+        ref = _RANGE.search(tag.group(1) or b"") if array else None
+        if ref is not None:
+            bounds: tuple[int | None, ...] = (None,) * 4
+            with contextlib.suppress(ValueError, TypeError):  # a range the reader refuses: no array
+                bounds = range_boundaries(_attribute(ref))
+            c0, r0, c1, r1 = bounds
+            if c0 is not None and r0 is not None and c1 is not None and r1 is not None:
+                arrays.append((r0, c0, min(r1, bottom), min(c1, right), "{" + formula + "}" if formula else None))
+        if stored and not recalculated:
+            valued.add(place)
+            continue
+        scan.no_value.append((f"{get_column_letter(place[1])}{place[0]}", formula, stored))
+    covered = 0
+    for r0, c0, r1, c1, formula in arrays:
+        covered += max(r1 - r0 + 1, 0) * max(c1 - c0 + 1, 0)
+        if covered > limits.MAX_SHEET_CELLS:
+            raise _too_big(label, sheet, f"có các công thức mảng phủ hơn {number_vi(limits.MAX_SHEET_CELLS)} ô")
+        for r, c in itertools.product(range(r0, r1 + 1), range(c0, c1 + 1)):
+            if (r, c) != (r0, c0) and (recalculated or (r, c) not in valued):
+                scan.no_value.append((f"{get_column_letter(c)}{r}", formula, (r, c) in valued))
 
 
 def _too_big(label: str, sheet: str, what: str) -> SheetError:
@@ -347,7 +452,9 @@ def _ods_formula(formula: str) -> str:
     prefix, colon, rest = formula.partition(":")
     if colon and prefix.isalnum() and rest.startswith("="):
         formula = rest
-    return re.sub(r"\[([^\]]*)\]", lambda m: re.sub(r"(^|:)\.", r"\1", m.group(1)), formula)
+    # A reference holds no "[": stopping there keeps an attribute of a million "[" one pass, not
+    # a search to its end from each of them.
+    return re.sub(r"\[([^\[\]]*)\]", lambda m: re.sub(r"(^|:)\.", r"\1", m.group(1)), formula)
 
 
 def _ods_events(blob: bytes, label: str, part: str) -> Iterator[tuple[str, Any]]:
