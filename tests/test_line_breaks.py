@@ -186,13 +186,31 @@ def test_the_prebuilt_keys_are_those_of_the_installed_dictionary() -> None:
     expected = line_breaks.prebuilt_text(source.read_bytes())
     shipped = unsealed(line_breaks.PREBUILT)
     assert shipped is not None, "generator/resources/viet74k-keys.txt is damaged: run `python -m generator.document.line_breaks`"
-    if shipped.partition("\n")[0] != expected.partition("\n")[0]:
+    # The header ends with the dictionary's sha256, then that of all the keys are made from.
+    if shipped.partition("\n")[0].split()[-2] != expected.partition("\n")[0].split()[-2]:
         # A fresh install took another underthesea whose Viet74K differs: the file is not used (next
-        # test), the dictionary is keyed as before; the repository is not wrong at this commit.
+        # test), the dictionary is keyed as before; the repository is not wrong at this commit. A
+        # change here (FIXED_WORDS, key()) with the same dictionary is stale: said below.
         pytest.skip("viet74k-keys.txt made from another Viet74K.txt: not used here; "
                     "run `python -m generator.document.line_breaks` to ship this one's")
     assert shipped == expected, (
         "generator/resources/viet74k-keys.txt is stale: run `python -m generator.document.line_breaks`")
+
+
+@needs_source
+def test_a_word_added_here_without_remaking_is_stale_not_another_dictionary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word added to FIXED_WORDS leaves the shipped keys stale: the check above fails and says how
+    to remake them. Only a file made from another underthesea's Viet74K.txt is skipped as not used
+    here: the repository is wrong in the first case, not in the second."""
+    monkeypatch.setattr(line_breaks, "FIXED_WORDS", [*line_breaks.FIXED_WORDS, "phòng khám đa khoa"])
+    try:
+        test_the_prebuilt_keys_are_those_of_the_installed_dictionary()
+    except AssertionError as exc:
+        assert "is stale" in str(exc)
+    except pytest.skip.Exception:
+        pytest.fail("a FIXED_WORDS change was skipped as a file made from another Viet74K.txt")
+    else:
+        pytest.fail("a FIXED_WORDS change left the shipped keys passing as fresh")
 
 
 @needs_source

@@ -56,6 +56,10 @@ OPTIONAL_2 = ('<number:number-style style:name="N11"><number:number number:decim
 OPTIONAL_2_LOEXT = ('<number:number-style style:name="N12"><number:number number:decimal-places="2" '
                     'loext:min-decimal-places="0" number:min-integer-digits="1" number:grouping="true"/>'
                     "</number:number-style>")
+# "0.0"%"": a number style whose text after the number is "%" (95.5 shows 95.5%, not scaled).
+PERCENT_TEXT = ('<number:number-style style:name="N13"><number:number number:decimal-places="1" '
+                'number:min-decimal-places="1" number:min-integer-digits="1"/><number:text>%</number:text>'
+                "</number:number-style>")
 GENERAL = ('<number:number-style style:name="N0"><number:number number:min-integer-digits="1"/>'
            "</number:number-style>")
 
@@ -87,6 +91,7 @@ CASES = [
     ("fixed decimals", 2.25, "0.00", number_cell(2.25, "ce3"), "2,25"),
     ("percent", 0.15, "0%", number_cell(0.15, "ce4", "percentage"), "15%"),
     ("percent, decimals", 0.1234, "0.00%", number_cell(0.1234, "ce5", "percentage"), "12,34%"),
+    ("percent as text", 95.5, '0.0"%"', number_cell(95.5, "ce13"), "95,5%"),  # a % not scaling the value
     ("currency", 1500000, '#,##0 [$₫-42A]', number_cell(1500000, "ce6", "currency"), "1.500.000"),
     ("negative in red", -2500000, "#,##0;[Red]-#,##0", number_cell(-2500000, "ce7"), "-2.500.000"),
     ("date", dt.datetime(2026, 3, 20), "dd/mm/yyyy", number_cell("2026-03-20", "ce8", "date"), "20/3/2026"),
@@ -99,7 +104,8 @@ CASES = [
     ("no data style", 3000000, "General", number_cell(3000000, "ce9"), "3000000"),
 ]
 AUTOMATIC = (GROUPED + GROUPED_2 + FIXED_2 + PERCENT + PERCENT_2 + CURRENCY + NEGATIVE_RED + DATE + TIME + GENERAL
-             + OPTIONAL_2 + OPTIONAL_2_LOEXT + "".join(cell_style(f"ce{i}", f"N{i}") for i in (*range(9), 10, 11, 12))
+             + OPTIONAL_2 + OPTIONAL_2_LOEXT + PERCENT_TEXT
+             + "".join(cell_style(f"ce{i}", f"N{i}") for i in (*range(9), 10, 11, 12, 13))
              + cell_style("ce9", None))
 
 

@@ -369,7 +369,8 @@ ARRAY = '<f t="array" ref="B2:B4">A2:A4*2</f>'
 
 @pytest.mark.parametrize(("cells", "said"), [
     ({2: f'<c r="B2">{ARRAY}</c>'},
-     [("DM!B2", "có công thức =A2:A4*2"), ("DM!B3", "có công thức {=A2:A4*2}"), ("DM!B4", "có công thức {=A2:A4*2}")]),
+     [("DM!B2", "có công thức {=A2:A4*2}"), ("DM!B3", "có công thức {=A2:A4*2}"),
+      ("DM!B4", "có công thức {=A2:A4*2}")]),
     ({2: f'<c r="B2">{ARRAY}<v>6</v></c>', 3: '<c r="B3"><v>8</v></c>'}, [("DM!B4", "có công thức {=A2:A4*2}")]),
     ({2: f'<c r="B2">{ARRAY}<v>6</v></c>', 3: '<c r="B3"><v>8</v></c>', 4: '<c r="B4"><v>10</v></c>'}, []),
     ({2: '<c r="B2"><f t="shared" ref="B2:B4" si="0">A2*2</f></c>', 3: '<c r="B3"><f t="shared" si="0"/><v>8</v></c>',
@@ -378,8 +379,8 @@ ARRAY = '<f t="array" ref="B2:B4">A2:A4*2</f>'
 def test_each_cell_of_an_array_formula_without_a_value_is_said(tmp_path: Path, cells: dict, said: list) -> None:
     """An array formula is written once, in its first cell, over its range (B2:B4): Excel shows a
     result in every cell and stores each one's value there. The cells after the first held no <f>,
-    so one without a value was read as empty; each is said, as Excel shows it ({=…}). A shared
-    formula's cells each hold their own <f>."""
+    so one without a value was read as empty; each is said, as Excel shows it ({=…}, the first
+    cell's too). A shared formula's cells each hold their own <f>."""
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r + 1}</v></c>{cells.get(r, "")}</row>' for r in (2, 3, 4))
     path = tmp_path / "mang.xlsx"
     path.write_bytes(_xlsx_with_sheet(f'<worksheet xmlns="{MAIN}"><sheetData>{HEADER}{rows}</sheetData></worksheet>'

@@ -209,6 +209,25 @@ def test_numbers_keep_every_digit(tmp_path: Path) -> None:
     assert read_sheet(tmp_path / "so.xlsx").table["rows"][2] == ["Tổng kết", "20/3/2025", "31/12/2025"]
 
 
+def test_a_percent_sign_as_text_is_not_a_percentage(tmp_path: Path) -> None:
+    # Excel scales a value by 100 only for a bare %; a % quoted ("%") or escaped (\\%) is text printed
+    # after the value as typed: 95.5 under 0.0"%" shows 95.5%, not 9550.0%. The three look the same
+    # on the screen, so a sheet's figure reads the same under each.
+    assert number_text(95.5, '0.0"%"') == number_text(95.5, "0.0\\%") == number_text(0.955, "0.0%") == "95,5%"
+    assert number_text(12, '0"%"') == "12%" and number_text(0.12, "0%") == "12%"
+    # Grouping and decimals in quoted text are not the format's: "#,##0.00" as a label groups nothing.
+    assert number_text(1234.5, '0 "#,##0.00"') == "1234,5" and number_text(1234.5, '#,##0 "0,0"') == "1.234,5"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["STT", "Chỉ tiêu", "Tỷ lệ"])
+    for index, (value, number_format) in enumerate([(95.5, '0.0"%"'), (95.5, "0.0\\%"), (0.955, "0.0%")], 1):
+        ws.append([index, f"Chỉ tiêu {index}", value])
+        ws.cell(ws.max_row, 3).number_format = number_format
+    wb.save(tmp_path / "ty-le.xlsx")
+    rows = read_sheet(tmp_path / "ty-le.xlsx").table["rows"]
+    assert [row[1] for row in rows] == ["95,5%"] * 3, rows
+
+
 def test_formula_without_a_stored_value_is_a_mistake_naming_the_cell(tmp_path: Path) -> None:
     # Excel shows the formula's value; the file holds none, so the cell is not read as empty (a catalogue
     # would print a blank where Excel shows 6): tests/test_sheet_formulas.py covers every reader.

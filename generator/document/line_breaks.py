@@ -191,14 +191,16 @@ def lexicon_keys(text: str) -> list[str]:
 PREBUILT = LEXICON_KEYS
 """lexicon_keys of Viet74K.txt made beforehand (`python -m generator.document.line_breaks` writes it),
 shipped in the package; its first line names the source_digest of what it was made from."""
-_PREBUILT_HEADER = "# lexicon_keys of Viet74K.txt and FIXED_WORDS, sha256 "
+_PREBUILT_HEADER = "# lexicon_keys of Viet74K.txt and FIXED_WORDS, sha256 of Viet74K.txt and of all "
 
 
 def source_digest(source: bytes) -> str:
-    """What the keys are made from, hashed: the dictionary's bytes, FIXED_WORDS and MAX_SYLLABLES.
-    A word added to FIXED_WORDS without making PREBUILT again leaves it unused, not wrong."""
+    """What the keys are made from, hashed: the dictionary's own sha256, then that of all it takes
+    (the dictionary's bytes, FIXED_WORDS and MAX_SYLLABLES). A word added to FIXED_WORDS without
+    making PREBUILT again leaves it unused, not wrong; the first hash alone tells a file made from
+    another underthesea's dictionary (rightly unused by that install) from one left stale here."""
     made_from = source + b"\0" + "\n".join(FIXED_WORDS).encode("utf-8") + b"\0" + str(MAX_SYLLABLES).encode()
-    return hashlib.sha256(made_from).hexdigest()
+    return hashlib.sha256(source).hexdigest() + " " + hashlib.sha256(made_from).hexdigest()
 
 
 def prebuilt_text(source: bytes) -> str:

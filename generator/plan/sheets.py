@@ -120,30 +120,38 @@ def cell_name(sheet: str, row: int, col: int) -> str:
 def number_text(value: float | int, number_format: str = "General") -> str:
     """A number as the sheet holds it, every digit kept (1234567.5, 12.3456789: never 1,23457e+06),
     with a decimal comma; grouped by "." when the cell's format groups thousands (#,##0), as a
-    percentage when the format is one (0.15 with 0% is 15%), and with the decimals the format
+    percentage when the format is one (0.15 with 0% is 15%; 95.5 with 0.0"%" is 95,5%), and with the decimals the format
     fixes (1234.5 with #,##0.00 is 1.234,50, as the screen shows it). Never rounded to the format:
     a figure's digits are the drafter's, a format only how many the screen had room for."""
     exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-    suffix = ""
-    if "%" in number_format:
-        exact, suffix = exact * 100, "%"
+    code = _format_symbols(number_format)
+    # A bare % scales the value (0.15 shows 15%); a % quoted or escaped ('0.0"%"', 0.0\%) is text
+    # after the value as typed (95.5 shows 95.5%): the same on the screen, so the same here.
+    suffix = "%" if "%" in number_format else ""
+    if "%" in code:
+        exact *= 100
     whole_number = exact == exact.to_integral_value()
     text = format(exact.to_integral_value() if whole_number else exact.normalize(), "f")
     whole, _, fraction = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
     whole = whole.lstrip("-")
-    if "#,#" in number_format or "0,0" in number_format:
+    if "#,#" in code or "0,0" in code:
         whole = number_vi(int(whole))
-    fraction = fraction.ljust(_fixed_decimals(number_format), "0")
+    fraction = fraction.ljust(_fixed_decimals(code), "0")
     return sign + whole + ("," + fraction if fraction else "") + suffix
 
 
-def _fixed_decimals(number_format: str) -> int:
-    """How many decimals a format code always shows: the 0s after the point of its first section
-    ("#,##0.00" 2, "0.0%" 1, "General" and "#,##0.##" 0). Quoted text and escaped characters are
-    not digits."""
-    section = re.sub(r'"[^"]*"|\\.|\[[^]]*]', "", number_format.split(";")[0])
-    _, point, after = section.partition(".")
+def _format_symbols(number_format: str) -> str:
+    """A format code without what it prints as text or uses as a switch: quoted text, escaped
+    characters, bracketed colours and locales ('#,##0.00" đ"' is "#,##0.00"). What is left are the
+    symbols that place digits, group, scale by 100 and split sections."""
+    return re.sub(r'"[^"]*"|\\.|\[[^]]*]', "", number_format)
+
+
+def _fixed_decimals(code: str) -> int:
+    """How many decimals a format code (its symbols, _format_symbols) always shows: the 0s after the
+    point of its first section ("#,##0.00" 2, "0.0%" 1, "General" and "#,##0.##" 0)."""
+    _, point, after = code.split(";")[0].partition(".")
     return len(after) - len(after.lstrip("0")) if point else 0
 
 

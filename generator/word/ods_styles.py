@@ -68,6 +68,9 @@ def data_style_code(style: Any) -> str:
     code = _number_code(style.find(f"{_NUMBER}number"))
     if kind == "percentage-style":
         return ("0" if code == GENERAL else code) + "%"
+    if kind == "number-style" and any("%" in (text.text or "") for text in style.iterfind(f"{_NUMBER}text")):
+        # A % written as text beside the number (Excel's 0.0"%"): shown, the value not scaled.
+        return code + '"%"'
     return code
 
 

@@ -381,6 +381,8 @@ def _formulas_without_value(blob: bytes, scan: XlsxScan, recalculated: bool, bot
         text = _FORMULA_TEXT.search(blob, start, end)
         formula = "=" + html.unescape(text.group(1).decode("utf-8", "replace")) if text and text.group(1) else None
         array = _ARRAY.search(tag.group(1) or b"")
+        if array and formula:
+            formula = "{" + formula + "}"  # as Excel's formula bar shows an array's every cell, its first too
         ref = _RANGE.search(tag.group(1) or b"") if array else None
         if ref is not None:
             bounds: tuple[int | None, ...] = (None,) * 4
@@ -388,7 +390,7 @@ def _formulas_without_value(blob: bytes, scan: XlsxScan, recalculated: bool, bot
                 bounds = range_boundaries(_attribute(ref))
             c0, r0, c1, r1 = bounds
             if c0 is not None and r0 is not None and c1 is not None and r1 is not None:
-                arrays.append((r0, c0, min(r1, bottom), min(c1, right), "{" + formula + "}" if formula else None))
+                arrays.append((r0, c0, min(r1, bottom), min(c1, right), formula))
         if stored and not recalculated:
             valued.add(place)
             continue
