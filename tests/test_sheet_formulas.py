@@ -250,7 +250,8 @@ PLACEHOLDER = ("nhưng giá trị tệp lưu cho công thức chỉ là giá tr�
 
 RECALC_ON_OPEN = ['<calcPr calcId="124519" fullCalcOnLoad="1"/>',  # xlsxwriter's
                   "<calcPr fullCalcOnLoad='true' calcMode=\"auto\"/>",  # the schema's other boolean, quoted otherwise
-                  '<calcPr calcId="0" fullCalcOnLoad = "1" />']
+                  '<calcPr calcId="0" fullCalcOnLoad = "1" />',
+                  '<calcPr fullCalcOnLoad="&#49;"/>']  # a character reference: the parser reads 1, as Excel does
 
 
 @pytest.mark.parametrize("calc_pr", RECALC_ON_OPEN)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -324,8 +325,9 @@ def _clear_dossier(dossier: Any) -> list[tuple]:
     comments = dossier.get("comments")
     if comments:
         # Named by the first few, each cut short: a report line, however many comments were kept.
-        texts = [" ".join(str(c.get("content", "") if hasattr(c, "get") else c).split()).rstrip(" .")
-                 for c in comments[:_COMMENTS_NAMED]]
+        # NFC first: a cut between a letter and its combining accent would print the accent alone.
+        texts = [" ".join(unicodedata.normalize("NFC", str(c.get("content", "") if hasattr(c, "get") else c))
+                          .split()).rstrip(" .") for c in comments[:_COMMENTS_NAMED]]
         said = " / ".join(t if len(t) <= _COMMENT_CHARS else t[:_COMMENT_CHARS].rstrip() + "…" for t in texts)
         if len(comments) > _COMMENTS_NAMED:
             said += f" và {len(comments) - _COMMENTS_NAMED} ý kiến khác"

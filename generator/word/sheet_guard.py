@@ -165,17 +165,17 @@ def _check_shared_strings(zf: zipfile.ZipFile, label: str) -> None:
                              "đọc. Hãy chép riêng danh mục cần dùng sang một sổ làm việc mới rồi lưu lại")
 
 
-_FULL_CALC = re.compile(rb"<(?:\w+:)?calcPr\s[^<>]*?\bfullCalcOnLoad\s*=\s*[\"']\s*(?:1|true)\s*[\"']")
-
-
 def computed_on_opening(zf: zipfile.ZipFile, label: str) -> bool:
     """Whether the workbook asks Excel to compute every formula when it opens it (calcPr
     fullCalcOnLoad): programs that do not compute write it (xlsxwriter, openpyxl), with a
     stand-in value or none for each formula; Excel drops it when it saves what it computed.
-    Read from the workbook part's bytes: openpyxl takes an absent attribute as a request."""
-    return any(_FULL_CALC.search(read_part(zf, part, label))
-               for part in _parts_typed(zf, label, b"sheet.main+xml", "xl/workbook.xml")
-               + _parts_typed(zf, label, b"sheet.macroEnabled.main+xml", "xl/workbook.xml"))
+    Read from the workbook part's bytes, the value as an XML parser gives it ("&#49;" is 1)."""
+    for part in (_parts_typed(zf, label, b"sheet.main+xml", "xl/workbook.xml")
+                 + _parts_typed(zf, label, b"sheet.macroEnabled.main+xml", "xl/workbook.xml")):
+        found = _FULL_CALC.search(read_part(zf, part, label))
+        if found and _attribute(found).strip() in ("1", "true"):
+            return True
+    return False
 
 
 def read_part(zf: zipfile.ZipFile, name: str, label: str) -> bytes:
@@ -199,6 +199,7 @@ _CELL = re.compile(rb"<(?:\w+:)?c(?=[\s>/])")
 # An attribute's value as the XML parser gives it to the reader: either quote, spaces around "=".
 _VALUE_OF = rb"\s*=\s*(?:\"([^\"<>]*)\"|'([^'<>]*)')"
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^<>]*?\br" + _VALUE_OF)
+_FULL_CALC = re.compile(rb"<(?:\w+:)?calcPr\s[^<>]*?\bfullCalcOnLoad" + _VALUE_OF)
 _ROW = re.compile(rb"<(?:\w+:)?row(?=[\s>/])")
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\s[^<>]*?\br" + _VALUE_OF)
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^<>]*?\bref=[\"']"
