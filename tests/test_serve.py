@@ -512,6 +512,20 @@ def test_issue_the_final_and_download_it(client, folder):
     assert client.get(f"/api/download/{again.json()['existing']['docx']}").content == made.read_bytes()
 
 
+def test_issue_names_the_draft_and_signing_copy_left_beside_the_final(client, folder):
+    """Issued from the page, the final's untouched draft and signing copy stay beside it, named in
+    the page's words (the folder's own paths) as the command line names them, never removed."""
+    from generator.jobs.issue import issue_file
+
+    out = folder / "output"
+    draft = issue_file(folder / SAMPLE, output_dir=out).docx
+    signing = issue_file(folder / SAMPLE, final=True, unnumbered=True, output_dir=out).docx
+    r = client.post("/api/issue", json={"name": SAMPLE, "number": "125", "date": "2024-03-20", "pdf": False})
+    assert r.status_code == 200, r.text
+    assert r.json()["superseded"] == [f"output/{draft.name}", f"output/{signing.name}"]
+    assert draft.exists() and signing.exists()
+
+
 def test_issue_says_what_is_missing(client, folder):
     r = client.post("/api/issue", json={"name": SAMPLE, "number": "", "date": ""})
     assert r.status_code == 400

@@ -318,13 +318,22 @@ def issue(files: Folder, downloads: Downloads, name: str, number: Any, date: Any
                            # Issuing wrote number and date into the data file: the page reads it again.
                            "recorded": done.recorded, "digest": files.read(name).digest,
                            "unchanged": done.unchanged or done.pdf_only,
-                           "warnings": [page_words(w, files.root) for w in done.warnings]}
+                           "warnings": [page_words(w, files.root) for w in done.warnings],
+                           # Earlier drafts and signing copies now beside the final: named, as the
+                           # command line names them, never removed (jobs/publish.superseded_draft).
+                           "superseded": [_in_folder(files, p) for p in done.superseded]}
     if done.pdf is not None:
         got.update(pdf=downloads.add(done.pdf), pdf_name=done.pdf.name)
     if done.metadata is not None:
         got.update(metadata=downloads.add(done.metadata, media_type="application/json"),
                    metadata_name=done.metadata.name)
     return got
+
+
+def _in_folder(files: Folder, path: Path) -> str:
+    """A file kehoach wrote, as the page names files: by its path in the folder (its name alone,
+    should it stand elsewhere: the page never shows a path of the disk)."""
+    return path.relative_to(files.root).as_posix() if path.is_relative_to(files.root) else path.name
 
 
 def _own_final(files: Folder, path: Path) -> bool:

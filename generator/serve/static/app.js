@@ -145,6 +145,9 @@ function branches(s) {
   if (k === 'optional') return branches(optionalInner(s));
   return s.anyOf.flatMap(branches);
 }
+// Drafts and signing copies kehoach made, untouched since, now beside the issued file: named so that
+// no one sends one, never removed (the command line says the same).
+const STALE = 'Dự thảo, bản trình ký cũ (chưa ai sửa) vẫn nằm cạnh bản phát hành; hãy xóa hoặc chuyển đi để không gửi nhầm:';
 // The piece kinds of a paragraph (generator/plan/model.py PIECES): styled text, a citation, a note.
 const STYLED_KEYS = ['bold', 'italic', 'bold_italic', 'sup', 'sub'];
 const NOTE_KEYS = ['footnote', 'endnote'];
@@ -1176,6 +1179,7 @@ function setupJobs() {
     const said = [r.json.unchanged ? `Bản phát hành số ${r.json.number} đã có và giống hệt, giữ nguyên: ${r.json.path}`
                                    : `Đã tạo bản phát hành số ${r.json.number}: ${r.json.path}`, links];
     if (r.json.warnings && r.json.warnings.length) said.push('Cảnh báo:', problemList(r.json.warnings));
+    if (r.json.superseded && r.json.superseded.length) said.push(STALE, problemList(r.json.superseded));
     result(iss, said);
     // The number and date are now in the file on disk: read it again (nothing unsaved: runJob saved first).
     if (r.json.recorded && !S.dirty) await openFile(S.name);
