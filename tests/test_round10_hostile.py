@@ -14,7 +14,6 @@ import json
 import os
 import re
 import zipfile
-import zlib
 from pathlib import Path
 
 import openpyxl
@@ -25,7 +24,7 @@ from generator.cli import main
 from generator.plan.sheets import BadCells, read_sheet
 from generator.word.sheet_guard import SheetTooBig
 from tests.ods_fixtures import ods_package
-from tests.test_verify_attacks import _hostile, _plain, _sign, pki
+from tests.test_verify_attacks import _empty_updates, _hostile, _plain, _sign, pki
 
 __all__ = ["pki"]  # the fixture, used by name
 
@@ -165,33 +164,6 @@ def test_a_workbook_excel_computes_on_opening_has_no_stored_formula_value(tmp_pa
 
 # --- verify: the census of revisions before the parser --------------------------------------------
 
-def _spelled_updates(data: bytes, count: int, table: bytes | None = None, type_xref: bytes | None = None) -> bytes:
-    """count empty updates chained by /Prev, each section spelled as the parser reads it but not as
-    the census looked for it: a table opened by `table` (in place of "xref\\n"), or an xref stream
-    whose /Type and /XRef are separated by `type_xref`."""
-    out = bytearray(data)
-    prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
-    size = int(re.findall(rb"/Size (\d+)", data)[-1])
-    root = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
-    for _ in range(count):
-        start = len(out)
-        if type_xref is not None:
-            packed = zlib.compress(b"\x01" + start.to_bytes(4, "big") + b"\x00")
-            out += (b"%d 0 obj<</Type%s/XRef/Size %d/Index[%d 1]/W[1 4 1]/Root %s/Prev %d/Filter/FlateDecode"
-                    b"/Length %d>>stream\n%s\nendstream endobj\n"
-                    % (size, type_xref, size + 1, size, root, prev, len(packed), packed))
-        else:
-            assert table is not None
-            # the section starts at its "x": a byte before it is no part of it
-            start += table.index(b"x")
-            out += table + b"0 0\ntrailer\n<< /Size %d /Root %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
-                size, root, prev, start)
-        prev = start
-    if type_xref is not None:
-        out += b"startxref\n%d\n%%%%EOF\n" % prev
-    return bytes(out)
-
-
 @pytest.mark.parametrize(("table", "type_xref"), [
     (b"xref" + b" " * 17, None), (b"xref\x00", None), (b"xref %\xc4\x91\xc3\xa2y\n", None), (b"xrefZ", None),
     (b"Axref\n", None), (b"startxref\n", None), (None, b" " * 17), (None, b"\x00"), (None, b"%c\n")],
@@ -206,7 +178,8 @@ def test_revisions_spelled_as_the_parser_reads_them_are_counted_before_it(pki, t
     parser read every section (a million of them: minutes and gigabytes); the census counts them as
     the parser reads them, so the file is refused before it is parsed."""
     signed = _sign(_plain(), pki["signer"])
-    message = _hostile(tmp_path, "an.pdf", _spelled_updates(signed, 300, table, type_xref), capsys)
+    stream = None if type_xref is None else b"/Type" + type_xref + b"/XRef"
+    message = _hostile(tmp_path, "an.pdf", _empty_updates(signed, 300, table or b"xref\n", stream), capsys)
     assert "hơn 200 lần cập nhật" in message and "chữ ký và" not in message, message
 
 

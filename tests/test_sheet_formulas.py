@@ -165,15 +165,26 @@ def test_an_ods_units_list_reads_the_value_libreoffice_stores_and_refuses_none(t
 # --- progress sheet (kehoach report) ----------------------------------------------------------------
 
 
-def test_a_completion_day_given_by_date_formula_is_that_day_or_said_at_its_cell(tmp_path: Path) -> None:
+PROGRESS_TASK = "Ban hành kế hoạch kiểm tra văn bản"
+
+
+def _progress_with_a_date_formula(tmp_path: Path) -> tuple[Path, Path, int]:
+    """A plan and its progress sheet as a unit fills it: PROGRESS_TASK done on =DATE(2025,8,1), a
+    cell formatted as a date as Excel formats one, written by openpyxl (no value stored). (The plan's
+    file, the sheet's, the task's row.)"""
     plan_path = write_plan(tmp_path)
     sheet = write_progress_sheet(plan_path, tmp_path / "tien-do.xlsx").output
-    task = "Ban hành kế hoạch kiểm tra văn bản"
-    filled = fill(sheet, tmp_path / "filled.xlsx", {task: ("Hoàn thành", "=DATE(2025,8,1)", None)})
+    filled = fill(sheet, tmp_path / "filled.xlsx", {PROGRESS_TASK: ("Hoàn thành", "=DATE(2025,8,1)", None)})
     book = openpyxl.load_workbook(filled)
-    row = next(r[1].row for r in book["Tiến độ"].iter_rows(min_row=4) if r[1].value == task)
-    book["Tiến độ"][f"F{row}"].number_format = "dd/mm/yyyy"  # Excel formats a =DATE cell as a date
+    row = next(r[1].row for r in book["Tiến độ"].iter_rows(min_row=4) if r[1].value == PROGRESS_TASK)
+    book["Tiến độ"][f"F{row}"].number_format = "dd/mm/yyyy"
     book.save(filled)
+    return plan_path, filled, row
+
+
+def test_a_completion_day_given_by_date_formula_is_that_day_or_said_at_its_cell(tmp_path: Path) -> None:
+    plan_path, filled, row = _progress_with_a_date_formula(tmp_path)
+    task = PROGRESS_TASK
     plan = load_plan(plan_path)
     with pytest.raises(ProgressError) as caught:
         read_progress(plan, [filled])
@@ -285,12 +296,7 @@ def test_a_placeholder_excel_recomputes_on_opening_is_said_at_its_cell_by_every_
 
 
 def test_a_progress_day_stored_as_a_placeholder_is_not_read_as_that_day(tmp_path: Path) -> None:
-    plan_path = write_plan(tmp_path)
-    sheet = write_progress_sheet(plan_path, tmp_path / "tien-do.xlsx").output
-    task = "Ban hành kế hoạch kiểm tra văn bản"
-    filled = fill(sheet, tmp_path / "filled.xlsx", {task: ("Hoàn thành", "=DATE(2025,8,1)", None)})
-    book = openpyxl.load_workbook(filled)
-    row = next(r[1].row for r in book["Tiến độ"].iter_rows(min_row=4) if r[1].value == task)
+    plan_path, filled, row = _progress_with_a_date_formula(tmp_path)
     # 0 under a date format is 30/12/1899 (or 0/1/1900 in Excel) to a reader that trusts it.
     stored(filled, "Tiến độ", {f"F{row}": 0.0}, RECALC_ON_OPEN[0])
     with pytest.raises(ProgressError) as caught:

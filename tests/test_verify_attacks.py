@@ -1317,24 +1317,27 @@ def test_round10_certification_violated_by_each_attack(pki, tmp_path, level, att
     assert _bad(result) and _bad(result)[0].page == 1, _said(result)
 
 
-def _empty_updates(data: bytes, count: int, stream: bool = False) -> bytes:
-    """count updates that change nothing, each its own xref section chained by /Prev: tables, or
-    xref streams whose names are written with #-escapes (/X#52ef is /XRef)."""
+def _empty_updates(data: bytes, count: int, table: bytes = b"xref\n", stream: bytes | None = None) -> bytes:
+    """count updates that change nothing, each its own xref section chained by /Prev: tables opened
+    by `table`, or, given `stream` (how the section's /Type /XRef is written: with #-escapes,
+    b"/T#79pe/X#52ef" is /Type/XRef), xref streams."""
     out = bytearray(data)
     prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
     size = int(re.findall(rb"/Size (\d+)", data)[-1])
     root = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
     for _ in range(count):
         start = len(out)
-        if stream:
+        if stream is not None:
             packed = zlib.compress(b"\x01" + start.to_bytes(4, "big") + b"\x00")
-            out += (b"%d 0 obj<</T#79pe/X#52ef/Size %d/Index[%d 1]/W[1 4 1]/Root %s/Prev %d/Filter/FlateDecode"
-                    b"/Length %d>>stream\n%s\nendstream endobj\n" % (size, size + 1, size, root, prev, len(packed), packed))
+            out += (b"%d 0 obj<<%s/Size %d/Index[%d 1]/W[1 4 1]/Root %s/Prev %d/Filter/FlateDecode"
+                    b"/Length %d>>stream\n%s\nendstream endobj\n"
+                    % (size, stream, size + 1, size, root, prev, len(packed), packed))
         else:
-            out += b"xref\n0 0\ntrailer\n<< /Size %d /Root %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+            start += table.index(b"x")  # the section starts at its "x": a byte before it is no part of it
+            out += table + b"0 0\ntrailer\n<< /Size %d /Root %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
                 size, root, prev, start)
         prev = start
-    if stream:
+    if stream is not None:
         out += b"startxref\n%d\n%%%%EOF\n" % prev
     return bytes(out)
 
@@ -1345,7 +1348,7 @@ def test_round10_a_million_revisions_is_refused_before_parsing(pki, tmp_path, ca
     before any count of revisions; counted in the bytes now (the message of the count before parsing,
     not the one after it), xref streams with escaped names included."""
     signed = _sign(_plain(), pki["signer"])
-    message = _hostile(tmp_path, "trieu-lan.pdf", _empty_updates(signed, count, stream), capsys)
+    message = _hostile(tmp_path, "trieu-lan.pdf", _empty_updates(signed, count, stream=b"/T#79pe/X#52ef" if stream else None), capsys)
     assert "hơn 200 lần cập nhật" in message and "chữ ký và" not in message, message
 
 

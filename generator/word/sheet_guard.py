@@ -140,15 +140,15 @@ _OVERRIDE = re.compile(rb"<(?:\w+:)?Override\s[^<>]*>")
 _PART_NAME = re.compile(rb'PartName="/?([^"]+)"')
 
 
-def _parts_typed(zf: zipfile.ZipFile, label: str, content_type: bytes, usual: str) -> list[str]:
-    """The parts of the package whose content type holds content_type, as readers find them, and
-    the part Excel names usual, those present."""
+def _parts_typed(zf: zipfile.ZipFile, label: str, content_types: tuple[bytes, ...], usual: str) -> list[str]:
+    """The parts of the package whose content type holds one of content_types, as readers find
+    them, and the part Excel names usual, those present."""
     names = set(zf.namelist())
     types = read_part(zf, "[Content_Types].xml", label) if "[Content_Types].xml" in names else b""
     parts = {usual}
     for override in _OVERRIDE.findall(types):
         named = _PART_NAME.search(override)
-        if named and content_type in override:
+        if named and any(kind in override for kind in content_types):
             parts.add(named.group(1).decode("utf-8", "replace"))
     return sorted(parts & names)
 
@@ -157,7 +157,7 @@ def _check_shared_strings(zf: zipfile.ZipFile, label: str) -> None:
     """Refuse a shared string table of more than limits.MAX_SHARED_STRINGS strings, counted in its
     bytes: every reader builds the whole table before the first cell (the part is found by its
     content type, as readers find it, and by Excel's name)."""
-    for part in _parts_typed(zf, label, b"sharedStrings+xml", "xl/sharedStrings.xml"):
+    for part in _parts_typed(zf, label, (b"sharedStrings+xml",), "xl/sharedStrings.xml"):
         count = len(_SHARED_STRING.findall(read_part(zf, part, label)))
         if count > limits.MAX_SHARED_STRINGS:
             raise SheetError(f"{label}: bảng chuỗi dùng chung của tệp có {number_vi(count)} chuỗi (tối đa "
@@ -170,8 +170,8 @@ def computed_on_opening(zf: zipfile.ZipFile, label: str) -> bool:
     fullCalcOnLoad): programs that do not compute write it (xlsxwriter, openpyxl), with a
     stand-in value or none for each formula; Excel drops it when it saves what it computed.
     Read from the workbook part's bytes, the value as an XML parser gives it ("&#49;" is 1)."""
-    for part in (_parts_typed(zf, label, b"sheet.main+xml", "xl/workbook.xml")
-                 + _parts_typed(zf, label, b"sheet.macroEnabled.main+xml", "xl/workbook.xml")):
+    # One list: both kinds of workbook share Excel's usual name, read once.
+    for part in _parts_typed(zf, label, (b"sheet.main+xml", b"sheet.macroEnabled.main+xml"), "xl/workbook.xml"):
         found = _FULL_CALC.search(read_part(zf, part, label))
         if found and _attribute(found).strip() in ("1", "true"):
             return True
